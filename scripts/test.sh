@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up (venv + dev extras) and run the whole suite: once on SQLite, once on PostgreSQL.
+# PostgreSQL comes from TEST_DATABASE_URL, default the local server at 127.0.0.1:5432 (database test);
+# where none is reachable the PostgreSQL run is skipped, and says so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv; fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[dev]'
+PG_URL=${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
+
+echo "== tests on SQLite =="
+env -u TEST_DATABASE_URL .venv/bin/python -m pytest "$@"
+
+echo "== tests on PostgreSQL ($PG_URL) =="
+if .venv/bin/python - "$PG_URL" <<'PYEOF'
+import sys
+from sqlalchemy import create_engine, text
+try:
+    with create_engine(sys.argv[1]).connect() as c:
+        c.execute(text("select 1"))
+except Exception as exc:
+    print(f"PostgreSQL not reachable ({type(exc).__name__}): the PostgreSQL run is SKIPPED")
+    sys.exit(1)
+PYEOF
+then
+  TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "$@"
+fi

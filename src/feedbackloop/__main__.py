@@ -1,0 +1,3 @@
+from feedbackloop.cli import main
+
+main()

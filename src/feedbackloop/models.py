@@ -1,0 +1,334 @@
+"""Typed SQLAlchemy 2.0 models. Every row carries `tenant_id`; every query filters on it.
+
+Uniqueness constraints are the idempotency mechanism: a duplicate webhook, a re-run job or a
+second process hits a unique key instead of making a second effect.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+DEFAULT_TENANT = "default"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on both backends (SQLite stores naive text; we re-attach UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+#: Zendesk ids exceed 32 bits; SQLite needs plain INTEGER for its rowid primary keys.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, int: BigId}
+
+
+class WebhookEvent(Base):
+    """A verified webhook (or a reconciliation finding), stored before we answer 200."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "helpdesk", "dedupe_key", name="uq_webhook_events_dedupe"),
+        Index("ix_webhook_events_ticket", "tenant_id", "ticket_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    helpdesk: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(16), default="webhook")  # webhook | reconcile
+    event_type: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(32))
+    ticket_id: Mapped[int]
+    status: Mapped[str | None] = mapped_column(String(16))
+    previous_status: Mapped[str | None] = mapped_column(String(16))
+    occurred_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]]
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Job(Base):
+    """The durable queue: every helpdesk call is one of these, claimed with a lease."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "dedupe_key", name="uq_jobs_dedupe"),
+        Index("ix_jobs_due", "state", "run_after"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    kind: Mapped[str] = mapped_column(String(40))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    ticket_id: Mapped[int | None]
+    args: Mapped[dict[str, Any]]
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending|done|dead|cancelled
+    run_after: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    rate_limited: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None]
+    locked_by: Mapped[str | None] = mapped_column(String(80))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Throttle(Base):
+    """A tenant's helpdesk told us to wait (429 Retry-After): no job of it runs before `until`."""
+
+    __tablename__ = "throttles"
+
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    until: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class TicketState(Base):
+    """What we know of a ticket: the latest snapshot seen in an event or an API answer."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (UniqueConstraint("tenant_id", "ticket_id", name="uq_tickets_ticket"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    ticket_id: Mapped[int]
+    status: Mapped[str | None] = mapped_column(String(16))
+    status_at: Mapped[datetime | None]
+    requester_id: Mapped[int | None]
+    assignee_id: Mapped[int | None]
+    group_id: Mapped[int | None]
+    brand_id: Mapped[int | None]
+    organization_id: Mapped[int | None]
+    channel: Mapped[str | None] = mapped_column(String(40))
+    ticket_type: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(80))
+    subject: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    snapshot_at: Mapped[datetime | None]  # the helpdesk's updated_at of `tags`
+    solved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_review_task: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Survey(Base):
+    """One survey per solve of a ticket; `solve_key` is the solve event's dedupe key."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "ticket_id", "solve_key", name="uq_surveys_solve"),
+        Index("ix_surveys_requester", "tenant_id", "requester_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    ticket_id: Mapped[int]
+    requester_id: Mapped[int | None]
+    solve_key: Mapped[str] = mapped_column(String(200))
+    solved_at: Mapped[datetime]
+    # scheduled | sent | cancelled | skipped | undeliverable
+    state: Mapped[str] = mapped_column(String(16), default="scheduled")
+    reason: Mapped[str | None] = mapped_column(Text)
+    scale: Mapped[str] = mapped_column(String(8), default="five")
+    scheduled_for: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    channel: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Rating(Base):
+    """The customer's answer; one per survey, changed in place when they click again."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("survey_id", name="uq_ratings_survey"),
+        Index("ix_ratings_tenant_time", "tenant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
+    ticket_id: Mapped[int]
+    score: Mapped[int] = mapped_column(Integer)
+    scale: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(String(40))
+    comment: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="link")  # link | email_reply
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    written_version: Mapped[int] = mapped_column(Integer, default=0)
+    # attribution as of the rating (insight issue): who held the ticket when the customer rated
+    assignee_id: Mapped[int | None]
+    group_id: Mapped[int | None]
+    channel: Mapped[str | None] = mapped_column(String(40))
+    category: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Signal(Base):
+    """Every explicit or implicit signal in one table: type, value, source, time."""
+
+    __tablename__ = "signals"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "dedupe_key", name="uq_signals_dedupe"),
+        Index("ix_signals_ticket", "tenant_id", "ticket_id"),
+        Index("ix_signals_type_time", "tenant_id", "type", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    ticket_id: Mapped[int]
+    type: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(24))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    occurred_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+
+
+class ReviewTask(Base):
+    """A helpdesk task ticket asking a human to look at a bad outcome."""
+
+    __tablename__ = "review_tasks"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "source_ticket_id", "generation", name="uq_review_tasks_source"),
+        Index("ix_review_tasks_task", "tenant_id", "task_ticket_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    source_ticket_id: Mapped[int]
+    generation: Mapped[int] = mapped_column(Integer, default=1)  # a new one after the last was solved
+    task_ticket_id: Mapped[int | None]
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending|open|solved|failed
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class SyncCursor(Base):
+    """Where reconciliation stopped reading the helpdesk's incremental export."""
+
+    __tablename__ = "sync_cursors"
+
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    since: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class AiDecision(Base):
+    """One step the AI agent logged for a ticket (issue 3, the decision log).
+
+    `decision_id` is the agent's idempotency key: unique per tenant, so a retried POST or two
+    racing posts store it once. `created_at` is when the agent decided, `received_at` when we
+    stored it; the timeline orders by the former.
+    """
+
+    __tablename__ = "ai_decisions"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "decision_id", name="uq_ai_decisions_decision"),
+        Index("ix_ai_decisions_ticket", "tenant_id", "ticket_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    ticket_id: Mapped[int]
+    decision_id: Mapped[str] = mapped_column(String(200))
+    # intent_classification | retrieval | policy_check | action | reply
+    step: Mapped[str] = mapped_column(String(32))
+    intent: Mapped[str | None] = mapped_column(String(120))
+    confidence: Mapped[float | None] = mapped_column(Float)  # 0..1
+    action: Mapped[str | None] = mapped_column(Text)
+    draft_reply: Mapped[str | None] = mapped_column(Text)
+    # retrieved documents: a list of ids or {"id", "snippet", ...} objects, or an object
+    context: Mapped[list[Any] | dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    policy_refs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    model: Mapped[str | None] = mapped_column(String(120))
+    prompt_version: Mapped[str | None] = mapped_column(String(120))
+    trace_id: Mapped[str | None] = mapped_column(String(200))
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    tokens_in: Mapped[int | None] = mapped_column(Integer)
+    tokens_out: Mapped[int | None] = mapped_column(Integer)
+    cost: Mapped[float | None] = mapped_column(Float)  # the agent's own unit (usually USD); an estimate
+    created_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+
+
+class Override(Base):
+    """A human correcting the AI: the whole triad (AI decision, final action, why), one row.
+
+    Three ways in (sidebar form, macro + tag, automatic detection) share this record. `missing`
+    lists the parts nobody gave (e.g. ["rationale", "policy_clause"]) so the review task can ask
+    for them; `dedupe_key` makes a re-delivered webhook or a re-run job record it once.
+    """
+
+    __tablename__ = "overrides"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "dedupe_key", name="uq_overrides_dedupe"),
+        Index("ix_overrides_ticket", "tenant_id", "ticket_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    ticket_id: Mapped[int]
+    source: Mapped[str] = mapped_column(String(16))  # sidebar | macro | automatic
+    # override | edit_to_final | handoff | intent_changed | status_reverted
+    kind: Mapped[str] = mapped_column(String(32), default="override")
+    ai_decision_id: Mapped[int | None] = mapped_column(ForeignKey("ai_decisions.id", ondelete="SET NULL"))
+    ai_decision: Mapped[str | None] = mapped_column(Text)
+    ai_confidence: Mapped[float | None] = mapped_column(Float)
+    final_action: Mapped[str | None] = mapped_column(Text)
+    rationale: Mapped[str | None] = mapped_column(Text)
+    policy_clause: Mapped[str | None] = mapped_column(Text)
+    agent_id: Mapped[int | None]
+    missing: Mapped[list[str]] = mapped_column(JSON, default=list)
+    similarity: Mapped[float | None] = mapped_column(Float)  # edit_to_final: AI draft vs sent reply, 0..1
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    occurred_at: Mapped[datetime]
+    created_at: Mapped[datetime]

@@ -1,0 +1,180 @@
+"""Settings: the only reader of the environment and `.env`; validated once, at start.
+
+A missing or malformed setting stops the program with a message naming it. Tests and the
+demo build `Settings` explicitly instead of touching the environment.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+from feedbackloop.errors import ConfigError
+from feedbackloop.helpdesks.base import Account
+
+DEFAULT_DATABASE_URL = "sqlite:///feedbackloop.db"
+DEFAULT_PORT = 8000
+SCALES = ("five", "thumbs")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the service. Durations are seconds."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = ""
+    public_url: str = f"http://127.0.0.1:{DEFAULT_PORT}"
+    admin_token: str | None = None
+    survey_delay: float = 86400
+    survey_cooldown: float = 604800
+    survey_scale: str = "five"
+    survey_expiry: float = 28 * 86400
+    survey_reminder: float | None = None
+    reopen_window: float = 86400
+    review_due: float = 172800
+    webhook_max_skew: float = 300
+    exclude_email_domains: tuple[str, ...] = ()
+    exclude_organization_ids: tuple[int, ...] = ()
+    zendesk: Account | None = None
+    review_group_id: int | None = None
+    csat_field_id: int | None = None
+    job_max_attempts: int = 8
+    job_lease: float = 120
+    poll_interval: float = 1.0
+    reconcile_interval: float = 600
+    demo: bool = False
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # never print secrets
+        return f"Settings(database_url={redact_url(self.database_url)!r}, public_url={self.public_url!r}, demo={self.demo})"
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (tests, the demo)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def redact_url(url: str) -> str:
+    """A database URL with its password hidden, for logs."""
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
+
+
+def _number(env: Mapping[str, str], name: str, default: float | None, minimum: float = 0) -> float | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum:g}, got {raw!r}")
+    return value
+
+
+def _integer(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a positive whole number (a Zendesk id), got {raw!r}")
+    return int(raw)
+
+
+def _csv(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(part.strip().lower() for part in env.get(name, "").split(",") if part.strip())
+
+
+def _check_http_url(name: str, value: str, *, loopback_http_only: bool) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{name} must be an http(s) URL, got {value!r}")
+    if loopback_http_only and parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ConfigError(f"{name} may use plain http only to a loopback address, got {value!r}")
+    return value.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _zendesk_account(env: Mapping[str, str], demo: bool) -> Account | None:
+    names = ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_WEBHOOK_SECRET")
+    values = {n: env.get(n, "").strip() for n in names}
+    if demo and not any(values.values()):
+        return None
+    missing = [n for n in names if not values[n]]
+    if missing:
+        raise ConfigError(f"{missing[0]} is required (set it in the environment or .env)")
+    api_url = env.get("ZENDESK_API_URL", "").strip() or None
+    if api_url:
+        api_url = _check_http_url("ZENDESK_API_URL", api_url, loopback_http_only=True)
+    return Account(
+        subdomain=values["ZENDESK_SUBDOMAIN"],
+        email=values["ZENDESK_EMAIL"],
+        api_token=values["ZENDESK_API_TOKEN"],
+        webhook_secret=values["ZENDESK_WEBHOOK_SECRET"],
+        api_url=api_url,
+    )
+
+
+def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int = DEFAULT_PORT) -> Settings:
+    """Validate `env` into Settings; raise ConfigError naming the first bad variable."""
+    secret_key = env.get("FEEDBACKLOOP_SECRET_KEY", "").strip()
+    if not secret_key and not demo:
+        raise ConfigError("FEEDBACKLOOP_SECRET_KEY is required (a long random string; it signs survey links)")
+    if secret_key and len(secret_key) < 16:
+        raise ConfigError("FEEDBACKLOOP_SECRET_KEY is too short: use at least 16 random characters")
+    scale = env.get("FEEDBACKLOOP_SURVEY_SCALE", "five").strip().lower() or "five"
+    if scale not in SCALES:
+        raise ConfigError(f"FEEDBACKLOOP_SURVEY_SCALE must be one of {', '.join(SCALES)}, got {scale!r}")
+    public_url = env.get("FEEDBACKLOOP_PUBLIC_URL", "").strip() or f"http://127.0.0.1:{port}"
+    reminder = _number(env, "FEEDBACKLOOP_SURVEY_REMINDER", None)
+    return Settings(
+        database_url=env.get("FEEDBACKLOOP_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        secret_key=secret_key,
+        public_url=_check_http_url("FEEDBACKLOOP_PUBLIC_URL", public_url, loopback_http_only=False),
+        admin_token=env.get("FEEDBACKLOOP_ADMIN_TOKEN", "").strip() or None,
+        survey_delay=_number(env, "FEEDBACKLOOP_SURVEY_DELAY", 86400) or 0,
+        survey_cooldown=_number(env, "FEEDBACKLOOP_SURVEY_COOLDOWN", 604800) or 0,
+        survey_scale=scale,
+        survey_expiry=_number(env, "FEEDBACKLOOP_SURVEY_EXPIRY", 28 * 86400, minimum=60) or 0,
+        survey_reminder=reminder if reminder else None,
+        reopen_window=_number(env, "FEEDBACKLOOP_REOPEN_WINDOW", 86400) or 0,
+        review_due=_number(env, "FEEDBACKLOOP_REVIEW_DUE", 172800) or 0,
+        webhook_max_skew=_number(env, "FEEDBACKLOOP_WEBHOOK_MAX_SKEW", 300, minimum=1) or 300,
+        exclude_email_domains=_csv(env, "FEEDBACKLOOP_EXCLUDE_EMAIL_DOMAINS"),
+        exclude_organization_ids=tuple(
+            int(x) for x in _csv(env, "FEEDBACKLOOP_EXCLUDE_ORGANIZATION_IDS") if _require_digits("FEEDBACKLOOP_EXCLUDE_ORGANIZATION_IDS", x)
+        ),
+        zendesk=_zendesk_account(env, demo),
+        review_group_id=_integer(env, "ZENDESK_REVIEW_GROUP_ID"),
+        csat_field_id=_integer(env, "ZENDESK_CSAT_FIELD_ID"),
+        reconcile_interval=_number(env, "FEEDBACKLOOP_RECONCILE_INTERVAL", 600, minimum=10) or 600,
+        demo=demo,
+    )
+
+
+def _require_digits(name: str, value: str) -> bool:
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a comma-separated list of Zendesk ids, got {value!r}")
+    return True
+
+
+def load_settings(*, demo: bool = False, port: int = DEFAULT_PORT, dotenv_path: str | None = None) -> Settings:
+    """Read `.env` (without overriding the real environment), then validate the environment."""
+    from dotenv import dotenv_values
+
+    file_values = {k: v for k, v in dotenv_values(dotenv_path or ".env").items() if v is not None}
+    merged = {**file_values, **os.environ}
+    return settings_from_env(merged, demo=demo, port=port)

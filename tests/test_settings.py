@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from feedbackloop.errors import ConfigError
+from feedbackloop.settings import settings_from_env
+
+BASE = {
+    "FEEDBACKLOOP_SECRET_KEY": "0123456789abcdef0123",
+    "ZENDESK_SUBDOMAIN": "acme",
+    "ZENDESK_EMAIL": "bot@acme.test",
+    "ZENDESK_API_TOKEN": "tok",
+    "ZENDESK_WEBHOOK_SECRET": "whsec",
+}
+
+
+def test_defaults_follow_the_issue() -> None:
+    settings = settings_from_env(BASE)
+    assert settings.database_url == "sqlite:///feedbackloop.db"
+    assert settings.survey_delay == 86400
+    assert settings.survey_cooldown == 604800
+    assert settings.survey_scale == "five"
+    assert settings.reopen_window == 86400
+    assert settings.review_due == 172800
+    assert settings.webhook_max_skew == 300
+    assert settings.survey_expiry == 28 * 86400
+    assert settings.survey_reminder is None
+    assert settings.public_url == "http://127.0.0.1:8000"
+    assert settings.admin_token is None
+    assert settings.zendesk is not None and settings.zendesk.api_url is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"FEEDBACKLOOP_SECRET_KEY": ""}, "FEEDBACKLOOP_SECRET_KEY"),
+        ({"FEEDBACKLOOP_SECRET_KEY": "short"}, "FEEDBACKLOOP_SECRET_KEY"),
+        ({"ZENDESK_API_TOKEN": ""}, "ZENDESK_API_TOKEN"),
+        ({"ZENDESK_WEBHOOK_SECRET": ""}, "ZENDESK_WEBHOOK_SECRET"),
+        ({"FEEDBACKLOOP_SURVEY_DELAY": "soon"}, "FEEDBACKLOOP_SURVEY_DELAY"),
+        ({"FEEDBACKLOOP_SURVEY_DELAY": "-5"}, "FEEDBACKLOOP_SURVEY_DELAY"),
+        ({"FEEDBACKLOOP_SURVEY_SCALE": "ten"}, "FEEDBACKLOOP_SURVEY_SCALE"),
+        ({"ZENDESK_API_URL": "http://zendesk.example.com"}, "ZENDESK_API_URL"),
+        ({"ZENDESK_API_URL": "ftp://127.0.0.1"}, "ZENDESK_API_URL"),
+        ({"FEEDBACKLOOP_PUBLIC_URL": "not a url"}, "FEEDBACKLOOP_PUBLIC_URL"),
+        ({"ZENDESK_REVIEW_GROUP_ID": "abc"}, "ZENDESK_REVIEW_GROUP_ID"),
+        ({"FEEDBACKLOOP_WEBHOOK_MAX_SKEW": "0"}, "FEEDBACKLOOP_WEBHOOK_MAX_SKEW"),
+    ],
+)
+def test_a_bad_setting_is_named(changes: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        settings_from_env({**BASE, **changes})
+
+
+def test_api_url_allows_plain_http_only_to_loopback() -> None:
+    assert settings_from_env({**BASE, "ZENDESK_API_URL": "http://127.0.0.1:9000/"}).zendesk.api_url == "http://127.0.0.1:9000"  # type: ignore[union-attr]
+    assert settings_from_env({**BASE, "ZENDESK_API_URL": "https://proxy.example.com"}).zendesk.api_url == "https://proxy.example.com"  # type: ignore[union-attr]
+
+
+def test_demo_needs_no_secrets() -> None:
+    settings = settings_from_env({}, demo=True, port=9123)
+    assert settings.zendesk is None
+    assert settings.public_url == "http://127.0.0.1:9123"
+
+
+def test_secrets_stay_out_of_repr() -> None:
+    settings = settings_from_env({**BASE, "FEEDBACKLOOP_DATABASE_URL": "postgresql://u:hunter2@db/x"})
+    text = repr(settings) + repr(settings.zendesk)
+    for secret in ("hunter2", "whsec", "0123456789abcdef0123", "tok'"):
+        assert secret not in text
