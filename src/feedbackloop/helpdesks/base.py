@@ -1,0 +1,181 @@
+"""The helpdesk seam: neutral types and the two protocols every helpdesk folder implements.
+
+Core modules speak only these types; nothing above `helpdesks/<vendor>/` sees a vendor object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+#: Statuses in the neutral, lower-case spelling (Zendesk REST spelling).
+STATUSES = frozenset({"new", "open", "pending", "hold", "solved", "closed", "deleted", "archived", "scrubbed"})
+#: Leaving `solved` for one of these is a reopen.
+REOPEN_STATUSES = frozenset({"new", "open", "pending", "hold"})
+
+
+@dataclass(frozen=True)
+class Account:
+    """Where and how to reach one helpdesk account (one tenant)."""
+
+    subdomain: str
+    email: str
+    api_token: str
+    webhook_secret: str
+    api_url: str | None = None  # overrides https://<subdomain>.zendesk.com (sandbox, proxy)
+
+    def __repr__(self) -> str:  # secrets never reach a log line through repr()
+        return f"Account(subdomain={self.subdomain!r}, email={self.email!r}, api_url={self.api_url!r})"
+
+
+@dataclass(frozen=True)
+class TicketEvent:
+    """One thing that happened to a ticket, as the helpdesk told us, normalised.
+
+    `kind` is neutral: "status_changed", "created", "comment_added", "tags_changed".
+    `dedupe_key` is stable across redeliveries of the same event.
+    """
+
+    kind: str
+    ticket_id: int
+    dedupe_key: str
+    occurred_at: datetime
+    event_type: str  # the vendor's own name, e.g. zen:event-type:ticket.status_changed
+    status: str | None = None  # current status, lower-case
+    previous_status: str | None = None
+    requester_id: int | None = None
+    assignee_id: int | None = None
+    group_id: int | None = None
+    brand_id: int | None = None
+    organization_id: int | None = None
+    channel: str | None = None
+    ticket_type: str | None = None
+    subject: str | None = None
+    tags: tuple[str, ...] = ()
+    updated_at: datetime | None = None
+    actor_id: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A ticket as read from the helpdesk API."""
+
+    id: int
+    status: str
+    requester_id: int | None
+    updated_at: datetime | None
+    tags: tuple[str, ...] = ()
+    subject: str | None = None
+    channel: str | None = None
+    ticket_type: str | None = None
+    assignee_id: int | None = None
+    group_id: int | None = None
+    brand_id: int | None = None
+    organization_id: int | None = None
+    external_id: str | None = None
+    created_at: datetime | None = None
+    custom_fields: Mapping[int, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment on a ticket."""
+
+    id: int
+    author_id: int | None
+    body: str
+    public: bool
+    created_at: datetime | None = None
+    html_body: str | None = None
+
+
+@dataclass(frozen=True)
+class User:
+    """A helpdesk user (requester or agent)."""
+
+    id: int
+    name: str | None
+    email: str | None
+    role: str | None = None
+    organization_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TicketUpdate:
+    """Everything we change on a ticket, sent as ONE update (per-ticket update limits).
+
+    Zendesk's single-ticket update replaces the whole tag list, so `tags` is the full new
+    set, computed from the tags we last saw, and `updated_stamp` (the `updated_at` we saw
+    them at) turns on collision protection: the helpdesk answers Conflict if the ticket
+    changed since, and the caller re-reads and recomputes. Tags set by others survive.
+    """
+
+    comment_body: str | None = None
+    comment_html: str | None = None
+    comment_public: bool = False
+    tags: tuple[str, ...] | None = None
+    custom_fields: Mapping[int, Any] = field(default_factory=dict)
+    updated_stamp: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """A ticket we create (review tasks). No requester: the API user is the requester."""
+
+    subject: str
+    comment_body: str
+    comment_public: bool = False
+    ticket_type: str = "task"
+    due_at: datetime | None = None
+    group_id: int | None = None
+    tags: tuple[str, ...] = ()
+    external_id: str | None = None
+    custom_fields: Mapping[int, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    """One page of tickets changed since a point in time, for reconciliation."""
+
+    tickets: Sequence[Ticket]
+    cursor: str | None
+    end_of_stream: bool
+
+
+class HelpdeskClient(Protocol):
+    """The API calls core code makes. Errors are errors.Retryable / Conflict / Permanent."""
+
+    def get_ticket(self, ticket_id: int) -> Ticket: ...
+
+    def list_comments(self, ticket_id: int) -> list[Comment]: ...
+
+    def get_user(self, user_id: int) -> User: ...
+
+    def update_ticket(self, ticket_id: int, update: TicketUpdate) -> Ticket: ...
+
+    def create_ticket(self, ticket: NewTicket) -> Ticket: ...
+
+    def find_tickets_by_external_id(self, external_id: str) -> list[Ticket]: ...
+
+    def changed_tickets(self, since: datetime, cursor: str | None = None) -> TicketPage: ...
+
+    def ticket_url(self, ticket_id: int) -> str: ...
+
+
+class Helpdesk(Protocol):
+    """A helpdesk integration: verify and parse its webhooks, build its API client."""
+
+    name: str
+
+    def verify(self, headers: Mapping[str, str], body: bytes, secret: str, now: datetime, max_skew: float) -> None:
+        """Raise errors.SignatureInvalid unless the request is signed by the account's secret."""
+        ...
+
+    def parse(self, headers: Mapping[str, str], body: bytes) -> TicketEvent | None:
+        """Return the event, None for a deliberately ignored one; raise UnsupportedEvent / BadRequest."""
+        ...
+
+    def client_for(self, account: Account) -> HelpdeskClient: ...

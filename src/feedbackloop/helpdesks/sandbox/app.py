@@ -1,0 +1,631 @@
+"""The sandbox's HTTP face: Zendesk's REST API under /api/v2, simulation controls under /__sandbox.
+
+Every /api/v2 request goes through the same gate, in Zendesk's order as seen from outside:
+injected faults (they stand for the network and Zendesk's edge), then authentication (401),
+then the account budget (429 with Retry-After). Every /api/v2 answer carries the rate-limit
+headers and is written to the request log. The /__sandbox endpoints need no credentials: the
+sandbox is for loopback use only.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
+
+from feedbackloop.helpdesks.sandbox.limits import Allowance, Fault
+from feedbackloop.helpdesks.sandbox.paging import PageError, paginate
+from feedbackloop.helpdesks.sandbox.resources import RESOURCE_KINDS
+from feedbackloop.helpdesks.sandbox.shapes import (
+    AUTH_FAILED,
+    INVALID_ENDPOINT,
+    NOT_FOUND,
+    RATE_LIMITED,
+    TICKET_UPDATES_LIMITED,
+    UPDATE_CONFLICT,
+    closed_ticket,
+    gateway_page,
+    iso,
+    offset_page,
+)
+from feedbackloop.helpdesks.sandbox.state import ApiError, RequestRecord, SandboxState
+
+API = "/api/v2"
+JSON_TYPE = "application/json; charset=utf-8"
+View = Callable[..., Any]
+
+
+def create_sandbox_app(state: SandboxState | None = None, *, email: str | None = None,
+                       api_token: str | None = None, **config: Any) -> Flask:
+    """The sandbox Zendesk as a Flask app; credentials are ``{email}/token:{api_token}``.
+
+    With an existing `state`, the given credentials and settings are applied to it and kept
+    across `SandboxState.reset`.
+    """
+    settings = {k: v for k, v in dict(config, email=email, api_token=api_token).items() if v is not None}
+    if state is None:
+        state = SandboxState(**settings)
+    elif settings:
+        state.configure(persist=True, **settings)
+    app = Flask(__name__)
+    app.extensions["sandbox.state"] = state
+    app.before_request(admit_request)
+    app.after_request(finish_request)
+    app.register_error_handler(ApiError, answer_api_error)
+    app.register_error_handler(PageError, answer_page_error)
+    app.register_error_handler(HTTPException, answer_http_error)
+    app.register_blueprint(api)
+    app.register_blueprint(simulation)
+    return app
+
+
+def sandbox_state() -> SandboxState:
+    """The state of the app answering this request."""
+    state: SandboxState = current_app.extensions["sandbox.state"]
+    return state
+
+
+def json_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Response:
+    """A JSON answer (no body for 204)."""
+    data = b"" if status == 204 else json.dumps(body).encode("utf-8")
+    return Response(data, status=status, headers=dict(headers or {}), content_type=JSON_TYPE)
+
+
+def is_api_request() -> bool:
+    """Whether this request is for the Zendesk API (gated, logged) rather than /__sandbox."""
+    return request.path.startswith(API + "/")
+
+
+def base_url() -> str:
+    """Links in answers point back at the host the client used, as Zendesk's do."""
+    return request.host_url.rstrip("/")
+
+
+def client_info() -> dict[str, Any]:
+    """The audit's ``metadata.system``."""
+    return {"client": request.user_agent.string, "ip_address": request.remote_addr}
+
+
+def body() -> Any:
+    """The request's JSON (None when there is none); a body that is not JSON is a 400."""
+    if not request.get_data(cache=True):
+        return None
+    payload = request.get_json(force=True, silent=True, cache=True)
+    if payload is None:
+        raise ApiError(400, {"error": "InvalidJSON", "description": "The request body is not valid JSON"})
+    return payload
+
+
+# --- the gate: faults, auth, budget; then headers and the log --------------------------------
+
+
+def admit_request() -> Response | None:
+    """Injected faults, then authentication, then the account's rate limit."""
+    if not is_api_request():
+        return None
+    state = sandbox_state()
+    state.settle_jobs()
+    fault = state.take_fault(request.method, request.path)
+    g.fault = fault
+    if fault is not None:
+        if fault.delay > 0:
+            time.sleep(fault.delay)
+        if fault.reset:
+            return drop_connection(state, fault)
+        if fault.status is not None:
+            return fault_response(fault)
+    if not authenticated(state):
+        return json_response(401, AUTH_FAILED, {"WWW-Authenticate": 'Basic realm="Web Password"'})
+    allowance, refusal = state.spend_request(request.path)
+    g.allowance = allowance
+    if refusal is not None:
+        return json_response(429, refusal.body, {"Retry-After": str(refusal.retry_after)})
+    return None
+
+
+def authenticated(state: SandboxState) -> bool:
+    """HTTP basic ``{email}/token:{api_token}``; passwords and other schemes are refused."""
+    auth = request.authorization
+    if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
+        return False
+    email, _, kind = auth.username.rpartition("/")
+    return kind == "token" and state.credentials_ok(email, auth.password)
+
+
+def fault_response(fault: Fault) -> Response:
+    """The injected status, with Zendesk's body for it (5xx: the edge's HTML page)."""
+    status = fault.status or 500
+    headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
+    if fault.body is not None:
+        if isinstance(fault.body, str):
+            return Response(fault.body, status=status, headers=headers, content_type="text/html; charset=utf-8")
+        return json_response(status, fault.body, headers)
+    default = {401: AUTH_FAILED, 404: NOT_FOUND, 409: UPDATE_CONFLICT, 422: closed_ticket(), 429: RATE_LIMITED}
+    if status in default:
+        return json_response(status, default[status], headers)
+    if status >= 500:
+        return Response(gateway_page(status), status=status, headers=headers, content_type="text/html; charset=utf-8")
+    return json_response(status, {"error": "InjectedFault", "description": f"sandbox fault {fault.id}"}, headers)
+
+
+def drop_connection(state: SandboxState, fault: Fault) -> Response:
+    """Abort the TCP connection without an answer (the client sees a reset / remote disconnect)."""
+    state.log_request(request_record(0, fault))
+    g.logged = True
+    sock = request.environ.get("werkzeug.socket")
+    if not isinstance(sock, socket.socket):
+        raise ConnectionResetError("sandbox fault: connection reset (no socket to drop)")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.shutdown(socket.SHUT_RDWR)
+    return Response(b"", status=500)  # werkzeug's write fails on the dead socket and gives up quietly
+
+
+def request_record(status: int, fault: Fault | None) -> RequestRecord:
+    """This request as a log entry (the JSON body parsed when it is JSON)."""
+    try:
+        payload = request.get_json(force=True, silent=True, cache=True)
+    except Exception:  # noqa: BLE001 - a log entry must never fail the request
+        payload = None
+    if payload is None and request.get_data(cache=True):
+        payload = request.get_data(cache=True, as_text=True)[:2000]
+    return RequestRecord(method=request.method, path=request.path, query=request.args.to_dict(),
+                         body=payload, status=status, at=sandbox_state().now(),
+                         fault=fault.describe() if fault is not None else None)
+
+
+def finish_request(response: Response) -> Response:
+    """Rate-limit headers on every API answer, and one line in the request log."""
+    if not is_api_request() or g.get("logged"):
+        return response
+    state = sandbox_state()
+    allowance: Allowance = g.get("allowance") or state.peek_budget()
+    response.headers["X-Rate-Limit"] = str(allowance.limit)
+    response.headers["X-Rate-Limit-Remaining"] = str(allowance.remaining)
+    response.headers["ratelimit-limit"] = str(allowance.limit)
+    response.headers["ratelimit-remaining"] = str(allowance.remaining)
+    response.headers["ratelimit-reset"] = str(allowance.resets_in)
+    ticket_updates: Allowance | None = g.get("ticket_updates")
+    if ticket_updates is not None:
+        response.headers["zendesk-ratelimit-tickets-update"] = (
+            f"total={ticket_updates.limit}; remaining={ticket_updates.remaining}; resets={ticket_updates.resets_in}")
+    state.log_request(request_record(response.status_code, g.get("fault")))
+    return response
+
+
+def spend_ticket_update(ticket_id: int) -> None:
+    """The per-ticket update limit; a 429 when this ticket was updated too often."""
+    allowance = sandbox_state().spend_ticket_update(ticket_id)
+    g.ticket_updates = allowance
+    if not allowance.allowed:
+        raise ApiError(429, TICKET_UPDATES_LIMITED, {"Retry-After": str(allowance.retry_after)})
+
+
+def answer_api_error(exc: ApiError) -> Response:
+    """Zendesk's error JSON for an `ApiError`."""
+    return json_response(exc.status, exc.body, exc.headers)
+
+
+def answer_page_error(exc: PageError) -> Response:
+    """400 for page parameters Zendesk would refuse."""
+    return json_response(400, {"error": "InvalidPaginationParameter", "description": str(exc)})
+
+
+def answer_http_error(exc: HTTPException) -> Response:
+    """Routing errors in Zendesk's words under /api/v2, plain JSON elsewhere."""
+    status = exc.code or 500
+    if is_api_request():
+        return json_response(status, INVALID_ENDPOINT if status in (404, 405) else {"error": exc.name})
+    return json_response(status, {"error": exc.name, "description": exc.description})
+
+
+# --- /api/v2 ------------------------------------------------------------------------------
+
+api = Blueprint("sandbox_api", __name__, url_prefix=API)
+
+
+def route(rule: str, methods: Sequence[str]) -> Callable[[View], View]:
+    """Register `rule` with and without ``.json``, as Zendesk answers both."""
+    def register(view: View) -> View:
+        """Add the two rules for one view."""
+        api.add_url_rule(rule + ".json", endpoint=view.__name__ + "_json", view_func=view, methods=list(methods))
+        api.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=list(methods))
+        return view
+    return register
+
+
+def id_list(name: str = "ids") -> list[int]:
+    """``?ids=1,2,3`` as ints (a 400 otherwise)."""
+    raw = request.args.get(name, "")
+    try:
+        return [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        raise ApiError(400, {"error": "InvalidValue", "description": f"{name} must be comma-separated ids"}) from None
+
+
+def page_of(key: str, items: list[dict[str, Any]]) -> Response:
+    """A list answer, paginated the way the request asked (cursor or offset)."""
+    return json_response(200, paginate(key, items, request.args.to_dict(), base_url() + request.path))
+
+
+@route("/users/me", ["GET"])
+def users_me() -> Response:
+    """``GET /users/me.json``: the authenticated (API) user."""
+    return json_response(200, sandbox_state().me(base=base_url()))
+
+
+@route("/users", ["GET", "POST"])
+def users() -> Response:
+    """``GET /users.json`` (paginated) and ``POST /users.json`` (201)."""
+    if request.method == "POST":
+        return json_response(201, sandbox_state().create_user(body(), base=base_url()))
+    return page_of("users", sandbox_state().list_users(base=base_url()))
+
+
+@route("/users/show_many", ["GET"])
+def users_show_many() -> Response:
+    """``GET /users/show_many.json?ids=``."""
+    found = sandbox_state().list_users(id_list(), base=base_url())
+    return json_response(200, offset_page("users", found, len(found)))
+
+
+@route("/users/<int:user_id>", ["GET"])
+def user(user_id: int) -> Response:
+    """``GET /users/{id}.json``."""
+    return json_response(200, sandbox_state().get_user(user_id, base=base_url()))
+
+
+@route("/tickets", ["GET", "POST"])
+def tickets() -> Response:
+    """``GET /tickets.json[?external_id=]`` (paginated) and ``POST /tickets.json`` (201, ticket + audit)."""
+    state = sandbox_state()
+    if request.method == "POST":
+        return json_response(201, state.create_ticket(body(), base=base_url(), client=client_info()))
+    return page_of("tickets", state.find_tickets(request.args.get("external_id"), base=base_url()))
+
+
+@route("/tickets/show_many", ["GET"])
+def tickets_show_many() -> Response:
+    """``GET /tickets/show_many.json?ids=``; unknown ids are left out."""
+    found = sandbox_state().show_many_tickets(id_list(), base=base_url())
+    return json_response(200, offset_page("tickets", found, len(found)))
+
+
+@route("/tickets/update_many", ["PUT"])
+def tickets_update_many() -> Response:
+    """``PUT /tickets/update_many.json``: a queued job status."""
+    ids = id_list() if request.args.get("ids") else None
+    return json_response(200, sandbox_state().update_many(ids, body(), base=base_url(), client=client_info()))
+
+
+@route("/tickets/<int:ticket_id>", ["GET", "PUT"])
+def ticket(ticket_id: int) -> Response:
+    """``GET`` and ``PUT /tickets/{id}.json``; a PUT counts against the per-ticket update limit."""
+    state = sandbox_state()
+    if request.method == "PUT":
+        spend_ticket_update(ticket_id)
+        return json_response(200, state.update_ticket(ticket_id, body(), base=base_url(), client=client_info()))
+    return json_response(200, state.get_ticket(ticket_id, base=base_url()))
+
+
+@route("/tickets/<int:ticket_id>/comments", ["GET"])
+def ticket_comments(ticket_id: int) -> Response:
+    """``GET /tickets/{id}/comments.json``, oldest first unless ``sort_order=desc``."""
+    comments = sandbox_state().list_comments(ticket_id)
+    if request.args.get("sort_order") == "desc":
+        comments.reverse()
+    return page_of("comments", comments)
+
+
+@route("/tickets/<int:ticket_id>/audits", ["GET"])
+def ticket_audits(ticket_id: int) -> Response:
+    """``GET /tickets/{id}/audits.json``."""
+    return page_of("audits", sandbox_state().list_audits(ticket_id))
+
+
+@route("/tickets/<int:ticket_id>/tags", ["GET", "PUT", "POST", "DELETE"])
+def ticket_tags(ticket_id: int) -> Response:
+    """``GET`` lists; ``PUT`` adds, ``POST`` sets, ``DELETE`` removes; each answers the tags after."""
+    state = sandbox_state()
+    if request.method == "GET":
+        return json_response(200, state.ticket_tags(ticket_id))
+    spend_ticket_update(ticket_id)
+    mode = {"PUT": "add", "POST": "set", "DELETE": "remove"}[request.method]
+    return json_response(200, state.change_tags(ticket_id, mode, body(), client=client_info()))
+
+
+@route("/job_statuses", ["GET"])
+def job_statuses() -> Response:
+    """``GET /job_statuses.json``."""
+    found = sandbox_state().job_statuses(base=base_url())
+    return json_response(200, offset_page("job_statuses", found, len(found)))
+
+
+@route("/job_statuses/show_many", ["GET"])
+def job_statuses_show_many() -> Response:
+    """``GET /job_statuses/show_many.json?ids=``."""
+    wanted = [part for part in request.args.get("ids", "").split(",") if part]
+    found = sandbox_state().job_statuses(wanted, base=base_url())
+    return json_response(200, offset_page("job_statuses", found, len(found)))
+
+
+@route("/job_statuses/<job_id>", ["GET"])
+def job_status(job_id: str) -> Response:
+    """``GET /job_statuses/{id}.json``: each poll moves the job one step (queued, working, completed)."""
+    return json_response(200, sandbox_state().job_status(job_id.removesuffix(".json"), base=base_url()))
+
+
+@route("/incremental/tickets/cursor", ["GET"])
+def incremental_tickets() -> Response:
+    """``GET /incremental/tickets/cursor.json?start_time=`` or ``?cursor=``."""
+    args = request.args
+    try:
+        start = int(args["start_time"]) if "start_time" in args else None
+        per_page = int(args.get("per_page", 1000))
+    except ValueError:
+        raise ApiError(400, {"error": "InvalidValue", "description": "start_time and per_page must be whole numbers"}) from None
+    return json_response(200, sandbox_state().export_tickets(start_time=start, cursor=args.get("cursor"),
+                                                             per_page=per_page, base=base_url()))
+
+
+@route("/search", ["GET"])
+def search() -> Response:
+    """``GET /search.json?query=`` (tickets only, offset pagination)."""
+    query = request.args.get("query", "")
+    results = sandbox_state().search(query, sort_by=request.args.get("sort_by"),
+                                     sort_order=request.args.get("sort_order"), base=base_url())
+    page = paginate("results", results, {k: v for k, v in request.args.items() if k != "page[size]"},
+                    base_url() + request.path)
+    return json_response(200, {**page, "facets": None})
+
+
+@route("/webhooks", ["GET", "POST"])
+def webhooks() -> Response:
+    """``GET /webhooks`` (cursor-shaped list, ``filter[name_contains]``) and ``POST /webhooks`` (201)."""
+    state = sandbox_state()
+    if request.method == "POST":
+        return json_response(201, state.create_webhook(body()))
+    found = state.list_webhooks(request.args.get("filter[name_contains]"))
+    return json_response(200, {"webhooks": found, "meta": {"has_more": False, "after_cursor": None, "before_cursor": None},
+                               "links": {"next": None, "prev": None}})
+
+
+@route("/webhooks/<webhook_id>", ["GET", "PUT", "PATCH", "DELETE"])
+def webhook(webhook_id: str) -> Response:
+    """``GET``, ``PUT``/``PATCH`` (204) and ``DELETE`` (204) ``/webhooks/{id}``."""
+    state = sandbox_state()
+    webhook_id = webhook_id.removesuffix(".json")
+    if request.method == "GET":
+        return json_response(200, state.get_webhook(webhook_id))
+    if request.method == "DELETE":
+        state.delete_webhook(webhook_id)
+    else:
+        state.update_webhook(webhook_id, body(), partial=request.method == "PATCH")
+    return json_response(204, None)
+
+
+@route("/webhooks/<webhook_id>/signing_secret", ["GET", "POST"])
+def webhook_signing_secret(webhook_id: str) -> Response:
+    """``GET`` shows (200), ``POST`` resets (201) a webhook's signing secret."""
+    reset = request.method == "POST"
+    return json_response(201 if reset else 200, sandbox_state().signing_secret(webhook_id, reset=reset))
+
+
+def resource_collection(kind: str) -> Response:
+    """``GET`` (paginated) and ``POST`` (201) for groups, ticket_fields, triggers, views, macros."""
+    state = sandbox_state()
+    if request.method == "POST":
+        return json_response(201, state.save_resource(kind, None, body(), base=base_url()))
+    return page_of(kind, state.list_resources(kind, base=base_url()))
+
+
+def resource_record(kind: str, record_id: int) -> Response:
+    """``GET``, ``PUT`` and ``DELETE`` (204) of one admin record."""
+    state = sandbox_state()
+    if request.method == "DELETE":
+        state.delete_resource(kind, record_id)
+        return json_response(204, None)
+    if request.method == "PUT":
+        return json_response(200, state.save_resource(kind, record_id, body(), base=base_url()))
+    return json_response(200, state.get_resource(kind, record_id, base=base_url()))
+
+
+for _kind in RESOURCE_KINDS:
+    for _suffix, _name in ((".json", "_json"), ("", "")):
+        api.add_url_rule(f"/{_kind}{_suffix}", endpoint=f"{_kind}_collection{_name}", view_func=resource_collection,
+                         methods=["GET", "POST"], defaults={"kind": _kind})
+        api.add_url_rule(f"/{_kind}/<int:record_id>{_suffix}", endpoint=f"{_kind}_record{_name}",
+                         view_func=resource_record, methods=["GET", "PUT", "DELETE"], defaults={"kind": _kind})
+
+
+# --- /__sandbox: what customers, agents and tests do ---------------------------------------
+
+simulation = Blueprint("sandbox_simulation", __name__, url_prefix="/__sandbox")
+
+
+def args_of(allowed: Sequence[str], required: Sequence[str] = ()) -> dict[str, Any]:
+    """The request's JSON object, limited to known keys (a 400 names the unknown or missing ones)."""
+    payload = body() or {}
+    if not isinstance(payload, Mapping):
+        raise ApiError(400, {"error": "BadRequest", "description": "expected a JSON object"})
+    unknown = sorted(set(payload) - set(allowed))
+    missing = sorted(set(required) - set(payload))
+    if unknown or missing:
+        raise ApiError(400, {"error": "BadRequest", "description": f"unknown: {unknown}; missing: {missing}"})
+    return dict(payload)
+
+
+def ticket_answer(ticket_id: int, /, status: int = 200, **extra: Any) -> Response:
+    """A simulation answer: the ticket and its comments (plus `extra`)."""
+    state = sandbox_state()
+    return json_response(status, {"ticket": state.ticket(ticket_id), "comments": state.ticket_comments(ticket_id), **extra})
+
+
+@simulation.post("/tickets")
+def simulate_ticket() -> Response:
+    """A customer writes in: {subject, body, name?, email?, requester_id?, channel?, tags?, custom_fields?, ...}."""
+    options = args_of(("subject", "body", "name", "email", "requester_id", "channel", "tags", "custom_fields",
+                       "priority", "type", "group_id", "external_id"), required=("subject", "body"))
+    if "type" in options:
+        options["ticket_type"] = options.pop("type")
+    if isinstance(options.get("custom_fields"), Mapping):
+        options["custom_fields"] = {int(k): v for k, v in options["custom_fields"].items()}
+    return ticket_answer(sandbox_state().simulate_customer_ticket(**options), 201)
+
+
+@simulation.get("/tickets/<int:ticket_id>")
+def simulated_ticket(ticket_id: int) -> Response:
+    """A ticket with its comments and audits, as the sandbox holds it."""
+    return ticket_answer(ticket_id, audits=sandbox_state().ticket_audits(ticket_id))
+
+
+@simulation.post("/tickets/<int:ticket_id>/agent_reply")
+def simulate_agent_reply(ticket_id: int) -> Response:
+    """An agent answers: {body, public?=true, author_id?, status?}."""
+    options = args_of(("body", "public", "author_id", "status"), required=("body",))
+    comment_id = sandbox_state().simulate_agent_reply(ticket_id, options.pop("body"), **options)
+    return ticket_answer(ticket_id, comment_id=comment_id)
+
+
+@simulation.post("/tickets/<int:ticket_id>/agent_update")
+def simulate_agent_update(ticket_id: int) -> Response:
+    """An agent edits the ticket: {changes: {...REST ticket properties...}, author_id?}."""
+    options = args_of(("changes", "author_id"), required=("changes",))
+    sandbox_state().simulate_agent_update(ticket_id, options["changes"], author_id=options.get("author_id"))
+    return ticket_answer(ticket_id)
+
+
+@simulation.post("/tickets/<int:ticket_id>/status")
+def simulate_status(ticket_id: int) -> Response:
+    """An agent sets the status: {status, author_id?}."""
+    options = args_of(("status", "author_id"), required=("status",))
+    sandbox_state().simulate_status(ticket_id, options["status"], author_id=options.get("author_id"))
+    return ticket_answer(ticket_id)
+
+
+@simulation.post("/tickets/<int:ticket_id>/solve")
+def simulate_solve(ticket_id: int) -> Response:
+    """An agent solves the ticket (and is assigned if nobody was)."""
+    sandbox_state().simulate_solve(ticket_id)
+    return ticket_answer(ticket_id)
+
+
+@simulation.post("/tickets/<int:ticket_id>/close")
+def simulate_close(ticket_id: int) -> Response:
+    """The close-solved-tickets automation runs on the ticket."""
+    sandbox_state().simulate_close(ticket_id)
+    return ticket_answer(ticket_id)
+
+
+@simulation.post("/tickets/<int:ticket_id>/customer_reply")
+def simulate_customer_reply(ticket_id: int) -> Response:
+    """The requester writes back: {body}; answers the ticket the comment landed on (a follow-up if closed)."""
+    options = args_of(("body",), required=("body",))
+    landed = sandbox_state().simulate_customer_reply(ticket_id, options["body"])
+    return ticket_answer(landed, ticket_id=landed)
+
+
+@simulation.post("/tickets/<int:ticket_id>/tags")
+def simulate_tags(ticket_id: int) -> Response:
+    """An agent adds/removes tags: {add?: [...], remove?: [...]}."""
+    options = args_of(("add", "remove"))
+    return json_response(200, {"tags": sandbox_state().simulate_tags(ticket_id, options.get("add", ()),
+                                                                     options.get("remove", ()))})
+
+
+@simulation.get("/requests")
+def logged_requests() -> Response:
+    """The API request log: ?method=PUT&path=/tickets."""
+    calls = sandbox_state().api_calls(request.args.get("method"), request.args.get("path"))
+    return json_response(200, {"requests": [c.to_json() for c in calls], "count": len(calls)})
+
+
+@simulation.get("/deliveries")
+def deliveries() -> Response:
+    """Every webhook delivery attempt, oldest first."""
+    return json_response(200, {"deliveries": [d.to_json() for d in sandbox_state().deliveries]})
+
+
+@simulation.post("/flush")
+def flush() -> Response:
+    """Wait for queued webhook deliveries: {timeout?=10}."""
+    options = args_of(("timeout",))
+    return json_response(200, {"drained": sandbox_state().flush(float(options.get("timeout", 10.0)))})
+
+
+@simulation.route("/faults", methods=["GET", "POST", "DELETE"])
+def faults() -> Response:
+    """POST {status?, count?=1, retry_after?, delay?, reset?, path_prefix?, method?, body?}; DELETE clears."""
+    state = sandbox_state()
+    if request.method == "DELETE":
+        state.clear_faults()
+        return json_response(204, None)
+    if request.method == "POST":
+        options = args_of(("status", "count", "retry_after", "delay", "reset", "path_prefix", "method", "body"))
+        try:
+            fault = state.inject(**options)
+        except (TypeError, ValueError) as exc:
+            raise ApiError(400, {"error": "BadRequest", "description": str(exc)}) from None
+        return json_response(201, {"fault": fault.to_json()})
+    return json_response(200, {"faults": [f.to_json() for f in state.faults()]})
+
+
+@simulation.post("/webhook_target")
+def webhook_target() -> Response:
+    """Deliver ticket events to {url} signed with {secret}; {subscriptions?} defaults to feedbackloop's."""
+    options = args_of(("url", "secret", "subscriptions"), required=("url", "secret"))
+    return json_response(201, {"webhook_id": sandbox_state().set_webhook_target(**options)})
+
+
+@simulation.post("/delivery")
+def delivery_options() -> Response:
+    """Best-effort delivery: {duplicate_share?, drop_share?, shuffle?, shuffle_window?, timeout?, retry_delay?, seed?}."""
+    state = sandbox_state()
+    try:
+        state.configure_delivery(**(body() or {}))
+    except (TypeError, ValueError) as exc:
+        raise ApiError(400, {"error": "BadRequest", "description": str(exc)}) from None
+    return json_response(200, {"delivery": state.deliverer.options.__dict__})
+
+
+@simulation.post("/config")
+def config() -> Response:
+    """Live limits: {rate_limit?, export_rate_limit?, ticket_update_limit?, export_lag?, ...}."""
+    state = sandbox_state()
+    try:
+        current = state.configure(**(body() or {}))
+    except (TypeError, ValueError) as exc:
+        raise ApiError(400, {"error": "BadRequest", "description": str(exc)}) from None
+    return json_response(200, {"config": {**current.__dict__, "api_token": "***"}})
+
+
+@simulation.post("/clock")
+def clock() -> Response:
+    """Move the sandbox clock: {advance: seconds}."""
+    options = args_of(("advance",), required=("advance",))
+    return json_response(200, {"now": iso(sandbox_state().advance(float(options["advance"])))})
+
+
+@simulation.post("/jobs/run")
+def run_jobs() -> Response:
+    """Complete every pending bulk job now."""
+    sandbox_state().run_jobs()
+    return json_response(204, None)
+
+
+@simulation.post("/reset")
+def reset() -> Response:
+    """Back to a fresh account."""
+    sandbox_state().reset()
+    return json_response(204, None)
+
+
+@simulation.get("/state")
+def state_snapshot() -> Response:
+    """Tickets, users, webhooks, counts and active faults."""
+    return json_response(200, sandbox_state().snapshot())

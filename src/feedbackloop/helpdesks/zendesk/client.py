@@ -1,0 +1,667 @@
+"""Zendesk REST client for one account: the ONLY module that imports zenpy.
+
+zenpy builds the URLs (its endpoint table), authenticates, and sends through its own call path
+(`_call_api`), but on a `ZendeskSession` we own, because zenpy's defaults are wrong for a worker
+that must post each survey comment exactly once:
+
+* zenpy mounts a urllib3 ``Retry`` that re-sends PUTs on 503/413 and on dropped connections, so a
+  public comment can be posted twice. Our session mounts no retrying adapter; retries belong to
+  the durable job queue, which re-reads the ticket first.
+* On 429, zenpy 2.0.57 sleeps in the worker for Retry-After seconds (it has no
+  raise_on_ratelimit). Our session raises ``Retryable(retry_after=..., rate_limited=True)``.
+* zenpy's only host override is the process-wide ZENPY_FORCE_NETLOC. Our session sends each
+  client's requests to its own ``Account.api_url`` and refuses any other host, because it carries
+  the API token.
+* Every non-2xx answer becomes one of errors.py's types, once, in `error_for_response`.
+
+Answers are read as JSON and mapped straight to the neutral types. zenpy's object layer is not
+used: its response handlers only accept URLs on ``<subdomain>.zendesk.com`` (under an api_url
+override they hand back raw responses), its objects fetch related records lazily on attribute
+access, it serialises datetimes as bare dates, and it puts ``id`` into every update body.
+
+A client may be shared by worker threads: the counters are updated under a lock, and requests'
+connection pool and cookie jar are thread-safe.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+import zenpy
+from requests.adapters import HTTPAdapter
+from requests.exceptions import InvalidJSONError, InvalidSchema, InvalidURL, MissingSchema
+from zenpy.lib.exception import APIException, ZenpyException
+
+from feedbackloop import errors
+from feedbackloop.helpdesks.base import Account, Comment, NewTicket, Ticket, TicketPage, TicketUpdate, User
+from feedbackloop.helpdesks.zendesk.events import (
+    to_bool,
+    to_channel,
+    to_id,
+    to_status,
+    to_tags,
+    to_text,
+    to_time,
+    to_word,
+)
+
+CANONICAL_ORIGIN = "https://{subdomain}.zendesk.com"
+AGENT_TICKET_URL = CANONICAL_ORIGIN + "/agent/tickets/{ticket_id}"
+USER_AGENT = f"feedbackloop (zenpy/{zenpy.__version__})"
+#: Zendesk subdomains: letters, digits and inner hyphens (also keeps the host unforgeable).
+SUBDOMAIN_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+#: Ceiling on followed page links: 100 pages of 100 comments is twice Zendesk's 5,000-comment cap.
+MAX_PAGES = 100
+#: The incremental export leaves out the last minute and refuses a start_time inside it.
+EXPORT_LAG = timedelta(minutes=1)
+ERROR_TEXT_LIMIT = 240
+
+#: Rate-limit header spellings, in order of preference; Zendesk sends several (see zendesk-notes).
+LIMIT_HEADERS = ("x-rate-limit", "ratelimit-limit", "rate-limit")
+REMAINING_HEADERS = ("x-rate-limit-remaining", "ratelimit-remaining", "rate-limit-remaining")
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+# --- rate limits ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateLimitInfo:
+    """The account's request budget as Zendesk last reported it."""
+
+    limit: int | None
+    remaining: int | None
+    observed_at: datetime
+
+
+def read_rate_limit(headers: Mapping[str, str], now: datetime) -> RateLimitInfo | None:
+    """Rate-limit headers under any of their spellings; None when the answer has none."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    limit = first_int(lowered, LIMIT_HEADERS)
+    remaining = first_int(lowered, REMAINING_HEADERS)
+    if limit is None and remaining is None:
+        return None
+    return RateLimitInfo(limit=limit, remaining=remaining, observed_at=now)
+
+
+def first_int(headers: Mapping[str, str], names: Sequence[str]) -> int | None:
+    """The first whole number found under the first of `names` present."""
+    for name in names:
+        match = re.search(r"\d+", headers.get(name, ""))
+        if match is not None:
+            return int(match.group())
+    return None
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """Retry-After as seconds from `now`: delta-seconds or an HTTP date; None if absent or garbled."""
+    if value is None or not value.strip():
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return seconds_until(value.strip(), now)
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+def seconds_until(http_date: str, now: datetime) -> float | None:
+    """Seconds from `now` to an HTTP date (never negative); None if it is not one."""
+    try:
+        moment = parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0.0, (moment - now).total_seconds())
+
+
+# --- HTTP answers → errors.py ---------------------------------------------------------------
+
+ResponseError = Callable[[requests.Response, str, datetime], errors.HelpdeskError]
+
+
+def rate_limited(response: requests.Response, reason: str, now: datetime) -> errors.HelpdeskError:
+    """429: our queue waits Retry-After; zenpy would have slept in the worker."""
+    retry_after = retry_after_seconds(response.headers.get("Retry-After"), now)
+    return errors.Retryable(reason, retry_after=retry_after, rate_limited=True)
+
+
+def unavailable(response: requests.Response, reason: str, now: datetime) -> errors.HelpdeskError:
+    """5xx and 408: try later, sooner if Zendesk said when."""
+    return errors.Retryable(reason, retry_after=retry_after_seconds(response.headers.get("Retry-After"), now))
+
+
+def unprocessable(response: requests.Response, reason: str, now: datetime) -> errors.HelpdeskError:
+    """422: a closed ticket refuses every update; any other 422 is a request we must fix."""
+    if is_closed_ticket_refusal(response):
+        return errors.TicketClosed(reason)
+    return errors.Permanent(reason, code="invalid")
+
+
+def is_closed_ticket_refusal(response: requests.Response) -> bool:
+    """Zendesk's answer to updating a closed ticket is a 422 whose body says "closed".
+
+    Documented shape: {"error": "RecordInvalid", "description": "Record validation errors",
+    "details": {"status": [{"description": "Status: closed prevents ticket update"}]}}.
+    """
+    method = response.request.method if response.request is not None else None
+    return method in (None, "PUT", "PATCH") and "closed" in response.text.lower()
+
+
+def refused(code: str) -> ResponseError:
+    """An answer that retrying cannot change."""
+    return lambda response, reason, now: errors.Permanent(reason, code=code)
+
+
+STATUS_ERRORS: Mapping[int, ResponseError] = {
+    401: refused("auth"),
+    403: refused("auth"),
+    404: lambda response, reason, now: errors.TicketNotFound(reason),
+    408: unavailable,
+    409: lambda response, reason, now: errors.Conflict(reason),
+    422: unprocessable,
+    429: rate_limited,
+}
+
+
+def error_for_response(response: requests.Response, now: datetime) -> errors.HelpdeskError | None:
+    """The typed error for a non-2xx answer; None for success."""
+    if 200 <= response.status_code < 300:
+        return None
+    default = unavailable if response.status_code >= 500 else refused(f"http_{response.status_code}")
+    return STATUS_ERRORS.get(response.status_code, default)(response, describe_failure(response), now)
+
+
+def describe_failure(response: requests.Response) -> str:
+    """Method, path, status and Zendesk's reason; no host, query string or credentials."""
+    request = response.request
+    where = f"{request.method} {urlsplit(str(request.url)).path}" if request is not None else "request"
+    return f"{where} -> HTTP {response.status_code}: {error_text(response)}"
+
+
+def error_text(response: requests.Response) -> str:
+    """Zendesk's error, description and details, shortened for a log line."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, Mapping):
+        parts = [str(body[key]) for key in ("error", "description", "details") if body.get(key)]
+        text = ": ".join(parts)
+    else:
+        text = " ".join(response.text.split())
+    text = text or response.reason or "no details"
+    return text if len(text) <= ERROR_TEXT_LIMIT else text[: ERROR_TEXT_LIMIT - 1] + "…"
+
+
+# --- transport and zenpy exceptions → errors.py ----------------------------------------------
+
+ExceptionError = Callable[[Exception, str], errors.HelpdeskError]
+
+
+def retry_later(what: str) -> ExceptionError:
+    """A transport failure that may pass."""
+    return lambda exc, action: errors.Retryable(f"{action}: {what}: {short(exc)}")
+
+
+def give_up(code: str, what: str) -> ExceptionError:
+    """A failure that will repeat on every try."""
+    return lambda exc, action: errors.Permanent(f"{action}: {what}: {short(exc)}", code=code)
+
+
+def from_api_exception(exc: Exception, action: str) -> errors.HelpdeskError:
+    """zenpy's APIException (RecordNotFoundException, ...) carries the response: type it like ours."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, requests.Response):
+        error = error_for_response(response, utc_now())
+        if error is not None:
+            return error
+    return errors.Permanent(f"{action}: zenpy: {short(exc)}", code="client")
+
+
+#: First match wins: InvalidURL is also a RequestException, ConnectTimeout also a ConnectionError.
+EXCEPTION_ERRORS: Sequence[tuple[type[Exception] | tuple[type[Exception], ...], ExceptionError]] = (
+    (APIException, from_api_exception),
+    (requests.Timeout, retry_later("timed out")),
+    (requests.ConnectionError, retry_later("connection failed")),
+    ((InvalidURL, MissingSchema, InvalidSchema), give_up("config", "bad URL")),
+    (InvalidJSONError, give_up("invalid", "request body is not JSON-serialisable")),
+    (requests.RequestException, retry_later("request failed")),
+    (ZenpyException, give_up("client", "zenpy refused")),
+)
+TRANSLATED_EXCEPTIONS = (APIException, ZenpyException, requests.RequestException)
+
+
+def short(exc: Exception) -> str:
+    """Exception type and the start of its message (URLs carry no credentials: auth is a header)."""
+    message = " ".join(str(exc).split())[:160]
+    return f"{type(exc).__name__}({message})" if message else type(exc).__name__
+
+
+def error_for_exception(exc: Exception, action: str) -> errors.HelpdeskError:
+    """The typed error for a requests or zenpy exception."""
+    for kind, make in EXCEPTION_ERRORS:
+        if isinstance(exc, kind):
+            return make(exc, action)
+    return errors.Permanent(f"{action}: {short(exc)}", code="client")
+
+
+@contextmanager
+def translated_errors(action: str) -> Iterator[None]:
+    """Nothing above this module sees a requests or zenpy exception."""
+    try:
+        yield
+    except TRANSLATED_EXCEPTIONS as exc:
+        raise error_for_exception(exc, action) from None
+
+
+@contextmanager
+def reading(what: str) -> Iterator[None]:
+    """A Zendesk answer we cannot map is a Permanent "bad_response", never a stray ValueError."""
+    try:
+        yield
+    except (ValueError, TypeError, KeyError) as exc:
+        raise errors.Permanent(f"unexpected {what} in Zendesk's answer: {exc}", code="bad_response") from None
+
+
+# --- the session ----------------------------------------------------------------------------
+
+
+class ZendeskSession(requests.Session):
+    """The requests session zenpy sends through: routes, times out, counts, and types errors.
+
+    Mounts plain adapters (no urllib3 Retry): one call here is one request on the wire.
+    """
+
+    def __init__(self, subdomain: str, api_url: str | None, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+        self.calls = 0
+        self.last_rate_limit: RateLimitInfo | None = None
+        self._counting = threading.Lock()
+        self._origin = CANONICAL_ORIGIN.format(subdomain=subdomain)
+        self._target = (api_url or self._origin).rstrip("/")
+        for prefix in ("https://", "http://"):
+            self.mount(prefix, HTTPAdapter(max_retries=0))
+        self.headers["Accept"] = "application/json"
+        self.headers["User-Agent"] = USER_AGENT
+
+    def __repr__(self) -> str:
+        return f"ZendeskSession(target={self._target!r}, calls={self.calls})"
+
+    def route(self, url: str) -> str:
+        """Canonical-host URLs go to the override; any other host is refused (we carry the token)."""
+        if url.startswith(self._origin + "/"):
+            return self._target + url[len(self._origin) :]
+        if url.startswith(self._target + "/"):
+            return url
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        raise errors.Permanent(
+            f"refusing to send Zendesk credentials to {origin}: this account's API is at {self._target} "
+            "(is ZENPY_FORCE_NETLOC/ZENPY_FORCE_SCHEME set? use Account.api_url)",
+            code="config",
+        )
+
+    def request(self, method: str, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        """One request on the wire; a non-2xx answer raises its errors.py type here, before zenpy sees it."""
+        target = self.route(url.decode() if isinstance(url, bytes) else url)
+        kwargs["timeout"] = self.timeout
+        with self._counting:
+            self.calls += 1
+        response: requests.Response = super().request(method, target, *args, **kwargs)
+        now = utc_now()
+        observed = read_rate_limit(response.headers, now)
+        if observed is not None:
+            with self._counting:
+                self.last_rate_limit = observed
+        error = error_for_response(response, now)
+        if error is not None:
+            raise error
+        return response
+
+
+# --- REST JSON → neutral types --------------------------------------------------------------
+
+
+def required_id(value: object) -> int:
+    """An id that must be there."""
+    number = to_id(value)
+    if number is None:
+        raise ValueError("id is missing")
+    return number
+
+
+def ticket_from_json(data: Mapping[str, Any]) -> Ticket:
+    """A REST ticket as the neutral Ticket (ids int, status lower-case, times aware UTC)."""
+    with reading("ticket"):
+        status = to_status(data.get("status"))
+        if status is None:
+            raise ValueError("ticket has no status")
+        return Ticket(
+            id=required_id(data.get("id")),
+            status=status,
+            requester_id=to_id(data.get("requester_id")),
+            updated_at=to_time(data.get("updated_at")),
+            tags=to_tags(data.get("tags")),
+            subject=to_text(data.get("subject")),
+            channel=to_channel(data.get("via")),
+            ticket_type=to_word(data.get("type")),
+            assignee_id=to_id(data.get("assignee_id")),
+            group_id=to_id(data.get("group_id")),
+            brand_id=to_id(data.get("brand_id")),
+            organization_id=to_id(data.get("organization_id")),
+            external_id=to_text(data.get("external_id")),
+            created_at=to_time(data.get("created_at")),
+            custom_fields=custom_fields_from_json(data.get("custom_fields")),
+        )
+
+
+def custom_fields_from_json(value: object) -> dict[int, Any]:
+    """Zendesk's [{"id": 27642, "value": "745"}] as {27642: "745"}."""
+    if value is None:
+        return {}
+    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+        raise ValueError("custom_fields is not a list of objects")
+    return {required_id(item.get("id")): item.get("value") for item in value}
+
+
+def comment_from_json(data: Mapping[str, Any]) -> Comment:
+    """A REST ticket comment as the neutral Comment."""
+    with reading("comment"):
+        public = to_bool(data.get("public"))
+        if public is None:
+            raise ValueError("comment has no 'public' flag")
+        return Comment(
+            id=required_id(data.get("id")),
+            author_id=to_id(data.get("author_id")),
+            body=to_text(data.get("body")) or "",
+            public=public,
+            created_at=to_time(data.get("created_at")),
+            html_body=to_text(data.get("html_body")),
+        )
+
+
+def user_from_json(data: Mapping[str, Any]) -> User:
+    """A REST user as the neutral User."""
+    with reading("user"):
+        return User(
+            id=required_id(data.get("id")),
+            name=to_text(data.get("name")),
+            email=to_text(data.get("email")),
+            role=to_word(data.get("role")),
+            organization_id=to_id(data.get("organization_id")),
+        )
+
+
+def ticket_page_from_json(body: Mapping[str, Any], cursor: str | None) -> TicketPage:
+    """One incremental-export page; keeps the cursor we sent when Zendesk gives no newer one."""
+    with reading("incremental export page"):
+        end_of_stream = body.get("end_of_stream")
+        if not isinstance(end_of_stream, bool):
+            raise ValueError("end_of_stream is not a boolean")
+        tickets = [ticket_from_json(item) for item in items_of(body, "tickets")]
+        after = to_text(body.get("after_cursor")) or cursor
+        return TicketPage(tickets=tickets, cursor=after, end_of_stream=end_of_stream)
+
+
+def object_of(body: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``body[key]`` as an object (e.g. "ticket" in {"ticket": {...}, "audit": {...}})."""
+    value = body.get(key)
+    if not isinstance(value, Mapping):
+        raise errors.Permanent(f"Zendesk's answer has no {key!r} object", code="bad_response")
+    return value
+
+
+def items_of(body: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    """``body[key]`` as a list of objects."""
+    value = body.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+        raise errors.Permanent(f"Zendesk's answer has no {key!r} list", code="bad_response")
+    return value
+
+
+def next_page_url(body: Mapping[str, Any]) -> str | None:
+    """The next page's URL, for cursor pagination (meta.has_more + links.next) or offset (next_page)."""
+    meta, links = body.get("meta"), body.get("links")
+    if isinstance(meta, Mapping) and isinstance(links, Mapping):
+        following = links.get("next") if meta.get("has_more") is True else None
+    else:
+        following = body.get("next_page")
+    return following if isinstance(following, str) and following else None
+
+
+def json_object(response: requests.Response) -> Mapping[str, Any]:
+    """A 2xx answer's JSON object. Not JSON (a proxy page) may pass; JSON of another shape will not."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise errors.Retryable(f"{describe_failure(response)} (expected JSON)") from None
+    if not isinstance(body, Mapping):
+        raise errors.Permanent(f"{describe_failure(response)} (expected a JSON object)", code="bad_response")
+    return body
+
+
+# --- REST bodies we send --------------------------------------------------------------------
+
+
+def zendesk_time(moment: datetime) -> str:
+    """ISO-8601 UTC with a Z, to the second, as Zendesk writes updated_at (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def custom_fields_payload(fields: Mapping[int, Any]) -> list[dict[str, Any]]:
+    """{27642: "745"} as Zendesk's [{"id": 27642, "value": "745"}]."""
+    return [{"id": field_id, "value": value} for field_id, value in fields.items()]
+
+
+def comment_payload(body: str | None, html_body: str | None, public: bool) -> dict[str, Any] | None:
+    """The comment object, or None when there is no comment text."""
+    if body is None and html_body is None:
+        return None
+    comment: dict[str, Any] = {} if body is None else {"body": body}
+    if html_body is not None:
+        comment["html_body"] = html_body
+    comment["public"] = public
+    return comment
+
+
+def update_payload(update: TicketUpdate) -> dict[str, Any]:
+    """The single-update body: only what `update` sets, plus collision protection when stamped.
+
+    ``tags`` replaces the ticket's whole tag list, so it is sent only when the caller computed the
+    full new set; ``updated_stamp`` makes Zendesk answer 409 if the ticket changed since.
+    """
+    comment = comment_payload(update.comment_body, update.comment_html, update.comment_public)
+    changes: dict[str, Any] = {
+        "comment": comment,
+        "tags": list(update.tags) if update.tags is not None else None,
+        "custom_fields": custom_fields_payload(update.custom_fields) or None,
+    }
+    ticket = {key: value for key, value in changes.items() if value is not None}
+    if not ticket:
+        raise ValueError("TicketUpdate changes nothing: set a comment, tags or custom fields")
+    if update.updated_stamp is not None:
+        ticket.update(safe_update=True, updated_stamp=zendesk_time(update.updated_stamp))
+    return {"ticket": ticket}
+
+
+def create_payload(new: NewTicket) -> dict[str, Any]:
+    """A new ticket with no requester: the API user becomes requester, so no customer is emailed.
+
+    ``due_at`` is sent as full ISO text: zenpy would cut a datetime down to its date.
+    """
+    ticket: dict[str, Any] = {
+        "type": new.ticket_type,
+        "subject": new.subject,
+        "comment": {"body": new.comment_body, "public": new.comment_public},
+    }
+    optional: dict[str, Any] = {
+        "due_at": zendesk_time(new.due_at) if new.due_at is not None else None,
+        "group_id": new.group_id,
+        "tags": list(new.tags) or None,
+        "external_id": new.external_id,
+        "custom_fields": custom_fields_payload(new.custom_fields) or None,
+    }
+    ticket.update((key, value) for key, value in optional.items() if value is not None)
+    return {"ticket": ticket}
+
+
+def export_start(since: datetime, now: datetime) -> int:
+    """Unix start_time for the incremental export: naive means UTC, never inside the last minute."""
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=timezone.utc)
+    return max(0, int(min(since, now - EXPORT_LAG).timestamp()))
+
+
+def check_id(value: int) -> int:
+    """A positive int id, so nothing else can reach a URL path."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"expected a positive integer id, got {value!r}")
+    return value
+
+
+def check_account(account: Account) -> None:
+    """Refuse an account we could not call, or could call at the wrong host."""
+    if not SUBDOMAIN_PATTERN.fullmatch(account.subdomain.lower()):
+        raise errors.ConfigError(f"Zendesk subdomain {account.subdomain!r} is not a valid subdomain")
+    if not account.email or not account.api_token:
+        raise errors.ConfigError(f"Zendesk account {account.subdomain!r} needs an email and an API token")
+    if account.api_url is not None:
+        parts = urlsplit(account.api_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise errors.ConfigError(f"Zendesk api_url {account.api_url!r} must be http(s)://host[:port][/path]")
+
+
+# --- the client -----------------------------------------------------------------------------
+
+
+class ZendeskClient:
+    """`HelpdeskClient` for one Zendesk account; raises only errors.py types."""
+
+    def __init__(self, account: Account, timeout: float = 10.0) -> None:
+        check_account(account)
+        if not timeout > 0:
+            raise ValueError("timeout must be a positive number of seconds")
+        self._subdomain = account.subdomain.lower()
+        self._api_url = account.api_url
+        self._session = ZendeskSession(self._subdomain, account.api_url, timeout)
+        # zenpy still needs the subdomain to build URLs; the session re-routes them to api_url.
+        self._zenpy = zenpy.Zenpy(
+            subdomain=self._subdomain,
+            email=account.email,
+            token=account.api_token,
+            session=self._session,
+            timeout=timeout,
+            disable_cache=True,
+        )
+        self._tickets = self._zenpy.tickets
+        self._users = self._zenpy.users
+
+    def __repr__(self) -> str:
+        return f"ZendeskClient(subdomain={self._subdomain!r}, api_url={self._api_url!r})"
+
+    @property
+    def calls(self) -> int:
+        """HTTP requests sent so far (each page, each failure): for tests and API-economy checks."""
+        return self._session.calls
+
+    @property
+    def last_rate_limit(self) -> RateLimitInfo | None:
+        """The rate-limit headers of the latest answer that had any."""
+        return self._session.last_rate_limit
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._session.close()
+
+    def get_ticket(self, ticket_id: int) -> Ticket:
+        """GET /api/v2/tickets/{id}.json."""
+        body = self._call("GET", self._url(self._tickets.endpoint(id=check_id(ticket_id))))
+        return ticket_from_json(object_of(body, "ticket"))
+
+    def list_comments(self, ticket_id: int) -> list[Comment]:
+        """Every comment, oldest first, following cursor pages (100 a page)."""
+        first = self._url(self._tickets.endpoint.comments(check_id(ticket_id), cursor_pagination=True))
+        return [comment_from_json(item) for item in self._collect(first, "comments")]
+
+    def get_user(self, user_id: int) -> User:
+        """GET /api/v2/users/{id}.json."""
+        body = self._call("GET", self._url(self._users.endpoint(id=check_id(user_id))))
+        return user_from_json(object_of(body, "user"))
+
+    def update_ticket(self, ticket_id: int, update: TicketUpdate) -> Ticket:
+        """ONE PUT /api/v2/tickets/{id}.json with only what `update` sets; the ticket as saved."""
+        url = self._url(self._tickets.endpoint(id=check_id(ticket_id)))
+        body = self._call("PUT", url, update_payload(update))
+        return ticket_from_json(object_of(body, "ticket"))
+
+    def create_ticket(self, ticket: NewTicket) -> Ticket:
+        """POST /api/v2/tickets.json (a review task); the ticket as created."""
+        body = self._call("POST", self._url(self._tickets.endpoint()), create_payload(ticket))
+        return ticket_from_json(object_of(body, "ticket"))
+
+    def find_tickets_by_external_id(self, external_id: str) -> list[Ticket]:
+        """GET /api/v2/tickets.json?external_id=..., all pages."""
+        if not external_id:
+            raise ValueError("external_id is empty")
+        # zenpy's Url joins query values unescaped: quote them here.
+        url = self._url(self._tickets.endpoint(external_id=quote(external_id, safe="")))
+        return [ticket_from_json(item) for item in self._collect(url, "tickets")]
+
+    def changed_tickets(self, since: datetime, cursor: str | None = None) -> TicketPage:
+        """One page of the cursor-based incremental export: by start_time first, then by cursor."""
+        export = self._tickets.endpoint.incremental
+        if cursor:
+            endpoint = export.cursor(cursor=quote(cursor, safe=""))
+        else:
+            endpoint = export.cursor_start(start_time=export_start(since, utc_now()))
+        return ticket_page_from_json(self._call("GET", self._url(endpoint)), cursor)
+
+    def ticket_url(self, ticket_id: int) -> str:
+        """The agent-facing page of a ticket."""
+        return AGENT_TICKET_URL.format(subdomain=self._subdomain, ticket_id=check_id(ticket_id))
+
+    def _url(self, endpoint: Any) -> str:
+        """zenpy's URL for one of its endpoint objects (always on the canonical host)."""
+        with translated_errors("build URL"):
+            return str(self._tickets._build_url(endpoint))
+
+    def _call(self, method: str, url: str, payload: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+        """One exchange through zenpy's call path; the session has already typed any non-2xx."""
+        options: dict[str, Any] = {"timeout": self._session.timeout}
+        if payload is not None:
+            options["json"] = payload
+        send = getattr(self._session, method.lower())
+        with translated_errors(f"{method} {urlsplit(url).path}"):
+            return json_object(self._tickets._call_api(send, url, **options))
+
+    def _collect(self, first_url: str, key: str) -> list[Mapping[str, Any]]:
+        """``key`` items of every page from `first_url` on, with a guard against link loops."""
+        items: list[Mapping[str, Any]] = []
+        url: str | None = first_url
+        seen: set[str] = set()
+        while url is not None:
+            if url in seen or len(seen) >= MAX_PAGES:
+                where = urlsplit(first_url).path
+                raise errors.Permanent(f"pagination of {where} does not end", code="bad_response")
+            seen.add(url)
+            body = self._call("GET", url)
+            items.extend(items_of(body, key))
+            url = next_page_url(body)
+        return items
