@@ -1,0 +1,75 @@
+"""The application factory: a short list of register_* calls, nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from feedbackloop import api, health, ratings, receive
+from feedbackloop.errors import BadRequest
+from feedbackloop.services import Services, build_services
+from feedbackloop.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
+    """Build the web app. Job running is the caller's choice (`serve`), never the factory's."""
+    settings = settings or (services.settings if services else load_settings())
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
+    app.extensions["feedbackloop"] = services or build_services(settings)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    app.register_blueprint(receive.bp)
+    app.register_blueprint(ratings.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(api.bp)  # /api/v1: decisions, ticket timeline (admin token)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/webhooks/", "/api/", "/healthz")) or request.is_json
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """One shape for every refusal: JSON `{"error", "message"}` for APIs, a page for people."""
+
+    @app.errorhandler(BadRequest)
+    def _bad_request(exc: BadRequest) -> ResponseReturnValue:
+        code = {401: "unauthorized", 413: "too_large"}.get(exc.status_code, "bad_request")
+        return jsonify(error=code, message=exc.reason), exc.status_code
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> ResponseReturnValue:
+        status = exc.code or 500
+        if _wants_json():
+            return jsonify(error=(exc.name or "error").lower().replace(" ", "_"), message=exc.description), status
+        from flask import render_template
+
+        return render_template("survey/error.html", title=exc.name, message=exc.description), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> ResponseReturnValue:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return jsonify(error="internal_error", message="unexpected error; it has been logged"), 500
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault(
+            "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'",
+        )
+        return response

@@ -1,0 +1,200 @@
+"""The `feedbackloop` command: each subcommand is a thin call into a flow module.
+
+Configuration problems end with a one-line message naming the setting, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy import select
+
+from feedbackloop import __version__
+from feedbackloop.db import session_scope, utcnow
+from feedbackloop.errors import ConfigError, FeedbackloopError
+from feedbackloop.settings import Settings, load_settings, redact_url
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        cli(standalone_mode=True)
+    except ConfigError as exc:
+        click.echo(f"feedbackloop: configuration error: {exc}", err=True)
+        sys.exit(2)
+
+
+def _settings(**kwargs: Any) -> Settings:
+    try:
+        return load_settings(**kwargs)
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration error: {exc}") from None
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # zenpy logs full request kwargs (auth included) at DEBUG: never let that reach a log file.
+    logging.getLogger("zenpy").setLevel(logging.WARNING)
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="feedbackloop")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+def cli(verbose: bool) -> None:
+    """Close the customer-feedback loop on your helpdesk."""
+    _logging(verbose)
+
+
+@cli.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the schema (Alembic)."""
+    from feedbackloop.db import make_engine
+    from feedbackloop.migrate import upgrade
+
+    settings = _settings(demo=True)  # the database URL is all this needs
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine, revision)
+    except Exception as exc:  # noqa: BLE001 - shown to the admin as one line
+        raise click.ClickException(f"could not migrate {redact_url(settings.database_url)}: {exc}") from None
+    click.echo(f"database {redact_url(settings.database_url)} is at revision {revision}")
+
+
+def _check_schema(settings: Settings) -> None:
+    from feedbackloop.db import make_engine
+    from feedbackloop.migrate import current_revision
+
+    engine = make_engine(settings.database_url)
+    try:
+        revision = current_revision(engine)
+    except Exception as exc:  # noqa: BLE001
+        raise click.ClickException(f"cannot reach the database {redact_url(settings.database_url)}: {exc}") from None
+    finally:
+        engine.dispose()
+    if revision is None:
+        raise click.ClickException("the database has no schema yet: run `feedbackloop db upgrade` first")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=4, show_default=True, type=int, help="Job runner threads.")
+def serve(host: str, port: int, threads: int) -> None:
+    """Web app and job runner in one process."""
+    from feedbackloop.runtime import run_server, start_runner
+    from feedbackloop.services import build_services
+
+    settings = _settings(port=port)
+    _check_schema(settings)
+    services = build_services(settings)
+    runner, scheduler = start_runner(services, threads=threads)
+    click.echo(f"feedbackloop serving on http://{host}:{port} (webhooks at /webhooks/zendesk)")
+    run_server(services, host, port, runner=runner, on_stop=lambda: scheduler.shutdown(wait=False))
+
+
+@cli.command()
+@click.option("--threads", default=4, show_default=True, type=int)
+def worker(threads: int) -> None:
+    """Job runner only (run beside gunicorn serving the web app)."""
+    from feedbackloop.runtime import start_runner
+    from feedbackloop.services import build_services
+
+    settings = _settings()
+    _check_schema(settings)
+    services = build_services(settings)
+    runner, scheduler = start_runner(services, threads=threads)
+    click.echo(f"feedbackloop worker {runner.worker_id} running; Ctrl-C to stop")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    scheduler.shutdown(wait=True)
+    runner.shutdown()
+
+
+@cli.command("jobs")
+@click.option("--dead", "show_dead", is_flag=True, help="List dead jobs with their reasons.")
+@click.option("--retry", "retry_id", type=int, help="Put a dead job back in the queue.")
+@click.option("--limit", default=50, show_default=True)
+def jobs_cmd(show_dead: bool, retry_id: int | None, limit: int) -> None:
+    """Show the job queue, dead jobs, or retry one."""
+    from feedbackloop import jobs
+    from feedbackloop.models import Job
+    from feedbackloop.services import build_services
+
+    settings = _settings(demo=True)
+    _check_schema(settings)
+    services = build_services(settings)
+    now = utcnow()
+    with session_scope(services.factory) as session:
+        if retry_id is not None:
+            job = jobs.retry_dead(session, retry_id, now)
+            if job is None:
+                raise click.ClickException(f"job {retry_id} is not a dead job")
+            click.echo(f"job {retry_id} ({job.kind}) is queued again")
+            return
+        if not show_dead:
+            depth = jobs.queue_depth(session, now)
+            click.echo("  ".join(f"{k}={v}" for k, v in sorted(depth.items())) or "no jobs")
+            return
+        rows = session.scalars(select(Job).where(Job.state == "dead").order_by(Job.updated_at.desc()).limit(limit))
+        lines = [f"{j.id:>8}  {j.kind:<15} ticket {j.ticket_id or '-':<10} {j.updated_at:%Y-%m-%d %H:%M}  {j.result}"
+                 for j in rows]
+        click.echo("\n".join(lines) if lines else "no dead jobs")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8025, show_default=True, type=int)
+@click.option("--webhook-url", help="Where to deliver signed webhooks (e.g. http://127.0.0.1:8000/webhooks/zendesk).")
+@click.option("--webhook-secret", default=None, help="Signing secret for deliveries.")
+def sandbox(host: str, port: int, webhook_url: str | None, webhook_secret: str | None) -> None:
+    """A local stand-in for the Zendesk API that also sends signed webhooks."""
+    from feedbackloop.helpdesks.sandbox import serve_sandbox
+    from feedbackloop.runtime import sandbox_credentials
+
+    creds = sandbox_credentials()
+    server = serve_sandbox(host=host, port=port, email=creds["email"], api_token=creds["api_token"])
+    if webhook_url:
+        server.state.set_webhook_target(webhook_url, webhook_secret or creds["webhook_secret"])
+    click.echo(f"sandbox Zendesk API at {server.url}/api/v2 (email {creds['email']}, token {creds['api_token']})")
+    click.echo("use ZENDESK_API_URL=" + server.url + " with ZENDESK_SUBDOMAIN=sandbox; Ctrl-C to stop")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.shutdown()
+
+
+@cli.command()
+@click.option("--tickets", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--once", is_flag=True, help="Exit after the summary instead of serving on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port of the service (0 = any free).")
+@click.option("--seed", default=7, show_default=True, type=int)
+def demo(tickets: int, once: bool, port: int, seed: int) -> None:
+    """Run the whole loop against a sandbox Zendesk on loopback, then print a summary."""
+    from feedbackloop.demo import run_demo
+
+    settings = _settings(demo=True, port=port)
+    try:
+        run_demo(settings, tickets=tickets, once=once, port=port, seed=seed)
+    except FeedbackloopError as exc:
+        raise click.ClickException(str(exc)) from None

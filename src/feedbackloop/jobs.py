@@ -1,0 +1,272 @@
+"""The durable job queue. The database is the queue; APScheduler only rings the bell.
+
+A job is claimed by writing a lease (`lease_until`, `locked_by`) with a conditional UPDATE, so
+two processes never run the same job at once; a crashed worker's lease simply expires and the
+job runs again. Jobs of one ticket run one at a time (Zendesk's per-ticket update limits, and no
+409s between our own writes). Handlers are idempotent: their DB changes and the job's `done`
+mark commit together, and a re-run checks the helpdesk for its own marker before repeating a
+write.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from feedbackloop.db import session_scope, utcnow
+from feedbackloop.errors import HelpdeskError, Permanent, Retryable
+from feedbackloop.models import DEFAULT_TENANT, Job, Throttle
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = 2.0
+BACKOFF_CAP = 900.0
+#: A 429 does not use up an attempt, but a job rate-limited this often is given up on.
+MAX_RATE_LIMITED = 100
+
+Handler = Callable[["JobContext", Session, Job], str | None]
+
+
+@dataclass
+class JobContext:
+    """What a handler needs besides its session: settings, clients, the clock."""
+
+    settings: Any  # feedbackloop.settings.Settings (Any avoids an import cycle with tasks)
+    clients: Callable[[str], Any]  # tenant_id -> HelpdeskClient
+    now: Callable[[], datetime] = utcnow
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    dedupe_key: str,
+    args: Mapping[str, Any],
+    *,
+    now: datetime,
+    tenant_id: str = DEFAULT_TENANT,
+    ticket_id: int | None = None,
+    run_after: datetime | None = None,
+) -> Job:
+    """Add a job unless one with the same dedupe key exists; return the job either way."""
+    job = Job(
+        tenant_id=tenant_id,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        ticket_id=ticket_id,
+        args=dict(args),
+        state="pending",
+        run_after=run_after or now,
+        attempts=0,
+        rate_limited=0,
+        lease_until=None,
+        locked_by=None,
+        last_error=None,
+        result=None,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(job)
+    except IntegrityError:
+        existing = session.scalars(
+            select(Job).where(Job.tenant_id == tenant_id, Job.dedupe_key == dedupe_key)
+        ).one()
+        return existing
+    return job
+
+
+def cancel(session: Session, tenant_id: str, dedupe_key: str, reason: str, now: datetime) -> bool:
+    """Cancel a pending job that has not started; True if one was cancelled."""
+    result = session.execute(
+        update(Job)
+        .where(Job.tenant_id == tenant_id, Job.dedupe_key == dedupe_key, Job.state == "pending")
+        .where(or_(Job.lease_until.is_(None), Job.lease_until < now))
+        .values(state="cancelled", result=reason, updated_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def _due_query(now: datetime, limit: int) -> Any:
+    other = aliased(Job)
+    running_same_ticket = exists().where(
+        and_(
+            other.tenant_id == Job.tenant_id,
+            other.ticket_id == Job.ticket_id,
+            other.state == "pending",
+            other.lease_until > now,
+            other.id != Job.id,
+        )
+    )
+    throttled = select(Throttle.tenant_id).where(Throttle.until > now)
+    return (
+        select(Job.id, Job.tenant_id, Job.ticket_id)
+        .where(Job.state == "pending", Job.run_after <= now)
+        .where(or_(Job.lease_until.is_(None), Job.lease_until < now))
+        .where(Job.tenant_id.not_in(throttled))
+        .where(or_(Job.ticket_id.is_(None), ~running_same_ticket))
+        .order_by(Job.run_after, Job.id)
+        .limit(limit)
+    )
+
+
+def claim_due(
+    factory: sessionmaker[Session], worker_id: str, now: datetime, *, limit: int = 20, lease: float = 120
+) -> list[int]:
+    """Lease up to `limit` due jobs for this worker and return their ids.
+
+    The conditional UPDATE is the lock: on both SQLite and PostgreSQL only one claimer's UPDATE
+    matches a row whose lease is free. PostgreSQL also skips rows another claimer holds locked.
+    """
+    claimed: list[int] = []
+    with session_scope(factory) as session:
+        query = _due_query(now, limit * 3)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=Job)
+        tickets_taken: set[tuple[str, int]] = set()
+        for job_id, tenant_id, ticket_id in session.execute(query).all():
+            if ticket_id is not None and (tenant_id, ticket_id) in tickets_taken:
+                continue
+            if _lease(session, job_id, worker_id, now, lease):
+                claimed.append(job_id)
+                if ticket_id is not None:
+                    tickets_taken.add((tenant_id, ticket_id))
+            if len(claimed) >= limit:
+                break
+    return claimed
+
+
+def _lease(session: Session, job_id: int, worker_id: str, now: datetime, lease: float) -> bool:
+    result = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == "pending")
+        .where(or_(Job.lease_until.is_(None), Job.lease_until < now))
+        .values(
+            lease_until=now + timedelta(seconds=lease),
+            locked_by=worker_id,
+            attempts=Job.attempts + 1,
+            updated_at=now,
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def backoff(attempts: int, rng: random.Random | None = None) -> float:
+    """Exponential backoff with full jitter: 2, 4, 8 … s, capped, times a random factor in [0.5, 1]."""
+    base = min(BACKOFF_CAP, BACKOFF_BASE ** max(1, attempts))
+    return base * (0.5 + 0.5 * (rng or random).random())
+
+
+def run_job(
+    factory: sessionmaker[Session], ctx: JobContext, handlers: Mapping[str, Handler], job_id: int, worker_id: str
+) -> str:
+    """Run one leased job; return its new state. Never raises for a job's own failure."""
+    try:
+        with session_scope(factory) as session:
+            job = session.get(Job, job_id)
+            if job is None or job.state != "pending" or job.locked_by != worker_id:
+                return "skipped"
+            handler = handlers.get(job.kind)
+            if handler is None:
+                raise Permanent(f"no handler for job kind {job.kind!r}")
+            result = handler(ctx, session, job)
+            _finish(job, "done", result, ctx.now())
+            return "done"
+    except Retryable as exc:
+        return _retry_later(factory, ctx, job_id, exc)
+    except HelpdeskError as exc:
+        return _bury(factory, ctx, job_id, f"{type(exc).__name__}: {exc.reason}")
+    except Exception as exc:  # a bug or an outage of our own: retried, then dead with the trace
+        log.exception("job %s failed", job_id)
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return _retry_later(factory, ctx, job_id, Retryable(f"unexpected error: {detail}"))
+
+
+def _finish(job: Job, state: str, result: str | None, now: datetime) -> None:
+    job.state = state
+    job.result = result
+    job.lease_until = None
+    job.updated_at = now
+
+
+def _retry_later(factory: sessionmaker[Session], ctx: JobContext, job_id: int, exc: Retryable) -> str:
+    now = ctx.now()
+    with session_scope(factory) as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            return "skipped"
+        job.last_error = exc.reason
+        job.lease_until = None
+        job.locked_by = None
+        job.updated_at = now
+        if exc.rate_limited:
+            job.attempts -= 1  # waiting on Zendesk's budget is not a failure of this job
+            job.rate_limited += 1
+            wait = exc.retry_after if exc.retry_after is not None else 60.0
+            _throttle_tenant(session, job.tenant_id, now + timedelta(seconds=wait), exc.reason)
+            if job.rate_limited >= MAX_RATE_LIMITED:
+                _finish(job, "dead", f"rate limited {job.rate_limited} times: {exc.reason}", now)
+                return "dead"
+        else:
+            if job.attempts >= ctx.settings.job_max_attempts:
+                _finish(job, "dead", f"gave up after {job.attempts} attempts: {exc.reason}", now)
+                log.warning("job %s (%s) is dead: %s", job.id, job.kind, exc.reason)
+                return "dead"
+            wait = exc.retry_after if exc.retry_after is not None else backoff(job.attempts)
+        job.run_after = now + timedelta(seconds=wait)
+        return "retry"
+
+
+def _throttle_tenant(session: Session, tenant_id: str, until: datetime, reason: str) -> None:
+    row = session.get(Throttle, tenant_id)
+    if row is None:
+        session.add(Throttle(tenant_id=tenant_id, until=until, reason=reason))
+    elif row.until < until:
+        row.until = until
+        row.reason = reason
+
+
+def _bury(factory: sessionmaker[Session], ctx: JobContext, job_id: int, reason: str) -> str:
+    with session_scope(factory) as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            return "skipped"
+        job.last_error = reason
+        job.locked_by = None
+        _finish(job, "dead", reason, ctx.now())
+        log.warning("job %s (%s) is dead: %s", job.id, job.kind, reason)
+        return "dead"
+
+
+def retry_dead(session: Session, job_id: int, now: datetime) -> Job | None:
+    """Put a dead job back in the queue with fresh attempts (`feedbackloop jobs --retry`)."""
+    job = session.get(Job, job_id)
+    if job is None or job.state != "dead":
+        return None
+    job.state = "pending"
+    job.attempts = 0
+    job.rate_limited = 0
+    job.run_after = now
+    job.lease_until = None
+    job.locked_by = None
+    job.updated_at = now
+    return job
+
+
+def queue_depth(session: Session, now: datetime) -> dict[str, int]:
+    """Counts by state, and how many pending jobs are already due."""
+    from sqlalchemy import func
+
+    counts = {state: n for state, n in session.execute(select(Job.state, func.count()).group_by(Job.state))}
+    due = session.scalar(select(func.count()).where(Job.state == "pending", Job.run_after <= now)) or 0
+    counts["due"] = due
+    return counts

@@ -1,0 +1,295 @@
+"""Fold a ticket's stored events, in the order they happened, into surveys and signals.
+
+Zendesk delivers out of order and sometimes twice, so nothing here trusts arrival order: each
+run re-reads the ticket's whole event history sorted by event time and derives the same
+effects, each guarded by a unique key. A reopen that arrives before its solve is handled when
+the solve arrives; the survey of a solve that was later reopened is cancelled, not sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from feedbackloop import jobs
+from feedbackloop.helpdesks.base import REOPEN_STATUSES
+from feedbackloop.models import ReviewTask, Signal, Survey, TicketState, WebhookEvent
+from feedbackloop.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: Tags that keep a ticket out of surveys: our own review tasks, and an admin's opt-out.
+NO_SURVEY_TAGS = frozenset({"feedback_review", "csat_skip"})
+CATEGORY_TAG_PREFIX = "category_"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One status change in event time."""
+
+    key: str
+    at: datetime
+    status: str
+    previous: str | None
+
+
+def process_ticket(session: Session, settings: Settings, tenant_id: str, ticket_id: int, now: datetime) -> str:
+    """Bring surveys, signals and review tasks in line with everything known about a ticket."""
+    events = _status_events(session, tenant_id, ticket_id)
+    state = upsert_ticket_state(session, tenant_id, ticket_id, events, now)
+    if state.is_review_task or _is_review_task(session, tenant_id, ticket_id):
+        state.is_review_task = True
+        return _track_review_task(session, tenant_id, ticket_id, state, now)
+    transitions = [
+        Transition(e.dedupe_key, e.occurred_at, e.status, e.previous_status) for e in events if e.status
+    ]
+    last_solve: Transition | None = None
+    for index, transition in enumerate(transitions):
+        previous = transition.previous or (transitions[index - 1].status if index else None)
+        if transition.status == "solved":
+            last_solve = transition
+        elif transition.status in REOPEN_STATUSES and previous in ("solved", None) and last_solve is not None:
+            handle_reopen(session, settings, tenant_id, ticket_id, transition, last_solve, now)
+            last_solve = None
+        elif transition.status in REOPEN_STATUSES and previous == "solved":
+            record_signal(session, tenant_id, ticket_id, "reopen", 1.0, "webhook", f"reopen:{transition.key}",
+                          transition.at, {"solved_at": None}, now)
+    if not transitions:
+        return "no status events"
+    latest = transitions[-1]
+    if latest.status == "solved" and last_solve is not None:
+        return schedule_survey(session, settings, tenant_id, state, last_solve, now)
+    if latest.status == "closed":
+        return close_ticket(session, tenant_id, state, now)
+    return f"status {latest.status}"
+
+
+def _status_events(session: Session, tenant_id: str, ticket_id: int) -> list[WebhookEvent]:
+    return list(
+        session.scalars(
+            select(WebhookEvent)
+            .where(WebhookEvent.tenant_id == tenant_id, WebhookEvent.ticket_id == ticket_id)
+            .order_by(WebhookEvent.occurred_at, WebhookEvent.id)
+        )
+    )
+
+
+def _updated_at(event: WebhookEvent) -> datetime:
+    raw = event.payload.get("updated_at")
+    return datetime.fromisoformat(raw) if raw else event.occurred_at
+
+
+def upsert_ticket_state(
+    session: Session, tenant_id: str, ticket_id: int, events: list[WebhookEvent], now: datetime
+) -> TicketState:
+    """Our snapshot of the ticket, from the newest event that carries one."""
+    state = get_ticket_state(session, tenant_id, ticket_id, now)
+    for event in events:
+        stamp = _updated_at(event)
+        if state.snapshot_at is not None and stamp < state.snapshot_at:
+            continue
+        apply_event_snapshot(state, event.payload, stamp)
+        if event.status:
+            state.status = event.status
+            state.status_at = event.occurred_at
+        if event.status == "solved":
+            state.solved_at = event.occurred_at
+    state.updated_at = now
+    return state
+
+
+def apply_event_snapshot(state: TicketState, payload: dict[str, Any], stamp: datetime) -> None:
+    """Copy the ticket fields an event carries; unknown (None) fields keep what we had."""
+    for name in ("requester_id", "assignee_id", "group_id", "brand_id", "organization_id", "channel",
+                 "ticket_type", "subject"):
+        value = payload.get(name)
+        if value is not None:
+            setattr(state, name, value)
+    tags = payload.get("tags")
+    if tags is not None and payload.get("kind") != "comment_added":
+        state.tags = list(tags)
+        state.snapshot_at = stamp
+    state.category = category_of(state.tags or [], state.ticket_type) or state.category
+
+
+def category_of(tags: list[str], ticket_type: str | None) -> str | None:
+    """The issue category: a `category_<name>` tag (a Zendesk dropdown field whose option values
+    carry the prefix sets one), else the ticket type."""
+    for tag in tags:
+        if tag.startswith(CATEGORY_TAG_PREFIX) and len(tag) > len(CATEGORY_TAG_PREFIX):
+            return tag[len(CATEGORY_TAG_PREFIX):]
+    return ticket_type
+
+
+def get_ticket_state(session: Session, tenant_id: str, ticket_id: int, now: datetime) -> TicketState:
+    """The ticket's row, created on first sight (a unique key makes concurrent creation safe)."""
+    query = select(TicketState).where(TicketState.tenant_id == tenant_id, TicketState.ticket_id == ticket_id)
+    state = session.scalars(query).one_or_none()
+    if state is not None:
+        return state
+    state = TicketState(tenant_id=tenant_id, ticket_id=ticket_id, tags=[], final=False, is_review_task=False,
+                        created_at=now, updated_at=now)
+    try:
+        with session.begin_nested():
+            session.add(state)
+    except IntegrityError:
+        state = session.scalars(query).one()
+    return state
+
+
+def _is_review_task(session: Session, tenant_id: str, ticket_id: int) -> bool:
+    return (
+        session.scalar(
+            select(ReviewTask.id).where(ReviewTask.tenant_id == tenant_id, ReviewTask.task_ticket_id == ticket_id)
+        )
+        is not None
+    )
+
+
+def _track_review_task(session: Session, tenant_id: str, ticket_id: int, state: TicketState, now: datetime) -> str:
+    """A review task we created changed status: solved/closed means the review is done."""
+    task = session.scalars(
+        select(ReviewTask).where(ReviewTask.tenant_id == tenant_id, ReviewTask.task_ticket_id == ticket_id)
+    ).one_or_none()
+    if task is not None and state.status in ("solved", "closed") and task.state == "open":
+        task.state = "solved"
+        task.updated_at = now
+        return "review task solved"
+    return "review task event"
+
+
+def schedule_survey(
+    session: Session, settings: Settings, tenant_id: str, state: TicketState, solve: Transition, now: datetime
+) -> str:
+    """One survey per solve, due `survey_delay` after it, unless this ticket must not be surveyed."""
+    existing = session.scalars(
+        select(Survey).where(Survey.tenant_id == tenant_id, Survey.ticket_id == state.ticket_id,
+                             Survey.solve_key == solve.key)
+    ).one_or_none()
+    if existing is not None:
+        return f"survey {existing.id} already {existing.state}"
+    skip = survey_exclusion(session, settings, tenant_id, state, now)
+    survey = Survey(
+        tenant_id=tenant_id, ticket_id=state.ticket_id, requester_id=state.requester_id, solve_key=solve.key,
+        solved_at=solve.at, state="skipped" if skip else "scheduled", reason=skip, scale=settings.survey_scale,
+        scheduled_for=solve.at + timedelta(seconds=settings.survey_delay), sent_at=None, reminder_sent_at=None,
+        expires_at=None, channel=state.channel, created_at=now, updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(survey)
+    except IntegrityError:
+        return "survey already scheduled by another worker"
+    if skip:
+        return f"survey skipped: {skip}"
+    jobs.enqueue(session, "send_survey", f"survey:{survey.id}", {"survey_id": survey.id}, now=now,
+                 tenant_id=tenant_id, ticket_id=state.ticket_id, run_after=max(now, survey.scheduled_for))
+    return f"survey {survey.id} scheduled for {survey.scheduled_for.isoformat()}"
+
+
+def survey_exclusion(session: Session, settings: Settings, tenant_id: str, state: TicketState, now: datetime) -> str | None:
+    """Why this ticket gets no survey, or None. Checked at scheduling and again at sending."""
+    tags = set(state.tags or [])
+    if state.is_review_task or "feedback_review" in tags:
+        return "ticket is tagged feedback_review (a feedback review task)"
+    if tags & NO_SURVEY_TAGS:
+        return f"ticket is tagged {sorted(tags & NO_SURVEY_TAGS)[0]}"
+    if state.organization_id is not None and state.organization_id in settings.exclude_organization_ids:
+        return f"requester's organization {state.organization_id} is excluded"
+    if state.requester_id is not None and settings.survey_cooldown > 0:
+        since = now - timedelta(seconds=settings.survey_cooldown)
+        recent = session.scalar(
+            select(Survey.id).where(
+                Survey.tenant_id == tenant_id, Survey.requester_id == state.requester_id,
+                Survey.state == "sent", Survey.sent_at >= since, Survey.ticket_id != state.ticket_id,
+            ).limit(1)
+        )
+        if recent is not None:
+            return f"requester was surveyed within the cooldown (survey {recent})"
+    return None
+
+
+def handle_reopen(
+    session: Session, settings: Settings, tenant_id: str, ticket_id: int, reopen: Transition, solve: Transition,
+    now: datetime,
+) -> None:
+    """Cancel the solve's pending survey; judge whether the reopen is a failed resolution."""
+    survey = session.scalars(
+        select(Survey).where(Survey.tenant_id == tenant_id, Survey.ticket_id == ticket_id, Survey.solve_key == solve.key)
+    ).one_or_none()
+    details = {"solved_at": solve.at.isoformat(), "reopened_at": reopen.at.isoformat(), "status": reopen.status}
+    record_signal(session, tenant_id, ticket_id, "reopen", 1.0, "webhook", f"reopen:{reopen.key}", reopen.at, details, now)
+    if survey is not None and survey.state == "scheduled":
+        survey.state = "cancelled"
+        survey.reason = f"ticket reopened ({reopen.status}) before the survey went out"
+        survey.updated_at = now
+        jobs.cancel(session, tenant_id, f"survey:{survey.id}", "ticket reopened", now)
+    if survey is not None and survey.state == "sent" and survey.sent_at is not None and survey.sent_at <= reopen.at:
+        # The customer may simply have answered the survey email ("thanks!", "5"): look first.
+        jobs.enqueue(session, "classify_reply", f"classify:{reopen.key}",
+                     {"reopen_key": reopen.key, "survey_id": survey.id, "reopened_at": reopen.at.isoformat(),
+                      "solved_at": solve.at.isoformat()},
+                     now=now, tenant_id=tenant_id, ticket_id=ticket_id)
+        return
+    if (reopen.at - solve.at).total_seconds() <= settings.reopen_window:
+        failed_resolution(session, tenant_id, ticket_id, reopen.key, reopen.at, details, now)
+
+
+def failed_resolution(
+    session: Session, tenant_id: str, ticket_id: int, reopen_key: str, at: datetime, details: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Record the signal, tag the ticket `feedback_reopened`, and ask for a review."""
+    if not record_signal(session, tenant_id, ticket_id, "failed_resolution", 1.0, "webhook",
+                         f"failed_resolution:{reopen_key}", at, details, now):
+        return
+    jobs.enqueue(session, "tag_ticket", f"tag:feedback_reopened:{reopen_key}",
+                 {"add": ["feedback_reopened"]}, now=now, tenant_id=tenant_id, ticket_id=ticket_id)
+    request_review(session, tenant_id, ticket_id, "reopened", f"reopen:{reopen_key}", details, now)
+
+
+def request_review(
+    session: Session, tenant_id: str, ticket_id: int, reason: str, key: str, details: dict[str, Any], now: datetime
+) -> None:
+    """Queue a review task (or a note on the open one) for a bad signal on a ticket."""
+    jobs.enqueue(session, "review_task", f"review:{key}", {"reason": reason, "details": details},
+                 now=now, tenant_id=tenant_id, ticket_id=ticket_id)
+
+
+def record_signal(
+    session: Session, tenant_id: str, ticket_id: int, type_: str, value: float | None, source: str, key: str,
+    at: datetime, details: dict[str, Any], now: datetime,
+) -> bool:
+    """Insert a signal once; True if this call inserted it."""
+    signal = Signal(tenant_id=tenant_id, ticket_id=ticket_id, type=type_, value=value, source=source,
+                    dedupe_key=key, details=details, occurred_at=at, created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(signal)
+    except IntegrityError:
+        return False
+    return True
+
+
+def close_ticket(session: Session, tenant_id: str, state: TicketState, now: datetime) -> str:
+    """Closed is final: a survey not yet sent can no longer be delivered (Zendesk answers 422)."""
+    state.final = True
+    state.closed_at = state.closed_at or state.status_at
+    pending = session.scalars(
+        select(Survey).where(Survey.tenant_id == tenant_id, Survey.ticket_id == state.ticket_id,
+                             Survey.state == "scheduled")
+    ).all()
+    for survey in pending:
+        survey.state = "undeliverable"
+        survey.reason = "ticket was closed before the survey was due (closed tickets cannot be updated)"
+        survey.updated_at = now
+        jobs.cancel(session, tenant_id, f"survey:{survey.id}", "ticket closed", now)
+    record_signal(session, tenant_id, state.ticket_id, "resolution_final", 1.0, "webhook",
+                  f"closed:{state.ticket_id}", state.status_at or now, {}, now)
+    return "ticket closed; feedback final"

@@ -1,0 +1,176 @@
+"""GET|POST /s/<token>: the hosted survey page. One click is a rating; the form adds why.
+
+The page works without JavaScript, escapes everything (Jinja autoescape), and its form carries
+a CSRF token bound to the survey link. Tampered, unknown and expired links record nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from feedbackloop import jobs, lifecycle
+from feedbackloop.db import session_scope, utcnow
+from feedbackloop.links import check_form_token, make_form_token, read_token
+from feedbackloop.models import Rating, Survey, TicketState
+from feedbackloop.services import services_of
+from feedbackloop.survey import scale_labels
+
+bp = Blueprint("ratings", __name__)
+
+REASONS = {
+    "not_resolved": "My issue was not resolved",
+    "too_slow": "It took too long",
+    "unclear": "The answer was unclear",
+    "unfriendly": "The tone was unhelpful",
+    "repeat": "I had to repeat myself",
+    "resolved": "My issue was solved",
+    "fast": "Quick answer",
+    "friendly": "Friendly and helpful",
+    "other": "Something else",
+}
+MAX_COMMENT = 2000
+
+
+class SurveyPageError(Exception):
+    """A problem shown to the customer as a polite page with a 4xx status."""
+
+    def __init__(self, status: int, title: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.title = title
+        self.message = message
+
+
+@bp.errorhandler(SurveyPageError)
+def _survey_error(exc: SurveyPageError) -> ResponseReturnValue:
+    return render_template("survey/error.html", title=exc.title, message=exc.message), exc.status
+
+
+@bp.route("/s/<token>", methods=["GET", "HEAD"])
+def survey_page(token: str) -> ResponseReturnValue:
+    services = services_of(current_app)
+    now = utcnow()
+    with session_scope(services.factory) as session:
+        survey = _load_survey(session, services.settings.secret_key, token, now)
+        raw_score = request.args.get("score")
+        rating = _rating_of(session, survey)
+        if raw_score is not None and request.method == "GET":  # link scanners' HEAD requests record nothing
+            rating = record_rating(session, survey, _parse_score(raw_score, survey.scale), None, None, now)
+        return _render(survey, rating, token, services.settings.secret_key)
+
+
+@bp.post("/s/<token>")
+def survey_submit(token: str) -> ResponseReturnValue:
+    services = services_of(current_app)
+    secret = services.settings.secret_key
+    now = utcnow()
+    with session_scope(services.factory) as session:
+        survey = _load_survey(session, secret, token, now)
+        if not check_form_token(secret, token, request.form.get("csrf_token", "")):
+            raise SurveyPageError(400, "Please try again", "This form has expired or was not sent from our page.")
+        score = _parse_score(request.form.get("score", ""), survey.scale)
+        reason = request.form.get("reason") or None
+        if reason is not None and reason not in REASONS:
+            raise SurveyPageError(400, "Please try again", "Please pick a reason from the list.")
+        comment = (request.form.get("comment") or "").strip() or None
+        if comment is not None and len(comment) > MAX_COMMENT:
+            raise SurveyPageError(400, "Comment too long", f"Please keep your comment under {MAX_COMMENT} characters.")
+        rating = record_rating(session, survey, score, reason, comment, now)
+        return _render(survey, rating, token, secret, submitted=True)
+
+
+def _load_survey(session: Session, secret: str, token: str, now: datetime) -> Survey:
+    ref = read_token(secret, token)
+    if ref is None:
+        raise SurveyPageError(404, "Link not recognised", "This survey link is not valid. Please use the link from your message.")
+    survey = session.scalars(
+        select(Survey).where(Survey.tenant_id == ref.tenant_id, Survey.id == ref.survey_id)
+    ).one_or_none()
+    if survey is None or survey.state != "sent":
+        raise SurveyPageError(404, "Link not recognised", "This survey is not open for answers.")
+    if survey.expires_at is not None and survey.expires_at <= now:
+        raise SurveyPageError(410, "This survey has closed",
+                              "Thank you for stopping by. This survey has expired, so we did not record an answer.")
+    return survey
+
+
+def _parse_score(raw: str, scale: str) -> int:
+    allowed = scale_labels(scale)
+    if not raw.isdigit() or int(raw) not in allowed:
+        choices = ", ".join(str(s) for s in sorted(allowed))
+        raise SurveyPageError(400, "Please pick a rating", f"A rating must be one of {choices}.")
+    return int(raw)
+
+
+def _rating_of(session: Session, survey: Survey) -> Rating | None:
+    return session.scalars(select(Rating).where(Rating.survey_id == survey.id)).one_or_none()
+
+
+def record_rating(session: Session, survey: Survey, score: int, reason: str | None, comment: str | None,
+                  now: datetime, source: str = "link") -> Rating:
+    """Create or change the survey's one rating; queue exactly one write-back per change."""
+    rating = _rating_of(session, survey)
+    if rating is None:
+        rating, created = _new_rating(session, survey, score, reason, comment, now, source)
+        if created:
+            _after_change(session, rating, now)
+            return rating
+    changed = rating.score != score or (reason is not None and reason != rating.reason) or (
+        comment is not None and comment != rating.comment)
+    if not changed:
+        return rating
+    score_changed = rating.score != score
+    rating.score = score
+    rating.reason = reason if reason is not None else (rating.reason if not score_changed else None)
+    rating.comment = comment if comment is not None else rating.comment
+    rating.version += 1
+    rating.updated_at = now
+    _after_change(session, rating, now)
+    return rating
+
+
+def _new_rating(session: Session, survey: Survey, score: int, reason: str | None, comment: str | None,
+                now: datetime, source: str) -> tuple[Rating, bool]:
+    state = session.scalars(
+        select(TicketState).where(TicketState.tenant_id == survey.tenant_id, TicketState.ticket_id == survey.ticket_id)
+    ).one_or_none()
+    rating = Rating(
+        tenant_id=survey.tenant_id, survey_id=survey.id, ticket_id=survey.ticket_id, score=score, scale=survey.scale,
+        reason=reason, comment=comment, source=source, version=1, written_version=0,
+        assignee_id=state.assignee_id if state else None, group_id=state.group_id if state else None,
+        channel=survey.channel, category=state.category if state else None, created_at=now, updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(rating)
+    except IntegrityError:  # a double click racing itself: the other request made it
+        existing = _rating_of(session, survey)
+        assert existing is not None
+        return existing, False
+    return rating, True
+
+
+def _after_change(session: Session, rating: Rating, now: datetime) -> None:
+    """Write-back for this version; a signal; a review task when the score is bad."""
+    jobs.enqueue(session, "write_rating", f"writeback:{rating.id}:v{rating.version}",
+                 {"rating_id": rating.id, "version": rating.version},
+                 now=now, tenant_id=rating.tenant_id, ticket_id=rating.ticket_id)
+    lifecycle.record_signal(session, rating.tenant_id, rating.ticket_id, "csat", float(rating.score), "survey",
+                            f"csat:{rating.id}:v{rating.version}", now, {"scale": rating.scale}, now)
+    if rating.score <= 2:
+        lifecycle.request_review(session, rating.tenant_id, rating.ticket_id, "rating",
+                                 f"rating:{rating.id}:score{rating.score}", {"score": rating.score}, now)
+
+
+def _render(survey: Survey, rating: Rating | None, token: str, secret: str, submitted: bool = False) -> ResponseReturnValue:
+    labels = scale_labels(survey.scale)
+    return render_template(
+        "survey/page.html", survey=survey, rating=rating, token=token, labels=labels, reasons=REASONS,
+        csrf_token=make_form_token(secret, token), submitted=submitted, max_comment=MAX_COMMENT,
+    )

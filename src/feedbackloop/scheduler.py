@@ -1,0 +1,120 @@
+"""APScheduler wiring only: a tick that drains due jobs, and a tick that enqueues reconciliation.
+
+One scheduler per process role (`serve` or `worker`), never one per gunicorn worker: the web
+app created for gunicorn does not start one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from feedbackloop import jobs
+from feedbackloop.db import session_scope
+
+log = logging.getLogger(__name__)
+
+
+class Runner:
+    """Claims due jobs and runs them on a small thread pool."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        ctx: jobs.JobContext,
+        handlers: dict[str, jobs.Handler],
+        *,
+        threads: int = 4,
+        batch: int = 20,
+    ) -> None:
+        self.factory = factory
+        self.ctx = ctx
+        self.handlers = handlers
+        self.threads = threads
+        self.batch = batch
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.last_tick: datetime | None = None
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="feedbackloop-job")
+        self._lock = threading.Lock()
+
+    def run_due(self) -> int:
+        """Run every job due now (one batch after another); return how many ran."""
+        ran = 0
+        with self._lock:  # ticks never overlap inside one process
+            while True:
+                now = self.ctx.now()
+                self.last_tick = now
+                ids = jobs.claim_due(self.factory, self.worker_id, now, limit=self.batch, lease=self.ctx.settings.job_lease)
+                if not ids:
+                    return ran
+                futures = [self._pool.submit(self._run_one, job_id) for job_id in ids]
+                for future in futures:
+                    future.result()
+                ran += len(ids)
+
+    def _run_one(self, job_id: int) -> str:
+        return jobs.run_job(self.factory, self.ctx, self.handlers, job_id, self.worker_id)
+
+    def run_until_idle(self, max_rounds: int = 1000) -> int:
+        """Run due jobs until none is due (tests and the demo)."""
+        total = 0
+        for _ in range(max_rounds):
+            ran = self.run_due()
+            total += ran
+            if not ran:
+                break
+        return total
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+def start_scheduler(runner: Runner, *, enqueue_reconcile: Any | None = None) -> BackgroundScheduler:
+    """Start the alarm clock: drain due jobs every poll interval; reconcile periodically."""
+    scheduler = BackgroundScheduler(timezone="UTC")
+    settings = runner.ctx.settings
+    scheduler.add_job(
+        _safe_tick, "interval", args=[runner], seconds=settings.poll_interval, id="run_due",
+        max_instances=1, coalesce=True, misfire_grace_time=None,
+    )
+    if enqueue_reconcile is not None:
+        scheduler.add_job(
+            enqueue_reconcile, "interval", seconds=settings.reconcile_interval, id="reconcile",
+            max_instances=1, coalesce=True, misfire_grace_time=None,
+        )
+    scheduler.start()
+    return scheduler
+
+
+def _safe_tick(runner: Runner) -> None:
+    """A tick must never kill the scheduler thread (e.g. the database restarting)."""
+    try:
+        runner.run_due()
+    except Exception:
+        log.exception("job runner tick failed; will try again at the next tick")
+
+
+def make_enqueue_reconcile(factory: sessionmaker[Session], ctx: jobs.JobContext, tenants: list[str]) -> Any:
+    """The periodic tick: one `reconcile` job per tenant per interval, and reminders when enabled."""
+
+    def tick() -> None:
+        now = ctx.now()
+        bucket = int(now.timestamp() // max(1, ctx.settings.reconcile_interval))
+        try:
+            with session_scope(factory) as session:
+                for tenant_id in tenants:
+                    jobs.enqueue(session, "reconcile", f"reconcile:{bucket}", {}, now=now, tenant_id=tenant_id)
+                if ctx.settings.survey_reminder:
+                    jobs.enqueue(session, "queue_reminders", f"reminders:{bucket}", {}, now=now)
+        except Exception:
+            log.exception("could not enqueue reconciliation")
+
+    return tick

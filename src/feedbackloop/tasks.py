@@ -1,0 +1,80 @@
+"""The job functions: module-level, idempotent, taking ids; the table maps job kinds to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from feedbackloop import jobs, lifecycle, reconcile, signals, survey, writeback
+from feedbackloop.models import Job, WebhookEvent
+
+
+def process_ticket(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    event = session.get(WebhookEvent, job.args["event_id"])
+    if event is None or event.tenant_id != job.tenant_id:
+        return "event gone"
+    return lifecycle.process_ticket(session, ctx.settings, job.tenant_id, event.ticket_id, ctx.now())
+
+
+def send_survey(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    return survey.send_survey(session, ctx.settings, ctx.clients(job.tenant_id), job.args["survey_id"], job.attempts,
+                              ctx.now())
+
+
+def send_reminder(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    return survey.send_reminder(session, ctx.settings, ctx.clients(job.tenant_id), job.args["survey_id"],
+                                job.attempts, ctx.now())
+
+
+def write_rating(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    return writeback.write_rating(session, ctx.settings, ctx.clients(job.tenant_id), job.args["rating_id"],
+                                  job.args["version"], job.attempts, ctx.now())
+
+
+def tag_ticket(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    assert job.ticket_id is not None
+    return writeback.tag_ticket(session, ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id, job.args["add"],
+                                ctx.now())
+
+
+def review_task(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    assert job.ticket_id is not None
+    return writeback.review_task(session, ctx.settings, ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id,
+                                 job.args["reason"], job.args.get("details", {}), job.dedupe_key, job.attempts,
+                                 ctx.now())
+
+
+def classify_reply(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    assert job.ticket_id is not None
+    return signals.classify_reply(
+        session, ctx.settings, ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id, job.args["survey_id"],
+        job.args["reopen_key"], datetime.fromisoformat(job.args["solved_at"]),
+        datetime.fromisoformat(job.args["reopened_at"]), ctx.now(),
+    )
+
+
+def reconcile_tickets(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    return reconcile.reconcile(session, ctx.clients(job.tenant_id), job.tenant_id, "zendesk", ctx.now())
+
+
+def queue_reminders(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    now = ctx.now()
+    due = survey.due_reminders(session, ctx.settings, now)
+    for item in due:
+        jobs.enqueue(session, "send_reminder", f"reminder:{item.id}", {"survey_id": item.id}, now=now,
+                     tenant_id=item.tenant_id, ticket_id=item.ticket_id)
+    return f"queued {len(due)} reminders"
+
+
+HANDLERS: dict[str, jobs.Handler] = {
+    "process_ticket": process_ticket,
+    "send_survey": send_survey,
+    "send_reminder": send_reminder,
+    "write_rating": write_rating,
+    "tag_ticket": tag_ticket,
+    "review_task": review_task,
+    "classify_reply": classify_reply,
+    "reconcile": reconcile_tickets,
+    "queue_reminders": queue_reminders,
+}

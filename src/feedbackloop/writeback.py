@@ -1,0 +1,210 @@
+"""Write feedback back onto the ticket (one update) and open review tasks agents see in their queue."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from feedbackloop import lifecycle
+from feedbackloop.errors import Conflict, TicketClosed, TicketNotFound
+from feedbackloop.helpdesks.base import Comment, HelpdeskClient, NewTicket, TicketUpdate
+from feedbackloop.models import Rating, ReviewTask, Survey, TicketState
+from feedbackloop.settings import Settings
+from feedbackloop.survey import comment_has_marker, remember_ticket, with_tags
+
+log = logging.getLogger(__name__)
+
+REVIEW_TAGS = ("feedback_review", "csat_skip")
+CSAT_TAGS = frozenset({f"csat_{n}" for n in range(1, 6)} | {"csat_good", "csat_neutral", "csat_bad"})
+RATING_NOTE = "Customer feedback: {score_text}{reason}\n\n{comment}\n\n— feedbackloop · rating {marker}"
+REVIEW_SUBJECT = "Feedback review: ticket #{ticket_id} ({reason})"
+REVIEW_NOTE = (
+    "Feedback review for ticket #{ticket_id}\n{url}\n\n"
+    "Signal: {signal}\n{rating}\n"
+    "Please review the conversation below, fix what went wrong, and solve this task with your verdict.\n\n"
+    "--- Conversation so far ---\n{conversation}\n\n— feedbackloop · review {marker}"
+)
+REVIEW_FOLLOWUP = "Another signal on ticket #{ticket_id}: {signal}\n{rating}\n\n— feedbackloop · review {marker}"
+MAX_CONVERSATION_CHARS = 20_000
+REASON_TEXT = {"rating": "low rating", "reopened": "reopened soon after solve"}
+
+
+def rating_tags(score: int) -> tuple[str, ...]:
+    """`csat_<N>` plus the band: good (4–5), neutral (3), bad (1–2)."""
+    band = "csat_good" if score >= 4 else "csat_neutral" if score == 3 else "csat_bad"
+    return (f"csat_{score}", band)
+
+
+def score_text(rating: Rating) -> str:
+    if rating.scale == "thumbs":
+        return "thumbs up" if rating.score >= 4 else "thumbs down"
+    return f"{rating.score}/5"
+
+
+def _note_for(rating: Rating) -> str:
+    marker = f"#{rating.id} v{rating.version}"
+    reason = f" — reason: {rating.reason}" if rating.reason else ""
+    comment = f"“{rating.comment}”" if rating.comment else "(no comment)"
+    return RATING_NOTE.format(score_text=score_text(rating), reason=reason, comment=comment, marker=marker)
+
+
+def write_rating(session: Session, settings: Settings, client: HelpdeskClient, rating_id: int, version: int,
+                 attempt: int, now: datetime) -> str:
+    """Tags, the score field and the comment as an internal note: ONE update, collision-safe."""
+    rating = session.get(Rating, rating_id)
+    if rating is None:
+        return "rating gone"
+    if rating.written_version >= rating.version or version < rating.version:
+        return "a newer write-back covers this rating"
+    state = lifecycle.get_ticket_state(session, rating.tenant_id, rating.ticket_id, now)
+    note = _note_for(rating)
+    marker = f"rating #{rating.id} v{rating.version}"
+    fields = {settings.csat_field_id: rating.score} if settings.csat_field_id else {}
+    if attempt > 1 and comment_has_marker(client, rating.ticket_id, marker):
+        rating.written_version = rating.version
+        return "write-back found from an earlier attempt"
+    try:
+        ticket = _update_tags_safely(client, state, rating_tags(rating.score), CSAT_TAGS, note, fields, now)
+    except TicketClosed as exc:
+        rating.written_version = rating.version
+        return f"not written back: {exc.reason} (the rating is kept)"
+    except TicketNotFound as exc:
+        rating.written_version = rating.version
+        return f"not written back: {exc.reason}"
+    remember_ticket(state, ticket, now)
+    rating.written_version = rating.version
+    return f"wrote csat_{rating.score} to ticket {rating.ticket_id}"
+
+
+def _update_tags_safely(client: HelpdeskClient, state: TicketState, add: tuple[str, ...], remove: frozenset[str],
+                        note: str | None, fields: dict[int, Any], now: datetime) -> Any:
+    """Update from our snapshot; if the ticket moved on (409) or we have none, re-read and update once more."""
+    def build(tags: list[str] | tuple[str, ...], stamp: datetime | None) -> TicketUpdate:
+        return TicketUpdate(comment_body=note, comment_public=False, tags=with_tags(tags, add, remove - set(add)),
+                            custom_fields=fields, updated_stamp=stamp)
+
+    if state.snapshot_at is not None:
+        try:
+            return client.update_ticket(state.ticket_id, build(state.tags, state.snapshot_at))
+        except Conflict:
+            log.info("ticket %s changed since we saw it; re-reading", state.ticket_id)
+    fresh = client.get_ticket(state.ticket_id)
+    remember_ticket(state, fresh, now)
+    return client.update_ticket(state.ticket_id, build(fresh.tags, fresh.updated_at))
+
+
+def tag_ticket(session: Session, client: HelpdeskClient, tenant_id: str, ticket_id: int, add: list[str],
+               now: datetime) -> str:
+    """Add tags (e.g. `feedback_reopened`) without losing anyone else's."""
+    state = lifecycle.get_ticket_state(session, tenant_id, ticket_id, now)
+    if set(add) <= set(state.tags or []) and state.snapshot_at is not None:
+        return "tags already present"
+    try:
+        ticket = _update_tags_safely(client, state, tuple(add), frozenset(), None, {}, now)
+    except (TicketClosed, TicketNotFound) as exc:
+        return f"not tagged: {exc.reason}"
+    remember_ticket(state, ticket, now)
+    return f"tagged {', '.join(add)}"
+
+
+def review_task(session: Session, settings: Settings, client: HelpdeskClient, tenant_id: str, source_ticket_id: int,
+                reason: str, details: dict[str, Any], job_key: str, attempt: int, now: datetime) -> str:
+    """Open a review task for the source ticket, or add a note to the one already open."""
+    task = _current_review(session, tenant_id, source_ticket_id)
+    signal = _signal_text(reason, details)
+    rating = _latest_rating(session, tenant_id, source_ticket_id)
+    marker = f"{job_key}"
+    if task is not None and task.state == "open" and task.task_ticket_id is not None:
+        if attempt > 1 and comment_has_marker(client, task.task_ticket_id, marker):
+            return "note found from an earlier attempt"
+        text = REVIEW_FOLLOWUP.format(ticket_id=source_ticket_id, signal=signal, rating=_rating_text(rating),
+                                      marker=marker)
+        try:
+            client.update_ticket(task.task_ticket_id, TicketUpdate(comment_body=text, comment_public=False))
+        except (TicketClosed, TicketNotFound):
+            task.state = "solved"  # closed or deleted behind our back: open a fresh one next time
+            task.updated_at = now
+            return _create_review(session, settings, client, tenant_id, source_ticket_id, reason, signal, rating,
+                                  marker, attempt, now)
+        task.reasons = [*task.reasons, reason]
+        task.updated_at = now
+        return f"added a note to review task {task.task_ticket_id}"
+    return _create_review(session, settings, client, tenant_id, source_ticket_id, reason, signal, rating, marker,
+                          attempt, now)
+
+
+def _create_review(session: Session, settings: Settings, client: HelpdeskClient, tenant_id: str, source: int,
+                   reason: str, signal: str, rating: Rating | None, marker: str, attempt: int, now: datetime) -> str:
+    previous = _current_review(session, tenant_id, source)
+    generation = (previous.generation + 1) if previous is not None else 1
+    external_id = f"feedbackloop:{tenant_id}:review:{source}:{generation}"
+    due_at = now + timedelta(seconds=settings.review_due)
+    existing = client.find_tickets_by_external_id(external_id) if attempt > 1 else []
+    if existing:
+        created = existing[0]
+    else:
+        conversation = _conversation(client.list_comments(source),
+                                     lifecycle.get_ticket_state(session, tenant_id, source, now).requester_id)
+        note = REVIEW_NOTE.format(ticket_id=source, url=client.ticket_url(source), signal=signal,
+                                  rating=_rating_text(rating), conversation=conversation, marker=marker)
+        created = client.create_ticket(NewTicket(
+            subject=REVIEW_SUBJECT.format(ticket_id=source, reason=REASON_TEXT.get(reason, reason)),
+            comment_body=note, comment_public=False, ticket_type="task", due_at=due_at,
+            group_id=settings.review_group_id, tags=REVIEW_TAGS, external_id=external_id,
+        ))
+    session.add(ReviewTask(tenant_id=tenant_id, source_ticket_id=source, generation=generation,
+                           task_ticket_id=created.id, state="open", reasons=[reason], due_at=due_at,
+                           created_at=now, updated_at=now))
+    task_state = lifecycle.get_ticket_state(session, tenant_id, created.id, now)
+    task_state.is_review_task = True
+    return f"created review task {created.id} for ticket {source}"
+
+
+def _current_review(session: Session, tenant_id: str, source: int) -> ReviewTask | None:
+    return session.scalars(
+        select(ReviewTask).where(ReviewTask.tenant_id == tenant_id, ReviewTask.source_ticket_id == source)
+        .order_by(ReviewTask.generation.desc()).limit(1)
+    ).one_or_none()
+
+
+def _latest_rating(session: Session, tenant_id: str, ticket_id: int) -> Rating | None:
+    return session.scalars(
+        select(Rating).join(Survey, Survey.id == Rating.survey_id)
+        .where(Rating.tenant_id == tenant_id, Rating.ticket_id == ticket_id)
+        .order_by(Rating.updated_at.desc()).limit(1)
+    ).one_or_none()
+
+
+def _signal_text(reason: str, details: dict[str, Any]) -> str:
+    if reason == "reopened":
+        return (f"reopened ({details.get('status', 'open')}) at {details.get('reopened_at')}, "
+                f"solved at {details.get('solved_at')}")
+    if reason == "rating":
+        return f"low rating ({details.get('score')})"
+    return reason
+
+
+def _rating_text(rating: Rating | None) -> str:
+    if rating is None:
+        return "Rating: none yet"
+    reason = f", reason: {rating.reason}" if rating.reason else ""
+    comment = f"\nCustomer comment: “{rating.comment}”" if rating.comment else ""
+    return f"Rating: {score_text(rating)}{reason}{comment}"
+
+
+def _conversation(comments: list[Comment], requester_id: int | None) -> str:
+    """The thread as plain text, oldest first, cut to a size Zendesk accepts in one comment."""
+    parts = []
+    for comment in comments:
+        who = "Customer" if requester_id is not None and comment.author_id == requester_id else "Agent"
+        visibility = "" if comment.public else " (internal)"
+        when = comment.created_at.strftime("%Y-%m-%d %H:%M UTC") if comment.created_at else ""
+        parts.append(f"[{when}] {who}{visibility}:\n{comment.body.strip()}")
+    text = "\n\n".join(parts) or "(no comments)"
+    if len(text) > MAX_CONVERSATION_CHARS:
+        text = "…(earlier messages cut)…\n" + text[-MAX_CONVERSATION_CHARS:]
+    return text

@@ -1,0 +1,141 @@
+"""POST /webhooks/zendesk through the real Flask app and a real database."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from conftest import load_fixture, signed_headers, signed_post
+from factories import body, envelope
+from feedbackloop.models import Job, WebhookEvent
+
+
+def _count(engine: Engine, model: type) -> int:
+    with Session(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "ticket.status_changed__solved.json",
+        "ticket.status_changed__reopened.json",
+        "ticket.status_changed__closed.json",
+        "trigger__ticket_solved.json",
+    ],
+)
+def test_a_real_payload_is_stored_with_its_job(client: FlaskClient, engine: Engine, fixture: str) -> None:
+    raw = load_fixture(f"zendesk/webhooks/{fixture}")
+    response = signed_post(client, raw, headers={"X-Zendesk-Webhook-Invocation-Id": "01HANA2B5D5W9XSJS3NE5SQA1J"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["status"] == "accepted"
+    with Session(engine) as session:
+        (event,) = session.scalars(select(WebhookEvent)).all()
+        (job,) = session.scalars(select(Job)).all()
+    assert event.ticket_id == 5158 and event.status in ("solved", "open", "closed")
+    assert job.kind == "process_ticket" and job.args == {"event_id": event.id}
+
+
+def test_the_same_delivery_twice_has_one_effect(client: FlaskClient, engine: Engine) -> None:
+    raw = load_fixture("zendesk/webhooks/ticket.status_changed__solved.json")
+    assert signed_post(client, raw).get_json()["status"] == "accepted"
+    second = signed_post(client, raw)
+    assert second.status_code == 200 and second.get_json()["status"] == "duplicate"
+    assert _count(engine, WebhookEvent) == 1 and _count(engine, Job) == 1
+    with Session(engine) as session:
+        assert session.scalars(select(WebhookEvent)).one().duplicates == 1
+
+
+def test_trigger_bodies_dedupe_on_the_invocation_id(client: FlaskClient, engine: Engine) -> None:
+    raw = load_fixture("zendesk/webhooks/trigger__ticket_solved.json")
+    headers = {"X-Zendesk-Webhook-Invocation-Id": "01HANA2B5D5W9XSJS3NE5SQA1J"}
+    assert signed_post(client, raw, headers=headers).get_json()["status"] == "accepted"
+    assert signed_post(client, raw, headers=headers).get_json()["status"] == "duplicate"
+    assert _count(engine, WebhookEvent) == 1
+
+
+def test_concurrent_duplicates_make_one_event(app: Flask, engine: Engine) -> None:
+    raw = body(envelope(77, "open", "solved", datetime.now(timezone.utc), event_id="same-event"))
+    results: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def post() -> None:
+        with app.test_client() as c:
+            barrier.wait()
+            response = c.post("/webhooks/zendesk", data=raw, headers=signed_headers(raw))
+            results.append(f"{response.status_code}:{response.get_json()['status']}")
+
+    threads = [threading.Thread(target=post) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["200:accepted"] + ["200:duplicate"] * 7
+    assert _count(engine, WebhookEvent) == 1 and _count(engine, Job) == 1
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda h: h.pop("X-Zendesk-Webhook-Signature"), "missing X-Zendesk-Webhook-Signature"),
+        (lambda h: h.pop("X-Zendesk-Webhook-Signature-Timestamp"), "missing X-Zendesk-Webhook-Signature-Timestamp"),
+        (lambda h: h.update({"X-Zendesk-Webhook-Signature": "AAAA"}), "does not match"),
+        (lambda h: h.update({"X-Zendesk-Webhook-Signature-Timestamp": "2021-07-25T10:00:01Z"}), "does not match"),
+    ],
+)
+def test_bad_signatures_are_refused_with_a_reason(client: FlaskClient, engine: Engine, mutate, reason: str) -> None:  # type: ignore[no-untyped-def]
+    raw = load_fixture("zendesk/webhooks/ticket.status_changed__solved.json")
+    headers = signed_headers(raw)
+    mutate(headers)
+    response = client.post("/webhooks/zendesk", data=raw, headers=headers)
+    assert response.status_code == 401
+    assert reason in response.get_json()["message"]
+    assert _count(engine, WebhookEvent) == 0
+
+
+def test_a_signature_by_another_secret_is_refused(client: FlaskClient, engine: Engine) -> None:
+    raw = load_fixture("zendesk/webhooks/ticket.status_changed__solved.json")
+    assert signed_post(client, raw, secret="someone-elses-secret").status_code == 401
+
+
+def test_a_replayed_old_delivery_is_refused(client: FlaskClient, engine: Engine) -> None:
+    raw = load_fixture("zendesk/webhooks/ticket.status_changed__solved.json")
+    old = datetime.now(timezone.utc) - timedelta(minutes=6)
+    response = signed_post(client, raw, when=old)
+    assert response.status_code == 401 and "away from now" in response.get_json()["message"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"not json", b"[1, 2]", b'{"type": "zen:event-type:ticket.status_changed"}', b"\xff\xfe\xfa", b""],
+)
+def test_signed_garbage_is_a_400_with_a_reason(client: FlaskClient, engine: Engine, raw: bytes) -> None:
+    response = signed_post(client, raw)
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "bad_request" and response.get_json()["message"]
+    assert _count(engine, WebhookEvent) == 0
+
+
+@pytest.mark.parametrize("fixture", ["unknown__future_event.json", "user.deleted__end_user.json"])
+def test_signed_events_we_do_not_handle_are_acknowledged(client: FlaskClient, engine: Engine, fixture: str) -> None:
+    response = signed_post(client, load_fixture(f"zendesk/webhooks/{fixture}"))
+    assert response.status_code == 200 and response.get_json()["status"] == "ignored"
+    assert _count(engine, WebhookEvent) == 0
+
+
+def test_oversized_bodies_are_refused(client: FlaskClient, engine: Engine) -> None:
+    raw = json.dumps({"pad": "x" * (300 * 1024)}).encode()
+    assert signed_post(client, raw).status_code == 413
+
+
+def test_upper_case_statuses_are_normalised(client: FlaskClient, engine: Engine) -> None:
+    signed_post(client, body(envelope(5, "open", "SOLVED", datetime.now(timezone.utc))))
+    with Session(engine) as session:
+        assert session.scalars(select(WebhookEvent)).one().status == "solved"
