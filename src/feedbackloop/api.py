@@ -1,0 +1,13 @@
+"""/api/v1, the admin API: every blueprint under it sits behind the admin bearer token."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from feedbackloop import decisions, timeline
+from feedbackloop.adminauth import require_admin_token
+
+bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+bp.before_request(require_admin_token)
+bp.register_blueprint(decisions.bp)
+bp.register_blueprint(timeline.bp)

@@ -1,0 +1,225 @@
+"""`feedbackloop demo`: the whole loop on loopback, with a sandbox Zendesk and simulated customers.
+
+Time is compressed (survey delay of a second instead of a day) but nothing else is faked: the
+sandbox sends signed webhooks over HTTP to the real receiver, the job runner calls the sandbox's
+REST API through zenpy, and customers click their survey links over HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import requests
+
+from feedbackloop.db import make_engine, session_scope
+from feedbackloop.helpdesks.base import Account
+from feedbackloop.migrate import upgrade
+from feedbackloop.reports import format_summary, summarize
+from feedbackloop.runtime import sandbox_credentials, serve_in_thread, start_runner
+from feedbackloop.services import build_services
+from feedbackloop.settings import Settings
+
+DEMO_DB = "feedbackloop-demo.db"
+CATEGORIES = {  # category: (share of tickets, how happy its customers tend to be 0..1)
+    "billing": (0.3, 0.85),
+    "shipping": (0.3, 0.6),
+    "returns": (0.2, 0.7),
+    "technical": (0.2, 0.45),
+}
+CHANNELS = ("email", "web", "chat", "native_messaging")
+LINK = re.compile(r"https?://\S+/s/[A-Za-z0-9_.\-]+\?score=(\d)")
+REASONS_BAD = ("not_resolved", "too_slow", "unclear")
+COMMENTS_BAD = ("Still not working after two tries.", "I waited three days for an answer.",
+                "The bot kept sending me the same article <b>again</b> & again.")
+
+
+@dataclass
+class Customer:
+    """How one simulated customer behaves."""
+
+    ticket_id: int
+    category: str
+    behaviour: str  # rate | ignore | reopen | thanks_reply
+    score: int
+
+
+def pick_behaviour(rng: random.Random, happiness: float) -> tuple[str, int]:
+    roll = rng.random()
+    if roll < 0.08:
+        return "reopen", 0
+    if roll < 0.13:
+        return "thanks_reply", 0
+    if roll < 0.40:
+        return "ignore", 0
+    score = 5 if rng.random() < happiness * 0.8 else 4 if rng.random() < happiness else rng.choice((1, 2, 3))
+    return "rate", score
+
+
+def _free_port(preferred: int) -> int:
+    if preferred:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", preferred))
+                return preferred
+            except OSError:
+                click.echo(f"port {preferred} is busy; using a free port instead")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def demo_settings(base: Settings, port: int, sandbox_url: str) -> Settings:
+    """Compressed time, a throwaway secret, the sandbox as the Zendesk account."""
+    creds = sandbox_credentials()
+    database_url = base.database_url
+    if not os.environ.get("FEEDBACKLOOP_DATABASE_URL"):
+        Path(DEMO_DB).unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(DEMO_DB + suffix).unlink(missing_ok=True)
+        database_url = f"sqlite:///{DEMO_DB}"
+    return base.with_(
+        database_url=database_url,
+        secret_key=base.secret_key or secrets.token_urlsafe(32),
+        public_url=f"http://127.0.0.1:{port}",
+        survey_delay=1.0,
+        survey_cooldown=0,
+        reopen_window=3600,
+        poll_interval=0.2,
+        zendesk=Account(subdomain="sandbox", email=creds["email"], api_token=creds["api_token"],
+                        webhook_secret=creds["webhook_secret"], api_url=sandbox_url),
+        demo=True,
+    )
+
+
+def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int) -> None:
+    """Start sandbox + service, run the customers, print the summary."""
+    from feedbackloop.helpdesks.sandbox import serve_sandbox
+
+    rng = random.Random(seed)
+    creds = sandbox_credentials()
+    sandbox = serve_sandbox(host="127.0.0.1", port=0, email=creds["email"], api_token=creds["api_token"])
+    port = _free_port(port)
+    settings = demo_settings(base, port, sandbox.url)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    services = build_services(settings, engine=engine)
+    runner, scheduler = start_runner(services, threads=4)
+    server = serve_in_thread(services, "127.0.0.1", port, runner=runner)
+    sandbox.state.set_webhook_target(f"{server.url}/webhooks/zendesk", creds["webhook_secret"])
+    click.echo(f"sandbox Zendesk at {sandbox.url}   feedbackloop at {server.url}   database {settings.database_url}")
+    try:
+        customers = open_and_solve(sandbox.state, rng, tickets)
+        _wait("surveys going out", lambda: _surveys_out(sandbox.state, customers), len(customers))
+        answer_surveys(sandbox.state, customers, rng)
+        _wait("write-backs and review tasks", lambda: _drained(services), 1, total_label=False)
+        with session_scope(services.factory) as session:
+            summary = summarize(session, "default")
+        click.echo("")
+        click.echo(format_summary(summary))
+        click.echo(f"\nZendesk API calls made by feedbackloop: {sandbox.state.api_call_count()} "
+                   f"({sandbox.state.api_call_count() / max(1, summary.surveys_sent):.2f} per surveyed ticket)")
+        if not once:
+            click.echo(f"\nStill serving: survey pages at {server.url}/s/..., health at {server.url}/healthz. Ctrl-C to stop.")
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.shutdown(wait=False)
+        server.shutdown()
+        sandbox.shutdown()
+        runner.shutdown()
+        engine.dispose()
+
+
+def open_and_solve(state: Any, rng: random.Random, count: int) -> list[Customer]:
+    """Customers write in; agents answer and solve; the sandbox sends the webhooks."""
+    customers: list[Customer] = []
+    names = list(CATEGORIES)
+    weights = [CATEGORIES[n][0] for n in names]
+    with click.progressbar(range(count), label="tickets opened and solved") as bar:
+        for index in bar:
+            category = rng.choices(names, weights)[0]
+            behaviour, score = pick_behaviour(rng, CATEGORIES[category][1])
+            ticket_id = state.simulate_customer_ticket(
+                name=f"Customer {index + 1}", email=f"customer{index + 1}@example.net",
+                subject=f"Question about {category}", body=f"Hello, I need help with {category}.",
+                channel=rng.choice(CHANNELS), tags=[f"category_{category}"],
+            )
+            state.simulate_agent_reply(ticket_id, "Thanks for reaching out, this is sorted now.")
+            state.simulate_status(ticket_id, "solved")
+            customers.append(Customer(ticket_id, category, behaviour, score))
+    for customer in customers:
+        if customer.behaviour == "reopen":  # "that did not help": before the survey went out
+            state.simulate_customer_reply(customer.ticket_id, "Sorry, this did not fix it, it is still broken?")
+    return customers
+
+
+def _survey_links(state: Any, ticket_id: int) -> dict[int, str]:
+    links: dict[int, str] = {}
+    for comment in state.ticket_comments(ticket_id):
+        for match in LINK.finditer(comment.get("body") or ""):
+            links[int(match.group(1))] = match.group(0)
+    return links
+
+
+def _surveys_out(state: Any, customers: list[Customer]) -> int:
+    return sum(1 for c in customers if c.behaviour == "reopen" or _survey_links(state, c.ticket_id))
+
+
+def answer_surveys(state: Any, customers: list[Customer], rng: random.Random) -> None:
+    """Click links, fill in the form, reply to the email, or do nothing."""
+    session = requests.Session()
+    with click.progressbar(customers, label="customers answering") as bar:
+        for customer in bar:
+            links = _survey_links(state, customer.ticket_id)
+            if customer.behaviour == "rate" and customer.score in links:
+                page = session.get(links[customer.score], timeout=10)
+                if customer.score <= 3 and rng.random() < 0.7:
+                    _submit_reason(session, page, links[customer.score], customer.score, rng)
+            elif customer.behaviour == "thanks_reply" and links:
+                state.simulate_customer_reply(customer.ticket_id, rng.choice(("Thanks!", "5", "great, cheers")))
+
+
+def _submit_reason(session: requests.Session, page: requests.Response, link: str, score: int,
+                   rng: random.Random) -> None:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    if not match:
+        return
+    session.post(link.split("?")[0], data={"csrf_token": match.group(1), "score": str(score),
+                                           "reason": rng.choice(REASONS_BAD), "comment": rng.choice(COMMENTS_BAD)},
+                 timeout=10)
+
+
+def _drained(services: Any) -> int:
+    from feedbackloop import jobs
+    from feedbackloop.db import utcnow
+
+    with session_scope(services.factory) as session:
+        depth = jobs.queue_depth(session, utcnow())
+    return 1 if depth.get("due", 0) == 0 else 0
+
+
+def _wait(label: str, progress: Callable[[], int], target: int, timeout: float = 120, total_label: bool = True) -> None:
+    """Show a bar while the service works in the background; stop at the target or the timeout."""
+    deadline = time.monotonic() + timeout
+    done = 0
+    with click.progressbar(length=target, label=label) as bar:
+        while time.monotonic() < deadline:
+            now_done = min(target, progress())
+            bar.update(now_done - done)
+            done = now_done
+            if done >= target:
+                return
+            time.sleep(0.25)
+    click.echo(f"  (stopped waiting for {label} after {int(timeout)} s; the summary shows where things stand)")
