@@ -105,3 +105,22 @@ def test_closed_before_the_survey_makes_it_undeliverable_without_a_call(engine: 
     (survey,) = _rows(engine, Survey)
     assert survey.state == "undeliverable" and "closed" in (survey.reason or "")
     assert "resolution_final" in {s.type for s in _rows(engine, Signal)}
+
+
+def test_comments_and_tag_changes_on_a_solved_ticket_are_not_new_solves(engine: Engine) -> None:
+    """Our own survey update comes back as comment and tag events that carry status solved."""
+    from dataclasses import replace
+
+    t0 = utcnow()
+    solved = status_event(40, "open", "solved", t0)
+    comment = replace(status_event(40, None, "solved", t0 + timedelta(minutes=1)), kind="comment_added",
+                      event_type="zen:event-type:ticket.comment_added")
+    tags = replace(status_event(40, None, "solved", t0 + timedelta(minutes=1)), kind="tags_changed",
+                   event_type="zen:event-type:ticket.tags_changed", tags=("csat_sent",))
+    _feed(engine, solved, comment, tags)
+    assert len(_rows(engine, Survey)) == 1
+    # A second real solve after a reopen is a new solve, and gets its own survey.
+    reopened = status_event(40, "solved", "open", t0 + timedelta(days=3))
+    solved_again = status_event(40, "open", "solved", t0 + timedelta(days=3, hours=1))
+    _feed(engine, reopened, solved_again)
+    assert sorted(s.state for s in _rows(engine, Survey)) == ["cancelled", "scheduled"]

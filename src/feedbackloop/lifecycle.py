@@ -46,9 +46,7 @@ def process_ticket(session: Session, settings: Settings, tenant_id: str, ticket_
     if state.is_review_task or _is_review_task(session, tenant_id, ticket_id):
         state.is_review_task = True
         return _track_review_task(session, tenant_id, ticket_id, state, now)
-    transitions = [
-        Transition(e.dedupe_key, e.occurred_at, e.status, e.previous_status) for e in events if e.status
-    ]
+    transitions = status_transitions(events)
     last_solve: Transition | None = None
     for index, transition in enumerate(transitions):
         previous = transition.previous or (transitions[index - 1].status if index else None)
@@ -68,6 +66,27 @@ def process_ticket(session: Session, settings: Settings, tenant_id: str, ticket_
     if latest.status == "closed":
         return close_ticket(session, tenant_id, state, now)
     return f"status {latest.status}"
+
+
+def status_transitions(events: list[WebhookEvent]) -> list[Transition]:
+    """The status changes among a ticket's events, in event time.
+
+    Most events (a comment, a tag change, our own survey update) also carry the ticket's current
+    status; that is a snapshot, not a change. An event counts as a transition when it says it is
+    one (previous status present and different) or when its status differs from the last
+    transition's, so a solved ticket that gets comments is solved once, not once per comment.
+    """
+    transitions: list[Transition] = []
+    for event in events:
+        if not event.status:
+            continue
+        said_previous = event.previous_status
+        if said_previous is not None and said_previous == event.status:
+            continue
+        if said_previous is None and transitions and transitions[-1].status == event.status:
+            continue
+        transitions.append(Transition(event.dedupe_key, event.occurred_at, event.status, said_previous))
+    return transitions
 
 
 def _status_events(session: Session, tenant_id: str, ticket_id: int) -> list[WebhookEvent]:
