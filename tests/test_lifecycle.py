@@ -124,3 +124,20 @@ def test_comments_and_tag_changes_on_a_solved_ticket_are_not_new_solves(engine: 
     solved_again = status_event(40, "open", "solved", t0 + timedelta(days=3, hours=1))
     _feed(engine, reopened, solved_again)
     assert sorted(s.state for s in _rows(engine, Survey)) == ["cancelled", "scheduled"]
+
+
+@pytest.mark.parametrize("first", ["comment", "status"])
+def test_events_of_one_update_make_one_reopen_whatever_arrives_first(engine: Engine, first: str) -> None:
+    """A customer reply emits comment_added and status_changed with the same time."""
+    from dataclasses import replace
+
+    t0 = utcnow()
+    at = t0 + timedelta(minutes=30)
+    status = status_event(41, "solved", "open", at)
+    comment = replace(status_event(41, None, "open", at), kind="comment_added",
+                      event_type="zen:event-type:ticket.comment_added")
+    pair = (comment, status) if first == "comment" else (status, comment)
+    _feed(engine, status_event(41, "open", "solved", t0), *pair)
+    types = sorted(s.type for s in _rows(engine, Signal))
+    assert types == ["failed_resolution", "reopen"]
+    assert [s.state for s in _rows(engine, Survey)] == ["cancelled"]

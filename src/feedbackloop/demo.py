@@ -7,6 +7,7 @@ REST API through zenpy, and customers click their survey links over HTTP.
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import re
@@ -105,6 +106,7 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int) 
     """Start sandbox + service, run the customers, print the summary."""
     from feedbackloop.helpdesks.sandbox import serve_sandbox
 
+    _quiet_logs()
     rng = random.Random(seed)
     creds = sandbox_credentials()
     sandbox = serve_sandbox(host="127.0.0.1", port=0, email=creds["email"], api_token=creds["api_token"])
@@ -121,13 +123,13 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int) 
         customers = open_and_solve(sandbox.state, rng, tickets)
         _wait("surveys going out", lambda: _surveys_out(sandbox.state, customers), len(customers))
         answer_surveys(sandbox.state, customers, rng)
-        _wait("write-backs and review tasks", lambda: _drained(services), 1, total_label=False)
+        _wait("write-backs and review tasks", lambda: _drained(services, sandbox.state), 1, total_label=False)
         with session_scope(services.factory) as session:
             summary = summarize(session, "default")
         click.echo("")
         click.echo(format_summary(summary))
-        click.echo(f"\nZendesk API calls made by feedbackloop: {sandbox.state.api_call_count()} "
-                   f"({sandbox.state.api_call_count() / max(1, summary.surveys_sent):.2f} per surveyed ticket)")
+        click.echo("")
+        click.echo(format_api_calls(sandbox.state.api_calls(), summary.surveys_sent, summary.ratings))
         if not once:
             click.echo(f"\nStill serving: survey pages at {server.url}/s/..., health at {server.url}/healthz. Ctrl-C to stop.")
             while True:
@@ -201,13 +203,23 @@ def _submit_reason(session: requests.Session, page: requests.Response, link: str
                  timeout=10)
 
 
-def _drained(services: Any) -> int:
+def _drained(services: Any, state: Any) -> int:
+    """1 once every webhook is delivered and no job is due or running (0 until then)."""
     from feedbackloop import jobs
     from feedbackloop.db import utcnow
 
+    if not state.flush(timeout=1.0):
+        return 0
     with session_scope(services.factory) as session:
         depth = jobs.queue_depth(session, utcnow())
-    return 1 if depth.get("due", 0) == 0 else 0
+    return 1 if depth.get("due", 0) == 0 and depth.get("running", 0) == 0 else 0
+
+
+def _quiet_logs() -> None:
+    """The progress bars are the demo's output; request and scheduler logs would drown them."""
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        for name in ("werkzeug", "apscheduler", "feedbackloop"):
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _wait(label: str, progress: Callable[[], int], target: int, timeout: float = 120, total_label: bool = True) -> None:
@@ -223,3 +235,43 @@ def _wait(label: str, progress: Callable[[], int], target: int, timeout: float =
                 return
             time.sleep(0.25)
     click.echo(f"  (stopped waiting for {label} after {int(timeout)} s; the summary shows where things stand)")
+
+
+def _purpose(method: str, path: str, body: Any) -> str:
+    """What a request to the sandbox was for, read from its method, path and body."""
+    ticket = body.get("ticket", {}) if isinstance(body, dict) else {}
+    tags = ticket.get("tags") or ticket.get("additional_tags") or []
+    if method == "PUT" and "csat_sent" in tags and ticket.get("comment", {}).get("public", False):
+        return "send survey"
+    if method == "PUT" and any(t.startswith("csat_") and t[5:].isdigit() for t in tags):
+        return "write rating back"
+    if method == "POST" and path.rstrip("/").endswith("/tickets.json"):
+        return "create review task"
+    if method == "PUT":
+        return "other ticket update"
+    return "read"
+
+
+def format_api_calls(records: list[Any], surveys_sent: int, ratings: int) -> str:
+    """Every call feedbackloop made to the (sandbox) Zendesk API, by purpose, with the ratios the
+    per-ticket update limit and the account's rate budget care about."""
+    counts: dict[str, int] = {}
+    paths: dict[str, int] = {}
+    for record in records:
+        purpose = _purpose(record.method, record.path, record.body)
+        if not 200 <= record.status < 300:
+            purpose = f"answered {record.status or 'no response'}"
+        counts[purpose] = counts.get(purpose, 0) + 1
+        shape = f"{record.method} {re.sub(r'/[0-9]+', '/{id}', record.path)}"
+        paths[shape] = paths.get(shape, 0) + 1
+    lines = [f"Zendesk API calls made by feedbackloop: {len(records)}"]
+    for purpose, count in sorted(counts.items(), key=lambda item: -item[1]):
+        lines.append(f"  {purpose:<24}{count:>6}")
+    lines.append(f"  per survey sent         {counts.get('send survey', 0) / max(1, surveys_sent):>6.2f} "
+                 "(calls to send one survey)")
+    lines.append(f"  per rating              {counts.get('write rating back', 0) / max(1, ratings):>6.2f} "
+                 "(calls to write one rating back)")
+    lines.append("By endpoint:")
+    for shape, count in sorted(paths.items(), key=lambda item: -item[1]):
+        lines.append(f"  {shape:<44}{count:>6}")
+    return "\n".join(lines)

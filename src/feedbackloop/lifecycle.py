@@ -75,17 +75,24 @@ def status_transitions(events: list[WebhookEvent]) -> list[Transition]:
     status; that is a snapshot, not a change. An event counts as a transition when it says it is
     one (previous status present and different) or when its status differs from the last
     transition's, so a solved ticket that gets comments is solved once, not once per comment.
+
+    One Zendesk update emits several events with the same time (comment_added, status_changed,
+    ...), and they arrive in any order. A transition's key is therefore its status and time, not
+    an event id: whichever of those events we see first, the survey and signals it leads to are
+    keyed the same, and the later ones add nothing.
     """
     transitions: list[Transition] = []
     for event in events:
-        if not event.status:
+        if not event.status or event.previous_status == event.status:
             continue
-        said_previous = event.previous_status
-        if said_previous is not None and said_previous == event.status:
+        key = f"{event.status}@{event.occurred_at.isoformat()}"
+        if transitions and transitions[-1].key == key:
+            if transitions[-1].previous is None and event.previous_status is not None:
+                transitions[-1] = Transition(key, transitions[-1].at, event.status, event.previous_status)
             continue
-        if said_previous is None and transitions and transitions[-1].status == event.status:
+        if event.previous_status is None and transitions and transitions[-1].status == event.status:
             continue
-        transitions.append(Transition(event.dedupe_key, event.occurred_at, event.status, said_previous))
+        transitions.append(Transition(key, event.occurred_at, event.status, event.previous_status))
     return transitions
 
 

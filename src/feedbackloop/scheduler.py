@@ -77,8 +77,23 @@ class Runner:
         self._pool.shutdown(wait=True)
 
 
+class _DrainOverlapFilter(logging.Filter):
+    """A tick drains the queue until nothing is due, so it often outlasts the poll interval and
+    APScheduler skips the next one. That is the design, not a fault: keep it out of the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("_safe_tick" in message and "maximum number of running instances" in message)
+
+
+_OVERLAP_FILTER = _DrainOverlapFilter()
+
+
 def start_scheduler(runner: Runner, *, enqueue_reconcile: Any | None = None) -> BackgroundScheduler:
     """Start the alarm clock: drain due jobs every poll interval; reconcile periodically."""
+    logging.getLogger("apscheduler.scheduler").addFilter(_OVERLAP_FILTER)
+    # "Running job ..." / "executed successfully" five times a second says nothing.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone="UTC")
     settings = runner.ctx.settings
     scheduler.add_job(
