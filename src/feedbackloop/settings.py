@@ -161,6 +161,11 @@ def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int =
         review_group_id=_integer(env, "ZENDESK_REVIEW_GROUP_ID"),
         csat_field_id=_integer(env, "ZENDESK_CSAT_FIELD_ID"),
         reconcile_interval=_number(env, "FEEDBACKLOOP_RECONCILE_INTERVAL", 600, minimum=10) or 600,
+        # insight: CSAT drop alerts and the alert webhook, validated by alerts.alert_config
+        extra={k: v for k, v in env.items() if k.startswith("FEEDBACKLOOP_ALERT_")},
+        job_lease=_number(env, "FEEDBACKLOOP_JOB_LEASE", 120, minimum=1) or 120,
+        job_max_attempts=int(_number(env, "FEEDBACKLOOP_JOB_MAX_ATTEMPTS", 8, minimum=1) or 8),
+        poll_interval=_number(env, "FEEDBACKLOOP_POLL_INTERVAL", 1.0, minimum=0.05) or 1.0,
         demo=demo,
     )
 

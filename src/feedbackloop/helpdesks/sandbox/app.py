@@ -113,7 +113,9 @@ def admit_request() -> Response | None:
     state.settle_jobs()
     fault = state.take_fault(request.method, request.path)
     g.fault = fault
-    if fault is not None:
+    if fault is not None and fault.after:
+        g.fault_after = fault
+    elif fault is not None:
         if fault.delay > 0:
             time.sleep(fault.delay)
         if fault.reset:
@@ -184,6 +186,14 @@ def finish_request(response: Response) -> Response:
     if not is_api_request() or g.get("logged"):
         return response
     state = sandbox_state()
+    late: Fault | None = g.get("fault_after")
+    if late is not None:
+        if late.delay > 0:
+            time.sleep(late.delay)
+        if late.reset:
+            return drop_connection(state, late)
+        if late.status is not None:
+            response = fault_response(late)
     allowance: Allowance = g.get("allowance") or state.peek_budget()
     response.headers["X-Rate-Limit"] = str(allowance.limit)
     response.headers["X-Rate-Limit-Remaining"] = str(allowance.remaining)
@@ -560,13 +570,13 @@ def flush() -> Response:
 
 @simulation.route("/faults", methods=["GET", "POST", "DELETE"])
 def faults() -> Response:
-    """POST {status?, count?=1, retry_after?, delay?, reset?, path_prefix?, method?, body?}; DELETE clears."""
+    """POST {status?, count?=1, retry_after?, delay?, reset?, path_prefix?, method?, body?, after?}; DELETE clears."""
     state = sandbox_state()
     if request.method == "DELETE":
         state.clear_faults()
         return json_response(204, None)
     if request.method == "POST":
-        options = args_of(("status", "count", "retry_after", "delay", "reset", "path_prefix", "method", "body"))
+        options = args_of(("status", "count", "retry_after", "delay", "reset", "path_prefix", "method", "body", "after"))
         try:
             fault = state.inject(**options)
         except (TypeError, ValueError) as exc:

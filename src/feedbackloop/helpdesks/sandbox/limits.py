@@ -104,6 +104,7 @@ class Fault:
     path_prefix: str | None = None
     method: str | None = None
     body: Any = None
+    after: bool = False  # apply the request, then answer with the fault: "it worked but the reply was lost"
     hits: int = field(default=0)
 
     def __post_init__(self) -> None:
@@ -127,6 +128,8 @@ class Fault:
     def describe(self) -> str:
         """A short label for the request log ("429 retry-after 1", "reset", "delay 2.0s")."""
         parts = []
+        if self.after:
+            parts.append("after applying:")
         if self.delay > 0:
             parts.append(f"delay {self.delay:g}s")
         if self.reset:
@@ -140,7 +143,7 @@ class Fault:
         return {
             "id": self.id, "status": self.status, "count": self.count, "retry_after": self.retry_after,
             "delay": self.delay, "reset": self.reset, "path_prefix": self.path_prefix,
-            "method": self.method, "hits": self.hits,
+            "method": self.method, "after": self.after, "hits": self.hits,
         }
 
 

@@ -324,15 +324,17 @@ class SandboxState:
 
     def inject(self, status: int | None = None, *, count: int | None = 1, retry_after: float | None = None,
                delay: float = 0.0, reset: bool = False, path_prefix: str | None = None,
-               method: str | None = None, body: Any = None) -> Fault:
+               method: str | None = None, body: Any = None, after: bool = False) -> Fault:
         """Make the next `count` matching API requests fail (status), stall (delay) or drop (reset).
 
         `path_prefix` "/tickets" means "/api/v2/tickets"; `count=None` lasts until `clear_faults`.
+        With `after`, the request is carried out first and only its answer is replaced (or its
+        connection dropped): the case where a client must not simply send the write again.
         """
         with self._lock:
             return self._faults.add(Fault(next(self._fault_ids), status=status, count=count,
                                           retry_after=retry_after, delay=delay, reset=reset,
-                                          path_prefix=path_prefix, method=method, body=body))
+                                          path_prefix=path_prefix, method=method, body=body, after=after))
 
     def clear_faults(self) -> None:
         """Forget every injected fault."""
