@@ -137,13 +137,21 @@ def worker(threads: int) -> None:
 @click.option("--limit", default=50, show_default=True)
 def jobs_cmd(show_dead: bool, retry_id: int | None, limit: int) -> None:
     """Show the job queue, dead jobs, or retry one."""
-    from feedbackloop import jobs
-    from feedbackloop.models import Job
     from feedbackloop.services import build_services
 
     settings = _settings(demo=True)
     _check_schema(settings)
     services = build_services(settings)
+    try:
+        _jobs_report(services, show_dead, retry_id, limit)
+    finally:
+        services.engine.dispose()
+
+
+def _jobs_report(services: Any, show_dead: bool, retry_id: int | None, limit: int) -> None:
+    from feedbackloop import jobs
+    from feedbackloop.models import Job
+
     now = utcnow()
     with session_scope(services.factory) as session:
         if retry_id is not None:
@@ -198,3 +206,4 @@ def demo(tickets: int, once: bool, port: int, seed: int) -> None:
         run_demo(settings, tickets=tickets, once=once, port=port, seed=seed)
     except FeedbackloopError as exc:
         raise click.ClickException(str(exc)) from None
+
