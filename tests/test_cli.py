@@ -98,3 +98,36 @@ def test_demo_runs_the_whole_loop_and_prints_the_summary(tmp_path: Path) -> None
         assert line in out, line
     assert "Traceback" not in result.stderr
     assert (tmp_path / "feedbackloop-demo.db").exists()
+
+
+def test_sandbox_command_serves_the_zendesk_api(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    import requests
+
+    from feedbackloop.runtime import sandbox_credentials
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "feedbackloop", "sandbox", "--port", str(port)], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        creds = sandbox_credentials()
+        auth = (f"{creds['email']}/token", creds["api_token"])
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = requests.get(f"http://127.0.0.1:{port}/api/v2/tickets.json", auth=auth, timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "sandbox did not start"
+                time.sleep(0.2)
+        assert answer.status_code == 200 and "tickets" in answer.json()
+        assert requests.get(f"http://127.0.0.1:{port}/api/v2/tickets.json", timeout=2).status_code == 401
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        assert process.stdout is not None
+        process.stdout.close()
