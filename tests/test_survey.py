@@ -174,3 +174,16 @@ def test_an_email_reply_to_the_survey_is_told_apart_from_a_real_reopen(
         assert "failed_resolution" not in types
     ratings = rows(engine, Rating)
     assert [r.score for r in ratings] == ([score] if score else [])
+
+
+@pytest.mark.parametrize("settings", [{"csat_field_id": 360001, "review_group_id": 4242}], indirect=True)
+def test_score_field_and_review_group_when_configured(live: Any, sandbox: Any, runner: Runner, client: FlaskClient,
+                                                     engine: Engine) -> None:
+    ticket_id, links = sent_survey(sandbox, runner)
+    client.get(path_of(links[1]))
+    settle(sandbox, runner)
+    back = puts(sandbox, ticket_id)[-1].body["ticket"]
+    assert {"id": 360001, "value": 1} in back["custom_fields"]
+    assert {"csat_1", "csat_bad"} <= set(back["tags"]) and back["comment"]["public"] is False
+    (create,) = sandbox.api_calls("POST", "/tickets.json")
+    assert create.body["ticket"]["group_id"] == 4242
