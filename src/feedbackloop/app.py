@@ -9,7 +9,7 @@ from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import api, health, ratings, receive
+from feedbackloop import api, health, ratings, receive, sidebar
 from feedbackloop.errors import BadRequest
 from feedbackloop.services import Services, build_services
 from feedbackloop.settings import Settings, load_settings
@@ -34,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ratings.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)  # /api/v1: decisions, ticket timeline (admin token)
+    app.register_blueprint(sidebar.bp)  # /zendesk/sidebar: the ticket sidebar app (ZAF JWT, then a session)
 
 
 def _wants_json() -> bool:

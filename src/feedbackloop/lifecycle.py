@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import jobs
+from feedbackloop import jobs, overrides, signals
 from feedbackloop.helpdesks.base import REOPEN_STATUSES
 from feedbackloop.models import ReviewTask, Signal, Survey, TicketState, WebhookEvent
 from feedbackloop.settings import Settings
@@ -37,6 +37,7 @@ class Transition:
     at: datetime
     status: str
     previous: str | None
+    actor_id: int | None = None  # who made the change, when the event says
 
 
 def process_ticket(session: Session, settings: Settings, tenant_id: str, ticket_id: int, now: datetime) -> str:
@@ -46,6 +47,8 @@ def process_ticket(session: Session, settings: Settings, tenant_id: str, ticket_
     if state.is_review_task or _is_review_task(session, tenant_id, ticket_id):
         state.is_review_task = True
         return _track_review_task(session, tenant_id, ticket_id, state, now)
+    overrides.detect_from_events(session, settings, tenant_id, ticket_id, events, now)
+    signals.check_recontact(session, settings, tenant_id, state, events, now)
     transitions = status_transitions(events)
     last_solve: Transition | None = None
     for index, transition in enumerate(transitions):
@@ -64,7 +67,9 @@ def process_ticket(session: Session, settings: Settings, tenant_id: str, ticket_
     if latest.status == "solved" and last_solve is not None:
         return schedule_survey(session, settings, tenant_id, state, last_solve, now)
     if latest.status == "closed":
-        return close_ticket(session, tenant_id, state, now)
+        result = close_ticket(session, tenant_id, state, now)
+        signals.resolution_signals(session, settings, tenant_id, state, events, transitions, now)
+        return result
     return f"status {latest.status}"
 
 
@@ -86,13 +91,15 @@ def status_transitions(events: list[WebhookEvent]) -> list[Transition]:
         if not event.status or event.previous_status == event.status:
             continue
         key = f"{event.status}@{event.occurred_at.isoformat()}"
+        actor = event.payload.get("actor_id")
         if transitions and transitions[-1].key == key:
-            if transitions[-1].previous is None and event.previous_status is not None:
-                transitions[-1] = Transition(key, transitions[-1].at, event.status, event.previous_status)
+            last = transitions[-1]
+            transitions[-1] = Transition(key, last.at, event.status, last.previous or event.previous_status,
+                                         last.actor_id if last.actor_id is not None else actor)
             continue
         if event.previous_status is None and transitions and transitions[-1].status == event.status:
             continue
-        transitions.append(Transition(key, event.occurred_at, event.status, event.previous_status))
+        transitions.append(Transition(key, event.occurred_at, event.status, event.previous_status, actor))
     return transitions
 
 
@@ -186,6 +193,9 @@ def _track_review_task(session: Session, tenant_id: str, ticket_id: int, state: 
     if task is not None and state.status in ("solved", "closed") and task.state == "open":
         task.state = "solved"
         task.updated_at = now
+        # The verdict (root cause + notes) is the label the exports learn from: read it once.
+        jobs.enqueue(session, "capture_verdict", f"verdict:{task.id}", {"review_task_id": task.id,
+                     "tags": list(state.tags or [])}, now=now, tenant_id=tenant_id, ticket_id=ticket_id)
         return "review task solved"
     return "review task event"
 
@@ -251,6 +261,8 @@ def handle_reopen(
     ).one_or_none()
     details = {"solved_at": solve.at.isoformat(), "reopened_at": reopen.at.isoformat(), "status": reopen.status}
     record_signal(session, tenant_id, ticket_id, "reopen", 1.0, "webhook", f"reopen:{reopen.key}", reopen.at, details, now)
+    overrides.check_status_reverted(session, settings, tenant_id, ticket_id, solve_at=solve.at, reopen_at=reopen.at,
+                                    status=reopen.status, actor_id=reopen.actor_id, key=reopen.key, now=now)
     if survey is not None and survey.state == "scheduled":
         survey.state = "cancelled"
         survey.reason = f"ticket reopened ({reopen.status}) before the survey went out"

@@ -123,7 +123,10 @@ class TicketState(Base):
     """What we know of a ticket: the latest snapshot seen in an event or an API answer."""
 
     __tablename__ = "tickets"
-    __table_args__ = (UniqueConstraint("tenant_id", "ticket_id", name="uq_tickets_ticket"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "ticket_id", name="uq_tickets_ticket"),
+        Index("ix_tickets_requester", "tenant_id", "requester_id", "solved_at"),  # re-contact lookups
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
@@ -245,6 +248,12 @@ class ReviewTask(Base):
     state: Mapped[str] = mapped_column(String(16), default="pending")  # pending|open|solved|failed
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     due_at: Mapped[datetime | None]
+    # The reviewer's verdict, read when the task is solved (issue 3): the label exports learn from.
+    # kb_gap | wrong_intent | tone | policy_violation | action_error | not_ai | no_issue | None
+    verdict: Mapped[str | None] = mapped_column(String(32))
+    verdict_notes: Mapped[str | None] = mapped_column(Text)
+    verdict_by: Mapped[int | None]
+    verdict_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -41,6 +42,17 @@ class Settings:
     zendesk: Account | None = None
     review_group_id: int | None = None
     csat_field_id: int | None = None
+    # the AI agent and the fields it (or the installer) uses in Zendesk (issue 3)
+    ai_user_ids: tuple[int, ...] = ()
+    ai_resolved_tag: str = "ai_resolved"
+    override_tag: str = "ai_override"
+    intent_field_id: int | None = None
+    confidence_field_id: int | None = None
+    override_reason_field_id: int | None = None
+    root_cause_field_id: int | None = None
+    recontact_window: float = 7 * 86400
+    app_public_key: str | None = None  # the Zendesk app's RS256 public key (PEM), for the sidebar
+    app_audience: str | None = None  # the app installation URL Zendesk puts in the JWT's `aud`
     job_max_attempts: int = 8
     job_lease: float = 120
     poll_interval: float = 1.0
@@ -163,11 +175,38 @@ def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int =
         reconcile_interval=_number(env, "FEEDBACKLOOP_RECONCILE_INTERVAL", 600, minimum=10) or 600,
         # insight: CSAT drop alerts and the alert webhook, validated by alerts.alert_config
         extra={k: v for k, v in env.items() if k.startswith("FEEDBACKLOOP_ALERT_")},
+        ai_user_ids=tuple(
+            int(x) for x in _csv(env, "FEEDBACKLOOP_AI_USER_IDS") if _require_digits("FEEDBACKLOOP_AI_USER_IDS", x)
+        ),
+        ai_resolved_tag=env.get("FEEDBACKLOOP_AI_RESOLVED_TAG", "").strip() or "ai_resolved",
+        intent_field_id=_integer(env, "ZENDESK_INTENT_FIELD_ID"),
+        confidence_field_id=_integer(env, "ZENDESK_CONFIDENCE_FIELD_ID"),
+        override_reason_field_id=_integer(env, "ZENDESK_OVERRIDE_REASON_FIELD_ID"),
+        root_cause_field_id=_integer(env, "ZENDESK_ROOT_CAUSE_FIELD_ID"),
+        recontact_window=_number(env, "FEEDBACKLOOP_RECONTACT_WINDOW", 7 * 86400) or 0,
+        app_public_key=_pem(env, "ZENDESK_APP_PUBLIC_KEY"),
+        app_audience=env.get("ZENDESK_APP_AUDIENCE", "").strip() or None,
         job_lease=_number(env, "FEEDBACKLOOP_JOB_LEASE", 120, minimum=1) or 120,
         job_max_attempts=int(_number(env, "FEEDBACKLOOP_JOB_MAX_ATTEMPTS", 8, minimum=1) or 8),
         poll_interval=_number(env, "FEEDBACKLOOP_POLL_INTERVAL", 1.0, minimum=0.05) or 1.0,
         demo=demo,
     )
+
+
+def _pem(env: Mapping[str, str], name: str) -> str | None:
+    """A PEM given inline (newlines may be written as \\n in .env) or as @/path/to/key.pem."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if raw.startswith("@"):
+        try:
+            raw = Path(raw[1:]).read_text()
+        except OSError as exc:
+            raise ConfigError(f"{name}: cannot read {raw[1:]}: {exc.strerror}") from None
+    raw = raw.replace("\\n", "\n")
+    if "-----BEGIN PUBLIC KEY-----" not in raw:
+        raise ConfigError(f"{name} must be a PEM public key (-----BEGIN PUBLIC KEY-----) or @path to one")
+    return raw
 
 
 def _require_digits(name: str, value: str) -> bool:

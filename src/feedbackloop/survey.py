@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop import lifecycle
+from feedbackloop import lifecycle, overrides
 from feedbackloop.errors import Conflict, TicketClosed, TicketNotFound
 from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketUpdate
 from feedbackloop.links import make_token, survey_url
@@ -103,6 +103,7 @@ def send_survey(session: Session, settings: Settings, client: HelpdeskClient, su
     except _NotSolved as exc:
         return _finish(survey, "cancelled", str(exc), now)
     remember_ticket(state, ticket, now)
+    overrides.check_ticket_fields(session, settings, survey.tenant_id, ticket, now)
     return _mark_sent(survey, settings, now, f"sent on ticket {survey.ticket_id}")
 
 

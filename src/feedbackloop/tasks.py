@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from feedbackloop import jobs, lifecycle, reconcile, signals, survey, writeback
+from feedbackloop import jobs, lifecycle, overrides, reconcile, signals, survey, verdicts, writeback
 from feedbackloop.models import Job, WebhookEvent
 
 
@@ -67,6 +67,16 @@ def queue_reminders(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     return f"queued {len(due)} reminders"
 
 
+def capture_override(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    assert job.ticket_id is not None
+    return overrides.capture_override(session, ctx.settings, ctx.clients(job.tenant_id), job.tenant_id,
+                                      job.ticket_id, job.args, ctx.now())
+
+
+def capture_verdict(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    return verdicts.capture_verdict(session, ctx.settings, ctx.clients(job.tenant_id), job.args, ctx.now())
+
+
 HANDLERS: dict[str, jobs.Handler] = {
     "process_ticket": process_ticket,
     "send_survey": send_survey,
@@ -77,4 +87,6 @@ HANDLERS: dict[str, jobs.Handler] = {
     "classify_reply": classify_reply,
     "reconcile": reconcile_tickets,
     "queue_reminders": queue_reminders,
+    "capture_override": capture_override,  # the macro/tag override: read the agent's note
+    "capture_verdict": capture_verdict,  # a solved review task: read its root cause and notes
 }

@@ -223,6 +223,8 @@ def review_task_entry(row: ReviewTask, ticket_id: int) -> Entry:
         "source_ticket_id": row.source_ticket_id, "task_ticket_id": row.task_ticket_id,
         "generation": row.generation, "state": row.state, "reasons": row.reasons, "due_at": iso(row.due_at),
         "updated_at": iso(row.updated_at),
+        "verdict": {"root_cause": row.verdict, "notes": row.verdict_notes, "by": row.verdict_by,
+                    "at": iso(row.verdict_at)} if row.verdict_at is not None else None,
     })
 
 

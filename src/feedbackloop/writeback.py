@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop import lifecycle
+from feedbackloop import lifecycle, overrides
 from feedbackloop.errors import Conflict, TicketClosed, TicketNotFound
 from feedbackloop.helpdesks.base import Comment, HelpdeskClient, NewTicket, TicketUpdate
-from feedbackloop.models import Rating, ReviewTask, Survey, TicketState
+from feedbackloop.models import AiDecision, Override, Rating, ReviewTask, Survey, TicketState
 from feedbackloop.settings import Settings
 from feedbackloop.survey import comment_has_marker, remember_ticket, with_tags
 
@@ -26,11 +26,14 @@ REVIEW_NOTE = (
     "Feedback review for ticket #{ticket_id}\n{url}\n\n"
     "Signal: {signal}\n{rating}\n"
     "Please review the conversation below, fix what went wrong, and solve this task with your verdict.\n\n"
+    "{ai_log}"
     "--- Conversation so far ---\n{conversation}\n\n— feedbackloop · review {marker}"
 )
-REVIEW_FOLLOWUP = "Another signal on ticket #{ticket_id}: {signal}\n{rating}\n\n— feedbackloop · review {marker}"
+REVIEW_FOLLOWUP = "Another signal on ticket #{ticket_id}: {signal}\n{rating}\n\n{ai_log}— feedbackloop · review {marker}"
+MAX_LOG_LINES = 20
+SNIPPET = 300
 MAX_CONVERSATION_CHARS = 20_000
-REASON_TEXT = {"rating": "low rating", "reopened": "reopened soon after solve"}
+REASON_TEXT = {"rating": "low rating", "reopened": "reopened soon after solve", "override": "AI override"}
 
 
 def rating_tags(score: int) -> tuple[str, ...]:
@@ -76,6 +79,7 @@ def write_rating(session: Session, settings: Settings, client: HelpdeskClient, r
         rating.written_version = rating.version
         return f"not written back: {exc.reason}"
     remember_ticket(state, ticket, now)
+    overrides.check_ticket_fields(session, settings, rating.tenant_id, ticket, now)
     rating.written_version = rating.version
     return f"wrote csat_{rating.score} to ticket {rating.ticket_id}"
 
@@ -122,7 +126,7 @@ def review_task(session: Session, settings: Settings, client: HelpdeskClient, te
         if attempt > 1 and comment_has_marker(client, task.task_ticket_id, marker):
             return "note found from an earlier attempt"
         text = REVIEW_FOLLOWUP.format(ticket_id=source_ticket_id, signal=signal, rating=_rating_text(rating),
-                                      marker=marker)
+                                      ai_log=ai_log_text(session, tenant_id, source_ticket_id), marker=marker)
         try:
             client.update_ticket(task.task_ticket_id, TicketUpdate(comment_body=text, comment_public=False))
         except (TicketClosed, TicketNotFound):
@@ -150,7 +154,8 @@ def _create_review(session: Session, settings: Settings, client: HelpdeskClient,
         conversation = _conversation(client.list_comments(source),
                                      lifecycle.get_ticket_state(session, tenant_id, source, now).requester_id)
         note = REVIEW_NOTE.format(ticket_id=source, url=client.ticket_url(source), signal=signal,
-                                  rating=_rating_text(rating), conversation=conversation, marker=marker)
+                                  rating=_rating_text(rating), ai_log=ai_log_text(session, tenant_id, source),
+                                  conversation=conversation, marker=marker)
         created = client.create_ticket(NewTicket(
             subject=REVIEW_SUBJECT.format(ticket_id=source, reason=REASON_TEXT.get(reason, reason)),
             comment_body=note, comment_public=False, ticket_type="task", due_at=due_at,
@@ -179,12 +184,61 @@ def _latest_rating(session: Session, tenant_id: str, ticket_id: int) -> Rating |
     ).one_or_none()
 
 
+def _snippet(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
+
+
+def ai_log_text(session: Session, tenant_id: str, ticket_id: int) -> str:
+    """What the AI did and what humans changed, so the reviewer need not leave Zendesk; "" if nothing."""
+    decisions = session.scalars(
+        select(AiDecision).where(AiDecision.tenant_id == tenant_id, AiDecision.ticket_id == ticket_id)
+        .order_by(AiDecision.created_at.desc(), AiDecision.id.desc()).limit(MAX_LOG_LINES)
+    ).all()
+    changes = session.scalars(
+        select(Override).where(Override.tenant_id == tenant_id, Override.ticket_id == ticket_id)
+        .order_by(Override.occurred_at.desc(), Override.id.desc()).limit(MAX_LOG_LINES)
+    ).all()
+    lines: list[str] = []
+    if decisions:
+        lines.append("--- What the AI did ---")
+        for d in reversed(decisions):
+            facts = [f"intent {d.intent}" if d.intent else "",
+                     f"confidence {d.confidence:.2f}" if d.confidence is not None else "",
+                     f"action: {_snippet(d.action)}" if d.action else "",
+                     f"draft: “{_snippet(d.draft_reply)}”" if d.draft_reply else "",
+                     f"policy: {', '.join(d.policy_refs)}" if d.policy_refs else "",
+                     f"model {d.model}" + (f" / prompt {d.prompt_version}" if d.prompt_version else "") if d.model else ""]
+            lines.append(f"{d.created_at:%Y-%m-%d %H:%M} {d.step}: " + "; ".join(f for f in facts if f))
+    if changes:
+        lines.append("--- Overrides ---")
+        for o in reversed(changes):
+            head = f"{o.occurred_at:%Y-%m-%d %H:%M} {o.kind} ({o.source})"
+            if o.agent_id:
+                head += f" by agent {o.agent_id}"
+            if o.similarity is not None:
+                head += f", similarity {o.similarity:.2f}"
+            body = [f"AI: {_snippet(o.ai_decision)}" if o.ai_decision else "",
+                    f"final: {_snippet(o.final_action)}" if o.final_action else "",
+                    f"why: {_snippet(o.rationale)}" if o.rationale else "",
+                    f"policy: {_snippet(o.policy_clause)}" if o.policy_clause else ""]
+            lines.append(head + ": " + "; ".join(b for b in body if b))
+            if o.missing and o.kind == "override":
+                lines.append("  Missing: " + ", ".join(m.replace("_", " ") for m in o.missing)
+                             + " — please add them with the feedbackloop sidebar, or the \"Override AI decision\""
+                             " macro's note.")
+    return ("\n".join(lines) + "\n\n") if lines else ""
+
+
 def _signal_text(reason: str, details: dict[str, Any]) -> str:
     if reason == "reopened":
         return (f"reopened ({details.get('status', 'open')}) at {details.get('reopened_at')}, "
                 f"solved at {details.get('solved_at')}")
     if reason == "rating":
         return f"low rating ({details.get('score')})"
+    if reason == "override":
+        missing = ", ".join(m.replace("_", " ") for m in details.get("missing") or [])
+        return f"agent override of the AI ({details.get('source', 'override')}); missing: {missing or 'nothing'}"
     return reason
 
 

@@ -1,0 +1,157 @@
+"""The Zendesk ticket sidebar app's backend: the feedback timeline and the "Override AI decision" form.
+
+Zendesk loads the sidebar with a POST carrying a JWT (`signedUrls: true` in the manifest), signed
+RS256 with the app's key. We verify it once (zaf.verify_app_token: RS256 only, `aud` and `iss`
+checked) and answer with the page and our own short-lived session token. The page sends that
+token as a bearer header on its XHRs: a header is not sent by browsers on their own, so the form
+is CSRF-safe, and no third-party cookie is needed inside Zendesk's iframe (browsers block those).
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from feedbackloop.adminauth import bearer_token
+from feedbackloop.db import session_scope, utcnow
+from feedbackloop.errors import SignatureInvalid
+from feedbackloop.helpdesks.zendesk.zaf import verify_app_token
+from feedbackloop.models import DEFAULT_TENANT
+from feedbackloop.overrides import describe_decision, latest_decision, record_override
+from feedbackloop.services import services_of
+from feedbackloop.settings import Settings
+from feedbackloop.timeline import build_timeline
+
+bp = Blueprint("sidebar", __name__, url_prefix="/zendesk/sidebar")
+
+SESSION_SALT = "feedbackloop-sidebar-session"
+SESSION_SECONDS = 3600
+FIELD_LIMITS = {"ai_decision": 5000, "final_action": 5000, "rationale": 5000, "policy_clause": 1000}
+ZAF_SDK = "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js"
+
+
+class SidebarAuthError(Exception):
+    """A refused sidebar request: 401 with the reason."""
+
+
+def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt=SESSION_SALT)
+
+
+def expected_issuer(settings: Settings) -> str:
+    """ZAF's `iss` is the account's host, `<subdomain>.zendesk.com`."""
+    subdomain = settings.zendesk.subdomain if settings.zendesk else ""
+    return f"{subdomain}.zendesk.com"
+
+
+def issue_session(settings: Settings, claims: dict[str, Any], tenant_id: str) -> str:
+    """Our own token for the page's later requests; carries the tenant and the agent (JWT `sub`)."""
+    agent = claims.get("sub")
+    agent_id = int(agent) if isinstance(agent, (int, str)) and str(agent).isdigit() else None
+    return str(_serializer(settings).dumps({"tenant": tenant_id, "agent": agent_id}))
+
+
+def read_session(settings: Settings, header: str) -> dict[str, Any]:
+    """The session a bearer header names; SidebarAuthError when missing, forged or expired."""
+    token = bearer_token(header)
+    if token is None:
+        raise SidebarAuthError("missing sidebar session: open the app from a Zendesk ticket")
+    try:
+        data: dict[str, Any] = _serializer(settings).loads(token, max_age=SESSION_SECONDS)
+    except SignatureExpired:
+        raise SidebarAuthError("sidebar session expired: reload the app") from None
+    except BadSignature:
+        raise SidebarAuthError("invalid sidebar session") from None
+    return data
+
+
+@bp.errorhandler(SidebarAuthError)
+def _refused(exc: SidebarAuthError) -> ResponseReturnValue:
+    return jsonify(error="unauthorized", message=str(exc)), 401
+
+
+@bp.errorhandler(SignatureInvalid)
+def _bad_jwt(exc: SignatureInvalid) -> ResponseReturnValue:
+    return _page("sidebar/error.html", 401, message=str(exc))
+
+
+def _page(template: str, status: int, **context: Any) -> ResponseReturnValue:
+    """A sidebar page: framable by Zendesk only, scripts only with this response's nonce."""
+    nonce = secrets.token_urlsafe(16)
+    response = current_app.response_class(render_template(template, nonce=nonce, zaf_sdk=ZAF_SDK, **context),
+                                          status=status, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'nonce-{nonce}' https://static.zdassets.com; connect-src 'self'; "
+        "style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+        "frame-ancestors https://*.zendesk.com"
+    )
+    return response
+
+
+@bp.post("")
+def load() -> ResponseReturnValue:
+    """Zendesk's signed first load: verify the JWT, answer with the app and a session."""
+    settings = services_of(current_app).settings
+    if not settings.app_public_key or not settings.app_audience:
+        raise SignatureInvalid("the sidebar is not configured: set ZENDESK_APP_PUBLIC_KEY and ZENDESK_APP_AUDIENCE")
+    claims = verify_app_token(request.form.get("token", ""), settings.app_public_key, settings.app_audience,
+                              expected_issuer(settings), utcnow())
+    session_token = issue_session(settings, claims, DEFAULT_TENANT)
+    return _page("sidebar/app.html", 200, session=session_token, origin=request.args.get("origin", ""))
+
+
+@bp.get("")
+def load_without_token() -> ResponseReturnValue:
+    return _page("sidebar/error.html", 401,
+                 message="Open this app from a ticket in Zendesk: it needs Zendesk's signed request.")
+
+
+@bp.get("/api/tickets/<int:ticket_id>")
+def ticket_feedback(ticket_id: int) -> ResponseReturnValue:
+    """The ticket's feedback timeline and the AI decision to prefill the override form with."""
+    services = services_of(current_app)
+    auth = read_session(services.settings, request.headers.get("Authorization", ""))
+    with session_scope(services.factory) as session:
+        timeline = build_timeline(session, auth["tenant"], ticket_id)
+        decision = latest_decision(session, auth["tenant"], ticket_id)
+        prefill = {"ai_decision": describe_decision(decision) if decision else "",
+                   "ai_confidence": decision.confidence if decision else None}
+        body = {"ticket_id": ticket_id, "timeline": [entry.as_json() for entry in timeline.entries],
+                "prefill": prefill}
+    return jsonify(body)
+
+
+@bp.post("/api/tickets/<int:ticket_id>/overrides")
+def add_override(ticket_id: int) -> ResponseReturnValue:
+    """Record an agent's override from the form; missing parts are listed, not refused."""
+    services = services_of(current_app)
+    auth = read_session(services.settings, request.headers.get("Authorization", ""))
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify(error="invalid", message="send a JSON object"), 422
+    values: dict[str, str | None] = {}
+    for name, limit in FIELD_LIMITS.items():
+        value = payload.get(name)
+        if value is not None and not isinstance(value, str):
+            return jsonify(error="invalid", field=name, message=f"{name} must be text"), 422
+        if value is not None and len(value) > limit:
+            return jsonify(error="invalid", field=name, message=f"{name} is longer than {limit} characters"), 422
+        values[name] = value.strip() if value else None
+    if not values["final_action"] and not values["rationale"]:
+        return jsonify(error="invalid", field="final_action",
+                       message="give at least the final action or the rationale"), 422
+    key = request.headers.get("Idempotency-Key", "").strip()[:100] or uuid.uuid4().hex
+    now = utcnow()
+    with session_scope(services.factory) as session:
+        row = record_override(session, auth["tenant"], ticket_id, source="sidebar", kind="override",
+                              dedupe_key=f"sidebar:{key}", occurred_at=now, now=now, agent_id=auth.get("agent"),
+                              **values)
+        if row is None:
+            return jsonify(status="duplicate", message="this override was already recorded"), 200
+        body = {"id": row.id, "missing": row.missing, "ai_decision": row.ai_decision}
+    return jsonify(status="recorded", override=body), 201
