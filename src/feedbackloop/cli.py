@@ -207,3 +207,7 @@ def demo(tickets: int, once: bool, port: int, seed: int) -> None:
     except FeedbackloopError as exc:
         raise click.ClickException(str(exc)) from None
 
+
+from feedbackloop.exports.command import export  # noqa: E402 - registered beside the commands above
+
+cli.add_command(export)

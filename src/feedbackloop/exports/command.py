@@ -1,0 +1,198 @@
+"""`feedbackloop export {eval,sft,dpo,ratings} --out FILE [options]`: the CLI edge of an export.
+
+Options are checked before the database is touched; every problem is a click error naming the
+option, never a traceback. The session is opened and closed here (sessions live at the edges).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from feedbackloop.errors import ConfigError
+from feedbackloop.exports.pipeline import KINDS, ExportError, ExportStats, RequesterDirectory
+from feedbackloop.exports.records import RATING_COLUMNS
+from feedbackloop.exports.source import Window
+from feedbackloop.exports.writers import split_paths
+from feedbackloop.redact import Identity
+from feedbackloop.settings import Settings, load_settings, redact_url
+
+TIME_EXAMPLE = "e.g. 2026-03-01 or 2026-03-01T12:00:00Z"
+
+
+class TimeParam(click.ParamType):  # type: ignore[type-arg]  # generic in recent click only
+    """A date or an ISO-8601 time; without a timezone it is UTC."""
+
+    name = "time"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date or time ({TIME_EXAMPLE})", param, ctx)
+        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+class SplitParam(click.ParamType):  # type: ignore[type-arg]
+    """`test=FRACTION`: the share of tickets held out for testing, strictly between 0 and 1."""
+
+    name = "test=FRACTION"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, float):
+            return value
+        name, _, raw = str(value).partition("=")
+        try:
+            fraction = float(raw)
+        except ValueError:
+            fraction = -1.0
+        if name.strip() != "test" or not 0.0 < fraction < 1.0:
+            self.fail(f"{value!r} is not test=FRACTION with 0 < FRACTION < 1 (e.g. test=0.1)", param, ctx)
+        return fraction
+
+
+@click.command("export")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("--out", "out", required=True, metavar="FILE",
+              help="Where to write ('-': standard output). With --split, FILE's .train/.test pair.")
+@click.option("--since", type=TimeParam(), help="Feedback that arrived at or after this time (UTC if no zone).")
+@click.option("--until", type=TimeParam(), help="Feedback that arrived before this time.")
+@click.option("--tenant", help="Only this tenant (default: all).")
+@click.option("--min-score", type=click.IntRange(1, 5), help="Lowest rating score (sft: default 5, the top).")
+@click.option("--max-score", type=click.IntRange(1, 5), help="Highest rating score.")
+@click.option("--split", "test_fraction", type=SplitParam(), help="Hold out tickets for testing, e.g. test=0.1.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
+              help="jsonl (default) or csv (ratings only; the default when FILE ends in .csv).")
+@click.option("--requester-lookup/--no-requester-lookup", default=True, show_default=True,
+              help="Ask the helpdesk for each requester's name and email, to redact them everywhere.")
+def export(kind: str, out: str, since: datetime | None, until: datetime | None, tenant: str | None,
+           min_score: int | None, max_score: int | None, test_fraction: float | None, fmt: str | None,
+           requester_lookup: bool) -> None:
+    """Write feedback as eval cases, SFT chats, DPO pairs or ratings, PII-redacted."""
+    fmt = fmt or ("csv" if out.lower().endswith(".csv") else "jsonl")
+    check_options(kind, out, fmt, since, until, min_score, max_score, test_fraction)
+    settings = export_settings()
+    window = Window(tenant=tenant, since=since, until=until, min_score=min_score, max_score=max_score)
+    try:
+        stats, paths = run(settings, kind, out, fmt, window, test_fraction, requester_lookup)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary(kind, stats, paths), err=True)
+
+
+def check_options(kind: str, out: str, fmt: str, since: datetime | None, until: datetime | None,
+                  min_score: int | None, max_score: int | None, test_fraction: float | None) -> None:
+    """Refuse contradictory options before any work, naming the option."""
+    if fmt == "csv" and kind != "ratings":
+        raise click.BadParameter(f"csv is only for `ratings`; {kind} records are nested, use jsonl",
+                                 param_hint="'--format'")
+    if since is not None and until is not None and since >= until:
+        raise click.BadParameter("--since must be before --until", param_hint="'--since'")
+    if min_score is not None and max_score is not None and min_score > max_score:
+        raise click.BadParameter("--min-score is above --max-score", param_hint="'--min-score'")
+    if out == "-" and test_fraction is not None:
+        raise click.BadParameter("--split writes two files; give a file name, not '-'", param_hint="'--out'")
+    if out != "-":
+        targets = split_paths(out).values() if test_fraction is not None else [Path(out)]
+        for target in targets:
+            if target.is_dir() or not target.parent.is_dir():
+                raise click.BadParameter(f"cannot write {str(target)!r}: not a file in an existing folder",
+                                         param_hint="'--out'")
+
+
+def export_settings() -> Settings:
+    """Settings with the secret key required: it salts the ticket hashes."""
+    try:
+        settings = load_settings(demo=True)
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration error: {exc}") from None
+    if not settings.secret_key:
+        raise click.ClickException("FEEDBACKLOOP_SECRET_KEY is required for exports (it salts the ticket hashes)")
+    return settings
+
+
+def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_fraction: float | None,
+        requester_lookup: bool) -> tuple[ExportStats, list[str]]:
+    """Open the read engine and session, run the export, commit or discard the files."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from feedbackloop.exports.pipeline import run_export, total_of
+    from feedbackloop.exports.records import Context, export_salt
+    from feedbackloop.exports.source import make_read_engine
+    from feedbackloop.exports.writers import Output
+
+    engine = make_read_engine(settings.database_url)
+    output: Output | None = None
+    try:
+        with Session(engine) as session:
+            identity_of = requester_directory(settings, engine) if requester_lookup else no_identity
+            ctx = Context(export_salt(settings.secret_key), window, identity_of, test_fraction)
+            total = total_of(session, kind, window)
+            output = Output(out, fmt, split=test_fraction is not None,
+                            columns=RATING_COLUMNS if kind == "ratings" else None)
+            with progress_bar(total, f"export {kind}") as advance:
+                stats = run_export(session, kind, ctx, output, advance)
+        output.commit()
+    except SQLAlchemyError as exc:
+        if output is not None:
+            output.abort()
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ExportError(f"cannot read the database {redact_url(settings.database_url)} ({first_line}); "
+                          "is it migrated (`feedbackloop db upgrade`)?") from None
+    except OSError as exc:  # a full disk, a folder we may not write to
+        if output is not None:
+            output.abort()
+        raise ExportError(f"cannot write the export: {exc.strerror or exc}"
+                          + (f" ({exc.filename})" if exc.filename else "")) from None
+    except BaseException:
+        if output is not None:
+            output.abort()
+        raise
+    finally:
+        engine.dispose()
+    return stats, [str(f.target or "<stdout>") for f in output.files.values()]
+
+
+def no_identity(tenant_id: str, requester_id: int | None) -> Identity | None:
+    return None
+
+
+def requester_directory(settings: Settings, engine: Any) -> Callable[[str, int | None], Identity | None]:
+    """Requester look-ups through the helpdesk API when an account is configured, else none."""
+    if settings.zendesk is None:
+        return no_identity
+    from feedbackloop.services import build_services
+
+    return RequesterDirectory(build_services(settings, engine=engine).client_for)
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on standard error when it is a terminal; silent otherwise (pipes, CI, tests)."""
+    stream = sys.stderr
+    if not stream.isatty():
+        yield lambda n: None
+        return
+    with click.progressbar(length=total, label=label, file=stream) as bar:
+        yield bar.update
+
+
+def summary(kind: str, stats: ExportStats, paths: list[str]) -> str:
+    """One line per fact: what was written where, what was dropped and why."""
+    counts = ", ".join(f"{name} {stats.written.get(name, 0)}" for name in ("train", "test") if len(paths) > 1)
+    lines = [f"wrote {stats.total} {kind} record(s) to {' and '.join(paths)}" + (f" ({counts})" if counts else "")]
+    if stats.duplicates:
+        lines.append(f"dropped {stats.duplicates} near-duplicate(s)")
+    lines.extend(f"skipped {n}: {reason}" for reason, n in sorted(stats.skipped.items()))
+    if stats.dedupe_saturated:
+        lines.append("note: the near-duplicate table filled up; later records were checked but not remembered")
+    return "\n".join(lines)

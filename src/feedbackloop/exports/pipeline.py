@@ -1,0 +1,164 @@
+"""One export, start to end: stream keys, load bundles a chunk at a time, build, deduplicate, write."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from feedbackloop.errors import ConfigError, FeedbackloopError, HelpdeskError, Permanent, Retryable
+from feedbackloop.exports import source
+from feedbackloop.exports.dedupe import NearDuplicates
+from feedbackloop.exports.records import (
+    Built,
+    Context,
+    Skip,
+    build_dpo,
+    build_eval,
+    build_rating,
+    build_sft,
+    split_of,
+)
+from feedbackloop.exports.writers import Output
+from feedbackloop.helpdesks.base import HelpdeskClient
+from feedbackloop.redact import Identity
+
+KINDS = ("eval", "sft", "dpo", "ratings")
+LOOKUP_ATTEMPTS = 5
+MAX_WAIT = 60.0
+
+Progress = Callable[[int], None]
+
+
+class ExportError(FeedbackloopError):
+    """The export cannot go on; the message says why and what to do."""
+
+
+@dataclass
+class ExportStats:
+    """What an export wrote, dropped and skipped."""
+
+    written: Counter[str] = field(default_factory=Counter)
+    duplicates: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    dedupe_saturated: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.written.values())
+
+
+def total_of(session: Session, kind: str, window: source.Window) -> int:
+    """How many keys the export will walk (the progress bar's length)."""
+    return source.count(session, key_query(kind, window))
+
+
+def key_query(kind: str, window: source.Window) -> Select[Any]:
+    """The ordered key stream of an export kind: tickets (eval, sft), override ids, rating ids."""
+    return {"eval": source.eval_keys, "sft": source.rated_keys, "dpo": source.override_ids,
+            "ratings": source.rating_ids}[kind](window)
+
+
+def run_export(session: Session, kind: str, ctx: Context, output: Output,
+               progress: Progress = lambda n: None) -> ExportStats:
+    """Write every record of `kind` in the context's window to `output`; the caller commits it."""
+    stats = ExportStats()
+    dedupe = NearDuplicates()
+    for chunk in source.stream(session, key_query(kind, ctx.window)):
+        for built in build_chunk(session, kind, ctx, chunk):
+            emit(built, ctx, output, stats, dedupe)
+        session.expunge_all()
+        progress(len(chunk))
+    stats.dedupe_saturated = dedupe.saturated
+    return stats
+
+
+def build_chunk(session: Session, kind: str, ctx: Context, chunk: list[tuple[Any, ...]]) -> Iterator[Built | Skip]:
+    """The chunk's records: one per ticket (eval, sft), per override (dpo) or per rating."""
+    if kind in ("eval", "sft"):
+        keys = [(str(tenant), int(ticket)) for tenant, ticket in chunk]
+        bundles = source.load_bundles(session, keys)
+        build = build_eval if kind == "eval" else build_sft
+        for key in keys:
+            yield build(ctx, bundles[key])
+    elif kind == "dpo":
+        overrides = source.load_overrides(session, [row[0] for row in chunk])
+        bundles = source.load_bundles(session, list(dict.fromkeys((o.tenant_id, o.ticket_id) for o in overrides)))
+        for override in overrides:
+            yield build_dpo(ctx, bundles[(override.tenant_id, override.ticket_id)], override)
+    else:
+        ratings = source.load_ratings(session, [row[0] for row in chunk])
+        bundles = source.load_bundles(session, list(dict.fromkeys((r.tenant_id, r.ticket_id) for r in ratings)))
+        for rating in ratings:
+            yield build_rating(ctx, bundles[(rating.tenant_id, rating.ticket_id)], rating)
+
+
+def emit(built: Built | Skip, ctx: Context, output: Output, stats: ExportStats, dedupe: NearDuplicates) -> None:
+    if isinstance(built, Skip):
+        stats.skipped[built.reason] += 1
+        return
+    if built.dedupe_text is not None and dedupe.seen(built.dedupe_text):
+        stats.duplicates += 1
+        return
+    split = split_of(built.ticket_hash, ctx.test_fraction)
+    output.write(built.record, split)
+    stats.written[split or "all"] += 1
+
+
+class RequesterDirectory:
+    """Requesters' names and emails as the helpdesk knows them, each looked up once.
+
+    The cache is a bounded LRU, so memory stays constant; a requester the helpdesk no longer has
+    (deleted user) gets an empty identity, and positional name detection still applies. A helpdesk
+    that keeps failing stops the export: going on would quietly export names we were told to hide.
+    """
+
+    def __init__(self, client_for: Callable[[str], HelpdeskClient], *, max_cached: int = 4096,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self._client_for = client_for
+        self._cache: OrderedDict[tuple[str, int], Identity | None] = OrderedDict()
+        self._max = max_cached
+        self._sleep = sleep
+        self.lookups = 0
+        self.tenants_without_account: set[str] = set()
+
+    def __call__(self, tenant_id: str, requester_id: int | None) -> Identity | None:
+        if requester_id is None:
+            return None
+        key = (tenant_id, requester_id)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        identity = self._look_up(tenant_id, requester_id)
+        self._cache[key] = identity
+        if len(self._cache) > self._max:
+            self._cache.popitem(last=False)
+        return identity
+
+    def _look_up(self, tenant_id: str, requester_id: int) -> Identity | None:
+        try:
+            client = self._client_for(tenant_id)
+        except ConfigError:
+            self.tenants_without_account.add(tenant_id)
+            return None
+        for attempt in range(LOOKUP_ATTEMPTS):
+            try:
+                user = client.get_user(requester_id)
+                self.lookups += 1
+                return Identity(tuple(n for n in [user.name] if n), tuple(e for e in [user.email] if e))
+            except Permanent:
+                return Identity()
+            except Retryable as exc:
+                if attempt + 1 == LOOKUP_ATTEMPTS:
+                    raise ExportError(f"the helpdesk keeps failing to look up requesters ({exc.reason}); "
+                                      "try later, or pass --no-requester-lookup") from None
+                self._sleep(min(MAX_WAIT, exc.retry_after or 2.0 ** attempt))
+            except HelpdeskError as exc:
+                raise ExportError(f"could not look up requester {requester_id}: {exc.reason}; "
+                                  "pass --no-requester-lookup to export without") from None
+        return None  # pragma: no cover - the loop returns or raises

@@ -1,0 +1,658 @@
+"""`feedbackloop export`: data goes in through the real routes (webhooks, decision log, survey page),
+comes out through the real command, and is read back by Hugging Face `datasets` and checked
+against the OpenAI chat fine-tuning format and TRL's preference format.
+
+An agent's reply that differs from the AI draft becomes an edit-to-final override through the
+webhook path; a sidebar override (which needs a Zendesk-signed JWT) is inserted as the model
+defines it, and verdicts and re-contacts are recorded with `lifecycle.record_signal` in the shape
+their writers use. Surveys are marked sent as the send job would, then answered on the real page.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import re
+import sqlite3
+import tracemalloc
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET, signed_post
+from factories import envelope
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from feedbackloop.cli import cli
+from feedbackloop.db import make_session_factory, session_scope, utcnow
+from feedbackloop.decisions import resolver_of
+from feedbackloop.exports import source
+from feedbackloop.exports.dedupe import FingerprintTable, NearDuplicates
+from feedbackloop.exports.pipeline import RequesterDirectory, run_export
+from feedbackloop.exports.records import Context, export_salt, resolver_from, split_of, ticket_hash
+from feedbackloop.exports.source import Window, make_read_engine
+from feedbackloop.exports.writers import Output, split_paths
+from feedbackloop.helpdesks.base import User
+from feedbackloop.lifecycle import process_ticket, record_signal
+from feedbackloop.links import make_form_token, make_token
+from feedbackloop.models import Override, Rating, Survey
+from feedbackloop.settings import Settings
+
+ADMIN = {"Authorization": "Bearer admin-token"}
+ZENDESK_VARS = ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_WEBHOOK_SECRET", "ZENDESK_API_URL")
+ROLES = {"system", "user", "assistant"}
+#: Personal data put into the store below; none of it may appear in any export.
+PII = ("ana.lima@example.com", "Ana", "Lima", "+44 20 7946 0958", "4111 1111 1111 1111", "Ben", "Okafor",
+       "ben.okafor@example.org", "+44 20 7946 0999", "GB82 WEST 1234 5698 7654 32", "Maria", "+44 7700 900123",
+       "Sam", "hunter2", "221B Baker Street", "192.168.1.20", "Priya")
+_ids = itertools.count(9_000_000)
+
+
+# --- building the store through the real routes -----------------------------------------------------
+
+
+@dataclass
+class Store:
+    """Puts data in the way production does; remembers ticket ids by name."""
+
+    client: FlaskClient
+    engine: Engine
+    settings: Settings
+    t0: datetime = field(default_factory=lambda: utcnow() - timedelta(hours=3))
+    decision_rows: dict[str, int] = field(default_factory=dict)
+
+    def at(self, minutes: float) -> datetime:
+        return self.t0 + timedelta(minutes=minutes)
+
+    def process(self, ticket: int) -> None:
+        with session_scope(make_session_factory(self.engine)) as session:
+            process_ticket(session, self.settings, "default", ticket, utcnow())
+
+    def webhook(self, body: dict[str, Any]) -> None:
+        response = signed_post(self.client, body)
+        assert response.status_code == 200 and response.get_json()["status"] == "accepted", response.get_json()
+
+    def comment(self, ticket: int, body: str, minutes: float, *, staff: bool = False, requester: int = 9001,
+                status: str = "open") -> None:
+        data = envelope(ticket, status, status, self.at(minutes), requester_id=requester)
+        data["type"] = "zen:event-type:ticket.comment_added"
+        author = 777 if staff else requester
+        data["event"] = {"comment": {"id": str(next(_ids)), "body": body, "is_public": True,
+                                     "author": {"id": str(author), "is_staff": staff, "name": "someone"}}}
+        self.webhook(data)
+        self.process(ticket)
+
+    def status(self, ticket: int, previous: str, current: str, minutes: float, requester: int = 9001) -> None:
+        self.webhook(envelope(ticket, previous, current, self.at(minutes), requester_id=requester))
+        self.process(ticket)
+
+    def decide(self, ticket: int, name: str, minutes: float, **fields: Any) -> int:
+        body = {"ticket_id": ticket, "decision_id": f"{ticket}:{name}", "step": "reply",
+                "created_at": self.at(minutes).isoformat(), "model": "gpt-4o-2024-08-06",
+                "prompt_version": "support-v7", "intent": "order_status", "confidence": 0.82, **fields}
+        response = self.client.post("/api/v1/decisions", json=body, headers=ADMIN)
+        assert response.status_code == 201, response.get_json()
+        self.decision_rows[f"{ticket}:{name}"] = response.get_json()["id"]
+        return int(response.get_json()["id"])
+
+    def rate(self, ticket: int, score: int, comment: str | None = None, reason: str | None = None) -> None:
+        """The customer answers the survey on the hosted page (the survey was sent by the job)."""
+        with session_scope(make_session_factory(self.engine)) as session:
+            survey = session.scalars(select(Survey).where(Survey.ticket_id == ticket)
+                                     .order_by(Survey.id.desc())).first()
+            assert survey is not None, f"ticket {ticket} has no survey"
+            survey.state, survey.sent_at = "sent", utcnow()
+            token = make_token(self.settings.secret_key, "default", survey.id)
+        form = {"csrf_token": make_form_token(self.settings.secret_key, token), "score": str(score),
+                "reason": reason or "", "comment": comment or ""}
+        assert self.client.post(f"/s/{token}", data=form).status_code == 200
+
+    def override(self, ticket: int, **fields: Any) -> None:
+        with session_scope(make_session_factory(self.engine)) as session:
+            session.add(Override(tenant_id="default", ticket_id=ticket, dedupe_key=str(uuid.uuid4()),
+                                 occurred_at=self.at(30), created_at=utcnow(), missing=[], details={}, **fields))
+
+    def signal(self, ticket: int, type_: str, details: dict[str, Any]) -> None:
+        with session_scope(make_session_factory(self.engine)) as session:
+            record_signal(session, "default", ticket, type_, None, "review", f"{type_}:{ticket}", self.at(40),
+                          details, utcnow())
+
+
+def solved_ai_ticket(store: Store, ticket: int, customer: str, draft: str, **decision: Any) -> None:
+    """The customer writes, the AI replies, an agent solves."""
+    store.comment(ticket, customer, 1)
+    store.decide(ticket, "reply", 2, draft_reply=draft, context=[{"id": "kb-1042", "snippet": "Orders ship"}, "kb-7"],
+                 **decision)
+    store.status(ticket, "open", "solved", 5)
+
+
+@pytest.fixture
+def store(client: FlaskClient, engine: Engine, settings: Settings) -> Store:
+    """The scenario every export test reads (see the module docstring for who is who)."""
+    s = Store(client, engine, settings)
+    # 101: a good AI resolution (top score, no reopen, no override) -> sft
+    solved_ai_ticket(s, 101, "My name is Ana Lima, email ana.lima@example.com. Where is my order 4410? "
+                             "Call +44 20 7946 0958.",
+                     "Hi Ana, your order 4410 shipped yesterday and arrives on Friday.")
+    s.rate(101, 5, "Great, thanks! Paid with 4111 1111 1111 1111 by the way.", "resolved")
+    # 102: the same case for another customer -> a near-duplicate, dropped from sft
+    solved_ai_ticket(s, 102, "My name is Ben Okafor, email ben.okafor@example.org. Where is my order 5521? "
+                             "Call +44 20 7946 0999.",
+                     "Hi Ben, your order 5521 shipped yesterday and arrives on Friday.")
+    s.rate(102, 5)
+    # 103: rated badly; an agent then answered; the review says kb_gap -> eval
+    solved_ai_ticket(s, 103, "Hi, I was charged twice for the blender. Refund to GB82 WEST 1234 5698 7654 32.",
+                     "Hi Maria, duplicate charges disappear by themselves within 5 days.")
+    s.comment(103, "How did we do? http://feedback.test/s/eyJhbGciOiJIUzI1NiJ9.abcdefghijklmnop?score=5", 6,
+              staff=True, status="solved")
+    s.rate(103, 1, "Useless. My password is hunter2 and I still can't see the refund.", "not_resolved")
+    s.comment(103, "Hi Maria, I refunded the second charge today; it shows in 3 days.", 50, staff=True,
+              status="solved")
+    s.signal(103, "review_verdict", {"verdict": "kb_gap", "notes": "KB says charges vanish; they do not."})
+    # 104: reopened right after the solve -> eval
+    solved_ai_ticket(s, 104, "The app crashes when I open settings. My IP is 192.168.1.20.",
+                     "Please reinstall the app.")
+    s.status(104, "solved", "open", 15)
+    # 105: an agent sent their own reply instead of the AI draft (edit-to-final) -> eval + dpo
+    s.comment(105, "My kettle arrived broken, please help. Ship to 221B Baker Street, London NW1 6XE.", 1)
+    s.decide(105, "reply", 2, draft_reply="We will send a replacement kettle.")
+    s.comment(105, "Hi Sam, replacements are out of stock, so I refunded you. Call +44 7700 900123 if not.", 3,
+              staff=True)
+    s.status(105, "open", "solved", 5)
+    # 106: rated top, but a human overrode the AI's decision -> not sft; eval + dpo
+    solved_ai_ticket(s, 106, "Can I return shoes I wore once?", "Worn items cannot be returned.",
+                     action="deny_return")
+    s.rate(106, 5)
+    s.override(106, source="sidebar", kind="override", ai_decision="deny_return",
+               final_action="approve_return: within the 30-day window, policy 3.2",
+               rationale="Customer is inside the window", policy_clause="returns#3.2", ai_confidence=0.7)
+    # 107: a human-only ticket rated 2 -> a rating, but no AI case to evaluate
+    s.comment(107, "Where is my invoice? Kind regards,\nPriya", 1)
+    s.status(107, "open", "solved", 5)
+    s.rate(107, 2, "slow")
+    # 108: a good AI resolution, then the customer came back about the same thing -> not sft, eval
+    solved_ai_ticket(s, 108, "How do I reset the router?", "Hold the reset button for 10 seconds.")
+    s.rate(108, 5)
+    s.signal(108, "recontact", {"linked_ticket": 999})
+    # 109: a clean AI resolution rated 4 (good, not top) -> sft only with --min-score 4
+    solved_ai_ticket(s, 109, "Can I change the delivery address of my order?",
+                     "Yes: open the order, choose Edit delivery, and pick the new address before it ships.")
+    s.rate(109, 4)
+    return s
+
+
+# --- running the command ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Invoke `feedbackloop export ...` as a user would, with the test database configured."""
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    env: dict[str, str | None] = {"FEEDBACKLOOP_DATABASE_URL": settings.database_url,
+                                  "FEEDBACKLOOP_SECRET_KEY": SECRET_KEY, **{v: None for v in ZENDESK_VARS}}
+
+    def invoke(*args: str, extra_env: dict[str, str | None] | None = None) -> Result:
+        return CliRunner().invoke(cli, ["export", *args], env={**env, **(extra_env or {})})
+
+    return invoke
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+def lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def assert_no_pii(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for value in PII:
+        assert not re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text), f"{value!r} leaked into {path.name}"
+
+
+def load_with_datasets(path: Path, cache: Path) -> Any:
+    """What a training script does: the Hugging Face JSON loader."""
+    from datasets import load_dataset
+
+    return load_dataset("json", data_files=str(path), split="train", cache_dir=str(cache))
+
+
+@pytest.fixture(autouse=True)
+def _offline_hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+
+
+def check_openai_chat(record: dict[str, Any]) -> None:
+    """OpenAI's chat fine-tuning line: messages of role/content strings, ending with the assistant."""
+    messages = record["messages"]
+    assert isinstance(messages, list) and messages
+    for message in messages:
+        assert set(message) == {"role", "content"} and message["role"] in ROLES
+        assert isinstance(message["content"], str) and message["content"].strip()
+    assert messages[-1]["role"] == "assistant"
+    assert any(m["role"] == "user" for m in messages)
+    assert set(record) == {"messages", "metadata"}
+
+
+def check_trl_preference(record: dict[str, Any]) -> None:
+    """TRL's DPO trainer, explicit-prompt standard format: three strings."""
+    for key in ("prompt", "chosen", "rejected"):
+        assert isinstance(record[key], str) and record[key].strip()
+    assert record["chosen"] != record["rejected"]
+
+
+# --- the four exports -------------------------------------------------------------------------------
+
+
+def test_sft_keeps_only_confirmed_good_ai_resolutions_in_the_chat_format(store: Store, run: Any,
+                                                                         tmp_path: Path) -> None:
+    result = ok(run("sft", "--out", "sft.jsonl"))
+    (record,) = lines(tmp_path / "sft.jsonl")
+    check_openai_chat(record)
+    assert [m["role"] for m in record["messages"]] == ["system", "user", "assistant"]
+    assert record["messages"][1]["content"] == ("My name is [NAME], email [EMAIL]. Where is my order 4410? "
+                                                "Call [PHONE].")
+    assert record["messages"][2]["content"] == "Hi [NAME], your order 4410 shipped yesterday and arrives on Friday."
+    meta = record["metadata"]
+    assert meta["ticket"] == ticket_hash(export_salt(SECRET_KEY), "default", 101) and meta["tenant"] == "default"
+    assert (meta["model"], meta["prompt_version"], meta["split"]) == ("gpt-4o-2024-08-06", "support-v7", None)
+    assert meta["decided_at"] and meta["solved_at"] and meta["rated_at"]
+    assert "dropped 1 near-duplicate(s)" in result.output
+    assert "skipped 1: a human overrode or took over" in result.output  # 106
+    assert "skipped 1: reopened or re-contacted" in result.output  # 108
+    assert_no_pii(tmp_path / "sft.jsonl")
+    dataset = load_with_datasets(tmp_path / "sft.jsonl", tmp_path / "cache")
+    assert dataset.num_rows == 1 and dataset[0]["messages"][-1]["role"] == "assistant"
+
+
+def test_eval_has_every_failed_ai_case_with_what_was_expected(store: Store, run: Any, tmp_path: Path) -> None:
+    result = ok(run("eval", "--out", "eval.jsonl"))
+    records = {r["id"]: r for r in lines(tmp_path / "eval.jsonl")}
+    salt = export_salt(SECRET_KEY)
+    by_ticket = {t: records.get(ticket_hash(salt, "default", t)) for t in (103, 104, 105, 106, 107, 108)}
+    assert by_ticket[107] is None and "skipped 1: no AI reply logged" in result.output
+    assert len(records) == 5
+
+    charged = by_ticket[103]
+    assert charged is not None
+    assert charged["input"] == [{"role": "user", "content": "Hi, I was charged twice for the blender. "
+                                                            "Refund to [IBAN]."}]
+    assert charged["output"] == "Hi [NAME], duplicate charges disappear by themselves within 5 days."
+    assert charged["context_ids"] == ["kb-1042", "kb-7"]
+    assert charged["reasons"] == ["low_rating", "overridden"]  # the agent's reply replaced the draft
+    assert charged["rating"] == {"score": 1, "scale": "five", "reason": "not_resolved",
+                                 "comment": "Useless. My password is [SECRET] and I still can't see the refund."}
+    assert charged["expected"]["human_reply"] == "Hi [NAME], I refunded the second charge today; it shows in 3 days."
+    assert (charged["expected"]["root_cause"], charged["expected"]["review_notes"]) == (
+        "kb_gap", "KB says charges vanish; they do not.")
+    assert {"csat", "edit_to_final"} <= {s["type"] for s in charged["signals"]}
+
+    reopened, edited, overridden, recontacted = by_ticket[104], by_ticket[105], by_ticket[106], by_ticket[108]
+    assert reopened is not None and reopened["reasons"] == ["reopened"] and reopened["rating"] is None
+    assert {s["type"] for s in reopened["signals"]} == {"reopen", "failed_resolution"}
+    assert reopened["input"][0]["content"].endswith("My IP is [IP].")
+    assert edited is not None and edited["reasons"] == ["overridden"]
+    assert edited["expected"]["human_reply"].startswith("Hi [NAME], replacements are out of stock")
+    assert edited["output"] == "We will send a replacement kettle."
+    assert overridden is not None and overridden["expected"]["final_action"].startswith("approve_return")
+    assert overridden["expected"]["rationale"] == "Customer is inside the window"
+    assert overridden["action"] == "deny_return" and overridden["expected"]["policy_clause"] == "returns#3.2"
+    assert recontacted is not None and recontacted["reasons"] == ["recontacted"]
+    assert_no_pii(tmp_path / "eval.jsonl")
+    dataset = load_with_datasets(tmp_path / "eval.jsonl", tmp_path / "cache")
+    assert dataset.num_rows == 5 and set(dataset.column_names) >= {"input", "output", "expected", "metadata"}
+
+
+def test_dpo_pairs_the_human_final_against_the_ai_draft(store: Store, run: Any, tmp_path: Path) -> None:
+    ok(run("dpo", "--out", "dpo.jsonl"))
+    records = lines(tmp_path / "dpo.jsonl")
+    assert len(records) == 3  # oldest first: 105's edit, 106's override, 103's late agent reply
+    for record in records:
+        check_trl_preference(record)
+    edited, overridden, charged = records
+    assert edited["prompt"] == "My kettle arrived broken, please help. Ship to [ADDRESS]."
+    assert edited["rejected"] == "We will send a replacement kettle."
+    assert edited["chosen"] == ("Hi [NAME], replacements are out of stock, so I refunded you. "
+                                "Call [PHONE] if not.")
+    assert edited["metadata"]["override"]["kind"] == "edit_to_final"
+    assert 0 < edited["metadata"]["override"]["similarity"] < 0.98
+    assert overridden["rejected"] == "deny_return" and overridden["chosen"].startswith("approve_return")
+    assert overridden["metadata"]["override"]["rationale"] == "Customer is inside the window"
+    assert overridden["metadata"]["override"]["policy_clause"] == "returns#3.2"
+    assert charged["chosen"] == "Hi [NAME], I refunded the second charge today; it shows in 3 days."
+    assert_no_pii(tmp_path / "dpo.jsonl")
+    dataset = load_with_datasets(tmp_path / "dpo.jsonl", tmp_path / "cache")
+    assert dataset.num_rows == 3
+    assert {name: dataset.features[name].dtype for name in ("prompt", "chosen", "rejected")} == {
+        "prompt": "string", "chosen": "string", "rejected": "string"}
+
+
+def test_ratings_as_csv_for_analysts(store: Store, run: Any, tmp_path: Path, engine: Engine) -> None:
+    ok(run("ratings", "--out", "ratings.csv"))
+    with (tmp_path / "ratings.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 7
+    salt = export_salt(SECRET_KEY)
+    by_ticket = {row["ticket"]: row for row in rows}
+    first = by_ticket[ticket_hash(salt, "default", 101)]
+    assert first["comment"] == "Great, thanks! Paid with [CARD] by the way."
+    assert (first["score"], first["satisfied"], first["reason"], first["resolver"]) == ("5", "true", "resolved", "ai")
+    assert first["channel"] == "email" and first["model"] == "gpt-4o-2024-08-06" and first["rated_at"]
+    assert by_ticket[ticket_hash(salt, "default", 107)]["resolver"] == "human"
+    assert by_ticket[ticket_hash(salt, "default", 106)]["resolver"] == "ai_overridden"
+    assert by_ticket[ticket_hash(salt, "default", 107)]["comment"] == "slow"
+    assert_no_pii(tmp_path / "ratings.csv")
+
+    ok(run("ratings", "--out", "ratings.jsonl"))
+    dataset = load_with_datasets(tmp_path / "ratings.jsonl", tmp_path / "cache")
+    assert dataset.num_rows == 7 and dataset.features["score"].dtype == "int64"
+
+
+def test_resolver_in_ratings_agrees_with_the_decision_log(store: Store, engine: Engine) -> None:
+    keys = [("default", t) for t in range(101, 110)]
+    with Session(engine) as session:
+        bundles = source.load_bundles(session, keys)
+        for key in keys:
+            assert resolver_from(bundles[key]) == resolver_of(session, *key)
+
+
+# --- filters and splits -------------------------------------------------------------------------------
+
+
+def test_score_bounds_select_cases(store: Store, run: Any, tmp_path: Path) -> None:
+    ok(run("eval", "--out", "low.jsonl", "--max-score", "2"))
+    assert [r["rating"]["score"] for r in lines(tmp_path / "low.jsonl")] == [1]
+    ok(run("ratings", "--out", "high.jsonl", "--min-score", "4"))
+    assert sorted(r["score"] for r in lines(tmp_path / "high.jsonl")) == [4, 5, 5, 5, 5]
+    ok(run("sft", "--out", "good.jsonl", "--min-score", "4"))  # sft's "good" widened from the top score
+    salt = export_salt(SECRET_KEY)
+    assert [r["metadata"]["ticket"] for r in lines(tmp_path / "good.jsonl")] == [
+        ticket_hash(salt, "default", 101), ticket_hash(salt, "default", 109)]
+
+
+def test_time_window_and_tenant(store: Store, run: Any, tmp_path: Path, engine: Engine) -> None:
+    add_rating(engine, "acme", 1, 4, utcnow())
+    ok(run("ratings", "--out", "acme.jsonl", "--tenant", "acme"))
+    assert [(r["tenant"], r["score"]) for r in lines(tmp_path / "acme.jsonl")] == [("acme", 4)]
+    ok(run("ratings", "--out", "all.jsonl"))
+    assert len(lines(tmp_path / "all.jsonl")) == 8
+    tomorrow = (utcnow() + timedelta(days=1)).date().isoformat()
+    ok(run("ratings", "--out", "future.jsonl", "--since", tomorrow))
+    assert lines(tmp_path / "future.jsonl") == []
+    ok(run("ratings", "--out", "past.jsonl", "--until", tomorrow, "--since", "2020-01-01T00:00:00Z"))
+    assert len(lines(tmp_path / "past.jsonl")) == 8
+    ok(run("eval", "--out", "early.jsonl", "--until", store.at(20).isoformat()))
+    early = lines(tmp_path / "early.jsonl")  # feedback before t0+20min: 104's reopen, 105's edited reply
+    assert [r["reasons"] for r in early] == [["reopened"], ["overridden"]]
+
+
+def test_split_writes_a_deterministic_train_test_pair(engine: Engine, run: Any, tmp_path: Path) -> None:
+    now = utcnow()
+    for ticket in range(1, 41):
+        add_rating(engine, "default", ticket, 1 + ticket % 5, now)
+    ok(run("ratings", "--out", "r.jsonl", "--split", "test=0.3"))
+    train, test = lines(tmp_path / "r.train.jsonl"), lines(tmp_path / "r.test.jsonl")
+    assert len(train) + len(test) == 40 and train and test
+    assert {r["split"] for r in train} == {"train"} and {r["split"] for r in test} == {"test"}
+    assert not {r["ticket"] for r in train} & {r["ticket"] for r in test}
+    first = (tmp_path / "r.test.jsonl").read_bytes()
+    ok(run("ratings", "--out", "r.jsonl", "--split", "test=0.3"))
+    assert (tmp_path / "r.test.jsonl").read_bytes() == first
+    ok(run("ratings", "--out", "r.csv", "--split", "test=0.3"))
+    assert (tmp_path / "r.train.csv").exists() and (tmp_path / "r.test.csv").exists()
+    loaded = load_with_datasets(tmp_path / "r.train.jsonl", tmp_path / "cache")
+    assert loaded.num_rows == len(train)
+
+
+def test_the_split_follows_the_ticket_hash_at_the_requested_rate() -> None:
+    salt = export_salt("another-secret-key-0123456789")
+    sides = [split_of(ticket_hash(salt, "default", t), 0.1) for t in range(20_000)]
+    assert 0.09 < sides.count("test") / len(sides) < 0.11
+    assert split_of(ticket_hash(salt, "default", 7), None) is None
+    assert split_paths("out/sft.jsonl") == {"train": Path("out/sft.train.jsonl"), "test": Path("out/sft.test.jsonl")}
+    assert split_paths("sft") == {"train": Path("sft.train"), "test": Path("sft.test")}
+
+
+def test_stdout_export(store: Store, run: Any) -> None:
+    result = ok(run("dpo", "--out", "-"))
+    assert [json.loads(line)["rejected"] for line in result.stdout.splitlines()] == [
+        "We will send a replacement kettle.", "deny_return",
+        "Hi [NAME], duplicate charges disappear by themselves within 5 days."]
+
+
+# --- bad options: a message, never a traceback -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["sft", "--out", "x.jsonl", "--split", "0.1"], "is not test=FRACTION"),
+    (["sft", "--out", "x.jsonl", "--split", "test=1.5"], "is not test=FRACTION"),
+    (["sft", "--out", "x.jsonl", "--split", "train=0.1"], "is not test=FRACTION"),
+    (["sft", "--out", "x.csv"], "csv is only for `ratings`"),
+    (["eval", "--out", "x.jsonl", "--format", "csv"], "csv is only for `ratings`"),
+    (["ratings", "--out", "x.csv", "--since", "yesterday"], "is not a date or time"),
+    (["ratings", "--out", "x.csv", "--since", "2026-03-02", "--until", "2026-03-01"], "--since must be before"),
+    (["ratings", "--out", "x.csv", "--min-score", "4", "--max-score", "2"], "--min-score is above --max-score"),
+    (["ratings", "--out", "x.csv", "--min-score", "9"], "9 is not in the range 1<=x<=5"),
+    (["ratings", "--out", "-", "--split", "test=0.1"], "give a file name, not '-'"),
+    (["ratings", "--out", "no/such/folder/x.csv"], "not a file in an existing folder"),
+    (["training", "--out", "x.jsonl"], "'training' is not one of"),
+    (["sft"], "Missing option '--out'"),
+])
+def test_bad_options_are_named(run: Any, args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_a_missing_secret_key_is_named(run: Any) -> None:
+    result = run("sft", "--out", "x.jsonl", extra_env={"FEEDBACKLOOP_SECRET_KEY": None})
+    assert result.exit_code == 1 and "FEEDBACKLOOP_SECRET_KEY is required for exports" in result.output
+
+
+def test_a_database_without_schema_is_a_message_and_leaves_no_file(run: Any, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    result = run("ratings", "--out", "r.jsonl", extra_env={"FEEDBACKLOOP_DATABASE_URL": url})
+    assert result.exit_code == 1 and "cannot read the database" in result.output
+    assert "feedbackloop db upgrade" in result.output and "Traceback" not in result.output
+    assert list(tmp_path.glob("*r.jsonl*")) == []
+
+
+# --- the requester as Zendesk knows them -------------------------------------------------------------
+
+
+def test_the_requesters_name_is_redacted_with_a_helpdesk_lookup(client: FlaskClient, engine: Engine,
+                                                                settings: Settings, sandbox: Any,
+                                                                sandbox_server: Any, run: Any,
+                                                                tmp_path: Path) -> None:
+    first = sandbox.simulate_customer_ticket(subject="Parcel", body="Where is it?", name="Ana Lima",
+                                             email="ana.lima@example.com")
+    requester = int(sandbox.ticket(first)["requester_id"])
+    s = Store(client, engine, settings)
+    for ticket, text in ((201, "lima household: the parcel never came"), (202, "Lima again, second parcel")):
+        s.comment(ticket, text, 1, requester=requester)
+        s.decide(ticket, "reply", 2, draft_reply=f"Dear customer, we traced parcel {ticket}.")
+        s.status(ticket, "open", "solved", 5, requester=requester)
+        s.rate(ticket, 5, "thanks!")
+    zendesk = {"ZENDESK_SUBDOMAIN": "sandbox", "ZENDESK_EMAIL": SANDBOX_EMAIL, "ZENDESK_API_TOKEN": SANDBOX_TOKEN,
+               "ZENDESK_WEBHOOK_SECRET": WEBHOOK_SECRET, "ZENDESK_API_URL": sandbox_server.url}
+    ok(run("sft", "--out", "blind.jsonl", "--no-requester-lookup", extra_env=zendesk))
+    assert "lima household" in (tmp_path / "blind.jsonl").read_text()
+    ok(run("ratings", "--out", "seen.jsonl", extra_env=zendesk))  # 2 ratings, one requester
+    ok(run("sft", "--out", "seen.jsonl", extra_env=zendesk))
+    users = [r for r in sandbox.api_calls("GET", "users") if r.path.endswith(f"/{requester}.json")]
+    assert len(users) == 2  # one per export, cached within it
+    contents = [r["messages"][1]["content"] for r in lines(tmp_path / "seen.jsonl")]
+    assert contents == ["[NAME] household: the parcel never came", "[NAME] again, second parcel"]
+    assert "Lima" not in (tmp_path / "seen.jsonl").read_text()
+
+
+class FlakyClient:
+    """A helpdesk client whose user look-ups answer from a script."""
+
+    def __init__(self, *answers: Any) -> None:
+        self.answers = list(answers)
+        self.calls = 0
+
+    def get_user(self, user_id: int) -> User:
+        self.calls += 1
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer  # type: ignore[no-any-return]
+
+
+def test_requester_lookups_wait_on_rate_limits_and_give_up_loudly() -> None:
+    from feedbackloop.errors import Permanent, Retryable
+    from feedbackloop.exports.pipeline import ExportError
+
+    waits: list[float] = []
+    client = FlakyClient(Retryable("429", retry_after=7, rate_limited=True), User(5, "Ana Lima", "a@x.io"),
+                         Permanent("gone"))
+    directory = RequesterDirectory(lambda tenant: client, sleep=waits.append)  # type: ignore[arg-type,return-value]
+    identity = directory("default", 5)
+    assert identity is not None and identity.names == ("Ana Lima",) and waits == [7]
+    assert directory("default", 5) is identity and client.calls == 2  # cached
+    assert directory("default", 6) is not None and directory("default", None) is None
+    failing = FlakyClient(*[Retryable("503")] * 5)
+    with pytest.raises(ExportError, match="--no-requester-lookup"):
+        RequesterDirectory(lambda tenant: failing, sleep=waits.append)("default", 1)  # type: ignore[arg-type,return-value]
+
+
+# --- constant memory, streaming, and not blocking the service ------------------------------------------
+
+
+def add_rating(engine: Engine, tenant: str, ticket: int, score: int, at: datetime, comment: str | None = None) -> None:
+    with session_scope(make_session_factory(engine)) as session:
+        survey = Survey(tenant_id=tenant, ticket_id=ticket, solve_key=f"s{ticket}", solved_at=at, state="sent",
+                        scale="five", scheduled_for=at, sent_at=at, created_at=at, updated_at=at)
+        session.add(survey)
+        session.flush()
+        session.add(Rating(tenant_id=tenant, survey_id=survey.id, ticket_id=ticket, score=score, scale="five",
+                           comment=comment, source="link", version=1, written_version=0, created_at=at,
+                           updated_at=at))
+
+
+def bulk_ratings(engine: Engine, first: int, count: int) -> None:
+    now = utcnow()
+    with session_scope(make_session_factory(engine)) as session:
+        surveys = [Survey(tenant_id="default", ticket_id=t, solve_key=f"s{t}", solved_at=now, state="sent",
+                          scale="five", scheduled_for=now, sent_at=now, created_at=now, updated_at=now)
+                   for t in range(first, first + count)]
+        session.add_all(surveys)
+        session.flush()
+        session.add_all([Rating(tenant_id="default", survey_id=s.id, ticket_id=s.ticket_id, score=1 + s.ticket_id % 5,
+                                scale="five", comment=f"call me on +44 20 7946 {s.ticket_id % 10000:04d} please",
+                                source="link", version=1, written_version=0, created_at=now, updated_at=now)
+                         for s in surveys])
+
+
+def peak_memory_of_export(settings: Settings, path: Path) -> tuple[int, int]:
+    engine = make_read_engine(settings.database_url)
+    ctx = Context(export_salt(SECRET_KEY), Window(), lambda tenant, requester: None)
+    output = Output(str(path), "jsonl", split=False)
+    tracemalloc.start()
+    try:
+        with Session(engine) as session:
+            stats = run_export(session, "ratings", ctx, output)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        output.commit()
+        engine.dispose()
+    return stats.total, peak
+
+
+def test_memory_does_not_grow_with_the_export(engine: Engine, settings: Settings, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(source, "CHUNK", 100)
+    bulk_ratings(engine, 1, 300)
+    small, small_peak = peak_memory_of_export(settings, tmp_path / "small.jsonl")
+    bulk_ratings(engine, 1000, 2700)
+    large, large_peak = peak_memory_of_export(settings, tmp_path / "large.jsonl")
+    assert (small, large) == (300, 3000)
+    assert large_peak < small_peak * 1.5, (small_peak, large_peak)  # 10× the rows, about the same memory
+    assert "[PHONE]" in (tmp_path / "large.jsonl").read_text().splitlines()[-1]
+
+
+def test_chunks_do_not_change_the_result(store: Store, run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         ) -> None:
+    ok(run("eval", "--out", "whole.jsonl"))
+    monkeypatch.setattr(source, "CHUNK", 2)
+    ok(run("eval", "--out", "chunked.jsonl"))
+    assert (tmp_path / "whole.jsonl").read_bytes() == (tmp_path / "chunked.jsonl").read_bytes()
+
+
+def test_an_export_does_not_hold_the_sqlite_write_lock(engine: Engine, settings: Settings) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL readers never block writers")
+    bulk_ratings(engine, 1, 20)
+    path = settings.database_url.removeprefix("sqlite:///")
+    reader = make_read_engine(settings.database_url)
+    try:
+        with Session(reader) as session:
+            rows = session.execute(select(Rating.id).execution_options(yield_per=2))
+            next(iter(rows))  # mid-stream
+            writer = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+            writer.execute("BEGIN IMMEDIATE")
+            writer.execute("UPDATE ratings SET reason = 'x' WHERE id = 1")
+            writer.execute("COMMIT")
+            writer.close()
+    finally:
+        reader.dispose()
+
+
+def test_a_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from feedbackloop.exports.command import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with progress_bar(4, "export sft") as advance:
+        advance(4)
+    assert "export sft" in terminal.getvalue()
+    quiet = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    with progress_bar(4, "export sft") as advance:
+        advance(4)
+    assert quiet.getvalue() == ""
+
+
+# --- near-duplicates --------------------------------------------------------------------------------
+
+
+def test_near_duplicates_are_dropped_and_different_texts_kept() -> None:
+    seen = NearDuplicates(slots=1 << 10)
+    base = ("Hi [NAME], thanks for waiting. Your refund for order 1234 was approved today and will reach your "
+            "card within five business days. If it does not, reply to this message and we will check with "
+            "the bank for you. Have a lovely weekend and thanks again for your patience with us")
+    assert seen.seen(base) is False
+    assert seen.seen(base.upper().replace("1234", "9876")) is True  # exact after normalisation
+    assert seen.seen(base.replace("lovely", "great")) is True  # one word changed: near-duplicate
+    assert seen.seen("Your parcel left the warehouse and arrives tomorrow before noon.") is False
+    assert seen.seen("Ok") is False and seen.seen("ok!") is True
+
+
+def test_the_fingerprint_table_is_fixed_size_and_says_when_full() -> None:
+    table = FingerprintTable(slots=16)
+    for value in range(1, 30):
+        table.add(value)
+    assert table.saturated and 11 in table and 29 not in table
+    with pytest.raises(ValueError):
+        FingerprintTable(slots=12)

@@ -1,0 +1,103 @@
+"""PII redaction, measured on the labelled corpus in fixtures/pii_corpus.jsonl."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import FIXTURES
+
+from feedbackloop.pii_report import format_table, load_corpus, main, score_corpus
+from feedbackloop.redact import KINDS, Identity, find_pii, iban_valid, luhn_valid, placeholder, redact
+
+CORPUS = FIXTURES / "pii_corpus.jsonl"
+#: Floors below which a change to the detectors is a regression (measured values are in the README).
+FLOORS = {"precision": 0.9, "recall": 0.95}
+
+
+def test_the_corpus_is_large_and_has_both_positives_and_negatives() -> None:
+    cases = load_corpus(CORPUS)
+    assert len(cases) >= 150
+    assert sum(not c.labels for c in cases) >= 60  # tricky negatives
+    assert {label.kind for c in cases for label in c.labels} == set(KINDS)
+    assert any(c.split == "holdout" for c in cases)
+
+
+def test_recall_on_cards_and_emails_is_total() -> None:
+    scores = score_corpus(load_corpus(CORPUS))
+    assert scores["CARD"].recall == 1.0, scores["CARD"].misses
+    assert scores["EMAIL"].recall == 1.0, scores["EMAIL"].misses
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_precision_and_recall_stay_above_the_floor(kind: str) -> None:
+    score = score_corpus(load_corpus(CORPUS))[kind]
+    assert score.recall is not None and score.recall >= FLOORS["recall"], score.misses
+    assert score.precision is not None and score.precision >= FLOORS["precision"], score.false_alarms
+
+
+def test_the_report_prints_a_markdown_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(CORPUS)]) == 0
+    out = capsys.readouterr().out
+    assert "| type | labels | found | false positives | precision | recall |" in out
+    assert "| CARD |" in out and "holdout only" in out
+    assert format_table(score_corpus([])).count("n/a") == 2 * len(KINDS)
+
+
+def test_a_corpus_label_that_is_not_in_its_text_is_refused(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "bad.jsonl"
+    path.write_text(json.dumps({"text": "hello", "pii": [{"type": "EMAIL", "value": "a@b.co"}]}) + "\n")
+    with pytest.raises(ValueError, match="line 1"):
+        load_corpus(path)
+
+
+def test_every_kind_has_its_placeholder() -> None:
+    text = ("Hi Ana, mail ana@example.com, call +44 20 7946 0958, card 4111 1111 1111 1111, "
+            "IBAN GB82 WEST 1234 5698 7654 32, IP 192.168.1.20, password: hunter2, "
+            "ship to 221B Baker Street, London NW1 6XE")
+    assert redact(text) == ("Hi [NAME], mail [EMAIL], call [PHONE], card [CARD], IBAN [IBAN], IP [IP], "
+                            "password: [SECRET], ship to [ADDRESS]")
+    assert {placeholder(k) for k in KINDS} == {"[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[IP]", "[ADDRESS]",
+                                               "[SECRET]", "[NAME]"}
+
+
+def test_redaction_is_idempotent_and_placeholders_are_never_findings() -> None:
+    text = "Dear Mr. Okafor, your PIN 4321 and code is 7731; reply to ok@example.com"
+    once = redact(text)
+    assert redact(once) == once
+    assert find_pii(once) == []
+
+
+def test_the_requesters_own_name_and_email_go_everywhere() -> None:
+    who = Identity(names=("Ana Lima",), emails=("a.lima@corp.example",))
+    assert redact("lima family here; ana too; write a.lima@corp.example", who) == (
+        "[NAME] family here; [NAME] too; write [EMAIL]")
+    assert redact("lima family here", None) == "lima family here"
+
+
+def test_a_name_that_is_a_common_word_is_redacted_only_where_it_is_a_name() -> None:
+    who = Identity(names=("Will Baker",))
+    assert redact("I will pay. Thanks Will, and Baker too", who) == "I will pay. Thanks [NAME], and [NAME] too"
+
+
+def test_overlaps_go_to_the_stronger_kind() -> None:
+    (span,) = find_pii("card 4111 1111 1111 1111")
+    assert span.kind == "CARD"  # its digits are not also a phone number
+
+
+@pytest.mark.parametrize(("digits", "valid"), [("4111111111111111", True), ("4111111111111112", False),
+                                               ("378282246310005", True), ("0", True)])
+def test_luhn(digits: str, valid: bool) -> None:
+    assert luhn_valid(digits) is valid
+
+
+@pytest.mark.parametrize(("iban", "valid"), [("GB82WEST12345698765432", True), ("GB82WEST12345698765433", False),
+                                             ("NO9386011117947", True)])
+def test_iban_mod_97(iban: str, valid: bool) -> None:
+    assert iban_valid(iban) is valid
+
+
+def test_empty_text_stays_empty() -> None:
+    assert redact("") == ""
