@@ -14,6 +14,7 @@ import hmac
 from flask import current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from feedbackloop.db import session_scope
 from feedbackloop.models import DEFAULT_TENANT
 from feedbackloop.services import services_of
 
@@ -22,21 +23,58 @@ WWW_AUTHENTICATE = 'Bearer realm="feedbackloop-admin"'
 
 
 def require_admin_token() -> ResponseReturnValue | None:
-    """Refuse the request unless it carries the admin bearer token; remember its tenant.
+    """Refuse the request unless it carries the admin token or a tenant's ingest token; remember
+    the tenant it acts for.
 
-    Registered as a `before_request` hook, so returning a response ends the request there.
+    The admin token acts for the tenant named by the `X-Feedbackloop-Tenant` header (default: the
+    env-configured account); a tenant's ingest token acts for that tenant only, and only on the
+    decisions API, so an AI agent's credential cannot read anything back. Registered as a
+    `before_request` hook, so returning a response ends the request there.
     """
-    expected = services_of(current_app).settings.admin_token
-    if not expected:
-        return jsonify(error="not_found",
-                       message="the admin API is disabled: FEEDBACKLOOP_ADMIN_TOKEN is not set"), 404
+    services = services_of(current_app)
+    expected = services.settings.admin_token
     given = bearer_token(request.headers.get("Authorization", ""))
     if given is None:
+        if not expected:
+            return jsonify(error="not_found",
+                           message="the admin API is disabled: FEEDBACKLOOP_ADMIN_TOKEN is not set"), 404
         return _unauthorized("missing bearer token: send 'Authorization: Bearer <FEEDBACKLOOP_ADMIN_TOKEN>'")
-    if not tokens_match(given, expected):
+    if expected and tokens_match(given, expected):
+        tenant_id = request.headers.get("X-Feedbackloop-Tenant", "").strip() or DEFAULT_TENANT
+        if tenant_id != DEFAULT_TENANT and not _tenant_exists(tenant_id):
+            return jsonify(error="not_found", message=f"no tenant {tenant_id[:64]!r}"), 404
+        g.feedbackloop_tenant = tenant_id
+        return None
+    tenant = _tenant_of_ingest_token(given)
+    if tenant is None:
+        if not expected:
+            return jsonify(error="not_found",
+                           message="the admin API is disabled: FEEDBACKLOOP_ADMIN_TOKEN is not set"), 404
         return _unauthorized("invalid bearer token")
-    g.feedbackloop_tenant = DEFAULT_TENANT
+    if request.endpoint not in INGEST_ENDPOINTS:
+        return jsonify(error="forbidden", message="a tenant ingest token may only post AI decisions"), 403
+    g.feedbackloop_tenant = tenant
     return None
+
+
+#: What a tenant's ingest token may call.
+INGEST_ENDPOINTS = frozenset({"api_v1.decisions.post_decisions"})
+
+
+def _tenant_exists(tenant_id: str) -> bool:
+    from feedbackloop.tenants import get_tenant
+
+    with session_scope(services_of(current_app).factory) as session:
+        row = get_tenant(session, tenant_id[:64])
+        return row is not None and row.active
+
+
+def _tenant_of_ingest_token(token: str) -> str | None:
+    from feedbackloop.tenants import tenant_by_ingest_token
+
+    with session_scope(services_of(current_app).factory) as session:
+        row = tenant_by_ingest_token(session, token)
+        return row.id if row is not None else None
 
 
 def bearer_token(header: str) -> str | None:

@@ -211,3 +211,15 @@ def demo(tickets: int, once: bool, port: int, seed: int) -> None:
 from feedbackloop.exports.command import export  # noqa: E402 - registered beside the commands above
 
 cli.add_command(export)
+
+
+# install, uninstall, doctor, app (issue 4)
+from feedbackloop.install import COMMANDS as INSTALL_COMMANDS  # noqa: E402 - commands register after the group
+
+for _command in INSTALL_COMMANDS:
+    cli.add_command(_command)
+
+
+from feedbackloop.tenant_cli import tenant  # noqa: E402 - `feedbackloop tenant ...` (many Zendesk accounts)
+
+cli.add_command(tenant)

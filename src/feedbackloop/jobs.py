@@ -43,6 +43,13 @@ class JobContext:
     settings: Any  # feedbackloop.settings.Settings (Any avoids an import cycle with tasks)
     clients: Callable[[str], Any]  # tenant_id -> HelpdeskClient
     now: Callable[[], datetime] = utcnow
+    settings_for: Callable[[str], Any] | None = None  # tenant_id -> Settings with the tenant's overrides
+
+    def for_tenant(self, tenant_id: str) -> Any:
+        """The settings a job of this tenant runs with (its survey delay, scale, account...)."""
+        if self.settings_for is None or tenant_id == DEFAULT_TENANT:
+            return self.settings
+        return self.settings_for(tenant_id)
 
 
 def enqueue(

@@ -258,6 +258,35 @@ class ReviewTask(Base):
     updated_at: Mapped[datetime]
 
 
+class Tenant(Base):
+    """One Zendesk account served by this deployment (issue 4). The env-configured account is the
+    implicit tenant "default" and has no row.
+
+    `api_token` and `webhook_secret` hold Fernet ciphertext (FEEDBACKLOOP_ENCRYPTION_KEY), never the
+    secret itself; `ingest_token_hash` is the SHA-256 of the tenant's decisions-API token, which is
+    shown once and not stored. `overrides` holds per-tenant settings (delay, cooldown, scale, language).
+    """
+
+    __tablename__ = "tenants"
+    __table_args__ = (UniqueConstraint("ingest_token_hash", name="uq_tenants_ingest_token"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    helpdesk: Mapped[str] = mapped_column(String(32), default="zendesk")
+    subdomain: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(200))
+    api_token: Mapped[str] = mapped_column(Text)  # encrypted
+    webhook_secret: Mapped[str] = mapped_column(Text)  # encrypted
+    api_url: Mapped[str | None] = mapped_column(String(300))
+    ingest_token_hash: Mapped[str | None] = mapped_column(String(64))
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    def __repr__(self) -> str:  # secrets (even encrypted) stay out of logs
+        return f"Tenant(id={self.id!r}, subdomain={self.subdomain!r}, active={self.active})"
+
+
 class SyncCursor(Base):
     """Where reconciliation stopped reading the helpdesk's incremental export."""
 
@@ -341,3 +370,30 @@ class Override(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200))
     occurred_at: Mapped[datetime]
     created_at: Mapped[datetime]
+
+
+# --- install (issue 4): what `feedbackloop install` created in the helpdesk ----------------------
+
+
+class InstalledResource(Base):
+    """One helpdesk object (webhook, trigger, field, group, view, macro) that install created or adopted.
+
+    `name` is our stable key for it (e.g. "solved"), not its title, so a renamed title still
+    maps to the same row; `remote_id` is the helpdesk's id (webhook ids are strings). `checksum`
+    is the hash of the body we last sent: a changed setting changes it, and the object is
+    updated in place. `uninstall` deletes exactly these rows' objects. `secret` holds a webhook's
+    signing secret, sealed with FEEDBACKLOOP_ENCRYPTION_KEY when one is set.
+    """
+
+    __tablename__ = "installed_resources"
+    __table_args__ = (UniqueConstraint("tenant_id", "kind", "name", name="uq_installed_resources_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    kind: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(120))
+    remote_id: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str] = mapped_column(String(64))
+    secret: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

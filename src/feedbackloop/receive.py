@@ -29,11 +29,21 @@ bp = Blueprint("receive", __name__)
 #: Zendesk caps trigger payloads at 16,000 characters; event envelopes are small. Anything
 #: far larger is not from Zendesk.
 MAX_WEBHOOK_BYTES = 256 * 1024
+WEBHOOK_ID_HEADER = "X-Zendesk-Webhook-Id"
 
 
 @bp.post("/webhooks/zendesk")
 def zendesk_webhook() -> ResponseReturnValue:
+    """The env-configured account (the default tenant)."""
     return receive_webhook(DEFAULT_TENANT)
+
+
+@bp.post("/webhooks/zendesk/<tenant_id>")
+def tenant_webhook(tenant_id: str) -> ResponseReturnValue:
+    """One tenant's account: verified with that tenant's secret only, stored under that tenant."""
+    if len(tenant_id) > 64:
+        return jsonify(error="unknown_account", message="no such tenant"), 404
+    return receive_webhook(tenant_id)
 
 
 def receive_webhook(tenant_id: str) -> ResponseReturnValue:
@@ -48,10 +58,14 @@ def receive_webhook(tenant_id: str) -> ResponseReturnValue:
     try:
         account = services.account_for(tenant_id)
     except ConfigError:
-        return jsonify(error="unknown_account", message=f"no helpdesk account for {tenant_id!r}"), 404
+        return jsonify(error="unknown_account", message=f"no helpdesk account for tenant {tenant_id!r}"), 404
     headers = dict(request.headers.items())
     now = utcnow()
-    services.helpdesk.verify(headers, body, account.webhook_secret, now, services.settings.webhook_max_skew)
+    secret = account.webhook_secret
+    webhook_id = request.headers.get(WEBHOOK_ID_HEADER, "").strip()
+    if webhook_id:  # an installed webhook: verify with its own secret
+        secret = services.webhook_secret_for(tenant_id, webhook_id[:100]) or secret
+    services.helpdesk.verify(headers, body, secret, now, services.settings.webhook_max_skew)
     try:
         event = services.helpdesk.parse(headers, body)
     except UnsupportedEvent as exc:

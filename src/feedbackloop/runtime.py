@@ -27,7 +27,7 @@ def make_runner(services: Services, threads: int = 4) -> Runner:
 def start_runner(services: Services, threads: int = 4) -> tuple[Runner, BackgroundScheduler]:
     """The job runner and its scheduler for this process (one per process role)."""
     runner = make_runner(services, threads)
-    tick = make_enqueue_reconcile(services.factory, runner.ctx, services.tenants())
+    tick = make_enqueue_reconcile(services.factory, runner.ctx, services.tenants)
     scheduler = start_scheduler(runner, enqueue_reconcile=tick)
     return runner, scheduler
 

@@ -12,6 +12,7 @@ import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -117,15 +118,20 @@ def _safe_tick(runner: Runner) -> None:
         log.exception("job runner tick failed; will try again at the next tick")
 
 
-def make_enqueue_reconcile(factory: sessionmaker[Session], ctx: jobs.JobContext, tenants: list[str]) -> Any:
-    """The periodic tick: one `reconcile` job per tenant per interval, and reminders when enabled."""
+def make_enqueue_reconcile(factory: sessionmaker[Session], ctx: jobs.JobContext,
+                           tenants: Callable[[], list[str]] | list[str]) -> Any:
+    """The periodic tick: one `reconcile` job per tenant per interval, and reminders when enabled.
+
+    `tenants` may be a callable, asked at every tick, so a tenant added while the worker runs is
+    reconciled too.
+    """
 
     def tick() -> None:
         now = ctx.now()
         bucket = int(now.timestamp() // max(1, ctx.settings.reconcile_interval))
         try:
             with session_scope(factory) as session:
-                for tenant_id in tenants:
+                for tenant_id in (tenants() if callable(tenants) else tenants):
                     jobs.enqueue(session, "reconcile", f"reconcile:{bucket}", {}, now=now, tenant_id=tenant_id)
                 if ctx.settings.survey_reminder:
                     jobs.enqueue(session, "queue_reminders", f"reminders:{bucket}", {}, now=now)

@@ -6,20 +6,28 @@ import time.
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from feedbackloop import jobs
-from feedbackloop.db import make_engine, make_session_factory
+from feedbackloop.db import make_engine, make_session_factory, session_scope
 from feedbackloop.errors import ConfigError
 from feedbackloop.helpdesks import get_helpdesk
 from feedbackloop.helpdesks.base import Account, Helpdesk, HelpdeskClient
-from feedbackloop.models import DEFAULT_TENANT
+from feedbackloop.models import DEFAULT_TENANT, Tenant
 from feedbackloop.settings import Settings
+from feedbackloop.tenants import TenantConfig, Vault, config_of, get_tenant
+
+
+#: How long a tenant's decrypted config is reused before it is read again (rotations show up).
+TENANT_CACHE_SECONDS = 30.0
 
 
 @dataclass
@@ -28,29 +36,92 @@ class Services:
     engine: Engine
     factory: sessionmaker[Session]
     helpdesk: Helpdesk
-    _clients: dict[str, HelpdeskClient] = field(default_factory=dict)
+    _clients: dict[tuple[str, str], HelpdeskClient] = field(default_factory=dict)
+    _tenants: dict[str, tuple[TenantConfig, float]] = field(default_factory=dict)
+    _webhook_secrets: dict[str, tuple[dict[str, str], float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @property
+    def vault(self) -> Vault:
+        return Vault(self.settings.encryption_key)
+
+    def tenant_config(self, tenant_id: str) -> TenantConfig:
+        """A tenant's account and settings: the env-configured default, or an active tenant row."""
+        if tenant_id == DEFAULT_TENANT:
+            if self.settings.zendesk is None:
+                raise ConfigError("no helpdesk account configured for the default tenant")
+            return TenantConfig(DEFAULT_TENANT, self.settings.zendesk, self.settings)
+        with self._lock:
+            cached = self._tenants.get(tenant_id)
+            if cached is not None and cached[1] > time.monotonic():
+                return cached[0]
+        with session_scope(self.factory) as session:
+            row = get_tenant(session, tenant_id)
+            if row is None or not row.active:
+                raise ConfigError(f"no helpdesk account configured for tenant {tenant_id!r}")
+            config = config_of(row, self.settings, self.vault)
+        with self._lock:
+            self._tenants[tenant_id] = (config, time.monotonic() + TENANT_CACHE_SECONDS)
+        return config
+
+    def forget_tenant(self, tenant_id: str) -> None:
+        """Drop a tenant's cached config (after it changed in this process)."""
+        with self._lock:
+            self._tenants.pop(tenant_id, None)
+
+    def webhook_secret_for(self, tenant_id: str, webhook_id: str) -> str | None:
+        """The signing secret of a webhook `feedbackloop install` created (Zendesk signs each
+        webhook's deliveries with that webhook's own secret); None for a webhook made by hand."""
+        from feedbackloop.install import encryption_keys, webhook_secrets
+
+        cache_key = f"webhooks:{tenant_id}"
+        with self._lock:
+            cached = self._webhook_secrets.get(cache_key)
+        if cached is None or cached[1] <= time.monotonic():
+            try:
+                with session_scope(self.factory) as session:
+                    secrets = webhook_secrets(session, tenant_id, encryption_keys(self.settings))
+            except SQLAlchemyError:
+                secrets = {}
+            cached = (secrets, time.monotonic() + TENANT_CACHE_SECONDS)
+            with self._lock:
+                self._webhook_secrets[cache_key] = cached
+        return cached[0].get(webhook_id)
+
     def account_for(self, tenant_id: str) -> Account:
-        """The helpdesk account of a tenant (today: the env-configured default tenant)."""
-        if tenant_id != DEFAULT_TENANT or self.settings.zendesk is None:
-            raise ConfigError(f"no helpdesk account configured for tenant {tenant_id!r}")
-        return self.settings.zendesk
+        """The helpdesk account of a tenant."""
+        return self.tenant_config(tenant_id).account
+
+    def settings_for(self, tenant_id: str) -> Settings:
+        """Settings with the tenant's overrides; the base settings for a tenant that is gone."""
+        try:
+            return self.tenant_config(tenant_id).settings
+        except ConfigError:
+            return self.settings
 
     def client_for(self, tenant_id: str) -> HelpdeskClient:
-        """One API client per tenant per process (it keeps the rate-limit view)."""
+        """One API client per tenant and credential per process (it keeps the rate-limit view)."""
+        account = self.account_for(tenant_id)
+        key = (tenant_id, hashlib.sha256(f"{account.email}:{account.api_token}:{account.api_url}".encode()).hexdigest())
         with self._lock:
-            client = self._clients.get(tenant_id)
+            client = self._clients.get(key)
             if client is None:
-                client = self.helpdesk.client_for(self.account_for(tenant_id))
-                self._clients[tenant_id] = client
+                client = self.helpdesk.client_for(account)
+                self._clients[key] = client
             return client
 
     def job_context(self) -> jobs.JobContext:
-        return jobs.JobContext(settings=self.settings, clients=self.client_for)
+        return jobs.JobContext(settings=self.settings, clients=self.client_for, settings_for=self.settings_for)
 
     def tenants(self) -> list[str]:
-        return [DEFAULT_TENANT] if self.settings.zendesk is not None else []
+        """Every tenant with an account: the default (when configured) and the active rows."""
+        names = [DEFAULT_TENANT] if self.settings.zendesk is not None else []
+        try:
+            with session_scope(self.factory) as session:
+                names += list(session.scalars(select(Tenant.id).where(Tenant.active.is_(True)).order_by(Tenant.id)))
+        except SQLAlchemyError:  # schema not there yet (before `db upgrade`): the default only
+            pass
+        return names
 
     def dispose(self) -> None:
         self.engine.dispose()

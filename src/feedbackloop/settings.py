@@ -53,6 +53,7 @@ class Settings:
     recontact_window: float = 7 * 86400
     app_public_key: str | None = None  # the Zendesk app's RS256 public key (PEM), for the sidebar
     app_audience: str | None = None  # the app installation URL Zendesk puts in the JWT's `aud`
+    encryption_key: str | None = None  # Fernet key(s) for tenant secrets at rest, newest first
     job_max_attempts: int = 8
     job_lease: float = 120
     poll_interval: float = 1.0
@@ -186,11 +187,31 @@ def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int =
         recontact_window=_number(env, "FEEDBACKLOOP_RECONTACT_WINDOW", 7 * 86400) or 0,
         app_public_key=_pem(env, "ZENDESK_APP_PUBLIC_KEY"),
         app_audience=env.get("ZENDESK_APP_AUDIENCE", "").strip() or None,
+        encryption_key=_fernet_keys(env, "FEEDBACKLOOP_ENCRYPTION_KEY"),
         job_lease=_number(env, "FEEDBACKLOOP_JOB_LEASE", 120, minimum=1) or 120,
         job_max_attempts=int(_number(env, "FEEDBACKLOOP_JOB_MAX_ATTEMPTS", 8, minimum=1) or 8),
         poll_interval=_number(env, "FEEDBACKLOOP_POLL_INTERVAL", 1.0, minimum=0.05) or 1.0,
         demo=demo,
     )
+
+
+def _fernet_keys(env: Mapping[str, str], name: str) -> str | None:
+    """Comma-separated Fernet keys (newest first), checked now so a typo stops the start."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    import base64
+    import binascii
+
+    for key in (k.strip() for k in raw.split(",")):
+        try:
+            ok = len(base64.urlsafe_b64decode(key.encode())) == 32
+        except (binascii.Error, ValueError):
+            ok = False
+        if not ok:
+            raise ConfigError(f"{name} must be Fernet keys (32 url-safe base64 bytes), comma-separated; "
+                              "make one with `feedbackloop tenant keygen`")
+    return raw
 
 
 def _pem(env: Mapping[str, str], name: str) -> str | None:

@@ -14,21 +14,21 @@ def process_ticket(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     event = session.get(WebhookEvent, job.args["event_id"])
     if event is None or event.tenant_id != job.tenant_id:
         return "event gone"
-    return lifecycle.process_ticket(session, ctx.settings, job.tenant_id, event.ticket_id, ctx.now())
+    return lifecycle.process_ticket(session, ctx.for_tenant(job.tenant_id), job.tenant_id, event.ticket_id, ctx.now())
 
 
 def send_survey(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    return survey.send_survey(session, ctx.settings, ctx.clients(job.tenant_id), job.args["survey_id"], job.attempts,
+    return survey.send_survey(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.args["survey_id"], job.attempts,
                               ctx.now())
 
 
 def send_reminder(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    return survey.send_reminder(session, ctx.settings, ctx.clients(job.tenant_id), job.args["survey_id"],
+    return survey.send_reminder(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.args["survey_id"],
                                 job.attempts, ctx.now())
 
 
 def write_rating(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    return writeback.write_rating(session, ctx.settings, ctx.clients(job.tenant_id), job.args["rating_id"],
+    return writeback.write_rating(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.args["rating_id"],
                                   job.args["version"], job.attempts, ctx.now())
 
 
@@ -40,7 +40,7 @@ def tag_ticket(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 
 def review_task(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     assert job.ticket_id is not None
-    return writeback.review_task(session, ctx.settings, ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id,
+    return writeback.review_task(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id,
                                  job.args["reason"], job.args.get("details", {}), job.dedupe_key, job.attempts,
                                  ctx.now())
 
@@ -48,7 +48,7 @@ def review_task(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 def classify_reply(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     assert job.ticket_id is not None
     return signals.classify_reply(
-        session, ctx.settings, ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id, job.args["survey_id"],
+        session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id, job.args["survey_id"],
         job.args["reopen_key"], datetime.fromisoformat(job.args["solved_at"]),
         datetime.fromisoformat(job.args["reopened_at"]), ctx.now(),
     )
@@ -60,7 +60,7 @@ def reconcile_tickets(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 
 def queue_reminders(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     now = ctx.now()
-    due = survey.due_reminders(session, ctx.settings, now)
+    due = survey.due_reminders(session, ctx.for_tenant(job.tenant_id), now)
     for item in due:
         jobs.enqueue(session, "send_reminder", f"reminder:{item.id}", {"survey_id": item.id}, now=now,
                      tenant_id=item.tenant_id, ticket_id=item.ticket_id)
@@ -69,12 +69,12 @@ def queue_reminders(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 
 def capture_override(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     assert job.ticket_id is not None
-    return overrides.capture_override(session, ctx.settings, ctx.clients(job.tenant_id), job.tenant_id,
+    return overrides.capture_override(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.tenant_id,
                                       job.ticket_id, job.args, ctx.now())
 
 
 def capture_verdict(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    return verdicts.capture_verdict(session, ctx.settings, ctx.clients(job.tenant_id), job.args, ctx.now())
+    return verdicts.capture_verdict(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.args, ctx.now())
 
 
 HANDLERS: dict[str, jobs.Handler] = {

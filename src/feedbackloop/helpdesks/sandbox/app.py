@@ -19,6 +19,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
+from feedbackloop.helpdesks.sandbox.admin_resources import admin_api
 from feedbackloop.helpdesks.sandbox.limits import Allowance, Fault
 from feedbackloop.helpdesks.sandbox.paging import PageError, paginate
 from feedbackloop.helpdesks.sandbox.resources import RESOURCE_KINDS
@@ -61,6 +62,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, email: str | None =
     app.register_error_handler(PageError, answer_page_error)
     app.register_error_handler(HTTPException, answer_http_error)
     app.register_blueprint(api)
+    app.register_blueprint(admin_api)
     app.register_blueprint(simulation)
     return app
 

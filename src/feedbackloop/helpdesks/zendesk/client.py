@@ -536,6 +536,55 @@ def check_id(value: int) -> int:
     return value
 
 
+# --- admin records (install, doctor) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminKind:
+    """One admin collection: zenpy's API attribute and the JSON keys Zendesk wraps records in."""
+
+    api: str
+    singular: str
+    plural: str
+
+
+#: The admin collections `install` manages, by our name for the kind.
+ADMIN_KINDS: Mapping[str, AdminKind] = {
+    "group": AdminKind("groups", "group", "groups"),
+    "ticket_field": AdminKind("ticket_fields", "ticket_field", "ticket_fields"),
+    "trigger": AdminKind("triggers", "trigger", "triggers"),
+    "view": AdminKind("views", "view", "views"),
+    "macro": AdminKind("macros", "macro", "macros"),
+    "webhook": AdminKind("webhooks", "webhook", "webhooks"),
+}
+#: Webhook ids are ULIDs ("01HANAHHBNJDDW768TX5J4YFX7"); other admin records have integer ids.
+WEBHOOK_ID_PATTERN = re.compile(r"[0-9A-Za-z]{1,64}")
+#: Records per list page (Zendesk's maximum for cursor pagination).
+ADMIN_PAGE_SIZE = 100
+
+
+def admin_kind(kind: str) -> AdminKind:
+    """The collection for `kind`; a ValueError names the known ones."""
+    try:
+        return ADMIN_KINDS[kind]
+    except KeyError:
+        raise ValueError(f"unknown admin record kind {kind!r}; expected one of {sorted(ADMIN_KINDS)}") from None
+
+
+def check_record_id(kind: str, value: str | int) -> str | int:
+    """A record id that can only ever be one URL path segment."""
+    if kind == "webhook":
+        text = str(value)
+        if not WEBHOOK_ID_PATTERN.fullmatch(text):
+            raise ValueError(f"expected a webhook id (letters and digits), got {value!r}")
+        return text
+    if isinstance(value, str):
+        if not value.isdigit():
+            raise ValueError(f"expected a numeric {kind} id, got {value!r}")
+        value = int(value)
+    return check_id(value)
+
+
 def check_account(account: Account) -> None:
     """Refuse an account we could not call, or could call at the wrong host."""
     if not SUBDOMAIN_PATTERN.fullmatch(account.subdomain.lower()):
@@ -636,6 +685,77 @@ class ZendeskClient:
     def ticket_url(self, ticket_id: int) -> str:
         """The agent-facing page of a ticket."""
         return AGENT_TICKET_URL.format(subdomain=self._subdomain, ticket_id=check_id(ticket_id))
+
+    # --- admin records: install and doctor ---------------------------------------------------
+
+    def get_me(self) -> Mapping[str, Any]:
+        """GET /api/v2/users/me.json: who these credentials are (the credentials check)."""
+        body = self._call("GET", self._url(self._users.endpoint.me()))
+        return object_of(body, "user")
+
+    def list_records(self, kind: str) -> list[Mapping[str, Any]]:
+        """Every record of an admin collection (groups, ticket_fields, ...), all cursor pages."""
+        spec = admin_kind(kind)
+        endpoint = getattr(self._zenpy, spec.api).endpoint
+        first = endpoint(page_size=ADMIN_PAGE_SIZE) if kind == "webhook" else endpoint(
+            cursor_pagination=ADMIN_PAGE_SIZE)
+        return self._collect(self._url(first), spec.plural)
+
+    def get_record(self, kind: str, record_id: str | int) -> Mapping[str, Any] | None:
+        """One admin record; None when Zendesk no longer has it (404)."""
+        spec = admin_kind(kind)
+        try:
+            body = self._call("GET", self._record_url(kind, record_id))
+        except errors.TicketNotFound:  # every 404 is typed TicketNotFound by `error_for_response`
+            return None
+        return object_of(body, spec.singular)
+
+    def create_record(self, kind: str, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+        """POST one admin record (``{"trigger": {...}}``); the record as created, with its id."""
+        spec = admin_kind(kind)
+        url = self._url(getattr(self._zenpy, spec.api).endpoint())
+        return object_of(self._call("POST", url, {spec.singular: dict(fields)}), spec.singular)
+
+    def update_record(self, kind: str, record_id: str | int, fields: Mapping[str, Any]) -> None:
+        """PUT one admin record in place (webhooks answer 204 without a body, the rest 200)."""
+        spec = admin_kind(kind)
+        self._send("PUT", self._record_url(kind, record_id), {spec.singular: dict(fields)})
+
+    def delete_record(self, kind: str, record_id: str | int) -> bool:
+        """DELETE one admin record; False when it was already gone (404)."""
+        try:
+            self._send("DELETE", self._record_url(kind, record_id))
+        except errors.TicketNotFound:
+            return False
+        return True
+
+    def webhook_signing_secret(self, webhook_id: str) -> str:
+        """GET /api/v2/webhooks/{id}/signing_secret: the secret deliveries are signed with."""
+        url = self._url(self._zenpy.webhooks.endpoint.secret(id=check_record_id("webhook", webhook_id)))
+        secret = object_of(self._call("GET", url), "signing_secret").get("secret")
+        if not isinstance(secret, str) or not secret:
+            raise errors.Permanent("Zendesk's signing_secret answer has no secret", code="bad_response")
+        return secret
+
+    def webhook_invocations(self, webhook_id: str) -> list[Mapping[str, Any]]:
+        """The newest page of a webhook's invocations (Zendesk sorts newest first)."""
+        endpoint = self._zenpy.webhooks.endpoint.invocations(id=check_record_id("webhook", webhook_id))
+        return items_of(self._call("GET", self._url(endpoint)), "invocations")
+
+    def _record_url(self, kind: str, record_id: str | int) -> str:
+        """The URL of one admin record (zenpy's endpoint table; no ``.json`` for webhooks)."""
+        endpoint = getattr(self._zenpy, admin_kind(kind).api).endpoint
+        return self._url(endpoint(id=check_record_id(kind, record_id)))
+
+    def _send(self, method: str, url: str, payload: Mapping[str, Any] | None = None) -> requests.Response:
+        """One exchange whose answer may have no body (204); the session has typed any non-2xx."""
+        options: dict[str, Any] = {"timeout": self._session.timeout}
+        if payload is not None:
+            options["json"] = payload
+        send = getattr(self._session, method.lower())
+        with translated_errors(f"{method} {urlsplit(url).path}"):
+            response: requests.Response = self._tickets._call_api(send, url, **options)
+            return response
 
     def _url(self, endpoint: Any) -> str:
         """zenpy's URL for one of its endpoint objects (always on the canonical host)."""
