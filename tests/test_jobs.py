@@ -85,7 +85,23 @@ def test_success_failure_rate_limit_and_death(engine: Engine) -> None:
     # the throttle holds back every job of the tenant until Retry-After has passed
     assert jobs.claim_due(factory, "w", utcnow()) == []
     (claimed,) = jobs.claim_due(factory, "w", utcnow() + timedelta(seconds=8))
-    assert jobs.run_job(factory, ctx, {"k": handler}, claimed, "w") == "done"
+    later = _ctx(settings, now=lambda: utcnow() + timedelta(seconds=8))
+    assert jobs.run_job(factory, later, {"k": handler}, claimed, "w") == "done"
+
+
+def test_a_job_claimed_before_its_tenant_was_throttled_is_handed_back(engine: Engine) -> None:
+    factory = make_session_factory(engine)
+    job_id = _enqueue(engine)
+    (claimed,) = jobs.claim_due(factory, "w", utcnow())
+    until = utcnow() + timedelta(seconds=30)
+    with session_scope(factory) as session:
+        session.add(Throttle(tenant_id="default", until=until, reason="429 from another job"))
+    ran: list[int] = []
+    assert jobs.run_job(factory, _ctx(Settings()), {"k": lambda c, s, j: str(ran.append(1))}, claimed, "w") == "deferred"
+    assert ran == []
+    with Session(engine) as session:
+        job = session.get(Job, job_id)
+        assert job is not None and job.state == "pending" and job.attempts == 0 and job.run_after == until
 
 
 def test_permanent_errors_and_exhausted_retries_make_dead_jobs_that_can_be_retried(engine: Engine) -> None:

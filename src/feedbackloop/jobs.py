@@ -185,8 +185,20 @@ def run_job(
             handler = handlers.get(job.kind)
             if handler is None:
                 raise Permanent(f"no handler for job kind {job.kind!r}")
+            now = ctx.now()
+            throttle = session.get(Throttle, job.tenant_id)
+            if throttle is not None and throttle.until > now:
+                # The tenant was throttled after this job was claimed (by a job of the same batch,
+                # or another worker): hand it back untouched instead of spending the reserve.
+                job.attempts -= 1
+                job.lease_until = None
+                job.locked_by = None
+                job.run_after = throttle.until
+                job.updated_at = now
+                return "deferred"
             result = handler(ctx, session, job)
             _finish(job, "done", result, ctx.now())
+            pace_tenant(session, ctx, job.tenant_id)
             return "done"
     except Retryable as exc:
         return _retry_later(factory, ctx, job_id, exc)
@@ -231,6 +243,36 @@ def _retry_later(factory: sessionmaker[Session], ctx: JobContext, job_id: int, e
             wait = exc.retry_after if exc.retry_after is not None else backoff(job.attempts)
         job.run_after = now + timedelta(seconds=wait)
         return "retry"
+
+
+def pace_tenant(session: Session, ctx: JobContext, tenant_id: str) -> None:
+    """Slow down before Zendesk throttles: when the account's remaining budget falls to the share
+    kept free for people and other integrations (FEEDBACKLOOP_RATE_RESERVE), the tenant's jobs
+    wait for the window to reset. Zendesk's limit is per account, shared with the agents' own
+    tools: spending it to zero would slow the humans down, not just us."""
+    reserve = getattr(ctx.for_tenant(tenant_id), "rate_reserve", 0.0) or 0.0
+    if reserve <= 0:
+        return
+    try:
+        info = getattr(ctx.clients(tenant_id), "last_rate_limit", None)
+    except Exception:  # noqa: BLE001 - no account (yet): nothing to pace
+        return
+    if info is None or info.limit is None or info.remaining is None:
+        return
+    if info.remaining > reserve * info.limit:
+        return
+    # Until the window that observation belongs to resets: the same observation always gives the
+    # same moment, so later jobs do not push the pause further out, and an old one does nothing.
+    wait = info.reset_in if info.reset_in is not None else RATE_WINDOW_SECONDS
+    until = info.observed_at + timedelta(seconds=max(1.0, wait))
+    if until <= ctx.now():
+        return
+    _throttle_tenant(session, tenant_id, until,
+                     f"keeping {reserve:.0%} of the API budget free ({info.remaining}/{info.limit} left)")
+
+
+#: Zendesk's rate limits are per minute.
+RATE_WINDOW_SECONDS = 60.0
 
 
 def _throttle_tenant(session: Session, tenant_id: str, until: datetime, reason: str) -> None:

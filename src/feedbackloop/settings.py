@@ -54,6 +54,7 @@ class Settings:
     app_public_key: str | None = None  # the Zendesk app's RS256 public key (PEM), for the sidebar
     app_audience: str | None = None  # the app installation URL Zendesk puts in the JWT's `aud`
     encryption_key: str | None = None  # Fernet key(s) for tenant secrets at rest, newest first
+    rate_reserve: float = 0.2  # share of the account's API budget left for people and other tools
     job_max_attempts: int = 8
     job_lease: float = 120
     poll_interval: float = 1.0
@@ -188,11 +189,25 @@ def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int =
         app_public_key=_pem(env, "ZENDESK_APP_PUBLIC_KEY"),
         app_audience=env.get("ZENDESK_APP_AUDIENCE", "").strip() or None,
         encryption_key=_fernet_keys(env, "FEEDBACKLOOP_ENCRYPTION_KEY"),
+        rate_reserve=_share(env, "FEEDBACKLOOP_RATE_RESERVE", 0.2),
         job_lease=_number(env, "FEEDBACKLOOP_JOB_LEASE", 120, minimum=1) or 120,
         job_max_attempts=int(_number(env, "FEEDBACKLOOP_JOB_MAX_ATTEMPTS", 8, minimum=1) or 8),
         poll_interval=_number(env, "FEEDBACKLOOP_POLL_INTERVAL", 1.0, minimum=0.05) or 1.0,
         demo=demo,
     )
+
+
+def _share(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a share between 0 and 0.9 (e.g. 0.2), got {raw!r}") from None
+    if not 0 <= value <= 0.9:
+        raise ConfigError(f"{name} must be between 0 and 0.9, got {raw!r}")
+    return value
 
 
 def _fernet_keys(env: Mapping[str, str], name: str) -> str | None:

@@ -255,9 +255,15 @@ class SandboxState:
             return self.config
 
     def _build_limits(self) -> None:
-        self._budget = WindowBudget(self.config.rate_limit)
-        self._export_budget = WindowBudget(self.config.export_rate_limit)
-        self._ticket_updates = KeyedWindow(self.config.ticket_update_limit, self.config.ticket_update_window)
+        # Budgets run on the sandbox's clock, so `advance` moves their windows along too.
+        clock = self._clock_seconds
+        self._budget = WindowBudget(self.config.rate_limit, clock=clock)
+        self._export_budget = WindowBudget(self.config.export_rate_limit, clock=clock)
+        self._ticket_updates = KeyedWindow(self.config.ticket_update_limit, self.config.ticket_update_window,
+                                           clock=clock)
+
+    def _clock_seconds(self) -> float:
+        return time.monotonic() + self._offset.total_seconds()
 
     def now(self) -> datetime:
         """The sandbox's time: wall clock plus whatever `advance` added."""

@@ -69,6 +69,7 @@ ERROR_TEXT_LIMIT = 240
 #: Rate-limit header spellings, in order of preference; Zendesk sends several (see zendesk-notes).
 LIMIT_HEADERS = ("x-rate-limit", "ratelimit-limit", "rate-limit")
 REMAINING_HEADERS = ("x-rate-limit-remaining", "ratelimit-remaining", "rate-limit-remaining")
+RESET_HEADERS = ("ratelimit-reset", "x-rate-limit-reset")
 
 
 def utc_now() -> datetime:
@@ -86,6 +87,7 @@ class RateLimitInfo:
     limit: int | None
     remaining: int | None
     observed_at: datetime
+    reset_in: float | None = None  # seconds until the window resets (`ratelimit-reset`), when given
 
 
 def read_rate_limit(headers: Mapping[str, str], now: datetime) -> RateLimitInfo | None:
@@ -95,7 +97,9 @@ def read_rate_limit(headers: Mapping[str, str], now: datetime) -> RateLimitInfo 
     remaining = first_int(lowered, REMAINING_HEADERS)
     if limit is None and remaining is None:
         return None
-    return RateLimitInfo(limit=limit, remaining=remaining, observed_at=now)
+    reset = first_int(lowered, RESET_HEADERS)
+    return RateLimitInfo(limit=limit, remaining=remaining, observed_at=now,
+                         reset_in=float(reset) if reset is not None else None)
 
 
 def first_int(headers: Mapping[str, str], names: Sequence[str]) -> int | None:
