@@ -8,6 +8,7 @@ that runs in production.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,7 +22,7 @@ from conftest import WEBHOOK_SECRET
 from feedbackloop import jobs
 from feedbackloop.db import session_scope
 from feedbackloop.models import Job, Rating, ReviewTask, Survey, Throttle
-from feedbackloop.runtime import serve_in_thread
+from feedbackloop.runtime import make_runner, serve_in_thread
 from feedbackloop.scheduler import Runner
 from feedbackloop.services import Services
 
@@ -262,3 +263,39 @@ def test_reconciliation_finds_a_solve_whose_webhook_was_lost(live: Any, sandbox:
     clock.advance(5)  # Zendesk's timestamps have whole seconds: the solve may read as a moment ahead
     settle(sandbox, runner)
     assert len(survey_comments(sandbox, ticket_id)) == 1
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["slow-before-applying", "applied-then-slow"])
+def test_an_answer_slower_than_the_client_timeout_is_retried_without_doubling(
+    services: Services, sandbox: Any, clock: Any, engine: Engine, after: bool,
+) -> None:
+    services.settings = services.settings.with_(helpdesk_timeout=1.0)
+    server = serve_in_thread(services, "127.0.0.1", 0)
+    sandbox.set_webhook_target(f"{server.url}/webhooks/zendesk", WEBHOOK_SECRET)
+    job_runner = make_runner(services, threads=2)
+    try:
+        ticket_id = solved_ticket(sandbox)
+        sandbox.inject(delay=2.5, after=after, method="PUT", path_prefix="/tickets", count=1)
+        settle(sandbox, job_runner)
+        clock.advance(600)
+        settle(sandbox, job_runner)
+        time.sleep(3)  # let the stalled request finish on the sandbox's side
+        (survey,) = rows(engine, Survey)
+        assert survey.state == "sent"
+        assert len(survey_comments(sandbox, ticket_id)) == 1
+        (job,) = [j for j in rows(engine, Job) if j.kind == "send_survey"]
+        assert job.state == "done" and job.attempts == 2 and "timed out" in (job.last_error or "")
+    finally:
+        job_runner.shutdown()
+        server.shutdown()
+
+
+def test_a_deleted_ticket_makes_the_survey_undeliverable(live: Any, sandbox: Any, runner: Runner,
+                                                         engine: Engine) -> None:
+    ticket_id = solved_ticket(sandbox)
+    sandbox.inject(404, method="PUT", path_prefix=f"/tickets/{ticket_id}", count=None)
+    settle(sandbox, runner)
+    sandbox.clear_faults()
+    (survey,) = rows(engine, Survey)
+    assert survey.state == "undeliverable" and "not found" in (survey.reason or "").lower()
+    assert len(puts(sandbox, ticket_id)) == 1  # not retried

@@ -106,7 +106,7 @@ class Services:
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                client = self.helpdesk.client_for(account)
+                client = self.helpdesk.client_for(account, timeout=self.settings.helpdesk_timeout)
                 self._clients[key] = client
             return client
 

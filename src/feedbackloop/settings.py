@@ -54,6 +54,7 @@ class Settings:
     app_public_key: str | None = None  # the Zendesk app's RS256 public key (PEM), for the sidebar
     app_audience: str | None = None  # the app installation URL Zendesk puts in the JWT's `aud`
     encryption_key: str | None = None  # Fernet key(s) for tenant secrets at rest, newest first
+    helpdesk_timeout: float = 10.0  # seconds per helpdesk API call; a slower answer is retried later
     rate_reserve: float = 0.2  # share of the account's API budget left for people and other tools
     job_max_attempts: int = 8
     job_lease: float = 120
@@ -190,6 +191,7 @@ def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int =
         app_audience=env.get("ZENDESK_APP_AUDIENCE", "").strip() or None,
         encryption_key=_fernet_keys(env, "FEEDBACKLOOP_ENCRYPTION_KEY"),
         rate_reserve=_share(env, "FEEDBACKLOOP_RATE_RESERVE", 0.2),
+        helpdesk_timeout=_number(env, "FEEDBACKLOOP_HELPDESK_TIMEOUT", 10.0, minimum=1) or 10.0,
         job_lease=_number(env, "FEEDBACKLOOP_JOB_LEASE", 120, minimum=1) or 120,
         job_max_attempts=int(_number(env, "FEEDBACKLOOP_JOB_MAX_ATTEMPTS", 8, minimum=1) or 8),
         poll_interval=_number(env, "FEEDBACKLOOP_POLL_INTERVAL", 1.0, minimum=0.05) or 1.0,

@@ -32,11 +32,11 @@ class ZendeskHelpdesk:
         """The event in a verified body; None when deliberately ignored."""
         return events.parse(headers, body)
 
-    def client_for(self, account: Account) -> ZendeskClient:
+    def client_for(self, account: Account, timeout: float = 10.0) -> ZendeskClient:
         """A REST client for `account`; it may be shared by worker threads."""
         from feedbackloop.helpdesks.zendesk.client import ZendeskClient
 
-        return ZendeskClient(account)
+        return ZendeskClient(account, timeout=timeout)
 
 
 __all__ = ["ZendeskHelpdesk"]
