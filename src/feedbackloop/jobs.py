@@ -179,7 +179,8 @@ def run_job(
     """Run one leased job; return its new state. Never raises for a job's own failure."""
     try:
         with session_scope(factory) as session:
-            job = session.get(Job, job_id)
+            # Locked for the run (PostgreSQL): a bulk write-back never takes over a started job.
+            job = session.get(Job, job_id, with_for_update=True)
             if job is None or job.state != "pending" or job.locked_by != worker_id:
                 return "skipped"
             handler = handlers.get(job.kind)

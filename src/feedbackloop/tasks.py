@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from feedbackloop import jobs, lifecycle, overrides, reconcile, signals, survey, verdicts, writeback
+from feedbackloop import bulk, jobs, lifecycle, overrides, reconcile, signals, survey, verdicts, writeback
 from feedbackloop.models import Job, WebhookEvent
 
 
@@ -28,8 +28,14 @@ def send_reminder(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 
 
 def write_rating(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    return writeback.write_rating(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.args["rating_id"],
-                                  job.args["version"], job.attempts, ctx.now())
+    settings, now = ctx.for_tenant(job.tenant_id), ctx.now()
+    if bulk.should_bulk(session, job, now):  # a long queue: up to 100 tickets in one update_many
+        result, _written = bulk.write_in_bulk(session, settings, ctx.clients(job.tenant_id), job, now)
+        return result
+    # A write-back that was part of a bulk update looks for its note first, like any retry.
+    attempt = max(job.attempts, 2) if job.args.get("batched") else job.attempts
+    return writeback.write_rating(session, settings, ctx.clients(job.tenant_id), job.args["rating_id"],
+                                  job.args["version"], attempt, now)
 
 
 def tag_ticket(ctx: jobs.JobContext, session: Session, job: Job) -> str:

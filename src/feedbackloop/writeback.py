@@ -48,7 +48,7 @@ def score_text(rating: Rating) -> str:
     return f"{rating.score}/5"
 
 
-def _note_for(rating: Rating) -> str:
+def note_for(rating: Rating) -> str:
     marker = f"#{rating.id} v{rating.version}"
     reason = f" — reason: {rating.reason}" if rating.reason else ""
     comment = f"“{rating.comment}”" if rating.comment else "(no comment)"
@@ -64,7 +64,7 @@ def write_rating(session: Session, settings: Settings, client: HelpdeskClient, r
     if rating.written_version >= rating.version or version < rating.version:
         return "a newer write-back covers this rating"
     state = lifecycle.get_ticket_state(session, rating.tenant_id, rating.ticket_id, now)
-    note = _note_for(rating)
+    note = note_for(rating)
     marker = f"rating #{rating.id} v{rating.version}"
     fields = {settings.csat_field_id: rating.score} if settings.csat_field_id else {}
     if attempt > 1 and comment_has_marker(client, rating.ticket_id, marker):

@@ -137,6 +137,28 @@ class NewTicket:
 
 
 @dataclass(frozen=True)
+class BatchUpdate:
+    """One ticket's part of a bulk update. Tags are added and removed, never replaced, so tag
+    changes others make meanwhile survive without collision checks (bulk updates have none)."""
+
+    ticket_id: int
+    add_tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
+    custom_fields: Mapping[int, Any] = field(default_factory=dict)
+    comment_body: str | None = None
+    comment_public: bool = False
+
+
+@dataclass(frozen=True)
+class BatchStatus:
+    """A bulk update as the helpdesk reports it: finished or not, and each ticket's outcome
+    (None = updated, else the error)."""
+
+    done: bool
+    results: Mapping[int, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class TicketPage:
     """One page of tickets changed since a point in time, for reconciliation."""
 
@@ -161,6 +183,12 @@ class HelpdeskClient(Protocol):
     def find_tickets_by_external_id(self, external_id: str) -> list[Ticket]: ...
 
     def changed_tickets(self, since: datetime, cursor: str | None = None) -> TicketPage: ...
+
+    def update_many(self, updates: Sequence[BatchUpdate]) -> str:
+        """Queue one bulk update of up to 100 tickets; return the helpdesk's job id."""
+        ...
+
+    def batch_status(self, job_id: str) -> BatchStatus: ...
 
     def ticket_url(self, ticket_id: int) -> str: ...
 

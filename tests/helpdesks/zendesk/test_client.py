@@ -613,8 +613,10 @@ def test_rate_limit_header_spellings(
 ) -> None:
     now = datetime.now(timezone.utc)
     limit, remaining = expected
+    reset = float(headers["ratelimit-reset"]) if "ratelimit-reset" in headers else None
 
-    assert read_rate_limit(headers, now) == RateLimitInfo(limit=limit, remaining=remaining, observed_at=now)
+    assert read_rate_limit(headers, now) == RateLimitInfo(limit=limit, remaining=remaining, observed_at=now,
+                                                          reset_in=reset)
 
 
 def test_no_rate_limit_headers_read_as_none() -> None:

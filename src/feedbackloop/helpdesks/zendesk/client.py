@@ -43,7 +43,17 @@ from requests.exceptions import InvalidJSONError, InvalidSchema, InvalidURL, Mis
 from zenpy.lib.exception import APIException, ZenpyException
 
 from feedbackloop import errors
-from feedbackloop.helpdesks.base import Account, Comment, NewTicket, Ticket, TicketPage, TicketUpdate, User
+from feedbackloop.helpdesks.base import (
+    Account,
+    BatchStatus,
+    BatchUpdate,
+    Comment,
+    NewTicket,
+    Ticket,
+    TicketPage,
+    TicketUpdate,
+    User,
+)
 from feedbackloop.helpdesks.zendesk.events import (
     to_bool,
     to_channel,
@@ -70,6 +80,7 @@ ERROR_TEXT_LIMIT = 240
 LIMIT_HEADERS = ("x-rate-limit", "ratelimit-limit", "rate-limit")
 REMAINING_HEADERS = ("x-rate-limit-remaining", "ratelimit-remaining", "rate-limit-remaining")
 RESET_HEADERS = ("ratelimit-reset", "x-rate-limit-reset")
+MAX_BULK = 100  # tickets per update_many
 
 
 def utc_now() -> datetime:
@@ -505,6 +516,20 @@ def update_payload(update: TicketUpdate) -> dict[str, Any]:
     return {"ticket": ticket}
 
 
+def batch_item(update: BatchUpdate) -> dict[str, Any]:
+    """One ticket of an update_many body: additional/remove tags (never a whole tag list)."""
+    item: dict[str, Any] = {"id": check_id(update.ticket_id)}
+    if update.add_tags:
+        item["additional_tags"] = list(update.add_tags)
+    if update.remove_tags:
+        item["remove_tags"] = list(update.remove_tags)
+    if update.custom_fields:
+        item["custom_fields"] = custom_fields_payload(update.custom_fields)
+    if update.comment_body:
+        item["comment"] = {"body": update.comment_body, "public": update.comment_public}
+    return item
+
+
 def create_payload(new: NewTicket) -> dict[str, Any]:
     """A new ticket with no requester: the API user becomes requester, so no customer is emailed.
 
@@ -685,6 +710,31 @@ class ZendeskClient:
         else:
             endpoint = export.cursor_start(start_time=export_start(since, utc_now()))
         return ticket_page_from_json(self._call("GET", self._url(endpoint)), cursor)
+
+    def update_many(self, updates: Sequence[BatchUpdate]) -> str:
+        """PUT /api/v2/tickets/update_many.json with a `tickets` list (each its own changes);
+        Zendesk queues it and answers with a job status to poll."""
+        if not 1 <= len(updates) <= MAX_BULK:
+            raise ValueError(f"a bulk update takes 1 to {MAX_BULK} tickets, got {len(updates)}")
+        url = self._url(self._tickets.endpoint(update_many=True))
+        body = self._call("PUT", url, {"tickets": [batch_item(update) for update in updates]})
+        job = object_of(body, "job_status")
+        job_id = job.get("id")
+        if not isinstance(job_id, str) or not job_id:
+            raise errors.Permanent("update_many answered without a job id", code="bad_response")
+        return job_id
+
+    def batch_status(self, job_id: str) -> BatchStatus:
+        """GET /api/v2/job_statuses/{id}.json: done when `completed` (or failed/killed)."""
+        url = self._url(self._zenpy.job_status.endpoint(id=quote(job_id, safe="")))
+        job = object_of(self._call("GET", url), "job_status")
+        status = str(job.get("status") or "")
+        results: dict[int, str | None] = {}
+        for item in job.get("results") or []:
+            if isinstance(item, Mapping) and isinstance(item.get("id"), int):
+                ok = item.get("success", item.get("status") in ("Updated", "Created"))
+                results[item["id"]] = None if ok else str(item.get("details") or item.get("error") or "failed")
+        return BatchStatus(done=status in ("completed", "failed", "killed"), results=results)
 
     def ticket_url(self, ticket_id: int) -> str:
         """The agent-facing page of a ticket."""
