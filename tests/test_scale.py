@@ -194,12 +194,13 @@ def test_many_processes_duplicates_shuffling_and_sigkill_keep_every_effect_exact
         for ticket_id in tickets:
             comments = [c for c in sandbox.ticket_comments(ticket_id) if LINK.search(c.get("body") or "")]
             assert len(comments) == 1, f"ticket {ticket_id} has {len(comments)} survey comments"
+        # Write-backs go out one by one or, when the queue is long, in bulk (update_many): count
+        # each rating's internal note on its ticket, whichever way it went.
         write_backs = Counter(
-            int(r.path.rsplit("/", 1)[1].split(".")[0]) for r in sandbox.api_calls("PUT", "/tickets/")
-            if r.status == 200 and any(t.startswith("csat_") and t[5:].isdigit()
-                                       for t in (r.body or {}).get("ticket", {}).get("tags", []))
+            ticket_id for ticket_id in tickets for c in sandbox.ticket_comments(ticket_id)
+            if not c["public"] and "Customer feedback:" in (c.get("body") or "")
         )
-        assert set(write_backs) == set(raters) and set(write_backs.values()) == {1}
+        assert set(write_backs) == set(raters) and set(write_backs.values()) == {1}, write_backs
         with Session(engine) as session:
             states = Counter(session.scalars(select(Job.state)))
         assert states.get("dead", 0) == 0 and states.get("pending", 0) == 0, states

@@ -62,7 +62,10 @@ INGEST_ENDPOINTS = frozenset({"api_v1.decisions.post_decisions"})
 
 
 def _tenant_exists(tenant_id: str) -> bool:
-    from feedbackloop.tenants import get_tenant
+    from feedbackloop.tenants import TENANT_ID, get_tenant
+
+    if not TENANT_ID.fullmatch(tenant_id):  # not a name we could have stored (and NUL would fail the query)
+        return False
 
     with session_scope(services_of(current_app).factory) as session:
         row = get_tenant(session, tenant_id[:64])

@@ -9,7 +9,7 @@ from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import api, health, ratings, receive, sidebar
+from feedbackloop import api, dashboard, health, logs, prom, ratelimit, ratings, receive, sidebar
 from feedbackloop.errors import BadRequest
 from feedbackloop.services import Services, build_services
 from feedbackloop.settings import Settings, load_settings
@@ -23,9 +23,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
     app.extensions["feedbackloop"] = services or build_services(settings)
+    logs.register_request_context(app)  # operability: request id/method/path on every log line (first hook)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    ratelimit.register_rate_limits(app)  # 429 for floods on the survey page, sidebar load, bad webhook signatures
     return app
 
 
@@ -33,12 +35,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(receive.bp)
     app.register_blueprint(ratings.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(prom.bp)  # /metrics: Prometheus (loopback, or FEEDBACKLOOP_METRICS_TOKEN)
     app.register_blueprint(api.bp)  # /api/v1: decisions, ticket timeline (admin token)
     app.register_blueprint(sidebar.bp)  # /zendesk/sidebar: the ticket sidebar app (ZAF JWT, then a session)
+    app.register_blueprint(dashboard.bp)  # /dashboard: insight for admins (login form, session cookie)
 
 
 def _wants_json() -> bool:
-    return request.path.startswith(("/webhooks/", "/api/", "/healthz")) or request.is_json
+    return request.path.startswith(("/webhooks/", "/api/", "/healthz", "/zendesk/sidebar/api/")) or request.is_json
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -52,11 +56,13 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
+        # keep what the exception says beside its body: Retry-After (429), Allow (405), WWW-Authenticate
+        headers = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
         if _wants_json():
-            return jsonify(error=(exc.name or "error").lower().replace(" ", "_"), message=exc.description), status
+            return jsonify(error=(exc.name or "error").lower().replace(" ", "_"), message=exc.description), status, headers
         from flask import render_template
 
-        return render_template("survey/error.html", title=exc.name, message=exc.description), status
+        return render_template("survey/error.html", title=exc.name, message=exc.description), status, headers
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:

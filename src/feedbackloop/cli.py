@@ -5,7 +5,6 @@ Configuration problems end with a one-line message naming the setting, never a t
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 import threading
@@ -40,11 +39,16 @@ def _settings(**kwargs: Any) -> Settings:
 
 
 def _logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # zenpy logs full request kwargs (auth included) at DEBUG: never let that reach a log file.
-    logging.getLogger("zenpy").setLevel(logging.WARNING)
-    logging.getLogger("urllib3").setLevel(logging.WARNING)
+    """FEEDBACKLOOP_LOG_FORMAT (json|text) and FEEDBACKLOOP_LOG_LEVEL, through logs.py's formatters.
+
+    logs.configure keeps zenpy and urllib3 at WARNING: zenpy logs full request kwargs (auth
+    included) at DEBUG, and that must never reach a log file.
+    """
+    from feedbackloop import logs
+    from feedbackloop.settings import load_log_settings
+
+    chosen = load_log_settings()
+    logs.configure(chosen.format, "DEBUG" if verbose else chosen.level)
 
 
 @click.group()
@@ -110,7 +114,11 @@ def serve(host: str, port: int, threads: int) -> None:
 
 @cli.command()
 @click.option("--threads", default=4, show_default=True, type=int)
-def worker(threads: int) -> None:
+@click.option("--metrics-port", type=int, default=None,
+              help="Serve Prometheus metrics (this worker's jobs and Zendesk calls) on this port.")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True,
+              help="Address for --metrics-port (no token is asked there: keep it private).")
+def worker(threads: int, metrics_port: int | None, metrics_host: str) -> None:
     """Job runner only (run beside gunicorn serving the web app)."""
     from feedbackloop.runtime import start_runner
     from feedbackloop.services import build_services
@@ -119,6 +127,11 @@ def worker(threads: int) -> None:
     _check_schema(settings)
     services = build_services(settings)
     runner, scheduler = start_runner(services, threads=threads)
+    if metrics_port is not None:  # operability: workers on another host than the web app
+        from feedbackloop.prom import serve_metrics
+
+        serve_metrics(services.factory, runner, metrics_host, metrics_port)
+        click.echo(f"metrics on http://{metrics_host}:{metrics_port}/metrics")
     click.echo(f"feedbackloop worker {runner.worker_id} running; Ctrl-C to stop")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -133,8 +146,9 @@ def worker(threads: int) -> None:
 
 @cli.command("jobs")
 @click.option("--dead", "show_dead", is_flag=True, help="List dead jobs with their reasons.")
-@click.option("--retry", "retry_id", type=int, help="Put a dead job back in the queue.")
-@click.option("--limit", default=50, show_default=True)
+# bounded: an id past BIGINT, or a negative LIMIT, is a database error (a traceback), not an answer
+@click.option("--retry", "retry_id", type=click.IntRange(1, 2**63 - 1), help="Put a dead job back in the queue.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
 def jobs_cmd(show_dead: bool, retry_id: int | None, limit: int) -> None:
     """Show the job queue, dead jobs, or retry one."""
     from feedbackloop.services import build_services
@@ -208,9 +222,9 @@ def demo(tickets: int, once: bool, port: int, seed: int) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-from feedbackloop.exports.command import export  # noqa: E402 - registered beside the commands above
+from feedbackloop.report_cli import report  # noqa: E402  (insight: `feedbackloop report`)
 
-cli.add_command(export)
+cli.add_command(report)
 
 
 # install, uninstall, doctor, app (issue 4)
@@ -218,6 +232,11 @@ from feedbackloop.install import COMMANDS as INSTALL_COMMANDS  # noqa: E402 - co
 
 for _command in INSTALL_COMMANDS:
     cli.add_command(_command)
+
+
+from feedbackloop.exports.command import export  # noqa: E402 - registered beside the commands above
+
+cli.add_command(export)
 
 
 from feedbackloop.tenant_cli import tenant  # noqa: E402 - `feedbackloop tenant ...` (many Zendesk accounts)

@@ -240,7 +240,10 @@ def _number(value: Any) -> float | None:
     """A finite JSON number as float, else None (bool is not a number here, despite Python)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer like 10**400: valid JSON, no float holds it
+        return None
     return number if math.isfinite(number) else None
 
 

@@ -96,6 +96,7 @@ def demo_settings(base: Settings, port: int, sandbox_url: str) -> Settings:
         survey_cooldown=0,
         reopen_window=3600,
         poll_interval=0.2,
+        rate_limit_survey=0,  # every simulated customer clicks from 127.0.0.1: one "client" to the limiter
         zendesk=Account(subdomain="sandbox", email=creds["email"], api_token=creds["api_token"],
                         webhook_secret=creds["webhook_secret"], api_url=sandbox_url),
         demo=True,
@@ -239,6 +240,8 @@ def _wait(label: str, progress: Callable[[], int], target: int, timeout: float =
 
 def _purpose(method: str, path: str, body: Any) -> str:
     """What a request to the sandbox was for, read from its method, path and body."""
+    if path.endswith("/update_many.json") or "/job_statuses/" in path:
+        return "write ratings back (bulk)"
     ticket = body.get("ticket", {}) if isinstance(body, dict) else {}
     tags = ticket.get("tags") or ticket.get("additional_tags") or []
     if method == "PUT" and "csat_sent" in tags and ticket.get("comment", {}).get("public", False):
@@ -262,15 +265,16 @@ def format_api_calls(records: list[Any], surveys_sent: int, ratings: int) -> str
         if not 200 <= record.status < 300:
             purpose = f"answered {record.status or 'no response'}"
         counts[purpose] = counts.get(purpose, 0) + 1
-        shape = f"{record.method} {re.sub(r'/[0-9]+', '/{id}', record.path)}"
+        shape = f"{record.method} {re.sub(r'/(?:[0-9]+|V3-[0-9a-f]+)(?=[/.])', '/{id}', record.path)}"
         paths[shape] = paths.get(shape, 0) + 1
     lines = [f"Zendesk API calls made by feedbackloop: {len(records)}"]
     for purpose, count in sorted(counts.items(), key=lambda item: -item[1]):
-        lines.append(f"  {purpose:<24}{count:>6}")
-    lines.append(f"  per survey sent         {counts.get('send survey', 0) / max(1, surveys_sent):>6.2f} "
+        lines.append(f"  {purpose:<28}{count:>6}")
+    lines.append(f"  per survey sent             {counts.get('send survey', 0) / max(1, surveys_sent):>6.2f} "
                  "(calls to send one survey)")
-    lines.append(f"  per rating              {counts.get('write rating back', 0) / max(1, ratings):>6.2f} "
-                 "(calls to write one rating back)")
+    write_backs = counts.get("write rating back", 0) + counts.get("write ratings back (bulk)", 0)
+    lines.append(f"  per rating                  {write_backs / max(1, ratings):>6.2f} "
+                 "(calls to write one rating back; a long queue goes out in bulk, 100 tickets a call)")
     lines.append("By endpoint:")
     for shape, count in sorted(paths.items(), key=lambda item: -item[1]):
         lines.append(f"  {shape:<44}{count:>6}")

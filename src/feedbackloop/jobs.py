@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from feedbackloop import logs, prom
 from feedbackloop.db import session_scope, utcnow
 from feedbackloop.errors import HelpdeskError, Permanent, Retryable
 from feedbackloop.models import DEFAULT_TENANT, Job, Throttle
@@ -176,13 +178,32 @@ def backoff(attempts: int, rng: random.Random | None = None) -> float:
 def run_job(
     factory: sessionmaker[Session], ctx: JobContext, handlers: Mapping[str, Handler], job_id: int, worker_id: str
 ) -> str:
-    """Run one leased job; return its new state. Never raises for a job's own failure."""
+    """Run one leased job; return its new state. Never raises for a job's own failure.
+
+    Operability: every line logged meanwhile carries the job's ids (logs.bind); the outcome is
+    logged and counted in /metrics (feedbackloop_jobs_run_total), here only.
+    """
+    started = time.monotonic()
+    with logs.bind(job_id=job_id):
+        state = _run_job(factory, ctx, handlers, job_id, worker_id)
+        kind = str(logs.current().get("job_kind") or "unknown")
+        elapsed = round((time.monotonic() - started) * 1000)
+        log.log(logging.DEBUG if state == "skipped" else logging.INFO, "job %s %s", kind, state,
+                extra={"duration_ms": elapsed})
+    prom.count_job(kind, state)
+    return state
+
+
+def _run_job(
+    factory: sessionmaker[Session], ctx: JobContext, handlers: Mapping[str, Handler], job_id: int, worker_id: str
+) -> str:
     try:
         with session_scope(factory) as session:
             # Locked for the run (PostgreSQL): a bulk write-back never takes over a started job.
             job = session.get(Job, job_id, with_for_update=True)
             if job is None or job.state != "pending" or job.locked_by != worker_id:
                 return "skipped"
+            logs.annotate(tenant_id=job.tenant_id, ticket_id=job.ticket_id, job_kind=job.kind)  # operability
             handler = handlers.get(job.kind)
             if handler is None:
                 raise Permanent(f"no handler for job kind {job.kind!r}")
@@ -277,10 +298,19 @@ RATE_WINDOW_SECONDS = 60.0
 
 
 def _throttle_tenant(session: Session, tenant_id: str, until: datetime, reason: str) -> None:
+    """Hold the tenant's jobs until `until` (never shortening a longer hold). Two workers may
+    throttle the same tenant at once: the second insert meets the first's row and extends it."""
     row = session.get(Throttle, tenant_id)
     if row is None:
-        session.add(Throttle(tenant_id=tenant_id, until=until, reason=reason))
-    elif row.until < until:
+        try:
+            with session.begin_nested():
+                session.add(Throttle(tenant_id=tenant_id, until=until, reason=reason))
+            return
+        except IntegrityError:
+            row = session.get(Throttle, tenant_id, populate_existing=True)
+            if row is None:
+                return
+    if row.until < until:
         row.until = until
         row.reason = reason
 

@@ -40,6 +40,7 @@ def read_token(secret_key: str, token: str) -> SurveyRef | None:
         or not isinstance(data[0], str)
         or not isinstance(data[1], int)
         or isinstance(data[1], bool)
+        or not 0 < data[1] <= 2**63 - 1  # a survey id no BIGINT holds: the lookup would fail (a 500)
     ):
         return None
     return SurveyRef(tenant_id=data[0], survey_id=data[1])

@@ -89,6 +89,8 @@ class Job(Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "dedupe_key", name="uq_jobs_dedupe"),
         Index("ix_jobs_due", "state", "run_after"),
+        # claim_due's "no other job of this ticket is running" check probes this, not every pending job
+        Index("ix_jobs_ticket", "tenant_id", "ticket_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -159,6 +161,8 @@ class Survey(Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "ticket_id", "solve_key", name="uq_surveys_solve"),
         Index("ix_surveys_requester", "tenant_id", "requester_id", "sent_at"),
+        Index("ix_surveys_tenant_sent", "tenant_id", "sent_at", "channel"),  # insight: surveys sent, covering
+        Index("ix_surveys_tenant_solved", "tenant_id", "solved_at"),  # insight: solves per period (reopen rate)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -187,6 +191,13 @@ class Rating(Base):
     __table_args__ = (
         UniqueConstraint("survey_id", name="uq_ratings_survey"),
         Index("ix_ratings_tenant_time", "tenant_id", "created_at"),
+        # insight: every metric GROUP BY reads this index alone (it holds each segment column), so a
+        # report scans index pages of one time range, never the rows with their comments
+        Index("ix_ratings_insight", "tenant_id", "created_at", "score", "intent", "channel", "resolver",
+              "assignee_id", "group_id", "brand_id", "category", "product", "language"),
+        # insight: the lowest-rated tickets of a range without sorting the range; per-ticket lookups
+        Index("ix_ratings_tenant_score", "tenant_id", "score", "created_at"),
+        Index("ix_ratings_ticket", "tenant_id", "ticket_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -205,6 +216,12 @@ class Rating(Base):
     group_id: Mapped[int | None]
     channel: Mapped[str | None] = mapped_column(String(40))
     category: Mapped[str | None] = mapped_column(String(80))
+    # insight (migration 0002): the rest of the attribution, also as of the rating
+    resolver: Mapped[str | None] = mapped_column(String(16))  # ai | human | ai_then_human | ai_overridden
+    intent: Mapped[str | None] = mapped_column(String(120))  # the AI's intent, else the category
+    brand_id: Mapped[int | None]
+    product: Mapped[str | None] = mapped_column(String(80))
+    language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -311,6 +328,7 @@ class AiDecision(Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "decision_id", name="uq_ai_decisions_decision"),
         Index("ix_ai_decisions_ticket", "tenant_id", "ticket_id", "created_at"),
+        Index("ix_ai_decisions_time", "tenant_id", "created_at", "ticket_id"),  # insight: AI tickets per period
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -370,6 +388,43 @@ class Override(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200))
     occurred_at: Mapped[datetime]
     created_at: Mapped[datetime]
+
+
+# --- insight (issue 5): CSAT drop alerts ------------------------------------------------------------
+
+
+class DropAlert(Base):
+    """A segment whose CSAT this period fell significantly below its trailing baseline.
+
+    `dedupe_key` names segment + period, so the scheduled check, however often it runs, opens one
+    review task per drop. The figures are kept as found, for the task, the report and the dashboard.
+    """
+
+    __tablename__ = "drop_alerts"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "dedupe_key", name="uq_drop_alerts_dedupe"),
+        Index("ix_drop_alerts_period", "tenant_id", "period_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    segment: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"intent": "billing"}
+    label: Mapped[str] = mapped_column(String(200))  # intent=billing
+    period: Mapped[str] = mapped_column(String(8))  # day | week | month
+    period_start: Mapped[datetime]
+    baseline_start: Mapped[datetime]
+    current_k: Mapped[int] = mapped_column(Integer)
+    current_n: Mapped[int] = mapped_column(Integer)
+    baseline_k: Mapped[int] = mapped_column(Integer)
+    baseline_n: Mapped[int] = mapped_column(Integer)
+    p_value: Mapped[float] = mapped_column(Float)
+    q_value: Mapped[float] = mapped_column(Float)  # Benjamini–Hochberg adjusted, across the run's segments
+    tested: Mapped[int] = mapped_column(Integer)  # how many segments that run tested
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | open | failed
+    task_ticket_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 # --- install (issue 4): what `feedbackloop install` created in the helpdesk ----------------------

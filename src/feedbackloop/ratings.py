@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import jobs, lifecycle
+from feedbackloop import jobs, lifecycle, logs
+from feedbackloop.attribution import snapshot_attribution
 from feedbackloop.db import session_scope, utcnow
 from feedbackloop.links import check_form_token, make_form_token, read_token
 from feedbackloop.models import Rating, Survey, TicketState
@@ -78,7 +79,8 @@ def survey_submit(token: str) -> ResponseReturnValue:
         reason = request.form.get("reason") or None
         if reason is not None and reason not in REASONS:
             raise SurveyPageError(400, "Please try again", "Please pick a reason from the list.")
-        comment = (request.form.get("comment") or "").strip() or None
+        # NUL: no reason to keep it, and PostgreSQL refuses it in text (a 500)
+        comment = (request.form.get("comment") or "").replace("\x00", "").strip() or None
         if comment is not None and len(comment) > MAX_COMMENT:
             raise SurveyPageError(400, "Comment too long", f"Please keep your comment under {MAX_COMMENT} characters.")
         rating = record_rating(session, survey, score, reason, comment, now)
@@ -92,6 +94,8 @@ def _load_survey(session: Session, secret: str, token: str, now: datetime) -> Su
     survey = session.scalars(
         select(Survey).where(Survey.tenant_id == ref.tenant_id, Survey.id == ref.survey_id)
     ).one_or_none()
+    if survey is not None:  # operability: this request's log lines name the tenant and ticket
+        logs.annotate(tenant_id=survey.tenant_id, ticket_id=survey.ticket_id)
     if survey is None or survey.state != "sent":
         raise SurveyPageError(404, "Link not recognised", "This survey is not open for answers.")
     if survey.expires_at is not None and survey.expires_at <= now:
@@ -102,7 +106,8 @@ def _load_survey(session: Session, secret: str, token: str, now: datetime) -> Su
 
 def _parse_score(raw: str, scale: str) -> int:
     allowed = scale_labels(scale)
-    if not raw.isdigit() or int(raw) not in allowed:
+    # ASCII digits only: "²" passes isdigit() but int() refuses it (a 500), and "١" would be read as 1
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3) or int(raw) not in allowed:
         choices = ", ".join(str(s) for s in sorted(allowed))
         raise SurveyPageError(400, "Please pick a rating", f"A rating must be one of {choices}.")
     return int(raw)
@@ -143,9 +148,9 @@ def _new_rating(session: Session, survey: Survey, score: int, reason: str | None
     rating = Rating(
         tenant_id=survey.tenant_id, survey_id=survey.id, ticket_id=survey.ticket_id, score=score, scale=survey.scale,
         reason=reason, comment=comment, source=source, version=1, written_version=0,
-        assignee_id=state.assignee_id if state else None, group_id=state.group_id if state else None,
-        channel=survey.channel, category=state.category if state else None, created_at=now, updated_at=now,
+        channel=survey.channel, created_at=now, updated_at=now,
     )
+    snapshot_attribution(session, rating, state)  # attribution as of the rating, not of the report
     try:
         with session.begin_nested():
             session.add(rating)

@@ -62,7 +62,8 @@ def redact(text: str, identity: Identity | None = None) -> str:
 
 def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
     """Non-overlapping findings in text order; on overlap the higher-priority kind wins."""
-    found = [span for detect in DETECTORS for span in detect(text)]
+    detectors = DETECTORS if ANY_DIGIT.search(text) else WITHOUT_DIGITS
+    found = [span for detect in detectors for span in detect(text)]
     if identity is not None:
         found.extend(find_identity(text, identity))
     return resolve_overlaps(found)
@@ -475,3 +476,8 @@ def capitalised_mid_sentence(text: str, word: str) -> Iterator[Span]:
 DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
     find_emails, find_ibans, find_cards, find_ips, find_secrets, find_phones, find_addresses, find_names,
 )
+#: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, address) cannot find
+#: anything in a text without one, so such a text skips them: the same findings in about 40 % less
+#: time for the many comments with no number in them (bench/RESULTS.md, exports).
+ANY_DIGIT = re.compile(r"\d")
+WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find_secrets, find_names)

@@ -1,57 +1,45 @@
-"""Aggregation with honest statistics: every rate carries its n and a Wilson 95 % interval.
+"""Reports with honest statistics: every rate carries its n and a Wilson 95 % interval.
 
-The demo's summary is built here too, so what the demo prints is what reports compute.
+The demo's summary, `feedbackloop report` and the dashboard all count through metrics.py, so the
+figures agree wherever they are shown. This module turns those counts into a terminal table,
+JSON and CSV.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from datetime import datetime
+import csv
+import io
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from feedbackloop import alerts, metrics
+from feedbackloop.metrics import (
+    MIN_N,
+    NONE_LABEL,
+    AiVsHuman,
+    Counts,
+    MetricsQuery,
+    Outcomes,
+    SegmentRow,
+    Window,
+)
 from feedbackloop.models import Rating, ReviewTask, Signal, Survey, TicketState
+from feedbackloop.stats import Z95, Rate, wilson
 
-Z95 = 1.959963984540054
-#: Below this many responses a segment's CSAT is shown, but marked and not ranked.
-MIN_N = 10
+__all__ = ["MIN_N", "Z95", "Rate", "Report", "Segment", "Summary", "build_report", "format_summary", "render",
+           "summarize", "wilson"]
 
-
-@dataclass(frozen=True)
-class Rate:
-    """k successes out of n, with a Wilson score interval."""
-
-    k: int
-    n: int
-    low: float
-    high: float
-
-    @property
-    def value(self) -> float | None:
-        return self.k / self.n if self.n else None
-
-    def __str__(self) -> str:
-        if not self.n:
-            return "n/a (n=0)"
-        return f"{100 * self.k / self.n:.1f}% [{100 * self.low:.1f}–{100 * self.high:.1f}] n={self.n}"
+#: "All time" for the demo summary: wide enough for any rating, narrow enough for date arithmetic.
+ALL_SINCE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+ALL_UNTIL = datetime(2100, 1, 1, tzinfo=timezone.utc)
 
 
-def wilson(k: int, n: int, z: float = Z95) -> Rate:
-    """The Wilson score interval: sane at small n and at 0 % / 100 %, unlike k/n ± z·se."""
-    if n <= 0:
-        return Rate(k, n, 0.0, 1.0)
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return Rate(k, n, max(0.0, centre - half), min(1.0, centre + half))
-
-
-def _satisfied() -> object:
-    """4–5 on the five-point scale; thumbs up is stored as 5."""
-    return case((Rating.score >= 4, 1), else_=0)
+# --- the demo's summary ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -83,32 +71,25 @@ class Summary:
     by_category: list[Segment]
 
 
-def csat_by(session: Session, tenant_id: str, column: object, since: datetime | None = None) -> list[Segment]:
-    """CSAT per value of a Rating column, worst first; small segments last (not ranked)."""
-    query = (
-        select(column, func.count(), func.sum(_satisfied()), func.avg(Rating.score))  # type: ignore[call-overload]
-        .where(Rating.tenant_id == tenant_id)
-        .group_by(column)
-    )
-    if since is not None:
-        query = query.where(Rating.created_at >= since)
-    segments = [Segment(str(name or "uncategorised"), wilson(int(good or 0), int(n)), float(mean) if mean else None)
-                for name, n, good, mean in session.execute(query)]
-    return sorted(segments, key=lambda s: (s.small, s.csat.value if s.csat.value is not None else 1.0, s.name))
+def csat_by_category(session: Session, tenant_id: str, since: datetime | None = None) -> list[Segment]:
+    """CSAT per category, worst first, small segments last: the report's own ranking."""
+    query = MetricsQuery(tenant_id, since or ALL_SINCE, ALL_UNTIL, by=("category",))
+    return [Segment(row.key[0] or "uncategorised", row.csat, row.current.mean)
+            for row in metrics.segment_rows(session, query) if row.current.n]
 
 
 def summarize(session: Session, tenant_id: str, since: datetime | None = None) -> Summary:
     """The loop's headline figures for one tenant."""
-    def count(model: type, *where: object) -> int:
-        query = select(func.count()).select_from(model).where(model.tenant_id == tenant_id, *where)  # type: ignore[attr-defined]
+    def count(model: Any, *where: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(model).where(model.tenant_id == tenant_id, *where)
         return int(session.scalar(query) or 0)
 
     survey_states = dict(
-        session.execute(select(Survey.state, func.count()).where(Survey.tenant_id == tenant_id).group_by(Survey.state)).all()
+        session.execute(
+            select(Survey.state, func.count()).where(Survey.tenant_id == tenant_id).group_by(Survey.state)
+        ).all()
     )
-    ratings_n, good, mean = session.execute(
-        select(func.count(), func.sum(_satisfied()), func.avg(Rating.score)).where(Rating.tenant_id == tenant_id)
-    ).one()
+    whole = metrics.overall(session, MetricsQuery(tenant_id, ALL_SINCE, ALL_UNTIL)).current
     sent = int(survey_states.get("sent", 0))
     return Summary(
         tickets=count(TicketState, TicketState.is_review_task.is_(False)),
@@ -117,14 +98,14 @@ def summarize(session: Session, tenant_id: str, since: datetime | None = None) -
         surveys_skipped=int(survey_states.get("skipped", 0)),
         surveys_cancelled=int(survey_states.get("cancelled", 0)),
         surveys_undeliverable=int(survey_states.get("undeliverable", 0)),
-        ratings=int(ratings_n or 0),
-        response_rate=wilson(int(ratings_n or 0), sent),
-        csat=wilson(int(good or 0), int(ratings_n or 0)),
-        mean_score=float(mean) if mean is not None else None,
+        ratings=count(Rating),
+        response_rate=wilson(whole.n, sent),
+        csat=whole.csat,
+        mean_score=whole.mean,
         reopens=count(Signal, Signal.type == "reopen"),
         failed_resolutions=count(Signal, Signal.type == "failed_resolution"),
         review_tasks=count(ReviewTask),
-        by_category=csat_by(session, tenant_id, Rating.category, since),
+        by_category=csat_by_category(session, tenant_id, since),
     )
 
 
@@ -138,7 +119,9 @@ def format_summary(summary: Summary) -> str:
         f"{'ratings':<24}{summary.ratings}",
         f"{'response rate':<24}{summary.response_rate}",
         f"{'CSAT (4-5 of 5)':<24}{summary.csat}",
-        f"{'mean score':<24}{summary.mean_score:.2f}" if summary.mean_score is not None else f"{'mean score':<24}n/a",
+        f"{'mean score':<24}{summary.mean_score:.2f}"
+        if summary.mean_score is not None
+        else f"{'mean score':<24}n/a",
         f"{'reopens':<24}{summary.reopens}   (failed resolutions {summary.failed_resolutions})",
         f"{'review tasks opened':<24}{summary.review_tasks}",
         "",
@@ -149,3 +132,359 @@ def format_summary(summary: Summary) -> str:
         flag = "  (n too small to rank)" if segment.small else ""
         lines.append(f"  {segment.name:<{width}}  {segment.csat}{flag}")
     return "\n".join(lines)
+
+
+# --- `feedbackloop report` -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report shows, computed once and rendered three ways."""
+
+    query: MetricsQuery
+    generated_at: datetime
+    overall: SegmentRow
+    outcomes: Outcomes
+    rows: list[SegmentRow]
+    ai_vs_human: AiVsHuman
+    drops: list[alerts.DropView]
+
+
+def build_report(session: Session, query: MetricsQuery, now: datetime) -> Report:
+    """Segments, the headline, outcome rates, AI vs human and the drops found in the range."""
+    window = Window(query.since, query.until)
+    rows, total, ai = metrics.report_figures(session, query)
+    return Report(
+        query=query,
+        generated_at=now,
+        overall=total,
+        outcomes=metrics.outcome_rates(session, query.tenant_id, window),
+        rows=rows,
+        ai_vs_human=ai,
+        drops=alerts.drops_in(session, query.tenant_id, window),
+    )
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report as `table`, `json` or `csv` text."""
+    if fmt == "json":
+        return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return report_csv(report)
+    if fmt == "table":
+        return report_table(report)
+    raise ValueError(f"format must be table, json or csv, got {fmt!r}")
+
+
+def percent(rate: Rate | None) -> str:
+    return "—" if rate is None or rate.value is None else f"{100 * rate.k / rate.n:.1f}%"
+
+
+def interval(rate: Rate | None) -> str:
+    return "—" if rate is None or not rate.n else f"[{100 * rate.low:.1f}–{100 * rate.high:.1f}]"
+
+
+def signed(points: float | None) -> str:
+    return "—" if points is None else f"{points:+.1f}"
+
+
+def day_text(moment: datetime) -> str:
+    return (
+        moment.strftime("%Y-%m-%d %H:%M")
+        if (moment.hour, moment.minute) != (0, 0)
+        else moment.strftime("%Y-%m-%d")
+    )
+
+
+def segment_text(value: str | None) -> str:
+    return NONE_LABEL if value is None else value
+
+
+# --- table ------------------------------------------------------------------------------------------
+
+RESPONSE_NOTE = (
+    "response: — by {by}: a survey nobody answered has no {by} of its own, so the rate "
+    "cannot be cut this way (try --by channel, category, agent, group or brand)"
+)
+TABLE_TITLE = "CSAT by {by} · {start} → {end} UTC{period} · {tenant} · min n {min_n}"
+
+
+def report_table(report: Report) -> str:
+    """An aligned terminal table, worst segments first, intervals shown; headline above, drops below."""
+    query = report.query
+    title = TABLE_TITLE.format(
+        by=", ".join(query.by) or "everything",
+        start=day_text(query.since),
+        end=day_text(query.until),
+        period=f" · per {query.period}"
+        if query.period
+        else f" · vs the {report.overall.window.days:.0f} days before",
+        tenant=f"tenant {query.tenant_id}" if query.tenant_id else "all tenants",
+        min_n=query.min_n,
+    )
+    lines = [title, "", *headline_lines(report), ""]
+    lines += align(table_rows(report)) if report.rows else ["(no ratings in this range)"]
+    if report.rows and not metrics.supports_response(query):
+        lines.append(RESPONSE_NOTE.format(by=", ".join(query.by)))
+    lines += ["", *ai_lines(report.ai_vs_human), "", *drop_lines(report.drops)]
+    return "\n".join(lines) + "\n"
+
+
+def headline_lines(report: Report) -> list[str]:
+    row, outcomes = report.overall, report.outcomes
+    return [
+        f"{'CSAT (4-5 of 5)':<20}{row.csat}   previous {percent(row.previous_csat)} n={row.previous.n}"
+        f"   Δ {signed(row.delta)} pts",
+        f"{'mean score':<20}{row.current.mean:.2f}"
+        if row.current.mean is not None
+        else f"{'mean score':<20}n/a",
+        f"{'response rate':<20}{row.response if row.response is not None else 'n/a'}",
+        f"{'reopen rate':<20}{outcomes.reopen}   (failed resolutions {outcomes.failed_resolution})",
+        f"{'re-contact rate':<20}{outcomes.recontact}   (same issue again within the re-contact window)",
+        f"{'first-contact res.':<20}{outcomes.first_contact_resolution}   (of tickets closed)",
+        f"{'time to resolution':<20}{hours_text(outcomes.median_hours_to_resolution)}   "
+        f"(median of {outcomes.resolved} closed tickets)",
+        f"{'override rate':<20}{outcomes.override}   (tickets the AI worked on that a human corrected)",
+        f"{'review verdicts':<20}{verdicts_text(outcomes.verdicts)}",
+    ]
+
+
+def hours_text(hours: float | None) -> str:
+    if hours is None:
+        return "n/a"
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def verdicts_text(verdicts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in verdicts.items()) or "none recorded"
+
+
+def table_rows(report: Report) -> list[list[str]]:
+    query = report.query
+    header = [
+        *query.by,
+        *(["period"] if query.period else []),
+        "n",
+        "CSAT",
+        "95% CI",
+        "mean",
+        "previous",
+        "prev n",
+        "Δ pts",
+        "response",
+        "",
+    ]
+    rows = [header]
+    for row in report.rows:
+        shown = not row.suppressed
+        rows.append(
+            [
+                *(segment_text(value) for value in row.key),
+                *([day_text(row.window.start)] if query.period else []),
+                str(row.current.n),
+                percent(row.csat) if shown else "—",
+                interval(row.csat) if shown else "—",
+                f"{row.current.mean:.2f}" if shown and row.current.mean is not None else "—",
+                percent(row.previous_csat),
+                str(row.previous.n),
+                signed(row.delta) if shown and row.previous.n >= query.min_n else "—",
+                percent(row.response),
+                f"n<{query.min_n}: not ranked" if row.suppressed else "",
+            ]
+        )
+    return rows
+
+
+NUMERIC_COLUMNS = frozenset({"n", "CSAT", "mean", "previous", "prev n", "Δ pts", "response"})
+
+
+def align(rows: list[list[str]]) -> list[str]:
+    """Left-align text columns, right-align numbers; two spaces between columns."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    numeric = [name in NUMERIC_COLUMNS for name in rows[0]]
+    out = []
+    for row in rows:
+        cells = [cell.rjust(w) if num else cell.ljust(w) for cell, w, num in zip(row, widths, numeric)]
+        out.append("  ".join(cells).rstrip())
+    return out
+
+
+def ai_lines(comparison: AiVsHuman) -> list[str]:
+    crude = ", ".join(f"{name} {rate}" for name, rate in comparison.crude.items()) or "no ratings"
+    lines = [f"AI vs human, crude (mixes differ): {crude}"]
+    diff = comparison.adjusted
+    if diff is None:
+        lines.append("AI vs human on the same intents: no intent has ratings from both")
+    else:
+        lines.append(
+            f"AI vs human on the same intents (Mantel–Haenszel, {diff.strata} intents): AI − human = "
+            f"{100 * diff.estimate:+.1f} pts [{100 * diff.low:+.1f}, {100 * diff.high:+.1f}]"
+        )
+    return lines
+
+
+def drop_lines(drops: list[alerts.DropView]) -> list[str]:
+    if not drops:
+        return ["CSAT drops: none found in this range"]
+    return [
+        "CSAT drops (two-proportion test vs trailing baseline, Benjamini–Hochberg q ≤ FDR):",
+        *(f"  {drop.describe()}" for drop in drops),
+    ]
+
+
+# --- JSON and CSV -----------------------------------------------------------------------------------
+
+
+def rate_json(rate: Rate | None) -> dict[str, Any] | None:
+    if rate is None:
+        return None
+    return {
+        "k": rate.k,
+        "n": rate.n,
+        "rate": _round(rate.value),
+        "low": _round(rate.low) if rate.n else None,  # no data is no interval, not [0, 1]
+        "high": _round(rate.high) if rate.n else None,
+    }
+
+
+def _round(value: float | None, digits: int = 6) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def counts_json(counts: Counts, window: Window) -> dict[str, Any]:
+    rate = counts.csat
+    return {
+        "period_start": window.start.isoformat(),
+        "period_end": window.end.isoformat(),
+        "n": counts.n,
+        "satisfied": counts.k,
+        "bad": counts.bad,
+        "csat": _round(rate.value),
+        "csat_low": _round(rate.low) if rate.n else None,
+        "csat_high": _round(rate.high) if rate.n else None,
+        "mean_score": _round(counts.mean),
+    }
+
+
+def row_json(row: SegmentRow, query: MetricsQuery) -> dict[str, Any]:
+    return {
+        "segment": dict(zip(query.by, row.key)),
+        **counts_json(row.current, row.window),
+        "suppressed": row.suppressed,
+        "previous": counts_json(row.previous, query.previous(row.window)),
+        "delta_pts": _round(row.delta, 3),
+        "response_rate": rate_json(row.response),
+        "previous_response_rate": rate_json(row.previous_response),
+    }
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    query, ai = report.query, report.ai_vs_human
+    return {
+        "tenant_id": query.tenant_id,
+        "since": query.since.isoformat(),
+        "until": query.until.isoformat(),
+        "period": query.period,
+        "by": list(query.by),
+        "min_n": query.min_n,
+        "interval": "wilson 95%",
+        "generated_at": report.generated_at.isoformat(),
+        "overall": row_json(report.overall, replace_by(query)),
+        "outcomes": {
+            **{
+                name: rate_json(getattr(report.outcomes, name))
+                for name in (
+                    "reopen",
+                    "failed_resolution",
+                    "recontact",
+                    "first_contact_resolution",
+                    "override",
+                )
+            },
+            "median_hours_to_resolution": _round(report.outcomes.median_hours_to_resolution, 3),
+            "resolved": report.outcomes.resolved,
+            "review_verdicts": report.outcomes.verdicts,
+        },
+        "segments": [row_json(row, query) for row in report.rows],
+        "ai_vs_human": {
+            "method": "mantel-haenszel risk difference (ai - human) within intents, Sato variance",
+            "crude": {name: rate_json(rate) for name, rate in ai.crude.items()},
+            "adjusted": None
+            if ai.adjusted is None
+            else {
+                "difference": _round(ai.adjusted.estimate),
+                "low": _round(ai.adjusted.low),
+                "high": _round(ai.adjusted.high),
+                "intents": ai.adjusted.strata,
+            },
+            "intents": [
+                {"intent": item.intent, **{r: rate_json(rate) for r, rate in item.by_resolver.items()}}
+                for item in ai.intents
+            ],
+        },
+        "drops": [drop.as_json() for drop in report.drops],
+    }
+
+
+def replace_by(query: MetricsQuery) -> MetricsQuery:
+    return replace(query, by=(), period=None)
+
+
+CSV_FIELDS = (
+    "period_start",
+    "period_end",
+    "n",
+    "satisfied",
+    "bad",
+    "csat",
+    "csat_low",
+    "csat_high",
+    "mean_score",
+    "suppressed",
+    "prev_n",
+    "prev_satisfied",
+    "prev_csat",
+    "prev_csat_low",
+    "prev_csat_high",
+    "delta_pts",
+    "surveys_sent",
+    "responses",
+    "response_rate",
+    "response_low",
+    "response_high",
+)
+
+
+def report_csv(report: Report) -> str:
+    """One line per segment and period, rates as fractions (0–1), empty where there is no value."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*report.query.by, *CSV_FIELDS])
+    for row in report.rows:
+        data = row_json(row, report.query)
+        previous, response = data["previous"], data["response_rate"] or {}
+        values = [
+            *(data[name] for name in CSV_FIELDS[:10]),
+            previous["n"],
+            previous["satisfied"],
+            previous["csat"],
+            previous["csat_low"],
+            previous["csat_high"],
+            data["delta_pts"],
+            response.get("n"),
+            response.get("k"),
+            response.get("rate"),
+            response.get("low"),
+            response.get("high"),
+        ]
+        writer.writerow([*(csv_value(v) for v in row.key), *(csv_value(v) for v in values)])
+    return out.getvalue()
+
+
+def csv_value(value: Any) -> Any:
+    """Empty for no value; true/false (not Python's True/False) for flags."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value

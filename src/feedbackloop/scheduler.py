@@ -18,7 +18,7 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop import jobs
+from feedbackloop import alerts, heartbeat, jobs
 from feedbackloop.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class Runner:
             while True:
                 now = self.ctx.now()
                 self.last_tick = now
+                heartbeat.beat(self.factory, self.worker_id, now)  # operability: /healthz, /metrics anywhere
                 ids = jobs.claim_due(self.factory, self.worker_id, now, limit=self.batch, lease=self.ctx.settings.job_lease)
                 if not ids:
                     return ran
@@ -120,7 +121,8 @@ def _safe_tick(runner: Runner) -> None:
 
 def make_enqueue_reconcile(factory: sessionmaker[Session], ctx: jobs.JobContext,
                            tenants: Callable[[], list[str]] | list[str]) -> Any:
-    """The periodic tick: one `reconcile` job per tenant per interval, and reminders when enabled.
+    """The periodic tick: one `reconcile` job per tenant per interval, the CSAT drop check once per
+    alert interval, and reminders when enabled.
 
     `tenants` may be a callable, asked at every tick, so a tenant added while the worker runs is
     reconciled too.
@@ -133,6 +135,7 @@ def make_enqueue_reconcile(factory: sessionmaker[Session], ctx: jobs.JobContext,
             with session_scope(factory) as session:
                 for tenant_id in (tenants() if callable(tenants) else tenants):
                     jobs.enqueue(session, "reconcile", f"reconcile:{bucket}", {}, now=now, tenant_id=tenant_id)
+                    alerts.enqueue_drop_check(session, ctx.settings, tenant_id, now)  # CSAT drop alerts
                 if ctx.settings.survey_reminder:
                     jobs.enqueue(session, "queue_reminders", f"reminders:{bucket}", {}, now=now)
         except Exception:

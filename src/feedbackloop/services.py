@@ -128,6 +128,9 @@ class Services:
 
 
 def build_services(settings: Settings, engine: Engine | None = None) -> Services:
+    from feedbackloop import logredact
+
+    logredact.install()  # every process role builds these: no credential in werkzeug/gunicorn/zenpy records
     engine = engine or make_engine(settings.database_url)
     return Services(
         settings=settings,

@@ -59,7 +59,14 @@ class Settings:
     job_max_attempts: int = 8
     job_lease: float = 120
     poll_interval: float = 1.0
+    # public endpoints: requests per minute per client IP (survey, sidebar load) and refused webhook
+    # signatures per minute per tenant; 0 turns a limit off. See ratelimit.py.
+    rate_limit_survey: int = 60
+    rate_limit_sidebar: int = 120
+    rate_limit_webhook_failures: int = 30
+    trusted_proxy_hops: int = 0  # reverse proxies in front of us that append X-Forwarded-For
     reconcile_interval: float = 600
+    metrics_token: str | None = None  # operability: bearer for /metrics from off the loopback
     demo: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -90,6 +97,16 @@ def _number(env: Mapping[str, str], name: str, default: float | None, minimum: f
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum:g}, got {raw!r}")
     return value
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of at least 0 (a rate limit per minute, a count of proxies)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number of at least 0 (0 turns it off), got {raw!r}")
+    return int(raw)
 
 
 def _integer(env: Mapping[str, str], name: str) -> int | None:
@@ -195,6 +212,11 @@ def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int =
         job_lease=_number(env, "FEEDBACKLOOP_JOB_LEASE", 120, minimum=1) or 120,
         job_max_attempts=int(_number(env, "FEEDBACKLOOP_JOB_MAX_ATTEMPTS", 8, minimum=1) or 8),
         poll_interval=_number(env, "FEEDBACKLOOP_POLL_INTERVAL", 1.0, minimum=0.05) or 1.0,
+        rate_limit_survey=_count(env, "FEEDBACKLOOP_RATE_LIMIT_SURVEY", 60),
+        rate_limit_sidebar=_count(env, "FEEDBACKLOOP_RATE_LIMIT_SIDEBAR", 120),
+        rate_limit_webhook_failures=_count(env, "FEEDBACKLOOP_RATE_LIMIT_WEBHOOK_FAILURES", 30),
+        trusted_proxy_hops=_count(env, "FEEDBACKLOOP_TRUSTED_PROXY_HOPS", 0),
+        metrics_token=env.get("FEEDBACKLOOP_METRICS_TOKEN", "").strip() or None,  # operability
         demo=demo,
     )
 
@@ -251,6 +273,39 @@ def _require_digits(name: str, value: str) -> bool:
     if not value.isdigit():
         raise ConfigError(f"{name} must be a comma-separated list of Zendesk ids, got {value!r}")
     return True
+
+
+# --- logging (operability): read before, and apart from, the rest, so a bad setting is logged --
+
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """How a process logs: `format` None means text on a terminal, JSON otherwise."""
+
+    format: str | None = None
+    level: str = "INFO"
+
+
+def log_settings_from_env(env: Mapping[str, str]) -> LogSettings:
+    """FEEDBACKLOOP_LOG_FORMAT and FEEDBACKLOOP_LOG_LEVEL, validated."""
+    log_format = env.get("FEEDBACKLOOP_LOG_FORMAT", "").strip().lower() or None
+    if log_format is not None and log_format not in LOG_FORMATS:
+        raise ConfigError(f"FEEDBACKLOOP_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}")
+    level = env.get("FEEDBACKLOOP_LOG_LEVEL", "").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"FEEDBACKLOOP_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    return LogSettings(format=log_format, level=level)
+
+
+def load_log_settings(dotenv_path: str | None = None) -> LogSettings:
+    """The logging settings from `.env` and the environment (the environment wins)."""
+    from dotenv import dotenv_values
+
+    file_values = {k: v for k, v in dotenv_values(dotenv_path or ".env").items() if v is not None}
+    return log_settings_from_env({**file_values, **os.environ})
 
 
 def load_settings(*, demo: bool = False, port: int = DEFAULT_PORT, dotenv_path: str | None = None) -> Settings:

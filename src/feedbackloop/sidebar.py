@@ -13,16 +13,18 @@ import secrets
 import uuid
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from feedbackloop.adminauth import bearer_token
 from feedbackloop.db import session_scope, utcnow
+from feedbackloop.decisions import MAX_TICKET_ID, FieldInvalid, check_storable
 from feedbackloop.errors import SignatureInvalid
 from feedbackloop.helpdesks.zendesk.zaf import verify_app_token
 from feedbackloop.models import DEFAULT_TENANT
 from feedbackloop.overrides import describe_decision, latest_decision, record_override
+from feedbackloop.ratelimit import RateLimited
 from feedbackloop.services import services_of
 from feedbackloop.settings import Settings
 from feedbackloop.timeline import build_timeline
@@ -80,7 +82,15 @@ def _bad_jwt(exc: SignatureInvalid) -> ResponseReturnValue:
     return _page("sidebar/error.html", 401, message=str(exc))
 
 
-def _page(template: str, status: int, **context: Any) -> ResponseReturnValue:
+@bp.errorhandler(RateLimited)
+def _throttled(exc: RateLimited) -> ResponseReturnValue:
+    """The sidebar's own page (framable by Zendesk), so the agent reads the reason in the iframe."""
+    response = _page("sidebar/error.html", 429, message=exc.description)
+    response.headers.update({name: value for name, value in exc.get_headers() if name == "Retry-After"})
+    return response
+
+
+def _page(template: str, status: int, **context: Any) -> Response:
     """A sidebar page: framable by Zendesk only, scripts only with this response's nonce."""
     nonce = secrets.token_urlsafe(16)
     response = current_app.response_class(render_template(template, nonce=nonce, zaf_sdk=ZAF_SDK, **context),
@@ -116,6 +126,7 @@ def ticket_feedback(ticket_id: int) -> ResponseReturnValue:
     """The ticket's feedback timeline and the AI decision to prefill the override form with."""
     services = services_of(current_app)
     auth = read_session(services.settings, request.headers.get("Authorization", ""))
+    check_ticket_id(ticket_id)
     with session_scope(services.factory) as session:
         timeline = build_timeline(session, auth["tenant"], ticket_id)
         decision = latest_decision(session, auth["tenant"], ticket_id)
@@ -126,11 +137,18 @@ def ticket_feedback(ticket_id: int) -> ResponseReturnValue:
     return jsonify(body)
 
 
+def check_ticket_id(ticket_id: int) -> None:
+    """No ticket past BIGINT can exist; the database would refuse the query (a 500), so 404 it here."""
+    if ticket_id > MAX_TICKET_ID:
+        abort(404, description=f"no ticket {ticket_id}")
+
+
 @bp.post("/api/tickets/<int:ticket_id>/overrides")
 def add_override(ticket_id: int) -> ResponseReturnValue:
     """Record an agent's override from the form; missing parts are listed, not refused."""
     services = services_of(current_app)
     auth = read_session(services.settings, request.headers.get("Authorization", ""))
+    check_ticket_id(ticket_id)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return jsonify(error="invalid", message="send a JSON object"), 422
@@ -141,6 +159,10 @@ def add_override(ticket_id: int) -> ResponseReturnValue:
             return jsonify(error="invalid", field=name, message=f"{name} must be text"), 422
         if value is not None and len(value) > limit:
             return jsonify(error="invalid", field=name, message=f"{name} is longer than {limit} characters"), 422
+        try:
+            check_storable(value or "")  # NUL or a lone surrogate: the database would refuse it (a 500)
+        except FieldInvalid as exc:
+            return jsonify(error="invalid", field=name, message=f"{name} {exc}"), 422
         values[name] = value.strip() if value else None
     if not values["final_action"] and not values["rationale"]:
         return jsonify(error="invalid", field="final_action",

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from feedbackloop import bulk, jobs, lifecycle, overrides, reconcile, signals, survey, verdicts, writeback
+from feedbackloop import alerts, bulk, jobs, lifecycle, overrides, reconcile, signals, survey, verdicts, writeback
 from feedbackloop.models import Job, WebhookEvent
 
 
@@ -30,12 +30,16 @@ def send_reminder(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 def write_rating(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     settings, now = ctx.for_tenant(job.tenant_id), ctx.now()
     if bulk.should_bulk(session, job, now):  # a long queue: up to 100 tickets in one update_many
-        result, _written = bulk.write_in_bulk(session, settings, ctx.clients(job.tenant_id), job, now)
+        result, written = bulk.write_in_bulk(session, settings, ctx.clients(job.tenant_id), job, now)
+        for rating_id, version in written:
+            alerts.queue_bad_rating_alert(session, settings, rating_id, version, now)
         return result
     # A write-back that was part of a bulk update looks for its note first, like any retry.
     attempt = max(job.attempts, 2) if job.args.get("batched") else job.attempts
-    return writeback.write_rating(session, settings, ctx.clients(job.tenant_id), job.args["rating_id"],
-                                  job.args["version"], attempt, now)
+    result = writeback.write_rating(session, settings, ctx.clients(job.tenant_id), job.args["rating_id"],
+                                    job.args["version"], attempt, now)
+    alerts.queue_bad_rating_alert(session, settings, job.args["rating_id"], job.args["version"], now)
+    return result
 
 
 def tag_ticket(ctx: jobs.JobContext, session: Session, job: Job) -> str:
@@ -83,6 +87,19 @@ def capture_verdict(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     return verdicts.capture_verdict(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.args, ctx.now())
 
 
+def drop_alerts(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    return alerts.check_drops(session, ctx.for_tenant(job.tenant_id), job.tenant_id, ctx.now())
+
+
+def drop_task(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    return alerts.create_drop_task(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.args["alert_id"],
+                                   job.attempts, ctx.now())
+
+
+def alert_webhook(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    return alerts.send_alert(session, ctx.for_tenant(job.tenant_id), job.args, ctx.now())
+
+
 HANDLERS: dict[str, jobs.Handler] = {
     "process_ticket": process_ticket,
     "send_survey": send_survey,
@@ -95,4 +112,7 @@ HANDLERS: dict[str, jobs.Handler] = {
     "queue_reminders": queue_reminders,
     "capture_override": capture_override,  # the macro/tag override: read the agent's note
     "capture_verdict": capture_verdict,  # a solved review task: read its root cause and notes
+    "drop_alerts": drop_alerts,  # insight: the scheduled CSAT drop check
+    "drop_task": drop_task,
+    "alert_webhook": alert_webhook,
 }

@@ -10,6 +10,7 @@ as its SHA-256 (a random 32-byte token needs no slow hash).
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 from collections.abc import Mapping
@@ -85,7 +86,7 @@ def new_ingest_token() -> str:
 def check_tenant_id(tenant_id: str) -> str:
     if tenant_id == DEFAULT_TENANT:
         raise ConfigError(f"{DEFAULT_TENANT!r} is the env-configured account; choose another tenant name")
-    if not TENANT_ID.match(tenant_id):
+    if not TENANT_ID.fullmatch(tenant_id):  # not match(): "$" also matches before a trailing newline
         raise ConfigError(f"tenant name {tenant_id!r} must be 1-40 of a-z, 0-9 and '-', starting with a letter or digit")
     return tenant_id
 
@@ -103,8 +104,8 @@ def parse_overrides(values: Mapping[str, Any]) -> dict[str, Any]:
                 number = float(value)
             except (TypeError, ValueError):
                 raise ConfigError(f"{name} must be a number of seconds, got {value!r}") from None
-            if number < 0:
-                raise ConfigError(f"{name} cannot be negative")
+            if not math.isfinite(number) or number < 0:  # NaN is not valid JSON, inf never comes
+                raise ConfigError(f"{name} must be a finite number of seconds of at least 0, got {value!r}")
             result[name] = number
         elif name == "survey_scale":
             if value not in SCALES:
@@ -145,12 +146,14 @@ def add_tenant(session: Session, vault: Vault, tenant_id: str, *, subdomain: str
                webhook_secret: str, api_url: str | None, overrides: Mapping[str, Any], now: datetime) -> str:
     """Create a tenant; return its decisions-API token (shown once, stored hashed)."""
     check_tenant_id(tenant_id)
-    if not SUBDOMAIN.match(subdomain):
+    if not SUBDOMAIN.fullmatch(subdomain):
         raise ConfigError(f"subdomain {subdomain!r} is not a Zendesk subdomain (the part before .zendesk.com)")
-    if "@" not in email:
-        raise ConfigError(f"email {email!r} is not an email address")
+    if "@" not in email or len(email) > 200 or not email.isprintable():  # 200: the column's width
+        raise ConfigError(f"email {email[:200]!r} is not an email address")
     if not api_token.strip() or not webhook_secret.strip():
         raise ConfigError("the API token and the webhook secret must not be empty")
+    if api_url is not None and len(api_url) > 300:  # the column's width
+        raise ConfigError("the API URL must be at most 300 characters")
     if get_tenant(session, tenant_id) is not None:
         raise ConfigError(f"tenant {tenant_id!r} already exists (use rotate-secret to change its secrets)")
     token = new_ingest_token()

@@ -36,9 +36,9 @@ class TimeParam(click.ParamType):  # type: ignore[type-arg]  # generic in recent
             return value
         try:
             moment = datetime.fromisoformat(str(value).strip())
-        except ValueError:
+            return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+        except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 pushed off the calendar by its offset
             self.fail(f"{value!r} is not a date or time ({TIME_EXAMPLE})", param, ctx)
-        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 class SplitParam(click.ParamType):  # type: ignore[type-arg]
@@ -103,7 +103,12 @@ def check_options(kind: str, out: str, fmt: str, since: datetime | None, until: 
     if out != "-":
         targets = split_paths(out).values() if test_fraction is not None else [Path(out)]
         for target in targets:
-            if target.is_dir() or not target.parent.is_dir():
+            try:
+                usable = not target.is_dir() and target.parent.is_dir()
+            except OSError as exc:  # is_dir() lets ENAMETOOLONG and EACCES through: a traceback
+                raise click.BadParameter(f"cannot write {str(target)[:200]!r}: {exc.strerror}",
+                                         param_hint="'--out'") from None
+            if not usable:
                 raise click.BadParameter(f"cannot write {str(target)!r}: not a file in an existing folder",
                                          param_hint="'--out'")
 

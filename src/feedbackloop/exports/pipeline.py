@@ -15,6 +15,7 @@ from feedbackloop.errors import ConfigError, FeedbackloopError, HelpdeskError, P
 from feedbackloop.exports import source
 from feedbackloop.exports.dedupe import NearDuplicates
 from feedbackloop.exports.records import (
+    RATING_PARTS,
     Built,
     Context,
     Skip,
@@ -93,7 +94,8 @@ def build_chunk(session: Session, kind: str, ctx: Context, chunk: list[tuple[Any
             yield build_dpo(ctx, bundles[(override.tenant_id, override.ticket_id)], override)
     else:
         ratings = source.load_ratings(session, [row[0] for row in chunk])
-        bundles = source.load_bundles(session, list(dict.fromkeys((r.tenant_id, r.ticket_id) for r in ratings)))
+        keys = list(dict.fromkeys((r.tenant_id, r.ticket_id) for r in ratings))
+        bundles = source.load_bundles(session, keys, parts=RATING_PARTS)
         for rating in ratings:
             yield build_rating(ctx, bundles[(rating.tenant_id, rating.ticket_id)], rating)
 

@@ -357,6 +357,10 @@ RATING_COLUMNS = (
 )
 
 
+#: What `build_rating` reads besides the rating itself (the loader skips the rest of a bundle).
+RATING_PARTS = frozenset({"state", "decisions", "overrides", "surveys"})
+
+
 def build_rating(ctx: Context, bundle: TicketBundle, rating: Rating) -> Built:
     """One rating, flat (a CSV row), with its segment fields and who resolved the ticket."""
     survey = bundle.surveys.get(rating.survey_id)

@@ -194,36 +194,45 @@ def stream(session: Session, query: Select[Any], size: int | None = None) -> Ite
 # --- bundles ---------------------------------------------------------------------------------------
 
 
-def load_bundles(session: Session, keys: Sequence[TicketKey]) -> dict[TicketKey, TicketBundle]:
-    """One bundle per ticket key, each table read once per tenant for the whole chunk."""
+#: The parts of a bundle, one table each. A kind whose records read fewer asks for fewer: a ratings
+#: row needs no signals, no other ratings and no conversation (bench/RESULTS.md, exports).
+ALL_PARTS = frozenset({"state", "decisions", "overrides", "signals", "ratings", "surveys", "messages"})
+
+
+def load_bundles(session: Session, keys: Sequence[TicketKey],
+                 parts: frozenset[str] = ALL_PARTS) -> dict[TicketKey, TicketBundle]:
+    """One bundle per ticket key, each table of `parts` read once per tenant for the whole chunk."""
     bundles = {key: TicketBundle(*key) for key in keys}
     by_tenant: dict[str, list[int]] = defaultdict(list)
     for tenant_id, ticket_id in keys:
         by_tenant[tenant_id].append(ticket_id)
     for tenant_id, ticket_ids in by_tenant.items():
-        fill_bundles(session, bundles, tenant_id, ticket_ids)
+        fill_bundles(session, bundles, tenant_id, ticket_ids, parts)
     return bundles
 
 
 def fill_bundles(session: Session, bundles: dict[TicketKey, TicketBundle], tenant_id: str,
-                 ticket_ids: list[int]) -> None:
-    def rows(model: Any, *order: Any) -> Iterable[Any]:
+                 ticket_ids: list[int], parts: frozenset[str] = ALL_PARTS) -> None:
+    def rows(part: str, model: Any, *order: Any) -> Iterable[Any]:
+        if part not in parts:
+            return ()
         return session.scalars(select(model).where(model.tenant_id == tenant_id, model.ticket_id.in_(ticket_ids))
                                .order_by(*order))
 
-    for state in rows(TicketState, TicketState.id):
+    for state in rows("state", TicketState, TicketState.id):
         bundles[(tenant_id, state.ticket_id)].state = state
-    for decision in rows(AiDecision, AiDecision.created_at, AiDecision.id):
+    for decision in rows("decisions", AiDecision, AiDecision.created_at, AiDecision.id):
         bundles[(tenant_id, decision.ticket_id)].decisions.append(decision)
-    for override in rows(Override, Override.occurred_at, Override.id):
+    for override in rows("overrides", Override, Override.occurred_at, Override.id):
         bundles[(tenant_id, override.ticket_id)].overrides.append(override)
-    for signal in rows(Signal, Signal.occurred_at, Signal.id):
+    for signal in rows("signals", Signal, Signal.occurred_at, Signal.id):
         bundles[(tenant_id, signal.ticket_id)].signals.append(signal)
-    for rating in rows(Rating, Rating.created_at, Rating.id):
+    for rating in rows("ratings", Rating, Rating.created_at, Rating.id):
         bundles[(tenant_id, rating.ticket_id)].ratings.append(rating)
-    for survey in rows(Survey, Survey.id):
+    for survey in rows("surveys", Survey, Survey.id):
         bundles[(tenant_id, survey.ticket_id)].surveys[survey.id] = survey
-    fill_messages(session, bundles, tenant_id, ticket_ids)
+    if "messages" in parts:
+        fill_messages(session, bundles, tenant_id, ticket_ids)
 
 
 def fill_messages(session: Session, bundles: dict[TicketKey, TicketBundle], tenant_id: str,

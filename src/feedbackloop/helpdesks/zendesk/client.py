@@ -42,7 +42,7 @@ from requests.adapters import HTTPAdapter
 from requests.exceptions import InvalidJSONError, InvalidSchema, InvalidURL, MissingSchema
 from zenpy.lib.exception import APIException, ZenpyException
 
-from feedbackloop import errors
+from feedbackloop import errors, prom
 from feedbackloop.helpdesks.base import (
     Account,
     BatchStatus,
@@ -337,7 +337,12 @@ class ZendeskSession(requests.Session):
         kwargs["timeout"] = self.timeout
         with self._counting:
             self.calls += 1
-        response: requests.Response = super().request(method, target, *args, **kwargs)
+        try:
+            response: requests.Response = super().request(method, target, *args, **kwargs)
+        except requests.RequestException:
+            prom.count_helpdesk_call(method, None)  # operability: no answer (timeout, reset)
+            raise
+        prom.count_helpdesk_call(method, response.status_code)  # operability: every call, 429s too
         now = utc_now()
         observed = read_rate_limit(response.headers, now)
         if observed is not None:

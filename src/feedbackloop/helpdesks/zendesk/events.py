@@ -73,6 +73,15 @@ TRIGGER_EVENT_TYPE = "trigger:{event}"
 STATUS_ALIASES: Mapping[str, str] = {"on-hold": "hold", "on hold": "hold", "on_hold": "hold"}
 #: Placeholder renderings that mean "no value".
 EMPTY_TEXT = frozenset({"", "-"})
+#: Zendesk ids are signed 64-bit; a larger number names nothing and would overflow a BIGINT column.
+MAX_ID = 2**63 - 1
+#: Longest enum-like word (channel) and status/ticket type we accept: the widths of the columns they
+#: land in. Zendesk's own values are far shorter; anything longer is not from Zendesk.
+MAX_WORD = 40
+MAX_STATUS = 16
+#: What no database stores as text: NUL (PostgreSQL refuses it) and lone UTF-16 surrogates
+#: ("\ud800" in JSON, which cannot become UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 _ID_PATTERN = re.compile(r"-?[0-9]{1,20}")
 _TIME_PATTERN = re.compile(
@@ -101,6 +110,8 @@ def to_id(value: object) -> int | None:
         number = int(value.strip())
     else:
         raise ValueError(f"expected an id, got {_describe(value)}")
+    if number > MAX_ID:
+        raise ValueError(f"expected an id, got a number past 64 bits: {_describe(value)}")
     return number if number > 0 else None
 
 
@@ -119,13 +130,24 @@ def to_time(value: object) -> datetime | None:
         raise ValueError(f"expected an ISO-8601 time, got {value[:40]!r}")
     text = match["main"] + (f".{match['fraction'][:6]:0<6}" if match["fraction"] else "")
     moment = datetime.fromisoformat(text + _iso_offset(match["zone"]))
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # year 1 or 9999 pushed off the calendar by its offset
+        raise ValueError(f"expected an ISO-8601 time, got {value[:40]!r} (out of range)") from None
 
 
 def to_status(value: object) -> str | None:
     """Lower-case status ("SOLVED", "Solved" → "solved"); unknown words pass through lower-cased."""
-    word = to_word(value)
+    word = to_short_word(value)
     return STATUS_ALIASES.get(word, word) if word is not None else None
+
+
+def to_short_word(value: object) -> str | None:
+    """`to_word` of at most MAX_STATUS characters (a status, a ticket type)."""
+    word = to_word(value)
+    if word is not None and len(word) > MAX_STATUS:
+        raise ValueError(f"expected a word of at most {MAX_STATUS} characters, got {_describe(value)}")
+    return word
 
 
 def to_word(value: object) -> str | None:
@@ -133,6 +155,8 @@ def to_word(value: object) -> str | None:
     text = to_text(value)
     if text is None or text.strip() in EMPTY_TEXT:
         return None
+    if len(text.strip()) > MAX_WORD:
+        raise ValueError(f"expected a word of at most {MAX_WORD} characters, got {_describe(value)}")
     return text.strip().lower()
 
 
@@ -145,12 +169,16 @@ def to_label(value: object) -> str | None:
 
 
 def to_text(value: object) -> str | None:
-    """A string as sent; None for null and ""."""
+    """A string as sent, but storable: NUL dropped, a lone surrogate replaced (U+FFFD); None for null and ""."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise ValueError(f"expected a string, got {_describe(value)}")
-    return value
+    return _UNSTORABLE.sub(_storable, value) or None
+
+
+def _storable(match: re.Match[str]) -> str:
+    return "" if match.group() == "\x00" else "\ufffd"
 
 
 def to_bool(value: object) -> bool | None:
@@ -176,7 +204,8 @@ def to_tags(value: object) -> tuple[str, ...]:
         raise ValueError(f"expected a list of tags or a space-separated string, got {_describe(value)}")
     if not all(isinstance(word, str) for word in words):
         raise ValueError("every tag must be a string")
-    return tuple(dict.fromkeys(str(word).strip() for word in words if str(word).strip()))
+    cleaned = (_UNSTORABLE.sub(_storable, str(word)).strip() for word in words)
+    return tuple(dict.fromkeys(word for word in cleaned if word))
 
 
 def to_channel(value: object) -> str | None:
@@ -288,7 +317,7 @@ DETAIL_FIELDS: Mapping[str, tuple[str, Callable[[Any], Any]]] = {
     "brand_id": ("brand_id", to_id),
     "organization_id": ("organization_id", to_id),
     "channel": ("via", to_channel),
-    "ticket_type": ("type", to_word),
+    "ticket_type": ("type", to_short_word),
     "subject": ("subject", to_text),
     "tags": ("tags", to_tags),
     "updated_at": ("updated_at", to_time),
@@ -510,7 +539,7 @@ TRIGGER_FIELDS: Mapping[str, tuple[str, Callable[[Any], Any]]] = {
     "requester_id": ("requester_id", to_id),
     "assignee_id": ("assignee_id", to_id),
     "group_id": ("group_id", to_id),
-    "ticket_type": ("ticket_type", to_word),
+    "ticket_type": ("ticket_type", to_short_word),
     "channel": ("via", to_label),
     "tags": ("tags", to_tags),
     "updated_at": ("updated_at", to_time),

@@ -1,7 +1,7 @@
 """install: the helpdesk objects `feedbackloop install` created (installed_resources)
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-24
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,535 @@
+"""/dashboard: the insight report on a page, for admins.
+
+Login: the admin token (FEEDBACKLOOP_ADMIN_TOKEN) typed into a form becomes a signed session
+cookie (Flask's, HttpOnly, SameSite=Lax) holding a keyed fingerprint of the token, never the
+token: rotating the token logs every session out. Every POST carries a CSRF token bound to the
+session. Pages are server-rendered, charts are inline SVG, sorting is a query string: the page
+needs no JavaScript (and the app's CSP allows none). Customer-written text only ever passes
+through Jinja's autoescaping. Every chart point, table row and count links to the tickets behind it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from feedbackloop import alerts, jobs, metrics
+from feedbackloop.adminauth import tokens_match
+from feedbackloop.charts import Chart, rate_chart
+from feedbackloop.db import session_scope, utcnow
+from feedbackloop.decisions import MAX_TICKET_ID, resolver_of
+from feedbackloop.metrics import DIMENSIONS, PERIODS, MetricsQuery, SegmentRow, Window
+from feedbackloop.models import DEFAULT_TENANT, DropAlert, ReviewTask, TicketState
+from feedbackloop.reports import hours_text, verdicts_text
+from feedbackloop.services import Services, services_of
+from feedbackloop.stats import Rate
+from feedbackloop.timeline import build_timeline, describe_ticket
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+SESSION_ADMIN = "fl_admin"
+SESSION_CSRF = "fl_csrf"
+SESSION_LIFETIME = timedelta(hours=12)
+NONE_TOKEN = "__none__"
+RANGES = ("7d", "30d", "90d", "365d")
+SORTS = ("segment", "n", "csat", "low", "high", "mean", "previous", "delta", "response")
+LOWEST_SHOWN = 10
+DRILL_LIMIT = 200
+
+
+# --- wiring, login, CSRF ------------------------------------------------------------------------------
+
+
+@bp.record_once
+def _configure(state: BlueprintSetupState) -> None:
+    """Session cookie hardening, and alert settings checked at start rather than at the first alert."""
+    settings = services_of(state.app).settings
+    alerts.alert_config(settings)
+    state.app.config.update(
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+    )
+
+
+def token_fingerprint(secret_key: str, token: str) -> str:
+    """What the session stores: proves the token was given, cannot be turned back into it."""
+    return hmac.new(secret_key.encode(), b"dashboard:" + token.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token() -> str:
+    """This session's CSRF token, made on first use."""
+    token = session.get(SESSION_CSRF)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session[SESSION_CSRF] = token
+    return token
+
+
+def logged_in(services: Services) -> bool:
+    token = services.settings.admin_token
+    given = session.get(SESSION_ADMIN)
+    return bool(token) and isinstance(given, str) and hmac.compare_digest(
+        given, token_fingerprint(services.settings.secret_key, token or ""))
+
+
+@bp.before_request
+def _guard() -> ResponseReturnValue | None:
+    """Off without a token; POSTs need the session's CSRF token; pages need a login."""
+    services = services_of(current_app)
+    if not services.settings.admin_token:
+        return _page_error(
+            404, "Dashboard disabled", "Set FEEDBACKLOOP_ADMIN_TOKEN to turn the dashboard on."
+        )
+    if request.method == "POST":
+        expected = session.get(SESSION_CSRF)
+        given = request.form.get("csrf_token", "")
+        if not isinstance(expected, str) or not hmac.compare_digest(given.encode(), expected.encode()):
+            return _page_error(
+                400,
+                "Form expired",
+                "This form was not sent from this dashboard session. Reload the page and try again.",
+            )
+    if request.endpoint in ("dashboard.login", "dashboard.login_submit") or logged_in(services):
+        return None
+    return redirect(url_for("dashboard.login", next=request.full_path.rstrip("?")))
+
+
+@bp.context_processor
+def _header() -> dict[str, Any]:
+    """The header's logout form, only for a logged-in admin."""
+    return {"logout_csrf": csrf_token() if logged_in(services_of(current_app)) else None}
+
+
+@bp.after_request
+def _no_store(response: Any) -> Any:
+    """Pages hold customer comments: no shared or back-button caches."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> ResponseReturnValue:
+    return _page_error(exc.code or 500, exc.name, exc.description or "")
+
+
+def _page_error(status: int, title: str, message: str) -> ResponseReturnValue:
+    return render_template("dashboard/error.html", title=title, message=message, csrf=None), status
+
+
+@bp.get("/login")
+def login() -> ResponseReturnValue:
+    return render_template(
+        "dashboard/login.html",
+        csrf=csrf_token(),
+        next=safe_next(request.args.get("next")),
+        error=None,
+        logged_out="logged_out" in request.args,
+    )
+
+
+@bp.post("/login")
+def login_submit() -> ResponseReturnValue:
+    services = services_of(current_app)
+    token = services.settings.admin_token or ""
+    target = safe_next(request.form.get("next"))
+    if not tokens_match(request.form.get("token", ""), token):
+        return render_template(
+            "dashboard/login.html",
+            csrf=csrf_token(),
+            next=target,
+            error="That is not the admin token.",
+            logged_out=False,
+        ), 401
+    session.clear()  # a fresh session (and CSRF token) on login: nothing planted before it survives
+    session[SESSION_ADMIN] = token_fingerprint(services.settings.secret_key, token)
+    session.permanent = True
+    csrf_token()
+    return redirect(target)
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    session.clear()
+    return redirect(url_for("dashboard.login", logged_out=1))
+
+
+def safe_next(target: str | None) -> str:
+    """Only back into the dashboard: never an open redirect to another site."""
+    if target and target.startswith("/dashboard") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("dashboard.index")
+
+
+# --- reading the query string -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """The page's question, from the query string, with defaults."""
+
+    query: MetricsQuery
+    range_text: str
+    period: str
+    sort: str
+    descending: bool
+    band: str | None = None
+
+    @property
+    def tenant(self) -> str:
+        return self.query.tenant_id or DEFAULT_TENANT
+
+    def args(self, **changes: Any) -> dict[str, str]:
+        """The query string of this view, with some parameters changed."""
+        args = {
+            "since": self.range_text,
+            "period": self.period,
+            "by": ",".join(self.query.by),
+            "sort": self.sort,
+            "dir": "desc" if self.descending else "asc",
+        }
+        if "until" in request.args:
+            args["until"] = request.args["until"]
+        args.update({name: NONE_TOKEN if v is None else v for name, v in self.query.filters.items()})
+        args.update(tenant_args(self.tenant))
+        args.update({key: str(value) for key, value in changes.items()})
+        return args
+
+
+def read_view(now: datetime) -> View:
+    """Parse and check the query string; a bad value is a 400 with the reason."""
+    range_text = request.args.get("since", "30d")
+    try:
+        since = metrics.parse_moment(range_text, now)
+        until = (
+            metrics.parse_moment(request.args["until"], now, end_of_day=True)
+            if "until" in request.args
+            else now
+        )
+        by = tuple(name for name in request.args.get("by", "intent").split(",") if name)
+        period = request.args.get("period") or default_period(until - since)
+        query = MetricsQuery(read_tenant(), since, until, by=by, filters=read_filters())
+    except ValueError as exc:
+        abort(400, description=str(exc))
+    if period not in PERIODS:
+        abort(400, description=f"period must be one of {', '.join(PERIODS)}")
+    sort = request.args.get("sort", "csat")
+    return View(
+        query,
+        range_text,
+        period,
+        sort if sort in SORTS else "csat",
+        request.args.get("dir") == "desc",
+        read_band(),
+    )
+
+
+def read_tenant() -> str:
+    """`?tenant=acme`: the admin token acts for every tenant; unknown names are a 404."""
+    tenant = request.values.get("tenant") or DEFAULT_TENANT
+    if tenant != DEFAULT_TENANT and tenant not in services_of(current_app).tenants():
+        abort(404, description=f"no tenant {tenant[:64]!r}")
+    return tenant
+
+
+def tenant_args(tenant: str) -> dict[str, Any]:
+    """The query-string part naming a tenant (nothing for the default one)."""
+    return {} if tenant == DEFAULT_TENANT else {"tenant": tenant}
+
+
+def zendesk_link(services: Services, tenant: str) -> Callable[[int], str]:
+    """Agent-facing ticket URLs on the tenant's own helpdesk account."""
+    settings = services.settings_for(tenant)
+    return lambda ticket_id: alerts.agent_ticket_url(settings, ticket_id)
+
+
+def default_period(span: timedelta) -> str:
+    """About 7 to 30 points on the trend chart."""
+    return "day" if span <= timedelta(days=31) else "week" if span <= timedelta(days=200) else "month"
+
+
+def read_filters() -> dict[str, str | None]:
+    """`?intent=billing&group=42`: segment filters (`__none__` is "no value"); ids must be numbers."""
+    filters: dict[str, str | None] = {}
+    for name, dimension in DIMENSIONS.items():
+        if name == "tenant" or name not in request.args:
+            continue
+        value = request.args[name]
+        if (
+            value != NONE_TOKEN
+            and dimension.numeric
+            and not (value.isdigit() and int(value) <= MAX_TICKET_ID)
+        ):
+            raise ValueError(f"{name} must be a number (a helpdesk id)")
+        filters[name] = None if value == NONE_TOKEN else value
+    return filters
+
+
+def read_band() -> str | None:
+    band = request.args.get("band") or None
+    if band is not None and band not in metrics.SCORE_BANDS:
+        abort(400, description=f"band must be one of {', '.join(metrics.SCORE_BANDS)}")
+    return band
+
+
+# --- links --------------------------------------------------------------------------------------------
+
+
+def drill_href(
+    window: Window, filters: dict[str, str | None], band: str | None = None, tenant: str = DEFAULT_TENANT
+) -> str:
+    """The drill-down page listing the ratings behind one figure."""
+    args = {"since": window.start.isoformat(), "until": window.end.isoformat(), **tenant_args(tenant)}
+    args.update({name: NONE_TOKEN if value is None else value for name, value in filters.items()})
+    if band:
+        args["band"] = band
+    return url_for("dashboard.tickets") + "?" + urlencode(args)
+
+
+def row_filters(view: View, row: SegmentRow) -> dict[str, str | None]:
+    return {**view.query.filters, **dict(zip(view.query.by, row.key))}
+
+
+def sort_links(view: View) -> dict[str, str]:
+    """Each column header's link: sort by it; the current column's link flips the direction."""
+    links = {}
+    for column in SORTS:
+        descending = not view.descending if column == view.sort else column in ("n", "delta")
+        links[column] = "?" + urlencode(view.args(sort=column, dir="desc" if descending else "asc"))
+    return links
+
+
+# --- the page -----------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    services = services_of(current_app)
+    now = utcnow()
+    view = read_view(now)
+    links = {  # outside the page's transaction: tenant lookups open their own (SQLite has one writer)
+        "zendesk_url": zendesk_link(services, view.tenant),
+        "tenants": services.tenants(),
+        "ticket_href": lambda ticket_id: url_for(
+            "dashboard.ticket", ticket_id=ticket_id, **tenant_args(view.tenant)
+        ),
+    }
+    with session_scope(services.factory) as db:
+        context = page_context(db, view, now)
+    return render_template("dashboard/index.html", **context, **links)
+
+
+def page_context(db: Session, view: View, now: datetime) -> dict[str, Any]:
+    """Everything the page shows: one indexed GROUP BY per block."""
+    query = view.query
+    window = Window(query.since, query.until)
+    trend = metrics.trend(db, query, view.period)
+    lowest, _ = metrics.ratings_behind(db, query, limit=LOWEST_SHOWN, count=False)
+    rows, total, ai = metrics.report_figures(db, query)
+    return {
+        "view": view,
+        "query": query,
+        "window": window,
+        "csrf": csrf_token(),
+        "now": now,
+        "overall": total,
+        "outcomes": metrics.outcome_rates(db, query.tenant_id, window),
+        "csat_chart": trend_chart(trend, query, lambda row: row.csat),
+        "response_chart": trend_chart(trend, query, lambda row: row.response or Rate(0, 0, 0.0, 1.0)),
+        "rows": sort_rows(rows, view),
+        "sort_links": sort_links(view),
+        "ai": ai,
+        "drops": alerts.drops_in(db, query.tenant_id, window),
+        "reviews": open_reviews(db, view.tenant),
+        "lowest": lowest,
+        "dimensions": list(DIMENSIONS),
+        "periods": PERIODS,
+        "ranges": RANGES,
+        "min_n": query.min_n,
+        "drill": lambda window, filters, band=None: drill_href(window, filters, band, view.tenant),
+        "row_filters": lambda row: row_filters(view, row),
+        "checked": "checked" in request.args,
+        "none_label": metrics.NONE_LABEL,
+        "hours": hours_text,
+        "verdicts": verdicts_text,
+    }
+
+
+def trend_chart(trend: list[SegmentRow], query: MetricsQuery, pick: Callable[[SegmentRow], Rate]) -> Chart:
+    """One point per period, each linking to its ratings."""
+    fmt = "%b %d" if len(trend) < 2 or (trend[1].window.start - trend[0].window.start).days < 28 else "%b %Y"
+    return rate_chart(
+        [
+            (
+                row.window.start.strftime(fmt),
+                pick(row),
+                drill_href(row.window, dict(query.filters), tenant=query.tenant_id or DEFAULT_TENANT),
+            )
+            for row in trend
+        ]
+    )
+
+
+SORT_KEYS: dict[str, Callable[[SegmentRow], Any]] = {
+    "segment": lambda row: tuple((v is None, v or "") for v in row.key),
+    "n": lambda row: row.current.n,
+    "csat": lambda row: row.csat.value,
+    "low": lambda row: row.csat.low,
+    "high": lambda row: row.csat.high,
+    "mean": lambda row: row.current.mean,
+    "previous": lambda row: row.previous_csat.value,
+    "delta": lambda row: row.delta,
+    "response": lambda row: row.response.value if row.response is not None else None,
+}
+
+
+def sort_rows(rows: list[SegmentRow], view: View) -> list[SegmentRow]:
+    """Server-side sort. For rate columns, segments below min n stay last (they are not ranked);
+    rows without a value for the column sort after those with one, either direction."""
+    key = SORT_KEYS[view.sort]
+    ranked_only = view.sort not in ("segment", "n")
+    with_value = [row for row in rows if key(row) is not None and not (ranked_only and row.suppressed)]
+    rest = [row for row in rows if row not in with_value]
+    with_value.sort(key=key, reverse=view.descending)
+    rest.sort(key=lambda row: -row.current.n)
+    return with_value + rest
+
+
+@dataclass(frozen=True)
+class OpenReview:
+    """An open review task: about one ticket, or about a CSAT drop."""
+
+    task_ticket_id: int | None
+    about: str
+    source_ticket_id: int | None
+    reasons: str
+    created_at: datetime
+    due_at: datetime | None
+
+
+def open_reviews(db: Session, tenant_id: str, limit: int = 20) -> list[OpenReview]:
+    """Review tasks not yet solved, newest first: per-ticket ones and drop tasks."""
+    tasks = db.scalars(
+        select(ReviewTask)
+        .where(ReviewTask.tenant_id == tenant_id, ReviewTask.state.in_(("pending", "open")))
+        .order_by(ReviewTask.created_at.desc())
+        .limit(limit)
+    ).all()
+    reviews = [
+        OpenReview(
+            t.task_ticket_id,
+            f"ticket #{t.source_ticket_id}",
+            t.source_ticket_id,
+            ", ".join(t.reasons),
+            t.created_at,
+            t.due_at,
+        )
+        for t in tasks
+    ]
+    drops = db.execute(
+        select(DropAlert, TicketState.status)
+        .outerjoin(
+            TicketState,
+            and_(
+                TicketState.tenant_id == DropAlert.tenant_id,
+                TicketState.ticket_id == DropAlert.task_ticket_id,
+            ),
+        )
+        .where(DropAlert.tenant_id == tenant_id, DropAlert.state.in_(("pending", "open")))
+        .order_by(DropAlert.created_at.desc())
+        .limit(limit)
+    ).all()
+    reviews += [
+        OpenReview(d.task_ticket_id, f"CSAT drop: {d.label}", None, "csat drop", d.created_at, None)
+        for d, status in drops
+        if status not in ("solved", "closed")
+    ]
+    return sorted(reviews, key=lambda r: r.created_at, reverse=True)[:limit]
+
+
+@bp.post("/drops/check")
+def check_drops_now() -> ResponseReturnValue:
+    """Queue a drop check now instead of waiting for the schedule."""
+    services = services_of(current_app)
+    now, tenant = utcnow(), read_tenant()
+    with session_scope(services.factory) as db:
+        jobs.enqueue(
+            db, "drop_alerts", f"drop_alerts:manual:{now.timestamp():.0f}", {}, now=now, tenant_id=tenant
+        )
+    return redirect(url_for("dashboard.index", checked=1, **tenant_args(tenant)))
+
+
+# --- drill-down and one ticket ----------------------------------------------------------------------------
+
+
+@bp.get("/tickets")
+def tickets() -> ResponseReturnValue:
+    """The ratings behind a figure: worst first, each linking to Zendesk and to its timeline."""
+    services = services_of(current_app)
+    now = utcnow()
+    view = read_view(now)
+    query = replace(view.query, by=())
+    with session_scope(services.factory) as db:
+        rated, total = metrics.ratings_behind(db, query, band=view.band, limit=DRILL_LIMIT)
+        counts = metrics.overall(db, query)
+    return render_template(
+        "dashboard/tickets.html",
+        view=view,
+        query=query,
+        rated=rated,
+        total=total,
+        counts=counts,
+        limit=DRILL_LIMIT,
+        csrf=csrf_token(),
+        none_label=metrics.NONE_LABEL,
+        none_token=NONE_TOKEN,
+        zendesk_url=zendesk_link(services, view.tenant),
+        ticket_href=lambda ticket_id: url_for(
+            "dashboard.ticket", ticket_id=ticket_id, **tenant_args(view.tenant)
+        ),
+        band_href=lambda band: drill_href(
+            Window(query.since, query.until), dict(query.filters), band, view.tenant
+        ),
+    )
+
+
+@bp.get("/tickets/<int:ticket_id>")
+def ticket(ticket_id: int) -> ResponseReturnValue:
+    """One ticket's feedback timeline (the page twin of GET /api/v1/tickets/<id>/feedback)."""
+    services = services_of(current_app)
+    tenant = read_tenant()
+    if ticket_id > MAX_TICKET_ID:
+        abort(404)
+    with session_scope(services.factory) as db:
+        state = db.scalars(
+            select(TicketState).where(TicketState.tenant_id == tenant, TicketState.ticket_id == ticket_id)
+        ).one_or_none()
+        history = build_timeline(db, tenant, ticket_id)
+        if state is None and not history.entries:
+            abort(404, description=f"nothing is known about ticket {ticket_id}")
+        resolver = resolver_of(db, tenant, ticket_id)
+    return render_template(
+        "dashboard/ticket.html",
+        ticket_id=ticket_id,
+        state=describe_ticket(state) if state else None,
+        entries=[entry.as_json() for entry in history.entries],
+        truncated=history.truncated,
+        resolver=resolver,
+        zendesk_url=zendesk_link(services, tenant)(ticket_id),
+        csrf=csrf_token(),
+        tenant=tenant,
+        api_path=f"/api/v1/tickets/{ticket_id}/feedback",
+    )

@@ -1,0 +1,55 @@
+"""bench/ stays runnable: its load is correctly signed, its data exports with no planted PII left.
+
+Only the cheap pieces, on SQLite, with no timing asserted (timings belong in bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import datagen  # noqa: E402
+import export_bench  # noqa: E402
+import loadgen  # noqa: E402
+import report_bench  # noqa: E402
+from common import WEBHOOK_SECRET, scratch_database  # noqa: E402
+
+from feedbackloop.helpdesks.zendesk.events import parse  # noqa: E402
+from feedbackloop.helpdesks.zendesk.signature import verify  # noqa: E402
+
+
+def split_request(raw: bytes) -> tuple[str, dict[str, str], bytes]:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    request_line, *lines = head.decode().split("\r\n")
+    return request_line, dict(line.split(": ", 1) for line in lines), body
+
+
+def test_the_load_is_distinct_signed_solved_events() -> None:
+    requests = loadgen.build_requests("127.0.0.1", 8000, "/webhooks/zendesk", WEBHOOK_SECRET, 5, first_ticket=100)
+    events = []
+    for raw in requests:
+        request_line, headers, body = split_request(raw)
+        assert request_line == "POST /webhooks/zendesk HTTP/1.1" and int(headers["Content-Length"]) == len(body)
+        verify(headers, body, WEBHOOK_SECRET, datetime.now(timezone.utc), 300)
+        events.append(parse(headers, body))
+    assert [e.ticket_id for e in events if e is not None] == [100, 101, 102, 103, 104]
+    assert len({e.dedupe_key for e in events if e is not None}) == 5 and {e.status for e in events if e} == {"solved"}
+
+
+@pytest.mark.skipif(not (BENCH.parent / ".venv/bin/feedbackloop").exists(), reason="needs the project's venv")
+def test_generated_ratings_export_with_no_planted_pii_and_raw_sql_runs() -> None:
+    with scratch_database("sqlite", "smoke") as url:
+        datagen.populate(url, 300)
+        engine = create_engine(url)
+        total, each = report_bench.time_raw_sql(engine)
+        engine.dispose()
+        result = export_bench.run_on(url, "SQLite", 300)
+    assert set(each) == set(report_bench.RAW_SQL) and total >= 0
+    assert result["written"] == 300 and result["leaks"] == 0 and result["redacted_comments"] == 120
