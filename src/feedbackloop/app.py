@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     register_errorhandlers(app)
     register_security_headers(app)
     ratelimit.register_rate_limits(app)  # 429 for floods on the survey page, sidebar load, bad webhook signatures
+    register_input_guard(app)  # after the limiter, so refused requests still count
     return app
 
 
@@ -68,6 +69,20 @@ def register_errorhandlers(app: Flask) -> None:
     def _unexpected(exc: Exception) -> ResponseReturnValue:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return jsonify(error="internal_error", message="unexpected error; it has been logged"), 500
+
+
+def register_input_guard(app: Flask) -> None:
+    """NUL characters are never meaningful in a URL or a form, and PostgreSQL refuses them in
+    text: answer 400 at the door instead of letting one reach a query deep inside a route."""
+
+    @app.before_request
+    def _refuse_nul() -> ResponseReturnValue | None:
+        if "\x00" in request.path or b"%00" in request.query_string or b"\x00" in request.query_string:
+            return jsonify(error="bad_request", message="NUL characters are not allowed in URLs"), 400
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if any("\x00" in value for value in request.form.values()):
+                return jsonify(error="bad_request", message="NUL characters are not allowed in form fields"), 400
+        return None
 
 
 def register_security_headers(app: Flask) -> None:

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 #: Tags that keep a ticket out of surveys: our own review tasks, and an admin's opt-out.
 NO_SURVEY_TAGS = frozenset({"feedback_review", "csat_skip"})
 CATEGORY_TAG_PREFIX = "category_"
+MAX_CATEGORY = 80  # the column's width; Zendesk's own tag limit is not documented
 
 
 @dataclass(frozen=True)
@@ -156,8 +157,8 @@ def category_of(tags: list[str], ticket_type: str | None) -> str | None:
     carry the prefix sets one), else the ticket type."""
     for tag in tags:
         if tag.startswith(CATEGORY_TAG_PREFIX) and len(tag) > len(CATEGORY_TAG_PREFIX):
-            return tag[len(CATEGORY_TAG_PREFIX):]
-    return ticket_type
+            return tag[len(CATEGORY_TAG_PREFIX):][:MAX_CATEGORY]
+    return ticket_type[:MAX_CATEGORY] if ticket_type else ticket_type
 
 
 def get_ticket_state(session: Session, tenant_id: str, ticket_id: int, now: datetime) -> TicketState:

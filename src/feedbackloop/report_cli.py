@@ -75,12 +75,17 @@ def report(
     """CSAT by segment and period, with 95% Wilson intervals, worst first."""
     from feedbackloop.cli import _settings
 
+    if tenant is not None and ("\x00" in tenant or len(tenant) > 64):
+        raise click.BadParameter("not a tenant id (at most 64 characters, no NUL)", param_hint="--tenant")
     query = build_query(by, since, until, period, tenant, min_n)
     text = run_report(_settings(demo=True).database_url, query, fmt)  # the database URL is all this needs
     if out is None:
         click.echo(text, nl=False)
         return
-    out.write_text(text, encoding="utf-8")
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {str(out)[:80]}: {exc.strerror}") from None
     click.echo(f"wrote {out} ({fmt})", err=True)
 
 

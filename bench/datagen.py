@@ -1,0 +1,105 @@
+"""A million ratings, made inside the database with INSERT … SELECT (generate_series on PostgreSQL, a
+recursive CTE on SQLite): no Python loop, so a million rows take seconds, not minutes.
+
+Each rated ticket gets its ticket row, its survey and its rating, spread over the last 60 days (so a
+`--since 30d` report reads all of them: the 30 days and the 30 before, for comparison); one in
+twenty also has a reopen signal. Four ratings in ten carry a comment, each with PII for the
+redactor to find (phone, email, card, IBAN, name, street address, IP), varied by row.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+SPAN_SECONDS = 60 * 86400
+CHANNELS = ("email", "web", "chat", "native_messaging")
+CATEGORIES = ("billing", "shipping", "returns", "technical", "account", "refunds")
+RESOLVERS = ("ai", "human", "ai_then_human", "ai_overridden")
+REASONS = ("not_resolved", "too_slow", "unclear", "resolved", "fast", "friendly")
+
+
+def pick(values: tuple[str, ...], index: str) -> str:
+    """SQL choosing one of `values` by an integer expression (CASE: the same on both backends)."""
+    arms = " ".join(f"WHEN {i} THEN '{v}'" for i, v in enumerate(values))
+    return f"CASE ({index}) % {len(values)} {arms} END"
+
+
+def comment_sql() -> str:
+    """A PII-laden comment for 4 ratings in 10, else NULL."""
+    templates = [
+        "'Still broken after two tries. Call me on +44 20 7946 ' || (1000 + g % 9000) || "
+        "' or write to jane.doe' || g || '@example.com, thanks'",
+        "'My card 4111 1111 1111 1111 was charged twice for order ' || (40000 + g % 50000) || ', please refund'",
+        "'Thanks Anna, that was quick and friendly. Regards, Tom Baker'",
+        "'Refund to IBAN DE89 3704 0044 0532 0130 00 please. My name is Maria Lopez and I waited ' || (g % 9 + 2) || ' days'",
+        "'The agent was slow. Send the replacement to ' || (g % 999 + 1) || ' Baker Street, London NW1 6XE'",
+        "'App crashes on login from 10.0.' || (g % 250) || '.' || (g % 200) || ' since version 2.4.1, token sk_live_' || g || 'abcdefghijklmnop'",
+    ]
+    arms = " ".join(f"WHEN {i} THEN {t}" for i, t in enumerate(templates))
+    return f"CASE WHEN (g * 37) % 10 < 4 THEN CASE g % {len(templates)} {arms} END ELSE NULL END"
+
+
+def statements(dialect: str, n: int) -> list[str]:
+    if dialect == "postgresql":
+        source = f"FROM generate_series(1::bigint, {n}::bigint) AS g"
+        ts = "(now() - (((g * 7919) % {span}) + 60) * interval '1 second')".format(span=SPAN_SECONDS)
+        false, empty_json, prefix = "false", "'{}'::json", ""
+        tags = "'[]'::json"
+    else:
+        prefix = f"WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {n}) "
+        source = "FROM s"
+        ts = ("(strftime('%Y-%m-%d %H:%M:%S', 'now', '-' || (((g * 7919) % {span}) + 60) || ' seconds') "
+              "|| '.000000')").format(span=SPAN_SECONDS)
+        false, empty_json, tags = "0", "'{}'", "'[]'"
+    score = ("CASE WHEN (g * 2654435761) % 100 < 8 THEN 1 WHEN (g * 2654435761) % 100 < 15 THEN 2 "
+             "WHEN (g * 2654435761) % 100 < 25 THEN 3 WHEN (g * 2654435761) % 100 < 50 THEN 4 ELSE 5 END")
+    category = pick(CATEGORIES, "g / 7")
+    channel = pick(CHANNELS, "g")
+    return [
+        f"{prefix}INSERT INTO tickets (tenant_id, ticket_id, status, status_at, requester_id, assignee_id, group_id, "
+        f"brand_id, channel, ticket_type, category, subject, tags, solved_at, final, is_review_task, created_at, "
+        f"updated_at) SELECT 'default', g, 'solved', {ts}, 100000 + g % 200000, 500 + g % 40, 70 + g % 6, 1, "
+        f"{channel}, 'question', {category}, 'Question about ' || {category}, {tags}, {ts}, {false}, {false}, "
+        f"{ts}, {ts} {source}",
+        f"{prefix}INSERT INTO surveys (id, tenant_id, ticket_id, requester_id, solve_key, solved_at, state, scale, "
+        f"scheduled_for, sent_at, channel, created_at, updated_at) SELECT g, 'default', g, 100000 + g % 200000, "
+        f"'solve:' || g, {ts}, 'sent', 'five', {ts}, {ts}, {channel}, {ts}, {ts} {source}",
+        f"{prefix}INSERT INTO ratings (tenant_id, survey_id, ticket_id, score, scale, reason, comment, source, version, "
+        f"written_version, assignee_id, group_id, channel, category, resolver, intent, brand_id, language, "
+        f"created_at, updated_at) SELECT 'default', g, g, {score}, 'five', {pick(REASONS, 'g / 3')}, {comment_sql()}, "
+        f"'link', 1, 1, 500 + g % 40, 70 + g % 6, {channel}, {category}, {pick(RESOLVERS, 'g / 5')}, {category}, 1, "
+        f"'en', {ts}, {ts} {source}",
+        f"{prefix}INSERT INTO signals (tenant_id, ticket_id, type, value, source, dedupe_key, details, occurred_at, "
+        f"created_at) SELECT 'default', g, 'reopen', NULL, 'webhook', 'reopen:' || g, {empty_json}, {ts}, {ts} "
+        f"{source} WHERE g % 20 = 0",
+    ]
+
+
+def populate(url: str, n: int) -> dict[str, Any]:
+    """Fill a migrated, empty database with `n` rated tickets; seconds taken per table."""
+    engine = create_engine(url)
+    dialect = engine.dialect.name
+    took: dict[str, Any] = {}
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        if dialect == "sqlite":
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            conn.exec_driver_sql("PRAGMA synchronous=OFF")
+        for sql in statements(dialect, n):
+            table = sql.split("INSERT INTO ", 1)[1].split(" ", 1)[0]
+            t = time.perf_counter()
+            conn.execute(text(sql))
+            took[table] = time.perf_counter() - t
+        if dialect == "postgresql":
+            conn.exec_driver_sql("SELECT setval('surveys_id_seq', (SELECT max(id) FROM surveys))")
+    with engine.connect() as conn:
+        if dialect == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
+        else:
+            conn.exec_driver_sql("ANALYZE")
+    took["total"] = time.perf_counter() - started
+    engine.dispose()
+    return took

@@ -1,0 +1,177 @@
+"""RESULTS.md from one run's results: machine, date, command, method, every figure, target verdicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import economy
+import export_bench
+import ingest
+import report_bench
+from common import fmt, verdict
+
+HEADER = """# Benchmark results
+
+Written by `{command}` on {date} UTC in {minutes:.1f} min{quick}. Rerunning overwrites this file (and
+`RESULTS.json` beside it, the same numbers unrounded). Why a target is missed, and what was
+changed, is in [README.md](README.md).
+
+## Machine
+
+| | |
+|---|---|
+| CPU | {cpu}, {cores} cores |
+| RAM | {ram} |
+| kernel | {kernel} |
+| Python | {python} |
+| packages | {packages} |
+| SQLite | {sqlite} |
+| PostgreSQL | {postgresql} |
+| load average (1/5/15 min) | {load} |
+
+The load average is the machine's, taken before the run and after each part: on a shared 2-core
+machine other work competes for the same cores, and figures taken under a load well above 2 are
+low by about that factor.
+"""
+
+
+def summary(results: dict[str, Any]) -> list[str]:
+    lines = ["## Targets", "", "| part | target | measured | verdict |", "|---|---|---|---|"]
+    for row in (results.get("ingest") or {}).get("rows", [])[1:]:
+        lines.append(f"| ingest, {row['target']} | ≥ 0.5 × bare Flask throughput | {fmt(row['ratio'], 2)} × "
+                     f"({fmt(row['throughput'], 0)} vs {fmt(results['ingest']['rows'][0]['throughput'], 0)} req/s) | "
+                     f"{verdict(row['ratio_met'])} |")
+        lines.append(f"| ingest, {row['target']} | p99 < 25 ms at 500 req/s | p99 {fmt(row['open_p99'])} ms, "
+                     f"{fmt(row['open_achieved'], 0)} req/s achieved | {verdict(row['p99_met'])} |")
+        lines.append(f"| ingest, {row['target']} | every accepted event committed | "
+                     f"{'yes' if row['committed'] else 'NO'} ({row['accepted']:,} accepted) | {verdict(row['committed'])} |")
+    eco = results.get("economy")
+    if eco:
+        for label, r in (("no budget", eco["free"]), ("200 req/min", eco["tight"])):
+            lines.append(f"| economy, {label} | ≤ 1 call to send a survey | {r['per_survey']:.2f} | "
+                         f"{verdict(r['per_survey'] <= 1)} |")
+            lines.append(f"| economy, {label} | ≤ 1 call to write a rating back | {r['per_rating']:.2f} | "
+                         f"{verdict(r['per_rating'] <= 1)} |")
+        lines.append(f"| economy, 200 req/min | no job dead, 429s honoured | {len(eco['tight']['dead'])} dead, "
+                     f"{eco['tight']['throttled']:,} × 429 | {verdict(not eco['tight']['dead'])} |")
+    for r in results.get("reports") or []:
+        lines.append(f"| report, {r['database']}, {r['ratings']:,} ratings | < 1 s | {r['in_process'] * 1000:,.0f} ms "
+                     f"in-process, {r['cli'] * 1000:,.0f} ms whole command | "
+                     f"{verdict(r['under_1s_in_process'])} / {verdict(r['under_1s_cli'])} |")
+        lines.append(f"| report, {r['database']} | ≤ 2 × raw SQL | {fmt(r['ratio'], 2)} × | {verdict(r['ratio_met'])} |")
+    for r in results.get("exports") or []:
+        lines.append(f"| export, {r['database']}, {r['written']:,} rows | ≥ 20 000 rows/s | "
+                     f"{fmt(r['rows_per_second'], 0)} rows/s | {verdict(r['rate_met'])} |")
+        lines.append(f"| export, {r['database']} | < 200 MB peak | {r['peak_mib']:.0f} MiB | {verdict(r['memory_met'])} |")
+    return lines
+
+
+INGEST_METHOD = """## 1. Webhook ingest
+
+`gunicorn -w 2 -b 127.0.0.1:PORT 'feedbackloop.app:create_app()'` (sync workers, otherwise defaults;
+settings from `FEEDBACKLOOP_*`/`ZENDESK_*` in the environment; `feedbackloop db upgrade` run first on
+a scratch SQLite file or a scratch PostgreSQL database), and the bare Flask endpoint
+`bench/bare_app.py` (reads the body, answers 200) on the same gunicorn command. The load comes from a
+separate process, `bench/loadgen.py`: every request a distinct, correctly signed Events-API
+`ticket.status_changed` event (the solved fixture with a unique id), signed before the clock starts,
+sent over raw asyncio sockets on loopback. Per target: a 1.5 s warm-up; a closed loop of 8 concurrent
+connections for {closed} s (throughput = the rate the server sustains at saturation, with its p50/p99);
+then an open loop of {open_n:,} requests started on a fixed 500/s schedule, latency measured from each
+request's scheduled start (a server that falls behind shows it). After gunicorn stops, `webhook_events`
+and `process_ticket` jobs are counted: every request answered `accepted` must have both rows.
+"Server CPU ms/req" is the gunicorn master and workers' CPU time over the closed loop per request.
+"""
+
+
+def ingest_section(result: dict[str, Any], quick: bool) -> list[str]:
+    closed, open_s = (ingest.QUICK_CLOSED, ingest.QUICK_OPEN) if quick else (ingest.FULL_CLOSED, ingest.FULL_OPEN)
+    lines = [INGEST_METHOD.format(closed=f"{closed:g}", open_n=int(ingest.OPEN_RATE * open_s))]
+    lines += ingest.markdown(result, quick)
+    lines += ["", "Load generator CPU per request (closed loop), ms: " + ", ".join(
+        f"{r['target']} {r['loadgen_cpu_ms_per_req']:.2f}" for r in result["rows"]) + "."]
+    errors = [f"{r['target']}: {r['first_error']}" for r in result["rows"] if r["first_error"]]
+    if errors:
+        lines += ["", "First error seen: " + "; ".join(errors)]
+    return lines
+
+
+ECONOMY_METHOD = """## 2. Helpdesk economy
+
+The sandbox Zendesk (`feedbackloop.helpdesks.sandbox`) runs in the bench process with the simulated
+customers and agents; the service runs as in production, in its own processes: `gunicorn -w 2` for the
+web app (webhooks, survey pages) and one `feedbackloop worker --threads {threads}`, on a scratch
+PostgreSQL database (SQLite when none is reachable), survey delay 0. The sandbox sends its signed
+webhooks (every event the installer subscribes to) over HTTP, {senders} at a time as Zendesk sends them
+concurrently (so not in order); the worker calls its REST API through
+zenpy. Each ticket: a customer writes in, an agent replies, the agent solves. When every survey is out,
+a share of the customers click a score link (over HTTP, four at a time). The run ends when every
+webhook is delivered, no job is pending and every rating is written back. Calls are counted from the
+sandbox's request log by purpose (`demo.format_api_calls`' rules: a bulk write-back is the
+`update_many` call plus its job-status polls). The second run sets its sandbox's account budget to 200
+requests per minute (Zendesk's smallest plan: beyond it the sandbox answers 429 with Retry-After). It
+spends most of its time waiting for that budget, so it runs alongside the first (own sandbox, own
+database, own service processes): the first run's total time is a little longer for it.
+"""
+
+
+def economy_section(result: dict[str, Any], quick: bool) -> list[str]:
+    lines = [ECONOMY_METHOD.format(threads=economy.WORKER_THREADS, senders=economy.SENDERS)]
+    lines += [f"Database: {result['free'].get('database', '?')}. Raters: {result['free']['clicks']:,} of "
+              f"{result['free']['tickets']:,} (no budget), {result['tight']['clicks']:,} of {result['tight']['tickets']:,} "
+              "(200 req/min).", ""]
+    lines += economy.markdown(result, quick)
+    return lines
+
+
+REPORTS_METHOD = """## 3. Reports
+
+Data: {rows:,} rated tickets per database (a ticket row, a survey and a rating each, one in twenty with
+a reopen signal), spread over the last 60 days, made by `bench/datagen.py` with INSERT … SELECT
+(generation took {gen}). `feedbackloop report --since 30d` (default `--by intent`) reads all of them:
+the 30 days and the 30 before, for comparison. Each figure is the median of several runs on a warm
+database. Raw SQL is the statements in `bench/report_bench.py` (`RAW_SQL`): the least database work
+that yields the same figures, run through the same driver without the ORM.
+"""
+
+
+def reports_section(results: list[dict[str, Any]], generated: dict[str, Any], quick: bool) -> list[str]:
+    gen = ", ".join(f"{db} {g['total']:.0f} s" for db, g in generated.items())
+    rows = results[0]["ratings"] if results else 0
+    return [REPORTS_METHOD.format(rows=rows, gen=gen)] + report_bench.markdown(results, quick)
+
+
+EXPORTS_METHOD = """## 4. Exports
+
+`feedbackloop export ratings --out FILE.jsonl --no-requester-lookup` over the same generated data
+(four ratings in ten carry a comment with PII: phone, email, card, IBAN, names, street address, IP, an
+API token), alone in a child process. Rows/s is rows written over the command's wall time, start-up
+included; peak memory is the child's high-water mark. The file is then read back: every row must be
+there and none of the planted PII strings may be left.
+"""
+
+
+def exports_section(results: list[dict[str, Any]], quick: bool) -> list[str]:
+    return [EXPORTS_METHOD] + export_bench.markdown(results, quick)
+
+
+def write(path: Path, results: dict[str, Any]) -> None:
+    m = results["machine"]
+    loads = ", ".join(f"{k} {v}" for k, v in results["load"].items())
+    out = [HEADER.format(command=results["command"], date=results["started"].strftime("%Y-%m-%d %H:%M"),
+                         minutes=results["total_seconds"] / 60,
+                         quick=" (quick mode: small sizes, not the targets' sizes)" if results["quick"] else "",
+                         load=loads, **m)]
+    out += summary(results) + [""]
+    out += ["Time per part: " + ", ".join(f"{k} {v / 60:.1f} min" for k, v in results["seconds"].items()) + ".", ""]
+    if "ingest" in results:
+        out += ingest_section(results["ingest"], results["quick"]) + [""]
+    if "economy" in results:
+        out += economy_section(results["economy"], results["quick"]) + [""]
+    if results.get("reports"):
+        out += reports_section(results["reports"], results.get("generated", {}), results["quick"]) + [""]
+    if results.get("exports"):
+        out += exports_section(results["exports"], results["quick"]) + [""]
+    for part, error in results["errors"].items():
+        out += [f"## {part}: failed", "", "```", error.strip()[-3000:], "```", ""]
+    path.write_text("\n".join(out).rstrip() + "\n", encoding="utf-8")
