@@ -118,12 +118,9 @@ def admit_request() -> Response | None:
     if fault is not None and fault.after:
         g.fault_after = fault
     elif fault is not None:
-        if fault.delay > 0:
-            time.sleep(fault.delay)
-        if fault.reset:
-            return drop_connection(state, fault)
-        if fault.status is not None:
-            return fault_response(fault)
+        answer = carry_out(state, fault)
+        if answer is not None:
+            return answer
     if not authenticated(state):
         return json_response(401, AUTH_FAILED, {"WWW-Authenticate": 'Basic realm="Web Password"'})
     allowance, refusal = state.spend_request(request.path)
@@ -140,6 +137,17 @@ def authenticated(state: SandboxState) -> bool:
         return False
     email, _, kind = auth.username.rpartition("/")
     return kind == "token" and state.credentials_ok(email, auth.password)
+
+
+def carry_out(state: SandboxState, fault: Fault) -> Response | None:
+    """Stall, drop the connection, or answer with the fault's status; None when it only stalls."""
+    if fault.delay > 0:
+        time.sleep(fault.delay)
+    if fault.reset:
+        return drop_connection(state, fault)
+    if fault.status is not None:
+        return fault_response(fault)
+    return None
 
 
 def fault_response(fault: Fault) -> Response:
@@ -190,12 +198,10 @@ def finish_request(response: Response) -> Response:
     state = sandbox_state()
     late: Fault | None = g.get("fault_after")
     if late is not None:
-        if late.delay > 0:
-            time.sleep(late.delay)
-        if late.reset:
-            return drop_connection(state, late)
-        if late.status is not None:
-            response = fault_response(late)
+        answer = carry_out(state, late)
+        if answer is not None and late.reset:
+            return answer
+        response = answer or response
     allowance: Allowance = g.get("allowance") or state.peek_budget()
     response.headers["X-Rate-Limit"] = str(allowance.limit)
     response.headers["X-Rate-Limit-Remaining"] = str(allowance.remaining)
