@@ -36,6 +36,19 @@ def wait_for(condition: Callable[[], bool], timeout: float = 30.0, what: str = "
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def wait_healthy(base_url: str, what: str, timeout: float = 30.0) -> None:
+    """Wait until a freshly started web process answers /healthz."""
+    import requests
+
+    def healthy() -> bool:
+        try:
+            return requests.get(f"{base_url}/healthz", timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
+
+    wait_for(healthy, timeout=timeout, what=what)
+
+
 @pytest.fixture
 def start_worker(engine: Engine, sandbox_server: Any, tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
     """Start `feedbackloop worker` processes configured like production, against the test database."""

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET
 from feedbackloop.models import Job, Rating, Survey
-from test_crash import wait_for
+from test_crash import wait_for, wait_healthy
 from test_flow import LINK
 
 TICKETS = int(os.environ.get("FEEDBACKLOOP_SCALE_TICKETS", "150"))
@@ -130,13 +130,7 @@ def test_many_processes_duplicates_shuffling_and_sigkill_keep_every_effect_exact
         for index in range(WORKERS):
             fleet.start_worker(index)
 
-        def up() -> bool:
-            try:
-                return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
-            except requests.RequestException:
-                return False
-
-        wait_for(up, timeout=30, what="gunicorn")
+        wait_healthy(f"http://127.0.0.1:{port}", "gunicorn")
         sandbox.set_webhook_target(f"http://127.0.0.1:{port}/webhooks/zendesk", WEBHOOK_SECRET)
         sandbox.configure_delivery(duplicate_share=0.3, shuffle=True, seed=5)
         fleet.chaos()

@@ -12,13 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import requests
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET
 from feedbackloop.models import Survey
-from test_crash import wait_for
+from test_crash import wait_for, wait_healthy
 from test_flow import solved_ticket, survey_comments
 
 
@@ -52,13 +51,7 @@ def test_serve_runs_the_loop_against_a_zendesk_stand_in(engine: Engine, sandbox_
     try:
         base = f"http://127.0.0.1:{port}"
 
-        def healthy() -> bool:
-            try:
-                return requests.get(f"{base}/healthz", timeout=1).status_code == 200
-            except requests.ConnectionError:
-                return False
-
-        wait_for(healthy, timeout=30, what="feedbackloop serve to answer /healthz")
+        wait_healthy(base, "feedbackloop serve to answer /healthz")
         sandbox.set_webhook_target(f"{base}/webhooks/zendesk", WEBHOOK_SECRET)
         sandbox.configure_delivery(duplicate_share=0.5, shuffle=True, seed=3)
         sandbox.inject(429, count=3, retry_after=1, path_prefix="/tickets")
