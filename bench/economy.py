@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import math
-import multiprocessing
 import random
 import re
 import signal
@@ -25,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import requests
@@ -228,15 +227,12 @@ def run(quick: bool, tickets: int | None = None) -> dict[str, Any]:
     tickets = tickets or (100 if quick else 10_000)
     limited = 30 if quick else 1_000
     kind = "postgresql" if postgres_available() else "sqlite"
-    log(f"economy: {tickets:,} tickets with the budget out of the way, and alongside them "
-        f"{limited:,} tickets at 200 requests/minute")
-    # The budgeted run spends most of its time waiting for its budget, so it runs beside the big one
-    # (in its own process: its own sandbox, database and service processes) instead of adding its
-    # minutes to the bench.
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        tight_run = pool.submit(run_loop, limited, rate_limit=200, rating_share=0.3, seed=11, kind=kind)
-        free = run_loop(tickets, rate_limit=UNLIMITED, rating_share=0.5, kind=kind)
-        tight = tight_run.result()
+    log(f"economy: {tickets:,} tickets, the budget out of the way")
+    free = run_loop(tickets, rate_limit=UNLIMITED, rating_share=0.5, kind=kind)
+    # Alone, not beside the first run: only a service with the machine to itself sends faster than
+    # 200 a minute and meets the 429s this run is about.
+    log(f"economy: {limited:,} tickets at 200 requests/minute")
+    tight = run_loop(limited, rate_limit=200, rating_share=0.3, seed=11, kind=kind)
     return {"free": free, "tight": tight}
 
 
@@ -271,6 +267,10 @@ def markdown(result: dict[str, Any], quick: bool) -> list[str]:
         f"with 429 + Retry-After; jobs recorded {tight['rate_limited']:,} rate-limited waits (not counted as failed "
         f"attempts); job states at the end: {', '.join(f'{k} {v:,}' for k, v in sorted(tight['job_states'].items()))}.",
     ]
+    if not tight["throttled"]:
+        lines += ["", "**The budget was never exceeded in this run** (the service made fewer than 200 calls in every "
+                  "minute), so the 429 path was not exercised here; `tests/helpdesks/zendesk/test_client.py` and "
+                  "`tests/test_jobs.py` cover it with the sandbox's and Zendesk's 429 answers."]
     if tight["dead"] or free["dead"]:
         lines.append(f"Dead jobs: {(free['dead'] + tight['dead'])[:5]}")
     return lines

@@ -131,12 +131,7 @@ def count_rows(url: str) -> dict[str, int]:
 
 def run(quick: bool, **_: Any) -> dict[str, Any]:
     """Bare Flask, feedbackloop on SQLite, feedbackloop on PostgreSQL; one after another, same load."""
-    results: list[Target] = []
-    with scratch_dir("bare") as folder:
-        env = service_env("sqlite:///unused.db", PYTHONPATH=str(BENCH))
-        target = Target("bare Flask", "bare_app:create_app()", env, str(folder))
-        bench_target(target, quick)
-        results.append(target)
+    results: list[Target] = [bare_target(quick, "bare Flask")]
     kinds = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     for kind in kinds:
         with scratch_database(kind, "ingest") as url, scratch_dir("cwd") as folder:
@@ -144,11 +139,22 @@ def run(quick: bool, **_: Any) -> dict[str, Any]:
                             "feedbackloop.app:create_app()", service_env(url), str(folder), database_url=url)
             bench_target(target, quick)
             results.append(target)
+    # bare Flask again, last: on a shared machine the load changes during the run; the better of the
+    # two is the ceiling (the ratio errs low, not high)
+    results.append(bare_target(quick, "bare Flask, again"))
     return summarise(results)
 
 
+def bare_target(quick: bool, name: str) -> Target:
+    with scratch_dir("bare") as folder:
+        env = service_env("sqlite:///unused.db", PYTHONPATH=str(BENCH))
+        target = Target(name, "bare_app:create_app()", env, str(folder))
+        bench_target(target, quick)
+    return target
+
+
 def summarise(targets: list[Target]) -> dict[str, Any]:
-    bare = targets[0].runs["closed"]["throughput"]
+    bare = max(t.runs["closed"]["throughput"] for t in targets if t.database_url is None)
     rows = []
     for target in targets:
         closed, open_ = target.runs["closed"], target.runs["open"]

@@ -38,9 +38,11 @@ low by about that factor.
 
 def summary(results: dict[str, Any]) -> list[str]:
     lines = ["## Targets", "", "| part | target | measured | verdict |", "|---|---|---|---|"]
-    for row in (results.get("ingest") or {}).get("rows", [])[1:]:
+    ingest_rows = (results.get("ingest") or {}).get("rows", [])
+    ceiling = max((r["throughput"] for r in ingest_rows if r["accepted"] is None), default=0)
+    for row in [r for r in ingest_rows if r["accepted"] is not None]:
         lines.append(f"| ingest, {row['target']} | ≥ 0.5 × bare Flask throughput | {fmt(row['ratio'], 2)} × "
-                     f"({fmt(row['throughput'], 0)} vs {fmt(results['ingest']['rows'][0]['throughput'], 0)} req/s) | "
+                     f"({fmt(row['throughput'], 0)} vs {fmt(ceiling, 0)} req/s) | "
                      f"{verdict(row['ratio_met'])} |")
         lines.append(f"| ingest, {row['target']} | p99 < 25 ms at 500 req/s | p99 {fmt(row['open_p99'])} ms, "
                      f"{fmt(row['open_achieved'], 0)} req/s achieved | {verdict(row['p99_met'])} |")
@@ -75,7 +77,8 @@ a scratch SQLite file or a scratch PostgreSQL database), and the bare Flask endp
 `bench/bare_app.py` (reads the body, answers 200) on the same gunicorn command. The load comes from a
 separate process, `bench/loadgen.py`: every request a distinct, correctly signed Events-API
 `ticket.status_changed` event (the solved fixture with a unique id), signed before the clock starts,
-sent over raw asyncio sockets on loopback. Per target: a 1.5 s warm-up; a closed loop of 8 concurrent
+sent over raw asyncio sockets on loopback. Bare Flask runs first and again last; the better of its two
+throughputs is the ceiling the ratios use. Per target: a 1.5 s warm-up; a closed loop of 8 concurrent
 connections for {closed} s (throughput = the rate the server sustains at saturation, with its p50/p99);
 then an open loop of {open_n:,} requests started on a fixed 500/s schedule, latency measured from each
 request's scheduled start (a server that falls behind shows it). After gunicorn stops, `webhook_events`
@@ -109,9 +112,8 @@ a share of the customers click a score link (over HTTP, four at a time). The run
 webhook is delivered, no job is pending and every rating is written back. Calls are counted from the
 sandbox's request log by purpose (`demo.format_api_calls`' rules: a bulk write-back is the
 `update_many` call plus its job-status polls). The second run sets its sandbox's account budget to 200
-requests per minute (Zendesk's smallest plan: beyond it the sandbox answers 429 with Retry-After). It
-spends most of its time waiting for that budget, so it runs alongside the first (own sandbox, own
-database, own service processes): the first run's total time is a little longer for it.
+requests per minute (Zendesk's smallest plan: beyond it the sandbox answers 429 with Retry-After), with
+its own sandbox, database and service processes, after the first.
 """
 
 
