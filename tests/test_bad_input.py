@@ -45,7 +45,9 @@ from feedbackloop.settings import Settings
 
 #: `FUZZ_SCALE=20 pytest tests/test_bad_input.py` for a long hunt; the default keeps the file under a minute.
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
-FUZZ = hsettings(max_examples=int(70 * SCALE), deadline=None, database=None,
+#: The default run is derandomized (the same examples every time: CI stays deterministic); a long hunt
+#: (FUZZ_SCALE > 1) draws fresh ones.
+FUZZ = hsettings(max_examples=int(70 * SCALE), deadline=None, database=None, derandomize=SCALE <= 1,
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 FEW = hsettings(FUZZ, max_examples=int(40 * SCALE))
 MANY = hsettings(FUZZ, max_examples=int(120 * SCALE))

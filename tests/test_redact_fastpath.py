@@ -26,7 +26,7 @@ def test_the_skipped_detectors_need_a_digit() -> None:
         assert find_pii(stripped) == every_detector(stripped), stripped
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)  # the same examples every run
 @given(st.text(alphabet=st.characters(blacklist_categories=("Nd",)), max_size=120))
 def test_texts_without_digits_are_read_the_same(text: str) -> None:
     assert find_pii(text) == every_detector(text)
