@@ -140,6 +140,7 @@ def worker(threads: int, metrics_port: int | None, metrics_host: str) -> None:
             pass
     except KeyboardInterrupt:
         pass
+    runner.request_stop()  # the tick in progress ends after its batch instead of draining the backlog
     scheduler.shutdown(wait=True)
     runner.shutdown()
 

@@ -45,12 +45,13 @@ class Runner:
         self.last_tick: datetime | None = None
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="feedbackloop-job")
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
 
     def run_due(self) -> int:
         """Run every job due now (one batch after another); return how many ran."""
         ran = 0
         with self._lock:  # ticks never overlap inside one process
-            while True:
+            while not self._stopping.is_set():  # a stop ends the drain after the current batch
                 now = self.ctx.now()
                 self.last_tick = now
                 heartbeat.beat(self.factory, self.worker_id, now)  # operability: /healthz, /metrics anywhere
@@ -61,6 +62,7 @@ class Runner:
                 for future in futures:
                     future.result()
                 ran += len(ids)
+            return ran
 
     def _run_one(self, job_id: int) -> str:
         return jobs.run_job(self.factory, self.ctx, self.handlers, job_id, self.worker_id)
@@ -75,7 +77,12 @@ class Runner:
                 break
         return total
 
+    def request_stop(self) -> None:
+        """Finish the batch in hand, claim no more (SIGTERM: stop promptly, lose nothing)."""
+        self._stopping.set()
+
     def shutdown(self) -> None:
+        self._stopping.set()
         self._pool.shutdown(wait=True)
 
 
