@@ -75,7 +75,9 @@ def test_serve_runs_the_loop_against_a_zendesk_stand_in(engine: Engine, sandbox_
         assert survey_comments(sandbox, closed) == [] and survey_comments(sandbox, reopened) == []
         with Session(engine) as session:
             states = {s.ticket_id: s.state for s in session.scalars(select(Survey))}
-        assert states[reopened] == "cancelled"
+        # Reopened before its survey: cancelled, or (when the reopen was processed together with the
+        # solve) never scheduled at all. Either way nothing went out (checked above).
+        assert states.get(reopened) in (None, "cancelled")
         assert states.get(closed) in (None, "undeliverable")  # closed before it was due: no call at all
         assert not [r for r in sandbox.api_calls() if r.path == f"/api/v2/tickets/{closed}.json" and r.method == "PUT"]
         statuses = [d.status_code for d in sandbox.deliveries if d.status_code is not None]
