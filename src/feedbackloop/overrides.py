@@ -218,28 +218,20 @@ def check_edit_to_final(session: Session, settings: Settings, tenant_id: str, ti
     draft = latest_decision(session, tenant_id, ticket_id, before=event.occurred_at, with_draft=True)
     if draft is None or not draft.draft_reply:
         return
-    already = session.scalar(select(Override.id).where(
-        Override.tenant_id == tenant_id, Override.ticket_id == ticket_id, Override.kind == "edit_to_final",
-        Override.ai_decision_id == draft.id))
     from feedbackloop import lifecycle
 
     score = similarity(draft.draft_reply, body)
     details = {"draft": draft.draft_reply[:MAX_TEXT], "final": body[:MAX_TEXT], "comment_id": extra.get("comment_id")}
-    if already is None and not lifecycle_signal_exists(session, tenant_id, f"edit_to_final:{draft.id}"):
-        lifecycle.record_signal(session, tenant_id, ticket_id, "edit_to_final", score, "automatic",
-                                f"edit_to_final:{draft.id}", event.occurred_at, details, now)
-    if score >= UNCHANGED_SIMILARITY or already is not None:
+    # Both rows are keyed by the draft, so a comment seen again (each run re-reads the history)
+    # adds nothing: the unique keys decide, no lookup first.
+    lifecycle.record_signal(session, tenant_id, ticket_id, "edit_to_final", score, "automatic",
+                            f"edit_to_final:{draft.id}", event.occurred_at, details, now)
+    if score >= UNCHANGED_SIMILARITY:
         return
     record_override(session, tenant_id, ticket_id, source="automatic", kind="edit_to_final",
                     dedupe_key=f"edit_to_final:{draft.id}", occurred_at=event.occurred_at, now=now,
                     ai_decision=draft.draft_reply, ai_confidence=draft.confidence, final_action=body,
                     agent_id=author, similarity_=score, details=details)
-
-
-def lifecycle_signal_exists(session: Session, tenant_id: str, key: str) -> bool:
-    from feedbackloop.models import Signal
-
-    return session.scalar(select(Signal.id).where(Signal.tenant_id == tenant_id, Signal.dedupe_key == key)) is not None
 
 
 def check_handoff(session: Session, settings: Settings, tenant_id: str, ticket_id: int, event: WebhookEvent,
