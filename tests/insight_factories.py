@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from feedbackloop.attribution import SEGMENT_COLUMNS
 from feedbackloop.models import Rating, Survey
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
@@ -16,12 +17,12 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 def sent_survey(session: Session, ticket_id: int, sent_at: datetime, *, tenant_id: str = "default",
-                channel: str | None = "email") -> Survey:
-    """A survey that went out (answered or not)."""
+                channel: str | None = "email", **attribution: Any) -> Survey:
+    """A survey that went out (answered or not), with its segment as of the solve."""
     survey = Survey(
         tenant_id=tenant_id, ticket_id=ticket_id, requester_id=9000 + ticket_id, solve_key=f"solve-{next(_ids)}",
         solved_at=sent_at - timedelta(hours=1), state="sent", scale="five", scheduled_for=sent_at, sent_at=sent_at,
-        channel=channel, created_at=sent_at - timedelta(hours=1), updated_at=sent_at,
+        channel=channel, created_at=sent_at - timedelta(hours=1), updated_at=sent_at, **attribution,
     )
     session.add(survey)
     session.flush()
@@ -32,8 +33,9 @@ def rated(session: Session, ticket_id: int, score: int, at: datetime, *, tenant_
           channel: str | None = "email", intent: str | None = None, sent_at: datetime | None = None,
           **attribution: Any) -> Rating:
     """A sent survey and its rating, attributed as given (intent, resolver, assignee_id, comment …)."""
+    segment = {name: value for name, value in attribution.items() if name in SEGMENT_COLUMNS}
     survey = sent_survey(session, ticket_id, sent_at or at - timedelta(minutes=30), tenant_id=tenant_id,
-                         channel=channel)
+                         channel=channel, intent=intent, **segment)
     rating = Rating(
         tenant_id=tenant_id, survey_id=survey.id, ticket_id=ticket_id, score=score, scale="five",
         source="link", version=1, written_version=1, channel=channel, intent=intent,

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from feedbackloop.app import create_app
 from feedbackloop.db import make_session_factory, session_scope, utcnow
-from feedbackloop.models import DropAlert, Job, ReviewTask, TicketState
+from feedbackloop.models import DropAlert, Job, ReviewTask, Signal, TicketState
 from feedbackloop.services import Services, build_services
 
 TOKEN = "admin-token"
@@ -274,3 +274,20 @@ def test_the_admin_can_look_at_another_tenant(engine: Engine, services: Services
     assert client.get("/dashboard/tickets/31?tenant=acme").status_code == 200
     assert client.get("/dashboard/tickets/31").status_code == 404  # not the default tenant's ticket
     assert client.get("/dashboard/?tenant=nobody").status_code == 404
+
+
+def test_the_segment_table_shows_and_sorts_outcome_rates(seeded: None, engine: Engine, client: FlaskClient,
+                                                         admin: Admin) -> None:
+    """Reopen, re-contact, override and first-contact rates per segment, with intervals and n."""
+    now = utcnow()
+    with session_scope(make_session_factory(engine)) as db:
+        for ticket in range(100, 106):  # six billing or shipping solves of the seed reopened
+            db.add(Signal(tenant_id="default", ticket_id=ticket, type="reopen", value=1.0, source="webhook",
+                          dedupe_key=f"reopen:{ticket}", details={}, occurred_at=now - timedelta(hours=1),
+                          created_at=now, intent=("billing", "shipping", "returns")[ticket % 3]))
+    admin.login()
+    page = client.get("/dashboard/?by=intent&sort=reopen&dir=desc").text
+    assert 'data-sort="reopen">reopen ▼' in page and 'data-sort="fcr">FCR' in page
+    reopen = [float(x) for x in re.findall(r'<tr class="" data-n="\d+" data-csat="[0-9.]*" data-reopen="([0-9.]+)"', page)]
+    assert len(reopen) == 3 and reopen == sorted(reopen, reverse=True) and reopen[0] > 0
+    assert re.search(r'<td class="num">\d+\.\d% <span class="ci">\[[0-9.]+–[0-9.]+\]</span> <span class="ci">n=\d+', page)

@@ -193,8 +193,9 @@ def test_response_rate_counts_sent_surveys_by_channel_answered_or_not(db: Sessio
     assert responses[("email",)] == wilson(2, 4)
     assert responses[("chat",)] == wilson(0, 3)  # nobody answered: still a segment, with n=0 ratings
     by_intent = metrics.segment_rows(db, MetricsQuery("default", T0, day(7), by=("intent",)))
-    assert all(row.response is None for row in by_intent)  # unanswered surveys have no intent
-    assert not metrics.supports_response(MetricsQuery("default", T0, day(7), by=("intent",)))
+    # surveys carry their segment as of the solve, so every cut has a response rate
+    assert {row.key: row.response for row in by_intent} == {(None,): wilson(2, 7)}
+    assert metrics.supports_response(MetricsQuery("default", T0, day(7), by=("intent",)))
 
 
 def test_response_rate_is_ratings_received_over_surveys_sent_in_the_window(db: Session) -> None:
@@ -204,7 +205,8 @@ def test_response_rate_is_ratings_received_over_surveys_sent_in_the_window(db: S
     row = metrics.overall(db, MetricsQuery("default", T0, day(7)))
     assert row.response == wilson(2, 2) and row.previous_response == wilson(0, 1)
     agents = metrics.segment_rows(db, MetricsQuery("default", T0, day(7), by=("agent",)))
-    assert all(r.response is None for r in agents)  # an unanswered survey has no agent at a rating moment
+    # an unanswered survey counts with the agent of its solve (here none)
+    assert {r.key: r.response for r in agents} == {(None,): wilson(2, 2)}
 
 
 def test_the_one_scan_report_agrees_with_the_separate_queries(db: Session) -> None:
@@ -263,8 +265,8 @@ def test_a_reassigned_ticket_keeps_its_rating_with_the_agent_who_had_it(db: Sess
     state = db.scalars(select(TicketState).where(TicketState.ticket_id == 5)).one()
     state.assignee_id = 202  # reassigned after the bad rating
     db.flush()
-    (row,) = metrics.segment_rows(db, MetricsQuery("default", T0, day(7), by=("agent", "resolver", "intent"),
-                                                   min_n=1))
+    (row,) = [r for r in metrics.segment_rows(db, MetricsQuery("default", T0, day(7), by=("agent", "resolver", "intent"),
+                                                                min_n=1)) if r.current.n]  # the survey's own segment row aside
     assert row.key == ("101", "human", "shipping")
 
 

@@ -1,17 +1,21 @@
-"""Who and what a rating is about, frozen at the moment the customer rated.
+"""Who and what a rating, survey or signal is about, frozen at the moment it happened.
 
-Reports attribute a rating to the agent, group, resolver and issue type of that moment, not to
-whoever holds the ticket when the report runs: a ticket reassigned after a bad rating must not
-move the bad rating onto its new owner. So the rating row carries a copy, taken here.
+Reports attribute a rating to the agent, group, resolver and issue type of the moment the customer
+rated, not to whoever holds the ticket when the report runs: a ticket reassigned after a bad rating
+must not move the bad rating onto its new owner. So the rating row carries a copy, taken here; a
+survey carries one taken at the solve (response, reopen and override rates per segment), a signal
+one taken when it was recorded (re-contacts, first-contact resolution, time to resolution, verdicts).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackloop.decisions import resolver_of
-from feedbackloop.models import AiDecision, Rating, TicketState
+from feedbackloop.models import AiDecision, Rating, Signal, Survey, TicketState
 
 #: A Zendesk dropdown field's options set tags; name the options `product_<name>` / `language_<code>`
 #: (as `category_<name>` names the issue category) and reports can segment by them.
@@ -19,18 +23,40 @@ PRODUCT_TAG_PREFIX = "product_"
 LANGUAGE_TAG_PREFIX = "language_"
 
 
+#: The segment columns every attributed row (ratings, surveys, signals) carries.
+SEGMENT_COLUMNS = ("assignee_id", "group_id", "brand_id", "category", "channel", "product", "language",
+                   "resolver", "intent")
+
+
+def segment_of(session: Session, tenant_id: str, ticket_id: int, state: TicketState | None) -> dict[str, Any]:
+    """The ticket's owner, resolver, intent and fields right now, as segment column values."""
+    tags = list(state.tags or []) if state is not None else []
+    category = state.category if state is not None else None
+    return {
+        "assignee_id": state.assignee_id if state is not None else None,
+        "group_id": state.group_id if state is not None else None,
+        "brand_id": state.brand_id if state is not None else None,
+        "category": category,
+        "channel": state.channel if state is not None else None,
+        "product": tag_value(tags, PRODUCT_TAG_PREFIX, 80),
+        "language": tag_value(tags, LANGUAGE_TAG_PREFIX, 16),
+        "resolver": resolver_of(session, tenant_id, ticket_id),
+        "intent": ai_intent(session, tenant_id, ticket_id) or category,
+    }
+
+
+def snapshot(session: Session, row: Rating | Survey | Signal, state: TicketState | None) -> None:
+    """Copy the ticket's current segment onto a rating, survey or signal (a channel the row
+    already knows, such as the survey's delivery channel, is kept)."""
+    for name, value in segment_of(session, row.tenant_id, row.ticket_id, state).items():
+        if name == "channel" and getattr(row, "channel", None):
+            continue
+        setattr(row, name, value)
+
+
 def snapshot_attribution(session: Session, rating: Rating, state: TicketState | None) -> None:
     """Copy the ticket's current owner, resolver, intent and fields onto the rating."""
-    tags = list(state.tags or []) if state is not None else []
-    rating.assignee_id = state.assignee_id if state is not None else None
-    rating.group_id = state.group_id if state is not None else None
-    rating.brand_id = state.brand_id if state is not None else None
-    rating.category = state.category if state is not None else None
-    rating.channel = rating.channel or (state.channel if state is not None else None)
-    rating.product = tag_value(tags, PRODUCT_TAG_PREFIX, 80)
-    rating.language = tag_value(tags, LANGUAGE_TAG_PREFIX, 16)
-    rating.resolver = resolver_of(session, rating.tenant_id, rating.ticket_id)
-    rating.intent = ai_intent(session, rating.tenant_id, rating.ticket_id) or rating.category
+    snapshot(session, rating, state)
 
 
 def tag_value(tags: list[str], prefix: str, limit: int) -> str | None:

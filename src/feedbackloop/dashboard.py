@@ -26,7 +26,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import alerts, jobs, metrics
+from feedbackloop import alerts, jobs, metrics, outcomes, reports
 from feedbackloop.adminauth import tokens_match
 from feedbackloop.charts import Chart, rate_chart
 from feedbackloop.db import session_scope, utcnow
@@ -45,7 +45,8 @@ SESSION_CSRF = "fl_csrf"
 SESSION_LIFETIME = timedelta(hours=12)
 NONE_TOKEN = "__none__"
 RANGES = ("7d", "30d", "90d", "365d")
-SORTS = ("segment", "n", "csat", "low", "high", "mean", "previous", "delta", "response")
+SORTS = ("segment", "n", "csat", "low", "high", "mean", "previous", "delta", "response", "reopen", "recontact",
+         "override", "fcr")
 LOWEST_SHOWN = 10
 DRILL_LIMIT = 200
 
@@ -339,6 +340,7 @@ def page_context(db: Session, view: View, now: datetime) -> dict[str, Any]:
     trend = metrics.trend(db, query, view.period)
     lowest, _ = metrics.ratings_behind(db, query, limit=LOWEST_SHOWN, count=False)
     rows, total, ai = metrics.report_figures(db, query)
+    rows = reports.with_outcomes(query, rows, outcomes.outcome_counts(db, query)) if query.by else rows
     return {
         "view": view,
         "query": query,
@@ -393,7 +395,17 @@ SORT_KEYS: dict[str, Callable[[SegmentRow], Any]] = {
     "previous": lambda row: row.previous_csat.value,
     "delta": lambda row: row.delta,
     "response": lambda row: row.response.value if row.response is not None else None,
+    "reopen": lambda row: _outcome(row, "reopen"),
+    "recontact": lambda row: _outcome(row, "recontact"),
+    "override": lambda row: _outcome(row, "override"),
+    "fcr": lambda row: _outcome(row, "first_contact_resolution"),
 }
+
+
+def _outcome(row: SegmentRow, name: str) -> float | None:
+    """An outcome rate of the row, for sorting (None: no solves behind it)."""
+    rate = getattr(row.outcomes, name) if row.outcomes is not None else None
+    return rate.value if rate is not None else None
 
 
 def sort_rows(rows: list[SegmentRow], view: View) -> list[SegmentRow]:

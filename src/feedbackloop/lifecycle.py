@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import jobs, overrides, signals
+from feedbackloop import attribution, jobs, overrides, signals
 from feedbackloop.helpdesks.base import REOPEN_STATUSES
 from feedbackloop.models import ReviewTask, Signal, Survey, TicketState, WebhookEvent
 from feedbackloop.settings import Settings
@@ -218,6 +218,7 @@ def schedule_survey(
         scheduled_for=solve.at + timedelta(seconds=settings.survey_delay), sent_at=None, reminder_sent_at=None,
         expires_at=None, channel=state.channel, created_at=now, updated_at=now,
     )
+    attribution.snapshot(session, survey, state)  # the segment as of the solve, for outcome rates
     try:
         with session.begin_nested():
             session.add(survey)
@@ -308,6 +309,10 @@ def record_signal(
     """Insert a signal once; True if this call inserted it."""
     signal = Signal(tenant_id=tenant_id, ticket_id=ticket_id, type=type_, value=value, source=source,
                     dedupe_key=key, details=details, occurred_at=at, created_at=now)
+    state = session.scalars(
+        select(TicketState).where(TicketState.tenant_id == tenant_id, TicketState.ticket_id == ticket_id)
+    ).one_or_none()
+    attribution.snapshot(session, signal, state)  # the segment as of the signal, for outcome rates
     try:
         with session.begin_nested():
             session.add(signal)

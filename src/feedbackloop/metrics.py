@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -27,6 +27,9 @@ from feedbackloop.segments import MIN_N as MIN_N
 from feedbackloop.segments import PERIODS as PERIODS
 from feedbackloop.stats import Difference, Rate, Stratum, mantel_haenszel_difference, wilson
 
+if TYPE_CHECKING:
+    from feedbackloop.outcomes import OutcomeCounts
+
 #: What a NULL segment value (no group, no AI intent …) is called on screens and in files.
 NONE_LABEL = "(none)"
 RESOLVERS = ("ai", "human", "ai_then_human", "ai_overridden")
@@ -34,9 +37,9 @@ RESOLVERS = ("ai", "human", "ai_then_human", "ai_overridden")
 
 @dataclass(frozen=True)
 class Dimension:
-    """A way to cut ratings: the rating's snapshot column, and the survey's own column for the
-    response rate's denominator (None: a survey has no such value of its own, so no response
-    rate by this cut; an unanswered survey has no intent or resolver at a rating moment)."""
+    """A way to cut ratings: the rating's snapshot column, and the survey's own column (its
+    segment as of the solve) for the response rate's denominator. Surveys written before
+    migration 0009 have no segment of their own and count as "(none)"."""
 
     name: str
     column: Any
@@ -46,16 +49,16 @@ class Dimension:
 
 DIMENSIONS: dict[str, Dimension] = {
     d.name: d for d in (
-        Dimension("intent", Rating.intent),
-        Dimension("category", Rating.category),
-        Dimension("product", Rating.product),
+        Dimension("intent", Rating.intent, Survey.intent),
+        Dimension("category", Rating.category, Survey.category),
+        Dimension("product", Rating.product, Survey.product),
         Dimension("channel", Rating.channel, Survey.channel),
-        Dimension("resolver", Rating.resolver),
-        Dimension("agent", Rating.assignee_id, numeric=True),
-        Dimension("group", Rating.group_id, numeric=True),
-        Dimension("brand", Rating.brand_id, numeric=True),
+        Dimension("resolver", Rating.resolver, Survey.resolver),
+        Dimension("agent", Rating.assignee_id, Survey.assignee_id, numeric=True),
+        Dimension("group", Rating.group_id, Survey.group_id, numeric=True),
+        Dimension("brand", Rating.brand_id, Survey.brand_id, numeric=True),
         Dimension("tenant", Rating.tenant_id, Survey.tenant_id),
-        Dimension("language", Rating.language),
+        Dimension("language", Rating.language, Survey.language),
     )
 }
 
@@ -238,6 +241,9 @@ class SegmentRow:
     response: Rate | None = None
     previous_response: Rate | None = None
     suppressed: bool = False
+    #: Reopens, re-contacts, overrides … of the same segment and windows (outcomes.py), when asked for.
+    outcomes: OutcomeCounts | None = None
+    previous_outcomes: OutcomeCounts | None = None
 
     @property
     def csat(self) -> Rate:

@@ -57,6 +57,24 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, int: BigId}
 
 
+class Attribution:
+    """Who and what a row is about, frozen when it was written (attribution.py fills it).
+
+    Surveys carry it as of the solve, signals as of the signal: a reopen counts against the
+    agent, intent and resolver of the solve it undoes, not whoever holds the ticket when a report
+    runs. Ratings carry the same columns (declared on Rating itself, older than this mixin).
+    """
+
+    assignee_id: Mapped[int | None]
+    group_id: Mapped[int | None]
+    brand_id: Mapped[int | None]
+    category: Mapped[str | None] = mapped_column(String(80))
+    resolver: Mapped[str | None] = mapped_column(String(16))  # ai | human | ai_then_human | ai_overridden
+    intent: Mapped[str | None] = mapped_column(String(120))  # the AI's intent, else the category
+    product: Mapped[str | None] = mapped_column(String(80))
+    language: Mapped[str | None] = mapped_column(String(16))
+
+
 class WebhookEvent(Base):
     """A verified webhook (or a reconciliation finding), stored before we answer 200."""
 
@@ -154,7 +172,7 @@ class TicketState(Base):
     updated_at: Mapped[datetime]
 
 
-class Survey(Base):
+class Survey(Attribution, Base):
     """One survey per solve of a ticket; `solve_key` is the solve event's dedupe key."""
 
     __tablename__ = "surveys"
@@ -226,7 +244,7 @@ class Rating(Base):
     updated_at: Mapped[datetime]
 
 
-class Signal(Base):
+class Signal(Attribution, Base):
     """Every explicit or implicit signal in one table: type, value, source, time."""
 
     __tablename__ = "signals"
@@ -244,6 +262,7 @@ class Signal(Base):
     source: Mapped[str] = mapped_column(String(24))
     dedupe_key: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    channel: Mapped[str | None] = mapped_column(String(40))
     occurred_at: Mapped[datetime]
     created_at: Mapped[datetime]
 

@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from feedbackloop import alerts, metrics
+from feedbackloop import alerts, metrics, outcomes
 from feedbackloop.metrics import (
+    EMPTY,
     MIN_N,
     NONE_LABEL,
     AiVsHuman,
@@ -29,6 +30,7 @@ from feedbackloop.metrics import (
     Window,
 )
 from feedbackloop.models import Rating, ReviewTask, Signal, Survey, TicketState
+from feedbackloop.outcomes import OutcomeCounts
 from feedbackloop.stats import Z95, Rate, wilson
 
 __all__ = ["MIN_N", "Z95", "Rate", "Report", "Segment", "Summary", "build_report", "format_summary", "render",
@@ -159,10 +161,28 @@ def build_report(session: Session, query: MetricsQuery, now: datetime) -> Report
         generated_at=now,
         overall=total,
         outcomes=metrics.outcome_rates(session, query.tenant_id, window),
-        rows=rows,
+        rows=with_outcomes(query, rows, outcomes.outcome_counts(session, query)) if query.by else rows,
         ai_vs_human=ai,
         drops=alerts.drops_in(session, query.tenant_id, window),
     )
+
+
+def with_outcomes(query: MetricsQuery, rows: list[SegmentRow], counts: dict[outcomes.Cell, OutcomeCounts],
+                  ) -> list[SegmentRow]:
+    """Each segment row with its outcome counts beside its previous window's; segments with solves
+    but no ratings (nobody answered, or no survey was sent) join as unranked rows."""
+    seen = {(row.key, row.window.start) for row in rows}
+    extra = [
+        SegmentRow(key, window, EMPTY, EMPTY, suppressed=True)
+        for window in query.windows()
+        for key, start in counts
+        if start == window.start and (key, start) not in seen and counts[(key, start)].solves
+    ]
+    return metrics.rank([
+        replace(row, outcomes=counts.get((row.key, row.window.start), outcomes.EMPTY),
+                previous_outcomes=counts.get((row.key, query.previous(row.window).start), outcomes.EMPTY))
+        for row in [*rows, *extra]
+    ])
 
 
 def render(report: Report, fmt: str) -> str:
@@ -226,12 +246,14 @@ def report_table(report: Report) -> str:
     lines += align(table_rows(report)) if report.rows else ["(no ratings in this range)"]
     if report.rows and not metrics.supports_response(query):
         lines.append(RESPONSE_NOTE.format(by=", ".join(query.by)))
+    if any(row.outcomes is not None for row in report.rows):
+        lines += ["", OUTCOMES_TITLE.format(by=", ".join(query.by)), *align(outcome_rows(report))]
     lines += ["", *ai_lines(report.ai_vs_human), "", *drop_lines(report.drops)]
     return "\n".join(lines) + "\n"
 
 
 def headline_lines(report: Report) -> list[str]:
-    row, outcomes = report.overall, report.outcomes
+    row, rates = report.overall, report.outcomes
     return [
         f"{'CSAT (4-5 of 5)':<20}{row.csat}   previous {percent(row.previous_csat)} n={row.previous.n}"
         f"   Δ {signed(row.delta)} pts",
@@ -239,13 +261,13 @@ def headline_lines(report: Report) -> list[str]:
         if row.current.mean is not None
         else f"{'mean score':<20}n/a",
         f"{'response rate':<20}{row.response if row.response is not None else 'n/a'}",
-        f"{'reopen rate':<20}{outcomes.reopen}   (failed resolutions {outcomes.failed_resolution})",
-        f"{'re-contact rate':<20}{outcomes.recontact}   (same issue again within the re-contact window)",
-        f"{'first-contact res.':<20}{outcomes.first_contact_resolution}   (of tickets closed)",
-        f"{'time to resolution':<20}{hours_text(outcomes.median_hours_to_resolution)}   "
-        f"(median of {outcomes.resolved} closed tickets)",
-        f"{'override rate':<20}{outcomes.override}   (tickets the AI worked on that a human corrected)",
-        f"{'review verdicts':<20}{verdicts_text(outcomes.verdicts)}",
+        f"{'reopen rate':<20}{rates.reopen}   (failed resolutions {rates.failed_resolution})",
+        f"{'re-contact rate':<20}{rates.recontact}   (same issue again within the re-contact window)",
+        f"{'first-contact res.':<20}{rates.first_contact_resolution}   (of tickets closed)",
+        f"{'time to resolution':<20}{hours_text(rates.median_hours_to_resolution)}   "
+        f"(median of {rates.resolved} closed tickets)",
+        f"{'override rate':<20}{rates.override}   (tickets the AI worked on that a human corrected)",
+        f"{'review verdicts':<20}{verdicts_text(rates.verdicts)}",
     ]
 
 
@@ -295,7 +317,48 @@ def table_rows(report: Report) -> list[list[str]]:
     return rows
 
 
-NUMERIC_COLUMNS = frozenset({"n", "CSAT", "mean", "previous", "prev n", "Δ pts", "response"})
+OUTCOMES_TITLE = (
+    "Outcomes by {by} (same order; 95% Wilson intervals; the previous window's rate after ←):"
+)
+#: (column, OutcomeCounts rate attribute, denominator attribute) of the outcomes table.
+OUTCOME_COLUMNS = (
+    ("reopen", "reopen", "solves"),
+    ("re-contact", "recontact", "solves"),
+    ("failed res.", "failed_resolution", "solves"),
+    ("override", "override", "ai_solves"),
+    ("FCR", "first_contact_resolution", "fcr_n"),
+)
+
+
+def outcome_rows(report: Report) -> list[list[str]]:
+    """Per segment: solves, then each outcome rate with its interval and the previous window's rate."""
+    query = report.query
+    header = [*query.by, *(["period"] if query.period else []), "solves", *(c[0] for c in OUTCOME_COLUMNS),
+              "AI solves", "closed", "TTR median"]
+    rows = [header]
+    for row in report.rows:
+        now, before = row.outcomes or outcomes.EMPTY, row.previous_outcomes or outcomes.EMPTY
+        rows.append([
+            *(segment_text(value) for value in row.key),
+            *([day_text(row.window.start)] if query.period else []),
+            str(now.solves),
+            *(rate_cell(getattr(now, name), getattr(before, name)) for _, name, _ in OUTCOME_COLUMNS),
+            str(now.ai_solves),
+            str(now.fcr_n),
+            hours_text(now.median_hours),
+        ])
+    return rows
+
+
+def rate_cell(rate: Rate, previous: Rate) -> str:
+    """`12.0% [8.1–17.4] ← 10.0%`: the rate, its interval, the previous window's rate."""
+    if not rate.n:
+        return "—" if not previous.n else f"— ← {percent(previous)}"
+    return f"{percent(rate)} {interval(rate)} ← {percent(previous)}"
+
+
+NUMERIC_COLUMNS = frozenset({"n", "CSAT", "mean", "previous", "prev n", "Δ pts", "response", "solves",
+                             "AI solves", "closed", "TTR median"})
 
 
 def align(rows: list[list[str]]) -> list[str]:
@@ -375,6 +438,25 @@ def row_json(row: SegmentRow, query: MetricsQuery) -> dict[str, Any]:
         "delta_pts": _round(row.delta, 3),
         "response_rate": rate_json(row.response),
         "previous_response_rate": rate_json(row.previous_response),
+        **({} if row.outcomes is None else {
+            "outcomes": outcomes_json(row.outcomes),
+            "previous_outcomes": outcomes_json(row.previous_outcomes or outcomes.EMPTY),
+        }),
+    }
+
+
+OUTCOME_RATES = ("reopen", "failed_resolution", "recontact", "override", "first_contact_resolution")
+
+
+def outcomes_json(counts: OutcomeCounts) -> dict[str, Any]:
+    """One segment-window's outcome rates (each k over n with its interval), TTR and verdicts."""
+    return {
+        "solves": counts.solves,
+        "ai_solves": counts.ai_solves,
+        **{name: rate_json(getattr(counts, name)) for name in OUTCOME_RATES},
+        "median_hours_to_resolution": _round(counts.median_hours, 3),
+        "resolved": len(counts.hours),
+        "review_verdicts": dict(sorted(counts.verdicts.items(), key=lambda item: (-item[1], item[0]))),
     }
 
 
@@ -452,6 +534,12 @@ CSV_FIELDS = (
     "response_rate",
     "response_low",
     "response_high",
+    "solves",
+    "ai_solves",
+    *(f"{name}_{part}" for name in OUTCOME_RATES for part in ("k", "n", "rate", "low", "high", "prev_rate")),
+    "median_hours_to_resolution",
+    "prev_median_hours_to_resolution",
+    "review_verdicts",
 )
 
 
@@ -476,9 +564,24 @@ def report_csv(report: Report) -> str:
             response.get("rate"),
             response.get("low"),
             response.get("high"),
+            *outcome_csv_values(data),
         ]
         writer.writerow([*(csv_value(v) for v in row.key), *(csv_value(v) for v in values)])
     return out.getvalue()
+
+
+def outcome_csv_values(data: dict[str, Any]) -> list[Any]:
+    """The outcome columns of one CSV line (empty when the report has no segments)."""
+    now, before = data.get("outcomes"), data.get("previous_outcomes")
+    if now is None or before is None:
+        return [None] * (len(CSV_FIELDS) - CSV_FIELDS.index("solves"))
+    values: list[Any] = [now["solves"], now["ai_solves"]]
+    for name in OUTCOME_RATES:
+        rate, previous = now[name] or {}, before[name] or {}
+        values += [rate.get("k"), rate.get("n"), rate.get("rate"), rate.get("low"), rate.get("high"),
+                   previous.get("rate")]
+    verdicts = ";".join(f"{name}={n}" for name, n in now["review_verdicts"].items())
+    return [*values, now["median_hours_to_resolution"], before["median_hours_to_resolution"], verdicts]
 
 
 def csv_value(value: Any) -> Any:

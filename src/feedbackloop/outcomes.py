@@ -1,0 +1,202 @@
+"""Outcome rates beside CSAT, cut by the same segments: reopens, re-contacts, failed resolutions,
+first-contact resolution, overrides, time to resolution and review verdicts.
+
+A rate needs a denominator with the same segment as its numerator. Solves are surveys (one per
+solve, written whatever happens next) carrying the segment as of the solve; the outcomes are
+signals carrying the segment as of the signal (attribution.py). So "reopen rate for intent=billing"
+is billing reopens over billing solves in the same window, each counted by indexed GROUP BYs, and
+every figure sits beside the previous window's, like CSAT (metrics.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from statistics import median
+from typing import Any
+
+from sqlalchemy import String, and_, case, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from feedbackloop.metrics import DIMENSIONS, Key, MetricsQuery, bucket_label, key_of, window_of
+from feedbackloop.models import ReviewTask, Signal, Survey
+from feedbackloop.stats import Rate, wilson
+
+#: Resolvers of a solve the AI worked on (see decisions.resolver_of).
+AI_RESOLVERS = ("ai", "ai_then_human", "ai_overridden")
+#: Signal types counted per solve.
+PER_SOLVE = ("reopen", "failed_resolution", "recontact")
+
+
+@dataclass(frozen=True)
+class OutcomeCounts:
+    """What one segment-window holds besides ratings: solves and what followed them."""
+
+    solves: int = 0
+    ai_solves: int = 0
+    reopens: int = 0
+    failed: int = 0
+    recontacts: int = 0
+    overridden: int = 0  # tickets a human corrected (any override but a hand-off)
+    fcr_k: int = 0
+    fcr_n: int = 0
+    hours: tuple[float, ...] = ()  # time to resolution of each ticket closed, in hours
+    verdicts: dict[str, int] = field(default_factory=dict)
+
+    def __add__(self, other: OutcomeCounts) -> OutcomeCounts:
+        verdicts = dict(self.verdicts)
+        for name, n in other.verdicts.items():
+            verdicts[name] = verdicts.get(name, 0) + n
+        return OutcomeCounts(
+            self.solves + other.solves, self.ai_solves + other.ai_solves, self.reopens + other.reopens,
+            self.failed + other.failed, self.recontacts + other.recontacts, self.overridden + other.overridden,
+            self.fcr_k + other.fcr_k, self.fcr_n + other.fcr_n, self.hours + other.hours, verdicts,
+        )
+
+    @property
+    def reopen(self) -> Rate:
+        return wilson(min(self.reopens, self.solves), self.solves)
+
+    @property
+    def failed_resolution(self) -> Rate:
+        return wilson(min(self.failed, self.solves), self.solves)
+
+    @property
+    def recontact(self) -> Rate:
+        return wilson(min(self.recontacts, self.solves), self.solves)
+
+    @property
+    def override(self) -> Rate:
+        """Corrected tickets per solve the AI worked on (capped: a correction can follow a solve
+        of an earlier window)."""
+        return wilson(min(self.overridden, self.ai_solves), self.ai_solves)
+
+    @property
+    def first_contact_resolution(self) -> Rate:
+        return wilson(self.fcr_k, self.fcr_n)
+
+    @property
+    def median_hours(self) -> float | None:
+        return median(self.hours) if self.hours else None
+
+
+EMPTY = OutcomeCounts()
+Cell = tuple[Key, datetime]
+
+
+def outcome_counts(session: Session, query: MetricsQuery) -> dict[Cell, OutcomeCounts]:
+    """Outcome counts per (segment, window start) over the query's scanned range: one GROUP BY
+    over surveys (solves), one over signals, one for times to resolution and one for verdicts."""
+    parts: dict[Cell, dict[str, Any]] = defaultdict(dict)
+    for cell, values in _solves(session, query):
+        parts[cell].update(values)
+    for cell, values in _signals(session, query):
+        for name, value in values.items():
+            parts[cell][name] = parts[cell].get(name, 0) + value
+    for cell, hours in _hours(session, query).items():
+        parts[cell]["hours"] = tuple(hours)
+    for cell, verdicts in _verdicts(session, query).items():
+        parts[cell]["verdicts"] = verdicts
+    return {cell: OutcomeCounts(**values) for cell, values in parts.items()}
+
+
+def total(counts: dict[Cell, OutcomeCounts], start: datetime) -> OutcomeCounts:
+    """Every segment's counts of one window, summed (each solve and signal lies in one segment)."""
+    return sum((value for (_, at), value in counts.items() if at == start), EMPTY)
+
+
+def _columns(model: Any, query: MetricsQuery) -> list[Any]:
+    return [getattr(model, DIMENSIONS[name].column.key) for name in query.by]
+
+
+def _where(model: Any, time_column: Any, query: MetricsQuery) -> list[Any]:
+    scanned = query.scanned()
+    clauses = [time_column >= scanned.start, time_column < scanned.end]
+    if query.tenant_id is not None:
+        clauses.append(model.tenant_id == query.tenant_id)
+    for name, value in query.filters.items():
+        dimension = DIMENSIONS[name]
+        column = getattr(model, dimension.column.key)
+        if value is None:
+            clauses.append(column.is_(None))
+        else:
+            clauses.append(column == (int(value) if dimension.numeric else value))
+    return clauses
+
+
+def _grouped(session: Session, query: MetricsQuery, model: Any, time_column: Any, measures: list[Any],
+             *extra_where: Any, extra_group: Iterable[Any] = ()) -> Iterable[tuple[Cell, tuple[Any, ...]]]:
+    """Rows of one GROUP BY by the segment columns and the window, as (cell, remaining values)."""
+    columns, extra = _columns(model, query), list(extra_group)
+    label = bucket_label(session, query, time_column).label("bucket")
+    statement = (
+        select(*columns, label, *extra, *measures)
+        .where(*_where(model, time_column, query), *extra_where)
+        .group_by(*columns, label, *extra)
+    )
+    width = len(columns)
+    for row in session.execute(statement):
+        yield (key_of(row[:width]), window_of(query, row[width])), tuple(row[width + 1:])
+
+
+def _solves(session: Session, query: MetricsQuery) -> Iterable[tuple[Cell, dict[str, int]]]:
+    ai = case((Survey.resolver.in_(AI_RESOLVERS), 1), else_=0)
+    for cell, (solves, ai_solves) in _grouped(session, query, Survey, Survey.solved_at,
+                                              [func.count(), func.sum(ai)]):
+        yield cell, {"solves": int(solves or 0), "ai_solves": int(ai_solves or 0)}
+
+
+SIGNAL_FIELDS = {"reopen": "reopens", "failed_resolution": "failed", "recontact": "recontacts"}
+
+
+def _signals(session: Session, query: MetricsQuery) -> Iterable[tuple[Cell, dict[str, int]]]:
+    """Per-solve signals and first-contact resolution counted; overrides as distinct tickets."""
+    kinds = (*PER_SOLVE, "first_contact_resolution")
+    hit = func.sum(case((Signal.value >= 0.5, 1), else_=0))
+    for (key, start), (kind, n, k) in _grouped(session, query, Signal, Signal.occurred_at, [func.count(), hit],
+                                               Signal.type.in_(kinds), extra_group=[Signal.type]):
+        if kind == "first_contact_resolution":
+            yield (key, start), {"fcr_n": int(n or 0), "fcr_k": int(k or 0)}
+        else:
+            yield (key, start), {SIGNAL_FIELDS[kind]: int(n or 0)}
+    for cell, (tickets,) in _grouped(session, query, Signal, Signal.occurred_at,
+                                     [func.count(func.distinct(Signal.ticket_id))], Signal.type == "override"):
+        yield cell, {"overridden": int(tickets or 0)}
+
+
+def _hours(session: Session, query: MetricsQuery) -> dict[Cell, list[float]]:
+    """Each closed ticket's time to resolution, per cell (a median cannot be summed, so the values
+    come back; there is one per closed ticket in the range)."""
+    columns = _columns(Signal, query)
+    label = bucket_label(session, query, Signal.occurred_at).label("bucket")
+    statement = select(*columns, label, Signal.value).where(
+        *_where(Signal, Signal.occurred_at, query), Signal.type == "time_to_resolution", Signal.value.is_not(None)
+    )
+    out: dict[Cell, list[float]] = defaultdict(list)
+    width = len(columns)
+    for row in session.execute(statement):
+        out[(key_of(row[:width]), window_of(query, row[width]))].append(float(row[width + 1]) / 3600)
+    return out
+
+
+def _verdicts(session: Session, query: MetricsQuery) -> dict[Cell, dict[str, int]]:
+    """Reviewers' root causes per cell: the verdict signal (segment as of the verdict) joined to its
+    review task (the verdict itself); the signal's key is `verdict:<review task id>`."""
+    task_key = literal("verdict:") + cast(ReviewTask.id, String)
+    joined = and_(ReviewTask.tenant_id == Signal.tenant_id, Signal.dedupe_key == task_key)
+    columns = _columns(Signal, query)
+    label = bucket_label(session, query, Signal.occurred_at).label("bucket")
+    statement = (
+        select(*columns, label, ReviewTask.verdict, func.count())
+        .join(ReviewTask, joined)
+        .where(*_where(Signal, Signal.occurred_at, query), Signal.type == "review_verdict",
+               ReviewTask.verdict.is_not(None))
+        .group_by(*columns, label, ReviewTask.verdict)
+    )
+    out: dict[Cell, dict[str, int]] = defaultdict(dict)
+    width = len(columns)
+    for row in session.execute(statement):
+        out[(key_of(row[:width]), window_of(query, row[width]))][str(row[width + 1])] = int(row[width + 2])
+    return out
