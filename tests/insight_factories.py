@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from feedbackloop import rollups
 from feedbackloop.attribution import SEGMENT_COLUMNS
 from feedbackloop.models import Rating, Survey
 
@@ -21,10 +22,14 @@ def sent_survey(session: Session, ticket_id: int, sent_at: datetime, *, tenant_i
     """A survey that went out (answered or not), with its segment as of the solve."""
     survey = Survey(
         tenant_id=tenant_id, ticket_id=ticket_id, requester_id=9000 + ticket_id, solve_key=f"solve-{next(_ids)}",
-        solved_at=sent_at - timedelta(hours=1), state="sent", scale="five", scheduled_for=sent_at, sent_at=sent_at,
+        solved_at=sent_at - timedelta(hours=1), state="sent", scale="five", scheduled_for=sent_at, sent_at=None,
         channel=channel, created_at=sent_at - timedelta(hours=1), updated_at=sent_at, **attribution,
     )
     session.add(survey)
+    session.flush()
+    rollups.add_solve(session, survey)  # as lifecycle.py does when it schedules one
+    rollups.add_sent(survey, sent_at)  # as survey.py does when it sends one
+    survey.sent_at = sent_at
     session.flush()
     return survey
 
@@ -43,4 +48,5 @@ def rated(session: Session, ticket_id: int, score: int, at: datetime, *, tenant_
     )
     session.add(rating)
     session.flush()
+    rollups.add_rating(session, rating)  # as ratings.py does when it records one
     return rating

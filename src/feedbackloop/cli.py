@@ -5,6 +5,7 @@ Configuration problems end with a one-line message naming the setting, never a t
 
 from __future__ import annotations
 
+import importlib
 import signal
 import sys
 import threading
@@ -51,7 +52,40 @@ def _logging(verbose: bool) -> None:
     logs.configure(chosen.format, "DEBUG" if verbose else chosen.level)
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group whose heavier subcommands are imported only when run (or listed in --help).
+
+    `feedbackloop report` should not pay for importing the installer, the exporters and the
+    tenant tools; `--version` should pay for none of them.
+    """
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            module, _, attr = self.lazy[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+
+#: Subcommands that live in their own modules, as `module:attribute`.
+LAZY_COMMANDS = {
+    "report": "feedbackloop.report_cli:report",
+    "install": "feedbackloop.install:install_command",
+    "uninstall": "feedbackloop.install:uninstall_command",
+    "doctor": "feedbackloop.install:doctor_command",
+    "app": "feedbackloop.install:app_group",
+    "export": "feedbackloop.exports.command:export",
+    "tenant": "feedbackloop.tenant_cli:tenant",
+}
+
+
+@click.group(cls=LazyGroup, lazy=LAZY_COMMANDS)
 @click.version_option(__version__, prog_name="feedbackloop")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
 def cli(verbose: bool) -> None:
@@ -93,6 +127,38 @@ def _check_schema(settings: Settings) -> None:
         engine.dispose()
     if revision is None:
         raise click.ClickException("the database has no schema yet: run `feedbackloop db upgrade` first")
+
+
+@cli.group("rollups")
+def rollups_group() -> None:
+    """The daily rollups reports read (kept up to date on every write; rebuild after loading rows directly)."""
+
+
+@rollups_group.command("rebuild")
+@click.option("--tenant", "tenant_id", default=None, help="Only this tenant (default: every tenant).")
+def rollups_rebuild(tenant_id: str | None) -> None:
+    """Recompute the daily rollups from the ratings and surveys tables, in one transaction."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from feedbackloop.db import make_engine, make_session_factory
+    from feedbackloop.rollups import rebuild
+
+    if tenant_id is not None and ("\x00" in tenant_id or len(tenant_id) > 64):
+        raise click.BadParameter("not a tenant id (at most 64 characters, no NUL)", param_hint="--tenant")
+    settings = _settings(demo=True)  # the database URL is all this needs
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            done = rebuild(session, tenant_id)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise click.ClickException(f"could not rebuild the rollups in {redact_url(settings.database_url)}: {reason} "
+                                   "(if the schema is older, run `feedbackloop db upgrade`)") from None
+    finally:
+        engine.dispose()
+    scope = "every tenant" if tenant_id is None else f"tenant {tenant_id}"
+    click.echo(f"rebuilt the daily rollups of {scope}: {done.rows:,} rows from {done.ratings:,} ratings and "
+               f"{done.sent:,} sent surveys (replaced {done.removed:,} rows)")
 
 
 @cli.command()
@@ -221,25 +287,3 @@ def demo(tickets: int, once: bool, port: int, seed: int) -> None:
         run_demo(settings, tickets=tickets, once=once, port=port, seed=seed)
     except FeedbackloopError as exc:
         raise click.ClickException(str(exc)) from None
-
-
-from feedbackloop.report_cli import report  # noqa: E402  (insight: `feedbackloop report`)
-
-cli.add_command(report)
-
-
-# install, uninstall, doctor, app (issue 4)
-from feedbackloop.install import COMMANDS as INSTALL_COMMANDS  # noqa: E402 - commands register after the group
-
-for _command in INSTALL_COMMANDS:
-    cli.add_command(_command)
-
-
-from feedbackloop.exports.command import export  # noqa: E402 - registered beside the commands above
-
-cli.add_command(export)
-
-
-from feedbackloop.tenant_cli import tenant  # noqa: E402 - `feedbackloop tenant ...` (many Zendesk accounts)
-
-cli.add_command(tenant)

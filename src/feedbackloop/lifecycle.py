@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import attribution, jobs, overrides, signals
+from feedbackloop import attribution, jobs, overrides, rollups, signals
 from feedbackloop.helpdesks.base import REOPEN_STATUSES
 from feedbackloop.models import ReviewTask, Signal, Survey, TicketState, WebhookEvent
 from feedbackloop.settings import Settings
@@ -224,6 +224,7 @@ def schedule_survey(
             session.add(survey)
     except IntegrityError:
         return "survey already scheduled by another worker"
+    rollups.add_solve(session, survey)  # solves per day and segment, for outcome rates
     if skip:
         return f"survey skipped: {skip}"
     jobs.enqueue(session, "send_survey", f"survey:{survey.id}", {"survey_id": survey.id}, now=now,

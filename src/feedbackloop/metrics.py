@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from feedbackloop import rollups
 from feedbackloop.models import AiDecision, Override, Rating, ReviewTask, Signal, Survey, TicketState
+from feedbackloop.models import DailyRollup
 from feedbackloop.segments import DIMENSION_NAMES as DIMENSION_NAMES
 from feedbackloop.segments import MIN_N as MIN_N
 from feedbackloop.segments import PERIODS as PERIODS
@@ -325,14 +327,38 @@ def measures(current: ColumnElement[bool] | None = None) -> list[Any]:
     ]
 
 
-def rating_counts(session: Session, query: MetricsQuery) -> dict[tuple[Key, datetime], Counts]:
-    """Counts per (segment, window start) over the scanned range: one GROUP BY.
+def rating_counts(
+    session: Session, query: MetricsQuery, *, use_rollups: bool = True
+) -> dict[tuple[Key, datetime], Counts]:
+    """Counts per (segment, window start) over the scanned range.
+
+    Whole UTC days come from the daily rollup (rollups.py: one row per tenant, day and segment);
+    only the partial days at the range's edges and around window boundaries are read from
+    `ratings`. The result is the same as one GROUP BY over the ratings (`use_rollups=False`, the
+    oracle tests/test_rollups.py compares against), at the cost of a few days instead of all of them.
+    """
+    if not use_rollups or not _rollup_keeps(query, "rating"):
+        return _raw_rating_counts(session, query, query.scanned())
+    days, raw = _split(query)
+    counts: dict[tuple[Key, datetime], Counts] = {}
+    for start, end in raw:
+        _merge(counts, _raw_rating_counts(session, query, Window(start, end)))
+    _merge(counts, _rollup_rating_counts(session, query, days))
+    if query.period is None:  # as the raw scan: every segment has both windows, empty or not
+        before = query.previous(query.windows()[0]).start
+        for key in {key for key, _ in counts}:
+            counts.setdefault((key, query.since), EMPTY)
+            counts.setdefault((key, before), EMPTY)
+    return counts
+
+
+def _raw_rating_counts(session: Session, query: MetricsQuery, scanned: Window) -> dict[tuple[Key, datetime], Counts]:
+    """Counts per (segment, window start) of the ratings in `scanned`: one GROUP BY.
 
     Without periods the two windows are told apart inside the aggregates (SUM of CASE), not by
     grouping on a CASE: the planner then sees one group per segment and hashes a few bytes per
     row instead of a computed key (on PostgreSQL about twice as fast at a million rows).
     """
-    scanned = query.scanned()
     columns = [DIMENSIONS[name].column for name in query.by]
     width = len(columns)
     where = (
@@ -359,6 +385,78 @@ def rating_counts(session: Session, query: MetricsQuery) -> dict[tuple[Key, date
     return counts
 
 
+def _rollup_rating_counts(
+    session: Session, query: MetricsQuery, days: list[tuple[date, date]]
+) -> dict[tuple[Key, datetime], Counts]:
+    """Counts per (segment, window start) of whole days, from the daily rollup."""
+    if not days:
+        return {}
+    columns = _rollup_columns(query, "rating")
+    sums = [func.sum(DailyRollup.rated), func.sum(DailyRollup.satisfied), func.sum(DailyRollup.score_sum),
+            func.sum(DailyRollup.bad)]
+    statement = (
+        select(*columns, DailyRollup.day, *sums)
+        .where(*_rollup_where(query, days, "rating"))
+        .group_by(*columns, DailyRollup.day)
+        .having(func.sum(DailyRollup.rated) > 0)
+    )
+    counts: dict[tuple[Key, datetime], Counts] = {}
+    width = len(columns)
+    for row in session.execute(statement):
+        key = (key_of(row[:width]), _window_of_day(query, row[width]))
+        counts[key] = counts.get(key, EMPTY) + _counts(row[width + 1 :])
+    return counts
+
+
+def _rollup_side(name: str, side: str) -> str | None:
+    """The rating's (or for surveys sent, the survey's) column name a dimension cuts by."""
+    dimension = DIMENSIONS[name]
+    column = dimension.column if side == "rating" else dimension.survey_side
+    return None if column is None else str(column.key)
+
+
+def _rollup_keeps(query: MetricsQuery, side: str) -> bool:
+    """Whether the rollup holds every column the query cuts or filters by."""
+    names = [_rollup_side(name, side) for name in (*query.by, *query.filters)]
+    return all(name is not None and rollups.segment_column(name) is not None for name in names)
+
+
+def _rollup_columns(query: MetricsQuery, side: str) -> list[Any]:
+    return [rollups.segment_column(str(_rollup_side(name, side))) for name in query.by]
+
+
+def _rollup_where(query: MetricsQuery, days: list[tuple[date, date]], side: str) -> list[ColumnElement[bool]]:
+    """Tenant, day ranges and the query's filters, as WHERE terms on the rollup."""
+    clauses = [*tenant_clause(query, DailyRollup.tenant_id), rollups.day_filter(days)]
+    for name, value in query.filters.items():
+        typed = None if value is None else int(value) if DIMENSIONS[name].numeric else value
+        clauses.append(rollups.segment_filter(str(_rollup_side(name, side)), typed))
+    return clauses
+
+
+def _split(query: MetricsQuery) -> tuple[list[tuple[date, date]], list[tuple[datetime, datetime]]]:
+    """The scanned range as whole days (rollup) and partial ones (raw): every window boundary that
+    is not a UTC midnight makes its day partial, so each whole day lies in exactly one window."""
+    windows = query.windows()
+    cuts = [*(w.start for w in windows), *(w.end for w in windows), *(query.previous(w).start for w in windows)]
+    scanned = query.scanned()
+    return rollups.split_range(scanned.start, scanned.end, cuts)
+
+
+def _window_of_day(query: MetricsQuery, day: date) -> datetime:
+    """The start of the window holding a whole UTC day (as the raw scan labels its rows)."""
+    moment = datetime.combine(day, time(), timezone.utc)
+    if query.period is not None:
+        return bucket_start(moment, query.period)
+    return query.since if moment >= query.since else query.previous(query.windows()[0]).start
+
+
+def _merge(into: dict[tuple[Key, datetime], Any], more: Mapping[tuple[Key, datetime], Any]) -> None:
+    """Add counts (Counts or surveys sent) key by key."""
+    for key, value in more.items():
+        into[key] = into[key] + value if key in into else value
+
+
 def _counts(values: Sequence[Any]) -> Counts:
     n, k, total, low = (int(value or 0) for value in values)
     return Counts(n, k, total, low)
@@ -369,16 +467,40 @@ def supports_response(query: MetricsQuery) -> bool:
     return all(DIMENSIONS[name].survey_side is not None for name in (*query.by, *query.filters))
 
 
-def sent_counts(session: Session, query: MetricsQuery) -> dict[tuple[Key, datetime], int] | None:
+def sent_counts(
+    session: Session, query: MetricsQuery, *, use_rollups: bool = True
+) -> dict[tuple[Key, datetime], int] | None:
     """Surveys sent per (segment, window), or None when the cut is not possible.
 
-    The response rate is ratings received in a window over surveys sent in it: two indexed
-    GROUP BYs and no join, so it stays fast at any size. It differs from "share of this window's
-    surveys answered" only by the surveys answered across a window boundary.
+    The response rate is ratings received in a window over surveys sent in it: GROUP BYs and no
+    join, so it stays fast at any size. It differs from "share of this window's surveys answered"
+    only by the surveys answered across a window boundary. Whole days come from the rollup, as in
+    `rating_counts`.
     """
     if not supports_response(query):
         return None
-    scanned = query.scanned()
+    if not use_rollups or not _rollup_keeps(query, "survey"):
+        return _raw_sent_counts(session, query, query.scanned())
+    days, raw = _split(query)
+    out: dict[tuple[Key, datetime], int] = {}
+    for start, end in raw:
+        _merge(out, _raw_sent_counts(session, query, Window(start, end)))
+    if days:
+        columns = _rollup_columns(query, "survey")
+        statement = (
+            select(*columns, DailyRollup.day, func.sum(DailyRollup.sent))
+            .where(*_rollup_where(query, days, "survey"))
+            .group_by(*columns, DailyRollup.day)
+            .having(func.sum(DailyRollup.sent) > 0)
+        )
+        width = len(columns)
+        for row in session.execute(statement):
+            _merge(out, {(key_of(row[:width]), _window_of_day(query, row[width])): int(row[width + 1])})
+    return out
+
+
+def _raw_sent_counts(session: Session, query: MetricsQuery, scanned: Window) -> dict[tuple[Key, datetime], int]:
+    """Surveys sent in `scanned` per (segment, window): one indexed GROUP BY."""
     columns: list[Any] = [DIMENSIONS[name].survey_side for name in query.by]
     label = bucket_label(session, query, Survey.sent_at).label("bucket")
     statement = (

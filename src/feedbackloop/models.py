@@ -471,3 +471,44 @@ class InstalledResource(Base):
     secret: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+# --- insight (issue 5): reports that stay fast as data grows ---------------------------------------
+
+from datetime import date  # noqa: E402
+from sqlalchemy import Date  # noqa: E402
+
+
+class DailyRollup(Base):
+    """Rating and survey counts per tenant, UTC day and segment, kept up to date by rollups.py in the
+    same transaction as the write, so a report reads days instead of a million rating rows.
+
+    The segment is the whole key. PostgreSQL and SQLite unique keys treat NULLs as distinct, so a
+    missing value is stored as '' (text) or 0 (ids) and its bit is set in `nulls`
+    (rollups.SEGMENT_BITS): a real '' stays apart from a missing value. Rating measures are keyed by
+    the rating's snapshot and day(created_at); `sent` by the survey's own columns and day(sent_at).
+    On SQLite the table is clustered on its key (WITHOUT ROWID): a day range is one contiguous read.
+    """
+
+    __tablename__ = "daily_rollups"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    nulls: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    intent: Mapped[str] = mapped_column(String(120), primary_key=True)
+    category: Mapped[str] = mapped_column(String(80), primary_key=True)
+    product: Mapped[str] = mapped_column(String(80), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(40), primary_key=True)
+    resolver: Mapped[str] = mapped_column(String(16), primary_key=True)
+    assignee_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    group_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    brand_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    rated: Mapped[int] = mapped_column(Integer, default=0)  # ratings created that day
+    satisfied: Mapped[int] = mapped_column(Integer, default=0)  # of them scored 4–5 (thumbs up is 5)
+    score_sum: Mapped[int] = mapped_column(Integer, default=0)
+    bad: Mapped[int] = mapped_column(Integer, default=0)  # of them scored 1–2
+    sent: Mapped[int] = mapped_column(Integer, default=0)  # surveys sent that day
+    solved: Mapped[int] = mapped_column(Integer, default=0)  # solves that day (a survey row each, sent or not)
+    ai_solved: Mapped[int] = mapped_column(Integer, default=0)  # of them with the AI involved (outcomes.py)

@@ -20,12 +20,12 @@ from typing import Any
 from sqlalchemy import String, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from feedbackloop.metrics import DIMENSIONS, Key, MetricsQuery, bucket_label, key_of, window_of
-from feedbackloop.models import ReviewTask, Signal, Survey
+from feedbackloop import metrics
+from feedbackloop.metrics import DIMENSIONS, Key, MetricsQuery, Window, bucket_label, key_of, window_of
+from feedbackloop.models import DailyRollup, ReviewTask, Signal, Survey
+from feedbackloop.rollups import AI_RESOLVERS
 from feedbackloop.stats import Rate, wilson
 
-#: Resolvers of a solve the AI worked on (see decisions.resolver_of).
-AI_RESOLVERS = ("ai", "ai_then_human", "ai_overridden")
 #: Signal types counted per solve.
 PER_SOLVE = ("reopen", "failed_resolution", "recontact")
 
@@ -86,13 +86,11 @@ EMPTY = OutcomeCounts()
 Cell = tuple[Key, datetime]
 
 
-def outcome_counts(session: Session, query: MetricsQuery) -> dict[Cell, OutcomeCounts]:
+def outcome_counts(session: Session, query: MetricsQuery, *, use_rollups: bool = True) -> dict[Cell, OutcomeCounts]:
     """Outcome counts per (segment, window start) over the query's scanned range: one GROUP BY
     over surveys (solves), one over signals, one for times to resolution and one for verdicts."""
     parts: dict[Cell, dict[str, Any]] = defaultdict(dict)
-    for cell, values in _solves(session, query):
-        parts[cell].update(values)
-    for cell, values in _signals(session, query):
+    for cell, values in (*_solves(session, query, use_rollups), *_signals(session, query)):
         for name, value in values.items():
             parts[cell][name] = parts[cell].get(name, 0) + value
     for cell, hours in _hours(session, query).items():
@@ -111,8 +109,8 @@ def _columns(model: Any, query: MetricsQuery) -> list[Any]:
     return [getattr(model, DIMENSIONS[name].column.key) for name in query.by]
 
 
-def _where(model: Any, time_column: Any, query: MetricsQuery) -> list[Any]:
-    scanned = query.scanned()
+def _where(model: Any, time_column: Any, query: MetricsQuery, scanned: Window | None = None) -> list[Any]:
+    scanned = scanned or query.scanned()
     clauses = [time_column >= scanned.start, time_column < scanned.end]
     if query.tenant_id is not None:
         clauses.append(model.tenant_id == query.tenant_id)
@@ -127,13 +125,14 @@ def _where(model: Any, time_column: Any, query: MetricsQuery) -> list[Any]:
 
 
 def _grouped(session: Session, query: MetricsQuery, model: Any, time_column: Any, measures: list[Any],
-             *extra_where: Any, extra_group: Iterable[Any] = ()) -> Iterable[tuple[Cell, tuple[Any, ...]]]:
+             *extra_where: Any, extra_group: Iterable[Any] = (), scanned: Window | None = None,
+             ) -> Iterable[tuple[Cell, tuple[Any, ...]]]:
     """Rows of one GROUP BY by the segment columns and the window, as (cell, remaining values)."""
     columns, extra = _columns(model, query), list(extra_group)
     label = bucket_label(session, query, time_column).label("bucket")
     statement = (
         select(*columns, label, *extra, *measures)
-        .where(*_where(model, time_column, query), *extra_where)
+        .where(*_where(model, time_column, query, scanned), *extra_where)
         .group_by(*columns, label, *extra)
     )
     width = len(columns)
@@ -141,11 +140,29 @@ def _grouped(session: Session, query: MetricsQuery, model: Any, time_column: Any
         yield (key_of(row[:width]), window_of(query, row[width])), tuple(row[width + 1:])
 
 
-def _solves(session: Session, query: MetricsQuery) -> Iterable[tuple[Cell, dict[str, int]]]:
+def _solves(session: Session, query: MetricsQuery, use_rollups: bool) -> Iterable[tuple[Cell, dict[str, int]]]:
+    """Solves and AI solves: whole UTC days from the daily rollup, partial days from `surveys`
+    (as metrics.rating_counts does for ratings), so a year of solves costs days, not rows."""
     ai = case((Survey.resolver.in_(AI_RESOLVERS), 1), else_=0)
-    for cell, (solves, ai_solves) in _grouped(session, query, Survey, Survey.solved_at,
-                                              [func.count(), func.sum(ai)]):
-        yield cell, {"solves": int(solves or 0), "ai_solves": int(ai_solves or 0)}
+    usable = use_rollups and metrics._rollup_keeps(query, "survey")
+    days, raw = metrics._split(query) if usable else ([], [(query.scanned().start, query.scanned().end)])
+    for start, end in raw:
+        for cell, (solves, ai_solves) in _grouped(session, query, Survey, Survey.solved_at,
+                                                  [func.count(), func.sum(ai)], scanned=Window(start, end)):
+            yield cell, {"solves": int(solves or 0), "ai_solves": int(ai_solves or 0)}
+    if not days:
+        return
+    columns = metrics._rollup_columns(query, "survey")
+    statement = (
+        select(*columns, DailyRollup.day, func.sum(DailyRollup.solved), func.sum(DailyRollup.ai_solved))
+        .where(*metrics._rollup_where(query, days, "survey"))
+        .group_by(*columns, DailyRollup.day)
+        .having(func.sum(DailyRollup.solved) > 0)
+    )
+    width = len(columns)
+    for row in session.execute(statement):
+        cell = (key_of(row[:width]), metrics._window_of_day(query, row[width]))
+        yield cell, {"solves": int(row[width + 1] or 0), "ai_solves": int(row[width + 2] or 0)}
 
 
 SIGNAL_FIELDS = {"reopen": "reopens", "failed_resolution": "failed", "recontact": "recontacts"}

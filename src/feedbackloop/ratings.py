@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import jobs, lifecycle, logs
+from feedbackloop import jobs, lifecycle, logs, rollups
 from feedbackloop.attribution import snapshot_attribution
 from feedbackloop.db import session_scope, utcnow
 from feedbackloop.links import check_form_token, make_form_token, read_token
@@ -124,6 +124,7 @@ def record_rating(session: Session, survey: Survey, score: int, reason: str | No
     if rating is None:
         rating, created = _new_rating(session, survey, score, reason, comment, now, source)
         if created:
+            rollups.add_rating(session, rating)
             _after_change(session, rating, now)
             return rating
     changed = rating.score != score or (reason is not None and reason != rating.reason) or (
@@ -131,6 +132,7 @@ def record_rating(session: Session, survey: Survey, score: int, reason: str | No
     if not changed:
         return rating
     score_changed = rating.score != score
+    rollups.change_rating(session, rating, score)
     rating.score = score
     rating.reason = reason if reason is not None else (rating.reason if not score_changed else None)
     rating.comment = comment if comment is not None else rating.comment

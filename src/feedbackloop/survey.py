@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop import lifecycle, overrides
+from feedbackloop import lifecycle, overrides, rollups
 from feedbackloop.errors import Conflict, TicketClosed, TicketNotFound
 from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketUpdate
 from feedbackloop.links import make_token, survey_url
@@ -155,6 +155,7 @@ def _finish(survey: Survey, state: str, reason: str, now: datetime) -> str:
 
 
 def _mark_sent(survey: Survey, settings: Settings, now: datetime, note: str) -> str:
+    rollups.add_sent(survey, now)
     survey.state = "sent"
     survey.sent_at = now
     survey.expires_at = now + timedelta(seconds=settings.survey_expiry)
