@@ -33,16 +33,27 @@ from sqlalchemy.orm import Session
 from feedbackloop.cli import cli
 from feedbackloop.db import make_session_factory, session_scope, utcnow
 from feedbackloop.decisions import resolver_of
+from feedbackloop.exports import ratings as ratings_module
 from feedbackloop.exports import source
 from feedbackloop.exports.dedupe import FingerprintTable, NearDuplicates
 from feedbackloop.exports.pipeline import RequesterDirectory, run_export
-from feedbackloop.exports.records import Context, export_salt, resolver_from, split_of, ticket_hash
+from feedbackloop.exports.records import (
+    Context,
+    export_salt,
+    iso,
+    latest,
+    no_identity,
+    resolver_from,
+    split_of,
+    ticket_hash,
+)
 from feedbackloop.exports.source import Window, make_read_engine
 from feedbackloop.exports.writers import Output, split_paths
 from feedbackloop.helpdesks.base import User
 from feedbackloop.lifecycle import process_ticket, record_signal
 from feedbackloop.links import make_form_token, make_token
-from feedbackloop.models import Override, Rating, Survey
+from feedbackloop.models import AiDecision, Override, Rating, Survey
+from feedbackloop.redact import Identity
 from feedbackloop.settings import Settings
 
 ADMIN = {"Authorization": "Bearer admin-token"}
@@ -359,6 +370,88 @@ def test_ratings_as_csv_for_analysts(store: Store, run: Any, tmp_path: Path, eng
     assert dataset.num_rows == 7 and dataset.features["score"].dtype == "int64"
 
 
+# --- the ratings export on Core rows gives what the ORM bundles gave ------------------------------------
+
+#: What the ORM builder read besides the rating itself.
+ORACLE_PARTS = frozenset({"state", "decisions", "overrides", "surveys"})
+
+
+def oracle_rating(ctx: Context, bundle: source.TicketBundle, rating: Rating) -> dict[str, Any]:
+    """The ratings record as the ORM path built it before `exports.ratings` (the reference)."""
+    survey = bundle.surveys.get(rating.survey_id)
+    decision = bundle.replies[-1] if bundle.replies else (bundle.decisions[-1] if bundle.decisions else None)
+    hashed = ctx.ticket_hash(bundle)
+    return {
+        "ticket": hashed, "tenant": bundle.tenant_id, "split": split_of(hashed, ctx.test_fraction),
+        "score": rating.score, "scale": rating.scale, "satisfied": rating.score >= 4, "reason": rating.reason,
+        "comment": ctx.redact(bundle, rating.comment), "source": rating.source, "version": rating.version,
+        "channel": rating.channel, "category": rating.category, "group_id": rating.group_id,
+        "assignee_id": rating.assignee_id, "resolver": resolver_from(bundle),
+        "intent": ctx.redact(bundle, latest(bundle.decisions, "intent")),
+        "model": decision.model if decision else None,
+        "prompt_version": decision.prompt_version if decision else None,
+        "solved_at": iso(survey.solved_at if survey else None),
+        "survey_sent_at": iso(survey.sent_at if survey else None),
+        "rated_at": iso(rating.created_at), "updated_at": iso(rating.updated_at),
+    }
+
+
+def oracle_ratings(session: Session, ctx: Context) -> list[dict[str, Any]]:
+    ids = [row[0] for chunk in source.stream(session, source.rating_ids(ctx.window)) for row in chunk]
+    ratings = list(session.scalars(select(Rating).where(Rating.id.in_(ids)).order_by(
+        Rating.tenant_id, Rating.created_at, Rating.id)))
+    bundles = source.load_bundles(session, list(dict.fromkeys((r.tenant_id, r.ticket_id) for r in ratings)),
+                                  parts=ORACLE_PARTS)
+    return [oracle_rating(ctx, bundles[(r.tenant_id, r.ticket_id)], r) for r in ratings]
+
+
+def core_ratings(session: Session, ctx: Context, path: Path) -> dict[str, str]:
+    """The export's train and test files as written."""
+    output = Output(str(path), "jsonl", split=True)
+    run_export(session, "ratings", ctx, output)
+    output.commit()
+    return {name: target.read_text(encoding="utf-8") for name, target in split_paths(str(path)).items()}
+
+
+def known_requester(tenant: str, requester: int | None) -> Identity | None:
+    """A directory that knows every requester as Ana Lima (her name is in 101's comment)."""
+    return Identity(("Ana Lima",), ("ana.lima@example.com",)) if requester is not None else None
+
+
+@pytest.mark.parametrize("identity_of", [no_identity, known_requester])
+@pytest.mark.parametrize("window", [Window(), Window(min_score=2, max_score=4), Window(tenant="acme")])
+def test_ratings_on_core_rows_equal_the_orm_records(store: Store, engine: Engine, settings: Settings, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch, identity_of: Any,
+                                                    window: Window) -> None:
+    add_rating(engine, "acme", 101, 3, utcnow(), "Hi Ana, call +44 20 7946 0958")  # same ticket id, other tenant
+    with session_scope(make_session_factory(engine)) as session:
+        session.add(AiDecision(tenant_id="acme", ticket_id=101, decision_id="acme-1", step="reply", draft_reply="ok",
+                               model="acme-model", created_at=utcnow(), received_at=utcnow()))
+        stray = Survey(tenant_id="default", ticket_id=120, solve_key="s120", solved_at=store.at(0), state="sent",
+                       scale="five", scheduled_for=store.at(0), sent_at=store.at(0), created_at=store.at(0),
+                       updated_at=store.at(0))
+        session.add(stray)
+        session.flush()  # a rating whose survey is another ticket's: no survey times, as before
+        session.add(Rating(tenant_id="default", survey_id=stray.id, ticket_id=121, score=3, scale="five",
+                           source="link", version=1, written_version=0, created_at=utcnow(), updated_at=utcnow()))
+    # after 109's reply: an intent and a blank draft, which is no reply (its model is not the row's)
+    store.decide(109, "classify", 3, intent="Ana Lima's refund", draft_reply="   ", model="classifier-v2")
+    store.override(109, source="sidebar", kind="handoff")
+    monkeypatch.setattr(ratings_module, "CHUNK", 3)  # chunks split tickets' ratings and tenants
+    ctx = Context(export_salt(SECRET_KEY), window, identity_of, test_fraction=0.5)
+    reader = make_read_engine(settings.database_url)
+    try:
+        with Session(reader) as session:
+            expected = oracle_ratings(session, ctx)
+            written = core_ratings(session, ctx, tmp_path / "core.jsonl")
+    finally:
+        reader.dispose()
+    assert expected, "the scenario has ratings in this window"
+    for split, text in written.items():  # byte for byte, in the same order
+        assert text == "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n"
+                               for r in expected if r["split"] == split)
+
+
 def test_resolver_in_ratings_agrees_with_the_decision_log(store: Store, engine: Engine) -> None:
     keys = [("default", t) for t in range(101, 110)]
     with Session(engine) as session:
@@ -576,6 +669,7 @@ def peak_memory_of_export(settings: Settings, path: Path) -> tuple[int, int]:
 def test_memory_does_not_grow_with_the_export(engine: Engine, settings: Settings, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(source, "CHUNK", 100)
+    monkeypatch.setattr(ratings_module, "CHUNK", 100)
     bulk_ratings(engine, 1, 300)
     small, small_peak = peak_memory_of_export(settings, tmp_path / "small.jsonl")
     bulk_ratings(engine, 1000, 2700)

@@ -17,7 +17,7 @@ import click
 
 from feedbackloop.errors import ConfigError
 from feedbackloop.exports.pipeline import KINDS, ExportError, ExportStats, RequesterDirectory
-from feedbackloop.exports.records import RATING_COLUMNS
+from feedbackloop.exports.records import RATING_COLUMNS, no_identity
 from feedbackloop.exports.source import Window
 from feedbackloop.exports.writers import split_paths
 from feedbackloop.redact import Identity
@@ -141,7 +141,7 @@ def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_
         with Session(engine) as session:
             identity_of = requester_directory(settings, engine) if requester_lookup else no_identity
             ctx = Context(export_salt(settings.secret_key), window, identity_of, test_fraction)
-            total = total_of(session, kind, window)
+            total = total_of(session, kind, window) if sys.stderr.isatty() else 0  # a count is a full scan
             output = Output(out, fmt, split=test_fraction is not None,
                             columns=RATING_COLUMNS if kind == "ratings" else None)
             with progress_bar(total, f"export {kind}") as advance:
@@ -165,10 +165,6 @@ def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_
     finally:
         engine.dispose()
     return stats, [str(f.target or "<stdout>") for f in output.files.values()]
-
-
-def no_identity(tenant_id: str, requester_id: int | None) -> Identity | None:
-    return None
 
 
 def requester_directory(settings: Settings, engine: Any) -> Callable[[str, int | None], Identity | None]:

@@ -12,17 +12,16 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from feedbackloop.errors import ConfigError, FeedbackloopError, HelpdeskError, Permanent, Retryable
-from feedbackloop.exports import source
+from feedbackloop.exports import ratings, source
 from feedbackloop.exports.dedupe import NearDuplicates
 from feedbackloop.exports.records import (
-    RATING_PARTS,
     Built,
     Context,
     Skip,
     build_dpo,
     build_eval,
-    build_rating,
     build_sft,
+    no_identity,
     split_of,
 )
 from feedbackloop.exports.writers import Output
@@ -68,6 +67,8 @@ def key_query(kind: str, window: source.Window) -> Select[Any]:
 def run_export(session: Session, kind: str, ctx: Context, output: Output,
                progress: Progress = lambda n: None) -> ExportStats:
     """Write every record of `kind` in the context's window to `output`; the caller commits it."""
+    if kind == "ratings":
+        return run_ratings(session, ctx, output, progress)
     stats = ExportStats()
     dedupe = NearDuplicates()
     for chunk in source.stream(session, key_query(kind, ctx.window)):
@@ -79,25 +80,32 @@ def run_export(session: Session, kind: str, ctx: Context, output: Output,
     return stats
 
 
+def run_ratings(session: Session, ctx: Context, output: Output, progress: Progress) -> ExportStats:
+    """The ratings export on Core rows (`exports.ratings`): never deduplicated, nothing skipped."""
+    stats = ExportStats()
+    builder = ratings.RatingRecords(ctx.salt, ctx.test_fraction, ctx.identity_of)
+    with_requester = ctx.identity_of is not no_identity
+    for rows in ratings.stream_rating_rows(session, ctx.window, with_requester=with_requester):
+        for record in ratings.chunk_records(session, builder, rows):
+            output.write(record, record["split"])
+            stats.written[record["split"] or "all"] += 1
+        progress(len(rows))
+    return stats
+
+
 def build_chunk(session: Session, kind: str, ctx: Context, chunk: list[tuple[Any, ...]]) -> Iterator[Built | Skip]:
-    """The chunk's records: one per ticket (eval, sft), per override (dpo) or per rating."""
+    """The chunk's records: one per ticket (eval, sft) or per override (dpo)."""
     if kind in ("eval", "sft"):
         keys = [(str(tenant), int(ticket)) for tenant, ticket in chunk]
         bundles = source.load_bundles(session, keys)
         build = build_eval if kind == "eval" else build_sft
         for key in keys:
             yield build(ctx, bundles[key])
-    elif kind == "dpo":
+    else:
         overrides = source.load_overrides(session, [row[0] for row in chunk])
         bundles = source.load_bundles(session, list(dict.fromkeys((o.tenant_id, o.ticket_id) for o in overrides)))
         for override in overrides:
             yield build_dpo(ctx, bundles[(override.tenant_id, override.ticket_id)], override)
-    else:
-        ratings = source.load_ratings(session, [row[0] for row in chunk])
-        keys = list(dict.fromkeys((r.tenant_id, r.ticket_id) for r in ratings))
-        bundles = source.load_bundles(session, keys, parts=RATING_PARTS)
-        for rating in ratings:
-            yield build_rating(ctx, bundles[(rating.tenant_id, rating.ticket_id)], rating)
 
 
 def emit(built: Built | Skip, ctx: Context, output: Output, stats: ExportStats, dedupe: NearDuplicates) -> None:

@@ -39,6 +39,11 @@ SURVEY_LINK = re.compile(r"/s/[A-Za-z0-9_.-]{16,}")
 IdentityOf = Callable[[str, int | None], Identity | None]
 
 
+def no_identity(tenant_id: str, requester_id: int | None) -> Identity | None:
+    """No requester directory: only the detectors redact (an export that reads no requester ids)."""
+    return None
+
+
 @dataclass(frozen=True)
 class Skip:
     """A case with nothing to export, and why (counted in the summary)."""
@@ -348,7 +353,7 @@ def override_fields(ctx: Context, bundle: TicketBundle, override: Override) -> d
     }
 
 
-# --- ratings ---------------------------------------------------------------------------------------
+# --- ratings (built from Core rows in `ratings.py`) ------------------------------------------------
 
 RATING_COLUMNS = (
     "ticket", "tenant", "split", "score", "scale", "satisfied", "reason", "comment", "source", "version",
@@ -357,32 +362,9 @@ RATING_COLUMNS = (
 )
 
 
-#: What `build_rating` reads besides the rating itself (the loader skips the rest of a bundle).
-RATING_PARTS = frozenset({"state", "decisions", "overrides", "surveys"})
-
-
-def build_rating(ctx: Context, bundle: TicketBundle, rating: Rating) -> Built:
-    """One rating, flat (a CSV row), with its segment fields and who resolved the ticket."""
-    survey = bundle.surveys.get(rating.survey_id)
-    decision = bundle.replies[-1] if bundle.replies else (bundle.decisions[-1] if bundle.decisions else None)
-    hashed = ctx.ticket_hash(bundle)
-    record = {
-        "ticket": hashed, "tenant": bundle.tenant_id, "split": split_of(hashed, ctx.test_fraction),
-        "score": rating.score, "scale": rating.scale, "satisfied": rating.score >= 4, "reason": rating.reason,
-        "comment": ctx.redact(bundle, rating.comment), "source": rating.source, "version": rating.version,
-        "channel": rating.channel, "category": rating.category, "group_id": rating.group_id,
-        "assignee_id": rating.assignee_id, "resolver": resolver_from(bundle),
-        "intent": ctx.redact(bundle, latest(bundle.decisions, "intent")),
-        "model": decision.model if decision else None,
-        "prompt_version": decision.prompt_version if decision else None,
-        "solved_at": iso(survey.solved_at if survey else None), "survey_sent_at": iso(survey.sent_at if survey else None),
-        "rated_at": iso(rating.created_at), "updated_at": iso(rating.updated_at),
-    }
-    return Built(record, None, hashed)
-
-
 def resolver_from(bundle: TicketBundle) -> str:
-    """Who resolved the ticket, by the rule of `decisions.resolver_of`, from rows already loaded."""
+    """Who resolved the ticket, by the rule of `decisions.resolver_of`, from rows already loaded
+    (the ratings export applies the same rule to tuples: `ratings.facts_from`)."""
     kinds = {o.kind for o in bundle.overrides}
     if kinds - {HANDOFF}:
         return "ai_overridden"

@@ -168,14 +168,20 @@ def override_ids(window: Window) -> Select[Any]:
     )
 
 
-def rating_ids(window: Window) -> Select[Any]:
-    """Ratings in the window and score bounds, oldest first."""
+def rating_filter(window: Window) -> list[Any]:
+    """The conditions on a rating: tenant, time window, score bounds."""
     where = [*_tenant(Rating.tenant_id, window), *_in_window(Rating.created_at, window)]
     if window.min_score is not None:
         where.append(Rating.score >= window.min_score)
     if window.max_score is not None:
         where.append(Rating.score <= window.max_score)
-    return select(Rating.id).where(*where).order_by(Rating.tenant_id, Rating.created_at, Rating.id)
+    return where
+
+
+def rating_ids(window: Window) -> Select[Any]:
+    """Ratings in the window and score bounds, oldest first (counted for the progress bar; the
+    export itself streams `ratings.rating_rows`, on the same filter)."""
+    return select(Rating.id).where(*rating_filter(window)).order_by(Rating.tenant_id, Rating.created_at, Rating.id)
 
 
 def count(session: Session, query: Select[Any]) -> int:
@@ -269,8 +275,3 @@ def message_of(payload: dict[str, Any]) -> tuple[str, bool, int | None] | None:
 def load_overrides(session: Session, ids: Sequence[int]) -> list[Override]:
     return list(session.scalars(select(Override).where(Override.id.in_(ids)).order_by(
         Override.tenant_id, Override.occurred_at, Override.id)))
-
-
-def load_ratings(session: Session, ids: Sequence[int]) -> list[Rating]:
-    return list(session.scalars(select(Rating).where(Rating.id.in_(ids)).order_by(
-        Rating.tenant_id, Rating.created_at, Rating.id)))

@@ -1,0 +1,475 @@
+"""The redactor as it was before the single-pass gates (bench/README.md, exports): a test oracle only.
+
+`tests/test_redact_differential.py` checks that `feedbackloop.redact` finds exactly what this finds.
+Do not change it to follow the live module: it is the reference the live one is held to.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+#: Every kind of personal data we replace, in priority order: where two findings overlap, the
+#: earlier kind wins (a card's digits are not also a phone number).
+KINDS = ("EMAIL", "IBAN", "CARD", "IP", "SECRET", "PHONE", "ADDRESS", "NAME")
+
+
+def placeholder(kind: str) -> str:
+    """The text that replaces one finding of `kind`, e.g. "[EMAIL]"."""
+    return f"[{kind}]"
+
+
+@dataclass(frozen=True)
+class Span:
+    """One finding: text[start:end] is personal data of `kind`."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The requester as the helpdesk knows them: redacted wherever they appear, in any position."""
+
+    names: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+
+
+def redact(text: str, identity: Identity | None = None) -> str:
+    """`text` with every finding replaced by its placeholder."""
+    if not text:
+        return text
+    pieces: list[str] = []
+    cursor = 0
+    for span in find_pii(text, identity):
+        pieces.append(text[cursor:span.start])
+        pieces.append(placeholder(span.kind))
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
+    """Non-overlapping findings in text order; on overlap the higher-priority kind wins."""
+    detectors = DETECTORS if ANY_DIGIT.search(text) else WITHOUT_DIGITS
+    found = [span for detect in detectors for span in detect(text)]
+    if identity is not None:
+        found.extend(find_identity(text, identity))
+    return resolve_overlaps(found)
+
+
+def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
+    """Keep, kind by kind in priority order and longest first, the spans that overlap none kept."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (KINDS.index(s.kind), s.start - s.end, s.start)):
+        if span.end > span.start and not any(span.start < k.end and k.start < span.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+# --- emails ----------------------------------------------------------------------------------------
+
+EMAIL = re.compile(
+    r"(?<![\w.+%-])[\w+%-][\w.+'%-]*(?:@|%40)(?:[\w-]+\.)+([^\W\d_]{2,24})(?![\w-])", re.IGNORECASE)
+#: "ann [at] example [dot] com", "ann(at)example(dot)com": people write these to dodge scrapers.
+EMAIL_SPELLED = re.compile(
+    r"(?<![\w.])[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[\w-]+)+", re.IGNORECASE)
+#: "logo@2x.png" is a retina image, not a mailbox.
+FILE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico"})
+
+
+def find_emails(text: str) -> Iterator[Span]:
+    for match in EMAIL.finditer(text):
+        if match.group(1).lower() not in FILE_SUFFIXES:
+            yield Span(match.start(), match.end(), "EMAIL")
+    for match in EMAIL_SPELLED.finditer(text):
+        yield Span(match.start(), match.end(), "EMAIL")
+
+
+# --- payment cards ---------------------------------------------------------------------------------
+
+#: 13–19 digits, single spaces or dashes between any of them (4-4-4-4, Amex 4-6-5, none).
+CARD_CANDIDATE = re.compile(r"(?<![\d.,/+-])\d(?:[ -]?\d){12,30}(?!\d)(?![.,]\d)")
+CARD_FIRST_DIGITS = frozenset("23456")  # Mastercard 2-series, Amex/Diners/JCB, Visa, MC, Discover/Maestro
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn checksum every payment card number carries."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def is_card_number(digits: str) -> bool:
+    """13–19 digits with a card-issuer first digit and a valid Luhn checksum."""
+    return 13 <= len(digits) <= 19 and digits[0] in CARD_FIRST_DIGITS and luhn_valid(digits)
+
+
+#: A device's IMEI and a parcel's tracking number carry Luhn digits too.
+NOT_CARD_BEFORE = re.compile(r"\b(?:imei|serial|s/n|tracking|meid)\s*(?:#|no\.?|num(?:ber)?)?\s*[:#]?\s*$", re.IGNORECASE)
+
+
+def find_cards(text: str) -> Iterator[Span]:
+    """Cards, also when written next to other digit groups ("4111 1111 1111 1111 12/27")."""
+    for match in CARD_CANDIDATE.finditer(text):
+        if NOT_CARD_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
+            continue
+        groups = [(g.start() + match.start(), g.end() + match.start()) for g in re.finditer(r"\d+", match.group())]
+        best = longest_card_run(text, groups)
+        if best is not None:
+            yield Span(best[0], best[1], "CARD")
+
+
+def longest_card_run(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """The longest run of consecutive digit groups that is a card number, as (start, end)."""
+    best: tuple[int, int] | None = None
+    for first in range(len(groups)):
+        digits = ""
+        for last in range(first, len(groups)):
+            digits += text[groups[last][0]:groups[last][1]]
+            if len(digits) > 19:
+                break
+            start, end = groups[first][0], groups[last][1]
+            if is_card_number(digits) and (best is None or end - start > best[1] - best[0]):
+                best = (start, end)
+    return best
+
+
+# --- IBANs -----------------------------------------------------------------------------------------
+
+#: IBAN length per country (SWIFT IBAN registry).
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27,
+    "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25,
+    "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18,
+    "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33,
+    "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
+    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+}
+IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})\d{2}(?=[ -]?[A-Za-z0-9])")
+
+
+def iban_valid(iban: str) -> bool:
+    """The ISO 13616 mod-97 check: country and check digits moved to the end, as a number, ≡ 1."""
+    rearranged = iban[4:] + iban[:4]
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+def find_ibans(text: str) -> Iterator[Span]:
+    """IBANs written compact or in groups; the country's length says where one ends."""
+    for match in IBAN_START.finditer(text):
+        length = IBAN_LENGTHS.get(match.group(1).upper())
+        if length is None:
+            continue
+        end = read_iban_chars(text, match.start(), length)
+        if end is not None and iban_valid(re.sub(r"[ -]", "", text[match.start():end]).upper()):
+            yield Span(match.start(), end, "IBAN")
+
+
+def read_iban_chars(text: str, start: int, length: int) -> int | None:
+    """Where `length` alphanumerics from `start` end (single spaces/dashes between), if they end there."""
+    count, pos = 0, start
+    while pos < len(text) and count < length:
+        if text[pos].isascii() and text[pos].isalnum():
+            count += 1
+            pos += 1
+        elif text[pos] in " -" and count and pos + 1 < len(text) and text[pos + 1].isalnum():
+            pos += 1
+        else:
+            break
+    if count != length or (pos < len(text) and text[pos].isalnum()):
+        return None
+    return pos
+
+
+# --- IP addresses ----------------------------------------------------------------------------------
+
+IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d|-[A-Za-z])")
+IPV6 = re.compile(
+    r"(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{1,4})?(?:%[\w.]+)?(?![\w:]|\.\d)",
+    re.IGNORECASE)
+#: "v1.2.3.4", "version 10.0.0.1", "build 4.2.1.0", "section 2.1.3.4": numbers, not hosts.
+VERSION_BEFORE = re.compile(
+    r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§)\s*[:#]?\s*$",
+    re.IGNORECASE)
+
+
+def find_ips(text: str) -> Iterator[Span]:
+    for match in IPV4.finditer(text):
+        if VERSION_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
+            continue
+        if _parses(match.group(), ipaddress.IPv4Address):
+            yield Span(match.start(), match.end(), "IP")
+    for match in IPV6.finditer(text):
+        candidate = match.group().split("%", 1)[0]
+        if any(c.isdigit() for c in candidate) and _parses(candidate, ipaddress.IPv6Address):
+            yield Span(match.start(), match.end(), "IP")
+
+
+def _parses(candidate: str, kind: Callable[[str], object]) -> bool:
+    try:
+        kind(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+# --- secrets after a keyword -----------------------------------------------------------------------
+
+SECRET_KEYWORD = (
+    r"(?:(?:one[- ]time|verification|security|login|sign[- ]in|access|auth(?:entication)?|confirmation|"
+    r"reset|2fa|mfa|sms|otp)\s+(?:pass)?code|pass(?:word|code|phrase)|passwd|pwd|otp|"
+    r"pin(?:\s+(?:code|number))?|cvv2?|cvc|api[ _-]?key|secret(?:\s+key)?|(?:access\s+)?token)"
+)
+SECRET = re.compile(
+    rf"\b({SECRET_KEYWORD})\b\s*(?:(?:is now|is|was set to|was|now|=|:|-)\s*){{0,2}}[\"'“‘`]?([^\s\"'”’`,;]+)",
+    re.IGNORECASE)
+#: A bare "code" is a secret only with a connector ("code is 4821") and not after these words.
+PLAIN_CODE = re.compile(r"\b(\w+)?\s*\bcode\s*(?:is|was|:|=)?\s*[\"'“]?([A-Za-z0-9-]{4,12})\b", re.IGNORECASE)
+NOT_SECRET_CODES = frozenset({
+    "error", "zip", "postal", "post", "area", "promo", "promotional", "discount", "coupon", "voucher", "gift",
+    "source", "qr", "status", "country", "product", "tracking", "sort", "bank", "swift", "bic", "referral",
+    "invite", "dress", "tax", "hs", "reason", "response", "exit", "fault", "colour", "color", "airport",
+    "iata", "language", "currency", "region", "sale", "offer", "bar", "barcode", "sku", "item", "this",
+})
+#: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").
+NOT_SECRET_WORDS = frozenset({
+    "reset", "and", "to", "for", "the", "is", "was", "again", "please", "it", "expired", "incorrect", "wrong",
+    "invalid", "change", "changed", "changes", "manager", "field", "link", "links", "protected", "required",
+    "not", "has", "have", "but", "so", "or", "with", "on", "in", "at", "a", "an", "my", "your", "this",
+    "that", "didn't", "doesn't", "isn't", "won't", "never", "still", "because", "when", "if", "email",
+    "sent", "via", "by", "of", "recovery", "policy", "rules", "strength", "works", "worked", "work", "page",
+    "form", "screen", "box", "prompt", "request", "requests", "from", "you", "we", "i", "they", "he", "she",
+    "does", "did", "do", "can", "can't", "cannot", "will", "would", "should", "could", "just", "only",
+    "too", "very", "any", "no", "yes", "number", "code", "codes", "message", "messages", "sms", "text",
+    "app", "arrived", "arrive", "came", "generator", "login", "expires", "expiry", "length", "hint",
+    "hints", "update", "updated", "issue", "issues", "problem", "problems", "again.", "anymore", "here",
+    "there", "below", "above", "same", "new", "old", "correct", "right", "set", "used", "use", "less",
+    "then", "now", "today", "yet", "entry", "input", "needed", "need", "needs", "also", "which", "what",
+    "bucket", "key", "keys", "secret", "secrets", "token", "tokens", "pin", "pins", "otp", "cvv", "cvc",
+    "must", "be", "been", "contains", "contain", "requirements", "requirement", "protection", "system",
+    "settings", "setting", "options", "option", "entered", "typed", "saved", "stored", "multiple", "several",
+    "twice", "once", "every", "each", "ever", "all", "forgotten", "forgot", "lost", "sharing", "share",
+    "shared", "doesnt", "isnt", "didnt", "wont", "cant", "were", "are", "am", "got", "get", "gets",
+})
+
+
+def find_secrets(text: str) -> Iterator[Span]:
+    for match in SECRET.finditer(text):
+        keyword, token = match.group(1).lower(), match.group(2).rstrip(".!?)]}>")
+        if token and is_secret_token(keyword, token):
+            yield Span(match.start(2), match.start(2) + len(token), "SECRET")
+    for match in PLAIN_CODE.finditer(text):
+        before, token = (match.group(1) or "").lower(), match.group(2)
+        if before not in NOT_SECRET_CODES and any(c.isdigit() for c in token) and token.lower() not in NOT_SECRET_WORDS:
+            yield Span(match.start(2), match.end(2), "SECRET")
+
+
+def is_secret_token(keyword: str, token: str) -> bool:
+    """Whether the word after a keyword is the secret itself rather than the sentence going on."""
+    if token.lower() in NOT_SECRET_WORDS or "[" in token:
+        return False
+    if keyword.startswith(("pin", "cv")):
+        return token.isdigit() and 3 <= len(token) <= 8
+    if keyword.startswith(("pass", "pwd")):
+        return len(token) >= 3
+    if "code" in keyword or keyword == "otp":
+        return any(c.isdigit() for c in token) and len(token) >= 3
+    return len(token) >= 8 and any(c.isdigit() for c in token)  # api keys, tokens, secrets
+
+
+# --- phone numbers ---------------------------------------------------------------------------------
+
+#: "+44 20 7946 0958", "+1 (415) 555-2671", "0049 30 1234567", "+4915112345678".
+PHONE_INTL = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,5}\)?){1,6}(?!\w)")
+#: "(415) 555-2671", "1-212-555-0198", "020 7946 0958", "06 12 34 56 78", "030/1234 5678".
+PHONE_NATIONAL = re.compile(r"(?<![\w.+/-])(?:1[ .-])?(?:\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,6}){1,5}(?!\w)(?![.\-/:]\d)")
+#: Compact digits count as a phone only right after a phone word ("call me on 07700900123").
+PHONE_KEYWORD = re.compile(
+    r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me)\b"
+    r"[^\d\n]{0,18}?(\+?\d{9,14})(?!\d)", re.IGNORECASE)
+DATE_INSIDE = re.compile(r"(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ](?:19|20)\d\d")
+#: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
+ID_BEFORE = re.compile(
+    r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|po|serial|model|part|item|"
+    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot)s?\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#]?\s*$",
+    re.IGNORECASE)
+
+
+def find_phones(text: str) -> Iterator[Span]:
+    for pattern, least in ((PHONE_INTL, 8), (PHONE_NATIONAL, 9)):
+        for match in pattern.finditer(text):
+            start, end = match.start(), unbalanced_paren_end(match.group(), match.end())
+            if is_phone(text, start, end, least):
+                yield Span(start, end, "PHONE")
+    for match in PHONE_KEYWORD.finditer(text):
+        if not ID_BEFORE.search(text[max(0, match.start(1) - 30):match.start(1)]):
+            yield Span(match.start(1), match.end(1), "PHONE")
+
+
+def unbalanced_paren_end(candidate: str, end: int) -> int:
+    """Leave out a closing parenthesis that belongs to the prose around the number "(call 555 0100)"."""
+    return end - 1 if candidate.endswith(")") and candidate.count(")") > candidate.count("(") else end
+
+
+def is_phone(text: str, start: int, end: int, least: int) -> bool:
+    """Enough digits for a phone (E.164 allows 15), no date inside, not introduced as an identifier."""
+    candidate = text[start:end]
+    digits = sum(c.isdigit() for c in candidate)
+    if not least <= digits <= 15 or DATE_INSIDE.search(candidate):
+        return False
+    return not ID_BEFORE.search(text[max(0, start - 30):start])
+
+
+# --- postal addresses ------------------------------------------------------------------------------
+
+STREET_SUFFIX = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|"
+    r"Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Grove|Gardens|Row|Mews|Hill|Walk|Loop)"
+)
+UNIT = r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|#)\.?\s*[\w-]+)?"
+US_TAIL = r"(?:,\s*[A-Z][A-Za-z .'-]{1,30}?,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
+UK_POSTCODE = r"(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})"
+EU_TAIL = r"(?:,?\s+(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+(?:[ -][A-ZÀ-Ý][\wÀ-ÿ'-]+)?)?"
+ADDRESSES = (
+    # 221B Baker Street, London NW1 6XE / 1600 Pennsylvania Avenue NW, Washington, DC 20500
+    re.compile(rf"\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,4}})?,?\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w'.-]*\s+){{0,3}}?"
+               rf"[A-Z][\w'-]*\s+{STREET_SUFFIX}\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?{UNIT}"
+               rf"(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?\s+{UK_POSTCODE}\b)?{US_TAIL}"),
+    # Hauptstraße 5, 10115 Berlin / Bahnhofstr. 12a / Kerkstraat 12
+    re.compile(rf"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|"
+               rf"gracht|plein|vej|gatan|gata)\s+\d{{1,4}}[a-z]?\b{EU_TAIL}"),
+    # 12 rue de la Paix, 75002 Paris
+    re.compile(rf"\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|"
+               rf"quai|route|cours)\s+(?:[\w'’-]+\s+){{0,4}}?[A-ZÉÈ][\w'’-]+{EU_TAIL}"),
+    # Calle Mayor 10, 28013 Madrid / Via Roma 12
+    re.compile(rf"\b(?:Calle|C/|Avenida|Avda\.|Paseo|Plaza|Via|Viale|Piazza|Rua)\s+(?:[\w'’]+\s+){{0,3}}?"
+               rf"[A-ZÁÉÍÓÚ][\wáéíóúñ'’]+,?\s+\d{{1,4}}\b{EU_TAIL}"),
+    re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+\b", re.IGNORECASE),
+    re.compile(rf"\b{UK_POSTCODE}\b"),
+)
+
+
+def find_addresses(text: str) -> Iterator[Span]:
+    for pattern in ADDRESSES:
+        for match in pattern.finditer(text):
+            yield Span(match.start(), match.end(), "ADDRESS")
+
+
+# --- names -----------------------------------------------------------------------------------------
+
+NAME_WORD = r"[A-ZÀ-Ý][a-zà-ÿ'’-]+"
+NAME = rf"{NAME_WORD}(?:[ -]{NAME_WORD}){{0,2}}"
+#: Capitalised words that follow "Hi" or "Thanks," without being anyone's name.
+NOT_NAMES = frozenset({
+    "there", "all", "team", "support", "everyone", "everybody", "folks", "guys", "sir", "madam", "customer",
+    "friend", "friends", "again", "both", "world", "so", "for", "in", "advance", "a", "lot",
+    "much", "very", "you", "yes", "no", "ok", "okay", "thanks", "thank", "please", "hello", "hi", "dear",
+    "regards", "best", "cheers", "sincerely", "morning", "afternoon", "evening", "good", "great", "the",
+    "customer service", "service", "billing", "sales", "help", "helpdesk", "admin", "sirs", "colleagues",
+    "i", "we", "my", "our", "your", "this", "that", "it", "just", "quick", "question", "update",
+})
+NAME_CONTEXTS = (
+    # greetings: "Hi Ana,", "Dear Maria Lopez:", "Hello Bob!"
+    re.compile(rf"(?:^|(?<=[\n.!?]))\s*(?:Hi|Hello|Hey|Dear|Hallo|Bonjour|Hola|Ciao|Olá|Good (?:morning|afternoon|evening))"
+               rf"\s+(?P<name>{NAME})(?=\s*[,!:\n]|\s*$)"),
+    # titles: "Mr. Smith", "Dr Jane Doe"
+    re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sr|Sra)\.?\s+(?P<name>{NAME})"),
+    # "my name is Ana Lima", "name: Ana Lima", "this is Ana from"
+    re.compile(rf"\b(?i:my name is|my name's|name\s*:|this is|I am|I'm)\s+(?P<name>{NAME})(?=\s+(?i:from|here)\b)"),
+    re.compile(rf"\b(?i:my name is|my name's|name\s*:)\s+(?P<name>{NAME})"),
+    # sign-offs: "Thanks,\nAna" / "Kind regards, Ana Lima" at the end of a line
+    re.compile(rf"\b(?i:thanks|thank you|many thanks|regards|kind regards|best regards|best wishes|best|cheers|"
+               rf"sincerely|yours|warm regards|cordialement|grüße|saludos)[,!.]?[ \t]*\n?[ \t]*(?:-\s*)?(?P<name>{NAME})"
+               rf"[ \t]*[.!]?[ \t]*(?=\n|$)"),
+)
+#: First names that are also ordinary words: as the requester's name they count only capitalised
+#: mid-sentence or in a name position, never as the word ("I will", "a rose", "my bill").
+COMMON_WORD_NAMES = frozenset({
+    "will", "mark", "rose", "bill", "pat", "joy", "hope", "grace", "may", "june", "april", "faith", "summer",
+    "dawn", "sky", "art", "ray", "guy", "rich", "frank", "jack", "sue", "bob", "drew", "gene", "max", "chase",
+    "hunter", "lane", "page", "young", "king", "brown", "white", "black", "green", "long", "little", "wood",
+    "stone", "hill", "love", "rock", "penny", "ruby", "crystal", "amber", "autumn", "honey", "hazel", "ivy",
+    "lily", "holly", "violet", "olive", "sunny", "storm", "river", "rain", "miles", "price", "rush", "case",
+    "bell", "ford", "cook", "baker", "smith", "carter", "porter", "turner", "mason", "fisher", "hunt",
+    "bishop", "cash", "major", "noble", "sharp", "strong", "wise", "best", "good", "gay", "lucky", "sandy",
+    "rusty", "dusty", "buddy", "bud", "august", "sterling", "bear", "fox", "wolf", "ash", "sage",
+})
+
+
+#: Parts of a full name that are not names on their own ("Maria de la Cruz", "Jan van der Berg").
+NAME_PARTICLES = frozenset({
+    "de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la", "le", "du", "bin",
+    "al", "el", "y", "e", "st", "mc", "jr", "sr", "ii", "iii", "iv", "mr", "mrs", "ms", "dr",
+})
+
+
+def find_names(text: str) -> Iterator[Span]:
+    for pattern in NAME_CONTEXTS:
+        for match in pattern.finditer(text):
+            start, end = match.span("name")
+            yield from name_spans(text, start, end)
+
+
+def name_spans(text: str, start: int, end: int) -> Iterator[Span]:
+    """The name at text[start:end], unless a word of it is no name ("Hi Team", "Regards, Acme Support")."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    if words and not any(w.group().lower().strip("'’-") in NOT_NAMES for w in words):
+        yield Span(start, end, "NAME")
+
+
+def find_identity(text: str, identity: Identity) -> Iterator[Span]:
+    """The requester's own email(s) and name wherever they appear (the helpdesk told us who it is)."""
+    for email in identity.emails:
+        if email.strip():
+            for match in re.finditer(re.escape(email.strip()), text, re.IGNORECASE):
+                yield Span(match.start(), match.end(), "EMAIL")
+    for name in identity.names:
+        yield from find_known_name(text, name)
+
+
+def find_known_name(text: str, name: str) -> Iterator[Span]:
+    """The full name, then each part; a part that is also a common word only where it is a name."""
+    words = [w for w in re.split(r"[\s,]+", name.strip()) if w]
+    parts = [w for w in words if len(w.strip(".")) >= 2 and w.lower().strip(".") not in NAME_PARTICLES]
+    if not parts:
+        return
+    full = r"[\s,]+".join(re.escape(w) for w in words)
+    for match in re.finditer(rf"(?<!\w){full}(?!\w)", text, re.IGNORECASE):
+        yield Span(match.start(), match.end(), "NAME")
+    for part in parts:
+        if part.lower() in COMMON_WORD_NAMES:
+            yield from capitalised_mid_sentence(text, part)
+            continue
+        for match in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", text, re.IGNORECASE):
+            yield Span(match.start(), match.end(), "NAME")
+
+
+def capitalised_mid_sentence(text: str, word: str) -> Iterator[Span]:
+    """`word` as a capitalised word that does not open a sentence ("thanks Will", not "Will you")."""
+    cap = word[:1].upper() + word[1:].lower()
+    for match in re.finditer(rf"(?<!\w){re.escape(cap)}(?!\w)", text):
+        before = text[:match.start()].rstrip(" \t")
+        if before and before[-1] not in ".!?\n:\"“" and not before.endswith(("-", "•")):
+            yield Span(match.start(), match.end(), "NAME")
+
+
+#: Detectors that need no identity, in no particular order (priority is KINDS').
+DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
+    find_emails, find_ibans, find_cards, find_ips, find_secrets, find_phones, find_addresses, find_names,
+)
+#: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, address) cannot find
+#: anything in a text without one, so such a text skips them: the same findings in about 40 % less
+#: time for the many comments with no number in them (bench/RESULTS.md, exports).
+ANY_DIGIT = re.compile(r"\d")
+WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find_secrets, find_names)
