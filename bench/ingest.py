@@ -41,9 +41,16 @@ class Target:
     server_cpu: dict[str, float] = field(default_factory=dict)
 
 
+#: Threads per worker for every target. 1 (the default): gunicorn's sync worker, as in every
+#: RESULTS.md so far. 4 is what `feedbackloop.gunicorn_conf` deploys (gthread): a request waiting
+#: on the database's commit no longer holds its whole worker.
+THREADS = int(os.environ.get("BENCH_INGEST_THREADS", "1"))
+
+
 def gunicorn_argv(app: str, port: int) -> list[str]:
-    """The same settings for every target: 2 sync workers, defaults otherwise, no access log."""
-    return [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app]
+    """The same settings for every target: 2 workers (sync, or `THREADS` gthreads), no access log."""
+    threads = ["--threads", str(THREADS)] if THREADS > 1 else []
+    return [str(BIN / "gunicorn"), "-w", "2", *threads, "-b", f"127.0.0.1:{port}", "--log-level", "warning", app]
 
 
 def _tree_cpu(master: int) -> float:

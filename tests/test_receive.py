@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from conftest import load_fixture, signed_headers, signed_post
 from factories import body, envelope
 from feedbackloop.models import Job, WebhookEvent
+from feedbackloop.settings import Settings
 
 
 def _count(engine: Engine, model: type) -> int:
@@ -139,3 +140,46 @@ def test_upper_case_statuses_are_normalised(client: FlaskClient, engine: Engine)
     signed_post(client, body(envelope(5, "open", "SOLVED", datetime.now(timezone.utc))))
     with Session(engine) as session:
         assert session.scalars(select(WebhookEvent)).one().status == "solved"
+
+
+def _terminate_pooled_connection(app_engine: Engine, admin: Engine) -> None:
+    """Kill the server side of the app's one pooled connection, as a PostgreSQL restart would."""
+    raw = app_engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+
+
+@pytest.mark.parametrize("ping_after_idle", [60.0, 0.0], ids=["retried", "pinged"])
+def test_a_dropped_database_connection_still_commits_before_the_200(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    ping_after_idle: float,
+) -> None:
+    """No pre-ping on busy connections: a dead one fails the INSERT, which is retried once on a new one
+    (or, after an idle spell, the checkout ping replaces it first). Either way: 200 after a commit."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server connection to lose")
+    from feedbackloop import db
+    from feedbackloop.app import create_app
+    from feedbackloop.services import build_services
+
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", ping_after_idle)
+    app_engine = db.make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        client = create_app(services=build_services(settings, engine=app_engine)).test_client()
+        first = signed_post(client, body(envelope(41, "open", "solved", datetime.now(timezone.utc), event_id="a")))
+        assert first.get_json()["status"] == "accepted"
+        _terminate_pooled_connection(app_engine, engine)
+        second = signed_post(client, body(envelope(42, "open", "solved", datetime.now(timezone.utc), event_id="b")))
+        assert second.status_code == 200 and second.get_json()["status"] == "accepted"
+    finally:
+        app_engine.dispose()
+    assert _count(engine, WebhookEvent) == 2 and _count(engine, Job) == 2
+    retried = any("retrying once" in record.getMessage() for record in caplog.records)
+    assert retried == (ping_after_idle > 0)

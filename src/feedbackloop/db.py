@@ -3,13 +3,18 @@ one per request, one per job execution, one per CLI command."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+
+#: A pooled PostgreSQL connection idle longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 1.0
 
 
 def utcnow() -> datetime:
@@ -21,14 +26,45 @@ def make_engine(url: str) -> Engine:
     """An engine tuned for the URL's backend.
 
     SQLite gets WAL and a busy timeout so a web thread and the job runner can share one file;
-    PostgreSQL gets pre-ping so a restarted server does not fail the first request.
+    PostgreSQL gets a ping on connections that sat idle (`ping_if_idle`), so a restarted server
+    does not fail the first request after a quiet spell.
     """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_size=10, max_overflow=10)
+    event.listen(engine, "checkin", _mark_idle_since)
+    event.listen(engine, "checkout", ping_if_idle(engine.dialect))
+    return engine
+
+
+def _mark_idle_since(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None:
+        record.info["idle_since"] = time.monotonic()
+
+
+def ping_if_idle(dialect: Any) -> Callable[[Any, Any, Any], None]:
+    """pool_pre_ping, but only for a connection idle longer than PING_AFTER_IDLE_SECONDS.
+
+    pool_pre_ping costs a round trip on every checkout: a fifth of a webhook's server time on
+    PostgreSQL (bench/README.md). A restart while traffic flows is seen by the statement itself as
+    a disconnect, which invalidates the whole pool; the webhook receiver retries that transaction
+    once (receive.py), so only a connection that may have outlived a quiet restart needs the ping.
+    DisconnectionError makes the pool drop this connection and hand out a fresh one.
+    """
+
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"idle connection failed its ping: {exc}") from exc
+
+    return _ping_if_idle
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
