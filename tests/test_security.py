@@ -485,6 +485,23 @@ def test_the_survey_page_is_limited_per_client_ip(client: FlaskClient, engine: E
     assert client.get(f"/s/{token}").status_code == 429
 
 
+@limits(rate_limit_login_failures=3)
+def test_wrong_admin_tokens_are_limited_per_client_ip_before_the_token_is_compared(
+        client: FlaskClient, clock_of_limits: FakeClock) -> None:
+    assert [dashboard_login(client, token=f"guess-{i}").status_code for i in range(3)] == [401, 401, 401]
+    refused = dashboard_login(client)  # even the right token: the budget is spent, nothing is compared
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 20
+    assert "Too many wrong admin tokens" in refused.get_data(as_text=True)
+    assert client.get("/dashboard/").status_code == 302  # not logged in
+    page = client.get("/dashboard/login", environ_overrides={"REMOTE_ADDR": "203.0.113.9"})
+    other = client.post("/dashboard/login", environ_overrides={"REMOTE_ADDR": "203.0.113.9"},
+                        data={"csrf_token": csrf_of(page.get_data(as_text=True)), "token": ADMIN_TOKEN,
+                              "next": "/dashboard/"})
+    assert other.status_code == 302  # another client is not held up
+    clock_of_limits.now += 20
+    assert dashboard_login(client).status_code == 302  # a token came back; a right token spends none
+
+
 @limits(rate_limit_survey=2)
 def test_ipv6_clients_share_their_64_and_made_up_tokens_count_too(client: FlaskClient,
                                                                    clock_of_limits: FakeClock) -> None:
@@ -566,6 +583,7 @@ def test_a_limit_of_zero_is_off(client: FlaskClient, rsa_key: Any) -> None:  # n
 def test_the_limits_are_settings_with_sensible_defaults() -> None:
     base = {"FEEDBACKLOOP_SECRET_KEY": "x" * 32}
     defaults = settings_from_env(base, demo=True)
+    assert defaults.rate_limit_login_failures == 10
     assert (defaults.rate_limit_survey, defaults.rate_limit_sidebar, defaults.rate_limit_webhook_failures,
             defaults.trusted_proxy_hops) == (60, 120, 30, 0)
     chosen = settings_from_env({**base, "FEEDBACKLOOP_RATE_LIMIT_SURVEY": "10", "FEEDBACKLOOP_RATE_LIMIT_SIDEBAR": "0",

@@ -26,7 +26,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import alerts, jobs, metrics, outcomes, reports
+from feedbackloop import alerts, jobs, metrics, outcomes, ratelimit, reports
 from feedbackloop.adminauth import tokens_match
 from feedbackloop.charts import Chart, rate_chart
 from feedbackloop.db import session_scope, utcnow
@@ -124,7 +124,10 @@ def _no_store(response: Any) -> Any:
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
-    return _page_error(exc.code or 500, exc.name, exc.description or "")
+    page, status = _page_error(exc.code or 500, exc.name, exc.description or "")  # type: ignore[misc]
+    # keep what the refusal says beside its body: Retry-After (429), Allow (405)
+    headers = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
+    return page, status, headers
 
 
 def _page_error(status: int, title: str, message: str) -> ResponseReturnValue:
@@ -147,7 +150,12 @@ def login_submit() -> ResponseReturnValue:
     services = services_of(current_app)
     token = services.settings.admin_token or ""
     target = safe_next(request.form.get("next"))
+    ratelimit.guard_login()  # a spent budget refuses before the token is compared
     if not tokens_match(request.form.get("token", ""), token):
+        try:
+            ratelimit.count_failed_login()
+        except ratelimit.RateLimited:
+            pass  # this wrong token spent the last one: it is answered 401; the next attempt gets 429
         return render_template(
             "dashboard/login.html",
             csrf=csrf_token(),

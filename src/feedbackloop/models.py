@@ -6,13 +6,14 @@ second process hits a unique key instead of making a second effect.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -474,9 +475,6 @@ class InstalledResource(Base):
 
 
 # --- insight (issue 5): reports that stay fast as data grows ---------------------------------------
-
-from datetime import date  # noqa: E402
-from sqlalchemy import Date  # noqa: E402
 
 
 class DailyRollup(Base):

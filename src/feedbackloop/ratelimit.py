@@ -4,6 +4,9 @@
   minute per client IP (default 60).
 - The sidebar's load (``/zendesk/sidebar``): ``FEEDBACKLOOP_RATE_LIMIT_SIDEBAR`` per minute per
   client IP (default 120; an office of agents shares one address).
+- Dashboard login: only *wrong tokens* count, ``FEEDBACKLOOP_RATE_LIMIT_LOGIN_FAILURES`` per minute
+  per client IP (default 10). Once spent, every attempt is refused (429) before the token is
+  compared, so a guesser learns nothing until the bucket refills.
 - Webhooks: only *refused signatures* count, ``FEEDBACKLOOP_RATE_LIMIT_WEBHOOK_FAILURES`` per minute
   per tenant (default 30). Once a tenant's budget is spent a bad signature is answered 429 instead
   of 401. A valid signature is checked first and never limited: Zendesk retries a 429, so limiting
@@ -55,6 +58,7 @@ TOO_MANY = {
     "survey": "Too many requests from your network. Please wait a moment and try again",
     "sidebar": "Too many sidebar loads from your network. Please wait a moment and reload",
     "webhook_failures": "too many webhooks with a bad signature for this account",
+    "login_failures": "Too many wrong admin tokens from your network. Please wait and try again",
 }
 
 
@@ -94,13 +98,23 @@ class TokenBuckets:
                 self._buckets.popitem(last=False)
             return wait
 
+    def wait(self, key: str, now: float) -> float:
+        """The seconds until `key` has a token (0.0: it has one now), spending nothing."""
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                return 0.0
+            tokens = min(self.capacity, bucket.tokens + max(0.0, now - bucket.updated) * self.rate)
+            return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
 
 class RateLimiter:
     """An app's buckets, one set per configured limit, and how to tell clients apart."""
 
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
         limits = {"survey": settings.rate_limit_survey, "sidebar": settings.rate_limit_sidebar,
-                  "webhook_failures": settings.rate_limit_webhook_failures}
+                  "webhook_failures": settings.rate_limit_webhook_failures,
+                  "login_failures": settings.rate_limit_login_failures}
         self.buckets = {name: TokenBuckets(limit) for name, limit in limits.items() if limit > 0}
         self.proxy_hops = settings.trusted_proxy_hops
         self.clock = clock
@@ -111,6 +125,15 @@ class RateLimiter:
         if buckets is None:
             return
         wait = buckets.take(key, self.clock())
+        if wait > 0:
+            raise RateLimited(TOO_MANY[name], wait)
+
+    def check(self, name: str, key: str) -> None:
+        """RateLimited when `key` has no token of limit `name` left; spends nothing."""
+        buckets = self.buckets.get(name)
+        if buckets is None:
+            return
+        wait = buckets.wait(key, self.clock())
         if wait > 0:
             raise RateLimited(TOO_MANY[name], wait)
 
@@ -132,6 +155,18 @@ def limit_public_pages() -> None:
 def count_failed_signature(tenant_id: str) -> None:
     """Called for each refused webhook signature: RateLimited (429) once the tenant's budget is spent."""
     limiter_of(current_app).spend("webhook_failures", tenant_id)
+
+
+def guard_login() -> None:
+    """Before comparing an admin token: 429 while this client's wrong-token budget is spent."""
+    limiter = limiter_of(current_app)
+    limiter.check("login_failures", client_key(limiter.proxy_hops))
+
+
+def count_failed_login() -> None:
+    """After a wrong admin token: spend one of the client's tokens."""
+    limiter = limiter_of(current_app)
+    limiter.spend("login_failures", client_key(limiter.proxy_hops))
 
 
 def limiter_of(app: Flask) -> RateLimiter:

@@ -64,6 +64,7 @@ class Settings:
     rate_limit_survey: int = 60
     rate_limit_sidebar: int = 120
     rate_limit_webhook_failures: int = 30
+    rate_limit_login_failures: int = 10
     trusted_proxy_hops: int = 0  # reverse proxies in front of us that append X-Forwarded-For
     reconcile_interval: float = 600
     metrics_token: str | None = None  # operability: bearer for /metrics from off the loopback
@@ -215,6 +216,7 @@ def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int =
         rate_limit_survey=_count(env, "FEEDBACKLOOP_RATE_LIMIT_SURVEY", 60),
         rate_limit_sidebar=_count(env, "FEEDBACKLOOP_RATE_LIMIT_SIDEBAR", 120),
         rate_limit_webhook_failures=_count(env, "FEEDBACKLOOP_RATE_LIMIT_WEBHOOK_FAILURES", 30),
+        rate_limit_login_failures=_count(env, "FEEDBACKLOOP_RATE_LIMIT_LOGIN_FAILURES", 10),
         trusted_proxy_hops=_count(env, "FEEDBACKLOOP_TRUSTED_PROXY_HOPS", 0),
         metrics_token=env.get("FEEDBACKLOOP_METRICS_TOKEN", "").strip() or None,  # operability
         demo=demo,
