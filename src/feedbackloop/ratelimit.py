@@ -121,19 +121,18 @@ class RateLimiter:
 
     def spend(self, name: str, key: str) -> None:
         """Spend one of `key`'s tokens of limit `name`; RateLimited when there is none."""
-        buckets = self.buckets.get(name)
-        if buckets is None:
-            return
-        wait = buckets.take(key, self.clock())
-        if wait > 0:
-            raise RateLimited(TOO_MANY[name], wait)
+        self._limit(name, key, spend=True)
 
     def check(self, name: str, key: str) -> None:
         """RateLimited when `key` has no token of limit `name` left; spends nothing."""
+        self._limit(name, key, spend=False)
+
+    def _limit(self, name: str, key: str, *, spend: bool) -> None:
         buckets = self.buckets.get(name)
         if buckets is None:
-            return
-        wait = buckets.wait(key, self.clock())
+            return  # this limit is off
+        now = self.clock()
+        wait = buckets.take(key, now) if spend else buckets.wait(key, now)
         if wait > 0:
             raise RateLimited(TOO_MANY[name], wait)
 
