@@ -55,6 +55,12 @@ def summary(results: dict[str, Any]) -> list[str]:
                          f"{verdict(r['per_survey'] <= 1)} |")
             lines.append(f"| economy, {label} | ≤ 1 call to write a rating back | {r['per_rating']:.2f} | "
                          f"{verdict(r['per_rating'] <= 1)} |")
+            once = r.get("exactly_once")
+            if once:
+                doubled = once["tickets_surveyed_twice"] + once["ratings_written_twice"]
+                lines.append(f"| economy, {label} | every survey and write-back exactly once | {doubled} doubled "
+                             f"({once['tickets_surveyed']:,} surveyed, {once['ratings_written_back']:,} written back) | "
+                             f"{verdict(doubled == 0 and once['tickets_surveyed'] == r['surveys_sent'])} |")
         lines.append(f"| economy, 200 req/min | no job dead, 429s honoured | {len(eco['tight']['dead'])} dead, "
                      f"{eco['tight']['throttled']:,} × 429 | {verdict(not eco['tight']['dead'])} |")
     for r in results.get("reports") or []:
@@ -103,7 +109,7 @@ ECONOMY_METHOD = """## 2. Helpdesk economy
 
 The sandbox Zendesk (`feedbackloop.helpdesks.sandbox`) runs in the bench process with the simulated
 customers and agents; the service runs as in production, in its own processes: `gunicorn -w 2` for the
-web app (webhooks, survey pages) and one `feedbackloop worker --threads {threads}`, on a scratch
+web app (webhooks, survey pages) and {workers} `feedbackloop worker --threads {threads}` processes, on a scratch
 PostgreSQL database (SQLite when none is reachable), survey delay 0. The sandbox sends its signed
 webhooks (every event the installer subscribes to) over HTTP, {senders} at a time as Zendesk sends them
 concurrently (so not in order); the worker calls its REST API through
@@ -113,12 +119,17 @@ webhook is delivered, no job is pending and every rating is written back. Calls 
 sandbox's request log by purpose (`demo.format_api_calls`' rules: a bulk write-back is the
 `update_many` call plus its job-status polls). The second run sets its sandbox's account budget to 200
 requests per minute (Zendesk's smallest plan: beyond it the sandbox answers 429 with Retry-After), with
-its own sandbox, database and service processes, after the first.
+its own sandbox, database and service processes ({tight_workers} workers), after the first; another
+integration spends the same budget ({steady} calls a minute, and early in every {drain}nd budget window a
+bulk tool that spends what is left of it), as the agents' tools do on a real account. Exactly once is read
+from the sandbox's tickets: one survey comment per ticket, one write-back note per rating.
 """
 
 
 def economy_section(result: dict[str, Any], quick: bool) -> list[str]:
-    lines = [ECONOMY_METHOD.format(threads=economy.WORKER_THREADS, senders=economy.SENDERS)]
+    lines = [ECONOMY_METHOD.format(threads=economy.WORKER_THREADS, senders=economy.SENDERS,
+                                   workers=result["free"].get("workers", 1), tight_workers=economy.TIGHT_WORKERS,
+                                   steady=economy.OTHER["steady_per_minute"], drain=economy.OTHER["drain_every"])]
     lines += [f"Database: {result['free'].get('database', '?')}. Raters: {result['free']['clicks']:,} of "
               f"{result['free']['tickets']:,} (no budget), {result['tight']['clicks']:,} of {result['tight']['tickets']:,} "
               "(200 req/min).", ""]

@@ -67,7 +67,10 @@ def members_for(session: Session, leader: Job, now: datetime) -> list[Job]:
         query = query.with_for_update(skip_locked=True)
     chosen, tickets = [leader], {leader.ticket_id}
     for job in session.scalars(query):
-        if job.ticket_id in tickets:
+        if job.ticket_id in tickets or job.args.get("batched"):
+            # Once in a bulk update (a leader whose marks are committed, or one back in the queue
+            # after a rate-limited poll), a write-back may already be on its ticket: it runs alone,
+            # after a look for its note, never in a second bulk update.
             continue
         chosen.append(job)
         tickets.add(job.ticket_id)

@@ -135,29 +135,34 @@ def claim_due(
 
     The conditional UPDATE is the lock: on both SQLite and PostgreSQL only one claimer's UPDATE
     matches a row whose lease is free. PostgreSQL also skips rows another claimer holds locked.
+    The batch is leased in one statement, not one per job: the worker's job threads wait while it
+    claims, and under load each round trip to the database costs milliseconds.
     """
-    claimed: list[int] = []
     with session_scope(factory) as session:
         query = _due_query(now, limit * 3)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True, of=Job)
+        chosen: list[int] = []
         tickets_taken: set[tuple[str, int]] = set()
         for job_id, tenant_id, ticket_id in session.execute(query).all():
-            if ticket_id is not None and (tenant_id, ticket_id) in tickets_taken:
-                continue
-            if _lease(session, job_id, worker_id, now, lease):
-                claimed.append(job_id)
-                if ticket_id is not None:
-                    tickets_taken.add((tenant_id, ticket_id))
-            if len(claimed) >= limit:
+            if ticket_id is not None:
+                if (tenant_id, ticket_id) in tickets_taken:
+                    continue  # one job per ticket at a time
+                tickets_taken.add((tenant_id, ticket_id))
+            chosen.append(job_id)
+            if len(chosen) >= limit:
                 break
-    return claimed
+        leased = _lease(session, chosen, worker_id, now, lease)
+    return [job_id for job_id in chosen if job_id in leased]
 
 
-def _lease(session: Session, job_id: int, worker_id: str, now: datetime, lease: float) -> bool:
+def _lease(session: Session, job_ids: list[int], worker_id: str, now: datetime, lease: float) -> set[int]:
+    """Lease the jobs still free among `job_ids` (the same condition as before, one statement)."""
+    if not job_ids:
+        return set()
     result = session.execute(
         update(Job)
-        .where(Job.id == job_id, Job.state == "pending")
+        .where(Job.id.in_(job_ids), Job.state == "pending")
         .where(or_(Job.lease_until.is_(None), Job.lease_until < now))
         .values(
             lease_until=now + timedelta(seconds=lease),
@@ -165,8 +170,10 @@ def _lease(session: Session, job_id: int, worker_id: str, now: datetime, lease: 
             attempts=Job.attempts + 1,
             updated_at=now,
         )
+        .returning(Job.id)
+        .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return set(result.scalars())
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> float:

@@ -223,6 +223,8 @@ class SandboxState:
         self._target_id: str | None = None
         self._jobs: dict[str, JSON] = {}
         self._log: list[RequestRecord] = []
+        self._refusals: list[tuple[datetime, int]] = []
+        self._foreign = {"allowed": 0, "refused": 0}
         self._faults = FaultList()
         self._fault_ids = itertools.count(1)
         self._offset = timedelta(0)
@@ -311,12 +313,41 @@ class SandboxState:
         with self._lock:
             account = self._budget.spend()
             if not account.allowed:
+                self._refusals.append((self.now(), account.retry_after))
                 return account, Refusal(RATE_LIMITED, account.retry_after)
             if path.startswith("/api/v2/incremental/"):
                 export = self._export_budget.spend()
                 if not export.allowed:
                     return account, Refusal(EXPORT_RATE_LIMITED, export.retry_after)
             return account, None
+
+    def spend_foreign(self, count: int = 1) -> tuple[int, Allowance]:
+        """Another integration on the same account spends `count` requests of the account budget.
+
+        Zendesk's per-minute limit is per account: the agents' tools and other apps spend it too,
+        and they are not in this request log. Benches and tests use this to leave the service less
+        than the whole budget. Returns how many were allowed and the budget after the last one.
+        """
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        with self._lock:
+            allowed = 0
+            for _ in range(count):
+                allowance = self._budget.spend()
+                allowed += allowance.allowed
+            self._foreign["allowed"] += allowed
+            self._foreign["refused"] += count - allowed
+            return allowed, allowance
+
+    def foreign_calls(self) -> dict[str, int]:
+        """What `spend_foreign` was granted and refused so far."""
+        with self._lock:
+            return dict(self._foreign)
+
+    def rate_refusals(self) -> list[tuple[datetime, int]]:
+        """Every 429 the account budget gave a logged API request: when, and its Retry-After seconds."""
+        with self._lock:
+            return list(self._refusals)
 
     def peek_budget(self) -> Allowance:
         """The account budget as it stands, without counting a request."""
