@@ -298,12 +298,13 @@ def key_of(values: Sequence[Any]) -> Key:
     return tuple(None if value is None else str(value) for value in values)
 
 
-def filter_clauses(query: MetricsQuery, side: str = "rating") -> list[ColumnElement[bool]]:
-    """WHERE terms for the query's segment filters (a value of None means "has no value")."""
+def filter_clauses(query: MetricsQuery, model: Any = Rating) -> list[ColumnElement[bool]]:
+    """WHERE terms for the query's segment filters on ratings, surveys or signals (which carry the
+    segment under the same column names); a value of None means "has no value"."""
     clauses: list[ColumnElement[bool]] = []
     for name, value in query.filters.items():
         dimension = DIMENSIONS[name]
-        column: Any = dimension.column if side == "rating" else dimension.survey_side
+        column: Any = getattr(model, dimension.column.key)
         if value is None:
             clauses.append(column.is_(None))
         else:
@@ -509,7 +510,7 @@ def _raw_sent_counts(session: Session, query: MetricsQuery, scanned: Window) -> 
             *tenant_clause(query, Survey.tenant_id),
             Survey.sent_at >= scanned.start,
             Survey.sent_at < scanned.end,
-            *filter_clauses(query, side="survey"),
+            *filter_clauses(query, Survey),
         )
         .group_by(*columns, label)
     )

@@ -111,17 +111,8 @@ def _columns(model: Any, query: MetricsQuery) -> list[Any]:
 
 def _where(model: Any, time_column: Any, query: MetricsQuery, scanned: Window | None = None) -> list[Any]:
     scanned = scanned or query.scanned()
-    clauses = [time_column >= scanned.start, time_column < scanned.end]
-    if query.tenant_id is not None:
-        clauses.append(model.tenant_id == query.tenant_id)
-    for name, value in query.filters.items():
-        dimension = DIMENSIONS[name]
-        column = getattr(model, dimension.column.key)
-        if value is None:
-            clauses.append(column.is_(None))
-        else:
-            clauses.append(column == (int(value) if dimension.numeric else value))
-    return clauses
+    return [time_column >= scanned.start, time_column < scanned.end,
+            *metrics.tenant_clause(query, model.tenant_id), *metrics.filter_clauses(query, model)]
 
 
 def _grouped(session: Session, query: MetricsQuery, model: Any, time_column: Any, measures: list[Any],
