@@ -141,6 +141,18 @@ def test_create_with_a_new_requester_and_a_task_due_date(zd: Zenpy, sandbox: San
     assert [t.id for t in zd.tickets(ids=[ticket.id, 999])] == [ticket.id]
 
 
+def test_a_known_requester_email_is_the_same_user_whatever_its_case(zd: Zenpy, raw: requests.Session,
+                                                                     api: str) -> None:
+    first = new_ticket(zd, requester=User(name="Ann", email="ann@example.com"))
+    second = new_ticket(zd, requester=User(name="Ann B", email="ANN@Example.com"))
+    assert first.requester_id == second.requester_id
+
+    taken = raw.post(f"{api}/users.json", json={"user": {"name": "Ann", "email": "Ann@example.COM"}}, timeout=5)
+    assert taken.status_code == 422 and "already being used" in taken.text
+    made = raw.post(f"{api}/users.json", json={"user": {"name": "Bo", "email": "bo@example.com"}}, timeout=5)
+    assert new_ticket(zd, requester=User(name="Bo", email="BO@example.com")).requester_id == made.json()["user"]["id"]
+
+
 def test_unknown_ticket_is_404_record_not_found(zd: Zenpy, raw: requests.Session, api: str) -> None:
     with pytest.raises(RecordNotFoundException):
         zd.tickets(id=424242)
