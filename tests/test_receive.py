@@ -183,3 +183,88 @@ def test_a_dropped_database_connection_still_commits_before_the_200(
     assert _count(engine, WebhookEvent) == 2 and _count(engine, Job) == 2
     retried = any("retrying once" in record.getMessage() for record in caplog.records)
     assert retried == (ping_after_idle > 0)
+
+
+# --- the door: webhooks answered before Flask ----------------------------------------------------
+
+
+def _through(wsgi_app, raw: bytes, headers: dict[str, str], **environ: object):  # type: ignore[no-untyped-def]
+    from werkzeug.test import Client
+
+    return Client(wsgi_app).post("/webhooks/zendesk", data=raw, headers=headers, environ_overrides=environ)
+
+
+def test_the_door_answers_a_delivery_as_the_flask_route_does(app: Flask, engine: Engine) -> None:
+    """Same status, JSON and headers (but the event id) whether the door or Flask's route answers."""
+    from feedbackloop.receive import WebhookDoor
+
+    door = app.wsgi_app
+    assert isinstance(door, WebhookDoor)
+    answers = []
+    for index, wsgi_app in enumerate((door, door.inner)):
+        raw = body(envelope(300 + index, "open", "solved", datetime.now(timezone.utc), event_id=f"door-{index}"))
+        answers.append(_through(wsgi_app, raw, signed_headers(raw, extra={"X-Request-Id": "req-42"})))
+    by_door, by_flask = answers
+    assert by_door.status_code == by_flask.status_code == 200
+    assert sorted(by_door.headers.keys()) == sorted(by_flask.headers.keys())
+    for name in ("Content-Type", "X-Request-Id", "X-Content-Type-Options", "Referrer-Policy", "Content-Security-Policy"):
+        assert by_door.headers[name] == by_flask.headers[name], name
+    assert by_door.headers["X-Request-Id"] == "req-42"
+    door_json, flask_json = by_door.get_json(), by_flask.get_json()
+    assert (door_json["status"], flask_json["status"]) == ("accepted", "accepted")
+    assert (door_json["ticket_id"], flask_json["ticket_id"]) == (300, 301)
+    assert by_door.get_data().endswith(b"}\n") and by_flask.get_data().endswith(b"}\n")
+    assert _count(engine, WebhookEvent) == 2 and _count(engine, Job) == 2
+
+
+def test_the_door_gives_refusals_to_flask_with_the_body(app: Flask, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    """A bad signature is refused by the route (reason, failed-signature limit), once, and the
+    refused body is still there for it to read; a good one right after is accepted by the door."""
+    raw = body(envelope(310, "open", "solved", datetime.now(timezone.utc), event_id="door-refused"))
+    caplog.set_level("INFO", logger="feedbackloop.receive")
+    refused = _through(app.wsgi_app, raw, signed_headers(raw, secret="not-the-secret"))
+    assert refused.status_code == 401 and "signature" in refused.get_json()["message"]
+    outcomes = [r.getMessage() for r in caplog.records if r.getMessage().startswith("webhook ")]
+    assert len(outcomes) == 1 and outcomes[0].startswith("webhook refused (HTTP 401"), outcomes
+    accepted = _through(app.wsgi_app, raw, signed_headers(raw))
+    assert accepted.get_json()["status"] == "accepted"
+    assert _count(engine, WebhookEvent) == 1
+    outcomes = [r.getMessage() for r in caplog.records if r.getMessage().startswith("webhook ")]
+    assert outcomes[1:] == ["webhook accepted (HTTP 200)"]
+
+
+def test_a_delivery_without_content_length_goes_through_flask(app: Flask, engine: Engine) -> None:
+    """Chunked uploads (no Content-Length) are read by Flask's route; still stored once."""
+    import io
+
+    from werkzeug.test import EnvironBuilder
+
+    raw = body(envelope(320, "open", "solved", datetime.now(timezone.utc), event_id="door-chunked"))
+    environ = EnvironBuilder(path="/webhooks/zendesk", method="POST", input_stream=io.BytesIO(raw),
+                             headers={**signed_headers(raw), "Transfer-Encoding": "chunked"}).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ["wsgi.input_terminated"] = True
+    statuses: list[str] = []
+    answer = b"".join(app.wsgi_app(environ, lambda status, headers, exc=None: statuses.append(status)))
+    assert statuses == ["200 OK"] and json.loads(answer)["status"] == "accepted"
+    assert _count(engine, WebhookEvent) == 1 and _count(engine, Job) == 1
+
+
+def test_a_store_that_fails_in_the_door_is_answered_by_flask_once(app: Flask, engine: Engine,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database refusing the door's write: Flask's route tries again and answers; one event."""
+    from feedbackloop import receive
+
+    real, calls = receive.ingest_event, []
+
+    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(receive, "ingest_event", flaky)
+    raw = body(envelope(330, "open", "solved", datetime.now(timezone.utc), event_id="door-flaky"))
+    answer = _through(app.wsgi_app, raw, signed_headers(raw))
+    assert answer.status_code == 200 and answer.get_json()["status"] == "accepted"
+    assert len(calls) == 2 and _count(engine, WebhookEvent) == 1 and _count(engine, Job) == 1

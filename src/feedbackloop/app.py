@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     register_security_headers(app)
     ratelimit.register_rate_limits(app)  # 429 for floods on the survey page, sidebar load, bad webhook signatures
     register_input_guard(app)  # after the limiter, so refused requests still count
+    app.wsgi_app = receive.WebhookDoor(app, app.wsgi_app, SECURITY_HEADERS)  # type: ignore[method-assign]
     return app
 
 
@@ -109,13 +110,18 @@ def register_input_guard(app: Flask) -> None:
         return None
 
 
+#: On every response unless a route set its own (the webhook door adds them too).
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                                "frame-ancestors 'none'; base-uri 'none'"),
+)
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response: Any) -> Any:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault(
-            "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-            "frame-ancestors 'none'; base-uri 'none'",
-        )
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
         return response

@@ -233,22 +233,18 @@ def register_request_context(app: Flask) -> None:
     """Every line logged while a request is handled carries its id, method and (redacted) path; the
     response echoes X-Request-Id, and gunicorn's access line gets the tenant and ticket the request
     named."""
-    from uuid import uuid4
-
     from flask import g, request
 
     @app.before_request
     def _open_request_scope() -> None:
-        supplied = request.headers.get("X-Request-Id", "")
-        request_id = supplied if REQUEST_ID.fullmatch(supplied) else uuid4().hex
-        g.feedbackloop_log_scope = open_scope(request_id=request_id, method=request.method, path=request.path)
+        g.feedbackloop_log_scope = open_request_scope(request.headers.get("X-Request-Id", ""), request.method,
+                                                      request.path)
 
     @app.after_request
     def _expose_request_fields(response: Any) -> Any:
-        fields = current()
-        if "request_id" in fields:
-            response.headers.setdefault("X-Request-Id", fields["request_id"])
-        request.environ[ENVIRON_KEY] = {k: fields[k] for k in ACCESS_FIELDS if k in fields}
+        request_id = leave_access_fields(request.environ)
+        if request_id is not None:
+            response.headers.setdefault("X-Request-Id", request_id)
         return response
 
     @app.teardown_request
@@ -259,3 +255,19 @@ def register_request_context(app: Flask) -> None:
                 close_scope(token)
             except ValueError:  # opened in another context (a server that switched threads): let it go
                 pass
+
+
+def open_request_scope(supplied_id: str, method: str, path: str) -> Token[Mapping[str, Any]]:
+    """A request's log scope: the caller's X-Request-Id when it is a sane one, else a new id."""
+    from uuid import uuid4  # not at import: uuid costs the CLI's start-up tens of ms
+
+    request_id = supplied_id if REQUEST_ID.fullmatch(supplied_id) else uuid4().hex
+    return open_scope(request_id=request_id, method=method, path=path)
+
+
+def leave_access_fields(environ: dict[str, Any]) -> str | None:
+    """Leave the scope's access fields in the WSGI environ for gunicorn's access line; the request id."""
+    fields = _context.get()
+    environ[ENVIRON_KEY] = {k: fields[k] for k in ACCESS_FIELDS if k in fields}
+    request_id: str | None = fields.get("request_id")
+    return request_id

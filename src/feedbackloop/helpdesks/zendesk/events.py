@@ -100,6 +100,8 @@ def to_id(value: object) -> int | None:
     None for null and "" (nothing rendered), for 0 (user events send "0" for "no group") and for
     negative numbers (Zendesk's system user is -1): none of them name a record we could fetch.
     """
+    if type(value) is int and 0 < value <= MAX_ID:  # the usual case, first: ten ids per webhook
+        return value
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None
     if isinstance(value, bool):
@@ -153,11 +155,14 @@ def to_short_word(value: object) -> str | None:
 def to_word(value: object) -> str | None:
     """A lower-case enum-like word (ticket type, channel); None for empty and "-"."""
     text = to_text(value)
-    if text is None or text.strip() in EMPTY_TEXT:
+    if text is None:
         return None
-    if len(text.strip()) > MAX_WORD:
+    text = text.strip()
+    if text in EMPTY_TEXT:
+        return None
+    if len(text) > MAX_WORD:
         raise ValueError(f"expected a word of at most {MAX_WORD} characters, got {_describe(value)}")
-    return text.strip().lower()
+    return text.lower()
 
 
 def to_label(value: object) -> str | None:
@@ -174,7 +179,14 @@ def to_text(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"expected a string, got {_describe(value)}")
-    return _UNSTORABLE.sub(_storable, value) or None
+    return _storable_text(value) or None
+
+
+def _storable_text(text: str) -> str:
+    """`text` without NUL and lone surrogates; ASCII text without NUL (nearly all) as it is, unscanned."""
+    if text.isascii() and "\x00" not in text:  # isascii is O(1) in CPython; surrogates are not ASCII
+        return text
+    return _UNSTORABLE.sub(_storable, text)
 
 
 def _storable(match: re.Match[str]) -> str:
@@ -204,7 +216,7 @@ def to_tags(value: object) -> tuple[str, ...]:
         raise ValueError(f"expected a list of tags or a space-separated string, got {_describe(value)}")
     if not all(isinstance(word, str) for word in words):
         raise ValueError("every tag must be a string")
-    cleaned = (_UNSTORABLE.sub(_storable, str(word)).strip() for word in words)
+    cleaned = (_storable_text(str(word)).strip() for word in words)
     return tuple(dict.fromkeys(word for word in cleaned if word))
 
 
