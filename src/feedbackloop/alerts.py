@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
-from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,9 +38,9 @@ from feedbackloop.metrics import (
     segment_label,
     shift,
 )
-from feedbackloop.models import DropAlert, Rating, TicketState
+from feedbackloop.models import DropAlert, Rating
 from feedbackloop.settings import Settings
-from feedbackloop.stats import Rate, benjamini_hochberg, drop_p_value, wilson
+from feedbackloop.stats import benjamini_hochberg, drop_p_value, wilson
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,6 @@ DROP_NOTE = (
 )
 WORST_LINE = "#{ticket_id} {score}/5{reason}{comment} {url}"
 DROP_TEXT = "CSAT drop: {label}: {current} this {period} vs {baseline} before (q = {q:.2g}). {link}"
-LONGEST_PERIOD = timedelta(days=31)
 BAD_RATING_TEXT = "Bad rating {score} on ticket #{ticket_id} ({attribution}){reason}{comment} {link}"
 
 
@@ -516,100 +514,4 @@ def queue_bad_rating_alert(
         {"kind": "rating", "rating_id": rating.id, "version": version},
         now=now,
         tenant_id=rating.tenant_id,
-    )
-
-
-# --- for the report and the dashboard ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DropView:
-    """A recorded drop as reports show it, with its task's current status."""
-
-    id: int
-    label: str
-    segment: dict[str, Any]
-    period: str
-    period_start: datetime
-    baseline_start: datetime
-    current: Rate
-    baseline: Rate
-    p_value: float
-    q_value: float
-    tested: int
-    state: str
-    task_ticket_id: int | None
-    task_status: str | None
-
-    @property
-    def window(self) -> Window:
-        return Window(self.period_start, shift(self.period_start, self.period, 1))
-
-    def describe(self) -> str:
-        task = (
-            f"task #{self.task_ticket_id} {self.task_status or 'open'}"
-            if self.task_ticket_id
-            else f"task {self.state}"
-        )
-        return (
-            f"{self.label} · {self.period} of {self.period_start:%Y-%m-%d}: {self.current} vs {self.baseline}"
-            f" (p={self.p_value:.2g}, q={self.q_value:.2g}) · {task}"
-        )
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "segment": self.segment,
-            "label": self.label,
-            "period": self.period,
-            "period_start": self.period_start.isoformat(),
-            "baseline_start": self.baseline_start.isoformat(),
-            "current": {"k": self.current.k, "n": self.current.n, "rate": self.current.value},
-            "baseline": {"k": self.baseline.k, "n": self.baseline.n, "rate": self.baseline.value},
-            "p_value": self.p_value,
-            "q_value": self.q_value,
-            "tested": self.tested,
-            "state": self.state,
-            "task_ticket_id": self.task_ticket_id,
-            "task_status": self.task_status,
-        }
-
-
-def drops_in(session: Session, tenant_id: str | None, window: Window, limit: int = 100) -> list[DropView]:
-    """Drops whose period overlaps the window, newest period first, most significant first."""
-    statement = (
-        select(DropAlert, TicketState.status)
-        .outerjoin(
-            TicketState,
-            and_(
-                TicketState.tenant_id == DropAlert.tenant_id,
-                TicketState.ticket_id == DropAlert.task_ticket_id,
-            ),
-        )
-        .where(DropAlert.period_start >= window.start - LONGEST_PERIOD, DropAlert.period_start < window.end)
-        .order_by(DropAlert.period_start.desc(), DropAlert.q_value, DropAlert.id)
-        .limit(limit)
-    )
-    if tenant_id is not None:
-        statement = statement.where(DropAlert.tenant_id == tenant_id)
-    views = [drop_view(alert, status) for alert, status in session.execute(statement)]
-    return [view for view in views if view.window.end > window.start]
-
-
-def drop_view(alert: DropAlert, task_status: str | None) -> DropView:
-    return DropView(
-        id=alert.id,
-        label=alert.label,
-        segment=dict(alert.segment),
-        period=alert.period,
-        period_start=alert.period_start,
-        baseline_start=alert.baseline_start,
-        current=wilson(alert.current_k, alert.current_n),
-        baseline=wilson(alert.baseline_k, alert.baseline_n),
-        p_value=alert.p_value,
-        q_value=alert.q_value,
-        tested=alert.tested,
-        state=alert.state,
-        task_ticket_id=alert.task_ticket_id,
-        task_status=task_status,
     )

@@ -26,7 +26,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import alerts, jobs, metrics, outcomes, ratelimit, reports
+from feedbackloop import alerts, drops, jobs, metrics, outcomes, ratelimit, reports
 from feedbackloop.adminauth import tokens_match
 from feedbackloop.charts import Chart, rate_chart
 from feedbackloop.db import session_scope, utcnow
@@ -362,7 +362,7 @@ def page_context(db: Session, view: View, now: datetime) -> dict[str, Any]:
         "rows": sort_rows(rows, view),
         "sort_links": sort_links(view),
         "ai": ai,
-        "drops": alerts.drops_in(db, query.tenant_id, window),
+        "drops": drops.drops_in(db, query.tenant_id, window),
         "reviews": open_reviews(db, view.tenant),
         "lowest": lowest,
         "dimensions": list(DIMENSIONS),

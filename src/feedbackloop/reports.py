@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from feedbackloop import alerts, metrics, outcomes
+from feedbackloop import metrics, outcomes
+from feedbackloop.drops import DropView, drops_in
 from feedbackloop.metrics import (
     EMPTY,
     MIN_N,
@@ -149,7 +150,7 @@ class Report:
     outcomes: Outcomes
     rows: list[SegmentRow]
     ai_vs_human: AiVsHuman
-    drops: list[alerts.DropView]
+    drops: list[DropView]
 
 
 def build_report(session: Session, query: MetricsQuery, now: datetime) -> Report:
@@ -163,7 +164,7 @@ def build_report(session: Session, query: MetricsQuery, now: datetime) -> Report
         outcomes=metrics.outcome_rates(session, query.tenant_id, window),
         rows=with_outcomes(query, rows, outcomes.outcome_counts(session, query)) if query.by else rows,
         ai_vs_human=ai,
-        drops=alerts.drops_in(session, query.tenant_id, window),
+        drops=drops_in(session, query.tenant_id, window),
     )
 
 
@@ -386,7 +387,7 @@ def ai_lines(comparison: AiVsHuman) -> list[str]:
     return lines
 
 
-def drop_lines(drops: list[alerts.DropView]) -> list[str]:
+def drop_lines(drops: list[DropView]) -> list[str]:
     if not drops:
         return ["CSAT drops: none found in this range"]
     return [
