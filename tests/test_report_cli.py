@@ -184,3 +184,25 @@ def test_a_database_without_the_schema_ends_with_a_hint(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report"], env={"FEEDBACKLOOP_DATABASE_URL": f"sqlite:///{tmp_path}/empty.db"})
     assert result.exit_code == 1
     assert "no such table" in result.output and "feedbackloop db upgrade" in result.output
+
+
+def test_the_report_imports_no_web_nor_alerting_code(seeded: Engine) -> None:
+    """Start-up is most of a report's time on SQLite (bench/README.md): `feedbackloop report` loads
+    neither Flask, requests, the job queue nor the alerting that sends drops."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom feedbackloop.cli import cli\n"
+        "try:\n    cli(['report', '--since', '2026-03-02', '--until', '2026-03-15', '--format', 'json'])\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "heavy = ('flask', 'requests', 'zenpy', 'alembic', 'feedbackloop.jobs', 'feedbackloop.alerts')\n"
+        "print('LOADED', sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    url = seeded.url.render_as_string(hide_password=False)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "FEEDBACKLOOP_DATABASE_URL": url})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("{")  # the JSON report came out
+    assert done.stdout.strip().splitlines()[-1] == "LOADED []"
