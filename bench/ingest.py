@@ -36,21 +36,28 @@ class Target:
     env: dict[str, str]
     cwd: str
     database_url: str | None = None
+    threads: int = 1
     runs: dict[str, Any] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     server_cpu: dict[str, float] = field(default_factory=dict)
 
 
-#: Threads per worker for every target. 1 (the default): gunicorn's sync worker, as in every
-#: RESULTS.md so far. 4 is what `feedbackloop.gunicorn_conf` deploys (gthread): a request waiting
-#: on the database's commit no longer holds its whole worker.
-THREADS = int(os.environ.get("BENCH_INGEST_THREADS", "1"))
+#: The gunicorn worker settings measured, each for every target (bare Flask included, so each ratio is
+#: against bare Flask on the same settings): first as `feedbackloop.gunicorn_conf` deploys it (gthread,
+#: 4 threads: a request waiting on the database's commit no longer holds its whole worker), then
+#: gunicorn's sync worker (its default). BENCH_INGEST_THREADS=N measures only N threads (1: sync).
+SETTINGS: tuple[int, ...] = ((int(os.environ["BENCH_INGEST_THREADS"]),) if os.environ.get("BENCH_INGEST_THREADS")
+                             else (4, 1))
 
 
-def gunicorn_argv(app: str, port: int) -> list[str]:
-    """The same settings for every target: 2 workers (sync, or `THREADS` gthreads), no access log."""
-    threads = ["--threads", str(THREADS)] if THREADS > 1 else []
-    return [str(BIN / "gunicorn"), "-w", "2", *threads, "-b", f"127.0.0.1:{port}", "--log-level", "warning", app]
+def setting_name(threads: int) -> str:
+    return f"gthread ×{threads}" if threads > 1 else "sync"
+
+
+def gunicorn_argv(app: str, port: int, threads: int) -> list[str]:
+    """The same settings for every target: 2 workers (sync, or `threads` gthreads), no access log."""
+    thread_args = ["--threads", str(threads)] if threads > 1 else []
+    return [str(BIN / "gunicorn"), "-w", "2", *thread_args, "-b", f"127.0.0.1:{port}", "--log-level", "warning", app]
 
 
 def _tree_cpu(master: int) -> float:
@@ -72,7 +79,7 @@ def _tree_cpu(master: int) -> float:
 @contextmanager
 def served(target: Target) -> Iterator[tuple[int, int]]:
     port = free_port()
-    proc = subprocess.Popen(gunicorn_argv(target.app, port), env=target.env, cwd=target.cwd,
+    proc = subprocess.Popen(gunicorn_argv(target.app, port, target.threads), env=target.env, cwd=target.cwd,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
@@ -137,25 +144,34 @@ def count_rows(url: str) -> dict[str, int]:
 
 
 def run(quick: bool, **_: Any) -> dict[str, Any]:
-    """Bare Flask, feedbackloop on SQLite, feedbackloop on PostgreSQL; one after another, same load."""
-    results: list[Target] = [bare_target(quick, "bare Flask")]
+    """Per worker setting: bare Flask, feedbackloop on SQLite, on PostgreSQL, bare Flask again; same load."""
+    rows: list[dict[str, Any]] = []
+    for threads in SETTINGS:
+        rows += summarise(run_setting(quick, threads))["rows"]
+    return {"rows": rows}
+
+
+def run_setting(quick: bool, threads: int) -> list[Target]:
+    setting = setting_name(threads)
+    results: list[Target] = [bare_target(quick, f"bare Flask · {setting}", threads)]
     kinds = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     for kind in kinds:
         with scratch_database(kind, "ingest") as url, scratch_dir("cwd") as folder:
-            target = Target(f"feedbackloop · {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}",
-                            "feedbackloop.app:create_app()", service_env(url), str(folder), database_url=url)
+            target = Target(f"feedbackloop · {'SQLite' if kind == 'sqlite' else 'PostgreSQL'} · {setting}",
+                            "feedbackloop.app:create_app()", service_env(url), str(folder), database_url=url,
+                            threads=threads)
             bench_target(target, quick)
             results.append(target)
     # bare Flask again, last: on a shared machine the load changes during the run; the better of the
     # two is the ceiling (the ratio errs low, not high)
-    results.append(bare_target(quick, "bare Flask, again"))
-    return summarise(results)
+    results.append(bare_target(quick, f"bare Flask · {setting}, again", threads))
+    return results
 
 
-def bare_target(quick: bool, name: str) -> Target:
+def bare_target(quick: bool, name: str, threads: int) -> Target:
     with scratch_dir("bare") as folder:
         env = service_env("sqlite:///unused.db", PYTHONPATH=str(BENCH))
-        target = Target(name, "bare_app:create_app()", env, str(folder))
+        target = Target(name, "bare_app:create_app()", env, str(folder), threads=threads)
         bench_target(target, quick)
     return target
 
@@ -177,6 +193,8 @@ def summarise(targets: list[Target]) -> dict[str, Any]:
         is_app = target.database_url is not None
         rows.append({
             "target": target.name,
+            "workers": setting_name(target.threads),
+            "ceiling": bare,
             "throughput": closed["throughput"],
             "ratio": ratio,
             "closed_p50": closed["p50_ms"], "closed_p99": closed["p99_ms"],
