@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
@@ -31,6 +31,7 @@ from feedbackloop.adminauth import tokens_match
 from feedbackloop.charts import Chart, rate_chart
 from feedbackloop.db import session_scope, utcnow
 from feedbackloop.decisions import MAX_TICKET_ID, resolver_of
+from feedbackloop.drops import with_task_status
 from feedbackloop.metrics import DIMENSIONS, PERIODS, MetricsQuery, SegmentRow, Window
 from feedbackloop.models import DEFAULT_TENANT, DropAlert, ReviewTask, TicketState
 from feedbackloop.reports import hours_text, verdicts_text
@@ -460,14 +461,7 @@ def open_reviews(db: Session, tenant_id: str, limit: int = 20) -> list[OpenRevie
         for t in tasks
     ]
     drops = db.execute(
-        select(DropAlert, TicketState.status)
-        .outerjoin(
-            TicketState,
-            and_(
-                TicketState.tenant_id == DropAlert.tenant_id,
-                TicketState.ticket_id == DropAlert.task_ticket_id,
-            ),
-        )
+        with_task_status()
         .where(DropAlert.tenant_id == tenant_id, DropAlert.state.in_(("pending", "open")))
         .order_by(DropAlert.created_at.desc())
         .limit(limit)

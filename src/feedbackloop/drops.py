@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
 from feedbackloop.metrics import Window, shift
@@ -75,17 +75,18 @@ class DropView:
         }
 
 
+def with_task_status() -> Select[DropAlert, str | None]:
+    """Recorded drops, each with its review task's ticket status (None while it has no task)."""
+    return select(DropAlert, TicketState.status).outerjoin(
+        TicketState,
+        and_(TicketState.tenant_id == DropAlert.tenant_id, TicketState.ticket_id == DropAlert.task_ticket_id),
+    )
+
+
 def drops_in(session: Session, tenant_id: str | None, window: Window, limit: int = 100) -> list[DropView]:
     """Drops whose period overlaps the window, newest period first, most significant first."""
     statement = (
-        select(DropAlert, TicketState.status)
-        .outerjoin(
-            TicketState,
-            and_(
-                TicketState.tenant_id == DropAlert.tenant_id,
-                TicketState.ticket_id == DropAlert.task_ticket_id,
-            ),
-        )
+        with_task_status()
         .where(DropAlert.period_start >= window.start - LONGEST_PERIOD, DropAlert.period_start < window.end)
         .order_by(DropAlert.period_start.desc(), DropAlert.q_value, DropAlert.id)
         .limit(limit)
