@@ -50,9 +50,14 @@ def zendesk_webhook() -> ResponseReturnValue:
 @bp.post("/webhooks/zendesk/<tenant_id>")
 def tenant_webhook(tenant_id: str) -> ResponseReturnValue:
     """One tenant's account: verified with that tenant's secret only, stored under that tenant."""
-    if tenant_id != DEFAULT_TENANT and not TENANT_ID.fullmatch(tenant_id):  # no such name can exist; and
-        return jsonify(error="unknown_account", message="no such tenant"), 404  # NUL would fail the lookup
+    if not _may_name_a_tenant(tenant_id):  # no such name can exist; and NUL would fail the lookup
+        return jsonify(error="unknown_account", message="no such tenant"), 404
     return receive_webhook(tenant_id)
+
+
+def _may_name_a_tenant(tenant_id: str) -> bool:
+    """Whether a webhook path's tenant segment could name a tenant at all (the route and the door)."""
+    return tenant_id == DEFAULT_TENANT or TENANT_ID.fullmatch(tenant_id) is not None
 
 
 def receive_webhook(tenant_id: str) -> ResponseReturnValue:
@@ -190,7 +195,7 @@ def _door_tenant(environ: dict[str, Any]) -> str | None:
         tenant_id = DEFAULT_TENANT
     elif path.startswith("/webhooks/zendesk/"):
         tenant_id = path[len("/webhooks/zendesk/"):]
-        if tenant_id != DEFAULT_TENANT and not TENANT_ID.fullmatch(tenant_id):
+        if not _may_name_a_tenant(tenant_id):
             return None
     else:
         return None
