@@ -82,6 +82,29 @@ def test_concurrent_duplicates_make_one_event(app: Flask, engine: Engine) -> Non
     assert _count(engine, WebhookEvent) == 1 and _count(engine, Job) == 1
 
 
+def test_concurrent_distinct_events_are_all_committed(app: Flask, engine: Engine) -> None:
+    """Threads of one worker storing at once (SQLite: they take turns on the process's writer lock)."""
+    results: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def post(thread: int) -> None:
+        with app.test_client() as c:
+            barrier.wait()
+            for n in range(5):
+                raw = body(envelope(1000 + thread * 10 + n, "open", "solved", datetime.now(timezone.utc),
+                                    event_id=f"event-{thread}-{n}"))
+                response = c.post("/webhooks/zendesk", data=raw, headers=signed_headers(raw))
+                results.append(f"{response.status_code}:{response.get_json()['status']}")
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["200:accepted"] * 40
+    assert _count(engine, WebhookEvent) == 40 and _count(engine, Job) == 40
+
+
 @pytest.mark.parametrize(
     ("mutate", "reason"),
     [
