@@ -18,11 +18,13 @@ import sqlite3
 import tracemalloc
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 from click.testing import CliRunner, Result
 from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET, signed_post
 from factories import envelope
@@ -450,6 +452,22 @@ def test_ratings_on_core_rows_equal_the_orm_records(store: Store, engine: Engine
     for split, text in written.items():  # byte for byte, in the same order
         assert text == "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n"
                                for r in expected if r["split"] == split)
+
+
+@hypothesis.settings(max_examples=200, deadline=None)
+@hypothesis.given(salt=st.binary(max_size=200), tenant=st.text(max_size=20), ticket=st.integers(0, 2**63))
+def test_the_ratings_ticket_hash_is_the_hmac_of_records(salt: bytes, tenant: str, ticket: int) -> None:
+    """Keys shorter than, equal to and longer than SHA-256's 64-byte block (hashed first, RFC 2104)."""
+    builder = ratings_module.RatingRecords(salt, None, no_identity)
+    assert builder.ticket_hash(tenant, ticket) == ticket_hash(salt, tenant, ticket)
+
+
+@hypothesis.given(moment=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_ratings_iso_of_sqlite_text_is_isoformat_of_the_utc_time(moment: datetime) -> None:
+    """SQLite stores times as "YYYY-MM-DD HH:MM:SS.ffffff"; the text is rewritten, not parsed."""
+    stored = (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "  # SQLAlchemy's SQLite storage format
+              f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}")
+    assert ratings_module.iso(stored) == moment.replace(tzinfo=timezone.utc).isoformat()
 
 
 def test_resolver_in_ratings_agrees_with_the_decision_log(store: Store, engine: Engine) -> None:
