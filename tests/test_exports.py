@@ -24,11 +24,11 @@ from typing import Any
 
 import hypothesis
 import pytest
-from hypothesis import strategies as st
 from click.testing import CliRunner, Result
 from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET, signed_post
 from factories import envelope
 from flask.testing import FlaskClient
+from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 

@@ -25,6 +25,7 @@ from feedbackloop.helpdesks.zendesk.client import (
     RateLimitInfo,
     ZendeskClient,
     error_for_exception,
+    newest_budget,
     read_rate_limit,
     retry_after_seconds,
 )
@@ -617,6 +618,44 @@ def test_rate_limit_header_spellings(
 
     assert read_rate_limit(headers, now) == RateLimitInfo(limit=limit, remaining=remaining, observed_at=now,
                                                           reset_in=reset)
+
+
+def test_a_late_answer_does_not_raise_the_remaining_budget(client: ZendeskClient, zendesk_http: Any) -> None:
+    """Two threads' calls answer out of order: the earlier answer (more remaining, same window)
+    arrives last and must not overwrite the later count; the next window's count is taken."""
+    window = {"ratelimit-limit": "10", "ratelimit-reset": "40"}
+    zendesk_http.put(TICKET, json=api("ticket_update.json"), headers={**window, "ratelimit-remaining": "2"})
+    zendesk_http.put(TICKET, json=api("ticket_update.json"), headers={**window, "ratelimit-remaining": "3"})
+
+    client.update_ticket(35436, TicketUpdate(tags=("a",)))
+    client.update_ticket(35436, TicketUpdate(tags=("b",)))  # the late answer of the same window
+    info = client.last_rate_limit
+    assert info is not None and info.remaining == 2
+
+    later = info.observed_at + timedelta(seconds=45)  # the window reset 5 s ago
+    fresh = RateLimitInfo(limit=10, remaining=9, observed_at=later, reset_in=60.0)
+    assert newest_budget(info, fresh) is fresh
+
+
+@pytest.mark.parametrize(
+    ("current", "observed", "kept"),
+    [((10, 2, 0.0, 40.0), (10, 3, 0.5, 40.0), "current"),   # late answer, same window
+     ((10, 2, 0.0, 40.0), (10, 3, 1.5, 39.0), "current"),   # whole-second reset, same window
+     ((10, 3, 0.0, 40.0), (10, 2, 0.1, 40.0), "observed"),  # lower: always newer news
+     ((10, 2, 0.0, 40.0), (10, 9, 41.0, 60.0), "observed"),  # the next window
+     ((10, 2, 0.0, None), (10, 3, 0.5, None), "observed"),  # no reset header: as before
+     ((10, 2, 0.0, 40.0), (700, 690, 0.5, 40.0), "observed")],  # another limit (plan changed)
+    ids=["late", "rounded-reset", "lower", "next-window", "no-reset", "other-limit"],
+)
+def test_newest_budget(current: tuple[Any, ...], observed: tuple[Any, ...], kept: str) -> None:
+    start = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
+
+    def info(limit: int, remaining: int, at: float, reset: float | None) -> RateLimitInfo:
+        return RateLimitInfo(limit=limit, remaining=remaining, observed_at=start + timedelta(seconds=at),
+                             reset_in=reset)
+
+    before, after = info(*current), info(*observed)
+    assert newest_budget(before, after) is (before if kept == "current" else after)
 
 
 def test_no_rate_limit_headers_read_as_none() -> None:
