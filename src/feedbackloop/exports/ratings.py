@@ -175,7 +175,8 @@ class RatingRecords:
         inner.update(f"{tenant_id}\x00{ticket_id}".encode())
         outer = self._outer.copy()
         outer.update(inner.digest())
-        return outer.hexdigest()[:32]
+        digest: str = outer.hexdigest()
+        return digest[:32]
 
     def split(self, hashed: str) -> str | None:
         if self._test_fraction is None:
