@@ -83,7 +83,7 @@ def test_concurrent_duplicates_make_one_event(app: Flask, engine: Engine) -> Non
 
 
 def test_concurrent_distinct_events_are_all_committed(app: Flask, engine: Engine) -> None:
-    """Threads of one worker storing at once (SQLite: they take turns on the process's writer lock)."""
+    """Threads of one worker storing at once (SQLite: they wait for its write lock in its busy handler)."""
     results: list[str] = []
     barrier = threading.Barrier(8)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import io
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -237,21 +236,8 @@ def ingest_event(engine: Engine, tenant_id: str, helpdesk: str, event: TicketEve
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-#: One SQLite writer per process at a time. Threads of one worker that meet SQLite's write lock
-#: wait in its busy handler, which sleeps 1, 2, 5, 10 … ms between tries whether or not the lock
-#: has been freed; queued on this lock they wake the moment the writer before them commits. Other
-#: processes (workers, the job runner) still meet SQLite's own lock, as before.
-_SQLITE_WRITER = threading.Lock()
-
-
 def _ingest_transaction(connection: Any, statements: IngestStatements, row: dict[str, Any]) -> int | None:
-    """SQLite: BEGIN IMMEDIATE (the write lock up front, as db.make_engine does), two INSERTs, COMMIT,
-    with this process's threads taking turns (`_SQLITE_WRITER`)."""
-    with _SQLITE_WRITER:
-        return _ingest_locked(connection, statements, row)
-
-
-def _ingest_locked(connection: Any, statements: IngestStatements, row: dict[str, Any]) -> int | None:
+    """SQLite: BEGIN IMMEDIATE (the write lock up front, as db.make_engine does), two INSERTs, COMMIT."""
     cursor = connection.cursor()
     try:
         cursor.execute("BEGIN IMMEDIATE")
