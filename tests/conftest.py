@@ -77,16 +77,21 @@ def _session_engine(db_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture
-def engine(_session_engine: Engine) -> Iterator[Engine]:
-    """The session's database, emptied before each test."""
+def empty(engine: Engine) -> None:
+    """Delete every row (PostgreSQL: and restart the id sequences)."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with _session_engine.begin() as conn:
+    with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def engine(_session_engine: Engine) -> Iterator[Engine]:
+    """The session's database, emptied before each test."""
+    empty(_session_engine)
     yield _session_engine
 
 

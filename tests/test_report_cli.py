@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from insight_factories import rated
+from conftest import empty
+from insight_factories import Snapshot, rated, restore, snapshot
 from sqlalchemy import Engine, text
 
 from feedbackloop.cli import cli
@@ -27,10 +28,18 @@ CHANNELS = ("email", "chat", "web")
 
 
 @pytest.fixture
-def seeded(engine: Engine) -> Engine:
+def seeded(engine: Engine, seeded_rows: Snapshot) -> Engine:
     """Ratings over six weeks (the two reported, the two before, and some outside), two tenants."""
+    restore(engine, seeded_rows)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def seeded_rows(_session_engine: Engine) -> Snapshot:
+    """The seeded rows, written once through the ORM and the rollup upserts (~10 s) and then kept."""
+    empty(_session_engine)
     rng = random.Random(5)
-    with session_scope(make_session_factory(engine)) as db:
+    with session_scope(make_session_factory(_session_engine)) as db:
         for ticket in range(1, 901):
             intent = rng.choice(list(INTENTS))
             at = SINCE - timedelta(days=21) + timedelta(minutes=rng.randrange(42 * 24 * 60))
@@ -38,7 +47,9 @@ def seeded(engine: Engine) -> Engine:
             rated(db, ticket, score, at, intent=intent, channel=rng.choice(CHANNELS),
                   tenant_id="default" if ticket % 10 else "acme")
         rated(db, 5000, 1, SINCE + timedelta(days=1), intent="rare", channel="email")  # a segment of one
-    return engine
+    rows = snapshot(_session_engine)
+    empty(_session_engine)
+    return rows
 
 
 def run(engine: Engine, *args: str) -> Result:
