@@ -14,9 +14,9 @@ from insight_factories import T0, rated, sent_survey
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from feedbackloop import lifecycle, outcomes, reports
+from feedbackloop import lifecycle, metrics, outcomes, reports
 from feedbackloop.db import make_session_factory
-from feedbackloop.metrics import MetricsQuery
+from feedbackloop.metrics import MetricsQuery, Window
 from feedbackloop.models import AiDecision, Override, ReviewTask, Signal, Survey, TicketState
 from feedbackloop.settings import Settings
 from feedbackloop.stats import wilson
@@ -100,6 +100,22 @@ def test_outcomes_follow_filters_periods_and_tenants(db: Session) -> None:
     by_tenant = outcomes.outcome_counts(db, MetricsQuery(None, day(7), day(14), by=("tenant",)))
     assert by_tenant[(("other",), day(7))].reopen == wilson(1, 1)
     assert by_tenant[(("default",), day(7))].reopen == wilson(3, 15)
+
+
+@pytest.mark.parametrize("by", [("intent",), ("intent", "channel"), ("resolver",)])
+def test_the_reports_headline_summed_from_its_segments_equals_its_own_queries(db: Session, by: tuple[str, ...]) -> None:
+    """The report takes the headline's solves and signals from the per-segment counts it already
+    read (whole days from the rollup); they must be what outcome_rates reads on its own."""
+    seed(db)
+    signal(db, 40, "reopen", day(12) + timedelta(hours=5))  # no segment at all
+    signal(db, 13, "time_to_resolution", day(11), 7 * 3600.0)  # four times: the two middle ones averaged
+    signal(db, 41, "recontact", day(14) - timedelta(hours=4), intent="shipping")  # the last partial day
+    signal(db, 42, "first_contact_resolution", day(7) + timedelta(minutes=1), 0.0)  # before --since
+    query = MetricsQuery("default", day(7) + timedelta(hours=6), day(14) - timedelta(hours=3), by=by)
+    report = reports.build_report(db, query, day(14))
+    assert report.outcomes == metrics.outcome_rates(db, "default", Window(query.since, query.until))
+    assert report.outcomes.median_hours_to_resolution == pytest.approx(5.5)
+    assert (report.outcomes.reopen.k, report.outcomes.recontact.k, report.outcomes.first_contact_resolution.n) == (4, 1, 3)
 
 
 def test_report_shows_outcomes_per_segment_in_all_three_formats(db: Session) -> None:

@@ -661,14 +661,28 @@ class Outcomes:
     verdicts: dict[str, int]  # review tasks' verdicts recorded in the range
 
 
-def outcome_rates(session: Session, tenant_id: str | None, window: Window) -> Outcomes:
+def outcome_rates(session: Session, tenant_id: str | None, window: Window,
+                  counted: OutcomeCounts | None = None) -> Outcomes:
     """Reopens, failed resolutions and re-contacts per solve; first-contact resolution per closed
     ticket; overridden tickets per ticket the AI worked on; median time to resolution; verdicts.
-    Each is one small indexed query (signals by type and time)."""
-    solves = _count(session, select(func.count(Survey.id)).where(
-        *_tenant(Survey.tenant_id, tenant_id), Survey.solved_at >= window.start,
-        Survey.solved_at < window.end))
-    fcr_k, fcr_n = _signal_sum(session, tenant_id, window, "first_contact_resolution")
+    Each is one small indexed query (signals by type and time). `counted` is the window's solves
+    and signals already summed by the caller (the report, from its per-segment counts, which read
+    whole days from the rollup): then they are not read a second time."""
+    if counted is None:
+        solves = _count(session, select(func.count(Survey.id)).where(
+            *_tenant(Survey.tenant_id, tenant_id), Survey.solved_at >= window.start,
+            Survey.solved_at < window.end))
+        per_kind = {kind: _signal_sum(session, tenant_id, window, kind)[1]
+                    for kind in ("reopen", "failed_resolution", "recontact")}
+        fcr_k, fcr_n = _signal_sum(session, tenant_id, window, "first_contact_resolution")
+        median, resolved = _median_signal(session, tenant_id, window, "time_to_resolution")
+        median_hours = median / 3600 if median is not None else None
+    else:
+        solves = counted.solves
+        per_kind = {"reopen": counted.reopens, "failed_resolution": counted.failed,
+                    "recontact": counted.recontacts}
+        fcr_k, fcr_n = counted.fcr_k, counted.fcr_n
+        median_hours, resolved = counted.median_hours, len(counted.hours)
     ai_tickets = _count(
         session,
         select(func.count(func.distinct(AiDecision.ticket_id))).where(
@@ -686,10 +700,9 @@ def outcome_rates(session: Session, tenant_id: str | None, window: Window) -> Ou
             Override.occurred_at < window.end,
         ),
     )
-    median, resolved = _median_signal(session, tenant_id, window, "time_to_resolution")
 
     def per_solve(kind: str) -> Rate:
-        return wilson(min(_signal_sum(session, tenant_id, window, kind)[1], solves), solves)
+        return wilson(min(per_kind[kind], solves), solves)
 
     return Outcomes(
         reopen=per_solve("reopen"),
@@ -697,7 +710,7 @@ def outcome_rates(session: Session, tenant_id: str | None, window: Window) -> Ou
         recontact=per_solve("recontact"),
         first_contact_resolution=wilson(fcr_k, fcr_n),
         override=wilson(min(overridden, ai_tickets), ai_tickets),
-        median_hours_to_resolution=median / 3600 if median is not None else None,
+        median_hours_to_resolution=median_hours,
         resolved=resolved,
         verdicts=verdict_counts(session, tenant_id, window),
     )

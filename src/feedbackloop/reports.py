@@ -157,15 +157,25 @@ def build_report(session: Session, query: MetricsQuery, now: datetime) -> Report
     """Segments, the headline, outcome rates, AI vs human and the drops found in the range."""
     window = Window(query.since, query.until)
     rows, total, ai = metrics.report_figures(session, query)
+    counts = outcomes.outcome_counts(session, query) if query.by else None
     return Report(
         query=query,
         generated_at=now,
         overall=total,
-        outcomes=metrics.outcome_rates(session, query.tenant_id, window),
-        rows=with_outcomes(query, rows, outcomes.outcome_counts(session, query)) if query.by else rows,
+        outcomes=metrics.outcome_rates(session, query.tenant_id, window, counted=headline_counts(query, counts)),
+        rows=with_outcomes(query, rows, counts) if counts is not None else rows,
         ai_vs_human=ai,
         drops=drops_in(session, query.tenant_id, window),
     )
+
+
+def headline_counts(query: MetricsQuery, counts: dict[outcomes.Cell, OutcomeCounts] | None) -> OutcomeCounts | None:
+    """The range's solves and signals summed over the segments, when those are the headline's rows:
+    one window (no period, whose first one may start before --since) and no segment filter (the
+    headline outcomes are the tenant's whole range)."""
+    if counts is None or query.period is not None or query.filters:
+        return None
+    return outcomes.total(counts, query.since)
 
 
 def with_outcomes(query: MetricsQuery, rows: list[SegmentRow], counts: dict[outcomes.Cell, OutcomeCounts],
