@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py            # the whole run (10 000 tickets, 1 M ratings; ~20+ min on 2 cores)
     .venv/bin/python bench/run.py --quick    # a smoke run of every part (~3 min)
     .venv/bin/python bench/run.py --only ingest,reports --out /tmp/RESULTS.md
+    .venv/bin/python bench/run.py --only ingest,reports,exports --keep-from bench/RESULTS.json
 
 Parts: ingest (webhooks through gunicorn, SQLite and PostgreSQL, vs bare Flask), economy (helpdesk API
 calls per survey and per rating through the sandbox; 200 req/min budget), reports (`feedbackloop
@@ -68,6 +69,24 @@ def run_data_parts(parts: set[str], quick: bool, rows: int | None = None
     return reports, exports, generated
 
 
+def keep(results: dict[str, Any], earlier: dict[str, Any], ran: set[str]) -> None:
+    """Copy the parts this run skipped from an earlier run's RESULTS.json, with that run's date,
+    command, time and load, so one file holds every part and says where each came from."""
+    kept = dict(earlier.get("kept", {}))
+    for part in PARTS:
+        if part in ran or part not in earlier or part in results:
+            continue
+        results[part] = earlier[part]
+        if part in ("reports", "exports") and "generated" in earlier:
+            results.setdefault("generated", earlier["generated"])
+        kept.setdefault(part, {"started": str(earlier["started"])[:16], "command": earlier["command"]})
+        for key in ("seconds", "load"):
+            name = part if part in earlier[key] else "reports+exports"
+            if name in earlier[key]:
+                results[key][f"{name} (kept)"] = earlier[key][name]
+    results["kept"] = {part: where for part, where in kept.items() if part not in ran}
+
+
 def render(out: Path, results: dict[str, Any]) -> None:
     import write_results
 
@@ -83,6 +102,8 @@ def main() -> int:
     parser.add_argument("--tickets", type=int, help="economy: solved tickets (default 10 000; --quick 100)")
     parser.add_argument("--ratings", type=int, help="reports/exports: generated ratings (default 1 000 000; --quick 50 000)")
     parser.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
+    parser.add_argument("--keep-from", type=Path, metavar="RESULTS.json",
+                        help="take the parts not run now from this earlier run (RESULTS.md says which and when)")
     parser.add_argument("--render", type=Path, metavar="RESULTS.json",
                         help="only write --out again from a run's saved numbers")
     args = parser.parse_args()
@@ -118,6 +139,8 @@ def main() -> int:
         results["seconds"]["reports+exports"] = time.perf_counter() - t
         results["load"]["reports+exports"] = loadavg()
     results["total_seconds"] = time.perf_counter() - started
+    if args.keep_from:
+        keep(results, json.loads(args.keep_from.read_text()), parts)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(results, default=str, indent=1))
     render(args.out, results)

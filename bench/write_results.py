@@ -15,7 +15,7 @@ HEADER = """# Benchmark results
 
 Written by `{command}` on {date} UTC in {minutes:.1f} min{quick}. Rerunning overwrites this file (and
 `RESULTS.json` beside it, the same numbers unrounded). Why a target is missed, and what was
-changed, is in [README.md](README.md).
+changed, is in [README.md](README.md).{provenance}
 
 ## Machine
 
@@ -168,13 +168,20 @@ def exports_section(results: list[dict[str, Any]], quick: bool) -> list[str]:
     return [EXPORTS_METHOD] + export_bench.markdown(results, quick)
 
 
+def provenance(results: dict[str, Any]) -> str:
+    """Where the parts this run kept from an earlier one (`--keep-from`) came from."""
+    return "".join(f"\n\nThe {part} part was not run this time: its figures are kept from "
+                   f"`{where['command']}` of {where['started'].replace('T', ' ')} UTC."
+                   for part, where in results.get("kept", {}).items())
+
+
 def write(path: Path, results: dict[str, Any]) -> None:
     m = results["machine"]
     loads = ", ".join(f"{k} {v}" for k, v in results["load"].items())
     out = [HEADER.format(command=results["command"], date=results["started"].strftime("%Y-%m-%d %H:%M"),
                          minutes=results["total_seconds"] / 60,
                          quick=" (quick mode: small sizes, not the targets' sizes)" if results["quick"] else "",
-                         load=loads, **m)]
+                         load=loads, provenance=provenance(results), **m)]
     out += summary(results) + [""]
     out += ["Time per part: " + ", ".join(f"{k} {v / 60:.1f} min" for k, v in results["seconds"].items()) + ".", ""]
     if "ingest" in results:
