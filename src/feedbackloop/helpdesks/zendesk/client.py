@@ -111,14 +111,20 @@ def newest_budget(current: RateLimitInfo | None, observed: RateLimitInfo) -> Rat
     of order: an answer that left Zendesk earlier, with more remaining in the same window, must not
     overwrite a later, lower count, or a worker would spend into the reserve (seen: 10 calls at a
     budget of 10 with 2 reserved). A higher count in a new window (the reset) is taken."""
-    if (current is None or current.remaining is None or observed.remaining is None
-            or current.limit != observed.limit or current.reset_in is None or observed.reset_in is None
-            or observed.remaining < current.remaining):
-        return observed
-    ends = (current.observed_at + timedelta(seconds=current.reset_in),
-            observed.observed_at + timedelta(seconds=observed.reset_in))
+    if current is None or current.remaining is None or observed.remaining is None:
+        return observed  # nothing to compare with
+    if current.limit != observed.limit or observed.remaining < current.remaining:
+        return observed  # another budget, or the lower count
+    ends = window_end(current), window_end(observed)
+    if ends[0] is None or ends[1] is None:
+        return observed  # no reset times: the newest answer is all we know
     same_window = abs((ends[1] - ends[0]).total_seconds()) <= SAME_WINDOW_SECONDS
     return current if same_window else observed
+
+
+def window_end(info: RateLimitInfo) -> datetime | None:
+    """When the rate window an answer was counted in resets, if the answer said."""
+    return None if info.reset_in is None else info.observed_at + timedelta(seconds=info.reset_in)
 
 
 def read_rate_limit(headers: Mapping[str, str], now: datetime) -> RateLimitInfo | None:
