@@ -33,7 +33,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from feedbackloop.cli import cli
-from feedbackloop.db import make_session_factory, session_scope, utcnow
+from feedbackloop.db import make_read_engine, make_session_factory, session_scope, utcnow
 from feedbackloop.decisions import resolver_of
 from feedbackloop.exports import ratings as ratings_module
 from feedbackloop.exports import source
@@ -49,7 +49,7 @@ from feedbackloop.exports.records import (
     split_of,
     ticket_hash,
 )
-from feedbackloop.exports.source import Window, make_read_engine
+from feedbackloop.exports.source import Window
 from feedbackloop.exports.writers import Output, split_paths
 from feedbackloop.helpdesks.base import User
 from feedbackloop.lifecycle import process_ticket, record_signal
@@ -441,7 +441,7 @@ def test_ratings_on_core_rows_equal_the_orm_records(store: Store, engine: Engine
     store.override(109, source="sidebar", kind="handoff")
     monkeypatch.setattr(ratings_module, "CHUNK", 3)  # chunks split tickets' ratings and tenants
     ctx = Context(export_salt(SECRET_KEY), window, identity_of, test_fraction=0.5)
-    reader = make_read_engine(settings.database_url)
+    reader = make_read_engine(settings.database_url, long=True)
     try:
         with Session(reader) as session:
             expected = oracle_ratings(session, ctx)
@@ -669,7 +669,7 @@ def bulk_ratings(engine: Engine, first: int, count: int) -> None:
 
 
 def peak_memory_of_export(settings: Settings, path: Path) -> tuple[int, int]:
-    engine = make_read_engine(settings.database_url)
+    engine = make_read_engine(settings.database_url, long=True)
     ctx = Context(export_salt(SECRET_KEY), Window(), lambda tenant, requester: None)
     output = Output(str(path), "jsonl", split=False)
     tracemalloc.start()
@@ -710,7 +710,7 @@ def test_an_export_does_not_hold_the_sqlite_write_lock(engine: Engine, settings:
         pytest.skip("SQLite only: PostgreSQL readers never block writers")
     bulk_ratings(engine, 1, 20)
     path = settings.database_url.removeprefix("sqlite:///")
-    reader = make_read_engine(settings.database_url)
+    reader = make_read_engine(settings.database_url, long=True)
     try:
         with Session(reader) as session:
             rows = session.execute(select(Rating.id).execution_options(yield_per=2))

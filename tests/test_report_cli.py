@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import random
+import sqlite3
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -195,6 +197,24 @@ def test_a_database_without_the_schema_ends_with_a_hint(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report"], env={"FEEDBACKLOOP_DATABASE_URL": f"sqlite:///{tmp_path}/empty.db"})
     assert result.exit_code == 1
     assert "no such table" in result.output and "feedbackloop db upgrade" in result.output
+
+
+def test_the_report_runs_while_the_receiver_holds_the_sqlite_write_lock(seeded: Engine) -> None:
+    """The report reads in a deferred transaction: under WAL it needs no lock, so webhooks are not
+    held up behind it (with BEGIN IMMEDIATE it would wait out the 30 s busy timeout here)."""
+    if seeded.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL readers take no lock a writer waits for")
+    writer = sqlite3.connect(seeded.url.database or "", timeout=0.5, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE ratings SET reason = 'mid-write' WHERE ticket_id = 1")
+        started = time.perf_counter()
+        data = json.loads(run(seeded, "--since", "2026-03-02", "--until", "2026-03-16", "--format", "json").output)
+        assert time.perf_counter() - started < 10
+        assert data["overall"]["n"] > 0
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
 
 
 def test_the_report_imports_no_web_nor_alerting_code(seeded: Engine) -> None:

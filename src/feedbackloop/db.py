@@ -86,6 +86,37 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def make_read_engine(url: str, *, long: bool = False) -> Engine:
+    """An engine for reads that must not get in the service's way: reports, exports.
+
+    `make_engine` opens SQLite transactions with BEGIN IMMEDIATE (the write lock) so writers queue
+    instead of failing; a report or an export holding that lock would stall the webhook receiver
+    for as long as it reads. Here SQLite opens a plain (deferred) BEGIN: under WAL a read
+    transaction sees one snapshot from its first read and never blocks a writer. A read of
+    minutes (`long`, the exports) runs in autocommit instead, each statement on its own snapshot,
+    because an open read transaction keeps SQLite from checkpointing the WAL behind it.
+    PostgreSQL reads in one REPEATABLE READ, read-only transaction: one snapshot, no locks taken.
+    """
+    if not url.startswith("sqlite"):
+        return make_engine(url).execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    event.listen(engine, "connect", _sqlite_reader)
+    if not long:
+        event.listen(engine, "begin", _sqlite_begin_read)
+    return engine
+
+
+def _sqlite_reader(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # BEGIN is ours (or never sent: autocommit)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin_read(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded attributes after commit (we read them to answer)."""
     return sessionmaker(engine, expire_on_commit=False)

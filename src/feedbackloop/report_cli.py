@@ -97,11 +97,11 @@ def run_report(database_url: str, query: MetricsQuery, fmt: str) -> str:
     """
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from feedbackloop.db import make_engine, make_session_factory, session_scope, utcnow
+    from feedbackloop.db import make_read_engine, make_session_factory, session_scope, utcnow
     from feedbackloop.reports import build_report, render
     from feedbackloop.settings import redact_url
 
-    engine = make_engine(database_url)
+    engine = make_read_engine(database_url)  # one snapshot; the webhook receiver keeps writing
     try:
         with session_scope(make_session_factory(engine)) as session:
             return render(build_report(session, query, utcnow()), fmt)

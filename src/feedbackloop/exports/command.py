@@ -130,12 +130,12 @@ def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
+    from feedbackloop.db import make_read_engine
     from feedbackloop.exports.pipeline import run_export, total_of
     from feedbackloop.exports.records import Context, export_salt
-    from feedbackloop.exports.source import make_read_engine
     from feedbackloop.exports.writers import Output
 
-    engine = make_read_engine(settings.database_url)
+    engine = make_read_engine(settings.database_url, long=True)
     output: Output | None = None
     try:
         with Session(engine) as session:

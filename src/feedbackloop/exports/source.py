@@ -15,10 +15,9 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, cast
 
-from sqlalchemy import Engine, Select, create_engine, event, func, or_, select, union
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session
 
-from feedbackloop.db import make_engine
 from feedbackloop.models import AiDecision, Override, Rating, Signal, Survey, TicketState, WebhookEvent
 
 CHUNK = 200
@@ -91,31 +90,6 @@ class TicketBundle:
 
 
 TicketKey = tuple[str, int]
-
-
-# --- the engine ------------------------------------------------------------------------------------
-
-
-def make_read_engine(url: str) -> Engine:
-    """An engine for a long read that does not get in the service's way.
-
-    `db.make_engine` opens SQLite transactions with BEGIN IMMEDIATE (the write lock) so writers
-    queue instead of failing; an export holding that lock for minutes would stall the service.
-    Here SQLite reads in autocommit under WAL (readers never block writers), and PostgreSQL
-    reads in one REPEATABLE READ, read-only transaction, so the whole export sees one snapshot.
-    """
-    if not url.startswith("sqlite"):
-        return make_engine(url).execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-    event.listen(engine, "connect", _sqlite_autocommit)
-    return engine
-
-
-def _sqlite_autocommit(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
 
 
 # --- key streams -----------------------------------------------------------------------------------
