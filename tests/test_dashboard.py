@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -154,6 +156,26 @@ def test_the_page_shows_figures_charts_segments_drops_and_reviews(seeded: None, 
     assert "ticket #102" in page and "#5001" in page  # an open review task
     assert "http://127.0.0.1:9/agent/tickets/999" in page  # lowest rated, linked to the helpdesk
     assert "/dashboard/tickets/999" in page  # … and to its timeline
+
+
+def test_pages_render_while_the_receiver_holds_the_sqlite_write_lock(seeded: None, engine: Engine, client: FlaskClient,
+                                                                    admin: Admin) -> None:
+    """Pages read through `services.reader`: on SQLite a deferred transaction under WAL, which needs
+    no lock, so a slow page never holds a webhook up (with BEGIN IMMEDIATE each would wait 30 s)."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL readers take no lock a writer waits for")
+    admin.login()
+    writer = sqlite3.connect(engine.url.database or "", timeout=0.5, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE ratings SET reason = 'mid-write' WHERE ticket_id = 100")
+        started = time.perf_counter()
+        for path in ("/dashboard/", "/dashboard/tickets?band=bad", "/dashboard/tickets/102"):
+            assert client.get(path).status_code == 200, path
+        assert time.perf_counter() - started < 10
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
 
 
 def test_customer_written_text_is_escaped_everywhere(seeded: None, client: FlaskClient, admin: Admin) -> None:

@@ -337,7 +337,7 @@ def index() -> ResponseReturnValue:
             "dashboard.ticket", ticket_id=ticket_id, **tenant_args(view.tenant)
         ),
     }
-    with session_scope(services.factory) as db:
+    with session_scope(services.reader) as db:
         context = page_context(db, view, now)
     return render_template("dashboard/index.html", **context, **links)
 
@@ -496,7 +496,7 @@ def tickets() -> ResponseReturnValue:
     now = utcnow()
     view = read_view(now)
     query = replace(view.query, by=())
-    with session_scope(services.factory) as db:
+    with session_scope(services.reader) as db:
         rated, total = metrics.ratings_behind(db, query, band=view.band, limit=DRILL_LIMIT)
         counts = metrics.overall(db, query)
     return render_template(
@@ -527,7 +527,7 @@ def ticket(ticket_id: int) -> ResponseReturnValue:
     tenant = read_tenant()
     if ticket_id > MAX_TICKET_ID:
         abort(404)
-    with session_scope(services.factory) as db:
+    with session_scope(services.reader) as db:
         state = db.scalars(
             select(TicketState).where(TicketState.tenant_id == tenant, TicketState.ticket_id == ticket_id)
         ).one_or_none()

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 #: A pooled PostgreSQL connection idle longer than this is pinged before it is handed out.
 PING_AFTER_IDLE_SECONDS = 1.0
@@ -96,10 +97,13 @@ def make_read_engine(url: str, *, long: bool = False) -> Engine:
     minutes (`long`, the exports) runs in autocommit instead, each statement on its own snapshot,
     because an open read transaction keeps SQLite from checkpointing the WAL behind it.
     PostgreSQL reads in one REPEATABLE READ, read-only transaction: one snapshot, no locks taken.
+    No pool: these reads are occasional and a connection is cheap beside them, and nothing is left
+    open after one (a web process keeps no idle reader connection, a test no stray one).
     """
     if not url.startswith("sqlite"):
-        return make_engine(url).execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        return create_engine(url, poolclass=NullPool).execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    engine = create_engine(url, poolclass=NullPool, connect_args={"check_same_thread": False, "timeout": 30})
     event.listen(engine, "connect", _sqlite_reader)
     if not long:
         event.listen(engine, "begin", _sqlite_begin_read)

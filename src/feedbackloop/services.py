@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from feedbackloop import jobs
-from feedbackloop.db import make_engine, make_session_factory, session_scope
+from feedbackloop.db import make_engine, make_read_engine, make_session_factory, session_scope
 from feedbackloop.errors import ConfigError
 from feedbackloop.helpdesks import get_helpdesk
 from feedbackloop.helpdesks.base import Account, Helpdesk, HelpdeskClient
@@ -40,6 +40,18 @@ class Services:
     _tenants: dict[str, tuple[TenantConfig, float]] = field(default_factory=dict)
     _webhook_secrets: dict[str, tuple[dict[str, str], float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _read_engine: Engine | None = None
+    _reader: sessionmaker[Session] | None = None
+
+    @property
+    def reader(self) -> sessionmaker[Session]:
+        """Sessions for pages that only read (the dashboard): one snapshot each, and on SQLite no
+        write lock, so a page over a million ratings does not hold the webhook receiver up."""
+        with self._lock:
+            if self._reader is None:
+                self._read_engine = make_read_engine(self.engine.url.render_as_string(hide_password=False))
+                self._reader = make_session_factory(self._read_engine)
+            return self._reader
 
     @property
     def vault(self) -> Vault:
@@ -117,7 +129,7 @@ class Services:
         """Every tenant with an account: the default (when configured) and the active rows."""
         names = [DEFAULT_TENANT] if self.settings.zendesk is not None else []
         try:
-            with session_scope(self.factory) as session:
+            with session_scope(self.reader) as session:
                 names += list(session.scalars(select(Tenant.id).where(Tenant.active.is_(True)).order_by(Tenant.id)))
         except SQLAlchemyError:  # schema not there yet (before `db upgrade`): the default only
             pass
@@ -125,6 +137,8 @@ class Services:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._read_engine is not None:
+            self._read_engine.dispose()
 
 
 def build_services(settings: Settings, engine: Engine | None = None) -> Services:
