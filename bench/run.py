@@ -79,11 +79,14 @@ def keep(results: dict[str, Any], earlier: dict[str, Any], ran: set[str]) -> Non
         results[part] = earlier[part]
         if part in ("reports", "exports") and "generated" in earlier:
             results.setdefault("generated", earlier["generated"])
-        kept.setdefault(part, {"started": str(earlier["started"])[:16], "command": earlier["command"]})
+        kept.setdefault(part, {"started": str(earlier["started"])[:16].replace("T", " "),
+                              "command": earlier["command"]})
+        timed = "reports+exports" if part in ("reports", "exports") else part  # how the run timed it
         for key in ("seconds", "load"):
-            name = part if part in earlier[key] else "reports+exports"
-            if name in earlier[key]:
-                results[key][f"{name} (kept)"] = earlier[key][name]
+            for name in (timed, f"{timed} (kept)"):  # kept once already: carried over as it was
+                if name in earlier[key]:
+                    results[key][f"{timed} (kept)"] = earlier[key][name]
+                    break
     results["kept"] = {part: where for part, where in kept.items() if part not in ran}
 
 

@@ -53,3 +53,22 @@ def test_generated_ratings_export_with_no_planted_pii_and_raw_sql_runs() -> None
         result = export_bench.run_on(url, "SQLite", 300)
     assert set(each) == set(report_bench.RAW_SQL) and total >= 0
     assert result["written"] == 300 and result["leaks"] == 0 and result["redacted_comments"] == 120
+
+
+def test_keep_from_takes_the_parts_not_run_and_says_from_which_run(tmp_path: Path) -> None:
+    import run
+    import write_results
+
+    first = {"started": "2026-12-03T12:59:00", "command": "python bench/run.py", "seconds": {"economy": 2400.0},
+             "load": {"economy": "1 1 1"}, "economy": {"marker": "economy of 12:59"}}
+    second = {"started": "2026-12-03T16:16:00", "command": "python bench/run.py --only ingest --keep-from x",
+              "seconds": {"ingest": 200.0}, "load": {"ingest": "2 2 2"}, "ingest": {"marker": "ingest of 16:16"}}
+    run.keep(second, first, {"ingest"})
+    third: dict[str, object] = {"seconds": {}, "load": {}}
+    run.keep(third, second, {"reports"})
+    assert third["economy"] == {"marker": "economy of 12:59"} and third["ingest"] == {"marker": "ingest of 16:16"}
+    assert third["kept"] == {"economy": {"started": "2026-12-03 12:59", "command": "python bench/run.py"},
+                             "ingest": {"started": "2026-12-03 16:16", "command": second["command"]}}
+    assert third["seconds"] == {"economy (kept)": 2400.0, "ingest (kept)": 200.0}
+    line = write_results.provenance(third)
+    assert "economy part was not run this time" in line and "of 2026-12-03 12:59 UTC" in line
