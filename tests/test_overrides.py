@@ -4,6 +4,7 @@ through the sandbox (webhooks over HTTP, zenpy for the API) and the real app."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -166,6 +167,26 @@ def test_sidebar_api_needs_our_session(client: FlaskClient) -> None:
     assert client.get("/zendesk/sidebar/api/tickets/1", headers=forged).status_code == 401
     assert client.post("/zendesk/sidebar/api/tickets/1/overrides", json={"final_action": "x"},
                        headers=forged).status_code == 401
+
+
+def test_the_sidebar_reads_while_the_receiver_holds_the_sqlite_write_lock(client: FlaskClient, engine: Engine,
+                                                                         rsa_key: Any) -> None:
+    """Every ticket an agent opens asks for its timeline: a read without SQLite's write lock, so it
+    neither waits for a webhook being stored nor holds one up."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL readers take no lock a writer waits for")
+    headers = session_of(open_sidebar(client, app_token(rsa_key))[1])
+    writer = sqlite3.connect(engine.url.database or "", timeout=0.5, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("DELETE FROM jobs")
+        started = time.perf_counter()
+        answer = client.get("/zendesk/sidebar/api/tickets/1", headers=headers)
+        assert answer.status_code == 200 and answer.get_json()["timeline"] == []
+        assert time.perf_counter() - started < 10
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
 
 
 def test_sidebar_override_validation_is_a_422_naming_the_field(client: FlaskClient, rsa_key: Any) -> None:

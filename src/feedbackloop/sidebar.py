@@ -127,7 +127,7 @@ def ticket_feedback(ticket_id: int) -> ResponseReturnValue:
     services = services_of(current_app)
     auth = read_session(services.settings, request.headers.get("Authorization", ""))
     check_ticket_id(ticket_id)
-    with session_scope(services.factory) as session:
+    with session_scope(services.reader) as session:  # each ticket view: no SQLite write lock for it
         timeline = build_timeline(session, auth["tenant"], ticket_id)
         decision = latest_decision(session, auth["tenant"], ticket_id)
         prefill = {"ai_decision": describe_decision(decision) if decision else "",
