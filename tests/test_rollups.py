@@ -27,6 +27,7 @@ from feedbackloop.cli import cli
 from feedbackloop.db import make_session_factory, session_scope
 from feedbackloop.metrics import DIMENSIONS, MetricsQuery
 from feedbackloop.models import AiDecision, DailyRollup, Rating, Survey, TicketState
+from feedbackloop.lifecycle import record_signal
 from feedbackloop.ratings import record_rating
 from feedbackloop.settings import Settings
 from feedbackloop.survey import _mark_sent
@@ -34,7 +35,9 @@ from feedbackloop.survey import _mark_sent
 T0 = datetime(2026, 3, 2, tzinfo=timezone.utc)  # a Monday, midnight
 TENANTS = ("default", "acme", "zeta")
 SPAN_DAYS = 75
-MIGRATION = Path(__file__).resolve().parent.parent / "src/feedbackloop/migrations/versions/0010_daily_rollups.py"
+VERSIONS = Path(__file__).resolve().parent.parent / "src/feedbackloop/migrations/versions"
+#: The migrations that backfill the rollup, in order (0010: ratings and surveys; 0011: signals).
+BACKFILLS = (VERSIONS / "0010_daily_rollups.py", VERSIONS / "0011_signal_rollups.py")
 
 
 def maybe(rng: random.Random, *values: Any) -> Any:
@@ -53,8 +56,9 @@ def random_moment(rng: random.Random) -> datetime:
 def seed(session: Session, settings: Settings, rng: random.Random, tickets: int = 240) -> None:
     """Surveys sent and rated through the application's own functions; some ratings changed later."""
     rated_surveys: list[tuple[Survey, datetime]] = []
+    tenant_of: dict[int, str] = {}
     for ticket in range(1, tickets + 1):
-        tenant = rng.choice(TENANTS)
+        tenant = tenant_of[ticket] = rng.choice(TENANTS)
         category = maybe(rng, "billing", "shipping", "")
         session.add(TicketState(
             tenant_id=tenant, ticket_id=ticket, assignee_id=maybe(rng, 11, 12, 13), group_id=maybe(rng, 21, 22),
@@ -89,6 +93,14 @@ def seed(session: Session, settings: Settings, rng: random.Random, tickets: int 
     for survey, _ in rated_surveys[:20]:
         rating = session.scalars(select(Rating).where(Rating.survey_id == survey.id)).one()
         rollups.change_rating(session, rating, rating.score)  # a change to the same score changes nothing
+    kinds = ("reopen", "failed_resolution", "recontact", "first_contact_resolution", "time_to_resolution",
+             "override", "csat")
+    for index in range(tickets * 2):  # signals through the application's own function, some twice
+        ticket = rng.randint(1, tickets)
+        kind = rng.choice(kinds)
+        value = rng.choice((0.0, 0.5, 1.0, None)) if kind == "first_contact_resolution" else 3600.0
+        key = f"{kind}:{ticket}:{index % (tickets + tickets // 4)}"  # some keys repeat: deduplicated, counted once
+        record_signal(session, tenant_of[ticket], ticket, kind, value, "test", key, random_moment(rng), {}, T0)
     for ticket in range(tickets + 1, tickets + 21):  # rows from before the insight columns: no resolver
         at = random_moment(rng)
         survey = Survey(tenant_id="default", ticket_id=ticket, solve_key=f"old-{ticket}", solved_at=at, state="sent",
@@ -164,12 +176,13 @@ def test_the_incremental_rollup_equals_a_rebuild_and_the_migrations_backfill(see
     assert rollup_rows(seeded) == incremental
     assert done.ratings == seeded.scalar(select(func.count(Rating.id)))
     assert done.sent == seeded.scalar(select(func.count(Survey.id)).where(Survey.sent_at.is_not(None)))
-    spec = importlib.util.spec_from_file_location("migration_0010", MIGRATION)
-    assert spec is not None and spec.loader is not None
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
     seeded.execute(text("DELETE FROM daily_rollups"))
-    seeded.execute(text(migration.backfill_sql(seeded.get_bind().dialect.name)))
+    for path in BACKFILLS:
+        spec = importlib.util.spec_from_file_location(f"migration_{path.stem}", path)
+        assert spec is not None and spec.loader is not None
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        seeded.execute(text(migration.backfill_sql(seeded.get_bind().dialect.name)))
     assert rollup_rows(seeded) == incremental
 
 

@@ -319,6 +319,7 @@ def record_signal(
             session.add(signal)
     except IntegrityError:
         return False
+    rollups.add_signal(session, signal)  # counted once: only the call that inserted it gets here
     return True
 
 

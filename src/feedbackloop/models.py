@@ -510,3 +510,9 @@ class DailyRollup(Base):
     sent: Mapped[int] = mapped_column(Integer, default=0)  # surveys sent that day
     solved: Mapped[int] = mapped_column(Integer, default=0)  # solves that day (a survey row each, sent or not)
     ai_solved: Mapped[int] = mapped_column(Integer, default=0)  # of them with the AI involved (outcomes.py)
+    # Signals by the signal's own segment and day(occurred_at) (outcomes.py's per-solve rates):
+    reopens: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # failed resolutions
+    recontacts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    fcr_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # first-contact resolution signals
+    fcr_k: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of them with value ≥ 0.5

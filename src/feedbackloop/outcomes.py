@@ -88,9 +88,10 @@ Cell = tuple[Key, datetime]
 
 def outcome_counts(session: Session, query: MetricsQuery, *, use_rollups: bool = True) -> dict[Cell, OutcomeCounts]:
     """Outcome counts per (segment, window start) over the query's scanned range: one GROUP BY
-    over surveys (solves), one over signals, one for times to resolution and one for verdicts."""
+    over surveys (solves), one over signals, one for times to resolution and one for verdicts; solves
+    and counted signals read whole days from the daily rollup (`use_rollups=False`: the raw oracle)."""
     parts: dict[Cell, dict[str, Any]] = defaultdict(dict)
-    for cell, values in (*_solves(session, query, use_rollups), *_signals(session, query)):
+    for cell, values in (*_solves(session, query, use_rollups), *_signals(session, query, use_rollups)):
         for name, value in values.items():
             parts[cell][name] = parts[cell].get(name, 0) + value
     for cell, hours in _hours(session, query).items():
@@ -159,16 +160,36 @@ def _solves(session: Session, query: MetricsQuery, use_rollups: bool) -> Iterabl
 SIGNAL_FIELDS = {"reopen": "reopens", "failed_resolution": "failed", "recontact": "recontacts"}
 
 
-def _signals(session: Session, query: MetricsQuery) -> Iterable[tuple[Cell, dict[str, int]]]:
-    """Per-solve signals and first-contact resolution counted; overrides as distinct tickets."""
+def _signals(session: Session, query: MetricsQuery, use_rollups: bool) -> Iterable[tuple[Cell, dict[str, int]]]:
+    """Per-solve signals and first-contact resolution counted: whole UTC days from the daily rollup,
+    partial days from `signals` (as `_solves`); overrides as distinct tickets, always from
+    `signals` (distinct tickets cannot be summed over days; there are few)."""
     kinds = (*PER_SOLVE, "first_contact_resolution")
     hit = func.sum(case((Signal.value >= 0.5, 1), else_=0))
-    for (key, start), (kind, n, k) in _grouped(session, query, Signal, Signal.occurred_at, [func.count(), hit],
-                                               Signal.type.in_(kinds), extra_group=[Signal.type]):
-        if kind == "first_contact_resolution":
-            yield (key, start), {"fcr_n": int(n or 0), "fcr_k": int(k or 0)}
-        else:
-            yield (key, start), {SIGNAL_FIELDS[kind]: int(n or 0)}
+    usable = use_rollups and metrics._rollup_keeps(query, "rating")  # signals carry the rating's columns
+    days, raw = metrics._split(query) if usable else ([], [(query.scanned().start, query.scanned().end)])
+    for start, end in raw:
+        for cell, (kind, n, k) in _grouped(session, query, Signal, Signal.occurred_at, [func.count(), hit],
+                                           Signal.type.in_(kinds), extra_group=[Signal.type],
+                                           scanned=Window(start, end)):
+            if kind == "first_contact_resolution":
+                yield cell, {"fcr_n": int(n or 0), "fcr_k": int(k or 0)}
+            else:
+                yield cell, {SIGNAL_FIELDS[kind]: int(n or 0)}
+    if days:
+        columns = metrics._rollup_columns(query, "rating")
+        names = ("reopens", "failed", "recontacts", "fcr_n", "fcr_k")  # OutcomeCounts' fields too
+        sums = [func.sum(getattr(DailyRollup, name)) for name in names]
+        statement = (
+            select(*columns, DailyRollup.day, *sums)
+            .where(*metrics._rollup_where(query, days, "rating"))
+            .group_by(*columns, DailyRollup.day)
+            .having(sum(sums[:4], start=literal(0)) > 0)  # as the raw scan: only cells with signals
+        )
+        width = len(columns)
+        for row in session.execute(statement):
+            cell = (key_of(row[:width]), metrics._window_of_day(query, row[width]))
+            yield cell, {name: int(value or 0) for name, value in zip(names, row[width + 1:], strict=True)}
     for cell, (tickets,) in _grouped(session, query, Signal, Signal.occurred_at,
                                      [func.count(func.distinct(Signal.ticket_id))], Signal.type == "override"):
         yield cell, {"overridden": int(tickets or 0)}

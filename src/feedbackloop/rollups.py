@@ -6,8 +6,10 @@ rollup holds one row per (tenant, day, segment) with the measures every CSAT fig
 metrics.py reads whole UTC days here and the partial days at a range's edges from the raw tables.
 
 Invariant: for every tenant, day and segment, the rollup equals a GROUP BY over `ratings` (by the
-rating's snapshot and day(created_at)) and `surveys` (by the survey's columns and day(sent_at) for
-`sent`, day(solved_at) for `solved` and `ai_solved`: every solve writes one survey row).
+rating's snapshot and day(created_at)), `surveys` (by the survey's columns and day(sent_at) for
+`sent`, day(solved_at) for `solved` and `ai_solved`: every solve writes one survey row) and
+`signals` (by the signal's snapshot and day(occurred_at) for the per-solve kinds and first-contact
+resolution; a signal is inserted once and never changed).
 It holds because every write that changes those inputs calls one of the functions below in the
 SAME transaction (an atomic INSERT … ON CONFLICT DO UPDATE, so concurrent writers add up instead
 of overwriting each other), and because the old value a change subtracts is read under a row lock.
@@ -39,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, object_session
 
-from feedbackloop.models import DailyRollup, Rating, Survey
+from feedbackloop.models import DailyRollup, Rating, Signal, Survey
 
 #: The segment columns of the key, each with its bit in `nulls` (set: the value is missing).
 SEGMENTS = ("intent", "category", "product", "channel", "resolver", "assignee_id", "group_id", "brand_id",
@@ -47,7 +49,11 @@ SEGMENTS = ("intent", "category", "product", "channel", "resolver", "assignee_id
 SEGMENT_BITS = {name: 1 << index for index, name in enumerate(SEGMENTS)}
 NUMERIC = frozenset({"assignee_id", "group_id", "brand_id"})
 KEY = ("tenant_id", "day", "nulls", *SEGMENTS)
-MEASURES = ("rated", "satisfied", "score_sum", "bad", "sent", "solved", "ai_solved")
+#: Signal types counted, each into its measure (first-contact resolution also into fcr_k when met).
+SIGNAL_MEASURES = {"reopen": "reopens", "failed_resolution": "failed", "recontact": "recontacts",
+                   "first_contact_resolution": "fcr_n"}
+MEASURES = ("rated", "satisfied", "score_sum", "bad", "sent", "solved", "ai_solved",
+            "reopens", "failed", "recontacts", "fcr_n", "fcr_k")
 #: Resolvers of a solve the AI worked on (outcomes.py's override rate denominator).
 AI_RESOLVERS = ("ai", "ai_then_human", "ai_overridden")
 
@@ -62,7 +68,7 @@ def day_of(moment: datetime) -> date:
     return moment.astimezone(timezone.utc).date()
 
 
-def segment_of(row: Rating | Survey) -> dict[str, Any]:
+def segment_of(row: Rating | Survey | Signal) -> dict[str, Any]:
     """The row's segment as key columns: NULLs become ''/0 with their bit set in `nulls`."""
     key: dict[str, Any] = {"nulls": 0}
     for name in SEGMENTS:
@@ -124,6 +130,17 @@ def add_solve(session: Session, survey: Survey) -> None:
     _upsert(session, survey.tenant_id, day_of(survey.solved_at), segment_of(survey), {"solved": 1, "ai_solved": ai})
 
 
+def add_signal(session: Session, signal: Signal) -> None:
+    """Count a newly inserted signal, if it is of a counted type (call once, after its INSERT succeeded)."""
+    measure = SIGNAL_MEASURES.get(signal.type)
+    if measure is None:
+        return
+    deltas = {measure: 1}
+    if measure == "fcr_n":
+        deltas["fcr_k"] = int(signal.value is not None and signal.value >= 0.5)
+    _upsert(session, signal.tenant_id, day_of(signal.occurred_at), segment_of(signal), deltas)
+
+
 def _upsert(session: Session, tenant_id: str, day: date, segment: Mapping[str, Any], deltas: Mapping[str, int]) -> None:
     """Add `deltas` to one rollup row, creating it if needed, atomically (INSERT … ON CONFLICT)."""
     from sqlalchemy.dialects import postgresql, sqlite  # here: the report, which only reads, skips their ~50 ms
@@ -172,28 +189,37 @@ def rebuild(session: Session, tenant_id: str | None = None) -> Rebuilt:
 
 
 def rebuild_select(dialect: str, tenant_id: str | None) -> Select[Any]:
-    """The rollup as a GROUP BY over ratings and sent surveys (UNION ALL, then one grouping)."""
+    """The rollup as a GROUP BY over ratings, sent surveys, solves and counted signals (UNION ALL,
+    then one grouping)."""
+    def zeros(*names: str) -> list[Any]:
+        return [literal(0).label(name) for name in names]
+
     ratings = select(*_key_columns(Rating, Rating.created_at, dialect),
                      literal(1).label("rated"), case((Rating.score >= 4, 1), else_=0).label("satisfied"),
                      Rating.score.label("score_sum"), case((Rating.score <= 2, 1), else_=0).label("bad"),
-                     literal(0).label("sent"), literal(0).label("solved"), literal(0).label("ai_solved"))
-    surveys = select(*_key_columns(Survey, Survey.sent_at, dialect),
-                     *(literal(0).label(name) for name in ("rated", "satisfied", "score_sum", "bad")),
-                     literal(1).label("sent"), literal(0).label("solved"), literal(0).label("ai_solved"),
-                     ).where(Survey.sent_at.is_not(None))
-    solves = select(*_key_columns(Survey, Survey.solved_at, dialect),
-                    *(literal(0).label(name) for name in ("rated", "satisfied", "score_sum", "bad", "sent")),
-                    literal(1).label("solved"), case((Survey.resolver.in_(AI_RESOLVERS), 1), else_=0).label("ai_solved"))
+                     *zeros(*MEASURES[4:]))
+    surveys = select(*_key_columns(Survey, Survey.sent_at, dialect), *zeros(*MEASURES[:4]),
+                     literal(1).label("sent"), *zeros(*MEASURES[5:])).where(Survey.sent_at.is_not(None))
+    solves = select(*_key_columns(Survey, Survey.solved_at, dialect), *zeros(*MEASURES[:5]),
+                    literal(1).label("solved"), case((Survey.resolver.in_(AI_RESOLVERS), 1), else_=0).label("ai_solved"),
+                    *zeros(*MEASURES[7:]))
+    fcr = Signal.type == "first_contact_resolution"
+    signals = select(*_key_columns(Signal, Signal.occurred_at, dialect), *zeros(*MEASURES[:7]),
+                     *(case((Signal.type == kind, 1), else_=0).label(name)
+                       for kind, name in SIGNAL_MEASURES.items()),
+                     case((and_(fcr, Signal.value >= 0.5), 1), else_=0).label("fcr_k"),
+                     ).where(Signal.type.in_(list(SIGNAL_MEASURES)))
     if tenant_id is not None:
         ratings = ratings.where(Rating.tenant_id == tenant_id)
         surveys = surveys.where(Survey.tenant_id == tenant_id)
         solves = solves.where(Survey.tenant_id == tenant_id)
-    both = union_all(ratings, surveys, solves).subquery()
+        signals = signals.where(Signal.tenant_id == tenant_id)
+    both = union_all(ratings, surveys, solves, signals).subquery()
     keys = [both.c[name] for name in KEY]
     return select(*keys, *(func.sum(both.c[name]) for name in MEASURES)).group_by(*keys)
 
 
-def _key_columns(model: type[Rating | Survey], moment: Any, dialect: str) -> list[Any]:
+def _key_columns(model: type[Rating | Survey | Signal], moment: Any, dialect: str) -> list[Any]:
     nulls = sum((case((getattr(model, name).is_(None), SEGMENT_BITS[name]), else_=0) for name in SEGMENTS),
                 start=literal(0))
     segment = [func.coalesce(getattr(model, name), 0 if name in NUMERIC else "").label(name) for name in SEGMENTS]
