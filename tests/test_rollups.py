@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.orm import Session
 
-from feedbackloop import metrics, outcomes, rollups
+from feedbackloop import metrics, outcomes, reports, rollups
 from feedbackloop.cli import cli
 from feedbackloop.db import make_session_factory, session_scope
 from feedbackloop.metrics import DIMENSIONS, MetricsQuery
@@ -165,9 +165,33 @@ def test_every_query_shape_gives_the_raw_tables_figures(seeded: Session) -> None
         raw_sent = metrics.sent_counts(seeded, query, use_rollups=False)
         assert metrics.sent_counts(seeded, query) == raw_sent, query
         assert metrics.build_rows(query, raw, raw_sent) == metrics.segment_rows(seeded, query), query
-        assert outcomes.outcome_counts(seeded, query) == outcomes.outcome_counts(seeded, query, use_rollups=False)
+        raw_outcomes = outcomes.outcome_counts(seeded, query, use_rollups=False)
+        assert outcomes.outcome_counts(seeded, query) == raw_outcomes, query
+        with metrics.shared_rollup_reads(seeded):  # as the report reads: each rollup scan cut several ways
+            assert metrics.rating_counts(seeded, query) == raw, query
+            assert metrics.sent_counts(seeded, query) == raw_sent, query
+            assert outcomes.outcome_counts(seeded, query) == raw_outcomes, query
+            assert metrics.rating_counts(seeded, query) == raw, query  # read again: from what was kept
         compared += bool(raw)
     assert compared > 0.8 * total  # the data reaches most queries: the comparison is not of empty dicts
+
+
+def test_a_report_scans_the_rollup_once_per_segment(engine: Engine, seeded: Session) -> None:
+    """Ratings (cut by intent and resolver for AI vs human), surveys sent, solves and signals of the
+    same days: two scans of daily_rollups, not four."""
+    query = MetricsQuery("default", T0 + timedelta(days=30, hours=13), T0 + timedelta(days=60, hours=2), by=("intent",))
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        report = reports.build_report(seeded, query, T0 + timedelta(days=61))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert sum("FROM daily_rollups" in s for s in statements) == 2
+    assert report.overall.current.n > 0 and metrics._SHARED_READS not in seeded.info  # nothing kept after
 
 
 def test_the_incremental_rollup_equals_a_rebuild_and_the_migrations_backfill(seeded: Session) -> None:

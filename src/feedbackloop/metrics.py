@@ -13,7 +13,8 @@ Attribution is as of the rating: segments read the snapshot columns of `ratings`
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -390,23 +391,55 @@ def _rollup_rating_counts(
     session: Session, query: MetricsQuery, days: list[tuple[date, date]]
 ) -> dict[tuple[Key, datetime], Counts]:
     """Counts per (segment, window start) of whole days, from the daily rollup."""
-    if not days:
-        return {}
-    columns = _rollup_columns(query, "rating")
-    sums = [func.sum(DailyRollup.rated), func.sum(DailyRollup.satisfied), func.sum(DailyRollup.score_sum),
-            func.sum(DailyRollup.bad)]
-    statement = (
-        select(*columns, DailyRollup.day, *sums)
-        .where(*_rollup_where(query, days, "rating"))
-        .group_by(*columns, DailyRollup.day)
-        .having(func.sum(DailyRollup.rated) > 0)
-    )
     counts: dict[tuple[Key, datetime], Counts] = {}
-    width = len(columns)
-    for row in session.execute(statement):
-        key = (key_of(row[:width]), _window_of_day(query, row[width]))
-        counts[key] = counts.get(key, EMPTY) + _counts(row[width + 1 :])
+    for key, day, sums in rollup_days(session, query, days, "rating"):
+        if sums["rated"] > 0:
+            cell = (key, _window_of_day(query, day))
+            counts[cell] = counts.get(cell, EMPTY) + Counts(sums["rated"], sums["satisfied"], sums["score_sum"],
+                                                            sums["bad"])
     return counts
+
+
+#: session.info key of the reads `shared_rollup_reads` keeps.
+_SHARED_READS = "feedbackloop.rollup_reads"
+
+
+@contextmanager
+def shared_rollup_reads(session: Session) -> Iterator[None]:
+    """Within the block, `rollup_days` reads each (segment, filters, days) once: a report cuts
+    ratings, surveys sent, solves and signals from the same rollup rows, which would otherwise be
+    scanned once for each. Only around reads: a write inside the block would not be seen."""
+    session.info[_SHARED_READS] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(_SHARED_READS, None)
+
+
+def rollup_days(session: Session, query: MetricsQuery, days: list[tuple[date, date]], side: str,
+                ) -> list[tuple[Key, date, dict[str, int]]]:
+    """Every measure of the rollup's whole `days`, per (the query's segment on `side`, day): one
+    GROUP BY, or inside `shared_rollup_reads` one per distinct segment, filters and days."""
+    if not days:
+        return []
+    shared: dict[Any, list[tuple[Key, date, dict[str, int]]]] | None = session.info.get(_SHARED_READS)
+    cache_key = (tuple(_rollup_side(name, side) for name in query.by), query.tenant_id,
+                 tuple((_rollup_side(name, side), value) for name, value in query.filters.items()), tuple(days))
+    if shared is not None and cache_key in shared:
+        return shared[cache_key]
+    columns = _rollup_columns(query, side)
+    statement = (
+        select(*columns, DailyRollup.day, *(func.sum(getattr(DailyRollup, name)) for name in rollups.MEASURES))
+        .where(*_rollup_where(query, days, side))
+        .group_by(*columns, DailyRollup.day)
+    )
+    width = len(columns)
+    rows = [(key_of(row[:width]), row[width], dict(zip(rollups.MEASURES, (int(v or 0) for v in row[width + 1:]),
+                                                         strict=True)))
+            for row in session.execute(statement)]
+    if shared is not None:
+        shared[cache_key] = rows
+    return rows
 
 
 def _rollup_side(name: str, side: str) -> str | None:
@@ -486,17 +519,9 @@ def sent_counts(
     out: dict[tuple[Key, datetime], int] = {}
     for start, end in raw:
         _merge(out, _raw_sent_counts(session, query, Window(start, end)))
-    if days:
-        columns = _rollup_columns(query, "survey")
-        statement = (
-            select(*columns, DailyRollup.day, func.sum(DailyRollup.sent))
-            .where(*_rollup_where(query, days, "survey"))
-            .group_by(*columns, DailyRollup.day)
-            .having(func.sum(DailyRollup.sent) > 0)
-        )
-        width = len(columns)
-        for row in session.execute(statement):
-            _merge(out, {(key_of(row[:width]), _window_of_day(query, row[width])): int(row[width + 1])})
+    for key, day, sums in rollup_days(session, query, days, "survey"):
+        if sums["sent"] > 0:
+            _merge(out, {(key, _window_of_day(query, day)): sums["sent"]})
     return out
 
 

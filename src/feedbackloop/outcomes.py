@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from feedbackloop import metrics
 from feedbackloop.metrics import DIMENSIONS, Key, MetricsQuery, Window, bucket_label, key_of, window_of
-from feedbackloop.models import DailyRollup, ReviewTask, Signal, Survey
+from feedbackloop.models import ReviewTask, Signal, Survey
 from feedbackloop.rollups import AI_RESOLVERS
 from feedbackloop.stats import Rate, wilson
 
@@ -142,19 +142,9 @@ def _solves(session: Session, query: MetricsQuery, use_rollups: bool) -> Iterabl
         for cell, (solves, ai_solves) in _grouped(session, query, Survey, Survey.solved_at,
                                                   [func.count(), func.sum(ai)], scanned=Window(start, end)):
             yield cell, {"solves": int(solves or 0), "ai_solves": int(ai_solves or 0)}
-    if not days:
-        return
-    columns = metrics._rollup_columns(query, "survey")
-    statement = (
-        select(*columns, DailyRollup.day, func.sum(DailyRollup.solved), func.sum(DailyRollup.ai_solved))
-        .where(*metrics._rollup_where(query, days, "survey"))
-        .group_by(*columns, DailyRollup.day)
-        .having(func.sum(DailyRollup.solved) > 0)
-    )
-    width = len(columns)
-    for row in session.execute(statement):
-        cell = (key_of(row[:width]), metrics._window_of_day(query, row[width]))
-        yield cell, {"solves": int(row[width + 1] or 0), "ai_solves": int(row[width + 2] or 0)}
+    for key, day, sums in metrics.rollup_days(session, query, days, "survey"):
+        if sums["solved"] > 0:
+            yield (key, metrics._window_of_day(query, day)), {"solves": sums["solved"], "ai_solves": sums["ai_solved"]}
 
 
 SIGNAL_FIELDS = {"reopen": "reopens", "failed_resolution": "failed", "recontact": "recontacts"}
@@ -176,20 +166,10 @@ def _signals(session: Session, query: MetricsQuery, use_rollups: bool) -> Iterab
                 yield cell, {"fcr_n": int(n or 0), "fcr_k": int(k or 0)}
             else:
                 yield cell, {SIGNAL_FIELDS[kind]: int(n or 0)}
-    if days:
-        columns = metrics._rollup_columns(query, "rating")
-        names = ("reopens", "failed", "recontacts", "fcr_n", "fcr_k")  # OutcomeCounts' fields too
-        sums = [func.sum(getattr(DailyRollup, name)) for name in names]
-        statement = (
-            select(*columns, DailyRollup.day, *sums)
-            .where(*metrics._rollup_where(query, days, "rating"))
-            .group_by(*columns, DailyRollup.day)
-            .having(sum(sums[:4], start=literal(0)) > 0)  # as the raw scan: only cells with signals
-        )
-        width = len(columns)
-        for row in session.execute(statement):
-            cell = (key_of(row[:width]), metrics._window_of_day(query, row[width]))
-            yield cell, {name: int(value or 0) for name, value in zip(names, row[width + 1:], strict=True)}
+    names = ("reopens", "failed", "recontacts", "fcr_n", "fcr_k")  # OutcomeCounts' fields too
+    for key, day, sums in metrics.rollup_days(session, query, days, "rating"):
+        if any(sums[name] for name in names[:4]):  # as the raw scan: only cells with signals
+            yield (key, metrics._window_of_day(query, day)), {name: sums[name] for name in names}
     for cell, (tickets,) in _grouped(session, query, Signal, Signal.occurred_at,
                                      [func.count(func.distinct(Signal.ticket_id))], Signal.type == "override"):
         yield cell, {"overridden": int(tickets or 0)}

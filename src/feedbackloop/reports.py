@@ -156,8 +156,9 @@ class Report:
 def build_report(session: Session, query: MetricsQuery, now: datetime) -> Report:
     """Segments, the headline, outcome rates, AI vs human and the drops found in the range."""
     window = Window(query.since, query.until)
-    rows, total, ai = metrics.report_figures(session, query)
-    counts = outcomes.outcome_counts(session, query) if query.by else None
+    with metrics.shared_rollup_reads(session):  # ratings, sends, solves and signals: one scan of their days
+        rows, total, ai = metrics.report_figures(session, query)
+        counts = outcomes.outcome_counts(session, query) if query.by else None
     return Report(
         query=query,
         generated_at=now,
