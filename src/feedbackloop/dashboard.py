@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import alerts, drops, jobs, metrics, outcomes, ratelimit, reports
+from feedbackloop import alerts, jobs, metrics, ratelimit, reports
 from feedbackloop.adminauth import tokens_match
 from feedbackloop.charts import Chart, rate_chart
 from feedbackloop.db import session_scope, utcnow
@@ -343,27 +343,27 @@ def index() -> ResponseReturnValue:
 
 
 def page_context(db: Session, view: View, now: datetime) -> dict[str, Any]:
-    """Everything the page shows: one indexed GROUP BY per block."""
+    """Everything the page shows: the same figures as `feedbackloop report` (reports.build_report),
+    the trend and the lowest-rated tickets."""
     query = view.query
     window = Window(query.since, query.until)
     trend = metrics.trend(db, query, view.period)
     lowest, _ = metrics.ratings_behind(db, query, limit=LOWEST_SHOWN, count=False)
-    rows, total, ai = metrics.report_figures(db, query)
-    rows = reports.with_outcomes(query, rows, outcomes.outcome_counts(db, query)) if query.by else rows
+    report = reports.build_report(db, query, now)
     return {
         "view": view,
         "query": query,
         "window": window,
         "csrf": csrf_token(),
         "now": now,
-        "overall": total,
-        "outcomes": metrics.outcome_rates(db, query.tenant_id, window),
+        "overall": report.overall,
+        "outcomes": report.outcomes,
         "csat_chart": trend_chart(trend, query, lambda row: row.csat),
         "response_chart": trend_chart(trend, query, lambda row: row.response or Rate(0, 0, 0.0, 1.0)),
-        "rows": sort_rows(rows, view),
+        "rows": sort_rows(report.rows, view),
         "sort_links": sort_links(view),
-        "ai": ai,
-        "drops": drops.drops_in(db, query.tenant_id, window),
+        "ai": report.ai_vs_human,
+        "drops": report.drops,
         "reviews": open_reviews(db, view.tenant),
         "lowest": lowest,
         "dimensions": list(DIMENSIONS),
