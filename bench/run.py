@@ -74,7 +74,7 @@ def keep(results: dict[str, Any], earlier: dict[str, Any], ran: set[str]) -> Non
     command, time and load, so one file holds every part and says where each came from."""
     kept = dict(earlier.get("kept", {}))
     for part in PARTS:
-        if part in ran or part not in earlier or part in results:
+        if part in ran or not earlier.get(part) or results.get(part):  # skipped, or run now
             continue
         results[part] = earlier[part]
         if part in ("reports", "exports") and "generated" in earlier:
