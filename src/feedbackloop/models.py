@@ -478,8 +478,8 @@ class InstalledResource(Base):
 
 
 class DailyRollup(Base):
-    """Rating and survey counts per tenant, UTC day and segment, kept up to date by rollups.py in the
-    same transaction as the write, so a report reads days instead of a million rating rows.
+    """Rating, survey and signal counts per tenant, UTC day and segment, kept up to date by rollups.py
+    in the same transaction as the write, so a report reads days instead of a million rating rows.
 
     The segment is the whole key. PostgreSQL and SQLite unique keys treat NULLs as distinct, so a
     missing value is stored as '' (text) or 0 (ids) and its bit is set in `nulls`

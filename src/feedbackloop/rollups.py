@@ -1,4 +1,4 @@
-"""Daily rollups: rating and survey counts per tenant, UTC day and segment, so reports read days, not rows.
+"""Daily rollups: rating, survey and signal counts per tenant, UTC day and segment: reports read days.
 
 A report over a million ratings used to scan a million index entries (2.3 s on SQLite). The
 rollup holds one row per (tenant, day, segment) with the measures every CSAT figure is made of
