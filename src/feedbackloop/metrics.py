@@ -13,8 +13,8 @@ Attribution is as of the rating: segments read the snapshot columns of `ratings`
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any

@@ -23,11 +23,8 @@ from sqlalchemy.orm import Session
 from feedbackloop import metrics
 from feedbackloop.metrics import DIMENSIONS, Key, MetricsQuery, Window, bucket_label, key_of, window_of
 from feedbackloop.models import ReviewTask, Signal, Survey
-from feedbackloop.rollups import AI_RESOLVERS
+from feedbackloop.rollups import AI_RESOLVERS, SIGNAL_MEASURES
 from feedbackloop.stats import Rate, wilson
-
-#: Signal types counted per solve.
-PER_SOLVE = ("reopen", "failed_resolution", "recontact")
 
 
 @dataclass(frozen=True)
@@ -147,14 +144,11 @@ def _solves(session: Session, query: MetricsQuery, use_rollups: bool) -> Iterabl
             yield (key, metrics._window_of_day(query, day)), {"solves": sums["solved"], "ai_solves": sums["ai_solved"]}
 
 
-SIGNAL_FIELDS = {"reopen": "reopens", "failed_resolution": "failed", "recontact": "recontacts"}
-
-
 def _signals(session: Session, query: MetricsQuery, use_rollups: bool) -> Iterable[tuple[Cell, dict[str, int]]]:
     """Per-solve signals and first-contact resolution counted: whole UTC days from the daily rollup,
     partial days from `signals` (as `_solves`); overrides as distinct tickets, always from
     `signals` (distinct tickets cannot be summed over days; there are few)."""
-    kinds = (*PER_SOLVE, "first_contact_resolution")
+    kinds = list(SIGNAL_MEASURES)  # each kind counts into the OutcomeCounts field of its rollup measure
     hit = func.sum(case((Signal.value >= 0.5, 1), else_=0))
     usable = use_rollups and metrics._rollup_keeps(query, "rating")  # signals carry the rating's columns
     days, raw = metrics._split(query) if usable else ([], [(query.scanned().start, query.scanned().end)])
@@ -165,11 +159,11 @@ def _signals(session: Session, query: MetricsQuery, use_rollups: bool) -> Iterab
             if kind == "first_contact_resolution":
                 yield cell, {"fcr_n": int(n or 0), "fcr_k": int(k or 0)}
             else:
-                yield cell, {SIGNAL_FIELDS[kind]: int(n or 0)}
-    names = ("reopens", "failed", "recontacts", "fcr_n", "fcr_k")  # OutcomeCounts' fields too
+                yield cell, {SIGNAL_MEASURES[kind]: int(n or 0)}
+    counted = list(SIGNAL_MEASURES.values())
     for key, day, sums in metrics.rollup_days(session, query, days, "rating"):
-        if any(sums[name] for name in names[:4]):  # as the raw scan: only cells with signals
-            yield (key, metrics._window_of_day(query, day)), {name: sums[name] for name in names}
+        if any(sums[name] for name in counted):  # as the raw scan: only cells with signals
+            yield (key, metrics._window_of_day(query, day)), {name: sums[name] for name in (*counted, "fcr_k")}
     for cell, (tickets,) in _grouped(session, query, Signal, Signal.occurred_at,
                                      [func.count(func.distinct(Signal.ticket_id))], Signal.type == "override"):
         yield cell, {"overridden": int(tickets or 0)}

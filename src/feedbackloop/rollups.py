@@ -191,24 +191,21 @@ def rebuild(session: Session, tenant_id: str | None = None) -> Rebuilt:
 def rebuild_select(dialect: str, tenant_id: str | None) -> Select[Any]:
     """The rollup as a GROUP BY over ratings, sent surveys, solves and counted signals (UNION ALL,
     then one grouping)."""
-    def zeros(*names: str) -> list[Any]:
-        return [literal(0).label(name) for name in names]
+    def measures(**given: Any) -> list[Any]:
+        """Every measure in MEASURES order (the UNION matches by position): `given`, else 0."""
+        return [(given[name] if name in given else literal(0)).label(name) for name in MEASURES]
 
-    ratings = select(*_key_columns(Rating, Rating.created_at, dialect),
-                     literal(1).label("rated"), case((Rating.score >= 4, 1), else_=0).label("satisfied"),
-                     Rating.score.label("score_sum"), case((Rating.score <= 2, 1), else_=0).label("bad"),
-                     *zeros(*MEASURES[4:]))
-    surveys = select(*_key_columns(Survey, Survey.sent_at, dialect), *zeros(*MEASURES[:4]),
-                     literal(1).label("sent"), *zeros(*MEASURES[5:])).where(Survey.sent_at.is_not(None))
-    solves = select(*_key_columns(Survey, Survey.solved_at, dialect), *zeros(*MEASURES[:5]),
-                    literal(1).label("solved"), case((Survey.resolver.in_(AI_RESOLVERS), 1), else_=0).label("ai_solved"),
-                    *zeros(*MEASURES[7:]))
-    fcr = Signal.type == "first_contact_resolution"
-    signals = select(*_key_columns(Signal, Signal.occurred_at, dialect), *zeros(*MEASURES[:7]),
-                     *(case((Signal.type == kind, 1), else_=0).label(name)
-                       for kind, name in SIGNAL_MEASURES.items()),
-                     case((and_(fcr, Signal.value >= 0.5), 1), else_=0).label("fcr_k"),
-                     ).where(Signal.type.in_(list(SIGNAL_MEASURES)))
+    ratings = select(*_key_columns(Rating, Rating.created_at, dialect), *measures(
+        rated=literal(1), satisfied=case((Rating.score >= 4, 1), else_=0), score_sum=Rating.score,
+        bad=case((Rating.score <= 2, 1), else_=0)))
+    surveys = select(*_key_columns(Survey, Survey.sent_at, dialect), *measures(sent=literal(1)),
+                     ).where(Survey.sent_at.is_not(None))
+    solves = select(*_key_columns(Survey, Survey.solved_at, dialect), *measures(
+        solved=literal(1), ai_solved=case((Survey.resolver.in_(AI_RESOLVERS), 1), else_=0)))
+    met = and_(Signal.type == "first_contact_resolution", Signal.value >= 0.5)
+    signals = select(*_key_columns(Signal, Signal.occurred_at, dialect), *measures(
+        **{name: case((Signal.type == kind, 1), else_=0) for kind, name in SIGNAL_MEASURES.items()},
+        fcr_k=case((met, 1), else_=0))).where(Signal.type.in_(list(SIGNAL_MEASURES)))
     if tenant_id is not None:
         ratings = ratings.where(Rating.tenant_id == tenant_id)
         surveys = surveys.where(Survey.tenant_id == tenant_id)
