@@ -171,7 +171,7 @@ def exports_section(results: list[dict[str, Any]], quick: bool) -> list[str]:
 def provenance(results: dict[str, Any]) -> str:
     """Where the parts this run kept from an earlier one (`--keep-from`) came from."""
     return "".join(f"\n\nThe {part} part was not run this time: its figures are kept from "
-                   f"`{where['command']}` of {where['started'].replace('T', ' ')} UTC."
+                   f"`{where['command']}` of {where['started']} UTC."
                    for part, where in results.get("kept", {}).items())
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from feedbackloop import rollups
 from feedbackloop.attribution import SEGMENT_COLUMNS
-from feedbackloop.models import Base, Rating, Survey
+from feedbackloop.models import Base, Rating, Signal, Survey
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
 _ids = itertools.count(1)
@@ -51,6 +51,18 @@ def rated(session: Session, ticket_id: int, score: int, at: datetime, *, tenant_
     session.flush()
     rollups.add_rating(session, rating)  # as ratings.py does when it records one
     return rating
+
+
+def signalled(session: Session, ticket_id: int, kind: str, at: datetime, value: float | None = 1.0, *,
+              tenant_id: str = "default", key: str | None = None, **segment: Any) -> Signal:
+    """A signal with its segment as given, counted in the daily rollup as lifecycle.record_signal does."""
+    row = Signal(tenant_id=tenant_id, ticket_id=ticket_id, type=kind, value=value, source="webhook",
+                 dedupe_key=key or f"{kind}:{ticket_id}:{at.isoformat()}", details={}, occurred_at=at,
+                 created_at=at, **segment)
+    session.add(row)
+    session.flush()
+    rollups.add_signal(session, row)
+    return row
 
 
 Snapshot = dict[str, list[dict[str, Any]]]

@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from insight_factories import HOSTILE, rated
+from insight_factories import HOSTILE, rated, signalled
 from sqlalchemy import Engine, select
 
-from feedbackloop import rollups
 from feedbackloop.app import create_app
 from feedbackloop.db import make_session_factory, session_scope, utcnow
-from feedbackloop.models import DropAlert, Job, ReviewTask, Signal, TicketState
+from feedbackloop.models import DropAlert, Job, ReviewTask, TicketState
 from feedbackloop.services import Services, build_services
 
 TOKEN = "admin-token"
@@ -305,12 +304,8 @@ def test_the_segment_table_shows_and_sorts_outcome_rates(seeded: None, engine: E
     now = utcnow()
     with session_scope(make_session_factory(engine)) as db:
         for ticket in range(100, 106):  # six billing or shipping solves of the seed reopened
-            reopen = Signal(tenant_id="default", ticket_id=ticket, type="reopen", value=1.0, source="webhook",
-                            dedupe_key=f"reopen:{ticket}", details={}, occurred_at=now - timedelta(hours=1),
-                            created_at=now, intent=("billing", "shipping", "returns")[ticket % 3])
-            db.add(reopen)
-            db.flush()
-            rollups.add_signal(db, reopen)  # as lifecycle.record_signal does
+            signalled(db, ticket, "reopen", now - timedelta(hours=1), key=f"reopen:{ticket}",
+                      intent=("billing", "shipping", "returns")[ticket % 3])
     admin.login()
     page = client.get("/dashboard/?by=intent&sort=reopen&dir=desc").text
     assert 'data-sort="reopen">reopen ▼' in page and 'data-sort="fcr">FCR' in page

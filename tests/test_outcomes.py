@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from insight_factories import T0, rated, sent_survey
+from insight_factories import signalled as signal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from feedbackloop import lifecycle, metrics, outcomes, reports, rollups
+from feedbackloop import lifecycle, metrics, outcomes, reports
 from feedbackloop.db import make_session_factory
 from feedbackloop.metrics import MetricsQuery, Window
 from feedbackloop.models import AiDecision, Override, ReviewTask, Signal, Survey, TicketState
@@ -32,14 +33,6 @@ def db(engine: Engine) -> Iterator[Session]:
 
 def day(n: float) -> datetime:
     return T0 + timedelta(days=n)
-
-
-def signal(db: Session, ticket: int, kind: str, at: datetime, value: float | None = 1.0, **segment: object) -> None:
-    row = Signal(tenant_id="default", ticket_id=ticket, type=kind, value=value, source="webhook",
-                 dedupe_key=f"{kind}:{ticket}:{at.isoformat()}", details={}, occurred_at=at, created_at=at, **segment)
-    db.add(row)
-    db.flush()
-    rollups.add_signal(db, row)  # as lifecycle.record_signal does
 
 
 def seed(db: Session) -> None:
@@ -91,11 +84,7 @@ def test_every_outcome_rate_is_cut_by_segment_beside_the_previous_window(db: Ses
 def test_outcomes_follow_filters_periods_and_tenants(db: Session) -> None:
     seed(db)
     sent_survey(db, 99, day(8), tenant_id="other", intent="billing")
-    other = Signal(tenant_id="other", ticket_id=99, type="reopen", value=1.0, source="webhook", dedupe_key="o",
-                   details={}, occurred_at=day(9), created_at=day(9), intent="billing")
-    db.add(other)
-    db.flush()
-    rollups.add_signal(db, other)
+    signal(db, 99, "reopen", day(9), tenant_id="other", key="o", intent="billing")
     filtered = outcomes.outcome_counts(db, MetricsQuery("default", day(7), day(14), filters={"intent": "shipping"}))
     assert set(filtered) == {((), day(7))}
     by_week = outcomes.outcome_counts(db, MetricsQuery("default", day(0), day(14), period="week", by=("intent",)))
