@@ -169,6 +169,7 @@ class Measured:
     stdout: str
     stderr: str
     returncode: int
+    tree_peak_mib: float = 0.0  # the command and its child processes together (polled)
 
 
 def measure(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: str | None = None,
@@ -186,12 +187,13 @@ def measure(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: str 
     for reader in readers:
         reader.start()
     status_file = Path(f"/proc/{proc.pid}/status")
-    peak_kb = 0
+    peak_kb = tree_kb = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
         peak_kb = max(peak_kb, _vm_hwm(status_file))
+        tree_kb = max(tree_kb, _tree_rss(proc.pid))
         if time.perf_counter() - start > timeout:
             proc.kill()
         time.sleep(0.05)
@@ -204,8 +206,30 @@ def measure(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: str 
             stream.close()
     # Not ru_maxrss: on Linux a child's high-water mark starts from its parent's RSS at fork, so it
     # would report the (large) bench process. VmHWM is the exec'd program's own.
+    # ru_* of the command include its worker processes' CPU: it waits for them before it exits.
     return Measured(seconds, peak_kb / 1024, usage.ru_utime + usage.ru_stime, "".join(out_chunks),
-                    "".join(err_chunks), proc.returncode)
+                    "".join(err_chunks), proc.returncode, max(peak_kb, tree_kb) / 1024)
+
+
+def _tree_rss(pid: int) -> int:
+    """kB resident in a process and all its descendants now (worker processes of an export).
+    Pages the processes share are counted once per process: an upper bound."""
+    total = _status_kb(Path(f"/proc/{pid}/status"), "VmRSS:")
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return total
+    return total + sum(_tree_rss(int(child)) for child in children)
+
+
+def _status_kb(status: Path, field: str) -> int:
+    try:
+        for line in status.read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _vm_hwm(status: Path) -> int:

@@ -158,9 +158,12 @@ EXPORTS_METHOD = """## 4. Exports
 
 `feedbackloop export ratings --out FILE.jsonl --no-requester-lookup` over the same generated data
 (four ratings in ten carry a comment with PII: phone, email, card, IBAN, names, street address, IP, an
-API token), alone in a child process. Rows/s is rows written over the command's wall time, start-up
-included; peak memory is the child's high-water mark. The file is then read back: every row must be
-there and none of the planted PII strings may be left.
+API token), alone in a child process, with its default worker processes (one per CPU: they redact and
+encode while the command reads the database and writes the file), then with `--jobs 1` (all in one
+process) for comparison. Rows/s is rows written over the command's wall time, start-up included; CPU
+time includes the workers'; peak memory is the highest sum (polled every 50 ms) of the resident memory
+of the command and its workers, shared pages counted in each. The file is then read back: every row
+must be there and none of the planted PII strings may be left.
 """
 
 

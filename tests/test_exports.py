@@ -13,7 +13,10 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import multiprocessing
+import os
 import re
+import signal
 import sqlite3
 import tracemalloc
 import uuid
@@ -35,11 +38,12 @@ from sqlalchemy.orm import Session
 from feedbackloop.cli import cli
 from feedbackloop.db import make_read_engine, make_session_factory, session_scope, utcnow
 from feedbackloop.decisions import resolver_of
+from feedbackloop.exports import pipeline, rating_lines, source
 from feedbackloop.exports import ratings as ratings_module
-from feedbackloop.exports import source
 from feedbackloop.exports.dedupe import FingerprintTable, NearDuplicates
 from feedbackloop.exports.pipeline import RequesterDirectory, run_export
 from feedbackloop.exports.records import (
+    RATING_COLUMNS,
     Context,
     export_salt,
     iso,
@@ -454,11 +458,79 @@ def test_ratings_on_core_rows_equal_the_orm_records(store: Store, engine: Engine
                                for r in expected if r["split"] == split)
 
 
+def written_ratings(settings: Settings, ctx: Context, path: Path, fmt: str, *, jobs: int,
+                    progress: Any = lambda n: None) -> tuple[dict[str, bytes], dict[str, int]]:
+    """The ratings export's train and test files as bytes, and what the stats say was written."""
+    reader = make_read_engine(settings.database_url, long=True)
+    output = Output(str(path), fmt, split=True, columns=RATING_COLUMNS)
+    try:
+        with Session(reader) as session:
+            stats = run_export(session, "ratings", ctx, output, progress, jobs=jobs)
+        output.commit()
+    except BaseException:
+        output.abort()
+        raise
+    finally:
+        reader.dispose()
+    return ({name: target.read_bytes() for name, target in split_paths(str(path)).items()}, dict(stats.written))
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_worker_processes_write_the_same_bytes_as_one_process(store: Store, engine: Engine, settings: Settings,
+                                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              fmt: str) -> None:
+    """Chunks of 2 rows, workers from the second chunk on: results come back in order, per split."""
+    for n in range(40):  # enough chunks that several are in flight at once
+        add_rating(engine, "default", 5000 + n, 1 + n % 5, utcnow(), f"My name is Ana Lima, call +44 20 7946 {n:04d}")
+    monkeypatch.setattr(ratings_module, "CHUNK", 2)
+    monkeypatch.setattr(pipeline, "PARALLEL_AFTER", 2)
+    ctx = Context(export_salt(SECRET_KEY), Window(), known_requester, test_fraction=0.3)
+    alone, alone_stats = written_ratings(settings, ctx, tmp_path / f"alone.{fmt}", fmt, jobs=1)
+    pooled, pooled_stats = written_ratings(settings, ctx, tmp_path / f"pooled.{fmt}", fmt, jobs=2)
+    assert pooled == alone and pooled_stats == alone_stats
+    assert alone_stats["train"] > 0 and alone_stats["test"] > 0 and sum(alone_stats.values()) == 47
+    text = b"".join(alone.values()).decode()
+    assert "[NAME]" in text and "[PHONE]" in text and "Lima" not in text
+
+
+def test_a_worker_that_dies_fails_the_export_by_name(store: Store, engine: Engine, settings: Settings,
+                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-export (as the OOM killer would) ends it with a message, not a hang."""
+    bulk_ratings(engine, 6000, 300)  # chunks enough that many are still to come when it dies
+    monkeypatch.setattr(ratings_module, "CHUNK", 2)
+    monkeypatch.setattr(pipeline, "PARALLEL_AFTER", 2)
+
+    killed: list[int] = []
+
+    def kill_a_worker(n: int) -> None:
+        workers = multiprocessing.active_children()
+        if workers and not killed:
+            killed.append(workers[0].pid or 0)
+            os.kill(killed[0], signal.SIGKILL)
+
+    ctx = Context(export_salt(SECRET_KEY), Window(), no_identity, test_fraction=0.5)
+    with pytest.raises(pipeline.ExportError, match="worker process died.*--jobs 1"):
+        written_ratings(settings, ctx, tmp_path / "dies.jsonl", "jsonl", jobs=2, progress=kill_a_worker)
+    assert killed and not list(tmp_path.iterdir()), "no file, not even a partial one"
+
+
+def test_the_command_takes_jobs_and_names_a_bad_count(store: Store, run: Any, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "PARALLEL_AFTER", 0)
+    ok(run("ratings", "--out", "one.jsonl", "--jobs", "1"))
+    ok(run("ratings", "--out", "two.jsonl", "--jobs", "2"))
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+    assert len(lines(tmp_path / "two.jsonl")) == 7
+    result = run("ratings", "--out", "none.jsonl", "--jobs", "0")
+    assert result.exit_code == 2 and "--jobs" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "none.jsonl").exists()
+
+
 @hypothesis.settings(max_examples=200, deadline=None)
 @hypothesis.given(salt=st.binary(max_size=200), tenant=st.text(max_size=20), ticket=st.integers(0, 2**63))
 def test_the_ratings_ticket_hash_is_the_hmac_of_records(salt: bytes, tenant: str, ticket: int) -> None:
     """Keys shorter than, equal to and longer than SHA-256's 64-byte block (hashed first, RFC 2104)."""
-    builder = ratings_module.RatingRecords(salt, None, no_identity)
+    builder = rating_lines.RatingRecords(salt, None)
     assert builder.ticket_hash(tenant, ticket) == ticket_hash(salt, tenant, ticket)
 
 
@@ -467,7 +539,7 @@ def test_ratings_iso_of_sqlite_text_is_isoformat_of_the_utc_time(moment: datetim
     """SQLite stores times as "YYYY-MM-DD HH:MM:SS.ffffff"; the text is rewritten, not parsed."""
     stored = (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "  # SQLAlchemy's SQLite storage format
               f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}")
-    assert ratings_module.iso(stored) == moment.replace(tzinfo=timezone.utc).isoformat()
+    assert rating_lines.iso(stored) == moment.replace(tzinfo=timezone.utc).isoformat()
 
 
 def test_resolver_in_ratings_agrees_with_the_decision_log(store: Store, engine: Engine) -> None:

@@ -13,10 +13,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy import select
 
 from feedbackloop import __version__
-from feedbackloop.db import session_scope, utcnow
 from feedbackloop.errors import ConfigError, FeedbackloopError
 from feedbackloop.settings import Settings, load_settings, redact_url
 
@@ -140,7 +138,7 @@ def rollups_rebuild(tenant_id: str | None) -> None:
     """Recompute the daily rollups from the ratings and surveys tables, in one transaction."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from feedbackloop.db import make_engine, make_session_factory
+    from feedbackloop.db import make_engine, make_session_factory, session_scope
     from feedbackloop.rollups import rebuild
 
     if tenant_id is not None and ("\x00" in tenant_id or len(tenant_id) > 64):
@@ -230,7 +228,10 @@ def jobs_cmd(show_dead: bool, retry_id: int | None, limit: int) -> None:
 
 
 def _jobs_report(services: Any, show_dead: bool, retry_id: int | None, limit: int) -> None:
+    from sqlalchemy import select
+
     from feedbackloop import jobs
+    from feedbackloop.db import session_scope, utcnow
     from feedbackloop.models import Job
 
     now = utcnow()

@@ -73,16 +73,19 @@ class SplitParam(click.ParamType):  # type: ignore[type-arg]
               help="jsonl (default) or csv (ratings only; the default when FILE ends in .csv).")
 @click.option("--requester-lookup/--no-requester-lookup", default=True, show_default=True,
               help="Ask the helpdesk for each requester's name and email, to redact them everywhere.")
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
+              help="Processes that redact and encode a large ratings export (default: one per CPU; "
+                   "1: all in this process).")
 def export(kind: str, out: str, since: datetime | None, until: datetime | None, tenant: str | None,
            min_score: int | None, max_score: int | None, test_fraction: float | None, fmt: str | None,
-           requester_lookup: bool) -> None:
+           requester_lookup: bool, jobs: int | None) -> None:
     """Write feedback as eval cases, SFT chats, DPO pairs or ratings, PII-redacted."""
     fmt = fmt or ("csv" if out.lower().endswith(".csv") else "jsonl")
     check_options(kind, out, fmt, since, until, min_score, max_score, test_fraction)
     settings = export_settings()
     window = Window(tenant=tenant, since=since, until=until, min_score=min_score, max_score=max_score)
     try:
-        stats, paths = run(settings, kind, out, fmt, window, test_fraction, requester_lookup)
+        stats, paths = run(settings, kind, out, fmt, window, test_fraction, requester_lookup, jobs or default_jobs())
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary(kind, stats, paths), err=True)
@@ -124,8 +127,16 @@ def export_settings() -> Settings:
     return settings
 
 
+def default_jobs() -> int:
+    """One worker per CPU this process may use: the export's own process mostly waits on the
+    database and the disk while the workers redact."""
+    from feedbackloop.exports.parallel import usable_cpus
+
+    return usable_cpus()
+
+
 def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_fraction: float | None,
-        requester_lookup: bool) -> tuple[ExportStats, list[str]]:
+        requester_lookup: bool, jobs: int = 1) -> tuple[ExportStats, list[str]]:
     """Open the read engine and session, run the export, commit or discard the files."""
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
@@ -145,7 +156,7 @@ def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_
             output = Output(out, fmt, split=test_fraction is not None,
                             columns=RATING_COLUMNS if kind == "ratings" else None)
             with progress_bar(total, f"export {kind}") as advance:
-                stats = run_export(session, kind, ctx, output, advance)
+                stats = run_export(session, kind, ctx, output, advance, jobs=jobs)
         output.commit()
     except SQLAlchemyError as exc:
         if output is not None:

@@ -12,7 +12,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from feedbackloop.errors import ConfigError, FeedbackloopError, HelpdeskError, Permanent, Retryable
-from feedbackloop.exports import ratings, source
+from feedbackloop.exports import rating_lines, ratings, source
 from feedbackloop.exports.dedupe import NearDuplicates
 from feedbackloop.exports.records import (
     Built,
@@ -24,11 +24,14 @@ from feedbackloop.exports.records import (
     no_identity,
     split_of,
 )
-from feedbackloop.exports.writers import Output
+from feedbackloop.exports.writers import Output, line_encoder
 from feedbackloop.helpdesks.base import HelpdeskClient
 from feedbackloop.redact import Identity
 
 KINDS = ("eval", "sft", "dpo", "ratings")
+#: Ratings rows encoded in the export's own process before worker processes start (`parallel`):
+#: a small export never waits for them to spawn (~0.3 s each), a large one soon has every core.
+PARALLEL_AFTER = 5_000
 LOOKUP_ATTEMPTS = 5
 MAX_WAIT = 60.0
 
@@ -65,10 +68,13 @@ def key_query(kind: str, window: source.Window) -> Select[Any]:
 
 
 def run_export(session: Session, kind: str, ctx: Context, output: Output,
-               progress: Progress = lambda n: None) -> ExportStats:
-    """Write every record of `kind` in the context's window to `output`; the caller commits it."""
+               progress: Progress = lambda n: None, *, jobs: int = 1) -> ExportStats:
+    """Write every record of `kind` in the context's window to `output`; the caller commits it.
+
+    `jobs` > 1: a large ratings export encodes on that many worker processes (`parallel`).
+    """
     if kind == "ratings":
-        return run_ratings(session, ctx, output, progress)
+        return run_ratings(session, ctx, output, progress, jobs)
     stats = ExportStats()
     dedupe = NearDuplicates()
     for chunk in source.stream(session, key_query(kind, ctx.window)):
@@ -80,16 +86,47 @@ def run_export(session: Session, kind: str, ctx: Context, output: Output,
     return stats
 
 
-def run_ratings(session: Session, ctx: Context, output: Output, progress: Progress) -> ExportStats:
-    """The ratings export on Core rows (`exports.ratings`): never deduplicated, nothing skipped."""
+def run_ratings(session: Session, ctx: Context, output: Output, progress: Progress, jobs: int = 1) -> ExportStats:
+    """The ratings export on Core rows (`exports.ratings`): never deduplicated, nothing skipped.
+
+    This process reads the rows, their tickets' facts and requesters; past `PARALLEL_AFTER` rows,
+    with `jobs` > 1, worker processes build and encode the chunks and this one writes them in order.
+    """
+    from feedbackloop.exports.parallel import Encoders, WorkerDied
+
     stats = ExportStats()
-    builder = ratings.RatingRecords(ctx.salt, ctx.test_fraction, ctx.identity_of)
+    builder = rating_lines.RatingRecords(ctx.salt, ctx.test_fraction)
+    encode = line_encoder(output.fmt, output.columns)
     with_requester = ctx.identity_of is not no_identity
-    for rows in ratings.stream_rating_rows(session, ctx.window, with_requester=with_requester):
-        for record in ratings.chunk_records(session, builder, rows):
-            output.write(record, record["split"])
-            stats.written[record["split"] or "all"] += 1
-        progress(len(rows))
+
+    def write(encoded: list[tuple[str | None, str, int]]) -> None:
+        for split, text, count in encoded:
+            output.write_lines(split, text, count)
+            stats.written[split or "all"] += count
+        progress(sum(count for _, _, count in encoded))
+
+    encoders: Encoders | None = None
+    read = 0
+    chunks = ratings.stream_rating_rows(session, ctx.window, with_requester=with_requester)
+    try:
+        for rows in chunks:
+            items = ratings.chunk_items(session, rows, ctx.identity_of)
+            if encoders is None and jobs > 1 and read >= PARALLEL_AFTER:
+                encoders = Encoders(jobs, ctx.salt, ctx.test_fraction, output.fmt, output.columns)
+            if encoders is None:
+                write(rating_lines.encode_items(builder, encode, items))
+            else:
+                for encoded in encoders.submit(items):
+                    write(encoded)
+            read += len(rows)
+        for encoded in encoders.drain() if encoders else ():
+            write(encoded)
+    except WorkerDied as exc:
+        raise ExportError(f"{exc}; rerun the export, or with --jobs 1 to encode in one process") from None
+    finally:
+        chunks.close()  # the server-side cursor, now rather than whenever the generator is collected
+        if encoders is not None:
+            encoders.close()
     return stats
 
 

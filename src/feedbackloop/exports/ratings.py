@@ -13,39 +13,23 @@ as it is then, under SQLite's autocommit reads.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 from sqlalchemy import Row, Select, String, and_, exists, null, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from feedbackloop.exports.rating_lines import NO_DECISIONS, Item, TicketFacts
 from feedbackloop.exports.source import HANDOFF, TicketKey, Window, rating_filter
 from feedbackloop.models import AiDecision, Override, Rating, Survey, TicketState
-from feedbackloop.redact import Identity, redact
+from feedbackloop.redact import Identity
 
 #: Rows per chunk: one batch of decision and override look-ups each (parameters stay far below
 #: SQLite's 32 766 and the chunk's rows a few hundred kB).
 CHUNK = 500
 
 IdentityOf = Callable[[str, int | None], Identity | None]
-
-
-@dataclass(frozen=True, slots=True)
-class TicketFacts:
-    """What a ratings row reads from a ticket's decision log and overrides."""
-
-    intent: str | None = None
-    model: str | None = None
-    prompt_version: str | None = None
-    resolver: str = "human"
-
-
-NO_DECISIONS = TicketFacts()
 
 
 def rating_rows(window: Window, *, with_requester: bool = True) -> Select[Any]:
@@ -83,12 +67,12 @@ def raw_time(column: Any) -> Any:
 
 
 def stream_rating_rows(session: Session, window: Window, size: int | None = None, *,
-                       with_requester: bool = True) -> Iterator[Sequence[Row[Any]]]:
+                       with_requester: bool = True) -> Generator[Sequence[Row[Any]], None, None]:
     """The window's rating rows in chunks, read through one server-side cursor."""
     size = size or CHUNK
     query = rating_rows(window, with_requester=with_requester)
-    result = session.execute(query.execution_options(yield_per=size))
-    yield from result.partitions(size)
+    with session.execute(query.execution_options(yield_per=size)) as result:  # closes the cursor if the export stops
+        yield from result.partitions(size)
 
 
 def load_facts(session: Session, keys: set[TicketKey]) -> dict[TicketKey, TicketFacts]:
@@ -136,67 +120,15 @@ def facts_from(decisions: list[tuple[Any, ...]], override_kinds: set[str]) -> Ti
     return TicketFacts(intent, decision[3] if decision else None, decision[4] if decision else None, resolver)
 
 
-def iso(value: str | datetime | None) -> str | None:
-    """`records.iso` of the time UTCDateTime would have read: SQLite's text is parsed as SQLAlchemy
-    parses it (`fromisoformat`); a naive time is UTC, so "+00:00" is what `isoformat` would add."""
-    if value is None:
-        return None
-    if isinstance(value, str) and len(value) == 26 and value[10] == " " and value[19] == ".":
-        # SQLite's stored form, "YYYY-MM-DD HH:MM:SS.ffffff", always with microseconds: rewritten
-        # as isoformat would print it (no fraction when it is zero), at half the cost of parsing.
-        if value.endswith("000000"):
-            return f"{value[:10]}T{value[11:19]}+00:00"
-        return f"{value[:10]}T{value[11:]}+00:00"
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if moment.tzinfo is None:
-        return moment.isoformat() + "+00:00"
-    return moment.astimezone(timezone.utc).isoformat()
-
-
-class RatingRecords:
-    """Turns rating rows into the export's records: hash, split, redaction, as `records.build_rating`."""
-
-    def __init__(self, salt: bytes, test_fraction: float | None, identity_of: IdentityOf) -> None:
-        self._keyed = hmac.new(salt, digestmod=hashlib.sha256)  # keyed once; each row copies it
-        self._test_fraction = test_fraction
-        self._identity_of = identity_of
-
-    def ticket_hash(self, tenant_id: str, ticket_id: int) -> str:
-        """`records.ticket_hash`, from a copy of the HMAC keyed once (3.1 µs a row, where keying it
-        again each time, as `hmac.new` or the one-shot `hmac.digest` do, costs 4.6 µs)."""
-        keyed = self._keyed.copy()
-        keyed.update(f"{tenant_id}\x00{ticket_id}".encode())
-        return keyed.hexdigest()[:32]
-
-    def split(self, hashed: str) -> str | None:
-        if self._test_fraction is None:
-            return None
-        return "test" if int(hashed[:8], 16) / 0x1_0000_0000 < self._test_fraction else "train"
-
-    def record(self, row: Row[Any] | tuple[Any, ...], facts: TicketFacts) -> dict[str, Any]:
-        (tenant_id, ticket_id, score, scale, reason, comment, source, version, channel, category, group_id,
-         assignee_id, created_at, updated_at, solved_at, sent_at, requester_id, _) = row
-        hashed = self.ticket_hash(tenant_id, ticket_id)
-        intent = facts.intent
-        if comment is not None or intent is not None:
-            identity = self._identity_of(tenant_id, requester_id)
-            comment = redact(comment, identity) if comment is not None else None
-            intent = redact(intent, identity) if intent is not None else None
-        return {
-            "ticket": hashed, "tenant": tenant_id, "split": self.split(hashed),
-            "score": score, "scale": scale, "satisfied": score >= 4, "reason": reason,
-            "comment": comment, "source": source, "version": version,
-            "channel": channel, "category": category, "group_id": group_id,
-            "assignee_id": assignee_id, "resolver": facts.resolver, "intent": intent,
-            "model": facts.model, "prompt_version": facts.prompt_version,
-            "solved_at": iso(solved_at), "survey_sent_at": iso(sent_at),
-            "rated_at": iso(created_at), "updated_at": iso(updated_at),
-        }
-
-
-def chunk_records(session: Session, builder: RatingRecords, rows: Sequence[Row[Any]]) -> Iterator[dict[str, Any]]:
-    """The chunk's records in row order, with the facts of all its tickets loaded at once."""
+def chunk_items(session: Session, rows: Sequence[Row[Any]], identity_of: IdentityOf) -> list[Item]:
+    """The chunk's rows in order, each with its ticket's facts (all loaded at once) and, when it has a
+    comment or an intent to redact, its requester's identity. What needs the database or the
+    helpdesk happens here, in the export's own process; what is left is pure CPU."""
     facts = load_facts(session, {(row[0], row[1]) for row in rows if row[-1]})
+    items: list[Item] = []
     for row in rows:
-        yield builder.record(row, facts.get((row[0], row[1]), NO_DECISIONS))
-
+        values: tuple[Any, ...] = tuple(row)
+        fact = facts.get((values[0], values[1]), NO_DECISIONS)
+        text = values[5] is not None or fact.intent is not None
+        items.append((values, fact, identity_of(values[0], values[16]) if text else None))
+    return items

@@ -7,10 +7,11 @@ so a failed or interrupted export never leaves a half file where a pipeline woul
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,6 +38,27 @@ def csv_value(value: Any) -> str:
     return str(value)
 
 
+Encode = Callable[[dict[str, Any]], str]
+
+
+def line_encoder(fmt: str, columns: Sequence[str] | None) -> Encode:
+    """A record → its line, newline included: the same text whether the export's own process or a
+    worker process (`exports.parallel`) encodes it."""
+    if fmt != "csv":
+        return lambda record: JSON_LINE(record) + "\n"
+    names = list(columns or ())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def csv_line(record: dict[str, Any]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([csv_value(record.get(name)) for name in names])
+        return buffer.getvalue()
+
+    return csv_line
+
+
 class RecordFile:
     """One output stream of records."""
 
@@ -46,17 +68,18 @@ class RecordFile:
         self._temp = target.with_name(f".{target.name}.partial-{os.getpid()}") if target else None
         self._stream: IO[str] = open(self._temp, "w", encoding="utf-8", newline="",
                                                 buffering=WRITE_BUFFER) if self._temp else sys.stdout
-        self._csv = csv.writer(self._stream, lineterminator="\n") if fmt == "csv" else None
-        self._columns = list(columns or ())
-        if self._csv is not None:
-            self._csv.writerow(self._columns)
+        self._encode = line_encoder(fmt, columns)
+        if fmt == "csv":
+            csv.writer(self._stream, lineterminator="\n").writerow(list(columns or ()))
 
     def write(self, record: dict[str, Any]) -> None:
-        if self._csv is not None:
-            self._csv.writerow([csv_value(record.get(name)) for name in self._columns])
-        else:
-            self._stream.write(JSON_LINE(record) + "\n")
+        self._stream.write(self._encode(record))
         self.count += 1
+
+    def write_lines(self, text: str, count: int) -> None:
+        """`count` records already encoded, in order."""
+        self._stream.write(text)
+        self.count += count
 
     def commit(self) -> None:
         self._stream.flush()
@@ -74,6 +97,8 @@ class Output:
     """Where an export's records go: FILE, or FILE's .train/.test pair when splitting; '-' is stdout."""
 
     def __init__(self, out: str, fmt: str, *, split: bool, columns: Sequence[str] | None = None) -> None:
+        self.fmt = fmt
+        self.columns = tuple(columns or ())
         if split:
             self.files = {name: RecordFile(path, fmt, columns) for name, path in split_paths(out).items()}
         else:
@@ -81,6 +106,9 @@ class Output:
 
     def write(self, record: dict[str, Any], split: str | None) -> None:
         self.files[split or "all"].write(record)
+
+    def write_lines(self, split: str | None, text: str, count: int) -> None:
+        self.files[split or "all"].write_lines(text, count)
 
     def commit(self) -> None:
         for file in self.files.values():
