@@ -32,7 +32,8 @@ changed, is in [README.md](README.md).{provenance}
 
 The load average is the machine's, taken before the run and after each part: on a shared 2-core
 machine other work competes for the same cores, and figures taken under a load well above 2 are
-low by about that factor.
+low by about that factor. Before measuring, the run byte-compiles the feedbackloop package, as
+`pip install` does (a checkout run with PYTHONDONTWRITEBYTECODE would compile it in every process).
 """
 
 
