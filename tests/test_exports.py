@@ -33,6 +33,7 @@ from factories import envelope
 from flask.testing import FlaskClient
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from feedbackloop.cli import cli
@@ -524,6 +525,20 @@ def test_the_command_takes_jobs_and_names_a_bad_count(store: Store, run: Any, tm
     result = run("ratings", "--out", "none.jsonl", "--jobs", "0")
     assert result.exit_code == 2 and "--jobs" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "none.jsonl").exists()
+
+
+def test_exported_times_are_utc_whatever_the_session_time_zone(engine: Engine) -> None:
+    """PostgreSQL formats the times itself (`ratings.raw_time`): in UTC, whole seconds without a fraction."""
+    on_the_second = datetime(2026, 3, 8, 6, 59, 59, tzinfo=timezone.utc)  # New York's clocks go forward at 07:00 UTC
+    with_fraction = datetime(2026, 11, 1, 5, 30, 0, 123456, tzinfo=timezone.utc)
+    add_rating(engine, "default", 7001, 4, on_the_second)
+    add_rating(engine, "default", 7002, 2, with_fraction)
+    with Session(engine) as session:
+        if engine.dialect.name == "postgresql":
+            session.execute(sql("SET TIME ZONE 'America/New_York'"))
+        rows = [row for chunk in ratings_module.stream_rating_rows(session, Window()) for row in chunk]
+    assert [rating_lines.iso(row[12]) for row in rows] == [on_the_second.isoformat(), with_fraction.isoformat()]
+    assert [rating_lines.iso(row[15]) for row in rows] == [on_the_second.isoformat(), with_fraction.isoformat()]
 
 
 @hypothesis.settings(max_examples=200, deadline=None)

@@ -18,7 +18,9 @@ from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 from sqlalchemy import Row, Select, String, and_, exists, null, or_, select, type_coerce
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from feedbackloop.exports.rating_lines import NO_DECISIONS, Item, TicketFacts
 from feedbackloop.exports.source import HANDOFF, TicketKey, Window, rating_filter
@@ -38,7 +40,7 @@ def rating_rows(window: Window, *, with_requester: bool = True) -> Select[Any]:
     Without a requester directory (`with_requester` false) the ticket row is not read at all: its
     requester id would go unused, and that join is two of the five page reads a row costs.
     The last column says whether the ticket has decisions or overrides (two index probes in the
-    database), so only those tickets are looked up. Times come as the driver gives them (`iso`).
+    database), so only those tickets are looked up. Times come as text in SQLite's form (`raw_time`).
     The survey is the rating's own when it belongs to the same ticket (as the bundle looked it up),
     the ticket row is unique per (tenant, ticket); both outer joins keep a rating that lacks them.
     """
@@ -60,10 +62,34 @@ def rating_rows(window: Window, *, with_requester: bool = True) -> Select[Any]:
     return query.where(*rating_filter(window)).order_by(Rating.tenant_id, Rating.created_at, Rating.id)
 
 
+class StoredTime(FunctionElement[str]):
+    """A UTC time column as SQLite stores it, "YYYY-MM-DD HH:MM:SS.ffffff", on either database.
+
+    `iso` rewrites that text into ISO 8601 without parsing it. On SQLite it is the column as
+    stored (no UTCDateTime result processing: 4 columns × 2 layers a row saved); PostgreSQL
+    formats it with `to_char` in UTC, so the driver builds no datetime, the worker processes
+    are sent a string instead of a pickled aware datetime, and nothing calls `astimezone`.
+    """
+
+    type = String()
+    inherit_cache = True
+    name = "stored_time"
+
+
+@compiles(StoredTime)
+def _stored_time(element: StoredTime, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(StoredTime, "postgresql")
+def _stored_time_postgresql(element: StoredTime, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+
+
 def raw_time(column: Any) -> Any:
-    """A UTC time column without the UTCDateTime result processing: `iso` formats the driver's
-    value directly (SQLite's text, PostgreSQL's aware datetime), 4 columns × 2 layers a row saved."""
-    return type_coerce(column, String)
+    """A UTC time column as text in SQLite's stored form (`StoredTime`), for `iso`."""
+    return StoredTime(type_coerce(column, String))
 
 
 def stream_rating_rows(session: Session, window: Window, size: int | None = None, *,
