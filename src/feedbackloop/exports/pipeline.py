@@ -30,7 +30,7 @@ from feedbackloop.redact import Identity
 
 KINDS = ("eval", "sft", "dpo", "ratings")
 #: Ratings rows encoded in the export's own process before worker processes start (`parallel`):
-#: a small export never waits for them to spawn (~0.3 s each), a large one soon has every core.
+#: a small export never waits for them to start, a large one soon has every core.
 PARALLEL_AFTER = 5_000
 LOOKUP_ATTEMPTS = 5
 MAX_WAIT = 60.0
