@@ -192,7 +192,7 @@ def measure(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: str 
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        peak_kb = max(peak_kb, _vm_hwm(status_file))
+        peak_kb = max(peak_kb, _status_kb(status_file, "VmHWM:"))
         tree_kb = max(tree_kb, _tree_rss(proc.pid))
         if time.perf_counter() - start > timeout:
             proc.kill()
@@ -223,19 +223,10 @@ def _tree_rss(pid: int) -> int:
 
 
 def _status_kb(status: Path, field: str) -> int:
+    """A kB figure of /proc/PID/status ("VmHWM:", "VmRSS:"); 0 once the process is gone."""
     try:
         for line in status.read_text().splitlines():
             if line.startswith(field):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def _vm_hwm(status: Path) -> int:
-    try:
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     except (OSError, ValueError):
         pass

@@ -11,11 +11,12 @@ is checked: every row there, and none of the PII the generator planted left in i
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from common import BIN, fmt, measure, scratch_dir, service_env, verdict
+
+from feedbackloop.exports.parallel import usable_cpus  # the export's default worker count
 
 TARGET_ROWS_PER_SECOND = 20_000
 TARGET_PEAK_MIB = 200
@@ -48,14 +49,6 @@ def run_on(url: str, kind: str, rows: int) -> dict[str, Any]:
     }
 
 
-def usable_cpus() -> int:
-    """The export's default worker count (`exports.parallel.usable_cpus`), as the child sees it."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def check(path: Path) -> tuple[int, int, int, str]:
     """Rows in the file, rows with planted PII left, comments that show a placeholder, one redacted comment."""
     written = leaks = redacted = 0
@@ -74,8 +67,8 @@ def check(path: Path) -> tuple[int, int, int, str]:
 
 def markdown(results: list[dict[str, Any]], quick: bool) -> list[str]:
     lines = [
-        "| database | rows | worker processes | wall time | rows/s | CPU time | peak memory (with workers) | "
-        "one process (`--jobs 1`): rows/s, CPU, peak | comments redacted | planted PII left | ≥ 20 000 rows/s | < 200 MB |",
+        ("| database | rows | worker processes | wall time | rows/s | CPU time | peak memory (with workers) | "
+         "one process (`--jobs 1`): rows/s, CPU, peak | comments redacted | planted PII left | ≥ 20 000 rows/s | < 200 MB |"),
         "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|",
     ]
     for r in results:
