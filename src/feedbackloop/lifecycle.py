@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 NO_SURVEY_TAGS = frozenset({"feedback_review", "csat_skip"})
 CATEGORY_TAG_PREFIX = "category_"
 MAX_CATEGORY = 80  # the column's width; Zendesk's own tag limit is not documented
+MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Transition:
 
 def process_ticket(session: Session, settings: Settings, tenant_id: str, ticket_id: int, now: datetime) -> str:
     """Bring surveys, signals and review tasks in line with everything known about a ticket."""
+    lock_ticket(session, tenant_id, ticket_id, now)
     events = _status_events(session, tenant_id, ticket_id)
     state = upsert_ticket_state(session, tenant_id, ticket_id, events, now)
     if state.is_review_task or _is_review_task(session, tenant_id, ticket_id):
@@ -57,7 +59,7 @@ def process_ticket(session: Session, settings: Settings, tenant_id: str, ticket_
         if transition.status == "solved":
             last_solve = transition
         elif transition.status in REOPEN_STATUSES and previous in ("solved", None) and last_solve is not None:
-            handle_reopen(session, settings, tenant_id, ticket_id, transition, last_solve, now)
+            handle_reopen(session, settings, tenant_id, ticket_id, transition, last_solve, now, transitions)
             last_solve = None
         elif transition.status in REOPEN_STATUSES and previous == "solved":
             record_signal(session, tenant_id, ticket_id, "reopen", 1.0, "webhook", f"reopen:{transition.key}",
@@ -66,12 +68,23 @@ def process_ticket(session: Session, settings: Settings, tenant_id: str, ticket_
         return "no status events"
     latest = transitions[-1]
     if latest.status == "solved" and last_solve is not None:
-        return schedule_survey(session, settings, tenant_id, state, last_solve, now)
+        return schedule_survey(session, settings, tenant_id, state, last_solve, now, transitions)
     if latest.status == "closed":
         result = close_ticket(session, tenant_id, state, now)
         signals.resolution_signals(session, settings, tenant_id, state, events, transitions, now)
         return result
     return f"status {latest.status}"
+
+
+def lock_ticket(session: Session, tenant_id: str, ticket_id: int, now: datetime) -> None:
+    """Hold the ticket's row until this transaction ends, so two workers folding the same ticket
+    (two deliveries of one solve, processed at once) take turns: the second sees the first's survey.
+    SQLite needs nothing more: its writers already hold the database's one write lock (BEGIN IMMEDIATE)."""
+    get_ticket_state(session, tenant_id, ticket_id, now)
+    session.execute(
+        select(TicketState.id).where(TicketState.tenant_id == tenant_id, TicketState.ticket_id == ticket_id)
+        .with_for_update()
+    )
 
 
 def status_transitions(events: list[WebhookEvent]) -> list[Transition]:
@@ -88,8 +101,11 @@ def status_transitions(events: list[WebhookEvent]) -> list[Transition]:
     keyed the same, and the later ones add nothing.
     """
     transitions: list[Transition] = []
+    minute_solves = [e.occurred_at for e in events if e.status == "solved" and is_minute_precision(e)]
     for event in events:
         if not event.status or event.previous_status == event.status:
+            continue
+        if minute_solves and _shadowed(event, events, minute_solves):
             continue
         key = f"{event.status}@{event.occurred_at.isoformat()}"
         actor = event.payload.get("actor_id")
@@ -102,6 +118,35 @@ def status_transitions(events: list[WebhookEvent]) -> list[Transition]:
             continue
         transitions.append(Transition(key, event.occurred_at, event.status, event.previous_status, actor))
     return transitions
+
+
+def is_minute_precision(event: WebhookEvent) -> bool:
+    """A trigger body's time (`{{ticket.updated_at_with_timestamp}}`) has no seconds: it names a minute."""
+    at = event.occurred_at
+    return event.event_type.startswith("trigger:") and at.second == 0 and at.microsecond == 0
+
+
+def _shadowed(event: WebhookEvent, events: list[WebhookEvent], minute_solves: list[datetime]) -> bool:
+    """Whether `event` must not count as a transition because a minute-precision solve blurs its order.
+
+    - The trigger's solve itself, once another path told us the same solve to the second (a solved
+      event in that minute): the precise one stands for both.
+    - A status snapshot (no previous status: a comment, a tag change) inside the minute of a trigger
+      solve: whether it came before or after the solve is unknown, so it proves no reopen.
+    """
+    if event.status == "solved" and is_minute_precision(event):
+        start, end = event.occurred_at, event.occurred_at + MINUTE
+        for other in events:  # in event time: the first precise change in the minute decides
+            if not start <= other.occurred_at < end or is_minute_precision(other) or not other.status:
+                continue
+            if other.status == "solved":
+                return True
+            if other.previous_status is not None:  # a real reopen first: this solve may be before it
+                return False
+        return False
+    if event.previous_status is None and event.status != "solved":
+        return any(at <= event.occurred_at < at + MINUTE for at in minute_solves)
+    return False
 
 
 def _status_events(session: Session, tenant_id: str, ticket_id: int) -> list[WebhookEvent]:
@@ -202,13 +247,17 @@ def _track_review_task(session: Session, tenant_id: str, ticket_id: int, state: 
 
 
 def schedule_survey(
-    session: Session, settings: Settings, tenant_id: str, state: TicketState, solve: Transition, now: datetime
+    session: Session, settings: Settings, tenant_id: str, state: TicketState, solve: Transition, now: datetime,
+    transitions: list[Transition] | None = None,
 ) -> str:
-    """One survey per solve, due `survey_delay` after it, unless this ticket must not be surveyed."""
-    existing = session.scalars(
-        select(Survey).where(Survey.tenant_id == tenant_id, Survey.ticket_id == state.ticket_id,
-                             Survey.solve_key == solve.key)
-    ).one_or_none()
+    """One survey per solve episode, due `survey_delay` after it, unless this ticket must not be surveyed.
+
+    The same solve reaches us by up to three paths (an Events-API envelope timed to the nanosecond,
+    a trigger body timed to the minute, a reconciliation snapshot timed by the ticket's last update),
+    so their keys differ: a survey belongs to an *episode* (solved, with no reopen in between), and
+    any survey already made for this episode, whichever path made it, is the episode's survey.
+    """
+    existing = _episode_survey(session, tenant_id, state.ticket_id, solve, transitions or [solve])
     if existing is not None:
         return f"survey {existing.id} already {existing.state}"
     skip = survey_exclusion(session, settings, tenant_id, state, now)
@@ -230,6 +279,42 @@ def schedule_survey(
     jobs.enqueue(session, "send_survey", f"survey:{survey.id}", {"survey_id": survey.id}, now=now,
                  tenant_id=tenant_id, ticket_id=state.ticket_id, run_after=max(now, survey.scheduled_for))
     return f"survey {survey.id} scheduled for {survey.scheduled_for.isoformat()}"
+
+
+def _episode_survey(
+    session: Session, tenant_id: str, ticket_id: int, solve: Transition, transitions: list[Transition]
+) -> Survey | None:
+    """A survey of this ticket made for the same solve episode as `solve`, if there is one."""
+    surveys = session.scalars(
+        select(Survey).where(Survey.tenant_id == tenant_id, Survey.ticket_id == ticket_id).order_by(Survey.id)
+    ).all()
+    for survey in surveys:
+        if survey.solve_key == solve.key or same_episode(transitions, survey.solved_at, solve.at):
+            return survey
+    return None
+
+
+def same_episode(transitions: list[Transition], first: datetime, second: datetime) -> bool:
+    """Whether two solves of a ticket lie in one episode: no reopen (a move away from solved) between them."""
+    low, high = sorted((_snap(transitions, first), _snap(transitions, second)))
+    return not any(low < t.at < high for t in transitions if t.status in REOPEN_STATUSES)
+
+
+def _snap(transitions: list[Transition], at: datetime) -> datetime:
+    """A minute-precision solve time (a trigger body's `updated_at_with_timestamp`) as the precise
+    time of the solve it reports, when another path told us that time: the first solve in that
+    minute with no reopen before it in the minute (after a reopen, which solve it was is unknown,
+    and the earlier one is assumed)."""
+    if at.second or at.microsecond:
+        return at
+    for transition in transitions:
+        if not at <= transition.at < at + MINUTE:
+            continue
+        if transition.status in REOPEN_STATUSES:
+            return at
+        if transition.status == "solved" and transition.at != at:
+            return transition.at
+    return at
 
 
 def survey_exclusion(session: Session, settings: Settings, tenant_id: str, state: TicketState, now: datetime) -> str | None:
@@ -256,12 +341,10 @@ def survey_exclusion(session: Session, settings: Settings, tenant_id: str, state
 
 def handle_reopen(
     session: Session, settings: Settings, tenant_id: str, ticket_id: int, reopen: Transition, solve: Transition,
-    now: datetime,
+    now: datetime, transitions: list[Transition] | None = None,
 ) -> None:
     """Cancel the solve's pending survey; judge whether the reopen is a failed resolution."""
-    survey = session.scalars(
-        select(Survey).where(Survey.tenant_id == tenant_id, Survey.ticket_id == ticket_id, Survey.solve_key == solve.key)
-    ).one_or_none()
+    survey = _episode_survey(session, tenant_id, ticket_id, solve, transitions or [solve, reopen])
     details = {"solved_at": solve.at.isoformat(), "reopened_at": reopen.at.isoformat(), "status": reopen.status}
     record_signal(session, tenant_id, ticket_id, "reopen", 1.0, "webhook", f"reopen:{reopen.key}", reopen.at, details, now)
     overrides.check_status_reverted(session, settings, tenant_id, ticket_id, solve_at=solve.at, reopen_at=reopen.at,
