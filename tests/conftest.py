@@ -133,6 +133,9 @@ def settings(engine: Engine, account: Account) -> Settings:
         review_group_id=None,
         csat_field_id=None,
         job_max_attempts=4,
+        # A click counts at once here, as most tests are about what a rating leads to; the settle
+        # time and the scanner defences (the default, 300 s) are tested in test_answers.py.
+        rating_settle=0,
     )
 
 

@@ -150,19 +150,27 @@ def test_solve_survey_rate_write_back_review(live: Any, sandbox: Any, runner: Ru
     assert note["public"] is False
     assert f"#{ticket_id}" in note["body"] and hostile in note["body"] and "refund is on its way" in note["body"]
 
-    # A later click on another score changes the rating and replaces the csat tags.
+    # A later click on another score changes the rating and replaces the csat tags; the note says
+    # what changed, and the review task of the bad rating is solved with a note saying why.
     assert client.get(path_of(links[5])).status_code == 200
     settle(sandbox, runner)
     tags = set(sandbox.ticket(ticket_id)["tags"])
     assert {"csat_5", "csat_good"} <= tags and not {"csat_2", "csat_bad"} & tags
     assert len(puts(sandbox, ticket_id)) == 3
+    assert "changed from 2/5 to 5/5" in puts(sandbox, ticket_id)[2].body["ticket"]["comment"]["body"]
+    assert sandbox.ticket(review.task_ticket_id)["status"] == "solved"
+    withdrawn = sandbox.ticket_comments(review.task_ticket_id)[-1]
+    assert withdrawn["public"] is False and "changed their rating from 2/5 to 5/5" in withdrawn["body"]
+    (review,) = rows(engine, ReviewTask)
+    assert review.state == "solved" and review.verdict == "no_issue"
 
-    # Back to bad: the open review task gets a note; no second task.
+    # Back to bad: a new review task (the last one was solved); the ticket shows the final answer.
     assert client.get(path_of(links[1])).status_code == 200
     settle(sandbox, runner)
-    assert len(sandbox.api_calls("POST", "/tickets.json")) == 1
-    assert len(sandbox.ticket_comments(review.task_ticket_id)) == 2
-    assert len(rows(engine, ReviewTask)) == 1
+    assert len(sandbox.api_calls("POST", "/tickets.json")) == 2
+    assert sorted(r.state for r in rows(engine, ReviewTask)) == ["open", "solved"]
+    tags = set(sandbox.ticket(ticket_id)["tags"])
+    assert {"csat_1", "csat_bad"} <= tags and not {"csat_5", "csat_good", "csat_2"} & tags
 
 
 def test_a_429_storm_is_waited_out_and_the_survey_goes_out_once(live: Any, sandbox: Any, runner: Runner,

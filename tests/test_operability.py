@@ -105,7 +105,8 @@ def test_json_log_lines_carry_tenant_and_ticket_ids_through_the_loop(
     ticket_id = solved_ticket(sandbox)
     settle(sandbox, runner)
     link = survey_links(sandbox, ticket_id)[2]
-    assert requests.get(live.url + path_of(link), timeout=10).status_code == 200  # through the real server
+    assert requests.get(live.url + path_of(link), timeout=10,  # through the real server, as a browser
+                        headers={"User-Agent": "Mozilla/5.0"}).status_code == 200
     settle(sandbox, runner)
 
     lines = parsed(log_lines)

@@ -224,6 +224,37 @@ def test_the_override_tag_records_the_agents_internal_note_as_the_rationale(
     assert len(sandbox.api_calls("GET", f"/tickets/{ticket_id}/comments")) == 1  # one read for the note
 
 
+def test_reconciliation_recovers_an_override_tag_whose_webhook_was_lost(
+    live: Any, sandbox: Any, runner: Runner, client: FlaskClient, engine: Engine, services: Any, clock: Any,
+) -> None:
+    """Deliveries failed while the agent applied the override macro: the export shows the tag, and
+    the override is recorded once, however the tag change reaches us afterwards."""
+    from feedbackloop import jobs
+    from feedbackloop.db import session_scope
+
+    ticket_id = solved_ticket(sandbox)
+    log_decision(client, ticket_id, decision_id="d-9", action="deny_refund", confidence=0.6)
+    settle(sandbox, runner)
+    sandbox.configure(export_lag=0)
+    sandbox.configure_delivery(drop_share=1.0)
+    sandbox.simulate_agent_update(ticket_id, {
+        "comment": {"public": False, "body": "Final action: refund\nRationale: item arrived broken"},
+        "additional_tags": ["ai_override"],
+    })
+    settle(sandbox, runner)
+    assert [o for o in rows(engine, Override) if o.source == "macro"] == []
+    for run in range(2):  # a second reconciliation finds nothing new
+        with session_scope(services.factory) as session:
+            jobs.enqueue(session, "reconcile", f"reconcile:test:{run}", {}, now=clock.now(), tenant_id="default")
+        settle(sandbox, runner)
+    (override,) = [o for o in rows(engine, Override) if o.source == "macro"]
+    assert override.rationale == "item arrived broken" and override.final_action == "refund"
+    sandbox.configure_delivery(drop_share=0.0)
+    sandbox.simulate_agent_update(ticket_id, {"additional_tags": ["ai_override"]})  # seen again: no second one
+    settle(sandbox, runner)
+    assert len([o for o in rows(engine, Override) if o.source == "macro"]) == 1
+
+
 def test_parse_note_reads_labels_or_takes_prose_as_rationale() -> None:
     labelled = parse_note("Final action: refund\nRationale: charged twice\n  on the same day\nPolicy: p#1")
     assert (labelled.final_action, labelled.rationale, labelled.policy_clause) == (

@@ -12,6 +12,7 @@ from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
 from feedbackloop import api, dashboard, health, logs, prom, ratelimit, ratings, receive, sidebar
+from feedbackloop.db import UNAVAILABLE_RETRY_AFTER, database_unavailable
 from feedbackloop.errors import BadRequest
 from feedbackloop.services import Services, build_services
 from feedbackloop.settings import Settings, load_settings
@@ -92,8 +93,28 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:
+        if database_unavailable(exc):
+            return _unavailable(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return jsonify(error="internal_error", message="unexpected error; it has been logged"), 500
+
+
+def _unavailable(exc: Exception) -> ResponseReturnValue:
+    """The database is down or busy: 503 with Retry-After, so Zendesk (and people) try again.
+
+    Zendesk retries a webhook on 503 (and 409, 429), never on a 500: a 500 here would lose an event
+    that the next attempt would have stored."""
+    log.warning("database unavailable on %s %s (%s): answered 503", request.method, request.path,
+                type(exc).__name__)
+    headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER)}
+    if _wants_json() or request.method == "POST" and request.path.startswith("/webhooks/"):
+        return (jsonify(error="unavailable", message="the database is unavailable; try again shortly"), 503,
+                headers)
+    from flask import render_template
+
+    return (render_template("survey/error.html", title="Please try again in a moment",
+                            message="We could not save or show this just now. Please try again in a minute."),
+            503, headers)
 
 
 def register_input_guard(app: Flask) -> None:
@@ -104,7 +125,10 @@ def register_input_guard(app: Flask) -> None:
     def _refuse_nul() -> ResponseReturnValue | None:
         if "\x00" in request.path or b"%00" in request.query_string or b"\x00" in request.query_string:
             return jsonify(error="bad_request", message="NUL characters are not allowed in URLs"), 400
-        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # Not on webhooks: reading the form would consume the raw body, whose signature is checked
+        # over its bytes whatever Content-Type the sender set.
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") and \
+                not request.path.startswith("/webhooks/"):
             if any("\x00" in value for value in request.form.values()):
                 return jsonify(error="bad_request", message="NUL characters are not allowed in form fields"), 400
         return None

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -21,6 +22,27 @@ PING_AFTER_IDLE_SECONDS = 1.0
 def utcnow() -> datetime:
     """Timezone-aware now; the single clock of the package (tests pass explicit times instead)."""
     return datetime.now(timezone.utc)
+
+
+#: Seconds a caller is asked to wait (Retry-After) when the database cannot be reached.
+UNAVAILABLE_RETRY_AFTER = 10
+_UNAVAILABLE_DBAPI = ("OperationalError", "InterfaceError")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database could not be reached or used just now (down, restarting, a
+    dropped connection, a full pool, SQLite's lock held too long): worth a retry, not a final error.
+
+    SQLAlchemy wraps most of them (OperationalError, InterfaceError, DisconnectionError, the pool's
+    TimeoutError); the webhook's ingest speaks to the driver directly, whose own OperationalError and
+    InterfaceError (sqlite3, psycopg) arrive unwrapped. Integrity and data errors are not here: a
+    retry of those fails the same way.
+    """
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, DisconnectionError, sa_exc.TimeoutError)):
+        return True
+    module = type(exc).__module__.split(".")[0]
+    return module in ("sqlite3", "psycopg", "psycopg2") and any(
+        klass.__name__ in _UNAVAILABLE_DBAPI for klass in type(exc).__mro__)
 
 
 def make_engine(url: str) -> Engine:

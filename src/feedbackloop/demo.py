@@ -38,6 +38,7 @@ CATEGORIES = {  # category: (share of tickets, how happy its customers tend to b
     "technical": (0.2, 0.45),
 }
 CHANNELS = ("email", "web", "chat", "native_messaging")
+DEMO_BROWSER = "Mozilla/5.0 (X11; Linux x86_64) feedbackloop-demo-customer"
 LINK = re.compile(r"https?://\S+/s/[A-Za-z0-9_.\-]+\?score=(\d)")
 REASONS_BAD = ("not_resolved", "too_slow", "unclear")
 COMMENTS_BAD = ("Still not working after two tries.", "I waited three days for an answer.",
@@ -94,6 +95,7 @@ def demo_settings(base: Settings, port: int, sandbox_url: str) -> Settings:
         public_url=f"http://127.0.0.1:{port}",
         survey_delay=1.0,
         survey_cooldown=0,
+        rating_settle=3.0,  # a click counts after 3 s instead of 300 (the scanner defences still apply)
         reopen_window=3600,
         poll_interval=0.2,
         rate_limit_survey=0,  # every simulated customer clicks from 127.0.0.1: one "client" to the limiter
@@ -183,6 +185,7 @@ def _surveys_out(state: Any, customers: list[Customer]) -> int:
 def answer_surveys(state: Any, customers: list[Customer], rng: random.Random) -> None:
     """Click links, fill in the form, reply to the email, or do nothing."""
     session = requests.Session()
+    session.headers["User-Agent"] = DEMO_BROWSER  # a person's browser (python-requests reads as a scanner)
     with click.progressbar(customers, label="customers answering") as bar:
         for customer in bar:
             links = _survey_links(state, customer.ticket_id)
@@ -206,14 +209,19 @@ def _submit_reason(session: requests.Session, page: requests.Response, link: str
 
 def _drained(services: Any, state: Any) -> int:
     """1 once every webhook is delivered and no job is due or running (0 until then)."""
+    from sqlalchemy import func, select
+
     from feedbackloop import jobs
     from feedbackloop.db import utcnow
+    from feedbackloop.models import Job
 
     if not state.flush(timeout=1.0):
         return 0
     with session_scope(services.factory) as session:
         depth = jobs.queue_depth(session, utcnow())
-    return 1 if depth.get("due", 0) == 0 and depth.get("running", 0) == 0 else 0
+        settling = session.scalar(select(func.count()).select_from(Job).where(
+            Job.kind == "settle_answer", Job.state == "pending"))  # clicks waiting out their settle time
+    return 1 if depth.get("due", 0) == 0 and depth.get("running", 0) == 0 and not settling else 0
 
 
 def _quiet_logs() -> None:

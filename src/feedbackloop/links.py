@@ -52,6 +52,11 @@ def survey_url(public_url: str, token: str, score: int | None = None) -> str:
     return f"{base}?score={score}" if score is not None else base
 
 
+def trap_url(public_url: str, token: str) -> str:
+    """The hidden link only scanners open (answers.py)."""
+    return f"{public_url.rstrip('/')}/s/{token}/t"
+
+
 def make_form_token(secret_key: str, token: str) -> str:
     """A CSRF token for the follow-up form, bound to this survey link."""
     return str(_serializer(secret_key, FORM_SALT).dumps(token))

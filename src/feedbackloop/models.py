@@ -241,8 +241,37 @@ class Rating(Base):
     brand_id: Mapped[int | None]
     product: Mapped[str | None] = mapped_column(String(80))
     language: Mapped[str | None] = mapped_column(String(16))
+    # migration 0012: the score before the last change, for the write-back note ("changed from X to Y")
+    previous_score: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class SurveyAnswer(Base):
+    """Every fetch of a survey's rating links and every form post, kept for audit (migration 0012).
+
+    A click is `pending` until it settles (answers.py): then it becomes the rating (`counted`),
+    loses to a later answer (`superseded`), or turns out to be a mail scanner's (`bot`, with why).
+    Only `counted` answers ever reach `ratings`.
+    """
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (
+        Index("ix_survey_answers_survey", "survey_id", "created_at"),
+        Index("ix_survey_answers_tenant_time", "tenant_id", "created_at", "verdict"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
+    ticket_id: Mapped[int]
+    score: Mapped[int | None] = mapped_column(Integer)  # None for a trap link
+    kind: Mapped[str] = mapped_column(String(16))  # click | head | trap | form
+    verdict: Mapped[str] = mapped_column(String(16))  # pending | counted | superseded | bot
+    bot_reason: Mapped[str | None] = mapped_column(String(120))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
 
 
 class Signal(Attribution, Base):

@@ -286,11 +286,21 @@ def check_status_reverted(session: Session, settings: Settings, tenant_id: str, 
 # --- reads that cost a call: the macro's note, the intent field ----------------------------------
 
 
+#: Reports of one tag change by different paths (a trigger body's minute, reconciliation's second) lie
+#: this close together; a real second override needs the tag removed and added again.
+SAME_TAG_CHANGE = timedelta(minutes=2)
+
+
 def capture_override(session: Session, settings: Settings, client: HelpdeskClient, tenant_id: str,
                      ticket_id: int, args: dict[str, Any], now: datetime) -> str:
     """The macro/tag path: the latest internal note by a human is the rationale (one call)."""
     occurred_at = datetime.fromisoformat(args["occurred_at"])
     actor = args.get("actor_id")
+    twin = session.scalar(select(Override.id).where(
+        Override.tenant_id == tenant_id, Override.ticket_id == ticket_id, Override.source == "macro",
+        Override.occurred_at.between(occurred_at - SAME_TAG_CHANGE, occurred_at + SAME_TAG_CHANGE)).limit(1))
+    if twin is not None:  # the same tag change by another path (trigger, Events API, reconciliation)
+        return f"override already recorded (override {twin}, the same tag change by another path)"
     # Comment times are on the helpdesk's clock: bound them by the ticket's updated_at at the tag
     # change (same clock), so a note written after the override is not taken for its rationale.
     bound = datetime.fromisoformat(args["ticket_updated_at"]) if args.get("ticket_updated_at") else occurred_at

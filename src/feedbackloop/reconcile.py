@@ -18,8 +18,10 @@ FIRST_LOOKBACK = timedelta(days=2)
 MAX_PAGES_PER_RUN = 20
 
 
-def reconcile(session: Session, client: HelpdeskClient, tenant_id: str, helpdesk: str, now: datetime) -> str:
-    """Read changed tickets since the saved cursor; store events for statuses we missed."""
+def reconcile(session: Session, client: HelpdeskClient, tenant_id: str, helpdesk: str, now: datetime,
+              watched_tags: tuple[str, ...] = ()) -> str:
+    """Read changed tickets since the saved cursor; store events for statuses and watched tags
+    (the `ai_override` tag) we missed."""
     cursor_row = session.get(SyncCursor, (tenant_id, CURSOR_NAME))
     if cursor_row is None:
         cursor_row = SyncCursor(tenant_id=tenant_id, name=CURSOR_NAME, cursor=None, since=now - FIRST_LOOKBACK,
@@ -31,11 +33,12 @@ def reconcile(session: Session, client: HelpdeskClient, tenant_id: str, helpdesk
         for ticket in page.tickets:
             seen += 1
             synthesized += _reconcile_ticket(session, tenant_id, helpdesk, ticket, now)
+            synthesized += _reconcile_tags(session, tenant_id, helpdesk, ticket, watched_tags, now)
         cursor_row.cursor = page.cursor or cursor_row.cursor
         cursor_row.updated_at = now
         if page.end_of_stream:
             break
-    return f"checked {seen} changed tickets, found {synthesized} missed status changes"
+    return f"checked {seen} changed tickets, found {synthesized} missed status or tag changes"
 
 
 def _reconcile_ticket(session: Session, tenant_id: str, helpdesk: str, ticket: Ticket, now: datetime) -> int:
@@ -57,5 +60,34 @@ def _reconcile_ticket(session: Session, tenant_id: str, helpdesk: str, ticket: T
         group_id=ticket.group_id, brand_id=ticket.brand_id, organization_id=ticket.organization_id,
         channel=ticket.channel, ticket_type=ticket.ticket_type, subject=ticket.subject, tags=ticket.tags,
         updated_at=ticket.updated_at,
+    )
+    return 1 if store_event(session, tenant_id, helpdesk, event, source="reconcile", now=now) else 0
+
+
+def _reconcile_tags(session: Session, tenant_id: str, helpdesk: str, ticket: Ticket, watched: tuple[str, ...],
+                    now: datetime) -> int:
+    """A watched tag on the ticket that our snapshot lacks was added while its webhook was lost: store
+    the tag change a trigger would have sent (the override capture keys on the ticket's update, so a
+    late delivery of the real webhook adds nothing)."""
+    if not watched or ticket.updated_at is None:
+        return 0
+    state = session.scalars(
+        select(TicketState).where(TicketState.tenant_id == tenant_id, TicketState.ticket_id == ticket.id)
+    ).one_or_none()
+    if state is None:
+        return 0  # never seen: nothing of ours to override, and no snapshot to compare with
+    if state.snapshot_at is not None and ticket.updated_at <= state.snapshot_at:
+        return 0
+    added = tuple(tag for tag in watched if tag in ticket.tags and tag not in (state.tags or []))
+    if not added:
+        return 0
+    event = TicketEvent(
+        kind="tags_changed", ticket_id=ticket.id,
+        dedupe_key=f"reconcile:{ticket.id}:tags:{','.join(added)}:{ticket.updated_at.isoformat()}",
+        occurred_at=ticket.updated_at, event_type="reconcile:incremental_export", status=ticket.status,
+        requester_id=ticket.requester_id, assignee_id=ticket.assignee_id, group_id=ticket.group_id,
+        brand_id=ticket.brand_id, organization_id=ticket.organization_id, channel=ticket.channel,
+        ticket_type=ticket.ticket_type, subject=ticket.subject, tags=ticket.tags, updated_at=ticket.updated_at,
+        extra={"added": list(added), "removed": []},
     )
     return 1 if store_event(session, tenant_id, helpdesk, event, source="reconcile", now=now) else 0

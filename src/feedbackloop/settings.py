@@ -34,6 +34,9 @@ class Settings:
     survey_scale: str = "five"
     survey_expiry: float = 28 * 86400
     survey_reminder: float | None = None
+    # a click on a rating link waits this long for bot evidence or a change before it counts (answers.py);
+    # 0 counts a click at once (no defence against mail scanners beyond their user agents and HEAD)
+    rating_settle: float = 300
     reopen_window: float = 86400
     review_due: float = 172800
     webhook_max_skew: float = 300
@@ -183,6 +186,7 @@ def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int =
         survey_scale=scale,
         survey_expiry=_number(env, "FEEDBACKLOOP_SURVEY_EXPIRY", 28 * 86400, minimum=60) or 0,
         survey_reminder=reminder if reminder else None,
+        rating_settle=_number(env, "FEEDBACKLOOP_RATING_SETTLE", 300) or 0,
         reopen_window=_number(env, "FEEDBACKLOOP_REOPEN_WINDOW", 86400) or 0,
         review_due=_number(env, "FEEDBACKLOOP_REVIEW_DUE", 172800) or 0,
         webhook_max_skew=_number(env, "FEEDBACKLOOP_WEBHOOK_MAX_SKEW", 300, minimum=1) or 300,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from feedbackloop import lifecycle, overrides, rollups
 from feedbackloop.errors import Conflict, TicketClosed, TicketNotFound
 from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketUpdate
-from feedbackloop.links import make_token, survey_url
+from feedbackloop.links import make_token, survey_url, trap_url
 from feedbackloop.models import Survey, TicketState
 from feedbackloop.settings import Settings
 
@@ -31,7 +31,14 @@ PLAIN_TEMPLATE = "{question}\n\n{lines}\n\nOne click records your answer; you ca
 HTML_TEMPLATE = (
     "<p>{question}</p><p>{links}</p>"
     "<p style=\"color:#68737d;font-size:12px\">One click records your answer; you can add a comment after.</p>"
+    "{trap}"
 )
+#: The trap link (answers.py): people never see it, mail scanners follow it. A hidden anchor, and the
+#: bare URL inside an HTML comment for scanners that read URLs from the markup. Zendesk's html_body
+#: sanitiser is not documented: if it drops both, the other bot evidence (HEAD, user agents, bursts
+#: of different scores, the settle time) still applies.
+TRAP_TEMPLATE = ('<a href="{url}" style="display:none;font-size:0;line-height:0;max-height:0;overflow:hidden" '
+                 'aria-hidden="true" tabindex="-1">&#8203;</a><!-- {url} -->')
 REMINDER_PREFIX = "A quick reminder: "
 
 
@@ -49,8 +56,9 @@ def build_survey_comment(settings: Settings, token: str, scale: str, reminder: b
     links = " &nbsp; ".join(
         f'<a href="{html.escape(urls[score])}">{html.escape(label)}</a>' for score, label in labels.items()
     )
+    trap = TRAP_TEMPLATE.format(url=html.escape(trap_url(settings.public_url, token)))
     return (PLAIN_TEMPLATE.format(question=question, lines=lines),
-            HTML_TEMPLATE.format(question=html.escape(question), links=links))
+            HTML_TEMPLATE.format(question=html.escape(question), links=links, trap=trap))
 
 
 def token_for(settings: Settings, survey: Survey) -> str:

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from feedbackloop import alerts, bulk, jobs, lifecycle, overrides, reconcile, signals, survey, verdicts, writeback
+from feedbackloop import (alerts, bulk, jobs, lifecycle, overrides, ratings, reconcile, signals, survey, verdicts,
+                          writeback)
 from feedbackloop.models import Job, WebhookEvent
 
 
@@ -42,6 +43,17 @@ def write_rating(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     return result
 
 
+def settle_answer(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    return ratings.settle_answer(session, job.tenant_id, job.args["answer_id"], ctx.now())
+
+
+def withdraw_review(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    assert job.ticket_id is not None
+    return writeback.withdraw_review(session, ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id,
+                                     job.args["old_score"], job.args["new_score"], job.dedupe_key, job.attempts,
+                                     ctx.now())
+
+
 def tag_ticket(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     assert job.ticket_id is not None
     return writeback.tag_ticket(session, ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id, job.args["add"],
@@ -65,7 +77,9 @@ def classify_reply(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 
 
 def reconcile_tickets(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    return reconcile.reconcile(session, ctx.clients(job.tenant_id), job.tenant_id, "zendesk", ctx.now())
+    settings = ctx.for_tenant(job.tenant_id)
+    return reconcile.reconcile(session, ctx.clients(job.tenant_id), job.tenant_id, "zendesk", ctx.now(),
+                               watched_tags=(settings.override_tag,))
 
 
 def queue_reminders(ctx: jobs.JobContext, session: Session, job: Job) -> str:
@@ -115,4 +129,6 @@ HANDLERS: dict[str, jobs.Handler] = {
     "drop_alerts": drop_alerts,  # insight: the scheduled CSAT drop check
     "drop_task": drop_task,
     "alert_webhook": alert_webhook,
+    "settle_answer": settle_answer,  # a click on a rating link, once its settle time has passed
+    "withdraw_review": withdraw_review,  # a bad rating became a good one: solve its review task
 }

@@ -132,6 +132,12 @@ def get_tenant(session: Session, tenant_id: str) -> Tenant | None:
     return session.get(Tenant, tenant_id)
 
 
+def is_active(session: Session, tenant_id: str) -> bool:
+    """Whether a tenant is still served: the env-configured default always, others while their row exists
+    (`tenant remove` deletes it; links and deliveries of a removed tenant record nothing)."""
+    return tenant_id == DEFAULT_TENANT or get_tenant(session, tenant_id) is not None
+
+
 def config_of(tenant: Tenant, base: Settings, vault: Vault) -> TenantConfig:
     account = Account(subdomain=tenant.subdomain, email=tenant.email, api_token=vault.decrypt(tenant.api_token),
                       webhook_secret=vault.decrypt(tenant.webhook_secret), api_url=tenant.api_url)

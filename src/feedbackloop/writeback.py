@@ -33,6 +33,11 @@ REVIEW_FOLLOWUP = "Another signal on ticket #{ticket_id}: {signal}\n{rating}\n\n
 MAX_LOG_LINES = 20
 SNIPPET = 300
 MAX_CONVERSATION_CHARS = 20_000
+WITHDRAW_NOTE = ("The customer {change} on ticket #{ticket_id}, so this review is no longer needed and is "
+                 "solved by feedbackloop. Reopen it if you still want to look at the ticket.\n\n"
+                 "— feedbackloop · review {marker}")
+WITHDRAW_KEEP = ("The customer {change} on ticket #{ticket_id}. The other signals on this task still stand, "
+                 "so it stays open.\n\n— feedbackloop · review {marker}")
 REASON_TEXT = {"rating": "low rating", "reopened": "reopened soon after solve", "override": "AI override"}
 
 
@@ -42,17 +47,22 @@ def rating_tags(score: int) -> tuple[str, ...]:
     return (f"csat_{score}", band)
 
 
-def score_text(rating: Rating) -> str:
+def score_text(rating: Rating, score: int | None = None) -> str:
+    """The rating's score (or another on its scale) in words for agents: "4/5", "thumbs up"."""
+    value = rating.score if score is None else score
     if rating.scale == "thumbs":
-        return "thumbs up" if rating.score >= 4 else "thumbs down"
-    return f"{rating.score}/5"
+        return "thumbs up" if value >= 4 else "thumbs down"
+    return f"{value}/5"
 
 
 def note_for(rating: Rating) -> str:
     marker = f"#{rating.id} v{rating.version}"
     reason = f" — reason: {rating.reason}" if rating.reason else ""
     comment = f"“{rating.comment}”" if rating.comment else "(no comment)"
-    return RATING_NOTE.format(score_text=score_text(rating), reason=reason, comment=comment, marker=marker)
+    text = score_text(rating)
+    if rating.previous_score is not None and rating.previous_score != rating.score:
+        text += f" (changed from {score_text(rating, rating.previous_score)} to {score_text(rating)})"
+    return RATING_NOTE.format(score_text=text, reason=reason, comment=comment, marker=marker)
 
 
 def write_rating(session: Session, settings: Settings, client: HelpdeskClient, rating_id: int, version: int,
@@ -139,6 +149,44 @@ def review_task(session: Session, settings: Settings, client: HelpdeskClient, te
         return f"added a note to review task {task.task_ticket_id}"
     return _create_review(session, settings, client, tenant_id, source_ticket_id, reason, signal, rating, marker,
                           attempt, now)
+
+
+def withdraw_review(session: Session, client: HelpdeskClient, tenant_id: str, source_ticket_id: int,
+                    old_score: int, new_score: int, job_key: str, attempt: int, now: datetime) -> str:
+    """A bad rating became a better one: solve the review task it opened, with a note saying why.
+
+    A task that also holds other signals (a reopen, an override) stays open with the note."""
+    task = _current_review(session, tenant_id, source_ticket_id)
+    if task is None or task.state != "open" or task.task_ticket_id is None:
+        return "no open review task"
+    rating = _latest_rating(session, tenant_id, source_ticket_id)
+    if rating is not None and rating.score <= 2:
+        return "the rating is bad again: the review stays open"
+    others = [reason for reason in task.reasons if reason != "rating"]
+    change = (f"changed their rating from {score_text(rating, old_score)} to {score_text(rating, new_score)}"
+              if rating is not None else f"changed their rating from {old_score} to {new_score}")
+    if others:
+        text = WITHDRAW_KEEP.format(ticket_id=source_ticket_id, change=change, marker=job_key)
+    else:
+        text = WITHDRAW_NOTE.format(ticket_id=source_ticket_id, change=change, marker=job_key)
+    if attempt > 1 and comment_has_marker(client, task.task_ticket_id, job_key):
+        return "note found from an earlier attempt"
+    try:
+        client.update_ticket(task.task_ticket_id, TicketUpdate(comment_body=text, comment_public=False,
+                                                               status=None if others else "solved"))
+    except (TicketClosed, TicketNotFound) as exc:
+        task.state = "solved"
+        task.updated_at = now
+        return f"review task already gone: {exc.reason}"
+    task.reasons = [*others] if others else task.reasons
+    task.updated_at = now
+    if others:
+        return f"noted the better rating on review task {task.task_ticket_id}; other signals keep it open"
+    task.state = "solved"
+    task.verdict = "no_issue"
+    task.verdict_notes = f"withdrawn: the customer {change}"
+    task.verdict_at = now
+    return f"solved review task {task.task_ticket_id}: the customer {change}"
 
 
 def _create_review(session: Session, settings: Settings, client: HelpdeskClient, tenant_id: str, source: int,

@@ -119,6 +119,7 @@ class TicketUpdate:
     tags: tuple[str, ...] | None = None
     custom_fields: Mapping[int, Any] = field(default_factory=dict)
     updated_stamp: datetime | None = None
+    status: str | None = None  # e.g. "solved" for a review task that is no longer needed
 
 
 @dataclass(frozen=True)

@@ -538,10 +538,11 @@ def update_payload(update: TicketUpdate) -> dict[str, Any]:
         "comment": comment,
         "tags": list(update.tags) if update.tags is not None else None,
         "custom_fields": custom_fields_payload(update.custom_fields) or None,
+        "status": update.status,
     }
     ticket = {key: value for key, value in changes.items() if value is not None}
     if not ticket:
-        raise ValueError("TicketUpdate changes nothing: set a comment, tags or custom fields")
+        raise ValueError("TicketUpdate changes nothing: set a comment, tags, custom fields or a status")
     if update.updated_stamp is not None:
         ticket.update(safe_update=True, updated_stamp=zendesk_time(update.updated_stamp))
     return {"ticket": ticket}
