@@ -296,7 +296,8 @@ def test_gunicorn_config_imports_and_its_logconfig_is_valid(monkeypatch: pytest.
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # restored after the test, whatever the config sets
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert config["bind"] == "127.0.0.1:8123" and config["workers"] == 3
-    assert config["worker_class"] in ("sync", "gthread") and config["preload_app"] is False
+    assert config["worker_class"] in ("sync", "feedbackloop.gunicorn_worker.HeadFirstWorker")
+    assert config["preload_app"] is False
     assert config["wsgi_app"] == "feedbackloop.app:create_app()"
     assert callable(config["child_exit"]) and callable(config["on_starting"])
     assert Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).is_dir()  # several workers: multiprocess mode

@@ -7,7 +7,8 @@ Environment (gunicorn's own conventions where it has them):
 
 * ``FEEDBACKLOOP_BIND`` (else ``0.0.0.0:$PORT`` when ``PORT`` is set, else ``127.0.0.1:8000``)
 * ``WEB_CONCURRENCY``: worker processes (default 2); ``FEEDBACKLOOP_WEB_THREADS``: threads per
-  worker (default 4: the gthread worker; 1: the sync worker)
+  worker (default 4: gthread as `gunicorn_worker.HeadFirstWorker`; 1: the sync worker)
+* ``FEEDBACKLOOP_HEADER_TIMEOUT``: seconds a client has to send its request head (default 10)
 * ``FEEDBACKLOOP_LOG_FORMAT`` / ``FEEDBACKLOOP_LOG_LEVEL``, as for the CLI (logs.py formatters, the
   access log included: one JSON object per request with method, path, status, duration_ms,
   request_id and the tenant and ticket the request named)
@@ -43,7 +44,10 @@ def _bind() -> str:
 bind = _bind()
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("FEEDBACKLOOP_WEB_THREADS", "4"))
-worker_class = "gthread" if threads > 1 else "sync"
+# gthread, with request heads read in the worker's event loop: slow clients hold no thread
+# (gunicorn_worker.py; FEEDBACKLOOP_HEADER_TIMEOUT). The sync worker (1 thread) has no such defence:
+# put a buffering proxy (nginx) in front of it.
+worker_class = "feedbackloop.gunicorn_worker.HeadFirstWorker" if threads > 1 else "sync"
 preload_app = False
 # Zendesk gives up on a webhook after ~10 s; the receiver only inserts, so 30 s is a stuck worker.
 timeout = 30

@@ -1,0 +1,95 @@
+"""Slow clients cannot hold the web workers: the served configuration (gunicorn with
+`gunicorn_worker.HeadFirstWorker`) collects request heads in the event loop, so 16 sockets that
+never finish their headers do not delay signed deliveries, and are closed after the header timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+from sqlalchemy import Engine
+
+from conftest import SECRET_KEY, WEBHOOK_SECRET, signed_headers
+from factories import envelope
+from test_crash import wait_for
+from test_serve_process import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+SLOW_SOCKETS = 16
+HEADER_TIMEOUT = 4
+
+
+def test_sockets_that_never_finish_their_headers_do_not_delay_deliveries(engine: Engine, tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "FEEDBACKLOOP_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "FEEDBACKLOOP_SECRET_KEY": SECRET_KEY,
+        "FEEDBACKLOOP_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "FEEDBACKLOOP_WEB_THREADS": "4",
+        "FEEDBACKLOOP_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "ZENDESK_SUBDOMAIN": "acme",
+        "ZENDESK_EMAIL": "bot@example.com",
+        "ZENDESK_API_TOKEN": "token-not-used",
+        "ZENDESK_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
+    with open(tmp_path / "gunicorn.log", "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
+                                  env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    stop = threading.Event()
+    slow: list[socket.socket] = []
+    try:
+        def up() -> bool:
+            try:
+                return requests.get(f"{base}/healthz", timeout=2).status_code in (200, 503)
+            except requests.RequestException:
+                return False
+
+        wait_for(up, timeout=30, what="gunicorn to answer /healthz")
+        for _ in range(SLOW_SOCKETS):  # a request line, then one header line every half second, forever
+            sock = socket.create_connection(("127.0.0.1", port))
+            sock.sendall(b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\n")
+            slow.append(sock)
+
+        def dribble() -> None:
+            while not stop.wait(0.5):
+                for sock in slow:
+                    try:
+                        sock.sendall(b"X-Slow: 1\r\n")
+                    except OSError:
+                        pass
+
+        threading.Thread(target=dribble, daemon=True).start()
+        time.sleep(0.5)
+        session = requests.Session()
+        for number in range(20):
+            body = json.dumps(envelope(500 + number, "open", "solved", datetime.now(timezone.utc))).encode()
+            started = time.monotonic()
+            answer = session.post(f"{base}/webhooks/zendesk", data=body, headers=signed_headers(body), timeout=10)
+            assert answer.status_code == 200, answer.text
+            assert time.monotonic() - started < 2.0, "a delivery waited behind the slow clients"
+        time.sleep(HEADER_TIMEOUT + 2)  # the heads never completed: every slow socket is closed by now
+        for sock in slow:
+            sock.settimeout(2)
+            try:
+                assert sock.recv(1024) == b""
+            except ConnectionResetError:
+                pass
+    finally:
+        stop.set()
+        for sock in slow:
+            sock.close()
+        server.terminate()
+        server.wait(timeout=30)
