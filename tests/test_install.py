@@ -46,9 +46,27 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 OURS = 12  # 1 group, 4 fields, 2 webhooks, 3 triggers, 1 view, 1 macro
 
 
+#: install refuses to store webhook secrets without FEEDBACKLOOP_ENCRYPTION_KEY: these tests have one.
+TEST_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.with_(extra={**settings.extra, "FEEDBACKLOOP_ENCRYPTION_KEY": TEST_KEY})
+
+
 @pytest.fixture
 def factory(engine: Engine) -> Any:
     return make_session_factory(engine)
+
+
+def test_install_without_an_encryption_key_refuses_and_stores_nothing(sandbox: SandboxState, settings: Settings,
+                                                                     factory: Any) -> None:
+    bare = settings.with_(extra={})
+    with pytest.raises(ConfigError, match="FEEDBACKLOOP_ENCRYPTION_KEY is not set.*tenant keygen"):
+        install.run_install(bare, factory)
+    assert rows(factory) == [] and writes(sandbox) == []
+    assert install.run_install(bare, factory, dry_run=True)  # a dry run stores nothing: it may plan
 
 
 def writes(sandbox: SandboxState, since: int = 0) -> list[tuple[str, str]]:
@@ -116,8 +134,10 @@ def test_install_creates_everything_in_zendesks_shapes(sandbox: SandboxState, se
     ledger = rows(factory)
     assert [(r.kind, r.name, r.remote_id) for r in ledger] == [(o.kind, o.key, o.remote_id) for o in outcomes]
     secrets = {r.name: r.secret for r in ledger if r.kind == "webhook"}
-    assert secrets == {key: "plain:" + sandbox.signing_secret(str(made[("webhook", key)]))["signing_secret"]["secret"]
-                       for key in ("events", "triggers")}
+    assert {key: install.unseal(value, [TEST_KEY]) for key, value in secrets.items()} == {
+        key: sandbox.signing_secret(str(made[("webhook", key)]))["signing_secret"]["secret"]
+        for key in ("events", "triggers")}
+    assert all(value.startswith("fernet:") for value in secrets.values())
 
 
 def test_a_second_run_makes_no_write_calls(sandbox: SandboxState, settings: Settings, factory: Any) -> None:
@@ -210,11 +230,11 @@ def test_webhook_secrets_are_sealed_with_the_encryption_key(sandbox: SandboxStat
     assert rotated[hook] == live
 
 
-def test_adding_or_rotating_the_key_seals_the_stored_secrets_again(sandbox: SandboxState, settings: Settings,
+def test_rotating_the_key_seals_the_stored_secrets_again(sandbox: SandboxState, settings: Settings,
                                                                    factory: Any) -> None:
-    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    old, new = TEST_KEY, Fernet.generate_key().decode()
     install.run_install(settings, factory)
-    plain = [r.secret or "" for r in rows(factory) if r.kind == "webhook"]
+    first = [r.secret or "" for r in rows(factory) if r.kind == "webhook"]
     logged = len(sandbox.request_log)
 
     install.run_install(settings.with_(extra={"FEEDBACKLOOP_ENCRYPTION_KEY": old}), factory)
@@ -222,7 +242,7 @@ def test_adding_or_rotating_the_key_seals_the_stored_secrets_again(sandbox: Sand
     install.run_install(settings.with_(extra={"FEEDBACKLOOP_ENCRYPTION_KEY": f"{new},{old}"}), factory)
     rotated = {r.name: r.secret or "" for r in rows(factory) if r.kind == "webhook"}
 
-    assert all(secret.startswith("plain:") for secret in plain) and writes(sandbox, logged) == []
+    assert all(install.sealed_with_current_key(secret, [old]) for secret in first) and writes(sandbox, logged) == []
     assert all(install.sealed_with_current_key(secret, [old]) for secret in sealed.values())
     assert all(install.sealed_with_current_key(secret, [new]) for secret in rotated.values())
     assert {k: install.unseal(v, [new]) for k, v in rotated.items()} == {

@@ -32,7 +32,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET
-from feedbackloop.models import Job, Rating, Survey
+from feedbackloop.models import Job, Rating, Survey, SurveyAnswer
 from test_crash import wait_for, wait_healthy
 from test_flow import LINK
 
@@ -48,6 +48,7 @@ RUNNING = "running; Ctrl-C to stop"  # what `feedbackloop worker` prints once it
 SENDERS = 4
 #: Time allowed per phase: generous for 150 tickets, and growing with the size (~1 s per ticket).
 PHASE_TIMEOUT = max(600.0, TICKETS * 1.0)
+BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
 
 
 def free_port() -> int:
@@ -154,6 +155,8 @@ def test_many_processes_duplicates_shuffling_and_sigkill_keep_every_effect_exact
         # Every simulated customer clicks from 127.0.0.1: one client's survey-page budget (60 a minute)
         # would refuse most of a few thousand clicks.
         "FEEDBACKLOOP_RATE_LIMIT_SURVEY": "0",
+        # A click counts once it settles: 2 s here instead of 300, the scanner defences as deployed.
+        "FEEDBACKLOOP_RATING_SETTLE": "2",
         "ZENDESK_SUBDOMAIN": "acme",
         "ZENDESK_EMAIL": SANDBOX_EMAIL,
         "ZENDESK_API_TOKEN": SANDBOX_TOKEN,
@@ -200,10 +203,22 @@ def test_many_processes_duplicates_shuffling_and_sigkill_keep_every_effect_exact
         created = time.monotonic()
         wait_for(surveyed, timeout=PHASE_TIMEOUT, what=f"{TICKETS} surveys")
         phases = {"create": created - started, "survey": time.monotonic() - created}
-        raters = [t for t in tickets if rng.random() < 0.5]
-        clicks = [links(ticket_id)[rng.choice((1, 2, 3, 4, 5))] for ticket_id in raters]
+        # Half the customers rate (one click, a browser); a fifth of the others sit behind a mail
+        # scanner that opens every link of the survey within a second, with a browser's user agent.
+        raters, scanned = [], []
+        for ticket_id in tickets:
+            draw = rng.random()
+            (raters if draw < 0.5 else scanned if draw < 0.6 else []).append(ticket_id)
+        clicks = [[links(ticket_id)[rng.choice((1, 2, 3, 4, 5))]] for ticket_id in raters]
+        clicks += [[links(ticket_id)[score] for score in (1, 2, 3, 4, 5)] for ticket_id in scanned]
+        rng.shuffle(clicks)
+
+        def visit(survey_links: list[str]) -> list[int]:
+            return [requests.get(link, timeout=30, headers={"User-Agent": BROWSER}).status_code
+                    for link in survey_links]
+
         with ThreadPoolExecutor(max_workers=4) as customers:  # customers click at the same time
-            statuses = Counter(customers.map(lambda link: requests.get(link, timeout=30).status_code, clicks))
+            statuses = Counter(code for codes in customers.map(visit, clicks) for code in codes)
         assert set(statuses) == {200}, statuses
         phases["click"] = time.monotonic() - created - phases["survey"]
 
@@ -239,6 +254,12 @@ def test_many_processes_duplicates_shuffling_and_sigkill_keep_every_effect_exact
             if not c["public"] and "Customer feedback:" in (c.get("body") or "")
         )
         assert set(write_backs) == set(raters) and set(write_backs.values()) == {1}, write_backs
+        with Session(engine) as session:  # every human answer counted, none of the scanners'
+            rated_tickets = set(session.scalars(select(Rating.ticket_id)))
+            bots = session.scalar(select(func.count()).select_from(SurveyAnswer)
+                                  .where(SurveyAnswer.verdict == "bot")) or 0
+        assert rated_tickets == set(raters) and not rated_tickets & set(scanned)
+        assert bots == 5 * len(scanned)
         with Session(engine) as session:
             states = Counter(session.scalars(select(Job.state)))
             ages = sorted((done - created_at).total_seconds() for created_at, done in session.execute(
@@ -248,7 +269,7 @@ def test_many_processes_duplicates_shuffling_and_sigkill_keep_every_effect_exact
         server_errors = sum(1 for code in deliveries if code >= 500) + sum(n for code, n in statuses.items()
                                                                             if code >= 500)
         figures = {
-            "tickets": TICKETS, "ratings": len(raters), "deliveries": len(deliveries),
+            "tickets": TICKETS, "ratings": len(raters), "scanned_surveys": len(scanned), "scanner_clicks": bots, "deliveries": len(deliveries),
             "duplicates": sum(1 for d in sandbox.deliveries if d.duplicate), "worker_kills": fleet.kills,
             "surveys": sum(1 for t in tickets for c in sandbox.ticket_comments(t) if LINK.search(c.get("body") or "")),
             "write_backs": sum(write_backs.values()), "server_errors": server_errors,
@@ -258,7 +279,8 @@ def test_many_processes_duplicates_shuffling_and_sigkill_keep_every_effect_exact
             "elapsed_s": round(elapsed, 1), "phases_s": {k: round(v, 1) for k, v in phases.items()},
             "load_average": load_average(),
         }
-        report = (f"scale-out: {TICKETS} tickets, {len(raters)} ratings, {len(deliveries)} deliveries "
+        report = (f"scale-out: {TICKETS} tickets, {len(raters)} ratings, {len(scanned)} scanned surveys "
+                  f"({bots} scanner clicks, none counted), {len(deliveries)} deliveries "
                   f"({figures['duplicates']} duplicates), {fleet.kills} worker kills, {figures['surveys']} surveys, "
                   f"{figures['write_backs']} write-backs, {server_errors} 5xx, {figures['api_calls']} API calls, "
                   f"{elapsed:.1f} s ({', '.join(f'{k} {v:.1f} s' for k, v in phases.items())}), "

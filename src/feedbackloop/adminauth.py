@@ -14,6 +14,7 @@ import hmac
 from flask import current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from feedbackloop import ratelimit
 from feedbackloop.db import session_scope
 from feedbackloop.models import DEFAULT_TENANT
 from feedbackloop.services import services_of
@@ -39,6 +40,7 @@ def require_admin_token() -> ResponseReturnValue | None:
             return jsonify(error="not_found",
                            message="the admin API is disabled: FEEDBACKLOOP_ADMIN_TOKEN is not set"), 404
         return _unauthorized("missing bearer token: send 'Authorization: Bearer <FEEDBACKLOOP_ADMIN_TOKEN>'")
+    ratelimit.guard_login()  # the dashboard login's budget: a spent one refuses (429) before comparing
     if expected and tokens_match(given, expected):
         tenant_id = request.headers.get("X-Feedbackloop-Tenant", "").strip() or DEFAULT_TENANT
         if tenant_id != DEFAULT_TENANT and not _tenant_exists(tenant_id):
@@ -47,6 +49,10 @@ def require_admin_token() -> ResponseReturnValue | None:
         return None
     tenant = _tenant_of_ingest_token(given)
     if tenant is None:
+        try:
+            ratelimit.count_failed_login()
+        except ratelimit.RateLimited:
+            pass  # this wrong token spent the last one: it is answered 401; the next attempt gets 429
         if not expected:
             return jsonify(error="not_found",
                            message="the admin API is disabled: FEEDBACKLOOP_ADMIN_TOKEN is not set"), 404

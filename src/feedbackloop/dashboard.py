@@ -178,7 +178,10 @@ def logout() -> ResponseReturnValue:
 
 
 def safe_next(target: str | None) -> str:
-    """Only back into the dashboard: never an open redirect to another site."""
+    """Only back into the dashboard: never an open redirect to another site. Control characters
+    (a CR/LF would split the Location header) are refused with a 400."""
+    if target and any(ord(char) < 32 or ord(char) == 127 for char in target):
+        abort(400, description="the next parameter must be a dashboard path without control characters")
     if target and target.startswith("/dashboard") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("dashboard.index")

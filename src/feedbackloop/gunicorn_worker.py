@@ -26,8 +26,8 @@ from collections import deque
 from functools import partial
 from typing import Any
 
-from gunicorn.http2 import negotiation  # type: ignore[import-untyped]
-from gunicorn.workers.gthread import TConn, ThreadWorker  # type: ignore[import-untyped]
+from gunicorn.http2 import negotiation
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 #: The end of a request head, and the most a head may hold before it goes to gunicorn's parser
 #: (which answers an oversized head with its own 431/400).

@@ -4,9 +4,10 @@ The helpdesk side (which objects, which bodies, how to converge) is Zendesk's an
 `helpdesks/zendesk/install.py`. This layer keeps the ledger: one `InstalledResource` row per
 object, written as soon as the object exists, so `uninstall` deletes exactly what install made
 and a second install changes nothing. Webhook signing secrets are read from Zendesk
-(`GET /api/v2/webhooks/{id}/signing_secret`) and stored sealed with Fernet when
-FEEDBACKLOOP_ENCRYPTION_KEY is set (comma-separated keys: the first seals, all unseal, so a key
-can be rotated), as ``plain:`` text otherwise.
+(`GET /api/v2/webhooks/{id}/signing_secret`) and stored sealed with Fernet under
+FEEDBACKLOOP_ENCRYPTION_KEY (comma-separated keys: the first seals, all unseal, so a key can be
+rotated); install refuses to run without one. ``plain:`` rows are read only for installs made
+before that rule, and sealed on the next install.
 
 Every function takes the account and tenant explicitly, so a tenant other than the
 env-configured default one installs the same way.
@@ -215,8 +216,15 @@ def admin_client(account: Account) -> AdminClient:
 def run_install(settings: Settings, factory: sessionmaker[Session], *, account: Account | None = None,
                 tenant_id: str = DEFAULT_TENANT, dry_run: bool = False,
                 client: AdminClient | None = None) -> list[Outcome]:
-    """Create or update everything feedbackloop needs; nothing is written in a dry run."""
+    """Create or update everything feedbackloop needs; nothing is written in a dry run.
+
+    Refused without FEEDBACKLOOP_ENCRYPTION_KEY (as `tenant add` is): install stores the webhooks'
+    signing secrets, and a database copy must not hand them out."""
     keys = encryption_keys(settings)
+    if not keys and not dry_run:
+        raise ConfigError(f"{ENCRYPTION_KEY_SETTING} is not set: install stores the webhooks' signing secrets "
+                          "and will not store them unencrypted. Make a key with `feedbackloop tenant keygen`, "
+                          f"set {ENCRYPTION_KEY_SETTING} to it (in .env or the environment), and run install again")
     client = client or admin_client(account_of(settings, account))
     with session_scope(factory) as session:
         ledger = ledger_of(ledger_rows(session, tenant_id))

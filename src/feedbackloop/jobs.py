@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from feedbackloop import logs, prom
 from feedbackloop.db import session_scope, utcnow
 from feedbackloop.errors import HelpdeskError, Permanent, Retryable
-from feedbackloop.models import DEFAULT_TENANT, Job, Throttle
+from feedbackloop.models import DEFAULT_TENANT, Job, Throttle, fit_key
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def enqueue(
     job = Job(
         tenant_id=tenant_id,
         kind=kind,
-        dedupe_key=dedupe_key,
+        dedupe_key=fit_key(dedupe_key),
         ticket_id=ticket_id,
         args=dict(args),
         state="pending",
@@ -88,7 +88,7 @@ def enqueue(
             session.add(job)
     except IntegrityError:
         existing = session.scalars(
-            select(Job).where(Job.tenant_id == tenant_id, Job.dedupe_key == dedupe_key)
+            select(Job).where(Job.tenant_id == tenant_id, Job.dedupe_key == fit_key(dedupe_key))
         ).one()
         return existing
     return job
@@ -98,7 +98,7 @@ def cancel(session: Session, tenant_id: str, dedupe_key: str, reason: str, now: 
     """Cancel a pending job that has not started; True if one was cancelled."""
     result = session.execute(
         update(Job)
-        .where(Job.tenant_id == tenant_id, Job.dedupe_key == dedupe_key, Job.state == "pending")
+        .where(Job.tenant_id == tenant_id, Job.dedupe_key == fit_key(dedupe_key), Job.state == "pending")
         .where(or_(Job.lease_until.is_(None), Job.lease_until < now))
         .values(state="cancelled", result=reason, updated_at=now)
     )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from feedbackloop import attribution, jobs, overrides, rollups, signals
 from feedbackloop.helpdesks.base import REOPEN_STATUSES
-from feedbackloop.models import ReviewTask, Signal, Survey, TicketState, WebhookEvent
+from feedbackloop.models import ReviewTask, Signal, Survey, TicketState, WebhookEvent, fit_key
 from feedbackloop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -392,7 +392,7 @@ def record_signal(
 ) -> bool:
     """Insert a signal once; True if this call inserted it."""
     signal = Signal(tenant_id=tenant_id, ticket_id=ticket_id, type=type_, value=value, source=source,
-                    dedupe_key=key, details=details, occurred_at=at, created_at=now)
+                    dedupe_key=fit_key(key), details=details, occurred_at=at, created_at=now)
     state = session.scalars(
         select(TicketState).where(TicketState.tenant_id == tenant_id, TicketState.ticket_id == ticket_id)
     ).one_or_none()

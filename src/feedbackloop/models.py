@@ -28,6 +28,19 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 DEFAULT_TENANT = "default"
+#: Width of every dedupe-key column.
+KEY_WIDTH = 200
+
+
+def fit_key(key: str, width: int = KEY_WIDTH) -> str:
+    """A dedupe key that fits its column: as it is when short enough, else its start and its SHA-256,
+    so two long keys that share a prefix stay two keys (cutting them made them one)."""
+    if len(key) <= width:
+        return key
+    import hashlib
+
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{key[:width - len(digest) - 1]}~{digest}"
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from feedbackloop import jobs
 from feedbackloop.helpdesks.base import Comment, HelpdeskClient, Ticket
-from feedbackloop.models import AiDecision, Override, TicketState, WebhookEvent
+from feedbackloop.models import AiDecision, Override, TicketState, WebhookEvent, fit_key
 from feedbackloop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ def record_override(
     row = Override(
         tenant_id=tenant_id, ticket_id=ticket_id, source=source, kind=kind,
         ai_decision_id=decision.id if decision is not None else None, ai_confidence=ai_confidence,
-        agent_id=agent_id, missing=missing, similarity=similarity_, details=details or {}, dedupe_key=dedupe_key,
+        agent_id=agent_id, missing=missing, similarity=similarity_, details=details or {}, dedupe_key=fit_key(dedupe_key),
         occurred_at=occurred_at, created_at=now, **values,
     )
     try:
@@ -253,7 +253,7 @@ def check_handoff(session: Session, settings: Settings, tenant_id: str, ticket_i
 def note_ai_resolution(session: Session, tenant_id: str, ticket_id: int, event: WebhookEvent, now: datetime) -> None:
     """A bot that only writes into Zendesk (tag `ai_resolved`, or solved by the AI's user) gets a
     decision row, so the ticket's resolver is the AI even without a decision log."""
-    decision_id = f"zendesk:{ticket_id}:resolved:{event.dedupe_key}"[:200]
+    decision_id = fit_key(f"zendesk:{ticket_id}:resolved:{event.dedupe_key}")
     row = AiDecision(tenant_id=tenant_id, ticket_id=ticket_id, decision_id=decision_id, step="action",
                      action="resolved the ticket", policy_refs=[], model="zendesk", created_at=event.occurred_at,
                      received_at=now)
@@ -278,7 +278,7 @@ def check_status_reverted(session: Session, settings: Settings, tenant_id: str, 
     if ai_resolved is None:
         return
     record_override(session, tenant_id, ticket_id, source="automatic", kind="status_reverted",
-                    dedupe_key=f"status_reverted:{key}"[:200], occurred_at=reopen_at, now=now,
+                    dedupe_key=fit_key(f"status_reverted:{key}"), occurred_at=reopen_at, now=now,
                     final_action=f"reopened ({status}) after the AI resolved it", agent_id=actor_id,
                     details={"solved_at": solve_at.isoformat(), "status": status})
 
@@ -362,7 +362,7 @@ def check_ticket_fields(session: Session, settings: Settings, tenant_id: str, ti
         return
     if logged.intent != field_intent:
         record_override(session, tenant_id, ticket.id, source="automatic", kind="intent_changed",
-                        dedupe_key=f"intent_changed:{ticket.id}:{field_intent}"[:200],
+                        dedupe_key=fit_key(f"intent_changed:{ticket.id}:{field_intent}"),
                         occurred_at=ticket.updated_at or now, now=now,
                         ai_decision=f"intent {logged.intent}", ai_confidence=logged.confidence,
                         final_action=f"intent {field_intent}", details={"from": logged.intent, "to": field_intent})

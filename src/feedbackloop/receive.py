@@ -12,6 +12,7 @@ import io
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
@@ -27,7 +28,7 @@ from feedbackloop import logs, prom
 from feedbackloop.db import utcnow
 from feedbackloop.errors import BadRequest, ConfigError, SignatureInvalid, UnsupportedEvent
 from feedbackloop.helpdesks.base import TicketEvent
-from feedbackloop.models import DEFAULT_TENANT, Job, WebhookEvent
+from feedbackloop.models import DEFAULT_TENANT, Job, WebhookEvent, fit_key
 from feedbackloop.ratelimit import count_failed_signature
 from feedbackloop.services import Services, services_of
 from feedbackloop.tenants import TENANT_ID
@@ -39,6 +40,8 @@ bp = Blueprint("receive", __name__)
 #: far larger is not from Zendesk.
 MAX_WEBHOOK_BYTES = 256 * 1024
 WEBHOOK_ID_HEADER = "X-Zendesk-Webhook-Id"
+#: How far ahead of our clock an event's own time may be (clock drift); later is refused (400).
+FUTURE_TOLERANCE = timedelta(hours=1)
 
 
 @bp.post("/webhooks/zendesk")
@@ -133,6 +136,9 @@ def accept_delivery(services: Services, tenant_id: str, headers: Headers, body: 
         return Delivery("ignored", {"status": "ignored", "reason": str(exc)})
     if event is None:
         return Delivery("ignored", {"status": "ignored", "reason": "event type deliberately ignored"})
+    if event.occurred_at > now + FUTURE_TOLERANCE:  # it would wait forever as the ticket's "latest" event
+        raise BadRequest(f"event time {event.occurred_at.isoformat()} is in the future "
+                         f"(more than {FUTURE_TOLERANCE} ahead of this server's clock)")
     logs.annotate(ticket_id=event.ticket_id)  # operability
     stored = ingest_event(services.engine, tenant_id, services.helpdesk.name, event, now=now)
     logs.annotate(event_id=stored)  # operability
@@ -410,7 +416,7 @@ def store_event(
     """
     bind = session.get_bind() if isinstance(session, Session) else session
     insert_event, insert_job = _ingest_statements(bind.dialect.name)
-    dedupe_key = event.dedupe_key[:200]
+    dedupe_key = fit_key(event.dedupe_key)
     event_id = session.execute(insert_event, _event_row(tenant_id, helpdesk, event, source, now)).scalar()
     if event_id is None:
         _count_duplicate(session, tenant_id, helpdesk, dedupe_key)
@@ -427,7 +433,7 @@ def store_event(
 def _event_row(tenant_id: str, helpdesk: str, event: TicketEvent, source: str, now: Any) -> dict[str, Any]:
     """The webhook_events row of one delivery (ids and text cut to their columns)."""
     return {
-        "tenant_id": tenant_id, "helpdesk": helpdesk, "dedupe_key": event.dedupe_key[:200], "source": source,
+        "tenant_id": tenant_id, "helpdesk": helpdesk, "dedupe_key": fit_key(event.dedupe_key), "source": source,
         "event_type": event.event_type[:120], "kind": event.kind, "ticket_id": event.ticket_id,
         "status": event.status, "previous_status": event.previous_status, "occurred_at": event.occurred_at,
         "received_at": now, "payload": event_payload(event), "duplicates": 0,

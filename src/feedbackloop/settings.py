@@ -19,6 +19,8 @@ from feedbackloop.helpdesks.base import Account
 DEFAULT_DATABASE_URL = "sqlite:///feedbackloop.db"
 DEFAULT_PORT = 8000
 SCALES = ("five", "thumbs")
+#: The admin token opens the dashboard and the admin API: long enough not to be guessed online.
+MIN_ADMIN_TOKEN = 24
 
 
 @dataclass(frozen=True)
@@ -176,11 +178,16 @@ def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int =
         raise ConfigError(f"FEEDBACKLOOP_SURVEY_SCALE must be one of {', '.join(SCALES)}, got {scale!r}")
     public_url = env.get("FEEDBACKLOOP_PUBLIC_URL", "").strip() or f"http://127.0.0.1:{port}"
     reminder = _number(env, "FEEDBACKLOOP_SURVEY_REMINDER", None)
+    admin_token = env.get("FEEDBACKLOOP_ADMIN_TOKEN", "").strip() or None
+    if admin_token is not None and len(admin_token) < MIN_ADMIN_TOKEN:
+        raise ConfigError(f"FEEDBACKLOOP_ADMIN_TOKEN is too short ({len(admin_token)} characters): use at least "
+                          f"{MIN_ADMIN_TOKEN} random characters, e.g. the output of "
+                          "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
     return Settings(
         database_url=env.get("FEEDBACKLOOP_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
         secret_key=secret_key,
         public_url=_check_http_url("FEEDBACKLOOP_PUBLIC_URL", public_url, loopback_http_only=False),
-        admin_token=env.get("FEEDBACKLOOP_ADMIN_TOKEN", "").strip() or None,
+        admin_token=admin_token,
         survey_delay=_number(env, "FEEDBACKLOOP_SURVEY_DELAY", 86400) or 0,
         survey_cooldown=_number(env, "FEEDBACKLOOP_SURVEY_COOLDOWN", 604800) or 0,
         survey_scale=scale,

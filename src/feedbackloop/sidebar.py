@@ -169,9 +169,11 @@ def add_override(ticket_id: int) -> ResponseReturnValue:
                        message="give at least the final action or the rationale"), 422
     key = request.headers.get("Idempotency-Key", "").strip()[:100] or uuid.uuid4().hex
     now = utcnow()
+    # Scoped to the ticket and the agent: another agent's (or ticket's) key can never swallow this one.
+    scoped = f"sidebar:{ticket_id}:{auth.get('agent')}:{key}"
     with session_scope(services.factory) as session:
         row = record_override(session, auth["tenant"], ticket_id, source="sidebar", kind="override",
-                              dedupe_key=f"sidebar:{key}", occurred_at=now, now=now, agent_id=auth.get("agent"),
+                              dedupe_key=scoped, occurred_at=now, now=now, agent_id=auth.get("agent"),
                               **values)
         if row is None:
             return jsonify(status="duplicate", message="this override was already recorded"), 200
