@@ -237,3 +237,32 @@ def test_a_removed_tenants_links_answer_410_and_record_nothing(live: Any, sandbo
     answer = client.post(f"/s/{token}", data={"score": "1"})
     assert answer.status_code == 410
     assert verdicts(engine) == [] and rows(engine, Rating) == []
+
+
+def test_scanner_clicks_are_kept_for_audit_in_the_timeline_and_the_report(
+    live: Any, sandbox: Any, runner: Runner, client: FlaskClient, engine: Engine, clock: Any,
+) -> None:
+    from datetime import datetime, timezone
+
+    from feedbackloop.metrics import MetricsQuery
+    from feedbackloop.reports import build_report, render, report_json
+
+    ticket_id, links = open_survey(sandbox, runner)
+    for score in (1, 2, 3, 4, 5):
+        click(client, links[score])
+    backdate(engine, 600)
+    click(client, links[4])
+    after_settle(clock, sandbox, runner)
+
+    answer = client.get(f"/api/v1/tickets/{ticket_id}/feedback", headers={"Authorization": "Bearer admin-token"})
+    entries = [e for e in answer.get_json()["timeline"] if e["type"] == "survey_answer"]
+    assert [(e["score"], e["verdict"]) for e in entries] == [(1, "bot"), (2, "bot"), (3, "bot"), (4, "bot"),
+                                                             (5, "bot"), (4, "counted")]
+    assert all("different scores" in e["bot_reason"] for e in entries[:5])
+
+    now = datetime.now(timezone.utc)
+    with Session(engine) as session:
+        report = build_report(session, MetricsQuery("default", now - timedelta(days=1), now + timedelta(hours=1)),
+                              now)
+    assert report_json(report)["survey_answers"] == {"counted": 1, "pending": 0, "superseded": 0, "bot": 5}
+    assert "1 counted, 0 waiting to settle, 0 changed by the customer, 5 by mail scanners" in render(report, "table")

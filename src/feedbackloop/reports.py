@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -30,7 +30,7 @@ from feedbackloop.metrics import (
     SegmentRow,
     Window,
 )
-from feedbackloop.models import Rating, ReviewTask, Signal, Survey, TicketState
+from feedbackloop.models import Rating, ReviewTask, Signal, Survey, SurveyAnswer, TicketState
 from feedbackloop.outcomes import OutcomeCounts
 from feedbackloop.stats import Z95, Rate, wilson
 
@@ -139,6 +139,8 @@ def format_summary(summary: Summary) -> str:
 
 # --- `feedbackloop report` -------------------------------------------------------------------------
 
+ANSWER_VERDICTS = ("counted", "pending", "superseded", "bot")
+
 
 @dataclass(frozen=True)
 class Report:
@@ -151,6 +153,19 @@ class Report:
     rows: list[SegmentRow]
     ai_vs_human: AiVsHuman
     drops: list[DropView]
+    #: Survey link clicks and page posts in the range by verdict (answers.py): counted, pending,
+    #: superseded, bot. Bot answers are kept for audit and never counted as ratings.
+    answers: dict[str, int] = field(default_factory=dict)
+
+
+def answer_counts(session: Session, query: MetricsQuery) -> dict[str, int]:
+    """Survey answers in the report's range, by verdict (every verdict present, zeros included)."""
+    where = [SurveyAnswer.created_at >= query.since, SurveyAnswer.created_at < query.until]
+    if query.tenant_id:
+        where.append(SurveyAnswer.tenant_id == query.tenant_id)
+    found = dict(session.execute(
+        select(SurveyAnswer.verdict, func.count()).where(*where).group_by(SurveyAnswer.verdict)).all())
+    return {verdict: int(found.get(verdict, 0)) for verdict in ANSWER_VERDICTS}
 
 
 def build_report(session: Session, query: MetricsQuery, now: datetime) -> Report:
@@ -167,6 +182,7 @@ def build_report(session: Session, query: MetricsQuery, now: datetime) -> Report
         rows=with_outcomes(query, rows, counts) if counts is not None else rows,
         ai_vs_human=ai,
         drops=drops_in(session, query.tenant_id, window),
+        answers=answer_counts(session, query),
     )
 
 
@@ -280,7 +296,16 @@ def headline_lines(report: Report) -> list[str]:
         f"(median of {rates.resolved} closed tickets)",
         f"{'override rate':<20}{rates.override}   (tickets the AI worked on that a human corrected)",
         f"{'review verdicts':<20}{verdicts_text(rates.verdicts)}",
+        f"{'survey link clicks':<20}{answers_text(report.answers)}",
     ]
+
+
+def answers_text(answers: dict[str, int]) -> str:
+    if not answers:
+        return "n/a"
+    return (f"{answers.get('counted', 0)} counted, {answers.get('pending', 0)} waiting to settle, "
+            f"{answers.get('superseded', 0)} changed by the customer, {answers.get('bot', 0)} by mail scanners "
+            "(never counted)")
 
 
 def hours_text(hours: float | None) -> str:
@@ -517,6 +542,7 @@ def report_json(report: Report) -> dict[str, Any]:
             ],
         },
         "drops": [drop.as_json() for drop in report.drops],
+        "survey_answers": dict(report.answers),
     }
 
 

@@ -28,6 +28,7 @@ from feedbackloop.models import (
     ReviewTask,
     Signal,
     Survey,
+    SurveyAnswer,
     TicketState,
     WebhookEvent,
 )
@@ -40,7 +41,8 @@ T = TypeVar("T")
 MAX_PER_KIND = 1000
 #: Same-instant entries are shown in flow order: what happened, what the AI did, what people
 #: changed, then the feedback and the signals derived from it.
-TYPE_ORDER = ("event", "ai_decision", "override", "survey", "survey_sent", "rating", "signal", "review_task")
+TYPE_ORDER = ("event", "ai_decision", "override", "survey", "survey_sent", "survey_answer", "rating", "signal",
+              "review_task")
 #: The parts of a stored event payload worth showing; the rest (subjects, comment text) stays out.
 EVENT_PAYLOAD_FIELDS = ("actor_id", "assignee_id", "group_id", "channel", "tags")
 
@@ -208,6 +210,20 @@ def rating_entry(row: Rating) -> Entry:
     })
 
 
+def read_answers(session: Session, tenant_id: str, ticket_id: int) -> tuple[list[Entry], bool]:
+    """Every click, scanner fetch and form post of the ticket's surveys (answers.py), for audit."""
+    rows, cut = _newest(session, SurveyAnswer, SurveyAnswer.created_at, SurveyAnswer.id,
+                        SurveyAnswer.tenant_id == tenant_id, SurveyAnswer.ticket_id == ticket_id)
+    return [answer_entry(row) for row in rows], cut
+
+
+def answer_entry(row: SurveyAnswer) -> Entry:
+    return Entry(row.created_at, "survey_answer", row.id, {
+        "survey_id": row.survey_id, "kind": row.kind, "score": row.score, "verdict": row.verdict,
+        "counted": row.verdict == "counted", "bot_reason": row.bot_reason, "settled_at": iso(row.settled_at),
+    })
+
+
 def read_review_tasks(session: Session, tenant_id: str, ticket_id: int) -> tuple[list[Entry], bool]:
     """Review tasks about this ticket, and the one this ticket is (when it is a task itself)."""
     rows, cut = _newest(
@@ -235,6 +251,7 @@ SOURCES: tuple[tuple[str, Reader], ...] = (
     ("overrides", read_overrides),
     ("signals", read_signals),
     ("surveys", read_surveys),
+    ("survey_answers", read_answers),
     ("ratings", read_ratings),
     ("review_tasks", read_review_tasks),
 )
