@@ -86,13 +86,15 @@ def record_fetch(session: Session, survey: Survey, score: int | None, kind: str,
     return answer
 
 
-def record_form(session: Session, survey: Survey, score: int, user_agent: str, now: datetime) -> SurveyAnswer:
-    """A post from the page: a person's answer, counted at once; every pending click is superseded."""
+def record_form(session: Session, survey: Survey, score: int, user_agent: str, now: datetime,
+                kind: str = "form") -> SurveyAnswer:
+    """A post from the page (or an email reply, kind "email"): a person's answer, counted at once;
+    every pending click is superseded."""
     for pending in _answers(session, survey, verdict="pending"):
         pending.verdict = "superseded"
         pending.settled_at = now
     answer = SurveyAnswer(tenant_id=survey.tenant_id, survey_id=survey.id, ticket_id=survey.ticket_id,
-                          score=score, kind="form", verdict="counted",
+                          score=score, kind=kind, verdict="counted",
                           user_agent=(user_agent or "")[:USER_AGENT_WIDTH] or None, created_at=now, settled_at=now)
     session.add(answer)
     return answer
@@ -103,7 +105,7 @@ def judge_survey(session: Session, survey: Survey, now: datetime) -> None:
     every = _answers(session, survey)
     fetches = [a for a in every if a.kind in ("click", "head", "trap")]
     traps = [a.created_at for a in fetches if a.kind == "trap"]
-    posted = [a.created_at for a in every if a.kind == "form"]
+    posted = [a.created_at for a in every if a.kind in ("form", "email")]
     for answer in fetches:
         if answer.kind != "click" or answer.verdict not in ("pending", "counted", "superseded"):
             continue
@@ -154,7 +156,7 @@ def settle(session: Session, tenant_id: str, answer_id: int, now: datetime) -> S
     judge_survey(session, survey, now)
     if answer.verdict != "pending":
         return None
-    later = [a for a in _answers(session, survey) if a.id > answer.id and a.kind in ("click", "form")
+    later = [a for a in _answers(session, survey) if a.id > answer.id and a.kind in ("click", "form", "email")
              and a.verdict != "bot"]
     answer.settled_at = now
     if later:

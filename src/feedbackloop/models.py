@@ -279,7 +279,7 @@ class SurveyAnswer(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
     ticket_id: Mapped[int]
     score: Mapped[int | None] = mapped_column(Integer)  # None for a trap link
-    kind: Mapped[str] = mapped_column(String(16))  # click | head | trap | form
+    kind: Mapped[str] = mapped_column(String(16))  # click | head | trap | form | email
     verdict: Mapped[str] = mapped_column(String(16))  # pending | counted | superseded | bot
     bot_reason: Mapped[str | None] = mapped_column(String(120))
     user_agent: Mapped[str | None] = mapped_column(String(200))

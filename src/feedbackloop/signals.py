@@ -60,8 +60,11 @@ def classify_reply(session: Session, settings: Settings, client: HelpdeskClient,
             lifecycle.record_signal(session, tenant_id, ticket_id, "survey_reply", score, "email",
                                     f"survey_reply:{reopen_key}", reopened_at, details, now)
             if score is not None and survey is not None and survey.state == "sent":
+                from feedbackloop import answers
                 from feedbackloop.ratings import record_rating
 
+                answers.lock_survey(session, tenant_id, survey.id)  # as every change of its answers does
+                answers.record_form(session, survey, score, "", now, kind="email")
                 record_rating(session, survey, score, None, None, now, source="email_reply")
             return f"reopen was a reply to the survey{f' with score {score}' if score else ''}"
     if (reopened_at - solved_at).total_seconds() <= settings.reopen_window:
