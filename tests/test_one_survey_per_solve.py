@@ -177,3 +177,41 @@ class TestWithADelay:
         runner.run_until_idle()
         assert [s.state for s in surveys(engine, ticket_id)] == ["cancelled"]
         assert survey_comments(sandbox, ticket_id) == []
+
+
+def test_two_paths_processed_at_the_same_moment_make_one_survey(services: Services, engine: Engine) -> None:
+    """Two workers fold the same ticket at once (the trigger's and the envelope's job): the ticket row's
+    lock makes them take turns, so the second sees the first's survey."""
+    import threading
+
+    from factories import status_event
+    from feedbackloop.helpdesks.base import TicketEvent
+    from feedbackloop.lifecycle import process_ticket
+    from feedbackloop.receive import store_event
+
+    solved_at = datetime.now(timezone.utc).replace(second=40, microsecond=120000) - timedelta(minutes=3)
+    precise = status_event(900, "open", "solved", solved_at)
+    minute = TicketEvent(kind="status_changed", ticket_id=900, dedupe_key=f"invocation:{uuid.uuid4()}",
+                         occurred_at=solved_at.replace(second=0, microsecond=0), event_type="trigger:status_changed",
+                         status="solved", requester_id=9001, channel="email", updated_at=solved_at)
+    with session_scope(services.factory) as session:
+        for event in (precise, minute):
+            store_event(session, "default", "zendesk", event, source="webhook", now=solved_at)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def fold() -> None:
+        try:
+            start.wait()
+            with session_scope(services.factory) as session:
+                process_ticket(session, services.settings, "default", 900, datetime.now(timezone.utc))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fold) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert len(surveys(engine, 900)) == 1
