@@ -10,6 +10,7 @@ STEP="start"
 trap 'status=$?; if [ $status -ne 0 ]; then echo "PACKAGE CHECK FAILED at step: $STEP (exit $status); files in $WORK" >&2; else rm -rf "$WORK"; fi' EXIT
 step() { STEP="$1"; echo "== package: $1 =="; }
 
+step "read the version"
 VERSION=$("$PY" -c 'import re,sys; print(re.search(r"__version__ = \"([^\"]+)\"", open("src/feedbackloop/__init__.py").read()).group(1))')
 
 step "tools (build, twine) in their own venv"

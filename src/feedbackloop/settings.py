@@ -553,10 +553,11 @@ def log_settings_from_env(env: Mapping[str, str]) -> LogSettings:
     """FEEDBACKLOOP_LOG_FORMAT and FEEDBACKLOOP_LOG_LEVEL, validated."""
     log_format = env.get("FEEDBACKLOOP_LOG_FORMAT", "").strip().lower() or None
     if log_format is not None and log_format not in LOG_FORMATS:
-        raise ConfigError(f"FEEDBACKLOOP_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}")
+        raise ConfigError(f"FEEDBACKLOOP_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)} (e.g. json), "
+                          f"got {log_format!r}")
     level = env.get("FEEDBACKLOOP_LOG_LEVEL", "").strip().upper() or "INFO"
     if level not in LOG_LEVELS:
-        raise ConfigError(f"FEEDBACKLOOP_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+        raise ConfigError(f"FEEDBACKLOOP_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (e.g. INFO), got {level!r}")
     return LogSettings(format=log_format, level=level)
 
 
