@@ -222,3 +222,13 @@ def test_healthz_says_when_no_delivery_can_be_verified(settings: Settings, engin
     body = client.get("/healthz").get_json()
     assert body["configuration"] == "problem"
     assert "run `feedbackloop install`" in body["configuration_problems"][0]["problem"]
+
+
+def test_an_unreachable_database_is_one_line_even_where_no_command_catches_it(tmp_path: Path) -> None:
+    code = ("import os, sys\nos.environ['FEEDBACKLOOP_DATABASE_URL'] = 'postgresql+psycopg://u:pw@127.0.0.1:9/x'\n"
+            "from feedbackloop.cli import main\nsys.argv = ['feedbackloop', 'tenant', 'list']\nmain()")
+    done = run_python(code, tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("Error: cannot use the database postgresql+psycopg://u:***@127.0.0.1:9/x: OperationalError")
+    assert "pw" not in line

@@ -30,6 +30,28 @@ def main() -> None:
     except ConfigError as exc:
         click.echo(f"feedbackloop: configuration error: {exc}", err=True)
         sys.exit(2)
+    except Exception as exc:
+        database_error = _database_error(exc)
+        if database_error is None:
+            raise
+        click.echo(f"Error: {database_error}", err=True)
+        sys.exit(1)
+
+
+def _database_error(exc: Exception) -> str | None:
+    """A database failure no command caught, as one line naming the database (else None: a bug, shown whole)."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if not isinstance(exc, SQLAlchemyError):
+        return None
+    from feedbackloop.db import describe_error
+    from feedbackloop.settings import read_env
+
+    url = read_env().get("FEEDBACKLOOP_DATABASE_URL", "") or "sqlite:///feedbackloop.db"
+    return (f"cannot use the database {redact_url(url)}: {describe_error(exc)} (FEEDBACKLOOP_DATABASE_URL; "
+            "if the schema is missing or older, run `feedbackloop db upgrade`)")
 
 
 def _settings(**kwargs: Any) -> Settings:
@@ -162,7 +184,10 @@ def db_upgrade(revision: str) -> None:
     try:
         upgrade(engine, revision)
     except Exception as exc:  # noqa: BLE001 - shown to the admin as one line
-        raise click.ClickException(f"could not migrate {redact_url(settings.database_url)}: {exc}") from None
+        from feedbackloop.db import describe_error
+
+        raise click.ClickException(f"could not migrate {redact_url(settings.database_url)}: {describe_error(exc)} "
+                                   "(FEEDBACKLOOP_DATABASE_URL)") from None
     click.echo(f"database {redact_url(settings.database_url)} is at revision {revision}")
 
 
