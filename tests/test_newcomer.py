@@ -232,3 +232,10 @@ def test_an_unreachable_database_is_one_line_even_where_no_command_catches_it(tm
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("Error: cannot use the database postgresql+psycopg://u:***@127.0.0.1:9/x: OperationalError")
     assert "pw" not in line
+
+
+def test_help_lists_every_command_in_process() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in ("config", "demo", "doctor", "export", "install", "report", "serve", "tenant", "worker"):
+        assert f"\n  {name} " in result.output, name

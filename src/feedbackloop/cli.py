@@ -115,7 +115,7 @@ class LazyGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from LAZY_HELP for commands not imported yet: `--help` imports none of them."""
-        rows = []
+        rows: list[tuple[str, str]] = []
         for name in self.list_commands(ctx):
             command = self.commands.get(name)
             if command is not None:
@@ -123,10 +123,17 @@ class LazyGroup(click.Group):
                     rows.append((name, command.get_short_help_str(formatter.width - 6 - len(name))))
             else:
                 limit = formatter.width - 6 - len(name)
-                rows.append((name, click.utils.make_default_short_help(LAZY_HELP.get(name, ""), limit)))
+                rows.append((name, _shortened(LAZY_HELP.get(name, ""), limit)))
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def _shortened(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to `limit` characters with "...", as click shortens a command's help."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - 3)].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
 #: Subcommands that live in their own modules, as `module:attribute`.

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar, overload
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from feedbackloop.errors import ConfigError
 from feedbackloop.helpdesks.base import Account
 
 DEFAULT_DATABASE_URL = "sqlite:///feedbackloop.db"
+T = TypeVar("T")
 DEFAULT_PORT = 8000
 SCALES = ("five", "thumbs")
 
@@ -134,7 +136,16 @@ class Env(Mapping[str, str]):
     def __getitem__(self, key: str) -> str:
         return self._values[key]
 
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+    @overload
+    def get(self, key: str) -> str | None: ...
+
+    @overload
+    def get(self, key: str, default: str) -> str: ...
+
+    @overload
+    def get(self, key: str, default: T) -> str | T: ...
+
+    def get(self, key: str, default: object = None) -> object:
         """A setting's value; `key` counts as read (iterating, e.g. items(), does not)."""
         self.read.setdefault(key, None)
         return self._values.get(key, default)
