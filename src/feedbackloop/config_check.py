@@ -70,8 +70,9 @@ def check_config(env: Env | None = None, *, demo: bool = False, port: int = DEFA
     return report
 
 
-def checked_settings(*, port: int = DEFAULT_PORT, warn: bool = True) -> Settings:
-    """The full check at a command's start: raise ConfigProblems listing every error; print warnings."""
+def checked_settings(*, port: int = DEFAULT_PORT, warn: bool = True, unless: tuple[str, ...] = ()) -> Settings:
+    """The full check at a command's start: raise ConfigProblems listing every error; print warnings
+    (except those about the settings in `unless`: `install` is the fix for the missing webhook secret)."""
     report = check_config(port=port)
     if report.errors or report.settings is None:
         raise ConfigProblems(report.errors)
@@ -79,7 +80,8 @@ def checked_settings(*, port: int = DEFAULT_PORT, warn: bool = True) -> Settings
         import click
 
         for problem in report.warnings:
-            click.echo(f"warning: {problem.message}", err=True)
+            if problem.setting not in unless:
+                click.echo(f"warning: {problem.message}", err=True)
     return report.settings
 
 
