@@ -249,3 +249,12 @@ def test_gunicorn_stops_on_a_configuration_error_before_any_worker(tmp_path: Pat
     assert done.returncode == 1
     assert "ZENDESK_SUBDOMAIN must be the subdomain only" in done.stderr and "(use acme)" in done.stderr
     assert "Traceback" not in done.stderr and "Booting worker" not in done.stderr
+
+
+def test_tenant_add_checks_the_subdomain_like_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {**GOOD, "TENANT_API_TOKEN": "x", "TENANT_WEBHOOK_SECRET": "y"}
+    result = invoke(["tenant", "add", "acme", "--subdomain", "acme.zendesk.com", "--email", "bot@acme.com"],
+                    env, tmp_path, monkeypatch)
+    assert result.exit_code == 2
+    assert "--subdomain must be the subdomain only, e.g. acme for https://acme.zendesk.com" in result.output
+    assert "(use acme)" in result.output and list(tmp_path.iterdir()) == []

@@ -371,6 +371,14 @@ def _subdomain(env: Mapping[str, str], value: str) -> str:
     return value
 
 
+def check_account(subdomain: str, email: str) -> list[str]:
+    """What is wrong with a Zendesk subdomain and email given elsewhere (`tenant add`), as messages."""
+    reading = Env({})
+    _subdomain(reading, subdomain)
+    _email(reading, email)
+    return [p.message for p in reading.problems]
+
+
 def _email(env: Mapping[str, str], value: str) -> str:
     name = "ZENDESK_EMAIL"
     if value.endswith("/token"):
