@@ -384,7 +384,7 @@ def _email(env: Mapping[str, str], value: str) -> str:
     if value.endswith("/token"):
         _env(env).problem(name, f"{name} is the email alone, without /token (feedbackloop adds it), e.g. bot@acme.com; "
                                 f"got {value!r}")
-    elif not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+    elif not re.match(r"^[^@\s]+@[^@\s]+$", value):
         _env(env).problem(name, f"{name} must be an email address (the admin the API token belongs to), "
                                 f"e.g. bot@acme.com; got {value!r}")
     return value
