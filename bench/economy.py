@@ -61,7 +61,7 @@ def quiet() -> None:
 
 
 def service_processes(database_url: str, sandbox_url: str, port: int, workers: int) -> list[subprocess.Popen[bytes]]:
-    """The production layout from the README: gunicorn -w 2 for the web app, `feedbackloop worker` processes."""
+    """The production layout from docs/admins/install.md: gunicorn -w 2 for the web app, `feedbackloop worker` processes."""
     env = service_env(
         database_url, ZENDESK_SUBDOMAIN="sandbox", ZENDESK_EMAIL=CREDS["email"], ZENDESK_API_TOKEN=CREDS["api_token"],
         ZENDESK_WEBHOOK_SECRET=CREDS["webhook_secret"], ZENDESK_API_URL=sandbox_url,

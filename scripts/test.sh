@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv; fi
 .venv/bin/python -m pip install --quiet --upgrade pip
+# The distribution was called feedbackloop before it became helpdesk-feedbackloop: drop an old install of it
+# (same package, same command) so the venv holds one.
+if .venv/bin/python -m pip show --quiet feedbackloop >/dev/null 2>&1; then .venv/bin/python -m pip uninstall --quiet -y feedbackloop; fi
 .venv/bin/python -m pip install --quiet -e '.[dev]'
 PG_URL=${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
 

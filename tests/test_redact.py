@@ -11,7 +11,7 @@ from feedbackloop.pii_report import format_table, load_corpus, main, score_corpu
 from feedbackloop.redact import KINDS, Identity, find_pii, iban_valid, luhn_valid, placeholder, redact
 
 CORPUS = FIXTURES / "pii_corpus.jsonl"
-#: Floors below which a change to the detectors is a regression (measured values are in the README).
+#: Floors below which a change to the detectors is a regression (measured values are in docs/ml-engineers.md).
 FLOORS = {"precision": 0.9, "recall": 0.95}
 
 

@@ -194,9 +194,23 @@ def test_the_demo_summary_counts_through_the_same_code(seeded: Engine) -> None:
 
 
 def test_a_database_without_the_schema_ends_with_a_hint(tmp_path: Path) -> None:
+    (tmp_path / "empty.db").touch()
     result = CliRunner().invoke(cli, ["report"], env={"FEEDBACKLOOP_DATABASE_URL": f"sqlite:///{tmp_path}/empty.db"})
     assert result.exit_code == 1
     assert "no such table" in result.output and "feedbackloop db upgrade" in result.output
+
+
+@pytest.mark.parametrize("command", [["report"], ["jobs"], ["export", "ratings", "--out", "x.jsonl"]])
+def test_a_reading_command_never_creates_a_database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         command: list[str]) -> None:
+    """`report` in an empty folder used to leave an empty feedbackloop.db behind before failing."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, command, env={"FEEDBACKLOOP_DATABASE_URL": None,
+                                                   "FEEDBACKLOOP_SECRET_KEY": "0123456789abcdef0123"})
+    assert result.exit_code == 1
+    assert f"no database at {tmp_path.resolve() / 'feedbackloop.db'}" in result.output
+    assert "FEEDBACKLOOP_DATABASE_URL" in result.output and "feedbackloop db upgrade" in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_report_runs_while_the_receiver_holds_the_sqlite_write_lock(seeded: Engine) -> None:

@@ -5,7 +5,7 @@ ticket is surveyed exactly once, every rating written back exactly once, no job 
 and no request gets a 5xx.
 
 FEEDBACKLOOP_SCALE_TICKETS sets the size: 150 by default, which is what the test suite (CI) runs.
-The README's "Many processes, one PostgreSQL" describes what is checked; the figures of a larger
+docs/developers/guarantees.md ("Many processes, one PostgreSQL") describes what is checked; the figures of a larger
 run (tickets, deliveries, duplicates, kills, surveys, write-backs, 5xx, time, oldest job) are what
 this test prints and writes to FEEDBACKLOOP_SCALE_REPORT (text, and JSON beside it).
 """

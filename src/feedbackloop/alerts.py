@@ -16,7 +16,8 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import requests
@@ -39,10 +40,11 @@ from feedbackloop.metrics import (
     shift,
 )
 from feedbackloop.models import DropAlert, Rating
-from feedbackloop.settings import Settings
+from feedbackloop.settings import ConfigProblems, Problem, Settings
 from feedbackloop.stats import benjamini_hochberg, drop_p_value, wilson
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_DIMENSIONS = ("intent", "channel", "resolver", "group", "agent", "product", "language", "brand")
 SIGNATURE_HEADER = "X-Feedbackloop-Signature"
@@ -84,39 +86,54 @@ class AlertConfig:
 
 
 def alert_config(settings: Settings) -> AlertConfig:
-    """Validate the alert settings; a bad one raises ConfigError naming the variable."""
+    """Validate the alert settings; bad ones raise ConfigProblems (a ConfigError) naming each variable."""
     env = settings.extra
+    problems: list[Problem] = []
+
+    def checked(name: str, check: Callable[[], T], fallback: T) -> T:
+        try:
+            return check()
+        except ConfigError as exc:
+            problems.append(Problem(name, str(exc)))
+            return fallback
+
     url = env.get("FEEDBACKLOOP_ALERT_WEBHOOK_URL", "").strip() or None
     secret = env.get("FEEDBACKLOOP_ALERT_WEBHOOK_SECRET", "").strip() or None
     if url is not None:
-        check_webhook_url(url)
+        checked("FEEDBACKLOOP_ALERT_WEBHOOK_URL", lambda: check_webhook_url(url), None)
         if secret is None:
-            raise ConfigError(
+            problems.append(Problem("FEEDBACKLOOP_ALERT_WEBHOOK_SECRET",
                 "FEEDBACKLOOP_ALERT_WEBHOOK_SECRET is required when FEEDBACKLOOP_ALERT_WEBHOOK_URL is set "
-                "(alerts are HMAC-signed)"
-            )
+                "(alerts are HMAC-signed; e.g. the output of python3 -c \"import secrets; print(secrets.token_hex(32))\")"))
     period = env.get("FEEDBACKLOOP_ALERT_PERIOD", "week").strip().lower() or "week"
     if period not in PERIODS:
-        raise ConfigError(f"FEEDBACKLOOP_ALERT_PERIOD must be one of {', '.join(PERIODS)}, got {period!r}")
+        problems.append(Problem("FEEDBACKLOOP_ALERT_PERIOD",
+                                f"FEEDBACKLOOP_ALERT_PERIOD must be one of {', '.join(PERIODS)} (e.g. week), got {period!r}"))
+        period = "week"
     dimensions = tuple(
         d.strip() for d in env.get("FEEDBACKLOOP_ALERT_DIMENSIONS", "").split(",") if d.strip()
     )
     unknown = [d for d in dimensions if d not in DIMENSIONS]
     if unknown:
-        raise ConfigError(
+        problems.append(Problem("FEEDBACKLOOP_ALERT_DIMENSIONS",
             f"FEEDBACKLOOP_ALERT_DIMENSIONS: unknown segment {unknown[0]!r} "
-            f"(choose from {', '.join(DIMENSIONS)})"
-        )
-    return AlertConfig(
+            f"(choose from {', '.join(DIMENSIONS)}; e.g. intent,channel)"))
+        dimensions = ()
+    config = AlertConfig(
         webhook_url=url,
         webhook_secret=secret,
         period=period,
-        baseline_periods=int(_number(env, "FEEDBACKLOOP_ALERT_BASELINE_PERIODS", 4, 1, 52)),
-        fdr=_number(env, "FEEDBACKLOOP_ALERT_FDR", 0.05, 0.0001, 0.5),
-        min_n=int(_number(env, "FEEDBACKLOOP_ALERT_MIN_N", 30, 5, 1_000_000)),
+        baseline_periods=int(checked("FEEDBACKLOOP_ALERT_BASELINE_PERIODS",
+                                     lambda: _number(env, "FEEDBACKLOOP_ALERT_BASELINE_PERIODS", 4, 1, 52), 4.0)),
+        fdr=checked("FEEDBACKLOOP_ALERT_FDR", lambda: _number(env, "FEEDBACKLOOP_ALERT_FDR", 0.05, 0.0001, 0.5), 0.05),
+        min_n=int(checked("FEEDBACKLOOP_ALERT_MIN_N", lambda: _number(env, "FEEDBACKLOOP_ALERT_MIN_N", 30, 5, 1_000_000), 30.0)),
         dimensions=dimensions or DEFAULT_DIMENSIONS,
-        interval=_number(env, "FEEDBACKLOOP_ALERT_INTERVAL", 3600, 60, 31 * 86400),
+        interval=checked("FEEDBACKLOOP_ALERT_INTERVAL",
+                         lambda: _number(env, "FEEDBACKLOOP_ALERT_INTERVAL", 3600, 60, 31 * 86400), 3600.0),
     )
+    if problems:
+        raise ConfigProblems(problems)
+    return config
 
 
 def _number(env: Any, name: str, default: float, low: float, high: float) -> float:
@@ -126,9 +143,9 @@ def _number(env: Any, name: str, default: float, low: float, high: float) -> flo
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+        raise ConfigError(f"{name} must be a number (e.g. {default:g}), got {raw!r}") from None
     if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low:g} and {high:g}, got {raw!r}")
+        raise ConfigError(f"{name} must be between {low:g} and {high:g} (e.g. {default:g}), got {raw!r}")
     return value
 
 
@@ -136,9 +153,9 @@ def check_webhook_url(url: str) -> None:
     """https anywhere; plain http only to this machine (a tunnel, a test receiver)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"FEEDBACKLOOP_ALERT_WEBHOOK_URL must be an http(s) URL, got {url!r}")
+        raise ConfigError(f"FEEDBACKLOOP_ALERT_WEBHOOK_URL must be an http(s) URL (e.g. https://hooks.slack.com/services/...), got {url!r}")
     if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise ConfigError("FEEDBACKLOOP_ALERT_WEBHOOK_URL may use plain http only to a loopback address")
+        raise ConfigError("FEEDBACKLOOP_ALERT_WEBHOOK_URL may use plain http only to a loopback address (e.g. http://127.0.0.1:9000/hook); use https")
 
 
 # --- finding drops ----------------------------------------------------------------------------------

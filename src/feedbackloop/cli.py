@@ -10,13 +10,15 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from feedbackloop import __version__
 from feedbackloop.errors import ConfigError, FeedbackloopError
-from feedbackloop.settings import Settings, load_settings, redact_url
+
+if TYPE_CHECKING:
+    from feedbackloop.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,13 +30,54 @@ def main() -> None:
     except ConfigError as exc:
         click.echo(f"feedbackloop: configuration error: {exc}", err=True)
         sys.exit(2)
+    except Exception as exc:
+        database_error = _database_error(exc)
+        if database_error is None:
+            raise
+        click.echo(f"Error: {database_error}", err=True)
+        sys.exit(1)
+
+
+def _database_error(exc: Exception) -> str | None:
+    """A database failure no command caught, as one line naming the database (else None: a bug, shown whole)."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if not isinstance(exc, SQLAlchemyError):
+        return None
+    from feedbackloop.db import describe_error
+    from feedbackloop.settings import read_env
+
+    url = read_env().get("FEEDBACKLOOP_DATABASE_URL", "") or "sqlite:///feedbackloop.db"
+    return (f"cannot use the database {redact_url(url)}: {describe_error(exc)} (FEEDBACKLOOP_DATABASE_URL; "
+            "if the schema is missing or older, run `feedbackloop db upgrade`)")
 
 
 def _settings(**kwargs: Any) -> Settings:
+    from feedbackloop.settings import load_settings
+
     try:
         return load_settings(**kwargs)
     except ConfigError as exc:
         raise click.ClickException(f"configuration error: {exc}") from None
+
+
+def _checked_settings(port: int = 8000) -> Settings:
+    """The whole `config check` at the start of a long-running command: stop on any error."""
+    from feedbackloop.config_check import checked_settings
+
+    try:
+        return checked_settings(port=port)
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration error: {exc}\n(`feedbackloop config check` lists every "
+                                   "setting and where its value came from)") from None
+
+
+def redact_url(url: str) -> str:
+    from feedbackloop.settings import redact_url as redact
+
+    return redact(url)
 
 
 def _logging(verbose: bool) -> None:
@@ -70,6 +113,28 @@ class LazyGroup(click.Group):
             self.add_command(getattr(importlib.import_module(module), attr), name)
         return super().get_command(ctx, name)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from LAZY_HELP for commands not imported yet: `--help` imports none of them."""
+        rows: list[tuple[str, str]] = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is not None:
+                if not command.hidden:
+                    rows.append((name, command.get_short_help_str(formatter.width - 6 - len(name))))
+            else:
+                limit = formatter.width - 6 - len(name)
+                rows.append((name, _shortened(LAZY_HELP.get(name, ""), limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _shortened(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to `limit` characters with "...", as click shortens a command's help."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - 3)].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+
 
 #: Subcommands that live in their own modules, as `module:attribute`.
 LAZY_COMMANDS = {
@@ -81,14 +146,32 @@ LAZY_COMMANDS = {
     "export": "feedbackloop.exports.command:export",
     "tenant": "feedbackloop.tenant_cli:tenant",
 }
+#: Their one-line help for `feedbackloop --help` (tests/test_cli.py checks each against the command's own).
+LAZY_HELP = {
+    "report": "CSAT by segment and period, with 95% Wilson intervals, worst first.",
+    "install": "Create or update the webhooks, triggers, fields, group, view and macro in Zendesk.",
+    "uninstall": "Delete exactly what `feedbackloop install` created (fields take their values with them).",
+    "doctor": "Check the live install and say what is wrong and how to fix it (exit 1 on any problem).",
+    "app": "The Zendesk app (manifest/): ticket sidebar plus the same fields, triggers, webhooks, view and macro.",
+    "export": "Write feedback as eval cases, SFT chats, DPO pairs or ratings, PII-redacted.",
+    "tenant": "Manage the Zendesk accounts this deployment serves.",
+}
 
 
 @click.group(cls=LazyGroup, lazy=LAZY_COMMANDS)
 @click.version_option(__version__, prog_name="feedbackloop")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
-def cli(verbose: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
     """Close the customer-feedback loop on your helpdesk."""
-    _logging(verbose)
+    try:
+        _logging(verbose)
+    except ConfigError:
+        if ctx.invoked_subcommand != "config":  # `config check` reports it with every other problem
+            raise
+        from feedbackloop import logs
+
+        logs.configure(None, "DEBUG" if verbose else "INFO")
 
 
 @cli.group()
@@ -108,23 +191,59 @@ def db_upgrade(revision: str) -> None:
     try:
         upgrade(engine, revision)
     except Exception as exc:  # noqa: BLE001 - shown to the admin as one line
-        raise click.ClickException(f"could not migrate {redact_url(settings.database_url)}: {exc}") from None
+        from feedbackloop.db import describe_error
+
+        raise click.ClickException(f"could not migrate {redact_url(settings.database_url)}: {describe_error(exc)} "
+                                   "(FEEDBACKLOOP_DATABASE_URL)") from None
     click.echo(f"database {redact_url(settings.database_url)} is at revision {revision}")
 
 
 def _check_schema(settings: Settings) -> None:
-    from feedbackloop.db import make_engine
+    """The database exists (a SQLite file is never created here) and has a schema; else one line."""
+    from feedbackloop.db import describe_error, make_engine, missing_database
     from feedbackloop.migrate import current_revision
 
+    missing = missing_database(settings.database_url)
+    if missing:
+        raise click.ClickException(missing)
     engine = make_engine(settings.database_url)
     try:
         revision = current_revision(engine)
     except Exception as exc:  # noqa: BLE001
-        raise click.ClickException(f"cannot reach the database {redact_url(settings.database_url)}: {exc}") from None
+        raise click.ClickException(f"cannot reach the database {redact_url(settings.database_url)}: "
+                                   f"{describe_error(exc)} (FEEDBACKLOOP_DATABASE_URL)") from None
     finally:
         engine.dispose()
     if revision is None:
-        raise click.ClickException("the database has no schema yet: run `feedbackloop db upgrade` first")
+        raise click.ClickException(f"the database {redact_url(settings.database_url)} has no schema yet: run "
+                                   "`feedbackloop db upgrade` first (or point FEEDBACKLOOP_DATABASE_URL at yours)")
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Check the configuration, or print the example to start one from."""
+
+
+@config_group.command("check")
+@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--env-file", default=".env", show_default=True, help="The .env file to read (the environment wins).")
+def config_check(output: str, env_file: str) -> None:
+    """Every setting, where its value came from, and every problem with its fix (exit 1 on errors)."""
+    from feedbackloop.config_check import check_config, format_report, report_json
+    from feedbackloop.settings import read_env
+
+    report = check_config(read_env(env_file))
+    click.echo(report_json(report) if output == "json" else format_report(report, env_file))
+    if report.errors:
+        sys.exit(1)
+
+
+@config_group.command("example")
+def config_example() -> None:
+    """Print config.example.env (every setting, required ones first): feedbackloop config example > .env"""
+    from importlib.resources import files
+
+    click.echo(files("feedbackloop").joinpath("config.example.env").read_text(encoding="utf-8"), nl=False)
 
 
 @cli.group("rollups")
@@ -168,7 +287,7 @@ def serve(host: str, port: int, threads: int) -> None:
     from feedbackloop.runtime import run_server, start_runner
     from feedbackloop.services import build_services
 
-    settings = _settings(port=port)
+    settings = _checked_settings(port=port)
     _check_schema(settings)
     services = build_services(settings)
     runner, scheduler = start_runner(services, threads=threads)
@@ -187,7 +306,7 @@ def worker(threads: int, metrics_port: int | None, metrics_host: str) -> None:
     from feedbackloop.runtime import start_runner
     from feedbackloop.services import build_services
 
-    settings = _settings()
+    settings = _checked_settings()
     _check_schema(settings)
     services = build_services(settings)
     runner, scheduler = start_runner(services, threads=threads)
@@ -218,8 +337,11 @@ def jobs_cmd(show_dead: bool, retry_id: int | None, limit: int) -> None:
     """Show the job queue, dead jobs, or retry one."""
     from feedbackloop.services import build_services
 
+    from feedbackloop.db import note_database
+
     settings = _settings(demo=True)
     _check_schema(settings)
+    note_database(settings.database_url)
     services = build_services(settings)
     try:
         _jobs_report(services, show_dead, retry_id, limit)
@@ -274,17 +396,33 @@ def sandbox(host: str, port: int, webhook_url: str | None, webhook_secret: str |
         server.shutdown()
 
 
+def _demo_database(url: str) -> str:
+    """--database, checked like FEEDBACKLOOP_DATABASE_URL (one line on a bad one, never a traceback)."""
+    from feedbackloop.settings import settings_from_env
+
+    try:
+        return settings_from_env({"FEEDBACKLOOP_DATABASE_URL": url}, demo=True).database_url
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc).replace("FEEDBACKLOOP_DATABASE_URL", "the URL", 1),
+                                 param_hint="'--database'") from None
+
+
 @cli.command()
 @click.option("--tickets", default=200, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--once", is_flag=True, help="Exit after the summary instead of serving on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port of the service (0 = any free).")
 @click.option("--seed", default=7, show_default=True, type=int)
-def demo(tickets: int, once: bool, port: int, seed: int) -> None:
+@click.option("--database", default=None, metavar="URL",
+              help="Write the demo's tickets and ratings here instead of its own file, feedbackloop-demo.db "
+                   "(FEEDBACKLOOP_DATABASE_URL is never used by the demo).")
+def demo(tickets: int, once: bool, port: int, seed: int, database: str | None) -> None:
     """Run the whole loop against a sandbox Zendesk on loopback, then print a summary."""
     from feedbackloop.demo import run_demo
 
     settings = _settings(demo=True, port=port)
+    if database is not None:
+        database = _demo_database(database)
     try:
-        run_demo(settings, tickets=tickets, once=once, port=port, seed=seed)
+        run_demo(settings, tickets=tickets, once=once, port=port, seed=seed, database=database)
     except FeedbackloopError as exc:
         raise click.ClickException(str(exc)) from None

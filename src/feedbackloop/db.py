@@ -19,6 +19,41 @@ from sqlalchemy.pool import NullPool
 PING_AFTER_IDLE_SECONDS = 1.0
 
 
+def missing_database(url: str) -> str | None:
+    """Why a command that only reads cannot use `url` (a SQLite file that is not there), else None.
+
+    Connecting would create the file: `report` in an empty folder used to leave an empty
+    feedbackloop.db behind before failing. The message names the database looked at and how to
+    point the command elsewhere.
+    """
+    from feedbackloop.settings import is_sqlite_file
+
+    path = is_sqlite_file(url)
+    if path is None or path.exists():
+        return None
+    return (f"no database at {path.resolve()} (FEEDBACKLOOP_DATABASE_URL={url}): point FEEDBACKLOOP_DATABASE_URL "
+            "at your database (in .env or the environment), or run `feedbackloop db upgrade` to create this one")
+
+
+def note_database(url: str) -> None:
+    """Tell the person at the terminal which database a reading command looks at (stderr, terminals only:
+    piped output stays the report itself)."""
+    import sys
+
+    if sys.stderr.isatty():
+        from feedbackloop.settings import redact_url
+
+        sys.stderr.write(f"reading {redact_url(url)} (set FEEDBACKLOOP_DATABASE_URL to read another database)\n")
+
+
+def describe_error(exc: BaseException) -> str:
+    """A database error as one line: the driver's first line, without SQLAlchemy's background link."""
+    inner = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(inner).splitlines() if line.strip()]
+    first = lines[0] if lines else type(inner).__name__
+    return f"{type(inner).__name__}: {first}"
+
+
 def utcnow() -> datetime:
     """Timezone-aware now; the single clock of the package (tests pass explicit times instead)."""
     return datetime.now(timezone.utc)

@@ -8,7 +8,6 @@ REST API through zenpy, and customers click their survey links over HTTP.
 from __future__ import annotations
 
 import logging
-import os
 import random
 import re
 import secrets
@@ -28,7 +27,7 @@ from feedbackloop.migrate import upgrade
 from feedbackloop.reports import format_summary, summarize
 from feedbackloop.runtime import sandbox_credentials, serve_in_thread, start_runner
 from feedbackloop.services import build_services
-from feedbackloop.settings import Settings
+from feedbackloop.settings import Settings, redact_url
 
 DEMO_DB = "feedbackloop-demo.db"
 CATEGORIES = {  # category: (share of tickets, how happy its customers tend to be 0..1)
@@ -80,11 +79,16 @@ def _free_port(preferred: int) -> int:
         return int(probe.getsockname()[1])
 
 
-def demo_settings(base: Settings, port: int, sandbox_url: str) -> Settings:
-    """Compressed time, a throwaway secret, the sandbox as the Zendesk account."""
+def demo_settings(base: Settings, port: int, sandbox_url: str, database: str | None = None) -> Settings:
+    """Compressed time, a throwaway secret, the sandbox as the Zendesk account.
+
+    The demo writes sandbox tickets and made-up ratings: it uses its own SQLite file (started afresh
+    each run) and never FEEDBACKLOOP_DATABASE_URL, which may name a production database. Only an
+    explicit `--database URL` points it elsewhere.
+    """
     creds = sandbox_credentials()
-    database_url = base.database_url
-    if not os.environ.get("FEEDBACKLOOP_DATABASE_URL"):
+    database_url = database
+    if database_url is None:
         Path(DEMO_DB).unlink(missing_ok=True)
         for suffix in ("-wal", "-shm"):
             Path(DEMO_DB + suffix).unlink(missing_ok=True)
@@ -105,7 +109,8 @@ def demo_settings(base: Settings, port: int, sandbox_url: str) -> Settings:
     )
 
 
-def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int) -> None:
+def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int,
+             database: str | None = None) -> None:
     """Start sandbox + service, run the customers, print the summary."""
     from feedbackloop.helpdesks.sandbox import serve_sandbox
 
@@ -114,14 +119,15 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int) 
     creds = sandbox_credentials()
     sandbox = serve_sandbox(host="127.0.0.1", port=0, email=creds["email"], api_token=creds["api_token"])
     port = _free_port(port)
-    settings = demo_settings(base, port, sandbox.url)
+    settings = demo_settings(base, port, sandbox.url, database)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     services = build_services(settings, engine=engine)
     runner, scheduler = start_runner(services, threads=4)
     server = serve_in_thread(services, "127.0.0.1", port, runner=runner)
     sandbox.state.set_webhook_target(f"{server.url}/webhooks/zendesk", creds["webhook_secret"])
-    click.echo(f"sandbox Zendesk at {sandbox.url}   feedbackloop at {server.url}   database {settings.database_url}")
+    click.echo(f"sandbox Zendesk at {sandbox.url}   feedbackloop at {server.url}   "
+               f"database {redact_url(settings.database_url)}")
     try:
         customers = open_and_solve(sandbox.state, rng, tickets)
         _wait("surveys going out", lambda: _surveys_out(sandbox.state, customers), len(customers))

@@ -79,10 +79,31 @@ logconfig_dict: dict[str, Any] = {
 
 
 def on_starting(server: Any) -> None:
-    """The metrics directory must exist before the first worker writes to it."""
+    """Stop on a configuration error before any worker boots (each would die on it with a traceback);
+    the metrics directory must exist before the first worker writes to it."""
+    check_configuration()
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
         os.makedirs(directory, exist_ok=True)
+
+
+def check_configuration() -> None:
+    """`feedbackloop config check` before any worker boots: each warning and each error as a log line
+    (gunicorn's format), then exit 1 on errors instead of every worker dying on them with a traceback."""
+    import logging
+
+    from feedbackloop.config_check import check_config
+
+    log = logging.getLogger("feedbackloop.config")
+    report = check_config()
+    for problem in report.warnings:
+        log.warning("configuration: %s", problem.message)
+    for problem in report.errors:
+        log.error("configuration error: %s", problem.message)
+    if report.errors:
+        log.error("stopping: %d setting(s) need fixing (`feedbackloop config check` lists every setting and "
+                  "where its value came from)", len(report.errors))
+        raise SystemExit(1)
 
 
 def child_exit(server: Any, worker: Any) -> None:

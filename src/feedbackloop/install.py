@@ -315,7 +315,8 @@ def check_id_settings(settings: Settings, ledger: Sequence[Installed]) -> list[C
         if installed is None or str(configured) == installed:
             continue
         checks.append(Check(variable, "warning", f"is {configured or 'unset'}, but install made id {installed}",
-                            f"set {variable}={installed}"))
+                            f"add {variable}={installed} to .env (or the environment) and restart "
+                            "feedbackloop"))
     return checks
 
 
@@ -365,13 +366,20 @@ def id_hints(settings: Settings, outcomes: Sequence[Outcome]) -> list[str]:
 
 def command_context() -> tuple[Settings, Engine, sessionmaker[Session]]:
     """Settings and the database, or a one-line error (never a traceback)."""
+    from feedbackloop.config_check import checked_settings
+
     try:
-        settings = with_encryption_key(load_settings(demo=True))
+        # the whole `config check`: stop on any error (install stores the webhook secrets; doctor checks them)
+        settings = with_encryption_key(checked_settings(unless=("ZENDESK_WEBHOOK_SECRET",)))
         account_of(settings, None)
         if encryption_keys(settings):
             fernet_of(encryption_keys(settings))  # a malformed key fails here, before any call
     except ConfigError as exc:
         raise click.ClickException(f"configuration error: {exc}") from None
+    from feedbackloop.db import missing_database
+
+    if missing := missing_database(settings.database_url):  # connecting would create an empty SQLite file
+        raise click.ClickException(missing)
     engine = make_engine(settings.database_url)
     try:
         require_schema(engine)
@@ -380,8 +388,10 @@ def command_context() -> tuple[Settings, Engine, sessionmaker[Session]]:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - an unreachable database is one line for the admin
         engine.dispose()
+        from feedbackloop.db import describe_error
+
         raise click.ClickException(f"cannot use the database {redact_url(settings.database_url)}: "
-                                   f"{type(exc).__name__}: {exc}") from None
+                                   f"{describe_error(exc)} (FEEDBACKLOOP_DATABASE_URL)") from None
     return settings, engine, make_session_factory(engine)
 
 

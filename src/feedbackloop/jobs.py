@@ -23,7 +23,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from feedbackloop import logs, prom
+from feedbackloop import config_problems, logs, prom
 from feedbackloop.db import session_scope, utcnow
 from feedbackloop.errors import HelpdeskError, Permanent, Retryable
 from feedbackloop.models import DEFAULT_TENANT, Job, Throttle, fit_key
@@ -204,12 +204,14 @@ def run_job(
 def _run_job(
     factory: sessionmaker[Session], ctx: JobContext, handlers: Mapping[str, Handler], job_id: int, worker_id: str
 ) -> str:
+    tenant_id: str | None = None
     try:
         with session_scope(factory) as session:
             # Locked for the run (PostgreSQL): a bulk write-back never takes over a started job.
             job = session.get(Job, job_id, with_for_update=True)
             if job is None or job.state != "pending" or job.locked_by != worker_id:
                 return "skipped"
+            tenant_id = job.tenant_id
             logs.annotate(tenant_id=job.tenant_id, ticket_id=job.ticket_id, job_kind=job.kind)  # operability
             handler = handlers.get(job.kind)
             if handler is None:
@@ -228,10 +230,14 @@ def _run_job(
             result = handler(ctx, session, job)
             _finish(job, "done", result, ctx.now())
             pace_tenant(session, ctx, job.tenant_id)
-            return "done"
+        config_problems.clear(factory, tenant_id)  # its settings work (again): /healthz stops reporting them
+        return "done"
     except Retryable as exc:
         return _retry_later(factory, ctx, job_id, exc)
     except HelpdeskError as exc:
+        problem = config_problems.problem_for(getattr(exc, "code", None))
+        if problem is not None and tenant_id is not None:  # /healthz reports it, from any process
+            config_problems.record(factory, tenant_id, problem, exc.reason, ctx.now())
         return _bury(factory, ctx, job_id, f"{type(exc).__name__}: {exc.reason}")
     except Exception as exc:  # a bug or an outage of our own: retried, then dead with the trace
         log.exception("job %s failed", job_id)

@@ -208,6 +208,9 @@ def configure(log_format: str | None, level: str, stream: IO[str] | None = None)
     """
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    # Alembic says at INFO which plugins it loaded and each migration it ran (16 lines before the demo's
+    # own output); `db upgrade` prints its own one-line result. Shown with FEEDBACKLOOP_LOG_LEVEL=DEBUG / -v.
+    logging.getLogger("alembic").setLevel(logging.NOTSET if level.upper() == "DEBUG" else logging.WARNING)
     root = logging.getLogger()
     if any(not getattr(h, "_feedbackloop", False) for h in root.handlers):
         return None

@@ -97,10 +97,15 @@ def run_report(database_url: str, query: MetricsQuery, fmt: str) -> str:
     """
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from feedbackloop.db import make_read_engine, make_session_factory, session_scope, utcnow
+    from feedbackloop.db import (make_read_engine, make_session_factory, missing_database, note_database,
+                                 session_scope, utcnow)
     from feedbackloop.reports import build_report, render
     from feedbackloop.settings import redact_url
 
+    missing = missing_database(database_url)  # connecting would create an empty SQLite file
+    if missing:
+        raise click.ClickException(missing)
+    note_database(database_url)
     engine = make_read_engine(database_url)  # one snapshot; the webhook receiver keeps writing
     try:
         with session_scope(make_session_factory(engine)) as session:
@@ -108,6 +113,7 @@ def run_report(database_url: str, query: MetricsQuery, fmt: str) -> str:
     except (OperationalError, ProgrammingError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
         raise click.ClickException(f"cannot read {redact_url(database_url)}: {reason} (if the schema is missing "
-                                   "or older, run `feedbackloop db upgrade`)") from None
+                                   "or older, run `feedbackloop db upgrade`; to read another database, set "
+                                   "FEEDBACKLOOP_DATABASE_URL)") from None
     finally:
         engine.dispose()

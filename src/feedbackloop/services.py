@@ -100,6 +100,13 @@ class Services:
                 self._webhook_secrets[cache_key] = cached
         return cached[0].get(webhook_id)
 
+    def has_webhook_secrets(self, tenant_id: str) -> bool:
+        """Whether `feedbackloop install` stored any webhook signing secret for this tenant."""
+        self.webhook_secret_for(tenant_id, "")  # fills the cache (30 s)
+        with self._lock:
+            cached = self._webhook_secrets.get(f"webhooks:{tenant_id}")
+        return bool(cached and cached[0])
+
     def account_for(self, tenant_id: str) -> Account:
         """The helpdesk account of a tenant."""
         return self.tenant_config(tenant_id).account

@@ -86,6 +86,13 @@ def add(name: str, subdomain: str, email: str, api_token: str, webhook_secret: s
         survey_delay: float | None, survey_cooldown: float | None, survey_scale: str | None,
         language: str | None) -> None:
     """Add a tenant; prints its webhook URL and its decisions-API token (shown once)."""
+    from feedbackloop.settings import check_account
+
+    problems = check_account(subdomain.strip(), email.strip())
+    if problems:
+        raise click.UsageError("; ".join(p.replace("ZENDESK_SUBDOMAIN", "--subdomain").replace("ZENDESK_EMAIL", "--email")
+                                         for p in problems))
+    subdomain = subdomain.strip().lower()
     settings = _settings()
     vault = Vault(settings.encryption_key)
     overrides = {"survey_delay": survey_delay, "survey_cooldown": survey_cooldown, "survey_scale": survey_scale,

@@ -141,11 +141,14 @@ def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
-    from feedbackloop.db import make_read_engine
+    from feedbackloop.db import make_read_engine, missing_database, note_database
     from feedbackloop.exports.pipeline import run_export, total_of
     from feedbackloop.exports.records import Context, export_salt
     from feedbackloop.exports.writers import Output
 
+    if missing := missing_database(settings.database_url):  # connecting would create an empty SQLite file
+        raise click.ClickException(missing)
+    note_database(settings.database_url)
     engine = make_read_engine(settings.database_url, long=True)
     output: Output | None = None
     try:

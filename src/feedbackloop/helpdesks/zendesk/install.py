@@ -576,12 +576,14 @@ def delivery_fix(invocations: Sequence[Mapping[str, Any]]) -> str:
     """The likely fix for the newest failure's status code."""
     code = invocations[0].get("status_code")
     if code in (401, 403):
-        return ("feedbackloop refused the signature: the receiver's secret is not this webhook's signing secret "
-                "(see the secret checks below)")
+        return ("feedbackloop refused the signature, so the secret it has is not this webhook's: run "
+                "`feedbackloop install` (it stores the current signing secret; running services pick it up within "
+                "30 s); see the signing-secret checks below")
     if code == 404:
         return "the endpoint path is wrong: check FEEDBACKLOOP_PUBLIC_URL, then " + INSTALL_FIX
     if isinstance(code, int) and code >= 500:
-        return "feedbackloop answered with a server error: check its logs (`feedbackloop jobs --dead`, /healthz)"
+        return ("feedbackloop answered with a server error: open FEEDBACKLOOP_PUBLIC_URL/healthz and read the "
+                "service's log lines around the failed deliveries")
     return "Zendesk could not reach FEEDBACKLOOP_PUBLIC_URL: make it reachable from the internet over https"
 
 
@@ -616,20 +618,22 @@ def check_secret(client: AdminClient, webhook: Mapping[str, Any], stored: str | 
 
 
 def check_configured_secret(configured: str | None, live: Mapping[str, str]) -> Check:
-    """Whether ZENDESK_WEBHOOK_SECRET is the signing secret of the installed webhooks."""
+    """What ZENDESK_WEBHOOK_SECRET is for, given the installed webhooks (each verified with its own secret)."""
     name = "ZENDESK_WEBHOOK_SECRET"
     if not live:
         return Check(name, "skipped", "no installed webhook to compare with")
-    matching = sorted(key for key, secret in live.items() if configured and secret == configured)
+    if not configured:
+        return Check(name, "ok", "not set, and not needed: deliveries from the installed webhooks are checked "
+                                 "with the secrets `feedbackloop install` stored")
+    matching = sorted(key for key, secret in live.items() if secret == configured)
     if len(matching) == len(live):
         return Check(name, "ok", "is the signing secret of every installed webhook")
     others = ", ".join(sorted(set(live) - set(matching)))
     return Check(name, "warning",
-                 f"is not the signing secret of the {others} webhook(s); a receiver that verifies with it alone "
-                 "refuses their deliveries (401)",
-                 "verify each delivery with the stored secret of the webhook named in X-Zendesk-Webhook-Id "
-                 "(`feedbackloop.install.webhook_secrets`), or copy that webhook's secret into "
-                 "ZENDESK_WEBHOOK_SECRET (Admin Center > Webhooks > the webhook > Reveal secret)")
+                 f"is not the signing secret of the installed {others} webhook(s); their deliveries are checked "
+                 "with the secrets `feedbackloop install` stored, so this setting only serves a webhook made by hand",
+                 "if you made no webhook by hand, delete ZENDESK_WEBHOOK_SECRET from .env; otherwise set it to that "
+                 "webhook's secret (Admin Center > Apps and integrations > Webhooks > your webhook > Reveal secret)")
 
 
 def diagnose(client: AdminClient, target: Target, ledger: Sequence[Installed],
