@@ -218,6 +218,8 @@ def check_edit_to_final(session: Session, settings: Settings, tenant_id: str, ti
     draft = latest_decision(session, tenant_id, ticket_id, before=event.occurred_at, with_draft=True)
     if draft is None or not draft.draft_reply:
         return
+    if customer_wrote_between(session, tenant_id, ticket_id, draft.created_at, event.occurred_at):
+        return  # the reply answers the customer's later message, not the one the draft answered
     from feedbackloop import lifecycle
 
     score = similarity(draft.draft_reply, body)
@@ -232,6 +234,19 @@ def check_edit_to_final(session: Session, settings: Settings, tenant_id: str, ti
                     dedupe_key=f"edit_to_final:{draft.id}", occurred_at=event.occurred_at, now=now,
                     ai_decision=draft.draft_reply, ai_confidence=draft.confidence, final_action=body,
                     agent_id=author, similarity_=score, details=details)
+
+
+def customer_wrote_between(session: Session, tenant_id: str, ticket_id: int, start: datetime,
+                           end: datetime) -> bool:
+    """Whether a public customer comment arrived after `start` and before `end` (a new customer turn)."""
+    events = session.scalars(select(WebhookEvent.payload).where(
+        WebhookEvent.tenant_id == tenant_id, WebhookEvent.ticket_id == ticket_id,
+        WebhookEvent.kind == "comment_added", WebhookEvent.occurred_at > start, WebhookEvent.occurred_at < end))
+    for payload in events:
+        extra = payload.get("extra") or {}
+        if extra.get("is_public") is not False and not extra.get("author_is_staff") and str(extra.get("body") or "").strip():
+            return True
+    return False
 
 
 def check_handoff(session: Session, settings: Settings, tenant_id: str, ticket_id: int, event: WebhookEvent,

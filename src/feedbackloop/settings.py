@@ -195,7 +195,8 @@ def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int =
         csat_field_id=_integer(env, "ZENDESK_CSAT_FIELD_ID"),
         reconcile_interval=_number(env, "FEEDBACKLOOP_RECONCILE_INTERVAL", 600, minimum=10) or 600,
         # insight: CSAT drop alerts and the alert webhook, validated by alerts.alert_config
-        extra={k: v for k, v in env.items() if k.startswith("FEEDBACKLOOP_ALERT_")},
+        # ... and the exports' system prompt (exports/prompts.py, issue 18)
+        extra={k: v for k, v in env.items() if k.startswith(("FEEDBACKLOOP_ALERT_", "FEEDBACKLOOP_SYSTEM_PROMPT"))},
         ai_user_ids=tuple(
             int(x) for x in _csv(env, "FEEDBACKLOOP_AI_USER_IDS") if _require_digits("FEEDBACKLOOP_AI_USER_IDS", x)
         ),

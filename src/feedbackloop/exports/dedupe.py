@@ -24,6 +24,9 @@ ROWS = 8
 MERSENNE = (1 << 61) - 1
 TABLE_SLOTS = 1 << 22
 MAX_LOAD = 0.7
+#: What the summary reports as the overlap threshold.
+THRESHOLD_TEXT = ("near = the same words after normalising, or word 3-shingle sets overlapping by about 84 % "
+                  "(Jaccard; MinHash, 4 bands x 8 rows)")
 _WORD = re.compile(r"\[[A-Z]+\]|\w+")
 _PERMUTATIONS = [(random.Random(7919 + i).randrange(1, MERSENNE), random.Random(104729 + i).randrange(MERSENNE))
                  for i in range(BANDS * ROWS)]

@@ -96,16 +96,18 @@ class RecordFile:
 class Output:
     """Where an export's records go: FILE, or FILE's .train/.test pair when splitting; '-' is stdout."""
 
-    def __init__(self, out: str, fmt: str, *, split: bool, columns: Sequence[str] | None = None) -> None:
+    def __init__(self, out: str, fmt: str, *, split: bool, columns: Sequence[str] | None = None,
+                 shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
         self.fmt = fmt
         self.columns = tuple(columns or ())
+        self.shape = shape
         if split:
             self.files = {name: RecordFile(path, fmt, columns) for name, path in split_paths(out).items()}
         else:
             self.files = {"all": RecordFile(None if out == "-" else Path(out), fmt, columns)}
 
     def write(self, record: dict[str, Any], split: str | None) -> None:
-        self.files[split or "all"].write(record)
+        self.files[split or "all"].write(self.shape(record) if self.shape is not None else record)
 
     def write_lines(self, split: str | None, text: str, count: int) -> None:
         self.files[split or "all"].write_lines(text, count)
