@@ -15,6 +15,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import random
 import re
 import signal
 import sqlite3
@@ -931,3 +932,182 @@ def test_the_fingerprint_table_is_fixed_size_and_says_when_full() -> None:
     assert table.saturated and 11 in table and 29 not in table
     with pytest.raises(ValueError):
         FingerprintTable(slots=12)
+
+
+# --- turns, conversations, formats (issue 18) --------------------------------------------------------
+
+
+def created(store: Store, ticket: int, description: str, minutes: float, requester: int = 9001) -> None:
+    """A ticket.created envelope whose detail.description is the customer's opening message."""
+    data = envelope(ticket, "new", "new", store.at(minutes), requester_id=requester)
+    data["type"], data["event"] = "zen:event-type:ticket.created", {}
+    data["detail"]["description"] = description
+    store.webhook(data)
+    store.process(ticket)
+
+
+def test_a_reply_to_a_later_question_is_no_edit_and_no_pair(store: Store, run: Any, tmp_path: Path,
+                                                             engine: Engine) -> None:
+    store.comment(301, "How do I change my delivery address?", 1)
+    store.decide(301, "reply", 2, draft_reply="Open the order and choose Edit delivery.")
+    store.comment(301, "Thanks. Also, can I pay by invoice?", 3)
+    store.comment(301, "Yes, invoices are available for business accounts.", 4, staff=True)
+    with Session(engine) as session:
+        assert not session.scalars(select(Override).where(Override.ticket_id == 301)).all(), "not an edit"
+    # an edit recorded before this rule (or from events processed out of order) is still not a pair
+    with session_scope(make_session_factory(engine)) as session:
+        draft = store.decision_rows["301:reply"]
+        session.add(Override(tenant_id="default", ticket_id=301, source="automatic", kind="edit_to_final",
+                             dedupe_key=f"edit_to_final:{draft}", ai_decision_id=draft,
+                             ai_decision="Open the order and choose Edit delivery.",
+                             final_action="Yes, invoices are available for business accounts.", similarity=0.22,
+                             occurred_at=store.at(4), created_at=utcnow(), missing=[], details={}))
+    result = ok(run("dpo", "--out", "dpo.jsonl", "--since", store.at(3.5).isoformat()))
+    assert not [r for r in lines(tmp_path / "dpo.jsonl") if "invoice" in json.dumps(r)]
+    assert "skipped 1: the agent's reply answers another customer message than the draft" in result.output
+
+
+def test_the_conversation_opens_with_the_description_and_keeps_every_turn(store: Store, run: Any,
+                                                                          tmp_path: Path) -> None:
+    created(store, 302, "Hello, my parcel 8841 never arrived.", 0.5)
+    store.comment(302, "Hello, my parcel 8841 never arrived.", 0.5)  # Zendesk's first comment: the same text
+    store.decide(302, "reply", 1, draft_reply="Sorry! I have asked the carrier to trace parcel 8841.")
+    store.comment(302, "Any news? It has been two days.", 60)
+    store.decide(302, "reply2", 61, draft_reply="The carrier found it: it arrives tomorrow morning.")
+    store.status(302, "open", "solved", 62)
+    store.rate(302, 5)
+    # a second ticket whose opening message only ever came in ticket.created, then an agent took over
+    created(store, 303, "The blender lid cracked on first use.", 0.5, requester=9002)
+    store.decide(303, "reply", 1, draft_reply="Please send us a photo of the lid.", model="small-model")
+    store.comment(303, "Here it is, the crack is along the rim.", 5, requester=9002)
+    store.decide(303, "reply2", 6, draft_reply="That is wear and tear, not covered.", model="small-model")
+    store.comment(303, "That is a manufacturing defect: a new lid is on its way, free of charge.", 7, staff=True,
+                  requester=9002)
+
+    ok(run("sft", "--out", "sft.jsonl", "--since", store.at(62).isoformat()))
+    (chat,) = [r for r in lines(tmp_path / "sft.jsonl") if "8841" in json.dumps(r)]
+    check_openai_chat(chat)
+    assert [m["role"] for m in chat["messages"]] == ["system", "user", "assistant", "user", "assistant"]
+    assert chat["messages"][1]["content"] == "Hello, my parcel 8841 never arrived."  # once, not twice
+    assert chat["metadata"]["authors"] == ["system", "customer", "ai", "customer", "ai"]
+
+    ok(run("dpo", "--out", "dpo.jsonl", "--since", store.at(6.5).isoformat()))
+    (pair,) = [r for r in lines(tmp_path / "dpo.jsonl") if "blender lid" in json.dumps(r)]
+    check_trl_preference(pair)
+    assert [m["content"] for m in pair["prompt"][1:]] == [
+        "The blender lid cracked on first use.", "Please send us a photo of the lid.",
+        "Here it is, the crack is along the rim."]
+    assert pair["metadata"]["prompt_authors"] == ["system", "customer", "ai", "customer"]
+    assert pair["rejected"][0]["content"] == "That is wear and tear, not covered."
+    assert pair["chosen"][0]["content"].startswith("That is a manufacturing defect")
+
+
+def test_the_system_prompt_is_chosen_per_tenant_and_model(store: Store, run: Any, tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts.json"
+    prompts.write_text(json.dumps({"*": "Be brief.", "default/gpt-4o-2024-08-06": "You are Acme's agent."}))
+    env = {"FEEDBACKLOOP_SYSTEM_PROMPT_FILE": str(prompts)}
+    ok(run("sft", "--out", "sft.jsonl", extra_env=env))
+    assert lines(tmp_path / "sft.jsonl")[0]["messages"][0] == {"role": "system", "content": "You are Acme's agent."}
+    store.decide(101, "again", 3, draft_reply="Anything else?", model="other-model")
+    ok(run("sft", "--out", "sft.jsonl", extra_env=env))
+    assert lines(tmp_path / "sft.jsonl")[0]["messages"][0]["content"] == "Be brief."
+    ok(run("dpo", "--out", "dpo.jsonl", extra_env={"FEEDBACKLOOP_SYSTEM_PROMPT": "Plain text prompt."}))
+    assert {r["prompt"][0]["content"] for r in lines(tmp_path / "dpo.jsonl")} == {"Plain text prompt."}
+    prompts.write_text("[1, 2]")
+    result = run("sft", "--out", "bad.jsonl", extra_env=env)
+    assert result.exit_code == 1 and "FEEDBACKLOOP_SYSTEM_PROMPT_FILE" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "bad.jsonl").exists()
+
+
+VOCABULARY = ("parcel invoice refund blender kettle router password delivery address courier warranty lid "
+              "crack screen battery charger cable subscription plan upgrade downgrade cancel renew coupon voucher "
+              "discount receipt payment card bank transfer wallet account login email phone app update crash "
+              "settings profile photo upload download export import backup restore sync calendar reminder").split()
+
+
+def test_the_split_keeps_each_customer_on_one_side(store: Store, run: Any, tmp_path: Path) -> None:
+    requester_of: dict[int, int] = {}
+    for requester in range(14):
+        for n in range(3):  # three tickets each, all reopened: eval cases
+            ticket, who = 8_400 + requester * 3 + n, 70_000 + requester  # far from the sandbox's task ids
+            requester_of[ticket] = who
+            words = random.Random(ticket).sample(VOCABULARY, 16)  # texts apart, or dedupe would drop them
+            store.comment(ticket, " ".join(words[:8]), 1, requester=who)
+            store.decide(ticket, "reply", 2, draft_reply=" ".join(words[8:]))
+            store.signal(ticket, "reopen", {})
+    ok(run("eval", "--out", "e.jsonl", "--split", "test=0.4"))
+    salt = stored_ticket_salt(store.engine)
+    by_hash = {ticket_hash(salt, "default", t): who for t, who in requester_of.items()}
+    sides: dict[int, set[str]] = {}
+    for side in ("train", "test"):
+        for record in lines(tmp_path / f"e.{side}.jsonl"):
+            assert record["metadata"]["split"] == side
+            if record["id"] in by_hash:
+                sides.setdefault(by_hash[record["id"]], set()).add(side)
+    assert len(sides) == 14 and all(len(s) == 1 for s in sides.values()), "a customer on both sides"
+    assert {"train", "test"} == set().union(*sides.values())
+    ok(run("ratings", "--out", "r.jsonl", "--split", "test=0.4"))  # ratings agree with eval, ticket by ticket
+    eval_side = {r["id"]: side for side in ("train", "test") for r in lines(tmp_path / f"e.{side}.jsonl")}
+    for side in ("train", "test"):
+        for record in lines(tmp_path / f"r.{side}.jsonl"):
+            assert eval_side.get(record["ticket"], side) == side
+
+
+def test_openai_format_has_no_other_keys(store: Store, run: Any, tmp_path: Path) -> None:
+    result = ok(run("sft", "--out", "sft.jsonl", "--format", "openai"))
+    for record in lines(tmp_path / "sft.jsonl"):
+        check_openai_chat(record, openai=True)
+    assert "column types: " in result.output
+    ok(run("dpo", "--out", "dpo.jsonl", "--format", "openai"))
+    pairs = lines(tmp_path / "dpo.jsonl")
+    assert len(pairs) == 2
+    for record in pairs:
+        check_openai_preference(record)
+    bad = run("eval", "--out", "e.jsonl", "--format", "openai")
+    assert bad.exit_code == 2 and "openai is only for sft and dpo" in bad.output
+
+
+def test_every_record_matches_its_features_file_and_files_load_together(store: Store, run: Any,
+                                                                        tmp_path: Path, engine: Engine) -> None:
+    from datasets import Features, load_dataset
+
+    for n in range(30):  # the first file: no comment at all (null for every row)
+        add_rating(engine, "default", 600 + n, 4, store.at(0))
+    ok(run("ratings", "--out", "first.jsonl", "--until", store.at(1).isoformat()))
+    ok(run("ratings", "--out", "second.jsonl", "--since", store.at(1).isoformat()))
+    assert all(r["comment"] is None for r in lines(tmp_path / "first.jsonl"))
+    assert any(r["comment"] for r in lines(tmp_path / "second.jsonl"))
+    features = Features.from_dict(json.loads((tmp_path / "first.features.json").read_text()))
+    both = load_dataset("json", data_files=[str(tmp_path / "first.jsonl"), str(tmp_path / "second.jsonl")],
+                        features=features, split="train", cache_dir=str(tmp_path / "cache"))
+    assert both.num_rows == 30 + len(lines(tmp_path / "second.jsonl"))
+    for kind in ("eval", "sft", "dpo"):
+        ok(run(kind, "--out", f"{kind}.jsonl", "--split", "test=0.5"))
+        features = Features.from_dict(json.loads((tmp_path / f"{kind}.features.json").read_text()))
+        files = [str(tmp_path / f"{kind}.{side}.jsonl") for side in ("train", "test")
+                 if (tmp_path / f"{kind}.{side}.jsonl").read_text()]
+        for path in files:
+            for record in lines(Path(path)):
+                conforms(record, SCHEMAS[kind])
+        loaded = load_dataset("json", data_files=files, features=features, split="train",
+                              cache_dir=str(tmp_path / f"cache-{kind}"))
+        assert loaded.num_rows == sum(len(lines(Path(p))) for p in files)
+
+
+def test_a_later_reply_does_not_erase_the_macros_rationale(store: Store, run: Any, tmp_path: Path) -> None:
+    store.comment(310, "I want a refund for order 7781, it came late.", 1)
+    store.decide(310, "reply", 2, draft_reply="Late orders are not refundable.", action="deny_refund")
+    store.override(310, source="macro", kind="override", final_action="refund_full",
+                   rationale="Delivery was 9 days late: the late-delivery promise applies", policy_clause="refunds#4.1")
+    store.comment(310, "I have refunded order 7781 in full; sorry for the delay.", 40, staff=True)
+    ok(run("eval", "--out", "eval.jsonl", "--since", store.at(20).isoformat()))
+    (record,) = [r for r in lines(tmp_path / "eval.jsonl") if "7781" in json.dumps(r)]
+    expected = record["expected"]
+    assert expected["rationale"] == "Delivery was 9 days late: the late-delivery promise applies"
+    assert expected["policy_clause"] == "refunds#4.1"
+    assert [c["kind"] for c in expected["corrections"]] == ["override", "edit_to_final"]
+    assert expected["human_reply"] == "I have refunded order 7781 in full; sorry for the delay."
+    ok(run("dpo", "--out", "dpo.jsonl", "--since", store.at(20).isoformat()))
+    (pair,) = [r for r in lines(tmp_path / "dpo.jsonl") if "7781" in json.dumps(r)]
+    assert [o["kind"] for o in pair["metadata"]["overrides"]] == ["override", "edit_to_final"]
+    assert pair["rejected"][0]["content"] == "Late orders are not refundable."
