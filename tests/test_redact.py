@@ -13,6 +13,31 @@ from feedbackloop.redact import KINDS, Identity, find_pii, iban_valid, luhn_vali
 CORPUS = FIXTURES / "pii_corpus.jsonl"
 #: Floors below which a change to the detectors is a regression (measured values are in the README).
 FLOORS = {"precision": 0.9, "recall": 0.95}
+#: Written before the issue-18 detectors (SSN, date of birth, other languages) and not tuned on;
+#: held to the issue's targets on held-out text, not to the development floors.
+HELD_OUT = "holdout-2"
+HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
+                   "NAME": 0.9, "ADDRESS": 0.9}
+HELD_OUT_KEEP_REDACTED = 0.03
+
+
+#: Measured once after the issue-18 tuning, not tuned on afterwards: these stay marked until met.
+HELD_OUT_NOT_MET = {"ADDRESS": "5 of 6 held-out addresses (83.3 %; target 90 %)"}
+
+
+@pytest.mark.parametrize("kind", [pytest.param(k, marks=pytest.mark.xfail(reason=HELD_OUT_NOT_MET[k], strict=True))
+                                  if k in HELD_OUT_NOT_MET else k for k in sorted(HELD_OUT_RECALL)])
+def test_held_out_text_meets_the_targets(kind: str) -> None:
+    score = score_corpus([c for c in load_corpus(CORPUS) if c.split == HELD_OUT])[kind]
+    assert score.recall is not None and score.recall >= HELD_OUT_RECALL[kind], score.misses
+
+
+@pytest.mark.xfail(reason="1 of 26 held-out must-keep spans redacted (3.8 %; target 3 %)", strict=True)
+def test_held_out_must_keep_spans_survive() -> None:
+    from feedbackloop.pii_report import keep_redacted
+
+    touched, total = keep_redacted([c for c in load_corpus(CORPUS) if c.split == HELD_OUT])
+    assert total >= 20 and touched / total <= HELD_OUT_KEEP_REDACTED
 
 
 def test_the_corpus_is_large_and_has_both_positives_and_negatives() -> None:
@@ -31,7 +56,7 @@ def test_recall_on_cards_and_emails_is_total() -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_precision_and_recall_stay_above_the_floor(kind: str) -> None:
-    score = score_corpus(load_corpus(CORPUS))[kind]
+    score = score_corpus([c for c in load_corpus(CORPUS) if c.split != HELD_OUT])[kind]
     assert score.recall is not None and score.recall >= FLOORS["recall"], score.misses
     assert score.precision is not None and score.precision >= FLOORS["precision"], score.false_alarms
 
@@ -60,7 +85,7 @@ def test_every_kind_has_its_placeholder() -> None:
     assert redact(text) == ("Hi [NAME], mail [EMAIL], call [PHONE], card [CARD], IBAN [IBAN], IP [IP], "
                             "password: [SECRET], ship to [ADDRESS]")
     assert {placeholder(k) for k in KINDS} == {"[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[IP]", "[ADDRESS]",
-                                               "[SECRET]", "[NAME]"}
+                                               "[SECRET]", "[NAME]", "[SSN]", "[DOB]"}
 
 
 def test_redaction_is_idempotent_and_placeholders_are_never_findings() -> None:
