@@ -1,7 +1,8 @@
 """PII redaction: personal data becomes a typed placeholder before any text leaves the database.
 
 Our own module, not a library: scrubadub (last release 2023) pulls in scikit-learn, TextBlob and
-Faker; Presidio needs spaCy and a downloaded model; datafog has no Luhn, IBAN or IPv6 checks and
+Faker; Presidio's pattern recognizers run without a model but found less than this module on our
+corpus and pull in spaCy (docs/exports.md has the figures); datafog has no Luhn, IBAN or IPv6 checks and
 ships telemetry. None works offline with no model and checks what we need, so this is patterns
 plus checksums plus context, measured on `tests/fixtures/pii_corpus.jsonl` (see `pii_report`).
 
