@@ -412,6 +412,7 @@ NAME_CONTEXTS = (
     re.compile(rf"\b(?i:my name is|my name's|name\s*:|this is|I am|I'm)\s+(?P<name>{NAME})(?=\s+(?i:from|here)\b)"),
     re.compile(rf"\b(?i:my name is|my name's|name\s*:)\s+(?P<name>{NAME})"),
     live.NAME_CONTEXTS[4],
+    live.NAME_CONTEXTS[-1],
     # sign-offs: "Thanks,\nAna" / "Kind regards, Ana Lima" at the end of a line
     re.compile(rf"\b(?i:thanks|thank you|many thanks|regards|kind regards|best regards|best wishes|best|cheers|"
                rf"sincerely|yours|warm regards|cordialement|grüße|saludos)[,!.]?[ \t]*\n?[ \t]*(?:-{{1,2}}\s*)?"

@@ -587,6 +587,8 @@ NAME_CONTEXTS = (
                rf"sincerely|yours|warm regards|cordialement|grüße|saludos)[,!.]?[ \t]*\n?[ \t]*(?:-{{1,2}}\s*)?"
                rf"(?P<name>{NAME}|{ANY_NAME})"
                rf"[ \t]*[.!]?[ \t]*(?=\n|$)"),
+    # "I am Maria Lopez, call me", "I'm Tom." (a capitalised name closed by punctuation, "and", "from")
+    re.compile(rf"\b(?i:I am|I['’]m)\s+(?P<name>{NAME})(?=\s*[,.;!]|\s*$|\s+(?i:and|from|here)\b)"),
 )
 #: First names that are also ordinary words: as the requester's name they count only capitalised
 #: mid-sentence or in a name position, never as the word ("I will", "a rose", "my bill").
@@ -618,6 +620,7 @@ NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
     (True, ("name",)),
     (True, ("name", "heiße", "heisse", "appelle", "je suis", "ici", "llamo", "nombre", "soy")),
     (True, ("thank", "regards", "best", "cheers", "sincerely", "yours", "cordialement", "grüße", "saludos")),
+    (True, ("i am", "i'm", "i’m")),
 )
 
 
