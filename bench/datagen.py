@@ -135,6 +135,10 @@ WHEN = ("after a week", "on the first day", "after the update", "this morning", 
 ASKS = ("Can I get a refund?", "Please send a replacement.", "What are my options?", "Is this covered?",
         "How do I return it?", "Can you fix it remotely?", "Who pays for shipping?", "Can I exchange it?",
         "How long will it take?", "Can you call me back?")
+DETAILS = ("The box was dented.", "I used it exactly as the manual says.", "My neighbour has the same issue.",
+           "The light blinks red twice.", "It smells of burnt plastic.", "The receipt is attached.",
+           "I already tried another socket.", "It was a birthday present.", "The courier left it outside.",
+           "This is my second one.")
 AI_ANSWERS = ("Please restart the device and try again.", "Returns are accepted within 30 days of delivery.",
               "I have opened a return for you; a label follows by email.",
               "Damaged items are replaced free of charge.", "Our warranty covers manufacturing defects.",
@@ -166,39 +170,41 @@ def conversation_statements(dialect: str, n: int) -> list[str]:
         prefix = f"WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {n}) "
         source, obj, empty = "FROM s", "json_object", "'[]'"
     opening = (f"'My ' || {pick(PRODUCTS, 'g')} || ' ' || {pick(PROBLEMS, 'g / 10')} || ' ' || {pick(WHEN, 'g / 100')} "
-               f"|| '. ' || {pick(ASKS, 'g / 1000')} || ' I am Maria Lopez, call +44 20 7946 ' || (1000 + g % 9000)")
+               f"|| '. ' || {pick(DETAILS, 'g / 1000')} || ' ' || {pick(ASKS, 'g / 10000')} "
+               f"|| ' I am Maria Lopez, call +44 20 7946 ' || (1000 + g % 9000)")
     follow_up = f"'Also, ' || {pick(ASKS, 'g / 7')} || ' My email is jane.doe' || g || '@example.com'"
-    draft = f"{pick(AI_ANSWERS, 'g / 3')} || ' (' || {pick(PRODUCTS, 'g')} || ')'"
+    draft = (f"{pick(AI_ANSWERS, 'g / 3')} || ' ' || {pick(DETAILS, 'g / 21')} || ' Your ' || {pick(PRODUCTS, 'g')} "
+             f"|| ' ' || {pick(PROBLEMS, 'g / 10')} || ', so ' || {pick(ASKS, 'g / 210')}")
     agent = f"'Hi Maria, ' || {pick(AGENT_ANSWERS, 'g / 5')} || ' Your ' || {pick(PRODUCTS, 'g')} || ' case is noted.'"
     events = ("INSERT INTO webhook_events (tenant_id, helpdesk, dedupe_key, source, event_type, kind, ticket_id, status, "
               "previous_status, occurred_at, received_at, payload, duplicates) SELECT 'default', 'zendesk', ")
     return [
-        f"{prefix}{events}'created:' || g, 'webhook', 'zen:event-type:ticket.created', 'created', g, 'new', NULL, "
-        f"{_offset(dialect, -900)}, {_offset(dialect, -900)}, {obj}('kind', 'created', 'requester_id', "
-        f"100000 + g % 200000, 'extra', {obj}('description', {opening})), 0 {source}",
-        f"{prefix}{events}'followup:' || g, 'webhook', 'zen:event-type:ticket.comment_added', 'comment_added', g, "
-        f"'open', NULL, {_offset(dialect, -700)}, {_offset(dialect, -700)}, {obj}('kind', 'comment_added', "
-        f"'requester_id', 100000 + g % 200000, 'extra', {obj}('comment_id', 2000000000 + g, 'body', {follow_up}, "
-        f"'is_public', 1 = 1, 'author_id', 100000 + g % 200000, 'author_is_staff', 1 = 0)), 0 {source} WHERE g % 3 = 1",
-        f"{prefix}INSERT INTO ai_decisions (id, tenant_id, ticket_id, decision_id, step, intent, confidence, action, "
-        f"draft_reply, policy_refs, model, prompt_version, created_at, received_at) SELECT g, 'default', g, "
-        f"'bench:' || g, 'reply', {pick(CATEGORIES, 'g / 7')}, 0.5 + (g % 50) / 100.0, 'reply', {draft}, {empty}, "
-        f"'bench-model', 'v1', {_offset(dialect, -800)}, {_offset(dialect, -800)} {source}",
-        f"{prefix}{events}'reply:' || g, 'webhook', 'zen:event-type:ticket.comment_added', 'comment_added', g, "
-        f"'open', NULL, {_offset(dialect, -600)}, {_offset(dialect, -600)}, {obj}('kind', 'comment_added', "
-        f"'requester_id', 100000 + g % 200000, 'extra', {obj}('comment_id', 1000000000 + g, 'body', {agent}, "
-        f"'is_public', 1 = 1, 'author_id', 500 + g % 40, 'author_is_staff', 1 = 1)), 0 {source} WHERE g % 4 = 0",
-        f"{prefix}INSERT INTO overrides (tenant_id, ticket_id, source, kind, ai_decision_id, ai_decision, ai_confidence, "
-        f"final_action, rationale, policy_clause, agent_id, missing, similarity, details, dedupe_key, occurred_at, "
-        f"created_at) SELECT 'default', g, 'automatic', 'edit_to_final', g, {draft}, 0.5, {agent}, NULL, NULL, "
-        f"500 + g % 40, {empty}, 0.3, {obj}('comment_id', 1000000000 + g), 'edit_to_final:' || g, "
-        f"{_offset(dialect, -600)}, {_offset(dialect, -600)} {source} WHERE g % 4 = 0",
-        f"{prefix}INSERT INTO overrides (tenant_id, ticket_id, source, kind, ai_decision_id, ai_decision, ai_confidence, "
-        f"final_action, rationale, policy_clause, agent_id, missing, similarity, details, dedupe_key, occurred_at, "
-        f"created_at) SELECT 'default', g, 'sidebar', 'override', g, 'deny_refund', 0.6, 'refund_full', "
-        f"'Delivered late: the late-delivery promise applies', 'refunds#4.1', 500 + g % 40, {empty}, NULL, "
-        f"{obj}('via', 'sidebar'), 'sidebar:' || g, {_offset(dialect, -500)}, {_offset(dialect, -500)} {source} "
-        f"WHERE g % 12 = 6",
+        (f"{prefix}{events}'created:' || g, 'webhook', 'zen:event-type:ticket.created', 'created', g, 'new', NULL, "
+         f"{_offset(dialect, -900)}, {_offset(dialect, -900)}, {obj}('kind', 'created', 'requester_id', "
+         f"100000 + g % 200000, 'extra', {obj}('description', {opening})), 0 {source}"),
+        (f"{prefix}{events}'followup:' || g, 'webhook', 'zen:event-type:ticket.comment_added', 'comment_added', g, "
+         f"'open', NULL, {_offset(dialect, -700)}, {_offset(dialect, -700)}, {obj}('kind', 'comment_added', "
+         f"'requester_id', 100000 + g % 200000, 'extra', {obj}('comment_id', 2000000000 + g, 'body', {follow_up}, "
+         f"'is_public', 1 = 1, 'author_id', 100000 + g % 200000, 'author_is_staff', 1 = 0)), 0 {source} WHERE g % 3 = 1"),
+        (f"{prefix}INSERT INTO ai_decisions (id, tenant_id, ticket_id, decision_id, step, intent, confidence, action, "
+         f"draft_reply, policy_refs, model, prompt_version, created_at, received_at) SELECT g, 'default', g, "
+         f"'bench:' || g, 'reply', {pick(CATEGORIES, 'g / 7')}, 0.5 + (g % 50) / 100.0, 'reply', {draft}, {empty}, "
+         f"'bench-model', 'v1', {_offset(dialect, -800)}, {_offset(dialect, -800)} {source}"),
+        (f"{prefix}{events}'reply:' || g, 'webhook', 'zen:event-type:ticket.comment_added', 'comment_added', g, "
+         f"'open', NULL, {_offset(dialect, -600)}, {_offset(dialect, -600)}, {obj}('kind', 'comment_added', "
+         f"'requester_id', 100000 + g % 200000, 'extra', {obj}('comment_id', 1000000000 + g, 'body', {agent}, "
+         f"'is_public', 1 = 1, 'author_id', 500 + g % 40, 'author_is_staff', 1 = 1)), 0 {source} WHERE g % 4 = 0"),
+        (f"{prefix}INSERT INTO overrides (tenant_id, ticket_id, source, kind, ai_decision_id, ai_decision, ai_confidence, "
+         f"final_action, rationale, policy_clause, agent_id, missing, similarity, details, dedupe_key, occurred_at, "
+         f"created_at) SELECT 'default', g, 'automatic', 'edit_to_final', g, {draft}, 0.5, {agent}, NULL, NULL, "
+         f"500 + g % 40, {empty}, 0.3, {obj}('comment_id', 1000000000 + g), 'edit_to_final:' || g, "
+         f"{_offset(dialect, -600)}, {_offset(dialect, -600)} {source} WHERE g % 4 = 0"),
+        (f"{prefix}INSERT INTO overrides (tenant_id, ticket_id, source, kind, ai_decision_id, ai_decision, ai_confidence, "
+         f"final_action, rationale, policy_clause, agent_id, missing, similarity, details, dedupe_key, occurred_at, "
+         f"created_at) SELECT 'default', g, 'sidebar', 'override', g, 'deny_refund', 0.6, 'refund_full', "
+         f"'Delivered late: the late-delivery promise applies', 'refunds#4.1', 500 + g % 40, {empty}, NULL, "
+         f"{obj}('via', 'sidebar'), 'sidebar:' || g, {_offset(dialect, -500)}, {_offset(dialect, -500)} {source} "
+         f"WHERE g % 12 = 6"),
     ]
 
 

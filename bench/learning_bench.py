@@ -2,8 +2,9 @@
 
 `datagen.populate` makes the rated tickets, `datagen.populate_conversations` their opening messages
 (in `ticket.created`), follow-ups, AI drafts, agent replies and overrides. Each export runs alone in
-a child process, as a user runs it; rows/s is rows written over the command's wall time (start-up
-included), tickets/s the tickets it read over the same time; peak memory as in `export_bench`.
+a child process, as a user runs it. Over the command's wall time (start-up included): records built
+(written, plus those dropped as near-duplicates: the generated text is templated, so many are),
+rows written, tickets read; peak memory as in `export_bench`.
 The files are then checked: every line parses, and none of the PII the generator planted is left.
 
     .venv/bin/python bench/learning_bench.py [--tickets 100000] [--postgresql]
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,7 +37,10 @@ def run_on(url: str, label: str, tickets: int) -> list[dict[str, Any]]:
             if done.returncode != 0:
                 raise RuntimeError(f"export {kind} failed: {done.stderr[-800:]}")
             written, leaks = check(out)
+            dropped = sum(int(m) for m in re.findall(r"dropped (\d+) near-duplicate", done.stderr))
             results.append({
+                "built": written + dropped, "dropped": dropped,
+                "built_per_second": (written + dropped) / done.seconds if done.seconds else None,
                 "database": label, "kind": kind, "tickets": tickets, "written": written, "seconds": done.seconds,
                 "rows_per_second": written / done.seconds if done.seconds else None,
                 "tickets_per_second": tickets / done.seconds if done.seconds else None,
@@ -57,10 +62,12 @@ def check(path: Path) -> tuple[int, int]:
 
 
 def markdown(results: list[dict[str, Any]]) -> list[str]:
-    lines = ["| database | export | tickets | rows written | wall time | rows/s | tickets/s | CPU time | peak memory "
-             "| planted PII left |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [("| database | export | tickets read | records built | near-duplicates dropped | rows written | wall time "
+              "| records built/s | rows written/s | tickets/s | CPU time | peak memory | planted PII left |"),
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        lines.append(f"| {r['database']} | {r['kind']} | {r['tickets']:,} | {r['written']:,} | {r['seconds']:.1f} s | "
+        lines.append(f"| {r['database']} | {r['kind']} | {r['tickets']:,} | {r['built']:,} | {r['dropped']:,} | "
+                     f"{r['written']:,} | {r['seconds']:.1f} s | {fmt(r['built_per_second'], 0)} | "
                      f"{fmt(r['rows_per_second'], 0)} | {fmt(r['tickets_per_second'], 0)} | {r['cpu_seconds']:.1f} s | "
                      f"{r['peak_mib']:.0f} MiB | {r['leaks']} |")
     return lines

@@ -43,7 +43,9 @@ from feedbackloop.decisions import resolver_of
 from feedbackloop.exports import keys, pipeline, rating_lines, source
 from feedbackloop.exports import ratings as ratings_module
 from feedbackloop.exports.dedupe import FingerprintTable, NearDuplicates
+from feedbackloop.exports.formats import SCHEMAS
 from feedbackloop.exports.pipeline import RequesterDirectory, run_export
+from feedbackloop.exports.prompts import DEFAULT_SYSTEM_PROMPT
 from feedbackloop.exports.records import (
     RATING_COLUMNS,
     Context,
@@ -54,8 +56,6 @@ from feedbackloop.exports.records import (
     split_of,
     ticket_hash,
 )
-from feedbackloop.exports.formats import SCHEMAS
-from feedbackloop.exports.prompts import DEFAULT_SYSTEM_PROMPT
 from feedbackloop.exports.source import Window
 from feedbackloop.exports.writers import Output, split_paths
 from feedbackloop.helpdesks.base import User
@@ -107,10 +107,10 @@ class Store:
         assert response.status_code == 200 and response.get_json()["status"] == "accepted", response.get_json()
 
     def comment(self, ticket: int, body: str, minutes: float, *, staff: bool = False, requester: int = 9001,
-                status: str = "open") -> None:
+                status: str = "open", author_id: int | None = None) -> None:
         data = envelope(ticket, status, status, self.at(minutes), requester_id=requester)
         data["type"] = "zen:event-type:ticket.comment_added"
-        author = 777 if staff else requester
+        author = author_id or (777 if staff else requester)
         data["event"] = {"comment": {"id": str(next(_ids)), "body": body, "is_public": True,
                                      "author": {"id": str(author), "is_staff": staff, "name": "someone"}}}
         self.webhook(data)
@@ -306,7 +306,7 @@ def check_trl_preference(record: dict[str, Any]) -> None:
     assert prompt[0]["role"] == "system" and prompt[-1]["role"] == "user"
     assert all(m["role"] in ROLES and set(m) == {"role", "content"} and m["content"].strip() for m in prompt)
     roles = [m["role"] for m in prompt[1:]]
-    assert all(a != b for a, b in zip(roles, roles[1:])), "user and assistant alternate"
+    assert all(a != b for a, b in itertools.pairwise(roles)), "user and assistant alternate"
     for key in ("chosen", "rejected"):
         (message,) = record[key]
         assert set(message) == {"role", "content"} and message["role"] == "assistant" and message["content"].strip()
@@ -346,7 +346,10 @@ def test_sft_keeps_only_confirmed_good_ai_resolutions_in_the_chat_format(store: 
     assert meta["ticket"] == ticket_hash(stored_ticket_salt(store.engine), "default", 101) and meta["tenant"] == "default"
     assert (meta["model"], meta["prompt_version"], meta["split"]) == ("gpt-4o-2024-08-06", "support-v7", None)
     assert meta["decided_at"] and meta["solved_at"] and meta["rated_at"]
-    assert "dropped 1 near-duplicate(s)" in result.output
+    assert "dropped 1 near-duplicate(s)" in result.output and "about 84 %" in result.output
+    (dropped,) = lines(tmp_path / "sft.dropped.jsonl")  # 102, Ben's twin of Ana's 101
+    assert dropped["ticket"] == ticket_hash(stored_ticket_salt(store.engine), "default", 102)
+    assert dropped["match"] == "exact" and "[NAME]" in dropped["excerpt"] and "Ben" not in dropped["excerpt"]
     assert "skipped 1: a human overrode or took over" in result.output  # 106
     assert "skipped 1: reopened or re-contacted" in result.output  # 108
     assert_no_pii(tmp_path / "sft.jsonl")
@@ -1019,10 +1022,13 @@ def test_the_system_prompt_is_chosen_per_tenant_and_model(store: Store, run: Any
     assert "Traceback" not in result.output and not (tmp_path / "bad.jsonl").exists()
 
 
-VOCABULARY = ("parcel invoice refund blender kettle router password delivery address courier warranty lid "
-              "crack screen battery charger cable subscription plan upgrade downgrade cancel renew coupon voucher "
-              "discount receipt payment card bank transfer wallet account login email phone app update crash "
-              "settings profile photo upload download export import backup restore sync calendar reminder").split()
+VOCABULARY = [
+    "parcel", "invoice", "refund", "blender", "kettle", "router", "password", "delivery", "address", "courier",
+    "warranty", "lid", "crack", "screen", "battery", "charger", "cable", "subscription", "plan", "upgrade",
+    "downgrade", "cancel", "renew", "coupon", "voucher", "discount", "receipt", "payment", "card", "bank",
+    "transfer", "wallet", "account", "login", "email", "phone", "app", "update", "crash", "settings", "profile",
+    "photo", "upload", "download", "export", "import", "backup", "restore", "sync", "calendar", "reminder",
+]
 
 
 def test_the_split_keeps_each_customer_on_one_side(store: Store, run: Any, tmp_path: Path) -> None:
@@ -1111,3 +1117,27 @@ def test_a_later_reply_does_not_erase_the_macros_rationale(store: Store, run: An
     (pair,) = [r for r in lines(tmp_path / "dpo.jsonl") if "7781" in json.dumps(r)]
     assert [o["kind"] for o in pair["metadata"]["overrides"]] == ["override", "edit_to_final"]
     assert pair["rejected"][0]["content"] == "Late orders are not refundable."
+
+
+def test_a_bot_that_only_writes_into_zendesk_makes_sft_chats(store: Store, run: Any, tmp_path: Path) -> None:
+    """No decision log: the AI's replies are comments by its Zendesk user (FEEDBACKLOOP_AI_USER_IDS)."""
+    store.comment(330, "Is the store open on Sunday afternoons?", 1)
+    store.comment(330, "Yes, we are open 12:00 to 17:00 on Sundays.", 2, staff=True, author_id=4242)
+    store.status(330, "open", "solved", 3)
+    store.rate(330, 5)
+    ok(run("sft", "--out", "sft.jsonl", extra_env={"FEEDBACKLOOP_AI_USER_IDS": "4242"}))
+    (chat,) = [r for r in lines(tmp_path / "sft.jsonl") if "Sunday" in json.dumps(r)]
+    check_openai_chat(chat)
+    assert chat["metadata"]["authors"] == ["system", "customer", "ai"]
+    result = ok(run("sft", "--out", "none.jsonl"))  # without the setting that reply is an agent's
+    assert not [r for r in lines(tmp_path / "none.jsonl") if "Sunday" in json.dumps(r)]
+    assert "no AI reply logged" in result.output
+
+
+def test_a_reply_on_top_of_a_posted_draft_is_no_edit(store: Store, engine: Engine) -> None:
+    store.comment(340, "Can I change my plan mid-month?", 1)
+    store.decide(340, "reply", 2, draft_reply="Yes: the change applies from your next invoice.")
+    store.comment(340, "Yes: the change applies from your next invoice.", 3, staff=True, author_id=4242)
+    store.comment(340, "Adding to that: the price difference is prorated.", 4, staff=True)
+    with Session(engine) as session:
+        assert not session.scalars(select(Override).where(Override.ticket_id == 340)).all()

@@ -220,6 +220,8 @@ def check_edit_to_final(session: Session, settings: Settings, tenant_id: str, ti
         return
     if customer_wrote_between(session, tenant_id, ticket_id, draft.created_at, event.occurred_at):
         return  # the reply answers the customer's later message, not the one the draft answered
+    if draft_posted_before(session, tenant_id, ticket_id, draft.draft_reply, event):
+        return  # the draft went out as written; this reply comes on top of it
     from feedbackloop import lifecycle
 
     score = similarity(draft.draft_reply, body)
@@ -245,6 +247,20 @@ def customer_wrote_between(session: Session, tenant_id: str, ticket_id: int, sta
     for payload in events:
         extra = payload.get("extra") or {}
         if extra.get("is_public") is not False and not extra.get("author_is_staff") and str(extra.get("body") or "").strip():
+            return True
+    return False
+
+
+def draft_posted_before(session: Session, tenant_id: str, ticket_id: int, draft: str, event: WebhookEvent) -> bool:
+    """Whether a public staff comment before `event` carries the draft's text (the AI posted it)."""
+    wanted = " ".join(draft.lower().split())
+    bodies = session.scalars(select(WebhookEvent.payload).where(
+        WebhookEvent.tenant_id == tenant_id, WebhookEvent.ticket_id == ticket_id,
+        WebhookEvent.kind == "comment_added", WebhookEvent.occurred_at <= event.occurred_at,
+        WebhookEvent.id != event.id))
+    for payload in bodies:
+        extra = payload.get("extra") or {}
+        if extra.get("author_is_staff") and " ".join(str(extra.get("body") or "").lower().split()) == wanted:
             return True
     return False
 

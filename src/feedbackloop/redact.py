@@ -558,7 +558,7 @@ NAME_STOP = frozenset({
     "and", "und", "et", "y", "e", "from", "here", "with", "i", "im", "i'm", "ich", "je", "yo", "the", "but",
     "aber", "mais", "pero", "your", "my", "mein", "meine", "ma", "mon", "mi", "is", "am", "was", "of", "at",
     "to", "for", "order", "bestellung", "commande", "pedido", "tengo", "have", "had", "need", "needs",
-    "und", "la", "el", "le", "les", "die", "der", "das", "und", "calling", "writing", "again", "please",
+    "la", "el", "le", "les", "die", "der", "das", "calling", "writing", "again", "please",
 })
 NAME = rf"{NAME_WORD}(?:[ -]{NAME_WORD}){{0,2}}"
 #: Capitalised words that follow "Hi" or "Thanks," without being anyone's name.

@@ -175,6 +175,7 @@ def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_
         output.commit()
         if out != "-":
             stats.features = str(write_features(out, kind, fmt))
+            stats.dropped_file = str(output.dropped.target) if output.dropped is not None else None
     except SQLAlchemyError as exc:
         if output is not None:
             output.abort()
@@ -234,7 +235,8 @@ def summary(kind: str, stats: ExportStats, paths: list[str]) -> str:
     if stats.duplicates:
         sides = ", ".join(f"{n} from {side}" for side, n in sorted(stats.dropped.items()) if side != "all")
         lines.append(f"dropped {stats.duplicates} near-duplicate(s) ({THRESHOLD_TEXT}"
-                     + (f"; checked across train and test: {sides}" if sides else "") + ")")
+                     + (f"; checked across train and test: {sides}" if sides else "") + ")"
+                     + (f", listed in {stats.dropped_file}" if stats.dropped_file else ""))
     lines.extend(f"skipped {n}: {reason}" for reason, n in sorted(stats.skipped.items()))
     if stats.features:
         lines.append(f"column types: {stats.features} (load with datasets: features=Features.from_dict(...))")

@@ -99,11 +99,17 @@ class NearDuplicates:
 
     def seen(self, text: str) -> bool:
         """True if `text` (near-)duplicates a kept example; otherwise remember it and return False."""
+        return self.match(text) is not None
+
+    def match(self, text: str) -> str | None:
+        """"exact" or "near" if `text` repeats a kept example; otherwise remember it and return None."""
         if self._table is None:
             self._table = FingerprintTable(self._slots)
         prints = fingerprints(text)
-        if any(p in self._table for p in prints):
-            return True
+        if prints[0] in self._table:
+            return "exact"
+        if any(p in self._table for p in prints[1:]):
+            return "near"
         for p in prints:
             self._table.add(p)
-        return False
+        return None

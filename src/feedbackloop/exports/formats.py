@@ -64,9 +64,9 @@ def hf_features(schema: Any) -> Any:
 
 def features_path(out: str) -> Path:
     """FILE → FILE's stem + .features.json ("out/sft.jsonl" → "out/sft.features.json")."""
-    path = Path(out)
-    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
-    return path.with_name(f"{stem}.features.json")
+    from feedbackloop.exports.writers import sidecar_path
+
+    return sidecar_path(out, "features.json")
 
 
 def write_features(out: str, kind: str, fmt: str) -> Path:

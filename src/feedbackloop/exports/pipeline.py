@@ -33,6 +33,8 @@ KINDS = ("eval", "sft", "dpo", "ratings")
 #: a small export never waits for them to start, a large one soon has every core.
 PARALLEL_AFTER = 5_000
 LOOKUP_ATTEMPTS = 5
+#: Characters of a dropped record's (redacted) text listed in NAME.dropped.jsonl.
+DROPPED_EXCERPT = 200
 MAX_WAIT = 60.0
 
 Progress = Callable[[int], None]
@@ -53,6 +55,7 @@ class ExportStats:
     skipped: Counter[str] = field(default_factory=Counter)
     dedupe_saturated: bool = False
     features: str | None = None  # the column types file written beside the output
+    dropped_file: str | None = None  # the near-duplicates left out, listed beside the output
 
     @property
     def total(self) -> int:
@@ -151,9 +154,13 @@ def emit(built: Built | Skip, ctx: Context, output: Output, stats: ExportStats, 
         stats.skipped[built.reason] += 1
         return
     split = split_of(built.split_key, ctx.test_fraction)
-    if built.dedupe_text is not None and dedupe.seen(built.dedupe_text):
+    match = dedupe.match(built.dedupe_text) if built.dedupe_text is not None else None
+    if match is not None:
         stats.duplicates += 1
         stats.dropped[split or "all"] += 1
+        metadata = built.record.get("metadata") or {}
+        output.write_dropped({"ticket": built.record.get("id") or metadata.get("ticket"), "split": split,
+                              "match": match, "excerpt": (built.dedupe_text or "")[:DROPPED_EXCERPT]})
         return
     output.write(built.record, split)
     stats.written[split or "all"] += 1

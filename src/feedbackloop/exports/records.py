@@ -17,6 +17,7 @@ from typing import Any
 
 from feedbackloop.exports.conversation import (
     AGENT,
+    AI,
     Conversation,
     Turn,
     build_conversation,
@@ -258,7 +259,8 @@ def build_eval(ctx: Context, bundle: TicketBundle) -> Built | Skip:
 
 def latest_action(bundle: TicketBundle, reply: AiDecision) -> str | None:
     """The AI's last action up to its reply (an action step logged apart from the reply)."""
-    return latest([d for d in bundle.decisions if d.created_at <= reply.created_at], "action")
+    action = latest([d for d in bundle.decisions if d.created_at <= reply.created_at], "action")
+    return action if isinstance(action, str) else None
 
 
 def target_reply(bundle: TicketBundle) -> AiDecision:
@@ -328,7 +330,11 @@ def expected_fields(ctx: Context, bundle: TicketBundle, reply: AiDecision, conve
 
 def latest_of(fixes: Sequence[Override], name: str) -> str | None:
     """The newest correction's non-empty `name`: a later correction without one does not erase it."""
-    return next((getattr(o, name) for o in reversed(fixes) if (getattr(o, name) or "").strip()), None)
+    for fix in reversed(fixes):
+        value = getattr(fix, name)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
 
 
 def missing_reason(bundle: TicketBundle, fixes: Sequence[Override], has_verdict: bool) -> str:
@@ -371,9 +377,10 @@ def build_sft(ctx: Context, bundle: TicketBundle) -> Built | Skip:
         return Skip("reopened or re-contacted")
     if bundle.overrides:
         return Skip("a human overrode or took over")
-    if not bundle.replies:
-        return Skip("no AI reply logged")
-    messages, authors = chat(ctx.conversation(bundle).said(), ctx.redactor(bundle))
+    conversation = ctx.conversation(bundle)
+    if not bundle.replies and not any(t.author == AI for t in conversation.turns):
+        return Skip("no AI reply logged")  # neither a logged draft nor a comment by the AI's Zendesk user
+    messages, authors = chat(conversation.said(), ctx.redactor(bundle))
     while messages and messages[0]["role"] == "assistant":
         messages.pop(0)
         authors.pop(0)
@@ -382,7 +389,7 @@ def build_sft(ctx: Context, bundle: TicketBundle) -> Built | Skip:
         authors.pop()
     if not any(m["role"] == "user" for m in messages):
         return Skip("no customer message stored")
-    last = bundle.replies[-1]
+    last = bundle.replies[-1] if bundle.replies else (bundle.decisions[-1] if bundle.decisions else None)
     record = {"messages": [ctx.system(bundle, last), *messages],
               "metadata": {**provenance(ctx, bundle, last), "authors": ["system", *authors]}}
     return Built(record, "\n".join(m["content"] for m in messages), ctx.split_key(bundle))
@@ -432,6 +439,8 @@ def pair_of(bundle: TicketBundle, conversation: Conversation, override: Override
     if drafted.turn < 0:
         return Skip("no customer message stored")
     if override.kind == "edit_to_final":
+        if drafted.comment_id is not None:  # the draft was posted as written: a later reply adds, not edits
+            return Skip("the AI's draft was posted as written; the agent's reply came on top of it")
         comment_id = (override.details or {}).get("comment_id")
         reply = conversation.comment(str(comment_id)) if comment_id is not None else None
         reply = reply or next((t for t in conversation.turns if t.author == AGENT
