@@ -159,7 +159,8 @@ def longest_card_run(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int,
             if len(digits) > 19:
                 break
             start, end = groups[first][0], groups[last][1]
-            if is_card_number(digits) and (best is None or end - start > best[1] - best[0]):
+            if (is_card_number(digits) and live.card_grouping(groups[first:last + 1])
+                    and (best is None or end - start > best[1] - best[0])):
                 best = (start, end)
     return best
 
@@ -380,6 +381,10 @@ ADDRESSES = (
     re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+\b", re.IGNORECASE),
     re.compile(rf"\b{UK_POSTCODE}\b"),
 )
+
+
+#: Issue 18 (multi-word French street names, "Straße" capitalised): the live patterns, run ungated.
+ADDRESSES = live.ADDRESSES
 
 
 def find_addresses(text: str) -> Iterator[Span]:

@@ -192,9 +192,17 @@ def longest_card_run(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int,
             if len(digits) > 19:
                 break
             start, end = groups[first][0], groups[last][1]
-            if is_card_number(digits) and (best is None or end - start > best[1] - best[0]):
+            if (is_card_number(digits) and card_grouping(groups[first:last + 1])
+                    and (best is None or end - start > best[1] - best[0])):
                 best = (start, end)
     return best
+
+
+def card_grouping(groups: Sequence[tuple[int, int]]) -> bool:
+    """Whether digit groups are grouped as cards are: one group, or a first group of 4 (4-4-4-4, Amex
+    4-6-5), or no group longer than 4. "123-4567890-1234567" is an order number's grouping."""
+    sizes = [end - start for start, end in groups]
+    return len(sizes) == 1 or sizes[0] == 4 or max(sizes) <= 4
 
 
 # --- IBANs -----------------------------------------------------------------------------------------
@@ -511,11 +519,14 @@ ADDRESSES = (
                rf"[A-Z][\w'-]*\s+{STREET_SUFFIX}\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?{UNIT}"
                rf"(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?\s+{UK_POSTCODE}\b)?{US_TAIL}"),
     # Hauptstraße 5, 10115 Berlin / Bahnhofstr. 12a / Kerkstraat 12
-    re.compile(rf"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|"
+    re.compile(rf"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|Straße|strasse|Strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|"
                rf"gracht|plein|vej|gatan|gata)\s+\d{{1,4}}[a-z]?\b{EU_TAIL}"),
     # 12 rue de la Paix, 75002 Paris
+    # (the name may run over several capitalised words and particles: "avenue Victor Hugo", "place
+    # Charles de Gaulle", "rue du Faubourg Saint-Antoine")
     re.compile(rf"\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|"
-               rf"quai|route|cours)\s+(?:[\w'’-]+\s+){{0,4}}?[A-ZÉÈ][\w'’-]+{EU_TAIL}"),
+               rf"quai|route|cours)\s+(?:[\w'’-]+\s+){{0,4}}?[A-ZÉÈ][\w'’-]+"
+               rf"(?:[ -](?:(?:de|du|des|la|le|d['’])\s?)?[A-ZÉÈ][\w'’-]+){{0,3}}{EU_TAIL}"),
     # Calle Mayor 10, 28013 Madrid / Via Roma 12
     re.compile(rf"\b(?:Calle|C/|Avenida|Avda\.|Paseo|Plaza|Via|Viale|Piazza|Rua)\s+(?:[\w'’]+\s+){{0,3}}?"
                rf"[A-ZÁÉÍÓÚ][\wáéíóúñ'’]+,?\s+\d{{1,4}}\b{EU_TAIL}"),
@@ -528,7 +539,8 @@ ADDRESSES = (
 #: without the piece skips the pattern, which would scan every position for nothing.
 ADDRESS_HINTS = (
     re.compile(rf"{STREET_SUFFIX}\b"),
-    re.compile(r"(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|gracht|plein|vej|gatan|gata)\s+\d"),
+    re.compile(r"(?:straße|Straße|strasse|Strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|gracht|plein|vej|"
+               r"gatan|gata)\s+\d"),
     re.compile(r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)\s"),
     re.compile(r"(?:Calle|C/|Avenida|Avda\.|Paseo|Plaza|Via|Viale|Piazza|Rua)\s"),
     None,  # "P.O. Box": looked for in the `fold`ed text, see find_addresses
