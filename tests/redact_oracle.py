@@ -1,7 +1,10 @@
 """The redactor as it was before the single-pass gates (bench/README.md, exports): a test oracle only.
 
 `tests/test_redact_differential.py` checks that `feedbackloop.redact` finds exactly what this finds.
-Do not change it to follow the live module: it is the reference the live one is held to.
+Do not change it to follow the live module's gates: it is the reference the live one is held to.
+Issue 18 changed what is found (SSN, dates of birth, spelled-out emails, dotted cards, long phone
+groups, names with apostrophes, in any case and other languages): those patterns are taken from the
+live module here and run ungated, so the gates are still what the differential test checks.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import feedbackloop.redact as live
+
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
 #: earlier kind wins (a card's digits are not also a phone number).
-KINDS = ("EMAIL", "IBAN", "CARD", "IP", "SECRET", "PHONE", "ADDRESS", "NAME")
+KINDS = ("EMAIL", "IBAN", "CARD", "IP", "SECRET", "SSN", "DOB", "PHONE", "ADDRESS", "NAME")
 
 
 def placeholder(kind: str) -> str:
@@ -87,12 +92,29 @@ def find_emails(text: str) -> Iterator[Span]:
             yield Span(match.start(), match.end(), "EMAIL")
     for match in EMAIL_SPELLED.finditer(text):
         yield Span(match.start(), match.end(), "EMAIL")
+    for match in live.EMAIL_SPELLED_PLAIN.finditer(text):
+        yield Span(match.start(), match.end(), "EMAIL")
+
+
+def find_ssns(text: str) -> Iterator[Span]:
+    for match in live.SSN_DASHED.finditer(text):
+        if live.ssn_valid("".join(match.groups())) and not live.introduced_as_id(
+                text[max(0, match.start() - 30):match.start()]):
+            yield Span(match.start(), match.end(), "SSN")
+    for match in live.SSN_KEYWORD.finditer(text):
+        if live.ssn_valid(re.sub(r"\D", "", match.group(1))):
+            yield Span(match.start(1), match.end(1), "SSN")
+
+
+def find_dobs(text: str) -> Iterator[Span]:
+    for match in live.DOB.finditer(text):
+        yield Span(match.start("date"), match.end("date"), "DOB")
 
 
 # --- payment cards ---------------------------------------------------------------------------------
 
 #: 13–19 digits, single spaces or dashes between any of them (4-4-4-4, Amex 4-6-5, none).
-CARD_CANDIDATE = re.compile(r"(?<![\d.,/+-])\d(?:[ -]?\d){12,30}(?!\d)(?![.,]\d)")
+CARD_CANDIDATE = live.CARD_CANDIDATE
 CARD_FIRST_DIGITS = frozenset("23456")  # Mastercard 2-series, Amex/Diners/JCB, Visa, MC, Discover/Maestro
 
 
@@ -137,7 +159,8 @@ def longest_card_run(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int,
             if len(digits) > 19:
                 break
             start, end = groups[first][0], groups[last][1]
-            if is_card_number(digits) and (best is None or end - start > best[1] - best[0]):
+            if (is_card_number(digits) and live.card_grouping(groups[first:last + 1])
+                    and (best is None or end - start > best[1] - best[0])):
                 best = (start, end)
     return best
 
@@ -291,9 +314,9 @@ def is_secret_token(keyword: str, token: str) -> bool:
 # --- phone numbers ---------------------------------------------------------------------------------
 
 #: "+44 20 7946 0958", "+1 (415) 555-2671", "0049 30 1234567", "+4915112345678".
-PHONE_INTL = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,5}\)?){1,6}(?!\w)")
+PHONE_INTL = live.PHONE_INTL
 #: "(415) 555-2671", "1-212-555-0198", "020 7946 0958", "06 12 34 56 78", "030/1234 5678".
-PHONE_NATIONAL = re.compile(r"(?<![\w.+/-])(?:1[ .-])?(?:\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,6}){1,5}(?!\w)(?![.\-/:]\d)")
+PHONE_NATIONAL = live.PHONE_NATIONAL
 #: Compact digits count as a phone only right after a phone word ("call me on 07700900123").
 PHONE_KEYWORD = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me)\b"
@@ -360,6 +383,10 @@ ADDRESSES = (
 )
 
 
+#: Issue 18 (multi-word French street names, "Straße" capitalised): the live patterns, run ungated.
+ADDRESSES = live.ADDRESSES
+
+
 def find_addresses(text: str) -> Iterator[Span]:
     for pattern in ADDRESSES:
         for match in pattern.finditer(text):
@@ -368,7 +395,8 @@ def find_addresses(text: str) -> Iterator[Span]:
 
 # --- names -----------------------------------------------------------------------------------------
 
-NAME_WORD = r"[A-ZÀ-Ý][a-zà-ÿ'’-]+"
+NAME_WORD = live.NAME_WORD
+ANY_NAME = live.ANY_NAME
 NAME = rf"{NAME_WORD}(?:[ -]{NAME_WORD}){{0,2}}"
 #: Capitalised words that follow "Hi" or "Thanks," without being anyone's name.
 NOT_NAMES = frozenset({
@@ -388,9 +416,12 @@ NAME_CONTEXTS = (
     # "my name is Ana Lima", "name: Ana Lima", "this is Ana from"
     re.compile(rf"\b(?i:my name is|my name's|name\s*:|this is|I am|I'm)\s+(?P<name>{NAME})(?=\s+(?i:from|here)\b)"),
     re.compile(rf"\b(?i:my name is|my name's|name\s*:)\s+(?P<name>{NAME})"),
+    live.NAME_CONTEXTS[4],
+    live.NAME_CONTEXTS[-1],
     # sign-offs: "Thanks,\nAna" / "Kind regards, Ana Lima" at the end of a line
     re.compile(rf"\b(?i:thanks|thank you|many thanks|regards|kind regards|best regards|best wishes|best|cheers|"
-               rf"sincerely|yours|warm regards|cordialement|grüße|saludos)[,!.]?[ \t]*\n?[ \t]*(?:-\s*)?(?P<name>{NAME})"
+               rf"sincerely|yours|warm regards|cordialement|grüße|saludos)[,!.]?[ \t]*\n?[ \t]*(?:-{{1,2}}\s*)?"
+               rf"(?P<name>{NAME}|{ANY_NAME})"
                rf"[ \t]*[.!]?[ \t]*(?=\n|$)"),
 )
 #: First names that are also ordinary words: as the requester's name they count only capitalised
@@ -424,6 +455,15 @@ def find_names(text: str) -> Iterator[Span]:
 def name_spans(text: str, start: int, end: int) -> Iterator[Span]:
     """The name at text[start:end], unless a word of it is no name ("Hi Team", "Regards, Acme Support")."""
     words = list(re.finditer(r"\S+", text[start:end]))
+    for index, word in enumerate(words):
+        if word.group().lower().strip(",.;:!?") in live.NAME_STOP:
+            words = words[:index]
+            break
+    if not words:
+        return
+    end = start + words[-1].end()
+    while end > start and text[end - 1] in ",.;:!?":
+        end -= 1
     if words and not any(w.group().lower().strip("'’-") in NOT_NAMES for w in words):
         yield Span(start, end, "NAME")
 
@@ -466,7 +506,8 @@ def capitalised_mid_sentence(text: str, word: str) -> Iterator[Span]:
 
 #: Detectors that need no identity, in no particular order (priority is KINDS').
 DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
-    find_emails, find_ibans, find_cards, find_ips, find_secrets, find_phones, find_addresses, find_names,
+    find_emails, find_ibans, find_cards, find_ips, find_secrets, find_ssns, find_dobs, find_phones, find_addresses,
+    find_names,
 )
 #: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, address) cannot find
 #: anything in a text without one, so such a text skips them: the same findings in about 40 % less

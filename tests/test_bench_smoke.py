@@ -72,3 +72,17 @@ def test_keep_from_takes_the_parts_not_run_and_says_from_which_run(tmp_path: Pat
     assert third["seconds"] == {"economy (kept)": 2400.0, "ingest (kept)": 200.0}
     line = write_results.provenance(third)
     assert "economy part was not run this time" in line and "of 2026-12-03 12:59 UTC" in line
+
+
+@pytest.mark.skipif(not (BENCH.parent / ".venv/bin/feedbackloop").exists(), reason="needs the project's venv")
+def test_generated_conversations_export_for_learning_with_no_planted_pii() -> None:
+    import learning_bench
+
+    with scratch_database("sqlite", "smoke") as url:
+        datagen.populate(url, 240)
+        datagen.populate_conversations(url, 240)
+        results = {r["kind"]: r for r in learning_bench.run_on(url, "SQLite", 240)}
+    assert set(results) == {"eval", "sft", "dpo"}
+    assert all(r["written"] > 0 and r["leaks"] == 0 for r in results.values())
+    dpo = " ".join(results["dpo"]["summary"])
+    assert "correction without a final reply text" in dpo and "answers another customer message" in dpo

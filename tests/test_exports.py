@@ -15,6 +15,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import random
 import re
 import signal
 import sqlite3
@@ -39,14 +40,15 @@ from sqlalchemy.orm import Session
 from feedbackloop.cli import cli
 from feedbackloop.db import make_read_engine, make_session_factory, session_scope, utcnow
 from feedbackloop.decisions import resolver_of
-from feedbackloop.exports import pipeline, rating_lines, source
+from feedbackloop.exports import keys, pipeline, rating_lines, source
 from feedbackloop.exports import ratings as ratings_module
 from feedbackloop.exports.dedupe import FingerprintTable, NearDuplicates
+from feedbackloop.exports.formats import SCHEMAS
 from feedbackloop.exports.pipeline import RequesterDirectory, run_export
+from feedbackloop.exports.prompts import DEFAULT_SYSTEM_PROMPT
 from feedbackloop.exports.records import (
     RATING_COLUMNS,
     Context,
-    export_salt,
     iso,
     latest,
     no_identity,
@@ -71,6 +73,13 @@ PII = ("ana.lima@example.com", "Ana", "Lima", "+44 20 7946 0958", "4111 1111 111
        "ben.okafor@example.org", "+44 20 7946 0999", "GB82 WEST 1234 5698 7654 32", "Maria", "+44 7700 900123",
        "Sam", "hunter2", "221B Baker Street", "192.168.1.20", "Priya")
 _ids = itertools.count(9_000_000)
+#: The salt of tests that build a Context themselves (the command stores its own in the database).
+SALT = b"test-export-salt-0123456789abcdef"
+
+
+def stored_ticket_salt(engine: Engine) -> bytes:
+    """The key the command hashed ticket ids with: derived from the salt it stored at first use."""
+    return keys.derive(keys.stored_salt(engine), keys.TICKET_LABEL)
 
 
 # --- building the store through the real routes -----------------------------------------------------
@@ -98,10 +107,10 @@ class Store:
         assert response.status_code == 200 and response.get_json()["status"] == "accepted", response.get_json()
 
     def comment(self, ticket: int, body: str, minutes: float, *, staff: bool = False, requester: int = 9001,
-                status: str = "open") -> None:
+                status: str = "open", author_id: int | None = None) -> None:
         data = envelope(ticket, status, status, self.at(minutes), requester_id=requester)
         data["type"] = "zen:event-type:ticket.comment_added"
-        author = 777 if staff else requester
+        author = author_id or (777 if staff else requester)
         data["event"] = {"comment": {"id": str(next(_ids)), "body": body, "is_public": True,
                                      "author": {"id": str(author), "is_staff": staff, "name": "someone"}}}
         self.webhook(data)
@@ -251,23 +260,74 @@ def _offline_hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
 
 
-def check_openai_chat(record: dict[str, Any]) -> None:
-    """OpenAI's chat fine-tuning line: messages of role/content strings, ending with the assistant."""
+def check_openai_chat(record: dict[str, Any], *, openai: bool = False) -> None:
+    """OpenAI's chat fine-tuning line: messages of role/content strings, a user turn, ending with the
+    assistant; with `--format openai` no other key at all (OpenAI refuses unknown keys)."""
     messages = record["messages"]
     assert isinstance(messages, list) and messages
     for message in messages:
         assert set(message) == {"role", "content"} and message["role"] in ROLES
         assert isinstance(message["content"], str) and message["content"].strip()
+    assert all(m["role"] != "system" for m in messages[1:]), "a system message only first"
     assert messages[-1]["role"] == "assistant"
     assert any(m["role"] == "user" for m in messages)
-    assert set(record) == {"messages", "metadata"}
+    assert set(record) == ({"messages"} if openai else {"messages", "metadata"})
+
+
+def check_openai_preference(record: dict[str, Any]) -> None:
+    """OpenAI's preference (DPO) fine-tuning line: input.messages, one preferred and one non-preferred
+    assistant output, nothing else."""
+    assert set(record) == {"input", "preferred_output", "non_preferred_output"} and set(record["input"]) == {"messages"}
+    prompt = record["input"]["messages"]
+    assert prompt and prompt[-1]["role"] == "user"
+    for message in prompt:
+        assert set(message) == {"role", "content"} and message["role"] in ROLES and message["content"].strip()
+    for side in ("preferred_output", "non_preferred_output"):
+        (message,) = record[side]
+        assert set(message) == {"role", "content"} and message["role"] == "assistant" and message["content"].strip()
+    assert record["preferred_output"] != record["non_preferred_output"]
+
+
+def is_trl_conversational(record: dict[str, Any]) -> bool:
+    """TRL's `is_conversational`: the first of its keys present is a list of role/content messages."""
+    for key in ("prompt", "chosen", "rejected", "completion", "messages"):
+        if key in record:
+            value = record[key]
+            return isinstance(value, list) and bool(value) and isinstance(value[0], dict) and "role" in value[0]
+    return False
 
 
 def check_trl_preference(record: dict[str, Any]) -> None:
-    """TRL's DPO trainer, explicit-prompt standard format: three strings."""
-    for key in ("prompt", "chosen", "rejected"):
-        assert isinstance(record[key], str) and record[key].strip()
+    """TRL's DPO trainer, conversational preference with an explicit prompt: the prompt ends on the
+    customer's turn (opened by the same system prompt as SFT); chosen and rejected are one assistant
+    message each, different."""
+    assert is_trl_conversational(record)
+    prompt = record["prompt"]
+    assert prompt[0]["role"] == "system" and prompt[-1]["role"] == "user"
+    assert all(m["role"] in ROLES and set(m) == {"role", "content"} and m["content"].strip() for m in prompt)
+    roles = [m["role"] for m in prompt[1:]]
+    assert all(a != b for a, b in itertools.pairwise(roles)), "user and assistant alternate"
+    for key in ("chosen", "rejected"):
+        (message,) = record[key]
+        assert set(message) == {"role", "content"} and message["role"] == "assistant" and message["content"].strip()
     assert record["chosen"] != record["rejected"]
+
+
+def conforms(value: Any, schema: Any, where: str = "record") -> None:
+    """A record has exactly the schema's keys, each value of its type or null (formats.SCHEMAS)."""
+    if value is None:
+        return
+    if isinstance(schema, str):
+        kinds = {"string": str, "float64": (int, float), "int64": int, "bool": bool}[schema]
+        assert isinstance(value, kinds) and (schema != "int64" or not isinstance(value, bool)), (where, value)
+    elif isinstance(schema, list):
+        assert isinstance(value, list), where
+        for i, item in enumerate(value):
+            conforms(item, schema[0], f"{where}[{i}]")
+    else:
+        assert isinstance(value, dict) and set(value) == set(schema), (where, sorted(value), sorted(schema))
+        for name, sub in schema.items():
+            conforms(value[name], sub, f"{where}.{name}")
 
 
 # --- the four exports -------------------------------------------------------------------------------
@@ -283,10 +343,13 @@ def test_sft_keeps_only_confirmed_good_ai_resolutions_in_the_chat_format(store: 
                                                 "Call [PHONE].")
     assert record["messages"][2]["content"] == "Hi [NAME], your order 4410 shipped yesterday and arrives on Friday."
     meta = record["metadata"]
-    assert meta["ticket"] == ticket_hash(export_salt(SECRET_KEY), "default", 101) and meta["tenant"] == "default"
+    assert meta["ticket"] == ticket_hash(stored_ticket_salt(store.engine), "default", 101) and meta["tenant"] == "default"
     assert (meta["model"], meta["prompt_version"], meta["split"]) == ("gpt-4o-2024-08-06", "support-v7", None)
     assert meta["decided_at"] and meta["solved_at"] and meta["rated_at"]
-    assert "dropped 1 near-duplicate(s)" in result.output
+    assert "dropped 1 near-duplicate(s)" in result.output and "about 84 %" in result.output
+    (dropped,) = lines(tmp_path / "sft.dropped.jsonl")  # 102, Ben's twin of Ana's 101
+    assert dropped["ticket"] == ticket_hash(stored_ticket_salt(store.engine), "default", 102)
+    assert dropped["match"] == "exact" and "[NAME]" in dropped["excerpt"] and "Ben" not in dropped["excerpt"]
     assert "skipped 1: a human overrode or took over" in result.output  # 106
     assert "skipped 1: reopened or re-contacted" in result.output  # 108
     assert_no_pii(tmp_path / "sft.jsonl")
@@ -297,63 +360,76 @@ def test_sft_keeps_only_confirmed_good_ai_resolutions_in_the_chat_format(store: 
 def test_eval_has_every_failed_ai_case_with_what_was_expected(store: Store, run: Any, tmp_path: Path) -> None:
     result = ok(run("eval", "--out", "eval.jsonl"))
     records = {r["id"]: r for r in lines(tmp_path / "eval.jsonl")}
-    salt = export_salt(SECRET_KEY)
+    salt = stored_ticket_salt(store.engine)
     by_ticket = {t: records.get(ticket_hash(salt, "default", t)) for t in (103, 104, 105, 106, 107, 108)}
     assert by_ticket[107] is None and "skipped 1: no AI reply logged" in result.output
     assert len(records) == 5
+    for record in records.values():
+        conforms(record, SCHEMAS["eval"])
+        assert record["input"][0] == {"role": "system", "content": DEFAULT_SYSTEM_PROMPT}
+        assert record["metadata"]["input_authors"][0] == "system"
+        types = [(s["type"], s["source"], s["at"]) for s in record["signals"]]
+        assert len(types) == len(set(types)), "each signal once"
+        assert not {"csat", "review_verdict", "override", "edit_to_final"} & {s["type"] for s in record["signals"]}
 
     charged = by_ticket[103]
     assert charged is not None
-    assert charged["input"] == [{"role": "user", "content": "Hi, I was charged twice for the blender. "
-                                                            "Refund to [IBAN]."}]
+    assert charged["input"][1:] == [{"role": "user", "content": "Hi, I was charged twice for the blender. "
+                                                                "Refund to [IBAN]."}]
     assert charged["output"] == "Hi [NAME], duplicate charges disappear by themselves within 5 days."
     assert charged["context_ids"] == ["kb-1042", "kb-7"]
     assert charged["reasons"] == ["low_rating", "overridden"]  # the agent's reply replaced the draft
     assert charged["rating"] == {"score": 1, "scale": "five", "reason": "not_resolved",
                                  "comment": "Useless. My password is [SECRET] and I still can't see the refund."}
     assert charged["expected"]["human_reply"] == "Hi [NAME], I refunded the second charge today; it shows in 3 days."
+    assert charged["expected"]["missing_reason"] is None
     assert (charged["expected"]["root_cause"], charged["expected"]["review_notes"]) == (
         "kb_gap", "KB says charges vanish; they do not.")
-    assert {"csat", "edit_to_final"} <= {s["type"] for s in charged["signals"]}
+    assert [c["kind"] for c in charged["expected"]["corrections"]] == ["edit_to_final"]
 
     reopened, edited, overridden, recontacted = by_ticket[104], by_ticket[105], by_ticket[106], by_ticket[108]
     assert reopened is not None and reopened["reasons"] == ["reopened"] and reopened["rating"] is None
-    assert {s["type"] for s in reopened["signals"]} == {"reopen", "failed_resolution"}
-    assert reopened["input"][0]["content"].endswith("My IP is [IP].")
+    assert {"reopen", "failed_resolution"} <= {s["type"] for s in reopened["signals"]}
+    assert reopened["input"][-1]["content"].endswith("My IP is [IP].")
+    assert reopened["expected"]["human_reply"] is None
+    assert reopened["expected"]["missing_reason"].startswith("the customer came back")
     assert edited is not None and edited["reasons"] == ["overridden"]
     assert edited["expected"]["human_reply"].startswith("Hi [NAME], replacements are out of stock")
     assert edited["output"] == "We will send a replacement kettle."
     assert overridden is not None and overridden["expected"]["final_action"].startswith("approve_return")
     assert overridden["expected"]["rationale"] == "Customer is inside the window"
     assert overridden["action"] == "deny_return" and overridden["expected"]["policy_clause"] == "returns#3.2"
+    assert overridden["expected"]["human_reply"] is None
+    assert overridden["expected"]["missing_reason"].startswith("a human corrected the AI's decision")
     assert recontacted is not None and recontacted["reasons"] == ["recontacted"]
     assert_no_pii(tmp_path / "eval.jsonl")
     dataset = load_with_datasets(tmp_path / "eval.jsonl", tmp_path / "cache")
     assert dataset.num_rows == 5 and set(dataset.column_names) >= {"input", "output", "expected", "metadata"}
 
 
-def test_dpo_pairs_the_human_final_against_the_ai_draft(store: Store, run: Any, tmp_path: Path) -> None:
-    ok(run("dpo", "--out", "dpo.jsonl"))
+def test_dpo_pairs_the_agents_reply_against_the_ai_draft_for_the_same_message(store: Store, run: Any,
+                                                                              tmp_path: Path) -> None:
+    result = ok(run("dpo", "--out", "dpo.jsonl"))
     records = lines(tmp_path / "dpo.jsonl")
-    assert len(records) == 3  # oldest first: 105's edit, 106's override, 103's late agent reply
+    assert len(records) == 2  # by ticket: 103's late agent reply, 105's edit
     for record in records:
         check_trl_preference(record)
-    edited, overridden, charged = records
-    assert edited["prompt"] == "My kettle arrived broken, please help. Ship to [ADDRESS]."
-    assert edited["rejected"] == "We will send a replacement kettle."
-    assert edited["chosen"] == ("Hi [NAME], replacements are out of stock, so I refunded you. "
-                                "Call [PHONE] if not.")
-    assert edited["metadata"]["override"]["kind"] == "edit_to_final"
-    assert 0 < edited["metadata"]["override"]["similarity"] < 0.98
-    assert overridden["rejected"] == "deny_return" and overridden["chosen"].startswith("approve_return")
-    assert overridden["metadata"]["override"]["rationale"] == "Customer is inside the window"
-    assert overridden["metadata"]["override"]["policy_clause"] == "returns#3.2"
-    assert charged["chosen"] == "Hi [NAME], I refunded the second charge today; it shows in 3 days."
+        conforms(record, SCHEMAS["dpo"])
+    charged, edited = records
+    assert edited["prompt"] == [{"role": "system", "content": DEFAULT_SYSTEM_PROMPT},
+                                {"role": "user", "content": "My kettle arrived broken, please help. Ship to [ADDRESS]."}]
+    assert edited["rejected"] == [{"role": "assistant", "content": "We will send a replacement kettle."}]
+    assert edited["chosen"] == [{"role": "assistant", "content": "Hi [NAME], replacements are out of stock, so I "
+                                                                  "refunded you. Call [PHONE] if not."}]
+    (override,) = edited["metadata"]["overrides"]
+    assert override["kind"] == "edit_to_final" and 0 < override["similarity"] < 0.98
+    assert charged["chosen"][0]["content"] == "Hi [NAME], I refunded the second charge today; it shows in 3 days."
+    # 106: the sidebar changed the action (deny_return -> approve_return), but nobody wrote a reply
+    assert "skipped 1: correction without a final reply text (eval only)" in result.output
+    assert not any("approve_return" in json.dumps(r) or r["rejected"][0]["content"] == "deny_return" for r in records)
     assert_no_pii(tmp_path / "dpo.jsonl")
     dataset = load_with_datasets(tmp_path / "dpo.jsonl", tmp_path / "cache")
-    assert dataset.num_rows == 3
-    assert {name: dataset.features[name].dtype for name in ("prompt", "chosen", "rejected")} == {
-        "prompt": "string", "chosen": "string", "rejected": "string"}
+    assert dataset.num_rows == 2 and dataset[0]["chosen"][0]["role"] == "assistant"
 
 
 def test_ratings_as_csv_for_analysts(store: Store, run: Any, tmp_path: Path, engine: Engine) -> None:
@@ -361,7 +437,7 @@ def test_ratings_as_csv_for_analysts(store: Store, run: Any, tmp_path: Path, eng
     with (tmp_path / "ratings.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 7
-    salt = export_salt(SECRET_KEY)
+    salt = stored_ticket_salt(store.engine)
     by_ticket = {row["ticket"]: row for row in rows}
     first = by_ticket[ticket_hash(salt, "default", 101)]
     assert first["comment"] == "Great, thanks! Paid with [CARD] by the way."
@@ -389,7 +465,7 @@ def oracle_rating(ctx: Context, bundle: source.TicketBundle, rating: Rating) -> 
     decision = bundle.replies[-1] if bundle.replies else (bundle.decisions[-1] if bundle.decisions else None)
     hashed = ctx.ticket_hash(bundle)
     return {
-        "ticket": hashed, "tenant": bundle.tenant_id, "split": split_of(hashed, ctx.test_fraction),
+        "ticket": hashed, "tenant": bundle.tenant_id, "split": split_of(ctx.split_key(bundle), ctx.test_fraction),
         "score": rating.score, "scale": rating.scale, "satisfied": rating.score >= 4, "reason": rating.reason,
         "comment": ctx.redact(bundle, rating.comment), "source": rating.source, "version": rating.version,
         "channel": rating.channel, "category": rating.category, "group_id": rating.group_id,
@@ -445,7 +521,7 @@ def test_ratings_on_core_rows_equal_the_orm_records(store: Store, engine: Engine
     store.decide(109, "classify", 3, intent="Ana Lima's refund", draft_reply="   ", model="classifier-v2")
     store.override(109, source="sidebar", kind="handoff")
     monkeypatch.setattr(ratings_module, "CHUNK", 3)  # chunks split tickets' ratings and tenants
-    ctx = Context(export_salt(SECRET_KEY), window, identity_of, test_fraction=0.5)
+    ctx = Context(SALT, window, identity_of, test_fraction=0.5)
     reader = make_read_engine(settings.database_url, long=True)
     try:
         with Session(reader) as session:
@@ -485,7 +561,7 @@ def test_worker_processes_write_the_same_bytes_as_one_process(store: Store, engi
         add_rating(engine, "default", 5000 + n, 1 + n % 5, utcnow(), f"My name is Ana Lima, call +44 20 7946 {n:04d}")
     monkeypatch.setattr(ratings_module, "CHUNK", 2)
     monkeypatch.setattr(pipeline, "PARALLEL_AFTER", 2)
-    ctx = Context(export_salt(SECRET_KEY), Window(), known_requester, test_fraction=0.3)
+    ctx = Context(SALT, Window(), known_requester, test_fraction=0.3)
     alone, alone_stats = written_ratings(settings, ctx, tmp_path / f"alone.{fmt}", fmt, jobs=1)
     pooled, pooled_stats = written_ratings(settings, ctx, tmp_path / f"pooled.{fmt}", fmt, jobs=2)
     assert pooled == alone and pooled_stats == alone_stats
@@ -509,7 +585,7 @@ def test_a_worker_that_dies_fails_the_export_by_name(store: Store, engine: Engin
             killed.append(workers[0].pid or 0)
             os.kill(killed[0], signal.SIGKILL)
 
-    ctx = Context(export_salt(SECRET_KEY), Window(), no_identity, test_fraction=0.5)
+    ctx = Context(SALT, Window(), no_identity, test_fraction=0.5)
     with pytest.raises(pipeline.ExportError, match="worker process died.*--jobs 1"):
         written_ratings(settings, ctx, tmp_path / "dies.jsonl", "jsonl", jobs=2, progress=kill_a_worker)
     assert killed and not list(tmp_path.iterdir()), "no file, not even a partial one"
@@ -574,7 +650,7 @@ def test_score_bounds_select_cases(store: Store, run: Any, tmp_path: Path) -> No
     ok(run("ratings", "--out", "high.jsonl", "--min-score", "4"))
     assert sorted(r["score"] for r in lines(tmp_path / "high.jsonl")) == [4, 5, 5, 5, 5]
     ok(run("sft", "--out", "good.jsonl", "--min-score", "4"))  # sft's "good" widened from the top score
-    salt = export_salt(SECRET_KEY)
+    salt = stored_ticket_salt(store.engine)
     assert [r["metadata"]["ticket"] for r in lines(tmp_path / "good.jsonl")] == [
         ticket_hash(salt, "default", 101), ticket_hash(salt, "default", 109)]
 
@@ -614,7 +690,7 @@ def test_split_writes_a_deterministic_train_test_pair(engine: Engine, run: Any, 
 
 
 def test_the_split_follows_the_ticket_hash_at_the_requested_rate() -> None:
-    salt = export_salt("another-secret-key-0123456789")
+    salt = SALT
     sides = [split_of(ticket_hash(salt, "default", t), 0.1) for t in range(20_000)]
     assert 0.09 < sides.count("test") / len(sides) < 0.11
     assert split_of(ticket_hash(salt, "default", 7), None) is None
@@ -624,9 +700,8 @@ def test_the_split_follows_the_ticket_hash_at_the_requested_rate() -> None:
 
 def test_stdout_export(store: Store, run: Any) -> None:
     result = ok(run("dpo", "--out", "-"))
-    assert [json.loads(line)["rejected"] for line in result.stdout.splitlines()] == [
-        "We will send a replacement kettle.", "deny_return",
-        "Hi [NAME], duplicate charges disappear by themselves within 5 days."]
+    assert [json.loads(line)["rejected"][0]["content"] for line in result.stdout.splitlines()] == [
+        "Hi [NAME], duplicate charges disappear by themselves within 5 days.", "We will send a replacement kettle."]
 
 
 # --- bad options: a message, never a traceback -------------------------------------------------------
@@ -653,9 +728,14 @@ def test_bad_options_are_named(run: Any, args: list[str], message: str) -> None:
     assert message in result.output and "Traceback" not in result.output
 
 
-def test_a_missing_secret_key_is_named(run: Any) -> None:
-    result = run("sft", "--out", "x.jsonl", extra_env={"FEEDBACKLOOP_SECRET_KEY": None})
-    assert result.exit_code == 1 and "FEEDBACKLOOP_SECRET_KEY is required for exports" in result.output
+def test_no_secret_key_is_needed_and_rotating_it_moves_nothing(store: Store, run: Any, tmp_path: Path) -> None:
+    ok(run("ratings", "--out", "a.jsonl", "--split", "test=0.5"))
+    ok(run("ratings", "--out", "b.jsonl", "--split", "test=0.5",
+           extra_env={"FEEDBACKLOOP_SECRET_KEY": "a-rotated-secret-key-0123456789"}))
+    ok(run("ratings", "--out", "c.jsonl", "--split", "test=0.5", extra_env={"FEEDBACKLOOP_SECRET_KEY": None}))
+    for side in ("train", "test"):
+        first = (tmp_path / f"a.{side}.jsonl").read_bytes()
+        assert first == (tmp_path / f"b.{side}.jsonl").read_bytes() == (tmp_path / f"c.{side}.jsonl").read_bytes()
 
 
 def test_a_database_without_schema_is_a_message_and_leaves_no_file(run: Any, tmp_path: Path) -> None:
@@ -758,7 +838,7 @@ def bulk_ratings(engine: Engine, first: int, count: int) -> None:
 
 def peak_memory_of_export(settings: Settings, path: Path) -> tuple[int, int]:
     engine = make_read_engine(settings.database_url, long=True)
-    ctx = Context(export_salt(SECRET_KEY), Window(), lambda tenant, requester: None)
+    ctx = Context(SALT, Window(), lambda tenant, requester: None)
     output = Output(str(path), "jsonl", split=False)
     tracemalloc.start()
     try:
@@ -856,3 +936,209 @@ def test_the_fingerprint_table_is_fixed_size_and_says_when_full() -> None:
     assert table.saturated and 11 in table and 29 not in table
     with pytest.raises(ValueError):
         FingerprintTable(slots=12)
+
+
+# --- turns, conversations, formats (issue 18) --------------------------------------------------------
+
+
+def created(store: Store, ticket: int, description: str, minutes: float, requester: int = 9001) -> None:
+    """A ticket.created envelope whose detail.description is the customer's opening message."""
+    data = envelope(ticket, "new", "new", store.at(minutes), requester_id=requester)
+    data["type"], data["event"] = "zen:event-type:ticket.created", {}
+    data["detail"]["description"] = description
+    store.webhook(data)
+    store.process(ticket)
+
+
+def test_a_reply_to_a_later_question_is_no_edit_and_no_pair(store: Store, run: Any, tmp_path: Path,
+                                                             engine: Engine) -> None:
+    store.comment(301, "How do I change my delivery address?", 1)
+    store.decide(301, "reply", 2, draft_reply="Open the order and choose Edit delivery.")
+    store.comment(301, "Thanks. Also, can I pay by invoice?", 3)
+    store.comment(301, "Yes, invoices are available for business accounts.", 4, staff=True)
+    with Session(engine) as session:
+        assert not session.scalars(select(Override).where(Override.ticket_id == 301)).all(), "not an edit"
+    # an edit recorded before this rule (or from events processed out of order) is still not a pair
+    with session_scope(make_session_factory(engine)) as session:
+        draft = store.decision_rows["301:reply"]
+        session.add(Override(tenant_id="default", ticket_id=301, source="automatic", kind="edit_to_final",
+                             dedupe_key=f"edit_to_final:{draft}", ai_decision_id=draft,
+                             ai_decision="Open the order and choose Edit delivery.",
+                             final_action="Yes, invoices are available for business accounts.", similarity=0.22,
+                             occurred_at=store.at(4), created_at=utcnow(), missing=[], details={}))
+    result = ok(run("dpo", "--out", "dpo.jsonl", "--since", store.at(3.5).isoformat()))
+    assert not [r for r in lines(tmp_path / "dpo.jsonl") if "invoice" in json.dumps(r)]
+    assert "skipped 1: the agent's reply answers another customer message than the draft" in result.output
+
+
+def test_the_conversation_opens_with_the_description_and_keeps_every_turn(store: Store, run: Any,
+                                                                          tmp_path: Path) -> None:
+    created(store, 302, "Hello, my parcel 8841 never arrived.", 0.5)
+    store.comment(302, "Hello, my parcel 8841 never arrived.", 0.5)  # Zendesk's first comment: the same text
+    store.decide(302, "reply", 1, draft_reply="Sorry! I have asked the carrier to trace parcel 8841.")
+    store.comment(302, "Any news? It has been two days.", 60)
+    store.decide(302, "reply2", 61, draft_reply="The carrier found it: it arrives tomorrow morning.")
+    store.status(302, "open", "solved", 62)
+    store.rate(302, 5)
+    # a second ticket whose opening message only ever came in ticket.created, then an agent took over
+    created(store, 303, "The blender lid cracked on first use.", 0.5, requester=9002)
+    store.decide(303, "reply", 1, draft_reply="Please send us a photo of the lid.", model="small-model")
+    store.comment(303, "Here it is, the crack is along the rim.", 5, requester=9002)
+    store.decide(303, "reply2", 6, draft_reply="That is wear and tear, not covered.", model="small-model")
+    store.comment(303, "That is a manufacturing defect: a new lid is on its way, free of charge.", 7, staff=True,
+                  requester=9002)
+
+    ok(run("sft", "--out", "sft.jsonl", "--since", store.at(62).isoformat()))
+    (chat,) = [r for r in lines(tmp_path / "sft.jsonl") if "8841" in json.dumps(r)]
+    check_openai_chat(chat)
+    assert [m["role"] for m in chat["messages"]] == ["system", "user", "assistant", "user", "assistant"]
+    assert chat["messages"][1]["content"] == "Hello, my parcel 8841 never arrived."  # once, not twice
+    assert chat["metadata"]["authors"] == ["system", "customer", "ai", "customer", "ai"]
+
+    ok(run("dpo", "--out", "dpo.jsonl", "--since", store.at(6.5).isoformat()))
+    (pair,) = [r for r in lines(tmp_path / "dpo.jsonl") if "blender lid" in json.dumps(r)]
+    check_trl_preference(pair)
+    assert [m["content"] for m in pair["prompt"][1:]] == [
+        "The blender lid cracked on first use.", "Please send us a photo of the lid.",
+        "Here it is, the crack is along the rim."]
+    assert pair["metadata"]["prompt_authors"] == ["system", "customer", "ai", "customer"]
+    assert pair["rejected"][0]["content"] == "That is wear and tear, not covered."
+    assert pair["chosen"][0]["content"].startswith("That is a manufacturing defect")
+
+
+def test_the_system_prompt_is_chosen_per_tenant_and_model(store: Store, run: Any, tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts.json"
+    prompts.write_text(json.dumps({"*": "Be brief.", "default/gpt-4o-2024-08-06": "You are Acme's agent."}))
+    env = {"FEEDBACKLOOP_SYSTEM_PROMPT_FILE": str(prompts)}
+    ok(run("sft", "--out", "sft.jsonl", extra_env=env))
+    assert lines(tmp_path / "sft.jsonl")[0]["messages"][0] == {"role": "system", "content": "You are Acme's agent."}
+    store.decide(101, "again", 3, draft_reply="Anything else?", model="other-model")
+    ok(run("sft", "--out", "sft.jsonl", extra_env=env))
+    assert lines(tmp_path / "sft.jsonl")[0]["messages"][0]["content"] == "Be brief."
+    ok(run("dpo", "--out", "dpo.jsonl", extra_env={"FEEDBACKLOOP_SYSTEM_PROMPT": "Plain text prompt."}))
+    assert {r["prompt"][0]["content"] for r in lines(tmp_path / "dpo.jsonl")} == {"Plain text prompt."}
+    prompts.write_text("[1, 2]")
+    result = run("sft", "--out", "bad.jsonl", extra_env=env)
+    assert result.exit_code == 1 and "FEEDBACKLOOP_SYSTEM_PROMPT_FILE" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "bad.jsonl").exists()
+
+
+VOCABULARY = [
+    "parcel", "invoice", "refund", "blender", "kettle", "router", "password", "delivery", "address", "courier",
+    "warranty", "lid", "crack", "screen", "battery", "charger", "cable", "subscription", "plan", "upgrade",
+    "downgrade", "cancel", "renew", "coupon", "voucher", "discount", "receipt", "payment", "card", "bank",
+    "transfer", "wallet", "account", "login", "email", "phone", "app", "update", "crash", "settings", "profile",
+    "photo", "upload", "download", "export", "import", "backup", "restore", "sync", "calendar", "reminder",
+]
+
+
+def test_the_split_keeps_each_customer_on_one_side(store: Store, run: Any, tmp_path: Path) -> None:
+    requester_of: dict[int, int] = {}
+    for requester in range(14):
+        for n in range(3):  # three tickets each, all reopened: eval cases
+            ticket, who = 8_400 + requester * 3 + n, 70_000 + requester  # far from the sandbox's task ids
+            requester_of[ticket] = who
+            words = random.Random(ticket).sample(VOCABULARY, 16)  # texts apart, or dedupe would drop them
+            store.comment(ticket, " ".join(words[:8]), 1, requester=who)
+            store.decide(ticket, "reply", 2, draft_reply=" ".join(words[8:]))
+            store.signal(ticket, "reopen", {})
+    ok(run("eval", "--out", "e.jsonl", "--split", "test=0.4"))
+    salt = stored_ticket_salt(store.engine)
+    by_hash = {ticket_hash(salt, "default", t): who for t, who in requester_of.items()}
+    sides: dict[int, set[str]] = {}
+    for side in ("train", "test"):
+        for record in lines(tmp_path / f"e.{side}.jsonl"):
+            assert record["metadata"]["split"] == side
+            if record["id"] in by_hash:
+                sides.setdefault(by_hash[record["id"]], set()).add(side)
+    assert len(sides) == 14 and all(len(s) == 1 for s in sides.values()), "a customer on both sides"
+    assert {"train", "test"} == set().union(*sides.values())
+    ok(run("ratings", "--out", "r.jsonl", "--split", "test=0.4"))  # ratings agree with eval, ticket by ticket
+    eval_side = {r["id"]: side for side in ("train", "test") for r in lines(tmp_path / f"e.{side}.jsonl")}
+    for side in ("train", "test"):
+        for record in lines(tmp_path / f"r.{side}.jsonl"):
+            assert eval_side.get(record["ticket"], side) == side
+
+
+def test_openai_format_has_no_other_keys(store: Store, run: Any, tmp_path: Path) -> None:
+    result = ok(run("sft", "--out", "sft.jsonl", "--format", "openai"))
+    for record in lines(tmp_path / "sft.jsonl"):
+        check_openai_chat(record, openai=True)
+    assert "column types: " in result.output
+    ok(run("dpo", "--out", "dpo.jsonl", "--format", "openai"))
+    pairs = lines(tmp_path / "dpo.jsonl")
+    assert len(pairs) == 2
+    for record in pairs:
+        check_openai_preference(record)
+    bad = run("eval", "--out", "e.jsonl", "--format", "openai")
+    assert bad.exit_code == 2 and "openai is only for sft and dpo" in bad.output
+
+
+def test_every_record_matches_its_features_file_and_files_load_together(store: Store, run: Any,
+                                                                        tmp_path: Path, engine: Engine) -> None:
+    from datasets import Features, load_dataset
+
+    for n in range(30):  # the first file: no comment at all (null for every row)
+        add_rating(engine, "default", 600 + n, 4, store.at(0))
+    ok(run("ratings", "--out", "first.jsonl", "--until", store.at(1).isoformat()))
+    ok(run("ratings", "--out", "second.jsonl", "--since", store.at(1).isoformat()))
+    assert all(r["comment"] is None for r in lines(tmp_path / "first.jsonl"))
+    assert any(r["comment"] for r in lines(tmp_path / "second.jsonl"))
+    features = Features.from_dict(json.loads((tmp_path / "first.features.json").read_text()))
+    both = load_dataset("json", data_files=[str(tmp_path / "first.jsonl"), str(tmp_path / "second.jsonl")],
+                        features=features, split="train", cache_dir=str(tmp_path / "cache"))
+    assert both.num_rows == 30 + len(lines(tmp_path / "second.jsonl"))
+    for kind in ("eval", "sft", "dpo"):
+        ok(run(kind, "--out", f"{kind}.jsonl", "--split", "test=0.5"))
+        features = Features.from_dict(json.loads((tmp_path / f"{kind}.features.json").read_text()))
+        files = [str(tmp_path / f"{kind}.{side}.jsonl") for side in ("train", "test")
+                 if (tmp_path / f"{kind}.{side}.jsonl").read_text()]
+        for path in files:
+            for record in lines(Path(path)):
+                conforms(record, SCHEMAS[kind])
+        loaded = load_dataset("json", data_files=files, features=features, split="train",
+                              cache_dir=str(tmp_path / f"cache-{kind}"))
+        assert loaded.num_rows == sum(len(lines(Path(p))) for p in files)
+
+
+def test_a_later_reply_does_not_erase_the_macros_rationale(store: Store, run: Any, tmp_path: Path) -> None:
+    store.comment(310, "I want a refund for order 7781, it came late.", 1)
+    store.decide(310, "reply", 2, draft_reply="Late orders are not refundable.", action="deny_refund")
+    store.override(310, source="macro", kind="override", final_action="refund_full",
+                   rationale="Delivery was 9 days late: the late-delivery promise applies", policy_clause="refunds#4.1")
+    store.comment(310, "I have refunded order 7781 in full; sorry for the delay.", 40, staff=True)
+    ok(run("eval", "--out", "eval.jsonl", "--since", store.at(20).isoformat()))
+    (record,) = [r for r in lines(tmp_path / "eval.jsonl") if "7781" in json.dumps(r)]
+    expected = record["expected"]
+    assert expected["rationale"] == "Delivery was 9 days late: the late-delivery promise applies"
+    assert expected["policy_clause"] == "refunds#4.1"
+    assert [c["kind"] for c in expected["corrections"]] == ["override", "edit_to_final"]
+    assert expected["human_reply"] == "I have refunded order 7781 in full; sorry for the delay."
+    ok(run("dpo", "--out", "dpo.jsonl", "--since", store.at(20).isoformat()))
+    (pair,) = [r for r in lines(tmp_path / "dpo.jsonl") if "7781" in json.dumps(r)]
+    assert [o["kind"] for o in pair["metadata"]["overrides"]] == ["override", "edit_to_final"]
+    assert pair["rejected"][0]["content"] == "Late orders are not refundable."
+
+
+def test_a_bot_that_only_writes_into_zendesk_makes_sft_chats(store: Store, run: Any, tmp_path: Path) -> None:
+    """No decision log: the AI's replies are comments by its Zendesk user (FEEDBACKLOOP_AI_USER_IDS)."""
+    store.comment(330, "Is the store open on Sunday afternoons?", 1)
+    store.comment(330, "Yes, we are open 12:00 to 17:00 on Sundays.", 2, staff=True, author_id=4242)
+    store.status(330, "open", "solved", 3)
+    store.rate(330, 5)
+    ok(run("sft", "--out", "sft.jsonl", extra_env={"FEEDBACKLOOP_AI_USER_IDS": "4242"}))
+    (chat,) = [r for r in lines(tmp_path / "sft.jsonl") if "Sunday" in json.dumps(r)]
+    check_openai_chat(chat)
+    assert chat["metadata"]["authors"] == ["system", "customer", "ai"]
+    result = ok(run("sft", "--out", "none.jsonl"))  # without the setting that reply is an agent's
+    assert not [r for r in lines(tmp_path / "none.jsonl") if "Sunday" in json.dumps(r)]
+    assert "no AI reply logged" in result.output
+
+
+def test_a_reply_on_top_of_a_posted_draft_is_no_edit(store: Store, engine: Engine) -> None:
+    store.comment(340, "Can I change my plan mid-month?", 1)
+    store.decide(340, "reply", 2, draft_reply="Yes: the change applies from your next invoice.")
+    store.comment(340, "Yes: the change applies from your next invoice.", 3, staff=True, author_id=4242)
+    store.comment(340, "Adding to that: the price difference is prorated.", 4, staff=True)
+    with Session(engine) as session:
+        assert not session.scalars(select(Override).where(Override.ticket_id == 340)).all()

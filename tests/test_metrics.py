@@ -548,6 +548,30 @@ def test_every_bad_rating_goes_to_the_webhook_after_its_write_back(services: Ser
     assert f"/agent/tickets/{ticket}|open ticket>" in text
 
 
+def test_customer_text_in_chat_alerts_is_redacted_unless_turned_off(services: Services, runner: Runner,
+                                                                    sandbox: Any, receiver: Receiver) -> None:
+    from feedbackloop.ratings import record_rating
+
+    webhook_services(services, receiver)
+    runner.ctx.settings = services.settings
+    comment = "Awful. I'm Ana Lima, call me on +44 20 7946 0958 or ana.lima@example.com; card 4111 1111 1111 1111"
+    ticket = sandbox.simulate_customer_ticket(name="Ann", email="ann@example.net", subject="Help", body="Hi",
+                                              channel="web", tags=["category_billing"])
+    with session_scope(services.factory) as db:
+        record_rating(db, sent_survey(db, ticket, day(1)), 1, "not_resolved", comment, day(1))
+    runner.run_until_idle()
+    ((_, body),) = receiver.requests
+    text = json.loads(body)["text"]
+    assert "Awful." in text and "[PHONE]" in text and "[EMAIL]" in text and "[CARD]" in text
+    for value in ("7946 0958", "ana.lima@example.com", "4111"):
+        assert value not in text
+    plain = alerts.alert_config(services.settings.with_(extra={**services.settings.extra,
+                                                               "FEEDBACKLOOP_ALERT_REDACT": "0"}))
+    assert plain.redact is False and alerts.alert_config(services.settings).redact is True
+    with pytest.raises(ConfigError, match="FEEDBACKLOOP_ALERT_REDACT must be 1 or 0"):
+        alerts.alert_config(services.settings.with_(extra={"FEEDBACKLOOP_ALERT_REDACT": "maybe"}))
+
+
 def test_good_ratings_and_unconfigured_webhooks_send_nothing(db: Session, settings: Settings) -> None:
     rating = rated(db, 5, 5, day(1))
     alerts.queue_bad_rating_alert(db, settings.with_(extra={"FEEDBACKLOOP_ALERT_WEBHOOK_URL": "https://h.example/x",

@@ -13,6 +13,37 @@ from feedbackloop.redact import KINDS, Identity, find_pii, iban_valid, luhn_vali
 CORPUS = FIXTURES / "pii_corpus.jsonl"
 #: Floors below which a change to the detectors is a regression (measured values are in docs/ml-engineers.md).
 FLOORS = {"precision": 0.9, "recall": 0.95}
+#: Held-out parts, held to the issue's targets, not to the development floors. "holdout-2" was written
+#: before the issue-18 detectors (SSN, date of birth, other languages); after the first tuning pass
+#: ADDRESS was 5 of 6 and must-keep 1 of 26 redacted, and a second pass (multi-word French street
+#: names, order-number groupings are not cards) was written knowing those misses, so those two
+#: figures are no longer blind. "holdout-3" was written after both passes and measured once, blind;
+#: what it misses is marked below and stays marked until met on new text (docs/exports.md).
+HELD_OUT = ("holdout-2", "holdout-3")
+HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
+                   "NAME": 0.9, "ADDRESS": 0.9}
+HELD_OUT_KEEP_REDACTED = 0.03
+HELD_OUT_NOT_MET = {("holdout-3", "NAME"): "8 of 12 names (66.7 %; target 90 %)",
+                    ("holdout-3", "ADDRESS"): "4 of 5 addresses (80 %; target 90 %)"}
+
+
+@pytest.mark.parametrize(("split", "kind"), [
+    pytest.param(split, kind, marks=pytest.mark.xfail(reason=HELD_OUT_NOT_MET[(split, kind)], strict=True))
+    if (split, kind) in HELD_OUT_NOT_MET else (split, kind)
+    for split in HELD_OUT for kind in sorted(HELD_OUT_RECALL)])
+def test_held_out_text_meets_the_targets(split: str, kind: str) -> None:
+    score = score_corpus([c for c in load_corpus(CORPUS) if c.split == split])[kind]
+    if score.recall is None:
+        pytest.skip(f"no {kind} label in {split}")
+    assert score.recall >= HELD_OUT_RECALL[kind], score.misses
+
+
+@pytest.mark.parametrize("split", HELD_OUT)
+def test_held_out_must_keep_spans_survive(split: str) -> None:
+    from feedbackloop.pii_report import keep_redacted
+
+    touched, total = keep_redacted([c for c in load_corpus(CORPUS) if c.split == split])
+    assert total >= 20 and touched / total <= HELD_OUT_KEEP_REDACTED
 
 
 def test_the_corpus_is_large_and_has_both_positives_and_negatives() -> None:
@@ -31,7 +62,7 @@ def test_recall_on_cards_and_emails_is_total() -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_precision_and_recall_stay_above_the_floor(kind: str) -> None:
-    score = score_corpus(load_corpus(CORPUS))[kind]
+    score = score_corpus([c for c in load_corpus(CORPUS) if c.split not in HELD_OUT])[kind]
     assert score.recall is not None and score.recall >= FLOORS["recall"], score.misses
     assert score.precision is not None and score.precision >= FLOORS["precision"], score.false_alarms
 
@@ -60,7 +91,7 @@ def test_every_kind_has_its_placeholder() -> None:
     assert redact(text) == ("Hi [NAME], mail [EMAIL], call [PHONE], card [CARD], IBAN [IBAN], IP [IP], "
                             "password: [SECRET], ship to [ADDRESS]")
     assert {placeholder(k) for k in KINDS} == {"[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[IP]", "[ADDRESS]",
-                                               "[SECRET]", "[NAME]"}
+                                               "[SECRET]", "[NAME]", "[SSN]", "[DOB]"}
 
 
 def test_redaction_is_idempotent_and_placeholders_are_never_findings() -> None:

@@ -40,6 +40,7 @@ from feedbackloop.metrics import (
     shift,
 )
 from feedbackloop.models import DropAlert, Rating
+from feedbackloop.redact import redact
 from feedbackloop.settings import ConfigProblems, Problem, Settings
 from feedbackloop.stats import benjamini_hochberg, drop_p_value, wilson
 
@@ -83,6 +84,8 @@ class AlertConfig:
     min_n: int = 30
     dimensions: tuple[str, ...] = DEFAULT_DIMENSIONS
     interval: float = 3600.0
+    #: Customer text in chat alerts goes through `redact.redact` (FEEDBACKLOOP_ALERT_REDACT=0: as written).
+    redact: bool = True
 
 
 def alert_config(settings: Settings) -> AlertConfig:
@@ -130,10 +133,22 @@ def alert_config(settings: Settings) -> AlertConfig:
         dimensions=dimensions or DEFAULT_DIMENSIONS,
         interval=checked("FEEDBACKLOOP_ALERT_INTERVAL",
                          lambda: _number(env, "FEEDBACKLOOP_ALERT_INTERVAL", 3600, 60, 31 * 86400), 3600.0),
+        redact=checked("FEEDBACKLOOP_ALERT_REDACT", lambda: _switch(env, "FEEDBACKLOOP_ALERT_REDACT", True), True),
     )
     if problems:
         raise ConfigProblems(problems)
     return config
+
+
+def _switch(env: Any, name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be 1 or 0 (on or off), got {raw!r}")
 
 
 def _number(env: Any, name: str, default: float, low: float, high: float) -> float:
@@ -473,7 +488,7 @@ def send_alert(session: Session, settings: Settings, args: dict[str, Any], now: 
     rating = session.get(Rating, args["rating_id"])
     if rating is None or rating.version != args["version"] or rating.score > 2:
         return "the rating changed since; not sent"
-    return post_alert(config, bad_rating_text(settings, rating), now)
+    return post_alert(config, bad_rating_text(settings, rating, redact_text=config.redact), now)
 
 
 def drop_text(settings: Settings, alert: DropAlert) -> str:
@@ -488,8 +503,13 @@ def drop_text(settings: Settings, alert: DropAlert) -> str:
     )
 
 
-def bad_rating_text(settings: Settings, rating: Rating) -> str:
-    """One line for a chat channel; everything the customer wrote is escaped."""
+def bad_rating_text(settings: Settings, rating: Rating, *, redact_text: bool = True) -> str:
+    """One line for a chat channel; everything the customer wrote is escaped and, unless
+    FEEDBACKLOOP_ALERT_REDACT=0, redacted first: a chat channel is read by more people than the
+    ticket, and keeps what it is sent."""
+    comment = rating.comment
+    if comment and redact_text:
+        comment = redact(comment)
     attribution = (
         ", ".join(
             f"{name} {value}"
@@ -510,7 +530,7 @@ def bad_rating_text(settings: Settings, rating: Rating) -> str:
         ticket_id=rating.ticket_id,
         attribution=slack_escape(attribution),
         reason=f" — {slack_escape(rating.reason)}" if rating.reason else "",
-        comment=f": “{slack_escape(_one_line(rating.comment, 500))}”" if rating.comment else "",
+        comment=f": “{slack_escape(_one_line(comment, 500))}”" if comment else "",
         link=f"<{agent_ticket_url(settings, rating.ticket_id)}|open ticket>",
     )
 

@@ -452,6 +452,20 @@ class Override(Base):
     created_at: Mapped[datetime]
 
 
+class ExportKey(Base):
+    """A random key the learning exports derive their hashes and train/test split from (issue 18).
+
+    Written once, by the first export that needs it, and never changed: a split that moved when
+    FEEDBACKLOOP_SECRET_KEY was rotated put a ticket in train that an earlier run had tested on.
+    """
+
+    __tablename__ = "export_keys"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+
+
 # --- insight (issue 5): CSAT drop alerts ------------------------------------------------------------
 
 

@@ -218,6 +218,10 @@ def check_edit_to_final(session: Session, settings: Settings, tenant_id: str, ti
     draft = latest_decision(session, tenant_id, ticket_id, before=event.occurred_at, with_draft=True)
     if draft is None or not draft.draft_reply:
         return
+    if customer_wrote_between(session, tenant_id, ticket_id, draft.created_at, event.occurred_at):
+        return  # the reply answers the customer's later message, not the one the draft answered
+    if draft_posted_before(session, tenant_id, ticket_id, draft.draft_reply, event):
+        return  # the draft went out as written; this reply comes on top of it
     from feedbackloop import lifecycle
 
     score = similarity(draft.draft_reply, body)
@@ -232,6 +236,33 @@ def check_edit_to_final(session: Session, settings: Settings, tenant_id: str, ti
                     dedupe_key=f"edit_to_final:{draft.id}", occurred_at=event.occurred_at, now=now,
                     ai_decision=draft.draft_reply, ai_confidence=draft.confidence, final_action=body,
                     agent_id=author, similarity_=score, details=details)
+
+
+def customer_wrote_between(session: Session, tenant_id: str, ticket_id: int, start: datetime,
+                           end: datetime) -> bool:
+    """Whether a public customer comment arrived after `start` and before `end` (a new customer turn)."""
+    events = session.scalars(select(WebhookEvent.payload).where(
+        WebhookEvent.tenant_id == tenant_id, WebhookEvent.ticket_id == ticket_id,
+        WebhookEvent.kind == "comment_added", WebhookEvent.occurred_at > start, WebhookEvent.occurred_at < end))
+    for payload in events:
+        extra = payload.get("extra") or {}
+        if extra.get("is_public") is not False and not extra.get("author_is_staff") and str(extra.get("body") or "").strip():
+            return True
+    return False
+
+
+def draft_posted_before(session: Session, tenant_id: str, ticket_id: int, draft: str, event: WebhookEvent) -> bool:
+    """Whether a public staff comment before `event` carries the draft's text (the AI posted it)."""
+    wanted = " ".join(draft.lower().split())
+    bodies = session.scalars(select(WebhookEvent.payload).where(
+        WebhookEvent.tenant_id == tenant_id, WebhookEvent.ticket_id == ticket_id,
+        WebhookEvent.kind == "comment_added", WebhookEvent.occurred_at <= event.occurred_at,
+        WebhookEvent.id != event.id))
+    for payload in bodies:
+        extra = payload.get("extra") or {}
+        if extra.get("author_is_staff") and " ".join(str(extra.get("body") or "").lower().split()) == wanted:
+            return True
+    return False
 
 
 def check_handoff(session: Session, settings: Settings, tenant_id: str, ticket_id: int, event: WebhookEvent,

@@ -4,7 +4,10 @@ A corpus line is `{"text": ..., "pii": [{"type": "EMAIL", "value": "..."}], "ide
 "emails": [...]}, "split": "holdout"}` (identity and split optional); every occurrence of a labelled value in the text is that kind of PII. A label
 counts as found only when a finding of the same kind covers every letter and digit of it (half a
 card number redacted is a leak); a finding that covers no label of its kind is a false positive.
-Cases marked `"split": "holdout"` were written after the detectors were tuned and get their own table.
+Cases marked `"split": "holdout"` were written after the detectors were tuned and get their own table;
+`"holdout-2"` (issue 18) was written before the SSN, date-of-birth and multilingual work and not
+looked at while tuning it. `"keep": [...]` lists spans that must survive (order numbers, prices,
+versions, ticket ids); the report counts those any finding touched.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class Case:
     labels: tuple[Span, ...]
     identity: Identity | None = None
     split: str = "development"
+    keep: tuple[Span, ...] = ()  # must-keep spans (order numbers, prices, versions, ticket ids)
 
 
 @dataclass
@@ -69,7 +73,22 @@ def parse_case(record: dict[str, Any], number: int) -> Case:
         labels.extend(Span(start, start + len(item["value"]), item["type"]) for start in positions)
     raw = record.get("identity")
     identity = Identity(tuple(raw.get("names", ())), tuple(raw.get("emails", ()))) if raw else None
-    return Case(text, tuple(labels), identity, record.get("split", "development"))
+    keep = tuple(Span(start, start + len(value), "KEEP") for value in record.get("keep", ())
+                 for start in occurrences(text, value))
+    if len(keep) < len(record.get("keep", ())):
+        raise ValueError(f"corpus line {number}: a keep span is not in the text")
+    return Case(text, tuple(labels), identity, record.get("split", "development"), keep)
+
+
+def keep_redacted(cases: Iterable[Case]) -> tuple[int, int]:
+    """(must-keep spans touched by any finding, must-keep spans)."""
+    touched = total = 0
+    for case in cases:
+        findings = find_pii(case.text, case.identity)
+        for span in case.keep:
+            total += 1
+            touched += any(overlaps(span, f) for f in findings)
+    return touched, total
 
 
 def occurrences(text: str, value: str) -> list[int]:
@@ -118,6 +137,11 @@ def format_table(scores: dict[str, Score]) -> str:
     return "\n".join(lines)
 
 
+def keep_line(cases: Sequence[Case]) -> str:
+    touched, total = keep_redacted(cases)
+    return f"must-keep spans redacted: {touched} of {total} ({percent(touched / total if total else None)})"
+
+
 def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f} %"
 
@@ -130,10 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores = score_corpus(cases)
     print(f"{len(cases)} cases, {sum(len(c.labels) for c in cases)} labelled spans")
     print(format_table(scores))
+    print(keep_line(cases))
     for split in sorted({c.split for c in cases} - {"development"}):
         part = [c for c in cases if c.split == split]
         print(f"\n{split} only: {len(part)} cases, {sum(len(c.labels) for c in part)} labelled spans")
         print(format_table(score_corpus(part)))
+        print(keep_line(part))
     if verbose:
         for kind, s in scores.items():
             for miss in s.misses:

@@ -1,7 +1,8 @@
 """PII redaction: personal data becomes a typed placeholder before any text leaves the database.
 
 Our own module, not a library: scrubadub (last release 2023) pulls in scikit-learn, TextBlob and
-Faker; Presidio needs spaCy and a downloaded model; datafog has no Luhn, IBAN or IPv6 checks and
+Faker; Presidio's pattern recognizers run without a model but found less than this module on our
+corpus and pull in spaCy (docs/exports.md has the figures); datafog has no Luhn, IBAN or IPv6 checks and
 ships telemetry. None works offline with no model and checks what we need, so this is patterns
 plus checksums plus context, measured on `tests/fixtures/pii_corpus.jsonl` (see `pii_report`).
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
 #: earlier kind wins (a card's digits are not also a phone number).
-KINDS = ("EMAIL", "IBAN", "CARD", "IP", "SECRET", "PHONE", "ADDRESS", "NAME")
+KINDS = ("EMAIL", "IBAN", "CARD", "IP", "SECRET", "SSN", "DOB", "PHONE", "ADDRESS", "NAME")
 
 
 def placeholder(kind: str) -> str:
@@ -110,6 +111,12 @@ EMAIL = re.compile(
 #: "ann [at] example [dot] com", "ann(at)example(dot)com": people write these to dodge scrapers.
 EMAIL_SPELLED = re.compile(
     r"(?<![\w.])[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[\w-]+)+", re.IGNORECASE)
+#: "john at example dot com", "maria dot lopez at gmail dot com": spelled out with no brackets; only
+#: with a usual top-level domain at the end, so "meet at noon dot" is not taken for one.
+EMAIL_SPELLED_PLAIN = re.compile(
+    r"(?<![\w.@])[^\W\d_][\w+-]*(?:\s+dot\s+[\w-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+"
+    r"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|ca|au|ch|at|be|ie|pt|se|dk|no|fi|pl)\b",
+    re.IGNORECASE)
 #: "logo@2x.png" is a retina image, not a mailbox.
 FILE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico"})
 
@@ -122,12 +129,17 @@ def find_emails(text: str) -> Iterator[Span]:
     if "[" in text or "(" in text:  # every EMAIL_SPELLED match holds "[at]" or "(at)"
         for match in EMAIL_SPELLED.finditer(text):
             yield Span(match.start(), match.end(), "EMAIL")
+    folded = fold(text)
+    if "dot" in folded and "at" in folded:  # every EMAIL_SPELLED_PLAIN match holds both words
+        for match in EMAIL_SPELLED_PLAIN.finditer(text):
+            yield Span(match.start(), match.end(), "EMAIL")
 
 
 # --- payment cards ---------------------------------------------------------------------------------
 
 #: 13–19 digits, single spaces or dashes between any of them (4-4-4-4, Amex 4-6-5, none).
-CARD_CANDIDATE = re.compile(r"(?<![\d.,/+-])\d(?:[ -]?\d){12,30}(?!\d)(?![.,]\d)")
+#: Also dots or two spaces between groups, and right after "no." (issue 18: such cards leaked).
+CARD_CANDIDATE = re.compile(r"(?<![\d,/+-])(?<!\d\.)\d(?:(?:[ .-]| {2})?\d){12,30}(?!\d)(?![.,]\d)")
 CARD_FIRST_DIGITS = frozenset("23456")  # Mastercard 2-series, Amex/Diners/JCB, Visa, MC, Discover/Maestro
 
 
@@ -180,9 +192,17 @@ def longest_card_run(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int,
             if len(digits) > 19:
                 break
             start, end = groups[first][0], groups[last][1]
-            if is_card_number(digits) and (best is None or end - start > best[1] - best[0]):
+            if (is_card_number(digits) and card_grouping(groups[first:last + 1])
+                    and (best is None or end - start > best[1] - best[0])):
                 best = (start, end)
     return best
+
+
+def card_grouping(groups: Sequence[tuple[int, int]]) -> bool:
+    """Whether digit groups are grouped as cards are: one group, or a first group of 4 (4-4-4-4, Amex
+    4-6-5), or no group longer than 4. "123-4567890-1234567" is an order number's grouping."""
+    sizes = [end - start for start, end in groups]
+    return len(sizes) == 1 or sizes[0] == 4 or max(sizes) <= 4
 
 
 # --- IBANs -----------------------------------------------------------------------------------------
@@ -380,9 +400,10 @@ def is_secret_token(keyword: str, token: str) -> bool:
 # --- phone numbers ---------------------------------------------------------------------------------
 
 #: "+44 20 7946 0958", "+1 (415) 555-2671", "0049 30 1234567", "+4915112345678".
-PHONE_INTL = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,5}\)?){1,6}(?!\w)")
+PHONE_INTL = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,8}\)?){1,6}(?!\w)")
 #: "(415) 555-2671", "1-212-555-0198", "020 7946 0958", "06 12 34 56 78", "030/1234 5678".
-PHONE_NATIONAL = re.compile(r"(?<![\w.+/-])(?:1[ .-])?(?:\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,6}){1,5}(?!\w)(?![.\-/:]\d)")
+#: Groups of up to 8 digits: German numbers are written "030 12345678", "0171 23456789".
+PHONE_NATIONAL = re.compile(r"(?<![\w.+/-])(?:1[ .-])?(?:\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,8}){1,5}(?!\w)(?![.\-/:]\d)")
 #: Compact digits count as a phone only right after a phone word ("call me on 07700900123").
 PHONE_KEYWORD = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me)\b"
@@ -435,6 +456,53 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
     return not introduced_as_id(text[max(0, start - 30):start])
 
 
+# --- US social security numbers, dates of birth ------------------------------------------------------
+
+SSN_DASHED = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
+SSN_KEYWORD = re.compile(
+    r"\b(?:ssn|ss#|ss no\.?|social security(?: number| no\.?| #)?|social)\s*(?:number|no\.?|#)?\s*(?:is|was|:|=)?\s*"
+    r"(\d{3}([ .-]?)\d{2}\2\d{4})(?!\d)", re.IGNORECASE)
+
+
+def ssn_valid(digits: str) -> bool:
+    """The SSA's rules: no area 000, 666 or 900–999, no group 00, no serial 0000."""
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def find_ssns(text: str) -> Iterator[Span]:
+    """123-45-6789 anywhere (that shape is an SSN's); 123 45 6789 or 123456789 after an SSN keyword."""
+    for match in SSN_DASHED.finditer(text):
+        if ssn_valid("".join(match.groups())) and not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
+            yield Span(match.start(), match.end(), "SSN")
+    if has_any(fold(text), ("ssn", "ss#", "ss no", "social")):
+        for match in SSN_KEYWORD.finditer(text):
+            if ssn_valid(re.sub(r"\D", "", match.group(1))):
+                yield Span(match.start(1), match.end(1), "SSN")
+
+
+MONTHS = (r"(?:jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero|m[aä]r(?:ch|z|s)?|marzo|apr(?:il)?|"
+          r"avr(?:il)?|abril|may|mai|mayo|june?|juni|juin|junio|july?|juli|juillet|julio|aug(?:ust)?|ao[uû]t|agosto|"
+          r"sep(?:t(?:ember)?)?|septembre|se?ptiembre|oct(?:ober|obre)?|okt(?:ober)?|octubre|nov(?:ember|embre)?|noviembre|"
+          r"dec(?:ember)?|dez(?:ember)?|d[ée]c(?:embre)?|diciembre)\.?")
+DATE = (rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{{1,2}}[./-]\d{{1,2}}|"
+        rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
+        rf"\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{MONTHS}\s+(?:de\s+)?(?:19|20)\d\d)")
+#: A date is a date of birth when a birth word comes shortly before it, in English, German, French, Spanish.
+BIRTH_WORDS = ("birth", "dob", "d.o.b", "born", "birthday", "geburt", "geboren", "naissance", "né", "nee",
+               "née", "nacimiento", "nacid", "cumpleaños")
+DOB = re.compile(
+    rf"\b(?:date of birth|birth ?date|d\.?o\.?b\.?|born(?: on)?|birthday|geburtsdatum|geboren(?: am)?|"
+    rf"date de naissance|n[ée]e? le|fecha de nacimiento|nacid[oa] el|cumpleaños)\b[^\d\n]{{0,12}}?(?P<date>{DATE})",
+    re.IGNORECASE)
+
+
+def find_dobs(text: str) -> Iterator[Span]:
+    if has_any(fold(text), BIRTH_WORDS):
+        for match in DOB.finditer(text):
+            yield Span(match.start("date"), match.end("date"), "DOB")
+
+
 # --- postal addresses ------------------------------------------------------------------------------
 
 STREET_SUFFIX = (
@@ -451,11 +519,14 @@ ADDRESSES = (
                rf"[A-Z][\w'-]*\s+{STREET_SUFFIX}\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?{UNIT}"
                rf"(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?\s+{UK_POSTCODE}\b)?{US_TAIL}"),
     # Hauptstraße 5, 10115 Berlin / Bahnhofstr. 12a / Kerkstraat 12
-    re.compile(rf"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|"
+    re.compile(rf"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|Straße|strasse|Strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|"
                rf"gracht|plein|vej|gatan|gata)\s+\d{{1,4}}[a-z]?\b{EU_TAIL}"),
     # 12 rue de la Paix, 75002 Paris
+    # (the name may run over several capitalised words and particles: "avenue Victor Hugo", "place
+    # Charles de Gaulle", "rue du Faubourg Saint-Antoine")
     re.compile(rf"\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|"
-               rf"quai|route|cours)\s+(?:[\w'’-]+\s+){{0,4}}?[A-ZÉÈ][\w'’-]+{EU_TAIL}"),
+               rf"quai|route|cours)\s+(?:[\w'’-]+\s+){{0,4}}?[A-ZÉÈ][\w'’-]+"
+               rf"(?:[ -](?:(?:de|du|des|la|le|d['’])\s?)?[A-ZÉÈ][\w'’-]+){{0,3}}{EU_TAIL}"),
     # Calle Mayor 10, 28013 Madrid / Via Roma 12
     re.compile(rf"\b(?:Calle|C/|Avenida|Avda\.|Paseo|Plaza|Via|Viale|Piazza|Rua)\s+(?:[\w'’]+\s+){{0,3}}?"
                rf"[A-ZÁÉÍÓÚ][\wáéíóúñ'’]+,?\s+\d{{1,4}}\b{EU_TAIL}"),
@@ -468,7 +539,8 @@ ADDRESSES = (
 #: without the piece skips the pattern, which would scan every position for nothing.
 ADDRESS_HINTS = (
     re.compile(rf"{STREET_SUFFIX}\b"),
-    re.compile(r"(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|gracht|plein|vej|gatan|gata)\s+\d"),
+    re.compile(r"(?:straße|Straße|strasse|Strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|gracht|plein|vej|"
+               r"gatan|gata)\s+\d"),
     re.compile(r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)\s"),
     re.compile(r"(?:Calle|C/|Avenida|Avda\.|Paseo|Plaza|Via|Viale|Piazza|Rua)\s"),
     None,  # "P.O. Box": looked for in the `fold`ed text, see find_addresses
@@ -488,7 +560,18 @@ def find_addresses(text: str) -> Iterator[Span]:
 
 # --- names -----------------------------------------------------------------------------------------
 
-NAME_WORD = r"[A-ZÀ-Ý][a-zà-ÿ'’-]+"
+#: "Ana", "O'Connor", "D’Angelo", "Jean-Luc", "Ní": a capital, then letters, apostrophe or hyphen parts.
+NAME_WORD = r"[A-ZÀ-Ý](?:[a-zà-ÿ]+|(?=['’]))(?:['’-][A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]+)*"
+#: The same in any case ("mary-kate d'angelo", "PETER BROWN"), only after a self-introduction.
+ANY_NAME_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
+ANY_NAME = rf"{ANY_NAME_WORD}(?:[ ]{ANY_NAME_WORD}){{0,3}}"
+#: Words that end a name written in any case ("my name is dave and I ...").
+NAME_STOP = frozenset({
+    "and", "und", "et", "y", "e", "from", "here", "with", "i", "im", "i'm", "ich", "je", "yo", "the", "but",
+    "aber", "mais", "pero", "your", "my", "mein", "meine", "ma", "mon", "mi", "is", "am", "was", "of", "at",
+    "to", "for", "order", "bestellung", "commande", "pedido", "tengo", "have", "had", "need", "needs",
+    "la", "el", "le", "les", "die", "der", "das", "calling", "writing", "again", "please",
+})
 NAME = rf"{NAME_WORD}(?:[ -]{NAME_WORD}){{0,2}}"
 #: Capitalised words that follow "Hi" or "Thanks," without being anyone's name.
 NOT_NAMES = frozenset({
@@ -508,10 +591,16 @@ NAME_CONTEXTS = (
     # "my name is Ana Lima", "name: Ana Lima", "this is Ana from"
     re.compile(rf"\b(?i:my name is|my name's|name\s*:|this is|I am|I'm)\s+(?P<name>{NAME})(?=\s+(?i:from|here)\b)"),
     re.compile(rf"\b(?i:my name is|my name's|name\s*:)\s+(?P<name>{NAME})"),
+    # self-introductions in any case and in German, French, Spanish: the name runs to a stop word
+    re.compile(rf"\b(?i:my name is|my name's|ich hei(?:ß|ss)e|mein name ist|je m['’]appelle|je suis|ici|"
+               rf"me llamo|mi nombre es|soy)\s+(?P<name>{ANY_NAME})"),
     # sign-offs: "Thanks,\nAna" / "Kind regards, Ana Lima" at the end of a line
     re.compile(rf"\b(?i:thanks|thank you|many thanks|regards|kind regards|best regards|best wishes|best|cheers|"
-               rf"sincerely|yours|warm regards|cordialement|grüße|saludos)[,!.]?[ \t]*\n?[ \t]*(?:-\s*)?(?P<name>{NAME})"
+               rf"sincerely|yours|warm regards|cordialement|grüße|saludos)[,!.]?[ \t]*\n?[ \t]*(?:-{{1,2}}\s*)?"
+               rf"(?P<name>{NAME}|{ANY_NAME})"
                rf"[ \t]*[.!]?[ \t]*(?=\n|$)"),
+    # "I am Maria Lopez, call me", "I'm Tom." (a capitalised name closed by punctuation, "and", "from")
+    re.compile(rf"\b(?i:I am|I['’]m)\s+(?P<name>{NAME})(?=\s*[,.;!]|\s*$|\s+(?i:and|from|here)\b)"),
 )
 #: First names that are also ordinary words: as the requester's name they count only capitalised
 #: mid-sentence or in a name position, never as the word ("I will", "a rose", "my bill").
@@ -541,7 +630,9 @@ NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
     (False, ("Mr", "Ms", "Miss", "Mx", "Dr", "Prof", "Herr", "Frau", "Mme", "Mlle", "Sr")),
     (True, ("name", "this is", "i am", "i'm")),  # and "from" or "here" (FROM_OR_HERE)
     (True, ("name",)),
+    (True, ("name", "heiße", "heisse", "appelle", "je suis", "ici", "llamo", "nombre", "soy")),
     (True, ("thank", "regards", "best", "cheers", "sincerely", "yours", "cordialement", "grüße", "saludos")),
+    (True, ("i am", "i'm", "i’m")),
 )
 
 
@@ -561,8 +652,18 @@ def find_names(text: str) -> Iterator[Span]:
 
 
 def name_spans(text: str, start: int, end: int) -> Iterator[Span]:
-    """The name at text[start:end], unless a word of it is no name ("Hi Team", "Regards, Acme Support")."""
+    """The name at text[start:end], unless a word of it is no name ("Hi Team", "Regards, Acme Support");
+    a name written in any case ends before its first stop word."""
     words = list(re.finditer(r"\S+", text[start:end]))
+    for index, word in enumerate(words):
+        if word.group().lower().strip(",.;:!?") in NAME_STOP:
+            words = words[:index]
+            break
+    if not words:
+        return
+    end = start + words[-1].end()
+    while end > start and text[end - 1] in ",.;:!?":
+        end -= 1
     if words and not any(w.group().lower().strip("'’-") in NOT_NAMES for w in words):
         yield Span(start, end, "NAME")
 
@@ -605,7 +706,8 @@ def capitalised_mid_sentence(text: str, word: str) -> Iterator[Span]:
 
 #: Detectors that need no identity, in no particular order (priority is KINDS').
 DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
-    find_emails, find_ibans, find_cards, find_ips, find_secrets, find_phones, find_addresses, find_names,
+    find_emails, find_ibans, find_cards, find_ips, find_secrets, find_ssns, find_dobs, find_phones, find_addresses,
+    find_names,
 )
 #: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, address) cannot find
 #: anything in a text without one, so such a text skips them: the same findings in about 40 % less

@@ -490,7 +490,8 @@ def build_settings(env: Env, *, demo: bool = False, port: int = DEFAULT_PORT) ->
         csat_field_id=_integer(env, "ZENDESK_CSAT_FIELD_ID"),
         reconcile_interval=_number(env, "FEEDBACKLOOP_RECONCILE_INTERVAL", 600, minimum=10) or 600,
         # insight: CSAT drop alerts and the alert webhook, validated by alerts.alert_config
-        extra={k: v for k, v in env.items() if k.startswith("FEEDBACKLOOP_ALERT_")},
+        # ... and the exports' system prompt (exports/prompts.py, issue 18)
+        extra={k: v for k, v in env.items() if k.startswith(("FEEDBACKLOOP_ALERT_", "FEEDBACKLOOP_SYSTEM_PROMPT"))},
         ai_user_ids=_ids(env, "FEEDBACKLOOP_AI_USER_IDS"),
         ai_resolved_tag=_text(env, "FEEDBACKLOOP_AI_RESOLVED_TAG", "ai_resolved") or "ai_resolved",
         intent_field_id=_integer(env, "ZENDESK_INTENT_FIELD_ID"),

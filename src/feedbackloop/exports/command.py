@@ -16,6 +16,8 @@ from typing import Any
 import click
 
 from feedbackloop.errors import ConfigError
+from feedbackloop.exports.dedupe import THRESHOLD_TEXT
+from feedbackloop.exports.formats import OPENAI_KINDS
 from feedbackloop.exports.pipeline import KINDS, ExportError, ExportStats, RequesterDirectory
 from feedbackloop.exports.records import RATING_COLUMNS, no_identity
 from feedbackloop.exports.source import Window
@@ -69,8 +71,9 @@ class SplitParam(click.ParamType):  # type: ignore[type-arg]
 @click.option("--min-score", type=click.IntRange(1, 5), help="Lowest rating score (sft: default 5, the top).")
 @click.option("--max-score", type=click.IntRange(1, 5), help="Highest rating score.")
 @click.option("--split", "test_fraction", type=SplitParam(), help="Hold out tickets for testing, e.g. test=0.1.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
-              help="jsonl (default) or csv (ratings only; the default when FILE ends in .csv).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "openai"]),
+              help="jsonl (default), csv (ratings only; the default when FILE ends in .csv) or openai "
+                   "(sft and dpo in OpenAI's fine-tuning shape, without metadata).")
 @click.option("--requester-lookup/--no-requester-lookup", default=True, show_default=True,
               help="Ask the helpdesk for each requester's name and email, to redact them everywhere.")
 @click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
@@ -97,6 +100,9 @@ def check_options(kind: str, out: str, fmt: str, since: datetime | None, until: 
     if fmt == "csv" and kind != "ratings":
         raise click.BadParameter(f"csv is only for `ratings`; {kind} records are nested, use jsonl",
                                  param_hint="'--format'")
+    if fmt == "openai" and kind not in OPENAI_KINDS:
+        raise click.BadParameter(f"openai is only for sft and dpo (OpenAI's fine-tuning files); use jsonl for {kind}",
+                                 param_hint="'--format'")
     if since is not None and until is not None and since >= until:
         raise click.BadParameter("--since must be before --until", param_hint="'--since'")
     if min_score is not None and max_score is not None and min_score > max_score:
@@ -117,14 +123,12 @@ def check_options(kind: str, out: str, fmt: str, since: datetime | None, until: 
 
 
 def export_settings() -> Settings:
-    """Settings with the secret key required: it salts the ticket hashes."""
+    """Settings as the service reads them (the secret key is not needed: the export salt is stored
+    in the database, `exports.keys`)."""
     try:
-        settings = load_settings(demo=True)
+        return load_settings(demo=True)
     except ConfigError as exc:
         raise click.ClickException(f"configuration error: {exc}") from None
-    if not settings.secret_key:
-        raise click.ClickException("FEEDBACKLOOP_SECRET_KEY is required for exports (it salts the ticket hashes)")
-    return settings
 
 
 def default_jobs() -> int:
@@ -142,25 +146,39 @@ def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_
     from sqlalchemy.orm import Session
 
     from feedbackloop.db import make_read_engine, missing_database, note_database
+    from feedbackloop.exports import keys
+    from feedbackloop.exports.formats import openai_record, write_features
     from feedbackloop.exports.pipeline import run_export, total_of
-    from feedbackloop.exports.records import Context, export_salt
+    from feedbackloop.exports.prompts import load_system_prompts
+    from feedbackloop.exports.records import Context
     from feedbackloop.exports.writers import Output
 
     if missing := missing_database(settings.database_url):  # connecting would create an empty SQLite file
         raise click.ClickException(missing)
     note_database(settings.database_url)
+    try:
+        prompts = load_system_prompts(settings.extra)
+    except ConfigError as exc:
+        raise ExportError(f"configuration error: {exc}") from None
     engine = make_read_engine(settings.database_url, long=True)
     output: Output | None = None
     try:
+        salt = stored_salt(settings.database_url)
         with Session(engine) as session:
             identity_of = requester_directory(settings, engine) if requester_lookup else no_identity
-            ctx = Context(export_salt(settings.secret_key), window, identity_of, test_fraction)
+            ctx = Context(keys.derive(salt, keys.TICKET_LABEL), window, identity_of, test_fraction,
+                          split_salt=keys.derive(salt, keys.SPLIT_LABEL), prompts=prompts,
+                          ai_user_ids=settings.ai_user_ids)
             total = total_of(session, kind, window) if sys.stderr.isatty() else 0  # a count is a full scan
-            output = Output(out, fmt, split=test_fraction is not None,
-                            columns=RATING_COLUMNS if kind == "ratings" else None)
+            shape = (lambda record: openai_record(kind, record)) if fmt == "openai" else None
+            output = Output(out, "csv" if fmt == "csv" else "jsonl", split=test_fraction is not None,
+                            columns=RATING_COLUMNS if kind == "ratings" else None, shape=shape)
             with progress_bar(total, f"export {kind}") as advance:
                 stats = run_export(session, kind, ctx, output, advance, jobs=jobs)
         output.commit()
+        if out != "-":
+            stats.features = str(write_features(out, kind, fmt))
+            stats.dropped_file = str(output.dropped.target) if output.dropped is not None else None
     except SQLAlchemyError as exc:
         if output is not None:
             output.abort()
@@ -179,6 +197,18 @@ def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_
     finally:
         engine.dispose()
     return stats, [str(f.target or "<stdout>") for f in output.files.values()]
+
+
+def stored_salt(url: str) -> bytes:
+    """The export salt, through a short write transaction of its own (the read engine may not write)."""
+    from feedbackloop.db import make_engine
+    from feedbackloop.exports.keys import stored_salt as read_or_store
+
+    engine = make_engine(url)
+    try:
+        return read_or_store(engine)
+    finally:
+        engine.dispose()
 
 
 def requester_directory(settings: Settings, engine: Any) -> Callable[[str, int | None], Identity | None]:
@@ -206,8 +236,13 @@ def summary(kind: str, stats: ExportStats, paths: list[str]) -> str:
     counts = ", ".join(f"{name} {stats.written.get(name, 0)}" for name in ("train", "test") if len(paths) > 1)
     lines = [f"wrote {stats.total} {kind} record(s) to {' and '.join(paths)}" + (f" ({counts})" if counts else "")]
     if stats.duplicates:
-        lines.append(f"dropped {stats.duplicates} near-duplicate(s)")
+        sides = ", ".join(f"{n} from {side}" for side, n in sorted(stats.dropped.items()) if side != "all")
+        lines.append(f"dropped {stats.duplicates} near-duplicate(s) ({THRESHOLD_TEXT}"
+                     + (f"; checked across train and test: {sides}" if sides else "") + ")"
+                     + (f", listed in {stats.dropped_file}" if stats.dropped_file else ""))
     lines.extend(f"skipped {n}: {reason}" for reason, n in sorted(stats.skipped.items()))
+    if stats.features:
+        lines.append(f"column types: {stats.features} (load with datasets: features=Features.from_dict(...))")
     if stats.dedupe_saturated:
         lines.append("note: the near-duplicate table filled up; later records were checked but not remembered")
     return "\n".join(lines)

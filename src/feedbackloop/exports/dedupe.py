@@ -24,6 +24,9 @@ ROWS = 8
 MERSENNE = (1 << 61) - 1
 TABLE_SLOTS = 1 << 22
 MAX_LOAD = 0.7
+#: What the summary reports as the overlap threshold.
+THRESHOLD_TEXT = ("near = the same words after normalising, or word 3-shingle sets overlapping by about 84 % "
+                  "(Jaccard; MinHash, 4 bands x 8 rows)")
 _WORD = re.compile(r"\[[A-Z]+\]|\w+")
 _PERMUTATIONS = [(random.Random(7919 + i).randrange(1, MERSENNE), random.Random(104729 + i).randrange(MERSENNE))
                  for i in range(BANDS * ROWS)]
@@ -96,11 +99,17 @@ class NearDuplicates:
 
     def seen(self, text: str) -> bool:
         """True if `text` (near-)duplicates a kept example; otherwise remember it and return False."""
+        return self.match(text) is not None
+
+    def match(self, text: str) -> str | None:
+        """"exact" or "near" if `text` repeats a kept example; otherwise remember it and return None."""
         if self._table is None:
             self._table = FingerprintTable(self._slots)
         prints = fingerprints(text)
-        if any(p in self._table for p in prints):
-            return True
+        if prints[0] in self._table:
+            return "exact"
+        if any(p in self._table for p in prints[1:]):
+            return "near"
         for p in prints:
             self._table.add(p)
-        return False
+        return None

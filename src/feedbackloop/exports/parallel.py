@@ -40,12 +40,13 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _start_worker(salt: bytes, test_fraction: float | None, fmt: str, columns: Sequence[str]) -> None:
+def _start_worker(salt: bytes, test_fraction: float | None, fmt: str, columns: Sequence[str],
+                  split_salt: bytes | None = None) -> None:
     """Each worker's builder and encoder, made once. Ctrl-C is the export's to handle: it stops the
     pool, and workers must not each print a KeyboardInterrupt traceback."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = (RatingRecords(salt, test_fraction), line_encoder(fmt, columns))
+    _worker = (RatingRecords(salt, test_fraction, split_salt), line_encoder(fmt, columns))
 
 
 def _encode_in_worker(items: Sequence[Item]) -> Encoded:
@@ -61,10 +62,10 @@ class Encoders:
     """A pool of `jobs` processes encoding chunks, results in submission order."""
 
     def __init__(self, jobs: int, salt: bytes, test_fraction: float | None, fmt: str,
-                 columns: Sequence[str]) -> None:
+                 columns: Sequence[str], split_salt: bytes | None = None) -> None:
         self._pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=_start_worker,
-                                         initargs=(salt, test_fraction, fmt, tuple(columns)))
+                                         initargs=(salt, test_fraction, fmt, tuple(columns), split_salt))
         self._pending: deque[Future[Encoded]] = deque()
         self._ahead = 2 * jobs
 

@@ -33,6 +33,8 @@ KINDS = ("eval", "sft", "dpo", "ratings")
 #: a small export never waits for them to start, a large one soon has every core.
 PARALLEL_AFTER = 5_000
 LOOKUP_ATTEMPTS = 5
+#: Characters of a dropped record's (redacted) text listed in NAME.dropped.jsonl.
+DROPPED_EXCERPT = 200
 MAX_WAIT = 60.0
 
 Progress = Callable[[int], None]
@@ -48,8 +50,12 @@ class ExportStats:
 
     written: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
+    #: near-duplicates dropped, by the side they would have gone to
+    dropped: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     dedupe_saturated: bool = False
+    features: str | None = None  # the column types file written beside the output
+    dropped_file: str | None = None  # the near-duplicates left out, listed beside the output
 
     @property
     def total(self) -> int:
@@ -62,8 +68,8 @@ def total_of(session: Session, kind: str, window: source.Window) -> int:
 
 
 def key_query(kind: str, window: source.Window) -> Select[Any]:
-    """The ordered key stream of an export kind: tickets (eval, sft), override ids, rating ids."""
-    return {"eval": source.eval_keys, "sft": source.rated_keys, "dpo": source.override_ids,
+    """The ordered key stream of an export kind: tickets (eval, sft, dpo), rating ids."""
+    return {"eval": source.eval_keys, "sft": source.rated_keys, "dpo": source.dpo_keys,
             "ratings": source.rating_ids}[kind](window)
 
 
@@ -95,9 +101,10 @@ def run_ratings(session: Session, ctx: Context, output: Output, progress: Progre
     from feedbackloop.exports.parallel import Encoders, WorkerDied
 
     stats = ExportStats()
-    builder = rating_lines.RatingRecords(ctx.salt, ctx.test_fraction)
+    builder = rating_lines.RatingRecords(ctx.salt, ctx.test_fraction, ctx.split_salt or None)
     encode = line_encoder(output.fmt, output.columns)
-    with_requester = ctx.identity_of is not no_identity
+    # the requester is read for look-ups and for the split (by customer), not otherwise
+    with_requester = ctx.identity_of is not no_identity or ctx.test_fraction is not None
 
     def write(encoded: list[tuple[str | None, str, int]]) -> None:
         for split, text, count in encoded:
@@ -112,7 +119,8 @@ def run_ratings(session: Session, ctx: Context, output: Output, progress: Progre
         for rows in chunks:
             items = ratings.chunk_items(session, rows, ctx.identity_of)
             if encoders is None and jobs > 1 and read >= PARALLEL_AFTER:
-                encoders = Encoders(jobs, ctx.salt, ctx.test_fraction, output.fmt, output.columns)
+                encoders = Encoders(jobs, ctx.salt, ctx.test_fraction, output.fmt, output.columns,
+                                    ctx.split_salt or None)
             if encoders is None:
                 write(rating_lines.encode_items(builder, encode, items))
             else:
@@ -130,29 +138,30 @@ def run_ratings(session: Session, ctx: Context, output: Output, progress: Progre
     return stats
 
 
-def build_chunk(session: Session, kind: str, ctx: Context, chunk: list[tuple[Any, ...]]) -> Iterator[Built | Skip]:
-    """The chunk's records: one per ticket (eval, sft) or per override (dpo)."""
-    if kind in ("eval", "sft"):
-        keys = [(str(tenant), int(ticket)) for tenant, ticket in chunk]
-        bundles = source.load_bundles(session, keys)
-        build = build_eval if kind == "eval" else build_sft
-        for key in keys:
-            yield build(ctx, bundles[key])
-    else:
-        overrides = source.load_overrides(session, [row[0] for row in chunk])
-        bundles = source.load_bundles(session, list(dict.fromkeys((o.tenant_id, o.ticket_id) for o in overrides)))
-        for override in overrides:
-            yield build_dpo(ctx, bundles[(override.tenant_id, override.ticket_id)], override)
+def build_chunk(session: Session, kind: str, ctx: Context, chunk: list[Any]) -> Iterator[Built | Skip]:
+    """The chunk's records: one per ticket (eval, sft), one per corrected draft (dpo)."""
+    keys = [(str(tenant), int(ticket)) for tenant, ticket in chunk]
+    bundles = source.load_bundles(session, keys)
+    for key in keys:
+        if kind == "dpo":
+            yield from build_dpo(ctx, bundles[key])
+        else:
+            yield (build_eval if kind == "eval" else build_sft)(ctx, bundles[key])
 
 
 def emit(built: Built | Skip, ctx: Context, output: Output, stats: ExportStats, dedupe: NearDuplicates) -> None:
     if isinstance(built, Skip):
         stats.skipped[built.reason] += 1
         return
-    if built.dedupe_text is not None and dedupe.seen(built.dedupe_text):
+    split = split_of(built.split_key, ctx.test_fraction)
+    match = dedupe.match(built.dedupe_text) if built.dedupe_text is not None else None
+    if match is not None:
         stats.duplicates += 1
+        stats.dropped[split or "all"] += 1
+        metadata = built.record.get("metadata") or {}
+        output.write_dropped({"ticket": built.record.get("id") or metadata.get("ticket"), "split": split,
+                              "match": match, "excerpt": (built.dedupe_text or "")[:DROPPED_EXCERPT]})
         return
-    split = split_of(built.ticket_hash, ctx.test_fraction)
     output.write(built.record, split)
     stats.written[split or "all"] += 1
 

@@ -55,8 +55,9 @@ Item = tuple[tuple[Any, ...], TicketFacts, Identity | None]
 class RatingRecords:
     """Turns rating rows into the export's records: hash, split, redaction, as `records.build_rating`."""
 
-    def __init__(self, salt: bytes, test_fraction: float | None) -> None:
+    def __init__(self, salt: bytes, test_fraction: float | None, split_salt: bytes | None = None) -> None:
         self._keyed = hmac.new(salt, digestmod=hashlib.sha256)  # keyed once; each row copies it
+        self._split_keyed = hmac.new(split_salt or salt, digestmod=hashlib.sha256)
         self._test_fraction = test_fraction
 
     def ticket_hash(self, tenant_id: str, ticket_id: int) -> str:
@@ -66,20 +67,24 @@ class RatingRecords:
         keyed.update(f"{tenant_id}\x00{ticket_id}".encode())
         return keyed.hexdigest()[:32]
 
-    def split(self, hashed: str) -> str | None:
+    def split(self, tenant_id: str, ticket_id: int, requester_id: int | None) -> str | None:
+        """`records.split_of` of `records.split_key`: by requester, else by ticket."""
         if self._test_fraction is None:
             return None
-        return "test" if int(hashed[:8], 16) / 0x1_0000_0000 < self._test_fraction else "train"
+        keyed = self._split_keyed.copy()
+        who = f"requester:{requester_id}" if requester_id is not None else f"ticket:{ticket_id}"
+        keyed.update(f"{tenant_id}\x00{who}".encode())
+        return "test" if int(keyed.hexdigest()[:8], 16) / 0x1_0000_0000 < self._test_fraction else "train"
 
     def record(self, row: tuple[Any, ...], facts: TicketFacts, identity: Identity | None) -> dict[str, Any]:
         (tenant_id, ticket_id, score, scale, reason, comment, source, version, channel, category, group_id,
-         assignee_id, created_at, updated_at, solved_at, sent_at, _requester, _) = row
+         assignee_id, created_at, updated_at, solved_at, sent_at, requester, _) = row
         hashed = self.ticket_hash(tenant_id, ticket_id)
         intent = facts.intent
         comment = redact(comment, identity) if comment is not None else None
         intent = redact(intent, identity) if intent is not None else None
         return {
-            "ticket": hashed, "tenant": tenant_id, "split": self.split(hashed),
+            "ticket": hashed, "tenant": tenant_id, "split": self.split(tenant_id, ticket_id, requester),
             "score": score, "scale": scale, "satisfied": score >= 4, "reason": reason,
             "comment": comment, "source": source, "version": version,
             "channel": channel, "category": category, "group_id": group_id,

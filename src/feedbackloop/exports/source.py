@@ -30,8 +30,8 @@ RECONTACT_PREFIX = "recontact"
 VERDICT_SIGNAL = "review_verdict"
 #: Overrides that correct the AI; a handoff is the AI passing the ticket on, uncorrected.
 HANDOFF = "handoff"
-#: Overrides whose two sides are versions of one answer: a preference pair. A reverted status or a
-#: changed intent says the AI was wrong, not what it should have written.
+#: Overrides that may pair two replies to one customer turn (records.build_dpo checks that they
+#: do). A reverted status or a changed intent says the AI was wrong, not what it should have written.
 DPO_KINDS = ("edit_to_final", "override")
 LOW_SCORE = 2
 
@@ -63,6 +63,7 @@ class Message:
     body: str
     staff: bool
     author_id: int | None
+    comment_id: str | None = None
 
 
 @dataclass
@@ -78,6 +79,8 @@ class TicketBundle:
     ratings: list[Rating] = field(default_factory=list)
     surveys: dict[int, Survey] = field(default_factory=dict)
     messages: list[Message] = field(default_factory=list)
+    #: The ticket's description from its `created` event (Zendesk: the first comment's text).
+    opening: Message | None = None
 
     @property
     def latest_rating(self) -> Rating | None:
@@ -132,14 +135,15 @@ def rated_keys(window: Window) -> Select[Any]:
     return cast("Select[Any]", query)
 
 
-def override_ids(window: Window) -> Select[Any]:
-    """Overrides in the window that pair two versions of an answer (the DPO pairs), oldest first."""
-    return (
-        select(Override.id)
+def dpo_keys(window: Window) -> Select[Any]:
+    """Tickets with a correction in the window that may pair two replies (the DPO candidates)."""
+    query = (
+        select(Override.tenant_id, Override.ticket_id).distinct()
         .where(Override.kind.in_(DPO_KINDS), *_tenant(Override.tenant_id, window),
                *_in_window(Override.occurred_at, window))
-        .order_by(Override.tenant_id, Override.occurred_at, Override.id)
+        .order_by(Override.tenant_id, Override.ticket_id)
     )
+    return cast("Select[Any]", query)
 
 
 def rating_filter(window: Window) -> list[Any]:
@@ -217,22 +221,29 @@ def fill_bundles(session: Session, bundles: dict[TicketKey, TicketBundle], tenan
 
 def fill_messages(session: Session, bundles: dict[TicketKey, TicketBundle], tenant_id: str,
                   ticket_ids: list[int]) -> None:
-    """Public comments from comment_added events, once per comment id, newest MAX_MESSAGES kept."""
+    """Public comments from comment_added events, once per comment id, newest MAX_MESSAGES kept; the
+    description of the earliest `created` event that carries one."""
     events = session.scalars(
         select(WebhookEvent)
         .where(WebhookEvent.tenant_id == tenant_id, WebhookEvent.ticket_id.in_(ticket_ids),
-               WebhookEvent.kind == "comment_added")
+               WebhookEvent.kind.in_(("comment_added", "created")))
         .order_by(WebhookEvent.ticket_id, WebhookEvent.occurred_at, WebhookEvent.id)
     )
     seen: set[tuple[int, Any]] = set()
     for event_row in events:
+        if event_row.kind == "created":
+            opening = opening_of(event_row)
+            bundle = bundles[(tenant_id, event_row.ticket_id)]
+            if opening is not None and bundle.opening is None:
+                bundle.opening = opening
+            continue
         message = message_of(event_row.payload)
         comment_id = (event_row.payload.get("extra") or {}).get("comment_id") or event_row.dedupe_key
         if message is None or (event_row.ticket_id, comment_id) in seen:
             continue
         seen.add((event_row.ticket_id, comment_id))
         bundle = bundles[(tenant_id, event_row.ticket_id)]
-        bundle.messages.append(Message(event_row.occurred_at, message[0], message[1], message[2]))
+        bundle.messages.append(Message(event_row.occurred_at, message[0], message[1], message[2], str(comment_id)))
         del bundle.messages[:-MAX_MESSAGES]
 
 
@@ -244,6 +255,17 @@ def message_of(payload: dict[str, Any]) -> tuple[str, bool, int | None] | None:
         return None
     author = extra.get("author_id")
     return body, bool(extra.get("author_is_staff")), author if isinstance(author, int) else None
+
+
+def opening_of(event_row: WebhookEvent) -> Message | None:
+    """The description a `created` event carries (`detail.description`), as the customer's first message."""
+    payload = event_row.payload
+    body = (payload.get("extra") or {}).get("description")
+    if not isinstance(body, str) or not body.strip():
+        return None
+    requester = payload.get("requester_id")
+    return Message(event_row.occurred_at, body, False, requester if isinstance(requester, int) else None,
+                   "description")
 
 
 def load_overrides(session: Session, ids: Sequence[int]) -> list[Override]:

@@ -96,24 +96,46 @@ class RecordFile:
 class Output:
     """Where an export's records go: FILE, or FILE's .train/.test pair when splitting; '-' is stdout."""
 
-    def __init__(self, out: str, fmt: str, *, split: bool, columns: Sequence[str] | None = None) -> None:
+    def __init__(self, out: str, fmt: str, *, split: bool, columns: Sequence[str] | None = None,
+                 shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
         self.fmt = fmt
         self.columns = tuple(columns or ())
+        self.shape = shape
         if split:
             self.files = {name: RecordFile(path, fmt, columns) for name, path in split_paths(out).items()}
         else:
             self.files = {"all": RecordFile(None if out == "-" else Path(out), fmt, columns)}
+        self._out = out
+        self.dropped: RecordFile | None = None  # NAME.dropped.jsonl, opened at the first near-duplicate
 
     def write(self, record: dict[str, Any], split: str | None) -> None:
-        self.files[split or "all"].write(record)
+        self.files[split or "all"].write(self.shape(record) if self.shape is not None else record)
 
     def write_lines(self, split: str | None, text: str, count: int) -> None:
         self.files[split or "all"].write_lines(text, count)
 
+    def write_dropped(self, entry: dict[str, Any]) -> None:
+        """A near-duplicate the export left out, listed beside the output (not for standard output)."""
+        if self._out == "-":
+            return
+        if self.dropped is None:
+            self.dropped = RecordFile(sidecar_path(self._out, "dropped.jsonl"), "jsonl", None)
+        self.dropped.write(entry)
+
     def commit(self) -> None:
-        for file in self.files.values():
+        for file in self._all():
             file.commit()
 
     def abort(self) -> None:
-        for file in self.files.values():
+        for file in self._all():
             file.abort()
+
+    def _all(self) -> list[RecordFile]:
+        return [*self.files.values(), *([self.dropped] if self.dropped is not None else [])]
+
+
+def sidecar_path(out: str, suffix: str) -> Path:
+    """FILE → FILE's stem + "." + suffix ("out/sft.jsonl", "features.json" → "out/sft.features.json")."""
+    path = Path(out)
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    return path.with_name(f"{stem}.{suffix}")

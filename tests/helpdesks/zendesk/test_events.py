@@ -101,7 +101,7 @@ EXPECTED: dict[str, Handled | str] = {
          "tags": ("ticket-info-test-tag",), "channel": "web_service",
          "dedupe_key": "event:cbe4028c-7239-495d-b020-f22348516046",
          "occurred_at": utc(2025, 1, 8, 10, 12, 7, 672717), "updated_at": utc(2025, 1, 8, 10, 12, 7)},
-        ACCOUNT,
+        {**ACCOUNT, "description": "ticket_info_desc_2294a6e9ece2"},  # the opening message (exports)
     ),
     "ticket.comment_added__public.json": Handled(
         {**TICKET_5158, "kind": "comment_added", "event_type": "zen:event-type:ticket.comment_added",

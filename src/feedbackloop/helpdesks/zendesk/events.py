@@ -413,8 +413,12 @@ def parse_status_changed(envelope: Envelope) -> TicketEvent:
 
 
 def parse_created(envelope: Envelope) -> TicketEvent:
-    """A new ticket; its status is detail.status (usually NEW or OPEN)."""
-    return event_from_detail(envelope, "created")
+    """A new ticket; its status is detail.status (usually NEW or OPEN). ``extra["description"]`` is
+    detail.description, the customer's opening message (Zendesk: the first comment's text), which
+    may arrive only here."""
+    base = event_from_detail(envelope, "created")
+    description = field(envelope.detail, "description", to_text, "detail")
+    return replace(base, extra={**base.extra, "description": description}) if description else base
 
 
 def parse_comment_added(envelope: Envelope) -> TicketEvent:
