@@ -683,7 +683,10 @@ def test_export_options_take_anything(cli_env: dict[str, str], engine: Engine, t
     args = ["export", kind, "--no-requester-lookup"] + [part for pair in options.items() for part in pair]
     before = table_counts(engine)
     invoke(cli_env, args)
-    assert table_counts(engine) == before
+    after = table_counts(engine)
+    # The first export of a tenant stores its hashing and split salt (exports/keys.py): by design, once.
+    assert after.pop("export_keys") <= 1 and before.pop("export_keys") <= 1
+    assert after == before
 
 
 @FEW
