@@ -54,9 +54,15 @@ def setting_name(threads: int) -> str:
     return f"gthread ×{threads}" if threads > 1 else "sync"
 
 
+#: The threaded worker as `feedbackloop.gunicorn_conf` deploys it: gthread reading request heads in its
+#: event loop (slow clients hold no thread). Bare Flask runs on the same worker, so ratios compare apps.
+THREADED_WORKER = "feedbackloop.gunicorn_worker.HeadFirstWorker"
+
+
 def gunicorn_argv(app: str, port: int, threads: int) -> list[str]:
-    """The same settings for every target: 2 workers (sync, or `threads` gthreads), no access log."""
-    thread_args = ["--threads", str(threads)] if threads > 1 else []
+    """The same settings for every target: 2 workers (sync, or `threads` threads of the deployed
+    threaded worker), no access log."""
+    thread_args = ["--threads", str(threads), "-k", THREADED_WORKER] if threads > 1 else []
     return [str(BIN / "gunicorn"), "-w", "2", *thread_args, "-b", f"127.0.0.1:{port}", "--log-level", "warning", app]
 
 
