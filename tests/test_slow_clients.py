@@ -62,6 +62,13 @@ def test_sockets_that_never_finish_their_headers_do_not_delay_deliveries(engine:
             sock = socket.create_connection(("127.0.0.1", port))
             sock.sendall(b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\n")
             slow.append(sock)
+        for _ in range(SLOW_SOCKETS // 2):  # the same on kept-alive connections, after one quick request
+            sock = socket.create_connection(("127.0.0.1", port))
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.settimeout(5)
+            assert sock.recv(65536).startswith(b"HTTP/1.1 ")
+            sock.sendall(b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\n")
+            slow.append(sock)
 
         def dribble() -> None:
             while not stop.wait(0.5):
@@ -84,12 +91,45 @@ def test_sockets_that_never_finish_their_headers_do_not_delay_deliveries(engine:
         for sock in slow:
             sock.settimeout(2)
             try:
-                assert sock.recv(1024) == b""
+                while sock.recv(65536):  # the rest of a kept-alive connection's first answer, then the close
+                    pass
             except ConnectionResetError:
                 pass
+            except TimeoutError:
+                raise AssertionError("a slow client's connection is still open after the header timeout") from None
     finally:
         stop.set()
         for sock in slow:
             sock.close()
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_kept_alive_connections_still_get_answers(engine: Engine, tmp_path: Path) -> None:
+    """Several requests on one kept-alive connection each go through the head-first path."""
+    port = free_port()
+    env = {**os.environ, "FEEDBACKLOOP_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+           "FEEDBACKLOOP_SECRET_KEY": SECRET_KEY, "FEEDBACKLOOP_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1",
+           "FEEDBACKLOOP_WEB_THREADS": "2", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+           "ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@example.com", "ZENDESK_API_TOKEN": "t",
+           "ZENDESK_WEBHOOK_SECRET": WEBHOOK_SECRET}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
+                              env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+
+        def up() -> bool:
+            try:
+                return requests.get(f"{base}/healthz", timeout=2).status_code in (200, 503)
+            except requests.RequestException:
+                return False
+
+        wait_for(up, timeout=30, what="gunicorn to answer /healthz")
+        with requests.Session() as session:  # one connection, kept alive between requests
+            for number in range(10):
+                body = json.dumps(envelope(700 + number, "open", "solved", datetime.now(timezone.utc))).encode()
+                answer = session.post(f"{base}/webhooks/zendesk", data=body, headers=signed_headers(body), timeout=5)
+                assert answer.status_code == 200 and answer.json()["status"] == "accepted"
+    finally:
         server.terminate()
         server.wait(timeout=30)

@@ -8,8 +8,8 @@ threads per worker, a handful of such sockets stop every signed Zendesk delivery
 `HeadFirstWorker` accepts a connection into the worker's event loop instead and collects the
 request head there, without blocking, until the blank line that ends it. Only a complete head goes
 to a thread (the bytes put back in front of gunicorn's parser); a head not complete within
-`FEEDBACKLOOP_HEADER_TIMEOUT` seconds (default 10) is closed. Bodies are small here (webhooks, forms)
-and are read by the thread as before.
+`FEEDBACKLOOP_HEADER_TIMEOUT` seconds (default 10) is closed. The same goes for each next request on
+a kept-alive connection. Bodies are small here (webhooks, forms) and are read by the thread as before.
 
 It leans on gthread's internals (`TConn`, `enqueue_req`, `murder_pending`, the poller), so the
 `postgres` extra pins gunicorn to the 27 series, and `tests/test_serve_process.py` runs it. TLS and
@@ -69,10 +69,22 @@ class HeadFirstWorker(ThreadWorker):  # type: ignore[misc]
             self.enqueue_req(conn)
             return
         client_sock.setblocking(False)
+        self._await_head(conn)
+
+    def on_client_socket_readable(self, conn: Any, client: Any) -> None:
+        """A kept-alive connection has its next request coming: collect that head in the loop too."""
+        if self.cfg.is_ssl:
+            super().on_client_socket_readable(conn, client)
+            return
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        self._await_head(conn)
+
+    def _await_head(self, conn: Any) -> None:
         conn.head = bytearray()
         conn.timeout = time.monotonic() + self.head_timeout
         self.heads.append(conn)
-        self.poller.register(client_sock, selectors.EVENT_READ, partial(self.on_head_readable, conn))
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_head_readable, conn))
 
     def on_head_readable(self, conn: Any, client: Any) -> None:
         """More of a request head arrived: keep it, or hand the complete head to a thread."""
@@ -92,8 +104,9 @@ class HeadFirstWorker(ThreadWorker):  # type: ignore[misc]
             conn.close()
             return
         conn.data_ready = True
-        conn.init()  # blocking again, and the parser made: the head goes back in front of it
-        conn.parser.unreader.unread(bytes(conn.head))
+        conn.sock.setblocking(True)
+        conn.init()  # a new connection's parser is made here (a kept-alive one has its own)
+        conn.parser.unreader.unread(bytes(conn.head))  # the head goes back in front of the parser
         self.enqueue_req(conn)
 
     def _forget_head(self, conn: Any) -> None:
