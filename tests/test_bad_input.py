@@ -683,7 +683,9 @@ def test_export_options_take_anything(cli_env: dict[str, str], engine: Engine, t
     args = ["export", kind, "--no-requester-lookup"] + [part for pair in options.items() for part in pair]
     before = table_counts(engine)
     invoke(cli_env, args)
-    assert table_counts(engine) == before
+    after = table_counts(engine)
+    # the one write an export may make: its salt, stored at first use and never again (exports/keys.py)
+    assert after.pop("export_keys") <= 1 and before.pop("export_keys") <= 1 and after == before
 
 
 @FEW
