@@ -601,9 +601,11 @@ NAME_CONTEXTS = (
                rf"account holder\s*:|card ?holder\s*:|customer\s*:|contact\s*:)\s+(?P<name>{ANY_NAME})"),
     # sign-offs: "Thanks,\nAna" / "Kind regards, Ana Lima" at the end of a line
     # (longer phrases first: "Thanks so much!" is not "Thanks" and a name "so much")
-    re.compile(rf"\b(?i:thanks so much|thank you so much|thanks again|thank you|thanks|many thanks|regards|"
+    re.compile(rf"\b(?i:thanks so much|thank you so much|thanks again|(?:many )?thanks in advance|thank you|thanks|"
+               rf"many thanks|regards|"
                rf"kind regards|best regards|best wishes|all the best|best|cheers|sincerely|yours|warm regards|"
-               rf"cordialement|bien cordialement|bien à vous|grüße|grüßen|gruß|saludos|un saludo|atentamente|"
+               rf"cordialement|bien cordialement|bien à vous|grüße|grüßen|gruß|saludos cordiales|saludos|un saludo|"
+               rf"atentamente|warm wishes|best wishes|"
                rf"cordiali saluti|saluti|met vriendelijke groet|groetjes|groeten|atenciosamente|cumprimentos|"
                rf"obrigad[oa]|gracias|merci|danke|grazie)\b[,!.]?[ \t]*(?:\n[ \t]*){{0,2}}(?:-{{1,2}}\s*)?"
                rf"(?P<name>{NAME}|{ANY_NAME})"
@@ -615,6 +617,21 @@ NAME_CONTEXTS = (
     # "sono Chiara Conti", "ik ben Joris Bakker", "hier spricht Jens Hoffmann": words that also start
     # ordinary sentences, so only a capitalised name counts
     re.compile(rf"\b(?i:sono|ik ben|ich bin|hier ist|hier spricht|je suis|soy|eu sou)\s+(?P<name>{NAME})"),
+    # people named around the customer: "my husband Tobias", "your agent Priscilla", "I spoke to Rowan
+    # Ellis", "CC: Mei Lin Tan", "Attn: Helga Brandt", a pasted "From: Gustavo Almeida <...>"
+    re.compile(rf"\b(?i:my (?:husband|wife|partner|son|daughter|mother|mom|mum|father|dad|brother|sister|colleague|"
+               rf"friend|boss|manager|neighbou?r|assistant)|your (?:agent|colleague|rep|representative|technician|"
+               rf"driver|courier|engineer)|(?:spoke|talked|chatted) (?:to|with)|ask for|cc\s*:|attn\s*:?|c/o|"
+               rf"from\s*:|to\s*:)\s+(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<name>{NAME})"),
+    # a signature: the name on its own line above "Sent from my ..." or before "| title"
+    re.compile(rf"(?m)^[ \t]*(?P<name>{NAME})[ \t]*(?:\n[ \t]*(?i:sent from my|get outlook)|\|)"),
+    # "Farah Siddiqui from Northwind": first and last name opening a clause, then "from"
+    re.compile(rf"(?:^|(?<=[\n.!?,:;]))[ \t]*(?P<name>{NAME_WORD}[ ]{NAME_WORD}(?:[ ]{NAME_WORD})?)[ ]from\b"),
+    # "hey, tariq here": a name of any case after a greeting, then "here"
+    re.compile(rf"\b(?i:hi|hiya|hey|hello|yo|morning)[,!]?\s+(?P<name>{ANY_NAME_WORD}(?:[ ]{ANY_NAME_WORD})?)"
+               rf"\s+(?i:here)\b"),
+    # name fields in any case: "First name: bruno", "Last name: costa"
+    re.compile(rf"\b(?i:first name|last name|surname|full name|given name|family name)\s*:\s*(?P<name>{ANY_NAME})"),
 )
 #: First names that are also ordinary words: as the requester's name they count only capitalised
 #: mid-sentence or in a name position, never as the word ("I will", "a rose", "my bill").
@@ -653,6 +670,11 @@ NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
     (True, ("i am", "i'm", "i’m")),
     (True, ("here", "speaking")),
     (True, ("sono", "ik ben", "ich bin", "hier ist", "hier spricht", "je suis", "soy", "eu sou")),
+    (True, ("my ", "your ", "spoke", "talked", "chatted", "ask for", "cc", "attn", "c/o", "from", "to")),
+    (True, ("sent from my", "get outlook", "|")),
+    (True, (" from",)),
+    (True, ("here",)),
+    (True, ("name",)),
 )
 
 
