@@ -621,8 +621,10 @@ NAME_CONTEXTS = (
     # Ellis", "CC: Mei Lin Tan", "Attn: Helga Brandt", a pasted "From: Gustavo Almeida <...>"
     re.compile(rf"\b(?i:my (?:husband|wife|partner|son|daughter|mother|mom|mum|father|dad|brother|sister|colleague|"
                rf"friend|boss|manager|neighbou?r|assistant)|your (?:agent|colleague|rep|representative|technician|"
-               rf"driver|courier|engineer)|(?:spoke|talked|chatted) (?:to|with)|ask for|cc\s*:|attn\s*:?|c/o|"
-               rf"from\s*:|to\s*:)\s+(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<name>{NAME})"),
+               rf"driver|courier|engineer)|(?:spoke|talked|chatted) (?:to|with)|ask for|cc\s*:|attn\s*:?|c/o)"
+               rf"\s+(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<name>{NAME})"),
+    # a pasted mail header: "From: Gustavo Almeida <...>", "To: ..."
+    re.compile(rf"\b(?i:from|to)\s*:\s*(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<name>{NAME})"),
     # a signature: the name on its own line above "Sent from my ..." or before "| title"
     re.compile(rf"(?m)^[ \t]*(?P<name>{NAME})[ \t]*(?:\n[ \t]*(?i:sent from my|get outlook)|\|)"),
     # "Farah Siddiqui from Northwind": first and last name opening a clause, then "from"
@@ -670,7 +672,11 @@ NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
     (True, ("i am", "i'm", "i’m")),
     (True, ("here", "speaking")),
     (True, ("sono", "ik ben", "ich bin", "hier ist", "hier spricht", "je suis", "soy", "eu sou")),
-    (True, ("my ", "your ", "spoke", "talked", "chatted", "ask for", "cc", "attn", "c/o", "from", "to")),
+    (True, ("husband", "wife", "partner", "son ", "daughter", "mother", "mom ", "mum ", "father", "dad ",
+            "brother", "sister", "colleague", "friend", "boss", "manager", "neighbo", "assistant", "agent",
+            "rep ", "representative", "technician", "driver", "courier", "engineer", "spoke", "talked",
+            "chatted", "ask for", "cc:", "cc :", "attn", "c/o")),
+    (True, ("from:", "from :", "to:", "to :")),
     (True, ("sent from my", "get outlook", "|")),
     (True, (" from",)),
     (True, ("here",)),
