@@ -8,6 +8,7 @@ rows written, tickets read; peak memory as in `export_bench`.
 The files are then checked: every line parses, and none of the PII the generator planted is left.
 
     .venv/bin/python bench/learning_bench.py [--tickets 100000] [--postgresql]
+    .venv/bin/python bench/run.py --only learning --keep-from bench/RESULTS.json   (into RESULTS.md)
 """
 
 from __future__ import annotations
@@ -71,6 +72,17 @@ def markdown(results: list[dict[str, Any]]) -> list[str]:
                      f"{fmt(r['rows_per_second'], 0)} | {fmt(r['tickets_per_second'], 0)} | {r['cpu_seconds']:.1f} s | "
                      f"{r['peak_mib']:.0f} MiB | {r['leaks']} |")
     return lines
+
+
+def run(quick: bool, tickets: int | None = None) -> list[dict[str, Any]]:
+    """The part as `bench/run.py --only learning` runs it: SQLite, 100 000 tickets (--quick: 5 000)."""
+    import datagen
+
+    tickets = tickets or (5_000 if quick else 100_000)
+    with scratch_database("sqlite", "learning") as url:
+        datagen.populate(url, tickets)
+        datagen.populate_conversations(url, tickets)
+        return run_on(url, "SQLite", tickets)
 
 
 def main() -> int:

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import BENCH, log, machine, postgres_available, scratch_database  # noqa: E402
 
-PARTS = ("ingest", "economy", "reports", "exports")
+PARTS = ("ingest", "economy", "reports", "exports", "learning")
 
 
 def loadavg() -> str:
@@ -154,6 +154,17 @@ def main() -> int:
             log(f"reports/exports failed:\n{results['errors']['reports/exports']}")
         results["seconds"]["reports+exports"] = time.perf_counter() - t
         results["load"]["reports+exports"] = loadavg()
+    if "learning" in parts:  # eval, SFT and DPO exports over generated conversations (learning_bench.py)
+        t = time.perf_counter()
+        try:
+            import learning_bench
+
+            results["learning"] = learning_bench.run(args.quick, tickets=args.tickets)
+        except Exception:  # noqa: BLE001
+            results["errors"]["learning"] = traceback.format_exc()
+            log(f"learning failed:\n{results['errors']['learning']}")
+        results["seconds"]["learning"] = time.perf_counter() - t
+        results["load"]["learning"] = loadavg()
     results["total_seconds"] = time.perf_counter() - started
     if args.keep_from:
         keep(results, json.loads(args.keep_from.read_text()), parts)

@@ -7,6 +7,7 @@ from typing import Any
 
 import economy
 import export_bench
+import learning_bench
 import ingest
 import report_bench
 from common import fmt, verdict
@@ -196,6 +197,9 @@ def write(path: Path, results: dict[str, Any]) -> None:
         out += reports_section(results["reports"], results.get("generated", {}), results["quick"]) + [""]
     if results.get("exports"):
         out += exports_section(results["exports"], results["quick"]) + [""]
+    if results.get("learning"):
+        out += ["## Exports for learning: eval, SFT, DPO", "", learning_bench.__doc__.split("\n\n")[1].strip(), ""]
+        out += learning_bench.markdown(results["learning"]) + [""]
     for part, error in results["errors"].items():
         out += [f"## {part}: failed", "", "```", error.strip()[-3000:], "```", ""]
     path.write_text("\n".join(out).rstrip() + "\n", encoding="utf-8")

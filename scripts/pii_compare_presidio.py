@@ -1,4 +1,13 @@
-"""Score presidio-analyzer's pattern recognizers (no spaCy model) on our labelled corpus, per kind."""
+"""Score presidio-analyzer's pattern recognizers (no spaCy model) on our labelled corpus, per kind.
+
+Not a dependency of feedbackloop: run it from a venv of its own (docs/exports.md has the figures):
+
+    python3 -m venv /tmp/presidio && /tmp/presidio/bin/pip install presidio-analyzer
+    /tmp/presidio/bin/python scripts/pii_compare_presidio.py tests/fixtures/pii_corpus.jsonl
+
+Presidio's email recognizer tries to fetch the public-suffix list from the network at first use
+(offline it logs the failure and goes on).
+"""
 import json, sys, time
 from presidio_analyzer.predefined_recognizers import (CreditCardRecognizer, EmailRecognizer, IbanRecognizer,
     IpRecognizer, PhoneRecognizer, UsSsnRecognizer, DateRecognizer)
@@ -31,8 +40,8 @@ def score(part):
             if not any(k == fk and fa < b and a < fb for a, b, k in labels):
                 res.setdefault(fk, [0, 0, 0])[2] += 1
     return res, time.perf_counter() - t
-for name, part in (("development", [c for c in cases if c.get("split", "development") != "holdout-2"]),
-                   ("holdout-2", [c for c in cases if c.get("split") == "holdout-2"])):
+splits = sorted({c.get("split", "development") for c in cases})
+for name, part in ((split, [c for c in cases if c.get("split", "development") == split]) for split in splits):
     res, secs = score(part)
     print(f"{name}: {len(part)} cases, {secs*1000/len(part):.2f} ms a case")
     for k in ("EMAIL", "IBAN", "CARD", "IP", "SSN", "DOB", "PHONE"):

@@ -424,6 +424,8 @@ NAME_CONTEXTS = (
                rf"(?P<name>{NAME}|{ANY_NAME})"
                rf"[ \t]*[.!]?[ \t]*(?=\n|$)"),
 )
+#: Issue 18, third pass: the live name contexts (more languages, sign-offs, name fields), run ungated.
+NAME_CONTEXTS = live.NAME_CONTEXTS
 #: First names that are also ordinary words: as the requester's name they count only capitalised
 #: mid-sentence or in a name position, never as the word ("I will", "a rose", "my bill").
 COMMON_WORD_NAMES = frozenset({

@@ -1142,3 +1142,36 @@ def test_a_reply_on_top_of_a_posted_draft_is_no_edit(store: Store, engine: Engin
     store.comment(340, "Adding to that: the price difference is prorated.", 4, staff=True)
     with Session(engine) as session:
         assert not session.scalars(select(Override).where(Override.ticket_id == 340)).all()
+
+
+def test_turns_of_a_conversation_built_from_rows() -> None:
+    """The turn rules on rows as loaded: a draft stamped before the first message (the agent's clock)
+    answers it; customer messages in a row are one turn; an agent reply replaces the draft of its own
+    turn only."""
+    from feedbackloop.exports.conversation import build_conversation
+    from feedbackloop.exports.source import Message, TicketBundle
+
+    t = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+
+    def at(minutes: float) -> datetime:
+        return t + timedelta(minutes=minutes)
+
+    def draft(row: int, minutes: float, text: str) -> AiDecision:
+        return AiDecision(id=row, tenant_id="default", ticket_id=1, decision_id=str(row), step="reply",
+                          draft_reply=text, created_at=at(minutes), received_at=at(minutes))
+
+    bundle = TicketBundle("default", 1)
+    bundle.opening = Message(at(0), "First question", False, 5, "description")
+    bundle.messages = [Message(at(0), "First question", False, 5, "c1"),  # the description again
+                       Message(at(0.5), "and one more detail", False, 5, "c2"),
+                       Message(at(3), "Second question", False, 5, "c3"),
+                       Message(at(4), "Agent answer to the second", True, 77, "c4")]
+    bundle.decisions = [draft(10, -0.1, "AI answer to the first"), draft(11, 3.5, "AI answer to the second")]
+    conversation = build_conversation(bundle)
+    assert [(x.author, x.turn, x.said) for x in conversation.turns] == [
+        ("customer", 0, True), ("ai", 0, True), ("customer", 1, True), ("customer", 1, True), ("ai", 1, False),
+        ("agent", 1, True)]
+    assert [x.text for x in conversation.before_reply_to(1)] == [
+        "First question", "AI answer to the first", "and one more detail", "Second question"]
+    reply = conversation.agent_reply_to(1)
+    assert reply is not None and reply.comment_id == "c4" and conversation.agent_reply_to(0) is None

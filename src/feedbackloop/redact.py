@@ -19,6 +19,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
 #: earlier kind wins (a card's digits are not also a phone number).
@@ -52,6 +53,7 @@ class Identity:
 CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 
+@lru_cache(maxsize=4)  # the detectors of one text each ask for it: fold once
 def fold(text: str) -> str:
     """`text` lower-cased so that a word re.IGNORECASE would find in it is a plain substring.
 
@@ -567,7 +569,7 @@ ANY_NAME_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
 ANY_NAME = rf"{ANY_NAME_WORD}(?:[ ]{ANY_NAME_WORD}){{0,3}}"
 #: Words that end a name written in any case ("my name is dave and I ...").
 NAME_STOP = frozenset({
-    "and", "und", "et", "y", "e", "from", "here", "with", "i", "im", "i'm", "ich", "je", "yo", "the", "but",
+    "me", "e", "en", "ed", "und", "et", "y", "and", "from", "here", "with", "i", "im", "i'm", "ich", "je", "yo", "the", "but",
     "aber", "mais", "pero", "your", "my", "mein", "meine", "ma", "mon", "mi", "is", "am", "was", "of", "at",
     "to", "for", "order", "bestellung", "commande", "pedido", "tengo", "have", "had", "need", "needs",
     "la", "el", "le", "les", "die", "der", "das", "calling", "writing", "again", "please",
@@ -587,20 +589,51 @@ NAME_CONTEXTS = (
     re.compile(rf"(?:^|(?<=[\n.!?]))\s*(?:Hi|Hello|Hey|Dear|Hallo|Bonjour|Hola|Ciao|Olá|Good (?:morning|afternoon|evening))"
                rf"\s+(?P<name>{NAME})(?=\s*[,!:\n]|\s*$)"),
     # titles: "Mr. Smith", "Dr Jane Doe"
-    re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sr|Sra)\.?\s+(?P<name>{NAME})"),
+    re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sr|Sra|Sig|Sig\.ra|Dhr|Mevr|[Ss]eñora|[Ss]eñor|"
+               rf"[Ss]ignora|[Ss]ignor|[Mm]evrouw|[Mm]eneer)\.?\s+(?P<name>{NAME})"),
     # "my name is Ana Lima", "name: Ana Lima", "this is Ana from"
     re.compile(rf"\b(?i:my name is|my name's|name\s*:|this is|I am|I'm)\s+(?P<name>{NAME})(?=\s+(?i:from|here)\b)"),
     re.compile(rf"\b(?i:my name is|my name's|name\s*:)\s+(?P<name>{NAME})"),
-    # self-introductions in any case and in German, French, Spanish: the name runs to a stop word
-    re.compile(rf"\b(?i:my name is|my name's|ich hei(?:ß|ss)e|mein name ist|je m['’]appelle|je suis|ici|"
-               rf"me llamo|mi nombre es|soy)\s+(?P<name>{ANY_NAME})"),
+    # self-introductions and name fields, in any case, in English, German, French, Spanish, Italian,
+    # Dutch, Portuguese: the name runs to a stop word
+    re.compile(rf"\b(?i:my name is|my name's|ich hei(?:ß|ss)e|mein name ist|je m['’]appelle|mon nom est|ici|"
+               rf"me llamo|mi nombre es|mi chiamo|mijn naam is|o meu nome é|meu nome é|chamo-me|me chamo|"
+               rf"account holder\s*:|card ?holder\s*:|customer\s*:|contact\s*:)\s+(?P<name>{ANY_NAME})"),
     # sign-offs: "Thanks,\nAna" / "Kind regards, Ana Lima" at the end of a line
-    re.compile(rf"\b(?i:thanks|thank you|many thanks|regards|kind regards|best regards|best wishes|best|cheers|"
-               rf"sincerely|yours|warm regards|cordialement|grüße|saludos)[,!.]?[ \t]*\n?[ \t]*(?:-{{1,2}}\s*)?"
+    # (longer phrases first: "Thanks so much!" is not "Thanks" and a name "so much")
+    re.compile(rf"\b(?i:thanks so much|thank you so much|thanks again|(?:many )?thanks in advance|thank you|thanks|"
+               rf"many thanks|regards|"
+               rf"kind regards|best regards|best wishes|all the best|best|cheers|sincerely|yours|warm regards|"
+               rf"cordialement|bien cordialement|bien à vous|grüße|grüßen|gruß|saludos cordiales|saludos|un saludo|"
+               rf"atentamente|warm wishes|best wishes|"
+               rf"cordiali saluti|saluti|met vriendelijke groet|groetjes|groeten|atenciosamente|cumprimentos|"
+               rf"obrigad[oa]|gracias|merci|danke|grazie)\b[,!.]?[ \t]*(?:\n[ \t]*){{0,2}}(?:-{{1,2}}\s*)?"
                rf"(?P<name>{NAME}|{ANY_NAME})"
                rf"[ \t]*[.!]?[ \t]*(?=\n|$)"),
     # "I am Maria Lopez, call me", "I'm Tom." (a capitalised name closed by punctuation, "and", "from")
     re.compile(rf"\b(?i:I am|I['’]m)\s+(?P<name>{NAME})(?=\s*[,.;!]|\s*$|\s+(?i:and|from|here)\b)"),
+    # "it's Marco Rossi here", "this is priya speaking"
+    re.compile(rf"\b(?i:it['’]?s|this is)\s+(?P<name>{ANY_NAME})\s+(?i:here|speaking)\b"),
+    # "sono Chiara Conti", "ik ben Joris Bakker", "hier spricht Jens Hoffmann": words that also start
+    # ordinary sentences, so only a capitalised name counts
+    re.compile(rf"\b(?i:sono|ik ben|ich bin|hier ist|hier spricht|je suis|soy|eu sou)\s+(?P<name>{NAME})"),
+    # people named around the customer: "my husband Tobias", "your agent Priscilla", "I spoke to Rowan
+    # Ellis", "CC: Mei Lin Tan", "Attn: Helga Brandt", a pasted "From: Gustavo Almeida <...>"
+    re.compile(rf"\b(?i:my (?:husband|wife|partner|son|daughter|mother|mom|mum|father|dad|brother|sister|colleague|"
+               rf"friend|boss|manager|neighbou?r|assistant)|your (?:agent|colleague|rep|representative|technician|"
+               rf"driver|courier|engineer)|(?:spoke|talked|chatted) (?:to|with)|ask for|cc\s*:|attn\s*:?|c/o)"
+               rf"\s+(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<name>{NAME})"),
+    # a pasted mail header: "From: Gustavo Almeida <...>", "To: ..."
+    re.compile(rf"\b(?i:from|to)\s*:\s*(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<name>{NAME})"),
+    # a signature: the name on its own line above "Sent from my ..." or before "| title"
+    re.compile(rf"(?m)^[ \t]*(?P<name>{NAME})[ \t]*(?:\n[ \t]*(?i:sent from my|get outlook)|\|)"),
+    # "Farah Siddiqui from Northwind": first and last name opening a clause, then "from"
+    re.compile(rf"(?:^|(?<=[\n.!?,:;]))[ \t]*(?P<name>{NAME_WORD}[ ]{NAME_WORD}(?:[ ]{NAME_WORD})?)[ ]from\b"),
+    # "hey, tariq here": a name of any case after a greeting, then "here"
+    re.compile(rf"\b(?i:hi|hiya|hey|hello|yo|morning)[,!]?\s+(?P<name>{ANY_NAME_WORD}(?:[ ]{ANY_NAME_WORD})?)"
+               rf"\s+(?i:here)\b"),
+    # name fields in any case: "First name: bruno", "Last name: costa"
+    re.compile(rf"\b(?i:first name|last name|surname|full name|given name|family name)\s*:\s*(?P<name>{ANY_NAME})"),
 )
 #: First names that are also ordinary words: as the requester's name they count only capitalised
 #: mid-sentence or in a name position, never as the word ("I will", "a rose", "my bill").
@@ -627,12 +660,27 @@ NAME_PARTICLES = frozenset({
 #: pattern is case-sensitive, else lower case, looked for in the `fold`ed text.
 NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
     (False, ("Hi", "Hello", "Hey", "Dear", "Hallo", "Bonjour", "Hola", "Ciao", "Olá", "Good ")),
-    (False, ("Mr", "Ms", "Miss", "Mx", "Dr", "Prof", "Herr", "Frau", "Mme", "Mlle", "Sr")),
+    (False, ("Mr", "Ms", "Miss", "Mx", "Dr", "Prof", "Herr", "Frau", "Mme", "Mlle", "Sr", "Sig", "Dhr", "Mevr", "eñor",
+             "ignor", "evrouw", "eneer")),
     (True, ("name", "this is", "i am", "i'm")),  # and "from" or "here" (FROM_OR_HERE)
     (True, ("name",)),
-    (True, ("name", "heiße", "heisse", "appelle", "je suis", "ici", "llamo", "nombre", "soy")),
-    (True, ("thank", "regards", "best", "cheers", "sincerely", "yours", "cordialement", "grüße", "saludos")),
+    (True, ("name", "heiße", "heisse", "appelle", "nom est", "ici", "llamo", "nombre", "chiamo", "naam", "nome",
+            "chamo", "holder", "customer", "contact")),
+    (True, ("thank", "regards", "best", "cheers", "sincerely", "yours", "cordialement", "bien à vous", "grüß",
+            "gruß", "saludo", "atentamente", "saluti", "groet", "atenciosamente", "cumprimentos", "obrigad",
+            "gracias", "merci", "danke", "grazie")),
     (True, ("i am", "i'm", "i’m")),
+    (True, ("here", "speaking")),
+    (True, ("sono", "ik ben", "ich bin", "hier ist", "hier spricht", "je suis", "soy", "eu sou")),
+    (True, ("husband", "wife", "partner", "son ", "daughter", "mother", "mom ", "mum ", "father", "dad ",
+            "brother", "sister", "colleague", "friend", "boss", "manager", "neighbo", "assistant", "agent",
+            "rep ", "representative", "technician", "driver", "courier", "engineer", "spoke", "talked",
+            "chatted", "ask for", "cc:", "cc :", "attn", "c/o")),
+    (True, ("from:", "from :", "to:", "to :")),
+    (True, ("sent from my", "get outlook", "|")),
+    (True, (" from",)),
+    (True, ("here",)),
+    (True, ("name",)),
 )
 
 

@@ -72,9 +72,6 @@ class Conversation:
     def said(self) -> list[Turn]:
         return [t for t in self.turns if t.said]
 
-    def customer_text(self) -> list[str]:
-        return [t.text for t in self.turns if t.author == CUSTOMER]
-
 
 def same_text(a: str, b: str) -> bool:
     return " ".join(a.split()).lower() == " ".join(b.split()).lower()
@@ -96,10 +93,14 @@ def build_conversation(bundle: TicketBundle, ai_user_ids: Iterable[int] = ()) ->
     posted: set[int] = set()
     for seq, message in enumerate(comments, 1):
         entries.append((message.at, 0 if not message.staff else 1, seq, comment_turn(message, drafts, ai_users, posted)))
+    # A draft stamped before the customer's first message (the agent's clock runs behind Zendesk's)
+    # answers that message: it is placed right after it.
+    first_customer = min((e[0] for e in entries if e[3].author == CUSTOMER), default=None)
     for seq, draft in enumerate(drafts, len(comments) + 1):
         if draft.id not in posted:
-            entries.append((draft.created_at, 1, seq,
-                            Turn(AI, draft.draft_reply or "", draft.created_at, -1, decision_id=draft.id)))
+            placed = max(draft.created_at, first_customer) if first_customer is not None else draft.created_at
+            entries.append((placed, 1, seq, Turn(AI, draft.draft_reply or "", draft.created_at, -1,
+                                                 decision_id=draft.id)))
     entries.sort(key=lambda e: (e[0], e[1], e[2]))
     return Conversation(mark_replaced(assign_turns([e[3] for e in entries])))
 
@@ -129,21 +130,20 @@ def assign_turns(turns: list[Turn]) -> list[Turn]:
         else:
             previous_customer = False
         out.append(Turn(turn.author, turn.text, turn.at, current, turn.decision_id, turn.comment_id))
-    if current >= 0:  # an AI draft stamped a moment before the message it answers (the agent's clock)
-        out = [Turn(t.author, t.text, t.at, 0, t.decision_id, t.comment_id)
-               if t.turn < 0 and t.author == AI and t.comment_id is None else t for t in out]
     return out
 
 
 def mark_replaced(turns: list[Turn]) -> list[Turn]:
     """An unposted draft that a later agent reply to the same turn replaced was never said."""
+    answered_later: set[int] = set()  # customer turns an agent answers after the position being read
     out = []
-    for i, turn in enumerate(turns):
-        replaced = (turn.author == AI and turn.comment_id is None and turn.turn >= 0
-                    and any(t.author == AGENT and t.turn == turn.turn for t in turns[i + 1:]))
+    for turn in reversed(turns):
+        replaced = turn.author == AI and turn.comment_id is None and turn.turn in answered_later
+        if turn.author == AGENT:
+            answered_later.add(turn.turn)
         out.append(Turn(turn.author, turn.text, turn.at, turn.turn, turn.decision_id, turn.comment_id,
                         said=not replaced))
-    return out
+    return out[::-1]
 
 
 def chat(turns: Sequence[Turn], redact: Callable[[str], str]) -> tuple[list[dict[str, str]], list[str]]:
