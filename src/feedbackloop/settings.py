@@ -19,6 +19,10 @@ from feedbackloop.helpdesks.base import Account
 DEFAULT_DATABASE_URL = "sqlite:///feedbackloop.db"
 DEFAULT_PORT = 8000
 SCALES = ("five", "thumbs")
+#: The survey's look and language for the env-configured account (branding.py reads and checks them).
+LOOK_ENV = ("FEEDBACKLOOP_BRAND_NAME", "FEEDBACKLOOP_LOGO_URL", "FEEDBACKLOOP_ACCENT_COLOR", "FEEDBACKLOOP_SURVEY_STYLE",
+            "FEEDBACKLOOP_SURVEY_ORDER", "FEEDBACKLOOP_SURVEY_QUESTION", "FEEDBACKLOOP_SURVEY_LABELS",
+            "FEEDBACKLOOP_LANGUAGE")
 #: The admin token opens the dashboard and the admin API: long enough not to be guessed online.
 MIN_ADMIN_TOKEN = 24
 
@@ -206,7 +210,8 @@ def settings_from_env(env: Mapping[str, str], *, demo: bool = False, port: int =
         csat_field_id=_integer(env, "ZENDESK_CSAT_FIELD_ID"),
         reconcile_interval=_number(env, "FEEDBACKLOOP_RECONCILE_INTERVAL", 600, minimum=10) or 600,
         # insight: CSAT drop alerts and the alert webhook, validated by alerts.alert_config
-        extra={k: v for k, v in env.items() if k.startswith("FEEDBACKLOOP_ALERT_")},
+        # what-people-see: the survey's look and language (FEEDBACKLOOP_BRAND_NAME ...), checked by branding.look_of
+        extra={k: v for k, v in env.items() if k.startswith("FEEDBACKLOOP_ALERT_") or k in LOOK_ENV},
         ai_user_ids=tuple(
             int(x) for x in _csv(env, "FEEDBACKLOOP_AI_USER_IDS") if _require_digits("FEEDBACKLOOP_AI_USER_IDS", x)
         ),
