@@ -33,8 +33,12 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 
 @pytest.fixture
 def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    """The suite's settings with this test's look (indirect parametrisation: settings.extra)."""
-    return settings.with_(extra={**settings.extra, **getattr(request, "param", {})})
+    """The suite's settings with this test's changes (indirect parametrisation): FEEDBACKLOOP_* names go
+    to settings.extra (the look, as load_settings puts them), the rest are Settings fields."""
+    param = getattr(request, "param", {})
+    look = {k: v for k, v in param.items() if k.startswith("FEEDBACKLOOP_")}
+    fields = {k: v for k, v in param.items() if k not in look}
+    return settings.with_(extra={**settings.extra, **look}, **fields)
 
 
 def survey_comment(sandbox: Any, ticket_id: int) -> dict[str, Any]:
@@ -103,6 +107,17 @@ def test_without_a_requester_locale_the_page_follows_the_browser(live: Any, sand
                                ("pt-BR", "pt-BR", "Enviar"), ("es-419", "es", "Enviar"), ("sv", "en", "Send")):
         text = client.get(path.split("?")[0], headers={"Accept-Language": header}).get_data(as_text=True)
         assert f'<html lang="{lang}"' in text and f">{word}</button>" in text, header
+
+
+@pytest.mark.parametrize("settings", [{"survey_cooldown": 0}], indirect=True)
+def test_the_requesters_language_is_read_once_and_reused_for_their_next_survey(
+        live: Any, sandbox: Any, runner: Runner, engine: Engine) -> None:
+    first = german_ticket(sandbox, runner)
+    second = solved_ticket(sandbox, email="jonas@example.de")
+    settle(sandbox, runner)
+    assert "Wie waren wir?" in survey_comment(sandbox, second)["body"]
+    assert first != second and len(sandbox.api_calls("GET", "users/")) == 1
+    assert [s.locale for s in rows(engine, Survey)] == ["de", "de"]
 
 
 @pytest.mark.parametrize("settings", [{"FEEDBACKLOOP_LANGUAGE": "nl"}], indirect=True)

@@ -32,9 +32,11 @@ LOOK_KEYS = {
     "survey_labels": "FEEDBACKLOOP_SURVEY_LABELS",
     "language": "FEEDBACKLOOP_LANGUAGE",
 }
-#: What each score looks like in the "emoji" style (five-point and thumbs scales).
-EMOJI = {5: "\U0001F60D", 4: "\U0001F642", 3: "\U0001F610", 2: "\U0001F641", 1: "\U0001F620"}
-THUMBS_EMOJI = {5: "\U0001F44D", 1: "\U0001F44E"}
+#: What each score looks like in the "emoji" style (five-point and thumbs scales). All from Unicode 6
+#: emoticons (U+1F600-1F640), which every phone and the common fallback fonts (DejaVu Sans) draw;
+#: 🙂/🙁 (U+1F641/2) and 👍/👎 are missing from fallback fonts and showed as empty boxes.
+EMOJI = {5: "\U0001F60D", 4: "\U0001F60A", 3: "\U0001F610", 2: "\U0001F615", 1: "\U0001F620"}
+THUMBS_EMOJI = {5: "\U0001F60A", 1: "\U0001F61E"}
 STAR = "\u2605"
 
 

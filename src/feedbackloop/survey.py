@@ -170,12 +170,16 @@ def send_survey(session: Session, settings: Settings, client: HelpdeskClient, su
     if state.status not in ("solved", None):
         return _finish(survey, "cancelled", f"ticket is {state.status} now", now)
     reason = lifecycle.survey_exclusion(session, settings, survey.tenant_id, state, now)
-    requester = None if reason else _requester(client, state)
+    known = None if reason else _known_locale(session, survey, now)
+    needs_user = not reason and (known is None or bool(settings.exclude_email_domains))
+    requester = _requester(client, state) if needs_user else None
     reason = reason or _excluded_domain(settings, requester)
     if reason:
         return _finish(survey, "skipped", reason, now)
-    if requester is not None and requester.locale:
-        survey.locale = requester.locale[:16]  # the comment's language now, the page's later (i18n.py)
+    # the comment's language now, the page's later (i18n.py)
+    survey.locale = requester.locale[:16] if requester is not None and requester.locale else known
+    if needs_user:
+        _keep_reserve(settings, client, now)
     token = token_for(settings, survey)
     if attempt > 1 and comment_has_marker(client, survey.ticket_id, token):
         return _mark_sent(survey, settings, now, "found the survey from an earlier attempt; not sent twice")
@@ -227,6 +231,39 @@ def comment_for(settings: Settings, token: str, survey: Survey, state: TicketSta
     locale = choose_locale(survey.locale, look_of(settings).language)
     return build_survey_comment(settings, token, survey.scale, reminder, locale=locale, subject=state.subject,
                                 channel=survey.channel or state.channel)
+
+
+#: A requester's locale read for a survey is reused for their next surveys this long (one user read
+#: per survey costs as much of the API budget as the survey itself).
+LOCALE_REUSE = timedelta(days=30)
+
+
+def _known_locale(session: Session, survey: Survey, now: datetime) -> str | None:
+    """The locale read for this requester's latest survey, when recent enough to trust."""
+    if survey.requester_id is None:
+        return None
+    return session.scalars(
+        select(Survey.locale).where(Survey.tenant_id == survey.tenant_id, Survey.requester_id == survey.requester_id,
+                                    Survey.locale.is_not(None), Survey.sent_at >= now - LOCALE_REUSE)
+        .order_by(Survey.sent_at.desc()).limit(1)
+    ).first()
+
+
+def _keep_reserve(settings: Settings, client: HelpdeskClient, now: datetime) -> None:
+    """The job was paced for one call (jobs.pace_tenant); the user read made it two. When that read
+    left only the reserve (FEEDBACKLOOP_RATE_RESERVE), wait for the window before the update, as the
+    next job would: two jobs in flight at the edge would otherwise run into Zendesk's 429."""
+    info = getattr(client, "last_rate_limit", None)
+    reserve = settings.rate_reserve
+    if reserve <= 0 or info is None or info.limit is None or info.remaining is None:
+        return
+    if info.remaining > reserve * info.limit:
+        return
+    until = info.observed_at + timedelta(seconds=max(1.0, info.reset_in if info.reset_in is not None else 60.0))
+    if until > now:
+        raise Retryable(f"keeping {reserve:.0%} of the API budget free before the survey update "
+                        f"({info.remaining}/{info.limit} left)", retry_after=(until - now).total_seconds(),
+                        rate_limited=True)
 
 
 def _requester(client: HelpdeskClient, state: TicketState) -> User | None:
