@@ -136,7 +136,8 @@ def _describe_event(d: Mapping[str, Any]) -> tuple[str, str] | None:
     if d.get("kind") == "status_changed" and d.get("status"):
         before = f"{d['previous_status']} → " if d.get("previous_status") else ""
         return f"Status {before}{d['status']}", ""
-    return EVENT_WORDS.get(str(d.get("kind")), humanize(str(d.get("kind") or "Ticket updated")).capitalize()), ""
+    kind = str(d.get("kind") or "ticket_updated")
+    return EVENT_WORDS.get(kind, kind.replace("_", " ").capitalize()), ""
 
 
 def _describe_decision(d: Mapping[str, Any]) -> tuple[str, str]:

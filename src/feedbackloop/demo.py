@@ -139,7 +139,7 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int) 
         click.echo(format_api_calls(sandbox.state.api_calls(), summary.surveys_sent, summary.ratings))
         click.echo("")
         links = [link for c in customers for link in (list(_survey_links(sandbox.state, c.ticket_id).values())[:1]
-                                                      or [demo_story.page_link(sandbox.state, c.ticket_id)]) if link]
+                                                      or [demo_story.page_link(sandbox.state, c.ticket_id) or ""]) if link]
         click.echo(demo_story.next_steps(server.url, settings.admin_token or "", settings.database_url,
                                               settings.secret_key, links))
         if not once:
@@ -203,9 +203,9 @@ def answer_surveys(state: Any, customers: list[Customer], rng: random.Random) ->
         for customer in bar:
             links = _survey_links(state, customer.ticket_id)
             demo_story.scanner_first(session, links, rng)  # a mail scanner, now and then (not counted)
-            page = demo_story.page_link(state, customer.ticket_id) if not links else None
-            if customer.behaviour == "rate" and page:  # messaging: one link, the score sent from the page
-                demo_story.answer_on_page(session, page, customer.score)
+            page_url = demo_story.page_link(state, customer.ticket_id) if not links else None
+            if customer.behaviour == "rate" and page_url:  # messaging: one link, the score sent from the page
+                demo_story.answer_on_page(session, page_url, customer.score)
             elif customer.behaviour == "rate" and customer.score in links:
                 page = session.get(links[customer.score], timeout=10)
                 if customer.score <= 3 and rng.random() < 0.7:

@@ -42,10 +42,12 @@ class AiAgent:
             return
         confidence = round(self.rng.uniform(0.55, 0.98), 2)
         draft = AGENT_REPLY if self.rng.random() < 0.8 else "Thanks for writing in! This should be sorted now."
-        body = {"ticket_id": ticket_id, "decision_id": f"demo-{ticket_id}-1", "step": "reply",
-                "intent": category,  # the category people's tickets are segmented by: AI vs human compares within it "confidence": confidence, "action": ACTIONS[category],
-                "draft_reply": draft, "model": "demo-model-1", "prompt_version": "v3",
-                "policy_refs": [f"{category}-policy#1"]}
+        # intent = the category people's tickets are segmented by: AI vs human compares within it
+        body: dict[str, Any] = {
+            "ticket_id": ticket_id, "decision_id": f"demo-{ticket_id}-1", "step": "reply", "intent": category,
+            "confidence": confidence, "action": ACTIONS[category], "draft_reply": draft, "model": "demo-model-1",
+            "prompt_version": "v3", "policy_refs": [f"{category}-policy#1"],
+        }
         answer = requests.post(f"{self.base_url}/api/v1/decisions", json=body, timeout=10,
                                headers={"Authorization": f"Bearer {self.admin_token}"})
         if answer.status_code in (200, 201):

@@ -11,14 +11,14 @@ import html
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from babel.support import NullTranslations
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackloop import lifecycle, overrides, rollups
+from feedbackloop.branding import Look, brand_name_of, look_of
 from feedbackloop.errors import Conflict, Permanent, Retryable, TicketClosed, TicketNotFound
 from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketUpdate, User
-from feedbackloop.branding import Look, brand_name_of, look_of
 from feedbackloop.i18n import DEFAULT_LOCALE, N_, choose_locale, translations
 from feedbackloop.links import make_token, survey_url, trap_url
 from feedbackloop.models import Survey, TicketState
@@ -91,7 +91,7 @@ def build_survey_comment(settings: Settings, token: str, scale: str, reminder: b
     look = look_of(settings)
     t = translations(locale)
     own = look.question is not None and not reminder
-    question = look.question if own else t.gettext(REMINDER_QUESTION if reminder else QUESTION)
+    question = look.question if own and look.question else t.gettext(REMINDER_QUESTION if reminder else QUESTION)
     trap = TRAP_TEMPLATE.format(url=html.escape(trap_url(settings.public_url, token)))
     if is_messaging(channel):
         return _messaging_comment(settings, t, token, subject, trap, reminder)
