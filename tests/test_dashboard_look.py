@@ -153,3 +153,26 @@ def test_the_dashboard_passes_axe_on_a_desktop_and_a_phone(server: ServerThread,
                        full_page=True)
         context.close()
         browser.close()
+
+
+def test_agents_are_shown_by_name_looked_up_once(sandbox: Any, engine: Engine, client: FlaskClient,
+                                                 admin: Admin) -> None:  # noqa: F811
+    from feedbackloop import agent_names
+
+    agent_names.forget()
+    dana = int(sandbox.create_user({"user": {"name": "Dana Agent", "email": "dana@acme.example",
+                                              "role": "agent"}})["user"]["id"])
+    with session_scope(make_session_factory(engine)) as db:
+        for n in range(3):
+            rated(db, 700 + n, 2, utcnow() - timedelta(hours=n + 1), intent="billing", assignee_id=dana)
+        rated(db, 710, 2, utcnow() - timedelta(hours=5), intent="billing", assignee_id=424242)  # gone from Zendesk
+    admin.login()
+    drill = client.get("/dashboard/tickets?since=30d").text
+    assert "Dana Agent" in drill and "#424242" in drill
+    segments = client.get("/dashboard/?since=30d&by=agent").text
+    assert "Dana Agent" in segments
+    client.get("/dashboard/tickets?since=30d")
+    assert len(sandbox.api_calls("GET", f"users/{dana}")) == 1  # cached: one lookup for every page since
+    rows = list(csv.DictReader(io.StringIO(client.get("/dashboard/export/tickets.csv?since=30d").text)))
+    assert {row["agent"] for row in rows} == {"Dana Agent", "#424242"}
+    agent_names.forget()

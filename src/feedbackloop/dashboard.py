@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import agent_view, alerts, jobs, metrics, outcomes, ratelimit, reports
+from feedbackloop import agent_names, agent_view, alerts, jobs, metrics, outcomes, ratelimit, reports
 from feedbackloop.adminauth import tokens_match
 from feedbackloop.charts import Chart, rate_chart
 from feedbackloop.db import session_scope, utcnow
@@ -359,7 +359,22 @@ def index() -> ResponseReturnValue:
     with session_scope(services.reader) as db:
         context = page_context(db, view, now)
         context["reviews_view_url"] = review_view_url(db, services, view.tenant)
+    if "agent" in view.query.by:  # outside the transaction: lookups go to the helpdesk
+        index = view.query.by.index("agent")
+        agent_names.resolve(view.tenant, (int(row.key[index]) for row in context["rows"]
+                                          if row.key[index] is not None and str(row.key[index]).isdigit()),
+                            lambda: services.client_for(view.tenant))
+    context["segment_label"] = segment_labeller(view.tenant)
     return render_template("dashboard/index.html", **context, **links)
+
+
+def segment_labeller(tenant: str) -> Callable[[str, Any], Any]:
+    """A segment value as shown: agents by name (agent_names.py), the rest as they are."""
+    def label(dimension: str, value: Any) -> Any:
+        if dimension == "agent" and value is not None and str(value).isdigit():
+            return agent_names.label(tenant, int(value))
+        return value
+    return label
 
 
 def page_context(db: Session, view: View, now: datetime) -> dict[str, Any]:
@@ -550,6 +565,7 @@ def tickets() -> ResponseReturnValue:
     with session_scope(services.reader) as db:
         rated, total = metrics.ratings_behind(db, query, band=view.band, limit=DRILL_LIMIT)
         counts = metrics.overall(db, query)
+    agent_names.resolve(view.tenant, (r.assignee_id for r in rated), lambda: services.client_for(view.tenant))
     return render_template(
         "dashboard/tickets.html",
         view=view,
@@ -569,6 +585,7 @@ def tickets() -> ResponseReturnValue:
             Window(query.since, query.until), dict(query.filters), band, view.tenant
         ),
         reason_words=agent_view.reason_words,
+        agent_name=lambda user_id: agent_names.label(view.tenant, user_id),
         csv_href=url_for("dashboard.export_csv", table="tickets") + "?" + request.query_string.decode("ascii", "replace"),
     )
 
@@ -678,9 +695,10 @@ def _reviews_csv(db: Session, view: View, now: datetime) -> str:
 def _tickets_csv(db: Session, view: View, now: datetime) -> str:
     rated, _ = metrics.ratings_behind(db, replace(view.query, by=()), band=view.band, limit=CSV_TICKET_LIMIT)
     rows = [[r.ticket_id, r.score, r.scale, r.reason, agent_view.reason_words(r.reason), r.comment, r.subject,
-             r.intent, r.channel, r.resolver, r.assignee_id, r.group_id, r.rated_at.isoformat()] for r in rated]
+             r.intent, r.channel, r.resolver, r.assignee_id, agent_names.label(view.tenant, r.assignee_id),
+             r.group_id, r.rated_at.isoformat()] for r in rated]
     return csv_text(["ticket_id", "score", "scale", "reason", "reason_words", "comment", "subject", "intent",
-                     "channel", "resolver", "assignee_id", "group_id", "rated_at"], rows)
+                     "channel", "resolver", "assignee_id", "agent", "group_id", "rated_at"], rows)
 
 
 CSV_BUILDERS: dict[str, Callable[[Session, View, datetime], str]] = {
