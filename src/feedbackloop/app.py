@@ -11,7 +11,8 @@ from flask.typing import ResponseReturnValue
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import api, dashboard, health, logs, prom, ratelimit, ratings, receive, sidebar
+from feedbackloop import api, dashboard, health, i18n, logs, prom, ratelimit, ratings, receive, sidebar
+from feedbackloop.branding import look_of
 from feedbackloop.db import UNAVAILABLE_RETRY_AFTER, database_unavailable
 from feedbackloop.errors import BadRequest
 from feedbackloop.services import Services, build_services
@@ -27,6 +28,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
     app.extensions["feedbackloop"] = services or build_services(settings)
     app.session_interface = CachedSerializerSessionInterface()
+    look_of(settings)  # a bad FEEDBACKLOOP_BRAND_* / SURVEY_* setting stops the start, naming it
+    i18n.register_i18n(app)  # the customer's language on the survey pages (Flask-Babel)
     logs.register_request_context(app)  # operability: request id/method/path on every log line (first hook)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -112,8 +115,8 @@ def _unavailable(exc: Exception) -> ResponseReturnValue:
                 headers)
     from flask import render_template
 
-    return (render_template("survey/error.html", title="Please try again in a moment",
-                            message="We could not save or show this just now. Please try again in a minute."),
+    return (render_template("survey/error.html", title=i18n.N_("Please try again in a moment"),
+                            message=i18n.N_("We could not save or show this just now. Please try again in a minute.")),
             503, headers)
 
 

@@ -19,24 +19,24 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import alerts, jobs, metrics, ratelimit, reports
+from feedbackloop import agent_names, agent_view, alerts, jobs, metrics, outcomes, ratelimit, reports
 from feedbackloop.adminauth import tokens_match
 from feedbackloop.charts import Chart, rate_chart
 from feedbackloop.db import session_scope, utcnow
 from feedbackloop.decisions import MAX_TICKET_ID, resolver_of
 from feedbackloop.drops import with_task_status
 from feedbackloop.metrics import DIMENSIONS, PERIODS, MetricsQuery, SegmentRow, Window
-from feedbackloop.models import DEFAULT_TENANT, DropAlert, ReviewTask, TicketState
+from feedbackloop.models import DEFAULT_TENANT, DropAlert, InstalledResource, ReviewTask, TicketState
 from feedbackloop.reports import hours_text, verdicts_text
 from feedbackloop.services import Services, services_of
-from feedbackloop.stats import Rate
+from feedbackloop.stats import Rate, wilson
 from feedbackloop.timeline import build_timeline, describe_ticket
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -328,10 +328,25 @@ def sort_links(view: View) -> dict[str, str]:
 # --- the page -----------------------------------------------------------------------------------------
 
 
+def custom_range_redirect() -> ResponseReturnValue | None:
+    """The form's date fields (`from`, `to`) as the canonical `since`/`until` of the page's links."""
+    if not (request.args.get("from") or request.args.get("to")):
+        return None
+    args = {k: v for k, v in request.args.items() if k not in ("from", "to")}
+    if request.args.get("from"):
+        args["since"] = request.args["from"]
+    if request.args.get("to"):
+        args["until"] = request.args["to"]
+    return redirect(request.path + "?" + urlencode(args))
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
     services = services_of(current_app)
     now = utcnow()
+    custom = custom_range_redirect()
+    if custom is not None:
+        return custom
     view = read_view(now)
     links = {  # outside the page's transaction: tenant lookups open their own (SQLite has one writer)
         "zendesk_url": zendesk_link(services, view.tenant),
@@ -339,10 +354,27 @@ def index() -> ResponseReturnValue:
         "ticket_href": lambda ticket_id: url_for(
             "dashboard.ticket", ticket_id=ticket_id, **tenant_args(view.tenant)
         ),
+        "csv_href": lambda table: url_for("dashboard.export_csv", table=table) + "?" + urlencode(view.args()),
     }
     with session_scope(services.reader) as db:
         context = page_context(db, view, now)
+        context["reviews_view_url"] = review_view_url(db, services, view.tenant)
+    if "agent" in view.query.by:  # outside the transaction: lookups go to the helpdesk
+        index = view.query.by.index("agent")
+        agent_names.resolve(view.tenant, (int(row.key[index]) for row in context["rows"]
+                                          if row.key[index] is not None and str(row.key[index]).isdigit()),
+                            lambda: services.client_for(view.tenant))
+    context["segment_label"] = segment_labeller(view.tenant)
     return render_template("dashboard/index.html", **context, **links)
+
+
+def segment_labeller(tenant: str) -> Callable[[str, Any], Any]:
+    """A segment value as shown: agents by name (agent_names.py), the rest as they are."""
+    def label(dimension: str, value: Any) -> Any:
+        if dimension == "agent" and value is not None and str(value).isdigit():
+            return agent_names.label(tenant, int(value))
+        return value
+    return label
 
 
 def page_context(db: Session, view: View, now: datetime) -> dict[str, Any]:
@@ -353,6 +385,7 @@ def page_context(db: Session, view: View, now: datetime) -> dict[str, Any]:
     trend = metrics.trend(db, query, view.period)
     lowest, _ = metrics.ratings_behind(db, query, limit=LOWEST_SHOWN, count=False)
     report = reports.build_report(db, query, now)
+    reviews, reviews_total = open_reviews(db, view.tenant)
     return {
         "view": view,
         "query": query,
@@ -360,14 +393,16 @@ def page_context(db: Session, view: View, now: datetime) -> dict[str, Any]:
         "csrf": csrf_token(),
         "now": now,
         "overall": report.overall,
-        "outcomes": report.outcomes,
+        "outcomes": filtered_outcomes(db, query, report.outcomes),
         "csat_chart": trend_chart(trend, query, lambda row: row.csat),
         "response_chart": trend_chart(trend, query, lambda row: row.response or Rate(0, 0, 0.0, 1.0)),
         "rows": sort_rows(report.rows, view),
         "sort_links": sort_links(view),
         "ai": report.ai_vs_human,
         "drops": report.drops,
-        "reviews": open_reviews(db, view.tenant),
+        "reviews": reviews,
+        "reviews_total": reviews_total,
+        "reason_words": agent_view.reason_words,
         "lowest": lowest,
         "dimensions": list(DIMENSIONS),
         "periods": PERIODS,
@@ -380,6 +415,29 @@ def page_context(db: Session, view: View, now: datetime) -> dict[str, Any]:
         "hours": hours_text,
         "verdicts": verdicts_text,
     }
+
+
+def filtered_outcomes(db: Session, query: MetricsQuery, whole: metrics.Outcomes) -> metrics.Outcomes:
+    """The headline's outcome rates under the page's segment filters (the report's are the tenant's
+    whole range): solves, reopens, re-contacts, FCR, times, AI tickets and overrides of the filtered
+    segment, counted like the segment table's."""
+    if not query.filters:
+        return whole
+    flat = replace(query, by=(), period=None)
+    counted = outcomes.total(outcomes.outcome_counts(db, flat), flat.since)
+    rates = metrics.outcome_rates(db, query.tenant_id, Window(query.since, query.until), counted=counted)
+    return replace(rates, override=wilson(min(counted.overridden, counted.ai_solves), counted.ai_solves),
+                   verdicts=counted.verdicts)
+
+
+def review_view_url(db: Session, services: Services, tenant: str) -> str | None:
+    """The Zendesk view `feedbackloop install` made for review tasks, when it was installed."""
+    view_id = db.scalar(select(InstalledResource.remote_id).where(
+        InstalledResource.tenant_id == tenant, InstalledResource.kind == "view", InstalledResource.name == "reviews"))
+    if not view_id:
+        return None
+    ticket_url = zendesk_link(services, tenant)(0)
+    return ticket_url.replace("/agent/tickets/0", f"/agent/filters/{view_id}") if "/agent/tickets/" in ticket_url else None
 
 
 def trend_chart(trend: list[SegmentRow], query: MetricsQuery, pick: Callable[[SegmentRow], Rate]) -> Chart:
@@ -444,20 +502,22 @@ class OpenReview:
     due_at: datetime | None
 
 
-def open_reviews(db: Session, tenant_id: str, limit: int = 20) -> list[OpenReview]:
-    """Review tasks not yet solved, newest first: per-ticket ones and drop tasks."""
+def open_reviews(db: Session, tenant_id: str, limit: int = 20) -> tuple[list[OpenReview], int]:
+    """Review tasks not yet solved, newest first (per-ticket ones and drop tasks), and how many there are."""
     tasks = db.scalars(
         select(ReviewTask)
         .where(ReviewTask.tenant_id == tenant_id, ReviewTask.state.in_(("pending", "open")))
         .order_by(ReviewTask.created_at.desc())
         .limit(limit)
     ).all()
+    total = db.scalar(select(func.count(ReviewTask.id)).where(
+        ReviewTask.tenant_id == tenant_id, ReviewTask.state.in_(("pending", "open")))) or 0
     reviews = [
         OpenReview(
             t.task_ticket_id,
             f"ticket #{t.source_ticket_id}",
             t.source_ticket_id,
-            ", ".join(t.reasons),
+            ", ".join(agent_view.REVIEW_REASON_WORDS.get(r.split(":")[0], r) for r in t.reasons),
             t.created_at,
             t.due_at,
         )
@@ -469,12 +529,12 @@ def open_reviews(db: Session, tenant_id: str, limit: int = 20) -> list[OpenRevie
         .order_by(DropAlert.created_at.desc())
         .limit(limit)
     ).all()
-    reviews += [
-        OpenReview(d.task_ticket_id, f"CSAT drop: {d.label}", None, "csat drop", d.created_at, None)
+    open_drops = [
+        OpenReview(d.task_ticket_id, f"CSAT drop: {d.label}", None, "a CSAT drop", d.created_at, None)
         for d, status in drops
         if status not in ("solved", "closed")
     ]
-    return sorted(reviews, key=lambda r: r.created_at, reverse=True)[:limit]
+    return sorted(reviews + open_drops, key=lambda r: r.created_at, reverse=True)[:limit], total + len(open_drops)
 
 
 @bp.post("/drops/check")
@@ -497,11 +557,15 @@ def tickets() -> ResponseReturnValue:
     """The ratings behind a figure: worst first, each linking to Zendesk and to its timeline."""
     services = services_of(current_app)
     now = utcnow()
+    custom = custom_range_redirect()
+    if custom is not None:
+        return custom
     view = read_view(now)
     query = replace(view.query, by=())
     with session_scope(services.reader) as db:
         rated, total = metrics.ratings_behind(db, query, band=view.band, limit=DRILL_LIMIT)
         counts = metrics.overall(db, query)
+    agent_names.resolve(view.tenant, (r.assignee_id for r in rated), lambda: services.client_for(view.tenant))
     return render_template(
         "dashboard/tickets.html",
         view=view,
@@ -520,6 +584,9 @@ def tickets() -> ResponseReturnValue:
         band_href=lambda band: drill_href(
             Window(query.since, query.until), dict(query.filters), band, view.tenant
         ),
+        reason_words=agent_view.reason_words,
+        agent_name=lambda user_id: agent_names.label(view.tenant, user_id),
+        csv_href=url_for("dashboard.export_csv", table="tickets") + "?" + request.query_string.decode("ascii", "replace"),
     )
 
 
@@ -543,6 +610,7 @@ def ticket(ticket_id: int) -> ResponseReturnValue:
         ticket_id=ticket_id,
         state=describe_ticket(state) if state else None,
         entries=[entry.as_json() for entry in history.entries],
+        lines=agent_view.history(history),
         truncated=history.truncated,
         resolver=resolver,
         zendesk_url=zendesk_link(services, tenant)(ticket_id),
@@ -550,3 +618,89 @@ def ticket(ticket_id: int) -> ResponseReturnValue:
         tenant=tenant,
         api_path=f"/api/v1/tickets/{ticket_id}/feedback",
     )
+
+
+# --- CSV downloads ------------------------------------------------------------------------------------
+
+#: Every table of the page, and the drill-down, as CSV with the page's own query string.
+CSV_TABLES = ("segments", "trend", "ai", "reviews", "tickets")
+#: The drill-down's CSV holds every rating of the figure up to this many (the page shows DRILL_LIMIT).
+CSV_TICKET_LIMIT = 50_000
+#: A spreadsheet runs a cell starting with one of these as a formula: customer text is prefixed with '.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet reads as a formula (customer comments are in these files)."""
+    value = reports.csv_value(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    return out.getvalue()
+
+
+@bp.get("/export/<table>.csv")
+def export_csv(table: str) -> ResponseReturnValue:
+    """One table of the page (or the drill-down) as CSV, for the same range, segments and filters."""
+    if table not in CSV_TABLES:
+        abort(404, description=f"no table {table!r}; tables: {', '.join(CSV_TABLES)}")
+    services = services_of(current_app)
+    now = utcnow()
+    view = read_view(now)
+    with session_scope(services.reader) as db:
+        text = CSV_BUILDERS[table](db, view, now)
+    stamp = f"{view.query.since:%Y%m%d}-{view.query.until:%Y%m%d}"
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="feedbackloop-{table}-{view.tenant}-{stamp}.csv"'})
+
+
+def _segments_csv(db: Session, view: View, now: datetime) -> str:
+    report = reports.build_report(db, view.query, now)
+    return reports.report_csv(replace(report, rows=sort_rows(report.rows, view)))
+
+
+def _trend_csv(db: Session, view: View, now: datetime) -> str:
+    rows = []
+    for row in metrics.trend(db, view.query, view.period):
+        csat, response = row.csat, row.response
+        rows.append([row.window.start.date().isoformat(), row.current.n, csat.value, csat.low, csat.high,
+                     response.n if response else None, response.value if response else None])
+    return csv_text(["period_start", "ratings", "csat", "csat_low", "csat_high", "surveys_sent", "response_rate"], rows)
+
+
+def _ai_csv(db: Session, view: View, now: datetime) -> str:
+    ai = reports.build_report(db, view.query, now).ai_vs_human
+    rows = [[item.intent, resolver, rate.k, rate.n, rate.value, rate.low, rate.high]
+            for item in ai.intents for resolver, rate in item.by_resolver.items()]
+    return csv_text(["intent", "resolver", "satisfied", "ratings", "csat", "csat_low", "csat_high"], rows)
+
+
+def _reviews_csv(db: Session, view: View, now: datetime) -> str:
+    reviews, _ = open_reviews(db, view.tenant, limit=10_000)
+    rows = [[r.task_ticket_id, r.about, r.source_ticket_id, r.reasons, r.created_at.isoformat(),
+             r.due_at.isoformat() if r.due_at else None] for r in reviews]
+    return csv_text(["task_ticket_id", "about", "source_ticket_id", "why", "opened_at", "due_at"], rows)
+
+
+def _tickets_csv(db: Session, view: View, now: datetime) -> str:
+    rated, _ = metrics.ratings_behind(db, replace(view.query, by=()), band=view.band, limit=CSV_TICKET_LIMIT)
+    rows = [[r.ticket_id, r.score, r.scale, r.reason, agent_view.reason_words(r.reason), r.comment, r.subject,
+             r.intent, r.channel, r.resolver, r.assignee_id, agent_names.label(view.tenant, r.assignee_id),
+             r.group_id, r.rated_at.isoformat()] for r in rated]
+    return csv_text(["ticket_id", "score", "scale", "reason", "reason_words", "comment", "subject", "intent",
+                     "channel", "resolver", "assignee_id", "agent", "group_id", "rated_at"], rows)
+
+
+CSV_BUILDERS: dict[str, Callable[[Session, View, datetime], str]] = {
+    "segments": _segments_csv, "trend": _trend_csv, "ai": _ai_csv, "reviews": _reviews_csv, "tickets": _tickets_csv,
+}

@@ -21,6 +21,7 @@ from typing import Any
 import click
 import requests
 
+from feedbackloop import demo_story
 from feedbackloop.db import make_engine, session_scope
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.migrate import upgrade
@@ -96,6 +97,7 @@ def demo_settings(base: Settings, port: int, sandbox_url: str, database: str | N
     return base.with_(
         database_url=database_url,
         secret_key=base.secret_key or secrets.token_urlsafe(32),
+        admin_token=base.admin_token or secrets.token_urlsafe(24),  # the dashboard's login (printed at the end)
         public_url=f"http://127.0.0.1:{port}",
         survey_delay=1.0,
         survey_cooldown=0,
@@ -129,9 +131,11 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int,
     click.echo(f"sandbox Zendesk at {sandbox.url}   feedbackloop at {server.url}   "
                f"database {redact_url(settings.database_url)}")
     try:
-        customers = open_and_solve(sandbox.state, rng, tickets)
+        agent = demo_story.AiAgent(server.url, settings.admin_token or "", random.Random(seed + 1))
+        customers = open_and_solve(sandbox.state, rng, tickets, on_ticket=agent.decide)
         _wait("surveys going out", lambda: _surveys_out(sandbox.state, customers), len(customers))
         answer_surveys(sandbox.state, customers, rng)
+        demo_story.override_some(sandbox.state, agent, rng, settings.override_tag)
         _wait("write-backs and review tasks", lambda: _drained(services, sandbox.state), 1, total_label=False)
         with session_scope(services.factory) as session:
             summary = summarize(session, "default")
@@ -139,6 +143,11 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int,
         click.echo(format_summary(summary))
         click.echo("")
         click.echo(format_api_calls(sandbox.state.api_calls(), summary.surveys_sent, summary.ratings))
+        click.echo("")
+        links = [link for c in customers for link in (list(_survey_links(sandbox.state, c.ticket_id).values())[:1]
+                                                      or [demo_story.page_link(sandbox.state, c.ticket_id) or ""]) if link]
+        click.echo(demo_story.next_steps(server.url, settings.admin_token or "", settings.database_url,
+                                              settings.secret_key, links))
         if not once:
             click.echo(f"\nStill serving: survey pages at {server.url}/s/..., health at {server.url}/healthz. Ctrl-C to stop.")
             while True:
@@ -153,7 +162,8 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int,
         engine.dispose()
 
 
-def open_and_solve(state: Any, rng: random.Random, count: int) -> list[Customer]:
+def open_and_solve(state: Any, rng: random.Random, count: int,
+                   on_ticket: Callable[[int, str], None] | None = None) -> list[Customer]:
     """Customers write in; agents answer and solve; the sandbox sends the webhooks."""
     customers: list[Customer] = []
     names = list(CATEGORIES)
@@ -167,6 +177,8 @@ def open_and_solve(state: Any, rng: random.Random, count: int) -> list[Customer]
                 subject=f"Question about {category}", body=f"Hello, I need help with {category}.",
                 channel=rng.choice(CHANNELS), tags=[f"category_{category}"],
             )
+            if on_ticket is not None:  # the AI agent logs its decision (demo_story.AiAgent)
+                on_ticket(ticket_id, category)
             state.simulate_agent_reply(ticket_id, "Thanks for reaching out, this is sorted now.")
             state.simulate_status(ticket_id, "solved")
             customers.append(Customer(ticket_id, category, behaviour, score))
@@ -185,7 +197,8 @@ def _survey_links(state: Any, ticket_id: int) -> dict[int, str]:
 
 
 def _surveys_out(state: Any, customers: list[Customer]) -> int:
-    return sum(1 for c in customers if c.behaviour == "reopen" or _survey_links(state, c.ticket_id))
+    return sum(1 for c in customers if c.behaviour == "reopen" or _survey_links(state, c.ticket_id)
+               or demo_story.page_link(state, c.ticket_id))
 
 
 def answer_surveys(state: Any, customers: list[Customer], rng: random.Random) -> None:
@@ -195,7 +208,11 @@ def answer_surveys(state: Any, customers: list[Customer], rng: random.Random) ->
     with click.progressbar(customers, label="customers answering") as bar:
         for customer in bar:
             links = _survey_links(state, customer.ticket_id)
-            if customer.behaviour == "rate" and customer.score in links:
+            demo_story.scanner_first(session, links, rng)  # a mail scanner, now and then (not counted)
+            page_url = demo_story.page_link(state, customer.ticket_id) if not links else None
+            if customer.behaviour == "rate" and page_url:  # messaging: one link, the score sent from the page
+                demo_story.answer_on_page(session, page_url, customer.score)
+            elif customer.behaviour == "rate" and customer.score in links:
                 page = session.get(links[customer.score], timeout=10)
                 if customer.score <= 3 and rng.random() < 0.7:
                     _submit_reason(session, page, links[customer.score], customer.score, rng)

@@ -212,6 +212,8 @@ class Survey(Attribution, Base):
     reminder_sent_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     channel: Mapped[str | None] = mapped_column(String(40))
+    # migration 0016: the requester's helpdesk locale as read when the survey was sent (i18n.py)
+    locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

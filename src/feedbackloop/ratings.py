@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from feedbackloop import answers, jobs, lifecycle, logs, rollups, tenants
 from feedbackloop.attribution import snapshot_attribution
+from feedbackloop.branding import Look, brand_name_of, look_of
 from feedbackloop.db import session_scope, utcnow
+from feedbackloop.i18n import N_, accepted_languages, choose_locale
 from feedbackloop.links import check_form_token, make_form_token, read_token
 from feedbackloop.models import Rating, Survey, TicketState
 from feedbackloop.services import services_of
@@ -25,34 +27,57 @@ from feedbackloop.survey import scale_labels
 bp = Blueprint("ratings", __name__)
 
 REASONS = {
-    "not_resolved": "My issue was not resolved",
-    "too_slow": "It took too long",
-    "unclear": "The answer was unclear",
-    "unfriendly": "The tone was unhelpful",
-    "repeat": "I had to repeat myself",
-    "resolved": "My issue was solved",
-    "fast": "Quick answer",
-    "friendly": "Friendly and helpful",
-    "other": "Something else",
+    "not_resolved": N_("My issue was not resolved"),
+    "too_slow": N_("It took too long"),
+    "unclear": N_("The answer was unclear"),
+    "unfriendly": N_("The tone was unhelpful"),
+    "repeat": N_("I had to repeat myself"),
+    "resolved": N_("My issue was solved"),
+    "fast": N_("Quick answer"),
+    "friendly": N_("Friendly and helpful"),
+    "other": N_("Something else"),
 }
+#: Reasons that fit a score: praise for a good one, complaints otherwise; "other" fits every score.
+PRAISE = ("resolved", "fast", "friendly")
+COMPLAINTS = ("not_resolved", "too_slow", "unclear", "unfriendly", "repeat")
+#: On the five-point scale, 4 and 5 are good (3 asks what could be better); on thumbs, 5 is up.
+GOOD_FROM = 4
 MAX_COMMENT = 2000
 #: Ratings at or below this open a review task.
 BAD_SCORE = 2
 
 
-class SurveyPageError(Exception):
-    """A problem shown to the customer as a polite page with a 4xx status."""
+#: What the customer can do after an error, by kind (translated on the error page).
+HINT_LINK = N_("Please open the survey from the message we sent you. If that does not work, reply to that "
+               "message and we will take your answer from there.")
+HINT_CLOSED = N_("If you would still like to tell us something, reply to the message about your request.")
+HINT_RETRY = N_("Go back, reload the page and send your answer again.")
+#: The survey page's Content-Security-Policy: the site-wide one, plus https images (the tenant's logo).
+PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'")
 
-    def __init__(self, status: int, title: str, message: str) -> None:
+
+class SurveyPageError(Exception):
+    """A problem shown to the customer as a polite page with a 4xx status: what happened, what to do.
+
+    `title`, `message` and `hint` are English msgids (marked with N_), translated on the page with
+    `params` filled in.
+    """
+
+    def __init__(self, status: int, title: str, message: str, hint: str = HINT_RETRY, **params: object) -> None:
         super().__init__(message)
         self.status = status
         self.title = title
         self.message = message
+        self.hint = hint
+        self.params = params
 
 
 @bp.errorhandler(SurveyPageError)
 def _survey_error(exc: SurveyPageError) -> ResponseReturnValue:
-    return render_template("survey/error.html", title=exc.title, message=exc.message), exc.status
+    page = render_template("survey/error.html", title=exc.title, message=exc.message, hint=exc.hint,
+                           params=exc.params, look=g.get("look") or Look(), brand=g.get("brand"))
+    return page, exc.status, {"Content-Security-Policy": PAGE_CSP}
 
 
 @bp.route("/s/<token>", methods=["GET", "HEAD"])
@@ -98,15 +123,18 @@ def survey_submit(token: str) -> ResponseReturnValue:
     with session_scope(services.factory) as session:
         survey = _load_survey(session, secret, token, now, lock=True)
         if not check_form_token(secret, token, request.form.get("csrf_token", "")):
-            raise SurveyPageError(400, "Please try again", "This form has expired or was not sent from our page.")
+            raise SurveyPageError(400, N_("Please try again"), N_("This form has expired or was not sent from our page."))
         score = _parse_score(request.form.get("score", ""), survey.scale)
         reason = request.form.get("reason") or None
         if reason is not None and reason not in REASONS:
-            raise SurveyPageError(400, "Please try again", "Please pick a reason from the list.")
+            raise SurveyPageError(400, N_("Please try again"), N_("Please pick a reason from the list."))
+        if reason is not None and reason not in reasons_for(score, survey.scale):
+            reason = None  # a praise for a bad score (or the reverse): hidden on the page once the score changed
         # NUL: no reason to keep it, and PostgreSQL refuses it in text (a 500)
         comment = (request.form.get("comment") or "").replace("\x00", "").strip() or None
         if comment is not None and len(comment) > MAX_COMMENT:
-            raise SurveyPageError(400, "Comment too long", f"Please keep your comment under {MAX_COMMENT} characters.")
+            raise SurveyPageError(400, N_("Comment too long"),
+                                  N_("Please keep your comment under %(limit)s characters."), limit=MAX_COMMENT)
         answers.record_form(session, survey, score, _user_agent(), now)
         record_rating(session, survey, score, reason, comment, now)
         return _render(session, survey, token, secret, submitted=True)
@@ -120,20 +148,42 @@ def _load_survey(session: Session, secret: str, token: str, now: datetime, lock:
     """The open survey a link names; with `lock`, its row locked for this request's change (answers.py)."""
     ref = read_token(secret, token)
     if ref is None:
-        raise SurveyPageError(404, "Link not recognised", "This survey link is not valid. Please use the link from your message.")
+        raise SurveyPageError(404, N_("Link not recognised"), N_("This survey link is not valid."), HINT_LINK)
     if not tenants.is_active(session, ref.tenant_id):
-        raise SurveyPageError(410, "This survey has closed",
-                              "This survey is no longer collecting answers, so nothing was recorded.")
+        raise SurveyPageError(410, N_("This survey has closed"),
+                              N_("This survey is no longer collecting answers, so nothing was recorded."), HINT_CLOSED)
     query = select(Survey).where(Survey.tenant_id == ref.tenant_id, Survey.id == ref.survey_id)
     survey = session.scalars(query.with_for_update() if lock else query).one_or_none()
     if survey is not None:  # operability: this request's log lines name the tenant and ticket
         logs.annotate(tenant_id=survey.tenant_id, ticket_id=survey.ticket_id)
+        use_language_of(survey)
     if survey is None or survey.state != "sent":
-        raise SurveyPageError(404, "Link not recognised", "This survey is not open for answers.")
+        raise SurveyPageError(404, N_("Link not recognised"), N_("This survey is not open for answers."), HINT_LINK)
     if survey.expires_at is not None and survey.expires_at <= now:
-        raise SurveyPageError(410, "This survey has closed",
-                              "Thank you for stopping by. This survey has expired, so we did not record an answer.")
+        raise SurveyPageError(410, N_("This survey has closed"),
+                              N_("Thank you for stopping by. This survey has expired, so we did not record an answer."),
+                              HINT_CLOSED)
     return survey
+
+
+def use_language_of(survey: Survey) -> None:
+    """This request's language and look: the requester's locale, the tenant's language, the browser's."""
+    settings = services_of(current_app).settings_for(survey.tenant_id)
+    look = look_of(settings)
+    g.locale = choose_locale(survey.locale, look.language, accepted_languages())
+    g.look = look
+    g.brand = brand_name_of(settings, look)
+
+
+def reasons_for(score: int | None, scale: str) -> tuple[str, ...]:
+    """The reasons that fit a score (every reason before a score is chosen)."""
+    if score is None:
+        return (*PRAISE, *COMPLAINTS, "other")
+    return (*(PRAISE if is_good(score, scale) else COMPLAINTS), "other")
+
+
+def is_good(score: int, scale: str) -> bool:
+    return score >= (5 if scale == "thumbs" else GOOD_FROM)
 
 
 def _parse_score(raw: str, scale: str) -> int:
@@ -141,7 +191,8 @@ def _parse_score(raw: str, scale: str) -> int:
     # ASCII digits only: "²" passes isdigit() but int() refuses it (a 500), and "١" would be read as 1
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 3) or int(raw) not in allowed:
         choices = ", ".join(str(s) for s in sorted(allowed))
-        raise SurveyPageError(400, "Please pick a rating", f"A rating must be one of {choices}.")
+        raise SurveyPageError(400, N_("Please pick a rating"), N_("A rating must be one of %(choices)s."),
+                              choices=choices)
     return int(raw)
 
 
@@ -243,9 +294,15 @@ def _render(session: Session, survey: Survey, token: str, secret: str, *, choice
     pending = answers.pending_answer(session, survey)
     if choice is None:
         choice = pending.score if pending is not None else (rating.score if rating is not None else None)
-    labels = scale_labels(survey.scale)
-    return render_template(
+    look: Look = g.get("look") or Look()
+    labels = scale_labels(survey.scale, look)
+    state = session.scalars(select(TicketState).where(TicketState.tenant_id == survey.tenant_id,
+                                                      TicketState.ticket_id == survey.ticket_id)).one_or_none()
+    page = render_template(
         "survey/page.html", survey=survey, rating=rating, choice=choice, token=token, labels=labels,
-        reasons=REASONS, csrf_token=make_form_token(secret, token), submitted=submitted, max_comment=MAX_COMMENT,
+        order=look.ordered(labels), look=look, brand=g.get("brand"), subject=state.subject if state else None,
+        reasons=REASONS, praise=PRAISE, complaints=COMPLAINTS, is_good=is_good,
+        csrf_token=make_form_token(secret, token), submitted=submitted, max_comment=MAX_COMMENT,
         confirmed=submitted or (rating is not None and pending is None and rating.score == choice),
     )
+    return page, 200, {"Content-Security-Policy": PAGE_CSP}

@@ -23,6 +23,10 @@ DEFAULT_DATABASE_URL = "sqlite:///feedbackloop.db"
 T = TypeVar("T")
 DEFAULT_PORT = 8000
 SCALES = ("five", "thumbs")
+#: The survey's look and language for the env-configured account (branding.py reads and checks them).
+LOOK_ENV = ("FEEDBACKLOOP_BRAND_NAME", "FEEDBACKLOOP_LOGO_URL", "FEEDBACKLOOP_ACCENT_COLOR", "FEEDBACKLOOP_SURVEY_STYLE",
+            "FEEDBACKLOOP_SURVEY_ORDER", "FEEDBACKLOOP_SURVEY_QUESTION", "FEEDBACKLOOP_SURVEY_LABELS",
+            "FEEDBACKLOOP_LANGUAGE")
 #: The admin token opens the dashboard and the admin API: long enough not to be guessed online.
 MIN_ADMIN_TOKEN = 24
 
@@ -490,8 +494,10 @@ def build_settings(env: Env, *, demo: bool = False, port: int = DEFAULT_PORT) ->
         csat_field_id=_integer(env, "ZENDESK_CSAT_FIELD_ID"),
         reconcile_interval=_number(env, "FEEDBACKLOOP_RECONCILE_INTERVAL", 600, minimum=10) or 600,
         # insight: CSAT drop alerts and the alert webhook, validated by alerts.alert_config
-        # ... and the exports' system prompt (exports/prompts.py, issue 18)
-        extra={k: v for k, v in env.items() if k.startswith(("FEEDBACKLOOP_ALERT_", "FEEDBACKLOOP_SYSTEM_PROMPT"))},
+        # ... the exports' system prompt (exports/prompts.py, issue 18), and the survey's look and language
+        # (FEEDBACKLOOP_BRAND_NAME ..., checked by branding.look_of; issue 19)
+        extra={k: v for k, v in env.items()
+               if k.startswith(("FEEDBACKLOOP_ALERT_", "FEEDBACKLOOP_SYSTEM_PROMPT")) or k in LOOK_ENV},
         ai_user_ids=_ids(env, "FEEDBACKLOOP_AI_USER_IDS"),
         ai_resolved_tag=_text(env, "FEEDBACKLOOP_AI_RESOLVED_TAG", "ai_resolved") or "ai_resolved",
         intent_field_id=_integer(env, "ZENDESK_INTENT_FIELD_ID"),

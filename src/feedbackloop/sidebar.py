@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from feedbackloop import agent_view
 from feedbackloop.adminauth import bearer_token
 from feedbackloop.db import session_scope, utcnow
 from feedbackloop.decisions import MAX_TICKET_ID, FieldInvalid, check_storable
@@ -133,8 +135,25 @@ def ticket_feedback(ticket_id: int) -> ResponseReturnValue:
         prefill = {"ai_decision": describe_decision(decision) if decision else "",
                    "ai_confidence": decision.confidence if decision else None}
         body = {"ticket_id": ticket_id, "timeline": [entry.as_json() for entry in timeline.entries],
-                "prefill": prefill}
+                "prefill": prefill, "summary": agent_view.summarize(timeline, _task_url(auth["tenant"])),
+                "history": agent_view.history(timeline)}
     return jsonify(body)
+
+
+def _task_url(tenant_id: str) -> Callable[[int], str | None]:
+    """The agent-facing URL of a review task (None without a helpdesk account: the app routes by id)."""
+    def url(task_id: int) -> str | None:
+        try:
+            return services_of(current_app).client_for(tenant_id).ticket_url(task_id)
+        except Exception:  # noqa: BLE001 - a link is a convenience; the app still routes to the task by id
+            return None
+    return url
+
+
+def _words(field: str) -> str:
+    """A form field as the agent reads it ("Your final action"), for messages."""
+    text = agent_view.FIELD_WORDS.get(field, field)
+    return text[0].upper() + text[1:]
 
 
 def check_ticket_id(ticket_id: int) -> None:
@@ -156,17 +175,18 @@ def add_override(ticket_id: int) -> ResponseReturnValue:
     for name, limit in FIELD_LIMITS.items():
         value = payload.get(name)
         if value is not None and not isinstance(value, str):
-            return jsonify(error="invalid", field=name, message=f"{name} must be text"), 422
+            return jsonify(error="invalid", field=name, message=f"{_words(name)} must be text."), 422
         if value is not None and len(value) > limit:
-            return jsonify(error="invalid", field=name, message=f"{name} is longer than {limit} characters"), 422
+            return jsonify(error="invalid", field=name,
+                           message=f"{_words(name)} is too long: keep it under {limit} characters."), 422
         try:
             check_storable(value or "")  # NUL or a lone surrogate: the database would refuse it (a 500)
         except FieldInvalid as exc:
-            return jsonify(error="invalid", field=name, message=f"{name} {exc}"), 422
+            return jsonify(error="invalid", field=name, message=f"{_words(name)} {exc}."), 422
         values[name] = value.strip() if value else None
     if not values["final_action"] and not values["rationale"]:
         return jsonify(error="invalid", field="final_action",
-                       message="give at least the final action or the rationale"), 422
+                       message="Write what you did instead, or why: at least one of the two."), 422
     key = request.headers.get("Idempotency-Key", "").strip()[:100] or uuid.uuid4().hex
     now = utcnow()
     # Scoped to the ticket and the agent: another agent's (or ticket's) key can never swallow this one.
@@ -176,6 +196,9 @@ def add_override(ticket_id: int) -> ResponseReturnValue:
                               dedupe_key=scoped, occurred_at=now, now=now, agent_id=auth.get("agent"),
                               **values)
         if row is None:
-            return jsonify(status="duplicate", message="this override was already recorded"), 200
+            return jsonify(status="duplicate", message="You already recorded this override."), 200
         body = {"id": row.id, "missing": row.missing, "ai_decision": row.ai_decision}
-    return jsonify(status="recorded", override=body), 201
+    message = "Override recorded. Thank you: it goes into the AI's next review."
+    if row.missing:
+        message += f" Adding {agent_view.missing_in_words(row.missing)} would make it more useful."
+    return jsonify(status="recorded", override=body, message=message), 201

@@ -11,12 +11,15 @@ import html
 import logging
 from datetime import datetime, timedelta
 
+from babel.support import NullTranslations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackloop import lifecycle, overrides, rollups
-from feedbackloop.errors import Conflict, TicketClosed, TicketNotFound
-from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketUpdate
+from feedbackloop.branding import Look, brand_name_of, look_of
+from feedbackloop.errors import Conflict, Permanent, Retryable, TicketClosed, TicketNotFound
+from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketUpdate, User
+from feedbackloop.i18n import DEFAULT_LOCALE, N_, choose_locale, translations
 from feedbackloop.links import make_token, survey_url, trap_url
 from feedbackloop.models import Survey, TicketState
 from feedbackloop.settings import Settings
@@ -24,14 +27,32 @@ from feedbackloop.settings import Settings
 log = logging.getLogger(__name__)
 
 SENT_TAG = "csat_sent"
-QUESTION = "How did we do? Please rate the help you received on this request."
-FIVE_LABELS = {5: "Excellent", 4: "Good", 3: "OK", 2: "Poor", 1: "Very poor"}
-THUMBS_LABELS = {5: "Good, I'm satisfied", 1: "Bad, I'm unsatisfied"}
-PLAIN_TEMPLATE = "{question}\n\n{lines}\n\nOne click records your answer; you can add a comment after."
+#: English wording; every customer-facing text is translated through i18n.translations(locale).
+QUESTION = N_("How did we do? Please rate the help you received on this request.")
+REMINDER_QUESTION = N_("A quick reminder: how did we do? Please rate the help you received on this request.")
+FIVE_LABELS = {5: N_("Excellent"), 4: N_("Good"), 3: N_("OK"), 2: N_("Poor"), 1: N_("Very poor")}
+THUMBS_LABELS = {5: N_("Good, I'm satisfied"), 1: N_("Bad, I'm unsatisfied")}
+ABOUT = N_("Your request: “%(subject)s”")
+FROM_BRAND = N_("%(brand)s support")
+FOOTER = N_("One tap records your answer; you can add a comment after.")
+MESSAGING_LINE = N_("How did we do with “%(subject)s”? Tell us in one tap: %(url)s")
+MESSAGING_LINE_NO_SUBJECT = N_("How did we do? Tell us in one tap: %(url)s")
+PLAIN_TEMPLATE = "{header}{question}\n\n{lines}\n\n{footer}"
+#: The email's scale: one big tappable cell per score (48 px wide and 60+ px tall, over the 44 px
+#: minimum), a table because mail clients ignore flexbox; inline styles because they drop <style>.
+SCALE_CELL = ('<td align="center" valign="top" style="padding:0 3px">'
+              '<a href="{url}" style="display:block;min-width:48px;padding:8px 2px;'
+              'border:1px solid #c2c8cc;border-radius:8px;text-decoration:none;color:#2f3941;background:#ffffff">'
+              '<span style="display:block;font-size:28px;line-height:34px;color:{glyph_colour}">{symbol}</span>'
+              '<span style="display:block;font-size:11px;line-height:14px;word-break:break-word">{label}</span>'
+              '</a></td>')
 HTML_TEMPLATE = (
-    "<p>{question}</p><p>{links}</p>"
-    "<p style=\"color:#68737d;font-size:12px\">One click records your answer; you can add a comment after.</p>"
-    "{trap}"
+    '<div style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#2f3941">'
+    "{header}<p style=\"font-size:16px;margin:8px 0\">{question}</p>{about}"
+    '<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0">'
+    "<tr>{cells}</tr></table>"
+    "<p style=\"color:#68737d;font-size:12px\">{footer}</p>"
+    "{trap}</div>"
 )
 #: The trap link (answers.py): people never see it, mail scanners follow it. A hidden anchor, and the
 #: bare URL inside an HTML comment for scanners that read URLs from the markup. Zendesk's html_body
@@ -39,26 +60,79 @@ HTML_TEMPLATE = (
 #: of different scores, the settle time) still applies.
 TRAP_TEMPLATE = ('<a href="{url}" style="display:none;font-size:0;line-height:0;max-height:0;overflow:hidden" '
                  'aria-hidden="true" tabindex="-1">&#8203;</a><!-- {url} -->')
-REMINDER_PREFIX = "A quick reminder: "
+#: Zendesk `via.channel` values whose public comments reach the customer as a chat message, not an
+#: email: one short line and one link there. Zendesk's list of channel names is long and grows
+#: (https://developer.zendesk.com/documentation/ticketing/reference-guides/via-types/); channels
+#: named `sunshine_conversations_*` are messaging too. Legacy `chat` is not: its follow-ups are emails.
+MESSAGING_CHANNELS = frozenset({
+    "native_messaging", "messaging", "whatsapp", "facebook", "instagram_dm", "line", "wechat", "telegram",
+    "twitter", "viber", "google_rcs", "google_business_messages", "apple_business_chat", "sms", "kakaotalk",
+    "slack", "sunshine_conversations_api",
+})
 
 
-def scale_labels(scale: str) -> dict[int, str]:
-    """Score → label, best first, for the comment and the page."""
-    return THUMBS_LABELS if scale == "thumbs" else FIVE_LABELS
+def is_messaging(channel: str | None) -> bool:
+    """Whether a comment on this channel is read as a chat message (short text, no HTML)."""
+    return bool(channel) and (channel in MESSAGING_CHANNELS or str(channel).startswith("sunshine_conversations"))
 
 
-def build_survey_comment(settings: Settings, token: str, scale: str, reminder: bool = False) -> tuple[str, str]:
-    """The plain and HTML bodies: one link per score."""
-    question = (REMINDER_PREFIX if reminder else "") + QUESTION
-    labels = scale_labels(scale)
-    urls = {score: survey_url(settings.public_url, token, score) for score in labels}
-    lines = "\n".join(f"{score} - {label}: {urls[score]}" for score, label in labels.items())
-    links = " &nbsp; ".join(
-        f'<a href="{html.escape(urls[score])}">{html.escape(label)}</a>' for score, label in labels.items()
-    )
+def scale_labels(scale: str, look: Look | None = None) -> dict[int, str]:
+    """Score → label (English, or the tenant's own wording), best first, for the comment and the page."""
+    labels = dict(THUMBS_LABELS if scale == "thumbs" else FIVE_LABELS)
+    if look is not None:
+        labels.update({score: text for score, text in look.labels.items() if score in labels})
+    return labels
+
+
+def build_survey_comment(settings: Settings, token: str, scale: str, reminder: bool = False, *,
+                         locale: str = DEFAULT_LOCALE, subject: str | None = None,
+                         channel: str | None = None) -> tuple[str, str]:
+    """The plain and HTML bodies in the customer's language: a tappable scale, or one link in messaging."""
+    look = look_of(settings)
+    t = translations(locale)
+    own = look.question is not None and not reminder
+    question = look.question if own and look.question else t.gettext(REMINDER_QUESTION if reminder else QUESTION)
     trap = TRAP_TEMPLATE.format(url=html.escape(trap_url(settings.public_url, token)))
-    return (PLAIN_TEMPLATE.format(question=question, lines=lines),
-            HTML_TEMPLATE.format(question=html.escape(question), links=links, trap=trap))
+    if is_messaging(channel):
+        return _messaging_comment(settings, t, token, subject, trap, reminder)
+    labels = {score: look.labels.get(score) or t.gettext(text) for score, text in scale_labels(scale).items()}
+    order = look.ordered(labels)
+    urls = {score: survey_url(settings.public_url, token, score) for score in labels}
+    brand = brand_name_of(settings, look)
+    header = t.gettext(FROM_BRAND) % {"brand": brand} if brand else ""
+    about = t.gettext(ABOUT) % {"subject": _short(subject)} if subject else ""
+    lines = "\n".join(f"{score} - {labels[score]}: {urls[score]}" for score in order)
+    plain_header = "".join(f"{part}\n\n" for part in (header, about) if part)
+    plain = PLAIN_TEMPLATE.format(header=plain_header, question=question, lines=lines, footer=t.gettext(FOOTER))
+    cells = "".join(_scale_cell(look, scale, score, labels[score], urls[score]) for score in order)
+    rich = HTML_TEMPLATE.format(
+        header=f'<p style="font-weight:600;margin:0 0 4px">{html.escape(header)}</p>' if header else "",
+        question=html.escape(question), cells=cells, footer=html.escape(t.gettext(FOOTER)), trap=trap,
+        about=f'<p style="color:#68737d;font-size:14px;margin:4px 0">{html.escape(about)}</p>' if about else "")
+    return plain, rich
+
+
+def _scale_cell(look: Look, scale: str, score: int, label: str, url: str) -> str:
+    return SCALE_CELL.format(url=html.escape(url), symbol=html.escape(look.symbol(score, scale)),
+                             label=html.escape(label), glyph_colour="#f5a623" if look.style == "stars" else "#2f3941")
+
+
+def _messaging_comment(settings: Settings, t: NullTranslations, token: str, subject: str | None,
+                       trap: str, reminder: bool) -> tuple[str, str]:
+    """Messaging: one short line and one link to the page (no per-score links in a chat bubble)."""
+    url = survey_url(settings.public_url, token)
+    if reminder:
+        line = f"{t.gettext(REMINDER_QUESTION)} {url}"
+    elif subject:
+        line = t.gettext(MESSAGING_LINE) % {"subject": _short(subject, 60), "url": url}
+    else:
+        line = t.gettext(MESSAGING_LINE_NO_SUBJECT) % {"url": url}
+    return line, f"<p>{html.escape(line)}</p>{trap}"
+
+
+def _short(text: str | None, limit: int = 120) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def token_for(settings: Settings, survey: Survey) -> str:
@@ -96,9 +170,16 @@ def send_survey(session: Session, settings: Settings, client: HelpdeskClient, su
     if state.status not in ("solved", None):
         return _finish(survey, "cancelled", f"ticket is {state.status} now", now)
     reason = lifecycle.survey_exclusion(session, settings, survey.tenant_id, state, now)
-    reason = reason or _excluded_domain(settings, client, state)
+    known = None if reason else _known_locale(session, survey, now)
+    needs_user = not reason and (known is None or bool(settings.exclude_email_domains))
+    requester = _requester(client, state) if needs_user else None
+    reason = reason or _excluded_domain(settings, requester)
     if reason:
         return _finish(survey, "skipped", reason, now)
+    # the comment's language now, the page's later (i18n.py)
+    survey.locale = requester.locale[:16] if requester is not None and requester.locale else known
+    if needs_user:
+        _keep_reserve(settings, client, now)
     token = token_for(settings, survey)
     if attempt > 1 and comment_has_marker(client, survey.ticket_id, token):
         return _mark_sent(survey, settings, now, "found the survey from an earlier attempt; not sent twice")
@@ -122,7 +203,7 @@ class _NotSolved(Exception):
 def _update_with_refresh(client: HelpdeskClient, state: TicketState, settings: Settings, survey: Survey,
                          token: str, now: datetime) -> Ticket:
     """PUT with the tags we know; on a collision (or no snapshot) re-read, re-check, PUT again."""
-    plain, rich = build_survey_comment(settings, token, survey.scale)
+    plain, rich = comment_for(settings, token, survey, state)
     if state.snapshot_at is not None:
         try:
             return client.update_ticket(survey.ticket_id, _survey_update(state.tags, state.snapshot_at, plain, rich))
@@ -144,11 +225,67 @@ def _survey_update(tags: list[str] | tuple[str, ...], stamp: datetime | None, pl
                         tags=with_tags(tags, (SENT_TAG,)), updated_stamp=stamp)
 
 
-def _excluded_domain(settings: Settings, client: HelpdeskClient, state: TicketState) -> str | None:
-    """Requester email domains excluded by configuration (staff, partners): one user read, only if configured."""
-    if not settings.exclude_email_domains or state.requester_id is None:
+def comment_for(settings: Settings, token: str, survey: Survey, state: TicketState,
+                reminder: bool = False) -> tuple[str, str]:
+    """The survey comment as this requester reads it: their language, the ticket's subject and channel."""
+    locale = choose_locale(survey.locale, look_of(settings).language)
+    return build_survey_comment(settings, token, survey.scale, reminder, locale=locale, subject=state.subject,
+                                channel=survey.channel or state.channel)
+
+
+#: A requester's locale read for a survey is reused for their next surveys this long (one user read
+#: per survey costs as much of the API budget as the survey itself).
+LOCALE_REUSE = timedelta(days=30)
+
+
+def _known_locale(session: Session, survey: Survey, now: datetime) -> str | None:
+    """The locale read for this requester's latest survey, when recent enough to trust."""
+    if survey.requester_id is None:
         return None
-    email = (client.get_user(state.requester_id).email or "").lower()
+    return session.scalars(
+        select(Survey.locale).where(Survey.tenant_id == survey.tenant_id, Survey.requester_id == survey.requester_id,
+                                    Survey.locale.is_not(None), Survey.sent_at >= now - LOCALE_REUSE)
+        .order_by(Survey.sent_at.desc()).limit(1)
+    ).first()
+
+
+def _keep_reserve(settings: Settings, client: HelpdeskClient, now: datetime) -> None:
+    """The job was paced for one call (jobs.pace_tenant); the user read made it two. When that read
+    left only the reserve (FEEDBACKLOOP_RATE_RESERVE), wait for the window before the update, as the
+    next job would: two jobs in flight at the edge would otherwise run into Zendesk's 429."""
+    info = getattr(client, "last_rate_limit", None)
+    reserve = settings.rate_reserve
+    if reserve <= 0 or info is None or info.limit is None or info.remaining is None:
+        return
+    if info.remaining > reserve * info.limit:
+        return
+    until = info.observed_at + timedelta(seconds=max(1.0, info.reset_in if info.reset_in is not None else 60.0))
+    if until > now:
+        raise Retryable(f"keeping {reserve:.0%} of the API budget free before the survey update "
+                        f"({info.remaining}/{info.limit} left)", retry_after=(until - now).total_seconds(),
+                        rate_limited=True)
+
+
+def _requester(client: HelpdeskClient, state: TicketState) -> User | None:
+    """The requester (their locale and email): one user read per survey. A requester the helpdesk
+    no longer has is no reason to hold the survey back; it goes out in the tenant's language."""
+    if state.requester_id is None:
+        return None
+    try:
+        return client.get_user(state.requester_id)
+    except Retryable:
+        raise
+    except Permanent as exc:
+        log.info("requester %s of ticket %s not readable (%s); survey in the default language",
+                 state.requester_id, state.ticket_id, exc.reason)
+        return None
+
+
+def _excluded_domain(settings: Settings, requester: User | None) -> str | None:
+    """Requester email domains excluded by configuration (staff, partners)."""
+    if not settings.exclude_email_domains or requester is None:
+        return None
+    email = (requester.email or "").lower()
     domain = email.rpartition("@")[2]
     if domain and any(domain == d or domain.endswith("." + d) for d in settings.exclude_email_domains):
         return f"requester's email domain {domain} is excluded"
@@ -200,8 +337,9 @@ def send_reminder(session: Session, settings: Settings, client: HelpdeskClient, 
         survey.reminder_sent_at = now
         return f"no reminder: ticket is {state.status}"
     token = token_for(settings, survey)
-    plain, rich = build_survey_comment(settings, token, survey.scale, reminder=True)
-    if attempt > 1 and comment_has_marker(client, survey.ticket_id, REMINDER_PREFIX + QUESTION):
+    plain, rich = comment_for(settings, token, survey, state, reminder=True)
+    marker = translations(choose_locale(survey.locale, look_of(settings).language)).gettext(REMINDER_QUESTION)
+    if attempt > 1 and comment_has_marker(client, survey.ticket_id, marker):
         survey.reminder_sent_at = now
         return "reminder found from an earlier attempt"
     try:

@@ -1,4 +1,4 @@
-"""`feedbackloop tenant add|list|show|rotate-secret|remove` (+ `keygen`, `rekey`).
+"""`feedbackloop tenant add|list|show|set|rotate-secret|remove` (+ `keygen`, `rekey`).
 
 Secrets are never taken as plain command-line values (shell history, `ps`): they are prompted for
 without echo, or read from the environment variable named by the option's envvar.
@@ -69,6 +69,24 @@ def keygen() -> None:
     click.echo(new_key())
 
 
+def look_options(command: Any) -> Any:
+    """The survey's look and wording per tenant (branding.py)."""
+    options = [
+        click.option("--brand-name", default=None, help="The name customers know (survey comment and page)."),
+        click.option("--logo-url", default=None, help="An https:// URL of the logo shown on the survey page."),
+        click.option("--accent-color", default=None, help="The accent colour, e.g. #1f73b7."),
+        click.option("--survey-style", type=click.Choice(["emoji", "stars", "numbers"]), default=None,
+                     help="What the scale looks like."),
+        click.option("--survey-order", type=click.Choice(["best_first", "worst_first"]), default=None,
+                     help="The scale's order."),
+        click.option("--survey-question", default=None, help="Your own question (used as written, in every language)."),
+        click.option("--survey-labels", default=None, help="Your own labels, e.g. '5=Superb;4=Good;3=OK;2=Poor;1=Bad'."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @tenant.command("add")
 @click.argument("name")
 @click.option("--subdomain", required=True, help="The part before .zendesk.com.")
@@ -82,9 +100,10 @@ def keygen() -> None:
 @click.option("--survey-cooldown", type=float, default=None)
 @click.option("--survey-scale", type=click.Choice(["five", "thumbs"]), default=None)
 @click.option("--language", default=None, help="Survey language, e.g. en, de, pt-br.")
+@look_options
 def add(name: str, subdomain: str, email: str, api_token: str, webhook_secret: str, api_url: str | None,
         survey_delay: float | None, survey_cooldown: float | None, survey_scale: str | None,
-        language: str | None) -> None:
+        language: str | None, **look: str | None) -> None:
     """Add a tenant; prints its webhook URL and its decisions-API token (shown once)."""
     from feedbackloop.settings import check_account
 
@@ -96,7 +115,7 @@ def add(name: str, subdomain: str, email: str, api_token: str, webhook_secret: s
     settings = _settings()
     vault = Vault(settings.encryption_key)
     overrides = {"survey_delay": survey_delay, "survey_cooldown": survey_cooldown, "survey_scale": survey_scale,
-                 "language": language}
+                 "language": language, **look}
     if api_url:
         from feedbackloop.settings import _check_http_url
 
@@ -140,6 +159,27 @@ def show(name: str) -> None:
     settings = _settings()
     with _session(settings) as session:
         click.echo(json.dumps(describe(_existing(session, name), settings.public_url), indent=2))
+
+
+@tenant.command("set")
+@click.argument("name")
+@click.option("--survey-scale", type=click.Choice(["five", "thumbs"]), default=None)
+@click.option("--language", default=None, help="Survey language, e.g. en, de, pt-br.")
+@look_options
+@click.option("--unset", multiple=True, help="Drop a setting (e.g. --unset logo_url); repeatable.")
+def set_(name: str, unset: tuple[str, ...], **values: str | None) -> None:
+    """Change a tenant's survey settings and look; prints the tenant."""
+    settings = _settings()
+    with _session(settings) as session:
+        row = _existing(session, name)
+        try:
+            changes = parse_overrides(values)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        kept = {k: v for k, v in (row.overrides or {}).items() if k not in unset}
+        row.overrides = {**kept, **changes}
+        row.updated_at = utcnow()
+        click.echo(json.dumps(describe(row, settings.public_url), indent=2))
 
 
 @tenant.command("rotate-secret")

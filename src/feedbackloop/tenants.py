@@ -22,15 +22,18 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from feedbackloop.branding import LOOK_KEYS, check_look
 from feedbackloop.errors import ConfigError
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.models import DEFAULT_TENANT, Tenant
 from feedbackloop.settings import SCALES, Settings
 
+#: The survey's look (branding.py): kept in the tenant's overrides, read through settings.extra.
+LOOK_OVERRIDES = tuple(name for name in LOOK_KEYS if name != "language")
 TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 #: Settings a tenant may override, with how to read them from text.
-OVERRIDABLE = ("survey_delay", "survey_cooldown", "survey_scale", "language")
+OVERRIDABLE = ("survey_delay", "survey_cooldown", "survey_scale", "language", *LOOK_OVERRIDES)
 
 
 class Vault:
@@ -111,6 +114,8 @@ def parse_overrides(values: Mapping[str, Any]) -> dict[str, Any]:
             if value not in SCALES:
                 raise ConfigError(f"survey_scale must be one of {', '.join(SCALES)}, got {value!r}")
             result[name] = value
+        elif name in LOOK_OVERRIDES:
+            result[name] = check_look(name, value)
         else:
             text = str(value).strip().lower()
             if not re.match(r"^[a-z]{2}(-[a-z]{2})?$", text):
@@ -141,10 +146,13 @@ def is_active(session: Session, tenant_id: str) -> bool:
 def config_of(tenant: Tenant, base: Settings, vault: Vault) -> TenantConfig:
     account = Account(subdomain=tenant.subdomain, email=tenant.email, api_token=vault.decrypt(tenant.api_token),
                       webhook_secret=vault.decrypt(tenant.webhook_secret), api_url=tenant.api_url)
-    changes = {k: v for k, v in (tenant.overrides or {}).items() if k in OVERRIDABLE and k != "language"}
+    extra_names = ("language", *LOOK_OVERRIDES)
+    overrides = tenant.overrides or {}
+    changes = {k: v for k, v in overrides.items() if k in OVERRIDABLE and k not in extra_names}
     settings = base.with_(zendesk=account, **changes)
-    if "language" in (tenant.overrides or {}):
-        settings = settings.with_(extra={**settings.extra, "language": tenant.overrides["language"]})
+    looks = {k: str(v) for k, v in overrides.items() if k in extra_names}
+    if looks:  # the tenant's own look replaces the env's, key by key
+        settings = settings.with_(extra={**settings.extra, **looks})
     return TenantConfig(tenant.id, account, settings)
 
 

@@ -101,6 +101,7 @@ class User:
     email: str | None
     role: str | None = None
     organization_id: int | None = None
+    locale: str | None = None  # the user's language, e.g. "de" or "pt-BR" (survey language, i18n.py)
 
 
 @dataclass(frozen=True)

@@ -1228,6 +1228,12 @@ class SandboxState:
                 ticket["recipient"] = f"support@{self.config.subdomain}.zendesk.com"
             return int(ticket["id"])
 
+    def simulate_user_locale(self, user_id: int, locale: str) -> None:
+        """A user (or an agent for them) picks a language in Zendesk: the user's `locale` ("de",
+        "pt-BR"; Zendesk answers the locale name, `locale_id` is its number and is left as it was)."""
+        with self._lock:
+            self._users[user_id]["locale"] = locale
+
     def simulate_agent_update(self, ticket_id: int, changes: Mapping[str, Any], *,
                               author_id: int | None = None) -> JSON:
         """An agent edits a ticket in the agent UI (any REST ticket properties); the ticket after."""

@@ -450,6 +450,7 @@ def user_from_json(data: Mapping[str, Any]) -> User:
             email=to_text(data.get("email")),
             role=to_word(data.get("role")),
             organization_id=to_id(data.get("organization_id")),
+            locale=to_text(data.get("locale")),
         )
 
 
