@@ -217,23 +217,40 @@ def fill_bundles(session: Session, bundles: dict[TicketKey, TicketBundle], tenan
 
 def fill_messages(session: Session, bundles: dict[TicketKey, TicketBundle], tenant_id: str,
                   ticket_ids: list[int]) -> None:
-    """Public comments from comment_added events, once per comment id, newest MAX_MESSAGES kept."""
+    """Public comments from comment_added events, once per comment id, newest MAX_MESSAGES kept; the
+    ticket's opening message from its created event (Zendesk's detail.description) when no
+    comment_added event carried the same text."""
     events = session.scalars(
         select(WebhookEvent)
         .where(WebhookEvent.tenant_id == tenant_id, WebhookEvent.ticket_id.in_(ticket_ids),
-               WebhookEvent.kind == "comment_added")
+               WebhookEvent.kind.in_(("comment_added", "created")))
         .order_by(WebhookEvent.ticket_id, WebhookEvent.occurred_at, WebhookEvent.id)
     )
     seen: set[tuple[int, Any]] = set()
+    openings: dict[int, Message] = {}
     for event_row in events:
         message = message_of(event_row.payload)
+        if message is None:
+            continue
+        if event_row.kind == "created":
+            openings.setdefault(event_row.ticket_id, Message(event_row.occurred_at, *message))
+            continue
         comment_id = (event_row.payload.get("extra") or {}).get("comment_id") or event_row.dedupe_key
-        if message is None or (event_row.ticket_id, comment_id) in seen:
+        if (event_row.ticket_id, comment_id) in seen:
             continue
         seen.add((event_row.ticket_id, comment_id))
-        bundle = bundles[(tenant_id, event_row.ticket_id)]
-        bundle.messages.append(Message(event_row.occurred_at, message[0], message[1], message[2]))
-        del bundle.messages[:-MAX_MESSAGES]
+        bundles[(tenant_id, event_row.ticket_id)].messages.append(Message(event_row.occurred_at, *message))
+    for ticket_id, opening in openings.items():
+        bundle = bundles[(tenant_id, ticket_id)]
+        if not any(_same_text(m.body, opening.body) for m in bundle.messages):
+            bundle.messages.insert(0, opening)
+    for key in {(tenant_id, ticket_id) for ticket_id, _ in seen} | {(tenant_id, t) for t in openings}:
+        del bundles[key].messages[:-MAX_MESSAGES]
+
+
+def _same_text(first: str, second: str) -> bool:
+    """The same words, whatever the whitespace (Zendesk's description is the first comment's text)."""
+    return " ".join(first.split()) == " ".join(second.split())
 
 
 def message_of(payload: dict[str, Any]) -> tuple[str, bool, int | None] | None:
