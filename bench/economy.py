@@ -12,10 +12,22 @@ takes), and at 200 requests/minute (the smallest Zendesk plan) with three worker
 integration spending the same account's budget (a steady trickle, and a bulk tool that now and then
 empties a minute): the reserve the service keeps free, 429s with Retry-After, the tenant-wide pause,
 and whether every job still finishes. Both check every effect happened exactly once (one survey
-comment per ticket, one write-back note per rating) from the sandbox's tickets.
+comment per ticket, one write-back note per rating) from the sandbox's tickets. Both give the
+sandbox's account an Update Ticket limit out of the way too (they solve tickets far faster than any
+real desk); the third run is about that limit.
+
+The third run, `updates`, is Zendesk's Update Ticket limit: 100 ticket updates a minute per account,
+shared with the agents' own updates in the Zendesk UI. Tickets are solved at a steady rate (1,000 an
+hour by default: one every 3.6 s, each an agent's reply and solve, two updates of the budget), the
+agents' other work takes the rest of their share (half the budget by default, spent evenly), a share
+of customers rate a few seconds to a minute after their survey, and the service runs as deployed with
+its default pacing (FEEDBACKLOOP_TICKET_UPDATE_LIMIT 100, FEEDBACKLOOP_TICKET_UPDATE_RESERVE 0.5). It
+reports Update Ticket calls per solved ticket and per rating, our peak in any 60 s and the budget's
+use per minute (ours and the agents'), and every 429. Target: no 429 from our pacing.
 
     .venv/bin/python bench/economy.py --part free --tickets 10000 --out /tmp/economy-10k.json
     .venv/bin/python bench/economy.py --part tight --out /tmp/economy-tight.json   # ~15 min
+    .venv/bin/python bench/economy.py --part updates --minutes 8 --out /tmp/economy-updates.json
 """
 
 from __future__ import annotations
@@ -44,6 +56,9 @@ LINK = re.compile(r"https?://\S+/s/[A-Za-z0-9_.\-]+\?score=(\d)")
 CREDS = {"email": "bench@example.com", "api_token": "bench-api-token", "webhook_secret": "bench-webhook-secret-0123"}
 UNLIMITED = 1_000_000
 WORKER_THREADS = 4
+#: The Update Ticket run: Zendesk's limit, the solve rate of the target, the agents' share of the limit.
+UPDATES: dict[str, Any] = {"limit": 100, "per_hour": 1_000, "agents_share": 0.5, "rating_share": 0.3,
+                           "workers": 2, "minutes": 8.0}
 #: Webhooks in flight at once, as Zendesk sends them (the sandbox's default is one at a time, in order).
 SENDERS = 4
 BULK = "write ratings back (bulk)"  # update_many + its job status polls (demo._purpose)
@@ -255,7 +270,8 @@ def run_loop(tickets: int, *, rate_limit: int, rating_share: float, seed: int = 
     quiet()
     rng = random.Random(seed)
     with scratch_database(kind, "economy") as database_url:
-        sandbox = serve_sandbox(port=0, email=CREDS["email"], api_token=CREDS["api_token"], rate_limit=rate_limit)
+        sandbox = serve_sandbox(port=0, email=CREDS["email"], api_token=CREDS["api_token"], rate_limit=rate_limit,
+                                ticket_update_rate_limit=UNLIMITED)  # this run is not about that limit
         port = free_port()
         procs = service_processes(database_url, sandbox.url, port, workers)
         sandbox.state.set_webhook_target(f"http://127.0.0.1:{port}/webhooks/zendesk", CREDS["webhook_secret"])
@@ -320,10 +336,10 @@ def run_loop(tickets: int, *, rate_limit: int, rating_share: float, seed: int = 
                      peak_calls_per_minute=peak_minute(records))
 
 
-def open_and_solve(state: Any, count: int) -> list[int]:
+def open_and_solve(state: Any, count: int, first: int = 0) -> list[int]:
     """Customers write in, an agent answers and solves: the sandbox sends the webhooks."""
     ids = []
-    for index in range(count):
+    for index in range(first, first + count):
         ticket_id = state.simulate_customer_ticket(
             name=f"Customer {index + 1}", email=f"customer{index + 1}@example.net",
             subject="Question about billing", body="Hello, I need help with my invoice.", channel="email",
@@ -402,9 +418,11 @@ def run(quick: bool, tickets: int | None = None) -> dict[str, Any]:
     # Alone, not beside the first run: only a service with the machine to itself sends faster than
     # 200 a minute and meets the 429s this run is about.
     tight = run_tight(quick, kind)
-    return {"free": free, "tight": tight}
-
-
+    # The Update Ticket limit, also alone: the agents' share of it is simulated in real time.
+    updates = run_updates(minutes=1 if quick else UPDATES["minutes"], per_hour=UPDATES["per_hour"],
+                          agents_share=UPDATES["agents_share"], rating_share=UPDATES["rating_share"],
+                          limit=UPDATES["limit"], workers=UPDATES["workers"], kind=kind)
+    return {"free": free, "tight": tight, "updates": updates}
 
 
 def run_tight(quick: bool, kind: str, tickets: int | None = None) -> dict[str, Any]:
@@ -415,6 +433,188 @@ def run_tight(quick: bool, kind: str, tickets: int | None = None) -> dict[str, A
         f"({OTHER['steady_per_minute']}/min, and a bulk tool that empties every {OTHER['drain_every']}nd budget window)")
     return run_loop(limited, rate_limit=200, rating_share=0.3, seed=11, kind=kind, workers=TIGHT_WORKERS,
                     other=OTHER)
+
+
+# --- the Update Ticket limit, shared with the agents ------------------------------------------------
+
+
+class Agents:
+    """The agents' own updates in the Zendesk UI: the solves the bench simulates (a reply and a solve,
+    two updates each) and, evenly over the minute, whatever else takes them to `per_minute`."""
+
+    def __init__(self, state: Any, per_minute: float) -> None:
+        self.state = state
+        self.per_minute = per_minute
+        self.topped_up = 0
+        self.windows: list[dict[str, int]] = []  # per Update Ticket window: used in all, and by us
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="agents", daemon=True)
+        self._started = 0.0
+
+    def start(self) -> None:
+        self._started = time.monotonic()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        last: Any = None
+        while not self._stop.wait(0.25):
+            due = self.per_minute * (time.monotonic() - self._started) / 60
+            owed = int(due - self.state.agent_updates())
+            if owed > 0:
+                self.state.spend_agent_updates(owed)
+                self.topped_up += owed
+            seen = self.state.peek_ticket_update_budget()
+            if last is not None and seen.resets_in > last.resets_in + 1:  # a new window began
+                self.windows.append({"used": last.limit - last.remaining, "left": last.remaining})
+            last = seen
+
+
+def is_ticket_update(record: Any) -> bool:
+    """PUT /api/v2/tickets/{id}.json: the Update Ticket endpoint."""
+    tail = record.path.removesuffix(".json").rsplit("/", 1)
+    return record.method == "PUT" and record.path.startswith("/api/v2/tickets/") and tail[-1].isdigit()
+
+
+def peak_in_window(times: list[Any], seconds: float = 60) -> int:
+    """Most events in any `seconds` (sliding)."""
+    ordered, best, left = sorted(times), 0, 0
+    for right, at in enumerate(ordered):
+        while (at - ordered[left]).total_seconds() >= seconds:
+            left += 1
+        best = max(best, right - left + 1)
+    return best
+
+
+def run_updates(*, minutes: float, per_hour: int, agents_share: float, rating_share: float, limit: int,
+                workers: int, kind: str, seed: int = 17) -> dict[str, Any]:
+    """Solve tickets at `per_hour` for `minutes` on an account whose Update Ticket limit is `limit`, the
+    agents taking `agents_share` of it; customers rate; wait for every write-back."""
+    from sqlalchemy import create_engine
+
+    from feedbackloop.demo import _purpose
+    from feedbackloop.helpdesks.sandbox import serve_sandbox
+    from feedbackloop.models import Job, Rating, Survey
+
+    quiet()
+    rng = random.Random(seed)
+    log(f"economy/updates: {per_hour:,} solved tickets an hour for {minutes:g} min on a {limit}/min Update Ticket "
+        f"budget, agents using {agents_share:.0%} of it; {workers} worker(s)")
+    with scratch_database(kind, "updates") as database_url:
+        sandbox = serve_sandbox(port=0, email=CREDS["email"], api_token=CREDS["api_token"],
+                                ticket_update_rate_limit=limit)
+        state = sandbox.state
+        port = free_port()
+        procs = service_processes(database_url, sandbox.url, port, workers)
+        state.set_webhook_target(f"http://127.0.0.1:{port}/webhooks/zendesk", CREDS["webhook_secret"])
+        state.configure_delivery(senders=SENDERS)
+        engine = create_engine(database_url)
+        agents = Agents(state, agents_share * limit)
+        raters = ThreadPoolExecutor(max_workers=4)
+        solved: list[int] = []
+        clicks: list[Any] = []
+        try:
+            started = time.monotonic()
+            agents.start()
+            gap = 3600 / per_hour
+            while time.monotonic() - started < minutes * 60:
+                ticket_id = open_and_solve(state, 1, first=len(solved))[0]
+                solved.append(ticket_id)
+                if rng.random() < rating_share:
+                    clicks.append(raters.submit(rate_later, state, ticket_id, rng.uniform(5, 60), rng.choice(
+                        (1, 2, 3, 4, 4, 5, 5, 5))))
+                time.sleep(max(0.0, started + len(solved) * gap - time.monotonic()))
+            arrivals_ended = time.monotonic() - started
+            rated = sum(1 for f in clicks if f.result(timeout=600))
+
+            def drained() -> bool:
+                with engine.connect() as conn:
+                    pending = conn.execute(select(func.count()).select_from(Job).where(Job.state == "pending")).scalar()
+                    unwritten = conn.execute(select(func.count()).select_from(Rating)
+                                             .where(Rating.written_version < Rating.version)).scalar()
+                return state.flush(timeout=0.5) and not pending and not unwritten
+
+            wait(drained, 1800, "the queue")
+            drained_at = time.monotonic() - started
+            agents.stop()
+            with engine.connect() as conn:
+                survey_states = dict(conn.execute(select(Survey.state, func.count()).group_by(Survey.state)).all())
+                ratings = int(conn.execute(select(func.count()).select_from(Rating)).scalar() or 0)
+                job_states = dict(conn.execute(select(Job.state, func.count()).group_by(Job.state)).all())
+                dead = [tuple(row) for row in conn.execute(select(Job.kind, Job.result).where(Job.state == "dead"))]
+            records = state.api_calls()
+            once = exactly_once(state, solved)
+        finally:
+            agents.stop()
+            raters.shutdown(wait=False)
+            stop(*procs)
+            sandbox.shutdown()
+            engine.dispose()
+    updates = [r for r in records if is_ticket_update(r)]
+    ours_ok = [r for r in updates if 200 <= r.status < 300]
+    by_purpose = Counter(_purpose(r.method, r.path, r.body) for r in ours_ok)
+    refused = [r for r in records if r.status == 429]
+    windows = agents.windows
+    sent = int(survey_states.get("sent", 0))
+    return {
+        "limit": limit, "per_hour": per_hour, "minutes": minutes, "agents_share": agents_share, "workers": workers,
+        "database": kind, "solved": len(solved), "surveys_sent": sent, "ratings": ratings, "clicks": rated,
+        "survey_states": survey_states, "job_states": job_states, "dead": dead, "exactly_once": once,
+        "update_calls": len(ours_ok), "update_calls_by_purpose": dict(by_purpose),
+        "bulk_calls": sum(1 for r in records if r.path.endswith("/update_many.json")),
+        "updates_per_solved": len(ours_ok) / max(1, len(solved)),
+        "survey_updates_per_survey": by_purpose.get("send survey", 0) / max(1, sent),
+        "writeback_updates_per_rating": by_purpose.get("write rating back", 0) / max(1, ratings),
+        "peak_ours_per_60s": peak_in_window([r.at for r in ours_ok]),
+        "windows": windows, "peak_window_all": max((w["used"] for w in windows), default=0),
+        "agents_updates": state.agent_updates(), "agents_topped_up": agents.topped_up,
+        "refused_429": len(refused), "refused_ticket_updates": sum(1 for r in refused if is_ticket_update(r)),
+        "sandbox_update_refusals": len(state.update_refusals()),
+        "arrivals_seconds": round(arrivals_ended, 1), "drained_seconds": round(drained_at, 1),
+    }
+
+
+def rate_later(state: Any, ticket_id: int, delay: float, score: int) -> bool:
+    """A customer opens the survey `delay` seconds after it arrives and clicks `score`."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        links: dict[int, str] = {}
+        for comment in state.ticket_comments(ticket_id):
+            for match in LINK.finditer(comment.get("body") or ""):
+                links[int(match.group(1))] = match.group(0)
+        if score in links:
+            time.sleep(delay)
+            return requests.get(links[score], timeout=30).status_code == 200
+        time.sleep(1.0)
+    return False
+
+
+def updates_markdown(r: dict[str, Any]) -> list[str]:
+    """The Update Ticket run as RESULTS.md lines."""
+    p = r["update_calls_by_purpose"]
+    minutes = r["drained_seconds"] / 60
+    return [
+        f"Zendesk's Update Ticket limit, {r['limit']}/min per account, shared with the agents: {r['solved']:,} tickets "
+        f"solved at {r['per_hour']:,}/hour for {r['minutes']:g} min, the agents taking {r['agents_share']:.0%} of the "
+        f"budget ({r['agents_updates']:,} updates: two per solve, {r['agents_topped_up']:,} more spread evenly), "
+        f"{r['ratings']:,} ratings; {r['workers']} `feedbackloop worker` processes, default pacing.",
+        "",
+        "| Update Ticket calls (ours) | per solved ticket | surveys: per survey | write-backs: per rating | bulk jobs "
+        "| our peak in any 60 s | budget used in the busiest minute (all) | 429s (all / Update Ticket) | jobs dead |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {r['update_calls']:,} | {r['updates_per_solved']:.2f} | {r['survey_updates_per_survey']:.2f} "
+        f"| {r['writeback_updates_per_rating']:.2f} | {r['bulk_calls']:,} | {r['peak_ours_per_60s']} of "
+        f"{r['limit'] // 2} (ours) | {r['peak_window_all']} of {r['limit']} | {r['refused_429']} / "
+        f"{r['refused_ticket_updates']} | {len(r['dead'])} |",
+        "",
+        f"Target — no 429 from our pacing at {r['per_hour']:,} solved tickets/hour on a {r['limit']}/min account with "
+        f"agents using {r['agents_share']:.0%}: {verdict(r['refused_429'] == 0 and not r['dead'])}. "
+        f"Ticket updates by purpose: {', '.join(f'{k} {v:,}' for k, v in sorted(p.items()))}; everything written back "
+        f"{r['drained_seconds'] - r['arrivals_seconds']:.0f} s after the last solve ({minutes:.1f} min in all).",
+    ]
 
 
 def markdown(result: dict[str, Any], quick: bool) -> list[str]:
@@ -461,6 +661,8 @@ def markdown(result: dict[str, Any], quick: bool) -> list[str]:
                   "`tests/test_jobs.py` cover it with the sandbox's and Zendesk's 429 answers."]
     if tight["dead"] or free["dead"]:
         lines.append(f"Dead jobs: {(free['dead'] + tight['dead'])[:5]}")
+    if result.get("updates"):
+        lines += ["", *updates_markdown(result["updates"])]
     return lines
 
 
@@ -509,13 +711,19 @@ def main() -> int:
     from pathlib import Path
 
     parser = argparse.ArgumentParser(description="Helpdesk economy: API calls per survey and per rating, and a 200 req/min budget.")
-    parser.add_argument("--part", choices=("free", "tight", "both"), default="both",
-                        help="free: no budget; tight: 200 req/min (default both)")
+    parser.add_argument("--part", choices=("free", "tight", "both", "updates"), default="both",
+                        help="free: no budget; tight: 200 req/min (default both); updates: the Update Ticket limit")
     parser.add_argument("--tickets", type=int, default=10_000, help="tickets in the free run (default 10 000)")
     parser.add_argument("--workers", type=int, default=FREE_WORKERS,
                         help=f"`feedbackloop worker` processes in the free run (default {FREE_WORKERS})")
     parser.add_argument("--tight-tickets", type=int, default=1_000, help="tickets in the 200 req/min run (default 1 000)")
     parser.add_argument("--out", type=Path, help="write the raw figures here as JSON")
+    parser.add_argument("--minutes", type=float, default=UPDATES["minutes"],
+                        help=f"updates: minutes of solving (default {UPDATES['minutes']:g})")
+    parser.add_argument("--per-hour", type=int, default=UPDATES["per_hour"],
+                        help=f"updates: solved tickets per hour (default {UPDATES['per_hour']:,})")
+    parser.add_argument("--agents-share", type=float, default=UPDATES["agents_share"],
+                        help=f"updates: share of the Update Ticket budget the agents use (default {UPDATES['agents_share']})")
     args = parser.parse_args()
     if min(args.tickets, args.workers, args.tight_tickets) < 1:
         parser.error("--tickets, --workers and --tight-tickets must be at least 1")
@@ -529,6 +737,12 @@ def main() -> int:
     if args.part in ("tight", "both"):
         result["tight"] = run_tight(quick=False, kind=kind, tickets=args.tight_tickets)
         result["load"]["tight"] = _loadavg()
+    if args.part == "updates":
+        result["updates"] = run_updates(minutes=args.minutes, per_hour=args.per_hour, agents_share=args.agents_share,
+                                        rating_share=UPDATES["rating_share"], limit=UPDATES["limit"],
+                                        workers=UPDATES["workers"], kind=kind)
+        result["load"]["updates"] = _loadavg()
+        print("\n".join(updates_markdown(result["updates"])), file=sys.stderr)
     text = json.dumps(result, default=str, indent=1)
     if args.out:
         args.out.write_text(text)

@@ -6,7 +6,7 @@
     .venv/bin/python bench/run.py --only ingest,reports,exports --keep-from bench/RESULTS.json
 
 Parts: ingest (webhooks through gunicorn, SQLite and PostgreSQL, vs bare Flask), economy (helpdesk API
-calls per survey and per rating through the sandbox; 200 req/min budget), reports (`feedbackloop
+calls per survey and per rating through the sandbox; 200 req/min budget; the Update Ticket limit), reports (`feedbackloop
 report` over 1 M ratings vs raw SQL), exports (`feedbackloop export ratings` over 1 M rows).
 PostgreSQL is BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test); each part
 creates its own scratch database there and drops it. Rerunning overwrites RESULTS.md.

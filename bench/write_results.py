@@ -124,7 +124,11 @@ requests per minute (Zendesk's smallest plan: beyond it the sandbox answers 429 
 its own sandbox, database and service processes ({tight_workers} workers), after the first; another
 integration spends the same budget ({steady} calls a minute, and early in every {drain}nd budget window a
 bulk tool that spends what is left of it), as the agents' tools do on a real account. Exactly once is read
-from the sandbox's tickets: one survey comment per ticket, one write-back note per rating.
+from the sandbox's tickets: one survey comment per ticket, one write-back note per rating. The third run
+is Zendesk's Update Ticket limit (100 ticket updates a minute per account, shared with the agents):
+tickets solved at a steady rate in real time, the agents' updates (their replies and solves, and the
+rest of their share spent evenly) counted against the same limit, the service with its default pacing
+(`pacing.py`); Update Ticket calls per solved ticket and per rating, the peak in any 60 s, every 429.
 """
 
 

@@ -298,10 +298,11 @@ def test_requirements_declare_what_install_makes_for_this_backend(package: Path)
     assert titles == {
         "ticket_fields": ["AI override reason", "CSAT score", "Review root cause", "Source ticket"],
         "webhooks": ["feedbackloop: ticket events", "feedbackloop: trigger notifications"],
-        "triggers": ["feedbackloop: AI decision overridden", "feedbackloop: ticket reopened",
-                     "feedbackloop: ticket solved"],
         "views": ["Feedback reviews"], "macros": ["Override AI decision"]}
     assert {w["endpoint"] for w in requirements["webhooks"].values()} == {f"{BACKEND}/webhooks/zendesk"}
+    # No triggers: how a trigger requirement names a webhook requirement is not documented by Zendesk;
+    # `feedbackloop install` creates them with the webhook's real id.
+    assert "triggers" not in requirements
 
 
 def test_the_committed_requirements_are_the_rendered_ones() -> None:

@@ -125,7 +125,8 @@ def test_install_creates_everything_in_zendesks_shapes(sandbox: SandboxState, se
     assert [m for m, _ in writes(sandbox)] == ["POST"] * OURS
     assert events_hook["endpoint"] == "http://feedback.test/webhooks/zendesk"
     assert events_hook["subscriptions"] == sorted(events.SUPPORTED_EVENTS)
-    assert solved["actions"] == [{"field": "notification_webhook", "value": [hook, events.trigger_body("status_changed")]}]
+    assert solved["actions"] == [{"field": "notification_webhook",
+                                  "value": [hook, events.trigger_body("status_changed", status="solved")]}]
     assert {"field": "current_tags", "operator": "not_includes", "value": "feedback_review csat_skip"} \
         in solved["conditions"]["all"]
     assert {"field": f"custom_fields_{made[('ticket_field', 'override_reason')]}",

@@ -54,7 +54,8 @@ def settings(settings: Settings, request: pytest.FixtureRequest, rsa_key: rsa.RS
 
 def app_token(key: Any, *, algorithm: str = "RS256", **claims: Any) -> str:
     now = int(time.time())
-    body = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 300, "sub": "9001",
+    body = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 300,
+            "sub": f"https://{ISSUER}/api/v2/users/9001.json",  # the agent, as Zendesk names it
             "context": {"product": "support", "location": "ticket_sidebar"}, **claims}
     return jwt.encode(body, key, algorithm=algorithm)
 

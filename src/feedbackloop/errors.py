@@ -46,12 +46,19 @@ class HelpdeskError(FeedbackloopError):
 
 
 class Retryable(HelpdeskError):
-    """Try again later; `retry_after` seconds when the helpdesk said so (429 Retry-After)."""
+    """Try again later; `retry_after` seconds when the helpdesk said so (429 Retry-After).
 
-    def __init__(self, reason: str, retry_after: float | None = None, rate_limited: bool = False) -> None:
+    `scope` says which budget ran out: "account" (the account's per-minute limit: every job of the
+    tenant waits) or "ticket_updates" (Zendesk's Update Ticket endpoint limit, or our own pacing of
+    it: only jobs that update tickets wait).
+    """
+
+    def __init__(self, reason: str, retry_after: float | None = None, rate_limited: bool = False,
+                 scope: str = "account") -> None:
         super().__init__(reason)
         self.retry_after = retry_after
         self.rate_limited = rate_limited
+        self.scope = scope
 
 
 class Conflict(HelpdeskError):

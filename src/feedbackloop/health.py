@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
-from feedbackloop import config_problems, heartbeat, jobs, prom
+from feedbackloop import access, config_problems, heartbeat, jobs, prom
 from feedbackloop.db import session_scope, utcnow
 from feedbackloop.models import DEFAULT_TENANT
 from feedbackloop.services import Services, services_of
@@ -28,6 +28,7 @@ def healthz() -> ResponseReturnValue:
             oldest_due = prom.oldest_due_age(session, now)  # operability
             beat = heartbeat.last_beat(session)  # operability: a runner in any process (`worker`)
             problems = config_problems.current(session)  # found by a job in any process
+            features = {f"{row.tenant_id}/{row.feature}": f"disabled: {row.reason}" for row in access.disabled(session)}
     except Exception as exc:  # the check's whole purpose is to report this, not raise it
         return jsonify(status="error", database="unreachable", error=type(exc).__name__), 503
     runner = current_app.extensions.get("feedbackloop.runner")
@@ -40,7 +41,8 @@ def healthz() -> ResponseReturnValue:
     return jsonify(status="ok", database="ok", job_runner=runner_state, queue=depth,
                    job_runner_age_seconds=None if age is None else round(age, 1),
                    oldest_due_job_age_seconds=round(oldest_due, 1),
-                   configuration="problem" if problems else "ok", configuration_problems=problems), 200
+                   configuration="problem" if problems else "ok", configuration_problems=problems,
+                   features=features), 200
 
 
 def secret_problems(services: Services) -> list[dict[str, str]]:

@@ -226,6 +226,7 @@ def run_install(settings: Settings, factory: sessionmaker[Session], *, account: 
                           "and will not store them unencrypted. Make a key with `feedbackloop tenant keygen`, "
                           f"set {ENCRYPTION_KEY_SETTING} to it (in .env or the environment), and run install again")
     client = client or admin_client(account_of(settings, account))
+    zendesk.require_admin(client)  # say what is needed and why, before a 403 halfway through
     with session_scope(factory) as session:
         ledger = ledger_of(ledger_rows(session, tenant_id))
     observe = None if dry_run else recorder(factory, tenant_id, keys)
@@ -237,6 +238,7 @@ def run_uninstall(settings: Settings, factory: sessionmaker[Session], *, account
                   client: AdminClient | None = None) -> list[Outcome]:
     """Delete exactly what install made for this tenant, and forget it."""
     client = client or admin_client(account_of(settings, account))
+    zendesk.require_admin(client)
     with session_scope(factory) as session:
         ledger = ledger_of(ledger_rows(session, tenant_id))
     observe = None if dry_run else recorder(factory, tenant_id, encryption_keys(settings))
@@ -256,6 +258,7 @@ def run_doctor(settings: Settings, factory: sessionmaker[Session], *, account: A
     local = chosen.api_url is not None and is_loopback(urlsplit(chosen.api_url).hostname or "")
     checks = check_public_url(settings.public_url, probe or probe_health, helpdesk_is_local=local)
     checks.extend(zendesk.diagnose(client, target_of(settings, tenant_id), ledger, secrets, chosen.webhook_secret))
+    checks.extend(check_reconciliation_state(factory, tenant_id))
     if tenant_id == DEFAULT_TENANT:
         checks.extend(check_id_settings(settings, ledger))
     return checks
@@ -304,6 +307,19 @@ def check_public_url(public_url: str, probe: Callable[[str], int], *, helpdesk_i
         return [*checks, Check("reachability", "problem", f"GET {url} answered {status}",
                                "check that this URL is served by feedbackloop and that /healthz is ok")]
     return [*checks, Check("reachability", "ok", f"GET {url} answered 200 (from this machine)")]
+
+
+def check_reconciliation_state(factory: sessionmaker[Session], tenant_id: str) -> list[Check]:
+    """What the running service found: reconciliation disabled after Zendesk refused the export."""
+    from feedbackloop.access import RECONCILIATION, feature
+
+    with session_scope(factory) as session:
+        row = feature(session, tenant_id, RECONCILIATION)
+        if row is None or row.enabled:
+            return []
+        return [Check("reconciliation (service)", "warning",
+                      f"disabled since {row.changed_at:%Y-%m-%d %H:%M} UTC: {row.reason}",
+                      f"{zendesk.ADMIN_FIX}; the service tries again within an hour")]
 
 
 def check_id_settings(settings: Settings, ledger: Sequence[Installed]) -> list[Check]:

@@ -23,7 +23,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from feedbackloop import config_problems, logs, prom
+from feedbackloop import config_problems, logs, pacing, prom
 from feedbackloop.db import session_scope, utcnow
 from feedbackloop.errors import HelpdeskError, Permanent, Retryable
 from feedbackloop.models import DEFAULT_TENANT, Job, Throttle, fit_key
@@ -118,7 +118,7 @@ def _due_query(now: datetime, limit: int) -> Any:
     )
     throttled = select(Throttle.tenant_id).where(Throttle.until > now)
     return (
-        select(Job.id, Job.tenant_id, Job.ticket_id)
+        select(Job.id, Job.tenant_id, Job.ticket_id, Job.kind)
         .where(Job.state == "pending", Job.run_after <= now)
         .where(or_(Job.lease_until.is_(None), Job.lease_until < now))
         .where(Job.tenant_id.not_in(throttled))
@@ -131,7 +131,14 @@ def _due_query(now: datetime, limit: int) -> Any:
 def claim_due(
     factory: sessionmaker[Session], worker_id: str, now: datetime, *, limit: int = 20, lease: float = 120
 ) -> list[int]:
-    """Lease up to `limit` due jobs for this worker and return their ids.
+    """Lease up to `limit` due jobs for this worker and return their ids (see `claim_due_jobs`)."""
+    return [job_id for job_id, _, _ in claim_due_jobs(factory, worker_id, now, limit=limit, lease=lease)]
+
+
+def claim_due_jobs(
+    factory: sessionmaker[Session], worker_id: str, now: datetime, *, limit: int = 20, lease: float = 120
+) -> list[tuple[int, str, str]]:
+    """Lease up to `limit` due jobs for this worker: (id, kind, tenant) of each.
 
     The conditional UPDATE is the lock: on both SQLite and PostgreSQL only one claimer's UPDATE
     matches a row whose lease is free. PostgreSQL also skips rows another claimer holds locked.
@@ -142,18 +149,18 @@ def claim_due(
         query = _due_query(now, limit * 3)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True, of=Job)
-        chosen: list[int] = []
+        chosen: list[tuple[int, str, str]] = []
         tickets_taken: set[tuple[str, int]] = set()
-        for job_id, tenant_id, ticket_id in session.execute(query).all():
+        for job_id, tenant_id, ticket_id, kind in session.execute(query).all():
             if ticket_id is not None:
                 if (tenant_id, ticket_id) in tickets_taken:
                     continue  # one job per ticket at a time
                 tickets_taken.add((tenant_id, ticket_id))
-            chosen.append(job_id)
+            chosen.append((job_id, kind, tenant_id))
             if len(chosen) >= limit:
                 break
-        leased = _lease(session, chosen, worker_id, now, lease)
-    return [job_id for job_id in chosen if job_id in leased]
+        leased = _lease(session, [job_id for job_id, _, _ in chosen], worker_id, now, lease)
+    return [job for job in chosen if job[0] in leased]
 
 
 def _lease(session: Session, job_ids: list[int], worker_id: str, now: datetime, lease: float) -> set[int]:
@@ -183,22 +190,51 @@ def backoff(attempts: int, rng: random.Random | None = None) -> float:
 
 
 def run_job(
-    factory: sessionmaker[Session], ctx: JobContext, handlers: Mapping[str, Handler], job_id: int, worker_id: str
+    factory: sessionmaker[Session], ctx: JobContext, handlers: Mapping[str, Handler], job_id: int, worker_id: str,
+    *, kind: str | None = None, tenant_id: str | None = None,
 ) -> str:
     """Run one leased job; return its new state. Never raises for a job's own failure.
 
+    A job that updates tickets first takes a slot of the Update Ticket budget (pacing.py) and goes
+    back to the queue, "deferred", while there is none; what it really spent is settled after it.
     Operability: every line logged meanwhile carries the job's ids (logs.bind); the outcome is
     logged and counted in /metrics (feedbackloop_jobs_run_total), here only.
     """
     started = time.monotonic()
     with logs.bind(job_id=job_id):
-        state = _run_job(factory, ctx, handlers, job_id, worker_id)
+        ledger, admitted = _admit(factory, ctx, job_id, worker_id, kind, tenant_id)
+        if not admitted:
+            state = "deferred"
+            logs.annotate(job_kind=kind or "unknown")
+        else:
+            with pacing.job_ledger(ledger):
+                state = _run_job(factory, ctx, handlers, job_id, worker_id)
+            _settle(factory, ctx, ledger)
         kind = str(logs.current().get("job_kind") or "unknown")
         elapsed = round((time.monotonic() - started) * 1000)
         log.log(logging.DEBUG if state == "skipped" else logging.INFO, "job %s %s", kind, state,
                 extra={"duration_ms": elapsed})
     prom.count_job(kind, state)
     return state
+
+
+def _admit(factory: sessionmaker[Session], ctx: JobContext, job_id: int, worker_id: str, kind: str | None,
+           tenant_id: str | None) -> tuple[pacing.Ledger, bool]:
+    """The job's ticket-update slot (pacing.admit); a database failure here lets the job run unpaced,
+    as the job itself will meet the same failure and be retried."""
+    try:
+        return pacing.admit(factory, job_id, worker_id, kind, tenant_id, ctx.for_tenant, ctx.now())
+    except Exception:  # noqa: BLE001 - pacing is bookkeeping around the job, never its reason to fail
+        log.exception("could not take a ticket-update slot for job %s; running it unpaced", job_id)
+        return pacing.Ledger(tenant_id), True
+
+
+def _settle(factory: sessionmaker[Session], ctx: JobContext, ledger: pacing.Ledger) -> None:
+    """What the job spent of the Update Ticket budget (pacing.settle), logged rather than raised."""
+    try:
+        pacing.settle(factory, ledger, ctx.for_tenant, ctx.now())
+    except Exception:  # noqa: BLE001
+        log.exception("could not settle the ticket updates of tenant %s", ledger.tenant_id)
 
 
 def _run_job(
@@ -266,7 +302,11 @@ def _retry_later(factory: sessionmaker[Session], ctx: JobContext, job_id: int, e
             job.attempts -= 1  # waiting on Zendesk's budget is not a failure of this job
             job.rate_limited += 1
             wait = exc.retry_after if exc.retry_after is not None else 60.0
-            _throttle_tenant(session, job.tenant_id, now + timedelta(seconds=wait), exc.reason)
+            if exc.scope == "ticket_updates":  # the Update Ticket endpoint's own limit: updates wait
+                pacing.pause(session, job.tenant_id, now + timedelta(seconds=wait), exc.reason, now)
+            elif exc.scope == "account":  # the account's limit: every job of the tenant waits
+                _throttle_tenant(session, job.tenant_id, now + timedelta(seconds=wait), exc.reason)
+            # scope "ticket" (30 updates of one ticket per 10 minutes): only this ticket's job waits
             if job.rate_limited >= MAX_RATE_LIMITED:
                 _finish(job, "dead", f"rate limited {job.rate_limited} times: {exc.reason}", now)
                 return "dead"

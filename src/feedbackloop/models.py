@@ -574,3 +574,55 @@ class DailyRollup(Base):
     recontacts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     fcr_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # first-contact resolution signals
     fcr_k: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of them with value ≥ 0.5
+
+
+# --- the helpdesk's limits and what our credentials may do (issue 17) ------------------------------
+
+
+class ApiBudget(Base):
+    """How we pace one of a tenant's helpdesk budgets; today only "ticket_updates", Zendesk's Update
+    Ticket limit (per account, shared with the agents' own updates in the Zendesk UI).
+
+    `total` and `remaining` are what the helpdesk last reported for it (None: never reported, the
+    configured figure applies); `paused_until` holds ticket updates back while the reported
+    remainder is down to the share we leave to the agents, or after a 429 of that endpoint. The row
+    is also the lock that serialises claims (pacing.py).
+    """
+
+    __tablename__ = "api_budgets"
+
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    total: Mapped[int | None] = mapped_column(Integer)
+    remaining: Mapped[int | None] = mapped_column(Integer)
+    paused_until: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+class ApiSpend(Base):
+    """One call we made (or are about to make) against a paced budget: our own use in the last 60 s
+    is counted from these rows, so the cap holds across worker processes."""
+
+    __tablename__ = "api_spends"
+    __table_args__ = (Index("ix_api_spends_window", "tenant_id", "name", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]
+
+
+class FeatureState(Base):
+    """Whether a tenant's helpdesk credentials allow a feature. Today: "reconciliation", which reads
+    Zendesk's incremental ticket export (allowed for admins only): with an agent's token it is
+    disabled, reported on /healthz and /metrics and logged once, instead of failing every interval."""
+
+    __tablename__ = "feature_states"
+
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    feature: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime]
+    changed_at: Mapped[datetime]

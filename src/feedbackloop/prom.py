@@ -12,7 +12,9 @@ Gauges, computed from the database when scraped (so every process reports the sa
 ``feedbackloop_job_queue_depth{state}``, ``feedbackloop_job_queue_due``,
 ``feedbackloop_job_oldest_due_age_seconds``, ``feedbackloop_survey_funnel{state}``,
 ``feedbackloop_review_tasks_open``, ``feedbackloop_throttled_tenants``,
-``feedbackloop_job_runner_heartbeat_age_seconds`` and ``feedbackloop_database_up``.
+``feedbackloop_job_runner_heartbeat_age_seconds``, ``feedbackloop_feature_disabled{tenant,feature}``
+(1 while the credentials may not do it: reconciliation with a token that is not an admin's),
+``feedbackloop_ticket_updates_paused_tenants`` and ``feedbackloop_database_up``.
 
 Multiprocess: prometheus_client decides at import time, from ``PROMETHEUS_MULTIPROC_DIR``, whether
 counters live in memory or in per-process files in that directory. gunicorn.conf.py sets it when
@@ -37,9 +39,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop import heartbeat, logs
+from feedbackloop import access, heartbeat, logs
 from feedbackloop.db import session_scope, utcnow
-from feedbackloop.models import Job, Rating, ReviewTask, Survey, Throttle
+from feedbackloop.models import ApiBudget, Job, Rating, ReviewTask, Survey, Throttle
 
 log = logging.getLogger(__name__)
 bp = Blueprint("prom", __name__)
@@ -138,6 +140,15 @@ def read_gauges(session: Session, now: datetime, runner_tick: datetime | None) -
     yield _gauge("feedbackloop_review_tasks_open", "Review tasks not solved yet.", open_tasks)
     throttled = session.scalar(select(func.count()).where(Throttle.until > now)) or 0
     yield _gauge("feedbackloop_throttled_tenants", "Tenants waiting out a helpdesk Retry-After.", throttled)
+    refused = GaugeMetricFamily("feedbackloop_feature_disabled",
+                                "1 while a feature is disabled because the helpdesk refused our credentials.",
+                                labels=["tenant", "feature"])
+    for row in access.disabled(session):
+        refused.add_metric([row.tenant_id, row.feature], 1)
+    yield refused
+    paused = session.scalar(select(func.count()).select_from(ApiBudget).where(ApiBudget.paused_until > now)) or 0
+    yield _gauge("feedbackloop_ticket_updates_paused_tenants",
+                 "Tenants whose ticket updates wait for Zendesk's Update Ticket budget.", paused)
     beats = [t for t in (heartbeat.last_beat(session), runner_tick) if t is not None]
     if beats:
         yield _gauge("feedbackloop_job_runner_heartbeat_age_seconds", "Seconds since a job runner last ticked.",

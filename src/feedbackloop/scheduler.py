@@ -55,17 +55,19 @@ class Runner:
                 now = self.ctx.now()
                 self.last_tick = now
                 heartbeat.beat(self.factory, self.worker_id, now)  # operability: /healthz, /metrics anywhere
-                ids = jobs.claim_due(self.factory, self.worker_id, now, limit=self.batch, lease=self.ctx.settings.job_lease)
-                if not ids:
+                claimed = jobs.claim_due_jobs(self.factory, self.worker_id, now, limit=self.batch,
+                                              lease=self.ctx.settings.job_lease)
+                if not claimed:
                     return ran
-                futures = [self._pool.submit(self._run_one, job_id) for job_id in ids]
+                futures = [self._pool.submit(self._run_one, *job) for job in claimed]
                 for future in futures:
                     future.result()
-                ran += len(ids)
+                ran += len(claimed)
             return ran
 
-    def _run_one(self, job_id: int) -> str:
-        return jobs.run_job(self.factory, self.ctx, self.handlers, job_id, self.worker_id)
+    def _run_one(self, job_id: int, kind: str | None = None, tenant_id: str | None = None) -> str:
+        return jobs.run_job(self.factory, self.ctx, self.handlers, job_id, self.worker_id, kind=kind,
+                            tenant_id=tenant_id)
 
     def run_until_idle(self, max_rounds: int = 1000) -> int:
         """Run due jobs until none is due (tests and the demo)."""

@@ -129,8 +129,14 @@ class Services:
                 self._clients[key] = client
             return client
 
+    def paced_client_for(self, tenant_id: str) -> HelpdeskClient:
+        """The tenant's client, its ticket updates counted into the running job's ledger (pacing.py)."""
+        from feedbackloop.pacing import PacedClient
+
+        return PacedClient(self.client_for(tenant_id))
+
     def job_context(self) -> jobs.JobContext:
-        return jobs.JobContext(settings=self.settings, clients=self.client_for, settings_for=self.settings_for)
+        return jobs.JobContext(settings=self.settings, clients=self.paced_client_for, settings_for=self.settings_for)
 
     def tenants(self) -> list[str]:
         """Every tenant with an account: the default (when configured) and the active rows."""

@@ -69,6 +69,12 @@ class Settings:
     encryption_key: str | None = None  # Fernet key(s) for tenant secrets at rest, newest first
     helpdesk_timeout: float = 10.0  # seconds per helpdesk API call; a slower answer is retried later
     rate_reserve: float = 0.2  # share of the account's API budget left for people and other tools
+    # Zendesk's Update Ticket limit (requests per minute per account, shared with agents' updates in
+    # the Zendesk UI): the figure when Zendesk sends no `zendesk-rate-limit-tickets-update` header,
+    # and the share of it we leave to the agents. See pacing.py.
+    ticket_update_limit: int = 100
+    ticket_update_reserve: float = 0.5
+    bulk_job_limit: int = 10  # of Zendesk's 30 queued-or-running background jobs per account, ours at most
     job_max_attempts: int = 8
     job_lease: float = 120
     poll_interval: float = 1.0
@@ -242,6 +248,14 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
                                 f"got {raw!r}")
         return default
     return int(raw)
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of at least 1 (a rate limit that cannot be turned off)."""
+    value = _count(env, name, default)
+    if value < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, got {env.get(name)!r}")
+    return value
 
 
 def _integer(env: Mapping[str, str], name: str) -> int | None:
@@ -509,6 +523,9 @@ def build_settings(env: Env, *, demo: bool = False, port: int = DEFAULT_PORT) ->
         app_audience=_text(env, "ZENDESK_APP_AUDIENCE"),
         encryption_key=_fernet_keys(env, "FEEDBACKLOOP_ENCRYPTION_KEY"),
         rate_reserve=_share(env, "FEEDBACKLOOP_RATE_RESERVE", 0.2),
+        ticket_update_limit=_positive(env, "FEEDBACKLOOP_TICKET_UPDATE_LIMIT", 100),
+        ticket_update_reserve=_share(env, "FEEDBACKLOOP_TICKET_UPDATE_RESERVE", 0.5),
+        bulk_job_limit=_count(env, "FEEDBACKLOOP_BULK_JOB_LIMIT", 10),
         helpdesk_timeout=_number(env, "FEEDBACKLOOP_HELPDESK_TIMEOUT", 10.0, minimum=1) or 10.0,
         job_lease=_number(env, "FEEDBACKLOOP_JOB_LEASE", 120, minimum=1) or 120,
         job_max_attempts=int(_number(env, "FEEDBACKLOOP_JOB_MAX_ATTEMPTS", 8, minimum=1) or 8),

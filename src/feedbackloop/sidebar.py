@@ -23,7 +23,7 @@ from feedbackloop.adminauth import bearer_token
 from feedbackloop.db import session_scope, utcnow
 from feedbackloop.decisions import MAX_TICKET_ID, FieldInvalid, check_storable
 from feedbackloop.errors import SignatureInvalid
-from feedbackloop.helpdesks.zendesk.zaf import verify_app_token
+from feedbackloop.helpdesks.zendesk.zaf import agent_id_from_sub, verify_app_token
 from feedbackloop.models import DEFAULT_TENANT
 from feedbackloop.overrides import describe_decision, latest_decision, record_override
 from feedbackloop.ratelimit import RateLimited
@@ -54,9 +54,9 @@ def expected_issuer(settings: Settings) -> str:
 
 
 def issue_session(settings: Settings, claims: dict[str, Any], tenant_id: str) -> str:
-    """Our own token for the page's later requests; carries the tenant and the agent (JWT `sub`)."""
-    agent = claims.get("sub")
-    agent_id = int(agent) if isinstance(agent, (int, str)) and str(agent).isdigit() else None
+    """Our own token for the page's later requests; carries the tenant and the agent (JWT `sub`: the
+    agent's API URL on the account's host, or a bare id)."""
+    agent_id = agent_id_from_sub(claims.get("sub"), str(claims.get("iss") or expected_issuer(settings)))
     return str(_serializer(settings).dumps({"tenant": tenant_id, "agent": agent_id}))
 
 

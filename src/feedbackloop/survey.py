@@ -155,9 +155,11 @@ def with_tags(tags: list[str] | tuple[str, ...], add: tuple[str, ...] = (), remo
     return tuple(kept + [t for t in add if t not in kept])
 
 
-def comment_has_marker(client: HelpdeskClient, ticket_id: int, marker: str) -> bool:
-    """Did an earlier attempt of ours already post this? (zenpy and networks can double-send.)"""
-    return any(marker in (c.body or "") or marker in (c.html_body or "") for c in client.list_comments(ticket_id))
+def comment_has_marker(client: HelpdeskClient, ticket_id: int, marker: str, *others: str) -> bool:
+    """Did an earlier attempt of ours already post this (or one of `others`)? (zenpy and networks can
+    double-send.) One read of the comments whatever the number of markers."""
+    markers = (marker, *others)
+    return any(m in (c.body or "") or m in (c.html_body or "") for c in client.list_comments(ticket_id) for m in markers)
 
 
 def send_survey(session: Session, settings: Settings, client: HelpdeskClient, survey_id: int, attempt: int,

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from feedbackloop import (alerts, bulk, jobs, lifecycle, overrides, ratings, reconcile, signals, survey, verdicts,
-                          writeback)
+from feedbackloop import (access, alerts, bulk, jobs, lifecycle, overrides, ratings, reconcile, signals, survey,
+                          verdicts, writeback)
+from feedbackloop.errors import Permanent
 from feedbackloop.models import Job, WebhookEvent
 
 
@@ -30,15 +31,18 @@ def send_reminder(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 
 def write_rating(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     settings, now = ctx.for_tenant(job.tenant_id), ctx.now()
-    if bulk.should_bulk(session, job, now):  # a long queue: up to 100 tickets in one update_many
-        result, written = bulk.write_in_bulk(session, settings, ctx.clients(job.tenant_id), job, now)
-        for rating_id, version in written:
-            alerts.queue_bad_rating_alert(session, settings, rating_id, version, now)
-        return result
-    # A write-back that was part of a bulk update looks for its note first, like any retry.
+    if bulk.should_bulk(session, job, now, settings):  # a long queue: up to 100 tickets in one update_many
+        outcome = bulk.write_in_bulk(session, settings, ctx.clients(job.tenant_id), job, now)
+        if outcome is not None:
+            result, written = outcome
+            for rating_id, version in written:
+                alerts.queue_bad_rating_alert(session, settings, rating_id, version, now)
+            return result
+    # A write-back that was part of a bulk update looks for its note (or the bulk job's) first, like any retry.
     attempt = max(job.attempts, 2) if job.args.get("batched") else job.attempts
+    markers = (job.args["bulk_marker"],) if job.args.get("bulk_marker") else ()
     result = writeback.write_rating(session, settings, ctx.clients(job.tenant_id), job.args["rating_id"],
-                                    job.args["version"], attempt, now)
+                                    job.args["version"], attempt, now, other_markers=markers)
     alerts.queue_bad_rating_alert(session, settings, job.args["rating_id"], job.args["version"], now)
     return result
 
@@ -77,9 +81,25 @@ def classify_reply(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 
 
 def reconcile_tickets(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    settings = ctx.for_tenant(job.tenant_id)
-    return reconcile.reconcile(session, ctx.clients(job.tenant_id), job.tenant_id, "zendesk", ctx.now(),
-                               watched_tags=(settings.override_tag,))
+    """Reconciliation, unless the credentials may not read the incremental export (access.py): then it
+    reports itself disabled, and is tried again hourly, instead of failing every interval."""
+    now = ctx.now()
+    state = access.feature(session, job.tenant_id, access.RECONCILIATION)
+    if not access.recheck_due(state, now):
+        assert state is not None
+        return f"reconciliation disabled: {state.reason}"
+    try:
+        settings = ctx.for_tenant(job.tenant_id)
+        result = reconcile.reconcile(session, ctx.clients(job.tenant_id), job.tenant_id, "zendesk", now,
+                                     watched_tags=(settings.override_tag,))
+    except Permanent as exc:
+        if exc.code != "forbidden":
+            raise
+        reason = access.RECONCILIATION_REFUSED.format(detail=exc.reason)
+        access.disable(session, job.tenant_id, access.RECONCILIATION, reason, now)
+        return f"reconciliation disabled: {reason}"
+    access.enable(session, job.tenant_id, access.RECONCILIATION, now)
+    return result
 
 
 def queue_reminders(ctx: jobs.JobContext, session: Session, job: Job) -> str:

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 REVIEW_TAGS = ("feedback_review", "csat_skip")
 CSAT_TAGS = frozenset({f"csat_{n}" for n in range(1, 6)} | {"csat_good", "csat_neutral", "csat_bad"})
 RATING_NOTE = "Customer feedback: {score_text}{reason}\n\n{comment}\n\n— feedbackloop · rating {marker}"
+#: The note of a bulk write-back (bulk.py): the same for every ticket of the job, so no rating id in it.
+BULK_NOTE = "Customer feedback: {score_text}\n\n(no comment)\n\n— feedbackloop · {marker}"
 REVIEW_SUBJECT = "Feedback review: ticket #{ticket_id} ({reason})"
 REVIEW_NOTE = (
     "Feedback review for ticket #{ticket_id}\n{url}\n\n"
@@ -65,9 +67,22 @@ def note_for(rating: Rating) -> str:
     return RATING_NOTE.format(score_text=text, reason=reason, comment=comment, marker=marker)
 
 
+def bulk_marker(key: str) -> str:
+    """What identifies the note of one bulk write-back job on each of its tickets."""
+    return f"ratings in bulk {key}"
+
+
+def bulk_note(rating: Rating, key: str) -> str:
+    """The internal note a bulk job writes on every ticket (one-click ratings of one score)."""
+    return BULK_NOTE.format(score_text=score_text(rating), marker=bulk_marker(key))
+
+
 def write_rating(session: Session, settings: Settings, client: HelpdeskClient, rating_id: int, version: int,
-                 attempt: int, now: datetime) -> str:
-    """Tags, the score field and the comment as an internal note: ONE update, collision-safe."""
+                 attempt: int, now: datetime, other_markers: tuple[str, ...] = ()) -> str:
+    """Tags, the score field and the comment as an internal note: ONE update, collision-safe.
+
+    On a retry the ticket's comments are searched for this rating's note first, and for any of
+    `other_markers` (the note of a bulk job this write-back was part of)."""
     rating = session.get(Rating, rating_id)
     if rating is None:
         return "rating gone"
@@ -77,7 +92,7 @@ def write_rating(session: Session, settings: Settings, client: HelpdeskClient, r
     note = note_for(rating)
     marker = f"rating #{rating.id} v{rating.version}"
     fields = {settings.csat_field_id: rating.score} if settings.csat_field_id else {}
-    if attempt > 1 and comment_has_marker(client, rating.ticket_id, marker):
+    if attempt > 1 and comment_has_marker(client, rating.ticket_id, marker, *other_markers):
         rating.written_version = rating.version
         return "write-back found from an earlier attempt"
     try:

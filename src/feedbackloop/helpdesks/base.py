@@ -139,11 +139,17 @@ class NewTicket:
 
 
 @dataclass(frozen=True)
-class BatchUpdate:
-    """One ticket's part of a bulk update. Tags are added and removed, never replaced, so tag
-    changes others make meanwhile survive without collision checks (bulk updates have none)."""
+class BulkUpdate:
+    """The same change to up to 100 tickets, as one helpdesk job.
 
-    ticket_id: int
+    Zendesk's documented bulk form (``update_many?ids=`` with one ``ticket`` object) takes the same
+    change for every ticket; its docs disagree on whether ``additional_tags``/``remove_tags`` work in
+    the per-ticket list form, so that form is not used. Tags are added and removed, never replaced.
+    Zendesk safe-updates every bulk job: a ticket changed after the job was queued fails in the
+    job's results, and the caller falls back to a single update for it.
+    """
+
+    ticket_ids: tuple[int, ...]
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
     custom_fields: Mapping[int, Any] = field(default_factory=dict)
@@ -186,7 +192,7 @@ class HelpdeskClient(Protocol):
 
     def changed_tickets(self, since: datetime, cursor: str | None = None) -> TicketPage: ...
 
-    def update_many(self, updates: Sequence[BatchUpdate]) -> str:
+    def update_many(self, update: BulkUpdate) -> str:
         """Queue one bulk update of up to 100 tickets; return the helpdesk's job id."""
         ...
 

@@ -403,14 +403,14 @@ def test_404_is_ticket_not_found(client: ZendeskClient, zendesk_http: Any, metho
             client.update_ticket(35436, TicketUpdate(comment_body="x"))
 
 
-@pytest.mark.parametrize("status", [401, 403])
-def test_auth_failures_are_permanent(client: ZendeskClient, zendesk_http: Any, status: int) -> None:
+@pytest.mark.parametrize(("status", "code"), [(401, "auth"), (403, "forbidden")])
+def test_auth_failures_are_permanent(client: ZendeskClient, zendesk_http: Any, status: int, code: str) -> None:
     zendesk_http.get(TICKET, status=status, json={"error": "Couldn't authenticate you"})
 
     with pytest.raises(errors.Permanent) as caught:
         client.get_ticket(35436)
 
-    assert caught.value.code == "auth"
+    assert caught.value.code == code  # 401: who we are; 403: what these credentials may do
     assert TOKEN not in str(caught.value)
 
 

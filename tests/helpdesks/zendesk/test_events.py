@@ -48,7 +48,7 @@ TICKET_5158 = {
     "group_id": 8447320466430,
     "brand_id": 8447346621310,
     "organization_id": 8447346622462,
-    "channel": "web_service",
+    "channel": "api",  # the envelope's via type "web_service" is the REST API's channel "api"
     "ticket_type": "problem",
     "subject": "Cannot login to mobile app",
     "tags": ("mobile", "login", "priority-support"),
@@ -62,7 +62,7 @@ FROM_TRIGGER = {
     "group_id": 8447320466430,
     "brand_id": None,
     "organization_id": None,
-    "channel": "web_form",
+    "channel": "web",  # {{ticket.via}} renders "Web Form": the REST API's channel "web"
     "ticket_type": "problem",
     "subject": None,
     "tags": ("mobile", "login", "priority-support"),
@@ -98,7 +98,7 @@ EXPECTED: dict[str, Handled | str] = {
     "ticket.created__open_task.json": Handled(
         {"kind": "created", "ticket_id": 5158, "event_type": "zen:event-type:ticket.created",
          "status": "open", "previous_status": None, "requester_id": 8447388090494, "ticket_type": "task",
-         "tags": ("ticket-info-test-tag",), "channel": "web_service",
+         "tags": ("ticket-info-test-tag",), "channel": "api",
          "dedupe_key": "event:cbe4028c-7239-495d-b020-f22348516046",
          "occurred_at": utc(2025, 1, 8, 10, 12, 7, 672717), "updated_at": utc(2025, 1, 8, 10, 12, 7)},
         {**ACCOUNT, "description": "ticket_info_desc_2294a6e9ece2"},  # the opening message (exports)
@@ -356,7 +356,7 @@ def test_the_template_handed_to_the_installer_parses_once_rendered() -> None:
     assert (event.kind, event.ticket_id) == ("status_changed", 5158)
     assert (event.status, event.previous_status) == ("solved", None)
     assert (event.requester_id, event.assignee_id, event.group_id) == (8447388090495, None, 8447320466430)
-    assert (event.ticket_type, event.channel, event.tags) == ("question", "web_form", ("mobile", "login"))
+    assert (event.ticket_type, event.channel, event.tags) == ("question", "web", ("mobile", "login"))
     assert event.updated_at == utc(2025, 1, 8, 16, 45)
     assert "type" not in json.loads(template), "a 'type' key would make the body look like an envelope"
 
@@ -386,10 +386,55 @@ def test_trigger_status_labels_are_normalised(rendered: str, status: str) -> Non
     assert event is not None and event.status == status and "raw_status" not in event.extra
 
 
-def test_trigger_status_we_do_not_know_is_kept_aside_not_guessed() -> None:
-    event = events.parse({}, encode({**load("trigger__ticket_solved.json"), "status": "Gelöst"}))
+@pytest.mark.parametrize(("label", "status"), [("Gelöst", "solved"), ("Résolu", "solved"), ("En espera", "hold"),
+                                               ("Wartend", "pending")])
+def test_localised_status_labels_are_mapped_to_the_api_status(label: str, status: str) -> None:
+    event = events.parse({}, encode({**load("trigger__ticket_solved.json"), "status": label}))
 
-    assert event is not None and event.status is None and event.extra == {"raw_status": "gelöst"}
+    assert event is not None and event.status == status and event.extra == {}
+
+
+def test_a_status_label_we_cannot_map_is_logged_once_and_the_event_kept(caplog: pytest.LogCaptureFixture) -> None:
+    solved = {**load("trigger__ticket_solved.json"), "status": "Waiting on engineering"}  # a custom status
+    reopened = {**load("trigger__ticket_reopened.json"), "status": "Waiting on engineering"}
+
+    with caplog.at_level("WARNING", logger="feedbackloop.helpdesks.zendesk.events"):
+        kept = events.parse({}, encode(solved))
+        again = events.parse({}, encode({**solved, "updated_at": "2025-01-08T16:46Z"}))
+        reopen = events.parse({}, encode(reopened))
+
+    assert kept is not None and kept.status is None and kept.extra == {"raw_status": "waiting on engineering"}
+    assert again is not None and again.ticket_id == kept.ticket_id
+    # the reopen trigger fires only when a solved ticket moves to anything but closed: a reopen
+    assert reopen is not None and (reopen.status, reopen.previous_status) == ("open", "solved")
+    lines = [r.getMessage() for r in caplog.records if "waiting on engineering" in r.getMessage()]
+    assert len(lines) == 1 and "status label" in lines[0]  # once per label and process, not per delivery
+
+
+@pytest.mark.parametrize(("via", "channel"), [("Web Form", "web"), ("Mail", "email"), ("Web Service", "api"),
+                                              ("Closed Ticket", "web"), ("Chat", "chat"), ("Voicemail", "voice"),
+                                              ("Phone Call (Incoming)", "voice"), ("Facebook Post", "facebook")])
+def test_trigger_via_labels_are_the_api_channels(via: str, channel: str) -> None:
+    event = events.parse({}, encode({**load("trigger__ticket_solved.json"), "via": via}))
+
+    assert event is not None and event.channel == channel
+
+
+def test_a_via_label_we_cannot_map_is_kept_as_its_slug(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="feedbackloop.helpdesks.zendesk.events"):
+        event = events.parse({}, encode({**load("trigger__ticket_solved.json"), "via": "Carrier Pigeon"}))
+
+    assert event is not None and event.channel == "carrier_pigeon"
+    assert any("'carrier_pigeon'" in r.getMessage() for r in caplog.records)
+
+
+def test_the_solved_trigger_sends_a_literal_status_not_the_label() -> None:
+    body = json.loads(events.trigger_body("status_changed", status="solved"))
+
+    assert body["status"] == "solved"
+    event = events.parse({}, render(events.trigger_body("status_changed", status="solved"),
+                                    {**PLACEHOLDER_VALUES, "ticket.status": "Erledigt"}))
+    assert event is not None and event.status == "solved" and "raw_status" not in event.extra
 
 
 def test_trigger_tags_may_be_a_list_and_ids_may_be_numbers() -> None:

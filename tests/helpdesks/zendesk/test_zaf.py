@@ -217,3 +217,19 @@ def test_an_unconfigured_audience_or_issuer_refuses_everything(
 ) -> None:
     token = sign_rs256(private_key, claims())
     assert "no expected audience or issuer" in refused(token, public_pem, audience=audience, issuer=issuer)
+
+
+@pytest.mark.parametrize(("sub", "agent"), [
+    ("https://acme.zendesk.com/api/v2/users/1234567.json", 1234567),  # the form Zendesk writes
+    ("https://ACME.zendesk.com/api/v2/users/1234567", 1234567),
+    ("1234567", 1234567), (1234567, 1234567),  # a bare id
+    ("https://evil.example/api/v2/users/1234567.json", None),  # another host names nobody of ours
+    ("http://acme.zendesk.com/api/v2/users/1234567.json", None),
+    ("https://acme.zendesk.com/api/v2/users/1234567.json?as=1", None),
+    ("https://acme.zendesk.com/api/v2/groups/1234567.json", None),
+    ("https://acme.zendesk.com/api/v2/users/0.json", None), (0, None), (True, None), (None, None), ("", None),
+])
+def test_the_agent_is_read_from_sub_in_the_form_zendesk_writes_it(sub: object, agent: int | None) -> None:
+    from feedbackloop.helpdesks.zendesk.zaf import agent_id_from_sub
+
+    assert agent_id_from_sub(sub, "acme.zendesk.com") == agent

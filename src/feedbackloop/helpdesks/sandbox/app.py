@@ -1,10 +1,14 @@
 """The sandbox's HTTP face: Zendesk's REST API under /api/v2, simulation controls under /__sandbox.
 
 Every /api/v2 request goes through the same gate, in Zendesk's order as seen from outside:
-injected faults (they stand for the network and Zendesk's edge), then authentication (401),
-then the account budget (429 with Retry-After). Every /api/v2 answer carries the rate-limit
-headers and is written to the request log. The /__sandbox endpoints need no credentials: the
-sandbox is for loopback use only.
+injected faults (they stand for the network and Zendesk's edge), then authentication (401), then
+the role (403 for an agent's token on an admin-only endpoint), then the account budget (429 with
+Retry-After). Every /api/v2 answer carries the rate-limit headers in every spelling seen in
+recorded Zendesk answers (the webhooks API only its own `x-rate-limit`, as recorded) and is written
+to the request log. A ticket update also spends the account's Update Ticket budget (100 a minute,
+20 on a trial account; agents' simulated updates spend it too) and reports it in
+`zendesk-rate-limit-tickets-update`. The /__sandbox endpoints need no credentials: the sandbox is
+for loopback use only.
 """
 
 from __future__ import annotations
@@ -31,11 +35,18 @@ from feedbackloop.helpdesks.sandbox.shapes import (
     TICKET_UPDATES_LIMITED,
     UPDATE_CONFLICT,
     closed_ticket,
+    endpoint_limit_header,
     gateway_page,
     iso,
     offset_page,
 )
-from feedbackloop.helpdesks.sandbox.state import ApiError, RequestRecord, SandboxState
+from feedbackloop.helpdesks.sandbox.state import (
+    FORBIDDEN,
+    TICKET_UPDATE_LIMITED,
+    ApiError,
+    RequestRecord,
+    SandboxState,
+)
 
 API = "/api/v2"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -121,8 +132,12 @@ def admit_request() -> Response | None:
         answer = carry_out(state, fault)
         if answer is not None:
             return answer
-    if not authenticated(state):
+    user_id = authenticated_user(state)
+    if user_id is None:
         return json_response(401, AUTH_FAILED, {"WWW-Authenticate": 'Basic realm="Web Password"'})
+    g.user_id = user_id
+    if admin_only(request.method, request.path) and state.role_of(user_id) != "admin":
+        return json_response(403, FORBIDDEN)
     allowance, refusal = state.spend_request(request.path)
     g.allowance = allowance
     if refusal is not None:
@@ -130,13 +145,37 @@ def admit_request() -> Response | None:
     return None
 
 
-def authenticated(state: SandboxState) -> bool:
-    """HTTP basic ``{email}/token:{api_token}``; passwords and other schemes are refused."""
+def authenticated_user(state: SandboxState) -> int | None:
+    """The user of HTTP basic ``{email}/token:{api_token}``; passwords and other schemes are refused."""
     auth = request.authorization
     if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
-        return False
+        return None
     email, _, kind = auth.username.rpartition("/")
-    return kind == "token" and state.credentials_ok(email, auth.password)
+    return state.user_for_token(email, auth.password) if kind == "token" else None
+
+
+#: Collections only admins may change (agents may list them): Zendesk's "Allowed for: Admins".
+ADMIN_WRITES = ("/api/v2/triggers", "/api/v2/ticket_fields", "/api/v2/groups")
+#: APIs only admins may use at all: the incremental exports and the webhooks API.
+ADMIN_APIS = ("/api/v2/incremental/", "/api/v2/webhooks")
+
+
+def admin_only(method: str, path: str) -> bool:
+    """Whether Zendesk allows this request to admins only."""
+    if path.startswith(ADMIN_APIS):
+        return True
+    return method != "GET" and path.startswith(ADMIN_WRITES)
+
+
+def acting_user() -> int | None:
+    """The user the request's credentials belong to."""
+    user_id: int | None = g.get("user_id")
+    return user_id
+
+
+def is_webhooks_api() -> bool:
+    """The webhooks API reports its own limit in the account's header names (recorded)."""
+    return request.path == API + "/webhooks" or request.path.startswith(API + "/webhooks/")
 
 
 def carry_out(state: SandboxState, fault: Fault) -> Response | None:
@@ -202,23 +241,37 @@ def finish_request(response: Response) -> Response:
         if answer is not None and late.reset:
             return answer
         response = answer or response
-    allowance: Allowance = g.get("allowance") or state.peek_budget()
-    response.headers["X-Rate-Limit"] = str(allowance.limit)
-    response.headers["X-Rate-Limit-Remaining"] = str(allowance.remaining)
-    response.headers["ratelimit-limit"] = str(allowance.limit)
-    response.headers["ratelimit-remaining"] = str(allowance.remaining)
-    response.headers["ratelimit-reset"] = str(allowance.resets_in)
-    ticket_updates: Allowance | None = g.get("ticket_updates")
-    if ticket_updates is not None:
-        response.headers["zendesk-ratelimit-tickets-update"] = (
-            f"total={ticket_updates.limit}; remaining={ticket_updates.remaining}; resets={ticket_updates.resets_in}")
+    if is_webhooks_api():
+        hooks: Allowance = g.get("allowance") or state.peek_webhooks_budget()
+        response.headers["x-rate-limit"] = str(hooks.limit)
+        response.headers["x-rate-limit-remaining"] = str(hooks.remaining)
+    else:
+        allowance: Allowance = g.get("allowance") or state.peek_budget()
+        for name, value in (("x-rate-limit", allowance.limit), ("x-rate-limit-remaining", allowance.remaining),
+                            ("ratelimit-limit", allowance.limit), ("ratelimit-remaining", allowance.remaining),
+                            ("ratelimit-reset", allowance.resets_in), ("rate-limit", allowance.limit),
+                            ("rate-limit-remaining", allowance.remaining), ("rate-limit-reset", allowance.resets_in)):
+            response.headers[name] = str(value)
+    endpoint: Allowance | None = g.get("ticket_update_budget")
+    if endpoint is not None:  # the recorded spelling for this endpoint (2023); 2024 answers say zendesk-ratelimit-
+        response.headers["zendesk-rate-limit-tickets-update"] = endpoint_limit_header(endpoint)
+    per_ticket: Allowance | None = g.get("ticket_updates")
+    if per_ticket is not None:
+        response.headers["zendesk-ratelimit-per-ticket-updates"] = endpoint_limit_header(per_ticket)
     state.log_request(request_record(response.status_code, g.get("fault")))
     return response
 
 
-def spend_ticket_update(ticket_id: int) -> None:
-    """The per-ticket update limit; a 429 when this ticket was updated too often."""
-    allowance = sandbox_state().spend_ticket_update(ticket_id)
+def spend_ticket_update(ticket_id: int, *, endpoint: bool = False) -> None:
+    """The Update Ticket limit (`endpoint`: per account, for PUT /tickets/{id}), then the per-ticket
+    one; a 429 when either is spent."""
+    state = sandbox_state()
+    if endpoint:
+        budget = state.spend_ticket_update_budget()
+        g.ticket_update_budget = budget
+        if not budget.allowed:
+            raise ApiError(429, TICKET_UPDATE_LIMITED, {"Retry-After": str(budget.retry_after)})
+    allowance = state.spend_ticket_update(ticket_id)
     g.ticket_updates = allowance
     if not allowance.allowed:
         raise ApiError(429, TICKET_UPDATES_LIMITED, {"Retry-After": str(allowance.retry_after)})
@@ -274,7 +327,7 @@ def page_of(key: str, items: list[dict[str, Any]]) -> Response:
 @route("/users/me", ["GET"])
 def users_me() -> Response:
     """``GET /users/me.json``: the authenticated (API) user."""
-    return json_response(200, sandbox_state().me(base=base_url()))
+    return json_response(200, sandbox_state().me(base=base_url(), user_id=acting_user()))
 
 
 @route("/users", ["GET", "POST"])
@@ -303,7 +356,8 @@ def tickets() -> Response:
     """``GET /tickets.json[?external_id=]`` (paginated) and ``POST /tickets.json`` (201, ticket + audit)."""
     state = sandbox_state()
     if request.method == "POST":
-        return json_response(201, state.create_ticket(body(), base=base_url(), client=client_info()))
+        return json_response(201, state.create_ticket(body(), base=base_url(), client=client_info(),
+                                                      actor_id=acting_user()))
     return page_of("tickets", state.find_tickets(request.args.get("external_id"), base=base_url()))
 
 
@@ -318,7 +372,8 @@ def tickets_show_many() -> Response:
 def tickets_update_many() -> Response:
     """``PUT /tickets/update_many.json``: a queued job status."""
     ids = id_list() if request.args.get("ids") else None
-    return json_response(200, sandbox_state().update_many(ids, body(), base=base_url(), client=client_info()))
+    return json_response(200, sandbox_state().update_many(ids, body(), base=base_url(), client=client_info(),
+                                                          actor_id=acting_user()))
 
 
 @route("/tickets/<int:ticket_id>", ["GET", "PUT"])
@@ -326,8 +381,9 @@ def ticket(ticket_id: int) -> Response:
     """``GET`` and ``PUT /tickets/{id}.json``; a PUT counts against the per-ticket update limit."""
     state = sandbox_state()
     if request.method == "PUT":
-        spend_ticket_update(ticket_id)
-        return json_response(200, state.update_ticket(ticket_id, body(), base=base_url(), client=client_info()))
+        spend_ticket_update(ticket_id, endpoint=True)
+        return json_response(200, state.update_ticket(ticket_id, body(), base=base_url(), client=client_info(),
+                                                      actor_id=acting_user()))
     return json_response(200, state.get_ticket(ticket_id, base=base_url()))
 
 

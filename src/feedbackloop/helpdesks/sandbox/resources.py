@@ -184,7 +184,8 @@ def normalise_view(existing: JSON | None, data: Mapping[str, Any], now: str, nex
         "group_by": output.get("group_by"), "group_order": output.get("group_order", "asc"),
         "sort_by": output.get("sort_by", "updated"), "sort_order": output.get("sort_order", "desc"),
         "group": None, "sort": {"id": output.get("sort_by", "updated"), "order": output.get("sort_order", "desc")},
-        "columns": [c if isinstance(c, Mapping) else {"id": c, "title": str(c).capitalize()} for c in columns],
+        "columns": [c if isinstance(c, Mapping) else {"id": c, "title": str(c).capitalize(), "filterable": True,
+                                                       "sortable": True} for c in columns],
         "fields": [], "custom_fields": [],
     }
     return {

@@ -61,6 +61,11 @@ TICKET_UPDATES_LIMITED: JSON = {
 CLOSED_TICKET_REASON = "Status: closed prevents ticket update"
 
 
+def endpoint_limit_header(allowance: Any) -> str:
+    """An endpoint's own limit as Zendesk writes it: ``total=20; remaining=19; resets=59`` (recorded)."""
+    return f"total={allowance.limit}; remaining={allowance.remaining}; resets={allowance.resets_in}"
+
+
 def record_invalid(field: str, description: str) -> JSON:
     """Zendesk's 422 body: ``RecordInvalid`` with per-field details."""
     return {
@@ -177,7 +182,8 @@ def html_from_text(text: str) -> str:
 
 
 def comment_json(comment_id: int, author_id: int, body: str | None, html_body: str | None, public: bool,
-                 created_at: str, via: Mapping[str, Any], audit_id: int) -> JSON:
+                 created_at: str, via: Mapping[str, Any], audit_id: int,
+                 system: Mapping[str, Any] | None = None) -> JSON:
     """A ticket comment; ``body``/``html_body``/``plain_body`` are derived from whichever was sent."""
     text = body if body is not None else text_from_html(html_body or "")
     markup = html_body if html_body is not None else html_from_text(text)
@@ -193,7 +199,7 @@ def comment_json(comment_id: int, author_id: int, body: str | None, html_body: s
         "audit_id": audit_id,
         "via": dict(via),
         "created_at": created_at,
-        "metadata": {"system": {}, "custom": {}},
+        "metadata": {"system": dict(system or {}), "custom": {}},
     }
 
 

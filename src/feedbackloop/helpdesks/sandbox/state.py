@@ -83,11 +83,27 @@ SCALAR_FIELDS = ("subject", "status", "priority", "type", "requester_id", "assig
                  "organization_id", "brand_id", "due_at", "external_id", "problem_id", "ticket_form_id")
 ID_FIELDS = frozenset({"requester_id", "assignee_id", "group_id", "organization_id", "brand_id",
                        "problem_id", "ticket_form_id"})
-TAG_KEYS = frozenset({"tags", "additional_tags", "remove_tags"})
+#: A comment's `metadata.system` when it was not made through the API (a simulated agent or customer).
+UI_CLIENT: JSON = {"client": "Mozilla/5.0 (sandbox; a simulated person in the Zendesk UI)", "ip_address": "127.0.0.1"}
+#: The Update Ticket limit of trial and sandbox accounts (header `total=20`, recorded).
+TRIAL_TICKET_UPDATE_LIMIT = 20
+#: 403 for an endpoint the caller's role may not use (agents on admin-only endpoints). Zendesk's exact
+#: wording here is unverified; the status is what matters (access.py, doctor).
+FORBIDDEN: JSON = {"error": "Forbidden",
+                   "description": "You do not have access to this page. Please contact the account owner of this "
+                                  "help desk for further help."}
+#: 429 from the Update Ticket endpoint's own limit (wording unverified).
+TICKET_UPDATE_LIMITED: JSON = {"error": "APIRateLimitExceeded",
+                               "description": "Number of allowed ticket update API requests per minute exceeded"}
+#: 429 when the account's background-job queue is full (wording unverified).
+TOO_MANY_JOBS: JSON = {"error": "TooManyJobs",
+                       "description": "Number of allowed queued or running background jobs exceeded"}
+#: The result of a bulk-job ticket changed after the job was queued (wording unverified).
+JOB_CONFLICT = "The ticket was updated after this job was queued"
 #: Ticket property → the Events-API event its change raises.
 NOTICE_FIELDS = {"status": "status_changed", "assignee_id": "agent_assignment_changed",
                  "group_id": "group_assignment_changed", "priority": "priority_changed",
-                 "subject": "subject_changed", "type": "ticket_type_changed"}
+                 "subject": "subject_changed", "type": "type_changed"}
 UPPER_FIELDS = frozenset({"status", "priority", "type"})
 CHANNEL_ALIASES = {"messaging": "native_messaging", "web_form": "web", "mail": "email"}
 
@@ -114,6 +130,13 @@ class SandboxConfig:
     export_rate_limit: int = 10  # incremental export requests per minute
     ticket_update_limit: int = 30  # updates per ticket per user ...
     ticket_update_window: float = 600.0  # ... per 10 minutes
+    # Zendesk's Update Ticket limit, per account, shared with the agents' updates in the UI: 100 a
+    # minute (300 with the High Volume add-on); trial and sandbox accounts get 20 (`trial`).
+    ticket_update_rate_limit: int = 100
+    trial: bool = False
+    webhooks_rate_limit: int = 100  # the webhooks API's own requests per minute (x-rate-limit: 100, recorded)
+    job_queue_limit: int = 30  # background jobs queued or running at once per account
+    agent_api_token: str | None = None  # when set, the seeded agent (Sam) may call the API with it
     export_lag: float = 60.0  # the export leaves out the last minute and refuses a start_time in it
     job_settle_seconds: float = 2.0  # an unpolled bulk job completes on its own after this long
 
@@ -167,6 +190,13 @@ def _notice_value(name: str, value: Any) -> Any:
     if name in UPPER_FIELDS:
         return _upper(value)
     return str(value) if name in ID_FIELDS and value is not None else value
+
+
+def _audit_value(name: str, value: Any) -> Any:
+    """An audit event's value: ids as strings, as recorded ("value": "6130907993114" for requester_id)."""
+    if name in ID_FIELDS and value is not None:
+        return str(value)
+    return copy.deepcopy(value)
 
 
 def _truthy(value: Any) -> bool:
@@ -225,12 +255,15 @@ class SandboxState:
         self._jobs: dict[str, JSON] = {}
         self._log: list[RequestRecord] = []
         self._refusals: list[tuple[datetime, int]] = []
+        self._update_refusals: list[tuple[datetime, int]] = []
+        self._agent_updates = 0
         self._foreign = {"allowed": 0, "refused": 0}
         self._faults = FaultList()
         self._fault_ids = itertools.count(1)
         self._offset = timedelta(0)
         self._build_limits()
         self._seed()
+        self._foreign_updates = {"allowed": 0}
 
     def reset(self) -> None:
         """Back to a fresh account (seed users and group), defaults restored, logs and queue emptied."""
@@ -267,6 +300,8 @@ class SandboxState:
         clock = self._clock_seconds
         self._budget = WindowBudget(self.config.rate_limit, clock=clock)
         self._export_budget = WindowBudget(self.config.export_rate_limit, clock=clock)
+        self._update_budget = WindowBudget(self.ticket_update_rate_limit, clock=clock)
+        self._webhooks_budget = WindowBudget(self.config.webhooks_rate_limit, clock=clock)
         self._ticket_updates = KeyedWindow(self.config.ticket_update_limit, self.config.ticket_update_window,
                                            clock=clock)
 
@@ -316,17 +351,42 @@ class SandboxState:
 
     # --- auth, limits, faults, request log -----------------------------------------------
 
+    @property
+    def ticket_update_rate_limit(self) -> int:
+        """The Update Ticket limit in force: 20 on a trial account, else the configured figure."""
+        return TRIAL_TICKET_UPDATE_LIMIT if self.config.trial else self.config.ticket_update_rate_limit
+
     def credentials_ok(self, email: str, token: str) -> bool:
         """Whether ``{email}/token:{token}`` is the API user's token (constant-time compare)."""
+        return self.user_for_token(email, token) == self.api_user_id
+
+    def user_for_token(self, email: str, token: str) -> int | None:
+        """The user an API token belongs to: the API user (an admin), or the seeded agent when
+        `agent_api_token` is configured; None for anything else (constant-time compares)."""
         config = self.config
-        return hmac.compare_digest(email.lower().encode(), config.email.lower().encode()) and \
-            hmac.compare_digest(token.encode(), config.api_token.encode())
+        with self._lock:
+            agent_email = self._users[self.agent_id]["email"] or ""
+        pairs = [(config.email, config.api_token, self.api_user_id)]
+        if config.agent_api_token:
+            pairs.append((agent_email, config.agent_api_token, self.agent_id))
+        found = None
+        for known_email, known_token, user_id in pairs:
+            same = hmac.compare_digest(email.lower().encode(), known_email.lower().encode())
+            same = hmac.compare_digest(token.encode(), known_token.encode()) and same
+            if same:
+                found = user_id
+        return found
+
+    def role_of(self, user_id: int) -> str:
+        """A user's role ("admin", "agent", "end-user")."""
+        with self._lock:
+            return str(self._users[user_id]["role"])
 
     def spend_request(self, path: str) -> tuple[Allowance, Refusal | None]:
         """Count one authenticated API request against the account (and export) budget.
 
-        Returns the account budget (for the rate-limit headers) and, when a budget is spent, the
-        429 to answer with.
+        Returns the budget the rate-limit headers report (the account's; the webhooks API reports its
+        own) and, when a budget is spent, the 429 to answer with.
         """
         with self._lock:
             account = self._budget.spend()
@@ -337,7 +397,51 @@ class SandboxState:
                 export = self._export_budget.spend()
                 if not export.allowed:
                     return account, Refusal(EXPORT_RATE_LIMITED, export.retry_after)
+            if path == "/api/v2/webhooks" or path.startswith("/api/v2/webhooks/"):
+                hooks = self._webhooks_budget.spend()
+                if not hooks.allowed:
+                    return hooks, Refusal(RATE_LIMITED, hooks.retry_after)
+                return hooks, None
             return account, None
+
+    def peek_webhooks_budget(self) -> Allowance:
+        """The webhooks API's own budget, without counting a request."""
+        with self._lock:
+            return self._webhooks_budget.peek()
+
+    def spend_ticket_update_budget(self) -> Allowance:
+        """Count one Update Ticket request against the account's Update Ticket budget."""
+        with self._lock:
+            allowance = self._update_budget.spend()
+            if not allowance.allowed:
+                self._update_refusals.append((self.now(), allowance.retry_after))
+            return allowance
+
+    def peek_ticket_update_budget(self) -> Allowance:
+        """The Update Ticket budget as it stands."""
+        with self._lock:
+            return self._update_budget.peek()
+
+    def spend_agent_updates(self, count: int = 1) -> int:
+        """Agents update tickets in the Zendesk UI: `count` of the Update Ticket budget, never refused
+        (the agents' own updates are not throttled here), only counted; returns how many fitted."""
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        with self._lock:
+            fitted = sum(self._update_budget.spend().allowed for _ in range(count))
+            self._foreign_updates["allowed"] += fitted
+            self._agent_updates += count
+            return fitted
+
+    def update_refusals(self) -> list[tuple[datetime, int]]:
+        """Every 429 the Update Ticket budget gave an API request: when, and its Retry-After."""
+        with self._lock:
+            return list(self._update_refusals)
+
+    def agent_updates(self) -> int:
+        """Ticket updates made by (simulated) agents in the UI so far."""
+        with self._lock:
+            return self._agent_updates
 
     def spend_foreign(self, count: int = 1) -> tuple[int, Allowance]:
         """Another integration on the same account spends `count` requests of the account budget.
@@ -645,10 +749,11 @@ class SandboxState:
             if old == new and not (creating and new not in (None, [], "")):
                 continue
             if creating:
-                change.events.append({"id": self._next("event"), "type": "Create", "field_name": name, "value": new})
+                change.events.append({"id": self._next("event"), "type": "Create", "field_name": name,
+                                      "value": _audit_value(name, new)})
                 continue
             change.events.append({"id": self._next("event"), "type": "Change", "field_name": name,
-                                  "value": copy.deepcopy(new), "previous_value": copy.deepcopy(old)})
+                                  "value": _audit_value(name, new), "previous_value": _audit_value(name, old)})
             if name in NOTICE_FIELDS:
                 change.notices.append((NOTICE_FIELDS[name], {"current": _notice_value(name, new),
                                                              "previous": _notice_value(name, old)}))
@@ -682,10 +787,10 @@ class SandboxState:
                 "public": _truthy(public) if isinstance(public, str) else bool(public), "author_id": author}
 
     def _update(self, ticket: JSON, changes: Mapping[str, Any], actor_id: int, via: Mapping[str, Any],
-                *, creating: bool = False, closed_tags_ok: bool = False,
+                *, creating: bool = False,
                 client: Mapping[str, Any] | None = None) -> tuple[_Change, JSON]:
         """Apply `changes` to `ticket` all-or-nothing; returns what changed and the audit."""
-        if ticket["status"] == "closed" and not (closed_tags_ok and set(changes) <= TAG_KEYS):
+        if ticket["status"] == "closed":
             raise ApiError(422, closed_ticket())
         spec = self._comment_spec(changes.get("comment"), actor_id)
         draft = copy.deepcopy(ticket)
@@ -697,7 +802,7 @@ class SandboxState:
             if creating:
                 draft["created_at"] = draft["updated_at"]
             if spec is not None:
-                change.comment = self._add_comment(draft, spec, via, audit_id, iso(moment))
+                change.comment = self._add_comment(draft, spec, via, audit_id, iso(moment), client)
                 change.events.insert(0, self._comment_event(change.comment))
                 change.notices.insert(0, ("comment_added", self._comment_notice(change.comment)))
         ticket.clear()
@@ -705,9 +810,10 @@ class SandboxState:
         audit = self._audit(ticket, audit_id, change.events, actor_id, via, client)
         return change, audit
 
-    def _add_comment(self, ticket: JSON, spec: JSON, via: Mapping[str, Any], audit_id: int, created_at: str) -> JSON:
+    def _add_comment(self, ticket: JSON, spec: JSON, via: Mapping[str, Any], audit_id: int, created_at: str,
+                     client: Mapping[str, Any] | None = None) -> JSON:
         comment = comment_json(self._next("event"), spec["author_id"], spec["body"], spec["html_body"],
-                               spec["public"], created_at, via, audit_id)
+                               spec["public"], created_at, via, audit_id, system=client or UI_CLIENT)
         comments = self._comments.setdefault(ticket["id"], [])
         comments.append(comment)
         if len(comments) == 1:
@@ -808,11 +914,11 @@ class SandboxState:
         return ticket, audit
 
     def create_ticket(self, payload: Any, *, base: str | None = None,
-                      client: Mapping[str, Any] | None = None) -> JSON:
+                      client: Mapping[str, Any] | None = None, actor_id: int | None = None) -> JSON:
         """``POST /tickets.json``: ``{"ticket": ..., "audit": ...}``."""
         with self._lock:
             data = self._object(payload, "ticket")
-            ticket, audit = self._create(data, self.api_user_id, API_VIA, client)
+            ticket, audit = self._create(data, actor_id or self.api_user_id, API_VIA, client)
             return {"ticket": self._render_ticket(ticket, base), "audit": audit}
 
     @staticmethod
@@ -842,8 +948,9 @@ class SandboxState:
             return {"ticket": self._render_ticket(self._ticket(ticket_id), base)}
 
     def update_ticket(self, ticket_id: int, payload: Any, *, base: str | None = None,
-                      client: Mapping[str, Any] | None = None) -> JSON:
+                      client: Mapping[str, Any] | None = None, actor_id: int | None = None) -> JSON:
         """``PUT /tickets/{id}.json``; ``tags`` replaces all tags, as in Zendesk."""
+        actor = actor_id or self.api_user_id
         with self._lock:
             ticket = self._ticket(ticket_id)
             data = self._object(payload, "ticket")
@@ -851,8 +958,8 @@ class SandboxState:
                 raise ApiError(422, closed_ticket())
             self._check_safe_update(ticket, data)
             changes = {k: v for k, v in data.items() if k not in ("id", "url", "safe_update", "updated_stamp")}
-            change, audit = self._update(ticket, changes, self.api_user_id, API_VIA, client=client)
-            self._emit(ticket, change.notices, self.api_user_id)
+            change, audit = self._update(ticket, changes, actor, API_VIA, client=client)
+            self._emit(ticket, change.notices, actor)
             return {"ticket": self._render_ticket(ticket, base), "audit": audit}
 
     def ticket_tags(self, ticket_id: int) -> JSON:
@@ -900,16 +1007,24 @@ class SandboxState:
     # --- bulk updates and job statuses -------------------------------------------------------
 
     def update_many(self, ids: Sequence[int] | None, payload: Any, *, base: str | None = None,
-                    client: Mapping[str, Any] | None = None) -> JSON:
+                    client: Mapping[str, Any] | None = None, actor_id: int | None = None) -> JSON:
         """``PUT /tickets/update_many.json``: bulk (``?ids=`` + ``ticket``) or batch (``tickets``)."""
         with self._lock:
             work = self._bulk_work(ids, payload)
             if len(work) > MAX_BULK:
-                raise ApiError(400, {"error": "TooManyValues",
-                                     "description": f"Too many values specified for ids, limit is {MAX_BULK}"})
+                raise ApiError(400, {"error": "TooManyValues", "description": "Parameter ids cannot specify more "
+                                     f"than {MAX_BULK} values", "max_count": MAX_BULK})  # recorded shape
+            running = sum(1 for j in self._jobs.values() if j["status"] != "completed")
+            if running >= self.config.job_queue_limit:
+                raise ApiError(429, TOO_MANY_JOBS, {"Retry-After": "5"})
+            # Zendesk safe-updates every bulk job from the moment it is queued: a ticket changed since
+            # fails in the results. The stamps are what "changed" is measured against.
+            stamps = {ticket_id: self._tickets[ticket_id]["updated_at"] for _, ticket_id, _ in work
+                      if ticket_id in self._tickets}
             job: JSON = {"id": job_id(), "job_type": "bulk_update", "total": len(work), "progress": None,
-                   "status": "queued", "message": None, "results": None, "_work": work,
-                   "_created": time.monotonic(), "_actor": self.api_user_id, "_client": dict(client or {})}
+                   "status": "queued", "message": None, "results": None, "_work": work, "_stamps": stamps,
+                   "_created": time.monotonic(), "_actor": actor_id or self.api_user_id,
+                   "_client": dict(client or {})}
             self._jobs[job["id"]] = job
             return {"job_status": job_status_json(job, self._base(base))}
 
@@ -928,14 +1043,16 @@ class SandboxState:
         raise ApiError(400, {"error": "InvalidParameter", "description": "Pass ?ids= with a ticket, or a tickets list"})
 
     def _run_job(self, job: JSON) -> None:
-        """Do a bulk job's work now; each ticket succeeds or fails on its own."""
+        """Do a bulk job's work now; each ticket succeeds or fails on its own: a missing ticket, a
+        closed one (as in a single update) and one changed after the job was queued all fail."""
         results = []
         for index, ticket_id, changes in job["_work"]:
             result = {"id": ticket_id, "index": index, "action": "update"}
             try:
                 ticket = self._ticket(ticket_id)
-                change, _ = self._update(ticket, changes, job["_actor"], API_VIA, closed_tags_ok=True,
-                                         client=job["_client"])
+                if ticket["updated_at"] != job["_stamps"].get(ticket_id):
+                    raise ApiError(409, {"error": "TicketUpdateConflict", "description": JOB_CONFLICT})
+                change, _ = self._update(ticket, changes, job["_actor"], API_VIA, client=job["_client"])
                 self._emit(ticket, change.notices, job["_actor"])
                 result.update(status="Updated", success=True)
             except ApiError as exc:
@@ -1007,15 +1124,21 @@ class SandboxState:
             }
 
     def _export_position(self, start_time: int | None, cursor: str | None, horizon: int) -> tuple[int, int]:
-        """(generated_timestamp, id) after which the page starts."""
-        if (start_time is None) == (cursor is None):
+        """(generated_timestamp, id) after which the page starts.
+
+        A request with both a start_time and a cursor that is not one (node-zendesk 6.0.1 sends
+        ``cursor=undefined`` with its first request) is read by its start_time: Zendesk's answer to it is
+        not recorded, and a call that works for one client must not fail for another without cause.
+        """
+        if start_time is None and cursor is None:
             raise ApiError(400, {"error": "InvalidValue", "description": "Send either start_time or cursor"})
         if cursor is not None:
             try:
                 stamp, _, rest = decode_cursor(cursor).partition("||")
                 return int(float(stamp)), int(rest.strip("|") or 0)
             except ValueError:
-                raise ApiError(400, {"error": "InvalidValue", "description": "Invalid cursor"}) from None
+                if start_time is None:
+                    raise ApiError(400, {"error": "InvalidValue", "description": "Invalid cursor"}) from None
         assert start_time is not None
         if self.config.export_lag > 0 and start_time > horizon:
             raise ApiError(400, {"error": "InvalidValue",
@@ -1049,9 +1172,9 @@ class SandboxState:
                 raise ApiError(404, NOT_FOUND)
             return {"user": self._render_user(user, base)}
 
-    def me(self, *, base: str | None = None) -> JSON:
-        """``GET /users/me.json``: the API user."""
-        return self.get_user(self.api_user_id, base=base)
+    def me(self, *, base: str | None = None, user_id: int | None = None) -> JSON:
+        """``GET /users/me.json``: the user the credentials belong to (the API user by default)."""
+        return self.get_user(user_id or self.api_user_id, base=base)
 
     def list_users(self, ids: Sequence[int] | None = None, *, base: str | None = None) -> list[JSON]:
         """Users (all, or those in `ids`), by id."""
@@ -1240,6 +1363,7 @@ class SandboxState:
         with self._lock:
             ticket = self._ticket(ticket_id)
             agent = author_id or self.agent_id
+            self.spend_agent_updates(1)  # agents' updates in the UI count against the Update Ticket limit
             update = dict(changes)
             if ticket["status"] == "new" and "status" not in update:
                 update["status"] = "open"

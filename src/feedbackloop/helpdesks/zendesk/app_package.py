@@ -6,13 +6,14 @@ Zendesk validates every file it is given) with the backend filled in:
 * manifest.json: `version` from the package, the backend's host in `domainWhitelist` (ZAF sends a
   secure setting such as `api_token` only to whitelisted hosts, notes trap 22) and the backend
   URL as the `backend_url` parameter's default;
-* requirements.json: rendered from the same `desired_resources` `feedbackloop install` uses, so
-  the app and the installer create the same fields, webhooks, triggers, view and macro. Zendesk
-  app requirements cannot declare groups, so the review group comes from `feedbackloop install`
-  only. A trigger names the webhook it calls by the webhook requirement's identifier, and the
-  macro leaves out the field preset (a requirement cannot name another requirement's field id);
-  both are "unverified" choices: run `feedbackloop install` after uploading the app, and it
-  adopts every object by title, records its id, reads the signing secrets and completes the macro.
+* requirements.json: rendered from the same `desired_resources` `feedbackloop install` uses, and
+  only what Zendesk documents a requirement for: the ticket fields, the webhooks, the view and the
+  macro (without its field preset: a requirement cannot name another requirement's field id).
+  Zendesk app requirements cannot declare groups, and no Zendesk document we found says how a
+  trigger requirement names a webhook requirement, so the review group and the three triggers come
+  from `feedbackloop install` only: run it after uploading the app, and it adopts every object the
+  app made by title, records its id, reads the signing secrets, creates the triggers (pointing at
+  the webhook's real id) and completes the macro.
 
 Images are PNGs written by a small pure-Python encoder (zlib + struct), so no imaging library is
 needed; `png_size` reads the size back from the IHDR chunk for the package test.
@@ -33,8 +34,9 @@ from feedbackloop import __version__
 from feedbackloop.helpdesks.zendesk.install import Desired, Target, desired_resources
 
 #: Our kinds → requirements.json's top-level keys (AppRequirement::TYPES in zendesk_apps_support).
-REQUIREMENT_TYPES = {"ticket_field": "ticket_fields", "webhook": "webhooks", "trigger": "triggers",
-                     "view": "views", "macro": "macros"}
+#: No triggers: a trigger requirement would have to name the webhook requirement it calls, and how
+#: is not documented; `feedbackloop install` creates the triggers with the webhook's real id.
+REQUIREMENT_TYPES = {"ticket_field": "ticket_fields", "webhook": "webhooks", "view": "views", "macro": "macros"}
 #: The backend URL the committed manifest/requirements.json is rendered with.
 EXAMPLE_BACKEND_URL = "https://feedback.example.com"
 PACKAGE_FILES = ("manifest.json", "requirements.json")

@@ -46,7 +46,7 @@ from feedbackloop import errors, prom
 from feedbackloop.helpdesks.base import (
     Account,
     BatchStatus,
-    BatchUpdate,
+    BulkUpdate,
     Comment,
     NewTicket,
     Ticket,
@@ -76,10 +76,24 @@ MAX_PAGES = 100
 EXPORT_LAG = timedelta(minutes=1)
 ERROR_TEXT_LIMIT = 240
 
-#: Rate-limit header spellings, in order of preference; Zendesk sends several (see zendesk-notes).
-LIMIT_HEADERS = ("x-rate-limit", "ratelimit-limit", "rate-limit")
-REMAINING_HEADERS = ("x-rate-limit-remaining", "ratelimit-remaining", "rate-limit-remaining")
-RESET_HEADERS = ("ratelimit-reset", "x-rate-limit-reset")
+#: The account's rate-limit headers, every spelling seen in recorded answers (tests/fixtures/zendesk/
+#: recorded): `x-rate-limit`/`-remaining` everywhere, `rate-limit`/`-remaining`/`-reset` (2023) and
+#: `ratelimit-limit`/`-remaining`/`-reset` (2024). Names are compared lower-cased.
+LIMIT_HEADERS = ("ratelimit-limit", "rate-limit", "x-rate-limit")
+REMAINING_HEADERS = ("ratelimit-remaining", "rate-limit-remaining", "x-rate-limit-remaining")
+RESET_HEADERS = ("ratelimit-reset", "rate-limit-reset", "x-rate-limit-reset")
+#: An endpoint's own limit, `total=20; remaining=19; resets=59`, under `zendesk-rate-limit-<name>`
+#: (2023: tickets-update, tickets-index) or `zendesk-ratelimit-<name>` (2024: tickets-index,
+#: per-ticket-updates). `<name>` is the key in `RateLimits.endpoints`.
+ENDPOINT_HEADER = re.compile(r"zendesk-rate-?limit-(?P<name>[a-z0-9-]+)")
+ENDPOINT_FIELDS = re.compile(r"(total|remaining|resets)\s*=\s*(\d+)")
+#: Zendesk's Update Ticket limit (PUT /api/v2/tickets/{id}), per account and shared with agents' own
+#: updates in the Zendesk UI, and the per-ticket one (30 updates of one ticket per 10 minutes).
+TICKET_UPDATES = "tickets-update"
+PER_TICKET_UPDATES = "per-ticket-updates"
+#: APIs that report a limit of their own under the account's header names: the webhooks API answers
+#: `x-rate-limit: 100` (recorded), which must not replace the account's figure (700 on that account).
+OWN_BUDGET_PATHS = (("/api/v2/webhooks", "webhooks"),)
 MAX_BULK = 100  # tickets per update_many
 
 
@@ -139,6 +153,30 @@ def read_rate_limit(headers: Mapping[str, str], now: datetime) -> RateLimitInfo 
                          reset_in=float(reset) if reset is not None else None)
 
 
+def read_endpoint_limits(headers: Mapping[str, str], now: datetime) -> dict[str, RateLimitInfo]:
+    """Every `zendesk-rate(-)limit-<name>: total=..; remaining=..; resets=..` header, by name."""
+    found: dict[str, RateLimitInfo] = {}
+    for name, value in headers.items():
+        match = ENDPOINT_HEADER.fullmatch(name.strip().lower())
+        if match is None:
+            continue
+        fields = {key: int(number) for key, number in ENDPOINT_FIELDS.findall(value.lower())}
+        if "total" not in fields and "remaining" not in fields:
+            continue
+        resets = fields.get("resets")
+        found[match["name"]] = RateLimitInfo(limit=fields.get("total"), remaining=fields.get("remaining"),
+                                              observed_at=now, reset_in=float(resets) if resets is not None else None)
+    return found
+
+
+def own_budget_of(path: str) -> str | None:
+    """The endpoint name when `path` belongs to an API that reports its own limit in the account's headers."""
+    for prefix, name in OWN_BUDGET_PATHS:
+        if path == prefix or path.startswith(prefix + "/") or path.startswith(prefix + "."):
+            return name
+    return None
+
+
 def first_int(headers: Mapping[str, str], names: Sequence[str]) -> int | None:
     """The first whole number found under the first of `names` present."""
     for name in names:
@@ -176,9 +214,16 @@ ResponseError = Callable[[requests.Response, str, datetime], errors.HelpdeskErro
 
 
 def rate_limited(response: requests.Response, reason: str, now: datetime) -> errors.HelpdeskError:
-    """429: our queue waits Retry-After; zenpy would have slept in the worker."""
+    """429: our queue waits Retry-After; zenpy would have slept in the worker.
+
+    A 429 whose endpoint header shows that endpoint's budget spent is that endpoint's: the Update
+    Ticket limit holds back ticket updates only, the per-ticket limit only that ticket's jobs; any
+    other 429 is the account's, and every job of the tenant waits.
+    """
     retry_after = retry_after_seconds(response.headers.get("Retry-After"), now)
-    return errors.Retryable(reason, retry_after=retry_after, rate_limited=True)
+    spent = {name for name, info in read_endpoint_limits(response.headers, now).items() if info.remaining == 0}
+    scope = "ticket_updates" if TICKET_UPDATES in spent else "ticket" if PER_TICKET_UPDATES in spent else "account"
+    return errors.Retryable(reason, retry_after=retry_after, rate_limited=True, scope=scope)
 
 
 def unavailable(response: requests.Response, reason: str, now: datetime) -> errors.HelpdeskError:
@@ -209,8 +254,8 @@ def refused(code: str) -> ResponseError:
 
 
 STATUS_ERRORS: Mapping[int, ResponseError] = {
-    401: refused("auth"),
-    403: refused("auth"),
+    401: refused("auth"),  # who we are: the credentials are wrong
+    403: refused("forbidden"),  # what we may do: e.g. an agent's token on an admin-only endpoint
     404: lambda response, reason, now: errors.TicketNotFound(reason),
     408: unavailable,
     409: lambda response, reason, now: errors.Conflict(reason),
@@ -333,6 +378,7 @@ class ZendeskSession(requests.Session):
         self.timeout = timeout
         self.calls = 0
         self.last_rate_limit: RateLimitInfo | None = None
+        self.endpoint_limits: dict[str, RateLimitInfo] = {}
         self._counting = threading.Lock()
         self._origin = CANONICAL_ORIGIN.format(subdomain=subdomain)
         self._target = (api_url or self._origin).rstrip("/")
@@ -370,14 +416,26 @@ class ZendeskSession(requests.Session):
             raise
         prom.count_helpdesk_call(method, response.status_code)  # operability: every call, 429s too
         now = utc_now()
-        observed = read_rate_limit(response.headers, now)
-        if observed is not None:
-            with self._counting:
-                self.last_rate_limit = newest_budget(self.last_rate_limit, observed)
+        self.observe_limits(urlsplit(target).path, response.headers, now)
         error = error_for_response(response, now)
         if error is not None:
             raise error
         return response
+
+
+    def observe_limits(self, path: str, headers: Mapping[str, str], now: datetime) -> None:
+        """Keep the account's budget and each endpoint's own, never one in the place of the other."""
+        observed = read_rate_limit(headers, now)
+        endpoints = read_endpoint_limits(headers, now)
+        own = own_budget_of(path)
+        if own is not None and observed is not None:
+            endpoints.setdefault(own, observed)  # the webhooks API's `x-rate-limit: 100` is its own
+            observed = None
+        with self._counting:
+            if observed is not None:
+                self.last_rate_limit = newest_budget(self.last_rate_limit, observed)
+            for name, info in endpoints.items():
+                self.endpoint_limits[name] = newest_budget(self.endpoint_limits.get(name), info)
 
 
 # --- REST JSON → neutral types --------------------------------------------------------------
@@ -549,18 +607,44 @@ def update_payload(update: TicketUpdate) -> dict[str, Any]:
     return {"ticket": ticket}
 
 
-def batch_item(update: BatchUpdate) -> dict[str, Any]:
-    """One ticket of an update_many body: additional/remove tags (never a whole tag list)."""
-    item: dict[str, Any] = {"id": check_id(update.ticket_id)}
+def bulk_payload(update: BulkUpdate) -> dict[str, Any]:
+    """The one ``ticket`` object of a bulk ``update_many?ids=``: tags added and removed, never a whole
+    list (Zendesk documents additional_tags/remove_tags for this form without contradiction)."""
+    ticket: dict[str, Any] = {}
     if update.add_tags:
-        item["additional_tags"] = list(update.add_tags)
+        ticket["additional_tags"] = list(update.add_tags)
     if update.remove_tags:
-        item["remove_tags"] = list(update.remove_tags)
+        ticket["remove_tags"] = list(update.remove_tags)
     if update.custom_fields:
-        item["custom_fields"] = custom_fields_payload(update.custom_fields)
+        ticket["custom_fields"] = custom_fields_payload(update.custom_fields)
     if update.comment_body:
-        item["comment"] = {"body": update.comment_body, "public": update.comment_public}
-    return item
+        ticket["comment"] = {"body": update.comment_body, "public": update.comment_public}
+    if not ticket:
+        raise ValueError("BulkUpdate changes nothing: set tags, custom fields or a comment")
+    return {"ticket": ticket}
+
+
+def job_results(results: object) -> dict[int, str | None]:
+    """Ticket id → None (updated) or the error, from a job status's `results`.
+
+    Recorded successes are ``{"action": "update", "status": "Updated", "success": true, "id": 3862}``;
+    an older documented form adds ``"errors": ""``. A failure is ``success: false`` (or a status other
+    than Updated/Created, or a non-empty error) with ``error``/``errors``/``details`` saying why.
+    """
+    outcomes: dict[int, str | None] = {}
+    for item in results if isinstance(results, list) else []:
+        if not isinstance(item, Mapping) or isinstance(item.get("id"), bool) or not isinstance(item.get("id"), int):
+            continue
+        error = item.get("error") or item.get("errors")
+        ok = item.get("success")
+        if not isinstance(ok, bool):
+            ok = item.get("status") in ("Updated", "Created") and not error
+        if ok:
+            outcomes[item["id"]] = None
+        else:
+            parts = [str(part) for part in (error, item.get("details")) if part]
+            outcomes[item["id"]] = ": ".join(parts) or str(item.get("status") or "failed")
+    return outcomes
 
 
 def create_payload(new: NewTicket) -> dict[str, Any]:
@@ -694,8 +778,17 @@ class ZendeskClient:
 
     @property
     def last_rate_limit(self) -> RateLimitInfo | None:
-        """The rate-limit headers of the latest answer that had any."""
+        """The account's budget, from the rate-limit headers of the latest answer that had any."""
         return self._session.last_rate_limit
+
+    @property
+    def ticket_update_limit(self) -> RateLimitInfo | None:
+        """Zendesk's Update Ticket budget (`zendesk-rate-limit-tickets-update`), when it was reported."""
+        return self._session.endpoint_limits.get(TICKET_UPDATES)
+
+    def endpoint_limit(self, name: str) -> RateLimitInfo | None:
+        """An endpoint's own budget as last reported (e.g. "webhooks", "per-ticket-updates")."""
+        return self._session.endpoint_limits.get(name)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -744,13 +837,14 @@ class ZendeskClient:
             endpoint = export.cursor_start(start_time=export_start(since, utc_now()))
         return ticket_page_from_json(self._call("GET", self._url(endpoint)), cursor)
 
-    def update_many(self, updates: Sequence[BatchUpdate]) -> str:
-        """PUT /api/v2/tickets/update_many.json with a `tickets` list (each its own changes);
+    def update_many(self, update: BulkUpdate) -> str:
+        """PUT /api/v2/tickets/update_many.json?ids=...: the same change for up to 100 tickets.
         Zendesk queues it and answers with a job status to poll."""
-        if not 1 <= len(updates) <= MAX_BULK:
-            raise ValueError(f"a bulk update takes 1 to {MAX_BULK} tickets, got {len(updates)}")
-        url = self._url(self._tickets.endpoint(update_many=True))
-        body = self._call("PUT", url, {"tickets": [batch_item(update) for update in updates]})
+        ids = [check_id(ticket_id) for ticket_id in update.ticket_ids]
+        if not 1 <= len(ids) <= MAX_BULK or len(set(ids)) != len(ids):
+            raise ValueError(f"a bulk update takes 1 to {MAX_BULK} distinct tickets, got {len(ids)}")
+        url = self._url(self._tickets.endpoint(update_many=True)) + "?ids=" + ",".join(map(str, ids))
+        body = self._call("PUT", url, bulk_payload(update))
         job = object_of(body, "job_status")
         job_id = job.get("id")
         if not isinstance(job_id, str) or not job_id:
@@ -758,16 +852,12 @@ class ZendeskClient:
         return job_id
 
     def batch_status(self, job_id: str) -> BatchStatus:
-        """GET /api/v2/job_statuses/{id}.json: done when `completed` (or failed/killed)."""
+        """GET /api/v2/job_statuses/{id}.json: done when `completed` (or failed/killed); each ticket's
+        outcome from `results` (see `job_results`)."""
         url = self._url(self._zenpy.job_status.endpoint(id=quote(job_id, safe="")))
         job = object_of(self._call("GET", url), "job_status")
         status = str(job.get("status") or "")
-        results: dict[int, str | None] = {}
-        for item in job.get("results") or []:
-            if isinstance(item, Mapping) and isinstance(item.get("id"), int):
-                ok = item.get("success", item.get("status") in ("Updated", "Created"))
-                results[item["id"]] = None if ok else str(item.get("details") or item.get("error") or "failed")
-        return BatchStatus(done=status in ("completed", "failed", "killed"), results=results)
+        return BatchStatus(done=status in ("completed", "failed", "killed"), results=job_results(job.get("results")))
 
     def ticket_url(self, ticket_id: int) -> str:
         """The agent-facing page of a ticket."""

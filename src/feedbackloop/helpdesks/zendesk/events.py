@@ -24,14 +24,15 @@ Two kinds of body reach ``POST /webhooks/zendesk``; `parse` tells them apart by 
 
        {"event": "status_changed",                    # or "tag_added"; see TRIGGER_KINDS
         "ticket_id": "{{ticket.id}}",
-        "status": "{{ticket.status}}",                # "Solved" → "solved"
+        "status": "{{ticket.status}}",                # a display label: "Solved", "Gelöst" → "solved"
+                                                      # (the solved trigger sends the literal "solved")
         "previous_status": "solved",                  # literal, reopen trigger only (optional)
         "added_tags": "csat_requested",               # literal, tag_added triggers only (optional)
         "requester_id": "{{ticket.requester.id}}",
         "assignee_id": "{{ticket.assignee.id}}",
         "group_id": "{{ticket.group.id}}",
         "ticket_type": "{{ticket.ticket_type}}",
-        "via": "{{ticket.via}}",                      # human label, e.g. "Web Form" → "web_form"
+        "via": "{{ticket.via}}",                      # a label: "Web Form" → "web", "Mail" → "email"
         "tags": "{{ticket.tags}}",                    # one space-separated string (a list is accepted)
         "updated_at": "{{ticket.updated_at_with_timestamp}}",
         "current_user_id": "{{current_user.id}}"}
@@ -39,6 +40,13 @@ Two kinds of body reach ``POST /webhooks/zendesk``; `parse` tells them apart by 
    Ids may be ints or digit strings; an empty string means unknown (a placeholder with nothing to
    render). The body must not carry a ``type`` key: that is what marks an envelope. No free text
    (subject, comments) is sent: a quote or newline in it would break the JSON.
+
+   ``{{ticket.status}}`` renders the status's display label, in the account's language, or the name of
+   a custom status; ``{{ticket.via}}`` renders a label too. Both are mapped to the API's values
+   (`STATUS_LABELS`, `VIA_CHANNELS`); a label we cannot map is logged (once per label and process)
+   and the event is kept: the reopen trigger's status becomes "open" (it fires only when a solved
+   ticket moves to a status other than closed), any other keeps no status and the label in
+   ``extra["raw_status"]``. Our solved trigger sends the literal "solved" instead of the label.
 
 Dedupe keys are stable across redeliveries: ``event:<envelope id>``, else
 ``invocation:<X-Zendesk-Webhook-Invocation-Id>``, else (trigger bodies only)
@@ -51,6 +59,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -71,6 +80,47 @@ TRIGGER_EVENT_TYPE = "trigger:{event}"
 
 #: Zendesk UI spellings of a status that differ from the API enum once lower-cased.
 STATUS_ALIASES: Mapping[str, str] = {"on-hold": "hold", "on hold": "hold", "on_hold": "hold"}
+#: `{{ticket.status}}` renders the status's display label in the account's language. English labels
+#: ("New", "Open", "Pending", "On-hold", "Solved", "Closed") lower-case to the API's values (with
+#: STATUS_ALIASES); these are the labels of the other languages Zendesk's agent interface is most
+#: used in, lower-cased. A custom status renders its own name, which no table can map.
+STATUS_LABELS: Mapping[str, str] = {
+    # German
+    "neu": "new", "offen": "open", "wartend": "pending", "angehalten": "hold", "gelöst": "solved",
+    "geschlossen": "closed",
+    # French
+    "nouveau": "new", "ouvert": "open", "en attente": "pending", "en pause": "hold", "résolu": "solved",
+    "clos": "closed", "fermé": "closed",
+    # Spanish
+    "nuevo": "new", "abierto": "open", "pendiente": "pending", "en espera": "hold", "resuelto": "solved",
+    "cerrado": "closed",
+    # Portuguese (Brazil)
+    "novo": "new", "aberto": "open", "pendente": "pending", "em espera": "hold", "resolvido": "solved",
+    "fechado": "closed",
+    # Italian
+    "nuovo": "new", "aperto": "open", "in sospeso": "pending", "in attesa": "hold", "risolto": "solved",
+    "chiuso": "closed",
+    # Dutch
+    "nieuw": "new", "in afwachting": "pending", "in de wacht": "hold", "opgelost": "solved",
+    "gesloten": "closed",
+}
+#: A via type, or the label `{{ticket.via}}` renders for it (lower-cased, non-alphanumerics as "_"),
+#: → the `via.channel` the REST API reports for tickets made that way ("Ticket created by" in
+#: Zendesk's Via types reference). Events-API envelopes carry via types ("web_service" where REST
+#: says "api"): they are mapped the same way, so one ticket counts under one channel in reports.
+VIA_CHANNELS: Mapping[str, str] = {
+    "web_form": "web", "web": "web", "mail": "email", "email": "email", "web_service": "api",
+    "web_service_api": "api", "api": "api", "rule": "rule", "trigger_automation": "rule", "dropbox": "web",
+    "feedback_tab": "web", "batch": "web", "closed_ticket": "web", "topic": "forum", "forum": "forum",
+    "chat": "chat", "twitter": "twitter", "twitter_dm": "twitter", "twitter_favorite": "twitter",
+    "twitter_like": "twitter", "x": "twitter", "x_dm": "twitter", "ticket_sharing": "api", "voicemail": "voice",
+    "phone_call_inbound": "voice", "phone_call_incoming": "voice", "phone_call_outbound": "voice",
+    "voice": "voice", "blog": "api", "facebook_post": "facebook", "facebook_message": "facebook",
+    "facebook": "facebook", "import": "api", "github": "api",
+}
+#: Labels already logged as unknown (once per process, not once per delivery).
+_UNMAPPED: set[tuple[str, str]] = set()
+log = logging.getLogger(__name__)
 #: Placeholder renderings that mean "no value".
 EMPTY_TEXT = frozenset({"", "-"})
 #: Zendesk ids are signed 64-bit; a larger number names nothing and would overflow a BIGINT column.
@@ -142,6 +192,44 @@ def to_status(value: object) -> str | None:
     """Lower-case status ("SOLVED", "Solved" → "solved"); unknown words pass through lower-cased."""
     word = to_short_word(value)
     return STATUS_ALIASES.get(word, word) if word is not None else None
+
+
+#: A rendered status label longer than this is cut (a custom status's name can be long; it is only kept
+#: in extra.raw_status, never stored as a status).
+MAX_LABEL = 80
+
+
+def to_api_status(value: object) -> str | None:
+    """A status or its display label as the API's value ("Gelöst" → "solved"); other labels lower-cased
+    (and cut to MAX_LABEL): a custom status's name is not refused, it is only not a status."""
+    text = to_text(value)
+    if text is None or text.strip() in EMPTY_TEXT:
+        return None
+    word = " ".join(text.split()).lower()[:MAX_LABEL]
+    word = STATUS_ALIASES.get(word, word)
+    return STATUS_LABELS.get(word, word)
+
+
+def to_via_channel(value: object) -> str | None:
+    """A via type or `{{ticket.via}}` label as the API's channel ("Web Form" → "web", "Mail" → "email");
+    a label we do not know is kept as its slug and logged once."""
+    label = to_label(value)
+    if label is None:
+        return None
+    channel = VIA_CHANNELS.get(label)
+    if channel is None:
+        note_unmapped("via", label, "kept as it is; reports list it as its own channel")
+        return label
+    return channel
+
+
+def note_unmapped(kind: str, label: str, outcome: str) -> None:
+    """Log a trigger label we cannot map, once per label and process."""
+    if (kind, label) in _UNMAPPED:
+        return
+    _UNMAPPED.add((kind, label))
+    log.warning("trigger webhook: %s label %r is not one we can map to Zendesk's API values; %s", kind, label,
+                outcome)
 
 
 def to_short_word(value: object) -> str | None:
@@ -221,12 +309,16 @@ def to_tags(value: object) -> tuple[str, ...]:
 
 
 def to_channel(value: object) -> str | None:
-    """``via.channel`` of an envelope's detail."""
+    """``via.channel`` of a REST ticket or an envelope's detail, as the REST API spells it (an
+    envelope's "web_service" is REST's "api"; see VIA_CHANNELS)."""
     if value is None:
         return None
     if not isinstance(value, Mapping):
         raise ValueError(f"expected an object with a channel, got {_describe(value)}")
-    return to_word(value.get("channel"))
+    word = to_word(value.get("channel"))
+    if word is None:
+        return None
+    return VIA_CHANNELS.get(re.sub(r"[^a-z0-9]+", "_", word).strip("_"), word)
 
 
 def _iso_offset(zone: str | None) -> str:
@@ -551,23 +643,32 @@ TRIGGER_PLACEHOLDERS: Mapping[str, str] = {
 
 #: TicketEvent field ← (body key, converter) for a trigger body.
 TRIGGER_FIELDS: Mapping[str, tuple[str, Callable[[Any], Any]]] = {
-    "previous_status": ("previous_status", to_status),
+    "previous_status": ("previous_status", to_api_status),
     "requester_id": ("requester_id", to_id),
     "assignee_id": ("assignee_id", to_id),
     "group_id": ("group_id", to_id),
     "ticket_type": ("ticket_type", to_short_word),
-    "channel": ("via", to_label),
+    "channel": ("via", to_via_channel),
     "tags": ("tags", to_tags),
     "updated_at": ("updated_at", to_time),
     "actor_id": ("current_user_id", to_id),
 }
 
 
-def trigger_body(event: str, *, previous_status: str | None = None, added_tags: Sequence[str] = ()) -> str:
-    """The JSON body, with placeholders, that an installed trigger sends for `event`."""
+def trigger_body(event: str, *, previous_status: str | None = None, added_tags: Sequence[str] = (),
+                 status: str | None = None) -> str:
+    """The JSON body, with placeholders, that an installed trigger sends for `event`.
+
+    `status` replaces the ``{{ticket.status}}`` label with a literal API value, for a trigger whose
+    conditions fix the status (the solved trigger): a label may be localised or a custom status.
+    """
     if event not in TRIGGER_KINDS:
         raise ValueError(f"unknown trigger event {event!r}; expected one of {sorted(TRIGGER_KINDS)}")
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status {status!r} is not one of Zendesk's statuses")
     body: dict[str, str] = {"event": event, **TRIGGER_PLACEHOLDERS}
+    if status is not None:
+        body["status"] = status
     if previous_status is not None:
         body["previous_status"] = previous_status
     if added_tags:
@@ -587,8 +688,8 @@ def parse_trigger_body(headers: Mapping[str, str], payload: Mapping[str, Any]) -
     if ticket_id is None:
         raise BadRequest("body.ticket_id is missing")
     fields = {name: field(payload, key, to, "body") for name, (key, to) in TRIGGER_FIELDS.items()}
-    raw_status = field(payload, "status", to_status, "body")
-    status = raw_status if raw_status in STATUSES else None
+    raw_status = field(payload, "status", to_api_status, "body")
+    status = trigger_status(raw_status, fields["previous_status"])
     return TicketEvent(
         kind=kind,
         ticket_id=ticket_id,
@@ -601,13 +702,28 @@ def parse_trigger_body(headers: Mapping[str, str], payload: Mapping[str, Any]) -
     )
 
 
+def trigger_status(label: str | None, previous: str | None) -> str | None:
+    """The API status of a rendered `{{ticket.status}}`; for a label we cannot map, "open" when the
+    body says the ticket left solved (our reopen trigger: any status but closed counts as a reopen),
+    else none. Either way the label is logged once."""
+    if label is None or label in STATUSES:
+        return label
+    if previous == "solved":
+        note_unmapped("status", label, "kept as a reopen ('open'): the ticket left solved for a status other "
+                      "than closed")
+        return "open"
+    note_unmapped("status", label, "the event is kept without a status (its label is in extra.raw_status); "
+                  "map it in STATUS_LABELS or use a trigger body with a literal status")
+    return None
+
+
 def trigger_extra(payload: Mapping[str, Any], raw_status: str | None, status: str | None) -> dict[str, Any]:
     """Tag changes, and the status text when it was not a status we know (e.g. a localised label)."""
     extra: dict[str, Any] = {}
     if "added_tags" in payload:
         extra["added"] = field(payload, "added_tags", to_tags, "body")
         extra["removed"] = ()
-    if raw_status is not None and status is None:
+    if raw_status is not None and status != raw_status:
         extra["raw_status"] = raw_status
     return extra
 

@@ -260,7 +260,7 @@ def solved_trigger_body(resolved: Resolved) -> Payload:
             "description": "Tells feedbackloop a ticket was solved, so it can schedule the survey.",
             "all": [{"field": "status", "operator": "value", "value": "solved"}, guard_condition()],
             "any": [],
-            "actions": [webhook_action(resolved["webhook:triggers"], trigger_body("status_changed"))]}
+            "actions": [webhook_action(resolved["webhook:triggers"], trigger_body("status_changed", status="solved"))]}
 
 
 def reopened_trigger_body(resolved: Resolved) -> Payload:
@@ -482,27 +482,63 @@ def remove(client: AdminClient, target: Target, ledger: Sequence[Installed], *, 
     return outcomes
 
 
-# --- doctor --------------------------------------------------------------------------------------
+# --- what needs an admin -------------------------------------------------------------------------
 
 INSTALL_FIX = "run `feedbackloop install`"
+#: What these credentials must be allowed, and why: Zendesk's "Allowed for" of each endpoint we use.
+ADMIN_NEEDED = (
+    "feedbackloop needs an admin's API token: install and uninstall create and delete webhooks, triggers, "
+    "ticket fields, a group, a view and a macro (Zendesk allows those to admins only), and reconciliation "
+    "reads the incremental ticket export (allowed for admins only), which is how feedbackloop recovers the "
+    "webhooks Zendesk loses. With an agent's token surveys and write-backs still work (agents may update "
+    "tickets), but install refuses to run and reconciliation stays disabled."
+)
+ADMIN_FIX = ("set ZENDESK_EMAIL and ZENDESK_API_TOKEN to an admin's email and API token (Admin Center > Apps and "
+             "integrations > APIs > Zendesk API), or for a tenant `feedbackloop tenant rotate-secret <id> --api-token`")
+
+
+def who_is(me: Mapping[str, Any]) -> str:
+    """"bot@acme.com (agent)"."""
+    return f"{me.get('email') or me.get('name') or me.get('id')} ({me.get('role') or 'unknown role'})"
+
+
+def require_admin(client: AdminClient) -> Mapping[str, Any]:
+    """The credentials' user, if an admin's; otherwise Permanent("forbidden") saying what is needed and why."""
+    me = client.get_me()
+    if me.get("role") != "admin":
+        raise errors.Permanent(f"these Zendesk credentials are {who_is(me)}. {ADMIN_NEEDED} Fix: {ADMIN_FIX}.",
+                               code="forbidden")
+    return me
+
+
+# --- doctor --------------------------------------------------------------------------------------
 
 
 def check_credentials(client: AdminClient) -> Check:
-    """GET /users/me: the token works, and belongs to an admin (install needs one)."""
+    """GET /users/me: the token works, and belongs to an admin (install and reconciliation need one)."""
+    return credential_checks(client)[0]
+
+
+def credential_checks(client: AdminClient) -> list[Check]:
+    """The credentials, and what their role allows: install, and reconciliation of lost webhooks."""
     try:
         me = client.get_me()
     except errors.Permanent as exc:
-        return Check("credentials", "problem", f"Zendesk refused the API credentials: {exc.reason}",
-                     "check ZENDESK_SUBDOMAIN, ZENDESK_EMAIL and ZENDESK_API_TOKEN (Admin Center > Apps and "
-                     "integrations > Zendesk API; token access must be enabled)")
+        return [Check("credentials", "problem", f"Zendesk refused the API credentials: {exc.reason}",
+                      "check ZENDESK_SUBDOMAIN, ZENDESK_EMAIL and ZENDESK_API_TOKEN (Admin Center > Apps and "
+                      "integrations > Zendesk API; token access must be enabled)")]
     except errors.Retryable as exc:
-        return Check("credentials", "problem", f"Zendesk could not be reached: {exc.reason}",
-                     "check ZENDESK_SUBDOMAIN / ZENDESK_API_URL and the network, then run doctor again")
-    who = f"{me.get('email') or me.get('name') or me.get('id')} ({me.get('role') or 'unknown role'})"
+        return [Check("credentials", "problem", f"Zendesk could not be reached: {exc.reason}",
+                      "check ZENDESK_SUBDOMAIN / ZENDESK_API_URL and the network, then run doctor again")]
     if me.get("role") != "admin":
-        return Check("credentials", "warning", f"authenticated as {who}; install and uninstall need an admin",
-                     "use an admin's email and API token for `feedbackloop install`")
-    return Check("credentials", "ok", f"authenticated as {who}")
+        return [Check("credentials", "warning", f"authenticated as {who_is(me)}, not an admin. {ADMIN_NEEDED}",
+                      ADMIN_FIX),
+                Check("reconciliation", "warning",
+                      "disabled: Zendesk's incremental ticket export is allowed for admins only, so webhooks "
+                      "Zendesk loses (it drops some by design) are never recovered: their surveys and reopen "
+                      "signals are missed", ADMIN_FIX)]
+    return [Check("credentials", "ok", f"authenticated as {who_is(me)}"),
+            Check("reconciliation", "ok", "the incremental ticket export is readable (an admin's token)")]
 
 
 def check_object(client: AdminClient, want: Desired, entry: Installed | None,
@@ -639,11 +675,11 @@ def check_configured_secret(configured: str | None, live: Mapping[str, str]) -> 
 def diagnose(client: AdminClient, target: Target, ledger: Sequence[Installed],
              stored_secrets: Mapping[str, str], configured_secret: str | None) -> list[Check]:
     """Every doctor check that needs Zendesk, in the order a person would look."""
-    credentials = check_credentials(client)
-    if credentials.status == "problem":
-        return [credentials]
+    credentials = credential_checks(client)
+    if credentials[0].status == "problem":
+        return credentials
     checks, webhooks = check_objects(client, target, ledger)
-    checks.insert(0, credentials)
+    checks[0:0] = credentials
     checks.extend(check_deliveries(client, webhook) for webhook in webhooks.values())
     live: dict[str, str] = {}
     for key, webhook in webhooks.items():

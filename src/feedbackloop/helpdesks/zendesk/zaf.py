@@ -8,13 +8,20 @@ installation's URL (different per install) and `iss` the account's subdomain hos
 checked against what we stored for the tenant; `exp` and `iat` must be present.
 
 The JWT only proves the first load; later requests from the iframe need our own session.
+
+`sub` names the agent who opened the app. Zendesk writes it as that user's API URL,
+``https://{subdomain}.zendesk.com/api/v2/users/{id}.json`` (the ZAF JWT claims in "Building a
+server-side app, part 5"); a bare id is accepted too. `agent_id_from_sub` reads the id, and only
+from a URL on the token's own issuer host.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
@@ -59,6 +66,32 @@ def verify_app_token(
         raise SignatureInvalid(describe_pyjwt_error(exc)) from None
     check_times(claims, _epoch(now))
     return claims
+
+
+#: The path of a user in the `sub` URL: /api/v2/users/{id}.json (".json" optional).
+SUB_USER_PATH = re.compile(r"/api/v2/users/(?P<id>[0-9]{1,19})(?:\.json)?")
+
+
+def agent_id_from_sub(sub: object, issuer: str) -> int | None:
+    """The Zendesk user id in a ZAF token's `sub`: the user's API URL on `issuer`'s host, or a bare id.
+
+    None for anything else (another host, another path, not a positive id): the sidebar then works
+    without naming the agent, rather than trusting a claim it cannot read.
+    """
+    if isinstance(sub, bool):
+        return None
+    if isinstance(sub, int):
+        return sub if sub > 0 else None
+    if not isinstance(sub, str):
+        return None
+    text = sub.strip()
+    if text.isascii() and text.isdigit():
+        return int(text) or None
+    parts = urlsplit(text)
+    if parts.scheme != "https" or (parts.hostname or "").lower() != issuer.lower() or parts.query or parts.fragment:
+        return None
+    match = SUB_USER_PATH.fullmatch(parts.path)
+    return int(match["id"]) or None if match else None
 
 
 def load_public_key(public_key_pem: str) -> RSAPublicKey:
