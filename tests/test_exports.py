@@ -1175,3 +1175,24 @@ def test_turns_of_a_conversation_built_from_rows() -> None:
         "First question", "AI answer to the first", "and one more detail", "Second question"]
     reply = conversation.agent_reply_to(1)
     assert reply is not None and reply.comment_id == "c4" and conversation.agent_reply_to(0) is None
+
+
+def test_near_twins_across_the_split_are_dropped_and_reported(store: Store, run: Any, tmp_path: Path) -> None:
+    """Two customers whose tickets read the same land on opposite sides: one is dropped, and the summary
+    names the threshold, the side it came from and the file listing it."""
+    from feedbackloop.exports.records import split_key
+
+    split_salt = keys.derive(keys.stored_salt(store.engine), keys.SPLIT_LABEL)
+    side = {who: split_of(split_key(split_salt, "default", who, 0), 0.5) for who in range(80_000, 80_040)}
+    first = next(who for who, s in side.items() if s == "train")
+    second = next(who for who, s in side.items() if s == "test")
+    for ticket, who in ((8_901, first), (8_902, second)):
+        store.comment(ticket, "The blender lid cracked on the first use, can I get a new lid?", 1, requester=who)
+        store.decide(ticket, "reply", 2, draft_reply="Sorry about that! A new lid ships today at no cost.")
+        store.signal(ticket, "reopen", {})
+    result = ok(run("eval", "--out", "e.jsonl", "--split", "test=0.5"))
+    texts = {name: [json.dumps(r) for r in lines(tmp_path / f"e.{name}.jsonl")] for name in ("train", "test")}
+    assert sum("blender lid cracked" in t for t in texts["train"] + texts["test"]) == 1
+    assert "about 84 %" in result.output and "checked across train and test: 1 from" in result.output
+    (dropped,) = [d for d in lines(tmp_path / "e.dropped.jsonl") if "blender" in d["excerpt"]]
+    assert dropped["match"] == "exact" and dropped["split"] in ("train", "test")

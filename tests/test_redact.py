@@ -23,15 +23,18 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: written after the third pass and measured once, blind (NAME 10 of 14, ADDRESS 6 of 7); a fourth pass
 #: on names (people named around the customer, signatures, "X from Company", "hey, X here", name
 #: fields) was written after its NAME misses had been seen. "holdout-5" was written after the fourth
-#: pass. What a part misses is marked below until met on new text.
-HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5")
+#: pass and measured once, blind (NAME 5 of 14, ADDRESS 1 of 5); a fifth pass on address formats
+#: (a unit before the number, ordinal street names, German "Am Markt 3", Portuguese postcodes) was
+#: written knowing its ADDRESS misses. "holdout-6" was written after the fifth pass. What a part
+#: misses is marked below until met on new text.
+HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
 HELD_OUT_NOT_MET = {("holdout-3", "ADDRESS"): "4 of 5 addresses (80 %; target 90 %)",
                     ("holdout-4", "ADDRESS"): "6 of 7 addresses (85.7 %; target 90 %)",
                     ("holdout-5", "NAME"): "5 of 14 names (35.7 %; target 90 %)",
-                    ("holdout-5", "ADDRESS"): "1 of 5 addresses (20 %; target 90 %)"}
+                    ("holdout-6", "NAME"): "8 of 9 names (88.9 %; target 90 %)"}
 
 
 @pytest.mark.parametrize(("split", "kind"), [

@@ -514,11 +514,14 @@ STREET_SUFFIX = (
 UNIT = r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|#)\.?\s*[\w-]+)?"
 US_TAIL = r"(?:,\s*[A-Z][A-Za-z .'-]{1,30}?,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
 UK_POSTCODE = r"(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})"
-EU_TAIL = r"(?:,?\s+(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+(?:[ -][A-ZÀ-Ý][\wÀ-ÿ'-]+)?)?"
+#: A European postcode and town: "10115 Berlin", "F-75002 Paris", Portugal's "1100-053 Lisboa".
+EU_TAIL = r"(?:,?\s+(?:[A-Z]{1,2}-)?(?:\d{4}-\d{3}|\d{4,5})\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+(?:[ -][A-ZÀ-Ý][\wÀ-ÿ'-]+)?)?"
 ADDRESSES = (
-    # 221B Baker Street, London NW1 6XE / 1600 Pennsylvania Avenue NW, Washington, DC 20500
-    re.compile(rf"\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,4}})?,?\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w'.-]*\s+){{0,3}}?"
-               rf"[A-Z][\w'-]*\s+{STREET_SUFFIX}\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?{UNIT}"
+    # 221B Baker Street, London NW1 6XE / 1600 Pennsylvania Avenue NW, Washington, DC 20500 /
+    # Flat 3, 27 Clarence Road / 350 5th Avenue (a unit before the number, an ordinal street name)
+    re.compile(rf"(?:\b(?:Flat|Apartment|Apt|Unit|Suite)\.?\s+\w{{1,5}},?\s+)?"
+               rf"\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,4}})?,?\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w'.-]*\s+){{0,3}}?"
+               rf"(?:[A-Z][\w'-]*|\d{{1,3}}(?:st|nd|rd|th))\s+{STREET_SUFFIX}\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?{UNIT}"
                rf"(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?\s+{UK_POSTCODE}\b)?{US_TAIL}"),
     # Hauptstraße 5, 10115 Berlin / Bahnhofstr. 12a / Kerkstraat 12
     re.compile(rf"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|Straße|strasse|Strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|"
@@ -534,6 +537,9 @@ ADDRESSES = (
                rf"[A-ZÁÉÍÓÚ][\wáéíóúñ'’]+,?\s+\d{{1,4}}\b{EU_TAIL}"),
     re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+\b", re.IGNORECASE),
     re.compile(rf"\b{UK_POSTCODE}\b"),
+    # German streets named with a preposition and no suffix: Am Markt 3, An der Alster 12, Im Winkel 4
+    re.compile(rf"\b(?:Am|An der|An den|Auf dem|Auf der|Im|In der|In den|Zum|Zur|Unter den|Hinter dem|Alte|Neue|Große|"
+               rf"Kleine)\s+[A-ZÄÖÜ][\wäöüß-]+\s+\d{{1,4}}[a-z]?\b{EU_TAIL}"),
 )
 
 
@@ -547,6 +553,7 @@ ADDRESS_HINTS = (
     re.compile(r"(?:Calle|C/|Avenida|Avda\.|Paseo|Plaza|Via|Viale|Piazza|Rua)\s"),
     None,  # "P.O. Box": looked for in the `fold`ed text, see find_addresses
     None,
+    re.compile(r"(?:Am|An|Auf|Im|In|Zum|Zur|Unter|Hinter|Alte|Neue|Große|Kleine)\s"),
 )
 PO_BOX = 4
 
