@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
@@ -170,8 +171,10 @@ def test_doctor_and_install_say_an_admin_is_needed_and_why(services: Services, s
     factory = sessionmaker(engine, expire_on_commit=False)
 
     checks = {c.name: c for c in install.run_doctor(services.settings, factory, probe=lambda url: 200)}
+    keyed = services.settings.with_(extra={**services.settings.extra,  # install needs the key first
+                                           "FEEDBACKLOOP_ENCRYPTION_KEY": Fernet.generate_key().decode()})
     with pytest.raises(Exception) as refused:
-        install.run_install(services.settings, factory)
+        install.run_install(keyed, factory)
 
     assert checks["credentials"].status == "warning" and "not an admin" in checks["credentials"].detail
     assert "incremental ticket export" in checks["credentials"].detail and "ZENDESK_API_TOKEN" in checks["credentials"].fix
