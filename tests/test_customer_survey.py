@@ -287,3 +287,25 @@ def test_a_tenants_look_is_set_from_the_cli_and_reaches_its_settings(cli_env: di
     assert (look.brand_name, look.style, look.accent, look.language, look.logo_url) == (
         "Acme Outdoor", "stars", "#aa3300", "de", None)
     assert dict(look.labels) == {5: "Super", 1: "Schlecht"}
+
+
+def test_the_user_read_that_leaves_only_the_reserve_holds_the_update_back() -> None:
+    from datetime import datetime, timedelta, timezone
+    from types import SimpleNamespace
+
+    from feedbackloop.errors import Retryable
+    from feedbackloop.survey import _keep_reserve
+
+    now = datetime(2026, 12, 6, 2, 0, tzinfo=timezone.utc)
+    settings = Settings(secret_key="k" * 32, rate_reserve=0.2)
+
+    def client(remaining: int) -> Any:
+        info = SimpleNamespace(limit=10, remaining=remaining, reset_in=40.0, observed_at=now - timedelta(seconds=10))
+        return SimpleNamespace(last_rate_limit=info)
+
+    _keep_reserve(settings, client(3), now)  # above the reserve: go on
+    with pytest.raises(Retryable) as held:
+        _keep_reserve(settings, client(2), now)
+    assert held.value.rate_limited and held.value.retry_after == pytest.approx(30.0)
+    _keep_reserve(settings.with_(rate_reserve=0), client(0), now)  # no reserve kept: go on
+    _keep_reserve(settings, client(1), now + timedelta(seconds=31))  # that window is over
