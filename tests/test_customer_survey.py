@@ -6,6 +6,7 @@ checked against the source."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from feedbackloop.scheduler import Runner
 from feedbackloop.settings import Settings
 from feedbackloop.tenants import parse_overrides
 from test_flow import csrf_of, live, path_of, rows, settle, solved_ticket, survey_links  # noqa: F401
+from test_tenants import cli_env, run  # noqa: F401
 
 SOURCE = Path(i18n.__file__).parent
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
@@ -260,3 +262,50 @@ def test_every_message_is_translated_into_every_language_and_compiled() -> None:
             mo = {m.id: m.string for m in read_mo(mo_file) if m.id}
         stale = sorted(m for m in wanted if mo.get(m) != po[m])
         assert not stale, f"{locale}: messages.mo is older than messages.po (pybabel compile): {stale[:3]}"
+
+
+def test_a_tenants_look_is_set_from_the_cli_and_reaches_its_settings(cli_env: dict[str, str], engine: Engine) -> None:  # noqa: F811
+    from feedbackloop.branding import look_of
+    from feedbackloop.models import Tenant
+    from feedbackloop.tenants import Vault, config_of
+
+    code, out = run(cli_env, "tenant", "add", "acme", "--subdomain", "acme", "--email", "api@acme.example",
+                    "--brand-name", "Acme Outdoor", "--survey-style", "stars", "--language", "de",
+                    input="tok-1\nwh-1\n")
+    assert code == 0, out
+    code, out = run(cli_env, "tenant", "set", "acme", "--accent-color", "#AA3300", "--logo-url",
+                    "https://cdn.acme.example/logo.png", "--survey-labels", "5=Super;1=Schlecht")
+    assert code == 0, out
+    code, out = run(cli_env, "tenant", "set", "acme", "--accent-color", "orange")
+    assert code == 1 and "accent_color must be a colour like #1f73b7" in out
+    code, out = run(cli_env, "tenant", "set", "acme", "--unset", "logo_url")
+    assert code == 0 and "logo_url" not in json.loads(out)["overrides"]
+    with Session(engine) as session:
+        row = session.get(Tenant, "acme")
+        assert row is not None
+        look = look_of(config_of(row, Settings(secret_key="k" * 32), Vault(cli_env["FEEDBACKLOOP_ENCRYPTION_KEY"])).settings)
+    assert (look.brand_name, look.style, look.accent, look.language, look.logo_url) == (
+        "Acme Outdoor", "stars", "#aa3300", "de", None)
+    assert dict(look.labels) == {5: "Super", 1: "Schlecht"}
+
+
+def test_the_user_read_that_leaves_only_the_reserve_holds_the_update_back() -> None:
+    from datetime import datetime, timedelta, timezone
+    from types import SimpleNamespace
+
+    from feedbackloop.errors import Retryable
+    from feedbackloop.survey import _keep_reserve
+
+    now = datetime(2026, 12, 6, 2, 0, tzinfo=timezone.utc)
+    settings = Settings(secret_key="k" * 32, rate_reserve=0.2)
+
+    def client(remaining: int) -> Any:
+        info = SimpleNamespace(limit=10, remaining=remaining, reset_in=40.0, observed_at=now - timedelta(seconds=10))
+        return SimpleNamespace(last_rate_limit=info)
+
+    _keep_reserve(settings, client(3), now)  # above the reserve: go on
+    with pytest.raises(Retryable) as held:
+        _keep_reserve(settings, client(2), now)
+    assert held.value.rate_limited and held.value.retry_after == pytest.approx(30.0)
+    _keep_reserve(settings.with_(rate_reserve=0), client(0), now)  # no reserve kept: go on
+    _keep_reserve(settings, client(1), now + timedelta(seconds=31))  # that window is over

@@ -165,3 +165,25 @@ def test_the_error_page_in_a_browser(live: Any, sandbox: Any, runner: Runner, en
     assert "abgelaufen" in tab.locator("main").inner_text()
     assert serious_violations(tab) == []
     shot(tab, "expired-de-mobile")
+
+
+@pytest.mark.parametrize("style", ["emoji", "stars", "numbers"])
+def test_the_email_scale_fits_a_320_px_phone_in_every_language(browser: Any, style: str) -> None:
+    from feedbackloop.i18n import LOCALES
+    from feedbackloop.settings import Settings
+    from feedbackloop.survey import build_survey_comment
+
+    settings = Settings(secret_key="k" * 32, public_url="https://feedback.example.com",
+                        extra={"FEEDBACKLOOP_SURVEY_STYLE": style})
+    tab = open_tab(browser, {"width": 320, "height": 480}, "en-US")
+    for locale in LOCALES:
+        _, rich = build_survey_comment(settings, "T0KEN.abc", "five", locale=locale, subject="Where is my refund?")
+        tab.set_content(f'<!doctype html><html><head><meta name="viewport" content="width=device-width">'
+                        f'<title>mail</title></head><body style="margin:8px">{rich}</body></html>')
+        assert no_sideways_scroll(tab), locale
+        width, height = smallest_box(tab, "a[href*='?score=']")
+        assert width >= MIN_TAP and height >= MIN_TAP, (locale, width, height)
+        # a one-word label stays on one line (14 px): no "Excellen|t"
+        heights = tab.locator("a[href*='?score='] span:last-child").evaluate_all(
+            "spans => spans.filter(s => !s.textContent.includes(' ')).map(s => s.getBoundingClientRect().height)")
+        assert all(h <= 15 for h in heights), (locale, heights)

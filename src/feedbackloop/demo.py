@@ -131,6 +131,11 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int,
     engine = make_engine(settings.database_url)
     upgrade(engine)
     services = build_services(settings, engine=engine)
+    with session_scope(services.factory) as session:  # 75 days of history before today's live run
+        from feedbackloop.db import utcnow
+
+        history = demo_story.backfill_history(session, random.Random(seed + 2), utcnow(), CATEGORIES)
+    click.echo(f"history: {history} solved tickets over the last {demo_story.HISTORY_DAYS} days (database only)")
     runner, scheduler = start_runner(services, threads=4)
     server = serve_in_thread(services, "127.0.0.1", port, runner=runner)
     sandbox.state.set_webhook_target(f"{server.url}/webhooks/zendesk", creds["webhook_secret"])

@@ -114,3 +114,77 @@ def next_steps(server_url: str, admin_token: str, database_url: str, secret_key:
           for kind in ("eval", "sft", "dpo")),
     ]
     return "\n".join(lines)
+
+
+#: History written before the live run: days back, and solved tickets per day.
+HISTORY_DAYS = 75
+HISTORY_PER_DAY = (4, 9)
+#: Ids of history tickets: far above the sandbox's own, which count up from 1.
+HISTORY_FIRST_ID = 800_000
+
+
+def backfill_history(session: Any, rng: random.Random, now: Any, categories: dict[str, tuple[float, float]],
+                     days: int = HISTORY_DAYS) -> int:
+    """The service's last `days` days, written as the loop would have left them: solved tickets with
+    their survey, most with an AI decision, some overridden or reopened, about half rated, each with
+    the same daily rollups the live paths keep. These tickets exist only in our database (the sandbox
+    starts empty today); the live run that follows goes through every real path. Returns the count."""
+    from datetime import timedelta
+
+    from feedbackloop import rollups
+    from feedbackloop.models import AiDecision, Override, Rating, Signal, Survey
+
+    names = list(categories)
+    weights = [categories[name][0] for name in names]
+    ticket_id = HISTORY_FIRST_ID
+    for day in range(days, 0, -1):
+        for _ in range(rng.randint(*HISTORY_PER_DAY)):
+            ticket_id += 1
+            category = rng.choices(names, weights)[0]
+            solved = now - timedelta(days=day, minutes=rng.randrange(0, 1440))
+            ai = rng.random() < AI_SHARE
+            overridden = ai and rng.random() < OVERRIDE_SHARE
+            resolver = "ai_overridden" if overridden else "ai" if ai else "human"
+            segment = {"intent": category, "resolver": resolver}
+            survey = Survey(tenant_id="default", ticket_id=ticket_id, requester_id=ticket_id, solve_key=f"history-{ticket_id}",
+                            solved_at=solved, state="sent", scale="five", scheduled_for=solved, sent_at=None,
+                            channel=rng.choice(("email", "web", "native_messaging")), created_at=solved,
+                            updated_at=solved, **segment)
+            session.add(survey)
+            session.flush()
+            rollups.add_solve(session, survey)
+            sent = solved + timedelta(hours=1)
+            rollups.add_sent(survey, sent)
+            survey.sent_at, survey.expires_at = sent, sent + timedelta(days=28)
+            if ai:
+                session.add(AiDecision(tenant_id="default", ticket_id=ticket_id, decision_id=f"history-{ticket_id}",
+                                       step="reply", intent=category, confidence=round(rng.uniform(0.55, 0.98), 2),
+                                       action=ACTIONS[category], draft_reply=AGENT_REPLY, policy_refs=[],
+                                       model="demo-model-1", prompt_version="v2" if day > days // 2 else "v3",
+                                       created_at=solved - timedelta(minutes=30), received_at=solved - timedelta(minutes=30)))
+            signals = (["override"] if overridden else []) + (["reopen"] if rng.random() < 0.06 else [])
+            for kind in signals:
+                at = solved + timedelta(hours=2)
+                signal = Signal(tenant_id="default", ticket_id=ticket_id, type=kind, value=1.0, source="webhook",
+                                dedupe_key=f"history-{kind}-{ticket_id}", details={}, occurred_at=at, created_at=at,
+                                **segment)
+                session.add(signal)
+                session.flush()
+                rollups.add_signal(session, signal)
+                if kind == "override":
+                    session.add(Override(tenant_id="default", ticket_id=ticket_id, source="macro", kind="override",
+                                         final_action=f"escalated to the {category} team", missing=[],
+                                         rationale="an exception the AI's policy did not cover", details={},
+                                         dedupe_key=f"history-override-{ticket_id}", occurred_at=at, created_at=at))
+            if rng.random() < 0.55:
+                # people grow happier over the weeks (a better prompt), the AI less so on technical questions
+                happy = categories[category][1] + 0.15 * (1 - day / days) - (0.2 if ai and category == "technical" else 0)
+                score = rng.choice((4, 5)) if rng.random() < happy else rng.choice((1, 2, 3))
+                rated_at = sent + timedelta(minutes=rng.randrange(5, 600))
+                rating = Rating(tenant_id="default", survey_id=survey.id, ticket_id=ticket_id, score=score, scale="five",
+                                source="link", version=1, written_version=1, channel=survey.channel,
+                                created_at=rated_at, updated_at=rated_at, **segment)
+                session.add(rating)
+                session.flush()
+                rollups.add_rating(session, rating)
+    return ticket_id - HISTORY_FIRST_ID

@@ -40,11 +40,13 @@ MESSAGING_LINE_NO_SUBJECT = N_("How did we do? Tell us in one tap: %(url)s")
 PLAIN_TEMPLATE = "{header}{question}\n\n{lines}\n\n{footer}"
 #: The email's scale: one big tappable cell per score (48 px wide and 60+ px tall, over the 44 px
 #: minimum), a table because mail clients ignore flexbox; inline styles because they drop <style>.
+#: Labels never break inside a word: a long one ("Uitstekend") widens its cell and the table's
+#: automatic layout narrows the others, which still fits five cells in a 320 px phone.
 SCALE_CELL = ('<td align="center" valign="top" style="padding:0 3px">'
               '<a href="{url}" style="display:block;min-width:48px;padding:8px 2px;'
               'border:1px solid #c2c8cc;border-radius:8px;text-decoration:none;color:#2f3941;background:#ffffff">'
               '<span style="display:block;font-size:28px;line-height:34px;color:{glyph_colour}">{symbol}</span>'
-              '<span style="display:block;font-size:11px;line-height:14px;word-break:break-word">{label}</span>'
+              '<span style="display:block;font-size:11px;line-height:14px">{label}</span>'
               '</a></td>')
 HTML_TEMPLATE = (
     '<div style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#2f3941">'
