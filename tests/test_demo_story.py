@@ -38,3 +38,11 @@ def test_the_demo_ends_with_links_and_commands_that_work_as_printed(tmp_path: Pa
             assert written.read_text().strip(), f"{command}: an empty export"
         else:
             assert "AI vs human on the same intents (Mantel" in ran.stdout
+    # The AI loop's corrections arrive every way they do in production: the macro's tag and note, the
+    # sidebar app (through Zendesk's signed load), the AI's user handing tickets to people, agents' edits.
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "feedbackloop-demo.db") as db:
+        live = {(source, kind) for source, kind in db.execute(
+            "SELECT source, kind FROM overrides WHERE dedupe_key NOT LIKE 'history-%'")}
+    assert {("macro", "override"), ("sidebar", "override"), ("automatic", "handoff")} <= live, live

@@ -92,7 +92,8 @@ def register_errorhandlers(app: Flask) -> None:
             return jsonify(error=(exc.name or "error").lower().replace(" ", "_"), message=exc.description), status, headers
         from flask import render_template
 
-        return render_template("survey/error.html", title=exc.name, message=exc.description), status, headers
+        title, message, hint = PAGE_ERRORS.get(status, (exc.name, exc.description, None))
+        return render_template("survey/error.html", title=title, message=message, hint=hint), status, headers
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:
@@ -100,6 +101,20 @@ def register_errorhandlers(app: Flask) -> None:
             return _unavailable(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return jsonify(error="internal_error", message="unexpected error; it has been logged"), 500
+
+
+#: What a person is told, in their language (survey/error.html translates), for the refusals a page can
+#: meet outside the survey's own errors: the limiter's 429, an unknown address, a wrong method.
+PAGE_ERRORS = {
+    404: (i18n.N_("Page not found"), i18n.N_("There is nothing at this address."),
+          i18n.N_("Please open the survey from the message we sent you.")),
+    405: (i18n.N_("Please use the page's buttons"), i18n.N_("This address cannot be used that way."),
+          i18n.N_("Go back, reload the page and send your answer again.")),
+    413: (i18n.N_("Too much text"), i18n.N_("What you sent is too long."),
+          i18n.N_("Please shorten it and send it again.")),
+    429: (i18n.N_("Too many requests"), i18n.N_("Too many requests came from your network just now."),
+          i18n.N_("Please wait a minute, then reload the page.")),
+}
 
 
 def _unavailable(exc: Exception) -> ResponseReturnValue:

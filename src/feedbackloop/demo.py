@@ -127,7 +127,10 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int,
     sandbox = serve_sandbox(host="127.0.0.1", port=0, email=creds["email"], api_token=creds["api_token"],
                             ticket_update_rate_limit=DEMO_TICKET_UPDATE_LIMIT)
     port = _free_port(port)
-    settings = demo_settings(base, port, sandbox.url, database)
+    bot_id = demo_story.ai_user(sandbox.state)  # the AI's own Zendesk user: handoffs are moves away from it
+    app_key, app_public_key = demo_story.app_keys()  # the sidebar app's key (ZAF's signed loads)
+    settings = demo_settings(base, port, sandbox.url, database).with_(
+        ai_user_ids=(bot_id,), app_public_key=app_public_key, app_audience=demo_story.APP_AUDIENCE)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     services = build_services(settings, engine=engine)
@@ -143,10 +146,17 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int,
                f"database {redact_url(settings.database_url)}")
     try:
         agent = demo_story.AiAgent(server.url, settings.admin_token or "", random.Random(seed + 1))
-        customers = open_and_solve(sandbox.state, rng, tickets, on_ticket=agent.decide)
+        story_rng = random.Random(seed + 3)
+
+        def on_ticket(ticket_id: int, category: str) -> None:  # the AI decides; sometimes hands over
+            agent.decide(ticket_id, category)
+            demo_story.hand_over(sandbox.state, agent, ticket_id, bot_id, story_rng)
+
+        customers = open_and_solve(sandbox.state, rng, tickets, on_ticket=on_ticket)
         _wait("surveys going out", lambda: _surveys_out(sandbox.state, customers), len(customers))
         answer_surveys(sandbox.state, customers, rng)
         demo_story.override_some(sandbox.state, agent, rng, settings.override_tag)
+        demo_story.sidebar_overrides(server.url, agent, app_key, sandbox.state.agent_id, story_rng)
         _wait("write-backs and review tasks", lambda: _drained(services, sandbox.state), 1, total_label=False)
         with session_scope(services.factory) as session:
             summary = summarize(session, "default")

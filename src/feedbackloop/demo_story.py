@@ -4,7 +4,8 @@ the dashboard has an AI to compare with people (issue "what people see", section
 Kept apart from demo.py (its runner and database wiring change elsewhere); demo.py calls these at a
 few points. Nothing is written to our database directly: the AI logs its decisions through the
 decisions API, agents override through Zendesk (the override tag and an internal note, as the macro
-does), mail scanners and people fetch survey links over HTTP.
+does, or in the sidebar app through Zendesk's signed load), the AI's user hands some tickets to people,
+mail scanners and people fetch survey links over HTTP.
 """
 
 from __future__ import annotations
@@ -67,6 +68,67 @@ def override_some(state: Any, agent: AiAgent, rng: random.Random, override_tag: 
         state.simulate_agent_update(ticket_id, {"tags": [*tags, override_tag],
                                                 "comment": {"body": note, "public": False}})
         done += 1
+    return done
+
+
+HANDOFF_SHARE = 0.2  # of the AI's tickets, the AI's user holds the ticket first and hands it to a person
+SIDEBAR_SHARE = 0.1  # of the AI's tickets, an agent records a correction in the sidebar app
+APP_AUDIENCE = "https://sandbox.zendesk.com/api/v2/apps/installations/1.json"  # the demo app's installation
+APP_ISSUER = "sandbox.zendesk.com"  # ZAF's `iss`: the account's host (the demo account is "sandbox")
+
+
+def app_keys() -> tuple[Any, str]:
+    """The demo's Zendesk app key pair: the private half signs ZAF's sidebar loads, the public half is
+    ZENDESK_APP_PUBLIC_KEY (PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return key, public
+
+
+def ai_user(state: Any) -> int:
+    """The AI agent's own Zendesk user (FEEDBACKLOOP_AI_USER_IDS), as a bot that works in Zendesk has."""
+    user: dict[str, Any] = state.create_user({"user": {"name": "Demo AI agent", "email": "ai-agent@demo.example",
+                                                       "role": "agent"}})["user"]
+    return int(user["id"])
+
+
+def hand_over(state: Any, agent: AiAgent, ticket_id: int, bot_id: int, rng: random.Random) -> bool:
+    """Some of the AI's tickets: the AI's user holds the ticket, then hands it to a person (a handoff)."""
+    if ticket_id not in agent.tickets or rng.random() >= HANDOFF_SHARE:
+        return False
+    state.simulate_agent_update(ticket_id, {"assignee_id": bot_id})
+    state.simulate_agent_update(ticket_id, {"assignee_id": state.agent_id})
+    return True
+
+
+def sidebar_overrides(base_url: str, agent: AiAgent, key: Any, agent_id: int, rng: random.Random) -> int:
+    """Agents correct some AI decisions in the sidebar app, through Zendesk's signed load (ZAF JWT)."""
+    import time
+
+    import jwt
+
+    now = int(time.time())
+    token = jwt.encode({"iss": APP_ISSUER, "aud": APP_AUDIENCE, "iat": now, "exp": now + 300, "sub": str(agent_id),
+                        "context": {"product": "support", "location": "ticket_sidebar"}}, key, algorithm="RS256")
+    page = requests.post(f"{base_url}/zendesk/sidebar?origin=https://{APP_ISSUER}", data={"token": token}, timeout=10)
+    match = re.search(r'data-session="([^"]+)"', page.text)
+    if page.status_code != 200 or match is None:
+        return 0
+    headers = {"Authorization": f"Bearer {match.group(1)}"}
+    done = 0
+    for ticket_id, category in sorted(agent.tickets.items()):
+        if rng.random() >= SIDEBAR_SHARE:
+            continue
+        body = {"final_action": f"sent a replacement instead of {ACTIONS[category]}",
+                "rationale": "the item arrived damaged; the AI read it as a delay",
+                "policy_clause": f"{category}-policy#2"}
+        answer = requests.post(f"{base_url}/zendesk/sidebar/api/tickets/{ticket_id}/overrides", json=body,
+                               headers={**headers, "Idempotency-Key": f"demo-{ticket_id}"}, timeout=10)
+        done += answer.status_code == 201
     return done
 
 
