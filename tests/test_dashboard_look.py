@@ -176,3 +176,12 @@ def test_agents_are_shown_by_name_looked_up_once(sandbox: Any, engine: Engine, c
     rows = list(csv.DictReader(io.StringIO(client.get("/dashboard/export/tickets.csv?since=30d").text)))
     assert {row["agent"] for row in rows} == {"Dana Agent", "#424242"}
     agent_names.forget()
+
+
+def test_the_page_title_is_a_title(client: FlaskClient, admin: Admin) -> None:  # noqa: F811
+    """The <title> holds words, not the page's markup (a template block once swallowed the glossary)."""
+    admin.login()
+    page = client.get("/dashboard/").get_data(as_text=True)
+    (title,) = re.findall(r"<title>(.*?)</title>", page, re.S)
+    assert "<" not in title and "glossary" not in title and len(title) < 120
+    assert page.count('id="glossary"') == 1

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,108 +30,105 @@ SLOW_SOCKETS = 16
 HEADER_TIMEOUT = 4
 
 
-def test_sockets_that_never_finish_their_headers_do_not_delay_deliveries(engine: Engine, tmp_path: Path) -> None:
+@contextmanager
+def served(engine: Engine, tmp_path: Path, **settings: str) -> Iterator[tuple[str, int]]:
+    """gunicorn as deployed (gunicorn.conf.py), on the test database; yields its base URL and port."""
     port = free_port()
-    env = {
-        **os.environ,
-        "FEEDBACKLOOP_DATABASE_URL": engine.url.render_as_string(hide_password=False),
-        "FEEDBACKLOOP_SECRET_KEY": SECRET_KEY,
-        "FEEDBACKLOOP_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "FEEDBACKLOOP_WEB_THREADS": "4",
-        "FEEDBACKLOOP_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
-        "ZENDESK_SUBDOMAIN": "acme",
-        "ZENDESK_EMAIL": "bot@example.com",
-        "ZENDESK_API_TOKEN": "token-not-used",
-        "ZENDESK_WEBHOOK_SECRET": WEBHOOK_SECRET,
-    }
+    env = {**os.environ, "FEEDBACKLOOP_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+           "FEEDBACKLOOP_SECRET_KEY": SECRET_KEY, "FEEDBACKLOOP_BIND": f"127.0.0.1:{port}",
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"), "ZENDESK_SUBDOMAIN": "acme",
+           "ZENDESK_EMAIL": "bot@example.com", "ZENDESK_API_TOKEN": "token-not-used",
+           "ZENDESK_WEBHOOK_SECRET": WEBHOOK_SECRET, **settings}
     with open(tmp_path / "gunicorn.log", "wb") as out:
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
                                   env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    stop = threading.Event()
-    slow: list[socket.socket] = []
+
+    def up() -> bool:
+        try:
+            return requests.get(f"{base}/healthz", timeout=2).status_code in (200, 503)
+        except requests.RequestException:  # not listening yet, or a worker still importing the app
+            return False
+
     try:
-        def up() -> bool:
-            try:
-                return requests.get(f"{base}/healthz", timeout=2).status_code in (200, 503)
-            except requests.RequestException:
-                return False
-
         wait_for(up, timeout=30, what="gunicorn to answer /healthz")
-        for _ in range(SLOW_SOCKETS):  # a request line, then one header line every half second, forever
-            sock = socket.create_connection(("127.0.0.1", port))
-            sock.sendall(b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\n")
-            slow.append(sock)
-        for _ in range(SLOW_SOCKETS // 2):  # the same on kept-alive connections, after one quick request
-            sock = socket.create_connection(("127.0.0.1", port))
-            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-            sock.settimeout(5)
-            assert sock.recv(65536).startswith(b"HTTP/1.1 ")
-            sock.sendall(b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\n")
-            slow.append(sock)
-
-        def dribble() -> None:
-            while not stop.wait(0.5):
-                for sock in slow:
-                    try:
-                        sock.sendall(b"X-Slow: 1\r\n")
-                    except OSError:
-                        pass
-
-        threading.Thread(target=dribble, daemon=True).start()
-        time.sleep(0.5)
-        session = requests.Session()
-        for number in range(20):
-            body = json.dumps(envelope(500 + number, "open", "solved", datetime.now(timezone.utc))).encode()
-            started = time.monotonic()
-            answer = session.post(f"{base}/webhooks/zendesk", data=body, headers=signed_headers(body), timeout=10)
-            assert answer.status_code == 200, answer.text
-            assert time.monotonic() - started < 2.0, "a delivery waited behind the slow clients"
-        time.sleep(HEADER_TIMEOUT + 2)  # the heads never completed: every slow socket is closed by now
-        for sock in slow:
-            sock.settimeout(2)
-            try:
-                while sock.recv(65536):  # the rest of a kept-alive connection's first answer, then the close
-                    pass
-            except ConnectionResetError:
-                pass
-            except TimeoutError:
-                raise AssertionError("a slow client's connection is still open after the header timeout") from None
+        yield base, port
     finally:
-        stop.set()
-        for sock in slow:
-            sock.close()
         server.terminate()
         server.wait(timeout=30)
+
+
+def delivery(ticket_id: int) -> bytes:
+    return json.dumps(envelope(ticket_id, "open", "solved", datetime.now(timezone.utc))).encode()
+
+
+def test_sockets_that_never_finish_their_headers_do_not_delay_deliveries(engine: Engine, tmp_path: Path) -> None:
+    stop = threading.Event()
+    slow: list[socket.socket] = []
+    with served(engine, tmp_path, WEB_CONCURRENCY="2", FEEDBACKLOOP_WEB_THREADS="4",
+                FEEDBACKLOOP_HEADER_TIMEOUT=str(HEADER_TIMEOUT)) as (base, port):
+        try:
+            open_slow_clients(port, slow)
+            threading.Thread(target=dribble, args=(slow, stop), daemon=True).start()
+            time.sleep(0.5)
+            session = requests.Session()
+            for number in range(20):
+                body = delivery(500 + number)
+                started = time.monotonic()
+                answer = session.post(f"{base}/webhooks/zendesk", data=body, headers=signed_headers(body), timeout=10)
+                assert answer.status_code == 200, answer.text
+                assert time.monotonic() - started < 2.0, "a delivery waited behind the slow clients"
+            time.sleep(HEADER_TIMEOUT + 2)  # the heads never completed: every slow socket is closed by now
+            for sock in slow:
+                assert_closed(sock)
+        finally:
+            stop.set()
+            for sock in slow:
+                sock.close()
+
+
+def open_slow_clients(port: int, slow: list[socket.socket]) -> None:
+    """SLOW_SOCKETS new connections that send a request line and stop, and half as many kept-alive
+    ones that do the same after one quick request."""
+    for _ in range(SLOW_SOCKETS):
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\n")
+        slow.append(sock)
+    for _ in range(SLOW_SOCKETS // 2):
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.settimeout(5)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 ")
+        sock.sendall(b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\n")
+        slow.append(sock)
+
+
+def dribble(slow: list[socket.socket], stop: threading.Event) -> None:
+    """One more header line on every slow socket each half second, never the blank line that ends it."""
+    while not stop.wait(0.5):
+        for sock in slow:
+            try:
+                sock.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                pass
+
+
+def assert_closed(sock: socket.socket) -> None:
+    sock.settimeout(2)
+    try:
+        while sock.recv(65536):  # the rest of a kept-alive connection's first answer, then the close
+            pass
+    except ConnectionResetError:
+        pass
+    except TimeoutError:
+        raise AssertionError("a slow client's connection is still open after the header timeout") from None
 
 
 def test_kept_alive_connections_still_get_answers(engine: Engine, tmp_path: Path) -> None:
     """Several requests on one kept-alive connection each go through the head-first path."""
-    port = free_port()
-    env = {**os.environ, "FEEDBACKLOOP_DATABASE_URL": engine.url.render_as_string(hide_password=False),
-           "FEEDBACKLOOP_SECRET_KEY": SECRET_KEY, "FEEDBACKLOOP_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1",
-           "FEEDBACKLOOP_WEB_THREADS": "2", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
-           "ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@example.com", "ZENDESK_API_TOKEN": "t",
-           "ZENDESK_WEBHOOK_SECRET": WEBHOOK_SECRET}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
-                              env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-
-        def up() -> bool:
-            try:
-                return requests.get(f"{base}/healthz", timeout=2).status_code in (200, 503)
-            except requests.RequestException:
-                return False
-
-        wait_for(up, timeout=30, what="gunicorn to answer /healthz")
+    with served(engine, tmp_path, WEB_CONCURRENCY="1", FEEDBACKLOOP_WEB_THREADS="2") as (base, _port):
         with requests.Session() as session:  # one connection, kept alive between requests
             for number in range(10):
-                body = json.dumps(envelope(700 + number, "open", "solved", datetime.now(timezone.utc))).encode()
+                body = delivery(700 + number)
                 answer = session.post(f"{base}/webhooks/zendesk", data=body, headers=signed_headers(body), timeout=5)
                 assert answer.status_code == 200 and answer.json()["status"] == "accepted"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
