@@ -174,7 +174,7 @@ def _describe_answer(d: Mapping[str, Any]) -> tuple[str, str]:
     if verdict == "pending":
         return f"The customer tapped {score}: waiting to confirm", ""
     if verdict == "superseded":
-        return f"The customer tapped {score}, then changed it", ""
+        return f"The customer tapped {score}, then answered again", ""
     return f"The customer answered {score}", ""
 
 
