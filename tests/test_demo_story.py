@@ -46,3 +46,7 @@ def test_the_demo_ends_with_links_and_commands_that_work_as_printed(tmp_path: Pa
         live = {(source, kind) for source, kind in db.execute(
             "SELECT source, kind FROM overrides WHERE dedupe_key NOT LIKE 'history-%'")}
     assert {("macro", "override"), ("sidebar", "override"), ("automatic", "handoff")} <= live, live
+    with sqlite3.connect(tmp_path / "feedbackloop-demo.db") as db:  # reviewers solved tasks with a root cause
+        verdicts = db.execute("SELECT count(*) FROM review_tasks WHERE verdict IS NOT NULL AND created_at >= "
+                              "(SELECT min(created_at) FROM tickets WHERE ticket_id < 800000)").fetchone()[0]
+    assert verdicts >= 1

@@ -158,6 +158,8 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int,
         demo_story.override_some(sandbox.state, agent, rng, settings.override_tag)
         demo_story.sidebar_overrides(server.url, agent, app_key, sandbox.state.agent_id, story_rng)
         _wait("write-backs and review tasks", lambda: _drained(services, sandbox.state), 1, total_label=False)
+        if demo_story.review_some(sandbox.state, story_rng):  # reviewers give verdicts on the tasks opened
+            _wait("review verdicts", lambda: _drained(services, sandbox.state), 1, total_label=False)
         with session_scope(services.factory) as session:
             summary = summarize(session, "default")
         click.echo("")

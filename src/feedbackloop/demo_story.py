@@ -5,7 +5,7 @@ Kept apart from demo.py (its runner and database wiring change elsewhere); demo.
 few points. Nothing is written to our database directly: the AI logs its decisions through the
 decisions API, agents override through Zendesk (the override tag and an internal note, as the macro
 does, or in the sidebar app through Zendesk's signed load), the AI's user hands some tickets to people,
-mail scanners and people fetch survey links over HTTP.
+agents work the review queue (a root cause and a note, then solved), mail scanners and people fetch survey links over HTTP.
 """
 
 from __future__ import annotations
@@ -129,6 +129,30 @@ def sidebar_overrides(base_url: str, agent: AiAgent, key: Any, agent_id: int, rn
         answer = requests.post(f"{base_url}/zendesk/sidebar/api/tickets/{ticket_id}/overrides", json=body,
                                headers={**headers, "Idempotency-Key": f"demo-{ticket_id}"}, timeout=10)
         done += answer.status_code == 201
+    return done
+
+
+REVIEW_SHARE = 0.7  # of the review tasks opened, an agent reviews and solves with a root cause
+ROOT_CAUSE_NOTES = {
+    "kb_gap": "The help article on this is out of date; the AI answered from it.",
+    "wrong_intent": "The AI read a refund question as a delivery question.",
+    "action_error": "Right intent, wrong action: the policy allows a replacement here.",
+    "tone": "Correct answer, but curt; the customer was upset.",
+}
+
+
+def review_some(state: Any, rng: random.Random) -> int:
+    """Agents work the review queue: an internal note, a root cause (the review task's dropdown, whose
+    option values are `feedback_root_cause_<cause>` tags), and solved. The verdicts feed the exports."""
+    done = 0
+    for task in state.tickets():
+        if task.get("type") != "task" or task.get("status") == "solved" or rng.random() >= REVIEW_SHARE:
+            continue
+        cause = rng.choice(sorted(ROOT_CAUSE_NOTES))
+        state.simulate_agent_update(task["id"], {
+            "comment": {"public": False, "body": f"Reviewed: {ROOT_CAUSE_NOTES[cause]}"},
+            "additional_tags": [f"feedback_root_cause_{cause}"], "status": "solved"})
+        done += 1
     return done
 
 
