@@ -26,7 +26,7 @@ from conftest import signed_post
 from factories import envelope
 from feedbackloop.db import session_scope
 from feedbackloop.helpdesks.base import Ticket
-from feedbackloop.models import Survey
+from feedbackloop.models import Survey, TicketState
 from feedbackloop.reconcile import _reconcile_ticket
 from feedbackloop.scheduler import Runner
 from feedbackloop.services import Services
@@ -79,7 +79,8 @@ class Deliver:
         ticket = Ticket(id=ticket_id, status=status, requester_id=9001, updated_at=at.replace(microsecond=0),
                         tags=("shoes",), channel="email")
         with session_scope(self.services.factory) as session:
-            _reconcile_ticket(session, "default", "zendesk", ticket, at + timedelta(minutes=5))
+            state = session.scalars(select(TicketState).where(TicketState.ticket_id == ticket_id)).one_or_none()
+            _reconcile_ticket(session, "default", "zendesk", ticket, state, at + timedelta(minutes=5))
 
 
 @pytest.fixture

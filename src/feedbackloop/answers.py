@@ -71,14 +71,13 @@ def record_fetch(session: Session, survey: Survey, score: int | None, kind: str,
     """Store one fetch of a rating link (kind click or head) or of the trap link, judged at once
     where the request itself is evidence; a click with no evidence stays pending."""
     answer = SurveyAnswer(tenant_id=survey.tenant_id, survey_id=survey.id, ticket_id=survey.ticket_id,
-                          score=score, kind=kind, verdict="pending", user_agent=(user_agent or "")[:USER_AGENT_WIDTH] or None,
+                          score=score, kind=kind, verdict="pending", user_agent=_agent_column(user_agent),
                           created_at=now)
-    scanner = scanner_agent(user_agent)
     if kind == "head":
         _mark_bot(answer, "HEAD request (a link checker, not a browser)", now)
     elif kind == "trap":
         _mark_bot(answer, "opened the hidden trap link", now)
-    elif scanner is not None:
+    elif (scanner := scanner_agent(user_agent)) is not None:
         _mark_bot(answer, f"scanner user agent ({scanner})", now)
     session.add(answer)
     session.flush()
@@ -94,14 +93,19 @@ def record_form(session: Session, survey: Survey, score: int, user_agent: str, n
         pending.verdict = "superseded"
         pending.settled_at = now
     answer = SurveyAnswer(tenant_id=survey.tenant_id, survey_id=survey.id, ticket_id=survey.ticket_id,
-                          score=score, kind=kind, verdict="counted",
-                          user_agent=(user_agent or "")[:USER_AGENT_WIDTH] or None, created_at=now, settled_at=now)
+                          score=score, kind=kind, verdict="counted", user_agent=_agent_column(user_agent),
+                          created_at=now, settled_at=now)
     session.add(answer)
     return answer
 
 
-def judge_survey(session: Session, survey: Survey, now: datetime) -> None:
-    """Apply the evidence that involves several fetches: bursts of different scores, trap-link hits."""
+def _agent_column(user_agent: str) -> str | None:
+    return (user_agent or "")[:USER_AGENT_WIDTH] or None
+
+
+def judge_survey(session: Session, survey: Survey, now: datetime) -> list[SurveyAnswer]:
+    """Apply the evidence that involves several fetches: bursts of different scores, trap-link hits.
+    Returns the survey's answers it read, oldest first."""
     every = _answers(session, survey)
     fetches = [a for a in every if a.kind in ("click", "head", "trap")]
     traps = [a.created_at for a in fetches if a.kind == "trap"]
@@ -118,11 +122,12 @@ def judge_survey(session: Session, survey: Survey, now: datetime) -> None:
                 and abs((a.created_at - answer.created_at).total_seconds()) <= BURST_SECONDS}
         if len(near) > 1:
             _mark_bot(answer, f"{len(near)} different scores opened within {BURST_SECONDS} s", now)
+    return every
 
 
 def _mark_bot(answer: SurveyAnswer, reason: str, now: datetime) -> None:
-    """A scanner's answer. One already counted stays in the rating only if a person confirmed it
-    since (a form post supersedes it); the settle job never counts a bot's answer."""
+    """A scanner's answer, never counted by the settle job. One already counted (its settle time had
+    passed before the evidence came) stays counted: the rating stands."""
     if answer.verdict == "counted":
         return  # settled before the evidence came (after the settle time): the rating stands
     answer.verdict = "bot"
@@ -153,11 +158,10 @@ def settle(session: Session, tenant_id: str, answer_id: int, now: datetime) -> S
     session.refresh(answer)
     if survey is None or answer.verdict != "pending":
         return None
-    judge_survey(session, survey, now)
+    every = judge_survey(session, survey, now)
     if answer.verdict != "pending":
         return None
-    later = [a for a in _answers(session, survey) if a.id > answer.id and a.kind in ("click", "form", "email")
-             and a.verdict != "bot"]
+    later = [a for a in every if a.id > answer.id and a.kind in ("click", "form", "email") and a.verdict != "bot"]
     answer.settled_at = now
     if later:
         answer.verdict = "superseded"

@@ -44,9 +44,9 @@ class Transition:
 
 def process_ticket(session: Session, settings: Settings, tenant_id: str, ticket_id: int, now: datetime) -> str:
     """Bring surveys, signals and review tasks in line with everything known about a ticket."""
-    lock_ticket(session, tenant_id, ticket_id, now)
+    state = lock_ticket(session, tenant_id, ticket_id, now)
     events = _status_events(session, tenant_id, ticket_id)
-    state = upsert_ticket_state(session, tenant_id, ticket_id, events, now)
+    upsert_ticket_state(state, events, now)
     if state.is_review_task or _is_review_task(session, tenant_id, ticket_id):
         state.is_review_task = True
         return _track_review_task(session, tenant_id, ticket_id, state, now)
@@ -76,15 +76,13 @@ def process_ticket(session: Session, settings: Settings, tenant_id: str, ticket_
     return f"status {latest.status}"
 
 
-def lock_ticket(session: Session, tenant_id: str, ticket_id: int, now: datetime) -> None:
-    """Hold the ticket's row until this transaction ends, so two workers folding the same ticket
+def lock_ticket(session: Session, tenant_id: str, ticket_id: int, now: datetime) -> TicketState:
+    """The ticket's row, held until this transaction ends, so two workers folding the same ticket
     (two deliveries of one solve, processed at once) take turns: the second sees the first's survey.
     SQLite needs nothing more: its writers already hold the database's one write lock (BEGIN IMMEDIATE)."""
-    get_ticket_state(session, tenant_id, ticket_id, now)
-    session.execute(
-        select(TicketState.id).where(TicketState.tenant_id == tenant_id, TicketState.ticket_id == ticket_id)
-        .with_for_update()
-    )
+    state = get_ticket_state(session, tenant_id, ticket_id, now)
+    session.refresh(state, with_for_update=True)
+    return state
 
 
 def status_transitions(events: list[WebhookEvent]) -> list[Transition]:
@@ -164,11 +162,8 @@ def _updated_at(event: WebhookEvent) -> datetime:
     return datetime.fromisoformat(raw) if raw else event.occurred_at
 
 
-def upsert_ticket_state(
-    session: Session, tenant_id: str, ticket_id: int, events: list[WebhookEvent], now: datetime
-) -> TicketState:
+def upsert_ticket_state(state: TicketState, events: list[WebhookEvent], now: datetime) -> TicketState:
     """Our snapshot of the ticket, from the newest event that carries one."""
-    state = get_ticket_state(session, tenant_id, ticket_id, now)
     for event in events:
         stamp = _updated_at(event)
         if state.snapshot_at is not None and stamp < state.snapshot_at:

@@ -152,8 +152,11 @@ def _load_survey(session: Session, secret: str, token: str, now: datetime, lock:
     if not tenants.is_active(session, ref.tenant_id):
         raise SurveyPageError(410, N_("This survey has closed"),
                               N_("This survey is no longer collecting answers, so nothing was recorded."), HINT_CLOSED)
-    query = select(Survey).where(Survey.tenant_id == ref.tenant_id, Survey.id == ref.survey_id)
-    survey = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    if lock:
+        survey = answers.lock_survey(session, ref.tenant_id, ref.survey_id)
+    else:
+        survey = session.scalars(
+            select(Survey).where(Survey.tenant_id == ref.tenant_id, Survey.id == ref.survey_id)).one_or_none()
     if survey is not None:  # operability: this request's log lines name the tenant and ticket
         logs.annotate(tenant_id=survey.tenant_id, ticket_id=survey.ticket_id)
         use_language_of(survey)
