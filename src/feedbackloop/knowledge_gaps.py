@@ -13,7 +13,6 @@ so a gap counts against the intent the ticket had when it failed.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -90,7 +89,8 @@ def examples(session: Session, tenant_id: str, gap: Gap, ai_user_ids: tuple[int,
                            frozenset({"state", "decisions", "messages"}))
     out = []
     for ticket_id in chosen:
-        turns = [t for t in build_conversation(bundles[(tenant_id, ticket_id)], ai_user_ids).turns if t.said]
+        # every turn: the AI's draft an agent replaced is still what the AI would have answered
+        turns = build_conversation(bundles[(tenant_id, ticket_id)], ai_user_ids).turns
         first = {author: next((t.text for t in turns if t.author == author), None) for author in (CUSTOMER, AI)}
         agents = [t.text for t in turns if t.author == AGENT]
         out.append({

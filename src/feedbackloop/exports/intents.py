@@ -46,9 +46,11 @@ def corrected_intent(override: Override) -> str | None:
 
 
 def classification(bundle: TicketBundle, override: Override) -> AiDecision | None:
-    """The AI decision that classified the ticket: the one carrying the intent the correction
-    replaced, else the last decision with an intent before the correction, else the first one."""
+    """The AI decision that classified the ticket (`intent_classification` steps first): the one
+    carrying the intent the correction replaced, else the last decision with an intent before the correction, else the first one."""
     with_intent = [d for d in bundle.decisions if d.intent]
+    classified = [d for d in with_intent if d.step == "intent_classification"]
+    with_intent = classified or with_intent  # a classification step says it best; else any step's intent
     replaced = (override.details or {}).get("from")
     named = [d for d in with_intent if replaced is not None and d.intent == replaced]
     before = [d for d in with_intent if d.created_at <= override.occurred_at]
@@ -76,7 +78,8 @@ def build_intents(ctx: Context, bundle: TicketBundle) -> Built | Skip:
     text = customer_text(ctx, bundle)
     if text is None:
         return Skip("no customer message stored")
-    confidence = fix.ai_confidence if fix.ai_confidence is not None else (decision.confidence if decision else None)
+    # the classifying decision's own confidence; an override's is the latest decision's (often a reply's)
+    confidence = decision.confidence if decision is not None and decision.confidence is not None else fix.ai_confidence
     state = bundle.state
     record = {
         "id": ctx.ticket_hash(bundle),
