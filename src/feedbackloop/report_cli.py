@@ -46,7 +46,7 @@ def build_query(by: str, since: str, until: str | None, period: str | None, tena
 
 @click.command("report")
 @click.option("--section", type=click.Choice(SECTIONS), default="csat", show_default=True,
-              help="csat (by segment), or a signal-matrix section: knowledge-gaps, compliance, sentiment "
+              help="csat (by segment), or a signal-matrix section: knowledge-gaps, compliance, sentiment, ces "
                    "(these take --since, --until, --tenant, --format, --out; docs/analysts.md).")
 @click.option("--by", default="intent", show_default=True,
               help=f"Segments, comma-separated ({', '.join(DIMENSION_NAMES)}); 'none' for the whole range.")

@@ -1,5 +1,5 @@
 """`feedbackloop report --section NAME`: the signal-matrix sections of issue 24 (knowledge gaps, policy
-compliance, sentiment), each a thin call into its module, rendered by sections.py."""
+compliance, sentiment, CES), each a thin call into its module, rendered by sections.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 import click
 
 #: `--section` values; `csat` is the CSAT report of reports.py (report_cli.py), the default.
-SECTIONS = ("csat", "knowledge-gaps", "compliance", "sentiment")
+SECTIONS = ("csat", "knowledge-gaps", "compliance", "sentiment", "ces")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ def build_section(session: object, query: SectionQuery) -> object:
         from feedbackloop.compliance import policy_compliance
 
         return policy_compliance(session, query.tenant_id, query.since, query.until)
+    if query.name == "ces":
+        from feedbackloop.ces import ces_section
+
+        return ces_section(session, query.tenant_id, query.since, query.until)
     from feedbackloop.sentiment import sentiment_section
 
     return sentiment_section(session, query.tenant_id, query.since, query.until, query.ai_user_ids)
