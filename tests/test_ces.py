@@ -8,17 +8,20 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from conftest import SECRET_KEY
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
 from test_answers import BROWSER, SETTLE, after_settle, click
 from test_flow import csrf_of, live, path_of, puts, rows, settle, solved_ticket, survey_links  # noqa: F401
 
 from feedbackloop.cli import cli
+from feedbackloop.db import utcnow
 from feedbackloop.models import CesAnswer, Rating, SurveyAnswer
 from feedbackloop.scheduler import Runner
 from feedbackloop.settings import Settings, settings_from_env
@@ -139,15 +142,24 @@ def test_ces_report_by_intent_and_resolver(live: Any, sandbox: Any, runner: Runn
         click(client, survey_links(sandbox, ticket_id)[score])
         clock.advance(SETTLE + 1)
     settle(sandbox, runner)
+    with Session(engine) as session, session.begin():  # the settle jobs ran on the test's clock, ahead of the wall's
+        session.execute(update(CesAnswer).values(created_at=utcnow() - timedelta(hours=1)))
     env = {"FEEDBACKLOOP_DATABASE_URL": settings.database_url, "FEEDBACKLOOP_SECRET_KEY": SECRET_KEY}
-    result = CliRunner().invoke(cli, ["report", "--section", "ces", "--since", "1d", "--until", "2100-01-01", "--format", "json"], env=env)
+    result = CliRunner().invoke(cli, ["report", "--section", "ces", "--since", "1d", "--format", "json"], env=env)
     assert result.exit_code == 0, result.output
     rows_ = {(r["dimension"], r["value"]): r for r in json.loads(result.output)["rows"]}
     human = rows_[("resolver", "human")]
     assert (human["n"], human["mean"], human["easy"], human["hard"]) == (2, 4.5, 1, 1)
     assert rows_[("intent", "returns")]["n"] == 2  # the category stands in for a human ticket's intent
-    table = CliRunner().invoke(cli, ["report", "--section", "ces", "--since", "1d", "--until", "2100-01-01"], env=env)
+    table = CliRunner().invoke(cli, ["report", "--section", "ces", "--since", "1d"], env=env)
     assert "Customer effort (CES 1–7)" in table.output
+    csv_text = CliRunner().invoke(cli, ["report", "--section", "ces", "--since", "1d", "--format", "csv"], env=env)
+    assert csv_text.output.splitlines()[0] == "dimension,value,n,mean,easy,easy_rate,hard,hard_rate"
+    # the dashboard shows the same table
+    page = client.get("/dashboard/login")
+    client.post("/dashboard/login", data={"csrf_token": csrf_of(page.text), "token": "admin-token", "next": "/dashboard/"})
+    dashboard = client.get("/dashboard/").get_data(as_text=True)
+    assert 'id="ces"' in dashboard and "<td>resolver</td><td>human</td><td class=\"num\">2</td>" in dashboard
 
 
 def test_the_ces_question_is_translated() -> None:
