@@ -38,6 +38,7 @@ from feedbackloop.lifecycle import record_signal
 from feedbackloop.metrics import bucket_start
 from feedbackloop.models import DropAlert, Job
 from feedbackloop.overrides import record_override
+from feedbackloop.services import Services
 from feedbackloop.settings import Settings
 
 LABELLED = Path(__file__).parent / "fixtures" / "sentiment" / "labelled.json"
@@ -234,8 +235,8 @@ def test_sentiment_report_by_intent_and_model(s: Store, report: Any) -> None:
     assert german["scored"] == 0 and german["languages_unsupported"] == ["de"]
 
 
-def test_falling_sentiment_on_ai_tickets_raises_a_drop_alert_once(s: Store, settings: Settings,
-                                                                  engine: Engine) -> None:
+def test_falling_sentiment_on_ai_tickets_raises_a_drop_alert_once(s: Store, settings: Settings, engine: Engine,
+                                                                  sandbox: Any, services: Services) -> None:
     checked_at = s.at(170)
     current = bucket_start(checked_at, "week")
     minutes_back = (s.t0 - current).total_seconds() / 60  # the current week starts this many minutes before t0
@@ -252,6 +253,7 @@ def test_falling_sentiment_on_ai_tickets_raises_a_drop_alert_once(s: Store, sett
         found = {a.label: a for a in session.scalars(select(DropAlert))}
         assert set(found) == {"sentiment intent=billing", "sentiment model=m-a"}, outcome
         alert = found["sentiment intent=billing"]
+        alert_id = alert.id
         assert (alert.current_k, alert.current_n, alert.baseline_k, alert.baseline_n) == (0, 6, 6, 6)
         assert alert.segment == {"intent": "billing"}
         tasks = session.scalars(select(Job).where(Job.kind == "drop_task")).all()
@@ -259,6 +261,12 @@ def test_falling_sentiment_on_ai_tickets_raises_a_drop_alert_once(s: Store, sett
         note = sentiment.sentiment_note(session, alert, (), lambda t: f"https://x.test/agent/tickets/{t}")
         assert "#700 trend" in note and "Customer sentiment is falling" in note
         assert alerts.drop_text(tuned, alert).startswith("Sentiment drop: sentiment intent=billing")
+    with session_scope(make_session_factory(engine)) as session:  # the drop_task job: the review task in Zendesk
+        alerts.create_drop_task(session, tuned, services.client_for("default"), alert_id, 1, checked_at)
+    (task,) = [t for t in sandbox.tickets() if t["subject"].startswith("Sentiment drop")]
+    assert task["subject"] == "Sentiment drop: sentiment intent=billing" and "feedback_csat_drop" in task["tags"]
+    (note,) = sandbox.ticket_comments(task["id"])
+    assert "Customer sentiment is falling on AI-handled tickets" in note["body"] and "#700 trend" in note["body"]
     with session_scope(make_session_factory(engine)) as session:  # the hourly rerun opens nothing new
         alerts.check_drops(session, tuned, "default", checked_at + timedelta(minutes=5))
     with session_scope(make_session_factory(engine)) as session:

@@ -17,9 +17,9 @@ Clauses match after trimming and case-folding ("Returns#3.2" and "returns#3.2 " 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,7 +78,7 @@ def policy_compliance(session: Session, tenant_id: str, since: datetime, until: 
     for ticket_id, details in verdicts:
         if (details or {}).get("verdict") == POLICY_VIOLATION:
             violated.add(ticket_id)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for entry in clauses.values():
         overridden = entry.cited & entry.applied
         violations = violated & entry.applied
@@ -94,8 +94,8 @@ def policy_compliance(session: Session, tenant_id: str, since: datetime, until: 
             "cited_not_applied": len(entry.cited - entry.applied),
             "tickets_wrong": sorted(wrong)[:20],
         })
-    rows.sort(key=lambda r: (-(r["overridden"] + r["violations"] + r["cited_not_applied"]),
-                             -(r["override_rate"] or 0), r["clause"]))
+    rows.sort(key=lambda r: (-(int(r["overridden"]) + int(r["violations"]) + int(r["cited_not_applied"])),
+                             -float(r["override_rate"] or 0), str(r["clause"])))
     return Section(
         "compliance",
         f"Policy compliance by clause · {since:%Y-%m-%d %H:%M} → {until:%Y-%m-%d %H:%M} UTC · {tenant_id}",

@@ -136,7 +136,10 @@ def survey_submit(token: str) -> ResponseReturnValue:
             raise SurveyPageError(400, N_("Comment too long"),
                                   N_("Please keep your comment under %(limit)s characters."), limit=MAX_COMMENT)
         answers.record_form(session, survey, score, _user_agent(), now)
-        record_answer(session, survey, score, reason, comment, now, source="form")
+        if survey.scale == ces.CES:  # a CES-only survey's page (issue 24)
+            ces.record_ces(session, survey, score, "form", False, now)
+        else:
+            record_rating(session, survey, score, reason, comment, now)
         return _render(session, survey, token, secret, submitted=True)
 
 
@@ -241,10 +244,10 @@ def settle_answer(session: Session, tenant_id: str, answer_id: int, now: datetim
 
 
 def record_answer(session: Session, survey: Survey, score: int, reason: str | None, comment: str | None,
-                  now: datetime, source: str = "link") -> None:
-    """A counted answer: the rating of a CSAT survey, the CES answer of a CES-only survey (ces.py)."""
+                  now: datetime) -> None:
+    """A counted click: the rating of a CSAT survey, the CES answer of a CES-only survey (ces.py)."""
     if survey.scale == ces.CES:
-        ces.record_ces(session, survey, score, source, False, now)
+        ces.record_ces(session, survey, score, "link", False, now)
     else:
         record_rating(session, survey, score, reason, comment, now)
 

@@ -151,7 +151,8 @@ def ticket_sentiments(session: Session, tenant_id: str, since: datetime, until: 
             found = ticket_sentiment(bundles[key], ai_user_ids)
             if found is not None:
                 yield found
-        session.expunge_all()
+        # no expunge_all() here: the drop check runs in the job's session, whose own rows must stay
+        # (unchanged rows the identity map holds weakly go with the chunk's bundles)
 
 
 def _mean(values: list[float]) -> float | None:
