@@ -177,3 +177,14 @@ def test_the_survey_kind_setting_is_checked() -> None:
         settings_from_env({"FEEDBACKLOOP_SURVEY_KIND": "nps", "FEEDBACKLOOP_SECRET_KEY": SECRET_KEY}, demo=True)
     assert settings_from_env({"FEEDBACKLOOP_SURVEY_KIND": "csat+ces", "FEEDBACKLOOP_SECRET_KEY": SECRET_KEY},
                          demo=True).survey_kind == "csat+ces"
+
+
+def test_a_tenant_can_ask_ces_and_a_bad_kind_is_named() -> None:
+    from feedbackloop.errors import ConfigError
+    from feedbackloop.tenants import parse_overrides
+
+    assert parse_overrides({"survey_kind": "csat+ces"}) == {"survey_kind": "csat+ces"}
+    with pytest.raises(ConfigError, match="survey_kind must be one of csat, ces, csat\\+ces, got 'nps'"):
+        parse_overrides({"survey_kind": "nps"})
+    result = CliRunner().invoke(cli, ["tenant", "set", "acme", "--survey-kind", "nps"])
+    assert result.exit_code == 2 and "--survey-kind" in result.output
