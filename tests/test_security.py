@@ -350,6 +350,7 @@ POST_ROUTES = {
     "receive.zendesk_webhook": "/webhooks/zendesk",  # HMAC signature over the body
     "receive.tenant_webhook": "/webhooks/zendesk/acme",  # the tenant's HMAC signature
     "ratings.survey_submit": None,  # a form token bound to the survey link (path filled in below)
+    "ratings.ces_submit": "/s/{token}/ces",  # the same form token (issue 24: CES after the CSAT answer)
     "api_v1.decisions.post_decisions": "/api/v1/decisions",  # a bearer header (browsers never add one)
     "sidebar.load": "/zendesk/sidebar",  # Zendesk's RS256-signed JWT
     "sidebar.add_override": "/zendesk/sidebar/api/tickets/5/overrides",  # our session, as a bearer header
@@ -368,7 +369,7 @@ def test_every_post_route_refuses_a_cross_site_request(app: Flask, client: Flask
     before = table_counts(engine)
     for endpoint, path in POST_ROUTES.items():
         # what a hostile page can make a browser send: a simple form post, cookies included
-        response = client.post(path or f"/s/{token}", data={"score": "1", "token": "x", "final_action": "x"},
+        response = client.post((path or "/s/{token}").format(token=token), data={"score": "1", "token": "x", "final_action": "x"},
                                headers={"Origin": "https://evil.example", "Referer": "https://evil.example/"})
         assert 400 <= response.status_code < 500, (endpoint, response.status_code)
     assert table_counts(engine) == before

@@ -24,7 +24,7 @@ import requests
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import jobs, lifecycle
+from feedbackloop import jobs, lifecycle, sentiment
 from feedbackloop.errors import ConfigError, Permanent, Retryable
 from feedbackloop.helpdesks.base import HelpdeskClient, NewTicket
 from feedbackloop.metrics import (
@@ -56,6 +56,7 @@ WORST_TICKETS = 10
 #: Zendesk shows an external_id with this prefix; a retried create finds the first one by it.
 DROP_TASK_TAGS = ("feedback_review", "csat_skip", "feedback_csat_drop")
 DROP_SUBJECT = "CSAT drop: {label}"
+SENTIMENT_SUBJECT = "Sentiment drop: {label}"
 DROP_NOTE = (
     "CSAT for {label} fell to {current} this {period} (since {start}), from {baseline} over the "
     "{baseline_periods} {period}s before.\n"
@@ -66,6 +67,8 @@ DROP_NOTE = (
 )
 WORST_LINE = "#{ticket_id} {score}/5{reason}{comment} {url}"
 DROP_TEXT = "CSAT drop: {label}: {current} this {period} vs {baseline} before (q = {q:.2g}). {link}"
+SENTIMENT_TEXT = ("Sentiment drop: {label}: AI-handled tickets without a falling sentiment {current} this {period} "
+                  "vs {baseline} before (q = {q:.2g}). {link}")
 BAD_RATING_TEXT = "Bad rating {score} on ticket #{ticket_id} ({attribution}){reason}{comment} {link}"
 
 
@@ -236,20 +239,26 @@ def check_drops(session: Session, settings: Settings, tenant_id: str, now: datet
     """The `drop_alerts` job: record each new drop once, log it, queue its task and webhook."""
     config = alert_config(settings)
     check = find_drops(session, tenant_id, config, now)
+    found = [record_drop(session, tenant_id, config, check, candidate, q, now)
+             for candidate, q in check.drops(config.fdr)]
+    # issue 24: a falling customer sentiment on AI-handled tickets is the same kind of alert (sentiment.py)
+    test = sentiment.DropTest(config.period, check.current.start, check.current.end, check.baseline.start,
+                              config.min_n, config.fdr)
+    found += sentiment.check_sentiment_drops(session, test, tenant_id, settings.ai_user_ids, now)
     opened = 0
-    for candidate, q in check.drops(config.fdr):
-        alert = record_drop(session, tenant_id, config, check, candidate, q, now)
+    for alert in found:
         if alert is None:
             continue
         opened += 1
         log.warning(
-            "CSAT drop: %s: %s this %s vs %s before (p=%.2g, q=%.2g)",
+            "%s drop: %s: %s this %s vs %s before (p=%.2g, q=%.2g)",
+            "Sentiment" if sentiment.is_sentiment_alert(alert) else "CSAT",
             alert.label,
             wilson(alert.current_k, alert.current_n),
             config.period,
             wilson(alert.baseline_k, alert.baseline_n),
             alert.p_value,
-            q,
+            alert.q_value,
         )
         jobs.enqueue(
             session,
@@ -345,8 +354,11 @@ def create_drop_task(
         if existing
         else client.create_ticket(
             NewTicket(
-                subject=DROP_SUBJECT.format(label=alert.label)[:250],
-                comment_body=drop_note(session, settings, alert),
+                subject=(SENTIMENT_SUBJECT if sentiment.is_sentiment_alert(alert) else DROP_SUBJECT)
+                .format(label=alert.label)[:250],
+                comment_body=sentiment.sentiment_note(session, alert, settings.ai_user_ids,
+                                                      lambda t: agent_ticket_url(settings, t))
+                if sentiment.is_sentiment_alert(alert) else drop_note(session, settings, alert),
                 comment_public=False,
                 ticket_type="task",
                 due_at=now + timedelta(seconds=settings.review_due),
@@ -493,7 +505,8 @@ def send_alert(session: Session, settings: Settings, args: dict[str, Any], now: 
 
 def drop_text(settings: Settings, alert: DropAlert) -> str:
     window = Window(alert.period_start, shift(alert.period_start, alert.period, 1))
-    return DROP_TEXT.format(
+    template = SENTIMENT_TEXT if sentiment.is_sentiment_alert(alert) else DROP_TEXT
+    return template.format(
         label=slack_escape(alert.label),
         current=wilson(alert.current_k, alert.current_n),
         period=alert.period,

@@ -69,7 +69,7 @@ class Look:
 
     def symbol(self, score: int, scale: str) -> str:
         """The glyph shown for a score: an emoji, stars or the number."""
-        if self.style == "numbers":
+        if self.style == "numbers" or scale == "ces":  # CES (1–7) has no emoji scale: its number
             return str(score)
         if self.style == "stars":  # one star per choice, captioned with its number and label
             return STAR if scale == "five" else THUMBS_EMOJI[score]

@@ -153,7 +153,7 @@ LAZY_HELP = {
     "uninstall": "Delete exactly what `feedbackloop install` created (fields take their values with them).",
     "doctor": "Check the live install and say what is wrong and how to fix it (exit 1 on any problem).",
     "app": "The Zendesk app (manifest/): ticket sidebar plus the same fields, triggers, webhooks, view and macro.",
-    "export": "Write feedback as eval cases, SFT chats, DPO pairs or ratings, PII-redacted.",
+    "export": "Write feedback as eval cases, SFT chats, DPO pairs, ratings or intent corrections, PII-redacted.",
     "tenant": "Manage the Zendesk accounts this deployment serves.",
 }
 

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import agent_names, agent_view, alerts, jobs, metrics, outcomes, ratelimit, reports
+from feedbackloop import agent_names, agent_view, alerts, ces, jobs, metrics, outcomes, ratelimit, reports
 from feedbackloop.adminauth import tokens_match
 from feedbackloop.charts import Chart, rate_chart
 from feedbackloop.db import session_scope, utcnow
@@ -359,6 +359,8 @@ def index() -> ResponseReturnValue:
     with session_scope(services.reader) as db:
         context = page_context(db, view, now)
         context["reviews_view_url"] = review_view_url(db, services, view.tenant)
+        # issue 24: customer effort by intent and by resolver, for the page's range (ces.py)
+        context["ces"] = ces.ces_section(db, view.tenant, context["window"].start, context["window"].end)
     if "agent" in view.query.by:  # outside the transaction: lookups go to the helpdesk
         index = view.query.by.index("agent")
         agent_names.resolve(view.tenant, (int(row.key[index]) for row in context["rows"]

@@ -258,7 +258,8 @@ def schedule_survey(
     skip = survey_exclusion(session, settings, tenant_id, state, now)
     survey = Survey(
         tenant_id=tenant_id, ticket_id=state.ticket_id, requester_id=state.requester_id, solve_key=solve.key,
-        solved_at=solve.at, state="skipped" if skip else "scheduled", reason=skip, scale=settings.survey_scale,
+        solved_at=solve.at, state="skipped" if skip else "scheduled", reason=skip,
+        scale="ces" if settings.survey_kind == "ces" else settings.survey_scale,  # issue 24: a CES-only survey
         scheduled_for=solve.at + timedelta(seconds=settings.survey_delay), sent_at=None, reminder_sent_at=None,
         expires_at=None, channel=state.channel, created_at=now, updated_at=now,
     )

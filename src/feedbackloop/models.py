@@ -289,6 +289,35 @@ class SurveyAnswer(Base):
     settled_at: Mapped[datetime | None]
 
 
+class CesAnswer(Attribution, Base):
+    """The customer's effort score (issue 24): 1–7, "How easy was it to get your issue resolved?"; one
+    per survey, changed in place like a rating (migration 0020, ces.py).
+
+    A CES-only survey (scale "ces") gets it from its one-click links, settled by the same anti-scanner
+    rules as CSAT clicks (answers.py); a csat+ces survey asks it on the page after the CSAT answer
+    (`after_csat`). Attribution as of the answer, like a rating.
+    """
+
+    __tablename__ = "ces_answers"
+    __table_args__ = (
+        UniqueConstraint("survey_id", name="uq_ces_answers_survey"),
+        Index("ix_ces_answers_tenant_time", "tenant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
+    ticket_id: Mapped[int]
+    score: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16), default="link")  # link | form
+    after_csat: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str | None] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    written_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class Signal(Attribution, Base):
     """Every explicit or implicit signal in one table: type, value, source, time."""
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import answers, jobs, lifecycle, logs, rollups, tenants
+from feedbackloop import answers, ces, jobs, lifecycle, logs, rollups, tenants
 from feedbackloop.attribution import snapshot_attribution
 from feedbackloop.branding import Look, brand_name_of, look_of
 from feedbackloop.db import session_scope, utcnow
@@ -96,7 +96,7 @@ def survey_page(token: str) -> ResponseReturnValue:
             answer = answers.record_fetch(session, survey, choice, kind, _user_agent(), now)
             if answer.verdict == "pending" and settings.rating_settle <= 0:
                 if answers.settle(session, survey.tenant_id, answer.id, now) is not None:
-                    record_rating(session, survey, choice, None, None, now)
+                    record_answer(session, survey, choice, None, None, now)
             elif answer.verdict == "pending":
                 answers.schedule_settle(session, answer, settings.rating_settle, now)
         return _render(session, survey, token, settings.secret_key, choice=choice)
@@ -136,8 +136,34 @@ def survey_submit(token: str) -> ResponseReturnValue:
             raise SurveyPageError(400, N_("Comment too long"),
                                   N_("Please keep your comment under %(limit)s characters."), limit=MAX_COMMENT)
         answers.record_form(session, survey, score, _user_agent(), now)
-        record_rating(session, survey, score, reason, comment, now)
+        if survey.scale == ces.CES:  # a CES-only survey's page (issue 24)
+            ces.record_ces(session, survey, score, "form", False, now)
+        else:
+            record_rating(session, survey, score, reason, comment, now)
         return _render(session, survey, token, secret, submitted=True)
+
+
+@bp.post("/s/<token>/ces")
+def ces_submit(token: str) -> ResponseReturnValue:
+    """The CES question under a csat+ces survey's thank-you (issue 24, ces.py): a post from our page,
+    counted at once; the page thanks for both answers."""
+    services = services_of(current_app)
+    secret = services.settings.secret_key
+    now = utcnow()
+    with session_scope(services.factory) as session:
+        survey = _load_survey(session, secret, token, now, lock=True)
+        if survey.scale != ces.CES and not ces.asks_after_csat(services.settings_for(survey.tenant_id)):
+            raise SurveyPageError(404, N_("Link not recognised"), N_("This survey is not open for answers."), HINT_LINK)
+        if not check_form_token(secret, token, request.form.get("csrf_token", "")):
+            raise SurveyPageError(400, N_("Please try again"), N_("This form has expired or was not sent from our page."))
+        score = ces.parse_score(request.form.get("ces", ""))
+        if score is None:
+            raise SurveyPageError(400, N_("Please pick an answer"), N_("An answer must be one of %(choices)s."),
+                                  choices="1, 2, 3, 4, 5, 6, 7")
+        ces.record_ces(session, survey, score, "form", survey.scale != ces.CES, now)
+        # csat+ces: the thank-you shows both answers (a CES posted before any CSAT answer: the CSAT form)
+        return _render(session, survey, token, secret,
+                       submitted=survey.scale == ces.CES or _rating_of(session, survey) is not None)
 
 
 def _user_agent() -> str:
@@ -210,8 +236,20 @@ def settle_answer(session: Session, tenant_id: str, answer_id: int, now: datetim
     if survey.state != "sent" or (survey.expires_at is not None and survey.expires_at <= answer.created_at):
         answer.verdict = "superseded"
         return f"not counted: survey is {survey.state}"
+    if survey.scale == ces.CES:
+        found = ces.record_ces(session, survey, answer.score, "link", False, now)
+        return f"counted: CES answer {found.id} v{found.version} = {found.score}"
     rating = record_rating(session, survey, answer.score, None, None, now)
     return f"counted: rating {rating.id} v{rating.version} = {rating.score}"
+
+
+def record_answer(session: Session, survey: Survey, score: int, reason: str | None, comment: str | None,
+                  now: datetime) -> None:
+    """A counted click: the rating of a CSAT survey, the CES answer of a CES-only survey (ces.py)."""
+    if survey.scale == ces.CES:
+        ces.record_ces(session, survey, score, "link", False, now)
+    else:
+        record_rating(session, survey, score, reason, comment, now)
 
 
 def _rating_of(session: Session, survey: Survey) -> Rating | None:
@@ -293,6 +331,8 @@ def _after_change(session: Session, rating: Rating, old_score: int | None, now: 
 def _render(session: Session, survey: Survey, token: str, secret: str, *, choice: int | None = None,
             submitted: bool = False) -> ResponseReturnValue:
     """The page: the rating on record, the choice waiting to be confirmed, and the one form."""
+    if survey.scale == ces.CES:
+        return _render_ces(session, survey, token, secret, choice=choice, submitted=submitted)
     rating = _rating_of(session, survey)
     pending = answers.pending_answer(session, survey)
     if choice is None:
@@ -307,5 +347,25 @@ def _render(session: Session, survey: Survey, token: str, secret: str, *, choice
         reasons=REASONS, praise=PRAISE, complaints=COMPLAINTS, is_good=is_good,
         csrf_token=make_form_token(secret, token), submitted=submitted, max_comment=MAX_COMMENT,
         confirmed=submitted or (rating is not None and pending is None and rating.score == choice),
+        ces=ces.page_context(session, survey, token, secret)
+        if submitted and rating is not None and ces.asks_after_csat(services_of(current_app).settings_for(survey.tenant_id))
+        else None,
     )
+    return page, 200, {"Content-Security-Policy": PAGE_CSP}
+
+
+def _render_ces(session: Session, survey: Survey, token: str, secret: str, *, choice: int | None,
+                submitted: bool) -> ResponseReturnValue:
+    """A CES-only survey's page: the 1–7 question, the choice waiting to be confirmed, the thanks."""
+    context = ces.page_context(session, survey, token, secret)
+    pending = answers.pending_answer(session, survey)
+    answer = context["ces_answer"]
+    if choice is None:
+        choice = pending.score if pending is not None else (answer.score if answer is not None else None)
+    state = session.scalars(select(TicketState).where(TicketState.tenant_id == survey.tenant_id,
+                                                      TicketState.ticket_id == survey.ticket_id)).one_or_none()
+    page = render_template("survey/ces.html", survey=survey, token=token, look=g.get("look") or Look(),
+                           brand=g.get("brand"), subject=state.subject if state else None, choice=choice,
+                           submitted=submitted, confirmed=submitted or (answer is not None and pending is None
+                                                                         and answer.score == choice), **context)
     return page, 200, {"Content-Security-Policy": PAGE_CSP}

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from feedbackloop.section_cli import SECTIONS
 from feedbackloop.segments import DIMENSION_NAMES, MIN_N, PERIODS
+
+DEFAULT_TENANT_ID = "default"
 
 if TYPE_CHECKING:  # the database layer loads when the command runs, not when `feedbackloop --help` does
     from feedbackloop.metrics import MetricsQuery
@@ -42,6 +45,9 @@ def build_query(by: str, since: str, until: str | None, period: str | None, tena
 
 
 @click.command("report")
+@click.option("--section", type=click.Choice(SECTIONS), default="csat", show_default=True,
+              help="csat (by segment), or a signal-matrix section: knowledge-gaps, compliance, sentiment, ces "
+                   "(these take --since, --until, --tenant, --format, --out; docs/analysts.md).")
 @click.option("--by", default="intent", show_default=True,
               help=f"Segments, comma-separated ({', '.join(DIMENSION_NAMES)}); 'none' for the whole range.")
 @click.option("--since", default="30d", show_default=True, help="30d, 12h, 6w, 3m, or a date/time (UTC).")
@@ -63,6 +69,7 @@ def build_query(by: str, since: str, until: str | None, period: str | None, tena
     help="Segments with fewer ratings are shown but not ranked.",
 )
 def report(
+    section: str,
     by: str,
     since: str,
     until: str | None,
@@ -78,7 +85,14 @@ def report(
     if tenant is not None and ("\x00" in tenant or len(tenant) > 64):
         raise click.BadParameter("not a tenant id (at most 64 characters, no NUL)", param_hint="--tenant")
     query = build_query(by, since, until, period, tenant, min_n)
-    text = run_report(_settings(demo=True).database_url, query, fmt)  # the database URL is all this needs
+    settings = _settings(demo=True)  # the database URL is all this needs (and the AI's user ids)
+    if section != "csat":
+        from feedbackloop.section_cli import SectionQuery, run_section
+
+        text = run_section(settings.database_url, SectionQuery(section, query.tenant_id or DEFAULT_TENANT_ID,
+                                                               query.since, query.until, settings.ai_user_ids), fmt)
+    else:
+        text = run_report(settings.database_url, query, fmt)
     if out is None:
         click.echo(text, nl=False)
         return

@@ -23,6 +23,8 @@ DEFAULT_DATABASE_URL = "sqlite:///feedbackloop.db"
 T = TypeVar("T")
 DEFAULT_PORT = 8000
 SCALES = ("five", "thumbs")
+#: What the survey asks (issue 24, ces.py): CSAT, the customer effort score, or CES on the page after CSAT.
+SURVEY_KINDS = ("csat", "ces", "csat+ces")
 #: The survey's look and language for the env-configured account (branding.py reads and checks them).
 LOOK_ENV = ("FEEDBACKLOOP_BRAND_NAME", "FEEDBACKLOOP_LOGO_URL", "FEEDBACKLOOP_ACCENT_COLOR", "FEEDBACKLOOP_SURVEY_STYLE",
             "FEEDBACKLOOP_SURVEY_ORDER", "FEEDBACKLOOP_SURVEY_QUESTION", "FEEDBACKLOOP_SURVEY_LABELS",
@@ -42,6 +44,7 @@ class Settings:
     survey_delay: float = 86400
     survey_cooldown: float = 604800
     survey_scale: str = "five"
+    survey_kind: str = "csat"  # csat | ces | csat+ces (ces.py)
     survey_expiry: float = 28 * 86400
     survey_reminder: float | None = None
     # a click on a rating link waits this long for bot evidence or a change before it counts (answers.py);
@@ -482,6 +485,12 @@ def build_settings(env: Env, *, demo: bool = False, port: int = DEFAULT_PORT) ->
         env.problem("FEEDBACKLOOP_SURVEY_SCALE",
                     f"FEEDBACKLOOP_SURVEY_SCALE must be one of {', '.join(SCALES)} (e.g. five), got {scale!r}")
         scale = "five"
+    kind = env.get("FEEDBACKLOOP_SURVEY_KIND", "csat").strip().lower() or "csat"
+    if kind not in SURVEY_KINDS:
+        env.problem("FEEDBACKLOOP_SURVEY_KIND",
+                    f"FEEDBACKLOOP_SURVEY_KIND must be one of {', '.join(SURVEY_KINDS)} (e.g. csat+ces), got {kind!r}")
+        kind = "csat"
+    _default(env, "FEEDBACKLOOP_SURVEY_KIND", "csat")
     default_public_url = f"http://127.0.0.1:{port}"
     _default(env, "FEEDBACKLOOP_PUBLIC_URL", default_public_url)
     _default(env, "FEEDBACKLOOP_SURVEY_SCALE", "five")
@@ -495,6 +504,7 @@ def build_settings(env: Env, *, demo: bool = False, port: int = DEFAULT_PORT) ->
         survey_delay=_number(env, "FEEDBACKLOOP_SURVEY_DELAY", 86400) or 0,
         survey_cooldown=_number(env, "FEEDBACKLOOP_SURVEY_COOLDOWN", 604800) or 0,
         survey_scale=scale,
+        survey_kind=kind,
         survey_expiry=_number(env, "FEEDBACKLOOP_SURVEY_EXPIRY", 28 * 86400, minimum=60) or 0,
         survey_reminder=reminder if reminder else None,
         rating_settle=_number(env, "FEEDBACKLOOP_RATING_SETTLE", 300) or 0,

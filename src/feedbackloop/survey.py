@@ -32,6 +32,12 @@ QUESTION = N_("How did we do? Please rate the help you received on this request.
 REMINDER_QUESTION = N_("A quick reminder: how did we do? Please rate the help you received on this request.")
 FIVE_LABELS = {5: N_("Excellent"), 4: N_("Good"), 3: N_("OK"), 2: N_("Poor"), 1: N_("Very poor")}
 THUMBS_LABELS = {5: N_("Good, I'm satisfied"), 1: N_("Bad, I'm unsatisfied")}
+#: Issue 24, the customer effort score (ces.py): a 1–7 scale, 7 the easiest.
+CES_QUESTION = N_("How easy was it to get your issue resolved?")
+CES_REMINDER_QUESTION = N_("A quick reminder: how easy was it to get your issue resolved?")
+CES_LABELS = {7: N_("Very easy"), 6: N_("Easy"), 5: N_("Somewhat easy"), 4: N_("Neither easy nor difficult"),
+              3: N_("Somewhat difficult"), 2: N_("Difficult"), 1: N_("Very difficult")}
+CES_MESSAGING_LINE = N_("How easy was it to get your issue resolved? Tell us in one tap: %(url)s")
 ABOUT = N_("Your request: “%(subject)s”")
 FROM_BRAND = N_("%(brand)s support")
 FOOTER = N_("One tap records your answer; you can add a comment after.")
@@ -80,6 +86,8 @@ def is_messaging(channel: str | None) -> bool:
 
 def scale_labels(scale: str, look: Look | None = None) -> dict[int, str]:
     """Score → label (English, or the tenant's own wording), best first, for the comment and the page."""
+    if scale == "ces":  # the CES wording is the standard question's; a tenant's own labels are for CSAT
+        return dict(CES_LABELS)
     labels = dict(THUMBS_LABELS if scale == "thumbs" else FIVE_LABELS)
     if look is not None:
         labels.update({score: text for score, text in look.labels.items() if score in labels})
@@ -94,10 +102,17 @@ def build_survey_comment(settings: Settings, token: str, scale: str, reminder: b
     t = translations(locale)
     own = look.question is not None and not reminder
     question = look.question if own and look.question else t.gettext(REMINDER_QUESTION if reminder else QUESTION)
+    if scale == "ces":
+        question = t.gettext(CES_REMINDER_QUESTION if reminder else CES_QUESTION)
     trap = TRAP_TEMPLATE.format(url=html.escape(trap_url(settings.public_url, token)))
     if is_messaging(channel):
+        if scale == "ces":
+            line = f"{question} {survey_url(settings.public_url, token)}" if reminder else \
+                t.gettext(CES_MESSAGING_LINE) % {"url": survey_url(settings.public_url, token)}
+            return line, f"<p>{html.escape(line)}</p>{trap}"
         return _messaging_comment(settings, t, token, subject, trap, reminder)
-    labels = {score: look.labels.get(score) or t.gettext(text) for score, text in scale_labels(scale).items()}
+    labels = {score: (look.labels.get(score) if scale != "ces" else None) or t.gettext(text)
+              for score, text in scale_labels(scale).items()}
     order = look.ordered(labels)
     urls = {score: survey_url(settings.public_url, token, score) for score in labels}
     brand = brand_name_of(settings, look)

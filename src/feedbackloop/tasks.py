@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from feedbackloop import (access, alerts, bulk, jobs, lifecycle, overrides, ratings, reconcile, signals, survey,
+from feedbackloop import (access, alerts, bulk, ces, jobs, lifecycle, overrides, ratings, reconcile, signals, survey,
                           verdicts, writeback)
 from feedbackloop.errors import Permanent
 from feedbackloop.models import Job, WebhookEvent
@@ -130,6 +130,10 @@ def drop_task(ctx: jobs.JobContext, session: Session, job: Job) -> str:
                                    job.attempts, ctx.now())
 
 
+def write_ces(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    return ces.write_ces(session, ctx.clients(job.tenant_id), job.args["ces_id"], job.args["version"], ctx.now())
+
+
 def alert_webhook(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     return alerts.send_alert(session, ctx.for_tenant(job.tenant_id), job.args, ctx.now())
 
@@ -149,6 +153,7 @@ HANDLERS: dict[str, jobs.Handler] = {
     "drop_alerts": drop_alerts,  # insight: the scheduled CSAT drop check
     "drop_task": drop_task,
     "alert_webhook": alert_webhook,
+    "write_ces": write_ces,  # issue 24: the CES answer's tags on the ticket
     "settle_answer": settle_answer,  # a click on a rating link, once its settle time has passed
     "withdraw_review": withdraw_review,  # a bad rating became a good one: solve its review task
 }

@@ -99,11 +99,13 @@ def look_options(command: Any) -> Any:
 @click.option("--survey-delay", type=float, default=None)
 @click.option("--survey-cooldown", type=float, default=None)
 @click.option("--survey-scale", type=click.Choice(["five", "thumbs"]), default=None)
+@click.option("--survey-kind", type=click.Choice(["csat", "ces", "csat+ces"]), default=None,
+              help="What the survey asks: CSAT, CES (customer effort), or CES after the CSAT answer.")
 @click.option("--language", default=None, help="Survey language, e.g. en, de, pt-br.")
 @look_options
 def add(name: str, subdomain: str, email: str, api_token: str, webhook_secret: str, api_url: str | None,
         survey_delay: float | None, survey_cooldown: float | None, survey_scale: str | None,
-        language: str | None, **look: str | None) -> None:
+        language: str | None, **look: str | None) -> None:  # survey_kind arrives in **look, with the look
     """Add a tenant; prints its webhook URL and its decisions-API token (shown once)."""
     from feedbackloop.settings import check_account
 
@@ -164,6 +166,8 @@ def show(name: str) -> None:
 @tenant.command("set")
 @click.argument("name")
 @click.option("--survey-scale", type=click.Choice(["five", "thumbs"]), default=None)
+@click.option("--survey-kind", type=click.Choice(["csat", "ces", "csat+ces"]), default=None,
+              help="What the survey asks: CSAT, CES (customer effort), or CES after the CSAT answer.")
 @click.option("--language", default=None, help="Survey language, e.g. en, de, pt-br.")
 @look_options
 @click.option("--unset", multiple=True, help="Drop a setting (e.g. --unset logo_url); repeatable.")

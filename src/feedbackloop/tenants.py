@@ -26,14 +26,14 @@ from feedbackloop.branding import LOOK_KEYS, check_look
 from feedbackloop.errors import ConfigError
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.models import DEFAULT_TENANT, Tenant
-from feedbackloop.settings import SCALES, Settings
+from feedbackloop.settings import SCALES, SURVEY_KINDS, Settings
 
 #: The survey's look (branding.py): kept in the tenant's overrides, read through settings.extra.
 LOOK_OVERRIDES = tuple(name for name in LOOK_KEYS if name != "language")
 TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 #: Settings a tenant may override, with how to read them from text.
-OVERRIDABLE = ("survey_delay", "survey_cooldown", "survey_scale", "language", *LOOK_OVERRIDES)
+OVERRIDABLE = ("survey_delay", "survey_cooldown", "survey_scale", "survey_kind", "language", *LOOK_OVERRIDES)
 
 
 class Vault:
@@ -113,6 +113,10 @@ def parse_overrides(values: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "survey_scale":
             if value not in SCALES:
                 raise ConfigError(f"survey_scale must be one of {', '.join(SCALES)}, got {value!r}")
+            result[name] = value
+        elif name == "survey_kind":
+            if value not in SURVEY_KINDS:
+                raise ConfigError(f"survey_kind must be one of {', '.join(SURVEY_KINDS)}, got {value!r}")
             result[name] = value
         elif name in LOOK_OVERRIDES:
             result[name] = check_look(name, value)

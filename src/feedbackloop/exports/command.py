@@ -1,4 +1,4 @@
-"""`feedbackloop export {eval,sft,dpo,ratings} --out FILE [options]`: the CLI edge of an export.
+"""`feedbackloop export {eval,sft,dpo,ratings,intents} --out FILE [options]`: the CLI edge of an export.
 
 Options are checked before the database is touched; every problem is a click error naming the
 option, never a traceback. The session is opened and closed here (sessions live at the edges).
@@ -82,7 +82,7 @@ class SplitParam(click.ParamType):  # type: ignore[type-arg]
 def export(kind: str, out: str, since: datetime | None, until: datetime | None, tenant: str | None,
            min_score: int | None, max_score: int | None, test_fraction: float | None, fmt: str | None,
            requester_lookup: bool, jobs: int | None) -> None:
-    """Write feedback as eval cases, SFT chats, DPO pairs or ratings, PII-redacted."""
+    """Write feedback as eval cases, SFT chats, DPO pairs, ratings or intent corrections, PII-redacted."""
     fmt = fmt or ("csv" if out.lower().endswith(".csv") else "jsonl")
     check_options(kind, out, fmt, since, until, min_score, max_score, test_fraction)
     settings = export_settings()

@@ -42,6 +42,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "intent": S, "model": S, "prompt_version": S, "solved_at": S, "survey_sent_at": S, "rated_at": S,
         "updated_at": S,
     },
+    # issue 24: intent corrections, for retraining the intent classifier (exports/intents.py)
+    "intents": {
+        "id": S, "text": S, "ai_intent": S, "ai_confidence": F, "human_intent": S,
+        "metadata": {"ticket": S, "tenant": S, "split": S, "source": S, "kind": S, "escalated": B,
+                     "corrections": I, "model": S, "prompt_version": S, "decided_at": S, "corrected_at": S,
+                     "channel": S, "category": S},
+    },
     # OpenAI's fine-tuning files take no other keys (`--format openai`)
     "sft/openai": {"messages": MESSAGES},
     "dpo/openai": {"input": {"messages": MESSAGES}, "preferred_output": MESSAGES, "non_preferred_output": MESSAGES},

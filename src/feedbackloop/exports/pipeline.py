@@ -28,7 +28,7 @@ from feedbackloop.exports.writers import Output, line_encoder
 from feedbackloop.helpdesks.base import HelpdeskClient
 from feedbackloop.redact import Identity
 
-KINDS = ("eval", "sft", "dpo", "ratings")
+KINDS = ("eval", "sft", "dpo", "ratings", "intents")
 #: Ratings rows encoded in the export's own process before worker processes start (`parallel`):
 #: a small export never waits for them to start, a large one soon has every core.
 PARALLEL_AFTER = 5_000
@@ -69,8 +69,10 @@ def total_of(session: Session, kind: str, window: source.Window) -> int:
 
 def key_query(kind: str, window: source.Window) -> Select[Any]:
     """The ordered key stream of an export kind: tickets (eval, sft, dpo), rating ids."""
+    from feedbackloop.exports.intents import intent_keys
+
     return {"eval": source.eval_keys, "sft": source.rated_keys, "dpo": source.dpo_keys,
-            "ratings": source.rating_ids}[kind](window)
+            "ratings": source.rating_ids, "intents": intent_keys}[kind](window)
 
 
 def run_export(session: Session, kind: str, ctx: Context, output: Output,
@@ -139,12 +141,16 @@ def run_ratings(session: Session, ctx: Context, output: Output, progress: Progre
 
 
 def build_chunk(session: Session, kind: str, ctx: Context, chunk: list[Any]) -> Iterator[Built | Skip]:
-    """The chunk's records: one per ticket (eval, sft), one per corrected draft (dpo)."""
+    """The chunk's records: one per ticket (eval, sft, intents), one per corrected draft (dpo)."""
     keys = [(str(tenant), int(ticket)) for tenant, ticket in chunk]
     bundles = source.load_bundles(session, keys)
     for key in keys:
         if kind == "dpo":
             yield from build_dpo(ctx, bundles[key])
+        elif kind == "intents":
+            from feedbackloop.exports.intents import build_intents
+
+            yield build_intents(ctx, bundles[key])
         else:
             yield (build_eval if kind == "eval" else build_sft)(ctx, bundles[key])
 
