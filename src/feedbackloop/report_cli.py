@@ -62,6 +62,8 @@ def build_query(by: str, since: str, until: str | None, period: str | None, tena
     show_default=True,
     help="Segments with fewer ratings are shown but not ranked.",
 )
+@click.option("--sources", is_flag=True,
+              help="Split by rating source instead (our survey vs Zendesk's own CSAT; no mean for good/bad).")
 def report(
     by: str,
     since: str,
@@ -71,6 +73,7 @@ def report(
     fmt: str,
     out: Path | None,
     min_n: int,
+    sources: bool,
 ) -> None:
     """CSAT by segment and period, with 95% Wilson intervals, worst first."""
     from feedbackloop.cli import _settings
@@ -78,7 +81,10 @@ def report(
     if tenant is not None and ("\x00" in tenant or len(tenant) > 64):
         raise click.BadParameter("not a tenant id (at most 64 characters, no NUL)", param_hint="--tenant")
     query = build_query(by, since, until, period, tenant, min_n)
-    text = run_report(_settings(demo=True).database_url, query, fmt)  # the database URL is all this needs
+    if sources:
+        text = run_source_report(_settings(demo=True).database_url, query, fmt)
+    else:
+        text = run_report(_settings(demo=True).database_url, query, fmt)  # the database URL is all this needs
     if out is None:
         click.echo(text, nl=False)
         return
@@ -117,3 +123,21 @@ def run_report(database_url: str, query: MetricsQuery, fmt: str) -> str:
                                    "FEEDBACKLOOP_DATABASE_URL)") from None
     finally:
         engine.dispose()
+
+
+def run_source_report(database_url: str, query: MetricsQuery, fmt: str) -> str:
+    """Ratings and surveys sent by source (our survey, Zendesk's own CSAT) and scale (csat_sources.py)."""
+    from feedbackloop.csat_sources import render_sources, source_rows
+    from feedbackloop.db import make_read_engine, make_session_factory, missing_database, session_scope
+    from feedbackloop.models import DEFAULT_TENANT
+
+    missing = missing_database(database_url)
+    if missing:
+        raise click.ClickException(missing)
+    engine = make_read_engine(database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            rows = source_rows(session, query.tenant_id or DEFAULT_TENANT, query.since, query.until)
+    finally:
+        engine.dispose()
+    return render_sources(rows, fmt)
