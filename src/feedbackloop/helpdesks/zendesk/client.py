@@ -40,6 +40,7 @@ import requests
 import zenpy
 from requests.adapters import HTTPAdapter
 from requests.exceptions import InvalidJSONError, InvalidSchema, InvalidURL, MissingSchema
+from zenpy.lib.endpoint import Url
 from zenpy.lib.exception import APIException, ZenpyException
 
 from feedbackloop import errors, prom
@@ -872,7 +873,7 @@ class ZendeskClient:
         """GET /api/v2/satisfaction_ratings.json?start_time=&end_time= (Unix seconds; agents may read it),
         one cursor page (`page[size]`, `meta.has_more`, `links.next`); `cursor` is the next page's URL."""
         if cursor is not None:
-            if urlsplit(cursor).path != urlsplit(self._url(self._zenpy.satisfaction_ratings.endpoint())).path:
+            if not urlsplit(cursor).path.removesuffix(".json").endswith("/api/v2/satisfaction_ratings"):
                 raise ValueError("not a satisfaction ratings page URL")
             url = cursor
         else:
@@ -885,7 +886,7 @@ class ZendeskClient:
 
     def satisfaction_rating(self, rating_id: int) -> NativeRating:
         """GET /api/v2/satisfaction_ratings/{id}.json: one rating whole (a ticket's copy has no reason)."""
-        url = self._url(self._zenpy.satisfaction_ratings.endpoint(id=check_id(rating_id)))
+        url = self._url(Url(f"satisfaction_ratings/{check_id(rating_id)}.json"))
         return native_rating_from_json(object_of(self._call("GET", url), "satisfaction_rating"))
 
     def update_many(self, update: BulkUpdate) -> str:
