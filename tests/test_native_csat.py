@@ -16,11 +16,13 @@ from typing import Any
 import pytest
 import requests
 from click.testing import CliRunner
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, WEBHOOK_SECRET
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from test_flow import settle, survey_comments
+from test_install import PLACEHOLDERS
 
-from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, WEBHOOK_SECRET
 from feedbackloop import jobs
 from feedbackloop.cli import cli
 from feedbackloop.csat_sources import render_sources, source_rows
@@ -35,8 +37,6 @@ from feedbackloop.runtime import serve_in_thread
 from feedbackloop.scheduler import Runner
 from feedbackloop.services import Services
 from feedbackloop.settings import Settings
-from test_flow import settle, survey_comments
-from test_install import PLACEHOLDERS
 
 KEY = Fernet.generate_key().decode()
 
@@ -177,7 +177,7 @@ def test_satisfaction_ratings_api_filters_and_pages(sandbox: Any, sandbox_server
     late = int((sandbox.now() - timedelta(minutes=5)).timestamp())
     window = requests.get(url, params={"start_time": late}, auth=auth, timeout=5).json()
     assert [r["ticket_id"] for r in window["satisfaction_ratings"]] == [third]
-    bad = [r for r in received["satisfaction_ratings"] if r["score"] == "bad"][0]
+    bad = next(r for r in received["satisfaction_ratings"] if r["score"] == "bad")
     assert bad["reason"] == "The issue was not resolved" and "reason_code" not in bad
 
     open_ticket = sandbox.simulate_customer_ticket(subject="Open", body="Hi", name="Kai", email="kai@example.net")

@@ -17,7 +17,7 @@ import io
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -139,8 +139,8 @@ def render_sources(rows: list[SourceRow], fmt: str) -> str:
             writer.writerow(["" if getattr(row, c) is None else getattr(row, c) for c in COLUMNS])
         return out.getvalue()
     lines = ["By rating source (a two-point scale has no mean: good/bad is reported as a share good)",
-             f"{'source':<13} {'scale':<7} {'sent':>6} {'rated':>6} {'good':>6} {'bad':>6} {'% good':>7} "
-             f"{'resp.':>7} {'mean':>5}"]
+             (f"{'source':<13} {'scale':<7} {'sent':>6} {'rated':>6} {'good':>6} {'bad':>6} {'% good':>7} "
+              f"{'resp.':>7} {'mean':>5}")]
     for row in rows:
         share = f"{row.good_share * 100:.1f}%" if row.good_share is not None else "-"
         rate = f"{row.response_rate * 100:.1f}%" if row.response_rate is not None else "-"
@@ -158,6 +158,7 @@ def render_sources(rows: list[SourceRow], fmt: str) -> str:
 DOCTOR_WINDOW = timedelta(days=30)
 
 
+@runtime_checkable
 class RatingsReader(Protocol):
     """The one call the CSAT check makes (ZendeskClient has it)."""
 

@@ -31,6 +31,7 @@ from dotenv import dotenv_values
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from feedbackloop.csat_sources import RatingsReader, csat_check
 from feedbackloop.db import make_engine, make_session_factory, session_scope, utcnow
 from feedbackloop.errors import ConfigError, FeedbackloopError
 from feedbackloop.helpdesks.base import Account
@@ -260,9 +261,7 @@ def run_doctor(settings: Settings, factory: sessionmaker[Session], *, account: A
     checks = check_public_url(settings.public_url, probe or probe_health, helpdesk_is_local=local)
     checks.extend(zendesk.diagnose(client, target_of(settings, tenant_id), ledger, secrets, chosen.webhook_secret))
     checks.extend(check_reconciliation_state(factory, tenant_id))
-    if hasattr(client, "satisfaction_ratings"):  # which CSAT the account runs (issue 23)
-        from feedbackloop.csat_sources import csat_check
-
+    if isinstance(client, RatingsReader):  # which CSAT the account runs (issue 23)
         checks.append(csat_check(settings, client, utcnow()))
     if tenant_id == DEFAULT_TENANT:
         checks.extend(check_id_settings(settings, ledger))

@@ -62,7 +62,7 @@ def wanted(rating: Mapping[str, Any], score: str | None, start: int | None, end:
         return False
     if score not in (None, "", "received") and rating["score"] != score:
         return False
-    created = int(datetime.fromisoformat(rating["created_at"].replace("Z", "+00:00")).timestamp())
+    created = int(datetime.fromisoformat(rating["created_at"]).timestamp())
     return (start is None or created >= start) and (end is None or created <= end)
 
 
@@ -94,7 +94,7 @@ def fires(trigger: Mapping[str, Any], ticket: Mapping[str, Any], score: str) -> 
 
 def render(body: str, ticket: Mapping[str, Any], rating: Mapping[str, Any], actor_id: int) -> str:
     """Placeholders as Zendesk renders them into a webhook body: plain text, unescaped."""
-    updated = datetime.fromisoformat(ticket["updated_at"].replace("Z", "+00:00"))
+    updated = datetime.fromisoformat(ticket["updated_at"])
     status = str(ticket["status"])
     values = {
         "ticket.id": str(ticket["id"]),
