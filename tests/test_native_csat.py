@@ -275,3 +275,15 @@ def test_ticket_state_is_untouched_by_an_unoffered_rating(sandbox: Any, services
     assert "nothing recorded" in result
     with Session(engine) as session:
         assert session.scalars(select(Survey)).all() == [] and session.scalars(select(TicketState)).all() == []
+
+
+def test_tenant_survey_source_overrides_are_checked() -> None:
+    from feedbackloop.errors import ConfigError
+    from feedbackloop.tenants import parse_overrides
+
+    assert parse_overrides({"survey_source": "both", "survey_ours_channels": "Web, email"}) == {
+        "survey_source": "both", "survey_ours_channels": ["web", "email"]}
+    with pytest.raises(ConfigError, match="survey_source must be one of feedbackloop, zendesk, both"):
+        parse_overrides({"survey_source": "theirs"})
+    with pytest.raises(ConfigError, match="channel names"):
+        parse_overrides({"survey_ours_channels": "web,e mail"})

@@ -261,7 +261,8 @@ def run_doctor(settings: Settings, factory: sessionmaker[Session], *, account: A
     checks = check_public_url(settings.public_url, probe or probe_health, helpdesk_is_local=local)
     checks.extend(zendesk.diagnose(client, target_of(settings, tenant_id), ledger, secrets, chosen.webhook_secret))
     checks.extend(check_reconciliation_state(factory, tenant_id))
-    if isinstance(client, RatingsReader):  # which CSAT the account runs (issue 23)
+    refused = any(check.name == "credentials" and check.status == "problem" for check in checks)
+    if isinstance(client, RatingsReader) and not refused:  # which CSAT the account runs (issue 23)
         checks.append(csat_check(settings, client, utcnow()))
     if tenant_id == DEFAULT_TENANT:
         checks.extend(check_id_settings(settings, ledger))
