@@ -134,6 +134,9 @@ def test_each_native_rating_once_with_webhooks_dropped(sandbox: Any, live: Any, 
         tasks = {t.source_ticket_id for t in session.scalars(select(ReviewTask))}
     assert tasks == {bad, changed}  # a review task for each bad one, none for the good one
     assert "csat_good" in sandbox.ticket(good)["tags"] and "csat_bad" in sandbox.ticket(bad)["tags"]
+    assert "csat_5" not in sandbox.ticket(good)["tags"]  # good/bad is never passed off as a 1-5 score
+    notes = [c["body"] for c in sandbox.ticket_comments(changed) if not c["public"]]
+    assert any("Zendesk CSAT bad (changed from good to bad)" in n for n in notes)
     # write-back never touches Zendesk's own rating
     assert sandbox.ticket(good)["satisfaction_rating"]["score"] == "good"
     assert sandbox.ticket(bad)["satisfaction_rating"]["comment"] == "Took a week."
