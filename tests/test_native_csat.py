@@ -290,3 +290,23 @@ def test_tenant_survey_source_overrides_are_checked() -> None:
         parse_overrides({"survey_source": "theirs"})
     with pytest.raises(ConfigError, match="channel names"):
         parse_overrides({"survey_ours_channels": "web,e mail"})
+
+
+def test_zenpy_reads_the_sandbox_satisfaction_ratings(sandbox: Any, sandbox_server: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """zenpy's own Satisfaction Ratings API (its cursor pages, its SatisfactionRating objects) on the sandbox."""
+    from zenpy import Zenpy
+
+    monkeypatch.setenv("ZENPY_FORCE_SCHEME", "http")
+    monkeypatch.setenv("ZENPY_FORCE_NETLOC", sandbox_server.url.removeprefix("http://"))
+    zd = Zenpy(subdomain="sandbox", email=SANDBOX_EMAIL, token=SANDBOX_TOKEN, disable_cache=True)
+    tickets = [solved(sandbox, f"Z{n}") for n in range(3)]
+    sandbox.simulate_satisfaction(tickets[0], "good", comment="ok")
+    sandbox.simulate_satisfaction(tickets[1], "bad", reason_code=7)
+    sandbox.simulate_satisfaction(tickets[2], "offered")
+    start = sandbox.now() - timedelta(hours=1)
+
+    found = list(zd.satisfaction_ratings(start_time=start, end_time=sandbox.now() + timedelta(minutes=1)))
+    assert [(r.ticket_id, r.score) for r in found] == [(tickets[0], "good"), (tickets[1], "bad"), (tickets[2], "offered")]
+    assert found[1].reason == "The agent's knowledge is unsatisfactory" and found[0].comment == "ok"
+    assert [r.ticket_id for r in zd.satisfaction_ratings(score="bad")] == [tickets[1]]
