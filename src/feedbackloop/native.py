@@ -53,6 +53,9 @@ OVERLAP = timedelta(hours=1)
 #: start_time/end_time filter on a rating's created_at (when the survey was offered) or its updated_at
 #: (when it was answered), so a daily pass re-reads the span in which an offered survey may be answered.
 DEEP_LOOKBACK = timedelta(days=28)
+#: The first run reads this far back (as the ticket reconciliation does), and no pass ever reads further
+#: back than this before the first run.
+FIRST_LOOKBACK = timedelta(days=2)
 DEEP_EVERY = timedelta(days=1)
 CURSOR = "satisfaction_ratings"
 DEEP_CURSOR = "satisfaction_ratings_deep"
@@ -157,18 +160,25 @@ def whole(client: HelpdeskClient, native: NativeRating) -> NativeRating:
 
 
 def reconcile_native(session: Session, client: HelpdeskClient, tenant_id: str, now: datetime) -> str:
-    """Read Zendesk's satisfaction ratings since the last run (with an overlap), and the last
-    DEEP_LOOKBACK once a day; record each (a rating already recorded is a duplicate)."""
-    cursor = _cursor(session, tenant_id, CURSOR, now - DEEP_LOOKBACK, now)
-    deep = _cursor(session, tenant_id, DEEP_CURSOR, now - DEEP_EVERY, now)
-    start = (cursor.since or now - DEEP_LOOKBACK) - OVERLAP
-    if deep.since is not None and deep.since <= now - DEEP_EVERY:
-        start = min(start, now - DEEP_LOOKBACK)
+    """Read Zendesk's satisfaction ratings since the last run (with an overlap), and once a day the last
+    DEEP_LOOKBACK (never further back than FIRST_LOOKBACK before the first run: an account's older ratings
+    are history, not feedback to act on now); record each (a rating already recorded is a duplicate).
+
+    A run that stops at MAX_PAGES_PER_RUN keeps the next page's URL, and the next run goes on from it.
+    """
+    cursor = _cursor(session, tenant_id, CURSOR, now - FIRST_LOOKBACK, now)
+    deep = _cursor(session, tenant_id, DEEP_CURSOR, now, now)  # `since`: the last deep pass (first: none yet)
+    if deep.cursor is None:  # the first run: remember when reconciliation of native ratings began
+        deep.cursor = now.isoformat()
+    origin = datetime.fromisoformat(deep.cursor) - FIRST_LOOKBACK
+    start = (cursor.since or now - FIRST_LOOKBACK) - OVERLAP
+    if deep.since is not None and deep.since <= now - DEEP_EVERY and cursor.cursor is None:
+        start = min(start, max(now - DEEP_LOOKBACK, origin))
         deep.since = now
         deep.updated_at = now
     seen = 0
     outcomes: dict[str, int] = {}
-    page_cursor: str | None = None
+    page_cursor = cursor.cursor  # a run cut short left the next page here
     for _ in range(MAX_PAGES_PER_RUN):
         page = client.satisfaction_ratings(start, now, page_cursor)
         for native in page.ratings:
@@ -179,7 +189,10 @@ def reconcile_native(session: Session, client: HelpdeskClient, tenant_id: str, n
         if page_cursor is None:
             break
     else:
-        return f"read {seen} native ratings; more remain (next run continues)"
+        cursor.cursor = page_cursor
+        cursor.updated_at = now
+        return f"read {seen} native ratings; more remain (the next run goes on from there)"
+    cursor.cursor = None
     cursor.since = now
     cursor.updated_at = now
     counts = ", ".join(f"{n} {name}" for name, n in sorted(outcomes.items()))
