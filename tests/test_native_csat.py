@@ -310,3 +310,31 @@ def test_zenpy_reads_the_sandbox_satisfaction_ratings(sandbox: Any, sandbox_serv
     assert [(r.ticket_id, r.score) for r in found] == [(tickets[0], "good"), (tickets[1], "bad"), (tickets[2], "offered")]
     assert found[1].reason == "The agent's knowledge is unsatisfactory" and found[0].comment == "ok"
     assert [r.ticket_id for r in zd.satisfaction_ratings(score="bad")] == [tickets[1]]
+
+
+def test_reconciliation_cut_short_goes_on_from_its_next_page(sandbox: Any, sandbox_server: Any, services: Services,
+                                                              engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedbackloop import native
+
+    for n in range(101):  # zenpy asks for pages of 100: two pages
+        ticket_id = sandbox.simulate_customer_ticket(subject=f"#{n}", body="Hi", name=f"C{n}",
+                                                     email=f"c{n}@example.net")
+        sandbox.simulate_status(ticket_id, "solved")
+        sandbox.simulate_satisfaction(ticket_id, "good" if n % 2 else "offered")
+    monkeypatch.setattr(native, "MAX_PAGES_PER_RUN", 1)
+    client = ZendeskClient(services.settings.zendesk)  # type: ignore[arg-type]
+
+    def run() -> str:
+        with session_scope(services.factory) as session:
+            return native.reconcile_native(session, client, "default", utcnow())
+
+    assert "more remain" in run()
+    with Session(engine) as session:
+        assert len(session.scalars(select(Survey)).all()) == 100
+    second = run()
+    assert "read 1 native ratings" in second and ": 1 offered" in second
+    monkeypatch.setattr(native, "MAX_PAGES_PER_RUN", 50)
+    assert run().endswith(": 101 duplicate")  # a whole pass again: nothing new
+    with Session(engine) as session:
+        assert len(session.scalars(select(Survey)).all()) == 101
+        assert len(session.scalars(select(Rating)).all()) == 50

@@ -65,18 +65,18 @@ MAX_PAGES_PER_RUN = 50
 def record(session: Session, tenant_id: str, native: NativeRating, now: datetime) -> str:
     """Make a native rating ours: a survey sent for `offered`, a rating (or its next version) for good/bad."""
     if native.score not in (*SCORES, "offered"):
-        return f"native score {native.score}: not a survey sent, nothing recorded"
+        return f"unoffered: score {native.score} is not a survey sent, nothing recorded"
     state = lifecycle.lock_ticket(session, tenant_id, native.ticket_id, now)  # one writer per ticket
     ours = _our_survey(session, tenant_id, native.ticket_id)
     if ours is not None and ours.state == "sent":
         log.info("native rating of ticket %s not counted: our survey %s was sent on it", native.ticket_id, ours.id)
-        return f"not counted: our survey {ours.id} was sent on this ticket (ours takes precedence)"
-    survey = _native_survey(session, tenant_id, native, state.solved_at, state.channel, now)
+        return f"ours: our survey {ours.id} was sent on this ticket (ours takes precedence), not counted"
+    survey, created = _native_survey(session, tenant_id, native, state.solved_at, state.channel, now)
     if ours is not None and ours.state == "scheduled":
         jobs.cancel(session, tenant_id, f"survey:{ours.id}", "Zendesk's own survey was offered on this ticket", now)
         ours.state, ours.reason, ours.updated_at = "cancelled", "Zendesk's own survey was offered on this ticket", now
     if native.score == "offered":
-        return f"native survey {survey.id} offered"
+        return f"offered: native survey {survey.id}" if created else f"duplicate: native survey {survey.id} offered"
     return _record_score(session, survey, native, now)
 
 
@@ -90,14 +90,14 @@ def _our_survey(session: Session, tenant_id: str, ticket_id: int) -> Survey | No
 
 
 def _native_survey(session: Session, tenant_id: str, native: NativeRating, solved_at: datetime | None,
-                   channel: str | None, now: datetime) -> Survey:
-    """The survey row of this native rating, made (and counted as sent) on first sight."""
+                   channel: str | None, now: datetime) -> tuple[Survey, bool]:
+    """The survey row of this native rating, made (and counted as sent) on first sight; True if made now."""
     key = native_key(native.id)
     query = select(Survey).where(Survey.tenant_id == tenant_id, Survey.ticket_id == native.ticket_id,
                                  Survey.solve_key == key)
     survey = session.scalars(query).one_or_none()
     if survey is not None:
-        return survey
+        return survey, False
     offered = native.created_at or now
     survey = Survey(
         tenant_id=tenant_id, ticket_id=native.ticket_id, requester_id=None, solve_key=key,
@@ -112,30 +112,30 @@ def _native_survey(session: Session, tenant_id: str, native: NativeRating, solve
         with session.begin_nested():
             session.add(survey)
     except IntegrityError:  # another path made it first (we hold the ticket lock, so only on SQLite races)
-        return session.scalars(query).one()
+        return session.scalars(query).one(), False
     rollups.add_sent(survey, offered)  # `offered` is a survey sent: it feeds the response rate
     survey.state, survey.sent_at = "sent", offered
-    return survey
+    return survey, True
 
 
 def _record_score(session: Session, survey: Survey, native: NativeRating, now: datetime) -> str:
     rating = session.scalars(select(Rating).where(Rating.survey_id == survey.id)).one_or_none()
     if rating is not None and native.updated_at is not None and rating.native_updated_at is not None \
             and native.updated_at < rating.native_updated_at:
-        return f"older than rating {rating.id} v{rating.version}: ignored"
+        return f"older: than rating {rating.id} v{rating.version}, ignored"
     score = SCORES[native.score]
     reason = native.reason[:REASON_WIDTH] if native.reason else None
     if rating is not None and (rating.score, rating.comment, rating.native_reason) == (
             score, native.comment, native.reason):
         rating.native_updated_at = max(filter(None, (rating.native_updated_at, native.updated_at)), default=None)
-        return f"duplicate of rating {rating.id} v{rating.version}"
+        return f"duplicate: rating {rating.id} v{rating.version}"
     if rating is not None and rating.score == score and rating.comment != native.comment and native.comment is None:
         rating.comment = None  # the customer removed the comment: record_rating reads None as "keep"
     rating = record_rating(session, survey, score, reason, native.comment, now, source=SOURCE)
     rating.native_id = native.id
     rating.native_reason = native.reason[:200] if native.reason else None
     rating.native_updated_at = native.updated_at
-    return f"native rating {rating.id} v{rating.version} = {native.score}"
+    return f"rated: rating {rating.id} v{rating.version} = {native.score}"
 
 
 def read_native(session: Session, client: HelpdeskClient, tenant_id: str, ticket_id: int, now: datetime) -> str:
@@ -183,7 +183,7 @@ def reconcile_native(session: Session, client: HelpdeskClient, tenant_id: str, n
         page = client.satisfaction_ratings(start, now, page_cursor)
         for native in page.ratings:
             seen += 1
-            outcome = record(session, tenant_id, native, now).split(" ", 1)[0]
+            outcome = record(session, tenant_id, native, now).split(":", 1)[0]  # rated, offered, duplicate...
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
         page_cursor = page.cursor
         if page_cursor is None:
