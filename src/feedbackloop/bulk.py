@@ -165,7 +165,7 @@ def write_in_bulk(session: Session, settings: Settings, client: HelpdeskClient, 
         job.updated_at = now
     session.commit()  # the marks must outlive a crash during the bulk call
     rating = work[0][1]
-    added = rating_tags(rating.score)
+    added = rating_tags(rating.score, rating.source == "zendesk")
     bulk_id = client.update_many(BulkUpdate(
         ticket_ids=tuple(r.ticket_id for _, r in work), add_tags=added,
         remove_tags=tuple(sorted(CSAT_TAGS - set(added))),

@@ -31,6 +31,7 @@ from dotenv import dotenv_values
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from feedbackloop.csat_sources import RatingsReader, csat_check
 from feedbackloop.db import make_engine, make_session_factory, session_scope, utcnow
 from feedbackloop.errors import ConfigError, FeedbackloopError
 from feedbackloop.helpdesks.base import Account
@@ -195,7 +196,8 @@ def require_schema(engine: Engine) -> None:
 def target_of(settings: Settings, tenant_id: str) -> Target:
     """Where this tenant's webhooks deliver, and the override tag its triggers and macro use."""
     override_tag = getattr(settings, "override_tag", None) or zendesk.OVERRIDE_TAG
-    return Target(settings.public_url, None if tenant_id == DEFAULT_TENANT else tenant_id, override_tag)
+    return Target(settings.public_url, None if tenant_id == DEFAULT_TENANT else tenant_id, override_tag,
+                  survey_source=getattr(settings, "survey_source", "feedbackloop"))
 
 
 def account_of(settings: Settings, account: Account | None) -> Account:
@@ -259,6 +261,9 @@ def run_doctor(settings: Settings, factory: sessionmaker[Session], *, account: A
     checks = check_public_url(settings.public_url, probe or probe_health, helpdesk_is_local=local)
     checks.extend(zendesk.diagnose(client, target_of(settings, tenant_id), ledger, secrets, chosen.webhook_secret))
     checks.extend(check_reconciliation_state(factory, tenant_id))
+    refused = any(check.name == "credentials" and check.status == "problem" for check in checks)
+    if isinstance(client, RatingsReader) and not refused:  # which CSAT the account runs (issue 23)
+        checks.append(csat_check(settings, client, utcnow()))
     if tenant_id == DEFAULT_TENANT:
         checks.extend(check_id_settings(settings, ledger))
     return checks

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import attribution, jobs, overrides, rollups, signals
+from feedbackloop import attribution, csat_sources, jobs, overrides, rollups, signals
 from feedbackloop.helpdesks.base import REOPEN_STATUSES
 from feedbackloop.models import ReviewTask, Signal, Survey, TicketState, WebhookEvent, fit_key
 from feedbackloop.settings import Settings
@@ -316,6 +316,9 @@ def _snap(transitions: list[Transition], at: datetime) -> datetime:
 def survey_exclusion(session: Session, settings: Settings, tenant_id: str, state: TicketState, now: datetime) -> str | None:
     """Why this ticket gets no survey, or None. Checked at scheduling and again at sending."""
     tags = set(state.tags or [])
+    source = csat_sources.ours_exclusion(session, settings, tenant_id, state)  # Zendesk's own survey asks
+    if source is not None:
+        return source
     if state.is_review_task or "feedback_review" in tags:
         return "ticket is tagged feedback_review (a feedback review task)"
     if tags & NO_SURVEY_TAGS:

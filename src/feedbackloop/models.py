@@ -242,7 +242,7 @@ class Rating(Base):
     scale: Mapped[str] = mapped_column(String(8))
     reason: Mapped[str | None] = mapped_column(String(40))
     comment: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(16), default="link")  # link | email_reply
+    source: Mapped[str] = mapped_column(String(16), default="link")  # link | email_reply | zendesk
     version: Mapped[int] = mapped_column(Integer, default=1)
     written_version: Mapped[int] = mapped_column(Integer, default=0)
     # attribution as of the rating (insight issue): who held the ticket when the customer rated
@@ -260,6 +260,11 @@ class Rating(Base):
     previous_score: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # migration 0018 (source "zendesk"): Zendesk's own satisfaction rating this is, its reason as
+    # Zendesk words it, and its updated_at as last recorded (an older read never overwrites a newer one)
+    native_id: Mapped[int | None]
+    native_reason: Mapped[str | None] = mapped_column(String(200))
+    native_updated_at: Mapped[datetime | None]
 
 
 class SurveyAnswer(Base):

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from feedbackloop.csat_sources import queue_record
 from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketEvent
 from feedbackloop.models import SyncCursor, TicketState
 from feedbackloop.receive import store_event
@@ -20,9 +21,10 @@ MAX_PAGES_PER_RUN = 20
 
 
 def reconcile(session: Session, client: HelpdeskClient, tenant_id: str, helpdesk: str, now: datetime,
-              watched_tags: tuple[str, ...] = ()) -> str:
+              watched_tags: tuple[str, ...] = (), native_ratings: bool = False) -> str:
     """Read changed tickets since the saved cursor; store events for statuses and watched tags
-    (the `ai_override` tag) we missed."""
+    (the `ai_override` tag) we missed; with `native_ratings`, record each ticket's own satisfaction
+    rating (Zendesk's CSAT, native.py) in a job of its own."""
     cursor_row = session.get(SyncCursor, (tenant_id, CURSOR_NAME))
     if cursor_row is None:
         cursor_row = SyncCursor(tenant_id=tenant_id, name=CURSOR_NAME, cursor=None, since=now - FIRST_LOOKBACK,
@@ -38,6 +40,8 @@ def reconcile(session: Session, client: HelpdeskClient, tenant_id: str, helpdesk
             ).one_or_none()
             synthesized += _reconcile_ticket(session, tenant_id, helpdesk, ticket, state, now)
             synthesized += _reconcile_tags(session, tenant_id, helpdesk, ticket, state, watched_tags, now)
+            if native_ratings and ticket.satisfaction is not None and ticket.satisfaction.score != "unoffered":
+                queue_record(session, tenant_id, ticket.satisfaction, now)
         cursor_row.cursor = page.cursor or cursor_row.cursor
         cursor_row.updated_at = now
         if page.end_of_stream:

@@ -68,6 +68,8 @@ def build_query(by: str, since: str, until: str | None, period: str | None, tena
     show_default=True,
     help="Segments with fewer ratings are shown but not ranked.",
 )
+@click.option("--sources", is_flag=True,
+              help="Split by rating source instead (our survey vs Zendesk's own CSAT; no mean for good/bad).")
 def report(
     section: str,
     by: str,
@@ -78,6 +80,7 @@ def report(
     fmt: str,
     out: Path | None,
     min_n: int,
+    sources: bool,
 ) -> None:
     """CSAT by segment and period, with 95% Wilson intervals, worst first."""
     from feedbackloop.cli import _settings
@@ -91,6 +94,8 @@ def report(
 
         text = run_section(settings.database_url, SectionQuery(section, query.tenant_id or DEFAULT_TENANT_ID,
                                                                query.since, query.until, settings.ai_user_ids), fmt)
+    elif sources:
+        text = run_source_report(settings.database_url, query, fmt)
     else:
         text = run_report(settings.database_url, query, fmt)
     if out is None:
@@ -131,3 +136,21 @@ def run_report(database_url: str, query: MetricsQuery, fmt: str) -> str:
                                    "FEEDBACKLOOP_DATABASE_URL)") from None
     finally:
         engine.dispose()
+
+
+def run_source_report(database_url: str, query: MetricsQuery, fmt: str) -> str:
+    """Ratings and surveys sent by source (our survey, Zendesk's own CSAT) and scale (csat_sources.py)."""
+    from feedbackloop.csat_sources import render_sources, source_rows
+    from feedbackloop.db import make_read_engine, make_session_factory, missing_database, session_scope
+    from feedbackloop.models import DEFAULT_TENANT
+
+    missing = missing_database(database_url)
+    if missing:
+        raise click.ClickException(missing)
+    engine = make_read_engine(database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            rows = source_rows(session, query.tenant_id or DEFAULT_TENANT, query.since, query.until)
+    finally:
+        engine.dispose()
+    return render_sources(rows, fmt)

@@ -128,6 +128,14 @@ def _safe_tick(runner: Runner) -> None:
         log.exception("job runner tick failed; will try again at the next tick")
 
 
+def _native_source(ctx: jobs.JobContext, tenant_id: str) -> bool:
+    """Whether the tenant's ratings come (also) from Zendesk's own CSAT; False when its settings cannot be read."""
+    try:
+        return bool(ctx.for_tenant(tenant_id).survey_source != "feedbackloop")
+    except Exception:  # noqa: BLE001 - a removed tenant or a bad key: its own jobs report that
+        return False
+
+
 def make_enqueue_reconcile(factory: sessionmaker[Session], ctx: jobs.JobContext,
                            tenants: Callable[[], list[str]] | list[str]) -> Any:
     """The periodic tick: one `reconcile` job per tenant per interval, the CSAT drop check once per
@@ -144,6 +152,9 @@ def make_enqueue_reconcile(factory: sessionmaker[Session], ctx: jobs.JobContext,
             with session_scope(factory) as session:
                 for tenant_id in (tenants() if callable(tenants) else tenants):
                     jobs.enqueue(session, "reconcile", f"reconcile:{bucket}", {}, now=now, tenant_id=tenant_id)
+                    if _native_source(ctx, tenant_id):  # Zendesk's own ratings, by time window
+                        jobs.enqueue(session, "reconcile_native", f"reconcile-native:{bucket}", {}, now=now,
+                                     tenant_id=tenant_id)
                     alerts.enqueue_drop_check(session, ctx.settings, tenant_id, now)  # CSAT drop alerts
                 if ctx.settings.survey_reminder:
                     jobs.enqueue(session, "queue_reminders", f"reminders:{bucket}", {}, now=now)

@@ -25,6 +25,9 @@ DEFAULT_PORT = 8000
 SCALES = ("five", "thumbs")
 #: What the survey asks (issue 24, ces.py): CSAT, the customer effort score, or CES on the page after CSAT.
 SURVEY_KINDS = ("csat", "ces", "csat+ces")
+#: Whose satisfaction survey a ticket gets (docs/zendesk-csat.md): ours, Zendesk's own, or ours on the
+#: channels in FEEDBACKLOOP_SURVEY_OURS_CHANNELS and Zendesk's elsewhere.
+SURVEY_SOURCES = ("feedbackloop", "zendesk", "both")
 #: The survey's look and language for the env-configured account (branding.py reads and checks them).
 LOOK_ENV = ("FEEDBACKLOOP_BRAND_NAME", "FEEDBACKLOOP_LOGO_URL", "FEEDBACKLOOP_ACCENT_COLOR", "FEEDBACKLOOP_SURVEY_STYLE",
             "FEEDBACKLOOP_SURVEY_ORDER", "FEEDBACKLOOP_SURVEY_QUESTION", "FEEDBACKLOOP_SURVEY_LABELS",
@@ -45,6 +48,9 @@ class Settings:
     survey_cooldown: float = 604800
     survey_scale: str = "five"
     survey_kind: str = "csat"  # csat | ces | csat+ces (ces.py)
+    # issue 23: whose CSAT survey runs (SURVEY_SOURCES), and in `both` the channels that get ours
+    survey_source: str = "feedbackloop"
+    survey_ours_channels: tuple[str, ...] = ()
     survey_expiry: float = 28 * 86400
     survey_reminder: float | None = None
     # a click on a rating link waits this long for bot evidence or a change before it counts (answers.py);
@@ -282,6 +288,16 @@ def _ids(env: Mapping[str, str], name: str) -> tuple[int, ...]:
     return tuple(int(v) for v in values)
 
 
+def _survey_source(env: Env) -> str:
+    """FEEDBACKLOOP_SURVEY_SOURCE, one of SURVEY_SOURCES (a bad value is a problem; the default applies)."""
+    source = env.get("FEEDBACKLOOP_SURVEY_SOURCE", "feedbackloop").strip().lower() or "feedbackloop"
+    if source not in SURVEY_SOURCES:
+        env.problem("FEEDBACKLOOP_SURVEY_SOURCE", f"FEEDBACKLOOP_SURVEY_SOURCE must be one of "
+                    f"{', '.join(SURVEY_SOURCES)} (e.g. zendesk), got {source!r}")
+        return "feedbackloop"
+    return source
+
+
 def _csv(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(part.strip().lower() for part in env.get(name, "").split(",") if part.strip())
 
@@ -505,6 +521,8 @@ def build_settings(env: Env, *, demo: bool = False, port: int = DEFAULT_PORT) ->
         survey_cooldown=_number(env, "FEEDBACKLOOP_SURVEY_COOLDOWN", 604800) or 0,
         survey_scale=scale,
         survey_kind=kind,
+        survey_source=_survey_source(env),
+        survey_ours_channels=_csv(env, "FEEDBACKLOOP_SURVEY_OURS_CHANNELS"),
         survey_expiry=_number(env, "FEEDBACKLOOP_SURVEY_EXPIRY", 28 * 86400, minimum=60) or 0,
         survey_reminder=reminder if reminder else None,
         rating_settle=_number(env, "FEEDBACKLOOP_RATING_SETTLE", 300) or 0,

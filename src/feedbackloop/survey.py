@@ -15,7 +15,7 @@ from babel.support import NullTranslations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop import lifecycle, overrides, rollups
+from feedbackloop import csat_sources, lifecycle, overrides, rollups
 from feedbackloop.branding import Look, brand_name_of, look_of
 from feedbackloop.errors import Conflict, Permanent, Retryable, TicketClosed, TicketNotFound
 from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketUpdate, User
@@ -195,6 +195,11 @@ def send_survey(session: Session, settings: Settings, client: HelpdeskClient, su
     reason = reason or _excluded_domain(settings, requester)
     if reason:
         return _finish(survey, "skipped", reason, now)
+    if settings.survey_source == "both":  # never two surveys: a native one offered here keeps ours away
+        native = client.get_ticket(survey.ticket_id).satisfaction
+        if native is not None and native.score != "unoffered":
+            csat_sources.queue_record(session, survey.tenant_id, native, now)
+            return _finish(survey, "skipped", "Zendesk's own CSAT survey was offered on this ticket", now)
     # the comment's language now, the page's later (i18n.py)
     survey.locale = requester.locale[:16] if requester is not None and requester.locale else known
     if needs_user:

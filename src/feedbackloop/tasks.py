@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from feedbackloop import (access, alerts, bulk, ces, jobs, lifecycle, overrides, ratings, reconcile, signals, survey,
-                          verdicts, writeback)
+from feedbackloop import (access, alerts, bulk, ces, csat_sources, jobs, lifecycle, native, overrides, ratings,
+                          reconcile, signals, survey, verdicts, writeback)
 from feedbackloop.errors import Permanent
 from feedbackloop.models import Job, WebhookEvent
+
+log = logging.getLogger(__name__)
 
 
 def process_ticket(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     event = session.get(WebhookEvent, job.args["event_id"])
     if event is None or event.tenant_id != job.tenant_id:
         return "event gone"
+    if event.kind == native.TRIGGER_KIND:  # Zendesk's satisfaction trigger: read the rating through the API
+        jobs.enqueue(session, "read_native", f"native-read:{event.id}", {}, now=ctx.now(), tenant_id=job.tenant_id,
+                     ticket_id=event.ticket_id)
     return lifecycle.process_ticket(session, ctx.for_tenant(job.tenant_id), job.tenant_id, event.ticket_id, ctx.now())
 
 
@@ -91,7 +97,8 @@ def reconcile_tickets(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     try:
         settings = ctx.for_tenant(job.tenant_id)
         result = reconcile.reconcile(session, ctx.clients(job.tenant_id), job.tenant_id, "zendesk", now,
-                                     watched_tags=(settings.override_tag,))
+                                     watched_tags=(settings.override_tag,),
+                                     native_ratings=settings.survey_source != "feedbackloop")
     except Permanent as exc:
         if exc.code != "forbidden":
             raise
@@ -100,6 +107,31 @@ def reconcile_tickets(ctx: jobs.JobContext, session: Session, job: Job) -> str:
         return f"reconciliation disabled: {reason}"
     access.enable(session, job.tenant_id, access.RECONCILIATION, now)
     return result
+
+
+def read_native(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    assert job.ticket_id is not None
+    return native.read_native(session, ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id, ctx.now())
+
+
+def record_native(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    reading = native.whole(ctx.clients(job.tenant_id), csat_sources.from_json(job.args["rating"]))
+    return native.record(session, job.tenant_id, reading, ctx.now())
+
+
+def reconcile_native(ctx: jobs.JobContext, session: Session, job: Job) -> str:
+    """Zendesk's satisfaction ratings by time window (agents may read them), for a tenant whose
+    survey source is zendesk or both."""
+    if ctx.for_tenant(job.tenant_id).survey_source == "feedbackloop":
+        return "survey source is feedbackloop: no native ratings to read"
+    try:
+        return native.reconcile_native(session, ctx.clients(job.tenant_id), job.tenant_id, ctx.now())
+    except Permanent as exc:
+        if exc.code != "forbidden":
+            raise
+        # Zendesk's reference has said both "Agents" and "Admins" for this endpoint: say so, do not retry
+        log.warning("native rating reconciliation refused for tenant %s: %s", job.tenant_id, exc.reason)
+        return f"native rating reconciliation refused by Zendesk ({exc.reason}); webhooks and ticket reads still count"
 
 
 def queue_reminders(ctx: jobs.JobContext, session: Session, job: Job) -> str:
@@ -156,4 +188,7 @@ HANDLERS: dict[str, jobs.Handler] = {
     "write_ces": write_ces,  # issue 24: the CES answer's tags on the ticket
     "settle_answer": settle_answer,  # a click on a rating link, once its settle time has passed
     "withdraw_review": withdraw_review,  # a bad rating became a good one: solve its review task
+    "read_native": read_native,  # Zendesk's satisfaction trigger fired: read the ticket's rating (issue 23)
+    "record_native": record_native,  # a native rating seen on a ticket we read
+    "reconcile_native": reconcile_native,  # Zendesk's satisfaction ratings by time window
 }

@@ -101,11 +101,15 @@ def look_options(command: Any) -> Any:
 @click.option("--survey-scale", type=click.Choice(["five", "thumbs"]), default=None)
 @click.option("--survey-kind", type=click.Choice(["csat", "ces", "csat+ces"]), default=None,
               help="What the survey asks: CSAT, CES (customer effort), or CES after the CSAT answer.")
+@click.option("--survey-source", type=click.Choice(["feedbackloop", "zendesk", "both"]), default=None,
+              help="Whose CSAT survey customers get: ours, Zendesk's own, or both (ours on --survey-ours-channels).")
+@click.option("--survey-ours-channels", default=None,
+              help="With --survey-source both: the channels that get our survey, comma-separated (e.g. web,email).")
 @click.option("--language", default=None, help="Survey language, e.g. en, de, pt-br.")
 @look_options
 def add(name: str, subdomain: str, email: str, api_token: str, webhook_secret: str, api_url: str | None,
         survey_delay: float | None, survey_cooldown: float | None, survey_scale: str | None,
-        language: str | None, **look: str | None) -> None:  # survey_kind arrives in **look, with the look
+        language: str | None, **more: str | None) -> None:  # survey kind/source/channels and the look arrive in **more
     """Add a tenant; prints its webhook URL and its decisions-API token (shown once)."""
     from feedbackloop.settings import check_account
 
@@ -117,7 +121,7 @@ def add(name: str, subdomain: str, email: str, api_token: str, webhook_secret: s
     settings = _settings()
     vault = Vault(settings.encryption_key)
     overrides = {"survey_delay": survey_delay, "survey_cooldown": survey_cooldown, "survey_scale": survey_scale,
-                 "language": language, **look}
+                 "language": language, **more}
     if api_url:
         from feedbackloop.settings import _check_http_url
 
@@ -168,6 +172,10 @@ def show(name: str) -> None:
 @click.option("--survey-scale", type=click.Choice(["five", "thumbs"]), default=None)
 @click.option("--survey-kind", type=click.Choice(["csat", "ces", "csat+ces"]), default=None,
               help="What the survey asks: CSAT, CES (customer effort), or CES after the CSAT answer.")
+@click.option("--survey-source", type=click.Choice(["feedbackloop", "zendesk", "both"]), default=None,
+              help="Whose CSAT survey customers get: ours, Zendesk's own, or both (ours on --survey-ours-channels).")
+@click.option("--survey-ours-channels", default=None,
+              help="With --survey-source both: the channels that get our survey, comma-separated (e.g. web,email).")
 @click.option("--language", default=None, help="Survey language, e.g. en, de, pt-br.")
 @look_options
 @click.option("--unset", multiple=True, help="Drop a setting (e.g. --unset logo_url); repeatable.")

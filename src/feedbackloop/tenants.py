@@ -26,14 +26,16 @@ from feedbackloop.branding import LOOK_KEYS, check_look
 from feedbackloop.errors import ConfigError
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.models import DEFAULT_TENANT, Tenant
-from feedbackloop.settings import SCALES, SURVEY_KINDS, Settings
+from feedbackloop.settings import SCALES, SURVEY_KINDS, SURVEY_SOURCES, Settings
 
 #: The survey's look (branding.py): kept in the tenant's overrides, read through settings.extra.
 LOOK_OVERRIDES = tuple(name for name in LOOK_KEYS if name != "language")
 TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 #: Settings a tenant may override, with how to read them from text.
-OVERRIDABLE = ("survey_delay", "survey_cooldown", "survey_scale", "survey_kind", "language", *LOOK_OVERRIDES)
+OVERRIDABLE = ("survey_delay", "survey_cooldown", "survey_scale", "survey_kind", "survey_source", "survey_ours_channels",
+               "language", *LOOK_OVERRIDES)
+CHANNEL = re.compile(r"^[a-z0-9_]{1,40}$")
 
 
 class Vault:
@@ -118,6 +120,12 @@ def parse_overrides(values: Mapping[str, Any]) -> dict[str, Any]:
             if value not in SURVEY_KINDS:
                 raise ConfigError(f"survey_kind must be one of {', '.join(SURVEY_KINDS)}, got {value!r}")
             result[name] = value
+        elif name == "survey_source":
+            if value not in SURVEY_SOURCES:
+                raise ConfigError(f"survey_source must be one of {', '.join(SURVEY_SOURCES)}, got {value!r}")
+            result[name] = value
+        elif name == "survey_ours_channels":
+            result[name] = parse_channels(value)
         elif name in LOOK_OVERRIDES:
             result[name] = check_look(name, value)
         else:
@@ -126,6 +134,18 @@ def parse_overrides(values: Mapping[str, Any]) -> dict[str, Any]:
                 raise ConfigError(f"language must look like 'en' or 'pt-br', got {value!r}")
             result[name] = text
     return result
+
+
+def parse_channels(value: Any) -> list[str]:
+    """`web,email` (or a list) as channel names, the REST API's `via.channel` values."""
+    parts = value.split(",") if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else None
+    if parts is None:
+        raise ConfigError(f"survey_ours_channels must be a comma-separated list of channels (e.g. web,email), got {value!r}")
+    channels = [str(part).strip().lower() for part in parts if str(part).strip()]
+    bad = [channel for channel in channels if not CHANNEL.fullmatch(channel)]
+    if bad:
+        raise ConfigError(f"survey_ours_channels must be channel names such as web, email, chat, got {bad[0]!r}")
+    return channels
 
 
 @dataclass(frozen=True)
@@ -153,6 +173,8 @@ def config_of(tenant: Tenant, base: Settings, vault: Vault) -> TenantConfig:
     extra_names = ("language", *LOOK_OVERRIDES)
     overrides = tenant.overrides or {}
     changes = {k: v for k, v in overrides.items() if k in OVERRIDABLE and k not in extra_names}
+    if "survey_ours_channels" in changes:  # JSON keeps a list; Settings holds a tuple
+        changes["survey_ours_channels"] = tuple(changes["survey_ours_channels"])
     settings = base.with_(zendesk=account, **changes)
     looks = {k: str(v) for k, v in overrides.items() if k in extra_names}
     if looks:  # the tenant's own look replaces the env's, key by key

@@ -43,10 +43,11 @@ WITHDRAW_KEEP = ("The customer {change} on ticket #{ticket_id}. The other signal
 REASON_TEXT = {"rating": "low rating", "reopened": "reopened soon after solve", "override": "AI override"}
 
 
-def rating_tags(score: int) -> tuple[str, ...]:
-    """`csat_<N>` plus the band: good (4–5), neutral (3), bad (1–2)."""
+def rating_tags(score: int, native: bool = False) -> tuple[str, ...]:
+    """`csat_<N>` plus the band: good (4–5), neutral (3), bad (1–2). A rating from Zendesk's own CSAT
+    (good/bad, issue 23) gets the band only: no `csat_5` for a score Zendesk never asked for."""
     band = "csat_good" if score >= 4 else "csat_neutral" if score == 3 else "csat_bad"
-    return (f"csat_{score}", band)
+    return (band,) if native else (f"csat_{score}", band)
 
 
 def score_text(rating: Rating, score: int | None = None) -> str:
@@ -57,13 +58,18 @@ def score_text(rating: Rating, score: int | None = None) -> str:
     return f"{value}/5"
 
 
+def _good_or_bad(rating: Rating, score: int | None = None) -> str:
+    return "good" if (rating.score if score is None else score) >= 4 else "bad"
+
+
 def note_for(rating: Rating) -> str:
     marker = f"#{rating.id} v{rating.version}"
     reason = f" — reason: {rating.reason}" if rating.reason else ""
     comment = f"“{rating.comment}”" if rating.comment else "(no comment)"
-    text = score_text(rating)
+    words = score_text if rating.source != "zendesk" else _good_or_bad  # Zendesk's CSAT in its own words
+    text = words(rating) if rating.source != "zendesk" else f"Zendesk CSAT {words(rating)}"
     if rating.previous_score is not None and rating.previous_score != rating.score:
-        text += f" (changed from {score_text(rating, rating.previous_score)} to {score_text(rating)})"
+        text += f" (changed from {words(rating, rating.previous_score)} to {words(rating)})"
     return RATING_NOTE.format(score_text=text, reason=reason, comment=comment, marker=marker)
 
 
@@ -96,7 +102,8 @@ def write_rating(session: Session, settings: Settings, client: HelpdeskClient, r
         rating.written_version = rating.version
         return "write-back found from an earlier attempt"
     try:
-        ticket = _update_tags_safely(client, state, rating_tags(rating.score), CSAT_TAGS, note, fields, now)
+        ticket = _update_tags_safely(client, state, rating_tags(rating.score, rating.source == "zendesk"), CSAT_TAGS,
+                                     note, fields, now)
     except TicketClosed as exc:
         rating.written_version = rating.version
         return f"not written back: {exc.reason} (the rating is kept)"

@@ -17,7 +17,7 @@ from typing import Any
 S, F, I, B = "string", "float64", "int64", "bool"
 MESSAGES: list[Any] = [{"role": S, "content": S}]
 PROVENANCE: dict[str, Any] = {
-    "ticket": S, "tenant": S, "split": S, "decided_at": S, "solved_at": S, "rated_at": S, "model": S,
+    "ticket": S, "tenant": S, "split": S, "decided_at": S, "solved_at": S, "rated_at": S, "rating_source": S, "model": S,
     "prompt_version": S, "intent": S, "channel": S, "category": S,
 }
 CORRECTION: dict[str, Any] = {

@@ -142,6 +142,8 @@ def provenance(ctx: Context, bundle: TicketBundle, decision: AiDecision | None) 
         "decided_at": iso(decision.created_at if decision else None),
         "solved_at": iso(state.solved_at if state else None),
         "rated_at": iso(rating.created_at if rating else None),
+        # whose survey the rating answered (issue 23): "feedbackloop", or "zendesk" for Zendesk's own CSAT
+        "rating_source": (("zendesk" if rating.source == "zendesk" else "feedbackloop") if rating else None),
         "model": decision.model if decision else None,
         "prompt_version": decision.prompt_version if decision else None,
         "intent": ctx.redact(bundle, latest(bundle.decisions, "intent")),

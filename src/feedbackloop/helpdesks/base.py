@@ -60,6 +60,32 @@ class TicketEvent:
 
 
 @dataclass(frozen=True)
+class NativeRating:
+    """The helpdesk's own satisfaction rating of a ticket (Zendesk's legacy CSAT, issue 23).
+
+    `score` is Zendesk's: "offered" (the survey went out, no answer yet), "unoffered", "good" or
+    "bad". `reason` (Zendesk's words) and `reason_id` come only with "bad" (when the account has reasons on).
+    """
+
+    ticket_id: int
+    score: str
+    id: int | None = None
+    comment: str | None = None
+    reason: str | None = None
+    reason_id: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NativeRatingPage:
+    """One page of the helpdesk's satisfaction ratings; `cursor` reads the next (None: no more)."""
+
+    ratings: list[NativeRating]
+    cursor: str | None
+
+
+@dataclass(frozen=True)
 class Ticket:
     """A ticket as read from the helpdesk API."""
 
@@ -78,6 +104,7 @@ class Ticket:
     external_id: str | None = None
     created_at: datetime | None = None
     custom_fields: Mapping[int, Any] = field(default_factory=dict)
+    satisfaction: NativeRating | None = None  # the ticket's `satisfaction_rating`, when it has one
 
 
 @dataclass(frozen=True)
@@ -191,6 +218,14 @@ class HelpdeskClient(Protocol):
     def find_tickets_by_external_id(self, external_id: str) -> list[Ticket]: ...
 
     def changed_tickets(self, since: datetime, cursor: str | None = None) -> TicketPage: ...
+
+    def satisfaction_ratings(self, start: datetime, end: datetime, cursor: str | None = None) -> NativeRatingPage:
+        """The helpdesk's own satisfaction ratings changed in [start, end), a page at a time (issue 23)."""
+        ...
+
+    def satisfaction_rating(self, rating_id: int) -> NativeRating:
+        """One of the helpdesk's own satisfaction ratings, whole."""
+        ...
 
     def update_many(self, update: BulkUpdate) -> str:
         """Queue one bulk update of up to 100 tickets; return the helpdesk's job id."""

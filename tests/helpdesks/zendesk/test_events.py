@@ -150,6 +150,13 @@ EXPECTED: dict[str, Handled | str] = {
          "tags": ("mobile", "login", "priority-support", "csat_requested")},
         {"added": ("csat_requested",), "removed": ()},
     ),
+    # Zendesk's own CSAT changed (issue 23): the requester's rating; the comment never travels in the body
+    "trigger__satisfaction_changed.json": Handled(
+        {**FROM_TRIGGER, "kind": "satisfaction_changed", "event_type": "trigger:satisfaction_changed",
+         "status": "solved", "actor_id": 8447388090495, "tags": ("mobile", "login", "priority-support", "csat_bad"),
+         "updated_at": utc(2025, 1, 9, 9, 30)},
+        {"satisfaction": "Bad, I'm unsatisfied"},
+    ),
 }
 
 

@@ -447,6 +447,20 @@ def incremental_tickets() -> Response:
                                                              per_page=per_page, base=base_url()))
 
 
+@route("/satisfaction_ratings", ["GET"])
+def satisfaction_ratings() -> Response:
+    """``GET /satisfaction_ratings.json`` (agents may read it): ``score``, ``start_time``/``end_time``
+    (Unix seconds), cursor or offset pagination."""
+    return json_response(200, sandbox_state().list_satisfaction_ratings(
+        request.args.to_dict(), base_url() + request.path, base=base_url()))
+
+
+@route("/satisfaction_ratings/<int:rating_id>", ["GET"])
+def satisfaction_rating(rating_id: int) -> Response:
+    """``GET /satisfaction_ratings/{id}.json``."""
+    return json_response(200, sandbox_state().get_satisfaction_rating(rating_id, base=base_url()))
+
+
 @route("/search", ["GET"])
 def search() -> Response:
     """``GET /search.json?query=`` (tickets only, offset pagination)."""
@@ -602,6 +616,15 @@ def simulate_customer_reply(ticket_id: int) -> Response:
     options = args_of(("body",), required=("body",))
     landed = sandbox_state().simulate_customer_reply(ticket_id, options["body"])
     return ticket_answer(landed, ticket_id=landed)
+
+
+@simulation.post("/tickets/<int:ticket_id>/satisfaction")
+def simulate_satisfaction(ticket_id: int) -> Response:
+    """Zendesk's own CSAT: {score: offered | good | bad, comment?, reason_code?} (the requester rates a
+    solved ticket; "offered" is the survey going out). A change runs the satisfaction triggers."""
+    options = args_of(("score", "comment", "reason_code"), required=("score",))
+    rating = sandbox_state().simulate_satisfaction(ticket_id, str(options.pop("score")), **options)
+    return ticket_answer(ticket_id, satisfaction_rating=rating)
 
 
 @simulation.post("/tickets/<int:ticket_id>/tags")

@@ -278,6 +278,19 @@ class Deliverer:
                 self._push_locked(invocation, jitter)
             self._ensure_worker_locked()
 
+    def enqueue_raw(self, target: Target, body: bytes, event_type: str, ticket_id: int | None) -> None:
+        """Queue a trigger-connected webhook's body (rendered by the trigger, maybe not even valid JSON),
+        with the same losses and duplicates as an envelope (`drop_share`, `duplicate_share`)."""
+        with self._cond:
+            copies = 2 if self._rng.random() < self._options.duplicate_share else 1
+            for copy in range(copies):
+                invocation = _Invocation(target, body, event_type, ulid(), ticket_id, ulid(), duplicate=copy > 0)
+                if self._rng.random() < self._options.drop_share:
+                    self._record_locked(invocation, "dropped", _Result(None, None, "lost (drop_share)", False), {})
+                    continue
+                self._push_locked(invocation, 0.0)
+            self._ensure_worker_locked()
+
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until nothing is queued or in flight; False if `timeout` passed first."""
         deadline = time.monotonic() + timeout

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from feedbackloop.helpdesks.sandbox import satisfaction as native
 from feedbackloop.helpdesks.sandbox import search as search_syntax
 from feedbackloop.helpdesks.sandbox.deliver import (
     TICKET_EVENT,
@@ -37,6 +38,7 @@ from feedbackloop.helpdesks.sandbox.deliver import (
     ticket_envelope,
 )
 from feedbackloop.helpdesks.sandbox.limits import Allowance, Fault, FaultList, KeyedWindow, WindowBudget
+from feedbackloop.helpdesks.sandbox.paging import paginate
 from feedbackloop.helpdesks.sandbox.resources import (
     CONDITIONAL_SUBSCRIPTION,
     RESOURCE_KINDS,
@@ -75,7 +77,7 @@ from feedbackloop.helpdesks.sandbox.shapes import (
 BRAND_ID = 9900000000001
 TICKET_FORM_ID = 9900000000101
 ID_STARTS = {"ticket": 1, "user": 9100000000001, "group": 9200000000001, "event": 9300000000001,
-             "resource": 9400000000001}
+             "resource": 9400000000001, "satisfaction": 9500000000001}
 MAX_BULK = 100
 EXPORT_PER_PAGE = 1000
 #: Fields a ticket update may set directly (tags, custom fields and the comment are handled apart).
@@ -250,6 +252,7 @@ class SandboxState:
         self._user_ids_by_email: dict[str, int] = {}
         self._resources: dict[str, dict[int, JSON]] = {kind: {} for kind in RESOURCE_KINDS}
         self._webhooks: dict[str, JSON] = {}
+        self._satisfaction: dict[int, JSON] = {}  # ticket id → its native rating (satisfaction.py)
         self._secrets: dict[str, str] = {}
         self._target_id: str | None = None
         self._jobs: dict[str, JSON] = {}
@@ -1319,6 +1322,88 @@ class SandboxState:
             targets.append(Target(webhook["id"], webhook["endpoint"], self._secrets[webhook["id"]],
                                   frozenset(webhook["subscriptions"]), _auth_headers(webhook)))
         return targets
+
+    # --- native satisfaction (Zendesk's legacy CSAT, satisfaction.py) ---------------------------
+
+    def simulate_satisfaction(self, ticket_id: int, score: str, *, comment: str | None = None,
+                              reason_code: int | None = None) -> JSON:
+        """Zendesk's own survey on a ticket: "offered" (sent, no answer yet), or the requester's "good"
+        or "bad" (with a comment, and a reason with bad). A change runs the satisfaction triggers."""
+        with self._lock:
+            ticket = self._ticket(ticket_id)
+            if score not in ("offered", "good", "bad"):
+                raise ApiError(422, record_invalid("score", f"Score: {score!r} is not valid (offered, good, bad)"))
+            if ticket["status"] not in ("solved", "closed"):
+                raise ApiError(422, record_invalid("satisfaction_rating",
+                                                   "Satisfaction rating: only a solved ticket can be rated"))
+            if reason_code is not None and (score != "bad" or reason_code not in native.REASONS):
+                raise ApiError(422, record_invalid("reason_code", "Reason code: can only be set on a bad rating, "
+                                                                  f"one of {sorted(native.REASONS)}"))
+            now = iso(self.now())
+            rating = self._satisfaction.get(ticket_id)
+            before = dict(rating) if rating is not None else None
+            if rating is None:
+                rating = {"id": self._next("satisfaction"), "assignee_id": ticket["assignee_id"],
+                          "group_id": ticket["group_id"], "requester_id": ticket["requester_id"],
+                          "ticket_id": ticket_id, "score": "offered", "comment": None, "reason": None,
+                          "reason_code": None, "reason_id": None, "created_at": now, "updated_at": now}
+                self._satisfaction[ticket_id] = rating
+            rating.update(score=score, comment=comment if score != "offered" else None,
+                          reason=native.REASONS[reason_code] if reason_code is not None else None,
+                          reason_code=reason_code,
+                          reason_id=native.REASON_ID_BASE + reason_code if reason_code is not None else None)
+            if before is not None and {k: before[k] for k in ("score", "comment", "reason_code")} == {
+                    k: rating[k] for k in ("score", "comment", "reason_code")}:
+                return copy.deepcopy(rating)  # nothing changed: no update, no trigger
+            rating["updated_at"] = now
+            ticket["satisfaction_rating"] = native.on_ticket(rating)
+            self._stamp(ticket)
+            actor = ticket["requester_id"] if score != "offered" else -1
+            self._fire_satisfaction_triggers(ticket, rating, actor)
+            return copy.deepcopy(rating)
+
+    def _fire_satisfaction_triggers(self, ticket: JSON, rating: JSON, actor_id: int) -> None:
+        """Every active trigger with a `satisfaction_score` condition that holds posts its webhook body."""
+        for trigger in self._resources["triggers"].values():
+            if not native.fires(trigger, ticket, rating["score"]):
+                continue
+            for action in trigger.get("actions") or []:
+                value = action.get("value")
+                if action.get("field") != "notification_webhook" or not isinstance(value, list) or len(value) != 2:
+                    continue
+                webhook = self._webhooks.get(str(value[0]))
+                if webhook is None or webhook["status"] != "active":
+                    continue
+                body = native.render(str(value[1]), ticket, rating, actor_id).encode("utf-8")
+                target = Target(webhook["id"], webhook["endpoint"], self._secrets[webhook["id"]],
+                                frozenset(webhook["subscriptions"]), _auth_headers(webhook))
+                self.deliverer.enqueue_raw(target, body, f"trigger:{trigger['id']}", ticket["id"])
+
+    def list_satisfaction_ratings(self, args: Mapping[str, str], url: str, *, base: str | None = None) -> JSON:
+        """``GET /satisfaction_ratings``: filtered by score and time window, one page."""
+        def seconds(name: str) -> int | None:
+            raw = args.get(name)
+            if raw in (None, ""):
+                return None
+            try:
+                return int(str(raw))
+            except ValueError:
+                raise ApiError(400, {"error": "InvalidParameter",
+                                     "description": f"{name} must be a Unix time in seconds"}) from None
+        start, end = seconds("start_time"), seconds("end_time")
+        with self._lock:
+            items = [native.rating_json(r, self._base(base)) for r in sorted(self._satisfaction.values(),
+                                                                                  key=lambda r: r["id"])
+                     if native.wanted(r, args.get("score"), start, end)]
+        return paginate("satisfaction_ratings", items, args, url)
+
+    def get_satisfaction_rating(self, rating_id: int, *, base: str | None = None) -> JSON:
+        """``GET /satisfaction_ratings/{id}``."""
+        with self._lock:
+            for rating in self._satisfaction.values():
+                if rating["id"] == rating_id:
+                    return {"satisfaction_rating": native.rating_json(rating, self._base(base))}
+        raise ApiError(404, NOT_FOUND)
 
     # --- simulation: what customers and agents do in Zendesk ---------------------------------
 

@@ -40,6 +40,7 @@ import requests
 import zenpy
 from requests.adapters import HTTPAdapter
 from requests.exceptions import InvalidJSONError, InvalidSchema, InvalidURL, MissingSchema
+from zenpy.lib.endpoint import Url
 from zenpy.lib.exception import APIException, ZenpyException
 
 from feedbackloop import errors, prom
@@ -48,6 +49,8 @@ from feedbackloop.helpdesks.base import (
     BatchStatus,
     BulkUpdate,
     Comment,
+    NativeRating,
+    NativeRatingPage,
     NewTicket,
     Ticket,
     TicketPage,
@@ -471,6 +474,35 @@ def ticket_from_json(data: Mapping[str, Any]) -> Ticket:
             external_id=to_text(data.get("external_id")),
             created_at=to_time(data.get("created_at")),
             custom_fields=custom_fields_from_json(data.get("custom_fields")),
+            satisfaction=ticket_satisfaction(data),
+        )
+
+
+#: Zendesk's satisfaction scores (legacy CSAT): the Satisfaction Ratings API and a ticket's
+#: `satisfaction_rating.score`.
+NATIVE_SCORES = frozenset({"offered", "unoffered", "good", "bad"})
+
+
+def ticket_satisfaction(data: Mapping[str, Any]) -> NativeRating | None:
+    """A ticket's `satisfaction_rating` ({"id", "score", "comment", "reason", "reason_id"}); None when it has none.
+    A score we do not know (a future one) is dropped, not guessed at."""
+    value = data.get("satisfaction_rating")
+    if not isinstance(value, Mapping) or to_word(value.get("score")) not in NATIVE_SCORES:
+        return None
+    return native_rating_from_json({**value, "ticket_id": data.get("id")})
+
+
+def native_rating_from_json(data: Mapping[str, Any]) -> NativeRating:
+    """One satisfaction rating (a Satisfaction Ratings API item, or a ticket's `satisfaction_rating`)."""
+    with reading("satisfaction rating"):
+        score = to_word(data.get("score"))
+        if score not in NATIVE_SCORES:
+            raise ValueError(f"satisfaction rating score {str(score)[:20]!r} is none of {sorted(NATIVE_SCORES)}")
+        return NativeRating(
+            ticket_id=required_id(data.get("ticket_id")), score=score, id=to_id(data.get("id")),
+            comment=to_text(data.get("comment")) or None, reason=to_text(data.get("reason")) or None,
+            reason_id=to_id(data.get("reason_id")),
+            created_at=to_time(data.get("created_at")), updated_at=to_time(data.get("updated_at")),
         )
 
 
@@ -836,6 +868,26 @@ class ZendeskClient:
         else:
             endpoint = export.cursor_start(start_time=export_start(since, utc_now()))
         return ticket_page_from_json(self._call("GET", self._url(endpoint)), cursor)
+
+    def satisfaction_ratings(self, start: datetime, end: datetime, cursor: str | None = None) -> NativeRatingPage:
+        """GET /api/v2/satisfaction_ratings.json?start_time=&end_time= (Unix seconds; agents may read it),
+        one cursor page (`page[size]`, `meta.has_more`, `links.next`); `cursor` is the next page's URL."""
+        if cursor is not None:
+            if not urlsplit(cursor).path.removesuffix(".json").endswith("/api/v2/satisfaction_ratings"):
+                raise ValueError("not a satisfaction ratings page URL")
+            url = cursor
+        else:
+            endpoint = self._zenpy.satisfaction_ratings.endpoint(start_time=int(start.timestamp()),
+                                                                  end_time=int(end.timestamp()))
+            url = self._url(endpoint)
+        body = self._call("GET", url)
+        ratings = [native_rating_from_json(item) for item in items_of(body, "satisfaction_ratings")]
+        return NativeRatingPage(ratings=ratings, cursor=next_page_url(body))
+
+    def satisfaction_rating(self, rating_id: int) -> NativeRating:
+        """GET /api/v2/satisfaction_ratings/{id}.json: one rating whole (a ticket's copy has no reason)."""
+        url = self._url(Url(f"satisfaction_ratings/{check_id(rating_id)}.json"))
+        return native_rating_from_json(object_of(self._call("GET", url), "satisfaction_rating"))
 
     def update_many(self, update: BulkUpdate) -> str:
         """PUT /api/v2/tickets/update_many.json?ids=...: the same change for up to 100 tickets.

@@ -624,7 +624,13 @@ def parse_envelope(headers: Mapping[str, str], payload: Mapping[str, Any]) -> Ti
 # --- the trigger body -----------------------------------------------------------------------
 
 #: Trigger body "event" → TicketEvent.kind.
-TRIGGER_KINDS: Mapping[str, str] = {"status_changed": "status_changed", "tag_added": "tags_changed"}
+TRIGGER_KINDS: Mapping[str, str] = {"status_changed": "status_changed", "tag_added": "tags_changed",
+                                    "satisfaction_changed": "satisfaction_changed"}
+#: The satisfaction trigger's extra placeholder (issue 23): `{{satisfaction.current_rating}}` renders the
+#: rating's label (e.g. "Good, I'm satisfied"), a hint kept in `extra["satisfaction"]`. The rating itself
+#: (score, comment, reason) is read through the API (native.py): a comment in the body could break its JSON.
+SATISFACTION_PLACEHOLDER = "{{satisfaction.current_rating}}"
+MAX_HINT = 80
 
 #: The placeholder part of every trigger body (see the module docstring). Only ids and enum-like
 #: placeholders: they render without quotes or newlines, so the body stays valid JSON.
@@ -673,6 +679,8 @@ def trigger_body(event: str, *, previous_status: str | None = None, added_tags: 
         body["previous_status"] = previous_status
     if added_tags:
         body["added_tags"] = " ".join(added_tags)
+    if event == "satisfaction_changed":
+        body["satisfaction"] = SATISFACTION_PLACEHOLDER
     return json.dumps(body, indent=2)
 
 
@@ -725,6 +733,9 @@ def trigger_extra(payload: Mapping[str, Any], raw_status: str | None, status: st
         extra["removed"] = ()
     if raw_status is not None and status != raw_status:
         extra["raw_status"] = raw_status
+    if "satisfaction" in payload:
+        hint = payload.get("satisfaction")
+        extra["satisfaction"] = hint[:MAX_HINT] if isinstance(hint, str) else None
     return extra
 
 

@@ -122,6 +122,7 @@ class Target:
     public_url: str
     tenant_id: str | None = None
     override_tag: str = OVERRIDE_TAG
+    survey_source: str = "feedbackloop"  # zendesk | both: also the satisfaction trigger (issue 23)
 
     @property
     def webhook_url(self) -> str:
@@ -287,6 +288,17 @@ def override_trigger_body(resolved: Resolved, tag: str = OVERRIDE_TAG) -> Payloa
                         {"field": "current_tags", "value": OVERRIDDEN_TAG}]}
 
 
+def satisfaction_trigger_body(resolved: Resolved) -> Payload:
+    """Zendesk's own satisfaction rating changed (offered, good, bad, a new comment): tell feedbackloop,
+    which reads the rating through the API (Conditions reference: `satisfaction_score`, `changed`).
+    Our own updates never change a native rating, so this cannot loop."""
+    return {"title": "feedbackloop: satisfaction rated", "active": True,
+            "description": "Tells feedbackloop that Zendesk's own CSAT rating of a ticket changed.",
+            "all": [{"field": "satisfaction_score", "operator": "changed"}, guard_condition()],
+            "any": [],
+            "actions": [webhook_action(resolved["webhook:triggers"], trigger_body("satisfaction_changed"))]}
+
+
 def review_view_body(resolved: Resolved) -> Payload:
     """Unsolved review tasks, soonest due first."""
     return {"title": "Feedback reviews", "active": True,
@@ -324,6 +336,8 @@ def desired_resources(target: Target) -> list[Desired]:
         Desired("trigger", "reopened", "feedbackloop: ticket reopened", reopened_trigger_body),
         Desired("trigger", "override", "feedbackloop: AI decision overridden",
                 lambda resolved: override_trigger_body(resolved, target.override_tag)),
+        *([Desired("trigger", "satisfaction", "feedbackloop: satisfaction rated", satisfaction_trigger_body)]
+          if target.survey_source in ("zendesk", "both") else []),
         Desired("view", "reviews", "Feedback reviews", review_view_body),
         Desired("macro", "override", "Override AI decision",
                 lambda resolved: override_macro_body(resolved, target.override_tag)),

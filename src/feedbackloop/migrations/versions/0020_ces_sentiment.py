@@ -5,7 +5,7 @@ survey's links or the page after a CSAT answer, with the ticket's attribution as
 Sentiment needs no table: it is computed from the stored messages when a report runs.
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0020'
-down_revision = '0017'
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
