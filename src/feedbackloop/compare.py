@@ -30,8 +30,8 @@ import io
 import json
 import math
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from statistics import NormalDist
 from typing import Any
@@ -181,7 +181,7 @@ def _grouped(session: Session, query: CompareQuery, model: Any, time_column: Any
                version.in_([query.a, query.b]), *where)
         .group_by(*keys)
     )
-    out = []
+    out: list[tuple[str, str, tuple[Any, ...]]] = []
     for row in session.execute(statement):
         label = (NONE_LABEL if row[1] is None else str(row[1])) if stratum is not None else "(all)"
         out.append((str(row[0]), label, tuple(row[len(keys):])))
@@ -366,17 +366,14 @@ def _pooled(strata: dict[str, Tally]) -> float:
     return max(0.0, (squares - total * total / n) / (n - 1))
 
 
-def _with_verdict(result: MetricResult, query: CompareQuery, needed: Any, scale: float = 1.0) -> MetricResult:
-    return _replace(result, verdict=verdict_of(result, query, needed, scale))
+Needed = Callable[[float], int]
 
 
-def _replace(result: MetricResult, **changes: Any) -> MetricResult:
-    from dataclasses import replace
-
-    return replace(result, **changes)
+def _with_verdict(result: MetricResult, query: CompareQuery, needed: Needed, scale: float = 1.0) -> MetricResult:
+    return replace(result, verdict=verdict_of(result, query, needed, scale))
 
 
-def verdict_of(result: MetricResult, query: CompareQuery, needed: Any, scale: float = 1.0) -> Verdict:
+def verdict_of(result: MetricResult, query: CompareQuery, needed: Needed, scale: float = 1.0) -> Verdict:
     """Better, worse, no detectable difference yet, or not enough data, in one sentence."""
     a, b = query.a, query.b
     unit = "points" if scale == 1.0 else "score points"
@@ -421,7 +418,7 @@ def compare(session: Session, query: CompareQuery, now: datetime) -> Comparison:
     tested = [i for i, r in enumerate(results) if r.p_value is not None]
     adjusted = benjamini_hochberg([results[i].p_value or 1.0 for i in tested])
     for i, q in zip(tested, adjusted):
-        results[i] = _replace(results[i], q_value=q)
+        results[i] = replace(results[i], q_value=q)
     return Comparison(query, now, results)
 
 

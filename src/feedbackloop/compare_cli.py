@@ -147,8 +147,8 @@ def shadow_command(ready: float, since: str, until: str | None, tenant: str | No
     settings = _settings()
 
     def work(session: Session) -> str:
-        report = shadow.shadow_report(session, tenant_id, start, end, ai_users=set(settings.ai_user_ids),
-                                      ready_at=ready, is_ours=lambda body: overrides.is_our_comment(settings, body))
+        humans = shadow.Humans(frozenset(settings.ai_user_ids), lambda body: overrides.is_our_comment(settings, body))
+        report = shadow.shadow_report(session, tenant_id, start, end, humans=humans, ready_at=ready)
         return shadow.render(report, fmt)
 
     _emit(_read(settings.database_url, work), out, fmt)

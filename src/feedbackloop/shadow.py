@@ -27,7 +27,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -54,6 +54,14 @@ def normalise_action(text: str | None) -> str | None:
         return None
     value = re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")
     return value or None
+
+
+@dataclass(frozen=True)
+class Humans:
+    """How to tell a human's public reply: not by the AI's users, not our survey (`is_ours`)."""
+
+    ai_users: frozenset[int] = frozenset()
+    is_ours: Callable[[str], bool] = lambda body: False
 
 
 @dataclass(frozen=True)
@@ -102,8 +110,7 @@ class ShadowReport:
     tickets: list[TicketComparison] = field(default_factory=list)
 
 
-def _human_reply(events: Sequence[WebhookEvent], after: datetime | None, ai_users: set[int],
-                 is_ours: Any) -> str | None:
+def _human_reply(events: Sequence[WebhookEvent], after: datetime | None, humans: Humans) -> str | None:
     """The human's public reply: the first at or after `after`, else the last before it."""
     replies: list[tuple[datetime, str]] = []
     for event in events:
@@ -111,7 +118,7 @@ def _human_reply(events: Sequence[WebhookEvent], after: datetime | None, ai_user
         body = str(extra.get("body") or "")
         if not (extra.get("is_public") and extra.get("author_is_staff") and body.strip()):
             continue
-        if extra.get("author_id") in ai_users or is_ours(body):
+        if extra.get("author_id") in humans.ai_users or humans.is_ours(body):
             continue
         replies.append((event.occurred_at, body))
     if not replies:
@@ -124,8 +131,8 @@ def _human_reply(events: Sequence[WebhookEvent], after: datetime | None, ai_user
     return replies[-1][1]
 
 
-def compare_tickets(session: Session, tenant_id: str, since: datetime, until: datetime, ai_users: set[int],
-                    is_ours: Any) -> list[TicketComparison]:
+def compare_tickets(session: Session, tenant_id: str, since: datetime, until: datetime,
+                    humans: Humans) -> list[TicketComparison]:
     """Each ticket with a shadow decision logged in [since, until), against what the human did."""
     ticket_ids = sorted(set(session.scalars(select(AiDecision.ticket_id).distinct().where(
         AiDecision.tenant_id == tenant_id, AiDecision.mode == "shadow",
@@ -147,12 +154,12 @@ def compare_tickets(session: Session, tenant_id: str, since: datetime, until: da
             events[event.ticket_id].append(event)
         for ticket_id in chunk:
             out.append(_compare_one(ticket_id, decisions[ticket_id], states.get(ticket_id), events[ticket_id],
-                                    ai_users, is_ours))
+                                    humans))
     return out
 
 
 def _compare_one(ticket_id: int, decisions: list[AiDecision], state: TicketState | None,
-                 events: list[WebhookEvent], ai_users: set[int], is_ours: Any) -> TicketComparison:
+                 events: list[WebhookEvent], humans: Humans) -> TicketComparison:
     intent = next((d.intent for d in reversed(decisions) if d.intent), None)
     intent = intent or (state.category if state is not None else None) or NONE_LABEL
     action = next((d.action for d in reversed(decisions) if d.action), None)
@@ -162,7 +169,7 @@ def _compare_one(ticket_id: int, decisions: list[AiDecision], state: TicketState
                          if tag.startswith(ACTION_TAG_PREFIX) and len(tag) > len(ACTION_TAG_PREFIX)), None)
     score = None
     if draft is not None and draft.draft_reply:
-        reply = _human_reply(events, draft.created_at, ai_users, is_ours)
+        reply = _human_reply(events, draft.created_at, humans)
         score = similarity(draft.draft_reply, reply) if reply is not None else None
     return TicketComparison(ticket_id, intent[:120], normalise_action(action), normalise_action(human_action),
                             score)
@@ -181,9 +188,9 @@ def agreement(intent: str, tickets: Sequence[TicketComparison], ready_at: float)
 
 
 def shadow_report(session: Session, tenant_id: str, since: datetime, until: datetime, *,
-                  ai_users: set[int] | None = None, ready_at: float = READY, is_ours: Any = None) -> ShadowReport:
+                  humans: Humans = Humans(), ready_at: float = READY) -> ShadowReport:
     """Agreement of shadow decisions with the humans, by intent, worst first (ties by name)."""
-    tickets = compare_tickets(session, tenant_id, since, until, ai_users or set(), is_ours or (lambda body: False))
+    tickets = compare_tickets(session, tenant_id, since, until, humans)
     by_intent: dict[str, list[TicketComparison]] = defaultdict(list)
     for ticket in tickets:
         by_intent[ticket.intent].append(ticket)
