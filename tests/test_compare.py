@@ -25,9 +25,11 @@ from feedbackloop import attribution, lifecycle, rollups
 from feedbackloop.cli import cli
 from feedbackloop.compare import cmh_p_value, needed_per_group, newcombe_difference
 from feedbackloop.db import make_session_factory
-from feedbackloop.models import DailyRollup, Signal, Survey, TicketState, WebhookEvent
+from feedbackloop.models import DailyRollup, Rating, Signal, Survey, TicketState, WebhookEvent
 from feedbackloop.ratings import record_rating
+from feedbackloop.scheduler import Runner
 from feedbackloop.stats import Stratum
+from test_flow import live, path_of, settle, survey_links  # noqa: F401
 
 ADMIN = {"Authorization": "Bearer admin-token"}
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -121,6 +123,30 @@ def test_a_ticket_keeps_the_prompt_version_of_the_decision_that_handled_it(clien
     assert (rating.prompt_version, rating.model) == ("v1", "m-small")
     signal_row = db.scalars(select(Signal).where(Signal.type == "reopen")).one()
     assert signal_row.prompt_version == "v2"  # a signal carries the decision in force when it happened
+
+
+def test_through_the_loop_a_solve_and_its_rating_carry_the_deciding_prompt_version(
+        live: Any, sandbox: Any, runner: Runner, client: FlaskClient, engine: Engine) -> None:
+    """Decisions over HTTP, the solve as Zendesk's webhook, the rating as the customer's click, the
+    figures from `feedbackloop report --by prompt_version`; a later decision on v2 changes nothing."""
+    ticket_id = sandbox.simulate_customer_ticket(subject="Refund?", body="Where is my refund?", name="Ana Example",
+                                                 email="ana@example.net", channel="email", tags=[])
+    post(client, [{"ticket_id": ticket_id, "decision_id": "loop-1", "step": "reply", "intent": "refund",
+                   "prompt_version": "v1", "model": "m-small", "draft_reply": "Your refund is on its way."}])
+    sandbox.simulate_agent_reply(ticket_id, "Your refund is on its way.", status="solved")
+    settle(sandbox, runner)
+    post(client, [{"ticket_id": ticket_id, "decision_id": "loop-2", "step": "reply", "intent": "refund",
+                   "prompt_version": "v2", "model": "m-large"}])
+    assert client.get(path_of(survey_links(sandbox, ticket_id)[2])).status_code == 200
+    settle(sandbox, runner)
+    with Session(engine) as session:
+        survey = session.scalars(select(Survey)).one()
+        rating = session.scalars(select(Rating)).one()
+    assert (survey.prompt_version, survey.model, survey.resolver, survey.intent) == ("v1", "m-small", "ai", "refund")
+    assert (rating.prompt_version, rating.model, rating.score) == ("v1", "m-small", 2)
+    payload = json.loads(run(engine, "report", "--by", "prompt_version", "--since", "1d", "--format", "json").output)
+    (segment,) = payload["segments"]
+    assert segment["segment"] == {"prompt_version": "v1"} and segment["n"] == 1
 
 
 def test_an_agent_clock_behind_the_helpdesk_still_attributes_the_first_decision(client: FlaskClient,
