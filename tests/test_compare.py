@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from feedbackloop import attribution, lifecycle, rollups
+from feedbackloop import agent_view, attribution, lifecycle, rollups
 from feedbackloop.cli import cli
 from feedbackloop.compare import cmh_p_value, needed_per_group, newcombe_difference
 from feedbackloop.db import make_session_factory
@@ -29,6 +29,7 @@ from feedbackloop.models import DailyRollup, Rating, Signal, Survey, TicketState
 from feedbackloop.ratings import record_rating
 from feedbackloop.scheduler import Runner
 from feedbackloop.stats import Stratum
+from feedbackloop.timeline import build_timeline
 from test_flow import live, path_of, settle, survey_links  # noqa: F401
 
 ADMIN = {"Authorization": "Bearer admin-token"}
@@ -303,6 +304,10 @@ def test_shadow_decisions_never_act_and_are_compared_with_the_human(client: Flas
     survey = solve(db, 1, T0 + timedelta(hours=1))
     assert (survey.resolver, survey.prompt_version, survey.intent) == ("human", None, None)  # not the AI's
     db.commit()
+    timeline = build_timeline(db, "default", 1)  # the sidebar: not the AI's decision, shown as a suggestion
+    summary = agent_view.summarize(timeline, lambda task_id: None)
+    assert summary["ai"] is None and not summary["touched_by_ai"]
+    assert "shadow: suggested, not acted on" in json.dumps(agent_view.history(timeline))
 
     payload = json.loads(run(engine, "shadow", "--format", "json", *RANGE).output)
     rows = {row["intent"]: row for row in payload["intents"]}
