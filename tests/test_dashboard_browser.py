@@ -44,7 +44,8 @@ def seeded(engine: Engine) -> None:
             intent = rng.choice(list(happiness))
             score = rng.choice((4, 5)) if rng.random() < happiness[intent] else rng.choice((1, 2, 3))
             rated(db, ticket, score, now - timedelta(minutes=rng.randrange(1, 35 * 24 * 60)), intent=intent,
-                  channel=rng.choice(("email", "chat", "web")), resolver=rng.choice(("ai", "human")))
+                  channel=rng.choice(("email", "chat", "web")), resolver=rng.choice(("ai", "human")),
+                  prompt_version="v1" if ticket % 2 else "v2")
         rated(db, 4242, 1, now - timedelta(minutes=5), intent="billing", channel="email", resolver="ai",
               reason="not_resolved", comment=HOSTILE)
 
@@ -127,6 +128,14 @@ def test_the_dashboard_in_a_real_browser(page: Any, server: ServerThread, engine
     page.locator("#drill-table a", has_text="timeline").first.click()
     page.wait_for_url("**/dashboard/tickets/*")
     assert page.locator("#timeline tbody tr").count() >= 1
+
+    page.goto(f"{base}/dashboard/")  # the decision log's prompt version is a segment like any other
+    page.select_option('select[name="by"]', "prompt_version")
+    page.click('form.filters button[type="submit"]')
+    page.wait_for_url("**by=prompt_version**")
+    versions = page.locator("#segment-table tbody tr td a").all_inner_texts()
+    assert sorted(versions) == ["(none)", "v1", "v2"]  # the hostile rating has no decision
+    assert page.locator('select[name="by"] option[value="model"]').count() == 1
 
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{base}/dashboard/")

@@ -70,6 +70,8 @@ def summarize(timeline: Timeline, task_url: Callable[[int], str | None]) -> dict
     """The top of the sidebar: rating, survey, AI decision (and its override), open review task."""
     latest: dict[str, Entry] = {}
     for entry in timeline.entries:  # oldest first: the last one of each type wins
+        if entry.type == "ai_decision" and entry.fields.get("mode") == "shadow":
+            continue  # a shadow suggestion is not what the AI did on the ticket
         latest[entry.type] = entry
     rating, decision = latest.get("rating"), latest.get("ai_decision")
     override = latest.get("override")
@@ -144,7 +146,8 @@ def _describe_decision(d: Mapping[str, Any]) -> tuple[str, str]:
     intent = f" · {humanize(d['intent'])}" if d.get("intent") else ""
     confidence = f" ({_percent(d['confidence'])} sure)" if d.get("confidence") is not None else ""
     action = f": {humanize(d['action'])}" if d.get("action") else ""
-    return f"AI {humanize(d.get('step')) or 'step'}{intent}{confidence}{action}", "ai"
+    shadow = " (shadow: suggested, not acted on)" if d.get("mode") == "shadow" else ""
+    return f"AI {humanize(d.get('step')) or 'step'}{shadow}{intent}{confidence}{action}", "ai"
 
 
 def _describe_override(d: Mapping[str, Any]) -> tuple[str, str]:

@@ -80,6 +80,8 @@ def record_ces(session: Session, survey: Survey, score: int, source: str, after_
         for name, value in segment_of(session, survey.tenant_id, survey.ticket_id, state).items():
             if name != "channel":
                 setattr(answer, name, value)
+        # the model and prompt version that handled the solve (the survey's), as for a rating (attribution.py)
+        answer.model, answer.prompt_version = survey.model, survey.prompt_version
         try:
             with session.begin_nested():
                 session.add(answer)

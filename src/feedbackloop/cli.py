@@ -145,6 +145,9 @@ LAZY_COMMANDS = {
     "app": "feedbackloop.install:app_group",
     "export": "feedbackloop.exports.command:export",
     "tenant": "feedbackloop.tenant_cli:tenant",
+    "compare": "feedbackloop.compare_cli:compare_command",
+    "shadow": "feedbackloop.compare_cli:shadow_command",
+    "costs": "feedbackloop.compare_cli:costs_command",
 }
 #: Their one-line help for `feedbackloop --help` (tests/test_cli.py checks each against the command's own).
 LAZY_HELP = {
@@ -155,6 +158,9 @@ LAZY_HELP = {
     "app": "The Zendesk app (manifest/): ticket sidebar plus the same fields, triggers, webhooks, view and macro.",
     "export": "Write feedback as eval cases, SFT chats, DPO pairs, ratings or intent corrections, PII-redacted.",
     "tenant": "Manage the Zendesk accounts this deployment serves.",
+    "compare": "A against B: CSAT, reopen, re-contact, override and FCR rates within intents, with tests.",
+    "shadow": "Shadow decisions against what the humans did: agreement by intent, with intervals.",
+    "costs": "Cost per resolution, AI against human, for the same intents (steps, latency, tokens, cost).",
 }
 
 

@@ -325,6 +325,17 @@ def check_time(value: Any) -> datetime:
     return moment
 
 
+MODES = ("live", "shadow")
+
+
+def check_mode(value: Any) -> str:
+    """`live` (the AI acted; the default) or `shadow` (logged beside a human who handles the ticket:
+    compared with what the human did, never counted as the AI's resolution)."""
+    if value not in MODES:
+        raise FieldInvalid(f"must be one of {', '.join(MODES)} (shadow: the AI only suggested; a human acts)")
+    return str(value)
+
+
 #: field → (required, check). The keys are the accepted fields, and AiDecision's attribute names.
 FIELDS: dict[str, tuple[bool, Check]] = {
     "ticket_id": (True, check_ticket_id),
@@ -344,6 +355,7 @@ FIELDS: dict[str, tuple[bool, Check]] = {
     "tokens_out": (False, check_count(MAX_INT32)),
     "cost": (False, check_cost),
     "created_at": (False, check_time),
+    "mode": (False, check_mode),
 }
 
 
@@ -430,6 +442,7 @@ def insert_decision(
     row = AiDecision(tenant_id=tenant_id, received_at=now, **values)
     row.created_at = values["created_at"] or now
     row.policy_refs = values["policy_refs"] or []
+    row.mode = values["mode"] or "live"
     try:
         with session.begin_nested():
             session.add(row)
@@ -451,8 +464,8 @@ def resolver_of(session: Session, tenant_id: str, ticket_id: int) -> Resolver:
     1. an override that corrects the AI (any kind but `handoff`: a sidebar or macro override,
        edit_to_final, intent_changed, status_reverted) → "ai_overridden";
     2. else a `handoff` override (the AI passed the ticket to a person, uncorrected) → "ai_then_human";
-    3. else any logged AI decision → "ai";
-    4. else → "human": no trace of the AI on this ticket.
+    3. else any logged live AI decision → "ai";
+    4. else → "human": no trace of the AI acting on this ticket (shadow decisions never act).
     An override implies the AI acted even when its decisions were never logged (a macro applied
     to a bot's reply), so rules 1 and 2 do not require a decision row.
     """
@@ -465,7 +478,8 @@ def resolver_of(session: Session, tenant_id: str, ticket_id: int) -> Resolver:
     if kinds:
         return "ai_then_human"
     decided = session.scalar(
-        select(AiDecision.id).where(AiDecision.tenant_id == tenant_id, AiDecision.ticket_id == ticket_id)
+        select(AiDecision.id).where(AiDecision.tenant_id == tenant_id, AiDecision.ticket_id == ticket_id,
+                                    AiDecision.mode == "live")
         .limit(1)
     )
     return "ai" if decided is not None else "human"

@@ -62,6 +62,8 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("brand", Rating.brand_id, Survey.brand_id, numeric=True),
         Dimension("tenant", Rating.tenant_id, Survey.tenant_id),
         Dimension("language", Rating.language, Survey.language),
+        Dimension("model", Rating.model, Survey.model),
+        Dimension("prompt_version", Rating.prompt_version, Survey.prompt_version),
     )
 }
 
@@ -714,6 +716,7 @@ def outcome_rates(session: Session, tenant_id: str | None, window: Window,
             *_tenant(AiDecision.tenant_id, tenant_id),
             AiDecision.created_at >= window.start,
             AiDecision.created_at < window.end,
+            AiDecision.mode == "live",
         ),
     )
     overridden = _count(

@@ -87,6 +87,9 @@ class Attribution:
     intent: Mapped[str | None] = mapped_column(String(120))  # the AI's intent, else the category
     product: Mapped[str | None] = mapped_column(String(80))
     language: Mapped[str | None] = mapped_column(String(16))
+    # migration 0019: the model and prompt version of the live AI decision in force at the moment
+    model: Mapped[str | None] = mapped_column(String(120))
+    prompt_version: Mapped[str | None] = mapped_column(String(120))
 
 
 class WebhookEvent(Base):
@@ -256,6 +259,9 @@ class Rating(Base):
     brand_id: Mapped[int | None]
     product: Mapped[str | None] = mapped_column(String(80))
     language: Mapped[str | None] = mapped_column(String(16))
+    # migration 0019: the model and prompt version of the live AI decision that handled the rated solve
+    model: Mapped[str | None] = mapped_column(String(120))
+    prompt_version: Mapped[str | None] = mapped_column(String(120))
     # migration 0012: the score before the last change, for the write-back note ("changed from X to Y")
     previous_score: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
@@ -449,6 +455,8 @@ class AiDecision(Base):
     tokens_in: Mapped[int | None] = mapped_column(Integer)
     tokens_out: Mapped[int | None] = mapped_column(Integer)
     cost: Mapped[float | None] = mapped_column(Float)  # the agent's own unit (usually USD); an estimate
+    # migration 0019: live (the AI acted) | shadow (logged beside a human who handled the ticket; never acts)
+    mode: Mapped[str] = mapped_column(String(16), default="live", server_default="live")
     created_at: Mapped[datetime]
     received_at: Mapped[datetime]
 
@@ -595,6 +603,9 @@ class DailyRollup(Base):
     group_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     brand_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # migration 0019: the model and prompt version segments (rollups.SEGMENTS bits 9 and 10)
+    model: Mapped[str] = mapped_column(String(120), primary_key=True, server_default="")
+    prompt_version: Mapped[str] = mapped_column(String(120), primary_key=True, server_default="")
     rated: Mapped[int] = mapped_column(Integer, default=0)  # ratings created that day
     satisfied: Mapped[int] = mapped_column(Integer, default=0)  # of them scored 4–5 (thumbs up is 5)
     score_sum: Mapped[int] = mapped_column(Integer, default=0)

@@ -115,7 +115,8 @@ def similarity(draft: str, final: str) -> float:
 def latest_decision(session: Session, tenant_id: str, ticket_id: int, before: datetime | None = None,
                     with_draft: bool = False) -> AiDecision | None:
     """The AI's most recent logged step on a ticket (optionally only those with a draft reply)."""
-    query = select(AiDecision).where(AiDecision.tenant_id == tenant_id, AiDecision.ticket_id == ticket_id)
+    query = select(AiDecision).where(AiDecision.tenant_id == tenant_id, AiDecision.ticket_id == ticket_id,
+                                     AiDecision.mode == "live")  # a human never overrides a shadow suggestion
     if before is not None:
         query = query.where(AiDecision.created_at <= before)
     if with_draft:
@@ -305,7 +306,7 @@ def check_status_reverted(session: Session, settings: Settings, tenant_id: str, 
         return
     ai_resolved = session.scalar(select(AiDecision.id).where(
         AiDecision.tenant_id == tenant_id, AiDecision.ticket_id == ticket_id, AiDecision.step == "action",
-        AiDecision.created_at <= reopen_at).limit(1))
+        AiDecision.mode == "live", AiDecision.created_at <= reopen_at).limit(1))
     if ai_resolved is None:
         return
     record_override(session, tenant_id, ticket_id, source="automatic", kind="status_reverted",
@@ -378,7 +379,7 @@ def check_ticket_fields(session: Session, settings: Settings, tenant_id: str, ti
         if settings.confidence_field_id else None
     logged = session.scalars(
         select(AiDecision).where(AiDecision.tenant_id == tenant_id, AiDecision.ticket_id == ticket.id,
-                                 AiDecision.intent.is_not(None))
+                                 AiDecision.intent.is_not(None), AiDecision.mode == "live")
         .order_by(AiDecision.created_at.asc(), AiDecision.id.asc()).limit(1)
     ).first()
     if logged is None:

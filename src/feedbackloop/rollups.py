@@ -45,7 +45,7 @@ from feedbackloop.models import DailyRollup, Rating, Signal, Survey
 
 #: The segment columns of the key, each with its bit in `nulls` (set: the value is missing).
 SEGMENTS = ("intent", "category", "product", "channel", "resolver", "assignee_id", "group_id", "brand_id",
-            "language")
+            "language", "model", "prompt_version")
 SEGMENT_BITS = {name: 1 << index for index, name in enumerate(SEGMENTS)}
 NUMERIC = frozenset({"assignee_id", "group_id", "brand_id"})
 KEY = ("tenant_id", "day", "nulls", *SEGMENTS)

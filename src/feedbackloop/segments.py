@@ -17,6 +17,8 @@ DIMENSION_NAMES = (
     "brand",
     "tenant",
     "language",
+    "model",
+    "prompt_version",
 )
 #: Calendar periods: day, ISO week (Monday), month; all in UTC.
 PERIODS = ("day", "week", "month")

@@ -96,6 +96,10 @@ class Settings:
     trusted_proxy_hops: int = 0  # reverse proxies in front of us that append X-Forwarded-For
     reconcile_interval: float = 600
     metrics_token: str | None = None  # operability: bearer for /metrics from off the loopback
+    # cost per resolution, AI against human (costs.py): an agent-hour's cost, an assumed handling time
+    agent_hour_cost: float | None = None
+    agent_handling_minutes: float | None = None
+    cost_currency: str = "USD"
     demo: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -564,8 +568,27 @@ def build_settings(env: Env, *, demo: bool = False, port: int = DEFAULT_PORT) ->
         rate_limit_login_failures=_count(env, "FEEDBACKLOOP_RATE_LIMIT_LOGIN_FAILURES", 10),
         trusted_proxy_hops=_count(env, "FEEDBACKLOOP_TRUSTED_PROXY_HOPS", 0),
         metrics_token=_text(env, "FEEDBACKLOOP_METRICS_TOKEN"),  # operability
+        agent_hour_cost=_amount(env, "FEEDBACKLOOP_AGENT_HOUR_COST", "an agent-hour's full cost, e.g. 38.50"),
+        agent_handling_minutes=_amount(env, "FEEDBACKLOOP_AGENT_HANDLING_MINUTES",
+                                       "minutes of agent work per ticket, e.g. 12"),
+        cost_currency=_text(env, "FEEDBACKLOOP_COST_CURRENCY", "USD") or "USD",
         demo=demo,
     )
+
+
+def _amount(env: Mapping[str, str], name: str, example: str) -> float | None:
+    """An optional positive number (unset: None)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not (value > 0 and value < 1e9):
+        _env(env).problem(name, f"{name} must be a positive number ({example}), got {raw[:40]!r}")
+        return None
+    return value
 
 
 def _share(env: Mapping[str, str], name: str, default: float) -> float:

@@ -127,7 +127,7 @@ def check_recontact(session: Session, settings: Settings, tenant_id: str, state:
 def _first_intent(session: Session, tenant_id: str, ticket_id: int) -> str | None:
     return session.scalar(
         select(AiDecision.intent).where(AiDecision.tenant_id == tenant_id, AiDecision.ticket_id == ticket_id,
-                                        AiDecision.intent.is_not(None))
+                                        AiDecision.intent.is_not(None), AiDecision.mode == "live")
         .order_by(AiDecision.created_at.asc(), AiDecision.id.asc()).limit(1)
     )
 

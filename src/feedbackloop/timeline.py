@@ -145,7 +145,7 @@ def decision_entry(row: AiDecision) -> Entry:
         "context": row.context, "policy_refs": row.policy_refs, "model": row.model,
         "prompt_version": row.prompt_version, "trace_id": row.trace_id, "latency_ms": row.latency_ms,
         "tokens_in": row.tokens_in, "tokens_out": row.tokens_out, "cost": row.cost,
-        "received_at": iso(row.received_at),
+        "received_at": iso(row.received_at), "mode": row.mode,
     })
 
 

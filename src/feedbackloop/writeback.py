@@ -262,7 +262,8 @@ def _snippet(text: str | None) -> str:
 def ai_log_text(session: Session, tenant_id: str, ticket_id: int) -> str:
     """What the AI did and what humans changed, so the reviewer need not leave Zendesk; "" if nothing."""
     decisions = session.scalars(
-        select(AiDecision).where(AiDecision.tenant_id == tenant_id, AiDecision.ticket_id == ticket_id)
+        select(AiDecision).where(AiDecision.tenant_id == tenant_id, AiDecision.ticket_id == ticket_id,
+                                 AiDecision.mode == "live")  # shadow suggestions are not written back as the AI's
         .order_by(AiDecision.created_at.desc(), AiDecision.id.desc()).limit(MAX_LOG_LINES)
     ).all()
     changes = session.scalars(

@@ -45,7 +45,8 @@ def rating_rows(window: Window, *, with_requester: bool = True) -> Select[Any]:
     the ticket row is unique per (tenant, ticket); both outer joins keep a rating that lacks them.
     """
     ai = or_(
-        exists().where(AiDecision.tenant_id == Rating.tenant_id, AiDecision.ticket_id == Rating.ticket_id),
+        exists().where(AiDecision.tenant_id == Rating.tenant_id, AiDecision.ticket_id == Rating.ticket_id,
+                       AiDecision.mode == "live"),
         exists().where(Override.tenant_id == Rating.tenant_id, Override.ticket_id == Rating.ticket_id))
     query = (
         select(Rating.tenant_id, Rating.ticket_id, Rating.score, Rating.scale, Rating.reason, Rating.comment,
@@ -117,7 +118,7 @@ def facts_of_tenant(session: Session, tenant_id: str, ticket_ids: list[int]) -> 
     for row in session.execute(
         select(AiDecision.ticket_id, AiDecision.intent, AiDecision.draft_reply, AiDecision.model,
                AiDecision.prompt_version)
-        .where(AiDecision.tenant_id == tenant_id, AiDecision.ticket_id.in_(ticket_ids))
+        .where(AiDecision.tenant_id == tenant_id, AiDecision.ticket_id.in_(ticket_ids), AiDecision.mode == "live")
         .order_by(AiDecision.created_at, AiDecision.id)
     ):
         decisions[row[0]].append(tuple(row))

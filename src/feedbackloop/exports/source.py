@@ -206,6 +206,8 @@ def fill_bundles(session: Session, bundles: dict[TicketKey, TicketBundle], tenan
     for state in rows("state", TicketState, TicketState.id):
         bundles[(tenant_id, state.ticket_id)].state = state
     for decision in rows("decisions", AiDecision, AiDecision.created_at, AiDecision.id):
+        if decision.mode != "live":
+            continue  # a shadow decision never acted: not the AI's turn in any export
         bundles[(tenant_id, decision.ticket_id)].decisions.append(decision)
     for override in rows("overrides", Override, Override.occurred_at, Override.id):
         bundles[(tenant_id, override.ticket_id)].overrides.append(override)

@@ -5,7 +5,7 @@ survey's links or the page after a CSAT answer, with the ticket's attribution as
 Sentiment needs no table: it is computed from the stored messages when a report runs.
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-06
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0020'
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
@@ -42,6 +42,8 @@ def upgrade() -> None:
         sa.Column('intent', sa.String(120), nullable=True),
         sa.Column('product', sa.String(80), nullable=True),
         sa.Column('language', sa.String(16), nullable=True),
+        sa.Column('model', sa.String(120), nullable=True),
+        sa.Column('prompt_version', sa.String(120), nullable=True),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint('survey_id', name='uq_ces_answers_survey'),
