@@ -14,27 +14,20 @@ CORPUS = FIXTURES / "pii_corpus.jsonl"
 #: Floors below which a change to the detectors is a regression (measured values are in docs/ml-engineers.md).
 FLOORS = {"precision": 0.9, "recall": 0.95}
 #: Held-out parts, held to the issue's targets, not to the development floors. "holdout-2" was written
-#: before the issue-18 detectors (SSN, date of birth, other languages); after the first tuning pass
-#: ADDRESS was 5 of 6 and must-keep 1 of 26 redacted, and a second pass (multi-word French street
-#: names, order-number groupings are not cards) was written knowing those misses, so those two
-#: figures are no longer blind. "holdout-3" was written after both passes and measured once, blind
-#: (NAME 8 of 12, ADDRESS 4 of 5); a third pass on names (more languages, sign-offs, name fields) was
-#: written after its NAME misses had been seen, so its NAME figure is no longer blind. "holdout-4" was
-#: written after the third pass and measured once, blind (NAME 10 of 14, ADDRESS 6 of 7); a fourth pass
-#: on names (people named around the customer, signatures, "X from Company", "hey, X here", name
-#: fields) was written after its NAME misses had been seen. "holdout-5" was written after the fourth
-#: pass and measured once, blind (NAME 5 of 14, ADDRESS 1 of 5); a fifth pass on address formats
-#: (a unit before the number, ordinal street names, German "Am Markt 3", Portuguese postcodes) was
-#: written knowing its ADDRESS misses. "holdout-6" was written after the fifth pass. What a part
-#: misses is marked below until met on new text.
-HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6")
+#: before the issue-18 detectors (SSN, date of birth, other languages); "holdout-3" to "holdout-6" were
+#: each written before a pass, measured once blind, and then tuned on (their blind figures are in
+#: docs/exports.md: names 8/12, 10/14, 5/14, 8/9; addresses 4/5, 6/7, 1/5, 8/8), so they hold today
+#: only as regression checks. The sixth pass (a first-name and surname gazetteer from Faker's lists,
+#: pyap2's US/UK/Canadian addresses) was tuned on the development part and holdouts 2 to 6;
+#: "holdout-7" was written and committed before it and measured once, after it, blind: names 25 of
+#: 29 and addresses 12 of 14, both below target. Those two stay marked here, strict, until a later
+#: pass meets them on a part it was not written against.
+HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
-HELD_OUT_NOT_MET = {("holdout-3", "ADDRESS"): "4 of 5 addresses (80 %; target 90 %)",
-                    ("holdout-4", "ADDRESS"): "6 of 7 addresses (85.7 %; target 90 %)",
-                    ("holdout-5", "NAME"): "5 of 14 names (35.7 %; target 90 %)",
-                    ("holdout-6", "NAME"): "8 of 9 names (88.9 %; target 90 %)"}
+HELD_OUT_NOT_MET = {("holdout-7", "ADDRESS"): "12 of 14 addresses (85.7 %; target 90 %), blind",
+                    ("holdout-7", "NAME"): "25 of 29 names (86.2 %; target 90 %), blind"}
 
 
 @pytest.mark.parametrize(("split", "kind"), [
@@ -142,3 +135,35 @@ def test_iban_mod_97(iban: str, valid: bool) -> None:
 
 def test_empty_text_stays_empty() -> None:
     assert redact("") == ""
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Hi there, Wojciech Zieliński writing again", "Hi there, [NAME] writing again"),
+    ("The courier, a guy called Lorenzo, left it", "The courier, a guy called [NAME], left it"),
+    ("Name on the card: RICHARD T. OKAFOR", "Name on the card: [NAME]"),
+    ("Tack!\nAstrid Lundgren", "Tack!\n[NAME]"),
+    ("thanks! -- tomasz", "thanks! -- [NAME]"),
+    ("hi, my sister fatima ordered it", "hi, my sister [NAME] ordered it"),
+])
+def test_listed_names_are_found_outside_the_known_positions(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Will you ship it to Jordan next week?",
+    "May I ask why the Paris office is closed?",
+    "Apple Pay failed on Chrome and Windows.",
+    "Grace period ends in June, says Victoria Station staff.",
+    "Santa Clara and San Diego stores",
+    "Our German and French customers",
+    "Mark it as urgent, please",
+])
+def test_listed_words_that_are_also_ordinary_words_or_places_stay(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_a_street_without_a_listed_suffix_is_found_by_its_postcode() -> None:
+    assert redact("Ship to 45 Kingsway, London WC2B 6TE") == "Ship to [ADDRESS]"
+    assert redact("New address: 88 Queen Street West, Toronto, ON M5H 2M9") == "New address: [ADDRESS]"
+    # without a postcode pyap2 is not asked: a street name alone is no address to it
+    assert redact("Ring me about 45 Kingsway tomorrow") == "Ring me about 45 Kingsway tomorrow"

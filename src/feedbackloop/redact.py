@@ -1,16 +1,21 @@
 """PII redaction: personal data becomes a typed placeholder before any text leaves the database.
 
-Our own module, not a library: scrubadub (last release 2023) pulls in scikit-learn, TextBlob and
-Faker; Presidio's pattern recognizers run without a model but found less than this module on our
-corpus and pull in spaCy (docs/exports.md has the figures); datafog has no Luhn, IBAN or IPv6 checks and
-ships telemetry. None works offline with no model and checks what we need, so this is patterns
-plus checksums plus context, measured on `tests/fixtures/pii_corpus.jsonl` (see `pii_report`).
+Patterns plus checksums plus context, our own, with two well-kept libraries where patterns fall
+short (docs/exports.md has the measurements): Faker's first-name and surname lists
+(`name_gazetteer`) for names outside the positions a pattern knows, and pyap2's grammars for US,
+UK and Canadian street addresses, asked only about postcodes our own patterns left. Both ship their
+data in the wheel: nothing is downloaded at run time. scrubadub (last release 2023) pulls in
+scikit-learn, TextBlob and Faker; Presidio's pattern recognizers run without a model but found less
+than this module on our corpus and pull in spaCy; datafog has no Luhn, IBAN or IPv6 checks and ships
+telemetry; names-dataset needs 3.2 GB of memory; gender-guesser is GPL. Measured on
+`tests/fixtures/pii_corpus.jsonl` (see `pii_report`).
 
 Errors are biased one way on purpose: a false positive costs a word of training text, a false
 negative leaks a customer's data into a file that gets copied around. Numbers are confirmed by
 their own checksums (Luhn for cards, mod-97 for IBANs, `ipaddress` for IPs) so order numbers,
-dates and version strings survive; names are the requester's own (as the helpdesk knows them)
-plus names in unambiguous positions (greetings, titles, sign-offs, "my name is").
+dates and version strings survive; names are the requester's own (as the helpdesk knows them),
+names in unambiguous positions (greetings, titles, sign-offs, "my name is") and listed first names
+where an ordinary word or a place of the same spelling cannot be meant.
 """
 
 from __future__ import annotations
@@ -20,6 +25,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
+
+import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
+
+from feedbackloop.name_gazetteer import find_listed_names
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
 #: earlier kind wins (a card's digits are not also a phone number).
@@ -556,15 +566,53 @@ ADDRESS_HINTS = (
     re.compile(r"(?:Am|An|Auf|Im|In|Zum|Zur|Unter|Hinter|Alte|Neue|Große|Kleine)\s"),
 )
 PO_BOX = 4
+BARE_POSTCODE = 5
 
 
 def find_addresses(text: str) -> Iterator[Span]:
     box = "box" in fold(text)
+    streets: list[Span] = []  # findings of a street pattern (not a bare postcode)
     for index, (pattern, hint) in enumerate(zip(ADDRESSES, ADDRESS_HINTS)):
         if (hint is not None and not hint.search(text)) or (index == PO_BOX and not box):
             continue
         for match in pattern.finditer(text):
-            yield Span(match.start(), match.end(), "ADDRESS")
+            span = Span(match.start(), match.end(), "ADDRESS")
+            if index != BARE_POSTCODE:
+                streets.append(span)
+            yield span
+    yield from find_postal_addresses(text, streets)
+
+
+#: pyap2's address grammars (US, Canada, UK) take a street without a suffix we list ("45 Kingsway")
+#: and a Canadian province; they run only where their country's postcode is in the text and outside
+#: every address our patterns found (pyap costs about 1 ms a text; a postcode is what makes its
+#: finding an address and not "2 Main Street shops"), so most texts pay one regex scan per country.
+#: A US state and ZIP code, a Canadian province and postcode, a UK postcode. Each starts with a
+#: capital: the pattern opens with one (sre then skips from capital to capital) and looks behind it.
+POSTCODES = re.compile(r"[A-Z](?<!\w.)(?:(?P<US>[A-Z],?\s+\d{5}(?:-\d{4})?)|(?P<CA>[A-Z],?\s+[A-Z]\d[A-Z] ?\d[A-Z]\d)|"
+                       r"(?P<GB>IR ?0AA|[A-Z]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}))\b")
+
+
+PYAP_COUNTRIES: tuple[Literal["US", "GB", "CA"], ...] = ("US", "GB", "CA")  # POSTCODES' group names
+
+
+def find_postal_addresses(text: str, streets: Sequence[Span] = ()) -> Iterator[Span]:
+    """pyap's addresses around each postcode that no street pattern of ours already took in."""
+    countries = {match.lastgroup for match in POSTCODES.finditer(text)
+                 if not any(s.start <= match.start() and match.end() <= s.end for s in streets)}
+    for country in PYAP_COUNTRIES:  # none asked when each postcode is inside an address we found
+        if country not in countries:
+            continue
+        for address in pyap.parse(text, country=country):
+            start, end = address.match_start, address.match_end
+            if not (isinstance(start, int) and isinstance(end, int)):
+                continue
+            while start < end and not text[start].isalnum():  # pyap's match takes the space before
+                start += 1
+            while end > start and not text[end - 1].isalnum():
+                end -= 1
+            if POSTCODES.search(text, start, end):
+                yield Span(start, end, "ADDRESS")
 
 
 # --- names -----------------------------------------------------------------------------------------
@@ -704,6 +752,8 @@ def find_names(text: str) -> Iterator[Span]:
         for match in pattern.finditer(text):
             start, end = match.span("name")
             yield from name_spans(text, start, end)
+    for start, end in find_listed_names(text, folded):
+        yield Span(start, end, "NAME")
 
 
 def name_spans(text: str, start: int, end: int) -> Iterator[Span]:
