@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import feedbackloop.pii_rules as rules
 import feedbackloop.redact as live
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
@@ -410,6 +411,9 @@ def find_addresses(text: str) -> Iterator[Span]:
                 end -= 1
             if live.POSTCODES.search(text, start, end):
                 yield Span(start, end, "ADDRESS")
+    # Issue 18, seventh pass: street addresses grown over units, parks, towns and postcodes; Eircodes
+    for start, end in rules.grown_addresses(text, [(s.start, s.end) for s in streets], "", gated=False):
+        yield Span(start, end, "ADDRESS")
 
 
 # --- names -----------------------------------------------------------------------------------------
@@ -472,6 +476,9 @@ def find_names(text: str) -> Iterator[Span]:
             start, end = match.span("name")
             yield from name_spans(text, start, end)
     yield from find_listed_names(text)
+    # Issue 18, seventh pass: introductions in any case, initials before a surname, run ungated
+    for start, end in rules.find_more_names(text, text.lower(), gated=False):
+        yield Span(start, end, "NAME")
 
 
 def find_listed_names(text: str) -> Iterator[Span]:
@@ -491,7 +498,7 @@ def find_listed_names(text: str) -> Iterator[Span]:
         for start, end in gaz.names_in_run(text, match.start(), match.group(), lists):
             yield Span(start, end, "NAME")
     found = gaz.DASH_SIGNATURE.search(text)
-    if found and found.group("name").lower() in first and found.group("name").lower() not in common:
+    if found and gaz.signs_off(found.group("name"), lists, text[:found.start()]):
         yield Span(*found.span("name"), "NAME")
     for found in gaz.RELATION_LOWER.finditer(text):
         if found.group("name").lower() in first and found.group("name").lower() not in common:

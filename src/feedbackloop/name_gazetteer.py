@@ -29,6 +29,7 @@ import importlib
 import importlib.util
 import pkgutil
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from types import ModuleType
@@ -39,7 +40,8 @@ FIRST_ATTRS = ("first_names", "first_names_male", "first_names_female", "first_n
 LAST_ATTRS = ("last_names", "last_romanized_names")
 #: A name word in Latin script (with its accents), apostrophes and hyphens inside.
 LATIN_WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
-NON_LATIN = re.compile(r"[\u0370-\u1fff\u2c00-\uffff]")
+#: (Latin Extended Additional, U+1E00 to U+1EFF, is Latin: Vietnamese and Yoruba names are written in it.)
+NON_LATIN = re.compile(r"[\u0370-\u1dff\u1f00-\u1fff\u2c00-\uffff]")
 #: Ordinary words the lists hold and no rule should take as a name on its own: Faker's lorem lists
 #: miss the shortest function words and the words of support mail.
 EXTRA_COMMON = frozenset({
@@ -94,9 +96,18 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
                     for word in words if package == "person" else words if len(words) == 1 else ():
                         if NON_LATIN.search(word) is None and LATIN_WORD.match(word):
                             target.add(word.lower())
+                            # as customers type it: "Adébáyọ̀" is written "Adebayo", "Nguyễn" "Nguyen"
+                            bare = strip_marks(word.lower())
+                            if bare != word.lower() and target is not common:
+                                target.add(bare)
     # a one-letter or two-letter "name" is noise, and a place or an ordinary word is no first name
     first = {w for w in first if len(w) >= 2}
     return frozenset(first), frozenset(last - common), frozenset(common)
+
+
+def strip_marks(word: str) -> str:
+    """`word` without its combining marks ("đ" stays: it is a letter of its own)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def load_unregistered(name: str) -> ModuleType | None:
@@ -115,19 +126,22 @@ def load_unregistered(name: str) -> ModuleType | None:
 #: those blocks is dropped in `names_in_run`.
 UP = "A-ZÀ-ÖØ-Þ\u0100-\u024f"
 LOW = "a-zà-öø-ÿ\u0100-\u024f"
-CAP = rf"(?:[{UP}][{LOW}]+|[{UP}]['’][{UP}][{LOW}]+|[{UP}]{{2,}})(?:['’-][{UP}{LOW}]+)*"
+CAP = rf"(?:(?:Ma?c|Fitz)[{UP}][{LOW}]+|[{UP}][{LOW}]+|[{UP}]['’][{UP}][{LOW}]+|[{UP}]{{2,}})(?:['’-][{UP}{LOW}]+)*"
 #: A run of capitalised words, an initial ("T.") or a particle ("de", "van", "Le") between them. The
 #: first capital comes first in the pattern (sre then skips to the next capital letter) and the
 #: look-behind after it: no letter, apostrophe, "@", "." or "-" before the run.
 CAP_RUN = re.compile(
-    rf"[{UP}](?<![\w'’@.-].)(?:[{LOW}]+|['’][{UP}][{LOW}]+|[{UP}]+)(?:['’-][{UP}{LOW}]+)*"
-    rf"(?:[ ]+(?:[A-Z]\.[ ]+)?(?:(?:de|da|do|dos|del|della|di|van|von|der|den|la|le|du|bin|al|el)[ ]+)?{CAP})*"
+    rf"[{UP}](?<![\w'’@.-].)(?:[{LOW}]+(?:(?<=Mc)|(?<=Mac)|(?<=Fitz))?[{UP}]?[{LOW}]*|['’][{UP}][{LOW}]+|[{UP}]+)"
+    rf"(?:['’-][{UP}{LOW}]+)*"
+    rf"(?:[ ]+(?:[A-Z]\.[ ]+)?(?:(?:de|da|do|dos|das|del|della|di|van|von|der|den|la|le|du|bin|ibn|ben|al|el|ter|ten|zu|y)"
+    rf"[ ]+){{0,2}}(?:(?:al|el)-)?{CAP})*"
     r"(?![\w@])")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 #: "thx - jo", "-- jens", "— Ruaridh": a first name after a dash that closes the text.
 #: Bounded, so a match lies within the last DASH_REACH characters before the trailing white space.
 DASH_SIGNATURE = re.compile(
-    r"(?:^|\s)(?:-{1,2}|—|–)[ \t]{0,3}(?P<name>[^\W\d_]{2,20}(?:['’-][^\W\d_]{1,20})?)[ \t]{0,3}[.!]?\s*\Z")
+    r"(?:^|\s)(?:-{1,2}|—|–)[ \t]{0,3}(?P<name>[^\W\d_]{2,20}(?:['’-][^\W\d_]{1,20})?"
+    r"(?:[ ][^\W\d_]{2,20}(?:['’-][^\W\d_]{1,20})?)?)[ \t]{0,3}[.!]?\s*\Z")
 DASH_REACH = 60
 RELATION_LOWER = re.compile(rf"\b(?i:my|our)\s+(?i:{'|'.join(RELATIONS)})\s*,?\s+(?P<name>[a-zà-ÿ][\w'’-]+)")
 SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[\"“(])\s*$")
@@ -150,7 +164,7 @@ def find_listed_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
     tail = text[tail_at:]
     if "-" in tail or "—" in tail or "–" in tail:
         found = DASH_SIGNATURE.search(text, tail_at)
-        if found and found.group("name").lower() in first and found.group("name").lower() not in common:
+        if found and signs_off(found.group("name"), lists, text[:found.start()]):
             yield found.span("name")
     if "my" in folded or "our" in folded:
         for word in RELATIONS:
@@ -160,6 +174,29 @@ def find_listed_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
                     if name in first and name not in common:
                         yield found.span("name")
                 break
+
+
+PARTICLE_WORDS = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la",
+                            "le", "du", "bin", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y"})
+#: Capitalised words that close a text after a dash without being a name ("— Thanks", "- Sent").
+NOT_SIGNATURES = frozenset({"thanks", "thx", "cheers", "regards", "best", "sent", "end", "done", "edit", "update",
+                            "note", "ps", "please", "help", "urgent", "asap", "again", "anyway", "ok", "okay",
+                            "yes", "no", "nothing", "none", "n/a", "na", "tbd", "todo", "etc", "support", "team"})
+
+
+def signs_off(name: str, lists: tuple[frozenset[str], frozenset[str], frozenset[str]], before: str) -> bool:
+    """Whether the one or two words after a closing dash are a name: a listed first name in any case
+    ("thx - jo"), or, where the dash opens a line or follows a sentence's end (`before` is the text
+    before the dash), capitalised words none of which is an ordinary word ("paid £42.50. — Ruaridh")."""
+    first, _last, common = lists
+    words = name.split()
+    if len(words) == 1 and strip_marks(words[0].lower()) in first and words[0].lower() not in common:
+        return True
+    before = before.rstrip(" \t")
+    if before and before[-1] not in ".!?\n)":
+        return False
+    return all(w[0].isupper() and not w.isupper() and w.lower() not in common and w.lower() not in NOT_SIGNATURES
+               for w in words) and words[0].lower() not in common
 
 
 def names_in_run(text: str, offset: int, run: str,
@@ -180,12 +217,34 @@ def names_in_run(text: str, offset: int, run: str,
             end = index
             while end + 1 < len(words) and surname_like(words[end + 1].group(), capitals, lists):
                 end += 1
+            while end > index and words[end].group().lower() in PARTICLE_WORDS:
+                end -= 1  # "Pieter van der Berg": the particles lead to a surname, or are no part of it
+            if (end > index or index + 1 < len(words)) and end + 1 < len(words) and \
+                    words[end + 1].group().lower() in PARTICLE_WORDS:
+                after = end + 1
+                while after < len(words) and words[after].group().lower() in PARTICLE_WORDS:
+                    after += 1
+                if after < len(words) and words[after].group()[0].isupper():
+                    end = after
             start_at = offset + words[index].start()
             if end > index:
                 yield start_at, offset + words[end].end()
                 index = end + 1
                 continue
+        elif (not capitals and lower not in common and index + 1 < len(words) and inside_sentence(text, offset + words[index].start())
+              and unlisted_first_before_surname(words[index + 1].group(), lists)):
+            # "Thanks to Adebayo Okonkwo": a first name the lists lack, before a listed surname, inside a sentence
+            yield offset + words[index].start(), offset + words[index + 1].end()
+            index += 2
+            continue
         index += 1
+
+
+def unlisted_first_before_surname(word: str, lists: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> bool:
+    """Whether `word`, after a capitalised word, makes the pair a name: a Title-case listed surname."""
+    _first, last, common = lists
+    lower = word.lower()
+    return word[0].isupper() and not word.isupper() and lower in last and lower not in common
 
 
 def surname_like(word: str, capitals: bool, lists: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> bool:
@@ -195,8 +254,8 @@ def surname_like(word: str, capitals: bool, lists: tuple[frozenset[str], frozens
     lower = word.lower()
     if len(word) == 1:  # an initial ("T."): CAP_RUN puts one only between two name words
         return True
-    if lower in {"de", "da", "do", "dos", "del", "della", "di", "van", "von", "der", "den", "la", "le", "du",
-                 "bin", "al", "el"} and not capitals:
+    if lower in {"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la", "le", "du",
+                 "bin", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y"} and not capitals:
         return True
     if lower in common:
         return False
