@@ -411,6 +411,8 @@ def find_addresses(text: str) -> Iterator[Span]:
                 end -= 1
             if live.POSTCODES.search(text, start, end):
                 yield Span(start, end, "ADDRESS")
+                for grown in rules.grown_addresses(text, [(start, end)], ""):
+                    yield Span(*grown, "ADDRESS")
     # Issue 18, seventh pass: street addresses grown over units, parks, towns and postcodes; Eircodes
     for start, end in rules.grown_addresses(text, [(s.start, s.end) for s in streets], "", gated=False):
         yield Span(start, end, "ADDRESS")
@@ -429,6 +431,10 @@ NOT_NAMES = frozenset({
     "regards", "best", "cheers", "sincerely", "morning", "afternoon", "evening", "good", "great", "the",
     "customer service", "service", "billing", "sales", "help", "helpdesk", "admin", "sirs", "colleagues",
     "i", "we", "my", "our", "your", "this", "that", "it", "just", "quick", "question", "update",
+    # issue 18, seventh pass: the sign-offs of other languages and their teams ("mfg\nIhr Kundenservice")
+    "sent", "ihr", "ihre", "euer", "votre", "vostro", "vostra", "su", "uw", "jouw", "seu", "sua", "kundenservice",
+    "kundendienst", "équipe", "equipe", "equipo", "servizio", "klantenservice", "grazie", "merci", "danke",
+    "gracias", "obrigado", "obrigada", "thx", "ciao", "bises", "bisous",
 })
 NAME_CONTEXTS = (
     # greetings: "Hi Ana,", "Dear Maria Lopez:", "Hello Bob!"

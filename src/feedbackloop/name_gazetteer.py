@@ -94,6 +94,8 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
                     # a person's value is one name ("Mary Ann" is two); a place counts whole ("San
                     # Lorenzo" makes no ordinary word of "Lorenzo")
                     for word in words if package == "person" else words if len(words) == 1 else ():
+                        if package == "person" and GREEK.search(word):
+                            word = romanise_greek(word)  # Faker's el_GR names are in Greek letters
                         if NON_LATIN.search(word) is None and LATIN_WORD.match(word):
                             target.add(word.lower())
                             # as customers type it: "Adébáyọ̀" is written "Adebayo", "Nguyễn" "Nguyen"
@@ -103,6 +105,21 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     # a one-letter or two-letter "name" is noise, and a place or an ordinary word is no first name
     first = {w for w in first if len(w) >= 2}
     return frozenset(first), frozenset(last - common), frozenset(common)
+
+
+GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+#: Greek to Latin letters as Greek names are written in Latin (ELOT 743, simplified): "Δημήτρης" is
+#: "Dimitris", "Παπαδόπουλος" "Papadopoulos", "Γιώργος" "Giorgos".
+GREEK_PAIRS = (("ου", "ou"), ("αυ", "av"), ("ευ", "ev"), ("γγ", "ng"), ("θ", "th"), ("χ", "ch"), ("ψ", "ps"))
+GREEK_LETTERS = str.maketrans("αβγδεζηικλμνξοπρσςτυφω", "avgdeziiklmnxoprsstyfo")
+
+
+def romanise_greek(word: str) -> str:
+    """`word` (Greek letters) in Latin letters, lower case."""
+    lower = strip_marks(word.lower())
+    for greek, latin in GREEK_PAIRS:
+        lower = lower.replace(greek, latin)
+    return lower.translate(GREEK_LETTERS)
 
 
 def strip_marks(word: str) -> str:
@@ -231,9 +248,11 @@ def names_in_run(text: str, offset: int, run: str,
                 yield start_at, offset + words[end].end()
                 index = end + 1
                 continue
-        elif (not capitals and lower not in common and index + 1 < len(words) and inside_sentence(text, offset + words[index].start())
+        elif (not capitals and lower not in EXTRA_COMMON and (lower not in common or lower in first)
+              and index + 1 < len(words) and inside_sentence(text, offset + words[index].start())
               and unlisted_first_before_surname(words[index + 1].group(), lists)):
-            # "Thanks to Adebayo Okonkwo": a first name the lists lack, before a listed surname, inside a sentence
+            # "Thanks to Adebayo Okonkwo": a first name the lists lack (or one that is also a place, "Fernando"),
+            # before a listed surname, inside a sentence
             yield offset + words[index].start(), offset + words[index + 1].end()
             index += 2
             continue
@@ -243,8 +262,8 @@ def names_in_run(text: str, offset: int, run: str,
 def unlisted_first_before_surname(word: str, lists: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> bool:
     """Whether `word`, after a capitalised word, makes the pair a name: a Title-case listed surname."""
     _first, last, common = lists
-    lower = word.lower()
-    return word[0].isupper() and not word.isupper() and lower in last and lower not in common
+    parts = word.lower().replace("’", "'").split("-")  # "Díaz-Ortega": each part a surname
+    return word[0].isupper() and not word.isupper() and all(p in last and p not in common for p in parts)
 
 
 def surname_like(word: str, capitals: bool, lists: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> bool:

@@ -54,8 +54,9 @@ STOP = frozenset({
 })
 PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la",
                        "le", "du", "bin", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y"})
-#: "J. Schäfer", "A.J. Okafor": one or two initials, then a surname.
-INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.[ ]?){1,2}[ ]?(?P<surname>[A-ZÀ-Þ][a-zà-ÿ\u0100-\u024f]+(?:['’-][A-Za-zà-ÿ]+)?)\b")
+#: "J. Schäfer", "A.J. Okafor", "J. de Jong": one or two initials, then a surname (listed, or after a particle).
+INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.[ ]?){1,2}[ ]?(?P<particle>(?:(?:de|van|von|der|den|da|di|du|le|la|al|ten|ter)[ ]){0,2})"
+                      r"(?P<surname>[A-ZÀ-Þ][a-zà-ÿ\u0100-\u024f]+(?:['’-][A-Za-zà-ÿ]+)?)\b")
 
 
 CAPITAL_DOT = re.compile(r"[A-Z]\.")
@@ -71,7 +72,7 @@ def find_more_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
         _first, last, common = gazetteer()
         for match in INITIALS.finditer(text):
             surname = match.group("surname").lower()
-            if surname in last and surname not in common:
+            if surname not in common and (surname in last or match.group("particle")):
                 yield match.start(), match.end()
 
 

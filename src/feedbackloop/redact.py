@@ -590,7 +590,10 @@ def find_addresses(text: str) -> Iterator[Span]:
             yield span
     for start, end in grown_addresses(text, [(s.start, s.end) for s in streets], folded):
         yield Span(start, end, "ADDRESS")
-    yield from find_postal_addresses(text, streets)
+    postal = list(find_postal_addresses(text, streets))
+    yield from postal
+    for start, end in grown_addresses(text, [(s.start, s.end) for s in postal], ""):
+        yield Span(start, end, "ADDRESS")  # pyap's addresses grown the same way ("": no Eircode search again)
 
 
 #: pyap2's address grammars (US, Canada, UK) take a street without a suffix we list ("45 Kingsway")
@@ -648,6 +651,10 @@ NOT_NAMES = frozenset({
     "regards", "best", "cheers", "sincerely", "morning", "afternoon", "evening", "good", "great", "the",
     "customer service", "service", "billing", "sales", "help", "helpdesk", "admin", "sirs", "colleagues",
     "i", "we", "my", "our", "your", "this", "that", "it", "just", "quick", "question", "update",
+    # issue 18, seventh pass: the sign-offs of other languages and their teams ("mfg\nIhr Kundenservice")
+    "sent", "ihr", "ihre", "euer", "votre", "vostro", "vostra", "su", "uw", "jouw", "seu", "sua", "kundenservice",
+    "kundendienst", "équipe", "equipe", "equipo", "servizio", "klantenservice", "grazie", "merci", "danke",
+    "gracias", "obrigado", "obrigada", "thx", "ciao", "bises", "bisous",
 })
 NAME_CONTEXTS = (
     # greetings: "Hi Ana,", "Dear Maria Lopez:", "Hello Bob!"
