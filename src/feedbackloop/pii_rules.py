@@ -12,6 +12,7 @@ left, written as categories, not as the misses that showed them:
   Mill Lane"), and after it, on the same line or the next, towns and a postcode (UK, US state and
   ZIP, Canadian, European "13002 Marseille", Dutch "1012 AB Amsterdam", Irish Eircode "D02 X285")
   up to the last postcode;
+- a town after a street address that closes the sentence ("15 Oak Road, Bristol.");
 - an Irish Eircode after the word "Eircode".
 
 Every rule is gated by a cheap look for its words (the text lower-cased once by the caller), and
@@ -153,6 +154,9 @@ BEFORE = re.compile(
     rf"|{TOWN}[ ](?:Business Park|Industrial Estate|Trading Estate|Retail Park|Science Park|Enterprise Park|"
     rf"Business Centre|Business Center|Estate|House|Court|Building|Centre|Center|Tower|Plaza|Mews|Park|Works|Mill)\b)"
     rf",?[ \t]*\n?[ \t]*){{1,3}}$")
+TOWN_LAST = re.compile(r",[ \t]*(?P<town>[A-ZÀ-Þ][a-zà-ÿ'’-]+(?:[ ][A-ZÀ-Þ][a-zà-ÿ'’-]+)?)[ \t]*(?=[.!?\n]|$)")
+NOT_TOWNS = frozenset({"yesterday", "tomorrow", "tonight", "today", "asap", "thanks", "cheers", "regards", "please",
+                       "pls", "thx", "ty", "best", "thank", "sorry", "ok", "okay", "yes", "no", "urgent"})
 EIRCODE_ALONE = re.compile(rf"(?i:eircode)(?:\s*:|\s+is)?\s*(?P<code>{EIRCODE})\b")
 
 
@@ -161,6 +165,10 @@ def grow_address(text: str, start: int, end: int) -> tuple[int, int]:
     after = AFTER.match(text, end)
     if after is not None:
         end = after.end()
+    else:
+        town = TOWN_LAST.match(text, end)  # "15 Oak Road, Bristol." (a town closing the sentence, no postcode)
+        if town is not None and not any(w.lower() in STOP or w.lower() in NOT_TOWNS for w in town.group("town").split()):
+            end = town.end("town")
     window = text[max(0, start - 120):start]
     before = BEFORE.search(window)
     if before is not None:
