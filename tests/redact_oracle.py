@@ -404,7 +404,7 @@ def find_addresses(text: str) -> Iterator[Span]:
         if country not in countries:
             continue
         for address in live.pyap.parse(text, country=country):
-            start, end = address.match_start, address.match_end
+            start, end = address.match_start, min(address.match_end, len(text))
             while start < end and not text[start].isalnum():
                 start += 1
             while end > start and not text[end - 1].isalnum():

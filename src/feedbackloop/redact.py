@@ -620,6 +620,7 @@ def find_postal_addresses(text: str, streets: Sequence[Span] = ()) -> Iterator[S
             start, end = address.match_start, address.match_end
             if not (isinstance(start, int) and isinstance(end, int)):
                 continue
+            end = min(end, len(text))  # pyap's offsets can run past the text (seen on a multi-line address)
             while start < end and not text[start].isalnum():  # pyap's match takes the space before
                 start += 1
             while end > start and not text[end - 1].isalnum():
