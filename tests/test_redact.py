@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import FIXTURES
@@ -23,12 +24,18 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: 29 and addresses 12 of 14, both below target. The seventh pass (pii_rules: introductions in any
 #: case and language, sign-offs, closing dashes, Mc/Mac and particles, initials, addresses grown over
 #: units, parks, towns and postcodes) was tuned on holdout-7 as well, so it holds only as a regression
-#: check now.
-HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7")
+#: check now. "holdout-8" (60 cases) was written by another author, who had not seen the redactor,
+#: before the seventh pass, and measured once after it was committed, blind: names 82 of 112, addresses
+#: 16 of 36, emails 10 of 12 and 4 of 121 must-keep spans redacted miss the targets (docs/exports.md).
+HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
-HELD_OUT_NOT_MET: dict[tuple[str, str], str] = {}
+HELD_OUT_NOT_MET = {("holdout-8", "NAME"): "82 of 112 names (73.2 %; target 90 %), blind",
+                    ("holdout-8", "ADDRESS"): "16 of 36 addresses (44.4 %; target 90 %), blind",
+                    ("holdout-8", "EMAIL"): "10 of 12 emails (83.3 %; target 100 %: 'x at y dot io', '(at) ... (point)'), blind"}
+#: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
+HELD_OUT_KEEP_NOT_MET = {"holdout-8": "4 of 121 must-keep spans redacted (3.3 %; target at most 3 %), blind"}
 
 
 @pytest.mark.parametrize(("split", "kind"), [
@@ -42,7 +49,9 @@ def test_held_out_text_meets_the_targets(split: str, kind: str) -> None:
     assert score.recall >= HELD_OUT_RECALL[kind], score.misses
 
 
-@pytest.mark.parametrize("split", HELD_OUT)
+@pytest.mark.parametrize("split", [
+    pytest.param(split, marks=pytest.mark.xfail(reason=HELD_OUT_KEEP_NOT_MET[split], strict=True))
+    if split in HELD_OUT_KEEP_NOT_MET else split for split in HELD_OUT])
 def test_held_out_must_keep_spans_survive(split: str) -> None:
     from feedbackloop.pii_report import keep_redacted
 
@@ -59,7 +68,8 @@ def test_the_corpus_is_large_and_has_both_positives_and_negatives() -> None:
 
 
 def test_recall_on_cards_and_emails_is_total() -> None:
-    scores = score_corpus(load_corpus(CORPUS))
+    """On every part but the blind one (holdout-8's two spelled-out emails are its xfail above)."""
+    scores = score_corpus([c for c in load_corpus(CORPUS) if c.split != "holdout-8"])
     assert scores["CARD"].recall == 1.0, scores["CARD"].misses
     assert scores["EMAIL"].recall == 1.0, scores["EMAIL"].misses
 
@@ -179,13 +189,21 @@ def prose_paragraphs() -> list[str]:
 
 def test_our_own_docs_are_left_nearly_whole() -> None:
     """Issue 18, seventh pass: the rules for introductions, dashes, initials and grown addresses run on
-    our docs (about 2 000 paragraphs of prose about PII that quote example names and addresses): the
-    NAME and ADDRESS findings are the quoted examples, and no code word or heading of ours is taken."""
-    found = [p[s.start:s.end] for p in prose_paragraphs() for s in find_pii(p) if s.kind in ("NAME", "ADDRESS")]
+    our docs (prose about PII that quotes example names and addresses): the NAME and ADDRESS findings
+    are the quoted examples, no code word of ours is taken, and outside quotes only a handful are left
+    ("Wilson" of the Wilson interval, an example name in brackets)."""
+    found = []
+    unquoted = []
+    for paragraph in prose_paragraphs():
+        quotes = [m.span() for m in re.finditer(r'"[^"]*"|“[^”]*”|`[^`]*`', paragraph)]
+        for span in find_pii(paragraph):
+            if span.kind in ("NAME", "ADDRESS"):
+                found.append(paragraph[span.start:span.end])
+                if not any(a <= span.start and span.end <= b for a, b in quotes):
+                    unquoted.append(paragraph[span.start:span.end])
     for word in ("SHA", "IBAN", "Setup", "Zendesk", "Flask", "SQLite", "PostgreSQL", "Faker", "README"):
         assert word not in found, word
-    paragraphs = len(prose_paragraphs())
-    assert len(found) <= paragraphs * 0.05, (len(found), paragraphs)
+    assert len(unquoted) <= 5, unquoted
 
 
 @pytest.mark.parametrize(("text", "value"), [
