@@ -1,16 +1,21 @@
 """PII redaction: personal data becomes a typed placeholder before any text leaves the database.
 
-Our own module, not a library: scrubadub (last release 2023) pulls in scikit-learn, TextBlob and
-Faker; Presidio's pattern recognizers run without a model but found less than this module on our
-corpus and pull in spaCy (docs/exports.md has the figures); datafog has no Luhn, IBAN or IPv6 checks and
-ships telemetry. None works offline with no model and checks what we need, so this is patterns
-plus checksums plus context, measured on `tests/fixtures/pii_corpus.jsonl` (see `pii_report`).
+Patterns plus checksums plus context, our own, with two well-kept libraries where patterns fall
+short (docs/exports.md has the measurements): Faker's first-name and surname lists
+(`name_gazetteer`) for names outside the positions a pattern knows, and pyap2's grammars for US,
+UK and Canadian street addresses, asked only about postcodes our own patterns left. Both ship their
+data in the wheel: nothing is downloaded at run time. scrubadub (last release 2023) pulls in
+scikit-learn, TextBlob and Faker; Presidio's pattern recognizers run without a model but found less
+than this module on our corpus and pull in spaCy; datafog has no Luhn, IBAN or IPv6 checks and ships
+telemetry; names-dataset needs 3.2 GB of memory; gender-guesser is GPL. Measured on
+`tests/fixtures/pii_corpus.jsonl` (see `pii_report`).
 
 Errors are biased one way on purpose: a false positive costs a word of training text, a false
 negative leaks a customer's data into a file that gets copied around. Numbers are confirmed by
 their own checksums (Luhn for cards, mod-97 for IBANs, `ipaddress` for IPs) so order numbers,
-dates and version strings survive; names are the requester's own (as the helpdesk knows them)
-plus names in unambiguous positions (greetings, titles, sign-offs, "my name is").
+dates and version strings survive; names are the requester's own (as the helpdesk knows them),
+names in unambiguous positions (greetings, titles, sign-offs, "my name is") and listed first names
+where an ordinary word or a place of the same spelling cannot be meant.
 """
 
 from __future__ import annotations
@@ -20,6 +25,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
+
+import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
+
+from feedbackloop.name_gazetteer import find_listed_names
+from feedbackloop.pii_rules import find_more_names, grown_addresses
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
 #: earlier kind wins (a card's digits are not also a phone number).
@@ -515,7 +526,7 @@ UNIT = r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|#)\.?\s*[\w-]+)?"
 US_TAIL = r"(?:,\s*[A-Z][A-Za-z .'-]{1,30}?,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
 UK_POSTCODE = r"(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})"
 #: A European postcode and town: "10115 Berlin", "F-75002 Paris", Portugal's "1100-053 Lisboa".
-EU_TAIL = r"(?:,?\s+(?:[A-Z]{1,2}-)?(?:\d{4}-\d{3}|\d{4,5})\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+(?:[ -][A-ZÀ-Ý][\wÀ-ÿ'-]+)?)?"
+EU_TAIL = r"(?:,?\s+(?:[A-Z]{1,2}-|C\.?P\.?\s?)?(?:\d{4}-\d{3}|\d{4}\s?[A-Z]{2}(?=\s)|\d{4,5})\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+(?:[ -][A-ZÀ-Ý][\wÀ-ÿ'-]+)?)?"
 ADDRESSES = (
     # 221B Baker Street, London NW1 6XE / 1600 Pennsylvania Avenue NW, Washington, DC 20500 /
     # Flat 3, 27 Clarence Road / 350 5th Avenue (a unit before the number, an ordinal street name)
@@ -524,17 +535,19 @@ ADDRESSES = (
                rf"(?:[A-Z][\w'-]*|\d{{1,3}}(?:st|nd|rd|th))\s+{STREET_SUFFIX}\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?{UNIT}"
                rf"(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?\s+{UK_POSTCODE}\b)?{US_TAIL}"),
     # Hauptstraße 5, 10115 Berlin / Bahnhofstr. 12a / Kerkstraat 12
-    re.compile(rf"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|Straße|strasse|Strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|"
-               rf"gracht|plein|vej|gatan|gata)\s+\d{{1,4}}[a-z]?\b{EU_TAIL}"),
+    re.compile(rf"\b[A-ZÄÖÜ][\wäöüß-]*(?:[ ](?=[SWGPA]))?(?:straße|Straße|strasse|Strasse|str\.|Str\.|weg|Weg|gasse|Gasse|"
+               rf"allee|Allee|platz|Platz|ring|damm|ufer|straat|laan|"
+               rf"gracht|plein|vej|gatan|gata)\s+\d{{1,4}}[a-z]?(?:[/-]\d{{1,3}})?\b{EU_TAIL}"),
     # 12 rue de la Paix, 75002 Paris
     # (the name may run over several capitalised words and particles: "avenue Victor Hugo", "place
     # Charles de Gaulle", "rue du Faubourg Saint-Antoine")
-    re.compile(rf"\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|"
-               rf"quai|route|cours)\s+(?:[\w'’-]+\s+){{0,4}}?[A-ZÉÈ][\w'’-]+"
+    re.compile(rf"\b\d{{1,4}}(?:\s?(?:bis|ter|[A-Da-d]\b))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|"
+               rf"quai|route|cours|square|passage|voie|rond-point)\s+(?:[\w'’-]+\s+){{0,4}}?[A-ZÉÈ][\w'’-]+"
                rf"(?:[ -](?:(?:de|du|des|la|le|d['’])\s?)?[A-ZÉÈ][\w'’-]+){{0,3}}{EU_TAIL}"),
     # Calle Mayor 10, 28013 Madrid / Via Roma 12
-    re.compile(rf"\b(?:Calle|C/|Avenida|Avda\.|Paseo|Plaza|Via|Viale|Piazza|Rua)\s+(?:[\w'’]+\s+){{0,3}}?"
-               rf"[A-ZÁÉÍÓÚ][\wáéíóúñ'’]+,?\s+\d{{1,4}}\b{EU_TAIL}"),
+    re.compile(rf"\b(?:Calle|C/|C\.|Avenida|Avda\.|Av\.|Paseo|Plaza|Pza\.|Ronda|Camino|Carrer|Via|Viale|Piazza|P\.zza|"
+               rf"Corso|Largo|Vicolo|Rua|Travessa)\s+(?:[\w'’]+\s+){{0,3}}?"
+               rf"[A-ZÁÉÍÓÚ][\wáéíóúñàèìòù'’]+,?\s+(?:(?:n[º°.]|nº|núm\.?|no\.|Nr\.)\s?)?(?!(?:19|20)\d\d\b)\d{{1,4}}(?:[/-]?[A-Za-z])?\b{EU_TAIL}"),
     re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+\b", re.IGNORECASE),
     re.compile(rf"\b{UK_POSTCODE}\b"),
     # German streets named with a preposition and no suffix: Am Markt 3, An der Alster 12, Im Winkel 4
@@ -547,30 +560,79 @@ ADDRESSES = (
 #: without the piece skips the pattern, which would scan every position for nothing.
 ADDRESS_HINTS = (
     re.compile(rf"{STREET_SUFFIX}\b"),
-    re.compile(r"(?:straße|Straße|strasse|Strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat|laan|gracht|plein|vej|"
-               r"gatan|gata)\s+\d"),
-    re.compile(r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)\s"),
-    re.compile(r"(?:Calle|C/|Avenida|Avda\.|Paseo|Plaza|Via|Viale|Piazza|Rua)\s"),
+    re.compile(r"(?:straße|Straße|strasse|Strasse|str\.|Str\.|weg|Weg|gasse|Gasse|allee|Allee|platz|Platz|ring|damm|ufer|"
+               r"straat|laan|gracht|plein|vej|gatan|gata)\s+\d"),
+    # (looked for in the `fold`ed text: a case-insensitive alternation costs ten times a plain one)
+    re.compile(r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|square|passage|voie|"
+               r"rond-point)\s"),
+    re.compile(r"(?:Calle|C/|C\.|Avenida|Avda\.|Av\.|Paseo|Plaza|Pza\.|Ronda|Camino|Carrer|Via|Viale|Piazza|P\.zza|Corso|"
+               r"Largo|Vicolo|Rua|Travessa)\s"),
     None,  # "P.O. Box": looked for in the `fold`ed text, see find_addresses
     None,
     re.compile(r"(?:Am|An|Auf|Im|In|Zum|Zur|Unter|Hinter|Alte|Neue|Große|Kleine)\s"),
 )
+FRENCH = 2  # its hint is looked for in the folded text
 PO_BOX = 4
+BARE_POSTCODE = 5
 
 
 def find_addresses(text: str) -> Iterator[Span]:
-    box = "box" in fold(text)
+    folded = fold(text)
+    box = "box" in folded
+    streets: list[Span] = []  # findings of a street pattern (not a bare postcode)
     for index, (pattern, hint) in enumerate(zip(ADDRESSES, ADDRESS_HINTS)):
-        if (hint is not None and not hint.search(text)) or (index == PO_BOX and not box):
+        if (hint is not None and not hint.search(folded if index == FRENCH else text)) or (index == PO_BOX and not box):
             continue
         for match in pattern.finditer(text):
-            yield Span(match.start(), match.end(), "ADDRESS")
+            span = Span(match.start(), match.end(), "ADDRESS")
+            if index != BARE_POSTCODE:
+                streets.append(span)
+            yield span
+    for start, end in grown_addresses(text, [(s.start, s.end) for s in streets], folded):
+        yield Span(start, end, "ADDRESS")
+    postal = list(find_postal_addresses(text, streets))
+    yield from postal
+    for start, end in grown_addresses(text, [(s.start, s.end) for s in postal], ""):
+        yield Span(start, end, "ADDRESS")  # pyap's addresses grown the same way ("": no Eircode search again)
+
+
+#: pyap2's address grammars (US, Canada, UK) take a street without a suffix we list ("45 Kingsway")
+#: and a Canadian province; they run only where their country's postcode is in the text and outside
+#: every address our patterns found (pyap costs about 1 ms a text; a postcode is what makes its
+#: finding an address and not "2 Main Street shops"), so most texts pay one regex scan per country.
+#: A US state and ZIP code, a Canadian province and postcode, a UK postcode. Each starts with a
+#: capital: the pattern opens with one (sre then skips from capital to capital) and looks behind it.
+POSTCODES = re.compile(r"[A-Z](?<!\w.)(?:(?P<US>[A-Z],?\s+\d{5}(?:-\d{4})?)|(?P<CA>[A-Z],?\s+[A-Z]\d[A-Z] ?\d[A-Z]\d)|"
+                       r"(?P<GB>IR ?0AA|[A-Z]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}))\b")
+
+
+PYAP_COUNTRIES: tuple[Literal["US", "GB", "CA"], ...] = ("US", "GB", "CA")  # POSTCODES' group names
+
+
+def find_postal_addresses(text: str, streets: Sequence[Span] = ()) -> Iterator[Span]:
+    """pyap's addresses around each postcode that no street pattern of ours already took in."""
+    countries = {match.lastgroup for match in POSTCODES.finditer(text)
+                 if not any(s.start <= match.start() and match.end() <= s.end for s in streets)}
+    for country in PYAP_COUNTRIES:  # none asked when each postcode is inside an address we found
+        if country not in countries:
+            continue
+        for address in pyap.parse(text, country=country):
+            start, end = address.match_start, address.match_end
+            if not (isinstance(start, int) and isinstance(end, int)):
+                continue
+            end = min(end, len(text))  # pyap's offsets can run past the text (seen on a multi-line address)
+            while start < end and not text[start].isalnum():  # pyap's match takes the space before
+                start += 1
+            while end > start and not text[end - 1].isalnum():
+                end -= 1
+            if POSTCODES.search(text, start, end):
+                yield Span(start, end, "ADDRESS")
 
 
 # --- names -----------------------------------------------------------------------------------------
 
 #: "Ana", "O'Connor", "D’Angelo", "Jean-Luc", "Ní": a capital, then letters, apostrophe or hyphen parts.
-NAME_WORD = r"[A-ZÀ-Ý](?:[a-zà-ÿ]+|(?=['’]))(?:['’-][A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]+)*"
+NAME_WORD = r"(?:Ma?c|Fitz)?[A-ZÀ-Ý](?:[a-zà-ÿ]+|(?=['’]))(?:['’-][A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]+)*"
 #: The same in any case ("mary-kate d'angelo", "PETER BROWN"), only after a self-introduction.
 ANY_NAME_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
 ANY_NAME = rf"{ANY_NAME_WORD}(?:[ ]{ANY_NAME_WORD}){{0,3}}"
@@ -590,6 +652,10 @@ NOT_NAMES = frozenset({
     "regards", "best", "cheers", "sincerely", "morning", "afternoon", "evening", "good", "great", "the",
     "customer service", "service", "billing", "sales", "help", "helpdesk", "admin", "sirs", "colleagues",
     "i", "we", "my", "our", "your", "this", "that", "it", "just", "quick", "question", "update",
+    # issue 18, seventh pass: the sign-offs of other languages and their teams ("mfg\nIhr Kundenservice")
+    "sent", "ihr", "ihre", "euer", "votre", "vostro", "vostra", "su", "uw", "jouw", "seu", "sua", "kundenservice",
+    "kundendienst", "équipe", "equipe", "equipo", "servizio", "klantenservice", "grazie", "merci", "danke",
+    "gracias", "obrigado", "obrigada", "thx", "ciao", "bises", "bisous",
 })
 NAME_CONTEXTS = (
     # greetings: "Hi Ana,", "Dear Maria Lopez:", "Hello Bob!"
@@ -641,6 +707,12 @@ NAME_CONTEXTS = (
                rf"\s+(?i:here)\b"),
     # name fields in any case: "First name: bruno", "Last name: costa"
     re.compile(rf"\b(?i:first name|last name|surname|full name|given name|family name)\s*:\s*(?P<name>{ANY_NAME})"),
+    # issue 18, seventh pass: the sign-offs of chat and of other languages, the same way (a pattern of
+    # its own, so the long one above does not grow: each word of an alternation costs every text)
+    re.compile(rf"\b(?i:mfg|rgds|thx|tks|take care|talk soon|bises|bisous|à bientôt|a bientot|abrazos|un abrazo|besos|"
+               rf"abraços|beijos|ciao|tschüss|tschüs|hälsningar|mvh|pozdrawiam|pozdrowienia|s pozdravem|"
+               rf"üdvözlettel|saygılarımla)\b[,!.]?[ \t]*(?:\n[ \t]*){{0,2}}(?:-{{1,2}}\s*)?"
+               rf"(?P<name>{NAME}|{ANY_NAME})[ \t]*[.!]?[ \t]*(?=\n|$)"),
 )
 #: First names that are also ordinary words: as the requester's name they count only capitalised
 #: mid-sentence or in a name position, never as the word ("I will", "a rose", "my bill").
@@ -688,6 +760,9 @@ NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
     (True, (" from",)),
     (True, ("here",)),
     (True, ("name",)),
+    (True, ("mfg", "rgds", "thx", "tks", "take care", "talk soon", "bises", "bisous", "bientôt", "bientot", "abrazo",
+            "besos", "abraços", "beijos", "ciao", "tschüs", "hälsningar", "mvh", "pozdr", "s pozdravem", "üdvözlettel",
+            "saygılarımla")),
 )
 
 
@@ -704,6 +779,10 @@ def find_names(text: str) -> Iterator[Span]:
         for match in pattern.finditer(text):
             start, end = match.span("name")
             yield from name_spans(text, start, end)
+    for start, end in find_listed_names(text, folded):
+        yield Span(start, end, "NAME")
+    for start, end in find_more_names(text, folded):
+        yield Span(start, end, "NAME")
 
 
 def name_spans(text: str, start: int, end: int) -> Iterator[Span]:

@@ -1,0 +1,288 @@
+"""Person names found by what they are, not only by where they stand: a first-name and surname gazetteer.
+
+`redact.find_names` knows names by position (a greeting, a sign-off, a self-introduction, a title);
+on text it was not written against that held 36–89 % of names (docs/exports.md). This module adds
+what a position cannot give: "Wojciech Zieliński writing again", "a guy called Lorenzo", "thx - jo".
+
+The lists are Faker's (MIT, maintained, no download at run time: the data ships inside the wheel):
+the first names and surnames of its person providers in the Latin-script locales (about 20 000
+each, from English, German, French, Spanish, Italian, Dutch, Portuguese, Polish, Turkish,
+Nordic, Nigerian, Indian, Japanese and Chinese romanised lists and more). A gazetteer cannot tell
+"Will" the name from "will" the word, so its words are checked against Faker's own lists of
+ordinary words (its lorem word lists in eight languages), of places (countries, states, cities) and
+of street words, and the rules ask for more than a listed word:
+
+- a full name: a listed first name and a capitalised word after it that is not an ordinary word
+  ("Yuki Tanaka", "Siobhan O'Connor", "RICHARD T. OKAFOR" in capitals when both words are listed);
+- a first name alone: capitalised, inside a sentence, not an ordinary word or a place, with no
+  capitalised word beside it ("a guy called Lorenzo, left ...");
+- a first name in lower case: only after a dash that closes the text ("thx - jo") or a relation
+  word ("my sister fatima").
+
+Built once per process on first use (about 1 s and a few MB: see docs/exports.md for the figures);
+texts without a capitalised word inside a sentence, a dash or a relation word cost one regex scan.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from types import ModuleType
+
+#: Faker's person-provider attributes that hold first names and surnames.
+FIRST_ATTRS = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary",
+               "first_romanized_names")
+LAST_ATTRS = ("last_names", "last_romanized_names")
+#: A name word in Latin script (with its accents), apostrophes and hyphens inside.
+LATIN_WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
+#: (Latin Extended Additional, U+1E00 to U+1EFF, is Latin: Vietnamese and Yoruba names are written in it.)
+NON_LATIN = re.compile(r"[\u0370-\u1dff\u1f00-\u1fff\u2c00-\uffff]")
+#: Ordinary words the lists hold and no rule should take as a name on its own: Faker's lorem lists
+#: miss the shortest function words and the words of support mail.
+EXTRA_COMMON = frozenset({
+    "will", "may", "mark", "rose", "bill", "june", "april", "august", "grace", "hope", "faith", "joy", "chase",
+    "price", "park", "king", "young", "street", "road", "avenue", "lane", "the", "and", "for", "but", "with",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "july", "september", "october", "november", "december", "order", "ticket", "invoice",
+    "refund", "support", "team", "thanks", "hello", "dear", "regards", "cheers", "best", "kind", "warm",
+    "sent", "from", "version", "release", "update", "app", "apple", "google", "amazon", "microsoft",
+    "windows", "chrome", "android", "iphone", "ipad", "mac", "pay", "pro", "plus", "premium", "basic",
+    "office", "paris", "london", "berlin", "madrid", "rome", "vienna", "jordan", "georgia", "victoria",
+    "florence", "austin", "charlotte", "india", "china", "israel", "lake", "river", "hill", "bay", "port",
+    "north", "south", "east", "west", "new", "old", "san", "santa", "los", "las", "saint", "st", "dr", "mr",
+    "mrs", "ms", "sir", "madam", "ok", "okay", "hi", "hey", "yes", "no", "not", "any", "all", "one", "two",
+    "black", "white", "green", "brown", "gray", "grey", "red", "blue", "gold", "silver", "love", "happy",
+    "thank", "please", "sorry", "help", "account", "card", "email", "phone", "address", "customer",
+    "service", "manager", "agent", "billing", "shipping", "delivery", "package", "parcel", "plan",
+    "subscription", "ltd", "inc", "gmbh", "llc", "bank", "visa", "mastercard", "paypal", "stripe",
+    "zendesk", "slack", "teams", "outlook", "gmail", "via", "per", "van", "von", "de", "la", "le", "da",
+    "di", "del", "du", "des", "el", "al", "bin", "ben", "am", "an", "in", "im", "on", "at", "to", "of",
+    "skip", "german", "french", "english", "spanish", "italian", "dutch", "portuguese", "polish", "turkish",
+    "swedish", "danish", "norwegian", "finnish", "greek", "irish", "scottish", "welsh", "british", "american",
+    "canadian", "mexican", "brazilian", "indian", "chinese", "japanese", "korean", "russian", "arabic",
+    "european", "african", "asian", "latin", "catholic", "muslim", "jewish",
+})
+#: Words before a lower-case first name that make it one ("my sister fatima").
+RELATIONS = ("husband", "wife", "partner", "son", "daughter", "mother", "mom", "mum", "father", "dad",
+             "brother", "sister", "colleague", "friend", "boss", "manager", "neighbour", "neighbor")
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(first names, surnames, ordinary words and places), all lower case; built once per process."""
+    first: set[str] = set()
+    last: set[str] = set()
+    common: set[str] = set(EXTRA_COMMON)
+    for package, attrs in (("person", FIRST_ATTRS + LAST_ATTRS), ("lorem", ("word_list",)),
+                           ("address", ("countries", "states", "cities", "street_suffixes", "city_suffixes",
+                                        "city_prefixes", "regions", "provinces", "departments"))):
+        base = importlib.import_module(f"faker.providers.{package}")
+        for module in pkgutil.iter_modules(base.__path__):
+            provider = getattr(load_unregistered(f"faker.providers.{package}.{module.name}"), "Provider", None)
+            for attr in attrs:
+                values = getattr(provider, attr, None)
+                if not isinstance(values, (tuple, list, dict, set, frozenset)):
+                    continue
+                target = first if attr in FIRST_ATTRS else last if attr in LAST_ATTRS else common
+                for value in values:
+                    words = str(value[1] if isinstance(value, tuple) and len(value) == 2 else value).split()
+                    # a person's value is one name ("Mary Ann" is two); a place counts whole ("San
+                    # Lorenzo" makes no ordinary word of "Lorenzo")
+                    for word in words if package == "person" else words if len(words) == 1 else ():
+                        if package == "person" and GREEK.search(word):
+                            word = romanise_greek(word)  # Faker's el_GR names are in Greek letters
+                        if NON_LATIN.search(word) is None and LATIN_WORD.match(word):
+                            target.add(word.lower())
+                            # as customers type it: "Adébáyọ̀" is written "Adebayo", "Nguyễn" "Nguyen"
+                            bare = strip_marks(word.lower())
+                            if bare != word.lower() and target is not common:
+                                target.add(bare)
+    # a one-letter or two-letter "name" is noise, and a place or an ordinary word is no first name
+    first = {w for w in first if len(w) >= 2}
+    return frozenset(first), frozenset(last - common), frozenset(common)
+
+
+GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+#: Greek to Latin letters as Greek names are written in Latin (ELOT 743, simplified): "Δημήτρης" is
+#: "Dimitris", "Παπαδόπουλος" "Papadopoulos", "Γιώργος" "Giorgos".
+GREEK_PAIRS = (("ου", "ou"), ("αυ", "av"), ("ευ", "ev"), ("γγ", "ng"), ("θ", "th"), ("χ", "ch"), ("ψ", "ps"))
+GREEK_LETTERS = str.maketrans("αβγδεζηικλμνξοπρσςτυφω", "avgdeziiklmnxoprsstyfo")
+
+
+def romanise_greek(word: str) -> str:
+    """`word` (Greek letters) in Latin letters, lower case."""
+    lower = strip_marks(word.lower())
+    for greek, latin in GREEK_PAIRS:
+        lower = lower.replace(greek, latin)
+    return lower.translate(GREEK_LETTERS)
+
+
+def strip_marks(word: str) -> str:
+    """`word` without its combining marks ("đ" stays: it is a letter of its own)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def load_unregistered(name: str) -> ModuleType | None:
+    """The module `name`, run but not kept in sys.modules: its lists are garbage once read (Faker's
+    185 locale modules held about 20 MiB more when imported the usual way)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: A capitalised word (Title case, or capitals of two letters or more), apostrophes and hyphens inside;
+#: Latin Extended-A and B count as letters ("Zieliński", "Şahin"); a lower-case first letter from
+#: those blocks is dropped in `names_in_run`.
+UP = "A-ZÀ-ÖØ-Þ\u0100-\u024f"
+LOW = "a-zà-öø-ÿ\u0100-\u024f"
+CAP = rf"(?:(?:Ma?c|Fitz)[{UP}][{LOW}]+|[{UP}][{LOW}]+|[{UP}]['’][{UP}][{LOW}]+|[{UP}]{{2,}})(?:['’-][{UP}{LOW}]+)*"
+#: A run of capitalised words, an initial ("T.") or a particle ("de", "van", "Le") between them. The
+#: first capital comes first in the pattern (sre then skips to the next capital letter) and the
+#: look-behind after it: no letter, apostrophe, "@", "." or "-" before the run.
+CAP_RUN = re.compile(
+    rf"[{UP}](?<![\w'’@.-].)(?:[{LOW}]+(?:(?<=Mc)|(?<=Mac)|(?<=Fitz))?[{UP}]?[{LOW}]*|['’][{UP}][{LOW}]+|[{UP}]+)"
+    rf"(?:['’-][{UP}{LOW}]+)*"
+    rf"(?:[ ]+(?:[A-Z]\.[ ]+)?(?:(?:de|da|do|dos|das|del|della|di|van|von|der|den|la|le|du|bin|ibn|ben|al|el|ter|ten|zu|y)"
+    rf"[ ]+){{0,2}}(?:(?:al|el)-)?{CAP})*"
+    r"(?![\w@])")
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+#: "thx - jo", "-- jens", "— Ruaridh": a first name after a dash that closes the text.
+#: Bounded, so a match lies within the last DASH_REACH characters before the trailing white space.
+DASH_SIGNATURE = re.compile(
+    r"(?:^|\s)(?:-{1,2}|—|–)[ \t]{0,3}(?P<name>[^\W\d_]{2,20}(?:['’-][^\W\d_]{1,20})?"
+    r"(?:[ ][^\W\d_]{2,20}(?:['’-][^\W\d_]{1,20})?)?)[ \t]{0,3}[.!]?\s*\Z")
+DASH_REACH = 60
+RELATION_LOWER = re.compile(rf"\b(?i:my|our)\s+(?i:{'|'.join(RELATIONS)})\s*,?\s+(?P<name>[a-zà-ÿ][\w'’-]+)")
+SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[\"“(])\s*$")
+
+
+def find_listed_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each name the gazetteer rules find in `text`; `folded` is `text` lower-cased."""
+    lists = gazetteer()
+    first, _last, common = lists
+    for match in CAP_RUN.finditer(text):
+        run = match.group()
+        if " " not in run:  # most runs: one capitalised word, most often a sentence's first
+            lower = run.lower()
+            if (lower in first and lower not in common and not run.isupper() and run[0].isupper()
+                    and inside_sentence(text, match.start())):
+                yield match.start(), match.end()
+            continue
+        yield from names_in_run(text, match.start(), run, lists)
+    tail_at = max(0, len(text.rstrip()) - DASH_REACH)
+    tail = text[tail_at:]
+    if "-" in tail or "—" in tail or "–" in tail:
+        found = DASH_SIGNATURE.search(text, tail_at)
+        if found and signs_off(found.group("name"), lists, text[:found.start()]):
+            yield found.span("name")
+    if "my" in folded or "our" in folded:
+        for word in RELATIONS:
+            if word in folded:
+                for found in RELATION_LOWER.finditer(text):
+                    name = found.group("name").lower()
+                    if name in first and name not in common:
+                        yield found.span("name")
+                break
+
+
+PARTICLE_WORDS = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la",
+                            "le", "du", "bin", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y"})
+#: Capitalised words that close a text after a dash without being a name ("— Thanks", "- Sent").
+NOT_SIGNATURES = frozenset({"thanks", "thx", "cheers", "regards", "best", "sent", "end", "done", "edit", "update",
+                            "note", "ps", "please", "help", "urgent", "asap", "again", "anyway", "ok", "okay",
+                            "yes", "no", "nothing", "none", "n/a", "na", "tbd", "todo", "etc", "support", "team"})
+
+
+def signs_off(name: str, lists: tuple[frozenset[str], frozenset[str], frozenset[str]], before: str) -> bool:
+    """Whether the one or two words after a closing dash are a name: a listed first name in any case
+    ("thx - jo"), or, where the dash opens a line or follows a sentence's end (`before` is the text
+    before the dash), capitalised words none of which is an ordinary word ("paid £42.50. — Ruaridh")."""
+    first, _last, common = lists
+    words = name.split()
+    if len(words) == 1 and strip_marks(words[0].lower()) in first and words[0].lower() not in common:
+        return True
+    before = before.rstrip(" \t")
+    if before and before[-1] not in ".!?\n)":
+        return False
+    return all(w[0].isupper() and not w.isupper() and w.lower() not in common and w.lower() not in NOT_SIGNATURES
+               for w in words) and words[0].lower() not in common
+
+
+def names_in_run(text: str, offset: int, run: str,
+                 lists: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> Iterator[tuple[int, int]]:
+    """The names in one run of capitalised words: a listed first name and the surname words after it,
+    (a first name standing alone is `find_listed_names`' to judge)."""
+    first, _last, common = lists
+    words = list(WORD.finditer(run))
+    index = 0
+    while index < len(words):
+        word = words[index].group()
+        lower = word.lower()
+        if not word[0].isupper():
+            index += 1
+            continue
+        capitals = word.isupper()
+        if lower in first and lower not in common:
+            end = index
+            while end + 1 < len(words) and surname_like(words[end + 1].group(), capitals, lists):
+                end += 1
+            while end > index and words[end].group().lower() in PARTICLE_WORDS:
+                end -= 1  # "Pieter van der Berg": the particles lead to a surname, or are no part of it
+            if (end > index or index + 1 < len(words)) and end + 1 < len(words) and \
+                    words[end + 1].group().lower() in PARTICLE_WORDS:
+                after = end + 1
+                while after < len(words) and words[after].group().lower() in PARTICLE_WORDS:
+                    after += 1
+                if after < len(words) and words[after].group()[0].isupper():
+                    end = after
+            start_at = offset + words[index].start()
+            if end > index:
+                yield start_at, offset + words[end].end()
+                index = end + 1
+                continue
+        elif (not capitals and lower not in EXTRA_COMMON and (lower not in common or lower in first)
+              and index + 1 < len(words) and inside_sentence(text, offset + words[index].start())
+              and unlisted_first_before_surname(words[index + 1].group(), lists)):
+            # "Thanks to Adebayo Okonkwo": a first name the lists lack (or one that is also a place, "Fernando"),
+            # before a listed surname, inside a sentence
+            yield offset + words[index].start(), offset + words[index + 1].end()
+            index += 2
+            continue
+        index += 1
+
+
+def unlisted_first_before_surname(word: str, lists: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> bool:
+    """Whether `word`, after a capitalised word, makes the pair a name: a Title-case listed surname."""
+    _first, last, common = lists
+    parts = word.lower().replace("’", "'").split("-")  # "Díaz-Ortega": each part a surname
+    return word[0].isupper() and not word.isupper() and all(p in last and p not in common for p in parts)
+
+
+def surname_like(word: str, capitals: bool, lists: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> bool:
+    """A word after a first name that continues the name: a listed surname, or (not in capitals) any
+    capitalised word that is not an ordinary word or a place; a particle ("de", "van") also."""
+    first, last, common = lists
+    lower = word.lower()
+    if len(word) == 1:  # an initial ("T."): CAP_RUN puts one only between two name words
+        return True
+    if lower in {"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la", "le", "du",
+                 "bin", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y"} and not capitals:
+        return True
+    if lower in common:
+        return False
+    if capitals:
+        return lower in last or lower in first
+    return len(word) > 1
+
+
+def inside_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` stands after another word of its sentence (not its first word)."""
+    return SENTENCE_START.search(text[max(0, start - 40):start]) is None
