@@ -203,7 +203,8 @@ def test_our_own_docs_are_left_nearly_whole() -> None:
                     unquoted.append(paragraph[span.start:span.end])
     for word in ("SHA", "IBAN", "Setup", "Zendesk", "Flask", "SQLite", "PostgreSQL", "Faker", "README"):
         assert word not in found, word
-    assert len(unquoted) <= 5, unquoted
+    # distinct words: the docs name the Wilson interval (and Newcombe's, Levin's) as often as they need to
+    assert len(set(unquoted)) <= 5, unquoted
 
 
 @pytest.mark.parametrize(("text", "value"), [
