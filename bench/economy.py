@@ -263,9 +263,9 @@ def run_loop(tickets: int, *, rate_limit: int, rating_share: float, seed: int = 
     """
     from sqlalchemy import create_engine
 
-    from feedbackloop.demo import _purpose
+    from feedbackloop.commands.demo import _purpose
     from feedbackloop.helpdesks.sandbox import serve_sandbox
-    from feedbackloop.models import Job, Rating, Survey
+    from feedbackloop.store.models import Job, Rating, Survey
 
     quiet()
     rng = random.Random(seed)
@@ -495,9 +495,9 @@ def run_updates(*, minutes: float, per_hour: int, agents_share: float, rating_sh
     agents taking `agents_share` of it; customers rate; wait for every write-back."""
     from sqlalchemy import create_engine
 
-    from feedbackloop.demo import _purpose
+    from feedbackloop.commands.demo import _purpose
     from feedbackloop.helpdesks.sandbox import serve_sandbox
-    from feedbackloop.models import Job, Rating, Survey
+    from feedbackloop.store.models import Job, Rating, Survey
 
     quiet()
     rng = random.Random(seed)

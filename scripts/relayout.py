@@ -42,17 +42,25 @@ def new_tree_names() -> set[str]:
 NEW = new_tree_names()
 
 
+#: Old module names that are also file names in prose and code (the default SQLite file): rewritten
+#: only where they are clearly a module (`feedbackloop.db.utcnow`, `from feedbackloop.db import`).
+FILE_NAMES = {"feedbackloop.db"}
+
+
 def _dotted(match: re.Match[str], old: str, new: str, text: str) -> str:
-    following = re.match(r"\.(\w+)", text[match.end():])
-    if following and f"{old}.{following.group(1)}" in NEW:
-        return match.group(0)  # already the new layout (feedbackloop.jobs.queue)
+    rest = text[match.end():]
+    following = re.match(r"\.(\w+)|\s+import\s+\(?\s*(\w+)", rest)
+    if following and f"{old}.{following.group(1) or following.group(2)}" in NEW:
+        return match.group(0)  # already the new layout (feedbackloop.jobs.queue, from feedbackloop.jobs import queue)
+    if old in FILE_NAMES and not re.match(r"\.\w|\s+import\b|:\w", rest):
+        return match.group(0)
     return new
 
 
 def rewrite_dotted(text: str) -> str:
     for old in sorted(MODULES, key=len, reverse=True):
         new = MODULES[old]
-        pattern = re.compile(r"(?<![\w.])" + re.escape(old) + r"(?!\w)")
+        pattern = re.compile(r"(?<![\w./])" + re.escape(old) + r"(?!\w)")
         text = pattern.sub(lambda m, o=old, n=new, t=text: _dotted(m, o, n, t), text) if pattern.search(text) else text
     return text
 
@@ -60,8 +68,8 @@ def rewrite_dotted(text: str) -> str:
 def rewrite_paths(text: str) -> str:
     for old, new in MODULES.items():
         old_path, new_path = old.replace(".", "/"), new.replace(".", "/")
-        text = re.sub(r"(?<![\w/])" + re.escape(old_path) + r"\.py\b", new_path + ".py", text)
-        text = re.sub(r"(?<![\w/])" + re.escape(old_path) + r"(?=/)", new_path, text)
+        text = re.sub(r"(?<![\w.])" + re.escape(old_path) + r"\.py\b", new_path + ".py", text)
+        text = re.sub(r"(?<![\w.])" + re.escape(old_path) + r"(?=/)", new_path, text)
     return text
 
 

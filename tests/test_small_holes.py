@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from conftest import signed_post
 from factories import envelope
-from feedbackloop.errors import ConfigError
-from feedbackloop.models import WebhookEvent, fit_key
-from feedbackloop.settings import settings_from_env
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.store.models import WebhookEvent, fit_key
+from feedbackloop.core.settings import settings_from_env
 from test_overrides import app_token, open_sidebar, rsa_key, session_of  # noqa: F401
 from test_overrides import settings as sidebar_settings  # noqa: F401
 

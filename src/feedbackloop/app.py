@@ -11,12 +11,15 @@ from flask.typing import ResponseReturnValue
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import api, dashboard, health, i18n, logs, prom, ratelimit, ratings, receive, sidebar
-from feedbackloop.branding import look_of
-from feedbackloop.db import UNAVAILABLE_RETRY_AFTER, database_unavailable
-from feedbackloop.errors import BadRequest
-from feedbackloop.services import Services, build_services
-from feedbackloop.settings import Settings, load_settings
+from feedbackloop.web import api, dashboard, health, prom, sidebar
+from feedbackloop.core import i18n, logs
+from feedbackloop.wiring import ratelimit
+from feedbackloop.loop import ratings, receive
+from feedbackloop.core.branding import look_of
+from feedbackloop.store.db import UNAVAILABLE_RETRY_AFTER, database_unavailable
+from feedbackloop.core.errors import BadRequest
+from feedbackloop.wiring.services import Services, build_services
+from feedbackloop.core.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 

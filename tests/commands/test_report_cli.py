@@ -19,9 +19,9 @@ from insight_factories import Snapshot, rated, restore, snapshot
 from sqlalchemy import Engine, text
 
 from feedbackloop.cli import cli
-from feedbackloop.db import make_session_factory, session_scope
-from feedbackloop.reports import format_summary, summarize
-from feedbackloop.stats import wilson
+from feedbackloop.store.db import make_session_factory, session_scope
+from feedbackloop.insight.reports import format_summary, summarize
+from feedbackloop.insight.stats import wilson
 
 SINCE = datetime(2026, 3, 2, tzinfo=timezone.utc)  # a Monday
 UNTIL = datetime(2026, 3, 16, tzinfo=timezone.utc)  # two weeks later
@@ -242,7 +242,7 @@ def test_the_report_imports_no_web_nor_alerting_code(seeded: Engine) -> None:
         "import sys\nfrom feedbackloop.cli import cli\n"
         "try:\n    cli(['report', '--since', '2026-03-02', '--until', '2026-03-15', '--format', 'json'])\n"
         "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "heavy = ('flask', 'requests', 'zenpy', 'alembic', 'feedbackloop.jobs', 'feedbackloop.alerts')\n"
+        "heavy = ('flask', 'requests', 'zenpy', 'alembic', 'feedbackloop.jobs.queue', 'feedbackloop.insight.alerts')\n"
         "print('LOADED', sorted(m for m in heavy if m in sys.modules))\n"
     )
     url = seeded.url.render_as_string(hide_password=False)

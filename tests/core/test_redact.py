@@ -7,8 +7,8 @@ import json
 import pytest
 from conftest import FIXTURES
 
-from feedbackloop.pii_report import format_table, load_corpus, main, score_corpus
-from feedbackloop.redact import KINDS, Identity, find_pii, iban_valid, luhn_valid, placeholder, redact
+from feedbackloop.learn.pii_report import format_table, load_corpus, main, score_corpus
+from feedbackloop.core.redact import KINDS, Identity, find_pii, iban_valid, luhn_valid, placeholder, redact
 
 CORPUS = FIXTURES / "pii_corpus.jsonl"
 #: Floors below which a change to the detectors is a regression (measured values are in docs/ml-engineers.md).
@@ -50,7 +50,7 @@ def test_held_out_text_meets_the_targets(split: str, kind: str) -> None:
 
 @pytest.mark.parametrize("split", HELD_OUT)
 def test_held_out_must_keep_spans_survive(split: str) -> None:
-    from feedbackloop.pii_report import keep_redacted
+    from feedbackloop.learn.pii_report import keep_redacted
 
     touched, total = keep_redacted([c for c in load_corpus(CORPUS) if c.split == split])
     assert total >= 10 and touched / total <= HELD_OUT_KEEP_REDACTED

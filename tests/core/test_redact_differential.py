@@ -20,10 +20,10 @@ import redact_oracle as oracle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedbackloop import redact
-from feedbackloop.redact import Identity, find_pii, fold
+from feedbackloop.core import redact
+from feedbackloop.core.redact import Identity, find_pii, fold
 
-CORPUS = Path(__file__).parent / "fixtures" / "pii_corpus.jsonl"
+CORPUS = Path(__file__).parents[1] / "fixtures" / "pii_corpus.jsonl"
 #: Pieces the gates and the patterns key on, and near misses of them.
 PIECES = (
     "code", "Code", "CODE", "passcode", "pass", "password:", "pwd", "otp", "PIN", "pin number", "cvv", "CVC",

@@ -8,10 +8,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedbackloop import redact
-from feedbackloop.redact import DETECTORS, WITHOUT_DIGITS, find_pii, resolve_overlaps
+from feedbackloop.core import redact
+from feedbackloop.core.redact import DETECTORS, WITHOUT_DIGITS, find_pii, resolve_overlaps
 
-CORPUS = Path(__file__).parent / "fixtures" / "pii_corpus.jsonl"
+CORPUS = Path(__file__).parents[1] / "fixtures" / "pii_corpus.jsonl"
 
 
 def every_detector(text: str) -> list[redact.Span]:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from feedbackloop.errors import ConfigError
-from feedbackloop.settings import ConfigProblems, settings_from_env
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.core.settings import ConfigProblems, settings_from_env
 
 BASE = {
     "FEEDBACKLOOP_SECRET_KEY": "0123456789abcdef0123",

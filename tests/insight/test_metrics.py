@@ -16,16 +16,16 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from feedbackloop import alerts, metrics
-from feedbackloop.attribution import snapshot_attribution
-from feedbackloop.db import make_session_factory, session_scope
-from feedbackloop.errors import ConfigError
-from feedbackloop.metrics import MetricsQuery, Window, bucket_start, parse_moment, shift
-from feedbackloop.models import AiDecision, DropAlert, Job, Override, Rating, ReviewTask, Signal, TicketState
-from feedbackloop.scheduler import Runner, make_enqueue_reconcile
-from feedbackloop.services import Services
-from feedbackloop.settings import Settings
-from feedbackloop.stats import (
+from feedbackloop.insight import alerts, metrics
+from feedbackloop.loop.attribution import snapshot_attribution
+from feedbackloop.store.db import make_session_factory, session_scope
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.insight.metrics import MetricsQuery, Window, bucket_start, parse_moment, shift
+from feedbackloop.store.models import AiDecision, DropAlert, Job, Override, Rating, ReviewTask, Signal, TicketState
+from feedbackloop.runner.scheduler import Runner, make_enqueue_reconcile
+from feedbackloop.wiring.services import Services
+from feedbackloop.core.settings import Settings
+from feedbackloop.insight.stats import (
     Stratum,
     benjamini_hochberg,
     drop_p_value,
@@ -78,7 +78,7 @@ def test_since_and_until_accept_relative_spans_dates_and_times() -> None:
 
 
 def test_the_cli_knows_the_same_segments_as_the_queries() -> None:
-    from feedbackloop.segments import DIMENSION_NAMES
+    from feedbackloop.insight.segments import DIMENSION_NAMES
 
     assert tuple(metrics.DIMENSIONS) == DIMENSION_NAMES
 
@@ -256,7 +256,7 @@ def test_ratings_keep_who_and_what_they_were_about_when_the_customer_rated(db: S
 
 
 def test_a_reassigned_ticket_keeps_its_rating_with_the_agent_who_had_it(db: Session, settings: Settings) -> None:
-    from feedbackloop.ratings import record_rating
+    from feedbackloop.loop.ratings import record_rating
 
     db.add(TicketState(tenant_id="default", ticket_id=5, assignee_id=101, category="shipping", tags=[],
                        final=False, is_review_task=False, created_at=T0, updated_at=T0))
@@ -531,7 +531,7 @@ def test_a_refusing_webhook_gives_up_with_the_reason(services: Services, runner:
 
 def test_every_bad_rating_goes_to_the_webhook_after_its_write_back(services: Services, runner: Runner,
                                                                     sandbox: Any, receiver: Receiver) -> None:
-    from feedbackloop.ratings import record_rating
+    from feedbackloop.loop.ratings import record_rating
 
     webhook_services(services, receiver)
     runner.ctx.settings = services.settings
@@ -550,7 +550,7 @@ def test_every_bad_rating_goes_to_the_webhook_after_its_write_back(services: Ser
 
 def test_customer_text_in_chat_alerts_is_redacted_unless_turned_off(services: Services, runner: Runner,
                                                                     sandbox: Any, receiver: Receiver) -> None:
-    from feedbackloop.ratings import record_rating
+    from feedbackloop.loop.ratings import record_rating
 
     webhook_services(services, receiver)
     runner.ctx.settings = services.settings
@@ -597,7 +597,7 @@ def test_alert_settings_are_checked_with_the_variable_named(settings: Settings, 
 
 
 def test_alert_settings_come_from_the_environment() -> None:
-    from feedbackloop.settings import settings_from_env
+    from feedbackloop.core.settings import settings_from_env
 
     loaded = settings_from_env({"FEEDBACKLOOP_ALERT_PERIOD": "day", "FEEDBACKLOOP_ALERT_BASELINE_PERIODS": "14",
                                 "OTHER": "x"}, demo=True)

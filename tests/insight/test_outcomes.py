@@ -15,12 +15,13 @@ from insight_factories import signalled as signal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from feedbackloop import lifecycle, metrics, outcomes, reports
-from feedbackloop.db import make_session_factory
-from feedbackloop.metrics import MetricsQuery, Window
-from feedbackloop.models import AiDecision, Override, ReviewTask, Signal, Survey, TicketState
-from feedbackloop.settings import Settings
-from feedbackloop.stats import wilson
+from feedbackloop.loop import lifecycle
+from feedbackloop.insight import metrics, outcomes, reports
+from feedbackloop.store.db import make_session_factory
+from feedbackloop.insight.metrics import MetricsQuery, Window
+from feedbackloop.store.models import AiDecision, Override, ReviewTask, Signal, Survey, TicketState
+from feedbackloop.core.settings import Settings
+from feedbackloop.insight.stats import wilson
 
 
 @pytest.fixture

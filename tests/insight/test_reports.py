@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedbackloop.reports import wilson
+from feedbackloop.insight.reports import wilson
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
-from feedbackloop import access, bulk, jobs, pacing
-from feedbackloop.db import session_scope
+from feedbackloop.store import access
+from feedbackloop.loop import bulk
+from feedbackloop.jobs import queue as jobs, pacing
+from feedbackloop.store.db import session_scope
 from feedbackloop.helpdesks.zendesk.client import RateLimitInfo
-from feedbackloop.models import ApiBudget, FeatureState, Job, Rating, Survey
-from feedbackloop.scheduler import Runner
-from feedbackloop.services import Services
-from feedbackloop.settings import Settings
+from feedbackloop.store.models import ApiBudget, FeatureState, Job, Rating, Survey
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.wiring.services import Services
+from feedbackloop.core.settings import Settings
 from test_flow import live, path_of, rows, settle, solved_ticket, survey_links  # noqa: F401
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)
@@ -133,7 +135,7 @@ def test_with_an_agents_token_reconciliation_reports_itself_disabled(services: S
                                                                       engine: Engine, clock: Any, client: FlaskClient,
                                                                       caplog: pytest.LogCaptureFixture) -> None:
     agent_services(services, sandbox)
-    with caplog.at_level(logging.WARNING, logger="feedbackloop.access"):
+    with caplog.at_level(logging.WARNING, logger="feedbackloop.store.access"):
         reconcile(services, clock, "1")
         runner.run_until_idle()
         clock.advance(600)
@@ -165,7 +167,7 @@ def test_with_an_agents_token_reconciliation_reports_itself_disabled(services: S
 
 def test_doctor_and_install_say_an_admin_is_needed_and_why(services: Services, sandbox: Any, settings: Settings,
                                                           engine: Engine) -> None:
-    from feedbackloop import install
+    from feedbackloop.commands import install
 
     agent_services(services, sandbox)
     factory = sessionmaker(engine, expire_on_commit=False)

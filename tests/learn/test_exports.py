@@ -38,15 +38,15 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from feedbackloop.cli import cli
-from feedbackloop.db import make_read_engine, make_session_factory, session_scope, utcnow
-from feedbackloop.decisions import resolver_of
-from feedbackloop.exports import keys, pipeline, rating_lines, source
-from feedbackloop.exports import ratings as ratings_module
-from feedbackloop.exports.dedupe import FingerprintTable, NearDuplicates
-from feedbackloop.exports.formats import SCHEMAS
-from feedbackloop.exports.pipeline import RequesterDirectory, run_export
-from feedbackloop.exports.prompts import DEFAULT_SYSTEM_PROMPT
-from feedbackloop.exports.records import (
+from feedbackloop.store.db import make_read_engine, make_session_factory, session_scope, utcnow
+from feedbackloop.loop.decisions import resolver_of
+from feedbackloop.learn.exports import keys, pipeline, rating_lines, source
+from feedbackloop.learn.exports import ratings as ratings_module
+from feedbackloop.learn.exports.dedupe import FingerprintTable, NearDuplicates
+from feedbackloop.learn.exports.formats import SCHEMAS
+from feedbackloop.learn.exports.pipeline import RequesterDirectory, run_export
+from feedbackloop.learn.exports.prompts import DEFAULT_SYSTEM_PROMPT
+from feedbackloop.learn.exports.records import (
     RATING_COLUMNS,
     Context,
     iso,
@@ -56,14 +56,14 @@ from feedbackloop.exports.records import (
     split_of,
     ticket_hash,
 )
-from feedbackloop.exports.source import Window
-from feedbackloop.exports.writers import Output, split_paths
+from feedbackloop.learn.exports.source import Window
+from feedbackloop.learn.exports.writers import Output, split_paths
 from feedbackloop.helpdesks.base import User
-from feedbackloop.lifecycle import process_ticket, record_signal
-from feedbackloop.links import make_form_token, make_token
-from feedbackloop.models import AiDecision, Override, Rating, Survey
-from feedbackloop.redact import Identity
-from feedbackloop.settings import Settings
+from feedbackloop.loop.lifecycle import process_ticket, record_signal
+from feedbackloop.core.links import make_form_token, make_token
+from feedbackloop.store.models import AiDecision, Override, Rating, Survey
+from feedbackloop.core.redact import Identity
+from feedbackloop.core.settings import Settings
 
 ADMIN = {"Authorization": "Bearer admin-token"}
 ZENDESK_VARS = ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_WEBHOOK_SECRET", "ZENDESK_API_URL")
@@ -792,8 +792,8 @@ class FlakyClient:
 
 
 def test_requester_lookups_wait_on_rate_limits_and_give_up_loudly() -> None:
-    from feedbackloop.errors import Permanent, Retryable
-    from feedbackloop.exports.pipeline import ExportError
+    from feedbackloop.core.errors import Permanent, Retryable
+    from feedbackloop.learn.exports.pipeline import ExportError
 
     waits: list[float] = []
     client = FlakyClient(Retryable("429", retry_after=7, rate_limited=True), User(5, "Ana Lima", "a@x.io"),
@@ -896,7 +896,7 @@ def test_a_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> N
     import io
     import sys
 
-    from feedbackloop.exports.command import progress_bar
+    from feedbackloop.learn.exports.command import progress_bar
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -1148,8 +1148,8 @@ def test_turns_of_a_conversation_built_from_rows() -> None:
     """The turn rules on rows as loaded: a draft stamped before the first message (the agent's clock)
     answers it; customer messages in a row are one turn; an agent reply replaces the draft of its own
     turn only."""
-    from feedbackloop.exports.conversation import build_conversation
-    from feedbackloop.exports.source import Message, TicketBundle
+    from feedbackloop.learn.exports.conversation import build_conversation
+    from feedbackloop.learn.exports.source import Message, TicketBundle
 
     t = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 
@@ -1180,7 +1180,7 @@ def test_turns_of_a_conversation_built_from_rows() -> None:
 def test_near_twins_across_the_split_are_dropped_and_reported(store: Store, run: Any, tmp_path: Path) -> None:
     """Two customers whose tickets read the same land on opposite sides: one is dropped, and the summary
     names the threshold, the side it came from and the file listing it."""
-    from feedbackloop.exports.records import split_key
+    from feedbackloop.learn.exports.records import split_key
 
     split_salt = keys.derive(keys.stored_salt(store.engine), keys.SPLIT_LABEL)
     side = {who: split_of(split_key(split_salt, "default", who, 0), 0.5) for who in range(80_000, 80_040)}

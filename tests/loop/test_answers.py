@@ -19,9 +19,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from feedbackloop.models import Job, Rating, ReviewTask, SurveyAnswer, Tenant
-from feedbackloop.scheduler import Runner
-from feedbackloop.settings import Settings
+from feedbackloop.store.models import Job, Rating, ReviewTask, SurveyAnswer, Tenant
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.core.settings import Settings
 from test_flow import csrf_of, live, path_of, puts, rows, settle, solved_ticket, survey_links  # noqa: F401
 
 BROWSER = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -221,8 +221,8 @@ def test_nothing_is_settled_early_and_no_job_is_left_behind(live: Any, sandbox: 
 def test_a_removed_tenants_links_answer_410_and_record_nothing(live: Any, sandbox: Any, runner: Runner,
                                                                client: FlaskClient, engine: Engine,
                                                                services: Any) -> None:
-    from feedbackloop.links import make_token
-    from feedbackloop.models import Survey
+    from feedbackloop.core.links import make_token
+    from feedbackloop.store.models import Survey
 
     ticket_id, links = open_survey(sandbox, runner)
     with Session(engine) as session, session.begin():  # the survey as if it belonged to a tenant since removed
@@ -244,8 +244,8 @@ def test_scanner_clicks_are_kept_for_audit_in_the_timeline_and_the_report(
 ) -> None:
     from datetime import datetime, timezone
 
-    from feedbackloop.metrics import MetricsQuery
-    from feedbackloop.reports import build_report, render, report_json
+    from feedbackloop.insight.metrics import MetricsQuery
+    from feedbackloop.insight.reports import build_report, render, report_json
 
     ticket_id, links = open_survey(sandbox, runner)
     for score in (1, 2, 3, 4, 5):

@@ -20,16 +20,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
-from feedbackloop import i18n
-from feedbackloop.errors import ConfigError
-from feedbackloop.models import Rating, Survey
-from feedbackloop.scheduler import Runner
-from feedbackloop.settings import Settings
-from feedbackloop.tenants import parse_overrides
+from feedbackloop.core import i18n
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.store.models import Rating, Survey
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.core.settings import Settings
+from feedbackloop.store.tenants import parse_overrides
 from test_flow import csrf_of, live, path_of, rows, settle, solved_ticket, survey_links  # noqa: F401
 from test_tenants import cli_env, run  # noqa: F401
 
-SOURCE = Path(i18n.__file__).parent
+SOURCE = Path(i18n.__file__).parents[1]  # the package: its sources and translations/
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 
 
@@ -265,9 +265,9 @@ def test_every_message_is_translated_into_every_language_and_compiled() -> None:
 
 
 def test_a_tenants_look_is_set_from_the_cli_and_reaches_its_settings(cli_env: dict[str, str], engine: Engine) -> None:  # noqa: F811
-    from feedbackloop.branding import look_of
-    from feedbackloop.models import Tenant
-    from feedbackloop.tenants import Vault, config_of
+    from feedbackloop.core.branding import look_of
+    from feedbackloop.store.models import Tenant
+    from feedbackloop.store.tenants import Vault, config_of
 
     code, out = run(cli_env, "tenant", "add", "acme", "--subdomain", "acme", "--email", "api@acme.example",
                     "--brand-name", "Acme Outdoor", "--survey-style", "stars", "--language", "de",
@@ -293,8 +293,8 @@ def test_the_user_read_that_leaves_only_the_reserve_holds_the_update_back() -> N
     from datetime import datetime, timedelta, timezone
     from types import SimpleNamespace
 
-    from feedbackloop.errors import Retryable
-    from feedbackloop.survey import _keep_reserve
+    from feedbackloop.core.errors import Retryable
+    from feedbackloop.loop.survey import _keep_reserve
 
     now = datetime(2026, 12, 6, 2, 0, tzinfo=timezone.utc)
     settings = Settings(secret_key="k" * 32, rate_reserve=0.2)

@@ -24,13 +24,13 @@ from sqlalchemy.orm import Session
 
 from conftest import signed_post
 from factories import envelope
-from feedbackloop.db import session_scope
+from feedbackloop.store.db import session_scope
 from feedbackloop.helpdesks.base import Ticket
-from feedbackloop.models import Survey, TicketState
-from feedbackloop.reconcile import _reconcile_ticket
-from feedbackloop.scheduler import Runner
-from feedbackloop.services import Services
-from feedbackloop.settings import Settings
+from feedbackloop.store.models import Survey, TicketState
+from feedbackloop.loop.reconcile import _reconcile_ticket
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.wiring.services import Services
+from feedbackloop.core.settings import Settings
 
 PATHS = ("events", "trigger", "reconcile")
 
@@ -187,8 +187,8 @@ def test_two_paths_processed_at_the_same_moment_make_one_survey(services: Servic
 
     from factories import status_event
     from feedbackloop.helpdesks.base import TicketEvent
-    from feedbackloop.lifecycle import process_ticket
-    from feedbackloop.receive import store_event
+    from feedbackloop.loop.lifecycle import process_ticket
+    from feedbackloop.loop.receive import store_event
 
     solved_at = datetime.now(timezone.utc).replace(second=40, microsecond=120000) - timedelta(minutes=3)
     precise = status_event(900, "open", "solved", solved_at)

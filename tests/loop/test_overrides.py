@@ -16,10 +16,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
-from feedbackloop.models import AiDecision, Override, ReviewTask, Signal
-from feedbackloop.overrides import parse_note, similarity
-from feedbackloop.scheduler import Runner
-from feedbackloop.settings import Settings
+from feedbackloop.store.models import AiDecision, Override, ReviewTask, Signal
+from feedbackloop.loop.overrides import parse_note, similarity
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.core.settings import Settings
 from test_decisions import ADMIN, decision
 from test_flow import live, path_of, rows, settle, solved_ticket, survey_links  # noqa: F401
 
@@ -230,8 +230,8 @@ def test_reconciliation_recovers_an_override_tag_whose_webhook_was_lost(
 ) -> None:
     """Deliveries failed while the agent applied the override macro: the export shows the tag, and
     the override is recorded once, however the tag change reaches us afterwards."""
-    from feedbackloop import jobs
-    from feedbackloop.db import session_scope
+    from feedbackloop.jobs import queue as jobs
+    from feedbackloop.store.db import session_scope
 
     ticket_id = solved_ticket(sandbox)
     log_decision(client, ticket_id, decision_id="d-9", action="deny_refund", confidence=0.6)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from conftest import load_fixture, signed_headers, signed_post
 from factories import body, envelope
-from feedbackloop.models import Job, WebhookEvent
-from feedbackloop.settings import Settings
+from feedbackloop.store.models import Job, WebhookEvent
+from feedbackloop.core.settings import Settings
 
 
 def _count(engine: Engine, model: type) -> int:
@@ -188,9 +188,9 @@ def test_a_dropped_database_connection_still_commits_before_the_200(
     (or, after an idle spell, the checkout ping replaces it first). Either way: 200 after a commit."""
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no server connection to lose")
-    from feedbackloop import db
+    from feedbackloop.store import db
     from feedbackloop.app import create_app
-    from feedbackloop.services import build_services
+    from feedbackloop.wiring.services import build_services
 
     monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", ping_after_idle)
     app_engine = db.make_engine(engine.url.render_as_string(hide_password=False))
@@ -219,7 +219,7 @@ def _through(wsgi_app, raw: bytes, headers: dict[str, str], **environ: object): 
 
 def test_the_door_answers_a_delivery_as_the_flask_route_does(app: Flask, engine: Engine) -> None:
     """Same status, JSON and headers (but the event id) whether the door or Flask's route answers."""
-    from feedbackloop.receive import WebhookDoor
+    from feedbackloop.loop.receive import WebhookDoor
 
     door = app.wsgi_app
     assert isinstance(door, WebhookDoor)
@@ -244,7 +244,7 @@ def test_the_door_gives_refusals_to_flask_with_the_body(app: Flask, engine: Engi
     """A bad signature is refused by the route (reason, failed-signature limit), once, and the
     refused body is still there for it to read; a good one right after is accepted by the door."""
     raw = body(envelope(310, "open", "solved", datetime.now(timezone.utc), event_id="door-refused"))
-    caplog.set_level("INFO", logger="feedbackloop.receive")
+    caplog.set_level("INFO", logger="feedbackloop.loop.receive")
     refused = _through(app.wsgi_app, raw, signed_headers(raw, secret="not-the-secret"))
     assert refused.status_code == 401 and "signature" in refused.get_json()["message"]
     outcomes = [r.getMessage() for r in caplog.records if r.getMessage().startswith("webhook ")]
@@ -276,7 +276,7 @@ def test_a_delivery_without_content_length_goes_through_flask(app: Flask, engine
 def test_a_store_that_fails_in_the_door_is_answered_by_flask_once(app: Flask, engine: Engine,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The database refusing the door's write: Flask's route tries again and answers; one event."""
-    from feedbackloop import receive
+    from feedbackloop.loop import receive
 
     real, calls = receive.ingest_event, []
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from feedbackloop.helpdesks.base import TicketEvent
 from feedbackloop.helpdesks.zendesk.events import parse
-from feedbackloop.models import Job, WebhookEvent
-from feedbackloop.receive import store_event
+from feedbackloop.store.models import Job, WebhookEvent
+from feedbackloop.loop.receive import store_event
 from factories import body, envelope
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

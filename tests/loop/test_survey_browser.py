@@ -20,12 +20,12 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
-from feedbackloop.models import Rating, Survey
-from feedbackloop.scheduler import Runner
+from feedbackloop.store.models import Rating, Survey
+from feedbackloop.runner.scheduler import Runner
 from test_flow import live, rows, settle, solved_ticket, survey_links  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("FEEDBACKLOOP_TEST_ARTIFACTS") or Path(__file__).parents[1] / "test-artifacts")
+ARTIFACTS = Path(os.environ.get("FEEDBACKLOOP_TEST_ARTIFACTS") or Path(__file__).parents[2] / "test-artifacts")
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 #: The smallest touch target we accept (WCAG 2.5.5, Apple and Google guidelines).
@@ -169,9 +169,9 @@ def test_the_error_page_in_a_browser(live: Any, sandbox: Any, runner: Runner, en
 
 @pytest.mark.parametrize("style", ["emoji", "stars", "numbers"])
 def test_the_email_scale_fits_a_320_px_phone_in_every_language(browser: Any, style: str) -> None:
-    from feedbackloop.i18n import LOCALES
-    from feedbackloop.settings import Settings
-    from feedbackloop.survey import build_survey_comment
+    from feedbackloop.core.i18n import LOCALES
+    from feedbackloop.core.settings import Settings
+    from feedbackloop.loop.survey import build_survey_comment
 
     settings = Settings(secret_key="k" * 32, public_url="https://feedback.example.com",
                         extra={"FEEDBACKLOOP_SURVEY_STYLE": style})

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from feedbackloop.db import make_engine, make_read_engine, make_session_factory, session_scope
-from feedbackloop.models import InstalledResource
+from feedbackloop.store.db import make_engine, make_read_engine, make_session_factory, session_scope
+from feedbackloop.store.models import InstalledResource
 
 NOW = datetime(2026, 12, 3, tzinfo=timezone.utc)
 

@@ -7,8 +7,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from feedbackloop.migrate import alembic_config
-from feedbackloop.models import Base
+from feedbackloop.store.migrate import alembic_config
+from feedbackloop.store.models import Base
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:

@@ -22,20 +22,21 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.orm import Session
 
-from feedbackloop import metrics, outcomes, reports, rollups
+from feedbackloop.insight import metrics, outcomes, reports
+from feedbackloop.store import rollups
 from feedbackloop.cli import cli
-from feedbackloop.db import make_session_factory, session_scope
-from feedbackloop.metrics import DIMENSIONS, MetricsQuery
-from feedbackloop.models import AiDecision, DailyRollup, Rating, Survey, TicketState
-from feedbackloop.lifecycle import record_signal
-from feedbackloop.ratings import record_rating
-from feedbackloop.settings import Settings
-from feedbackloop.survey import _mark_sent
+from feedbackloop.store.db import make_session_factory, session_scope
+from feedbackloop.insight.metrics import DIMENSIONS, MetricsQuery
+from feedbackloop.store.models import AiDecision, DailyRollup, Rating, Survey, TicketState
+from feedbackloop.loop.lifecycle import record_signal
+from feedbackloop.loop.ratings import record_rating
+from feedbackloop.core.settings import Settings
+from feedbackloop.loop.survey import _mark_sent
 
 T0 = datetime(2026, 3, 2, tzinfo=timezone.utc)  # a Monday, midnight
 TENANTS = ("default", "acme", "zeta")
 SPAN_DAYS = 75
-VERSIONS = Path(__file__).resolve().parent.parent / "src/feedbackloop/migrations/versions"
+VERSIONS = Path(__file__).resolve().parents[2] / "src/feedbackloop/store/migrations/versions"
 #: The migrations that backfill the rollup, in order (0010: ratings and surveys; 0011: signals).
 BACKFILLS = (VERSIONS / "0010_daily_rollups.py", VERSIONS / "0011_signal_rollups.py")
 

@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 
 from conftest import WEBHOOK_SECRET, load_fixture, signed_headers
 from feedbackloop.cli import cli
-from feedbackloop.db import session_scope, utcnow
-from feedbackloop.links import make_token
-from feedbackloop.models import AiDecision, Survey, Tenant, WebhookEvent
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.core.links import make_token
+from feedbackloop.store.models import AiDecision, Survey, Tenant, WebhookEvent
 from feedbackloop.runtime import serve_in_thread
-from feedbackloop.scheduler import Runner
-from feedbackloop.services import Services
-from feedbackloop.settings import Settings
-from feedbackloop.tenants import Vault, add_tenant
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.wiring.services import Services
+from feedbackloop.core.settings import Settings
+from feedbackloop.store.tenants import Vault, add_tenant
 from test_decisions import ADMIN, decision
 from test_flow import path_of, rows, settle, solved_ticket, survey_links
 

@@ -34,14 +34,14 @@ from test_decisions import ADMIN, decision
 from test_overrides import AUDIENCE, app_token, public_pem, rsa_key, session_of  # noqa: F401  (rsa_key: fixture)
 
 from feedbackloop.cli import cli
-from feedbackloop.db import session_scope, utcnow
-from feedbackloop.errors import BadRequest, UnsupportedEvent
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.core.errors import BadRequest, UnsupportedEvent
 from feedbackloop.helpdesks.base import TicketEvent
 from feedbackloop.helpdesks.zendesk import events
-from feedbackloop.links import make_form_token, make_token
-from feedbackloop.models import Base, Survey
-from feedbackloop.services import Services
-from feedbackloop.settings import Settings
+from feedbackloop.core.links import make_form_token, make_token
+from feedbackloop.store.models import Base, Survey
+from feedbackloop.wiring.services import Services
+from feedbackloop.core.settings import Settings
 
 #: `FUZZ_SCALE=20 pytest tests/test_bad_input.py` for a long hunt; the default keeps the file under a minute.
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))

@@ -15,9 +15,9 @@ from insight_factories import HOSTILE, rated, signalled
 from sqlalchemy import Engine, select
 
 from feedbackloop.app import create_app
-from feedbackloop.db import make_session_factory, session_scope, utcnow
-from feedbackloop.models import DropAlert, Job, ReviewTask, TicketState
-from feedbackloop.services import Services, build_services
+from feedbackloop.store.db import make_session_factory, session_scope, utcnow
+from feedbackloop.store.models import DropAlert, Job, ReviewTask, TicketState
+from feedbackloop.wiring.services import Services, build_services
 
 TOKEN = "admin-token"
 HOSTILE_INTENT = '"><img src=x onerror=alert(2)>'
@@ -262,7 +262,7 @@ def test_a_ticket_page_shows_its_timeline_or_404(seeded: None, client: FlaskClie
 
 
 def test_the_app_refuses_to_start_with_bad_alert_settings(services: Services) -> None:
-    from feedbackloop.errors import ConfigError
+    from feedbackloop.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="FEEDBACKLOOP_ALERT_PERIOD"):
         create_app(services=build_services(services.settings.with_(extra={"FEEDBACKLOOP_ALERT_PERIOD": "year"}),
@@ -274,7 +274,7 @@ def test_app_fixture_is_a_flask_app(app: Flask) -> None:
 
 
 def test_the_admin_can_look_at_another_tenant(engine: Engine, services: Services) -> None:
-    from feedbackloop.tenants import add_tenant, new_key
+    from feedbackloop.store.tenants import add_tenant, new_key
 
     keyed = build_services(services.settings.with_(encryption_key=new_key()), engine=engine)
     client = create_app(services=keyed).test_client()

@@ -19,12 +19,12 @@ import pytest
 from insight_factories import HOSTILE, rated
 from sqlalchemy import Engine
 
-from feedbackloop.db import make_session_factory, session_scope, utcnow
+from feedbackloop.store.db import make_session_factory, session_scope, utcnow
 from feedbackloop.runtime import ServerThread, serve_in_thread
-from feedbackloop.services import Services
+from feedbackloop.wiring.services import Services
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("FEEDBACKLOOP_TEST_ARTIFACTS") or Path(__file__).parents[1] / "test-artifacts")
+ARTIFACTS = Path(os.environ.get("FEEDBACKLOOP_TEST_ARTIFACTS") or Path(__file__).parents[2] / "test-artifacts")
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
 pytestmark = pytest.mark.skipif(

@@ -20,14 +20,14 @@ from flask.testing import FlaskClient
 from insight_factories import rated, signalled
 from sqlalchemy import Engine
 
-from feedbackloop.db import make_session_factory, session_scope, utcnow
-from feedbackloop.models import InstalledResource, ReviewTask
+from feedbackloop.store.db import make_session_factory, session_scope, utcnow
+from feedbackloop.store.models import InstalledResource, ReviewTask
 from feedbackloop.runtime import ServerThread, serve_in_thread
-from feedbackloop.services import Services
+from feedbackloop.wiring.services import Services
 from test_dashboard import Admin, admin  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("FEEDBACKLOOP_TEST_ARTIFACTS") or Path(__file__).parents[1] / "test-artifacts")
+ARTIFACTS = Path(os.environ.get("FEEDBACKLOOP_TEST_ARTIFACTS") or Path(__file__).parents[2] / "test-artifacts")
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 
 
@@ -157,7 +157,7 @@ def test_the_dashboard_passes_axe_on_a_desktop_and_a_phone(server: ServerThread,
 
 def test_agents_are_shown_by_name_looked_up_once(sandbox: Any, engine: Engine, client: FlaskClient,
                                                  admin: Admin) -> None:  # noqa: F811
-    from feedbackloop import agent_names
+    from feedbackloop.web import agent_names
 
     agent_names.forget()
     dana = int(sandbox.create_user({"user": {"name": "Dana Agent", "email": "dana@acme.example",

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 from flask.testing import FlaskClient
 
-from feedbackloop.settings import Settings
+from feedbackloop.core.settings import Settings
 
 
 @pytest.fixture

@@ -31,18 +31,19 @@ from test_crash import wait_for
 from test_flow import LINK, path_of, rows, settle, solved_ticket, survey_links
 from test_serve_process import free_port
 
-from feedbackloop import jobs, logs
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.core import logs
 from feedbackloop.app import create_app
-from feedbackloop.db import session_scope
-from feedbackloop.errors import ConfigError
-from feedbackloop.models import WebhookEvent
-from feedbackloop.prom import serve_metrics
+from feedbackloop.store.db import session_scope
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.store.models import WebhookEvent
+from feedbackloop.web.prom import serve_metrics
 from feedbackloop.runtime import serve_in_thread
-from feedbackloop.scheduler import Runner
-from feedbackloop.services import Services, build_services
-from feedbackloop.settings import Settings, log_settings_from_env
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.wiring.services import Services, build_services
+from feedbackloop.core.settings import Settings, log_settings_from_env
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
@@ -113,11 +114,11 @@ def test_json_log_lines_carry_tenant_and_ticket_ids_through_the_loop(
     for line in lines:
         assert {"time", "level", "logger", "message"} <= set(line)
         assert line["time"].endswith("Z") and datetime.fromisoformat(line["time"]).utcoffset() == timedelta(0)
-    received = [x for x in lines if x["logger"] == "feedbackloop.receive" and x.get("ticket_id") == ticket_id]
+    received = [x for x in lines if x["logger"] == "feedbackloop.loop.receive" and x.get("ticket_id") == ticket_id]
     assert received and all(x["tenant_id"] == "default" and x["request_id"] and x["method"] == "POST"
                             for x in received)
     assert any(x["message"].startswith("webhook accepted") and x.get("event_id") for x in received)
-    ran = [x for x in lines if x["logger"] == "feedbackloop.jobs" and x.get("ticket_id") == ticket_id]
+    ran = [x for x in lines if x["logger"] == "feedbackloop.jobs.queue" and x.get("ticket_id") == ticket_id]
     kinds = {x["job_kind"] for x in ran}
     assert {"process_ticket", "send_survey", "write_rating"} <= kinds
     assert all(x["tenant_id"] == "default" and isinstance(x["job_id"], int) and x["duration_ms"] >= 0 for x in ran)
@@ -361,7 +362,7 @@ def test_gunicorn_serves_json_access_logs_and_sums_metrics_over_workers(engine: 
     assert survey["status"] == 404 and survey["method"] == "GET" and "duration_ms" in survey
     assert "SeCrEtToKeN" not in text and WEBHOOK_SECRET not in text
     assert any(x["logger"] == "gunicorn.error" for x in lines)  # gunicorn's own lines, in JSON too
-    assert re.search(r'"logger": "feedbackloop.receive"', text)
+    assert re.search(r'"logger": "feedbackloop.loop.receive"', text)
 
 
 def test_the_cli_logging_setup_writes_json_off_a_terminal_and_keeps_zenpy_quiet() -> None:

@@ -13,12 +13,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
-from feedbackloop.scheduler import Runner
+from feedbackloop.runner.scheduler import Runner
 from test_flow import csrf_of, live, path_of, settle, solved_ticket, survey_links  # noqa: F401
 from test_overrides import app_token, log_decision, open_sidebar, rsa_key, session_of, settings  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("FEEDBACKLOOP_TEST_ARTIFACTS") or Path(__file__).parents[1] / "test-artifacts")
+ARTIFACTS = Path(os.environ.get("FEEDBACKLOOP_TEST_ARTIFACTS") or Path(__file__).parents[2] / "test-artifacts")
 
 
 def rated_ticket(sandbox: Any, runner: Runner, client: FlaskClient, *, with_ai: bool) -> int:

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feedbackloop.errors import ConfigError
-from feedbackloop.settings import (
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.core.settings import (
     DEFAULT_PORT,
     ConfigProblems,
     Env,
@@ -130,7 +130,7 @@ def _check_logging(env: Env) -> None:
 
 
 def _check_alerts(env: Env, settings: Settings) -> None:
-    from feedbackloop import alerts
+    from feedbackloop.insight import alerts
 
     values = Env({k: v for k, v in env.items() if k.startswith("FEEDBACKLOOP_ALERT_")})
     try:
@@ -183,8 +183,8 @@ def _stored_webhook_secrets(settings: Settings) -> bool:
     if path is not None and not path.exists():
         return False
     try:
-        from feedbackloop.db import make_engine, make_session_factory, session_scope
-        from feedbackloop.install import encryption_keys, webhook_secrets
+        from feedbackloop.store.db import make_engine, make_session_factory, session_scope
+        from feedbackloop.commands.install import encryption_keys, webhook_secrets
 
         engine = make_engine(settings.database_url)
         try:

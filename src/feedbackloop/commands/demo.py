@@ -21,14 +21,14 @@ from typing import Any
 import click
 import requests
 
-from feedbackloop import demo_story
-from feedbackloop.db import make_engine, session_scope
+from feedbackloop.commands import demo_story
+from feedbackloop.store.db import make_engine, session_scope
 from feedbackloop.helpdesks.base import Account
-from feedbackloop.migrate import upgrade
-from feedbackloop.reports import format_summary, summarize
+from feedbackloop.store.migrate import upgrade
+from feedbackloop.insight.reports import format_summary, summarize
 from feedbackloop.runtime import sandbox_credentials, serve_in_thread, start_runner
-from feedbackloop.services import build_services
-from feedbackloop.settings import Settings, redact_url
+from feedbackloop.wiring.services import build_services
+from feedbackloop.core.settings import Settings, redact_url
 
 DEMO_DB = "feedbackloop-demo.db"
 CATEGORIES = {  # category: (share of tickets, how happy its customers tend to be 0..1)
@@ -135,7 +135,7 @@ def run_demo(base: Settings, *, tickets: int, once: bool, port: int, seed: int,
     upgrade(engine)
     services = build_services(settings, engine=engine)
     with session_scope(services.factory) as session:  # 75 days of history before today's live run
-        from feedbackloop.db import utcnow
+        from feedbackloop.store.db import utcnow
 
         history = demo_story.backfill_history(session, random.Random(seed + 2), utcnow(), CATEGORIES)
     click.echo(f"history: {history} solved tickets over the last {demo_story.HISTORY_DAYS} days (database only)")
@@ -257,9 +257,9 @@ def _drained(services: Any, state: Any) -> int:
     """1 once every webhook is delivered and no job is due or running (0 until then)."""
     from sqlalchemy import func, select
 
-    from feedbackloop import jobs
-    from feedbackloop.db import utcnow
-    from feedbackloop.models import Job
+    from feedbackloop.jobs import queue as jobs
+    from feedbackloop.store.db import utcnow
+    from feedbackloop.store.models import Job
 
     if not state.flush(timeout=1.0):
         return 0

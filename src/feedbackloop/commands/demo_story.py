@@ -217,8 +217,8 @@ def backfill_history(session: Any, rng: random.Random, now: Any, categories: dic
     starts empty today); the live run that follows goes through every real path. Returns the count."""
     from datetime import timedelta
 
-    from feedbackloop import rollups
-    from feedbackloop.models import AiDecision, Override, Rating, Signal, Survey
+    from feedbackloop.store import rollups
+    from feedbackloop.store.models import AiDecision, Override, Rating, Signal, Survey
 
     names = list(categories)
     weights = [categories[name][0] for name in names]

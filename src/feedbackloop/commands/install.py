@@ -31,13 +31,13 @@ from dotenv import dotenv_values
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop.db import make_engine, make_session_factory, session_scope, utcnow
-from feedbackloop.errors import ConfigError, FeedbackloopError
+from feedbackloop.store.db import make_engine, make_session_factory, session_scope, utcnow
+from feedbackloop.core.errors import ConfigError, FeedbackloopError
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.helpdesks.zendesk import install as zendesk
 from feedbackloop.helpdesks.zendesk.install import AdminClient, Check, Installed, Outcome, Target
-from feedbackloop.models import DEFAULT_TENANT, InstalledResource
-from feedbackloop.settings import Settings, load_settings, redact_url
+from feedbackloop.store.models import DEFAULT_TENANT, InstalledResource
+from feedbackloop.core.settings import Settings, load_settings, redact_url
 
 SEALED_FERNET = "fernet:"
 SEALED_PLAIN = "plain:"
@@ -311,7 +311,7 @@ def check_public_url(public_url: str, probe: Callable[[str], int], *, helpdesk_i
 
 def check_reconciliation_state(factory: sessionmaker[Session], tenant_id: str) -> list[Check]:
     """What the running service found: reconciliation disabled after Zendesk refused the export."""
-    from feedbackloop.access import RECONCILIATION, feature
+    from feedbackloop.store.access import RECONCILIATION, feature
 
     with session_scope(factory) as session:
         row = feature(session, tenant_id, RECONCILIATION)
@@ -382,7 +382,7 @@ def id_hints(settings: Settings, outcomes: Sequence[Outcome]) -> list[str]:
 
 def command_context() -> tuple[Settings, Engine, sessionmaker[Session]]:
     """Settings and the database, or a one-line error (never a traceback)."""
-    from feedbackloop.config_check import checked_settings
+    from feedbackloop.commands.config_check import checked_settings
 
     try:
         # the whole `config check`: stop on any error (install stores the webhook secrets; doctor checks them)
@@ -392,7 +392,7 @@ def command_context() -> tuple[Settings, Engine, sessionmaker[Session]]:
             fernet_of(encryption_keys(settings))  # a malformed key fails here, before any call
     except ConfigError as exc:
         raise click.ClickException(f"configuration error: {exc}") from None
-    from feedbackloop.db import missing_database
+    from feedbackloop.store.db import missing_database
 
     if missing := missing_database(settings.database_url):  # connecting would create an empty SQLite file
         raise click.ClickException(missing)
@@ -404,7 +404,7 @@ def command_context() -> tuple[Settings, Engine, sessionmaker[Session]]:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - an unreachable database is one line for the admin
         engine.dispose()
-        from feedbackloop.db import describe_error
+        from feedbackloop.store.db import describe_error
 
         raise click.ClickException(f"cannot use the database {redact_url(settings.database_url)}: "
                                    f"{describe_error(exc)} (FEEDBACKLOOP_DATABASE_URL)") from None

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from feedbackloop.segments import DIMENSION_NAMES, MIN_N, PERIODS
+from feedbackloop.insight.segments import DIMENSION_NAMES, MIN_N, PERIODS
 
 if TYPE_CHECKING:  # the database layer loads when the command runs, not when `feedbackloop --help` does
-    from feedbackloop.metrics import MetricsQuery
+    from feedbackloop.insight.metrics import MetricsQuery
 
 
 def parse_by(text: str) -> tuple[str, ...]:
@@ -26,9 +26,9 @@ def parse_by(text: str) -> tuple[str, ...]:
 def build_query(by: str, since: str, until: str | None, period: str | None, tenant: str | None,
                 min_n: int) -> MetricsQuery:
     """The question, checked: `--by tenant` without `--tenant` looks across every tenant."""
-    from feedbackloop.db import utcnow
-    from feedbackloop.metrics import MetricsQuery, parse_moment
-    from feedbackloop.models import DEFAULT_TENANT
+    from feedbackloop.store.db import utcnow
+    from feedbackloop.insight.metrics import MetricsQuery, parse_moment
+    from feedbackloop.store.models import DEFAULT_TENANT
 
     now = utcnow()
     names = parse_by(by)
@@ -97,10 +97,10 @@ def run_report(database_url: str, query: MetricsQuery, fmt: str) -> str:
     """
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from feedbackloop.db import (make_read_engine, make_session_factory, missing_database, note_database,
+    from feedbackloop.store.db import (make_read_engine, make_session_factory, missing_database, note_database,
                                  session_scope, utcnow)
-    from feedbackloop.reports import build_report, render
-    from feedbackloop.settings import redact_url
+    from feedbackloop.insight.reports import build_report, render
+    from feedbackloop.core.settings import redact_url
 
     missing = missing_database(database_url)  # connecting would create an empty SQLite file
     if missing:

@@ -15,11 +15,11 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop.db import make_engine, make_session_factory, session_scope, utcnow
-from feedbackloop.errors import ConfigError
-from feedbackloop.models import Tenant
-from feedbackloop.settings import Settings, load_settings
-from feedbackloop.tenants import (
+from feedbackloop.store.db import make_engine, make_session_factory, session_scope, utcnow
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.store.models import Tenant
+from feedbackloop.core.settings import Settings, load_settings
+from feedbackloop.store.tenants import (
     Vault,
     add_tenant,
     check_tenant_id,
@@ -105,7 +105,7 @@ def add(name: str, subdomain: str, email: str, api_token: str, webhook_secret: s
         survey_delay: float | None, survey_cooldown: float | None, survey_scale: str | None,
         language: str | None, **look: str | None) -> None:
     """Add a tenant; prints its webhook URL and its decisions-API token (shown once)."""
-    from feedbackloop.settings import check_account
+    from feedbackloop.core.settings import check_account
 
     problems = check_account(subdomain.strip(), email.strip())
     if problems:
@@ -117,7 +117,7 @@ def add(name: str, subdomain: str, email: str, api_token: str, webhook_secret: s
     overrides = {"survey_delay": survey_delay, "survey_cooldown": survey_cooldown, "survey_scale": survey_scale,
                  "language": language, **look}
     if api_url:
-        from feedbackloop.settings import _check_http_url
+        from feedbackloop.core.settings import _check_http_url
 
         try:
             api_url = _check_http_url("--api-url", api_url, loopback_http_only=True)

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from feedbackloop.errors import ConfigError
-from feedbackloop.settings import Settings
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.core.settings import Settings
 
 STYLES = ("emoji", "stars", "numbers")
 ORDERS = ("best_first", "worst_first")

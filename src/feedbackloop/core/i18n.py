@@ -18,7 +18,7 @@ from babel.support import NullTranslations, Translations
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
 
-TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+TRANSLATIONS_DIR = Path(__file__).parents[1] / "translations"
 DEFAULT_LOCALE = "en"
 #: The languages the customer's pages and messages are translated into.
 LOCALES = ("en", "de", "fr", "es", "pt_BR", "nl", "ja")

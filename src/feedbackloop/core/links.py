@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-SURVEY_SALT = "feedbackloop.survey.v1"
-FORM_SALT = "feedbackloop.survey-form.v1"
+SURVEY_SALT = "feedbackloop.loop.survey.v1"
+FORM_SALT = "feedbackloop.loop.survey-form.v1"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from feedbackloop.logs import QUIET_LOGGERS, redact
+from feedbackloop.core.logs import QUIET_LOGGERS, redact
 
 REDACTED = "[redacted]"
 #: Access loggers whose records we rewrite (a logger's filters only see records logged on it).

@@ -16,7 +16,7 @@ from typing import TypeVar, overload
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from feedbackloop.errors import ConfigError
+from feedbackloop.core.errors import ConfigError
 from feedbackloop.helpdesks.base import Account
 
 DEFAULT_DATABASE_URL = "sqlite:///feedbackloop.db"

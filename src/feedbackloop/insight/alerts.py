@@ -24,10 +24,11 @@ import requests
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import jobs, lifecycle
-from feedbackloop.errors import ConfigError, Permanent, Retryable
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.loop import lifecycle
+from feedbackloop.core.errors import ConfigError, Permanent, Retryable
 from feedbackloop.helpdesks.base import HelpdeskClient, NewTicket
-from feedbackloop.metrics import (
+from feedbackloop.insight.metrics import (
     DIMENSIONS,
     PERIODS,
     Counts,
@@ -39,10 +40,10 @@ from feedbackloop.metrics import (
     segment_label,
     shift,
 )
-from feedbackloop.models import DropAlert, Rating
-from feedbackloop.redact import redact
-from feedbackloop.settings import ConfigProblems, Problem, Settings
-from feedbackloop.stats import benjamini_hochberg, drop_p_value, wilson
+from feedbackloop.store.models import DropAlert, Rating
+from feedbackloop.core.redact import redact
+from feedbackloop.core.settings import ConfigProblems, Problem, Settings
+from feedbackloop.insight.stats import benjamini_hochberg, drop_p_value, wilson
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -22,16 +22,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from feedbackloop import rollups
-from feedbackloop.models import AiDecision, Override, Rating, ReviewTask, Signal, Survey, TicketState
-from feedbackloop.models import DailyRollup
-from feedbackloop.segments import DIMENSION_NAMES as DIMENSION_NAMES
-from feedbackloop.segments import MIN_N as MIN_N
-from feedbackloop.segments import PERIODS as PERIODS
-from feedbackloop.stats import Difference, Rate, Stratum, mantel_haenszel_difference, wilson
+from feedbackloop.store import rollups
+from feedbackloop.store.models import AiDecision, Override, Rating, ReviewTask, Signal, Survey, TicketState
+from feedbackloop.store.models import DailyRollup
+from feedbackloop.insight.segments import DIMENSION_NAMES as DIMENSION_NAMES
+from feedbackloop.insight.segments import MIN_N as MIN_N
+from feedbackloop.insight.segments import PERIODS as PERIODS
+from feedbackloop.insight.stats import Difference, Rate, Stratum, mantel_haenszel_difference, wilson
 
 if TYPE_CHECKING:
-    from feedbackloop.outcomes import OutcomeCounts
+    from feedbackloop.insight.outcomes import OutcomeCounts
 
 #: What a NULL segment value (no group, no AI intent …) is called on screens and in files.
 NONE_LABEL = "(none)"

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import String, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from feedbackloop import metrics
-from feedbackloop.metrics import DIMENSIONS, Key, MetricsQuery, Window, bucket_label, key_of, window_of
-from feedbackloop.models import ReviewTask, Signal, Survey
-from feedbackloop.rollups import AI_RESOLVERS, SIGNAL_MEASURES
-from feedbackloop.stats import Rate, wilson
+from feedbackloop.insight import metrics
+from feedbackloop.insight.metrics import DIMENSIONS, Key, MetricsQuery, Window, bucket_label, key_of, window_of
+from feedbackloop.store.models import ReviewTask, Signal, Survey
+from feedbackloop.store.rollups import AI_RESOLVERS, SIGNAL_MEASURES
+from feedbackloop.insight.stats import Rate, wilson
 
 
 @dataclass(frozen=True)

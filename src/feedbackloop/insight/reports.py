@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from feedbackloop import metrics, outcomes
-from feedbackloop.drops import DropView, drops_in
-from feedbackloop.metrics import (
+from feedbackloop.insight import metrics, outcomes
+from feedbackloop.insight.drops import DropView, drops_in
+from feedbackloop.insight.metrics import (
     EMPTY,
     MIN_N,
     NONE_LABEL,
@@ -30,9 +30,9 @@ from feedbackloop.metrics import (
     SegmentRow,
     Window,
 )
-from feedbackloop.models import Rating, ReviewTask, Signal, Survey, SurveyAnswer, TicketState
-from feedbackloop.outcomes import OutcomeCounts
-from feedbackloop.stats import Z95, Rate, wilson
+from feedbackloop.store.models import Rating, ReviewTask, Signal, Survey, SurveyAnswer, TicketState
+from feedbackloop.insight.outcomes import OutcomeCounts
+from feedbackloop.insight.stats import Z95, Rate, wilson
 
 __all__ = ["MIN_N", "Z95", "Rate", "Report", "Segment", "Summary", "build_report", "format_summary", "render",
            "summarize", "wilson"]

@@ -43,8 +43,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop.db import session_scope
-from feedbackloop.models import ApiBudget, ApiSpend, Job
+from feedbackloop.store.db import session_scope
+from feedbackloop.store.models import ApiBudget, ApiSpend, Job
 
 log = logging.getLogger(__name__)
 

@@ -23,10 +23,13 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from feedbackloop import config_problems, logs, pacing, prom
-from feedbackloop.db import session_scope, utcnow
-from feedbackloop.errors import HelpdeskError, Permanent, Retryable
-from feedbackloop.models import DEFAULT_TENANT, Job, Throttle, fit_key
+from feedbackloop.store import config_problems
+from feedbackloop.core import logs
+from feedbackloop.jobs import pacing
+from feedbackloop.web import prom
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.core.errors import HelpdeskError, Permanent, Retryable
+from feedbackloop.store.models import DEFAULT_TENANT, Job, Throttle, fit_key
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ Handler = Callable[["JobContext", Session, Job], str | None]
 class JobContext:
     """What a handler needs besides its session: settings, clients, the clock."""
 
-    settings: Any  # feedbackloop.settings.Settings (Any avoids an import cycle with tasks)
+    settings: Any  # feedbackloop.core.settings.Settings (Any avoids an import cycle with tasks)
     clients: Callable[[str], Any]  # tenant_id -> HelpdeskClient
     now: Callable[[], datetime] = utcnow
     settings_for: Callable[[str], Any] | None = None  # tenant_id -> Settings with the tenant's overrides

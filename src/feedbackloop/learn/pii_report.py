@@ -1,4 +1,4 @@
-"""Precision and recall of `redact` per kind, on a labelled corpus: `python -m feedbackloop.pii_report [CORPUS]`.
+"""Precision and recall of `redact` per kind, on a labelled corpus: `python -m feedbackloop.learn.pii_report [CORPUS]`.
 
 A corpus line is `{"text": ..., "pii": [{"type": "EMAIL", "value": "..."}], "identity": {"names": [...],
 "emails": [...]}, "split": "holdout"}` (identity and split optional); every occurrence of a labelled value in the text is that kind of PII. A label
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from feedbackloop.redact import KINDS, Identity, Span, find_pii
+from feedbackloop.core.redact import KINDS, Identity, Span, find_pii
 
 DEFAULT_CORPUS = Path("tests/fixtures/pii_corpus.jsonl")
 

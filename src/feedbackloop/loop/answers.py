@@ -32,8 +32,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop import jobs
-from feedbackloop.models import Survey, SurveyAnswer
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.store.models import Survey, SurveyAnswer
 
 #: Different scores of one survey fetched this close together are a scanner walking the links.
 BURST_SECONDS = 10

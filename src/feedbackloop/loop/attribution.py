@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop.decisions import resolver_of
-from feedbackloop.models import AiDecision, Rating, Signal, Survey, TicketState
+from feedbackloop.loop.decisions import resolver_of
+from feedbackloop.store.models import AiDecision, Rating, Signal, Survey, TicketState
 
 #: A Zendesk dropdown field's options set tags; name the options `product_<name>` / `language_<code>`
 #: (as `category_<name>` names the issue category) and reports can segment by them.

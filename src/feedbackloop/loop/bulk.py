@@ -35,12 +35,12 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from feedbackloop import writeback
-from feedbackloop.errors import Retryable
+from feedbackloop.loop import writeback
+from feedbackloop.core.errors import Retryable
 from feedbackloop.helpdesks.base import BulkUpdate, HelpdeskClient
-from feedbackloop.models import Job, Rating
-from feedbackloop.settings import Settings
-from feedbackloop.writeback import CSAT_TAGS, rating_tags
+from feedbackloop.store.models import Job, Rating
+from feedbackloop.core.settings import Settings
+from feedbackloop.loop.writeback import CSAT_TAGS, rating_tags
 
 log = logging.getLogger(__name__)
 

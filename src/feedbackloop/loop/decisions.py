@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop.adminauth import current_tenant
-from feedbackloop.db import session_scope, utcnow
-from feedbackloop.errors import BadRequest, FeedbackloopError
-from feedbackloop.models import AiDecision, Override
-from feedbackloop.services import services_of
+from feedbackloop.wiring.adminauth import current_tenant
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.core.errors import BadRequest, FeedbackloopError
+from feedbackloop.store.models import AiDecision, Override
+from feedbackloop.wiring.services import services_of
 
 bp = Blueprint("decisions", __name__)
 

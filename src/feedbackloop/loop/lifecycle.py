@@ -17,10 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import attribution, jobs, overrides, rollups, signals
+from feedbackloop.loop import attribution, overrides, signals
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.store import rollups
 from feedbackloop.helpdesks.base import REOPEN_STATUSES
-from feedbackloop.models import ReviewTask, Signal, Survey, TicketState, WebhookEvent, fit_key
-from feedbackloop.settings import Settings
+from feedbackloop.store.models import ReviewTask, Signal, Survey, TicketState, WebhookEvent, fit_key
+from feedbackloop.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

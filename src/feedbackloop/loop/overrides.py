@@ -23,10 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import jobs
+from feedbackloop.jobs import queue as jobs
 from feedbackloop.helpdesks.base import Comment, HelpdeskClient, Ticket
-from feedbackloop.models import AiDecision, Override, TicketState, WebhookEvent, fit_key
-from feedbackloop.settings import Settings
+from feedbackloop.store.models import AiDecision, Override, TicketState, WebhookEvent, fit_key
+from feedbackloop.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def record_override(
 ) -> Override | None:
     """Store one override (once per dedupe key), the AI side filled from the decision log when not
     given, the missing parts listed; also a signal, and for manual overrides with gaps a review."""
-    from feedbackloop import lifecycle
+    from feedbackloop.loop import lifecycle
 
     decision = latest_decision(session, tenant_id, ticket_id, before=occurred_at) or latest_decision(
         session, tenant_id, ticket_id)
@@ -222,7 +222,7 @@ def check_edit_to_final(session: Session, settings: Settings, tenant_id: str, ti
         return  # the reply answers the customer's later message, not the one the draft answered
     if draft_posted_before(session, tenant_id, ticket_id, draft.draft_reply, event):
         return  # the draft went out as written; this reply comes on top of it
-    from feedbackloop import lifecycle
+    from feedbackloop.loop import lifecycle
 
     score = similarity(draft.draft_reply, body)
     details = {"draft": draft.draft_reply[:MAX_TEXT], "final": body[:MAX_TEXT], "comment_id": extra.get("comment_id")}

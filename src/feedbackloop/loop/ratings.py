@@ -14,15 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop import answers, jobs, lifecycle, logs, rollups, tenants
-from feedbackloop.attribution import snapshot_attribution
-from feedbackloop.branding import Look, brand_name_of, look_of
-from feedbackloop.db import session_scope, utcnow
-from feedbackloop.i18n import N_, accepted_languages, choose_locale
-from feedbackloop.links import check_form_token, make_form_token, read_token
-from feedbackloop.models import Rating, Survey, TicketState
-from feedbackloop.services import services_of
-from feedbackloop.survey import scale_labels
+from feedbackloop.loop import answers, lifecycle
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.core import logs
+from feedbackloop.store import rollups, tenants
+from feedbackloop.loop.attribution import snapshot_attribution
+from feedbackloop.core.branding import Look, brand_name_of, look_of
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.core.i18n import N_, accepted_languages, choose_locale
+from feedbackloop.core.links import check_form_token, make_form_token, read_token
+from feedbackloop.store.models import Rating, Survey, TicketState
+from feedbackloop.wiring.services import services_of
+from feedbackloop.loop.survey import scale_labels
 
 bp = Blueprint("ratings", __name__)
 

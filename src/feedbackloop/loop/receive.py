@@ -24,14 +24,15 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import EnvironHeaders, Headers
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import logs, prom
-from feedbackloop.db import utcnow
-from feedbackloop.errors import BadRequest, ConfigError, SignatureInvalid, UnsupportedEvent
+from feedbackloop.core import logs
+from feedbackloop.web import prom
+from feedbackloop.store.db import utcnow
+from feedbackloop.core.errors import BadRequest, ConfigError, SignatureInvalid, UnsupportedEvent
 from feedbackloop.helpdesks.base import TicketEvent
-from feedbackloop.models import DEFAULT_TENANT, Job, WebhookEvent, fit_key
-from feedbackloop.ratelimit import count_failed_signature
-from feedbackloop.services import Services, services_of
-from feedbackloop.tenants import TENANT_ID
+from feedbackloop.store.models import DEFAULT_TENANT, Job, WebhookEvent, fit_key
+from feedbackloop.wiring.ratelimit import count_failed_signature
+from feedbackloop.wiring.services import Services, services_of
+from feedbackloop.store.tenants import TENANT_ID
 
 log = logging.getLogger(__name__)
 bp = Blueprint("receive", __name__)

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketEvent
-from feedbackloop.models import SyncCursor, TicketState
-from feedbackloop.receive import store_event
+from feedbackloop.store.models import SyncCursor, TicketState
+from feedbackloop.loop.receive import store_event
 
 CURSOR_NAME = "tickets"
 FIRST_LOOKBACK = timedelta(days=2)

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop import lifecycle, overrides
+from feedbackloop.loop import lifecycle, overrides
 from feedbackloop.helpdesks.base import REOPEN_STATUSES, Comment, HelpdeskClient
-from feedbackloop.models import AiDecision, Signal, Survey, TicketState, WebhookEvent
-from feedbackloop.settings import Settings
+from feedbackloop.store.models import AiDecision, Signal, Survey, TicketState, WebhookEvent
+from feedbackloop.core.settings import Settings
 
 SCORE_REPLY = re.compile(r"^\s*([1-5])\s*(?:/\s*5|stars?|out of 5)?\s*[.!]*\s*$", re.IGNORECASE)
 THANKS_REPLY = re.compile(
@@ -60,8 +60,8 @@ def classify_reply(session: Session, settings: Settings, client: HelpdeskClient,
             lifecycle.record_signal(session, tenant_id, ticket_id, "survey_reply", score, "email",
                                     f"survey_reply:{reopen_key}", reopened_at, details, now)
             if score is not None and survey is not None and survey.state == "sent":
-                from feedbackloop import answers
-                from feedbackloop.ratings import record_rating
+                from feedbackloop.loop import answers
+                from feedbackloop.loop.ratings import record_rating
 
                 answers.lock_survey(session, tenant_id, survey.id)  # as every change of its answers does
                 answers.record_form(session, survey, score, "", now, kind="email")

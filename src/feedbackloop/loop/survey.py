@@ -15,14 +15,15 @@ from babel.support import NullTranslations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop import lifecycle, overrides, rollups
-from feedbackloop.branding import Look, brand_name_of, look_of
-from feedbackloop.errors import Conflict, Permanent, Retryable, TicketClosed, TicketNotFound
+from feedbackloop.loop import lifecycle, overrides
+from feedbackloop.store import rollups
+from feedbackloop.core.branding import Look, brand_name_of, look_of
+from feedbackloop.core.errors import Conflict, Permanent, Retryable, TicketClosed, TicketNotFound
 from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketUpdate, User
-from feedbackloop.i18n import DEFAULT_LOCALE, N_, choose_locale, translations
-from feedbackloop.links import make_token, survey_url, trap_url
-from feedbackloop.models import Survey, TicketState
-from feedbackloop.settings import Settings
+from feedbackloop.core.i18n import DEFAULT_LOCALE, N_, choose_locale, translations
+from feedbackloop.core.links import make_token, survey_url, trap_url
+from feedbackloop.store.models import Survey, TicketState
+from feedbackloop.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -314,7 +315,7 @@ def _mark_sent(survey: Survey, settings: Settings, now: datetime, note: str) -> 
 
 def due_reminders(session: Session, settings: Settings, now: datetime) -> list[Survey]:
     """Sent, unrated surveys whose single reminder is due."""
-    from feedbackloop.models import Rating
+    from feedbackloop.store.models import Rating
 
     if not settings.survey_reminder:
         return []
@@ -329,7 +330,7 @@ def due_reminders(session: Session, settings: Settings, now: datetime) -> list[S
 def send_reminder(session: Session, settings: Settings, client: HelpdeskClient, survey_id: int, attempt: int,
                   now: datetime) -> str:
     """The optional single reminder, while the ticket can still be updated and nobody rated."""
-    from feedbackloop.models import Rating
+    from feedbackloop.store.models import Rating
 
     survey = session.get(Survey, survey_id)
     if survey is None or survey.state != "sent" or survey.reminder_sent_at is not None:

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from feedbackloop import lifecycle
+from feedbackloop.loop import lifecycle
 from feedbackloop.helpdesks.base import HelpdeskClient
-from feedbackloop.models import ReviewTask
-from feedbackloop.settings import Settings
+from feedbackloop.store.models import ReviewTask
+from feedbackloop.core.settings import Settings
 
 ROOT_CAUSES = ("kb_gap", "wrong_intent", "tone", "policy_violation", "action_error", "not_ai", "no_issue")
 ROOT_CAUSE_TAG_PREFIX = "feedback_root_cause_"

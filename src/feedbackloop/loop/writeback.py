@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop import lifecycle, overrides
-from feedbackloop.errors import Conflict, TicketClosed, TicketNotFound
+from feedbackloop.loop import lifecycle, overrides
+from feedbackloop.core.errors import Conflict, TicketClosed, TicketNotFound
 from feedbackloop.helpdesks.base import Comment, HelpdeskClient, NewTicket, TicketUpdate
-from feedbackloop.models import AiDecision, Override, Rating, ReviewTask, Survey, TicketState
-from feedbackloop.settings import Settings
-from feedbackloop.survey import comment_has_marker, remember_ticket, with_tags
+from feedbackloop.store.models import AiDecision, Override, Rating, ReviewTask, Survey, TicketState
+from feedbackloop.core.settings import Settings
+from feedbackloop.loop.survey import comment_has_marker, remember_ticket, with_tags
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,10 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop import alerts, heartbeat, jobs
-from feedbackloop.db import session_scope
+from feedbackloop.insight import alerts
+from feedbackloop.store import heartbeat
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.store.db import session_scope
 
 log = logging.getLogger(__name__)
 

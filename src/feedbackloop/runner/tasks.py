@@ -6,10 +6,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from feedbackloop import (access, alerts, bulk, jobs, lifecycle, overrides, ratings, reconcile, signals, survey,
-                          verdicts, writeback)
-from feedbackloop.errors import Permanent
-from feedbackloop.models import Job, WebhookEvent
+from feedbackloop.store import access
+from feedbackloop.insight import alerts
+from feedbackloop.loop import bulk, lifecycle, overrides, ratings, reconcile, signals, survey, verdicts, writeback
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.core.errors import Permanent
+from feedbackloop.store.models import Job, WebhookEvent
 
 
 def process_ticket(ctx: jobs.JobContext, session: Session, job: Job) -> str:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop.models import FeatureState
+from feedbackloop.store.models import FeatureState
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop.db import session_scope
-from feedbackloop.models import SyncCursor
+from feedbackloop.store.db import session_scope
+from feedbackloop.store.models import SyncCursor
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ def missing_database(url: str) -> str | None:
     feedbackloop.db behind before failing. The message names the database looked at and how to
     point the command elsewhere.
     """
-    from feedbackloop.settings import is_sqlite_file
+    from feedbackloop.core.settings import is_sqlite_file
 
     path = is_sqlite_file(url)
     if path is None or path.exists():
@@ -41,7 +41,7 @@ def note_database(url: str) -> None:
     import sys
 
     if sys.stderr.isatty():
-        from feedbackloop.settings import redact_url
+        from feedbackloop.core.settings import redact_url
 
         sys.stderr.write(f"reading {redact_url(url)} (set FEEDBACKLOOP_DATABASE_URL to read another database)\n")
 

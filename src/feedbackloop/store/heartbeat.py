@@ -17,8 +17,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop.db import session_scope
-from feedbackloop.models import SyncCursor
+from feedbackloop.store.db import session_scope
+from feedbackloop.store.models import SyncCursor
 
 log = logging.getLogger(__name__)
 

@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, object_session
 
-from feedbackloop.models import DailyRollup, Rating, Signal, Survey
+from feedbackloop.store.models import DailyRollup, Rating, Signal, Survey
 
 #: The segment columns of the key, each with its bit in `nulls` (set: the value is missing).
 SEGMENTS = ("intent", "category", "product", "channel", "resolver", "assignee_id", "group_id", "brand_id",

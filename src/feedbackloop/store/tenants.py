@@ -22,11 +22,11 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop.branding import LOOK_KEYS, check_look
-from feedbackloop.errors import ConfigError
+from feedbackloop.core.branding import LOOK_KEYS, check_look
+from feedbackloop.core.errors import ConfigError
 from feedbackloop.helpdesks.base import Account
-from feedbackloop.models import DEFAULT_TENANT, Tenant
-from feedbackloop.settings import SCALES, Settings
+from feedbackloop.store.models import DEFAULT_TENANT, Tenant
+from feedbackloop.core.settings import SCALES, Settings
 
 #: The survey's look (branding.py): kept in the tenant's overrides, read through settings.extra.
 LOOK_OVERRIDES = tuple(name for name in LOOK_KEYS if name != "language")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from feedbackloop.ratings import REASONS
-from feedbackloop.survey import FIVE_LABELS, THUMBS_LABELS
-from feedbackloop.timeline import Entry, Timeline
+from feedbackloop.loop.ratings import REASONS
+from feedbackloop.loop.survey import FIVE_LABELS, THUMBS_LABELS
+from feedbackloop.web.timeline import Entry, Timeline
 
 #: Override form fields, as an agent reads them ("Still missing: ai_decision" said nothing).
 FIELD_WORDS = {"ai_decision": "what the AI decided", "final_action": "your final action",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from feedbackloop import decisions, timeline
-from feedbackloop.adminauth import require_admin_token
+from feedbackloop.loop import decisions
+from feedbackloop.web import timeline
+from feedbackloop.wiring.adminauth import require_admin_token
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 bp.before_request(require_admin_token)

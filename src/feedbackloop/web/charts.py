@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from feedbackloop.stats import Rate
+from feedbackloop.insight.stats import Rate
 
 WIDTH = 640
 HEIGHT = 220

@@ -26,18 +26,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import agent_names, agent_view, alerts, jobs, metrics, outcomes, ratelimit, reports
-from feedbackloop.adminauth import tokens_match
-from feedbackloop.charts import Chart, rate_chart
-from feedbackloop.db import session_scope, utcnow
-from feedbackloop.decisions import MAX_TICKET_ID, resolver_of
-from feedbackloop.drops import with_task_status
-from feedbackloop.metrics import DIMENSIONS, PERIODS, MetricsQuery, SegmentRow, Window
-from feedbackloop.models import DEFAULT_TENANT, DropAlert, InstalledResource, ReviewTask, TicketState
-from feedbackloop.reports import hours_text, verdicts_text
-from feedbackloop.services import Services, services_of
-from feedbackloop.stats import Rate, wilson
-from feedbackloop.timeline import build_timeline, describe_ticket
+from feedbackloop.web import agent_names, agent_view
+from feedbackloop.insight import alerts, metrics, outcomes, reports
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.wiring import ratelimit
+from feedbackloop.wiring.adminauth import tokens_match
+from feedbackloop.web.charts import Chart, rate_chart
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.loop.decisions import MAX_TICKET_ID, resolver_of
+from feedbackloop.insight.drops import with_task_status
+from feedbackloop.insight.metrics import DIMENSIONS, PERIODS, MetricsQuery, SegmentRow, Window
+from feedbackloop.store.models import DEFAULT_TENANT, DropAlert, InstalledResource, ReviewTask, TicketState
+from feedbackloop.insight.reports import hours_text, verdicts_text
+from feedbackloop.wiring.services import Services, services_of
+from feedbackloop.insight.stats import Rate, wilson
+from feedbackloop.web.timeline import build_timeline, describe_ticket
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 

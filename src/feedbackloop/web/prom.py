@@ -39,9 +39,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop import access, heartbeat, logs
-from feedbackloop.db import session_scope, utcnow
-from feedbackloop.models import ApiBudget, Job, Rating, ReviewTask, Survey, Throttle
+from feedbackloop.store import access, heartbeat
+from feedbackloop.core import logs
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.store.models import ApiBudget, Job, Rating, ReviewTask, Survey, Throttle
 
 log = logging.getLogger(__name__)
 bp = Blueprint("prom", __name__)
@@ -235,7 +236,7 @@ def _refusal(token: str | None) -> ResponseReturnValue | None:
 @bp.get("/metrics")
 def metrics() -> ResponseReturnValue:
     """Prometheus text format; loopback scrapes need no token, any other needs the bearer token."""
-    from feedbackloop.services import services_of  # here: the helpdesk client imports this module
+    from feedbackloop.wiring.services import services_of  # here: the helpdesk client imports this module
 
     services = services_of(current_app)
     refusal = _refusal(services.settings.metrics_token)

@@ -18,18 +18,18 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from feedbackloop import agent_view
-from feedbackloop.adminauth import bearer_token
-from feedbackloop.db import session_scope, utcnow
-from feedbackloop.decisions import MAX_TICKET_ID, FieldInvalid, check_storable
-from feedbackloop.errors import SignatureInvalid
+from feedbackloop.web import agent_view
+from feedbackloop.wiring.adminauth import bearer_token
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.loop.decisions import MAX_TICKET_ID, FieldInvalid, check_storable
+from feedbackloop.core.errors import SignatureInvalid
 from feedbackloop.helpdesks.zendesk.zaf import agent_id_from_sub, verify_app_token
-from feedbackloop.models import DEFAULT_TENANT
-from feedbackloop.overrides import describe_decision, latest_decision, record_override
-from feedbackloop.ratelimit import RateLimited
-from feedbackloop.services import services_of
-from feedbackloop.settings import Settings
-from feedbackloop.timeline import build_timeline
+from feedbackloop.store.models import DEFAULT_TENANT
+from feedbackloop.loop.overrides import describe_decision, latest_decision, record_override
+from feedbackloop.wiring.ratelimit import RateLimited
+from feedbackloop.wiring.services import services_of
+from feedbackloop.core.settings import Settings
+from feedbackloop.web.timeline import build_timeline
 
 bp = Blueprint("sidebar", __name__, url_prefix="/zendesk/sidebar")
 

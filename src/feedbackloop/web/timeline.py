@@ -18,10 +18,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from feedbackloop.adminauth import current_tenant
-from feedbackloop.db import session_scope
-from feedbackloop.decisions import MAX_TICKET_ID, resolver_of
-from feedbackloop.models import (
+from feedbackloop.wiring.adminauth import current_tenant
+from feedbackloop.store.db import session_scope
+from feedbackloop.loop.decisions import MAX_TICKET_ID, resolver_of
+from feedbackloop.store.models import (
     AiDecision,
     Override,
     Rating,
@@ -32,7 +32,7 @@ from feedbackloop.models import (
     TicketState,
     WebhookEvent,
 )
-from feedbackloop.services import services_of
+from feedbackloop.wiring.services import services_of
 
 bp = Blueprint("timeline", __name__)
 T = TypeVar("T")

@@ -14,10 +14,10 @@ import hmac
 from flask import current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from feedbackloop import ratelimit
-from feedbackloop.db import session_scope
-from feedbackloop.models import DEFAULT_TENANT
-from feedbackloop.services import services_of
+from feedbackloop.wiring import ratelimit
+from feedbackloop.store.db import session_scope
+from feedbackloop.store.models import DEFAULT_TENANT
+from feedbackloop.wiring.services import services_of
 
 BEARER_PREFIX = "bearer "
 WWW_AUTHENTICATE = 'Bearer realm="feedbackloop-admin"'
@@ -68,7 +68,7 @@ INGEST_ENDPOINTS = frozenset({"api_v1.decisions.post_decisions"})
 
 
 def _tenant_exists(tenant_id: str) -> bool:
-    from feedbackloop.tenants import TENANT_ID, get_tenant
+    from feedbackloop.store.tenants import TENANT_ID, get_tenant
 
     if not TENANT_ID.fullmatch(tenant_id):  # not a name we could have stored (and NUL would fail the query)
         return False
@@ -79,7 +79,7 @@ def _tenant_exists(tenant_id: str) -> bool:
 
 
 def _tenant_of_ingest_token(token: str) -> str | None:
-    from feedbackloop.tenants import tenant_by_ingest_token
+    from feedbackloop.store.tenants import tenant_by_ingest_token
 
     with session_scope(services_of(current_app).factory) as session:
         row = tenant_by_ingest_token(session, token)

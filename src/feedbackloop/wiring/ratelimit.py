@@ -41,10 +41,10 @@ from dataclasses import dataclass
 from flask import Flask, current_app, request
 from werkzeug.exceptions import TooManyRequests
 
-from feedbackloop.services import services_of
-from feedbackloop.settings import Settings
+from feedbackloop.wiring.services import services_of
+from feedbackloop.core.settings import Settings
 
-EXTENSION = "feedbackloop.ratelimit"
+EXTENSION = "feedbackloop.wiring.ratelimit"
 MAX_KEYS = 10_000
 WINDOW_SECONDS = 60.0
 #: Endpoint → the limit (per client IP) its requests spend.

@@ -16,14 +16,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop import jobs
-from feedbackloop.db import make_engine, make_read_engine, make_session_factory, session_scope
-from feedbackloop.errors import ConfigError
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.store.db import make_engine, make_read_engine, make_session_factory, session_scope
+from feedbackloop.core.errors import ConfigError
 from feedbackloop.helpdesks import get_helpdesk
 from feedbackloop.helpdesks.base import Account, Helpdesk, HelpdeskClient
-from feedbackloop.models import DEFAULT_TENANT, Tenant
-from feedbackloop.settings import Settings
-from feedbackloop.tenants import TenantConfig, Vault, config_of, get_tenant
+from feedbackloop.store.models import DEFAULT_TENANT, Tenant
+from feedbackloop.core.settings import Settings
+from feedbackloop.store.tenants import TenantConfig, Vault, config_of, get_tenant
 
 
 #: How long a tenant's decrypted config is reused before it is read again (rotations show up).
@@ -84,7 +84,7 @@ class Services:
     def webhook_secret_for(self, tenant_id: str, webhook_id: str) -> str | None:
         """The signing secret of a webhook `feedbackloop install` created (Zendesk signs each
         webhook's deliveries with that webhook's own secret); None for a webhook made by hand."""
-        from feedbackloop.install import encryption_keys, webhook_secrets
+        from feedbackloop.commands.install import encryption_keys, webhook_secrets
 
         cache_key = f"webhooks:{tenant_id}"
         with self._lock:
@@ -131,7 +131,7 @@ class Services:
 
     def paced_client_for(self, tenant_id: str) -> HelpdeskClient:
         """The tenant's client, its ticket updates counted into the running job's ledger (pacing.py)."""
-        from feedbackloop.pacing import PacedClient
+        from feedbackloop.jobs.pacing import PacedClient
 
         return PacedClient(self.client_for(tenant_id))
 
@@ -155,7 +155,7 @@ class Services:
 
 
 def build_services(settings: Settings, engine: Engine | None = None) -> Services:
-    from feedbackloop import logredact
+    from feedbackloop.core import logredact
 
     logredact.install()  # every process role builds these: no credential in werkzeug/gunicorn/zenpy records
     engine = engine or make_engine(settings.database_url)

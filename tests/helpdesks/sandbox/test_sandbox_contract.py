@@ -20,7 +20,7 @@ import pytest
 import requests
 from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, WEBHOOK_SECRET
 
-from feedbackloop import errors
+from feedbackloop.core import errors
 from feedbackloop.helpdesks.base import Account, BulkUpdate, NewTicket, TicketUpdate
 from feedbackloop.helpdesks.sandbox import SandboxState
 from feedbackloop.helpdesks.zendesk import install

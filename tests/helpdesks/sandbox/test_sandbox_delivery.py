@@ -24,7 +24,7 @@ from werkzeug.wrappers import Request, Response
 from zenpy import Zenpy
 from zenpy.lib.api_objects import Comment, Ticket
 
-from feedbackloop.errors import SignatureInvalid
+from feedbackloop.core.errors import SignatureInvalid
 from feedbackloop.helpdesks.sandbox import SandboxState, serve_sandbox
 from feedbackloop.helpdesks.zendesk.signature import verify
 

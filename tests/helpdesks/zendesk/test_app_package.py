@@ -29,7 +29,7 @@ from feedbackloop.helpdesks.zendesk.app_package import (
     write_images,
 )
 
-SOURCE = Path(__file__).parents[1] / "manifest"
+SOURCE = Path(__file__).parents[3] / "manifest"
 BACKEND = "https://fb.acme.com"
 
 # --- Zendesk's rules ---------------------------------------------------------------------------------
@@ -337,7 +337,7 @@ def test_the_rules_catch_a_broken_package(tmp_path: Path) -> None:
 
 def test_the_sidebar_page_loads_the_sdk_calls_the_backend_and_never_injects_html() -> None:
     """The sidebar is served by the backend (signed URL → our session), not packaged."""
-    page = (Path(__file__).parents[1] / "src/feedbackloop/templates/sidebar/app.html").read_text("utf-8")
+    page = (Path(__file__).parents[3] / "src/feedbackloop/templates/sidebar/app.html").read_text("utf-8")
 
     assert 'src="{{ zaf_sdk }}"' in page and '"/api/tickets/" + ticketId' in page and '"/overrides"' in page
     assert '"Authorization": "Bearer " + session' in page

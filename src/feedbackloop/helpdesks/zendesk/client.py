@@ -42,7 +42,8 @@ from requests.adapters import HTTPAdapter
 from requests.exceptions import InvalidJSONError, InvalidSchema, InvalidURL, MissingSchema
 from zenpy.lib.exception import APIException, ZenpyException
 
-from feedbackloop import errors, prom
+from feedbackloop.core import errors
+from feedbackloop.web import prom
 from feedbackloop.helpdesks.base import (
     Account,
     BatchStatus,

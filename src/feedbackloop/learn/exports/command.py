@@ -15,15 +15,15 @@ from typing import Any
 
 import click
 
-from feedbackloop.errors import ConfigError
-from feedbackloop.exports.dedupe import THRESHOLD_TEXT
-from feedbackloop.exports.formats import OPENAI_KINDS
-from feedbackloop.exports.pipeline import KINDS, ExportError, ExportStats, RequesterDirectory
-from feedbackloop.exports.records import RATING_COLUMNS, no_identity
-from feedbackloop.exports.source import Window
-from feedbackloop.exports.writers import split_paths
-from feedbackloop.redact import Identity
-from feedbackloop.settings import Settings, load_settings, redact_url
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.learn.exports.dedupe import THRESHOLD_TEXT
+from feedbackloop.learn.exports.formats import OPENAI_KINDS
+from feedbackloop.learn.exports.pipeline import KINDS, ExportError, ExportStats, RequesterDirectory
+from feedbackloop.learn.exports.records import RATING_COLUMNS, no_identity
+from feedbackloop.learn.exports.source import Window
+from feedbackloop.learn.exports.writers import split_paths
+from feedbackloop.core.redact import Identity
+from feedbackloop.core.settings import Settings, load_settings, redact_url
 
 TIME_EXAMPLE = "e.g. 2026-03-01 or 2026-03-01T12:00:00Z"
 
@@ -134,7 +134,7 @@ def export_settings() -> Settings:
 def default_jobs() -> int:
     """One worker per CPU this process may use: the export's own process mostly waits on the
     database and the disk while the workers redact."""
-    from feedbackloop.exports.parallel import usable_cpus
+    from feedbackloop.learn.exports.parallel import usable_cpus
 
     return usable_cpus()
 
@@ -145,13 +145,13 @@ def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
-    from feedbackloop.db import make_read_engine, missing_database, note_database
-    from feedbackloop.exports import keys
-    from feedbackloop.exports.formats import openai_record, write_features
-    from feedbackloop.exports.pipeline import run_export, total_of
-    from feedbackloop.exports.prompts import load_system_prompts
-    from feedbackloop.exports.records import Context
-    from feedbackloop.exports.writers import Output
+    from feedbackloop.store.db import make_read_engine, missing_database, note_database
+    from feedbackloop.learn.exports import keys
+    from feedbackloop.learn.exports.formats import openai_record, write_features
+    from feedbackloop.learn.exports.pipeline import run_export, total_of
+    from feedbackloop.learn.exports.prompts import load_system_prompts
+    from feedbackloop.learn.exports.records import Context
+    from feedbackloop.learn.exports.writers import Output
 
     if missing := missing_database(settings.database_url):  # connecting would create an empty SQLite file
         raise click.ClickException(missing)
@@ -201,8 +201,8 @@ def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_
 
 def stored_salt(url: str) -> bytes:
     """The export salt, through a short write transaction of its own (the read engine may not write)."""
-    from feedbackloop.db import make_engine
-    from feedbackloop.exports.keys import stored_salt as read_or_store
+    from feedbackloop.store.db import make_engine
+    from feedbackloop.learn.exports.keys import stored_salt as read_or_store
 
     engine = make_engine(url)
     try:
@@ -215,7 +215,7 @@ def requester_directory(settings: Settings, engine: Any) -> Callable[[str, int |
     """Requester look-ups through the helpdesk API when an account is configured, else none."""
     if settings.zendesk is None:
         return no_identity
-    from feedbackloop.services import build_services
+    from feedbackloop.wiring.services import build_services
 
     return RequesterDirectory(build_services(settings, engine=engine).client_for)
 

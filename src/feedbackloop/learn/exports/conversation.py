@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from feedbackloop.exports.source import Message, TicketBundle
-from feedbackloop.models import AiDecision
-from feedbackloop.survey import QUESTION
+from feedbackloop.learn.exports.source import Message, TicketBundle
+from feedbackloop.store.models import AiDecision
+from feedbackloop.loop.survey import QUESTION
 
 #: Our own survey comment (signed links) is not a turn of the conversation.
 SURVEY_LINK = re.compile(r"/s/[A-Za-z0-9_.-]{16,}")

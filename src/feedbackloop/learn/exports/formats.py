@@ -64,7 +64,7 @@ def hf_features(schema: Any) -> Any:
 
 def features_path(out: str) -> Path:
     """FILE → FILE's stem + .features.json ("out/sft.jsonl" → "out/sft.features.json")."""
-    from feedbackloop.exports.writers import sidecar_path
+    from feedbackloop.learn.exports.writers import sidecar_path
 
     return sidecar_path(out, "features.json")
 

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop.db import utcnow
-from feedbackloop.models import ExportKey
+from feedbackloop.store.db import utcnow
+from feedbackloop.store.models import ExportKey
 
 SALT_NAME = "export_salt.v1"
 TICKET_LABEL = b"feedbackloop.export.ticket-hash.v2"

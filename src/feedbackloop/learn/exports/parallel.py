@@ -23,8 +23,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from feedbackloop.exports.rating_lines import Item, RatingRecords, encode_items
-from feedbackloop.exports.writers import line_encoder
+from feedbackloop.learn.exports.rating_lines import Item, RatingRecords, encode_items
+from feedbackloop.learn.exports.writers import line_encoder
 
 Encoded = list[tuple[str | None, str, int]]
 DIED = "a worker process died (out of memory, or killed)"

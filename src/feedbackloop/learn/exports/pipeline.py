@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from feedbackloop.errors import ConfigError, FeedbackloopError, HelpdeskError, Permanent, Retryable
-from feedbackloop.exports import rating_lines, ratings, source
-from feedbackloop.exports.dedupe import NearDuplicates
-from feedbackloop.exports.records import (
+from feedbackloop.core.errors import ConfigError, FeedbackloopError, HelpdeskError, Permanent, Retryable
+from feedbackloop.learn.exports import rating_lines, ratings, source
+from feedbackloop.learn.exports.dedupe import NearDuplicates
+from feedbackloop.learn.exports.records import (
     Built,
     Context,
     Skip,
@@ -24,9 +24,9 @@ from feedbackloop.exports.records import (
     no_identity,
     split_of,
 )
-from feedbackloop.exports.writers import Output, line_encoder
+from feedbackloop.learn.exports.writers import Output, line_encoder
 from feedbackloop.helpdesks.base import HelpdeskClient
-from feedbackloop.redact import Identity
+from feedbackloop.core.redact import Identity
 
 KINDS = ("eval", "sft", "dpo", "ratings")
 #: Ratings rows encoded in the export's own process before worker processes start (`parallel`):
@@ -98,7 +98,7 @@ def run_ratings(session: Session, ctx: Context, output: Output, progress: Progre
     This process reads the rows, their tickets' facts and requesters; past `PARALLEL_AFTER` rows,
     with `jobs` > 1, worker processes build and encode the chunks and this one writes them in order.
     """
-    from feedbackloop.exports.parallel import Encoders, WorkerDied
+    from feedbackloop.learn.exports.parallel import Encoders, WorkerDied
 
     stats = ExportStats()
     builder = rating_lines.RatingRecords(ctx.salt, ctx.test_fraction, ctx.split_salt or None)

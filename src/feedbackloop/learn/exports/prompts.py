@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feedbackloop.errors import ConfigError
+from feedbackloop.core.errors import ConfigError
 
 DEFAULT_SYSTEM_PROMPT = ("You are a customer support assistant. Answer the customer's request helpfully "
                          "and accurately.")

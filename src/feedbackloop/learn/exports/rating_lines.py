@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from feedbackloop.redact import Identity, redact
+from feedbackloop.core.redact import Identity, redact
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from feedbackloop.exports.rating_lines import NO_DECISIONS, Item, TicketFacts
-from feedbackloop.exports.source import HANDOFF, TicketKey, Window, rating_filter
-from feedbackloop.models import AiDecision, Override, Rating, Survey, TicketState
-from feedbackloop.redact import Identity
+from feedbackloop.learn.exports.rating_lines import NO_DECISIONS, Item, TicketFacts
+from feedbackloop.learn.exports.source import HANDOFF, TicketKey, Window, rating_filter
+from feedbackloop.store.models import AiDecision, Override, Rating, Survey, TicketState
+from feedbackloop.core.redact import Identity
 
 #: Rows per chunk: one batch of decision and override look-ups each (parameters stay far below
 #: SQLite's 32 766 and the chunk's rows a few hundred kB).

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from feedbackloop.exports.conversation import (
+from feedbackloop.learn.exports.conversation import (
     AGENT,
     AI,
     Conversation,
@@ -24,8 +24,8 @@ from feedbackloop.exports.conversation import (
     chat,
     same_text,
 )
-from feedbackloop.exports.prompts import SystemPrompts
-from feedbackloop.exports.source import (
+from feedbackloop.learn.exports.prompts import SystemPrompts
+from feedbackloop.learn.exports.source import (
     BAD_SIGNALS,
     DPO_KINDS,
     HANDOFF,
@@ -35,8 +35,8 @@ from feedbackloop.exports.source import (
     TicketBundle,
     Window,
 )
-from feedbackloop.models import AiDecision, Override, Rating
-from feedbackloop.redact import Identity, redact
+from feedbackloop.store.models import AiDecision, Override, Rating
+from feedbackloop.core.redact import Identity, redact
 
 TOP_SCORE = 5
 #: Signals an eval row shows elsewhere, listed once there: the rating (`rating`), the review verdict

@@ -18,7 +18,7 @@ from typing import Any, cast
 from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session
 
-from feedbackloop.models import AiDecision, Override, Rating, Signal, Survey, TicketState, WebhookEvent
+from feedbackloop.store.models import AiDecision, Override, Rating, Signal, Survey, TicketState, WebhookEvent
 
 CHUNK = 200
 #: The newest customer/agent messages kept per ticket (a bot loop can post thousands).
