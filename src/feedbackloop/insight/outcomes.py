@@ -12,71 +12,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
-from statistics import median
 from typing import Any
 
 from sqlalchemy import String, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from feedbackloop.insight import metrics
+from feedbackloop.insight.metrics import OutcomeCounts as OutcomeCounts
 from feedbackloop.insight.metrics import DIMENSIONS, Key, MetricsQuery, Window, bucket_label, key_of, window_of
 from feedbackloop.store.models import ReviewTask, Signal, Survey
 from feedbackloop.store.rollups import AI_RESOLVERS, SIGNAL_MEASURES
-from feedbackloop.insight.stats import Rate, wilson
-
-
-@dataclass(frozen=True)
-class OutcomeCounts:
-    """What one segment-window holds besides ratings: solves and what followed them."""
-
-    solves: int = 0
-    ai_solves: int = 0
-    reopens: int = 0
-    failed: int = 0
-    recontacts: int = 0
-    overridden: int = 0  # tickets a human corrected (any override but a hand-off)
-    fcr_k: int = 0
-    fcr_n: int = 0
-    hours: tuple[float, ...] = ()  # time to resolution of each ticket closed, in hours
-    verdicts: dict[str, int] = field(default_factory=dict)
-
-    def __add__(self, other: OutcomeCounts) -> OutcomeCounts:
-        verdicts = dict(self.verdicts)
-        for name, n in other.verdicts.items():
-            verdicts[name] = verdicts.get(name, 0) + n
-        return OutcomeCounts(
-            self.solves + other.solves, self.ai_solves + other.ai_solves, self.reopens + other.reopens,
-            self.failed + other.failed, self.recontacts + other.recontacts, self.overridden + other.overridden,
-            self.fcr_k + other.fcr_k, self.fcr_n + other.fcr_n, self.hours + other.hours, verdicts,
-        )
-
-    @property
-    def reopen(self) -> Rate:
-        return wilson(min(self.reopens, self.solves), self.solves)
-
-    @property
-    def failed_resolution(self) -> Rate:
-        return wilson(min(self.failed, self.solves), self.solves)
-
-    @property
-    def recontact(self) -> Rate:
-        return wilson(min(self.recontacts, self.solves), self.solves)
-
-    @property
-    def override(self) -> Rate:
-        """Corrected tickets per solve the AI worked on (capped: a correction can follow a solve
-        of an earlier window)."""
-        return wilson(min(self.overridden, self.ai_solves), self.ai_solves)
-
-    @property
-    def first_contact_resolution(self) -> Rate:
-        return wilson(self.fcr_k, self.fcr_n)
-
-    @property
-    def median_hours(self) -> float | None:
-        return median(self.hours) if self.hours else None
 
 
 EMPTY = OutcomeCounts()
