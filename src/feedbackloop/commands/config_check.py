@@ -184,7 +184,7 @@ def _stored_webhook_secrets(settings: Settings) -> bool:
         return False
     try:
         from feedbackloop.store.db import make_engine, make_session_factory, session_scope
-        from feedbackloop.commands.install import encryption_keys, webhook_secrets
+        from feedbackloop.store.ledger import encryption_keys, webhook_secrets
 
         engine = make_engine(settings.database_url)
         try:

@@ -73,7 +73,7 @@ def report(
     min_n: int,
 ) -> None:
     """CSAT by segment and period, with 95% Wilson intervals, worst first."""
-    from feedbackloop.cli import _settings
+    from feedbackloop.commands import settings_or_exit as _settings
 
     if tenant is not None and ("\x00" in tenant or len(tenant) > 64):
         raise click.BadParameter("not a tenant id (at most 64 characters, no NUL)", param_hint="--tenant")

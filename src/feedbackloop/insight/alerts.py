@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from feedbackloop.jobs import queue as jobs
-from feedbackloop.loop import lifecycle
+from feedbackloop.loop import records
 from feedbackloop.core.errors import ConfigError, Permanent, Retryable
 from feedbackloop.helpdesks.base import HelpdeskClient, NewTicket
 from feedbackloop.insight.metrics import (
@@ -360,7 +360,7 @@ def create_drop_task(
     alert.task_ticket_id = created.id
     alert.state = "open"
     alert.updated_at = now
-    lifecycle.get_ticket_state(session, alert.tenant_id, created.id, now).is_review_task = True
+    records.get_ticket_state(session, alert.tenant_id, created.id, now).is_review_task = True
     return f"opened drop task {created.id} for {alert.label}"
 
 

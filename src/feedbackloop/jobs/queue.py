@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from feedbackloop.store import config_problems
 from feedbackloop.core import logs
 from feedbackloop.jobs import pacing
-from feedbackloop.web import prom
+from feedbackloop.core import counters
 from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.core.errors import HelpdeskError, Permanent, Retryable
 from feedbackloop.store.models import DEFAULT_TENANT, Job, Throttle, fit_key
@@ -217,7 +217,7 @@ def run_job(
         elapsed = round((time.monotonic() - started) * 1000)
         log.log(logging.DEBUG if state == "skipped" else logging.INFO, "job %s %s", kind, state,
                 extra={"duration_ms": elapsed})
-    prom.count_job(kind, state)
+    counters.count_job(kind, state)
     return state
 
 

@@ -138,7 +138,7 @@ def record_override(
 ) -> Override | None:
     """Store one override (once per dedupe key), the AI side filled from the decision log when not
     given, the missing parts listed; also a signal, and for manual overrides with gaps a review."""
-    from feedbackloop.loop import lifecycle
+    from feedbackloop.loop import records
 
     decision = latest_decision(session, tenant_id, ticket_id, before=occurred_at) or latest_decision(
         session, tenant_id, ticket_id)
@@ -160,11 +160,11 @@ def record_override(
             session.add(row)
     except IntegrityError:
         return None
-    lifecycle.record_signal(session, tenant_id, ticket_id, "override" if kind != "handoff" else "handoff",
+    records.record_signal(session, tenant_id, ticket_id, "override" if kind != "handoff" else "handoff",
                             1.0, source, f"override:{dedupe_key}", occurred_at,
                             {"kind": kind, "missing": missing}, now)
     if kind in MANUAL_KINDS and missing:
-        lifecycle.request_review(session, tenant_id, ticket_id, "override", f"override:{dedupe_key}",
+        records.request_review(session, tenant_id, ticket_id, "override", f"override:{dedupe_key}",
                                  {"kind": kind, "missing": missing, "source": source}, now)
     return row
 
@@ -222,13 +222,13 @@ def check_edit_to_final(session: Session, settings: Settings, tenant_id: str, ti
         return  # the reply answers the customer's later message, not the one the draft answered
     if draft_posted_before(session, tenant_id, ticket_id, draft.draft_reply, event):
         return  # the draft went out as written; this reply comes on top of it
-    from feedbackloop.loop import lifecycle
+    from feedbackloop.loop import records
 
     score = similarity(draft.draft_reply, body)
     details = {"draft": draft.draft_reply[:MAX_TEXT], "final": body[:MAX_TEXT], "comment_id": extra.get("comment_id")}
     # Both rows are keyed by the draft, so a comment seen again (each run re-reads the history)
     # adds nothing: the unique keys decide, no lookup first.
-    lifecycle.record_signal(session, tenant_id, ticket_id, "edit_to_final", score, "automatic",
+    records.record_signal(session, tenant_id, ticket_id, "edit_to_final", score, "automatic",
                             f"edit_to_final:{draft.id}", event.occurred_at, details, now)
     if score >= UNCHANGED_SIMILARITY:
         return

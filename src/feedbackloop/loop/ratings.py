@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import answers, lifecycle
+from feedbackloop.loop import answers, records
 from feedbackloop.jobs import queue as jobs
 from feedbackloop.core import logs
 from feedbackloop.store import rollups, tenants
@@ -280,10 +280,10 @@ def _after_change(session: Session, rating: Rating, old_score: int | None, now: 
     jobs.enqueue(session, "write_rating", f"writeback:{rating.id}:v{rating.version}",
                  {"rating_id": rating.id, "version": rating.version},
                  now=now, tenant_id=rating.tenant_id, ticket_id=rating.ticket_id)
-    lifecycle.record_signal(session, rating.tenant_id, rating.ticket_id, "csat", float(rating.score), "survey",
+    records.record_signal(session, rating.tenant_id, rating.ticket_id, "csat", float(rating.score), "survey",
                             f"csat:{rating.id}:v{rating.version}", now, {"scale": rating.scale}, now)
     if rating.score <= BAD_SCORE:
-        lifecycle.request_review(session, rating.tenant_id, rating.ticket_id, "rating",
+        records.request_review(session, rating.tenant_id, rating.ticket_id, "rating",
                                  f"rating:{rating.id}:score{rating.score}", {"score": rating.score}, now)
     elif old_score is not None and old_score <= BAD_SCORE:
         jobs.cancel(session, rating.tenant_id, f"review:rating:{rating.id}:score{old_score}",

@@ -25,7 +25,7 @@ from werkzeug.datastructures import EnvironHeaders, Headers
 from werkzeug.exceptions import HTTPException
 
 from feedbackloop.core import logs
-from feedbackloop.web import prom
+from feedbackloop.core import counters
 from feedbackloop.store.db import utcnow
 from feedbackloop.core.errors import BadRequest, ConfigError, SignatureInvalid, UnsupportedEvent
 from feedbackloop.helpdesks.base import TicketEvent
@@ -86,7 +86,7 @@ def receive_webhook(tenant_id: str) -> ResponseReturnValue:
 def _record_outcome(outcome: str, detail: str) -> None:
     """Log and count one delivery's outcome; the tenant label is set only once its account was found."""
     log.info("webhook %s (%s)", outcome, detail[:160])
-    prom.count_webhook(str(logs.current_field("tenant_id") or prom.NO_TENANT), outcome)
+    counters.count_webhook(str(logs.current_field("tenant_id") or counters.NO_TENANT), outcome)
 
 
 def _receive_webhook(tenant_id: str) -> tuple[str, tuple[Response, int]]:

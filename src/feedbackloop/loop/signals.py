@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import lifecycle, overrides
+from feedbackloop.loop import overrides, records
 from feedbackloop.helpdesks.base import REOPEN_STATUSES, Comment, HelpdeskClient
 from feedbackloop.store.models import AiDecision, Signal, Survey, TicketState, WebhookEvent
 from feedbackloop.core.settings import Settings
@@ -49,7 +49,7 @@ def classify_reply(session: Session, settings: Settings, client: HelpdeskClient,
                    survey_id: int, reopen_key: str, solved_at: datetime, reopened_at: datetime, now: datetime) -> str:
     """Decide whether a reopen after our survey is the customer answering it."""
     survey = session.get(Survey, survey_id)
-    state = lifecycle.get_ticket_state(session, tenant_id, ticket_id, now)
+    state = records.get_ticket_state(session, tenant_id, ticket_id, now)
     sent_at = survey.sent_at if survey and survey.sent_at else solved_at
     replies = _customer_replies(client.list_comments(ticket_id), state.requester_id, sent_at)
     details = {"solved_at": solved_at.isoformat(), "reopened_at": reopened_at.isoformat()}
@@ -57,7 +57,7 @@ def classify_reply(session: Session, settings: Settings, client: HelpdeskClient,
         reply, score = is_survey_reply(replies[-1].body)
         if reply:
             details["reply"] = replies[-1].body[:MAX_REPLY_CHARS]
-            lifecycle.record_signal(session, tenant_id, ticket_id, "survey_reply", score, "email",
+            records.record_signal(session, tenant_id, ticket_id, "survey_reply", score, "email",
                                     f"survey_reply:{reopen_key}", reopened_at, details, now)
             if score is not None and survey is not None and survey.state == "sent":
                 from feedbackloop.loop import answers
@@ -68,7 +68,7 @@ def classify_reply(session: Session, settings: Settings, client: HelpdeskClient,
                 record_rating(session, survey, score, None, None, now, source="email_reply")
             return f"reopen was a reply to the survey{f' with score {score}' if score else ''}"
     if (reopened_at - solved_at).total_seconds() <= settings.reopen_window:
-        lifecycle.failed_resolution(session, tenant_id, ticket_id, reopen_key, reopened_at, details, now)
+        records.failed_resolution(session, tenant_id, ticket_id, reopen_key, reopened_at, details, now)
         return "real reopen within the window: failed resolution"
     return "real reopen, outside the reopen window"
 
@@ -116,7 +116,7 @@ def check_recontact(session: Session, settings: Settings, tenant_id: str, state:
             continue
         assert previous.solved_at is not None
         gap = (opened - previous.solved_at).total_seconds()
-        lifecycle.record_signal(
+        records.record_signal(
             session, tenant_id, previous.ticket_id, "recontact", 1.0, "webhook",
             f"recontact:{previous.ticket_id}:{state.ticket_id}", opened,
             {"new_ticket_id": state.ticket_id, "matched_on": matched,
@@ -148,13 +148,13 @@ def resolution_signals(session: Session, settings: Settings, tenant_id: str, sta
     at = state.closed_at or state.status_at or now
     key = state.ticket_id
     if opened is not None and solves:
-        lifecycle.record_signal(session, tenant_id, key, "time_to_resolution",
+        records.record_signal(session, tenant_id, key, "time_to_resolution",
                                 max(0.0, (solves[0] - opened).total_seconds()), "webhook", f"ttr:{key}", at,
                                 {"opened_at": opened.isoformat(), "solved_at": solves[0].isoformat()}, now)
-    lifecycle.record_signal(session, tenant_id, key, "agent_replies", float(replies), "webhook",
+    records.record_signal(session, tenant_id, key, "agent_replies", float(replies), "webhook",
                             f"agent_replies:{key}", at, {}, now)
-    lifecycle.record_signal(session, tenant_id, key, "first_contact_resolution",
+    records.record_signal(session, tenant_id, key, "first_contact_resolution",
                             1.0 if replies <= 1 and not reopened and len(solves) == 1 else 0.0, "webhook",
                             f"fcr:{key}", at, {"agent_replies": replies, "reopened": reopened}, now)
-    lifecycle.record_signal(session, tenant_id, key, "resolution_confirmed", 0.0 if reopened else 1.0, "webhook",
+    records.record_signal(session, tenant_id, key, "resolution_confirmed", 0.0 if reopened else 1.0, "webhook",
                             f"resolution_confirmed:{key}", at, {"reopened": reopened}, now)

@@ -15,7 +15,7 @@ from babel.support import NullTranslations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import lifecycle, overrides
+from feedbackloop.loop import overrides, records
 from feedbackloop.store import rollups
 from feedbackloop.core.branding import Look, brand_name_of, look_of
 from feedbackloop.core.errors import Conflict, Permanent, Retryable, TicketClosed, TicketNotFound
@@ -171,10 +171,10 @@ def send_survey(session: Session, settings: Settings, client: HelpdeskClient, su
     survey = session.get(Survey, survey_id)
     if survey is None or survey.state != "scheduled":
         return f"nothing to do (survey is {survey.state if survey else 'gone'})"
-    state = lifecycle.get_ticket_state(session, survey.tenant_id, survey.ticket_id, now)
+    state = records.get_ticket_state(session, survey.tenant_id, survey.ticket_id, now)
     if state.status not in ("solved", None):
         return _finish(survey, "cancelled", f"ticket is {state.status} now", now)
-    reason = lifecycle.survey_exclusion(session, settings, survey.tenant_id, state, now)
+    reason = records.survey_exclusion(session, settings, survey.tenant_id, state, now)
     known = None if reason else _known_locale(session, survey, now)
     needs_user = not reason and (known is None or bool(settings.exclude_email_domains))
     requester = _requester(client, state) if needs_user else None
@@ -337,7 +337,7 @@ def send_reminder(session: Session, settings: Settings, client: HelpdeskClient, 
         return "nothing to do"
     if session.scalar(select(Rating.id).where(Rating.survey_id == survey.id)) is not None:
         return "already rated"
-    state = lifecycle.get_ticket_state(session, survey.tenant_id, survey.ticket_id, now)
+    state = records.get_ticket_state(session, survey.tenant_id, survey.ticket_id, now)
     if state.final or state.status not in ("solved",):
         survey.reminder_sent_at = now
         return f"no reminder: ticket is {state.status}"

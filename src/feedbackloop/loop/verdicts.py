@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import lifecycle
+from feedbackloop.loop import records
 from feedbackloop.helpdesks.base import HelpdeskClient
 from feedbackloop.store.models import ReviewTask
 from feedbackloop.core.settings import Settings
@@ -53,7 +53,7 @@ def capture_verdict(session: Session, settings: Settings, client: HelpdeskClient
     task.verdict_at = now
     task.updated_at = now
     missing = [name for name, value in (("root_cause", cause), ("notes", task.verdict_notes)) if not value]
-    lifecycle.record_signal(session, task.tenant_id, task.source_ticket_id, "review_verdict", None, "review",
+    records.record_signal(session, task.tenant_id, task.source_ticket_id, "review_verdict", None, "review",
                             f"verdict:{task.id}", now,
                             {"verdict": cause, "notes": task.verdict_notes, "review_task_id": task.task_ticket_id,
                              "by": task.verdict_by, "missing": missing}, now)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import lifecycle, overrides
+from feedbackloop.loop import overrides, records
 from feedbackloop.core.errors import Conflict, TicketClosed, TicketNotFound
 from feedbackloop.helpdesks.base import Comment, HelpdeskClient, NewTicket, TicketUpdate
 from feedbackloop.store.models import AiDecision, Override, Rating, ReviewTask, Survey, TicketState
@@ -88,7 +88,7 @@ def write_rating(session: Session, settings: Settings, client: HelpdeskClient, r
         return "rating gone"
     if rating.written_version >= rating.version or version < rating.version:
         return "a newer write-back covers this rating"
-    state = lifecycle.get_ticket_state(session, rating.tenant_id, rating.ticket_id, now)
+    state = records.get_ticket_state(session, rating.tenant_id, rating.ticket_id, now)
     note = note_for(rating)
     marker = f"rating #{rating.id} v{rating.version}"
     fields = {settings.csat_field_id: rating.score} if settings.csat_field_id else {}
@@ -129,7 +129,7 @@ def _update_tags_safely(client: HelpdeskClient, state: TicketState, add: tuple[s
 def tag_ticket(session: Session, client: HelpdeskClient, tenant_id: str, ticket_id: int, add: list[str],
                now: datetime) -> str:
     """Add tags (e.g. `feedback_reopened`) without losing anyone else's."""
-    state = lifecycle.get_ticket_state(session, tenant_id, ticket_id, now)
+    state = records.get_ticket_state(session, tenant_id, ticket_id, now)
     if set(add) <= set(state.tags or []) and state.snapshot_at is not None:
         return "tags already present"
     try:
@@ -215,7 +215,7 @@ def _create_review(session: Session, settings: Settings, client: HelpdeskClient,
         created = existing[0]
     else:
         conversation = _conversation(client.list_comments(source),
-                                     lifecycle.get_ticket_state(session, tenant_id, source, now).requester_id)
+                                     records.get_ticket_state(session, tenant_id, source, now).requester_id)
         note = REVIEW_NOTE.format(ticket_id=source, url=client.ticket_url(source), signal=signal,
                                   rating=_rating_text(rating), ai_log=ai_log_text(session, tenant_id, source),
                                   conversation=conversation, marker=marker)
@@ -227,7 +227,7 @@ def _create_review(session: Session, settings: Settings, client: HelpdeskClient,
     session.add(ReviewTask(tenant_id=tenant_id, source_ticket_id=source, generation=generation,
                            task_ticket_id=created.id, state="open", reasons=[reason], due_at=due_at,
                            created_at=now, updated_at=now))
-    task_state = lifecycle.get_ticket_state(session, tenant_id, created.id, now)
+    task_state = records.get_ticket_state(session, tenant_id, created.id, now)
     task_state.is_review_task = True
     return f"created review task {created.id} for ticket {source}"
 

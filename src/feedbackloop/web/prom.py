@@ -27,79 +27,29 @@ import hmac
 import ipaddress
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from feedbackloop.store import access, heartbeat
-from feedbackloop.core import logs
 from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.core.counters import NO_TENANT as NO_TENANT
 from feedbackloop.store.models import ApiBudget, Job, Rating, ReviewTask, Survey, Throttle
 
 log = logging.getLogger(__name__)
 bp = Blueprint("prom", __name__)
 
-WEBHOOKS = Counter("feedbackloop_webhooks", "Webhook deliveries by outcome.", ["tenant", "outcome"])
-HELPDESK_CALLS = Counter("feedbackloop_helpdesk_calls", "HTTP requests to the helpdesk API by answer status.",
-                         ["tenant", "method", "status"])
-RATE_LIMITED = Counter("feedbackloop_helpdesk_rate_limited", "429 answers from the helpdesk API.", ["tenant"])
-JOBS_RUN = Counter("feedbackloop_jobs_run", "Job runs by kind and outcome.", ["kind", "outcome"])
-
 JOB_STATES = ("pending", "done", "dead", "cancelled")
 SURVEY_STATES = ("scheduled", "sent", "cancelled", "skipped", "undeliverable")
 OPEN_REVIEW_STATES = ("pending", "open")  # pending: not yet created in the helpdesk
-#: The tenant label when the code at hand has none (a CLI command, an unknown webhook URL).
-NO_TENANT = "unknown"
-
-
-# --- counters: one call at each place, never raising -------------------------------------------
-
-
-def _best_effort(count: Callable[..., None]) -> Callable[..., None]:
-    """Metrics are side work: a failure is logged and the real work goes on."""
-
-    def guarded(*args: Any) -> None:
-        try:
-            count(*args)
-        except Exception:
-            log.warning("could not update a metric", exc_info=True)
-
-    return guarded
-
-
-def _tenant() -> str:
-    return str(logs.current().get("tenant_id") or NO_TENANT)
-
-
-@_best_effort
-def count_webhook(tenant: str, outcome: str) -> None:
-    """One webhook delivery answered with `outcome`."""
-    WEBHOOKS.labels(tenant=tenant, outcome=outcome).inc()
-
-
-@_best_effort
-def count_helpdesk_call(method: str, status: int | None) -> None:
-    """One HTTP request to the helpdesk, for the tenant in the log context (the job's)."""
-    tenant = _tenant()
-    HELPDESK_CALLS.labels(tenant=tenant, method=method.upper(), status=str(status or "error")).inc()
-    if status == 429:
-        RATE_LIMITED.labels(tenant=tenant).inc()
-
-
-@_best_effort
-def count_job(kind: str, outcome: str) -> None:
-    """One job run that ended in `outcome` (its new state, or skipped)."""
-    JOBS_RUN.labels(kind=kind, outcome=outcome).inc()
-
-
 # --- gauges from the database ---------------------------------------------------------------
 
 

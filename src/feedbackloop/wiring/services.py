@@ -84,7 +84,7 @@ class Services:
     def webhook_secret_for(self, tenant_id: str, webhook_id: str) -> str | None:
         """The signing secret of a webhook `feedbackloop install` created (Zendesk signs each
         webhook's deliveries with that webhook's own secret); None for a webhook made by hand."""
-        from feedbackloop.commands.install import encryption_keys, webhook_secrets
+        from feedbackloop.store.ledger import encryption_keys, webhook_secrets
 
         cache_key = f"webhooks:{tenant_id}"
         with self._lock:
