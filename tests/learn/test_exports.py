@@ -59,7 +59,8 @@ from feedbackloop.learn.exports.records import (
 from feedbackloop.learn.exports.source import Window
 from feedbackloop.learn.exports.writers import Output, split_paths
 from feedbackloop.helpdesks.base import User
-from feedbackloop.loop.lifecycle import process_ticket, record_signal
+from feedbackloop.loop.lifecycle import process_ticket
+from feedbackloop.loop.records import record_signal
 from feedbackloop.core.links import make_form_token, make_token
 from feedbackloop.store.models import AiDecision, Override, Rating, Survey
 from feedbackloop.core.redact import Identity

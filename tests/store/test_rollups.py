@@ -28,7 +28,7 @@ from feedbackloop.cli import cli
 from feedbackloop.store.db import make_session_factory, session_scope
 from feedbackloop.insight.metrics import DIMENSIONS, MetricsQuery
 from feedbackloop.store.models import AiDecision, DailyRollup, Rating, Survey, TicketState
-from feedbackloop.loop.lifecycle import record_signal
+from feedbackloop.loop.records import record_signal
 from feedbackloop.loop.ratings import record_rating
 from feedbackloop.core.settings import Settings
 from feedbackloop.loop.survey import _mark_sent

@@ -31,7 +31,7 @@ from feedbackloop.insight.metrics import (
     Window,
 )
 from feedbackloop.store.models import Rating, ReviewTask, Signal, Survey, SurveyAnswer, TicketState
-from feedbackloop.insight.outcomes import OutcomeCounts
+from feedbackloop.insight.metrics import OutcomeCounts
 from feedbackloop.insight.stats import Z95, Rate, wilson
 
 __all__ = ["MIN_N", "Z95", "Rate", "Report", "Segment", "Summary", "build_report", "format_summary", "render",
