@@ -48,9 +48,8 @@ from datetime import timedelta
 from typing import Any
 
 import requests
-from sqlalchemy import func, select
-
 from common import BIN, fmt, free_port, log, postgres_available, scratch_database, service_env, verdict
+from sqlalchemy import func, select
 
 LINK = re.compile(r"https?://\S+/s/[A-Za-z0-9_.\-]+\?score=(\d)")
 CREDS = {"email": "bench@example.com", "api_token": "bench-api-token", "webhook_secret": "bench-webhook-secret-0123"}

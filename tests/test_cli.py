@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from conftest import SECRET_KEY
-from feedbackloop.jobs import queue as jobs
 from feedbackloop.cli import cli
+from feedbackloop.jobs import queue as jobs
 from feedbackloop.store.db import make_session_factory, session_scope, utcnow
 from feedbackloop.store.models import Job
 

@@ -106,7 +106,7 @@ def resolve(words: list[str]) -> tuple[click.Command, list[str]]:
             break
         sub = command.get_command(context, word)
         if sub is None:
-            if path and word.islower() and word.isidentifier() or "-" in word:
+            if (path and word.islower() and word.isidentifier()) or "-" in word:
                 pytest.fail(f"`feedbackloop {' '.join(path)} {word}`: no such subcommand")
             break
         command, path = sub, [*path, word]

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from conftest import WEBHOOK_SECRET
 from feedbackloop.jobs import queue as jobs
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.runtime import make_runner, serve_in_thread
 from feedbackloop.store.db import session_scope
 from feedbackloop.store.models import Job, Rating, ReviewTask, Survey, Throttle
-from feedbackloop.runtime import make_runner, serve_in_thread
-from feedbackloop.runner.scheduler import Runner
 from feedbackloop.wiring.services import Services
 
 LINK = re.compile(r"https?://[^\s\"'<>]+/s/([A-Za-z0-9_.\-]+)\?score=(\d)")

@@ -16,13 +16,13 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
-from feedbackloop.jobs import queue as jobs
 from feedbackloop.cli import LAZY_COMMANDS, LAZY_HELP, cli
-from feedbackloop.store.db import session_scope
 from feedbackloop.commands.demo import DEMO_DB, demo_settings
-from feedbackloop.runtime import make_runner
-from feedbackloop.wiring.services import Services, build_services
 from feedbackloop.core.settings import Settings
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.runtime import make_runner
+from feedbackloop.store.db import session_scope
+from feedbackloop.wiring.services import Services, build_services
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = {

@@ -20,28 +20,28 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, WEBHOOK_SECRET, signed_headers
 from cryptography.fernet import Fernet
-from factories import envelope
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 from test_bad_input import sent_survey, table_counts
-from test_flow import csrf_of, live, path_of, puts, rows, settle, solved_ticket, survey_links  # noqa: F401  (live: fixture)
 from test_overrides import AUDIENCE, app_token, public_pem, rsa_key, session_of  # noqa: F401  (rsa_key: fixture)
 
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, WEBHOOK_SECRET, signed_headers
+from factories import envelope
 from feedbackloop.app import create_app
-from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.core.errors import ConfigError
-from feedbackloop.helpdesks.zendesk.signature import TEST_SECRET, format_timestamp, sign
 from feedbackloop.core.links import make_form_token, make_token
-from feedbackloop.store.models import AiDecision, Rating, Survey, WebhookEvent
-from feedbackloop.wiring.ratelimit import EXTENSION, RateLimiter
-from feedbackloop.runner.scheduler import Runner
-from feedbackloop.wiring.services import Services, build_services
 from feedbackloop.core.settings import Settings, settings_from_env
+from feedbackloop.helpdesks.zendesk.signature import TEST_SECRET, format_timestamp, sign
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.store.models import AiDecision, Rating, Survey, WebhookEvent
 from feedbackloop.store.tenants import Vault, add_tenant
+from feedbackloop.wiring.ratelimit import EXTENSION, RateLimiter
+from feedbackloop.wiring.services import Services, build_services
+from test_flow import csrf_of, live, path_of, puts, rows, settle, solved_ticket, survey_links  # noqa: F401  (live: fixture)
 
 ADMIN_TOKEN = "adm-" + secrets.token_hex(20)
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

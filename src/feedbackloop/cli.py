@@ -46,8 +46,8 @@ def _database_error(exc: Exception) -> str | None:
 
     if not isinstance(exc, SQLAlchemyError):
         return None
-    from feedbackloop.store.db import describe_error
     from feedbackloop.core.settings import read_env
+    from feedbackloop.store.db import describe_error
 
     url = read_env().get("FEEDBACKLOOP_DATABASE_URL", "") or "sqlite:///feedbackloop.db"
     return (f"cannot use the database {redact_url(url)}: {describe_error(exc)} (FEEDBACKLOOP_DATABASE_URL; "
@@ -335,9 +335,8 @@ def worker(threads: int, metrics_port: int | None, metrics_host: str) -> None:
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
 def jobs_cmd(show_dead: bool, retry_id: int | None, limit: int) -> None:
     """Show the job queue, dead jobs, or retry one."""
-    from feedbackloop.wiring.services import build_services
-
     from feedbackloop.store.db import note_database
+    from feedbackloop.wiring.services import build_services
 
     settings = _settings(demo=True)
     _check_schema(settings)

@@ -11,8 +11,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from feedbackloop.app import create_app
 from feedbackloop.runner.scheduler import Runner, make_enqueue_reconcile, start_scheduler
-from feedbackloop.wiring.services import Services
 from feedbackloop.runner.tasks import HANDLERS
+from feedbackloop.wiring.services import Services
 
 
 def sandbox_credentials() -> dict[str, str]:

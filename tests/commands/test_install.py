@@ -16,17 +16,17 @@ from typing import Any
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN
 from cryptography.fernet import Fernet
 from flask import Flask
 from sqlalchemy import Engine, select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from feedbackloop.commands import install
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN
 from feedbackloop.app import create_app
 from feedbackloop.cli import cli
-from feedbackloop.store.db import make_session_factory, session_scope
+from feedbackloop.commands import install
 from feedbackloop.core.errors import ConfigError
+from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.helpdesks.sandbox import SandboxState
 from feedbackloop.helpdesks.zendesk import events
@@ -38,9 +38,9 @@ from feedbackloop.helpdesks.zendesk.install import (
     Target,
     desired_resources,
 )
+from feedbackloop.store.db import make_session_factory, session_scope
 from feedbackloop.store.models import DEFAULT_TENANT, InstalledResource
 from feedbackloop.wiring.services import build_services
-from feedbackloop.core.settings import Settings
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 OURS = 12  # 1 group, 4 fields, 2 webhooks, 3 triggers, 1 view, 1 macro

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import empty
-from insight_factories import Snapshot, rated, restore, snapshot
 from sqlalchemy import Engine, text
 
+from conftest import empty
 from feedbackloop.cli import cli
-from feedbackloop.store.db import make_session_factory, session_scope
 from feedbackloop.insight.reports import format_summary, summarize
 from feedbackloop.insight.stats import wilson
+from feedbackloop.store.db import make_session_factory, session_scope
+from insight_factories import Snapshot, rated, restore, snapshot
 
 SINCE = datetime(2026, 3, 2, tzinfo=timezone.utc)  # a Monday
 UNTIL = datetime(2026, 3, 16, tzinfo=timezone.utc)  # two weeks later

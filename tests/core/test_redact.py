@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURES
 
-from feedbackloop.learn.pii_report import format_table, load_corpus, main, score_corpus
+from conftest import FIXTURES
 from feedbackloop.core.redact import KINDS, Identity, find_pii, iban_valid, luhn_valid, placeholder, redact
+from feedbackloop.learn.pii_report import format_table, load_corpus, main, score_corpus
 
 CORPUS = FIXTURES / "pii_corpus.jsonl"
 #: Floors below which a change to the detectors is a regression (measured values are in docs/ml-engineers.md).

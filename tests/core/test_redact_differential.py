@@ -16,12 +16,12 @@ import sys
 from pathlib import Path
 
 import pytest
-import redact_oracle as oracle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import redact_oracle as oracle
 from feedbackloop.core import redact
-from feedbackloop.core.redact import Identity, find_pii, fold
+from feedbackloop.core.redact import Identity, fold
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "pii_corpus.jsonl"
 #: Pieces the gates and the patterns key on, and near misses of them.

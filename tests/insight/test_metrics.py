@@ -9,22 +9,16 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from conftest import Clock
-from insight_factories import HOSTILE, T0, rated, sent_survey
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from feedbackloop.insight import alerts, metrics
-from feedbackloop.loop.attribution import snapshot_attribution
-from feedbackloop.store.db import make_session_factory, session_scope
+from conftest import Clock
 from feedbackloop.core.errors import ConfigError
-from feedbackloop.insight.metrics import MetricsQuery, Window, bucket_start, parse_moment, shift
-from feedbackloop.store.models import AiDecision, DropAlert, Job, Override, Rating, ReviewTask, Signal, TicketState
-from feedbackloop.runner.scheduler import Runner, make_enqueue_reconcile
-from feedbackloop.wiring.services import Services
 from feedbackloop.core.settings import Settings
+from feedbackloop.insight import alerts, metrics
+from feedbackloop.insight.metrics import MetricsQuery, Window, bucket_start, parse_moment, shift
 from feedbackloop.insight.stats import (
     Stratum,
     benjamini_hochberg,
@@ -32,6 +26,12 @@ from feedbackloop.insight.stats import (
     mantel_haenszel_difference,
     wilson,
 )
+from feedbackloop.loop.attribution import snapshot_attribution
+from feedbackloop.runner.scheduler import Runner, make_enqueue_reconcile
+from feedbackloop.store.db import make_session_factory, session_scope
+from feedbackloop.store.models import AiDecision, DropAlert, Job, Override, Rating, ReviewTask, Signal, TicketState
+from feedbackloop.wiring.services import Services
+from insight_factories import HOSTILE, T0, rated, sent_survey
 
 WEEK = timedelta(days=7)
 

@@ -10,18 +10,18 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from insight_factories import T0, rated, sent_survey
-from insight_factories import signalled as signal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import lifecycle
-from feedbackloop.insight import metrics, outcomes, reports
-from feedbackloop.store.db import make_session_factory
-from feedbackloop.insight.metrics import MetricsQuery, Window
-from feedbackloop.store.models import AiDecision, Override, ReviewTask, Signal, Survey, TicketState
 from feedbackloop.core.settings import Settings
+from feedbackloop.insight import metrics, outcomes, reports
+from feedbackloop.insight.metrics import MetricsQuery, Window
 from feedbackloop.insight.stats import wilson
+from feedbackloop.loop import lifecycle
+from feedbackloop.store.db import make_session_factory
+from feedbackloop.store.models import AiDecision, Override, ReviewTask, Signal, Survey, TicketState
+from insight_factories import T0, rated, sent_survey
+from insight_factories import signalled as signal
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from feedbackloop.core.errors import Permanent, Retryable
+from feedbackloop.core.settings import Settings
 from feedbackloop.jobs import queue as jobs
 from feedbackloop.store.db import make_session_factory, session_scope, utcnow
-from feedbackloop.core.errors import Permanent, Retryable
 from feedbackloop.store.models import Job, Throttle
-from feedbackloop.core.settings import Settings
 
 
 def _ctx(settings: Settings, now: Any = utcnow) -> jobs.JobContext:

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from feedbackloop.store.models import Survey, Throttle
 from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store.models import Survey, Throttle
 from test_flow import live, rows, settle, solved_ticket  # noqa: F401
 
 

@@ -13,15 +13,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
-from feedbackloop.store import access
-from feedbackloop.loop import bulk
-from feedbackloop.jobs import queue as jobs, pacing
-from feedbackloop.store.db import session_scope
-from feedbackloop.helpdesks.zendesk.client import RateLimitInfo
-from feedbackloop.store.models import ApiBudget, FeatureState, Job, Rating, Survey
-from feedbackloop.runner.scheduler import Runner
-from feedbackloop.wiring.services import Services
 from feedbackloop.core.settings import Settings
+from feedbackloop.helpdesks.zendesk.client import RateLimitInfo
+from feedbackloop.jobs import pacing
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.loop import bulk
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store import access
+from feedbackloop.store.db import session_scope
+from feedbackloop.store.models import ApiBudget, FeatureState, Job, Rating, Survey
+from feedbackloop.wiring.services import Services
 from test_flow import live, path_of, rows, settle, solved_ticket, survey_links  # noqa: F401
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)

@@ -29,17 +29,19 @@ from typing import Any
 import hypothesis
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET, signed_post
-from factories import envelope
 from flask.testing import FlaskClient
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET, signed_post
+from factories import envelope
 from feedbackloop.cli import cli
-from feedbackloop.store.db import make_read_engine, make_session_factory, session_scope, utcnow
-from feedbackloop.loop.decisions import resolver_of
+from feedbackloop.core.links import make_form_token, make_token
+from feedbackloop.core.redact import Identity
+from feedbackloop.core.settings import Settings
+from feedbackloop.helpdesks.base import User
 from feedbackloop.learn.exports import keys, pipeline, rating_lines, source
 from feedbackloop.learn.exports import ratings as ratings_module
 from feedbackloop.learn.exports.dedupe import FingerprintTable, NearDuplicates
@@ -58,13 +60,11 @@ from feedbackloop.learn.exports.records import (
 )
 from feedbackloop.learn.exports.source import Window
 from feedbackloop.learn.exports.writers import Output, split_paths
-from feedbackloop.helpdesks.base import User
+from feedbackloop.loop.decisions import resolver_of
 from feedbackloop.loop.lifecycle import process_ticket
 from feedbackloop.loop.records import record_signal
-from feedbackloop.core.links import make_form_token, make_token
+from feedbackloop.store.db import make_read_engine, make_session_factory, session_scope, utcnow
 from feedbackloop.store.models import AiDecision, Override, Rating, Survey
-from feedbackloop.core.redact import Identity
-from feedbackloop.core.settings import Settings
 
 ADMIN = {"Authorization": "Bearer admin-token"}
 ZENDESK_VARS = ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_WEBHOOK_SECRET", "ZENDESK_API_URL")

@@ -19,9 +19,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from feedbackloop.store.models import Job, Rating, ReviewTask, SurveyAnswer, Tenant
-from feedbackloop.runner.scheduler import Runner
 from feedbackloop.core.settings import Settings
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store.models import Job, Rating, ReviewTask, SurveyAnswer, Tenant
 from test_flow import csrf_of, live, path_of, puts, rows, settle, solved_ticket, survey_links  # noqa: F401
 
 BROWSER = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "

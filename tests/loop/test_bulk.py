@@ -9,8 +9,8 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
-from feedbackloop.store.models import Job, Rating
 from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store.models import Job, Rating
 from test_flow import live, path_of, rows, settle, solved_ticket, survey_links  # noqa: F401
 
 RATERS = 30

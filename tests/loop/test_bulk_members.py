@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop.loop import bulk
 from feedbackloop.jobs import queue as jobs
+from feedbackloop.loop import bulk
 from feedbackloop.store.models import Job
 
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=timezone.utc)

@@ -19,15 +19,15 @@ from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
+from test_tenants import cli_env, run  # noqa: F401
 
 from feedbackloop.core import i18n
 from feedbackloop.core.errors import ConfigError
-from feedbackloop.store.models import Rating, Survey
-from feedbackloop.runner.scheduler import Runner
 from feedbackloop.core.settings import Settings
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store.models import Rating, Survey
 from feedbackloop.store.tenants import parse_overrides
 from test_flow import csrf_of, live, path_of, rows, settle, solved_ticket, survey_links  # noqa: F401
-from test_tenants import cli_env, run  # noqa: F401
 
 SOURCE = Path(i18n.__file__).parents[1]  # the package: its sources and translations/
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"

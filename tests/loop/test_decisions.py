@@ -15,10 +15,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from feedbackloop.app import create_app
+from feedbackloop.core.settings import Settings
 from feedbackloop.loop.decisions import MAX_BATCH, resolver_of
 from feedbackloop.store.models import AiDecision, Override
 from feedbackloop.wiring.services import build_services
-from feedbackloop.core.settings import Settings
 
 ADMIN = {"Authorization": "Bearer admin-token"}
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)

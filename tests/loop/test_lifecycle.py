@@ -9,11 +9,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from factories import status_event
-from feedbackloop.store.db import make_session_factory, session_scope, utcnow
-from feedbackloop.loop.lifecycle import process_ticket
-from feedbackloop.store.models import Job, Signal, Survey
-from feedbackloop.loop.receive import store_event
 from feedbackloop.core.settings import Settings
+from feedbackloop.loop.lifecycle import process_ticket
+from feedbackloop.loop.receive import store_event
+from feedbackloop.store.db import make_session_factory, session_scope, utcnow
+from feedbackloop.store.models import Job, Signal, Survey
 
 SETTINGS = Settings(secret_key="k" * 20, survey_delay=3600, reopen_window=86400)
 

@@ -24,13 +24,13 @@ from sqlalchemy.orm import Session
 
 from conftest import signed_post
 from factories import envelope
-from feedbackloop.store.db import session_scope
+from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks.base import Ticket
-from feedbackloop.store.models import Survey, TicketState
 from feedbackloop.loop.reconcile import _reconcile_ticket
 from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store.db import session_scope
+from feedbackloop.store.models import Survey, TicketState
 from feedbackloop.wiring.services import Services
-from feedbackloop.core.settings import Settings
 
 PATHS = ("events", "trigger", "reconcile")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import jwt
@@ -15,12 +15,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
+from test_decisions import ADMIN, decision
 
-from feedbackloop.store.models import AiDecision, Override, ReviewTask, Signal
+from feedbackloop.core.settings import Settings
 from feedbackloop.loop.overrides import parse_note, similarity
 from feedbackloop.runner.scheduler import Runner
-from feedbackloop.core.settings import Settings
-from test_decisions import ADMIN, decision
+from feedbackloop.store.models import AiDecision, Override, ReviewTask, Signal
 from test_flow import live, path_of, rows, settle, solved_ticket, survey_links  # noqa: F401
 
 AUDIENCE = "https://sandbox.zendesk.com/api/v2/apps/installations/360001.json"

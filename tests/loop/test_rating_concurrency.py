@@ -17,8 +17,8 @@ import requests
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from feedbackloop.store.models import Rating, Signal
 from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store.models import Rating, Signal
 from test_flow import live, puts, rows, settle, solved_ticket, survey_links  # noqa: F401
 
 CLICKS = 16

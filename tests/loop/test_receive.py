@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from conftest import load_fixture, signed_headers, signed_post
 from factories import body, envelope
-from feedbackloop.store.models import Job, WebhookEvent
 from feedbackloop.core.settings import Settings
+from feedbackloop.store.models import Job, WebhookEvent
 
 
 def _count(engine: Engine, model: type) -> int:
@@ -188,8 +188,8 @@ def test_a_dropped_database_connection_still_commits_before_the_200(
     (or, after an idle spell, the checkout ping replaces it first). Either way: 200 after a commit."""
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no server connection to lose")
-    from feedbackloop.store import db
     from feedbackloop.app import create_app
+    from feedbackloop.store import db
     from feedbackloop.wiring.services import build_services
 
     monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", ping_after_idle)

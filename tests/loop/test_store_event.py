@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from factories import body, envelope
 from feedbackloop.helpdesks.base import TicketEvent
 from feedbackloop.helpdesks.zendesk.events import parse
-from feedbackloop.store.models import Job, WebhookEvent
 from feedbackloop.loop.receive import store_event
-from factories import body, envelope
+from feedbackloop.store.models import Job, WebhookEvent
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 

@@ -11,13 +11,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
-from feedbackloop.jobs import queue as jobs
-from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.core.links import make_token
-from feedbackloop.store.models import Rating, Signal, Survey
-from feedbackloop.runner.scheduler import Runner
-from feedbackloop.wiring.services import Services
 from feedbackloop.core.settings import Settings
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.store.models import Rating, Signal, Survey
+from feedbackloop.wiring.services import Services
 from test_flow import csrf_of, live, path_of, puts, rows, settle, solved_ticket, survey_comments, survey_links  # noqa: F401
 
 

@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
-from feedbackloop.store.models import Rating, Survey
 from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store.models import Rating, Survey
 from test_flow import live, rows, settle, solved_ticket, survey_links  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -22,16 +22,16 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.orm import Session
 
-from feedbackloop.insight import metrics, outcomes, reports
-from feedbackloop.store import rollups
 from feedbackloop.cli import cli
-from feedbackloop.store.db import make_session_factory, session_scope
-from feedbackloop.insight.metrics import DIMENSIONS, MetricsQuery
-from feedbackloop.store.models import AiDecision, DailyRollup, Rating, Survey, TicketState
-from feedbackloop.loop.records import record_signal
-from feedbackloop.loop.ratings import record_rating
 from feedbackloop.core.settings import Settings
+from feedbackloop.insight import metrics, outcomes, reports
+from feedbackloop.insight.metrics import DIMENSIONS, MetricsQuery
+from feedbackloop.loop.ratings import record_rating
+from feedbackloop.loop.records import record_signal
 from feedbackloop.loop.survey import _mark_sent
+from feedbackloop.store import rollups
+from feedbackloop.store.db import make_session_factory, session_scope
+from feedbackloop.store.models import AiDecision, DailyRollup, Rating, Survey, TicketState
 
 T0 = datetime(2026, 3, 2, tzinfo=timezone.utc)  # a Monday, midnight
 TENANTS = ("default", "acme", "zeta")

@@ -14,18 +14,18 @@ from cryptography.fernet import Fernet
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from test_decisions import ADMIN, decision
 
 from conftest import WEBHOOK_SECRET, load_fixture, signed_headers
 from feedbackloop.cli import cli
-from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.core.links import make_token
-from feedbackloop.store.models import AiDecision, Survey, Tenant, WebhookEvent
-from feedbackloop.runtime import serve_in_thread
-from feedbackloop.runner.scheduler import Runner
-from feedbackloop.wiring.services import Services
 from feedbackloop.core.settings import Settings
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.runtime import serve_in_thread
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.store.models import AiDecision, Survey, Tenant, WebhookEvent
 from feedbackloop.store.tenants import Vault, add_tenant
-from test_decisions import ADMIN, decision
+from feedbackloop.wiring.services import Services
 from test_flow import path_of, rows, settle, solved_ticket, survey_links
 
 KEY = Fernet.generate_key().decode()

@@ -22,9 +22,7 @@ from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
-from conftest import SECRET_KEY, WEBHOOK_SECRET, signed_headers
 from cryptography.fernet import Fernet
-from factories import envelope
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
@@ -33,15 +31,17 @@ from sqlalchemy import Engine, func, literal, select, union_all
 from test_decisions import ADMIN, decision
 from test_overrides import AUDIENCE, app_token, public_pem, rsa_key, session_of  # noqa: F401  (rsa_key: fixture)
 
+from conftest import SECRET_KEY, WEBHOOK_SECRET, signed_headers
+from factories import envelope
 from feedbackloop.cli import cli
-from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.core.errors import BadRequest, UnsupportedEvent
+from feedbackloop.core.links import make_form_token, make_token
+from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks.base import TicketEvent
 from feedbackloop.helpdesks.zendesk import events
-from feedbackloop.core.links import make_form_token, make_token
+from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.store.models import Base, Survey
 from feedbackloop.wiring.services import Services
-from feedbackloop.core.settings import Settings
 
 #: `FUZZ_SCALE=20 pytest tests/test_bad_input.py` for a long hunt; the default keeps the file under a minute.
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from insight_factories import HOSTILE, rated, signalled
 from sqlalchemy import Engine, select
 
 from feedbackloop.app import create_app
 from feedbackloop.store.db import make_session_factory, session_scope, utcnow
 from feedbackloop.store.models import DropAlert, Job, ReviewTask, TicketState
 from feedbackloop.wiring.services import Services, build_services
+from insight_factories import HOSTILE, rated, signalled
 
 TOKEN = "admin-token"
 HOSTILE_INTENT = '"><img src=x onerror=alert(2)>'

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from insight_factories import HOSTILE, rated
 from sqlalchemy import Engine
 
-from feedbackloop.store.db import make_session_factory, session_scope, utcnow
 from feedbackloop.runtime import ServerThread, serve_in_thread
+from feedbackloop.store.db import make_session_factory, session_scope, utcnow
 from feedbackloop.wiring.services import Services
+from insight_factories import HOSTILE, rated
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("FEEDBACKLOOP_TEST_ARTIFACTS") or Path(__file__).parents[2] / "test-artifacts")

@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from insight_factories import rated, signalled
 from sqlalchemy import Engine
+from test_dashboard import Admin, admin  # noqa: F401
 
+from feedbackloop.runtime import ServerThread, serve_in_thread
 from feedbackloop.store.db import make_session_factory, session_scope, utcnow
 from feedbackloop.store.models import InstalledResource, ReviewTask
-from feedbackloop.runtime import ServerThread, serve_in_thread
 from feedbackloop.wiring.services import Services
-from test_dashboard import Admin, admin  # noqa: F401
+from insight_factories import rated, signalled
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("FEEDBACKLOOP_TEST_ARTIFACTS") or Path(__file__).parents[2] / "test-artifacts")

@@ -23,25 +23,25 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import SECRET_KEY, WEBHOOK_SECRET
 from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
+
+from conftest import SECRET_KEY, WEBHOOK_SECRET
+from feedbackloop.app import create_app
+from feedbackloop.core import logs
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.core.settings import Settings, log_settings_from_env
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.runtime import serve_in_thread
+from feedbackloop.store.db import session_scope
+from feedbackloop.store.models import WebhookEvent
+from feedbackloop.web.prom import serve_metrics
+from feedbackloop.wiring.services import Services, build_services
 from test_crash import wait_for
 from test_flow import LINK, path_of, rows, settle, solved_ticket, survey_links
 from test_serve_process import free_port
-
-from feedbackloop.jobs import queue as jobs
-from feedbackloop.core import logs
-from feedbackloop.app import create_app
-from feedbackloop.store.db import session_scope
-from feedbackloop.core.errors import ConfigError
-from feedbackloop.store.models import WebhookEvent
-from feedbackloop.web.prom import serve_metrics
-from feedbackloop.runtime import serve_in_thread
-from feedbackloop.runner.scheduler import Runner
-from feedbackloop.wiring.services import Services, build_services
-from feedbackloop.core.settings import Settings, log_settings_from_env
 
 ROOT = Path(__file__).resolve().parents[2]
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]

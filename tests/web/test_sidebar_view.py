@@ -11,11 +11,10 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
+from test_overrides import app_token, log_decision, open_sidebar, rsa_key, session_of, settings  # noqa: F401
 
 from feedbackloop.runner.scheduler import Runner
 from test_flow import csrf_of, live, path_of, settle, solved_ticket, survey_links  # noqa: F401
-from test_overrides import app_token, log_decision, open_sidebar, rsa_key, session_of, settings  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("FEEDBACKLOOP_TEST_ARTIFACTS") or Path(__file__).parents[2] / "test-artifacts")

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from conftest import SECRET_KEY, WEBHOOK_SECRET, load_fixture, signed_post
 from factories import status_event
-from feedbackloop.web import timeline
 from feedbackloop.app import create_app
+from feedbackloop.core.settings import Settings
+from feedbackloop.loop.receive import store_event
 from feedbackloop.store.db import make_session_factory, session_scope
 from feedbackloop.store.models import Override, Rating, ReviewTask, Signal, Survey, TicketState
-from feedbackloop.loop.receive import store_event
+from feedbackloop.web import timeline
 from feedbackloop.wiring.services import build_services
-from feedbackloop.core.settings import Settings
 
 ADMIN = {"Authorization": "Bearer admin-token"}
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

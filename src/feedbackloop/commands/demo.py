@@ -22,13 +22,13 @@ import click
 import requests
 
 from feedbackloop.commands import demo_story
-from feedbackloop.store.db import make_engine, session_scope
+from feedbackloop.core.settings import Settings, redact_url
 from feedbackloop.helpdesks.base import Account
-from feedbackloop.store.migrate import upgrade
 from feedbackloop.insight.reports import format_summary, summarize
 from feedbackloop.runtime import sandbox_credentials, serve_in_thread, start_runner
+from feedbackloop.store.db import make_engine, session_scope
+from feedbackloop.store.migrate import upgrade
 from feedbackloop.wiring.services import build_services
-from feedbackloop.core.settings import Settings, redact_url
 
 DEMO_DB = "feedbackloop-demo.db"
 CATEGORIES = {  # category: (share of tickets, how happy its customers tend to be 0..1)

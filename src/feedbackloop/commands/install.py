@@ -28,11 +28,12 @@ import requests
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop.store.db import make_engine, make_session_factory, session_scope, utcnow
 from feedbackloop.core.errors import ConfigError, FeedbackloopError
+from feedbackloop.core.settings import Settings, load_settings, redact_url
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.helpdesks.zendesk import install as zendesk
 from feedbackloop.helpdesks.zendesk.install import AdminClient, Check, Installed, Outcome, Target
+from feedbackloop.store.db import make_engine, make_session_factory, session_scope, utcnow
 from feedbackloop.store.ledger import ENCRYPTION_KEY_SETTING as ENCRYPTION_KEY_SETTING
 from feedbackloop.store.ledger import SEALED_FERNET as SEALED_FERNET
 from feedbackloop.store.ledger import SEALED_PLAIN as SEALED_PLAIN
@@ -46,7 +47,6 @@ from feedbackloop.store.ledger import unseal as unseal
 from feedbackloop.store.ledger import webhook_secrets as webhook_secrets
 from feedbackloop.store.ledger import with_encryption_key as with_encryption_key
 from feedbackloop.store.models import DEFAULT_TENANT, InstalledResource
-from feedbackloop.core.settings import Settings, load_settings, redact_url
 
 HEALTH_PATH = "/healthz"
 PROBE_TIMEOUT = 5.0

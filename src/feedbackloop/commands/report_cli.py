@@ -26,8 +26,8 @@ def parse_by(text: str) -> tuple[str, ...]:
 def build_query(by: str, since: str, until: str | None, period: str | None, tenant: str | None,
                 min_n: int) -> MetricsQuery:
     """The question, checked: `--by tenant` without `--tenant` looks across every tenant."""
-    from feedbackloop.store.db import utcnow
     from feedbackloop.insight.metrics import MetricsQuery, parse_moment
+    from feedbackloop.store.db import utcnow
     from feedbackloop.store.models import DEFAULT_TENANT
 
     now = utcnow()
@@ -72,7 +72,10 @@ def report(
     out: Path | None,
     min_n: int,
 ) -> None:
-    """CSAT by segment and period, with 95% Wilson intervals, worst first."""
+    """CSAT by segment and period, with 95% Wilson intervals, worst first.
+
+    Its parameters are the command's options, which click passes as keywords.
+    """
     from feedbackloop.commands import settings_or_exit as _settings
 
     if tenant is not None and ("\x00" in tenant or len(tenant) > 64):
@@ -97,10 +100,16 @@ def run_report(database_url: str, query: MetricsQuery, fmt: str) -> str:
     """
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from feedbackloop.store.db import (make_read_engine, make_session_factory, missing_database, note_database,
-                                 session_scope, utcnow)
-    from feedbackloop.insight.reports import build_report, render
     from feedbackloop.core.settings import redact_url
+    from feedbackloop.insight.reports import build_report, render
+    from feedbackloop.store.db import (
+        make_read_engine,
+        make_session_factory,
+        missing_database,
+        note_database,
+        session_scope,
+        utcnow,
+    )
 
     missing = missing_database(database_url)  # connecting would create an empty SQLite file
     if missing:

@@ -15,10 +15,10 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop.store.db import make_engine, make_session_factory, session_scope, utcnow
 from feedbackloop.core.errors import ConfigError
-from feedbackloop.store.models import Tenant
 from feedbackloop.core.settings import Settings, load_settings
+from feedbackloop.store.db import make_engine, make_session_factory, session_scope, utcnow
+from feedbackloop.store.models import Tenant
 from feedbackloop.store.tenants import (
     Vault,
     add_tenant,
@@ -104,7 +104,10 @@ def look_options(command: Any) -> Any:
 def add(name: str, subdomain: str, email: str, api_token: str, webhook_secret: str, api_url: str | None,
         survey_delay: float | None, survey_cooldown: float | None, survey_scale: str | None,
         language: str | None, **look: str | None) -> None:
-    """Add a tenant; prints its webhook URL and its decisions-API token (shown once)."""
+    """Add a tenant; prints its webhook URL and its decisions-API token (shown once).
+
+    Its parameters are the command's options, which click passes as keywords.
+    """
     from feedbackloop.core.settings import check_account
 
     problems = check_account(subdomain.strip(), email.strip())
@@ -257,4 +260,4 @@ def register(cli: Any) -> None:
     cli.add_command(tenant)
 
 
-__all__ = ["tenant", "register", "parse_overrides"]
+__all__ = ["parse_overrides", "register", "tenant"]

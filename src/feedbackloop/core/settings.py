@@ -12,8 +12,8 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypeVar, overload
 from pathlib import Path
+from typing import TypeVar, overload
 from urllib.parse import urlsplit
 
 from feedbackloop.core.errors import ConfigError

@@ -14,9 +14,9 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -24,10 +24,10 @@ import requests
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop.jobs import queue as jobs
-from feedbackloop.loop import records
 from feedbackloop.core.errors import ConfigError, Permanent, Retryable
-from feedbackloop.helpdesks.base import HelpdeskClient, NewTicket
+from feedbackloop.core.redact import redact
+from feedbackloop.core.settings import ConfigProblems, Problem, Settings
+from feedbackloop.helpdesks.base import NewTicket
 from feedbackloop.insight.metrics import (
     DIMENSIONS,
     PERIODS,
@@ -40,10 +40,11 @@ from feedbackloop.insight.metrics import (
     segment_label,
     shift,
 )
-from feedbackloop.store.models import DropAlert, Rating
-from feedbackloop.core.redact import redact
-from feedbackloop.core.settings import ConfigProblems, Problem, Settings
 from feedbackloop.insight.stats import benjamini_hochberg, drop_p_value, wilson
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.jobs.step import StepContext
+from feedbackloop.loop import records
+from feedbackloop.store.models import DropAlert, Rating
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -291,7 +292,10 @@ def record_drop(
     q: float,
     now: datetime,
 ) -> DropAlert | None:
-    """Insert the alert; None when this segment's drop this period is already recorded."""
+    """Insert the alert; None when this segment's drop this period is already recorded.
+
+    Its parameters are the facts of one drop, written as one row.
+    """
     label = segment_label((candidate.dimension,), (candidate.value,))
     alert = DropAlert(
         tenant_id=tenant_id,
@@ -330,10 +334,9 @@ def enqueue_drop_check(session: Session, settings: Settings, tenant_id: str, now
 # --- the review task --------------------------------------------------------------------------------
 
 
-def create_drop_task(
-    session: Session, settings: Settings, client: HelpdeskClient, alert_id: int, attempt: int, now: datetime
-) -> str:
+def create_drop_task(session: Session, step: StepContext, alert_id: int) -> str:
     """Open the "CSAT drop: <segment>" task, once: a retry first looks for it by external id."""
+    settings, client, attempt, now = step.settings, step.client, step.attempt, step.now
     alert = session.get(DropAlert, alert_id)
     if alert is None:
         return "alert gone"

@@ -15,8 +15,8 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
 from feedbackloop.insight.metrics import Window, shift
-from feedbackloop.store.models import DropAlert, TicketState
 from feedbackloop.insight.stats import Rate, wilson
+from feedbackloop.store.models import DropAlert, TicketState
 
 #: The longest alert period (a month): drops that started this long before a window may overlap it.
 LONGEST_PERIOD = timedelta(days=31)

@@ -19,11 +19,10 @@ from sqlalchemy import String, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from feedbackloop.insight import metrics
-from feedbackloop.insight.metrics import OutcomeCounts as OutcomeCounts
 from feedbackloop.insight.metrics import DIMENSIONS, Key, MetricsQuery, Window, bucket_label, key_of, window_of
+from feedbackloop.insight.metrics import OutcomeCounts as OutcomeCounts
 from feedbackloop.store.models import ReviewTask, Signal, Survey
 from feedbackloop.store.rollups import AI_RESOLVERS, SIGNAL_MEASURES
-
 
 EMPTY = OutcomeCounts()
 Cell = tuple[Key, datetime]
@@ -62,7 +61,10 @@ def _where(model: Any, time_column: Any, query: MetricsQuery, scanned: Window | 
 def _grouped(session: Session, query: MetricsQuery, model: Any, time_column: Any, measures: list[Any],
              *extra_where: Any, extra_group: Iterable[Any] = (), scanned: Window | None = None,
              ) -> Iterable[tuple[Cell, tuple[Any, ...]]]:
-    """Rows of one GROUP BY by the segment columns and the window, as (cell, remaining values)."""
+    """Rows of one GROUP BY by the segment columns and the window, as (cell, remaining values).
+
+    Its parameters are the pieces of one GROUP BY, keywords past the measures.
+    """
     columns, extra = _columns(model, query), list(extra_group)
     label = bucket_label(session, query, time_column).label("bucket")
     statement = (

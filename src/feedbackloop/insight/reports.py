@@ -26,13 +26,13 @@ from feedbackloop.insight.metrics import (
     AiVsHuman,
     Counts,
     MetricsQuery,
+    OutcomeCounts,
     Outcomes,
     SegmentRow,
     Window,
 )
-from feedbackloop.store.models import Rating, ReviewTask, Signal, Survey, SurveyAnswer, TicketState
-from feedbackloop.insight.metrics import OutcomeCounts
 from feedbackloop.insight.stats import Z95, Rate, wilson
+from feedbackloop.store.models import Rating, ReviewTask, Signal, Survey, SurveyAnswer, TicketState
 
 __all__ = ["MIN_N", "Z95", "Rate", "Report", "Segment", "Summary", "build_report", "format_summary", "render",
            "summarize", "wilson"]

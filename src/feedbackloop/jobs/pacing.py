@@ -190,6 +190,7 @@ def admit(factory: sessionmaker[Session], job_id: int, worker_id: str, kind: str
     """Before a job runs: take its ticket-update slot, or put it back until one frees.
 
     Returns the job's ledger and whether it may run. Jobs of other kinds pass without a query.
+    Its parameters are the claimed job's facts, passed before any session is open (a StepContext is built only once the job may run).
     """
     if kind is not None and kind not in UPDATE_KINDS:
         return Ledger(tenant_id), True

@@ -23,12 +23,11 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from feedbackloop.store import config_problems
-from feedbackloop.core import logs
-from feedbackloop.jobs import pacing
-from feedbackloop.core import counters
-from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.core import counters, logs
 from feedbackloop.core.errors import HelpdeskError, Permanent, Retryable
+from feedbackloop.jobs import pacing
+from feedbackloop.store import config_problems
+from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.store.models import DEFAULT_TENANT, Job, Throttle, fit_key
 
 log = logging.getLogger(__name__)
@@ -68,7 +67,10 @@ def enqueue(
     ticket_id: int | None = None,
     run_after: datetime | None = None,
 ) -> Job:
-    """Add a job unless one with the same dedupe key exists; return the job either way."""
+    """Add a job unless one with the same dedupe key exists; return the job either way.
+
+    Its parameters are the job row's columns, keywords past the first four.
+    """
     job = Job(
         tenant_id=tenant_id,
         kind=kind,
@@ -202,6 +204,7 @@ def run_job(
     back to the queue, "deferred", while there is none; what it really spent is settled after it.
     Operability: every line logged meanwhile carries the job's ids (logs.bind); the outcome is
     logged and counted in /metrics (feedbackloop_jobs_run_total), here only.
+    Its parameters are the runner's (factory, context, handlers, worker) and the job's id, kind and tenant as keywords; the step's own context is built inside.
     """
     started = time.monotonic()
     with logs.bind(job_id=job_id):

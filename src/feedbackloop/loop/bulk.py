@@ -29,18 +29,20 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import writeback
 from feedbackloop.core.errors import Retryable
-from feedbackloop.helpdesks.base import BulkUpdate, HelpdeskClient
-from feedbackloop.store.models import Job, Rating
 from feedbackloop.core.settings import Settings
+from feedbackloop.helpdesks.base import BulkUpdate, HelpdeskClient
+from feedbackloop.jobs.step import StepContext
+from feedbackloop.loop import writeback
 from feedbackloop.loop.writeback import CSAT_TAGS, rating_tags
+from feedbackloop.store.models import Job, Rating
 
 log = logging.getLogger(__name__)
 
@@ -146,13 +148,13 @@ def same_note(session: Session, leader: Job, candidates: list[Job], now: datetim
     return work
 
 
-def write_in_bulk(session: Session, settings: Settings, client: HelpdeskClient, leader: Job,
-                  now: datetime) -> tuple[str, list[tuple[int, int]]] | None:
+def write_in_bulk(session: Session, step: StepContext, leader: Job) -> tuple[str, list[tuple[int, int]]] | None:
     """Write the leader's and up to 99 other ratings with the same note back in one bulk job.
 
     Returns a summary and the (rating id, version) pairs written, for per-rating follow-ups; None
     when too few ratings share the leader's note (the caller writes it back on its own).
     """
+    settings, client, now = step.settings, step.client, step.now
     work = same_note(session, leader, members_for(session, leader, now, cap=MAX_BULK * 5), now)
     if len(work) < MIN_GROUP or work[0][0] is not leader:
         return None
@@ -183,7 +185,7 @@ def write_in_bulk(session: Session, settings: Settings, client: HelpdeskClient, 
                 _done(job, f"written back in bulk update {bulk_id}", now)
             continue
         if job is leader:  # fall back to a single update, which looks for the bulk note first
-            result = writeback.write_rating(session, settings, client, member.id, member.version, 2, now,
+            result = writeback.write_rating(session, replace(step, attempt=2), member.id, member.version,
                                             other_markers=(writeback.bulk_marker(key),))
             handled.append((member.id, member.version))
             failed.append(f"ticket {member.ticket_id} ({error}): {result}")

@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop.wiring.adminauth import current_tenant
-from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.core.errors import BadRequest, FeedbackloopError
+from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.store.models import AiDecision, Override
+from feedbackloop.wiring.adminauth import current_tenant
 from feedbackloop.wiring.services import services_of
 
 bp = Blueprint("decisions", __name__)

@@ -17,18 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import attribution, overrides, signals
-from feedbackloop.jobs import queue as jobs
-from feedbackloop.store import rollups
+from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks.base import REOPEN_STATUSES
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.loop import attribution, overrides, signals
 from feedbackloop.loop.records import NO_SURVEY_TAGS as NO_SURVEY_TAGS
 from feedbackloop.loop.records import failed_resolution as failed_resolution
 from feedbackloop.loop.records import get_ticket_state as get_ticket_state
 from feedbackloop.loop.records import record_signal as record_signal
 from feedbackloop.loop.records import request_review as request_review
 from feedbackloop.loop.records import survey_exclusion as survey_exclusion
+from feedbackloop.store import rollups
 from feedbackloop.store.models import ReviewTask, Survey, TicketState, WebhookEvent
-from feedbackloop.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -242,6 +242,7 @@ def schedule_survey(
     a trigger body timed to the minute, a reconciliation snapshot timed by the ticket's last update),
     so their keys differ: a survey belongs to an *episode* (solved, with no reopen in between), and
     any survey already made for this episode, whichever path made it, is the episode's survey.
+    Its parameters are the fold's own state: it runs inside process_ticket, not as a job step with a StepContext.
     """
     existing = _episode_survey(session, tenant_id, state.ticket_id, solve, transitions or [solve])
     if existing is not None:
@@ -307,7 +308,10 @@ def handle_reopen(
     session: Session, settings: Settings, tenant_id: str, ticket_id: int, reopen: Transition, solve: Transition,
     now: datetime, transitions: list[Transition] | None = None,
 ) -> None:
-    """Cancel the solve's pending survey; judge whether the reopen is a failed resolution."""
+    """Cancel the solve's pending survey; judge whether the reopen is a failed resolution.
+
+    Its parameters are the fold's own state: it runs inside process_ticket, not as a job step with a StepContext.
+    """
     survey = _episode_survey(session, tenant_id, ticket_id, solve, transitions or [solve, reopen])
     details = {"solved_at": solve.at.isoformat(), "reopened_at": reopen.at.isoformat(), "status": reopen.status}
     record_signal(session, tenant_id, ticket_id, "reopen", 1.0, "webhook", f"reopen:{reopen.key}", reopen.at, details, now)

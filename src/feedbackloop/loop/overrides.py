@@ -23,10 +23,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop.jobs import queue as jobs
-from feedbackloop.helpdesks.base import Comment, HelpdeskClient, Ticket
-from feedbackloop.store.models import AiDecision, Override, TicketState, WebhookEvent, fit_key
 from feedbackloop.core.settings import Settings
+from feedbackloop.helpdesks.base import Comment, Ticket
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.jobs.step import StepContext
+from feedbackloop.store.models import AiDecision, Override, TicketState, WebhookEvent, fit_key
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,9 @@ def record_override(
     agent_id: int | None = None, similarity_: float | None = None, details: dict[str, Any] | None = None,
 ) -> Override | None:
     """Store one override (once per dedupe key), the AI side filled from the decision log when not
-    given, the missing parts listed; also a signal, and for manual overrides with gaps a review."""
+    given, the missing parts listed; also a signal, and for manual overrides with gaps a review.
+
+    Its parameters are the override row's columns, keywords past the ticket: the sidebar, the macro and the automatic path each fill different ones."""
     from feedbackloop.loop import records
 
     decision = latest_decision(session, tenant_id, ticket_id, before=occurred_at) or latest_decision(
@@ -298,7 +301,10 @@ def note_ai_resolution(session: Session, tenant_id: str, ticket_id: int, event: 
 def check_status_reverted(session: Session, settings: Settings, tenant_id: str, ticket_id: int, *,
                           solve_at: datetime, reopen_at: datetime, status: str, actor_id: int | None, key: str,
                           now: datetime) -> None:
-    """A human (not the customer, not the AI) reopened a ticket the AI had resolved."""
+    """A human (not the customer, not the AI) reopened a ticket the AI had resolved.
+
+    Its parameters are the reopen's facts, keywords past the ticket.
+    """
     state = session.scalars(select(TicketState).where(TicketState.tenant_id == tenant_id,
                                                       TicketState.ticket_id == ticket_id)).one_or_none()
     if actor_id is None or actor_id in settings.ai_user_ids or (state is not None and actor_id == state.requester_id):
@@ -322,9 +328,9 @@ def check_status_reverted(session: Session, settings: Settings, tenant_id: str, 
 SAME_TAG_CHANGE = timedelta(minutes=2)
 
 
-def capture_override(session: Session, settings: Settings, client: HelpdeskClient, tenant_id: str,
-                     ticket_id: int, args: dict[str, Any], now: datetime) -> str:
+def capture_override(session: Session, step: StepContext, args: dict[str, Any]) -> str:
     """The macro/tag path: the latest internal note by a human is the rationale (one call)."""
+    settings, client, tenant_id, ticket_id, now = step.settings, step.client, step.tenant_id, step.ticket, step.now
     occurred_at = datetime.fromisoformat(args["occurred_at"])
     actor = args.get("actor_id")
     twin = session.scalar(select(Override.id).where(

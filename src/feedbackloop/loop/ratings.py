@@ -14,18 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import answers, records
-from feedbackloop.jobs import queue as jobs
 from feedbackloop.core import logs
-from feedbackloop.store import rollups, tenants
-from feedbackloop.loop.attribution import snapshot_attribution
 from feedbackloop.core.branding import Look, brand_name_of, look_of
-from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.core.i18n import N_, accepted_languages, choose_locale
 from feedbackloop.core.links import check_form_token, make_form_token, read_token
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.loop import answers, records
+from feedbackloop.loop.attribution import snapshot_attribution
+from feedbackloop.loop.survey import scale_labels
+from feedbackloop.store import rollups, tenants
+from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.store.models import Rating, Survey, TicketState
 from feedbackloop.wiring.services import services_of
-from feedbackloop.loop.survey import scale_labels
 
 bp = Blueprint("ratings", __name__)
 
@@ -227,6 +227,7 @@ def record_rating(session: Session, survey: Survey, score: int, reason: str | No
 
     Callers hold the survey's row lock (answers.lock_survey), so changes of one survey queue up:
     the version only goes up and the last answer wins.
+    Its parameters are the rating's own fields and the request's facts (called from the page, not a job).
     """
     rating = _rating_of(session, survey)
     if rating is None:
@@ -255,6 +256,7 @@ def record_rating(session: Session, survey: Survey, score: int, reason: str | No
 
 def _new_rating(session: Session, survey: Survey, score: int, reason: str | None, comment: str | None,
                 now: datetime, source: str) -> tuple[Rating, bool]:
+    """Its parameters are the rating's own fields and the request's facts."""
     state = session.scalars(
         select(TicketState).where(TicketState.tenant_id == survey.tenant_id, TicketState.ticket_id == survey.ticket_id)
     ).one_or_none()

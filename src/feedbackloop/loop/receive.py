@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 import io
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -24,15 +24,14 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import EnvironHeaders, Headers
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop.core import logs
-from feedbackloop.core import counters
-from feedbackloop.store.db import utcnow
+from feedbackloop.core import counters, logs
 from feedbackloop.core.errors import BadRequest, ConfigError, SignatureInvalid, UnsupportedEvent
 from feedbackloop.helpdesks.base import TicketEvent
+from feedbackloop.store.db import utcnow
 from feedbackloop.store.models import DEFAULT_TENANT, Job, WebhookEvent, fit_key
+from feedbackloop.store.tenants import TENANT_ID
 from feedbackloop.wiring.ratelimit import count_failed_signature
 from feedbackloop.wiring.services import Services, services_of
-from feedbackloop.store.tenants import TENANT_ID
 
 log = logging.getLogger(__name__)
 bp = Blueprint("receive", __name__)
@@ -129,9 +128,10 @@ def accept_delivery(services: Services, tenant_id: str, headers: Headers, body: 
     webhook_id = headers.get(WEBHOOK_ID_HEADER, "").strip()
     if webhook_id:  # an installed webhook: verify with its own secret
         secret = services.webhook_secret_for(tenant_id, webhook_id[:100]) or secret
-    services.helpdesk.verify(headers, body, secret, now, services.settings.webhook_max_skew)
+    fields = cast("Mapping[str, str]", headers)  # werkzeug's Headers: a case-insensitive mapping in all but name
+    services.helpdesk.verify(fields, body, secret, now, services.settings.webhook_max_skew)
     try:
-        event = services.helpdesk.parse(headers, body)
+        event = services.helpdesk.parse(fields, body)
     except UnsupportedEvent as exc:
         log.info("acknowledged unsupported event type %s", exc.event_type)
         return Delivery("ignored", {"status": "ignored", "reason": str(exc)})

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketEvent
-from feedbackloop.store.models import SyncCursor, TicketState
 from feedbackloop.loop.receive import store_event
+from feedbackloop.store.models import SyncCursor, TicketState
 
 CURSOR_NAME = "tickets"
 FIRST_LOOKBACK = timedelta(days=2)
@@ -77,7 +77,9 @@ def _reconcile_tags(session: Session, tenant_id: str, helpdesk: str, ticket: Tic
                     watched: tuple[str, ...], now: datetime) -> int:
     """A watched tag on the ticket that our snapshot lacks was added while its webhook was lost: store
     the tag change a trigger would have sent (overrides.capture_override records one override per tag
-    change, so a late delivery of the real webhook adds nothing)."""
+    change, so a late delivery of the real webhook adds nothing).
+
+    Its parameters are the reconciliation pass's state for one ticket."""
     if not watched or ticket.updated_at is None or state is None:
         return 0  # never seen: nothing of ours to override, and no snapshot to compare with
     if state.snapshot_at is not None and ticket.updated_at <= state.snapshot_at:

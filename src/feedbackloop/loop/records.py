@@ -66,7 +66,10 @@ def failed_resolution(
     session: Session, tenant_id: str, ticket_id: int, reopen_key: str, at: datetime, details: dict[str, Any],
     now: datetime,
 ) -> None:
-    """Record the signal, tag the ticket `feedback_reopened`, and ask for a review."""
+    """Record the signal, tag the ticket `feedback_reopened`, and ask for a review.
+
+    Its parameters are the signal's facts; called from the fold and from job steps alike, so no StepContext.
+    """
     if not record_signal(session, tenant_id, ticket_id, "failed_resolution", 1.0, "webhook",
                          f"failed_resolution:{reopen_key}", at, details, now):
         return
@@ -78,7 +81,10 @@ def failed_resolution(
 def request_review(
     session: Session, tenant_id: str, ticket_id: int, reason: str, key: str, details: dict[str, Any], now: datetime
 ) -> None:
-    """Queue a review task (or a note on the open one) for a bad signal on a ticket."""
+    """Queue a review task (or a note on the open one) for a bad signal on a ticket.
+
+    Its parameters are the review request's facts; called from the fold, pages and job steps alike, so no StepContext.
+    """
     jobs.enqueue(session, "review_task", f"review:{key}", {"reason": reason, "details": details},
                  now=now, tenant_id=tenant_id, ticket_id=ticket_id)
 
@@ -87,7 +93,10 @@ def record_signal(
     session: Session, tenant_id: str, ticket_id: int, type_: str, value: float | None, source: str, key: str,
     at: datetime, details: dict[str, Any], now: datetime,
 ) -> bool:
-    """Insert a signal once; True if this call inserted it."""
+    """Insert a signal once; True if this call inserted it.
+
+    Its parameters are the signal row's columns; called from the fold, pages and job steps alike, so no StepContext.
+    """
     signal = Signal(tenant_id=tenant_id, ticket_id=ticket_id, type=type_, value=value, source=source,
                     dedupe_key=fit_key(key), details=details, occurred_at=at, created_at=now)
     state = session.scalars(

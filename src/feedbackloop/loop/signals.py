@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import overrides, records
-from feedbackloop.helpdesks.base import REOPEN_STATUSES, Comment, HelpdeskClient
-from feedbackloop.store.models import AiDecision, Signal, Survey, TicketState, WebhookEvent
 from feedbackloop.core.settings import Settings
+from feedbackloop.helpdesks.base import REOPEN_STATUSES, Comment
+from feedbackloop.jobs.step import StepContext
+from feedbackloop.loop import overrides, records
+from feedbackloop.store.models import AiDecision, Signal, Survey, TicketState, WebhookEvent
 
 SCORE_REPLY = re.compile(r"^\s*([1-5])\s*(?:/\s*5|stars?|out of 5)?\s*[.!]*\s*$", re.IGNORECASE)
 THANKS_REPLY = re.compile(
@@ -45,9 +46,10 @@ def _customer_replies(comments: list[Comment], requester_id: int | None, after: 
             and (c.created_at is None or c.created_at >= after)]
 
 
-def classify_reply(session: Session, settings: Settings, client: HelpdeskClient, tenant_id: str, ticket_id: int,
-                   survey_id: int, reopen_key: str, solved_at: datetime, reopened_at: datetime, now: datetime) -> str:
+def classify_reply(session: Session, step: StepContext, survey_id: int, reopen_key: str, solved_at: datetime,
+                   reopened_at: datetime) -> str:
     """Decide whether a reopen after our survey is the customer answering it."""
+    settings, client, tenant_id, ticket_id, now = step.settings, step.client, step.tenant_id, step.ticket, step.now
     survey = session.get(Survey, survey_id)
     state = records.get_ticket_state(session, tenant_id, ticket_id, now)
     sent_at = survey.sent_at if survey and survey.sent_at else solved_at
@@ -135,7 +137,9 @@ def _first_intent(session: Session, tenant_id: str, ticket_id: int) -> str | Non
 def resolution_signals(session: Session, settings: Settings, tenant_id: str, state: TicketState,
                        events: list[WebhookEvent], transitions: list[Any], now: datetime) -> None:
     """At close: time to resolution, agent replies, first-contact resolution, and whether the
-    resolution held (closed without a reopen). One row each in the signals table."""
+    resolution held (closed without a reopen). One row each in the signals table.
+
+    Its parameters are the fold's own state: it runs inside process_ticket, not as a job step."""
     opened = ticket_opened_at(events)
     solves = [t.at for t in transitions if t.status == "solved"]
     reopened = any(t.status in REOPEN_STATUSES and (t.previous == "solved") for t in transitions) or \

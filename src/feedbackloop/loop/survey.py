@@ -15,15 +15,16 @@ from babel.support import NullTranslations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import overrides, records
-from feedbackloop.store import rollups
 from feedbackloop.core.branding import Look, brand_name_of, look_of
 from feedbackloop.core.errors import Conflict, Permanent, Retryable, TicketClosed, TicketNotFound
-from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketUpdate, User
 from feedbackloop.core.i18n import DEFAULT_LOCALE, N_, choose_locale, translations
 from feedbackloop.core.links import make_token, survey_url, trap_url
-from feedbackloop.store.models import Survey, TicketState
 from feedbackloop.core.settings import Settings
+from feedbackloop.helpdesks.base import HelpdeskClient, Ticket, TicketUpdate, User
+from feedbackloop.jobs.step import StepContext
+from feedbackloop.loop import overrides, records
+from feedbackloop.store import rollups
+from feedbackloop.store.models import Survey, TicketState
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,10 @@ def scale_labels(scale: str, look: Look | None = None) -> dict[int, str]:
 def build_survey_comment(settings: Settings, token: str, scale: str, reminder: bool = False, *,
                          locale: str = DEFAULT_LOCALE, subject: str | None = None,
                          channel: str | None = None) -> tuple[str, str]:
-    """The plain and HTML bodies in the customer's language: a tappable scale, or one link in messaging."""
+    """The plain and HTML bodies in the customer's language: a tappable scale, or one link in messaging.
+
+    Its parameters are what the comment says, keywords past the scale.
+    """
     look = look_of(settings)
     t = translations(locale)
     own = look.question is not None and not reminder
@@ -165,9 +169,9 @@ def comment_has_marker(client: HelpdeskClient, ticket_id: int, marker: str, *oth
     return any(m in (c.body or "") or m in (c.html_body or "") for c in client.list_comments(ticket_id) for m in markers)
 
 
-def send_survey(session: Session, settings: Settings, client: HelpdeskClient, survey_id: int, attempt: int,
-                now: datetime) -> str:
+def send_survey(session: Session, step: StepContext, survey_id: int) -> str:
     """Send one scheduled survey; idempotent across retries and crashes."""
+    settings, client, attempt, now = step.settings, step.client, step.attempt, step.now
     survey = session.get(Survey, survey_id)
     if survey is None or survey.state != "scheduled":
         return f"nothing to do (survey is {survey.state if survey else 'gone'})"
@@ -327,9 +331,9 @@ def due_reminders(session: Session, settings: Settings, now: datetime) -> list[S
     ))
 
 
-def send_reminder(session: Session, settings: Settings, client: HelpdeskClient, survey_id: int, attempt: int,
-                  now: datetime) -> str:
+def send_reminder(session: Session, step: StepContext, survey_id: int) -> str:
     """The optional single reminder, while the ticket can still be updated and nobody rated."""
+    settings, client, attempt, now = step.settings, step.client, step.attempt, step.now
     from feedbackloop.store.models import Rating
 
     survey = session.get(Survey, survey_id)

@@ -9,15 +9,13 @@ reviewer's internal comments after our first note: one comments read.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from feedbackloop.jobs.step import StepContext
 from feedbackloop.loop import records
-from feedbackloop.helpdesks.base import HelpdeskClient
 from feedbackloop.store.models import ReviewTask
-from feedbackloop.core.settings import Settings
 
 ROOT_CAUSES = ("kb_gap", "wrong_intent", "tone", "policy_violation", "action_error", "not_ai", "no_issue")
 ROOT_CAUSE_TAG_PREFIX = "feedback_root_cause_"
@@ -33,9 +31,9 @@ def root_cause_from(value: Any) -> str | None:
     return text if text in ROOT_CAUSES else None
 
 
-def capture_verdict(session: Session, settings: Settings, client: HelpdeskClient, args: dict[str, Any],
-                    now: datetime) -> str:
+def capture_verdict(session: Session, step: StepContext, args: dict[str, Any]) -> str:
     """Read the verdict of a solved review task and record it on the task and the source ticket."""
+    settings, client, now = step.settings, step.client, step.now
     task = session.get(ReviewTask, args["review_task_id"])
     if task is None or task.task_ticket_id is None:
         return "review task gone"

@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedbackloop.loop import overrides, records
 from feedbackloop.core.errors import Conflict, TicketClosed, TicketNotFound
 from feedbackloop.helpdesks.base import Comment, HelpdeskClient, NewTicket, TicketUpdate
-from feedbackloop.store.models import AiDecision, Override, Rating, ReviewTask, Survey, TicketState
-from feedbackloop.core.settings import Settings
+from feedbackloop.jobs.step import StepContext
+from feedbackloop.loop import overrides, records
 from feedbackloop.loop.survey import comment_has_marker, remember_ticket, with_tags
+from feedbackloop.store.models import AiDecision, Override, Rating, ReviewTask, Survey, TicketState
 
 log = logging.getLogger(__name__)
 
@@ -77,12 +77,13 @@ def bulk_note(rating: Rating, key: str) -> str:
     return BULK_NOTE.format(score_text=score_text(rating), marker=bulk_marker(key))
 
 
-def write_rating(session: Session, settings: Settings, client: HelpdeskClient, rating_id: int, version: int,
-                 attempt: int, now: datetime, other_markers: tuple[str, ...] = ()) -> str:
+def write_rating(session: Session, step: StepContext, rating_id: int, version: int,
+                 other_markers: tuple[str, ...] = ()) -> str:
     """Tags, the score field and the comment as an internal note: ONE update, collision-safe.
 
     On a retry the ticket's comments are searched for this rating's note first, and for any of
     `other_markers` (the note of a bulk job this write-back was part of)."""
+    settings, client, attempt, now = step.settings, step.client, step.attempt, step.now
     rating = session.get(Rating, rating_id)
     if rating is None:
         return "rating gone"
@@ -111,7 +112,10 @@ def write_rating(session: Session, settings: Settings, client: HelpdeskClient, r
 
 def _update_tags_safely(client: HelpdeskClient, state: TicketState, add: tuple[str, ...], remove: frozenset[str],
                         note: str | None, fields: dict[int, Any], now: datetime) -> Any:
-    """Update from our snapshot; if the ticket moved on (409) or we have none, re-read and update once more."""
+    """Update from our snapshot; if the ticket moved on (409) or we have none, re-read and update once more.
+
+    Its parameters are the parts of one ticket update.
+    """
     def build(tags: list[str] | tuple[str, ...], stamp: datetime | None) -> TicketUpdate:
         return TicketUpdate(comment_body=note, comment_public=False, tags=with_tags(tags, add, remove - set(add)),
                             custom_fields=fields, updated_stamp=stamp)
@@ -126,9 +130,9 @@ def _update_tags_safely(client: HelpdeskClient, state: TicketState, add: tuple[s
     return client.update_ticket(state.ticket_id, build(fresh.tags, fresh.updated_at))
 
 
-def tag_ticket(session: Session, client: HelpdeskClient, tenant_id: str, ticket_id: int, add: list[str],
-               now: datetime) -> str:
+def tag_ticket(session: Session, step: StepContext, add: list[str]) -> str:
     """Add tags (e.g. `feedback_reopened`) without losing anyone else's."""
+    client, tenant_id, ticket_id, now = step.client, step.tenant_id, step.ticket, step.now
     state = records.get_ticket_state(session, tenant_id, ticket_id, now)
     if set(add) <= set(state.tags or []) and state.snapshot_at is not None:
         return "tags already present"
@@ -140,9 +144,10 @@ def tag_ticket(session: Session, client: HelpdeskClient, tenant_id: str, ticket_
     return f"tagged {', '.join(add)}"
 
 
-def review_task(session: Session, settings: Settings, client: HelpdeskClient, tenant_id: str, source_ticket_id: int,
-                reason: str, details: dict[str, Any], job_key: str, attempt: int, now: datetime) -> str:
+def review_task(session: Session, step: StepContext, reason: str, details: dict[str, Any]) -> str:
     """Open a review task for the source ticket, or add a note to the one already open."""
+    client, tenant_id, source_ticket_id = step.client, step.tenant_id, step.ticket
+    job_key, attempt, now = step.key, step.attempt, step.now
     task = _current_review(session, tenant_id, source_ticket_id)
     signal = _signal_text(reason, details)
     rating = _latest_rating(session, tenant_id, source_ticket_id)
@@ -157,20 +162,19 @@ def review_task(session: Session, settings: Settings, client: HelpdeskClient, te
         except (TicketClosed, TicketNotFound):
             task.state = "solved"  # closed or deleted behind our back: open a fresh one next time
             task.updated_at = now
-            return _create_review(session, settings, client, tenant_id, source_ticket_id, reason, signal, rating,
-                                  marker, attempt, now)
+            return _create_review(session, step, reason, signal, rating, marker)
         task.reasons = [*task.reasons, reason]
         task.updated_at = now
         return f"added a note to review task {task.task_ticket_id}"
-    return _create_review(session, settings, client, tenant_id, source_ticket_id, reason, signal, rating, marker,
-                          attempt, now)
+    return _create_review(session, step, reason, signal, rating, marker)
 
 
-def withdraw_review(session: Session, client: HelpdeskClient, tenant_id: str, source_ticket_id: int,
-                    old_score: int, new_score: int, job_key: str, attempt: int, now: datetime) -> str:
+def withdraw_review(session: Session, step: StepContext, old_score: int, new_score: int) -> str:
     """A bad rating became a better one: solve the review task it opened, with a note saying why.
 
     A task that also holds other signals (a reopen, an override) stays open with the note."""
+    client, tenant_id, source_ticket_id = step.client, step.tenant_id, step.ticket
+    job_key, attempt, now = step.key, step.attempt, step.now
     task = _current_review(session, tenant_id, source_ticket_id)
     if task is None or task.state != "open" or task.task_ticket_id is None:
         return "no open review task"
@@ -204,8 +208,10 @@ def withdraw_review(session: Session, client: HelpdeskClient, tenant_id: str, so
     return f"solved review task {task.task_ticket_id}: the customer {change}"
 
 
-def _create_review(session: Session, settings: Settings, client: HelpdeskClient, tenant_id: str, source: int,
-                   reason: str, signal: str, rating: Rating | None, marker: str, attempt: int, now: datetime) -> str:
+def _create_review(session: Session, step: StepContext, reason: str, signal: str, rating: Rating | None,
+                   marker: str) -> str:
+    settings, client, tenant_id, source = step.settings, step.client, step.tenant_id, step.ticket
+    attempt, now = step.attempt, step.now
     previous = _current_review(session, tenant_id, source)
     generation = (previous.generation + 1) if previous is not None else 1
     external_id = f"feedbackloop:{tenant_id}:review:{source}:{generation}"

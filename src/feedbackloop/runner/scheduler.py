@@ -10,17 +10,17 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from collections.abc import Callable
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from feedbackloop.insight import alerts
-from feedbackloop.store import heartbeat
 from feedbackloop.jobs import queue as jobs
+from feedbackloop.store import heartbeat
 from feedbackloop.store.db import session_scope
 
 log = logging.getLogger(__name__)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from feedbackloop.store import access
-from feedbackloop.insight import alerts
-from feedbackloop.loop import bulk, lifecycle, overrides, ratings, reconcile, signals, survey, verdicts, writeback
-from feedbackloop.jobs import queue as jobs
 from feedbackloop.core.errors import Permanent
+from feedbackloop.insight import alerts
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.jobs.step import StepContext, step_of
+from feedbackloop.loop import bulk, lifecycle, overrides, ratings, reconcile, signals, survey, verdicts, writeback
+from feedbackloop.store import access
 from feedbackloop.store.models import Job, WebhookEvent
 
 
@@ -21,20 +23,24 @@ def process_ticket(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     return lifecycle.process_ticket(session, ctx.for_tenant(job.tenant_id), job.tenant_id, event.ticket_id, ctx.now())
 
 
+def step(ctx: jobs.JobContext, job: Job) -> StepContext:
+    """The job run's context: its tenant's settings and client, the clock, the attempt."""
+    return step_of(ctx.for_tenant(job.tenant_id), ctx.clients, ctx.now(), job)
+
+
 def send_survey(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    return survey.send_survey(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.args["survey_id"], job.attempts,
-                              ctx.now())
+    return survey.send_survey(session, step(ctx, job), job.args["survey_id"])
 
 
 def send_reminder(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    return survey.send_reminder(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.args["survey_id"],
-                                job.attempts, ctx.now())
+    return survey.send_reminder(session, step(ctx, job), job.args["survey_id"])
 
 
 def write_rating(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    settings, now = ctx.for_tenant(job.tenant_id), ctx.now()
+    run = step(ctx, job)
+    settings, now = run.settings, run.now
     if bulk.should_bulk(session, job, now, settings):  # a long queue: up to 100 tickets in one update_many
-        outcome = bulk.write_in_bulk(session, settings, ctx.clients(job.tenant_id), job, now)
+        outcome = bulk.write_in_bulk(session, run, job)
         if outcome is not None:
             result, written = outcome
             for rating_id, version in written:
@@ -43,8 +49,8 @@ def write_rating(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     # A write-back that was part of a bulk update looks for its note (or the bulk job's) first, like any retry.
     attempt = max(job.attempts, 2) if job.args.get("batched") else job.attempts
     markers = (job.args["bulk_marker"],) if job.args.get("bulk_marker") else ()
-    result = writeback.write_rating(session, settings, ctx.clients(job.tenant_id), job.args["rating_id"],
-                                    job.args["version"], attempt, now, other_markers=markers)
+    result = writeback.write_rating(session, replace(run, attempt=attempt), job.args["rating_id"],
+                                    job.args["version"], other_markers=markers)
     alerts.queue_bad_rating_alert(session, settings, job.args["rating_id"], job.args["version"], now)
     return result
 
@@ -54,31 +60,21 @@ def settle_answer(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 
 
 def withdraw_review(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    assert job.ticket_id is not None
-    return writeback.withdraw_review(session, ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id,
-                                     job.args["old_score"], job.args["new_score"], job.dedupe_key, job.attempts,
-                                     ctx.now())
+    return writeback.withdraw_review(session, step(ctx, job), job.args["old_score"], job.args["new_score"])
 
 
 def tag_ticket(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    assert job.ticket_id is not None
-    return writeback.tag_ticket(session, ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id, job.args["add"],
-                                ctx.now())
+    return writeback.tag_ticket(session, step(ctx, job), job.args["add"])
 
 
 def review_task(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    assert job.ticket_id is not None
-    return writeback.review_task(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id,
-                                 job.args["reason"], job.args.get("details", {}), job.dedupe_key, job.attempts,
-                                 ctx.now())
+    return writeback.review_task(session, step(ctx, job), job.args["reason"], job.args.get("details", {}))
 
 
 def classify_reply(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    assert job.ticket_id is not None
     return signals.classify_reply(
-        session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.tenant_id, job.ticket_id, job.args["survey_id"],
-        job.args["reopen_key"], datetime.fromisoformat(job.args["solved_at"]),
-        datetime.fromisoformat(job.args["reopened_at"]), ctx.now(),
+        session, step(ctx, job), job.args["survey_id"], job.args["reopen_key"],
+        datetime.fromisoformat(job.args["solved_at"]), datetime.fromisoformat(job.args["reopened_at"]),
     )
 
 
@@ -114,13 +110,11 @@ def queue_reminders(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 
 
 def capture_override(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    assert job.ticket_id is not None
-    return overrides.capture_override(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.tenant_id,
-                                      job.ticket_id, job.args, ctx.now())
+    return overrides.capture_override(session, step(ctx, job), job.args)
 
 
 def capture_verdict(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    return verdicts.capture_verdict(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.args, ctx.now())
+    return verdicts.capture_verdict(session, step(ctx, job), job.args)
 
 
 def drop_alerts(ctx: jobs.JobContext, session: Session, job: Job) -> str:
@@ -128,8 +122,7 @@ def drop_alerts(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 
 
 def drop_task(ctx: jobs.JobContext, session: Session, job: Job) -> str:
-    return alerts.create_drop_task(session, ctx.for_tenant(job.tenant_id), ctx.clients(job.tenant_id), job.args["alert_id"],
-                                   job.attempts, ctx.now())
+    return alerts.create_drop_task(session, step(ctx, job), job.args["alert_id"])
 
 
 def alert_webhook(ctx: jobs.JobContext, session: Session, job: Job) -> str:

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from feedbackloop.core.branding import LOOK_KEYS, check_look
 from feedbackloop.core.errors import ConfigError
+from feedbackloop.core.settings import SCALES, Settings
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.store.models import DEFAULT_TENANT, Tenant
-from feedbackloop.core.settings import SCALES, Settings
 
 #: The survey's look (branding.py): kept in the tenant's overrides, read through settings.extra.
 LOOK_OVERRIDES = tuple(name for name in LOOK_KEYS if name != "language")
@@ -158,7 +158,10 @@ def config_of(tenant: Tenant, base: Settings, vault: Vault) -> TenantConfig:
 
 def add_tenant(session: Session, vault: Vault, tenant_id: str, *, subdomain: str, email: str, api_token: str,
                webhook_secret: str, api_url: str | None, overrides: Mapping[str, Any], now: datetime) -> str:
-    """Create a tenant; return its decisions-API token (shown once, stored hashed)."""
+    """Create a tenant; return its decisions-API token (shown once, stored hashed).
+
+    Its parameters are the tenant row's columns.
+    """
     check_tenant_id(tenant_id)
     if not SUBDOMAIN.fullmatch(subdomain):
         raise ConfigError(f"subdomain {subdomain!r} is not a Zendesk subdomain (the part before .zendesk.com)")

@@ -26,21 +26,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop.web import agent_names, agent_view
 from feedbackloop.insight import alerts, metrics, outcomes, reports
-from feedbackloop.jobs import queue as jobs
-from feedbackloop.wiring import ratelimit
-from feedbackloop.wiring.adminauth import tokens_match
-from feedbackloop.web.charts import Chart, rate_chart
-from feedbackloop.store.db import session_scope, utcnow
-from feedbackloop.loop.decisions import MAX_TICKET_ID, resolver_of
 from feedbackloop.insight.drops import with_task_status
 from feedbackloop.insight.metrics import DIMENSIONS, PERIODS, MetricsQuery, SegmentRow, Window
-from feedbackloop.store.models import DEFAULT_TENANT, DropAlert, InstalledResource, ReviewTask, TicketState
 from feedbackloop.insight.reports import hours_text, verdicts_text
-from feedbackloop.wiring.services import Services, services_of
 from feedbackloop.insight.stats import Rate, wilson
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.loop.decisions import MAX_TICKET_ID, resolver_of
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.store.models import DEFAULT_TENANT, DropAlert, InstalledResource, ReviewTask, TicketState
+from feedbackloop.web import agent_names, agent_view
+from feedbackloop.web.charts import Chart, rate_chart
 from feedbackloop.web.timeline import build_timeline, describe_ticket
+from feedbackloop.wiring import ratelimit
+from feedbackloop.wiring.adminauth import tokens_match
+from feedbackloop.wiring.services import Services, services_of
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -128,13 +128,13 @@ def _no_store(response: Any) -> Any:
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
-    page, status = _page_error(exc.code or 500, exc.name, exc.description or "")  # type: ignore[misc]
+    page, status = _page_error(exc.code or 500, exc.name, exc.description or "")
     # keep what the refusal says beside its body: Retry-After (429), Allow (405)
     headers = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
     return page, status, headers
 
 
-def _page_error(status: int, title: str, message: str) -> ResponseReturnValue:
+def _page_error(status: int, title: str, message: str) -> tuple[str, int]:
     return render_template("dashboard/error.html", title=title, message=message, csrf=None), status
 
 

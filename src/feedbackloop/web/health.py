@@ -9,11 +9,11 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
-from feedbackloop.store import access, config_problems, heartbeat
 from feedbackloop.jobs import queue as jobs
-from feedbackloop.web import prom
+from feedbackloop.store import access, config_problems, heartbeat
 from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.store.models import DEFAULT_TENANT
+from feedbackloop.web import prom
 from feedbackloop.wiring.services import Services, services_of
 
 bp = Blueprint("health", __name__)

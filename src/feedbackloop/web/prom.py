@@ -39,9 +39,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from feedbackloop.core.counters import NO_TENANT as NO_TENANT
 from feedbackloop.store import access, heartbeat
 from feedbackloop.store.db import session_scope, utcnow
-from feedbackloop.core.counters import NO_TENANT as NO_TENANT
 from feedbackloop.store.models import ApiBudget, Job, Rating, ReviewTask, Survey, Throttle
 
 log = logging.getLogger(__name__)

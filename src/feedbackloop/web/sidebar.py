@@ -18,18 +18,18 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from feedbackloop.web import agent_view
-from feedbackloop.wiring.adminauth import bearer_token
-from feedbackloop.store.db import session_scope, utcnow
-from feedbackloop.loop.decisions import MAX_TICKET_ID, FieldInvalid, check_storable
 from feedbackloop.core.errors import SignatureInvalid
+from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks.zendesk.zaf import agent_id_from_sub, verify_app_token
-from feedbackloop.store.models import DEFAULT_TENANT
+from feedbackloop.loop.decisions import MAX_TICKET_ID, FieldInvalid, check_storable
 from feedbackloop.loop.overrides import describe_decision, latest_decision, record_override
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.store.models import DEFAULT_TENANT
+from feedbackloop.web import agent_view
+from feedbackloop.web.timeline import build_timeline
+from feedbackloop.wiring.adminauth import bearer_token
 from feedbackloop.wiring.ratelimit import RateLimited
 from feedbackloop.wiring.services import services_of
-from feedbackloop.core.settings import Settings
-from feedbackloop.web.timeline import build_timeline
 
 bp = Blueprint("sidebar", __name__, url_prefix="/zendesk/sidebar")
 
@@ -171,7 +171,7 @@ def add_override(ticket_id: int) -> ResponseReturnValue:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return jsonify(error="invalid", message="send a JSON object"), 422
-    values: dict[str, str | None] = {}
+    values: dict[str, Any] = {}
     for name, limit in FIELD_LIMITS.items():
         value = payload.get(name)
         if value is not None and not isinstance(value, str):

@@ -18,9 +18,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from feedbackloop.wiring.adminauth import current_tenant
-from feedbackloop.store.db import session_scope
 from feedbackloop.loop.decisions import MAX_TICKET_ID, resolver_of
+from feedbackloop.store.db import session_scope
 from feedbackloop.store.models import (
     AiDecision,
     Override,
@@ -32,6 +31,7 @@ from feedbackloop.store.models import (
     TicketState,
     WebhookEvent,
 )
+from feedbackloop.wiring.adminauth import current_tenant
 from feedbackloop.wiring.services import services_of
 
 bp = Blueprint("timeline", __name__)

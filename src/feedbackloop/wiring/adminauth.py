@@ -14,9 +14,9 @@ import hmac
 from flask import current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from feedbackloop.wiring import ratelimit
 from feedbackloop.store.db import session_scope
 from feedbackloop.store.models import DEFAULT_TENANT
+from feedbackloop.wiring import ratelimit
 from feedbackloop.wiring.services import services_of
 
 BEARER_PREFIX = "bearer "

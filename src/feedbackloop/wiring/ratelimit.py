@@ -41,8 +41,8 @@ from dataclasses import dataclass
 from flask import Flask, current_app, request
 from werkzeug.exceptions import TooManyRequests
 
-from feedbackloop.wiring.services import services_of
 from feedbackloop.core.settings import Settings
+from feedbackloop.wiring.services import services_of
 
 EXTENSION = "feedbackloop.wiring.ratelimit"
 MAX_KEYS = 10_000

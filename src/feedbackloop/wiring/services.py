@@ -16,15 +16,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from feedbackloop.jobs import queue as jobs
-from feedbackloop.store.db import make_engine, make_read_engine, make_session_factory, session_scope
 from feedbackloop.core.errors import ConfigError
+from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks import get_helpdesk
 from feedbackloop.helpdesks.base import Account, Helpdesk, HelpdeskClient
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.store.db import make_engine, make_read_engine, make_session_factory, session_scope
 from feedbackloop.store.models import DEFAULT_TENANT, Tenant
-from feedbackloop.core.settings import Settings
 from feedbackloop.store.tenants import TenantConfig, Vault, config_of, get_tenant
-
 
 #: How long a tenant's decrypted config is reused before it is read again (rotations show up).
 TENANT_CACHE_SECONDS = 30.0

@@ -9,6 +9,34 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from feedbackloop.helpdesks.sandbox.common import BRAND_ID as BRAND_ID
+from feedbackloop.helpdesks.sandbox.common import CHANNEL_ALIASES as CHANNEL_ALIASES
+from feedbackloop.helpdesks.sandbox.common import EXPORT_PER_PAGE as EXPORT_PER_PAGE
+from feedbackloop.helpdesks.sandbox.common import FORBIDDEN as FORBIDDEN
+from feedbackloop.helpdesks.sandbox.common import ID_FIELDS as ID_FIELDS
+from feedbackloop.helpdesks.sandbox.common import ID_STARTS as ID_STARTS
+from feedbackloop.helpdesks.sandbox.common import JOB_CONFLICT as JOB_CONFLICT
+from feedbackloop.helpdesks.sandbox.common import MAX_BULK as MAX_BULK
+from feedbackloop.helpdesks.sandbox.common import NOTICE_FIELDS as NOTICE_FIELDS
+from feedbackloop.helpdesks.sandbox.common import SCALAR_FIELDS as SCALAR_FIELDS
+from feedbackloop.helpdesks.sandbox.common import TICKET_FORM_ID as TICKET_FORM_ID
+from feedbackloop.helpdesks.sandbox.common import TICKET_UPDATE_LIMITED as TICKET_UPDATE_LIMITED
+from feedbackloop.helpdesks.sandbox.common import TOO_MANY_JOBS as TOO_MANY_JOBS
+from feedbackloop.helpdesks.sandbox.common import TRIAL_TICKET_UPDATE_LIMIT as TRIAL_TICKET_UPDATE_LIMIT
+from feedbackloop.helpdesks.sandbox.common import UI_CLIENT as UI_CLIENT
+from feedbackloop.helpdesks.sandbox.common import UPPER_FIELDS as UPPER_FIELDS
+from feedbackloop.helpdesks.sandbox.common import ApiError as ApiError
+from feedbackloop.helpdesks.sandbox.common import Refusal as Refusal
+from feedbackloop.helpdesks.sandbox.common import RequestRecord as RequestRecord
+from feedbackloop.helpdesks.sandbox.common import SandboxConfig as SandboxConfig
+from feedbackloop.helpdesks.sandbox.common import _as_id as _as_id
+from feedbackloop.helpdesks.sandbox.common import _audit_value as _audit_value
+from feedbackloop.helpdesks.sandbox.common import _Change as _Change
+from feedbackloop.helpdesks.sandbox.common import _custom_pairs as _custom_pairs
+from feedbackloop.helpdesks.sandbox.common import _notice_value as _notice_value
+from feedbackloop.helpdesks.sandbox.common import _truthy as _truthy
+from feedbackloop.helpdesks.sandbox.common import _upper as _upper
+from feedbackloop.helpdesks.sandbox.common import payload_object
 from feedbackloop.helpdesks.sandbox.shapes import (
     API_VIA,
     JSON,
@@ -16,34 +44,6 @@ from feedbackloop.helpdesks.sandbox.shapes import (
     job_id,
     job_status_json,
 )
-from feedbackloop.helpdesks.sandbox.common import payload_object
-from feedbackloop.helpdesks.sandbox.common import BRAND_ID as BRAND_ID
-from feedbackloop.helpdesks.sandbox.common import TICKET_FORM_ID as TICKET_FORM_ID
-from feedbackloop.helpdesks.sandbox.common import ID_STARTS as ID_STARTS
-from feedbackloop.helpdesks.sandbox.common import MAX_BULK as MAX_BULK
-from feedbackloop.helpdesks.sandbox.common import EXPORT_PER_PAGE as EXPORT_PER_PAGE
-from feedbackloop.helpdesks.sandbox.common import SCALAR_FIELDS as SCALAR_FIELDS
-from feedbackloop.helpdesks.sandbox.common import ID_FIELDS as ID_FIELDS
-from feedbackloop.helpdesks.sandbox.common import UI_CLIENT as UI_CLIENT
-from feedbackloop.helpdesks.sandbox.common import TRIAL_TICKET_UPDATE_LIMIT as TRIAL_TICKET_UPDATE_LIMIT
-from feedbackloop.helpdesks.sandbox.common import FORBIDDEN as FORBIDDEN
-from feedbackloop.helpdesks.sandbox.common import TICKET_UPDATE_LIMITED as TICKET_UPDATE_LIMITED
-from feedbackloop.helpdesks.sandbox.common import TOO_MANY_JOBS as TOO_MANY_JOBS
-from feedbackloop.helpdesks.sandbox.common import JOB_CONFLICT as JOB_CONFLICT
-from feedbackloop.helpdesks.sandbox.common import NOTICE_FIELDS as NOTICE_FIELDS
-from feedbackloop.helpdesks.sandbox.common import UPPER_FIELDS as UPPER_FIELDS
-from feedbackloop.helpdesks.sandbox.common import CHANNEL_ALIASES as CHANNEL_ALIASES
-from feedbackloop.helpdesks.sandbox.common import ApiError as ApiError
-from feedbackloop.helpdesks.sandbox.common import SandboxConfig as SandboxConfig
-from feedbackloop.helpdesks.sandbox.common import RequestRecord as RequestRecord
-from feedbackloop.helpdesks.sandbox.common import Refusal as Refusal
-from feedbackloop.helpdesks.sandbox.common import _Change as _Change
-from feedbackloop.helpdesks.sandbox.common import _upper as _upper
-from feedbackloop.helpdesks.sandbox.common import _notice_value as _notice_value
-from feedbackloop.helpdesks.sandbox.common import _audit_value as _audit_value
-from feedbackloop.helpdesks.sandbox.common import _truthy as _truthy
-from feedbackloop.helpdesks.sandbox.common import _as_id as _as_id
-from feedbackloop.helpdesks.sandbox.common import _custom_pairs as _custom_pairs
 
 
 class BulkJobs:

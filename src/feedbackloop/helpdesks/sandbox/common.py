@@ -15,7 +15,6 @@ from feedbackloop.helpdesks.sandbox.shapes import (
     record_invalid,
 )
 
-
 BRAND_ID = 9900000000001
 TICKET_FORM_ID = 9900000000101
 ID_STARTS = {"ticket": 1, "user": 9100000000001, "group": 9200000000001, "event": 9300000000001,

@@ -3,42 +3,42 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from feedbackloop.helpdesks.sandbox import search as search_syntax
+from feedbackloop.helpdesks.sandbox.common import BRAND_ID as BRAND_ID
+from feedbackloop.helpdesks.sandbox.common import CHANNEL_ALIASES as CHANNEL_ALIASES
+from feedbackloop.helpdesks.sandbox.common import EXPORT_PER_PAGE as EXPORT_PER_PAGE
+from feedbackloop.helpdesks.sandbox.common import FORBIDDEN as FORBIDDEN
+from feedbackloop.helpdesks.sandbox.common import ID_FIELDS as ID_FIELDS
+from feedbackloop.helpdesks.sandbox.common import ID_STARTS as ID_STARTS
+from feedbackloop.helpdesks.sandbox.common import JOB_CONFLICT as JOB_CONFLICT
+from feedbackloop.helpdesks.sandbox.common import MAX_BULK as MAX_BULK
+from feedbackloop.helpdesks.sandbox.common import NOTICE_FIELDS as NOTICE_FIELDS
+from feedbackloop.helpdesks.sandbox.common import SCALAR_FIELDS as SCALAR_FIELDS
+from feedbackloop.helpdesks.sandbox.common import TICKET_FORM_ID as TICKET_FORM_ID
+from feedbackloop.helpdesks.sandbox.common import TICKET_UPDATE_LIMITED as TICKET_UPDATE_LIMITED
+from feedbackloop.helpdesks.sandbox.common import TOO_MANY_JOBS as TOO_MANY_JOBS
+from feedbackloop.helpdesks.sandbox.common import TRIAL_TICKET_UPDATE_LIMIT as TRIAL_TICKET_UPDATE_LIMIT
+from feedbackloop.helpdesks.sandbox.common import UI_CLIENT as UI_CLIENT
+from feedbackloop.helpdesks.sandbox.common import UPPER_FIELDS as UPPER_FIELDS
+from feedbackloop.helpdesks.sandbox.common import ApiError as ApiError
+from feedbackloop.helpdesks.sandbox.common import Refusal as Refusal
+from feedbackloop.helpdesks.sandbox.common import RequestRecord as RequestRecord
+from feedbackloop.helpdesks.sandbox.common import SandboxConfig as SandboxConfig
+from feedbackloop.helpdesks.sandbox.common import _as_id as _as_id
+from feedbackloop.helpdesks.sandbox.common import _audit_value as _audit_value
+from feedbackloop.helpdesks.sandbox.common import _Change as _Change
+from feedbackloop.helpdesks.sandbox.common import _custom_pairs as _custom_pairs
+from feedbackloop.helpdesks.sandbox.common import _notice_value as _notice_value
+from feedbackloop.helpdesks.sandbox.common import _truthy as _truthy
+from feedbackloop.helpdesks.sandbox.common import _upper as _upper
 from feedbackloop.helpdesks.sandbox.shapes import (
     JSON,
     decode_cursor,
     encode_cursor,
 )
-from feedbackloop.helpdesks.sandbox.common import BRAND_ID as BRAND_ID
-from feedbackloop.helpdesks.sandbox.common import TICKET_FORM_ID as TICKET_FORM_ID
-from feedbackloop.helpdesks.sandbox.common import ID_STARTS as ID_STARTS
-from feedbackloop.helpdesks.sandbox.common import MAX_BULK as MAX_BULK
-from feedbackloop.helpdesks.sandbox.common import EXPORT_PER_PAGE as EXPORT_PER_PAGE
-from feedbackloop.helpdesks.sandbox.common import SCALAR_FIELDS as SCALAR_FIELDS
-from feedbackloop.helpdesks.sandbox.common import ID_FIELDS as ID_FIELDS
-from feedbackloop.helpdesks.sandbox.common import UI_CLIENT as UI_CLIENT
-from feedbackloop.helpdesks.sandbox.common import TRIAL_TICKET_UPDATE_LIMIT as TRIAL_TICKET_UPDATE_LIMIT
-from feedbackloop.helpdesks.sandbox.common import FORBIDDEN as FORBIDDEN
-from feedbackloop.helpdesks.sandbox.common import TICKET_UPDATE_LIMITED as TICKET_UPDATE_LIMITED
-from feedbackloop.helpdesks.sandbox.common import TOO_MANY_JOBS as TOO_MANY_JOBS
-from feedbackloop.helpdesks.sandbox.common import JOB_CONFLICT as JOB_CONFLICT
-from feedbackloop.helpdesks.sandbox.common import NOTICE_FIELDS as NOTICE_FIELDS
-from feedbackloop.helpdesks.sandbox.common import UPPER_FIELDS as UPPER_FIELDS
-from feedbackloop.helpdesks.sandbox.common import CHANNEL_ALIASES as CHANNEL_ALIASES
-from feedbackloop.helpdesks.sandbox.common import ApiError as ApiError
-from feedbackloop.helpdesks.sandbox.common import SandboxConfig as SandboxConfig
-from feedbackloop.helpdesks.sandbox.common import RequestRecord as RequestRecord
-from feedbackloop.helpdesks.sandbox.common import Refusal as Refusal
-from feedbackloop.helpdesks.sandbox.common import _Change as _Change
-from feedbackloop.helpdesks.sandbox.common import _upper as _upper
-from feedbackloop.helpdesks.sandbox.common import _notice_value as _notice_value
-from feedbackloop.helpdesks.sandbox.common import _audit_value as _audit_value
-from feedbackloop.helpdesks.sandbox.common import _truthy as _truthy
-from feedbackloop.helpdesks.sandbox.common import _as_id as _as_id
-from feedbackloop.helpdesks.sandbox.common import _custom_pairs as _custom_pairs
 
 
 class ExportAndSearch:
@@ -108,7 +108,7 @@ class ExportAndSearch:
             found = [dict(self._render_ticket(t, base), result_type="ticket") for t in self._tickets.values()]
         matches = [t for t in found if search_syntax.ticket_matches(t, terms, now)]
         key = {"updated_at": "updated_at", "created_at": "created_at", "status": "status",
-               "priority": "priority", "ticket_type": "type"}.get(sort_by or "", None)
+               "priority": "priority", "ticket_type": "type"}.get(sort_by or "")
         if key is not None:
             matches.sort(key=lambda t: (t.get(key) or ""), reverse=(sort_order or "desc") == "desc")
         return matches

@@ -7,37 +7,37 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from feedbackloop.helpdesks.sandbox.common import BRAND_ID as BRAND_ID
+from feedbackloop.helpdesks.sandbox.common import CHANNEL_ALIASES as CHANNEL_ALIASES
+from feedbackloop.helpdesks.sandbox.common import EXPORT_PER_PAGE as EXPORT_PER_PAGE
+from feedbackloop.helpdesks.sandbox.common import FORBIDDEN as FORBIDDEN
+from feedbackloop.helpdesks.sandbox.common import ID_FIELDS as ID_FIELDS
+from feedbackloop.helpdesks.sandbox.common import ID_STARTS as ID_STARTS
+from feedbackloop.helpdesks.sandbox.common import JOB_CONFLICT as JOB_CONFLICT
+from feedbackloop.helpdesks.sandbox.common import MAX_BULK as MAX_BULK
+from feedbackloop.helpdesks.sandbox.common import NOTICE_FIELDS as NOTICE_FIELDS
+from feedbackloop.helpdesks.sandbox.common import SCALAR_FIELDS as SCALAR_FIELDS
+from feedbackloop.helpdesks.sandbox.common import TICKET_FORM_ID as TICKET_FORM_ID
+from feedbackloop.helpdesks.sandbox.common import TICKET_UPDATE_LIMITED as TICKET_UPDATE_LIMITED
+from feedbackloop.helpdesks.sandbox.common import TOO_MANY_JOBS as TOO_MANY_JOBS
+from feedbackloop.helpdesks.sandbox.common import TRIAL_TICKET_UPDATE_LIMIT as TRIAL_TICKET_UPDATE_LIMIT
+from feedbackloop.helpdesks.sandbox.common import UI_CLIENT as UI_CLIENT
+from feedbackloop.helpdesks.sandbox.common import UPPER_FIELDS as UPPER_FIELDS
+from feedbackloop.helpdesks.sandbox.common import ApiError as ApiError
+from feedbackloop.helpdesks.sandbox.common import Refusal as Refusal
+from feedbackloop.helpdesks.sandbox.common import RequestRecord as RequestRecord
+from feedbackloop.helpdesks.sandbox.common import SandboxConfig as SandboxConfig
+from feedbackloop.helpdesks.sandbox.common import _as_id as _as_id
+from feedbackloop.helpdesks.sandbox.common import _audit_value as _audit_value
+from feedbackloop.helpdesks.sandbox.common import _Change as _Change
+from feedbackloop.helpdesks.sandbox.common import _custom_pairs as _custom_pairs
+from feedbackloop.helpdesks.sandbox.common import _notice_value as _notice_value
+from feedbackloop.helpdesks.sandbox.common import _truthy as _truthy
+from feedbackloop.helpdesks.sandbox.common import _upper as _upper
 from feedbackloop.helpdesks.sandbox.shapes import (
     JSON,
     record_invalid,
 )
-from feedbackloop.helpdesks.sandbox.common import BRAND_ID as BRAND_ID
-from feedbackloop.helpdesks.sandbox.common import TICKET_FORM_ID as TICKET_FORM_ID
-from feedbackloop.helpdesks.sandbox.common import ID_STARTS as ID_STARTS
-from feedbackloop.helpdesks.sandbox.common import MAX_BULK as MAX_BULK
-from feedbackloop.helpdesks.sandbox.common import EXPORT_PER_PAGE as EXPORT_PER_PAGE
-from feedbackloop.helpdesks.sandbox.common import SCALAR_FIELDS as SCALAR_FIELDS
-from feedbackloop.helpdesks.sandbox.common import ID_FIELDS as ID_FIELDS
-from feedbackloop.helpdesks.sandbox.common import UI_CLIENT as UI_CLIENT
-from feedbackloop.helpdesks.sandbox.common import TRIAL_TICKET_UPDATE_LIMIT as TRIAL_TICKET_UPDATE_LIMIT
-from feedbackloop.helpdesks.sandbox.common import FORBIDDEN as FORBIDDEN
-from feedbackloop.helpdesks.sandbox.common import TICKET_UPDATE_LIMITED as TICKET_UPDATE_LIMITED
-from feedbackloop.helpdesks.sandbox.common import TOO_MANY_JOBS as TOO_MANY_JOBS
-from feedbackloop.helpdesks.sandbox.common import JOB_CONFLICT as JOB_CONFLICT
-from feedbackloop.helpdesks.sandbox.common import NOTICE_FIELDS as NOTICE_FIELDS
-from feedbackloop.helpdesks.sandbox.common import UPPER_FIELDS as UPPER_FIELDS
-from feedbackloop.helpdesks.sandbox.common import CHANNEL_ALIASES as CHANNEL_ALIASES
-from feedbackloop.helpdesks.sandbox.common import ApiError as ApiError
-from feedbackloop.helpdesks.sandbox.common import SandboxConfig as SandboxConfig
-from feedbackloop.helpdesks.sandbox.common import RequestRecord as RequestRecord
-from feedbackloop.helpdesks.sandbox.common import Refusal as Refusal
-from feedbackloop.helpdesks.sandbox.common import _Change as _Change
-from feedbackloop.helpdesks.sandbox.common import _upper as _upper
-from feedbackloop.helpdesks.sandbox.common import _notice_value as _notice_value
-from feedbackloop.helpdesks.sandbox.common import _audit_value as _audit_value
-from feedbackloop.helpdesks.sandbox.common import _truthy as _truthy
-from feedbackloop.helpdesks.sandbox.common import _as_id as _as_id
-from feedbackloop.helpdesks.sandbox.common import _custom_pairs as _custom_pairs
 
 
 class Simulation:
@@ -77,7 +77,10 @@ class Simulation:
                                  custom_fields: Mapping[int, Any] | Sequence[Mapping[str, Any]] | None = None,
                                  priority: str | None = None, ticket_type: str | None = None,
                                  group_id: int | None = None, external_id: str | None = None) -> int:
-        """A customer writes in (a new end-user unless `requester_id`); returns the ticket id."""
+        """A customer writes in (a new end-user unless `requester_id`); returns the ticket id.
+
+        Its parameters are what a customer's new ticket may carry, keywords past the subject and body.
+        """
         with self._lock:
             requester = requester_id if requester_id is not None else self._find_or_create_end_user(name, email)
             user = self._user(requester, "requester_id")

@@ -28,6 +28,35 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from feedbackloop.helpdesks.sandbox.bulk import BulkJobs
+from feedbackloop.helpdesks.sandbox.common import BRAND_ID as BRAND_ID
+from feedbackloop.helpdesks.sandbox.common import CHANNEL_ALIASES as CHANNEL_ALIASES
+from feedbackloop.helpdesks.sandbox.common import EXPORT_PER_PAGE as EXPORT_PER_PAGE
+from feedbackloop.helpdesks.sandbox.common import FORBIDDEN as FORBIDDEN
+from feedbackloop.helpdesks.sandbox.common import ID_FIELDS as ID_FIELDS
+from feedbackloop.helpdesks.sandbox.common import ID_STARTS as ID_STARTS
+from feedbackloop.helpdesks.sandbox.common import JOB_CONFLICT as JOB_CONFLICT
+from feedbackloop.helpdesks.sandbox.common import MAX_BULK as MAX_BULK
+from feedbackloop.helpdesks.sandbox.common import NOTICE_FIELDS as NOTICE_FIELDS
+from feedbackloop.helpdesks.sandbox.common import SCALAR_FIELDS as SCALAR_FIELDS
+from feedbackloop.helpdesks.sandbox.common import TICKET_FORM_ID as TICKET_FORM_ID
+from feedbackloop.helpdesks.sandbox.common import TICKET_UPDATE_LIMITED as TICKET_UPDATE_LIMITED
+from feedbackloop.helpdesks.sandbox.common import TOO_MANY_JOBS as TOO_MANY_JOBS
+from feedbackloop.helpdesks.sandbox.common import TRIAL_TICKET_UPDATE_LIMIT as TRIAL_TICKET_UPDATE_LIMIT
+from feedbackloop.helpdesks.sandbox.common import UI_CLIENT as UI_CLIENT
+from feedbackloop.helpdesks.sandbox.common import UPPER_FIELDS as UPPER_FIELDS
+from feedbackloop.helpdesks.sandbox.common import ApiError as ApiError
+from feedbackloop.helpdesks.sandbox.common import Refusal as Refusal
+from feedbackloop.helpdesks.sandbox.common import RequestRecord as RequestRecord
+from feedbackloop.helpdesks.sandbox.common import SandboxConfig as SandboxConfig
+from feedbackloop.helpdesks.sandbox.common import _as_id as _as_id
+from feedbackloop.helpdesks.sandbox.common import _audit_value as _audit_value
+from feedbackloop.helpdesks.sandbox.common import _Change as _Change
+from feedbackloop.helpdesks.sandbox.common import _custom_pairs as _custom_pairs
+from feedbackloop.helpdesks.sandbox.common import _notice_value as _notice_value
+from feedbackloop.helpdesks.sandbox.common import _truthy as _truthy
+from feedbackloop.helpdesks.sandbox.common import _upper as _upper
+from feedbackloop.helpdesks.sandbox.common import payload_object
 from feedbackloop.helpdesks.sandbox.deliver import (
     TICKET_EVENT,
     Deliverer,
@@ -35,6 +64,7 @@ from feedbackloop.helpdesks.sandbox.deliver import (
     Target,
     ticket_envelope,
 )
+from feedbackloop.helpdesks.sandbox.export import ExportAndSearch
 from feedbackloop.helpdesks.sandbox.limits import Allowance, Fault, FaultList, KeyedWindow, WindowBudget
 from feedbackloop.helpdesks.sandbox.resources import (
     CONDITIONAL_SUBSCRIPTION,
@@ -66,36 +96,6 @@ from feedbackloop.helpdesks.sandbox.shapes import (
     user_json,
     webhook_error,
 )
-from feedbackloop.helpdesks.sandbox.common import BRAND_ID as BRAND_ID
-from feedbackloop.helpdesks.sandbox.common import TICKET_FORM_ID as TICKET_FORM_ID
-from feedbackloop.helpdesks.sandbox.common import ID_STARTS as ID_STARTS
-from feedbackloop.helpdesks.sandbox.common import MAX_BULK as MAX_BULK
-from feedbackloop.helpdesks.sandbox.common import EXPORT_PER_PAGE as EXPORT_PER_PAGE
-from feedbackloop.helpdesks.sandbox.common import SCALAR_FIELDS as SCALAR_FIELDS
-from feedbackloop.helpdesks.sandbox.common import ID_FIELDS as ID_FIELDS
-from feedbackloop.helpdesks.sandbox.common import UI_CLIENT as UI_CLIENT
-from feedbackloop.helpdesks.sandbox.common import TRIAL_TICKET_UPDATE_LIMIT as TRIAL_TICKET_UPDATE_LIMIT
-from feedbackloop.helpdesks.sandbox.common import FORBIDDEN as FORBIDDEN
-from feedbackloop.helpdesks.sandbox.common import TICKET_UPDATE_LIMITED as TICKET_UPDATE_LIMITED
-from feedbackloop.helpdesks.sandbox.common import TOO_MANY_JOBS as TOO_MANY_JOBS
-from feedbackloop.helpdesks.sandbox.common import JOB_CONFLICT as JOB_CONFLICT
-from feedbackloop.helpdesks.sandbox.common import NOTICE_FIELDS as NOTICE_FIELDS
-from feedbackloop.helpdesks.sandbox.common import UPPER_FIELDS as UPPER_FIELDS
-from feedbackloop.helpdesks.sandbox.common import CHANNEL_ALIASES as CHANNEL_ALIASES
-from feedbackloop.helpdesks.sandbox.common import ApiError as ApiError
-from feedbackloop.helpdesks.sandbox.common import SandboxConfig as SandboxConfig
-from feedbackloop.helpdesks.sandbox.common import RequestRecord as RequestRecord
-from feedbackloop.helpdesks.sandbox.common import Refusal as Refusal
-from feedbackloop.helpdesks.sandbox.common import _Change as _Change
-from feedbackloop.helpdesks.sandbox.common import _upper as _upper
-from feedbackloop.helpdesks.sandbox.common import _notice_value as _notice_value
-from feedbackloop.helpdesks.sandbox.common import _audit_value as _audit_value
-from feedbackloop.helpdesks.sandbox.common import _truthy as _truthy
-from feedbackloop.helpdesks.sandbox.common import _as_id as _as_id
-from feedbackloop.helpdesks.sandbox.common import _custom_pairs as _custom_pairs
-from feedbackloop.helpdesks.sandbox.bulk import BulkJobs
-from feedbackloop.helpdesks.sandbox.common import payload_object
-from feedbackloop.helpdesks.sandbox.export import ExportAndSearch
 from feedbackloop.helpdesks.sandbox.simulate import Simulation
 
 
@@ -361,6 +361,7 @@ class SandboxState(BulkJobs, ExportAndSearch, Simulation):
         `path_prefix` "/tickets" means "/api/v2/tickets"; `count=None` lasts until `clear_faults`.
         With `after`, the request is carried out first and only its answer is replaced (or its
         connection dropped): the case where a client must not simply send the write again.
+        Its parameters describe one fault as a test states it, all keywords.
         """
         with self._lock:
             return self._faults.add(Fault(next(self._fault_ids), status=status, count=count,

@@ -42,8 +42,7 @@ from requests.adapters import HTTPAdapter
 from requests.exceptions import InvalidJSONError, InvalidSchema, InvalidURL, MissingSchema
 from zenpy.lib.exception import APIException, ZenpyException
 
-from feedbackloop.core import errors
-from feedbackloop.core import counters
+from feedbackloop.core import counters, errors
 from feedbackloop.helpdesks.base import (
     Account,
     BatchStatus,

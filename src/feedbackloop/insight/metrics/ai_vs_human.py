@@ -10,12 +10,27 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from feedbackloop.store.models import Rating
-from feedbackloop.insight.metrics.counts import Counts, EMPTY, Key, MetricsQuery, RESOLVERS, SegmentRow, build_rows, filter_clauses, rating_counts, satisfied, segments_and_total, sent_counts, tenant_clause, total_row
+from feedbackloop.insight.metrics.counts import (
+    EMPTY,
+    RESOLVERS,
+    Counts,
+    Key,
+    MetricsQuery,
+    SegmentRow,
+    build_rows,
+    filter_clauses,
+    rating_counts,
+    satisfied,
+    segments_and_total,
+    sent_counts,
+    tenant_clause,
+    total_row,
+)
 from feedbackloop.insight.segments import DIMENSION_NAMES as DIMENSION_NAMES
 from feedbackloop.insight.segments import MIN_N as MIN_N
 from feedbackloop.insight.segments import PERIODS as PERIODS
 from feedbackloop.insight.stats import Difference, Rate, Stratum, mantel_haenszel_difference, wilson
+from feedbackloop.store.models import Rating
 
 if TYPE_CHECKING:
     pass

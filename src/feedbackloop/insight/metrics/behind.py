@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from feedbackloop.store.models import Rating, TicketState
-from feedbackloop.insight.metrics.counts import Key, MetricsQuery, NONE_LABEL, filter_clauses, tenant_clause
+from feedbackloop.insight.metrics.counts import NONE_LABEL, Key, MetricsQuery, filter_clauses, tenant_clause
 from feedbackloop.insight.metrics.outcome_rates import _count
 from feedbackloop.insight.segments import DIMENSION_NAMES as DIMENSION_NAMES
 from feedbackloop.insight.segments import MIN_N as MIN_N
 from feedbackloop.insight.segments import PERIODS as PERIODS
+from feedbackloop.store.models import Rating, TicketState
 
 if TYPE_CHECKING:
     pass

@@ -21,14 +21,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from feedbackloop.store import rollups
-from feedbackloop.store.models import Rating, Survey
-from feedbackloop.store.models import DailyRollup
 from feedbackloop.insight.metrics.periods import Window, bucket_start, shift
 from feedbackloop.insight.segments import DIMENSION_NAMES as DIMENSION_NAMES
 from feedbackloop.insight.segments import MIN_N as MIN_N
 from feedbackloop.insight.segments import PERIODS as PERIODS
 from feedbackloop.insight.stats import Rate, wilson
+from feedbackloop.store import rollups
+from feedbackloop.store.models import DailyRollup, Rating, Survey
 
 if TYPE_CHECKING:
     from feedbackloop.insight.metrics.outcome_rates import OutcomeCounts

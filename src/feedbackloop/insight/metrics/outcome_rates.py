@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from statistics import median
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from feedbackloop.store.models import AiDecision, Override, ReviewTask, Signal, Survey
 from feedbackloop.insight.metrics.periods import Window
 from feedbackloop.insight.segments import DIMENSION_NAMES as DIMENSION_NAMES
 from feedbackloop.insight.segments import MIN_N as MIN_N
 from feedbackloop.insight.segments import PERIODS as PERIODS
 from feedbackloop.insight.stats import Rate, wilson
-
-if TYPE_CHECKING:
-    from feedbackloop.insight.metrics.outcome_rates import OutcomeCounts
-
+from feedbackloop.store.models import AiDecision, Override, ReviewTask, Signal, Survey
 
 # --- other outcome rates ----------------------------------------------------------------------------
 

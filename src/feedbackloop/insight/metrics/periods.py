@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
-
 from feedbackloop.insight.segments import DIMENSION_NAMES as DIMENSION_NAMES
 from feedbackloop.insight.segments import MIN_N as MIN_N
 from feedbackloop.insight.segments import PERIODS as PERIODS

@@ -16,14 +16,14 @@ from typing import Any
 import click
 
 from feedbackloop.core.errors import ConfigError
+from feedbackloop.core.redact import Identity
+from feedbackloop.core.settings import Settings, load_settings, redact_url
 from feedbackloop.learn.exports.dedupe import THRESHOLD_TEXT
 from feedbackloop.learn.exports.formats import OPENAI_KINDS
 from feedbackloop.learn.exports.pipeline import KINDS, ExportError, ExportStats, RequesterDirectory
 from feedbackloop.learn.exports.records import RATING_COLUMNS, no_identity
 from feedbackloop.learn.exports.source import Window
 from feedbackloop.learn.exports.writers import split_paths
-from feedbackloop.core.redact import Identity
-from feedbackloop.core.settings import Settings, load_settings, redact_url
 
 TIME_EXAMPLE = "e.g. 2026-03-01 or 2026-03-01T12:00:00Z"
 
@@ -82,7 +82,10 @@ class SplitParam(click.ParamType):  # type: ignore[type-arg]
 def export(kind: str, out: str, since: datetime | None, until: datetime | None, tenant: str | None,
            min_score: int | None, max_score: int | None, test_fraction: float | None, fmt: str | None,
            requester_lookup: bool, jobs: int | None) -> None:
-    """Write feedback as eval cases, SFT chats, DPO pairs or ratings, PII-redacted."""
+    """Write feedback as eval cases, SFT chats, DPO pairs or ratings, PII-redacted.
+
+    Its parameters are the command's options, which click passes as keywords.
+    """
     fmt = fmt or ("csv" if out.lower().endswith(".csv") else "jsonl")
     check_options(kind, out, fmt, since, until, min_score, max_score, test_fraction)
     settings = export_settings()
@@ -96,7 +99,10 @@ def export(kind: str, out: str, since: datetime | None, until: datetime | None, 
 
 def check_options(kind: str, out: str, fmt: str, since: datetime | None, until: datetime | None,
                   min_score: int | None, max_score: int | None, test_fraction: float | None) -> None:
-    """Refuse contradictory options before any work, naming the option."""
+    """Refuse contradictory options before any work, naming the option.
+
+    Its parameters are the command's options, checked together because they contradict each other in pairs.
+    """
     if fmt == "csv" and kind != "ratings":
         raise click.BadParameter(f"csv is only for `ratings`; {kind} records are nested, use jsonl",
                                  param_hint="'--format'")
@@ -141,17 +147,20 @@ def default_jobs() -> int:
 
 def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_fraction: float | None,
         requester_lookup: bool, jobs: int = 1) -> tuple[ExportStats, list[str]]:
-    """Open the read engine and session, run the export, commit or discard the files."""
+    """Open the read engine and session, run the export, commit or discard the files.
+
+    Its parameters are the checked options of one export.
+    """
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
-    from feedbackloop.store.db import make_read_engine, missing_database, note_database
     from feedbackloop.learn.exports import keys
     from feedbackloop.learn.exports.formats import openai_record, write_features
     from feedbackloop.learn.exports.pipeline import run_export, total_of
     from feedbackloop.learn.exports.prompts import load_system_prompts
     from feedbackloop.learn.exports.records import Context
     from feedbackloop.learn.exports.writers import Output
+    from feedbackloop.store.db import make_read_engine, missing_database, note_database
 
     if missing := missing_database(settings.database_url):  # connecting would create an empty SQLite file
         raise click.ClickException(missing)
@@ -201,8 +210,8 @@ def run(settings: Settings, kind: str, out: str, fmt: str, window: Window, test_
 
 def stored_salt(url: str) -> bytes:
     """The export salt, through a short write transaction of its own (the read engine may not write)."""
-    from feedbackloop.store.db import make_engine
     from feedbackloop.learn.exports.keys import stored_salt as read_or_store
+    from feedbackloop.store.db import make_engine
 
     engine = make_engine(url)
     try:

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from feedbackloop.learn.exports.source import Message, TicketBundle
-from feedbackloop.store.models import AiDecision
 from feedbackloop.loop.survey import QUESTION
+from feedbackloop.store.models import AiDecision
 
 #: Our own survey comment (signed links) is not a turn of the conversation.
 SURVEY_LINK = re.compile(r"/s/[A-Za-z0-9_.-]{16,}")

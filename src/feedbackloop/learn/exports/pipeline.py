@@ -12,6 +12,8 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from feedbackloop.core.errors import ConfigError, FeedbackloopError, HelpdeskError, Permanent, Retryable
+from feedbackloop.core.redact import Identity
+from feedbackloop.helpdesks.base import HelpdeskClient
 from feedbackloop.learn.exports import rating_lines, ratings, source
 from feedbackloop.learn.exports.dedupe import NearDuplicates
 from feedbackloop.learn.exports.records import (
@@ -25,8 +27,6 @@ from feedbackloop.learn.exports.records import (
     split_of,
 )
 from feedbackloop.learn.exports.writers import Output, line_encoder
-from feedbackloop.helpdesks.base import HelpdeskClient
-from feedbackloop.core.redact import Identity
 
 KINDS = ("eval", "sft", "dpo", "ratings")
 #: Ratings rows encoded in the export's own process before worker processes start (`parallel`):

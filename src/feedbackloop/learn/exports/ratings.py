@@ -15,17 +15,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Generator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Row, Select, String, and_, exists, null, or_, select, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
+from feedbackloop.core.redact import Identity
 from feedbackloop.learn.exports.rating_lines import NO_DECISIONS, Item, TicketFacts
 from feedbackloop.learn.exports.source import HANDOFF, TicketKey, Window, rating_filter
 from feedbackloop.store.models import AiDecision, Override, Rating, Survey, TicketState
-from feedbackloop.core.redact import Identity
 
 #: Rows per chunk: one batch of decision and override look-ups each (parameters stay far below
 #: SQLite's 32 766 and the chunk's rows a few hundred kB).
@@ -47,7 +47,7 @@ def rating_rows(window: Window, *, with_requester: bool = True) -> Select[Any]:
     ai = or_(
         exists().where(AiDecision.tenant_id == Rating.tenant_id, AiDecision.ticket_id == Rating.ticket_id),
         exists().where(Override.tenant_id == Rating.tenant_id, Override.ticket_id == Rating.ticket_id))
-    query = (
+    query = cast("Select[Any]", (  # the columns' own types are not needed: rows are read by position
         select(Rating.tenant_id, Rating.ticket_id, Rating.score, Rating.scale, Rating.reason, Rating.comment,
                Rating.source, Rating.version, Rating.channel, Rating.category, Rating.group_id,
                Rating.assignee_id, *(raw_time(c) for c in (Rating.created_at, Rating.updated_at, Survey.solved_at,
@@ -55,7 +55,7 @@ def rating_rows(window: Window, *, with_requester: bool = True) -> Select[Any]:
                TicketState.requester_id if with_requester else null(), ai)
         .outerjoin(Survey, and_(Survey.id == Rating.survey_id, Survey.tenant_id == Rating.tenant_id,
                                 Survey.ticket_id == Rating.ticket_id))
-    )
+    ))
     if with_requester:
         query = query.outerjoin(TicketState, and_(TicketState.tenant_id == Rating.tenant_id,
                                                   TicketState.ticket_id == Rating.ticket_id))
@@ -146,7 +146,7 @@ def facts_from(decisions: list[tuple[Any, ...]], override_kinds: set[str]) -> Ti
     return TicketFacts(intent, decision[3] if decision else None, decision[4] if decision else None, resolver)
 
 
-def chunk_items(session: Session, rows: Sequence[Row[Any]], identity_of: IdentityOf) -> list[Item]:
+def chunk_items(session: Session, rows: Sequence[Sequence[Any]], identity_of: IdentityOf) -> list[Item]:
     """The chunk's rows in order, each with its ticket's facts (all loaded at once) and, when it has a
     comment or an intent to redact, its requester's identity. What needs the database or the
     helpdesk happens here, in the export's own process; what is left is pure CPU."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from feedbackloop.core.redact import Identity, redact
 from feedbackloop.learn.exports.conversation import (
     AGENT,
     AI,
@@ -36,7 +37,6 @@ from feedbackloop.learn.exports.source import (
     Window,
 )
 from feedbackloop.store.models import AiDecision, Override, Rating
-from feedbackloop.core.redact import Identity, redact
 
 TOP_SCORE = 5
 #: Signals an eval row shows elsewhere, listed once there: the rating (`rating`), the review verdict

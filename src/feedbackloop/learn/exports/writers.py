@@ -66,7 +66,7 @@ class RecordFile:
         self.target = target
         self.count = 0
         self._temp = target.with_name(f".{target.name}.partial-{os.getpid()}") if target else None
-        self._stream: IO[str] = open(self._temp, "w", encoding="utf-8", newline="",
+        self._stream: IO[str] = open(self._temp, "w", encoding="utf-8", newline="",  # noqa: SIM115 - closed by close()
                                                 buffering=WRITE_BUFFER) if self._temp else sys.stdout
         self._encode = line_encoder(fmt, columns)
         if fmt == "csv":

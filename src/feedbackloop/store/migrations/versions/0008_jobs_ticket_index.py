@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from alembic import op
 
-
 revision = '0008'
 down_revision = '0006'
 branch_labels = None
