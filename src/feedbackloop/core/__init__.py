@@ -3,5 +3,5 @@ environment), structured logs and their redaction filters, the customer's langua
 PII redaction of text and a tenant's branding.
 
 May import: `feedbackloop.helpdesks.base` (the neutral contract) and the standard library/third parties.
-Layer order: docs/developers/architecture.md#layers (enforced by tests/test_layers.py).
+Layer order: docs/developers/architecture.md, "Layers" (enforced by tests/test_layers.py).
 """
