@@ -31,12 +31,16 @@ GLOBS = ("src/**/*.py", "tests/**/*.py", "bench/**/*.py", "bench/**/*.sh", "benc
 
 
 def new_tree_names() -> set[str]:
-    """Every dotted name of the new layout, and each of its parents."""
+    """Every dotted name of the new layout and each of its parents, and every module in src/ now
+    (so `feedbackloop.jobs.step`, a module added after the move, is not taken for an old name)."""
     names: set[str] = set()
     for new in MODULES.values():
         parts = new.split(".")
         names.update(".".join(parts[:i]) for i in range(2, len(parts) + 1))
-    return names
+    for path in (ROOT / "src").rglob("*.py"):
+        parts = list(path.relative_to(ROOT / "src").with_suffix("").parts)
+        names.add(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names - set(MODULES)
 
 
 NEW = new_tree_names()
