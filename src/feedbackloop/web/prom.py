@@ -40,6 +40,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from feedbackloop.core.counters import NO_TENANT as NO_TENANT
+from feedbackloop.core.counters import count_helpdesk_call as count_helpdesk_call  # counted where it happens
+from feedbackloop.core.counters import count_job as count_job
+from feedbackloop.core.counters import count_webhook as count_webhook
 from feedbackloop.store import access, heartbeat
 from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.store.models import ApiBudget, Job, Rating, ReviewTask, Survey, Throttle
