@@ -657,7 +657,7 @@ def markdown(result: dict[str, Any], quick: bool) -> list[str]:
     if not tight["throttled"]:
         lines += ["", "**The budget was never exceeded in this run** (the service made fewer than 200 calls in every "
                   "minute), so the 429 path was not exercised here; `tests/helpdesks/zendesk/test_client.py` and "
-                  "`tests/test_jobs.py` cover it with the sandbox's and Zendesk's 429 answers."]
+                  "`tests/jobs/test_jobs.py` cover it with the sandbox's and Zendesk's 429 answers."]
     if tight["dead"] or free["dead"]:
         lines.append(f"Dead jobs: {(free['dead'] + tight['dead'])[:5]}")
     if result.get("updates"):

@@ -77,6 +77,12 @@ def rewrite_paths(text: str) -> str:
     return text
 
 
+def rewrite_test_paths(text: str) -> str:
+    for old, new in TESTS.items():
+        text = re.sub(r"(?<![\w/])" + re.escape(old) + r"\b", new, text)
+    return text
+
+
 def _import_line(module: str, name: str, asname: str | None) -> str:
     alias = f" as {asname}" if asname and asname != name else ""
     return f"from {module} import {name}{alias}"
@@ -147,7 +153,7 @@ def rewrite() -> int:
             text = path.read_text("utf-8")
         except UnicodeDecodeError:
             continue
-        new = rewrite_paths(rewrite_dotted(rewrite_imports(text) if path.suffix == ".py" else text))
+        new = rewrite_test_paths(rewrite_paths(rewrite_dotted(rewrite_imports(text) if path.suffix == ".py" else text)))
         if new != text:
             path.write_text(new, "utf-8")
             changed += 1
@@ -184,7 +190,7 @@ def check() -> int:
     left = 0
     for path in files():
         text = path.read_text("utf-8", errors="replace")
-        if rewrite_paths(rewrite_dotted(rewrite_imports(text) if path.suffix == ".py" else text)) != text:
+        if rewrite_test_paths(rewrite_paths(rewrite_dotted(rewrite_imports(text) if path.suffix == ".py" else text))) != text:
             print(f"old names left in {path.relative_to(ROOT)}")
             left += 1
     return 1 if left else 0

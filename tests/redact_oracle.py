@@ -1,6 +1,6 @@
 """The redactor as it was before the single-pass gates (bench/README.md, exports): a test oracle only.
 
-`tests/test_redact_differential.py` checks that `feedbackloop.core.redact` finds exactly what this finds.
+`tests/core/test_redact_differential.py` checks that `feedbackloop.core.redact` finds exactly what this finds.
 Do not change it to follow the live module's gates: it is the reference the live one is held to.
 Issue 18 changed what is found (SSN, dates of birth, spelled-out emails, dotted cards, long phone
 groups, names with apostrophes, in any case and other languages): those patterns are taken from the

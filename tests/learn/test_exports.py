@@ -740,7 +740,7 @@ def test_no_secret_key_is_needed_and_rotating_it_moves_nothing(store: Store, run
 
 
 def test_a_database_without_schema_is_a_message_and_leaves_no_file(run: Any, tmp_path: Path) -> None:
-    (tmp_path / "empty.db").touch()  # a missing file is refused before connecting (tests/test_report_cli.py)
+    (tmp_path / "empty.db").touch()  # a missing file is refused before connecting (tests/commands/test_report_cli.py)
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     result = run("ratings", "--out", "r.jsonl", extra_env={"FEEDBACKLOOP_DATABASE_URL": url})
     assert result.exit_code == 1 and "cannot read the database" in result.output

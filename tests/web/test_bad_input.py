@@ -43,7 +43,7 @@ from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.store.models import Base, Survey
 from feedbackloop.wiring.services import Services
 
-#: `FUZZ_SCALE=20 pytest tests/test_bad_input.py` for a long hunt; the default keeps the file under a minute.
+#: `FUZZ_SCALE=20 pytest tests/web/test_bad_input.py` for a long hunt; the default keeps the file under a minute.
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
 #: The default run is derandomized (the same examples every time: CI stays deterministic); a long hunt
 #: (FUZZ_SCALE > 1) draws fresh ones.

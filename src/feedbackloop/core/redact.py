@@ -302,7 +302,7 @@ def find_ipv6s(text: str) -> Iterator[Span]:
 
 def ipv4_valid(candidate: str) -> bool:
     """What `ipaddress.IPv4Address` accepts, without building one (and its exception): four ASCII
-    decimal octets of 1–3 digits, 0–255, no leading zero (tests/test_redact_differential.py)."""
+    decimal octets of 1–3 digits, 0–255, no leading zero (tests/core/test_redact_differential.py)."""
     octets = candidate.split(".")
     if len(octets) != 4:
         return False

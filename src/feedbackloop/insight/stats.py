@@ -1,7 +1,7 @@
 """The statistics behind every figure: intervals, drop tests, false-discovery control, stratification.
 
 Plain Python on counts (no numpy/scipy): the database does the counting, and these formulas are
-short enough to read and check against published values (see tests/test_metrics.py).
+short enough to read and check against published values (see tests/insight/test_metrics.py).
 """
 
 from __future__ import annotations

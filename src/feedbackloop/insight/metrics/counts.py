@@ -259,7 +259,7 @@ def rating_counts(
     Whole UTC days come from the daily rollup (rollups.py: one row per tenant, day and segment);
     only the partial days at the range's edges and around window boundaries are read from
     `ratings`. The result is the same as one GROUP BY over the ratings (`use_rollups=False`, the
-    oracle tests/test_rollups.py compares against), at the cost of a few days instead of all of them.
+    oracle tests/store/test_rollups.py compares against), at the cost of a few days instead of all of them.
     """
     if not use_rollups or not _rollup_keeps(query, "rating"):
         return _raw_rating_counts(session, query, query.scanned())

@@ -5,7 +5,7 @@ the helpdesk, so once an export proves large (`pipeline.PARALLEL_AFTER` rows) it
 pool of processes (the GIL rules out threads), while the export's own process keeps reading the
 database, loading facts, looking up requesters and writing the files. Results come back in
 submission order and are written in that order, so the file is byte for byte the file one process
-writes (`tests/test_exports.py` compares them).
+writes (`tests/learn/test_exports.py` compares them).
 
 Workers are spawned, not forked: a fork would copy the open database connection and whatever
 threads the parent has. At most `2 × jobs` chunks are in flight, so memory stays bounded however
