@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from feedbackloop.core import counters, logs
 from feedbackloop.core.errors import HelpdeskError, Permanent, Retryable
+from feedbackloop.core.settings import Settings
+from feedbackloop.helpdesks.base import HelpdeskClient
 from feedbackloop.jobs import pacing
 from feedbackloop.store import config_problems
 from feedbackloop.store.db import session_scope, utcnow
@@ -44,12 +46,12 @@ Handler = Callable[["JobContext", Session, Job], str | None]
 class JobContext:
     """What a handler needs besides its session: settings, clients, the clock."""
 
-    settings: Any  # feedbackloop.core.settings.Settings (Any avoids an import cycle with tasks)
-    clients: Callable[[str], Any]  # tenant_id -> HelpdeskClient
+    settings: Settings
+    clients: Callable[[str], HelpdeskClient]  # tenant_id -> the tenant's (paced) client
     now: Callable[[], datetime] = utcnow
-    settings_for: Callable[[str], Any] | None = None  # tenant_id -> Settings with the tenant's overrides
+    settings_for: Callable[[str], Settings] | None = None  # tenant_id -> Settings with the tenant's overrides
 
-    def for_tenant(self, tenant_id: str) -> Any:
+    def for_tenant(self, tenant_id: str) -> Settings:
         """The settings a job of this tenant runs with (its survey delay, scale, account...)."""
         if self.settings_for is None or tenant_id == DEFAULT_TENANT:
             return self.settings
