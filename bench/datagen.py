@@ -16,9 +16,8 @@ import subprocess
 import time
 from typing import Any
 
-from sqlalchemy import create_engine, text
-
 from common import BIN, service_env
+from sqlalchemy import create_engine, text
 
 SPAN_SECONDS = 60 * 86400
 CHANNELS = ("email", "web", "chat", "native_messaging")
@@ -51,14 +50,14 @@ def comment_sql() -> str:
 def statements(dialect: str, n: int) -> list[str]:
     if dialect == "postgresql":
         source = f"FROM generate_series(1::bigint, {n}::bigint) AS g"
-        ts = "(now() - (((g * 7919) % {span}) + 60) * interval '1 second')".format(span=SPAN_SECONDS)
+        ts = f"(now() - (((g * 7919) % {SPAN_SECONDS}) + 60) * interval '1 second')"
         false, empty_json, prefix = "false", "'{}'::json", ""
         tags = "'[]'::json"
     else:
         prefix = f"WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {n}) "
         source = "FROM s"
-        ts = ("(strftime('%Y-%m-%d %H:%M:%S', 'now', '-' || (((g * 7919) % {span}) + 60) || ' seconds') "
-              "|| '.000000')").format(span=SPAN_SECONDS)
+        ts = (f"(strftime('%Y-%m-%d %H:%M:%S', 'now', '-' || (((g * 7919) % {SPAN_SECONDS}) + 60) || ' seconds') "
+              "|| '.000000')")
         false, empty_json, tags = "0", "'{}'", "'[]'"
     score = ("CASE WHEN (g * 2654435761) % 100 < 8 THEN 1 WHEN (g * 2654435761) % 100 < 15 THEN 2 "
              "WHEN (g * 2654435761) % 100 < 25 THEN 3 WHEN (g * 2654435761) % 100 < 50 THEN 4 ELSE 5 END")

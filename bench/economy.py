@@ -48,9 +48,8 @@ from datetime import timedelta
 from typing import Any
 
 import requests
-from sqlalchemy import func, select
-
 from common import BIN, fmt, free_port, log, postgres_available, scratch_database, service_env, verdict
+from sqlalchemy import func, select
 
 LINK = re.compile(r"https?://\S+/s/[A-Za-z0-9_.\-]+\?score=(\d)")
 CREDS = {"email": "bench@example.com", "api_token": "bench-api-token", "webhook_secret": "bench-webhook-secret-0123"}
@@ -263,9 +262,9 @@ def run_loop(tickets: int, *, rate_limit: int, rating_share: float, seed: int = 
     """
     from sqlalchemy import create_engine
 
-    from feedbackloop.demo import _purpose
+    from feedbackloop.commands.demo import _purpose
     from feedbackloop.helpdesks.sandbox import serve_sandbox
-    from feedbackloop.models import Job, Rating, Survey
+    from feedbackloop.store.models import Job, Rating, Survey
 
     quiet()
     rng = random.Random(seed)
@@ -495,9 +494,9 @@ def run_updates(*, minutes: float, per_hour: int, agents_share: float, rating_sh
     agents taking `agents_share` of it; customers rate; wait for every write-back."""
     from sqlalchemy import create_engine
 
-    from feedbackloop.demo import _purpose
+    from feedbackloop.commands.demo import _purpose
     from feedbackloop.helpdesks.sandbox import serve_sandbox
-    from feedbackloop.models import Job, Rating, Survey
+    from feedbackloop.store.models import Job, Rating, Survey
 
     quiet()
     rng = random.Random(seed)
@@ -658,7 +657,7 @@ def markdown(result: dict[str, Any], quick: bool) -> list[str]:
     if not tight["throttled"]:
         lines += ["", "**The budget was never exceeded in this run** (the service made fewer than 200 calls in every "
                   "minute), so the 429 path was not exercised here; `tests/helpdesks/zendesk/test_client.py` and "
-                  "`tests/test_jobs.py` cover it with the sandbox's and Zendesk's 429 answers."]
+                  "`tests/jobs/test_jobs.py` cover it with the sandbox's and Zendesk's 429 answers."]
     if tight["dead"] or free["dead"]:
         lines.append(f"Dead jobs: {(free['dead'] + tight['dead'])[:5]}")
     if result.get("updates"):

@@ -16,7 +16,7 @@ from typing import Any
 
 from common import BIN, fmt, measure, scratch_dir, service_env, verdict
 
-from feedbackloop.exports.parallel import usable_cpus  # the export's default worker count
+from feedbackloop.learn.exports.parallel import usable_cpus  # the export's default worker count
 
 TARGET_ROWS_PER_SECOND = 20_000
 TARGET_PEAK_MIB = 200

@@ -13,13 +13,26 @@ import signal
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from common import (BENCH, BIN, PYTHON, WEBHOOK_SECRET, fmt, free_port, log, postgres_available,
-                    scratch_database, scratch_dir, service_env, verdict)
+from common import (
+    BENCH,
+    BIN,
+    PYTHON,
+    WEBHOOK_SECRET,
+    fmt,
+    free_port,
+    log,
+    postgres_available,
+    scratch_database,
+    scratch_dir,
+    service_env,
+    verdict,
+)
 
 OPEN_RATE = 500.0
 P99_TARGET_MS = 25.0

@@ -90,7 +90,7 @@ async def send(host: str, port: int, raw: bytes) -> tuple[str, bytes]:
 async def one(host: str, port: int, raw: bytes, started: float, tally: Tally) -> None:
     try:
         status, body = await asyncio.wait_for(send(host, port, raw), TIMEOUT)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         status, body = "timeout", b""
     except OSError as exc:
         status, body = type(exc).__name__, str(exc).encode()

@@ -20,9 +20,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Engine, text
-
 from common import BIN, fmt, measure, service_env, verdict
+from sqlalchemy import Engine, text
 
 RUNS = 5
 CLI_RUNS = 3
@@ -91,9 +90,9 @@ def time_raw_sql(engine: Engine) -> tuple[float, dict[str, float]]:
 
 def time_in_process(url: str) -> tuple[float, str]:
     """Median seconds for build_report + render (table), as the command runs them, on a warm engine."""
-    from feedbackloop.db import make_read_engine, make_session_factory, session_scope, utcnow
-    from feedbackloop.report_cli import build_query
-    from feedbackloop.reports import build_report, render
+    from feedbackloop.commands.report_cli import build_query
+    from feedbackloop.insight.reports import build_report, render
+    from feedbackloop.store.db import make_read_engine, make_session_factory, session_scope, utcnow
 
     engine = make_read_engine(url)  # as the command reads
     factory = make_session_factory(engine)

@@ -7,8 +7,8 @@ from typing import Any
 
 import economy
 import export_bench
-import learning_bench
 import ingest
+import learning_bench
 import report_bench
 from common import fmt, verdict
 

@@ -6,8 +6,8 @@ One SQLite database of N generated ratings (`bench/datagen.py`: four in ten with
 comment) is exported K times with each redactor, alternately (old, new, new, old, ...), so load on
 the shared machine falls on both alike. Each export is the real command in a child process, in one
 process (`--jobs 1`, so worker start-up does not blur the per-row cost), with
-`--no-requester-lookup`; the old redactor is `src/feedbackloop/redact.py` at REV, put in place of
-`feedbackloop.redact` before the command imports it. Printed: median wall-clock rows/s and median
+`--no-requester-lookup`; the old redactor is `src/feedbackloop/core/redact.py` at REV, put in place of
+`feedbackloop.core.redact` before the command imports it. Printed: median wall-clock rows/s and median
 CPU-seconds per export for each, and the difference.
 """
 
@@ -24,18 +24,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-import datagen
-from common import BIN, measure, scratch_database, service_env
+import datagen  # noqa: E402 (bench on the path first)
+from common import BIN, measure, scratch_database, service_env  # noqa: E402
 
 #: Runs the CLI with another redact module in place: argv[1] is its file, the rest the CLI's arguments.
 SHIM = """
 import importlib.util, sys
-spec = importlib.util.spec_from_file_location("feedbackloop.redact", sys.argv[1])
+spec = importlib.util.spec_from_file_location("feedbackloop.core.redact", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
-sys.modules["feedbackloop.redact"] = module
+sys.modules["feedbackloop.core.redact"] = module
 spec.loader.exec_module(module)
 import feedbackloop, feedbackloop.cli
-feedbackloop.redact = module
+feedbackloop.core.redact = module
 sys.argv = ["feedbackloop", *sys.argv[2:]]
 raise SystemExit(feedbackloop.cli.main())
 """
@@ -50,7 +50,7 @@ def main() -> int:
     python = str(BIN / "python")
     with tempfile.TemporaryDirectory() as folder, scratch_database("sqlite", "export-ab") as url:
         old = Path(folder) / "redact_old.py"
-        old.write_text(subprocess.run(["git", "-C", str(ROOT), "show", f"{args.rev}:src/feedbackloop/redact.py"],
+        old.write_text(subprocess.run(["git", "-C", str(ROOT), "show", f"{args.rev}:src/feedbackloop/core/redact.py"],
                                       check=True, capture_output=True, text=True).stdout, encoding="utf-8")
         new = ROOT / "src" / "feedbackloop" / "redact.py"
         datagen.populate(url, args.rows)

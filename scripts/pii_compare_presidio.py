@@ -8,9 +8,19 @@ Not a dependency of feedbackloop: run it from a venv of its own (docs/exports.md
 Presidio's email recognizer tries to fetch the public-suffix list from the network at first use
 (offline it logs the failure and goes on).
 """
-import json, sys, time
-from presidio_analyzer.predefined_recognizers import (CreditCardRecognizer, EmailRecognizer, IbanRecognizer,
-    IpRecognizer, PhoneRecognizer, UsSsnRecognizer, DateRecognizer)
+import json
+import sys
+import time
+
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    DateRecognizer,
+    EmailRecognizer,
+    IbanRecognizer,
+    IpRecognizer,
+    PhoneRecognizer,
+    UsSsnRecognizer,
+)
 
 MAP = {"CREDIT_CARD": "CARD", "EMAIL_ADDRESS": "EMAIL", "IBAN_CODE": "IBAN", "IP_ADDRESS": "IP",
        "PHONE_NUMBER": "PHONE", "US_SSN": "SSN", "DATE_TIME": "DOB"}

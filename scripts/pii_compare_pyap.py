@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pyap
 
-from feedbackloop.pii_report import DEFAULT_CORPUS, covered, load_corpus, overlaps
-from feedbackloop.redact import Span, find_pii
+from feedbackloop.core.redact import Span, find_pii
+from feedbackloop.learn.pii_report import DEFAULT_CORPUS, covered, load_corpus, overlaps
 
 
 def main(argv: list[str]) -> int:

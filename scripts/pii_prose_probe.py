@@ -15,8 +15,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from feedbackloop.name_gazetteer import find_listed_names
-from feedbackloop.redact import find_pii
+from feedbackloop.core.name_gazetteer import find_listed_names
+from feedbackloop.core.redact import find_pii
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ and the conversation texts of `bench/learning_bench.py` (opening message, follow
 reply), plus the labelled corpus. Each round redacts every text with the old module, then with the
 new one (then the other way round, so neither always runs warm); the figure is the median over the
 rounds of ratings rows per CPU-second (rows without a comment cost nothing in either). The old module
-is `src/feedbackloop/redact.py` read from git at REV and loaded under another name; the new one is
+is `src/feedbackloop/core/redact.py` read from git at REV and loaded under another name; the new one is
 imported from this tree (its one-off gazetteer build is timed apart, before the rounds).
 """
 
@@ -30,8 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from feedbackloop import redact as new_redact
-from feedbackloop.name_gazetteer import gazetteer
+from feedbackloop.core import redact as new_redact  # noqa: E402 (after the sys.path line)
+from feedbackloop.core.name_gazetteer import gazetteer  # noqa: E402
 
 
 def comments(rows: int) -> list[str]:
@@ -65,7 +65,7 @@ def conversation_texts(rows: int) -> list[str]:
 
 
 def load_old(rev: str, folder: Path) -> ModuleType:
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:src/feedbackloop/redact.py"],
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:src/feedbackloop/core/redact.py"],
                             check=True, capture_output=True, text=True).stdout
     path = folder / "redact_old.py"
     path.write_text(source, encoding="utf-8")

@@ -13,6 +13,12 @@ if .venv/bin/python -m pip show --quiet feedbackloop >/dev/null 2>&1; then .venv
 .venv/bin/python -m pip install --quiet -e '.[dev]'
 PG_URL=${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
 
+# Static checks first (seconds): ruff's rule set and mypy --strict, both configured in pyproject.toml.
+# The layer order is a test (tests/test_layers.py), so it runs with the suite on both databases.
+echo "== static checks: ruff check, mypy --strict =="
+.venv/bin/ruff check src tests scripts bench gunicorn.conf.py
+.venv/bin/python -m mypy --strict src/feedbackloop
+
 echo "== tests on SQLite =="
 env -u TEST_DATABASE_URL .venv/bin/python -m pytest "$@"
 

@@ -20,14 +20,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
 
-from feedbackloop.db import make_engine
+from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.helpdesks.zendesk.signature import format_timestamp, sign
-from feedbackloop.migrate import upgrade
-from feedbackloop.models import Base
-from feedbackloop.scheduler import Runner
-from feedbackloop.services import Services, build_services
-from feedbackloop.settings import Settings
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store.db import make_engine
+from feedbackloop.store.migrate import upgrade
+from feedbackloop.store.models import Base
+from feedbackloop.wiring.services import Services, build_services
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEBHOOK_SECRET = "test-webhook-secret-0123456789"

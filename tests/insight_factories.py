@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.orm import Session
 
-from feedbackloop import rollups
-from feedbackloop.attribution import SEGMENT_COLUMNS
-from feedbackloop.models import Base, Rating, Signal, Survey
+from feedbackloop.loop.attribution import SEGMENT_COLUMNS
+from feedbackloop.store import rollups
+from feedbackloop.store.models import Base, Rating, Signal, Survey
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
 _ids = itertools.count(1)

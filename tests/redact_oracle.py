@@ -1,6 +1,6 @@
 """The redactor as it was before the single-pass gates (bench/README.md, exports): a test oracle only.
 
-`tests/test_redact_differential.py` checks that `feedbackloop.redact` finds exactly what this finds.
+`tests/core/test_redact_differential.py` checks that `feedbackloop.core.redact` finds exactly what this finds.
 Do not change it to follow the live module's gates: it is the reference the live one is held to.
 Issue 18 changed what is found (SSN, dates of birth, spelled-out emails, dotted cards, long phone
 groups, names with apostrophes, in any case and other languages): those patterns are taken from the
@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-import feedbackloop.pii_rules as rules
-import feedbackloop.redact as live
+import feedbackloop.core.pii_rules as rules
+import feedbackloop.core.redact as live
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
 #: earlier kind wins (a card's digits are not also a phone number).
@@ -488,8 +488,8 @@ def find_names(text: str) -> Iterator[Span]:
 
 
 def find_listed_names(text: str) -> Iterator[Span]:
-    """Issue 18, sixth pass: the gazetteer's rules (feedbackloop.name_gazetteer), run ungated."""
-    from feedbackloop import name_gazetteer as gaz
+    """Issue 18, sixth pass: the gazetteer's rules (feedbackloop.core.name_gazetteer), run ungated."""
+    from feedbackloop.core import name_gazetteer as gaz
 
     lists = gaz.gazetteer()
     first, _last, common = lists

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from conftest import SECRET_KEY
-from feedbackloop import jobs
 from feedbackloop.cli import cli
-from feedbackloop.db import make_session_factory, session_scope, utcnow
-from feedbackloop.models import Job
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.store.db import make_session_factory, session_scope, utcnow
+from feedbackloop.store.models import Job
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET
-from feedbackloop.models import Job, Survey
+from feedbackloop.store.models import Job, Survey
 from test_flow import live, solved_ticket, survey_comments  # noqa: F401 - `live` is a fixture
 
 LEASE_SECONDS = 3

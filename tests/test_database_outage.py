@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
@@ -25,11 +24,11 @@ from sqlalchemy.orm import Session
 from conftest import signed_headers, signed_post
 from factories import envelope
 from feedbackloop.app import create_app
-from feedbackloop.db import make_engine
-from feedbackloop.models import WebhookEvent
+from feedbackloop.core.settings import Settings
 from feedbackloop.runtime import serve_in_thread
-from feedbackloop.services import build_services
-from feedbackloop.settings import Settings
+from feedbackloop.store.db import make_engine
+from feedbackloop.store.models import WebhookEvent
+from feedbackloop.wiring.services import build_services
 from tcp_proxy import CuttableProxy
 
 DELIVERIES = 300

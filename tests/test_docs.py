@@ -106,7 +106,7 @@ def resolve(words: list[str]) -> tuple[click.Command, list[str]]:
             break
         sub = command.get_command(context, word)
         if sub is None:
-            if path and word.islower() and word.isidentifier() or "-" in word:
+            if (path and word.islower() and word.isidentifier()) or "-" in word:
                 pytest.fail(f"`feedbackloop {' '.join(path)} {word}`: no such subcommand")
             break
         command, path = sub, [*path, word]
@@ -164,8 +164,8 @@ def test_every_setting_named_in_the_docs_exists() -> None:
 
 def settings_the_code_reads() -> set[str]:
     """Every FEEDBACKLOOP_* / ZENDESK_* string literal in src/, and every name `config check` reads."""
-    from feedbackloop.config_check import check_config
-    from feedbackloop.settings import Env
+    from feedbackloop.commands.config_check import check_config
+    from feedbackloop.core.settings import Env
 
     names = set()
     for path in (ROOT / "src" / "feedbackloop").rglob("*.py"):
@@ -191,7 +191,7 @@ OUR_PATHS = re.compile(r"(?<![\w.:/])(/(?:webhooks|s|dashboard|api/v1|zendesk/si
 
 def test_every_endpoint_named_in_the_docs_is_a_route() -> None:
     from feedbackloop.app import create_app
-    from feedbackloop.settings import Settings
+    from feedbackloop.core.settings import Settings
 
     app = create_app(Settings(secret_key="x" * 32, demo=True))
     rules = [re.compile("^" + re.sub(r"<[^>]+>", "[^/]+", rule.rule.rstrip("/")) + "/?$") for rule in app.url_map.iter_rules()]

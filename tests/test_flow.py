@@ -19,12 +19,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from conftest import WEBHOOK_SECRET
-from feedbackloop import jobs
-from feedbackloop.db import session_scope
-from feedbackloop.models import Job, Rating, ReviewTask, Survey, Throttle
+from feedbackloop.jobs import queue as jobs
+from feedbackloop.runner.scheduler import Runner
 from feedbackloop.runtime import make_runner, serve_in_thread
-from feedbackloop.scheduler import Runner
-from feedbackloop.services import Services
+from feedbackloop.store.db import session_scope
+from feedbackloop.store.models import Job, Rating, ReviewTask, Survey, Throttle
+from feedbackloop.wiring.services import Services
 
 LINK = re.compile(r"https?://[^\s\"'<>]+/s/([A-Za-z0-9_.\-]+)\?score=(\d)")
 

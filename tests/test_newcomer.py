@@ -16,13 +16,13 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
-from feedbackloop import jobs
 from feedbackloop.cli import LAZY_COMMANDS, LAZY_HELP, cli
-from feedbackloop.db import session_scope
-from feedbackloop.demo import DEMO_DB, demo_settings
+from feedbackloop.commands.demo import DEMO_DB, demo_settings
+from feedbackloop.core.settings import Settings
+from feedbackloop.jobs import queue as jobs
 from feedbackloop.runtime import make_runner
-from feedbackloop.services import Services, build_services
-from feedbackloop.settings import Settings
+from feedbackloop.store.db import session_scope
+from feedbackloop.wiring.services import Services, build_services
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = {
@@ -156,7 +156,7 @@ def test_help_and_version_import_no_subcommand(tmp_path: Path) -> None:
             "for args in (['--help'], ['--version']):\n"
             "    try:\n        cli(args)\n    except SystemExit:\n        pass\n"
             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'flask', 'zenpy', 'alembic')"
-            " or m.startswith(('feedbackloop.install', 'feedbackloop.exports', 'feedbackloop.report')))\n"
+            " or m.startswith(('feedbackloop.commands.install', 'feedbackloop.learn.exports', 'feedbackloop.report')))\n"
             "print('HEAVY', heavy)")
     done = run_python(code, tmp_path)
     assert "HEAVY []" in done.stdout, done.stdout + done.stderr
@@ -203,7 +203,7 @@ def test_healthz_reports_refused_credentials_until_a_job_works_again(
 
     with session_scope(services.factory) as session:
         jobs.enqueue(session, "reconcile", "reconcile:2", {}, now=now)
-    from feedbackloop import config_problems
+    from feedbackloop.store import config_problems
 
     config_problems._cleared.clear()
     working = make_runner(services, threads=1)

@@ -32,7 +32,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET
-from feedbackloop.models import Job, Rating, Survey, SurveyAnswer
+from feedbackloop.store.models import Job, Rating, Survey, SurveyAnswer
 from test_crash import wait_for, wait_healthy
 from test_flow import LINK
 

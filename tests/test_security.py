@@ -20,28 +20,28 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, WEBHOOK_SECRET, signed_headers
 from cryptography.fernet import Fernet
-from factories import envelope
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 from test_bad_input import sent_survey, table_counts
-from test_flow import csrf_of, live, path_of, puts, rows, settle, solved_ticket, survey_links  # noqa: F401  (live: fixture)
 from test_overrides import AUDIENCE, app_token, public_pem, rsa_key, session_of  # noqa: F401  (rsa_key: fixture)
 
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, WEBHOOK_SECRET, signed_headers
+from factories import envelope
 from feedbackloop.app import create_app
-from feedbackloop.db import session_scope, utcnow
-from feedbackloop.errors import ConfigError
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.core.links import make_form_token, make_token
+from feedbackloop.core.settings import Settings, settings_from_env
 from feedbackloop.helpdesks.zendesk.signature import TEST_SECRET, format_timestamp, sign
-from feedbackloop.links import make_form_token, make_token
-from feedbackloop.models import AiDecision, Rating, Survey, WebhookEvent
-from feedbackloop.ratelimit import EXTENSION, RateLimiter
-from feedbackloop.scheduler import Runner
-from feedbackloop.services import Services, build_services
-from feedbackloop.settings import Settings, settings_from_env
-from feedbackloop.tenants import Vault, add_tenant
+from feedbackloop.runner.scheduler import Runner
+from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.store.models import AiDecision, Rating, Survey, WebhookEvent
+from feedbackloop.store.tenants import Vault, add_tenant
+from feedbackloop.wiring.ratelimit import EXTENSION, RateLimiter
+from feedbackloop.wiring.services import Services, build_services
+from test_flow import csrf_of, live, path_of, puts, rows, settle, solved_ticket, survey_links  # noqa: F401  (live: fixture)
 
 ADMIN_TOKEN = "adm-" + secrets.token_hex(20)
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -598,7 +598,7 @@ def test_the_limits_are_settings_with_sensible_defaults() -> None:
 
 
 def test_the_buckets_stay_bounded_under_a_spray_of_addresses() -> None:
-    from feedbackloop.ratelimit import TokenBuckets
+    from feedbackloop.wiring.ratelimit import TokenBuckets
 
     buckets = TokenBuckets(1, max_keys=100)
     for index in range(1000):
@@ -635,7 +635,7 @@ def record_text(record: logging.LogRecord) -> str:
 
 def test_gunicorn_access_records_lose_credentials_and_survey_tokens(caplog: pytest.LogCaptureFixture) -> None:
     """gunicorn hands its access logger every request header and environ entry as "atoms"."""
-    from feedbackloop.logredact import install
+    from feedbackloop.core.logredact import install
 
     install()
     caplog.set_level(logging.INFO, logger="gunicorn.access")

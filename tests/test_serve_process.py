@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET
-from feedbackloop.models import Survey
+from feedbackloop.store.models import Survey
 from test_crash import wait_for, wait_healthy
 from test_flow import solved_ticket, survey_comments
 

@@ -10,14 +10,14 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from test_overrides import app_token, open_sidebar, rsa_key, session_of  # noqa: F401
+from test_overrides import settings as sidebar_settings  # noqa: F401
 
 from conftest import signed_post
 from factories import envelope
-from feedbackloop.errors import ConfigError
-from feedbackloop.models import WebhookEvent, fit_key
-from feedbackloop.settings import settings_from_env
-from test_overrides import app_token, open_sidebar, rsa_key, session_of  # noqa: F401
-from test_overrides import settings as sidebar_settings  # noqa: F401
+from feedbackloop.core.errors import ConfigError
+from feedbackloop.core.settings import settings_from_env
+from feedbackloop.store.models import WebhookEvent, fit_key
 
 settings = sidebar_settings  # the sidebar's public key is configured for this module's tests
 

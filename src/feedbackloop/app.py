@@ -11,12 +11,15 @@ from flask.typing import ResponseReturnValue
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
-from feedbackloop import api, dashboard, health, i18n, logs, prom, ratelimit, ratings, receive, sidebar
-from feedbackloop.branding import look_of
-from feedbackloop.db import UNAVAILABLE_RETRY_AFTER, database_unavailable
-from feedbackloop.errors import BadRequest
-from feedbackloop.services import Services, build_services
-from feedbackloop.settings import Settings, load_settings
+from feedbackloop.core import i18n, logs
+from feedbackloop.core.branding import look_of
+from feedbackloop.core.errors import BadRequest
+from feedbackloop.core.settings import Settings, load_settings
+from feedbackloop.loop import ratings, receive
+from feedbackloop.store.db import UNAVAILABLE_RETRY_AFTER, database_unavailable
+from feedbackloop.web import api, dashboard, health, prom, sidebar
+from feedbackloop.wiring import ratelimit
+from feedbackloop.wiring.services import Services, build_services
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +128,7 @@ def _unavailable(exc: Exception) -> ResponseReturnValue:
     log.warning("database unavailable on %s %s (%s): answered 503", request.method, request.path,
                 type(exc).__name__)
     headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER)}
-    if _wants_json() or request.method == "POST" and request.path.startswith("/webhooks/"):
+    if _wants_json() or (request.method == "POST" and request.path.startswith("/webhooks/")):
         return (jsonify(error="unavailable", message="the database is unavailable; try again shortly"), 503,
                 headers)
     from flask import render_template

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from feedbackloop import __version__
-from feedbackloop.errors import ConfigError, FeedbackloopError
+from feedbackloop.core.errors import ConfigError, FeedbackloopError
 
 if TYPE_CHECKING:
-    from feedbackloop.settings import Settings
+    from feedbackloop.core.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,8 +46,8 @@ def _database_error(exc: Exception) -> str | None:
 
     if not isinstance(exc, SQLAlchemyError):
         return None
-    from feedbackloop.db import describe_error
-    from feedbackloop.settings import read_env
+    from feedbackloop.core.settings import read_env
+    from feedbackloop.store.db import describe_error
 
     url = read_env().get("FEEDBACKLOOP_DATABASE_URL", "") or "sqlite:///feedbackloop.db"
     return (f"cannot use the database {redact_url(url)}: {describe_error(exc)} (FEEDBACKLOOP_DATABASE_URL; "
@@ -55,7 +55,7 @@ def _database_error(exc: Exception) -> str | None:
 
 
 def _settings(**kwargs: Any) -> Settings:
-    from feedbackloop.settings import load_settings
+    from feedbackloop.core.settings import load_settings
 
     try:
         return load_settings(**kwargs)
@@ -65,7 +65,7 @@ def _settings(**kwargs: Any) -> Settings:
 
 def _checked_settings(port: int = 8000) -> Settings:
     """The whole `config check` at the start of a long-running command: stop on any error."""
-    from feedbackloop.config_check import checked_settings
+    from feedbackloop.commands.config_check import checked_settings
 
     try:
         return checked_settings(port=port)
@@ -75,7 +75,7 @@ def _checked_settings(port: int = 8000) -> Settings:
 
 
 def redact_url(url: str) -> str:
-    from feedbackloop.settings import redact_url as redact
+    from feedbackloop.core.settings import redact_url as redact
 
     return redact(url)
 
@@ -86,8 +86,8 @@ def _logging(verbose: bool) -> None:
     logs.configure keeps zenpy and urllib3 at WARNING: zenpy logs full request kwargs (auth
     included) at DEBUG, and that must never reach a log file.
     """
-    from feedbackloop import logs
-    from feedbackloop.settings import load_log_settings
+    from feedbackloop.core import logs
+    from feedbackloop.core.settings import load_log_settings
 
     chosen = load_log_settings()
     logs.configure(chosen.format, "DEBUG" if verbose else chosen.level)
@@ -138,16 +138,16 @@ def _shortened(text: str, limit: int) -> str:
 
 #: Subcommands that live in their own modules, as `module:attribute`.
 LAZY_COMMANDS = {
-    "report": "feedbackloop.report_cli:report",
-    "install": "feedbackloop.install:install_command",
-    "uninstall": "feedbackloop.install:uninstall_command",
-    "doctor": "feedbackloop.install:doctor_command",
-    "app": "feedbackloop.install:app_group",
-    "export": "feedbackloop.exports.command:export",
-    "tenant": "feedbackloop.tenant_cli:tenant",
-    "compare": "feedbackloop.compare_cli:compare_command",
-    "shadow": "feedbackloop.compare_cli:shadow_command",
-    "costs": "feedbackloop.compare_cli:costs_command",
+    "report": "feedbackloop.commands.report_cli:report",
+    "install": "feedbackloop.commands.install:install_command",
+    "uninstall": "feedbackloop.commands.install:uninstall_command",
+    "doctor": "feedbackloop.commands.install:doctor_command",
+    "app": "feedbackloop.commands.install:app_group",
+    "export": "feedbackloop.learn.exports.command:export",
+    "tenant": "feedbackloop.commands.tenant_cli:tenant",
+    "compare": "feedbackloop.commands.compare_cli:compare_command",
+    "shadow": "feedbackloop.commands.compare_cli:shadow_command",
+    "costs": "feedbackloop.commands.compare_cli:costs_command",
 }
 #: Their one-line help for `feedbackloop --help` (tests/test_cli.py checks each against the command's own).
 LAZY_HELP = {
@@ -175,7 +175,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     except ConfigError:
         if ctx.invoked_subcommand != "config":  # `config check` reports it with every other problem
             raise
-        from feedbackloop import logs
+        from feedbackloop.core import logs
 
         logs.configure(None, "DEBUG" if verbose else "INFO")
 
@@ -189,15 +189,15 @@ def db() -> None:
 @click.option("--revision", default="heads", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Create or migrate the schema (Alembic)."""
-    from feedbackloop.db import make_engine
-    from feedbackloop.migrate import upgrade
+    from feedbackloop.store.db import make_engine
+    from feedbackloop.store.migrate import upgrade
 
     settings = _settings(demo=True)  # the database URL is all this needs
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine, revision)
     except Exception as exc:  # noqa: BLE001 - shown to the admin as one line
-        from feedbackloop.db import describe_error
+        from feedbackloop.store.db import describe_error
 
         raise click.ClickException(f"could not migrate {redact_url(settings.database_url)}: {describe_error(exc)} "
                                    "(FEEDBACKLOOP_DATABASE_URL)") from None
@@ -206,8 +206,8 @@ def db_upgrade(revision: str) -> None:
 
 def _check_schema(settings: Settings) -> None:
     """The database exists (a SQLite file is never created here) and has a schema; else one line."""
-    from feedbackloop.db import describe_error, make_engine, missing_database
-    from feedbackloop.migrate import current_revision
+    from feedbackloop.store.db import describe_error, make_engine, missing_database
+    from feedbackloop.store.migrate import current_revision
 
     missing = missing_database(settings.database_url)
     if missing:
@@ -235,8 +235,8 @@ def config_group() -> None:
 @click.option("--env-file", default=".env", show_default=True, help="The .env file to read (the environment wins).")
 def config_check(output: str, env_file: str) -> None:
     """Every setting, where its value came from, and every problem with its fix (exit 1 on errors)."""
-    from feedbackloop.config_check import check_config, format_report, report_json
-    from feedbackloop.settings import read_env
+    from feedbackloop.commands.config_check import check_config, format_report, report_json
+    from feedbackloop.core.settings import read_env
 
     report = check_config(read_env(env_file))
     click.echo(report_json(report) if output == "json" else format_report(report, env_file))
@@ -263,8 +263,8 @@ def rollups_rebuild(tenant_id: str | None) -> None:
     """Recompute the daily rollups from the ratings and surveys tables, in one transaction."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from feedbackloop.db import make_engine, make_session_factory, session_scope
-    from feedbackloop.rollups import rebuild
+    from feedbackloop.store.db import make_engine, make_session_factory, session_scope
+    from feedbackloop.store.rollups import rebuild
 
     if tenant_id is not None and ("\x00" in tenant_id or len(tenant_id) > 64):
         raise click.BadParameter("not a tenant id (at most 64 characters, no NUL)", param_hint="--tenant")
@@ -291,7 +291,7 @@ def rollups_rebuild(tenant_id: str | None) -> None:
 def serve(host: str, port: int, threads: int) -> None:
     """Web app and job runner in one process."""
     from feedbackloop.runtime import run_server, start_runner
-    from feedbackloop.services import build_services
+    from feedbackloop.wiring.services import build_services
 
     settings = _checked_settings(port=port)
     _check_schema(settings)
@@ -310,14 +310,14 @@ def serve(host: str, port: int, threads: int) -> None:
 def worker(threads: int, metrics_port: int | None, metrics_host: str) -> None:
     """Job runner only (run beside gunicorn serving the web app)."""
     from feedbackloop.runtime import start_runner
-    from feedbackloop.services import build_services
+    from feedbackloop.wiring.services import build_services
 
     settings = _checked_settings()
     _check_schema(settings)
     services = build_services(settings)
     runner, scheduler = start_runner(services, threads=threads)
     if metrics_port is not None:  # operability: workers on another host than the web app
-        from feedbackloop.prom import serve_metrics
+        from feedbackloop.web.prom import serve_metrics
 
         serve_metrics(services.factory, runner, metrics_host, metrics_port)
         click.echo(f"metrics on http://{metrics_host}:{metrics_port}/metrics")
@@ -341,9 +341,8 @@ def worker(threads: int, metrics_port: int | None, metrics_host: str) -> None:
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
 def jobs_cmd(show_dead: bool, retry_id: int | None, limit: int) -> None:
     """Show the job queue, dead jobs, or retry one."""
-    from feedbackloop.services import build_services
-
-    from feedbackloop.db import note_database
+    from feedbackloop.store.db import note_database
+    from feedbackloop.wiring.services import build_services
 
     settings = _settings(demo=True)
     _check_schema(settings)
@@ -358,9 +357,9 @@ def jobs_cmd(show_dead: bool, retry_id: int | None, limit: int) -> None:
 def _jobs_report(services: Any, show_dead: bool, retry_id: int | None, limit: int) -> None:
     from sqlalchemy import select
 
-    from feedbackloop import jobs
-    from feedbackloop.db import session_scope, utcnow
-    from feedbackloop.models import Job
+    from feedbackloop.jobs import queue as jobs
+    from feedbackloop.store.db import session_scope, utcnow
+    from feedbackloop.store.models import Job
 
     now = utcnow()
     with session_scope(services.factory) as session:
@@ -404,7 +403,7 @@ def sandbox(host: str, port: int, webhook_url: str | None, webhook_secret: str |
 
 def _demo_database(url: str) -> str:
     """--database, checked like FEEDBACKLOOP_DATABASE_URL (one line on a bad one, never a traceback)."""
-    from feedbackloop.settings import settings_from_env
+    from feedbackloop.core.settings import settings_from_env
 
     try:
         return settings_from_env({"FEEDBACKLOOP_DATABASE_URL": url}, demo=True).database_url
@@ -423,7 +422,7 @@ def _demo_database(url: str) -> str:
                    "(FEEDBACKLOOP_DATABASE_URL is never used by the demo).")
 def demo(tickets: int, once: bool, port: int, seed: int, database: str | None) -> None:
     """Run the whole loop against a sandbox Zendesk on loopback, then print a summary."""
-    from feedbackloop.demo import run_demo
+    from feedbackloop.commands.demo import run_demo
 
     settings = _settings(demo=True, port=port)
     if database is not None:

@@ -26,8 +26,8 @@ import os
 import tempfile
 from typing import Any
 
-from feedbackloop.logs import QUIET_LOGGERS
-from feedbackloop.settings import load_log_settings
+from feedbackloop.core.logs import QUIET_LOGGERS
+from feedbackloop.core.settings import load_log_settings
 
 __all__ = ["bind", "child_exit", "graceful_timeout", "logconfig_dict", "on_starting", "preload_app", "threads",
            "timeout", "worker_class", "workers", "wsgi_app"]
@@ -58,12 +58,12 @@ if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="feedbackloop-prometheus-")
 
 _log = load_log_settings()
-_formatter = {"()": "feedbackloop.logs.make_formatter", "log_format": _log.format}
+_formatter = {"()": "feedbackloop.core.logs.make_formatter", "log_format": _log.format}
 logconfig_dict: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"feedbackloop": _formatter},
-    "filters": {"context": {"()": "feedbackloop.logs.ContextFilter"}},
+    "filters": {"context": {"()": "feedbackloop.core.logs.ContextFilter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "feedbackloop", "filters": ["context"],
                     "stream": "ext://sys.stderr"},
@@ -92,7 +92,7 @@ def check_configuration() -> None:
     (gunicorn's format), then exit 1 on errors instead of every worker dying on them with a traceback."""
     import logging
 
-    from feedbackloop.config_check import check_config
+    from feedbackloop.commands.config_check import check_config
 
     log = logging.getLogger("feedbackloop.config")
     report = check_config()

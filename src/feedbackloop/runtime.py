@@ -10,9 +10,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from feedbackloop.app import create_app
-from feedbackloop.scheduler import Runner, make_enqueue_reconcile, start_scheduler
-from feedbackloop.services import Services
-from feedbackloop.tasks import HANDLERS
+from feedbackloop.runner.scheduler import Runner, make_enqueue_reconcile, start_scheduler
+from feedbackloop.runner.tasks import HANDLERS
+from feedbackloop.wiring.services import Services
 
 
 def sandbox_credentials() -> dict[str, str]:

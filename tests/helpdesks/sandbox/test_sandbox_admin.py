@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 from zenpy import Zenpy
 from zenpy.lib.api_objects import Group, Macro, TicketField, Trigger, View, Webhook
 
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.helpdesks.sandbox import SandboxState
 from feedbackloop.helpdesks.zendesk import client as client_module

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, WEBHOOK_SECRET
 
-from feedbackloop import errors
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, WEBHOOK_SECRET
+from feedbackloop.core import errors
 from feedbackloop.helpdesks.base import Account, BulkUpdate, NewTicket, TicketUpdate
 from feedbackloop.helpdesks.sandbox import SandboxState
 from feedbackloop.helpdesks.zendesk import install

@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 from zenpy import Zenpy
 from zenpy.lib.api_objects import Comment, Ticket
 
-from feedbackloop.errors import SignatureInvalid
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN
+from feedbackloop.core.errors import SignatureInvalid
 from feedbackloop.helpdesks.sandbox import SandboxState, serve_sandbox
 from feedbackloop.helpdesks.zendesk.signature import verify
 

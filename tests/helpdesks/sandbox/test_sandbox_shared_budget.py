@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN
 
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN
 from feedbackloop.helpdesks.sandbox import SandboxState
 
 

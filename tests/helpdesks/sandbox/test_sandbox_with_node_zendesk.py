@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN
 
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN
 from feedbackloop.helpdesks.sandbox import SandboxState
 
 CLIENT = Path(__file__).parent / "node_client"

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, TEST_TICKET_UPDATE_LIMIT
 from zenpy import Zenpy
 from zenpy.lib.api_objects import (
     Comment,
@@ -33,6 +32,7 @@ from zenpy.lib.api_objects import (
 )
 from zenpy.lib.exception import APIException, RatelimitBudgetExceeded, RecordNotFoundException
 
+from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, TEST_TICKET_UPDATE_LIMIT
 from feedbackloop.helpdesks.sandbox import SandboxState, create_sandbox_app
 from feedbackloop.helpdesks.sandbox.shapes import closed_ticket
 

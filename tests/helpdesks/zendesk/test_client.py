@@ -18,7 +18,7 @@ import requests
 import responses
 from responses import matchers
 
-from feedbackloop import errors
+from feedbackloop.core import errors
 from feedbackloop.helpdesks.base import Account, HelpdeskClient, NewTicket, TicketUpdate
 from feedbackloop.helpdesks.zendesk import ZendeskHelpdesk
 from feedbackloop.helpdesks.zendesk.client import (

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from feedbackloop.errors import BadRequest, UnsupportedEvent
+from feedbackloop.core.errors import BadRequest, UnsupportedEvent
 from feedbackloop.helpdesks.base import TicketEvent
 from feedbackloop.helpdesks.zendesk import ZendeskHelpdesk, events
 

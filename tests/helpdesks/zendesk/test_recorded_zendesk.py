@@ -18,7 +18,7 @@ import requests
 import responses
 from responses import matchers
 
-from feedbackloop import errors
+from feedbackloop.core import errors
 from feedbackloop.helpdesks.base import Account, BulkUpdate, NewTicket, TicketUpdate
 from feedbackloop.helpdesks.zendesk import events
 from feedbackloop.helpdesks.zendesk.client import ZendeskClient, error_for_response, read_endpoint_limits

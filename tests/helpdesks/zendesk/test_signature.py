@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from feedbackloop.errors import SignatureInvalid
+from feedbackloop.core.errors import SignatureInvalid
 from feedbackloop.helpdesks.zendesk import ZendeskHelpdesk, signature
 
 VECTORS: dict[str, Any] = json.loads(

@@ -20,7 +20,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from feedbackloop.errors import SignatureInvalid
+from feedbackloop.core.errors import SignatureInvalid
 from feedbackloop.helpdesks.zendesk.zaf import LEEWAY_SECONDS, verify_app_token
 
 AUDIENCE = "https://acme.zendesk.com/api/v2/apps/installations/360001234567.json"

@@ -184,7 +184,10 @@ def html_from_text(text: str) -> str:
 def comment_json(comment_id: int, author_id: int, body: str | None, html_body: str | None, public: bool,
                  created_at: str, via: Mapping[str, Any], audit_id: int,
                  system: Mapping[str, Any] | None = None) -> JSON:
-    """A ticket comment; ``body``/``html_body``/``plain_body`` are derived from whichever was sent."""
+    """A ticket comment; ``body``/``html_body``/``plain_body`` are derived from whichever was sent.
+
+    Its parameters are the fields of Zendesk's comment object, one each.
+    """
     text = body if body is not None else text_from_html(html_body or "")
     markup = html_body if html_body is not None else html_from_text(text)
     return {
@@ -205,7 +208,10 @@ def comment_json(comment_id: int, author_id: int, body: str | None, html_body: s
 
 def user_json(user_id: int, name: str, email: str | None, role: str, created_at: str,
               default_group_id: int | None = None, organization_id: int | None = None) -> JSON:
-    """A user with every documented property (see tests/fixtures/zendesk/api/user_show.json)."""
+    """A user with every documented property (see tests/fixtures/zendesk/api/user_show.json).
+
+    Its parameters are the fields of Zendesk's user object, one each.
+    """
     agent = role in ("agent", "admin")
     return {
         "id": user_id, "name": name, "email": email, "created_at": created_at, "updated_at": created_at,
@@ -247,7 +253,10 @@ def offset_page(key: str, items: list[JSON], count: int, next_page: str | None =
 
 def cursor_page(key: str, items: list[JSON], has_more: bool, after: str | None, before: str | None,
                 next_url: str | None, prev_url: str | None) -> JSON:
-    """Cursor pagination: ``meta`` (has_more, cursors) and ``links`` (next, prev)."""
+    """Cursor pagination: ``meta`` (has_more, cursors) and ``links`` (next, prev).
+
+    Its parameters are the parts of Zendesk's cursor-paginated answer.
+    """
     return {
         key: items,
         "meta": {"has_more": has_more, "after_cursor": after, "before_cursor": before},

@@ -24,12 +24,40 @@ import itertools
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from feedbackloop.helpdesks.sandbox import satisfaction as native
-from feedbackloop.helpdesks.sandbox import search as search_syntax
+from feedbackloop.helpdesks.sandbox.bulk import BulkJobs
+from feedbackloop.helpdesks.sandbox.common import BRAND_ID as BRAND_ID
+from feedbackloop.helpdesks.sandbox.common import CHANNEL_ALIASES as CHANNEL_ALIASES
+from feedbackloop.helpdesks.sandbox.common import EXPORT_PER_PAGE as EXPORT_PER_PAGE
+from feedbackloop.helpdesks.sandbox.common import FORBIDDEN as FORBIDDEN
+from feedbackloop.helpdesks.sandbox.common import ID_FIELDS as ID_FIELDS
+from feedbackloop.helpdesks.sandbox.common import ID_STARTS as ID_STARTS
+from feedbackloop.helpdesks.sandbox.common import JOB_CONFLICT as JOB_CONFLICT
+from feedbackloop.helpdesks.sandbox.common import MAX_BULK as MAX_BULK
+from feedbackloop.helpdesks.sandbox.common import NOTICE_FIELDS as NOTICE_FIELDS
+from feedbackloop.helpdesks.sandbox.common import SCALAR_FIELDS as SCALAR_FIELDS
+from feedbackloop.helpdesks.sandbox.common import TICKET_FORM_ID as TICKET_FORM_ID
+from feedbackloop.helpdesks.sandbox.common import TICKET_UPDATE_LIMITED as TICKET_UPDATE_LIMITED
+from feedbackloop.helpdesks.sandbox.common import TOO_MANY_JOBS as TOO_MANY_JOBS
+from feedbackloop.helpdesks.sandbox.common import TRIAL_TICKET_UPDATE_LIMIT as TRIAL_TICKET_UPDATE_LIMIT
+from feedbackloop.helpdesks.sandbox.common import UI_CLIENT as UI_CLIENT
+from feedbackloop.helpdesks.sandbox.common import UPPER_FIELDS as UPPER_FIELDS
+from feedbackloop.helpdesks.sandbox.common import ApiError as ApiError
+from feedbackloop.helpdesks.sandbox.common import Refusal as Refusal
+from feedbackloop.helpdesks.sandbox.common import RequestRecord as RequestRecord
+from feedbackloop.helpdesks.sandbox.common import SandboxConfig as SandboxConfig
+from feedbackloop.helpdesks.sandbox.common import _as_id as _as_id
+from feedbackloop.helpdesks.sandbox.common import _audit_value as _audit_value
+from feedbackloop.helpdesks.sandbox.common import _Change as _Change
+from feedbackloop.helpdesks.sandbox.common import _custom_pairs as _custom_pairs
+from feedbackloop.helpdesks.sandbox.common import _notice_value as _notice_value
+from feedbackloop.helpdesks.sandbox.common import _truthy as _truthy
+from feedbackloop.helpdesks.sandbox.common import _upper as _upper
+from feedbackloop.helpdesks.sandbox.common import payload_object
 from feedbackloop.helpdesks.sandbox.deliver import (
     TICKET_EVENT,
     Deliverer,
@@ -37,6 +65,7 @@ from feedbackloop.helpdesks.sandbox.deliver import (
     Target,
     ticket_envelope,
 )
+from feedbackloop.helpdesks.sandbox.export import ExportAndSearch
 from feedbackloop.helpdesks.sandbox.limits import Allowance, Fault, FaultList, KeyedWindow, WindowBudget
 from feedbackloop.helpdesks.sandbox.paging import paginate
 from feedbackloop.helpdesks.sandbox.resources import (
@@ -59,11 +88,7 @@ from feedbackloop.helpdesks.sandbox.shapes import (
     UPDATE_CONFLICT,
     closed_ticket,
     comment_json,
-    decode_cursor,
-    encode_cursor,
     iso,
-    job_id,
-    job_status_json,
     new_signing_secret,
     parse_iso,
     record_invalid,
@@ -73,163 +98,10 @@ from feedbackloop.helpdesks.sandbox.shapes import (
     user_json,
     webhook_error,
 )
-
-BRAND_ID = 9900000000001
-TICKET_FORM_ID = 9900000000101
-ID_STARTS = {"ticket": 1, "user": 9100000000001, "group": 9200000000001, "event": 9300000000001,
-             "resource": 9400000000001, "satisfaction": 9500000000001}
-MAX_BULK = 100
-EXPORT_PER_PAGE = 1000
-#: Fields a ticket update may set directly (tags, custom fields and the comment are handled apart).
-SCALAR_FIELDS = ("subject", "status", "priority", "type", "requester_id", "assignee_id", "group_id",
-                 "organization_id", "brand_id", "due_at", "external_id", "problem_id", "ticket_form_id")
-ID_FIELDS = frozenset({"requester_id", "assignee_id", "group_id", "organization_id", "brand_id",
-                       "problem_id", "ticket_form_id"})
-#: A comment's `metadata.system` when it was not made through the API (a simulated agent or customer).
-UI_CLIENT: JSON = {"client": "Mozilla/5.0 (sandbox; a simulated person in the Zendesk UI)", "ip_address": "127.0.0.1"}
-#: The Update Ticket limit of trial and sandbox accounts (header `total=20`, recorded).
-TRIAL_TICKET_UPDATE_LIMIT = 20
-#: 403 for an endpoint the caller's role may not use (agents on admin-only endpoints). Zendesk's exact
-#: wording here is unverified; the status is what matters (access.py, doctor).
-FORBIDDEN: JSON = {"error": "Forbidden",
-                   "description": "You do not have access to this page. Please contact the account owner of this "
-                                  "help desk for further help."}
-#: 429 from the Update Ticket endpoint's own limit (wording unverified).
-TICKET_UPDATE_LIMITED: JSON = {"error": "APIRateLimitExceeded",
-                               "description": "Number of allowed ticket update API requests per minute exceeded"}
-#: 429 when the account's background-job queue is full (wording unverified).
-TOO_MANY_JOBS: JSON = {"error": "TooManyJobs",
-                       "description": "Number of allowed queued or running background jobs exceeded"}
-#: The result of a bulk-job ticket changed after the job was queued (wording unverified).
-JOB_CONFLICT = "The ticket was updated after this job was queued"
-#: Ticket property → the Events-API event its change raises.
-NOTICE_FIELDS = {"status": "status_changed", "assignee_id": "agent_assignment_changed",
-                 "group_id": "group_assignment_changed", "priority": "priority_changed",
-                 "subject": "subject_changed", "type": "type_changed"}
-UPPER_FIELDS = frozenset({"status", "priority", "type"})
-CHANNEL_ALIASES = {"messaging": "native_messaging", "web_form": "web", "mail": "email"}
+from feedbackloop.helpdesks.sandbox.simulate import Simulation
 
 
-class ApiError(Exception):
-    """An answer other than success, in Zendesk's words (status, JSON body, extra headers)."""
-
-    def __init__(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(f"HTTP {status}: {body}")
-        self.status = status
-        self.body = body
-        self.headers = dict(headers or {})
-
-
-@dataclass(frozen=True)
-class SandboxConfig:
-    """Credentials and limits of the sandbox account; `SandboxState.configure` changes them live."""
-
-    email: str = "sandbox-api@example.com"
-    api_token: str = "sandbox-api-token"
-    subdomain: str = "sandbox"
-    account_id: int = 10000001
-    rate_limit: int = 700  # account requests per minute (Enterprise; Team plans get 200)
-    export_rate_limit: int = 10  # incremental export requests per minute
-    ticket_update_limit: int = 30  # updates per ticket per user ...
-    ticket_update_window: float = 600.0  # ... per 10 minutes
-    # Zendesk's Update Ticket limit, per account, shared with the agents' updates in the UI: 100 a
-    # minute (300 with the High Volume add-on); trial and sandbox accounts get 20 (`trial`).
-    ticket_update_rate_limit: int = 100
-    trial: bool = False
-    webhooks_rate_limit: int = 100  # the webhooks API's own requests per minute (x-rate-limit: 100, recorded)
-    job_queue_limit: int = 30  # background jobs queued or running at once per account
-    agent_api_token: str | None = None  # when set, the seeded agent (Sam) may call the API with it
-    export_lag: float = 60.0  # the export leaves out the last minute and refuses a start_time in it
-    job_settle_seconds: float = 2.0  # an unpolled bulk job completes on its own after this long
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    """One API request as the sandbox saw it: for tests to count and inspect calls."""
-
-    method: str
-    path: str
-    query: Mapping[str, str]
-    body: Any
-    status: int  # 0: the connection was dropped on purpose
-    at: datetime
-    fault: str | None = None
-
-    def to_json(self) -> JSON:
-        """The record as /__sandbox/requests reports it."""
-        return {"method": self.method, "path": self.path, "query": dict(self.query), "body": self.body,
-                "status": self.status, "at": iso(self.at), "fault": self.fault}
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A 429: the body and the Retry-After seconds."""
-
-    body: JSON
-    retry_after: int
-
-
-@dataclass
-class _Change:
-    """What one update did: audit events for the answer, notices for webhooks."""
-
-    events: list[JSON] = field(default_factory=list)
-    notices: list[tuple[str, JSON]] = field(default_factory=list)
-    comment: JSON | None = None
-
-    @property
-    def changed(self) -> bool:
-        """Whether the update changed anything besides adding a comment."""
-        return bool(self.events)
-
-
-def _upper(value: Any) -> Any:
-    return value.upper() if isinstance(value, str) else value
-
-
-def _notice_value(name: str, value: Any) -> Any:
-    """Event payload values are upper-case enums and string ids, like ``detail``."""
-    if name in UPPER_FIELDS:
-        return _upper(value)
-    return str(value) if name in ID_FIELDS and value is not None else value
-
-
-def _audit_value(name: str, value: Any) -> Any:
-    """An audit event's value: ids as strings, as recorded ("value": "6130907993114" for requester_id)."""
-    if name in ID_FIELDS and value is not None:
-        return str(value)
-    return copy.deepcopy(value)
-
-
-def _truthy(value: Any) -> bool:
-    """``safe_update`` arrives as true or "true"."""
-    return value is True or (isinstance(value, str) and value.lower() == "true")
-
-
-def _as_id(name: str, value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
-        raise ApiError(422, record_invalid(name, f"{name}: is not a valid id"))
-    return int(value)
-
-
-def _custom_pairs(value: Any) -> list[tuple[int, Any]]:
-    """``custom_fields`` as [{"id", "value"}] or {id: value}."""
-    if value is None:
-        return []
-    items = value.items() if isinstance(value, Mapping) else (
-        (item.get("id"), item.get("value")) for item in value if isinstance(item, Mapping))
-    pairs = []
-    for field_id, field_value in items:
-        number = _as_id("custom_fields", field_id)
-        if number is None:
-            raise ApiError(422, record_invalid("custom_fields", "custom_fields: every entry needs an id"))
-        pairs.append((number, field_value))
-    return pairs
-
-
-class SandboxState:
+class SandboxState(BulkJobs, ExportAndSearch, Simulation):
     """Everything the sandbox Zendesk knows, behind one lock."""
 
     def __init__(self, config: SandboxConfig | None = None, **overrides: Any) -> None:
@@ -492,6 +364,7 @@ class SandboxState:
         `path_prefix` "/tickets" means "/api/v2/tickets"; `count=None` lasts until `clear_faults`.
         With `after`, the request is carried out first and only its answer is replaced (or its
         connection dropped): the case where a client must not simply send the write again.
+        Its parameters describe one fault as a test states it, all keywords.
         """
         with self._lock:
             return self._faults.add(Fault(next(self._fault_ids), status=status, count=count,
@@ -926,10 +799,7 @@ class SandboxState:
 
     @staticmethod
     def _object(payload: Any, key: str) -> Mapping[str, Any]:
-        data = payload.get(key) if isinstance(payload, Mapping) else None
-        if not isinstance(data, Mapping):
-            raise ApiError(400, {"error": "InvalidParameter", "description": f"Request body must contain a {key!r} object"})
-        return data
+        return payload_object(payload, key)
 
     def _check_safe_update(self, ticket: JSON, data: Mapping[str, Any]) -> None:
         """409 when ``safe_update`` is on and ``updated_stamp`` is not the ticket's ``updated_at``."""
@@ -1006,164 +876,6 @@ class SandboxState:
         with self._lock:
             self._ticket(ticket_id)
             return copy.deepcopy(self._audits.get(ticket_id, []))
-
-    # --- bulk updates and job statuses -------------------------------------------------------
-
-    def update_many(self, ids: Sequence[int] | None, payload: Any, *, base: str | None = None,
-                    client: Mapping[str, Any] | None = None, actor_id: int | None = None) -> JSON:
-        """``PUT /tickets/update_many.json``: bulk (``?ids=`` + ``ticket``) or batch (``tickets``)."""
-        with self._lock:
-            work = self._bulk_work(ids, payload)
-            if len(work) > MAX_BULK:
-                raise ApiError(400, {"error": "TooManyValues", "description": "Parameter ids cannot specify more "
-                                     f"than {MAX_BULK} values", "max_count": MAX_BULK})  # recorded shape
-            running = sum(1 for j in self._jobs.values() if j["status"] != "completed")
-            if running >= self.config.job_queue_limit:
-                raise ApiError(429, TOO_MANY_JOBS, {"Retry-After": "5"})
-            # Zendesk safe-updates every bulk job from the moment it is queued: a ticket changed since
-            # fails in the results. The stamps are what "changed" is measured against.
-            stamps = {ticket_id: self._tickets[ticket_id]["updated_at"] for _, ticket_id, _ in work
-                      if ticket_id in self._tickets}
-            job: JSON = {"id": job_id(), "job_type": "bulk_update", "total": len(work), "progress": None,
-                   "status": "queued", "message": None, "results": None, "_work": work, "_stamps": stamps,
-                   "_created": time.monotonic(), "_actor": actor_id or self.api_user_id,
-                   "_client": dict(client or {})}
-            self._jobs[job["id"]] = job
-            return {"job_status": job_status_json(job, self._base(base))}
-
-    @staticmethod
-    def _bulk_work(ids: Sequence[int] | None, payload: Any) -> list[tuple[int, int, JSON]]:
-        if isinstance(payload, Mapping) and isinstance(payload.get("tickets"), list):
-            work = []
-            for index, item in enumerate(payload["tickets"]):
-                if not isinstance(item, Mapping) or _as_id("id", item.get("id")) is None:
-                    raise ApiError(400, {"error": "InvalidParameter", "description": "every ticket needs an id"})
-                work.append((index, int(item["id"]), {k: v for k, v in item.items() if k != "id"}))
-            return work
-        if ids:
-            changes = dict(SandboxState._object(payload, "ticket"))
-            return [(index, ticket_id, changes) for index, ticket_id in enumerate(ids)]
-        raise ApiError(400, {"error": "InvalidParameter", "description": "Pass ?ids= with a ticket, or a tickets list"})
-
-    def _run_job(self, job: JSON) -> None:
-        """Do a bulk job's work now; each ticket succeeds or fails on its own: a missing ticket, a
-        closed one (as in a single update) and one changed after the job was queued all fail."""
-        results = []
-        for index, ticket_id, changes in job["_work"]:
-            result = {"id": ticket_id, "index": index, "action": "update"}
-            try:
-                ticket = self._ticket(ticket_id)
-                if ticket["updated_at"] != job["_stamps"].get(ticket_id):
-                    raise ApiError(409, {"error": "TicketUpdateConflict", "description": JOB_CONFLICT})
-                change, _ = self._update(ticket, changes, job["_actor"], API_VIA, client=job["_client"])
-                self._emit(ticket, change.notices, job["_actor"])
-                result.update(status="Updated", success=True)
-            except ApiError as exc:
-                body = exc.body if isinstance(exc.body, Mapping) else {}
-                result.update(status="Failed", success=False, error=body.get("error", "Error"),
-                              details=str(body.get("details") or body.get("description") or ""))
-            results.append(result)
-        job.update(status="completed", progress=job["total"], results=results,
-                   message=f"Completed at {self.now():%Y-%m-%d %H:%M:%S} +0000")
-
-    def _advance_job(self, job: JSON) -> None:
-        """queued → working → completed, one step per poll."""
-        if job["status"] == "queued":
-            first = job["_work"][0][1] if job["_work"] else None
-            job.update(status="working", progress=job["total"] // 2,
-                       message=f"Updating ticket #{first}" if first else None)
-        elif job["status"] == "working":
-            self._run_job(job)
-
-    def job_status(self, job_id_: str, *, base: str | None = None) -> JSON:
-        """``GET /job_statuses/{id}.json``; each poll moves the job one step on."""
-        with self._lock:
-            job = self._jobs.get(job_id_)
-            if job is None:
-                raise ApiError(404, NOT_FOUND)
-            self._advance_job(job)
-            return {"job_status": job_status_json(job, self._base(base))}
-
-    def job_statuses(self, ids: Sequence[str] | None = None, *, base: str | None = None) -> list[JSON]:
-        """Job statuses (all, or those in `ids`) without moving them on."""
-        with self._lock:
-            return [job_status_json(j, self._base(base)) for j in self._jobs.values() if ids is None or j["id"] in ids]
-
-    def settle_jobs(self) -> None:
-        """Complete bulk jobs nobody polled once they are old enough (Zendesk runs them anyway)."""
-        with self._lock:
-            limit = time.monotonic() - self.config.job_settle_seconds
-            for job in self._jobs.values():
-                if job["status"] != "completed" and job["_created"] <= limit:
-                    self._run_job(job)
-
-    def run_jobs(self) -> None:
-        """Complete every pending bulk job now."""
-        with self._lock:
-            for job in self._jobs.values():
-                if job["status"] != "completed":
-                    self._run_job(job)
-
-    # --- incremental export and search -------------------------------------------------------
-
-    def export_tickets(self, *, start_time: int | None = None, cursor: str | None = None,
-                       per_page: int = EXPORT_PER_PAGE, base: str | None = None) -> JSON:
-        """Cursor-based incremental ticket export, oldest change first, the last minute left out."""
-        with self._lock:
-            # Stamps bumped past the clock (see the module docstring) must not hide from a lag-free export.
-            horizon = int(self.now().timestamp() - self.config.export_lag) if self.config.export_lag > 0 else 2**62
-            position = self._export_position(start_time, cursor, horizon)
-            ready = sorted((t for t in self._tickets.values()
-                            if (t["generated_timestamp"], t["id"]) > position and t["generated_timestamp"] <= horizon),
-                           key=lambda t: (t["generated_timestamp"], t["id"]))
-            page = ready[:max(1, min(per_page, EXPORT_PER_PAGE))]
-            last = (page[-1]["generated_timestamp"], page[-1]["id"]) if page else position
-            after = encode_cursor(f"{last[0]}.0||{last[1]}|")
-            return {
-                "tickets": [self._render_ticket(t, base) for t in page],
-                "after_url": f"{self._base(base)}/api/v2/incremental/tickets/cursor.json?cursor={after}",
-                "after_cursor": after, "before_url": None, "before_cursor": None,
-                "end_of_stream": len(ready) <= len(page),
-            }
-
-    def _export_position(self, start_time: int | None, cursor: str | None, horizon: int) -> tuple[int, int]:
-        """(generated_timestamp, id) after which the page starts.
-
-        A request with both a start_time and a cursor that is not one (node-zendesk 6.0.1 sends
-        ``cursor=undefined`` with its first request) is read by its start_time: Zendesk's answer to it is
-        not recorded, and a call that works for one client must not fail for another without cause.
-        """
-        if start_time is None and cursor is None:
-            raise ApiError(400, {"error": "InvalidValue", "description": "Send either start_time or cursor"})
-        if cursor is not None:
-            try:
-                stamp, _, rest = decode_cursor(cursor).partition("||")
-                return int(float(stamp)), int(rest.strip("|") or 0)
-            except ValueError:
-                if start_time is None:
-                    raise ApiError(400, {"error": "InvalidValue", "description": "Invalid cursor"}) from None
-        assert start_time is not None
-        if self.config.export_lag > 0 and start_time > horizon:
-            raise ApiError(400, {"error": "InvalidValue",
-                                 "description": f"start_time must be at least {self.config.export_lag:g} seconds "
-                                                "in the past"})
-        return start_time, 0
-
-    def search(self, query: str, *, sort_by: str | None = None, sort_order: str | None = None,
-               base: str | None = None) -> list[JSON]:
-        """``GET /search.json``: tickets matching the query (see `search` for the syntax), as results."""
-        terms = search_syntax.parse_query(query)
-        if search_syntax.result_type(terms) != "ticket":
-            return []
-        with self._lock:
-            now = self.now()
-            found = [dict(self._render_ticket(t, base), result_type="ticket") for t in self._tickets.values()]
-        matches = [t for t in found if search_syntax.ticket_matches(t, terms, now)]
-        key = {"updated_at": "updated_at", "created_at": "created_at", "status": "status",
-               "priority": "priority", "ticket_type": "type"}.get(sort_by or "", None)
-        if key is not None:
-            matches.sort(key=lambda t: (t.get(key) or ""), reverse=(sort_order or "desc") == "desc")
-        return matches
 
     # --- users -----------------------------------------------------------------------------------
 
@@ -1405,124 +1117,6 @@ class SandboxState:
                     return {"satisfaction_rating": native.rating_json(rating, self._base(base))}
         raise ApiError(404, NOT_FOUND)
 
-    # --- simulation: what customers and agents do in Zendesk ---------------------------------
-
-    def _via(self, channel: str, requester: JSON | None) -> JSON:
-        channel = CHANNEL_ALIASES.get(channel, channel)
-        if channel == "email" and requester is not None:
-            return {"channel": "email", "source": {
-                "from": {"address": requester["email"], "name": requester["name"]},
-                "to": {"address": f"support@{self.config.subdomain}.zendesk.com", "name": "Support"}, "rel": None}}
-        return {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}}
-
-    def simulate_customer_ticket(self, *, subject: str, body: str, name: str | None = None,
-                                 email: str | None = None, requester_id: int | None = None,
-                                 channel: str = "email", tags: Sequence[str] = (),
-                                 custom_fields: Mapping[int, Any] | Sequence[Mapping[str, Any]] | None = None,
-                                 priority: str | None = None, ticket_type: str | None = None,
-                                 group_id: int | None = None, external_id: str | None = None) -> int:
-        """A customer writes in (a new end-user unless `requester_id`); returns the ticket id."""
-        with self._lock:
-            requester = requester_id if requester_id is not None else self._find_or_create_end_user(name, email)
-            user = self._user(requester, "requester_id")
-            data: JSON = {"subject": subject, "comment": {"body": body, "public": True}, "requester_id": requester,
-                          "submitter_id": requester, "tags": list(tags), "priority": priority, "type": ticket_type,
-                          "group_id": group_id, "external_id": external_id}
-            if custom_fields is not None:
-                data["custom_fields"] = custom_fields
-            via = self._via(channel, user)
-            ticket, _ = self._create(data, requester, via, None)
-            if via["channel"] == "email":
-                ticket["recipient"] = f"support@{self.config.subdomain}.zendesk.com"
-            return int(ticket["id"])
-
-    def simulate_user_locale(self, user_id: int, locale: str) -> None:
-        """A user (or an agent for them) picks a language in Zendesk: the user's `locale` ("de",
-        "pt-BR"; Zendesk answers the locale name, `locale_id` is its number and is left as it was)."""
-        with self._lock:
-            self._users[user_id]["locale"] = locale
-
-    def simulate_agent_update(self, ticket_id: int, changes: Mapping[str, Any], *,
-                              author_id: int | None = None) -> JSON:
-        """An agent edits a ticket in the agent UI (any REST ticket properties); the ticket after."""
-        with self._lock:
-            ticket = self._ticket(ticket_id)
-            agent = author_id or self.agent_id
-            self.spend_agent_updates(1)  # agents' updates in the UI count against the Update Ticket limit
-            update = dict(changes)
-            if ticket["status"] == "new" and "status" not in update:
-                update["status"] = "open"
-            if ticket["assignee_id"] is None and "assignee_id" not in update:
-                update["assignee_id"] = agent
-            if "comment" in update and isinstance(update["comment"], Mapping):
-                update["comment"] = {"author_id": agent, **update["comment"]}
-            change, _ = self._update(ticket, update, agent, self._via("web", None))
-            self._emit(ticket, change.notices, agent)
-            return self._render_ticket(ticket)
-
-    def simulate_agent_reply(self, ticket_id: int, body: str, *, public: bool = True,
-                             author_id: int | None = None, status: str | None = None) -> int:
-        """An agent answers (public by default); a new ticket becomes open. Returns the comment id."""
-        changes: JSON = {"comment": {"body": body, "public": public}}
-        if status is not None:
-            changes["status"] = status
-        with self._lock:
-            self.simulate_agent_update(ticket_id, changes, author_id=author_id)
-            return int(self._comments[ticket_id][-1]["id"])
-
-    def simulate_status(self, ticket_id: int, status: str, *, author_id: int | None = None) -> None:
-        """An agent sets the status (solving assigns the agent if nobody is assigned).
-
-        ``closed`` is what Zendesk's automation does to solved tickets, so only a solved ticket closes.
-        """
-        with self._lock:
-            ticket = self._ticket(ticket_id)
-            if status == "closed" and ticket["status"] not in ("solved", "closed"):
-                raise ApiError(422, record_invalid("status", "Status: only solved tickets can be closed"))
-            self.simulate_agent_update(ticket_id, {"status": status}, author_id=author_id)
-
-    def simulate_solve(self, ticket_id: int) -> None:
-        """An agent solves the ticket."""
-        self.simulate_status(ticket_id, "solved")
-
-    def simulate_close(self, ticket_id: int) -> None:
-        """The "close solved tickets" automation runs on this ticket (its actor is the system, -1)."""
-        with self._lock:
-            ticket = self._ticket(ticket_id)
-            if ticket["status"] != "solved":
-                raise ApiError(422, record_invalid("status", "Status: only solved tickets can be closed"))
-            change, _ = self._update(ticket, {"status": "closed"}, -1, {"channel": "rule", "source": {
-                "from": {"id": 1, "title": "Close ticket 4 days after status is set to solved"}, "to": {},
-                "rel": "automation"}})
-            self._emit(ticket, change.notices, -1)
-
-    def simulate_customer_reply(self, ticket_id: int, body: str) -> int:
-        """The requester writes back: a public comment that reopens a pending or solved ticket.
-
-        A reply to a closed ticket makes a follow-up ticket, as Zendesk's email channel does; the id
-        of the ticket the comment landed on is returned.
-        """
-        with self._lock:
-            ticket = self._ticket(ticket_id)
-            requester = self._user(ticket["requester_id"], "requester_id")
-            via = self._via(ticket["via"].get("channel") or "email", requester)
-            if ticket["status"] == "closed":
-                followup, _ = self._create({"subject": f"Re: {ticket['subject'] or ''}".strip(),
-                                            "comment": {"body": body}, "requester_id": requester["id"],
-                                            "submitter_id": requester["id"],
-                                            "via_followup_source_id": ticket_id}, requester["id"], via, None)
-                return int(followup["id"])
-            changes: JSON = {"comment": {"body": body, "public": True, "author_id": requester["id"]}}
-            if ticket["status"] in ("pending", "solved"):
-                changes["status"] = "open"
-            change, _ = self._update(ticket, changes, requester["id"], via)
-            self._emit(ticket, change.notices, requester["id"])
-            return ticket_id
-
-    def simulate_tags(self, ticket_id: int, add: Sequence[str] = (), remove: Sequence[str] = ()) -> list[str]:
-        """An agent adds/removes tags; the tags after."""
-        ticket = self.simulate_agent_update(ticket_id, {"additional_tags": list(add), "remove_tags": list(remove)})
-        return list(ticket["tags"])
 
 
 #: What `set_webhook_target` subscribes to by default: the ticket events feedbackloop parses.

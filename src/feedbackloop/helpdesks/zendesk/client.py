@@ -43,7 +43,7 @@ from requests.exceptions import InvalidJSONError, InvalidSchema, InvalidURL, Mis
 from zenpy.lib.endpoint import Url
 from zenpy.lib.exception import APIException, ZenpyException
 
-from feedbackloop import errors, prom
+from feedbackloop.core import counters, errors
 from feedbackloop.helpdesks.base import (
     Account,
     BatchStatus,
@@ -415,9 +415,9 @@ class ZendeskSession(requests.Session):
         try:
             response: requests.Response = super().request(method, target, *args, **kwargs)
         except requests.RequestException:
-            prom.count_helpdesk_call(method, None)  # operability: no answer (timeout, reset)
+            counters.count_helpdesk_call(method, None)  # operability: no answer (timeout, reset)
             raise
-        prom.count_helpdesk_call(method, response.status_code)  # operability: every call, 429s too
+        counters.count_helpdesk_call(method, response.status_code)  # operability: every call, 429s too
         now = utc_now()
         self.observe_limits(urlsplit(target).path, response.headers, now)
         error = error_for_response(response, now)

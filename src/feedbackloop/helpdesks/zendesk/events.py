@@ -66,7 +66,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from feedbackloop.errors import BadRequest, UnsupportedEvent
+from feedbackloop.core.errors import BadRequest, UnsupportedEvent
 from feedbackloop.helpdesks.base import STATUSES, TicketEvent
 from feedbackloop.helpdesks.zendesk.signature import TIMESTAMP_HEADER
 

@@ -24,7 +24,7 @@ command tag (we never add it; the trigger that reacts to it removes it and adds
 `feedback_overridden`, so it fires once per override, not on every later update). All three also
 skip tickets tagged `feedback_review` (our review tasks) or `csat_skip` (opted out).
 
-Nothing here touches the database: `feedbackloop.install` keeps the ledger and the secrets.
+Nothing here touches the database: `feedbackloop.commands.install` keeps the ledger and the secrets.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from feedbackloop import errors
+from feedbackloop.core import errors
 from feedbackloop.helpdesks.zendesk.events import SUPPORTED_EVENTS, trigger_body
 
 WEBHOOK_PATH = "/webhooks/zendesk"

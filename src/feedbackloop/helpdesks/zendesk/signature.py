@@ -13,7 +13,7 @@ import hmac
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from feedbackloop.errors import SignatureInvalid
+from feedbackloop.core.errors import SignatureInvalid
 
 SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"

@@ -27,7 +27,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
-from feedbackloop.errors import SignatureInvalid
+from feedbackloop.core.errors import SignatureInvalid
 
 ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ("exp", "iat", "aud", "iss")

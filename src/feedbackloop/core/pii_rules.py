@@ -1,0 +1,190 @@
+"""Issue 18, seventh pass: rules for the kinds of names and addresses a stranger's text has that the
+position patterns (`redact.NAME_CONTEXTS`, `redact.ADDRESSES`) and the gazetteer (`name_gazetteer`)
+left, written as categories, not as the misses that showed them:
+
+- self-introductions in any case and several languages ("it's kwame,", "THIS IS DARNELL WASHINGTON",
+  "je suis amélie.", "sono giulia"): the words after the introduction are a name when the first is a
+  listed first name (lower case: then closed by punctuation, the end, or "here"/"from"/"and"...);
+  in capitals, when one of them is a listed first name or surname;
+- initials before a listed surname ("J. Schäfer", "M.-L. Dubois" is not covered);
+- an address found by a street pattern grows over the pieces an address has around it: a unit,
+  flat or building name, business park or estate before it ("Unit 5, Riverside Business Park, 22
+  Mill Lane"), and after it, on the same line or the next, towns and a postcode (UK, US state and
+  ZIP, Canadian, European "13002 Marseille", Dutch "1012 AB Amsterdam", Irish Eircode "D02 X285")
+  up to the last postcode;
+- a town after a street address that closes the sentence ("15 Oak Road, Bristol.");
+- an Irish Eircode after the word "Eircode".
+
+Every rule is gated by a cheap look for its words (the text lower-cased once by the caller), and
+the reference redactor (tests/redact_oracle.py) runs them with `gated=False`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from feedbackloop.core.name_gazetteer import gazetteer
+
+# --- names -----------------------------------------------------------------------------------------
+
+#: Introductions after which a name follows, in English, German, French, Spanish, Italian, Dutch,
+#: Portuguese; most also open ordinary sentences ("it's broken", "sono arrivato"), hence the rules.
+#: ("its" and "im" without the apostrophe are left out: "its price", "im Juli" are too common.)
+INTRODUCTIONS = ("it's", "it’s", "this is", "i am", "i'm", "i’m", "ich bin", "hier ist", "je suis", "c'est", "c’est",
+                 "ici", "me llamo", "soy", "sono", "mi chiamo", "ik ben", "mijn naam", "hier is", "nome é",
+                 "eu sou", "my name")
+#: An introduction and the words after it. Each alternative starts with one of INTRODUCTIONS, so the
+#: gated search tries it only where `str.find` met one ("o meu nome é" is found at its "nome é").
+INTRO_AT = re.compile(
+    r"(?i:it['’]s|this is|i am|i['’]m|ich bin|hier ist|je suis|c['’]est|ici|me llamo|soy|"
+    r"sono|mi chiamo|ik ben|mijn naam is|hier is|nome é|eu sou|my name is|my name['’]s)"
+    r"[ \t]+(?P<name>[^\W\d_]+(?:['’-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’-][^\W\d_]+)*){0,2})")
+#: The same anywhere, after white space or punctuation (the reference redactor's form).
+INTRO = re.compile(r"(?:^|(?<=[\s,.!?:;(\"“]))" + INTRO_AT.pattern)
+BOUNDARY = frozenset(",.!?:;(\"“")
+#: What may follow a lower-case name for it to count ("it's kwame, the code", "i'm priya here").
+LOWER_CLOSE = re.compile(r"[ \t]*(?:[,.;:!?)\n—–-]|$|(?i:here|from|speaking|again|and|writing|calling)\b)")
+#: Words that end a name or are none, in capitals as in lower case.
+STOP = frozenset({
+    "and", "from", "here", "speaking", "again", "writing", "calling", "please", "the", "a", "an", "i", "my", "your",
+    "want", "need", "have", "had", "am", "is", "was", "not", "so", "very", "really", "still", "just", "now",
+    "about", "regarding", "re", "with", "for", "to", "of", "in", "on", "at", "und", "et", "y", "e", "en", "urgent", "help", "sorry", "back", "ok", "okay", "fine", "good", "great", "happy", "sad", "angry",
+    "customer", "client", "order", "account", "ticket", "refund", "support", "team", "manager", "owner",
+    "mr", "mrs", "ms", "dr", "miss", "sir", "madam", "da", "de", "di", "von", "van",
+})
+PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la",
+                       "le", "du", "bin", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y"})
+#: "J. Schäfer", "A.J. Okafor", "J. de Jong": one or two initials, then a surname (listed, or after a particle).
+INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.[ ]?){1,2}[ ]?(?P<particle>(?:(?:de|van|von|der|den|da|di|du|le|la|al|ten|ter)[ ]){0,2})"
+                      r"(?P<surname>[A-ZÀ-Þ][a-zà-ÿ\u0100-\u024f]+(?:['’-][A-Za-zà-ÿ]+)?)\b")
+
+
+CAPITAL_DOT = re.compile(r"[A-Z]\.")
+
+
+def find_more_names(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:
+    """(start, end) of the names the seventh pass's rules find; `folded` is `text` lower-cased."""
+    if not gated:
+        yield from introduced_names(text, INTRO.finditer(text))
+    elif any(word in folded for word in INTRODUCTIONS):
+        yield from introduced_names(text, intro_matches(text, folded))
+    if not gated or CAPITAL_DOT.search(text):
+        _first, last, common = gazetteer()
+        for match in INITIALS.finditer(text):
+            surname = match.group("surname").lower()
+            if surname not in common and (surname in last or match.group("particle")):
+                yield match.start(), match.end()
+
+
+def intro_matches(text: str, folded: str) -> list[re.Match[str]]:
+    """INTRO's matches, found from each place an introduction's word stands in `folded` (the text
+    lower-cased letter for letter), in text order."""
+    found: dict[int, re.Match[str]] = {}
+    for word in INTRODUCTIONS:
+        at = folded.find(word)
+        while at >= 0:
+            if at not in found and (at == 0 or text[at - 1].isspace() or text[at - 1] in BOUNDARY):
+                match = INTRO_AT.match(text, at)
+                if match is not None:
+                    found[at] = match
+            at = folded.find(word, at + 1)
+    return [found[at] for at in sorted(found)]
+
+
+def introduced_names(text: str, matches: Iterable[re.Match[str]]) -> Iterator[tuple[int, int]]:
+    """The names after introductions (`matches` of INTRO)."""
+    first, last, common = gazetteer()
+    for match in matches:
+        words = list(re.finditer(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", match.group("name")))
+        offset = match.start("name")
+        if not words:
+            continue
+        head = words[0].group()
+        if head.isupper() and len(head) > 1:
+            # capitals: a run of two or more capitalised words one of which is a listed first name or
+            # surname ("its SHA-256", "it's IBAN" are no names)
+            taken = []
+            for word in words:
+                lower = word.group().lower()
+                if not word.group().isupper() or lower in STOP or (lower in common and lower not in first):
+                    break
+                taken.append(word)
+            if len(taken) >= 2 and any(w.group().lower() in first or w.group().lower() in last for w in taken) and \
+                    not all(w.group().lower() in common for w in taken):
+                yield offset + taken[0].start(), offset + taken[-1].end()
+            continue
+        lower = head.lower()
+        if len(head) < 2 or lower not in first or lower in common or lower in STOP:
+            continue
+        end = 0
+        for index, word in enumerate(words[1:], 1):  # surname words: listed, or capitalised, or particles
+            value = word.group()
+            if value.lower() in STOP or value.lower() in common:
+                break
+            if value.lower() in last or value.lower() in first or value[0].isupper():
+                end = index
+                continue
+            if value.lower() in PARTICLES and index + 1 < len(words):
+                continue
+            break
+        stop = offset + words[end].end()
+        if not LOWER_CLOSE.match(text, stop):
+            continue
+        yield offset + words[0].start(), stop
+
+
+# --- addresses -------------------------------------------------------------------------------------
+
+UK_POSTCODE = r"(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})"
+EIRCODE = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"
+TOWN = r"[A-ZÀ-Þ][\wÀ-ÿ'’.-]+(?:[ -](?:(?:de|du|la|le|sur|am|an|der|del|di|en|im|upon|on)[ -])?[A-ZÀ-Þ][\wÀ-ÿ'’.-]+){0,2}"
+#: A postcode with its town around it, as one piece of an address.
+POSTCODE_PIECE = (
+    rf"(?:(?:{TOWN},?[ ]+)?(?:{UK_POSTCODE}|{EIRCODE}|[A-Z]{{2}}[ ]+\d{{5}}(?:-\d{{4}})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)\b"
+    rf"|(?:(?:C\.?P\.?|CP|PLZ|[A-Z]{{1,2}}-)[ ]?)?(?:\d{{4}}-\d{{3}}|\d{{4}}[ ]?[A-Z]{{2}}|\d{{4,5}})[ ]+{TOWN}"
+    rf"(?:[ ]\(\w+\))?)"
+)
+#: What may sit between pieces: a comma, a line break (a multi-line address), or both.
+JOINT = r"(?:,[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|,?[ \t]+(?=\d))"
+AFTER = re.compile(rf"(?:{JOINT}(?:{TOWN}(?:[ ]\d{{1,2}})?|Co\.? [A-Z]\w+|County [A-Z]\w+)){{0,2}}{JOINT}{POSTCODE_PIECE}")
+#: Pieces that come before a street: a unit, flat, floor, building, business park or estate.
+BEFORE = re.compile(
+    rf"(?:(?:\b(?:Unit|Suite|Ste|Flat|Apt|Apartment|Floor|Building|Bldg|Block|Room|Studio|Office)\.?[ ]\w{{1,5}}"
+    rf"|{TOWN}[ ](?:Business Park|Industrial Estate|Trading Estate|Retail Park|Science Park|Enterprise Park|"
+    rf"Business Centre|Business Center|Estate|House|Court|Building|Centre|Center|Tower|Plaza|Mews|Park|Works|Mill)\b)"
+    rf",?[ \t]*\n?[ \t]*){{1,3}}$")
+TOWN_LAST = re.compile(r",[ \t]*(?P<town>[A-ZÀ-Þ][a-zà-ÿ'’-]+(?:[ ][A-ZÀ-Þ][a-zà-ÿ'’-]+)?)[ \t]*(?=[.!?\n]|$)")
+NOT_TOWNS = frozenset({"yesterday", "tomorrow", "tonight", "today", "asap", "thanks", "cheers", "regards", "please",
+                       "pls", "thx", "ty", "best", "thank", "sorry", "ok", "okay", "yes", "no", "urgent"})
+EIRCODE_ALONE = re.compile(rf"(?i:eircode)(?:\s*:|\s+is)?\s*(?P<code>{EIRCODE})\b")
+
+
+def grow_address(text: str, start: int, end: int) -> tuple[int, int]:
+    """The street address text[start:end] with the pieces around it that belong to it."""
+    after = AFTER.match(text, end)
+    if after is not None:
+        end = after.end()
+    else:
+        town = TOWN_LAST.match(text, end)  # "15 Oak Road, Bristol." (a town closing the sentence, no postcode)
+        if town is not None and not any(w.lower() in STOP or w.lower() in NOT_TOWNS for w in town.group("town").split()):
+            end = town.end("town")
+    window = text[max(0, start - 120):start]
+    before = BEFORE.search(window)
+    if before is not None:
+        start -= len(window) - before.start()
+        while text[start].isspace():
+            start += 1
+    return start, end
+
+
+def grown_addresses(text: str, streets: Sequence[tuple[int, int]], folded: str,
+                    gated: bool = True) -> Iterator[tuple[int, int]]:
+    """Each street address grown (see `grow_address`), and each Eircode after the word."""
+    for start, end in streets:
+        grown = grow_address(text, start, end)
+        if grown != (start, end):
+            yield grown
+    if not gated or "eircode" in folded:
+        for match in EIRCODE_ALONE.finditer(text):
+            yield match.span("code")

@@ -1,0 +1,850 @@
+"""PII redaction: personal data becomes a typed placeholder before any text leaves the database.
+
+Patterns plus checksums plus context, our own, with two well-kept libraries where patterns fall
+short (docs/exports.md has the measurements): Faker's first-name and surname lists
+(`name_gazetteer`) for names outside the positions a pattern knows, and pyap2's grammars for US,
+UK and Canadian street addresses, asked only about postcodes our own patterns left. Both ship their
+data in the wheel: nothing is downloaded at run time. scrubadub (last release 2023) pulls in
+scikit-learn, TextBlob and Faker; Presidio's pattern recognizers run without a model but found less
+than this module on our corpus and pull in spaCy; datafog has no Luhn, IBAN or IPv6 checks and ships
+telemetry; names-dataset needs 3.2 GB of memory; gender-guesser is GPL. Measured on
+`tests/fixtures/pii_corpus.jsonl` (see `pii_report`).
+
+Errors are biased one way on purpose: a false positive costs a word of training text, a false
+negative leaks a customer's data into a file that gets copied around. Numbers are confirmed by
+their own checksums (Luhn for cards, mod-97 for IBANs, `ipaddress` for IPs) so order numbers,
+dates and version strings survive; names are the requester's own (as the helpdesk knows them),
+names in unambiguous positions (greetings, titles, sign-offs, "my name is") and listed first names
+where an ordinary word or a place of the same spelling cannot be meant.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
+
+from feedbackloop.core.name_gazetteer import find_listed_names
+from feedbackloop.core.pii_rules import find_more_names, grown_addresses
+
+#: Every kind of personal data we replace, in priority order: where two findings overlap, the
+#: earlier kind wins (a card's digits are not also a phone number).
+KINDS = ("EMAIL", "IBAN", "CARD", "IP", "SECRET", "SSN", "DOB", "PHONE", "ADDRESS", "NAME")
+
+
+def placeholder(kind: str) -> str:
+    """The text that replaces one finding of `kind`, e.g. "[EMAIL]"."""
+    return f"[{kind}]"
+
+
+@dataclass(frozen=True)
+class Span:
+    """One finding: text[start:end] is personal data of `kind`."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The requester as the helpdesk knows them: redacted wherever they appear, in any position."""
+
+    names: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+
+
+#: The characters other than a letter's two cases that re.IGNORECASE lets match it (sre's simple
+#: lower case and its extra equivalences): dotted and dotless i, long s. Kelvin K lowers to k.
+CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+@lru_cache(maxsize=4)  # the detectors of one text each ask for it: fold once
+def fold(text: str) -> str:
+    """`text` lower-cased so that a word re.IGNORECASE would find in it is a plain substring.
+
+    The detectors' cheap gates look for their keywords in this with `in` (a memchr scan) rather
+    than with an IGNORECASE pattern, which sre tries at every position of the text.
+    """
+    return text.lower() if text.isascii() else text.translate(CASE_FOLD).lower()
+
+
+def has_any(folded: str, words: Sequence[str]) -> bool:
+    """Whether one of `words` (lower case) occurs in a `fold`ed text."""
+    for word in words:
+        if word in folded:
+            return True
+    return False
+
+
+def redact(text: str, identity: Identity | None = None) -> str:
+    """`text` with every finding replaced by its placeholder."""
+    if not text:
+        return text
+    pieces: list[str] = []
+    cursor = 0
+    for span in find_pii(text, identity):
+        pieces.append(text[cursor:span.start])
+        pieces.append(placeholder(span.kind))
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
+    """Non-overlapping findings in text order; on overlap the higher-priority kind wins."""
+    detectors = DETECTORS if ANY_DIGIT.search(text) else WITHOUT_DIGITS
+    found = [span for detect in detectors for span in detect(text)]
+    if identity is not None:
+        found.extend(find_identity(text, identity))
+    return resolve_overlaps(found)
+
+
+def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
+    """Keep, kind by kind in priority order and longest first, the spans that overlap none kept."""
+    spans = list(spans)
+    if len(spans) == 1:
+        return spans if spans[0].end > spans[0].start else []
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (KINDS.index(s.kind), s.start - s.end, s.start)):
+        if span.end > span.start and not any(span.start < k.end and k.start < span.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+# --- emails ----------------------------------------------------------------------------------------
+
+EMAIL = re.compile(
+    r"(?<![\w.+%-])[\w+%-][\w.+'%-]*(?:@|%40)(?:[\w-]+\.)+([^\W\d_]{2,24})(?![\w-])", re.IGNORECASE)
+#: "ann [at] example [dot] com", "ann(at)example(dot)com": people write these to dodge scrapers.
+EMAIL_SPELLED = re.compile(
+    r"(?<![\w.])[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[\w-]+)+", re.IGNORECASE)
+#: "john at example dot com", "maria dot lopez at gmail dot com": spelled out with no brackets; only
+#: with a usual top-level domain at the end, so "meet at noon dot" is not taken for one.
+EMAIL_SPELLED_PLAIN = re.compile(
+    r"(?<![\w.@])[^\W\d_][\w+-]*(?:\s+dot\s+[\w-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+"
+    r"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|ca|au|ch|at|be|ie|pt|se|dk|no|fi|pl)\b",
+    re.IGNORECASE)
+#: "logo@2x.png" is a retina image, not a mailbox.
+FILE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico"})
+
+
+def find_emails(text: str) -> Iterator[Span]:
+    if "@" in text or "%40" in text:  # every EMAIL match holds one
+        for match in EMAIL.finditer(text):
+            if match.group(1).lower() not in FILE_SUFFIXES:
+                yield Span(match.start(), match.end(), "EMAIL")
+    if "[" in text or "(" in text:  # every EMAIL_SPELLED match holds "[at]" or "(at)"
+        for match in EMAIL_SPELLED.finditer(text):
+            yield Span(match.start(), match.end(), "EMAIL")
+    folded = fold(text)
+    if "dot" in folded and "at" in folded:  # every EMAIL_SPELLED_PLAIN match holds both words
+        for match in EMAIL_SPELLED_PLAIN.finditer(text):
+            yield Span(match.start(), match.end(), "EMAIL")
+
+
+# --- payment cards ---------------------------------------------------------------------------------
+
+#: 13–19 digits, single spaces or dashes between any of them (4-4-4-4, Amex 4-6-5, none).
+#: Also dots or two spaces between groups, and right after "no." (issue 18: such cards leaked).
+CARD_CANDIDATE = re.compile(r"(?<![\d,/+-])(?<!\d\.)\d(?:(?:[ .-]| {2})?\d){12,30}(?!\d)(?![.,]\d)")
+CARD_FIRST_DIGITS = frozenset("23456")  # Mastercard 2-series, Amex/Diners/JCB, Visa, MC, Discover/Maestro
+
+
+#: A Luhn digit doubled, its two digits added (2 × 7 = 14 → 5).
+LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn checksum every payment card number carries."""
+    backwards = digits[::-1]
+    total = sum(map(int, backwards[0::2])) + sum(LUHN_DOUBLED[int(char)] for char in backwards[1::2])
+    return total % 10 == 0
+
+
+def is_card_number(digits: str) -> bool:
+    """13–19 digits with a card-issuer first digit and a valid Luhn checksum."""
+    return 13 <= len(digits) <= 19 and digits[0] in CARD_FIRST_DIGITS and luhn_valid(digits)
+
+
+#: A device's IMEI and a parcel's tracking number carry Luhn digits too.
+NOT_CARD_BEFORE = re.compile(r"\b(?:imei|serial|s/n|tracking|meid)\s*(?:#|no\.?|num(?:ber)?)?\s*[:#]?\s*$", re.IGNORECASE)
+
+
+NOT_CARD_WORDS = ("imei", "serial", "s/n", "tracking", "meid")
+
+
+def not_a_card_before(before: str) -> bool:
+    """NOT_CARD_BEFORE on the text before a number; only a text with one of its words can match."""
+    return has_any(fold(before), NOT_CARD_WORDS) and NOT_CARD_BEFORE.search(before) is not None
+
+
+def find_cards(text: str) -> Iterator[Span]:
+    """Cards, also when written next to other digit groups ("4111 1111 1111 1111 12/27")."""
+    for match in CARD_CANDIDATE.finditer(text):
+        if not_a_card_before(text[max(0, match.start() - 20):match.start()]):
+            continue
+        groups = [(g.start() + match.start(), g.end() + match.start()) for g in re.finditer(r"\d+", match.group())]
+        best = longest_card_run(text, groups)
+        if best is not None:
+            yield Span(best[0], best[1], "CARD")
+
+
+def longest_card_run(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """The longest run of consecutive digit groups that is a card number, as (start, end)."""
+    best: tuple[int, int] | None = None
+    for first in range(len(groups)):
+        digits = ""
+        for last in range(first, len(groups)):
+            digits += text[groups[last][0]:groups[last][1]]
+            if len(digits) > 19:
+                break
+            start, end = groups[first][0], groups[last][1]
+            if (is_card_number(digits) and card_grouping(groups[first:last + 1])
+                    and (best is None or end - start > best[1] - best[0])):
+                best = (start, end)
+    return best
+
+
+def card_grouping(groups: Sequence[tuple[int, int]]) -> bool:
+    """Whether digit groups are grouped as cards are: one group, or a first group of 4 (4-4-4-4, Amex
+    4-6-5), or no group longer than 4. "123-4567890-1234567" is an order number's grouping."""
+    sizes = [end - start for start, end in groups]
+    return len(sizes) == 1 or sizes[0] == 4 or max(sizes) <= 4
+
+
+# --- IBANs -----------------------------------------------------------------------------------------
+
+#: IBAN length per country (SWIFT IBAN registry).
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27,
+    "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25,
+    "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18,
+    "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33,
+    "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
+    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+}
+IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})\d{2}(?=[ -]?[A-Za-z0-9])")
+
+
+#: Each letter as its IBAN number (A = 10 … Z = 35), either case; digits stay themselves.
+IBAN_NUMBERS = str.maketrans({**{chr(ord("A") + i): str(10 + i) for i in range(26)},
+                              **{chr(ord("a") + i): str(10 + i) for i in range(26)}})
+
+
+def iban_valid(iban: str) -> bool:
+    """The ISO 13616 mod-97 check: country and check digits moved to the end, as a number, ≡ 1."""
+    rearranged = iban[4:] + iban[:4]
+    if not (rearranged.isascii() and rearranged.isalnum()):
+        return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1  # as int() reads anything else
+    return int(rearranged.translate(IBAN_NUMBERS)) % 97 == 1
+
+
+def find_ibans(text: str) -> Iterator[Span]:
+    """IBANs written compact or in groups; the country's length says where one ends."""
+    for match in IBAN_START.finditer(text):
+        length = IBAN_LENGTHS.get(match.group(1).upper())
+        if length is None:
+            continue
+        end = read_iban_chars(text, match.start(), length)
+        if end is not None and iban_valid(re.sub(r"[ -]", "", text[match.start():end]).upper()):
+            yield Span(match.start(), end, "IBAN")
+
+
+def read_iban_chars(text: str, start: int, length: int) -> int | None:
+    """Where `length` alphanumerics from `start` end (single spaces/dashes between), if they end there."""
+    count, pos = 0, start
+    while pos < len(text) and count < length:
+        if text[pos].isascii() and text[pos].isalnum():
+            count += 1
+            pos += 1
+        elif text[pos] in " -" and count and pos + 1 < len(text) and text[pos + 1].isalnum():
+            pos += 1
+        else:
+            break
+    if count != length or (pos < len(text) and text[pos].isalnum()):
+        return None
+    return pos
+
+
+# --- IP addresses ----------------------------------------------------------------------------------
+
+IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d|-[A-Za-z])")
+IPV6 = re.compile(
+    r"(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{1,4})?(?:%[\w.]+)?(?![\w:]|\.\d)",
+    re.IGNORECASE)
+#: "v1.2.3.4", "version 10.0.0.1", "build 4.2.1.0", "section 2.1.3.4": numbers, not hosts.
+VERSION_BEFORE = re.compile(
+    r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§)\s*[:#]?\s*$",
+    re.IGNORECASE)
+#: A digit, a dot, a digit: inside every IPV4 match, and far cheaper to look for.
+IPV4_HINT = re.compile(r"\d\.\d")
+
+
+def find_ips(text: str) -> Iterator[Span]:
+    if IPV4_HINT.search(text):
+        yield from find_ipv4s(text)
+    if text.count(":") >= 2:  # every IPV6 match holds two colons or more
+        yield from find_ipv6s(text)
+
+
+def find_ipv4s(text: str) -> Iterator[Span]:
+    for match in IPV4.finditer(text):
+        if VERSION_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
+            continue
+        if ipv4_valid(match.group()):
+            yield Span(match.start(), match.end(), "IP")
+
+
+def find_ipv6s(text: str) -> Iterator[Span]:
+    for match in IPV6.finditer(text):
+        candidate = match.group().split("%", 1)[0]
+        if any(c.isdigit() for c in candidate) and _parses(candidate, ipaddress.IPv6Address):
+            yield Span(match.start(), match.end(), "IP")
+
+
+def ipv4_valid(candidate: str) -> bool:
+    """What `ipaddress.IPv4Address` accepts, without building one (and its exception): four ASCII
+    decimal octets of 1–3 digits, 0–255, no leading zero (tests/core/test_redact_differential.py)."""
+    octets = candidate.split(".")
+    if len(octets) != 4:
+        return False
+    for octet in octets:
+        if not octet or not (octet.isascii() and octet.isdigit()) or len(octet) > 3:
+            return False
+        if (octet != "0" and octet[0] == "0") or int(octet) > 255:
+            return False
+    return True
+
+
+def _parses(candidate: str, kind: Callable[[str], object]) -> bool:
+    try:
+        kind(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+# --- secrets after a keyword -----------------------------------------------------------------------
+
+SECRET_KEYWORD = (
+    r"(?:(?:one[- ]time|verification|security|login|sign[- ]in|access|auth(?:entication)?|confirmation|"
+    r"reset|2fa|mfa|sms|otp)\s+(?:pass)?code|pass(?:word|code|phrase)|passwd|pwd|otp|"
+    r"pin(?:\s+(?:code|number))?|cvv2?|cvc|api[ _-]?key|secret(?:\s+key)?|(?:access\s+)?token)"
+)
+SECRET = re.compile(
+    rf"\b({SECRET_KEYWORD})\b\s*(?:(?:is now|is|was set to|was|now|=|:|-)\s*){{0,2}}[\"'“‘`]?([^\s\"'”’`,;]+)",
+    re.IGNORECASE)
+#: Every SECRET_KEYWORD alternative holds one of these: a `fold`ed text without any skips SECRET.
+SECRET_HINTS = ("code", "pass", "pwd", "otp", "pin", "cv", "api", "secret", "token")
+#: A bare "code" is a secret only with a connector ("code is 4821") and not after these words.
+PLAIN_CODE = re.compile(r"\b(\w+)?\s*\bcode\s*(?:is|was|:|=)?\s*[\"'“]?([A-Za-z0-9-]{4,12})\b", re.IGNORECASE)
+NOT_SECRET_CODES = frozenset({
+    "error", "zip", "postal", "post", "area", "promo", "promotional", "discount", "coupon", "voucher", "gift",
+    "source", "qr", "status", "country", "product", "tracking", "sort", "bank", "swift", "bic", "referral",
+    "invite", "dress", "tax", "hs", "reason", "response", "exit", "fault", "colour", "color", "airport",
+    "iata", "language", "currency", "region", "sale", "offer", "bar", "barcode", "sku", "item", "this",
+})
+#: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").
+NOT_SECRET_WORDS = frozenset({
+    "reset", "and", "to", "for", "the", "is", "was", "again", "please", "it", "expired", "incorrect", "wrong",
+    "invalid", "change", "changed", "changes", "manager", "field", "link", "links", "protected", "required",
+    "not", "has", "have", "but", "so", "or", "with", "on", "in", "at", "a", "an", "my", "your", "this",
+    "that", "didn't", "doesn't", "isn't", "won't", "never", "still", "because", "when", "if", "email",
+    "sent", "via", "by", "of", "recovery", "policy", "rules", "strength", "works", "worked", "work", "page",
+    "form", "screen", "box", "prompt", "request", "requests", "from", "you", "we", "i", "they", "he", "she",
+    "does", "did", "do", "can", "can't", "cannot", "will", "would", "should", "could", "just", "only",
+    "too", "very", "any", "no", "yes", "number", "code", "codes", "message", "messages", "sms", "text",
+    "app", "arrived", "arrive", "came", "generator", "login", "expires", "expiry", "length", "hint",
+    "hints", "update", "updated", "issue", "issues", "problem", "problems", "again.", "anymore", "here",
+    "there", "below", "above", "same", "new", "old", "correct", "right", "set", "used", "use", "less",
+    "then", "now", "today", "yet", "entry", "input", "needed", "need", "needs", "also", "which", "what",
+    "bucket", "key", "keys", "secret", "secrets", "token", "tokens", "pin", "pins", "otp", "cvv", "cvc",
+    "must", "be", "been", "contains", "contain", "requirements", "requirement", "protection", "system",
+    "settings", "setting", "options", "option", "entered", "typed", "saved", "stored", "multiple", "several",
+    "twice", "once", "every", "each", "ever", "all", "forgotten", "forgot", "lost", "sharing", "share",
+    "shared", "doesnt", "isnt", "didnt", "wont", "cant", "were", "are", "am", "got", "get", "gets",
+})
+
+
+def find_secrets(text: str) -> Iterator[Span]:
+    folded = fold(text)
+    if has_any(folded, SECRET_HINTS):
+        yield from find_keyword_secrets(text)
+    if "code" in folded:  # every PLAIN_CODE match holds it
+        yield from find_plain_codes(text)
+
+
+def find_keyword_secrets(text: str) -> Iterator[Span]:
+    for match in SECRET.finditer(text):
+        keyword, token = match.group(1).lower(), match.group(2).rstrip(".!?)]}>")
+        if token and is_secret_token(keyword, token):
+            yield Span(match.start(2), match.start(2) + len(token), "SECRET")
+
+
+def find_plain_codes(text: str) -> Iterator[Span]:
+    for match in PLAIN_CODE.finditer(text):
+        before, token = (match.group(1) or "").lower(), match.group(2)
+        if before not in NOT_SECRET_CODES and any(c.isdigit() for c in token) and token.lower() not in NOT_SECRET_WORDS:
+            yield Span(match.start(2), match.end(2), "SECRET")
+
+
+def is_secret_token(keyword: str, token: str) -> bool:
+    """Whether the word after a keyword is the secret itself rather than the sentence going on."""
+    if token.lower() in NOT_SECRET_WORDS or "[" in token:
+        return False
+    if keyword.startswith(("pin", "cv")):
+        return token.isdigit() and 3 <= len(token) <= 8
+    if keyword.startswith(("pass", "pwd")):
+        return len(token) >= 3
+    if "code" in keyword or keyword == "otp":
+        return any(c.isdigit() for c in token) and len(token) >= 3
+    return len(token) >= 8 and any(c.isdigit() for c in token)  # api keys, tokens, secrets
+
+
+# --- phone numbers ---------------------------------------------------------------------------------
+
+#: "+44 20 7946 0958", "+1 (415) 555-2671", "0049 30 1234567", "+4915112345678".
+PHONE_INTL = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,8}\)?){1,6}(?!\w)")
+#: "(415) 555-2671", "1-212-555-0198", "020 7946 0958", "06 12 34 56 78", "030/1234 5678".
+#: Groups of up to 8 digits: German numbers are written "030 12345678", "0171 23456789".
+PHONE_NATIONAL = re.compile(r"(?<![\w.+/-])(?:1[ .-])?(?:\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,8}){1,5}(?!\w)(?![.\-/:]\d)")
+#: Compact digits count as a phone only right after a phone word ("call me on 07700900123").
+PHONE_KEYWORD = re.compile(
+    r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me)\b"
+    r"[^\d\n]{0,18}?(\+?\d{9,14})(?!\d)", re.IGNORECASE)
+NINE_DIGITS = re.compile(r"\d{9}")
+DATE_INSIDE = re.compile(r"(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ](?:19|20)\d\d")
+#: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
+ID_BEFORE = re.compile(
+    r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|po|serial|model|part|item|"
+    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot)s?\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#]?\s*$",
+    re.IGNORECASE)
+
+
+#: One of these is in every ID_BEFORE match ("reference" holds "ref").
+ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", "acct", "sku", "po", "serial",
+            "model", "part", "item", "confirmation", "booking", "receipt", "transaction", "iban", "card", "isbn",
+            "batch", "lot")
+
+
+def introduced_as_id(before: str) -> bool:
+    """ID_BEFORE on the text before a number; only a text with one of its words can match."""
+    return has_any(fold(before), ID_WORDS) and ID_BEFORE.search(before) is not None
+
+
+def find_phones(text: str) -> Iterator[Span]:
+    intl = "+" in text or "00" in text  # every PHONE_INTL match starts with one
+    for pattern, least in ((PHONE_INTL, 8), (PHONE_NATIONAL, 9)) if intl else ((PHONE_NATIONAL, 9),):
+        for match in pattern.finditer(text):
+            start, end = match.start(), unbalanced_paren_end(match.group(), match.end())
+            if is_phone(text, start, end, least):
+                yield Span(start, end, "PHONE")
+    if not NINE_DIGITS.search(text):  # every PHONE_KEYWORD match holds nine digits in a row
+        return
+    for match in PHONE_KEYWORD.finditer(text):
+        if not introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
+            yield Span(match.start(1), match.end(1), "PHONE")
+
+
+def unbalanced_paren_end(candidate: str, end: int) -> int:
+    """Leave out a closing parenthesis that belongs to the prose around the number "(call 555 0100)"."""
+    return end - 1 if candidate.endswith(")") and candidate.count(")") > candidate.count("(") else end
+
+
+def is_phone(text: str, start: int, end: int, least: int) -> bool:
+    """Enough digits for a phone (E.164 allows 15), no date inside, not introduced as an identifier."""
+    candidate = text[start:end]
+    digits = sum(map(str.isdigit, candidate))
+    if not least <= digits <= 15 or DATE_INSIDE.search(candidate):
+        return False
+    return not introduced_as_id(text[max(0, start - 30):start])
+
+
+# --- US social security numbers, dates of birth ------------------------------------------------------
+
+SSN_DASHED = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
+SSN_KEYWORD = re.compile(
+    r"\b(?:ssn|ss#|ss no\.?|social security(?: number| no\.?| #)?|social)\s*(?:number|no\.?|#)?\s*(?:is|was|:|=)?\s*"
+    r"(\d{3}([ .-]?)\d{2}\2\d{4})(?!\d)", re.IGNORECASE)
+
+
+def ssn_valid(digits: str) -> bool:
+    """The SSA's rules: no area 000, 666 or 900–999, no group 00, no serial 0000."""
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def find_ssns(text: str) -> Iterator[Span]:
+    """123-45-6789 anywhere (that shape is an SSN's); 123 45 6789 or 123456789 after an SSN keyword."""
+    for match in SSN_DASHED.finditer(text):
+        if ssn_valid("".join(match.groups())) and not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
+            yield Span(match.start(), match.end(), "SSN")
+    if has_any(fold(text), ("ssn", "ss#", "ss no", "social")):
+        for match in SSN_KEYWORD.finditer(text):
+            if ssn_valid(re.sub(r"\D", "", match.group(1))):
+                yield Span(match.start(1), match.end(1), "SSN")
+
+
+MONTHS = (r"(?:jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero|m[aä]r(?:ch|z|s)?|marzo|apr(?:il)?|"
+          r"avr(?:il)?|abril|may|mai|mayo|june?|juni|juin|junio|july?|juli|juillet|julio|aug(?:ust)?|ao[uû]t|agosto|"
+          r"sep(?:t(?:ember)?)?|septembre|se?ptiembre|oct(?:ober|obre)?|okt(?:ober)?|octubre|nov(?:ember|embre)?|noviembre|"
+          r"dec(?:ember)?|dez(?:ember)?|d[ée]c(?:embre)?|diciembre)\.?")
+DATE = (rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{{1,2}}[./-]\d{{1,2}}|"
+        rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
+        rf"\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{MONTHS}\s+(?:de\s+)?(?:19|20)\d\d)")
+#: A date is a date of birth when a birth word comes shortly before it, in English, German, French, Spanish.
+BIRTH_WORDS = ("birth", "dob", "d.o.b", "born", "birthday", "geburt", "geboren", "naissance", "né", "nee",
+               "née", "nacimiento", "nacid", "cumpleaños")
+DOB = re.compile(
+    rf"\b(?:date of birth|birth ?date|d\.?o\.?b\.?|born(?: on)?|birthday|geburtsdatum|geboren(?: am)?|"
+    rf"date de naissance|n[ée]e? le|fecha de nacimiento|nacid[oa] el|cumpleaños)\b[^\d\n]{{0,12}}?(?P<date>{DATE})",
+    re.IGNORECASE)
+
+
+def find_dobs(text: str) -> Iterator[Span]:
+    if has_any(fold(text), BIRTH_WORDS):
+        for match in DOB.finditer(text):
+            yield Span(match.start("date"), match.end("date"), "DOB")
+
+
+# --- postal addresses ------------------------------------------------------------------------------
+
+STREET_SUFFIX = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|"
+    r"Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Grove|Gardens|Row|Mews|Hill|Walk|Loop)"
+)
+UNIT = r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|#)\.?\s*[\w-]+)?"
+US_TAIL = r"(?:,\s*[A-Z][A-Za-z .'-]{1,30}?,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
+UK_POSTCODE = r"(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})"
+#: A European postcode and town: "10115 Berlin", "F-75002 Paris", Portugal's "1100-053 Lisboa".
+EU_TAIL = r"(?:,?\s+(?:[A-Z]{1,2}-|C\.?P\.?\s?)?(?:\d{4}-\d{3}|\d{4}\s?[A-Z]{2}(?=\s)|\d{4,5})\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+(?:[ -][A-ZÀ-Ý][\wÀ-ÿ'-]+)?)?"
+ADDRESSES = (
+    # 221B Baker Street, London NW1 6XE / 1600 Pennsylvania Avenue NW, Washington, DC 20500 /
+    # Flat 3, 27 Clarence Road / 350 5th Avenue (a unit before the number, an ordinal street name)
+    re.compile(rf"(?:\b(?:Flat|Apartment|Apt|Unit|Suite)\.?\s+\w{{1,5}},?\s+)?"
+               rf"\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,4}})?,?\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w'.-]*\s+){{0,3}}?"
+               rf"(?:[A-Z][\w'-]*|\d{{1,3}}(?:st|nd|rd|th))\s+{STREET_SUFFIX}\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?{UNIT}"
+               rf"(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?\s+{UK_POSTCODE}\b)?{US_TAIL}"),
+    # Hauptstraße 5, 10115 Berlin / Bahnhofstr. 12a / Kerkstraat 12
+    re.compile(rf"\b[A-ZÄÖÜ][\wäöüß-]*(?:[ ](?=[SWGPA]))?(?:straße|Straße|strasse|Strasse|str\.|Str\.|weg|Weg|gasse|Gasse|"
+               rf"allee|Allee|platz|Platz|ring|damm|ufer|straat|laan|"
+               rf"gracht|plein|vej|gatan|gata)\s+\d{{1,4}}[a-z]?(?:[/-]\d{{1,3}})?\b{EU_TAIL}"),
+    # 12 rue de la Paix, 75002 Paris
+    # (the name may run over several capitalised words and particles: "avenue Victor Hugo", "place
+    # Charles de Gaulle", "rue du Faubourg Saint-Antoine")
+    re.compile(rf"\b\d{{1,4}}(?:\s?(?:bis|ter|[A-Da-d]\b))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|"
+               rf"quai|route|cours|square|passage|voie|rond-point)\s+(?:[\w'’-]+\s+){{0,4}}?[A-ZÉÈ][\w'’-]+"
+               rf"(?:[ -](?:(?:de|du|des|la|le|d['’])\s?)?[A-ZÉÈ][\w'’-]+){{0,3}}{EU_TAIL}"),
+    # Calle Mayor 10, 28013 Madrid / Via Roma 12
+    re.compile(rf"\b(?:Calle|C/|C\.|Avenida|Avda\.|Av\.|Paseo|Plaza|Pza\.|Ronda|Camino|Carrer|Via|Viale|Piazza|P\.zza|"
+               rf"Corso|Largo|Vicolo|Rua|Travessa)\s+(?:[\w'’]+\s+){{0,3}}?"
+               rf"[A-ZÁÉÍÓÚ][\wáéíóúñàèìòù'’]+,?\s+(?:(?:n[º°.]|nº|núm\.?|no\.|Nr\.)\s?)?(?!(?:19|20)\d\d\b)\d{{1,4}}(?:[/-]?[A-Za-z])?\b{EU_TAIL}"),
+    re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+\b", re.IGNORECASE),
+    re.compile(rf"\b{UK_POSTCODE}\b"),
+    # German streets named with a preposition and no suffix: Am Markt 3, An der Alster 12, Im Winkel 4
+    re.compile(rf"\b(?:Am|An der|An den|Auf dem|Auf der|Im|In der|In den|Zum|Zur|Unter den|Hinter dem|Alte|Neue|Große|"
+               rf"Kleine)\s+[A-ZÄÖÜ][\wäöüß-]+\s+\d{{1,4}}[a-z]?\b{EU_TAIL}"),
+)
+
+
+#: For each pattern of ADDRESSES, a piece every match of it holds (same flags), or None: a text
+#: without the piece skips the pattern, which would scan every position for nothing.
+ADDRESS_HINTS = (
+    re.compile(rf"{STREET_SUFFIX}\b"),
+    re.compile(r"(?:straße|Straße|strasse|Strasse|str\.|Str\.|weg|Weg|gasse|Gasse|allee|Allee|platz|Platz|ring|damm|ufer|"
+               r"straat|laan|gracht|plein|vej|gatan|gata)\s+\d"),
+    # (looked for in the `fold`ed text: a case-insensitive alternation costs ten times a plain one)
+    re.compile(r"(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|square|passage|voie|"
+               r"rond-point)\s"),
+    re.compile(r"(?:Calle|C/|C\.|Avenida|Avda\.|Av\.|Paseo|Plaza|Pza\.|Ronda|Camino|Carrer|Via|Viale|Piazza|P\.zza|Corso|"
+               r"Largo|Vicolo|Rua|Travessa)\s"),
+    None,  # "P.O. Box": looked for in the `fold`ed text, see find_addresses
+    None,
+    re.compile(r"(?:Am|An|Auf|Im|In|Zum|Zur|Unter|Hinter|Alte|Neue|Große|Kleine)\s"),
+)
+FRENCH = 2  # its hint is looked for in the folded text
+PO_BOX = 4
+BARE_POSTCODE = 5
+
+
+def find_addresses(text: str) -> Iterator[Span]:
+    folded = fold(text)
+    box = "box" in folded
+    streets: list[Span] = []  # findings of a street pattern (not a bare postcode)
+    for index, (pattern, hint) in enumerate(zip(ADDRESSES, ADDRESS_HINTS)):
+        if (hint is not None and not hint.search(folded if index == FRENCH else text)) or (index == PO_BOX and not box):
+            continue
+        for match in pattern.finditer(text):
+            span = Span(match.start(), match.end(), "ADDRESS")
+            if index != BARE_POSTCODE:
+                streets.append(span)
+            yield span
+    for start, end in grown_addresses(text, [(s.start, s.end) for s in streets], folded):
+        yield Span(start, end, "ADDRESS")
+    postal = list(find_postal_addresses(text, streets))
+    yield from postal
+    for start, end in grown_addresses(text, [(s.start, s.end) for s in postal], ""):
+        yield Span(start, end, "ADDRESS")  # pyap's addresses grown the same way ("": no Eircode search again)
+
+
+#: pyap2's address grammars (US, Canada, UK) take a street without a suffix we list ("45 Kingsway")
+#: and a Canadian province; they run only where their country's postcode is in the text and outside
+#: every address our patterns found (pyap costs about 1 ms a text; a postcode is what makes its
+#: finding an address and not "2 Main Street shops"), so most texts pay one regex scan per country.
+#: A US state and ZIP code, a Canadian province and postcode, a UK postcode. Each starts with a
+#: capital: the pattern opens with one (sre then skips from capital to capital) and looks behind it.
+POSTCODES = re.compile(r"[A-Z](?<!\w.)(?:(?P<US>[A-Z],?\s+\d{5}(?:-\d{4})?)|(?P<CA>[A-Z],?\s+[A-Z]\d[A-Z] ?\d[A-Z]\d)|"
+                       r"(?P<GB>IR ?0AA|[A-Z]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}))\b")
+
+
+PYAP_COUNTRIES: tuple[Literal["US", "GB", "CA"], ...] = ("US", "GB", "CA")  # POSTCODES' group names
+
+
+def find_postal_addresses(text: str, streets: Sequence[Span] = ()) -> Iterator[Span]:
+    """pyap's addresses around each postcode that no street pattern of ours already took in."""
+    countries = {match.lastgroup for match in POSTCODES.finditer(text)
+                 if not any(s.start <= match.start() and match.end() <= s.end for s in streets)}
+    for country in PYAP_COUNTRIES:  # none asked when each postcode is inside an address we found
+        if country not in countries:
+            continue
+        for address in pyap.parse(text, country=country):
+            start, end = address.match_start, address.match_end
+            if not (isinstance(start, int) and isinstance(end, int)):
+                continue
+            end = min(end, len(text))  # pyap's offsets can run past the text (seen on a multi-line address)
+            while start < end and not text[start].isalnum():  # pyap's match takes the space before
+                start += 1
+            while end > start and not text[end - 1].isalnum():
+                end -= 1
+            if POSTCODES.search(text, start, end):
+                yield Span(start, end, "ADDRESS")
+
+
+# --- names -----------------------------------------------------------------------------------------
+
+#: "Ana", "O'Connor", "D’Angelo", "Jean-Luc", "Ní": a capital, then letters, apostrophe or hyphen parts.
+NAME_WORD = r"(?:Ma?c|Fitz)?[A-ZÀ-Ý](?:[a-zà-ÿ]+|(?=['’]))(?:['’-][A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]+)*"
+#: The same in any case ("mary-kate d'angelo", "PETER BROWN"), only after a self-introduction.
+ANY_NAME_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
+ANY_NAME = rf"{ANY_NAME_WORD}(?:[ ]{ANY_NAME_WORD}){{0,3}}"
+#: Words that end a name written in any case ("my name is dave and I ...").
+NAME_STOP = frozenset({
+    "me", "e", "en", "ed", "und", "et", "y", "and", "from", "here", "with", "i", "im", "i'm", "ich", "je", "yo", "the", "but",
+    "aber", "mais", "pero", "your", "my", "mein", "meine", "ma", "mon", "mi", "is", "am", "was", "of", "at",
+    "to", "for", "order", "bestellung", "commande", "pedido", "tengo", "have", "had", "need", "needs",
+    "la", "el", "le", "les", "die", "der", "das", "calling", "writing", "again", "please",
+})
+NAME = rf"{NAME_WORD}(?:[ -]{NAME_WORD}){{0,2}}"
+#: Capitalised words that follow "Hi" or "Thanks," without being anyone's name.
+NOT_NAMES = frozenset({
+    "there", "all", "team", "support", "everyone", "everybody", "folks", "guys", "sir", "madam", "customer",
+    "friend", "friends", "again", "both", "world", "so", "for", "in", "advance", "a", "lot",
+    "much", "very", "you", "yes", "no", "ok", "okay", "thanks", "thank", "please", "hello", "hi", "dear",
+    "regards", "best", "cheers", "sincerely", "morning", "afternoon", "evening", "good", "great", "the",
+    "customer service", "service", "billing", "sales", "help", "helpdesk", "admin", "sirs", "colleagues",
+    "i", "we", "my", "our", "your", "this", "that", "it", "just", "quick", "question", "update",
+    # issue 18, seventh pass: the sign-offs of other languages and their teams ("mfg\nIhr Kundenservice")
+    "sent", "ihr", "ihre", "euer", "votre", "vostro", "vostra", "su", "uw", "jouw", "seu", "sua", "kundenservice",
+    "kundendienst", "équipe", "equipe", "equipo", "servizio", "klantenservice", "grazie", "merci", "danke",
+    "gracias", "obrigado", "obrigada", "thx", "ciao", "bises", "bisous",
+})
+NAME_CONTEXTS = (
+    # greetings: "Hi Ana,", "Dear Maria Lopez:", "Hello Bob!"
+    re.compile(rf"(?:^|(?<=[\n.!?]))\s*(?:Hi|Hello|Hey|Dear|Hallo|Bonjour|Hola|Ciao|Olá|Good (?:morning|afternoon|evening))"
+               rf"\s+(?P<name>{NAME})(?=\s*[,!:\n]|\s*$)"),
+    # titles: "Mr. Smith", "Dr Jane Doe"
+    re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sr|Sra|Sig|Sig\.ra|Dhr|Mevr|[Ss]eñora|[Ss]eñor|"
+               rf"[Ss]ignora|[Ss]ignor|[Mm]evrouw|[Mm]eneer)\.?\s+(?P<name>{NAME})"),
+    # "my name is Ana Lima", "name: Ana Lima", "this is Ana from"
+    re.compile(rf"\b(?i:my name is|my name's|name\s*:|this is|I am|I'm)\s+(?P<name>{NAME})(?=\s+(?i:from|here)\b)"),
+    re.compile(rf"\b(?i:my name is|my name's|name\s*:)\s+(?P<name>{NAME})"),
+    # self-introductions and name fields, in any case, in English, German, French, Spanish, Italian,
+    # Dutch, Portuguese: the name runs to a stop word
+    re.compile(rf"\b(?i:my name is|my name's|ich hei(?:ß|ss)e|mein name ist|je m['’]appelle|mon nom est|ici|"
+               rf"me llamo|mi nombre es|mi chiamo|mijn naam is|o meu nome é|meu nome é|chamo-me|me chamo|"
+               rf"account holder\s*:|card ?holder\s*:|customer\s*:|contact\s*:)\s+(?P<name>{ANY_NAME})"),
+    # sign-offs: "Thanks,\nAna" / "Kind regards, Ana Lima" at the end of a line
+    # (longer phrases first: "Thanks so much!" is not "Thanks" and a name "so much")
+    re.compile(rf"\b(?i:thanks so much|thank you so much|thanks again|(?:many )?thanks in advance|thank you|thanks|"
+               rf"many thanks|regards|"
+               rf"kind regards|best regards|best wishes|all the best|best|cheers|sincerely|yours|warm regards|"
+               rf"cordialement|bien cordialement|bien à vous|grüße|grüßen|gruß|saludos cordiales|saludos|un saludo|"
+               rf"atentamente|warm wishes|best wishes|"
+               rf"cordiali saluti|saluti|met vriendelijke groet|groetjes|groeten|atenciosamente|cumprimentos|"
+               rf"obrigad[oa]|gracias|merci|danke|grazie)\b[,!.]?[ \t]*(?:\n[ \t]*){{0,2}}(?:-{{1,2}}\s*)?"
+               rf"(?P<name>{NAME}|{ANY_NAME})"
+               rf"[ \t]*[.!]?[ \t]*(?=\n|$)"),
+    # "I am Maria Lopez, call me", "I'm Tom." (a capitalised name closed by punctuation, "and", "from")
+    re.compile(rf"\b(?i:I am|I['’]m)\s+(?P<name>{NAME})(?=\s*[,.;!]|\s*$|\s+(?i:and|from|here)\b)"),
+    # "it's Marco Rossi here", "this is priya speaking"
+    re.compile(rf"\b(?i:it['’]?s|this is)\s+(?P<name>{ANY_NAME})\s+(?i:here|speaking)\b"),
+    # "sono Chiara Conti", "ik ben Joris Bakker", "hier spricht Jens Hoffmann": words that also start
+    # ordinary sentences, so only a capitalised name counts
+    re.compile(rf"\b(?i:sono|ik ben|ich bin|hier ist|hier spricht|je suis|soy|eu sou)\s+(?P<name>{NAME})"),
+    # people named around the customer: "my husband Tobias", "your agent Priscilla", "I spoke to Rowan
+    # Ellis", "CC: Mei Lin Tan", "Attn: Helga Brandt", a pasted "From: Gustavo Almeida <...>"
+    re.compile(rf"\b(?i:my (?:husband|wife|partner|son|daughter|mother|mom|mum|father|dad|brother|sister|colleague|"
+               rf"friend|boss|manager|neighbou?r|assistant)|your (?:agent|colleague|rep|representative|technician|"
+               rf"driver|courier|engineer)|(?:spoke|talked|chatted) (?:to|with)|ask for|cc\s*:|attn\s*:?|c/o)"
+               rf"\s+(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<name>{NAME})"),
+    # a pasted mail header: "From: Gustavo Almeida <...>", "To: ..."
+    re.compile(rf"\b(?i:from|to)\s*:\s*(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<name>{NAME})"),
+    # a signature: the name on its own line above "Sent from my ..." or before "| title"
+    re.compile(rf"(?m)^[ \t]*(?P<name>{NAME})[ \t]*(?:\n[ \t]*(?i:sent from my|get outlook)|\|)"),
+    # "Farah Siddiqui from Northwind": first and last name opening a clause, then "from"
+    re.compile(rf"(?:^|(?<=[\n.!?,:;]))[ \t]*(?P<name>{NAME_WORD}[ ]{NAME_WORD}(?:[ ]{NAME_WORD})?)[ ]from\b"),
+    # "hey, tariq here": a name of any case after a greeting, then "here"
+    re.compile(rf"\b(?i:hi|hiya|hey|hello|yo|morning)[,!]?\s+(?P<name>{ANY_NAME_WORD}(?:[ ]{ANY_NAME_WORD})?)"
+               rf"\s+(?i:here)\b"),
+    # name fields in any case: "First name: bruno", "Last name: costa"
+    re.compile(rf"\b(?i:first name|last name|surname|full name|given name|family name)\s*:\s*(?P<name>{ANY_NAME})"),
+    # issue 18, seventh pass: the sign-offs of chat and of other languages, the same way (a pattern of
+    # its own, so the long one above does not grow: each word of an alternation costs every text)
+    re.compile(rf"\b(?i:mfg|rgds|thx|tks|take care|talk soon|bises|bisous|à bientôt|a bientot|abrazos|un abrazo|besos|"
+               rf"abraços|beijos|ciao|tschüss|tschüs|hälsningar|mvh|pozdrawiam|pozdrowienia|s pozdravem|"
+               rf"üdvözlettel|saygılarımla)\b[,!.]?[ \t]*(?:\n[ \t]*){{0,2}}(?:-{{1,2}}\s*)?"
+               rf"(?P<name>{NAME}|{ANY_NAME})[ \t]*[.!]?[ \t]*(?=\n|$)"),
+)
+#: First names that are also ordinary words: as the requester's name they count only capitalised
+#: mid-sentence or in a name position, never as the word ("I will", "a rose", "my bill").
+COMMON_WORD_NAMES = frozenset({
+    "will", "mark", "rose", "bill", "pat", "joy", "hope", "grace", "may", "june", "april", "faith", "summer",
+    "dawn", "sky", "art", "ray", "guy", "rich", "frank", "jack", "sue", "bob", "drew", "gene", "max", "chase",
+    "hunter", "lane", "page", "young", "king", "brown", "white", "black", "green", "long", "little", "wood",
+    "stone", "hill", "love", "rock", "penny", "ruby", "crystal", "amber", "autumn", "honey", "hazel", "ivy",
+    "lily", "holly", "violet", "olive", "sunny", "storm", "river", "rain", "miles", "price", "rush", "case",
+    "bell", "ford", "cook", "baker", "smith", "carter", "porter", "turner", "mason", "fisher", "hunt",
+    "bishop", "cash", "major", "noble", "sharp", "strong", "wise", "best", "good", "gay", "lucky", "sandy",
+    "rusty", "dusty", "buddy", "bud", "august", "sterling", "bear", "fox", "wolf", "ash", "sage",
+})
+
+
+#: Parts of a full name that are not names on their own ("Maria de la Cruz", "Jan van der Berg").
+NAME_PARTICLES = frozenset({
+    "de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la", "le", "du", "bin",
+    "al", "el", "y", "e", "st", "mc", "jr", "sr", "ii", "iii", "iv", "mr", "mrs", "ms", "dr",
+})
+
+
+#: For each pattern of NAME_CONTEXTS, words one of which every match holds: as written where the
+#: pattern is case-sensitive, else lower case, looked for in the `fold`ed text.
+NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
+    (False, ("Hi", "Hello", "Hey", "Dear", "Hallo", "Bonjour", "Hola", "Ciao", "Olá", "Good ")),
+    (False, ("Mr", "Ms", "Miss", "Mx", "Dr", "Prof", "Herr", "Frau", "Mme", "Mlle", "Sr", "Sig", "Dhr", "Mevr", "eñor",
+             "ignor", "evrouw", "eneer")),
+    (True, ("name", "this is", "i am", "i'm")),  # and "from" or "here" (FROM_OR_HERE)
+    (True, ("name",)),
+    (True, ("name", "heiße", "heisse", "appelle", "nom est", "ici", "llamo", "nombre", "chiamo", "naam", "nome",
+            "chamo", "holder", "customer", "contact")),
+    (True, ("thank", "regards", "best", "cheers", "sincerely", "yours", "cordialement", "bien à vous", "grüß",
+            "gruß", "saludo", "atentamente", "saluti", "groet", "atenciosamente", "cumprimentos", "obrigad",
+            "gracias", "merci", "danke", "grazie")),
+    (True, ("i am", "i'm", "i’m")),
+    (True, ("here", "speaking")),
+    (True, ("sono", "ik ben", "ich bin", "hier ist", "hier spricht", "je suis", "soy", "eu sou")),
+    (True, ("husband", "wife", "partner", "son ", "daughter", "mother", "mom ", "mum ", "father", "dad ",
+            "brother", "sister", "colleague", "friend", "boss", "manager", "neighbo", "assistant", "agent",
+            "rep ", "representative", "technician", "driver", "courier", "engineer", "spoke", "talked",
+            "chatted", "ask for", "cc:", "cc :", "attn", "c/o")),
+    (True, ("from:", "from :", "to:", "to :")),
+    (True, ("sent from my", "get outlook", "|")),
+    (True, (" from",)),
+    (True, ("here",)),
+    (True, ("name",)),
+    (True, ("mfg", "rgds", "thx", "tks", "take care", "talk soon", "bises", "bisous", "bientôt", "bientot", "abrazo",
+            "besos", "abraços", "beijos", "ciao", "tschüs", "hälsningar", "mvh", "pozdr", "s pozdravem", "üdvözlettel",
+            "saygılarımla")),
+)
+
+
+FROM_OR_HERE = 2
+
+
+def find_names(text: str) -> Iterator[Span]:
+    folded = fold(text)
+    for index, (pattern, (any_case, hints)) in enumerate(zip(NAME_CONTEXTS, NAME_HINTS)):
+        if not has_any(folded if any_case else text, hints):
+            continue
+        if index == FROM_OR_HERE and not has_any(folded, ("from", "here")):
+            continue
+        for match in pattern.finditer(text):
+            start, end = match.span("name")
+            yield from name_spans(text, start, end)
+    for start, end in find_listed_names(text, folded):
+        yield Span(start, end, "NAME")
+    for start, end in find_more_names(text, folded):
+        yield Span(start, end, "NAME")
+
+
+def name_spans(text: str, start: int, end: int) -> Iterator[Span]:
+    """The name at text[start:end], unless a word of it is no name ("Hi Team", "Regards, Acme Support");
+    a name written in any case ends before its first stop word."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for index, word in enumerate(words):
+        if word.group().lower().strip(",.;:!?") in NAME_STOP:
+            words = words[:index]
+            break
+    if not words:
+        return
+    end = start + words[-1].end()
+    while end > start and text[end - 1] in ",.;:!?":
+        end -= 1
+    if words and not any(w.group().lower().strip("'’-") in NOT_NAMES for w in words):
+        yield Span(start, end, "NAME")
+
+
+def find_identity(text: str, identity: Identity) -> Iterator[Span]:
+    """The requester's own email(s) and name wherever they appear (the helpdesk told us who it is)."""
+    for email in identity.emails:
+        if email.strip():
+            for match in re.finditer(re.escape(email.strip()), text, re.IGNORECASE):
+                yield Span(match.start(), match.end(), "EMAIL")
+    for name in identity.names:
+        yield from find_known_name(text, name)
+
+
+def find_known_name(text: str, name: str) -> Iterator[Span]:
+    """The full name, then each part; a part that is also a common word only where it is a name."""
+    words = [w for w in re.split(r"[\s,]+", name.strip()) if w]
+    parts = [w for w in words if len(w.strip(".")) >= 2 and w.lower().strip(".") not in NAME_PARTICLES]
+    if not parts:
+        return
+    full = r"[\s,]+".join(re.escape(w) for w in words)
+    for match in re.finditer(rf"(?<!\w){full}(?!\w)", text, re.IGNORECASE):
+        yield Span(match.start(), match.end(), "NAME")
+    for part in parts:
+        if part.lower() in COMMON_WORD_NAMES:
+            yield from capitalised_mid_sentence(text, part)
+            continue
+        for match in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", text, re.IGNORECASE):
+            yield Span(match.start(), match.end(), "NAME")
+
+
+def capitalised_mid_sentence(text: str, word: str) -> Iterator[Span]:
+    """`word` as a capitalised word that does not open a sentence ("thanks Will", not "Will you")."""
+    cap = word[:1].upper() + word[1:].lower()
+    for match in re.finditer(rf"(?<!\w){re.escape(cap)}(?!\w)", text):
+        before = text[:match.start()].rstrip(" \t")
+        if before and before[-1] not in ".!?\n:\"“" and not before.endswith(("-", "•")):
+            yield Span(match.start(), match.end(), "NAME")
+
+
+#: Detectors that need no identity, in no particular order (priority is KINDS').
+DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
+    find_emails, find_ibans, find_cards, find_ips, find_secrets, find_ssns, find_dobs, find_phones, find_addresses,
+    find_names,
+)
+#: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, address) cannot find
+#: anything in a text without one, so such a text skips them: the same findings in about 40 % less
+#: time for the many comments with no number in them (bench/RESULTS.md, exports).
+ANY_DIGIT = re.compile(r"\d")
+WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find_secrets, find_names)
