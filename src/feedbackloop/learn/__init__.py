@@ -1,5 +1,5 @@
-"""learn: what the loop teaches the AI: PII-redacted eval/SFT/DPO/ratings exports and the redaction
-quality report.
+"""learn: what the loop teaches the AI: PII-redacted eval/SFT/DPO/ratings/intents exports, the
+conversation they rebuild from the stored events, and the redaction quality report.
 
-May import: insight, loop, wiring, jobs, helpdesks, store, core.
+May import: loop, wiring, jobs, helpdesks, store, core.
 """
