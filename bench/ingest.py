@@ -5,7 +5,7 @@ One run measures, on the same machine and in the same minutes:
 * the generator's own ceiling: `wrk` (Debian's package, `bench/wrk/ingest.lua`) and the paced generator
   (`bench/wrk/pace.c`) against `bench/wrk/responder.c`, a one-thread C epoll responder far cheaper than
   any Python server;
-* per gunicorn worker setting (gthread ×4 as deployed, then sync), bare Flask (`bench/bare_app.py`),
+* per gunicorn worker setting (gthread ×16 as deployed, then sync), bare Flask (`bench/bare_app.py`),
   feedbackloop on SQLite, on PostgreSQL, and bare Flask again: a short warm-up, a closed loop of `wrk -t2
   -c32` for 10 s over distinct pre-signed deliveries (throughput), then `pace` at a fixed 500 req/s
   (latency from each request's scheduled start: no coordinated omission); after gunicorn stops the
@@ -69,9 +69,9 @@ class Target:
 
 #: The gunicorn worker settings measured, each for every target (bare Flask included, so each ratio is
 #: against bare Flask on the same settings): first as `feedbackloop.gunicorn_conf` deploys it (gthread,
-#: 4 threads), then gunicorn's sync worker. BENCH_INGEST_THREADS=N measures only N threads (1: sync).
+#: 16 threads), then gunicorn's sync worker. BENCH_INGEST_THREADS=N measures only N threads (1: sync).
 SETTINGS: tuple[int, ...] = ((int(os.environ["BENCH_INGEST_THREADS"]),) if os.environ.get("BENCH_INGEST_THREADS")
-                             else (4, 1))
+                             else (16, 1))
 #: BENCH_INGEST_DATABASES=sqlite (or postgresql) measures one database only.
 DATABASES = tuple(os.environ.get("BENCH_INGEST_DATABASES", "sqlite,postgresql").split(","))
 THREADED_WORKER = "feedbackloop.gunicorn_worker.HeadFirstWorker"

@@ -79,8 +79,8 @@ def summary(results: dict[str, Any]) -> list[str]:
 
 INGEST_METHOD = """## 1. Webhook ingest
 
-`gunicorn -w 2 [--threads 4 -k feedbackloop.gunicorn_worker.HeadFirstWorker] -b 127.0.0.1:PORT
-'feedbackloop.app:create_app()'`, twice: with 4 threads per worker (gthread reading heads in its loop, as
+`gunicorn -w 2 [--threads 16 -k feedbackloop.gunicorn_worker.HeadFirstWorker] -b 127.0.0.1:PORT
+'feedbackloop.app:create_app()'`, twice: with 16 threads per worker (gthread reading heads in its loop, as
 `feedbackloop.gunicorn_conf` deploys it), then with gunicorn's sync workers; settings from
 `FEEDBACKLOOP_*`/`ZENDESK_*` in the environment; `feedbackloop db upgrade` run first on a scratch SQLite
 file or a scratch PostgreSQL database. The ceiling is the bare Flask endpoint `bench/bare_app.py` (reads

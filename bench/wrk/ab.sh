@@ -24,6 +24,14 @@ export FEEDBACKLOOP_SECRET_KEY=abcdefghijklmnopqrstuvwxyz012345 ZENDESK_SUBDOMAI
 if [ "$THREADS" -gt 1 ]; then WORKER=(--threads "$THREADS" -k feedbackloop.gunicorn_worker.HeadFirstWorker); else WORKER=(); fi
 databases=(sqlite)
 "$BIN/python" -c "import sqlalchemy as s, sys; s.create_engine(sys.argv[1]).connect().close()" "$PG" 2>/dev/null && databases+=(postgresql)
+# CPU seconds (user + system) of a process and its children so far (gunicorn's master and workers)
+cpu() { "$BIN/python" -c "import os, sys
+tck, total = os.sysconf('SC_CLK_TCK'), 0
+for pid in filter(str.isdigit, os.listdir('/proc')):
+    try: f = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
+    except OSError: continue
+    if pid == sys.argv[1] or f[1] == sys.argv[1]: total += int(f[11]) + int(f[12])
+print(total / tck)" "$1"; }
 count() { "$BIN/python" -c "import sqlalchemy as s, sys
 e = s.create_engine(sys.argv[1])
 with e.connect() as c: print(c.execute(s.text('select count(*) from webhook_events')).scalar(), c.execute(s.text('select count(*) from jobs')).scalar())" "$1"; }
@@ -45,9 +53,14 @@ with e.connect() as c: c.execute(s.text(f'DROP DATABASE IF EXISTS {sys.argv[2]} 
       "$BIN/python" deliveries.py "$ZENDESK_WEBHOOK_SECRET" 60000 "$WRK_DELIVERIES"
       (cd "$WORK" && PYTHONPATH=$path exec "$BIN/gunicorn" -w 2 "${WORKER[@]}" -b 127.0.0.1:18556 --log-level warning 'feedbackloop.app:create_app()') &
       server=$!; sleep 4
-      result=$(wrk -t2 -c32 -d"${SECONDS_EACH}s" -s ingest.lua http://127.0.0.1:18556 | grep -E 'Requests/sec|Non-2xx|repeated' | tr -s ' ' | tr '\n' ' ')
+      before=$(cpu "$server")
+      out=$(wrk -t2 -c32 -d"${SECONDS_EACH}s" -s ingest.lua http://127.0.0.1:18556)
+      after=$(cpu "$server")
       kill "$server"; wait "$server" 2>/dev/null || true
-      echo "round $round  $db  $version: $result; rows (events, jobs): $(count "$url")"
+      result=$(echo "$out" | grep -E 'Requests/sec|Non-2xx|repeated' | tr -s ' ' | tr '\n' ' ')
+      requests=$(echo "$out" | grep -oE '^ *[0-9]+ requests in' | grep -oE '[0-9]+')
+      per=$("$BIN/python" -c "import sys; print(f'{1000 * (float(sys.argv[2]) - float(sys.argv[1])) / max(1, int(sys.argv[3])):.3f}')" "$before" "$after" "$requests")
+      echo "round $round  $db  $version: $result; server CPU ms/req $per; rows (events, jobs): $(count "$url"); load $(cut -d' ' -f1 /proc/loadavg)"
     done
   done
 done
