@@ -12,6 +12,8 @@
  *
  * Prints one JSON object: sent, answered, 2xx, accepted (answers whose body says "accepted"),
  * errors, seconds, rate achieved, latency p50/p90/p99/p999/max in ms (from scheduled start).
+ * Connections are dialled when a request needs one and dropped when the server answers
+ * "Connection: close" (gunicorn's sync worker closes every connection after its answer).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -56,7 +58,7 @@ static int dial(void) {
 }
 
 /* The length of one complete response at the start of buf, 0 if incomplete; *status its status. */
-static size_t response_length(const char *buf, size_t len, int *status) {
+static size_t response_length(const char *buf, size_t len, int *status, int *closing) {
     const char *head_end = memmem(buf, len, "\r\n\r\n", 4);
     if (!head_end) return 0;
     size_t head_len = (size_t)(head_end - buf) + 4;
@@ -66,6 +68,7 @@ static size_t response_length(const char *buf, size_t len, int *status) {
         const char *eol = memchr(p, '\n', (size_t)(head_end + 2 - p));
         if (!eol) break;
         if ((size_t)(eol - p) > 15 && strncasecmp(p, "content-length:", 15) == 0) body = strtol(p + 15, NULL, 10);
+        if ((size_t)(eol - p) >= 17 && strncasecmp(p, "connection: close", 17) == 0) *closing = 1;
         p = eol + 1;
     }
     if (len < head_len + (size_t)body) return 0;
@@ -114,12 +117,9 @@ int main(int argc, char **argv) {
 
     int ep = epoll_create1(0);
     struct conn *conns = calloc((size_t)nconn, sizeof *conns);
-    for (int i = 0; i < nconn; i++) {
-        conns[i].fd = dial();
-        if (conns[i].fd < 0) { perror("connect"); return 1; }
-        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &conns[i]};
-        epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
-    }
+    /* Connections are dialled when a request needs one, not before: gunicorn's sync worker takes one
+     * connection at a time and would sit on an idle one, and it closes each after its answer. */
+    for (int i = 0; i < nconn; i++) conns[i].fd = -1;
     int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
     struct epoll_event tev = {.events = EPOLLIN, .data.ptr = NULL};
     epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &tev);
@@ -138,9 +138,22 @@ int main(int argc, char **argv) {
         for (int i = 0; i < nconn && next < total; i++) {
             int64_t due = start + (int64_t)next * interval;
             if (due > now) break;
-            if (conns[i].busy || conns[i].fd < 0) continue;
+            if (conns[i].busy) continue;
+            if (conns[i].fd < 0) {
+                conns[i].fd = dial();
+                if (conns[i].fd < 0) continue;
+                struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &conns[i]};
+                epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
+            }
             struct request *r = &requests[next];
-            if (write(conns[i].fd, r->data, r->len) != (ssize_t)r->len) { errors++; close(conns[i].fd); conns[i].fd = dial(); continue; }
+            if (write(conns[i].fd, r->data, r->len) != (ssize_t)r->len) {
+                errors++;
+                epoll_ctl(ep, EPOLL_CTL_DEL, conns[i].fd, NULL);
+                close(conns[i].fd);
+                conns[i].fd = -1;
+                next++;
+                continue;
+            }
             conns[i].busy = 1;
             conns[i].scheduled = rate > 0 ? due : now;
             next++; sent++;
@@ -164,13 +177,12 @@ int main(int argc, char **argv) {
                 close(c->fd);
                 if (c->busy) { errors++; c->busy = 0; }
                 c->len = 0;
-                c->fd = dial();
-                if (c->fd >= 0) { struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c}; epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev); }
+                c->fd = -1;
                 continue;
             }
             c->len += (size_t)r;
-            int status = 0;
-            size_t length = response_length(c->buf, c->len, &status);
+            int status = 0, closing = 0;
+            size_t length = response_length(c->buf, c->len, &status, &closing);
             if (length == 0) continue;
             latency[answered++] = now_ns() - c->scheduled;
             if (status >= 200 && status < 300) ok++;
@@ -178,6 +190,12 @@ int main(int argc, char **argv) {
             memmove(c->buf, c->buf + length, c->len - length);
             c->len -= length;
             c->busy = 0;
+            if (closing) { /* the server closes after this answer (gunicorn's sync worker): dial anew when needed */
+                epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+                close(c->fd);
+                c->len = 0;
+                c->fd = -1;
+            }
         }
     }
     double elapsed = (double)(now_ns() - start) / 1e9;
