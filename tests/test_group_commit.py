@@ -62,6 +62,7 @@ def _submit_all(group: receive.GroupCommit, rows: list[dict[str, Any]], held: He
                 ) -> list[Any]:
     """The first row commits alone (held); the others are submitted while it is held, then it is let go."""
     outcomes: list[Any] = [None] * len(rows)
+    group.max_leaders = 1  # one batch at a time (PostgreSQL allows two): the others queue behind the held one
 
     def submit(index: int) -> None:
         try:
@@ -286,3 +287,35 @@ def test_the_door_and_the_flask_route_answer_every_delivery_alike(app: Flask, en
     assert statuses == [200, 200, 200, 401, 400, 400, 404, 400], statuses
     assert [payload["status"] for _, payload in answers["door"][:3]] == ["accepted", "duplicate", "ignored"]
     assert _count(engine, WebhookEvent) == 2 and _count(engine, Job) == 2  # one per path's good delivery
+
+
+@pytest.mark.parametrize("leaders", [1, 2])
+def test_concurrent_submitters_with_repeats_get_one_accepted_each(engine: Engine, leaders: int) -> None:
+    """24 threads each submit the same 8 deliveries (and 4 of their own), with one or two batches
+    committing at once: each delivery is accepted exactly once, every other copy is a duplicate."""
+    group = receive.GroupCommit(engine)
+    group.max_leaders = leaders
+    shared = [_row(4000 + n, f"shared-{n}") for n in range(8)]
+    outcomes: dict[str, list[int | None]] = {}
+    guard = threading.Lock()
+    barrier = threading.Barrier(24)
+
+    def submit(thread: int) -> None:
+        own = [_row(5000 + thread * 10 + n, f"own-{thread}-{n}") for n in range(4)]
+        barrier.wait()
+        for row in [*shared, *own]:
+            result = group.submit(row)
+            with guard:
+                outcomes.setdefault(row["dedupe_key"], []).append(result)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(outcomes) == 8 + 24 * 4
+    for key, results in outcomes.items():
+        accepted = [r for r in results if r is not None]
+        assert len(accepted) == 1, key
+    assert _count(engine, WebhookEvent) == 8 + 96 and _count(engine, Job) == 8 + 96
+    assert group.members == 24 * 12 and group.batches < group.members  # some deliveries shared a commit

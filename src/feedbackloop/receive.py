@@ -238,7 +238,7 @@ class _Member:
         # Held until the member is woken (a bare lock: cheaper to wait on and release than an Event)
         self.done = threading.Lock()
         self.done.acquire()
-        self.lead = False  # set before `done` is released when this member is to commit the next batch
+        self.lead = False  # set before `done` is released when this member is to lead the next batch
         self.event_id: int | None = None
         self.error: BaseException | None = None
 
@@ -252,9 +252,10 @@ class GroupCommit:
     """Group commit for one engine in one process: concurrent deliveries share one transaction.
 
     Leader and followers, with no thread of its own: a delivery that finds no batch being committed
-    commits its own at once (a batch of one). Deliveries that arrive meanwhile queue; when the batch
-    ends, the first of them is woken to commit all that queued, in one transaction, and the others are
-    woken only when that transaction is committed (or failed). Under load a batch is everything that
+    (on PostgreSQL: fewer than two, `max_leaders`) commits its own at once (a batch of one).
+    Deliveries that arrive meanwhile queue; when a batch ends, the first of them is woken to commit
+    all that queued, in one transaction, and the others are woken only when that transaction is
+    committed (or failed). Under load a batch is everything that
     arrived during the previous commit (a millisecond or two), so the commits, fsyncs and, on SQLite,
     write-lock hand-overs are shared; idle, nothing waits.
 
@@ -269,9 +270,13 @@ class GroupCommit:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.writers = WriterLock.for_engine(engine)
+        # Batches committing at once: SQLite has one writer anyway; on PostgreSQL a second batch can go
+        # while the first waits for its WAL flush (the server flushes both together), which halves the
+        # wait of a delivery that arrives just after a commit started.
+        self.max_leaders = 2 if engine.dialect.name == "postgresql" else 1
         self._lock = threading.Lock()
         self._queue: list[_Member] = []
-        self._busy = False
+        self._leaders = 0
         self.batches = 0  # committed batches and their members, for tests and the bench
         self.members = 0
 
@@ -279,34 +284,38 @@ class GroupCommit:
         """Store `row` (and its job) in the next batch; its event id once committed, None for a repeat."""
         member = _Member(row)
         with self._lock:
-            self._queue.append(member)
-            lead = not self._busy
-            self._busy = True
+            lead = self._leaders < self.max_leaders
+            if lead:
+                self._leaders += 1
+            else:
+                self._queue.append(member)
         if not lead:
-            member.done.acquire()
+            member.done.acquire()  # woken with its outcome, or to lead the next batch
             if not member.lead:
                 return member.outcome()
-        self._lead()
+        self._lead(member)
         return member.outcome()
 
-    def _lead(self) -> None:
-        """Commit everything queued as one batch, wake its members, hand over to the next leader."""
+    def _lead(self, leader: _Member) -> None:
+        """Commit `leader` and everything queued as one batch, wake its members, hand over to the next
+        leader (the first delivery queued meanwhile, taken out of the queue so that no other batch
+        promotes it too)."""
         with self._lock:
-            batch, self._queue = self._queue, []
+            batch, self._queue = [leader, *self._queue], []
         try:
             self._commit(batch)
         finally:
             with self._lock:
                 if self._queue:
-                    successor = self._queue[0]
-                    successor.lead = True
+                    successor: _Member | None = self._queue.pop(0)
+                    successor.lead = True  # type: ignore[union-attr]
                 else:
                     successor = None
-                    self._busy = False
+                    self._leaders -= 1
             if successor is not None:
                 successor.done.release()
             for member in batch:
-                if member.done.locked():
+                if member is not leader:
                     member.done.release()
 
     def _commit(self, batch: list[_Member]) -> None:
