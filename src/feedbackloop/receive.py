@@ -268,7 +268,7 @@ class GroupCommit:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        self._engine = weakref.ref(engine)  # not a strong one: _GROUP_COMMITS is keyed by the engine
         self.writers = WriterLock.for_engine(engine)
         # Batches committing at once: SQLite has one writer anyway; on PostgreSQL a second batch can go
         # while the first waits for its WAL flush (the server flushes both together), which halves the
@@ -305,18 +305,25 @@ class GroupCommit:
         try:
             self._commit(batch)
         finally:
+            successor: _Member | None = None
             with self._lock:
                 if self._queue:
-                    successor: _Member | None = self._queue.pop(0)
-                    successor.lead = True  # type: ignore[union-attr]
+                    successor = self._queue.pop(0)
+                    successor.lead = True
                 else:
-                    successor = None
                     self._leaders -= 1
             if successor is not None:
                 successor.done.release()
             for member in batch:
                 if member is not leader:
                     member.done.release()
+
+    @property
+    def engine(self) -> Engine:
+        engine = self._engine()
+        if engine is None:  # pragma: no cover - a committer is reached through its live engine
+            raise RuntimeError("the engine of this group commit is gone")
+        return engine
 
     def _commit(self, batch: list[_Member]) -> None:
         try:
@@ -376,6 +383,10 @@ class WriterLock:
     def __exit__(self, *_exc: object) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def __del__(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
 
 
 _GROUP_COMMITS: weakref.WeakKeyDictionary[Engine, GroupCommit] = weakref.WeakKeyDictionary()
