@@ -128,7 +128,7 @@ int main(int argc, char **argv) {
     size_t next = 0, answered = 0, ok = 0, accepted = 0, errors = 0, sent = 0;
     int64_t start = now_ns();
     int64_t interval = rate > 0 ? (int64_t)(1e9 / rate) : 0;
-    int64_t hard_stop = start + (int64_t)((seconds + 30.0) * 1e9); /* stragglers get 30 s, then count as errors */
+    int64_t hard_stop = start + (int64_t)((seconds + 10.0) * 1e9); /* stragglers get 10 s more, then count as errors */
     int64_t closed_stop = start + (int64_t)(seconds * 1e9);
     struct epoll_event events[256];
     for (;;) {
