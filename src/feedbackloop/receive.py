@@ -377,7 +377,10 @@ class WriterLock:
         if self.path is None:
             return
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            except OSError:  # no such folder, read-only: SQLite itself says what is wrong (a 503), unlocked
+                return
         fcntl.flock(self._fd, fcntl.LOCK_EX)  # blocks without the GIL until the other worker's batch is done
 
     def __exit__(self, *_exc: object) -> None:
