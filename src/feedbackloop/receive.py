@@ -365,6 +365,10 @@ class WriterLock:
     def __init__(self, path: str | None) -> None:
         self.path = path
         self._fd: int | None = None
+        # flock excludes other processes only (the threads of one share its open file), so the threads
+        # of this process take turns on a plain lock first
+        self._threads = threading.Lock()
+        self._flocked = False
 
     @classmethod
     def for_engine(cls, engine: Engine) -> WriterLock:
@@ -376,16 +380,28 @@ class WriterLock:
     def __enter__(self) -> None:
         if self.path is None:
             return
-        if self._fd is None:
-            try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            except OSError:  # no such folder, read-only: SQLite itself says what is wrong (a 503), unlocked
-                return
-        fcntl.flock(self._fd, fcntl.LOCK_EX)  # blocks without the GIL until the other worker's batch is done
+        self._threads.acquire()
+        try:
+            if self._fd is None:
+                try:
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                except OSError:  # no such folder, read-only: SQLite itself says what is wrong (a 503), unlocked
+                    return
+            fcntl.flock(self._fd, fcntl.LOCK_EX)  # blocks without the GIL until the other worker's batch is done
+            self._flocked = True
+        except BaseException:
+            self._threads.release()
+            raise
 
     def __exit__(self, *_exc: object) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        if self.path is None:
+            return
+        try:
+            if self._flocked and self._fd is not None:
+                self._flocked = False
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
 
     def __del__(self) -> None:
         if self._fd is not None:
