@@ -7,7 +7,7 @@ Environment (gunicorn's own conventions where it has them):
 
 * ``FEEDBACKLOOP_BIND`` (else ``0.0.0.0:$PORT`` when ``PORT`` is set, else ``127.0.0.1:8000``)
 * ``WEB_CONCURRENCY``: worker processes (default 2); ``FEEDBACKLOOP_WEB_THREADS``: threads per
-  worker (default 4: gthread as `gunicorn_worker.HeadFirstWorker`; 1: the sync worker)
+  worker (default 16: gthread as `gunicorn_worker.HeadFirstWorker`; 1: the sync worker)
 * ``FEEDBACKLOOP_HEADER_TIMEOUT``: seconds a client has to send its request head (default 10)
 * ``FEEDBACKLOOP_LOG_FORMAT`` / ``FEEDBACKLOOP_LOG_LEVEL``, as for the CLI (logs.py formatters, the
   access log included: one JSON object per request with method, path, status, duration_ms,
@@ -43,7 +43,10 @@ def _bind() -> str:
 
 bind = _bind()
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("FEEDBACKLOOP_WEB_THREADS", "4"))
+# 16 threads: a webhook waits on its batch's commit (receive.GroupCommit) without holding the GIL, and
+# the deliveries waiting meanwhile make the next batch; with 4, PostgreSQL's commit latency capped a
+# worker at 4 deliveries per commit (bench/README.md, issue 22).
+threads = int(os.environ.get("FEEDBACKLOOP_WEB_THREADS", "16"))
 # gthread, with request heads read in the worker's event loop: slow clients hold no thread
 # (gunicorn_worker.py; FEEDBACKLOOP_HEADER_TIMEOUT). The sync worker (1 thread) has no such defence:
 # put a buffering proxy (nginx) in front of it.

@@ -94,7 +94,7 @@ def _default_shown(env: Env, name: str) -> str:
 ALERT_AND_LOG_DEFAULTS = {"FEEDBACKLOOP_LOG_LEVEL": "INFO", "FEEDBACKLOOP_ALERT_INTERVAL": "3600",
                           "FEEDBACKLOOP_ALERT_PERIOD": "week", "FEEDBACKLOOP_ALERT_BASELINE_PERIODS": "4",
                           "FEEDBACKLOOP_ALERT_MIN_N": "30", "FEEDBACKLOOP_ALERT_FDR": "0.05",
-                          "WEB_CONCURRENCY": "2", "FEEDBACKLOOP_WEB_THREADS": "4"}
+                          "WEB_CONCURRENCY": "2", "FEEDBACKLOOP_WEB_THREADS": "16"}
 #: Shown first: what every install must set.
 REQUIRED = ("FEEDBACKLOOP_SECRET_KEY", "ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN")
 

@@ -7,9 +7,13 @@ a unique key and are acknowledged without a second effect.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import io
 import logging
+import os
+import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,7 +31,7 @@ from werkzeug.exceptions import HTTPException
 from feedbackloop.core import counters, logs
 from feedbackloop.core.errors import BadRequest, ConfigError, SignatureInvalid, UnsupportedEvent
 from feedbackloop.helpdesks.base import TicketEvent
-from feedbackloop.store.db import utcnow
+from feedbackloop.store.db import database_unavailable, utcnow
 from feedbackloop.store.models import DEFAULT_TENANT, Job, WebhookEvent, fit_key
 from feedbackloop.store.tenants import TENANT_ID
 from feedbackloop.wiring.ratelimit import count_failed_signature
@@ -216,52 +220,269 @@ def _door_tenant(environ: dict[str, Any]) -> str | None:
 def ingest_event(engine: Engine, tenant_id: str, helpdesk: str, event: TicketEvent, *, now: Any) -> int | None:
     """Store a webhook's event and job, committed when this returns; None for a repeat.
 
+    Through the process's group commit (`GroupCommit`): the deliveries that arrive while another
+    batch is being committed share the next transaction, and each caller returns only once the
+    transaction holding its row is committed. Alone (a sync worker, a quiet spell) a delivery is a
+    batch of one and pays no wait.
+    """
+    row = _event_row(tenant_id, helpdesk, event, "webhook", now)
+    return group_commit_for(engine).submit(row)
+
+
+class _Member:
+    """One delivery waiting in a group commit: its row, and its outcome once the batch is done."""
+
+    __slots__ = ("done", "error", "event_id", "lead", "row")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.row = row
+        # Held until the member is woken (a bare lock: cheaper to wait on and release than an Event)
+        self.done = threading.Lock()
+        self.done.acquire()
+        self.lead = False  # set before `done` is released when this member is to lead the next batch
+        self.event_id: int | None = None
+        self.error: BaseException | None = None
+
+    def outcome(self) -> int | None:
+        if self.error is not None:
+            raise self.error
+        return self.event_id
+
+
+class GroupCommit:
+    """Group commit for one engine in one process: concurrent deliveries share one transaction.
+
+    Leader and followers, with no thread of its own: a delivery that finds no batch being committed
+    (on PostgreSQL: fewer than two, `max_leaders`) commits its own at once (a batch of one).
+    Deliveries that arrive meanwhile queue; when a batch ends, the first of them is woken to commit
+    all that queued, in one transaction, and the others are woken only when that transaction is
+    committed (or failed). Under load a batch is everything that
+    arrived during the previous commit (a millisecond or two), so the commits, fsyncs and, on SQLite,
+    write-lock hand-overs are shared; idle, nothing waits.
+
+    Each member gets its own outcome: its event id, None for a repeat (also a repeat of another member
+    of the same batch: the rows are written in order inside the transaction, and the second meets the
+    first's unique key), or the batch's error. A batch that fails fails every member (nothing of it was
+    committed, so each caller answers 503 and Zendesk retries), except that a batch of several that
+    failed for a reason other than the database being unavailable is retried one member at a time, so
+    that one unstorable delivery cannot fail the deliveries it happened to share a batch with.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = weakref.ref(engine)  # not a strong one: _GROUP_COMMITS is keyed by the engine
+        self.writers = WriterLock.for_engine(engine)
+        # Batches committing at once: SQLite has one writer anyway; on PostgreSQL a second batch can go
+        # while the first waits for its WAL flush (the server flushes both together), which halves the
+        # wait of a delivery that arrives just after a commit started.
+        self.max_leaders = 2 if engine.dialect.name == "postgresql" else 1
+        self._lock = threading.Lock()
+        self._queue: list[_Member] = []
+        self._leaders = 0
+        self.batches = 0  # committed batches and their members, for tests and the bench
+        self.members = 0
+
+    def submit(self, row: dict[str, Any]) -> int | None:
+        """Store `row` (and its job) in the next batch; its event id once committed, None for a repeat."""
+        member = _Member(row)
+        with self._lock:
+            lead = self._leaders < self.max_leaders
+            if lead:
+                self._leaders += 1
+            else:
+                self._queue.append(member)
+        if not lead:
+            member.done.acquire()  # woken with its outcome, or to lead the next batch
+            if not member.lead:
+                return member.outcome()
+        self._lead(member)
+        return member.outcome()
+
+    def _lead(self, leader: _Member) -> None:
+        """Commit `leader` and everything queued as one batch, wake its members, hand over to the next
+        leader (the first delivery queued meanwhile, taken out of the queue so that no other batch
+        promotes it too)."""
+        with self._lock:
+            batch, self._queue = [leader, *self._queue], []
+        try:
+            self._commit(batch)
+        finally:
+            successor: _Member | None = None
+            with self._lock:
+                if self._queue:
+                    successor = self._queue.pop(0)
+                    successor.lead = True
+                else:
+                    self._leaders -= 1
+            if successor is not None:
+                successor.done.release()
+            for member in batch:
+                if member is not leader:
+                    member.done.release()
+
+    @property
+    def engine(self) -> Engine:
+        engine = self._engine()
+        if engine is None:  # pragma: no cover - a committer is reached through its live engine
+            raise RuntimeError("the engine of this group commit is gone")
+        return engine
+
+    def _commit(self, batch: list[_Member]) -> None:
+        try:
+            with self.writers:
+                ids = store_batch(self.engine, [member.row for member in batch])
+        except Exception as exc:  # noqa: BLE001 - each member raises it (or its own) to its caller
+            if len(batch) == 1 or database_unavailable(exc):
+                for member in batch:
+                    member.error = exc
+                return
+            log.warning("a batch of %d deliveries failed (%s); storing them one at a time", len(batch),
+                        type(exc).__name__)
+            for member in batch:
+                try:
+                    with self.writers:
+                        member.event_id = store_batch(self.engine, [member.row])[0]
+                except Exception as single:  # noqa: BLE001
+                    member.error = single
+            return
+        for member, event_id in zip(batch, ids):
+            member.event_id = event_id
+        self.batches += 1
+        self.members += len(batch)
+
+
+class WriterLock:
+    """SQLite: the webhook writers of every process on one database file take turns on an flock.
+
+    SQLite lets one writer in at a time; one that finds the write lock taken waits in its busy
+    handler, which sleeps 1, 2, 5, 10 … ms between tries whether or not the lock was freed meanwhile.
+    With a batch committer in each gunicorn worker, the workers' committers would meet there and
+    sleep. An exclusive flock on a file beside the database (`<database>-ingest.lock`) is handed to
+    the next waiter the moment it is released (the kernel wakes it), so batches of different
+    workers follow each other without sleeps. Only the webhook receiver takes it; the job runner and
+    the CLI still meet SQLite's own lock and its busy timeout, as before. In-memory databases and
+    PostgreSQL (row locks, no single writer) need none: `for_engine` returns a lock that does nothing.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._fd: int | None = None
+        # flock excludes other processes only (the threads of one share its open file), so the threads
+        # of this process take turns on a plain lock first
+        self._threads = threading.Lock()
+        self._flocked = False
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> WriterLock:
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return cls(None)
+        return cls(f"{database}-ingest.lock")
+
+    def __enter__(self) -> None:
+        if self.path is None:
+            return
+        self._threads.acquire()
+        try:
+            if self._fd is None:
+                try:
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                except OSError:  # no such folder, read-only: SQLite itself says what is wrong (a 503), unlocked
+                    return
+            fcntl.flock(self._fd, fcntl.LOCK_EX)  # blocks without the GIL until the other worker's batch is done
+            self._flocked = True
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.path is None:
+            return
+        try:
+            if self._flocked and self._fd is not None:
+                self._flocked = False
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+    def __del__(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+
+
+_GROUP_COMMITS: weakref.WeakKeyDictionary[Engine, GroupCommit] = weakref.WeakKeyDictionary()
+_GROUP_COMMITS_LOCK = threading.Lock()
+
+
+def group_commit_for(engine: Engine) -> GroupCommit:
+    """The process's group commit for `engine` (one per engine, made on first use)."""
+    found = _GROUP_COMMITS.get(engine)
+    if found is None:
+        with _GROUP_COMMITS_LOCK:
+            found = _GROUP_COMMITS.get(engine)
+            if found is None:
+                found = _GROUP_COMMITS[engine] = GroupCommit(engine)
+    return found
+
+
+def store_batch(engine: Engine, rows: Sequence[dict[str, Any]]) -> list[int | None]:
+    """Store webhook_events rows and their jobs in ONE transaction; per row its event id, None for a repeat.
+
     Straight on the pooled DBAPI connection with statements compiled once (`DriverStatement`):
-    the request needs two INSERTs, not an ORM unit of work nor SQLAlchemy's per-execute context,
-    which together were a quarter of a webhook's CPU (bench/README.md). A connection that died under
+    no ORM unit of work nor SQLAlchemy's per-execute context, which together were a quarter of a
+    webhook's CPU (bench/README.md). The rows are written in key order (one lock order for every
+    batch: two PostgreSQL batches holding the same keys cannot deadlock). A connection that died under
     us (a PostgreSQL restart while traffic flows: the pool pings only idle connections,
     db.ping_if_idle) is retried once on a fresh one. Retrying is safe: a failed attempt either did
-    not commit, or did and the retry finds the event and answers "duplicate"; the 200 follows a
+    not commit, or did and the retry finds the events and answers "duplicate"; the 200 follows a
     commit either way.
     """
     statements = _driver_statements(engine.dialect)
-    row = _event_row(tenant_id, helpdesk, event, "webhook", now)
+    order = sorted(range(len(rows)), key=lambda i: (rows[i]["tenant_id"], rows[i]["helpdesk"], rows[i]["dedupe_key"]))
+    ordered = [rows[i] for i in order]
     for attempt in (1, 2):
         raw = engine.raw_connection()
         try:
-            if engine.dialect.name == "postgresql":
-                return _ingest_autocommit(raw.driver_connection, statements, row)
-            return _ingest_transaction(raw.driver_connection, statements, row)
+            if engine.dialect.name != "postgresql":
+                found = _ingest_transaction(raw.driver_connection, statements, ordered)
+            elif len(ordered) == 1:
+                found = [_ingest_autocommit(raw.driver_connection, statements, ordered[0])]
+            else:
+                found = _ingest_pipeline(raw.driver_connection, statements, ordered)
+            ids: list[int | None] = [None] * len(rows)
+            for position, event_id in zip(order, found):
+                ids[position] = event_id
+            return ids
         except engine.dialect.loaded_dbapi.Error as exc:
             if attempt == 2 or not engine.dialect.is_disconnect(exc, raw.driver_connection, None):
                 raise
             raw.invalidate(exc)
             engine.pool.dispose()  # its other idle connections died with this one
-            log.warning("database connection lost while storing a webhook; retrying once on a new one")
+            log.warning("database connection lost while storing webhooks; retrying once on a new one")
         finally:
             raw.close()
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _ingest_transaction(connection: Any, statements: IngestStatements, row: dict[str, Any]) -> int | None:
-    """SQLite: BEGIN IMMEDIATE (the write lock up front, as db.make_engine does), two INSERTs, COMMIT."""
+def _ingest_transaction(connection: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]]
+                        ) -> list[int | None]:
+    """SQLite: BEGIN IMMEDIATE (the write lock up front, as db.make_engine does), two INSERTs per row, COMMIT."""
     cursor = connection.cursor()
     try:
         cursor.execute("BEGIN IMMEDIATE")
         try:
-            event_id = _insert_event(cursor, statements, row)
+            found = [_insert_event(cursor, statements, row) for row in rows]
             cursor.execute("COMMIT")
         except BaseException:
             connection.rollback()
             raise
     finally:
         cursor.close()
-    return event_id
+    return found
 
 
 def _ingest_autocommit(connection: Any, statements: IngestStatements, row: dict[str, Any]) -> int | None:
-    """PostgreSQL: ONE statement (`_PG_INGEST`) in autocommit mode, so BEGIN and COMMIT cost no round
-    trips; the statement is its own transaction and returns once it is committed."""
+    """PostgreSQL, one row: ONE statement (`_PG_INGEST`) in autocommit mode, so BEGIN and COMMIT cost no
+    round trips; the statement is its own transaction and returns once it is committed."""
     connection.autocommit = True
     try:
         cursor = connection.cursor()
@@ -272,6 +493,35 @@ def _ingest_autocommit(connection: Any, statements: IngestStatements, row: dict[
     finally:
         if not connection.closed:  # the pool's other users expect transactions
             connection.autocommit = False
+
+
+def _ingest_pipeline(connection: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]]
+                     ) -> list[int | None]:
+    """PostgreSQL, several rows: `_PG_INGEST` once per row in ONE transaction, sent in psycopg's pipeline
+    mode (`executemany`), so the batch costs about one round trip and one WAL flush at COMMIT. A row
+    that repeats an earlier one (stored before, or earlier in this batch) returns no id and bumps the
+    stored event's duplicate counter, in the same transaction."""
+    cursor = connection.cursor()
+    try:
+        try:
+            cursor.executemany(statements.event.sql, [statements.event.parameters(row) for row in rows],
+                               returning=True)
+            found: list[int | None] = []
+            while True:
+                hit = cursor.fetchone()
+                found.append(int(hit[0]) if hit is not None else None)
+                if not cursor.nextset():
+                    break
+            repeats = [statements.duplicate.parameters(row) for row, event_id in zip(rows, found) if event_id is None]
+            if repeats:
+                cursor.executemany(statements.duplicate.sql, repeats)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+    finally:
+        cursor.close()
+    return found
 
 
 def _insert_event(cursor: Any, statements: IngestStatements, row: dict[str, Any]) -> int | None:
