@@ -35,13 +35,14 @@ from feedbackloop.cli import cli
 from feedbackloop.core.settings import Settings
 from feedbackloop.insight import alerts, sentiment
 from feedbackloop.insight.metrics import bucket_start
+from feedbackloop.jobs.step import StepContext
 from feedbackloop.loop.overrides import record_override
 from feedbackloop.loop.records import record_signal
 from feedbackloop.store.db import make_session_factory, session_scope, utcnow
 from feedbackloop.store.models import DropAlert, Job
 from feedbackloop.wiring.services import Services
 
-LABELLED = Path(__file__).parent / "fixtures" / "sentiment" / "labelled.json"
+LABELLED = Path(__file__).parents[1] / "fixtures" / "sentiment" / "labelled.json"
 
 
 @pytest.fixture
@@ -262,7 +263,9 @@ def test_falling_sentiment_on_ai_tickets_raises_a_drop_alert_once(s: Store, sett
         assert "#700 trend" in note and "Customer sentiment is falling" in note
         assert alerts.drop_text(tuned, alert).startswith("Sentiment drop: sentiment intent=billing")
     with session_scope(make_session_factory(engine)) as session:  # the drop_task job: the review task in Zendesk
-        alerts.create_drop_task(session, tuned, services.client_for("default"), alert_id, 1, checked_at)
+        step = StepContext(tenant_id="default", ticket_id=None, settings=tuned, clients=services.client_for,
+                           now=checked_at)
+        alerts.create_drop_task(session, step, alert_id)
     (task,) = [t for t in sandbox.tickets() if t["subject"].startswith("Sentiment drop")]
     assert task["subject"] == "Sentiment drop: sentiment intent=billing" and "feedback_csat_drop" in task["tags"]
     (note,) = sandbox.ticket_comments(task["id"])
