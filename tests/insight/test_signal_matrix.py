@@ -41,7 +41,7 @@ from feedbackloop.store.db import make_session_factory, session_scope, utcnow
 from feedbackloop.store.models import DropAlert, Job
 from feedbackloop.wiring.services import Services
 
-LABELLED = Path(__file__).parent / "fixtures" / "sentiment" / "labelled.json"
+LABELLED = Path(__file__).parent.parent / "fixtures" / "sentiment" / "labelled.json"
 
 
 @pytest.fixture
