@@ -35,6 +35,7 @@ from feedbackloop.cli import cli
 from feedbackloop.core.settings import Settings
 from feedbackloop.insight import alerts, sentiment
 from feedbackloop.insight.metrics import bucket_start
+from feedbackloop.jobs.step import StepContext
 from feedbackloop.loop.overrides import record_override
 from feedbackloop.loop.records import record_signal
 from feedbackloop.store.db import make_session_factory, session_scope, utcnow
@@ -262,7 +263,8 @@ def test_falling_sentiment_on_ai_tickets_raises_a_drop_alert_once(s: Store, sett
         assert "#700 trend" in note and "Customer sentiment is falling" in note
         assert alerts.drop_text(tuned, alert).startswith("Sentiment drop: sentiment intent=billing")
     with session_scope(make_session_factory(engine)) as session:  # the drop_task job: the review task in Zendesk
-        alerts.create_drop_task(session, tuned, services.client_for("default"), alert_id, 1, checked_at)
+        step = StepContext("default", None, tuned, services.client_for, checked_at)
+        alerts.create_drop_task(session, step, alert_id)
     (task,) = [t for t in sandbox.tickets() if t["subject"].startswith("Sentiment drop")]
     assert task["subject"] == "Sentiment drop: sentiment intent=billing" and "feedback_sentiment_drop" in task["tags"]
     assert "feedback_csat_drop" not in task["tags"] and "feedback_review" in task["tags"]
