@@ -37,13 +37,14 @@ def sent_survey(session: Session, ticket_id: int, sent_at: datetime, *, tenant_i
 
 def rated(session: Session, ticket_id: int, score: int, at: datetime, *, tenant_id: str = "default",
           channel: str | None = "email", intent: str | None = None, sent_at: datetime | None = None,
-          **attribution: Any) -> Rating:
-    """A sent survey and its rating, attributed as given (intent, resolver, assignee_id, comment …)."""
+          scale: str = "five", **attribution: Any) -> Rating:
+    """A sent survey and its rating, attributed as given (intent, resolver, assignee_id, comment …);
+    `scale` "thumbs" for a good/bad rating (stored as 5 or 1)."""
     segment = {name: value for name, value in attribution.items() if name in SEGMENT_COLUMNS}
     survey = sent_survey(session, ticket_id, sent_at or at - timedelta(minutes=30), tenant_id=tenant_id,
                          channel=channel, intent=intent, **segment)
     rating = Rating(
-        tenant_id=tenant_id, survey_id=survey.id, ticket_id=ticket_id, score=score, scale="five",
+        tenant_id=tenant_id, survey_id=survey.id, ticket_id=ticket_id, score=score, scale=scale,
         source="link", version=1, written_version=1, channel=channel, intent=intent,
         created_at=at, updated_at=at, **attribution,
     )

@@ -108,6 +108,36 @@ def test_json_figures_match_hand_written_sql(seeded: Engine) -> None:
     assert report["overall"]["satisfied"] == sum(v[1] for v in expected.values())
 
 
+def test_the_mean_is_of_five_point_ratings_and_mixed_segments_say_so(engine: Engine) -> None:
+    """Thumbs ratings (ours or Zendesk's good/bad, stored as 5 and 1) count in CSAT but not in the mean:
+    billing has 4 and 2 of 5 and three thumbs (up, down, up); shipping has thumbs only. Whole days
+    (the rollup) and a partial day (the raw tables) give the same."""
+    with session_scope(make_session_factory(engine)) as db:
+        for ticket, (intent, score, scale, hour) in enumerate((
+                ("billing", 4, "five", 3), ("billing", 2, "five", 30), ("billing", 5, "thumbs", 50),
+                ("billing", 1, "thumbs", 80), ("billing", 5, "thumbs", 100), ("shipping", 5, "thumbs", 7),
+                ("shipping", 1, "thumbs", 75)), start=1):
+            rated(db, ticket, score, SINCE + timedelta(hours=hour), intent=intent, scale=scale)
+    for until in ("2026-03-07", "2026-03-06T12:00"):
+        report = json.loads(run(engine, "--by", "intent", "--since", "2026-03-02", "--until", until,
+                                "--format", "json", "--min-n", "1").stdout)
+        segments = {s["segment"]["intent"]: s for s in report["segments"]}
+        billing, shipping = segments["billing"], segments["shipping"]
+        assert (billing["n"], billing["satisfied"], billing["bad"]) == (5, 3, 2)  # CSAT: every scale
+        assert (billing["mean_score"], billing["rated_five"], billing["rated_two_point"]) == (3.0, 2, 3)
+        assert (shipping["mean_score"], shipping["rated_five"], shipping["rated_two_point"]) == (None, 0, 2)
+        assert (report["overall"]["mean_score"], report["overall"]["rated_two_point"]) == (3.0, 5)
+    table = run(engine, "--by", "intent", "--since", "2026-03-02", "--until", "2026-03-07", "--min-n", "1").stdout
+    assert "3.00*" in table and "mean*: this segment mixes scales" in table
+    assert "of 2 five-point ratings, 5 good/bad not in it" in table
+    shipping_line = next(line for line in table.splitlines() if line.startswith("shipping"))
+    assert "—" in shipping_line and "5.00" not in shipping_line and "3.00" not in shipping_line
+    rows = list(csv.DictReader(io.StringIO(run(engine, "--by", "intent", "--since", "2026-03-02", "--until",
+                                                "2026-03-07", "--format", "csv", "--min-n", "1").stdout)))
+    assert {(r["intent"], r["mean_score"], r["rated_five"], r["rated_two_point"]) for r in rows} == {
+        ("billing", "3.0", "2", "3"), ("shipping", "", "0", "2")}
+
+
 def test_json_ranks_worst_first_and_small_segments_last(seeded: Engine) -> None:
     report = json.loads(run(seeded, "--by", "intent", "--since", "2026-03-02", "--until", "2026-03-15",
                             "--format", "json").stdout)

@@ -267,7 +267,8 @@ def test_falling_sentiment_on_ai_tickets_raises_a_drop_alert_once(s: Store, sett
                            now=checked_at)
         alerts.create_drop_task(session, step, alert_id)
     (task,) = [t for t in sandbox.tickets() if t["subject"].startswith("Sentiment drop")]
-    assert task["subject"] == "Sentiment drop: sentiment intent=billing" and "feedback_csat_drop" in task["tags"]
+    assert task["subject"] == "Sentiment drop: sentiment intent=billing" and "feedback_sentiment_drop" in task["tags"]
+    assert "feedback_csat_drop" not in task["tags"] and "feedback_review" in task["tags"]
     (note,) = sandbox.ticket_comments(task["id"])
     assert "Customer sentiment is falling on AI-handled tickets" in note["body"] and "#700 trend" in note["body"]
     with session_scope(make_session_factory(engine)) as session:  # the hourly rerun opens nothing new

@@ -24,7 +24,7 @@ from feedbackloop.core.settings import Settings, settings_from_env
 from feedbackloop.loop.survey import build_survey_comment
 from feedbackloop.runner.scheduler import Runner
 from feedbackloop.store.db import utcnow
-from feedbackloop.store.models import CesAnswer, Rating, SurveyAnswer
+from feedbackloop.store.models import CesAnswer, Rating, Survey, SurveyAnswer
 from test_flow import csrf_of, live, path_of, puts, rows, settle, solved_ticket, survey_links  # noqa: F401
 
 TOKEN = re.compile(r"/s/([A-Za-z0-9_.\-]+)\?score=")
@@ -144,6 +144,8 @@ def test_ces_report_by_intent_and_resolver(live: Any, sandbox: Any, runner: Runn
     settle(sandbox, runner)
     with Session(engine) as session, session.begin():  # the settle jobs ran on the test's clock, ahead of the wall's
         session.execute(update(CesAnswer).values(created_at=utcnow() - timedelta(hours=1)))
+        # the same for the (CES-only) surveys: the rollup never counted them as sent, so it stays true
+        session.execute(update(Survey).values(sent_at=utcnow() - timedelta(hours=2)))
     env = {"FEEDBACKLOOP_DATABASE_URL": settings.database_url, "FEEDBACKLOOP_SECRET_KEY": SECRET_KEY}
     result = CliRunner().invoke(cli, ["report", "--section", "ces", "--since", "1d", "--format", "json"], env=env)
     assert result.exit_code == 0, result.output
@@ -151,10 +153,17 @@ def test_ces_report_by_intent_and_resolver(live: Any, sandbox: Any, runner: Runn
     human = rows_[("resolver", "human")]
     assert (human["n"], human["mean"], human["easy"], human["hard"]) == (2, 4.5, 1, 1)
     assert rows_[("intent", "returns")]["n"] == 2  # the category stands in for a human ticket's intent
+    everything = rows_[("all", "(all)")]  # CES's own response rate: CES answers over CES-only surveys sent
+    assert (everything["n"], everything["sent"], everything["response_rate"]) == (2, 2, 1.0)
+    csat = CliRunner().invoke(cli, ["report", "--since", "1d", "--format", "json"], env=env)
+    overall = json.loads(csat.output)["overall"]  # a CES-only survey is no CSAT survey sent
+    assert overall["n"] == 0 and (overall["response_rate"] is None or overall["response_rate"]["n"] == 0), overall
+    sources = CliRunner().invoke(cli, ["report", "--sources", "--since", "1d", "--format", "json"], env=env)
+    assert json.loads(sources.output)["by_source"] == [], sources.output
     table = CliRunner().invoke(cli, ["report", "--section", "ces", "--since", "1d"], env=env)
     assert "Customer effort (CES 1–7)" in table.output
     csv_text = CliRunner().invoke(cli, ["report", "--section", "ces", "--since", "1d", "--format", "csv"], env=env)
-    assert csv_text.output.splitlines()[0] == "dimension,value,n,mean,easy,easy_rate,hard,hard_rate"
+    assert csv_text.output.splitlines()[0] == "dimension,value,n,mean,easy,easy_rate,hard,hard_rate,sent,response_rate"
     # the dashboard shows the same table
     page = client.get("/dashboard/login")
     client.post("/dashboard/login", data={"csrf_token": csrf_of(page.text), "token": "admin-token", "next": "/dashboard/"})

@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
 
 from feedbackloop.store import rollups
 from feedbackloop.store.db import make_engine
 from feedbackloop.store.migrate import alembic_config, upgrade
-from feedbackloop.store.models import Base
+from feedbackloop.store.models import Base, Rating, Survey
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:
@@ -75,3 +78,46 @@ def test_0019_keeps_the_rollup_rows_and_marks_model_and_prompt_version_missing(t
         with engine.connect() as conn:
             differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert differences == []
+
+
+def test_0021_takes_thumbs_out_of_the_mean_and_ces_surveys_out_of_sent_and_back(tmp_path: Path) -> None:
+    """Rows rolled up as 0020 counted them (thumbs scores in score_sum, CES-only surveys in sent): the
+    upgrade gives what a rebuild from the raw tables gives today; the downgrade gives 0020's figures back."""
+    at = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+    for engine in _scratch_engine(tmp_path):
+        upgrade(engine)
+        with Session(engine) as session, session.begin():
+            for ticket, (scale, score) in enumerate((("five", 4), ("five", 2), ("thumbs", 5), ("thumbs", 1),
+                                                     ("ces", None)), start=1):
+                survey = Survey(tenant_id="default", ticket_id=ticket, solve_key=f"s{ticket}", solved_at=at,
+                                state="sent", scale=scale, scheduled_for=at, sent_at=at, channel="email",
+                                created_at=at, updated_at=at)
+                session.add(survey)
+                session.flush()
+                if score is not None:
+                    session.add(Rating(tenant_id="default", survey_id=survey.id, ticket_id=ticket, score=score,
+                                       scale=scale, source="link", version=1, written_version=1, channel="email",
+                                       created_at=at, updated_at=at))
+            session.flush()
+            rollups.rebuild(session)
+        measures = "SELECT rated, satisfied, score_sum, bad, sent, solved FROM daily_rollups"
+        with engine.connect() as conn:
+            today = tuple(conn.execute(text(measures)).one())
+            assert conn.execute(text("SELECT five_rated FROM daily_rollups")).scalar_one() == 2
+        assert today == (4, 2, 6, 2, 4, 5)  # the mean: 6 / 2 five-point ratings; 4 CSAT surveys sent
+        _downgrade(engine, "0020")
+        with engine.connect() as conn:
+            assert tuple(conn.execute(text(measures)).one()) == (4, 2, 12, 2, 5, 5)  # 0020: 4+2+5+1, every survey
+        upgrade(engine)
+        with engine.connect() as conn:
+            assert tuple(conn.execute(text(measures)).one()) == today
+            assert conn.execute(text("SELECT five_rated FROM daily_rollups")).scalar_one() == 2
+            differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert differences == []
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)

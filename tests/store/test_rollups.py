@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, case, event, func, select
 from sqlalchemy.orm import Session
 
 from feedbackloop.cli import cli
@@ -49,6 +49,11 @@ def random_moment(rng: random.Random) -> datetime:
     return T0 + timedelta(days=days, seconds=rng.randrange(86400), microseconds=rng.randrange(1_000_000))
 
 
+def score_on(rng: random.Random, scale: str) -> int:
+    """A score the scale has: 1–5, or thumbs down/up stored as 1/5."""
+    return rng.randint(1, 5) if scale == "five" else rng.choice((1, 5))
+
+
 def seed(session: Session, settings: Settings, rng: random.Random, tickets: int = 240) -> None:
     """Surveys sent and rated through the application's own functions; some ratings changed later."""
     rated_surveys: list[tuple[Survey, datetime]] = []
@@ -67,9 +72,11 @@ def seed(session: Session, settings: Settings, rng: random.Random, tickets: int 
                                    intent=maybe(rng, "refund", "where_is_my_order"), policy_refs=[],
                                    created_at=T0, received_at=T0))
         sent_at = random_moment(rng)
+        # five-point, thumbs (5/1, Zendesk's good/bad too) and CES-only surveys (not CSAT surveys sent)
+        scale = rng.choice(("five", "five", "thumbs", "ces"))
         survey = Survey(
             tenant_id=tenant, ticket_id=ticket, requester_id=9000 + ticket, solve_key=f"solve-{ticket}",
-            solved_at=sent_at - timedelta(hours=1), state="scheduled", scale="five", scheduled_for=sent_at,
+            solved_at=sent_at - timedelta(hours=1), state="scheduled", scale=scale, scheduled_for=sent_at,
             channel=maybe(rng, "email", "chat", ""), intent=maybe(rng, "refund", ""), category=category,
             product=maybe(rng, "widget"), resolver=maybe(rng, "ai", "human"), assignee_id=maybe(rng, 11, 12),
             group_id=maybe(rng, 21), brand_id=maybe(rng, 31), language=maybe(rng, "de", "en"),
@@ -80,12 +87,19 @@ def seed(session: Session, settings: Settings, rng: random.Random, tickets: int 
         rollups.add_solve(session, survey)  # as lifecycle.schedule_survey does
         if rng.random() < 0.9:
             _mark_sent(survey, settings, sent_at, "sent")
-        if rng.random() < 0.7:
+        if rng.random() < 0.7 and scale != "ces":  # a CES answer is no rating (loop/ces.py)
             at = sent_at + timedelta(seconds=rng.randrange(3 * 86400)) if rng.random() < 0.8 else random_moment(rng)
-            record_rating(session, survey, rng.randint(1, 5), None, None, at)
+            record_rating(session, survey, score_on(rng, scale), None, None, at)
             rated_surveys.append((survey, at))
     for survey, at in rng.sample(rated_surveys, len(rated_surveys) // 3):  # the customer clicks again
-        record_rating(session, survey, rng.randint(1, 5), None, None, at + timedelta(minutes=5))
+        record_rating(session, survey, score_on(rng, survey.scale), None, None, at + timedelta(minutes=5))
+    for survey, _ in rated_surveys[20:40]:  # a scale changed under a rating (5 and 1 exist on both)
+        rating = session.scalars(select(Rating).where(Rating.survey_id == survey.id)).one()
+        if rating.score in (1, 5):
+            other = "thumbs" if rating.scale == "five" else "five"
+            rollups.change_rating(session, rating, rating.score, other)
+            rating.scale = other
+            session.flush()
     for survey, _ in rated_surveys[:20]:
         rating = session.scalars(select(Rating).where(Rating.survey_id == survey.id)).one()
         rollups.change_rating(session, rating, rating.score)  # a change to the same score changes nothing
@@ -197,7 +211,28 @@ def test_the_incremental_rollup_equals_a_rebuild(seeded: Session) -> None:
     done = rollups.rebuild(seeded)
     assert rollup_rows(seeded) == incremental
     assert done.ratings == seeded.scalar(select(func.count(Rating.id)))
-    assert done.sent == seeded.scalar(select(func.count(Survey.id)).where(Survey.sent_at.is_not(None)))
+    assert done.sent == seeded.scalar(select(func.count(Survey.id)).where(Survey.sent_at.is_not(None),
+                                                                         Survey.scale != "ces"))
+
+
+def test_the_mean_is_of_five_point_ratings_and_sent_of_csat_surveys(seeded: Session) -> None:
+    """The rollup's mean inputs and `sent` against plain SQL over the raw tables: score_sum and
+    five_rated of scale "five" only, `rated`/`satisfied` of every scale, `sent` without CES-only surveys."""
+    five = Rating.scale == "five"
+    raw = seeded.execute(select(func.count(), func.sum(case((Rating.score >= 4, 1), else_=0)),
+                                func.sum(case((five, 1), else_=0)), func.sum(case((five, Rating.score), else_=0)))).one()
+    kept = seeded.execute(select(func.sum(DailyRollup.rated), func.sum(DailyRollup.satisfied),
+                                 func.sum(DailyRollup.five_rated), func.sum(DailyRollup.score_sum))).one()
+    assert tuple(int(v) for v in kept) == tuple(int(v) for v in raw)
+    assert 0 < raw[2] < raw[0]  # both scales are there: the test is not of one scale
+    sent = seeded.scalar(select(func.count()).select_from(Survey).where(Survey.sent_at.is_not(None),
+                                                                     Survey.scale != "ces"))
+    ces_sent = seeded.scalar(select(func.count()).select_from(Survey).where(Survey.sent_at.is_not(None),
+                                                                         Survey.scale == "ces"))
+    assert seeded.scalar(select(func.sum(DailyRollup.sent))) == sent and ces_sent
+    whole = metrics.overall(seeded, MetricsQuery(None, T0, T0 + timedelta(days=SPAN_DAYS + 1))).current
+    assert whole.five == raw[2] and whole.two_point == raw[0] - raw[2]
+    assert whole.mean == raw[3] / raw[2]
 
 
 def test_missing_and_empty_segment_values_stay_apart(engine: Engine, settings: Settings) -> None:

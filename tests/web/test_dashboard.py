@@ -312,3 +312,21 @@ def test_the_segment_table_shows_and_sorts_outcome_rates(seeded: None, engine: E
     reopen = [float(x) for x in re.findall(r'<tr class="" data-n="\d+" data-csat="[0-9.]*" data-reopen="([0-9.]+)"', page)]
     assert len(reopen) == 3 and reopen == sorted(reopen, reverse=True) and reopen[0] > 0
     assert re.search(r'<td class="num">\d+\.\d% <span class="ci">\[[0-9.]+–[0-9.]+\]</span> <span class="ci">n=\d+', page)
+
+
+def test_the_mean_is_of_five_point_ratings_and_mixed_segments_are_starred(engine: Engine, client: FlaskClient,
+                                                                          admin: Admin) -> None:
+    """billing (n = 10, so ranked): 4, 2, 4, 2 of 5, four thumbs up and two down (good/bad, stored as 5
+    and 1): the mean is 3.00 over the five-point ratings and starred; over every scale it would be 3.40."""
+    now = utcnow()
+    scores = [(4, "five"), (2, "five"), (4, "five"), (2, "five"), *[(5, "thumbs")] * 4, *[(1, "thumbs")] * 2]
+    with session_scope(make_session_factory(engine)) as db:
+        for ticket, (score, scale) in enumerate(scores, start=1):
+            rated(db, ticket, score, now - timedelta(hours=ticket), intent="billing", scale=scale)
+    admin.login()
+    page = client.get("/dashboard/?by=intent").text
+    assert "of 4 five-point; 6 good/bad not in it" in page  # the headline tile (every scale: 3.40)
+    billing = page[page.index(">billing</a>"):]
+    billing = billing[:billing.index("</tr>")]
+    assert "3.00<span" in billing and "6 good/bad ratings not in it" in billing and "3.40" not in billing
+    assert 'id="term-mean"' in page

@@ -58,6 +58,8 @@ WEBHOOK_TIMEOUT = 10.0
 WORST_TICKETS = 10
 #: Zendesk shows an external_id with this prefix; a retried create finds the first one by it.
 DROP_TASK_TAGS = ("feedback_review", "csat_skip", "feedback_csat_drop")
+#: A sentiment drop's task: the shared review tags and its own (a view or trigger can tell it apart).
+SENTIMENT_TASK_TAGS = ("feedback_review", "csat_skip", "feedback_sentiment_drop")
 DROP_SUBJECT = "CSAT drop: {label}"
 SENTIMENT_SUBJECT = "Sentiment drop: {label}"
 DROP_NOTE = (
@@ -368,7 +370,7 @@ def create_drop_task(session: Session, step: StepContext, alert_id: int) -> str:
                 ticket_type="task",
                 due_at=now + timedelta(seconds=settings.review_due),
                 group_id=settings.review_group_id,
-                tags=DROP_TASK_TAGS,
+                tags=SENTIMENT_TASK_TAGS if sentiment.is_sentiment_alert(alert) else DROP_TASK_TAGS,
                 external_id=external_id,
             )
         )

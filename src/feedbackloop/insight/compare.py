@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from feedbackloop.insight.metrics import DIMENSIONS, NONE_LABEL
 from feedbackloop.insight.stats import Z95, Rate, Stratum, benjamini_hochberg, mantel_haenszel_difference, wilson
 from feedbackloop.store.models import AiDecision, Rating, Signal, Survey
-from feedbackloop.store.rollups import AI_RESOLVERS
+from feedbackloop.store.rollups import AI_RESOLVERS, FIVE
 
 #: What `--by` may compare.
 COMPARABLE = ("prompt_version", "model")
@@ -91,6 +91,9 @@ class Tally:
 
     rated: int = 0
     satisfied: int = 0
+    #: five-point ratings and their scores' sum and sum of squares: the mean's only input (a thumbs
+    #: rating is stored as 5 or 1 but is no 1–5 answer)
+    five_rated: int = 0
     score_sum: float = 0.0
     score_squares: float = 0.0
     solves: int = 0
@@ -191,12 +194,13 @@ def _grouped(session: Session, query: CompareQuery, model: Any, time_column: Any
 def tallies(session: Session, query: CompareQuery) -> dict[str, dict[str, Tally]]:
     """version → stratum → Tally, counted by four GROUP BYs over ratings, surveys and signals."""
     out: dict[str, dict[str, Tally]] = {query.a: defaultdict(Tally), query.b: defaultdict(Tally)}
-    score = Rating.score
-    for version, stratum, (n, sat, total, squares) in _grouped(
+    score, five = Rating.score, Rating.scale == FIVE
+    for version, stratum, (n, sat, n_five, total, squares) in _grouped(
             session, query, Rating, Rating.created_at,
-            [func.count(), func.sum(case((score >= 4, 1), else_=0)), func.sum(score), func.sum(score * score)]):
+            [func.count(), func.sum(case((score >= 4, 1), else_=0)), func.sum(case((five, 1), else_=0)),
+             func.sum(case((five, score), else_=0)), func.sum(case((five, score * score), else_=0))]):
         tally = out[version][stratum]
-        tally.rated, tally.satisfied = int(n or 0), int(sat or 0)
+        tally.rated, tally.satisfied, tally.five_rated = int(n or 0), int(sat or 0), int(n_five or 0)
         tally.score_sum, tally.score_squares = float(total or 0), float(squares or 0)
     ai = case((Survey.resolver.in_(AI_RESOLVERS), 1), else_=0)
     for version, stratum, (n, ai_n) in _grouped(session, query, Survey, Survey.solved_at,
@@ -310,27 +314,28 @@ def _proportion(name: str, tallies_: dict[str, dict[str, Tally]], query: Compare
 
 
 def _mean_score(tallies_: dict[str, dict[str, Tally]], query: CompareQuery) -> MetricResult:
-    """The stratified difference of mean scores (weights n_A·n_B/(n_A + n_B)) and its z-test."""
+    """The stratified difference of mean scores (weights n_A·n_B/(n_A + n_B)) and its z-test, over the
+    five-point ratings only."""
     rows: list[tuple[str, int, int, int, int]] = []
     weight = estimate = variance = 0.0
     pooled_sd: list[float] = []
     used = skipped = 0
     for stratum in sorted(set(tallies_[query.a]) | set(tallies_[query.b])):
         a, b = tallies_[query.a].get(stratum, Tally()), tallies_[query.b].get(stratum, Tally())
-        if not (a.rated or b.rated):
+        if not (a.five_rated or b.five_rated):
             continue
-        rows.append((stratum, int(a.score_sum), a.rated, int(b.score_sum), b.rated))
-        if not (a.rated and b.rated):
+        rows.append((stratum, int(a.score_sum), a.five_rated, int(b.score_sum), b.five_rated))
+        if not (a.five_rated and b.five_rated):
             skipped += 1
             continue
         used += 1
-        w = a.rated * b.rated / (a.rated + b.rated)
+        w = a.five_rated * b.five_rated / (a.five_rated + b.five_rated)
         weight += w
-        estimate += w * (a.score_sum / a.rated - b.score_sum / b.rated)
-        variance += w * w * (_variance(a) / a.rated + _variance(b) / b.rated)
+        estimate += w * (a.score_sum / a.five_rated - b.score_sum / b.five_rated)
+        variance += w * w * (_variance(a) / a.five_rated + _variance(b) / b.five_rated)
         pooled_sd.extend([math.sqrt(_variance(a)), math.sqrt(_variance(b))])
-    n_a = sum(t.rated for t in tallies_[query.a].values())
-    n_b = sum(t.rated for t in tallies_[query.b].values())
+    n_a = sum(t.five_rated for t in tallies_[query.a].values())
+    n_b = sum(t.five_rated for t in tallies_[query.b].values())
     mean_a = sum(t.score_sum for t in tallies_[query.a].values()) / n_a if n_a else None
     mean_b = sum(t.score_sum for t in tallies_[query.b].values()) / n_b if n_b else None
     stratified = p_value = None
@@ -344,7 +349,7 @@ def _mean_score(tallies_: dict[str, dict[str, Tally]], query: CompareQuery) -> M
         crude = Estimate(mean_a - mean_b, mean_a - mean_b - Z95 * se, mean_a - mean_b + Z95 * se)
     used_a = sum(r[2] for r in rows if r[2] and r[4])
     used_b = sum(r[4] for r in rows if r[2] and r[4])
-    result = MetricResult("csat_mean", "mean CSAT score (1-5)", True, None, None, mean_a, mean_b, used_a, used_b,
+    result = MetricResult("csat_mean", "mean CSAT score (1-5; five-point ratings only)", True, None, None, mean_a, mean_b, used_a, used_b,
                           crude, stratified, p_value, used, skipped, rows)
     sd = max(pooled_sd) if pooled_sd else 1.0
     return _with_verdict(result, query, lambda d: needed_for_means(max(sd, 0.5), d), scale=5.0)
@@ -352,13 +357,13 @@ def _mean_score(tallies_: dict[str, dict[str, Tally]], query: CompareQuery) -> M
 
 def _variance(t: Tally) -> float:
     """A stratum's sample variance of the score (0 for a single rating)."""
-    if t.rated < 2:
+    if t.five_rated < 2:
         return 0.0
-    return max(0.0, (t.score_squares - t.score_sum * t.score_sum / t.rated) / (t.rated - 1))
+    return max(0.0, (t.score_squares - t.score_sum * t.score_sum / t.five_rated) / (t.five_rated - 1))
 
 
 def _pooled(strata: dict[str, Tally]) -> float:
-    n = sum(t.rated for t in strata.values())
+    n = sum(t.five_rated for t in strata.values())
     if n < 2:
         return 0.0
     total = sum(t.score_sum for t in strata.values())

@@ -89,7 +89,9 @@ def summarize(session: Session, tenant_id: str, since: datetime | None = None) -
 
     survey_states = dict(
         session.execute(
-            select(Survey.state, func.count()).where(Survey.tenant_id == tenant_id).group_by(Survey.state)
+            select(Survey.state, func.count())
+            .where(Survey.tenant_id == tenant_id, Survey.scale != "ces")  # CSAT surveys: not CES-only ones
+            .group_by(Survey.state)
         ).all()
     )
     whole = metrics.overall(session, MetricsQuery(tenant_id, ALL_SINCE, ALL_UNTIL)).current
@@ -274,10 +276,31 @@ def report_table(report: Report) -> str:
     lines += align(table_rows(report)) if report.rows else ["(no ratings in this range)"]
     if report.rows and not metrics.supports_response(query):
         lines.append(RESPONSE_NOTE.format(by=", ".join(query.by)))
+    if any(row.current.two_point and row.current.five for row in report.rows):
+        lines.append(MIXED_NOTE)
     if any(row.outcomes is not None for row in report.rows):
         lines += ["", OUTCOMES_TITLE.format(by=", ".join(query.by)), *align(outcome_rows(report))]
     lines += ["", *ai_lines(report.ai_vs_human), "", *drop_lines(report.drops)]
     return "\n".join(lines) + "\n"
+
+
+MIXED_NOTE = ("mean*: this segment mixes scales; the mean is of its five-point ratings only (good/bad ratings "
+              "count in CSAT, not in the mean)")
+
+
+def mean_text(counts: Counts) -> str:
+    """The headline's mean score and what it is taken over: five-point ratings only."""
+    if counts.mean is None:
+        return f"— (no five-point ratings; {counts.two_point} good/bad)" if counts.two_point else "n/a"
+    mixed = f", {counts.two_point} good/bad not in it" if counts.two_point else ""
+    return f"{counts.mean:.2f}   (of {counts.five} five-point ratings{mixed})"
+
+
+def mean_cell(counts: Counts) -> str:
+    """A table's mean: "—" without five-point ratings, starred where good/bad ratings are left out."""
+    if counts.mean is None:
+        return "—"
+    return f"{counts.mean:.2f}{'*' if counts.two_point else ''}"
 
 
 def headline_lines(report: Report) -> list[str]:
@@ -285,9 +308,7 @@ def headline_lines(report: Report) -> list[str]:
     return [
         f"{'CSAT (4-5 of 5)':<20}{row.csat}   previous {percent(row.previous_csat)} n={row.previous.n}"
         f"   Δ {signed(row.delta)} pts",
-        f"{'mean score':<20}{row.current.mean:.2f}"
-        if row.current.mean is not None
-        else f"{'mean score':<20}n/a",
+        f"{'mean score':<20}{mean_text(row.current)}",
         f"{'response rate':<20}{row.response if row.response is not None else 'n/a'}",
         f"{'reopen rate':<20}{rates.reopen}   (failed resolutions {rates.failed_resolution})",
         f"{'re-contact rate':<20}{rates.recontact}   (same issue again within the re-contact window)",
@@ -343,7 +364,7 @@ def table_rows(report: Report) -> list[list[str]]:
                 str(row.current.n),
                 percent(row.csat) if shown else "—",
                 interval(row.csat) if shown else "—",
-                f"{row.current.mean:.2f}" if shown and row.current.mean is not None else "—",
+                mean_cell(row.current) if shown else "—",
                 percent(row.previous_csat),
                 str(row.previous.n),
                 signed(row.delta) if shown and row.previous.n >= query.min_n else "—",
@@ -462,7 +483,9 @@ def counts_json(counts: Counts, window: Window) -> dict[str, Any]:
         "csat": _round(rate.value),
         "csat_low": _round(rate.low) if rate.n else None,
         "csat_high": _round(rate.high) if rate.n else None,
-        "mean_score": _round(counts.mean),
+        "mean_score": _round(counts.mean),  # over the five-point ratings only (None without any)
+        "rated_five": counts.five,
+        "rated_two_point": counts.two_point,  # thumbs / Zendesk good/bad: in csat, not in mean_score
     }
 
 
@@ -560,6 +583,8 @@ CSV_FIELDS = (
     "csat_low",
     "csat_high",
     "mean_score",
+    "rated_five",
+    "rated_two_point",
     "suppressed",
     "prev_n",
     "prev_satisfied",
@@ -590,7 +615,7 @@ def report_csv(report: Report) -> str:
         data = row_json(row, report.query)
         previous, response = data["previous"], data["response_rate"] or {}
         values = [
-            *(data[name] for name in CSV_FIELDS[:10]),
+            *(data[name] for name in CSV_FIELDS[:CSV_FIELDS.index("suppressed") + 1]),
             previous["n"],
             previous["satisfied"],
             previous["csat"],

@@ -136,12 +136,14 @@ def page_context(session: Session, survey: Survey, token: str, secret: str) -> d
 
 # --- the report -----------------------------------------------------------------------------------
 
-COLUMNS = ("dimension", "value", "n", "mean", "easy", "easy_rate", "hard", "hard_rate")
+COLUMNS = ("dimension", "value", "n", "mean", "easy", "easy_rate", "hard", "hard_rate", "sent", "response_rate")
 
 
 def ces_section(session: Session, tenant_id: str, since: datetime, until: datetime) -> Section:
-    """CES by intent and by resolver (AI vs human): answers, mean score, share easy (5–7) and hard (1–3)."""
-    rows = []
+    """CES overall, by intent and by resolver (AI vs human): answers, mean score, share easy (5–7) and
+    hard (1–3); the overall row also the CES response rate (answers to CES-only surveys over CES-only
+    surveys sent)."""
+    rows = [_overall(session, tenant_id, since, until)]
     for dimension, column in (("intent", CesAnswer.intent), ("resolver", CesAnswer.resolver)):
         query = (
             select(column, func.count(), func.sum(CesAnswer.score),
@@ -154,15 +156,37 @@ def ces_section(session: Session, tenant_id: str, since: datetime, until: dateti
             n, easy, hard = int(n), int(easy or 0), int(hard or 0)
             rows.append({"dimension": dimension, "value": value, "n": n,
                          "mean": round(float(total or 0) / n, 3) if n else None, "easy": easy,
-                         "easy_rate": rate(easy, n), "hard": hard, "hard_rate": rate(hard, n)})
-    rows.sort(key=lambda r: (r["dimension"], r["mean"] if r["mean"] is not None else 99, str(r["value"])))
+                         "easy_rate": rate(easy, n), "hard": hard, "hard_rate": rate(hard, n),
+                         "sent": None, "response_rate": None})
+    rows.sort(key=lambda r: (r["dimension"] != "all", r["dimension"], r["mean"] if r["mean"] is not None else 99,
+                             str(r["value"])))
+    if not rows[0]["n"] and not rows[0]["sent"]:
+        rows.pop(0)  # nothing asked, nothing answered: no overall row either
     return Section(
         "ces", f"Customer effort (CES 1–7) by intent and resolver · {since:%Y-%m-%d %H:%M} → {until:%Y-%m-%d %H:%M} "
                f"UTC · {tenant_id}", COLUMNS, rows,
         notes=["“How easy was it to get your issue resolved?” 7 = very easy. easy: 5–7, hard: 1–3; "
-               "resolver as when the customer answered (ai, human, ai_then_human, ai_overridden)."],
+               "resolver as when the customer answered (ai, human, ai_then_human, ai_overridden).",
+               "response_rate (the “all” row): answers to CES-only surveys over CES-only surveys sent in the range; "
+               "answers asked after a CSAT answer (csat+ces) count in n but have no survey of their own. "
+               "CES-only surveys are not counted as CSAT surveys sent."],
         meta={"tenant": tenant_id, "since": since, "until": until},
     )
+
+
+def _overall(session: Session, tenant_id: str, since: datetime, until: datetime) -> dict[str, Any]:
+    """Every CES answer of the range, and the CES-only surveys sent in it with the answers to them."""
+    in_range = (CesAnswer.tenant_id == tenant_id, CesAnswer.created_at >= since, CesAnswer.created_at < until)
+    n, total, easy, hard, own = session.execute(
+        select(func.count(), func.sum(CesAnswer.score), func.sum(func.cast(CesAnswer.score >= EASY_FROM, _int())),
+               func.sum(func.cast(CesAnswer.score <= HARD_UPTO, _int())),
+               func.sum(func.cast(CesAnswer.after_csat.is_(False), _int()))).where(*in_range)).one()
+    sent = int(session.scalar(select(func.count()).select_from(Survey).where(
+        Survey.tenant_id == tenant_id, Survey.scale == CES, Survey.sent_at >= since, Survey.sent_at < until)) or 0)
+    n, easy, hard, own = int(n), int(easy or 0), int(hard or 0), int(own or 0)
+    return {"dimension": "all", "value": "(all)", "n": n, "mean": round(float(total or 0) / n, 3) if n else None,
+            "easy": easy, "easy_rate": rate(easy, n), "hard": hard, "hard_rate": rate(hard, n), "sent": sent,
+            "response_rate": rate(min(own, sent), sent)}
 
 
 def _int() -> Any:

@@ -26,6 +26,7 @@ from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks.base import NativeRating
 from feedbackloop.jobs import queue as jobs
 from feedbackloop.store.models import Rating, Survey, TicketState
+from feedbackloop.store.rollups import CES
 
 #: A native rating's survey row: `solve_key` is this and Zendesk's rating id (or "ticket").
 NATIVE_KEY = "zendesk-csat:"
@@ -98,7 +99,7 @@ class SourceRow:
 
 
 def source_rows(session: Session, tenant_id: str, start: datetime, end: datetime) -> list[SourceRow]:
-    """Ratings created in [start, end) by source and scale, with the surveys sent in it."""
+    """Ratings created in [start, end) by source and scale, with the CSAT surveys sent in it."""
     source = case((Rating.source == "zendesk", "zendesk"), else_="feedbackloop")
     good = case((Rating.score >= 4, 1), else_=0)
     bad = case((Rating.score <= 2, 1), else_=0)
@@ -109,7 +110,8 @@ def source_rows(session: Session, tenant_id: str, start: datetime, end: datetime
     survey_source = case((Survey.solve_key.like(f"{NATIVE_KEY}%"), "zendesk"), else_="feedbackloop")
     sent = {(row[0], row[1]): int(row[2]) for row in session.execute(
         select(survey_source, Survey.scale, func.count())
-        .where(Survey.tenant_id == tenant_id, Survey.sent_at >= start, Survey.sent_at < end)
+        .where(Survey.tenant_id == tenant_id, Survey.sent_at >= start, Survey.sent_at < end,
+               Survey.scale != CES)  # a CES-only survey is no CSAT survey sent (the CES section counts it)
         .group_by(survey_source, Survey.scale)).all()}
     rows: dict[tuple[str, str], SourceRow] = {}
     for name, scale, n, k, b, total in rated:

@@ -608,9 +608,9 @@ class DailyRollup(Base):
     prompt_version: Mapped[str] = mapped_column(String(120), primary_key=True, server_default="")
     rated: Mapped[int] = mapped_column(Integer, default=0)  # ratings created that day
     satisfied: Mapped[int] = mapped_column(Integer, default=0)  # of them scored 4–5 (thumbs up is 5)
-    score_sum: Mapped[int] = mapped_column(Integer, default=0)
+    score_sum: Mapped[int] = mapped_column(Integer, default=0)  # of the five-point ones only (migration 0021)
     bad: Mapped[int] = mapped_column(Integer, default=0)  # of them scored 1–2
-    sent: Mapped[int] = mapped_column(Integer, default=0)  # surveys sent that day
+    sent: Mapped[int] = mapped_column(Integer, default=0)  # CSAT surveys sent that day (not CES-only ones)
     solved: Mapped[int] = mapped_column(Integer, default=0)  # solves that day (a survey row each, sent or not)
     ai_solved: Mapped[int] = mapped_column(Integer, default=0)  # of them with the AI involved (outcomes.py)
     # Signals by the signal's own segment and day(occurred_at) (outcomes.py's per-solve rates):
@@ -619,6 +619,8 @@ class DailyRollup(Base):
     recontacts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     fcr_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # first-contact resolution signals
     fcr_k: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of them with value ≥ 0.5
+    # migration 0021: ratings on the five-point scale (the mean score's n: score_sum / five_rated)
+    five_rated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # --- the helpdesk's limits and what our credentials may do (issue 17) ------------------------------

@@ -2,12 +2,14 @@
 
 A report over a million ratings used to scan a million index entries (2.3 s on SQLite). The
 rollup holds one row per (tenant, day, segment) with the measures every CSAT figure is made of
-(n, satisfied, score sum, bad) and the surveys sent, so whole days cost one row per segment.
+(n, satisfied, bad; five-point ratings and their score sum for the mean) and the CSAT surveys
+sent, so whole days cost one row per segment.
 metrics.py reads whole UTC days here and the partial days at a range's edges from the raw tables.
 
 Invariant: for every tenant, day and segment, the rollup equals a GROUP BY over `ratings` (by the
-rating's snapshot and day(created_at)), `surveys` (by the survey's columns and day(sent_at) for
-`sent`, day(solved_at) for `solved` and `ai_solved`: every solve writes one survey row) and
+rating's snapshot and day(created_at); `score_sum` and `five_rated` of scale "five" only), `surveys`
+(by the survey's columns and day(sent_at) for `sent`, CES-only surveys excluded, day(solved_at) for
+`solved` and `ai_solved`: every solve writes one survey row) and
 `signals` (by the signal's snapshot and day(occurred_at) for the per-solve kinds and first-contact
 resolution; a signal is inserted once and never changed).
 It holds because every write that changes those inputs calls one of the functions below in the
@@ -53,7 +55,12 @@ KEY = ("tenant_id", "day", "nulls", *SEGMENTS)
 SIGNAL_MEASURES = {"reopen": "reopens", "failed_resolution": "failed", "recontact": "recontacts",
                    "first_contact_resolution": "fcr_n"}
 MEASURES = ("rated", "satisfied", "score_sum", "bad", "sent", "solved", "ai_solved",
-            "reopens", "failed", "recontacts", "fcr_n", "fcr_k")
+            "reopens", "failed", "recontacts", "fcr_n", "fcr_k", "five_rated")
+#: The one scale a mean score is taken over (migration 0021): thumbs (ours, or Zendesk's good/bad,
+#: stored as 5 and 1) counts in `rated`, `satisfied` and `bad` but not in `score_sum` / `five_rated`.
+FIVE = "five"
+#: A CES-only survey's scale (issue 24): not a CSAT survey, so not counted in `sent`.
+CES = "ces"
 #: Resolvers of a solve the AI worked on (outcomes.py's override rate denominator).
 AI_RESOLVERS = ("ai", "ai_then_human", "ai_overridden")
 
@@ -80,29 +87,36 @@ def segment_of(row: Rating | Survey | Signal) -> dict[str, Any]:
     return key
 
 
-def rating_measures(score: int) -> dict[str, int]:
-    """What one rating with this score adds (thumbs up is stored as 5, thumbs down as 1)."""
-    return {"rated": 1, "satisfied": int(score >= 4), "score_sum": score, "bad": int(score <= 2)}
+def rating_measures(score: int, scale: str = FIVE) -> dict[str, int]:
+    """What one rating with this score and scale adds (thumbs up is stored as 5, thumbs down as 1:
+    satisfied or bad, but no score for the mean, which only five-point ratings have)."""
+    five = scale == FIVE
+    return {"rated": 1, "satisfied": int(score >= 4), "score_sum": score if five else 0, "bad": int(score <= 2),
+            "five_rated": int(five)}
 
 
 def add_rating(session: Session, rating: Rating) -> None:
     """Count a newly inserted rating (call once, after its INSERT succeeded)."""
-    _upsert(session, rating.tenant_id, day_of(rating.created_at), segment_of(rating), rating_measures(rating.score))
+    _upsert(session, rating.tenant_id, day_of(rating.created_at), segment_of(rating),
+            rating_measures(rating.score, rating.scale))
 
 
-def change_rating(session: Session, rating: Rating, score: int) -> None:
-    """Move a rating's counts from its stored score to `score`; call before assigning it.
+def change_rating(session: Session, rating: Rating, score: int, scale: str | None = None) -> None:
+    """Move a rating's counts from its stored score and scale to `score` and `scale` (None: the
+    rating's own scale); call before assigning them.
 
-    The old score is read from the database under a row lock (FOR UPDATE; SQLite's BEGIN IMMEDIATE
+    The old values are read from the database under a row lock (FOR UPDATE; SQLite's BEGIN IMMEDIATE
     already serialises writers): two concurrent changes of one rating would otherwise both
     subtract the same old score.
     """
     with session.no_autoflush:
-        old = session.scalar(select(Rating.score).where(Rating.id == rating.id).with_for_update())
-    if old is None or old == score:
+        old = session.execute(select(Rating.score, Rating.scale).where(Rating.id == rating.id).with_for_update()
+                              ).one_or_none()
+    new_scale = rating.scale if scale is None else scale
+    if old is None or (old.score, old.scale) == (score, new_scale):
         return
-    before, after = rating_measures(old), rating_measures(score)
-    deltas = {name: after[name] - before[name] for name in ("satisfied", "score_sum", "bad")}
+    before, after = rating_measures(old.score, old.scale), rating_measures(score, new_scale)
+    deltas = {name: after[name] - before[name] for name in ("satisfied", "score_sum", "bad", "five_rated")}
     _upsert(session, rating.tenant_id, day_of(rating.created_at), segment_of(rating), deltas)
 
 
@@ -111,8 +125,12 @@ def add_sent(survey: Survey, at: datetime) -> None:
     session so the count commits or rolls back with the send.
 
     A sent_at another transaction committed first (a job run twice after a lost lease) is moved,
-    not counted twice: the raw table holds one row, and so must the rollup.
+    not counted twice: the raw table holds one row, and so must the rollup. A CES-only survey
+    (scale "ces") is not a CSAT survey: `sent` is the CSAT response rate's denominator, so it is
+    not counted (the CES section counts its own from `surveys`).
     """
+    if survey.scale == CES:
+        return
     session = object_session(survey)
     if session is None:
         raise ValueError("add_sent needs a survey attached to a session")
@@ -196,10 +214,11 @@ def rebuild_select(dialect: str, tenant_id: str | None) -> Select[Any]:
         return [(given[name] if name in given else literal(0)).label(name) for name in MEASURES]
 
     ratings = select(*_key_columns(Rating, Rating.created_at, dialect), *measures(
-        rated=literal(1), satisfied=case((Rating.score >= 4, 1), else_=0), score_sum=Rating.score,
-        bad=case((Rating.score <= 2, 1), else_=0)))
+        rated=literal(1), satisfied=case((Rating.score >= 4, 1), else_=0),
+        score_sum=case((Rating.scale == FIVE, Rating.score), else_=0), bad=case((Rating.score <= 2, 1), else_=0),
+        five_rated=case((Rating.scale == FIVE, 1), else_=0)))
     surveys = select(*_key_columns(Survey, Survey.sent_at, dialect), *measures(sent=literal(1)),
-                     ).where(Survey.sent_at.is_not(None))
+                     ).where(Survey.sent_at.is_not(None), Survey.scale != CES)
     solves = select(*_key_columns(Survey, Survey.solved_at, dialect), *measures(
         solved=literal(1), ai_solved=case((Survey.resolver.in_(AI_RESOLVERS), 1), else_=0)))
     met = and_(Signal.type == "first_contact_resolution", Signal.value >= 0.5)

@@ -132,12 +132,16 @@ class MetricsQuery:
 
 @dataclass(frozen=True)
 class Counts:
-    """What one segment-window holds: ratings, satisfied (4–5, thumbs up), score sum, bad (1–2)."""
+    """What one segment-window holds: ratings of every scale, satisfied (4–5, thumbs up), bad (1–2,
+    thumbs down); and the five-point ratings (`five`) with their score sum, the mean's only input:
+    a thumbs rating is stored as 5 or 1 but is no 1–5 answer (issue 23: never pretend to a 1–5 we
+    do not have)."""
 
     n: int = 0
     k: int = 0
     score_sum: int = 0
     bad: int = 0
+    five: int = 0
 
     @property
     def csat(self) -> Rate:
@@ -145,11 +149,18 @@ class Counts:
 
     @property
     def mean(self) -> float | None:
-        return self.score_sum / self.n if self.n else None
+        """The mean score of the five-point ratings; None without any."""
+        return self.score_sum / self.five if self.five else None
+
+    @property
+    def two_point(self) -> int:
+        """Ratings on a two-point scale (thumbs: ours or Zendesk's good/bad), not in the mean."""
+        return self.n - self.five
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(
-            self.n + other.n, self.k + other.k, self.score_sum + other.score_sum, self.bad + other.bad
+            self.n + other.n, self.k + other.k, self.score_sum + other.score_sum, self.bad + other.bad,
+            self.five + other.five,
         )
 
 
@@ -194,6 +205,11 @@ def satisfied() -> ColumnElement[int]:
 
 def bad() -> ColumnElement[int]:
     return case((Rating.score <= 2, 1), else_=0)
+
+
+def five_point() -> ColumnElement[bool]:
+    """A rating on the five-point scale: the only ones the mean score is taken over."""
+    return Rating.scale == rollups.FIVE
 
 
 def bucket_label(session: Session, query: MetricsQuery, column: Any) -> Any:
@@ -242,14 +258,17 @@ def tenant_clause(query: MetricsQuery, column: Any) -> list[ColumnElement[bool]]
 
 
 def measures(current: ColumnElement[bool] | None = None) -> list[Any]:
-    """n, satisfied, score sum, bad: of every row, or (CASE inside SUM) only of `current` rows."""
+    """n, satisfied, five-point score sum, bad, five-point n: of every row, or (CASE inside SUM) only
+    of `current` rows."""
     if current is None:
-        return [func.count(), func.sum(satisfied()), func.sum(Rating.score), func.sum(bad())]
+        return [func.count(), func.sum(satisfied()), func.sum(case((five_point(), Rating.score), else_=0)),
+                func.sum(bad()), func.sum(case((five_point(), 1), else_=0))]
     return [
         func.sum(case((current, 1), else_=0)),
         func.sum(case((and_(current, Rating.score >= 4), 1), else_=0)),
-        func.sum(case((current, Rating.score), else_=0)),
+        func.sum(case((and_(current, five_point()), Rating.score), else_=0)),
         func.sum(case((and_(current, Rating.score <= 2), 1), else_=0)),
+        func.sum(case((and_(current, five_point()), 1), else_=0)),
     ]
 
 
@@ -298,10 +317,11 @@ def _raw_rating_counts(session: Session, query: MetricsQuery, scanned: Window) -
         statement = select(*columns, *measures(Rating.created_at >= query.since), *measures()).where(*where)
         before = query.previous(query.windows()[0]).start
         for row in session.execute(statement.group_by(*columns)):
-            now, every = _counts(row[width : width + 4]), _counts(row[width + 4 :])
+            now, every = _counts(row[width : width + 5]), _counts(row[width + 5 :])
             counts[(key_of(row[:width]), query.since)] = now
             counts[(key_of(row[:width]), before)] = Counts(
-                every.n - now.n, every.k - now.k, every.score_sum - now.score_sum, every.bad - now.bad
+                every.n - now.n, every.k - now.k, every.score_sum - now.score_sum, every.bad - now.bad,
+                every.five - now.five,
             )
         return counts
     label = bucket_label(session, query, Rating.created_at).label("bucket")
@@ -320,7 +340,7 @@ def _rollup_rating_counts(
         if sums["rated"] > 0:
             cell = (key, _window_of_day(query, day))
             counts[cell] = counts.get(cell, EMPTY) + Counts(sums["rated"], sums["satisfied"], sums["score_sum"],
-                                                            sums["bad"])
+                                                            sums["bad"], sums["five_rated"])
     return counts
 
 
@@ -416,8 +436,8 @@ def _merge(into: dict[tuple[Key, datetime], Any], more: Mapping[tuple[Key, datet
 
 
 def _counts(values: Sequence[Any]) -> Counts:
-    n, k, total, low = (int(value or 0) for value in values)
-    return Counts(n, k, total, low)
+    n, k, total, low, five = (int(value or 0) for value in values)
+    return Counts(n, k, total, low, five)
 
 
 def supports_response(query: MetricsQuery) -> bool:
@@ -428,7 +448,8 @@ def supports_response(query: MetricsQuery) -> bool:
 def sent_counts(
     session: Session, query: MetricsQuery, *, use_rollups: bool = True
 ) -> dict[tuple[Key, datetime], int] | None:
-    """Surveys sent per (segment, window), or None when the cut is not possible.
+    """CSAT surveys sent per (segment, window), or None when the cut is not possible. CES-only
+    surveys (scale "ces") are not counted: they ask no CSAT question.
 
     The response rate is ratings received in a window over surveys sent in it: GROUP BYs and no
     join, so it stays fast at any size. It differs from "share of this window's surveys answered"
@@ -459,6 +480,7 @@ def _raw_sent_counts(session: Session, query: MetricsQuery, scanned: Window) -> 
             *tenant_clause(query, Survey.tenant_id),
             Survey.sent_at >= scanned.start,
             Survey.sent_at < scanned.end,
+            Survey.scale != rollups.CES,  # a CES-only survey is not a CSAT survey sent (issue 24)
             *filter_clauses(query, Survey),
         )
         .group_by(*columns, label)
