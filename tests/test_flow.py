@@ -103,7 +103,10 @@ def test_solve_survey_rate_write_back_review(live: Any, sandbox: Any, runner: Ru
         return [c for c in calls if c.status == 200]
 
     # The survey is ONE update: public comment (plain + HTML) + csat_sent, collision-safe.
-    (survey_put,) = applied()
+    first = applied()
+    assert len(first) == 1, [(c.status, sorted(c.body.get("ticket", {})), str(
+        (c.body.get("ticket", {}).get("comment") or {}).get("body", ""))[:100], c.at.isoformat()) for c in first]
+    (survey_put,) = first
     surveys = [c for c in sandbox.ticket_comments(ticket_id) if c["public"] and "/s/" in (c.get("body") or "")]
     assert len(surveys) == 1, "one survey comment on the ticket"
     sent = survey_put.body["ticket"]

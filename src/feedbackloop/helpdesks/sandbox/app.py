@@ -123,6 +123,7 @@ def admit_request() -> Response | None:
     if not is_api_request():
         return None
     state = sandbox_state()
+    g.generation = state.generation  # the account this request began on (state.log_request)
     state.settle_jobs()
     fault = state.take_fault(request.method, request.path)
     g.fault = fault
@@ -207,7 +208,7 @@ def fault_response(fault: Fault) -> Response:
 
 def drop_connection(state: SandboxState, fault: Fault) -> Response:
     """Abort the TCP connection without an answer (the client sees a reset / remote disconnect)."""
-    state.log_request(request_record(0, fault))
+    state.log_request(request_record(0, fault), g.get("generation"))
     g.logged = True
     sock = request.environ.get("werkzeug.socket")
     if not isinstance(sock, socket.socket):
@@ -258,7 +259,7 @@ def finish_request(response: Response) -> Response:
     per_ticket: Allowance | None = g.get("ticket_updates")
     if per_ticket is not None:
         response.headers["zendesk-ratelimit-per-ticket-updates"] = endpoint_limit_header(per_ticket)
-    state.log_request(request_record(response.status_code, g.get("fault")))
+    state.log_request(request_record(response.status_code, g.get("fault")), g.get("generation"))
     return response
 
 

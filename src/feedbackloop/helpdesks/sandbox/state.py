@@ -128,6 +128,7 @@ class SandboxState(BulkJobs, ExportAndSearch, Simulation):
         self._secrets: dict[str, str] = {}
         self._target_id: str | None = None
         self._jobs: dict[str, JSON] = {}
+        self.generation = getattr(self, "generation", 0)  # reset() counts up: see log_request
         self._log: list[RequestRecord] = []
         self._refusals: list[tuple[datetime, int]] = []
         self._update_refusals: list[tuple[datetime, int]] = []
@@ -145,6 +146,8 @@ class SandboxState(BulkJobs, ExportAndSearch, Simulation):
         with self._lock:
             self.deliverer.reset()
             self._reset_locked()
+            # a request in flight across the reset (a delayed answer) belongs to the account before it
+            self.generation += 1
 
     def close(self) -> None:
         """Stop the delivery thread."""
@@ -387,9 +390,12 @@ class SandboxState(BulkJobs, ExportAndSearch, Simulation):
             fault = self._faults.take(method, path)
             return copy.copy(fault) if fault is not None else None
 
-    def log_request(self, record: RequestRecord) -> None:
-        """Add one API request to the log."""
+    def log_request(self, record: RequestRecord, generation: int | None = None) -> None:
+        """Add one API request to the log; not when it began before a `reset` (`generation` then is an
+        older one): a fault's delayed answer must not land in the next test's fresh log."""
         with self._lock:
+            if generation is not None and generation != self.generation:
+                return
             self._log.append(record)
 
     def api_calls(self, method: str | None = None, path_prefix: str | None = None) -> list[RequestRecord]:
