@@ -6,16 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from feedbackloop.commands import read_database
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from feedbackloop.core.settings import Settings
 
-T = TypeVar("T")
 FORMATS = click.Choice(("table", "json", "csv"))
 WITHIN_HELP = "Stratify by this segment (intent, category, channel, ...), or 'none'."
 
@@ -47,35 +48,6 @@ def _settings() -> Settings:
     from feedbackloop.commands import settings_or_exit as load
 
     return load(demo=True)  # the database URL and the cost settings are all these need
-
-
-def _read(database_url: str, work: Callable[[Session], T]) -> T:
-    """Run `work` in a read session; a missing or older schema ends with a one-line hint, not a trace."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    from feedbackloop.core.settings import redact_url
-    from feedbackloop.store.db import (
-        make_read_engine,
-        make_session_factory,
-        missing_database,
-        note_database,
-        session_scope,
-    )
-
-    missing = missing_database(database_url)
-    if missing:
-        raise click.ClickException(missing)
-    note_database(database_url)
-    engine = make_read_engine(database_url)
-    try:
-        with session_scope(make_session_factory(engine)) as session:
-            return work(session)
-    except (OperationalError, ProgrammingError) as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
-        raise click.ClickException(f"cannot read {redact_url(database_url)}: {reason} (if the schema is missing "
-                                   "or older, run `feedbackloop db upgrade`)") from None
-    finally:
-        engine.dispose()
 
 
 def _emit(text: str, out: Path | None, fmt: str) -> None:
@@ -139,7 +111,7 @@ def compare_command(by: str, a: str | None, b: str | None, within: str, min_diff
         except compare.CompareError as exc:
             raise click.ClickException(str(exc)) from None
 
-    _emit(_read(_settings().database_url, work), out, fmt)
+    _emit(read_database(_settings().database_url, work), out, fmt)
 
 
 @click.command("shadow")
@@ -161,7 +133,7 @@ def shadow_command(ready: float, since: str, until: str | None, tenant: str | No
         report = shadow.shadow_report(session, tenant_id, start, end, humans=humans, ready_at=ready)
         return shadow.render(report, fmt)
 
-    _emit(_read(settings.database_url, work), out, fmt)
+    _emit(read_database(settings.database_url, work), out, fmt)
 
 
 @click.command("costs")
@@ -174,5 +146,5 @@ def costs_command(since: str, until: str | None, tenant: str | None, fmt: str, o
     tenant_id = _tenant(tenant)
     settings = _settings()
     config = costs.CostConfig(settings.agent_hour_cost, settings.agent_handling_minutes, settings.cost_currency)
-    _emit(_read(settings.database_url, lambda session: costs.render(
+    _emit(read_database(settings.database_url, lambda session: costs.render(
         costs.cost_report(session, tenant_id, start, end, config), fmt)), out, fmt)

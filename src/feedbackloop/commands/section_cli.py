@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import click
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 #: `--section` values; `csat` is the CSAT report of reports.py (report_cli.py), the default.
 SECTIONS = ("csat", "knowledge-gaps", "compliance", "sentiment", "ces")
@@ -44,31 +46,12 @@ def build_section(session: object, query: SectionQuery) -> object:
 
 def run_section(database_url: str, query: SectionQuery, fmt: str) -> str:
     """Build and render one section; a missing or older schema ends with a one-line hint, not a trace."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
+    from feedbackloop.commands import read_database
     from feedbackloop.core.sections import Section, render_section
-    from feedbackloop.core.settings import redact_url
-    from feedbackloop.store.db import (
-        make_read_engine,
-        make_session_factory,
-        missing_database,
-        note_database,
-        session_scope,
-    )
 
-    missing = missing_database(database_url)
-    if missing:
-        raise click.ClickException(missing)
-    note_database(database_url)
-    engine = make_read_engine(database_url)
-    try:
-        with session_scope(make_session_factory(engine)) as session:
-            section = build_section(session, query)
-            assert isinstance(section, Section)
-            return render_section(section, fmt)
-    except (OperationalError, ProgrammingError) as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
-        raise click.ClickException(f"cannot read {redact_url(database_url)}: {reason} (if the schema is missing "
-                                   "or older, run `feedbackloop db upgrade`)") from None
-    finally:
-        engine.dispose()
+    def build(session: Session) -> str:
+        section = build_section(session, query)
+        assert isinstance(section, Section)
+        return render_section(section, fmt)
+
+    return read_database(database_url, build)
