@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedbackloop.core.errors import ConfigError
-from feedbackloop.core.settings import Settings, load_settings
+from feedbackloop.core.settings import SCALES, SURVEY_KINDS, SURVEY_SOURCES, Settings, load_settings
 from feedbackloop.store.db import make_engine, make_session_factory, session_scope, utcnow
 from feedbackloop.store.models import Tenant
 from feedbackloop.store.tenants import (
@@ -87,6 +87,26 @@ def look_options(command: Any) -> Any:
     return command
 
 
+def survey_options(command: Any) -> Any:
+    """What the survey asks, whose survey runs, its scale and language, and its look: `add` and `set`."""
+    options = [
+        click.option("--survey-scale", type=click.Choice(SCALES), default=None),
+        click.option("--survey-kind", type=click.Choice(SURVEY_KINDS), default=None,
+                     help="What the survey asks: CSAT, CES (customer effort), or CES after the CSAT answer."),
+        click.option("--survey-source", type=click.Choice(SURVEY_SOURCES), default=None,
+                     help="Whose CSAT survey customers get: ours, Zendesk's own, or both (ours on "
+                          "--survey-ours-channels)."),
+        click.option("--survey-ours-channels", default=None,
+                     help="With --survey-source both: the channels that get our survey, comma-separated "
+                          "(e.g. web,email)."),
+        click.option("--language", default=None, help="Survey language, e.g. en, de, pt-br."),
+    ]
+    command = look_options(command)  # listed after these in --help, as before
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @tenant.command("add")
 @click.argument("name")
 @click.option("--subdomain", required=True, help="The part before .zendesk.com.")
@@ -98,15 +118,7 @@ def look_options(command: Any) -> Any:
 @click.option("--api-url", default=None, help="Override https://<subdomain>.zendesk.com (a proxy).")
 @click.option("--survey-delay", type=float, default=None)
 @click.option("--survey-cooldown", type=float, default=None)
-@click.option("--survey-scale", type=click.Choice(["five", "thumbs"]), default=None)
-@click.option("--survey-kind", type=click.Choice(["csat", "ces", "csat+ces"]), default=None,
-              help="What the survey asks: CSAT, CES (customer effort), or CES after the CSAT answer.")
-@click.option("--survey-source", type=click.Choice(["feedbackloop", "zendesk", "both"]), default=None,
-              help="Whose CSAT survey customers get: ours, Zendesk's own, or both (ours on --survey-ours-channels).")
-@click.option("--survey-ours-channels", default=None,
-              help="With --survey-source both: the channels that get our survey, comma-separated (e.g. web,email).")
-@click.option("--language", default=None, help="Survey language, e.g. en, de, pt-br.")
-@look_options
+@survey_options
 def add(name: str, subdomain: str, email: str, api_token: str, webhook_secret: str, api_url: str | None,
         survey_delay: float | None, survey_cooldown: float | None, survey_scale: str | None,
         language: str | None, **more: str | None) -> None:
@@ -174,15 +186,7 @@ def show(name: str) -> None:
 
 @tenant.command("set")
 @click.argument("name")
-@click.option("--survey-scale", type=click.Choice(["five", "thumbs"]), default=None)
-@click.option("--survey-kind", type=click.Choice(["csat", "ces", "csat+ces"]), default=None,
-              help="What the survey asks: CSAT, CES (customer effort), or CES after the CSAT answer.")
-@click.option("--survey-source", type=click.Choice(["feedbackloop", "zendesk", "both"]), default=None,
-              help="Whose CSAT survey customers get: ours, Zendesk's own, or both (ours on --survey-ours-channels).")
-@click.option("--survey-ours-channels", default=None,
-              help="With --survey-source both: the channels that get our survey, comma-separated (e.g. web,email).")
-@click.option("--language", default=None, help="Survey language, e.g. en, de, pt-br.")
-@look_options
+@survey_options
 @click.option("--unset", multiple=True, help="Drop a setting (e.g. --unset logo_url); repeatable.")
 def set_(name: str, unset: tuple[str, ...], **values: str | None) -> None:
     """Change a tenant's survey settings and look; prints the tenant."""
