@@ -27,15 +27,30 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: check now. "holdout-8" (60 cases) was written by another author, who had not seen the redactor,
 #: before the seventh pass, and measured once after it was committed, blind: names 82 of 112, addresses
 #: 16 of 36, emails 10 of 12 and 4 of 121 must-keep spans redacted miss the targets (docs/exports.md).
-HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8")
+#: "stranger-a" and "stranger-b" (70 and 71 cases) were written by two more authors who had not seen the
+#: redactor, measured once blind on the seventh pass (the figures below), and are tuning parts for the
+#: eighth; the eighth pass is measured blind on parts written with them and kept out of the repository
+#: until it was committed.
+HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
+            "stranger-a", "stranger-b")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
 HELD_OUT_NOT_MET = {("holdout-8", "NAME"): "82 of 112 names (73.2 %; target 90 %), blind",
                     ("holdout-8", "ADDRESS"): "16 of 36 addresses (44.4 %; target 90 %), blind",
-                    ("holdout-8", "EMAIL"): "10 of 12 emails (83.3 %; target 100 %: 'x at y dot io', '(at) ... (point)'), blind"}
+                    ("holdout-8", "EMAIL"): "10 of 12 emails (83.3 %; target 100 %: 'x at y dot io', '(at) ... (point)'), blind",
+                    ("stranger-a", "NAME"): "95 of 127 names (74.8 %), blind on pass 7",
+                    ("stranger-a", "ADDRESS"): "8 of 48 addresses (16.7 %), blind on pass 7",
+                    ("stranger-a", "EMAIL"): "9 of 10 emails, blind on pass 7",
+                    ("stranger-a", "IBAN"): "2 of 3 IBANs, blind on pass 7",
+                    ("stranger-a", "PHONE"): "19 of 20 phones (95 %), blind on pass 7",
+                    ("stranger-b", "NAME"): "89 of 113 names (78.8 %), blind on pass 7",
+                    ("stranger-b", "ADDRESS"): "10 of 42 addresses (23.8 %), blind on pass 7",
+                    ("stranger-b", "PHONE"): "14 of 15 phones (93.3 %), blind on pass 7"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
-HELD_OUT_KEEP_NOT_MET = {"holdout-8": "4 of 121 must-keep spans redacted (3.3 %; target at most 3 %), blind"}
+HELD_OUT_KEEP_NOT_MET = {"holdout-8": "4 of 121 must-keep spans redacted (3.3 %; target at most 3 %), blind",
+                         "stranger-a": "6 of 176 must-keep spans redacted (3.4 %), blind on pass 7",
+                         "stranger-b": "10 of 152 must-keep spans redacted (6.6 %), blind on pass 7"}
 
 
 @pytest.mark.parametrize(("split", "kind"), [
@@ -68,8 +83,9 @@ def test_the_corpus_is_large_and_has_both_positives_and_negatives() -> None:
 
 
 def test_recall_on_cards_and_emails_is_total() -> None:
-    """On every part but the blind one (holdout-8's two spelled-out emails are its xfail above)."""
-    scores = score_corpus([c for c in load_corpus(CORPUS) if c.split != "holdout-8"])
+    """On every part but those with an EMAIL xfail above (holdout-8's two spelled-out emails, ...)."""
+    failing = {split for split, kind in HELD_OUT_NOT_MET if kind == "EMAIL"}
+    scores = score_corpus([c for c in load_corpus(CORPUS) if c.split not in failing])
     assert scores["CARD"].recall == 1.0, scores["CARD"].misses
     assert scores["EMAIL"].recall == 1.0, scores["EMAIL"].misses
 
