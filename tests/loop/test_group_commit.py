@@ -140,7 +140,9 @@ class FailingCommit:
                 return getattr(cursor, name)
 
             def execute(self, sql: str, *args: Any) -> Any:
-                if sql == "COMMIT":
+                # SQLite commits with COMMIT; a PostgreSQL batch is one statement in autocommit mode,
+                # committed as it runs, so its failure there is the commit failing
+                if sql == "COMMIT" or sql.startswith(receive._PG_INGEST_MANY[:40]):
                     fail()
                 return cursor.execute(sql, *args)
 

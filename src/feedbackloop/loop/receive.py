@@ -447,7 +447,7 @@ def store_batch(engine: Engine, rows: Sequence[dict[str, Any]]) -> list[int | No
             elif len(ordered) == 1:
                 found = [_ingest_autocommit(raw.driver_connection, statements, ordered[0])]
             else:
-                found = _ingest_pipeline(raw.driver_connection, statements, ordered)
+                found = _ingest_many(raw.driver_connection, statements, ordered)
             ids: list[int | None] = [None] * len(rows)
             for position, event_id in zip(order, found):
                 ids[position] = event_id
@@ -495,32 +495,37 @@ def _ingest_autocommit(connection: Any, statements: IngestStatements, row: dict[
             connection.autocommit = False
 
 
-def _ingest_pipeline(connection: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]]
-                     ) -> list[int | None]:
-    """PostgreSQL, several rows: `_PG_INGEST` once per row in ONE transaction, sent in psycopg's pipeline
-    mode (`executemany`), so the batch costs about one round trip and one WAL flush at COMMIT. A row
-    that repeats an earlier one (stored before, or earlier in this batch) returns no id and bumps the
-    stored event's duplicate counter, in the same transaction."""
-    cursor = connection.cursor()
+def _ingest_many(connection: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]]
+                 ) -> list[int | None]:
+    """PostgreSQL, several rows: ONE statement for the whole batch (`_PG_INGEST_MANY`: one multi-row INSERT
+    of the events, one INSERT of their jobs), in autocommit mode, so the batch costs one round trip, one
+    statement for the server to plan and run, and one WAL flush. (It replaced psycopg's pipeline of one
+    statement per row: a third less client CPU per row; rows as unnested arrays cost more than either,
+    psycopg adapts arrays slowly.) A row that
+    repeats an earlier one (stored before, or earlier in this batch) gets no id; the stored event's
+    duplicate counter is bumped after, in a statement of its own (the counter is for operators: a
+    crash between the two loses a count, never an event)."""
+    parameters: list[Any] = []
+    for row in rows:
+        values = statements.event.parameters(row)
+        parameters.extend(values[name] for name in _MANY_KEYS)
+    connection.autocommit = True
     try:
+        cursor = connection.cursor()
         try:
-            cursor.executemany(statements.event.sql, [statements.event.parameters(row) for row in rows],
-                               returning=True)
+            cursor.execute(_pg_ingest_many(len(rows)), parameters)
+            stored = {(tenant, helpdesk, key): int(event_id) for event_id, tenant, helpdesk, key in cursor.fetchall()}
             found: list[int | None] = []
-            while True:
-                hit = cursor.fetchone()
-                found.append(int(hit[0]) if hit is not None else None)
-                if not cursor.nextset():
-                    break
+            for row in rows:  # the first row of a key gets its id; a repeat in the same batch gets None
+                found.append(stored.pop((row["tenant_id"], row["helpdesk"], row["dedupe_key"]), None))
             repeats = [statements.duplicate.parameters(row) for row, event_id in zip(rows, found) if event_id is None]
             if repeats:
                 cursor.executemany(statements.duplicate.sql, repeats)
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
+        finally:
+            cursor.close()
     finally:
-        cursor.close()
+        if not connection.closed:  # the pool's other users expect transactions
+            connection.autocommit = False
     return found
 
 
@@ -629,6 +634,37 @@ WITH stored_event AS (
 )
 SELECT id FROM stored_event
 """
+
+
+#: PostgreSQL, a batch: the rows in key order (one lock order for every batch, as `store_batch` sorts them),
+#: inserted in ONE statement with their jobs. It returns the id and key of each event it stored; a key
+#: already stored (or repeated in the batch) returns nothing.
+_MANY_KEYS = ("tenant_id", "helpdesk", "dedupe_key", "source", "event_type", "kind", "ticket_id", "status",
+              "previous_status", "occurred_at", "received_at", "payload")
+_PG_INGEST_MANY = """
+WITH stored_event AS (
+    INSERT INTO webhook_events (tenant_id, helpdesk, dedupe_key, source, event_type, kind, ticket_id,
+                                status, previous_status, occurred_at, received_at, payload, duplicates)
+    VALUES {rows}
+    ON CONFLICT (tenant_id, helpdesk, dedupe_key) DO NOTHING
+    RETURNING id, tenant_id, helpdesk, dedupe_key, ticket_id, received_at
+), queued_job AS (
+    INSERT INTO jobs (tenant_id, kind, dedupe_key, ticket_id, args, state, run_after, attempts, rate_limited,
+                      created_at, updated_at)
+    SELECT tenant_id, 'process_ticket', concat('process:', id), ticket_id, json_build_object('event_id', id),
+           'pending', received_at, 0, 0, received_at, received_at
+    FROM stored_event
+    ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
+)
+SELECT id, tenant_id, helpdesk, dedupe_key FROM stored_event
+"""
+
+
+@functools.cache
+def _pg_ingest_many(size: int) -> str:
+    """`_PG_INGEST_MANY` for `size` rows (one text per batch size, so the server prepares each once)."""
+    row = "(" + ", ".join(["%s"] * len(_MANY_KEYS)) + ", 0)"
+    return _PG_INGEST_MANY.replace("{rows}", ",\n           ".join([row] * size))
 
 
 @functools.cache
