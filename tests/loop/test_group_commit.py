@@ -62,7 +62,7 @@ def _submit_all(group: receive.GroupCommit, rows: list[dict[str, Any]], held: He
                 ) -> list[Any]:
     """The first row commits alone (held); the others are submitted while it is held, then it is let go."""
     outcomes: list[Any] = [None] * len(rows)
-    group.max_leaders = 1  # one batch at a time (PostgreSQL allows two): the others queue behind the held one
+    group.max_leaders = 1  # one batch at a time: the others queue behind the held one
 
     def submit(index: int) -> None:
         try:

@@ -253,7 +253,7 @@ class GroupCommit:
     """Group commit for one engine in one process: concurrent deliveries share one transaction.
 
     Leader and followers, with no thread of its own: a delivery that finds no batch being committed
-    (on PostgreSQL: fewer than two, `max_leaders`) commits its own at once (a batch of one).
+    (`max_leaders`) commits its own at once (a batch of one).
     Deliveries that arrive meanwhile queue; when a batch ends, the first of them is woken to commit
     all that queued, in one transaction, and the others are woken only when that transaction is
     committed (or failed). Under load a batch is everything that
@@ -271,10 +271,12 @@ class GroupCommit:
     def __init__(self, engine: Engine) -> None:
         self._engine = weakref.ref(engine)  # not a strong one: _GROUP_COMMITS is keyed by the engine
         self.writers = WriterLock.for_engine(engine)
-        # Batches committing at once: SQLite has one writer anyway; on PostgreSQL a second batch can go
-        # while the first waits for its WAL flush (the server flushes both together), which halves the
-        # wait of a delivery that arrives just after a commit started.
-        self.max_leaders = 2 if engine.dialect.name == "postgresql" else 1
+        # Batches committing at once. SQLite has one writer anyway. On PostgreSQL two were allowed while a
+        # batch was a statement per row (a second batch went while the first waited for its WAL flush);
+        # now that a batch is one statement, one at a time makes bigger batches and fewer statements,
+        # which under load (CPU-bound on two cores) was the faster of the two (bench/README.md, fifth
+        # round). Two or more is still correct (the tests run both).
+        self.max_leaders = 1
         self._lock = threading.Lock()
         self._queue: list[_Member] = []
         self._leaders = 0
