@@ -467,18 +467,43 @@ def store_batch(engine: Engine, rows: Sequence[dict[str, Any]]) -> list[int | No
 
 def _ingest_transaction(connection: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]]
                         ) -> list[int | None]:
-    """SQLite: BEGIN IMMEDIATE (the write lock up front, as db.make_engine does), two INSERTs per row, COMMIT."""
+    """SQLite: BEGIN IMMEDIATE (the write lock up front, as db.make_engine does), the INSERTs, COMMIT: for one
+    row its event and its job; for several, one multi-row INSERT of the events and one of their jobs
+    (`_sqlite_insert_many`)."""
     cursor = connection.cursor()
     try:
         cursor.execute("BEGIN IMMEDIATE")
         try:
-            found = [_insert_event(cursor, statements, row) for row in rows]
+            if len(rows) == 1:
+                found = [_insert_event(cursor, statements, rows[0])]
+            else:
+                found = _sqlite_insert_many(cursor, statements, rows)
             cursor.execute("COMMIT")
         except BaseException:
             connection.rollback()
             raise
     finally:
         cursor.close()
+    return found
+
+
+def _sqlite_insert_many(cursor: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]]
+                        ) -> list[int | None]:
+    """SQLite, inside the batch's transaction: the events in one statement, the jobs of those stored in
+    another, the duplicate counters of the repeats; per row its event id, None for a repeat (stored
+    before, or earlier in this batch: the first row of a key gets the id)."""
+    parameters: list[Any] = []
+    for row in rows:
+        parameters.extend(statements.event.parameters(row))
+    cursor.execute(_sqlite_insert_events(len(rows)), parameters)
+    stored = {(tenant, helpdesk, key): int(event_id) for event_id, tenant, helpdesk, key in cursor.fetchall()}
+    found = [stored.pop((row["tenant_id"], row["helpdesk"], row["dedupe_key"]), None) for row in rows]
+    new_ids = [event_id for event_id in found if event_id is not None]
+    if new_ids:
+        cursor.execute(_sqlite_queue_jobs(len(new_ids)), new_ids)
+    repeats = [statements.duplicate.parameters(row) for row, event_id in zip(rows, found) if event_id is None]
+    if repeats:
+        cursor.executemany(statements.duplicate.sql, repeats)
     return found
 
 
@@ -612,6 +637,22 @@ SELECT tenant_id, 'process_ticket', 'process:' || id, ticket_id, json_object('ev
 FROM webhook_events WHERE id = :event_id
 ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
 """
+
+
+@functools.cache
+def _sqlite_insert_events(size: int) -> str:
+    """SQLite: `size` events in one INSERT (the single-row statement's columns and conflict rule), returning
+    the id and key of each one stored. One text per batch size, so sqlite3 caches each prepared."""
+    row = "(" + ", ".join(["?"] * len(_EVENT_KEYS)) + ")"
+    columns = ", ".join(_EVENT_KEYS)
+    return (f"INSERT INTO webhook_events ({columns}) VALUES {', '.join([row] * size)} "
+            "ON CONFLICT (tenant_id, helpdesk, dedupe_key) DO NOTHING RETURNING id, tenant_id, helpdesk, dedupe_key")
+
+
+@functools.cache
+def _sqlite_queue_jobs(size: int) -> str:
+    """SQLite: the jobs of `size` stored events, made from the event rows as `_SQLITE_QUEUE_JOB` makes one."""
+    return _SQLITE_QUEUE_JOB.replace("WHERE id = :event_id", f"WHERE id IN ({', '.join(['?'] * size)})")
 
 
 #: PostgreSQL: the event and its job in ONE statement, run in autocommit mode. A single statement
