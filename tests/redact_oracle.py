@@ -326,7 +326,7 @@ DATE_INSIDE = re.compile(r"(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
     r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|po|serial|model|part|item|"
-    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot)s?\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#]?\s*$",
+    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot|box)s?\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#]?\s*$",
     re.IGNORECASE)
 
 
