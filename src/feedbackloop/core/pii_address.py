@@ -43,25 +43,34 @@ STREET, POBOX, POSTCODE, WEAK_POSTCODE, UNIT, DISTRICT, STREET_NAME = (
 #: Categories that make a block an address on their own.
 STRONG = frozenset({STREET, POBOX, POSTCODE})
 
+
+def words(text: str) -> frozenset[str]:
+    """The white-space separated words of a lexicon written as text."""
+    return frozenset(text.split())
+
+
+def word_tuple(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
 # --- the lexicon -----------------------------------------------------------------------------------
 
 #: Street-type words written after the street's name: "27 Pukaki Street", "2217 Magnolia Ave".
-TYPE_AFTER = frozenset("""
-street st str road rd avenue ave av lane ln drive dr crescent cres cr court ct place pl terrace tce terr
-close cl way boulevard blvd highway hwy parade pde square sq grove gr gardens gdns park pk row mews wynd
-walk hill circle cir trail trl loop parkway pkwy esplanade esp promenade quay cross marg salai nagar path
-alley aly broadway expressway expy freeway fwy turnpike tpke pike plaza plz point pt ridge rise vale view
-green heights hts strand causeway cswy circuit cct bypass chase glade glen hollow mall meadow meadows
-""".split())
+TYPE_AFTER = words("""
+street st str road rd avenue ave av lane ln drive dr crescent cres cr court ct place pl terrace tce terr close cl
+way boulevard blvd highway hwy parade pde square sq grove gr gardens gdns park pk row mews wynd walk hill circle cir
+trail trl loop parkway pkwy esplanade esp promenade quay cross marg salai nagar path alley aly broadway expressway
+expy freeway fwy turnpike tpke pike plaza plz point pt ridge rise vale view green heights hts strand causeway cswy
+circuit cct bypass chase glade glen hollow mall meadow meadows
+""")
 #: Street-type words written before the name (Romance, Slavic, Greek, Hebrew, Vietnamese, Malay...).
-TYPE_BEFORE = frozenset("""
+TYPE_BEFORE = words("""
 calle vía carrer carrera cra avenida avda avd av avinguda rue boulevard bd bld chemin ch allée allee impasse imp
-quai route rte cours voie ruelle sentier rua travessa tv largo praça praca alameda estrada rodovia via
-viale corso piazza piazzale vicolo strada contrada lungomare paseo pasaje privada prolongación prolongacion
-cerrada callejón callejon camino ronda glorieta diagonal transversal calzada circuito andador ulica ul aleja
-al osiedle os plac pl ulitsa prospekt pr bulevardul str odos odós rehov derech jalan jl jln lorong lrg
-đường duong ngõ ngo ngách ngach hẻm hem phố pho kale kalea soi thanon moo street road avenue
-""".split())
+quai route rte cours voie ruelle sentier rua travessa tv largo praça praca alameda estrada rodovia via viale corso
+piazza piazzale vicolo strada contrada lungomare paseo pasaje privada prolongación prolongacion cerrada callejón
+callejon camino ronda glorieta diagonal transversal calzada circuito andador ulica ul aleja al osiedle os plac pl
+ulitsa prospekt pr bulevardul str odos odós rehov derech jalan jl jln lorong lrg đường duong ngõ ngo ngách ngach hẻm
+hem phố pho kale kalea soi thanon moo street road avenue
+""")
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
 #: before the number ("via DHL" is no street), and an abbreviation needs its full stop ("ul.", "Av.").
 #: Of TYPE_BEFORE, the words of countries that number their streets ("Calle 10", "Carrera 43A", "Street 14",
@@ -77,18 +86,35 @@ ABBREVIATED = frozenset({"av", "avd", "ul", "al", "os", "pl", "pr", "str", "ch",
 GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter", "Hinter", "Alte", "Neue", "Große",
                                  "Kleine", "Auf der", "An der", "In der"})
 #: Endings of one-word street names followed by a number ("Hafenstraße 12a", "Nørrebrogade 45").
-COMPOUND = re.compile(
-    r"[^\W\d_]{2,}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|zeile|"
-    r"straat|laan|gracht|plein|singel|kade|dijk|steeg|vej|gade|allé|plads|vænget|gatan|vägen|gränd|torget|stigen|"
-    r"backen|veien|vegen|gata|gate|gaten|plass|katu|tie|kuja|polku|utca|útja|körút|sokak|sokağı|caddesi|bulvarı|"
-    r"-ro|-gil|-daero|-dori|-dōri|-doori|dori|dōri)",
-    re.IGNORECASE)
+COMPOUND_ENDINGS = word_tuple("""
+straße strasse str. weg gasse platz allee ring damm ufer chaussee steig pfad zeile straat laan gracht plein singel
+kade dijk steeg vej gade allé plads vænget gatan vägen gränd torget stigen backen veien vegen gata gate gaten plass
+katu tie kuja polku utca útja körút sokak sokağı caddesi bulvarı -ro -gil -daero -dori -dōri -doori
+""")
+
+
+#: Endings that English words have too: a street only when capitalised ("Ostring", "Kirkegate").
+ENGLISH_LOOKING = ("ring", "gate", "tie", "weg", "ufer", "damm", "kade", "gade")
+
+
+def compound(token: Token) -> bool:
+    """A one-word street name ending in a street type ("Hafenstraße", "Teheran-ro"), at least two
+    letters before the ending."""
+    key = token.lower
+    if not key.endswith(COMPOUND_ENDINGS) or not key[:1].isalpha():
+        return False
+    if key.endswith(ENGLISH_LOOKING) and not token.word[:1].isupper():
+        return False  # "comparing", "navigate": English words with a street ending, unless a proper name
+    return any(key.endswith(ending) and len(key) >= len(ending) + 2 and key[:-len(ending)].replace("-", "").isalpha()
+               for ending in COMPOUND_ENDINGS)
+
+
 #: The same endings as words of their own after a name ("Lerchenfelder Straße 88", "Andrássy út 66").
-SEPARATE_TYPES = frozenset("""
-straße strasse str. weg gasse platz allee ring damm ufer chaussee straat laan gracht plein singel kade vej gade
-allé plads gatan vägen gata gate veien vegen utca út körút tér sokak sok. sokağı caddesi cad. cd. bulvarı bulvar
-katu tie ulica
-""".split())
+SEPARATE_TYPES = words("""
+straße strasse str. weg gasse platz allee ring damm ufer chaussee straat laan gracht plein singel kade vej gade allé
+plads gatan vägen gata gate veien vegen utca út körút tér sokak sok. sokağı caddesi cad. cd. bulvarı bulvar katu tie
+ulica
+""")
 #: Before a separate "gate"/"ring" these are no street ("boarding gate 14", "onion ring").
 NOT_STREET_NAMES = frozenset({"boarding", "departure", "departures", "arrival", "arrivals", "the", "my", "a", "gold",
                               "silver", "onion", "key", "video", "smart", "oura", "door", "garden", "new"})
@@ -96,65 +122,56 @@ NOT_STREET_NAMES = frozenset({"boarding", "departure", "departures", "arrival", 
 #: Words that are prose, not part of an address: pronouns, verbs, prepositions that introduce one,
 #: greetings, sign-offs, and the words that introduce an order, a ticket or a contact detail, in
 #: the languages of the corpus. Lower case.
-PROSE = frozenset("""
-i i'm im i’m me my mine we our us you your yours he she him her his they them their it it's its this that
-these those there here who what which why how when where whom whose
-is are was were be been being am have has had do does did done can could would should will shall may might
-must cannot can't don't doesn't didn't won't isn't wasn't hasn't haven't
-please pls plz thanks thank thx ty cheers regards best kind sincerely faithfully yours hi hello hey dear
-hiya howzit morning evening afternoon bye goodbye
-if but and or so because since until till unless while though although also just only still already
-not never yes ok okay sorry
-to at in on for from with by about into onto over under via per as than then now today tomorrow yesterday
-send sent ship shipped shipping deliver delivered delivery deliveries arrive arrived arrives receive received
-live lives living lived moved move moving stay staying reach contact call called calling text write wrote
-writing change changed update updated confirm confirmed need needs want wants wanted get got go went left
-leave bought ordered paid pay charged refund cancel cancelled canceled pick picked collect collection
-address addresses addr adresse adres adresa adresim adressen adrässe dirección direccion domicilio endereço
-endereco morada indirizzo anschrift leveransadress wohnhaft billing postal mailing home office work
-order orders ordernummer pedido commande bestellung bestellnr bestellnummer ordine zamówienie zamowienie
-sipariş siparis beställning ordre ticket tickets policy claim invoice ref reference booking tracking case
-account apólice apolice contrato pratica smlouvy serial version error item sku product model card iban
-phone mobile cel celu cell email e-mail fax whatsapp number
-ich du wir sie mein meine meiner meinen bei bitte und oder ist bin wohne wohnen neue neu
-je j'habite j’habite nous vous mon ma mes notre votre et est suis habite chez pour avec dans
-yo mi mis tu tus su sus es soy vivo para con estoy está esta gracias saludos atte atentamente
-eu meu minha moro na em com é sou obrigado obrigada abraço
-io sono mio mia abito grazie
-ik mijn woon het een op bedankt groetjes
-jag min mitt bor på och tack hälsningar mvh
-jeg mit hos til og tak hilsen venlig
-jestem mój moj moja mieszkam w dziękuję
-benim ve teşekkürler adresim
-tôi của
-""".split())
+PROSE = words("""
+i i'm im i’m me my mine we our us you your yours he she him her his they them their it it's its this that these
+those there here who what which why how when where whom whose is are was were be been being am have has had do does
+did done can could would should will shall may might must cannot can't don't doesn't didn't won't isn't wasn't
+hasn't haven't please pls plz thanks thank thx ty cheers regards best kind sincerely faithfully hi hello hey dear
+hiya howzit morning evening afternoon bye goodbye if but and or so because since until till unless while though
+although also just only still already not never yes ok okay sorry to at in on for from with by about into onto over
+under via per as than then now today tomorrow yesterday before after during against between send sent ship shipped shipping deliver delivered delivery
+deliveries arrive arrived arrives receive received live lives living lived moved move moving stay staying reach
+contact call called calling text write wrote writing change changed update updated confirm confirmed need needs want
+wants wanted get got go went left leave bought ordered paid pay charged refund cancel cancelled canceled pick picked
+collect collection address addresses addr adresse adres adresa adresim adressen adrässe dirección direccion
+domicilio endereço endereco morada indirizzo anschrift leveransadress wohnhaft billing postal mailing home office
+work order orders ordernummer pedido commande bestellung bestellnr bestellnummer ordine zamówienie zamowienie
+sipariş siparis beställning ordre ticket tickets policy claim invoice ref reference booking tracking case account
+apólice apolice contrato pratica smlouvy serial version error item sku product model card iban phone mobile cel celu
+cell email e-mail fax whatsapp number ich du wir sie mein meine meiner meinen bei bitte und oder ist bin wohne
+wohnen neue neu je j'habite j’habite nous vous mon ma mes notre votre et est suis habite chez pour avec dans yo mi
+mis tu tus su sus es soy vivo para con estoy está esta gracias saludos atte atentamente eu meu minha moro na em com
+é sou obrigado obrigada abraço io sono mio mia abito grazie ik mijn woon het een op bedankt groetjes jag min mitt
+bor på och tack hälsningar mvh jeg mit hos til og tak hilsen venlig jestem mój moj moja mieszkam w dziękuję benim ve
+teşekkürler tôi của
+""")
 #: Words that may stand in an address's name in lower case within a capitalised text ("Calle de
 #: Fuencarral", "Isle of Lewis", "18 bis avenue", "Heol y Deri", "Via dei Mille").
-PARTICLES = frozenset("""
-de del della delle dei degli di da do dos das du des la le les los las el y e of van von der den ter ten
-bis ter a b c d bte bus no nº n° nr sur sous upon en al ul st
-""".split())
+PARTICLES = words("""
+de del della delle dei degli di da do dos das du des la le les los las el y e of van von der den ter ten bis
+bte bus no nº n° nr sur sous upon en al ul st
+""")
 #: Words that end a number's claim to be a house number ("3 days", "2 times", "5 GB").
-NOT_AFTER_NUMBER = frozenset("""
-days day times time hours hour hrs minutes mins min weeks week months month years year yrs items item pcs
-pieces x gb mb tb kb mah % percent euros euro eur dollars usd gbp pounds people persons adults kids nights
-""".split())
+NOT_AFTER_NUMBER = words("""
+days day times time hours hour hrs minutes mins min weeks week months month years year yrs items item pcs pieces x
+gb mb tb kb mah % percent euros euro eur dollars usd gbp pounds people persons adults kids nights
+""")
 #: Words before a number that make it an identifier or an amount, not a house number.
-ID_BEFORE = frozenset("""
-order orders ticket tickets invoice ref reference policy claim booking case account version v ver build
-serial model error item sku number no. pedido commande bestellung ordine ordre pratica rma
-""".split())
+ID_BEFORE = words("""
+order orders ticket tickets invoice ref reference policy claim booking case account version v ver build serial model
+error item sku number no. pedido commande bestellung ordine ordre pratica rma
+""")
 #: Country names as the last line or part of an address (English and their own languages).
-COUNTRIES = frozenset("""
+COUNTRIES = words("""
 usa us u.s.a. america canada uk england scotland wales ireland éire eire australia zealand germany deutschland
-austria österreich osterreich switzerland schweiz suisse svizzera france belgium belgique belgië belgie
-netherlands nederland holland spain españa espana portugal italy italia greece ελλάδα poland polska czechia
-česko cesko slovakia slovensko hungary magyarország sweden sverige norway norge denmark danmark finland suomi
-iceland turkey türkiye turkiye israel uae emirates egypt kenya nigeria ghana africa india pakistan bangladesh
-singapore malaysia indonesia philippines thailand vietnam viet japan korea china taiwan mexico méxico
-brazil brasil argentina chile colombia peru perú uruguay venezuela luxembourg lux estonia latvia lithuania
-romania românia bulgaria croatia hrvatska serbia slovenia
-""".split())
+austria österreich osterreich switzerland schweiz suisse svizzera france belgium belgique belgië belgie netherlands
+nederland holland spain españa espana portugal italy italia greece ελλάδα poland polska czechia česko cesko slovakia
+slovensko hungary magyarország sweden sverige norway norge denmark danmark finland suomi iceland turkey türkiye
+turkiye israel uae emirates egypt kenya nigeria ghana africa india pakistan bangladesh singapore malaysia indonesia
+philippines thailand vietnam viet japan korea china taiwan mexico méxico brazil brasil argentina chile colombia peru
+perú uruguay venezuela luxembourg lux estonia latvia lithuania romania românia bulgaria croatia hrvatska serbia
+slovenia
+""")
 
 # --- evidence found by patterns --------------------------------------------------------------------
 
@@ -172,7 +189,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[A-Z](?<![\w-].)(?:IR ?0AA|[A-Z]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b"), POSTCODE),  # UK
     (re.compile(r"[a-z](?<![\w-].)[a-z]?\d[a-z\d]? \d[abd-hjlnp-uw-z]{2}\b"), POSTCODE),
     (re.compile(r"[AC-FHKNPRTV-Y](?<![\w-].)(?:\d{2}|6W) ?[0-9AC-FHKNPRTV-Y]{4}\b"), WEAK_POSTCODE),  # Eircode
-    (re.compile(r"\d(?<![\w-]\d)\d{3} ?[A-Z]{2}(?=[ \t]+[A-Z])"), POSTCODE),  # Dutch 1016 GV Amsterdam
+    (re.compile(rf"\d(?<![\w-]\d)\d{{3}} ?[A-Z]{{2}}{TOWN_AFTER}"), POSTCODE),  # Dutch 1016 GV Amsterdam
     (re.compile(rf"\d(?<![\w-]\d)\d{{3}}-\d{{3}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # Portuguese
     (re.compile(r"\d(?<![\w-]\d)\d{4}-\d{3}(?![\w-])"), POSTCODE),  # Brazilian CEP
     (re.compile(rf"\d(?<![\w-]\d)\d-\d{{3}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # Polish
@@ -183,31 +200,29 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 #: Word-led pieces, looked up by `token_evidence`: a word (lower case, without its full stop) and
 #: what must follow it.
-UNIT_MARKERS = frozenset("""
-flat apt apartment apartamento appartement app appt apto unit suite ste room rm level lvl floor villa plot lot
-blk block bldg building piso puerta pta depto dpto departamento int interno scala piano bus bte stiege stg top
-tür lgh lok lokal daire kat étage etage bât bâtiment batiment esc escalera andar sala casa lote manzana mz
-office ofc door dept
-""".split())
-FLOOR_WORDS = frozenset("""
-floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto
-ezk esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros
-""".split())
+UNIT_MARKERS = words("""
+flat apt apartment apartamento appartement app appt apto unit suite ste room rm level lvl floor villa plot lot blk
+block bldg building piso puerta pta depto dpto departamento int interno scala piano bus bte stiege stg top tür lgh
+lok lokal daire kat étage etage bât bâtiment batiment esc escalera andar sala casa lote manzana mz office ofc door
+dept
+""")
+FLOOR_WORDS = words("""
+floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
+esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros
+""")
 #: Words after a building's name ("Sunny Heights", "Sai Krupa Apartments") and before one ("Edificio Torres").
-BUILDING_AFTER = frozenset("""
+BUILDING_AFTER = words("""
 apartments apartment apts residency residence residences heights homes tower towers mansion mansions court
 condominium condo condos villas estate complex chambers lodge enclave gardens plaza
-""".split())
-BUILDING_BEFORE = frozenset("""
-edificio edifício torre résidence residencial conjunto urbanización urb condominio bloco bloque immeuble
-wohnanlage
-""".split())
-DISTRICT_WORDS = frozenset("""
+""")
+BUILDING_BEFORE = words("""
+edificio edifício torre résidence residencial conjunto urbanización urb condominio bloco bloque immeuble wohnanlage
+""")
+DISTRICT_WORDS = words("""
 col colonia brgy barangay fracc fraccionamiento mah mahallesi mh phường phuong quận quan huyện huyen tp bairro
-barrio sector sektor district dist distt nagar layout colony tehsil taluk kelurahan kel kecamatan kec vila
-jardim cbd región region provincia prov county wilaya subdivision subd village vill tambon amphoe khet khwaeng
-ward
-""".split())
+barrio sector sektor district dist distt nagar layout colony tehsil taluk kelurahan kel kecamatan kec vila jardim
+cbd región region provincia prov county wilaya subdivision subd village vill tambon amphoe khet khwaeng ward
+""")
 DISTRICT_SUFFIXES = frozenset({"gu", "ku", "shi", "si", "dong", "cho", "chō", "machi", "gun", "eup", "myeon", "ri",
                                "ward", "ken"})
 STAGES = frozenset({"stage", "phase", "sector", "zone", "block", "cross", "main"})
@@ -222,13 +237,16 @@ UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?|[A-Z]", re.IGNORECA
 FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème)?\.?[ºª°]?\.?", re.IGNORECASE)
 BOX_NUMBER = re.compile(r"\d{1,6}(?:-\d{3,5})?")
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+#: Every word `token_evidence` looks up: any other word without a digit after it is skipped at once.
+WORD_KEYS = (UNIT_MARKERS | FLOOR_WORDS | BUILDING_AFTER | BUILDING_BEFORE | DISTRICT_WORDS | STAGES | BOX_WORDS |
+             AU_STATES | {"m", "d", "box", "chome"} | {pair[0] for pair in BOX_PAIRS})
 UNIT_HASH = re.compile(r"#\d{1,4}(?:-\d{1,4})?")
 DIGITS_4_7 = re.compile(r"\d{4,7}")
 #: A cheap look for at least one of the pieces above or a street word; the rest of the text skips.
 NUMBER = re.compile(r"\d")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     start: int
     end: int
@@ -237,35 +255,35 @@ class Evidence:
 
 # --- tokens, segments, chunks ----------------------------------------------------------------------
 
-TOKEN = re.compile(r"[^\s,;()\[\]«»“”\"]+")
+TOKEN = re.compile(r"[^\s,;()\[\]«»“”\"`]+")
+#: Quotes end an address: none is written inside one, and prose quotes several in a row.
+QUOTES = frozenset("\"“”«»`")
 #: Abbreviations whose full stop ends no sentence ("Av. Insurgentes", "Col. Roma", "ul. Marszałkowska").
-ABBREVIATIONS = frozenset("""
-av ave avda avd st rd dr ln blvd ct pl no nr n col brgy fracc mah sok cad cd ul al jl jln apt app appt apto
-int bât bd ch tp sr sra mr mrs ms mt ft prof esq izq izda dcha dpto depto pta sc lgh m lok co p q r c
-ste bldg blk fl rm lvl dist distt urb kel kec prov mt e w s n o tv th mf sal ezk esk gen lt col.
-""".split())
+ABBREVIATIONS = words("""
+av ave avda avd st rd dr ln blvd ct pl no nr n col brgy fracc mah sok cad cd ul al jl jln apt app appt apto int bât
+bd ch tp sr sra mr mrs ms mt ft prof esq izq izda dcha dpto depto pta sc lgh m lok co p q r c ste bldg blk fl rm lvl
+dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col.
+""")
 HARD_DASHES = frozenset({"—", "–", "--", "---"})
 SOFT_DASHES = frozenset({"-", "/"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     start: int
     end: int
     word: str  # the text without its trailing punctuation
     lower: str
+    colon: bool = False  # a colon follows ("Address:", "Total:"), the end of a label
 
 
 def tokens_of(text: str) -> list[Token]:
     found = []
     for match in TOKEN.finditer(text):
-        start, end = match.span()
-        while end > start and text[end - 1] in ".:!?'’":
-            end -= 1
-        if end == start:
-            end = match.end()  # a token of punctuation only ("—", "-")
-        word = text[start:end]
-        found.append(Token(start, end, word, word.lower()))
+        start = match.start()
+        raw = match.group()
+        word = raw.rstrip(".:!?'’") or raw  # "—", "-": punctuation only
+        found.append(Token(start, start + len(word), word, word.lower(), ":" in raw[len(word):]))
     return found
 
 
@@ -276,14 +294,14 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
         return "."
     if following.word in HARD_DASHES or token.word in HARD_DASHES:
         return "."
-    if gap.count("\n") >= 2:
+    if gap.count("\n") >= 2 or any(c in QUOTES for c in gap):
         return "."
     stop = gap.lstrip(":'’")
     if stop[:1] in "!?":
         return "."
     if stop[:1] == ".":
-        if token.lower.rstrip(".") in ABBREVIATIONS or len(token.word) == 1 or "." in token.word or token.word[-1:].isdigit() and \
-                len(token.word) <= 2 or following.word[:1].isdigit():
+        if token.lower.rstrip(".") in ABBREVIATIONS or len(token.word) == 1 or "." in token.word or (token.word[-1:].isdigit() and \
+                len(token.word) <= 2) or following.word[:1].isdigit():
             return "," if "\n" in gap else ""
         return "."
     if "," in gap or ";" in gap or "\n" in gap:
@@ -293,7 +311,7 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
     return ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     tokens: list[Token]
     newline_before: bool  # the break before it is a line break
@@ -329,7 +347,8 @@ def chunks_of(text: str, tokens: list[Token]) -> list[list[Segment]]:
 
 # --- street evidence from tokens -------------------------------------------------------------------
 
-HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?){0,2}", re.IGNORECASE)
+HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2})){0,2}",
+                          re.IGNORECASE)
 UNIT_WORDS = frozenset({"flat", "apt", "apartment", "unit", "suite", "ste", "room", "level", "floor", "villa", "plot",
                         "lot", "blk", "block", "bldg", "building", "piso", "apto", "app", "appt", "int", "interno",
                         "bus", "bte", "lgh", "daire", "kat", "tower", "door", "office"})
@@ -339,8 +358,12 @@ ROMAN = re.compile(r"[IVX]{1,4}")
 JAPANESE_BLOCK = re.compile(r"\d{1,4}-\d{1,4}-\d{1,4}")
 
 
+STREET_KEYS = TYPE_BEFORE | TYPE_AFTER | SEPARATE_TYPES | {t.rstrip(".") for t in SEPARATE_TYPES}
+
+
 def is_house_number(token: Token) -> bool:
-    return HOUSE_NUMBER.fullmatch(token.word) is not None
+    first = token.word[:1]
+    return (first.isdigit() or first in "nN") and HOUSE_NUMBER.fullmatch(token.word) is not None
 
 
 def is_name_word(token: Token, lower_text: bool) -> bool:
@@ -371,6 +394,9 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
     count = len(tokens)
     for index, token in enumerate(tokens):
         lower = token.lower.rstrip(".")
+        if not (token.word[:1].isdigit() or lower in STREET_KEYS or token.word in GERMAN_PREPOSITIONS or
+                token.word == "C/" or compound(token)):
+            continue  # no street piece starts with this word
         if is_house_number(token) and token.word[:1].isdigit():
             if not plausible_number(text, tokens, index):
                 continue
@@ -386,12 +412,12 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                 continue
             if lower not in TYPE_AFTER:
                 continue
-        if COMPOUND.fullmatch(token.word) or (lower in SEPARATE_TYPES or token.lower in SEPARATE_TYPES) and index and \
+        if compound(token) or ((lower in SEPARATE_TYPES or token.lower in SEPARATE_TYPES) and index and \
                 is_name_word(tokens[index - 1], lower_text) and tokens[index - 1].lower not in NOT_STREET_NAMES \
-                and same_segment(text, tokens[index - 1], token):
+                and same_segment(text, tokens[index - 1], token)):
             number = number_after(text, tokens, index)
             if number is not None:
-                start = tokens[index - 1].start if not COMPOUND.fullmatch(token.word) and index else token.start
+                start = tokens[index - 1].start if not compound(token) and index else token.start
                 yield Evidence(start, tokens[number].end, STREET)
                 continue
         if lower in TYPE_AFTER and index and (lower_text or token.word[:1].isupper()):
@@ -425,7 +451,7 @@ def plausible_number(text: str, tokens: list[Token], index: int) -> bool:
     if any(c in before for c in "$€£¥₹₦#") or (before[-1:] in ".,:" and before[-2:-1].isdigit()):
         return False
     after = text[token.end:token.end + 2]
-    if after[:1] in ":%" or after[:1] in ".," and after[1:2].isdigit():
+    if after[:1] in ":%" or (after[:1] in ".," and after[1:2].isdigit()):
         return False
     if index and tokens[index - 1].lower.rstrip(".:#") in ID_BEFORE:
         return False
@@ -437,7 +463,7 @@ def number_first(text: str, tokens: list[Token], index: int, lower_text: bool) -
     start = tokens[index].start
     at = index + 1
     if at < len(tokens) and not same_segment(text, tokens[index], tokens[at]) and (
-            "," not in text[tokens[index].end:tokens[at].start] or index and tokens[index - 1].lower in UNIT_WORDS):
+            "," not in text[tokens[index].end:tokens[at].start] or (index and tokens[index - 1].lower in UNIT_WORDS)):
         return  # "12, 3rd Cross" is one street; "Unit 4, Brent Cross" is not
     if at < len(tokens) and tokens[at].lower in ("bis", "ter", "a", "b"):
         at += 1
@@ -451,11 +477,11 @@ def number_first(text: str, tokens: list[Token], index: int, lower_text: bool) -
         if names and not same_segment(text, tokens[at - 1], token):
             return
         lower = token.lower.rstrip(".")
-        if names and (lower in TYPE_AFTER or COMPOUND.fullmatch(token.word)) and \
+        if names and (lower in TYPE_AFTER or compound(token)) and \
                 (lower_text or token.word[:1].isupper() or token.word.isupper() or lower in ("st", "rd", "ave", "dr")):
             yield Evidence(start, token.end, STREET)
             return
-        if not names and COMPOUND.fullmatch(token.word) and "-" in token.word:  # "25 Teheran-ro"
+        if not names and compound(token) and "-" in token.word:  # "25 Teheran-ro"
             yield Evidence(start, token.end, STREET)
             return
         if not is_name_word(token, lower_text) and not (len(token.word) == 1 and token.word.isupper()):
@@ -497,7 +523,7 @@ def type_then_number(text: str, tokens: list[Token], index: int, lower_text: boo
         number = number_after(text, tokens, at)
         if number is not None:
             kind = token.lower.rstrip(".")
-            if (names and kind not in NUMBER_ONLY or not names and kind in NUMBERED) and \
+            if ((names and kind not in NUMBER_ONLY) or (not names and kind in NUMBERED)) and \
                     not year_then_words(text, tokens, number):
                 return Evidence(token.start, tokens[number].end, STREET)
             return None
@@ -530,8 +556,12 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
     for index, token in enumerate(tokens):
         key = token.lower
         nxt = tokens[index + 1] if index + 1 < count else None
+        first_char = token.word[:1]
+        if not (first_char.isdigit() or first_char == "#" or key in WORD_KEYS or "-" in key or
+                (nxt is not None and nxt.word[:1].isdigit()) or "丁目" in key):
+            continue  # a word no piece starts with
         joined = nxt is not None and same_segment(text, token, nxt)
-        if key in UNIT_MARKERS or key in ("m", "d") and text[token.end:token.end + 1] in ".:":
+        if key in UNIT_MARKERS or (key in ("m", "d") and text[token.end:token.end + 1] in ".:"):
             at = index + 1
             if at < count and tokens[at].lower in ("no", "#") and same_segment(text, token, tokens[at]):
                 at += 1
@@ -547,11 +577,11 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                     nkey in FLOOR_WORDS or nkey.rstrip(".") in FLOOR_WORDS):
                 yield Evidence(token.start, nxt.end, UNIT)
                 continue
-            if ORDINAL.fullmatch(token.word) and nkey in STAGES or key in STAGES and nxt.word.isdigit():
+            if (first_char.isdigit() and ORDINAL.fullmatch(token.word) and nkey in STAGES) or (key in STAGES and nxt.word.isdigit()):
                 yield Evidence(token.start, nxt.end, DISTRICT)
                 continue
-            if (key in BOX_WORDS and (key not in ("bp", "cp") or token.word.isupper()) or key == "box" and
-                    token.word[0] == "B") and BOX_NUMBER.fullmatch(nxt.word):
+            if ((key in BOX_WORDS and (key not in ("bp", "cp") or token.word.isupper())) or (key == "box" and
+                    token.word[0] == "B")) and BOX_NUMBER.fullmatch(nxt.word):
                 yield Evidence(token.start, nxt.end, POBOX)
                 continue
             if (first, nkey) in BOX_PAIRS or (key, nkey) in BOX_PAIRS:
@@ -561,11 +591,11 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 if number < count and BOX_NUMBER.fullmatch(tokens[number].word):
                     yield Evidence(token.start, tokens[number].end, POBOX)
                     continue
-            if token.word.rstrip(".") in US_STATE_CODES and ZIP.fullmatch(nxt.word) or \
-                    key in AU_STATES and (token.word.isupper() or lower_text) and len(nxt.word) == 4 and nxt.word.isdigit():
+            if (token.word.rstrip(".") in US_STATE_CODES and ZIP.fullmatch(nxt.word)) or \
+                    (key in AU_STATES and (token.word.isupper() or lower_text) and len(nxt.word) == 4 and nxt.word.isdigit()):
                 yield Evidence(token.start, nxt.end, POSTCODE)
                 continue
-            if DIGITS_4_7.fullmatch(nxt.word) and token.word[:1].isalpha() and town_like(token.word, lower_text) \
+            if nxt.word[:1].isdigit() and DIGITS_4_7.fullmatch(nxt.word) and first_char.isalpha() and town_like(token.word, lower_text) \
                     and text[nxt.end:nxt.end + 2] not in (".5",) and key not in UNIT_MARKERS:
                 yield Evidence(token.start, nxt.end, WEAK_POSTCODE)
             if key in BUILDING_BEFORE and (nxt.word[:1].isupper() or lower_text):
@@ -582,7 +612,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                                       text[token.end:token.end + 1] == "."):
             yield Evidence(token.start, token.end, DISTRICT)
             continue
-        if "-" in key and key.rsplit("-", 1)[1] in DISTRICT_SUFFIXES or key == "chome" or "丁目" in key:
+        if ("-" in key and key.rsplit("-", 1)[1] in DISTRICT_SUFFIXES) or key == "chome" or "丁目" in key:
             yield Evidence(token.start, token.end, DISTRICT)
 
 
@@ -595,11 +625,7 @@ def introduced_as_id(text: str, start: int) -> bool:
     return match is not None and match.group(1).lower() in ID_BEFORE
 
 
-NOT_TOWNS = PROSE | ID_BEFORE | NOT_AFTER_NUMBER | frozenset("""
-january february march april june july august september october november december jan feb mar apr jun jul aug
-sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday pro max plus ultra mini series
-edition model version gen error iphone galaxy pixel windows android ios macos
-""".split())
+NOT_TOWNS = PROSE | ID_BEFORE | NOT_AFTER_NUMBER | frozenset(["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "pro", "max", "plus", "ultra", "mini", "series", "edition", "model", "version", "gen", "error", "iphone", "galaxy", "pixel", "windows", "android", "ios", "macos"])
 
 
 def town_like(word: str, lower_text: bool) -> bool:
@@ -609,8 +635,8 @@ def town_like(word: str, lower_text: bool) -> bool:
 
 def is_address_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in an address next to its evidence."""
-    if token.lower in PROSE or token.lower.rstrip(".:") in PROSE or "@" in token.word or token.word.endswith(":") \
-            and token.lower.rstrip(":") not in NUMBER_MARK:
+    if token.lower in PROSE or "@" in token.word or (
+            token.colon and token.lower not in NUMBER_MARK and token.lower != "d"):
         return False
     first = token.word[:1]
     if first.isdigit() or first in "#〒" or not first.isalpha():
@@ -670,6 +696,17 @@ def place_like(segment: Segment, lower_text: bool) -> bool:
     return True
 
 
+def opening_run(segment: Segment, lower_text: bool) -> int | None:
+    """Where a place name that opens a segment of prose ends ("UAE" of "UAE is our address")."""
+    tokens = segment.tokens
+    at = 0
+    while at < len(tokens) and at < 4 and is_address_word(tokens[at], lower_text) and not tokens[at].word[:1].isdigit():
+        at += 1
+    if segment.newline_before or at == 0 or at > 3 or at == len(tokens):
+        return None
+    return tokens[at - 1].end
+
+
 def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
     """The part of a segment before an address that belongs to it: a number or unit run at its end."""
     tokens = segment.tokens
@@ -677,7 +714,7 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
     while at > 0 and is_address_word(tokens[at - 1], lower_text) and len(tokens) - at < 6:
         at -= 1
     if at == len(tokens) or not (tokens[at].word[:1].isdigit() or tokens[at].word[:1] == "#" or
-                                 is_house_number(tokens[-1]) and tokens[-1].word[:1].isdigit()):
+                                 (is_house_number(tokens[-1]) and tokens[-1].word[:1].isdigit())):
         return None  # "101-1203", "12", "21 Choa Chu Kang North 6", "Vinohradská 1511/230"
     if phone_like(tokens[at:]):
         return None
@@ -715,14 +752,13 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
             nxt = probe + 1
             while nxt < len(chunk) and not per_segment[nxt] and parts[nxt] is not None and nxt - probe <= 3:
                 nxt += 1
-            if nxt < len(chunk) and per_segment[nxt] and parts[nxt] is not None and parts[nxt][2] and \
-                    all(parts[k] is not None for k in range(probe + 1, nxt)):  # type: ignore[index]
-                probe = last = nxt
-                continue
-            break
+            joined = parts[nxt] if nxt < len(chunk) and per_segment[nxt] else None
+            if joined is None or not joined[2]:
+                break
+            probe = last = nxt
         found = [e for k in range(first, last + 1) for e in per_segment[k]]
         categories = {e.category for e in found}
-        if not (categories & STRONG or len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3)):
+        if not (categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3))):
             index = last + 1
             continue
         start_part, end_part = parts[first], parts[last]
@@ -740,12 +776,24 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                 back -= 1
         if end_part[3]:  # grow forwards over place names, region codes, postcodes, countries
             ahead = last + 1
-            while ahead < len(chunk) and ahead - last <= 3 and not per_segment[ahead] and \
-                    place_like(chunk[ahead], lower_text):
+            while ahead < len(chunk) and ahead - last <= 3 and not per_segment[ahead]:
+                if not place_like(chunk[ahead], lower_text):
+                    run = opening_run(chunk[ahead], lower_text)  # "Dubai, UAE is our postal address"
+                    end = run if run is not None else end
+                    break
                 end = chunk[ahead].tokens[-1].end
                 ahead += 1
         yield start, end
         index = last + 1
+
+
+def lower_case(chunk: list[Segment]) -> bool:
+    """Whether a sentence is written in lower case: no word of it is capitalised ("I", "AK", "NSW" may be)."""
+    for segment in chunk:
+        for token in segment.tokens:
+            if token.word[:1].isupper() and token.word[1:2].islower():
+                return False
+    return True
 
 
 def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
@@ -755,7 +803,7 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
     tokens = tokens_of(text)
     chunks = chunks_of(text, tokens)
     #: Lower case counts per sentence: an address typed in lower case in a text that has capitals elsewhere.
-    lowers = [not any(c.isupper() for c in text[chunk[0].tokens[0].start:chunk[-1].tokens[-1].end]) for chunk in chunks]
+    lowers = [lower_case(chunk) for chunk in chunks]
     starts = [chunk[0].tokens[0].start for chunk in chunks]
     evidence = list(pattern_evidence(text, starts, lowers))
     for chunk, lower_text in zip(chunks, lowers):
