@@ -129,7 +129,8 @@ did done can could would should will shall may might must cannot can't don't doe
 hasn't haven't please pls plz thanks thank thx ty cheers regards best kind sincerely faithfully hi hello hey dear
 hiya howzit morning evening afternoon bye goodbye if but and or so because since until till unless while though
 although also just only still already not never yes ok okay sorry to at in on for from with by about into onto over
-under via per as than then now today tomorrow yesterday before after during against between send sent ship shipped shipping deliver delivered delivery
+under via per as than then now today tomorrow yesterday before after during against between send sent ship shipped
+shipping deliver delivered delivery
 deliveries arrive arrived arrives receive received live lives living lived moved move moving stay staying reach
 contact call called calling text write wrote writing change changed update updated confirm confirmed need needs want
 wants wanted get got go went left leave bought ordered paid pay charged refund cancel cancelled canceled pick picked
@@ -161,8 +162,14 @@ ID_BEFORE = words("""
 order orders ticket tickets invoice ref reference policy claim booking case account version v ver build serial model
 error item sku number no. pedido commande bestellung ordine ordre pratica rma
 """)
+#: Countries of more than one word.
+COUNTRY_PHRASES = frozenset({"united kingdom", "united states", "united states of america", "new zealand",
+                             "south africa",
+                             "south korea", "republic of korea", "czech republic", "united arab emirates", "hong kong",
+                             "saudi arabia", "sri lanka", "costa rica", "puerto rico", "the netherlands",
+                             "great britain", "northern ireland", "dominican republic", "el salvador"})
 #: Country names as the last line or part of an address (English and their own languages).
-COUNTRIES = words("""
+COUNTRIES = COUNTRY_PHRASES | words("""
 usa us u.s.a. america canada uk england scotland wales ireland éire eire australia zealand germany deutschland
 austria österreich osterreich switzerland schweiz suisse svizzera france belgium belgique belgië belgie netherlands
 nederland holland spain españa espana portugal italy italia greece ελλάδα poland polska czechia česko cesko slovakia
@@ -222,6 +229,7 @@ DISTRICT_WORDS = words("""
 col colonia brgy barangay fracc fraccionamiento mah mahallesi mh phường phuong quận quan huyện huyen tp bairro
 barrio sector sektor district dist distt nagar layout colony tehsil taluk kelurahan kel kecamatan kec vila jardim
 cbd región region provincia prov county wilaya subdivision subd village vill tambon amphoe khet khwaeng ward
+area
 """)
 DISTRICT_SUFFIXES = frozenset({"gu", "ku", "shi", "si", "dong", "cho", "chō", "machi", "gun", "eup", "myeon", "ri",
                                "ward", "ken"})
@@ -231,6 +239,7 @@ BOX_WORDS = frozenset({"postfach", "apartado", "casilla", "postbus", "postboks",
 BOX_PAIRS = frozenset({("caixa", "postal"), ("cx", "postal"), ("skrytka", "pocztowa"), ("boîte", "postale"),
                        ("casella", "postale"), ("apartado", "postal"), ("post", "box"), ("p.o", "box"), ("po", "box"),
                        ("gpo", "box"), ("locked", "bag"), ("private", "bag"), ("postal", "box"), ("office", "box")})
+BOX_FILLERS = frozenset({"de", "correos", "correo", "postal", "postale", "no", "#", "nr"})
 US_STATE_CODES = frozenset(US_STATES.split("|"))
 AU_STATES = frozenset({"nsw", "vic", "qld", "sa", "wa", "tas", "nt", "act"})
 UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?|[A-Z]", re.IGNORECASE)
@@ -300,8 +309,8 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
     if stop[:1] in "!?":
         return "."
     if stop[:1] == ".":
-        if token.lower.rstrip(".") in ABBREVIATIONS or len(token.word) == 1 or "." in token.word or (token.word[-1:].isdigit() and \
-                len(token.word) <= 2) or following.word[:1].isdigit():
+        if token.lower.rstrip(".") in ABBREVIATIONS or len(token.word) == 1 or "." in token.word or (
+                token.word[-1:].isdigit() and len(token.word) <= 2) or following.word[:1].isdigit():
             return "," if "\n" in gap else ""
         return "."
     if "," in gap or ";" in gap or "\n" in gap:
@@ -368,6 +377,8 @@ def is_house_number(token: Token) -> bool:
 
 def is_name_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in a street's name."""
+    if token.lower in PARTICLES:
+        return True  # "Rue du Marché" ("du" is also German prose)
     if (token.lower in PROSE or token.lower in ID_BEFORE) and not ROMAN.fullmatch(token.word):
         return False
     first = token.word[:1]
@@ -577,13 +588,18 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                     nkey in FLOOR_WORDS or nkey.rstrip(".") in FLOOR_WORDS):
                 yield Evidence(token.start, nxt.end, UNIT)
                 continue
-            if (first_char.isdigit() and ORDINAL.fullmatch(token.word) and nkey in STAGES) or (key in STAGES and nxt.word.isdigit()):
+            if (first_char.isdigit() and ORDINAL.fullmatch(token.word) and nkey in STAGES) or (
+                    key in STAGES and nxt.word.isdigit()):
                 yield Evidence(token.start, nxt.end, DISTRICT)
                 continue
-            if ((key in BOX_WORDS and (key not in ("bp", "cp") or token.word.isupper())) or (key == "box" and
-                    token.word[0] == "B")) and BOX_NUMBER.fullmatch(nxt.word):
-                yield Evidence(token.start, nxt.end, POBOX)
-                continue
+            if (key in BOX_WORDS and (key not in ("bp", "cp") or token.word.isupper())) or (
+                    key == "box" and token.word[0] == "B"):
+                number = index + 1  # "Postfach 1120", "Apartado de Correos 120", "Casilla 1234"
+                while number < count and number - index <= 3 and tokens[number].lower in BOX_FILLERS:
+                    number += 1
+                if number < count and BOX_NUMBER.fullmatch(tokens[number].word):
+                    yield Evidence(token.start, tokens[number].end, POBOX)
+                    continue
             if (first, nkey) in BOX_PAIRS or (key, nkey) in BOX_PAIRS:
                 number = index + 2
                 if number < count and tokens[number].lower in ("no", "#"):
@@ -592,10 +608,12 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                     yield Evidence(token.start, tokens[number].end, POBOX)
                     continue
             if (token.word.rstrip(".") in US_STATE_CODES and ZIP.fullmatch(nxt.word)) or \
-                    (key in AU_STATES and (token.word.isupper() or lower_text) and len(nxt.word) == 4 and nxt.word.isdigit()):
+                    (key in AU_STATES and (token.word.isupper() or lower_text) and len(nxt.word) == 4 and
+                     nxt.word.isdigit()):
                 yield Evidence(token.start, nxt.end, POSTCODE)
                 continue
-            if nxt.word[:1].isdigit() and DIGITS_4_7.fullmatch(nxt.word) and first_char.isalpha() and town_like(token.word, lower_text) \
+            if nxt.word[:1].isdigit() and DIGITS_4_7.fullmatch(nxt.word) and first_char.isalpha() and \
+                    town_like(token.word, lower_text) \
                     and text[nxt.end:nxt.end + 2] not in (".5",) and key not in UNIT_MARKERS:
                 yield Evidence(token.start, nxt.end, WEAK_POSTCODE)
             if key in BUILDING_BEFORE and (nxt.word[:1].isupper() or lower_text):
@@ -608,7 +626,8 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 same_segment(text, tokens[index - 1], token) and is_name_word(tokens[index - 1], lower_text):
             yield Evidence(tokens[index - 1].start, token.end, UNIT)
             continue
-        if key in DISTRICT_WORDS and (key not in ("co", "tp", "kel", "kec", "prov", "dist") or
+        if key in DISTRICT_WORDS and (token.word[:1].isupper() or lower_text) and (
+                key not in ("co", "tp", "kel", "kec", "prov", "dist") or
                                       text[token.end:token.end + 1] == "."):
             yield Evidence(token.start, token.end, DISTRICT)
             continue
@@ -625,7 +644,11 @@ def introduced_as_id(text: str, start: int) -> bool:
     return match is not None and match.group(1).lower() in ID_BEFORE
 
 
-NOT_TOWNS = PROSE | ID_BEFORE | NOT_AFTER_NUMBER | frozenset(["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "pro", "max", "plus", "ultra", "mini", "series", "edition", "model", "version", "gen", "error", "iphone", "galaxy", "pixel", "windows", "android", "ios", "macos"])
+NOT_TOWNS = PROSE | ID_BEFORE | NOT_AFTER_NUMBER | words("""
+january february march april june july august september october november december jan feb mar apr jun jul aug sep
+sept oct nov dec monday tuesday wednesday thursday friday saturday sunday pro max plus ultra mini series edition
+model version gen error iphone galaxy pixel windows android ios macos code zip postcode plz cap cep
+""")
 
 
 def town_like(word: str, lower_text: bool) -> bool:
@@ -660,6 +683,23 @@ def phone_like(tokens: Sequence[Token]) -> bool:
     return False
 
 
+def main_cluster(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) -> list[Evidence]:
+    """The evidence of a segment that belongs together: pieces with prose between them are apart
+    ("zip code 94103 is outside the Area"); the group with a strong piece, or the largest, is kept."""
+    ordered = sorted(evidence, key=lambda e: e.start)
+    groups: list[list[Evidence]] = [[ordered[0]]]
+    for piece in ordered[1:]:
+        reach = max(e.end for e in groups[-1])
+        between = [t for t in segment.tokens if t.start >= reach and t.end <= piece.start]
+        if all(is_address_word(t, lower_text) for t in between):
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    if len(groups) == 1:
+        return groups[0]
+    return max(groups, key=lambda g: (any(e.category in STRONG for e in g), len(g)))
+
+
 def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) -> tuple[int, int, bool, bool] | None:
     """The address part of a segment with evidence: (start, end, reaches its start, reaches its end)."""
     tokens = segment.tokens
@@ -691,7 +731,7 @@ def place_like(segment: Segment, lower_text: bool) -> bool:
     if not clean(segment, lower_text) or len(tokens) > 4:
         return False
     if segment.newline_before:
-        return all(t.lower.strip(".") in COUNTRIES for t in tokens if t.lower not in PARTICLES) or \
+        return " ".join(t.lower for t in tokens).strip(".") in COUNTRIES or \
             (len(tokens) == 1 and tokens[0].word.isdigit() and 3 <= len(tokens[0].word) <= 7)
     return True
 
@@ -726,7 +766,8 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
     per_segment: list[list[Evidence]] = []
     for segment in chunk:
         lo, hi = segment.tokens[0].start, segment.tokens[-1].end
-        per_segment.append([e for e in evidence if e.start < hi and lo < e.end])
+        inside = [e for e in evidence if e.start < hi and lo < e.end]
+        per_segment.append(main_cluster(segment, inside, lower_text) if inside else inside)
     parts: list[tuple[int, int, bool, bool] | None] = []
     for segment, found in zip(chunk, per_segment):
         if found:
