@@ -266,7 +266,7 @@ class Evidence:
 
 TOKEN = re.compile(r"[^\s,;()\[\]«»“”\"`]+")
 #: Quotes end an address: none is written inside one, and prose quotes several in a row.
-QUOTES = frozenset("\"“”«»`")
+QUOTE_IN = re.compile("[\"“”«»`]")
 #: Abbreviations whose full stop ends no sentence ("Av. Insurgentes", "Col. Roma", "ul. Marszałkowska").
 ABBREVIATIONS = words("""
 av ave avda avd st rd dr ln blvd ct pl no nr n col brgy fracc mah sok cad cd ul al jl jln apt app appt apto int bât
@@ -275,6 +275,7 @@ dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col.
 """)
 HARD_DASHES = frozenset({"—", "–", "--", "---"})
 SOFT_DASHES = frozenset({"-", "/"})
+DASHES = HARD_DASHES | SOFT_DASHES
 
 
 @dataclass(slots=True)
@@ -298,12 +299,15 @@ def tokens_of(text: str) -> list[Token]:
 
 def break_after(text: str, token: Token, following: Token | None) -> str:
     """'' when nothing separates `token` from the next one, ',' for a segment break, '.' for a hard one."""
-    gap = text[token.end:following.start if following is not None else len(text)]
     if following is None:
         return "."
+    if following.start == token.end + 1 and text[token.end] == " " and following.word not in DASHES and \
+            token.word not in HARD_DASHES:
+        return ""  # one space: most gaps
+    gap = text[token.end:following.start]
     if following.word in HARD_DASHES or token.word in HARD_DASHES:
         return "."
-    if gap.count("\n") >= 2 or any(c in QUOTES for c in gap):
+    if gap.count("\n") >= 2 or QUOTE_IN.search(gap):
         return "."
     stop = gap.lstrip(":'’")
     if stop[:1] in "!?":
