@@ -150,7 +150,7 @@ teşekkürler tôi của
 #: Fuencarral", "Isle of Lewis", "18 bis avenue", "Heol y Deri", "Via dei Mille").
 PARTICLES = words("""
 de del della delle dei degli di da do dos das du des la le les los las el y e of van von der den ter ten bis
-bte bus no nº n° nr sur sous upon en al ul st
+bte bus no nº n° nr sur sous upon en al ul st am an im
 """)
 #: Words that end a number's claim to be a house number ("3 days", "2 times", "5 GB").
 NOT_AFTER_NUMBER = words("""
@@ -215,7 +215,7 @@ dept
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
-esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros
+esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó
 """)
 #: Words after a building's name ("Sunny Heights", "Sai Krupa Apartments") and before one ("Edificio Torres").
 BUILDING_AFTER = words("""
@@ -271,7 +271,7 @@ QUOTE_IN = re.compile("[\"“”«»`]")
 ABBREVIATIONS = words("""
 av ave avda avd st rd dr ln blvd ct pl no nr n col brgy fracc mah sok cad cd ul al jl jln apt app appt apto int bât
 bd ch tp sr sra mr mrs ms mt ft prof esq izq izda dcha dpto depto pta sc lgh m lok co p q r c ste bldg blk fl rm lvl
-dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col.
+dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em
 """)
 HARD_DASHES = frozenset({"—", "–", "--", "---"})
 SOFT_DASHES = frozenset({"-", "/"})
@@ -662,6 +662,8 @@ def town_like(word: str, lower_text: bool) -> bool:
 
 def is_address_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in an address next to its evidence."""
+    if token.lower in PARTICLES:
+        return True
     if token.lower in PROSE or "@" in token.word or (
             token.colon and token.lower not in NUMBER_MARK and token.lower != "d"):
         return False
@@ -765,6 +767,15 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
     return tokens[at].start, tokens[-1].end
 
 
+POSTCODES = frozenset({POSTCODE, WEAK_POSTCODE})
+
+
+def text_starts_with_digit(segment: Segment, start: int) -> bool:
+    """Whether the token of `segment` at `start` begins with a digit or "#"."""
+    token = next(t for t in segment.tokens if t.start == start)
+    return token.word[:1].isdigit() or token.word[:1] == "#"
+
+
 def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) -> Iterator[tuple[int, int]]:
     """The address blocks of one chunk."""
     per_segment: list[list[Evidence]] = []
@@ -801,14 +812,10 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
             if joined is None or not joined[2]:
                 break
             probe = last = nxt
-        found = [e for k in range(first, last + 1) for e in per_segment[k]]
-        categories = {e.category for e in found}
-        if not (categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3))):
-            index = last + 1
-            continue
         start_part, end_part = parts[first], parts[last]
         assert start_part is not None and end_part is not None
         start, end = start_part[0], end_part[1]
+        street_line = False
         if start_part[2]:  # grow backwards over a number or unit run ("101-1203", "12")
             back = first - 1
             while back >= 0 and first - back <= 2 and not chunk[back + 1].newline_before:
@@ -816,9 +823,17 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                 if lead is None:
                     break
                 start = lead[0]
+                # "Ilica 45, 10000 Zagreb": a name and a house number right before a postcode is a street
+                street_line = street_line or (back == first - 1 and not text_starts_with_digit(chunk[back], lead[0]) and
+                                              any(e.category in POSTCODES for e in per_segment[first]))
                 if lead[0] != chunk[back].tokens[0].start:
                     break
                 back -= 1
+        found = [e for k in range(first, last + 1) for e in per_segment[k]]
+        categories = {e.category for e in found} | ({STREET} if street_line else set())
+        if not (categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3))):
+            index = last + 1
+            continue
         if end_part[3]:  # grow forwards over place names, region codes, postcodes, countries
             ahead = last + 1
             while ahead < len(chunk) and ahead - last <= 3 and not per_segment[ahead]:
