@@ -211,7 +211,7 @@ UNIT_MARKERS = words("""
 flat apt apartment apartamento appartement app appt apto unit suite ste room rm level lvl floor villa plot lot blk
 block bldg building piso puerta pta depto dpto departamento int interno scala piano bus bte stiege stg top tür lgh
 lok lokal daire kat étage etage bât bâtiment batiment esc escalera andar sala casa lote manzana mz office ofc door
-dept
+dept kv kw cj conj korp
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
@@ -239,6 +239,7 @@ BOX_WORDS = frozenset({"postfach", "apartado", "casilla", "postbus", "postboks",
 BOX_PAIRS = frozenset({("caixa", "postal"), ("cx", "postal"), ("skrytka", "pocztowa"), ("boîte", "postale"),
                        ("casella", "postale"), ("apartado", "postal"), ("post", "box"), ("p.o", "box"), ("po", "box"),
                        ("gpo", "box"), ("locked", "bag"), ("private", "bag"), ("postal", "box"), ("office", "box")})
+BOX_BEFORE = frozenset({"o", "po", "p.o", "p.o.", "post", "postal", "gpo", "office"})  # "P. O. Box", "Post Office Box"
 BOX_FILLERS = frozenset({"de", "correos", "correo", "postal", "postale", "no", "#", "nr"})
 US_STATE_CODES = frozenset(US_STATES.split("|"))
 AU_STATES = frozenset({"nsw", "vic", "qld", "sa", "wa", "tas", "nt", "act"})
@@ -271,7 +272,7 @@ QUOTE_IN = re.compile("[\"“”«»`]")
 ABBREVIATIONS = words("""
 av ave avda avd st rd dr ln blvd ct pl no nr n col brgy fracc mah sok cad cd ul al jl jln apt app appt apto int bât
 bd ch tp sr sra mr mrs ms mt ft prof esq izq izda dcha dpto depto pta sc lgh m lok co p q r c ste bldg blk fl rm lvl
-dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em
+dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj conj korp d
 """)
 HARD_DASHES = frozenset({"—", "–", "--", "---"})
 SOFT_DASHES = frozenset({"-", "/"})
@@ -602,7 +603,9 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 while number < count and number - index <= 3 and tokens[number].lower in BOX_FILLERS:
                     number += 1
                 if number < count and BOX_NUMBER.fullmatch(tokens[number].word):
-                    yield Evidence(token.start, tokens[number].end, POBOX)
+                    # a bare "Box 2" is a box only next to a postcode or a town ("Box 2 of 3" is not)
+                    boxed = key != "box" or (index and tokens[index - 1].lower in BOX_BEFORE)
+                    yield Evidence(token.start, tokens[number].end, POBOX if boxed else UNIT)
                     continue
             if (first, nkey) in BOX_PAIRS or (key, nkey) in BOX_PAIRS:
                 number = index + 2
@@ -634,6 +637,10 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 key not in ("co", "tp", "kel", "kec", "prov", "dist") or
                                       text[token.end:token.end + 1] == "."):
             yield Evidence(token.start, token.end, DISTRICT)
+            continue
+        if "chome-" in key and first_char.isalpha() and index + 1 < count:  # "2 Chome-8-1 Nishishinjuku"
+            yield Evidence(tokens[index - 1].start if index and tokens[index - 1].word.isdigit() else token.start,
+                           tokens[index + 1].end, STREET)
             continue
         if ("-" in key and key.rsplit("-", 1)[1] in DISTRICT_SUFFIXES) or key == "chome" or "丁目" in key:
             yield Evidence(token.start, token.end, DISTRICT)
@@ -728,6 +735,8 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
 
 def clean(segment: Segment, lower_text: bool) -> bool:
     tokens = segment.tokens
+    if len(tokens) == 2 and len(tokens[0].word) <= 4 and tokens[0].lower not in PROSE and is_house_number(tokens[1]):
+        return True  # a unit in an abbreviation we do not list ("cj. 45", "kv. 12")
     return len(tokens) <= 8 and all(is_address_word(t, lower_text) for t in tokens) and not phone_like(tokens)
 
 
