@@ -788,9 +788,18 @@ def text_starts_with_digit(segment: Segment, start: int) -> bool:
 def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) -> Iterator[tuple[int, int]]:
     """The address blocks of one chunk."""
     per_segment: list[list[Evidence]] = []
+    ordered = sorted(evidence, key=lambda e: e.start)
+    first = 0
     for segment in chunk:
         lo, hi = segment.tokens[0].start, segment.tokens[-1].end
-        inside = [e for e in evidence if e.start < hi and lo < e.end]
+        while first < len(ordered) and ordered[first].end <= lo:
+            first += 1
+        inside = []
+        for piece in ordered[first:]:
+            if piece.start >= hi:
+                break
+            if lo < piece.end:
+                inside.append(piece)
         per_segment.append(main_cluster(segment, inside, lower_text) if inside else inside)
     parts: list[tuple[int, int, bool, bool] | None] = []
     for segment, found in zip(chunk, per_segment):
@@ -874,12 +883,20 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
     #: Lower case counts per sentence: an address typed in lower case in a text that has capitals elsewhere.
     lowers = [lower_case(chunk) for chunk in chunks]
     starts = [chunk[0].tokens[0].start for chunk in chunks]
-    evidence = list(pattern_evidence(text, starts, lowers))
+    evidence = sorted(pattern_evidence(text, starts, lowers), key=lambda e: e.start)
+    first = 0  # evidence before it ends before the chunks still to come (one sweep: linear in the text)
     for chunk, lower_text in zip(chunks, lowers):
         lo, hi = chunk[0].tokens[0].start, chunk[-1].tokens[-1].end
+        while first < len(evidence) and evidence[first].end <= lo:
+            first += 1
         if not NUMBER.search(text, lo, hi):
             continue  # every address has a number: a house, a unit, a postcode or a box
-        inside = [e for e in evidence if e.start < hi and lo < e.end]
+        inside = []
+        for piece in evidence[first:]:
+            if piece.start >= hi:
+                break
+            if lo < piece.end:
+                inside.append(piece)
         flat = [t for segment in chunk for t in segment.tokens]
         inside.extend(token_evidence(text, flat, lower_text))
         inside.extend(streets(text, flat, lower_text))
