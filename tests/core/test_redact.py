@@ -378,3 +378,10 @@ def test_a_unit_and_a_street_name_alone_are_not_enough() -> None:
     """Two weak pieces (a unit, a street name without a number) make an address only with a postcode
     or a third piece: "Unit 4, Brent Cross" is where a parcel was shipped from."""
     assert [s.kind for s in find_pii("Order shipped from Unit 4, Brent Cross")] == []
+
+
+def test_a_title_or_a_name_before_an_address_stays_out_of_it() -> None:
+    """"Dr." is also a street word (Drive): before a capitalised name it is a title, and the name
+    before a street line is no part of the address."""
+    text = "Bitte an Herrn Dr. Friedrich Albers, Schillerplatz 4, 70173 Stuttgart schicken."
+    assert [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"] == ["Schillerplatz 4, 70173 Stuttgart"]

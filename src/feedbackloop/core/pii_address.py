@@ -444,6 +444,9 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                     not tokens[at].word[:1].isdigit() and same_segment(text, tokens[at], tokens[at + 1]):
                 names += 1
                 at -= 1
+            after = tokens[index + 1] if index + 1 < count and same_segment(text, token, tokens[index + 1]) else None
+            if after is not None and after.word[:1].isupper() and after.lower not in UNIT_MARKERS:
+                continue  # "Dr. Birgit Kühn", "St. Mary": a title or a saint before a name
             if names:
                 yield Evidence(tokens[at + 1].start, token.end, STREET_NAME)
 
@@ -724,6 +727,10 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
     while first > 0 and taken < 4 and is_address_word(tokens[first - 1], lower_text):
         first -= 1
         taken += 1
+    while taken and tokens[first].lower in PARTICLES and tokens[first].word[:1].islower() and \
+            tokens[first].lower not in NUMBER_MARK:  # "an", "de" before the address are the sentence's
+        first += 1
+        taken -= 1
     taken = 0
     while last + 1 < len(tokens) and taken < 6 and is_address_word(tokens[last + 1], lower_text):
         last += 1
