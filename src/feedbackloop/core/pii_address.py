@@ -525,10 +525,14 @@ YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def year_then_words(text: str, tokens: list[Token], index: int) -> bool:
-    """A year followed by more of the sentence ("Corso Italia 2024 promo"), not a house number ending a line."""
-    if not YEAR.fullmatch(tokens[index].word) or index + 1 >= len(tokens):
+    """A year that is not followed by more of an address after a comma or a line break ("Corso Italia
+    2024 promo", a quoted "Corso Italia 2024"): no house number."""
+    if not YEAR.fullmatch(tokens[index].word):
         return False
-    return same_segment(text, tokens[index], tokens[index + 1])
+    if index + 1 >= len(tokens):
+        return True
+    gap = text[tokens[index].end:tokens[index + 1].start]
+    return same_segment(text, tokens[index], tokens[index + 1]) or QUOTE_IN.search(gap) is not None
 
 
 def type_then_number(text: str, tokens: list[Token], index: int, lower_text: bool) -> Evidence | None:
