@@ -25,7 +25,9 @@ as the pieces every format is built from, and finds the whole block:
    number or a unit ("101-1203", "12") and up to three trailing place names, region codes, bare
    postcodes and countries (across a line break only a country or a segment with evidence).
 3. a block is an address when its evidence holds a STREET, a POBOX or a POSTCODE, or two different
-   weaker kinds (a unit and a weak postcode: "#12-08, Singapore 689578").
+   weaker kinds with a weak postcode among them ("#12-08, Singapore 689578") or three pieces ("Flat
+   804, Al Reem Tower, Najda Street"); a name and a house number right before a postcode is a street
+   ("Ilica 45, 10000 Zagreb"). Every address has a number: a sentence without a digit is skipped.
 
 Lower case works as title case does; a number alone, an order number, a price, a version, a shop
 name or a city named in passing gives no evidence, or not enough.
