@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import feedbackloop.core.pii_address as pii_address
 import feedbackloop.core.pii_rules as rules
 import feedbackloop.core.redact as live
 
@@ -326,7 +327,7 @@ DATE_INSIDE = re.compile(r"(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
     r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|po|serial|model|part|item|"
-    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot)s?\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#]?\s*$",
+    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot|box)s?\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#]?\s*$",
     re.IGNORECASE)
 
 
@@ -389,6 +390,14 @@ ADDRESSES = live.ADDRESSES
 
 
 def find_addresses(text: str) -> Iterator[Span]:
+    """Issue 18, eighth pass: the patterns' addresses and `pii_address`'s blocks, overlapping ones merged."""
+    found = [(s.start, s.end) for s in pattern_addresses(text)]
+    found.extend(pii_address.find_address_blocks(text))
+    for start, end in pii_address.union(found):
+        yield Span(start, end, "ADDRESS")
+
+
+def pattern_addresses(text: str) -> Iterator[Span]:
     streets = []
     for index, pattern in enumerate(ADDRESSES):
         for match in pattern.finditer(text):

@@ -30,6 +30,7 @@ from typing import Literal
 import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 
 from feedbackloop.core.name_gazetteer import find_listed_names
+from feedbackloop.core.pii_address import find_address_blocks, union
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
@@ -426,14 +427,14 @@ DATE_INSIDE = re.compile(r"(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
     r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|po|serial|model|part|item|"
-    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot)s?\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#]?\s*$",
+    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot|box)s?\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#]?\s*$",
     re.IGNORECASE)
 
 
 #: One of these is in every ID_BEFORE match ("reference" holds "ref").
 ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", "acct", "sku", "po", "serial",
             "model", "part", "item", "confirmation", "booking", "receipt", "transaction", "iban", "card", "isbn",
-            "batch", "lot")
+            "batch", "lot", "box")  # "box": a PO box's number ("P.O. Box 48213-00100")
 
 
 def introduced_as_id(before: str) -> bool:
@@ -577,6 +578,14 @@ BARE_POSTCODE = 5
 
 
 def find_addresses(text: str) -> Iterator[Span]:
+    """Addresses of the patterns below and of `pii_address`'s blocks; overlapping ones merged."""
+    found = [(s.start, s.end) for s in pattern_addresses(text)]
+    found.extend(find_address_blocks(text))
+    for start, end in union(found):
+        yield Span(start, end, "ADDRESS")
+
+
+def pattern_addresses(text: str) -> Iterator[Span]:
     folded = fold(text)
     box = "box" in folded
     streets: list[Span] = []  # findings of a street pattern (not a bare postcode)
