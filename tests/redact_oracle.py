@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import feedbackloop.core.name_cues as cues
+import feedbackloop.core.name_gazetteer as gaz
 import feedbackloop.core.pii_rules as rules
 import feedbackloop.core.redact as live
 
@@ -477,13 +479,19 @@ NAME_PARTICLES = frozenset({
 
 
 def find_names(text: str) -> Iterator[Span]:
-    for pattern in NAME_CONTEXTS:
+    found: list[tuple[int, int]] = []
+    for index, pattern in enumerate(NAME_CONTEXTS):
         for match in pattern.finditer(text):
             start, end = match.span("name")
-            yield from name_spans(text, start, end)
-    yield from find_listed_names(text)
+            if index in live.SIGN_OFFS and not live.signed_name(match.group("name")):
+                continue
+            found.extend((s.start, s.end) for s in name_spans(text, start, end))
+    found.extend((s.start, s.end) for s in find_listed_names(text))
     # Issue 18, seventh pass: introductions in any case, initials before a surname, run ungated
-    for start, end in rules.find_more_names(text, text.lower(), gated=False):
+    found.extend(rules.find_more_names(text, text.lower(), gated=False))
+    # Issue 18, eighth pass: cue families, surname-first names, closings, run ungated; then grown and spread
+    found.extend(cues.find_cued_names(text, live.fold(text), gated=False))
+    for start, end in cues.spread(text, found, gaz.gazetteer()):
         yield Span(start, end, "NAME")
 
 
@@ -498,7 +506,8 @@ def find_listed_names(text: str) -> Iterator[Span]:
         if len(words) == 1:
             word = words[0].group()
             if (word.lower() in first and word.lower() not in common and not word.isupper() and word[0].isupper()
-                    and gaz.inside_sentence(text, match.start())):
+                    and gaz.inside_sentence(text, match.start())
+                    and gaz.lone_name_position(text, match.start(), word.lower())):
                 yield Span(match.start(), match.end(), "NAME")
             continue
         for start, end in gaz.names_in_run(text, match.start(), match.group(), lists):

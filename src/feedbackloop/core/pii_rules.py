@@ -73,7 +73,8 @@ def find_more_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
         _first, last, common = gazetteer()
         for match in INITIALS.finditer(text):
             surname = match.group("surname").lower()
-            if surname not in common and (surname in last or match.group("particle")):
+            particle = match.group("particle")
+            if (surname not in common and (surname in last or particle)) or particle.count(" ") >= 2:
                 yield match.start(), match.end()
 
 

@@ -29,7 +29,8 @@ from typing import Literal
 
 import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 
-from feedbackloop.core.name_gazetteer import find_listed_names
+from feedbackloop.core.name_cues import find_cued_names, spread
+from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
@@ -632,7 +633,12 @@ def find_postal_addresses(text: str, streets: Sequence[Span] = ()) -> Iterator[S
 # --- names -----------------------------------------------------------------------------------------
 
 #: "Ana", "O'Connor", "D’Angelo", "Jean-Luc", "Ní": a capital, then letters, apostrophe or hyphen parts.
-NAME_WORD = r"(?:Ma?c|Fitz)?[A-ZÀ-Ý](?:[a-zà-ÿ]+|(?=['’]))(?:['’-][A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]+)*"
+#: (Issue 18, eighth pass: Latin Extended letters count, "Wiśniewski", "Şahin", "Weißenböck", "Trần",
+#: and Gaelic "NicLeòid", "Ní Bhriain".)
+NAME_UP = "A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff"
+NAME_LOW = "a-zß-öø-ÿ\u0100-\u024f\u1e00-\u1eff"
+NAME_WORD = (rf"(?:Ma?c|Fitz|Nic)?[{NAME_UP}](?:[{NAME_LOW}]+|(?=['’]))"
+             rf"(?:['’-][{NAME_UP}{NAME_LOW}][{NAME_LOW}]+)*")
 #: The same in any case ("mary-kate d'angelo", "PETER BROWN"), only after a self-introduction.
 ANY_NAME_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
 ANY_NAME = rf"{ANY_NAME_WORD}(?:[ ]{ANY_NAME_WORD}){{0,3}}"
@@ -643,7 +649,9 @@ NAME_STOP = frozenset({
     "to", "for", "order", "bestellung", "commande", "pedido", "tengo", "have", "had", "need", "needs",
     "la", "el", "le", "les", "die", "der", "das", "calling", "writing", "again", "please",
 })
-NAME = rf"{NAME_WORD}(?:[ -]{NAME_WORD}){{0,2}}"
+#: Up to five words, particles between them ("María del Carmen Ruiz Altamirano", "Puig i Soler").
+NAME = (rf"{NAME_WORD}(?:(?:[ ](?:de|da|do|dos|das|del|della|dela|di|van|von|der|den|la|le|du|bin|ibn|al|el|ter|ten|"
+        rf"y|i|e|ní|nic)){{0,2}}[ -]{NAME_WORD}){{0,4}}")
 #: Capitalised words that follow "Hi" or "Thanks," without being anyone's name.
 NOT_NAMES = frozenset({
     "there", "all", "team", "support", "everyone", "everybody", "folks", "guys", "sir", "madam", "customer",
@@ -686,10 +694,11 @@ NAME_CONTEXTS = (
     # "I am Maria Lopez, call me", "I'm Tom." (a capitalised name closed by punctuation, "and", "from")
     re.compile(rf"\b(?i:I am|I['’]m)\s+(?P<name>{NAME})(?=\s*[,.;!]|\s*$|\s+(?i:and|from|here)\b)"),
     # "it's Marco Rossi here", "this is priya speaking"
-    re.compile(rf"\b(?i:it['’]?s|this is)\s+(?P<name>{ANY_NAME})\s+(?i:here|speaking)\b"),
+    re.compile(rf"\b(?i:it['’]?s|this is)\s+(?P<name>{ANY_NAME})\s+(?i:here|speaking|calling|writing)\b"),
     # "sono Chiara Conti", "ik ben Joris Bakker", "hier spricht Jens Hoffmann": words that also start
     # ordinary sentences, so only a capitalised name counts
-    re.compile(rf"\b(?i:sono|ik ben|ich bin|hier ist|hier spricht|je suis|soy|eu sou)\s+(?P<name>{NAME})"),
+    re.compile(rf"\b(?i:sono|ik ben|ich bin|hier ist|hier spricht|je suis|soy|eu sou|sou(?: [ao])?|jestem|jsem)"
+               rf"\s+(?P<name>{NAME})"),
     # people named around the customer: "my husband Tobias", "your agent Priscilla", "I spoke to Rowan
     # Ellis", "CC: Mei Lin Tan", "Attn: Helga Brandt", a pasted "From: Gustavo Almeida <...>"
     re.compile(rf"\b(?i:my (?:husband|wife|partner|son|daughter|mother|mom|mum|father|dad|brother|sister|colleague|"
@@ -749,8 +758,9 @@ NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
             "gruß", "saludo", "atentamente", "saluti", "groet", "atenciosamente", "cumprimentos", "obrigad",
             "gracias", "merci", "danke", "grazie")),
     (True, ("i am", "i'm", "i’m")),
-    (True, ("here", "speaking")),
-    (True, ("sono", "ik ben", "ich bin", "hier ist", "hier spricht", "je suis", "soy", "eu sou")),
+    (True, ("here", "speaking", "calling", "writing")),
+    (True, ("sono", "ik ben", "ich bin", "hier ist", "hier spricht", "je suis", "soy", "eu sou", "sou", "jestem",
+            "jsem")),
     (True, ("husband", "wife", "partner", "son ", "daughter", "mother", "mom ", "mum ", "father", "dad ",
             "brother", "sister", "colleague", "friend", "boss", "manager", "neighbo", "assistant", "agent",
             "rep ", "representative", "technician", "driver", "courier", "engineer", "spoke", "talked",
@@ -771,6 +781,7 @@ FROM_OR_HERE = 2
 
 def find_names(text: str) -> Iterator[Span]:
     folded = fold(text)
+    found: list[tuple[int, int]] = []
     for index, (pattern, (any_case, hints)) in enumerate(zip(NAME_CONTEXTS, NAME_HINTS)):
         if not has_any(folded if any_case else text, hints):
             continue
@@ -778,11 +789,33 @@ def find_names(text: str) -> Iterator[Span]:
             continue
         for match in pattern.finditer(text):
             start, end = match.span("name")
-            yield from name_spans(text, start, end)
-    for start, end in find_listed_names(text, folded):
+            if index in SIGN_OFFS and not signed_name(match.group("name")):
+                continue
+            found.extend((s.start, s.end) for s in name_spans(text, start, end))
+    found.extend(find_listed_names(text, folded))
+    found.extend(find_more_names(text, folded))
+    found.extend(find_cued_names(text, folded))
+    for start, end in spread(text, found, gazetteer()):
         yield Span(start, end, "NAME")
-    for start, end in find_more_names(text, folded):
-        yield Span(start, end, "NAME")
+
+
+#: The sign-off patterns of NAME_CONTEXTS: a name after them in lower case must be a listed first name
+#: ("Thanks, bye", "Yours faithfully", "Cheers mate" are none).
+SIGN_OFFS = frozenset({5, 15})
+
+
+def signed_name(name: str) -> bool:
+    """Whether the words after a sign-off can be a name: capitalised, or a listed first name."""
+    if name[:1].isupper():
+        return True
+    first, _last, _common = gazetteer()
+    head = strip_marks(name.split()[0].lower()) if name.split() else ""
+    return head in first and head not in SIGN_OFF_FILLERS
+
+
+#: What follows a sign-off in lower case without being a name ("cheers mate", "love, x").
+SIGN_OFF_FILLERS = frozenset({"mate", "love", "luv", "bye", "x", "xx", "xxx", "all", "everyone", "guys", "folks",
+                              "babe", "hun", "pal", "buddy", "bro", "sir", "madam", "again", "team", "so", "very"})
 
 
 def name_spans(text: str, start: int, end: int) -> Iterator[Span]:
