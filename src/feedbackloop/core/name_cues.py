@@ -384,6 +384,18 @@ def grow(text: str, start: int, end: int, lists: Lists) -> tuple[int, int]:
     return start, end
 
 
+def whole_words(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """Where `word` stands in `text` as a whole word (no letter, digit, apostrophe or hyphen beside it);
+    a `str.find` loop: a pattern per word would be compiled per text."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_'’-")) and (
+                end == len(text) or not (text[end].isalnum() or text[end] in "_'’-")):
+            yield at, end
+        at = text.find(word, at + 1)
+
+
 def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterator[tuple[int, int]]:
     """Each name grown, then its words wherever else they stand in the text (capitalised or as
     written, or spelled out letter by letter)."""
@@ -398,11 +410,9 @@ def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterato
                     lower not in common or lower in first or lower in last) and lower not in COMMON_FIRST_NAMES:
                 parts.add(word[0].upper() + word[1:])
     for part in parts:
-        for match in re.finditer(rf"(?<![\w'’-]){re.escape(part)}(?![\w'’-])", text):
-            yield match.span()
-        for variant in (part.upper(),) if not part.isupper() else ():
-            for match in re.finditer(rf"(?<![\w'’-]){re.escape(variant)}(?![\w'’-])", text):
-                yield match.span()
+        yield from whole_words(text, part)
+        if not part.isupper():
+            yield from whole_words(text, part.upper())
     if parts and "-" in text:
         for match in SPELLED.finditer(text):
             if match.group().replace("-", "").lower() in {p.lower() for p in parts}:
