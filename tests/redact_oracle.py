@@ -97,6 +97,8 @@ def find_emails(text: str) -> Iterator[Span]:
         yield Span(match.start(), match.end(), "EMAIL")
     for match in live.EMAIL_SPELLED_PLAIN.finditer(text):
         yield Span(match.start(), match.end(), "EMAIL")
+    for match in live.EMAIL_SPELLED_WORDS.finditer(live.fold(text)):  # issue 18, eighth pass, ungated
+        yield Span(match.start(), match.end(), "EMAIL")
 
 
 def find_ssns(text: str) -> Iterator[Span]:
@@ -112,6 +114,7 @@ def find_ssns(text: str) -> Iterator[Span]:
 def find_dobs(text: str) -> Iterator[Span]:
     for match in live.DOB.finditer(text):
         yield Span(match.start("date"), match.end("date"), "DOB")
+    yield from live.dates_after_birth_words(text, live.fold(text))  # issue 18, eighth pass, ungated
 
 
 # --- payment cards ---------------------------------------------------------------------------------
@@ -200,6 +203,7 @@ def find_ibans(text: str) -> Iterator[Span]:
         end = read_iban_chars(text, match.start(), length)
         if end is not None and iban_valid(re.sub(r"[ -]", "", text[match.start():end]).upper()):
             yield Span(match.start(), end, "IBAN")
+    yield from live.ibans_after_word(text)  # issue 18, eighth pass, ungated
 
 
 def read_iban_chars(text: str, start: int, length: int) -> int | None:
@@ -341,6 +345,7 @@ def find_phones(text: str) -> Iterator[Span]:
     for match in PHONE_KEYWORD.finditer(text):
         if not ID_BEFORE.search(text[max(0, match.start(1) - 30):match.start(1)]):
             yield Span(match.start(1), match.end(1), "PHONE")
+    yield from live.more_keyword_phones(text, live.fold(text))  # issue 18, eighth pass, ungated
 
 
 def unbalanced_paren_end(candidate: str, end: int) -> int:
@@ -354,7 +359,7 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
     digits = sum(c.isdigit() for c in candidate)
     if not least <= digits <= 15 or DATE_INSIDE.search(candidate):
         return False
-    return not ID_BEFORE.search(text[max(0, start - 30):start])
+    return not ID_BEFORE.search(text[max(0, start - 30):start]) and not live.AFTER_BOX.search(text[max(0, start - 30):start])
 
 
 # --- postal addresses ------------------------------------------------------------------------------
@@ -575,10 +580,11 @@ def capitalised_mid_sentence(text: str, word: str) -> Iterator[Span]:
 #: Detectors that need no identity, in no particular order (priority is KINDS').
 DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
     find_emails, find_ibans, find_cards, find_ips, find_secrets, find_ssns, find_dobs, find_phones, find_addresses,
-    find_names,
+    find_names, live.find_spoken_phones,
 )
 #: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, address) cannot find
 #: anything in a text without one, so such a text skips them: the same findings in about 40 % less
 #: time for the many comments with no number in them (bench/RESULTS.md, exports).
 ANY_DIGIT = re.compile(r"\d")
-WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find_secrets, find_names)
+WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find_secrets, find_names,
+                                                                live.find_spoken_phones)
