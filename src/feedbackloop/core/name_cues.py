@@ -43,7 +43,7 @@ PARTICLES = frozenset({
     "mac", "mhic", "ó", "o", "ua", "uí", "ap", "ab", "abu", "st", "van't", "'t",
 })
 PARTICLE = r"(?i:de|da|do|dos|das|del|della|dela|delos|di|van|von|der|den|la|le|du|des|bin|bint|ibn|ben|al|el|ter|ten|zu|y|i|e|op|ní|nic|mhic|ó|ap|abu)"
-#: A full name: up to six name words with particles between them.
+#: A full name (up to six name words with particles between them).
 FULL = rf"{CAP_WORD}(?:(?:[ ]{PARTICLE}){{0,2}}[ ]{CAP_WORD}){{0,5}}"
 #: Words a capitalised run may hold without being a name: greetings, team words, sign-off words.
 NOT_NAME_WORDS = frozenset({
@@ -54,8 +54,33 @@ NOT_NAME_WORDS = frozenset({
     "bank", "university", "school", "company", "ltd", "inc", "gmbh", "llc", "bv", "sa", "srl", "plc", "group",
     "office", "department", "logistics", "supply", "services", "solutions", "caddesi", "sokak", "mahallesi",
     "calle", "rue", "via", "rua", "straße", "strasse", "edificio", "residence", "résidence", "tower", "room",
-    "flat", "apt", "unit", "suite", "block", "villa", "park", "estate", "plaza", "centre", "center", "city",
+    "flat", "apt", "unit", "suite", "block", "villa", "estate", "plaza", "centre", "center", "city",
     "app", "screen", "settings", "version", "order", "ticket", "invoice", "policy", "claim", "refund",
+    # job titles under a signature ("Senior Buyer | Lotus Textiles")
+    "senior", "junior", "buyer", "director", "head", "lead", "officer", "specialist", "coordinator", "executive",
+    "analyst", "consultant", "ceo", "cto", "cfo", "coo", "founder", "owner", "president", "vp", "intern",
+    "dr", "prof", "mr", "mrs", "ms", "herr", "frau",
+})
+#: Words that make the capitalised words beside them a place or an organisation, not a person: "Aga Khan
+#: Hospital", "Cleveland Clinic", "Sai Krupa Apartments", "Bağdat Caddesi", "Calle X", "Đường Lê Lợi",
+#: "TP. Hồ Chí Minh", "Edificio Torres del Parque", "Marine Supply", "Royal Mail".
+PLACE_AFTER = frozenset({
+    "hospital", "clinic", "clinica", "klinik", "klinikum", "hotel", "hostel", "street", "road", "avenue", "lane",
+    "drive", "caddesi", "cad", "sokak", "sok", "mahallesi", "mah", "harbour", "harbor", "airport", "station",
+    "tower", "towers", "apartments", "apartment", "residency", "heights", "gardens", "village", "woods", "park",
+    "supply", "supplies", "mail", "bank", "university", "college", "school", "academy", "institute", "centre",
+    "center", "mall", "store", "stores", "shop", "market", "pharmacy", "church", "mosque", "temple", "museum",
+    "bridge", "square", "plaza", "ltd", "inc", "gmbh", "llc", "plc", "group", "holdings", "marine", "logistics",
+    "airlines", "airways", "insurance", "motors", "foods", "textiles", "services", "solutions", "technologies",
+    "industries", "international", "corporation", "corp", "company", "co", "stadium", "arena", "beach", "island",
+    "islands", "valley", "mountain", "mountains", "lake", "river", "bay", "cross", "junction", "estate", "court",
+})
+PLACE_BEFORE = frozenset({
+    "calle", "rue", "via", "vía", "viale", "rua", "avenida", "av", "avenue", "plaza", "piazza", "place", "chemin",
+    "boulevard", "edificio", "residencia", "résidence", "residence", "villa", "kale", "jalan", "jl", "đường",
+    "duong", "phố", "pho", "ngõ", "ngo", "tp", "phường", "quận", "barangay", "brgy", "colonia", "col", "paseo",
+    "carrer", "corso", "largo", "praça", "travessa", "ulica", "ul", "straat", "hotel", "hospital", "st", "mount",
+    "lake", "cape", "port", "fort", "gran", "saint", "san", "santa", "são", "sankt",
 })
 
 
@@ -95,22 +120,18 @@ ROLE_WORDS = (
     "guest|tenant|policyholder|cardholder|colleague|coworker|co-worker|friend|boss|manager|neighbou?r|assistant|"
     "agent|rep|representative|technician|driver|courier|engineer|kollege|kollegin|collègue|collega|colega|"
     "compañer[oa]|companheir[oa]|koleg[ae]|koleżanka|titular|intestat[oa] a|au nom de|a nombre de|em nome de|"
-    "t\\.n\\.v\\.|ten name van|kontoinhaber(?:in)?|account holder|card holder|versicherungsnehmer(?:in)?|"
+    "t\\.n\\.v\\.|ten name van|kontoinhaber(?:in)?|account holder|card holder|versicherungsnehmer(?:in)?"
+)
+#: Titles: like a relation, a capitalised word after one is a name ("pani Haliny Wójcik").
+TITLE_WORDS = (
     "pani|panią|pana|pan|señora|señor|senhora|senhor|signora|signor|mevrouw|meneer|sayın|madame|monsieur|"
-    "mme\\.?|sr\\.|sra\\.|srta\\.|dña\\.?|doña|don|dona|kyria|kyrios|hr\\.|fr\\.|ms\\.?|mr\\.?|mrs\\.?|dr\\.?"
+    "mme\\.?|sr\\.|sra\\.|srta\\.|dña\\.?|doña|kyria|kyrios|ms\\.?|mr\\.?|mrs\\.?|dr\\.?"
 )
 #: A relation or role word in the `fold`ed text (lower case: a case-insensitive alternation would cost
 #: every text ten times more); the name after it is read from the text itself.
-RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<role>{ROLE_WORDS}))(?:['’]s)?[ \t]*,?[ \t]+"
+RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TITLE_WORDS})|(?P<role>{ROLE_WORDS}))(?:['’]s)?[ \t]*,?[ \t]+"
                          rf"(?:(?:mr|mrs|ms|dr|prof)\.?[ ]+)?")
 NAME_AT = re.compile(FULL)
-#: Every RELATION_AT match holds one of these.
-RELATION_HINTS = tuple(sorted({w.split("\\")[0].rstrip("?") for w in
-                               re.sub(r"\(\?:[^)]*\)|\[[^\]]*\]", "", RELATION_WORDS + "|" + ROLE_WORDS).split("|")}
-                              - {"", "t", "intestat a", "neighbou?r", "fiancée", "conjointe"})) + (
-    "t.n.v", "intestat", "neighbo", "fiancé", "conjoint")
-
-
 def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
     source = folded if len(folded) == len(text) else text.lower()
     if len(source) != len(text):
@@ -120,17 +141,34 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
         if name is None:
             continue
         words = re.split(r"[ ]+", name.group())
-        if match.group("rel") is not None:
-            if words_ok(words, lists, strict=False) or words_ok(words, lists, strict=True):
+        if match.group("title") is not None or (match.group("rel") is not None and personal(source, match.start())):
+            # a relation's or title's name need not be listed, only not all ordinary words ("Wife Folake")
+            lowered = [strip_marks(w.lower()) for w in words if w.lower() not in PARTICLES]
+            if lowered and not any(w in NOT_NAME_WORDS for w in lowered) and not all(
+                    w in lists[2] and w not in lists[0] and w not in lists[1] for w in lowered):
                 yield name.span()
         elif words_ok(words, lists, strict=True):
             yield name.span()
 
 
+#: Possessives that make a relation word a person's ("my husband", "mi pareja", "meines Sohnes"); without
+#: one the relation word opens its sentence ("Wife Folake is ...") or its name must be listed ("our
+#: financing partner Affirm" is a firm).
+PERSONAL = re.compile(r"(?:^|[\n.!?:;(]\s*|(?<![\w])(?:my|his|her|their|mi|mis|su|sus|tu|mon|ma|mes|son|sa|ses|"
+                      r"mein|meine|meines|meinem|meiner|meinen|sein|seine|seines|ihr|ihre|ihres|il mio|la mia|mio|mia|"
+                      r"suo|sua|mijn|zijn|haar|meu|minha|seu|dele|dela|mój|moja|mojego|mojej|min|mit|mine|sin|hans|"
+                      r"hennes)[ \t]+)\Z")
+
+
+def personal(folded: str, at: int) -> bool:
+    return PERSONAL.search(folded, max(0, at - 14), at) is not None
+
+
 #: "her name is", "the name on the account is", "surname", "se llama", "nazywam się", in any case.
 NAME_IS = re.compile(
     r"(?<!\w)(?:(?:(?:my|his|her|their|your|the|our|his full|her full|full|first|last|given|family)[ ]+)?"
-    r"(?:name|surname)(?:[ ]+on[ ]+(?:it|the[ ]+\w+|my[ ]+\w+|file))?[ ]+(?:is|was|should be)|surname|apellidos?|"
+    r"(?:name|surname)(?:[ ]+on[ ]+(?:it|the[ ]+\w+|my[ ]+\w+|file))?(?:[ ]+(?:is|was|should be)|[ ]*(?=:))|surname|"
+    r"apellidos?|"
     r"su nombre es|se llama|s['’]appelle|son nom est|il suo nome è|si chiama|sein name ist|ihr name ist|hei(?:ß|ss)t|"
     r"heet|chama-se|nazywam się|nazywa się|jmenuji se|jmenuje se|zovem se|ismim|adım|tên tôi là|tên là|"
     r"heter|hedder|nimeni on|a nevem|navn er|mijn naam is|naam is|o meu nome é|meu nome é|nome é)"
@@ -183,7 +221,8 @@ def name_is_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, i
                 continue
         else:
             lowered = [strip_marks(v.lower()) for v in values]
-            if not (lowered[0] in first or lowered[0] in last or lowered[0] in PARTICLES) or lowered[0] in common:
+            if not (lowered[0] in first or lowered[0] in last or lowered[0] in PARTICLES) or (
+                    lowered[0] in common and lowered[0] not in PARTICLES):
                 continue
         yield offset + taken[0].start(), offset + taken[-1].end()
 
@@ -191,25 +230,65 @@ def name_is_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, i
 # --- cue words after a name ------------------------------------------------------------------------
 
 #: "Siobhán Ní Bhriain here", "April from Accounts here", "Grant from your team said", "Sunita calling".
-HERE = re.compile(
-    rf"(?:^|(?<=[\n.!?,:;(]))[ \t]*(?:(?i:this is|it['’]s|it is|c['’]est|soy|sono|ik ben|ich bin)[ ,]+(?:uh,?[ ]+|um,?[ ]+)?)?"
-    rf"(?P<name>{FULL})[ ]+(?:(?i:here|calling|speaking|writing)\b|from[ ]+(?:the[ ]+|your[ ]+|our[ ]+)?"
-    rf"(?i:accounts?|billing|finance|sales|support|logistics|shipping|dispatch|returns|claims|it|hr|legal|"
-    rf"marketing|procurement|purchasing|team|customer service|the team|your team|office|warehouse|reception)\b)")
+#: (Looked for from the cue: the cue words in the `fold`ed text, then the name that ends right before them.)
+HERE_CUE = re.compile(
+    r"[ ]+(?:(?:here|calling|speaking|writing)\b|from[ ]+(?:the[ ]+|your[ ]+|our[ ]+)?(?:accounts?|billing|finance|"
+    r"sales|support|logistics|shipping|dispatch|returns|claims|it|hr|legal|marketing|procurement|purchasing|team|"
+    r"customer service|office|warehouse|reception)\b)")
+HERE_NAME = re.compile(
+    rf"(?:^|(?<=[\n.!?,:;(]))[ \t]*(?:(?i:this is|it['’]s|it is|c['’]est|soy|sono|ik ben|ich bin)[ ,]+"
+    rf"(?:uh,?[ ]+|um,?[ ]+)?)?(?P<name>{FULL})\Z")
 HERE_HINTS = ("here", "calling", "speaking", "writing", "from")
 #: "Agent (Nicole):", "Rachel (Support)".
-ROLE_BRACKETS = re.compile(
-    rf"(?i:agent|advisor|adviser|rep|operator|support|customer|caller|tech|technician|cs)[ ]*\((?P<a>{FULL})\)"
-    rf"|(?<![\w(])(?P<b>{FULL})[ ]*\((?i:support|agent|customer service|team lead|billing|sales|accounts|cs|"
-    rf"customer care|service desk|helpdesk)\)")
+#: (Both looked for from the bracket: the role words in the `fold`ed text, the name in the text.)
+ROLE_OPEN = re.compile(r"(?<!\w)(?:agent|advisor|adviser|rep|operator|support|customer|caller|tech|technician|cs)[ ]*\(")
+ROLE_CLOSE = re.compile(r"[ ]*\((?:support|agent|customer service|team lead|billing|sales|accounts|cs|customer care|"
+                        r"service desk|helpdesk)\)")
+NAME_CLOSED = re.compile(rf"(?P<name>{FULL})\)")
+NAME_BEFORE = re.compile(rf"(?<![\w(])(?P<name>{FULL})\Z")
 MENTION = re.compile(r"(?<![\w.@/])@(?P<name>[^\W\d_][\w'’-]{1,30}(?:[._][^\W\d_][\w'’-]{1,30})?)(?![\w@]|\.\w)")
-POSSESSIVE = re.compile(rf"(?<![\w'’.-])(?P<name>{CAP_WORD})['’]s\b")
+#: "Hi its Jayden,", "hey im Lorcan -": an introduction without its apostrophe, right after a greeting.
+GREETING_ITS = re.compile(rf"(?i:hi|hey|hiya|hello|yo|howya|morning)[,!]?[ ]+(?i:its|im|it's|i'm)[ ]+(?P<name>{FULL})"
+                          rf"(?=[ ]*[,.!;—–-]|[ ]+(?i:here|from|again)\b)")
+#: "Mark said it was shipped": a first name, then a verb of saying or writing.
+SAID_CUE = re.compile(r"[ ]+(?:said|says|told|asked|wrote|emailed|mailed|mentioned|confirmed|promised|replied|phoned|"
+                      r"rang|called me|explained|sagte|hat gesagt|a dit|m'a dit|dijo|me dijo|ha detto|zei|disse)\b")
+NAME_ENDS = re.compile(rf"(?<![\w'’.-])(?P<name>{FULL})\Z")
+SAID_HINTS = ("said", "says", "told", "asked", "wrote", "mailed", "mentioned", "confirmed", "promised", "replied",
+              "phoned", " rang", "called me", "explained", "sagte", "gesagt", " dit", "dijo", "detto", " zei", "disse")
+#: A signature below a "--" line ("--\nAnanya Raghunathan\nSenior Buyer").
+SIGNATURE = re.compile(rf"(?m)^[ \t]*(?:--|—|__+)[ \t]*\n[ \t]*(?P<name>{FULL})[ \t]*$")
+POSSESSIVE = re.compile(rf"(?<![\w'’.-])(?P<name>{CAP_WORD})['’]s(?![\w-])")
+
+
+def bracketed_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """"Agent (Nicole):", "Rachel (Support)"."""
+    if len(folded) != len(text):
+        return
+    for match in ROLE_OPEN.finditer(folded):
+        name = NAME_CLOSED.match(text, match.end())
+        if name is not None and words_ok(name.group("name").split(), lists, strict=True):
+            yield name.span("name")
+    for match in ROLE_CLOSE.finditer(folded):
+        name = NAME_BEFORE.search(text, max(0, match.start() - 80), match.start())
+        if name is not None and words_ok(name.group("name").split(), lists, strict=True):
+            yield name.span("name")
+
+
+def cued_before(cue: re.Pattern[str], name: re.Pattern[str], text: str, folded: str) -> Iterator[re.Match[str]]:
+    """The matches of `name` that end where a match of `cue` in `folded` starts (within 100 characters)."""
+    if len(folded) != len(text):
+        return
+    for match in cue.finditer(folded):
+        found = name.search(text, max(0, match.start() - 100), match.start())
+        if found is not None:
+            yield found
 
 
 def after_cue_names(text: str, folded: str, lists: Lists, gated: bool) -> Iterator[tuple[int, int]]:
     first, last, common = lists
     if not gated or any(w in folded for w in HERE_HINTS):
-        for match in HERE.finditer(text):
+        for match in cued_before(HERE_CUE, HERE_NAME, text, folded):
             words = match.group("name").split()
             lowered = [strip_marks(w.lower()) for w in words]
             if any(w in NOT_NAME_WORDS for w in lowered):
@@ -218,16 +297,27 @@ def after_cue_names(text: str, folded: str, lists: Lists, gated: bool) -> Iterat
                     len(words) >= 2 and words_ok(words, lists, strict=False)):
                 yield match.span("name")
     if not gated or "(" in text:
-        for match in ROLE_BRACKETS.finditer(text):
-            group = "a" if match.group("a") is not None else "b"
-            if words_ok(match.group(group).split(), lists, strict=True):
-                yield match.span(group)
+        yield from bracketed_names(text, folded, lists)
     if not gated or "@" in text:
         for match in MENTION.finditer(text):
             parts = [strip_marks(p.lower()) for p in re.split(r"[._]", match.group("name"))]
             if parts[0] in NOT_NAME_WORDS or parts[0] in common:
                 continue
             if parts[0] in first or parts[0] in last or match.group("name")[0].isupper():
+                yield match.span("name")
+    if not gated or (any(w in folded for w in ("its ", "im ", "it's", "i'm")) and any(
+            w in folded for w in ("hi", "hey", "hello", "yo", "morning"))):
+        for match in GREETING_ITS.finditer(text):
+            if words_ok(match.group("name").split(), lists, strict=False):
+                yield match.span("name")
+    if not gated or any(w in folded for w in SAID_HINTS):
+        for match in cued_before(SAID_CUE, NAME_ENDS, text, folded):
+            words = match.group("name").split()
+            if strip_marks(words[0].lower()) in first and not any(w.lower() in NOT_NAME_WORDS for w in words):
+                yield match.span("name")
+    if not gated or "--" in text or "—" in text or "__" in text:
+        for match in SIGNATURE.finditer(text):
+            if words_ok(match.group("name").split(), lists, strict=False):
                 yield match.span("name")
     if not gated or "'s" in text or "’s" in text:
         for match in POSSESSIVE.finditer(text):
@@ -248,7 +338,7 @@ CHINESE_SURNAMES = frozenset(
     ["li", "wang", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu", "hu", "guo", "he", "lin", "gao", "luo", "zheng", "liang", "xie", "song", "tang", "han", "feng", "deng", "cao", "peng", "zeng", "xiao", "tian", "dong", "pan", "yuan", "cai", "jiang", "yu", "du", "ye", "cheng", "wei", "su", "lu", "ding", "ren", "shen", "yao", "jin", "fu", "zhong", "cui", "tan", "qiu", "qin", "fan", "shi", "jia", "xia", "wan"])
 VIETNAMESE_SURNAMES = frozenset(
     ["nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong", "ly", "dinh", "trinh", "truong", "lam", "mai", "cao", "ha"])
-#: A Korean given name: two syllables, hyphenated ("Ji-hoon", "Soo-yeon") or one word ("Jihoon").
+#: A Korean given name is two syllables, hyphenated ("Ji-hoon", "Soo-yeon") or one word ("Jihoon").
 KOREAN_GIVEN = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
 #: A pinyin syllable; a Chinese given name is one or two of them ("Wei", "Xiaoming").
 PINYIN = (r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ueng|ang|eng|ing|ong|iao|ian|uai|uan|ai|ei|ao|ou|"
@@ -262,7 +352,7 @@ SURNAME_FIRST = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}][{LOW}]+)[ ](?P<rest>{
 def surname_first_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
     """"Sato Yui", "Szabó Katalin", "Park Ji-hoon", "Li Xiaoming", "Trần Văn Long"."""
     first, last, common = lists
-    for match in SURNAME_FIRST.finditer(text):
+    for match in overlapping(SURNAME_FIRST, text):
         sur = strip_marks(match.group("sur").lower()).replace("đ", "d")
         rest = match.group("rest").split()
         given = strip_marks(rest[0].lower()).replace("đ", "d")
@@ -279,6 +369,15 @@ def surname_first_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
             yield match.span()
 
 
+def overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pattern`'s matches, each search starting one word after the last match's start ("Name Yamamoto
+    Kenji": "Name Yamamoto" is tried, then "Yamamoto Kenji")."""
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        yield match
+        at = match.start("rest")
+
+
 KOREAN_FIRST = re.compile(r"(?<![\w'’-])[A-Z][a-z]{1,4}-[a-z]{2,5}[ ](?P<sur>[A-Z][a-z]{1,5})\b")
 
 
@@ -293,7 +392,8 @@ CLOSING = re.compile(
     r"(?:^|[\n.!?,:;)—–-])[ \t]*(?P<closing>(?i:ta|tak|tack|takk|kiitos|dank u|dankjewel|bedankt|dziękuję|děkuji|köszönöm|"
     r"teşekkürler|salamat(?: po)?|eskerrik asko|go raibh maith agat|ngā mihi|shukran|asante|arigato|"
     r"hilsen|venlig hilsen|med venlig hilsen|vennlig hilsen|lg|vg|abraço|abrazo|besos|baci|saluti|atte\.?|"
-    r"merci vilmal|thanks|thank you|thx|ty|cheers|danke|merci|gracias|grazie|obrigad[oa])[,!.]*[ \t]+)?"
+    r"merci vilmal|thanks|thank you|thx|ty|cheers|danke|merci|gracias|grazie|obrigad[oa]|mfg|mvg|groetjes|groeten|"
+    r"grüße|gruß|saludos|cumprimentos|pozdrawiam|regards|best)[,!.]*[ \t]+)?"
     rf"(?P<name>{CAP_WORD}(?:[ ]{CAP_WORD})?)[ \t]*[.!]?\s*\Z")
 
 
@@ -307,12 +407,25 @@ def closing_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
         return
     words = match.group("name").split()
     lower = strip_marks(words[0].lower())
-    if lower in NOT_NAME_WORDS or lower in COMMON_FIRST_NAMES or (lower in EXTRA_COMMON and lower not in PARTICLES):
+    if lower in NOT_NAME_WORDS:
+        return
+    closing = match.group("closing") or CLOSING_LINE.search(text, max(0, match.start() - 60), match.start() + 1)
+    if lower in COMMON_FIRST_NAMES or (lower in EXTRA_COMMON and lower not in PARTICLES):
+        if closing and lower in first and lower not in MONTHS_AND_DAYS:
+            yield match.span("name")  # "LG Max", "Thanks, Will"
         return
     if not match.group("closing") and match.group(0).lstrip(" \t")[:1] in ",:;":
         return  # "He is in Cork, Ireland": a comma closes lists of places as often as it leads to a name
-    if lower in first or (match.group("closing") and words_ok(words, lists, strict=False)):
+    if lower in first or (closing and words_ok(words, lists, strict=False)):
         yield match.span("name")
+
+
+#: A line that closes a message ("Thank you and God bless.", "Kind regards,") right before the last line.
+CLOSING_LINE = re.compile(r"(?i:thank|thanks|regards|cheers|bless|best|wishes|sincerely|faithfully|truly|grüße|gruß|"
+                          r"cordialement|saludos|saluti|groet|cumprimentos|hilsen|pozdrawiam|mvh|mfg|lg)\W*\n\s*\Z")
+MONTHS_AND_DAYS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                             "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+                             "friday", "saturday", "sunday"})
 
 
 CAPS_LINE = re.compile(rf"(?m)^[ \t]*(?P<name>[{UP}]{{2,}}(?:[ '’-][{UP}]{{2,}}){{1,3}})[ \t]*$")
@@ -337,8 +450,7 @@ NATIVE_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f]\)?[ ]?\((?P<name>[\uac00-\ud7
 def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:
     """(start, end) of the names the eighth pass's cue rules find; `folded` is `text` lower-cased."""
     lists = gazetteer()
-    if not gated or any(w in folded for w in RELATION_HINTS):
-        yield from relation_names(text, folded, lists)
+    yield from relation_names(text, folded, lists)  # (no gate: its 190 words cost more to look for one by one)
     if not gated or any(w in folded for w in NAME_IS_HINTS):
         yield from name_is_names(text, folded, lists)
     if not gated or any(w in folded for w in ("vagyok", "desu", "imnida", "ibnida", "da yo", "olarak")):
@@ -355,15 +467,26 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
 
 # --- growing and spreading what was found ----------------------------------------------------------
 
-GROW_RIGHT = re.compile(rf"(?:[ ]{PARTICLE}){{0,2}}[ ](?P<word>{CAP_WORD})|-(?P<part>[{UP}][{LOW}]+)")
+GROW_RIGHT = re.compile(rf"(?P<particles>(?:[ ]{PARTICLE}){{0,2}})[ ](?P<word>{CAP_WORD})|-(?P<part>[{UP}][{LOW}]+)")
 #: Initials and name abbreviations before a name: "K. ", "J.-B. ", "Ma. ", "Mª ", "Md. ", "S. van der ".
-GROW_LEFT = re.compile(rf"(?<![\w.])(?:(?:[{UP}]\.-?[ ]?){{1,3}}|(?:Ma|Mª|Md|Mohd|Muhd|Mohd)\.?[ ])(?:{PARTICLE}[ ]){{0,2}}\Z")
+GROW_LEFT = re.compile(rf"(?<![\w.])(?:(?:[{UP}]\.-?[ ]?){{1,3}}|(?:Ma|Mª|Md|Mohd|Muhd)\.?[ ])(?:{PARTICLE}[ ]){{0,2}}\Z")
 SPELLED = re.compile(r"(?<![\w-])[A-Z](?:-[A-Z]){3,}(?![\w-])")
+NAME_PIECE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+NEXT_WORD = re.compile(rf"[ ]+(?P<word>[{UP}][{LOW}]+)")
+WORD_BEFORE = re.compile(rf"(?P<word>[^\W\d_]+)\.?[ ]+(?:{PARTICLE}[ ]+){{0,2}}\Z")
+HOUSE_NUMBER_BEFORE = re.compile(r"(?<![\w.,/-])\d{1,5}[A-Za-z]?[ ]\Z")
+NUMBER_AFTER = re.compile(r"[ ]?-?\d")
+
+
+def ordinary(word: str, common: frozenset[str]) -> bool:
+    """Whether `word` (lower case) is an ordinary word or place of the lists, with or without its accents."""
+    return word in common or strip_marks(word) in common
 
 
 def grow(text: str, start: int, end: int, lists: Lists) -> tuple[int, int]:
-    """The name at text[start:end] with the name words right beside it: surnames and particles after
-    it, hyphenated parts, initials or an abbreviated first name before it."""
+    """The name at text[start:end] with the name words right beside it: surnames (after particles, only
+    listed ones: "Tremblay de Montréal" is a place) and hyphenated parts after it, initials or an
+    abbreviated first name before it."""
     first, last, common = lists
     words = len(text[start:end].split())
     while words < 6:
@@ -371,10 +494,14 @@ def grow(text: str, start: int, end: int, lists: Lists) -> tuple[int, int]:
         if match is None:
             break
         word = match.group("word") or match.group("part")
-        lower = strip_marks(word.lower())
-        if lower in NOT_NAME_WORDS or lower in STOP or (lower in common and lower not in last and lower not in first):
+        lower = word.lower()
+        bare = strip_marks(lower)
+        if lower in NOT_NAME_WORDS or lower in STOP or lower in PLACE_AFTER or lower in COMMON_FIRST_NAMES:
             break
-        if lower in COMMON_FIRST_NAMES and lower not in last:
+        listed = (bare in last or bare in first) and not ordinary(lower, common)
+        closes_line = words >= 2 and (match.end() == len(text) or text[match.end()] in "\r\n")
+        if (match.group("particles") and not listed) or (
+                ordinary(lower, common) and bare not in last and not (closes_line and not match.group("particles"))):
             break
         end = match.end()
         words += 1
@@ -382,6 +509,29 @@ def grow(text: str, start: int, end: int, lists: Lists) -> tuple[int, int]:
     if left is not None:
         start = left.start()
     return start, end
+
+
+def placed(text: str, start: int, end: int, lists: Lists) -> bool:
+    """Whether the capitalised words at text[start:end] name a place, an organisation or a thing: one of
+    them or the word after them is a place's or firm's word ("Aga Khan Hospital"), a street's word or a
+    house number stands before them ("Calle X", "56 Nguyen Chi Thanh"), or a number follows a single
+    word ("Room 305", "JP-22871")."""
+    last = lists[1]
+    words = NAME_PIECE.findall(text[start:end])
+    for word in words:
+        lower = word.lower()
+        if lower in NOT_NAME_WORDS or ((lower in PLACE_AFTER or lower in PLACE_BEFORE) and strip_marks(lower) not in last
+                                       and strip_marks(lower) not in lists[0]):
+            return True
+    after = NEXT_WORD.match(text, end)
+    if after is not None and after.group("word").lower() in PLACE_AFTER:
+        return True
+    before = WORD_BEFORE.search(text, max(0, start - 24), start)
+    if before is not None and before.group("word").lower() in PLACE_BEFORE:
+        return True
+    if HOUSE_NUMBER_BEFORE.search(text, max(0, start - 8), start):
+        return True
+    return len(words) == 1 and NUMBER_AFTER.match(text, end) is not None
 
 
 def whole_words(text: str, word: str) -> Iterator[tuple[int, int]]:
@@ -397,23 +547,33 @@ def whole_words(text: str, word: str) -> Iterator[tuple[int, int]]:
 
 
 def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterator[tuple[int, int]]:
-    """Each name grown, then its words wherever else they stand in the text (capitalised or as
-    written, or spelled out letter by letter)."""
+    """Each name grown, unless it names a place or a firm, then its words wherever else they stand in
+    the text (capitalised or as written, in capitals, or spelled out letter by letter), grown too."""
     first, last, common = lists
     parts: set[str] = set()
-    for start, end in spans:
+    seen: set[int] = set()
+    for start, end in sorted(set(spans)):
+        seen.add(start)
         start, end = grow(text, start, end, lists)
+        if placed(text, start, end, lists):
+            continue
         yield start, end
-        for word in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text[start:end]):
+        for word in NAME_PIECE.findall(text[start:end]):
             lower = word.lower()
             if len(word) >= 3 and lower not in PARTICLES and lower not in NOT_NAME_WORDS and lower not in STOP and (
-                    lower not in common or lower in first or lower in last) and lower not in COMMON_FIRST_NAMES:
+                    not ordinary(lower, common) or lower in first or lower in last) and lower not in COMMON_FIRST_NAMES:
+                parts.add(word)
                 parts.add(word[0].upper() + word[1:])
+                parts.add(word.upper())
     for part in parts:
-        yield from whole_words(text, part)
-        if not part.isupper():
-            yield from whole_words(text, part.upper())
+        for start, end in whole_words(text, part):
+            if start in seen:
+                continue
+            seen.add(start)
+            start, end = grow(text, start, end, lists)
+            if not placed(text, start, end, lists):
+                yield start, end
     if parts and "-" in text:
         for match in SPELLED.finditer(text):
-            if match.group().replace("-", "").lower() in {p.lower() for p in parts}:
+            if match.group().replace("-", "") in parts:
                 yield match.span()

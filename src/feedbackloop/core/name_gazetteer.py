@@ -299,6 +299,8 @@ ORDINARY_FIRST_NAMES = frozenset({
     "forest", "brook", "reed", "wade", "chip", "sandy", "rusty", "dusty", "buddy", "august", "sterling", "ash",
     "sage", "misty", "cherry", "candy", "mercedes", "porsche", "tesla", "kindle", "nest", "ring", "pixel",
     "surface", "iris", "daisy", "poppy", "crete", "manila", "petra", "lourdes", "sydney", "val", "claims",
+    # product and release words ("iOS 17.2 — Beta", "Galaxy Ultra")
+    "alpha", "beta", "gamma", "delta", "omega", "ultra", "mini", "lite", "neo", "prime",
 })
 
 

@@ -74,7 +74,9 @@ def find_more_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
         for match in INITIALS.finditer(text):
             surname = match.group("surname").lower()
             particle = match.group("particle")
-            if (surname not in common and (surname in last or particle)) or particle.count(" ") >= 2:
+            line_start = match.start() == 0 or text[match.start() - 1] == "\n"  # a signature: "Groeten,\nJ. de Jong"
+            if (surname not in common and (surname in last or particle)) or particle.count(" ") >= 2 or (
+                    particle and line_start):
                 yield match.start(), match.end()
 
 

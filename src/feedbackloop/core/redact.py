@@ -581,10 +581,10 @@ DOB = re.compile(
 #: "birthday? It is 1985年4月12日 (April 12, 1985)", "Geburtsdatum meines Sohnes Maximilian ist der
 #: 5. Juni 2011"). Looked for in the `fold`ed text.
 BIRTH_MORE = re.compile(
-    r"(?:birth|dob\b|d\.o\.b|born|geburt|geboren|geb\.|naissance|\bn[ée]e?\b|nacimiento|nacid[oa]|cumpleaños|"
+    r"(?:birth|dob\b|d\.o\.b|born|geburt|geboren|geb\.|naissance|\bnée?\b|\bnee\b|nacimiento|nacid[oa]|cumpleaños|"
     r"nascid[oa]|nascimento|nascita|\bnat[oa] il|urodz|doğum|geboorte|född|födelse|fødsel|født|syntymä|"
     r"születés|született|narozen|rođen|生年月日|生日|出生|생년월일|생일|ngày sinh|sinh ngày|tanggal lahir|γέννησης)")
-BIRTH_MORE_WORDS = ("birth", "dob", "d.o.b", "born", "geburt", "geboren", "geb.", "naissance", "né", "ne ", "nee",
+BIRTH_MORE_WORDS = ("birth", "dob", "d.o.b", "born", "geburt", "geboren", "geb.", "naissance", "né", "nee",
                     "nacimiento", "nacid", "cumpleaños", "nascid", "nascimento", "nascita", "nato", "nata", "urodz",
                     "doğum", "geboorte", "född", "födelse", "fødsel", "født", "syntymä", "születés", "született",
                     "narozen", "rođen", "生", "생", "sinh", "lahir", "γέννησης")
@@ -800,7 +800,7 @@ NAME_CONTEXTS = (
     # a pasted mail header: "From: Gustavo Almeida <...>", "To: ..."
     re.compile(rf"\b(?i:from|to)\s*:\s*(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<name>{NAME})"),
     # a signature: the name on its own line above "Sent from my ..." or before "| title"
-    re.compile(rf"(?m)^[ \t]*(?P<name>{NAME})[ \t]*(?:\n[ \t]*(?i:sent from my|get outlook)|\|)"),
+    re.compile(rf"(?m)^[ \t]*(?P<name>{NAME})[ \t]*(?:(?:\n[ \t]*){{1,2}}(?i:sent from my|get outlook)|\|)"),
     # "Farah Siddiqui from Northwind": first and last name opening a clause, then "from"
     re.compile(rf"(?:^|(?<=[\n.!?,:;]))[ \t]*(?P<name>{NAME_WORD}[ ]{NAME_WORD}(?:[ ]{NAME_WORD})?)[ ]from\b"),
     # "hey, tariq here": a name of any case after a greeting, then "here"
