@@ -28,7 +28,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from feedbackloop.core.name_gazetteer import EXTRA_COMMON, ORDINARY_FIRST_NAMES, gazetteer, strip_marks
+from feedbackloop.core.name_gazetteer import (
+    EXTRA_COMMON,
+    MONTHS_AND_DAYS,
+    ORDINARY_FIRST_NAMES,
+    gazetteer,
+    strip_marks,
+)
 
 Lists = tuple[frozenset[str], frozenset[str], frozenset[str]]
 
@@ -407,7 +413,7 @@ def closing_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
         return
     words = match.group("name").split()
     lower = strip_marks(words[0].lower())
-    if lower in NOT_NAME_WORDS:
+    if lower in NOT_NAME_WORDS or words[0].lower() in MONTHS_AND_DAYS:
         return
     closing = match.group("closing") or CLOSING_LINE.search(text, max(0, match.start() - 60), match.start() + 1)
     if lower in COMMON_FIRST_NAMES or (lower in EXTRA_COMMON and lower not in PARTICLES):
@@ -423,9 +429,7 @@ def closing_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
 #: A line that closes a message ("Thank you and God bless.", "Kind regards,") right before the last line.
 CLOSING_LINE = re.compile(r"(?i:thank|thanks|regards|cheers|bless|best|wishes|sincerely|faithfully|truly|grüße|gruß|"
                           r"cordialement|saludos|saluti|groet|cumprimentos|hilsen|pozdrawiam|mvh|mfg|lg)\W*\n\s*\Z")
-MONTHS_AND_DAYS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                             "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
-                             "friday", "saturday", "sunday"})
+
 
 
 CAPS_LINE = re.compile(rf"(?m)^[ \t]*(?P<name>[{UP}]{{2,}}(?:[ '’-][{UP}]{{2,}}){{1,3}})[ \t]*$")

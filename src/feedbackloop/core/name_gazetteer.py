@@ -304,9 +304,13 @@ ORDINARY_FIRST_NAMES = frozenset({
 })
 
 
+#: Months and weekdays in the corpus's languages: some are listed first names ("Juni", "Mai", "Avril").
+MONTHS_AND_DAYS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "oktober", "dezember", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "janeiro", "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "novembro", "dezembro", "januari", "februari", "maart", "mei", "augustus", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık"])
+
+
 def lone_name_position(text: str, start: int, lower: str) -> bool:
     """Whether a lone listed first name at `start` stands where a person is meant."""
-    return lower not in ORDINARY_FIRST_NAMES and THING_BEFORE.search(text, max(0, start - 12), start) is None
+    return lower not in ORDINARY_FIRST_NAMES and lower not in MONTHS_AND_DAYS and THING_BEFORE.search(text, max(0, start - 12), start) is None
 
 
 def inside_sentence(text: str, start: int) -> bool:

@@ -20,6 +20,7 @@ where an ordinary word or a place of the same spelling cannot be meant.
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -602,11 +603,19 @@ def find_dobs(text: str) -> Iterator[Span]:
 
 
 def dates_after_birth_words(text: str, folded: str) -> Iterator[Span]:
+    """Dates after a birth word, on its line and within BIRTH_REACH characters, of a year before last
+    (a "birthday present" ordered last week is dated this year)."""
+    recent = datetime.date.today().year - 1
     for word in BIRTH_MORE.finditer(folded):
         line_end = text.find("\n", word.end())
         reach = min(len(text), word.end() + BIRTH_REACH, line_end if line_end >= 0 else len(text))
         for date in DATE_ANYWHERE.finditer(text, word.end(), reach):
-            yield Span(date.start(), date.end(), "DOB")
+            year = YEAR.search(date.group())
+            if year is None or int(year.group()) < recent:
+                yield Span(date.start(), date.end(), "DOB")
+
+
+YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 # --- postal addresses ------------------------------------------------------------------------------
