@@ -196,41 +196,71 @@ STOP = frozenset({
 NAME_WORDS = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’-][^\W\d_]+)*){0,5}")
 
 
+#: Form fields of many languages, a label at the start of a line, a colon, the name up to the line's end:
+#: "Name:", "Nombre:", "Apellidos:", "Nom :", "Prénom :", "Vorname:", "Nachname:", "Imię:", "Nazwisko:",
+#: "Ad Soyad:", "Nome:", "Cognome:", "Voornaam:", "Achternaam:", "Navn:", "Jméno:", "Név:", "Họ tên:".
+FIELD = re.compile(
+    r"(?m)^[ \t>*-]*(?:full |first |last |given |family |customer |contact |account |passenger |patient )?"
+    r"(?:name|surname|nombre(?: completo)?|apellidos?|nom(?: complet| de famille)?|prénom|vorname|nachname|familienname|"
+    r"imię(?: i nazwisko)?|nazwisko|ad(?: soyad)?|soyad|adı soyadı|isim|nome(?: completo)?|cognome|sobrenome|"
+    r"voornaam|achternaam|naam|navn|fornavn|efternavn|etternavn|förnamn|efternamn|jméno|příjmení|név|"
+    r"vezetéknév|keresztnév|họ tên|họ và tên|titular|kontoinhaber(?:in)?|holder)[ \t]*:[ \t]*(?=\S)")
+FIELD_HINTS = ("name", "nom", "apellido", "prénom", "vorname", "nachname", "imię", "nazwisko", "ad", "soyad", "isim",
+               "nome", "voornaam", "achternaam", "naam", "navn", "namn", "jméno", "příjmení", "név", "họ", "titular",
+               "holder", "kontoinhaber")
+#: A name in Chinese, Japanese or Korean script after a field label ("姓名: 张伟").
+NATIVE_VALUE = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff]{2,6}(?=[ \t]*(?:\n|$))")
+
+
 def name_is_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
-    first, last, common = lists
+    """The names after "name is" statements and form fields."""
     source = folded if len(folded) == len(text) else text.lower()
     if len(source) != len(text):
         return
     for match in NAME_IS.finditer(source):
-        found = NAME_WORDS.match(text, match.start("name"))
-        if found is None:
-            continue
-        offset = found.start()
-        words = list(re.finditer(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*", found.group()))
-        taken: list[re.Match[str]] = []
-        capitalised = words[0].group()[0].isupper()
-        for word in words:
-            value = word.group()
-            lower = strip_marks(value.lower())
-            if lower in STOP or (capitalised and not value[0].isupper() and lower not in PARTICLES):
-                break
-            if not capitalised and lower in common and lower not in first and lower not in PARTICLES:
-                break
-            taken.append(word)
-        while taken and taken[-1].group().lower() in PARTICLES:
-            taken.pop()
-        if not taken:
-            continue
-        values = [w.group() for w in taken]
-        if capitalised:
-            if not words_ok(values, lists, strict=False):
-                continue
-        else:
-            lowered = [strip_marks(v.lower()) for v in values]
-            if not (lowered[0] in first or lowered[0] in last or lowered[0] in PARTICLES) or (
-                    lowered[0] in common and lowered[0] not in PARTICLES):
-                continue
-        yield offset + taken[0].start(), offset + taken[-1].end()
+        yield from named_at(text, match.start("name"), lists)
+    if any(w in source for w in FIELD_HINTS):
+        for match in FIELD.finditer(source):
+            native = NATIVE_VALUE.match(text, match.end())
+            if native is not None:
+                yield native.span()
+            else:
+                yield from named_at(text, match.end(), lists)
+
+
+def named_at(text: str, at: int, lists: Lists) -> Iterator[tuple[int, int]]:
+    """The name that starts at `at` after a cue, in any case: capitalised words (not ordinary ones), or
+    lower-case words led by a listed first name or surname; up to a word that ends a name."""
+    first, last, common = lists
+    found = NAME_WORDS.match(text, at)
+    if found is None:
+        return
+    offset = found.start()
+    words = list(re.finditer(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*", found.group()))
+    taken: list[re.Match[str]] = []
+    capitalised = words[0].group()[0].isupper()
+    for word in words:
+        value = word.group()
+        lower = strip_marks(value.lower())
+        if lower in STOP or (capitalised and not value[0].isupper() and lower not in PARTICLES):
+            break
+        if not capitalised and lower in common and lower not in first and lower not in PARTICLES:
+            break
+        taken.append(word)
+    while taken and taken[-1].group().lower() in PARTICLES:
+        taken.pop()
+    if not taken:
+        return
+    values = [w.group() for w in taken]
+    if capitalised:
+        if not words_ok(values, lists, strict=False):
+            return
+    else:
+        lowered = [strip_marks(v.lower()) for v in values]
+        if not (lowered[0] in first or lowered[0] in last or lowered[0] in PARTICLES) or (
+                lowered[0] in common and lowered[0] not in PARTICLES):
+            return
+    yield offset + taken[0].start(), offset + taken[-1].end()
 
 
 # --- cue words after a name ------------------------------------------------------------------------
@@ -281,6 +311,31 @@ def bracketed_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int,
             yield name.span("name")
 
 
+#: Quoted mail headers: "X <x@mail> wrote:", "Am 3. Mai schrieb X:", "Le 2 mai, X a écrit :", "El ...,
+#: X escribió:", "Il giorno ... X ha scritto:", "Em ..., X escreveu:", "Op ... schreef X:", "X napisał(a):".
+WROTE_CUE = re.compile(r"[ \t]*(?:<[^<>\s]+@[^<>\s]+>[ \t]*)?(?:wrote|a écrit|escribió|escreveu|ha scritto|schreef|"
+                       r"napisał|napisała|yazdı|skrev|kirjoitti|írta|έγραψε|schrieb)[ \t]*:")
+WROTE_BEFORE = re.compile(rf"(?:schrieb|schreef|skrev)[ ]+(?:(?:mr|mrs|ms|dr|herr|frau)\.?[ ]+)?(?P<name>{FULL})"
+                          rf"(?=[ \t]*(?:<[^<>\s]+@[^<>\s]+>[ \t]*)?:)", re.IGNORECASE)
+#: A display name before a mail address in angle brackets ("Hannah Lee <hannah.lee@voltmart.com>").
+DISPLAY_NAME = re.compile(r"[ \t]*<[^<>\s]+@[^<>\s]+>")
+
+
+def header_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    if "<" in text and "@" in text:
+        for match in cued_before(DISPLAY_NAME, NAME_ENDS, text, folded):
+            if words_ok(match.group("name").split(), lists, strict=False):
+                yield match.span("name")
+    if any(w in folded for w in ("wrote", "écrit", "escribi", "escreveu", "scritto", "schreef", "napisa", "yazdı",
+                                 "skrev", "kirjoitti", "írta", "έγραψε", "schrieb")):
+        for match in cued_before(WROTE_CUE, NAME_ENDS, text, folded):
+            if words_ok(match.group("name").split(), lists, strict=False):
+                yield match.span("name")
+        for match in WROTE_BEFORE.finditer(text):
+            if words_ok(match.group("name").split(), lists, strict=False):
+                yield match.span("name")
+
+
 def cued_before(cue: re.Pattern[str], name: re.Pattern[str], text: str, folded: str) -> Iterator[re.Match[str]]:
     """The matches of `name` that end where a match of `cue` in `folded` starts (within 100 characters)."""
     if len(folded) != len(text):
@@ -299,8 +354,7 @@ def after_cue_names(text: str, folded: str, lists: Lists, gated: bool) -> Iterat
             lowered = [strip_marks(w.lower()) for w in words]
             if any(w in NOT_NAME_WORDS for w in lowered):
                 continue
-            if words_ok(words, lists, strict=True) or lowered[0] in first or (
-                    len(words) >= 2 and words_ok(words, lists, strict=False)):
+            if words_ok(words, lists, strict=True) or lowered[0] in first or words_ok(words, lists, strict=False):
                 yield match.span("name")
     if not gated or "(" in text:
         yield from bracketed_names(text, folded, lists)
@@ -455,12 +509,13 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     """(start, end) of the names the eighth pass's cue rules find; `folded` is `text` lower-cased."""
     lists = gazetteer()
     yield from relation_names(text, folded, lists)  # (no gate: its 190 words cost more to look for one by one)
-    if not gated or any(w in folded for w in NAME_IS_HINTS):
+    if not gated or any(w in folded for w in NAME_IS_HINTS) or any(w in folded for w in FIELD_HINTS):
         yield from name_is_names(text, folded, lists)
     if not gated or any(w in folded for w in ("vagyok", "desu", "imnida", "ibnida", "da yo", "olarak")):
         for match in BEFORE_INTRO.finditer(text):
             yield match.span("name")
     yield from after_cue_names(text, folded, lists, gated)
+    yield from header_names(text, folded, lists)
     yield from surname_first_names(text, lists)
     yield from closing_names(text, lists)
     yield from caps_line_names(text, lists)
