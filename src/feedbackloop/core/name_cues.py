@@ -90,6 +90,14 @@ PLACE_BEFORE = frozenset({
 })
 
 
+def strongly_cued(words: Sequence[str], lists: Lists) -> bool:
+    """Whether capitalised words after (or before) a strong cue are a name: they need not be listed, only
+    not all ordinary words, and none one of ours ("Wife Folake", "Mila Ezkurdia Aranburu (customer)")."""
+    lowered = [strip_marks(w.lower()) for w in words if w.lower() not in PARTICLES]
+    return bool(lowered) and not any(w in NOT_NAME_WORDS for w in lowered) and not all(
+        w in lists[2] and w not in lists[0] and w not in lists[1] for w in lowered)
+
+
 def words_ok(words: Sequence[str], lists: Lists, strict: bool) -> bool:
     """Whether capitalised words can be a name: none an ordinary word of ours, and (strict) one of them
     a listed first name or surname, else (not strict) none an ordinary word or place of the lists."""
@@ -148,10 +156,7 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
             continue
         words = re.split(r"[ ]+", name.group())
         if match.group("title") is not None or (match.group("rel") is not None and personal(source, match.start())):
-            # a relation's or title's name need not be listed, only not all ordinary words ("Wife Folake")
-            lowered = [strip_marks(w.lower()) for w in words if w.lower() not in PARTICLES]
-            if lowered and not any(w in NOT_NAME_WORDS for w in lowered) and not all(
-                    w in lists[2] and w not in lists[0] and w not in lists[1] for w in lowered):
+            if strongly_cued(words, lists):
                 yield name.span()
         elif words_ok(words, lists, strict=True):
             yield name.span()
@@ -279,13 +284,16 @@ HERE_HINTS = ("here", "calling", "speaking", "writing", "from")
 #: (Both looked for from the bracket: the role words in the `fold`ed text, the name in the text.)
 ROLE_OPEN = re.compile(r"(?<!\w)(?:agent|advisor|adviser|rep|operator|support|customer|caller|tech|technician|cs)[ ]*\(")
 ROLE_CLOSE = re.compile(r"[ ]*\((?:support|agent|customer service|team lead|billing|sales|accounts|cs|customer care|"
-                        r"service desk|helpdesk)\)")
+                        r"service desk|helpdesk|customer|client|cliente|kunde|patient|caller|guest|passenger|"
+                        r"account holder|cardholder|policyholder)\)")
 NAME_CLOSED = re.compile(rf"(?P<name>{FULL})\)")
 NAME_BEFORE = re.compile(rf"(?<![\w(])(?P<name>{FULL})\Z")
 MENTION = re.compile(r"(?<![\w.@/])@(?P<name>[^\W\d_][\w'’-]{1,30}(?:[._][^\W\d_][\w'’-]{1,30})?)(?![\w@]|\.\w)")
 #: "Hi its Jayden,", "hey im Lorcan -": an introduction without its apostrophe, right after a greeting.
-GREETING_ITS = re.compile(rf"(?i:hi|hey|hiya|hello|yo|howya|morning)[,!]?[ ]+(?i:its|im|it's|i'm)[ ]+(?P<name>{FULL})"
-                          rf"(?=[ ]*[,.!;—–-]|[ ]+(?i:here|from|again)\b)")
+#: (In any case: looked for in the `fold`ed text; a lower-case name must be a listed first name.)
+GREETING_ITS = re.compile(r"(?<!\w)(?:hi|hey|hiya|hello|yo|howya|morning)[,!]?[ ]+(?:its|im|it's|i'm)[ ]+"
+                          r"(?P<name>[^\W\d_]+(?:['’-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’-][^\W\d_]+)*){0,3})"
+                          r"(?=[ ]*[,.!;—–-]|[ ]+(?:here|from|again)\b)")
 #: "Mark said it was shipped": a first name, then a verb of saying or writing.
 SAID_CUE = re.compile(r"[ ]+(?:said|says|told|asked|wrote|emailed|mailed|mentioned|confirmed|promised|replied|phoned|"
                       r"rang|called me|explained|sagte|hat gesagt|a dit|m'a dit|dijo|me dijo|ha detto|zei|disse)\b")
@@ -307,7 +315,7 @@ def bracketed_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int,
             yield name.span("name")
     for match in ROLE_CLOSE.finditer(folded):
         name = NAME_BEFORE.search(text, max(0, match.start() - 80), match.start())
-        if name is not None and words_ok(name.group("name").split(), lists, strict=True):
+        if name is not None and strongly_cued(name.group("name").split(), lists):
             yield name.span("name")
 
 
@@ -367,8 +375,12 @@ def after_cue_names(text: str, folded: str, lists: Lists, gated: bool) -> Iterat
                 yield match.span("name")
     if not gated or (any(w in folded for w in ("its ", "im ", "it's", "i'm")) and any(
             w in folded for w in ("hi", "hey", "hello", "yo", "morning"))):
-        for match in GREETING_ITS.finditer(text):
-            if words_ok(match.group("name").split(), lists, strict=False):
+        for match in GREETING_ITS.finditer(folded if len(folded) == len(text) else ""):
+            words = text[match.start("name"):match.end("name")].split()
+            if words[0][0].isupper() and all(w[0].isupper() or w.lower() in PARTICLES for w in words):
+                if words_ok(words, lists, strict=False):
+                    yield match.span("name")
+            elif len(words) == 1 and strip_marks(words[0].lower()) in first and words[0].lower() not in common:
                 yield match.span("name")
     if not gated or any(w in folded for w in SAID_HINTS):
         for match in cued_before(SAID_CUE, NAME_ENDS, text, folded):
