@@ -209,10 +209,10 @@ FIELD = re.compile(
     r"(?:name|surname|nombre(?: completo)?|apellidos?|nom(?: complet| de famille)?|prénom|vorname|nachname|familienname|"
     r"imię(?: i nazwisko)?|nazwisko|ad(?: soyad)?|soyad|adı soyadı|isim|nome(?: completo)?|cognome|sobrenome|"
     r"voornaam|achternaam|naam|navn|fornavn|efternavn|etternavn|förnamn|efternamn|jméno|příjmení|név|"
-    r"vezetéknév|keresztnév|họ tên|họ và tên|titular|kontoinhaber(?:in)?|holder)[ \t]*:[ \t]*(?=\S)")
+    r"vezetéknév|keresztnév|họ tên|họ và tên|titular|kontoinhaber(?:in)?|holder|姓名|氏名|名前|이름|성명)[ \t]*[:：][ \t]*(?=\S)")
 FIELD_HINTS = ("name", "nom", "apellido", "prénom", "vorname", "nachname", "imię", "nazwisko", "ad", "soyad", "isim",
                "nome", "voornaam", "achternaam", "naam", "navn", "namn", "jméno", "příjmení", "név", "họ", "titular",
-               "holder", "kontoinhaber")
+               "holder", "kontoinhaber", "姓名", "氏名", "名前", "이름", "성명")
 #: A name in Chinese, Japanese or Korean script after a field label ("姓名: 张伟").
 NATIVE_VALUE = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff]{2,6}(?=[ \t]*(?:\n|$))")
 
