@@ -321,12 +321,12 @@ def bracketed_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int,
 
 #: Quoted mail headers: "X <x@mail> wrote:", "Am 3. Mai schrieb X:", "Le 2 mai, X a écrit :", "El ...,
 #: X escribió:", "Il giorno ... X ha scritto:", "Em ..., X escreveu:", "Op ... schreef X:", "X napisał(a):".
-WROTE_CUE = re.compile(r"[ \t]*(?:<[^<>\s]+@[^<>\s]+>[ \t]*)?(?:wrote|a écrit|escribió|escreveu|ha scritto|schreef|"
+WROTE_CUE = re.compile(r"[ \t]*(?:\(?<[^<>\s]+@[^<>\s]+>\)?[ \t]*)?(?:wrote|a écrit|escribió|escreveu|ha scritto|schreef|"
                        r"napisał|napisała|yazdı|skrev|kirjoitti|írta|έγραψε|schrieb)[ \t]*:")
 WROTE_BEFORE = re.compile(rf"(?:schrieb|schreef|skrev)[ ]+(?:(?:mr|mrs|ms|dr|herr|frau)\.?[ ]+)?(?P<name>{FULL})"
                           rf"(?=[ \t]*(?:<[^<>\s]+@[^<>\s]+>[ \t]*)?:)", re.IGNORECASE)
 #: A display name before a mail address in angle brackets ("Hannah Lee <hannah.lee@voltmart.com>").
-DISPLAY_NAME = re.compile(r"[ \t]*<[^<>\s]+@[^<>\s]+>")
+DISPLAY_NAME = re.compile(r"[ \t]*\(?<[^<>\s]+@[^<>\s]+>")
 
 
 def header_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
