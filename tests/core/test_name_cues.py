@@ -213,3 +213,16 @@ def test_other_kinds_of_the_eighth_pass(text: str, kind: str, value: str) -> Non
 ])
 def test_identifiers_and_words_that_are_no_contact_data(text: str, kind: str) -> None:
     assert found(text, kind) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("On Mon, Jan 8, 2024 at 3:15 PM Rahul Deshpande <rahul.d@example.com> wrote:\n> where is it", "Rahul Deshpande"),
+    ("Am 03.05.2024 schrieb Jürgen Weiß:\n> Paket fehlt", "Jürgen Weiß"),
+    ("Le 2 mai 2024, Aurélie Lefebvre a écrit :\n> bonjour", "Aurélie Lefebvre"),
+    ("El lun, 8 ene 2024 a las 15:15, Lucía Paredes (<lucia@example.es>) escribió:", "Lucía Paredes"),
+    ("Il giorno lun 8 gen 2024, Matteo Ricci ha scritto:", "Matteo Ricci"),
+    ("Op ma 8 jan. 2024 om 15:15 schreef Sven de Boer <sven@example.nl>:", "Sven de Boer"),
+    ("Dear Mr. van der Meer,", "van der Meer"),
+])
+def test_quoted_headers_and_titles(text: str, value: str) -> None:
+    assert value in names(text)

@@ -94,8 +94,9 @@ def strongly_cued(words: Sequence[str], lists: Lists) -> bool:
     """Whether capitalised words after (or before) a strong cue are a name: they need not be listed, only
     not all ordinary words, and none one of ours ("Wife Folake", "Mila Ezkurdia Aranburu (customer)")."""
     lowered = [strip_marks(w.lower()) for w in words if w.lower() not in PARTICLES]
-    return bool(lowered) and not any(w in NOT_NAME_WORDS for w in lowered) and not all(
-        w in lists[2] and w not in lists[0] and w not in lists[1] for w in lowered)
+    led_by_particle = words[0].lower() in PARTICLES  # "Mr. van der Meer": a surname
+    return bool(lowered) and not any(w in NOT_NAME_WORDS for w in lowered) and (led_by_particle or not all(
+        w in lists[2] and w not in lists[0] and w not in lists[1] for w in lowered))
 
 
 def words_ok(words: Sequence[str], lists: Lists, strict: bool) -> bool:
@@ -145,7 +146,8 @@ TITLE_WORDS = (
 #: every text ten times more); the name after it is read from the text itself.
 RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TITLE_WORDS})|(?P<role>{ROLE_WORDS}))(?:['’]s)?[ \t]*,?[ \t]+"
                          rf"(?:(?:mr|mrs|ms|dr|prof)\.?[ ]+)?")
-NAME_AT = re.compile(FULL)
+#: (A surname led by particles after a title: "Mr. van der Meer", "Ms Ní Bhraonáin".)
+NAME_AT = re.compile(rf"(?:(?:van|von|de|der|den|da|di|du|la|le|ter|ten|ní|nic|mac)[ ]){{0,2}}{FULL}")
 def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
     source = folded if len(folded) == len(text) else text.lower()
     if len(source) != len(text):
