@@ -15,7 +15,9 @@ negative leaks a customer's data into a file that gets copied around. Numbers ar
 their own checksums (Luhn for cards, mod-97 for IBANs, `ipaddress` for IPs) so order numbers,
 dates and version strings survive; names are the requester's own (as the helpdesk knows them),
 names in unambiguous positions (greetings, titles, sign-offs, "my name is") and listed first names
-where an ordinary word or a place of the same spelling cannot be meant.
+where an ordinary word or a place of the same spelling cannot be meant, and the names the cue
+families of `name_cues` find (relations, roles, form fields, quoted headers, closings in many
+languages; surname-first names), each grown over the name parts beside it and spread over the text.
 """
 
 from __future__ import annotations
