@@ -508,7 +508,7 @@ def caps_line_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
     first, last, common = lists
     for match in CAPS_LINE.finditer(text):
         words = re.split(r"[ '’-]", match.group("name").lower())
-        if strip_marks(words[0]) in first and words[0] not in common and not any(
+        if strip_marks(words[0]) in first and words[0] not in common and words[0] not in COMMON_FIRST_NAMES and not any(
                 w in NOT_NAME_WORDS or (w in common and w not in last) for w in words):
             yield match.span("name")
 
