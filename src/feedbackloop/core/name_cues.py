@@ -144,11 +144,15 @@ TITLE_WORDS = (
 )
 #: A relation or role word in the `fold`ed text (lower case: a case-insensitive alternation would cost
 #: every text ten times more); the name after it is read from the text itself.
-RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TITLE_WORDS})|(?P<role>{ROLE_WORDS}))(?:['’]s)?[ \t]*,?[ \t]+"
-                         rf"(?:(?:mr|mrs|ms|dr|prof)\.?[ ]+)?")
+RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TITLE_WORDS})|(?P<role>{ROLE_WORDS}))"
+                         rf"(?:['’]s)?[ \t]*,?[ \t]+(?:(?:mr|mrs|ms|dr|prof)\.?[ ]+)?")
 #: (A surname led by particles after a title: "Mr. van der Meer", "Ms Ní Bhraonáin".)
 NAME_AT = re.compile(rf"(?:(?:van|von|de|der|den|da|di|du|la|le|ter|ten|ní|nic|mac)[ ]){{0,2}}{FULL}")
+
+
 def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """Names after a relation ("my husband", "Wife", "mi pareja"), a title ("pani", "Mr.") or a role
+    ("cliente", "titular", "t.n.v."): a relation's needs a possessive before it or a sentence start."""
     source = folded if len(folded) == len(text) else text.lower()
     if len(source) != len(text):
         return
