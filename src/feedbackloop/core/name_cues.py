@@ -6,7 +6,10 @@ redactor, read as families):
   "meines Sohnes", "ma fille", "mi pareja", "pani"), roles and account holders ("cliente", "Customer",
   "titular", "au nom de", "t.n.v.", "intestato a"), and "name is" statements ("her name is", "the name
   on it is", "surname", "se llama", "s'appelle", "nazywam się", "X vagyok");
-- cue words after a name: "X here", "X calling", "X from accounts", "Agent (X):", "X (Support)";
+- form fields ("Nom :", "Vorname:", "Imię:", "Ad Soyad:", "Nombre:", "姓名:") and quoted mail headers
+  ("X <mail> wrote:", "Am ... schrieb X:", "Le ..., X a écrit", escribió, escreveu, ha scritto, schreef);
+- cue words after a name: "X here", "X calling", "X from accounts", "X said", "Agent (X):", "X (Support)",
+  a greeting and "its X", a signature under "--";
 - @mentions and possessives ("@Sofia", "per Hamid's email");
 - surname-first names: a listed surname and a listed first name ("Sato Yui", "Szabó Katalin"), and the
   romanised Korean, Chinese and Vietnamese names the Latin lists lack ("Park Ji-hoon", "Li Xiaoming",
