@@ -214,7 +214,7 @@ NAME_WORDS = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’
 #: "Name:", "Nombre:", "Apellidos:", "Nom :", "Prénom :", "Vorname:", "Nachname:", "Imię:", "Nazwisko:",
 #: "Ad Soyad:", "Nome:", "Cognome:", "Voornaam:", "Achternaam:", "Navn:", "Jméno:", "Név:", "Họ tên:".
 FIELD = re.compile(
-    r"(?m)^[ \t>*-]*(?:full |first |last |given |family |customer |contact |account |passenger |patient )?"
+    r"[ \t>*-]*(?:full |first |last |given |family |customer |contact |account |passenger |patient )?"
     r"(?:name|surname|nombre(?: completo)?|apellidos?|nom(?: complet| de famille)?|prénom|vorname|nachname|familienname|"
     r"imię(?: i nazwisko)?|nazwisko|ad(?: soyad)?|soyad|adı soyadı|isim|nome(?: completo)?|cognome|sobrenome|"
     r"voornaam|achternaam|naam|navn|fornavn|efternavn|etternavn|förnamn|efternamn|jméno|příjmení|név|"
@@ -234,12 +234,25 @@ def name_is_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, i
     for match in NAME_IS.finditer(source):
         yield from named_at(text, match.start("name"), lists)
     if any(w in source for w in FIELD_HINTS):
-        for match in FIELD.finditer(source):
+        for match in field_labels(source):
             native = NATIVE_VALUE.match(text, match.end())
             if native is not None:
                 yield native.span()
             else:
                 yield from named_at(text, match.end(), lists)
+
+
+def field_labels(folded: str) -> Iterator[re.Match[str]]:
+    """FIELD's matches at the start of each line that holds a colon."""
+    start = 0
+    while start <= len(folded):
+        end = folded.find("\n", start)
+        end = len(folded) if end < 0 else end
+        if ":" in folded[start:end] or "：" in folded[start:end]:
+            match = FIELD.match(folded, start, end)
+            if match is not None:
+                yield match
+        start = end + 1
 
 
 def named_at(text: str, at: int, lists: Lists) -> Iterator[tuple[int, int]]:
