@@ -36,6 +36,7 @@ def test_relations_titles_and_roles_in_many_languages(text: str, value: str) -> 
     "Our financing partner Affirm will ask for it securely",
     "Customer Service will reply within a day",
     "the client Portal is down again",
+    "Meine Tochter Hat das Paket nicht bekommen.",
 ])
 def test_a_role_word_before_a_firm_or_a_page_finds_no_name(text: str) -> None:
     assert names(text) == []

@@ -96,10 +96,14 @@ PLACE_BEFORE = frozenset({
 def strongly_cued(words: Sequence[str], lists: Lists) -> bool:
     """Whether capitalised words after (or before) a strong cue are a name: they need not be listed, only
     not all ordinary words, and none one of ours ("Wife Folake", "Mila Ezkurdia Aranburu (customer)")."""
+    first, last, common = lists
     lowered = [strip_marks(w.lower()) for w in words if w.lower() not in PARTICLES]
     led_by_particle = words[0].lower() in PARTICLES  # "Mr. van der Meer": a surname
-    return bool(lowered) and not any(w in NOT_NAME_WORDS for w in lowered) and (led_by_particle or not all(
-        w in lists[2] and w not in lists[0] and w not in lists[1] for w in lowered))
+    if not lowered or any(w in NOT_NAME_WORDS for w in lowered):
+        return False
+    if not led_by_particle and lowered[0] in common and lowered[0] not in first and lowered[0] not in last:
+        return False  # "Meine Tochter Hat das Paket", "mi esposa Compró el Galaxy": a word, then more
+    return led_by_particle or not all(w in common and w not in first and w not in last for w in lowered)
 
 
 def words_ok(words: Sequence[str], lists: Lists, strict: bool) -> bool:
