@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import feedbackloop.core.name_cues as cues
+import feedbackloop.core.name_gazetteer as gaz
 import feedbackloop.core.pii_address as pii_address
 import feedbackloop.core.pii_rules as rules
 import feedbackloop.core.redact as live
@@ -96,6 +98,8 @@ def find_emails(text: str) -> Iterator[Span]:
         yield Span(match.start(), match.end(), "EMAIL")
     for match in live.EMAIL_SPELLED_PLAIN.finditer(text):
         yield Span(match.start(), match.end(), "EMAIL")
+    for match in live.EMAIL_SPELLED_WORDS.finditer(live.fold(text)):  # issue 18, eighth pass, ungated
+        yield Span(match.start(), match.end(), "EMAIL")
 
 
 def find_ssns(text: str) -> Iterator[Span]:
@@ -111,6 +115,7 @@ def find_ssns(text: str) -> Iterator[Span]:
 def find_dobs(text: str) -> Iterator[Span]:
     for match in live.DOB.finditer(text):
         yield Span(match.start("date"), match.end("date"), "DOB")
+    yield from live.dates_after_birth_words(text, live.fold(text))  # issue 18, eighth pass, ungated
 
 
 # --- payment cards ---------------------------------------------------------------------------------
@@ -199,6 +204,7 @@ def find_ibans(text: str) -> Iterator[Span]:
         end = read_iban_chars(text, match.start(), length)
         if end is not None and iban_valid(re.sub(r"[ -]", "", text[match.start():end]).upper()):
             yield Span(match.start(), end, "IBAN")
+    yield from live.ibans_after_word(text)  # issue 18, eighth pass, ungated
 
 
 def read_iban_chars(text: str, start: int, length: int) -> int | None:
@@ -340,6 +346,7 @@ def find_phones(text: str) -> Iterator[Span]:
     for match in PHONE_KEYWORD.finditer(text):
         if not ID_BEFORE.search(text[max(0, match.start(1) - 30):match.start(1)]):
             yield Span(match.start(1), match.end(1), "PHONE")
+    yield from live.more_keyword_phones(text, live.fold(text))  # issue 18, eighth pass, ungated
 
 
 def unbalanced_paren_end(candidate: str, end: int) -> int:
@@ -353,7 +360,7 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
     digits = sum(c.isdigit() for c in candidate)
     if not least <= digits <= 15 or DATE_INSIDE.search(candidate):
         return False
-    return not ID_BEFORE.search(text[max(0, start - 30):start])
+    return not ID_BEFORE.search(text[max(0, start - 30):start]) and not live.AFTER_BOX.search(text[max(0, start - 30):start])
 
 
 # --- postal addresses ------------------------------------------------------------------------------
@@ -486,13 +493,19 @@ NAME_PARTICLES = frozenset({
 
 
 def find_names(text: str) -> Iterator[Span]:
-    for pattern in NAME_CONTEXTS:
+    found: list[tuple[int, int]] = []
+    for index, pattern in enumerate(NAME_CONTEXTS):
         for match in pattern.finditer(text):
             start, end = match.span("name")
-            yield from name_spans(text, start, end)
-    yield from find_listed_names(text)
+            if index in live.SIGN_OFFS and not live.signed_name(match.group("name")):
+                continue
+            found.extend((s.start, s.end) for s in name_spans(text, start, end))
+    found.extend((s.start, s.end) for s in find_listed_names(text))
     # Issue 18, seventh pass: introductions in any case, initials before a surname, run ungated
-    for start, end in rules.find_more_names(text, text.lower(), gated=False):
+    found.extend(rules.find_more_names(text, text.lower(), gated=False))
+    # Issue 18, eighth pass: cue families, surname-first names, closings, run ungated; then grown and spread
+    found.extend(cues.find_cued_names(text, live.fold(text), gated=False))
+    for start, end in cues.spread(text, found, gaz.gazetteer()):
         yield Span(start, end, "NAME")
 
 
@@ -507,7 +520,8 @@ def find_listed_names(text: str) -> Iterator[Span]:
         if len(words) == 1:
             word = words[0].group()
             if (word.lower() in first and word.lower() not in common and not word.isupper() and word[0].isupper()
-                    and gaz.inside_sentence(text, match.start())):
+                    and gaz.inside_sentence(text, match.start())
+                    and gaz.lone_name_position(text, match.start(), word.lower())):
                 yield Span(match.start(), match.end(), "NAME")
             continue
         for start, end in gaz.names_in_run(text, match.start(), match.group(), lists):
@@ -575,10 +589,11 @@ def capitalised_mid_sentence(text: str, word: str) -> Iterator[Span]:
 #: Detectors that need no identity, in no particular order (priority is KINDS').
 DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
     find_emails, find_ibans, find_cards, find_ips, find_secrets, find_ssns, find_dobs, find_phones, find_addresses,
-    find_names,
+    find_names, live.find_spoken_phones,
 )
 #: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, address) cannot find
 #: anything in a text without one, so such a text skips them: the same findings in about 40 % less
 #: time for the many comments with no number in them (bench/RESULTS.md, exports).
 ANY_DIGIT = re.compile(r"\d")
-WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find_secrets, find_names)
+WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find_secrets, find_names,
+                                                                live.find_spoken_phones)

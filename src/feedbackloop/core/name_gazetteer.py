@@ -142,7 +142,7 @@ def load_unregistered(name: str) -> ModuleType | None:
 #: Latin Extended-A and B count as letters ("Zieliński", "Şahin"); a lower-case first letter from
 #: those blocks is dropped in `names_in_run`.
 UP = "A-ZÀ-ÖØ-Þ\u0100-\u024f"
-LOW = "a-zà-öø-ÿ\u0100-\u024f"
+LOW = "a-zß-öø-ÿ\u0100-\u024f"  # (ß: "Weißenböck")
 CAP = rf"(?:(?:Ma?c|Fitz)[{UP}][{LOW}]+|[{UP}][{LOW}]+|[{UP}]['’][{UP}][{LOW}]+|[{UP}]{{2,}})(?:['’-][{UP}{LOW}]+)*"
 #: A run of capitalised words, an initial ("T.") or a particle ("de", "van", "Le") between them. The
 #: first capital comes first in the pattern (sre then skips to the next capital letter) and the
@@ -173,7 +173,7 @@ def find_listed_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
         if " " not in run:  # most runs: one capitalised word, most often a sentence's first
             lower = run.lower()
             if (lower in first and lower not in common and not run.isupper() and run[0].isupper()
-                    and inside_sentence(text, match.start())):
+                    and inside_sentence(text, match.start()) and lone_name_position(text, match.start(), lower)):
                 yield match.start(), match.end()
             continue
         yield from names_in_run(text, match.start(), run, lists)
@@ -281,6 +281,36 @@ def surname_like(word: str, capitals: bool, lists: tuple[frozenset[str], frozens
     if capitals:
         return lower in last or lower in first
     return len(word) > 1
+
+
+#: Words before a lone capitalised word that make it a thing or a place ("your Petra tour", "in Crete",
+#: "my Manila trip"), and first names that are ordinary English words or brands ("Grant access",
+#: "Amber warnings", "Alexa"): issue 18, eighth pass. A cue (a relation, "X from accounts", a
+#: sign-off) still finds such a name.
+THING_BEFORE = re.compile(r"\b(?i:the|a|an|your|our|my|their|its|this|that|these|those|in|at|near|via|per|visit|"
+                          r"visiting|cover|covers|to the|in der|im|en|à|na|no|em|w|we)[ \t]+\Z")
+ORDINARY_FIRST_NAMES = frozenset({
+    "will", "mark", "rose", "bill", "pat", "joy", "hope", "grace", "may", "june", "april", "faith", "summer",
+    "dawn", "sky", "art", "ray", "guy", "rich", "frank", "jack", "sue", "drew", "gene", "max", "chase",
+    "hunter", "lane", "page", "penny", "ruby", "crystal", "amber", "autumn", "honey", "hazel", "ivy", "lily",
+    "holly", "violet", "olive", "sunny", "storm", "river", "rain", "miles", "price", "grant", "dot", "patience",
+    "mercy", "precious", "justice", "chance", "destiny", "trinity", "harmony", "melody", "echo", "alexa", "siri",
+    "galaxy", "nova", "aurora", "pearl", "jade", "ginger", "basil", "clay", "dale", "glen", "cliff", "heath",
+    "forest", "brook", "reed", "wade", "chip", "sandy", "rusty", "dusty", "buddy", "august", "sterling", "ash",
+    "sage", "misty", "cherry", "candy", "mercedes", "porsche", "tesla", "kindle", "nest", "ring", "pixel",
+    "surface", "iris", "daisy", "poppy", "crete", "manila", "petra", "lourdes", "sydney", "val", "claims",
+    # product and release words ("iOS 17.2 — Beta", "Galaxy Ultra")
+    "alpha", "beta", "gamma", "delta", "omega", "ultra", "mini", "lite", "neo", "prime",
+})
+
+
+#: Months and weekdays in the corpus's languages: some are listed first names ("Juni", "Mai", "Avril").
+MONTHS_AND_DAYS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "oktober", "dezember", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "janeiro", "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "novembro", "dezembro", "januari", "februari", "maart", "mei", "augustus", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık"])
+
+
+def lone_name_position(text: str, start: int, lower: str) -> bool:
+    """Whether a lone listed first name at `start` stands where a person is meant."""
+    return lower not in ORDINARY_FIRST_NAMES and lower not in MONTHS_AND_DAYS and THING_BEFORE.search(text, max(0, start - 12), start) is None
 
 
 def inside_sentence(text: str, start: int) -> bool:

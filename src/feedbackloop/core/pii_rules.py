@@ -73,7 +73,10 @@ def find_more_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
         _first, last, common = gazetteer()
         for match in INITIALS.finditer(text):
             surname = match.group("surname").lower()
-            if surname not in common and (surname in last or match.group("particle")):
+            particle = match.group("particle")
+            line_start = match.start() == 0 or text[match.start() - 1] == "\n"  # a signature: "Groeten,\nJ. de Jong"
+            if (surname not in common and (surname in last or particle)) or particle.count(" ") >= 2 or (
+                    particle and line_start):
                 yield match.start(), match.end()
 
 

@@ -15,11 +15,14 @@ negative leaks a customer's data into a file that gets copied around. Numbers ar
 their own checksums (Luhn for cards, mod-97 for IBANs, `ipaddress` for IPs) so order numbers,
 dates and version strings survive; names are the requester's own (as the helpdesk knows them),
 names in unambiguous positions (greetings, titles, sign-offs, "my name is") and listed first names
-where an ordinary word or a place of the same spelling cannot be meant.
+where an ordinary word or a place of the same spelling cannot be meant, and the names the cue
+families of `name_cues` find (relations, roles, form fields, quoted headers, closings in many
+languages; surname-first names), each grown over the name parts beside it and spread over the text.
 """
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,7 +32,8 @@ from typing import Literal
 
 import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 
-from feedbackloop.core.name_gazetteer import find_listed_names
+from feedbackloop.core.name_cues import find_cued_names, spread
+from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.pii_address import find_address_blocks, union
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
@@ -128,9 +132,22 @@ EMAIL_SPELLED = re.compile(
 #: "john at example dot com", "maria dot lopez at gmail dot com": spelled out with no brackets; only
 #: with a usual top-level domain at the end, so "meet at noon dot" is not taken for one.
 EMAIL_SPELLED_PLAIN = re.compile(
-    r"(?<![\w.@])[^\W\d_][\w+-]*(?:\s+dot\s+[\w-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+"
+    r"(?<![\w.@])[^\W\d_][\w.+-]*(?:\s+dot\s+[\w-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+"
     r"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|ca|au|ch|at|be|ie|pt|se|dk|no|fi|pl)\b",
     re.IGNORECASE)
+#: Issue 18, eighth pass: the same in other languages' words, bracketed or not: "fede(arroba)hotmail(punto)com",
+#: "youssef.benali (at) orange (point) fr", "jan małpa wp kropka pl". Looked for in the `fold`ed text.
+SPELLED_AT = r"(?:at|arroba|arobase|chez|bei|presso|małpa|malpa|kukac|snabel-a|ät|apenstaartje|klammeraffe)"
+SPELLED_DOT = r"(?:dot|punto|point|punkt|ponto|kropka|pont|nokta|piste|prikk|tečka|punt)"
+EMAIL_SPELLED_WORDS = re.compile(
+    rf"(?<![\w.])[\w.+-]+(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+{SPELLED_AT}\s+)[\w-]+"
+    rf"(?:\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*[\w-]+|\s+{SPELLED_DOT}\s+"
+    rf"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|ca|au|ch|at|be|ie|pt|se|dk|no|fi|pl|ar|br|mx|"
+    rf"cl|co|pe|tr|gr|hu|cz|ro|jp|kr|cn|in|za|ng|ke|ae)\b)+")
+SPELLED_AT_WORDS = ("at", "arroba", "arobase", "chez", "bei", "presso", "małpa", "malpa", "kukac", "snabel", "ät",
+                    "apenstaartje", "klammeraffe")
+SPELLED_DOT_WORDS = ("dot", "punto", "point", "punkt", "ponto", "kropka", "pont", "nokta", "piste", "prikk", "tečka",
+                     "punt")
 #: "logo@2x.png" is a retina image, not a mailbox.
 FILE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico"})
 
@@ -146,6 +163,9 @@ def find_emails(text: str) -> Iterator[Span]:
     folded = fold(text)
     if "dot" in folded and "at" in folded:  # every EMAIL_SPELLED_PLAIN match holds both words
         for match in EMAIL_SPELLED_PLAIN.finditer(text):
+            yield Span(match.start(), match.end(), "EMAIL")
+    if has_any(folded, SPELLED_DOT_WORDS) and has_any(folded, SPELLED_AT_WORDS) and len(folded) == len(text):
+        for match in EMAIL_SPELLED_WORDS.finditer(folded):  # (the words in any case)
             yield Span(match.start(), match.end(), "EMAIL")
 
 
@@ -258,6 +278,20 @@ def find_ibans(text: str) -> Iterator[Span]:
         end = read_iban_chars(text, match.start(), length)
         if end is not None and iban_valid(re.sub(r"[ -]", "", text[match.start():end]).upper()):
             yield Span(match.start(), end, "IBAN")
+    if "iban" in fold(text):
+        yield from ibans_after_word(text)
+
+
+#: Issue 18, eighth pass: an IBAN-shaped string right after the word "IBAN" is one even when its check
+#: digits fail or its length is off by a typo ("IBAN: DE18 5001 0517 5423 8190 6300"): it is still
+#: the customer's account.
+IBAN_AFTER_WORD = re.compile(r"\bIBAN\b[ \t]*(?::|is|es|ist|est|è|=)?[ \t]*(?P<iban>[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}"
+                             r"(?:[ ]?[A-Z0-9]{1,3})?)(?![\w])", re.IGNORECASE)
+
+
+def ibans_after_word(text: str) -> Iterator[Span]:
+    for match in IBAN_AFTER_WORD.finditer(text):
+        yield Span(match.start("iban"), match.end("iban"), "IBAN")
 
 
 def read_iban_chars(text: str, start: int, length: int) -> int | None:
@@ -414,7 +448,7 @@ def is_secret_token(keyword: str, token: str) -> bool:
 # --- phone numbers ---------------------------------------------------------------------------------
 
 #: "+44 20 7946 0958", "+1 (415) 555-2671", "0049 30 1234567", "+4915112345678".
-PHONE_INTL = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,8}\)?){1,6}(?!\w)")
+PHONE_INTL = re.compile(r"(?<![\w+])(?<![A-Za-z]-)(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,8}\)?){1,6}(?!\w)")
 #: "(415) 555-2671", "1-212-555-0198", "020 7946 0958", "06 12 34 56 78", "030/1234 5678".
 #: Groups of up to 8 digits: German numbers are written "030 12345678", "0171 23456789".
 PHONE_NATIONAL = re.compile(r"(?<![\w.+/-])(?:1[ .-])?(?:\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,8}){1,5}(?!\w)(?![.\-/:]\d)")
@@ -423,6 +457,18 @@ PHONE_KEYWORD = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me)\b"
     r"[^\d\n]{0,18}?(\+?\d{9,14})(?!\d)", re.IGNORECASE)
 NINE_DIGITS = re.compile(r"\d{9}")
+#: Issue 18, eighth pass: the phone words of other languages and of SMS English ("mob 9820012345",
+#: "Celu 1155553821", "Handy 01711234567"), looked for in the `fold`ed text.
+PHONE_KEYWORD_MORE = re.compile(
+    r"(?<!\w)(?:mob|mob\.|mobile no|ph|ph\.|cel|celu|celular|cellulare|móvil|movil|handy|telefon|telefone|telefono|"
+    r"teléfono|tfno|tlf|tel\.|gsm|numer|portable|numéro|número|numero|nummer|wa)(?!\w)[^\d\n]{0,12}?(\+?\d{9,14})(?!\d)")
+PHONE_MORE_WORDS = ("mob", "ph", "cel", "handy", "telef", "teléf", "tfno", "tlf", "tel.", "gsm", "numer", "portable",
+                    "numéro", "número", "nummer", "wa")
+#: A number spoken digit by digit: "zero eight seven, two two one, four four five six" (voicemail transcripts).
+DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double (?:zero|oh|one|two|three|four|five|six|seven|eight|nine))"
+SPOKEN_PHONE = re.compile(rf"(?<!\w){DIGIT_WORD}(?:[ ,.-]+{DIGIT_WORD}){{6,14}}(?!\w)")
+#: A P.O. box number and its postcode ("P.O. Box 45678-00100") is no phone.
+AFTER_BOX = re.compile(r"\bbox\s*(?:no\.?|#)?\s*$", re.IGNORECASE)
 DATE_INSIDE = re.compile(r"(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ](?:19|20)\d\d")
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
@@ -454,6 +500,23 @@ def find_phones(text: str) -> Iterator[Span]:
     for match in PHONE_KEYWORD.finditer(text):
         if not introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
             yield Span(match.start(1), match.end(1), "PHONE")
+    folded = fold(text)
+    if has_any(folded, PHONE_MORE_WORDS) and len(folded) == len(text):
+        yield from more_keyword_phones(text, folded)
+
+
+def more_keyword_phones(text: str, folded: str) -> Iterator[Span]:
+    for match in PHONE_KEYWORD_MORE.finditer(folded):
+        if not introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
+            yield Span(match.start(1), match.end(1), "PHONE")
+
+
+def find_spoken_phones(text: str) -> Iterator[Span]:
+    """Phones spoken digit by digit; also in a text without a digit."""
+    folded = fold(text)
+    if ("zero" in folded or "eight" in folded or "five" in folded or "double" in folded) and len(folded) == len(text):
+        for match in SPOKEN_PHONE.finditer(folded):
+            yield Span(match.start(), match.end(), "PHONE")
 
 
 def unbalanced_paren_end(candidate: str, end: int) -> int:
@@ -467,7 +530,8 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
     digits = sum(map(str.isdigit, candidate))
     if not least <= digits <= 15 or DATE_INSIDE.search(candidate):
         return False
-    return not introduced_as_id(text[max(0, start - 30):start])
+    before = text[max(0, start - 30):start]
+    return not introduced_as_id(before) and not ("box" in before.lower() and AFTER_BOX.search(before))
 
 
 # --- US social security numbers, dates of birth ------------------------------------------------------
@@ -498,10 +562,17 @@ def find_ssns(text: str) -> Iterator[Span]:
 MONTHS = (r"(?:jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero|m[aä]r(?:ch|z|s)?|marzo|apr(?:il)?|"
           r"avr(?:il)?|abril|may|mai|mayo|june?|juni|juin|junio|july?|juli|juillet|julio|aug(?:ust)?|ao[uû]t|agosto|"
           r"sep(?:t(?:ember)?)?|septembre|se?ptiembre|oct(?:ober|obre)?|okt(?:ober)?|octubre|nov(?:ember|embre)?|noviembre|"
-          r"dec(?:ember)?|dez(?:ember)?|d[ée]c(?:embre)?|diciembre)\.?")
+          r"dec(?:ember)?|dez(?:ember)?|d[ée]c(?:embre)?|diciembre|"
+          # issue 18, eighth pass: Portuguese, Italian, Dutch, Polish (genitive), Turkish, Nordic
+          r"janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|"
+          r"maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|"
+          r"stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|"
+          r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|januar|februar|marts|"
+          r"juni|august|desember)\.?")
 DATE = (rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{{1,2}}[./-]\d{{1,2}}|"
         rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
-        rf"\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{MONTHS}\s+(?:de\s+)?(?:19|20)\d\d)")
+        rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?\s+(?:de\s+|of\s+)?{MONTHS}\s+(?:de\s+)?(?:19|20)\d\d|"
+        rf"(?:19|20)\d\d\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일])")
 #: A date is a date of birth when a birth word comes shortly before it, in English, German, French, Spanish.
 BIRTH_WORDS = ("birth", "dob", "d.o.b", "born", "birthday", "geburt", "geboren", "naissance", "né", "nee",
                "née", "nacimiento", "nacid", "cumpleaños")
@@ -509,12 +580,45 @@ DOB = re.compile(
     rf"\b(?:date of birth|birth ?date|d\.?o\.?b\.?|born(?: on)?|birthday|geburtsdatum|geboren(?: am)?|"
     rf"date de naissance|n[ée]e? le|fecha de nacimiento|nacid[oa] el|cumpleaños)\b[^\d\n]{{0,12}}?(?P<date>{DATE})",
     re.IGNORECASE)
+#: Issue 18, eighth pass: the birth words of more languages, and every date up to BIRTH_REACH characters
+#: after one on its line ("my date of birth to activate the SIM on order CA-772091: it's Nov 3, 1979",
+#: "birthday? It is 1985年4月12日 (April 12, 1985)", "Geburtsdatum meines Sohnes Maximilian ist der
+#: 5. Juni 2011"). Looked for in the `fold`ed text.
+BIRTH_MORE = re.compile(
+    r"(?:birth|dob\b|d\.o\.b|born|geburt|geboren|geb\.|naissance|\bnée?\b|\bnee\b|nacimiento|nacid[oa]|cumpleaños|"
+    r"nascid[oa]|nascimento|nascita|\bnat[oa] il|urodz|doğum|geboorte|född|födelse|fødsel|født|syntymä|"
+    r"születés|született|narozen|rođen|生年月日|生日|出生|생년월일|생일|ngày sinh|sinh ngày|tanggal lahir|γέννησης)")
+BIRTH_MORE_WORDS = ("birth", "dob", "d.o.b", "born", "geburt", "geboren", "geb.", "naissance", "né", "nee",
+                    "nacimiento", "nacid", "cumpleaños", "nascid", "nascimento", "nascita", "nato", "nata", "urodz",
+                    "doğum", "geboorte", "född", "födelse", "fødsel", "født", "syntymä", "születés", "született",
+                    "narozen", "rođen", "生", "생", "sinh", "lahir", "γέννησης")
+DATE_ANYWHERE = re.compile(DATE, re.IGNORECASE)
+BIRTH_REACH = 70
 
 
 def find_dobs(text: str) -> Iterator[Span]:
-    if has_any(fold(text), BIRTH_WORDS):
+    folded = fold(text)
+    if has_any(folded, BIRTH_WORDS):
         for match in DOB.finditer(text):
             yield Span(match.start("date"), match.end("date"), "DOB")
+    if has_any(folded, BIRTH_MORE_WORDS) and len(folded) == len(text):
+        yield from dates_after_birth_words(text, folded)
+
+
+def dates_after_birth_words(text: str, folded: str) -> Iterator[Span]:
+    """Dates after a birth word, on its line and within BIRTH_REACH characters, of a year before last
+    (a "birthday present" ordered last week is dated this year)."""
+    recent = datetime.date.today().year - 1
+    for word in BIRTH_MORE.finditer(folded):
+        line_end = text.find("\n", word.end())
+        reach = min(len(text), word.end() + BIRTH_REACH, line_end if line_end >= 0 else len(text))
+        for date in DATE_ANYWHERE.finditer(text, word.end(), reach):
+            year = YEAR.search(date.group())
+            if year is None or int(year.group()) < recent:
+                yield Span(date.start(), date.end(), "DOB")
+
+
+YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 # --- postal addresses ------------------------------------------------------------------------------
@@ -641,7 +745,12 @@ def find_postal_addresses(text: str, streets: Sequence[Span] = ()) -> Iterator[S
 # --- names -----------------------------------------------------------------------------------------
 
 #: "Ana", "O'Connor", "D’Angelo", "Jean-Luc", "Ní": a capital, then letters, apostrophe or hyphen parts.
-NAME_WORD = r"(?:Ma?c|Fitz)?[A-ZÀ-Ý](?:[a-zà-ÿ]+|(?=['’]))(?:['’-][A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]+)*"
+#: (Issue 18, eighth pass: Latin Extended letters count, "Wiśniewski", "Şahin", "Weißenböck", "Trần",
+#: and Gaelic "NicLeòid", "Ní Bhriain".)
+NAME_UP = "A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff"
+NAME_LOW = "a-zß-öø-ÿ\u0100-\u024f\u1e00-\u1eff"
+NAME_WORD = (rf"(?:Ma?c|Fitz|Nic)?[{NAME_UP}](?:[{NAME_LOW}]+|(?=['’]))"
+             rf"(?:['’-][{NAME_UP}{NAME_LOW}][{NAME_LOW}]+)*")
 #: The same in any case ("mary-kate d'angelo", "PETER BROWN"), only after a self-introduction.
 ANY_NAME_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
 ANY_NAME = rf"{ANY_NAME_WORD}(?:[ ]{ANY_NAME_WORD}){{0,3}}"
@@ -652,7 +761,9 @@ NAME_STOP = frozenset({
     "to", "for", "order", "bestellung", "commande", "pedido", "tengo", "have", "had", "need", "needs",
     "la", "el", "le", "les", "die", "der", "das", "calling", "writing", "again", "please",
 })
-NAME = rf"{NAME_WORD}(?:[ -]{NAME_WORD}){{0,2}}"
+#: Up to five words, particles between them ("María del Carmen Ruiz Altamirano", "Puig i Soler").
+NAME = (rf"{NAME_WORD}(?:(?:[ ](?:de|da|do|dos|das|del|della|dela|di|van|von|der|den|la|le|du|bin|ibn|al|el|ter|ten|"
+        rf"y|i|e|ní|nic)){{0,2}}[ -]{NAME_WORD}){{0,4}}")
 #: Capitalised words that follow "Hi" or "Thanks," without being anyone's name.
 NOT_NAMES = frozenset({
     "there", "all", "team", "support", "everyone", "everybody", "folks", "guys", "sir", "madam", "customer",
@@ -695,10 +806,11 @@ NAME_CONTEXTS = (
     # "I am Maria Lopez, call me", "I'm Tom." (a capitalised name closed by punctuation, "and", "from")
     re.compile(rf"\b(?i:I am|I['’]m)\s+(?P<name>{NAME})(?=\s*[,.;!]|\s*$|\s+(?i:and|from|here)\b)"),
     # "it's Marco Rossi here", "this is priya speaking"
-    re.compile(rf"\b(?i:it['’]?s|this is)\s+(?P<name>{ANY_NAME})\s+(?i:here|speaking)\b"),
+    re.compile(rf"\b(?i:it['’]?s|this is)\s+(?P<name>{ANY_NAME})\s+(?i:here|speaking|calling|writing)\b"),
     # "sono Chiara Conti", "ik ben Joris Bakker", "hier spricht Jens Hoffmann": words that also start
     # ordinary sentences, so only a capitalised name counts
-    re.compile(rf"\b(?i:sono|ik ben|ich bin|hier ist|hier spricht|je suis|soy|eu sou)\s+(?P<name>{NAME})"),
+    re.compile(rf"\b(?i:sono|ik ben|ich bin|hier ist|hier spricht|je suis|soy|eu sou|sou(?: [ao])?|jestem|jsem)"
+               rf"\s+(?P<name>{NAME})"),
     # people named around the customer: "my husband Tobias", "your agent Priscilla", "I spoke to Rowan
     # Ellis", "CC: Mei Lin Tan", "Attn: Helga Brandt", a pasted "From: Gustavo Almeida <...>"
     re.compile(rf"\b(?i:my (?:husband|wife|partner|son|daughter|mother|mom|mum|father|dad|brother|sister|colleague|"
@@ -708,7 +820,7 @@ NAME_CONTEXTS = (
     # a pasted mail header: "From: Gustavo Almeida <...>", "To: ..."
     re.compile(rf"\b(?i:from|to)\s*:\s*(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?(?P<name>{NAME})"),
     # a signature: the name on its own line above "Sent from my ..." or before "| title"
-    re.compile(rf"(?m)^[ \t]*(?P<name>{NAME})[ \t]*(?:\n[ \t]*(?i:sent from my|get outlook)|\|)"),
+    re.compile(rf"(?m)^[ \t]*(?P<name>{NAME})[ \t]*(?:(?:\n[ \t]*){{1,2}}(?i:sent from my|get outlook)|\|)"),
     # "Farah Siddiqui from Northwind": first and last name opening a clause, then "from"
     re.compile(rf"(?:^|(?<=[\n.!?,:;]))[ \t]*(?P<name>{NAME_WORD}[ ]{NAME_WORD}(?:[ ]{NAME_WORD})?)[ ]from\b"),
     # "hey, tariq here": a name of any case after a greeting, then "here"
@@ -758,8 +870,9 @@ NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
             "gruß", "saludo", "atentamente", "saluti", "groet", "atenciosamente", "cumprimentos", "obrigad",
             "gracias", "merci", "danke", "grazie")),
     (True, ("i am", "i'm", "i’m")),
-    (True, ("here", "speaking")),
-    (True, ("sono", "ik ben", "ich bin", "hier ist", "hier spricht", "je suis", "soy", "eu sou")),
+    (True, ("here", "speaking", "calling", "writing")),
+    (True, ("sono", "ik ben", "ich bin", "hier ist", "hier spricht", "je suis", "soy", "eu sou", "sou", "jestem",
+            "jsem")),
     (True, ("husband", "wife", "partner", "son ", "daughter", "mother", "mom ", "mum ", "father", "dad ",
             "brother", "sister", "colleague", "friend", "boss", "manager", "neighbo", "assistant", "agent",
             "rep ", "representative", "technician", "driver", "courier", "engineer", "spoke", "talked",
@@ -780,6 +893,7 @@ FROM_OR_HERE = 2
 
 def find_names(text: str) -> Iterator[Span]:
     folded = fold(text)
+    found: list[tuple[int, int]] = []
     for index, (pattern, (any_case, hints)) in enumerate(zip(NAME_CONTEXTS, NAME_HINTS)):
         if not has_any(folded if any_case else text, hints):
             continue
@@ -787,11 +901,33 @@ def find_names(text: str) -> Iterator[Span]:
             continue
         for match in pattern.finditer(text):
             start, end = match.span("name")
-            yield from name_spans(text, start, end)
-    for start, end in find_listed_names(text, folded):
+            if index in SIGN_OFFS and not signed_name(match.group("name")):
+                continue
+            found.extend((s.start, s.end) for s in name_spans(text, start, end))
+    found.extend(find_listed_names(text, folded))
+    found.extend(find_more_names(text, folded))
+    found.extend(find_cued_names(text, folded))
+    for start, end in spread(text, found, gazetteer()):
         yield Span(start, end, "NAME")
-    for start, end in find_more_names(text, folded):
-        yield Span(start, end, "NAME")
+
+
+#: The sign-off patterns of NAME_CONTEXTS: a name after them in lower case must be a listed first name
+#: ("Thanks, bye", "Yours faithfully", "Cheers mate" are none).
+SIGN_OFFS = frozenset({5, 15})
+
+
+def signed_name(name: str) -> bool:
+    """Whether the words after a sign-off can be a name: capitalised, or a listed first name."""
+    if name[:1].isupper():
+        return True
+    first, _last, _common = gazetteer()
+    head = strip_marks(name.split()[0].lower()) if name.split() else ""
+    return head in first and head not in SIGN_OFF_FILLERS
+
+
+#: What follows a sign-off in lower case without being a name ("cheers mate", "love, x").
+SIGN_OFF_FILLERS = frozenset({"mate", "love", "luv", "bye", "x", "xx", "xxx", "all", "everyone", "guys", "folks",
+                              "babe", "hun", "pal", "buddy", "bro", "sir", "madam", "again", "team", "so", "very"})
 
 
 def name_spans(text: str, start: int, end: int) -> Iterator[Span]:
@@ -850,10 +986,11 @@ def capitalised_mid_sentence(text: str, word: str) -> Iterator[Span]:
 #: Detectors that need no identity, in no particular order (priority is KINDS').
 DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
     find_emails, find_ibans, find_cards, find_ips, find_secrets, find_ssns, find_dobs, find_phones, find_addresses,
-    find_names,
+    find_names, find_spoken_phones,
 )
 #: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, address) cannot find
 #: anything in a text without one, so such a text skips them: the same findings in about 40 % less
 #: time for the many comments with no number in them (bench/RESULTS.md, exports).
 ANY_DIGIT = re.compile(r"\d")
-WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find_secrets, find_names)
+WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (
+    find_emails, find_secrets, find_names, find_spoken_phones)

@@ -1,0 +1,676 @@
+"""Issue 18, eighth pass: names found by the cue families a stranger's text uses, in every language the
+corpus has, rather than by the phrases one text showed (the misses of two authors who had not seen the
+redactor, read as families):
+
+- cue words before a name, as lexicons across languages: relations ("my husband", "Wife", "mi mamá,",
+  "meines Sohnes", "ma fille", "mi pareja", "pani"), roles and account holders ("cliente", "Customer",
+  "titular", "au nom de", "t.n.v.", "intestato a"), and "name is" statements ("her name is", "the name
+  on it is", "surname", "se llama", "s'appelle", "nazywam się", "X vagyok");
+- form fields ("Nom :", "Vorname:", "Imię:", "Ad Soyad:", "Nombre:", "姓名:") and quoted mail headers
+  ("X <mail> wrote:", "Am ... schrieb X:", "Le ..., X a écrit", escribió, escreveu, ha scritto, schreef);
+- cue words after a name: "X here", "X calling", "X from accounts", "X said", "Agent (X):", "X (Support)",
+  a greeting and "its X", a signature under "--";
+- @mentions and possessives ("@Sofia", "per Hamid's email");
+- surname-first names: a listed surname and a listed first name ("Sato Yui", "Szabó Katalin"), and the
+  romanised Korean, Chinese and Vietnamese names the Latin lists lack ("Park Ji-hoon", "Li Xiaoming",
+  "Trần Văn Long"), by a closed list of the commonest surnames and the shape of the given name;
+- a sign-off's last word: a listed first name closing the text ("... anymore. Marco", "Tak! Frederik");
+  a line that is a name in capitals ("GARY PEMBERTON");
+- a name in Hangul, Chinese characters or kana in brackets after a name ("Park Ji-hoon (박지훈)").
+
+Then every name found grows over the name parts beside it (particles, capitalised words, initials,
+hyphenated parts) and its words are names wherever else they stand in the same text ("Again it's
+Sunita, S-U-N-I-T-A", "K. Weißenböck" below a signature).
+
+Each rule is gated by a cheap look for its words in the text lower-cased once by the caller; the
+reference redactor (tests/redact_oracle.py) runs them with `gated=False`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from feedbackloop.core.name_gazetteer import (
+    EXTRA_COMMON,
+    MONTHS_AND_DAYS,
+    ORDINARY_FIRST_NAMES,
+    gazetteer,
+    strip_marks,
+)
+
+Lists = tuple[frozenset[str], frozenset[str], frozenset[str]]
+
+UP = "A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff"
+LOW = "a-zß-öø-ÿ\u0100-\u024f\u1e00-\u1eff"
+#: A capitalised name word: "Ana", "O'Connor", "N'Diaye", "NicLeòid", "Ní", "Adeyemi-Bakare", "MacLeod".
+CAP_WORD = rf"(?:(?:Ma?c|Fitz|Nic|Mhic)[{UP}][{LOW}]+|[{UP}][{LOW}]+|[{UP}]['’][{UP}][{LOW}]+)(?:['’-][{UP}{LOW}][{LOW}]+)*"
+#: Lower-case or capital particles inside a full name ("María del Carmen", "Puig i Soler", "Dela Cruz").
+PARTICLES = frozenset({
+    "de", "da", "do", "dos", "das", "del", "della", "dela", "delos", "di", "van", "von", "der", "den", "la", "le",
+    "du", "des", "bin", "bint", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y", "i", "e", "op", "ní", "ni", "nic",
+    "mac", "mhic", "ó", "o", "ua", "uí", "ap", "ab", "abu", "st", "van't", "'t",
+})
+PARTICLE = r"(?i:de|da|do|dos|das|del|della|dela|delos|di|van|von|der|den|la|le|du|des|bin|bint|ibn|ben|al|el|ter|ten|zu|y|i|e|op|ní|nic|mhic|ó|ap|abu)"
+#: A full name (up to six name words with particles between them).
+FULL = rf"{CAP_WORD}(?:(?:[ ]{PARTICLE}){{0,2}}[ ]{CAP_WORD}){{0,5}}"
+#: Words a capitalised run may hold without being a name: greetings, team words, sign-off words.
+NOT_NAME_WORDS = frozenset({
+    "hi", "hello", "hey", "dear", "thanks", "thank", "regards", "best", "cheers", "team", "support", "service",
+    "customer", "customers", "billing", "sales", "accounts", "account", "claims", "admin", "help", "helpdesk", "sir",
+    "madam", "everyone", "all", "there", "the", "a", "an", "and", "or", "yes", "no", "ok", "okay", "please", "sorry",
+    "hotel", "hospital", "clinic", "street", "road", "avenue", "station", "airport", "mall", "store", "shop",
+    "bank", "university", "school", "company", "ltd", "inc", "gmbh", "llc", "bv", "sa", "srl", "plc", "group",
+    "office", "department", "logistics", "supply", "services", "solutions", "caddesi", "sokak", "mahallesi",
+    "calle", "rue", "via", "rua", "straße", "strasse", "edificio", "residence", "résidence", "tower", "room",
+    "flat", "apt", "unit", "suite", "block", "villa", "estate", "plaza", "centre", "center", "city",
+    "app", "screen", "settings", "version", "order", "ticket", "invoice", "policy", "claim", "refund",
+    # job titles under a signature ("Senior Buyer | Lotus Textiles")
+    "senior", "junior", "buyer", "director", "head", "lead", "officer", "specialist", "coordinator", "executive",
+    "analyst", "consultant", "ceo", "cto", "cfo", "coo", "founder", "owner", "president", "vp", "intern",
+    "dr", "prof", "mr", "mrs", "ms", "herr", "frau",
+})
+#: Words that make the capitalised words beside them a place or an organisation, not a person: "Aga Khan
+#: Hospital", "Cleveland Clinic", "Sai Krupa Apartments", "Bağdat Caddesi", "Calle X", "Đường Lê Lợi",
+#: "TP. Hồ Chí Minh", "Edificio Torres del Parque", "Marine Supply", "Royal Mail".
+PLACE_AFTER = frozenset({
+    "hospital", "clinic", "clinica", "klinik", "klinikum", "hotel", "hostel", "street", "road", "avenue", "lane",
+    "drive", "caddesi", "cad", "sokak", "sok", "mahallesi", "mah", "harbour", "harbor", "airport", "station",
+    "tower", "towers", "apartments", "apartment", "residency", "heights", "gardens", "village", "woods", "park",
+    "supply", "supplies", "mail", "bank", "university", "college", "school", "academy", "institute", "centre",
+    "center", "mall", "store", "stores", "shop", "market", "pharmacy", "church", "mosque", "temple", "museum",
+    "bridge", "square", "plaza", "ltd", "inc", "gmbh", "llc", "plc", "group", "holdings", "marine", "logistics",
+    "airlines", "airways", "insurance", "motors", "foods", "textiles", "services", "solutions", "technologies",
+    "industries", "international", "corporation", "corp", "company", "co", "stadium", "arena", "beach", "island",
+    "islands", "valley", "mountain", "mountains", "lake", "river", "bay", "cross", "junction", "estate", "court",
+})
+PLACE_BEFORE = frozenset({
+    "calle", "rue", "via", "vía", "viale", "rua", "avenida", "av", "avenue", "plaza", "piazza", "place", "chemin",
+    "boulevard", "edificio", "residencia", "résidence", "residence", "villa", "kale", "jalan", "jl", "đường",
+    "duong", "phố", "pho", "ngõ", "ngo", "tp", "phường", "quận", "barangay", "brgy", "colonia", "col", "paseo",
+    "carrer", "corso", "largo", "praça", "travessa", "ulica", "ul", "straat", "hotel", "hospital", "st", "mount",
+    "lake", "cape", "port", "fort", "gran", "saint", "san", "santa", "são", "sankt",
+})
+
+
+def strongly_cued(words: Sequence[str], lists: Lists) -> bool:
+    """Whether capitalised words after (or before) a strong cue are a name: they need not be listed, only
+    not all ordinary words, and none one of ours ("Wife Folake", "Mila Ezkurdia Aranburu (customer)")."""
+    first, last, common = lists
+    lowered = [strip_marks(w.lower()) for w in words if w.lower() not in PARTICLES]
+    led_by_particle = words[0].lower() in PARTICLES  # "Mr. van der Meer": a surname
+    if not lowered or any(w in NOT_NAME_WORDS for w in lowered):
+        return False
+    if not led_by_particle and lowered[0] in common and lowered[0] not in first and lowered[0] not in last:
+        return False  # "Meine Tochter Hat das Paket", "mi esposa Compró el Galaxy": a word, then more
+    return led_by_particle or not all(w in common and w not in first and w not in last for w in lowered)
+
+
+def words_ok(words: Sequence[str], lists: Lists, strict: bool) -> bool:
+    """Whether capitalised words can be a name: none an ordinary word of ours, and (strict) one of them
+    a listed first name or surname, else (not strict) none an ordinary word or place of the lists."""
+    first, last, common = lists
+    lowered = [strip_marks(w.lower().replace("’", "'")) for w in words if w.lower() not in PARTICLES]
+    if not lowered or any(w in NOT_NAME_WORDS for w in lowered):
+        return False
+    listed = any((w in first or w in last) and w not in common for w in lowered) or any(
+        all(p in first or p in last for p in w.split("-")) for w in lowered if "-" in w)
+    if strict:
+        return listed
+    return listed or not any(w in common for w in lowered)
+
+
+# --- cue words before a name -----------------------------------------------------------------------
+
+#: Relations: a capitalised word after one is a name even when no list holds it ("Wife Folake").
+RELATION_WORDS = (
+    "husband|wife|partner|son|daughter|mother|mom|mum|mam|mama|mommy|father|dad|papa|brother|sister|uncle|aunt|"
+    "auntie|cousin|grandma|grandpa|grandmother|grandfather|nephew|niece|fiancée?|girlfriend|boyfriend|stepson|"
+    "stepdaughter|in-law|"
+    "ehemann|ehefrau|sohn|sohnes|tochter|mutter|vater|bruder|schwester|schwager|schwägerin|onkel|tante|"
+    "mari|femme|fils|fille|mère|père|frère|sœur|soeur|conjointe?|"
+    "esposo|esposa|marido|mujer|hijo|hija|madre|padre|mamá|papá|hermano|hermana|pareja|novio|novia|"
+    "filho|filha|mãe|pai|irmão|irmã|marito|moglie|figlio|figlia|fratello|sorella|mamma|"
+    "echtgenoot|echtgenote|zoon|dochter|moeder|vader|broer|zus|"
+    "mąż|żona|syn|córka|córki|brat|siostra|taty|mamy|"
+    "mand|kone|hustru|datter|søn|dotter|sonen|"
+    "eşim|annem|babam|oğlum|kızım|kardeşim"
+)
+#: Roles and account holders: a name after one must have a listed word ("Customer Service" is none).
+ROLE_WORDS = (
+    "customer|client|cliente|klant|kunde|kundin|patient|patientin|paciente|paziente|passenger|traveller|traveler|"
+    "guest|tenant|policyholder|cardholder|colleague|coworker|co-worker|friend|boss|manager|neighbou?r|assistant|"
+    "agent|rep|representative|technician|driver|courier|engineer|kollege|kollegin|collègue|collega|colega|"
+    "compañer[oa]|companheir[oa]|koleg[ae]|koleżanka|titular|intestat[oa] a|au nom de|a nombre de|em nome de|"
+    "t\\.n\\.v\\.|ten name van|kontoinhaber(?:in)?|account holder|card holder|versicherungsnehmer(?:in)?"
+)
+#: Titles: like a relation, a capitalised word after one is a name ("pani Haliny Wójcik").
+TITLE_WORDS = (
+    "pani|panią|pana|pan|señora|señor|senhora|senhor|signora|signor|mevrouw|meneer|sayın|madame|monsieur|"
+    "mme\\.?|sr\\.|sra\\.|srta\\.|dña\\.?|doña|kyria|kyrios|ms\\.?|mr\\.?|mrs\\.?|dr\\.?"
+)
+#: A relation or role word in the `fold`ed text (lower case: a case-insensitive alternation would cost
+#: every text ten times more); the name after it is read from the text itself.
+RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TITLE_WORDS})|(?P<role>{ROLE_WORDS}))"
+                         rf"(?:['’]s)?[ \t]*,?[ \t]+(?:(?:mr|mrs|ms|dr|prof)\.?[ ]+)?")
+#: (A surname led by particles after a title: "Mr. van der Meer", "Ms Ní Bhraonáin".)
+NAME_AT = re.compile(rf"(?:(?:van|von|de|der|den|da|di|du|la|le|ter|ten|ní|nic|mac)[ ]){{0,2}}{FULL}")
+
+
+def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """Names after a relation ("my husband", "Wife", "mi pareja"), a title ("pani", "Mr.") or a role
+    ("cliente", "titular", "t.n.v."): a relation's needs a possessive before it or a sentence start."""
+    source = folded if len(folded) == len(text) else text.lower()
+    if len(source) != len(text):
+        return
+    for match in RELATION_AT.finditer(source):
+        name = NAME_AT.match(text, match.end())
+        if name is None:
+            continue
+        words = re.split(r"[ ]+", name.group())
+        if match.group("title") is not None or (match.group("rel") is not None and personal(source, match.start())):
+            if strongly_cued(words, lists):
+                yield name.span()
+        elif words_ok(words, lists, strict=True):
+            yield name.span()
+
+
+#: Possessives that make a relation word a person's ("my husband", "mi pareja", "meines Sohnes"); without
+#: one the relation word opens its sentence ("Wife Folake is ...") or its name must be listed ("our
+#: financing partner Affirm" is a firm).
+PERSONAL = re.compile(r"(?:^|[\n.!?:;(]\s*|(?<![\w])(?:my|his|her|their|mi|mis|su|sus|tu|mon|ma|mes|son|sa|ses|"
+                      r"mein|meine|meines|meinem|meiner|meinen|sein|seine|seines|ihr|ihre|ihres|il mio|la mia|mio|mia|"
+                      r"suo|sua|mijn|zijn|haar|meu|minha|seu|dele|dela|mój|moja|mojego|mojej|min|mit|mine|sin|hans|"
+                      r"hennes)[ \t]+)\Z")
+
+
+def personal(folded: str, at: int) -> bool:
+    return PERSONAL.search(folded, max(0, at - 14), at) is not None
+
+
+#: "her name is", "the name on the account is", "surname", "se llama", "nazywam się", in any case.
+NAME_IS = re.compile(
+    r"(?<!\w)(?:(?:(?:my|his|her|their|your|the|our|his full|her full|full|first|last|given|family)[ ]+)?"
+    r"(?:name|surname)(?:[ ]+on[ ]+(?:it|the[ ]+\w+|my[ ]+\w+|file))?(?:[ ]+(?:is|was|should be)|[ ]*(?=:))|surname|"
+    r"apellidos?|"
+    r"su nombre es|se llama|s['’]appelle|son nom est|il suo nome è|si chiama|sein name ist|ihr name ist|hei(?:ß|ss)t|"
+    r"heet|chama-se|nazywam się|nazywa się|jmenuji se|jmenuje se|zovem se|ismim|adım|tên tôi là|tên là|"
+    r"heter|hedder|nimeni on|a nevem|navn er|mijn naam is|naam is|o meu nome é|meu nome é|nome é)"
+    r"[ \t]*:?[ \t]+(?P<name>[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’-][^\W\d_]+)*){0,5})")
+NAME_IS_HINTS = ("name", "apellido", "llama", "appelle", "nom est", "nome", "chiama", "heiß", "heiss", "heet",
+                 "chama-se", "nazyw", "jmenu", "zovem", "ismim", "adım", "tên", "heter", "hedder", "nimeni", "nevem",
+                 "navn", "naam")
+#: Postpositive introductions: "Szabó Katalin vagyok", "Tanaka desu".
+BEFORE_INTRO = re.compile(rf"(?P<name>{FULL})[ ]+(?i:vagyok|desu|imnida|ibnida|da yo|olarak)\b")
+#: Words that end a name written in lower case.
+STOP = frozenset({
+    "and", "from", "here", "speaking", "again", "writing", "calling", "please", "the", "a", "an", "i", "my", "your",
+    "but", "not", "is", "was", "on", "at", "in", "for", "to", "of", "with", "y", "und", "et", "e", "en", "wrong", "correct", "right", "missing", "spelled", "spelt", "misspelled", "different", "same", "still", "also",
+    "actually", "now", "there", "that", "this", "it", "as", "so", "too", "or", "pero", "mais", "aber", "ma", "maar",
+    "which", "who", "pls", "plz", "thanks", "thx", "booked", "ordered",
+})
+
+
+NAME_WORDS = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’-][^\W\d_]+)*){0,5}")
+
+
+#: Form fields of many languages, a label at the start of a line, a colon, the name up to the line's end:
+#: "Name:", "Nombre:", "Apellidos:", "Nom :", "Prénom :", "Vorname:", "Nachname:", "Imię:", "Nazwisko:",
+#: "Ad Soyad:", "Nome:", "Cognome:", "Voornaam:", "Achternaam:", "Navn:", "Jméno:", "Név:", "Họ tên:".
+FIELD = re.compile(
+    r"[ \t>*-]*(?:full |first |last |given |family |customer |contact |account |passenger |patient )?"
+    r"(?:name|surname|nombre(?: completo)?|apellidos?|nom(?: complet| de famille)?|prénom|vorname|nachname|familienname|"
+    r"imię(?: i nazwisko)?|nazwisko|ad(?: soyad)?|soyad|adı soyadı|isim|nome(?: completo)?|cognome|sobrenome|"
+    r"voornaam|achternaam|naam|navn|fornavn|efternavn|etternavn|förnamn|efternamn|jméno|příjmení|név|"
+    r"vezetéknév|keresztnév|họ tên|họ và tên|titular|kontoinhaber(?:in)?|holder|姓名|氏名|名前|이름|성명)[ \t]*[:：][ \t]*(?=\S)")
+FIELD_HINTS = ("name", "nom", "apellido", "prénom", "vorname", "nachname", "imię", "nazwisko", "ad", "soyad", "isim",
+               "nome", "voornaam", "achternaam", "naam", "navn", "namn", "jméno", "příjmení", "név", "họ", "titular",
+               "holder", "kontoinhaber", "姓名", "氏名", "名前", "이름", "성명")
+#: A name in Chinese, Japanese or Korean script after a field label ("姓名: 张伟").
+NATIVE_VALUE = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff]{2,6}(?=[ \t]*(?:\n|$))")
+
+
+def name_is_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """The names after "name is" statements and form fields."""
+    source = folded if len(folded) == len(text) else text.lower()
+    if len(source) != len(text):
+        return
+    for match in NAME_IS.finditer(source):
+        yield from named_at(text, match.start("name"), lists)
+    if any(w in source for w in FIELD_HINTS):
+        for match in field_labels(source):
+            native = NATIVE_VALUE.match(text, match.end())
+            if native is not None:
+                yield native.span()
+            else:
+                yield from named_at(text, match.end(), lists)
+
+
+def field_labels(folded: str) -> Iterator[re.Match[str]]:
+    """FIELD's matches at the start of each line that holds a colon."""
+    start = 0
+    while start <= len(folded):
+        end = folded.find("\n", start)
+        end = len(folded) if end < 0 else end
+        if ":" in folded[start:end] or "：" in folded[start:end]:
+            match = FIELD.match(folded, start, end)
+            if match is not None:
+                yield match
+        start = end + 1
+
+
+def named_at(text: str, at: int, lists: Lists) -> Iterator[tuple[int, int]]:
+    """The name that starts at `at` after a cue, in any case: capitalised words (not ordinary ones), or
+    lower-case words led by a listed first name or surname; up to a word that ends a name."""
+    first, last, common = lists
+    found = NAME_WORDS.match(text, at)
+    if found is None:
+        return
+    offset = found.start()
+    words = list(re.finditer(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*", found.group()))
+    taken: list[re.Match[str]] = []
+    capitalised = words[0].group()[0].isupper()
+    for word in words:
+        value = word.group()
+        lower = strip_marks(value.lower())
+        if lower in STOP or (capitalised and not value[0].isupper() and lower not in PARTICLES):
+            break
+        if not capitalised and lower in common and lower not in first and lower not in PARTICLES:
+            break
+        taken.append(word)
+    while taken and taken[-1].group().lower() in PARTICLES:
+        taken.pop()
+    if not taken:
+        return
+    values = [w.group() for w in taken]
+    if capitalised:
+        if not words_ok(values, lists, strict=False):
+            return
+    else:
+        lowered = [strip_marks(v.lower()) for v in values]
+        if not (lowered[0] in first or lowered[0] in last or lowered[0] in PARTICLES) or (
+                lowered[0] in common and lowered[0] not in PARTICLES):
+            return
+    yield offset + taken[0].start(), offset + taken[-1].end()
+
+
+# --- cue words after a name ------------------------------------------------------------------------
+
+#: "Siobhán Ní Bhriain here", "April from Accounts here", "Grant from your team said", "Sunita calling".
+#: (Looked for from the cue: the cue words in the `fold`ed text, then the name that ends right before them.)
+HERE_CUE = re.compile(
+    r"[ ]+(?:(?:here|calling|speaking|writing)\b|from[ ]+(?:the[ ]+|your[ ]+|our[ ]+)?(?:accounts?|billing|finance|"
+    r"sales|support|logistics|shipping|dispatch|returns|claims|it|hr|legal|marketing|procurement|purchasing|team|"
+    r"customer service|office|warehouse|reception)\b)")
+HERE_NAME = re.compile(
+    rf"(?:^|(?<=[\n.!?,:;(]))[ \t]*(?:(?i:this is|it['’]s|it is|c['’]est|soy|sono|ik ben|ich bin)[ ,]+"
+    rf"(?:uh,?[ ]+|um,?[ ]+)?)?(?P<name>{FULL})\Z")
+HERE_HINTS = ("here", "calling", "speaking", "writing", "from")
+#: "Agent (Nicole):", "Rachel (Support)".
+#: (Both looked for from the bracket: the role words in the `fold`ed text, the name in the text.)
+ROLE_OPEN = re.compile(r"(?<!\w)(?:agent|advisor|adviser|rep|operator|support|customer|caller|tech|technician|cs)[ ]*\(")
+ROLE_CLOSE = re.compile(r"[ ]*\((?:support|agent|customer service|team lead|billing|sales|accounts|cs|customer care|"
+                        r"service desk|helpdesk|customer|client|cliente|kunde|patient|caller|guest|passenger|"
+                        r"account holder|cardholder|policyholder)\)")
+NAME_CLOSED = re.compile(rf"(?P<name>{FULL})\)")
+NAME_BEFORE = re.compile(rf"(?<![\w(])(?P<name>{FULL})\Z")
+MENTION = re.compile(r"(?<![\w.@/])@(?P<name>[^\W\d_][\w'’-]{1,30}(?:[._][^\W\d_][\w'’-]{1,30})?)(?![\w@]|\.\w)")
+#: "Hi its Jayden,", "hey im Lorcan -": an introduction without its apostrophe, right after a greeting.
+#: (In any case: looked for in the `fold`ed text; a lower-case name must be a listed first name.)
+GREETING_ITS = re.compile(r"(?<!\w)(?:hi|hey|hiya|hello|yo|howya|morning)[,!]?[ ]+(?:its|im|it's|i'm)[ ]+"
+                          r"(?P<name>[^\W\d_]+(?:['’-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’-][^\W\d_]+)*){0,3})"
+                          r"(?=[ ]*[,.!;—–-]|[ ]+(?:here|from|again)\b)")
+#: "Mark said it was shipped": a first name, then a verb of saying or writing.
+SAID_CUE = re.compile(r"[ ]+(?:said|says|told|asked|wrote|emailed|mailed|mentioned|confirmed|promised|replied|phoned|"
+                      r"rang|called me|explained|sagte|hat gesagt|a dit|m'a dit|dijo|me dijo|ha detto|zei|disse)\b")
+NAME_ENDS = re.compile(rf"(?<![\w'’.-])(?P<name>{FULL})\Z")
+SAID_HINTS = ("said", "says", "told", "asked", "wrote", "mailed", "mentioned", "confirmed", "promised", "replied",
+              "phoned", " rang", "called me", "explained", "sagte", "gesagt", " dit", "dijo", "detto", " zei", "disse")
+#: A signature below a "--" line ("--\nAnanya Raghunathan\nSenior Buyer").
+SIGNATURE = re.compile(rf"(?m)^[ \t]*(?:--|—|__+)[ \t]*\n[ \t]*(?P<name>{FULL})[ \t]*$")
+POSSESSIVE = re.compile(rf"(?<![\w'’.-])(?P<name>{CAP_WORD})['’]s(?![\w-])")
+
+
+def bracketed_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """"Agent (Nicole):", "Rachel (Support)"."""
+    if len(folded) != len(text):
+        return
+    for match in ROLE_OPEN.finditer(folded):
+        name = NAME_CLOSED.match(text, match.end())
+        if name is not None and words_ok(name.group("name").split(), lists, strict=True):
+            yield name.span("name")
+    for match in ROLE_CLOSE.finditer(folded):
+        name = NAME_BEFORE.search(text, max(0, match.start() - 80), match.start())
+        if name is not None and strongly_cued(name.group("name").split(), lists):
+            yield name.span("name")
+
+
+#: Quoted mail headers: "X <x@mail> wrote:", "Am 3. Mai schrieb X:", "Le 2 mai, X a écrit :", "El ...,
+#: X escribió:", "Il giorno ... X ha scritto:", "Em ..., X escreveu:", "Op ... schreef X:", "X napisał(a):".
+WROTE_CUE = re.compile(r"[ \t]*(?:\(?<[^<>\s]+@[^<>\s]+>\)?[ \t]*)?(?:wrote|a écrit|escribió|escreveu|ha scritto|schreef|"
+                       r"napisał|napisała|yazdı|skrev|kirjoitti|írta|έγραψε|schrieb)[ \t]*:")
+WROTE_BEFORE = re.compile(rf"(?:schrieb|schreef|skrev)[ ]+(?:(?:mr|mrs|ms|dr|herr|frau)\.?[ ]+)?(?P<name>{FULL})"
+                          rf"(?=[ \t]*(?:<[^<>\s]+@[^<>\s]+>[ \t]*)?:)", re.IGNORECASE)
+#: A display name before a mail address in angle brackets ("Hannah Lee <hannah.lee@voltmart.com>").
+DISPLAY_NAME = re.compile(r"[ \t]*\(?<[^<>\s]+@[^<>\s]+>")
+
+
+def header_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    if "<" in text and "@" in text:
+        for match in cued_before(DISPLAY_NAME, NAME_ENDS, text, folded):
+            if words_ok(match.group("name").split(), lists, strict=False):
+                yield match.span("name")
+    if any(w in folded for w in ("wrote", "écrit", "escribi", "escreveu", "scritto", "schreef", "napisa", "yazdı",
+                                 "skrev", "kirjoitti", "írta", "έγραψε", "schrieb")):
+        for match in cued_before(WROTE_CUE, NAME_ENDS, text, folded):
+            if words_ok(match.group("name").split(), lists, strict=False):
+                yield match.span("name")
+        for match in WROTE_BEFORE.finditer(text):
+            if words_ok(match.group("name").split(), lists, strict=False):
+                yield match.span("name")
+
+
+def cued_before(cue: re.Pattern[str], name: re.Pattern[str], text: str, folded: str) -> Iterator[re.Match[str]]:
+    """The matches of `name` that end where a match of `cue` in `folded` starts (within 100 characters)."""
+    if len(folded) != len(text):
+        return
+    for match in cue.finditer(folded):
+        found = name.search(text, max(0, match.start() - 100), match.start())
+        if found is not None:
+            yield found
+
+
+def after_cue_names(text: str, folded: str, lists: Lists, gated: bool) -> Iterator[tuple[int, int]]:
+    first, last, common = lists
+    if not gated or any(w in folded for w in HERE_HINTS):
+        for match in cued_before(HERE_CUE, HERE_NAME, text, folded):
+            words = match.group("name").split()
+            lowered = [strip_marks(w.lower()) for w in words]
+            if any(w in NOT_NAME_WORDS for w in lowered):
+                continue
+            if words_ok(words, lists, strict=True) or lowered[0] in first or words_ok(words, lists, strict=False):
+                yield match.span("name")
+    if not gated or "(" in text:
+        yield from bracketed_names(text, folded, lists)
+    if not gated or "@" in text:
+        for match in MENTION.finditer(text):
+            parts = [strip_marks(p.lower()) for p in re.split(r"[._]", match.group("name"))]
+            if parts[0] in NOT_NAME_WORDS or parts[0] in common:
+                continue
+            if parts[0] in first or parts[0] in last or match.group("name")[0].isupper():
+                yield match.span("name")
+    if not gated or (any(w in folded for w in ("its ", "im ", "it's", "i'm")) and any(
+            w in folded for w in ("hi", "hey", "hello", "yo", "morning"))):
+        for match in GREETING_ITS.finditer(folded if len(folded) == len(text) else ""):
+            words = text[match.start("name"):match.end("name")].split()
+            if words[0][0].isupper() and all(w[0].isupper() or w.lower() in PARTICLES for w in words):
+                if words_ok(words, lists, strict=False):
+                    yield match.span("name")
+            elif len(words) == 1 and strip_marks(words[0].lower()) in first and words[0].lower() not in common:
+                yield match.span("name")
+    if not gated or any(w in folded for w in SAID_HINTS):
+        for match in cued_before(SAID_CUE, NAME_ENDS, text, folded):
+            words = match.group("name").split()
+            if strip_marks(words[0].lower()) in first and not any(w.lower() in NOT_NAME_WORDS for w in words):
+                yield match.span("name")
+    if not gated or "--" in text or "—" in text or "__" in text:
+        for match in SIGNATURE.finditer(text):
+            if words_ok(match.group("name").split(), lists, strict=False):
+                yield match.span("name")
+    if not gated or "'s" in text or "’s" in text:
+        for match in POSSESSIVE.finditer(text):
+            lower = strip_marks(match.group("name").lower())
+            if lower in first and lower not in common and lower not in COMMON_FIRST_NAMES:
+                if re.search(r"(?:^|[.!?:;\n])\s*$", text[max(0, match.start() - 20):match.start()]) is None:
+                    yield match.span("name")
+
+
+# --- surname-first names ---------------------------------------------------------------------------
+
+#: The commonest Korean, Chinese (pinyin) and Vietnamese surnames as customers write them in Latin
+#: letters (Faker's Latin lists hold few of them: its ko_KR, zh_CN and vi_VN lists are in Hangul,
+#: Chinese characters or carry only some of these).
+KOREAN_SURNAMES = frozenset(
+    ["kim", "lee", "yi", "park", "pak", "choi", "choe", "jung", "jeong", "chung", "kang", "cho", "jo", "yoon", "yun", "jang", "chang", "lim", "im", "han", "oh", "shin", "sin", "seo", "suh", "kwon", "gwon", "hwang", "ahn", "an", "song", "yoo", "yu", "ryu", "hong", "jeon", "jun", "ko", "go", "moon", "mun", "yang", "son", "bae", "baek", "paek", "heo", "hur", "nam", "noh", "roh", "ha", "kwak", "gwak", "sung", "seong", "cha", "joo", "ju", "woo", "wu", "min", "na", "jin", "chae", "won", "chun", "bang", "gong", "hyun", "yeo"])
+CHINESE_SURNAMES = frozenset(
+    ["li", "wang", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu", "hu", "guo", "he", "lin", "gao", "luo", "zheng", "liang", "xie", "song", "tang", "han", "feng", "deng", "cao", "peng", "zeng", "xiao", "tian", "dong", "pan", "yuan", "cai", "jiang", "yu", "du", "ye", "cheng", "wei", "su", "lu", "ding", "ren", "shen", "yao", "jin", "fu", "zhong", "cui", "tan", "qiu", "qin", "fan", "shi", "jia", "xia", "wan"])
+VIETNAMESE_SURNAMES = frozenset(
+    ["nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong", "ly", "dinh", "trinh", "truong", "lam", "mai", "cao", "ha"])
+#: A Korean given name is two syllables, hyphenated ("Ji-hoon", "Soo-yeon") or one word ("Jihoon").
+KOREAN_GIVEN = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
+#: A pinyin syllable; a Chinese given name is one or two of them ("Wei", "Xiaoming").
+PINYIN = (r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ueng|ang|eng|ing|ong|iao|ian|uai|uan|ai|ei|ao|ou|"
+          r"an|en|er|ia|ie|iu|in|ua|uo|ui|un|ue|a|o|e|i|u|v)")
+PINYIN_GIVEN = re.compile(rf"(?:{PINYIN}){{1,2}}")
+#: A Vietnamese name syllable (marks stripped): short, one vowel group.
+VIET_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
+SURNAME_FIRST = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}][{LOW}]+)[ ](?P<rest>{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}})(?![\w'’])")
+
+
+def surname_first_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """"Sato Yui", "Szabó Katalin", "Park Ji-hoon", "Li Xiaoming", "Trần Văn Long"."""
+    first, last, common = lists
+    for match in overlapping(SURNAME_FIRST, text):
+        sur = strip_marks(match.group("sur").lower()).replace("đ", "d")
+        rest = match.group("rest").split()
+        given = strip_marks(rest[0].lower()).replace("đ", "d")
+        if sur in VIETNAMESE_SURNAMES and len(rest) >= 2 and all(
+                VIET_SYLLABLE.fullmatch(strip_marks(w.lower()).replace("đ", "d")) for w in rest):
+            yield match.span()
+        elif sur in KOREAN_SURNAMES and KOREAN_GIVEN.fullmatch(rest[0]):
+            yield match.start(), match.start("rest") + len(rest[0])
+        elif (sur in CHINESE_SURNAMES and len(rest) == 1 and PINYIN_GIVEN.fullmatch(given) and given not in common) or (sur in last and sur not in common and sur not in first and given in first and given not in common \
+                and len(rest) == 1):
+            yield match.span()
+    for match in KOREAN_FIRST.finditer(text):  # "Ji-woo Park", "Hyun-soo Lee"
+        if strip_marks(match.group("sur").lower()) in KOREAN_SURNAMES:
+            yield match.span()
+
+
+def overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pattern`'s matches, each search starting one word after the last match's start ("Name Yamamoto
+    Kenji": "Name Yamamoto" is tried, then "Yamamoto Kenji")."""
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        yield match
+        at = match.start("rest")
+
+
+KOREAN_FIRST = re.compile(r"(?<![\w'’-])[A-Z][a-z]{1,4}-[a-z]{2,5}[ ](?P<sur>[A-Z][a-z]{1,5})\b")
+
+
+# --- sign-offs -------------------------------------------------------------------------------------
+
+#: First names that are ordinary English words too: alone and with no cue they are the word.
+COMMON_FIRST_NAMES = ORDINARY_FIRST_NAMES | frozenset({
+    "bob", "young", "king", "victoria", "florence", "adelaide", "lorraine", "fire", "rosemary", "sherry", "brandy",
+})
+#: Closing words of many languages after which the last word of a text is a signature.
+CLOSING = re.compile(
+    r"(?:^|[\n.!?,:;)—–-])[ \t]*(?P<closing>(?i:ta|tak|tack|takk|kiitos|dank u|dankjewel|bedankt|dziękuję|děkuji|köszönöm|"
+    r"teşekkürler|salamat(?: po)?|eskerrik asko|go raibh maith agat|ngā mihi|shukran|asante|arigato|"
+    r"hilsen|venlig hilsen|med venlig hilsen|vennlig hilsen|lg|vg|abraço|abrazo|besos|baci|saluti|atte\.?|"
+    r"merci vilmal|thanks|thank you|thx|ty|cheers|danke|merci|gracias|grazie|obrigad[oa]|mfg|mvg|groetjes|groeten|"
+    r"grüße|gruß|saludos|cumprimentos|pozdrawiam|regards|best)[,!.]*[ \t]+)?"
+    rf"(?P<name>{CAP_WORD}(?:[ ]{CAP_WORD})?)[ \t]*[.!]?\s*\Z")
+
+
+def closing_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """The one or two capitalised words that close a text after a sentence or a closing word: a name
+    when the first is a listed first name ("anymore. Marco", "Tak! Frederik", "– Ben"), or, right
+    after a closing word, any capitalised word that is not an ordinary one ("Ta, Eilidh")."""
+    first, _last, _common = lists
+    match = CLOSING.search(text, max(0, len(text) - 80))
+    if match is None:
+        return
+    words = match.group("name").split()
+    lower = strip_marks(words[0].lower())
+    if lower in NOT_NAME_WORDS or words[0].lower() in MONTHS_AND_DAYS:
+        return
+    closing = match.group("closing") or CLOSING_LINE.search(text, max(0, match.start() - 60), match.start() + 1)
+    if lower in COMMON_FIRST_NAMES or (lower in EXTRA_COMMON and lower not in PARTICLES):
+        if closing and lower in first and lower not in MONTHS_AND_DAYS:
+            yield match.span("name")  # "LG Max", "Thanks, Will"
+        return
+    if not match.group("closing") and match.group(0).lstrip(" \t")[:1] in ",:;":
+        return  # "He is in Cork, Ireland": a comma closes lists of places as often as it leads to a name
+    if lower in first or (closing and words_ok(words, lists, strict=False)):
+        yield match.span("name")
+
+
+#: A line that closes a message ("Thank you and God bless.", "Kind regards,") right before the last line.
+CLOSING_LINE = re.compile(r"(?i:thank|thanks|regards|cheers|bless|best|wishes|sincerely|faithfully|truly|grüße|gruß|"
+                          r"cordialement|saludos|saluti|groet|cumprimentos|hilsen|pozdrawiam|mvh|mfg|lg)\W*\n\s*\Z")
+
+
+
+CAPS_LINE = re.compile(rf"(?m)^[ \t]*(?P<name>[{UP}]{{2,}}(?:[ '’-][{UP}]{{2,}}){{1,3}})[ \t]*$")
+
+
+def caps_line_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """A line that is a name in capitals ("GARY PEMBERTON" above his address)."""
+    first, last, common = lists
+    for match in CAPS_LINE.finditer(text):
+        words = re.split(r"[ '’-]", match.group("name").lower())
+        if strip_marks(words[0]) in first and words[0] not in common and words[0] not in COMMON_FIRST_NAMES and not any(
+                w in NOT_NAME_WORDS or (w in common and w not in last) for w in words):
+            yield match.span("name")
+
+
+#: A name in Hangul, Chinese characters or kana, in brackets right after a name ("(박지훈)", "(張偉)").
+NATIVE_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f]\)?[ ]?\((?P<name>[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff]{2,6})\)")
+
+
+# --- the whole pass --------------------------------------------------------------------------------
+
+def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:
+    """(start, end) of the names the eighth pass's cue rules find; `folded` is `text` lower-cased."""
+    lists = gazetteer()
+    yield from relation_names(text, folded, lists)  # (no gate: its 190 words cost more to look for one by one)
+    if not gated or any(w in folded for w in NAME_IS_HINTS) or any(w in folded for w in FIELD_HINTS):
+        yield from name_is_names(text, folded, lists)
+    if not gated or any(w in folded for w in ("vagyok", "desu", "imnida", "ibnida", "da yo", "olarak")):
+        for match in BEFORE_INTRO.finditer(text):
+            yield match.span("name")
+    yield from after_cue_names(text, folded, lists, gated)
+    yield from header_names(text, folded, lists)
+    yield from surname_first_names(text, lists)
+    yield from closing_names(text, lists)
+    yield from caps_line_names(text, lists)
+    if not gated or "(" in text:
+        for match in NATIVE_SCRIPT.finditer(text):
+            yield match.span("name")
+
+
+# --- growing and spreading what was found ----------------------------------------------------------
+
+GROW_RIGHT = re.compile(rf"(?P<particles>(?:[ ]{PARTICLE}){{0,2}})[ ](?P<word>{CAP_WORD})|-(?P<part>[{UP}][{LOW}]+)")
+#: Initials and name abbreviations before a name: "K. ", "J.-B. ", "Ma. ", "Mª ", "Md. ", "S. van der ".
+GROW_LEFT = re.compile(rf"(?<![\w.])(?:(?:[{UP}]\.-?[ ]?){{1,3}}|(?:Ma|Mª|Md|Mohd|Muhd)\.?[ ])(?:{PARTICLE}[ ]){{0,2}}\Z")
+SPELLED = re.compile(r"(?<![\w-])[A-Z](?:-[A-Z]){3,}(?![\w-])")
+NAME_PIECE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+NEXT_WORD = re.compile(rf"[ ]+(?P<word>[{UP}][{LOW}]+)")
+WORD_BEFORE = re.compile(rf"(?P<word>[^\W\d_]+)\.?[ ]+(?:{PARTICLE}[ ]+){{0,2}}\Z")
+HOUSE_NUMBER_BEFORE = re.compile(r"(?<![\w.,/-])\d{1,5}[A-Za-z]?[ ]\Z")
+NUMBER_AFTER = re.compile(r"[ ]?-?\d")
+
+
+def ordinary(word: str, common: frozenset[str]) -> bool:
+    """Whether `word` (lower case) is an ordinary word or place of the lists, with or without its accents."""
+    return word in common or strip_marks(word) in common
+
+
+def grow(text: str, start: int, end: int, lists: Lists) -> tuple[int, int]:
+    """The name at text[start:end] with the name words right beside it: surnames (after particles, only
+    listed ones: "Tremblay de Montréal" is a place) and hyphenated parts after it, initials or an
+    abbreviated first name before it."""
+    first, last, common = lists
+    words = len(text[start:end].split())
+    while words < 6:
+        match = GROW_RIGHT.match(text, end)
+        if match is None:
+            break
+        word = match.group("word") or match.group("part")
+        lower = word.lower()
+        bare = strip_marks(lower)
+        if lower in NOT_NAME_WORDS or lower in STOP or lower in PLACE_AFTER or lower in COMMON_FIRST_NAMES:
+            break
+        listed = (bare in last or bare in first) and not ordinary(lower, common)
+        closes_line = words >= 2 and (match.end() == len(text) or text[match.end()] in "\r\n")
+        if (match.group("particles") and not listed) or (
+                ordinary(lower, common) and bare not in last and not (closes_line and not match.group("particles"))):
+            break
+        end = match.end()
+        words += 1
+    left = GROW_LEFT.search(text, max(0, start - 16), start)
+    if left is not None:
+        start = left.start()
+    return start, end
+
+
+def placed(text: str, start: int, end: int, lists: Lists) -> bool:
+    """Whether the capitalised words at text[start:end] name a place, an organisation or a thing: one of
+    them or the word after them is a place's or firm's word ("Aga Khan Hospital"), a street's word or a
+    house number stands before them ("Calle X", "56 Nguyen Chi Thanh"), or a number follows a single
+    word ("Room 305", "JP-22871")."""
+    last = lists[1]
+    words = NAME_PIECE.findall(text[start:end])
+    for word in words:
+        lower = word.lower()
+        if lower in NOT_NAME_WORDS or ((lower in PLACE_AFTER or lower in PLACE_BEFORE) and strip_marks(lower) not in last
+                                       and strip_marks(lower) not in lists[0]):
+            return True
+    after = NEXT_WORD.match(text, end)
+    if after is not None and after.group("word").lower() in PLACE_AFTER:
+        return True
+    before = WORD_BEFORE.search(text, max(0, start - 24), start)
+    if before is not None and before.group("word").lower() in PLACE_BEFORE:
+        return True
+    if HOUSE_NUMBER_BEFORE.search(text, max(0, start - 8), start):
+        return True
+    return len(words) == 1 and NUMBER_AFTER.match(text, end) is not None
+
+
+def whole_words(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """Where `word` stands in `text` as a whole word (no letter, digit, apostrophe or hyphen beside it);
+    a `str.find` loop: a pattern per word would be compiled per text."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_'’-")) and (
+                end == len(text) or not (text[end].isalnum() or text[end] in "_'’-")):
+            yield at, end
+        at = text.find(word, at + 1)
+
+
+def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterator[tuple[int, int]]:
+    """Each name grown, unless it names a place or a firm, then its words wherever else they stand in
+    the text (capitalised or as written, in capitals, or spelled out letter by letter), grown too."""
+    first, last, common = lists
+    parts: set[str] = set()
+    seen: set[int] = set()
+    for start, end in sorted(set(spans)):
+        seen.add(start)
+        start, end = grow(text, start, end, lists)
+        if placed(text, start, end, lists):
+            continue
+        yield start, end
+        for word in NAME_PIECE.findall(text[start:end]):
+            lower = word.lower()
+            if len(word) >= 3 and lower not in PARTICLES and lower not in NOT_NAME_WORDS and lower not in STOP and (
+                    not ordinary(lower, common) or lower in first or lower in last) and lower not in COMMON_FIRST_NAMES:
+                parts.add(word)
+                parts.add(word[0].upper() + word[1:])
+                parts.add(word.upper())
+    for part in parts:
+        for start, end in whole_words(text, part):
+            if start in seen:
+                continue
+            seen.add(start)
+            start, end = grow(text, start, end, lists)
+            if not placed(text, start, end, lists):
+                yield start, end
+    if parts and "-" in text:
+        for match in SPELLED.finditer(text):
+            if match.group().replace("-", "") in parts:
+                yield match.span()

@@ -1,0 +1,229 @@
+"""Issue 18, eighth pass: the cue families of `feedbackloop.core.name_cues` and the other kinds it brought
+(birth dates, spelled-out emails, phone words, IBANs after the word), each with texts that must be found
+and texts that must be left. The texts are our own, written per family, not copied from the corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedbackloop.core.redact import find_pii
+
+
+def names(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
+
+
+def found(text: str, kind: str) -> list[str]:
+    return [text[s.start:s.end] for s in find_pii(text) if s.kind == kind]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Wife Folake is travelling with him", "Folake"),
+    ("para mi mamá, Rosa Elena Villanueva, pero llegó a mi casa", "Rosa Elena Villanueva"),
+    ("Geburtsdatum meines Sohnes Maximilian ist falsch", "Maximilian"),
+    ("ma fille Elise a oublié son ordinateur", "Elise"),
+    ("zostawił paczkę u sąsiadki, pani Haliny Wójcik.", "Haliny Wójcik"),
+    ("Mi pareja Montserrat Puigdemont i Vilaró y yo viajamos", "Montserrat Puigdemont i Vilaró"),
+    ("Nota interna: cliente Ana Beatriz Fonseca ligou", "Ana Beatriz Fonseca"),
+    ("intestato a Francesco Esposito, grazie", "Francesco Esposito"),
+    ("My colleague Tamás Kovács will send the invoice", "Tamás Kovács"),
+])
+def test_relations_titles_and_roles_in_many_languages(text: str, value: str) -> None:
+    assert value in names(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Our financing partner Affirm will ask for it securely",
+    "Customer Service will reply within a day",
+    "the client Portal is down again",
+    "Meine Tochter Hat das Paket nicht bekommen.",
+])
+def test_a_role_word_before_a_firm_or_a_page_finds_no_name(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("her name is Grace Mwangi.", "Grace Mwangi"),
+    ("name on it is liam o'sullivan-reid", "liam o'sullivan-reid"),
+    ("hi its aoife here, surname ní dhomhnaill, booked the trip", "ní dhomhnaill"),
+    ("Name on the account: PATRICIA ANN McALLISTER. Mailing address follows", "PATRICIA ANN McALLISTER"),
+    ("Dzień dobry, nazywam się Grzegorz Brzęczyszczykiewicz.", "Grzegorz Brzęczyszczykiewicz"),
+    ("Hello, Szabó Katalin vagyok.", "Szabó Katalin"),
+    ("Nom : Dubois\nPrénom : Camille", "Camille"),
+    ("Vorname: Lukas\nNachname: Schröder", "Schröder"),
+    ("Imię: Katarzyna\nNazwisko: Wróblewska", "Wróblewska"),
+    ("Ad Soyad: Mehmet Öztürk\nSipariş: 5512", "Mehmet Öztürk"),
+    ("姓名: 张伟\n电话: 1", "张伟"),
+])
+def test_names_after_name_statements_and_form_fields(text: str, value: str) -> None:
+    assert value in names(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the name is missing from the label",
+    "File name: report.pdf is too large",
+    "Name: Support Team",
+])
+def test_a_name_statement_without_a_name_finds_none(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Hi lads, Siobhán Ní Bhriain here. Order sent", "Siobhán Ní Bhriain"),
+    ("Hi, April from Accounts here (Brightline)", "April"),
+    ("Grant from your team said it was possible", "Grant"),
+    ("Hi, this is Sunita Raghunathan calling about my order", "Sunita Raghunathan"),
+    ("Agent (Nicole): Thanks for waiting!", "Nicole"),
+    ("Best,\nRachel (Support)\n", "Rachel"),
+    ("Mila Ezkurdia Aranburu (customer) reports a broken screen", "Mila Ezkurdia Aranburu"),
+    ("@Sofia can you take over #61022?", "Sofia"),
+    ("per Hamid's email yesterday we can", "Hamid"),
+    ("Hi its Jayden, can the driver leave it", "Jayden"),
+    ("hi its maeve, the charger never came", "maeve"),
+    ("Mark said it was shipped", "Mark"),
+    ("Thanks!\n\n--\nAnanya Raghunathan\nSenior Buyer | Lotus Textiles", "Ananya Raghunathan"),
+])
+def test_cues_after_a_name(text: str, value: str) -> None:
+    assert value in names(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The Nest app keeps asking me to Grant access to Location",
+    "see https://medium.com/@ann.lee/why-we-refund-fast",
+    "checked on a Simpson's-paradox data set",
+    "Apple Pay here is broken",
+    "Customer Service here, how can we help?",
+])
+def test_cues_after_ordinary_words_find_no_name(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Name Yamamoto Kenji, address in Osaka", "Yamamoto Kenji"),
+    ("Hello, this is Park Ji-hoon. My Galaxy Buds arrived", "Park Ji-hoon"),
+    ("Hello, I'm Ji-woo Park from the design team", "Ji-woo Park"),
+    ("my colleague and I, Li Xiaoming, need cover", "Li Xiaoming"),
+    ("Husband Trần Văn Long will sign for the parcel", "Trần Văn Long"),
+    ("Please call Nguyễn Thị Lan about the refund", "Nguyễn Thị Lan"),
+    ("Kim Min-jun called about order 5512", "Kim Min-jun"),
+    ("my name is Park Ji-hoon (박지훈). I bought", "박지훈"),
+])
+def test_surname_first_and_native_script_names(text: str, value: str) -> None:
+    assert value in names(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Park Avenue is closed for the parade",
+    "We fly to Ho Chi Minh City in May",
+    "Song Title: Blue Monday",
+])
+def test_surname_shaped_places_stay(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("I don't have access anymore. Marco", "Marco"),
+    ("Det er Vesterbrogade 112. Tak! Frederik", "Frederik"),
+    ("she's my mum and doesn't use email. Ta, Eilidh", "Eilidh"),
+    ("Escalated to Priya in Medical Assistance. – Ben", "Ben"),
+    ("Mai wäre besser als April.\nLG Max", "Max"),
+    ("Please call me back.\nThank you and God bless.\nSeun", "Seun"),
+    ("STILL NOT PAID.\nGARY PEMBERTON\n58 ASHBY ROAD", "GARY PEMBERTON"),
+])
+def test_closings_and_names_on_their_own_line(text: str, value: str) -> None:
+    assert value in names(text)
+
+
+@pytest.mark.parametrize("text", [
+    "He is in Cork, Ireland",
+    "Order shipped from Unit 4, Brent Cross",
+    "Paid twice, sorry. Thanks, bye.",
+    "Yours faithfully",
+    "Do I need to cancel? Cheers mate",
+    "Geburtsdatum ist der 5. Juni 2011, nicht 6. Juni.",
+])
+def test_closings_without_a_name(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("Hi, this is Sunita Raghunathan calling. Again it's Sunita, S-U-N-I-T-A. Thanks",
+     {"Sunita Raghunathan", "Sunita", "S-U-N-I-T-A"}),
+    ("Konstantin Weißenböck\nWien\n\nMit freundlichen Grüßen\nK. Weißenböck", {"Konstantin Weißenböck", "K. Weißenböck"}),
+    ("Je soussigné Jean-Baptiste N'Diaye, demande l'annulation.\nJ.-B. N'Diaye", {"Jean-Baptiste N'Diaye", "J.-B. N'Diaye"}),
+    ("add me instead (Piotr Zieliński, piotr.z@example.com).\nThanks\nPiotr", {"Piotr Zieliński", "Piotr"}),
+])
+def test_a_found_name_grows_and_spreads_over_the_text(text: str, values: set[str]) -> None:
+    assert set(names(text)) == values
+
+
+@pytest.mark.parametrize("text", [
+    "He's currently at Aga Khan Hospital, Nairobi.",
+    "Admitted to Cleveland Clinic Abu Dhabi on 3 March",
+    "I returned it via Royal Mail, tracking AB123456789GB",
+    "Correct address is: 18 Ngo 56 Nguyen Chi Thanh, Dong Da",
+    "Room 305, Sunny Heights Nakameguro",
+    "Customer: JP-22871. also",
+])
+def test_places_firms_and_ids_are_no_names(text: str) -> None:
+    assert all(n not in ("Aga Khan", "Cleveland Clinic Abu Dhabi", "Royal Mail", "Nguyen Chi Thanh", "Room", "JP")
+               for n in names(text))
+
+
+@pytest.mark.parametrize(("text", "dates"), [
+    ("Ana, nascida em 5 de setembro de 1994, e estou", ["5 de setembro de 1994"]),
+    ("Wpisuję datę urodzenia 17.11.1990 i nic", ["17.11.1990"]),
+    ("annemin doğum tarihi 03.07.1954, sigortaya", ["03.07.1954"]),
+    ("Patient: Dimitrios Papadopoulos-Weber, geb. 17.09.1972.", ["17.09.1972"]),
+    ("my birthday? It is 1985年4月12日 (April 12, 1985).", ["1985年4月12日", "April 12, 1985"]),
+    ("my date of birth to activate the SIM on order CA-772091: it's Nov 3, 1979.", ["Nov 3, 1979"]),
+    ("data urodzenia 11 listopada 1950. Jest", ["11 listopada 1950"]),
+])
+def test_birth_dates_in_many_languages(text: str, dates: list[str]) -> None:
+    assert found(text, "DOB") == dates
+
+
+@pytest.mark.parametrize("text", [
+    "birthday present ordered on 03/12/2099 did not arrive",
+    "born to run: the 2099-05-01 tour shirt",
+    "my birthday is in May; order 12.05.2025 arrived late",
+])
+def test_recent_or_future_dates_after_a_birth_word_stay(text: str) -> None:
+    assert found(text, "DOB") == []
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("Mi correo es fede.gimenez(arroba)hotmail(punto)com(punto)ar — pedido", "EMAIL",
+     "fede.gimenez(arroba)hotmail(punto)com(punto)ar"),
+    ("mon mail c'est youssef.benali (at) orange (point) fr. Merci", "EMAIL", "youssef.benali (at) orange (point) fr"),
+    ("instead, hyunsoo.lee at brightpath dot io. Billing", "EMAIL", "hyunsoo.lee at brightpath dot io"),
+    ("IBAN: DE18 5001 0517 5423 8190 6300\nKontoinhaberin", "IBAN", "DE18 5001 0517 5423 8190 6300"),
+    ("andheri east, mumbai 400069. mob 9820012345", "PHONE", "9820012345"),
+    ("My number is zero eight seven, two two one, four four five six — sorry", "PHONE",
+     "zero eight seven, two two one, four four five six"),
+])
+def test_other_kinds_of_the_eighth_pass(text: str, kind: str, value: str) -> None:
+    assert value in found(text, kind)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Numéro de contrat : FR-ASS-00783215", "PHONE"),
+    ("Please deliver to P.O. Box 45678-00100, Nairobi", "PHONE"),
+    ("meet me at noon, arroba is the @ sign", "EMAIL"),
+    ("I have one or two questions and three or four ideas", "PHONE"),
+])
+def test_identifiers_and_words_that_are_no_contact_data(text: str, kind: str) -> None:
+    assert found(text, kind) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("On Mon, Jan 8, 2024 at 3:15 PM Rahul Deshpande <rahul.d@example.com> wrote:\n> where is it", "Rahul Deshpande"),
+    ("Am 03.05.2024 schrieb Jürgen Weiß:\n> Paket fehlt", "Jürgen Weiß"),
+    ("Le 2 mai 2024, Aurélie Lefebvre a écrit :\n> bonjour", "Aurélie Lefebvre"),
+    ("El lun, 8 ene 2024 a las 15:15, Lucía Paredes (<lucia@example.es>) escribió:", "Lucía Paredes"),
+    ("Il giorno lun 8 gen 2024, Matteo Ricci ha scritto:", "Matteo Ricci"),
+    ("Op ma 8 jan. 2024 om 15:15 schreef Sven de Boer <sven@example.nl>:", "Sven de Boer"),
+    ("Dear Mr. van der Meer,", "van der Meer"),
+])
+def test_quoted_headers_and_titles(text: str, value: str) -> None:
+    assert value in names(text)
