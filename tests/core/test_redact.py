@@ -34,15 +34,22 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: closings, found names grown and spread; pii_address: address evidence joined into blocks; birth
 #: dates, spelled-out emails, phone words of other languages) was tuned on them, and on holdout-8's
 #: misses, so all three hold only as regression checks now. The eighth pass is measured blind on parts
-#: written with them and kept out of the repository until it was committed ("holdout-9", "holdout-10").
+#: written with them and kept out of the repository until it was committed: "holdout-9" (71 cases) and
+#: "holdout-10" (72), by two more authors who had not seen the redactor, appended after the pass was
+#: committed (df80885) and measured once, blind. Before it (pass 7, also blind) they scored names 86 of
+#: 117 and 78 of 103, addresses 15 of 56 and 8 of 52; after it, the figures in the xfails below.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
-            "stranger-a", "stranger-b")
+            "stranger-a", "stranger-b", "holdout-9", "holdout-10")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
 #: NAME findings on held-out text that are names (issue 18's target).
 HELD_OUT_NAME_PRECISION = 0.85
-HELD_OUT_NOT_MET: dict[tuple[str, str], str] = {}
+HELD_OUT_NOT_MET = {("holdout-9", "ADDRESS"): "50 of 56 addresses (89.3 %; target 90 %), blind on pass 8",
+                    ("holdout-9", "EMAIL"): "10 of 11 emails (90.9 %; target 100 %), blind on pass 8",
+                    ("holdout-9", "PHONE"): "17 of 18 phones (94.4 %; target 97 %), blind on pass 8",
+                    ("holdout-10", "NAME"): "87 of 103 names (84.5 %; target 90 %), blind on pass 8",
+                    ("holdout-10", "ADDRESS"): "45 of 52 addresses (86.5 %; target 90 %), blind on pass 8"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET: dict[str, str] = {}
 
