@@ -62,7 +62,8 @@ street st str road rd avenue ave av lane ln drive dr crescent cres cr court ct p
 way boulevard blvd highway hwy parade pde square sq grove gr gardens gdns park pk row mews wynd walk hill circle cir
 trail trl loop parkway pkwy esplanade esp promenade quay cross marg salai nagar path alley aly broadway expressway
 expy freeway fwy turnpike tpke pike plaza plz point pt ridge rise vale view green heights hts strand causeway cswy
-circuit cct bypass chase glade glen hollow mall meadow meadows
+circuit cct bypass chase glade glen hollow mall meadow meadows wood woods lawn lawns downs manor heath fields dale
+crest mount orchard brae croft grange wharf
 """)
 #: Street-type words written before the name (Romance, Slavic, Greek, Hebrew, Vietnamese, Malay...).
 TYPE_BEFORE = words("""
@@ -71,7 +72,7 @@ quai route rte cours voie ruelle sentier rua travessa tv largo praça praca alam
 piazza piazzale vicolo strada contrada lungomare paseo pasaje privada prolongación prolongacion cerrada callejón
 callejon camino ronda glorieta diagonal transversal calzada circuito andador ulica ul aleja al osiedle os plac pl
 ulitsa prospekt pr bulevardul str odos odós rehov derech jalan jl jln lorong lrg đường duong ngõ ngo ngách ngach hẻm
-hem phố pho kale kalea soi thanon moo street road avenue
+hem phố pho kale kalea soi thanon moo street road avenue r trav estr rod sráid sraid bóthar bothar ascaill
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
 #: before the number ("via DHL" is no street), and an abbreviation needs its full stop ("ul.", "Av.").
@@ -83,7 +84,7 @@ NUMBERED = frozenset({"calle", "carrera", "cra", "street", "road", "avenue", "so
 #: 23B"): with a name they are something else ("Street Fighter 6").
 NUMBER_ONLY = frozenset({"street", "road"})
 ABBREVIATED = frozenset({"av", "avd", "ul", "al", "os", "pl", "pr", "str", "ch", "imp", "rte", "tv", "cra", "jl",
-                         "jln", "lrg", "bd", "bld", "avda"})
+                         "jln", "lrg", "bd", "bld", "avda", "r", "trav", "estr", "rod"})
 #: German streets named with a preposition and no suffix ("Am Lindenhof 12a"): capitalised only.
 GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter", "Hinter", "Alte", "Neue", "Große",
                                  "Kleine", "Auf der", "An der", "In der"})
@@ -154,6 +155,27 @@ PARTICLES = words("""
 de del della delle dei degli di da do dos das du des la le les los las el y e of van von der den ter ten bis
 bte bus no nº n° nr sur sous upon en al ul st am an im
 """)
+#: Month names and their abbreviations: a number before one is a date ("Am Do., 6. März 2025", "le 3 mars").
+MONTHS = words("""
+january february march april may june july august september october november december jan feb mar apr jun jul aug
+sep sept oct nov dec januar jänner februar märz mär mai juni juli oktober okt dezember dez janvier février fevrier
+mars avril juin juillet août aout septembre octobre novembre décembre enero febrero marzo abril mayo junio julio
+agosto septiembre setiembre octubre noviembre diciembre gennaio febbraio aprile maggio giugno luglio settembre ottobre
+dicembre janeiro fevereiro março marco maio junho julho setembro outubro dezembro januari februari maart mei augustus
+juli augusti maj stycznia lutego marca kwietnia maja czerwca lipca sierpnia września wrzesnia października
+pazdziernika listopada grudnia ledna února března dubna května června července srpna září října listopadu prosince
+ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık
+""")
+#: Words an ordinal number with a full stop is written before ("2. Stock", "3. OG", "10. Bezirk", "6. März").
+ORDINAL_NOUNS = MONTHS | words("""
+stock og eg ug dg etage obergeschoss untergeschoss dachgeschoss hinterhaus vorderhaus hof stiege bezirk sal krs
+kerros etasje etg vån våning sal tv th mf
+""")
+#: Points of the compass after a street's name or a district ("rue Sherbrooke Est", "Roma Nte.").
+COMPASS = words("""
+north south east west n s e w ne nw se sw nord sud est ouest norte sur oriente poniente nte ote pte ost süd
+nord-est nord-ouest sud-est sud-ouest
+""")
 #: Words that end a number's claim to be a house number ("3 days", "2 times", "5 GB").
 NOT_AFTER_NUMBER = words("""
 days day times time hours hour hrs minutes mins min weeks week months month years year yrs items item pcs pieces x
@@ -213,11 +235,17 @@ UNIT_MARKERS = words("""
 flat apt apartment apartamento appartement app appt apto unit suite ste room rm level lvl floor villa plot lot blk
 block bldg building piso puerta pta depto dpto departamento int interno scala piano bus bte stiege stg top tür lgh
 lok lokal daire kat étage etage bât bâtiment batiment esc escalera andar sala casa lote manzana mz office ofc door
-dept kv kw cj conj korp
+dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wejście wejscie vchod opgang oppgang
+uppgång trappe porta bloc tower torre wing
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
 esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó
+""")
+#: The side of a floor, after it ("2. Stock links", "3e étage gauche", "3. etg. venstre", "2º piso derecha").
+SIDES = words("""
+links rechts li re mitte gauche droite g d izquierda derecha izq izda dcha centro sinistra destra sx dx esquerdo
+direito esq dto venstre høyre hoyre høire tv th mf left right
 """)
 #: Words after a building's name ("Sunny Heights", "Sai Krupa Apartments") and before one ("Edificio Torres").
 BUILDING_AFTER = words("""
@@ -312,12 +340,15 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
         return "."
     if gap.count("\n") >= 2 or QUOTE_IN.search(gap):
         return "."
-    stop = gap.lstrip(":'’")
+    stop = gap.lstrip(":'’)]")  # "(nr 41 ipv 14). ik woon op": a bracket closed before the full stop
     if stop[:1] in "!?":
         return "."
     if stop[:1] == ".":
+        if stop[1:2] in (",", ";"):
+            return ","  # "Col. Roma Nte., Cuauhtémoc": a comma after the full stop, which ends an abbreviation
         if token.lower.rstrip(".") in ABBREVIATIONS or len(token.word) == 1 or "." in token.word or (
-                token.word[-1:].isdigit() and len(token.word) <= 2) or following.word[:1].isdigit():
+                token.word[-1:].isdigit() and len(token.word) <= 2 and ordinal_before(following)) or \
+                following.word[:1].isdigit():
             return "," if "\n" in gap else ""
         return "."
     if "," in gap or ";" in gap or "\n" in gap:
@@ -325,6 +356,13 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
     if following.word in SOFT_DASHES and "\n" not in gap:
         return ","
     return ""
+
+
+def ordinal_before(following: Token) -> bool:
+    """Whether a number with a full stop is an ordinal of the word that follows ("2. Stock", "3. tv.",
+    "6. März") and not a sentence's last word ("mi tlf 612 44 87 20. Calle de Alcalá", "Praha 10. Objednávka")."""
+    key = following.lower.rstrip(".")
+    return not following.word[:1].isupper() or key in ORDINAL_NOUNS
 
 
 @dataclass(slots=True)
@@ -363,7 +401,7 @@ def chunks_of(text: str, tokens: list[Token]) -> list[list[Segment]]:
 
 # --- street evidence from tokens -------------------------------------------------------------------
 
-HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2})){0,2}",
+HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4})){0,2}",
                           re.IGNORECASE)
 UNIT_WORDS = frozenset({"flat", "apt", "apartment", "unit", "suite", "ste", "room", "level", "floor", "villa", "plot",
                         "lot", "blk", "block", "bldg", "building", "piso", "apto", "app", "appt", "int", "interno",
@@ -401,7 +439,7 @@ def is_name_word(token: Token, lower_text: bool) -> bool:
 def type_before(token: Token) -> bool:
     word = token.lower.rstrip(".")
     if word not in TYPE_BEFORE:
-        return token.word == "C/" or token.word in GERMAN_PREPOSITIONS
+        return token.lower == "c/" or token.word in GERMAN_PREPOSITIONS
     if word in ABBREVIATED:
         return token.word.endswith(".") or token.lower + "." == token.lower  # "Av." (its full stop kept below)
     return True
@@ -413,7 +451,7 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
     for index, token in enumerate(tokens):
         lower = token.lower.rstrip(".")
         if not (token.word[:1].isdigit() or lower in STREET_KEYS or token.word in GERMAN_PREPOSITIONS or
-                token.word == "C/" or compound(token)):
+                token.lower == "c/" or compound(token)):
             continue  # no street piece starts with this word
         if is_house_number(token) and token.word[:1].isdigit():
             if not plausible_number(text, tokens, index):
@@ -430,7 +468,7 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                 continue
             if lower not in TYPE_AFTER:
                 continue
-        if compound(token) or ((lower in SEPARATE_TYPES or token.lower in SEPARATE_TYPES) and index and \
+        if compound(token) or (separate_type(text, token) and index and \
                 is_name_word(tokens[index - 1], lower_text) and tokens[index - 1].lower not in NOT_STREET_NAMES \
                 and same_segment(text, tokens[index - 1], token)):
             number = number_after(text, tokens, index)
@@ -451,6 +489,13 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                 continue  # "Dr. Birgit Kühn", "St. Mary": a title or a saint before a name
             if names:
                 yield Evidence(tokens[at + 1].start, token.end, STREET_NAME)
+
+
+def separate_type(text: str, token: Token) -> bool:
+    """A street type written as a word after the name ("Lerchenfelder Straße"), an abbreviation with
+    its full stop, which the token left out ("Bağdat Cad.", "Moda Sok.")."""
+    return token.lower in SEPARATE_TYPES or (token.lower + "." in SEPARATE_TYPES and
+                                             text[token.end:token.end + 1] == ".")
 
 
 def abbreviated_type(text: str, token: Token) -> bool:
@@ -476,7 +521,19 @@ def plausible_number(text: str, tokens: list[Token], index: int) -> bool:
         return False
     if index and tokens[index - 1].lower.rstrip(".:#") in ID_BEFORE:
         return False
-    return not (index + 1 < len(tokens) and tokens[index + 1].lower in NOT_AFTER_NUMBER)
+    return not (index + 1 < len(tokens) and (tokens[index + 1].lower in NOT_AFTER_NUMBER or date_after(text, tokens, index)))
+
+
+def date_after(text: str, tokens: list[Token], index: int) -> bool:
+    """A month after the number, and after the month a year, the end of the segment or a word in lower
+    case ("6. März 2025", "le 3 mars dernier"; not "5 May Street", "15 Jan Smuts Ave")."""
+    month = tokens[index + 1]
+    if month.lower.rstrip(".") not in MONTHS:
+        return False
+    if index + 2 >= len(tokens) or not same_segment(text, month, tokens[index + 2]):
+        return True
+    following = tokens[index + 2]
+    return following.word[:1].isdigit() or (following.word[:1].islower() and following.lower not in STREET_KEYS)
 
 
 def number_first(text: str, tokens: list[Token], index: int, lower_text: bool) -> Iterator[Evidence]:
@@ -600,7 +657,9 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             first = key.rstrip(".")
             if token.word[:1].isdigit() and FLOOR_NUMBER.fullmatch(token.word) and (
                     nkey in FLOOR_WORDS or nkey.rstrip(".") in FLOOR_WORDS):
-                yield Evidence(token.start, nxt.end, UNIT)
+                side = tokens[index + 2] if index + 2 < count else None  # "2. Stock links", "3e étage gauche"
+                sided = side is not None and side.lower in SIDES and same_segment(text, nxt, side)
+                yield Evidence(token.start, side.end if sided and side is not None else nxt.end, UNIT)
                 continue
             if (first_char.isdigit() and ORDINAL.fullmatch(token.word) and nkey in STAGES) or (
                     key in STAGES and nxt.word.isdigit()):
@@ -680,6 +739,10 @@ def is_address_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in an address next to its evidence."""
     if token.lower in PARTICLES:
         return True
+    if token.lower.rstrip(".") in COMPASS and token.word[:1].isupper():
+        return True  # "rue Sherbrooke Est", "Col. Roma Nte.", "Calle 10 Sur" (not the French verb "est")
+    if len(token.word) == 2 and token.word.isupper() and token.word.isalpha() and not lower_text:
+        return True  # a region code in capitals ("Napoli NA", "Portland OR", "Augusta ME"), not the prose word
     if token.lower in PROSE or "@" in token.word or (
             token.colon and token.lower not in NUMBER_MARK and token.lower != "d"):
         return False
@@ -781,6 +844,9 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
     at = len(tokens)
     while at > 0 and is_address_word(tokens[at - 1], lower_text) and len(tokens) - at < 6:
         at -= 1
+    while at < len(tokens) - 1 and tokens[at].lower in PARTICLES and tokens[at].word[:1].islower() and \
+            tokens[at].lower not in NUMBER_MARK:
+        at += 1  # "instead of Apt 3": the particle is the sentence's
     if at == len(tokens) or not (tokens[at].word[:1].isdigit() or tokens[at].word[:1] == "#" or
                                  (is_house_number(tokens[-1]) and tokens[-1].word[:1].isdigit())):
         return None  # "101-1203", "12", "21 Choa Chu Kang North 6", "Vinohradská 1511/230"
@@ -862,20 +928,48 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                 back -= 1
         found = [e for k in range(first, last + 1) for e in per_segment[k]]
         categories = {e.category for e in found} | ({STREET} if street_line else set())
-        if not (categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3))):
-            index = last + 1
-            continue
+        country = False
         if end_part[3]:  # grow forwards over place names, region codes, postcodes, countries
             ahead = last + 1
             while ahead < len(chunk) and ahead - last <= 3 and not per_segment[ahead]:
+                line_end = place_line(chunk, ahead, lower_text) if chunk[ahead].newline_before else None
+                if line_end is not None and not place_like(chunk[ahead], lower_text):
+                    end = chunk[line_end].tokens[-1].end  # "...Apto 1202\nMedellín, Antioquia"
+                    ahead = line_end + 1
+                    continue
                 if not place_like(chunk[ahead], lower_text):
                     run = opening_run(chunk[ahead], lower_text)  # "Dubai, UAE is our postal address"
                     end = run if run is not None else end
                     break
                 end = chunk[ahead].tokens[-1].end
+                country = country or is_country(chunk[ahead])
                 ahead += 1
-        yield start, end
+        # "Flat 12B, Tower 3, Taikoo Shing, Quarry Bay, Hong Kong": where there is no postcode, two units
+        # and the places down to a country make the block
+        if categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3)) or (
+                len(found) >= 2 and country):
+            yield start, end
         index = last + 1
+
+
+def place_line(chunk: list[Segment], at: int, lower_text: bool) -> int | None:
+    """The last segment of the line starting at chunk[at] when that line is a town and a region or
+    country, two or three short place names after commas and nothing else ("Medellín, Antioquia"); a
+    line of one name (a person's, a greeting) is not taken."""
+    last = at
+    while last + 1 < len(chunk) and not chunk[last + 1].newline_before:
+        last += 1
+    if not 1 <= last - at <= 2:
+        return None
+    for segment in chunk[at:last + 1]:
+        if len(segment.tokens) > 3 or not clean(segment, lower_text) or any(
+                t.word[:1].isdigit() for t in segment.tokens):
+            return None
+    return last
+
+
+def is_country(segment: Segment) -> bool:
+    return " ".join(t.lower for t in segment.tokens).strip(".") in COUNTRIES
 
 
 def lower_case(chunk: list[Segment]) -> bool:
