@@ -92,7 +92,8 @@ GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter",
 COMPOUND_ENDINGS = word_tuple("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee steig pfad zeile straat laan gracht plein singel
 kade dijk steeg vej gade allé plads vænget gatan vägen gränd torget stigen backen veien vegen gata gate gaten plass
-katu tie kuja polku utca útja körút sokak sokağı caddesi bulvarı -ro -gil -daero -dori -dōri -doori
+katu tie kuja polku utca útja körút sokak sokağı caddesi bulvarı -ro -gil -daero -dori -dōri -doori vegur stígur
+braut 로 길
 """)
 
 
@@ -116,7 +117,7 @@ def compound(token: Token) -> bool:
 SEPARATE_TYPES = words("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee straat laan gracht plein singel kade vej gade allé
 plads gatan vägen gata gate veien vegen utca út körút tér sokak sok. sokağı caddesi cad. cd. bulvarı bulvar katu tie
-ulica
+ulica bulv.
 """)
 #: Before a separate "gate"/"ring" these are no street ("boarding gate 14", "onion ring").
 NOT_STREET_NAMES = frozenset({"boarding", "departure", "departures", "arrival", "arrivals", "the", "my", "a", "gold",
@@ -240,7 +241,7 @@ uppgång trappe porta bloc tower torre wing
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
-esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó
+esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó tr trappor trappa
 """)
 #: The side of a floor, after it ("2. Stock links", "3e étage gauche", "3. etg. venstre", "2º piso derecha").
 SIDES = words("""
@@ -277,9 +278,15 @@ UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?|[A-Z]", re.IGNORECA
 FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème)?\.?[ºª°]?\.?", re.IGNORECASE)
 BOX_NUMBER = re.compile(r"\d{1,6}(?:-\d{3,5})?")
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+#: Units with an abbreviation that needs its full stop or colon ("m. 15", "D:8", Romanian "bl. A, sc. 2,
+#: et. 4, ap. 12").
+DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap"})
+#: A Korean building or flat number ("101-dong 1203-ho", "101동 1203호") and a Korean district word.
+KOREAN_UNIT = re.compile(r"\d{1,5}-?(?:ho|호|동)", re.IGNORECASE)
+HANGUL_DISTRICT = re.compile(r"[\uac00-\ud7a3]+(?<=[\uac00-\ud7a3]{2})(?:구|동|시|군|읍|면)")
 #: Every word `token_evidence` looks up: any other word without a digit after it is skipped at once.
 WORD_KEYS = (UNIT_MARKERS | FLOOR_WORDS | BUILDING_AFTER | BUILDING_BEFORE | DISTRICT_WORDS | STAGES | BOX_WORDS |
-             AU_STATES | {"m", "d", "box", "chome"} | {pair[0] for pair in BOX_PAIRS})
+             AU_STATES | DOTTED_UNITS | {"box", "chome"} | {pair[0] for pair in BOX_PAIRS})
 UNIT_HASH = re.compile(r"#\d{1,4}(?:-\d{1,4})?")
 DIGITS_4_7 = re.compile(r"\d{4,7}")
 #: A cheap look for at least one of the pieces above or a street word; the rest of the text skips.
@@ -302,7 +309,8 @@ QUOTE_IN = re.compile("[\"“”«»`]")
 ABBREVIATIONS = words("""
 av ave avda avd st rd dr ln blvd ct pl no nr n col brgy fracc mah sok cad cd ul al jl jln apt app appt apto int bât
 bd ch tp sr sra mr mrs ms mt ft prof esq izq izda dcha dpto depto pta sc lgh m lok co p q r c ste bldg blk fl rm lvl
-dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj conj korp d
+dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj conj korp d bl sc et ap bulv nte
+ote pte
 """)
 HARD_DASHES = frozenset({"—", "–", "--", "---"})
 SOFT_DASHES = frozenset({"-", "/"})
@@ -517,7 +525,7 @@ def plausible_number(text: str, tokens: list[Token], index: int) -> bool:
     if any(c in before for c in "$€£¥₹₦#") or (before[-1:] in ".,:" and before[-2:-1].isdigit()):
         return False
     after = text[token.end:token.end + 2]
-    if after[:1] in ":%" or (after[:1] in ".," and after[1:2].isdigit()):
+    if (after[:1] and after[:1] in ":%") or (after[:1] in ".," and after[1:2].isdigit()):  # ":" of "" at the end
         return False
     if index and tokens[index - 1].lower.rstrip(".:#") in ID_BEFORE:
         return False
@@ -640,18 +648,25 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
         nxt = tokens[index + 1] if index + 1 < count else None
         first_char = token.word[:1]
         if not (first_char.isdigit() or first_char == "#" or key in WORD_KEYS or "-" in key or
-                (nxt is not None and nxt.word[:1].isdigit()) or "丁目" in key):
+                (nxt is not None and nxt.word[:1].isdigit()) or "丁目" in key or "\uac00" <= key[-1:] <= "\ud7a3"):
             continue  # a word no piece starts with
         joined = nxt is not None and same_segment(text, token, nxt)
-        if key in UNIT_MARKERS or (key in ("m", "d") and text[token.end:token.end + 1] in ".:"):
+        if key in UNIT_MARKERS or (key in DOTTED_UNITS and text[token.end:token.end + 1] in ".:"):
             at = index + 1
             if at < count and tokens[at].lower in ("no", "#") and same_segment(text, token, tokens[at]):
                 at += 1
-            if at < count and same_segment(text, tokens[at - 1], tokens[at]) and UNIT_ID.fullmatch(tokens[at].word) \
-                    and (tokens[at].word[:1].isdigit() or tokens[at].word[:1] == "#" or tokens[at].word.isupper()) \
-                    and (key not in ("m", "d") or tokens[at].word[:1].isdigit()):
-                yield Evidence(token.start, tokens[at].end, UNIT)
+            unit = tokens[at].word if at < count else ""
+            if at < count and same_segment(text, tokens[at - 1], tokens[at]) and UNIT_ID.fullmatch(unit) \
+                    and (unit[:1].isdigit() or unit[:1] == "#" or unit.isupper() or (lower_text and len(unit) == 1)) \
+                    and (key not in ("m", "d") or unit[:1].isdigit()):
+                yield Evidence(token.start, tokens[at].end, UNIT)  # "Flat 3", "bl. A", "flat c" in lower case
                 continue
+        if first_char.isdigit() and KOREAN_UNIT.fullmatch(token.word):
+            yield Evidence(token.start, token.end, UNIT)  # "1203-ho", "1203호", "101동"
+            continue
+        if HANGUL_DISTRICT.fullmatch(token.word):
+            yield Evidence(token.start, token.end, DISTRICT)  # "강남구", "역삼동", "서울특별시"
+            continue
         if joined and nxt is not None:
             nkey = nxt.lower
             first = key.rstrip(".")
@@ -831,8 +846,10 @@ def opening_run(segment: Segment, lower_text: bool) -> int | None:
     """Where a place name that opens a segment of prose ends ("UAE" of "UAE is our address")."""
     tokens = segment.tokens
     at = 0
-    while at < len(tokens) and at < 4 and is_address_word(tokens[at], lower_text) and not tokens[at].word[:1].isdigit():
+    while at < len(tokens) and at < 4 and is_address_word(tokens[at], lower_text):
         at += 1
+    while at and tokens[at - 1].word[:1].isdigit():
+        at -= 1  # "101 Reykjavík thanks" (a postcode and a town) but not "3 days ago"'s number
     if segment.newline_before or at == 0 or at > 3 or at == len(tokens):
         return None
     return tokens[at - 1].end
@@ -939,7 +956,9 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                     continue
                 if not place_like(chunk[ahead], lower_text):
                     run = opening_run(chunk[ahead], lower_text)  # "Dubai, UAE is our postal address"
-                    end = run if run is not None else end
+                    if run is not None:
+                        end = run
+                        country = country or is_country(chunk[ahead], run)
                     break
                 end = chunk[ahead].tokens[-1].end
                 country = country or is_country(chunk[ahead])
@@ -968,8 +987,9 @@ def place_line(chunk: list[Segment], at: int, lower_text: bool) -> int | None:
     return last
 
 
-def is_country(segment: Segment) -> bool:
-    return " ".join(t.lower for t in segment.tokens).strip(".") in COUNTRIES
+def is_country(segment: Segment, end: int | None = None) -> bool:
+    """Whether the segment (up to `end`) is a country's name."""
+    return " ".join(t.lower for t in segment.tokens if end is None or t.end <= end).strip(".") in COUNTRIES
 
 
 def lower_case(chunk: list[Segment]) -> bool:
