@@ -993,8 +993,13 @@ def is_country(segment: Segment, end: int | None = None) -> bool:
 
 
 def lower_case(chunk: list[Segment]) -> bool:
-    """Whether a sentence is written in lower case: no word of it is capitalised ("I", "AK", "NSW" may be)."""
+    """Whether a sentence is written in lower case: no word of it is capitalised ("I", "AK", "NSW" may be),
+    but for short openings without a number ("Hi Maria, pls ship to c/ mayor 5, 28013 madrid")."""
+    numbered = False
     for segment in chunk:
+        numbered = numbered or len(segment.tokens) > 3 or any(c.isdigit() for t in segment.tokens for c in t.word)
+        if not numbered:
+            continue  # a short opening ("Hi Maria", "Thanks")
         for token in segment.tokens:
             if token.word[:1].isupper() and token.word[1:2].islower():
                 return False
