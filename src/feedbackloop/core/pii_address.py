@@ -202,7 +202,10 @@ slovensko hungary magyarország sweden sverige norway norge denmark danmark finl
 turkiye israel uae emirates egypt kenya nigeria ghana africa india pakistan bangladesh singapore malaysia indonesia
 philippines thailand vietnam viet japan korea china taiwan mexico méxico brazil brasil argentina chile colombia peru
 perú uruguay venezuela luxembourg lux estonia latvia lithuania romania românia bulgaria croatia hrvatska serbia
-slovenia
+slovenia uganda tanzania rwanda ethiopia zambia zimbabwe botswana namibia mozambique malawi cameroon senegal
+morocco maroc tunisia algeria qatar kuwait bahrain oman jordan lebanon cyprus malta nepal myanmar cambodia laos
+mongolia kazakhstan ukraine україна russia россия belarus armenia azerbaijan ecuador bolivia paraguay guatemala
+honduras nicaragua panama panamá cuba jamaica bahamas barbados fiji samoa iran iraq afghanistan mauritius
 """)
 
 # --- evidence found by patterns --------------------------------------------------------------------
@@ -875,6 +878,13 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
 POSTCODES = frozenset({POSTCODE, WEAK_POSTCODE})
 
 
+def numbered_name(segment: Segment, start: int) -> bool:
+    """Whether the segment from `start` is a house number and one to four words of a name ("45 Nguyễn Huệ")."""
+    run = [t for t in segment.tokens if t.start >= start]
+    return 2 <= len(run) <= 5 and is_house_number(run[0]) and run[0].word[:1].isdigit() and all(
+        t.word[:1].isalpha() and t.lower not in PROSE for t in run[1:])
+
+
 def text_starts_with_digit(segment: Segment, start: int) -> bool:
     """Whether the token of `segment` at `start` begins with a digit or "#"."""
     token = next(t for t in segment.tokens if t.start == start)
@@ -938,14 +948,19 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                     break
                 start = lead[0]
                 # "Ilica 45, 10000 Zagreb": a name and a house number right before a postcode is a street
-                street_line = street_line or (back == first - 1 and not text_starts_with_digit(chunk[back], lead[0]) and
-                                              any(e.category in POSTCODES for e in per_segment[first]))
+                # "45 Nguyễn Huệ, Phường Bến Nghé, Quận 1": a house number and a name before a district too
+                street_line = street_line or (back == first - 1 and (
+                    (not text_starts_with_digit(chunk[back], lead[0]) and
+                     any(e.category in POSTCODES for e in per_segment[first])) or
+                    (numbered_name(chunk[back], lead[0]) and
+                     any(e.category in POSTCODES or e.category == DISTRICT for e in per_segment[first]))))
                 if lead[0] != chunk[back].tokens[0].start:
                     break
                 back -= 1
         found = [e for k in range(first, last + 1) for e in per_segment[k]]
         categories = {e.category for e in found} | ({STREET} if street_line else set())
         country = False
+        places = 0
         if end_part[3]:  # grow forwards over place names, region codes, postcodes, countries
             ahead = last + 1
             while ahead < len(chunk) and ahead - last <= 3 and not per_segment[ahead]:
@@ -962,11 +977,13 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                     break
                 end = chunk[ahead].tokens[-1].end
                 country = country or is_country(chunk[ahead])
+                places += 1
                 ahead += 1
         # "Flat 12B, Tower 3, Taikoo Shing, Quarry Bay, Hong Kong": where there is no postcode, two units
-        # and the places down to a country make the block
+        # and the places down to a country make the block; "Plot 45, Kololo Hill Drive, Kampala": a unit,
+        # a street's name and a place
         if categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3)) or (
-                len(found) >= 2 and country):
+                len(found) >= 2 and country) or ({UNIT, STREET_NAME} <= categories and places):
             yield start, end
         index = last + 1
 
