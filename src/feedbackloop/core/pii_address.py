@@ -980,10 +980,11 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                 places += 1
                 ahead += 1
         # "Flat 12B, Tower 3, Taikoo Shing, Quarry Bay, Hong Kong": where there is no postcode, two units
-        # and the places down to a country make the block; "Plot 45, Kololo Hill Drive, Kampala": a unit,
+        # and the places down to a country make the block (a place of its own, not "Room 5, Building 2,
+        # Uganda office is done"); "Plot 45, Kololo Hill Drive, Kampala": a unit,
         # a street's name and a place
         if categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3)) or (
-                len(found) >= 2 and country) or ({UNIT, STREET_NAME} <= categories and places):
+                len(found) >= 2 and country and places) or ({UNIT, STREET_NAME} <= categories and places):
             yield start, end
         index = last + 1
 
