@@ -1034,13 +1034,18 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
     lowers = [lower_case(chunk) for chunk in chunks]
     starts = [chunk[0].tokens[0].start for chunk in chunks]
     evidence = sorted(pattern_evidence(text, starts, lowers), key=lambda e: e.start)
+    cues = [match.end() for match in LIVE_AT.finditer(text)]
     first = 0  # evidence before it ends before the chunks still to come (one sweep: linear in the text)
     for chunk, lower_text in zip(chunks, lowers):
         lo, hi = chunk[0].tokens[0].start, chunk[-1].tokens[-1].end
         while first < len(evidence) and evidence[first].end <= lo:
             first += 1
+        if cues and any(lo < cue < hi for cue in cues):
+            # every address has a number (a house, a unit, a postcode or a box) but for a named street
+            # that someone says they live at ("I stay at Kindaruma Road, Kilimani")
+            yield from numberless(text, chunk, lower_text, cues)
         if not NUMBER.search(text, lo, hi):
-            continue  # every address has a number: a house, a unit, a postcode or a box
+            continue
         inside = []
         for piece in evidence[first:]:
             if piece.start >= hi:
@@ -1052,6 +1057,34 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
         inside.extend(streets(text, flat, lower_text))
         if inside:
             yield from blocks_in(chunk, inside, lower_text)
+
+
+#: What someone writes right before where they live when the street has no number: "I stay at",
+#: "we live on", "located at", "ship it to", "my address is", "address:".
+LIVE_AT = re.compile(r"\b(?:live|lives|living|stay|stays|staying|located|reside|resides|residing)[ \t]+(?:at|on|in)[ \t]+"
+                     r"|\b(?:ship|deliver|send|post|mail)(?:[ \t]+it)?[ \t]+to[ \t]+"
+                     r"|\baddress(?:[ \t]+is)?[ \t]*:?[ \t]+", re.IGNORECASE)
+
+
+def numberless(text: str, chunk: list[Segment], lower_text: bool, cues: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """A street's name without a number right after LIVE_AT (whose ends are `cues`) that fills its
+    segment, and the places after it, at least one ("Kindaruma Road, Kilimani"): the address of a
+    country without house numbers."""
+    flat = [t for segment in chunk for t in segment.tokens]
+    for piece in streets(text, flat, lower_text):
+        if piece.category != STREET_NAME or piece.start not in cues:
+            continue
+        at = next(i for i, segment in enumerate(chunk) if segment.tokens[-1].end >= piece.end)
+        if chunk[at].tokens[-1].end != piece.end:
+            continue  # "I live on Main Street since May": prose after the street
+        end = piece.end
+        ahead = at + 1
+        while ahead < len(chunk) and ahead - at <= 3 and not chunk[ahead].newline_before and \
+                place_like(chunk[ahead], lower_text):
+            end = chunk[ahead].tokens[-1].end
+            ahead += 1
+        if ahead > at + 1:
+            yield piece.start, end
 
 
 def union(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
