@@ -73,6 +73,7 @@ piazza piazzale vicolo strada contrada lungomare paseo pasaje privada prolongaci
 callejon camino ronda glorieta diagonal transversal calzada circuito andador ulica ul aleja al osiedle os plac pl
 ulitsa prospekt pr bulevardul str odos odós rehov derech jalan jl jln lorong lrg đường duong ngõ ngo ngách ngach hẻm
 hem phố pho kale kalea soi thanon moo street road avenue r trav estr rod sráid sraid bóthar bothar ascaill
+ул улица вул вулиця пр просп проспект пер переулок бул бульвар наб набережная jr jirón jiron triq chaussée
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
 #: before the number ("via DHL" is no street), and an abbreviation needs its full stop ("ul.", "Av.").
@@ -84,7 +85,8 @@ NUMBERED = frozenset({"calle", "carrera", "cra", "street", "road", "avenue", "so
 #: 23B"): with a name they are something else ("Street Fighter 6").
 NUMBER_ONLY = frozenset({"street", "road"})
 ABBREVIATED = frozenset({"av", "avd", "ul", "al", "os", "pl", "pr", "str", "ch", "imp", "rte", "tv", "cra", "jl",
-                         "jln", "lrg", "bd", "bld", "avda", "r", "trav", "estr", "rod"})
+                         "jln", "lrg", "bd", "bld", "avda", "r", "trav", "estr", "rod", "ул", "вул", "пр", "просп",
+                         "пер", "бул", "наб", "jr"})
 #: German streets named with a preposition and no suffix ("Am Lindenhof 12a"): capitalised only.
 GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter", "Hinter", "Alte", "Neue", "Große",
                                  "Kleine", "Auf der", "An der", "In der"})
@@ -240,7 +242,7 @@ flat apt apartment apartamento appartement app appt apto unit suite ste room rm 
 block bldg building piso puerta pta depto dpto departamento int interno scala piano bus bte stiege stg top tür lgh
 lok lokal daire kat étage etage bât bâtiment batiment esc escalera andar sala casa lote manzana mz office ofc door
 dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wejście wejscie vchod opgang oppgang
-uppgång trappe porta bloc tower torre wing
+uppgång trappe porta bloc tower torre wing bajo ático atico entlo entresuelo pral кв квартира корп
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
@@ -279,11 +281,11 @@ US_STATE_CODES = frozenset(US_STATES.split("|"))
 AU_STATES = frozenset({"nsw", "vic", "qld", "sa", "wa", "tas", "nt", "act"})
 UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?|[A-Z]", re.IGNORECASE)
 FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème)?\.?[ºª°]?\.?", re.IGNORECASE)
-BOX_NUMBER = re.compile(r"\d{1,6}(?:-\d{3,5})?")
+BOX_NUMBER = re.compile(r"[Xx]?\d{1,6}(?:-\d{3,5})?")  # "Private Bag X9" too
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 #: Units with an abbreviation that needs its full stop or colon ("m. 15", "D:8", Romanian "bl. A, sc. 2,
 #: et. 4, ap. 12").
-DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap"})
+DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of"})
 #: A Korean building or flat number ("101-dong 1203-ho", "101동 1203호") and a Korean district word.
 KOREAN_UNIT = re.compile(r"\d{1,5}-?(?:ho|호|동)", re.IGNORECASE)
 HANGUL_DISTRICT = re.compile(r"[\uac00-\ud7a3]+(?<=[\uac00-\ud7a3]{2})(?:구|동|시|군|읍|면)")
@@ -313,7 +315,7 @@ ABBREVIATIONS = words("""
 av ave avda avd st rd dr ln blvd ct pl no nr n col brgy fracc mah sok cad cd ul al jl jln apt app appt apto int bât
 bd ch tp sr sra mr mrs ms mt ft prof esq izq izda dcha dpto depto pta sc lgh m lok co p q r c ste bldg blk fl rm lvl
 dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj conj korp d bl sc et ap bulv nte
-ote pte
+ote pte ул вул пр просп пер бул наб д кв корп jr of
 """)
 HARD_DASHES = frozenset({"—", "–", "--", "---"})
 SOFT_DASHES = frozenset({"-", "/"})
@@ -417,7 +419,8 @@ HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\
 UNIT_WORDS = frozenset({"flat", "apt", "apartment", "unit", "suite", "ste", "room", "level", "floor", "villa", "plot",
                         "lot", "blk", "block", "bldg", "building", "piso", "apto", "app", "appt", "int", "interno",
                         "bus", "bte", "lgh", "daire", "kat", "tower", "door", "office"})
-NUMBER_MARK = frozenset({"no", "no.", "no:", "nr", "nr.", "nº", "n°", "n.º", "#", "núm", "núm.", "num"})
+NUMBER_MARK = frozenset({"no", "no.", "no:", "nr", "nr.", "nº", "n°", "n.º", "#", "núm", "núm.", "num", "д", "дом",
+                         "буд"})  # "ул. Тверская, д. 7"
 ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)", re.IGNORECASE)
 ROMAN = re.compile(r"[IVX]{1,4}")
 JAPANESE_BLOCK = re.compile(r"\d{1,4}-\d{1,4}-\d{1,4}")
@@ -431,9 +434,18 @@ def is_house_number(token: Token) -> bool:
     return (first.isdigit() or first in "nN") and HOUSE_NUMBER.fullmatch(token.word) is not None
 
 
+#: A particle glued to a name ("Chaussée d'Ixelles", "Via dell'Orso", "Triq il-Kbira", "Sharia al-Azhar").
+ELIDED = re.compile(r"(?:d|l|dell|dall|all|nell|sull|il|al|el|an|ar|as|ad|at|az|ash|ul|is)['’-]([^\W\d_])", re.IGNORECASE)
+
+
+def elided(token: Token, lower_text: bool) -> bool:
+    match = ELIDED.match(token.word)
+    return match is not None and (lower_text or match.group(1).isupper())
+
+
 def is_name_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in a street's name."""
-    if token.lower in PARTICLES:
+    if token.lower in PARTICLES or elided(token, lower_text):
         return True  # "Rue du Marché" ("du" is also German prose)
     if (token.lower in PROSE or token.lower in ID_BEFORE) and not ROMAN.fullmatch(token.word):
         return False
@@ -674,7 +686,8 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             nkey = nxt.lower
             first = key.rstrip(".")
             if token.word[:1].isdigit() and FLOOR_NUMBER.fullmatch(token.word) and (
-                    nkey in FLOOR_WORDS or nkey.rstrip(".") in FLOOR_WORDS):
+                    nkey in FLOOR_WORDS or nkey.rstrip(".") in FLOOR_WORDS or
+                    (token.word[-1:] in "ºª°" and len(nxt.word) == 1 and nxt.word.isalpha())):  # "5º A"
                 side = tokens[index + 2] if index + 2 < count else None  # "2. Stock links", "3e étage gauche"
                 sided = side is not None and side.lower in SIDES and same_segment(text, nxt, side)
                 yield Evidence(token.start, side.end if sided and side is not None else nxt.end, UNIT)
@@ -755,7 +768,7 @@ def town_like(word: str, lower_text: bool) -> bool:
 
 def is_address_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in an address next to its evidence."""
-    if token.lower in PARTICLES:
+    if token.lower in PARTICLES or elided(token, lower_text):
         return True
     if token.lower.rstrip(".") in COMPASS and token.word[:1].isupper():
         return True  # "rue Sherbrooke Est", "Col. Roma Nte.", "Calle 10 Sur" (not the French verb "est")
@@ -849,11 +862,11 @@ def opening_run(segment: Segment, lower_text: bool) -> int | None:
     """Where a place name that opens a segment of prose ends ("UAE" of "UAE is our address")."""
     tokens = segment.tokens
     at = 0
-    while at < len(tokens) and at < 4 and is_address_word(tokens[at], lower_text):
+    while at < len(tokens) and at < 5 and is_address_word(tokens[at], lower_text):
         at += 1
-    while at and tokens[at - 1].word[:1].isdigit():
-        at -= 1  # "101 Reykjavík thanks" (a postcode and a town) but not "3 days ago"'s number
-    if segment.newline_before or at == 0 or at > 3 or at == len(tokens):
+    if all(t.word[:1].isdigit() for t in tokens[:at]):
+        return None  # "101 Reykjavík thanks", "Taipei City 104 last week", but not "3 days ago"'s number
+    if segment.newline_before or at == 0 or at > 4 or at == len(tokens):
         return None
     return tokens[at - 1].end
 
@@ -868,7 +881,8 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
             tokens[at].lower not in NUMBER_MARK:
         at += 1  # "instead of Apt 3": the particle is the sentence's
     if at == len(tokens) or not (tokens[at].word[:1].isdigit() or tokens[at].word[:1] == "#" or
-                                 (is_house_number(tokens[-1]) and tokens[-1].word[:1].isdigit())):
+                                 (is_house_number(tokens[-1]) and tokens[-1].word[:1].isdigit()) or
+                                 (at == len(tokens) - 1 and LETTERED_FLAT.fullmatch(tokens[at].word))):  # "B-204"
         return None  # "101-1203", "12", "21 Choa Chu Kang North 6", "Vinohradská 1511/230"
     if phone_like(tokens[at:]):
         return None
@@ -876,6 +890,8 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
 
 
 POSTCODES = frozenset({POSTCODE, WEAK_POSTCODE})
+#: A flat numbered with its block's letter, alone before a building ("B-204, Shanti Apartments").
+LETTERED_FLAT = re.compile(r"[A-Z]{1,2}[-/]\d{1,4}[A-Z]?", re.IGNORECASE)
 
 
 def numbered_name(segment: Segment, start: int) -> bool:
