@@ -438,6 +438,23 @@ def test_a_title_or_a_name_before_an_address_stays_out_of_it() -> None:
      "Carrera 43A # 1 Sur-100, Apto 1202\nMedellín, Antioquia"),
     ("Hi, please ship to Laugavegur 28, 101 Reykjavík thanks", "Laugavegur 28, 101 Reykjavík"),
     ("Deliver to 15 Jan Smuts Ave, Rosebank, Johannesburg, 2196", "15 Jan Smuts Ave, Rosebank, Johannesburg, 2196"),
+    # Cyrillic street words and units, Peruvian "Jr.", particles glued to a name, a floor and a door letter
+    ("Hi, my address is ул. Тверская, д. 7, кв. 12, Москва, 125009. Thanks!", "ул. Тверская, д. 7, кв. 12, Москва, 125009"),
+    ("адреса: вул. Хрещатик 22, кв. 5, Київ 01001", "вул. Хрещатик 22, кв. 5, Київ 01001"),
+    ("i moved to Jr. de la Unión 456, Of. 302, Cercado de Lima 15001 last week", "Jr. de la Unión 456, Of. 302, Cercado de Lima 15001"),
+    ("Hi, my address is Chaussée d'Ixelles 120, 1050 Ixelles. Thanks!", "Chaussée d'Ixelles 120, 1050 Ixelles"),
+    ("i moved to Triq il-Kbira 25, Ħal Qormi QRM 1234 last week", "Triq il-Kbira 25, Ħal Qormi QRM 1234"),
+    ("i moved to Gran Vía 28, 5º A, 28013 Madrid last week", "Gran Vía 28, 5º A, 28013 Madrid"),
+    ("Calle Mayor 5, bajo B, 30001 Murcia", "Calle Mayor 5, bajo B, 30001 Murcia"),
+    ("Hi, my address is Private Bag X9, Pretoria 0001. Thanks!", "Private Bag X9, Pretoria 0001"),
+    ("i moved to B-204, Shanti Apartments, Sector 9, Rohini, Delhi 110085 last week",
+     "B-204, Shanti Apartments, Sector 9, Rohini, Delhi 110085"),
+    # East Asian order: the city first; a place of four words and a postcode before prose; CJK script
+    ("Hi, my address is Seoul, Mapo-gu, Yanghwa-ro 45, 3rd floor. Thanks!", "Seoul, Mapo-gu, Yanghwa-ro 45, 3rd floor"),
+    ("i moved to No. 88, Lane 120, Section 2, Zhongshan N. Rd., Zhongshan District, Taipei City 104 last week",
+     "No. 88, Lane 120, Section 2, Zhongshan N. Rd., Zhongshan District, Taipei City 104"),
+    ("住所は東京都渋谷区神宮前3-14-2です。", "東京都渋谷区神宮前3-14-2"),
+    ("大阪府大阪市北区梅田2丁目4番9号 田中", "大阪府大阪市北区梅田2丁目4番9号"),
     # no house number: a street's name said to be where one lives, and a place after it
     ("order KE-20331 shows unpaid. I stay at Kindaruma Road, Kilimani. For the receipt", "Kindaruma Road, Kilimani"),
     ("ticket 4410: pls ship it to Ngong Road, Karen, Nairobi", "Ngong Road, Karen, Nairobi"),
@@ -459,6 +476,9 @@ def test_ninth_pass_address_families(text: str, value: str) -> None:
     ("I live on Main Street since 2019, Kenya is home", ("Main Street", "Kenya")),
     ("Order 12: we are located at Oxford Street. Thanks", ("Oxford Street",)),
     ("Order 12 went to Abbey Road, the studio, not to me", ("Abbey Road",)),
+    ("我在北京市买了3个苹果", ("北京市买了3个",)),
+    ("大阪府大阪市北区梅田2丁目4番9号 田中", ("田中",)),
+    ("Kim Minjun, Mapo-gu office, 3 desks", ("Kim Minjun",)),
 ])
 def test_ninth_pass_dates_ids_and_units_in_prose_are_no_addresses(text: str, keep: tuple[str, ...]) -> None:
     for span in find_pii(text):

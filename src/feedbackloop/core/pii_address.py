@@ -235,6 +235,11 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[A-Z](?<![\w-].)\d{4}[A-Z]{3}\b"), POSTCODE),  # Argentine CPA
     (re.compile(rf"\d(?<![\w-]\d)\d{{3,5}}(?![\w-]|[.,]\d){TOWN_AFTER}"), WEAK_POSTCODE),  # 1070 Wien
 )
+#: Japanese and Chinese addresses in their script, unspaced: a prefecture, city or ward word, then block
+#: numbers ("東京都渋谷区神宮前3-14-2") or a house number with its counter ("建国路93号"). Found whole
+#: and apart from the blocks: their words are not cut by spaces.
+CJK_ADDRESS = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{0,12}?[都道府県省市区區县縣町村][\u4e00-\u9fff\u30a0-\u30ff〇]{0,20}?"
+                         r"[0-9０-９]{1,5}(?:(?:(?:[-－‐]|丁目|番地?|の)[0-9０-９]{1,5}){1,3}[号號]?|[号號番]地?)")
 #: Word-led pieces, looked up by `token_evidence`: a word (lower case, without its full stop) and
 #: what must follow it.
 UNIT_MARKERS = words("""
@@ -894,6 +899,16 @@ POSTCODES = frozenset({POSTCODE, WEAK_POSTCODE})
 LETTERED_FLAT = re.compile(r"[A-Z]{1,2}[-/]\d{1,4}[A-Z]?", re.IGNORECASE)
 
 
+def city_before(segment: Segment, lower_text: bool) -> bool:
+    """A segment that ends in one place name (alone or after a prose word: "my address is Seoul") before
+    an address that opens with its district, as Korean, Chinese and Japanese addresses are written in
+    English ("Seoul, Mapo-gu, ..."); a person's name has two words."""
+    tokens = segment.tokens
+    last = tokens[-1]
+    return (len(tokens) == 1 or tokens[-2].lower in PROSE) and len(last.word) >= 3 and last.word.isalpha() and \
+        town_like(last.word, lower_text) and is_address_word(last, lower_text)
+
+
 def numbered_name(segment: Segment, start: int) -> bool:
     """Whether the segment from `start` is a house number and one to four words of a name ("45 Nguyễn Huệ")."""
     run = [t for t in segment.tokens if t.start >= start]
@@ -973,6 +988,9 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                 if lead[0] != chunk[back].tokens[0].start:
                     break
                 back -= 1
+        if start == start_part[0] and start_part[2] and first and not chunk[first].newline_before and \
+                per_segment[first][0].category == DISTRICT and city_before(chunk[first - 1], lower_text):
+            start = chunk[first - 1].tokens[-1].start  # "Seoul, Mapo-gu, Yanghwa-ro 45": the city first
         found = [e for k in range(first, last + 1) for e in per_segment[k]]
         categories = {e.category for e in found} | ({STREET} if street_line else set())
         country = False
@@ -1044,6 +1062,8 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each address block in `text`."""
     if not NUMBER.search(text):
         return
+    for match in CJK_ADDRESS.finditer(text):
+        yield match.start(), match.end()
     tokens = tokens_of(text)
     chunks = chunks_of(text, tokens)
     #: Lower case counts per sentence: an address typed in lower case in a text that has capitals elsewhere.
