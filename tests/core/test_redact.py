@@ -455,6 +455,14 @@ def test_a_title_or_a_name_before_an_address_stays_out_of_it() -> None:
      "No. 88, Lane 120, Section 2, Zhongshan N. Rd., Zhongshan District, Taipei City 104"),
     ("住所は東京都渋谷区神宮前3-14-2です。", "東京都渋谷区神宮前3-14-2"),
     ("大阪府大阪市北区梅田2丁目4番9号 田中", "大阪府大阪市北区梅田2丁目4番9号"),
+    # Romanian "Str." abbreviation and "bl. B2"; Turkish numbered streets and "Daire: 3"; Vietnamese "số",
+    # a district word in lower case before its name; Hebrew and Arabic street words, the Arabic comma
+    ("Adresa mea: Str. Mihai Eminescu nr. 12, bl. B2, ap. 5, Cluj-Napoca 400001",
+     "Str. Mihai Eminescu nr. 12, bl. B2, ap. 5, Cluj-Napoca 400001"),
+    ("Adresim Atatürk Mahallesi 123. Sokak No: 5 Daire: 3 Ümraniye İstanbul", "Atatürk Mahallesi 123. Sokak No: 5 Daire: 3 Ümraniye İstanbul"),
+    ("Tôi ở số 12 ngõ 34 phố Huế, quận Hai Bà Trưng, Hà Nội", "số 12 ngõ 34 phố Huế, quận Hai Bà Trưng, Hà Nội"),
+    ("כתובת: רחוב הרצל 12, תל אביב", "רחוב הרצל 12, תל אביב"),
+    ("عنواني: 12 شارع التحرير، الدقي، الجيزة", "12 شارع التحرير، الدقي، الجيزة"),
     # no house number: a street's name said to be where one lives, and a place after it
     ("order KE-20331 shows unpaid. I stay at Kindaruma Road, Kilimani. For the receipt", "Kindaruma Road, Kilimani"),
     ("ticket 4410: pls ship it to Ngong Road, Karen, Nairobi", "Ngong Road, Karen, Nairobi"),

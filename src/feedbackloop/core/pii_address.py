@@ -74,6 +74,7 @@ callejon camino ronda glorieta diagonal transversal calzada circuito andador uli
 ulitsa prospekt pr bulevardul str odos odós rehov derech jalan jl jln lorong lrg đường duong ngõ ngo ngách ngach hẻm
 hem phố pho kale kalea soi thanon moo street road avenue r trav estr rod sráid sraid bóthar bothar ascaill
 ул улица вул вулиця пр просп проспект пер переулок бул бульвар наб набережная jr jirón jiron triq chaussée
+شارع רחוב רח׳ דרך שדרות
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
 #: before the number ("via DHL" is no street), and an abbreviation needs its full stop ("ul.", "Av.").
@@ -119,7 +120,7 @@ def compound(token: Token) -> bool:
 SEPARATE_TYPES = words("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee straat laan gracht plein singel kade vej gade allé
 plads gatan vägen gata gate veien vegen utca út körút tér sokak sok. sokağı caddesi cad. cd. bulvarı bulvar katu tie
-ulica bulv.
+ulica bulv. cadde
 """)
 #: Before a separate "gate"/"ring" these are no street ("boarding gate 14", "onion ring").
 NOT_STREET_NAMES = frozenset({"boarding", "departure", "departures", "arrival", "arrivals", "the", "my", "a", "gold",
@@ -156,7 +157,7 @@ teşekkürler tôi của
 #: Fuencarral", "Isle of Lewis", "18 bis avenue", "Heol y Deri", "Via dei Mille").
 PARTICLES = words("""
 de del della delle dei degli di da do dos das du des la le les los las el y e of van von der den ter ten bis
-bte bus no nº n° nr sur sous upon en al ul st am an im
+bte bus no nº n° nr sur sous upon en al ul st am an im số
 """)
 #: Month names and their abbreviations: a number before one is a date ("Am Do., 6. März 2025", "le 3 mars").
 MONTHS = words("""
@@ -284,13 +285,15 @@ BOX_BEFORE = frozenset({"o", "po", "p.o", "p.o.", "post", "postal", "gpo", "offi
 BOX_FILLERS = frozenset({"de", "correos", "correo", "postal", "postale", "no", "#", "nr"})
 US_STATE_CODES = frozenset(US_STATES.split("|"))
 AU_STATES = frozenset({"nsw", "vic", "qld", "sa", "wa", "tas", "nt", "act"})
-UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?|[A-Z]", re.IGNORECASE)
+UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?|[A-Z]\d{0,3}", re.IGNORECASE)  # "bl. B2" too
 FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème)?\.?[ºª°]?\.?", re.IGNORECASE)
 BOX_NUMBER = re.compile(r"[Xx]?\d{1,6}(?:-\d{3,5})?")  # "Private Bag X9" too
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 #: Units with an abbreviation that needs its full stop or colon ("m. 15", "D:8", Romanian "bl. A, sc. 2,
 #: et. 4, ap. 12").
 DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of"})
+#: Units written with a colon before their number ("D: 8", "Daire: 3", "Kat: 2", "Apt: 4B").
+COLON_UNITS = frozenset({"d", "daire", "kat", "apt", "flat", "unit", "blok", "no"})
 #: A Korean building or flat number ("101-dong 1203-ho", "101동 1203호") and a Korean district word.
 KOREAN_UNIT = re.compile(r"\d{1,5}-?(?:ho|호|동)", re.IGNORECASE)
 HANGUL_DISTRICT = re.compile(r"[\uac00-\ud7a3]+(?<=[\uac00-\ud7a3]{2})(?:구|동|시|군|읍|면)")
@@ -312,7 +315,7 @@ class Evidence:
 
 # --- tokens, segments, chunks ----------------------------------------------------------------------
 
-TOKEN = re.compile(r"[^\s,;()\[\]«»“”\"`]+")
+TOKEN = re.compile(r"[^\s,;()\[\]«»“”\"`،]+")  # "،": the Arabic comma
 #: Quotes end an address: none is written inside one, and prose quotes several in a row.
 QUOTE_IN = re.compile("[\"“”«»`]")
 #: Abbreviations whose full stop ends no sentence ("Av. Insurgentes", "Col. Roma", "ul. Marszałkowska").
@@ -364,12 +367,12 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
     if stop[:1] == ".":
         if stop[1:2] in (",", ";"):
             return ","  # "Col. Roma Nte., Cuauhtémoc": a comma after the full stop, which ends an abbreviation
-        if token.lower.rstrip(".") in ABBREVIATIONS or len(token.word) == 1 or "." in token.word or (
-                token.word[-1:].isdigit() and len(token.word) <= 2 and ordinal_before(following)) or \
+        if token.lower.rstrip(".") in ABBREVIATIONS or token.lower in ABBREVIATED or len(token.word) == 1 or \
+                "." in token.word or (token.word[-1:].isdigit() and len(token.word) <= 3 and ordinal_before(following)) or \
                 following.word[:1].isdigit():
             return "," if "\n" in gap else ""
         return "."
-    if "," in gap or ";" in gap or "\n" in gap:
+    if "," in gap or ";" in gap or "\n" in gap or "،" in gap:
         return ","
     if following.word in SOFT_DASHES and "\n" not in gap:
         return ","
@@ -380,7 +383,8 @@ def ordinal_before(following: Token) -> bool:
     """Whether a number with a full stop is an ordinal of the word that follows ("2. Stock", "3. tv.",
     "6. März") and not a sentence's last word ("mi tlf 612 44 87 20. Calle de Alcalá", "Praha 10. Objednávka")."""
     key = following.lower.rstrip(".")
-    return not following.word[:1].isupper() or key in ORDINAL_NOUNS
+    return not following.word[:1].isupper() or key in ORDINAL_NOUNS or key in SEPARATE_TYPES or \
+        key + "." in SEPARATE_TYPES  # "123. Sokak" (but "… 87 20. Calle de Alcalá" ends a sentence)
 
 
 @dataclass(slots=True)
@@ -425,7 +429,7 @@ UNIT_WORDS = frozenset({"flat", "apt", "apartment", "unit", "suite", "ste", "roo
                         "lot", "blk", "block", "bldg", "building", "piso", "apto", "app", "appt", "int", "interno",
                         "bus", "bte", "lgh", "daire", "kat", "tower", "door", "office"})
 NUMBER_MARK = frozenset({"no", "no.", "no:", "nr", "nr.", "nº", "n°", "n.º", "#", "núm", "núm.", "num", "д", "дом",
-                         "буд"})  # "ул. Тверская, д. 7"
+                         "буд", "số", "so"})  # "ул. Тверская, д. 7"
 ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)", re.IGNORECASE)
 ROMAN = re.compile(r"[IVX]{1,4}")
 JAPANESE_BLOCK = re.compile(r"\d{1,4}-\d{1,4}-\d{1,4}")
@@ -497,7 +501,8 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
             if lower not in TYPE_AFTER:
                 continue
         if compound(token) or (separate_type(text, token) and index and \
-                is_name_word(tokens[index - 1], lower_text) and tokens[index - 1].lower not in NOT_STREET_NAMES \
+                (is_name_word(tokens[index - 1], lower_text) or numbered_street(text, tokens[index - 1])) and \
+                tokens[index - 1].lower not in NOT_STREET_NAMES \
                 and same_segment(text, tokens[index - 1], token)):
             number = number_after(text, tokens, index)
             if number is not None:
@@ -519,6 +524,11 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                 yield Evidence(tokens[at + 1].start, token.end, STREET_NAME)
 
 
+def numbered_street(text: str, token: Token) -> bool:
+    """A number with its full stop before a street type: the street's name ("123. Sokak", "2. Cadde")."""
+    return token.word.isdigit() and len(token.word) <= 4 and text[token.end:token.end + 1] == "."
+
+
 def separate_type(text: str, token: Token) -> bool:
     """A street type written as a word after the name ("Lerchenfelder Straße"), an abbreviation with
     its full stop, which the token left out ("Bağdat Cad.", "Moda Sok.")."""
@@ -533,9 +543,9 @@ def abbreviated_type(text: str, token: Token) -> bool:
 
 def same_segment(text: str, left: Token, right: Token) -> bool:
     gap = text[left.end:right.start]
-    if ":" in gap and left.lower not in NUMBER_MARK and left.lower != "d":
-        return False  # "Employer: ..." (but "No: 214", "D: 8")
-    return "," not in gap and ";" not in gap and "\n" not in gap
+    if ":" in gap and left.lower not in NUMBER_MARK and left.lower not in COLON_UNITS:
+        return False  # "Employer: ..." (but "No: 214", "D: 8", "Daire: 3")
+    return "," not in gap and ";" not in gap and "\n" not in gap and "،" not in gap
 
 
 def plausible_number(text: str, tokens: list[Token], index: int) -> bool:
@@ -737,7 +747,8 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 same_segment(text, tokens[index - 1], token) and is_name_word(tokens[index - 1], lower_text):
             yield Evidence(tokens[index - 1].start, token.end, UNIT)
             continue
-        if key in DISTRICT_WORDS and (token.word[:1].isupper() or lower_text) and (
+        if key in DISTRICT_WORDS and (token.word[:1].isupper() or lower_text or (
+                nxt is not None and joined and nxt.word[:1].isupper())) and (
                 key not in ("co", "tp", "kel", "kec", "prov", "dist") or
                                       text[token.end:token.end + 1] == "."):
             yield Evidence(token.start, token.end, DISTRICT)
@@ -780,7 +791,7 @@ def is_address_word(token: Token, lower_text: bool) -> bool:
     if len(token.word) == 2 and token.word.isupper() and token.word.isalpha() and not lower_text:
         return True  # a region code in capitals ("Napoli NA", "Portland OR", "Augusta ME"), not the prose word
     if token.lower in PROSE or "@" in token.word or (
-            token.colon and token.lower not in NUMBER_MARK and token.lower != "d"):
+            token.colon and token.lower not in NUMBER_MARK and token.lower not in COLON_UNITS):
         return False
     first = token.word[:1]
     if first.isdigit() or first in "#〒" or not first.isalpha():
