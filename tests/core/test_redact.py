@@ -463,6 +463,8 @@ def test_a_title_or_a_name_before_an_address_stays_out_of_it() -> None:
     ("Tôi ở số 12 ngõ 34 phố Huế, quận Hai Bà Trưng, Hà Nội", "số 12 ngõ 34 phố Huế, quận Hai Bà Trưng, Hà Nội"),
     ("כתובת: רחוב הרצל 12, תל אביב", "רחוב הרצל 12, תל אביב"),
     ("عنواني: 12 شارع التحرير، الدقي، الجيزة", "12 شارع التحرير، الدقي، الجيزة"),
+    # lower case: a region code that is also a word before its postcode, a one-letter compass point
+    ("pls send to apt 12, 345 queen st w, toronto on m5v 2a1 asap", "apt 12, 345 queen st w, toronto on m5v 2a1"),
     # no house number: a street's name said to be where one lives, and a place after it
     ("order KE-20331 shows unpaid. I stay at Kindaruma Road, Kilimani. For the receipt", "Kindaruma Road, Kilimani"),
     ("ticket 4410: pls ship it to Ngong Road, Karen, Nairobi", "Ngong Road, Karen, Nairobi"),
@@ -487,6 +489,7 @@ def test_ninth_pass_address_families(text: str, value: str) -> None:
     ("我在北京市买了3个苹果", ("北京市买了3个",)),
     ("大阪府大阪市北区梅田2丁目4番9号 田中", ("田中",)),
     ("Kim Minjun, Mapo-gu office, 3 desks", ("Kim Minjun",)),
+    ("i went on 2 trips and came back in 3 days", ("on 2 trips", "in 3 days")),
 ])
 def test_ninth_pass_dates_ids_and_units_in_prose_are_no_addresses(text: str, keep: tuple[str, ...]) -> None:
     for span in find_pii(text):

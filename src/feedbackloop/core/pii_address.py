@@ -285,6 +285,8 @@ BOX_BEFORE = frozenset({"o", "po", "p.o", "p.o.", "post", "postal", "gpo", "offi
 BOX_FILLERS = frozenset({"de", "correos", "correo", "postal", "postale", "no", "#", "nr"})
 US_STATE_CODES = frozenset(US_STATES.split("|"))
 AU_STATES = frozenset({"nsw", "vic", "qld", "sa", "wa", "tas", "nt", "act"})
+#: US states and Canadian provinces, which may be written in lower case before the postcode.
+REGION_CODES = US_STATE_CODES | frozenset({"ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "YT", "NT", "NU"})
 UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?|[A-Z]\d{0,3}", re.IGNORECASE)  # "bl. B2" too
 FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème)?\.?[ºª°]?\.?", re.IGNORECASE)
 BOX_NUMBER = re.compile(r"[Xx]?\d{1,6}(?:-\d{3,5})?")  # "Private Bag X9" too
@@ -786,7 +788,7 @@ def is_address_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in an address next to its evidence."""
     if token.lower in PARTICLES or elided(token, lower_text):
         return True
-    if token.lower.rstrip(".") in COMPASS and token.word[:1].isupper():
+    if token.lower.rstrip(".") in COMPASS and (token.word[:1].isupper() or (lower_text and len(token.word) <= 2)):
         return True  # "rue Sherbrooke Est", "Col. Roma Nte.", "Calle 10 Sur" (not the French verb "est")
     if len(token.word) == 2 and token.word.isupper() and token.word.isalpha() and not lower_text:
         return True  # a region code in capitals ("Napoli NA", "Portland OR", "Augusta ME"), not the prose word
@@ -840,6 +842,10 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
     first = next(i for i, t in enumerate(tokens) if t.end > start)
     last = max(i for i, t in enumerate(tokens) if t.start < end)
     taken = 0
+    if first > 0 and tokens[first - 1].word.upper() in REGION_CODES and tokens[first - 1].word.isalpha() and \
+            any(e.category in POSTCODES and e.start == tokens[first].start for e in evidence):
+        first -= 1  # "toronto on m5v 2a1", "portland or 97201": a region code that is also a word
+        taken += 1
     while first > 0 and taken < 4 and is_address_word(tokens[first - 1], lower_text):
         first -= 1
         taken += 1
