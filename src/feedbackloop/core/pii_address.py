@@ -243,6 +243,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"〒[ ]?\d{3}-?\d{4}|\d(?<=[^\W\d_][ ]\d)\d{2}-\d{4}(?![\w-])"), POSTCODE),  # Japanese
     (re.compile(rf"\d(?<![\w-]\d)\d{{2}} \d{{2}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # SE, CZ, SK, GR
     (re.compile(r"[A-Z](?<![\w-].)\d{4}[A-Z]{3}\b"), POSTCODE),  # Argentine CPA
+    (re.compile(r"[Ss](?<![\w-].)\d{6}\b"), WEAK_POSTCODE),  # Singapore "S310012"
     (re.compile(rf"\d(?<![\w-]\d)\d{{3,5}}(?![\w-]|[.,]\d){TOWN_AFTER}"), WEAK_POSTCODE),  # 1070 Wien
 )
 #: Japanese and Chinese addresses in their script, unspaced: a prefecture, city or ward word, then block
@@ -1044,7 +1045,8 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
         # Uganda office is done"); "Plot 45, Kololo Hill Drive, Kampala": a unit,
         # a street's name and a place
         if categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3)) or (
-                len(found) >= 2 and country and places) or ({UNIT, STREET_NAME} <= categories and places):
+                len(found) >= 2 and country and places) or ({UNIT, STREET_NAME} <= categories and places) or (
+                len(found) >= 3 and places):  # "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"
             yield start, end
         index = last + 1
 
