@@ -468,6 +468,9 @@ def test_a_title_or_a_name_before_an_address_stays_out_of_it() -> None:
     # three units and a place; a Singapore postcode with its "S"
     ("Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil", "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"),
     ("deliver to blk 12 #03-45 toa payoh lor 8 s310012", "blk 12 #03-45 toa payoh lor 8 s310012"),
+    # the house number after "St"/"Road" ("Herzl St 12"); a date in the street's name ("9 de Julio")
+    ("Hi, my address is Herzl St 12, Tel Aviv. Thanks!", "Herzl St 12, Tel Aviv"),
+    ("pls send it to Avenida 9 de Julio 1000, CABA asap", "Avenida 9 de Julio 1000, CABA"),
     # no house number: a street's name said to be where one lives, and a place after it
     ("order KE-20331 shows unpaid. I stay at Kindaruma Road, Kilimani. For the receipt", "Kindaruma Road, Kilimani"),
     ("ticket 4410: pls ship it to Ngong Road, Karen, Nairobi", "Ngong Road, Karen, Nairobi"),
@@ -494,6 +497,7 @@ def test_ninth_pass_address_families(text: str, value: str) -> None:
     ("Kim Minjun, Mapo-gu office, 3 desks", ("Kim Minjun",)),
     ("i went on 2 trips and came back in 3 days", ("on 2 trips", "in 3 days")),
     ("Level 3, Room 4, Building 5 of the campus map are wrong", ("Level 3", "Room 4", "Building 5")),
+    ("the Highland Park 12 I ordered arrived fine", ("Highland Park 12",)),
 ])
 def test_ninth_pass_dates_ids_and_units_in_prose_are_no_addresses(text: str, keep: tuple[str, ...]) -> None:
     for span in find_pii(text):

@@ -258,7 +258,7 @@ flat apt apartment apartamento appartement app appt apto unit suite ste room rm 
 block bldg building piso puerta pta depto dpto departamento int interno scala piano bus bte stiege stg top tür lgh
 lok lokal daire kat étage etage bât bâtiment batiment esc escalera andar sala casa lote manzana mz office ofc door
 dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wejście wejscie vchod opgang oppgang
-uppgång trappe porta bloc tower torre wing bajo ático atico entlo entresuelo pral кв квартира корп
+uppgång trappe porta bloc tower torre wing hse bajo ático atico entlo entresuelo pral кв квартира корп
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
@@ -533,7 +533,12 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
             if after is not None and after.word[:1].isupper() and after.lower not in UNIT_MARKERS:
                 continue  # "Dr. Birgit Kühn", "St. Mary": a title or a saint before a name
             if names:
-                yield Evidence(tokens[at + 1].start, token.end, STREET_NAME)
+                # "Herzl St 12", "Baker Street 221B" (not "Highland Park 12", a whisky)
+                number = number_after(text, tokens, index) if lower in NAME_TYPE_NUMBER else None
+                if number is not None and not year_then_words(text, tokens, number):
+                    yield Evidence(tokens[at + 1].start, tokens[number].end, STREET)
+                else:
+                    yield Evidence(tokens[at + 1].start, token.end, STREET_NAME)
 
 
 def numbered_street(text: str, token: Token) -> bool:
@@ -631,6 +636,9 @@ def number_after(text: str, tokens: list[Token], index: int) -> int | None:
 
 
 YEAR = re.compile(r"(?:19|20)\d\d")
+DATE_NAME_LINKS = frozenset({"de", "del", "do", "da", "di"})
+#: The street types after a name that may also stand before the house number ("Herzl St 12").
+NAME_TYPE_NUMBER = frozenset({"street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "boulevard", "blvd"})
 
 
 def year_then_words(text: str, tokens: list[Token], index: int) -> bool:
@@ -653,6 +661,11 @@ def type_then_number(text: str, tokens: list[Token], index: int, lower_text: boo
     names = 0
     while names <= 6:
         number = number_after(text, tokens, at)
+        if number is not None and number + 2 < len(tokens) and tokens[number + 1].lower in DATE_NAME_LINKS and \
+                same_segment(text, tokens[number], tokens[number + 1]) and is_name_word(tokens[number + 2], lower_text):
+            at = number + 1  # "Avenida 9 de Julio 1000", "Rua 25 de Março 1000": a date in the street's name
+            names += 2
+            continue
         if number is not None:
             kind = token.lower.rstrip(".")
             if ((names and kind not in NUMBER_ONLY) or (not names and kind in NUMBERED)) and \
