@@ -41,7 +41,7 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: addresses 50 of 56 and 45 of 52. Addresses are not blind on them any more: the ninth pass's address
 #: families (pii_address: dotted street types, sentence ends after a number, region codes, floor sides,
 #: entrances, towers, two units and a country, ...) were tuned on holdout-9's and holdout-10's misses
-#: (56 of 56 and 51 of 52 after it), so their ADDRESS checks below are regression checks only.
+#: (56 of 56 and 52 of 52 after it), so their ADDRESS checks below are regression checks only.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
