@@ -31,6 +31,15 @@ as the pieces every format is built from, and finds the whole block:
 
 Lower case works as title case does; a number alone, an order number, a price, a version, a shop
 name or a city named in passing gives no evidence, or not enough.
+
+Ninth pass (families of holdout-9's and holdout-10's misses, each fixed for every language that has
+its shape): a number's full stop ends a sentence unless an ordinal's noun follows ("… 87 20. Calle"
+vs "2. Stock links"); a date is no house number ("Am Do., 6. März"); region codes in capitals,
+compass words, floor sides, entrances, towers, colon units ("Daire: 3"), Cyrillic, Hebrew, Arabic
+and Maltese street words; a place line after a line break ("Medellín, Antioquia"); more acceptance
+shapes where there is no postcode (two units down to a country, a unit and a street's name and a
+place, a numbered name before a district, a named street after "I stay at"); the city before a
+district-led East Asian address; CJK addresses written without spaces.
 """
 
 from __future__ import annotations
@@ -62,7 +71,8 @@ street st str road rd avenue ave av lane ln drive dr crescent cres cr court ct p
 way boulevard blvd highway hwy parade pde square sq grove gr gardens gdns park pk row mews wynd walk hill circle cir
 trail trl loop parkway pkwy esplanade esp promenade quay cross marg salai nagar path alley aly broadway expressway
 expy freeway fwy turnpike tpke pike plaza plz point pt ridge rise vale view green heights hts strand causeway cswy
-circuit cct bypass chase glade glen hollow mall meadow meadows
+circuit cct bypass chase glade glen hollow mall meadow meadows wood woods lawn lawns downs manor heath fields dale
+crest mount orchard brae croft grange wharf
 """)
 #: Street-type words written before the name (Romance, Slavic, Greek, Hebrew, Vietnamese, Malay...).
 TYPE_BEFORE = words("""
@@ -71,7 +81,9 @@ quai route rte cours voie ruelle sentier rua travessa tv largo praça praca alam
 piazza piazzale vicolo strada contrada lungomare paseo pasaje privada prolongación prolongacion cerrada callejón
 callejon camino ronda glorieta diagonal transversal calzada circuito andador ulica ul aleja al osiedle os plac pl
 ulitsa prospekt pr bulevardul str odos odós rehov derech jalan jl jln lorong lrg đường duong ngõ ngo ngách ngach hẻm
-hem phố pho kale kalea soi thanon moo street road avenue
+hem phố pho kale kalea soi thanon moo street road avenue r trav estr rod sráid sraid bóthar bothar ascaill
+ул улица вул вулиця пр просп проспект пер переулок бул бульвар наб набережная jr jirón jiron triq chaussée
+شارع רחוב רח׳ דרך שדרות
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
 #: before the number ("via DHL" is no street), and an abbreviation needs its full stop ("ul.", "Av.").
@@ -83,7 +95,8 @@ NUMBERED = frozenset({"calle", "carrera", "cra", "street", "road", "avenue", "so
 #: 23B"): with a name they are something else ("Street Fighter 6").
 NUMBER_ONLY = frozenset({"street", "road"})
 ABBREVIATED = frozenset({"av", "avd", "ul", "al", "os", "pl", "pr", "str", "ch", "imp", "rte", "tv", "cra", "jl",
-                         "jln", "lrg", "bd", "bld", "avda"})
+                         "jln", "lrg", "bd", "bld", "avda", "r", "trav", "estr", "rod", "ул", "вул", "пр", "просп",
+                         "пер", "бул", "наб", "jr"})
 #: German streets named with a preposition and no suffix ("Am Lindenhof 12a"): capitalised only.
 GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter", "Hinter", "Alte", "Neue", "Große",
                                  "Kleine", "Auf der", "An der", "In der"})
@@ -91,7 +104,8 @@ GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter",
 COMPOUND_ENDINGS = word_tuple("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee steig pfad zeile straat laan gracht plein singel
 kade dijk steeg vej gade allé plads vænget gatan vägen gränd torget stigen backen veien vegen gata gate gaten plass
-katu tie kuja polku utca útja körút sokak sokağı caddesi bulvarı -ro -gil -daero -dori -dōri -doori
+katu tie kuja polku utca útja körút sokak sokağı caddesi bulvarı -ro -gil -daero -dori -dōri -doori vegur stígur
+braut 로 길
 """)
 
 
@@ -115,7 +129,7 @@ def compound(token: Token) -> bool:
 SEPARATE_TYPES = words("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee straat laan gracht plein singel kade vej gade allé
 plads gatan vägen gata gate veien vegen utca út körút tér sokak sok. sokağı caddesi cad. cd. bulvarı bulvar katu tie
-ulica
+ulica bulv. cadde
 """)
 #: Before a separate "gate"/"ring" these are no street ("boarding gate 14", "onion ring").
 NOT_STREET_NAMES = frozenset({"boarding", "departure", "departures", "arrival", "arrivals", "the", "my", "a", "gold",
@@ -152,7 +166,28 @@ teşekkürler tôi của
 #: Fuencarral", "Isle of Lewis", "18 bis avenue", "Heol y Deri", "Via dei Mille").
 PARTICLES = words("""
 de del della delle dei degli di da do dos das du des la le les los las el y e of van von der den ter ten bis
-bte bus no nº n° nr sur sous upon en al ul st am an im
+bte bus no nº n° nr sur sous upon en al ul st am an im số
+""")
+#: Month names and their abbreviations: a number before one is a date ("Am Do., 6. März 2025", "le 3 mars").
+MONTHS = words("""
+january february march april may june july august september october november december jan feb mar apr jun jul aug
+sep sept oct nov dec januar jänner februar märz mär mai juni juli oktober okt dezember dez janvier février fevrier
+mars avril juin juillet août aout septembre octobre novembre décembre enero febrero marzo abril mayo junio julio
+agosto septiembre setiembre octubre noviembre diciembre gennaio febbraio aprile maggio giugno luglio settembre ottobre
+dicembre janeiro fevereiro março marco maio junho julho setembro outubro dezembro januari februari maart mei augustus
+juli augusti maj stycznia lutego marca kwietnia maja czerwca lipca sierpnia września wrzesnia października
+pazdziernika listopada grudnia ledna února března dubna května června července srpna září října listopadu prosince
+ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık
+""")
+#: Words an ordinal number with a full stop is written before ("2. Stock", "3. OG", "10. Bezirk", "6. März").
+ORDINAL_NOUNS = MONTHS | words("""
+stock og eg ug dg etage obergeschoss untergeschoss dachgeschoss hinterhaus vorderhaus hof stiege bezirk sal krs
+kerros etasje etg vån våning sal tv th mf
+""")
+#: Points of the compass after a street's name or a district ("rue Sherbrooke Est", "Roma Nte.").
+COMPASS = words("""
+north south east west n s e w ne nw se sw nord sud est ouest norte sur oriente poniente nte ote pte ost süd
+nord-est nord-ouest sud-est sud-ouest
 """)
 #: Words that end a number's claim to be a house number ("3 days", "2 times", "5 GB").
 NOT_AFTER_NUMBER = words("""
@@ -179,7 +214,10 @@ slovensko hungary magyarország sweden sverige norway norge denmark danmark finl
 turkiye israel uae emirates egypt kenya nigeria ghana africa india pakistan bangladesh singapore malaysia indonesia
 philippines thailand vietnam viet japan korea china taiwan mexico méxico brazil brasil argentina chile colombia peru
 perú uruguay venezuela luxembourg lux estonia latvia lithuania romania românia bulgaria croatia hrvatska serbia
-slovenia
+slovenia uganda tanzania rwanda ethiopia zambia zimbabwe botswana namibia mozambique malawi cameroon senegal
+morocco maroc tunisia algeria qatar kuwait bahrain oman jordan lebanon cyprus malta nepal myanmar cambodia laos
+mongolia kazakhstan ukraine україна russia россия belarus armenia azerbaijan ecuador bolivia paraguay guatemala
+honduras nicaragua panama panamá cuba jamaica bahamas barbados fiji samoa iran iraq afghanistan mauritius
 """)
 
 # --- evidence found by patterns --------------------------------------------------------------------
@@ -205,19 +243,31 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"〒[ ]?\d{3}-?\d{4}|\d(?<=[^\W\d_][ ]\d)\d{2}-\d{4}(?![\w-])"), POSTCODE),  # Japanese
     (re.compile(rf"\d(?<![\w-]\d)\d{{2}} \d{{2}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # SE, CZ, SK, GR
     (re.compile(r"[A-Z](?<![\w-].)\d{4}[A-Z]{3}\b"), POSTCODE),  # Argentine CPA
+    (re.compile(r"[Ss](?<![\w-].)\d{6}\b"), WEAK_POSTCODE),  # Singapore "S310012"
     (re.compile(rf"\d(?<![\w-]\d)\d{{3,5}}(?![\w-]|[.,]\d){TOWN_AFTER}"), WEAK_POSTCODE),  # 1070 Wien
 )
+#: Japanese and Chinese addresses in their script, unspaced: a prefecture, city or ward word, then block
+#: numbers ("東京都渋谷区神宮前3-14-2") or a house number with its counter ("建国路93号"). Found whole
+#: and apart from the blocks: their words are not cut by spaces.
+CJK_ADDRESS = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{0,12}?[都道府県省市区區县縣町村][\u4e00-\u9fff\u30a0-\u30ff〇]{0,20}?"
+                         r"[0-9０-９]{1,5}(?:(?:(?:[-－‐]|丁目|番地?|の)[0-9０-９]{1,5}){1,3}[号號]?|[号號番]地?)")
 #: Word-led pieces, looked up by `token_evidence`: a word (lower case, without its full stop) and
 #: what must follow it.
 UNIT_MARKERS = words("""
 flat apt apartment apartamento appartement app appt apto unit suite ste room rm level lvl floor villa plot lot blk
 block bldg building piso puerta pta depto dpto departamento int interno scala piano bus bte stiege stg top tür lgh
 lok lokal daire kat étage etage bât bâtiment batiment esc escalera andar sala casa lote manzana mz office ofc door
-dept kv kw cj conj korp
+dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wejście wejscie vchod opgang oppgang
+uppgång trappe porta bloc tower torre wing hse bajo ático atico entlo entresuelo pral кв квартира корп
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
-esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó
+esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó tr trappor trappa
+""")
+#: The side of a floor, after it ("2. Stock links", "3e étage gauche", "3. etg. venstre", "2º piso derecha").
+SIDES = words("""
+links rechts li re mitte gauche droite g d izquierda derecha izq izda dcha centro sinistra destra sx dx esquerdo
+direito esq dto venstre høyre hoyre høire tv th mf left right
 """)
 #: Words after a building's name ("Sunny Heights", "Sai Krupa Apartments") and before one ("Edificio Torres").
 BUILDING_AFTER = words("""
@@ -245,13 +295,23 @@ BOX_BEFORE = frozenset({"o", "po", "p.o", "p.o.", "post", "postal", "gpo", "offi
 BOX_FILLERS = frozenset({"de", "correos", "correo", "postal", "postale", "no", "#", "nr"})
 US_STATE_CODES = frozenset(US_STATES.split("|"))
 AU_STATES = frozenset({"nsw", "vic", "qld", "sa", "wa", "tas", "nt", "act"})
-UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?|[A-Z]", re.IGNORECASE)
+#: US states and Canadian provinces, which may be written in lower case before the postcode.
+REGION_CODES = US_STATE_CODES | frozenset({"ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "YT", "NT", "NU"})
+UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?|[A-Z]\d{0,3}", re.IGNORECASE)  # "bl. B2" too
 FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème)?\.?[ºª°]?\.?", re.IGNORECASE)
-BOX_NUMBER = re.compile(r"\d{1,6}(?:-\d{3,5})?")
+BOX_NUMBER = re.compile(r"[Xx]?\d{1,6}(?:-\d{3,5})?")  # "Private Bag X9" too
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+#: Units with an abbreviation that needs its full stop or colon ("m. 15", "D:8", Romanian "bl. A, sc. 2,
+#: et. 4, ap. 12").
+DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of"})
+#: Units written with a colon before their number ("D: 8", "Daire: 3", "Kat: 2", "Apt: 4B").
+COLON_UNITS = frozenset({"d", "daire", "kat", "apt", "flat", "unit", "blok", "no"})
+#: A Korean building or flat number ("101-dong 1203-ho", "101동 1203호") and a Korean district word.
+KOREAN_UNIT = re.compile(r"\d{1,5}-?(?:ho|호|동)", re.IGNORECASE)
+HANGUL_DISTRICT = re.compile(r"[\uac00-\ud7a3]+(?<=[\uac00-\ud7a3]{2})(?:구|동|시|군|읍|면)")
 #: Every word `token_evidence` looks up: any other word without a digit after it is skipped at once.
 WORD_KEYS = (UNIT_MARKERS | FLOOR_WORDS | BUILDING_AFTER | BUILDING_BEFORE | DISTRICT_WORDS | STAGES | BOX_WORDS |
-             AU_STATES | {"m", "d", "box", "chome"} | {pair[0] for pair in BOX_PAIRS})
+             AU_STATES | DOTTED_UNITS | {"box", "chome"} | {pair[0] for pair in BOX_PAIRS})
 UNIT_HASH = re.compile(r"#\d{1,4}(?:-\d{1,4})?")
 DIGITS_4_7 = re.compile(r"\d{4,7}")
 #: A cheap look for at least one of the pieces above or a street word; the rest of the text skips.
@@ -267,14 +327,15 @@ class Evidence:
 
 # --- tokens, segments, chunks ----------------------------------------------------------------------
 
-TOKEN = re.compile(r"[^\s,;()\[\]«»“”\"`]+")
+TOKEN = re.compile(r"[^\s,;()\[\]«»“”\"`،]+")  # "،": the Arabic comma
 #: Quotes end an address: none is written inside one, and prose quotes several in a row.
 QUOTE_IN = re.compile("[\"“”«»`]")
 #: Abbreviations whose full stop ends no sentence ("Av. Insurgentes", "Col. Roma", "ul. Marszałkowska").
 ABBREVIATIONS = words("""
 av ave avda avd st rd dr ln blvd ct pl no nr n col brgy fracc mah sok cad cd ul al jl jln apt app appt apto int bât
 bd ch tp sr sra mr mrs ms mt ft prof esq izq izda dcha dpto depto pta sc lgh m lok co p q r c ste bldg blk fl rm lvl
-dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj conj korp d
+dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj conj korp d bl sc et ap bulv nte
+ote pte ул вул пр просп пер бул наб д кв корп jr of
 """)
 HARD_DASHES = frozenset({"—", "–", "--", "---"})
 SOFT_DASHES = frozenset({"-", "/"})
@@ -312,19 +373,30 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
         return "."
     if gap.count("\n") >= 2 or QUOTE_IN.search(gap):
         return "."
-    stop = gap.lstrip(":'’")
+    stop = gap.lstrip(":'’)]")  # "(nr 41 ipv 14). ik woon op": a bracket closed before the full stop
     if stop[:1] in "!?":
         return "."
     if stop[:1] == ".":
-        if token.lower.rstrip(".") in ABBREVIATIONS or len(token.word) == 1 or "." in token.word or (
-                token.word[-1:].isdigit() and len(token.word) <= 2) or following.word[:1].isdigit():
+        if stop[1:2] in (",", ";"):
+            return ","  # "Col. Roma Nte., Cuauhtémoc": a comma after the full stop, which ends an abbreviation
+        if token.lower.rstrip(".") in ABBREVIATIONS or token.lower in ABBREVIATED or len(token.word) == 1 or \
+                "." in token.word or (token.word[-1:].isdigit() and len(token.word) <= 3 and ordinal_before(following)) or \
+                following.word[:1].isdigit():
             return "," if "\n" in gap else ""
         return "."
-    if "," in gap or ";" in gap or "\n" in gap:
+    if "," in gap or ";" in gap or "\n" in gap or "،" in gap:
         return ","
     if following.word in SOFT_DASHES and "\n" not in gap:
         return ","
     return ""
+
+
+def ordinal_before(following: Token) -> bool:
+    """Whether a number with a full stop is an ordinal of the word that follows ("2. Stock", "3. tv.",
+    "6. März") and not a sentence's last word ("mi tlf 612 44 87 20. Calle de Alcalá", "Praha 10. Objednávka")."""
+    key = following.lower.rstrip(".")
+    return not following.word[:1].isupper() or key in ORDINAL_NOUNS or key in SEPARATE_TYPES or \
+        key + "." in SEPARATE_TYPES  # "123. Sokak" (but "… 87 20. Calle de Alcalá" ends a sentence)
 
 
 @dataclass(slots=True)
@@ -363,12 +435,13 @@ def chunks_of(text: str, tokens: list[Token]) -> list[list[Segment]]:
 
 # --- street evidence from tokens -------------------------------------------------------------------
 
-HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2})){0,2}",
+HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4})){0,2}",
                           re.IGNORECASE)
 UNIT_WORDS = frozenset({"flat", "apt", "apartment", "unit", "suite", "ste", "room", "level", "floor", "villa", "plot",
                         "lot", "blk", "block", "bldg", "building", "piso", "apto", "app", "appt", "int", "interno",
                         "bus", "bte", "lgh", "daire", "kat", "tower", "door", "office"})
-NUMBER_MARK = frozenset({"no", "no.", "no:", "nr", "nr.", "nº", "n°", "n.º", "#", "núm", "núm.", "num"})
+NUMBER_MARK = frozenset({"no", "no.", "no:", "nr", "nr.", "nº", "n°", "n.º", "#", "núm", "núm.", "num", "д", "дом",
+                         "буд", "số", "so"})  # "ул. Тверская, д. 7"
 ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)", re.IGNORECASE)
 ROMAN = re.compile(r"[IVX]{1,4}")
 JAPANESE_BLOCK = re.compile(r"\d{1,4}-\d{1,4}-\d{1,4}")
@@ -382,9 +455,18 @@ def is_house_number(token: Token) -> bool:
     return (first.isdigit() or first in "nN") and HOUSE_NUMBER.fullmatch(token.word) is not None
 
 
+#: A particle glued to a name ("Chaussée d'Ixelles", "Via dell'Orso", "Triq il-Kbira", "Sharia al-Azhar").
+ELIDED = re.compile(r"(?:d|l|dell|dall|all|nell|sull|il|al|el|an|ar|as|ad|at|az|ash|ul|is)['’-]([^\W\d_])", re.IGNORECASE)
+
+
+def elided(token: Token, lower_text: bool) -> bool:
+    match = ELIDED.match(token.word)
+    return match is not None and (lower_text or match.group(1).isupper())
+
+
 def is_name_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in a street's name."""
-    if token.lower in PARTICLES:
+    if token.lower in PARTICLES or elided(token, lower_text):
         return True  # "Rue du Marché" ("du" is also German prose)
     if (token.lower in PROSE or token.lower in ID_BEFORE) and not ROMAN.fullmatch(token.word):
         return False
@@ -401,7 +483,7 @@ def is_name_word(token: Token, lower_text: bool) -> bool:
 def type_before(token: Token) -> bool:
     word = token.lower.rstrip(".")
     if word not in TYPE_BEFORE:
-        return token.word == "C/" or token.word in GERMAN_PREPOSITIONS
+        return token.lower == "c/" or token.word in GERMAN_PREPOSITIONS
     if word in ABBREVIATED:
         return token.word.endswith(".") or token.lower + "." == token.lower  # "Av." (its full stop kept below)
     return True
@@ -413,7 +495,7 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
     for index, token in enumerate(tokens):
         lower = token.lower.rstrip(".")
         if not (token.word[:1].isdigit() or lower in STREET_KEYS or token.word in GERMAN_PREPOSITIONS or
-                token.word == "C/" or compound(token)):
+                token.lower == "c/" or compound(token)):
             continue  # no street piece starts with this word
         if is_house_number(token) and token.word[:1].isdigit():
             if not plausible_number(text, tokens, index):
@@ -430,8 +512,9 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                 continue
             if lower not in TYPE_AFTER:
                 continue
-        if compound(token) or ((lower in SEPARATE_TYPES or token.lower in SEPARATE_TYPES) and index and \
-                is_name_word(tokens[index - 1], lower_text) and tokens[index - 1].lower not in NOT_STREET_NAMES \
+        if compound(token) or (separate_type(text, token) and index and \
+                (is_name_word(tokens[index - 1], lower_text) or numbered_street(text, tokens[index - 1])) and \
+                tokens[index - 1].lower not in NOT_STREET_NAMES \
                 and same_segment(text, tokens[index - 1], token)):
             number = number_after(text, tokens, index)
             if number is not None:
@@ -450,7 +533,24 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
             if after is not None and after.word[:1].isupper() and after.lower not in UNIT_MARKERS:
                 continue  # "Dr. Birgit Kühn", "St. Mary": a title or a saint before a name
             if names:
-                yield Evidence(tokens[at + 1].start, token.end, STREET_NAME)
+                # "Herzl St 12", "Baker Street 221B" (not "Highland Park 12", a whisky)
+                number = number_after(text, tokens, index) if lower in NAME_TYPE_NUMBER else None
+                if number is not None and not year_then_words(text, tokens, number):
+                    yield Evidence(tokens[at + 1].start, tokens[number].end, STREET)
+                else:
+                    yield Evidence(tokens[at + 1].start, token.end, STREET_NAME)
+
+
+def numbered_street(text: str, token: Token) -> bool:
+    """A number with its full stop before a street type: the street's name ("123. Sokak", "2. Cadde")."""
+    return token.word.isdigit() and len(token.word) <= 4 and text[token.end:token.end + 1] == "."
+
+
+def separate_type(text: str, token: Token) -> bool:
+    """A street type written as a word after the name ("Lerchenfelder Straße"), an abbreviation with
+    its full stop, which the token left out ("Bağdat Cad.", "Moda Sok.")."""
+    return token.lower in SEPARATE_TYPES or (token.lower + "." in SEPARATE_TYPES and
+                                             text[token.end:token.end + 1] == ".")
 
 
 def abbreviated_type(text: str, token: Token) -> bool:
@@ -460,9 +560,9 @@ def abbreviated_type(text: str, token: Token) -> bool:
 
 def same_segment(text: str, left: Token, right: Token) -> bool:
     gap = text[left.end:right.start]
-    if ":" in gap and left.lower not in NUMBER_MARK and left.lower != "d":
-        return False  # "Employer: ..." (but "No: 214", "D: 8")
-    return "," not in gap and ";" not in gap and "\n" not in gap
+    if ":" in gap and left.lower not in NUMBER_MARK and left.lower not in COLON_UNITS:
+        return False  # "Employer: ..." (but "No: 214", "D: 8", "Daire: 3")
+    return "," not in gap and ";" not in gap and "\n" not in gap and "،" not in gap
 
 
 def plausible_number(text: str, tokens: list[Token], index: int) -> bool:
@@ -472,11 +572,23 @@ def plausible_number(text: str, tokens: list[Token], index: int) -> bool:
     if any(c in before for c in "$€£¥₹₦#") or (before[-1:] in ".,:" and before[-2:-1].isdigit()):
         return False
     after = text[token.end:token.end + 2]
-    if after[:1] in ":%" or (after[:1] in ".," and after[1:2].isdigit()):
+    if (after[:1] and after[:1] in ":%") or (after[:1] in ".," and after[1:2].isdigit()):  # ":" of "" at the end
         return False
     if index and tokens[index - 1].lower.rstrip(".:#") in ID_BEFORE:
         return False
-    return not (index + 1 < len(tokens) and tokens[index + 1].lower in NOT_AFTER_NUMBER)
+    return not (index + 1 < len(tokens) and (tokens[index + 1].lower in NOT_AFTER_NUMBER or date_after(text, tokens, index)))
+
+
+def date_after(text: str, tokens: list[Token], index: int) -> bool:
+    """A month after the number, and after the month a year, the end of the segment or a word in lower
+    case ("6. März 2025", "le 3 mars dernier"; not "5 May Street", "15 Jan Smuts Ave")."""
+    month = tokens[index + 1]
+    if month.lower.rstrip(".") not in MONTHS:
+        return False
+    if index + 2 >= len(tokens) or not same_segment(text, month, tokens[index + 2]):
+        return True
+    following = tokens[index + 2]
+    return following.word[:1].isdigit() or (following.word[:1].islower() and following.lower not in STREET_KEYS)
 
 
 def number_first(text: str, tokens: list[Token], index: int, lower_text: bool) -> Iterator[Evidence]:
@@ -524,6 +636,9 @@ def number_after(text: str, tokens: list[Token], index: int) -> int | None:
 
 
 YEAR = re.compile(r"(?:19|20)\d\d")
+DATE_NAME_LINKS = frozenset({"de", "del", "do", "da", "di"})
+#: The street types after a name that may also stand before the house number ("Herzl St 12").
+NAME_TYPE_NUMBER = frozenset({"street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "boulevard", "blvd"})
 
 
 def year_then_words(text: str, tokens: list[Token], index: int) -> bool:
@@ -546,6 +661,11 @@ def type_then_number(text: str, tokens: list[Token], index: int, lower_text: boo
     names = 0
     while names <= 6:
         number = number_after(text, tokens, at)
+        if number is not None and number + 2 < len(tokens) and tokens[number + 1].lower in DATE_NAME_LINKS and \
+                same_segment(text, tokens[number], tokens[number + 1]) and is_name_word(tokens[number + 2], lower_text):
+            at = number + 1  # "Avenida 9 de Julio 1000", "Rua 25 de Março 1000": a date in the street's name
+            names += 2
+            continue
         if number is not None:
             kind = token.lower.rstrip(".")
             if ((names and kind not in NUMBER_ONLY) or (not names and kind in NUMBERED)) and \
@@ -583,24 +703,34 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
         nxt = tokens[index + 1] if index + 1 < count else None
         first_char = token.word[:1]
         if not (first_char.isdigit() or first_char == "#" or key in WORD_KEYS or "-" in key or
-                (nxt is not None and nxt.word[:1].isdigit()) or "丁目" in key):
+                (nxt is not None and nxt.word[:1].isdigit()) or "丁目" in key or "\uac00" <= key[-1:] <= "\ud7a3"):
             continue  # a word no piece starts with
         joined = nxt is not None and same_segment(text, token, nxt)
-        if key in UNIT_MARKERS or (key in ("m", "d") and text[token.end:token.end + 1] in ".:"):
+        if key in UNIT_MARKERS or (key in DOTTED_UNITS and text[token.end:token.end + 1] in ".:"):
             at = index + 1
             if at < count and tokens[at].lower in ("no", "#") and same_segment(text, token, tokens[at]):
                 at += 1
-            if at < count and same_segment(text, tokens[at - 1], tokens[at]) and UNIT_ID.fullmatch(tokens[at].word) \
-                    and (tokens[at].word[:1].isdigit() or tokens[at].word[:1] == "#" or tokens[at].word.isupper()) \
-                    and (key not in ("m", "d") or tokens[at].word[:1].isdigit()):
-                yield Evidence(token.start, tokens[at].end, UNIT)
+            unit = tokens[at].word if at < count else ""
+            if at < count and same_segment(text, tokens[at - 1], tokens[at]) and UNIT_ID.fullmatch(unit) \
+                    and (unit[:1].isdigit() or unit[:1] == "#" or unit.isupper() or (lower_text and len(unit) == 1)) \
+                    and (key not in ("m", "d") or unit[:1].isdigit()):
+                yield Evidence(token.start, tokens[at].end, UNIT)  # "Flat 3", "bl. A", "flat c" in lower case
                 continue
+        if first_char.isdigit() and KOREAN_UNIT.fullmatch(token.word):
+            yield Evidence(token.start, token.end, UNIT)  # "1203-ho", "1203호", "101동"
+            continue
+        if HANGUL_DISTRICT.fullmatch(token.word):
+            yield Evidence(token.start, token.end, DISTRICT)  # "강남구", "역삼동", "서울특별시"
+            continue
         if joined and nxt is not None:
             nkey = nxt.lower
             first = key.rstrip(".")
             if token.word[:1].isdigit() and FLOOR_NUMBER.fullmatch(token.word) and (
-                    nkey in FLOOR_WORDS or nkey.rstrip(".") in FLOOR_WORDS):
-                yield Evidence(token.start, nxt.end, UNIT)
+                    nkey in FLOOR_WORDS or nkey.rstrip(".") in FLOOR_WORDS or
+                    (token.word[-1:] in "ºª°" and len(nxt.word) == 1 and nxt.word.isalpha())):  # "5º A"
+                side = tokens[index + 2] if index + 2 < count else None  # "2. Stock links", "3e étage gauche"
+                sided = side is not None and side.lower in SIDES and same_segment(text, nxt, side)
+                yield Evidence(token.start, side.end if sided and side is not None else nxt.end, UNIT)
                 continue
             if (first_char.isdigit() and ORDINAL.fullmatch(token.word) and nkey in STAGES) or (
                     key in STAGES and nxt.word.isdigit()):
@@ -642,7 +772,8 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 same_segment(text, tokens[index - 1], token) and is_name_word(tokens[index - 1], lower_text):
             yield Evidence(tokens[index - 1].start, token.end, UNIT)
             continue
-        if key in DISTRICT_WORDS and (token.word[:1].isupper() or lower_text) and (
+        if key in DISTRICT_WORDS and (token.word[:1].isupper() or lower_text or (
+                nxt is not None and joined and nxt.word[:1].isupper())) and (
                 key not in ("co", "tp", "kel", "kec", "prov", "dist") or
                                       text[token.end:token.end + 1] == "."):
             yield Evidence(token.start, token.end, DISTRICT)
@@ -678,10 +809,14 @@ def town_like(word: str, lower_text: bool) -> bool:
 
 def is_address_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in an address next to its evidence."""
-    if token.lower in PARTICLES:
+    if token.lower in PARTICLES or elided(token, lower_text):
         return True
+    if token.lower.rstrip(".") in COMPASS and (token.word[:1].isupper() or (lower_text and len(token.word) <= 2)):
+        return True  # "rue Sherbrooke Est", "Col. Roma Nte.", "Calle 10 Sur" (not the French verb "est")
+    if len(token.word) == 2 and token.word.isupper() and token.word.isalpha() and not lower_text:
+        return True  # a region code in capitals ("Napoli NA", "Portland OR", "Augusta ME"), not the prose word
     if token.lower in PROSE or "@" in token.word or (
-            token.colon and token.lower not in NUMBER_MARK and token.lower != "d"):
+            token.colon and token.lower not in NUMBER_MARK and token.lower not in COLON_UNITS):
         return False
     first = token.word[:1]
     if first.isdigit() or first in "#〒" or not first.isalpha():
@@ -730,6 +865,10 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
     first = next(i for i, t in enumerate(tokens) if t.end > start)
     last = max(i for i, t in enumerate(tokens) if t.start < end)
     taken = 0
+    if first > 0 and tokens[first - 1].word.upper() in REGION_CODES and tokens[first - 1].word.isalpha() and \
+            any(e.category in POSTCODES and e.start == tokens[first].start for e in evidence):
+        first -= 1  # "toronto on m5v 2a1", "portland or 97201": a region code that is also a word
+        taken += 1
     while first > 0 and taken < 4 and is_address_word(tokens[first - 1], lower_text):
         first -= 1
         taken += 1
@@ -768,9 +907,11 @@ def opening_run(segment: Segment, lower_text: bool) -> int | None:
     """Where a place name that opens a segment of prose ends ("UAE" of "UAE is our address")."""
     tokens = segment.tokens
     at = 0
-    while at < len(tokens) and at < 4 and is_address_word(tokens[at], lower_text) and not tokens[at].word[:1].isdigit():
+    while at < len(tokens) and at < 5 and is_address_word(tokens[at], lower_text):
         at += 1
-    if segment.newline_before or at == 0 or at > 3 or at == len(tokens):
+    if all(t.word[:1].isdigit() for t in tokens[:at]):
+        return None  # "101 Reykjavík thanks", "Taipei City 104 last week", but not "3 days ago"'s number
+    if segment.newline_before or at == 0 or at > 4 or at == len(tokens):
         return None
     return tokens[at - 1].end
 
@@ -781,8 +922,12 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
     at = len(tokens)
     while at > 0 and is_address_word(tokens[at - 1], lower_text) and len(tokens) - at < 6:
         at -= 1
+    while at < len(tokens) - 1 and tokens[at].lower in PARTICLES and tokens[at].word[:1].islower() and \
+            tokens[at].lower not in NUMBER_MARK:
+        at += 1  # "instead of Apt 3": the particle is the sentence's
     if at == len(tokens) or not (tokens[at].word[:1].isdigit() or tokens[at].word[:1] == "#" or
-                                 (is_house_number(tokens[-1]) and tokens[-1].word[:1].isdigit())):
+                                 (is_house_number(tokens[-1]) and tokens[-1].word[:1].isdigit()) or
+                                 (at == len(tokens) - 1 and LETTERED_FLAT.fullmatch(tokens[at].word))):  # "B-204"
         return None  # "101-1203", "12", "21 Choa Chu Kang North 6", "Vinohradská 1511/230"
     if phone_like(tokens[at:]):
         return None
@@ -790,6 +935,25 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
 
 
 POSTCODES = frozenset({POSTCODE, WEAK_POSTCODE})
+#: A flat numbered with its block's letter, alone before a building ("B-204, Shanti Apartments").
+LETTERED_FLAT = re.compile(r"[A-Z]{1,2}[-/]\d{1,4}[A-Z]?", re.IGNORECASE)
+
+
+def city_before(segment: Segment, lower_text: bool) -> bool:
+    """A segment that ends in one place name (alone or after a prose word: "my address is Seoul") before
+    an address that opens with its district, as Korean, Chinese and Japanese addresses are written in
+    English ("Seoul, Mapo-gu, ..."); a person's name has two words."""
+    tokens = segment.tokens
+    last = tokens[-1]
+    return (len(tokens) == 1 or tokens[-2].lower in PROSE) and len(last.word) >= 3 and last.word.isalpha() and \
+        town_like(last.word, lower_text) and is_address_word(last, lower_text)
+
+
+def numbered_name(segment: Segment, start: int) -> bool:
+    """Whether the segment from `start` is a house number and one to four words of a name ("45 Nguyễn Huệ")."""
+    run = [t for t in segment.tokens if t.start >= start]
+    return 2 <= len(run) <= 5 and is_house_number(run[0]) and run[0].word[:1].isdigit() and all(
+        t.word[:1].isalpha() and t.lower not in PROSE for t in run[1:])
 
 
 def text_starts_with_digit(segment: Segment, start: int) -> bool:
@@ -855,32 +1019,80 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                     break
                 start = lead[0]
                 # "Ilica 45, 10000 Zagreb": a name and a house number right before a postcode is a street
-                street_line = street_line or (back == first - 1 and not text_starts_with_digit(chunk[back], lead[0]) and
-                                              any(e.category in POSTCODES for e in per_segment[first]))
+                # "45 Nguyễn Huệ, Phường Bến Nghé, Quận 1": a house number and a name before a district too
+                street_line = street_line or (back == first - 1 and (
+                    (not text_starts_with_digit(chunk[back], lead[0]) and
+                     any(e.category in POSTCODES for e in per_segment[first])) or
+                    (numbered_name(chunk[back], lead[0]) and
+                     any(e.category in POSTCODES or e.category == DISTRICT for e in per_segment[first]))))
                 if lead[0] != chunk[back].tokens[0].start:
                     break
                 back -= 1
+        if start == start_part[0] and start_part[2] and first and not chunk[first].newline_before and \
+                per_segment[first][0].category == DISTRICT and city_before(chunk[first - 1], lower_text):
+            start = chunk[first - 1].tokens[-1].start  # "Seoul, Mapo-gu, Yanghwa-ro 45": the city first
         found = [e for k in range(first, last + 1) for e in per_segment[k]]
         categories = {e.category for e in found} | ({STREET} if street_line else set())
-        if not (categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3))):
-            index = last + 1
-            continue
+        country = False
+        places = 0
         if end_part[3]:  # grow forwards over place names, region codes, postcodes, countries
             ahead = last + 1
             while ahead < len(chunk) and ahead - last <= 3 and not per_segment[ahead]:
+                line_end = place_line(chunk, ahead, lower_text) if chunk[ahead].newline_before else None
+                if line_end is not None and not place_like(chunk[ahead], lower_text):
+                    end = chunk[line_end].tokens[-1].end  # "...Apto 1202\nMedellín, Antioquia"
+                    ahead = line_end + 1
+                    continue
                 if not place_like(chunk[ahead], lower_text):
                     run = opening_run(chunk[ahead], lower_text)  # "Dubai, UAE is our postal address"
-                    end = run if run is not None else end
+                    if run is not None:
+                        end = run
+                        country = country or is_country(chunk[ahead], run)
                     break
                 end = chunk[ahead].tokens[-1].end
+                country = country or is_country(chunk[ahead])
+                places += 1
                 ahead += 1
-        yield start, end
+        # "Flat 12B, Tower 3, Taikoo Shing, Quarry Bay, Hong Kong": where there is no postcode, two units
+        # and the places down to a country make the block (a place of its own, not "Room 5, Building 2,
+        # Uganda office is done"); "Plot 45, Kololo Hill Drive, Kampala": a unit,
+        # a street's name and a place
+        if categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3)) or (
+                len(found) >= 2 and country and places) or ({UNIT, STREET_NAME} <= categories and places) or (
+                len(found) >= 3 and places):  # "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"
+            yield start, end
         index = last + 1
 
 
+def place_line(chunk: list[Segment], at: int, lower_text: bool) -> int | None:
+    """The last segment of the line starting at chunk[at] when that line is a town and a region or
+    country, two or three short place names after commas and nothing else ("Medellín, Antioquia"); a
+    line of one name (a person's, a greeting) is not taken."""
+    last = at
+    while last + 1 < len(chunk) and not chunk[last + 1].newline_before:
+        last += 1
+    if not 1 <= last - at <= 2:
+        return None
+    for segment in chunk[at:last + 1]:
+        if len(segment.tokens) > 3 or not clean(segment, lower_text) or any(
+                t.word[:1].isdigit() for t in segment.tokens):
+            return None
+    return last
+
+
+def is_country(segment: Segment, end: int | None = None) -> bool:
+    """Whether the segment (up to `end`) is a country's name."""
+    return " ".join(t.lower for t in segment.tokens if end is None or t.end <= end).strip(".") in COUNTRIES
+
+
 def lower_case(chunk: list[Segment]) -> bool:
-    """Whether a sentence is written in lower case: no word of it is capitalised ("I", "AK", "NSW" may be)."""
+    """Whether a sentence is written in lower case: no word of it is capitalised ("I", "AK", "NSW" may be),
+    but for short openings without a number ("Hi Maria, pls ship to c/ mayor 5, 28013 madrid")."""
+    numbered = False
     for segment in chunk:
+        numbered = numbered or len(segment.tokens) > 3 or any(c.isdigit() for t in segment.tokens for c in t.word)
+        if not numbered:
+            continue  # a short opening ("Hi Maria", "Thanks")
         for token in segment.tokens:
             if token.word[:1].isupper() and token.word[1:2].islower():
                 return False
@@ -891,19 +1103,26 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each address block in `text`."""
     if not NUMBER.search(text):
         return
+    for match in CJK_ADDRESS.finditer(text):
+        yield match.start(), match.end()
     tokens = tokens_of(text)
     chunks = chunks_of(text, tokens)
     #: Lower case counts per sentence: an address typed in lower case in a text that has capitals elsewhere.
     lowers = [lower_case(chunk) for chunk in chunks]
     starts = [chunk[0].tokens[0].start for chunk in chunks]
     evidence = sorted(pattern_evidence(text, starts, lowers), key=lambda e: e.start)
+    cues = [match.end() for match in LIVE_AT.finditer(text)]
     first = 0  # evidence before it ends before the chunks still to come (one sweep: linear in the text)
     for chunk, lower_text in zip(chunks, lowers):
         lo, hi = chunk[0].tokens[0].start, chunk[-1].tokens[-1].end
         while first < len(evidence) and evidence[first].end <= lo:
             first += 1
+        if cues and any(lo < cue < hi for cue in cues):
+            # every address has a number (a house, a unit, a postcode or a box) but for a named street
+            # that someone says they live at ("I stay at Kindaruma Road, Kilimani")
+            yield from numberless(text, chunk, lower_text, cues)
         if not NUMBER.search(text, lo, hi):
-            continue  # every address has a number: a house, a unit, a postcode or a box
+            continue
         inside = []
         for piece in evidence[first:]:
             if piece.start >= hi:
@@ -915,6 +1134,34 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
         inside.extend(streets(text, flat, lower_text))
         if inside:
             yield from blocks_in(chunk, inside, lower_text)
+
+
+#: What someone writes right before where they live when the street has no number: "I stay at",
+#: "we live on", "located at", "ship it to", "my address is", "address:".
+LIVE_AT = re.compile(r"\b(?:live|lives|living|stay|stays|staying|located|reside|resides|residing)[ \t]+(?:at|on|in)[ \t]+"
+                     r"|\b(?:ship|deliver|send|post|mail)(?:[ \t]+it)?[ \t]+to[ \t]+"
+                     r"|\baddress(?:[ \t]+is)?[ \t]*:?[ \t]+", re.IGNORECASE)
+
+
+def numberless(text: str, chunk: list[Segment], lower_text: bool, cues: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """A street's name without a number right after LIVE_AT (whose ends are `cues`) that fills its
+    segment, and the places after it, at least one ("Kindaruma Road, Kilimani"): the address of a
+    country without house numbers."""
+    flat = [t for segment in chunk for t in segment.tokens]
+    for piece in streets(text, flat, lower_text):
+        if piece.category != STREET_NAME or piece.start not in cues:
+            continue
+        at = next(i for i, segment in enumerate(chunk) if segment.tokens[-1].end >= piece.end)
+        if chunk[at].tokens[-1].end != piece.end:
+            continue  # "I live on Main Street since May": prose after the street
+        end = piece.end
+        ahead = at + 1
+        while ahead < len(chunk) and ahead - at <= 3 and not chunk[ahead].newline_before and \
+                place_like(chunk[ahead], lower_text):
+            end = chunk[ahead].tokens[-1].end
+            ahead += 1
+        if ahead > at + 1:
+            yield piece.start, end
 
 
 def union(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
