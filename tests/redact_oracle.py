@@ -347,6 +347,8 @@ def find_phones(text: str) -> Iterator[Span]:
         if not ID_BEFORE.search(text[max(0, match.start(1) - 30):match.start(1)]):
             yield Span(match.start(1), match.end(1), "PHONE")
     yield from live.more_keyword_phones(text, live.fold(text))  # issue 18, eighth pass, ungated
+    if len(live.fold(text)) == len(text):
+        yield from live.short_phones(live.fold(text))  # issue 18, ninth pass, ungated
 
 
 def unbalanced_paren_end(candidate: str, end: int) -> int:
@@ -519,9 +521,10 @@ def find_listed_names(text: str) -> Iterator[Span]:
         words = list(gaz.WORD.finditer(match.group()))
         if len(words) == 1:
             word = words[0].group()
-            if (word.lower() in first and word.lower() not in common and not word.isupper() and word[0].isupper()
+            lower = word.lower() if word.lower() in first or word.isascii() else gaz.strip_marks(word.lower())
+            if (lower in first and lower not in common and not word.isupper() and word[0].isupper()
                     and gaz.inside_sentence(text, match.start())
-                    and gaz.lone_name_position(text, match.start(), word.lower())):
+                    and gaz.lone_name_position(text, match.start(), lower)):
                 yield Span(match.start(), match.end(), "NAME")
             continue
         for start, end in gaz.names_in_run(text, match.start(), match.group(), lists):

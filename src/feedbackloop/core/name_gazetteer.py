@@ -150,7 +150,7 @@ CAP = rf"(?:(?:Ma?c|Fitz)[{UP}][{LOW}]+|[{UP}][{LOW}]+|[{UP}]['’][{UP}][{LOW}]
 CAP_RUN = re.compile(
     rf"[{UP}](?<![\w'’@.-].)(?:[{LOW}]+(?:(?<=Mc)|(?<=Mac)|(?<=Fitz))?[{UP}]?[{LOW}]*|['’][{UP}][{LOW}]+|[{UP}]+)"
     rf"(?:['’-][{UP}{LOW}]+)*"
-    rf"(?:[ ]+(?:[A-Z]\.[ ]+)?(?:(?:de|da|do|dos|das|del|della|di|van|von|der|den|la|le|du|bin|ibn|ben|al|el|ter|ten|zu|y)"
+    rf"(?:[ ]+(?:[A-Z]\.[ ]+)?(?:(?:de|da|do|dos|das|del|della|dela|delos|di|van|von|der|den|la|le|du|bin|ibn|ben|al|el|ter|ten|zu|y)"
     rf"[ ]+){{0,2}}(?:(?:al|el)-)?{CAP})*"
     r"(?![\w@])")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -172,6 +172,8 @@ def find_listed_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
         run = match.group()
         if " " not in run:  # most runs: one capitalised word, most often a sentence's first
             lower = run.lower()
+            if lower not in first and not run.isascii():
+                lower = strip_marks(lower)  # "Ciarán": listed as "Ciaran" (issue 18, ninth pass)
             if (lower in first and lower not in common and not run.isupper() and run[0].isupper()
                     and inside_sentence(text, match.start()) and lone_name_position(text, match.start(), lower)):
                 yield match.start(), match.end()
@@ -193,7 +195,7 @@ def find_listed_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
                 break
 
 
-PARTICLE_WORDS = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la",
+PARTICLE_WORDS = frozenset({"de", "da", "do", "dos", "das", "del", "della", "dela", "delos", "di", "van", "von", "der", "den", "la",
                             "le", "du", "bin", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y"})
 #: Capitalised words that close a text after a dash without being a name ("— Thanks", "- Sent").
 NOT_SIGNATURES = frozenset({"thanks", "thx", "cheers", "regards", "best", "sent", "end", "done", "edit", "update",
@@ -288,7 +290,9 @@ def surname_like(word: str, capitals: bool, lists: tuple[frozenset[str], frozens
 #: "Amber warnings", "Alexa"): issue 18, eighth pass. A cue (a relation, "X from accounts", a
 #: sign-off) still finds such a name.
 THING_BEFORE = re.compile(r"\b(?i:the|a|an|your|our|my|their|its|this|that|these|those|in|at|near|via|per|visit|"
-                          r"visiting|cover|covers|to the|in der|im|en|à|na|no|em|w|we)[ \t]+\Z")
+                          r"visiting|cover|covers|to the|in der|im|en|à|na|no|em|w|we|"
+                          # issue 18, ninth pass: "to" and "in" of other languages ("sendt til Bergen", "nach Essen")
+                          r"til|till|nach|naar|vers|au|aux|para|hacia|verso|på|ved|nel|nella|dans|bis|från|fra)[ \t]+\Z")
 ORDINARY_FIRST_NAMES = frozenset({
     "will", "mark", "rose", "bill", "pat", "joy", "hope", "grace", "may", "june", "april", "faith", "summer",
     "dawn", "sky", "art", "ray", "guy", "rich", "frank", "jack", "sue", "drew", "gene", "max", "chase",

@@ -24,7 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from feedbackloop.core.name_gazetteer import gazetteer
+from feedbackloop.core.name_cues import PINYIN_GIVEN, VIET_SYLLABLE, east_asian
+from feedbackloop.core.name_gazetteer import gazetteer, strip_marks
 
 # --- names -----------------------------------------------------------------------------------------
 
@@ -33,11 +34,12 @@ from feedbackloop.core.name_gazetteer import gazetteer
 #: ("its" and "im" without the apostrophe are left out: "its price", "im Juli" are too common.)
 INTRODUCTIONS = ("it's", "it’s", "this is", "i am", "i'm", "i’m", "ich bin", "hier ist", "je suis", "c'est", "c’est",
                  "ici", "me llamo", "soy", "sono", "mi chiamo", "ik ben", "mijn naam", "hier is", "nome é",
-                 "eu sou", "my name")
+                 "eu sou", "my name", "bin der", "bin die", "sóc", "soy el", "soy la")
 #: An introduction and the words after it. Each alternative starts with one of INTRODUCTIONS, so the
 #: gated search tries it only where `str.find` met one ("o meu nome é" is found at its "nome é").
 INTRO_AT = re.compile(
-    r"(?i:it['’]s|this is|i am|i['’]m|ich bin|hier ist|je suis|c['’]est|ici|me llamo|soy|"
+    r"(?i:it['’]s|this is|i am|i['’]m|(?:ich )?bin (?:der|die)|ich bin|hier ist|je suis|c['’]est|ici|me llamo|"
+    r"soy (?:el|la)|soy|sóc (?:el|la|en|na)|sóc|"
     r"sono|mi chiamo|ik ben|mijn naam is|hier is|nome é|eu sou|my name is|my name['’]s)"
     r"[ \t]+(?P<name>[^\W\d_]+(?:['’-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’-][^\W\d_]+)*){0,2})")
 #: The same anywhere, after white space or punctuation (the reference redactor's form).
@@ -45,6 +47,10 @@ INTRO = re.compile(r"(?:^|(?<=[\s,.!?:;(\"“]))" + INTRO_AT.pattern)
 BOUNDARY = frozenset(",.!?:;(\"“")
 #: What may follow a lower-case name for it to count ("it's kwame, the code", "i'm priya here").
 LOWER_CLOSE = re.compile(r"[ \t]*(?:[,.;:!?)\n—–-]|$|(?i:here|from|speaking|again|and|writing|calling)\b)")
+#: A department or "here" right after a lone lower-case word makes it a name ("this is chidi from accounts").
+AFTER_INTRO_CUE = re.compile(r"[ ]+(?i:here|speaking|calling|from (?:the )?(?:accounts?|billing|finance|sales|support|"
+                             r"logistics|shipping|dispatch|returns|claims|it|hr|legal|marketing|procurement|team|"
+                             r"customer service|office|warehouse|reception))\b")
 #: Words that end a name or are none, in capitals as in lower case.
 STOP = frozenset({
     "and", "from", "here", "speaking", "again", "writing", "calling", "please", "the", "a", "an", "i", "my", "your",
@@ -118,11 +124,32 @@ def introduced_names(text: str, matches: Iterable[re.Match[str]]) -> Iterator[tu
                 yield offset + taken[0].start(), offset + taken[-1].end()
             continue
         lower = head.lower()
-        if len(head) < 2 or lower not in first or lower in common or lower in STOP:
+        lowered = [strip_marks(w.group().lower()) for w in words]
+        if east_asian(lowered) and lowered[0] not in common:  # "i am nguyen van an"
+            end = min(len(words), 4) - 1
+            while end > 1 and not (VIET_SYLLABLE.fullmatch(lowered[end]) or PINYIN_GIVEN.fullmatch(lowered[end])):
+                end -= 1
+            if LOWER_CLOSE.match(text, offset + words[end].end()):
+                yield offset + words[0].start(), offset + words[end].end()
+            continue
+        if lower not in first and len(head) >= 2 and lower not in common and lower not in STOP \
+                and AFTER_INTRO_CUE.match(text, offset + words[0].end()):
+            yield offset + words[0].start(), offset + words[0].end()  # "this is chidi from accounts"
+            continue
+        if len(head) < 2 or strip_marks(lower) not in first or lower in common or lower in STOP:
             continue
         end = 0
+        after_particle = False
         for index, word in enumerate(words[1:], 1):  # surname words: listed, or capitalised, or particles
             value = word.group()
+            if after_particle and (strip_marks(value.lower()) in last or strip_marks(value.lower()) in first):
+                end = index  # "sono alessandro la rosa": a listed surname after a particle, even a word
+                after_particle = False
+                continue
+            after_particle = False
+            if value.lower() in PARTICLES and index + 1 < len(words):
+                after_particle = True
+                continue
             if value.lower() in STOP or value.lower() in common:
                 break
             if value.lower() in last or value.lower() in first or value[0].isupper():

@@ -140,7 +140,7 @@ EMAIL_SPELLED_PLAIN = re.compile(
 SPELLED_AT = r"(?:at|arroba|arobase|chez|bei|presso|małpa|malpa|kukac|snabel-a|ät|apenstaartje|klammeraffe)"
 SPELLED_DOT = r"(?:dot|punto|point|punkt|ponto|kropka|pont|nokta|piste|prikk|tečka|punt)"
 EMAIL_SPELLED_WORDS = re.compile(
-    rf"(?<![\w.])[\w.+-]+(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+{SPELLED_AT}\s+)[\w-]+"
+    rf"(?<![\w.])[\w.+-]+(?:\s+{SPELLED_DOT}\s+[\w+-]+){{0,3}}(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+{SPELLED_AT}\s+)[\w-]+"
     rf"(?:\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*[\w-]+|\s+{SPELLED_DOT}\s+"
     rf"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|ca|au|ch|at|be|ie|pt|se|dk|no|fi|pl|ar|br|mx|"
     rf"cl|co|pe|tr|gr|hu|cz|ro|jp|kr|cn|in|za|ng|ke|ae)\b)+")
@@ -464,6 +464,12 @@ PHONE_KEYWORD_MORE = re.compile(
     r"teléfono|tfno|tlf|tel\.|gsm|numer|portable|numéro|número|numero|nummer|wa)(?!\w)[^\d\n]{0,12}?(\+?\d{9,14})(?!\d)")
 PHONE_MORE_WORDS = ("mob", "ph", "cel", "handy", "telef", "teléf", "tfno", "tlf", "tel.", "gsm", "numer", "portable",
                     "numéro", "número", "nummer", "wa")
+#: Issue 18, ninth pass: the eight-digit numbers of Denmark, Norway, Singapore, Hong Kong and others
+#: ("tlf. 28 45 91 03", "Tel: 9123 4567") count right after a phone word (as the `fold`ed text has them).
+SHORT_PHONE = re.compile(
+    r"(?<!\w)(?:tlf|tel|telefon|telefone|telefono|teléfono|phone|ph|mob|mobil|mobile|mobiel|cel|cell|handy|hp|"
+    r"whatsapp|wa|puh|sms)\.?(?: no\.?| nr\.?| number)?[ \t]*[:.]?[ \t]*(\+?\d{2,4}(?:[ .-]?\d{2,4}){1,3})(?![\d.,/-]?\d)")
+SHORT_PHONE_WORDS = ("tlf", "tel", "phone", "ph", "mob", "cel", "handy", "hp", "whatsapp", "wa", "puh", "sms")
 #: A number spoken digit by digit: "zero eight seven, two two one, four four five six" (voicemail transcripts).
 DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double (?:zero|oh|one|two|three|four|five|six|seven|eight|nine))"
 SPOKEN_PHONE = re.compile(rf"(?<!\w){DIGIT_WORD}(?:[ ,.-]+{DIGIT_WORD}){{6,14}}(?!\w)")
@@ -495,14 +501,23 @@ def find_phones(text: str) -> Iterator[Span]:
             start, end = match.start(), unbalanced_paren_end(match.group(), match.end())
             if is_phone(text, start, end, least):
                 yield Span(start, end, "PHONE")
+    folded = fold(text)
+    if has_any(folded, SHORT_PHONE_WORDS) and len(folded) == len(text):
+        yield from short_phones(folded)
     if not NINE_DIGITS.search(text):  # every PHONE_KEYWORD match holds nine digits in a row
         return
     for match in PHONE_KEYWORD.finditer(text):
         if not introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
             yield Span(match.start(1), match.end(1), "PHONE")
-    folded = fold(text)
     if has_any(folded, PHONE_MORE_WORDS) and len(folded) == len(text):
         yield from more_keyword_phones(text, folded)
+
+
+def short_phones(folded: str) -> Iterator[Span]:
+    """Eight-digit numbers right after a phone word (`folded`: the text lower-cased letter for letter)."""
+    for match in SHORT_PHONE.finditer(folded):
+        if sum(map(str.isdigit, match.group(1))) == 8:
+            yield Span(match.start(1), match.end(1), "PHONE")
 
 
 def more_keyword_phones(text: str, folded: str) -> Iterator[Span]:
@@ -884,7 +899,7 @@ NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
     (True, ("name",)),
     (True, ("mfg", "rgds", "thx", "tks", "take care", "talk soon", "bises", "bisous", "bientôt", "bientot", "abrazo",
             "besos", "abraços", "beijos", "ciao", "tschüs", "hälsningar", "mvh", "pozdr", "s pozdravem", "üdvözlettel",
-            "saygılarımla")),
+            "saygilarimla")),  # (as `fold` spells it: "ı" is "i")
 )
 
 
@@ -920,14 +935,22 @@ def signed_name(name: str) -> bool:
     """Whether the words after a sign-off can be a name: capitalised, or a listed first name."""
     if name[:1].isupper():
         return True
-    first, _last, _common = gazetteer()
-    head = strip_marks(name.split()[0].lower()) if name.split() else ""
-    return head in first and head not in SIGN_OFF_FILLERS
+    first, last, common = gazetteer()
+    words = [strip_marks(w.lower()) for w in name.split()]
+    head = words[0] if words else ""
+    if head in SIGN_OFF_FILLERS:
+        return False
+    # issue 18, ninth pass: or two or three listed words, none an ordinary one ("regards ramesh kumar reddy":
+    # "ramesh" is listed as a surname only)
+    return head in first or (len(words) >= 2 and all((w in first or w in last) and w not in common for w in words))
 
 
 #: What follows a sign-off in lower case without being a name ("cheers mate", "love, x").
 SIGN_OFF_FILLERS = frozenset({"mate", "love", "luv", "bye", "x", "xx", "xxx", "all", "everyone", "guys", "folks",
-                              "babe", "hun", "pal", "buddy", "bro", "sir", "madam", "again", "team", "so", "very"})
+                              "babe", "hun", "pal", "buddy", "bro", "sir", "madam", "again", "team", "so", "very",
+                              # issue 18, ninth pass: the "so much" of other languages ("Grazie mille")
+                              "mille", "tante", "beaucoup", "bien", "vielmals", "schön", "sehr", "muito", "muchas",
+                              "mil", "heaps", "loads", "lots", "tanto", "tantas", "wel", "hartelijk"})
 
 
 def name_spans(text: str, start: int, end: int) -> Iterator[Span]:
