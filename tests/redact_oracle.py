@@ -527,6 +527,11 @@ def find_listed_names(text: str) -> Iterator[Span]:
                     and gaz.lone_name_position(text, match.start(), lower)):
                 yield Span(match.start(), match.end(), "NAME")
             continue
+        handled, span = gaz.after_opening_word(text, match.start(), match.group(), lists)  # issue 18, ninth pass
+        if span is not None:
+            yield Span(*span, "NAME")
+        if handled:
+            continue
         for start, end in gaz.names_in_run(text, match.start(), match.group(), lists):
             yield Span(start, end, "NAME")
     found = gaz.DASH_SIGNATURE.search(text)

@@ -164,7 +164,7 @@ TITLE_WORDS = (
 #: A relation or role word in the `fold`ed text (lower case: a case-insensitive alternation would cost
 #: every text ten times more); the name after it is read from the text itself.
 RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TITLE_WORDS})|(?P<role>{ROLE_WORDS}))"
-                         rf"(?:['’]s)?[ \t]*,?(?:[ \t]+|[ \t]*\((?=\w))(?:(?:mr|mrs|ms|dr|prof)\.?[ ]+)?")
+                         rf"(?:['’]s)?[ \t]*[,:]?(?:[ \t]+|[ \t]*\((?=\w))(?:(?:mr|mrs|ms|dr|prof)\.?[ ]+)?")
 #: The cues after which a name in lower case counts: an account's holder, the name on a doorbell.
 HOLDER = re.compile(r"titular|intestat[oa] a|au nom de|a nombre de|em nome de|t\.n\.v\.|ten name van|"
                     r"kontoinhaber(?:in)?|account holder|card holder|klingel(?:schild)?(?: steht)?|doorbell|buzzer|"
@@ -184,6 +184,11 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
         if name is None:
             if text[match.end():match.end() + 1].islower() and HOLDER.fullmatch(match.group().rstrip(" \t,(")):
                 yield from named_at(text, match.end(), lists)  # "em nome de joão pedro silva santos"
+            elif match.group("rel") is None and text[match.end():match.end() + 2].isupper():
+                for start, end in named_at(text, match.end(), lists):  # "MR JOHN SMITH", "Cliente: GONZÁLEZ PÉREZ"
+                    capitals = text[start:end].split(",")[0].split()
+                    if len(capitals) >= 2 and all(w.isupper() and len(w) >= 2 for w in capitals):
+                        yield start, end
             continue
         words = re.split(r"[ ]+", name.group())
         if match.group("title") is not None or (match.group("rel") is not None and personal(source, match.start())):
@@ -237,14 +242,26 @@ NAME_WORDS = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’
 #: "Name:", "Nombre:", "Apellidos:", "Nom :", "Prénom :", "Vorname:", "Nachname:", "Imię:", "Nazwisko:",
 #: "Ad Soyad:", "Nome:", "Cognome:", "Voornaam:", "Achternaam:", "Navn:", "Jméno:", "Név:", "Họ tên:".
 FIELD = re.compile(
-    r"[ \t>*-]*(?:full |first |last |given |family |customer |contact |account |passenger |patient )?"
-    r"(?:name|surname|nombre(?: completo)?|apellidos?|nom(?: complet| de famille)?|prénom|vorname|nachname|familienname|"
+    r"[ \t>*-]*(?:full |first |last |given |family |customer |contact |account |passenger |patient |guest )?"
+    r"(?:names?|surname|nombre(?: completo)?|apellidos?|nom(?: complet| de famille)?|prénom|vorname|nachname|familienname|"
     r"imię(?: i nazwisko)?|nazwisko|ad(?: soyad)?|soyad|adi soyadi|isim|nome(?: completo)?|cognome|sobrenome|"
     r"voornaam|achternaam|naam|navn|fornavn|efternavn|etternavn|förnamn|efternamn|jméno|příjmení|név|"
-    r"vezetéknév|keresztnév|họ tên|họ và tên|titular|kontoinhaber(?:in)?|holder|姓名|氏名|名前|이름|성명)[ \t]*[:：][ \t]*(?=\S)")
+    r"vezetéknév|keresztnév|họ tên|họ và tên|titular|kontoinhaber(?:in)?|holder|姓名|氏名|名前|이름|성명|"
+    # issue 18, ninth pass: the people of a booking or a parcel ("Passenger 1:", "Adult 2:", "Contact person:",
+    # "Empfänger:", "Destinataire :") and the "From:" of a quoted header in other languages ("Van:", "Od:")
+    r"passengers?|pax|travell?ers?|guests?|adult|child|infant|recipient|addressee|contact person|forenames?|"
+    r"given names?|pasajer[oa]s?|viajer[oa]|huésped|passagiers?|passageir[oa]|passeggero|passeggeri|ospite|"
+    r"fluggast|reisende[r]?|gast|passager|passagère|voyageur|empfänger(?:in)?|destinatari[oa]|destinataire|"
+    r"ontvanger|odbiorca|alıcı|alici|ansprechpartner(?:in)?|kontaktperson|contactpersoon|persona de contacto|"
+    r"personne à contacter|referente|van|von|od|från|fra|kimden|lähettäjä|feladó)"
+    r"(?:[ ]?#?\d{1,2})?[ \t]*[:：][ \t]*(?=\S)")
 FIELD_HINTS = ("name", "nom", "apellido", "prénom", "vorname", "nachname", "imię", "nazwisko", "ad", "soyad", "isim",
                "nome", "voornaam", "achternaam", "naam", "navn", "namn", "jméno", "příjmení", "név", "họ", "titular",
-               "holder", "kontoinhaber", "姓名", "氏名", "名前", "이름", "성명")
+               "holder", "kontoinhaber", "姓名", "氏名", "名前", "이름", "성명", "pass", "pax", "travel", "guest",
+               "adult", "child", "infant", "recipient", "addressee", "contact", "pasajer", "viajer", "huésped",
+               "ospite", "fluggast", "reisende", "gast", "voyageur", "empfänger", "destinat", "ontvanger", "odbiorca",
+               "alıcı", "alici", "ansprechpartner", "kontaktperson", "contactpersoon", "personne", "referente", "van:",
+               "von:", "od:", "från:", "fra:", "kimden", "lähettäjä", "feladó")
 #: A name in Chinese, Japanese or Korean script after a field label ("姓名: 张伟").
 NATIVE_VALUE = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff]{2,6}(?=[ \t]*(?:\n|$))")
 
@@ -315,7 +332,14 @@ def named_at(text: str, at: int, lists: Lists) -> Iterator[tuple[int, int]]:
         if not (shaped or (len(lowered) > 1 and listed_surname(lowered[1], lists))) and (not head_ok or (
                 lowered[0] in common and lowered[0] not in PARTICLES)):
             return
-    yield offset + taken[0].start(), offset + taken[-1].end()
+    end = offset + taken[-1].end()
+    given = GIVEN_AFTER.match(text, end)
+    if given is not None and all(w.isupper() for w in values) and strip_marks(given.group("given").split()[0].lower()) in first:
+        end = given.end()  # "GONZÁLEZ PÉREZ, María José": the surnames in capitals, then the given names
+    yield offset + taken[0].start(), end
+
+
+GIVEN_AFTER = re.compile(rf",[ ]+(?P<given>{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}})(?=[ \t]*(?:\n|$|[,;.]))")
 
 
 def listed_surname(word: str, lists: Lists) -> bool:
@@ -664,6 +688,11 @@ def caps_line_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
     first, last, common = lists
     for match in CAPS_LINE.finditer(text):
         words = re.split(r"[ '’-]", match.group("name").lower())
+        bare = [strip_marks(w) for w in match.group("name").lower().split()]
+        if (east_asian(bare) or (len(bare) == 2 and bare[0] in last and bare[1] in first and bare[0] not in common
+                                 and bare[1] not in common)) and not any(w in NOT_NAME_WORDS for w in bare):
+            yield match.span("name")  # "PARK JI-HOON", "YAMAMOTO KENJI", "MÜLLER HANS": surname first
+            continue
         if strip_marks(words[0]) in first and words[0] not in common and words[0] not in COMMON_FIRST_NAMES and not any(
                 w in NOT_NAME_WORDS or (w in common and w not in last) for w in words):
             yield match.span("name")
@@ -671,6 +700,51 @@ def caps_line_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
 
 #: A name in Hangul, Chinese characters or kana, in brackets right after a name ("(박지훈)", "(張偉)").
 NATIVE_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f]\)?[ ]?\((?P<name>[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff]{2,6})\)")
+
+
+# --- chat transcripts, passenger lists, passports (issue 18, ninth pass) -----------------------------
+
+#: A speaker's label at the start of a line of a chat transcript: "Sipho Mahlangu: hi", "[10:02] Anna: ok".
+SPEAKER = re.compile(rf"(?m)^[ \t]*(?:\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?[ \t]*)?(?P<name>{FULL})[ \t]*:[ \t]+\S")
+#: Words that open a line with a colon without being a speaker (headers, notes, fields).
+NOT_SPEAKERS = frozenset({"subject", "date", "sent", "to", "cc", "bcc", "from", "re", "fw", "fwd", "note", "notes",
+                          "update", "edit", "ps", "status", "reason", "tracking", "reference", "address", "email",
+                          "phone", "mobile", "tel", "total", "price", "amount", "item", "items", "product", "model",
+                          "serial", "error", "issue", "problem", "question", "answer", "summary", "details",
+                          "description", "comment", "comments", "warning", "important", "attention", "urgent"})
+#: An airline's name record: "SMITH/JOHN MR", "NGUYEN/THI HOA MS", "OKAFOR/CHIDI EMMANUEL".
+PNR_NAME = re.compile(rf"(?<![\w/])(?P<name>[{UP}]{{2,}}(?:[ '-][{UP}]{{2,}})?/[{UP}]{{2,}}(?:[ ][{UP}]{{2,}}){{0,2}}?)"
+                      r"(?:[ ]?(?P<title>MRS|MR|MS|MSTR|MISS|DR|CHD|INF))?(?![\w/])")
+#: A surname in capitals before the given name, as official forms write it: "ZHANG Wei", "DUPONT Marie".
+CAPS_SURNAME = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}]{{2,}}(?:-[{UP}]{{2,}})?)[ ](?P<given>{CAP_WORD}(?:[ -]{CAP_WORD})?)(?![\w'’])")
+
+
+def transcript_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """Speakers of a chat transcript, names of an airline's record, capital surnames before a given name."""
+    first, last, common = lists
+    if ":" in text:
+        speakers = [m for m in SPEAKER.finditer(text)
+                    if not any(w.lower() in NOT_SPEAKERS or w.lower() in NOT_NAME_WORDS for w in m.group("name").split())]
+        transcript = len({m.group("name") for m in speakers}) >= 2 or len(speakers) >= 3
+        for match in speakers:
+            words = match.group("name").split()
+            lower = strip_marks(words[0].lower())
+            if len(words) == 1:
+                if transcript and lower in first and lower not in common and lower not in COMMON_FIRST_NAMES:
+                    yield match.span("name")
+            elif words_ok(words, lists, strict=True) or (transcript and words_ok(words, lists, strict=False)):
+                yield match.span("name")
+    if "/" in text:
+        for match in PNR_NAME.finditer(text):
+            parts = [strip_marks(w.lower()) for w in re.split(r"[ /'-]", match.group("name"))]
+            if match.group("title") or (parts[0] in last and any(p in first for p in parts[1:])):
+                yield match.span("name")
+    for match in CAPS_SURNAME.finditer(text):
+        sur = strip_marks(match.group("sur").lower())
+        given = strip_marks(match.group("given").split()[0].lower())
+        if ((sur in last and sur not in common) or sur in CHINESE_SURNAMES or sur in KOREAN_SURNAMES
+                or sur in VIETNAMESE_SURNAMES) and given in first and given not in common and sur not in NOT_NAME_WORDS:
+            yield match.span()
 
 
 # --- the whole pass --------------------------------------------------------------------------------
@@ -689,6 +763,7 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from surname_first_names(text, lists)
     yield from closing_names(text, lists)
     yield from caps_line_names(text, lists)
+    yield from transcript_names(text, lists)
     if not gated or "(" in text:
         for match in NATIVE_SCRIPT.finditer(text):
             yield match.span("name")

@@ -178,7 +178,11 @@ def find_listed_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
                     and inside_sentence(text, match.start()) and lone_name_position(text, match.start(), lower)):
                 yield match.start(), match.end()
             continue
-        yield from names_in_run(text, match.start(), run, lists)
+        handled, span = after_opening_word(text, match.start(), run, lists)
+        if span is not None:
+            yield span
+        if not handled:
+            yield from names_in_run(text, match.start(), run, lists)
     tail_at = max(0, len(text.rstrip()) - DASH_REACH)
     tail = text[tail_at:]
     if "-" in tail or "—" in tail or "–" in tail:
@@ -193,6 +197,25 @@ def find_listed_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
                     if name in first and name not in common:
                         yield found.span("name")
                 break
+
+
+def after_opening_word(text: str, start: int, run: str, lists: tuple[frozenset[str], frozenset[str], frozenset[str]]
+                       ) -> tuple[bool, tuple[int, int] | None]:
+    """Issue 18, ninth pass: a run of two capitalised words whose first is an ordinary word opening the
+    sentence ("Can Aarav call me back?", "Tell Oksana"): the second judged as a lone first name.
+    (Whether the run is handled so, and the name's span if it is one.)"""
+    first, _last, common = lists
+    lead = WORD.match(run)
+    if lead is None or lead.group().lower() not in common or inside_sentence(text, start):
+        return False, None
+    rest = CAP_RUN.match(text, start + lead.end() + 1)
+    if rest is None or rest.start() != start + lead.end() + 1 or " " in rest.group():
+        return False, None
+    lower = strip_marks(rest.group().lower())
+    if lower in first and lower not in common and not rest.group().isupper() and \
+            lone_name_position(text, rest.start(), lower):
+        return True, rest.span()
+    return True, None
 
 
 PARTICLE_WORDS = frozenset({"de", "da", "do", "dos", "das", "del", "della", "dela", "delos", "di", "van", "von", "der", "den", "la",

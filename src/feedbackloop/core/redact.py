@@ -32,7 +32,7 @@ from typing import Literal
 
 import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 
-from feedbackloop.core.name_cues import find_cued_names, spread
+from feedbackloop.core.name_cues import east_asian, find_cued_names, spread
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.pii_address import find_address_blocks, union
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
@@ -942,7 +942,8 @@ def signed_name(name: str) -> bool:
         return False
     # issue 18, ninth pass: or two or three listed words, none an ordinary one ("regards ramesh kumar reddy":
     # "ramesh" is listed as a surname only)
-    return head in first or (len(words) >= 2 and all((w in first or w in last) and w not in common for w in words))
+    return head in first or east_asian(words) or (
+        len(words) >= 2 and all((w in first or w in last) and w not in common for w in words))
 
 
 #: What follows a sign-off in lower case without being a name ("cheers mate", "love, x").
