@@ -71,7 +71,7 @@ NOT_NAME_WORDS = frozenset({
     "dr", "prof", "mr", "mrs", "ms", "herr", "frau",
     # issue 18, ninth pass: the "Dear Sir or Madam" of other languages ("Sayın Yetkili", "Damen und Herren")
     "yetkili", "ilgili", "damen", "herren", "señores", "senhores", "signori", "dames", "heren", "messieurs",
-    "mesdames", "państwo", "szanowni",
+    "mesdames", "państwo", "szanowni", "müşterimiz", "müşteri",
 })
 #: Words that make the capitalised words beside them a place or an organisation, not a person: "Aga Khan
 #: Hospital", "Cleveland Clinic", "Sai Krupa Apartments", "Bağdat Caddesi", "Calle X", "Đường Lê Lợi",
@@ -329,7 +329,9 @@ def named_at(text: str, at: int, lists: Lists) -> Iterator[tuple[int, int]]:
         lowered = [strip_marks(v.lower()) for v in values]
         head_ok = lowered[0] in first or lowered[0] in last or lowered[0] in PARTICLES or all(
             p in first for p in lowered[0].split("-"))  # "lea-marie"
-        if not (shaped or (len(lowered) > 1 and listed_surname(lowered[1], lists))) and (not head_ok or (
+        second_listed = len(lowered) > 1 and (listed_surname(lowered[1], lists) or (
+            lowered[1] in first and lowered[1] not in common))  # "ana paula ferreira", "kemi adeyemi"
+        if not (shaped or second_listed) and (not head_ok or (
                 lowered[0] in common and lowered[0] not in PARTICLES)):
             return
     end = offset + taken[-1].end()
@@ -726,11 +728,12 @@ def transcript_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
         speakers = [m for m in SPEAKER.finditer(text)
                     if not any(w.lower() in NOT_SPEAKERS or w.lower() in NOT_NAME_WORDS for w in m.group("name").split())]
         transcript = len({m.group("name") for m in speakers}) >= 2 or len(speakers) >= 3
+        timed = transcript and "[" in text and any(text[m.start():m.start("name")].strip() for m in speakers)
         for match in speakers:
             words = match.group("name").split()
             lower = strip_marks(words[0].lower())
-            if len(words) == 1:
-                if transcript and lower in first and lower not in common and lower not in COMMON_FIRST_NAMES:
+            if len(words) == 1:  # (with timestamps, a first name that is also a word: "[10:03] Tom: hi")
+                if transcript and lower in first and (lower not in common or timed) and lower not in COMMON_FIRST_NAMES:
                     yield match.span("name")
             elif words_ok(words, lists, strict=True) or (transcript and words_ok(words, lists, strict=False)):
                 yield match.span("name")

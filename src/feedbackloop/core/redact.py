@@ -940,10 +940,11 @@ def signed_name(name: str) -> bool:
     head = words[0] if words else ""
     if head in SIGN_OFF_FILLERS:
         return False
-    # issue 18, ninth pass: or two or three listed words, none an ordinary one ("regards ramesh kumar reddy":
-    # "ramesh" is listed as a surname only)
+    # issue 18, ninth pass: or two to four words none of which is an ordinary one, the last a listed surname
+    # ("regards ramesh kumar reddy": "ramesh" is listed as a surname only; "regards venkat rao naidu"), or a
+    # surname-first name ("best, liu yang")
     return head in first or east_asian(words) or (
-        len(words) >= 2 and all((w in first or w in last) and w not in common for w in words))
+        2 <= len(words) <= 4 and words[-1] in last and not any(w in common or w in SIGN_OFF_FILLERS for w in words))
 
 
 #: What follows a sign-off in lower case without being a name ("cheers mate", "love, x").
