@@ -349,3 +349,28 @@ def test_short_phones_and_spelled_local_parts(text: str, kind: str, value: str) 
 ])
 def test_eight_digits_without_a_phone_word_stay(text: str, kind: str) -> None:
     assert found(text, kind) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Tendai Moyo\nFlat 3, 12 High St\nLondon E1 6AN", "Tendai Moyo"),
+    ("Gulnara Abenova\n14 Abay Avenue\nAlmaty 050000", "Gulnara Abenova"),
+    ("Bat-Erdene Ganbold\nApt 5, Peace Avenue 17", "Bat-Erdene Ganbold"),
+    ("Kiri Te Kanawa,\nHauptstraße 5, 10115 Berlin", "Kiri Te Kanawa"),
+    ("please ask Mekdes Tadesse to call me", "Mekdes Tadesse"),
+    ("can you tell Siriporn Chaiyaporn it arrived", "Siriporn Chaiyaporn"),
+    ("Name: Nurul Huda binti Ahmad", "Nurul Huda binti Ahmad"),
+])
+def test_a_name_above_an_address_or_after_ask_and_tell(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "Acme Trading Ltd\n12 Market St\nLeeds LS1 4AB",
+    "Delivery Address\n12 High St",
+    "Hotel Adlon\nUnter den Linden 77",
+    "Please ask Customer Service to call",
+    "let Apple Support know",
+    "have Royal Mail collect it",
+])
+def test_a_firm_above_an_address_and_a_team_after_ask_stay(text: str) -> None:
+    assert names(text) == []

@@ -49,9 +49,9 @@ CAP_WORD = rf"(?:(?:Ma?c|Fitz|Nic|Mhic)[{UP}][{LOW}]+|[{UP}][{LOW}]+|[{UP}]['’
 PARTICLES = frozenset({
     "de", "da", "do", "dos", "das", "del", "della", "dela", "delos", "di", "van", "von", "der", "den", "la", "le",
     "du", "des", "bin", "bint", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y", "i", "e", "op", "ní", "ni", "nic",
-    "mac", "mhic", "ó", "o", "ua", "uí", "ap", "ab", "abu", "st", "van't", "'t",
+    "mac", "mhic", "ó", "o", "ua", "uí", "ap", "ab", "abu", "st", "van't", "'t", "binti", "binte", "te",
 })
-PARTICLE = r"(?i:de|da|do|dos|das|del|della|dela|delos|di|van|von|der|den|la|le|du|des|bin|bint|ibn|ben|al|el|ter|ten|zu|y|i|e|op|ní|nic|mhic|ó|ap|abu)"
+PARTICLE = r"(?i:de|da|do|dos|das|del|della|dela|delos|di|van|von|der|den|la|le|du|des|binti|binte|bin|bint|ibn|ben|al|el|ter|ten|zu|y|i|e|op|ní|nic|mhic|ó|ap|abu)"
 #: A full name (up to six name words with particles between them).
 FULL = rf"{CAP_WORD}(?:(?:[ ]{PARTICLE}){{0,2}}[ ]{CAP_WORD}){{0,5}}"
 #: Words a capitalised run may hold without being a name: greetings, team words, sign-off words.
@@ -721,6 +721,39 @@ PNR_NAME = re.compile(rf"(?<![\w/])(?P<name>[{UP}]{{2,}}(?:[ '-][{UP}]{{2,}})?/[
 CAPS_SURNAME = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}]{{2,}}(?:-[{UP}]{{2,}})?)[ ](?P<given>{CAP_WORD}(?:[ -]{CAP_WORD})?)(?![\w'’])")
 
 
+#: A name alone on its line right above the first line of an address ("Tendai Moyo\nFlat 3, 12 High St"):
+#: a house number, a unit word or a street word opens the next line.
+NAME_ABOVE_ADDRESS = re.compile(
+    rf"(?m)^[ \t]*(?P<name>{FULL})[ \t]*,?[ \t]*\n[ \t]*(?=\d{{1,5}}[A-Za-z]?\b|(?i:flat|apt|apartment|unit|suite|house|"
+    rf"c/o|po box|p\.o\.|calle|c/|rua|rue|via|viale|av\.|avenida|avda|ul\.|carrer|plaza|piazza|room|block|blk|"
+    rf"building|bldg|residencia|wohnung)\b|[{UP}][{LOW}]+(?:straße|strasse|str\.|weg|gasse|allee|straat|laan|gracht|"
+    rf"vej|gatan|gate|veien|katu|utca|ulica)\b)")
+#: "please ask Tendai Moyo to call me", "tell Mekdes Tadesse", "cc Rizal Pratama": a verb of asking or
+#: telling a person, then a full name (two words or more, none an ordinary word).
+ASK_CUE = re.compile(r"(?<!\w)(?:ask|tell|remind|thank|inform|notify|ping|cc|let|have|get|bitte|fragen sie|sagen sie|"
+                     r"demandez à|dites à|pregunte a|dile a|pregúntale a|chieda a|dica a|vraag|zeg tegen)[ ]+")
+ASK_HINTS = ("ask", "tell", "remind", "thank", "inform", "notify", "ping", "cc", "let", "have", "get", "bitte",
+             "fragen sie", "sagen sie", "demandez", "dites", "pregunte", "dile", "pregúntale", "chieda", "dica",
+             "vraag", "zeg tegen")
+
+
+def address_and_ask_names(text: str, folded: str, lists: Lists, gated: bool) -> Iterator[tuple[int, int]]:
+    """A name on the line above an address; a full name after a verb of asking or telling."""
+    if not gated or "\n" in text:
+        for match in NAME_ABOVE_ADDRESS.finditer(text):
+            words = match.group("name").split()
+            if 2 <= len(words) <= 6 and words_ok(words, lists, strict=False):
+                yield match.span("name")
+    if len(folded) == len(text) and (not gated or any(w in folded for w in ASK_HINTS)):
+        for match in ASK_CUE.finditer(folded):
+            name = NAME_AT.match(text, match.end())
+            if name is None:
+                continue
+            words = name.group().split()
+            if len(words) >= 2 and strongly_cued(words, lists) and words_ok(words, lists, strict=False):
+                yield name.span()
+
+
 def transcript_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
     """Speakers of a chat transcript, names of an airline's record, capital surnames before a given name."""
     first, last, common = lists
@@ -767,6 +800,7 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from closing_names(text, lists)
     yield from caps_line_names(text, lists)
     yield from transcript_names(text, lists)
+    yield from address_and_ask_names(text, folded, lists, gated)
     if not gated or "(" in text:
         for match in NATIVE_SCRIPT.finditer(text):
             yield match.span("name")

@@ -150,7 +150,7 @@ CAP = rf"(?:(?:Ma?c|Fitz)[{UP}][{LOW}]+|[{UP}][{LOW}]+|[{UP}]['’][{UP}][{LOW}]
 CAP_RUN = re.compile(
     rf"[{UP}](?<![\w'’@.-].)(?:[{LOW}]+(?:(?<=Mc)|(?<=Mac)|(?<=Fitz))?[{UP}]?[{LOW}]*|['’][{UP}][{LOW}]+|[{UP}]+)"
     rf"(?:['’-][{UP}{LOW}]+)*"
-    rf"(?:[ ]+(?:[A-Z]\.[ ]+)?(?:(?:de|da|do|dos|das|del|della|dela|delos|di|van|von|der|den|la|le|du|bin|ibn|ben|al|el|ter|ten|zu|y)"
+    rf"(?:[ ]+(?:[A-Z]\.[ ]+)?(?:(?:de|da|do|dos|das|del|della|dela|delos|di|van|von|der|den|la|le|du|binti|binte|bin|ibn|ben|al|el|ter|ten|zu|y)"
     rf"[ ]+){{0,2}}(?:(?:al|el)-)?{CAP})*"
     r"(?![\w@])")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -218,7 +218,7 @@ def after_opening_word(text: str, start: int, run: str, lists: tuple[frozenset[s
     return True, None
 
 
-PARTICLE_WORDS = frozenset({"de", "da", "do", "dos", "das", "del", "della", "dela", "delos", "di", "van", "von", "der", "den", "la",
+PARTICLE_WORDS = frozenset({"binti", "binte", "de", "da", "do", "dos", "das", "del", "della", "dela", "delos", "di", "van", "von", "der", "den", "la",
                             "le", "du", "bin", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y"})
 #: Capitalised words that close a text after a dash without being a name ("— Thanks", "- Sent").
 NOT_SIGNATURES = frozenset({"thanks", "thx", "cheers", "regards", "best", "sent", "end", "done", "edit", "update",
