@@ -374,3 +374,26 @@ def test_a_name_above_an_address_or_after_ask_and_tell(text: str, value: str) ->
 ])
 def test_a_firm_above_an_address_and_a_team_after_ask_stay(text: str) -> None:
     assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("hi its tendai moyo, order 4410 is late", "tendai moyo"),
+    ("hey im wanjiru kamau - the app crashed", "wanjiru kamau"),
+    ("this is fatoumata diallo from accounts", "fatoumata diallo"),
+    ("i'm marco rossi, my parcel never came", "marco rossi"),
+    ("name: tendai moyo\nemail: x", "tendai moyo"),
+    ("thanks for nothing\n- marco rossi", "marco rossi"),
+    ("TENDAI MOYO\nFLAT 3, 12 HIGH ST\nLONDON E1 6AN", "TENDAI MOYO"),
+    ("FROM: TENDAI MOYO\nSENT: MONDAY", "TENDAI MOYO"),
+])
+def test_full_names_in_lower_case_or_capitals(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "i'm really sorry, but", "this is getting ridiculous, order 5", "i'm still waiting, order 4410",
+    "this is a joke, where is it", "i'm moving house, new address", "hi its urgent, please",
+    "the surname gazetteer built from lists", "name: same as above",
+])
+def test_lower_case_words_after_weak_cues_stay(text: str) -> None:
+    assert names(text) == []

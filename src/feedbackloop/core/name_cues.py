@@ -38,6 +38,7 @@ from feedbackloop.core.name_gazetteer import (
     gazetteer,
     strip_marks,
 )
+from feedbackloop.core.name_gazetteer import NOT_SIGNATURES as RULE_STOP
 
 Lists = tuple[frozenset[str], frozenset[str], frozenset[str]]
 
@@ -183,7 +184,7 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
         name = NAME_AT.match(text, match.end())
         if name is None:
             if text[match.end():match.end() + 1].islower() and HOLDER.fullmatch(match.group().rstrip(" \t,(")):
-                yield from named_at(text, match.end(), lists)  # "em nome de joão pedro silva santos"
+                yield from named_at(text, match.end(), lists, loose=True)  # "em nome de joão pedro silva santos"
             elif match.group("rel") is None and text[match.end():match.end() + 2].isupper():
                 for start, end in named_at(text, match.end(), lists):  # "MR JOHN SMITH", "Cliente: GONZÁLEZ PÉREZ"
                     capitals = text[start:end].split(",")[0].split()
@@ -253,7 +254,8 @@ FIELD = re.compile(
     r"given names?|pasajer[oa]s?|viajer[oa]|huésped|passagiers?|passageir[oa]|passeggero|passeggeri|ospite|"
     r"fluggast|reisende[r]?|gast|passager|passagère|voyageur|empfänger(?:in)?|destinatari[oa]|destinataire|"
     r"ontvanger|odbiorca|alıcı|alici|ansprechpartner(?:in)?|kontaktperson|contactpersoon|persona de contacto|"
-    r"personne à contacter|referente|van|von|od|från|fra|kimden|lähettäjä|feladó)"
+    r"personne à contacter|referente|van|von|od|från|fra|kimden|lähettäjä|feladó|from|sender|absender|expéditeur|"
+    r"remitente|mittente|afzender|nadawca)"
     r"(?:[ ]?#?\d{1,2})?[ \t]*[:：][ \t]*(?=\S)")
 FIELD_HINTS = ("name", "nom", "apellido", "prénom", "vorname", "nachname", "imię", "nazwisko", "ad", "soyad", "isim",
                "nome", "voornaam", "achternaam", "naam", "navn", "namn", "jméno", "příjmení", "név", "họ", "titular",
@@ -261,7 +263,8 @@ FIELD_HINTS = ("name", "nom", "apellido", "prénom", "vorname", "nachname", "imi
                "adult", "child", "infant", "recipient", "addressee", "contact", "pasajer", "viajer", "huésped",
                "ospite", "fluggast", "reisende", "gast", "voyageur", "empfänger", "destinat", "ontvanger", "odbiorca",
                "alıcı", "alici", "ansprechpartner", "kontaktperson", "contactpersoon", "personne", "referente", "van:",
-               "von:", "od:", "från:", "fra:", "kimden", "lähettäjä", "feladó")
+               "von:", "od:", "från:", "fra:", "kimden", "lähettäjä", "feladó", "from", "sender", "absender",
+               "expéditeur", "remitente", "mittente", "afzender", "nadawca")
 #: A name in Chinese, Japanese or Korean script after a field label ("姓名: 张伟").
 NATIVE_VALUE = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff]{2,6}(?=[ \t]*(?:\n|$))")
 
@@ -272,14 +275,15 @@ def name_is_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, i
     if len(source) != len(text):
         return
     for match in NAME_IS.finditer(source):
-        yield from named_at(text, match.start("name"), lists)
+        cue = source[match.start():match.start("name")].rstrip()
+        yield from named_at(text, match.start("name"), lists, loose=cue.endswith((":", " is", " was", "'s", "’s")))
     if any(w in source for w in FIELD_HINTS):
         for match in field_labels(source):
             native = NATIVE_VALUE.match(text, match.end())
             if native is not None:
                 yield native.span()
             else:
-                yield from named_at(text, match.end(), lists)
+                yield from named_at(text, match.end(), lists, loose=True)
 
 
 def field_labels(folded: str) -> Iterator[re.Match[str]]:
@@ -295,7 +299,7 @@ def field_labels(folded: str) -> Iterator[re.Match[str]]:
         start = end + 1
 
 
-def named_at(text: str, at: int, lists: Lists) -> Iterator[tuple[int, int]]:
+def named_at(text: str, at: int, lists: Lists, loose: bool = False) -> Iterator[tuple[int, int]]:
     """The name that starts at `at` after a cue, in any case: capitalised words (not ordinary ones), or
     lower-case words led by a listed first name or surname; up to a word that ends a name."""
     first, last, common = lists
@@ -331,7 +335,9 @@ def named_at(text: str, at: int, lists: Lists) -> Iterator[tuple[int, int]]:
             p in first for p in lowered[0].split("-"))  # "lea-marie"
         second_listed = len(lowered) > 1 and (listed_surname(lowered[1], lists) or (
             lowered[1] in first and lowered[1] not in common))  # "ana paula ferreira", "kemi adeyemi"
-        if not (shaped or second_listed) and (not head_ok or (
+        # (`loose`: after a field's colon, "name is" or an account's holder, lower-case words none of which
+        # is an ordinary word: "name: tendai moyo")
+        if not (shaped or second_listed or (loose and lower_full_name(values, lists))) and (not head_ok or (
                 lowered[0] in common and lowered[0] not in PARTICLES)):
             return
     end = offset + taken[-1].end()
@@ -342,6 +348,19 @@ def named_at(text: str, at: int, lists: Lists) -> Iterator[tuple[int, int]]:
 
 
 GIVEN_AFTER = re.compile(rf",[ ]+(?P<given>{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}})(?=[ \t]*(?:\n|$|[,;.]))")
+
+
+def lower_full_name(words: Sequence[str], lists: Lists) -> bool:
+    """Whether two to four lower-case words after a strong cue are a full name: none an ordinary word, a
+    word that ends a name or one of ours ("tendai moyo", "marco rossi": "marco" is a word, "rossi" listed)."""
+    first, last, common = lists
+    lowered = [strip_marks(w.lower()) for w in words if w.lower() not in PARTICLES]
+    if not 2 <= len(lowered) <= 4 or any(w in STOP or w in NOT_NAME_WORDS or w in RULE_STOP for w in lowered):
+        return False
+    if east_asian(lowered):
+        return True
+    return not any(w in common and w not in first and w not in last for w in lowered) and not all(
+        w in common for w in lowered)
 
 
 def listed_surname(word: str, lists: Lists) -> bool:
@@ -557,6 +576,8 @@ def after_cue_names(text: str, folded: str, lists: Lists, gated: bool) -> Iterat
                     yield match.span("name")
             elif len(words) == 1 and strip_marks(words[0].lower()) in first and words[0].lower() not in common:
                 yield match.span("name")
+            elif len(words) >= 2 and lower_full_name(words, lists):
+                yield match.span("name")  # "hi its tendai moyo, ..." (issue 18, ninth pass)
     if not gated or any(w in folded for w in SAID_HINTS):
         for match in cued_before(SAID_CUE, NAME_ENDS, text, folded):
             words = match.group("name").split()
@@ -724,7 +745,8 @@ CAPS_SURNAME = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}]{{2,}}(?:-[{UP}]{{2,}})
 #: A name alone on its line right above the first line of an address ("Tendai Moyo\nFlat 3, 12 High St"):
 #: a house number, a unit word or a street word opens the next line.
 NAME_ABOVE_ADDRESS = re.compile(
-    rf"(?m)^[ \t]*(?P<name>{FULL})[ \t]*,?[ \t]*\n[ \t]*(?=\d{{1,5}}[A-Za-z]?\b|(?i:flat|apt|apartment|unit|suite|house|"
+    rf"(?m)^[ \t]*(?P<name>{FULL}|[{UP}]{{2,}}(?:[ '’-][{UP}]{{2,}}){{1,4}})[ \t]*,?[ \t]*\n[ \t]*"
+    rf"(?=\d{{1,5}}[A-Za-z]?\b|(?i:flat|apt|apartment|unit|suite|house|"
     rf"c/o|po box|p\.o\.|calle|c/|rua|rue|via|viale|av\.|avenida|avda|ul\.|carrer|plaza|piazza|room|block|blk|"
     rf"building|bldg|residencia|wohnung)\b|[{UP}][{LOW}]+(?:straße|strasse|str\.|weg|gasse|allee|straat|laan|gracht|"
     rf"vej|gatan|gate|veien|katu|utca|ulica)\b)")

@@ -234,6 +234,10 @@ def signs_off(name: str, lists: tuple[frozenset[str], frozenset[str], frozenset[
     words = name.split()
     if len(words) == 1 and strip_marks(words[0].lower()) in first and words[0].lower() not in common:
         return True
+    lowered = [strip_marks(w.lower()) for w in words]
+    if len(words) == 2 and words[0].islower() and lowered[1] in _last and lowered[1] not in common and (
+            lowered[0] in first) and lowered[0] not in NOT_SIGNATURES:
+        return True  # "- marco rossi": a listed first name (a word too) and a listed surname (issue 18, ninth pass)
     before = before.rstrip(" \t")
     if before and before[-1] not in ".!?\n)":
         return False

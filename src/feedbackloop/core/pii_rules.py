@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from feedbackloop.core.name_cues import PINYIN_GIVEN, VIET_SYLLABLE, east_asian
+from feedbackloop.core.name_cues import PINYIN_GIVEN, VIET_SYLLABLE, east_asian, lower_full_name
 from feedbackloop.core.name_gazetteer import gazetteer, strip_marks
 
 # --- names -----------------------------------------------------------------------------------------
@@ -136,6 +136,11 @@ def introduced_names(text: str, matches: Iterable[re.Match[str]]) -> Iterator[tu
                 and AFTER_INTRO_CUE.match(text, offset + words[0].end()):
             yield offset + words[0].start(), offset + words[0].end()  # "this is chidi from accounts"
             continue
+        if head.islower() and (strip_marks(lower) not in first or lower in common):
+            span = lower_full_introduced(text, offset, words)
+            if span is not None:
+                yield span
+                continue
         if len(head) < 2 or strip_marks(lower) not in first or lower in common or lower in STOP:
             continue
         end = 0
@@ -162,6 +167,29 @@ def introduced_names(text: str, matches: Iterable[re.Match[str]]) -> Iterator[tu
         if not LOWER_CLOSE.match(text, stop):
             continue
         yield offset + words[0].start(), stop
+
+
+def lower_full_introduced(text: str, offset: int, words: Sequence[re.Match[str]]) -> tuple[int, int] | None:
+    """Issue 18, ninth pass: a full name in lower case after an introduction, its first word unlisted or an
+    ordinary word too: closed by "from accounts", "here" ("this is tendai moyo from accounts"), or by
+    punctuation when one of its words is listed ("i'm marco rossi, my parcel")."""
+    first, last, common = gazetteer()
+    taken = []
+    for word in words:
+        lower = strip_marks(word.group().lower())
+        if lower in STOP or (lower in common and lower not in first and lower not in last):
+            break
+        taken.append(word)
+    if len(taken) < 2 or not lower_full_name([w.group() for w in taken], (first, last, common)):
+        return None
+    end = offset + taken[-1].end()
+    listed = any(strip_marks(w.group().lower()) in first or strip_marks(w.group().lower()) in last for w in taken)
+    if AFTER_INTRO_CUE.match(text, end) or (listed and PUNCT_CLOSE.match(text, end)):
+        return offset + taken[0].start(), end
+    return None
+
+
+PUNCT_CLOSE = re.compile(r"[ \t]*(?:[,.;:!?)\n—–]|$)")
 
 
 # --- addresses -------------------------------------------------------------------------------------
