@@ -397,3 +397,21 @@ def test_full_names_in_lower_case_or_capitals(text: str, value: str) -> None:
 ])
 def test_lower_case_words_after_weak_cues_stay(text: str) -> None:
     assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("The parcel was left with Tendai Moyo next door.", "Tendai Moyo"),
+    ("Yesterday Gulnara Abenova rang about the refund.", "Gulnara Abenova"),
+    ("Entregado a Arash Farahani en recepción.", "Arash Farahani"),
+    ("Is Siriporn Chaiyaporn still handling my case?", "Siriporn Chaiyaporn"),
+    ("Le colis a été remis à Şeyma Doğan hier.", "Şeyma Doğan"),
+])
+def test_names_of_cultures_the_faker_lists_lack(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "Corso Umberto 12 is closed", "Avenue Louise 231, Brussels", "We are on Calle Alcalá now",
+])
+def test_a_street_named_for_a_person_is_no_name(text: str) -> None:
+    assert names(text) == []

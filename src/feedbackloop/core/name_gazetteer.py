@@ -67,6 +67,45 @@ EXTRA_COMMON = frozenset({
     "canadian", "mexican", "brazilian", "indian", "chinese", "japanese", "korean", "russian", "arabic",
     "european", "african", "asian", "latin", "catholic", "muslim", "jewish",
 })
+#: Issue 18, ninth pass: first names and surnames of cultures Faker's Latin lists lack or hold few of
+#: (Shona, Yoruba, Igbo, Hausa, Akan, Amharic, Kikuyu, Luo, Kalenjin, Zulu, Xhosa, Sotho, Tswana, Fula,
+#: Wolof, Mande; Persian, Kazakh, Uzbek, Turkish; Thai, Indonesian, Malay; Māori, Tongan, Samoan;
+#: Mongolian): the commonest, as customers write them in Latin letters. An ordinary word among them
+#: is still no surname (`gazetteer` takes the ordinary words out of the surnames).
+MORE_FIRST_WORDS = """
+tendai tatenda farai tinashe chipo rutendo nyasha tafadzwa kudzai rumbidzai tapiwa munashe
+oluwaseun oluwadamilare olumide oluwatobi ayodele babajide temitope folake funmilayo yetunde bukola
+chiamaka chidi chidinma chinonso chukwuemeka ikenna ifeoma ngozi nkechi obinna uchenna emeka amaka
+adaeze kelechi nnamdi aminu abubakar halima hauwa kwame kwabena kofi kojo yaw akosua abena efua adwoa
+kwaku kwasi mekdes selam tigist hiwot abebe dawit tesfaye yohannes meseret almaz wanjiru wanjiku njeri
+nyambura wambui otieno achieng akinyi atieno kiprop chebet sipho thabo thandiwe thandeka nomvula
+nokuthula lindiwe zanele bongani mandla sibusiso themba lerato palesa karabo tshepo kagiso naledi
+busisiwe ayanda siyabonga fatoumata aminata mariama moussa mamadou ousmane ibrahima cheikh oumar seydou
+adama arash dariush kourosh shirin parisa roya nasrin mahsa niloufar farhad behnam babak kaveh mehdi
+reza hossein saeed navid soraya golnar gulnara aigerim aizhan dilnoza nodira gulnoza bekzod rustam
+jasur sardor nurlan yerlan askar zarina madina kamila bakhyt ermek aibek aizada dinara şeyma büşra
+merve emre burak kaan onur serkan tuğba gizem ebru esra hülya derya özlem gökhan volkan tolga barış
+umut yiğit berk siriporn somchai somsak malee niran pranee kanya anong arthit thanawat nattapong
+chaiwat kittipong pimchanok rattana wichai supaporn jintana rizal agus budi dewi wahyu putri ayu eko
+bambang hendra yudi rina siti nurul hafiz aiman syafiq azlan intan fitri dimas bayu rizky aroha
+anahera hemi wiremu mere rangi manaia tane sione mele losana viliami semisi tevita lupe salote
+bat-erdene batbayar ganbaatar enkhjargal oyunchimeg bolormaa tsetseg munkh-erdene bayarmaa
+sukhbaatar otgonbayar
+"""
+MORE_FIRST = frozenset(MORE_FIRST_WORDS.split())
+MORE_LAST_WORDS = """
+moyo ncube dube sibanda ndlovu mpofu mutasa chikwanha bankole okafor okonkwo nwosu okeke nnadi
+ogunleye olawale oyelaran babatunde afolabi adeyemi mensah asante boateng owusu agyeman osei appiah
+tadesse bekele tesfaye girma alemu kebede mwangi otieno odhiambo kiprotich njoroge mutua kariuki
+mahlangu dlamini nkosi khumalo mthembu ngcobo mokoena molefe ndaba diallo traoré koné coulibaly keita
+touré ndiaye diop farahani tehrani hosseini ahmadi rezaei mohammadi karimi rahimi jafari moradi
+sadeghi kazemi abenova karimova karimov rakhimov yusupov akhmetov abdullayev doğan yılmaz kaya demir
+şahin çelik yıldız aydın öztürk arslan özdemir kılıç aslan çetin chaiyaporn srisuk wongsa saetang
+rattanakorn suwannarat pratama saputra wijaya hidayat santoso kusuma nugroho setiawan siregar
+nasution lubis harahap ngata tupou fifita taufa vaipulu tuilagi ganbold erdenebat munkhbat
+enkhbayar
+"""
+MORE_LAST = frozenset(MORE_LAST_WORDS.split())
 #: Words before a lower-case first name that make it one ("my sister fatima").
 RELATIONS = ("husband", "wife", "partner", "son", "daughter", "mother", "mom", "mum", "father", "dad",
              "brother", "sister", "colleague", "friend", "boss", "manager", "neighbour", "neighbor")
@@ -103,6 +142,8 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
                             if bare != word.lower() and target is not common:
                                 target.add(bare)
     # a one-letter or two-letter "name" is noise, and a place or an ordinary word is no first name
+    first |= {strip_marks(w) for w in MORE_FIRST} | MORE_FIRST
+    last |= {strip_marks(w) for w in MORE_LAST} | MORE_LAST
     first = {w for w in first if len(w) >= 2}
     return frozenset(first), frozenset(last - common), frozenset(common)
 
@@ -319,7 +360,9 @@ def surname_like(word: str, capitals: bool, lists: tuple[frozenset[str], frozens
 THING_BEFORE = re.compile(r"\b(?i:the|a|an|your|our|my|their|its|this|that|these|those|in|at|near|via|per|visit|"
                           r"visiting|cover|covers|to the|in der|im|en|à|na|no|em|w|we|"
                           # issue 18, ninth pass: "to" and "in" of other languages ("sendt til Bergen", "nach Essen")
-                          r"til|till|nach|naar|vers|au|aux|para|hacia|verso|på|ved|nel|nella|dans|bis|från|fra)[ \t]+\Z")
+                          r"til|till|nach|naar|vers|au|aux|para|hacia|verso|på|ved|nel|nella|dans|bis|från|fra|"
+                          # and the street words before a street named for a person ("Corso Umberto", "Avenue Louise")
+                          r"avenue|avenida|av|corso|viale|rua|rue|calle|plaza|piazza|place|strada|ulica|ul|praça)[ \t.]+\Z")
 ORDINARY_FIRST_NAMES = frozenset({
     "will", "mark", "rose", "bill", "pat", "joy", "hope", "grace", "may", "june", "april", "faith", "summer",
     "dawn", "sky", "art", "ray", "guy", "rich", "frank", "jack", "sue", "drew", "gene", "max", "chase",
