@@ -415,3 +415,11 @@ def test_names_of_cultures_the_faker_lists_lack(text: str, value: str) -> None:
 ])
 def test_a_street_named_for_a_person_is_no_name(text: str) -> None:
     assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("this is ekaterina smirnova from accounts", "ekaterina smirnova"),
+    ("i'm maria ivanova and my order is late", "maria ivanova"),
+])
+def test_a_lower_case_surname_known_by_its_ending(text: str, value: str) -> None:
+    assert covered(text, value)

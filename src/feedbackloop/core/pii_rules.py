@@ -157,7 +157,7 @@ def introduced_names(text: str, matches: Iterable[re.Match[str]]) -> Iterator[tu
                 continue
             if value.lower() in STOP or value.lower() in common:
                 break
-            if value.lower() in last or value.lower() in first or value[0].isupper():
+            if value.lower() in last or value.lower() in first or value[0].isupper() or SURNAME_SHAPE.search(value):
                 end = index
                 continue
             if value.lower() in PARTICLES and index + 1 < len(words):
@@ -189,6 +189,11 @@ def lower_full_introduced(text: str, offset: int, words: Sequence[re.Match[str]]
     return None
 
 
+#: Issue 18, ninth pass: surname endings of Slavic, Baltic, Romanian, Greek, Armenian, Georgian, Turkish
+#: and Ukrainian names, which the lists (Cyrillic, Greek, Georgian letters) do not give in Latin letters:
+#: "smirnova", "kovalenko", "wiśniewska", "popescu", "papadopoulou", "petrosyan", "beridze", "yilmazoglu".
+SURNAME_SHAPE = re.compile(r"(?:ova|eva|ina|ov|ev|sky|ska|ski|skaya|skiy|enko|chuk|czuk|uk|vich|vych|ović|ovic|"
+                           r"ević|evic|escu|eanu|opoulos|opoulou|idis|idou|akis|yan|ian|dze|shvili|oğlu|oglu)\Z")
 PUNCT_CLOSE = re.compile(r"[ \t]*(?:[,.;:!?)\n—–]|$)")
 
 
