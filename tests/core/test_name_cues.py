@@ -423,3 +423,13 @@ def test_a_street_named_for_a_person_is_no_name(text: str) -> None:
 ])
 def test_a_lower_case_surname_known_by_its_ending(text: str, value: str) -> None:
     assert covered(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "ich habe die Bestellung Nr. 2024-88153 aufgegeben",
+    "commande n° 2024 118 553 toujours pas livrée",
+    "el pedido 2024-881530 no llegó",
+    "sipariş no: 2024 881 530",
+])
+def test_order_numbers_of_other_languages_are_no_phones(text: str) -> None:
+    assert found(text, "PHONE") == []

@@ -479,14 +479,22 @@ DATE_INSIDE = re.compile(r"(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
     r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|po|serial|model|part|item|"
-    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot|box)s?\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#]?\s*$",
+    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot|box|"
+    # issue 18, ninth pass: the order and ticket words of other languages ("Bestellung Nr. 2024-88153")
+    r"bestellung|auftrag|rechnung|commande|facture|pedido|factura|ordine|fattura|bestelling|factuur|encomenda|"
+    r"zamówienie|zamowienie|faktura|sipariş|siparis|objednávka|objednavka|rendelés|ordre|tilaus|buchung|réservation|"
+    r"reserva|prenotazione)s?\s*(?:#|no\.?|nr\.?|n[º°o]\.?|num(?:ber|éro|ero|mer)?|id)?\s*[:#]?\s*$",
     re.IGNORECASE)
 
 
 #: One of these is in every ID_BEFORE match ("reference" holds "ref").
 ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", "acct", "sku", "po", "serial",
             "model", "part", "item", "confirmation", "booking", "receipt", "transaction", "iban", "card", "isbn",
-            "batch", "lot", "box")  # "box": a PO box's number ("P.O. Box 48213-00100")
+            "batch", "lot", "box",  # "box": a PO box's number ("P.O. Box 48213-00100")
+            "bestellung", "auftrag", "rechnung", "commande", "facture", "pedido", "factura", "ordine", "fattura",
+            "bestelling", "factuur", "encomenda", "zamówienie", "zamowienie", "faktura", "sipariş", "siparis",
+            "objednávka", "objednavka", "rendelés", "ordre", "tilaus", "buchung", "réservation", "reserva",
+            "prenotazione")
 
 
 def introduced_as_id(before: str) -> bool:
