@@ -433,3 +433,7 @@ def test_a_lower_case_surname_known_by_its_ending(text: str, value: str) -> None
 ])
 def test_order_numbers_of_other_languages_are_no_phones(text: str) -> None:
     assert found(text, "PHONE") == []
+
+
+def test_capitals_after_a_role_possessive_are_no_name() -> None:
+    assert names("the agent's API URL on the account's host") == []

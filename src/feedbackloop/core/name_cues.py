@@ -188,7 +188,9 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
             elif match.group("rel") is None and text[match.end():match.end() + 2].isupper():
                 for start, end in named_at(text, match.end(), lists):  # "MR JOHN SMITH", "Cliente: GONZÁLEZ PÉREZ"
                     capitals = text[start:end].split(",")[0].split()
-                    if len(capitals) >= 2 and all(w.isupper() and len(w) >= 2 for w in capitals):
+                    if len(capitals) >= 2 and all(w.isupper() and len(w) >= 2 for w in capitals) and (
+                            match.group("title") is not None or words_ok(capitals, lists, strict=True)) and \
+                            "'" not in match.group() and "’" not in match.group():  # (not "agent's API URL")
                         yield start, end
             continue
         words = re.split(r"[ ]+", name.group())
