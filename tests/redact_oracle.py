@@ -330,11 +330,9 @@ PHONE_KEYWORD = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me)\b"
     r"[^\d\n]{0,18}?(\+?\d{9,14})(?!\d)", re.IGNORECASE)
 DATE_INSIDE = re.compile(r"(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ](?:19|20)\d\d")
-#: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
-ID_BEFORE = re.compile(
-    r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|po|serial|model|part|item|"
-    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot|box)s?\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#]?\s*$",
-    re.IGNORECASE)
+#: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones; issue 18, ninth pass (the order
+#: words of other languages): the live pattern.
+ID_BEFORE = live.ID_BEFORE
 
 
 def find_phones(text: str) -> Iterator[Span]:
@@ -347,6 +345,8 @@ def find_phones(text: str) -> Iterator[Span]:
         if not ID_BEFORE.search(text[max(0, match.start(1) - 30):match.start(1)]):
             yield Span(match.start(1), match.end(1), "PHONE")
     yield from live.more_keyword_phones(text, live.fold(text))  # issue 18, eighth pass, ungated
+    if len(live.fold(text)) == len(text):
+        yield from live.short_phones(live.fold(text))  # issue 18, ninth pass, ungated
 
 
 def unbalanced_paren_end(candidate: str, end: int) -> int:
@@ -519,10 +519,16 @@ def find_listed_names(text: str) -> Iterator[Span]:
         words = list(gaz.WORD.finditer(match.group()))
         if len(words) == 1:
             word = words[0].group()
-            if (word.lower() in first and word.lower() not in common and not word.isupper() and word[0].isupper()
+            lower = word.lower() if word.lower() in first or word.isascii() else gaz.strip_marks(word.lower())
+            if (lower in first and lower not in common and not word.isupper() and word[0].isupper()
                     and gaz.inside_sentence(text, match.start())
-                    and gaz.lone_name_position(text, match.start(), word.lower())):
+                    and gaz.lone_name_position(text, match.start(), lower)):
                 yield Span(match.start(), match.end(), "NAME")
+            continue
+        handled, span = gaz.after_opening_word(text, match.start(), match.group(), lists)  # issue 18, ninth pass
+        if span is not None:
+            yield Span(*span, "NAME")
+        if handled:
             continue
         for start, end in gaz.names_in_run(text, match.start(), match.group(), lists):
             yield Span(start, end, "NAME")

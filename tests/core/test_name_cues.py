@@ -227,3 +227,213 @@ def test_identifiers_and_words_that_are_no_contact_data(text: str, kind: str) ->
 ])
 def test_quoted_headers_and_titles(text: str, value: str) -> None:
     assert value in names(text)
+
+
+# --- issue 18, ninth pass: the families of holdout-9 and holdout-10's misses, and the ones they suggest --------
+# (our own texts, written per family; the tuned parts are in the corpus)
+
+
+def covered(text: str, value: str) -> bool:
+    """Whether one NAME finding covers every letter of `value` (as the report counts a label)."""
+    start = text.find(value)
+    return any(s.kind == "NAME" and s.start <= start and s.end >= start + len(value) for s in find_pii(text))
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # lower case after a strong cue: "name on X is", "name's", ", name x y", an account's holder, a doorbell
+    ("where's my parcel? name on the label is ngozi okonkwo", "ngozi okonkwo"),
+    ("name on booking: chen jiahui", "chen jiahui"),
+    ("ok so name's siobhan mcgrath-healy", "siobhan mcgrath-healy"),
+    ("geb. 1990, email x, name anna-lena böhm. bitte", "anna-lena böhm"),
+    ("a conta está em nome de ana paula ferreira", "ana paula ferreira"),
+    ("auf dem klingelschild steht helga brandt-yilmaz", "helga brandt-yilmaz"),
+    # introductions in lower case: an unlisted name before its department, surname-first, articles, particles
+    ("hi, this is ikenna from billing", "ikenna"),
+    ("i am pham thi lan and my order is missing", "pham thi lan"),
+    ("moin, ich bin die sabine krause, meine Bestellung", "sabine krause"),
+    ("buongiorno, sono giuseppe de luca, ho un problema", "giuseppe de luca"),
+    # sign-offs in lower case, three listed words or a surname-first name
+    ("still waiting. regards suresh babu naidu", "suresh babu naidu"),
+    ("Best,\nliu yang", "liu yang"),
+])
+def test_lower_case_names_after_strong_cues(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # couriers, drivers and advisers of other languages, a bracket between
+    ("Der Kurier Hans-Jürgen hat geklingelt", "Hans-Jürgen"),
+    ("le livreur (Mamadou selon l'appli) est reparti", "Mamadou"),
+    ("el repartidor Aitor dejó el paquete", "Aitor"),
+    ("la famille Lefèvre habite au 2e", "Lefèvre"),
+    # a department or a branch after a name, anywhere in a sentence
+    ("the refund was approved by Grant in accounts", "Grant"),
+    ("Wang from the Canary Wharf branch said no", "Wang"),
+    # a strong cue before an ordinary-word first name
+    ("the rider, who introduced herself as Joy, left", "Joy"),
+    ("der Fahrer stellte sich als Grant vor", "Grant"),
+    # a relation in brackets after a name
+    ("Danke, Jonas (mein Mann)", "Jonas"),
+    ("Merci, Hugo (mon fils) passera", "Hugo"),
+    # a dash signature on the last line, "where is X"
+    ("The app keeps crashing on 4.2.\n- Faith", "Faith"),
+    ("where is yusuf?? the app says 5 min", "yusuf"),
+    # an accented spelling of a listed name, a first name grown left, a hyphenated particle
+    ("the lunch for Dónal was missing", "Dónal"),
+    ("Saludos, Joaquín Ernesto Villalobos", "Joaquín Ernesto Villalobos"),
+    ("Ik ben Femke van den Berg-van Dijk en", "Femke van den Berg-van Dijk"),
+])
+def test_cues_of_the_ninth_pass(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Passenger 1: Oluwaseun Adebayo-Cole\nPassenger 2: Temitope Adebayo-Cole", "Oluwaseun Adebayo-Cole"),
+    ("Adult 2: Rui Carvalho\nChild: Beatriz Carvalho", "Beatriz Carvalho"),
+    ("Empfänger: Lena Vogt\nStraße: Am Hang 3", "Lena Vogt"),
+    ("Destinataire : Amélie Rousseau", "Amélie Rousseau"),
+    ("Contact person: Bongani Dlamini", "Bongani Dlamini"),
+    ("Surname: OKAFOR\nGiven names: CHIDI EMMANUEL", "CHIDI EMMANUEL"),
+    ("Van: Daan Visser\nVerzonden: maandag", "Daan Visser"),
+    ("Sipho Mahlangu: hi my order is late\nAgent: sorry about that", "Sipho Mahlangu"),
+    ("[10:02] Priya: hello?\n[10:03] Tom: hi Priya\n[10:04] Priya: ok", "Tom"),
+    ("Kofi: hello?\nAgent: hi\nKofi: my parcel", "Kofi"),
+    ("SMITH/JOHN MR booked seat 14C", "SMITH/JOHN"),
+    ("1. MR JOHN SMITH\n2. MRS JANE SMITH", "JOHN SMITH"),
+    ("Booking for: WANG Li and ZHANG Wei", "ZHANG Wei"),
+    ("PARK JI-HOON", "PARK JI-HOON"),
+    ("YAMAMOTO KENJI\nTokyo", "YAMAMOTO KENJI"),
+    ("Cliente: GONZÁLEZ PÉREZ, María José", "GONZÁLEZ PÉREZ, María José"),
+    ("Can Aarav call me back?", "Aarav"),
+])
+def test_forms_transcripts_passenger_lists_and_passports(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "Sayın Yetkili, Sayın Müşterimiz",
+    "Sehr geehrte Damen und Herren,",
+    "Grazie mille, a presto",
+    "Merci beaucoup\nBonne journée",
+    "We shipped to Hong Kong and Kuala Lumpur last week.",
+    "Pakken ble sendt til Bergen i stedet.",
+    "Order: 55120\nStatus: shipped\nTracking: 1Z999",
+    "Subject: Refund\nDate: Monday\nPriority: High",
+    "Error: Timeout\nWarning: Disk full",
+    "Passenger 1: adult, Passenger 2: child",
+    "BOOKING/REF ABC123",
+    "Can Amazon deliver on Sunday? Will Monday work?",
+    "where is my order?? where is paris",
+    "Thanks so much!\n- Support Team",
+    "The delivery guy said he'd come Thursday",
+    "Dad's date of birth is wrong",
+    "client IP was blocked; tenant A's URL changed",
+    "the department store in billing city closed",
+])
+def test_the_ninth_pass_leaves_greetings_places_and_fields(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("Venlig hilsen\nMette\ntlf. 28 45 91 03", "PHONE", "28 45 91 03"),
+    ("Tel: 9123 4567 (Singapore)", "PHONE", "9123 4567"),
+    ("mi correo es juan punto perez arroba gmail punto com", "EMAIL", "juan punto perez arroba gmail punto com"),
+])
+def test_short_phones_and_spelled_local_parts(text: str, kind: str, value: str) -> None:
+    assert value in found(text, kind)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("phone 2024 was released", "PHONE"),
+    ("Order 2024 8815 shipped, tel. support closed", "PHONE"),
+])
+def test_eight_digits_without_a_phone_word_stay(text: str, kind: str) -> None:
+    assert found(text, kind) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Tendai Moyo\nFlat 3, 12 High St\nLondon E1 6AN", "Tendai Moyo"),
+    ("Gulnara Abenova\n14 Abay Avenue\nAlmaty 050000", "Gulnara Abenova"),
+    ("Bat-Erdene Ganbold\nApt 5, Peace Avenue 17", "Bat-Erdene Ganbold"),
+    ("Kiri Te Kanawa,\nHauptstraße 5, 10115 Berlin", "Kiri Te Kanawa"),
+    ("please ask Mekdes Tadesse to call me", "Mekdes Tadesse"),
+    ("can you tell Siriporn Chaiyaporn it arrived", "Siriporn Chaiyaporn"),
+    ("Name: Nurul Huda binti Ahmad", "Nurul Huda binti Ahmad"),
+])
+def test_a_name_above_an_address_or_after_ask_and_tell(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "Acme Trading Ltd\n12 Market St\nLeeds LS1 4AB",
+    "Delivery Address\n12 High St",
+    "Hotel Adlon\nUnter den Linden 77",
+    "Please ask Customer Service to call",
+    "let Apple Support know",
+    "have Royal Mail collect it",
+])
+def test_a_firm_above_an_address_and_a_team_after_ask_stay(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("hi its tendai moyo, order 4410 is late", "tendai moyo"),
+    ("hey im wanjiru kamau - the app crashed", "wanjiru kamau"),
+    ("this is fatoumata diallo from accounts", "fatoumata diallo"),
+    ("i'm marco rossi, my parcel never came", "marco rossi"),
+    ("name: tendai moyo\nemail: x", "tendai moyo"),
+    ("thanks for nothing\n- marco rossi", "marco rossi"),
+    ("TENDAI MOYO\nFLAT 3, 12 HIGH ST\nLONDON E1 6AN", "TENDAI MOYO"),
+    ("FROM: TENDAI MOYO\nSENT: MONDAY", "TENDAI MOYO"),
+])
+def test_full_names_in_lower_case_or_capitals(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "i'm really sorry, but", "this is getting ridiculous, order 5", "i'm still waiting, order 4410",
+    "this is a joke, where is it", "i'm moving house, new address", "hi its urgent, please",
+    "the surname gazetteer built from lists", "name: same as above",
+])
+def test_lower_case_words_after_weak_cues_stay(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("The parcel was left with Tendai Moyo next door.", "Tendai Moyo"),
+    ("Yesterday Gulnara Abenova rang about the refund.", "Gulnara Abenova"),
+    ("Entregado a Arash Farahani en recepción.", "Arash Farahani"),
+    ("Is Siriporn Chaiyaporn still handling my case?", "Siriporn Chaiyaporn"),
+    ("Le colis a été remis à Şeyma Doğan hier.", "Şeyma Doğan"),
+])
+def test_names_of_cultures_the_faker_lists_lack(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "Corso Umberto 12 is closed", "Avenue Louise 231, Brussels", "We are on Calle Alcalá now",
+])
+def test_a_street_named_for_a_person_is_no_name(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("this is ekaterina smirnova from accounts", "ekaterina smirnova"),
+    ("i'm maria ivanova and my order is late", "maria ivanova"),
+])
+def test_a_lower_case_surname_known_by_its_ending(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "ich habe die Bestellung Nr. 2024-88153 aufgegeben",
+    "commande n° 2024 118 553 toujours pas livrée",
+    "el pedido 2024-881530 no llegó",
+    "sipariş no: 2024 881 530",
+])
+def test_order_numbers_of_other_languages_are_no_phones(text: str) -> None:
+    assert found(text, "PHONE") == []
+
+
+def test_capitals_after_a_role_possessive_are_no_name() -> None:
+    assert names("the agent's API URL on the account's host") == []

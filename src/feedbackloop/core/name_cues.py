@@ -38,6 +38,7 @@ from feedbackloop.core.name_gazetteer import (
     gazetteer,
     strip_marks,
 )
+from feedbackloop.core.name_gazetteer import NOT_SIGNATURES as RULE_STOP
 
 Lists = tuple[frozenset[str], frozenset[str], frozenset[str]]
 
@@ -49,9 +50,9 @@ CAP_WORD = rf"(?:(?:Ma?c|Fitz|Nic|Mhic)[{UP}][{LOW}]+|[{UP}][{LOW}]+|[{UP}]['’
 PARTICLES = frozenset({
     "de", "da", "do", "dos", "das", "del", "della", "dela", "delos", "di", "van", "von", "der", "den", "la", "le",
     "du", "des", "bin", "bint", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y", "i", "e", "op", "ní", "ni", "nic",
-    "mac", "mhic", "ó", "o", "ua", "uí", "ap", "ab", "abu", "st", "van't", "'t",
+    "mac", "mhic", "ó", "o", "ua", "uí", "ap", "ab", "abu", "st", "van't", "'t", "binti", "binte", "te",
 })
-PARTICLE = r"(?i:de|da|do|dos|das|del|della|dela|delos|di|van|von|der|den|la|le|du|des|bin|bint|ibn|ben|al|el|ter|ten|zu|y|i|e|op|ní|nic|mhic|ó|ap|abu)"
+PARTICLE = r"(?i:de|da|do|dos|das|del|della|dela|delos|di|van|von|der|den|la|le|du|des|binti|binte|bin|bint|ibn|ben|al|el|ter|ten|zu|y|i|e|op|ní|nic|mhic|ó|ap|abu)"
 #: A full name (up to six name words with particles between them).
 FULL = rf"{CAP_WORD}(?:(?:[ ]{PARTICLE}){{0,2}}[ ]{CAP_WORD}){{0,5}}"
 #: Words a capitalised run may hold without being a name: greetings, team words, sign-off words.
@@ -69,6 +70,9 @@ NOT_NAME_WORDS = frozenset({
     "senior", "junior", "buyer", "director", "head", "lead", "officer", "specialist", "coordinator", "executive",
     "analyst", "consultant", "ceo", "cto", "cfo", "coo", "founder", "owner", "president", "vp", "intern",
     "dr", "prof", "mr", "mrs", "ms", "herr", "frau",
+    # issue 18, ninth pass: the "Dear Sir or Madam" of other languages ("Sayın Yetkili", "Damen und Herren")
+    "yetkili", "ilgili", "damen", "herren", "señores", "senhores", "signori", "dames", "heren", "messieurs",
+    "mesdames", "państwo", "szanowni", "müşterimiz", "müşteri",
 })
 #: Words that make the capitalised words beside them a place or an organisation, not a person: "Aga Khan
 #: Hospital", "Cleveland Clinic", "Sai Krupa Apartments", "Bağdat Caddesi", "Calle X", "Đường Lê Lợi",
@@ -123,6 +127,7 @@ def words_ok(words: Sequence[str], lists: Lists, strict: bool) -> bool:
 # --- cue words before a name -----------------------------------------------------------------------
 
 #: Relations: a capitalised word after one is a name even when no list holds it ("Wife Folake").
+#: (This and the other patterns run on the `fold`ed text spell Turkish "ı" as "i", as `fold` does: "kizim".)
 RELATION_WORDS = (
     "husband|wife|partner|son|daughter|mother|mom|mum|mam|mama|mommy|father|dad|papa|brother|sister|uncle|aunt|"
     "auntie|cousin|grandma|grandpa|grandmother|grandfather|nephew|niece|fiancée?|girlfriend|boyfriend|stepson|"
@@ -134,7 +139,7 @@ RELATION_WORDS = (
     "echtgenoot|echtgenote|zoon|dochter|moeder|vader|broer|zus|"
     "mąż|żona|syn|córka|córki|brat|siostra|taty|mamy|"
     "mand|kone|hustru|datter|søn|dotter|sonen|"
-    "eşim|annem|babam|oğlum|kızım|kardeşim"
+    "eşim|annem|babam|oğlum|kizim|kardeşim"
 )
 #: Roles and account holders: a name after one must have a listed word ("Customer Service" is none).
 ROLE_WORDS = (
@@ -142,17 +147,29 @@ ROLE_WORDS = (
     "guest|tenant|policyholder|cardholder|colleague|coworker|co-worker|friend|boss|manager|neighbou?r|assistant|"
     "agent|rep|representative|technician|driver|courier|engineer|kollege|kollegin|collègue|collega|colega|"
     "compañer[oa]|companheir[oa]|koleg[ae]|koleżanka|titular|intestat[oa] a|au nom de|a nombre de|em nome de|"
-    "t\\.n\\.v\\.|ten name van|kontoinhaber(?:in)?|account holder|card holder|versicherungsnehmer(?:in)?"
+    "t\\.n\\.v\\.|ten name van|kontoinhaber(?:in)?|account holder|card holder|versicherungsnehmer(?:in)?|"
+    # issue 18, ninth pass: the couriers, drivers, advisers and technicians of other languages ("der Fahrer
+    # Kai-Uwe", "De koerier (Youssef"), and the name on a doorbell ("klingel steht jürgen wendt-özdemir")
+    "fahrer(?:in)?|kurier|zusteller(?:in)?|bote|mitarbeiter(?:in)?|berater(?:in)?|techniker(?:in)?|chauffeur|"
+    "livreur|livreuse|conseill(?:er|ère)|technicien(?:ne)?|repartidor(?:a)?|conductor(?:a)?|mensajero|asesor(?:a)?|"
+    "técnico|tecnico|motorista|entregador(?:a)?|atendente|autista|corriere|fattorino|operatore|operatrice|bezorger|"
+    "koerier|medewerker|monteur|kierowca|konsultant(?:ka)?|kurye|şoför|kurýr|řidič|rider|delivery guy|"
+    "delivery driver|klingel(?:schild)?(?: steht)?|doorbell|buzzer|citofono|campanello|sonnette|interphone|timbre"
 )
 #: Titles: like a relation, a capitalised word after one is a name ("pani Haliny Wójcik").
 TITLE_WORDS = (
-    "pani|panią|pana|pan|señora|señor|senhora|senhor|signora|signor|mevrouw|meneer|sayın|madame|monsieur|"
-    "mme\\.?|sr\\.|sra\\.|srta\\.|dña\\.?|doña|kyria|kyrios|ms\\.?|mr\\.?|mrs\\.?|dr\\.?"
+    "pani|panią|pana|pan|señora|señor|senhora|senhor|signora|signor|mevrouw|meneer|sayin|madame|monsieur|"
+    "mme\\.?|sr\\.|sra\\.|srta\\.|dña\\.?|doña|kyria|kyrios|ms\\.?|mr\\.?|mrs\\.?|dr\\.?|"
+    "fam\\.|familie|famille"  # (issue 18, ninth pass: "bei Fam. Nguyen", "la famille Dubois")
 )
 #: A relation or role word in the `fold`ed text (lower case: a case-insensitive alternation would cost
 #: every text ten times more); the name after it is read from the text itself.
 RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TITLE_WORDS})|(?P<role>{ROLE_WORDS}))"
-                         rf"(?:['’]s)?[ \t]*,?[ \t]+(?:(?:mr|mrs|ms|dr|prof)\.?[ ]+)?")
+                         rf"(?:['’]s)?[ \t]*[,:]?(?:[ \t]+|[ \t]*\((?=\w))(?:(?:mr|mrs|ms|dr|prof)\.?[ ]+)?")
+#: The cues after which a name in lower case counts: an account's holder, the name on a doorbell.
+HOLDER = re.compile(r"titular|intestat[oa] a|au nom de|a nombre de|em nome de|t\.n\.v\.|ten name van|"
+                    r"kontoinhaber(?:in)?|account holder|card holder|klingel(?:schild)?(?: steht)?|doorbell|buzzer|"
+                    r"citofono|campanello|sonnette|interphone|timbre")
 #: (A surname led by particles after a title: "Mr. van der Meer", "Ms Ní Bhraonáin".)
 NAME_AT = re.compile(rf"(?:(?:van|von|de|der|den|da|di|du|la|le|ter|ten|ní|nic|mac)[ ]){{0,2}}{FULL}")
 
@@ -166,6 +183,15 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
     for match in RELATION_AT.finditer(source):
         name = NAME_AT.match(text, match.end())
         if name is None:
+            if text[match.end():match.end() + 1].islower() and HOLDER.fullmatch(match.group().rstrip(" \t,(")):
+                yield from named_at(text, match.end(), lists, loose=True)  # "em nome de joão pedro silva santos"
+            elif match.group("rel") is None and text[match.end():match.end() + 2].isupper():
+                for start, end in named_at(text, match.end(), lists):  # "MR JOHN SMITH", "Cliente: GONZÁLEZ PÉREZ"
+                    capitals = text[start:end].split(",")[0].split()
+                    if len(capitals) >= 2 and all(w.isupper() and len(w) >= 2 for w in capitals) and (
+                            match.group("title") is not None or words_ok(capitals, lists, strict=True)) and \
+                            "'" not in match.group() and "’" not in match.group():  # (not "agent's API URL")
+                        yield start, end
             continue
         words = re.split(r"[ ]+", name.group())
         if match.group("title") is not None or (match.group("rel") is not None and personal(source, match.start())):
@@ -191,14 +217,15 @@ def personal(folded: str, at: int) -> bool:
 #: "her name is", "the name on the account is", "surname", "se llama", "nazywam się", in any case.
 NAME_IS = re.compile(
     r"(?<!\w)(?:(?:(?:my|his|her|their|your|the|our|his full|her full|full|first|last|given|family)[ ]+)?"
-    r"(?:name|surname)(?:[ ]+on[ ]+(?:it|the[ ]+\w+|my[ ]+\w+|file))?(?:[ ]+(?:is|was|should be)|[ ]*(?=:))|surname|"
+    r"(?:name|surname)(?:[ ]+on[ ]+(?:it|(?:the[ ]+|my[ ]+|your[ ]+|our[ ]+)?\w+))?(?:[ ]+(?:is|was|should be)|[ ]*(?=:))|surname|"
+    r"name['’]s|(?<=[,;][ ])name(?=[ ][^\W\d_][\w'’-]*[ ][^\W\d_])|"
     r"apellidos?|"
     r"su nombre es|se llama|s['’]appelle|son nom est|il suo nome è|si chiama|sein name ist|ihr name ist|hei(?:ß|ss)t|"
-    r"heet|chama-se|nazywam się|nazywa się|jmenuji se|jmenuje se|zovem se|ismim|adım|tên tôi là|tên là|"
+    r"heet|chama-se|nazywam się|nazywa się|jmenuji se|jmenuje se|zovem se|ismim|adim|tên tôi là|tên là|"
     r"heter|hedder|nimeni on|a nevem|navn er|mijn naam is|naam is|o meu nome é|meu nome é|nome é)"
     r"[ \t]*:?[ \t]+(?P<name>[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’-][^\W\d_]+)*){0,5})")
 NAME_IS_HINTS = ("name", "apellido", "llama", "appelle", "nom est", "nome", "chiama", "heiß", "heiss", "heet",
-                 "chama-se", "nazyw", "jmenu", "zovem", "ismim", "adım", "tên", "heter", "hedder", "nimeni", "nevem",
+                 "chama-se", "nazyw", "jmenu", "zovem", "ismim", "adim", "tên", "heter", "hedder", "nimeni", "nevem",
                  "navn", "naam")
 #: Postpositive introductions: "Szabó Katalin vagyok", "Tanaka desu".
 BEFORE_INTRO = re.compile(rf"(?P<name>{FULL})[ ]+(?i:vagyok|desu|imnida|ibnida|da yo|olarak)\b")
@@ -218,14 +245,28 @@ NAME_WORDS = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’
 #: "Name:", "Nombre:", "Apellidos:", "Nom :", "Prénom :", "Vorname:", "Nachname:", "Imię:", "Nazwisko:",
 #: "Ad Soyad:", "Nome:", "Cognome:", "Voornaam:", "Achternaam:", "Navn:", "Jméno:", "Név:", "Họ tên:".
 FIELD = re.compile(
-    r"[ \t>*-]*(?:full |first |last |given |family |customer |contact |account |passenger |patient )?"
-    r"(?:name|surname|nombre(?: completo)?|apellidos?|nom(?: complet| de famille)?|prénom|vorname|nachname|familienname|"
-    r"imię(?: i nazwisko)?|nazwisko|ad(?: soyad)?|soyad|adı soyadı|isim|nome(?: completo)?|cognome|sobrenome|"
+    r"[ \t>*-]*(?:full |first |last |given |family |customer |contact |account |passenger |patient |guest )?"
+    r"(?:names?|surname|nombre(?: completo)?|apellidos?|nom(?: complet| de famille)?|prénom|vorname|nachname|familienname|"
+    r"imię(?: i nazwisko)?|nazwisko|ad(?: soyad)?|soyad|adi soyadi|isim|nome(?: completo)?|cognome|sobrenome|"
     r"voornaam|achternaam|naam|navn|fornavn|efternavn|etternavn|förnamn|efternamn|jméno|příjmení|név|"
-    r"vezetéknév|keresztnév|họ tên|họ và tên|titular|kontoinhaber(?:in)?|holder|姓名|氏名|名前|이름|성명)[ \t]*[:：][ \t]*(?=\S)")
+    r"vezetéknév|keresztnév|họ tên|họ và tên|titular|kontoinhaber(?:in)?|holder|姓名|氏名|名前|이름|성명|"
+    # issue 18, ninth pass: the people of a booking or a parcel ("Passenger 1:", "Adult 2:", "Contact person:",
+    # "Empfänger:", "Destinataire :") and the "From:" of a quoted header in other languages ("Van:", "Od:")
+    r"passengers?|pax|travell?ers?|guests?|adult|child|infant|recipient|addressee|contact person|forenames?|"
+    r"given names?|pasajer[oa]s?|viajer[oa]|huésped|passagiers?|passageir[oa]|passeggero|passeggeri|ospite|"
+    r"fluggast|reisende[r]?|gast|passager|passagère|voyageur|empfänger(?:in)?|destinatari[oa]|destinataire|"
+    r"ontvanger|odbiorca|alıcı|alici|ansprechpartner(?:in)?|kontaktperson|contactpersoon|persona de contacto|"
+    r"personne à contacter|referente|van|von|od|från|fra|kimden|lähettäjä|feladó|from|sender|absender|expéditeur|"
+    r"remitente|mittente|afzender|nadawca)"
+    r"(?:[ ]?#?\d{1,2})?[ \t]*[:：][ \t]*(?=\S)")
 FIELD_HINTS = ("name", "nom", "apellido", "prénom", "vorname", "nachname", "imię", "nazwisko", "ad", "soyad", "isim",
                "nome", "voornaam", "achternaam", "naam", "navn", "namn", "jméno", "příjmení", "név", "họ", "titular",
-               "holder", "kontoinhaber", "姓名", "氏名", "名前", "이름", "성명")
+               "holder", "kontoinhaber", "姓名", "氏名", "名前", "이름", "성명", "pass", "pax", "travel", "guest",
+               "adult", "child", "infant", "recipient", "addressee", "contact", "pasajer", "viajer", "huésped",
+               "ospite", "fluggast", "reisende", "gast", "voyageur", "empfänger", "destinat", "ontvanger", "odbiorca",
+               "alıcı", "alici", "ansprechpartner", "kontaktperson", "contactpersoon", "personne", "referente", "van:",
+               "von:", "od:", "från:", "fra:", "kimden", "lähettäjä", "feladó", "from", "sender", "absender",
+               "expéditeur", "remitente", "mittente", "afzender", "nadawca")
 #: A name in Chinese, Japanese or Korean script after a field label ("姓名: 张伟").
 NATIVE_VALUE = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff]{2,6}(?=[ \t]*(?:\n|$))")
 
@@ -236,14 +277,15 @@ def name_is_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, i
     if len(source) != len(text):
         return
     for match in NAME_IS.finditer(source):
-        yield from named_at(text, match.start("name"), lists)
+        cue = source[match.start():match.start("name")].rstrip()
+        yield from named_at(text, match.start("name"), lists, loose=cue.endswith((":", " is", " was", "'s", "’s")))
     if any(w in source for w in FIELD_HINTS):
         for match in field_labels(source):
             native = NATIVE_VALUE.match(text, match.end())
             if native is not None:
                 yield native.span()
             else:
-                yield from named_at(text, match.end(), lists)
+                yield from named_at(text, match.end(), lists, loose=True)
 
 
 def field_labels(folded: str) -> Iterator[re.Match[str]]:
@@ -259,7 +301,7 @@ def field_labels(folded: str) -> Iterator[re.Match[str]]:
         start = end + 1
 
 
-def named_at(text: str, at: int, lists: Lists) -> Iterator[tuple[int, int]]:
+def named_at(text: str, at: int, lists: Lists, loose: bool = False) -> Iterator[tuple[int, int]]:
     """The name that starts at `at` after a cue, in any case: capitalised words (not ordinary ones), or
     lower-case words led by a listed first name or surname; up to a word that ends a name."""
     first, last, common = lists
@@ -270,13 +312,16 @@ def named_at(text: str, at: int, lists: Lists) -> Iterator[tuple[int, int]]:
     words = list(re.finditer(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*", found.group()))
     taken: list[re.Match[str]] = []
     capitalised = words[0].group()[0].isupper()
-    for word in words:
+    lowered_all = [strip_marks(w.group().lower()) for w in words]
+    shaped = not capitalised and east_asian(lowered_all)
+    for index, word in enumerate(words):
         value = word.group()
-        lower = strip_marks(value.lower())
+        lower = lowered_all[index]
         if lower in STOP or (capitalised and not value[0].isupper() and lower not in PARTICLES):
             break
-        if not capitalised and lower in common and lower not in first and lower not in PARTICLES:
-            break
+        if not capitalised and lower in common and lower not in first and lower not in PARTICLES and not (
+                shaped or (index == 0 and len(words) > 1 and listed_surname(lowered_all[1], lists))):
+            break  # (a first name that is also a word, before a listed surname: "kemi adeyemi")
         taken.append(word)
     while taken and taken[-1].group().lower() in PARTICLES:
         taken.pop()
@@ -288,10 +333,57 @@ def named_at(text: str, at: int, lists: Lists) -> Iterator[tuple[int, int]]:
             return
     else:
         lowered = [strip_marks(v.lower()) for v in values]
-        if not (lowered[0] in first or lowered[0] in last or lowered[0] in PARTICLES) or (
-                lowered[0] in common and lowered[0] not in PARTICLES):
+        head_ok = lowered[0] in first or lowered[0] in last or lowered[0] in PARTICLES or all(
+            p in first for p in lowered[0].split("-"))  # "lea-marie"
+        second_listed = len(lowered) > 1 and (listed_surname(lowered[1], lists) or (
+            lowered[1] in first and lowered[1] not in common))  # "ana paula ferreira", "kemi adeyemi"
+        # (`loose`: after a field's colon, "name is" or an account's holder, lower-case words none of which
+        # is an ordinary word: "name: tendai moyo")
+        if not (shaped or second_listed or (loose and lower_full_name(values, lists))) and (not head_ok or (
+                lowered[0] in common and lowered[0] not in PARTICLES)):
             return
-    yield offset + taken[0].start(), offset + taken[-1].end()
+    end = offset + taken[-1].end()
+    given = GIVEN_AFTER.match(text, end)
+    if given is not None and all(w.isupper() for w in values) and strip_marks(given.group("given").split()[0].lower()) in first:
+        end = given.end()  # "GONZÁLEZ PÉREZ, María José": the surnames in capitals, then the given names
+    yield offset + taken[0].start(), end
+
+
+GIVEN_AFTER = re.compile(rf",[ ]+(?P<given>{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}})(?=[ \t]*(?:\n|$|[,;.]))")
+
+
+def lower_full_name(words: Sequence[str], lists: Lists) -> bool:
+    """Whether two to four lower-case words after a strong cue are a full name: none an ordinary word, a
+    word that ends a name or one of ours ("tendai moyo", "marco rossi": "marco" is a word, "rossi" listed)."""
+    first, last, common = lists
+    lowered = [strip_marks(w.lower()) for w in words if w.lower() not in PARTICLES]
+    if not 2 <= len(lowered) <= 4 or any(w in STOP or w in NOT_NAME_WORDS or w in RULE_STOP for w in lowered):
+        return False
+    if east_asian(lowered):
+        return True
+    return not any(w in common and w not in first and w not in last for w in lowered) and not all(
+        w in common for w in lowered)
+
+
+def listed_surname(word: str, lists: Lists) -> bool:
+    """Whether `word` (lower case, marks stripped) is a listed surname and no ordinary word: each part of
+    a hyphenated one ("wendt-özdemir" needs "wendt")."""
+    _first, last, common = lists
+    head = word.split("-")[0]
+    return head in last and head not in common
+
+
+def east_asian(words: Sequence[str]) -> bool:
+    """Whether lower-case words are a Chinese, Korean or Vietnamese name surname first: a listed surname of
+    theirs, then one to three syllables of the given name ("tan wei ming", "nguyen van an")."""
+    if len(words) < 2:
+        return False
+    sur, rest = words[0].replace("đ", "d"), [w.replace("đ", "d") for w in words[1:4]]
+    if sur in VIETNAMESE_SURNAMES and all(VIET_SYLLABLE.fullmatch(w) for w in rest):
+        return True
+    if sur in CHINESE_SURNAMES and all(PINYIN_GIVEN.fullmatch(w) for w in rest[:2]) and len(rest[:2]) == len(rest):
+        return True
+    return sur in KOREAN_SURNAMES and KOREAN_GIVEN.fullmatch(rest[0].capitalize()) is not None
 
 
 # --- cue words after a name ------------------------------------------------------------------------
@@ -320,6 +412,38 @@ MENTION = re.compile(r"(?<![\w.@/])@(?P<name>[^\W\d_][\w'’-]{1,30}(?:[._][^\W\
 GREETING_ITS = re.compile(r"(?<!\w)(?:hi|hey|hiya|hello|yo|howya|morning)[,!]?[ ]+(?:its|im|it's|i'm)[ ]+"
                           r"(?P<name>[^\W\d_]+(?:['’-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’-][^\W\d_]+)*){0,3})"
                           r"(?=[ ]*[,.!;—–-]|[ ]+(?:here|from|again)\b)")
+#: Issue 18, ninth pass: "approved by Grant in billing", "Chen from the Mission Bay store": a listed name
+#: anywhere in a sentence, then its department or its branch (looked for in the `fold`ed text).
+DEPT_CUE = re.compile(
+    r"[ ]+(?:in|from|at|aus|de|du|da|van|di)[ ]+(?:the[ ]+|der[ ]+|la[ ]+|le[ ]+|het[ ]+)?(?:billing|accounts?|finance|"
+    r"sales|support|logistics|shipping|dispatch|returns|claims|hr|legal|procurement|customer service|"
+    r"buchhaltung|vertrieb|kundenservice|comptabilité|facturation|facturación|contabilidad|ventas|soporte|"
+    r"contabilità|vendite|boekhouding|[a-z]+(?:[ ][a-z]+){0,2}[ ](?:store|shop|branch|office|warehouse|depot|"
+    r"filiale|boutique|tienda|sucursal|negozio|winkel))\b")
+DEPT_HINTS = ("billing", "account", "finance", "sales", "support", "logistic", "shipping", "dispatch", "returns",
+              "claims", "hr", "legal", "procurement", "service", "buchhaltung", "vertrieb", "comptab", "factura",
+              "contab", "ventas", "soporte", "vendite", "boekhouding", "store", "shop", "branch", "office",
+              "warehouse", "depot", "filiale", "boutique", "tienda", "sucursal", "negozio", "winkel")
+#: "introduced himself as Grant", "a guy called Lorenzo", "stellte sich als Kai vor": a strong cue, so a
+#: listed first name counts even when it is an ordinary word too.
+CALLED_AS = re.compile(
+    r"(?<!\w)(?:introduced (?:himself|herself|themselves)(?: to me)? as|goes by|(?:guy|man|woman|lady|girl|bloke|"
+    r"person|driver|courier|agent|rider) (?:called|named)|stellte sich (?:mir )?als|hat sich als|se présente comme|"
+    r"s'est présentée? comme|se presentó como|si è presentat[oa] come|se apresentou como|stelde zich voor als)"
+    r"[ ]+(?:(?:mr|mrs|ms|herr|frau)\.?[ ]+)?")
+CALLED_HINTS = ("introduced", "goes by", "called", "named", "stellte sich", "hat sich als", "présente", "presentó",
+                "presentat", "apresentou", "stelde zich")
+#: "Grazie, Marco (il marito)", "El Jordi (el meu marit)": a relation in brackets after a name.
+RELATION_CLOSE = re.compile(
+    rf"[ ]*\((?:(?:my|his|her|their|our|il|la|el|le|lo|mon|ma|mein|meine|mi|su|o|a|de|het|mijn|meu|minha|"
+    rf"el meu|la meva|il mio|la mia|mio|mia|la sua|il suo)[ ]+)?(?:{RELATION_WORDS}|marit|dona|fill|filla|germà|germana|"
+    rf"mann|frau|marito|moglie|man|vrouw)\)")
+#: "-- Rose", "- Hope" on the last line: a signature, even when the name is an ordinary word too.
+DASH_LINE = re.compile(rf"(?:^|\n)[ \t]*(?:--?|—|–)[ \t]*(?P<name>{CAP_WORD})[ \t]*[.!]?\s*\Z")
+#: "where is ahmed??", "wo ist Kai": asking after a person by a listed first name.
+WHERE_IS = re.compile(r"(?<!\w)(?:where is|where's|wheres|wo ist|wo bleibt|où est|dónde está|donde esta|dov'è|"
+                      r"waar is|onde está|onde esta)[ ]+(?P<name>[^\W\d_]+(?:-[^\W\d_]+)?)(?=[ ]*(?:[?!.,]|$|\n))")
+WHERE_HINTS = ("where", "wo ist", "wo bleibt", "où est", "dónde", "donde", "dov'è", "waar is", "onde est")
 #: "Mark said it was shipped": a first name, then a verb of saying or writing.
 SAID_CUE = re.compile(r"[ ]+(?:said|says|told|asked|wrote|emailed|mailed|mentioned|confirmed|promised|replied|phoned|"
                       r"rang|called me|explained|sagte|hat gesagt|a dit|m'a dit|dijo|me dijo|ha detto|zei|disse)\b")
@@ -329,6 +453,52 @@ SAID_HINTS = ("said", "says", "told", "asked", "wrote", "mailed", "mentioned", "
 #: A signature below a "--" line ("--\nAnanya Raghunathan\nSenior Buyer").
 SIGNATURE = re.compile(rf"(?m)^[ \t]*(?:--|—|__+)[ \t]*\n[ \t]*(?P<name>{FULL})[ \t]*$")
 POSSESSIVE = re.compile(rf"(?<![\w'’.-])(?P<name>{CAP_WORD})['’]s(?![\w-])")
+
+
+def ninth_pass_cues(text: str, folded: str, lists: Lists, gated: bool) -> Iterator[tuple[int, int]]:
+    """Issue 18, ninth pass: a department or branch after a name, "introduced himself as", a relation in
+    brackets after a name, a name after a dash on the last line, "where is X"."""
+    first, last, common = lists
+    if len(folded) != len(text):
+        return
+    if not gated or any(w in folded for w in DEPT_HINTS):
+        for match in cued_before(DEPT_CUE, NAME_ENDS, text, folded):
+            words = match.group("name").split()
+            lowered = [strip_marks(w.lower()) for w in words]
+            if lowered[0] in NOT_NAME_WORDS or lowered[0] in MONTHS_AND_DAYS or len(words) > 3:
+                continue
+            if (lowered[0] in first or (len(words) == 1 and lowered[0] in last)) and (
+                    lowered[0] not in common or lowered[0] in COMMON_FIRST_NAMES):
+                yield match.span("name")
+    if not gated or any(w in folded for w in CALLED_HINTS):
+        for match in CALLED_AS.finditer(folded):
+            name = NAME_AT.match(text, match.end())
+            if name is not None and strip_marks(name.group().split()[0].lower()) in first and \
+                    name.group().split()[0].lower() not in NOT_NAME_WORDS:
+                yield name.span()
+    if not gated or "(" in text:
+        for match in RELATION_CLOSE.finditer(folded):
+            name = NAME_BEFORE.search(text, max(0, match.start() - 60), match.start())
+            if name is not None and strongly_cued(name.group("name").split(), lists):
+                start = name.start("name")
+                article = LEADING_ARTICLE.match(text, start, name.end("name"))
+                yield (article.end() if article else start), name.end("name")
+    tail_at = max(0, len(text) - 40)
+    if not gated or "-" in text[tail_at:] or "—" in text[tail_at:] or "–" in text[tail_at:]:
+        dashed = DASH_LINE.search(text, tail_at)
+        if dashed is not None:
+            lower = strip_marks(dashed.group("name").lower())
+            if lower in first and lower not in NOT_NAME_WORDS and lower not in MONTHS_AND_DAYS:
+                yield dashed.span("name")
+    if not gated or any(w in folded for w in WHERE_HINTS):
+        for match in WHERE_IS.finditer(folded):
+            lower = strip_marks(match.group("name"))
+            if lower in first and lower not in common and lower not in COMMON_FIRST_NAMES:
+                yield match.span("name")
+
+
+#: "El Jordi", "Der Kai": an article before a first name in speech, no part of it.
+LEADING_ARTICLE = re.compile(r"(?:El|La|Il|Lo|Der|Die|Den|Na|En|Le)[ ](?=\S)")
 
 
 def bracketed_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
@@ -348,7 +518,7 @@ def bracketed_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int,
 #: Quoted mail headers: "X <x@mail> wrote:", "Am 3. Mai schrieb X:", "Le 2 mai, X a écrit :", "El ...,
 #: X escribió:", "Il giorno ... X ha scritto:", "Em ..., X escreveu:", "Op ... schreef X:", "X napisał(a):".
 WROTE_CUE = re.compile(r"[ \t]*(?:\(?<[^<>\s]+@[^<>\s]+>\)?[ \t]*)?(?:wrote|a écrit|escribió|escreveu|ha scritto|schreef|"
-                       r"napisał|napisała|yazdı|skrev|kirjoitti|írta|έγραψε|schrieb)[ \t]*:")
+                       r"napisał|napisała|yazdi|skrev|kirjoitti|írta|έγραψε|schrieb)[ \t]*:")
 WROTE_BEFORE = re.compile(rf"(?:schrieb|schreef|skrev)[ ]+(?:(?:mr|mrs|ms|dr|herr|frau)\.?[ ]+)?(?P<name>{FULL})"
                           rf"(?=[ \t]*(?:<[^<>\s]+@[^<>\s]+>[ \t]*)?:)", re.IGNORECASE)
 #: A display name before a mail address in angle brackets ("Hannah Lee <hannah.lee@voltmart.com>").
@@ -360,7 +530,7 @@ def header_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, in
         for match in cued_before(DISPLAY_NAME, NAME_ENDS, text, folded):
             if words_ok(match.group("name").split(), lists, strict=False):
                 yield match.span("name")
-    if any(w in folded for w in ("wrote", "écrit", "escribi", "escreveu", "scritto", "schreef", "napisa", "yazdı",
+    if any(w in folded for w in ("wrote", "écrit", "escribi", "escreveu", "scritto", "schreef", "napisa", "yazdi",
                                  "skrev", "kirjoitti", "írta", "έγραψε", "schrieb")):
         for match in cued_before(WROTE_CUE, NAME_ENDS, text, folded):
             if words_ok(match.group("name").split(), lists, strict=False):
@@ -408,11 +578,14 @@ def after_cue_names(text: str, folded: str, lists: Lists, gated: bool) -> Iterat
                     yield match.span("name")
             elif len(words) == 1 and strip_marks(words[0].lower()) in first and words[0].lower() not in common:
                 yield match.span("name")
+            elif len(words) >= 2 and lower_full_name(words, lists):
+                yield match.span("name")  # "hi its tendai moyo, ..." (issue 18, ninth pass)
     if not gated or any(w in folded for w in SAID_HINTS):
         for match in cued_before(SAID_CUE, NAME_ENDS, text, folded):
             words = match.group("name").split()
             if strip_marks(words[0].lower()) in first and not any(w.lower() in NOT_NAME_WORDS for w in words):
                 yield match.span("name")
+    yield from ninth_pass_cues(text, folded, lists, gated)
     if not gated or "--" in text or "—" in text or "__" in text:
         for match in SIGNATURE.finditer(text):
             if words_ok(match.group("name").split(), lists, strict=False):
@@ -445,6 +618,14 @@ PINYIN_GIVEN = re.compile(rf"(?:{PINYIN}){{1,2}}")
 #: A Vietnamese name syllable (marks stripped): short, one vowel group.
 VIET_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
 SURNAME_FIRST = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}][{LOW}]+)[ ](?P<rest>{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}})(?![\w'’])")
+
+
+#: Places of East and South-East Asia written like a surname and a given name (issue 18, ninth pass).
+ASIAN_PLACES = frozenset({"hong kong", "kuala lumpur", "phnom penh", "chiang mai", "chiang rai", "da nang",
+                          "hai phong", "ho chi minh", "hoi an", "nha trang", "siem reap", "hat yai", "kota kinabalu",
+                          "johor bahru", "shah alam", "petaling jaya", "an giang", "vung tau", "can tho", "hue",
+                          "sha tin", "tsim sha tsui", "mong kok", "wan chai", "kwun tong", "tai po", "yuen long",
+                          "san po kong", "ma on shan", "tin shui wai", "tseung kwan o", "lan kwai fong"})
 
 
 def surname_first_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
@@ -532,6 +713,11 @@ def caps_line_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
     first, last, common = lists
     for match in CAPS_LINE.finditer(text):
         words = re.split(r"[ '’-]", match.group("name").lower())
+        bare = [strip_marks(w) for w in match.group("name").lower().split()]
+        if (east_asian(bare) or (len(bare) == 2 and bare[0] in last and bare[1] in first and bare[0] not in common
+                                 and bare[1] not in common)) and not any(w in NOT_NAME_WORDS for w in bare):
+            yield match.span("name")  # "PARK JI-HOON", "YAMAMOTO KENJI", "MÜLLER HANS": surname first
+            continue
         if strip_marks(words[0]) in first and words[0] not in common and words[0] not in COMMON_FIRST_NAMES and not any(
                 w in NOT_NAME_WORDS or (w in common and w not in last) for w in words):
             yield match.span("name")
@@ -539,6 +725,86 @@ def caps_line_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
 
 #: A name in Hangul, Chinese characters or kana, in brackets right after a name ("(박지훈)", "(張偉)").
 NATIVE_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f]\)?[ ]?\((?P<name>[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff]{2,6})\)")
+
+
+# --- chat transcripts, passenger lists, passports (issue 18, ninth pass) -----------------------------
+
+#: A speaker's label at the start of a line of a chat transcript: "Sipho Mahlangu: hi", "[10:02] Anna: ok".
+SPEAKER = re.compile(rf"(?m)^[ \t]*(?:\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?[ \t]*)?(?P<name>{FULL})[ \t]*:[ \t]+\S")
+#: Words that open a line with a colon without being a speaker (headers, notes, fields).
+NOT_SPEAKERS = frozenset({"subject", "date", "sent", "to", "cc", "bcc", "from", "re", "fw", "fwd", "note", "notes",
+                          "update", "edit", "ps", "status", "reason", "tracking", "reference", "address", "email",
+                          "phone", "mobile", "tel", "total", "price", "amount", "item", "items", "product", "model",
+                          "serial", "error", "issue", "problem", "question", "answer", "summary", "details",
+                          "description", "comment", "comments", "warning", "important", "attention", "urgent"})
+#: An airline's name record: "SMITH/JOHN MR", "NGUYEN/THI HOA MS", "OKAFOR/CHIDI EMMANUEL".
+PNR_NAME = re.compile(rf"(?<![\w/])(?P<name>[{UP}]{{2,}}(?:[ '-][{UP}]{{2,}})?/[{UP}]{{2,}}(?:[ ][{UP}]{{2,}}){{0,2}}?)"
+                      r"(?:[ ]?(?P<title>MRS|MR|MS|MSTR|MISS|DR|CHD|INF))?(?![\w/])")
+#: A surname in capitals before the given name, as official forms write it: "ZHANG Wei", "DUPONT Marie".
+CAPS_SURNAME = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}]{{2,}}(?:-[{UP}]{{2,}})?)[ ](?P<given>{CAP_WORD}(?:[ -]{CAP_WORD})?)(?![\w'’])")
+
+
+#: A name alone on its line right above the first line of an address ("Tendai Moyo\nFlat 3, 12 High St"):
+#: a house number, a unit word or a street word opens the next line.
+NAME_ABOVE_ADDRESS = re.compile(
+    rf"(?m)^[ \t]*(?P<name>{FULL}|[{UP}]{{2,}}(?:[ '’-][{UP}]{{2,}}){{1,4}})[ \t]*,?[ \t]*\n[ \t]*"
+    rf"(?=\d{{1,5}}[A-Za-z]?\b|(?i:flat|apt|apartment|unit|suite|house|"
+    rf"c/o|po box|p\.o\.|calle|c/|rua|rue|via|viale|av\.|avenida|avda|ul\.|carrer|plaza|piazza|room|block|blk|"
+    rf"building|bldg|residencia|wohnung)\b|[{UP}][{LOW}]+(?:straße|strasse|str\.|weg|gasse|allee|straat|laan|gracht|"
+    rf"vej|gatan|gate|veien|katu|utca|ulica)\b)")
+#: "please ask Tendai Moyo to call me", "tell Mekdes Tadesse", "cc Rizal Pratama": a verb of asking or
+#: telling a person, then a full name (two words or more, none an ordinary word).
+ASK_CUE = re.compile(r"(?<!\w)(?:ask|tell|remind|thank|inform|notify|ping|cc|let|have|get|bitte|fragen sie|sagen sie|"
+                     r"demandez à|dites à|pregunte a|dile a|pregúntale a|chieda a|dica a|vraag|zeg tegen)[ ]+")
+ASK_HINTS = ("ask", "tell", "remind", "thank", "inform", "notify", "ping", "cc", "let", "have", "get", "bitte",
+             "fragen sie", "sagen sie", "demandez", "dites", "pregunte", "dile", "pregúntale", "chieda", "dica",
+             "vraag", "zeg tegen")
+
+
+def address_and_ask_names(text: str, folded: str, lists: Lists, gated: bool) -> Iterator[tuple[int, int]]:
+    """A name on the line above an address; a full name after a verb of asking or telling."""
+    if not gated or "\n" in text:
+        for match in NAME_ABOVE_ADDRESS.finditer(text):
+            words = match.group("name").split()
+            if 2 <= len(words) <= 6 and words_ok(words, lists, strict=False):
+                yield match.span("name")
+    if len(folded) == len(text) and (not gated or any(w in folded for w in ASK_HINTS)):
+        for match in ASK_CUE.finditer(folded):
+            name = NAME_AT.match(text, match.end())
+            if name is None:
+                continue
+            words = name.group().split()
+            if len(words) >= 2 and strongly_cued(words, lists) and words_ok(words, lists, strict=False):
+                yield name.span()
+
+
+def transcript_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """Speakers of a chat transcript, names of an airline's record, capital surnames before a given name."""
+    first, last, common = lists
+    if ":" in text:
+        speakers = [m for m in SPEAKER.finditer(text)
+                    if not any(w.lower() in NOT_SPEAKERS or w.lower() in NOT_NAME_WORDS for w in m.group("name").split())]
+        transcript = len({m.group("name") for m in speakers}) >= 2 or len(speakers) >= 3
+        timed = transcript and "[" in text and any(text[m.start():m.start("name")].strip() for m in speakers)
+        for match in speakers:
+            words = match.group("name").split()
+            lower = strip_marks(words[0].lower())
+            if len(words) == 1:  # (with timestamps, a first name that is also a word: "[10:03] Tom: hi")
+                if transcript and lower in first and (lower not in common or timed) and lower not in COMMON_FIRST_NAMES:
+                    yield match.span("name")
+            elif words_ok(words, lists, strict=True) or (transcript and words_ok(words, lists, strict=False)):
+                yield match.span("name")
+    if "/" in text:
+        for match in PNR_NAME.finditer(text):
+            parts = [strip_marks(w.lower()) for w in re.split(r"[ /'-]", match.group("name"))]
+            if match.group("title") or (parts[0] in last and any(p in first for p in parts[1:])):
+                yield match.span("name")
+    for match in CAPS_SURNAME.finditer(text):
+        sur = strip_marks(match.group("sur").lower())
+        given = strip_marks(match.group("given").split()[0].lower())
+        if ((sur in last and sur not in common) or sur in CHINESE_SURNAMES or sur in KOREAN_SURNAMES
+                or sur in VIETNAMESE_SURNAMES) and given in first and given not in common and sur not in NOT_NAME_WORDS:
+            yield match.span()
 
 
 # --- the whole pass --------------------------------------------------------------------------------
@@ -557,6 +823,8 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from surname_first_names(text, lists)
     yield from closing_names(text, lists)
     yield from caps_line_names(text, lists)
+    yield from transcript_names(text, lists)
+    yield from address_and_ask_names(text, folded, lists, gated)
     if not gated or "(" in text:
         for match in NATIVE_SCRIPT.finditer(text):
             yield match.span("name")
@@ -564,7 +832,11 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
 
 # --- growing and spreading what was found ----------------------------------------------------------
 
-GROW_RIGHT = re.compile(rf"(?P<particles>(?:[ ]{PARTICLE}){{0,2}})[ ](?P<word>{CAP_WORD})|-(?P<part>[{UP}][{LOW}]+)")
+GROW_RIGHT = re.compile(rf"(?P<particles>(?:[ ]{PARTICLE}){{0,2}}|-{PARTICLE})[ ](?P<word>{CAP_WORD})|-(?P<part>[{UP}][{LOW}]+)")
+HYPHEN_PARTICLE_END = re.compile(rf"-{PARTICLE}\Z")
+#: Issue 18, ninth pass: a listed first name right before a name found ("Andrés Felipe Cárdenas", "Martín
+#: Ezequiel Gómez": the lists hold "Andrés", "Martín", "Rafael" as places too).
+FIRST_BEFORE = re.compile(rf"(?<![\w'’.-])(?P<word>{CAP_WORD})[ ]\Z")
 #: Initials and name abbreviations before a name: "K. ", "J.-B. ", "Ma. ", "Mª ", "Md. ", "S. van der ".
 GROW_LEFT = re.compile(rf"(?<![\w.])(?:(?:[{UP}]\.-?[ ]?){{1,3}}|(?:Ma|Mª|Md|Mohd|Muhd)\.?[ ])(?:{PARTICLE}[ ]){{0,2}}\Z")
 SPELLED = re.compile(r"(?<![\w-])[A-Z](?:-[A-Z]){3,}(?![\w-])")
@@ -597,11 +869,24 @@ def grow(text: str, start: int, end: int, lists: Lists) -> tuple[int, int]:
             break
         listed = (bare in last or bare in first) and not ordinary(lower, common)
         closes_line = words >= 2 and (match.end() == len(text) or text[match.end()] in "\r\n")
-        if (match.group("particles") and not listed) or (
-                ordinary(lower, common) and bare not in last and not (closes_line and not match.group("particles"))):
+        hyphened = (match.group("particles") or "").startswith("-") or (  # "Meulen-de Boer": one surname
+            text[end - 5:end].rfind("-") > 0 and HYPHEN_PARTICLE_END.search(text, max(start, end - 6), end) is not None)
+        if (match.group("particles") and not listed and not hyphened) or (
+                ordinary(lower, common) and bare not in last and not hyphened
+                and not (closes_line and not match.group("particles"))):
             break
         end = match.end()
         words += 1
+    if words >= 2:
+        for _ in range(2):
+            before = FIRST_BEFORE.search(text, max(0, start - 24), start)
+            if before is None:
+                break
+            lower = strip_marks(before.group("word").lower())
+            if lower not in first or lower in NOT_NAME_WORDS or lower in COMMON_FIRST_NAMES or \
+                    lower in MONTHS_AND_DAYS or lower in STOP or lower in PLACE_BEFORE:
+                break
+            start = before.start()
     left = GROW_LEFT.search(text, max(0, start - 16), start)
     if left is not None:
         start = left.start()
@@ -614,10 +899,13 @@ def placed(text: str, start: int, end: int, lists: Lists) -> bool:
     house number stands before them ("Calle X", "56 Nguyen Chi Thanh"), or a number follows a single
     word ("Room 305", "JP-22871")."""
     last = lists[1]
+    if strip_marks(text[start:end].lower()) in ASIAN_PLACES:
+        return True
     words = NAME_PIECE.findall(text[start:end])
+    asian = len(words) > 1 and east_asian([strip_marks(w.lower()) for w in words])  # "Nguyen Van An"
     for word in words:
         lower = word.lower()
-        if lower in NOT_NAME_WORDS or ((lower in PLACE_AFTER or lower in PLACE_BEFORE) and strip_marks(lower) not in last
+        if (lower in NOT_NAME_WORDS and not asian) or ((lower in PLACE_AFTER or lower in PLACE_BEFORE) and strip_marks(lower) not in last
                                        and strip_marks(lower) not in lists[0]):
             return True
     after = NEXT_WORD.match(text, end)

@@ -67,6 +67,45 @@ EXTRA_COMMON = frozenset({
     "canadian", "mexican", "brazilian", "indian", "chinese", "japanese", "korean", "russian", "arabic",
     "european", "african", "asian", "latin", "catholic", "muslim", "jewish",
 })
+#: Issue 18, ninth pass: first names and surnames of cultures Faker's Latin lists lack or hold few of
+#: (Shona, Yoruba, Igbo, Hausa, Akan, Amharic, Kikuyu, Luo, Kalenjin, Zulu, Xhosa, Sotho, Tswana, Fula,
+#: Wolof, Mande; Persian, Kazakh, Uzbek, Turkish; Thai, Indonesian, Malay; Māori, Tongan, Samoan;
+#: Mongolian): the commonest, as customers write them in Latin letters. An ordinary word among them
+#: is still no surname (`gazetteer` takes the ordinary words out of the surnames).
+MORE_FIRST_WORDS = """
+tendai tatenda farai tinashe chipo rutendo nyasha tafadzwa kudzai rumbidzai tapiwa munashe
+oluwaseun oluwadamilare olumide oluwatobi ayodele babajide temitope folake funmilayo yetunde bukola
+chiamaka chidi chidinma chinonso chukwuemeka ikenna ifeoma ngozi nkechi obinna uchenna emeka amaka
+adaeze kelechi nnamdi aminu abubakar halima hauwa kwame kwabena kofi kojo yaw akosua abena efua adwoa
+kwaku kwasi mekdes selam tigist hiwot abebe dawit tesfaye yohannes meseret almaz wanjiru wanjiku njeri
+nyambura wambui otieno achieng akinyi atieno kiprop chebet sipho thabo thandiwe thandeka nomvula
+nokuthula lindiwe zanele bongani mandla sibusiso themba lerato palesa karabo tshepo kagiso naledi
+busisiwe ayanda siyabonga fatoumata aminata mariama moussa mamadou ousmane ibrahima cheikh oumar seydou
+adama arash dariush kourosh shirin parisa roya nasrin mahsa niloufar farhad behnam babak kaveh mehdi
+reza hossein saeed navid soraya golnar gulnara aigerim aizhan dilnoza nodira gulnoza bekzod rustam
+jasur sardor nurlan yerlan askar zarina madina kamila bakhyt ermek aibek aizada dinara şeyma büşra
+merve emre burak kaan onur serkan tuğba gizem ebru esra hülya derya özlem gökhan volkan tolga barış
+umut yiğit berk siriporn somchai somsak malee niran pranee kanya anong arthit thanawat nattapong
+chaiwat kittipong pimchanok rattana wichai supaporn jintana rizal agus budi dewi wahyu putri ayu eko
+bambang hendra yudi rina siti nurul hafiz aiman syafiq azlan intan fitri dimas bayu rizky aroha
+anahera hemi wiremu mere rangi manaia tane sione mele losana viliami semisi tevita lupe salote
+bat-erdene batbayar ganbaatar enkhjargal oyunchimeg bolormaa tsetseg munkh-erdene bayarmaa
+sukhbaatar otgonbayar
+"""
+MORE_FIRST = frozenset(MORE_FIRST_WORDS.split())
+MORE_LAST_WORDS = """
+moyo ncube dube sibanda ndlovu mpofu mutasa chikwanha bankole okafor okonkwo nwosu okeke nnadi
+ogunleye olawale oyelaran babatunde afolabi adeyemi mensah asante boateng owusu agyeman osei appiah
+tadesse bekele tesfaye girma alemu kebede mwangi otieno odhiambo kiprotich njoroge mutua kariuki
+mahlangu dlamini nkosi khumalo mthembu ngcobo mokoena molefe ndaba diallo traoré koné coulibaly keita
+touré ndiaye diop farahani tehrani hosseini ahmadi rezaei mohammadi karimi rahimi jafari moradi
+sadeghi kazemi abenova karimova karimov rakhimov yusupov akhmetov abdullayev doğan yılmaz kaya demir
+şahin çelik yıldız aydın öztürk arslan özdemir kılıç aslan çetin chaiyaporn srisuk wongsa saetang
+rattanakorn suwannarat pratama saputra wijaya hidayat santoso kusuma nugroho setiawan siregar
+nasution lubis harahap ngata tupou fifita taufa vaipulu tuilagi ganbold erdenebat munkhbat
+enkhbayar
+"""
+MORE_LAST = frozenset(MORE_LAST_WORDS.split())
 #: Words before a lower-case first name that make it one ("my sister fatima").
 RELATIONS = ("husband", "wife", "partner", "son", "daughter", "mother", "mom", "mum", "father", "dad",
              "brother", "sister", "colleague", "friend", "boss", "manager", "neighbour", "neighbor")
@@ -103,6 +142,8 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
                             if bare != word.lower() and target is not common:
                                 target.add(bare)
     # a one-letter or two-letter "name" is noise, and a place or an ordinary word is no first name
+    first |= {strip_marks(w) for w in MORE_FIRST} | MORE_FIRST
+    last |= {strip_marks(w) for w in MORE_LAST} | MORE_LAST
     first = {w for w in first if len(w) >= 2}
     return frozenset(first), frozenset(last - common), frozenset(common)
 
@@ -150,7 +191,7 @@ CAP = rf"(?:(?:Ma?c|Fitz)[{UP}][{LOW}]+|[{UP}][{LOW}]+|[{UP}]['’][{UP}][{LOW}]
 CAP_RUN = re.compile(
     rf"[{UP}](?<![\w'’@.-].)(?:[{LOW}]+(?:(?<=Mc)|(?<=Mac)|(?<=Fitz))?[{UP}]?[{LOW}]*|['’][{UP}][{LOW}]+|[{UP}]+)"
     rf"(?:['’-][{UP}{LOW}]+)*"
-    rf"(?:[ ]+(?:[A-Z]\.[ ]+)?(?:(?:de|da|do|dos|das|del|della|di|van|von|der|den|la|le|du|bin|ibn|ben|al|el|ter|ten|zu|y)"
+    rf"(?:[ ]+(?:[A-Z]\.[ ]+)?(?:(?:de|da|do|dos|das|del|della|dela|delos|di|van|von|der|den|la|le|du|binti|binte|bin|ibn|ben|al|el|ter|ten|zu|y)"
     rf"[ ]+){{0,2}}(?:(?:al|el)-)?{CAP})*"
     r"(?![\w@])")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -172,11 +213,17 @@ def find_listed_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
         run = match.group()
         if " " not in run:  # most runs: one capitalised word, most often a sentence's first
             lower = run.lower()
+            if lower not in first and not run.isascii():
+                lower = strip_marks(lower)  # "Ciarán": listed as "Ciaran" (issue 18, ninth pass)
             if (lower in first and lower not in common and not run.isupper() and run[0].isupper()
                     and inside_sentence(text, match.start()) and lone_name_position(text, match.start(), lower)):
                 yield match.start(), match.end()
             continue
-        yield from names_in_run(text, match.start(), run, lists)
+        handled, span = after_opening_word(text, match.start(), run, lists)
+        if span is not None:
+            yield span
+        if not handled:
+            yield from names_in_run(text, match.start(), run, lists)
     tail_at = max(0, len(text.rstrip()) - DASH_REACH)
     tail = text[tail_at:]
     if "-" in tail or "—" in tail or "–" in tail:
@@ -193,7 +240,26 @@ def find_listed_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
                 break
 
 
-PARTICLE_WORDS = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la",
+def after_opening_word(text: str, start: int, run: str, lists: tuple[frozenset[str], frozenset[str], frozenset[str]]
+                       ) -> tuple[bool, tuple[int, int] | None]:
+    """Issue 18, ninth pass: a run of two capitalised words whose first is an ordinary word opening the
+    sentence ("Can Aarav call me back?", "Tell Oksana"): the second judged as a lone first name.
+    (Whether the run is handled so, and the name's span if it is one.)"""
+    first, _last, common = lists
+    lead = WORD.match(run)
+    if lead is None or lead.group().lower() not in common or inside_sentence(text, start):
+        return False, None
+    rest = CAP_RUN.match(text, start + lead.end() + 1)
+    if rest is None or rest.start() != start + lead.end() + 1 or " " in rest.group():
+        return False, None
+    lower = strip_marks(rest.group().lower())
+    if lower in first and lower not in common and not rest.group().isupper() and \
+            lone_name_position(text, rest.start(), lower):
+        return True, rest.span()
+    return True, None
+
+
+PARTICLE_WORDS = frozenset({"binti", "binte", "de", "da", "do", "dos", "das", "del", "della", "dela", "delos", "di", "van", "von", "der", "den", "la",
                             "le", "du", "bin", "ibn", "ben", "al", "el", "ter", "ten", "zu", "y"})
 #: Capitalised words that close a text after a dash without being a name ("— Thanks", "- Sent").
 NOT_SIGNATURES = frozenset({"thanks", "thx", "cheers", "regards", "best", "sent", "end", "done", "edit", "update",
@@ -209,6 +275,10 @@ def signs_off(name: str, lists: tuple[frozenset[str], frozenset[str], frozenset[
     words = name.split()
     if len(words) == 1 and strip_marks(words[0].lower()) in first and words[0].lower() not in common:
         return True
+    lowered = [strip_marks(w.lower()) for w in words]
+    if len(words) == 2 and words[0].islower() and lowered[1] in _last and lowered[1] not in common and (
+            lowered[0] in first) and lowered[0] not in NOT_SIGNATURES:
+        return True  # "- marco rossi": a listed first name (a word too) and a listed surname (issue 18, ninth pass)
     before = before.rstrip(" \t")
     if before and before[-1] not in ".!?\n)":
         return False
@@ -288,7 +358,11 @@ def surname_like(word: str, capitals: bool, lists: tuple[frozenset[str], frozens
 #: "Amber warnings", "Alexa"): issue 18, eighth pass. A cue (a relation, "X from accounts", a
 #: sign-off) still finds such a name.
 THING_BEFORE = re.compile(r"\b(?i:the|a|an|your|our|my|their|its|this|that|these|those|in|at|near|via|per|visit|"
-                          r"visiting|cover|covers|to the|in der|im|en|à|na|no|em|w|we)[ \t]+\Z")
+                          r"visiting|cover|covers|to the|in der|im|en|à|na|no|em|w|we|"
+                          # issue 18, ninth pass: "to" and "in" of other languages ("sendt til Bergen", "nach Essen")
+                          r"til|till|nach|naar|vers|au|aux|para|hacia|verso|på|ved|nel|nella|dans|bis|från|fra|"
+                          # and the street words before a street named for a person ("Corso Umberto", "Avenue Louise")
+                          r"avenue|avenida|av|corso|viale|rua|rue|calle|plaza|piazza|place|strada|ulica|ul|praça)[ \t.]+\Z")
 ORDINARY_FIRST_NAMES = frozenset({
     "will", "mark", "rose", "bill", "pat", "joy", "hope", "grace", "may", "june", "april", "faith", "summer",
     "dawn", "sky", "art", "ray", "guy", "rich", "frank", "jack", "sue", "drew", "gene", "max", "chase",

@@ -24,7 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from feedbackloop.core.name_gazetteer import gazetteer
+from feedbackloop.core.name_cues import PINYIN_GIVEN, VIET_SYLLABLE, east_asian, lower_full_name
+from feedbackloop.core.name_gazetteer import gazetteer, strip_marks
 
 # --- names -----------------------------------------------------------------------------------------
 
@@ -33,11 +34,12 @@ from feedbackloop.core.name_gazetteer import gazetteer
 #: ("its" and "im" without the apostrophe are left out: "its price", "im Juli" are too common.)
 INTRODUCTIONS = ("it's", "it’s", "this is", "i am", "i'm", "i’m", "ich bin", "hier ist", "je suis", "c'est", "c’est",
                  "ici", "me llamo", "soy", "sono", "mi chiamo", "ik ben", "mijn naam", "hier is", "nome é",
-                 "eu sou", "my name")
+                 "eu sou", "my name", "bin der", "bin die", "sóc", "soy el", "soy la")
 #: An introduction and the words after it. Each alternative starts with one of INTRODUCTIONS, so the
 #: gated search tries it only where `str.find` met one ("o meu nome é" is found at its "nome é").
 INTRO_AT = re.compile(
-    r"(?i:it['’]s|this is|i am|i['’]m|ich bin|hier ist|je suis|c['’]est|ici|me llamo|soy|"
+    r"(?i:it['’]s|this is|i am|i['’]m|(?:ich )?bin (?:der|die)|ich bin|hier ist|je suis|c['’]est|ici|me llamo|"
+    r"soy (?:el|la)|soy|sóc (?:el|la|en|na)|sóc|"
     r"sono|mi chiamo|ik ben|mijn naam is|hier is|nome é|eu sou|my name is|my name['’]s)"
     r"[ \t]+(?P<name>[^\W\d_]+(?:['’-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’-][^\W\d_]+)*){0,2})")
 #: The same anywhere, after white space or punctuation (the reference redactor's form).
@@ -45,6 +47,10 @@ INTRO = re.compile(r"(?:^|(?<=[\s,.!?:;(\"“]))" + INTRO_AT.pattern)
 BOUNDARY = frozenset(",.!?:;(\"“")
 #: What may follow a lower-case name for it to count ("it's kwame, the code", "i'm priya here").
 LOWER_CLOSE = re.compile(r"[ \t]*(?:[,.;:!?)\n—–-]|$|(?i:here|from|speaking|again|and|writing|calling)\b)")
+#: A department or "here" right after a lone lower-case word makes it a name ("this is chidi from accounts").
+AFTER_INTRO_CUE = re.compile(r"[ ]+(?i:here|speaking|calling|from (?:the )?(?:accounts?|billing|finance|sales|support|"
+                             r"logistics|shipping|dispatch|returns|claims|it|hr|legal|marketing|procurement|team|"
+                             r"customer service|office|warehouse|reception))\b")
 #: Words that end a name or are none, in capitals as in lower case.
 STOP = frozenset({
     "and", "from", "here", "speaking", "again", "writing", "calling", "please", "the", "a", "an", "i", "my", "your",
@@ -118,14 +124,40 @@ def introduced_names(text: str, matches: Iterable[re.Match[str]]) -> Iterator[tu
                 yield offset + taken[0].start(), offset + taken[-1].end()
             continue
         lower = head.lower()
-        if len(head) < 2 or lower not in first or lower in common or lower in STOP:
+        lowered = [strip_marks(w.group().lower()) for w in words]
+        if east_asian(lowered) and lowered[0] not in common:  # "i am nguyen van an"
+            end = min(len(words), 4) - 1
+            while end > 1 and not (VIET_SYLLABLE.fullmatch(lowered[end]) or PINYIN_GIVEN.fullmatch(lowered[end])):
+                end -= 1
+            if LOWER_CLOSE.match(text, offset + words[end].end()):
+                yield offset + words[0].start(), offset + words[end].end()
+            continue
+        if lower not in first and len(head) >= 2 and lower not in common and lower not in STOP \
+                and AFTER_INTRO_CUE.match(text, offset + words[0].end()):
+            yield offset + words[0].start(), offset + words[0].end()  # "this is chidi from accounts"
+            continue
+        if head.islower() and (strip_marks(lower) not in first or lower in common):
+            span = lower_full_introduced(text, offset, words)
+            if span is not None:
+                yield span
+                continue
+        if len(head) < 2 or strip_marks(lower) not in first or lower in common or lower in STOP:
             continue
         end = 0
+        after_particle = False
         for index, word in enumerate(words[1:], 1):  # surname words: listed, or capitalised, or particles
             value = word.group()
+            if after_particle and (strip_marks(value.lower()) in last or strip_marks(value.lower()) in first):
+                end = index  # "sono alessandro la rosa": a listed surname after a particle, even a word
+                after_particle = False
+                continue
+            after_particle = False
+            if value.lower() in PARTICLES and index + 1 < len(words):
+                after_particle = True
+                continue
             if value.lower() in STOP or value.lower() in common:
                 break
-            if value.lower() in last or value.lower() in first or value[0].isupper():
+            if value.lower() in last or value.lower() in first or value[0].isupper() or SURNAME_SHAPE.search(value):
                 end = index
                 continue
             if value.lower() in PARTICLES and index + 1 < len(words):
@@ -135,6 +167,34 @@ def introduced_names(text: str, matches: Iterable[re.Match[str]]) -> Iterator[tu
         if not LOWER_CLOSE.match(text, stop):
             continue
         yield offset + words[0].start(), stop
+
+
+def lower_full_introduced(text: str, offset: int, words: Sequence[re.Match[str]]) -> tuple[int, int] | None:
+    """Issue 18, ninth pass: a full name in lower case after an introduction, its first word unlisted or an
+    ordinary word too: closed by "from accounts", "here" ("this is tendai moyo from accounts"), or by
+    punctuation when one of its words is listed ("i'm marco rossi, my parcel")."""
+    first, last, common = gazetteer()
+    taken = []
+    for word in words:
+        lower = strip_marks(word.group().lower())
+        if lower in STOP or (lower in common and lower not in first and lower not in last):
+            break
+        taken.append(word)
+    if len(taken) < 2 or not lower_full_name([w.group() for w in taken], (first, last, common)):
+        return None
+    end = offset + taken[-1].end()
+    listed = any(strip_marks(w.group().lower()) in first or strip_marks(w.group().lower()) in last for w in taken)
+    if AFTER_INTRO_CUE.match(text, end) or (listed and PUNCT_CLOSE.match(text, end)):
+        return offset + taken[0].start(), end
+    return None
+
+
+#: Issue 18, ninth pass: surname endings of Slavic, Baltic, Romanian, Greek, Armenian, Georgian, Turkish
+#: and Ukrainian names, which the lists (Cyrillic, Greek, Georgian letters) do not give in Latin letters:
+#: "smirnova", "kovalenko", "wiśniewska", "popescu", "papadopoulou", "petrosyan", "beridze", "yilmazoglu".
+SURNAME_SHAPE = re.compile(r"(?:ova|eva|ina|ov|ev|sky|ska|ski|skaya|skiy|enko|chuk|czuk|uk|vich|vych|ović|ovic|"
+                           r"ević|evic|escu|eanu|opoulos|opoulou|idis|idou|akis|yan|ian|dze|shvili|oğlu|oglu)\Z")
+PUNCT_CLOSE = re.compile(r"[ \t]*(?:[,.;:!?)\n—–]|$)")
 
 
 # --- addresses -------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from typing import Literal
 
 import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 
-from feedbackloop.core.name_cues import find_cued_names, spread
+from feedbackloop.core.name_cues import east_asian, find_cued_names, spread
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.pii_address import find_address_blocks, union
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
@@ -140,7 +140,7 @@ EMAIL_SPELLED_PLAIN = re.compile(
 SPELLED_AT = r"(?:at|arroba|arobase|chez|bei|presso|małpa|malpa|kukac|snabel-a|ät|apenstaartje|klammeraffe)"
 SPELLED_DOT = r"(?:dot|punto|point|punkt|ponto|kropka|pont|nokta|piste|prikk|tečka|punt)"
 EMAIL_SPELLED_WORDS = re.compile(
-    rf"(?<![\w.])[\w.+-]+(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+{SPELLED_AT}\s+)[\w-]+"
+    rf"(?<![\w.])[\w.+-]+(?:\s+{SPELLED_DOT}\s+[\w+-]+){{0,3}}(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+{SPELLED_AT}\s+)[\w-]+"
     rf"(?:\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*[\w-]+|\s+{SPELLED_DOT}\s+"
     rf"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|ca|au|ch|at|be|ie|pt|se|dk|no|fi|pl|ar|br|mx|"
     rf"cl|co|pe|tr|gr|hu|cz|ro|jp|kr|cn|in|za|ng|ke|ae)\b)+")
@@ -464,6 +464,12 @@ PHONE_KEYWORD_MORE = re.compile(
     r"teléfono|tfno|tlf|tel\.|gsm|numer|portable|numéro|número|numero|nummer|wa)(?!\w)[^\d\n]{0,12}?(\+?\d{9,14})(?!\d)")
 PHONE_MORE_WORDS = ("mob", "ph", "cel", "handy", "telef", "teléf", "tfno", "tlf", "tel.", "gsm", "numer", "portable",
                     "numéro", "número", "nummer", "wa")
+#: Issue 18, ninth pass: the eight-digit numbers of Denmark, Norway, Singapore, Hong Kong and others
+#: ("tlf. 28 45 91 03", "Tel: 9123 4567") count right after a phone word (as the `fold`ed text has them).
+SHORT_PHONE = re.compile(
+    r"(?<!\w)(?:tlf|tel|telefon|telefone|telefono|teléfono|phone|ph|mob|mobil|mobile|mobiel|cel|cell|handy|hp|"
+    r"whatsapp|wa|puh|sms)\.?(?: no\.?| nr\.?| number)?[ \t]*[:.]?[ \t]*(\+?\d{2,4}(?:[ .-]?\d{2,4}){1,3})(?![\d.,/-]?\d)")
+SHORT_PHONE_WORDS = ("tlf", "tel", "phone", "ph", "mob", "cel", "handy", "hp", "whatsapp", "wa", "puh", "sms")
 #: A number spoken digit by digit: "zero eight seven, two two one, four four five six" (voicemail transcripts).
 DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double (?:zero|oh|one|two|three|four|five|six|seven|eight|nine))"
 SPOKEN_PHONE = re.compile(rf"(?<!\w){DIGIT_WORD}(?:[ ,.-]+{DIGIT_WORD}){{6,14}}(?!\w)")
@@ -473,14 +479,22 @@ DATE_INSIDE = re.compile(r"(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
     r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|po|serial|model|part|item|"
-    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot|box)s?\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#]?\s*$",
+    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot|box|"
+    # issue 18, ninth pass: the order and ticket words of other languages ("Bestellung Nr. 2024-88153")
+    r"bestellung|auftrag|rechnung|commande|facture|pedido|factura|ordine|fattura|bestelling|factuur|encomenda|"
+    r"zamówienie|zamowienie|faktura|sipariş|siparis|objednávka|objednavka|rendelés|ordre|tilaus|buchung|réservation|"
+    r"reserva|prenotazione)s?\s*(?:#|no\.?|nr\.?|n[º°o]\.?|num(?:ber|éro|ero|mer)?|id)?\s*[:#]?\s*$",
     re.IGNORECASE)
 
 
 #: One of these is in every ID_BEFORE match ("reference" holds "ref").
 ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", "acct", "sku", "po", "serial",
             "model", "part", "item", "confirmation", "booking", "receipt", "transaction", "iban", "card", "isbn",
-            "batch", "lot", "box")  # "box": a PO box's number ("P.O. Box 48213-00100")
+            "batch", "lot", "box",  # "box": a PO box's number ("P.O. Box 48213-00100")
+            "bestellung", "auftrag", "rechnung", "commande", "facture", "pedido", "factura", "ordine", "fattura",
+            "bestelling", "factuur", "encomenda", "zamówienie", "zamowienie", "faktura", "sipariş", "siparis",
+            "objednávka", "objednavka", "rendelés", "ordre", "tilaus", "buchung", "réservation", "reserva",
+            "prenotazione")
 
 
 def introduced_as_id(before: str) -> bool:
@@ -495,14 +509,23 @@ def find_phones(text: str) -> Iterator[Span]:
             start, end = match.start(), unbalanced_paren_end(match.group(), match.end())
             if is_phone(text, start, end, least):
                 yield Span(start, end, "PHONE")
+    folded = fold(text)
+    if has_any(folded, SHORT_PHONE_WORDS) and len(folded) == len(text):
+        yield from short_phones(folded)
     if not NINE_DIGITS.search(text):  # every PHONE_KEYWORD match holds nine digits in a row
         return
     for match in PHONE_KEYWORD.finditer(text):
         if not introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
             yield Span(match.start(1), match.end(1), "PHONE")
-    folded = fold(text)
     if has_any(folded, PHONE_MORE_WORDS) and len(folded) == len(text):
         yield from more_keyword_phones(text, folded)
+
+
+def short_phones(folded: str) -> Iterator[Span]:
+    """Eight-digit numbers right after a phone word (`folded`: the text lower-cased letter for letter)."""
+    for match in SHORT_PHONE.finditer(folded):
+        if sum(map(str.isdigit, match.group(1))) == 8:
+            yield Span(match.start(1), match.end(1), "PHONE")
 
 
 def more_keyword_phones(text: str, folded: str) -> Iterator[Span]:
@@ -884,7 +907,7 @@ NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
     (True, ("name",)),
     (True, ("mfg", "rgds", "thx", "tks", "take care", "talk soon", "bises", "bisous", "bientôt", "bientot", "abrazo",
             "besos", "abraços", "beijos", "ciao", "tschüs", "hälsningar", "mvh", "pozdr", "s pozdravem", "üdvözlettel",
-            "saygılarımla")),
+            "saygilarimla")),  # (as `fold` spells it: "ı" is "i")
 )
 
 
@@ -920,14 +943,24 @@ def signed_name(name: str) -> bool:
     """Whether the words after a sign-off can be a name: capitalised, or a listed first name."""
     if name[:1].isupper():
         return True
-    first, _last, _common = gazetteer()
-    head = strip_marks(name.split()[0].lower()) if name.split() else ""
-    return head in first and head not in SIGN_OFF_FILLERS
+    first, last, common = gazetteer()
+    words = [strip_marks(w.lower()) for w in name.split()]
+    head = words[0] if words else ""
+    if head in SIGN_OFF_FILLERS:
+        return False
+    # issue 18, ninth pass: or two to four words none of which is an ordinary one, the last a listed surname
+    # ("regards ramesh kumar reddy": "ramesh" is listed as a surname only; "regards venkat rao naidu"), or a
+    # surname-first name ("best, liu yang")
+    return head in first or east_asian(words) or (
+        2 <= len(words) <= 4 and words[-1] in last and not any(w in common or w in SIGN_OFF_FILLERS for w in words))
 
 
 #: What follows a sign-off in lower case without being a name ("cheers mate", "love, x").
 SIGN_OFF_FILLERS = frozenset({"mate", "love", "luv", "bye", "x", "xx", "xxx", "all", "everyone", "guys", "folks",
-                              "babe", "hun", "pal", "buddy", "bro", "sir", "madam", "again", "team", "so", "very"})
+                              "babe", "hun", "pal", "buddy", "bro", "sir", "madam", "again", "team", "so", "very",
+                              # issue 18, ninth pass: the "so much" of other languages ("Grazie mille")
+                              "mille", "tante", "beaucoup", "bien", "vielmals", "schön", "sehr", "muito", "muchas",
+                              "mil", "heaps", "loads", "lots", "tanto", "tantas", "wel", "hartelijk"})
 
 
 def name_spans(text: str, start: int, end: int) -> Iterator[Span]:
