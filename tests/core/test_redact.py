@@ -45,18 +45,20 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: couriers and drivers of other languages, departments after a name, relations in brackets, dash
 #: signatures, first names grown left, eight-digit phones after a phone word, dots spelled inside an
 #: email's local part) were tuned on their misses, so they hold only as regression checks. The ninth
-#: pass is measured blind on "holdout-11" and "holdout-12", written after the eighth pass was committed
-#: and kept out of the repository until the ninth was.
+#: pass is measured blind on "holdout-11" (70 cases) and "holdout-12" (66), by two more authors who had
+#: not seen the redactor, written after the eighth pass was committed and kept out of the repository
+#: until the ninth was committed (13c8ab0); measured once on the eighth (names 116 of 129 and 154 of
+#: 189, addresses 51 of 60 and 46 of 52) and once on the ninth, blind: the xfails below.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
-            "stranger-a", "stranger-b", "holdout-9", "holdout-10")
+            "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
 #: NAME findings on held-out text that are names (issue 18's target).
 HELD_OUT_NAME_PRECISION = 0.85
-HELD_OUT_NOT_MET: dict[tuple[str, str], str] = {}
+HELD_OUT_NOT_MET = {("holdout-12", "NAME"): "164 of 189 names (86.8 %; target 90 %), blind on pass 9"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
-HELD_OUT_KEEP_NOT_MET: dict[str, str] = {}
+HELD_OUT_KEEP_NOT_MET = {"holdout-11": "4 of 114 must-keep spans touched (3.5 %; target at most 3 %), blind on pass 9"}
 
 
 @pytest.mark.parametrize(("split", "kind"), [
