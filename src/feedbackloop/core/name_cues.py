@@ -139,7 +139,12 @@ RELATION_WORDS = (
     "echtgenoot|echtgenote|zoon|dochter|moeder|vader|broer|zus|"
     "mąż|żona|syn|córka|córki|brat|siostra|taty|mamy|"
     "mand|kone|hustru|datter|søn|dotter|sonen|"
-    "eşim|annem|babam|oğlum|kizim|kardeşim"
+    "eşim|annem|babam|oğlum|kizim|kardeşim|"
+    # issue 18, tenth pass: children and spouses in the plural and in other cases ("and children Faisal, Reem
+    # and Lulwa", "mon épouse Grâce", "meine Kinder Lena und Tim")
+    "children|kids|sons|daughters|twins|grandson|granddaughter|stepmother|stepfather|"
+    "épouse|époux|enfants|kinder|hijos|hijas|figli|filhos|kinderen|dzieci|"
+    "oğlu|kızı|çocuklarım"
 )
 #: Roles and account holders: a name after one must have a listed word ("Customer Service" is none).
 ROLE_WORDS = (
@@ -204,7 +209,7 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
 #: Possessives that make a relation word a person's ("my husband", "mi pareja", "meines Sohnes"); without
 #: one the relation word opens its sentence ("Wife Folake is ...") or its name must be listed ("our
 #: financing partner Affirm" is a firm).
-PERSONAL = re.compile(r"(?:^|[\n.!?:;(]\s*|(?<![\w])(?:my|his|her|their|mi|mis|su|sus|tu|mon|ma|mes|son|sa|ses|"
+PERSONAL = re.compile(r"(?:^|[\n.!?:;(]\s*|(?<![\w])(?:my|his|her|their|our|and|und|et|z|ze|mi|mis|su|sus|tu|mon|ma|mes|son|sa|ses|"
                       r"mein|meine|meines|meinem|meiner|meinen|sein|seine|seines|ihr|ihre|ihres|il mio|la mia|mio|mia|"
                       r"suo|sua|mijn|zijn|haar|meu|minha|seu|dele|dela|mój|moja|mojego|mojej|min|mit|mine|sin|hans|"
                       r"hennes)[ \t]+)\Z")
@@ -738,10 +743,17 @@ NOT_SPEAKERS = frozenset({"subject", "date", "sent", "to", "cc", "bcc", "from", 
                           "serial", "error", "issue", "problem", "question", "answer", "summary", "details",
                           "description", "comment", "comments", "warning", "important", "attention", "urgent"})
 #: An airline's name record: "SMITH/JOHN MR", "NGUYEN/THI HOA MS", "OKAFOR/CHIDI EMMANUEL".
-PNR_NAME = re.compile(rf"(?<![\w/])(?P<name>[{UP}]{{2,}}(?:[ '-][{UP}]{{2,}})?/[{UP}]{{2,}}(?:[ ][{UP}]{{2,}}){{0,2}}?)"
+PNR_NAME = re.compile(rf"(?<![\w/])(?P<name>[{UP}]{{2,}}(?:[ '-][{UP}]{{2,}})?/[{UP}]{{2,}}"
+                      rf"(?:[ ](?!(?:MRS|MR|MS|MSTR|MISS|DR|CHD|INF)(?![\w/]))[{UP}]{{2,}}){{0,2}})"
                       r"(?:[ ]?(?P<title>MRS|MR|MS|MSTR|MISS|DR|CHD|INF))?(?![\w/])")
 #: A surname in capitals before the given name, as official forms write it: "ZHANG Wei", "DUPONT Marie".
 CAPS_SURNAME = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}]{{2,}}(?:-[{UP}]{{2,}})?)[ ](?P<given>{CAP_WORD}(?:[ -]{CAP_WORD})?)(?![\w'’])")
+
+
+#: Issue 18, tenth pass: a passport's "SURNAME, Given" or "SURNAME SURNAME, GIVEN" ("NASSER, Omar",
+#: "SANTOS DIZON, LOURDES"): a listed surname in capitals, a comma, a listed first name.
+CAPS_COMMA = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}]{{2,}}(?:[ -][{UP}]{{2,}})?),[ ]"
+                        rf"(?P<given>(?:[{UP}]{{2,}}|{CAP_WORD})(?:[ ](?:[{UP}]{{2,}}|{CAP_WORD}))?)(?![\w'’])")
 
 
 #: A name alone on its line right above the first line of an address ("Tendai Moyo\nFlat 3, 12 High St"):
@@ -795,10 +807,23 @@ def transcript_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
             elif words_ok(words, lists, strict=True) or (transcript and words_ok(words, lists, strict=False)):
                 yield match.span("name")
     if "/" in text:
-        for match in PNR_NAME.finditer(text):
+        records = list(PNR_NAME.finditer(text))
+        sure = set()
+        for number, match in enumerate(records):
             parts = [strip_marks(w.lower()) for w in re.split(r"[ /'-]", match.group("name"))]
-            if match.group("title") or (parts[0] in last and any(p in first for p in parts[1:])):
+            if match.group("title") or ((parts[0] in last or parts[0] in PARTICLES) and any(p in first for p in parts[1:])):
+                sure.add(number)
+        # issue 18, tenth pass: records listed beside a sure one are names too ("CHAUDHRY/IMRAN, LIM/BOON KEAT")
+        for number, match in enumerate(records):
+            if number in sure or (sure and not any(w.lower() in NOT_NAME_WORDS for w in re.split(r"[ /'-]", match.group("name")))):
                 yield match.span("name")
+    if ", " in text:
+        for match in CAPS_COMMA.finditer(text):
+            surs = [strip_marks(w.lower()) for w in re.split(r"[ -]", match.group("sur"))]
+            given = strip_marks(match.group("given").split()[0].lower())
+            if any(w in last or w in first for w in surs) and given in first and given not in common and \
+                    not any(w in NOT_NAME_WORDS for w in surs) and given not in NOT_NAME_WORDS:
+                yield match.span()
     for match in CAPS_SURNAME.finditer(text):
         sur = strip_marks(match.group("sur").lower())
         given = strip_marks(match.group("given").split()[0].lower())
@@ -937,11 +962,13 @@ def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterato
     first, last, common = lists
     parts: set[str] = set()
     seen: set[int] = set()
+    grown: list[tuple[int, int]] = []
     for start, end in sorted(set(spans)):
         seen.add(start)
         start, end = grow(text, start, end, lists)
         if placed(text, start, end, lists):
             continue
+        grown.append((start, end))
         yield start, end
         for word in NAME_PIECE.findall(text[start:end]):
             lower = word.lower()
@@ -958,7 +985,45 @@ def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterato
             start, end = grow(text, start, end, lists)
             if not placed(text, start, end, lists):
                 yield start, end
+    yield from listed_beside(text, grown, lists)
     if parts and "-" in text:
         for match in SPELLED.finditer(text):
             if match.group().replace("-", "") in parts:
                 yield match.span()
+
+
+#: Issue 18, tenth pass: the next item of a list a found name stands in ("Noa (7), Itai (4)", "Faisal, Reem
+#: and Lulwa", "Lena und Tim", "Pierre et Marie", "Juan y Rosa"): an age or a note in brackets may follow.
+LIST_NEXT = re.compile(rf"(?:[ ]\([^()\n]{{1,12}}\))?(?:,[ ]+(?:(?:and|und|et|y|e|i|en|og|och|ve)[ ]+)?|[ ]+(?:and|und|et|y|e|i|"
+                       rf"en|og|och|ve)[ ]+|;[ ]+)(?P<name>{CAP_WORD}(?:[ ]{CAP_WORD})?)(?![\w'’])")
+
+LIST_AND = re.compile(r"[ ](?:and|und|et|y|e|i|en|og|och|ve)[ ]+\Z")
+LIST_GOES_ON = re.compile(r"[ ]\(\d{1,2}\)|,[ ]+[A-ZÀ-Ö]|[ ](?:and|und|et|y|e|i|en|og|och|ve)[ ]+[A-ZÀ-Ö]")
+
+
+def listed_beside(text: str, spans: Sequence[tuple[int, int]], lists: Lists) -> Iterator[tuple[int, int]]:
+    """The names listed after a found name: each a listed first name (not an ordinary word), then the
+    name after it, and so on."""
+    first, last, common = lists
+    todo = list(spans)
+    done = set(spans)
+    while todo:
+        start, end = todo.pop()
+        match = LIST_NEXT.match(text, end)
+        if match is None:
+            continue
+        words = [strip_marks(w.lower()) for w in match.group("name").split()]
+        joined = LIST_AND.search(match.group(), 0, match.start("name") - match.start()) is not None
+        if (words[0] in common and not (joined and words[0] in first and len(words) == 1)) or \
+                words[0] in NOT_NAME_WORDS or words[0] in MONTHS_AND_DAYS or \
+                any(w in NOT_NAME_WORDS or w in PLACE_AFTER for w in words):
+            continue
+        if words[0] not in first and (len(words) > 1 or " " in text[start:end] or not (
+                joined or LIST_GOES_ON.match(text, match.end()))):
+            continue  # an unlisted word: after a first name alone, inside a list that goes on or after its "and"
+        span = match.span("name") if len(words) == 1 or words[1] in first or words[1] in last or \
+            words[1] not in common else (match.start("name"), match.start("name") + len(match.group("name").split()[0]))
+        if span not in done:
+            done.add(span)
+            todo.append(span)
+            yield span
