@@ -51,7 +51,8 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: 189, addresses 51 of 60 and 46 of 52) and once on the ninth, blind: names 118 of 129 and 164 of 189,
 #: must-keep spans touched 4 of 114 and 1 of 187. The tenth pass is NOT BLIND: tuned on holdout-11 and
 #: holdout-12 (passenger records listed together, "SURNAME, Given" in capitals, names listed after a name,
-#: children and spouses as relations), so both hold only as regression checks now.
+#: children and spouses as relations; firms with "&", shops after "the"/"bij de", "Reason for contact:"),
+#: so both hold only as regression checks now.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
@@ -61,7 +62,7 @@ HELD_OUT_KEEP_REDACTED = 0.03
 HELD_OUT_NAME_PRECISION = 0.85
 HELD_OUT_NOT_MET: dict[tuple[str, str], str] = {}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
-HELD_OUT_KEEP_NOT_MET = {"holdout-11": "4 of 114 must-keep spans touched (3.5 %; target at most 3 %), blind on pass 9"}
+HELD_OUT_KEEP_NOT_MET: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(("split", "kind"), [
@@ -560,6 +561,9 @@ def _names(text: str) -> list[str]:
     ("meine Kinder Lena und Tim fliegen mit", "Tim"),
     ("mes enfants Pierre et Marie voyagent seuls", "Marie"),
     ("pour moi-même, et mon épouse Grâce Mbuyi. Merci", "Grâce Mbuyi"),
+    ("hallo bin der thomas müller, nicht der fußballer", "thomas müller"),
+    ("Point of contact: Latoya Jackson", "Latoya Jackson"),
+    ("my partner, Gilchrist Rowe, will call", "Gilchrist Rowe"),
 ])
 def test_tenth_pass_lists_records_and_relations_are_names(text: str, name: str) -> None:
     start = text.index(name)
@@ -577,6 +581,10 @@ def test_tenth_pass_lists_records_and_relations_are_names(text: str, name: str) 
     ("PLEASE, HELP me with the booking", "PLEASE"),
     ("ERROR, Warning shown twice in the app", "ERROR"),
     ("Lecę z mężem Pawłem do Tajlandii", "Tajlandii"),
+    ("Regards,\nFiona MacLeod\nPartner, Gilchrist & Rowe LLP", "Gilchrist"),
+    ("my card was swallowed by a cash machine bij de Albert Heijn yesterday", "Albert"),
+    ("we met at the John Lewis on Oxford Street", "John"),
+    ("Full name: Latoya Jackson\nReason for contact: Identity verification failed", "Identity"),
 ])
 def test_tenth_pass_list_and_record_neighbours_that_are_no_names(text: str, word: str) -> None:
     assert not any(word in found for found in _names(text)), _names(text)

@@ -175,6 +175,8 @@ RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TI
 HOLDER = re.compile(r"titular|intestat[oa] a|au nom de|a nombre de|em nome de|t\.n\.v\.|ten name van|"
                     r"kontoinhaber(?:in)?|account holder|card holder|klingel(?:schild)?(?: steht)?|doorbell|buzzer|"
                     r"citofono|campanello|sonnette|interphone|timbre")
+#: "X & Y": a firm's name, not a person's.
+FIRM_AMPERSAND = re.compile(rf"[ ]*&[ ]*[{UP}]")
 #: (A surname led by particles after a title: "Mr. van der Meer", "Ms Ní Bhraonáin".)
 NAME_AT = re.compile(rf"(?:(?:van|von|de|der|den|da|di|du|la|le|ter|ten|ní|nic|mac)[ ]){{0,2}}{FULL}")
 
@@ -199,6 +201,8 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
                         yield start, end
             continue
         words = re.split(r"[ ]+", name.group())
+        if FIRM_AMPERSAND.match(text, name.end()):
+            continue  # issue 18, tenth pass: "Partner, Gilchrist & Rowe LLP" is a firm
         if match.group("title") is not None or (match.group("rel") is not None and personal(source, match.start())):
             if strongly_cued(words, lists):
                 yield name.span()
@@ -870,6 +874,7 @@ NEXT_WORD = re.compile(rf"[ ]+(?P<word>[{UP}][{LOW}]+)")
 WORD_BEFORE = re.compile(rf"(?P<word>[^\W\d_]+)\.?[ ]+(?:{PARTICLE}[ ]+){{0,2}}\Z")
 HOUSE_NUMBER_BEFORE = re.compile(r"(?<![\w.,/-])\d{1,5}[A-Za-z]?[ ]\Z")
 NUMBER_AFTER = re.compile(r"[ ]?-?\d")
+ARTICLE_BEFORE = re.compile(r"(?<![\w])(?:the|het|The|Het|(?:bij|naar) de)[ ]\Z")
 
 
 def ordinary(word: str, common: frozenset[str]) -> bool:
@@ -941,6 +946,8 @@ def placed(text: str, start: int, end: int, lists: Lists) -> bool:
         return True
     if HOUSE_NUMBER_BEFORE.search(text, max(0, start - 8), start):
         return True
+    if words and strip_marks(words[0].lower()) in lists[0] and ARTICLE_BEFORE.search(text, max(0, start - 12), start):
+        return True  # issue 18, tenth pass: "bij de Albert Heijn", "at the John Lewis": a shop, a brand
     return len(words) == 1 and NUMBER_AFTER.match(text, end) is not None
 
 
