@@ -755,8 +755,8 @@ CAPS_SURNAME = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}]{{2,}}(?:-[{UP}]{{2,}})
 
 
 #: Issue 18, tenth pass: a passport's "SURNAME, Given" or "SURNAME SURNAME, GIVEN" ("NASSER, Omar",
-#: "SANTOS DIZON, LOURDES"): a listed surname in capitals, a comma, a listed first name.
-CAPS_COMMA = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}]{{2,}}(?:[ -][{UP}]{{2,}})?),[ ]"
+#: "SANTOS DIZON, LOURDES", "DE LA CRUZ, Maria"): a listed surname in capitals, a comma, a listed first name.
+CAPS_COMMA = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}]{{2,}}(?:[ -][{UP}]{{2,}}){{0,2}}),[ ]"
                         rf"(?P<given>(?:[{UP}]{{2,}}|{CAP_WORD})(?:[ ](?:[{UP}]{{2,}}|{CAP_WORD}))?)(?![\w'’])")
 
 
