@@ -555,6 +555,9 @@ def _names(text: str) -> list[str]:
     ("her passport says SANTOS DIZON, LOURDES pls fix", "SANTOS DIZON, LOURDES"),
     ("Le passeport dit MARTIN, Sophie et le billet autre chose", "MARTIN, Sophie"),
     ("Student: DE LA CRUZ, Maria Isabel", "DE LA CRUZ, Maria Isabel"),
+    ("add a meal for all pax in PNR Q8ZT4N: anil sharma, sunita sharma, rohan, and my mother", "sunita sharma"),
+    ("add a meal for all pax in PNR Q8ZT4N: anil sharma, sunita sharma, rohan, and my mother", "rohan"),
+    ("pasajeros: jorge ramírez y lucía fernández", "lucía fernández"),
     ("cc: Priya Nair, Tom Becker and Aisha Bello", "Aisha Bello"),
     ("Interviewer: Prof. Hiroshi Tanaka; Panel: Dr. Ingrid Solberg und Dr. Yusuf Demir", "Yusuf Demir"),
     ("Dear Dr Okafor and Ms Lindqvist,", "Lindqvist"),
@@ -591,6 +594,9 @@ def test_tenth_pass_lists_records_and_relations_are_names(text: str, name: str) 
     ("my card was swallowed by a cash machine bij de Albert Heijn yesterday", "Albert"),
     ("we met at the John Lewis on Oxford Street", "John"),
     ("Full name: Latoya Jackson\nReason for contact: Identity verification failed", "Identity"),
+    ("names: refund, invoice and receipt are missing", "refund"),
+    ("passengers: two adults, one child and an infant", "adults"),
+    ("students: please bring your laptop and charger", "laptop"),
 ])
 def test_tenth_pass_list_and_record_neighbours_that_are_no_names(text: str, word: str) -> None:
     assert not any(word in found for found in _names(text)), _names(text)

@@ -854,6 +854,8 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from caps_line_names(text, lists)
     yield from transcript_names(text, lists)
     yield from address_and_ask_names(text, folded, lists, gated)
+    if not gated or (":" in text and any(w in folded for w in LIST_CUE_HINTS)):
+        yield from listed_after_cue(text, folded, lists)
     if not gated or "(" in text:
         for match in NATIVE_SCRIPT.finditer(text):
             yield match.span("name")
@@ -1006,6 +1008,40 @@ LIST_NEXT = re.compile(rf"(?:[ ]\([^()\n]{{1,12}}\))?(?:,[ ]+(?:(?:and|und|et|y|
 
 LIST_AND = re.compile(r"[ ](?:and|und|et|y|e|i|en|og|och|ve)[ ]+\Z")
 LIST_GOES_ON = re.compile(r"[ ]\(\d{1,2}\)|,[ ]+[A-ZÀ-Ö]|[ ](?:and|und|et|y|e|i|en|og|och|ve)[ ]+[A-ZÀ-Ö]")
+
+#: Issue 18, tenth pass: a list of people after a colon ("all pax in PNR Q8ZT4N: anil sharma, sunita sharma,
+#: rohan", "names: ...", "pasajeros: ..."): items in lower case count when they are listed first names, or
+#: two to four words that make a full name.
+LIST_CUE = re.compile(r"(?<!\w)(?:pax|passengers?|travell?ers|persons|people|names|guests|students|applicants|"
+                      r"attendees|participants|pasajeros|passageiros|passagiers|passagiere|voyageurs|reisende|namen|"
+                      r"nombres|noms|nomi|viaggiatori|yolcular)\b[^:\n]{0,24}:[ \t]*")
+LIST_CUE_HINTS = ("pax", "passeng", "travel", "persons", "people", "names", "guests", "students", "applicants",
+                  "attendees", "participants", "pasajeros", "passag", "voyageurs", "reisende", "namen", "nombres",
+                  "noms", "nomi", "viaggiatori", "yolcular")
+LIST_ITEM = re.compile(r"(?P<item>[^\W\d_]+(?:['’-][^\W\d_]+)*(?:[ ](?!(?:and|y|und|et|e)[ ])[^\W\d_]+(?:['’-][^\W\d_]+)*){0,3})"
+                       r"(?P<sep>[ ]*(?:\([^()\n]{1,12}\))?[ ]*(?:,[ ]*(?:(?:and|y|und|et|e)[ ]+)?|;[ ]*|[ ](?:and|y|und|et|e)[ ]+)|)")
+
+
+def listed_after_cue(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """The people listed after a list word and a colon, in lower case."""
+    first, last, common = lists
+    for cue in LIST_CUE.finditer(folded):
+        at = cue.end()
+        for _ in range(8):
+            item = LIST_ITEM.match(text, at)
+            if item is None:
+                break
+            words = item.group("item").split()
+            if item.group("item").islower():
+                lowered = [strip_marks(w) for w in words]
+                alone = len(words) == 1 and lowered[0] in first and lowered[0] not in common and \
+                    lowered[0] not in STOP and lowered[0] not in NOT_NAME_WORDS
+                if alone or (len(words) > 1 and (lowered[0] in first or lowered[-1] in last)
+                             and lower_full_name(words, lists)):
+                    yield item.span("item")
+            if not item.group("sep"):
+                break
+            at = item.end()
 
 
 def listed_beside(text: str, spans: Sequence[tuple[int, int]], lists: Lists) -> Iterator[tuple[int, int]]:
