@@ -558,6 +558,8 @@ def _names(text: str) -> list[str]:
     ("add a meal for all pax in PNR Q8ZT4N: anil sharma, sunita sharma, rohan, and my mother", "sunita sharma"),
     ("add a meal for all pax in PNR Q8ZT4N: anil sharma, sunita sharma, rohan, and my mother", "rohan"),
     ("pasajeros: jorge ramírez y lucía fernández", "lucía fernández"),
+    ("Intestatario: Francesca Romano\nIndirizzo: Corso Vittorio Emanuele II 1", "Francesca Romano"),
+    ("Titolare del conto: Giulia Conti", "Giulia Conti"),
     ("cc: Priya Nair, Tom Becker and Aisha Bello", "Aisha Bello"),
     ("Interviewer: Prof. Hiroshi Tanaka; Panel: Dr. Ingrid Solberg und Dr. Yusuf Demir", "Yusuf Demir"),
     ("Dear Dr Okafor and Ms Lindqvist,", "Lindqvist"),
@@ -595,6 +597,7 @@ def test_tenth_pass_lists_records_and_relations_are_names(text: str, name: str) 
     ("we met at the John Lewis on Oxford Street", "John"),
     ("Full name: Latoya Jackson\nReason for contact: Identity verification failed", "Identity"),
     ("names: refund, invoice and receipt are missing", "refund"),
+    ("Intestatario: Banca Sella S.p.A.", "Banca"),
     ("passengers: two adults, one child and an infant", "adults"),
     ("students: please bring your laptop and charger", "laptop"),
 ])

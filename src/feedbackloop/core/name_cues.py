@@ -151,7 +151,7 @@ ROLE_WORDS = (
     "customer|client|cliente|klant|kunde|kundin|patient|patientin|paciente|paziente|passenger|traveller|traveler|"
     "guest|tenant|policyholder|cardholder|colleague|coworker|co-worker|friend|boss|manager|neighbou?r|assistant|"
     "agent|rep|representative|technician|driver|courier|engineer|kollege|kollegin|collègue|collega|colega|"
-    "compañer[oa]|companheir[oa]|koleg[ae]|koleżanka|titular|intestat[oa] a|au nom de|a nombre de|em nome de|"
+    "compañer[oa]|companheir[oa]|koleg[ae]|koleżanka|titular|intestat[oa] a|intestatari[oa]|titolare|au nom de|a nombre de|em nome de|"
     "t\\.n\\.v\\.|ten name van|kontoinhaber(?:in)?|account holder|card holder|versicherungsnehmer(?:in)?|"
     # issue 18, ninth pass: the couriers, drivers, advisers and technicians of other languages ("der Fahrer
     # Kai-Uwe", "De koerier (Youssef"), and the name on a doorbell ("klingel steht jürgen wendt-özdemir")
@@ -172,7 +172,7 @@ TITLE_WORDS = (
 RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TITLE_WORDS})|(?P<role>{ROLE_WORDS}))"
                          rf"(?:['’]s)?[ \t]*[,:]?(?:[ \t]+|[ \t]*\((?=\w))(?:(?:mr|mrs|ms|dr|prof)\.?[ ]+)?")
 #: The cues after which a name in lower case counts: an account's holder, the name on a doorbell.
-HOLDER = re.compile(r"titular|intestat[oa] a|au nom de|a nombre de|em nome de|t\.n\.v\.|ten name van|"
+HOLDER = re.compile(r"titular|intestat[oa] a|intestatari[oa]|titolare|au nom de|a nombre de|em nome de|t\.n\.v\.|ten name van|"
                     r"kontoinhaber(?:in)?|account holder|card holder|klingel(?:schild)?(?: steht)?|doorbell|buzzer|"
                     r"citofono|campanello|sonnette|interphone|timbre")
 #: "X & Y": a firm's name, not a person's.
