@@ -560,6 +560,7 @@ def _names(text: str) -> list[str]:
     ("pasajeros: jorge ramírez y lucía fernández", "lucía fernández"),
     ("Intestatario: Francesca Romano\nIndirizzo: Corso Vittorio Emanuele II 1", "Francesca Romano"),
     ("Titolare del conto: Giulia Conti", "Giulia Conti"),
+    ("Please send all correspondence to me, Nadia Rahimi, at the address below", "Nadia Rahimi"),
     ("cc: Priya Nair, Tom Becker and Aisha Bello", "Aisha Bello"),
     ("Interviewer: Prof. Hiroshi Tanaka; Panel: Dr. Ingrid Solberg und Dr. Yusuf Demir", "Yusuf Demir"),
     ("Dear Dr Okafor and Ms Lindqvist,", "Lindqvist"),
@@ -598,6 +599,8 @@ def test_tenth_pass_lists_records_and_relations_are_names(text: str, name: str) 
     ("Full name: Latoya Jackson\nReason for contact: Identity verification failed", "Identity"),
     ("names: refund, invoice and receipt are missing", "refund"),
     ("Intestatario: Banca Sella S.p.A.", "Banca"),
+    ("Call me, Monday Morning, if you can", "Monday"),
+    ("It seems to me, Customer Service, that nobody reads this", "Customer"),
     ("passengers: two adults, one child and an infant", "adults"),
     ("students: please bring your laptop and charger", "laptop"),
 ])

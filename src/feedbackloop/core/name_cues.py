@@ -854,6 +854,12 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from caps_line_names(text, lists)
     yield from transcript_names(text, lists)
     yield from address_and_ask_names(text, folded, lists, gated)
+    if not gated or any(w in folded for w in ("me, ", "moi, ", "moi-même, ", "mí, ", "mir, ", "mich, ")):
+        for match in ME_NAMED.finditer(text):
+            words = match.group("name").split()
+            if len(words) >= 2 and words_ok(words, lists, strict=False) and \
+                    strip_marks(words[0].lower()) not in MONTHS_AND_DAYS:
+                yield match.span("name")
     if not gated or (":" in text and any(w in folded for w in LIST_CUE_HINTS)):
         yield from listed_after_cue(text, folded, lists)
     if not gated or "(" in text:
@@ -1009,6 +1015,9 @@ LIST_NEXT = re.compile(rf"(?:[ ]\([^()\n]{{1,12}}\))?(?:,[ ]+(?:(?:and|und|et|y|
 LIST_AND = re.compile(r"[ ](?:and|und|et|y|e|i|en|og|och|ve)[ ]+\Z")
 LIST_GOES_ON = re.compile(r"[ ]\(\d{1,2}\)|,[ ]+[A-ZÀ-Ö]|[ ](?:and|und|et|y|e|i|en|og|och|ve)[ ]+[A-ZÀ-Ö]")
 
+#: Issue 18, tenth pass: a full name in apposition to "me" ("send all correspondence to me, Nadia Rahimi, at",
+#: "pour moi-même, Jean-Baptiste Mukendi Kabongo, et"): two words or more, then a comma.
+ME_NAMED = re.compile(rf"(?<![\w-])(?i:me|moi|moi-même|mí|mir|mich),[ ]+(?P<name>{FULL})(?=,)")
 #: Issue 18, tenth pass: a list of people after a colon ("all pax in PNR Q8ZT4N: anil sharma, sunita sharma,
 #: rohan", "names: ...", "pasajeros: ..."): items in lower case count when they are listed first names, or
 #: two to four words that make a full name.
