@@ -448,6 +448,7 @@ RELATION_CLOSE = re.compile(
     rf"el meu|la meva|il mio|la mia|mio|mia|la sua|il suo)[ ]+)?(?:{RELATION_WORDS}|marit|dona|fill|filla|germà|germana|"
     rf"mann|frau|marito|moglie|man|vrouw)\)")
 #: "-- Rose", "- Hope" on the last line: a signature, even when the name is an ordinary word too.
+DASH_END = re.compile(rf"[.!?)][ \t]+(?:--?|—|–)[ \t]*(?P<name>{FULL})[ \t]*[.!]?\s*\Z")
 DASH_LINE = re.compile(rf"(?:^|\n)[ \t]*(?:--?|—|–)[ \t]*(?P<name>{CAP_WORD})[ \t]*[.!]?\s*\Z")
 #: "where is ahmed??", "wo ist Kai": asking after a person by a listed first name.
 WHERE_IS = re.compile(r"(?<!\w)(?:where is|where's|wheres|wo ist|wo bleibt|où est|dónde está|donde esta|dov'è|"
@@ -494,6 +495,12 @@ def ninth_pass_cues(text: str, folded: str, lists: Lists, gated: bool) -> Iterat
                 yield (article.end() if article else start), name.end("name")
     tail_at = max(0, len(text) - 40)
     if not gated or "-" in text[tail_at:] or "—" in text[tail_at:] or "–" in text[tail_at:]:
+        ended = DASH_END.search(text, max(0, len(text) - 60))  # issue 18, tenth pass: "... rental. - Grace"
+        if ended is not None:
+            words = [strip_marks(w.lower()) for w in ended.group("name").split()]
+            if (words[0] in first or (len(words) >= 2 and words_ok(ended.group("name").split(), lists, strict=False))) \
+                    and len(words) <= 4 and not any(w in NOT_NAME_WORDS for w in words) and words[0] not in MONTHS_AND_DAYS:
+                yield ended.span("name")
         dashed = DASH_LINE.search(text, tail_at)
         if dashed is not None:
             lower = strip_marks(dashed.group("name").lower())
