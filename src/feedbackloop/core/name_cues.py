@@ -139,14 +139,19 @@ RELATION_WORDS = (
     "echtgenoot|echtgenote|zoon|dochter|moeder|vader|broer|zus|"
     "mąż|żona|syn|córka|córki|brat|siostra|taty|mamy|"
     "mand|kone|hustru|datter|søn|dotter|sonen|"
-    "eşim|annem|babam|oğlum|kizim|kardeşim"
+    "eşim|annem|babam|oğlum|kizim|kardeşim|"
+    # issue 18, tenth pass: children and spouses in the plural and in other cases ("and children Faisal, Reem
+    # and Lulwa", "mon épouse Grâce", "meine Kinder Lena und Tim")
+    "children|kids|sons|daughters|twins|grandson|granddaughter|stepmother|stepfather|"
+    "épouse|époux|enfants|kinder|hijos|hijas|figli|filhos|kinderen|dzieci|"
+    "oğlu|kızı|çocuklarım"
 )
 #: Roles and account holders: a name after one must have a listed word ("Customer Service" is none).
 ROLE_WORDS = (
     "customer|client|cliente|klant|kunde|kundin|patient|patientin|paciente|paziente|passenger|traveller|traveler|"
     "guest|tenant|policyholder|cardholder|colleague|coworker|co-worker|friend|boss|manager|neighbou?r|assistant|"
     "agent|rep|representative|technician|driver|courier|engineer|kollege|kollegin|collègue|collega|colega|"
-    "compañer[oa]|companheir[oa]|koleg[ae]|koleżanka|titular|intestat[oa] a|au nom de|a nombre de|em nome de|"
+    "compañer[oa]|companheir[oa]|koleg[ae]|koleżanka|titular|intestat[oa] a|intestatari[oa]|titolare|au nom de|a nombre de|em nome de|"
     "t\\.n\\.v\\.|ten name van|kontoinhaber(?:in)?|account holder|card holder|versicherungsnehmer(?:in)?|"
     # issue 18, ninth pass: the couriers, drivers, advisers and technicians of other languages ("der Fahrer
     # Kai-Uwe", "De koerier (Youssef"), and the name on a doorbell ("klingel steht jürgen wendt-özdemir")
@@ -167,9 +172,11 @@ TITLE_WORDS = (
 RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TITLE_WORDS})|(?P<role>{ROLE_WORDS}))"
                          rf"(?:['’]s)?[ \t]*[,:]?(?:[ \t]+|[ \t]*\((?=\w))(?:(?:mr|mrs|ms|dr|prof)\.?[ ]+)?")
 #: The cues after which a name in lower case counts: an account's holder, the name on a doorbell.
-HOLDER = re.compile(r"titular|intestat[oa] a|au nom de|a nombre de|em nome de|t\.n\.v\.|ten name van|"
+HOLDER = re.compile(r"titular|intestat[oa] a|intestatari[oa]|titolare|au nom de|a nombre de|em nome de|t\.n\.v\.|ten name van|"
                     r"kontoinhaber(?:in)?|account holder|card holder|klingel(?:schild)?(?: steht)?|doorbell|buzzer|"
                     r"citofono|campanello|sonnette|interphone|timbre")
+#: "X & Y": a firm's name, not a person's.
+FIRM_AMPERSAND = re.compile(rf"[ ]*&[ ]*[{UP}]")
 #: (A surname led by particles after a title: "Mr. van der Meer", "Ms Ní Bhraonáin".)
 NAME_AT = re.compile(rf"(?:(?:van|von|de|der|den|da|di|du|la|le|ter|ten|ní|nic|mac)[ ]){{0,2}}{FULL}")
 
@@ -194,6 +201,8 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
                         yield start, end
             continue
         words = re.split(r"[ ]+", name.group())
+        if FIRM_AMPERSAND.match(text, name.end()):
+            continue  # issue 18, tenth pass: "Partner, Gilchrist & Rowe LLP" is a firm
         if match.group("title") is not None or (match.group("rel") is not None and personal(source, match.start())):
             if strongly_cued(words, lists):
                 yield name.span()
@@ -204,7 +213,7 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
 #: Possessives that make a relation word a person's ("my husband", "mi pareja", "meines Sohnes"); without
 #: one the relation word opens its sentence ("Wife Folake is ...") or its name must be listed ("our
 #: financing partner Affirm" is a firm).
-PERSONAL = re.compile(r"(?:^|[\n.!?:;(]\s*|(?<![\w])(?:my|his|her|their|mi|mis|su|sus|tu|mon|ma|mes|son|sa|ses|"
+PERSONAL = re.compile(r"(?:^|[\n.!?:;(]\s*|(?<![\w])(?:my|his|her|their|our|and|und|et|z|ze|mi|mis|su|sus|tu|mon|ma|mes|son|sa|ses|"
                       r"mein|meine|meines|meinem|meiner|meinen|sein|seine|seines|ihr|ihre|ihres|il mio|la mia|mio|mia|"
                       r"suo|sua|mijn|zijn|haar|meu|minha|seu|dele|dela|mój|moja|mojego|mojej|min|mit|mine|sin|hans|"
                       r"hennes)[ \t]+)\Z")
@@ -439,6 +448,7 @@ RELATION_CLOSE = re.compile(
     rf"el meu|la meva|il mio|la mia|mio|mia|la sua|il suo)[ ]+)?(?:{RELATION_WORDS}|marit|dona|fill|filla|germà|germana|"
     rf"mann|frau|marito|moglie|man|vrouw)\)")
 #: "-- Rose", "- Hope" on the last line: a signature, even when the name is an ordinary word too.
+DASH_END = re.compile(rf"[.!?)][ \t]+(?:--?|—|–)[ \t]*(?P<name>{FULL})[ \t]*[.!]?\s*\Z")
 DASH_LINE = re.compile(rf"(?:^|\n)[ \t]*(?:--?|—|–)[ \t]*(?P<name>{CAP_WORD})[ \t]*[.!]?\s*\Z")
 #: "where is ahmed??", "wo ist Kai": asking after a person by a listed first name.
 WHERE_IS = re.compile(r"(?<!\w)(?:where is|where's|wheres|wo ist|wo bleibt|où est|dónde está|donde esta|dov'è|"
@@ -485,6 +495,12 @@ def ninth_pass_cues(text: str, folded: str, lists: Lists, gated: bool) -> Iterat
                 yield (article.end() if article else start), name.end("name")
     tail_at = max(0, len(text) - 40)
     if not gated or "-" in text[tail_at:] or "—" in text[tail_at:] or "–" in text[tail_at:]:
+        ended = DASH_END.search(text, max(0, len(text) - 60))  # issue 18, tenth pass: "... rental. - Grace"
+        if ended is not None:
+            words = [strip_marks(w.lower()) for w in ended.group("name").split()]
+            if (words[0] in first or (len(words) >= 2 and words_ok(ended.group("name").split(), lists, strict=False))) \
+                    and len(words) <= 4 and not any(w in NOT_NAME_WORDS for w in words) and words[0] not in MONTHS_AND_DAYS:
+                yield ended.span("name")
         dashed = DASH_LINE.search(text, tail_at)
         if dashed is not None:
             lower = strip_marks(dashed.group("name").lower())
@@ -738,10 +754,17 @@ NOT_SPEAKERS = frozenset({"subject", "date", "sent", "to", "cc", "bcc", "from", 
                           "serial", "error", "issue", "problem", "question", "answer", "summary", "details",
                           "description", "comment", "comments", "warning", "important", "attention", "urgent"})
 #: An airline's name record: "SMITH/JOHN MR", "NGUYEN/THI HOA MS", "OKAFOR/CHIDI EMMANUEL".
-PNR_NAME = re.compile(rf"(?<![\w/])(?P<name>[{UP}]{{2,}}(?:[ '-][{UP}]{{2,}})?/[{UP}]{{2,}}(?:[ ][{UP}]{{2,}}){{0,2}}?)"
+PNR_NAME = re.compile(rf"(?<![\w/])(?P<name>[{UP}]{{2,}}(?:[ '-][{UP}]{{2,}})?/[{UP}]{{2,}}"
+                      rf"(?:[ ](?!(?:MRS|MR|MS|MSTR|MISS|DR|CHD|INF)(?![\w/]))[{UP}]{{2,}}){{0,2}})"
                       r"(?:[ ]?(?P<title>MRS|MR|MS|MSTR|MISS|DR|CHD|INF))?(?![\w/])")
 #: A surname in capitals before the given name, as official forms write it: "ZHANG Wei", "DUPONT Marie".
 CAPS_SURNAME = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}]{{2,}}(?:-[{UP}]{{2,}})?)[ ](?P<given>{CAP_WORD}(?:[ -]{CAP_WORD})?)(?![\w'’])")
+
+
+#: Issue 18, tenth pass: a passport's "SURNAME, Given" or "SURNAME SURNAME, GIVEN" ("NASSER, Omar",
+#: "SANTOS DIZON, LOURDES", "DE LA CRUZ, Maria"): a listed surname in capitals, a comma, a listed first name.
+CAPS_COMMA = re.compile(rf"(?<![\w'’-])(?P<sur>[{UP}]{{2,}}(?:[ -][{UP}]{{2,}}){{0,2}}),[ ]"
+                        rf"(?P<given>(?:[{UP}]{{2,}}|{CAP_WORD})(?:[ ](?:[{UP}]{{2,}}|{CAP_WORD}))?)(?![\w'’])")
 
 
 #: A name alone on its line right above the first line of an address ("Tendai Moyo\nFlat 3, 12 High St"):
@@ -795,10 +818,23 @@ def transcript_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
             elif words_ok(words, lists, strict=True) or (transcript and words_ok(words, lists, strict=False)):
                 yield match.span("name")
     if "/" in text:
-        for match in PNR_NAME.finditer(text):
+        records = list(PNR_NAME.finditer(text))
+        sure = set()
+        for number, match in enumerate(records):
             parts = [strip_marks(w.lower()) for w in re.split(r"[ /'-]", match.group("name"))]
-            if match.group("title") or (parts[0] in last and any(p in first for p in parts[1:])):
+            if match.group("title") or ((parts[0] in last or parts[0] in PARTICLES) and any(p in first for p in parts[1:])):
+                sure.add(number)
+        # issue 18, tenth pass: records listed beside a sure one are names too ("CHAUDHRY/IMRAN, LIM/BOON KEAT")
+        for number, match in enumerate(records):
+            if number in sure or (sure and not any(w.lower() in NOT_NAME_WORDS for w in re.split(r"[ /'-]", match.group("name")))):
                 yield match.span("name")
+    if ", " in text:
+        for match in CAPS_COMMA.finditer(text):
+            surs = [strip_marks(w.lower()) for w in re.split(r"[ -]", match.group("sur"))]
+            given = strip_marks(match.group("given").split()[0].lower())
+            if any(w in last or w in first for w in surs) and given in first and given not in common and \
+                    not any(w in NOT_NAME_WORDS for w in surs) and given not in NOT_NAME_WORDS:
+                yield match.span()
     for match in CAPS_SURNAME.finditer(text):
         sur = strip_marks(match.group("sur").lower())
         given = strip_marks(match.group("given").split()[0].lower())
@@ -825,6 +861,14 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from caps_line_names(text, lists)
     yield from transcript_names(text, lists)
     yield from address_and_ask_names(text, folded, lists, gated)
+    if not gated or any(w in folded for w in ("me, ", "moi, ", "moi-même, ", "mí, ", "mir, ", "mich, ")):
+        for match in ME_NAMED.finditer(text):
+            words = match.group("name").split()
+            if len(words) >= 2 and words_ok(words, lists, strict=False) and \
+                    strip_marks(words[0].lower()) not in MONTHS_AND_DAYS:
+                yield match.span("name")
+    if not gated or (":" in text and any(w in folded for w in LIST_CUE_HINTS)):
+        yield from listed_after_cue(text, folded, lists)
     if not gated or "(" in text:
         for match in NATIVE_SCRIPT.finditer(text):
             yield match.span("name")
@@ -845,6 +889,7 @@ NEXT_WORD = re.compile(rf"[ ]+(?P<word>[{UP}][{LOW}]+)")
 WORD_BEFORE = re.compile(rf"(?P<word>[^\W\d_]+)\.?[ ]+(?:{PARTICLE}[ ]+){{0,2}}\Z")
 HOUSE_NUMBER_BEFORE = re.compile(r"(?<![\w.,/-])\d{1,5}[A-Za-z]?[ ]\Z")
 NUMBER_AFTER = re.compile(r"[ ]?-?\d")
+ARTICLE_BEFORE = re.compile(r"(?<![\w])(?:the|het|The|Het|(?:bij|naar) de)[ ]\Z")
 
 
 def ordinary(word: str, common: frozenset[str]) -> bool:
@@ -916,6 +961,8 @@ def placed(text: str, start: int, end: int, lists: Lists) -> bool:
         return True
     if HOUSE_NUMBER_BEFORE.search(text, max(0, start - 8), start):
         return True
+    if words and strip_marks(words[0].lower()) in lists[0] and ARTICLE_BEFORE.search(text, max(0, start - 12), start):
+        return True  # issue 18, tenth pass: "bij de Albert Heijn", "at the John Lewis": a shop, a brand
     return len(words) == 1 and NUMBER_AFTER.match(text, end) is not None
 
 
@@ -937,11 +984,13 @@ def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterato
     first, last, common = lists
     parts: set[str] = set()
     seen: set[int] = set()
+    grown: list[tuple[int, int]] = []
     for start, end in sorted(set(spans)):
         seen.add(start)
         start, end = grow(text, start, end, lists)
         if placed(text, start, end, lists):
             continue
+        grown.append((start, end))
         yield start, end
         for word in NAME_PIECE.findall(text[start:end]):
             lower = word.lower()
@@ -958,7 +1007,82 @@ def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterato
             start, end = grow(text, start, end, lists)
             if not placed(text, start, end, lists):
                 yield start, end
+    yield from listed_beside(text, grown, lists)
     if parts and "-" in text:
         for match in SPELLED.finditer(text):
             if match.group().replace("-", "") in parts:
                 yield match.span()
+
+
+#: Issue 18, tenth pass: the next item of a list a found name stands in ("Noa (7), Itai (4)", "Faisal, Reem
+#: and Lulwa", "Lena und Tim", "Pierre et Marie", "Juan y Rosa"): an age or a note in brackets may follow.
+LIST_NEXT = re.compile(rf"(?:[ ]\([^()\n]{{1,12}}\))?(?:,[ ]+(?:(?:and|und|et|y|e|i|en|og|och|ve)[ ]+)?|[ ]+(?:and|und|et|y|e|i|"
+                       rf"en|og|och|ve)[ ]+|;[ ]+)(?P<name>{CAP_WORD}(?:[ ]{CAP_WORD})?)(?![\w'’])")
+
+LIST_AND = re.compile(r"[ ](?:and|und|et|y|e|i|en|og|och|ve)[ ]+\Z")
+LIST_GOES_ON = re.compile(r"[ ]\(\d{1,2}\)|,[ ]+[A-ZÀ-Ö]|[ ](?:and|und|et|y|e|i|en|og|och|ve)[ ]+[A-ZÀ-Ö]")
+
+#: Issue 18, tenth pass: a full name in apposition to "me" ("send all correspondence to me, Nadia Rahimi, at",
+#: "pour moi-même, Jean-Baptiste Mukendi Kabongo, et"): two words or more, then a comma.
+ME_NAMED = re.compile(rf"(?<![\w-])(?i:me|moi|moi-même|mí|mir|mich),[ ]+(?P<name>{FULL})(?=,)")
+#: Issue 18, tenth pass: a list of people after a colon ("all pax in PNR Q8ZT4N: anil sharma, sunita sharma,
+#: rohan", "names: ...", "pasajeros: ..."): items in lower case count when they are listed first names, or
+#: two to four words that make a full name.
+LIST_CUE = re.compile(r"(?<!\w)(?:pax|passengers?|travell?ers|persons|people|names|guests|students|applicants|"
+                      r"attendees|participants|pasajeros|passageiros|passagiers|passagiere|voyageurs|reisende|namen|"
+                      r"nombres|noms|nomi|viaggiatori|yolcular)\b[^:\n]{0,24}:[ \t]*")
+LIST_CUE_HINTS = ("pax", "passeng", "travel", "persons", "people", "names", "guests", "students", "applicants",
+                  "attendees", "participants", "pasajeros", "passag", "voyageurs", "reisende", "namen", "nombres",
+                  "noms", "nomi", "viaggiatori", "yolcular")
+LIST_ITEM = re.compile(r"(?P<item>[^\W\d_]+(?:['’-][^\W\d_]+)*(?:[ ](?!(?:and|y|und|et|e)[ ])[^\W\d_]+(?:['’-][^\W\d_]+)*){0,3})"
+                       r"(?P<sep>[ ]*(?:\([^()\n]{1,12}\))?[ ]*(?:,[ ]*(?:(?:and|y|und|et|e)[ ]+)?|;[ ]*|[ ](?:and|y|und|et|e)[ ]+)|)")
+
+
+def listed_after_cue(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """The people listed after a list word and a colon, in lower case."""
+    first, last, common = lists
+    for cue in LIST_CUE.finditer(folded):
+        at = cue.end()
+        for _ in range(8):
+            item = LIST_ITEM.match(text, at)
+            if item is None:
+                break
+            words = item.group("item").split()
+            if item.group("item").islower():
+                lowered = [strip_marks(w) for w in words]
+                alone = len(words) == 1 and lowered[0] in first and lowered[0] not in common and \
+                    lowered[0] not in STOP and lowered[0] not in NOT_NAME_WORDS
+                if alone or (len(words) > 1 and (lowered[0] in first or lowered[-1] in last)
+                             and lower_full_name(words, lists)):
+                    yield item.span("item")
+            if not item.group("sep"):
+                break
+            at = item.end()
+
+
+def listed_beside(text: str, spans: Sequence[tuple[int, int]], lists: Lists) -> Iterator[tuple[int, int]]:
+    """The names listed after a found name: each a listed first name (not an ordinary word), then the
+    name after it, and so on."""
+    first, last, common = lists
+    todo = list(spans)
+    done = set(spans)
+    while todo:
+        start, end = todo.pop()
+        match = LIST_NEXT.match(text, end)
+        if match is None:
+            continue
+        words = [strip_marks(w.lower()) for w in match.group("name").split()]
+        joined = LIST_AND.search(match.group(), 0, match.start("name") - match.start()) is not None
+        if (words[0] in common and not (joined and words[0] in first and len(words) == 1)) or \
+                words[0] in NOT_NAME_WORDS or words[0] in MONTHS_AND_DAYS or \
+                any(w in NOT_NAME_WORDS or w in PLACE_AFTER for w in words):
+            continue
+        if words[0] not in first and (len(words) > 1 or " " in text[start:end] or not (
+                joined or LIST_GOES_ON.match(text, match.end()))):
+            continue  # an unlisted word: after a first name alone, inside a list that goes on or after its "and"
+        span = match.span("name") if len(words) == 1 or words[1] in first or words[1] in last or \
+            words[1] not in common else (match.start("name"), match.start("name") + len(match.group("name").split()[0]))
+        if span not in done:
+            done.add(span)
+            todo.append(span)
+            yield span

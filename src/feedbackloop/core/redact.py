@@ -814,7 +814,7 @@ NAME_CONTEXTS = (
     # Dutch, Portuguese: the name runs to a stop word
     re.compile(rf"\b(?i:my name is|my name's|ich hei(?:ß|ss)e|mein name ist|je m['’]appelle|mon nom est|ici|"
                rf"me llamo|mi nombre es|mi chiamo|mijn naam is|o meu nome é|meu nome é|chamo-me|me chamo|"
-               rf"account holder\s*:|card ?holder\s*:|customer\s*:|contact\s*:)\s+(?P<name>{ANY_NAME})"),
+               rf"account holder\s*:|card ?holder\s*:|customer\s*:|(?<!for )(?<!reason )contact\s*:)\s+(?P<name>{ANY_NAME})"),
     # sign-offs: "Thanks,\nAna" / "Kind regards, Ana Lima" at the end of a line
     # (longer phrases first: "Thanks so much!" is not "Thanks" and a name "so much")
     re.compile(rf"\b(?i:thanks so much|thank you so much|thanks again|(?:many )?thanks in advance|thank you|thanks|"
