@@ -571,6 +571,25 @@ def test_worker_processes_write_the_same_bytes_as_one_process(store: Store, engi
     assert "[NAME]" in text and "[PHONE]" in text and "Lima" not in text
 
 
+def test_a_large_export_encodes_nothing_in_its_own_process(store: Store, engine: Engine, settings: Settings,
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past PARALLEL_AFTER rows the first chunks, held until then, go to the workers too: the export's
+    own process never redacts (nor loads the name lists), and the bytes are those of one process."""
+    for n in range(12):
+        add_rating(engine, "default", 6000 + n, 1 + n % 5, utcnow(), f"My name is Ana Lima, call +44 20 7946 {n:04d}")
+    monkeypatch.setattr(ratings_module, "CHUNK", 2)
+    monkeypatch.setattr(pipeline, "PARALLEL_AFTER", 5)
+    ctx = Context(SALT, Window(), known_requester, test_fraction=0.3)
+    alone, alone_stats = written_ratings(settings, ctx, tmp_path / "alone.jsonl", "jsonl", jobs=1)
+
+    def not_here(*args: Any) -> Any:
+        raise AssertionError("encoded in the export's own process")
+
+    monkeypatch.setattr(pipeline.rating_lines, "encode_items", not_here)
+    pooled, pooled_stats = written_ratings(settings, ctx, tmp_path / "pooled.jsonl", "jsonl", jobs=2)
+    assert pooled == alone and pooled_stats == alone_stats and sum(alone_stats.values()) > 5
+
+
 def test_a_worker_that_dies_fails_the_export_by_name(store: Store, engine: Engine, settings: Settings,
                                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker killed mid-export (as the OOM killer would) ends it with a message, not a hang."""

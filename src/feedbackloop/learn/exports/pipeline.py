@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,8 +29,9 @@ from feedbackloop.learn.exports.records import (
 from feedbackloop.learn.exports.writers import Output, line_encoder
 
 KINDS = ("eval", "sft", "dpo", "ratings", "intents")
-#: Ratings rows encoded in the export's own process before worker processes start (`parallel`):
-#: a small export never waits for them to start, a large one soon has every core.
+#: A ratings export of at most this many rows is encoded in the export's own process: it never waits
+#: for worker processes to start. A larger one is encoded on worker processes (`parallel`) from its
+#: first row, its first chunks held until it proves large, so its own process never loads the redactor.
 PARALLEL_AFTER = 5_000
 LOOKUP_ATTEMPTS = 5
 #: Characters of a dropped record's (redacted) text listed in NAME.dropped.jsonl.
@@ -97,8 +98,9 @@ def run_export(session: Session, kind: str, ctx: Context, output: Output,
 def run_ratings(session: Session, ctx: Context, output: Output, progress: Progress, jobs: int = 1) -> ExportStats:
     """The ratings export on Core rows (`exports.ratings`): never deduplicated, nothing skipped.
 
-    This process reads the rows, their tickets' facts and requesters; past `PARALLEL_AFTER` rows,
-    with `jobs` > 1, worker processes build and encode the chunks and this one writes them in order.
+    This process reads the rows, their tickets' facts and requesters; once more than `PARALLEL_AFTER`
+    rows are read, with `jobs` > 1, worker processes build and encode every chunk (the held first ones
+    too) and this one writes them in order.
     """
     from feedbackloop.learn.exports.parallel import Encoders, WorkerDied
 
@@ -115,20 +117,33 @@ def run_ratings(session: Session, ctx: Context, output: Output, progress: Progre
         progress(sum(count for _, _, count in encoded))
 
     encoders: Encoders | None = None
+    #: Chunks read while the export may still prove small: encoded here if it ends within
+    #: `PARALLEL_AFTER` rows, else handed to the workers, so that a large export's own process never
+    #: loads the redactor's name lists (some 30 MiB, once per process).
+    held: list[Sequence[rating_lines.Item]] = []
     read = 0
     chunks = ratings.stream_rating_rows(session, ctx.window, with_requester=with_requester)
     try:
         for rows in chunks:
             items = ratings.chunk_items(session, rows, ctx.identity_of)
-            if encoders is None and jobs > 1 and read >= PARALLEL_AFTER:
+            read += len(rows)
+            if encoders is None and jobs > 1:
+                held.append(items)
+                if read <= PARALLEL_AFTER:
+                    continue
                 encoders = Encoders(jobs, ctx.salt, ctx.test_fraction, output.fmt, output.columns,
                                     ctx.split_salt or None)
+                for chunk in held[:-1]:
+                    for encoded in encoders.submit(chunk):
+                        write(encoded)
+                held = []
             if encoders is None:
                 write(rating_lines.encode_items(builder, encode, items))
             else:
                 for encoded in encoders.submit(items):
                     write(encoded)
-            read += len(rows)
+        for chunk in held:  # a small export: it never started the workers
+            write(rating_lines.encode_items(builder, encode, chunk))
         for encoded in encoders.drain() if encoders else ():
             write(encoded)
     except WorkerDied as exc:
