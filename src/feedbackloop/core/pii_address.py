@@ -971,12 +971,7 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
         lo, hi = segment.tokens[0].start, segment.tokens[-1].end
         while first < len(ordered) and ordered[first].end <= lo:
             first += 1
-        inside = []
-        for piece in ordered[first:]:
-            if piece.start >= hi:
-                break
-            if lo < piece.end:
-                inside.append(piece)
+        inside = overlapping(ordered, first, lo, hi)
         per_segment.append(main_cluster(segment, inside, lower_text) if inside else inside)
     parts: list[tuple[int, int, bool, bool] | None] = []
     for segment, found in zip(chunk, per_segment):
@@ -1099,6 +1094,17 @@ def lower_case(chunk: list[Segment]) -> bool:
     return True
 
 
+def overlapping(ordered: Sequence[Evidence], first: int, lo: int, hi: int) -> list[Evidence]:
+    """The pieces of `ordered` (sorted by start; none before `first` reaches `lo`) that overlap [lo, hi)."""
+    inside = []
+    for piece in ordered[first:]:
+        if piece.start >= hi:
+            break
+        if lo < piece.end:
+            inside.append(piece)
+    return inside
+
+
 def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each address block in `text`."""
     if not NUMBER.search(text):
@@ -1123,12 +1129,7 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
             yield from numberless(text, chunk, lower_text, cues)
         if not NUMBER.search(text, lo, hi):
             continue
-        inside = []
-        for piece in evidence[first:]:
-            if piece.start >= hi:
-                break
-            if lo < piece.end:
-                inside.append(piece)
+        inside = overlapping(evidence, first, lo, hi)
         flat = [t for segment in chunk for t in segment.tokens]
         inside.extend(token_evidence(text, flat, lower_text))
         inside.extend(streets(text, flat, lower_text))

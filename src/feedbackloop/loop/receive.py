@@ -496,15 +496,27 @@ def _sqlite_insert_many(cursor: Any, statements: IngestStatements, rows: Sequenc
     for row in rows:
         parameters.extend(statements.event.parameters(row))
     cursor.execute(_sqlite_insert_events(len(rows)), parameters)
-    stored = {(tenant, helpdesk, key): int(event_id) for event_id, tenant, helpdesk, key in cursor.fetchall()}
-    found = [stored.pop((row["tenant_id"], row["helpdesk"], row["dedupe_key"]), None) for row in rows]
+    found = _ids_by_key(rows, cursor.fetchall())
     new_ids = [event_id for event_id in found if event_id is not None]
     if new_ids:
         cursor.execute(_sqlite_queue_jobs(len(new_ids)), new_ids)
+    _count_repeats(cursor, statements, rows, found)
+    return found
+
+
+def _ids_by_key(rows: Sequence[dict[str, Any]], stored: Sequence[Sequence[Any]]) -> list[int | None]:
+    """Per row, the id a multi-row INSERT returned for its key (rows of `stored`: id, tenant, helpdesk,
+    key); the first row of a key gets it, a repeat (stored before, or earlier in the batch) None."""
+    ids = {(tenant, helpdesk, key): int(event_id) for event_id, tenant, helpdesk, key in stored}
+    return [ids.pop((row["tenant_id"], row["helpdesk"], row["dedupe_key"]), None) for row in rows]
+
+
+def _count_repeats(cursor: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]],
+                   found: Sequence[int | None]) -> None:
+    """Bump the stored event's duplicate counter once for each row that repeated it."""
     repeats = [statements.duplicate.parameters(row) for row, event_id in zip(rows, found) if event_id is None]
     if repeats:
         cursor.executemany(statements.duplicate.sql, repeats)
-    return found
 
 
 def _ingest_autocommit(connection: Any, statements: IngestStatements, row: dict[str, Any]) -> int | None:
@@ -541,13 +553,8 @@ def _ingest_many(connection: Any, statements: IngestStatements, rows: Sequence[d
         cursor = connection.cursor()
         try:
             cursor.execute(_pg_ingest_many(len(rows)), parameters)
-            stored = {(tenant, helpdesk, key): int(event_id) for event_id, tenant, helpdesk, key in cursor.fetchall()}
-            found: list[int | None] = []
-            for row in rows:  # the first row of a key gets its id; a repeat in the same batch gets None
-                found.append(stored.pop((row["tenant_id"], row["helpdesk"], row["dedupe_key"]), None))
-            repeats = [statements.duplicate.parameters(row) for row, event_id in zip(rows, found) if event_id is None]
-            if repeats:
-                cursor.executemany(statements.duplicate.sql, repeats)
+            found = _ids_by_key(rows, cursor.fetchall())
+            _count_repeats(cursor, statements, rows, found)
         finally:
             cursor.close()
     finally:
