@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import feedbackloop.core.name_cues as cues
 import feedbackloop.core.name_gazetteer as gaz
+import feedbackloop.core.name_model as name_model
 import feedbackloop.core.pii_address as pii_address
 import feedbackloop.core.pii_rules as rules
 import feedbackloop.core.redact as live
@@ -505,6 +506,8 @@ def find_names(text: str) -> Iterator[Span]:
     found.extend(rules.find_more_names(text, text.lower(), gated=False))
     # Issue 18, eighth pass: cue families, surname-first names, closings, run ungated; then grown and spread
     found.extend(cues.find_cued_names(text, live.fold(text), gated=False))
+    # Issue 18, eleventh pass: the trained tagger (core/name_model.py), which has no gate of its own
+    found.extend(name_model.find_model_names(text))
     for start, end in cues.spread(text, found, gaz.gazetteer()):
         yield Span(start, end, "NAME")
 

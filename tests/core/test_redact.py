@@ -59,6 +59,10 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: (names 162 of 189 and 181 of 210, addresses 60 of 63 and 48 of 50) and once on the tenth, blind: the
 #: xfails below. The tenth pass (names and must-keep guards) was tuned on holdout-11 and holdout-12, so
 #: those two are regression checks now.
+#: The eleventh pass (core/name_model.py, a trained tagger added to the rules) is NOT BLIND on any part
+#: above for names: its model is trained on every part of the corpus (scripts/train_name_model.py).
+#: Trained without holdout-13 and holdout-14 it found 174 of 189 and 195 of 210 names in them (92.1 %,
+#: 92.9 %; `--leave-out holdout-13,holdout-14 --score`), before it was measured blind on new parts.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14")
@@ -67,10 +71,8 @@ HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0
 HELD_OUT_KEEP_REDACTED = 0.03
 #: NAME findings on held-out text that are names (issue 18's target).
 HELD_OUT_NAME_PRECISION = 0.85
-HELD_OUT_NOT_MET = {("holdout-13", "NAME"): "163 of 189 names (86.2 %; target 90 %), blind on pass 10",
-                    ("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 10",
+HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 10",
                     ("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97 %), blind on pass 10",
-                    ("holdout-14", "NAME"): "182 of 210 names (86.7 %; target 90 %), blind on pass 10",
                     ("holdout-14", "EMAIL"): "9 of 10 emails (target 100 %), blind on pass 10",
                     ("holdout-14", "PHONE"): "13 of 14 phones (92.9 %; target 97 %), blind on pass 10"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.

@@ -34,6 +34,7 @@ import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 
 from feedbackloop.core.name_cues import east_asian, find_cued_names, spread
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
+from feedbackloop.core.name_model import find_model_names
 from feedbackloop.core.pii_address import find_address_blocks, union
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
@@ -914,6 +915,11 @@ NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
 FROM_OR_HERE = 2
 
 
+#: Whether `find_names` also asks the trained tagger (scripts/train_name_model.py turns it off to score
+#: the rules alone).
+MODEL_NAMES = True
+
+
 def find_names(text: str) -> Iterator[Span]:
     folded = fold(text)
     found: list[tuple[int, int]] = []
@@ -930,6 +936,8 @@ def find_names(text: str) -> Iterator[Span]:
     found.extend(find_listed_names(text, folded))
     found.extend(find_more_names(text, folded))
     found.extend(find_cued_names(text, folded))
+    if MODEL_NAMES:
+        found.extend(find_model_names(text))  # the trained tagger adds to the rules (core/name_model.py)
     for start, end in spread(text, found, gazetteer()):
         yield Span(start, end, "NAME")
 
