@@ -63,9 +63,16 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: above for names: its model is trained on every part of the corpus (scripts/train_name_model.py).
 #: Trained without holdout-13 and holdout-14 it found 174 of 189 and 195 of 210 names in them (92.1 %,
 #: 92.9 %; `--leave-out holdout-13,holdout-14 --score`), before it was measured blind on new parts.
+#: "holdout-15" to "holdout-18" (72, 71, 71, 70 cases, four more authors who had not seen the redactor,
+#: weighted to names, many languages and scripts) were written after the tenth pass and kept out of the
+#: repository until the eleventh was committed (48e69dc), then measured once, blind: names 258 of 282,
+#: 272 of 303, 227 of 269 and 163 of 216 (91.5 %, 89.8 %, 84.4 %, 75.5 %; the rules alone 84.4 %, 82.5 %,
+#: 71.7 %, 66.2 %), addresses 22/28, 17/17, 21/25, 26/33; the other figures are the xfails below
+#: ("blind on pass 11"). The tagger was then retrained with them (scripts/train_name_model.py): for
+#: names they are NOT BLIND now.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
-            "holdout-14")
+            "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -74,9 +81,24 @@ HELD_OUT_NAME_PRECISION = 0.85
 HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 10",
                     ("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97 %), blind on pass 10",
                     ("holdout-14", "EMAIL"): "9 of 10 emails (target 100 %), blind on pass 10",
-                    ("holdout-14", "PHONE"): "13 of 14 phones (92.9 %; target 97 %), blind on pass 10"}
+                    ("holdout-14", "PHONE"): "13 of 14 phones (92.9 %; target 97 %), blind on pass 10",
+                    ("holdout-15", "IBAN"): "4 of 5 IBANs (target 100 %), blind on pass 11",
+                    ("holdout-15", "SSN"): "1 of 6 national ids (target 97 %), blind on pass 11",
+                    ("holdout-15", "ADDRESS"): "22 of 28 addresses (78.6 %; target 90 %), blind on pass 11",
+                    ("holdout-16", "CARD"): "0 of 5 cards (Luhn-invalid; target 100 %), blind on pass 11",
+                    ("holdout-16", "SSN"): "1 of 8 national ids (target 97 %), blind on pass 11",
+                    ("holdout-17", "CARD"): "1 of 3 cards (target 100 %), blind on pass 11",
+                    ("holdout-17", "SSN"): "1 of 7 national ids (target 97 %), blind on pass 11",
+                    ("holdout-17", "PHONE"): "41 of 46 phones (89.1 %; target 97 %), blind on pass 11",
+                    ("holdout-17", "ADDRESS"): "21 of 25 addresses (84.0 %; target 90 %), blind on pass 11",
+                    ("holdout-18", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 11",
+                    ("holdout-18", "CARD"): "0 of 1 cards (target 100 %), blind on pass 11",
+                    ("holdout-18", "SSN"): "0 of 9 national ids (target 97 %), blind on pass 11",
+                    ("holdout-18", "ADDRESS"): "26 of 33 addresses (78.8 %; target 90 %), blind on pass 11"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
-HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10"}
+HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
+                         "holdout-15": "11 of 211 must-keep spans touched (5.2 %; target at most 3 %), blind on pass 11",
+                         "holdout-18": "11 of 216 must-keep spans touched (5.1 %; target at most 3 %), blind on pass 11"}
 
 
 @pytest.mark.parametrize(("split", "kind"), [
@@ -115,8 +137,8 @@ def test_the_corpus_is_large_and_has_both_positives_and_negatives() -> None:
 
 
 def test_recall_on_cards_and_emails_is_total() -> None:
-    """On every part but those with an EMAIL xfail above (holdout-8's two spelled-out emails, ...)."""
-    failing = {split for split, kind in HELD_OUT_NOT_MET if kind == "EMAIL"}
+    """On every part but those with an EMAIL or CARD xfail above (holdout-8's two spelled-out emails, ...)."""
+    failing = {split for split, kind in HELD_OUT_NOT_MET if kind in ("EMAIL", "CARD")}
     scores = score_corpus([c for c in load_corpus(CORPUS) if c.split not in failing])
     assert scores["CARD"].recall == 1.0, scores["CARD"].misses
     assert scores["EMAIL"].recall == 1.0, scores["EMAIL"].misses

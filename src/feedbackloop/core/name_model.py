@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pycrfsuite
+from babel import Locale
 
 from feedbackloop.core.name_gazetteer import MONTHS_AND_DAYS, ORDINARY_FIRST_NAMES, gazetteer, strip_marks
 
@@ -222,6 +223,11 @@ def plausible(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # "the name is missing", "LICENSE": one word in one case throughout, unlisted
     if len(names) > 1 and bare[0] in PLACE_FIRST:
         return None
+    before = WORD_BEFORE.search(text, max(0, start - 12), start)
+    if before is not None and before.group(1).lower() in PLACE_FIRST and before.group(1)[0].isupper():
+        return None  # the tagger took "Clara" of "Santa Clara"
+    if len(names) == 1 and bare[0] in languages_and_countries():
+        return None  # "in Catalan", "the Slovak forms", "to Jordan"
     if EPONYM_AFTER.match(text, end):
         return None  # "a Simpson's-paradox data set"
     while len(names) > 1 and names[-1].islower() and bare[-1] not in first and bare[-1] not in last:
@@ -237,6 +243,14 @@ def plausible(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
+@lru_cache(maxsize=1)
+def languages_and_countries() -> frozenset[str]:
+    """The English names of languages and countries (Babel's CLDR data, in the wheel), lower case."""
+    english = Locale("en")
+    return frozenset(strip_marks(name.lower()) for names in (english.languages, english.territories)
+                     for name in names.values() if " " not in name)
+
+
 def written_lower(text: str, bare: str) -> bool:
     """Whether `text` also holds the word (or it without a plural "s") in lower case as a word of its own."""
     for form in {bare, bare[:-1] if bare.endswith("s") and len(bare) > 3 else bare}:
@@ -249,6 +263,7 @@ def written_lower(text: str, bare: str) -> bool:
     return False
 
 
+WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+\Z")
 ONE_LETTER_PART = re.compile(r"(?:^|-)[^\W\d_]-")
 EPONYM_AFTER = re.compile(r"['’]s?-\w")
 WORD_IN_SPAN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
