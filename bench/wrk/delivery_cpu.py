@@ -14,7 +14,8 @@ Other work on the host slows some rounds: the best round is the figure to compar
 is printed beside it). `--stages` adds a pass with each stage timed on its own (verify, parse, store, outcome line and counter,
 the log handler; the rest is the door, Flask-free header handling and the answer), `--parts` times
 verify, parse, the log scope, the outcome line and the answer each alone in a tight loop (best of
-15: steadier than a whole delivery on a busy host), `--profile` a
+15: steadier than a whole delivery on a busy host), and the whole delivery with the store stubbed out
+(every CPU cost outside the database, on fresh deliveries, best of 10), `--profile` a
 cProfile pass (top functions by own time). `--ab` runs this script under `PYTHONPATH=<git archive of
 REV>/src` and under the working tree's src, alternately, `--pairs` times, and prints each run's best
 round and, per version, the median of those.
@@ -30,6 +31,7 @@ import cProfile
 import hashlib
 import hmac
 import io
+import itertools
 import json
 import logging
 import os
@@ -200,6 +202,16 @@ def parts(app: Any, n: int) -> dict[str, float]:
     found["log scope + outcome line + counter"] = best_of(n, lambda: [scoped(e) for e in batch])
     answer = {"status": "accepted", "event_id": 12345, "ticket_id": 5158}
     found["answer JSON (app.json.dumps)"] = best_of(n, lambda: [app.json.dumps(answer) for _ in batch])
+    # the whole delivery through the app with the store left out: every CPU cost but the database's,
+    # on fresh deliveries each run (as the server sees them), so steadier than a round with the store
+    serial = itertools.count(1)
+    stored = receive.ingest_event
+    receive.ingest_event = lambda *_args, **_kwargs: next(serial)
+    try:
+        fresh = iter([environs(deliveries(n)) for _ in range(10)])
+        found["whole delivery without the store"] = best_of(n, lambda: call_all(app, next(fresh)), 10)
+    finally:
+        receive.ingest_event = stored
     return found
 
 
@@ -298,7 +310,7 @@ def _measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         call_all(app, batch)
         profiler.disable()
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.profile)
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.profile)
         result["profile"] = out.getvalue()
     return result
 
@@ -341,6 +353,7 @@ def main() -> None:
     parser.add_argument("--stages", action="store_true", help="also time each stage (a pass of its own)")
     parser.add_argument("--parts", action="store_true", help="also time verify, parse, the log scope and line alone")
     parser.add_argument("--profile", type=int, default=0, metavar="TOP", help="also a cProfile pass: its TOP functions")
+    parser.add_argument("--sort", default="tottime", help="--profile: pstats order (tottime, cumulative)")
     parser.add_argument("--json", action="store_true", help="one JSON line per backend")
     parser.add_argument("--ab", metavar="REV", help="interleave REV's src with the working tree's")
     parser.add_argument("--pairs", type=int, default=3, help="--ab: runs of each version")
