@@ -134,6 +134,8 @@ MAX_STATUS = 16
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 _ID_PATTERN = re.compile(r"-?[0-9]{1,20}")
+#: What a label's slug replaces with "_" ("Web Form" -> "web_form").
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
 _TIME_PATTERN = re.compile(
     r"(?P<main>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)"
     r"(?:[.,](?P<fraction>\d+))?"
@@ -246,6 +248,8 @@ def to_short_word(value: object) -> str | None:
 
 def to_word(value: object) -> str | None:
     """A lower-case enum-like word (ticket type, channel); None for empty and "-"."""
+    if type(value) is str and value.isascii() and value.isalnum() and len(value) <= MAX_WORD:  # "SOLVED"
+        return value.lower()  # what the steps below make of it: nothing to strip, drop or refuse
     text = to_text(value)
     if text is None:
         return None
@@ -262,11 +266,13 @@ def to_label(value: object) -> str | None:
     word = to_word(value)
     if word is None:
         return None
-    return re.sub(r"[^a-z0-9]+", "_", word).strip("_") or None
+    return _NON_SLUG.sub("_", word).strip("_") or None
 
 
 def to_text(value: object) -> str | None:
     """A string as sent, but storable: NUL dropped, a lone surrogate replaced (U+FFFD); None for null and ""."""
+    if type(value) is str and value.isascii() and "\x00" not in value:  # nearly all: storable as it is
+        return value or None
     if value is None or value == "":
         return None
     if not isinstance(value, str):
@@ -317,12 +323,15 @@ def to_channel(value: object) -> str | None:
     envelope's "web_service" is REST's "api"; see VIA_CHANNELS)."""
     if value is None:
         return None
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise ValueError(f"expected an object with a channel, got {_describe(value)}")
-    word = to_word(value.get("channel"))
+    channel = value.get("channel")
+    if type(channel) is str and channel in VIA_CHANNELS:  # "web_service": a key is its own slug (tests check)
+        return VIA_CHANNELS[channel]
+    word = to_word(channel)
     if word is None:
         return None
-    return VIA_CHANNELS.get(re.sub(r"[^a-z0-9]+", "_", word).strip("_"), word)
+    return VIA_CHANNELS.get(_NON_SLUG.sub("_", word).strip("_"), word)
 
 
 def _iso_offset(zone: str | None) -> str:
@@ -388,6 +397,8 @@ def field(source: Mapping[str, Any], key: str, convert: Callable[[Any], T], wher
 def member(source: Mapping[str, Any], key: str, where: str, required: bool = True) -> Mapping[str, Any]:
     """A nested JSON object; {} when optional and absent."""
     value = source.get(key)
+    if type(value) is dict:  # what JSON gives, without the ABC check
+        return value
     if value is None and not required:
         return {}
     if not isinstance(value, Mapping):
@@ -493,7 +504,12 @@ def detail_fields(envelope: Envelope) -> dict[str, Any]:
     """The TicketEvent fields every ticket envelope's detail gives (`DETAIL_FIELDS`, in that order), and
     the account id in ``extra``; each parser refines them and builds its event once (`ticket_event`)."""
     detail = envelope.detail
-    fields = {name: field(detail, key, to, "detail") for name, (key, to) in DETAIL_FIELDS.items()}
+    fields: dict[str, Any] = {}
+    try:  # `field` for each, inline: a dozen calls fewer per delivery
+        for name, (key, to) in DETAIL_FIELDS.items():
+            fields[name] = to(detail.get(key))
+    except ValueError as exc:
+        raise BadRequest(f"detail.{key} is invalid: {exc}") from None
     fields["extra"] = {"account_id": envelope.account_id} if envelope.account_id is not None else {}
     return fields
 
