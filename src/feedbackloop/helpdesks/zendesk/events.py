@@ -520,11 +520,6 @@ def ticket_event(envelope: Envelope, kind: str, fields: Mapping[str, Any]) -> Ti
                        occurred_at=envelope.occurred_at, event_type=envelope.type, **fields)
 
 
-def event_from_detail(envelope: Envelope, kind: str) -> TicketEvent:
-    """The TicketEvent every ticket envelope yields, with nothing refined."""
-    return ticket_event(envelope, kind, detail_fields(envelope))
-
-
 def parse_status_changed(envelope: Envelope) -> TicketEvent:
     """Any status move: solve (→SOLVED), reopen (SOLVED→OPEN), close (→CLOSED, by automation)."""
     fields = detail_fields(envelope)
