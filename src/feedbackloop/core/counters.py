@@ -52,7 +52,7 @@ def _tenant() -> str:
 @_best_effort
 def count_webhook(tenant: str, outcome: str) -> None:
     """One webhook delivery answered with `outcome`."""
-    WEBHOOKS.labels(tenant=tenant, outcome=outcome).inc()
+    WEBHOOKS.labels(tenant, outcome).inc()  # positional: the label names in order, without sorting kwargs
 
 
 @_best_effort

@@ -427,6 +427,12 @@ def test_trigger_via_labels_are_the_api_channels(via: str, channel: str) -> None
     assert event is not None and event.channel == channel
 
 
+def test_every_via_channels_key_is_its_own_slug() -> None:
+    """to_channel answers a key of VIA_CHANNELS straight from the table: the slow path (to_word, then the
+    slug) must make each key into itself, or the two paths would disagree."""
+    assert all(events.to_label(key) == key for key in events.VIA_CHANNELS)
+
+
 def test_a_via_label_we_cannot_map_is_kept_as_its_slug(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level("WARNING", logger="feedbackloop.helpdesks.zendesk.events"):
         event = events.parse({}, encode({**load("trigger__ticket_solved.json"), "via": "Carrier Pigeon"}))
