@@ -83,8 +83,12 @@ def swapped(text: str, values: Sequence[str], rng: random.Random, lists: tuple[l
             key = word.lower()
             if key in mapping or key in PARTICLE_WORDS or len(word) < 2:
                 continue
+            script = scripts_of(word)
             if rng.random() < 0.25:
                 mapping[key] = key
+            elif script is not None:  # a Cyrillic name is swapped for a Cyrillic one, a Greek for a Greek
+                pool = script_pools(script)[0 if position == 0 else 1]
+                mapping[key] = rng.choice(pool) if pool else key
             else:
                 mapping[key] = rng.choice(firsts if position == 0 else lasts)
 
@@ -100,6 +104,25 @@ def swapped(text: str, values: Sequence[str], rng: random.Random, lists: tuple[l
         cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces), [WORD.sub(swap, value) for value in values]
+
+
+SCRIPTS = {"cyrillic": re.compile(r"[\u0400-\u04ff]"), "greek": re.compile(r"[\u0370-\u03ff]")}
+
+
+def scripts_of(word: str) -> str | None:
+    return next((name for name, letters in SCRIPTS.items() if letters.search(word)), None)
+
+
+_POOLS: dict[str, tuple[list[str], list[str]]] = {}
+
+
+def script_pools(script: str) -> tuple[list[str], list[str]]:
+    if script not in _POOLS:
+        first, last = name_model.script_names()
+        letters = SCRIPTS[script]
+        _POOLS[script] = (sorted(w for w in first if letters.search(w) and len(w) > 2),
+                          sorted(w for w in last if letters.search(w) and len(w) > 2))
+    return _POOLS[script]
 
 
 def load(path: Path) -> list[dict[str, Any]]:

@@ -152,7 +152,8 @@ def find_cards(text: str) -> Iterator[Span]:
         if NOT_CARD_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
             continue
         groups = [(g.start() + match.start(), g.end() + match.start()) for g in re.finditer(r"\d+", match.group())]
-        best = longest_card_run(text, groups)
+        # Issue 18, twelfth pass: a card-shaped number after a word for a card (ungated: no gate of its own)
+        best = longest_card_run(text, groups) or live.cued_card(text, groups)
         if best is not None:
             yield Span(best[0], best[1], "CARD")
 

@@ -70,9 +70,10 @@ def word_features(word: str) -> tuple[str, ...]:
     lower = word.lower()
     bare = strip_marks(lower) if not lower.isascii() else lower
     marks = []
-    if bare in first:
+    script_first, script_last = script_names() if not lower.isascii() else (frozenset(), frozenset())
+    if bare in first or lower in script_first:
         marks.append("F")
-    if bare in last or all(part in last for part in bare.split("-")):
+    if bare in last or all(part in last for part in bare.split("-")) or lower in script_last:
         marks.append("L")
     if bare in common:
         marks.append("C")
@@ -241,6 +242,32 @@ def plausible(text: str, start: int, end: int) -> tuple[int, int] | None:
     if len(names) == 1 and not listed and written_lower(text, bare[0]):
         return None  # "Admin Center →\n Webhooks": the text writes the word in lower case too
     return start, end
+
+
+#: Faker's person providers' attributes, for `script_names`.
+SCRIPT_ATTRS = (("first_names", "first_names_male", "first_names_female"),
+                ("last_names", "last_names_male", "last_names_female"))
+
+
+@lru_cache(maxsize=1)
+def script_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, surnames) in other scripts than Latin (Cyrillic, Greek, Georgian, Armenian, Hebrew,
+    Arabic, CJK, Thai...) from Faker's person providers, lower case: the gazetteer keeps the Latin ones."""
+    import importlib
+    import pkgutil
+
+    from feedbackloop.core.name_gazetteer import NON_LATIN, load_unregistered
+
+    found: tuple[set[str], set[str]] = (set(), set())
+    base = importlib.import_module("faker.providers.person")
+    for module in pkgutil.iter_modules(base.__path__):
+        provider = getattr(load_unregistered(f"faker.providers.person.{module.name}"), "Provider", None)
+        for target, attrs in zip(found, SCRIPT_ATTRS):
+            for attr in attrs:
+                values = getattr(provider, attr, None)
+                if isinstance(values, (tuple, list, dict, set, frozenset)):
+                    target.update(w.lower() for value in values for w in str(value).split() if NON_LATIN.search(w))
+    return frozenset(found[0]), frozenset(found[1])
 
 
 @lru_cache(maxsize=1)
