@@ -18,6 +18,7 @@ import feedbackloop.core.name_cues as cues
 import feedbackloop.core.name_gazetteer as gaz
 import feedbackloop.core.name_model as name_model
 import feedbackloop.core.pii_address as pii_address
+import feedbackloop.core.pii_ids as pii_ids
 import feedbackloop.core.pii_rules as rules
 import feedbackloop.core.redact as live
 
@@ -111,6 +112,9 @@ def find_ssns(text: str) -> Iterator[Span]:
     for match in live.SSN_KEYWORD.finditer(text):
         if live.ssn_valid(re.sub(r"\D", "", match.group(1))):
             yield Span(match.start(1), match.end(1), "SSN")
+    # issue 18, twelfth pass: other countries' national identity numbers, run ungated
+    for start, end in pii_ids.find_national_ids(text, live.fold(text), gated=False):
+        yield Span(start, end, "SSN")
 
 
 def find_dobs(text: str) -> Iterator[Span]:

@@ -43,6 +43,8 @@ PIECES = (
     "thanks", "Thank you", "Many thanks", "regards", "Kind regards", "Best", "cheers", "sincerely", "yours",
     "Cordialement", "Grüße", "GRÜSSE", "saludos", "Ana", "Ana Lima", "Maria de la Cruz", "Will", "Baker",
     "İ", "ı", "ſ", "K", "ẞ", "PİN", "paſſword", "tıcket", "Kode", "thanKs", "ſecret", "naMe",
+    "PESEL", "CPF", "DNI", "dni", "ID", "my ID", "Order ID", "NI number", "CPR", "kimlik", "sécu", "ΑΜΚΑ", "ЕГН",
+    "390.533.447-05", "58110304719", "44051401359", "AB 12 34 56 D", "RCCMNL83S18D969H", "120389-1235", "43.512.876",
     "1", "12", "2024-05-01", "3", "00", "+", ".", ",", "!", "?", "-", "/", "(", ")", "[", "]", "#", "'", "’",
 )
 SEPARATORS = ("", " ", "  ", "\n", ", ", ". ", ": ", "-", "\t")
@@ -99,6 +101,8 @@ ALTERNATIVES = (
     "+44 20 7946 0958", "0049 30 1234567", "(415) 555-2671",
     "ann@example.com", "ben%40outlook.com", "ann [at] example [dot] com", "ann(at)example(dot)com",
     "10.0.0.1", "fe80::1", "::ffff:192.168.1.20", "4111 1111 1111 1111", "GB82 WEST 1234 5698 7654 32",
+    "CPF 390.533.447-05", "PESEL: 58110304719", "ID: 44051401359", "NI number is QQ 12 34 56 C",
+    "codice fiscale RCCMNL83S18D969H", "DNI 32.456.789", "Henkilötunnus 150390-123X", "AMKA 17091101234",
 )
 
 

@@ -36,6 +36,7 @@ from feedbackloop.core.name_cues import east_asian, find_cued_names, spread
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.name_model import find_model_names
 from feedbackloop.core.pii_address import find_address_blocks, union
+from feedbackloop.core.pii_ids import find_national_ids
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
@@ -594,7 +595,8 @@ def ssn_valid(digits: str) -> bool:
 
 
 def find_ssns(text: str) -> Iterator[Span]:
-    """123-45-6789 anywhere (that shape is an SSN's); 123 45 6789 or 123456789 after an SSN keyword."""
+    """123-45-6789 anywhere (that shape is an SSN's); 123 45 6789 or 123456789 after an SSN keyword; other
+    countries' national identity numbers (core/pii_ids.py)."""
     for match in SSN_DASHED.finditer(text):
         if ssn_valid("".join(match.groups())) and not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
             yield Span(match.start(), match.end(), "SSN")
@@ -602,6 +604,8 @@ def find_ssns(text: str) -> Iterator[Span]:
         for match in SSN_KEYWORD.finditer(text):
             if ssn_valid(re.sub(r"\D", "", match.group(1))):
                 yield Span(match.start(1), match.end(1), "SSN")
+    for start, end in find_national_ids(text, fold(text)):  # other countries' (core/pii_ids.py)
+        yield Span(start, end, "SSN")
 
 
 MONTHS = (r"(?:jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero|m[aä]r(?:ch|z|s)?|marzo|apr(?:il)?|"

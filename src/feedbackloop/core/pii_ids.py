@@ -1,0 +1,252 @@
+"""National identity numbers of many countries (issue 18), found as kind "SSN" by `redact.find_ssns`.
+
+Check digits come from python-stdnum (LGPL, imported, not copied: docs/exports.md), one module per
+country, rather than from checksums written here. Three ways a number counts:
+
+- written in a shape only an identity number has (the country's own separators, or its letter
+  pattern: "347.812.596-40", "FRRCHR85M52F205Z", "AB 12 34 56 D") and valid by that country's module;
+- a bare digit run valid by some country's module, right after an id word ("ID", "identity"): a
+  ten-digit order number passes a mod-11 check one time in eleven, so the word must be there;
+- anything of an identity number's length right after the name of one ("PESEL:", "CPF",
+  "Fødselsnummeret mitt er", "DNI para el despacho:"), valid or not: the numbers with no check digit
+  (an Argentine DNI, a Colombian cédula, a Vietnamese CCCD) and the ones a customer mistypes are
+  still theirs, as an IBAN with a wrong check digit after the word "IBAN" is.
+
+The first and second ways are gated by a cheap look at the text (the reference redactor,
+tests/redact_oracle.py, runs them with `gated=False`); the third looks for the numbers first, then for
+a name in the few words before each, which costs less than looking for 120 names everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from stdnum import luhn
+from stdnum.at import vnr as at_vnr
+from stdnum.be import bis as be_bis
+from stdnum.be import nn as be_nn
+from stdnum.bg import egn as bg_egn
+from stdnum.br import cpf as br_cpf
+from stdnum.ca import sin as ca_sin
+from stdnum.ch import ssn as ch_ssn
+from stdnum.cl import rut as cl_rut
+from stdnum.cn import ric as cn_ric
+from stdnum.cz import rc as cz_rc
+from stdnum.de import idnr as de_idnr
+from stdnum.do import cedula as do_cedula
+from stdnum.ee import ik as ee_ik
+from stdnum.es import dni as es_dni
+from stdnum.es import nie as es_nie
+from stdnum.fi import hetu as fi_hetu
+from stdnum.fr import nir as fr_nir
+from stdnum.gr import amka as gr_amka
+from stdnum.hr import oib as hr_oib
+from stdnum.ie import pps as ie_pps
+from stdnum.il import idnr as il_idnr
+from stdnum.in_ import aadhaar as in_aadhaar
+from stdnum.is_ import kennitala as is_kennitala
+from stdnum.it import codicefiscale as it_codicefiscale
+from stdnum.jp import in_ as jp_in
+from stdnum.kr import rrn as kr_rrn
+from stdnum.lt import asmens as lt_asmens
+from stdnum.mx import curp as mx_curp
+from stdnum.nl import bsn as nl_bsn
+from stdnum.no import fodselsnummer as no_fodselsnummer
+from stdnum.pl import pesel as pl_pesel
+from stdnum.pt import cc as pt_cc
+from stdnum.ro import cnp as ro_cnp
+from stdnum.se import personnummer as se_personnummer
+from stdnum.si import emso as si_emso
+from stdnum.sk import rc as sk_rc
+from stdnum.th import pin as th_pin
+from stdnum.tr import tckimlik as tr_tckimlik
+from stdnum.ua import rntrc as ua_rntrc
+from stdnum.za import idnr as za_idnr
+
+Valid = Callable[[str], bool]
+
+
+def emirates_id_valid(number: str) -> bool:
+    """784-YYYY-NNNNNNN-C: the United Arab Emirates' code, then a Luhn check digit (no stdnum module)."""
+    digits = number.replace("-", "")
+    return len(digits) == 15 and digits.startswith("784") and luhn.is_valid(digits)
+
+
+#: UK National Insurance numbers (no stdnum module): HMRC's rules for the prefix. Neither letter is
+#: D, F, I, Q, U or V, the second is not O, and BG, GB, KN, NK, NT, TN, ZZ are never issued.
+NINO_PREFIX = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]")
+NINO_NOT_ISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+
+
+def nino_valid(number: str) -> bool:
+    """A National Insurance number whose prefix HMRC issues ("QQ 12 34 56 C" is its specimen)."""
+    prefix = number[:2].upper()
+    return NINO_PREFIX.fullmatch(prefix) is not None and prefix not in NINO_NOT_ISSUED
+
+
+#: The shapes that only an identity number is written in, each with the modules that must accept it.
+#: A date ("12.03.1985"), a phone or an order number ("2024-88153") has none of these shapes.
+SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
+    "cpf": (r"\d{3}\.\d{3}\.\d{3}-\d{2}", (br_cpf.is_valid,)),
+    "be": (r"\d{2}\.\d{2}\.\d{2}[-.]\d{3}[-.]\d{2}", (be_nn.is_valid, be_bis.is_valid)),
+    "rc": (r"\d{6}/\d{4}", (cz_rc.is_valid, sk_rc.is_valid)),
+    "rrn": (r"\d{6}-\d{7}", (kr_rrn.is_valid,)),
+    "emirates": (r"784-\d{4}-\d{7}-\d", (emirates_id_valid,)),
+    "nir": (r"[12] \d{2} \d{2} (?:\d{2}|2[AB]) \d{3} \d{3} \d{2}", (fr_nir.is_valid,)),
+    "bsn": (r"\d{4}\.\d{2}\.\d{3}", (nl_bsn.is_valid,)),
+    "ahv": (r"756\.\d{4}\.\d{4}\.\d{2}", (ch_ssn.is_valid,)),
+    "rut": (r"\d{1,2}\.\d{3}\.\d{3}-[\dkK]", (cl_rut.is_valid,)),
+    "cedula": (r"\d{3}-\d{7}-\d", (do_cedula.is_valid,)),
+    "ric": (r"\d{17}X", (cn_ric.is_valid,)),
+    "hetu": (r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]", (fi_hetu.is_valid,)),
+    "cf": (r"[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z]", (it_codicefiscale.is_valid,)),
+    "curp": (r"[A-Z]{4}\d{6}[HMX][A-Z]{5}[0-9A-Z]\d", (mx_curp.is_valid,)),
+    "dni": (r"\d{8}-?[A-Z]", (es_dni.is_valid,)),
+    "nie": (r"[XYZ]-?\d{7}-?[A-Z]", (es_nie.is_valid,)),
+    "cc": (r"\d{8} ?\d ?[A-Z]{2}\d", (pt_cc.is_valid,)),
+    "nino": (r"[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]", (nino_valid,)),
+}
+SHAPED = re.compile(r"(?<![\w.,/+-])(?:" + "|".join(f"(?P<{name}>{shape})" for name, (shape, _) in SHAPES.items())
+                    + r")(?!\w)(?![.,/-]\w)")
+#: A digit or a capital letter next to a digit: every SHAPED match holds one.
+SHAPED_HINT = re.compile(r"\d[\d.\-/ X]|[A-Z]\d")
+
+#: Bare digit runs valid here need an id word before them: a module for each country that checks
+#: more than a length (Denmark's CPR and Indonesia's NIK check a date only, so they count only after
+#: their own names).
+CHECKED: tuple[Valid, ...] = (
+    se_personnummer.is_valid, no_fodselsnummer.is_valid, fi_hetu.is_valid, is_kennitala.is_valid,
+    pl_pesel.is_valid, nl_bsn.is_valid, be_nn.is_valid, br_cpf.is_valid, fr_nir.is_valid, za_idnr.is_valid,
+    cz_rc.is_valid, sk_rc.is_valid, cn_ric.is_valid, in_aadhaar.is_valid, kr_rrn.is_valid, ua_rntrc.is_valid,
+    tr_tckimlik.is_valid, bg_egn.is_valid, ee_ik.is_valid, lt_asmens.is_valid, ro_cnp.is_valid, gr_amka.is_valid,
+    de_idnr.is_valid, at_vnr.is_valid, hr_oib.is_valid, il_idnr.is_valid, ch_ssn.is_valid, th_pin.is_valid,
+    si_emso.is_valid, jp_in.is_valid, ca_sin.is_valid, es_dni.is_valid, es_nie.is_valid, ie_pps.is_valid,
+    it_codicefiscale.is_valid, mx_curp.is_valid, pt_cc.is_valid, emirates_id_valid,
+)
+
+#: The names of identity numbers, in the languages of the corpus and beyond, each a word or the start
+#: of one ("henkilötunnukseni", "fødselsnummeret"). Right after one, a number of an id's length counts.
+ID_NAMES = (
+    r"national (?:id|identity|insurance)(?: card| number| no\.?)?|identity (?:card|number|no\.?|document)|id[ -]?card|"
+    r"id[ -]?(?:nummer|nommer|nr\.?|number|no\.?|kort)|emirates id|ni (?:number|no\.?)|nino\b|ni(?=\s*:)|"
+    r"nhs (?:number|no\.?)|social insurance(?: number)?|sin (?:number|no\.?)|pps(?:n| number| no\.?)|"
+    r"personnumm?er|personnr|personas kods|person ?nummer|cpr|henkilötunnu\w*|hetu|fødselsnumm?er\w*|"
+    r"fodselsnumm?er\w*|fødselsnr|kennitala|kt\.|isikukood|asmens kod\w*|pesel|bsn|burgerservicenummer|"
+    r"sofinummer|rijksregister\w*|numéro national|nir|n° de sécu|no de sécu|sécu|sécurité sociale|securite sociale|"
+    r"insee|nif|cpf|cédula|cedula|c\.c\.|c\.i\.|curp|nss|cuil|cuit|"
+    r"codice fiscale|cod\. fisc\w*|c\.f\.|tessera sanitaria|carta d'identità|carte d'identité|"
+    r"cartão de cidadão|bilhete de identidade|nuit|seguridad social|segurança social|número de afiliación|"
+    r"numero de afiliacion|documento de identidad|rodné číslo|rodne cislo|r\.?č\.?|e-?ktp|ktp|aadhaa?r|"
+    r"t\.?c\.? kimlik\w*|kimlik no\w*|tckn|egn|егн|инн|рнокпп|іпн|снилс|паспорт\w*|passport|pasaporte|passeport|"
+    r"reisepass|paszport|personalausweis\w*|ausweisnummer|steuer-?id|steueridentifikationsnummer|"
+    r"sozialversicherungsnummer|ahv(?:-nummer)?|oib|jmbg|emšo|emso|cnp|amka|αμκα|αδτ|αφμ|cccd|cmnd|"
+    r"mykad|nric|ic no\.?|adóazonosító\w*(?: jel\w*)?|taj(?:-szám)?|személyi szám|szemelyi szam|"
+    r"tax id|tax file number|tfn|ird number"
+)
+#: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
+#: capitals only.
+ID_NAMES_UPPER = r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ"
+#: What may stand between an id name and its number: no digit, no line break, at most this many characters.
+MAX_GAP = 32
+#: An id name, then the gap, then the end: searched for in the text before a number that may be an id.
+ID_NAME_BEFORE = re.compile(rf"(?<!\w)(?:(?i:{ID_NAMES})|{ID_NAMES_UPPER})(?!\w)(?P<gap>[^\d\n]{{0,{MAX_GAP}}})$")
+#: How far before a number its id name may start (the longest names, then the gap).
+LOOK_BACK = MAX_GAP + 48
+#: Words that name some identifier, not a person's: after one, a bare number needs a valid check
+#: digit. Not after a hyphen ("Anläggnings-ID 735999100012345678" is an electricity meter's).
+ID_WORDS = re.compile(r"(?<![\w-])(?:id|identity|identification|personal (?:id|number|code))(?!\w)", re.IGNORECASE)
+ID_WORD_HINTS = ("id", "identi", "personal")
+
+#: The word right before a bare id word, on the same line.
+WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*[-:]?[ \t]*$")
+#: The words before "ID" that leave it a person's ("my ID", "national ID"); any other names a record.
+PERSON_BEFORE_ID = frozenset({"my", "your", "his", "her", "their", "our", "the", "a", "an", "personal", "national",
+                              "government", "citizen", "photo", "mein", "meine", "mon", "ma", "mi", "mio", "mia",
+                              "minha", "meu", "mijn", "min", "mitt", "moje", "mój"})
+#: What may stand between a bare id word and its number ("ID number: ", "ID no. ", "ID #").
+WEAK_GAP = re.compile(r"[ \t]*(?:(?:number|no\.?|nr\.?|num|is|was|[:#=-])[ \t]*){0,3}", re.IGNORECASE)
+#: A sentence ends between an id name and the number after it: the number is not the id's.
+SENTENCE_END = re.compile(r"[!?;]|\.\s+[A-Z]")
+#: A number of an identity number's length after an id name: 6 to 20 digits in groups (single
+#: separators), a letter or two before or after ("QQ 12 34 56 C", "12345678Z", "150390-123X",
+#: "12345678 9 ZZ4"), or a codice fiscale, a CURP, a NIE, a Finnish id with a letter for its century.
+CUED_ID = re.compile(
+    r"(?<![\w.,/+-])(?:[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
+    r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|(?:[A-Z]{1,2}[ -]?)?\d(?:[ ./-]?\d){5,19}(?:[ -]?[A-Z]{1,2}\d?)?)(?!\w)(?![.,/-]\w)")
+#: A date is not an identity number, after an id name or not ("CPR (født 12.03.1989)" is a birth date).
+DATE_ONLY = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
+#: Words that say the number after them is an order's or a ticket's, though an id word came before.
+NOT_PERSONAL = re.compile(r"(?i:order|ticket|invoice|tracking|booking|case|pedido|commande|bestellung|ordine|"
+                          r"factura|facture|rechnung|fattura|reserva|envío|envio|shipment|parcel|awb)")
+
+
+def find_national_ids(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:
+    """(start, end) of each national identity number in `text`; `folded` is it lower-cased (redact.fold)."""
+    if not gated or SHAPED_HINT.search(text):
+        yield from shaped_ids(text)
+    yield from named_ids(text)  # the numbers are looked for first: rarer than the names' letters
+    if not gated or any(word in folded for word in ID_WORD_HINTS):
+        yield from checked_ids(text)
+
+
+def shaped_ids(text: str) -> Iterator[tuple[int, int]]:
+    """Numbers in a shape of their own that their country's module accepts."""
+    for match in SHAPED.finditer(text):
+        name = match.lastgroup
+        if name is not None and any(valid(match.group()) for valid in SHAPES[name][1]):
+            yield match.span()
+
+
+def named_ids(text: str) -> Iterator[tuple[int, int]]:
+    """A number right after the name of an identity number, checksum or not."""
+    for match in CUED_ID.finditer(text):
+        if not DATE_ONLY.fullmatch(match.group()) and named_before(text, match.start()):
+            yield match.start(), grouped_end(text, match.start(), match.end())
+
+
+def named_before(text: str, at: int) -> bool:
+    """Whether an id name stands right before `at`: nothing but a short gap between, no sentence end
+    and no order word in it."""
+    pos = max(0, at - LOOK_BACK)
+    while (cue := ID_NAME_BEFORE.search(text, pos, at)) is not None:
+        gap = cue.group("gap")
+        if not (SENTENCE_END.search(gap) or NOT_PERSONAL.search(gap)):
+            return True
+        pos = cue.start() + 1
+    return False
+
+
+def checked_ids(text: str) -> Iterator[tuple[int, int]]:
+    """A number right after an id word that some country's module accepts."""
+    for cue in ID_WORDS.finditer(text):
+        word = WORD_BEFORE.search(text, max(0, cue.start() - 24), cue.start())
+        if word is not None and word.group(1).lower() not in PERSON_BEFORE_ID:
+            continue  # "Order ID", "customer ID", "device ID": some record's
+        span = number_after(text, cue.end())
+        if span is None or not WEAK_GAP.fullmatch(text[cue.end():span[0]]):
+            continue
+        number = text[span[0]:span[1]]
+        if sum(map(str.isdigit, number)) >= 9 and any(valid(number) for valid in CHECKED):
+            yield span
+
+
+def number_after(text: str, at: int) -> tuple[int, int] | None:
+    """The span of the identity-shaped number that follows `at` across a short gap, if one does."""
+    match = CUED_ID.search(text, at)  # (not bounded: an end position would cut a longer number short)
+    if match is None:
+        return None
+    gap = text[at:match.start()]
+    if len(gap) > MAX_GAP or "\n" in gap or any(c.isdigit() for c in gap) or DATE_ONLY.fullmatch(match.group()):
+        return None
+    return match.start(), grouped_end(text, match.start(), match.end())
+
+
+def grouped_end(text: str, start: int, end: int) -> int:
+    """Where a number ends: a number written with dots, dashes or slashes does not go on after a
+    space ("CPF 123.456.789-09 11 98765-4321" stops before the phone); one in space-separated
+    groups ("2 84 05 69 123 456 78") is all of them."""
+    space = text.find(" ", start, end)
+    if space != -1 and any(char in ".-/" for char in text[start:space]):
+        return space
+    return end

@@ -1,0 +1,114 @@
+"""National identity numbers (core/pii_ids.py): each country's format found in a sentence, as "SSN";
+order numbers, tracking numbers, dates, prices, versions and phones left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedbackloop.core.pii_ids import find_national_ids, nino_valid
+from feedbackloop.core.redact import fold, redact
+
+#: (sentence, the identity number in it): a shape of its own with a valid check digit, no word needed.
+SHAPED = (
+    ("Meu CPF 390.533.447-05, obrigado", "390.533.447-05"),  # Brazil
+    ("Rijksregister 85.07.30-033.28 staat op de kaart", "85.07.30-033.28"),  # Belgium
+    ("Pojištěný Jan Novák 710319/2745, Brno", "710319/2745"),  # Czech rodné číslo
+    ("주민등록번호 971013-9019902 입니다", "971013-9019902"),  # Korea
+    ("Owner 784-1985-1234567-3 applied", "784-1985-1234567-3"),  # UAE Emirates ID (Luhn)
+    ("merci, 2 95 10 99 126 111 93 pour le dossier", "2 95 10 99 126 111 93"),  # France NIR
+    ("mijn nummer is 1112.22.333", "1112.22.333"),  # Netherlands BSN, dotted
+    ("AHV 756.9217.0769.85", "756.9217.0769.85"),  # Switzerland
+    ("RUT 12.531.909-2 del titular", "12.531.909-2"),  # Chile
+    ("syntynyt 2005, 010105A123P", "010105A123P"),  # Finland, 2000s century letter
+    ("Paziente RCCMNL83S18D969H, visita", "RCCMNL83S18D969H"),  # Italy codice fiscale
+    ("Solicitante BOXW310820HNERXN09 en trámite", "BOXW310820HNERXN09"),  # Mexico CURP
+    ("Me piden el 54362315K para la aduana", "54362315K"),  # Spain DNI
+    ("tengo el X2482300W caducado", "X2482300W"),  # Spain NIE
+    ("cartão 00000000 0 ZZ4 perdido", "00000000 0 ZZ4"),  # Portugal Cartão de Cidadão
+    ("payroll says AB 12 34 56 D is wrong", "AB 12 34 56 D"),  # UK National Insurance
+)
+
+#: After the name of an identity number, whether or not its check digit holds (and some have none).
+NAMED = (
+    ("PESEL: 58110304719", "58110304719"),  # Poland
+    ("Personnummer 19850412-3318.", "19850412-3318"),  # Sweden
+    ("TC Kimlik No: 28457193062. Adres", "28457193062"),  # Turkey
+    ("NHS No. 485 777 3456\n12 Primrose Hill Road", "485 777 3456"),  # UK NHS
+    ("N° de sécu 2 84 05 69 123 456 78, née le", "2 84 05 69 123 456 78"),  # France
+    ("cédula 43.512.876, ella nació", "43.512.876"),  # Colombia: no check digit
+    ("DNI: 32.456.789\nLínea", "32.456.789"),  # Argentina: no check digit
+    ("C.F.: FRRCHR85M52F205Z\nNata il", "FRRCHR85M52F205Z"),  # Italy
+    ("RČ 700703/1234\nAdresa", "700703/1234"),  # Czechia
+    ("NIK: 5171045708920003\nAlamat", "5171045708920003"),  # Indonesia
+    ("CPR: 120389-1235", "120389-1235"),  # Denmark
+    ("Fødselsnummeret mitt er 24048812345 hvis", "24048812345"),  # Norway
+    ("Henkilötunnukseni on 150390-123X jos", "150390-123X"),  # Finland
+    ("titular Elena Stan, CNP 2900612123456.", "2900612123456"),  # Romania
+    ("ΑΜΚΑ: 17091101234.", "17091101234"),  # Greece
+    ("Số CCCD của em: 001195012345 nếu", "001195012345"),  # Vietnam
+    ("Her NI number is QQ 12 34 56 C. Please", "QQ 12 34 56 C"),  # UK, HMRC's specimen prefix
+    ("Me piden el DNI para el despacho: 12345678Z.", "12345678Z"),  # Spain
+    ("Seguridad Social es 28/12345678/40.", "28/12345678/40"),  # Spain, social security
+    ("(NIF 50123456K)", "50123456K"),  # Spain
+    ("Adóazonosító jelem: 8412345678.", "8412345678"),  # Hungary
+    ("РНОКПП 3124509876.", "3124509876"),  # Ukraine
+    ("ЕГН 7501020018 моля", "7501020018"),  # Bulgaria
+    ("Emirates ID: 784-1985-1234567-1\nPlot", "784-1985-1234567-1"),  # UAE, check digit wrong
+    ("my ID-nommer 8501015800087. Kan", "8501015800087"),  # South Africa
+    ("Aadhaar 2345 6789 0123 please", "2345 6789 0123"),  # India
+    ("isikukood 38001085718", "38001085718"),  # Estonia
+    ("kennitala 120174-3399", "120174-3399"),  # Iceland
+)
+
+#: After a bare id word, only a number some country's check digit accepts.
+CHECKED = (
+    ("ID: 44051401359", "44051401359"),  # a valid PESEL
+    ("my ID number is 8112289874", "8112289874"),  # a valid Swedish personnummer
+)
+
+#: No identity number in any of these.
+LOOK_ALIKES = (
+    "Order 8112289874 shipped on Monday",  # passes a mod-11 check, but no id word
+    "Order ID 8112289874 was cancelled",
+    "Customer ID: 44051401359",
+    "Applicant ID 771204. Please reset.",
+    "my ID 1234567890 is on the card",  # an id word, but no country's check digit holds
+    "Tracking 1Z 999 AA1 01 2345 6784, AWB 176-88231904",
+    "InPost 6301234567890, call 093 456 78 90",
+    "Ticket #2024-88153, invoice FV/2024/11/88123",
+    "born 12.03.1985, moved 2019-04-01",
+    "the total was R$ 1.234.567,89 or €2.845,60",
+    "updated to v10.2.33.1 and build 4.2.1.0",
+    "call +44 7700 900418 or 0532 418 77 09",
+    "REF 123.456.789-10",  # a CPF's shape with a wrong check digit and no name
+    "Sono 4 dni. Telefonuite 093 456 78 90",  # Polish "dni" is "days"
+    "photo ID. Callback requested on 0113 496 0721 after 5pm.",
+    "Anläggnings-ID 735999100012345678.",
+    "CPR (født 12.03.1989) mangler",  # a birth date after an id name
+    "the DNI of order 12345678A",  # an order word between (and a wrong check letter)
+    "QQ 12 34 56 C",  # HMRC's specimen prefix, no name before it
+)
+
+
+@pytest.mark.parametrize(("text", "number"), SHAPED + NAMED + CHECKED)
+def test_each_country_format_is_found_in_a_sentence(text: str, number: str) -> None:
+    start = text.index(number)
+    assert (start, start + len(number)) in list(find_national_ids(text, fold(text)))
+    assert "[SSN]" in redact(text) and number not in redact(text)
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_look_alikes_are_left(text: str) -> None:
+    assert list(find_national_ids(text, fold(text))) == []
+
+
+@pytest.mark.parametrize(("text", "number"), SHAPED + NAMED + CHECKED)
+def test_the_gates_lose_nothing(text: str, number: str) -> None:
+    for variant in (text, f"x {text} y", text.upper() if number.isdigit() else text):
+        assert list(find_national_ids(variant, fold(variant))) == list(
+            find_national_ids(variant, fold(variant), gated=False))
+
+
+def test_national_insurance_prefixes_follow_hmrc_rules() -> None:
+    assert nino_valid("AB123456D")
+    assert not any(nino_valid(prefix + "123456A") for prefix in ("QQ", "DA", "AO", "GB", "ZZ", "NT", "FA", "AV"))
