@@ -619,6 +619,11 @@ def test_ninth_pass_dates_ids_and_units_in_prose_are_no_addresses(text: str, kee
     # Philippine towers: a unit and a named building before a place; a title inside a street's name
     ("sa unit namin (Unit 22A, Salcedo Towers Makati) po", "Unit 22A, Salcedo Towers Makati"),
     ("pick up at Unit 3, 88 Pres. Quirino Ave, Malate, Manila 1004?", "Unit 3, 88 Pres. Quirino Ave, Malate, Manila 1004"),
+    # the same families in neighbouring languages: Welsh "Fflat", Albanian "Rruga", Latvian "iela", Indonesian "Lantai"
+    ("Fflat 3, 5 Heol y Bont, Aberystwyth", "Fflat 3, 5 Heol y Bont, Aberystwyth"),
+    ("Adresa: Rruga Myslym Shyri 12, Tiranë 1001", "Rruga Myslym Shyri 12, Tiranë 1001"),
+    ("Adrese: Brīvības iela 85, dz. 4, Rīga, LV-1001", "Brīvības iela 85"),
+    ("kirim ke Menara BCA Lantai 12, Jl. MH Thamrin No. 1, Jakarta 10310", "Lantai 12, Jl. MH Thamrin No. 1, Jakarta 10310"),
     # Idaho after a town is still a state
     ("Ship to 1200 W Main St, Boise, ID 83702 thanks", "1200 W Main St, Boise, ID 83702"),
 ])

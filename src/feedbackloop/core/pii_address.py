@@ -85,7 +85,7 @@ hem phố pho kale kalea soi thanon moo street road avenue r trav estr rod srái
 ул улица вул вулиця пр просп проспект пер переулок бул бульвар наб набережная jr jirón jiron triq chaussée
 пров провулок пл площа площадь шосе шоссе узвіз vul vulytsia vulitsa vulica prosp prov provulok pereulok ploshcha
 ploshchad shosse naberezhna naberezhnaya heol stryd ffordd lôn rhodfa cilgant lána plás céide cearnóg bealach
-ardán rathad sràid οδός οδος οδ λεωφόρος λεωφ πλατεία leoforos leof plateia
+ardán rathad sràid οδός οδος οδ λεωφόρος λεωφ πλατεία leoforos leof plateia rruga trg
 شارع רחוב רח׳ דרך שדרות
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
@@ -140,7 +140,7 @@ def compound(token: Token) -> bool:
 SEPARATE_TYPES = words("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee straat laan gracht plein singel kade vej gade allé
 plads gatan vägen gata gate veien vegen utca út körút tér sokak sok. sokağı caddesi cad. cd. bulvarı bulvar katu tie
-ulica bulv. cadde u. krt. köz sor fasor sétány rakpart
+ulica bulv. cadde u. krt. köz sor fasor sétány rakpart iela gatvė tänav cesta
 """)
 #: Before a separate "gate"/"ring" these are no street ("boarding gate 14", "onion ring").
 NOT_STREET_NAMES = frozenset({"boarding", "departure", "departures", "arrival", "arrivals", "the", "my", "a", "gold",
@@ -273,7 +273,8 @@ block bldg building piso puerta pta depto dpto departamento int interno scala pi
 lok lokal daire kat étage etage bât bâtiment batiment esc escalera andar sala casa lote manzana mz office ofc door
 dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wejście wejscie vchod opgang oppgang
 uppgång trappe porta bloc tower torre wing hse bajo ático atico entlo entresuelo pral кв квартира корп
-phòng phong tầng căn tòa toà lô оф офіс офис під'їзд подъезд
+phòng phong tầng căn tòa toà lô оф офіс офис під'їзд подъезд fflat árasán arasan diamerisma διαμέρισμα quadra qd
+blok lantai
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
