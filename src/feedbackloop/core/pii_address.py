@@ -40,6 +40,14 @@ and Maltese street words; a place line after a line break ("Medellín, Antioquia
 shapes where there is no postcode (two units down to a country, a unit and a street's name and a
 place, a numbered name before a district, a named street after "I stay at"); the city before a
 district-led East Asian address; CJK addresses written without spaces.
+
+Twelfth pass (families of holdout-15's, -17's and -18's misses): Celtic street words and their articles
+("3 Bóthar na Trá", "9 Heol y Deri"), Greek, Ukrainian and Russian street words in both scripts, town
+marks ("м. Львів"), compounds with the number first ("88 Queensway", "45 Protearylaan"), floors alone in
+their part ("bajo", "st. th.", "EG links") or in Greek ordinals and Hungarian floor/door ("3os orofos",
+"12. II/4."), a Danish district letter ending the address, " – " between a Brazilian address's parts, a
+unit and a named tower before a place, a bare postcode before the sentence goes on; a stall's number
+("Stall 42, Ridley Road") and an employee's "ID" are no address.
 """
 
 from __future__ import annotations
