@@ -72,7 +72,9 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: pass takes a card-shaped number after a word for a card). The tagger was then retrained with them (scripts/train_name_model.py): for
 #: names they are NOT BLIND now.
 #: The twelfth pass (core/pii_ids.py: national identity numbers as "SSN", 3 of 30 -> 30 of 30 here) was
-#: written looking at these four parts: for SSN they are NOT BLIND either.
+#: written looking at these four parts: for SSN they are NOT BLIND either. Its address families (pii_address:
+#: Welsh, Irish, Greek, Vietnamese, Hungarian, Ukrainian and Afrikaans street and floor words, Brazilian " – "
+#: parts, towers) were tuned on their address misses: 28/28, 17/17, 25/25, 33/33 since, NOT BLIND.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18")
@@ -86,11 +88,8 @@ HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind 
                     ("holdout-14", "EMAIL"): "9 of 10 emails (target 100 %), blind on pass 10",
                     ("holdout-14", "PHONE"): "13 of 14 phones (92.9 %; target 97 %), blind on pass 10",
                     ("holdout-15", "IBAN"): "4 of 5 IBANs (target 100 %), blind on pass 11",
-                    ("holdout-15", "ADDRESS"): "22 of 28 addresses (78.6 %; target 90 %), blind on pass 11",
                     ("holdout-17", "PHONE"): "41 of 46 phones (89.1 %; target 97 %), blind on pass 11",
-                    ("holdout-17", "ADDRESS"): "21 of 25 addresses (84.0 %; target 90 %), blind on pass 11",
-                    ("holdout-18", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 11",
-                    ("holdout-18", "ADDRESS"): "26 of 33 addresses (78.8 %; target 90 %), blind on pass 11"}
+                    ("holdout-18", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 11"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
                          "holdout-15": "11 of 211 must-keep spans touched (5.2 %; target at most 3 %), blind on pass 11",
@@ -568,6 +567,88 @@ def test_ninth_pass_address_families(text: str, value: str) -> None:
     ("the Highland Park 12 I ordered arrived fine", ("Highland Park 12",)),
 ])
 def test_ninth_pass_dates_ids_and_units_in_prose_are_no_addresses(text: str, keep: tuple[str, ...]) -> None:
+    for span in find_pii(text):
+        if span.kind != "ADDRESS":
+            continue
+        for value in keep:
+            start = text.index(value)
+            assert not (span.start < start + len(value) and start < span.end), (value, text[span.start:span.end])
+
+
+# --- issue 18, twelfth pass: address families of holdout-15's, -17's and -18's misses (not blind: tuned on) ---
+
+@pytest.mark.parametrize(("text", "value"), [
+    # Welsh, Irish and Gaelic street words before the name, their articles ("y", "yr", "na", "an")
+    ("Subject: Flat 4, 12 Heol yr Eglwys\nTo: the lettings team", "Flat 4, 12 Heol yr Eglwys"),
+    ("Send it to 14 Stryd Fawr, Bangor please", "14 Stryd Fawr, Bangor"),
+    ("Hi, Siobhán here from 7 Sráid na Mainistreach, Ennis, Co. Clare V95 X2Y3. Re my claim", "7 Sráid na Mainistreach, Ennis, Co. Clare V95 X2Y3"),
+    ("I live at 22 Bóthar an Chláir, Gaillimh now", "22 Bóthar an Chláir, Gaillimh"),
+    # compounds with the number first: English "-way", Afrikaans "-laan", "-straat"
+    ("I'm at Flat 9, 30 Queensway, Bayswater, London. Thanks", "Flat 9, 30 Queensway, Bayswater, London"),
+    ("Is die adres nog 12 Kerkstraat, Stellenbosch, 7600?", "12 Kerkstraat, Stellenbosch, 7600"),
+    ("Stuur dit na 8 Jacarandalaan, Lynnwood, Pretoria, 0081.", "8 Jacarandalaan, Lynnwood, Pretoria, 0081"),
+    # a bare postcode after the town, then the sentence goes on
+    ("he lives at 18 Oxford Road, Parktown, Johannesburg, 2193 and will sign for it",
+     "18 Oxford Road, Parktown, Johannesburg, 2193"),
+    # a floor alone in its segment: Danish "st." and "kl." with a side, Spanish "bajo", Portuguese "r/c", German "EG"
+    ("Adresse: Rosenvænget 4, st. tv., 2100 København Ø. Mvh Jens", "Rosenvænget 4, st. tv., 2100 København Ø"),
+    ("Lejemål: Søndergade 30, kl. th., 8000 Aarhus C. Depositum", "Søndergade 30, kl. th., 8000 Aarhus C"),
+    ("es Calle Mayor 12, bajo, 28013 Madrid. llama antes", "Calle Mayor 12, bajo, 28013 Madrid"),
+    ("Morada: Rua do Carmo 12, r/c esq, 1200-093 Lisboa", "Rua do Carmo 12, r/c esq, 1200-093 Lisboa"),
+    ("Lieferadresse: Lindenstraße 5, EG links, 10969 Berlin", "Lindenstraße 5, EG links, 10969 Berlin"),
+    # Greek, transliterated and in its script: "Odos", ordinals "2os"/"2ος", "orofos"/"όροφος"
+    ("Dieuthinsi: Odos Patision 12, 2os orofos, 104 34 Athina\nMaria", "Odos Patision 12, 2os orofos, 104 34 Athina"),
+    ("Διεύθυνση: οδός Πατησίων 12, 2ος όροφος, 104 34 Αθήνα", "οδός Πατησίων 12, 2ος όροφος, 104 34 Αθήνα"),
+    # Vietnamese rooms, buildings and lanes ("phòng", "tòa", "số", "ngõ")
+    ("Em ở phòng 1205, tòa A, số 25 ngõ 12 Láng Hạ, Đống Đa, Hà Nội.", "phòng 1205, tòa A, số 25 ngõ 12 Láng Hạ, Đống Đa, Hà Nội"),
+    # Hungarian: postcode first, "utca"/"u.", a floor and door in roman and arabic numbers
+    ("Címem: 1052 Budapest, Petőfi Sándor u. 8. III/2. Köszönöm", "1052 Budapest, Petőfi Sándor u. 8. III/2"),
+    ("Cím: 6720 Szeged, Kárász utca 5. I/3.", "6720 Szeged, Kárász utca 5. I/3"),
+    # Ukrainian and Russian: a town's mark ("м.", "г."), street words ("вул.", "пров.", "просп."), transliterated
+    ("Адреса: м. Одеса, просп. Шевченка, 4, кв. 17, 65044. Дякую!", "м. Одеса, просп. Шевченка, 4, кв. 17, 65044"),
+    ("Адреса: 79008, м. Львів, пров. Крива Липа, 6, кв. 2\nТел.", "79008, м. Львів, пров. Крива Липа, 6, кв. 2"),
+    ("Адрес: г. Казань, ул. Баумана, д. 15, кв. 4", "г. Казань, ул. Баумана, д. 15, кв. 4"),
+    ("Adresa: vul. Franka 12, kv. 5, Lviv 79005", "vul. Franka 12, kv. 5, Lviv 79005"),
+    ("Mistse: prosp. Nauky 45, Kharkiv. Dyakuyu", "prosp. Nauky 45, Kharkiv"),
+    # Brazilian addresses typeset with " – " between their parts, a state code and the CEP
+    ("Endereço: Rua Augusta, 500, apto 12 – Consolação, São Paulo – SP, 01305-000\nCPF",
+     "Rua Augusta, 500, apto 12 – Consolação, São Paulo – SP, 01305-000"),
+    ("Av. Afonso Pena, 1500, casa 3 – Centro, Belo Horizonte – MG, 30130-005", None),
+    # Philippine towers: a unit and a named building before a place; a title inside a street's name
+    ("sa unit namin (Unit 22A, Salcedo Towers Makati) po", "Unit 22A, Salcedo Towers Makati"),
+    ("pick up at Unit 3, 88 Pres. Quirino Ave, Malate, Manila 1004?", "Unit 3, 88 Pres. Quirino Ave, Malate, Manila 1004"),
+    # the same families in neighbouring languages: Welsh "Fflat", Albanian "Rruga", Latvian "iela", Indonesian "Lantai"
+    ("Fflat 3, 5 Heol y Bont, Aberystwyth", "Fflat 3, 5 Heol y Bont, Aberystwyth"),
+    ("Adresa: Rruga Myslym Shyri 12, Tiranë 1001", "Rruga Myslym Shyri 12, Tiranë 1001"),
+    ("Adrese: Brīvības iela 85, dz. 4, Rīga, LV-1001", "Brīvības iela 85"),
+    ("kirim ke Menara BCA Lantai 12, Jl. MH Thamrin No. 1, Jakarta 10310", "Lantai 12, Jl. MH Thamrin No. 1, Jakarta 10310"),
+    # Idaho after a town is still a state
+    ("Ship to 1200 W Main St, Boise, ID 83702 thanks", "1200 W Main St, Boise, ID 83702"),
+])
+def test_twelfth_pass_address_families(text: str, value: str | None) -> None:
+    value = value or text
+    assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
+
+
+@pytest.mark.parametrize(("text", "keep"), [
+    ("Anyway 3 of them broke, Railway 2 too", ("Anyway 3", "Railway 2")),
+    ("Queensway 2 is their best album", ("Queensway 2",)),
+    ("Street trading licence - Stall 42, Ridley Road Market. Fee paid", ("Stall 42", "Ridley Road Market")),
+    ("Meet me at Gate 14, Terminal Road by the taxis", ("Gate 14", "Terminal Road")),
+    ("Employee ID 70215. Could you check his pay?", ("70215",)),
+    ("Customer ID 83702 has two orders", ("83702",)),
+    ("el bajo de la guitarra llegó roto, pedido 4410", ("bajo", "4410")),
+    ("Im EG ist es kalt, Bestellung 12345", ("EG", "12345")),
+    ("Order 4471 – Main Street shop was closed", ("4471", "Main Street")),
+    ("Lost bag – file LHR-77213, 12 days – Sipho", ("LHR-77213", "12 days")),
+    ("У 2023 г. Москва приняла 5 заявок", ("Москва", "5 заявок")),
+    ("phòng 302 rất sạch, cảm ơn", ("phòng 302",)),
+    ("A 2024. évi 12. II/4 határozat szerint", ("II/4",)),
+    ("We shipped 2193 units, 4410 and that is all", ("2193", "4410")),
+    ("Unit 5, Sunset Towers of the game is too hard", ("Unit 5", "Sunset Towers")),
+    ("Heol y Deri is a lovely name for a street", ("Heol y Deri",)),
+])
+def test_twelfth_pass_look_alikes_are_no_addresses(text: str, keep: tuple[str, ...]) -> None:
     for span in find_pii(text):
         if span.kind != "ADDRESS":
             continue

@@ -40,6 +40,14 @@ and Maltese street words; a place line after a line break ("Medellín, Antioquia
 shapes where there is no postcode (two units down to a country, a unit and a street's name and a
 place, a numbered name before a district, a named street after "I stay at"); the city before a
 district-led East Asian address; CJK addresses written without spaces.
+
+Twelfth pass (families of holdout-15's, -17's and -18's misses): Celtic street words and their articles
+("3 Bóthar na Trá", "9 Heol y Deri"), Greek, Ukrainian and Russian street words in both scripts, town
+marks ("м. Львів"), compounds with the number first ("88 Queensway", "45 Protearylaan"), floors alone in
+their part ("bajo", "st. th.", "EG links") or in Greek ordinals and Hungarian floor/door ("3os orofos",
+"12. II/4."), a Danish district letter ending the address, " – " between a Brazilian address's parts, a
+unit and a named tower before a place, a bare postcode before the sentence goes on; a stall's number
+("Stall 42, Ridley Road") and an employee's "ID" are no address.
 """
 
 from __future__ import annotations
@@ -83,6 +91,9 @@ callejon camino ronda glorieta diagonal transversal calzada circuito andador uli
 ulitsa prospekt pr bulevardul str odos odós rehov derech jalan jl jln lorong lrg đường duong ngõ ngo ngách ngach hẻm
 hem phố pho kale kalea soi thanon moo street road avenue r trav estr rod sráid sraid bóthar bothar ascaill
 ул улица вул вулиця пр просп проспект пер переулок бул бульвар наб набережная jr jirón jiron triq chaussée
+пров провулок пл площа площадь шосе шоссе узвіз vul vulytsia vulitsa vulica prosp prov provulok pereulok ploshcha
+ploshchad shosse naberezhna naberezhnaya heol stryd ffordd lôn rhodfa cilgant lána plás céide cearnóg bealach
+ardán rathad sràid οδός οδος οδ λεωφόρος λεωφ πλατεία leoforos leof plateia rruga trg
 شارع רחוב רח׳ דרך שדרות
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
@@ -96,7 +107,7 @@ NUMBERED = frozenset({"calle", "carrera", "cra", "street", "road", "avenue", "so
 NUMBER_ONLY = frozenset({"street", "road"})
 ABBREVIATED = frozenset({"av", "avd", "ul", "al", "os", "pl", "pr", "str", "ch", "imp", "rte", "tv", "cra", "jl",
                          "jln", "lrg", "bd", "bld", "avda", "r", "trav", "estr", "rod", "ул", "вул", "пр", "просп",
-                         "пер", "бул", "наб", "jr"})
+                         "пер", "бул", "наб", "jr", "vul", "prosp", "prov", "пров", "пл", "οδ", "λεωφ", "leof"})
 #: German streets named with a preposition and no suffix ("Am Lindenhof 12a"): capitalised only.
 GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter", "Hinter", "Alte", "Neue", "Große",
                                  "Kleine", "Auf der", "An der", "In der"})
@@ -105,19 +116,27 @@ COMPOUND_ENDINGS = word_tuple("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee steig pfad zeile straat laan gracht plein singel
 kade dijk steeg vej gade allé plads vænget gatan vägen gränd torget stigen backen veien vegen gata gate gaten plass
 katu tie kuja polku utca útja körút sokak sokağı caddesi bulvarı -ro -gil -daero -dori -dōri -doori vegur stígur
-braut 로 길
+braut way 로 길
 """)
 
 
 #: Endings that English words have too: a street only when capitalised ("Ostring", "Kirkegate").
-ENGLISH_LOOKING = ("ring", "gate", "tie", "weg", "ufer", "damm", "kade", "gade")
+ENGLISH_LOOKING = ("ring", "gate", "tie", "weg", "ufer", "damm", "kade", "gade", "way")
+#: Endings of English compounds, whose number comes first ("88 Queensway", not "Queensway 2", an album).
+NUMBER_FIRST_ENDINGS = ("way",)
+#: English words with a street ending that are no street ("Anyway 3 of them", "Railway 2").
+NOT_COMPOUNDS = words("""
+anyway halfway railway subway gateway runway hallway doorway midway someway stairway driveway airway fairway
+pathway waterway alleyway archway speedway tramway skyway getaway giveaway takeaway breakaway hideaway layaway
+castaway stowaway runaway walkaway norway galway spring offspring string brigade colgate watergate tailgate floodgate
+""")
 
 
 def compound(token: Token) -> bool:
     """A one-word street name ending in a street type ("Hafenstraße", "Teheran-ro"), at least two
     letters before the ending."""
     key = token.lower
-    if not key.endswith(COMPOUND_ENDINGS) or not key[:1].isalpha():
+    if not key.endswith(COMPOUND_ENDINGS) or not key[:1].isalpha() or key in NOT_COMPOUNDS:
         return False
     if key.endswith(ENGLISH_LOOKING) and not token.word[:1].isupper():
         return False  # "comparing", "navigate": English words with a street ending, unless a proper name
@@ -129,7 +148,7 @@ def compound(token: Token) -> bool:
 SEPARATE_TYPES = words("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee straat laan gracht plein singel kade vej gade allé
 plads gatan vägen gata gate veien vegen utca út körút tér sokak sok. sokağı caddesi cad. cd. bulvarı bulvar katu tie
-ulica bulv. cadde
+ulica bulv. cadde u. krt. köz sor fasor sétány rakpart iela gatvė tänav cesta
 """)
 #: Before a separate "gate"/"ring" these are no street ("boarding gate 14", "onion ring").
 NOT_STREET_NAMES = frozenset({"boarding", "departure", "departures", "arrival", "arrivals", "the", "my", "a", "gold",
@@ -168,6 +187,9 @@ PARTICLES = words("""
 de del della delle dei degli di da do dos das du des la le les los las el y e of van von der den ter ten bis
 bte bus no nº n° nr sur sous upon en al ul st am an im số
 """)
+#: Articles of Irish, Scottish Gaelic and Welsh street names, after the street word ("Bóthar na Trá",
+#: "Heol yr Eglwys", "Sràid nan Gàidheal"): the street's name follows them.
+ARTICLES = frozenset({"na", "nan", "an", "y", "yr", "a'"})
 #: Month names and their abbreviations: a number before one is a date ("Am Do., 6. März 2025", "le 3 mars").
 MONTHS = words("""
 january february march april may june july august september october november december jan feb mar apr jun jul aug
@@ -259,10 +281,13 @@ block bldg building piso puerta pta depto dpto departamento int interno scala pi
 lok lokal daire kat étage etage bât bâtiment batiment esc escalera andar sala casa lote manzana mz office ofc door
 dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wejście wejscie vchod opgang oppgang
 uppgång trappe porta bloc tower torre wing hse bajo ático atico entlo entresuelo pral кв квартира корп
+phòng phong tầng căn tòa toà lô оф офіс офис під'їзд подъезд fflat árasán arasan diamerisma διαμέρισμα quadra qd
+blok lantai
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
-esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó tr trappor trappa
+esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó tr trappor trappa orofos
+όροφος οροφος поверх пов этаж эт
 """)
 #: The side of a floor, after it ("2. Stock links", "3e étage gauche", "3. etg. venstre", "2º piso derecha").
 SIDES = words("""
@@ -281,7 +306,7 @@ DISTRICT_WORDS = words("""
 col colonia brgy barangay fracc fraccionamiento mah mahallesi mh phường phuong quận quan huyện huyen tp bairro
 barrio sector sektor district dist distt nagar layout colony tehsil taluk kelurahan kel kecamatan kec vila jardim
 cbd región region provincia prov county wilaya subdivision subd village vill tambon amphoe khet khwaeng ward
-area
+area xã thôn ấp tỉnh
 """)
 DISTRICT_SUFFIXES = frozenset({"gu", "ku", "shi", "si", "dong", "cho", "chō", "machi", "gun", "eup", "myeon", "ri",
                                "ward", "ken"})
@@ -298,7 +323,21 @@ AU_STATES = frozenset({"nsw", "vic", "qld", "sa", "wa", "tas", "nt", "act"})
 #: US states and Canadian provinces, which may be written in lower case before the postcode.
 REGION_CODES = US_STATE_CODES | frozenset({"ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "YT", "NT", "NU"})
 UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?|[A-Z]\d{0,3}", re.IGNORECASE)  # "bl. B2" too
-FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème)?\.?[ºª°]?\.?", re.IGNORECASE)
+FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème|os|ος|ο|η|o|a|-й|-а|-ий)?\.?[ºª°]?\.?", re.IGNORECASE)
+#: Floors written as a word alone in their segment, perhaps with a side ("bajo", "st. th.", "EG links",
+#: "r/c esq", "fszt."): the ground floor, a basement, a mezzanine, an attic.
+FLOOR_ALONE = words("""
+bajo bj ático atico entlo entresuelo pral sótano sotano r/c rdc rez-de-chaussée rez-de-chaussee eg ug dg
+hochparterre souterrain parterre st kl fszt földszint isogeio ισόγειο térreo terreo sobreloja cobertura
+""")
+#: Of FLOOR_ALONE, abbreviations that are English words or street types too: Danish "st." and "kl." in lower
+#: case with their full stop ("st. th.", not "St"), German and French ones in capitals ("EG", not "eg").
+FLOOR_ALONE_DOTTED = frozenset({"st", "kl"})
+FLOOR_ALONE_UPPER = frozenset({"eg", "ug", "dg", "rdc"})
+#: A Hungarian floor and door after the house number ("Király utca 12. II/4.").
+FLOOR_DOOR = re.compile(r"[IVX]{1,4}/\d{1,3}")
+#: Words before a town in Ukrainian and Russian addresses ("м. Львів", "г. Москва", "смт Ворохта").
+TOWN_MARKS = frozenset({"м", "г", "с", "смт", "пгт", "гор", "пос", "місто", "город", "село", "селище"})
 BOX_NUMBER = re.compile(r"[Xx]?\d{1,6}(?:-\d{3,5})?")  # "Private Bag X9" too
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 #: Units with an abbreviation that needs its full stop or colon ("m. 15", "D:8", Romanian "bl. A, sc. 2,
@@ -311,7 +350,7 @@ KOREAN_UNIT = re.compile(r"\d{1,5}-?(?:ho|호|동)", re.IGNORECASE)
 HANGUL_DISTRICT = re.compile(r"[\uac00-\ud7a3]+(?<=[\uac00-\ud7a3]{2})(?:구|동|시|군|읍|면)")
 #: Every word `token_evidence` looks up: any other word without a digit after it is skipped at once.
 WORD_KEYS = (UNIT_MARKERS | FLOOR_WORDS | BUILDING_AFTER | BUILDING_BEFORE | DISTRICT_WORDS | STAGES | BOX_WORDS |
-             AU_STATES | DOTTED_UNITS | {"box", "chome"} | {pair[0] for pair in BOX_PAIRS})
+             AU_STATES | DOTTED_UNITS | {"box", "chome"} | {pair[0] for pair in BOX_PAIRS} | FLOOR_ALONE | TOWN_MARKS)
 UNIT_HASH = re.compile(r"#\d{1,4}(?:-\d{1,4})?")
 DIGITS_4_7 = re.compile(r"\d{4,7}")
 #: A cheap look for at least one of the pieces above or a street word; the rest of the text skips.
@@ -336,7 +375,11 @@ av ave avda avd st rd dr ln blvd ct pl no nr n col brgy fracc mah sok cad cd ul 
 bd ch tp sr sra mr mrs ms mt ft prof esq izq izda dcha dpto depto pta sc lgh m lok co p q r c ste bldg blk fl rm lvl
 dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj conj korp d bl sc et ap bulv nte
 ote pte ул вул пр просп пер бул наб д кв корп jr of
+sen pres gov capt maj sgt hon rev fr sta sto mgr msgr brig adm vul prosp prov пров пл м г с смт οδ λεωφ leof kl
+fszt u krt
 """)
+#: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
+DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
 HARD_DASHES = frozenset({"—", "–", "--", "---"})
 SOFT_DASHES = frozenset({"-", "/"})
 DASHES = HARD_DASHES | SOFT_DASHES
@@ -379,6 +422,8 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
     if stop[:1] == ".":
         if stop[1:2] in (",", ";"):
             return ","  # "Col. Roma Nte., Cuauhtémoc": a comma after the full stop, which ends an abbreviation
+        if len(token.word) == 1 and DISTRICT_LETTER.search(text, max(0, token.start - 40), token.end):
+            return "."  # "8000 Aarhus C. Depositum": a Danish postcode's district letter ends the address
         if token.lower.rstrip(".") in ABBREVIATIONS or token.lower in ABBREVIATED or len(token.word) == 1 or \
                 "." in token.word or (token.word[-1:].isdigit() and len(token.word) <= 3 and ordinal_before(following)) or \
                 following.word[:1].isdigit():
@@ -396,7 +441,20 @@ def ordinal_before(following: Token) -> bool:
     "6. März") and not a sentence's last word ("mi tlf 612 44 87 20. Calle de Alcalá", "Praha 10. Objednávka")."""
     key = following.lower.rstrip(".")
     return not following.word[:1].isupper() or key in ORDINAL_NOUNS or key in SEPARATE_TYPES or \
-        key + "." in SEPARATE_TYPES  # "123. Sokak" (but "… 87 20. Calle de Alcalá" ends a sentence)
+        key + "." in SEPARATE_TYPES or FLOOR_DOOR.fullmatch(following.word) is not None
+    # "123. Sokak", "12. II/4." (but "… 87 20. Calle de Alcalá" ends a sentence)
+
+
+def soft_dash(text: str, tokens: list[Token], index: int) -> bool:
+    """Whether the en dash tokens[index] parts an address as " - " does ("apto 82 – Vila Mariana, São Paulo
+    – SP", as Brazilian addresses are typeset): between a capitalised word or a number and another, on one
+    line; between prose words it ends a sentence ("Lost bag – file 7721")."""
+    if not 0 < index < len(tokens) - 1:
+        return False
+    before, after = tokens[index - 1], tokens[index + 1]
+    if text[before.end:after.start] != " – ":
+        return False
+    return all((t.word[:1].isupper() or t.word[:1].isdigit()) and t.lower not in PROSE for t in (before, after))
 
 
 @dataclass(slots=True)
@@ -413,11 +471,13 @@ def chunks_of(text: str, tokens: list[Token]) -> list[list[Segment]]:
     newline = False
     for index, token in enumerate(tokens):
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if token.word in SOFT_DASHES:
+        if token.word in SOFT_DASHES or (token.word == "–" and soft_dash(text, tokens, index)):
             continue
         if token.word not in HARD_DASHES:
             current.append(token)
         kind = break_after(text, token, following)
+        if kind == "." and following is not None and following.word == "–" and soft_dash(text, tokens, index + 1):
+            kind = ","
         if kind and current:
             segments.append(Segment(current, newline))
             current = []
@@ -437,9 +497,12 @@ def chunks_of(text: str, tokens: list[Token]) -> list[list[Segment]]:
 
 HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4})){0,2}",
                           re.IGNORECASE)
+#: Places in a market, a fair or a station ("Stall 42, Ridley Road Market", "Stand 12, Hall 3"): a number
+#: after one is no house number, even before a street's name.
+MARKET_PLACES = frozenset({"stall", "stand", "booth", "kiosk", "pitch", "gate", "platform", "berth"})
 UNIT_WORDS = frozenset({"flat", "apt", "apartment", "unit", "suite", "ste", "room", "level", "floor", "villa", "plot",
                         "lot", "blk", "block", "bldg", "building", "piso", "apto", "app", "appt", "int", "interno",
-                        "bus", "bte", "lgh", "daire", "kat", "tower", "door", "office"})
+                        "bus", "bte", "lgh", "daire", "kat", "tower", "door", "office"}) | MARKET_PLACES
 NUMBER_MARK = frozenset({"no", "no.", "no:", "nr", "nr.", "nº", "n°", "n.º", "#", "núm", "núm.", "num", "д", "дом",
                          "буд", "số", "so"})  # "ул. Тверская, д. 7"
 ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)", re.IGNORECASE)
@@ -512,7 +575,7 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                 continue
             if lower not in TYPE_AFTER:
                 continue
-        if compound(token) or (separate_type(text, token) and index and \
+        if (compound(token) and not token.lower.endswith(NUMBER_FIRST_ENDINGS)) or (separate_type(text, token) and index and \
                 (is_name_word(tokens[index - 1], lower_text) or numbered_street(text, tokens[index - 1])) and \
                 tokens[index - 1].lower not in NOT_STREET_NAMES \
                 and same_segment(text, tokens[index - 1], token)):
@@ -601,8 +664,9 @@ def number_first(text: str, tokens: list[Token], index: int, lower_text: bool) -
     if at < len(tokens) and tokens[at].lower in ("bis", "ter", "a", "b"):
         at += 1
     if at < len(tokens) and type_before(tokens[at]):
-        if at + 1 < len(tokens) and (is_name_word(tokens[at + 1], lower_text) or tokens[at + 1].word[:1].isdigit()):
-            yield Evidence(start, tokens[at + 1].end, STREET)
+        name = at + 2 if at + 2 < len(tokens) and tokens[at + 1].lower in ARTICLES else at + 1  # "3 Bóthar na Trá"
+        if name < len(tokens) and (is_name_word(tokens[name], lower_text) or tokens[name].word[:1].isdigit()):
+            yield Evidence(start, tokens[name].end, STREET)
         return
     names = 0
     while at < len(tokens) and names <= 4:
@@ -614,13 +678,18 @@ def number_first(text: str, tokens: list[Token], index: int, lower_text: bool) -
                 (lower_text or token.word[:1].isupper() or token.word.isupper() or lower in ("st", "rd", "ave", "dr")):
             yield Evidence(start, token.end, STREET)
             return
-        if not names and compound(token) and "-" in token.word:  # "25 Teheran-ro"
-            yield Evidence(start, token.end, STREET)
+        if not names and compound(token) and ("-" in token.word or segment_end(text, tokens, at)):
+            yield Evidence(start, token.end, STREET)  # "25 Teheran-ro"; "45 Protearylaan," "88 Queensway,"
             return
         if not is_name_word(token, lower_text) and not (len(token.word) == 1 and token.word.isupper()):
             return
         names += 1
         at += 1
+
+
+def segment_end(text: str, tokens: list[Token], index: int) -> bool:
+    """Whether tokens[index] is the last of its segment (a comma, a line break or the text's end follows)."""
+    return index + 1 == len(tokens) or not same_segment(text, tokens[index], tokens[index + 1])
 
 
 def number_after(text: str, tokens: list[Token], index: int) -> int | None:
@@ -703,9 +772,21 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
         nxt = tokens[index + 1] if index + 1 < count else None
         first_char = token.word[:1]
         if not (first_char.isdigit() or first_char == "#" or key in WORD_KEYS or "-" in key or
-                (nxt is not None and nxt.word[:1].isdigit()) or "丁目" in key or "\uac00" <= key[-1:] <= "\ud7a3"):
+                (nxt is not None and nxt.word[:1].isdigit()) or "丁目" in key or "\uac00" <= key[-1:] <= "\ud7a3" or
+                (first_char in "IVX" and "/" in key)):
             continue  # a word no piece starts with
         joined = nxt is not None and same_segment(text, token, nxt)
+        floor = floor_alone(text, tokens, index)
+        if floor is not None:
+            yield floor  # "bajo", "st. th.", "EG links"
+            continue
+        if FLOOR_DOOR.fullmatch(token.word) and index and tokens[index - 1].word[:1].isdigit():
+            yield Evidence(token.start, token.end, UNIT)  # "12. II/4."
+            continue
+        if key in TOWN_MARKS and joined and nxt is not None and nxt.word[:1].isupper() and nxt.word.isalpha() and (
+                len(key) > 2 or text[token.end:token.end + 1] == "."):
+            yield Evidence(token.start, nxt.end, DISTRICT)  # "м. Львів", "смт Ворохта"
+            continue
         if key in UNIT_MARKERS or (key in DOTTED_UNITS and text[token.end:token.end + 1] in ".:"):
             at = index + 1
             if at < count and tokens[at].lower in ("no", "#") and same_segment(text, token, tokens[at]):
@@ -753,7 +834,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 if number < count and BOX_NUMBER.fullmatch(tokens[number].word):
                     yield Evidence(token.start, tokens[number].end, POBOX)
                     continue
-            if (token.word.rstrip(".") in US_STATE_CODES and ZIP.fullmatch(nxt.word)) or \
+            if (token.word.rstrip(".") in US_STATE_CODES and ZIP.fullmatch(nxt.word) and not id_label(tokens, index)) or \
                     (key in AU_STATES and (token.word.isupper() or lower_text) and len(nxt.word) == 4 and
                      nxt.word.isdigit()):
                 yield Evidence(token.start, nxt.end, POSTCODE)
@@ -786,6 +867,37 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             yield Evidence(token.start, token.end, DISTRICT)
 
 
+def floor_alone(text: str, tokens: Sequence[Token], index: int) -> Evidence | None:
+    """A FLOOR_ALONE word that fills its segment, or with a side after it ("bajo", "st. th.")."""
+    token = tokens[index]
+    key = token.lower
+    if key not in FLOOR_ALONE or (index and same_segment(text, tokens[index - 1], token)):
+        return None
+    if key in FLOOR_ALONE_DOTTED and (not token.word.islower() or text[token.end:token.end + 1] != "."):
+        return None
+    if key in FLOOR_ALONE_UPPER and not token.word.isupper():
+        return None
+    end = index
+    if end + 1 < len(tokens) and same_segment(text, token, tokens[end + 1]) and tokens[end + 1].lower in SIDES:
+        end += 1
+    if end + 1 < len(tokens) and same_segment(text, tokens[end], tokens[end + 1]):
+        return None  # "bajo el puente": prose
+    return Evidence(token.start, tokens[end].end, UNIT)
+
+
+#: Words before "ID" that make it an identifier, not Idaho ("Employee ID 70215", "Customer ID 83702").
+ID_OWNERS = words("""
+employee employee's staff member customer client user student patient account tax national personal passport
+driver vendor supplier company device transaction order booking reference ticket case record badge card login
+session application applicant tenant citizen voter mitarbeiter kunden
+""")
+
+
+def id_label(tokens: Sequence[Token], index: int) -> bool:
+    """Whether tokens[index] is "ID" after a word whose identifier it is ("Employee ID 70215")."""
+    return tokens[index].lower == "id" and index > 0 and tokens[index - 1].lower in ID_OWNERS
+
+
 LAST_WORD = re.compile(r"([^\W\d_]+)[.:#\s]*$")
 
 
@@ -798,7 +910,8 @@ def introduced_as_id(text: str, start: int) -> bool:
 NOT_TOWNS = PROSE | ID_BEFORE | NOT_AFTER_NUMBER | words("""
 january february march april june july august september october november december jan feb mar apr jun jul aug sep
 sept oct nov dec monday tuesday wednesday thursday friday saturday sunday pro max plus ultra mini series edition
-model version gen error iphone galaxy pixel windows android ios macos code zip postcode plz cap cep
+model version gen error iphone galaxy pixel windows android ios macos code zip postcode plz cap cep id г р гг рр
+год года году року рік у в во на з із до по от від за
 """)
 
 
@@ -909,6 +1022,9 @@ def opening_run(segment: Segment, lower_text: bool) -> int | None:
     at = 0
     while at < len(tokens) and at < 5 and is_address_word(tokens[at], lower_text):
         at += 1
+    if at == 1 and len(tokens) > 1 and tokens[1].lower in AFTER_POSTCODE and tokens[0].word.isdigit() and \
+            4 <= len(tokens[0].word) <= 6 and not segment.newline_before:
+        return tokens[0].end  # "..., Johannesburg, 2193 and that is where": a bare postcode, then the sentence
     if all(t.word[:1].isdigit() for t in tokens[:at]):
         return None  # "101 Reykjavík thanks", "Taipei City 104 last week", but not "3 days ago"'s number
     if segment.newline_before or at == 0 or at > 4 or at == len(tokens):
@@ -935,6 +1051,10 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
 
 
 POSTCODES = frozenset({POSTCODE, WEAK_POSTCODE})
+#: Words that go on with the sentence after an address's bare postcode ("…, 2193 and that is where").
+AFTER_POSTCODE = words("""
+and or but so which where please pls thanks thank und oder et ou y e o en og och és и і та
+""")
 #: A flat numbered with its block's letter, alone before a building ("B-204, Shanti Apartments").
 LETTERED_FLAT = re.compile(r"[A-Z]{1,2}[-/]\d{1,4}[A-Z]?", re.IGNORECASE)
 
@@ -1054,9 +1174,21 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
         # a street's name and a place
         if categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3)) or (
                 len(found) >= 2 and country and places) or ({UNIT, STREET_NAME} <= categories and places) or (
-                len(found) >= 3 and places):  # "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"
+                len(found) >= 3 and places) or (  # "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"
+                building_place(chunk, found, end)):  # "Unit 19F, Avida Towers Makati West"
             yield start, end
         index = last + 1
+
+
+def building_place(chunk: list[Segment], found: Sequence[Evidence], end: int) -> bool:
+    """A numbered unit, then a named building ("Avida Towers", "Palm Residency") and a place after it, on
+    the building's segment or after it ("Unit 19F, Avida Towers Makati West"): a block of flats' address."""
+    if len(found) != 2 or found[0].category != UNIT or found[1].category != UNIT or end <= found[1].end:
+        return False
+    ends = {t.end: t for segment in chunk for t in segment.tokens}
+    building, place = ends.get(found[1].end), ends.get(end)
+    return building is not None and building.lower in BUILDING_AFTER and found[0].end < found[1].start and \
+        place is not None and place.lower not in PARTICLES  # not "Unit 5, Sunset Towers of the game"
 
 
 def place_line(chunk: list[Segment], at: int, lower_text: bool) -> int | None:

@@ -685,6 +685,7 @@ ADDRESSES = (
     # 221B Baker Street, London NW1 6XE / 1600 Pennsylvania Avenue NW, Washington, DC 20500 /
     # Flat 3, 27 Clarence Road / 350 5th Avenue (a unit before the number, an ordinal street name)
     re.compile(rf"(?:\b(?:Flat|Apartment|Apt|Unit|Suite)\.?\s+\w{{1,5}},?\s+)?"
+               rf"(?<![Ss]tall )(?<![Ss]tand )(?<![Bb]ooth )(?<![Kk]iosk )(?<![Pp]itch )(?<![Gg]ate )"  # a stall's number
                rf"\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,4}})?,?\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w'.-]*\s+){{0,3}}?"
                rf"(?:[A-Z][\w'-]*|\d{{1,3}}(?:st|nd|rd|th))\s+{STREET_SUFFIX}\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?{UNIT}"
                rf"(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?\s+{UK_POSTCODE}\b)?{US_TAIL}"),
