@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
 from test_bulk import notes, rate_all
 
 from feedbackloop.core.settings import Settings
@@ -122,6 +124,35 @@ def test_a_leader_lost_before_update_many_returned_leaves_its_members_held(
     finally:
         again.shutdown()
     assert_written_once(sandbox, engine, tickets)
+
+
+def test_a_write_back_lost_after_its_own_update_is_never_taken_into_a_bulk_update(
+        live: Any, sandbox: Any, runner: Runner, client: FlaskClient, engine: Engine, clock: Any,  # noqa: F811
+        services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its update is on the ticket, its worker gone, its lease still running: it looks like a claimed
+    job that has not started. Its committed mark keeps bulk leaders off it; it runs again on its own."""
+    tickets = rate_all(sandbox, runner, client, raters=1)  # alone: too few for a bulk update
+    kill_once(monkeypatch, "update_ticket", after=True)
+    with pytest.raises(Killed):
+        settle(sandbox, runner)
+    runner.shutdown()
+    (lost,) = write_backs(engine)
+    assert lost.state == "pending" and lost.locked_by == runner.worker_id and lost.args[bulk.ALONE]
+    assert len(notes(sandbox, tickets[0])) == 1  # the update went out
+    with Session(engine) as session, session.begin():  # its lease runs long enough for what follows
+        session.execute(update(Job).where(Job.id == lost.id).values(lease_until=clock.now() + timedelta(hours=1)))
+    again = make_runner(services)
+    try:
+        # a long queue of the same score as the lost one's (1): 1 + n % 5 for n = 5, 10, ... 25
+        more = rate_all(sandbox, again, client, raters=29, first=1)
+        settle(sandbox, again)
+        assert sandbox.api_calls("PUT", "/tickets/update_many")
+        assert len(notes(sandbox, tickets[0])) == 1
+        clock.advance(2 * 3600)
+        settle(sandbox, again)  # the lost job, on its own: it finds its note
+    finally:
+        again.shutdown()
+    assert_written_once(sandbox, engine, tickets + more)
 
 
 def make_runner(services: Any) -> Runner:

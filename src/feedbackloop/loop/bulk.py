@@ -66,6 +66,8 @@ POLL_TRIES = 30
 #: before it learnt the job's id, or did not come back in time).
 HOLD_SECONDS = 120
 HOLD_PREFIX = "bulk:"
+#: In a write-back's args once its own (single) update may have gone out (`writing_alone`).
+ALONE = "alone"
 
 
 def due_write_backs(session: Session, tenant_id: str, now: datetime) -> int:
@@ -124,16 +126,27 @@ def members_for(session: Session, leader: Job, now: datetime, cap: int = MAX_BUL
         query = query.with_for_update(skip_locked=True)
     chosen, tickets = [leader], {leader.ticket_id}
     for job in session.scalars(query):
-        if job.ticket_id in tickets or job.args.get("batched"):
+        if job.ticket_id in tickets or job.args.get("batched") or job.args.get(ALONE):
             # Once in a bulk update (a leader whose marks are committed, or one back in the queue
-            # after a rate-limited poll), a write-back may already be on its ticket: it runs alone,
-            # after a look for its note, never in a second bulk update.
+            # after a rate-limited poll), or once its own update may have gone out (`writing_alone`),
+            # a write-back may already be on its ticket: it runs alone, after a look for its note,
+            # never in a (second) bulk update.
             continue
         chosen.append(job)
         tickets.add(job.ticket_id)
         if len(chosen) >= cap:
             break
     return chosen
+
+
+def writing_alone(session: Session, job: Job) -> None:
+    """Mark a write-back about to go out on its own, committed before its update: no bulk leader takes
+    it as a member from then on. A claimed job counts as due (`_due`), and a lost worker's row lock
+    goes with it, so without the mark a job whose update went out just before its worker was lost
+    looked claimed-but-not-started, and its bulk job wrote the note a second time (seen at scale)."""
+    if not job.args.get(ALONE):
+        job.args = {**job.args, ALONE: True}
+        session.commit()
 
 
 def same_note(session: Session, leader: Job, candidates: list[Job], now: datetime) -> list[tuple[Job, Rating]]:
@@ -209,6 +222,8 @@ def resume_bulk(session: Session, step: StepContext, leader: Job) -> tuple[str, 
     work = _still_held(session, leader, step.now)
     if not work:
         return None  # the leader's rating is gone and it holds no member: nothing to settle
+    log.info("bulk update %s is done; its leader, run again, settles it with the %d jobs it still holds",
+             bulk_id, len(work))
     return settle_bulk(session, step, leader, work, status)
 
 

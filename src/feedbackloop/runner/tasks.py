@@ -68,6 +68,7 @@ def write_rating(ctx: jobs.JobContext, session: Session, job: Job) -> str:
         for rating_id, version in written:
             alerts.queue_bad_rating_alert(session, settings, rating_id, version, now)
         return result
+    bulk.writing_alone(session, job)  # committed before the update: no bulk leader takes this job from here on
     # A write-back that was part of a bulk update looks for its note (or the bulk job's) first, like any retry.
     attempt = max(job.attempts, 2) if job.args.get("batched") else job.attempts
     markers = (job.args["bulk_marker"],) if job.args.get("bulk_marker") else ()
