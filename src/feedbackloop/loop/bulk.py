@@ -30,8 +30,10 @@ members stay held until HOLD_SECONDS runs out, and each then runs on its own and
 note on the ticket (its own marker, or the bulk job's), so nothing is written twice. So does a member
 whose hold ran out before its leader came back, or whose bulk job Zendesk no longer knows. The other
 way round, a write-back going out on its own commits a mark first (`writing_alone`), and no leader
-takes it as a member from then on: its update may be on the ticket already. We hold at most FEEDBACKLOOP_BULK_JOB_LIMIT bulk jobs at once (Zendesk runs 30
-queued or running jobs per account); past it, write-backs go one by one.
+takes it as a member from then on: its update may be on the ticket already.
+
+We hold at most FEEDBACKLOOP_BULK_JOB_LIMIT bulk jobs at once (Zendesk runs 30 queued or running jobs
+per account); past it, write-backs go one by one.
 """
 
 from __future__ import annotations
