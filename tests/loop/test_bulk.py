@@ -16,10 +16,11 @@ from test_flow import live, path_of, rows, settle, solved_ticket, survey_links  
 RATERS = 30
 
 
-def rate_all(sandbox: Any, runner: Runner, client: FlaskClient) -> list[int]:
-    tickets = [solved_ticket(sandbox, email=f"bulk{n}@example.net") for n in range(RATERS)]
+def rate_all(sandbox: Any, runner: Runner, client: FlaskClient, raters: int = RATERS, first: int = 0) -> list[int]:
+    """`raters` customers (numbered from `first`) each rate their solved ticket, 1 to 5 in turn."""
+    tickets = [solved_ticket(sandbox, email=f"bulk{n}@example.net") for n in range(first, first + raters)]
     settle(sandbox, runner)
-    for n, ticket_id in enumerate(tickets):
+    for n, ticket_id in enumerate(tickets, start=first):
         assert client.get(path_of(survey_links(sandbox, ticket_id)[1 + n % 5])).status_code == 200
     return tickets
 

@@ -37,3 +37,23 @@ def test_a_job_already_in_a_bulk_update_is_not_taken_into_another(engine: Engine
     chosen = {job.id for job in members}
     assert sent_before.id not in chosen
     assert chosen == {leader.id, *(job.id for job in others)}
+
+
+def test_a_job_whose_own_update_may_have_gone_out_is_not_taken(engine: Engine) -> None:
+    """Claimed by a worker that was lost after its update went out: its lease is still running and no
+    row lock is left, so only its committed mark (`writing_alone`) tells it from a claimed job that has
+    not started. Seen at scale: such a job was taken into a bulk update, and its ticket got two notes."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as session:
+        leader, written_alone, claimed, *others = due_write_backs(session, 25)
+        session.commit()
+        # a runner claims them all; it is lost right after the update of `written_alone` went out
+        assert len(jobs.claim_due(factory, "lost-worker", NOW, limit=25)) == 25
+        session.refresh(written_alone)
+        bulk.writing_alone(session, written_alone)  # what it committed before that update
+
+        members = bulk.members_for(session, leader, NOW)
+
+    chosen = {job.id for job in members}
+    assert written_alone.id not in chosen
+    assert claimed.id in chosen  # claimed but not started: a bulk update may still take it

@@ -116,6 +116,29 @@ def test_0021_takes_thumbs_out_of_the_mean_and_ces_surveys_out_of_sent_and_back(
         assert differences == []
 
 
+def test_0022_counts_no_lost_lease_for_existing_jobs_and_drops_the_count_on_the_way_back(tmp_path: Path) -> None:
+    """A job row written before 0022 (or by an INSERT that names no lost_leases) has 0; the downgrade keeps the row."""
+    job = ("INSERT INTO jobs (tenant_id, kind, dedupe_key, args, state, run_after, attempts, rate_limited, "
+           "created_at, updated_at) VALUES ('default', 'k', :key, '{}', 'pending', '2026-03-02T00:00:00+00:00', "
+           "3, 0, '2026-03-02T00:00:00+00:00', '2026-03-02T00:00:00+00:00')")
+    for engine in _scratch_engine(tmp_path):
+        upgrade(engine, "0021")
+        with engine.begin() as conn:
+            conn.execute(text(job), {"key": "before"})
+        upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(text(job), {"key": "after"})
+            counts = conn.execute(text("SELECT dedupe_key, attempts, lost_leases FROM jobs ORDER BY id")).all()
+        assert [tuple(row) for row in counts] == [("before", 3, 0), ("after", 3, 0)]
+        _downgrade(engine, "0021")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM jobs")).scalar_one() == 2
+        upgrade(engine)
+        with engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert differences == []
+
+
 def _downgrade(engine: Engine, revision: str) -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:

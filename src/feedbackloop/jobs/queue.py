@@ -2,7 +2,9 @@
 
 A job is claimed by writing a lease (`lease_until`, `locked_by`) with a conditional UPDATE, so
 two processes never run the same job at once; a crashed worker's lease simply expires and the
-job runs again. Jobs of one ticket run one at a time (Zendesk's per-ticket update limits, and no
+job runs again. Such a re-run is counted apart from failures (`lost_leases`, as Sidekiq tells a
+job's retries from its recovery after a crash): only a job's own failures lengthen its backoff and
+bring it to dead, and a job that keeps losing its worker is buried at `LOST_LEASE_LIMIT`. Jobs of one ticket run one at a time (Zendesk's per-ticket update limits, and no
 409s between our own writes). Handlers are idempotent: their DB changes and the job's `done`
 mark commit together, and a re-run checks the helpdesk for its own marker before repeating a
 write.
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, case, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -38,6 +40,12 @@ BACKOFF_BASE = 2.0
 BACKOFF_CAP = 900.0
 #: A 429 does not use up an attempt, but a job rate-limited this often is given up on.
 MAX_RATE_LIMITED = 100
+#: A job whose worker was lost (killed, crashed: its lease ran out) this often is buried as dead,
+#: so a poison job that kills the process running it cannot loop forever. A constant rather than a
+#: multiple of FEEDBACKLOOP_JOB_MAX_ATTEMPTS: losing a worker says nothing of the helpdesk, and a
+#: deploy or an OOM kill takes every job a worker holds at once (up to a claimed batch, 20), so an
+#: innocent job may be lost a few times in a bad hour; twenty times, while other jobs pass, is the job.
+LOST_LEASE_LIMIT = 20
 
 Handler = Callable[["JobContext", Session, Job], str | None]
 
@@ -82,6 +90,7 @@ def enqueue(
         state="pending",
         run_after=run_after or now,
         attempts=0,
+        lost_leases=0,
         rate_limited=0,
         lease_until=None,
         locked_by=None,
@@ -171,9 +180,14 @@ def claim_due_jobs(
 
 
 def _lease(session: Session, job_ids: list[int], worker_id: str, now: datetime, lease: float) -> set[int]:
-    """Lease the jobs still free among `job_ids` (the same condition as before, one statement)."""
+    """Lease the jobs still free among `job_ids` (the same condition as before, one statement).
+
+    Every claim counts in `attempts`; a claim of a job whose previous lease ran out (its worker
+    was lost while holding it) also counts in `lost_leases`, so its failures are the difference.
+    """
     if not job_ids:
         return set()
+    worker_lost = and_(Job.lease_until.is_not(None), Job.lease_until < now)
     result = session.execute(
         update(Job)
         .where(Job.id.in_(job_ids), Job.state == "pending")
@@ -182,6 +196,7 @@ def _lease(session: Session, job_ids: list[int], worker_id: str, now: datetime, 
             lease_until=now + timedelta(seconds=lease),
             locked_by=worker_id,
             attempts=Job.attempts + 1,
+            lost_leases=case((worker_lost, Job.lost_leases + 1), else_=Job.lost_leases),
             updated_at=now,
         )
         .returning(Job.id)
@@ -257,6 +272,13 @@ def _run_job(
                 return "skipped"
             tenant_id = job.tenant_id
             logs.annotate(tenant_id=job.tenant_id, ticket_id=job.ticket_id, job_kind=job.kind)  # operability
+            if job.lost_leases >= LOST_LEASE_LIMIT:  # a poison job: it is what kills its workers
+                reason = f"its worker was lost {job.lost_leases} times while running it"
+                job.last_error = reason
+                job.locked_by = None
+                _finish(job, "dead", reason, ctx.now())
+                log.warning("job %s (%s) is dead: %s", job.id, job.kind, reason)
+                return "dead"
             handler = handlers.get(job.kind)
             if handler is None:
                 raise Permanent(f"no handler for job kind {job.kind!r}")
@@ -319,13 +341,20 @@ def _retry_later(factory: sessionmaker[Session], ctx: JobContext, job_id: int, e
                 _finish(job, "dead", f"rate limited {job.rate_limited} times: {exc.reason}", now)
                 return "dead"
         else:
-            if job.attempts >= ctx.settings.job_max_attempts:
-                _finish(job, "dead", f"gave up after {job.attempts} attempts: {exc.reason}", now)
+            failures = failures_of(job)  # re-runs after a lost worker are not failures of the job
+            if failures >= ctx.settings.job_max_attempts:
+                _finish(job, "dead", f"gave up after {failures} failed attempts: {exc.reason}", now)
                 log.warning("job %s (%s) is dead: %s", job.id, job.kind, exc.reason)
                 return "dead"
-            wait = exc.retry_after if exc.retry_after is not None else backoff(job.attempts)
+            wait = exc.retry_after if exc.retry_after is not None else backoff(failures)
         job.run_after = now + timedelta(seconds=wait)
         return "retry"
+
+
+def failures_of(job: Job) -> int:
+    """The runs of `job` that failed (this one included, while it runs): its claims, less the
+    re-runs that followed a lost worker."""
+    return max(0, job.attempts - job.lost_leases)
 
 
 def pace_tenant(session: Session, ctx: JobContext, tenant_id: str) -> None:
@@ -395,6 +424,7 @@ def retry_dead(session: Session, job_id: int, now: datetime) -> Job | None:
         return None
     job.state = "pending"
     job.attempts = 0
+    job.lost_leases = 0
     job.rate_limited = 0
     job.run_after = now
     job.lease_until = None

@@ -18,10 +18,22 @@ results, as does a closed ticket. Each failed (or missing) ticket falls back to 
 which re-reads the ticket when it must and reports a closed one as not written back.
 
 Exactly once, even across crashes: before the bulk call, the member jobs are marked `batched` with
-the job's marker and held back (committed). If we die or the bulk job is slow, each member later runs
-on its own and first looks for its note on the ticket (its own marker, or the bulk job's), so nothing
-is written twice. We hold at most FEEDBACKLOOP_BULK_JOB_LIMIT bulk jobs at once (Zendesk runs 30
-queued or running jobs per account); past it, write-backs go one by one.
+the job's marker and held back (committed) for up to HOLD_SECONDS, as the bulk job may still be running
+at Zendesk: a member let go early looks for the bulk note, could miss it if the job lands afterwards,
+and would write a second note. The hold lasts only as long as that doubt. As soon as `update_many`
+returns, the bulk job's id is committed with the leader and its members (`bulk_id`); if the leader's
+worker dies while polling (or the job is still running after POLL_TRIES), the leader's re-run polls
+that job and settles it exactly as the first run would (`resume_bulk`, `settle_bulk`): members
+written are done, failed or missing ones are released at once to run on their own. Only if the
+leader dies before `update_many` returns do we not know whether Zendesk got the job: then the
+members stay held until HOLD_SECONDS runs out, and each then runs on its own and first looks for its
+note on the ticket (its own marker, or the bulk job's), so nothing is written twice. So does a member
+whose hold ran out before its leader came back, or whose bulk job Zendesk no longer knows. The other
+way round, a write-back going out on its own commits a mark first (`writing_alone`), and no leader
+takes it as a member from then on: its update may be on the ticket already.
+
+We hold at most FEEDBACKLOOP_BULK_JOB_LIMIT bulk jobs at once (Zendesk runs 30 queued or running jobs
+per account); past it, write-backs go one by one.
 """
 
 from __future__ import annotations
@@ -33,12 +45,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from feedbackloop.core.errors import Retryable
+from feedbackloop.core.errors import Retryable, TicketNotFound
 from feedbackloop.core.settings import Settings
-from feedbackloop.helpdesks.base import BulkUpdate, HelpdeskClient
+from feedbackloop.helpdesks.base import BatchStatus, BulkUpdate, HelpdeskClient
 from feedbackloop.jobs.step import StepContext
 from feedbackloop.loop import writeback
 from feedbackloop.loop.writeback import CSAT_TAGS, rating_tags
@@ -54,9 +66,12 @@ MIN_GROUP = 5
 BULK_THRESHOLD = MIN_GROUP
 POLL_SECONDS = 1.0
 POLL_TRIES = 30
-#: Members wait this long for the bulk job before they run on their own.
+#: Members wait at most this long for the bulk job before they run on their own (when its leader was lost
+#: before it learnt the job's id, or did not come back in time).
 HOLD_SECONDS = 120
 HOLD_PREFIX = "bulk:"
+#: In a write-back's args once its own (single) update may have gone out (`writing_alone`).
+ALONE = "alone"
 
 
 def due_write_backs(session: Session, tenant_id: str, now: datetime) -> int:
@@ -115,16 +130,27 @@ def members_for(session: Session, leader: Job, now: datetime, cap: int = MAX_BUL
         query = query.with_for_update(skip_locked=True)
     chosen, tickets = [leader], {leader.ticket_id}
     for job in session.scalars(query):
-        if job.ticket_id in tickets or job.args.get("batched"):
+        if job.ticket_id in tickets or job.args.get("batched") or job.args.get(ALONE):
             # Once in a bulk update (a leader whose marks are committed, or one back in the queue
-            # after a rate-limited poll), a write-back may already be on its ticket: it runs alone,
-            # after a look for its note, never in a second bulk update.
+            # after a rate-limited poll), or once its own update may have gone out (`writing_alone`),
+            # a write-back may already be on its ticket: it runs alone, after a look for its note,
+            # never in a (second) bulk update.
             continue
         chosen.append(job)
         tickets.add(job.ticket_id)
         if len(chosen) >= cap:
             break
     return chosen
+
+
+def writing_alone(session: Session, job: Job) -> None:
+    """Mark a write-back about to go out on its own, committed before its update: no bulk leader takes
+    it as a member from then on. A claimed job counts as due (`_due`), and a lost worker's row lock
+    goes with it, so without the mark a job whose update went out just before its worker was lost
+    looked claimed-but-not-started, and its bulk job wrote the note a second time (seen at scale)."""
+    if not job.args.get(ALONE):
+        job.args = {**job.args, ALONE: True}
+        session.commit()
 
 
 def same_note(session: Session, leader: Job, candidates: list[Job], now: datetime) -> list[tuple[Job, Rating]]:
@@ -173,21 +199,76 @@ def write_in_bulk(session: Session, step: StepContext, leader: Job) -> tuple[str
         remove_tags=tuple(sorted(CSAT_TAGS - set(added))),
         custom_fields={settings.csat_field_id: rating.score} if settings.csat_field_id else {},
         comment_body=writeback.bulk_note(rating, key), comment_public=False))
-    status = _poll(client, bulk_id)
+    for job, _ in work:  # a re-run of the leader settles the bulk job from its status (resume_bulk)
+        job.args = {**job.args, "bulk_id": bulk_id, **({"bulk_lead": True} if job is leader else {})}
+    session.commit()  # the bulk job's id must outlive a crash while we poll it
+    return settle_bulk(session, step, leader, work, _poll(client, bulk_id))
+
+
+def leads_bulk_job(job: Job) -> bool:
+    """Whether the job led a bulk job whose id was recorded (its re-run settles it: resume_bulk)."""
+    return bool(job.args.get("bulk_lead") and job.args.get("bulk_id"))
+
+
+def resume_bulk(session: Session, step: StepContext, leader: Job) -> tuple[str, list[tuple[int, int]]] | None:
+    """The re-run of a leader whose first run was cut short after `update_many` returned (its worker
+    lost while polling, or the bulk job still running after POLL_TRIES): poll the recorded bulk job
+    and settle it as the first run would have, with the members the leader still holds. Returns
+    None when the helpdesk no longer knows the job (the caller writes the leader back on its own;
+    its members wait out their hold). Retryable while the job still runs (members stay held)."""
+    bulk_id = str(leader.args["bulk_id"])
+    session.commit()  # no transaction (SQLite's write lock, the leader's row lock) while we wait on the helpdesk
+    try:
+        status = _poll(step.client, bulk_id)
+    except TicketNotFound:
+        log.warning("bulk update %s is unknown to the helpdesk; its leader is written back on its own", bulk_id)
+        return None
+    work = _still_held(session, leader, step.now)
+    if not work:
+        return None  # the leader's rating is gone and it holds no member: nothing to settle
+    log.info("bulk update %s is done; its leader, run again, settles it with the %d jobs it still holds",
+             bulk_id, len(work))
+    return settle_bulk(session, step, leader, work, status)
+
+
+def _still_held(session: Session, leader: Job, now: datetime) -> list[tuple[Job, Rating]]:
+    """The leader and the members it still holds (re-taken in one conditional UPDATE, so a runner that
+    claimed a member whose hold ran out keeps it: that member runs on its own, after a look for its note)."""
+    held = session.execute(
+        update(Job).where(Job.tenant_id == leader.tenant_id, Job.kind == "write_rating", Job.state == "pending",
+                          Job.locked_by == f"{HOLD_PREFIX}{leader.id}")
+        .values(lease_until=now + timedelta(seconds=HOLD_SECONDS), updated_at=now)
+        .returning(Job.id).execution_options(synchronize_session=False)).scalars().all()
+    members = list(session.scalars(select(Job).where(Job.id.in_(held)).order_by(Job.id)
+                                   .execution_options(populate_existing=True))) if held else []
+    jobs = [leader, *members]
+    ratings = {r.id: r for r in session.scalars(
+        select(Rating).where(Rating.id.in_([job.args["rating_id"] for job in jobs])))}
+    return [(job, ratings[job.args["rating_id"]]) for job in jobs if job.args["rating_id"] in ratings]
+
+
+def settle_bulk(session: Session, step: StepContext, leader: Job, work: list[tuple[Job, Rating]],
+                status: BatchStatus) -> tuple[str, list[tuple[int, int]]]:
+    """Settle a finished bulk job (the leader's `bulk_id`) for the leader and its held members:
+    a ticket the job updated is written back; a failed or missing one falls back to a single update
+    (the leader's, now, after a look for the bulk note; a member's, released to run on its own).
+    Returns a summary and the (rating id, version) pairs this job has settled."""
+    bulk_id, key_marker, now = leader.args["bulk_id"], leader.args["bulk_marker"], step.now
     handled: list[tuple[int, int]] = []  # ratings this job has settled: written, or written back on its own
     failed: list[str] = []
     for job, member in work:
+        version = int(job.args["version"])
         error = status.results.get(member.ticket_id, "missing from the bulk job's results")
         if error is None:
-            member.written_version = member.version
-            handled.append((member.id, member.version))
+            member.written_version = max(member.written_version, version)
+            handled.append((member.id, version))
             if job is not leader:
                 _done(job, f"written back in bulk update {bulk_id}", now)
             continue
         if job is leader:  # fall back to a single update, which looks for the bulk note first
-            result = writeback.write_rating(session, replace(step, attempt=2), member.id, member.version,
-                                            other_markers=(writeback.bulk_marker(key),))
-            handled.append((member.id, member.version))
+            result = writeback.write_rating(session, replace(step, attempt=max(step.attempt, 2)), member.id, version,
+                                            other_markers=(key_marker,))
+            handled.append((member.id, version))
             failed.append(f"ticket {member.ticket_id} ({error}): {result}")
         else:
             _release(job, now)  # on its own, after a look for its note
@@ -199,7 +280,7 @@ def write_in_bulk(session: Session, step: StepContext, leader: Job) -> tuple[str
     return summary + (f"; {len(failed)} fell back to single updates: {'; '.join(failed)}" if failed else ""), handled
 
 
-def _poll(client: HelpdeskClient, bulk_id: str) -> Any:
+def _poll(client: HelpdeskClient, bulk_id: str) -> BatchStatus:
     """The bulk job's status once done; Retryable when it is still running after POLL_TRIES."""
     status = client.batch_status(bulk_id)
     for _ in range(POLL_TRIES):
@@ -208,7 +289,7 @@ def _poll(client: HelpdeskClient, bulk_id: str) -> Any:
         time.sleep(POLL_SECONDS)
         status = client.batch_status(bulk_id)
     if not status.done:
-        raise Retryable(f"bulk update {bulk_id} still running; its tickets are checked one by one",
+        raise Retryable(f"bulk update {bulk_id} still running; its leader polls it again later",
                         retry_after=HOLD_SECONDS)
     return status
 

@@ -761,8 +761,8 @@ def store_event(
     session.execute(insert_job, {
         "tenant_id": tenant_id, "kind": "process_ticket", "dedupe_key": f"process:{event_id}",
         "ticket_id": event.ticket_id, "args": {"event_id": event_id}, "state": "pending", "run_after": now,
-        "attempts": 0, "rate_limited": 0, "lease_until": None, "locked_by": None, "last_error": None,
-        "result": None, "created_at": now, "updated_at": now,
+        "attempts": 0, "lost_leases": 0, "rate_limited": 0, "lease_until": None, "locked_by": None,
+        "last_error": None, "result": None, "created_at": now, "updated_at": now,
     })
     return int(event_id)
 

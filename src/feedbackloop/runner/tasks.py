@@ -58,13 +58,17 @@ def send_reminder(ctx: jobs.JobContext, session: Session, job: Job) -> str:
 def write_rating(ctx: jobs.JobContext, session: Session, job: Job) -> str:
     run = step(ctx, job)
     settings, now = run.settings, run.now
-    if bulk.should_bulk(session, job, now, settings):  # a long queue: up to 100 tickets in one update_many
+    outcome = None
+    if bulk.leads_bulk_job(job):  # a leader's re-run: its bulk job's status settles it and its held members
+        outcome = bulk.resume_bulk(session, run, job)
+    elif bulk.should_bulk(session, job, now, settings):  # a long queue: up to 100 tickets in one update_many
         outcome = bulk.write_in_bulk(session, run, job)
-        if outcome is not None:
-            result, written = outcome
-            for rating_id, version in written:
-                alerts.queue_bad_rating_alert(session, settings, rating_id, version, now)
-            return result
+    if outcome is not None:
+        result, written = outcome
+        for rating_id, version in written:
+            alerts.queue_bad_rating_alert(session, settings, rating_id, version, now)
+        return result
+    bulk.writing_alone(session, job)  # committed before the update: no bulk leader takes this job from here on
     # A write-back that was part of a bulk update looks for its note (or the bulk job's) first, like any retry.
     attempt = max(job.attempts, 2) if job.args.get("batched") else job.attempts
     markers = (job.args["bulk_marker"],) if job.args.get("bulk_marker") else ()

@@ -138,6 +138,8 @@ class Job(Base):
     run_after: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     rate_limited: Mapped[int] = mapped_column(Integer, default=0)
+    # claims that followed a lost worker (its lease ran out, migration 0022); failures = attempts - lost_leases
+    lost_leases: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     lease_until: Mapped[datetime | None]
     locked_by: Mapped[str | None] = mapped_column(String(80))
     last_error: Mapped[str | None] = mapped_column(Text)
