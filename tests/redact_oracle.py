@@ -335,7 +335,7 @@ PHONE_NATIONAL = live.PHONE_NATIONAL
 PHONE_KEYWORD = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me)\b"
     r"[^\d\n]{0,18}?(\+?\d{9,14})(?!\d)", re.IGNORECASE)
-DATE_INSIDE = re.compile(r"(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ](?:19|20)\d\d")
+DATE_INSIDE = live.DATE_INSIDE  # issue 18, thirteenth pass: a day and a month of at most 31
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones; issue 18, ninth pass (the order
 #: words of other languages): the live pattern.
 ID_BEFORE = live.ID_BEFORE
@@ -364,7 +364,7 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
     """Enough digits for a phone (E.164 allows 15), no date inside, not introduced as an identifier."""
     candidate = text[start:end]
     digits = sum(c.isdigit() for c in candidate)
-    if not least <= digits <= 15 or DATE_INSIDE.search(candidate):
+    if not least <= digits <= 15 or DATE_INSIDE.search(candidate) or live.YEAR_SERIAL.fullmatch(candidate):
         return False
     return not ID_BEFORE.search(text[max(0, start - 30):start]) and not live.AFTER_BOX.search(text[max(0, start - 30):start])
 

@@ -87,6 +87,13 @@ PLACE_AFTER = frozenset({
     "airlines", "airways", "insurance", "motors", "foods", "textiles", "services", "solutions", "technologies",
     "industries", "international", "corporation", "corp", "company", "co", "stadium", "arena", "beach", "island",
     "islands", "valley", "mountain", "mountains", "lake", "river", "bay", "cross", "junction", "estate", "court",
+    # issue 18, thirteenth pass: the nouns of firms' names the tagger took for surnames ("Kerry Express", "Baraka
+    # Electronics", "Atlas Van Lines", "Tudor & Bevan LLP", "Sakura Lettings")
+    "express", "electronics", "lines", "llp", "lettings", "telecom", "travel", "tours", "bakery", "bakes", "kitchen",
+    "restaurant", "bistro", "pizzeria", "trattoria", "salon", "fitness", "studio", "studios", "labs", "partners",
+    "associates", "consulting", "realty", "properties", "rentals", "garage", "movers", "removals", "transport",
+    "freight", "cargo", "kargo", "couriers", "courier", "pharma", "dental", "opticians", "veterinary", "finance",
+    "capital", "foundation", "charity", "memberships", "membership", "outlet", "boutique", "supermarket", "mart",
 })
 PLACE_BEFORE = frozenset({
     "calle", "rue", "via", "vía", "viale", "rua", "avenida", "av", "avenue", "plaza", "piazza", "place", "chemin",

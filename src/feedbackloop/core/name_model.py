@@ -229,6 +229,11 @@ def plausible(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # the tagger took "Clara" of "Santa Clara"
     if len(names) == 1 and bare[0] in languages_and_countries():
         return None  # "in Catalan", "the Slovak forms", "to Jordan"
+    if bare[0] in CAR_MAKES:
+        return None  # "Škoda Octavia", "Kia Picanto": a car
+    if len(names) == 1 and (PET_BEFORE.search(text, max(0, start - 24), start) or (
+            bare[0][:3] in MONTH_ABBREVIATIONS and len(bare[0]) <= 4 and DIGIT_BEFORE.search(text, max(0, start - 3), start))):
+        return None  # "our dog Rocky", "12-14 Jun"
     if EPONYM_AFTER.match(text, end):
         return None  # "a Simpson's-paradox data set"
     while len(names) > 1 and names[-1].islower() and bare[-1] not in first and bare[-1] not in last:
@@ -290,6 +295,17 @@ def written_lower(text: str, bare: str) -> bool:
     return False
 
 
+#: Makes of cars: the first word of a car's name ("Dacia Logan") is no first name.
+CAR_MAKES = frozenset({"skoda", "kia", "dacia", "toyota", "honda", "ford", "opel", "vauxhall", "renault", "peugeot",
+                       "citroen", "fiat", "seat", "volkswagen", "vw", "audi", "bmw", "mercedes", "nissan", "mazda",
+                       "hyundai", "suzuki", "volvo", "tesla", "mitsubishi", "subaru", "lexus", "jeep", "chevrolet",
+                       "dodge", "porsche", "jaguar", "lada", "proton", "perodua", "mahindra", "cupra", "polestar"})
+#: A pet's word just before a name: the name is the animal's ("my dog Rocky", "unsere Katze Mimi").
+PET_BEFORE = re.compile(r"(?i:\b(?:dog|cat|puppy|kitten|pup|pet|hamster|rabbit|horse|parrot|hund|katze|kater|chien|chat|"
+                        r"chienne|chatte|perro|perra|gato|gata|cane|gatto|hond|kat|pies|kot|köpek|kedi|cão|cachorro|"
+                        r"kutya|macska|koira|kissa|собака|пес|кіт|кот|кошка)\b)[^\w\n]{0,3}(?:\w+[^\w\n]{1,3})?\Z")
+MONTH_ABBREVIATIONS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec"})
+DIGIT_BEFORE = re.compile(r"\d[ .\-/]?\Z")
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+\Z")
 ONE_LETTER_PART = re.compile(r"(?:^|-)[^\W\d_]-")
 EPONYM_AFTER = re.compile(r"['’]s?-\w")

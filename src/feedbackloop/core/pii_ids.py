@@ -132,7 +132,7 @@ ID_NAMES = (
     r"id[ -]?(?:nummer|nommer|nr\.?|number|no\.?|kort)|emirates id|ni (?:number|no\.?)|nino\b|ni(?=\s*:)|"
     r"nhs (?:number|no\.?)|social insurance(?: number)?|sin (?:number|no\.?)|pps(?:n| number| no\.?)|"
     r"personnumm?er|personnr|personas kods|person ?nummer|cpr|henkilötunnu\w*|hetu|fødselsnumm?er\w*|"
-    r"fodselsnumm?er\w*|fødselsnr|kennitala|kt\.|isikukood|asmens kod\w*|pesel|bsn|burgerservicenummer|"
+    r"fodselsnumm?er\w*|fødselsnr|kennital\w*|kt\.|isikukood|asmens kod\w*|pesel|bsn|burgerservicenummer|"
     r"sofinummer|rijksregister\w*|numéro national|nir|n° de sécu|no de sécu|sécu|sécurité sociale|securite sociale|"
     r"insee|nif|cpf|cédula|cedula|c\.c\.|c\.i\.|curp|nss|cuil|cuit|"
     r"codice fiscale|cod\. fisc\w*|c\.f\.|tessera sanitaria|carta d'identità|carte d'identité|"
@@ -146,7 +146,7 @@ ID_NAMES = (
 )
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
 #: capitals only.
-ID_NAMES_UPPER = r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ"
+ID_NAMES_UPPER = r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ|TC|TI|IC"
 #: What may stand between an id name and its number: no digit, no line break, at most this many characters.
 MAX_GAP = 32
 #: An id name, then the gap, then the end: searched for in the text before a number that may be an id.
@@ -173,7 +173,8 @@ SENTENCE_END = re.compile(r"[!?;]|\.\s+[A-Z]")
 #: "12345678 9 ZZ4"), or a codice fiscale, a CURP, a NIE, a Finnish id with a letter for its century.
 CUED_ID = re.compile(
     r"(?<![\w.,/+-])(?:[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
-    r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|(?:[A-Z]{1,2}[ -]?)?\d(?:[ ./-]?\d){5,19}(?:[ -]?[A-Z]{1,2}\d?)?)(?!\w)(?![.,/-]\w)")
+    r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|(?:[A-Z]{1,2}[ -]?)?\d(?:(?:[ ./-]|[ ]?№[ ]?)?\d){5,19}(?:[ -]?[A-Z]{1,2}\d{0,3})?)"
+    r"(?!\w)(?![.,/-]\w)")
 #: A date is not an identity number, after an id name or not ("CPR (født 12.03.1989)" is a birth date).
 DATE_ONLY = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
 #: Words that say the number after them is an order's or a ticket's, though an id word came before.
@@ -201,8 +202,16 @@ def shaped_ids(text: str) -> Iterator[tuple[int, int]]:
 def named_ids(text: str) -> Iterator[tuple[int, int]]:
     """A number right after the name of an identity number, checksum or not."""
     for match in CUED_ID.finditer(text):
-        if not DATE_ONLY.fullmatch(match.group()) and named_before(text, match.start()):
+        if DATE_ONLY.fullmatch(match.group()):
+            continue
+        if named_before(text, match.start()):
             yield match.start(), grouped_end(text, match.start(), match.end())
+            continue
+        # issue 18, thirteenth pass: the letters the shape allows before the digits are the id's own name
+        # ("CC 43.567.890", "IC 900514-10-5523", "TI 1.001.234.567")
+        digits = match.start() + next(i for i, char in enumerate(match.group()) if char.isdigit())
+        if digits > match.start() and named_before(text, digits):
+            yield digits, grouped_end(text, digits, match.end())
 
 
 def named_before(text: str, at: int) -> bool:

@@ -474,7 +474,9 @@ def is_secret_token(keyword: str, token: str) -> bool:
 PHONE_INTL = re.compile(r"(?<![\w+])(?<![A-Za-z]-)(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,8}\)?){1,6}(?!\w)")
 #: "(415) 555-2671", "1-212-555-0198", "020 7946 0958", "06 12 34 56 78", "030/1234 5678".
 #: Groups of up to 8 digits: German numbers are written "030 12345678", "0171 23456789".
-PHONE_NATIONAL = re.compile(r"(?<![\w.+/-])(?:1[ .-])?(?:\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,8}){1,5}(?!\w)(?![.\-/:]\d)")
+#: A trunk prefix of one digit before the area code: "1-212-…" (North America), "8 912 …" (Russia, Lithuania,
+#: Belarus, Kazakhstan), "0 (216) …" (Turkey) (issue 18, thirteenth pass).
+PHONE_NATIONAL = re.compile(r"(?<![\w.+/-])(?:[018][ .-])?(?:\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,8}){1,5}(?!\w)(?![.\-/:]\d)")
 #: Compact digits count as a phone only right after a phone word ("call me on 07700900123").
 PHONE_KEYWORD = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me)\b"
@@ -491,14 +493,20 @@ PHONE_MORE_WORDS = ("mob", "ph", "cel", "handy", "telef", "teléf", "tfno", "tlf
 #: ("tlf. 28 45 91 03", "Tel: 9123 4567") count right after a phone word (as the `fold`ed text has them).
 SHORT_PHONE = re.compile(
     r"(?<!\w)(?:tlf|tel|telefon|telefone|telefono|teléfono|phone|ph|mob|mobil|mobile|mobiel|cel|cell|handy|hp|"
-    r"whatsapp|wa|puh|sms)\.?(?: no\.?| nr\.?| number)?[ \t]*[:.]?[ \t]*(\+?\d{2,4}(?:[ .-]?\d{2,4}){1,3})(?![\d.,/-]?\d)")
-SHORT_PHONE_WORDS = ("tlf", "tel", "phone", "ph", "mob", "cel", "handy", "hp", "whatsapp", "wa", "puh", "sms")
+    r"whatsapp|wa|puh|sms|sími|simi|gsm)\.?(?: no\.?| nr\.?| number)?[ \t]*[:.]?[ \t]*(\+?\d{2,4}(?:[ .-]?\d{2,4}){1,3})(?![\d.,/-]?\d)")
+SHORT_PHONE_WORDS = ("tlf", "tel", "phone", "ph", "mob", "cel", "handy", "hp", "whatsapp", "wa", "puh", "sms", "sími",
+                     "simi", "gsm")
 #: A number spoken digit by digit: "zero eight seven, two two one, four four five six" (voicemail transcripts).
 DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double (?:zero|oh|one|two|three|four|five|six|seven|eight|nine))"
 SPOKEN_PHONE = re.compile(rf"(?<!\w){DIGIT_WORD}(?:[ ,.-]+{DIGIT_WORD}){{6,14}}(?!\w)")
 #: A P.O. box number and its postcode ("P.O. Box 45678-00100") is no phone.
 AFTER_BOX = re.compile(r"\bbox\s*(?:no\.?|#)?\s*$", re.IGNORECASE)
-DATE_INSIDE = re.compile(r"(?:19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ](?:19|20)\d\d")
+#: (Issue 18, thirteenth pass: a day and a month, each at most 31: "+52 1 33 1987 2045" and "+44 29 2018
+#: 4471" hold no date.)
+DAY_OR_MONTH = r"(?:0?[1-9]|[12]\d|3[01])"
+DATE_INSIDE = re.compile(rf"(?:19|20)\d\d[-./ ]{DAY_OR_MONTH}[-./ ]{DAY_OR_MONTH}(?!\d)|(?<!\d){DAY_OR_MONTH}[-./ ]{DAY_OR_MONTH}[-./ ](?:19|20)\d\d")
+#: "2024-118734", "2025/441892": a year and a serial number, as case and file numbers are written.
+YEAR_SERIAL = re.compile(r"(?:19|20)\d\d[-/]\d{4,7}")
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
     r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|po|serial|model|part|item|"
@@ -545,9 +553,10 @@ def find_phones(text: str) -> Iterator[Span]:
 
 
 def short_phones(folded: str) -> Iterator[Span]:
-    """Eight-digit numbers right after a phone word (`folded`: the text lower-cased letter for letter)."""
+    """Seven- and eight-digit numbers right after a phone word (`folded`: the text lower-cased letter for
+    letter): Iceland and Estonia have seven digits (issue 18, thirteenth pass), Denmark and Norway eight."""
     for match in SHORT_PHONE.finditer(folded):
-        if sum(map(str.isdigit, match.group(1))) == 8:
+        if 7 <= sum(map(str.isdigit, match.group(1))) <= 8:
             yield Span(match.start(1), match.end(1), "PHONE")
 
 
@@ -574,7 +583,7 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
     """Enough digits for a phone (E.164 allows 15), no date inside, not introduced as an identifier."""
     candidate = text[start:end]
     digits = sum(map(str.isdigit, candidate))
-    if not least <= digits <= 15 or DATE_INSIDE.search(candidate):
+    if not least <= digits <= 15 or DATE_INSIDE.search(candidate) or YEAR_SERIAL.fullmatch(candidate):
         return False
     before = text[max(0, start - 30):start]
     return not introduced_as_id(before) and not ("box" in before.lower() and AFTER_BOX.search(before))
