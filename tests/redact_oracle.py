@@ -112,6 +112,14 @@ def find_ssns(text: str) -> Iterator[Span]:
     for match in live.SSN_KEYWORD.finditer(text):
         if live.ssn_valid(re.sub(r"\D", "", match.group(1))):
             yield Span(match.start(1), match.end(1), "SSN")
+    # issue 18, thirteenth pass: SSNs in groups in a text about one, Canadian SINs, run ungated
+    if live.SSN_TOPIC.search(text):
+        yield from (Span(s.start, s.end, "SSN") for s in live.ssns_in_an_ssn_text(text))
+    if live.SIN_TOPIC.search(text):
+        for match in live.SIN_GROUPED.finditer(text):
+            if live.luhn_valid(re.sub(r"\D", "", match.group())) and not live.introduced_as_id(
+                    text[max(0, match.start() - 30):match.start()]):
+                yield Span(match.start(), match.end(), "SSN")
     # issue 18, twelfth pass: other countries' national identity numbers, run ungated
     for start, end in pii_ids.find_national_ids(text, live.fold(text), gated=False):
         yield Span(start, end, "SSN")

@@ -85,10 +85,19 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: a number whose day or month is over 31, a year and a serial number no phone; id names the shape took
 #: for letters of the number; firms' nouns, cars, pets and month abbreviations no name) was tuned on their
 #: misses: NOT BLIND for those kinds either.
+#: "holdout-23" to "holdout-26" (72, 72, 75, 72 cases, four more authors) were written after the twelfth
+#: pass and kept out of the repository until the thirteenth was committed (6c682a5), then measured once,
+#: blind: names 234 of 256, 191 of 214, 249 of 278, 210 of 237 (91.4 %, 89.3 %, 89.6 %, 88.6 %; the rules
+#: alone 74.7-82.4 %), addresses 29/30, 29/30, 36/39, 14/15 (all at least 90 %), phones 50/51, 32/32,
+#: 50/50, 32/32, every email, IBAN and IP, DOB 24 of 26, cards 1/1, 6/7, 1/1, 2/3, SSNs 5/5, 11/19, 4/7,
+#: 5/5, must-keep touched 16/208, 18/218, 8/258, 6/215; the xfails below say what still fails ("blind on
+#: pass 13"). Then the tagger was retrained with them, and US SSNs written in groups in a text about an SSN,
+#: Canadian SINs (Luhn), CHI, Medicare and IRD numbers, and 4-4-4-4 cards in a text that speaks of a card
+#: were added: NOT BLIND for those now.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
-            "holdout-21", "holdout-22")
+            "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -108,12 +117,16 @@ HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind 
                     ("holdout-21", "PHONE"): "35 of 42 phones (83.3 %; target 97 %), blind on pass 12",
                     ("holdout-21", "ADDRESS"): "18 of 21 addresses (85.7 %; target 90 %), blind on pass 12",
                     ("holdout-22", "SSN"): "8 of 14 national ids (57.1 %; target 97 %), blind on pass 12",
-                    ("holdout-22", "ADDRESS"): "24 of 28 addresses (85.7 %; target 90 %), blind on pass 12"}
+                    ("holdout-22", "ADDRESS"): "24 of 28 addresses (85.7 %; target 90 %), blind on pass 12",
+                    ("holdout-24", "SSN"): "11 of 19 SSNs and SINs (57.9 %; target 97 %), blind on pass 13",
+                    ("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind on pass 13"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
                          "holdout-15": "11 of 211 must-keep spans touched (5.2 %; target at most 3 %), blind on pass 11",
                          "holdout-19": "25 of 290 must-keep spans touched (8.6 %; target at most 3 %), blind on pass 12",
-                         "holdout-22": "13 of 257 must-keep spans touched (5.1 %; target at most 3 %), blind on pass 12"}
+                         "holdout-22": "13 of 257 must-keep spans touched (5.1 %; target at most 3 %), blind on pass 12",
+                         "holdout-23": "16 of 208 must-keep spans touched (7.7 %; target at most 3 %), blind on pass 13",
+                         "holdout-24": "18 of 218 must-keep spans touched (8.3 %; target at most 3 %), blind on pass 13"}
 
 
 @pytest.mark.parametrize(("split", "kind"), [
@@ -760,6 +773,13 @@ def test_tenth_pass_list_and_record_neighbours_that_are_no_names(text: str, word
     ("no ahli 300218, IC 900514-10-5523", "900514-10-5523", "SSN"),
     ("Kennitalan mín er 120885-2349.", "120885-2349", "SSN"),
     ("паспорт серии 45 12 № 678901 не прошёл", "45 12 № 678901", "SSN"),
+    # after the blind measurement of holdout-23..26: SSNs in groups in a text about one, SINs, health numbers
+    ("the portal rejects my dependent's SSN. i typed 521 88 3047 exactly", "521 88 3047", "SSN"),
+    ("SIN (primary): 046-454-286", "046-454-286", "SSN"),
+    ("Her CHI number is 1203405678.", "1203405678", "SSN"),
+    ("IRD 049-091-850. Income last year", "049-091-850", "SSN"),
+    ("my Visa was charged twice. The full number on my statement is 4929 1204 5532 8871.", "4929 1204 5532 8871",
+     "CARD"),
 ])
 def test_thirteenth_pass_families(text: str, value: str, kind: str) -> None:
     assert any(text[s.start:s.end] == value and s.kind == kind for s in find_pii(text)), find_pii(text)

@@ -142,11 +142,12 @@ ID_NAMES = (
     r"reisepass|paszport|personalausweis\w*|ausweisnummer|steuer-?id|steueridentifikationsnummer|"
     r"sozialversicherungsnummer|ahv(?:-nummer)?|oib|jmbg|emšo|emso|cnp|amka|αμκα|αδτ|αφμ|cccd|cmnd|"
     r"mykad|nric|ic no\.?|adóazonosító\w*(?: jel\w*)?|taj(?:-szám)?|személyi szám|szemelyi szam|"
-    r"tax id|tax file number|tfn|ird number"
+    r"tax id|tax file number|tfn|ird number|chi (?:number|no\.?)|medicare (?:number|no\.?|card)|"
+    r"ppsn?|numéro d'assurance sociale"
 )
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
 #: capitals only.
-ID_NAMES_UPPER = r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ|TC|TI|IC"
+ID_NAMES_UPPER = r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ|TC|TI|IC|IRD|CHI|SINs?|NAS"
 #: What may stand between an id name and its number: no digit, no line break, at most this many characters.
 MAX_GAP = 32
 #: An id name, then the gap, then the end: searched for in the text before a number that may be an id.

@@ -234,7 +234,9 @@ def cued_card(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int, int] |
         for first in range(len(sizes) - len(shape) + 1):
             if sizes[first:first + len(shape)] == shape and text[groups[first][0]] in CARD_FIRST_DIGITS:
                 start, end = groups[first][0], groups[first + len(shape) - 1][1]
-                if CARD_CUE.search(text, max(0, start - 80), start):
+                # 4-4-4-4, the commonest card shape, in a text that speaks of a card anywhere (issue 18, thirteenth
+                # pass: "the full number shows on my statement 4929 …"); the other shapes after a card word
+                if CARD_CUE.search(text, max(0, start - 80), start) or (shape == (4, 4, 4, 4) and CARD_CUE.search(text)):
                     return start, end
     return None
 
@@ -603,16 +605,38 @@ def ssn_valid(digits: str) -> bool:
     return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
 
 
+#: Issue 18, thirteenth pass: a text about a social security number ("dependent's SSN ... i typed 521 88 3047",
+#: "with no spaces, like 521883047"): there an SSN's 3-2-4 digits in groups or together are one.
+SSN_TOPIC = re.compile(r"\b(?:SSN|SSNs|ITIN|social security|seguro social)\b", re.IGNORECASE)
+SSN_SPACED = re.compile(r"(?<![\w.,/+-])\d{3}(?: \d{2} |\d{2})\d{4}(?![\w-])(?![.,]\d)")
+#: A Canadian Social Insurance Number: nine digits in threes, a Luhn check digit, in a text about one.
+SIN_TOPIC = re.compile(r"\b(?:SINs?|NAS|social insurance|assurance sociale)\b")
+SIN_GROUPED = re.compile(r"(?<![\w.,/+-])\d{3}([ -]?)\d{3}\1\d{3}(?![\w-])(?![.,]\d)")
+
+
+def ssns_in_an_ssn_text(text: str) -> Iterator[Span]:
+    for match in SSN_SPACED.finditer(text):
+        if ssn_valid(match.group().replace(" ", "")) and not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
+            yield Span(match.start(), match.end(), "SSN")
+
+
 def find_ssns(text: str) -> Iterator[Span]:
     """123-45-6789 anywhere (that shape is an SSN's); 123 45 6789 or 123456789 after an SSN keyword; other
     countries' national identity numbers (core/pii_ids.py)."""
     for match in SSN_DASHED.finditer(text):
         if ssn_valid("".join(match.groups())) and not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
             yield Span(match.start(), match.end(), "SSN")
-    if has_any(fold(text), ("ssn", "ss#", "ss no", "social")):
+    folded = fold(text)
+    if has_any(folded, ("ssn", "ss#", "ss no", "social")):
         for match in SSN_KEYWORD.finditer(text):
             if ssn_valid(re.sub(r"\D", "", match.group(1))):
                 yield Span(match.start(1), match.end(1), "SSN")
+    if has_any(folded, ("ssn", "social", "itin")) and SSN_TOPIC.search(text):
+        yield from ssns_in_an_ssn_text(text)
+    if has_any(folded, ("sin", "nas", "social insurance", "assurance sociale")) and SIN_TOPIC.search(text):
+        for match in SIN_GROUPED.finditer(text):
+            if luhn_valid(re.sub(r"\D", "", match.group())) and not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
+                yield Span(match.start(), match.end(), "SSN")
     for start, end in find_national_ids(text, fold(text)):  # other countries' (core/pii_ids.py)
         yield Span(start, end, "SSN")
 
