@@ -374,6 +374,8 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
     digits = sum(c.isdigit() for c in candidate)
     if not least <= digits <= 15 or DATE_INSIDE.search(candidate) or live.YEAR_SERIAL.fullmatch(candidate):
         return False
+    if live.TOLL_FREE.match(candidate):  # issue 18, fourteenth pass
+        return False
     return not ID_BEFORE.search(text[max(0, start - 30):start]) and not live.AFTER_BOX.search(text[max(0, start - 30):start])
 
 

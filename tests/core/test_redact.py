@@ -789,6 +789,10 @@ def test_thirteenth_pass_families(text: str, value: str, kind: str) -> None:
     "Protocolo 2024-558812. Obrigado!",  # a year and a serial number
     "case file 2025/441892 was reopened",
     "Kerry Express delivered it to the wrong door",  # a firm
+    # the fourteenth pass: a firm's freephone number, a carrier's tracking number, a meter's number
+    "call us free on 1-800-555-0199 or 0800 056 1122",
+    "sent with FedEx 7749 2210 3384 on Monday",
+    "MPRN 10 006 123 456 is on the bill",
 ])
 def test_thirteenth_pass_look_alikes(text: str) -> None:
     assert [s for s in find_pii(text) if s.kind in ("PHONE", "NAME")] == []

@@ -94,6 +94,7 @@ PLACE_AFTER = frozenset({
     "associates", "consulting", "realty", "properties", "rentals", "garage", "movers", "removals", "transport",
     "freight", "cargo", "kargo", "couriers", "courier", "pharma", "dental", "opticians", "veterinary", "finance",
     "capital", "foundation", "charity", "memberships", "membership", "outlet", "boutique", "supermarket", "mart",
+    "installs", "mobile", "electric", "residences", "broadband", "fibre", "fiber", "networks", "energy",
 })
 PLACE_BEFORE = frozenset({
     "calle", "rue", "via", "vía", "viale", "rua", "avenida", "av", "avenue", "plaza", "piazza", "place", "chemin",

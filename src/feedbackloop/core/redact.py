@@ -473,7 +473,8 @@ def is_secret_token(keyword: str, token: str) -> bool:
 # --- phone numbers ---------------------------------------------------------------------------------
 
 #: "+44 20 7946 0958", "+1 (415) 555-2671", "0049 30 1234567", "+4915112345678".
-PHONE_INTL = re.compile(r"(?<![\w+])(?<![A-Za-z]-)(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,8}\)?){1,6}(?!\w)")
+#: (Not right after another digit group: "MPRN 10 006 123 456" is one number, no "00 6…" phone inside it.)
+PHONE_INTL = re.compile(r"(?<![\w+])(?<![A-Za-z]-)(?<!\d[ .-])(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,8}\)?){1,6}(?!\w)")
 #: "(415) 555-2671", "1-212-555-0198", "020 7946 0958", "06 12 34 56 78", "030/1234 5678".
 #: Groups of up to 8 digits: German numbers are written "030 12345678", "0171 23456789".
 #: A trunk prefix of one digit before the area code: "1-212-…" (North America), "8 912 …" (Russia, Lithuania,
@@ -508,7 +509,11 @@ AFTER_BOX = re.compile(r"\bbox\s*(?:no\.?|#)?\s*$", re.IGNORECASE)
 DAY_OR_MONTH = r"(?:0?[1-9]|[12]\d|3[01])"
 DATE_INSIDE = re.compile(rf"(?:19|20)\d\d[-./ ]{DAY_OR_MONTH}[-./ ]{DAY_OR_MONTH}(?!\d)|(?<!\d){DAY_OR_MONTH}[-./ ]{DAY_OR_MONTH}[-./ ](?:19|20)\d\d")
 #: "2024-118734", "2025/441892": a year and a serial number, as case and file numbers are written.
-YEAR_SERIAL = re.compile(r"(?:19|20)\d\d[-/]\d{4,7}")
+YEAR_SERIAL = re.compile(r"(?:19|20)\d\d[-/]\d{2,7}(?:[-/]\d{2,7})?")
+#: Freephone numbers, which only firms have: North America's 800, 888, 877, 866, 855, 844 and 833, Europe's
+#: 0800 and 0808, Australia's 1800 and 1300 (issue 18, fourteenth pass: authors keep them as the firm's).
+TOLL_FREE = re.compile(r"(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]\d{3}[ .-]?\d{4}$|"
+                       r"(?:\+44 ?|\+49 ?|0)80[08][ .-]?\d|1[38]00[ .-]?\d")
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
     r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|po|serial|model|part|item|"
@@ -516,7 +521,10 @@ ID_BEFORE = re.compile(
     # issue 18, ninth pass: the order and ticket words of other languages ("Bestellung Nr. 2024-88153")
     r"bestellung|auftrag|rechnung|commande|facture|pedido|factura|ordine|fattura|bestelling|factuur|encomenda|"
     r"zamówienie|zamowienie|faktura|sipariş|siparis|objednávka|objednavka|rendelés|ordre|tilaus|buchung|réservation|"
-    r"reserva|prenotazione)s?\s*(?:#|no\.?|nr\.?|n[º°o]\.?|num(?:ber|éro|ero|mer)?|id)?\s*[:#]?\s*$",
+    r"reserva|prenotazione|"
+    # issue 18, fourteenth pass: carriers' tracking numbers and utilities' meter and supply numbers
+    r"fedex|ups|usps|dhl|tnt|gls|dpd|evri|hermes|purolator|canpost|mprn|mpan|nmi|meter|icp|supply)s?\s*"
+    r"(?:#|no\.?|nr\.?|n[º°o]\.?|num(?:ber|éro|ero|mer)?|id)?\s*[:#]?\s*$",
     re.IGNORECASE)
 
 
@@ -527,7 +535,8 @@ ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", 
             "bestellung", "auftrag", "rechnung", "commande", "facture", "pedido", "factura", "ordine", "fattura",
             "bestelling", "factuur", "encomenda", "zamówienie", "zamowienie", "faktura", "sipariş", "siparis",
             "objednávka", "objednavka", "rendelés", "ordre", "tilaus", "buchung", "réservation", "reserva",
-            "prenotazione")
+            "prenotazione", "fedex", "ups", "usps", "dhl", "tnt", "gls", "dpd", "evri", "hermes", "purolator",
+            "canpost", "mprn", "mpan", "nmi", "meter", "icp", "supply")
 
 
 def introduced_as_id(before: str) -> bool:
@@ -587,6 +596,8 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
     digits = sum(map(str.isdigit, candidate))
     if not least <= digits <= 15 or DATE_INSIDE.search(candidate) or YEAR_SERIAL.fullmatch(candidate):
         return False
+    if TOLL_FREE.match(candidate):
+        return False  # a firm's freephone number is nobody's personal data
     before = text[max(0, start - 30):start]
     return not introduced_as_id(before) and not ("box" in before.lower() and AFTER_BOX.search(before))
 
