@@ -94,10 +94,18 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: pass 13"). Then the tagger was retrained with them, and US SSNs written in groups in a text about an SSN,
 #: Canadian SINs (Luhn), CHI, Medicare and IRD numbers, and 4-4-4-4 cards in a text that speaks of a card
 #: were added: NOT BLIND for those now.
+#: "holdout-27" to "holdout-30" (71, 70, 70, 77 cases, four more authors) were written after the thirteenth
+#: pass and kept out of the repository until the fourteenth was committed (92f6571), then measured once,
+#: blind: names 226 of 239, 223 of 248, 219 of 239, 226 of 257 (94.6 %, 89.9 %, 91.6 %, 87.9 %; 894 of 983,
+#: 90.9 %, together; the rules alone 76.3-85.8 %), addresses 18/19, 20/21, 31/32, 22/25, phones 33/33, 35/37,
+#: 50/51, 57/66, every card, email, IBAN and IP, DOB 20 of 21, SSNs and national ids 3/3, 8/12, 4/4, 13/22,
+#: must-keep spans touched 16/296, 9/250, 13/233, 14/237: the xfails below ("blind on pass 14"). The tagger
+#: was then retrained with them (NOT BLIND for names now).
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
-            "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26")
+            "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27",
+            "holdout-28", "holdout-29", "holdout-30")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -119,14 +127,23 @@ HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind 
                     ("holdout-22", "SSN"): "8 of 14 national ids (57.1 %; target 97 %), blind on pass 12",
                     ("holdout-22", "ADDRESS"): "24 of 28 addresses (85.7 %; target 90 %), blind on pass 12",
                     ("holdout-24", "SSN"): "11 of 19 SSNs and SINs (57.9 %; target 97 %), blind on pass 13",
-                    ("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind on pass 13"}
+                    ("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind on pass 13",
+                    ("holdout-28", "SSN"): "8 of 12 national ids (66.7 %; target 97 %), blind on pass 14",
+                    ("holdout-28", "PHONE"): "35 of 37 phones (94.6 %; target 97 %), blind on pass 14",
+                    ("holdout-30", "SSN"): "13 of 22 national ids (59.1 %; target 97 %), blind on pass 14",
+                    ("holdout-30", "PHONE"): "57 of 66 phones (86.4 %; target 97 %), blind on pass 14",
+                    ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
                          "holdout-15": "11 of 211 must-keep spans touched (5.2 %; target at most 3 %), blind on pass 11",
                          "holdout-19": "25 of 290 must-keep spans touched (8.6 %; target at most 3 %), blind on pass 12",
                          "holdout-22": "13 of 257 must-keep spans touched (5.1 %; target at most 3 %), blind on pass 12",
                          "holdout-23": "16 of 208 must-keep spans touched (7.7 %; target at most 3 %), blind on pass 13",
-                         "holdout-24": "18 of 218 must-keep spans touched (8.3 %; target at most 3 %), blind on pass 13"}
+                         "holdout-24": "18 of 218 must-keep spans touched (8.3 %; target at most 3 %), blind on pass 13",
+                         "holdout-27": "16 of 296 must-keep spans touched (5.4 %; target at most 3 %), blind on pass 14",
+                         "holdout-28": "9 of 250 must-keep spans touched (3.6 %; target at most 3 %), blind on pass 14",
+                         "holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
+                         "holdout-30": "14 of 237 must-keep spans touched (5.9 %; target at most 3 %), blind on pass 14"}
 
 
 @pytest.mark.parametrize(("split", "kind"), [
