@@ -47,25 +47,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from proc_cpu import postgres_cpu  # noqa: E402  (bench/wrk/, beside this script)
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests/fixtures/zendesk/webhooks/ticket.status_changed__solved.json"
 SECRET = "bench-secret-0123456789"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-TICK = os.sysconf("SC_CLK_TCK")
 
 
-def postgres_cpu() -> float:
-    """CPU seconds of every process named postgres on this host."""
-    total = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if "postgres" not in Path(f"/proc/{pid}/comm").read_text():
-                continue
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICK
 
 
 def deliveries(count: int) -> list[tuple[str, str, bytes]]:

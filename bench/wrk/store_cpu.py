@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -21,25 +20,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from loadgen import FIXTURE  # noqa: E402  (the delivery the ingest bench sends)
+from proc_cpu import postgres_cpu  # noqa: E402  (bench/wrk/, beside this script)
 
 from feedbackloop.loop import receive  # noqa: E402
 from feedbackloop.store.db import make_engine  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def postgres_cpu() -> float:
-    """CPU seconds of every process named postgres on this host."""
-    total = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if "postgres" not in Path(f"/proc/{pid}/comm").read_text():
-                continue
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICK
 
 
 def main(url: str, size: int, batches: int) -> None:
