@@ -524,6 +524,8 @@ def find_names(text: str) -> Iterator[Span]:
     # Issue 18, eleventh pass: the trained tagger (core/name_model.py), which has no gate of its own
     found.extend(name_model.find_model_names(text))
     for start, end in cues.spread(text, found, gaz.gazetteer()):
+        if live.language_named(text[start:end]):
+            continue  # issue 18, fourteenth pass: a language's name
         yield Span(start, end, "NAME")
 
 

@@ -205,9 +205,8 @@ def plausible(text: str, start: int, end: int) -> tuple[int, int] | None:
     words cannot make a name: code or a path beside it; a word with capitals inside ("PostgreSQL");
     in lower case or capitals throughout, no word the lists hold as a name that is not also an ordinary
     word; a place's first word. The tagger is tuned for recall; these are the rules' own tests of a name."""
-    words = [m for m in re.finditer(r"\S+", text[start:end])]
-    pieces = [m for m in WORD_IN_SPAN.finditer(text, start, end)]
-    if not pieces or not words:
+    pieces = list(WORD_IN_SPAN.finditer(text, start, end))
+    if not pieces:
         return None
     start, end = pieces[0].start(), pieces[-1].end()
     first, last, common = gazetteer()
@@ -238,6 +237,7 @@ def plausible(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # "a Simpson's-paradox data set"
     while len(names) > 1 and names[-1].islower() and bare[-1] not in first and bare[-1] not in last:
         names.pop()  # "Smith family": a lower-case word the lists do not hold closes no name
+        bare.pop()
         end = pieces[len(names) - 1].end()
     while len(names) > 1 and names[0].islower() and bare[0] not in first and bare[0] not in last:
         names.pop(0)  # "with Sato": nor opens one
@@ -273,6 +273,12 @@ def script_names() -> tuple[frozenset[str], frozenset[str]]:
                 if isinstance(values, (tuple, list, dict, set, frozenset)):
                     target.update(w.lower() for value in values for w in str(value).split() if NON_LATIN.search(w))
     return frozenset(found[0]), frozenset(found[1])
+
+
+@lru_cache(maxsize=1)
+def languages() -> frozenset[str]:
+    """The English names of languages (Babel's CLDR data), lower case, one word each ("georgian", "french")."""
+    return frozenset(strip_marks(name.lower()) for name in Locale("en").languages.values() if " " not in name)
 
 
 @lru_cache(maxsize=1)

@@ -34,7 +34,7 @@ import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 
 from feedbackloop.core.name_cues import east_asian, find_cued_names, spread
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
-from feedbackloop.core.name_model import find_model_names
+from feedbackloop.core.name_model import find_model_names, languages
 from feedbackloop.core.pii_address import find_address_blocks, union
 from feedbackloop.core.pii_ids import find_national_ids
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
@@ -1009,7 +1009,18 @@ def find_names(text: str) -> Iterator[Span]:
     if MODEL_NAMES:
         found.extend(find_model_names(text))  # the trained tagger adds to the rules (core/name_model.py)
     for start, end in spread(text, found, gazetteer()):
+        if language_named(text[start:end]):
+            continue  # "in German, French, Spanish", "Québec French": a language, not a person (Babel's names)
         yield Span(start, end, "NAME")
+
+
+def language_named(name: str) -> bool:
+    """Whether `name` is a language's name alone, or after a place or an ordinary word ("Québec French",
+    "Brazilian Portuguese"); "Anna French" is a person's."""
+    words = [strip_marks(word.lower()) for word in name.split()]
+    if not words or words[-1] not in languages():
+        return False
+    return len(words) == 1 or (len(words) == 2 and words[0] in gazetteer()[2])
 
 
 #: The sign-off patterns of NAME_CONTEXTS: a name after them in lower case must be a listed first name
