@@ -648,7 +648,7 @@ def find_ssns(text: str) -> Iterator[Span]:
         for match in SIN_GROUPED.finditer(text):
             if luhn_valid(re.sub(r"\D", "", match.group())) and not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
                 yield Span(match.start(), match.end(), "SSN")
-    for start, end in find_national_ids(text, fold(text)):  # other countries' (core/pii_ids.py)
+    for start, end in find_national_ids(text, folded):  # other countries' (core/pii_ids.py)
         yield Span(start, end, "SSN")
 
 
