@@ -102,11 +102,19 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: 50/51, 57/66, every card, email, IBAN and IP, DOB 20 of 21, SSNs and national ids 3/3, 8/12, 4/4, 13/22,
 #: must-keep spans touched 16/296, 9/250, 13/233, 14/237: the xfails below ("blind on pass 14"). The tagger
 #: was then retrained with them (NOT BLIND for names now).
+#: "holdout-31" to "holdout-34" (72, 76, 74, 72 cases, four more authors: South and South-East Asia, Spain,
+#: Portugal, Italy and Latin America, North America and Oceania, Northern and Central Europe) were written
+#: after the fifteenth pass (3ee17a7, the fourteenth and its tuning on holdout-27 to -30) and kept out of
+#: the repository until then, then measured once, blind: names 66 of 75, 79 of 80, 72 of 86, 87 of 100
+#: (88.0, 98.8, 83.7, 87.0 %; 304 of 341, 89.1 %, together), addresses 13/18, 16/18, 16/17, 20/20, phones
+#: 31/37, 26/26, 28/28, 24/24 (but 37 phone false alarms, most of them firms' hotlines and ids), SSNs and
+#: national ids 10/25, 36/40, 12/20, 21/29, DOB 8/9, 7/11, 10/13, 13/13, must-keep spans touched 6/173,
+#: 15/165, 20/154, 10/157: the xfails below ("blind on pass 15").
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
             "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27",
-            "holdout-28", "holdout-29", "holdout-30")
+            "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32", "holdout-33", "holdout-34")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -133,7 +141,22 @@ HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind 
                     ("holdout-28", "PHONE"): "35 of 37 phones (94.6 %; target 97 %), blind on pass 14",
                     ("holdout-30", "SSN"): "13 of 22 national ids (59.1 %; target 97 %), blind on pass 14",
                     ("holdout-30", "PHONE"): "57 of 66 phones (86.4 %; target 97 %), blind on pass 14",
-                    ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14"}
+                    ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14",
+                    ("holdout-31", "ADDRESS"): "13 of 18 addresses (72.2 %; target 90 %), blind on pass 15",
+                    ("holdout-31", "CARD"): "7 of 8 cards (target 100 %), blind on pass 15",
+                    ("holdout-31", "EMAIL"): "12 of 14 emails (target 100 %), blind on pass 15",
+                    ("holdout-31", "NAME"): "66 of 75 names (88.0 %; target 90 %), blind on pass 15",
+                    ("holdout-31", "PHONE"): "31 of 37 phones (83.8 %; target 97 %), blind on pass 15",
+                    ("holdout-31", "SSN"): "10 of 25 national ids (40.0 %; target 97 %), blind on pass 15",
+                    ("holdout-32", "ADDRESS"): "16 of 18 addresses (88.9 %; target 90 %), blind on pass 15",
+                    ("holdout-32", "SSN"): "36 of 40 national ids (90.0 %; target 97 %), blind on pass 15",
+                    ("holdout-33", "NAME"): "72 of 86 names (83.7 %; target 90 %), blind on pass 15",
+                    ("holdout-33", "SSN"): "12 of 20 national ids (60.0 %; target 97 %), blind on pass 15",
+                    ("holdout-34", "CARD"): "4 of 5 cards (target 100 %), blind on pass 15",
+                    ("holdout-34", "EMAIL"): "14 of 15 emails (target 100 %), blind on pass 15",
+                    ("holdout-34", "IBAN"): "16 of 17 IBANs (target 100 %), blind on pass 15",
+                    ("holdout-34", "NAME"): "87 of 100 names (87.0 %; target 90 %), blind on pass 15",
+                    ("holdout-34", "SSN"): "21 of 29 national ids (72.4 %; target 97 %), blind on pass 15"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
                          "holdout-15": "11 of 211 must-keep spans touched (5.2 %; target at most 3 %), blind on pass 11",
@@ -144,7 +167,11 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; 
                          "holdout-27": "16 of 296 must-keep spans touched (5.4 %; target at most 3 %), blind on pass 14",
                          "holdout-28": "9 of 250 must-keep spans touched (3.6 %; target at most 3 %), blind on pass 14",
                          "holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
-                         "holdout-30": "14 of 237 must-keep spans touched (5.9 %; target at most 3 %), blind on pass 14"}
+                         "holdout-30": "14 of 237 must-keep spans touched (5.9 %; target at most 3 %), blind on pass 14",
+                         "holdout-31": "6 of 173 must-keep spans touched (3.5 %; target at most 3 %), blind on pass 15",
+                         "holdout-32": "15 of 165 must-keep spans touched (9.1 %; target at most 3 %), blind on pass 15",
+                         "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15",
+                         "holdout-34": "10 of 157 must-keep spans touched (6.4 %; target at most 3 %), blind on pass 15"}
 
 
 @functools.cache
