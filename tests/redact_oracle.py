@@ -69,7 +69,7 @@ def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
     found = [span for detect in detectors for span in detect(text)]
     if identity is not None:
         found.extend(find_identity(text, identity))
-    return resolve_overlaps(found)
+    return live.with_titles(text, resolve_overlaps(found))  # issue 18, sixteenth pass: titles join names
 
 
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
@@ -120,6 +120,11 @@ def find_ssns(text: str) -> Iterator[Span]:
             if live.luhn_valid(re.sub(r"\D", "", match.group())) and not live.introduced_as_id(
                     text[max(0, match.start() - 30):match.start()]):
                 yield Span(match.start(), match.end(), "SSN")
+    if live.TFN_TOPIC.search(text):  # issue 18, sixteenth pass: Australian TFNs, ungated
+        for match in live.SIN_GROUPED.finditer(text):
+            before = text[max(0, match.start() - 30):match.start()]
+            if not re.search(r"\d[ -]?$", before) and not live.introduced_as_id(before):
+                yield Span(match.start(), match.end(), "SSN")
     # issue 18, twelfth pass: other countries' national identity numbers, run ungated
     for start, end in pii_ids.find_national_ids(text, live.fold(text), gated=False):
         yield Span(start, end, "SSN")
@@ -155,7 +160,8 @@ def is_card_number(digits: str) -> bool:
 
 
 #: A device's IMEI and a parcel's tracking number carry Luhn digits too.
-NOT_CARD_BEFORE = re.compile(r"\b(?:imei|serial|s/n|tracking|meid)\s*(?:#|no\.?|num(?:ber)?)?\s*[:#]?\s*$", re.IGNORECASE)
+#: (issue 18, sixteenth pass: and parcels' numbers in other words: the live pattern)
+NOT_CARD_BEFORE = live.NOT_CARD_BEFORE
 
 
 def find_cards(text: str) -> Iterator[Span]:
@@ -340,9 +346,8 @@ PHONE_INTL = live.PHONE_INTL
 #: "(415) 555-2671", "1-212-555-0198", "020 7946 0958", "06 12 34 56 78", "030/1234 5678".
 PHONE_NATIONAL = live.PHONE_NATIONAL
 #: Compact digits count as a phone only right after a phone word ("call me on 07700900123").
-PHONE_KEYWORD = re.compile(
-    r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me)\b"
-    r"[^\d\n]{0,18}?(\+?\d{9,14})(?!\d)", re.IGNORECASE)
+#: (issue 18, sixteenth pass: "registered number", "callback no.": the live pattern)
+PHONE_KEYWORD = live.PHONE_KEYWORD
 DATE_INSIDE = live.DATE_INSIDE  # issue 18, thirteenth pass: a day and a month of at most 31
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones; issue 18, ninth pass (the order
 #: words of other languages): the live pattern.
@@ -356,7 +361,7 @@ def find_phones(text: str) -> Iterator[Span]:
             if is_phone(text, start, end, least):
                 yield Span(start, end, "PHONE")
     for match in PHONE_KEYWORD.finditer(text):
-        if not ID_BEFORE.search(text[max(0, match.start(1) - 30):match.start(1)]):
+        if not live.introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
             yield Span(match.start(1), match.end(1), "PHONE")
     yield from live.more_keyword_phones(text, live.fold(text))  # issue 18, eighth pass, ungated
     if len(live.fold(text)) == len(text):
@@ -376,7 +381,10 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
         return False
     if live.TOLL_FREE.match(candidate):  # issue 18, fourteenth pass
         return False
-    return not ID_BEFORE.search(text[max(0, start - 30):start]) and not live.AFTER_BOX.search(text[max(0, start - 30):start])
+    if live.firm_line(text, start, end):  # issue 18, sixteenth pass: a firm's line, ungated
+        return False
+    before = text[max(0, start - 30):start]
+    return not ID_BEFORE.search(before) and not live.FIRM_NUMBER_BEFORE.search(before) and not live.AFTER_BOX.search(before)
 
 
 # --- postal addresses ------------------------------------------------------------------------------

@@ -58,6 +58,26 @@ NAMED = (
     ("Aadhaar 2345 6789 0123 please", "2345 6789 0123"),  # India
     ("isikukood 38001085718", "38001085718"),  # Estonia
     ("kennitala 120174-3399", "120174-3399"),  # Iceland
+    # issue 18, sixteenth pass: the names and shapes of holdout-31 to -34's misses, and their neighbours
+    ("my SSS no. is 34-2198765-3 and", "34-2198765-3"),  # Philippines, social security
+    ("and TIN 412-876-309-000.", "412-876-309-000"),  # Philippines, tax
+    ("PhilHealth PIN 12-050378921-4, DOB", "12-050378921-4"),  # Philippines, a shape of its own
+    ("Pag-IBIG MID no. 1210-5587-3392. Name", "1210-5587-3392"),  # Philippines
+    ("My CNIC is 35202-4417893-5. Please", "35202-4417893-5"),  # Pakistan
+    ("NID 4621078935. Please", "4621078935"),  # Bangladesh
+    ("Aadhaar no 5821 4476 0932, PAN BQZPS4471K. Naam", "BQZPS4471K"),  # India, PAN
+    ("my voter ID (EPIC) is XUT4418273 and", "XUT4418273"),  # India, voter card
+    ("my FIN is G5129874N. I want", "G5129874N"),  # Singapore
+    ("RFC: OIMD870415KT3\nCURP", "OIMD870415KT3"),  # Mexico, tax
+    ("SV-Nr. 65 170879 K 036 laut", "65 170879 K 036"),  # Germany, pension insurance
+    ("SVNR 4021 220967\nAgent", "4021 220967"),  # Austria
+    ("(pnr 780105-2213). Hon", "780105-2213"),  # Sweden
+    ("My national number is 85073013325 (Belgium)", "85073013325"),  # Belgium
+    ("drivers licence is NSW 18 422 903, name", "18 422 903"),  # a driving licence
+    ("IRD number for the sole trader (Mere Tawhiri) is 049-091-850.", "049-091-850"),  # a longer gap
+    ("medicare 5142 08974 2 3 (his)", "5142 08974 2 3"),  # Australia
+    ("ITS D6101-40706-60905, ITS RIGHT", "D6101-40706-60905"),  # Ontario's licence: a shape of its own
+    ("Ich habe 45 273 189 969 eingegeben", "45 273 189 969"),  # Germany's tax id as printed, checked
 )
 
 #: After a bare id word, only a number some country's check digit accepts.
@@ -87,6 +107,9 @@ LOOK_ALIKES = (
     "CPR (født 12.03.1989) mangler",  # a birth date after an id name
     "the DNI of order 12345678A",  # an order word between (and a wrong check letter)
     "QQ 12 34 56 C",  # HMRC's specimen prefix, no name before it
+    "Our merchant ID is MID 00482711.",  # a merchant's id, not a person's (sixteenth pass)
+    "Tax ID for the business is EIN 74-3318205.",  # a firm's tax number
+    "PNR 4521367890 for my train",  # a booking, though Sweden's "pnr" is a name
 )
 
 

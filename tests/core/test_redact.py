@@ -123,7 +123,6 @@ HELD_OUT_NAME_PRECISION = 0.85
 HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 10",
                     ("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97 %), blind on pass 10",
                     ("holdout-14", "EMAIL"): "9 of 10 emails (target 100 %), blind on pass 10",
-                    ("holdout-14", "PHONE"): "13 of 14 phones (92.9 %; target 97 %), blind on pass 10",
                     ("holdout-15", "IBAN"): "4 of 5 IBANs (target 100 %), blind on pass 11",
                     ("holdout-17", "PHONE"): "41 of 46 phones (89.1 %; target 97 %), blind on pass 11",
                     ("holdout-18", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 11",
@@ -143,19 +142,13 @@ HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind 
                     ("holdout-30", "PHONE"): "57 of 66 phones (86.4 %; target 97 %), blind on pass 14",
                     ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14",
                     ("holdout-31", "ADDRESS"): "13 of 18 addresses (72.2 %; target 90 %), blind on pass 15",
-                    ("holdout-31", "CARD"): "7 of 8 cards (target 100 %), blind on pass 15",
                     ("holdout-31", "EMAIL"): "12 of 14 emails (target 100 %), blind on pass 15",
-                    ("holdout-31", "NAME"): "66 of 75 names (88.0 %; target 90 %), blind on pass 15",
                     ("holdout-31", "PHONE"): "31 of 37 phones (83.8 %; target 97 %), blind on pass 15",
-                    ("holdout-31", "SSN"): "10 of 25 national ids (40.0 %; target 97 %), blind on pass 15",
                     ("holdout-32", "ADDRESS"): "16 of 18 addresses (88.9 %; target 90 %), blind on pass 15",
-                    ("holdout-32", "SSN"): "36 of 40 national ids (90.0 %; target 97 %), blind on pass 15",
                     ("holdout-33", "NAME"): "72 of 86 names (83.7 %; target 90 %), blind on pass 15",
                     ("holdout-33", "SSN"): "12 of 20 national ids (60.0 %; target 97 %), blind on pass 15",
-                    ("holdout-34", "CARD"): "4 of 5 cards (target 100 %), blind on pass 15",
                     ("holdout-34", "EMAIL"): "14 of 15 emails (target 100 %), blind on pass 15",
                     ("holdout-34", "IBAN"): "16 of 17 IBANs (target 100 %), blind on pass 15",
-                    ("holdout-34", "NAME"): "87 of 100 names (87.0 %; target 90 %), blind on pass 15",
                     ("holdout-34", "SSN"): "21 of 29 national ids (72.4 %; target 97 %), blind on pass 15"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
@@ -168,7 +161,6 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; 
                          "holdout-28": "9 of 250 must-keep spans touched (3.6 %; target at most 3 %), blind on pass 14",
                          "holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
                          "holdout-30": "14 of 237 must-keep spans touched (5.9 %; target at most 3 %), blind on pass 14",
-                         "holdout-31": "6 of 173 must-keep spans touched (3.5 %; target at most 3 %), blind on pass 15",
                          "holdout-32": "15 of 165 must-keep spans touched (9.1 %; target at most 3 %), blind on pass 15",
                          "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15",
                          "holdout-34": "10 of 157 must-keep spans touched (6.4 %; target at most 3 %), blind on pass 15"}
@@ -853,3 +845,63 @@ def test_thirteenth_pass_families(text: str, value: str, kind: str) -> None:
 ])
 def test_thirteenth_pass_look_alikes(text: str) -> None:
     assert [s for s in find_pii(text) if s.kind in ("PHONE", "NAME")] == []
+
+
+# --- issue 18, sixteenth pass: the families of holdout-31 to -34's misses and false alarms ---------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Tried calling your customer care 1800-208-9898 thrice", []),  # India's 1800, a hotline word
+    ("call 1860 500 5555 (Mon-Sat, 9am-6pm).", []),
+    ("al cliente en el 900 102 030 (de lunes a viernes, 9:00–18:00)", []),  # Spain's freephone, opening hours
+    ("Linha de apoio: 707 200 300 (dias úteis, 9h–19h).", []),
+    ("chiamare il numero verde 800 900 123 oppure", []),
+    ("Línea nacional 01 8000 512 030 no contesta.", []),  # Colombia
+    ("llame al 55 5140 6000 (línea corporativa) en horario", []),
+    ("Our ABN is 22 604 118 937 and the GST", []),  # a firm's number
+    ("Policy no. 0012448177 renewal due", []),
+    ("Klantnummer 611 0842 317. Bestelling", []),
+    ("call me on 0412 555 019 (after 5pm)", [("PHONE", "0412 555 019")]),  # a person's, hours or not
+    ("Customer: +966 55 812 3409", [("PHONE", "+966 55 812 3409")]),  # "Customer:" is the speaker
+    ("ihre Nummer: 0176 4419 2283.", [("PHONE", "0176 4419 2283")]),  # "her number", not a firm's
+    ("Tapos bagong number ko po 0961 220 4478.", [("PHONE", "0961 220 4478")]),  # Tagalog "po", no PO
+    ("Callback no. 9123 8870. Escalated", [("PHONE", "9123 8870")]),
+    ("registered number change karo 9876012345 please", [("PHONE", "9876012345")]),
+])
+def test_firms_lines_and_peoples_phones(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(s.kind, text[s.start:s.end]) for s in find_pii(text) if s.kind in ("PHONE", "SSN")] == expected
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Hello, my name is Mrs. Edith Pruitt and I am 81", "Mrs. Edith Pruitt"),
+    ("Danke Herr Kowalczyk, ist eingetragen.", "Herr Kowalczyk"),
+    ("Beller: mevr. Anouk Smits, geb. 04-09-1996", "mevr. Anouk Smits"),
+    ("Appel entrant 14h12 – Mme Fatima Benali, née le", "Mme Fatima Benali"),
+])
+def test_a_title_is_redacted_with_its_name(text: str, name: str) -> None:
+    assert name in [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
+
+
+@pytest.mark.parametrize("text", [
+    "Tom Berglund | Berglund Plumbing & Heating",
+    "Business: Ibarra Landscaping LLC",
+    "Nate Osei\nOsei Auto Repairs",
+    "Gary Tan\nTan Family Farms\nCell",
+])
+def test_small_firms_named_after_their_owners_are_no_names(text: str) -> None:
+    firm = text.rsplit("\n", 1)[-1] if "Cell" not in text else "Tan Family Farms"
+    firm = firm.split(": ")[-1].split(" | ")[-1]
+    names = [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
+    assert not any(firm.split()[1] in name for name in names), names
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("my tax file number got entered wrong. it should be 328 269 197 not 328 296 197.", "328 296 197"),
+    ("client Raj Mehta, TFN 771 954 658. It crashes", "771 954 658"),
+])
+def test_tax_file_numbers_in_a_text_about_one(text: str, number: str) -> None:
+    assert ("SSN", number) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
+
+
+def test_a_card_typed_with_a_digit_left_out_after_a_card_word() -> None:
+    text = "I mistyped my card number in checkout, I wrote 4917 6100 0000 123 instead"
+    assert [(s.kind, text[s.start:s.end]) for s in find_pii(text)] == [("CARD", "4917 6100 0000 123")]

@@ -15,7 +15,7 @@ CORPUS = Path(__file__).parents[1] / "fixtures" / "pii_corpus.jsonl"
 
 
 def every_detector(text: str) -> list[redact.Span]:
-    return resolve_overlaps(span for detect in DETECTORS for span in detect(text))
+    return redact.with_titles(text, resolve_overlaps(span for detect in DETECTORS for span in detect(text)))
 
 
 def test_the_skipped_detectors_need_a_digit() -> None:

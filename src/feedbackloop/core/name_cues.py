@@ -95,6 +95,11 @@ PLACE_AFTER = frozenset({
     "freight", "cargo", "kargo", "couriers", "courier", "pharma", "dental", "opticians", "veterinary", "finance",
     "capital", "foundation", "charity", "memberships", "membership", "outlet", "boutique", "supermarket", "mart",
     "installs", "mobile", "electric", "residences", "broadband", "fibre", "fiber", "networks", "energy",
+    # issue 18, sixteenth pass: trades' nouns in small firms' names ("Berglund Plumbing & Heating", "Ibarra
+    # Landscaping LLC", "Tan Family Farms", "Osei Auto Repairs", "Hollis Electrical")
+    "plumbing", "heating", "landscaping", "electrical", "farms", "farm", "repairs", "auto", "accounting",
+    "roofing", "painting", "cleaning", "construction", "builders", "carpentry", "joinery", "flooring",
+    "catering", "bookkeeping", "accountants", "pottery", "nursery", "florist", "hardware", "tiling", "glazing",
 })
 PLACE_BEFORE = frozenset({
     "calle", "rue", "via", "vía", "viale", "rua", "avenida", "av", "avenue", "plaza", "piazza", "place", "chemin",

@@ -106,6 +106,15 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     "nie": (r"[XYZ]-?\d{7}-?[A-Z]", (es_nie.is_valid,)),
     "cc": (r"\d{8} ?\d ?[A-Z]{2}\d", (pt_cc.is_valid,)),
     "nino": (r"[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]", (nino_valid,)),
+    # issue 18, sixteenth pass: Germany's tax id as printed (2-3-3-3), Sweden's personnummer with its
+    # century or its dash, Pakistan's CNIC (5-7-1 dashed: no other number is written so; its first digit
+    # is the province, 1 to 7)
+    "idnr": (r"\d{2} \d{3} \d{3} \d{3}", (de_idnr.is_valid,)),
+    "pnr": (r"(?:19|20)?\d{6}[-+]\d{4}", (se_personnummer.is_valid,)),
+    "cnic": (r"[1-7]\d{4}-\d{7}-\d", (lambda number: True,)),
+    # the Philippines' PhilHealth number (2-9-1 dashed), Ontario's driver's licence (a letter, 4-5-5 dashed)
+    "philhealth": (r"\d{2}-\d{9}-\d", (lambda number: True,)),
+    "ontario_dl": (r"[A-Z]\d{4}-\d{5}-\d{5}", (lambda number: True,)),
 }
 SHAPED = re.compile(r"(?<![\w.,/+-])(?:" + "|".join(f"(?P<{name}>{shape})" for name, (shape, _) in SHAPES.items())
                     + r")(?!\w)(?![.,/-]\w)")
@@ -143,13 +152,22 @@ ID_NAMES = (
     r"sozialversicherungsnummer|ahv(?:-nummer)?|oib|jmbg|emšo|emso|cnp|amka|αμκα|αδτ|αφμ|cccd|cmnd|"
     r"mykad|nric|ic no\.?|adóazonosító\w*(?: jel\w*)?|taj(?:-szám)?|személyi szám|szemelyi szam|"
     r"tax id|tax file number|tfn|ird number|chi (?:number|no\.?)|medicare (?:number|no\.?|card)|"
-    r"ppsn?|numéro d'assurance sociale"
+    r"ppsn?|numéro d'assurance sociale|"
+    # issue 18, sixteenth pass (holdout-31 to -34, blind on pass 15): South and South-East Asia's, Oceania's and
+    # Central Europe's names, driving licences (an id a customer verifies with), a national number
+    r"national number|voter'?s? id(?: card)?|epic(?: no\.?| number)?|sss(?: no\.?| number)?|philhealth(?: pin| no\.?| number)?|"
+    r"pag-?ibig(?: mid)?(?: no\.?| number)?|mid (?:no\.?|number)|umid|cnic(?: no\.?| number)?|nid (?:no\.?|number|card)|"
+    r"nric(?: no\.?| number)?|fin (?:no\.?|number)|driver'?s'? licen[cs]e(?: number| no\.?| card)?|"
+    r"driving licen[cs]e(?: number| no\.?)?|licen[cs]e (?:number|no\.?)|führerschein\w*|permis de conduire|"
+    r"medicare|ird|tax identification number|taxpayer id\w*|steuer-?identifikationsnummer|identifikationsnummer|"
+    r"sv-?nr\.?|svnr|vsnr|versicherungsnummer|rentenversicherungsnummer|pnr(?=\s*[:(]?\s*(?:19|20)?\d{6}[-+]?\d{4}\b)"
 )
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
 #: capitals only.
-ID_NAMES_UPPER = r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ|TC|TI|IC|IRD|CHI|SINs?|NAS"
+ID_NAMES_UPPER = (r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ|TC|TI|IC|IRD|CHI|SINs?|NAS|"
+                  r"NID|TIN|FIN|RFC|NRIC|EPIC|BVN|NIN|CNIC|SSS|SVNR|TFN")
 #: What may stand between an id name and its number: no digit, no line break, at most this many characters.
-MAX_GAP = 32
+MAX_GAP = 48
 #: An id name, then the gap, then the end: searched for in the text before a number that may be an id.
 ID_NAME_BEFORE = re.compile(rf"(?<!\w)(?:(?i:{ID_NAMES})|{ID_NAMES_UPPER})(?!\w)(?P<gap>[^\d\n]{{0,{MAX_GAP}}})$")
 #: How far before a number its id name may start (the longest names, then the gap).
@@ -174,13 +192,16 @@ SENTENCE_END = re.compile(r"[!?;]|\.\s+[A-Z]")
 #: "12345678 9 ZZ4"), or a codice fiscale, a CURP, a NIE, a Finnish id with a letter for its century.
 CUED_ID = re.compile(
     r"(?<![\w.,/+-])(?:[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
-    r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|(?:[A-Z]{1,2}[ -]?)?\d(?:(?:[ ./-]|[ ]?№[ ]?)?\d){5,19}(?:[ -]?[A-Z]{1,2}\d{0,3})?)"
+    r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|[A-Z]{5}\d{4}[A-Z]|[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}|[A-Z]{3}\d{7}|"
+    r"(?:[A-Z]{1,2}[ -]?)?\d(?:(?:[ ./-]|[ ]?№[ ]?)?\d){5,19}(?:[ -]?[A-Z]{1,2}(?: ?\d{1,3})?)?)"
     r"(?!\w)(?![.,/-]\w)")
 #: A date is not an identity number, after an id name or not ("CPR (født 12.03.1989)" is a birth date).
 DATE_ONLY = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
 #: Words that say the number after them is an order's or a ticket's, though an id word came before.
 NOT_PERSONAL = re.compile(r"(?i:order|ticket|invoice|tracking|booking|case|pedido|commande|bestellung|ordine|"
-                          r"factura|facture|rechnung|fattura|reserva|envío|envio|shipment|parcel|awb)")
+                          r"factura|facture|rechnung|fattura|reserva|envío|envio|shipment|parcel|awb|"
+                          # issue 18, sixteenth pass: a firm's tax number ("Tax ID for the business is EIN …")
+                          r"business|company|employer|merchant|empresa|entreprise|unternehmen|\bEIN\b|\bABN\b|\bVAT\b)")
 
 
 def find_national_ids(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:

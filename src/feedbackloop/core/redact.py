@@ -109,7 +109,17 @@ def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
     found = [span for detect in detectors for span in detect(text)]
     if identity is not None:
         found.extend(find_identity(text, identity))
-    return resolve_overlaps(found)
+    return with_titles(text, resolve_overlaps(found))
+
+
+def with_titles(text: str, spans: list[Span]) -> list[Span]:
+    """Each name with the titles right before it (`TITLE_BEFORE`), where no other finding holds them."""
+    for index, span in enumerate(spans):
+        if span.kind == "NAME":
+            start = with_title(text, span.start)
+            if start < span.start and (index == 0 or spans[index - 1].end <= start):
+                spans[index] = Span(start, span.end, "NAME")
+    return spans
 
 
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
@@ -196,10 +206,12 @@ def is_card_number(digits: str) -> bool:
 
 
 #: A device's IMEI and a parcel's tracking number carry Luhn digits too.
-NOT_CARD_BEFORE = re.compile(r"\b(?:imei|serial|s/n|tracking|meid)\s*(?:#|no\.?|num(?:ber)?)?\s*[:#]?\s*$", re.IGNORECASE)
+NOT_CARD_BEFORE = re.compile(r"\b(?:imei|serial|s/n|tracking|meid|parcel|paczka|inpost|sendung\w*|colis|consignment|"
+                             r"waybill|awb|shipment)\s*(?:#|no\.?|num(?:ber)?)?\s*[:#]?\s*$", re.IGNORECASE)
 
 
-NOT_CARD_WORDS = ("imei", "serial", "s/n", "tracking", "meid")
+NOT_CARD_WORDS = ("imei", "serial", "s/n", "tracking", "meid", "parcel", "paczka", "inpost", "sendung", "colis",
+                  "consignment", "waybill", "awb", "shipment")
 
 
 def not_a_card_before(before: str) -> bool:
@@ -221,8 +233,9 @@ def find_cards(text: str) -> Iterator[Span]:
 #: Words for a payment card in the corpus's languages ("Kortet som ble belastet:", "nomor kartunya").
 CARD_CUE = re.compile(r"(?:card|visa|master ?card|amex|american express|\bcc\b|karte|tarjeta|carte|carta|cart[aã]o|"
                       r"kartu|kart[ıi]|kaart|\bkort|karta|kartou|kártya|картк|карт|卡)", re.IGNORECASE)
-#: How a card number is grouped when it is written out: 4-4-4-4, Amex 4-6-5, Diners 4-6-4.
-CARD_SHAPES = ((4, 4, 4, 4), (4, 6, 5), (4, 6, 4))
+#: How a card number is grouped when it is written out: 4-4-4-4, Amex 4-6-5, Diners 4-6-4; and 4-4-4-3, a
+#: 4-4-4-4 card typed with a digit left out, after a card word (issue 18, sixteenth pass).
+CARD_SHAPES = ((4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 3))  # 4-4-4-3: a digit left out (sixteenth pass)
 
 
 def cued_card(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
@@ -482,7 +495,9 @@ PHONE_INTL = re.compile(r"(?<![\w+])(?<![A-Za-z]-)(?<!\d[ .-])(?:\+|00)[1-9]\d{0
 PHONE_NATIONAL = re.compile(r"(?<![\w.+/-])(?:[018][ .-])?(?:\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,8}){1,5}(?!\w)(?![.\-/:]\d)")
 #: Compact digits count as a phone only right after a phone word ("call me on 07700900123").
 PHONE_KEYWORD = re.compile(
-    r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me)\b"
+    r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me|"
+    # issue 18, sixteenth pass: "registered number change karo 9876012345", "callback no. 9123 8870"
+    r"(?:registered|contact|new|alternate|alternative|bagong|callback) (?:mobile )?(?:number|no\.?))\b"
     r"[^\d\n]{0,18}?(\+?\d{9,14})(?!\d)", re.IGNORECASE)
 NINE_DIGITS = re.compile(r"\d{9}")
 #: Issue 18, eighth pass: the phone words of other languages and of SMS English ("mob 9820012345",
@@ -496,9 +511,10 @@ PHONE_MORE_WORDS = ("mob", "ph", "cel", "handy", "telef", "teléf", "tfno", "tlf
 #: ("tlf. 28 45 91 03", "Tel: 9123 4567") count right after a phone word (as the `fold`ed text has them).
 SHORT_PHONE = re.compile(
     r"(?<!\w)(?:tlf|tel|telefon|telefone|telefono|teléfono|phone|ph|mob|mobil|mobile|mobiel|cel|cell|handy|hp|"
-    r"whatsapp|wa|puh|sms|sími|simi|gsm)\.?(?: no\.?| nr\.?| number)?[ \t]*[:.]?[ \t]*(\+?\d{2,4}(?:[ .-]?\d{2,4}){1,3})(?![\d.,/-]?\d)")
+    r"whatsapp|wa|puh|sms|sími|simi|gsm|callback|call back|reach me at|reach me on|contact)\.?(?: no\.?| nr\.?| number)?"
+    r"[ \t]*[:.]?[ \t]*(\+?\d{2,4}(?:[ .-]?\d{2,4}){1,3})(?![\d.,/-]?\d)")
 SHORT_PHONE_WORDS = ("tlf", "tel", "phone", "ph", "mob", "cel", "handy", "hp", "whatsapp", "wa", "puh", "sms", "sími",
-                     "simi", "gsm")
+                     "simi", "gsm", "callback", "call back", "reach me", "contact")
 #: A number spoken digit by digit: "zero eight seven, two two one, four four five six" (voicemail transcripts).
 DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double (?:zero|oh|one|two|three|four|five|six|seven|eight|nine))"
 SPOKEN_PHONE = re.compile(rf"(?<!\w){DIGIT_WORD}(?:[ ,.-]+{DIGIT_WORD}){{6,14}}(?!\w)")
@@ -513,18 +529,45 @@ YEAR_SERIAL = re.compile(r"(?:19|20)\d\d[-/]\d{2,7}(?:[-/]\d{2,7})?")
 #: Freephone numbers, which only firms have: North America's 800, 888, 877, 866, 855, 844 and 833, Europe's
 #: 0800 and 0808, Australia's 1800 and 1300 (issue 18, fourteenth pass: authors keep them as the firm's).
 TOLL_FREE = re.compile(r"(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]\d{3}[ .-]?\d{4}$|"
-                       r"(?:\+44 ?|\+49 ?|0)80[08][ .-]?\d|1[38]00[ .-]?\d")
+                       r"(?:\+44 ?|\+49 ?|0)80[08][ .-]?\d|1[38]00[ .-]?\d|"
+                       # issue 18, sixteenth pass: India's 1860, Argentina's 0810, Colombia's 01 8000, and the
+                       # nine-digit freephone and shared-cost numbers of Spain (900), Italy (800, 803) and
+                       # Portugal (707, 808)
+                       r"1860[ .-]?\d|0810[ .-]?\d|01 ?8000|(?:900|800|803|707|808)[ .-]?\d{3}[ .-]?\d{3}$")
+#: Issue 18, sixteenth pass: a number introduced as a firm's line ("call your customer care 1800-…",
+#: "Linha de apoio: 707 …", "llame al … (línea corporativa)") or followed by opening hours ("(Mon-Sat,
+#: 9am-6pm)", "(de lunes a viernes, 9:00–18:00)") is a firm's, not a person's.
+HOTLINE_BEFORE = re.compile(
+    r"(?i:hotline|helpline|help ?desk|service desk|escalation desk|customer (?:care|service|support)|support line|"
+    r"call cent(?:er|re)|contact cent(?:er|re)|switchboard|atención al cliente|servicio (?:de )?(?:atención|cliente)|"
+    r"línea (?:nacional|corporativa|gratuita|de atención)|linha de (?:apoio|atendimento)|numero verde|"
+    r"assistenza (?:tecnica|clienti)|servizio clienti|service client(?:s|èle)?|kundenservice|kundendienst|"
+    r"klantenservice|kundtjänst|kundeservice|asiakaspalvelu|infolinia|zákaznick\w+ link\w*)"
+    r"[^\n\d]{0,24}$")
+HOTLINE_WORDS = ("hotline", "helpline", "desk", "customer", "support", "call cent", "contact cent", "switchboard",
+                 "atención", "servicio", "línea", "linha", "verde", "assistenza", "clienti", "service client",
+                 "kunden", "klanten", "kundtj", "kundeservice", "asiakaspalvelu", "infolinia", "zákaznick")
+OPENING_HOURS_AFTER = re.compile(
+    r"[ \t]*\((?:[^()\n]{0,40}?(?:\d{1,2}(?:[:.h]\d{2})? ?(?:am|pm|h)?[ \t]*(?:-|–|to|a|à|bis|tot)[ \t]*\d{1,2}(?:[:.h]\d{2})? ?(?:am|pm|h)?|"
+    r"24/7|24 ?h)|(?:shop|office|main|store|sales|línea corporativa|linea corporativa|oficina|loja|negozio)(?: line)?)[^()\n]{0,30}\)",
+    re.IGNORECASE)
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
-    r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|po|serial|model|part|item|"
+    r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|(?-i:PO)|serial|model|part|item|"
     r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot|box|"
     # issue 18, ninth pass: the order and ticket words of other languages ("Bestellung Nr. 2024-88153")
     r"bestellung|auftrag|rechnung|commande|facture|pedido|factura|ordine|fattura|bestelling|factuur|encomenda|"
     r"zamówienie|zamowienie|faktura|sipariş|siparis|objednávka|objednavka|rendelés|ordre|tilaus|buchung|réservation|"
     r"reserva|prenotazione|"
     # issue 18, fourteenth pass: carriers' tracking numbers and utilities' meter and supply numbers
-    r"fedex|ups|usps|dhl|tnt|gls|dpd|evri|hermes|purolator|canpost|mprn|mpan|nmi|meter|icp|supply)s?\s*"
-    r"(?:#|no\.?|nr\.?|n[º°o]\.?|num(?:ber|éro|ero|mer)?|id)?\s*[:#]?\s*$",
+    r"fedex|ups|usps|dhl|tnt|gls|dpd|evri|hermes|purolator|canpost|mprn|mpan|nmi|meter|icp|supply|"
+    # issue 18, sixteenth pass: policies', customers', merchants' and contracts' numbers, parcels' in other
+    # languages, serial numbers, firms' tax numbers (ABN, EIN, VAT)
+    r"policy|p[óo]liza|polizza|(?:customer|client|klant|kunden)(?=\s*(?:#|no\b|no\.|nr|num|id\b))|merchant|mid|"
+    r"sn|s/n|contract|contrato|contratto|"
+    r"vertrag|smlouva|umowa|folio|caso|pratica|obligaci[óo]n|gu[íi]a|spedizione|sendung|z[áa]silka|paczka|"
+    r"inpost|colis|abn|acn|bn|ein|vat|gst|kvk|siret|siren)s?\s*"
+    r"(?:(?:#|no\.?|nr\.?|n[º°o]\.?|num(?:ber|éro|ero|mer)?|id)(?:\s+(?:is|was|es|est|ist|é|è))?)?\s*[:#]?\s*$",
     re.IGNORECASE)
 
 
@@ -536,11 +579,21 @@ ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", 
             "bestelling", "factuur", "encomenda", "zamówienie", "zamowienie", "faktura", "sipariş", "siparis",
             "objednávka", "objednavka", "rendelés", "ordre", "tilaus", "buchung", "réservation", "reserva",
             "prenotazione", "fedex", "ups", "usps", "dhl", "tnt", "gls", "dpd", "evri", "hermes", "purolator",
-            "canpost", "mprn", "mpan", "nmi", "meter", "icp", "supply")
+            "canpost", "mprn", "mpan", "nmi", "meter", "icp", "supply", "policy", "póliza", "poliza", "polizza",
+            "customer", "client", "klant", "kunden", "merchant", "mid", "sn", "s/n", "contract", "contrato",
+            "contratto", "vertrag", "smlouva", "umowa", "folio", "caso", "pratica", "obligaci", "guía", "guia",
+            "spedizione", "sendung", "zásilka", "zasilka", "paczka", "inpost", "colis", "abn", "acn", "bn", "ein",
+            "vat", "gst", "kvk", "siret", "siren")
+
+
+#: Issue 18, sixteenth pass: a firm's registration or tax number ("Our ABN is 22 604 118 937").
+FIRM_NUMBER_BEFORE = re.compile(r"\b(?:ABN|ACN|EIN|VAT|GST|BN|KvK|SIRET|SIREN|NZBN)\b[^\d\n]{0,12}$")
 
 
 def introduced_as_id(before: str) -> bool:
     """ID_BEFORE on the text before a number; only a text with one of its words can match."""
+    if FIRM_NUMBER_BEFORE.search(before) is not None:
+        return True
     return has_any(fold(before), ID_WORDS) and ID_BEFORE.search(before) is not None
 
 
@@ -585,6 +638,14 @@ def find_spoken_phones(text: str) -> Iterator[Span]:
             yield Span(match.start(), match.end(), "PHONE")
 
 
+def firm_line(text: str, start: int, end: int) -> bool:
+    """Whether the number at start:end is introduced as a firm's line or followed by its opening hours."""
+    before = text[max(0, start - 60):start]
+    if has_any(fold(before), HOTLINE_WORDS) and HOTLINE_BEFORE.search(before):
+        return True
+    return OPENING_HOURS_AFTER.match(text, end, min(len(text), end + 80)) is not None
+
+
 def unbalanced_paren_end(candidate: str, end: int) -> int:
     """Leave out a closing parenthesis that belongs to the prose around the number "(call 555 0100)"."""
     return end - 1 if candidate.endswith(")") and candidate.count(")") > candidate.count("(") else end
@@ -598,6 +659,8 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
         return False
     if TOLL_FREE.match(candidate):
         return False  # a firm's freephone number is nobody's personal data
+    if firm_line(text, start, end):
+        return False
     before = text[max(0, start - 30):start]
     return not introduced_as_id(before) and not ("box" in before.lower() and AFTER_BOX.search(before))
 
@@ -622,7 +685,10 @@ SSN_TOPIC = re.compile(r"\b(?:SSN|SSNs|ITIN|social security|seguro social)\b", r
 SSN_SPACED = re.compile(r"(?<![\w.,/+-])\d{3}(?: \d{2} |\d{2})\d{4}(?![\w-])(?![.,]\d)")
 #: A Canadian Social Insurance Number: nine digits in threes, a Luhn check digit, in a text about one.
 SIN_TOPIC = re.compile(r"\b(?:SINs?|NAS|social insurance|assurance sociale)\b")
+#: An Australian Tax File Number: nine digits in threes, in a text about one.
+TFN_TOPIC = re.compile(r"\b(?:TFNs?|tax file numbers?)\b", re.IGNORECASE)
 SIN_GROUPED = re.compile(r"(?<![\w.,/+-])\d{3}([ -]?)\d{3}\1\d{3}(?![\w-])(?![.,]\d)")
+
 
 
 def ssns_in_an_ssn_text(text: str) -> Iterator[Span]:
@@ -647,6 +713,13 @@ def find_ssns(text: str) -> Iterator[Span]:
     if has_any(folded, ("sin", "nas", "social insurance", "assurance sociale")) and SIN_TOPIC.search(text):
         for match in SIN_GROUPED.finditer(text):
             if luhn_valid(re.sub(r"\D", "", match.group())) and not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
+                yield Span(match.start(), match.end(), "SSN")
+    if has_any(folded, ("tfn", "tax file")) and TFN_TOPIC.search(text):
+        # issue 18, sixteenth pass: Australia's nine digits in threes, valid or mistyped ("it should be X not
+        # Y"), not the end of a longer number (an ABN's 2-3-3-3) nor one introduced as something else's
+        for match in SIN_GROUPED.finditer(text):
+            before = text[max(0, match.start() - 30):match.start()]
+            if not re.search(r"\d[ -]?$", before) and not introduced_as_id(before):
                 yield Span(match.start(), match.end(), "SSN")
     for start, end in find_national_ids(text, folded):  # other countries' (core/pii_ids.py)
         yield Span(start, end, "SSN")
@@ -1012,6 +1085,23 @@ def find_names(text: str) -> Iterator[Span]:
         if language_named(text[start:end]):
             continue  # "in German, French, Spanish", "Québec French": a language, not a person (Babel's names)
         yield Span(start, end, "NAME")
+
+
+#: Issue 18, sixteenth pass: the titles right before a name are redacted with it ("Mrs. Edith Pruitt",
+#: "Frau Aebischer", "mevr. Anouk Smits"): a title says the person's gender, and authors label it with the name.
+TITLE_BEFORE = re.compile(
+    r"(?:(?<![\w.])(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Sr|Sra|Srta|Sig|Sig\.ra|Herr|Frau|Hr|Fr|Mme|Mlle|M(?=\.)|Mevr|mevr|"
+    r"[Mm]evrouw|[Dd]hr|[Mm]eneer|Pan|Pani|Panie|Pana|Fru|Mag|Ing|Dott|Dott\.ssa|Dña|Doña|Madame|Monsieur|Señor|"
+    r"Señora|Senhor|Senhora|Signor|Signora)\.?[ \t]+)+$")
+TITLE_REACH = 40
+
+
+def with_title(text: str, start: int) -> int:
+    """Where a name found at `start` begins with the titles right before it."""
+    if start == 0 or text[start - 1] not in " \t":
+        return start
+    title = TITLE_BEFORE.search(text, max(0, start - TITLE_REACH), start)
+    return start if title is None else title.start()
 
 
 def language_named(name: str) -> bool:
