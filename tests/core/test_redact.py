@@ -109,7 +109,10 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: (88.0, 98.8, 83.7, 87.0 %; 304 of 341, 89.1 %, together), addresses 13/18, 16/18, 16/17, 20/20, phones
 #: 31/37, 26/26, 28/28, 24/24 (but 37 phone false alarms, most of them firms' hotlines and ids), SSNs and
 #: national ids 10/25, 36/40, 12/20, 21/29, DOB 8/9, 7/11, 10/13, 13/13, must-keep spans touched 6/173,
-#: 15/165, 20/154, 10/157: the xfails below ("blind on pass 15").
+#: 15/165, 20/154, 10/157: the xfails below ("blind on pass 15"). The sixteenth pass (pii_address: South
+#: Asian flats, blocks and districts, Devanagari, Argentine "dto.", Colombian "N # N-N", a postcode shared
+#: with the next address's segment, products named after streets, a firm's warehouse or store) was tuned on
+#: their address misses and false alarms: addresses 18/18, 18/18, 17/17, 20/20 then, NOT BLIND for addresses now.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
@@ -141,10 +144,8 @@ HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind 
                     ("holdout-30", "SSN"): "13 of 22 national ids (59.1 %; target 97 %), blind on pass 14",
                     ("holdout-30", "PHONE"): "57 of 66 phones (86.4 %; target 97 %), blind on pass 14",
                     ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14",
-                    ("holdout-31", "ADDRESS"): "13 of 18 addresses (72.2 %; target 90 %), blind on pass 15",
                     ("holdout-31", "EMAIL"): "12 of 14 emails (target 100 %), blind on pass 15",
                     ("holdout-31", "PHONE"): "31 of 37 phones (83.8 %; target 97 %), blind on pass 15",
-                    ("holdout-32", "ADDRESS"): "16 of 18 addresses (88.9 %; target 90 %), blind on pass 15",
                     ("holdout-33", "NAME"): "72 of 86 names (83.7 %; target 90 %), blind on pass 15",
                     ("holdout-33", "SSN"): "12 of 20 national ids (60.0 %; target 97 %), blind on pass 15",
                     ("holdout-34", "EMAIL"): "14 of 15 emails (target 100 %), blind on pass 15",
@@ -161,7 +162,6 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; 
                          "holdout-28": "9 of 250 must-keep spans touched (3.6 %; target at most 3 %), blind on pass 14",
                          "holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
                          "holdout-30": "14 of 237 must-keep spans touched (5.9 %; target at most 3 %), blind on pass 14",
-                         "holdout-32": "15 of 165 must-keep spans touched (9.1 %; target at most 3 %), blind on pass 15",
                          "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15",
                          "holdout-34": "10 of 157 must-keep spans touched (6.4 %; target at most 3 %), blind on pass 15"}
 
@@ -737,6 +737,75 @@ def test_twelfth_pass_address_families(text: str, value: str | None) -> None:
 ])
 def test_twelfth_pass_look_alikes_are_no_addresses(text: str, keep: tuple[str, ...]) -> None:
     assert_no_address_over(text, keep)
+
+
+# --- issue 18, sixteenth pass: address families of holdout-31's to -34's misses (not blind: tuned on) ---
+
+@pytest.mark.parametrize(("text", "value"), [
+    # South Asian flats, blocks and districts: a lettered flat alone ("B-702"), two units and two places,
+    # a district written after its name ("Model Town", "Johar Town"), a house number alone before one
+    ("Customer: Flat B-12, Block 13-D, Gulshan-e-Iqbal, Karachi\nAgent: ok", "Flat B-12, Block 13-D, Gulshan-e-Iqbal, Karachi"),
+    ("Flat 3, Block 7, Clifton, Karachi", "Flat 3, Block 7, Clifton, Karachi"),
+    ("Regards,\nNeha\nB-702, Lodha Paradise, Majiwada, Thane West 400601\n+91 99300 41876",
+     "B-702, Lodha Paradise, Majiwada, Thane West 400601"),
+    ("A-204, Shanti Apartments, Andheri East, Mumbai 400069", None),
+    ("Address: 56-B, Street 4, Model Town Ext., Lahore\nAction: inspection", "56-B, Street 4, Model Town Ext., Lahore"),
+    ("Ghar ka pata: 221, Model Town, Ludhiana, Punjab 141002.", "221, Model Town, Ludhiana, Punjab 141002"),
+    ("Address: 12-B, Johar Town, Lahore", "12-B, Johar Town, Lahore"),
+    ("Please deliver to House 12, Street 5, F-7/2, Islamabad", "House 12, Street 5, F-7/2, Islamabad"),
+    # Devanagari: house and lane with "नं.", a nagar, a city and its PIN; a flat, a building, a sector
+    ("मेरी Indane गैस बुकिंग IN-55210 है। पता: मकान नं. 45, गली नं. 3, शास्त्री नगर, जयपुर 302016. फोन 94140 22817.",
+     "मकान नं. 45, गली नं. 3, शास्त्री नगर, जयपुर 302016"),
+    ("फ्लैट नं. 302, साईं अपार्टमेंट, सेक्टर 15, नोएडा 201301", None),
+    ("पता: 12, गांधी मार्ग, लखनऊ 226001", "12, गांधी मार्ग, लखनऊ 226001"),
+    # Argentina: "dto." (departamento) ends no sentence; Colombia: street type, number, "#" and "N-N"
+    ("Vivo en Av. Corrientes 3247, piso 5 dto. B, C1193AAE CABA. Mi cel es", "Av. Corrientes 3247, piso 5 dto. B, C1193AAE CABA"),
+    ("con domicilio en Carrera 15 # 93-47, oficina 502, Bogotá D.C., en ejercicio del derecho",
+     "Carrera 15 # 93-47, oficina 502, Bogotá D.C"),
+    ("dirección: Avenida 68 # 22-31, Bogotá", "Avenida 68 # 22-31, Bogotá"),
+    ("Cl. 100 # 19-61, Bogotá", None),
+    ("Kr 15 #93-47, Bogotá", None),
+    ("vivo en Calle 45 Bis A # 23-18, Apto 502, Barrio Teusaquillo, Bogotá", "Calle 45 Bis A # 23-18, Apto 502, Barrio Teusaquillo, Bogotá"),
+    ("Diagonal 40A # 15-20 sur, Bogotá", None),
+    # an address whose postcode shares its segment with the next one ("from ... 1011 to ...")
+    ("address changed from 5 Ponsonby Rd, Auckland 1011 to 22B Te Atatu Rd, Te Atatu South, Auckland 0610.",
+     "5 Ponsonby Rd, Auckland 1011"),
+    ("Moved from 12 Queen St, Auckland 1010 to Wellington last year", "12 Queen St, Auckland 1010"),
+])
+def test_sixteenth_pass_address_families(text: str, value: str | None) -> None:
+    value = value or text
+    assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
+
+
+@pytest.mark.parametrize(("text", "keep"), [
+    # products named after streets: a model word or a product's noun before, a size glued to the number
+    ("oye q el sofá Gran Vía de 3 plazas me ha llegado con una pata rota", ("Gran Vía de 3",)),
+    ("la garanzia estesa sul frigorifero Via Veneto 300L. Scontrino del 22/04/2024", ("Via Veneto 300L",)),
+    ("ik heb de bank model 'Keizersgracht 3-zits' besteld", ("Keizersgracht 3",)),
+    ("the Rua Augusta 3-seater sofa came with a torn cushion", ("Rua Augusta 3",)),
+    ("o candeeiro Rua Augusta 12 chegou partido", ("Rua Augusta 12",)),
+    # a firm's premises
+    ("FYI the warehouse at 400 Industrial Pkwy is closed Dec 24-26.", ("400 Industrial Pkwy",)),
+    ("our store: 12 Main Street, Springfield opens at 9", ("12 Main Street",)),
+    # look-alikes of the new families: seats, a kit's name, a lane's number in prose, a TV's remote
+    ("Seats B-12, C-14 and D-16 are ours, see you in Berlin, Munich", ("B-12", "C-14", "Berlin")),
+    ("He bought the Model Town 3 kit", ("Model Town 3",)),
+    ("We visited the Old Town, 3 times", ("Old Town", "3 times")),
+    ("the tv 12 # 3-4 remote is broken", ("tv 12 # 3-4",)),
+    ("मेरा फोन नं. 98765 43210 है।", ("98765",)),
+])
+def test_sixteenth_pass_look_alikes_are_no_addresses(text: str, keep: tuple[str, ...]) -> None:
+    assert_no_address_over(text, keep)
+
+
+@pytest.mark.parametrize("text", [
+    "I live at 12 Main Street, Springfield IL 62701",
+    "ship to my store at 12 Main Street, Springfield IL 62701",  # a trader's own
+    "Our office: 14 Adeola Odeku Street, Victoria Island, Lagos.",  # a person's firm, as the corpus reads it
+])
+def test_sixteenth_pass_people_s_addresses_stay_addresses(text: str) -> None:
+    value = text.split(": ")[-1].split(" at ")[-1].rstrip(".")
+    assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
 
 
 def _names(text: str) -> list[str]:

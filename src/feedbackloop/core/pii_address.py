@@ -48,6 +48,15 @@ their part ("bajo", "st. th.", "EG links") or in Greek ordinals and Hungarian fl
 "12. II/4."), a Danish district letter ending the address, " – " between a Brazilian address's parts, a
 unit and a named tower before a place, a bare postcode before the sentence goes on; a stall's number
 ("Stall 42, Ridley Road") and an employee's "ID" are no address.
+
+Sixteenth pass (families of holdout-31's to -34's misses and false alarms): a lettered flat alone in its
+part ("B-702, Lodha Paradise, ...") and in a unit ("Flat B-12", "Block 13-D"); two units and two places
+("Flat B-12, Block 13-D, Gulshan-e-Iqbal, Karachi"); districts written after their name ("Model Town",
+"Shastri Nagar") and a house number alone before one; Devanagari words (a script without case, whose words
+count as capitalised), "नं." and the "।" full stop; Argentine "dto."; Colombian "Carrera 15 # 93-47" and
+its abbreviations; a segment that ends one address and starts the next after prose ("..., Auckland 1011 to
+22B Te Atatu Rd") is cut in two; a street whose name is only a particle ("Vía de 3 plazas") is none; and
+`not_personal` drops products named after streets and a firm's warehouse, depot, store or branch.
 """
 
 from __future__ import annotations
@@ -61,6 +70,13 @@ STREET, POBOX, POSTCODE, WEAK_POSTCODE, UNIT, DISTRICT, STREET_NAME = (
     "street", "pobox", "postcode", "weak-postcode", "unit", "district", "street-name")
 #: Categories that make a block an address on their own.
 STRONG = frozenset({STREET, POBOX, POSTCODE})
+
+
+def capital(word: str) -> bool:
+    """Whether a word is written as a name is: capitalised, or in a script without case (Devanagari,
+    Arabic, Hebrew, Thai), whose every word may be a name."""
+    first = word[:1]
+    return first.isupper() or (first.isalpha() and not first.islower())
 
 
 def words(text: str) -> frozenset[str]:
@@ -81,6 +97,7 @@ trail trl loop parkway pkwy esplanade esp promenade quay cross marg salai nagar 
 expy freeway fwy turnpike tpke pike plaza plz point pt ridge rise vale view green heights hts strand causeway cswy
 circuit cct bypass chase glade glen hollow mall meadow meadows wood woods lawn lawns downs manor heath fields dale
 crest mount orchard brae croft grange wharf
+मार्ग रोड
 """)
 #: Street-type words written before the name (Romance, Slavic, Greek, Hebrew, Vietnamese, Malay...).
 TYPE_BEFORE = words("""
@@ -94,14 +111,14 @@ hem phố pho kale kalea soi thanon moo street road avenue r trav estr rod srái
 пров провулок пл площа площадь шосе шоссе узвіз vul vulytsia vulitsa vulica prosp prov provulok pereulok ploshcha
 ploshchad shosse naberezhna naberezhnaya heol stryd ffordd lôn rhodfa cilgant lána plás céide cearnóg bealach
 ardán rathad sràid οδός οδος οδ λεωφόρος λεωφ πλατεία leoforos leof plateia rruga trg
-شارع רחוב רח׳ דרך שדרות
+شارع רחוב רח׳ דרך שדרות gali गली
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
 #: before the number ("via DHL" is no street), and an abbreviation needs its full stop ("ul.", "Av.").
 #: Of TYPE_BEFORE, the words of countries that number their streets ("Calle 10", "Carrera 43A", "Street 14",
 #: "Soi 5"): they may stand right before the number; the others need a name first ("Rue 21" is a shop).
 NUMBERED = frozenset({"calle", "carrera", "cra", "street", "road", "avenue", "soi", "moo", "jalan", "jl", "jln",
-                      "transversal", "diagonal", "strada", "ulitsa"})
+                      "transversal", "diagonal", "strada", "ulitsa", "gali", "गली"})
 #: English words, which are written before a number only in countries that number streets ("Street
 #: 23B"): with a name they are something else ("Street Fighter 6").
 NUMBER_ONLY = frozenset({"street", "road"})
@@ -179,7 +196,7 @@ wohnen neue neu je j'habite j’habite nous vous mon ma mes notre votre et est s
 mis tu tus su sus es soy vivo para con estoy está esta gracias saludos atte atentamente eu meu minha moro na em com
 é sou obrigado obrigada abraço io sono mio mia abito grazie ik mijn woon het een op bedankt groetjes jag min mitt
 bor på och tack hälsningar mvh jeg mit hos til og tak hilsen venlig jestem mój moj moja mieszkam w dziękuję benim ve
-teşekkürler tôi của
+teşekkürler tôi của पता फोन
 """)
 #: Words that may stand in an address's name in lower case within a capitalised text ("Calle de
 #: Fuencarral", "Isle of Lewis", "18 bis avenue", "Heol y Deri", "Via dei Mille").
@@ -215,6 +232,7 @@ nord-est nord-ouest sud-est sud-ouest
 NOT_AFTER_NUMBER = words("""
 days day times time hours hour hrs minutes mins min weeks week months month years year yrs items item pcs pieces x
 gb mb tb kb mah % percent euros euro eur dollars usd gbp pounds people persons adults kids nights
+seats seater seaters plazas posti places lugares sitzer sitze zits zitter personas persone personnes
 """)
 #: Words before a number that make it an identifier or an amount, not a house number.
 ID_BEFORE = words("""
@@ -282,7 +300,7 @@ lok lokal daire kat étage etage bât bâtiment batiment esc escalera andar sala
 dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wejście wejscie vchod opgang oppgang
 uppgång trappe porta bloc tower torre wing hse bajo ático atico entlo entresuelo pral кв квартира корп
 phòng phong tầng căn tòa toà lô оф офіс офис під'їзд подъезд fflat árasán arasan diamerisma διαμέρισμα quadra qd
-blok lantai
+blok lantai oficina ofic dto house makan मकान फ्लैट प्लॉट ब्लॉक
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
@@ -297,7 +315,7 @@ direito esq dto venstre høyre hoyre høire tv th mf left right
 #: Words after a building's name ("Sunny Heights", "Sai Krupa Apartments") and before one ("Edificio Torres").
 BUILDING_AFTER = words("""
 apartments apartment apts residency residence residences heights homes tower towers mansion mansions court
-condominium condo condos villas estate complex chambers lodge enclave gardens plaza
+condominium condo condos villas estate complex chambers lodge enclave gardens plaza अपार्टमेंट टावर
 """)
 BUILDING_BEFORE = words("""
 edificio edifício torre résidence residencial conjunto urbanización urb condominio bloco bloque immeuble wohnanlage
@@ -306,8 +324,16 @@ DISTRICT_WORDS = words("""
 col colonia brgy barangay fracc fraccionamiento mah mahallesi mh phường phuong quận quan huyện huyen tp bairro
 barrio sector sektor district dist distt nagar layout colony tehsil taluk kelurahan kel kecamatan kec vila jardim
 cbd región region provincia prov county wilaya subdivision subd village vill tambon amphoe khet khwaeng ward
-area xã thôn ấp tỉnh
+area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर मोहल्ला mohalla
 """)
+#: District words written after their name in South Asia and elsewhere ("Model Town", "Johar Town",
+#: "Shastri Nagar", "Defence Colony", "Vasant Vihar"), taken with the capitalised word before them. A
+#: town's name ends its part ("Model Town, Lahore") or goes on with the district's extension ("Model
+#: Town Ext."), not "Cape Town 8001" (the town of a postcode).
+NAMED_DISTRICTS = words("town colony nagar vihar enclave bagh ganj puram nagara")
+DISTRICT_PARTS = words("ext extn extension phase block sector")
+
+
 DISTRICT_SUFFIXES = frozenset({"gu", "ku", "shi", "si", "dong", "cho", "chō", "machi", "gun", "eup", "myeon", "ri",
                                "ward", "ken"})
 STAGES = frozenset({"stage", "phase", "sector", "zone", "block", "cross", "main"})
@@ -322,7 +348,9 @@ US_STATE_CODES = frozenset(US_STATES.split("|"))
 AU_STATES = frozenset({"nsw", "vic", "qld", "sa", "wa", "tas", "nt", "act"})
 #: US states and Canadian provinces, which may be written in lower case before the postcode.
 REGION_CODES = US_STATE_CODES | frozenset({"ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "YT", "NT", "NU"})
-UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-]\d{1,5}[a-z]?)?|[A-Z]\d{0,3}", re.IGNORECASE)  # "bl. B2" too
+#: "3", "4B", "12-08", "13-D", "B-12", "bl. B2".
+UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]))?|[A-Z]{1,2}[-/]\d{1,5}[A-Z]?|[A-Z]\d{0,3}",
+                     re.IGNORECASE)
 FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème|os|ος|ο|η|o|a|-й|-а|-ий)?\.?[ºª°]?\.?", re.IGNORECASE)
 #: Floors written as a word alone in their segment, perhaps with a side ("bajo", "st. th.", "EG links",
 #: "r/c esq", "fszt."): the ground floor, a basement, a mezzanine, an attic.
@@ -350,7 +378,7 @@ KOREAN_UNIT = re.compile(r"\d{1,5}-?(?:ho|호|동)", re.IGNORECASE)
 HANGUL_DISTRICT = re.compile(r"[\uac00-\ud7a3]+(?<=[\uac00-\ud7a3]{2})(?:구|동|시|군|읍|면)")
 #: Every word `token_evidence` looks up: any other word without a digit after it is skipped at once.
 WORD_KEYS = (UNIT_MARKERS | FLOOR_WORDS | BUILDING_AFTER | BUILDING_BEFORE | DISTRICT_WORDS | STAGES | BOX_WORDS |
-             AU_STATES | DOTTED_UNITS | {"box", "chome"} | {pair[0] for pair in BOX_PAIRS} | FLOOR_ALONE | TOWN_MARKS)
+             AU_STATES | DOTTED_UNITS | NAMED_DISTRICTS | {"box", "chome"} | {pair[0] for pair in BOX_PAIRS} | FLOOR_ALONE | TOWN_MARKS)
 UNIT_HASH = re.compile(r"#\d{1,4}(?:-\d{1,4})?")
 DIGITS_4_7 = re.compile(r"\d{4,7}")
 #: A cheap look for at least one of the pieces above or a street word; the rest of the text skips.
@@ -376,7 +404,7 @@ bd ch tp sr sra mr mrs ms mt ft prof esq izq izda dcha dpto depto pta sc lgh m l
 dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj conj korp d bl sc et ap bulv nte
 ote pte ул вул пр просп пер бул наб д кв корп jr of
 sen pres gov capt maj sgt hon rev fr sta sto mgr msgr brig adm vul prosp prov пров пл м г с смт οδ λεωφ leof kl
-fszt u krt
+fszt u krt dto ofic ext नं
 """)
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
 DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
@@ -399,7 +427,7 @@ def tokens_of(text: str) -> list[Token]:
     for match in TOKEN.finditer(text):
         start = match.start()
         raw = match.group()
-        word = raw.rstrip(".:!?'’") or raw  # "—", "-": punctuation only
+        word = raw.rstrip(".:!?'’।") or raw  # "—", "-": punctuation only; "।": the Devanagari full stop
         found.append(Token(start, start + len(word), word, word.lower(), ":" in raw[len(word):]))
     return found
 
@@ -417,7 +445,7 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
     if gap.count("\n") >= 2 or QUOTE_IN.search(gap):
         return "."
     stop = gap.lstrip(":'’)]")  # "(nr 41 ipv 14). ik woon op": a bracket closed before the full stop
-    if stop[:1] in "!?":
+    if stop[:1] in "!?।":
         return "."
     if stop[:1] == ".":
         if stop[1:2] in (",", ";"):
@@ -504,7 +532,7 @@ UNIT_WORDS = frozenset({"flat", "apt", "apartment", "unit", "suite", "ste", "roo
                         "lot", "blk", "block", "bldg", "building", "piso", "apto", "app", "appt", "int", "interno",
                         "bus", "bte", "lgh", "daire", "kat", "tower", "door", "office"}) | MARKET_PLACES
 NUMBER_MARK = frozenset({"no", "no.", "no:", "nr", "nr.", "nº", "n°", "n.º", "#", "núm", "núm.", "num", "д", "дом",
-                         "буд", "số", "so"})  # "ул. Тверская, д. 7"
+                         "буд", "số", "so", "नं", "नंबर"})  # "ул. Тверская, д. 7"
 ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)", re.IGNORECASE)
 ROMAN = re.compile(r"[IVX]{1,4}")
 JAPANESE_BLOCK = re.compile(r"\d{1,4}-\d{1,4}-\d{1,4}")
@@ -540,7 +568,7 @@ def is_name_word(token: Token, lower_text: bool) -> bool:
         return ORDINAL.fullmatch(token.word) is not None
     if not first.isalpha():
         return False
-    return lower_text or first.isupper() or token.lower in PARTICLES
+    return lower_text or not first.islower() or token.lower in PARTICLES
 
 
 def type_before(token: Token) -> bool:
@@ -558,8 +586,13 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
     for index, token in enumerate(tokens):
         lower = token.lower.rstrip(".")
         if not (token.word[:1].isdigit() or lower in STREET_KEYS or token.word in GERMAN_PREPOSITIONS or
-                token.lower == "c/" or compound(token)):
+                token.lower == "c/" or compound(token) or lower in GRID_TYPES):
             continue  # no street piece starts with this word
+        if lower in GRID_TYPES:
+            plate = grid_plate(text, tokens, index)
+            if plate is not None:
+                yield Evidence(token.start, tokens[plate].end, STREET)  # "Carrera 15 # 93-47", "Cl. 100 # 19-61"
+                continue
         if is_house_number(token) and token.word[:1].isdigit():
             if not plausible_number(text, tokens, index):
                 continue
@@ -584,7 +617,7 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                 start = tokens[index - 1].start if not compound(token) and index else token.start
                 yield Evidence(start, tokens[number].end, STREET)
                 continue
-        if lower in TYPE_AFTER and index and (lower_text or token.word[:1].isupper()):
+        if lower in TYPE_AFTER and index and (lower_text or capital(token.word)):
             # "Najda Street": a street's name without a number
             names = 0
             at = index - 1
@@ -602,6 +635,42 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                     yield Evidence(tokens[at + 1].start, tokens[number].end, STREET)
                 else:
                     yield Evidence(tokens[at + 1].start, token.end, STREET_NAME)
+
+
+#: Colombian street types and their abbreviations: the address is the street's number, "#" and the
+#: cross street's number and the distance from it ("Carrera 15 # 93-47", "Cl. 100 # 19-61", "Av. Cra. 30 #
+#: 45-03", "Kr 15 No. 93-47"), a shape nothing else is written in.
+GRID_TYPES = words("""
+calle cl cll carrera cra cr kr kra avenida av ak ac transversal tv tr trans diagonal dg circular cq
+""")
+GRID_AMBIGUOUS = frozenset({"cr", "av", "ak", "ac", "tv", "tr", "trans", "cq"})
+GRID_NUMBER = re.compile(r"\d{1,3}[a-z]?(?:bis)?", re.IGNORECASE)
+GRID_PLATE = re.compile(r"#?\d{1,3}[a-z]?-\d{1,3}[a-z]?", re.IGNORECASE)
+GRID_MARKS = frozenset({"#", "no", "nº", "n°", "n", "número", "numero", "num"})
+
+
+def grid_plate(text: str, tokens: list[Token], index: int) -> int | None:
+    """The index of the "93-47" of a Colombian address starting at tokens[index] ("Carrera 15 # 93-47"), if it is one."""
+    token = tokens[index]
+    if token.lower in GRID_AMBIGUOUS and not (token.word[:1].isupper() or text[token.end:token.end + 1] == "."):
+        return None  # "the tv 12 # 3-4": an abbreviation that is also a word needs its capital or full stop
+    at = index + 1
+    if at < len(tokens) and tokens[at].lower.rstrip(".") in GRID_TYPES:
+        at += 1  # "Av. Cra. 30"
+    if at >= len(tokens) or not GRID_NUMBER.fullmatch(tokens[at].word):
+        return None
+    at += 1
+    while at < len(tokens) and (tokens[at].lower in ("bis", "sur", "este") or
+                                (len(tokens[at].word) == 1 and tokens[at].word.isalpha())):
+        at += 1  # "Calle 45 Bis A # 23-18"
+    if at < len(tokens) and tokens[at].lower in GRID_MARKS and tokens[at].word != "N":
+        at += 1
+    if at >= len(tokens) or not GRID_PLATE.fullmatch(tokens[at].word) or (
+            tokens[at].word[:1] != "#" and tokens[at - 1].lower not in GRID_MARKS):
+        return None
+    if any(not same_segment(text, tokens[k - 1], tokens[k]) for k in range(index + 1, at + 1)):
+        return None
+    return at
 
 
 def numbered_street(text: str, token: Token) -> bool:
@@ -724,20 +793,22 @@ def year_then_words(text: str, tokens: list[Token], index: int) -> bool:
 def type_then_number(text: str, tokens: list[Token], index: int, lower_text: bool) -> Evidence | None:
     """"Calle Gran Vía 45", "Av. Paulista, 1578", "Street 23B", "Rehov Dizengoff 210"."""
     token = tokens[index]
-    if token.lower.rstrip(".") in TYPE_AFTER and not (token.word[:1].isupper() or lower_text):
+    if token.lower.rstrip(".") in TYPE_AFTER and not (capital(token.word) or lower_text):
         return None
     at = index
     names = 0
+    proper = False  # a name word that is no particle ("Gran Vía de 3 plazas": a sofa, no street "de")
     while names <= 6:
         number = number_after(text, tokens, at)
         if number is not None and number + 2 < len(tokens) and tokens[number + 1].lower in DATE_NAME_LINKS and \
                 same_segment(text, tokens[number], tokens[number + 1]) and is_name_word(tokens[number + 2], lower_text):
             at = number + 1  # "Avenida 9 de Julio 1000", "Rua 25 de Março 1000": a date in the street's name
             names += 2
+            proper = True
             continue
         if number is not None:
             kind = token.lower.rstrip(".")
-            if ((names and kind not in NUMBER_ONLY) or (not names and kind in NUMBERED)) and \
+            if ((names and proper and kind not in NUMBER_ONLY) or (not names and kind in NUMBERED)) and \
                     not year_then_words(text, tokens, number):
                 return Evidence(token.start, tokens[number].end, STREET)
             return None
@@ -746,6 +817,7 @@ def type_then_number(text: str, tokens: list[Token], index: int, lower_text: boo
                                                                                             tokens[at]):
             return None
         names += 1
+        proper = proper or tokens[at].lower not in PARTICLES
     return None
 
 
@@ -789,7 +861,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             continue
         if key in UNIT_MARKERS or (key in DOTTED_UNITS and text[token.end:token.end + 1] in ".:"):
             at = index + 1
-            if at < count and tokens[at].lower in ("no", "#") and same_segment(text, token, tokens[at]):
+            if at < count and tokens[at].lower in NUMBER_MARK and same_segment(text, token, tokens[at]):
                 at += 1
             unit = tokens[at].word if at < count else ""
             if at < count and same_segment(text, tokens[at - 1], tokens[at]) and UNIT_ID.fullmatch(unit) \
@@ -843,17 +915,27 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                     town_like(token.word, lower_text) \
                     and text[nxt.end:nxt.end + 2] not in (".5",) and key not in UNIT_MARKERS:
                 yield Evidence(token.start, nxt.end, WEAK_POSTCODE)
-            if key in BUILDING_BEFORE and (nxt.word[:1].isupper() or lower_text):
+            if key in BUILDING_BEFORE and (capital(nxt.word) or lower_text):
                 yield Evidence(token.start, nxt.end, UNIT)
                 continue
         if token.word[:1] == "#" and UNIT_HASH.fullmatch(token.word) and not introduced_as_id(text, token.start):
             yield Evidence(token.start, token.end, UNIT)  # "#1204", "#12-08"
             continue
-        if key in BUILDING_AFTER and index and (token.word[:1].isupper() or lower_text) and \
+        if key in BUILDING_AFTER and index and (capital(token.word) or lower_text) and \
                 same_segment(text, tokens[index - 1], token) and is_name_word(tokens[index - 1], lower_text):
             yield Evidence(tokens[index - 1].start, token.end, UNIT)
             continue
-        if key in DISTRICT_WORDS and (token.word[:1].isupper() or lower_text or (
+        if key in NAMED_DISTRICTS and index and capital(token.word) and joined_before(text, tokens, index) and \
+                capital(tokens[index - 1].word) and tokens[index - 1].word.isalpha() and (
+                key != "town" or nxt is None or not joined or nxt.lower in DISTRICT_PARTS):
+            yield Evidence(tokens[index - 1].start, token.end, DISTRICT)  # "Model Town", "Shastri Nagar"
+            continue
+        if token.word[:1].isupper() and LETTERED_FLAT.fullmatch(token.word) and nxt is not None and not joined and \
+                "," in text[token.end:nxt.start] and opens_address(text, tokens, index) and \
+                not introduced_as_id(text, token.start):
+            yield Evidence(token.start, token.end, UNIT)  # "B-702, Lodha Paradise": a flat and its block's letter
+            continue
+        if key in DISTRICT_WORDS and (capital(token.word) or lower_text or (
                 nxt is not None and joined and nxt.word[:1].isupper())) and (
                 key not in ("co", "tp", "kel", "kec", "prov", "dist") or
                                       text[token.end:token.end + 1] == "."):
@@ -865,6 +947,26 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             continue
         if ("-" in key and key.rsplit("-", 1)[1] in DISTRICT_SUFFIXES) or key == "chome" or "丁目" in key:
             yield Evidence(token.start, token.end, DISTRICT)
+
+
+#: Words right before an address's first part ("live at B-702, ...", "ship to A-204, ...").
+BEFORE_ADDRESS = frozenset({"at", "to", "is", "in", "en", "em", "à", "a", "bei", "op", "ke", "pe"})
+
+
+def opens_address(text: str, tokens: Sequence[Token], index: int) -> bool:
+    """Whether tokens[index] may open an address: it starts the text or its line, or follows a label's colon
+    or a word that introduces a place ("Address: B-702, ...", "I live at B-702, ..."), not a list's comma
+    ("Seats A-12, B-14")."""
+    if index == 0:
+        return True
+    before = tokens[index - 1]
+    gap = text[before.end:tokens[index].start]
+    return "\n" in gap or (":" in gap and "," not in gap) or (gap.strip() == "" and before.lower in BEFORE_ADDRESS)
+
+
+def joined_before(text: str, tokens: Sequence[Token], index: int) -> bool:
+    """Whether tokens[index] is in the same segment as the token before it."""
+    return index > 0 and same_segment(text, tokens[index - 1], tokens[index])
 
 
 def floor_alone(text: str, tokens: Sequence[Token], index: int) -> Evidence | None:
@@ -917,7 +1019,7 @@ model version gen error iphone galaxy pixel windows android ios macos code zip p
 
 def town_like(word: str, lower_text: bool) -> bool:
     lower = word.lower().rstrip(".")
-    return lower not in NOT_TOWNS and (lower_text or word[:1].isupper())
+    return lower not in NOT_TOWNS and (lower_text or capital(word))
 
 
 def is_address_word(token: Token, lower_text: bool) -> bool:
@@ -934,7 +1036,7 @@ def is_address_word(token: Token, lower_text: bool) -> bool:
     first = token.word[:1]
     if first.isdigit() or first in "#〒" or not first.isalpha():
         return not (token.word.count("-") == 1 and token.word[:2].isalpha())
-    return lower_text or first.isupper() or token.lower in PARTICLES or token.lower.rstrip(".") in TYPE_BEFORE
+    return lower_text or not first.islower() or token.lower in PARTICLES or token.lower.rstrip(".") in TYPE_BEFORE
 
 
 def phone_like(tokens: Sequence[Token]) -> bool:
@@ -956,6 +1058,14 @@ def phone_like(tokens: Sequence[Token]) -> bool:
 def main_cluster(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) -> list[Evidence]:
     """The evidence of a segment that belongs together: pieces with prose between them are apart
     ("zip code 94103 is outside the Area"); the group with a strong piece, or the largest, is kept."""
+    groups = clusters(segment, evidence, lower_text)
+    if len(groups) == 1:
+        return groups[0]
+    return max(groups, key=lambda g: (any(e.category in STRONG for e in g), len(g)))
+
+
+def clusters(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) -> list[list[Evidence]]:
+    """The evidence of a segment in groups that prose parts, in text order."""
     ordered = sorted(evidence, key=lambda e: e.start)
     groups: list[list[Evidence]] = [[ordered[0]]]
     for piece in ordered[1:]:
@@ -965,9 +1075,28 @@ def main_cluster(segment: Segment, evidence: Sequence[Evidence], lower_text: boo
             groups[-1].append(piece)
         else:
             groups.append([piece])
-    if len(groups) == 1:
-        return groups[0]
-    return max(groups, key=lambda g: (any(e.category in STRONG for e in g), len(g)))
+    return groups
+
+
+def split_segment(segment: Segment, evidence: Sequence[Evidence],
+                  lower_text: bool) -> tuple[Segment, list[Evidence], Segment, list[Evidence]] | None:
+    """A segment whose first evidence ends an address that opened before it, then prose and more
+    evidence ("5 Ponsonby Rd, Auckland 1011 to 22B Te Atatu Rd"), cut where the prose starts: the two
+    halves and their evidence; None when the segment is one address part or starts with prose."""
+    groups = clusters(segment, evidence, lower_text)
+    if len(groups) < 2:
+        return None
+    tokens = segment.tokens
+    reach = max(e.end for e in groups[0])
+    first = min(e.start for e in groups[0])
+    if not all(is_address_word(t, lower_text) for t in tokens if t.end <= first):
+        return None  # prose before the first group: it is no address's end
+    cut = next((i for i, t in enumerate(tokens) if t.start >= reach and not is_address_word(t, lower_text)), None)
+    if cut is None or cut == 0:
+        return None
+    head, tail = Segment(tokens[:cut], segment.newline_before), Segment(tokens[cut:], False)
+    rest = [e for g in groups[1:] for e in g]
+    return head, groups[0], tail, main_cluster(tail, rest, lower_text)
 
 
 def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) -> tuple[int, int, bool, bool] | None:
@@ -1022,6 +1151,8 @@ def opening_run(segment: Segment, lower_text: bool) -> int | None:
     at = 0
     while at < len(tokens) and at < 5 and is_address_word(tokens[at], lower_text):
         at += 1
+    while at and tokens[at - 1].lower in PARTICLES and tokens[at - 1].word[:1].islower():
+        at -= 1  # "Bogotá D.C., en ejercicio de": the particle opens the sentence's words
     if at == 1 and len(tokens) > 1 and tokens[1].lower in AFTER_POSTCODE and tokens[0].word.isdigit() and \
             4 <= len(tokens[0].word) <= 6 and not segment.newline_before:
         return tokens[0].end  # "..., Johannesburg, 2193 and that is where": a bare postcode, then the sentence
@@ -1076,6 +1207,13 @@ def numbered_name(segment: Segment, start: int) -> bool:
         t.word[:1].isalpha() and t.lower not in PROSE for t in run[1:])
 
 
+def lone_number(segment: Segment, start: int) -> bool:
+    """Whether the segment from `start` is one house number ("221", "12-B", "B-702") and nothing else."""
+    token = segment.tokens[-1]
+    return token.start == start and token.word[:1].isalnum() and (
+        (is_house_number(token) and token.word[:1].isdigit()) or LETTERED_FLAT.fullmatch(token.word) is not None)
+
+
 def text_starts_with_digit(segment: Segment, start: int) -> bool:
     """Whether the token of `segment` at `start` begins with a digit or "#"."""
     token = next(t for t in segment.tokens if t.start == start)
@@ -1087,12 +1225,20 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
     per_segment: list[list[Evidence]] = []
     ordered = sorted(evidence, key=lambda e: e.start)
     first = 0
+    segments: list[Segment] = []
     for segment in chunk:
         lo, hi = segment.tokens[0].start, segment.tokens[-1].end
         while first < len(ordered) and ordered[first].end <= lo:
             first += 1
         inside = overlapping(ordered, first, lo, hi)
+        halves = split_segment(segment, inside, lower_text) if len(inside) > 1 else None
+        if halves is not None:
+            segments.extend((halves[0], halves[2]))
+            per_segment.extend((halves[1], halves[3]))
+            continue
+        segments.append(segment)
         per_segment.append(main_cluster(segment, inside, lower_text) if inside else inside)
+    chunk = segments
     parts: list[tuple[int, int, bool, bool] | None] = []
     for segment, found in zip(chunk, per_segment):
         if found:
@@ -1126,6 +1272,7 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
         assert start_part is not None and end_part is not None
         start, end = start_part[0], end_part[1]
         street_line = False
+        numbered_district = False  # "12-B, Model Town, Lahore": a house number alone before a district
         if start_part[2]:  # grow backwards over a number or unit run ("101-1203", "12")
             back = first - 1
             while back >= 0 and first - back <= 2 and not chunk[back + 1].newline_before:
@@ -1140,6 +1287,9 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                      any(e.category in POSTCODES for e in per_segment[first])) or
                     (numbered_name(chunk[back], lead[0]) and
                      any(e.category in POSTCODES or e.category == DISTRICT for e in per_segment[first]))))
+                numbered_district = numbered_district or (
+                    back == first - 1 and lone_number(chunk[back], lead[0]) and
+                    per_segment[first][0].category == DISTRICT)
                 if lead[0] != chunk[back].tokens[0].start:
                     break
                 back -= 1
@@ -1175,6 +1325,8 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
         if categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3)) or (
                 len(found) >= 2 and country and places) or ({UNIT, STREET_NAME} <= categories and places) or (
                 len(found) >= 3 and places) or (  # "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"
+                len(found) >= 2 and places >= 2) or (  # "Flat B-12, Block 13-D, Gulshan-e-Iqbal, Karachi"
+                numbered_district and places) or (  # "12-B, Model Town, Lahore"
                 building_place(chunk, found, end)):  # "Unit 19F, Avida Towers Makati West"
             yield start, end
         index = last + 1
@@ -1306,3 +1458,41 @@ def union(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+#: Words a product named after a street is written after ("el sofá Gran Vía", "frigorifero Via Veneto
+#: 300L", "bank model 'Keizersgracht 3-zits'", "candeeiro Rua Augusta"): a model word or the noun of a
+#: piece of furniture or an appliance, in the corpus's languages.
+PRODUCT_NOUNS = words("""
+model models modelo modello modèle modele modell série serie series collection collectie kollektion colección
+coleccion collezione linea línea
+sofa sofas sofá sofà divano canapé canape couch bank bankstel hoekbank sessel poltrona sillón sillon fauteuil
+armchair fridge frigorifero frigo nevera refrigerador geladeira kühlschrank koelkast lamp lámpara lampara lampada
+lampe candeeiro luminária luminaria table mesa tavolo tisch tafel chair silla sedia stoel stuhl cadeira bed cama
+letto bett wardrobe armario armadio kast kleiderschrank mattress colchón colchon materasso matras matratze rug
+alfombra tappeto vloerkleed teppich tapete
+""")
+PRODUCT_BEFORE = re.compile(r"([^\W\d_]+)[ \t'\"‘’“”«]*$")
+#: A number glued to a size, which no house number is ("3-zits", "2-Sitzer", "de 3 plazas", "3 posti").
+SIZE_AFTER = re.compile(r"-?[ ]?(?:zits|zitter|zitsbank|sitzer|seater|seaters|seats?|plazas|posti|places|lugares|"
+                        r"personas|persone|personnes)\b", re.IGNORECASE)
+#: A firm's premises right before an address ("the warehouse at 400 Industrial Pkwy", "our store: 12 Main
+#: Street"): a place of work nobody lives at. (Not "office": "Our office: 14 Adeola Odeku Street" and "to my
+#: office: ..." are a person's, as the corpus's authors read them; nor "my store", a trader's own.)
+FIRM_BEFORE = re.compile(r"(?<!\bmy )\b(?:warehouse|depot|(?:distribution|fulfil?ment|returns?|service|repair)[ ]"
+                         r"cent(?:er|re)|factory|showroom|store|branch|outlet|headquarters|hq|head[ ]office)s?"
+                         r"(?:[ ]+(?:is|are))?(?:[ ]+(?:located|based))?(?:[ ]+(?:at|on|in))?[ ]*:?[ ]*$", re.IGNORECASE)
+
+
+def not_personal(text: str, start: int, end: int) -> bool:
+    """Whether the address text[start:end] is no one's: a product named after a street (a model word or a
+    product's noun right before it, or a size glued to its number) or a firm's premises (introduced as
+    its warehouse, depot, store or branch)."""
+    before = text[max(0, start - 40):start]
+    word = PRODUCT_BEFORE.search(before)
+    if word is not None and word.group(1).lower() in PRODUCT_NOUNS:
+        return True
+    if text[end - 1:end].isdigit() and SIZE_AFTER.match(text, end) is not None:
+        return True
+    return FIRM_BEFORE.search(before) is not None
+

@@ -35,7 +35,7 @@ import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 from feedbackloop.core.name_cues import east_asian, find_cued_names, spread
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.name_model import find_model_names, languages
-from feedbackloop.core.pii_address import find_address_blocks, union
+from feedbackloop.core.pii_address import find_address_blocks, not_personal, union
 from feedbackloop.core.pii_ids import find_national_ids
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
@@ -853,7 +853,8 @@ def find_addresses(text: str) -> Iterator[Span]:
     found = [(s.start, s.end) for s in pattern_addresses(text)]
     found.extend(find_address_blocks(text))
     for start, end in union(found):
-        yield Span(start, end, "ADDRESS")
+        if not not_personal(text, start, end):  # a sofa named after a street, a firm's warehouse
+            yield Span(start, end, "ADDRESS")
 
 
 def pattern_addresses(text: str) -> Iterator[Span]:
