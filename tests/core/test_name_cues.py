@@ -437,3 +437,21 @@ def test_order_numbers_of_other_languages_are_no_phones(text: str) -> None:
 
 def test_capitals_after_a_role_possessive_are_no_name() -> None:
     assert names("the agent's API URL on the account's host") == []
+
+
+# --- issue 18, sixteenth pass: first names typed in one case after an introduction or a relation ----------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("hey its jess again lol. order #A-448120", "jess"),
+    ("whatever. its tayla btw.", "tayla"),
+    ("some guy named brett said id get a callback", "brett"),
+    ("MY WIFE GLORIA HAS BEEN STORING MILK", "GLORIA"),
+    ("I AM EILEEN. MY NUMBER", "EILEEN"),
+])
+def test_first_names_in_one_case_after_a_cue(text: str, value: str) -> None:
+    assert value in names(text)
+
+
+@pytest.mark.parametrize("text", ["its will power", "I am grant funded", "its mark time", "I AM HAPPY", "named june"])
+def test_ordinary_words_after_those_cues_are_no_names(text: str) -> None:
+    assert names(text) == []

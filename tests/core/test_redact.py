@@ -146,10 +146,7 @@ HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind 
                     ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14",
                     ("holdout-31", "EMAIL"): "12 of 14 emails (target 100 %), blind on pass 15",
                     ("holdout-31", "PHONE"): "31 of 37 phones (83.8 %; target 97 %), blind on pass 15",
-                    ("holdout-33", "NAME"): "72 of 86 names (83.7 %; target 90 %), blind on pass 15",
-                    ("holdout-33", "SSN"): "12 of 20 national ids (60.0 %; target 97 %), blind on pass 15",
                     ("holdout-34", "EMAIL"): "14 of 15 emails (target 100 %), blind on pass 15",
-                    ("holdout-34", "IBAN"): "16 of 17 IBANs (target 100 %), blind on pass 15",
                     ("holdout-34", "SSN"): "21 of 29 national ids (72.4 %; target 97 %), blind on pass 15"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",

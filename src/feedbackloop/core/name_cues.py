@@ -869,6 +869,7 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
             yield match.span("name")
     yield from after_cue_names(text, folded, lists, gated)
     yield from header_names(text, folded, lists)
+    yield from uncased_cue_names(text, folded, lists)
     yield from surname_first_names(text, lists)
     yield from closing_names(text, lists)
     yield from caps_line_names(text, lists)
@@ -885,6 +886,31 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     if not gated or "(" in text:
         for match in NATIVE_SCRIPT.finditer(text):
             yield match.span("name")
+
+
+#: Issue 18, sixteenth pass: a first name typed all in lower case or all in capitals right after a
+#: self-introduction or a relation ("its jess again lol", "some guy named brett", "I AM EILEEN", "MY WIFE
+#: GLORIA"): there only a listed first name that is no ordinary word counts ("its will", "named june" do not).
+UNCASED_CUE = re.compile(
+    r"(?<![\w'’])(?:it['’]?s|i am|i['’]?m|named|called|my (?:wife|husband|son|daughter|mom|mum|mother|dad|father|"
+    r"sister|brother|partner|gran|grandma|grandmother|grandson|granddaughter|aunt|uncle|friend|neighbou?r))"
+    r"[ \t]+(?P<word>[^\W\d_]{3,})(?![\w'’-])")
+#: What may follow a name after "I am" or "it's": the end of a clause, or a word that closes an introduction.
+INTRO_END = re.compile(r"[ \t]*(?:$|[.,;:!?)\n-]|(?:again|here|btw|lol|from|speaking|calling|writing|and)\b)")
+
+
+def uncased_cue_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """Listed first names in one case (all lower or all capitals) right after UNCASED_CUE."""
+    if len(folded) != len(text):
+        return
+    first, _, common = lists
+    for match in UNCASED_CUE.finditer(folded):
+        word = text[match.start("word"):match.end("word")]
+        lower = match.group("word")
+        if (word.islower() or word.isupper()) and lower in first and not ordinary(lower, common) and lower not in STOP:
+            if match.group().startswith(("i", "it")) and not INTRO_END.match(folded, match.end()):
+                continue  # "I am grant funded": after "I am" or "it's" the name ends its clause
+            yield match.span("word")
 
 
 # --- growing and spreading what was found ----------------------------------------------------------

@@ -157,7 +157,7 @@ ID_NAMES = (
     # Central Europe's names, driving licences (an id a customer verifies with), a national number
     r"national number|voter'?s? id(?: card)?|epic(?: no\.?| number)?|sss(?: no\.?| number)?|philhealth(?: pin| no\.?| number)?|"
     r"pag-?ibig(?: mid)?(?: no\.?| number)?|mid (?:no\.?|number)|umid|cnic(?: no\.?| number)?|nid (?:no\.?|number|card)|"
-    r"nric(?: no\.?| number)?|fin (?:no\.?|number)|driver'?s'? licen[cs]e(?: number| no\.?| card)?|"
+    r"nric(?: no\.?| number)?|fin (?:no\.?|number)|driver(?:'?s|s')? licen[cs]e(?: number| no\.?| card)?|"
     r"driving licen[cs]e(?: number| no\.?)?|licen[cs]e (?:number|no\.?)|führerschein\w*|permis de conduire|"
     r"medicare|ird|tax identification number|taxpayer id\w*|steuer-?identifikationsnummer|identifikationsnummer|"
     r"sv-?nr\.?|svnr|vsnr|versicherungsnummer|rentenversicherungsnummer|pnr(?=\s*[:(]?\s*(?:19|20)?\d{6}[-+]?\d{4}\b)"
