@@ -122,7 +122,6 @@ HELD_OUT_KEEP_REDACTED = 0.03
 HELD_OUT_NAME_PRECISION = 0.85
 HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 10",
                     ("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97 %), blind on pass 10",
-                    ("holdout-14", "EMAIL"): "9 of 10 emails (target 100 %), blind on pass 10",
                     ("holdout-14", "PHONE"): "13 of 14 phones (92.9 %; target 97 %), blind on pass 10",
                     ("holdout-15", "IBAN"): "4 of 5 IBANs (target 100 %), blind on pass 11",
                     ("holdout-17", "PHONE"): "41 of 46 phones (89.1 %; target 97 %), blind on pass 11",
@@ -144,7 +143,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind 
                     ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14",
                     ("holdout-31", "ADDRESS"): "13 of 18 addresses (72.2 %; target 90 %), blind on pass 15",
                     ("holdout-31", "CARD"): "7 of 8 cards (target 100 %), blind on pass 15",
-                    ("holdout-31", "EMAIL"): "12 of 14 emails (target 100 %), blind on pass 15",
                     ("holdout-31", "NAME"): "66 of 75 names (88.0 %; target 90 %), blind on pass 15",
                     ("holdout-31", "PHONE"): "31 of 37 phones (83.8 %; target 97 %), blind on pass 15",
                     ("holdout-31", "SSN"): "10 of 25 national ids (40.0 %; target 97 %), blind on pass 15",
@@ -153,7 +151,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind 
                     ("holdout-33", "NAME"): "72 of 86 names (83.7 %; target 90 %), blind on pass 15",
                     ("holdout-33", "SSN"): "12 of 20 national ids (60.0 %; target 97 %), blind on pass 15",
                     ("holdout-34", "CARD"): "4 of 5 cards (target 100 %), blind on pass 15",
-                    ("holdout-34", "EMAIL"): "14 of 15 emails (target 100 %), blind on pass 15",
                     ("holdout-34", "IBAN"): "16 of 17 IBANs (target 100 %), blind on pass 15",
                     ("holdout-34", "NAME"): "87 of 100 names (87.0 %; target 90 %), blind on pass 15",
                     ("holdout-34", "SSN"): "21 of 29 national ids (72.4 %; target 97 %), blind on pass 15"}
@@ -168,7 +165,6 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; 
                          "holdout-28": "9 of 250 must-keep spans touched (3.6 %; target at most 3 %), blind on pass 14",
                          "holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
                          "holdout-30": "14 of 237 must-keep spans touched (5.9 %; target at most 3 %), blind on pass 14",
-                         "holdout-31": "6 of 173 must-keep spans touched (3.5 %; target at most 3 %), blind on pass 15",
                          "holdout-32": "15 of 165 must-keep spans touched (9.1 %; target at most 3 %), blind on pass 15",
                          "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15",
                          "holdout-34": "10 of 157 must-keep spans touched (6.4 %; target at most 3 %), blind on pass 15"}
