@@ -70,6 +70,9 @@ def test_sixteenth_pass_dates_of_birth(text: str, value: str) -> None:
     # a long line that mentions a birthday is no question: the next line is not its answer
     ("I bought the blender as a birthday present for my sister and it broke after two uses, which is bad\n"
      "Receipt 14/06/2019", "14/06/2019"),
+    # no birth word asks: "stubborn" holds "born", Dutch "Nee" is "no"
+    ("My stubborn printer jams again\nOrdered 12/03/2019", "12/03/2019"),
+    ("Nee, dat klopt niet\nBestelling van 12/03/2019 kwam niet aan", "12/03/2019"),
 ])
 def test_sixteenth_pass_date_look_alikes(text: str, kept: str) -> None:
     assert kept not in found(text, "DOB"), find_pii(text)

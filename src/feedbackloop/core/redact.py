@@ -754,7 +754,7 @@ DOB = re.compile(
 #: Every alternative starts with a letter, its word boundary checked behind it ("nasc(?<!\wnasc)"), so that sre
 #: skips the positions no alternative can start at: a third of the time of leading "\b"s.
 BIRTH_MORE = re.compile(
-    r"(?:birth|dob\b|d\.o\.b|born|geburt|geboren|geb\.|naissance|né(?<!\wné)e?\b|nee(?<!\wnee)\b|nacimiento|"
+    r"(?:birth|dob\b|d\.o\.b|born(?<!stubborn)|geburt|geboren|geb\.|naissance|né(?<!\wné)e?\b|nee(?<!\wnee)\b|nacimiento|"
     r"naci(?:d[oa]|ó)|cumpleaños|nasc(?<!\wnasc)|nat(?<!\wnat)[oa] (?:a|ad|il|in|nel|nella)\b|aniversário|compleanno|"
     r"verjaardag|urodz|doğum|geboorte|född|födelse|fødsel|født|synty|születés|született|szül\.|narozen|"
     r"narod(?:il|en|zen)|rođen|gim(?<!\wgim)(?:ęs|usi|imo)|ur\.(?<![\w.]ur\.)(?=:?\s?\d)|"
@@ -765,6 +765,8 @@ BIRTH_REACH = 70
 #: A birth word's line with no date is answered on the next line when it ends this close after the word
 #: ("And your date of birth?", "Name, Geburtsdatum und Mitgliedsnummer").
 ASKED_REST = 40
+#: Birth words that ask for nothing: "née Brown" gives a maiden name, Dutch "Nee" is "no".
+NO_QUESTION = frozenset({"né", "née", "nee"})
 #: No DATE match is longer ("27 de septiembre de 1988"): a date that starts within reach ends within this after it.
 LONGEST_DATE = 32
 #: A date of birth written as eight digits, e.g. as a password ("my birthday 12031941"), right after a birth word.
@@ -798,7 +800,8 @@ def dates_after_birth_words(text: str, folded: str) -> Iterator[Span]:
         compact = COMPACT_DATE.match(text, word.end(), line_end)
         if compact is not None and compact_date_year(compact.group(1), recent):
             yield Span(compact.start(1), compact.end(1), "DOB")
-        elif not dates and line_end - word.end() <= ASKED_REST:  # asked for on this line, answered on the next
+        elif not dates and line_end - word.end() <= ASKED_REST and word.group() not in NO_QUESTION:
+            # asked for on this line, answered on the next
             start = next_line_start(text, line_end)
             if start is not None:
                 yield from (Span(begin, end, "DOB") for begin, end, of_birth
