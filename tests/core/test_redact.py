@@ -125,7 +125,6 @@ HELD_OUT_KEEP_REDACTED = 0.03
 HELD_OUT_NAME_PRECISION = 0.85
 HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 10",
                     ("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97 %), blind on pass 10",
-                    ("holdout-14", "EMAIL"): "9 of 10 emails (target 100 %), blind on pass 10",
                     ("holdout-15", "IBAN"): "4 of 5 IBANs (target 100 %), blind on pass 11",
                     ("holdout-17", "PHONE"): "41 of 46 phones (89.1 %; target 97 %), blind on pass 11",
                     ("holdout-18", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 11",
@@ -144,9 +143,7 @@ HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind 
                     ("holdout-30", "SSN"): "13 of 22 national ids (59.1 %; target 97 %), blind on pass 14",
                     ("holdout-30", "PHONE"): "57 of 66 phones (86.4 %; target 97 %), blind on pass 14",
                     ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14",
-                    ("holdout-31", "EMAIL"): "12 of 14 emails (target 100 %), blind on pass 15",
                     ("holdout-31", "PHONE"): "31 of 37 phones (83.8 %; target 97 %), blind on pass 15",
-                    ("holdout-34", "EMAIL"): "14 of 15 emails (target 100 %), blind on pass 15",
                     ("holdout-34", "SSN"): "21 of 29 national ids (72.4 %; target 97 %), blind on pass 15"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
@@ -159,8 +156,7 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; 
                          "holdout-28": "9 of 250 must-keep spans touched (3.6 %; target at most 3 %), blind on pass 14",
                          "holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
                          "holdout-30": "14 of 237 must-keep spans touched (5.9 %; target at most 3 %), blind on pass 14",
-                         "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15",
-                         "holdout-34": "10 of 157 must-keep spans touched (6.4 %; target at most 3 %), blind on pass 15"}
+                         "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15"}
 
 
 @functools.cache

@@ -149,26 +149,86 @@ EMAIL_SPELLED_PLAIN = re.compile(
     re.IGNORECASE)
 #: Issue 18, eighth pass: the same in other languages' words, bracketed or not: "fede(arroba)hotmail(punto)com",
 #: "youssef.benali (at) orange (point) fr", "jan małpa wp kropka pl". Looked for in the `fold`ed text.
-SPELLED_AT = r"(?:at|arroba|arobase|chez|bei|presso|małpa|malpa|kukac|snabel-a|ät|apenstaartje|klammeraffe)"
+SPELLED_AT = (r"(?:at|arroba|arobase|chez|bei|presso|chiocciola|małpa|malpa|kukac|snabel-a|ät|apenstaartje|"
+              r"klammeraffe|zavináč)")
 SPELLED_DOT = r"(?:dot|punto|point|punkt|ponto|kropka|pont|nokta|piste|prikk|tečka|punt)"
+#: Issue 18, sixteenth pass: the joins a local part is spelled with ("f punkt schubert minus 77 at posteo punkt de").
+SPELLED_JOIN = (r"(?:minus|bindestrich|unterstrich|strich|underscore|dash|hyphen|gui[oó]n(?: bajo)?|"
+                r"trattino(?: basso)?|tiret(?: bas)?)")
 EMAIL_SPELLED_WORDS = re.compile(
-    rf"(?<![\w.])[\w.+-]+(?:\s+{SPELLED_DOT}\s+[\w+-]+){{0,3}}(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+{SPELLED_AT}\s+)[\w-]+"
+    rf"(?<![\w.])[\w.+-]+(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+[\w+-]+){{0,4}}(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+{SPELLED_AT}\s+)[\w-]+"
     rf"(?:\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*[\w-]+|\s+{SPELLED_DOT}\s+"
     rf"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|ca|au|ch|at|be|ie|pt|se|dk|no|fi|pl|ar|br|mx|"
     rf"cl|co|pe|tr|gr|hu|cz|ro|jp|kr|cn|in|za|ng|ke|ae)\b)+")
-SPELLED_AT_WORDS = ("at", "arroba", "arobase", "chez", "bei", "presso", "małpa", "malpa", "kukac", "snabel", "ät",
-                    "apenstaartje", "klammeraffe")
+SPELLED_AT_WORDS = ("at", "arroba", "arobase", "chez", "bei", "presso", "chiocciola", "małpa", "malpa", "kukac",
+                    "snabel", "ät", "apenstaartje", "klammeraffe", "zavináč")
 SPELLED_DOT_WORDS = ("dot", "punto", "point", "punkt", "ponto", "kropka", "pont", "nokta", "piste", "prikk", "tečka",
                      "punt")
 #: "logo@2x.png" is a retina image, not a mailbox.
 FILE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico"})
+#: Issue 18, sixteenth pass: an Indian UPI id (a virtual payment address, "pooja.verma94@okaxis", "9958127403@paytm")
+#: is an account's address like an email's, with a payment app's or bank's handle for its domain and no top-level
+#: domain. The handles are a short list the NPCI publishes; the usual ones are here.
+UPI_HANDLES = ("okaxis", "oksbi", "okhdfcbank", "okicici", "paytm", "ptyes", "ptaxis", "pthdfc", "ptsbi", "ybl", "ibl",
+               "axl", "upi", "apl", "yapl", "rapl", "axisbank", "axisb", "icici", "sbi", "hdfcbank", "kotak", "kmbl",
+               "idfcbank", "idfcfirst", "indus", "pnb", "barodampay", "cnrb", "unionbank", "uboi", "federal", "fbl",
+               "aubank", "rbl", "yesbank", "ikwik", "freecharge", "airtel", "jio", "waaxis", "wahdfcbank", "wasbi",
+               "waicici", "jupiteraxis", "naviaxis", "superyes", "amazonpay", "abfspay", "postbank", "dbs", "hsbc",
+               "citi", "kvb", "kbl", "idbi", "timecosmos")
+#: Looked for from the "@" (a literal sre finds fast), the local part then read backwards from it.
+UPI_HANDLE = re.compile(rf"@(?:{'|'.join(UPI_HANDLES)})(?![\w@-])(?!\.\w)", re.IGNORECASE)
+UPI_LOCAL = re.compile(r"(?<![\w.+%-])[\w.-]{2,64}\Z")
+#: Issue 18, sixteenth pass: a firm's role address ("support@", "billing@", "kundenservice@", "service-client@")
+#: names a desk, not a person, and is no personal data: left in the text. Only when the whole local part (its
+#: "-", "_" and "." dropped) is such a word, and not at a webmail provider, where "hello@gmail.com" is somebody's
+#: own. "finance" is not among them: a held-out part labels "finance@vanoord-logistics.nl" an email.
+ROLE_LOCAL_PARTS = frozenset(("support", "help", "helpdesk", "servicedesk", "info", "information", "contact",
+    "contactus", "hello", "team", "admin", "administrator", "accounts", "accounting", "billing", "invoice",
+    "invoices", "invoicing", "payments", "orders", "order", "sales", "service", "services", "customerservice",
+    "customerservices", "customercare", "customersupport", "clientservices", "care", "noreply", "donotreply",
+    "notifications", "notification", "alerts", "newsletter", "news", "marketing", "press", "media", "jobs", "careers",
+    "recruiting", "recruitment", "legal", "privacy", "dpo", "gdpr", "compliance", "security", "abuse", "postmaster",
+    "webmaster", "hostmaster", "mailerdaemon", "office", "reception", "frontdesk", "enquiries", "enquiry",
+    "inquiries", "inquiry", "feedback", "complaints", "claims", "returns", "refunds", "bookings", "booking",
+    "reservations", "shipping", "delivery", "dispatch", "warehouse", "logistics", "installs", "installations",
+    "techsupport", "businesssupport", "itsupport", "operations", "devops", "accommodation", "admissions", "registrar",
+    "baggage", "membership", "subscriptions", "tickets", "events", "partners", "procurement", "purchasing",
+    "wholesale", "hotline", "soporte", "ayuda", "atencionalcliente", "ventas", "pedidos", "facturacion", "reservas",
+    "reclamaciones", "contacto", "informacion", "administracion", "secretaria", "devoluciones", "envios", "apoio",
+    "suporte", "atendimento", "contato", "vendas", "faturamento", "encomendas", "sac", "supporto", "assistenza",
+    "assistenzaclienti", "servizioclienti", "ordini", "vendite", "amministrazione", "fatturazione", "prenotazioni",
+    "segreteria", "informazioni", "serviceclient", "serviceclients", "sinistres", "commandes", "facturation",
+    "accueil", "comptabilite", "assistance", "sav", "retours", "kundenservice", "kundendienst", "kontakt",
+    "bestellung", "bestellungen", "rechnung", "buchhaltung", "verwaltung", "anfragen", "reklamation", "buchung",
+    "empfang", "vertrieb", "klantenservice", "klantendienst", "bestellingen", "facturen", "administratie",
+    "kundservice", "kundeservice", "kundesenter", "kundtjänst", "asiakaspalvelu", "tilaukset", "laskutus", "obsluga",
+    "obslugaklienta", "biuro", "pomoc", "zamowienia", "faktury", "reklamacje", "podpora", "objednavky", "fakturace"))
+WEBMAIL = frozenset(("gmail", "googlemail", "yahoo", "ymail", "rocketmail", "hotmail", "outlook", "live", "msn",
+    "icloud", "me", "mac", "aol", "gmx", "web", "mail", "yandex", "proton", "protonmail", "pm", "zoho", "fastmail",
+    "posteo", "libero", "virgilio", "orange", "free", "wanadoo", "laposte", "sfr", "t-online", "freenet",
+    "btinternet", "sky", "qq", "163", "126", "naver", "daum", "rediffmail", "seznam", "wp", "o2", "onet", "interia"))
+
+
+def role_address(address: str) -> bool:
+    """Whether `address` is a firm's desk ("support@acme.io"), not a person's mailbox."""
+    local, _, domain = address.lower().replace("%40", "@").partition("@")
+    return local.replace("-", "").replace("_", "").replace(".", "") in ROLE_LOCAL_PARTS and \
+        domain.split(".")[0] not in WEBMAIL
+
+
+def find_upi_ids(text: str) -> Iterator[Span]:
+    for handle in UPI_HANDLE.finditer(text):
+        local = UPI_LOCAL.search(text, max(0, handle.start() - 64), handle.start())
+        if local is not None:
+            yield Span(local.start(), handle.end(), "EMAIL")
 
 
 def find_emails(text: str) -> Iterator[Span]:
     if "@" in text or "%40" in text:  # every EMAIL match holds one
         for match in EMAIL.finditer(text):
-            if match.group(1).lower() not in FILE_SUFFIXES:
+            if match.group(1).lower() not in FILE_SUFFIXES and not role_address(match.group()):
                 yield Span(match.start(), match.end(), "EMAIL")
+        yield from find_upi_ids(text)
     if "[" in text or "(" in text:  # every EMAIL_SPELLED match holds "[at]" or "(at)"
         for match in EMAIL_SPELLED.finditer(text):
             yield Span(match.start(), match.end(), "EMAIL")
@@ -744,9 +804,18 @@ MONTHS = (r"(?:jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero
           r"stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|"
           r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|januar|februar|marts|"
           r"juni|august|desember)\.?")
-DATE = (rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{{1,2}}[./-]\d{{1,2}}|"
+#: Issue 18, sixteenth pass: Hungarian dates run year, month, day ("1990. március 4.").
+HU_MONTHS = (r"(?:január|február|március|április|május|június|július|augusztus|szeptember|október|november|"
+             r"december|jan|febr|márc|ápr|máj|jún|júl|aug|szept|okt|nov|dec)\.?")
+#: Issue 18, sixteenth pass: also a space after a dot ("15. 3. 2015", "1968. 04. 22."), a month's name between
+#: dashes ("22-Feb-1979"), Hungarian dates, and a two-digit year with one separator throughout ("4/19/77").
+NUMERIC_SEP = r"(?:[./-]|\. )"
+DATE = (rf"(?:\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}(?:19|20)\d\d|"
+        rf"(?:19|20)\d\d{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}(?!\d)|"
         rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
-        rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?\s+(?:de\s+|of\s+)?{MONTHS}\s+(?:de\s+)?(?:19|20)\d\d|"
+        rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?(?:\s+(?:de\s+|of\s+)?|-){MONTHS}(?:\s+(?:de\s+)?|-)(?:19|20)\d\d|"
+        rf"(?:19|20)\d\d\.\s+{HU_MONTHS}\s*\d{{1,2}}(?!\d)|"
+        rf"(?<![\d./-])\d{{1,2}}(?P<two_digit_sep>[./-])\d{{1,2}}(?P=two_digit_sep)\d\d(?![./-]?\d)|"
         rf"(?:19|20)\d\d\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일])")
 #: A date is a date of birth when a birth word comes shortly before it, in English, German, French, Spanish.
 BIRTH_WORDS = ("birth", "dob", "d.o.b", "born", "birthday", "geburt", "geboren", "naissance", "né", "nee",
@@ -759,16 +828,32 @@ DOB = re.compile(
 #: after one on its line ("my date of birth to activate the SIM on order CA-772091: it's Nov 3, 1979",
 #: "birthday? It is 1985年4月12日 (April 12, 1985)", "Geburtsdatum meines Sohnes Maximilian ist der
 #: 5. Juni 2011"). Looked for in the `fold`ed text.
+#: Issue 18, sixteenth pass: more words and their abbreviations: Portuguese "nasceu", "nasc.", "aniversário",
+#: Spanish "nació", Italian "nata a Milano il", "compleanno", Dutch "verjaardag", Czech and Slovak "nar.",
+#: "narodila", Polish "ur.", Hungarian "szül.", Lithuanian "gimęs", Indonesian "tgl lahir", Greek "γέννησής",
+#: Ukrainian and Russian "народження", "рождения", Finnish "syntynyt", Nordic "f." (født, född). An
+#: abbreviation counts only with a digit right after it ("ur. 12.09.1948"; "f." is no word of its own).
+#: Every alternative starts with a letter, its word boundary checked behind it ("nasc(?<!\wnasc)"), so that sre
+#: skips the positions no alternative can start at: a third of the time of leading "\b"s.
 BIRTH_MORE = re.compile(
-    r"(?:birth|dob\b|d\.o\.b|born|geburt|geboren|geb\.|naissance|\bnée?\b|\bnee\b|nacimiento|nacid[oa]|cumpleaños|"
-    r"nascid[oa]|nascimento|nascita|\bnat[oa] il|urodz|doğum|geboorte|född|födelse|fødsel|født|syntymä|"
-    r"születés|született|narozen|rođen|生年月日|生日|出生|생년월일|생일|ngày sinh|sinh ngày|tanggal lahir|γέννησης)")
-BIRTH_MORE_WORDS = ("birth", "dob", "d.o.b", "born", "geburt", "geboren", "geb.", "naissance", "né", "nee",
-                    "nacimiento", "nacid", "cumpleaños", "nascid", "nascimento", "nascita", "nato", "nata", "urodz",
-                    "doğum", "geboorte", "född", "födelse", "fødsel", "født", "syntymä", "születés", "született",
-                    "narozen", "rođen", "生", "생", "sinh", "lahir", "γέννησης")
+    r"(?:birth|dob\b|d\.o\.b|born(?<!stubborn)|geburt|geboren|geb\.|naissance|né(?<!\wné)e?\b|nee(?<!\wnee)\b|nacimiento|"
+    r"naci(?:d[oa]|ó)|cumpleaños|nasc(?<!\wnasc)|nat(?<!\wnat)[oa] (?:a|ad|il|in|nel|nella)\b|aniversário|compleanno|"
+    r"verjaardag|urodz|doğum|geboorte|född|födelse|fødsel|født|synty|születés|született|szül\.|narozen|"
+    r"narod(?:il|en|zen)|rođen|gim(?<!\wgim)(?:ęs|usi|imo)|ur\.(?<![\w.]ur\.)(?=:?\s?\d)|"
+    r"nar\.(?<![\w.]nar\.)(?=:?\s?\d)|f\.(?<![\w.]f\.)(?=:?\s?\d)|народжен|народив|рождени|родил|生年月日|生日|"
+    r"出生|생년월일|생일|ngày sinh|sinh ngày|lahir|γέννησ)")
 DATE_ANYWHERE = re.compile(DATE, re.IGNORECASE)
 BIRTH_REACH = 70
+#: A birth word's line with no date is answered on the next line when it ends this close after the word
+#: ("And your date of birth?", "Name, Geburtsdatum und Mitgliedsnummer").
+ASKED_REST = 40
+#: Birth words that ask for nothing: "née Brown" gives a maiden name, Dutch "Nee" is "no".
+NO_QUESTION = frozenset({"né", "née", "nee"})
+#: No DATE match is longer ("27 de septiembre de 1988"): a date that starts within reach ends within this after it.
+LONGEST_DATE = 32
+#: A date of birth written as eight digits, e.g. as a password ("my birthday 12031941"), right after a birth word.
+COMPACT_DATE = re.compile(r"[^\d\n]{0,12}?(?<!\d)(\d{8})(?!\d)")
+COMPACT_ORDERS = ((4, 2, 0), (4, 0, 2), (0, 4, 6))  # (year, month, day) offsets: ddmmyyyy, mmddyyyy, yyyymmdd
 
 
 def find_dobs(text: str) -> Iterator[Span]:
@@ -776,24 +861,123 @@ def find_dobs(text: str) -> Iterator[Span]:
     if has_any(folded, BIRTH_WORDS):
         for match in DOB.finditer(text):
             yield Span(match.start("date"), match.end("date"), "DOB")
-    if has_any(folded, BIRTH_MORE_WORDS) and len(folded) == len(text):
+    if len(folded) == len(text):  # (BIRTH_MORE, all literal-first, is cheaper than a gate of its ~50 words)
         yield from dates_after_birth_words(text, folded)
 
 
 def dates_after_birth_words(text: str, folded: str) -> Iterator[Span]:
     """Dates after a birth word, on its line and within BIRTH_REACH characters, of a year before last
-    (a "birthday present" ordered last week is dated this year)."""
+    (a "birthday present" ordered last week is dated this year).
+
+    Issue 18, sixteenth pass: also a date right before the word ("bin am 12.05.1971 geboren", "1990.
+    március 4-én született"); the next line's when the word's own line has no date ("Agent: And your date of
+    birth?" / "Customer: 19 Feb 1988"); further dates within reach of a date found ("says 04/05/1988 but it
+    should be 05/04/1988"); eight digits that make a date right after the word."""
     recent = datetime.date.today().year - 1
     for word in BIRTH_MORE.finditer(folded):
-        line_end = text.find("\n", word.end())
-        reach = min(len(text), word.end() + BIRTH_REACH, line_end if line_end >= 0 else len(text))
-        for date in DATE_ANYWHERE.finditer(text, word.end(), reach):
-            year = YEAR.search(date.group())
-            if year is None or int(year.group()) < recent:
+        yield from date_right_before(text, word.start(), recent)
+        line_end = end_of_line(text, word.end())
+        dates = list(dates_in_reach(text, word.end(), line_end, recent))
+        yield from (Span(start, end, "DOB") for start, end, of_birth in dates if of_birth)
+        compact = COMPACT_DATE.match(text, word.end(), line_end)
+        if compact is not None and compact_date_year(compact.group(1), recent):
+            yield Span(compact.start(1), compact.end(1), "DOB")
+        elif not dates and line_end - word.end() <= ASKED_REST and word.group() not in NO_QUESTION:
+            # asked for on this line, answered on the next
+            start = next_line_start(text, line_end)
+            if start is not None:
+                yield from (Span(begin, end, "DOB") for begin, end, of_birth
+                            in dates_in_reach(text, start, end_of_line(text, start), recent) if of_birth)
+
+
+def end_of_line(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def next_line_start(text: str, line_end: int) -> int | None:
+    """Where the first line with other than blanks after `line_end` starts, if any."""
+    start = line_end
+    while start < len(text) and text[start] in " \t\r\n":
+        start += 1
+    return start if start < len(text) else None
+
+
+def dates_in_reach(text: str, start: int, line_end: int, recent: int) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, of a year before `recent`) of every date up to `line_end` that starts within BIRTH_REACH
+    characters of `start` or of the last date of birth found."""
+    reach = min(line_end, start + BIRTH_REACH)
+    first = True
+    date = DATE_ANYWHERE.search(text, start, min(line_end, reach + LONGEST_DATE))
+    while date is not None and date.start() < reach:
+        if date.group("two_digit_sep") is None or (first and short_date(date.group(), date.start() - start)):
+            year = date_year(date.group())
+            of_birth = year is None or year < recent
+            yield date.start(), date.end(), of_birth
+            if of_birth:
+                reach = min(line_end, max(reach, date.end() + BIRTH_REACH))
+        first = False
+        date = DATE_ANYWHERE.search(text, date.end(), min(line_end, reach + LONGEST_DATE))
+
+
+#: A date with a two-digit year ("4/19/77") is taken only as the first date after a birth word and this close to it
+#: ("DOB: 4/19/77") or to the start of the line that answers it ("Customer: 4/19/77"): further on, or after
+#: another date, 3-5-12 or 88/3/12 is a house number.
+SHORT_DATE_REACH = 20
+
+
+def short_date(date: str, distance: int) -> bool:
+    """Whether a date with a two-digit year, `distance` characters after a birth word, is one: its day and month
+    each up to 31, one of them up to 12."""
+    first, second = (int(part) for part in re.split(r"[./-]", date)[:2])
+    return distance <= SHORT_DATE_REACH and 0 < min(first, second) <= 12 and max(first, second) <= 31
+
+
+def date_right_before(text: str, start: int, recent: int) -> Iterator[Span]:
+    """A date shortly before a birth word in the same clause ("am 30.04.1982 in Graz geboren", "4-én született")."""
+    if not any(char.isdigit() for char in text[max(0, start - BEFORE_GAP - 1):start]):  # no date ends there
+        return
+    for date in DATE_ANYWHERE.finditer(text, max(0, start - BEFORE_GAP - LONGEST_DATE), start):
+        if CLAUSE_GAP.fullmatch(text, date.end(), start):
+            year = date_year(date.group())
+            if year is None or year < recent:
                 yield Span(date.start(), date.end(), "DOB")
 
 
+#: What may stand between a date and the birth word after it: a few words of the same clause, no number.
+BEFORE_GAP = 25
+CLAUSE_GAP = re.compile(rf"\.?[^\d\n,.;:!?]{{0,{BEFORE_GAP}}}")
+
+
 YEAR = re.compile(r"(?:19|20)\d\d")
+TWO_DIGIT_YEAR = re.compile(r"\d\d$")
+
+
+def date_year(date: str) -> int | None:
+    """The year of a date DATE matched: its four digits, or its last two read as the latest year not to come."""
+    year = YEAR.search(date)
+    if year is not None:
+        return int(year.group())
+    two = TWO_DIGIT_YEAR.search(date)
+    if two is None:
+        return None
+    this_year = datetime.date.today().year
+    full = 2000 + int(two.group())
+    return full if full <= this_year else full - 100
+
+
+def compact_date_year(digits: str, recent: int) -> bool:
+    """Whether eight digits are a real date, read day-month-year, month-day-year or year-month-day, of a year
+    from 1900 to before `recent`."""
+    for year_at, month_at, day_at in COMPACT_ORDERS:
+        year, month, day = int(digits[year_at:year_at + 4]), int(digits[month_at:month_at + 2]), int(digits[day_at:day_at + 2])
+        if 1900 <= year < recent:
+            try:
+                datetime.date(year, month, day)
+            except ValueError:
+                continue
+            return True
+    return False
 
 
 # --- postal addresses ------------------------------------------------------------------------------
