@@ -156,8 +156,9 @@ def luhn_valid(digits: str) -> bool:
 
 
 def is_card_number(digits: str) -> bool:
-    """13–19 digits with a card-issuer first digit and a valid Luhn checksum."""
-    return 13 <= len(digits) <= 19 and digits[0] in CARD_FIRST_DIGITS and luhn_valid(digits)
+    """13–19 digits with a card-issuer first digit and a valid Luhn checksum (issue 18, sixteenth pass: and the
+    issuers' ranges, the live rule)."""
+    return live.is_card_number(digits)
 
 
 #: A device's IMEI and a parcel's tracking number carry Luhn digits too.
@@ -230,6 +231,7 @@ def find_ibans(text: str) -> Iterator[Span]:
         if compact and abs(len(compact.group()) - length) <= 2 and iban_valid(compact.group().upper()):
             yield Span(compact.start(), compact.end(), "IBAN")
     yield from live.ibans_after_word(text)  # issue 18, eighth pass, ungated
+    yield from live.ibans_after_account_word(text)  # issue 18, sixteenth pass, ungated
 
 
 def read_iban_chars(text: str, start: int, length: int) -> int | None:
@@ -388,8 +390,10 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
         return False
     if live.firm_line(text, start, end):  # issue 18, sixteenth pass: a firm's line, ungated
         return False
+    if live.code_before(text, start) or live.answers_an_id_question(text, start):  # (sixteenth pass)
+        return False
     before = text[max(0, start - 30):start]
-    return not ID_BEFORE.search(before) and not live.FIRM_NUMBER_BEFORE.search(before) and not live.AFTER_BOX.search(before)
+    return not live.introduced_as_id(before) and not live.AFTER_BOX.search(before)
 
 
 # --- postal addresses ------------------------------------------------------------------------------

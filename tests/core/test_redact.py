@@ -123,11 +123,8 @@ HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0
 HELD_OUT_KEEP_REDACTED = 0.03
 #: NAME findings on held-out text that are names (issue 18's target).
 HELD_OUT_NAME_PRECISION = 0.85
-HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 10",
-                    ("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97 %), blind on pass 10",
-                    ("holdout-15", "IBAN"): "4 of 5 IBANs (target 100 %), blind on pass 11",
+HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97 %), blind on pass 10",
                     ("holdout-17", "PHONE"): "41 of 46 phones (89.1 %; target 97 %), blind on pass 11",
-                    ("holdout-18", "IBAN"): "3 of 4 IBANs (target 100 %), blind on pass 11",
                     ("holdout-19", "ADDRESS"): "15 of 19 addresses (78.9 %; target 90 %), blind on pass 12",
                     ("holdout-20", "SSN"): "6 of 8 national ids (75.0 %; target 97 %), blind on pass 12",
                     ("holdout-20", "ADDRESS"): "29 of 35 addresses (82.9 %; target 90 %), blind on pass 12",
@@ -147,15 +144,12 @@ HELD_OUT_NOT_MET = {("holdout-13", "IBAN"): "3 of 4 IBANs (target 100 %), blind 
                     ("holdout-34", "SSN"): "21 of 29 national ids (72.4 %; target 97 %), blind on pass 15"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
-                         "holdout-15": "11 of 211 must-keep spans touched (5.2 %; target at most 3 %), blind on pass 11",
                          "holdout-19": "25 of 290 must-keep spans touched (8.6 %; target at most 3 %), blind on pass 12",
                          "holdout-22": "13 of 257 must-keep spans touched (5.1 %; target at most 3 %), blind on pass 12",
-                         "holdout-23": "16 of 208 must-keep spans touched (7.7 %; target at most 3 %), blind on pass 13",
                          "holdout-24": "18 of 218 must-keep spans touched (8.3 %; target at most 3 %), blind on pass 13",
                          "holdout-27": "16 of 296 must-keep spans touched (5.4 %; target at most 3 %), blind on pass 14",
                          "holdout-28": "9 of 250 must-keep spans touched (3.6 %; target at most 3 %), blind on pass 14",
                          "holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
-                         "holdout-30": "14 of 237 must-keep spans touched (5.9 %; target at most 3 %), blind on pass 14",
                          "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15"}
 
 
@@ -967,3 +961,53 @@ def test_tax_file_numbers_in_a_text_about_one(text: str, number: str) -> None:
 def test_a_card_typed_with_a_digit_left_out_after_a_card_word() -> None:
     text = "I mistyped my card number in checkout, I wrote 4917 6100 0000 123 instead"
     assert [(s.kind, text[s.start:s.end]) for s in find_pii(text)] == [("CARD", "4917 6100 0000 123")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Tracking says (1Z 999 AA1 01 2345 6784) but", []),  # a code glued before the digit groups
+    ("zásilka Zásilkovna Z 3318 447 291 je na depu", []),
+    ("Bot: Please enter your order number.\nUser: 4471-9920-55\nBot: Thanks!", []),  # the answer to an id question
+    ("Agent: Can I get the order number?\nCustomer: 204-8873312-55", []),
+    ("shipment AWB 176-88231904 from Lagos", []),
+    ("Police ref is 23/48812/24. Asset tag", []),
+    ("Meu pedido é o 8820-114-55 e o endereço", []),
+    ("CALL ME AT 416 555 0172 TODAY.", [("PHONE", "416 555 0172")]),  # capitals are no code
+    ("Voicemail, caller ID +44 7700 900481: hi", [("PHONE", "+44 7700 900481")]),
+    ("Phone number on the account is (312) 555-0187. The PIN", [("PHONE", "(312) 555-0187")]),
+    ("abriu o pedido #PT-20399.\nContacto: 912 345 867 | mariana", [("PHONE", "912 345 867")]),
+])
+def test_codes_and_answers_to_id_questions_are_no_phones(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(s.kind, text[s.start:s.end]) for s in find_pii(text) if s.kind in ("PHONE", "CARD", "SSN")] == expected
+
+
+@pytest.mark.parametrize(("text", "iban"), [
+    ("O débito direto continua na conta PT50 0035 0651 0000 1234 5678 9.", "PT50 0035 0651 0000 1234 5678 9"),
+    ("dubbele incasso van rekening NL20 INGB 0007 3419 62. Terugstorting", "NL20 INGB 0007 3419 62"),
+    ("auf CH760900000304851276 überweisen", "CH760900000304851276"),  # compact, a character short, valid
+])
+def test_ibans_with_a_typo_after_an_account_word(text: str, iban: str) -> None:
+    assert [(s.kind, text[s.start:s.end]) for s in find_pii(text)] == [("IBAN", iban)]
+
+
+def test_card_issuer_ranges() -> None:
+    assert not luhn_valid("2025031899201") or not any(s.kind == "CARD" for s in find_pii("protocolo 2025031899201 ok"))
+    assert [s.kind for s in find_pii("card 2223 0000 4841 0010")] == ["CARD"]  # Mastercard's 2-series
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Dear Sirs, Tudor & Bevan LLP wrote to us", "Tudor"),
+    ("Anita Bose, Bose & Co Accounting", "Co Accounting"),
+    ("The taxi firm is Willie's Cabs, driver was", "Willie"),
+    ("Restaurant: Mama Rosa's Trattoria (store ID 55821)", "Rosa"),
+])
+def test_a_name_that_begins_a_firms_name_is_left(text: str, kept: str) -> None:
+    redacted = redact(text)
+    assert kept in redacted
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Zoals per Dewi's mail van gisteren", "Dewi"),
+    ("my daughter Zoya's school messages", "Zoya"),
+])
+def test_a_persons_possessive_is_still_a_name(text: str, name: str) -> None:
+    assert name in [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]

@@ -1002,7 +1002,42 @@ def placed(text: str, start: int, end: int, lists: Lists) -> bool:
         return True
     if words and strip_marks(words[0].lower()) in lists[0] and ARTICLE_BEFORE.search(text, max(0, start - 12), start):
         return True  # issue 18, tenth pass: "bij de Albert Heijn", "at the John Lewis": a shop, a brand
+    if firm_after(text, end):
+        return True
     return len(words) == 1 and NUMBER_AFTER.match(text, end) is not None
+
+
+#: Issue 18, sixteenth pass: a name that begins a firm's ("Tudor & Bevan LLP", "Bose & Co Accounting", "Bach &
+#: Lund Advokater", "Mama Rosa's Trattoria", "Willie's Cabs"): after "&" or "'s", a firm's word within a few words.
+FIRM_JOIN = re.compile(r"(?:['’]s)?[ ]*&[ ]*|['’]s[ ]+")
+FIRM_TAIL_WORDS = re.compile(r"[^\W\d_][\w'’.-]*")
+LEGAL_FORMS = frozenset({
+    "co", "co.", "sons", "fils", "cie", "cie.", "söhne", "hijos", "figli", "llp", "ltd", "ltd.", "inc", "inc.", "gmbh",
+    "ag", "bv", "nv", "sa", "sas", "sarl", "sl", "srl", "spa", "oy", "ab", "as", "aps", "kg", "ohg", "plc", "pty", "llc",
+    "advokater", "advocaten", "avocats", "abogados", "advogados", "rechtsanwälte", "solicitors", "lawyers", "cabs",
+    "taxis", "taxi",
+})
+
+
+def firm_after(text: str, end: int) -> bool:
+    """Whether "&" or "'s" and then, within three words on the line, a firm's word follow a name ending at `end`."""
+    join = FIRM_JOIN.match(text, end)
+    if join is None:
+        return False
+    line_end = text.find("\n", join.end())
+    tail = text[join.end():line_end if line_end >= 0 else len(text)]
+    possessive = "&" not in join.group()  # "Dewi's mail", "my daughter Zoya's school": only a shop's own nouns
+    for word in FIRM_TAIL_WORDS.findall(tail)[:2 if possessive else 4]:
+        lower = word.lower().rstrip(".")
+        if lower in LEGAL_FORMS or lower + "." in LEGAL_FORMS or (lower in SHOP_NOUNS if possessive else lower in PLACE_AFTER):
+            return True
+    return False
+
+
+#: The nouns of a shop named after its owner ("Mama Rosa's Trattoria", "Anna's Bakery", "Willie's Cabs").
+SHOP_NOUNS = frozenset({"trattoria", "pizzeria", "bakery", "bakes", "restaurant", "bistro", "salon", "garage", "kitchen",
+                        "cafe", "café", "diner", "boutique", "pub", "bar", "grill", "deli", "catering", "plumbing",
+                        "cleaning", "removals", "movers", "tours", "travel", "florist", "nursery", "pottery"})
 
 
 def whole_words(text: str, word: str) -> Iterator[tuple[int, int]]:

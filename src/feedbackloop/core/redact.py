@@ -245,7 +245,7 @@ def find_emails(text: str) -> Iterator[Span]:
 
 #: 13–19 digits, single spaces or dashes between any of them (4-4-4-4, Amex 4-6-5, none).
 #: Also dots or two spaces between groups, and right after "no." (issue 18: such cards leaked).
-CARD_CANDIDATE = re.compile(r"(?<![\d,/+-])(?<!\d\.)\d(?:(?:[ .-]| {2})?\d){12,30}(?!\d)(?![.,]\d)")
+CARD_CANDIDATE = re.compile(r"(?<![\d,/+-])(?<![A-Z])(?<!\d\.)\d(?:(?:[ .-]| {2})?\d){12,30}(?!\d)(?![.,]\d)")
 CARD_FIRST_DIGITS = frozenset("23456")  # Mastercard 2-series, Amex/Diners/JCB, Visa, MC, Discover/Maestro
 
 
@@ -261,8 +261,13 @@ def luhn_valid(digits: str) -> bool:
 
 
 def is_card_number(digits: str) -> bool:
-    """13–19 digits with a card-issuer first digit and a valid Luhn checksum."""
-    return 13 <= len(digits) <= 19 and digits[0] in CARD_FIRST_DIGITS and luhn_valid(digits)
+    """13–19 digits with a card-issuer first digit and a valid Luhn checksum. (Issue 18, sixteenth pass: a
+    2 starts only Mastercard's 2221–2720, and only Visa has 13 digits: "2025031899201" is a year and a serial.)"""
+    if not (13 <= len(digits) <= 19 and digits[0] in CARD_FIRST_DIGITS and luhn_valid(digits)):
+        return False
+    if digits[0] == "2" and not 2221 <= int(digits[:4]) <= 2720:
+        return False
+    return len(digits) != 13 or digits[0] == "4"
 
 
 #: A device's IMEI and a parcel's tracking number carry Luhn digits too.
@@ -385,8 +390,11 @@ def find_ibans(text: str) -> Iterator[Span]:
         compact = IBAN_COMPACT.match(text, match.start())
         if compact and abs(len(compact.group()) - length) <= 2 and iban_valid(compact.group().upper()):
             yield Span(compact.start(), compact.end(), "IBAN")
-    if "iban" in fold(text):
+    folded = fold(text)
+    if "iban" in folded:
         yield from ibans_after_word(text)
+    if has_any(folded, ACCOUNT_WORDS):
+        yield from ibans_after_account_word(text)
 
 
 #: Issue 18, eighth pass: an IBAN-shaped string right after the word "IBAN" is one even when its check
@@ -394,6 +402,21 @@ def find_ibans(text: str) -> Iterator[Span]:
 #: the customer's account.
 IBAN_AFTER_WORD = re.compile(r"\bIBAN\b[ \t]*(?::|is|es|ist|est|è|=)?[ \t]*(?P<iban>[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}"
                              r"(?:[ ]?[A-Z0-9]{1,3})?)(?![\w])", re.IGNORECASE)
+
+
+#: Issue 18, sixteenth pass: an IBAN of its country's exact length right after a word for a bank account
+#: ("na conta PT50 0035 …", "van rekening NL20 INGB …") is the customer's even when a typo broke its check digits.
+ACCOUNT_WORDS = ("conta", "compte", "rekening", "konto", "cuenta", "conto", "account", "rachun", "účet", "ucet", "tili")
+IBAN_AFTER_ACCOUNT = re.compile(r"(?i:\b(?:conta|compte|rekening|konto|cuenta|conto|account|rachunek|rachunku|účet|ucet|"
+                                r"tili|tilille|tililtä)\b)[ \t]*(?::|n[º°o]\.?|nr\.?|number)?[ \t]*"
+                                r"(?P<iban>[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?)(?![\w])")
+
+
+def ibans_after_account_word(text: str) -> Iterator[Span]:
+    for match in IBAN_AFTER_ACCOUNT.finditer(text):
+        iban = match.group("iban")
+        if len(iban.replace(" ", "")) == IBAN_LENGTHS.get(iban[:2]):
+            yield Span(match.start("iban"), match.end("iban"), "IBAN")
 
 
 def ibans_after_word(text: str) -> Iterator[Span]:
@@ -635,8 +658,11 @@ ID_BEFORE = re.compile(
     r"policy|p[óo]liza|polizza|(?:customer|client|klant|kunden)(?=\s*(?:#|no\b|no\.|nr|num|id\b))|merchant|mid|"
     r"sn|s/n|contract|contrato|contratto|"
     r"vertrag|smlouva|umowa|folio|caso|pratica|obligaci[óo]n|gu[íi]a|spedizione|sendung|z[áa]silka|paczka|"
-    r"inpost|colis|abn|acn|bn|ein|vat|gst|kvk|siret|siren)s?\s*"
-    r"(?:(?:#|no\.?|nr\.?|n[º°o]\.?|num(?:ber|éro|ero|mer)?|id)(?:\s+(?:is|was|es|est|ist|é|è))?)?\s*[:#]?\s*$",
+    r"inpost|colis|abn|acn|bn|ein|vat|gst|kvk|siret|siren|awb|consignment|waybill|env[íi]o|paquete|pacco|pakket|"
+    r"zending|paket|retourenschein|bestelnr|bestelnummer|ordernr|auftragsnr|claim|mrn|rx|member|membre|membership|"
+    r"mitglied|socio|matric|developer|asset|employee|student|patient|police ref|crime ref)s?\s*"
+    r"(?:#|no\.?|nr\.?|n[º°o]\.?|num(?:ber|éro|ero|mer)?|id)?\s*[:#]?\s*"
+    r"(?:(?:is|was|es|est|ist|é|è)(?:\s+(?:o|el|la|le|the|a))?\s+)?$",
     re.IGNORECASE)
 
 
@@ -652,18 +678,80 @@ ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", 
             "customer", "client", "klant", "kunden", "merchant", "mid", "sn", "s/n", "contract", "contrato",
             "contratto", "vertrag", "smlouva", "umowa", "folio", "caso", "pratica", "obligaci", "guía", "guia",
             "spedizione", "sendung", "zásilka", "zasilka", "paczka", "inpost", "colis", "abn", "acn", "bn", "ein",
-            "vat", "gst", "kvk", "siret", "siren")
+            "vat", "gst", "kvk", "siret", "siren", "awb", "consignment", "waybill", "envío", "envio", "paquete",
+            "pacco", "pakket", "zending", "paket", "retourenschein", "bestelnr", "bestelnummer", "ordernr", "auftragsnr",
+            "claim", "mrn", "rx", "member", "membre", "mitglied", "socio", "matric", "developer", "asset", "employee",
+            "student", "patient", "police ref", "crime ref")
 
 
 #: Issue 18, sixteenth pass: a firm's registration or tax number ("Our ABN is 22 604 118 937").
 FIRM_NUMBER_BEFORE = re.compile(r"\b(?:ABN|ACN|EIN|VAT|GST|BN|KvK|SIRET|SIREN|NZBN)\b[^\d\n]{0,12}$")
 
 
+#: "Phone number on the account is (312) …": a phone word before the id word makes the number a phone.
+PHONE_WORD_BEFORE = re.compile(r"(?i:phone|mobile|cell|tel|number|call me|reach me)[^\n]{0,30}$")
+
+
 def introduced_as_id(before: str) -> bool:
     """ID_BEFORE on the text before a number; only a text with one of its words can match."""
     if FIRM_NUMBER_BEFORE.search(before) is not None:
         return True
-    return has_any(fold(before), ID_WORDS) and ID_BEFORE.search(before) is not None
+    if not has_any(fold(before), ID_WORDS):
+        return False
+    found = ID_BEFORE.search(before)
+    if found is None:
+        return False
+    return not (found.group().rstrip().endswith(("is", "was")) and PHONE_WORD_BEFORE.search(before, 0, found.start()))
+
+
+#: Issue 18, sixteenth pass: a chat line that is only a number, answering a line that asked for an order's,
+#: a booking's or a case's number ("Bot: Please enter your order number.\nUser: 4471-9920-55").
+SPEAKER_ONLY = re.compile(r"[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'-]{0,30}:[ \t]*$")
+#: An all-capitals code glued before the number's digit groups ("1Z 999 AA1 01 2345 6784", "AWB", "JP 9920 …"),
+#: not a phone word's abbreviation.
+CODE_BEFORE = re.compile(r"(?<![\w-])(?P<code>[A-Z]{1,3}\d*|[A-Z0-9]*\d[A-Z][A-Z0-9]*)[ ]$")
+PHONE_LETTERS = frozenset({"M", "T", "P", "H", "W", "C", "O", "F", "TEL", "MOB", "PH", "WA", "HP", "CEL", "FAX", "GSM",
+                           "TLF", "NR", "NO", "TF", "TFN", "CALL", "SMS"})
+
+
+def answers_an_id_question(text: str, start: int) -> bool:
+    """Whether the number at `start` is alone on a chat line after a line asking for an identifier."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start == 0 or not SPEAKER_ONLY.fullmatch(text, line_start, start):
+        return False
+    if has_any(fold(text[line_start:start]), LABEL_PHONE_WORDS):
+        return False  # "Callback no:", "Contacto:", "Tel:": the label says what the number is
+    previous = text[text.rfind("\n", 0, line_start - 1) + 1:line_start - 1]
+    return (has_any(fold(previous), ID_WORDS) and ID_QUESTION.search(previous) is not None
+            and ASKING.search(previous) is not None)
+
+
+LABEL_PHONE_WORDS = ("call", "contact", "tel", "phone", "mob", "cell", "cel", "fon", "númer", "numer", "whatsapp", "sms",
+                     "handy", "gsm", "tlf", "fax")
+#: A line that asks for something: a question, or a request to enter or give it.
+ASKING = re.compile(r"\?|(?i:\b(?:enter|provide|send|share|give|type|tell|confirm)\b)")
+
+
+ID_QUESTION = re.compile(r"(?i:\b(?:order|booking|ticket|case|tracking|reference|ref|invoice|pedido|commande|bestelling|"
+                         r"bestellung|ordine|reserva|claim|policy)\b[^\n]{0,40}(?:number|no\b|nr|#|n[º°o]|id\b|code)?)")
+
+
+def code_before(text: str, start: int) -> bool:
+    """Whether an all-capitals code, not a phone word, is glued right before the number at `start` (a word
+    of a text written in capitals, "CALL ME AT 416 …", is no code)."""
+    found = CODE_BEFORE.search(text, max(0, start - 12), start)
+    if found is None or found.group("code") in PHONE_LETTERS or found.group("code") in CAPITAL_WORDS:
+        return False
+    if any(char.isdigit() for char in found.group("code")):
+        return True
+    letters = [char for char in text[max(0, found.start() - 24):found.start()] if char.isalpha()]
+    lower = sum(char.islower() for char in letters)
+    return lower * 2 > len(letters) and not text[max(0, found.start() - 8):found.start()].lower().endswith("caller ")
+
+
+#: Short words that a text in capitals puts before a number ("CALL ME AT", "MY NUMBER IS").
+CAPITAL_WORDS = frozenset({"AT", "ON", "IS", "TO", "IN", "OR", "ME", "MY", "OF", "BY", "AM", "PM", "NO", "OK", "SO",
+                           "US", "IT", "BE", "WE", "AN", "AS", "AND", "THE", "FOR", "OUR", "YOU", "ID", "NUM"})
 
 
 def find_phones(text: str) -> Iterator[Span]:
@@ -728,7 +816,7 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
         return False
     if TOLL_FREE.match(candidate):
         return False  # a firm's freephone number is nobody's personal data
-    if firm_line(text, start, end):
+    if firm_line(text, start, end) or code_before(text, start) or answers_an_id_question(text, start):
         return False
     before = text[max(0, start - 30):start]
     return not introduced_as_id(before) and not ("box" in before.lower() and AFTER_BOX.search(before))
