@@ -113,11 +113,22 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: Asian flats, blocks and districts, Devanagari, Argentine "dto.", Colombian "N # N-N", a postcode shared
 #: with the next address's segment, products named after streets, a firm's warehouse or store) was tuned on
 #: their address misses and false alarms: addresses 18/18, 18/18, 17/17, 20/20 then, NOT BLIND for addresses now.
+#: The rest of the sixteenth pass (national ids of South and South-East Asia, Mexico, Oceania and Central Europe,
+#: firms' lines and numbers no phones, titles with names, names in one case after a cue, dates of birth, UPI ids,
+#: role addresses no emails) was tuned on them too: NOT BLIND for any kind now.
+#: "holdout-35" to "holdout-38" (72, 72, 74, 78 cases, four more authors: Africa, the UK, Ireland and Eastern
+#: Europe, East Asia and the Middle East, support tooling output) were written after the fifteenth pass and kept
+#: out of the repository until the sixteenth was committed (ed45135), then measured once, blind: names 82 of
+#: 87, 102 of 109, 54 of 89, 120 of 124 (94.3, 93.6, 60.7, 96.8 %; 358 of 409, 87.5 %, together: the Japanese,
+#: Chinese, Korean, Hebrew and Arabic names of holdout-37 are most of the misses), addresses 9/13, 17/28, 14/20,
+#: 19/20, phones 35/42, 40/40, 30/30, 33/36, national ids 13/27, 20/27, 14/31, 14/18, DOB 6/7, 13/14, 11/17,
+#: 14/14, must-keep spans touched 7/176, 12/201, 6/136, 19/251: the xfails below ("blind on pass 16").
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
             "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27",
-            "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32", "holdout-33", "holdout-34")
+            "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32", "holdout-33", "holdout-34", "holdout-35", "holdout-36",
+            "holdout-37", "holdout-38")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -141,7 +152,20 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-30", "PHONE"): "57 of 66 phones (86.4 %; target 97 %), blind on pass 14",
                     ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14",
                     ("holdout-31", "PHONE"): "31 of 37 phones (83.8 %; target 97 %), blind on pass 15",
-                    ("holdout-34", "SSN"): "21 of 29 national ids (72.4 %; target 97 %), blind on pass 15"}
+                    ("holdout-34", "SSN"): "21 of 29 national ids (72.4 %; target 97 %), blind on pass 15",
+                    ("holdout-35", "ADDRESS"): "9 of 13 addresses (69.2 %; target 90 %), blind on pass 16",
+                    ("holdout-35", "CARD"): "5 of 6 cards (target 100 %), blind on pass 16",
+                    ("holdout-35", "IBAN"): "4 of 5 IBANs (target 100 %), blind on pass 16",
+                    ("holdout-35", "PHONE"): "35 of 42 phones (83.3 %; target 97 %), blind on pass 16",
+                    ("holdout-35", "SSN"): "13 of 27 national ids (48.1 %; target 97 %), blind on pass 16",
+                    ("holdout-36", "ADDRESS"): "17 of 28 addresses (60.7 %; target 90 %), blind on pass 16",
+                    ("holdout-36", "EMAIL"): "16 of 17 emails (target 100 %), blind on pass 16",
+                    ("holdout-36", "SSN"): "20 of 27 national ids (74.1 %; target 97 %), blind on pass 16",
+                    ("holdout-37", "ADDRESS"): "14 of 20 addresses (70.0 %; target 90 %), blind on pass 16",
+                    ("holdout-37", "NAME"): "54 of 89 names (60.7 %; target 90 %), blind on pass 16",
+                    ("holdout-37", "SSN"): "14 of 31 national ids (45.2 %; target 97 %), blind on pass 16",
+                    ("holdout-38", "PHONE"): "33 of 36 phones (91.7 %; target 97 %), blind on pass 16",
+                    ("holdout-38", "SSN"): "14 of 18 national ids (77.8 %; target 97 %), blind on pass 16"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
                          "holdout-19": "25 of 290 must-keep spans touched (8.6 %; target at most 3 %), blind on pass 12",
@@ -150,7 +174,11 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; 
                          "holdout-27": "16 of 296 must-keep spans touched (5.4 %; target at most 3 %), blind on pass 14",
                          "holdout-28": "9 of 250 must-keep spans touched (3.6 %; target at most 3 %), blind on pass 14",
                          "holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
-                         "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15"}
+                         "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15",
+                         "holdout-35": "7 of 176 must-keep spans touched (4.0 %; target at most 3 %), blind on pass 16",
+                         "holdout-36": "12 of 201 must-keep spans touched (6.0 %; target at most 3 %), blind on pass 16",
+                         "holdout-37": "6 of 136 must-keep spans touched (4.4 %; target at most 3 %), blind on pass 16",
+                         "holdout-38": "19 of 251 must-keep spans touched (7.6 %; target at most 3 %), blind on pass 16"}
 
 
 @functools.cache
@@ -176,7 +204,14 @@ def test_held_out_text_meets_the_targets(split: str, kind: str) -> None:
     assert score.recall >= HELD_OUT_RECALL[kind], score.misses
 
 
-@pytest.mark.parametrize("split", HELD_OUT)
+#: Held-out parts whose NAME findings were names less often than HELD_OUT_NAME_PRECISION.
+HELD_OUT_NAME_PRECISION_NOT_MET = {
+    "holdout-35": "82 of 97 name findings were names (84.5 %; target 85 %), blind on pass 16"}
+
+
+@pytest.mark.parametrize("split", [
+    pytest.param(split, marks=pytest.mark.xfail(reason=HELD_OUT_NAME_PRECISION_NOT_MET[split], strict=True))
+    if split in HELD_OUT_NAME_PRECISION_NOT_MET else split for split in HELD_OUT])
 def test_held_out_names_found_are_names(split: str) -> None:
     score = part_scores(split)["NAME"]
     assert score.precision is not None and score.precision >= HELD_OUT_NAME_PRECISION, score.false_alarms
