@@ -126,6 +126,8 @@ def find_ssns(text: str) -> Iterator[Span]:
             before = text[max(0, match.start() - 30):match.start()]
             if not re.search(r"\d[ -]?$", before) and not live.introduced_as_id(before):
                 yield Span(match.start(), match.end(), "SSN")
+    if "my number" in live.fold(text) or "マイナンバー" in text or "個人番号" in text:  # seventeenth pass: Japan's
+        yield from live.my_numbers(text)
     # issue 18, twelfth pass: other countries' national identity numbers, run ungated
     for start, end in pii_ids.find_national_ids(text, live.fold(text), gated=False):
         yield Span(start, end, "SSN")
@@ -197,17 +199,8 @@ def longest_card_run(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int,
 # --- IBANs -----------------------------------------------------------------------------------------
 
 #: IBAN length per country (SWIFT IBAN registry).
-IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27,
-    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28,
-    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
-    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27,
-    "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25,
-    "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18,
-    "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33,
-    "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
-    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
-}
+#: (issue 18, seventeenth pass: and the IBAN-form numbers of countries outside SWIFT's registry: the live table)
+IBAN_LENGTHS = live.IBAN_LENGTHS
 IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})\d{2}(?=[ -]?[A-Za-z0-9])")
 
 
@@ -371,6 +364,7 @@ def find_phones(text: str) -> Iterator[Span]:
         if not live.introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
             yield Span(match.start(1), match.end(1), "PHONE")
     yield from live.more_keyword_phones(text, live.fold(text))  # issue 18, eighth pass, ungated
+    yield from live.compact_phones(text)  # issue 18, seventeenth pass
     if len(live.fold(text)) == len(text):
         yield from live.short_phones(live.fold(text))  # issue 18, ninth pass, ungated
 
@@ -544,7 +538,7 @@ def find_names(text: str) -> Iterator[Span]:
     for start, end in cues.spread(text, found, gaz.gazetteer()):
         if live.language_named(text[start:end]):
             continue  # issue 18, fourteenth pass: a language's name
-        yield Span(start, end, "NAME")
+        yield Span(start, live.script_trimmed(text, start, end), "NAME")  # seventeenth pass: no "様" after it
 
 
 def find_listed_names(text: str) -> Iterator[Span]:

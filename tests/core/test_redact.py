@@ -147,7 +147,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-24", "SSN"): "11 of 19 SSNs and SINs (57.9 %; target 97 %), blind on pass 13",
                     ("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind on pass 13",
                     ("holdout-28", "SSN"): "8 of 12 national ids (66.7 %; target 97 %), blind on pass 14",
-                    ("holdout-28", "PHONE"): "35 of 37 phones (94.6 %; target 97 %), blind on pass 14",
                     ("holdout-30", "SSN"): "13 of 22 national ids (59.1 %; target 97 %), blind on pass 14",
                     ("holdout-30", "PHONE"): "57 of 66 phones (86.4 %; target 97 %), blind on pass 14",
                     ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14",
@@ -155,14 +154,11 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-34", "SSN"): "21 of 29 national ids (72.4 %; target 97 %), blind on pass 15",
                     ("holdout-35", "ADDRESS"): "9 of 13 addresses (69.2 %; target 90 %), blind on pass 16",
                     ("holdout-35", "CARD"): "5 of 6 cards (target 100 %), blind on pass 16",
-                    ("holdout-35", "IBAN"): "4 of 5 IBANs (target 100 %), blind on pass 16",
-                    ("holdout-35", "PHONE"): "35 of 42 phones (83.3 %; target 97 %), blind on pass 16",
                     ("holdout-35", "SSN"): "13 of 27 national ids (48.1 %; target 97 %), blind on pass 16",
                     ("holdout-36", "ADDRESS"): "17 of 28 addresses (60.7 %; target 90 %), blind on pass 16",
                     ("holdout-36", "EMAIL"): "16 of 17 emails (target 100 %), blind on pass 16",
                     ("holdout-36", "SSN"): "20 of 27 national ids (74.1 %; target 97 %), blind on pass 16",
                     ("holdout-37", "ADDRESS"): "14 of 20 addresses (70.0 %; target 90 %), blind on pass 16",
-                    ("holdout-37", "NAME"): "54 of 89 names (60.7 %; target 90 %), blind on pass 16",
                     ("holdout-37", "SSN"): "14 of 31 national ids (45.2 %; target 97 %), blind on pass 16",
                     ("holdout-38", "PHONE"): "33 of 36 phones (91.7 %; target 97 %), blind on pass 16",
                     ("holdout-38", "SSN"): "14 of 18 national ids (77.8 %; target 97 %), blind on pass 16"}
@@ -205,8 +201,7 @@ def test_held_out_text_meets_the_targets(split: str, kind: str) -> None:
 
 
 #: Held-out parts whose NAME findings were names less often than HELD_OUT_NAME_PRECISION.
-HELD_OUT_NAME_PRECISION_NOT_MET = {
-    "holdout-35": "82 of 97 name findings were names (84.5 %; target 85 %), blind on pass 16"}
+HELD_OUT_NAME_PRECISION_NOT_MET: dict[str, str] = {}  # (holdout-35: 82 of 97, 84.5 %, blind on pass 16; met since)
 
 
 @pytest.mark.parametrize("split", [
@@ -1046,3 +1041,73 @@ def test_a_name_that_begins_a_firms_name_is_left(text: str, kept: str) -> None:
 ])
 def test_a_persons_possessive_is_still_a_name(text: str, name: str) -> None:
     assert name in [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
+
+
+# --- issue 18, seventeenth pass: holdout-35 to -38's families ---------------------------------------------------
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("¿Me pasás tu DNI para buscar la cuenta?\nCliente: 32.581.904\nAgente: gracias", "32.581.904"),  # asked, answered
+    ("Ghana Card: GHA-721934085-3\nPhone", "GHA-721934085-3"),
+    ("客服备注：用户 陈丽华 申请实名认证失败，身份证号 31010419920721284X 与姓名不匹配", "31010419920721284X"),
+    ("客服紀錄：黃志明先生（身分證字號 H103379751）來電", "H103379751"),  # Taiwan, checked
+    ("הערת נציג: הלקוחה מיכל כהן, ת.ז. 044372340, ביקשה", "044372340"),
+    ("Iqama no. 2448337457, name Maria Santos", "2448337457"),
+    ("Civil ID: 288031204517\nPhone", "288031204517"),
+    ("رقم البطاقة الوطنية: AB123987\nتاريخ", "AB123987"),
+    ("PAN for the invoice is ARVPK6612M.", "ARVPK6612M"),  # a lettered id after an order word
+    ("my employer asked for my My Number for payroll. It's 1580 2578 1816. My name", "1580 2578 1816"),
+])
+def test_more_countries_ids(text: str, number: str) -> None:
+    assert ("SSN", number) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "DNI: 32.456.789\nLínea: 11 4567-8910\nDetalle: factura",  # a form's next line answers nothing
+    "Name: Patrick\nPhone: +44 7700 900125\nOrder number: 7781-0029\nCategory: Missing item",
+])
+def test_a_forms_lines_are_no_answers(text: str) -> None:
+    kinds = {(s.kind, text[s.start:s.end]) for s in find_pii(text)}
+    assert not any(kind == "SSN" and value.startswith("11 ") for kind, value in kinds)
+    assert ("PHONE", "7781-0029") not in kinds
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("Na Emeka dey talk, number 08126647093.", "08126647093"),
+    ("العنوان: الرباط. الهاتف 0662187340", "0662187340"),
+    ("- Kehinde 08034410977", "08034410977"),
+    ("Chatbot: Hi! Please share your registered mobile number.\nUser: 9820147735\nChatbot: thanks", "9820147735"),
+])
+def test_compact_mobiles_and_answers(text: str, phone: str) -> None:
+    assert ("PHONE", phone) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
+
+
+def test_card_ranges_leave_a_chinese_id() -> None:
+    text = "身份证号 31010419920721284X 与姓名不匹配"
+    assert [s.kind for s in find_pii(text)] == ["SSN"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("收货人：王晓明\n手机：138 1062 7788", "王晓明"),
+    ("我叫李浩", "李浩"),
+    ("黃志明先生（身分證字號", "黃志明"),
+    ("お客様（中村 恵子様、昭和45年生まれ）", "中村 恵子"),
+    ("받는 사람: 김민준\n주소", "김민준"),
+    ("아이 이름은 윤서준이고 저는 엄마 윤미경입니다.", "윤미경"),
+    ("[통화 요약] 정태호 고객님 (생년월일", "정태호"),
+    ("الاسم: منى إبراهيم حسن\nالموبايل", "منى إبراهيم حسن"),
+    ("שם: יוסי לוי\nטלפון", "יוסי לוי"),
+])
+def test_names_in_scripts_without_capitals(text: str, name: str) -> None:
+    assert name in [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
+
+
+@pytest.mark.parametrize("text", [
+    "العميل: السلام عليكم، أنا",
+    "الاسم الكامل: خديجة",
+    "성함 확인 부탁드립니다.",
+    "与姓名不匹配",
+    "息子さん（",
+])
+def test_words_after_those_cues_are_no_names(text: str) -> None:
+    names = [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
+    assert not any(word in " ".join(names) for word in ("السلام", "الكامل", "확인", "不匹配", "息子")), names

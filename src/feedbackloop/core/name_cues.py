@@ -870,6 +870,7 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from after_cue_names(text, folded, lists, gated)
     yield from header_names(text, folded, lists)
     yield from uncased_cue_names(text, folded, lists)
+    yield from script_cue_names(text)
     yield from surname_first_names(text, lists)
     yield from closing_names(text, lists)
     yield from caps_line_names(text, lists)
@@ -911,6 +912,80 @@ def uncased_cue_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[in
             if match.group().startswith(("i", "it")) and not INTRO_END.match(folded, match.end()):
                 continue  # "I am grant funded": after "I am" or "it's" the name ends its clause
             yield match.span("word")
+
+
+#: Issue 18, seventeenth pass: names written in scripts without capitals, after the words that introduce a
+#: person in those languages ("收货人：王晓明", "我叫李浩", "氏名：高橋 健一", "받는 사람: 김민준", "الاسم: منى
+#: إبراهيم حسن", "שם: יוסי לוי") or before an honorific ("黃志明先生", "中村 恵子様", "정태호 고객님").
+HAN = "\u3400-\u9fff\u3005"  # CJK ideographs and 々
+KANA = re.compile("[\u3040-\u30ff]")
+HANGUL = "\uac00-\ud7a3"
+ARABIC = "\u0621-\u064a"
+HEBREW = "\u05d0-\u05ea"
+SCRIPT_NAME = (rf"(?:[{HAN}]{{2,4}}(?:[ ][{HAN}]{{1,3}})?|[{HANGUL}]{{2,7}}|[{ARABIC}]{{2,}}(?:[ ][{ARABIC}]{{2,}}){{0,3}}|"
+               rf"[{HEBREW}]{{2,}}(?:[ ][{HEBREW}]{{2,}}){{0,2}})")
+SCRIPT_CUE_BEFORE = re.compile(
+    r"(?:收货人|收件人|联系人|姓名|名字|用户|客户|我叫|我是|氏名|名前|お名前|お客様（|받는 사람|성함|이름은|저는(?: 엄마| 아빠)?|"
+    r"الاسم|والاسم|سميتي|اسمي|العميلة|العميل|الموظفة|الموظف|שם|שמי|הלקוחה|הלקוח|——)[ \t]*[:：]?[ \t]*"
+    rf"(?P<name>{SCRIPT_NAME})")
+SCRIPT_TITLE_AFTER = re.compile(rf"(?P<name>[{HAN}]{{2,3}}(?:[ ][{HAN}]{{1,3}})?|[{HANGUL}]{{3}})[ ]?(?:先生|女士|小姐|様|さん|"
+                                r"고객님|님|씨)")
+#: Titles and endings that follow a name in those scripts, not part of it.
+SCRIPT_SUFFIXES = ("先生", "女士", "小姐", "様", "입니다", "이고", "이에요", "예요", "요", "고객님", "님", "씨")
+#: Words after those cues that are no names: greetings, "full" (الاسم الكامل), "number", kin, "confirm", "order".
+SCRIPT_STOP_WORDS = frozenset({
+    "السلام", "عليكم", "وعليكم", "الكامل", "رقم", "مرحبا", "شكرا", "شكراً", "صباح", "مساء", "أهلا", "اهلا", "تمام", "من",
+    "في", "على", "عن", "هذا", "هذه", "الحساب", "الطلب", "שלום", "תודה", "מספר", "息子", "娘", "奥様", "主人", "担当",
+    "確認", "확인", "부탁", "고객", "안녕", "订单", "訂單", "电话", "電話", "手机", "手機", "地址", "号码", "號碼",
+})
+SCRIPT_STOP_CHARS = frozenset("不的是和与與请請已我你您他她它这這那们們在有没沒")
+#: Korea's common surnames: a Hangul name before a title must start with one ("고객님" is no name).
+KOREAN_SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
+
+
+def script_cue_names(text: str) -> Iterator[tuple[int, int]]:
+    """Names in Han, Hangul, Arabic or Hebrew script after a word that introduces a person, or before a title."""
+    if not any(ord(char) > 0x590 for char in text):
+        return
+    japanese = KANA.search(text) is not None
+    for match in SCRIPT_CUE_BEFORE.finditer(text):
+        yield from script_name(text, match.start("name"), match.end("name"), japanese)
+    for match in SCRIPT_TITLE_AFTER.finditer(text):
+        name = match.group("name")
+        if "\uac00" <= name[0] <= "\ud7a3" and name[0] not in KOREAN_SURNAMES:
+            continue
+        yield from script_name(text, match.start("name"), match.end("name"), japanese)
+
+
+def script_name(text: str, start: int, end: int, japanese: bool) -> Iterator[tuple[int, int]]:
+    """The name at text[start:end] without a title or ending after it; a Han name has two or three characters
+    (Chinese) unless the text is Japanese (a surname, a space, a given name); Arabic and Hebrew names stop at
+    three words."""
+    name = text[start:end]
+    if name.split(" ")[0] in SCRIPT_STOP_WORDS or name[:1] in SCRIPT_STOP_CHARS:
+        return
+    if ord(name[0]) >= 0x3000 and name[:2] in SCRIPT_STOP_WORDS:  # Han and Hangul words have no spaces
+        return
+    changed = True
+    while changed:
+        changed = False
+        for suffix in SCRIPT_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                name, end, changed = name[:-len(suffix)], end - len(suffix), True
+    first = name[0]
+    if "\u3400" <= first <= "\u9fff" or first == "\u3005":
+        if " " in name and not japanese:
+            name = name.split(" ")[0]
+        if not japanese and len(name) > 3:
+            return
+        end = start + len(name)
+    elif "\uac00" <= first <= "\ud7a3":
+        if len(name) > 4:
+            return
+    else:
+        words = name.split(" ")[:3]
+        end = start + len(" ".join(words))
+    yield start, end
 
 
 # --- growing and spreading what was found ----------------------------------------------------------

@@ -73,6 +73,20 @@ def emirates_id_valid(number: str) -> bool:
     return len(digits) == 15 and digits.startswith("784") and luhn.is_valid(digits)
 
 
+#: Taiwan's national id (no stdnum module): a letter for the place of registration (A=10 … Z=33, out of
+#: order), 1 or 2 for the sex, eight digits, the last a check digit over the weights 1 9 8 7 6 5 4 3 2 1 1.
+TAIWAN_LETTERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36)))
+
+
+def taiwan_id_valid(number: str) -> bool:
+    code = TAIWAN_LETTERS.get(number[:1])
+    if code is None or not number[1:].isdigit() or len(number) != 10:
+        return False
+    digits = [code // 10, code % 10, *map(int, number[1:])]
+    weights = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
+    return sum(d * w for d, w in zip(digits, weights)) % 10 == 0
+
+
 #: UK National Insurance numbers (no stdnum module): HMRC's rules for the prefix. Neither letter is
 #: D, F, I, Q, U or V, the second is not O, and BG, GB, KN, NK, NT, TN, ZZ are never issued.
 NINO_PREFIX = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]")
@@ -115,6 +129,12 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     # the Philippines' PhilHealth number (2-9-1 dashed), Ontario's driver's licence (a letter, 4-5-5 dashed)
     "philhealth": (r"\d{2}-\d{9}-\d", (lambda number: True,)),
     "ontario_dl": (r"[A-Z]\d{4}-\d{5}-\d{5}", (lambda number: True,)),
+    # issue 18, seventeenth pass: China's 18-digit id with a digit check, Taiwan's letter and nine digits,
+    # Ghana's card, Kenya's KRA PIN
+    "ric18": (r"\d{18}", (cn_ric.is_valid,)),
+    "tw": (r"[A-Z][12]\d{8}", (taiwan_id_valid,)),
+    "ghana": (r"GHA-\d{9}-\d", (lambda number: True,)),
+    "kra": (r"[AP]\d{9}[A-Z]", (lambda number: True,)),
 }
 SHAPED = re.compile(r"(?<![\w.,/+-])(?:" + "|".join(f"(?P<{name}>{shape})" for name, (shape, _) in SHAPES.items())
                     + r")(?!\w)(?![.,/-]\w)")
@@ -160,16 +180,25 @@ ID_NAMES = (
     r"nric(?: no\.?| number)?|fin (?:no\.?|number)|driver(?:'?s|s')? licen[cs]e(?: number| no\.?| card)?|"
     r"driving licen[cs]e(?: number| no\.?)?|licen[cs]e (?:number|no\.?)|führerschein\w*|permis de conduire|"
     r"medicare|ird|tax identification number|taxpayer id\w*|steuer-?identifikationsnummer|identifikationsnummer|"
-    r"sv-?nr\.?|svnr|vsnr|versicherungsnummer|rentenversicherungsnummer|pnr(?=\s*[:(]?\s*(?:19|20)?\d{6}[-+]?\d{4}\b)"
+    r"sv-?nr\.?|svnr|vsnr|versicherungsnummer|rentenversicherungsnummer|pnr(?=\s*[:(]?\s*(?:19|20)?\d{6}[-+]?\d{4}\b)|"
+    # issue 18, seventeenth pass (holdout-35 to -38, blind on pass 16): Africa's, the Middle East's and East
+    # Asia's names, in their scripts ("الرقم القومي", "ת.ז.", "身份证号", "주민등록번호", "ЈМБГ")
+    r"ghana card|kra pin|national card|carte nationale|carte d'identité nationale|resident id|residence id|"
+    r"civil id|iqama(?: no\.?| number)?|teudat zehut|personal code|a\. ?k\.|tax no\.?|tax code|"
+    r"rentenversicherungsnr\.?|ת\.ז\.?|ת\"ז|תעודת זהות|מספר זהות|الرقم القومي|رقم البطاقة الوطنية|البطاقة الوطنية|"
+    r"رقم الهوية|الهوية الوطنية|رقم الإقامة|الإقامة|身份证号(?:码)?|身份證號(?:碼)?|身分證字號|身分證|居民身份证|"
+    r"マイナンバー(?:カード)?|個人番号|주민등록번호|주민번호|јмбг|ідентифікаційний код|ідентифікаційний номер"
 )
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
 #: capitals only.
 ID_NAMES_UPPER = (r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ|TC|TI|IC|IRD|CHI|SINs?|NAS|"
-                  r"NID|TIN|FIN|RFC|NRIC|EPIC|BVN|NIN|CNIC|SSS|SVNR|TFN")
+                  r"NID|TIN|FIN|RFC|NRIC|EPIC|BVN|NIN|CNIC|SSS|SVNR|TFN|My Number|CIN|JMBG|OIB|EGN")
 #: What may stand between an id name and its number: no digit, no line break, at most this many characters.
 MAX_GAP = 48
 #: An id name, then the gap, then the end: searched for in the text before a number that may be an id.
 ID_NAME_BEFORE = re.compile(rf"(?<!\w)(?:(?i:{ID_NAMES})|{ID_NAMES_UPPER})(?!\w)(?P<gap>[^\d\n]{{0,{MAX_GAP}}})$")
+#: An id name anywhere in a line (the line before an answer).
+ID_NAME_ANYWHERE = re.compile(rf"(?<!\w)(?:(?i:{ID_NAMES})|{ID_NAMES_UPPER})(?!\w)")
 #: How far before a number its id name may start (the longest names, then the gap).
 LOOK_BACK = MAX_GAP + 48
 #: Words that name some identifier, not a person's: after one, a bare number needs a valid check
@@ -226,7 +255,8 @@ def named_ids(text: str) -> Iterator[tuple[int, int]]:
     for match in CUED_ID.finditer(text):
         if DATE_ONLY.fullmatch(match.group()):
             continue
-        if named_before(text, match.start()):
+        lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
+        if named_before(text, match.start(), lettered) or asked_for_before(text, match.start()):
             yield match.start(), grouped_end(text, match.start(), match.end())
             continue
         # issue 18, thirteenth pass: the letters the shape allows before the digits are the id's own name
@@ -236,16 +266,40 @@ def named_ids(text: str) -> Iterator[tuple[int, int]]:
             yield digits, grouped_end(text, digits, match.end())
 
 
-def named_before(text: str, at: int) -> bool:
+def named_before(text: str, at: int, lettered: bool = False) -> bool:
     """Whether an id name stands right before `at`: nothing but a short gap between, no sentence end
-    and no order word in it."""
+    and no order word in it (for a number with letters in an id's own pattern, "PAN for the invoice is
+    ARVPK6612M", an order word may stand between)."""
     pos = max(0, at - LOOK_BACK)
     while (cue := ID_NAME_BEFORE.search(text, pos, at)) is not None:
         gap = cue.group("gap")
-        if not (SENTENCE_END.search(gap) or NOT_PERSONAL.search(gap)):
+        if not (SENTENCE_END.search(gap) or (NOT_PERSONAL.search(gap) and not lettered)):
             return True
         pos = cue.start() + 1
     return False
+
+
+#: Issue 18, seventeenth pass: a chat line that is only an identity number (after its speaker's name),
+#: answering a line that named one ("¿Me pasás tu DNI?\nCliente: 32.581.904", "escribe tu CURP.\nUsuario: …").
+ANSWER_LINE = re.compile(r"[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'’-]{0,30}[:：][ \t]*$")
+
+
+def asked_for_before(text: str, at: int) -> bool:
+    """Whether the number at `at` is alone after a speaker on its line, and the line before names an id."""
+    line_start = text.rfind("\n", 0, at) + 1
+    if line_start == 0 or not ANSWER_LINE.fullmatch(text, line_start, at):
+        return False
+    previous_start = text.rfind("\n", 0, line_start - 1) + 1
+    previous = text[previous_start:line_start - 1]
+    if any(char.isdigit() for char in previous) or not ASKING.search(previous):
+        return False  # a form's lines ("DNI: 32.456.789\nLínea: 11 4567-8910") answer nothing
+    return ID_NAME_ANYWHERE.search(previous) is not None
+
+
+#: A line that asks for something: a question, or a request to give, type or send it, in the corpus's languages.
+ASKING = re.compile(r"[?？؟]|(?i:\b(?:enter|provide|send|share|give|type|tell|confirm|pasa|pasás|pásame|escribe|"
+                    r"ingresa|digite|informe|informa|envie|indiquez|donnez|entrez|geben|nennen|schicken|please|kindly|por favor|"
+                    r"svp|bitte|per favore|من فضلك|عطيني|أرسل)\b)")
 
 
 def checked_ids(text: str) -> Iterator[tuple[int, int]]:

@@ -32,7 +32,7 @@ from typing import Literal
 
 import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 
-from feedbackloop.core.name_cues import east_asian, find_cued_names, spread
+from feedbackloop.core.name_cues import SCRIPT_SUFFIXES, east_asian, find_cued_names, spread
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.name_model import find_model_names, languages
 from feedbackloop.core.pii_address import find_address_blocks, not_personal, union
@@ -267,7 +267,18 @@ def is_card_number(digits: str) -> bool:
         return False
     if digits[0] == "2" and not 2221 <= int(digits[:4]) <= 2720:
         return False
+    if digits[0] == "3" and not three_series(digits):
+        return False  # (seventeenth pass: a Chinese id's first 17 digits are no card)
     return len(digits) != 13 or digits[0] == "4"
+
+
+def three_series(digits: str) -> bool:
+    """Amex 34/37 (15 digits), Diners 30/36/38/39 (14 to 19), JCB 3528-3589 (16 to 19)."""
+    if digits[:2] in ("34", "37"):
+        return len(digits) == 15
+    if digits[:2] in ("30", "36", "38", "39"):
+        return 14 <= len(digits) <= 19
+    return 3528 <= int(digits[:4]) <= 3589 and len(digits) >= 16
 
 
 #: A device's IMEI and a parcel's tracking number carry Luhn digits too.
@@ -355,6 +366,10 @@ IBAN_LENGTHS = {
     "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33,
     "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
     "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+    # issue 18, seventeenth pass: the IBAN-form account numbers of countries outside SWIFT's registry that
+    # banks print and customers quote (Morocco, West and Central Africa, Algeria, Iran), mod-97 checked the same
+    "MA": 28, "DZ": 26, "AO": 25, "BJ": 28, "BF": 28, "CM": 27, "CV": 25, "CF": 27, "TD": 27, "KM": 27, "CG": 27,
+    "CI": 28, "GQ": 27, "GA": 27, "GW": 25, "MG": 27, "ML": 28, "MZ": 25, "NE": 28, "SN": 28, "TG": 28, "IR": 26,
 }
 IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})\d{2}(?=[ -]?[A-Za-z0-9])")
 
@@ -589,15 +604,18 @@ PHONE_NATIONAL = re.compile(r"(?<![\w.+/-])(?:[018][ .-])?(?:\(\d{2,5}\)|\d{2,5}
 PHONE_KEYWORD = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me|"
     # issue 18, sixteenth pass: "registered number change karo 9876012345", "callback no. 9123 8870"
-    r"(?:registered|contact|new|alternate|alternative|bagong|callback) (?:mobile )?(?:number|no\.?))\b"
+    r"(?:registered|contact|new|alternate|alternative|bagong|callback) (?:mobile )?(?:number|no\.?)|number)\b"
     r"[^\d\n]{0,18}?(\+?\d{9,14})(?!\d)", re.IGNORECASE)
 NINE_DIGITS = re.compile(r"\d{9}")
 #: Issue 18, eighth pass: the phone words of other languages and of SMS English ("mob 9820012345",
 #: "Celu 1155553821", "Handy 01711234567"), looked for in the `fold`ed text.
 PHONE_KEYWORD_MORE = re.compile(
     r"(?<!\w)(?:mob|mob\.|mobile no|ph|ph\.|cel|celu|celular|cellulare|móvil|movil|handy|telefon|telefone|telefono|"
-    r"teléfono|tfno|tlf|tel\.|gsm|numer|portable|numéro|número|numero|nummer|wa)(?!\w)[^\d\n]{0,12}?(\+?\d{9,14})(?!\d)")
+    r"teléfono|tfno|tlf|tel\.|gsm|numer|portable|numéro|número|numero|nummer|wa|"
+    # issue 18, seventeenth pass: Arabic's phone words ("الهاتف 0662187340", "الموبايل: 01155093274")
+    r"الهاتف|هاتف|الموبايل|موبايل|الجوال|جوال|تليفون|التواصل على|الرقم الجديد)(?!\w)[^\d\n]{0,12}?(\+?\d{9,14})(?!\d)")
 PHONE_MORE_WORDS = ("mob", "ph", "cel", "handy", "telef", "teléf", "tfno", "tlf", "tel.", "gsm", "numer", "portable",
+                    "هاتف", "موبايل", "جوال", "تليفون", "التواصل", "الرقم",
                     "numéro", "número", "nummer", "wa")
 #: Issue 18, ninth pass: the eight-digit numbers of Denmark, Norway, Singapore, Hong Kong and others
 #: ("tlf. 28 45 91 03", "Tel: 9123 4567") count right after a phone word (as the `fold`ed text has them).
@@ -764,6 +782,7 @@ def find_phones(text: str) -> Iterator[Span]:
     folded = fold(text)
     if has_any(folded, SHORT_PHONE_WORDS) and len(folded) == len(text):
         yield from short_phones(folded)
+    yield from compact_phones(text)
     if not NINE_DIGITS.search(text):  # every PHONE_KEYWORD match holds nine digits in a row
         return
     for match in PHONE_KEYWORD.finditer(text):
@@ -771,6 +790,31 @@ def find_phones(text: str) -> Iterator[Span]:
             yield Span(match.start(1), match.end(1), "PHONE")
     if has_any(folded, PHONE_MORE_WORDS) and len(folded) == len(text):
         yield from more_keyword_phones(text, folded)
+
+
+def compact_phones(text: str) -> Iterator[Span]:
+    """Issue 18, seventeenth pass: numbers written without spaces in the shape of a national mobile number
+    (a trunk 0, then 6-9, or 1 and ten digits: Nigeria's 0803…, Egypt's 010…, Morocco's 06…, Pakistan's 03 is
+    grouped) wherever they stand ("- Kehinde 08034410977"), and any phone-length number alone on a chat line that
+    answers a request for a phone number ("Please share your registered mobile number.\nUser: 9820147735")."""
+    for match in COMPACT_MOBILE.finditer(text):
+        if not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
+            yield Span(match.start(), match.end(), "PHONE")
+    if "\n" in text:
+        for match in ANSWER_NUMBER.finditer(text):
+            previous = text[text.rfind("\n", 0, match.start() - 1) + 1:max(0, match.start() - 1)]
+            label = fold(text[match.start():match.start("number")])
+            if (has_any(fold(previous), PHONE_ASKED) and not has_any(fold(previous), ID_WORDS)
+                    and not has_any(label, ID_WORDS) and not any(c.isdigit() for c in previous)
+                    and ASKING.search(previous) is not None):
+                yield Span(match.start("number"), match.end("number"), "PHONE")
+
+
+COMPACT_MOBILE = re.compile(r"(?<![\w.+/-])0(?:[6-9]\d{8,9}|1\d{9})(?![\w-])(?![.,/]\d)")
+ANSWER_NUMBER = re.compile(r"^[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'’-]{0,30}:[ \t]*(?P<number>\+?\d[\d \-]{7,16}\d)[ \t]*$",
+                           re.MULTILINE)
+PHONE_ASKED = ("phone", "mobile", "number", "móvil", "movil", "celular", "telefone", "teléfono", "telefono", "numéro",
+               "número", "numero", "nummer", "contact")
 
 
 def short_phones(folded: str) -> Iterator[Span]:
@@ -848,6 +892,18 @@ SIN_GROUPED = re.compile(r"(?<![\w.,/+-])\d{3}([ -]?)\d{3}\1\d{3}(?![\w-])(?![.,
 
 
 
+#: Issue 18, seventeenth pass: Japan's My Number (twelve digits, 4-4-4, a check digit) in a text about one.
+MY_NUMBER = re.compile(r"(?<![\w.,/+-])\d{4}([ -]?)\d{4}\1\d{4}(?![\w-])(?![.,]\d)")
+
+
+def my_numbers(text: str) -> Iterator[Span]:
+    from stdnum.jp import in_
+
+    for match in MY_NUMBER.finditer(text):
+        if in_.is_valid(match.group().replace(" ", "").replace("-", "")):
+            yield Span(match.start(), match.end(), "SSN")
+
+
 def ssns_in_an_ssn_text(text: str) -> Iterator[Span]:
     for match in SSN_SPACED.finditer(text):
         if ssn_valid(match.group().replace(" ", "")) and not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
@@ -878,6 +934,8 @@ def find_ssns(text: str) -> Iterator[Span]:
             before = text[max(0, match.start() - 30):match.start()]
             if not re.search(r"\d[ -]?$", before) and not introduced_as_id(before):
                 yield Span(match.start(), match.end(), "SSN")
+    if has_any(folded, ("my number", "マイナンバー", "個人番号")):
+        yield from my_numbers(text)
     for start, end in find_national_ids(text, folded):  # other countries' (core/pii_ids.py)
         yield Span(start, end, "SSN")
 
@@ -1366,7 +1424,7 @@ def find_names(text: str) -> Iterator[Span]:
     for start, end in spread(text, found, gazetteer()):
         if language_named(text[start:end]):
             continue  # "in German, French, Spanish", "Québec French": a language, not a person (Babel's names)
-        yield Span(start, end, "NAME")
+        yield Span(start, script_trimmed(text, start, end), "NAME")
 
 
 #: Issue 18, sixteenth pass: the titles right before a name are redacted with it ("Mrs. Edith Pruitt",
@@ -1376,6 +1434,14 @@ TITLE_BEFORE = re.compile(
     r"[Mm]evrouw|[Dd]hr|[Mm]eneer|Pan|Pani|Panie|Pana|Fru|Mag|Ing|Dott|Dott\.ssa|Dña|Doña|Madame|Monsieur|Señor|"
     r"Señora|Senhor|Senhora|Signor|Signora)\.?[ \t]+)+$")
 TITLE_REACH = 40
+
+
+def script_trimmed(text: str, start: int, end: int) -> int:
+    """Where a name ends without a title written after it in Han or Hangul ("中村 恵子様", "정태호님")."""
+    for suffix in SCRIPT_SUFFIXES:
+        if text.endswith(suffix, start, end) and end - len(suffix) - start >= 2:
+            return end - len(suffix)
+    return end
 
 
 def with_title(text: str, start: int) -> int:
