@@ -160,8 +160,7 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-36", "SSN"): "20 of 27 national ids (74.1 %; target 97 %), blind on pass 16",
                     ("holdout-37", "ADDRESS"): "14 of 20 addresses (70.0 %; target 90 %), blind on pass 16",
                     ("holdout-37", "SSN"): "14 of 31 national ids (45.2 %; target 97 %), blind on pass 16",
-                    ("holdout-38", "PHONE"): "33 of 36 phones (91.7 %; target 97 %), blind on pass 16",
-                    ("holdout-38", "SSN"): "14 of 18 national ids (77.8 %; target 97 %), blind on pass 16"}
+                    ("holdout-38", "PHONE"): "33 of 36 phones (91.7 %; target 97 %), blind on pass 16"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
                          "holdout-19": "25 of 290 must-keep spans touched (8.6 %; target at most 3 %), blind on pass 12",

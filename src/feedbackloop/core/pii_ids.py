@@ -186,7 +186,7 @@ ID_NAMES = (
     r"ghana card|kra pin|national card|carte nationale|carte d'identité nationale|resident id|residence id|"
     r"civil id|iqama(?: no\.?| number)?|teudat zehut|personal code|a\. ?k\.|tax no\.?|tax code|"
     r"rentenversicherungsnr\.?|ת\.ז\.?|ת\"ז|תעודת זהות|מספר זהות|الرقم القومي|رقم البطاقة الوطنية|البطاقة الوطنية|"
-    r"رقم الهوية|الهوية الوطنية|رقم الإقامة|الإقامة|身份证号(?:码)?|身份證號(?:碼)?|身分證字號|身分證|居民身份证|"
+    r"بالرقم القومي|رقم الهوية|الهوية الوطنية|رقم الإقامة|الإقامة|身份证号(?:码)?|身份證號(?:碼)?|身分證字號|身分證|居民身份证|"
     r"マイナンバー(?:カード)?|個人番号|주민등록번호|주민번호|јмбг|ідентифікаційний код|ідентифікаційний номер"
 )
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
@@ -290,12 +290,13 @@ def asked_for_before(text: str, at: int) -> bool:
     if line_start == 0 or not ANSWER_LINE.fullmatch(text, line_start, at):
         return False
     previous_start = text.rfind("\n", 0, line_start - 1) + 1
-    previous = text[previous_start:line_start - 1]
+    previous = TIMESTAMP.sub("", text[previous_start:line_start - 1], count=1)
     if any(char.isdigit() for char in previous) or not ASKING.search(previous):
         return False  # a form's lines ("DNI: 32.456.789\nLínea: 11 4567-8910") answer nothing
     return ID_NAME_ANYWHERE.search(previous) is not None
 
 
+TIMESTAMP = re.compile(r"^[ \t]*\[[\d:. ]+\]")
 #: A line that asks for something: a question, or a request to give, type or send it, in the corpus's languages.
 ASKING = re.compile(r"[?？؟]|(?i:\b(?:enter|provide|send|share|give|type|tell|confirm|pasa|pasás|pásame|escribe|"
                     r"ingresa|digite|informe|informa|envie|indiquez|donnez|entrez|geben|nennen|schicken|please|kindly|por favor|"

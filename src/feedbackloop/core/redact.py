@@ -532,6 +532,8 @@ NOT_SECRET_CODES = frozenset({
     "source", "qr", "status", "country", "product", "tracking", "sort", "bank", "swift", "bic", "referral",
     "invite", "dress", "tax", "hs", "reason", "response", "exit", "fault", "colour", "color", "airport",
     "iata", "language", "currency", "region", "sale", "offer", "bar", "barcode", "sku", "item", "this",
+    # issue 18, seventeenth pass: a personal code is an identity number ([SSN]), a booking code a booking's
+    "personal", "booking", "reservation", "transaction", "confirmation", "reference", "order", "ticket",
 })
 #: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").
 NOT_SECRET_WORDS = frozenset({
