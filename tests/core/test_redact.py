@@ -1095,6 +1095,7 @@ def test_card_ranges_leave_a_chinese_id() -> None:
     ("[통화 요약] 정태호 고객님 (생년월일", "정태호"),
     ("الاسم: منى إبراهيم حسن\nالموبايل", "منى إبراهيم حسن"),
     ("שם: יוסי לוי\nטלפון", "יוסי לוי"),
+    ("Име и презиме: Милош Јовановић\nЈМБГ: 1403987710340", "Милош Јовановић"),
 ])
 def test_names_in_scripts_without_capitals(text: str, name: str) -> None:
     assert name in [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]

@@ -279,7 +279,10 @@ FIELD = re.compile(
     r"fluggast|reisende[r]?|gast|passager|passagère|voyageur|empfänger(?:in)?|destinatari[oa]|destinataire|"
     r"ontvanger|odbiorca|alıcı|alici|ansprechpartner(?:in)?|kontaktperson|contactpersoon|persona de contacto|"
     r"personne à contacter|referente|van|von|od|från|fra|kimden|lähettäjä|feladó|from|sender|absender|expéditeur|"
-    r"remitente|mittente|afzender|nadawca)"
+    r"remitente|mittente|afzender|nadawca|"
+    # issue 18, seventeenth pass: Cyrillic forms ("Име и презиме:", "Ім'я:", "ПІБ:"; not a chat's "Клієнт:",
+    # which a greeting follows more often than a name)
+    r"име и презиме|име|презиме|ім['’]я|имя|фио|піб|прізвище|фамилия|отримувач|получатель)"
     r"(?:[ ]?#?\d{1,2})?[ \t]*[:：][ \t]*(?=\S)")
 FIELD_HINTS = ("name", "nom", "apellido", "prénom", "vorname", "nachname", "imię", "nazwisko", "ad", "soyad", "isim",
                "nome", "voornaam", "achternaam", "naam", "navn", "namn", "jméno", "příjmení", "név", "họ", "titular",
@@ -288,7 +291,8 @@ FIELD_HINTS = ("name", "nom", "apellido", "prénom", "vorname", "nachname", "imi
                "ospite", "fluggast", "reisende", "gast", "voyageur", "empfänger", "destinat", "ontvanger", "odbiorca",
                "alıcı", "alici", "ansprechpartner", "kontaktperson", "contactpersoon", "personne", "referente", "van:",
                "von:", "od:", "från:", "fra:", "kimden", "lähettäjä", "feladó", "from", "sender", "absender",
-               "expéditeur", "remitente", "mittente", "afzender", "nadawca")
+               "expéditeur", "remitente", "mittente", "afzender", "nadawca", "име", "ім", "имя", "фио", "піб",
+               "прізвище", "фамилия", "отримувач", "получатель")
 #: A name in Chinese, Japanese or Korean script after a field label ("姓名: 张伟").
 NATIVE_VALUE = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff]{2,6}(?=[ \t]*(?:\n|$))")
 
