@@ -1158,3 +1158,9 @@ def test_pyap_address_stops_at_the_line_break_after_its_postcode() -> None:
 ])
 def test_belgian_box_of_a_block_of_flats(text: str, address: str) -> None:
     assert any(address in a for a in _addresses(text))
+
+
+def test_a_french_label_before_its_spaced_colon_stays() -> None:
+    text = "Domicile : 8, avenue Molière, 1190 Forest.\nAdresse : Rue Royale 120, boîte 3, 1000 Bruxelles"
+    assert [a.rstrip(".") for a in _addresses(text)] == ["8, avenue Molière, 1190 Forest",
+                                                         "Rue Royale 120, boîte 3, 1000 Bruxelles"]

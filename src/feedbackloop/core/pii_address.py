@@ -463,10 +463,13 @@ class Token:
 
 
 def tokens_of(text: str) -> list[Token]:
-    found = []
+    found: list[Token] = []
     for match in TOKEN.finditer(text):
         start = match.start()
         raw = match.group()
+        if raw == ":" and found:
+            found[-1].colon = True  # French "Adresse : ...": the label's colon after a space
+            continue
         word = raw.rstrip(".:!?'’।") or raw  # "—", "-": punctuation only; "।": the Devanagari full stop
         found.append(Token(start, start + len(word), word, word.lower(), ":" in raw[len(word):]))
     return found
