@@ -423,7 +423,7 @@ def find_addresses(text: str) -> Iterator[Span]:
     """Issue 18, eighth pass: the patterns' addresses and `pii_address`'s blocks, overlapping ones merged."""
     found = [(s.start, s.end) for s in pattern_addresses(text)]
     found.extend(pii_address.find_address_blocks(text))
-    for start, end in pii_address.union(found):
+    for start, end in pii_address.with_digital_codes(text, pii_address.union(found)):  # Ghana's "GA-339-2210"
         if not pii_address.not_personal(text, start, end):  # sixteenth pass: products, a firm's warehouse
             yield Span(start, end, "ADDRESS")
 
@@ -449,6 +449,10 @@ def pattern_addresses(text: str) -> Iterator[Span]:
                 start += 1
             while end > start and not text[end - 1].isalnum():
                 end -= 1
+            # sixteenth pass: cut at the postcode when pyap runs on over the line break after it
+            postcode_ends = [m.end() for m in live.POSTCODES.finditer(text, start, end)]
+            if postcode_ends and "\n" in text[postcode_ends[-1]:end]:
+                end = postcode_ends[-1]
             if live.POSTCODES.search(text, start, end):
                 yield Span(start, end, "ADDRESS")
                 for grown in rules.grown_addresses(text, [(start, end)], ""):

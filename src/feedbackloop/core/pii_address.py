@@ -111,6 +111,7 @@ hem phố pho kale kalea soi thanon moo street road avenue r trav estr rod srái
 пров провулок пл площа площадь шосе шоссе узвіз vul vulytsia vulitsa vulica prosp prov provulok pereulok ploshcha
 ploshchad shosse naberezhna naberezhnaya heol stryd ffordd lôn rhodfa cilgant lána plás céide cearnóg bealach
 ardán rathad sràid οδός οδος οδ λεωφόρος λεωφ πλατεία leoforos leof plateia rruga trg
+calea aleea splaiul șoseaua soseaua intrarea bulevar булевар булевард boul
 شارع רחוב רח׳ דרך שדרות gali गली
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
@@ -124,7 +125,8 @@ NUMBERED = frozenset({"calle", "carrera", "cra", "street", "road", "avenue", "so
 NUMBER_ONLY = frozenset({"street", "road"})
 ABBREVIATED = frozenset({"av", "avd", "ul", "al", "os", "pl", "pr", "str", "ch", "imp", "rte", "tv", "cra", "jl",
                          "jln", "lrg", "bd", "bld", "avda", "r", "trav", "estr", "rod", "ул", "вул", "пр", "просп",
-                         "пер", "бул", "наб", "jr", "vul", "prosp", "prov", "пров", "пл", "οδ", "λεωφ", "leof"})
+                         "пер", "бул", "наб", "jr", "vul", "prosp", "prov", "пров", "пл", "οδ", "λεωφ", "leof",
+                         "boul"})  # Québec's "boul. Saint-Laurent"
 #: German streets named with a preposition and no suffix ("Am Lindenhof 12a"): capitalised only.
 GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter", "Hinter", "Alte", "Neue", "Große",
                                  "Kleine", "Auf der", "An der", "In der"})
@@ -166,6 +168,7 @@ SEPARATE_TYPES = words("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee straat laan gracht plein singel kade vej gade allé
 plads gatan vägen gata gate veien vegen utca út körút tér sokak sok. sokağı caddesi cad. cd. bulvarı bulvar katu tie
 ulica bulv. cadde u. krt. köz sor fasor sétány rakpart iela gatvė tänav cesta
+pr. g. mnt pst prospektas prospekts bulvāris maantee puiestee
 """)
 #: Before a separate "gate"/"ring" these are no street ("boarding gate 14", "onion ring").
 NOT_STREET_NAMES = frozenset({"boarding", "departure", "departures", "arrival", "arrivals", "the", "my", "a", "gold",
@@ -202,7 +205,7 @@ teşekkürler tôi của पता फोन
 #: Fuencarral", "Isle of Lewis", "18 bis avenue", "Heol y Deri", "Via dei Mille").
 PARTICLES = words("""
 de del della delle dei degli di da do dos das du des la le les los las el y e of van von der den ter ten bis
-bte bus no nº n° nr sur sous upon en al ul st am an im số
+bte bus no nº n° nr sur sous upon en al ul st am an im số din lui
 """)
 #: Articles of Irish, Scottish Gaelic and Welsh street names, after the street word ("Bóthar na Trá",
 #: "Heol yr Eglwys", "Sràid nan Gàidheal"): the street's name follows them.
@@ -283,14 +286,51 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"〒[ ]?\d{3}-?\d{4}|\d(?<=[^\W\d_][ ]\d)\d{2}-\d{4}(?![\w-])"), POSTCODE),  # Japanese
     (re.compile(rf"\d(?<![\w-]\d)\d{{2}} \d{{2}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # SE, CZ, SK, GR
     (re.compile(r"[A-Z](?<![\w-].)\d{4}[A-Z]{3}\b"), POSTCODE),  # Argentine CPA
+    # Lithuania's and Latvia's postcodes carry the country's letters ("LT-03150 Vilnius", "Rīga, LV-1012")
+    (re.compile(r"L(?<![\w-].)(?:T-\d{5}|V-\d{4})(?![\w-])"), WEAK_POSTCODE),
     (re.compile(r"[Ss](?<![\w-].)\d{6}\b"), WEAK_POSTCODE),  # Singapore "S310012"
     (re.compile(rf"\d(?<![\w-]\d)\d{{3,5}}(?![\w-]|[.,]\d){TOWN_AFTER}"), WEAK_POSTCODE),  # 1070 Wien
 )
 #: Japanese and Chinese addresses in their script, unspaced: a prefecture, city or ward word, then block
 #: numbers ("東京都渋谷区神宮前3-14-2") or a house number with its counter ("建国路93号"). Found whole
 #: and apart from the blocks: their words are not cut by spaces.
-CJK_ADDRESS = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{0,12}?[都道府県省市区區县縣町村][\u4e00-\u9fff\u30a0-\u30ff〇]{0,20}?"
-                         r"[0-9０-９]{1,5}(?:(?:(?:[-－‐]|丁目|番地?|の)[0-9０-９]{1,5}){1,3}[号號]?|[号號番]地?)")
+CJK_ADDRESS = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{0,12}?[都道府県省市区區县縣町村][\u4e00-\u9fff\u30a0-\u30ff〇]{0,20}?[ ]?"
+                         r"[0-9０-９]{1,5}(?:(?:(?:[-－‐]|丁目|番地?|の)[0-9０-９]{1,5}){1,3}[号號]?|[ ]?[号號番巷弄]地?"
+                         # then the compound, building, floor and room, each a number and its counter, spaced
+                         # or not ("6号院3号楼1402室", "290 巷 12 號 4 樓", "11 樓之 2", "科技生态园 5栋 1702")
+                         r"(?:[ ]?(?:[\u4e00-\u9fff]{1,10}?[ ]?)?[0-9０-９]{1,5}[ ]?[号號栋棟楼樓室层層巷弄院座幢]"
+                         r"(?:之[ ]?[0-9０-９]{1,3})?)*(?:(?<=[栋棟楼樓座幢])[ ]?[0-9０-９]{1,5}(?![\d-]))?)")
+#: An address in Arabic script: two or more parts, each opening with a street, district, building or flat
+#: word (with its house number before it or its number or name after it), then perhaps the town and its
+#: postcode ("18 زنقة الأطلس، حي الرياض، الرباط", "شقة 7، مبنى 55، شارع 230، منطقة 25، الدوحة"). The script has
+#: no capitals to tell a name by, so the words are the evidence.
+ARABIC_KEY = (r"(?:شارع|زنقة|درب|طريق|حي|مبنى|عمارة|بناية|شقة|منطقة|فيلا|منزل|قطعة|طابق|الطابق|مجمع|جادة|بلوك|"
+              r"ص\.ب\.?)")
+ARABIC_WORD = r"[\u0621-\u064a]+"
+ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+ARABIC_PART = rf"(?:\d{{1,5}}[ ])?{ARABIC_KEY}(?:[ ](?:{ARABIC_WORD}|\d{{1,5}})){{1,5}}"
+#: An address in Cyrillic script: two or more parts, each opening with an abbreviated or written-out marker of a
+#: town, street, district, block, entrance, floor, flat or house (Bulgarian, Russian, Serbian, Ukrainian), perhaps
+#: after the town alone and before a postcode and town ("гр. Пловдив, ул. „Иван Вазов“ № 31, ет. 3, ап. 9",
+#: "Казань, ул. Баумана, д. 19, кв. 44", "Булевар краља Александра 214, стан 7, 11000 Београд"). A street's name
+#: may be quoted („…“) and hold lower-case words (a Serbian genitive, "краља"). The town alone opens it only at
+#: a line's start or after a colon ("Получатель: Смирнова Ольга Петровна, г. Екатеринбург": not the patronymic).
+CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+CYRILLIC_UPPER = r"[\u0410-\u042f\u0401-\u040f]"
+CYRILLIC_WORD = r"[\u0400-\u04ff][\u0400-\u04ff'-]*"
+#: What may follow a marker first: a quoted or capitalised name, a number ("ул. Баумана", "д. 19", "вх. Б").
+CYRILLIC_FIRST = rf"(?:„[^“”\"\n]{{1,40}}[“”\"]|{CYRILLIC_UPPER}[\u0400-\u04ff'-]*|№[ ]?\d{{1,5}}|\d{{1,5}}[\u0400-\u04ffa-z]?(?:[/-]\d{{1,4}})?)"
+CYRILLIC_NAME = rf"(?:{CYRILLIC_FIRST}|{CYRILLIC_WORD})"
+CYRILLIC_ABBREVIATED = r"(?:гр|г|с|ул|бул|пл|пр|просп|пер|наб|ж\.к|жк|бл|вх|ет|ап|кв|д|корп|стр|обл|мкр|вул|буд)\.[ ]?"
+CYRILLIC_WRITTEN = (r"(?:[Уу]лица|[Бб]улевар|[Бб]улевард|[Пп]роспект|[Пп]ереулок|[Вв]улиця|[Сс]тан|[Кк]вартира|[Дд]ом|"
+                    r"[Бб]лок|[Вв]ход|[Ее]таж|[Сс]прат)[ ]")
+CYRILLIC_PART = (rf"(?:{CYRILLIC_ABBREVIATED}{CYRILLIC_FIRST}|{CYRILLIC_WRITTEN}{CYRILLIC_NAME})"
+                 rf"(?:[ ]{CYRILLIC_NAME}){{0,4}}")
+CYRILLIC_ADDRESS = re.compile(rf"(?<![\u0400-\u04ff])(?:(?:(?<![^\n])|(?<=: ))(?<!\n\n){CYRILLIC_UPPER}[\u0400-\u04ff-]+,[ ])?"
+                              rf"{CYRILLIC_PART}"
+                              rf"(?:,[ ]?{CYRILLIC_PART})+(?:,[ ]?\d{{4,6}}[ ]{CYRILLIC_UPPER}[\u0400-\u04ff-]+)?")
+ARABIC_ADDRESS = re.compile(rf"{ARABIC_PART}(?:[،,][ ]?{ARABIC_PART})+"
+                            rf"(?:[،,][ ]?{ARABIC_WORD}(?:[ ]{ARABIC_WORD})?(?:[ ]\d{{4,6}})?(?![\w]))?")
 #: Word-led pieces, looked up by `token_evidence`: a word (lower case, without its full stop) and
 #: what must follow it.
 UNIT_MARKERS = words("""
@@ -300,7 +340,7 @@ lok lokal daire kat étage etage bât bâtiment batiment esc escalera andar sala
 dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wejście wejscie vchod opgang oppgang
 uppgång trappe porta bloc tower torre wing hse bajo ático atico entlo entresuelo pral кв квартира корп
 phòng phong tầng căn tòa toà lô оф офіс офис під'їзд подъезд fflat árasán arasan diamerisma διαμέρισμα quadra qd
-blok lantai oficina ofic dto house makan मकान फ्लैट प्लॉट ब्लॉक
+blok lantai oficina ofic dto house makan मकान फ्लैट प्लॉट ब्लॉक boîte boite
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
@@ -330,7 +370,7 @@ area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर म�
 #: "Shastri Nagar", "Defence Colony", "Vasant Vihar"), taken with the capitalised word before them. A
 #: town's name ends its part ("Model Town, Lahore") or goes on with the district's extension ("Model
 #: Town Ext."), not "Cape Town 8001" (the town of a postcode).
-NAMED_DISTRICTS = words("town colony nagar vihar enclave bagh ganj puram nagara")
+NAMED_DISTRICTS = words("town colony nagar vihar enclave bagh ganj puram nagara gra")  # Nigeria's "Ikeja GRA"
 DISTRICT_PARTS = words("ext extn extension phase block sector")
 
 
@@ -404,7 +444,7 @@ bd ch tp sr sra mr mrs ms mt ft prof esq izq izda dcha dpto depto pta sc lgh m l
 dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj conj korp d bl sc et ap bulv nte
 ote pte ул вул пр просп пер бул наб д кв корп jr of
 sen pres gov capt maj sgt hon rev fr sta sto mgr msgr brig adm vul prosp prov пров пл м г с смт οδ λεωφ leof kl
-fszt u krt dto ofic ext नं
+fszt u krt dto ofic ext नं boul
 """)
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
 DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
@@ -423,10 +463,13 @@ class Token:
 
 
 def tokens_of(text: str) -> list[Token]:
-    found = []
+    found: list[Token] = []
     for match in TOKEN.finditer(text):
         start = match.start()
         raw = match.group()
+        if raw == ":" and found:
+            found[-1].colon = True  # French "Adresse : ...": the label's colon after a space
+            continue
         word = raw.rstrip(".:!?'’।") or raw  # "—", "-": punctuation only; "।": the Devanagari full stop
         found.append(Token(start, start + len(word), word, word.lower(), ":" in raw[len(word):]))
     return found
@@ -606,8 +649,13 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
             if found is not None:
                 yield found
                 continue
-            if lower not in TYPE_AFTER:
-                continue
+            if lower in CELTIC_TYPES and capital(token.word):
+                name_end = celtic_name(text, tokens, index, lower_text)
+                if name_end is not None:
+                    yield Evidence(token.start, tokens[name_end].end, STREET_NAME)  # "Bóthar na Trá"
+                    continue
+            if lower not in TYPE_AFTER and not separate_type(text, token):
+                continue  # (but "Savanorių pr. 118-24": "pr." is Lithuanian's type after the name)
         if (compound(token) and not token.lower.endswith(NUMBER_FIRST_ENDINGS)) or (separate_type(text, token) and index and \
                 (is_name_word(tokens[index - 1], lower_text) or numbered_street(text, tokens[index - 1])) and \
                 tokens[index - 1].lower not in NOT_STREET_NAMES \
@@ -635,6 +683,25 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                     yield Evidence(tokens[at + 1].start, tokens[number].end, STREET)
                 else:
                     yield Evidence(tokens[at + 1].start, token.end, STREET_NAME)
+
+
+#: Irish, Scottish Gaelic and Welsh street types, written before the name: their streets often have no number
+#: ("Bóthar na Trá", "Heol y Coed"), so the type and a name that fills its segment are a street's name.
+CELTIC_TYPES = words("""
+bóthar bothar sráid sraid ascaill lána plás céide cearnóg bealach ardán rathad sràid heol stryd ffordd lôn rhodfa
+cilgant
+""")
+
+
+def celtic_name(text: str, tokens: list[Token], index: int, lower_text: bool) -> int | None:
+    """The index of the last word of the name after the Celtic street type tokens[index], when one to four name
+    words (articles too) fill the rest of its segment; None otherwise."""
+    at = index
+    while at + 1 < len(tokens) and at - index < 4 and same_segment(text, tokens[at], tokens[at + 1]) and (
+            tokens[at + 1].lower in ARTICLES or is_name_word(tokens[at + 1], lower_text)) and \
+            not tokens[at + 1].word[:1].isdigit():
+        at += 1
+    return at if at > index and segment_end(text, tokens, at) and tokens[at].lower not in ARTICLES else None
 
 
 #: Colombian street types and their abbreviations: the address is the street's number, "#" and the
@@ -790,11 +857,23 @@ def year_then_words(text: str, tokens: list[Token], index: int) -> bool:
     return same_segment(text, tokens[index], tokens[index + 1]) or QUOTE_IN.search(gap) is not None
 
 
+#: Street types of languages that name a street with a noun in the genitive, in lower case, right after the
+#: type ("Bulevar oslobođenja 77", "Ulica kralja Tomislava 5", "Calea victoriei 12").
+GENITIVE_TYPES = frozenset({"bulevar", "ulica", "calea", "trg", "булевар", "улица"})
+
+
+def genitive_name(kind: Token, token: Token, names: int) -> bool:
+    """A lower-case word first after a capitalised GENITIVE_TYPES word: the street's name, not prose."""
+    return names == 0 and kind.word[:1].isupper() and kind.lower in GENITIVE_TYPES and token.word.isalpha() and \
+        token.lower not in PROSE and token.lower not in PARTICLES
+
+
 def type_then_number(text: str, tokens: list[Token], index: int, lower_text: bool) -> Evidence | None:
     """"Calle Gran Vía 45", "Av. Paulista, 1578", "Street 23B", "Rehov Dizengoff 210"."""
     token = tokens[index]
-    if token.lower.rstrip(".") in TYPE_AFTER and not (capital(token.word) or lower_text):
-        return None
+    if token.lower.rstrip(".") in TYPE_AFTER and not (capital(token.word) or lower_text or (
+            token.lower in TYPE_BEFORE and abbreviated_type(text, token))):
+        return None  # (but Romanian "str. Revoluției", "bd. Unirii": the abbreviation before the name)
     at = index
     names = 0
     proper = False  # a name word that is no particle ("Gran Vía de 3 plazas": a sofa, no street "de")
@@ -813,8 +892,8 @@ def type_then_number(text: str, tokens: list[Token], index: int, lower_text: boo
                 return Evidence(token.start, tokens[number].end, STREET)
             return None
         at += 1
-        if at >= len(tokens) or not is_name_word(tokens[at], lower_text) or not same_segment(text, tokens[at - 1],
-                                                                                            tokens[at]):
+        if at >= len(tokens) or not (is_name_word(tokens[at], lower_text) or genitive_name(token, tokens[at], names)) \
+                or not same_segment(text, tokens[at - 1], tokens[at]):
             return None
         names += 1
         proper = proper or tokens[at].lower not in PARTICLES
@@ -1018,8 +1097,11 @@ model version gen error iphone galaxy pixel windows android ios macos code zip p
 
 
 def town_like(word: str, lower_text: bool) -> bool:
+    """Whether a word next to a postcode may be its town. Not a word in Arabic script: without capitals every
+    word would pass ("للطلب 88127 على", "for the order 88127 on"); ARABIC_ADDRESS finds those addresses by
+    their street and building words instead."""
     lower = word.lower().rstrip(".")
-    return lower not in NOT_TOWNS and (lower_text or capital(word))
+    return lower not in NOT_TOWNS and (lower_text or capital(word)) and not ARABIC_LETTER.match(word)
 
 
 def is_address_word(token: Token, lower_text: bool) -> bool:
@@ -1039,10 +1121,17 @@ def is_address_word(token: Token, lower_text: bool) -> bool:
     return lower_text or not first.islower() or token.lower in PARTICLES or token.lower.rstrip(".") in TYPE_BEFORE
 
 
+#: The postcodes of PATTERNS written as a code with the country's letters, as phone_like sees them.
+LETTERED_POSTCODE = re.compile(r"LT-\d{5}|LV-\d{4}")
+
+
 def phone_like(tokens: Sequence[Token]) -> bool:
     """Seven digits or more in a row of number tokens (a phone, an order number), or an identifier."""
     digits = 0
     for token in tokens:
+        if LETTERED_POSTCODE.fullmatch(token.word):
+            digits = 0
+            continue  # "LT-03150": a postcode, not an identifier
         if token.word[:1].isalpha() and any(c.isdigit() for c in token.word) and "-" in token.word and \
                 token.word.split("-")[0].isupper() and len(token.word.split("-")[0]) >= 2:
             return True  # "NG-1200457", "KR-55021"
@@ -1200,6 +1289,16 @@ def city_before(segment: Segment, lower_text: bool) -> bool:
         town_like(last.word, lower_text) and is_address_word(last, lower_text)
 
 
+def address_cue_before(segment: Segment) -> bool:
+    """A segment that says an address follows and ends in a place ("My address is Kilimani", then "Argwings
+    Kodhek Road, ..."): where the district comes first, before the street, as in Kenya and Nigeria."""
+    return len(segment.tokens) >= 2 and any(t.lower in ADDRESS_WORDS for t in segment.tokens[:-1])
+
+
+#: Words that announce an address, in the corpus's languages.
+ADDRESS_WORDS = words("address adresse adres adresa adresă dirección direccion endereço endereco indirizzo anschrift")
+
+
 def numbered_name(segment: Segment, start: int) -> bool:
     """Whether the segment from `start` is a house number and one to four words of a name ("45 Nguyễn Huệ")."""
     run = [t for t in segment.tokens if t.start >= start]
@@ -1294,7 +1393,8 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                     break
                 back -= 1
         if start == start_part[0] and start_part[2] and first and not chunk[first].newline_before and \
-                per_segment[first][0].category == DISTRICT and city_before(chunk[first - 1], lower_text):
+                (per_segment[first][0].category == DISTRICT or address_cue_before(chunk[first - 1])) and \
+                city_before(chunk[first - 1], lower_text):
             start = chunk[first - 1].tokens[-1].start  # "Seoul, Mapo-gu, Yanghwa-ro 45": the city first
         found = [e for k in range(first, last + 1) for e in per_segment[k]]
         categories = {e.category for e in found} | ({STREET} if street_line else set())
@@ -1324,6 +1424,7 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
         # a street's name and a place
         if categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3)) or (
                 len(found) >= 2 and country and places) or ({UNIT, STREET_NAME} <= categories and places) or (
+                {UNIT, DISTRICT} <= categories and places) or (  # "Plot 15, Kolapo Ishola GRA, Ibadan"
                 len(found) >= 3 and places) or (  # "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"
                 len(found) >= 2 and places >= 2) or (  # "Flat B-12, Block 13-D, Gulshan-e-Iqbal, Karachi"
                 numbered_district and places) or (  # "12-B, Model Town, Lahore"
@@ -1395,6 +1496,12 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
         return
     for match in CJK_ADDRESS.finditer(text):
         yield match.start(), match.end()
+    for script, pattern in ((ARABIC_LETTER, ARABIC_ADDRESS), (CYRILLIC_LETTER, CYRILLIC_ADDRESS)):
+        if script.search(text) is None:
+            continue  # (a scan for one letter of the script costs far less than the pattern's)
+        for match in pattern.finditer(text):
+            if NUMBER.search(match.group()):
+                yield match.start(), match.end()
     tokens = tokens_of(text)
     chunks = chunks_of(text, tokens)
     #: Lower case counts per sentence: an address typed in lower case in a text that has capitals elsewhere.
@@ -1484,6 +1591,58 @@ FIRM_BEFORE = re.compile(r"(?<!\bmy )\b(?:warehouse|depot|(?:distribution|fulfil
                          r"(?:[ ]+(?:is|are))?(?:[ ]+(?:located|based))?(?:[ ]+(?:at|on|in))?[ ]*:?[ ]*$", re.IGNORECASE)
 
 
+#: A firm's legal form or its tax or registration number's word on the address's line: a company's letterhead or
+#: signature ("Nordlicht Möbel GmbH · Hafenstraße 8 · 20457 Hamburg", "Hollister & Grant LLP | 400 Market St",
+#: "12 rue de la Paix, 75002 Paris – TVA FR 62 488 120 735"), no one's home. (Not "SA", "AB", "AG": also a
+#: state's, a province's or a canton's code after a town.)
+FIRM_LINE = re.compile(r"(?<![\w.])(?:GmbH|SAS|SARL|S\.A\.S?\.|Ltd|Limited|LLP|LLC|Inc|Kft|Zrt|Nyrt|SRL|S\.R\.L\.|"
+                       r"Sp\.[ ]z[ ]o\.o|B\.V\.|N\.V\.|ApS|A/S|S\.p\.A\.|SpA|Pty|PLC|plc|s\.r\.o|d\.o\.o|OÜ|UAB|"
+                       r"TVA|VAT|USt-IdNr|UID-Nr|P\.[ ]?IVA|SIRET|SIREN|KvK|BTW|ABN|REGON|IČO|"
+                       r"Company[ ]No|Reg\.[ ]No)(?![\w])")
+
+
+#: What may stand between a letterhead's firm or tax word and its address: separators on one line, no words
+#: ("Hollister & Grant LLP | 400 Market St", "Ferrox Kft. | 6720 Szeged", "75002 Paris – TVA FR ...").
+LETTERHEAD_GAP = re.compile(r"[ \t.|·•,–—-]*")
+
+
+def firm_line(text: str, start: int, end: int) -> bool:
+    """Whether the address text[start:end] holds a firm's legal form or tax number's word (FIRM_LINE) or has one
+    right before or after it with only separators between: a letterhead's or signature's line. ("Müller & Söhne
+    GmbH, z. Hd. Frau Dr. Kühn, Hafenstraße 12a": a person's name between, someone to deliver to; a person's
+    tax number, Croatia's OIB or Poland's NIP, is no firm's.)"""
+    if FIRM_LINE.search(text, start, end) is not None:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    for match in FIRM_LINE.finditer(text, max(line_start, start - 60), start):
+        if LETTERHEAD_GAP.fullmatch(text, match.end(), start):
+            return True
+    gap = LETTERHEAD_GAP.match(text, end)
+    return gap is not None and FIRM_LINE.match(text, gap.end()) is not None
+
+
+#: Ghana's digital address (GhanaPost GPS): region and district letters, then two numbers ("GA-339-2210").
+#: Written after the rest of the address or after its label, it belongs to the address; alone it could be any code.
+GHANA_CODE = r"[A-Z]{2}-\d{3,4}-\d{4}(?![\w-])"
+GHANA_AFTER = re.compile(rf"[ \t]*[,(]?[ \t]*(?:(?:GhanaPost[ \t]+)?GPS(?:[ \t]+address)?|[Dd]igital[ \t]+address)?"
+                         rf"[ \t]*:?[ \t]*{GHANA_CODE}")
+GHANA_CODE_ANYWHERE = re.compile(GHANA_CODE)
+GHANA_LABELLED = re.compile(rf"(?:GPS|[Dd]igital[ \t]+address)(?:[ \t]+(?:is|code))?[ \t]*:?[ \t]*(?P<code>{GHANA_CODE})")
+
+
+def with_digital_codes(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The address spans, each grown over a Ghanaian digital address right after it ("..., Accra (GPS:
+    GA-339-2210)"), and such an address after its label standing alone ("GhanaPost GPS: GA-145-2867")."""
+    if "-" not in text or GHANA_CODE_ANYWHERE.search(text) is None:
+        return list(spans)
+    grown = []
+    for start, end in spans:
+        match = GHANA_AFTER.match(text, end)
+        grown.append((start, match.end() if match is not None else end))
+    grown.extend((m.start("code"), m.end("code")) for m in GHANA_LABELLED.finditer(text))
+    return union(grown)
+
+
 def not_personal(text: str, start: int, end: int) -> bool:
     """Whether the address text[start:end] is no one's: a product named after a street (a model word or a
     product's noun right before it, or a size glued to its number) or a firm's premises (introduced as
@@ -1494,5 +1653,5 @@ def not_personal(text: str, start: int, end: int) -> bool:
         return True
     if text[end - 1:end].isdigit() and SIZE_AFTER.match(text, end) is not None:
         return True
-    return FIRM_BEFORE.search(before) is not None
+    return FIRM_BEFORE.search(before) is not None or firm_line(text, start, end)
 

@@ -35,7 +35,7 @@ import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 from feedbackloop.core.name_cues import SCRIPT_SUFFIXES, east_asian, find_cued_names, spread
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.name_model import find_model_names, languages
-from feedbackloop.core.pii_address import find_address_blocks, not_personal, union
+from feedbackloop.core.pii_address import find_address_blocks, not_personal, union, with_digital_codes
 from feedbackloop.core.pii_ids import find_national_ids
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
@@ -1193,7 +1193,7 @@ def find_addresses(text: str) -> Iterator[Span]:
     """Addresses of the patterns below and of `pii_address`'s blocks; overlapping ones merged."""
     found = [(s.start, s.end) for s in pattern_addresses(text)]
     found.extend(find_address_blocks(text))
-    for start, end in union(found):
+    for start, end in with_digital_codes(text, union(found)):
         if not not_personal(text, start, end):  # a sofa named after a street, a firm's warehouse
             yield Span(start, end, "ADDRESS")
 
@@ -1247,6 +1247,9 @@ def find_postal_addresses(text: str, streets: Sequence[Span] = ()) -> Iterator[S
                 start += 1
             while end > start and not text[end - 1].isalnum():
                 end -= 1
+            postcode_ends = [match.end() for match in POSTCODES.finditer(text, start, end)]
+            if postcode_ends and "\n" in text[postcode_ends[-1]:end]:
+                end = postcode_ends[-1]  # pyap runs on over the line break after the postcode ("... M19 2PW\n07823")
             if POSTCODES.search(text, start, end):
                 yield Span(start, end, "ADDRESS")
 
