@@ -122,13 +122,23 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: 87, 102 of 109, 54 of 89, 120 of 124 (94.3, 93.6, 60.7, 96.8 %; 358 of 409, 87.5 %, together: the Japanese,
 #: Chinese, Korean, Hebrew and Arabic names of holdout-37 are most of the misses), addresses 9/13, 17/28, 14/20,
 #: 19/20, phones 35/42, 40/40, 30/30, 33/36, national ids 13/27, 20/27, 14/31, 14/18, DOB 6/7, 13/14, 11/17,
-#: 14/14, must-keep spans touched 7/176, 12/201, 6/136, 19/251: the xfails below ("blind on pass 16").
+#: 14/14, must-keep spans touched 7/176, 12/201, 6/136, 19/251: the xfails below ("blind on pass 16"). The
+#: seventeenth pass (ids of Africa, the Middle East and East Asia, names in Han, Hangul, Arabic and Hebrew script,
+#: compact national mobiles, answers to a request on the next chat line, the addresses of those parts) was tuned
+#: on them: NOT BLIND now.
+#: "holdout-39" to "holdout-42" (78, 78, 75, 72 cases, four more authors: the French-speaking world, US and
+#: Canadian health, banking and utilities in English and Spanish, South-East Asia and Oceania, German-, Dutch-,
+#: Nordic-, Turkish- and Greek-speaking Europe) were written after the sixteenth pass and kept out of the
+#: repository until the seventeenth was committed (f6b0512), then measured once, blind: names 69 of 72, 67 of 72,
+#: 83 of 96, 86 of 88 (95.8, 93.1, 86.5, 97.7 %; 305 of 328, 93.0 %, together), addresses 19/21, 17/17, 16/21,
+#: 24/26, phones 33/33, 21/23, 44/45, 25/27, national ids 11/15, 12/16, 15/23, 13/13, DOB 15/16, 17/18, 14/19,
+#: 6/8, must-keep spans touched 7/139, 10/177, 11/206, 9/176: the xfails below ("blind on pass 17").
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
             "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27",
             "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32", "holdout-33", "holdout-34", "holdout-35", "holdout-36",
-            "holdout-37", "holdout-38")
+            "holdout-37", "holdout-38", "holdout-39", "holdout-40", "holdout-41", "holdout-42")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -155,7 +165,15 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-36", "EMAIL"): "16 of 17 emails (target 100 %), blind on pass 16",
                     ("holdout-36", "SSN"): "20 of 27 national ids (74.1 %; target 97 %), blind on pass 16",
                     ("holdout-37", "SSN"): "14 of 31 national ids (45.2 %; target 97 %), blind on pass 16",
-                    ("holdout-38", "PHONE"): "33 of 36 phones (91.7 %; target 97 %), blind on pass 16"}
+                    ("holdout-38", "PHONE"): "33 of 36 phones (91.7 %; target 97 %), blind on pass 16",
+                    ("holdout-39", "SSN"): "11 of 15 national ids (73.3 %; target 97 %), blind on pass 17",
+                    ("holdout-40", "PHONE"): "21 of 23 phones (91.3 %; target 97 %), blind on pass 17",
+                    ("holdout-40", "SSN"): "12 of 16 national ids (75.0 %; target 97 %), blind on pass 17",
+                    ("holdout-41", "ADDRESS"): "16 of 21 addresses (76.2 %; target 90 %), blind on pass 17",
+                    ("holdout-41", "CARD"): "8 of 9 cards (target 100 %), blind on pass 17",
+                    ("holdout-41", "EMAIL"): "12 of 13 emails (target 100 %), blind on pass 17",
+                    ("holdout-41", "SSN"): "15 of 23 national ids (65.2 %; target 97 %), blind on pass 17",
+                    ("holdout-42", "PHONE"): "25 of 27 phones (92.6 %; target 97 %), blind on pass 17"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
                          "holdout-19": "25 of 290 must-keep spans touched (8.6 %; target at most 3 %), blind on pass 12",
@@ -167,7 +185,11 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; 
                          "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15",
                          "holdout-36": "12 of 201 must-keep spans touched (6.0 %; target at most 3 %), blind on pass 16",
                          "holdout-37": "6 of 136 must-keep spans touched (4.4 %; target at most 3 %), blind on pass 16",
-                         "holdout-38": "19 of 251 must-keep spans touched (7.6 %; target at most 3 %), blind on pass 16"}
+                         "holdout-38": "19 of 251 must-keep spans touched (7.6 %; target at most 3 %), blind on pass 16",
+                         "holdout-39": "7 of 139 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 17",
+                         "holdout-40": "10 of 177 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 17",
+                         "holdout-41": "11 of 206 must-keep spans touched (5.3 %; target at most 3 %), blind on pass 17",
+                         "holdout-42": "9 of 176 must-keep spans touched (5.1 %; target at most 3 %), blind on pass 17"}
 
 
 @functools.cache
@@ -194,7 +216,9 @@ def test_held_out_text_meets_the_targets(split: str, kind: str) -> None:
 
 
 #: Held-out parts whose NAME findings were names less often than HELD_OUT_NAME_PRECISION.
-HELD_OUT_NAME_PRECISION_NOT_MET: dict[str, str] = {}  # (holdout-35: 82 of 97, 84.5 %, blind on pass 16; met since)
+#: (holdout-35: 82 of 97, 84.5 %, blind on pass 16; holdout-41: 83 of 98, 84.7 %, blind on pass 17; both met since
+#: the tagger was retrained with them)
+HELD_OUT_NAME_PRECISION_NOT_MET: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("split", [
