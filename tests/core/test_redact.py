@@ -162,7 +162,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-34", "SSN"): "21 of 29 national ids (72.4 %; target 97 %), blind on pass 15",
                     ("holdout-35", "CARD"): "5 of 6 cards (target 100 %), blind on pass 16",
                     ("holdout-35", "SSN"): "13 of 27 national ids (48.1 %; target 97 %), blind on pass 16",
-                    ("holdout-36", "EMAIL"): "16 of 17 emails (target 100 %), blind on pass 16",
                     ("holdout-36", "SSN"): "20 of 27 national ids (74.1 %; target 97 %), blind on pass 16",
                     ("holdout-37", "SSN"): "14 of 31 national ids (45.2 %; target 97 %), blind on pass 16",
                     ("holdout-38", "PHONE"): "33 of 36 phones (91.7 %; target 97 %), blind on pass 16",
@@ -170,8 +169,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-40", "PHONE"): "21 of 23 phones (91.3 %; target 97 %), blind on pass 17",
                     ("holdout-40", "SSN"): "12 of 16 national ids (75.0 %; target 97 %), blind on pass 17",
                     ("holdout-41", "ADDRESS"): "16 of 21 addresses (76.2 %; target 90 %), blind on pass 17",
-                    ("holdout-41", "CARD"): "8 of 9 cards (target 100 %), blind on pass 17",
-                    ("holdout-41", "EMAIL"): "12 of 13 emails (target 100 %), blind on pass 17",
                     ("holdout-41", "SSN"): "15 of 23 national ids (65.2 %; target 97 %), blind on pass 17",
                     ("holdout-42", "PHONE"): "25 of 27 phones (92.6 %; target 97 %), blind on pass 17"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
@@ -1253,3 +1250,22 @@ def test_a_french_label_before_its_spaced_colon_stays() -> None:
     text = "Domicile : 8, avenue Molière, 1190 Forest.\nAdresse : Rue Royale 120, boîte 3, 1000 Bruxelles"
     assert [a.rstrip(".") for a in _addresses(text)] == ["8, avenue Molière, 1190 Forest",
                                                          "Rue Royale 120, boîte 3, 1000 Bruxelles"]
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("email saya rina titik wijaya at gmail dot com ya", "EMAIL", "rina titik wijaya at gmail dot com"),
+    ("emailul meu: ana punct moldovan arond gmail punct com", "EMAIL", "ana punct moldovan arond gmail punct com"),
+    ("KH: so the 5399 6684 8007 522\nNV: da", "CARD", "5399 6684 8007 522"),  # Vietnamese "số thẻ", unaccented
+])
+def test_seventeenth_pass_spellings_and_card_words(text: str, kind: str, value: str) -> None:
+    assert (kind, value) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Mon numéro de client est le 700-4412-86.",
+    "Número de cuenta 0042-7718-33. Pueden llamarme",
+    "Group # 00718342 (Hartwell Logistics)",
+    "(Vertragskonto 1.1234.5678) per Ende Dezember",
+])
+def test_account_numbers_named_in_other_languages_are_no_phones(text: str) -> None:
+    assert [s.kind for s in find_pii(text) if s.kind == "PHONE"] == []

@@ -150,8 +150,9 @@ EMAIL_SPELLED_PLAIN = re.compile(
 #: Issue 18, eighth pass: the same in other languages' words, bracketed or not: "fede(arroba)hotmail(punto)com",
 #: "youssef.benali (at) orange (point) fr", "jan małpa wp kropka pl". Looked for in the `fold`ed text.
 SPELLED_AT = (r"(?:at|arroba|arobase|chez|bei|presso|chiocciola|małpa|malpa|kukac|snabel-a|ät|apenstaartje|"
-              r"klammeraffe|zavináč)")
-SPELLED_DOT = r"(?:dot|punto|point|punkt|ponto|kropka|pont|nokta|piste|prikk|tečka|punt)"
+              r"klammeraffe|zavináč|arond)")
+#: (seventeenth pass: Indonesian and Malay "titik", Romanian "punct", Vietnamese "chấm"; Romanian "arond")
+SPELLED_DOT = r"(?:dot|punto|point|punkt|ponto|kropka|pont|nokta|piste|prikk|tečka|punt|titik|punct|chấm|cham)"
 #: Issue 18, sixteenth pass: the joins a local part is spelled with ("f punkt schubert minus 77 at posteo punkt de").
 SPELLED_JOIN = (r"(?:minus|bindestrich|unterstrich|strich|underscore|dash|hyphen|gui[oó]n(?: bajo)?|"
                 r"trattino(?: basso)?|tiret(?: bas)?)")
@@ -161,9 +162,9 @@ EMAIL_SPELLED_WORDS = re.compile(
     rf"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|ca|au|ch|at|be|ie|pt|se|dk|no|fi|pl|ar|br|mx|"
     rf"cl|co|pe|tr|gr|hu|cz|ro|jp|kr|cn|in|za|ng|ke|ae)\b)+")
 SPELLED_AT_WORDS = ("at", "arroba", "arobase", "chez", "bei", "presso", "chiocciola", "małpa", "malpa", "kukac",
-                    "snabel", "ät", "apenstaartje", "klammeraffe", "zavináč")
+                    "snabel", "ät", "apenstaartje", "klammeraffe", "zavináč", "arond")
 SPELLED_DOT_WORDS = ("dot", "punto", "point", "punkt", "ponto", "kropka", "pont", "nokta", "piste", "prikk", "tečka",
-                     "punt")
+                     "punt", "titik", "punct", "chấm", "cham")
 #: "logo@2x.png" is a retina image, not a mailbox.
 FILE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico"})
 #: Issue 18, sixteenth pass: an Indian UPI id (a virtual payment address, "pooja.verma94@okaxis", "9958127403@paytm")
@@ -308,6 +309,7 @@ def find_cards(text: str) -> Iterator[Span]:
 
 #: Words for a payment card in the corpus's languages ("Kortet som ble belastet:", "nomor kartunya").
 CARD_CUE = re.compile(r"(?:card|visa|master ?card|amex|american express|\bcc\b|karte|tarjeta|carte|carta|cart[aã]o|"
+                      r"s[ốo] th[ẻe]\b|th[ẻe] t[íi]n d[ụu]ng|บัตร|"
                       r"kartu|kart[ıi]|kaart|\bkort|karta|kartou|kártya|картк|карт|卡)", re.IGNORECASE)
 #: How a card number is grouped when it is written out: 4-4-4-4, Amex 4-6-5, Diners 4-6-4; and 4-4-4-3, a
 #: 4-4-4-4 card typed with a digit left out, after a card word (issue 18, sixteenth pass).
@@ -680,7 +682,12 @@ ID_BEFORE = re.compile(
     r"vertrag|smlouva|umowa|folio|caso|pratica|obligaci[óo]n|gu[íi]a|spedizione|sendung|z[áa]silka|paczka|"
     r"inpost|colis|abn|acn|bn|ein|vat|gst|kvk|siret|siren|awb|consignment|waybill|env[íi]o|paquete|pacco|pakket|"
     r"zending|paket|retourenschein|bestelnr|bestelnummer|ordernr|auftragsnr|claim|mrn|rx|member|membre|membership|"
-    r"mitglied|socio|matric|developer|asset|employee|student|patient|police ref|crime ref)s?\s*"
+    r"mitglied|socio|matric|developer|asset|employee|student|patient|police ref|crime ref|"
+    # issue 18, seventeenth pass: account, contract and customer numbers named the other way round ("numéro de
+    # client est le", "Número de cuenta", "Vertragskonto", "Customer code", "Group #", "sopimukseni numero")
+    r"num[ée]ro de (?:client|compte(?: client)?|contrat|dossier|facture)|n[úu]mero de (?:cuenta|cliente|contrato|"
+    r"factura|p[óo]liza|conta|cliente)|vertragskonto|kundenkonto|customer code|group|sopimu\w*|reservation|"
+    r"booking\.com reservation)s?\s*"
     r"(?:#|no\.?|nr\.?|n[º°o]\.?|num(?:ber|éro|ero|mer)?|id)?\s*[:#]?\s*"
     r"(?:(?:is|was|es|est|ist|é|è)(?:\s+(?:o|el|la|le|the|a))?\s+)?$",
     re.IGNORECASE)
@@ -701,7 +708,8 @@ ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", 
             "vat", "gst", "kvk", "siret", "siren", "awb", "consignment", "waybill", "envío", "envio", "paquete",
             "pacco", "pakket", "zending", "paket", "retourenschein", "bestelnr", "bestelnummer", "ordernr", "auftragsnr",
             "claim", "mrn", "rx", "member", "membre", "mitglied", "socio", "matric", "developer", "asset", "employee",
-            "student", "patient", "police ref", "crime ref")
+            "student", "patient", "police ref", "crime ref", "numéro de", "numero de", "número de",
+            "vertragskonto", "kundenkonto", "customer code", "group", "sopimu", "reservation")
 
 
 #: Issue 18, sixteenth pass: a firm's registration or tax number ("Our ABN is 22 604 118 937").
