@@ -165,9 +165,7 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-36", "SSN"): "20 of 27 national ids (74.1 %; target 97 %), blind on pass 16",
                     ("holdout-37", "SSN"): "14 of 31 national ids (45.2 %; target 97 %), blind on pass 16",
                     ("holdout-38", "PHONE"): "33 of 36 phones (91.7 %; target 97 %), blind on pass 16",
-                    ("holdout-39", "SSN"): "11 of 15 national ids (73.3 %; target 97 %), blind on pass 17",
                     ("holdout-40", "PHONE"): "21 of 23 phones (91.3 %; target 97 %), blind on pass 17",
-                    ("holdout-40", "SSN"): "12 of 16 national ids (75.0 %; target 97 %), blind on pass 17",
                     ("holdout-41", "ADDRESS"): "16 of 21 addresses (76.2 %; target 90 %), blind on pass 17",
                     ("holdout-41", "SSN"): "15 of 23 national ids (65.2 %; target 97 %), blind on pass 17",
                     ("holdout-42", "PHONE"): "25 of 27 phones (92.6 %; target 97 %), blind on pass 17"}
@@ -1269,3 +1267,26 @@ def test_seventeenth_pass_spellings_and_card_words(text: str, kind: str, value: 
 ])
 def test_account_numbers_named_in_other_languages_are_no_phones(text: str) -> None:
     assert [s.kind for s in find_pii(text) if s.kind == "PHONE"] == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("CNI number given: 2 751 1992 01438. Date", "2 751 1992 01438"),  # Senegal
+    ("N° de sécurité sociale : 1 67 05 75 114 089 40\nN° de contrat", "1 67 05 75 114 089 40"),  # no card
+    ("His Medicare number is 4TG7-KX2-WN61 and", "4TG7-KX2-WN61"),  # US MBI
+    ("Verified via ITIN 912-78-4410 and DOB", "912-78-4410"),
+    ("Thai ID 1-1017-00482-35-7, date", "1-1017-00482-35-7"),
+    ("NPWP saya 09.254.294.3-407.000 jika", "09.254.294.3-407.000"),
+    ("CRN 308 452 197A. Name", "308 452 197A"),  # Centrelink
+])
+def test_ids_after_the_seventeenth_pass(text: str, number: str) -> None:
+    assert ("SSN", number) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("Nací el 12 de junio de 1985.", "12 de junio de 1985"),
+    ("Tanggal Lahir: 22 Maret 1985\nAlamat", "22 Maret 1985"),
+    ("Tarikh lahir 21 Julai 1988.", "21 Julai 1988"),
+    ("KH xac nhan ngay sinh 19/06/2000. Da gui", "19/06/2000"),
+])
+def test_birth_dates_in_more_languages(text: str, date: str) -> None:
+    assert ("DOB", date) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]

@@ -135,6 +135,13 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     "tw": (r"[A-Z][12]\d{8}", (taiwan_id_valid,)),
     "ghana": (r"GHA-\d{9}-\d", (lambda number: True,)),
     "kra": (r"[AP]\d{9}[A-Z]", (lambda number: True,)),
+    # issue 18, after the seventeenth pass: the US Medicare Beneficiary Identifier (letters and digits in fixed
+    # places, dashed as the card prints it), Thailand's 13 digits as printed (1-4-5-2-1, checked), Indonesia's
+    # NPWP tax number
+    "mbi": (r"\d[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d-?[AC-HJKMNP-RT-Y]{2}\d{2}",
+            (lambda number: True,)),
+    "thai": (r"\d[ -]\d{4}[ -]\d{5}[ -]\d{2}[ -]\d", (lambda number: th_pin.is_valid(re.sub(r"\D", "", number)),)),
+    "npwp": (r"\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}", (lambda number: True,)),
 }
 SHAPED = re.compile(r"(?<![\w.,/+-])(?:" + "|".join(f"(?P<{name}>{shape})" for name, (shape, _) in SHAPES.items())
                     + r")(?!\w)(?![.,/-]\w)")
@@ -187,12 +194,14 @@ ID_NAMES = (
     r"civil id|iqama(?: no\.?| number)?|teudat zehut|personal code|a\. ?k\.|tax no\.?|tax code|"
     r"rentenversicherungsnr\.?|ת\.ז\.?|ת\"ז|תעודת זהות|מספר זהות|الرقم القومي|رقم البطاقة الوطنية|البطاقة الوطنية|"
     r"بالرقم القومي|رقم الهوية|الهوية الوطنية|رقم الإقامة|الإقامة|身份证号(?:码)?|身份證號(?:碼)?|身分證字號|身分證|居民身份证|"
-    r"マイナンバー(?:カード)?|個人番号|주민등록번호|주민번호|јмбг|ідентифікаційний код|ідентифікаційний номер"
+    r"マイナンバー(?:カード)?|個人番号|주민등록번호|주민번호|јмбг|ідентифікаційний код|ідентифікаційний номер|"
+    r"cni|pièce d'identité|piece d'identite|numéro de sécurité sociale|n° de sécurité sociale|philsys(?: number| no\.?)?|"
+    r"npwp|เลขบัตรประชาชน|บัตรประชาชน|thai id|hicn"
 )
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
 #: capitals only.
 ID_NAMES_UPPER = (r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ|TC|TI|IC|IRD|CHI|SINs?|NAS|"
-                  r"NID|TIN|FIN|RFC|NRIC|EPIC|BVN|NIN|CNIC|SSS|SVNR|TFN|My Number|CIN|JMBG|OIB|EGN")
+                  r"NID|TIN|FIN|RFC|NRIC|EPIC|BVN|NIN|CNIC|SSS|SVNR|TFN|My Number|CIN|JMBG|OIB|EGN|CRN|NHI|HICN|RAMQ|ITIN|PSN")
 #: What may stand between an id name and its number: no digit, no line break, at most this many characters.
 MAX_GAP = 48
 #: An id name, then the gap, then the end: searched for in the text before a number that may be an id.
@@ -221,7 +230,8 @@ SENTENCE_END = re.compile(r"[!?;]|\.\s+[A-Z]")
 #: "12345678 9 ZZ4"), or a codice fiscale, a CURP, a NIE, a Finnish id with a letter for its century.
 CUED_ID = re.compile(
     r"(?<![\w.,/+-])(?:[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
-    r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|[A-Z]{5}\d{4}[A-Z]|[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}|[A-Z]{3}\d{7}|"
+    r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|[A-Z]{5}\d{4}[A-Z]|[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}|[A-Z]{3}\d{7}|[A-Z]{3}\d{4}|"
+    r"[A-Z]{4} ?\d{4} ?\d{4}|"
     r"(?:[A-Z]{1,2}[ -]?)?\d(?:(?:[ ./-]|[ ]?№[ ]?)?\d){5,19}(?:[ -]?[A-Z]{1,2}(?: ?\d{1,3})?)?)"
     r"(?!\w)(?![.,/-]\w)")
 #: A date is not an identity number, after an id name or not ("CPR (født 12.03.1989)" is a birth date).

@@ -350,9 +350,11 @@ def longest_card_run(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int,
 
 def card_grouping(groups: Sequence[tuple[int, int]]) -> bool:
     """Whether digit groups are grouped as cards are: one group, or a first group of 4 (4-4-4-4, Amex
-    4-6-5), or no group longer than 4. "123-4567890-1234567" is an order number's grouping."""
+    4-6-5), or groups of one size up to 4. "123-4567890-1234567" is an order number's grouping."""
     sizes = [end - start for start, end in groups]
-    return len(sizes) == 1 or sizes[0] == 4 or max(sizes) <= 4
+    # (issue 18, after the seventeenth pass: groups of 2 and 3 in a mix, "1 67 05 75 114 089 40", are a French
+    # social security number's; a card's groups are all one size but the last)
+    return len(sizes) == 1 or sizes[0] == 4 or (max(sizes) <= 4 and len(set(sizes[:-1])) <= 1)
 
 
 # --- IBANs -----------------------------------------------------------------------------------------
@@ -959,7 +961,9 @@ MONTHS = (r"(?:jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero
           r"maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|"
           r"stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|"
           r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|januar|februar|marts|"
-          r"juni|august|desember)\.?")
+          r"juni|august|desember|"
+          # issue 18, seventeenth pass: Indonesian and Malay
+          r"maret|agustus|oktober|desember|mac|julai|ogos|disember)\.?")
 #: Issue 18, sixteenth pass: Hungarian dates run year, month, day ("1990. március 4.").
 HU_MONTHS = (r"(?:január|február|március|április|május|június|július|augusztus|szeptember|október|november|"
              r"december|jan|febr|márc|ápr|máj|jún|júl|aug|szept|okt|nov|dec)\.?")
@@ -997,7 +1001,9 @@ BIRTH_MORE = re.compile(
     r"verjaardag|urodz|doğum|geboorte|född|födelse|fødsel|født|synty|születés|született|szül\.|narozen|"
     r"narod(?:il|en|zen)|rođen|gim(?<!\wgim)(?:ęs|usi|imo)|ur\.(?<![\w.]ur\.)(?=:?\s?\d)|"
     r"nar\.(?<![\w.]nar\.)(?=:?\s?\d)|f\.(?<![\w.]f\.)(?=:?\s?\d)|народжен|народив|рождени|родил|生年月日|生日|"
-    r"出生|생년월일|생일|ngày sinh|sinh ngày|lahir|γέννησ)")
+    r"出生|생년월일|생일|ngày sinh|sinh ngày|lahir|γέννησ|"
+    # issue 18, seventeenth pass: Spanish "nací", Québec's "fête", unaccented Vietnamese, Thai
+    r"nací|date de f[êe]te|ma f[êe]te|ngay sinh|sinh ngay|เกิดวันที่|วันเกิด)")
 DATE_ANYWHERE = re.compile(DATE, re.IGNORECASE)
 BIRTH_REACH = 70
 #: A birth word's line with no date is answered on the next line when it ends this close after the word
