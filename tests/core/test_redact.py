@@ -1290,3 +1290,10 @@ def test_ids_after_the_seventeenth_pass(text: str, number: str) -> None:
 ])
 def test_birth_dates_in_more_languages(text: str, date: str) -> None:
     assert ("DOB", date) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
+
+
+def test_the_report_names_a_missing_corpus(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["/no/such/corpus.jsonl"])
+    assert exit_info.value.code == 2
+    assert "no such corpus file: /no/such/corpus.jsonl" in capsys.readouterr().err

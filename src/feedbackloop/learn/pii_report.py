@@ -12,7 +12,9 @@ versions, ticket ids); the report counts those any finding touched.
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -147,10 +149,17 @@ def percent(value: float | None) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    verbose = "-v" in args
-    paths = [a for a in args if a != "-v"]
-    cases = load_corpus(Path(paths[0]) if paths else DEFAULT_CORPUS)
+    parser = argparse.ArgumentParser(prog="python -m feedbackloop.learn.pii_report",
+                                     description="Precision and recall of the redactor per kind on a labelled corpus.")
+    parser.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS),
+                        help=f"a JSONL file of labelled texts (default: {DEFAULT_CORPUS})")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also list every miss and false alarm")
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    verbose = args.verbose
+    path = Path(args.corpus)
+    if not path.is_file():
+        parser.error(f"no such corpus file: {path} (expected a JSONL file of labelled texts)")
+    cases = load_corpus(path)
     scores = score_corpus(cases)
     print(f"{len(cases)} cases, {sum(len(c.labels) for c in cases)} labelled spans")
     print(format_table(scores))
@@ -170,4 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except BrokenPipeError:  # `… | head`: the reader left; say nothing more (Python's documented recipe)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
