@@ -36,7 +36,7 @@ from feedbackloop.core.name_cues import SCRIPT_SUFFIXES, east_asian, find_cued_n
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.name_model import find_model_names, languages
 from feedbackloop.core.pii_address import find_address_blocks, not_personal, union, with_digital_codes
-from feedbackloop.core.pii_ids import find_national_ids
+from feedbackloop.core.pii_ids import ASKING, find_national_ids
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
@@ -758,8 +758,7 @@ def answers_an_id_question(text: str, start: int) -> bool:
 
 LABEL_PHONE_WORDS = ("call", "contact", "tel", "phone", "mob", "cell", "cel", "fon", "númer", "numer", "whatsapp", "sms",
                      "handy", "gsm", "tlf", "fax")
-#: A line that asks for something: a question, or a request to enter or give it.
-ASKING = re.compile(r"\?|(?i:\b(?:enter|provide|send|share|give|type|tell|confirm)\b)")
+#: (A line that asks for something: pii_ids.ASKING, a question or a request in the corpus's languages.)
 
 
 ID_QUESTION = re.compile(r"(?i:\b(?:order|booking|ticket|case|tracking|reference|ref|invoice|pedido|commande|bestelling|"
