@@ -331,6 +331,18 @@ CYRILLIC_ADDRESS = re.compile(rf"(?<![\u0400-\u04ff])(?:(?:(?<![^\n])|(?<=: ))(?
                               rf"(?:,[ ]?{CYRILLIC_PART})+(?:,[ ]?\d{{4,6}}[ ]{CYRILLIC_UPPER}[\u0400-\u04ff-]+)?")
 ARABIC_ADDRESS = re.compile(rf"{ARABIC_PART}(?:[،,][ ]?{ARABIC_PART})+"
                             rf"(?:[،,][ ]?{ARABIC_WORD}(?:[ ]{ARABIC_WORD})?(?:[ ]\d{{4,6}})?(?![\w]))?")
+#: An address in Thai script: a house number ("88/15"), then two or more parts, each opening with a village,
+#: road, lane, subdistrict, district or province word, written out or abbreviated and often glued to its name
+#: ("หมู่ 3", "ถนนบางนา-ตราด", "ซ.9", "แขวงคลองจั่น", "อ.เมือง"), then perhaps Bangkok and the postcode
+#: ("55/3 ถ.นิมมานเหมินท์ ซ.9 ต.สุเทพ อ.เมือง จ.เชียงใหม่ 50200"). Thai has no capitals and no spaces between
+#: words, so the words are the evidence; a number and one such word alone stay (a price, a "หมู่ 3" in prose).
+THAI_LETTER = re.compile(r"[\u0e00-\u0e7f]")
+THAI_WORD = r"[\u0e00-\u0e7f]+(?:-[\u0e00-\u0e7f]+)?"
+THAI_KEY = (r"(?:หมู่บ้าน|หมู่(?:ที่)?|ม\.|ถนน|ถ\.|ซอย|ซ\.|ตำบล|ต\.|อำเภอ|อ\.|จังหวัด|จ\.|แขวง|เขต|อาคาร|ชั้น|"
+            r"ห้อง)")
+THAI_PART = rf"{THAI_KEY}[ ]?(?:{THAI_WORD}(?:[ ]\d{{1,4}}(?![\d/-]))?|\d{{1,4}}(?![\d/-]))"
+THAI_ADDRESS = re.compile(rf"(?<![\d/])\d{{1,5}}(?:/\d{{1,4}})?(?:[ ]{THAI_PART}){{2,}}"
+                          r"(?:[ ]กรุงเทพ[\u0e00-\u0e7f]*)?(?:[ ]\d{5}(?!\d))?")
 #: Word-led pieces, looked up by `token_evidence`: a word (lower case, without its full stop) and
 #: what must follow it.
 UNIT_MARKERS = words("""
@@ -566,7 +578,7 @@ def chunks_of(text: str, tokens: list[Token]) -> list[list[Segment]]:
 
 # --- street evidence from tokens -------------------------------------------------------------------
 
-HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4})){0,2}",
+HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4}|bis|ter)){0,2}",
                           re.IGNORECASE)
 #: Places in a market, a fair or a station ("Stall 42, Ridley Road Market", "Stand 12, Hall 3"): a number
 #: after one is no house number, even before a street's name.
@@ -584,9 +596,14 @@ JAPANESE_BLOCK = re.compile(r"\d{1,4}-\d{1,4}-\d{1,4}")
 STREET_KEYS = TYPE_BEFORE | TYPE_AFTER | SEPARATE_TYPES | {t.rstrip(".") for t in SEPARATE_TYPES}
 
 
+#: A date written with slashes and its year ("02/09/1981"): the shape of a house number with its flat, but never one.
+SLASHED_DATE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d\d")
+
+
 def is_house_number(token: Token) -> bool:
     first = token.word[:1]
-    return (first.isdigit() or first in "nN") and HOUSE_NUMBER.fullmatch(token.word) is not None
+    return ((first.isdigit() or first in "nN") and HOUSE_NUMBER.fullmatch(token.word) is not None
+            and SLASHED_DATE.fullmatch(token.word) is None)
 
 
 #: A particle glued to a name ("Chaussée d'Ixelles", "Via dell'Orso", "Triq il-Kbira", "Sharia al-Azhar").
@@ -973,7 +990,8 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 number = index + 1  # "Postfach 1120", "Apartado de Correos 120", "Casilla 1234"
                 while number < count and number - index <= 3 and tokens[number].lower in BOX_FILLERS:
                     number += 1
-                if number < count and BOX_NUMBER.fullmatch(tokens[number].word):
+                if number < count and BOX_NUMBER.fullmatch(tokens[number].word) and not (
+                        key == "cp" and ZIP.fullmatch(tokens[number].word)):  # French "CP 69003": a code postal
                     # a bare "Box 2" is a box only next to a postcode or a town ("Box 2 of 3" is not)
                     boxed = key != "box" or (index and tokens[index - 1].lower in BOX_BEFORE)
                     yield Evidence(token.start, tokens[number].end, POBOX if boxed else UNIT)
@@ -1265,8 +1283,8 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
                                  (is_house_number(tokens[-1]) and tokens[-1].word[:1].isdigit()) or
                                  (at == len(tokens) - 1 and LETTERED_FLAT.fullmatch(tokens[at].word))):  # "B-204"
         return None  # "101-1203", "12", "21 Choa Chu Kang North 6", "Vinohradská 1511/230"
-    if phone_like(tokens[at:]):
-        return None
+    if phone_like(tokens[at:]) or any(SLASHED_DATE.fullmatch(t.word) for t in tokens[at:]):
+        return None  # "né le 02/09/1981, 36 avenue Hassan II": the date is the birth's
     return tokens[at].start, tokens[-1].end
 
 
@@ -1496,7 +1514,8 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
         return
     for match in CJK_ADDRESS.finditer(text):
         yield match.start(), match.end()
-    for script, pattern in ((ARABIC_LETTER, ARABIC_ADDRESS), (CYRILLIC_LETTER, CYRILLIC_ADDRESS)):
+    for script, pattern in ((ARABIC_LETTER, ARABIC_ADDRESS), (CYRILLIC_LETTER, CYRILLIC_ADDRESS),
+                            (THAI_LETTER, THAI_ADDRESS)):
         if script.search(text) is None:
             continue  # (a scan for one letter of the script costs far less than the pattern's)
         for match in pattern.finditer(text):
