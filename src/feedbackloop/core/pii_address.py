@@ -343,6 +343,23 @@ THAI_KEY = (r"(?:หมู่บ้าน|หมู่(?:ที่)?|ม\.|ถ�
 THAI_PART = rf"{THAI_KEY}[ ]?(?:{THAI_WORD}(?:[ ]\d{{1,4}}(?![\d/-]))?|\d{{1,4}}(?![\d/-]))"
 THAI_ADDRESS = re.compile(rf"(?<![\d/])\d{{1,5}}(?:/\d{{1,4}})?(?:[ ]{THAI_PART}){{2,}}"
                           r"(?:[ ]กรุงเทพ[\u0e00-\u0e7f]*)?(?:[ ]\d{5}(?!\d))?")
+#: Vietnamese addresses: a house number ("18", "25/3B") and its street's name, then the ward, district and city.
+#: Written in short, each part opens with its marker glued to its name or number: "P." (phường, the ward; "F."
+#: in Saigon), "Q." (quận), "H." (huyện), "X." (xã), "TP."/"Tp." (the city) ("18 Tran Hung Dao P.Phan Chu Trinh
+#: Q.Hoan Kiem HN", "45 Le Loi, P.Ben Nghe, Q.1, TP.HCM"): two such parts are needed. Written without markers,
+#: the parts are bare names and the last one is a city of Vietnam ("112 Võ Nguyên Giáp, Phước Mỹ, Sơn Trà, Đà
+#: Nẵng"), two places or more after the street.
+VN_UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ"
+VN_NAME = rf"[{VN_UPPER}][^\W\d_]*(?:[ ][{VN_UPPER}][^\W\d_]*){{0,4}}"
+VN_HOUSE = r"(?<![\w/.,-])\d{1,5}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)*"
+VN_PART = rf"(?:P|Q|F|H|X|TP|Tp)\.[ ]?(?:{VN_NAME}|\d{{1,2}}(?!\d))"
+VN_CITIES = (r"(?:Hà Nội|Ha Noi|Hanoi|Hồ Chí Minh|Ho Chi Minh|TP\.? ?HCM|HCMC|Sài Gòn|Saigon|Đà Nẵng|Da Nang|Danang|"
+             r"Hải Phòng|Hai Phong|Cần Thơ|Can Tho|Huế|Hue|Nha Trang|Đà Lạt|Da Lat|Vũng Tàu|Vung Tau|Biên Hòa|"
+             r"Bien Hoa|Hạ Long|Ha Long|Hội An|Hoi An|Quy Nhơn|Quy Nhon|Vinh|Buôn Ma Thuột|Thủ Đức|Bình Dương|"
+             r"Đồng Nai|Khánh Hòa|Quảng Ninh|Lâm Đồng)")
+VN_HINT = re.compile(rf"\b(?:P|Q|F|H|X|TP|Tp)\.[ ]?[{VN_UPPER}0-9]|{VN_CITIES}")
+VN_ADDRESS = re.compile(rf"{VN_HOUSE}[ ]{VN_NAME}(?:(?:,?[ ]{VN_PART}){{2,}}(?:,?[ ](?:HN|HCM|SG|ĐN|DN)(?!\w))?|"
+                        rf"(?:,[ ]{VN_NAME}){{1,3}},[ ]{VN_CITIES}(?!\w))")
 #: Word-led pieces, looked up by `token_evidence`: a word (lower case, without its full stop) and
 #: what must follow it.
 UNIT_MARKERS = words("""
@@ -1521,6 +1538,9 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
         for match in pattern.finditer(text):
             if NUMBER.search(match.group()):
                 yield match.start(), match.end()
+    if VN_HINT.search(text):
+        for match in VN_ADDRESS.finditer(text):
+            yield match.start(), match.end()
     tokens = tokens_of(text)
     chunks = chunks_of(text, tokens)
     #: Lower case counts per sentence: an address typed in lower case in a text that has capitals elsewhere.
