@@ -283,7 +283,9 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\d(?<![\w-]\d)\d{{3}}-\d{{3}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # Portuguese
     (re.compile(r"\d(?<![\w-]\d)\d{4}-\d{3}(?![\w-])"), POSTCODE),  # Brazilian CEP
     (re.compile(rf"\d(?<![\w-]\d)\d-\d{{3}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # Polish
-    (re.compile(r"〒[ ]?\d{3}-?\d{4}|\d(?<=[^\W\d_][ ]\d)\d{2}-\d{4}(?![\w-])"), POSTCODE),  # Japanese
+    (re.compile(r"〒[ ]?\d{3}-?\d{4}"), POSTCODE),  # Japanese
+    # without its mark the same shape is a US phone number's local part ("fax it to 555-0199"): alone, no address
+    (re.compile(r"\d(?<=[^\W\d_][ ]\d)\d{2}-\d{4}(?![\w-])"), WEAK_POSTCODE),
     (re.compile(rf"\d(?<![\w-]\d)\d{{2}} \d{{2}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # SE, CZ, SK, GR
     (re.compile(r"[A-Z](?<![\w-].)\d{4}[A-Z]{3}\b"), POSTCODE),  # Argentine CPA
     # Lithuania's and Latvia's postcodes carry the country's letters ("LT-03150 Vilnius", "Rīga, LV-1012")
