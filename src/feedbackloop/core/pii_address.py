@@ -1181,6 +1181,11 @@ def phone_like(tokens: Sequence[Token]) -> bool:
     return False
 
 
+#: Words that join a street and its house number to the postcode and town after them in German and Dutch
+#: prose ("von der Lindenstraße 4 in 49074 Osnabrück", "Kerkstraat 5 te 3581 RD Utrecht").
+POSTCODE_LINKS = frozenset({"in", "te"})
+
+
 def main_cluster(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) -> list[Evidence]:
     """The evidence of a segment that belongs together: pieces with prose between them are apart
     ("zip code 94103 is outside the Area"); the group with a strong piece, or the largest, is kept."""
@@ -1197,7 +1202,9 @@ def clusters(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) -
     for piece in ordered[1:]:
         reach = max(e.end for e in groups[-1])
         between = [t for t in segment.tokens if t.start >= reach and t.end <= piece.start]
-        if all(is_address_word(t, lower_text) for t in between):
+        if all(is_address_word(t, lower_text) for t in between) or (
+                len(between) == 1 and between[0].lower in POSTCODE_LINKS and piece.category in POSTCODES and
+                any(e.category == STREET for e in groups[-1])):
             groups[-1].append(piece)
         else:
             groups.append([piece])
