@@ -1283,6 +1283,7 @@ def test_account_numbers_named_in_other_languages_are_no_phones(text: str) -> No
     ("Kundin, geb. 14/03/1979, 12 rue des Lilas, 75011 Paris, Tel", "12 rue des Lilas, 75011 Paris"),
     ("wir ziehen von der Lindenstraße 4 in 49074 Osnabrück um.", "Lindenstraße 4 in 49074 Osnabrück"),
     ("Ik woon sinds maart Kerkstraat 5 te 3581 RD Utrecht.", "Kerkstraat 5 te 3581 RD Utrecht"),
+    ("Adresse : Cité Sotrac, Villa 27, Mermoz, Dakar. Merci", "Cité Sotrac, Villa 27, Mermoz, Dakar"),
 ])
 def test_addresses_of_holdout_39_to_42_families(text: str, address: str) -> None:
     assert any(address in a for a in _addresses(text))
@@ -1294,6 +1295,7 @@ def test_addresses_of_holdout_39_to_42_families(text: str, address: str) -> None
     "Vérif identité OK (date de naissance 17/08/1985, CP 69003). Rappel prévu",
     "ราคา 350 บาท หมู่ 3 ค่ะ",
     "see the Q.A. team and P.S. notes for 12 items",
+    "Nous avons visité la Cité des Sciences le 12 mai avec 3 enfants.",
 ])
 def test_postcode_shapes_and_thai_prose_are_no_addresses(text: str) -> None:
     assert _addresses(text) == []

@@ -395,7 +395,7 @@ DISTRICT_WORDS = words("""
 col colonia brgy barangay fracc fraccionamiento mah mahallesi mh phường phuong quận quan huyện huyen tp bairro
 barrio sector sektor district dist distt nagar layout colony tehsil taluk kelurahan kel kecamatan kec vila jardim
 cbd región region provincia prov county wilaya subdivision subd village vill tambon amphoe khet khwaeng ward
-area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर मोहल्ला mohalla
+area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर मोहल्ला mohalla cité quartier lotissement
 """)
 #: District words written after their name in South Asia and elsewhere ("Model Town", "Johar Town",
 #: "Shastri Nagar", "Defence Colony", "Vasant Vihar"), taken with the capitalised word before them. A
