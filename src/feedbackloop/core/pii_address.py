@@ -283,7 +283,9 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\d(?<![\w-]\d)\d{{3}}-\d{{3}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # Portuguese
     (re.compile(r"\d(?<![\w-]\d)\d{4}-\d{3}(?![\w-])"), POSTCODE),  # Brazilian CEP
     (re.compile(rf"\d(?<![\w-]\d)\d-\d{{3}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # Polish
-    (re.compile(r"〒[ ]?\d{3}-?\d{4}|\d(?<=[^\W\d_][ ]\d)\d{2}-\d{4}(?![\w-])"), POSTCODE),  # Japanese
+    (re.compile(r"〒[ ]?\d{3}-?\d{4}"), POSTCODE),  # Japanese
+    # without its mark the same shape is a US phone number's local part ("fax it to 555-0199"): alone, no address
+    (re.compile(r"\d(?<=[^\W\d_][ ]\d)\d{2}-\d{4}(?![\w-])"), WEAK_POSTCODE),
     (re.compile(rf"\d(?<![\w-]\d)\d{{2}} \d{{2}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # SE, CZ, SK, GR
     (re.compile(r"[A-Z](?<![\w-].)\d{4}[A-Z]{3}\b"), POSTCODE),  # Argentine CPA
     # Lithuania's and Latvia's postcodes carry the country's letters ("LT-03150 Vilnius", "Rīga, LV-1012")
@@ -331,6 +333,35 @@ CYRILLIC_ADDRESS = re.compile(rf"(?<![\u0400-\u04ff])(?:(?:(?<![^\n])|(?<=: ))(?
                               rf"(?:,[ ]?{CYRILLIC_PART})+(?:,[ ]?\d{{4,6}}[ ]{CYRILLIC_UPPER}[\u0400-\u04ff-]+)?")
 ARABIC_ADDRESS = re.compile(rf"{ARABIC_PART}(?:[،,][ ]?{ARABIC_PART})+"
                             rf"(?:[،,][ ]?{ARABIC_WORD}(?:[ ]{ARABIC_WORD})?(?:[ ]\d{{4,6}})?(?![\w]))?")
+#: An address in Thai script: a house number ("88/15"), then two or more parts, each opening with a village,
+#: road, lane, subdistrict, district or province word, written out or abbreviated and often glued to its name
+#: ("หมู่ 3", "ถนนบางนา-ตราด", "ซ.9", "แขวงคลองจั่น", "อ.เมือง"), then perhaps Bangkok and the postcode
+#: ("55/3 ถ.นิมมานเหมินท์ ซ.9 ต.สุเทพ อ.เมือง จ.เชียงใหม่ 50200"). Thai has no capitals and no spaces between
+#: words, so the words are the evidence; a number and one such word alone stay (a price, a "หมู่ 3" in prose).
+THAI_LETTER = re.compile(r"[\u0e00-\u0e7f]")
+THAI_WORD = r"[\u0e00-\u0e7f]+(?:-[\u0e00-\u0e7f]+)?"
+THAI_KEY = (r"(?:หมู่บ้าน|หมู่(?:ที่)?|ม\.|ถนน|ถ\.|ซอย|ซ\.|ตำบล|ต\.|อำเภอ|อ\.|จังหวัด|จ\.|แขวง|เขต|อาคาร|ชั้น|"
+            r"ห้อง)")
+THAI_PART = rf"{THAI_KEY}[ ]?(?:{THAI_WORD}(?:[ ]\d{{1,4}}(?![\d/-]))?|\d{{1,4}}(?![\d/-]))"
+THAI_ADDRESS = re.compile(rf"(?<![\d/])\d{{1,5}}(?:/\d{{1,4}})?(?:[ ]{THAI_PART}){{2,}}"
+                          r"(?:[ ]กรุงเทพ[\u0e00-\u0e7f]*)?(?:[ ]\d{5}(?!\d))?")
+#: Vietnamese addresses: a house number ("18", "25/3B") and its street's name, then the ward, district and city.
+#: Written in short, each part opens with its marker glued to its name or number: "P." (phường, the ward; "F."
+#: in Saigon), "Q." (quận), "H." (huyện), "X." (xã), "TP."/"Tp." (the city) ("18 Tran Hung Dao P.Phan Chu Trinh
+#: Q.Hoan Kiem HN", "45 Le Loi, P.Ben Nghe, Q.1, TP.HCM"): two such parts are needed. Written without markers,
+#: the parts are bare names and the last one is a city of Vietnam ("112 Võ Nguyên Giáp, Phước Mỹ, Sơn Trà, Đà
+#: Nẵng"), two places or more after the street.
+VN_UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ"
+VN_NAME = rf"[{VN_UPPER}][^\W\d_]*(?:[ ][{VN_UPPER}][^\W\d_]*){{0,4}}"
+VN_HOUSE = r"(?<![\w/.,-])\d{1,5}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)*"
+VN_PART = rf"(?:P|Q|F|H|X|TP|Tp)\.[ ]?(?:{VN_NAME}|\d{{1,2}}(?!\d))"
+VN_CITIES = (r"(?:Hà Nội|Ha Noi|Hanoi|Hồ Chí Minh|Ho Chi Minh|TP\.? ?HCM|HCMC|Sài Gòn|Saigon|Đà Nẵng|Da Nang|Danang|"
+             r"Hải Phòng|Hai Phong|Cần Thơ|Can Tho|Huế|Hue|Nha Trang|Đà Lạt|Da Lat|Vũng Tàu|Vung Tau|Biên Hòa|"
+             r"Bien Hoa|Hạ Long|Ha Long|Hội An|Hoi An|Quy Nhơn|Quy Nhon|Vinh|Buôn Ma Thuột|Thủ Đức|Bình Dương|"
+             r"Đồng Nai|Khánh Hòa|Quảng Ninh|Lâm Đồng)")
+VN_HINT = re.compile(rf"\b(?:P|Q|F|H|X|TP|Tp)\.[ ]?[{VN_UPPER}0-9]|{VN_CITIES}")
+VN_ADDRESS = re.compile(rf"{VN_HOUSE}[ ]{VN_NAME}(?:(?:,?[ ]{VN_PART}){{2,}}(?:,?[ ](?:HN|HCM|SG|ĐN|DN)(?!\w))?|"
+                        rf"(?:,[ ]{VN_NAME}){{1,3}},[ ]{VN_CITIES}(?!\w))")
 #: Word-led pieces, looked up by `token_evidence`: a word (lower case, without its full stop) and
 #: what must follow it.
 UNIT_MARKERS = words("""
@@ -364,7 +395,7 @@ DISTRICT_WORDS = words("""
 col colonia brgy barangay fracc fraccionamiento mah mahallesi mh phường phuong quận quan huyện huyen tp bairro
 barrio sector sektor district dist distt nagar layout colony tehsil taluk kelurahan kel kecamatan kec vila jardim
 cbd región region provincia prov county wilaya subdivision subd village vill tambon amphoe khet khwaeng ward
-area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर मोहल्ला mohalla
+area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर मोहल्ला mohalla cité quartier lotissement
 """)
 #: District words written after their name in South Asia and elsewhere ("Model Town", "Johar Town",
 #: "Shastri Nagar", "Defence Colony", "Vasant Vihar"), taken with the capitalised word before them. A
@@ -566,7 +597,7 @@ def chunks_of(text: str, tokens: list[Token]) -> list[list[Segment]]:
 
 # --- street evidence from tokens -------------------------------------------------------------------
 
-HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4})){0,2}",
+HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4}|bis|ter)){0,2}",
                           re.IGNORECASE)
 #: Places in a market, a fair or a station ("Stall 42, Ridley Road Market", "Stand 12, Hall 3"): a number
 #: after one is no house number, even before a street's name.
@@ -584,9 +615,14 @@ JAPANESE_BLOCK = re.compile(r"\d{1,4}-\d{1,4}-\d{1,4}")
 STREET_KEYS = TYPE_BEFORE | TYPE_AFTER | SEPARATE_TYPES | {t.rstrip(".") for t in SEPARATE_TYPES}
 
 
+#: A date written with slashes and its year ("02/09/1981"): the shape of a house number with its flat, but never one.
+SLASHED_DATE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d\d")
+
+
 def is_house_number(token: Token) -> bool:
     first = token.word[:1]
-    return (first.isdigit() or first in "nN") and HOUSE_NUMBER.fullmatch(token.word) is not None
+    return ((first.isdigit() or first in "nN") and HOUSE_NUMBER.fullmatch(token.word) is not None
+            and SLASHED_DATE.fullmatch(token.word) is None)
 
 
 #: A particle glued to a name ("Chaussée d'Ixelles", "Via dell'Orso", "Triq il-Kbira", "Sharia al-Azhar").
@@ -973,7 +1009,8 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 number = index + 1  # "Postfach 1120", "Apartado de Correos 120", "Casilla 1234"
                 while number < count and number - index <= 3 and tokens[number].lower in BOX_FILLERS:
                     number += 1
-                if number < count and BOX_NUMBER.fullmatch(tokens[number].word):
+                if number < count and BOX_NUMBER.fullmatch(tokens[number].word) and not (
+                        key == "cp" and ZIP.fullmatch(tokens[number].word)):  # French "CP 69003": a code postal
                     # a bare "Box 2" is a box only next to a postcode or a town ("Box 2 of 3" is not)
                     boxed = key != "box" or (index and tokens[index - 1].lower in BOX_BEFORE)
                     yield Evidence(token.start, tokens[number].end, POBOX if boxed else UNIT)
@@ -1144,6 +1181,11 @@ def phone_like(tokens: Sequence[Token]) -> bool:
     return False
 
 
+#: Words that join a street and its house number to the postcode and town after them in German and Dutch
+#: prose ("von der Lindenstraße 4 in 49074 Osnabrück", "Kerkstraat 5 te 3581 RD Utrecht").
+POSTCODE_LINKS = frozenset({"in", "te"})
+
+
 def main_cluster(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) -> list[Evidence]:
     """The evidence of a segment that belongs together: pieces with prose between them are apart
     ("zip code 94103 is outside the Area"); the group with a strong piece, or the largest, is kept."""
@@ -1160,7 +1202,9 @@ def clusters(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) -
     for piece in ordered[1:]:
         reach = max(e.end for e in groups[-1])
         between = [t for t in segment.tokens if t.start >= reach and t.end <= piece.start]
-        if all(is_address_word(t, lower_text) for t in between):
+        if all(is_address_word(t, lower_text) for t in between) or (
+                len(between) == 1 and between[0].lower in POSTCODE_LINKS and piece.category in POSTCODES and
+                any(e.category == STREET for e in groups[-1])):
             groups[-1].append(piece)
         else:
             groups.append([piece])
@@ -1265,8 +1309,8 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
                                  (is_house_number(tokens[-1]) and tokens[-1].word[:1].isdigit()) or
                                  (at == len(tokens) - 1 and LETTERED_FLAT.fullmatch(tokens[at].word))):  # "B-204"
         return None  # "101-1203", "12", "21 Choa Chu Kang North 6", "Vinohradská 1511/230"
-    if phone_like(tokens[at:]):
-        return None
+    if phone_like(tokens[at:]) or any(SLASHED_DATE.fullmatch(t.word) for t in tokens[at:]):
+        return None  # "né le 02/09/1981, 36 avenue Hassan II": the date is the birth's
     return tokens[at].start, tokens[-1].end
 
 
@@ -1496,12 +1540,16 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
         return
     for match in CJK_ADDRESS.finditer(text):
         yield match.start(), match.end()
-    for script, pattern in ((ARABIC_LETTER, ARABIC_ADDRESS), (CYRILLIC_LETTER, CYRILLIC_ADDRESS)):
+    for script, pattern in ((ARABIC_LETTER, ARABIC_ADDRESS), (CYRILLIC_LETTER, CYRILLIC_ADDRESS),
+                            (THAI_LETTER, THAI_ADDRESS)):
         if script.search(text) is None:
             continue  # (a scan for one letter of the script costs far less than the pattern's)
         for match in pattern.finditer(text):
             if NUMBER.search(match.group()):
                 yield match.start(), match.end()
+    if VN_HINT.search(text):
+        for match in VN_ADDRESS.finditer(text):
+            yield match.start(), match.end()
     tokens = tokens_of(text)
     chunks = chunks_of(text, tokens)
     #: Lower case counts per sentence: an address typed in lower case in a text that has capitals elsewhere.
