@@ -649,7 +649,12 @@ TOLL_FREE = re.compile(r"(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]\d{3
                        # issue 18, sixteenth pass: India's 1860, Argentina's 0810, Colombia's 01 8000, and the
                        # nine-digit freephone and shared-cost numbers of Spain (900), Italy (800, 803) and
                        # Portugal (707, 808)
-                       r"1860[ .-]?\d|0810[ .-]?\d|01 ?8000|(?:900|800|803|707|808)[ .-]?\d{3}[ .-]?\d{3}$")
+                       r"1860[ .-]?\d|0810[ .-]?\d|01 ?8000|(?:900|800|803|707|808)[ .-]?\d{3}[ .-]?\d{3}$|"
+                       # (after the seventeenth pass: Nigeria's 0700, South Africa's 0860/0861, Germany's 0180,
+                       # Japan's 0120 and 0570, China's 400, Vietnam's 1900 and 1800, Malaysia's 1-300 and 1-800,
+                       # France's "0 800"; not the UK's 03 numbers, which Pakistan's mobiles share)
+                       r"0700[ .-]?\d|086[01][ .-]?\d|0180[ .-]?\d|0120-|0570-|"
+                       r"400-\d{3}-\d{4}$|1[89]00[ .]?\d{3}[ .]?\d{3}$|1-[38]00-|0 800 ")
 #: Issue 18, sixteenth pass: a number introduced as a firm's line ("call your customer care 1800-…",
 #: "Linha de apoio: 707 …", "llame al … (línea corporativa)") or followed by opening hours ("(Mon-Sat,
 #: 9am-6pm)", "(de lunes a viernes, 9:00–18:00)") is a firm's, not a person's.
@@ -658,11 +663,16 @@ HOTLINE_BEFORE = re.compile(
     r"call cent(?:er|re)|contact cent(?:er|re)|switchboard|atención al cliente|servicio (?:de )?(?:atención|cliente)|"
     r"línea (?:nacional|corporativa|gratuita|de atención)|linha de (?:apoio|atendimento)|numero verde|"
     r"assistenza (?:tecnica|clienti)|servizio clienti|service client(?:s|èle)?|kundenservice|kundendienst|"
-    r"klantenservice|kundtjänst|kundeservice|asiakaspalvelu|infolinia|zákaznick\w+ link\w*)"
+    r"klantenservice|kundtjänst|kundeservice|asiakaspalvelu|infolinia|zákaznick\w+ link\w*|"
+    # (after the seventeenth pass) Ukrainian, Russian, Vietnamese, Greek, Chinese, Hebrew, Japanese and English
+    r"гаряча лінія|горячая линия|tổng đài|tong dai|πληροφορίες|服务热线|客服热线|שירות לקוחות|カスタマーサポート|"
+    r"customer line|shop number|växelnummer|switchboard number)"
     r"[^\n\d]{0,24}$")
 HOTLINE_WORDS = ("hotline", "helpline", "desk", "customer", "support", "call cent", "contact cent", "switchboard",
                  "atención", "servicio", "línea", "linha", "verde", "assistenza", "clienti", "service client",
-                 "kunden", "klanten", "kundtj", "kundeservice", "asiakaspalvelu", "infolinia", "zákaznick")
+                 "kunden", "klanten", "kundtj", "kundeservice", "asiakaspalvelu", "infolinia", "zákaznick",
+                 "гаряча", "горячая", "tổng đài", "tong dai", "πληροφορίες", "热线", "שירות", "カスタマー", "line",
+                 "shop number", "växelnummer")
 OPENING_HOURS_AFTER = re.compile(
     r"[ \t]*\((?:[^()\n]{0,40}?(?:\d{1,2}(?:[:.h]\d{2})? ?(?:am|pm|h)?[ \t]*(?:-|–|to|a|à|bis|tot)[ \t]*\d{1,2}(?:[:.h]\d{2})? ?(?:am|pm|h)?|"
     r"24/7|24 ?h)|(?:shop|office|main|store|sales|línea corporativa|linea corporativa|oficina|loja|negozio)(?: line)?)[^()\n]{0,30}\)",
