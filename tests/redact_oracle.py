@@ -361,6 +361,7 @@ def find_phones(text: str) -> Iterator[Span]:
             yield Span(match.start(1), match.end(1), "PHONE")
     yield from live.more_keyword_phones(text, live.fold(text))  # issue 18, eighth pass, ungated
     yield from live.compact_phones(text)  # issue 18, seventeenth pass
+    yield from live.answered_phones(text)
     if len(live.fold(text)) == len(text):
         yield from live.short_phones(live.fold(text))  # issue 18, ninth pass, ungated
 
@@ -538,7 +539,7 @@ def find_names(text: str) -> Iterator[Span]:
     for start, end in cues.spread(text, found, gaz.gazetteer()):
         if live.language_named(text[start:end]):
             continue  # issue 18, fourteenth pass: a language's name
-        yield Span(start, live.script_trimmed(text, start, end), "NAME")  # seventeenth pass: no "様" after it
+        yield Span(start, cues.without_script_suffixes(text, start, end), "NAME")  # seventeenth pass: no "様" after it
 
 
 def find_listed_names(text: str) -> Iterator[Span]:

@@ -961,6 +961,18 @@ def script_cue_names(text: str) -> Iterator[tuple[int, int]]:
         yield from script_name(text, match.start("name"), match.end("name"), japanese)
 
 
+def without_script_suffixes(text: str, start: int, end: int) -> int:
+    """Where the name at text[start:end] ends without the titles and endings written after it in Han or Hangul
+    ("中村 恵子様", "정태호님", "윤미경입니다"), keeping at least two characters."""
+    changed = True
+    while changed:
+        changed = False
+        for suffix in SCRIPT_SUFFIXES:
+            if text.endswith(suffix, start, end) and end - len(suffix) - start >= 2:
+                end, changed = end - len(suffix), True
+    return end
+
+
 def script_name(text: str, start: int, end: int, japanese: bool) -> Iterator[tuple[int, int]]:
     """The name at text[start:end] without a title or ending after it; a Han name has two or three characters
     (Chinese) unless the text is Japanese (a surname, a space, a given name); Arabic and Hebrew names stop at
@@ -970,12 +982,8 @@ def script_name(text: str, start: int, end: int, japanese: bool) -> Iterator[tup
         return
     if ord(name[0]) >= 0x3000 and name[:2] in SCRIPT_STOP_WORDS:  # Han and Hangul words have no spaces
         return
-    changed = True
-    while changed:
-        changed = False
-        for suffix in SCRIPT_SUFFIXES:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                name, end, changed = name[:-len(suffix)], end - len(suffix), True
+    end = without_script_suffixes(text, start, end)
+    name = text[start:end]
     first = name[0]
     if "\u3400" <= first <= "\u9fff" or first == "\u3005":
         if " " in name and not japanese:

@@ -99,6 +99,9 @@ def nino_valid(number: str) -> bool:
     return NINO_PREFIX.fullmatch(prefix) is not None and prefix not in NINO_NOT_ISSUED
 
 
+#: For a shape with no check digit to test that no other number is written in ("GHA-721934085-3", CNIC's 5-7-1).
+SHAPE_ALONE: tuple[Valid, ...] = (lambda number: True,)
+
 #: The shapes that only an identity number is written in, each with the modules that must accept it.
 #: A date ("12.03.1985"), a phone or an order number ("2024-88153") has none of these shapes.
 SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
@@ -125,23 +128,23 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     # is the province, 1 to 7)
     "idnr": (r"\d{2} \d{3} \d{3} \d{3}", (de_idnr.is_valid,)),
     "pnr": (r"(?:19|20)?\d{6}[-+]\d{4}", (se_personnummer.is_valid,)),
-    "cnic": (r"[1-7]\d{4}-\d{7}-\d", (lambda number: True,)),
+    "cnic": (r"[1-7]\d{4}-\d{7}-\d", SHAPE_ALONE),
     # the Philippines' PhilHealth number (2-9-1 dashed), Ontario's driver's licence (a letter, 4-5-5 dashed)
-    "philhealth": (r"\d{2}-\d{9}-\d", (lambda number: True,)),
-    "ontario_dl": (r"[A-Z]\d{4}-\d{5}-\d{5}", (lambda number: True,)),
+    "philhealth": (r"\d{2}-\d{9}-\d", SHAPE_ALONE),
+    "ontario_dl": (r"[A-Z]\d{4}-\d{5}-\d{5}", SHAPE_ALONE),
     # issue 18, seventeenth pass: China's 18-digit id with a digit check, Taiwan's letter and nine digits,
     # Ghana's card, Kenya's KRA PIN
     "ric18": (r"\d{18}", (cn_ric.is_valid,)),
     "tw": (r"[A-Z][12]\d{8}", (taiwan_id_valid,)),
-    "ghana": (r"GHA-\d{9}-\d", (lambda number: True,)),
-    "kra": (r"[AP]\d{9}[A-Z]", (lambda number: True,)),
+    "ghana": (r"GHA-\d{9}-\d", SHAPE_ALONE),
+    "kra": (r"[AP]\d{9}[A-Z]", SHAPE_ALONE),
     # issue 18, after the seventeenth pass: the US Medicare Beneficiary Identifier (letters and digits in fixed
     # places, dashed as the card prints it), Thailand's 13 digits as printed (1-4-5-2-1, checked), Indonesia's
     # NPWP tax number
     "mbi": (r"\d[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d-?[AC-HJKMNP-RT-Y]{2}\d{2}",
-            (lambda number: True,)),
+            SHAPE_ALONE),
     "thai": (r"\d[ -]\d{4}[ -]\d{5}[ -]\d{2}[ -]\d", (lambda number: th_pin.is_valid(re.sub(r"\D", "", number)),)),
-    "npwp": (r"\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}", (lambda number: True,)),
+    "npwp": (r"\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}", SHAPE_ALONE),
 }
 SHAPED = re.compile(r"(?<![\w.,/+-])(?:" + "|".join(f"(?P<{name}>{shape})" for name, (shape, _) in SHAPES.items())
                     + r")(?!\w)(?![.,/-]\w)")
@@ -299,11 +302,15 @@ def asked_for_before(text: str, at: int) -> bool:
     line_start = text.rfind("\n", 0, at) + 1
     if line_start == 0 or not ANSWER_LINE.fullmatch(text, line_start, at):
         return False
-    previous_start = text.rfind("\n", 0, line_start - 1) + 1
-    previous = TIMESTAMP.sub("", text[previous_start:line_start - 1], count=1)
+    previous = TIMESTAMP.sub("", line_before(text, line_start), count=1)
     if any(char.isdigit() for char in previous) or not ASKING.search(previous):
         return False  # a form's lines ("DNI: 32.456.789\nLínea: 11 4567-8910") answer nothing
     return ID_NAME_ANYWHERE.search(previous) is not None
+
+
+def line_before(text: str, line_start: int) -> str:
+    """The line that ends right before `line_start` (the start of a line after the first), without its newline."""
+    return text[text.rfind("\n", 0, line_start - 1) + 1:line_start - 1]
 
 
 TIMESTAMP = re.compile(r"^[ \t]*\[[\d:. ]+\]")

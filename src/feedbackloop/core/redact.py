@@ -32,11 +32,11 @@ from typing import Literal
 
 import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 
-from feedbackloop.core.name_cues import SCRIPT_SUFFIXES, east_asian, find_cued_names, spread
+from feedbackloop.core.name_cues import east_asian, find_cued_names, spread, without_script_suffixes
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.name_model import find_model_names, languages
 from feedbackloop.core.pii_address import find_address_blocks, not_personal, union, with_digital_codes
-from feedbackloop.core.pii_ids import ASKING, find_national_ids
+from feedbackloop.core.pii_ids import ASKING, find_national_ids, line_before
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
@@ -761,7 +761,7 @@ def answers_an_id_question(text: str, start: int) -> bool:
         return False
     if has_any(fold(text[line_start:start]), LABEL_PHONE_WORDS):
         return False  # "Callback no:", "Contacto:", "Tel:": the label says what the number is
-    previous = text[text.rfind("\n", 0, line_start - 1) + 1:line_start - 1]
+    previous = line_before(text, line_start)
     return (has_any(fold(previous), ID_WORDS) and ID_QUESTION.search(previous) is not None
             and ASKING.search(previous) is not None)
 
@@ -803,9 +803,10 @@ def find_phones(text: str) -> Iterator[Span]:
     folded = fold(text)
     if has_any(folded, SHORT_PHONE_WORDS) and len(folded) == len(text):
         yield from short_phones(folded)
-    yield from compact_phones(text)
-    if not NINE_DIGITS.search(text):  # every PHONE_KEYWORD match holds nine digits in a row
+    yield from answered_phones(text)
+    if not NINE_DIGITS.search(text):  # every PHONE_KEYWORD and COMPACT_MOBILE match holds nine digits in a row
         return
+    yield from compact_phones(text)
     for match in PHONE_KEYWORD.finditer(text):
         if not introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
             yield Span(match.start(1), match.end(1), "PHONE")
@@ -816,19 +817,26 @@ def find_phones(text: str) -> Iterator[Span]:
 def compact_phones(text: str) -> Iterator[Span]:
     """Issue 18, seventeenth pass: numbers written without spaces in the shape of a national mobile number
     (a trunk 0, then 6-9, or 1 and ten digits: Nigeria's 0803…, Egypt's 010…, Morocco's 06…, Pakistan's 03 is
-    grouped) wherever they stand ("- Kehinde 08034410977"), and any phone-length number alone on a chat line that
-    answers a request for a phone number ("Please share your registered mobile number.\nUser: 9820147735")."""
+    grouped) wherever they stand ("- Kehinde 08034410977"). Each holds nine digits in a row: `find_phones` calls
+    this behind its NINE_DIGITS gate."""
     for match in COMPACT_MOBILE.finditer(text):
         if not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
             yield Span(match.start(), match.end(), "PHONE")
-    if "\n" in text:
-        for match in ANSWER_NUMBER.finditer(text):
-            previous = text[text.rfind("\n", 0, match.start() - 1) + 1:max(0, match.start() - 1)]
-            label = fold(text[match.start():match.start("number")])
-            if (has_any(fold(previous), PHONE_ASKED) and not has_any(fold(previous), ID_WORDS)
-                    and not has_any(label, ID_WORDS) and not any(c.isdigit() for c in previous)
-                    and ASKING.search(previous) is not None):
-                yield Span(match.start("number"), match.end("number"), "PHONE")
+
+
+def answered_phones(text: str) -> Iterator[Span]:
+    """Issue 18, seventeenth pass: any phone-length number alone on a chat line that answers a request for a
+    phone number ("Please share your registered mobile number.\nUser: 9820147735")."""
+    if "\n" not in text:
+        return
+    for match in ANSWER_NUMBER.finditer(text):
+        previous = line_before(text, match.start())
+        asked = fold(previous)
+        label = fold(text[match.start():match.start("number")])
+        if (has_any(asked, PHONE_ASKED) and not has_any(asked, ID_WORDS)
+                and not has_any(label, ID_WORDS) and not any(c.isdigit() for c in previous)
+                and ASKING.search(previous) is not None):
+            yield Span(match.start("number"), match.end("number"), "PHONE")
 
 
 COMPACT_MOBILE = re.compile(r"(?<![\w.+/-])0(?:[6-9]\d{8,9}|1\d{9})(?![\w-])(?![.,/]\d)")
@@ -1452,7 +1460,7 @@ def find_names(text: str) -> Iterator[Span]:
     for start, end in spread(text, found, gazetteer()):
         if language_named(text[start:end]):
             continue  # "in German, French, Spanish", "Québec French": a language, not a person (Babel's names)
-        yield Span(start, script_trimmed(text, start, end), "NAME")
+        yield Span(start, without_script_suffixes(text, start, end), "NAME")
 
 
 #: Issue 18, sixteenth pass: the titles right before a name are redacted with it ("Mrs. Edith Pruitt",
@@ -1462,14 +1470,6 @@ TITLE_BEFORE = re.compile(
     r"[Mm]evrouw|[Dd]hr|[Mm]eneer|Pan|Pani|Panie|Pana|Fru|Mag|Ing|Dott|Dott\.ssa|Dña|Doña|Madame|Monsieur|Señor|"
     r"Señora|Senhor|Senhora|Signor|Signora)\.?[ \t]+)+$")
 TITLE_REACH = 40
-
-
-def script_trimmed(text: str, start: int, end: int) -> int:
-    """Where a name ends without a title written after it in Han or Hangul ("中村 恵子様", "정태호님")."""
-    for suffix in SCRIPT_SUFFIXES:
-        if text.endswith(suffix, start, end) and end - len(suffix) - start >= 2:
-            return end - len(suffix)
-    return end
 
 
 def with_title(text: str, start: int) -> int:
