@@ -115,6 +115,9 @@ def test_duplicates_inside_one_batch_have_one_effect(engine: Engine, monkeypatch
     assert repeated.duplicates == 4
 
 
+REAL_RAW_CURSOR = receive._raw_cursor
+
+
 class FailingCommit:
     """A DBAPI connection whose COMMIT fails (after rolling back), as a database that went away at commit time."""
 
@@ -133,11 +136,24 @@ class FailingCommit:
         raise self._error("commit failed: no space left on device (test)")
 
     def cursor(self) -> Any:
-        cursor, fail = self._inner.cursor(), self.commit
+        return self.failing(self._inner.cursor())
+
+    def raw_cursor(self) -> Any:
+        """What `receive._raw_cursor` gives for this connection (the test puts it in place)."""
+        return self.failing(REAL_RAW_CURSOR(self._inner))
+
+    def failing(self, cursor: Any) -> Any:
+        fail = self.commit
 
         class Cursor:
             def __getattr__(self, name: str) -> Any:
                 return getattr(cursor, name)
+
+            def __enter__(self) -> Any:
+                return self
+
+            def __exit__(self, *_exc: object) -> None:
+                cursor.close()
 
             def execute(self, sql: str, *args: Any) -> Any:
                 # SQLite commits with COMMIT; a PostgreSQL batch is one statement in autocommit mode,
@@ -169,6 +185,9 @@ def test_a_batch_whose_commit_fails_fails_every_member_and_stores_nothing(engine
         return real_raw() if len(calls) == 1 else Raw(real_raw())  # the held first batch commits
 
     monkeypatch.setattr(engine, "raw_connection", raw_connection)
+    monkeypatch.setattr(receive, "_raw_cursor",
+                        lambda connection: connection.raw_cursor() if isinstance(connection, FailingCommit)
+                        else REAL_RAW_CURSOR(connection))
     rows = [_row(700 + n, f"fails-{n}") for n in range(6)]
     outcomes = _submit_all(group, rows, held)
     assert held.sizes == [1, 5]

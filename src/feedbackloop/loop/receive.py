@@ -540,7 +540,10 @@ def _ingest_many(connection: Any, statements: IngestStatements, rows: Sequence[d
     of the events, one INSERT of their jobs), in autocommit mode, so the batch costs one round trip, one
     statement for the server to plan and run, and one WAL flush. (It replaced psycopg's pipeline of one
     statement per row: a third less client CPU per row; rows as unnested arrays cost more than either,
-    psycopg adapts arrays slowly.) A row that
+    psycopg adapts arrays slowly.) The statement is written with PostgreSQL's own `$n` placeholders and run
+    on a `RawCursor`: a cursor with `%s` placeholders re-splits a query text longer than psycopg's cache
+    limit (4 kB: a batch of more than a few rows) on every execute, which was a fifth of a worker's CPU
+    under load (bench/README.md, seventh round). A row that
     repeats an earlier one (stored before, or earlier in this batch) gets no id; the stored event's
     duplicate counter is bumped after, in a statement of its own (the counter is for operators: a
     crash between the two loses a count, never an event)."""
@@ -550,17 +553,23 @@ def _ingest_many(connection: Any, statements: IngestStatements, rows: Sequence[d
         parameters.extend(values[name] for name in _MANY_KEYS)
     connection.autocommit = True
     try:
-        cursor = connection.cursor()
-        try:
+        with _raw_cursor(connection) as cursor:
             cursor.execute(_pg_ingest_many(len(rows)), parameters)
             found = _ids_by_key(rows, cursor.fetchall())
-            _count_repeats(cursor, statements, rows, found)
-        finally:
-            cursor.close()
+        if None in found:
+            with connection.cursor() as cursor:  # the counter's statement has named placeholders
+                _count_repeats(cursor, statements, rows, found)
     finally:
         if not connection.closed:  # the pool's other users expect transactions
             connection.autocommit = False
     return found
+
+
+def _raw_cursor(connection: Any) -> Any:
+    """A psycopg cursor that sends the query text as written, `$n` placeholders and all."""
+    from psycopg import RawCursor  # the postgres extra: imported only once PostgreSQL is in use
+
+    return RawCursor(connection)
 
 
 def _insert_event(cursor: Any, statements: IngestStatements, row: dict[str, Any]) -> int | None:
@@ -712,9 +721,12 @@ SELECT id, tenant_id, helpdesk, dedupe_key FROM stored_event
 
 @functools.cache
 def _pg_ingest_many(size: int) -> str:
-    """`_PG_INGEST_MANY` for `size` rows (one text per batch size, so the server prepares each once)."""
-    row = "(" + ", ".join(["%s"] * len(_MANY_KEYS)) + ", 0)"
-    return _PG_INGEST_MANY.replace("{rows}", ",\n           ".join([row] * size))
+    """`_PG_INGEST_MANY` for `size` rows (one text per batch size, so the server prepares each once), with
+    PostgreSQL's numbered placeholders ($1, $2 …) for a `RawCursor`."""
+    width = len(_MANY_KEYS)
+    rows = ("(" + ", ".join(f"${row * width + column + 1}" for column in range(width)) + ", 0)"
+            for row in range(size))
+    return _PG_INGEST_MANY.replace("{rows}", ",\n           ".join(rows))
 
 
 @functools.cache
