@@ -126,3 +126,34 @@ def test_role_address(address: str, role: bool) -> None:
 ])
 def test_upi_look_alikes_are_no_emails(text: str) -> None:
     assert found(text, "EMAIL") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # Issue 18, eighteenth pass: birth words of languages that had none, written from their own forms
+    ("Solicitante: Luis Gómez, F. nac.: 03/04/1979, DNI adjunto", "03/04/1979"),
+    ("Client : Mme Ba, DDN : 12/03/1985, dossier 4471", "12/03/1985"),
+    ("Data nașterii: 12.03.1985, vă rog verificați", "12.03.1985"),
+    ("Data de naixement: 07/10/1991, gràcies", "07/10/1991"),
+    ("Sünniaeg 21.06.1975, palun kontrollige", "21.06.1975"),
+    ("Dzimšanas datums: 02.02.1988", "02.02.1988"),
+    ("Fæðingardagur minn er 14.05.1990", "14.05.1990"),
+    ("Дата на раждане: 30.01.1977", "30.01.1977"),
+    ("Датум рођења 15.08.1969, молим проверу", "15.08.1969"),
+    ("تاريخ الميلاد: 12/03/1985", "12/03/1985"),
+    ("תאריך לידה 05/06/1983", "05/06/1983"),
+    ("मेरी जन्म तिथि 11/09/1992 है", "11/09/1992"),
+    ("Tarehe ya kuzaliwa: 04/04/1986", "04/04/1986"),
+    ("Petsa ng kapanganakan: 09/12/1990", "09/12/1990"),
+    ("誕生日は1985年4月12日です", "1985年4月12日"),
+    ("Ek is gebore op 03/03/1974 in Pretoria", "03/03/1974"),
+])
+def test_eighteenth_pass_birth_words(text: str, value: str) -> None:
+    assert value in found(text, "DOB"), find_pii(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the monasteries since 12.03.1985 keep their archive",  # "naster" inside a word is no birth word
+    "Народен театър, билет за 12.03.1985",
+])
+def test_birth_words_inside_other_words_find_nothing(text: str) -> None:
+    assert found(text, "DOB") == []

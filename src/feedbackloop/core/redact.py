@@ -1020,7 +1020,14 @@ BIRTH_MORE = re.compile(
     r"nar\.(?<![\w.]nar\.)(?=:?\s?\d)|f\.(?<![\w.]f\.)(?=:?\s?\d)|народжен|народив|рождени|родил|生年月日|生日|"
     r"出生|생년월일|생일|ngày sinh|sinh ngày|lahir|γέννησ|"
     # issue 18, seventeenth pass: Spanish "nací", Québec's "fête", unaccented Vietnamese, Thai
-    r"nací|date de f[êe]te|ma f[êe]te|ngay sinh|sinh ngay|เกิดวันที่|วันเกิด)")
+    r"nací|date de f[êe]te|ma f[êe]te|ngay sinh|sinh ngay|เกิดวันที่|วันเกิด|"
+    # issue 18, eighteenth pass: the birth words of the languages still without one (from their own forms,
+    # not from the corpus): Spanish "F. nac.", French "DDN", Afrikaans, Catalan, Romanian, Estonian,
+    # Latvian, Icelandic, Bulgarian, Serbian, Arabic, Persian and Urdu, Hebrew, Hindi and Marathi, Bengali,
+    # Tamil, Swahili, Tagalog, Japanese "誕生日"
+    r"nac\.(?<![\w.]nac\.)|ddn(?<!\wddn)\b|gebore(?<!\wgebore)\b|naixement|na[șs]ter(?<!\wna[șs]ter)|sünni|sündi|dzimšan|dzimis|"
+    r"fæðing|fædd|роден(?<!\wроден)|раждане|рођен|рођењ|الميلاد|مواليد|تولد(?<!\wتولد)|پیدائش|לידה|נולד|जन्म|জন্ম|பிறந்த|"
+    r"kuzaliwa|kapanganakan|ipinanganak|誕生日)")
 DATE_ANYWHERE = re.compile(DATE, re.IGNORECASE)
 BIRTH_REACH = 70
 #: A birth word's line with no date is answered on the next line when it ends this close after the word
