@@ -455,3 +455,27 @@ def test_first_names_in_one_case_after_a_cue(text: str, value: str) -> None:
 @pytest.mark.parametrize("text", ["its will power", "I am grant funded", "its mark time", "I AM HAPPY", "named june"])
 def test_ordinary_words_after_those_cues_are_no_names(text: str) -> None:
     assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # Issue 18, eighteenth pass: a one-word speaker in any case, though no list has the name, when the label
+    # opens two lines of a conversation with another side
+    ("[10:02] marco: hola, mi pedido no llega\n[10:03] Agente: ¿me da el número?\n[10:04] marco: 4471-22",
+     ["marco", "marco"]),
+    ("14:02 Tomasz: dzień dobry\n14:03 Konsultant: witam\n14:05 Tomasz: zamówienie 5521", ["Tomasz", "Tomasz"]),
+    ("wanjiru: niaje, mpesa haijaingia\nbot: tafadhali subiri\nwanjiru: bado", ["wanjiru", "wanjiru"]),
+])
+def test_repeated_speakers_are_names(text: str, names: list[str]) -> None:
+    assert [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"] == names
+
+
+@pytest.mark.parametrize("text", [
+    "Kunde: hallo\nAgent: hallo\nKunde: danke",  # roles
+    "ERROR: disk full\nINFO: retrying\nERROR: disk full",  # log levels
+    "Von: Support\nBetreff: Ihre Bestellung 4471\n\nVon: Support\nBetreff: Versand",  # a forwarded chain's headers
+    "Name: Juan\nOrder: 5512\nStatus: late",  # a form's fields stand once each
+    "Patient: appt tmrw?\nClinic: yes 10am\nPatient: ok",
+])
+def test_repeated_labels_that_name_no_one(text: str) -> None:
+    found = [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
+    assert found in ([], ["Juan"]), found

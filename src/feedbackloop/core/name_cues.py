@@ -818,9 +818,76 @@ def address_and_ask_names(text: str, folded: str, lists: Lists, gated: bool) -> 
                 yield name.span()
 
 
+#: Issue 18, eighteenth pass: a one-word speaker label in any case ("marco: hola", "[14:02] tomasz: ok").
+SPEAKER_WORD = re.compile(r"(?m)^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?(?P<name>[^\W\d_][^\W\d_'’.-]*"
+                          r"(?:['’.-][^\W\d_]+)?)[ \t]*:[ \t]+\S")
+#: Labels that name a role, a party or a log level, not a person, in the languages of the corpus's chats.
+ROLE_LABELS = frozenset({
+    "agent", "agente", "agentin", "kunde", "kundin", "client", "cliente", "clienta", "customer", "cust", "user",
+    "usuario", "usuaria", "usuário", "utilisateur", "utilisatrice", "utente", "bot", "chatbot", "assistant",
+    "asistente", "assistente", "system", "sistema", "système", "systeme", "support", "soporte", "suporte", "operator",
+    "operador", "operadora", "opérateur", "opératrice", "operatore", "operatrice", "konsultant", "konsultantka",
+    "doradca", "berater", "beraterin", "conseiller", "conseillère", "asesor", "asesora", "atendente", "atendimento",
+    "caller", "rep", "advisor", "adviser", "tech", "technician", "cs", "csr", "staff", "team", "admin",
+    "moderator", "host", "guest", "visitor", "besucher", "visiteur", "visitante", "müşteri", "temsilci",
+    "pelanggan", "petugas", "klient", "klientka", "asiakas", "kund", "handläggare", "medarbejder", "zákazník",
+    "operátor", "ügyfél", "ügyintéző", "πελάτης", "клиент", "оператор", "агент", "клієнт", "менеджер",
+    "консультант", "specialist", "spécialiste", "especialista", "supervisor", "manager", "lead", "me", "you",
+    "yo", "moi", "ich", "du", "sie", "tú", "eu", "você", "io", "tu", "ik", "jij", "ja", "ty", "we", "us",
+    "error", "warn", "warning", "info", "debug", "trace", "fatal", "critical", "notice", "log", "output", "input",
+    "request", "response", "result", "expected", "actual", "steps", "step", "pros", "cons", "tip", "fyi", "nb",
+    "http", "https", "ticket", "case", "order", "auto", "automated", "automatic", "internal", "public", "private",
+    # the other parties of a service: patients and clinics, riders and couriers, shops, hotels, landlords
+    "patient", "patientin", "patiente", "paciente", "pacjent", "pacjentka", "paziente", "patiënt", "hasta",
+    "clinic", "klinik", "clínica", "clinique", "klinika", "reception", "recepcja", "rezeption", "réception",
+    "recepción", "recepção", "receptionist", "doctor", "dr", "nurse", "pharmacy", "apotheke", "pharmacie",
+    "farmacia", "driver", "rider", "courier", "futár", "kurier", "coursier", "repartidor", "entregador",
+    "motorista", "fahrer", "chauffeur", "conductor", "passenger", "pasajero", "passageiro", "fahrgast", "seller",
+    "vendor", "buyer", "vendedor", "vendedora", "comprador", "verkäufer", "käufer", "vendeur", "acheteur", "shop",
+    "store", "tienda", "loja", "laden", "magasin", "sklep", "mağaza", "toko", "hotel", "tenant", "landlord",
+    "owner", "employee", "mitarbeiter", "mitarbeiterin", "employé", "employée", "empleado", "empleada",
+    "funcionário", "funcionária", "dipendente", "medewerker", "pracownik", "сотрудник", "працівник", "çalışan",
+    "karyawan", "klant", "klijent", "kupac", "ügynök", "πράκτορας", "υπάλληλος", "expediteur", "dispatcher",
+    "warehouse", "lager", "almacén", "magazyn", "bank", "banco", "banque", "kasse", "cashier", "caixa",
+    # email headers in other languages, which a forwarded chain repeats
+    "von", "an", "betreff", "gesendet", "datum", "de", "à", "objet", "envoyé", "asunto", "enviado", "para",
+    "fecha", "assunto", "data", "oggetto", "inviato", "da", "van", "aan", "onderwerp", "verzonden", "från",
+    "till", "ämne", "skickat", "fra", "til", "emne", "sendt", "od", "do", "temat", "wysłano", "předmět",
+    "odesláno", "komu", "от", "кому", "тема", "отправлено", "від", "надіслано", "kimden", "kime", "konu",
+    "tarih", "gönderildi", "dari", "kepada", "perihal", "tanggal", "subjek", "từ", "đến", "gửi",
+    # roles in other scripts
+    "العميل", "الزبون", "الموظف", "الوكيل", "المندوب", "الدعم", "النظام", "المريض", "السائق", "الموضوع",
+    "לקוח", "נציג", "נציגה", "מערכת", "客户", "客服", "顾客", "用户", "系统", "お客様", "担当者", "オペレーター",
+    "고객", "상담원", "상담사", "ลูกค้า", "พนักงาน",
+})
+
+
+def repeated_speakers(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """One-word speakers of a transcript, in any case, though no list has them: a label that opens two lines
+    or more, in a text where another label opens a line too (a conversation has two sides; a form's fields
+    stand once each), and that is no role, field or log word ("marco: hola … marco: 4471", "tomasz: ok")."""
+    first, _last, common = lists
+    labels: dict[str, list[tuple[int, int]]] = {}
+    for match in SPEAKER_WORD.finditer(text):
+        labels.setdefault(match.group("name").lower(), []).append(match.span("name"))
+    if len(labels) < 2:
+        return
+    for label, spans in labels.items():
+        plain = strip_marks(label)
+        if len(spans) < 2 or len(plain) < 3 or label in ROLE_LABELS or plain in ROLE_LABELS or \
+                label in NOT_SPEAKERS or label in NOT_NAME_WORDS or plain in NOT_NAME_WORDS or \
+                (plain in common and plain not in first) or label in COMMON_FIRST_NAMES:
+            continue
+        if text[spans[0][0]:spans[0][1]].isupper() and plain not in first:
+            continue  # "ERROR:", "HTTP:", "ETA:": a capitalised code, unless a listed first name
+        yield from spans
+
+
 def transcript_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
     """Speakers of a chat transcript, names of an airline's record, capital surnames before a given name."""
     first, last, common = lists
+    if ":" in text and "\n" in text:
+        yield from repeated_speakers(text, lists)
     if ":" in text:
         speakers = [m for m in SPEAKER.finditer(text)
                     if not any(w.lower() in NOT_SPEAKERS or w.lower() in NOT_NAME_WORDS for w in m.group("name").split())]
@@ -1013,7 +1080,7 @@ SPELLED = re.compile(r"(?<![\w-])[A-Z](?:-[A-Z]){3,}(?![\w-])")
 NAME_PIECE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 NEXT_WORD = re.compile(rf"[ ]+(?P<word>[{UP}][{LOW}]+)")
 WORD_BEFORE = re.compile(rf"(?P<word>[^\W\d_]+)\.?[ ]+(?:{PARTICLE}[ ]+){{0,2}}\Z")
-HOUSE_NUMBER_BEFORE = re.compile(r"(?<![\w.,/-])\d{1,5}[A-Za-z]?[ ]\Z")
+HOUSE_NUMBER_BEFORE = re.compile(r"(?<![\w.,/:-])\d{1,5}[A-Za-z]?[ ]\Z")
 NUMBER_AFTER = re.compile(r"[ ]?-?\d")
 ARTICLE_BEFORE = re.compile(r"(?<![\w])(?:the|het|The|Het|(?:bij|naar) de)[ ]\Z")
 
