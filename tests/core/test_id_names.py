@@ -57,6 +57,23 @@ WORLD_NAMED = (
     ("ID no.:\n A1234567", "A1234567"),  # the value on the line under its label
 )
 
+#: python-stdnum's person ids in a shape of their own, valid, no name needed.
+SHAPED = (
+    ("Applicant 880705-14-5678 approved", "880705-14-5678"),  # Malaysia's MyKad
+    ("the form shows ABCPK1234F twice", "ABCPK1234F"),  # India's PAN of a person
+    ("filed under 912-70-1234 last year", "912-70-1234"),  # a US ITIN
+    ("kaart 591-1917064-58 verlopen", "591-1917064-58"),  # Belgium's eID card
+    ("licence MORGA753116SM9IJ, full", "MORGA753116SM9IJ"),  # a British driving licence
+)
+
+#: The name far before its number across a clause, or after it, or a nationality before "ID".
+FAR_OR_AFTER = (
+    ("My national ID number, which I have already sent you twice last week, is 19850412", "19850412"),
+    ("44051401359 (that's my PESEL)", "44051401359"),
+    ("12345678 es mi cédula, gracias", "12345678"),
+    ("South African ID 800101 5009 087", "800101 5009 087"),  # valid for za.idnr, a nationality before "ID"
+)
+
 #: An id named a sentence or a line before its number: valid for that id's own module, or in its own shape.
 IN_REACH = (
     ("Mein Steuer-ID wird abgelehnt. Ich gebe 36574261809 ein.", "36574261809"),  # valid IdNr
@@ -94,17 +111,23 @@ LOOK_ALIKES = (
     "my passport expired. Booking ref 12345678",
     "our business 123456789 and public 12345678 and watch 12345678",  # "sin", "ic", "tc" inside words
     "Versichertennummer 80756-219 bei der Krankenkasse",  # a Swiss insurer's member number
+    "the form shows ABCCK1234F twice",  # a PAN, but a company's (fourth letter C)
+    "filed under 912-40-1234 last year",  # area 9, but a group no ITIN has
+    "pedido 1234567890, mi DNI lo mando luego",  # an order's number, the id named after it
+    "Call log: inbound from 1-800-633-4227 (Medicare) about a claim",  # a name after a number, not introduced
+    "Pelanggan: no ahli 300218, IC belum",
+    "My national ID number, which I gave you, is on the order. Order 4471992055 is late",
 )
 
 
-@pytest.mark.parametrize(("text", "number"), WORLD_NAMED + IN_REACH + ANSWERS)
+@pytest.mark.parametrize(("text", "number"), WORLD_NAMED + SHAPED + IN_REACH + ANSWERS + FAR_OR_AFTER)
 def test_ids_named_in_the_worlds_words_are_found(text: str, number: str) -> None:
     start = text.index(number)
     assert any(s <= start and start + len(number) <= e for s, e in find_national_ids(text, fold(text)))
     assert number not in redact(text)
 
 
-@pytest.mark.parametrize(("text", "number"), WORLD_NAMED + IN_REACH + ANSWERS)
+@pytest.mark.parametrize(("text", "number"), WORLD_NAMED + SHAPED + IN_REACH + ANSWERS + FAR_OR_AFTER)
 def test_the_gates_lose_nothing(text: str, number: str) -> None:
     assert list(find_national_ids(text, fold(text))) == list(find_national_ids(text, fold(text), gated=False))
 

@@ -203,3 +203,20 @@ WORLD_ID_NAMES = (
     rf"(?<!\w)(?i:{alternation(POSSESSIVES)})[ \t]+(?i:{alternation(ABBREVIATIONS)})(?!\w)",
     alternation(GLUED),
 )
+
+#: Issue 18, eighteenth pass: a nationality before "ID" leaves it a person's ("South African ID 800101 5009 087",
+#: "Kenyan ID", "Emirati ID"), as "my" and "national" do (pii_ids.PERSON_BEFORE_ID).
+DEMONYMS = frozenset({
+    "african", "american", "argentine", "argentinian", "australian", "austrian", "bangladeshi", "belgian",
+    "bolivian", "brazilian", "british", "bulgarian", "cameroonian", "canadian", "chilean", "chinese", "colombian",
+    "croatian", "czech", "danish", "dominican", "dutch", "ecuadorian", "egyptian", "emirati", "estonian",
+    "ethiopian", "filipino", "finnish", "french", "german", "ghanaian", "greek", "guatemalan", "hungarian",
+    "icelandic", "indian", "indonesian", "iranian", "iraqi", "irish", "israeli", "italian", "ivorian", "jamaican",
+    "japanese", "jordanian", "kenyan", "korean", "kuwaiti", "latvian", "lebanese", "lithuanian", "malaysian",
+    "mexican", "moroccan", "nepali", "nigerian", "norwegian", "omani", "pakistani", "panamanian", "paraguayan",
+    "peruvian", "polish", "portuguese", "qatari", "romanian", "russian", "rwandan", "saudi", "senegalese",
+    "serbian", "singaporean", "slovak", "slovenian", "spanish", "swedish", "swiss", "taiwanese", "tanzanian",
+    "thai", "tunisian", "turkish", "ugandan", "ukrainian", "uruguayan", "venezuelan", "vietnamese", "zambian",
+    "zimbabwean", "emirates", "state", "voter", "voters", "resident", "residence", "civil",
+})
+

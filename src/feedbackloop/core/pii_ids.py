@@ -26,9 +26,11 @@ from stdnum import luhn
 from stdnum.at import vnr as at_vnr
 from stdnum.au import tfn as au_tfn
 from stdnum.be import bis as be_bis
+from stdnum.be import eid as be_eid
 from stdnum.be import nn as be_nn
 from stdnum.bg import egn as bg_egn
 from stdnum.br import cpf as br_cpf
+from stdnum.ca import bc_phn as ca_bc_phn
 from stdnum.ca import sin as ca_sin
 from stdnum.ch import ssn as ch_ssn
 from stdnum.cl import rut as cl_rut
@@ -49,6 +51,7 @@ from stdnum.hr import oib as hr_oib
 from stdnum.ie import pps as ie_pps
 from stdnum.il import idnr as il_idnr
 from stdnum.in_ import aadhaar as in_aadhaar
+from stdnum.in_ import pan as in_pan
 from stdnum.is_ import kennitala as is_kennitala
 from stdnum.it import codicefiscale as it_codicefiscale
 from stdnum.jp import in_ as jp_in
@@ -70,12 +73,13 @@ from stdnum.sk import rc as sk_rc
 from stdnum.th import pin as th_pin
 from stdnum.tr import tckimlik as tr_tckimlik
 from stdnum.ua import rntrc as ua_rntrc
+from stdnum.us import atin as us_atin
 from stdnum.us import itin as us_itin
 from stdnum.us import ssn as us_ssn
 from stdnum.vn import mst as vn_mst
 from stdnum.za import idnr as za_idnr
 
-from feedbackloop.core.id_names import POSSESSIVES, WORLD_ID_NAMES
+from feedbackloop.core.id_names import DEMONYMS, POSSESSIVES, WORLD_ID_NAMES
 
 Valid = Callable[[str], bool]
 
@@ -110,6 +114,13 @@ def nino_valid(number: str) -> bool:
     """A National Insurance number whose prefix HMRC issues ("QQ 12 34 56 C" is its specimen)."""
     prefix = number[:2].upper()
     return NINO_PREFIX.fullmatch(prefix) is not None and prefix not in NINO_NOT_ISSUED
+
+
+def uk_licence_valid(number: str) -> bool:
+    """A British driving licence number (no stdnum module): the surname's first five letters (9s to pad), the
+    birth date's decade digit, month (plus 50 for a woman), day and year digit, initials, a digit, two letters."""
+    month, day = int(number[6:8]) % 50, int(number[8:10])
+    return 1 <= month <= 12 and 1 <= day <= 31 and number[:1] != "9"
 
 
 #: For a shape with no check digit to test that no other number is written in ("GHA-721934085-3", CNIC's 5-7-1).
@@ -158,12 +169,22 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
             SHAPE_ALONE),
     "thai": (r"\d[ -]\d{4}[ -]\d{5}[ -]\d{2}[ -]\d", (lambda number: th_pin.is_valid(re.sub(r"\D", "", number)),)),
     "npwp": (r"\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}", SHAPE_ALONE),
+    # issue 18, eighteenth pass: python-stdnum's other person ids with a shape of their own: Malaysia's MyKad
+    # (birth date, state, serial: 6-2-4 dashed), India's PAN of a person (its fourth letter P), the US ITIN and
+    # ATIN (an SSN's dashes, area 9), Belgium's eID card number (3-7-2 dashed, mod 97)
+    "uk_dl": (r"[A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2}", (uk_licence_valid,)),  # the DVLA's 16 characters
+    "mykad": (r"\d{6}-\d{2}-\d{4}", (my_nric.is_valid,)),
+    "pan": (r"[A-Z]{3}P[A-Z]\d{4}[A-Z]", (in_pan.is_valid,)),
+    "itin": (r"9\d{2}-\d{2}-\d{4}", (us_itin.is_valid,)),
+    "atin": (r"9\d{2}-93-\d{4}", (us_atin.is_valid,)),  # (stdnum's ATIN checks only the area: the shape has the 93)
+    "eid": (r"\d{3}-\d{7}-\d{2}", (be_eid.is_valid,)),
 }
 #: Issue 18, eighteenth pass: a letter or digit of a script that spaces its words: before or after one, a number
 #: is part of a longer word; Han, Kana, Hangul and Thai glue numbers to their words ("身份证号是11010519491231002X").
 LATIN_CLASS = r"0-9A-Za-z\u00C0-\u024F\u0370-\u04FF_"
 LATIN = f"[{LATIN_CLASS}]"
-SHAPED = re.compile(rf"(?<![{LATIN_CLASS}.,/+-])(?:" + "|".join(f"(?P<{name}>{shape})" for name, (shape, _) in SHAPES.items())
+#: (The lookahead: every shape starts with a digit or a capital, and the engine then skips other positions fast.)
+SHAPED = re.compile(rf"(?<![{LATIN_CLASS}.,/+-])(?=[\dA-Z])(?:" + "|".join(f"(?P<{name}>{shape})" for name, (shape, _) in SHAPES.items())
                     + rf")(?!{LATIN})(?![.,/-]\w)")
 #: A digit or a capital letter next to a digit: every SHAPED match holds one.
 SHAPED_HINT = re.compile(r"\d[\d.\-/ X]|[A-Z]\d")
@@ -179,6 +200,7 @@ CHECKED: tuple[Valid, ...] = (
     de_idnr.is_valid, at_vnr.is_valid, hr_oib.is_valid, il_idnr.is_valid, ch_ssn.is_valid, th_pin.is_valid,
     si_emso.is_valid, jp_in.is_valid, ca_sin.is_valid, es_dni.is_valid, es_nie.is_valid, ie_pps.is_valid,
     it_codicefiscale.is_valid, mx_curp.is_valid, pt_cc.is_valid, emirates_id_valid,
+    my_nric.is_valid, pk_cnic.is_valid, ru_inn.is_valid,  # issue 18, eighteenth pass: stdnum's, with dates or two checks
 )
 
 #: The names of identity numbers, in the languages of the corpus and beyond, each a word or the start
@@ -246,7 +268,7 @@ WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*[-:]?[ \t]*\Z")  # \Z: "$" would end
 #: The words before "ID" that leave it a person's ("my ID", "national ID"); any other names a record.
 PERSON_BEFORE_ID = frozenset({"my", "your", "his", "her", "their", "our", "the", "a", "an", "personal", "national",
                               "government", "citizen", "photo", "mein", "meine", "mon", "ma", "mi", "mio", "mia",
-                              "minha", "meu", "mijn", "min", "mitt", "moje", "mój"})
+                              "minha", "meu", "mijn", "min", "mitt", "moje", "mój"}) | DEMONYMS
 #: What may stand between a bare id word and its number ("ID number: ", "ID no. ", "ID #").
 WEAK_GAP = re.compile(r"[ \t]*(?:(?:number|no\.?|nr\.?|num|is|was|[:#=-])[ \t]*){0,3}", re.IGNORECASE)
 #: A sentence ends between an id name and the number after it: the number is not the id's.
@@ -255,7 +277,7 @@ SENTENCE_END = re.compile(r"[!?;。！？；؟۔।]|\.\s+[A-Z]")  # (and the fu
 #: separators), a letter or two before or after ("QQ 12 34 56 C", "12345678Z", "150390-123X",
 #: "12345678 9 ZZ4"), or a codice fiscale, a CURP, a NIE, a Finnish id with a letter for its century.
 CUED_ID = re.compile(
-    rf"(?<![{LATIN_CLASS}.,/+-])(?:"
+    rf"(?<![{LATIN_CLASS}.,/+-])(?=[\dA-ZÑ&])(?:"
     r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
     r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|[A-Z]{5}\d{4}[A-Z]|[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}|[A-Z]{3}\d{7}|[A-Z]{3}\d{4}|"
     r"[A-Z]{4} ?\d{4} ?\d{4}|"
@@ -298,7 +320,8 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
         if DATE_ONLY.fullmatch(match.group()) or placeholder(match.group()) or firms_cuit(text, match):
             continue
         lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
-        if named_before(text, match.start(), lettered) or asked_for_before(text, match.start()):
+        if (named_before(text, match.start(), lettered) or asked_for_before(text, match.start())
+                or named_far_before(text, match.start()) or named_after(text, match.start(), match.end())):
             yield match.start(), grouped_end(text, match.start(), match.end())
             continue
         # issue 18, thirteenth pass: the letters the shape allows before the digits are the id's own name
@@ -382,6 +405,7 @@ NAME_CHECKS: tuple[NameCheck, ...] = tuple(
         ("ssn social security", r"^ssn|social security", (us_ssn.is_valid,)),
         ("tfn tax file", r"tfn|tax file", (au_tfn.is_valid,)),
         ("ird", r"^ird", (nz_ird.is_valid,)),
+        ("phn health carecard", r"^phn$|personal health number|carecard", (ca_bc_phn.is_valid,)),
         ("nhs", r"^nhs", (gb_nhs.is_valid,)),
         ("utr unique taxpayer", r"^utr|unique taxpayer", (gb_utr.is_valid,)),
         ("pps", r"^pps", (ie_pps.is_valid,)),
@@ -476,6 +500,48 @@ RECORD_BEFORE = re.compile(
     r"[ \t]*[-:#/]?[ \t]*\Z")
 
 
+#: Issue 18, eighteenth pass: a name that a clause keeps from its number ("My national ID number, which I sent
+#: you twice last week, is 19850412"): up to twice MAX_GAP when a verb or a colon comes right before the number.
+COPULA_BEFORE = re.compile(r"(?i:\b(?:is|was|are|es|era|est|était|ist|war|é|è|er|är|jest|to|il|lautet|wäre)|[:=])[ \t]*\Z")
+LONG_GAP = rf"(?P<gap>[^\d\n]{{{MAX_GAP},{2 * MAX_GAP}}})"
+ID_NAME_FAR_BEFORE = tuple(re.compile(rf"(?:{names}){LONG_GAP}\Z") for names in NAME_PATTERNS)
+
+
+def named_far_before(text: str, at: int) -> bool:
+    """Whether an id name stands up to 2 * MAX_GAP characters before `at`, a verb or a colon right before it."""
+    if not COPULA_BEFORE.search(text, max(0, at - 12), at):
+        return False
+    for names_before in ID_NAME_FAR_BEFORE:
+        pos = max(0, at - 2 * MAX_GAP - 48)
+        while (cue := names_before.search(text, pos, at)) is not None:
+            gap = cue.group("gap")
+            if not (SENTENCE_END.search(gap) or NOT_PERSONAL.search(gap) or OTHER_BEFORE.search(gap[:-12] + " ")
+                    or a_records_id(text, cue)):
+                return True
+            pos = cue.start() + 1
+    return False
+
+
+#: Issue 18, eighteenth pass: the name after its number ("44051401359 (that's my PESEL)", "… is my DNI").
+AFTER_NUMBER = re.compile(r"[ \t]*[(,–-]?[ \t]*(?:(?:that'?s|that is|this is|is|es|est|ist|=)[ \t]+)?"
+                          r"(?:(?:my|mi|mon|ma|mein|meine|meu|minha|mijn|our|his|her|el|la|le|o|a)[ \t]+)?")
+
+
+def named_after(text: str, start: int, end: int) -> bool:
+    """Whether an id name, not a generic one ("ID card"), follows the number at `start`, introduced, and no
+    other's word comes before the number ("pedido 1234567890, mi DNI lo mando luego")."""
+    at = AFTER_NUMBER.match(text, end)
+    name = at.end() if at is not None else end
+    if not text[end:name].strip(" \t,()–-") or "\n" in text[end:name]:
+        return False  # ("12345678 DNI", "300218, IC …", "(Medicare)": a list of words; a verb or "my" introduces a name)
+    before = text[max(0, start - 30):start]
+    if NOT_PERSONAL.search(before) or OTHER_BEFORE.search(before) or RECORD_BEFORE.search(before):
+        return False
+    return any(pattern.match(text, name) is not None and not GENERIC_NAME.match(text, name)
+               for pattern in NAME_AFTER)
+
+
+NAME_AFTER = tuple(re.compile(names) for names in NAME_PATTERNS)
 #: A firm's tax word glued before an id name: "USt-IdNr." is a VAT number, not the personal "IdNr".
 FIRM_BEFORE = re.compile(r"(?i:ust|mwst|vat|tva|iva|btw|umsatzsteuer|firmen|company|business)[ \t]*-?\Z")
 
