@@ -33,6 +33,7 @@ WORLD_NAMED = (
     ("Driver's licence number: D1234-56789-01234", "D1234-56789-01234"),
     ("my pan is ABCPK1234F", "ABCPK1234F"),  # an abbreviation in lower case after a possessive
     ("Mi cc es 52.987.331 y el celular", "52.987.331"),
+    ("O meu NIF é 512345678, obrigado", "512345678"),  # a firm's prefix, but the writer's own
     ("Voter ID: ABC1234567", "ABC1234567"),
     ("Cédula de ciudadanía No. 1.023.456.789", "1.023.456.789"),
     ("carteira de identidade RG 12.345.678-9", "12.345.678-9"),
@@ -116,6 +117,10 @@ LOOK_ALIKES = (
     "pedido 1234567890, mi DNI lo mando luego",  # an order's number, the id named after it
     "Call log: inbound from 1-800-633-4227 (Medicare) about a claim",  # a name after a number, not introduced
     "Pelanggan: no ahli 300218, IC belum",
+    "Factura de Soluciones SAS, NIT 900.123.456-7",  # a Colombian firm's NIT
+    "Facturado a Muebles Ruiz SL, NIF B12345678",  # a Spanish firm's NIF (a CIF)
+    "Fatura da Empresa Lda, NIF 501234560",  # a Portuguese firm's NIF
+    "Factura a Comercializadora SA de CV, RFC ABC240101XY1",  # a Mexican firm's RFC
     "My national ID number, which I gave you, is on the order. Order 4471992055 is late",
 )
 

@@ -317,7 +317,7 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
     when valid for it (the NAME_CHECKS whose words `folded` holds; all of them without it)."""
     entries: Sequence[NameCheck] | None = None
     for match in CUED_ID.finditer(text):
-        if DATE_ONLY.fullmatch(match.group()) or placeholder(match.group()) or firms_cuit(text, match):
+        if DATE_ONLY.fullmatch(match.group()) or placeholder(match.group()) or firms_tax_number(text, match):
             continue
         lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
         if (named_before(text, match.start(), lettered) or asked_for_before(text, match.start())
@@ -457,14 +457,28 @@ def its_name_in_reach(text: str, start: int, end: int, entries: Sequence[NameChe
     return False
 
 
-#: Issue 18, eighteenth pass: an Argentine CUIT whose prefix is a firm's (30, 33, 34; a person's are 20, 23,
-#: 24, 27): "Facturar a Estudio Pampa SRL, CUIT 30-71234567-8".
-FIRM_CUIT = re.compile(r"3[034]-?\d{8}-?\d")
+#: Issue 18, eighteenth pass: tax numbers that persons and firms share, in a firm's form (its prefix), after their
+#: name: Argentina's CUIT (30, 33, 34; a person's are 20, 23, 24, 27: "Estudio Pampa SRL, CUIT 30-71234567-8"),
+#: Colombia's NIT (a firm's nine digits start with 8 or 9), Spain's NIF (a firm's starts with a letter, a CIF),
+#: Portugal's NIF (5, 6, 9), Mexico's RFC (three letters, a person's four); unless the writer calls it theirs.
+FIRM_NUMBERS = (
+    (re.compile(r"(?i:cuit)"), re.compile(r"3[034]-?\d{8}-?\d")),
+    (re.compile(r"\bNIT\b"), re.compile(r"[89]\d{2}\.?\d{3}\.?\d{3}(?:-?\d)?")),
+    (re.compile(r"(?i:\bnif\b)"), re.compile(r"[ABCDEFGHJNPQRSUVW]-?\d{7}-?[0-9A-J]|[569]\d{8}")),
+    (re.compile(r"\bRFC\b"), re.compile(r"[A-ZÑ&]{3}\d{6}[A-Z\d]{3}")),
+)
 
 
-def firms_cuit(text: str, match: re.Match[str]) -> bool:
-    """Whether the number is a firm's CUIT after its name."""
-    return FIRM_CUIT.fullmatch(match.group()) is not None and "cuit" in text[max(0, match.start() - 24):match.start()].lower()
+def firms_tax_number(text: str, match: re.Match[str]) -> bool:
+    """Whether the number is a firm's tax number in its own form, after the name persons and firms share."""
+    before = text[max(0, match.start() - 24):match.start()]
+    if POSSESSIVE_WORD.search(before):
+        return False  # "My NIF is 507162943": the writer says it is theirs
+    return any(number.fullmatch(match.group()) is not None and name.search(before) is not None
+               for name, number in FIRM_NUMBERS)
+
+
+POSSESSIVE_WORD = re.compile(rf"(?<!\w)(?i:{'|'.join(POSSESSIVES)})(?!\w)")
 
 
 def placeholder(number: str) -> bool:
