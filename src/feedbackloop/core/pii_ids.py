@@ -20,14 +20,17 @@ a name in the few words before each, which costs less than looking for 120 names
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from stdnum import luhn
 from stdnum.at import vnr as at_vnr
+from stdnum.au import tfn as au_tfn
 from stdnum.be import bis as be_bis
+from stdnum.be import eid as be_eid
 from stdnum.be import nn as be_nn
 from stdnum.bg import egn as bg_egn
 from stdnum.br import cpf as br_cpf
+from stdnum.ca import bc_phn as ca_bc_phn
 from stdnum.ca import sin as ca_sin
 from stdnum.ch import ssn as ch_ssn
 from stdnum.cl import rut as cl_rut
@@ -35,34 +38,48 @@ from stdnum.cn import ric as cn_ric
 from stdnum.cz import rc as cz_rc
 from stdnum.de import idnr as de_idnr
 from stdnum.do import cedula as do_cedula
+from stdnum.ec import ci as ec_ci
 from stdnum.ee import ik as ee_ik
 from stdnum.es import dni as es_dni
 from stdnum.es import nie as es_nie
 from stdnum.fi import hetu as fi_hetu
 from stdnum.fr import nir as fr_nir
+from stdnum.gb import nhs as gb_nhs
+from stdnum.gb import utr as gb_utr
 from stdnum.gr import amka as gr_amka
 from stdnum.hr import oib as hr_oib
 from stdnum.ie import pps as ie_pps
 from stdnum.il import idnr as il_idnr
 from stdnum.in_ import aadhaar as in_aadhaar
+from stdnum.in_ import pan as in_pan
 from stdnum.is_ import kennitala as is_kennitala
 from stdnum.it import codicefiscale as it_codicefiscale
 from stdnum.jp import in_ as jp_in
 from stdnum.kr import rrn as kr_rrn
 from stdnum.lt import asmens as lt_asmens
 from stdnum.mx import curp as mx_curp
+from stdnum.my import nric as my_nric
 from stdnum.nl import bsn as nl_bsn
 from stdnum.no import fodselsnummer as no_fodselsnummer
+from stdnum.nz import ird as nz_ird
+from stdnum.pk import cnic as pk_cnic
 from stdnum.pl import pesel as pl_pesel
 from stdnum.pt import cc as pt_cc
 from stdnum.ro import cnp as ro_cnp
+from stdnum.ru import inn as ru_inn
 from stdnum.se import personnummer as se_personnummer
 from stdnum.si import emso as si_emso
 from stdnum.sk import rc as sk_rc
 from stdnum.th import pin as th_pin
 from stdnum.tr import tckimlik as tr_tckimlik
 from stdnum.ua import rntrc as ua_rntrc
+from stdnum.us import atin as us_atin
+from stdnum.us import itin as us_itin
+from stdnum.us import ssn as us_ssn
+from stdnum.vn import mst as vn_mst
 from stdnum.za import idnr as za_idnr
+
+from feedbackloop.core.id_names import DEMONYMS, POSSESSIVES, WORLD_ID_NAMES
 
 Valid = Callable[[str], bool]
 
@@ -97,6 +114,13 @@ def nino_valid(number: str) -> bool:
     """A National Insurance number whose prefix HMRC issues ("QQ 12 34 56 C" is its specimen)."""
     prefix = number[:2].upper()
     return NINO_PREFIX.fullmatch(prefix) is not None and prefix not in NINO_NOT_ISSUED
+
+
+def uk_licence_valid(number: str) -> bool:
+    """A British driving licence number (no stdnum module): the surname's first five letters (9s to pad), the
+    birth date's decade digit, month (plus 50 for a woman), day and year digit, initials, a digit, two letters."""
+    month, day = int(number[6:8]) % 50, int(number[8:10])
+    return 1 <= month <= 12 and 1 <= day <= 31 and number[:1] != "9"
 
 
 #: For a shape with no check digit to test that no other number is written in ("GHA-721934085-3", CNIC's 5-7-1).
@@ -145,9 +169,23 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
             SHAPE_ALONE),
     "thai": (r"\d[ -]\d{4}[ -]\d{5}[ -]\d{2}[ -]\d", (lambda number: th_pin.is_valid(re.sub(r"\D", "", number)),)),
     "npwp": (r"\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}", SHAPE_ALONE),
+    # issue 18, eighteenth pass: python-stdnum's other person ids with a shape of their own: Malaysia's MyKad
+    # (birth date, state, serial: 6-2-4 dashed), India's PAN of a person (its fourth letter P), the US ITIN and
+    # ATIN (an SSN's dashes, area 9), Belgium's eID card number (3-7-2 dashed, mod 97)
+    "uk_dl": (r"[A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2}", (uk_licence_valid,)),  # the DVLA's 16 characters
+    "mykad": (r"\d{6}-\d{2}-\d{4}", (my_nric.is_valid,)),
+    "pan": (r"[A-Z]{3}P[A-Z]\d{4}[A-Z]", (in_pan.is_valid,)),
+    "itin": (r"9\d{2}-\d{2}-\d{4}", (us_itin.is_valid,)),
+    "atin": (r"9\d{2}-93-\d{4}", (us_atin.is_valid,)),  # (stdnum's ATIN checks only the area: the shape has the 93)
+    "eid": (r"\d{3}-\d{7}-\d{2}", (be_eid.is_valid,)),
 }
-SHAPED = re.compile(r"(?<![\w.,/+-])(?:" + "|".join(f"(?P<{name}>{shape})" for name, (shape, _) in SHAPES.items())
-                    + r")(?!\w)(?![.,/-]\w)")
+#: Issue 18, eighteenth pass: a letter or digit of a script that spaces its words: before or after one, a number
+#: is part of a longer word; Han, Kana, Hangul and Thai glue numbers to their words ("身份证号是11010519491231002X").
+LATIN_CLASS = r"0-9A-Za-z\u00C0-\u024F\u0370-\u04FF_"
+LATIN = f"[{LATIN_CLASS}]"
+#: (The lookahead: every shape starts with a digit or a capital, and the engine then skips other positions fast.)
+SHAPED = re.compile(rf"(?<![{LATIN_CLASS}.,/+-])(?=[\dA-Z])(?:" + "|".join(f"(?P<{name}>{shape})" for name, (shape, _) in SHAPES.items())
+                    + rf")(?!{LATIN})(?![.,/-]\w)")
 #: A digit or a capital letter next to a digit: every SHAPED match holds one.
 SHAPED_HINT = re.compile(r"\d[\d.\-/ X]|[A-Z]\d")
 
@@ -162,6 +200,7 @@ CHECKED: tuple[Valid, ...] = (
     de_idnr.is_valid, at_vnr.is_valid, hr_oib.is_valid, il_idnr.is_valid, ch_ssn.is_valid, th_pin.is_valid,
     si_emso.is_valid, jp_in.is_valid, ca_sin.is_valid, es_dni.is_valid, es_nie.is_valid, ie_pps.is_valid,
     it_codicefiscale.is_valid, mx_curp.is_valid, pt_cc.is_valid, emirates_id_valid,
+    my_nric.is_valid, pk_cnic.is_valid, ru_inn.is_valid,  # issue 18, eighteenth pass: stdnum's, with dates or two checks
 )
 
 #: The names of identity numbers, in the languages of the corpus and beyond, each a word or the start
@@ -205,12 +244,18 @@ ID_NAMES = (
 #: capitals only.
 ID_NAMES_UPPER = (r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ|TC|TI|IC|IRD|CHI|SINs?|NAS|"
                   r"NID|TIN|FIN|RFC|NRIC|EPIC|BVN|NIN|CNIC|SSS|SVNR|TFN|My Number|CIN|JMBG|OIB|EGN|CRN|NHI|HICN|RAMQ|ITIN|PSN")
-#: What may stand between an id name and its number: no digit, no line break, at most this many characters.
+#: What may stand between an id name and its number: no line break, no digit but one glued to a letter (a
+#: form's name: "SIN provided for T5 correction: …", "SSN on my W-2: …"), at most this many characters.
 MAX_GAP = 48
+GAP = rf"(?P<gap>(?:[^\d\n]|(?<=[^\W\d_])\d|(?<=[^\W\d_]-)\d){{0,{MAX_GAP}}})"
+#: Issue 18, eighteenth pass: a form's value may stand at the start of the line under its label ("ID no.:\n A1234567").
+NEXT_LINE = r"(?:\r?\n[ \t]*)?"
+#: Issue 18, eighteenth pass: the corpus's names and the world's (core/id_names.py), each with its boundaries.
+NAME_PATTERNS = (rf"(?<!\w)(?:(?i:{ID_NAMES})|{ID_NAMES_UPPER})(?!\w)", *WORLD_ID_NAMES)
 #: An id name, then the gap, then the end: searched for in the text before a number that may be an id.
-ID_NAME_BEFORE = re.compile(rf"(?<!\w)(?:(?i:{ID_NAMES})|{ID_NAMES_UPPER})(?!\w)(?P<gap>[^\d\n]{{0,{MAX_GAP}}})$")
+ID_NAME_BEFORE = tuple(re.compile(rf"(?:{names}){GAP}{NEXT_LINE}\Z") for names in NAME_PATTERNS)
 #: An id name anywhere in a line (the line before an answer).
-ID_NAME_ANYWHERE = re.compile(rf"(?<!\w)(?:(?i:{ID_NAMES})|{ID_NAMES_UPPER})(?!\w)")
+ID_NAME_ANYWHERE = re.compile("|".join(f"(?:{names})" for names in NAME_PATTERNS))
 #: How far before a number its id name may start (the longest names, then the gap).
 LOOK_BACK = MAX_GAP + 48
 #: Words that name some identifier, not a person's: after one, a bare number needs a valid check
@@ -219,24 +264,28 @@ ID_WORDS = re.compile(r"(?<![\w-])(?:id|identity|identification|personal (?:id|n
 ID_WORD_HINTS = ("id", "identi", "personal")
 
 #: The word right before a bare id word, on the same line.
-WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*[-:]?[ \t]*$")
+WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*[-:]?[ \t]*\Z")  # \Z: "$" would end a line before its newline
 #: The words before "ID" that leave it a person's ("my ID", "national ID"); any other names a record.
 PERSON_BEFORE_ID = frozenset({"my", "your", "his", "her", "their", "our", "the", "a", "an", "personal", "national",
                               "government", "citizen", "photo", "mein", "meine", "mon", "ma", "mi", "mio", "mia",
-                              "minha", "meu", "mijn", "min", "mitt", "moje", "mój"})
+                              "minha", "meu", "mijn", "min", "mitt", "moje", "mój"}) | DEMONYMS
 #: What may stand between a bare id word and its number ("ID number: ", "ID no. ", "ID #").
 WEAK_GAP = re.compile(r"[ \t]*(?:(?:number|no\.?|nr\.?|num|is|was|[:#=-])[ \t]*){0,3}", re.IGNORECASE)
 #: A sentence ends between an id name and the number after it: the number is not the id's.
-SENTENCE_END = re.compile(r"[!?;]|\.\s+[A-Z]")
+SENTENCE_END = re.compile(r"[!?;。！？；؟۔।]|\.\s+[A-Z]")  # (and the full stops of Han, Arabic, Urdu, Devanagari)
 #: A number of an identity number's length after an id name: 6 to 20 digits in groups (single
 #: separators), a letter or two before or after ("QQ 12 34 56 C", "12345678Z", "150390-123X",
 #: "12345678 9 ZZ4"), or a codice fiscale, a CURP, a NIE, a Finnish id with a letter for its century.
 CUED_ID = re.compile(
-    r"(?<![\w.,/+-])(?:[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
+    rf"(?<![{LATIN_CLASS}.,/+-])(?=[\dA-ZÑ&])(?:"
+    r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
     r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|[A-Z]{5}\d{4}[A-Z]|[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}|[A-Z]{3}\d{7}|[A-Z]{3}\d{4}|"
     r"[A-Z]{4} ?\d{4} ?\d{4}|"
-    r"(?:[A-Z]{1,2}[ -]?)?\d(?:(?:[ ./-]|[ ]?№[ ]?)?\d){5,19}(?:[ -]?[A-Z]{1,2}(?: ?\d{1,3})?)?)"
-    r"(?!\w)(?![.,/-]\w)")
+    r"(?:[A-Z]{1,2}[ -]?)?\d(?:(?:[ ./-]|[ ]?№[ ]?)?\d){5,19}(?:[ -]?[A-Z]{1,2}(?: ?\d{1,3})?)?|"
+    # issue 18, eighteenth pass: a document's number, letters anywhere among five digits or more (a German
+    # Ausweis "L01X00T47", a Spanish passport "AAB123456", a French one "12AB34567")
+    r"(?=(?:[A-Z]*\d){5})(?=\d*[A-Z])[A-Z\d]{7,13})"
+    rf"(?!{LATIN})(?![.,/-]\w)")
 #: A date is not an identity number, after an id name or not ("CPR (født 12.03.1989)" is a birth date).
 DATE_ONLY = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
 #: Words that say the number after them is an order's or a ticket's, though an id word came before.
@@ -250,7 +299,7 @@ def find_national_ids(text: str, folded: str, gated: bool = True) -> Iterator[tu
     """(start, end) of each national identity number in `text`; `folded` is it lower-cased (redact.fold)."""
     if not gated or SHAPED_HINT.search(text):
         yield from shaped_ids(text)
-    yield from named_ids(text)  # the numbers are looked for first: rarer than the names' letters
+    yield from named_ids(text, folded if gated else None)  # the numbers are looked for first: rarer than the names' letters
     if not gated or any(word in folded for word in ID_WORD_HINTS):
         yield from checked_ids(text)
 
@@ -263,13 +312,16 @@ def shaped_ids(text: str) -> Iterator[tuple[int, int]]:
             yield match.span()
 
 
-def named_ids(text: str) -> Iterator[tuple[int, int]]:
-    """A number right after the name of an identity number, checksum or not."""
+def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]:
+    """A number right after the name of an identity number, checksum or not, or after one further before
+    when valid for it (the NAME_CHECKS whose words `folded` holds; all of them without it)."""
+    entries: Sequence[NameCheck] | None = None
     for match in CUED_ID.finditer(text):
-        if DATE_ONLY.fullmatch(match.group()):
+        if DATE_ONLY.fullmatch(match.group()) or placeholder(match.group()) or firms_tax_number(text, match):
             continue
         lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
-        if named_before(text, match.start(), lettered) or asked_for_before(text, match.start()):
+        if (named_before(text, match.start(), lettered) or asked_for_before(text, match.start())
+                or named_far_before(text, match.start()) or named_after(text, match.start(), match.end())):
             yield match.start(), grouped_end(text, match.start(), match.end())
             continue
         # issue 18, thirteenth pass: the letters the shape allows before the digits are the id's own name
@@ -277,31 +329,262 @@ def named_ids(text: str) -> Iterator[tuple[int, int]]:
         digits = match.start() + next(i for i, char in enumerate(match.group()) if char.isdigit())
         if digits > match.start() and named_before(text, digits):
             yield digits, grouped_end(text, digits, match.end())
+            continue
+        if entries is None:
+            entries = NAME_CHECKS if folded is None else checks_named_in(folded)
+        if entries and its_name_in_reach(text, match.start(), grouped_end(text, match.start(), match.end()), entries):
+            yield match.start(), grouped_end(text, match.start(), match.end())
+
+
+def shape(pattern: str) -> Valid:
+    """A check that a number is written in an id's own shape (for a mistyped one: "905812/4417")."""
+    compiled = re.compile(pattern)
+    return lambda number: compiled.fullmatch(number) is not None
+
+
+def hungarian_tax_id_valid(number: str) -> bool:
+    """Hungary's adóazonosító jel (no stdnum module): ten digits, the first 8, the last the sum of the
+    others times their place, modulo 11."""
+    digits = re.sub(r"[ -]", "", number)
+    if len(digits) != 10 or not digits.isdigit() or digits[0] != "8":
+        return False
+    return sum(int(d) * place for place, d in enumerate(digits[:9], 1)) % 11 == int(digits[9])
+
+
+def taj_valid(number: str) -> bool:
+    """Hungary's TAJ (health insurance) number (no stdnum module): nine digits, the last the sum of the
+    others times 3 and 7 in turn, modulo 10."""
+    digits = re.sub(r"[ -]", "", number)
+    if len(digits) != 9 or not digits.isdigit():
+        return False
+    return sum(int(d) * (3 if place % 2 else 7) for place, d in enumerate(digits[:8], 1)) % 10 == int(digits[8])
+
+
+def au_medicare_valid(number: str) -> bool:
+    """Australia's Medicare card number (no stdnum module): ten digits (and an issue number), the first 2 to 6,
+    the ninth a check over the weights 1 3 7 9 1 3 7 9."""
+    digits = re.sub(r"[ /-]", "", number)
+    if len(digits) not in (10, 11) or not digits.isdigit() or digits[0] not in "23456":
+        return False
+    return sum(int(d) * w for d, w in zip(digits, (1, 3, 7, 9, 1, 3, 7, 9))) % 10 == int(digits[8])
+
+
+#: Issue 18, eighteenth pass: an id name a sentence or a line before its number ("rodné číslo nie je platné.
+#: Zadávam 905812/4417", "TC kimlik numaranızı alabilir miyim?\nMüşteri: zeynep, 52930184476", "adóazonosító
+#: jele. Helyes: 8431027584"): the number counts when that id's own module accepts it or it is written in that
+#: id's own shape. Each name (searched in the cue's text, in any case) with its checks.
+NameCheck = tuple[tuple[str, ...], re.Pattern[str], tuple[Valid, ...]]
+#: (Each with the lower-case words one of which a text must hold to name it: a cheap gate.)
+NAME_CHECKS: tuple[NameCheck, ...] = tuple(
+    (tuple(keywords.split()), re.compile(names, re.IGNORECASE), checks) for keywords, names, checks in (
+        ("kimlik tckn tc", r"kimlik|tckn|^tc$", (tr_tckimlik.is_valid,)),
+        ("rodn rč r.č", r"rodn|^r\.?č", (cz_rc.is_valid, sk_rc.is_valid, shape(r"\d{6}/\d{3,4}"))),
+        ("kennital kt", r"kennital|^kt", (is_kennitala.is_valid, shape(r"[0-3]\d[01]\d{3}-\d{4}"))),
+        ("adóazonos adoazonos adósz adosz", r"ad[óo]azonos|ad[óo]sz[áa]m", (hungarian_tax_id_valid,)),
+        ("taj", r"^taj", (taj_valid,)),
+        ("steuer identifikationsnummer idnr", r"steuer|identifikationsnummer|^idnr", (de_idnr.is_valid, shape(r"\d{2} \d{3} \d{3} \d{3}"))),
+        ("medicare", r"medicare", (au_medicare_valid, shape(r"[2-6]\d{3} \d{5} \d(?:[ /-]?\d)?"))),
+        ("sin nas social insurance assurance sociale", r"^sins?$|^nas$|social insurance|assurance sociale", (ca_sin.is_valid, shape(r"\d{3}([ -])\d{3}\1\d{3}"))),
+        ("pesel", r"pesel", (pl_pesel.is_valid,)),
+        ("bsn burgerservice sofi", r"bsn|burgerservice|sofi", (nl_bsn.is_valid,)),
+        ("person samordning", r"person ?n|samordning", (se_personnummer.is_valid,)),
+        ("fødsels fodsels", r"f[øo]dsels", (no_fodselsnummer.is_valid,)),
+        ("hetu henkil", r"hetu|henkil[öo]tun", (fi_hetu.is_valid,)),
+        ("cpf", r"cpf", (br_cpf.is_valid, shape(r"\d{3}\.\d{3}\.\d{3}-\d{2}"))),
+        ("nir sécu secu", r"^nir$|s[ée]cu", (fr_nir.is_valid,)),
+        ("cnp numeric", r"^cnp$|cod numeric", (ro_cnp.is_valid,)),
+        ("egn егн", r"egn|егн", (bg_egn.is_valid,)),
+        ("isikukood", r"isikukood", (ee_ik.is_valid,)),
+        ("asmens", r"asmens", (lt_asmens.is_valid,)),
+        ("amka αμκα", r"amka|αμκα", (gr_amka.is_valid,)),
+        ("oib osobni", r"^oib$|osobni identifikacijski", (hr_oib.is_valid,)),
+        ("jmbg јмбг emšo emso matičn maticn", r"jmbg|јмбг|em[šs]o|mati[čc]ni", (si_emso.is_valid,)),
+        ("инн", r"инн", (ru_inn.is_valid,)),
+        ("рнокпп іпн ідентифікаційн", r"рнокпп|іпн|ідентифікаційн", (ua_rntrc.is_valid,)),
+        ("aadh adhaar आधार", r"aadh|adhaar|आधार", (in_aadhaar.is_valid,)),
+        ("ssn social security", r"^ssn|social security", (us_ssn.is_valid,)),
+        ("tfn tax file", r"tfn|tax file", (au_tfn.is_valid,)),
+        ("ird", r"^ird", (nz_ird.is_valid,)),
+        ("phn health carecard", r"^phn$|personal health number|carecard", (ca_bc_phn.is_valid,)),
+        ("nhs", r"^nhs", (gb_nhs.is_valid,)),
+        ("utr unique taxpayer", r"^utr|unique taxpayer", (gb_utr.is_valid,)),
+        ("pps", r"^pps", (ie_pps.is_valid,)),
+        ("身份 身分", r"身份|身分", (cn_ric.is_valid,)),
+        ("주민", r"주민", (kr_rrn.is_valid,)),
+        ("マイナンバー 個人番号 my number", r"マイナンバー|個人番号|my number", (jp_in.is_valid,)),
+        ("ת זהות teudat", r"ת\.?ז|ת\"ז|זהות|teudat", (il_idnr.is_valid,)),
+        ("codice fiscale c.f cf cod", r"codice fiscale|^c\.f|cod\. fisc", (it_codicefiscale.is_valid,)),
+        ("ahv avs", r"ahv|avs", (ch_ssn.is_valid,)),
+        ("rijksregister national niss insz", r"rijksregister|national number|num[ée]ro national|registre national|niss|insz", (be_nn.is_valid, be_bis.is_valid)),
+        ("nric mykad ic kad pengenalan", r"nric|mykad|^ic\b|kad pengenalan", (my_nric.is_valid,)),
+        ("cnic", r"cnic", (pk_cnic.is_valid,)),
+        ("itin", r"itin", (us_itin.is_valid,)),
+        ("thuế thue mst", r"m[ãa] s[ốo] thu[ếe]|^mst$", (vn_mst.is_valid,)),
+        ("cédula cedula", r"^cédula$|^cedula$", (do_cedula.is_valid, ec_ci.is_valid)),
+        ("run rut", r"^ru[nt]$", (cl_rut.is_valid,)),
+    ))
+NAME_CHECK_WORDS = tuple((word, index) for index, (words, _, _) in enumerate(NAME_CHECKS) for word in words)
+#: How far before a number its name may stand in the same paragraph, for a number its module accepts.
+REACH = 160
+#: A phone's, an order's or a record's word right before a number: the number is that, whatever stood before.
+OTHER_BEFORE = re.compile(r"(?i:tel|phone|mobile|cell|whatsapp|fax|order|ticket|invoice|ref|case|account|"
+                          r"tracking|booking|customer|member|policy|claim|contract|commande|pedido|bestell)\w*"
+                          r"[^\w\n]{0,4}(?:(?:no|nr|n[º°o]|number|#)\.?[^\w\n]{0,3})?\Z")
+
+
+POSSESSIVE_FIRST = re.compile(rf"^(?i:{'|'.join(POSSESSIVES)})[ \t]+")
+
+
+def checks_named_in(folded: str) -> list[NameCheck]:
+    """The NAME_CHECKS one of whose words a (folded) text holds."""
+    hits = {index for word, index in NAME_CHECK_WORDS if word in folded}
+    return [NAME_CHECKS[index] for index in sorted(hits)]
+
+
+def its_name_in_reach(text: str, start: int, end: int, entries: Sequence[NameCheck]) -> bool:
+    """Whether an id name stands in the paragraph up to REACH characters before the number at `start`, and
+    the number is valid for that id or written in its shape (`entries`: the NAME_CHECKS the text may hold)."""
+    number = text[start:end]
+    passed = [names for _, names, checks in entries if any(check(number) for check in checks)]
+    if not passed or OTHER_BEFORE.search(text, max(0, start - 24), start):
+        return False  # (the checks first: a few of them cost less than looking for the names)
+    paragraph = text.rfind("\n\n", max(0, start - REACH), start)
+    window_start = max(0, start - REACH) if paragraph == -1 else paragraph + 2
+    for cue in ID_NAME_ANYWHERE.finditer(text, window_start, start):
+        name = POSSESSIVE_FIRST.sub("", cue.group())  # "our SINs": the name is "SINs"
+        if any(names.search(name) for names in passed):
+            return True
+    return False
+
+
+#: Issue 18, eighteenth pass: tax numbers that persons and firms share, in a firm's form (its prefix), after their
+#: name: Argentina's CUIT (30, 33, 34; a person's are 20, 23, 24, 27: "Estudio Pampa SRL, CUIT 30-71234567-8"),
+#: Colombia's NIT (a firm's nine digits start with 8 or 9), Spain's NIF (a firm's starts with a letter, a CIF),
+#: Portugal's NIF (5, 6, 9), Mexico's RFC (three letters, a person's four); unless the writer calls it theirs.
+FIRM_NUMBERS = (
+    (re.compile(r"(?i:cuit)"), re.compile(r"3[034]-?\d{8}-?\d")),
+    (re.compile(r"\bNIT\b"), re.compile(r"[89]\d{2}\.?\d{3}\.?\d{3}(?:-?\d)?")),
+    (re.compile(r"(?i:\bnif\b)"), re.compile(r"[ABCDEFGHJNPQRSUVW]-?\d{7}-?[0-9A-J]|[569]\d{8}")),
+    (re.compile(r"\bRFC\b"), re.compile(r"[A-ZÑ&]{3}\d{6}[A-Z\d]{3}")),
+)
+
+
+def firms_tax_number(text: str, match: re.Match[str]) -> bool:
+    """Whether the number is a firm's tax number in its own form, after the name persons and firms share."""
+    before = text[max(0, match.start() - 24):match.start()]
+    if POSSESSIVE_WORD.search(before):
+        return False  # "My NIF is 507162943": the writer says it is theirs
+    return any(number.fullmatch(match.group()) is not None and name.search(before) is not None
+               for name, number in FIRM_NUMBERS)
+
+
+POSSESSIVE_WORD = re.compile(rf"(?<!\w)(?i:{'|'.join(POSSESSIVES)})(?!\w)")
+
+
+def placeholder(number: str) -> bool:
+    """Issue 18, eighteenth pass: a number of one digit repeated ("000-00-0000", "111111111") is a form's
+    placeholder or a mask, no one's id."""
+    return len(set(filter(str.isdigit, number))) == 1
 
 
 def named_before(text: str, at: int, lettered: bool = False) -> bool:
     """Whether an id name stands right before `at`: nothing but a short gap between, no sentence end
     and no order word in it (for a number with letters in an id's own pattern, "PAN for the invoice is
     ARVPK6612M", an order word may stand between)."""
-    pos = max(0, at - LOOK_BACK)
-    while (cue := ID_NAME_BEFORE.search(text, pos, at)) is not None:
-        gap = cue.group("gap")
-        if not (SENTENCE_END.search(gap) or (NOT_PERSONAL.search(gap) and not lettered)):
-            return True
-        pos = cue.start() + 1
+    for names_before in ID_NAME_BEFORE:
+        pos = max(0, at - LOOK_BACK)
+        while (cue := names_before.search(text, pos, at)) is not None:
+            gap = cue.group("gap")
+            if not (SENTENCE_END.search(gap) or (NOT_PERSONAL.search(gap) and not lettered) or a_records_id(text, cue)):
+                return True
+            pos = cue.start() + 1
     return False
+
+
+#: Issue 18, eighteenth pass: generic id names ("ID number", "identification no.", "número de documento")
+#: that a record's word before them makes that record's: "Order ID number", "Student ID no.", "Kunden-ID-Nummer".
+GENERIC_NAME = re.compile(r"(?i:id\b|id[-.]|identi|ident\b|n[uú]mero|numer|number|nummer|no\b|card|carte|tarjeta|"
+                          r"doc|personal|tax\b)")
+RECORD_BEFORE = re.compile(
+    r"(?i:order|customer|cust|client|kunden|member|membership|mitglieds?|membre|socio|account|acct|tracking|"
+    r"shipment|parcel|student|employee|emp|staff|device|user|login|session|transaction|product|item|serial|merchant|"
+    r"vendor|supplier|seller|contract|policy|claim|patient|case|ticket|invoice|booking|reservation|app|company|"
+    r"business|partner|pedido|commande|bestell\w*|auftrags?|vertrags?|factura|facture|rechnungs?|service|meter|"
+    r"subscriber|subscription|loyalty|reward|group|payroll|tenant|license key|licence key|product key)"
+    r"[ \t]*[-:#/]?[ \t]*\Z")
+
+
+#: Issue 18, eighteenth pass: a name that a clause keeps from its number ("My national ID number, which I sent
+#: you twice last week, is 19850412"): up to twice MAX_GAP when a verb or a colon comes right before the number.
+COPULA_BEFORE = re.compile(r"(?i:\b(?:is|was|are|es|era|est|était|ist|war|é|è|er|är|jest|to|il|lautet|wäre)|[:=])[ \t]*\Z")
+LONG_GAP = rf"(?P<gap>[^\d\n]{{{MAX_GAP},{2 * MAX_GAP}}})"
+ID_NAME_FAR_BEFORE = tuple(re.compile(rf"(?:{names}){LONG_GAP}\Z") for names in NAME_PATTERNS)
+
+
+def named_far_before(text: str, at: int) -> bool:
+    """Whether an id name stands up to 2 * MAX_GAP characters before `at`, a verb or a colon right before it."""
+    if not COPULA_BEFORE.search(text, max(0, at - 12), at):
+        return False
+    for names_before in ID_NAME_FAR_BEFORE:
+        pos = max(0, at - 2 * MAX_GAP - 48)
+        while (cue := names_before.search(text, pos, at)) is not None:
+            gap = cue.group("gap")
+            if not (SENTENCE_END.search(gap) or NOT_PERSONAL.search(gap) or OTHER_BEFORE.search(gap[:-12] + " ")
+                    or a_records_id(text, cue)):
+                return True
+            pos = cue.start() + 1
+    return False
+
+
+#: Issue 18, eighteenth pass: the name after its number ("44051401359 (that's my PESEL)", "… is my DNI").
+AFTER_NUMBER = re.compile(r"[ \t]*[(,–-]?[ \t]*(?:(?:that'?s|that is|this is|is|es|est|ist|=)[ \t]+)?"
+                          r"(?:(?:my|mi|mon|ma|mein|meine|meu|minha|mijn|our|his|her|el|la|le|o|a)[ \t]+)?")
+
+
+def named_after(text: str, start: int, end: int) -> bool:
+    """Whether an id name, not a generic one ("ID card"), follows the number at `start`, introduced, and no
+    other's word comes before the number ("pedido 1234567890, mi DNI lo mando luego")."""
+    at = AFTER_NUMBER.match(text, end)
+    name = at.end() if at is not None else end
+    if not text[end:name].strip(" \t,()–-") or "\n" in text[end:name]:
+        return False  # ("12345678 DNI", "300218, IC …", "(Medicare)": a list of words; a verb or "my" introduces a name)
+    before = text[max(0, start - 30):start]
+    if NOT_PERSONAL.search(before) or OTHER_BEFORE.search(before) or RECORD_BEFORE.search(before):
+        return False
+    return any(pattern.match(text, name) is not None and not GENERIC_NAME.match(text, name)
+               for pattern in NAME_AFTER)
+
+
+NAME_AFTER = tuple(re.compile(names) for names in NAME_PATTERNS)
+#: A firm's tax word glued before an id name: "USt-IdNr." is a VAT number, not the personal "IdNr".
+FIRM_BEFORE = re.compile(r"(?i:ust|mwst|vat|tva|iva|btw|umsatzsteuer|firmen|company|business)[ \t]*-?\Z")
+
+
+def a_records_id(text: str, cue: re.Match[str]) -> bool:
+    """Whether a generic id name is the id of the record a word before it names, or a name is a firm's."""
+    before = max(0, cue.start() - 24)
+    if FIRM_BEFORE.search(text, before, cue.start()):
+        return True
+    return GENERIC_NAME.match(cue.group()) is not None and RECORD_BEFORE.search(text, before, cue.start()) is not None
 
 
 #: Issue 18, seventeenth pass: a chat line that is only an identity number (after its speaker's name),
 #: answering a line that named one ("¿Me pasás tu DNI?\nCliente: 32.581.904", "escribe tu CURP.\nUsuario: …").
-ANSWER_LINE = re.compile(r"[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'’-]{0,30}[:：][ \t]*$")
+ANSWER_LINE = re.compile(r"[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'’-]{0,30}[:：](?P<said>[^\d\n]{0,40})$")
 
 
 def asked_for_before(text: str, at: int) -> bool:
     """Whether the number at `at` is alone after a speaker on its line, and the line before names an id."""
     line_start = text.rfind("\n", 0, at) + 1
-    if line_start == 0 or not ANSWER_LINE.fullmatch(text, line_start, at):
+    answer = ANSWER_LINE.fullmatch(text, line_start, at) if line_start else None
+    if answer is None:
         return False
+    # issue 18, eighteenth pass: words may come first ("Müşteri: zeynep nur kılıç, 52930184476", "Kunde: ok …"),
+    # but not a phone's or an order's ("Customer: my order is …")
+    said = answer.group("said")
+    if said.strip() and (NOT_PERSONAL.search(said) or OTHER_BEFORE.search(said)
+                         or (LABEL.search(said) and not ID_NAME_ANYWHERE.search(said))):
+        return False  # ("Pelanggan: no ahli 300218, IC …": a label other than an id's names another number)
     previous = TIMESTAMP.sub("", line_before(text, line_start), count=1)
     if any(char.isdigit() for char in previous) or not ASKING.search(previous):
         return False  # a form's lines ("DNI: 32.456.789\nLínea: 11 4567-8910") answer nothing
@@ -313,11 +596,18 @@ def line_before(text: str, line_start: int) -> str:
     return text[text.rfind("\n", 0, line_start - 1) + 1:line_start - 1]
 
 
+#: A number's label in words said before it on an answer line.
+LABEL = re.compile(r"(?i:#|\b(?:no|nr|n[º°o]|num\w*|nomor|nombor|namba|nambari|nummer|numer\w*|n[úu]mero|code|c[óo]digo|ref)\b)")
 TIMESTAMP = re.compile(r"^[ \t]*\[[\d:. ]+\]")
 #: A line that asks for something: a question, or a request to give, type or send it, in the corpus's languages.
-ASKING = re.compile(r"[?？؟]|(?i:\b(?:enter|provide|send|share|give|type|tell|confirm|pasa|pasás|pásame|escribe|"
-                    r"ingresa|digite|informe|informa|envie|indiquez|donnez|entrez|geben|nennen|schicken|please|kindly|por favor|"
-                    r"svp|bitte|per favore|من فضلك|عطيني|أرسل)\b)")
+ASKING = re.compile(r"[?？؟]|请|請|ください|주세요|알려|(?i:\b(?:enter|provide|send|share|give|type|tell|confirm|pasa|pasás|"
+                    r"pásame|escribe|ingresa|digite|informe|informa|envie|indiquez|donnez|entrez|geben|nennen|schicken|"
+                    r"please|kindly|por favor|svp|bitte|per favore|من فضلك|عطيني|أرسل|"
+                    # issue 18, eighteenth pass: requests in more languages (Swahili, Turkish, Indonesian and Malay,
+                    # Tagalog, Vietnamese, Hindi, Russian and Ukrainian, Polish, Dutch, Italian, Portuguese)
+                    r"naomba|tafadhali|tuma|lütfen|paylaşır|iletir|mohon|silakan|tolong|sila|pakibigay|paki|"
+                    r"vui lòng|xin|कृपया|बताएं|пожалуйста|укажите|пришлите|назовите|будь ласка|вкажіть|proszę|prosze|"
+                    r"podaj|podać|graag|stuur|geef|invia|inviare|fornire|fornisci|indica|me passa|passe|mande)\b)")
 
 
 def checked_ids(text: str) -> Iterator[tuple[int, int]]:

@@ -911,7 +911,8 @@ def ssn_valid(digits: str) -> bool:
 
 #: Issue 18, thirteenth pass: a text about a social security number ("dependent's SSN ... i typed 521 88 3047",
 #: "with no spaces, like 521883047"): there an SSN's 3-2-4 digits in groups or together are one.
-SSN_TOPIC = re.compile(r"\b(?:SSN|SSNs|ITIN|social security|seguro social)\b", re.IGNORECASE)
+SSN_TOPIC = re.compile(r"\b(?:SSN|SSNs|ITIN|social security|seguro social|IRS|identity theft|robo de identidad|"
+                       r"robaron (?:la|mi) identidad)\b", re.IGNORECASE)
 SSN_SPACED = re.compile(r"(?<![\w.,/+-])\d{3}(?: \d{2} |\d{2})\d{4}(?![\w-])(?![.,]\d)")
 #: A Canadian Social Insurance Number: nine digits in threes, a Luhn check digit, in a text about one.
 SIN_TOPIC = re.compile(r"\b(?:SINs?|NAS|social insurance|assurance sociale)\b")
@@ -950,7 +951,7 @@ def find_ssns(text: str) -> Iterator[Span]:
         for match in SSN_KEYWORD.finditer(text):
             if ssn_valid(re.sub(r"\D", "", match.group(1))):
                 yield Span(match.start(1), match.end(1), "SSN")
-    if has_any(folded, ("ssn", "social", "itin")) and SSN_TOPIC.search(text):
+    if has_any(folded, ("ssn", "social", "itin", "irs", "identi")) and SSN_TOPIC.search(text):
         yield from ssns_in_an_ssn_text(text)
     if has_any(folded, ("sin", "nas", "social insurance", "assurance sociale")) and SIN_TOPIC.search(text):
         for match in SIN_GROUPED.finditer(text):

@@ -1,0 +1,222 @@
+"""The names people give identity numbers, country by country and language by language (issue 18).
+
+Written from the countries' own documents, not from any corpus, so that a text from a country we have not
+seen still names its id: for each country with one, the national identity card or number, the personal tax
+number, the social-security or health-insurance number, the voter's card, the driving licence, the
+passport and the residence permit, in the official name, its abbreviation and the local language's and
+script's usual writing; then the generic phrasings ("my ID number", "numéro d'identité", "Ausweisnummer").
+
+Three lists, because the three kinds of name meet ordinary text differently:
+
+- WORDS: names in a script that spaces its words, matched whole (no letter before or after), in any case;
+- ABBREVIATIONS: short capitals that are also words or other things' codes in some language ("PAN", "RUN",
+  "NIC", "PIS"), matched in capitals only, or in any case right after a possessive ("mi cc es …");
+- GLUED: names in scripts that glue particles or prefixes to a word (Han, Kana, Hangul, Thai, Arabic,
+  Hebrew: "我的身份证号是", "주민등록번호는", "وبالرقم القومي"), matched without word boundaries.
+
+A space in a name stands for any of space, dot or hyphen, once or twice ("TC kimlik", "T.C. Kimlik",
+"ID-Nummer"); an apostrophe for a straight or a curly one or none.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORDS = (
+    # generic, English
+    "id number", "id no", "id num", "id nr", "id #", "id card", "identity number", "identity no", "identity card",
+    "identity document", "identification number", "identification no", "identification card", "personal id",
+    "personal number", "personal code", "personal identity number", "personal identification number",
+    "national id", "national identity", "national identification", "national number", "national card",
+    "citizen id", "citizen number", "citizenship number", "citizenship card", "government id", "govt id",
+    "photo id number", "state id", "social security", "social insurance", "national insurance",
+    "health insurance number", "health card", "health number", "personal health number", "medical card number",
+    "tax id", "tax number", "tax no", "tax code", "tax reference", "tax file number", "taxpayer id", "taxpayer number",
+    "tax identification", "tax identification number", "taxpayer identification number", "unique taxpayer reference",
+    "voter id", "voters id", "voter's id", "voter card", "voter's card", "voter's id card", "elector's card",
+    "electoral card", "driver's licence", "driver's license", "drivers licence", "drivers license",
+    "driving licence", "driving license", "driver licence", "driver license", "licence number", "license number",
+    "licence no", "license no", "dl number", "dl no", "passport", "passport number", "passport no",
+    "residence permit", "residence card", "resident card", "residence id", "resident id", "permanent resident card",
+    "green card number", "alien number", "alien registration number", "work permit number", "civil id",
+    "civil number", "emirates id", "iqama", "qid", "ghana card", "ghanacard", "huduma namba", "maisha namba",
+    "kra pin", "mykad", "ic number", "ic no", "nric", "philsys", "philid", "pag-ibig", "philhealth", "umid",
+    "aadhaar", "aadhar", "adhaar", "aadhaar number", "pan card", "pan number", "pan no", "epic number",
+    "medicare number", "medicare card", "medicare no", "medicaid id", "medicaid number", "ohip", "carecard",
+    "sin number", "sin no", "ni number", "ni no", "nhs number", "nhs no", "chi number", "ird number",
+    "nhi number", "ssn", "ss number", "ss no", "ss#", "sss number", "sss no", "tin number", "tin no",
+    "utr number", "nino", "pps number", "pps no", "ppsn", "itin", "omang", "tazkira", "fayda",
+    # Spanish
+    "número de identificación", "numero de identificacion", "número de identidad", "numero de identidad",
+    "número de documento", "numero de documento", "nro de documento", "número de cédula", "numero de cedula",
+    "documento de identidad", "documento nacional de identidad", "documento nacional", "cédula", "cedula",
+    "cédula de identidad", "cédula de ciudadanía", "cedula de ciudadania", "cédula de extranjería",
+    "carnet de identidad", "carné de identidad", "carnet de extranjería", "tarjeta de identidad",
+    "credencial para votar", "credencial de elector", "clave de elector", "seguridad social", "seguro social",
+    "número de seguro social", "número de afiliación", "numero de afiliacion", "licencia de conducir",
+    "licencia de conducción", "permiso de conducir", "carnet de conducir", "pasaporte", "número de pasaporte",
+    "tarjeta de residencia", "tarjeta de residente", "permiso de residencia", "identificación fiscal",
+    "identificación tributaria", "número de contribuyente", "rol único tributario", "registro federal de contribuyentes",
+    "clave única de registro de población",
+    # Portuguese
+    "número de identificação", "numero de identificacao", "número de identidade", "carteira de identidade",
+    "carteira de motorista", "carteira nacional de habilitação", "título de eleitor", "titulo de eleitor",
+    "cartão do sus", "cartão nacional de saúde", "cartão de cidadão", "cartao de cidadao", "número de contribuinte",
+    "numero de contribuinte", "número de utente", "bilhete de identidade", "passaporte", "número do passaporte",
+    "autorização de residência", "segurança social", "número de segurança social", "cadastro de pessoa física",
+    # French
+    "numéro d'identité", "numero d'identite", "numéro d'identification", "numéro national", "numéro de registre national",
+    "registre national", "carte d'identité", "carte d'identite", "carte nationale d'identité", "carte nationale",
+    "carte d'identité nationale", "pièce d'identité", "piece d'identite", "numéro de sécurité sociale",
+    "numéro de sécu", "n° de sécu", "no de sécu", "n° de sécurité sociale", "sécurité sociale", "securite sociale",
+    "sécu", "carte vitale", "numéro fiscal", "numéro d'identification fiscale", "numéro de passeport", "passeport",
+    "titre de séjour", "carte de séjour", "carte de résident", "permis de séjour", "permis de conduire",
+    "numéro de permis", "numéro d'assurance sociale", "numéro d'assurance maladie", "carte soleil",
+    "carte d'électeur", "numéro d'électeur", "numéro avs", "numéro d'assuré", "numéro d'immatriculation cnss",
+    "matricule cnss", "matricule cnps", "numéro nina",
+    # German, Dutch
+    "ausweisnummer", "ausweis-nr", "ausweisnr", "personalausweis", "personalausweisnummer", "perso-nummer",
+    "reisepass", "reisepassnummer", "passnummer", "pass-nr", "steuer-id", "steuer-idnr", "steuerid",
+    "steueridentifikationsnummer", "steuerliche identifikationsnummer", "identifikationsnummer", "idnr",
+    "steuernummer", "sozialversicherungsnummer", "sozialversicherungs-nr", "sv-nummer", "rentenversicherungsnummer",
+    "rv-nummer", "versicherungsnummer", "krankenversichertennummer", "kv-nummer",
+    "führerschein", "führerscheinnummer", "aufenthaltstitel", "aufenthaltserlaubnis", "ahv-nummer", "ahv-nr",
+    "ahv", "ahvn13", "identitätskarte", "id-nummer", "burgerservicenummer", "bsn-nummer", "sofinummer",
+    "rijksregisternummer", "rijksregister", "identiteitskaart", "identiteitskaartnummer", "id-kaart",
+    "paspoortnummer", "paspoort", "rijbewijsnummer", "rijbewijs", "verblijfsvergunning", "insz-nummer",
+    "persoonsnummer",
+    # Italian
+    "codice fiscale", "tessera sanitaria", "carta d'identità", "carta di identità", "numero carta d'identità",
+    "documento d'identità", "numero di passaporto", "passaporto", "patente di guida", "numero patente",
+    "permesso di soggiorno", "cod. fisc", "cod. fiscale",
+    # Nordic, Baltic
+    "personnummer", "personnr", "samordningsnummer", "fødselsnummer", "fødselsnr", "fodselsnummer", "d-nummer",
+    "cpr-nummer", "cpr-nr", "henkilötunnus", "henkilotunnus", "sosiaaliturvatunnus", "kennitala", "passnummer",
+    "körkortsnummer", "isikukood", "personas kods", "asmens kodas",
+    # Central and Eastern Europe, the Balkans
+    "pesel", "numer pesel", "numer dowodu", "dowód osobisty", "dowod osobisty", "nr dowodu", "numer paszportu",
+    "paszport", "rodné číslo", "rodne cislo", "číslo občanského průkazu", "číslo op", "číslo pasu",
+    "občiansky preukaz", "emšo", "emso", "jmbg", "matični broj", "oib", "osobni identifikacijski broj",
+    "osobna iskaznica", "lična karta", "licna karta", "broj lične karte", "cod numeric personal",
+    "carte de identitate", "carte de identitate", "buletin", "személyi igazolvány", "személyi szám",
+    "szemelyi szam", "adóazonosító", "adóazonosító jel", "adóazonosító jele", "adóazonosítóm", "adószám",
+    "taj szám", "taj-szám", "útlevélszám",
+    # Greek, Cyrillic
+    "αμκα", "αφμ", "αδτ", "αριθμός ταυτότητας", "δελτίο ταυτότητας", "αριθμός διαβατηρίου", "διαβατήριο",
+    "егн", "лнч", "лична карта", "инн", "снилс", "паспорт", "номер паспорта", "серия и номер паспорта",
+    "паспортные данные", "иин", "пинфл", "рнокпп", "іпн", "ідентифікаційний код", "ідентифікаційний номер",
+    "номер паспорта", "унзр", "водительское удостоверение", "посвідчення водія", "вид на жительство",
+    "полис омс", "јмбг", "лична карта",
+    # Turkish, Caucasus, Central Asia
+    "tc kimlik", "t.c. kimlik", "tc kimlik no", "kimlik numarası", "kimlik numaram", "kimlik no", "tckn",
+    "vergi kimlik", "pasaport numarası", "ehliyet no", "ikamet izni", "yabancı kimlik",
+    # South and South-East Asia, Oceania, Africa (in Latin script)
+    "căn cước", "căn cước công dân", "số cccd", "chứng minh nhân dân", "số định danh", "mã số thuế",
+    "mã số thuế cá nhân", "hộ chiếu", "số hộ chiếu", "bảo hiểm xã hội", "số bhxh", "mã số bhxh",
+    "giấy phép lái xe", "nomor induk kependudukan", "nomor ktp", "no ktp", "e-ktp", "ktp", "nomor paspor",
+    "nomor npwp", "kad pengenalan", "no kad pengenalan", "nombor ic", "no ic", "nomor bpjs", "kitambulisho",
+    "namba ya kitambulisho", "nambari ya kitambulisho", "id yangu", "id yako", "national identification number",
+)
+
+ABBREVIATIONS = (
+    "SSN", "ITIN", "ATIN", "SIN", "NAS", "TIN", "TFN", "IRD", "NHI", "NHS", "CHI", "PPS", "PPSN", "NINO", "NI", "UTR",
+    "PHN", "RAMQ", "OHIP", "HICN", "MBI", "DNI", "NIE", "TIE", "NIF", "NUSS", "NSS", "NIR", "CNI",
+    "CNIB", "NINA", "NNI", "CNSS", "CNPS", "CNAS", "IPRES", "AVS", "AHV", "NISS", "INSZ", "RRN", "BSN", "CPR", "RG",
+    "CPF", "CNH", "NIS", "PIS", "PASEP", "NIT", "CNS", "BI", "CC", "CI", "CIC", "CIE", "TI", "RUN", "RUT",
+    "CURP", "RFC", "INE", "DUI", "DPI", "CUI", "RTN", "CUIL", "CUIT", "NUIT", "PAN", "EPIC", "CNIC", "NICOP",
+    "NIC", "NID", "NRIC", "FIN", "NIK", "KTP", "NPWP", "SSS", "GSIS", "UMID", "PSN", "TIN", "NIN",
+    "BVN", "NIDA", "EGN", "ЕГН", "ИНН", "СНИЛС", "ИИН", "CNP", "OIB", "JMBG", "EMŠO", "AMKA", "ΑΜΚΑ", "ΑΦΜ", "ΑΔΤ",
+    "TAJ", "PESEL", "RČ", "TC", "TCKN", "YKN", "IC", "HKID", "CCCD", "CMND", "CMTND", "MST", "BHXH", "QID", "CPR",
+    "CRN", "SVNR", "VSNR", "IDNR", "IdNr", "St.-Nr.", "DL", "DLN", "SINs", "My Number",
+)
+
+GLUED = (
+    # Chinese, Japanese, Korean
+    "身份证", "身份证号", "身份证号码", "身份證", "身份證號", "身份證號碼", "身分證", "身分證字號", "居民身份证",
+    "护照号", "护照号码", "護照號碼", "社保卡号", "社会保障号", "香港身份證", "驾驶证号", "驾照号",
+    "マイナンバー", "個人番号", "住民票コード", "運転免許証番号", "免許証番号", "パスポート番号", "旅券番号",
+    "在留カード番号", "基礎年金番号", "被保険者番号",
+    "주민등록번호", "주민번호", "외국인등록번호", "여권번호", "운전면허번호",
+    # Thai
+    "เลขบัตรประชาชน", "บัตรประชาชน", "เลขประจำตัวประชาชน", "หนังสือเดินทาง", "ใบขับขี่",
+    # Arabic, Persian, Urdu
+    "رقم الهوية", "الهوية الوطنية", "بطاقة الهوية", "رقم البطاقة", "البطاقة الوطنية", "رقم البطاقة الوطنية",
+    "الرقم القومي", "الرقم الوطني", "الرقم المدني", "البطاقة المدنية", "السجل المدني", "رقم السجل المدني",
+    "رقم جواز السفر", "جواز السفر", "رقم الإقامة", "الإقامة", "رخصة القيادة", "الرقم الشخصي", "بطاقة التعريف",
+    "رقم التعريف", "کد ملی", "كد ملي", "شماره ملی", "کارت ملی", "شماره شناسنامه", "شماره گذرنامه",
+    "شناختی کارڈ", "شناختی کارڈ نمبر",
+    # Hebrew
+    "תעודת זהות", "ת.ז", "ת\"ז", "מספר זהות", "מס' זהות", "מספר דרכון", "דרכון", "רישיון נהיגה",
+    # Indic scripts
+    "आधार", "आधार संख्या", "आधार नंबर", "पैन कार्ड", "मतदाता पहचान पत्र", "नागरिकता", "জাতীয় পরিচয়পত্র", "এনআইডি",
+)
+
+#: The possessives after which an abbreviation counts in any case ("mi cc es", "my ssn is", "meu cpf"). (Not "my
+#: ID": a bare id word needs a number with a valid check digit, pii_ids.checked_ids.)
+POSSESSIVES = ("my", "your", "his", "her", "our", "their", "mi", "mis", "tu", "su", "nuestro", "mon", "ma", "mes",
+               "ton", "son", "notre", "meu", "minha", "seu", "sua", "mein", "meine", "meiner", "dein", "ihre", "mijn",
+               "min", "mitt", "mio", "mia", "il mio", "la mia", "moje", "mój", "moj", "benim")
+
+
+def piece(char: str) -> str:
+    """One character of a name as a regular expression: a space stands for a space, a dot or a hyphen (once or
+    twice), an apostrophe for either apostrophe or none, a dot may be left out."""
+    if char == " ":
+        return r"[ .\-]{1,2}"
+    if char in "'’":
+        return "['’]?"
+    if char == ".":
+        return r"\.?"
+    return re.escape(char)
+
+
+Trie = dict[str, "Trie"]
+
+
+def alternation(names: tuple[str, ...]) -> str:
+    """The names as one pattern, written as a trie ("id (?:card|n(?:o|umber))"): the regular expression engine
+    then reads a name's letters once at each position instead of trying every name there, which keeps the cost
+    of a thousand names near that of a hundred. At each branch a longer name is tried before its end."""
+    trie: Trie = {}
+    for name in names:
+        node = trie
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return branches(trie)
+
+
+def branches(node: Trie) -> str:
+    alternatives = [piece(char) + branches(child) for char, child in node.items() if char]
+    if not alternatives:
+        return ""
+    if "" in node:
+        return "(?:" + "|".join(alternatives) + ")?"
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+
+#: The three lists as patterns, boundaries as each needs, for pii_ids' name cue: apart, since the engine skips
+#: the positions where a pattern cannot start (a capital, a Han character) only for a pattern on its own.
+WORLD_ID_NAMES = (
+    rf"(?<!\w)(?i:{alternation(tuple(name.lower() for name in WORDS))})(?!\w)",
+    rf"(?<![\w.])(?:{alternation(ABBREVIATIONS)})(?!\w)",
+    rf"(?<!\w)(?i:{alternation(POSSESSIVES)})[ \t]+(?i:{alternation(ABBREVIATIONS)})(?!\w)",
+    alternation(GLUED),
+)
+
+#: Issue 18, eighteenth pass: a nationality before "ID" leaves it a person's ("South African ID 800101 5009 087",
+#: "Kenyan ID", "Emirati ID"), as "my" and "national" do (pii_ids.PERSON_BEFORE_ID).
+DEMONYMS = frozenset({
+    "african", "american", "argentine", "argentinian", "australian", "austrian", "bangladeshi", "belgian",
+    "bolivian", "brazilian", "british", "bulgarian", "cameroonian", "canadian", "chilean", "chinese", "colombian",
+    "croatian", "czech", "danish", "dominican", "dutch", "ecuadorian", "egyptian", "emirati", "estonian",
+    "ethiopian", "filipino", "finnish", "french", "german", "ghanaian", "greek", "guatemalan", "hungarian",
+    "icelandic", "indian", "indonesian", "iranian", "iraqi", "irish", "israeli", "italian", "ivorian", "jamaican",
+    "japanese", "jordanian", "kenyan", "korean", "kuwaiti", "latvian", "lebanese", "lithuanian", "malaysian",
+    "mexican", "moroccan", "nepali", "nigerian", "norwegian", "omani", "pakistani", "panamanian", "paraguayan",
+    "peruvian", "polish", "portuguese", "qatari", "romanian", "russian", "rwandan", "saudi", "senegalese",
+    "serbian", "singaporean", "slovak", "slovenian", "spanish", "swedish", "swiss", "taiwanese", "tanzanian",
+    "thai", "tunisian", "turkish", "ugandan", "ukrainian", "uruguayan", "venezuelan", "vietnamese", "zambian",
+    "zimbabwean", "emirates", "state", "voter", "voters", "resident", "residence", "civil",
+})
+
