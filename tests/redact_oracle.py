@@ -357,7 +357,7 @@ def find_phones(text: str) -> Iterator[Span]:
             if is_phone(text, start, end, least):
                 yield Span(start, end, "PHONE")
     for match in PHONE_KEYWORD.finditer(text):
-        if not live.introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
+        if not live.number_is_reference(text, match.start(1)):  # issue 18, the must-keep pass: pii_refs' words
             yield Span(match.start(1), match.end(1), "PHONE")
     yield from live.more_keyword_phones(text, live.fold(text))  # issue 18, eighth pass, ungated
     yield from live.compact_phones(text)  # issue 18, seventeenth pass
@@ -379,12 +379,16 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
         return False
     if live.TOLL_FREE.match(candidate):  # issue 18, fourteenth pass
         return False
+    if live.not_a_phone_shape(text, candidate, end):  # issue 18, the must-keep pass
+        return False
     if live.firm_line(text, start, end):  # issue 18, sixteenth pass: a firm's line, ungated
         return False
     if live.code_before(text, start) or live.answers_an_id_question(text, start):  # (sixteenth pass)
         return False
+    if live.INTL_HEAD_BEFORE.search(text, max(0, start - 8), start):  # issue 18, the must-keep pass
+        return False
     before = text[max(0, start - 30):start]
-    return not live.introduced_as_id(before) and not live.AFTER_BOX.search(before)
+    return not live.number_is_reference(text, start) and not live.AFTER_BOX.search(before)
 
 
 # --- postal addresses ------------------------------------------------------------------------------

@@ -175,11 +175,6 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; 
                          "holdout-27": "16 of 296 must-keep spans touched (5.4 %; target at most 3 %), blind on pass 14",
                          "holdout-28": "9 of 250 must-keep spans touched (3.6 %; target at most 3 %), blind on pass 14",
                          "holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
-                         "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15",
-                         "holdout-36": "12 of 201 must-keep spans touched (6.0 %; target at most 3 %), blind on pass 16",
-                         "holdout-38": "19 of 251 must-keep spans touched (7.6 %; target at most 3 %), blind on pass 16",
-                         "holdout-39": "7 of 139 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 17",
-                         "holdout-40": "10 of 177 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 17",
                          "holdout-41": "11 of 206 must-keep spans touched (5.3 %; target at most 3 %), blind on pass 17"}
 
 
