@@ -543,7 +543,9 @@ def find_names(text: str) -> Iterator[Span]:
     for start, end in cues.spread(text, found, gaz.gazetteer()):
         if live.language_named(text[start:end]):
             continue  # issue 18, fourteenth pass: a language's name
-        yield Span(start, cues.without_script_suffixes(text, start, end), "NAME")  # seventeenth pass: no "様" after it
+        person = live.person_span(text, start, end)  # issue 18, the must-keep pass: no role, greeting, car, brand
+        if person is not None:
+            yield Span(person[0], cues.without_script_suffixes(text, *person), "NAME")  # seventeenth pass: no "様" after it
 
 
 def find_listed_names(text: str) -> Iterator[Span]:

@@ -82,3 +82,35 @@ def test_firms_lines_are_no_phones(text: str, expected: list[str]) -> None:
 def test_non_geographic_numbers_and_placeholders_are_no_phones(text: str) -> None:
     assert phones(text) == []
 
+
+def names(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
+
+
+@pytest.mark.parametrize("text", [
+    "Dear Admissions Officer,\nMy daughter applied in March.",  # a role, not a person
+    "Geachte Klantenservice,\nmijn bestelling is niet aangekomen.",
+    "Estimado Gerente General:\nle escribo por la factura.",
+    "Habari, nimelipa bill yangu jana.",  # greetings of other languages
+    "Selam, siparişim gelmedi.",
+    "Our rental was a grey Hyundai Tucson with a dent.",  # a car
+    "The Peugeot Partner van blocked the drive.",
+    "Please ship it before 3 Ekim, thanks.",  # a month beside a day
+    "Will the shop be open over Diwali?",  # a feast
+    "I switched from Vodafone to Telenor last week.",  # brands
+    "Pinged @AcmeCloudHelp twice, no answer.",  # a firm's handle
+    "Booked with Sunrise Coaches for the trip.",  # a firm: a trade noun after the name
+])
+def test_roles_greetings_months_cars_brands_and_firms_are_no_names(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Agente Mariana: Buenas tardes, ¿en qué le ayudo?", "Mariana"),  # the role goes, the name stays
+    ("@Sofia can you take this ticket?", "Sofia"),  # a colleague's handle is her name
+    ("Paziente: FERRARI Chiara, nata il 1985", "FERRARI Chiara"),  # a surname that is also a car make
+    ("Dear Mr Asante, thank you for your letter.", "Mr Asante"),  # titled: a surname, not "thanks"
+])
+def test_names_next_to_those_words_stay_names(text: str, name: str) -> None:
+    assert name in names(text)
+

@@ -173,7 +173,6 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; 
                          "holdout-19": "25 of 290 must-keep spans touched (8.6 %; target at most 3 %), blind on pass 12",
                          "holdout-24": "18 of 218 must-keep spans touched (8.3 %; target at most 3 %), blind on pass 13",
                          "holdout-27": "16 of 296 must-keep spans touched (5.4 %; target at most 3 %), blind on pass 14",
-                         "holdout-28": "9 of 250 must-keep spans touched (3.6 %; target at most 3 %), blind on pass 14",
                          "holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
                          "holdout-41": "11 of 206 must-keep spans touched (5.3 %; target at most 3 %), blind on pass 17"}
 

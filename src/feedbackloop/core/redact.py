@@ -35,6 +35,7 @@ import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 from feedbackloop.core.name_cues import east_asian, find_cued_names, spread, without_script_suffixes
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.name_model import find_model_names, languages
+from feedbackloop.core.name_stops import person_span
 from feedbackloop.core.pii_address import find_address_blocks, not_personal, union, with_digital_codes
 from feedbackloop.core.pii_firms import firm_number
 from feedbackloop.core.pii_ids import ASKING, find_national_ids, line_before
@@ -1506,7 +1507,9 @@ def find_names(text: str) -> Iterator[Span]:
     for start, end in spread(text, found, gazetteer()):
         if language_named(text[start:end]):
             continue  # "in German, French, Spanish", "Québec French": a language, not a person (Babel's names)
-        yield Span(start, without_script_suffixes(text, start, end), "NAME")
+        person = person_span(text, start, end)  # issue 18, the must-keep pass: no role, greeting, car, brand
+        if person is not None:
+            yield Span(person[0], without_script_suffixes(text, *person), "NAME")
 
 
 #: Issue 18, sixteenth pass: the titles right before a name are redacted with it ("Mrs. Edith Pruitt",
