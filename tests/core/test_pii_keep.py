@@ -114,3 +114,26 @@ def test_roles_greetings_months_cars_brands_and_firms_are_no_names(text: str) ->
 def test_names_next_to_those_words_stay_names(text: str, name: str) -> None:
     assert name in names(text)
 
+
+def addresses(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
+
+
+@pytest.mark.parametrize("text", [
+    "Please return the unit to our warehouse: Brightline Returns, 22 Dock Road, Felixstowe IP11 3QW.",
+    "Merci d'envoyer le chèque à notre siège : 12 rue de la Paix, 75002 Paris.",
+    "Bitte senden Sie die Ware an unser Lager: Industriestraße 5, 10115 Berlin.",
+    "Kindly send invoices to our office at 45 Kingsway, London WC2B 6TE.",
+    "La multa fue de 45 € en la Calle Mayor.",  # an amount after the street, no house number
+])
+def test_a_firms_premises_and_amounts_are_no_personal_addresses(text: str) -> None:
+    assert addresses(text) == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("Our office: 14 Adeola Odeku Street, Victoria Island, Lagos", "14 Adeola Odeku Street, Victoria Island, Lagos"),
+    ("Collection from Flat 6, 31 Marine Parade, Brighton BN2 1TL please", "Flat 6, 31 Marine Parade, Brighton BN2 1TL"),
+])
+def test_a_home_named_near_those_words_stays_an_address(text: str, address: str) -> None:
+    assert addresses(text) == [address]
+

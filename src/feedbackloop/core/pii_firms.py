@@ -90,3 +90,33 @@ def paired_with_a_mobile(text: str, end: int, line_start: int, line_end: int) ->
     above = text.rfind("\n", 0, max(0, line_start - 1)) + 1
     above = text.rfind("\n", 0, max(0, above - 1)) + 1  # this line and the two above it
     return FIRM_MARK.search(text, above, end) is not None
+
+
+#: A firm naming its own premises before an address, in many languages: "our returns center:\nVitamix Returns,",
+#: "our new office address for invoicing:", "to our office at", "notre siège :", "unsere Firmenadresse:".
+OUR = (r"(?i:\b(?:our|notre|nos|unser\w*|nuestr[oa]s?|nostr[oa]|noss[oa]s?|onze|ons|vår\w*|vores|meidän|nasz\w*)\s+"
+       r"(?:new\s+|registered\s+|main\s+|head\s+|nouvelle?\s+|neue\w*\s+|nuev[oa]\s+|nuov[oa]\s+|nov[oa]\s+)?")
+#: Premises only a firm has: the words alone say whose the address is.
+FIRM_PREMISES = (r"returns?\s+cent(?:er|re)|warehouse|headquarters|hq|siège|entrepôt|firmensitz|firmenadresse|lager|"
+                 r"almacén|magazzino|armazém|magazijn|siedziba|magazyn|registered office")
+#: An office, a shop, a branch: the firm's where an address word or "at" follows ("our office at", "our new office
+#: address for invoicing:"); a bare "Our office:" may be a one-person firm's home.
+PREMISES = (r"office|offices|premises|store|shop|branch|bureaux?|agence|magasin|büro|geschäft|filiale|oficina|sede|"
+            r"tienda|ufficio|negozio|escritório|escritorio|loja|kantoor|vestiging|winkel|kontor|butik|toimisto|biuro|"
+            r"sklep")
+ADDRESS_WORD = r"address|adresse|dirección|direccion|indirizzo|endereço|adres|adress|osoite"
+OUR_PREMISES_BEFORE = re.compile(
+    rf"{OUR}(?:(?:{FIRM_PREMISES})(?:\s+(?:{ADDRESS_WORD}))?(?:\s+(?:is|are|at|on|in|à|au|en|a|em|op|på))?|"
+    rf"(?:{PREMISES})(?:\s+(?:{ADDRESS_WORD})(?:\s+for\s+\w+)?(?:\s+(?:is|are))?|\s+(?:at|à|au|en|em|op|på|in)))"
+    r"\s*:?\s*(?:[^\n\d,:]{1,40},\s*)?)\Z")
+#: A number followed by a currency: an amount, not a house number ("rue Saint-Hubert, 45 $", "13 800 DH").
+AMOUNT = re.compile(r"(?<![\w.])\d+(?:[ ,.]\d+)*(?:[ \t]?(?:\$|€|£|¥|₹|₦|₱|₩|₫|₺)|[ \t]+(?:DH|MAD|EUR|USD|GBP|CHF|PLN|zł|Kč|"
+                    r"Ft|lei|RON|RM|AED|SAR|KES|NGN|SEK|NOK|DKK)(?!\w))")
+
+
+def firm_premises(text: str, start: int, end: int) -> bool:
+    """Whether the address at start:end is a firm's own (its office, its returns centre) or an amount read as one."""
+    if OUR_PREMISES_BEFORE.search(text, max(0, start - 90), start) is not None:
+        return True
+    amount = AMOUNT.search(text, start, min(len(text), end + 5))
+    return amount is not None and amount.start() < end
