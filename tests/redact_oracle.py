@@ -249,9 +249,13 @@ IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d|-[A-Za-z])")
 IPV6 = re.compile(
     r"(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{1,4})?(?:%[\w.]+)?(?![\w:]|\.\d)",
     re.IGNORECASE)
-#: "v1.2.3.4", "version 10.0.0.1", "build 4.2.1.0", "section 2.1.3.4": numbers, not hosts.
+#: "v1.2.3.4", "version 10.0.0.1", "build 4.2.1.0", "section 2.1.3.4": numbers, not hosts. (Issue 18, the must-keep
+#: pass: an update, and the word for a version in other languages: "Softwareupdate 5.12.0.48", "versão", "バージョン".)
 VERSION_BEFORE = re.compile(
-    r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§)\s*[:#]?\s*$",
+    r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§|update|"
+    r"\bupgrade|\bpatch|\bversie|\bversão|\bversao|\bversión|\bversione|\bwersj[ai]|\bverze|\bverzió|\bversio|"
+    r"\bsürüm|\bsurum|phiên bản|バージョン|版本|버전|верси[яи]|версі[яї]|έκδοση|\baktualizacj\w*|\bmise à jour|"
+    r"\bactualización|\batualização|\baggiornamento)\s*[:#]?\s*$",
     re.IGNORECASE)
 
 
@@ -286,7 +290,7 @@ SECRET = re.compile(
     rf"\b({SECRET_KEYWORD})\b\s*(?:(?:is now|is|was set to|was|now|=|:|-)\s*){{0,2}}[\"'“‘`]?([^\s\"'”’`,;]+)",
     re.IGNORECASE)
 #: A bare "code" is a secret only with a connector ("code is 4821") and not after these words.
-PLAIN_CODE = re.compile(r"\b(\w+)?\s*\bcode\s*(?:is|was|:|=)?\s*[\"'“]?([A-Za-z0-9-]{4,12})\b", re.IGNORECASE)
+PLAIN_CODE = re.compile(r"\b(\w+)?\s*\bcode\s*(?:is|was|:|=)\s*[\"'“]?([A-Za-z0-9-]{4,12})\b", re.IGNORECASE)
 #: (issue 18, seventeenth pass: and a personal code, a booking code: the live set)
 NOT_SECRET_CODES = live.NOT_SECRET_CODES
 #: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").

@@ -137,3 +137,35 @@ def test_a_firms_premises_and_amounts_are_no_personal_addresses(text: str) -> No
 def test_a_home_named_near_those_words_stays_an_address(text: str, address: str) -> None:
     assert addresses(text) == [address]
 
+
+def secrets(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in find_pii(text) if s.kind == "SECRET"]
+
+
+@pytest.mark.parametrize("text", [
+    "I've added a $10 credit (code SORRY10AM) to your account.",  # a code with no "is" or ":" names its thing
+    "The EOB shows denial code CO-197.",
+    "Exam code CCA-204 is booked for Friday.",
+    "Return code: RTN-88213-Q",  # a return's code, with its word
+    "Customer code: 80012277",
+])
+def test_codes_of_things_are_no_secrets(text: str) -> None:
+    assert secrets(text) == []
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    ("the code is 7731, please hurry", "7731"),
+    ("Your one-time code: 839201", "839201"),
+    ("door code: 4471", "4471"),
+])
+def test_a_code_given_as_one_stays_a_secret(text: str, secret: str) -> None:
+    assert secrets(text) == [secret]
+
+
+@pytest.mark.parametrize("text", [
+    "Softwareupdate 5.12.0.48 für Ihr Navi steht bereit.",  # an update's number, not a host
+    "Zainstalowano aktualizację 10.2.0.14 wczoraj.",
+    "Versão 4.1.0.22 do aplicativo travou.",
+])
+def test_version_numbers_after_an_update_word_are_no_ips(text: str) -> None:
+    assert [s.kind for s in find_pii(text)] == []

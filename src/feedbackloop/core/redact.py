@@ -468,9 +468,13 @@ IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d|-[A-Za-z])")
 IPV6 = re.compile(
     r"(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{1,4})?(?:%[\w.]+)?(?![\w:]|\.\d)",
     re.IGNORECASE)
-#: "v1.2.3.4", "version 10.0.0.1", "build 4.2.1.0", "section 2.1.3.4": numbers, not hosts.
+#: "v1.2.3.4", "version 10.0.0.1", "build 4.2.1.0", "section 2.1.3.4": numbers, not hosts. (Issue 18, the must-keep
+#: pass: an update, and the word for a version in other languages: "Softwareupdate 5.12.0.48", "versão", "バージョン".)
 VERSION_BEFORE = re.compile(
-    r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§)\s*[:#]?\s*$",
+    r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§|update|"
+    r"\bupgrade|\bpatch|\bversie|\bversão|\bversao|\bversión|\bversione|\bwersj[ai]|\bverze|\bverzió|\bversio|"
+    r"\bsürüm|\bsurum|phiên bản|バージョン|版本|버전|верси[яи]|версі[яї]|έκδοση|\baktualizacj\w*|\bmise à jour|"
+    r"\bactualización|\batualização|\baggiornamento)\s*[:#]?\s*$",
     re.IGNORECASE)
 #: A digit, a dot, a digit: inside every IPV4 match, and far cheaper to look for.
 IPV4_HINT = re.compile(r"\d\.\d")
@@ -532,8 +536,9 @@ SECRET = re.compile(
     re.IGNORECASE)
 #: Every SECRET_KEYWORD alternative holds one of these: a `fold`ed text without any skips SECRET.
 SECRET_HINTS = ("code", "pass", "pwd", "otp", "pin", "cv", "api", "secret", "token")
-#: A bare "code" is a secret only with a connector ("code is 4821") and not after these words.
-PLAIN_CODE = re.compile(r"\b(\w+)?\s*\bcode\s*(?:is|was|:|=)?\s*[\"'“]?([A-Za-z0-9-]{4,12})\b", re.IGNORECASE)
+#: A bare "code" is a secret only with a connector ("code is 4821") and not after these words. (Issue 18, the
+#: must-keep pass: the connector is required, as said: "(code SORRY10AM)", "denial code CO-197" name a thing.)
+PLAIN_CODE = re.compile(r"\b(\w+)?\s*\bcode\s*(?:is|was|:|=)\s*[\"'“]?([A-Za-z0-9-]{4,12})\b", re.IGNORECASE)
 NOT_SECRET_CODES = frozenset({
     "error", "zip", "postal", "post", "area", "promo", "promotional", "discount", "coupon", "voucher", "gift",
     "source", "qr", "status", "country", "product", "tracking", "sort", "bank", "swift", "bic", "referral",
@@ -541,6 +546,10 @@ NOT_SECRET_CODES = frozenset({
     "iata", "language", "currency", "region", "sale", "offer", "bar", "barcode", "sku", "item", "this",
     # issue 18, seventeenth pass: a personal code is an identity number ([SSN]), a booking code a booking's
     "personal", "booking", "reservation", "transaction", "confirmation", "reference", "order", "ticket",
+    # issue 18, the must-keep pass: the codes of a return, an exam, a claim's denial, a billed procedure, a role,
+    # a customer, a credit ("Return code: RTN-88213-Q", "Customer code: 80012277")
+    "return", "returns", "rma", "exam", "course", "denial", "diagnosis", "billing", "billed", "procedure", "cpt",
+    "icd", "role", "job", "customer", "client", "member", "credit", "refund", "goodwill", "shipping", "delivery",
 })
 #: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").
 NOT_SECRET_WORDS = frozenset({
