@@ -87,8 +87,19 @@ jio bsnl etisalat turkcell canal+ netflix spotify disney ikea zara primark lidl 
 edeka mercadona walmart costco woolworths coles kmart shopee lazada tokopedia jumia flipkart falabella hermes dhl
 fedex ups dpd gls postnl poslaju evri yodel colissimo chronopost correos inpost m-pesa mpesa gcash paymaya paytm
 phonepe oyster presto octopus admiral aviva axa allianz generali mapfre desjardins hsbc barclays lloyds natwest
-santander bbva rabobank sparkasse unicredit nordea swedbank westpac maybank cimb icici hdfc citibank
+santander bbva rabobank sparkasse unicredit nordea swedbank westpac maybank cimb icici hdfc citibank maya elisa
+opal tim jumbo poslaju
 """)
+#: Brands of more than one word whose first word is also a person's name or an ordinary word.
+BRAND_PHRASES = frozenset("""albert heijn|air new zealand|air canada|air france|air india|british airways|american airlines|
+united airlines|singapore airlines|thai airways|royal mail|canada post|australia post|nz post|la poste|deutsche post|
+deutsche bahn|deutsche telekom|home depot|best buy|marks & spencer|john lewis|el corte inglés|mercado libre|
+saga falabella|caisse desjardins|bank of america|wells fargo|capital one|standard chartered|commonwealth bank|
+bouygues telecom|free mobile|virgin media|virgin mobile|wind tre|bell canada|grab vietnam|orange égypte""".replace(
+    "\n", "").split("|"))
+BRAND_PHRASE_ENDS = frozenset(phrase.split()[-1] for phrase in BRAND_PHRASES)
+#: Brands that are also first names: a brand only before a brand's noun.
+NAMELIKE_BRANDS = words("maya elisa opal tim wise grace luna alma ava nova zara jumbo")
 #: Words after a brand that say it is one ("Okta SSO", "Maya app", "Elisa arve", "Opal card").
 BRAND_NOUNS = words("""
 app apps card cards account sso wallet plan bill bills invoice arve lasku rechnung facture factura fattura store
@@ -104,6 +115,8 @@ clínica clinica clinique cabinet agence agencia agenzia autoescuela transportes
 distribuciones construcciones inmobiliaria immobiliare immobilier restaurante ristorante pizzeria trattoria
 hotel hôtel hostal pensión pension peluquería peluqueria salon salão studio estudio despacho bufete
 """)
+PREVIOUS_WORD = re.compile(r"([^\W\d_][\w'’-]*)[ \t]+\Z")
+NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
 CAMEL = re.compile(r"[a-z][A-Z]")
 TITLES = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sr|Sra|Sig|Pan|Pani)\.?[ \t]+\Z")
 WORD = re.compile(r"[^\W\d_][\w'’+.-]*")
@@ -125,7 +138,7 @@ def person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     titled = TITLES.search(text, max(0, start - 8), start) is not None
     trimmed = role = False
-    while spans and not titled and key(text[spans[0][0]:spans[0][1]]) in ROLES | GREETINGS:
+    while spans and not titled and key(text[spans[0][0]:spans[0][1]]) in OPENERS:
         role = role or key(text[spans[0][0]:spans[0][1]]) in ROLES
         spans, trimmed = spans[1:], True  # "Agente Daniela", "Beste Slimthuis": the opening word goes
     while trimmed and spans and key(text[spans[0][0]:spans[0][1]]) in PARTICLES:
@@ -142,29 +155,49 @@ def person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 PARTICLES = words("de da do dos das del della di du le la van von der den el al y e")
+#: The words trimmed off a finding's start.
+OPENERS = ROLES | GREETINGS
 
 
 def not_a_person(text: str, start: int, end: int, keys: list[str]) -> bool:
     """Whether the finding is a greeting, a month, a feast, a car, a brand, a firm or a handle."""
     if len(keys) == 1 and (keys[0] in GREETINGS or keys[0] in FEASTS or month_as_date(text, start, end, keys[0])):
         return True
-    if previous_word(text, start) in CAR_MAKES or (
-            keys[0] in CAR_MAKES and len(keys) > 1 and strip_marks(keys[1]) not in first_names()):
+    previous = previous_word(text, start)
+    if previous in CAR_MAKES or (keys[0] in CAR_MAKES and len(keys) > 1 and not surname_first(text, start)):
         return True  # "Dacia Logan", "Seat León"; not "FERRARI Chiara"
     if start > 0 and text[start - 1] == "@" and len(keys) == 1 and CAMEL.search(text, start, end):
         return True  # a firm's handle: "@HelixTelecom", "@SkyviaHelp" (not a colleague's, "@Sofia")
-    if FIRM_AFTER_NAME.match(text, end) or previous_word(text, start) in TRADE_BEFORE or keys[0] in TRADE_BEFORE:
+    if FIRM_AFTER_NAME.match(text, end) or previous in TRADE_BEFORE or keys[0] in TRADE_BEFORE:
         return True  # "GlobeHop Tours", "Bose & Co", "Plomería Ramos"
-    return brand(text, end, keys)
+    return brand(text, start, end, keys)
 
 
-def brand(text: str, end: int, keys: list[str]) -> bool:
-    """Every word a brand, and either none a first name or a brand's noun after it ("Maya app", "Elisa arve")."""
-    if not all(k in BRANDS or k in ("air", "new", "zealand", "canada", "bank") for k in keys) or keys[0] not in BRANDS:
-        return False
-    if not any(strip_marks(k) in first_names() for k in keys):
+def brand(text: str, start: int, end: int, keys: list[str]) -> bool:
+    """A brand's name: a listed phrase ("Albert Heijn", "Air New Zealand"), or every word a listed brand, one that is
+    also a first name only before a brand's noun ("Maya app", "Elisa arve", "Opal card")."""
+    if " ".join(keys) in BRAND_PHRASES or in_brand_phrase(text, start, keys):
         return True
-    return next_word(text, end) in BRAND_NOUNS
+    if not all(k in BRANDS for k in keys):
+        return False
+    return not any(k in NAMELIKE_BRANDS for k in keys) or next_word(text, end) in BRAND_NOUNS
+
+
+def in_brand_phrase(text: str, start: int, keys: list[str]) -> bool:
+    """Whether the finding ends a listed brand phrase whose first words stand before it ("Albert | Heijn")."""
+    if keys[-1] not in BRAND_PHRASE_ENDS:
+        return False
+    before = [key(word) for word in WORD.findall(text, max(0, start - 30), start)][-3:]
+    return any(" ".join(before[i:] + keys) in BRAND_PHRASES for i in range(len(before)))
+
+
+def surname_first(text: str, start: int) -> bool:
+    """Whether the finding opens with a surname in capitals before a given name ("FERRARI Chiara")."""
+    head = WORD.match(text, start)
+    return head is not None and head.group().isupper() and len(head.group()) > 3 and key(head.group()) not in ACRONYM_MAKES
+
+
+ACRONYM_MAKES = words("bmw gmc byd")
 
 
 def month_as_date(text: str, start: int, end: int, word: str) -> bool:
@@ -175,10 +208,10 @@ def month_as_date(text: str, start: int, end: int, word: str) -> bool:
 
 
 def previous_word(text: str, start: int) -> str:
-    found = re.search(r"([^\W\d_][\w'’-]*)[ \t]+\Z", text[max(0, start - 30):start])
+    found = PREVIOUS_WORD.search(text[max(0, start - 30):start])
     return "" if found is None else key(found.group(1))
 
 
 def next_word(text: str, end: int) -> str:
-    found = re.match(r"[ \t]+([^\W\d_][\w'’-]*)", text[end:end + 30])
+    found = NEXT_WORD.match(text, end, min(len(text), end + 30))
     return "" if found is None else key(found.group(1))
