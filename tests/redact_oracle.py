@@ -249,9 +249,13 @@ IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d|-[A-Za-z])")
 IPV6 = re.compile(
     r"(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{1,4})?(?:%[\w.]+)?(?![\w:]|\.\d)",
     re.IGNORECASE)
-#: "v1.2.3.4", "version 10.0.0.1", "build 4.2.1.0", "section 2.1.3.4": numbers, not hosts.
+#: "v1.2.3.4", "version 10.0.0.1", "build 4.2.1.0", "section 2.1.3.4": numbers, not hosts. (Issue 18, the must-keep
+#: pass: an update, and the word for a version in other languages: "Softwareupdate 5.12.0.48", "versão", "バージョン".)
 VERSION_BEFORE = re.compile(
-    r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§)\s*[:#]?\s*$",
+    r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§|update|"
+    r"\bupgrade|\bpatch|\bversie|\bversão|\bversao|\bversión|\bversione|\bwersj[ai]|\bverze|\bverzió|\bversio|"
+    r"\bsürüm|\bsurum|phiên bản|バージョン|版本|버전|верси[яи]|версі[яї]|έκδοση|\baktualizacj\w*|\bmise à jour|"
+    r"\bactualización|\batualização|\baggiornamento)\s*[:#]?\s*$",
     re.IGNORECASE)
 
 
@@ -286,7 +290,7 @@ SECRET = re.compile(
     rf"\b({SECRET_KEYWORD})\b\s*(?:(?:is now|is|was set to|was|now|=|:|-)\s*){{0,2}}[\"'“‘`]?([^\s\"'”’`,;]+)",
     re.IGNORECASE)
 #: A bare "code" is a secret only with a connector ("code is 4821") and not after these words.
-PLAIN_CODE = re.compile(r"\b(\w+)?\s*\bcode\s*(?:is|was|:|=)?\s*[\"'“]?([A-Za-z0-9-]{4,12})\b", re.IGNORECASE)
+PLAIN_CODE = re.compile(r"\b(\w+)?\s*\bcode\s*(?:is|was|:|=)\s*[\"'“]?([A-Za-z0-9-]{4,12})\b", re.IGNORECASE)
 #: (issue 18, seventeenth pass: and a personal code, a booking code: the live set)
 NOT_SECRET_CODES = live.NOT_SECRET_CODES
 #: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").
@@ -357,7 +361,7 @@ def find_phones(text: str) -> Iterator[Span]:
             if is_phone(text, start, end, least):
                 yield Span(start, end, "PHONE")
     for match in PHONE_KEYWORD.finditer(text):
-        if not live.introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
+        if not live.number_is_reference(text, match.start(1)):  # issue 18, the must-keep pass: pii_refs' words
             yield Span(match.start(1), match.end(1), "PHONE")
     yield from live.more_keyword_phones(text, live.fold(text))  # issue 18, eighth pass, ungated
     yield from live.compact_phones(text)  # issue 18, seventeenth pass
@@ -379,12 +383,16 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
         return False
     if live.TOLL_FREE.match(candidate):  # issue 18, fourteenth pass
         return False
+    if live.not_a_phone_shape(text, candidate, end):  # issue 18, the must-keep pass
+        return False
     if live.firm_line(text, start, end):  # issue 18, sixteenth pass: a firm's line, ungated
         return False
     if live.code_before(text, start) or live.answers_an_id_question(text, start):  # (sixteenth pass)
         return False
+    if live.INTL_HEAD_BEFORE.search(text, max(0, start - 8), start):  # issue 18, the must-keep pass
+        return False
     before = text[max(0, start - 30):start]
-    return not live.introduced_as_id(before) and not live.AFTER_BOX.search(before)
+    return not live.number_is_reference(text, start) and not live.AFTER_BOX.search(before)
 
 
 # --- postal addresses ------------------------------------------------------------------------------
@@ -539,7 +547,9 @@ def find_names(text: str) -> Iterator[Span]:
     for start, end in cues.spread(text, found, gaz.gazetteer()):
         if live.language_named(text[start:end]):
             continue  # issue 18, fourteenth pass: a language's name
-        yield Span(start, cues.without_script_suffixes(text, start, end), "NAME")  # seventeenth pass: no "様" after it
+        person = live.person_span(text, start, end)  # issue 18, the must-keep pass: no role, greeting, car, brand
+        if person is not None:
+            yield Span(person[0], cues.without_script_suffixes(text, *person), "NAME")  # seventeenth pass: no "様" after it
 
 
 def find_listed_names(text: str) -> Iterator[Span]:

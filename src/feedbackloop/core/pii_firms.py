@@ -1,0 +1,122 @@
+"""What belongs to a firm, not a person: its lines (issue 18, the must-keep pass).
+
+A firm's switchboard in a signature, a shop's number, "call our office at ..." are nobody's personal data and
+authors keep them. The words that say so are written here per concept for many languages: legal forms
+("GmbH", "Kft.", "SAS", "Sp. z o.o.", "株式会社"), trade nouns ("Plumbing", "Dental"), "our office", "call us",
+and what follows a firm's number ("is the shop number", "vårt eget växelnummer", "(appel non surtaxé)").
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Legal forms of companies, as written after the name (case as written; dots optional where usual).
+LEGAL_FORMS = (
+    r"GmbH|AG|KG|OHG|UG|e\.\s?K\.|mbH|Ltd|Limited|LLC|L\.L\.C\.|LLP|PLC|plc|Inc|Corp|Corporation|& Co\.?|Pty|"
+    r"S\.?A\.?S\.?|SARL|S\.?A\.?R\.?L\.?|EURL|SNC|S\.A\.|SA|S\.L\.|SL|S\.L\.U\.|SRL|S\.R\.L\.|S\.p\.A\.|SpA|"
+    r"B\.V\.|BV|N\.V\.|NV|VOF|BVBA|SPRL|ApS|A/S|AS|ASA|AB|HB|Oy|Oyj|Ky|Kft|Zrt|Nyrt|Bt|"
+    r"Sp\. z o\.o\.|sp\. z o\.o\.|S\.A\.|s\.r\.o\.|a\.s\.|d\.o\.o\.|d\.d\.|OOO|ООО|ОАО|ПАО|АО|ТОВ|ЕООД|ООД|"
+    r"A\.Ş\.|Ltd\. Şti\.|Sdn\.? Bhd|Bhd|Pte\.? Ltd|Pvt\.? Ltd|Tbk|PT|JSC|LDA|Lda|Ltda|S\.A\. de C\.V\.|"
+    r"株式会社|有限会社|有限公司|股份有限公司|주식회사|Cia|Cía"
+)
+#: Trade nouns that name a business in its signature ("Osei Auto Repairs", "Berglund Plumbing & Heating").
+TRADE_NOUNS = (
+    r"Repairs|Plumbing|Heating|Electrical|Dental|Dentistry|Clinic|Surgery|Pharmacy|Accountants|Accounting|"
+    r"Solicitors|Lawyers|Attorneys|Law|Lettings|Estates|Realty|Homes|Motors|Garage|Autos?|Services|Solutions|"
+    r"Consulting|Logistics|Group|Holdings|Partners|Associates|Hotels?|Restaurant|Café|Bakery|Salon|Studio|"
+    r"Agency|Insurance|Bank|Builders|Construction|Roofing|Cleaning|Removals|Travel|Tours|Media|Labs?|"
+    r"Systems|Technologies|Industries|Supplies|Store|Shop|Market|Centre|Center|Hospital|Practice|Academy|School"
+)
+LEGAL_FORM = re.compile(rf"(?<![\w-])(?:{LEGAL_FORMS})(?![\w-])")
+FIRM_MARK = re.compile(rf"(?<![\w-])(?:{LEGAL_FORMS}|{TRADE_NOUNS})(?![\w-])|\b(?i:our office|our offices)\b")
+#: What separates the parts of a letterhead or signature line.
+SEGMENT = re.compile(r" [·|•] ")
+#: Words of a person giving their own number ("call me", "my mobile", "mein Handy"): the firm's name on the line
+#: is then their employer's.
+OWN_WORDS = re.compile(r"(?i:\b(?:me|my|mine|mein\w*|mon|ma|mes|mi|mis|meu|minha|mio|mia|mijn|min|mitt|mój|moj\w*|"
+                       r"moje|moi|moj|benim|saya|aku)\b|ll[áa]mame|appelle[sz]?-moi|ruf mich|chiamami|ligue-me|bel me|"
+                       r"ring me|call me|text me|reach me)")
+#: Labels that make a number the person's own: their mobile, their direct line, their home.
+OWN_LABEL = re.compile(r"(?<![\w-])(?i:M|D|DD|Mob|Mobile|Mobil|Mobiel|Móvil|Movil|Cell|Cel|Celular|Handy|GSM|"
+                       r"Direct|Direkt|Durchwahl|Home|Privat|Private|WhatsApp|WA|HP|CB|CB number|Callback|Call back|Rückruf|Rappel)\.?[ \t]*:?[ \t]*\Z")
+#: A mobile named after the number on its line ("| M: 0422 …", "/ mobil 0151 …", "or mobile +40 …").
+MOBILE_AFTER = re.compile(r"(?i:[ \t]*(?:ext|x|extension|poste|int)\.?[ \t]*\d{1,5})?[^\n\d]{0,20}?(?i:\bM|\bmob\w*|\bcell\w*|\bcel\b|\bhandy|\bgsm|\bcelular|\bmóvil|"
+                          r"\bmovil)\b[.:]?[ \t]*\+?\d")
+#: Phrases of a firm giving its own number: "call our office at", "contact us on", "ring us", in many languages.
+OUR_LINE_BEFORE = re.compile(
+    r"(?i:\b(?:our|notre|nos|unser\w*|nuestr[oa]s?|nostr[oa]|noss[oa]|onze|ons|vår|vårt|vores|vort|meidän|"
+    r"nasz\w*|naš\w*)\s+(?:main\s+|own\s+)?(?:office|offices|store|shop|branch|clinic|practice|reception|"
+    r"front desk|main line|main number|switchboard|bureau|agence|magasin|boutique|büro|filiale|geschäft|"
+    r"oficina|tienda|sucursal|ufficio|negozio|filiale|loja|kantoor|winkel|kontor|butik|butikk|toimisto|biuro|"
+    r"sklep)\b|\b(?:call|ring|phone|contact|reach)\s+us\b|appelez-nous|contactez-nous|joignez-nous|"
+    r"rufen sie uns|kontaktieren sie uns|ll[áa]m[ea]nos|cont[áa]ct[ea]nos|ligue-nos|contacte-nos|chiamaci|"
+    r"contattaci|bel ons|ring oss|ring til os|soita meille|zadzwoń do nas|zadzwon do nas|"
+    r"\bmain\s*:|\bmain (?:line|number|office)\b)[^\n\d]{0,24}\Z")
+#: What follows a firm's number: "is the shop number", "? Nej – det var vårt eget växelnummer".
+FIRM_AFTER = re.compile(
+    r"[^\n\d]{0,30}?\b(?i:is|was|är|var|er|ist|war|est|était|es|era|è|é|on|jest|je)\s+(?i:the|our|vårt|vår|vores|"
+    r"vort|unser\w*|notre|nuestr[oa]|nostr[oa]|noss[oa]|ons|onze|nasz\w*|meidän|la|le|el|il|o|a)\s+"
+    r"(?i:own\s+|eget\s+|egen\s+|eigene\s+|propre\s+)?(?i:shop|store|main|switchboard|växel|vaxel|"
+    r"sentralbord|omstilling|zentrale|standard|centralino|centralita|central|hotline|helpline|reception|"
+    r"front desk|kundtjänst|kundeservice|kundenservice|service client|customer service)")
+#: A firm's number said to cost nothing or a local rate: "(appel non surtaxé)", "(kostenlos)", "(toll-free)".
+FREE_CALL_AFTER = re.compile(
+    r"[ \t]*[(\[][^()\n]{0,12}?(?i:non surtax\w*|gratuit\w*|free(?:phone)?|toll[- ]free|kostenlos|gebührenfrei|"
+    r"gratis|numero verde|número gratuito|local rate|prix d['’]un appel local|ilmainen|bezpłatn\w*)")
+
+
+def firm_number(text: str, start: int, end: int) -> bool:
+    """Whether the number at start:end is a firm's line by the words around it (see the module's docstring)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[max(line_start, start - 60):start]
+    if OUR_LINE_BEFORE.search(before) or FIRM_AFTER.match(text, end, min(line_end, end + 60)):
+        return True
+    if FREE_CALL_AFTER.match(text, end, min(line_end, end + 40)):
+        return True
+    if OWN_LABEL.search(before[-12:]) or OWN_WORDS.search(before):
+        return False
+    if LEGAL_FORM.search(text, line_start, start) and len(SEGMENT.findall(text, line_start, start)) >= 2:
+        return True  # a firm's letterhead line: "Nordlicht Möbel GmbH · Hafenstraße 8 · … · Tel. 040 6094 7700"
+    return paired_with_a_mobile(text, end, line_start, line_end)
+
+
+def paired_with_a_mobile(text: str, end: int, line_start: int, line_end: int) -> bool:
+    """An office line next to the person's mobile, under a firm's name: "Osei Auto Repairs\\nP: (08) 9271 4483
+    M: 0422 617 095", "Ferrox Kft. | …\\n+36 62 555 210 | mobil: …"."""
+    if not MOBILE_AFTER.match(text, end, line_end):
+        return False
+    above = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+    above = text.rfind("\n", 0, max(0, above - 1)) + 1  # this line and the two above it
+    return FIRM_MARK.search(text, above, end) is not None
+
+
+#: A firm naming its own premises before an address, in many languages: "our returns center:\nVitamix Returns,",
+#: "our new office address for invoicing:", "to our office at", "notre siège :", "unsere Firmenadresse:".
+OUR = (r"(?i:\b(?:our|notre|nos|unser\w*|nuestr[oa]s?|nostr[oa]|noss[oa]s?|onze|ons|vår\w*|vores|meidän|nasz\w*)\s+"
+       r"(?:new\s+|registered\s+|main\s+|head\s+|nouvelle?\s+|neue\w*\s+|nuev[oa]\s+|nuov[oa]\s+|nov[oa]\s+)?")
+#: Premises only a firm has: the words alone say whose the address is.
+FIRM_PREMISES = (r"returns?\s+cent(?:er|re)|warehouse|headquarters|hq|siège|entrepôt|firmensitz|firmenadresse|lager|"
+                 r"almacén|magazzino|armazém|magazijn|siedziba|magazyn|registered office")
+#: An office, a shop, a branch: the firm's where an address word or "at" follows ("our office at", "our new office
+#: address for invoicing:"); a bare "Our office:" may be a one-person firm's home.
+PREMISES = (r"office|offices|premises|store|shop|branch|bureaux?|agence|magasin|büro|geschäft|filiale|oficina|sede|"
+            r"tienda|ufficio|negozio|escritório|escritorio|loja|kantoor|vestiging|winkel|kontor|butik|toimisto|biuro|"
+            r"sklep")
+ADDRESS_WORD = r"address|adresse|dirección|direccion|indirizzo|endereço|adres|adress|osoite"
+OUR_PREMISES_BEFORE = re.compile(
+    rf"{OUR}(?:(?:{FIRM_PREMISES})(?:\s+(?:{ADDRESS_WORD}))?(?:\s+(?:is|are|at|on|in|à|au|en|a|em|op|på))?|"
+    rf"(?:{PREMISES})(?:\s+(?:{ADDRESS_WORD})(?:\s+for\s+\w+)?(?:\s+(?:is|are))?|\s+(?:at|à|au|en|em|op|på|in)))"
+    r"\s*:?\s*(?:[^\n\d,:]{1,40},\s*)?)\Z")
+#: A number followed by a currency: an amount, not a house number ("rue Saint-Hubert, 45 $", "13 800 DH").
+AMOUNT = re.compile(r"(?<![\w.])\d+(?:[ ,.]\d+)*(?:[ \t]?(?:\$|€|£|¥|₹|₦|₱|₩|₫|₺)|[ \t]+(?:DH|MAD|EUR|USD|GBP|CHF|PLN|zł|Kč|"
+                    r"Ft|lei|RON|RM|AED|SAR|KES|NGN|SEK|NOK|DKK)(?!\w))")
+
+
+def firm_premises(text: str, start: int, end: int) -> bool:
+    """Whether the address at start:end is a firm's own (its office, its returns centre) or an amount read as one."""
+    if OUR_PREMISES_BEFORE.search(text, max(0, start - 90), start) is not None:
+        return True
+    amount = AMOUNT.search(text, start, min(len(text), end + 5))
+    return amount is not None and amount.start() < end
