@@ -133,12 +133,22 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: 83 of 96, 86 of 88 (95.8, 93.1, 86.5, 97.7 %; 305 of 328, 93.0 %, together), addresses 19/21, 17/17, 16/21,
 #: 24/26, phones 33/33, 21/23, 44/45, 25/27, national ids 11/15, 12/16, 15/23, 13/13, DOB 15/16, 17/18, 14/19,
 #: 6/8, must-keep spans touched 7/139, 10/177, 11/206, 9/176: the xfails below ("blind on pass 17").
+#: "holdout-43" to "holdout-46" (73, 72, 73, 76 cases, four more authors: North America, the UK and Ireland;
+#: Western and Southern Europe in its own languages; Latin America and Africa; Asia-Pacific, the Middle East and
+#: Eastern Europe) were written at the start of the eighteenth pass, kept out of the repository until it was
+#: committed (57990d0), then measured once, blind: names 142 of 160, 114 of 131, 140 of 165, 75 of 109 (88.8,
+#: 87.0, 84.8, 68.8 %; 471 of 565, 83.4 %, together), addresses 18/19, 22/23, 16/23, 19/21, phones 27/30, 39/40,
+#: 45/51, 43/46, national ids 25/30, 27/33, 43/47, 26/31 (121 of 141, 85.8 %), DOB 20/22, 13/15, 16/17, 14/15,
+#: must-keep spans touched 8/257, 13/258, 8/234, 4/231 (33 of 980, 3.4 %): the xfails below ("blind on pass 18").
+#: The same parts on the tree before the pass (26e52b9), measured the same way: names 466 of 565, national ids
+#: 109 of 141, DOB 57 of 69, must-keep 52 of 980 (5.3 %).
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
             "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27",
             "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32", "holdout-33", "holdout-34", "holdout-35", "holdout-36",
-            "holdout-37", "holdout-38", "holdout-39", "holdout-40", "holdout-41", "holdout-42")
+            "holdout-37", "holdout-38", "holdout-39", "holdout-40", "holdout-41", "holdout-42", "holdout-43", "holdout-44",
+            "holdout-45", "holdout-46")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -157,9 +167,26 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-35", "SSN"): "13 of 27 national ids (48.1 %; target 97 %), blind on pass 16",
                     ("holdout-38", "PHONE"): "33 of 36 phones (91.7 %; target 97 %), blind on pass 16",
                     ("holdout-40", "PHONE"): "21 of 23 phones (91.3 %; target 97 %), blind on pass 17",
-                    ("holdout-42", "PHONE"): "25 of 27 phones (92.6 %; target 97 %), blind on pass 17"}
+                    ("holdout-42", "PHONE"): "25 of 27 phones (92.6 %; target 97 %), blind on pass 17",
+                    ("holdout-43", "EMAIL"): "14 of 15 emails (target 100 %), blind on pass 18",
+                    ("holdout-43", "SSN"): "25 of 30 national ids (83.3 %; target 97 %), blind on pass 18",
+                    ("holdout-43", "PHONE"): "27 of 30 phones (90.0 %; target 97 %), blind on pass 18",
+                    ("holdout-43", "NAME"): "142 of 160 names (88.8 %; target 90 %), blind on pass 18",
+                    ("holdout-44", "IBAN"): "8 of 9 IBANs (target 100 %), blind on pass 18",
+                    ("holdout-44", "SSN"): "27 of 33 national ids (81.8 %; target 97 %), blind on pass 18",
+                    ("holdout-44", "NAME"): "114 of 131 names (87.0 %; target 90 %), blind on pass 18",
+                    ("holdout-45", "SSN"): "43 of 47 national ids (91.5 %; target 97 %), blind on pass 18",
+                    ("holdout-45", "PHONE"): "45 of 51 phones (88.2 %; target 97 %), blind on pass 18",
+                    ("holdout-45", "ADDRESS"): "16 of 23 addresses (69.6 %; target 90 %), blind on pass 18",
+                    ("holdout-45", "NAME"): "140 of 165 names (84.8 %; target 90 %), blind on pass 18",
+                    ("holdout-46", "SSN"): "26 of 31 national ids (83.9 %; target 97 %), blind on pass 18",
+                    ("holdout-46", "PHONE"): "43 of 46 phones (93.5 %; target 97 %), blind on pass 18",
+                    ("holdout-46", "NAME"): "75 of 109 names (68.8 %; target 90 %), blind on pass 18"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
-HELD_OUT_KEEP_NOT_MET = {"holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14"}
+HELD_OUT_KEEP_NOT_MET = {"holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
+                         "holdout-43": "8 of 257 must-keep spans touched (3.1 %; target at most 3 %), blind on pass 18",
+                         "holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
+                         "holdout-45": "8 of 234 must-keep spans touched (3.4 %; target at most 3 %), blind on pass 18"}
 
 
 @functools.cache
