@@ -1165,7 +1165,11 @@ def placed(text: str, start: int, end: int, lists: Lists) -> bool:
 #: Lund Advokater", "Mama Rosa's Trattoria", "Willie's Cabs"): after "&" or "'s", a firm's word within a few words.
 FIRM_JOIN = re.compile(r"(?:['’]s)?[ ]*&[ ]*|['’]s[ ]+")
 FIRM_TAIL_WORDS = re.compile(r"[^\W\d_][\w'’.-]*")
-LEGAL_FORMS = frozenset({
+#: The words that end a firm's name after "&" or "'s", in lower case: legal forms and the partnerships' and
+#: trades' nouns ("& Sons", "& Cie", "Advokater", "Cabs"). Not `pii_firms.LEGAL_FORMS`: that one is the
+#: case-sensitive pattern of legal forms that mark a firm's line for the must-keep rules ("AS", "SA" in capitals
+#: only), where a lower-case "as" or "sa" would be an ordinary word.
+FIRM_END_WORDS = frozenset({
     "co", "co.", "sons", "fils", "cie", "cie.", "söhne", "hijos", "figli", "llp", "ltd", "ltd.", "inc", "inc.", "gmbh",
     "ag", "bv", "nv", "sa", "sas", "sarl", "sl", "srl", "spa", "oy", "ab", "as", "aps", "kg", "ohg", "plc", "pty", "llc",
     "advokater", "advocaten", "avocats", "abogados", "advogados", "rechtsanwälte", "solicitors", "lawyers", "cabs",
@@ -1183,7 +1187,7 @@ def firm_after(text: str, end: int) -> bool:
     possessive = "&" not in join.group()  # "Dewi's mail", "my daughter Zoya's school": only a shop's own nouns
     for word in FIRM_TAIL_WORDS.findall(tail)[:2 if possessive else 4]:
         lower = word.lower().rstrip(".")
-        if lower in LEGAL_FORMS or lower + "." in LEGAL_FORMS or (lower in SHOP_NOUNS if possessive else lower in PLACE_AFTER):
+        if lower in FIRM_END_WORDS or lower + "." in FIRM_END_WORDS or (lower in SHOP_NOUNS if possessive else lower in PLACE_AFTER):
             return True
     return False
 
