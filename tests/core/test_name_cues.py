@@ -479,3 +479,21 @@ def test_repeated_speakers_are_names(text: str, names: list[str]) -> None:
 def test_repeated_labels_that_name_no_one(text: str) -> None:
     found = [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
     assert found in ([], ["Juan"]), found
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # Issue 18, eighteenth pass: introductions in Hindi, Urdu, Japanese and Korean, the name whole with its
+    # vowel signs (Python's \w leaves Devanagari's combining marks out)
+    ("नमस्ते, मेरा नाम राहुल शर्मा है और मेरा ऑर्डर 4471 नहीं आया", "राहुल शर्मा"),
+    ("मैं प्रिया वर्मा बोल रही हूँ, रिफंड कब आएगा?", "प्रिया वर्मा"),
+    ("नाम: सुनीता देवी\nफ़ोन: 98100 12345", "सुनीता देवी"),
+    ("میرا نام عمران خان ہے، آرڈر 5521", "عمران خان"),
+    ("田中太郎と申します。注文番号 1234 の件です", "田中太郎"),
+    ("안녕하세요 김민수입니다. 주문 1234 문의드려요", "김민수"),
+])
+def test_introductions_in_more_scripts(text: str, name: str) -> None:
+    assert name in names(text), find_pii(text)
+
+
+def test_a_korean_greeting_from_a_service_desk_names_no_one() -> None:
+    assert names("안녕하세요 고객센터입니다. 무엇을 도와드릴까요?") == []

@@ -991,14 +991,26 @@ def uncased_cue_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[in
 HAN = "\u3400-\u9fff\u3005"  # CJK ideographs and 々
 KANA = re.compile("[\u3040-\u30ff]")
 HANGUL = "\uac00-\ud7a3"
-ARABIC = "\u0621-\u064a"
+ARABIC = "\u0621-\u064a\u0671-\u06d3"  # (issue 18, eighteenth pass: with Urdu's and Persian's own letters)
 HEBREW = "\u05d0-\u05ea"
+DEVANAGARI = "\u0900-\u0963\u0971-\u097f"  # letters and signs, not the danda nor digits
 SCRIPT_NAME = (rf"(?:[{HAN}]{{2,4}}(?:[ ][{HAN}]{{1,3}})?|[{HANGUL}]{{2,7}}|[{ARABIC}]{{2,}}(?:[ ][{ARABIC}]{{2,}}){{0,3}}|"
-               rf"[{HEBREW}]{{2,}}(?:[ ][{HEBREW}]{{2,}}){{0,2}})")
+               rf"[{HEBREW}]{{2,}}(?:[ ][{HEBREW}]{{2,}}){{0,2}}|[{DEVANAGARI}]{{2,}}(?:[ ][{DEVANAGARI}]{{2,}}){{0,3}})")
 SCRIPT_CUE_BEFORE = re.compile(
     r"(?:收货人|收件人|联系人|姓名|名字|用户|客户|我叫|我是|氏名|名前|お名前|お客様（|받는 사람|성함|이름은|저는(?: 엄마| 아빠)?|"
-    r"الاسم|والاسم|سميتي|اسمي|العميلة|العميل|الموظفة|الموظف|שם|שמי|הלקוחה|הלקוח|——)[ \t]*[:：]?[ \t]*"
+    r"الاسم|والاسم|سميتي|اسمي|العميلة|العميل|الموظفة|الموظف|שם|שמי|הלקוחה|הלקוח|——|"
+    # issue 18, eighteenth pass: Hindi and Urdu "my name (is)", "name:"
+    r"मेरा नाम|नाम|میرا نام|نام)[ \t]*[:：]?[ \t]*"
     rf"(?P<name>{SCRIPT_NAME})")
+#: Issue 18, eighteenth pass: introductions that follow the name: Japanese "田中太郎と申します", Korean
+#: "안녕하세요 김민수입니다" (after a greeting or at a line's start, a surname first), Hindi and Urdu "मैं प्रिया
+#: वर्मा बोल रही हूँ", "میں عمران بول رہا ہوں" (I am X speaking).
+SCRIPT_CUE_AFTER = (
+    re.compile(rf"(?P<name>[{HAN}]{{2,4}}(?:[ ][{HAN}]{{1,3}})?)(?:と申します|と申し上げ|といいます|と言います)"),
+    re.compile(rf"(?:안녕하세요[.,!]?[ ]*|^|\n)(?P<name>[{HANGUL}]{{3}})입니다"),
+    re.compile(rf"मैं[ ](?P<name>[{DEVANAGARI}]{{2,}}(?:[ ][{DEVANAGARI}]{{2,}})?)[ ]बोल[ ]रह"),
+    re.compile(rf"میں[ ](?P<name>[{ARABIC}]{{2,}}(?:[ ][{ARABIC}]{{2,}})?)[ ]بول[ ]رہ"),
+)
 SCRIPT_TITLE_AFTER = re.compile(rf"(?P<name>[{HAN}]{{2,3}}(?:[ ][{HAN}]{{1,3}})?|[{HANGUL}]{{3}})[ ]?(?:先生|女士|小姐|様|さん|"
                                 r"고객님|님|씨)")
 #: Titles and endings that follow a name in those scripts, not part of it.
@@ -1008,6 +1020,9 @@ SCRIPT_STOP_WORDS = frozenset({
     "السلام", "عليكم", "وعليكم", "الكامل", "رقم", "مرحبا", "شكرا", "شكراً", "صباح", "مساء", "أهلا", "اهلا", "تمام", "من",
     "في", "على", "عن", "هذا", "هذه", "الحساب", "الطلب", "שלום", "תודה", "מספר", "息子", "娘", "奥様", "主人", "担当",
     "確認", "확인", "부탁", "고객", "안녕", "订单", "訂單", "电话", "電話", "手机", "手機", "地址", "号码", "號碼",
+    # issue 18, eighteenth pass: Hindi's and Urdu's verbs and joins that end a name ("राहुल शर्मा है", "عمران خان ہے")
+    "है", "हैं", "हूँ", "हूं", "था", "थी", "और", "जी", "का", "की", "के", "ہے", "ہیں", "ہوں", "تھا", "اور", "کا", "کی",
+    "کے", "جی", "ہو",
 })
 SCRIPT_STOP_CHARS = frozenset("不的是和与與请請已我你您他她它这這那们們在有没沒")
 #: Korea's common surnames: a Hangul name before a title must start with one ("고객님" is no name).
@@ -1026,6 +1041,12 @@ def script_cue_names(text: str) -> Iterator[tuple[int, int]]:
         if "\uac00" <= name[0] <= "\ud7a3" and name[0] not in KOREAN_SURNAMES:
             continue
         yield from script_name(text, match.start("name"), match.end("name"), japanese)
+    for pattern in SCRIPT_CUE_AFTER:
+        for match in pattern.finditer(text):
+            name = match.group("name")
+            if "\uac00" <= name[0] <= "\ud7a3" and name[0] not in KOREAN_SURNAMES:
+                continue
+            yield from script_name(text, match.start("name"), match.end("name"), japanese)
 
 
 def without_script_suffixes(text: str, start: int, end: int) -> int:
@@ -1063,6 +1084,10 @@ def script_name(text: str, start: int, end: int, japanese: bool) -> Iterator[tup
             return
     else:
         words = name.split(" ")[:3]
+        for index, word in enumerate(words[1:], 1):  # "राहुल शर्मा है", "أحمد محمود من": a verb or a join ends it
+            if word in SCRIPT_STOP_WORDS:
+                words = words[:index]
+                break
         end = start + len(" ".join(words))
     yield start, end
 

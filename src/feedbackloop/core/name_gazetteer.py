@@ -163,6 +163,12 @@ def romanise_greek(word: str) -> str:
     return lower.translate(GREEK_LETTERS)
 
 
+#: Combining marks (vowel signs, viramas, harakat, points, accents) that Python's `\w` does not count as part of a
+#: word: Latin's combining accents, Devanagari's, Bengali's, Tamil's, Thai's, Arabic's and Hebrew's.
+COMBINING_MARKS = ("\u0300-\u036f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u0981-\u0983"
+                   "\u09bc-\u09d7\u0b82\u0bbe-\u0bcd\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u064b-\u065f\u0670"
+                   "\u0591-\u05c7")
+
 def strip_marks(word: str) -> str:
     """`word` without its combining marks ("đ" stays: it is a letter of its own)."""
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))

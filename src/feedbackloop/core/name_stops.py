@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from feedbackloop.core.name_gazetteer import gazetteer, strip_marks
+from feedbackloop.core.name_gazetteer import COMBINING_MARKS, gazetteer, strip_marks
 from feedbackloop.core.pii_firms import LEGAL_FORMS, TRADE_NOUNS
 
 
@@ -119,7 +119,9 @@ PREVIOUS_WORD = re.compile(r"([^\W\d_][\w'’-]*)[ \t]+\Z")
 NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
 CAMEL = re.compile(r"[a-z][A-Z]")
 TITLES = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sr|Sra|Sig|Pan|Pani)\.?[ \t]+\Z")
-WORD = re.compile(r"[^\W\d_][\w'’+.-]*")
+#: (The combining marks of Indic, Thai, Arabic, Hebrew and Latin script belong to a word: Python's `\w` leaves
+#: them out, which cut "शर्मा" to "शर्म".)
+WORD = re.compile(rf"[^\W\d_][\w{COMBINING_MARKS}'’+.-]*")
 
 
 @lru_cache(maxsize=1)
