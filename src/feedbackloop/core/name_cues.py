@@ -1036,12 +1036,7 @@ def script_cue_names(text: str) -> Iterator[tuple[int, int]]:
     japanese = KANA.search(text) is not None
     for match in SCRIPT_CUE_BEFORE.finditer(text):
         yield from script_name(text, match.start("name"), match.end("name"), japanese)
-    for match in SCRIPT_TITLE_AFTER.finditer(text):
-        name = match.group("name")
-        if "\uac00" <= name[0] <= "\ud7a3" and name[0] not in KOREAN_SURNAMES:
-            continue
-        yield from script_name(text, match.start("name"), match.end("name"), japanese)
-    for pattern in SCRIPT_CUE_AFTER:
+    for pattern in (SCRIPT_TITLE_AFTER, *SCRIPT_CUE_AFTER):  # the name before a title or an introduction
         for match in pattern.finditer(text):
             name = match.group("name")
             if "\uac00" <= name[0] <= "\ud7a3" and name[0] not in KOREAN_SURNAMES:
