@@ -129,12 +129,33 @@ def test_numbers_introduced_as_identifiers_are_read_the_same(word: str) -> None:
             assert_same(f"call me, {label} {number}")
 
 
-def test_the_corpus_and_its_variants_are_read_the_same() -> None:
+#: Rewrites of a corpus text that move it across the gates' cheap tests (case, ı and ſ, digits, lines).
+VARIANTS = {
+    "upper": str.upper,
+    "lower": str.lower,
+    "swapcase": str.swapcase,
+    "lines": lambda text: text.replace(" ", "\n"),
+    "digits blanked": lambda text: "".join(" " if c.isdigit() else c for c in text),
+    "dotless i, long s": lambda text: text.replace("i", "ı").replace("s", "ſ"),
+}
+
+
+def test_the_corpus_is_read_the_same() -> None:
     for text, identity in corpus():
-        for variant in (text, text.upper(), text.lower(), text.swapcase(), text.replace(" ", "\n"),
-                        "".join(" " if c.isdigit() else c for c in text), text.replace("i", "ı").replace("s", "ſ")):
-            assert_same(variant, identity)
-            assert_same(variant, IDENTITIES[1])
+        assert_same(text, identity)
+        assert_same(text, IDENTITIES[1])
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_the_corpus_variants_are_read_the_same(name: str) -> None:
+    """Each rewrite on a different sixth of the corpus, with the text's own identity or another's.
+
+    Every rewrite on every text, with both identities, took 203 s of a 20-minute CI on two cores; a sixth
+    each still puts every rewrite on 600 texts of every kind and language.
+    """
+    k = list(VARIANTS).index(name)
+    for text, identity in corpus()[k::len(VARIANTS)]:
+        assert_same(VARIANTS[name](text), identity if k % 2 else IDENTITIES[1])
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)
