@@ -32,6 +32,8 @@ for pid in filter(str.isdigit, os.listdir('/proc')):
     except OSError: continue
     if pid == sys.argv[1] or f[1] == sys.argv[1]: total += int(f[11]) + int(f[12])
 print(total / tck)" "$1"; }
+# rows after the run: events, and jobs (0 for code from 0023 on: the receiver stores events alone and the job
+# runner's feeder adds their jobs later; bench/ingest.py runs the feeder and times it)
 count() { "$BIN/python" -c "import sqlalchemy as s, sys
 e = s.create_engine(sys.argv[1])
 with e.connect() as c: print(c.execute(s.text('select count(*) from webhook_events')).scalar(), c.execute(s.text('select count(*) from jobs')).scalar())" "$1"; }

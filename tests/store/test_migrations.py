@@ -139,6 +139,32 @@ def test_0022_counts_no_lost_lease_for_existing_jobs_and_drops_the_count_on_the_
         assert differences == []
 
 
+def test_0023_marks_stored_events_queued_and_gives_waiting_ones_their_jobs_on_the_way_back(tmp_path: Path) -> None:
+    """An event stored before 0023 has its job already: it is queued. After 0023 a new event waits for the
+    feeder; downgraded, it gets its job at once (the code before 0023 never looks at `queued`)."""
+    event = ("INSERT INTO webhook_events (tenant_id, helpdesk, dedupe_key, source, event_type, kind, ticket_id, "
+             "occurred_at, received_at, payload, duplicates) VALUES ('default', 'zendesk', :key, 'webhook', 't', "
+             "'status', 7, '2026-03-02T00:00:00+00:00', '2026-03-02T00:00:00+00:00', '{}', 0)")
+    for engine in _scratch_engine(tmp_path):
+        upgrade(engine, "0022")
+        with engine.begin() as conn:
+            conn.execute(text(event), {"key": "before"})
+        upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(text(event), {"key": "after"})
+            rows = conn.execute(text("SELECT dedupe_key, queued FROM webhook_events ORDER BY id")).all()
+        assert [(key, bool(queued)) for key, queued in rows] == [("before", True), ("after", False)]
+        _downgrade(engine, "0022")
+        with engine.connect() as conn:
+            jobs = conn.execute(text("SELECT kind, dedupe_key, ticket_id, state FROM jobs")).all()
+            after_id = conn.execute(text("SELECT id FROM webhook_events WHERE dedupe_key = 'after'")).scalar_one()
+        assert [tuple(job) for job in jobs] == [("process_ticket", f"process:{after_id}", 7, "pending")]
+        upgrade(engine)
+        with engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert differences == []
+
+
 def _downgrade(engine: Engine, revision: str) -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:

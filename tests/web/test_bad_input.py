@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, literal, select, union_all
+from sqlalchemy.orm import Session
 from test_decisions import ADMIN, decision
 from test_overrides import AUDIENCE, app_token, public_pem, rsa_key, session_of  # noqa: F401  (rsa_key: fixture)
 
@@ -39,6 +40,7 @@ from feedbackloop.core.links import make_form_token, make_token
 from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks.base import TicketEvent
 from feedbackloop.helpdesks.zendesk import events
+from feedbackloop.jobs.queue import queue_stored_events
 from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.store.models import Base, Survey
 from feedbackloop.wiring.services import Services
@@ -210,12 +212,16 @@ def post_webhook(client: FlaskClient, raw: bytes, *, signed: bool = True, path: 
 
 
 def check_webhook_answer(response: Any, engine: Engine, before: dict[str, int]) -> None:
-    """Accepted: exactly one event and one job more. Duplicate/ignored: nothing new. Else a refusal."""
+    """Accepted: exactly one event more, and one job once the runner's feeder has run. Duplicate/ignored:
+    nothing new. Else a refusal."""
     assert_no_crash(response)
     if response.status_code != 200:
         assert_refused(response, engine, before, (400, 401, 413))
         return
     outcome = response.get_json()["status"]
+    with Session(engine) as session:
+        queue_stored_events(session)
+        session.commit()
     after = table_counts(engine)
     grown = {name: after[name] - before[name] for name in after if after[name] != before[name]}
     if outcome == "accepted":

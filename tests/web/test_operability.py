@@ -27,7 +27,7 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
 
-from conftest import SECRET_KEY, WEBHOOK_SECRET
+from conftest import SECRET_KEY, WEBHOOK_SECRET, load_fixture, signed_post
 from feedbackloop.app import create_app
 from feedbackloop.core import logs
 from feedbackloop.core.errors import ConfigError
@@ -273,6 +273,25 @@ def test_healthz_reports_the_oldest_due_job_and_a_runner_in_another_process(
     body = client.get("/healthz").get_json()
     assert body["job_runner"] == "ok" and body["job_runner_age_seconds"] < 30
     assert body["oldest_due_job_age_seconds"] == 0
+
+
+def test_a_stored_event_waiting_for_its_job_counts_as_a_due_job_until_the_runner_queues_it(
+        client: FlaskClient, runner: Runner) -> None:
+    """The receiver stores events alone; until the runner's feeder gives one its job, the queue's figures
+    (/healthz, /metrics) count it as a pending job, due since it arrived."""
+    raw = load_fixture("zendesk/webhooks/ticket.status_changed__solved.json")
+    assert signed_post(client, raw).get_json()["status"] == "accepted"
+    body = client.get("/healthz").get_json()
+    assert body["queue"]["unqueued"] == 1 and body["queue"]["pending"] == 1 and body["queue"]["due"] == 1
+    metrics = scrape(client)
+    assert value(metrics, "feedbackloop_events_unqueued") == 1
+    assert value(metrics, "feedbackloop_job_queue_due") == 1
+    assert value(metrics, "feedbackloop_job_queue_depth", state="pending") == 1
+
+    runner.run_until_idle()
+    body = client.get("/healthz").get_json()
+    assert body["queue"]["unqueued"] == 0 and body["queue"]["due"] == 0 and body["queue"].get("done", 0) >= 1
+    assert value(scrape(client), "feedbackloop_events_unqueued") == 0
 
 
 def test_healthz_is_503_and_metrics_say_so_when_the_database_is_down(settings: Settings, engine: Engine) -> None:

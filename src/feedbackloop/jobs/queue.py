@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, or_, select, update
+from sqlalchemy import and_, case, exists, false, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -32,7 +34,7 @@ from feedbackloop.helpdesks.base import HelpdeskClient
 from feedbackloop.jobs import pacing
 from feedbackloop.store import config_problems
 from feedbackloop.store.db import session_scope, utcnow
-from feedbackloop.store.models import DEFAULT_TENANT, Job, Throttle, fit_key
+from feedbackloop.store.models import DEFAULT_TENANT, Job, Throttle, WebhookEvent, fit_key
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,45 @@ def _due_query(now: datetime, limit: int) -> Any:
     )
 
 
+#: How many stored events one feeder statement gives their jobs.
+FEED_BATCH = 500
+_INSERT_IGNORING: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
+
+
+def queue_stored_events(session: Session, *, limit: int = FEED_BATCH) -> int:
+    """Give stored events their `process_ticket` jobs, up to `limit`; return how many were queued.
+
+    The receiver stores an accepted delivery's event alone (one row, answered once it is committed); this
+    adds its job. The UPDATE that marks events `queued` and the INSERT of their jobs share the caller's
+    transaction, so a crash between them leaves both undone and the next call does it; two feeders never
+    pick the same event (PostgreSQL skips rows the other holds, SQLite has one writer), and a job that
+    exists already is left as it is (the jobs' unique key): one event, one job. An event that is not yet
+    committed is not seen, and is queued by a later call.
+    The job's times are the event's `received_at`, as if the receiver had added it.
+    """
+    pick = select(WebhookEvent.id).where(WebhookEvent.queued == false()).order_by(WebhookEvent.id).limit(limit)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    marked = session.execute(
+        update(WebhookEvent)
+        .where(WebhookEvent.id.in_(pick.scalar_subquery()))
+        .values(queued=True)
+        .returning(WebhookEvent.id, WebhookEvent.tenant_id, WebhookEvent.ticket_id, WebhookEvent.received_at)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not marked:
+        return 0
+    session.execute(_INSERT_IGNORING[dialect](Job.__table__).on_conflict_do_nothing(
+        index_elements=["tenant_id", "dedupe_key"]), [
+        {"tenant_id": tenant_id, "kind": "process_ticket", "dedupe_key": f"process:{event_id}",
+         "ticket_id": ticket_id, "args": {"event_id": event_id}, "state": "pending", "run_after": received_at,
+         "attempts": 0, "lost_leases": 0, "rate_limited": 0, "lease_until": None, "locked_by": None,
+         "last_error": None, "result": None, "created_at": received_at, "updated_at": received_at}
+        for event_id, tenant_id, ticket_id, received_at in marked])
+    return len(marked)
+
+
 def claim_due(
     factory: sessionmaker[Session], worker_id: str, now: datetime, *, limit: int = 20, lease: float = 120
 ) -> list[int]:
@@ -162,6 +203,7 @@ def claim_due_jobs(
     claims, and under load each round trip to the database costs milliseconds.
     """
     with session_scope(factory) as session:
+        queue_stored_events(session)  # the events stored since the last claim get their jobs first
         query = _due_query(now, limit * 3)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True, of=Job)
@@ -433,11 +475,27 @@ def retry_dead(session: Session, job_id: int, now: datetime) -> Job | None:
     return job
 
 
+def unqueued_events(session: Session) -> tuple[int, datetime | None]:
+    """Stored events still waiting for their processing job (`queue_stored_events`), and the oldest's arrival.
+
+    Each is a `process_ticket` job due since it arrived, so the queue's figures count them as such."""
+    from sqlalchemy import func
+
+    count, oldest = session.execute(
+        select(func.count(), func.min(WebhookEvent.received_at)).where(WebhookEvent.queued == false())).one()
+    return int(count or 0), oldest
+
+
 def queue_depth(session: Session, now: datetime) -> dict[str, int]:
-    """Counts by state, and how many pending jobs are already due."""
+    """Counts by state, and how many pending jobs are already due (stored events waiting for their job
+    count as pending and due: `unqueued` says how many of them there are)."""
     from sqlalchemy import func
 
     counts = {state: n for state, n in session.execute(select(Job.state, func.count()).group_by(Job.state))}
     due = session.scalar(select(func.count()).where(Job.state == "pending", Job.run_after <= now)) or 0
-    counts["due"] = due
+    waiting, _ = unqueued_events(session)
+    if waiting:
+        counts["pending"] = counts.get("pending", 0) + waiting
+    counts["due"] = due + waiting
+    counts["unqueued"] = waiting
     return counts

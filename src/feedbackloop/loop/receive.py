@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Connection, Engine, bindparam, select, text, update
+from sqlalchemy import Connection, Engine, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -32,7 +32,7 @@ from feedbackloop.core import counters, logs
 from feedbackloop.core.errors import BadRequest, ConfigError, SignatureInvalid, UnsupportedEvent
 from feedbackloop.helpdesks.base import TicketEvent
 from feedbackloop.store.db import database_unavailable, utcnow
-from feedbackloop.store.models import DEFAULT_TENANT, Job, WebhookEvent, fit_key
+from feedbackloop.store.models import DEFAULT_TENANT, WebhookEvent, fit_key
 from feedbackloop.store.tenants import TENANT_ID
 from feedbackloop.wiring.ratelimit import count_failed_signature
 from feedbackloop.wiring.services import Services, services_of
@@ -218,7 +218,7 @@ def _door_tenant(environ: dict[str, Any]) -> str | None:
 
 
 def ingest_event(engine: Engine, tenant_id: str, helpdesk: str, event: TicketEvent, *, now: Any) -> int | None:
-    """Store a webhook's event and job, committed when this returns; None for a repeat.
+    """Store a webhook's event, committed when this returns; None for a repeat.
 
     Through the process's group commit (`GroupCommit`): the deliveries that arrive while another
     batch is being committed share the next transaction, and each caller returns only once the
@@ -284,7 +284,7 @@ class GroupCommit:
         self.members = 0
 
     def submit(self, row: dict[str, Any]) -> int | None:
-        """Store `row` (and its job) in the next batch; its event id once committed, None for a repeat."""
+        """Store `row` in the next batch; its event id once committed, None for a repeat."""
         member = _Member(row)
         with self._lock:
             lead = self._leaders < self.max_leaders
@@ -427,7 +427,11 @@ def group_commit_for(engine: Engine) -> GroupCommit:
 
 
 def store_batch(engine: Engine, rows: Sequence[dict[str, Any]]) -> list[int | None]:
-    """Store webhook_events rows and their jobs in ONE transaction; per row its event id, None for a repeat.
+    """Store webhook_events rows in ONE transaction; per row its event id, None for a repeat.
+
+    The events only: their processing jobs are added by the job runner (`jobs.queue.queue_stored_events`),
+    exactly once each, in batches; a job row with its four indexes was close to half the database's work
+    per delivery (bench/README.md, eighth round).
 
     Straight on the pooled DBAPI connection with statements compiled once (`DriverStatement`):
     no ORM unit of work nor SQLAlchemy's per-execute context, which together were a quarter of a
@@ -468,8 +472,7 @@ def store_batch(engine: Engine, rows: Sequence[dict[str, Any]]) -> list[int | No
 def _ingest_transaction(connection: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]]
                         ) -> list[int | None]:
     """SQLite: BEGIN IMMEDIATE (the write lock up front, as db.make_engine does), the INSERTs, COMMIT: for one
-    row its event and its job; for several, one multi-row INSERT of the events and one of their jobs
-    (`_sqlite_insert_many`)."""
+    row its event; for several, one multi-row INSERT of the events (`_sqlite_insert_many`)."""
     cursor = connection.cursor()
     try:
         cursor.execute("BEGIN IMMEDIATE")
@@ -497,9 +500,6 @@ def _sqlite_insert_many(cursor: Any, statements: IngestStatements, rows: Sequenc
         parameters.extend(statements.event.parameters(row))
     cursor.execute(_sqlite_insert_events(len(rows)), parameters)
     found = _ids_by_key(rows, cursor.fetchall())
-    new_ids = [event_id for event_id in found if event_id is not None]
-    if new_ids:
-        cursor.execute(_sqlite_queue_jobs(len(new_ids)), new_ids)
     _count_repeats(cursor, statements, rows, found)
     return found
 
@@ -537,7 +537,7 @@ def _ingest_autocommit(connection: Any, statements: IngestStatements, row: dict[
 def _ingest_many(connection: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]]
                  ) -> list[int | None]:
     """PostgreSQL, several rows: ONE statement for the whole batch (`_PG_INGEST_MANY`: one multi-row INSERT
-    of the events, one INSERT of their jobs), in autocommit mode, so the batch costs one round trip, one
+    of the events), in autocommit mode, so the batch costs one round trip, one
     statement for the server to plan and run, and one WAL flush. (It replaced psycopg's pipeline of one
     statement per row: a third less client CPU per row; rows as unnested arrays cost more than either,
     psycopg adapts arrays slowly.) The statement is written with PostgreSQL's own `$n` placeholders and run
@@ -573,16 +573,13 @@ def _raw_cursor(connection: Any) -> Any:
 
 
 def _insert_event(cursor: Any, statements: IngestStatements, row: dict[str, Any]) -> int | None:
-    """The event (and, unless the ingest statement queues it itself, its job); None for a repeat."""
+    """The event; None for a repeat (its duplicate counter bumped)."""
     cursor.execute(statements.event.sql, statements.event.parameters(row))
     found = cursor.fetchone()
     if found is None:
         cursor.execute(statements.duplicate.sql, statements.duplicate.parameters(row))
         return None
-    event_id = int(found[0])
-    if statements.job is not None:
-        cursor.execute(statements.job.sql, statements.job.parameters({"event_id": event_id}))
-    return event_id
+    return int(found[0])
 
 
 @dataclass(frozen=True)
@@ -616,7 +613,6 @@ class DriverStatement:
 @dataclass(frozen=True)
 class IngestStatements:
     event: DriverStatement  # returns the new event's id; no row for a repeat
-    job: DriverStatement | None  # None where `event` queues the job itself
     duplicate: DriverStatement
 
 
@@ -630,29 +626,12 @@ _COUNT_DUPLICATE = text(
 @functools.cache
 def _driver_statements_for(name: str, driver: str, dialect: Any) -> IngestStatements:
     duplicate = DriverStatement.compile(_COUNT_DUPLICATE, dialect)
-    if name == "postgresql":
-        return IngestStatements(DriverStatement.compile(_pg_ingest_statement(), dialect), None, duplicate)
-    insert_event, _ = _ingest_statements(name)
-    return IngestStatements(DriverStatement.compile(insert_event, dialect, _EVENT_KEYS),
-                            DriverStatement.compile(text(_SQLITE_QUEUE_JOB), dialect), duplicate)
+    return IngestStatements(DriverStatement.compile(_insert_event_statement(name), dialect, _EVENT_KEYS), duplicate)
 
 
 def _driver_statements(dialect: Any) -> IngestStatements:
     """Compiled once per backend and driver (the first engine's dialect compiles them)."""
     return _driver_statements_for(dialect.name, dialect.driver, dialect)
-
-
-#: SQLite: the stored event's processing job, the row `jobs.enqueue` would add, made from the event row
-#: itself (as `_PG_INGEST` does): its times are the event's `received_at`, so nothing is converted
-#: twice in Python. (The WHERE clause also keeps SQLite from reading ON CONFLICT as a join's ON.)
-_SQLITE_QUEUE_JOB = """
-INSERT INTO jobs (tenant_id, kind, dedupe_key, ticket_id, args, state, run_after, attempts, rate_limited,
-                  created_at, updated_at)
-SELECT tenant_id, 'process_ticket', 'process:' || id, ticket_id, json_object('event_id', id), 'pending',
-       received_at, 0, 0, received_at, received_at
-FROM webhook_events WHERE id = :event_id
-ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
-"""
 
 
 @functools.cache
@@ -665,57 +644,18 @@ def _sqlite_insert_events(size: int) -> str:
             "ON CONFLICT (tenant_id, helpdesk, dedupe_key) DO NOTHING RETURNING id, tenant_id, helpdesk, dedupe_key")
 
 
-@functools.cache
-def _sqlite_queue_jobs(size: int) -> str:
-    """SQLite: the jobs of `size` stored events, made from the event rows as `_SQLITE_QUEUE_JOB` makes one."""
-    return _SQLITE_QUEUE_JOB.replace("WHERE id = :event_id", f"WHERE id IN ({', '.join(['?'] * size)})")
-
-
-#: PostgreSQL: the event and its job in ONE statement, run in autocommit mode. A single statement
-#: is its own transaction, so BEGIN and COMMIT are not two more round trips; it returns once the
-#: commit is done (synchronous_commit as the server has it), before we answer 200. No row back
-#: means the event was there already (and so was its job): nothing is inserted.
-_PG_INGEST = """
-WITH stored_event AS (
-    INSERT INTO webhook_events (tenant_id, helpdesk, dedupe_key, source, event_type, kind, ticket_id,
-                                status, previous_status, occurred_at, received_at, payload, duplicates)
-    VALUES (:tenant_id, :helpdesk, :dedupe_key, :source, :event_type, :kind, :ticket_id,
-            :status, :previous_status, :occurred_at, :received_at, :payload, 0)
-    ON CONFLICT (tenant_id, helpdesk, dedupe_key) DO NOTHING
-    RETURNING id
-), queued_job AS (
-    INSERT INTO jobs (tenant_id, kind, dedupe_key, ticket_id, args, state, run_after, attempts, rate_limited,
-                      created_at, updated_at)
-    SELECT :tenant_id, 'process_ticket', concat('process:', stored_event.id), :ticket_id,
-           json_build_object('event_id', stored_event.id), 'pending', :received_at, 0, 0, :received_at, :received_at
-    FROM stored_event
-    ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
-)
-SELECT id FROM stored_event
-"""
-
-
 #: PostgreSQL, a batch: the rows in key order (one lock order for every batch, as `store_batch` sorts them),
-#: inserted in ONE statement with their jobs. It returns the id and key of each event it stored; a key
-#: already stored (or repeated in the batch) returns nothing.
+#: inserted in ONE statement. It returns the id and key of each event it stored; a key already stored (or
+#: repeated in the batch) returns nothing. The events' jobs are the job runner's to add
+#: (`jobs.queue.queue_stored_events`), as for every other path.
 _MANY_KEYS = ("tenant_id", "helpdesk", "dedupe_key", "source", "event_type", "kind", "ticket_id", "status",
               "previous_status", "occurred_at", "received_at", "payload")
 _PG_INGEST_MANY = """
-WITH stored_event AS (
-    INSERT INTO webhook_events (tenant_id, helpdesk, dedupe_key, source, event_type, kind, ticket_id,
-                                status, previous_status, occurred_at, received_at, payload, duplicates)
-    VALUES {rows}
-    ON CONFLICT (tenant_id, helpdesk, dedupe_key) DO NOTHING
-    RETURNING id, tenant_id, helpdesk, dedupe_key, ticket_id, received_at
-), queued_job AS (
-    INSERT INTO jobs (tenant_id, kind, dedupe_key, ticket_id, args, state, run_after, attempts, rate_limited,
-                      created_at, updated_at)
-    SELECT tenant_id, 'process_ticket', concat('process:', id), ticket_id, json_build_object('event_id', id),
-           'pending', received_at, 0, 0, received_at, received_at
-    FROM stored_event
-    ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
-)
-SELECT id, tenant_id, helpdesk, dedupe_key FROM stored_event
+INSERT INTO webhook_events (tenant_id, helpdesk, dedupe_key, source, event_type, kind, ticket_id,
+                            status, previous_status, occurred_at, received_at, payload, duplicates)
+VALUES {rows}
+ON CONFLICT (tenant_id, helpdesk, dedupe_key) DO NOTHING
+RETURNING id, tenant_id, helpdesk, dedupe_key
 """
 
 
@@ -729,53 +669,35 @@ def _pg_ingest_many(size: int) -> str:
     return _PG_INGEST_MANY.replace("{rows}", ",\n           ".join(rows))
 
 
-@functools.cache
-def _pg_ingest_statement() -> Any:
-    """`_PG_INGEST` with the event columns' own types (JSON, UTC datetimes) on its parameters."""
-    columns = WebhookEvent.__table__.c
-    typed = [bindparam(name, type_=columns[name].type) for name in ("occurred_at", "received_at", "payload")]
-    return text(_PG_INGEST).bindparams(*typed)
-
-
 #: INSERT … ON CONFLICT DO NOTHING per backend: a repeated delivery is a no-op instead of an error,
 #: so storing one needs no SAVEPOINTs and no ORM unit of work (bench/RESULTS.md, webhook ingest).
 _INSERT_IGNORING: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 @functools.cache
-def _ingest_statements(dialect: str) -> tuple[Any, Any]:
-    """The event insert (returning its id) and the job insert, built once per backend."""
-    insert = _INSERT_IGNORING[dialect]
-    events, job_rows = WebhookEvent.__table__, Job.__table__
-    insert_event = insert(events).on_conflict_do_nothing(
+def _insert_event_statement(dialect: str) -> Any:
+    """The event insert, returning its id (no row for a repeat), built once per backend."""
+    events = WebhookEvent.__table__
+    return _INSERT_IGNORING[dialect](events).on_conflict_do_nothing(
         index_elements=["tenant_id", "helpdesk", "dedupe_key"]).returning(events.c.id)
-    insert_job = insert(job_rows).on_conflict_do_nothing(index_elements=["tenant_id", "dedupe_key"])
-    return insert_event, insert_job
 
 
 def store_event(
     session: Session | Connection, tenant_id: str, helpdesk: str, event: TicketEvent, *, source: str, now: Any
 ) -> int | None:
-    """Insert the event and its processing job; None if this delivery was seen before.
+    """Insert the event; None if this delivery was seen before (its duplicate counter bumped).
 
-    Two Core statements rather than ORM adds in savepoints: the same rows and the same answer to a
-    duplicate (counted, nothing enqueued), at about a third of the database work per webhook.
-    The job row is the one `jobs.enqueue` would add. For reconciliation, inside its caller's
-    transaction; the webhook request stores the same rows through `ingest_event`.
+    A Core statement rather than an ORM add in a savepoint: the same row and the same answer to a
+    duplicate. Its processing job is added by the job runner (`jobs.queue.queue_stored_events`), as
+    for a webhook. For reconciliation, inside its caller's transaction; the webhook request stores
+    the same row through `ingest_event`.
     """
     bind = session.get_bind() if isinstance(session, Session) else session
-    insert_event, insert_job = _ingest_statements(bind.dialect.name)
-    dedupe_key = fit_key(event.dedupe_key)
-    event_id = session.execute(insert_event, _event_row(tenant_id, helpdesk, event, source, now)).scalar()
+    event_id = session.execute(_insert_event_statement(bind.dialect.name),
+                               _event_row(tenant_id, helpdesk, event, source, now)).scalar()
     if event_id is None:
-        _count_duplicate(session, tenant_id, helpdesk, dedupe_key)
+        _count_duplicate(session, tenant_id, helpdesk, fit_key(event.dedupe_key))
         return None
-    session.execute(insert_job, {
-        "tenant_id": tenant_id, "kind": "process_ticket", "dedupe_key": f"process:{event_id}",
-        "ticket_id": event.ticket_id, "args": {"event_id": event_id}, "state": "pending", "run_after": now,
-        "attempts": 0, "lost_leases": 0, "rate_limited": 0, "lease_until": None, "locked_by": None,
-        "last_error": None, "result": None, "created_at": now, "updated_at": now,
-    })
     return int(event_id)
 
 

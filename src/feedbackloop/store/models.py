@@ -23,6 +23,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -99,6 +101,10 @@ class WebhookEvent(Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "helpdesk", "dedupe_key", name="uq_webhook_events_dedupe"),
         Index("ix_webhook_events_ticket", "tenant_id", "ticket_id", "occurred_at"),
+        # migration 0023: the events stored but not yet given their processing job (see `queued`): small
+        # (the feeder empties it every poll), so a delivery adds one short entry here instead of a job row
+        Index("ix_webhook_events_to_queue", "id", postgresql_where=text("NOT queued"),
+              sqlite_where=text("queued = 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -115,6 +121,10 @@ class WebhookEvent(Base):
     received_at: Mapped[datetime]
     payload: Mapped[dict[str, Any]]
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    # migration 0023: whether the event's process_ticket job exists. A delivery stores the event alone
+    # (false, the server's default); `jobs.queue.queue_stored_events` adds the job and sets this true in
+    # one transaction, so every stored event gets its job exactly once.
+    queued: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class Job(Base):

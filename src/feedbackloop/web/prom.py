@@ -9,7 +9,8 @@ Counters (per process; summed over processes in multiprocess mode):
 * ``feedbackloop_jobs_run_total{kind,outcome}``: done, retry, dead, skipped
 
 Gauges, computed from the database when scraped (so every process reports the same truth):
-``feedbackloop_job_queue_depth{state}``, ``feedbackloop_job_queue_due``,
+``feedbackloop_job_queue_depth{state}``, ``feedbackloop_job_queue_due`` (both counting stored events not yet
+given their processing job, ``feedbackloop_events_unqueued``, as pending and due),
 ``feedbackloop_job_oldest_due_age_seconds``, ``feedbackloop_survey_funnel{state}``,
 ``feedbackloop_review_tasks_open``, ``feedbackloop_throttled_tenants``,
 ``feedbackloop_job_runner_heartbeat_age_seconds``, ``feedbackloop_feature_disabled{tenant,feature}``
@@ -43,6 +44,7 @@ from feedbackloop.core.counters import NO_TENANT as NO_TENANT
 from feedbackloop.core.counters import count_helpdesk_call as count_helpdesk_call  # counted where it happens
 from feedbackloop.core.counters import count_job as count_job
 from feedbackloop.core.counters import count_webhook as count_webhook
+from feedbackloop.jobs import queue as jobs
 from feedbackloop.store import access, heartbeat
 from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.store.models import ApiBudget, Job, Rating, ReviewTask, Survey, Throttle
@@ -57,9 +59,12 @@ OPEN_REVIEW_STATES = ("pending", "open")  # pending: not yet created in the help
 
 
 def oldest_due_age(session: Session, now: datetime) -> float:
-    """Seconds the longest-waiting due job has been due (0 when none is)."""
+    """Seconds the longest-waiting due job has been due (0 when none is); a stored event still waiting for
+    its job (`jobs.queue_stored_events`) is a job due since it arrived."""
     oldest = session.scalar(select(func.min(Job.run_after)).where(Job.state == "pending", Job.run_after <= now))
-    return max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+    _, unqueued = jobs.unqueued_events(session)
+    times = [moment for moment in (oldest, unqueued) if moment is not None]
+    return max(0.0, (now - min(times)).total_seconds()) if times else 0.0
 
 
 def _counts(session: Session, column: Any, states: Iterable[str]) -> dict[str, int]:
@@ -82,9 +87,12 @@ def _labelled(name: str, documentation: str, label: str, values: dict[str, int])
 def read_gauges(session: Session, now: datetime, runner_tick: datetime | None) -> Iterator[Metric]:
     """Queue, funnel, review and runner gauges as of `now`."""
     depth = _counts(session, Job.state, JOB_STATES)
+    waiting, _ = jobs.unqueued_events(session)
+    depth["pending"] += waiting  # a stored event waiting for its job is a pending job
     yield _labelled("feedbackloop_job_queue_depth", "Jobs by state.", "state", depth)
     due = session.scalar(select(func.count()).where(Job.state == "pending", Job.run_after <= now)) or 0
-    yield _gauge("feedbackloop_job_queue_due", "Pending jobs already due.", due)
+    yield _gauge("feedbackloop_job_queue_due", "Pending jobs already due.", due + waiting)
+    yield _gauge("feedbackloop_events_unqueued", "Stored events not yet given their processing job.", waiting)
     yield _gauge("feedbackloop_job_oldest_due_age_seconds", "How long the longest-waiting due job has waited.",
                  oldest_due_age(session, now))
     funnel = _counts(session, Survey.state, SURVEY_STATES)
