@@ -65,6 +65,7 @@ def redact(text: str, identity: Identity | None = None) -> str:
 
 def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
     """Non-overlapping findings in text order; on overlap the higher-priority kind wins."""
+    text = live.plain_digits(text)  # issue 18, nineteenth pass: every script's digits as ASCII ones
     detectors = DETECTORS if ANY_DIGIT.search(text) else WITHOUT_DIGITS
     found = [span for detect in detectors for span in detect(text)]
     if identity is not None:
@@ -368,6 +369,8 @@ def find_phones(text: str) -> Iterator[Span]:
     yield from live.answered_phones(text)
     if len(live.fold(text)) == len(text):
         yield from live.short_phones(live.fold(text))  # issue 18, ninth pass, ungated
+        yield from live.worded_phones(text, live.fold(text))  # issue 18, nineteenth pass, ungated
+        yield from live.phones_before_their_word(text, live.fold(text))  # issue 18, nineteenth pass, ungated
 
 
 def unbalanced_paren_end(candidate: str, end: int) -> int:

@@ -1095,6 +1095,39 @@ def test_compact_mobiles_and_answers(text: str, phone: str) -> None:
     assert ("PHONE", phone) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
 
 
+@pytest.mark.parametrize(("text", "phone"), [
+    ("رقم الجوال ٠١٠٩٨٧٢٣٤١٥ شكرا", "٠١٠٩٨٧٢٣٤١٥"),  # Arabic-Indic digits
+    ("মোবাইল: ০১৭১২-৩৪৫৬৭৮", "০১৭১২-৩৪৫৬৭৮"),  # Bengali digits
+    ("電話番号：０９０－１２３４－５６７８", "０９０－１２３４－５６７８"),  # full-width digits and hyphens
+    ("appelez-moi au 06\u00a012\u00a034\u00a056\u00a078", "06\u00a012\u00a034\u00a056\u00a078"),  # no-break spaces
+    ("tlf 28 45 61 93", "28 45 61 93"),
+    ("my phone number is 9123 4567", "9123 4567"),
+    ("телефон: 8 912 345-67-89", "8 912 345-67-89"),
+    ("携帯電話番号は090-1234-5678です", "090-1234-5678"),
+    ("전화번호는 010-1234-5678입니다", "010-1234-5678"),
+    ("请打我的手机13800138000", "13800138000"),
+    ("โทรศัพท์มือถือ 0812345678", "0812345678"),
+    ("sđt của tôi là 0971602358", "0971602358"),
+    ("ΤΗΛ 6941234567", "6941234567"),
+    ("mi número de celular es 55 1234 5678", "55 1234 5678"),
+    ("0244123456 (mobile)", "0244123456"),
+    ("9123 4567 is my cell", "9123 4567"),
+    ("98765 43210 - WhatsApp", "98765 43210"),
+    ("13800138000（手机）", "13800138000"),
+])
+def test_phones_after_the_worlds_phone_words_and_in_any_scripts_digits(text: str, phone: str) -> None:
+    assert ("PHONE", phone) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "telefon 2024-05-01 kaputt", "phone case SKU 88451209", "手机订单号 2024050112345", "Tel Aviv 6311703, Israel",
+    "Tel. Hotline 0800 123 4567", "Mobile order #12345678 not delivered", "hotel 12345678",
+    "12345678 is my order number", "order 12345678 (mobile app)",
+])
+def test_a_phone_word_before_another_things_number_makes_no_phone(text: str) -> None:
+    assert "PHONE" not in [s.kind for s in find_pii(text)]
+
+
 def test_card_ranges_leave_a_chinese_id() -> None:
     text = "身份证号 31010419920721284X 与姓名不匹配"
     assert [s.kind for s in find_pii(text)] == ["SSN"]

@@ -15,6 +15,7 @@ CORPUS = Path(__file__).parents[1] / "fixtures" / "pii_corpus.jsonl"
 
 
 def every_detector(text: str) -> list[redact.Span]:
+    text = redact.plain_digits(text)  # as find_pii reads it
     return redact.with_titles(text, resolve_overlaps(span for detect in DETECTORS for span in detect(text)))
 
 

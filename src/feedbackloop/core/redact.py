@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,6 +85,26 @@ def fold(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(CASE_FOLD).lower()
 
 
+#: One character for one (a span found in the result fits the text it came from): the decimal digits of every
+#: script in the Basic Multilingual Plane (Arabic-Indic "٠١٠٩…", Persian, Devanagari, Bengali, Thai, full-width
+#: "０９０"…) as ASCII digits; the spaces typesetting and word processors put inside numbers (no-break, narrow
+#: no-break, figure, thin; not the ideographic space, which Japanese writes between a surname and a name) as a
+#: space; non-breaking and other hyphens, the minus sign and the full-width hyphen as "-"; full-width "+", "(", ")", "." and "/" as themselves (issue 18, nineteenth pass:
+#: "٠١٠٩٨٧٢٣٤١٥", "０９０－１２３４－５６７８", "06 12 34 56 78" with no-break spaces were no phones).
+LOOKALIKES: dict[int, str] = {
+    **{code: str(value) for code in range(0x0660, 0x10000)
+       if (value := unicodedata.decimal(chr(code), None)) is not None},
+    **dict.fromkeys(map(ord, "\u00a0\u2007\u2009\u202f"), " "),
+    **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2212\ufe63\uff0d"), "-"),
+    **{ord(wide): plain for wide, plain in zip("＋（）．／", "+()./")},
+}
+
+
+def plain_digits(text: str) -> str:
+    """`text` with LOOKALIKES replaced: of the same length, each character where it was."""
+    return text if text.isascii() else text.translate(LOOKALIKES)
+
+
 def has_any(folded: str, words: Sequence[str]) -> bool:
     """Whether one of `words` (lower case) occurs in a `fold`ed text."""
     for word in words:
@@ -107,7 +128,11 @@ def redact(text: str, identity: Identity | None = None) -> str:
 
 
 def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
-    """Non-overlapping findings in text order; on overlap the higher-priority kind wins."""
+    """Non-overlapping findings in text order; on overlap the higher-priority kind wins.
+
+    The detectors read `plain_digits(text)`: the same text, character for character, with every script's
+    digits as ASCII digits and the odd spaces and hyphens of numbers as plain ones; the spans fit both."""
+    text = plain_digits(text)
     detectors = DETECTORS if ANY_DIGIT.search(text) else WITHOUT_DIGITS
     found = [span for detect in detectors for span in detect(text)]
     if identity is not None:
@@ -836,6 +861,9 @@ def find_phones(text: str) -> Iterator[Span]:
     if has_any(folded, SHORT_PHONE_WORDS) and len(folded) == len(text):
         yield from short_phones(folded)
     yield from answered_phones(text)
+    if has_any(folded, WORLD_PHONE_GATE) and len(folded) == len(text):
+        yield from worded_phones(text, folded)
+        yield from phones_before_their_word(text, folded)
     if not NINE_DIGITS.search(text):  # every PHONE_KEYWORD and COMPACT_MOBILE match holds nine digits in a row
         return
     yield from compact_phones(text)
@@ -844,6 +872,90 @@ def find_phones(text: str) -> Iterator[Span]:
             yield Span(match.start(1), match.end(1), "PHONE")
     if has_any(folded, PHONE_MORE_WORDS) and len(folded) == len(text):
         yield from more_keyword_phones(text, folded)
+
+
+#: Issue 18, nineteenth pass: the words for a phone of about forty languages and their scripts, on the `fold`ed
+#: text. Latin, Cyrillic, Greek, Hebrew and Arabic words stand as words ("tel" is not in "hotel"); Chinese,
+#: Japanese, Korean, Thai and Indic words may stand inside a run of letters, as those scripts write them
+#: ("请拨打我的手机", "携帯電話番号"). A word that only means "number" (номер, 번호, नंबर) is not one of them:
+#: order numbers follow it as often as phones do.
+WORLD_PHONE_WORDS = (
+    "phone", "telephone", "tel", "tél", "call me on", "call me at", "reach me on", "reach me at", "text me on",
+    "text me at", "ring me on", "my number", "my cell", "téléphone", "mobile", "mob", "cell", "cellphone", "handy", "mobil", "mobiel",
+    "mobilnummer", "mobiltelefon", "rufnummer", "telefon", "telefonnummer", "telefoon", "telefono", "teléfono",
+    "telefone", "telemóvel", "telemovel", "celular", "cel", "celu", "móvil", "movil", "whatsapp", "zap", "fone",
+    "contato", "contacto", "numéro de téléphone", "portable", "gsm", "puh", "puhelin", "matkapuhelin", "tlf", "tfn",
+    "kom", "komórka", "komorka", "mobilní", "mobilný", "telefonszám", "mobilszám", "cep", "sđt", "sdt", "đt",
+    "điện thoại", "di động", "no hp", "nombor telefon", "viber",
+    "телефон", "тел", "моб", "мобильный", "мобільний", "сотовый", "вайбер",
+    "τηλ", "τηλέφωνο", "κινητό", "κιν",
+    "טלפון", "טל", "נייד", "פלאפון",
+    "هاتف", "الهاتف", "جوال", "الجوال", "موبايل", "تليفون", "واتساب", "واتس", "تلفن", "موبایل", "شماره تماس",
+)
+WORLD_PHONE_INSIDE = ("電話", "电话", "手机", "手機", "携帯", "ケータイ", "連絡先", "联系方式", "聯絡", "전화", "휴대폰",
+                      "핸드폰", "연락처", "โทร", "เบอร์", "มือถือ", "फोन", "फ़ोन", "मोबाइल", "ফোন", "মোবাইল",
+                      "தொலைபேசி", "கைபேசி", "அலைபேசி")
+#: Every WORDED_PHONE match holds one of these (its cheap gate).
+WORLD_PHONE_GATE = (*WORLD_PHONE_WORDS, *WORLD_PHONE_INSIDE)
+WORDED_PHONE = re.compile(
+    "(?P<word>(?<!\\w)(?:" + "|".join(sorted(map(re.escape, WORLD_PHONE_WORDS), key=len, reverse=True)) + ")(?!\\w)|"
+    + "|".join(map(re.escape, WORLD_PHONE_INSIDE)) + ")"
+    r"[^\d\n]{0,16}?(?<![a-zß-ÿ])(?P<number>\+?\d{7,15}|\+?\(?\d{1,5}\)?(?:[ .\-/]{1,2}\(?\d{1,8}\)?){1,6})"
+    r"(?![\d])(?![.,/-]\d)")
+
+
+#: The words that may stand between a phone word and its number ("phone number is", "mi número es", "番号は").
+GAP_WORDS = frozenset({
+    "", "no", "nr", "num", "number", "numbers", "numero", "número", "numéro", "nummer", "numer", "numara", "numarası",
+    "numarasi", "is", "es", "é", "ist", "est", "er", "är", "on", "at", "me", "my", "mon", "ma", "mi", "meu", "minha",
+    "mein", "meine", "mijn", "min", "mitt", "moje", "mój", "můj", "mio", "mia", "of", "de", "do", "da", "di", "der",
+    "the", "and", "or", "o", "ou", "oder", "y", "e", "und", "new", "nuevo", "novo", "nouveau", "neue", "neu", "nieuwe",
+    "ny", "nuovo", "private", "privat", "privé", "personal", "personale", "personnel", "direct", "direkt", "directo",
+    "contact", "kontakt", "contacto", "contato", "please", "pls", "plz", "bitte", "por", "favor", "s'il", "vous", "plaît",
+    "please call", "call", "ring", "text", "whatsapp", "sms", "viber", "mobile", "cell", "tel", "telefon", "phone",
+    *WORLD_PHONE_WORDS, "номер", "мой", "мій", "моб", "тел", "телефона", "телефону", "για", "το", "μου", "αριθμός", "αριθμος", "שלי",
+    "מספר", "رقم", "الرقم", "هو", "شماره", "من", "hai", "ka", "ki", "ko", "है", "का", "की", "नंबर", "নম্বর", "எண்",
+    "số", "là", "của", "tôi", "em", "anh", "chị", "cá", "nhân", "ng", "nhân:", "numéro de", "kom", "tel.", "cep",
+})
+#: Marks a Chinese, Japanese or Korean phone word runs on with ("番号", "号码", "は"), dropped from a gap's words.
+GAP_MARKS = "番号码號碼はがの是为為을를은는이가번호입니다" + "".join(WORLD_PHONE_INSIDE)
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
+#: A number with a phone word right after it: "0244123456 (mobile)", "9123 4567 is my cell", "98765 43210 -
+#: WhatsApp", "13800138000（手机）" (issue 18, nineteenth pass).
+PHONE_THEN_WORD = re.compile(
+    r"(?<![\w.+/-])(?P<number>\+?\d{7,15}|\+?\(?\d{1,5}\)?(?:[ .\-/]\(?\d{1,8}\)?){1,6})"
+    r"[ \t]*(?:[(（,:-]|–)?[ \t]*(?:(?:is|es|é|est|ist|er|är|=)[ \t]+)?(?:(?:my|mi|mon|ma|meu|minha|mein|meine|mijn|"
+    r"min|mitt|o|the)[ \t]+)?(?P<word>" + "|".join(sorted(map(re.escape, WORLD_PHONE_WORDS + WORLD_PHONE_INSIDE),
+                                                      key=len, reverse=True)) + r")(?!\w)")
+
+
+def phones_before_their_word(text: str, folded: str) -> Iterator[Span]:
+    """`PHONE_THEN_WORD`'s numbers, judged as `is_phone` judges any."""
+    for match in PHONE_THEN_WORD.finditer(folded):
+        if folded.startswith(("tel aviv", "tel-aviv"), match.start("word")):
+            continue
+        start, end = match.span("number")
+        end = unbalanced_paren_end(text[start:end], end)
+        if is_phone(text, start, end, 7):
+            yield Span(start, end, "PHONE")
+
+
+def worded_phones(text: str, folded: str) -> Iterator[Span]:
+    """A number of 7 to 15 digits after a word for a phone in any of forty languages (`WORDED_PHONE`), written in
+    groups or not ("tlf 28 45 61 93", "телефон 8 912 345-67-89", "携帯：090-1234-5678", "ΤΗΛ 6941234567"),
+    unless it is named a reference, a date, a firm's line or a freephone number (`is_phone`)."""
+    for match in WORDED_PHONE.finditer(folded):
+        if folded.startswith(("tel aviv", "tel-aviv"), match.start()):
+            continue  # a city, and its postcode
+        if not all(word.strip(GAP_MARKS) in GAP_WORDS for word in LETTERS.findall(folded, match.end("word"),
+                                                                                    match.start("number"))):
+            continue  # "phone case SKU …", "手机订单号 …", "τηλ. κέντρο εξυπηρέτησης …": another thing's number
+        start, end = match.span("number")
+        end = unbalanced_paren_end(text[start:end], end)
+        if is_phone(text, start, end, 7):
+            yield Span(start, end, "PHONE")
 
 
 def compact_phones(text: str) -> Iterator[Span]:
@@ -882,7 +994,7 @@ def short_phones(folded: str) -> Iterator[Span]:
     """Seven- and eight-digit numbers right after a phone word (`folded`: the text lower-cased letter for
     letter): Iceland and Estonia have seven digits (issue 18, thirteenth pass), Denmark and Norway eight."""
     for match in SHORT_PHONE.finditer(folded):
-        if 7 <= sum(map(str.isdigit, match.group(1))) <= 8:
+        if 7 <= sum(map(str.isdigit, match.group(1))) <= 8 and not DATE_INSIDE.search(match.group(1)):
             yield Span(match.start(1), match.end(1), "PHONE")
 
 
