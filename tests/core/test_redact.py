@@ -1398,6 +1398,11 @@ def test_a_pakistani_mobile_is_no_uk_firms_number() -> None:
     ("客服备注：用户 林晓燕 申请退款", "林晓燕"),
     ("我同事周建华说明天来取。", "周建华"),
     ("المرسل هو أخي فيصل. رقمي", "فيصل"),
+    ("敬具\n渡辺雅人", "渡辺雅人"),
+    ("王女士您好，您的包裹已经发出。", "王"),
+    ("您好，我姓黄，订单号是 88123。", "黄"),
+    ("你好，我係何家豪，想查詢訂單。", "何家豪"),
+    ("お客様の井上健二様より問い合わせがありました。", "井上健二"),
 ])
 def test_nineteenth_pass_names_in_their_scripts(text: str, name: str) -> None:
     found = [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
@@ -1440,6 +1445,11 @@ def test_nineteenth_pass_words_in_those_scripts_are_no_names(text: str) -> None:
     ("Dia chi: 25 Nguyen Trai, Phuong 3, Quan 5, TP HCM", "25 Nguyen Trai, Phuong 3, Quan 5, TP HCM"),
     ("ঠিকানা: বাড়ি ১২, রোড ৫, ধানমন্ডি, ঢাকা ১২০৫", "বাড়ি ১২, রোড ৫, ধানমন্ডি, ঢাকা ১২০৫"),
     ("முகவரி: 12, காந்தி தெரு, அண்ணா நகர், சென்னை 600040", "12, காந்தி தெரு, அண்ணா நகர், சென்னை 600040"),
+    ("香港九龍旺角彌敦道123號8樓B室", "香港九龍旺角彌敦道123號8樓B室"),
+    ("住所：さいたま市浦和区高砂3-15-1 サンハイツ201号室", "さいたま市浦和区高砂3-15-1 サンハイツ201号室"),
+    ("Адрес: Москва, ул. Ленина 5-12", "Москва, ул. Ленина 5-12"),
+    ("Адрес: 620014, Екатеринбург, ул. Малышева, д. 51, кв. 108", "620014, Екатеринбург, ул. Малышева, д. 51, кв. 108"),
+    ("पता: 123, एमजी रोड, बेंगलुरु 560001", "123, एमजी रोड, बेंगलुरु 560001"),
 ])
 def test_nineteenth_pass_addresses_in_their_scripts(text: str, address: str) -> None:
     assert any(address in value for value in _addresses(text)), _addresses(text)

@@ -302,7 +302,7 @@ CJK_ADDRESS = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{0,12}?[都道府県省�
                          r"[0-9０-９]{1,5}(?:(?:(?:[-－‐]|丁目|番地?|の)[0-9０-９]{1,5}){1,3}[号號]?|[ ]?[号號番巷弄]地?"
                          # then the compound, building, floor and room, each a number and its counter, spaced
                          # or not ("6号院3号楼1402室", "290 巷 12 號 4 樓", "11 樓之 2", "科技生态园 5栋 1702")
-                         r"(?:[ ]?(?:[\u4e00-\u9fff]{1,10}?[ ]?)?[A-Za-z]?[0-9０-９]{1,5}[A-Za-z]?[ ]?"
+                         r"(?:[ ]?(?:[\u4e00-\u9fff]{1,10}?[ ]?)?(?:[A-Za-z]?[0-9０-９]{1,5}[A-Za-z]?|[A-Za-z](?=室))[ ]?"
                          r"(?:号楼|號樓|号院|號院|单元|單元|[号號栋棟楼樓室层層巷弄院座幢])"
                          r"(?:之[ ]?[0-9０-９]{1,3})?)*(?:(?<=[栋棟楼樓座幢])[ ]?[0-9０-９]{1,5}(?![\d-]))?)")
 #: An address in Arabic script: two or more parts, each opening with a street, district, building or flat
@@ -374,7 +374,8 @@ JP_CHARS = "\u4e00-\u9fff\u3005\u3041-\u3096\u30a1-\u30fcヶ"
 JP_PREFECTURE = r"(?:東京都|北海道|京都府|大阪府|[\u4e00-\u9fff]{2,3}県)"
 JP_BLOCKS = r"[0-9０-９]{1,5}(?:(?:[-－‐−ー]|丁目|番地?|号|の|条[東西南北]?|線)[0-9０-９]{1,5}){0,3}(?:号|番地?)?"
 JAPANESE_ADDRESS = re.compile(
-    rf"(?:〒[ ]?[0-9０-９]{{3}}[-－]?[0-9０-９]{{4}}[ 　]?(?:{JP_PREFECTURE})?|{JP_PREFECTURE})"
+    rf"(?:〒[ ]?[0-9０-９]{{3}}[-－]?[0-9０-９]{{4}}[ 　]?(?:{JP_PREFECTURE})?|{JP_PREFECTURE}"
+    rf"|(?<![{JP_CHARS}])[{JP_CHARS}]{{1,5}}市)"
     rf"[{JP_CHARS}]{{1,24}}?[ 　]?{JP_BLOCKS}"
     rf"(?:[ 　]?[{JP_CHARS}A-Za-zＡ-Ｚ]{{1,16}}[ 　]?[0-9０-９]{{1,4}}(?:号室|号|室|階|Ｆ|F)?(?![0-9０-９]))?")
 #: Korean: the province or metropolis, the city, county or ward, perhaps the town or district, then the road
@@ -388,6 +389,11 @@ KOREAN_ADDRESS = re.compile(
     r"(?:[\uac00-\ud7a30-9]{1,12}(?:로|길)[ ]?[0-9]{1,5}(?:-[0-9]{1,5})?(?:번길[ ]?[0-9]{1,5})?"
     r"|[\uac00-\ud7a30-9]{1,8}(?:동|리|가)[ ]?[0-9]{1,5}(?:-[0-9]{1,5})?(?:번지)?)"
     r"(?:,?[ ]?(?:[\uac00-\ud7a3A-Za-z]{1,12}[ ])?(?:[0-9]{1,5}동[ ]?)?(?:[0-9]{1,5}층[ ]?)?[0-9]{1,5}호)?")
+#: Russian and Ukrainian: the town (perhaps after its postcode and "г."/"м."), then one or more marked parts
+#: ("Москва, ул. Ленина 5-12", "620014, Екатеринбург, ул. Малышева, д. 51"), after a colon or at a line's start.
+CYRILLIC_TOWN_FIRST = re.compile(
+    rf"(?:(?<![^\n])|(?<=:[ ]))(?:\d{{5,6}},[ ]?)?(?:(?:г|м)\.[ ]?)?{CYRILLIC_UPPER}[\u0400-\u04ff-]+,[ ]"
+    rf"{CYRILLIC_PART}(?:,[ ]?(?:{CYRILLIC_PART}|\d{{1,5}}(?:[-/]\d{{1,4}})?))*(?:,[ ]?\d{{5,6}}(?!\d))?")
 #: Greek: a street (perhaps after οδός or Λεωφ.), its number, then the postcode (ΤΚ, "546 30") and the town
 #: ("Ερμού 47, 10563 Αθήνα", "Λεωφ. Κηφισίας 120, ΤΚ 115 26 Μαρούσι"), or the street word, name and number.
 GREEK_CAP = "[\u0391-\u03a9\u0386\u0388-\u038f][\u0370-\u03ff]+"
@@ -418,12 +424,14 @@ VN_SPELLED = re.compile(
 #: 112, गली नं. 4, शास्त्री नगर, मेरठ 250004", "বাড়ি ১২, রোড ৫, ধানমন্ডি, ঢাকা ১২০৫").
 INDIC_ADDRESS = re.compile(
     r"(?:(?<![^\s,:])[0-9০-৯]{1,5}[A-Za-z]?(?:/[0-9]{1,4})?,?[ ])?(?:[^\s,:।0-9]+[ ]){0,2}"
-    r"(?:मकान|फ्लैट|फ़्लैट|हाउस|प्लॉट|प्लाट|गली|सेक्टर|ब्लॉक|वार्ड|ग्राम|गाँव|गांव|मोहल्ला|कॉलोनी|"
+    r"(?:रोड|मार्ग|नगर|कॉलोनी|अपार्टमेंट|सोसाइटी|तहसील|जिला|ज़िला|पोस्ट|थाना|মকান|উপজেলা|জেলা|থানা|পোস্ট|"
+    r"மாவட்டம்|அஞ்சல்|"
+    r"मकान|फ्लैट|फ़्लैट|हाउस|प्लॉट|प्लाट|गली|सेक्टर|ब्लॉक|वार्ड|ग्राम|गाँव|गांव|मोहल्ला|कॉलोनी|"
     r"বাড়ি|বাসা|ফ্ল্যাট|রোড|সড়ক|গ্রাম|ব্লক|সেক্টর|"
     r"கதவு|வீடு|தெரு|சாலை|நகர்|கிராமம்)[^\n]{0,90}?[ ,][0-9০-৯]{4,6}(?![0-9০-৯])")
 SCRIPT_ADDRESSES = (
     (re.compile("[\u3040-\u30ff〒]"), JAPANESE_ADDRESS), (re.compile("[\uac00-\ud7a3]"), KOREAN_ADDRESS),
-    (re.compile("[\u0370-\u03ff]"), GREEK_ADDRESS), (re.compile("[\u05d0-\u05ea]"), HEBREW_ADDRESS),
+    (re.compile("[\u0370-\u03ff]"), GREEK_ADDRESS), (CYRILLIC_LETTER, CYRILLIC_TOWN_FIRST), (re.compile("[\u05d0-\u05ea]"), HEBREW_ADDRESS),
     (re.compile("[ỜờƯưĐđẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặỆệỊịỌọỘộỚớỞởỢợỤụỦủỨứỪừỬửỮữỰự]|Phuong|Quan"), VN_SPELLED),
     (re.compile("[\u0900-\u0bff]"), INDIC_ADDRESS),
 )

@@ -275,9 +275,14 @@ INDIC_STOP = words("""
 """)
 
 
+#: A letter of a script this module reads (not a curly quote or a dash, which English text has too).
+SCRIPT_CHAR = re.compile("[\u0370-\u04ff\u0590-\u06ff\u0900-\u0bff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3"
+                         "đĐăĂâÂêÊôÔơƠưƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+
+
 def script_names(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of names written in their own scripts after a cue (module docstring)."""
-    if not any(ord(char) >= 0x370 or char in VN_MARKED for char in text):
+    if SCRIPT_CHAR.search(text) is None:
         return
     japanese = KANA.search(text) is not None
     for match in INTRO.finditer(text):
