@@ -1403,6 +1403,9 @@ def test_a_pakistani_mobile_is_no_uk_firms_number() -> None:
     ("您好，我姓黄，订单号是 88123。", "黄"),
     ("你好，我係何家豪，想查詢訂單。", "何家豪"),
     ("お客様の井上健二様より問い合わせがありました。", "井上健二"),
+    # a speaker label that is a name alone, opening two lines
+    ("刘洋：你好，我的订单没到\n客服：请提供订单号\n刘洋：12345", "刘洋"),
+    ("Тимур: Добрый день!\nКлиент: Здравствуйте\nТимур: Чем помочь?", "Тимур"),
 ])
 def test_nineteenth_pass_names_in_their_scripts(text: str, name: str) -> None:
     found = [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
@@ -1426,6 +1429,8 @@ def test_nineteenth_pass_names_in_their_scripts(text: str, name: str) -> None:
     "मेरा नाम नहीं दिख रहा है",
     "客服备注：退款已处理",
     "오늘 정말 좋은 날이에요",
+    "地址：北京\n电话：123\n地址：上海",
+    "الزبون: صباح الخير\nالموظف: أهلا\nالزبون: شكرا",
 ])
 def test_nineteenth_pass_words_in_those_scripts_are_no_names(text: str) -> None:
     assert [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"] == []

@@ -146,6 +146,17 @@ SPEAKER_ROLES = (
     "Agent", "agent", "Support", "Operator", "Advisor", "Adviser", "Staff", "Rep", "CS", "Admin", "Seller", "Driver",
     "Courier", "Manager",
 )
+#: A chat's speaker label that is a name alone, in a script ("王伟：", "Марина:", "محمد:"): a name only when the
+#: same label opens two lines or more (field labels, "地址：", "Адрес:", open one).
+NAME_LABEL = re.compile(rf"(?m)^[ \t]*(?:\[[^\]\n]{{0,12}}\][ \t]*)?(?P<name>{ANY_NAME})[ \t]*[:：]")
+NOT_LABELS = words("""
+Клиент Клиентка Клієнт Оператор Менеджер Покупатель Продавец Покупець Продавець Бот Система Поддержка Підтримка Тема Дата
+Адрес Адреса Телефон Пользователь Користувач Агент Πελάτης Εκπρόσωπος Χρήστης Θέμα العميل العميلة الموظف الموظفة
+المستخدم النظام البوت לקוח לקוחה נציג נציגה משתמש ลูกค้า เจ้าหน้าที่ แอดมิน 客户 客戶 用户 用戶 客服 系统 系統 顾客
+お客様 担当者 オペレーター 고객 상담원 상담사 사용자 Khách KH Khách hàng Nhân viên NV
+Абонент Заказчик Специалист Консультант Курьер Водитель Покупатель Υπάλληλος Τεχνικός Πωλητής הלקוח הלקוחה הנציג הנציגה
+זבון زبون عميل موظف مندوب وكيل พนักงาน ร้าน แม่ค้า 卖家 买家 商家 店家 店員 スタッフ 판매자 구매자 기사 기사님 매니저
+""")
 #: Closing words under which a name signs.
 CLOSINGS = (
     "敬具", "以上", "よろしくお願いします", "よろしくお願いいたします", "宜しくお願いします", "감사합니다", "고맙습니다",
@@ -299,6 +310,17 @@ def script_names(text: str) -> Iterator[tuple[int, int]]:
                                                      japanese_surname(name)):
             continue  # "客服备注：", "客服紀錄：": a note's heading, not an agent's name
         yield from found(native_name(text, match.start("name"), match.end("name"), japanese))
+    labels: dict[str, list[re.Match[str]]] = {}
+    for match in NAME_LABEL.finditer(text):
+        labels.setdefault(match.group("name"), []).append(match)
+    for label, matches in labels.items():
+        if label[0].isascii() or "\u00c0" <= label[0] <= "\u024f" or "\u1e00" <= label[0] <= "\u1eff" or \
+                label.startswith("ال"):
+            continue  # Latin labels are read elsewhere; an Arabic noun with its article is a role ("الزبون")
+        listed = japanese and "\u3400" <= label[0] <= "\u9fff" and len(label) <= 4 and japanese_surname(label)
+        if (len(matches) >= 2 or listed) and label not in NOT_LABELS and label.split(" ")[0] not in NOT_LABELS:
+            for match in matches:
+                yield from found(native_name(text, match.start("name"), match.end("name"), japanese))
     for match in SIGNED.finditer(text):
         yield from found(native_name(text, match.start("name"), match.end("name"), japanese, signed=True))
     for match in KOREAN_SIGNED.finditer(text):
