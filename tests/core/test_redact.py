@@ -1406,6 +1406,11 @@ def test_a_pakistani_mobile_is_no_uk_firms_number() -> None:
     # a speaker label that is a name alone, opening two lines
     ("刘洋：你好，我的订单没到\n客服：请提供订单号\n刘洋：12345", "刘洋"),
     ("Тимур: Добрый день!\nКлиент: Здравствуйте\nТимур: Чем помочь?", "Тимур"),
+    ("陳生，你好，你的訂單已經寄出。", "陳"),
+    ("Shipper tên Hải gọi em mà không nghe máy.", "Hải"),
+    ("ผู้ส่ง: วรรณา ศรีทอง\nผู้รับ: ประยุทธ ทองดี", "วรรณา ศรีทอง"),
+    ("أخوكم سعد القحطاني", "سعد القحطاني"),
+    ("Поздрави,\nДесислава Петрова", "Десислава Петрова"),
 ])
 def test_nineteenth_pass_names_in_their_scripts(text: str, name: str) -> None:
     found = [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
@@ -1431,6 +1436,9 @@ def test_nineteenth_pass_names_in_their_scripts(text: str, name: str) -> None:
     "오늘 정말 좋은 날이에요",
     "地址：北京\n电话：123\n地址：上海",
     "الزبون: صباح الخير\nالموظف: أهلا\nالزبون: شكرا",
+    "주소: 서울\n주소: 부산",
+    "I ordered 黄金 jewelry and it never came, please check the tracking.",
+    "太太说王太好了",
 ])
 def test_nineteenth_pass_words_in_those_scripts_are_no_names(text: str) -> None:
     assert [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"] == []

@@ -156,6 +156,9 @@ NOT_LABELS = words("""
 お客様 担当者 オペレーター 고객 상담원 상담사 사용자 Khách KH Khách hàng Nhân viên NV
 Абонент Заказчик Специалист Консультант Курьер Водитель Покупатель Υπάλληλος Τεχνικός Πωλητής הלקוח הלקוחה הנציג הנציגה
 זבון زبون عميل موظف مندوب وكيل พนักงาน ร้าน แม่ค้า 卖家 买家 商家 店家 店員 スタッフ 판매자 구매자 기사 기사님 매니저
+Вопрос Ответ Статус Сумма Заказ Товар Примечание Комментарий Итого Имя Фамилия Город Страна Питання Відповідь Сума
+Замовлення Примітка Коментар Місто Ερώτηση Απάντηση Σημείωση Κατάσταση Ποσό Παραγγελία Όνομα Τηλέφωνο Διεύθυνση
+سؤال جواب ملاحظة رقم שאלה תשובה הערה סטטוס סכום הזמנה טלפון כתובת שם ชื่อ ที่อยู่ เบอร์ โทร อีเมล หมายเหตุ
 """)
 #: Closing words under which a name signs.
 CLOSINGS = (
@@ -221,7 +224,7 @@ JAPANESE_SURNAMES = words("""
 NOT_HAN_NAMES = words("""
 谢谢 謝謝 成都 高铁 高鐵 高速 金额 金額 方便 方法 周末 周一 周二 周三 周四 周五 周六 周日 万元 江苏 江蘇 江西 黄山 马上 馬上
 林口 石家庄 武汉 武漢 孔子 王府井 李宁 何时 何處 汤圆 史上 程序 钟点 田园 陆地 龙虎 杜绝 付款 付费 付費 方案 余额 餘額
-金融 石油 段落 雷达 万达 萬達 高德 华为 蘇州 苏州 杭州 孙悟空 江南 叶子 夏天 夏季 张家界 贺卡 毛巾 孟买 秦始皇 熊猫 熊貓
+黄金 黃金 高清 高级 高級 高端 金属 金屬 江湖 金融 石油 段落 雷达 万达 萬達 高德 华为 蘇州 苏州 杭州 孙悟空 江南 叶子 夏天 夏季 张家界 贺卡 毛巾 孟买 秦始皇 熊猫 熊貓
 """)
 #: A Han name alone between Latin letters, spaces and ASCII punctuation, in text written mostly in Latin letters.
 HAN_ALONE = re.compile(rf"(?<![{HAN}\u3040-\u30ff\w])(?P<name>[{HAN}]{{2,3}})(?![{HAN}\u3040-\u30ff\w])")
@@ -239,6 +242,9 @@ CHINESE_TITLE_AFTER = re.compile(
     r"(?P<name>[王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何林罗羅郑鄭梁谢謝宋唐韩韓冯馮邓鄧曹彭曾萧蕭田董潘袁蔡蒋蔣"
     r"余杜叶葉程魏苏蘇吕呂丁沈姚卢盧钟鍾崔谭譚陆陸汪范金石廖贾賈夏韦韋付方邹鄒熊孟秦邱侯江尹薛])"
     r"(?:经理|經理|老师|老師|医生|醫生|律师|律師|师傅|師傅|主任|总监|總監|同学|同學|阿姨|大哥|大姐|姐|哥|太太|先生|女士|小姐|工)(?![一-鿿]{0,1}[作程业具])")
+#: Cantonese "陳生" (Mr Chan), "李太" (Mrs Lee), standing before a comma, a space or the end.
+CANTONESE_TITLE = re.compile(
+    rf"(?P<name>[陈陳李张張刘劉黄黃王吴吳赵趙周林何郭梁罗羅郑鄭谢謝叶葉冯馮邓鄧曾彭蔡潘袁麦麥钟鍾卢盧])(?:生|太)(?![{HAN}])")
 #: Surnames that are ordinary words' first characters too ("历史老师": history's teacher): after another Han
 #: character they stay words.
 WORDLIKE_SURNAMES = frozenset("史方金万段石龙龍毛江田叶葉夏雷汤湯兰蘭付余程马馬余杜丁范何宋朱董孟秦侯尹钟鍾")
@@ -318,6 +324,11 @@ def script_names(text: str) -> Iterator[tuple[int, int]]:
         if label[0].isascii() or "\u00c0" <= label[0] <= "\u024f" or "\u1e00" <= label[0] <= "\u1eff" or \
                 label.startswith("ال"):
             continue  # Latin labels are read elsewhere; an Arabic noun with its article is a role ("الزبون")
+        if "\uac00" <= label[0] <= "\ud7a3" and (len(label) != 3 or label[0] not in KOREAN_SURNAMES):
+            continue  # a Korean speaker's name: a surname and a given name ("주소:", "연락처:" are fields)
+        if "\u3400" <= label[0] <= "\u9fff" and not japanese and (label[0] not in CHINESE_SURNAME_CHARS or
+                                                                     label in NOT_HAN_NAMES):
+            continue
         listed = japanese and "\u3400" <= label[0] <= "\u9fff" and len(label) <= 4 and japanese_surname(label)
         if (len(matches) >= 2 or listed) and label not in NOT_LABELS and label.split(" ")[0] not in NOT_LABELS:
             for match in matches:
@@ -379,6 +390,9 @@ def han_names(text: str, japanese: bool) -> Iterator[tuple[int, int]]:
             if name[0] in CHINESE_SURNAME_CHARS:
                 size = 2 if len(name) == 3 and name[2] in AFTER_NICKNAME else len(name)
                 yield match.start("name"), match.start("name") + size
+        for match in CANTONESE_TITLE.finditer(text):
+            if match.start() == 0 or not "\u3400" <= text[match.start() - 1] <= "\u9fff":
+                yield match.span("name")
         for match in CHINESE_TITLE_AFTER.finditer(text):
             start = match.start("name")
             if start == 0 or not "\u3400" <= text[start - 1] <= "\u9fff" or text[start] not in WORDLIKE_SURNAMES:
