@@ -1407,6 +1407,8 @@ def test_a_pakistani_mobile_is_no_uk_firms_number() -> None:
     ("刘洋：你好，我的订单没到\n客服：请提供订单号\n刘洋：12345", "刘洋"),
     ("Тимур: Добрый день!\nКлиент: Здравствуйте\nТимур: Чем помочь?", "Тимур"),
     ("陳生，你好，你的訂單已經寄出。", "陳"),
+    ("서연 씨가 어제 전화했어요", "서연"),
+    ("xin chao, toi ten la Do Van Khoa, don hang bi tre", "Do Van Khoa"),
     ("Shipper tên Hải gọi em mà không nghe máy.", "Hải"),
     ("ผู้ส่ง: วรรณา ศรีทอง\nผู้รับ: ประยุทธ ทองดี", "วรรณา ศรีทอง"),
     ("أخوكم سعد القحطاني", "سعد القحطاني"),
@@ -1439,6 +1441,7 @@ def test_nineteenth_pass_names_in_their_scripts(text: str, name: str) -> None:
     "주소: 서울\n주소: 부산",
     "I ordered 黄金 jewelry and it never came, please check the tracking.",
     "太太说王太好了",
+    "고객님 안녕하세요 기사님이 곧 도착합니다 사장님께",
 ])
 def test_nineteenth_pass_words_in_those_scripts_are_no_names(text: str) -> None:
     assert [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"] == []

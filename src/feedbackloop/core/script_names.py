@@ -201,6 +201,13 @@ KOREAN_ANSWER = re.compile(rf"(?:^|\n|[\]:][ \t]*|[,.][ ]|(?:저는|전)[ ])(?P<
 KOREAN_ROLE_NAME = re.compile(
     rf"(?:고객|회원|상담원|상담사|담당자|기사님|기사|직원|매니저|수령인|예금주|신청인|환자|보호자|남편|아내|엄마|아빠|동생|친구|"
     rf"아들|딸|형|누나|언니|오빠)[ ](?P<name>[{HANGUL}]{{3}})(?=[^{HANGUL}]|님|씨|께서|이|은|는|가|의|요|$)")
+#: A Korean given name of two syllables before 님 or 씨 ("지수님", "민수 씨"); the roles and kin one calls so are none.
+KOREAN_GIVEN_TITLED = re.compile(rf"(?<![{HANGUL}])(?P<name>[{HANGUL}]{{2}})[ ]?(?:님|씨)(?:께서|에게|한테|가|는|를|께|의|도|이|은)?(?![{HANGUL}])")
+NOT_KOREAN_GIVEN = words("""
+고객 기사 사장 선생 부장 과장 차장 대리 팀장 실장 대표 원장 회장 교수 작가 주인 손님 아버 어머 부모 형님 누님 따님 아드 하나
+관리 담당 상담 직원 점장 매니 회원 환자 학생 선배 후배 이모 삼촌 고모 할머 할아 사모 사부 여러 본인 당신 귀하 주임 반장
+소장 국장 총장 의원 위원 판사 검사 변호 세무 간호 약사 의사 수고 감사 고생 배송 택배 라이더 아저 아줌 도련 사위 며느
+""")
 #: A Korean answer that is a name and "요" after a chat's speaker label ("User: 최유나요."); a verb's ending is none.
 KOREAN_NAME_YO = re.compile(rf"(?m)^[^\n:\]]{{0,20}}[:\]][ \t]*(?P<name>[{HANGUL}]{{3}})요(?=[.!?\s]|$)")
 VERB_ENDINGS = frozenset("어여해네죠지게고서니데는다까했됐었았워와")
@@ -338,6 +345,9 @@ def script_names(text: str) -> Iterator[tuple[int, int]]:
     for match in KOREAN_SIGNED.finditer(text):
         name = match.group("name")
         if name[0] in KOREAN_SURNAMES and not name.endswith(NOT_KOREAN_NAME_ENDS):
+            yield match.span("name")
+    for match in KOREAN_GIVEN_TITLED.finditer(text):
+        if match.group("name") not in NOT_KOREAN_GIVEN:
             yield match.span("name")
     for match in KOREAN_ROLE_NAME.finditer(text):
         if match.group("name")[0] in KOREAN_SURNAMES:
@@ -509,8 +519,12 @@ def indic_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, start + len(" ".join(kept))
 
 
+#: Vietnamese introductions typed without marks ("toi ten la", "em la", "ho ten:"), right before a name.
+VN_ASCII_CUE = re.compile(r"(?i:\b(?:toi|em|minh)(?: ten)? la|\bten (?:toi|em|minh) la|\bho(?: va)? ten:|\bnguoi nhan:)[ \t]*\Z")
+
+
 def vietnamese_name(text: str, start: int, end: int, titled: bool) -> tuple[int, int] | None:
-    if not any(char in VN_MARKED for char in text):
+    if not any(char in VN_MARKED for char in text) and VN_ASCII_CUE.search(text, max(0, start - 16), start) is None:
         return None  # Vietnamese cues count in Vietnamese text (its letters), not in English "Anh" or "ba"
     words = text[start:end].split(" ")
     kept: list[str] = []
