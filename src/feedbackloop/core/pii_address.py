@@ -372,7 +372,8 @@ VN_ADDRESS = re.compile(rf"{VN_HOUSE}[ ]{VN_NAME}(?:(?:,?[ ]{VN_PART}){{2,}}(?:,
 #: dashes), then perhaps the building and its room ("〒154-0024 東京都世田谷区三軒茶屋2-14-7 ハイツ三茶302").
 JP_CHARS = "\u4e00-\u9fff\u3005\u3041-\u3096\u30a1-\u30fcヶ"
 JP_PREFECTURE = r"(?:東京都|北海道|京都府|大阪府|[\u4e00-\u9fff]{2,3}県)"
-JP_BLOCKS = r"[0-9０-９]{1,5}(?:(?:[-－‐−ー]|丁目|番地?|号|の|条[東西南北]?|線)[0-9０-９]{1,5}){0,3}(?:号|番地?)?"
+JP_BLOCKS = (r"[0-9０-９]{1,5}(?:(?:(?:[-－‐−ー]|丁目|番地?|号|の|条[東西南北]?|線)[0-9０-９]{1,5}){1,3}(?:号|番地?)?"
+             r"|番地|号|番)")  # (one number alone is no block: "東京都で3日間")
 JAPANESE_ADDRESS = re.compile(
     rf"(?:〒[ ]?[0-9０-９]{{3}}[-－]?[0-9０-９]{{4}}[ 　]?(?:{JP_PREFECTURE})?|{JP_PREFECTURE}"
     rf"|(?<![{JP_CHARS}])[{JP_CHARS}]{{1,5}}市)"
@@ -419,7 +420,8 @@ VN_SPELLED_PART = rf"(?:{VN_MARKER}[ ](?:{VN_WORD}(?:[ ]{VN_WORD}){{0,3}}|[0-9]{
 VN_SPELLED = re.compile(
     rf"(?:(?:[Ss]ố|[Ss]o|[Nn]hà)[ ])?(?<![\w/.,-])[0-9]{{1,5}}[A-Za-z]?(?:/[0-9]{{1,4}}[A-Za-z]?)*[ ]"
     rf"(?:(?:[Đđ]ường|[Dd]uong|[Nn]gõ|[Nn]go|[Nn]gách|[Hh]ẻm|[Hh]em|[Kk]iệt|[Pp]hố)[ ](?:[0-9]{{1,4}}[ ])?)?"
-    rf"{VN_WORD}(?:[ ]{VN_WORD}){{0,4}}(?:,[ ]?{VN_SPELLED_PART}){{1,4}}")
+    rf"{VN_WORD}(?:[ ]{VN_WORD}){{0,4}}(?:,[ ]?{VN_SPELLED_PART}){{0,3}},[ ]?{VN_MARKER}[ ]"
+    rf"(?:{VN_WORD}(?:[ ]{VN_WORD}){{0,3}}|[0-9]{{1,2}}(?![0-9]))(?:,[ ]?{VN_SPELLED_PART}){{0,3}}")
 #: Indic scripts: from a house, lane, sector, village or ward word to a postal code on the same line ("मकान नं.
 #: 112, गली नं. 4, शास्त्री नगर, मेरठ 250004", "বাড়ি ১২, রোড ৫, ধানমন্ডি, ঢাকা ১২০৫").
 INDIC_ADDRESS = re.compile(
@@ -428,7 +430,9 @@ INDIC_ADDRESS = re.compile(
     r"மாவட்டம்|அஞ்சல்|"
     r"मकान|फ्लैट|फ़्लैट|हाउस|प्लॉट|प्लाट|गली|सेक्टर|ब्लॉक|वार्ड|ग्राम|गाँव|गांव|मोहल्ला|कॉलोनी|"
     r"বাড়ি|বাসা|ফ্ল্যাট|রোড|সড়ক|গ্রাম|ব্লক|সেক্টর|"
-    r"கதவு|வீடு|தெரு|சாலை|நகர்|கிராமம்)[^\n]{0,90}?[ ,][0-9০-৯]{4,6}(?![0-9০-৯])")
+    r"கதவு|வீடு|தெரு|சாலை|நகர்|கிராமம்)[^\n]{0,90}?,[^\n]{0,40}?[ ,]"
+    # a PIN of six digits, or Bangladesh's postcode of four written in Bengali digits (not a year: ১৯.., ২০..)
+    r"(?:[0-9০-৯]{6}|(?![১২][৯০])[০-৯]{4})(?![0-9০-৯])")
 SCRIPT_ADDRESSES = (
     (re.compile("[\u3040-\u30ff〒]"), JAPANESE_ADDRESS), (re.compile("[\uac00-\ud7a3]"), KOREAN_ADDRESS),
     (re.compile("[\u0370-\u03ff]"), GREEK_ADDRESS), (CYRILLIC_LETTER, CYRILLIC_TOWN_FIRST), (re.compile("[\u05d0-\u05ea]"), HEBREW_ADDRESS),
