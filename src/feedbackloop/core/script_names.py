@@ -258,7 +258,7 @@ WORDLIKE_SURNAMES = frozenset("史方金万段石龙龍毛江田叶葉夏雷汤�
 #: "小刘", "老王", "阿凱": a nickname of a surname after 小 or 老, or of a given name after 阿.
 CHINESE_NICKNAME = re.compile(rf"(?P<name>[小老][{HAN}]|阿[{HAN}])(?P<next>[{HAN}]?)")
 NOT_A_NICKNAME = words("阿姨 阿里 阿拉 阿伯 阿婆 阿公 阿妈 阿媽 阿爸 阿哥 阿姐 阿弟 阿妹 小米 小时 小時 小心 小姐 老板 老闆 老师 老師 "
-                           "老公 老婆 小孩 小弟 小妹 老家 老人 小区 小區 小吃 小费 小費 阿根 小王 老周 小周")
+                           "老公 老婆 小孩 小弟 小妹 老家 老人 小区 小區 小吃 小费 小費 阿根")
 NICKNAME_SURNAMES = frozenset("刘劉王李张張陈陳杨楊黄黃赵趙吴吳徐胡郭林罗羅郑鄭梁谢謝唐韩韓冯馮邓鄧曹彭曾蔡")
 #: What may follow a nickname in running Chinese: a particle, a verb, a pronoun.
 AFTER_NICKNAME = frozenset("说說了的也是在已和跟给給让讓帮幫今昨刚剛去来來会會要把被对對都还還就又没沒不打电電你您他她")
