@@ -341,6 +341,8 @@ def script_names(text: str) -> Iterator[tuple[int, int]]:
             for match in matches:
                 yield from found(native_name(text, match.start("name"), match.end("name"), japanese))
     for match in SIGNED.finditer(text):
+        if "\u0590" <= match.group("name")[0] <= "\u0e7f" and not signature_end(text, match.end()):
+            continue  # uncased scripts: a name closes the text, or a line of contact details follows it
         yield from found(native_name(text, match.start("name"), match.end("name"), japanese, signed=True))
     for match in KOREAN_SIGNED.finditer(text):
         name = match.group("name")
@@ -364,6 +366,15 @@ def script_names(text: str) -> Iterator[tuple[int, int]]:
             if japanese_surname(match.group("name")):
                 yield match.span("name")
     yield from han_names(text, japanese)
+
+
+def signature_end(text: str, end: int) -> bool:
+    """Whether the line ending at or after `end` closes the text or the next line holds a number or an address."""
+    rest = text[end:].lstrip(" \t.。")
+    if not rest.strip():
+        return True
+    following = rest.lstrip("\n").split("\n")[0]
+    return any(char.isdigit() or char == "@" for char in following)
 
 
 def found(span: tuple[int, int] | None) -> Iterator[tuple[int, int]]:
@@ -548,7 +559,7 @@ COMBINING = re.compile("[\u0300-\u036f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0
                        "\u0b82\u0bbe-\u0bcd\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u064b-\u065f\u0670\u0591-\u05c7]")
 #: Verbs, pronouns, joins and greetings that end (or open) a name in Arabic, Hebrew and the Indic scripts.
 RTL_AND_INDIC_STOP = SCRIPT_STOP_WORDS | INDIC_STOP | words("""
-حق وأريد واريد وأرغب وارغب أرغب ارغب وأتمنى ولدي المسؤول المسؤولة المرسل المستلم طلبت طلب قال قالت اتصل اتصلت يريد تريد أرسل ارسل أرسلت وصل وصلت لم لا لن تم هو هي أنا انا نحن وعليكم السلام عليكم
+بانتظار انتظار ردكم ردك الرد تحياتي تحياتنا وتقبلوا מחכה לתשובה להתראות בתודה מראש חג שמח שבוע טוב حق وأريد واريد وأرغب وارغب أرغب ارغب وأتمنى ولدي المسؤول المسؤولة المرسل المستلم طلبت طلب قال قالت اتصل اتصلت يريد تريد أرسل ارسل أرسلت وصل وصلت لم لا لن تم هو هي أنا انا نحن وعليكم السلام عليكم
 يا حضرتك الموظف الموظفة العميل العميلة بخصوص بشأن ممكن أريد اريد أرجو ارجو شكرا وشكرا
 גב גב' גב׳ מר גברת התקשרה התקשר פנתה פנה ביקשה ביקש ואני אני רוצה שלי מבקש מבקשת ביקש ביקשה התקשר התקשרה אמר אמרה שלום תודה לא גם עם של את על כי הוא היא
 ने को से में पर भी तो ही यह वह मैं हम आप कृपया नहीं क्या कोई कुछ अभी
