@@ -586,7 +586,10 @@ def native_trim(text: str, start: int, end: int) -> tuple[int, int] | None:
             return thai_name(text, start, end, False) if " " in text[start:end] or len(text[start:end]) > 2 else (start, end)
         return start, end
     if "\uac00" <= first <= "\ud7a3":  # a Korean name is one word; its particles and copula are glued to it
-        word = text[start:end].split(" ")[0].split("\n")[0]
+        parts = text[start:end].split("\n")[0].split(" ")
+        word = parts[0]
+        if len(word) == 1 and len(parts) > 1 and 1 < len(parts[1]) <= 4:
+            word = f"{word} {parts[1]}"  # "김 민수": a surname set apart from the given name
         for ending in KOREAN_ENDINGS:  # (a one-syllable particle only after a name of three: "김지은" keeps its 은)
             if word.endswith(ending) and len(word) - len(ending) >= (2 if len(ending) > 1 else 3):
                 word = word[: -len(ending)]
