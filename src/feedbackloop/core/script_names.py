@@ -285,7 +285,7 @@ SLAVIC_STOP = words("""
 GREEK_STOP = words("Καλημέρα Καλησπέρα Γεια Ευχαριστώ Αθήνα Θεσσαλονίκη Παρακαλώ Είμαι Το Τη Την Ο Η Στο Στη")
 VN_STOP = words("""
 Em Anh Chị Tôi Mình Cảm Chào Xin Dạ Vâng Shop Hà Nội Hồ Chí Minh Đà Nẵng Sài Gòn Grab Shopee Tiki Lazada Zalo
-Momo Vietcombank Techcombank Viettel Mobifone Vinaphone TP Quận Phường Đường Số Việt Nam Bên Khi Nhưng
+Facebook Instagram TikTok Google Apple Samsung iPhone Messenger Gmail Momo Vietcombank Techcombank Viettel Mobifone Vinaphone TP Quận Phường Đường Số Việt Nam Bên Khi Nhưng
 """)
 #: Words that open a team's or a firm's signature or a field, not a person's name.
 NOT_SIGNERS = words("""
