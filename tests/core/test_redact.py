@@ -1445,6 +1445,12 @@ def test_nineteenth_pass_names_in_their_scripts(text: str, name: str) -> None:
     "I ordered 黄金 jewelry and it never came, please check the tracking.",
     "太太说王太好了",
     "고객님 안녕하세요 기사님이 곧 도착합니다 사장님께",
+    "ขอบคุณมากครับ",
+    "สินค้าคุณภาพดีมาก ขอบพระคุณค่ะ",
+    "นางแบบสวยมาก",
+    "شكرا\nبانتظار ردكم",
+    "תודה\nמחכה לתשובה",
+    "The phone (金色) arrived scratched, I want a refund please.",
 ])
 def test_nineteenth_pass_words_in_those_scripts_are_no_names(text: str) -> None:
     assert [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"] == []

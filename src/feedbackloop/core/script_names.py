@@ -276,6 +276,9 @@ THAI_STOP = words("""
 """)
 THAI_NOT_NAMES = ("ทีม", "ฝ่าย", "บริษัท", "ร้าน", "แผนก", "เจ้าหน้าที่", "ศูนย์", "ผู้", "ของ", "ที่", "ให้", "ด้วย", "อะไร", "จะ", "ได้", "ก็", "สามารถ", "ต้อง", "ช่วย", "ไม่", "มี", "เป็น", "ลูกค้า", "แม่", "พ่อ", "ค่ะ", "ครับ",
                   "คะ", "อยาก", "ขอ", "เคย", "กำลัง", "ยัง", "คง", "ทำ", "รอ", "ส่ง", "โอน", "ติดต่อ", "แจ้ง", "สั่ง")
+#: Words a Thai title starts ("นางแบบ" a model, "นายจ้าง" an employer, "คุณภาพ" quality, "นางฟ้า" an angel).
+THAI_TITLED_WORDS = ("แบบ", "หน้า", "ภาพ", "สมบัติ", "ค่า", "ประโยชน์", "มาก", "พยาบาล", "ทหาร", "จ้าง", "ร้อย", "ฟ้า",
+                     "เอก", "ตำรวจ", "ธรรม", "ครู", "ทุน", "ประกัน", "กอง", "อำเภอ", "ท่าน", "ทั้ง", "ช่าง", "สาว", "ร้าย")
 THAI_VERBS = ("ตอบ", "โทร", "บอก", "แจ้ง", "มา", "ไป", "ว่า", "คือ", "อยู่", "ซื้อ", "รับ", "เอา", "ให้", "ชอบ", "พูด")
 SLAVIC_STOP = words("""
 Здравствуйте Здравейте Здрасти Здравей Добър Добро Привіт Алло Ало Да Нет Ні Так Извините Вибачте Моля
@@ -317,6 +320,9 @@ def script_names(text: str) -> Iterator[tuple[int, int]]:
         yield from found(native_name(text, match.start("name"), match.end("name"), japanese))
     for match in TITLED.finditer(text):
         group = "name" if match.group("name") else "name2"
+        if group == "name" and ((match.start() > 0 and "\u0e01" <= text[match.start() - 1] <= "\u0e4e") or
+                                match.group("name").startswith(THAI_TITLED_WORDS)):
+            continue  # a Thai title opens a word ("ลูกค้า คุณวิชัย"); "ขอบคุณมาก", "นางแบบ", "นายจ้าง" are words
         yield from found(native_name(text, match.start(group), match.end(group), japanese, titled=True))
     for match in SPEAKER.finditer(text):
         name = match.group("name")
