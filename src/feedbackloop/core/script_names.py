@@ -206,7 +206,7 @@ KOREAN_GIVEN_TITLED = re.compile(rf"(?<![{HANGUL}])(?P<name>[{HANGUL}]{{2}})[ ]?
 NOT_KOREAN_GIVEN = words("""
 고객 기사 사장 선생 부장 과장 차장 대리 팀장 실장 대표 원장 회장 교수 작가 주인 손님 아버 어머 부모 형님 누님 따님 아드 하나
 관리 담당 상담 직원 점장 매니 회원 환자 학생 선배 후배 이모 삼촌 고모 할머 할아 사모 사부 여러 본인 당신 귀하 주임 반장
-소장 국장 총장 의원 위원 판사 검사 변호 세무 간호 약사 의사 수고 감사 고생 배송 택배 라이더 아저 아줌 도련 사위 며느
+이웃 친구 셀러 유저 멘토 코치 기장 작성 소장 국장 총장 의원 위원 판사 검사 변호 세무 간호 약사 의사 수고 감사 고생 배송 택배 라이더 아저 아줌 도련 사위 며느
 """)
 #: A Korean answer that is a name and "요" after a chat's speaker label ("User: 최유나요."); a verb's ending is none.
 KOREAN_NAME_YO = re.compile(rf"(?m)^[^\n:\]]{{0,20}}[:\]][ \t]*(?P<name>[{HANGUL}]{{3}})요(?=[.!?\s]|$)")
