@@ -297,7 +297,8 @@ NOT_SIGNERS = words("""
 客服部 客服 团队 團隊 公司 株式会社 カスタマーサポート 고객센터 고객지원팀 운영팀
 """)
 NOT_KOREAN_NAME_ENDS = ("팀", "센터", "부", "과", "실", "점", "사", "님", "원")
-VN_MARKED = frozenset("đĐăĂâÂêÊôÔơƠưƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+#: Letters only Vietnamese writes (not Portuguese's â, ê, ô: "em Lisboa" is Portuguese "in Lisbon").
+VN_MARKED = frozenset("đĐăĂơƠưƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 INDIC_STOP = words("""
 है हैं हूँ हूं था थी और जी का की के से को ने में है। আমি হয় এবং থেকে আছে এর কে நான் ஆகும் மற்றும் இருந்து
 """)
@@ -305,7 +306,7 @@ INDIC_STOP = words("""
 
 #: A letter of a script this module reads (not a curly quote or a dash, which English text has too).
 SCRIPT_CHAR = re.compile("[\u0370-\u04ff\u0590-\u06ff\u0900-\u0bff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3"
-                         "đĐăĂâÂêÊôÔơƠưƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+                         "đĐăĂơƠưƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 
 
 def script_names(text: str) -> Iterator[tuple[int, int]]:
