@@ -1235,7 +1235,7 @@ def whole_words(text: str, word: str) -> Iterator[tuple[int, int]]:
 def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterator[tuple[int, int]]:
     """Each name grown, unless it names a place or a firm, then its words wherever else they stand in
     the text (capitalised or as written, in capitals, or spelled out letter by letter), grown too."""
-    from feedbackloop.core.script_names import native_trim  # (it reads this module's scripts: imported here)
+    from feedbackloop.core.script_names import cyrillic_forms, native_trim  # (they read this module's scripts)
     first, last, common = lists
     parts: set[str] = set()
     seen: set[int] = set()
@@ -1257,6 +1257,7 @@ def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterato
                 parts.add(word)
                 parts.add(word[0].upper() + word[1:])
                 parts.add(word.upper())
+                parts.update(cyrillic_forms(word))  # nineteenth pass: "Богдане" -> "богдан", "Богдан"
     for part in parts:
         for start, end in whole_words(text, part):
             if start in seen:

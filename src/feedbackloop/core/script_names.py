@@ -623,3 +623,29 @@ def native_trim(text: str, start: int, end: int) -> tuple[int, int] | None:
             return None
         return start + kept[0][0], start + kept[-1][1]
     return start, end
+
+
+# --- a Cyrillic name's other forms ----------------------------------------------------------------------------
+
+#: Names that are ordinary words in lower case ("вера" faith, "роман" a novel, "слава" glory).
+CYRILLIC_WORDS = words("""
+вера віра надежда надія любовь любов роман лев слава мир мила лада роза лилия лілія майя зоря заря снежана весна
+злата марта май юлий павлин ангелина радость доля дана ярослава
+""")
+
+
+def cyrillic_forms(word: str) -> set[str]:
+    """Other forms of a Cyrillic name found in the text, to be found too: in lower case (a chat's "богдан"), and the
+    nominative under a Ukrainian vocative ("Богдане" -> "Богдан", "Олено" -> "Олена", "Андрію" -> "Андрій")."""
+    if len(word) < 4 or not word[0].isupper() or not all("\u0400" <= char <= "\u04ff" for char in word):
+        return set()
+    forms = {word}
+    if word.endswith("е") and len(word) > 4:
+        forms.add(word[:-1])
+    elif word.endswith("о") and len(word) > 4:
+        forms.add(word[:-1] + "а")
+    elif word.endswith("ю") and word[-2:-1] in "іи":
+        forms.add(word[:-1] + "й")
+    found = set(forms - {word})
+    found.update(form.lower() for form in forms if form.lower() not in CYRILLIC_WORDS)
+    return found
