@@ -544,6 +544,8 @@ def find_names(text: str) -> Iterator[Span]:
     # Issue 18, seventh pass: introductions in any case, initials before a surname, run ungated
     found.extend(rules.find_more_names(text, text.lower(), gated=False))
     # Issue 18, eighth pass: cue families, surname-first names, closings, run ungated; then grown and spread
+    # (nineteenth pass: with core/script_names.py's names in their own scripts, which have no gate of their own;
+    # spread and person_span trim findings in those scripts with script_names.native_trim)
     found.extend(cues.find_cued_names(text, live.fold(text), gated=False))
     # Issue 18, eleventh pass: the trained tagger (core/name_model.py), which has no gate of its own
     found.extend(name_model.find_model_names(text))

@@ -942,6 +942,8 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from header_names(text, folded, lists)
     yield from uncased_cue_names(text, folded, lists)
     yield from script_cue_names(text)
+    from feedbackloop.core.script_names import script_names  # (it reads this module's scripts: imported here)
+    yield from script_names(text)
     yield from surname_first_names(text, lists)
     yield from closing_names(text, lists)
     yield from caps_line_names(text, lists)
@@ -1233,11 +1235,15 @@ def whole_words(text: str, word: str) -> Iterator[tuple[int, int]]:
 def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterator[tuple[int, int]]:
     """Each name grown, unless it names a place or a firm, then its words wherever else they stand in
     the text (capitalised or as written, in capitals, or spelled out letter by letter), grown too."""
+    from feedbackloop.core.script_names import cyrillic_forms, native_trim  # (they read this module's scripts)
     first, last, common = lists
     parts: set[str] = set()
     seen: set[int] = set()
     grown: list[tuple[int, int]] = []
-    for start, end in sorted(set(spans)):
+    # issue 18, nineteenth pass: a finding in Thai, Arabic, Hebrew, an Indic script or Japanese loses the verbs and
+    # particles taken with it before its words are spread ("نورة الكواري طلبت استرجاع": not "استرجاع" elsewhere)
+    trimmed = {native_trim(text, start, end) for start, end in spans}
+    for start, end in sorted(span for span in trimmed if span is not None):
         seen.add(start)
         start, end = grow(text, start, end, lists)
         if placed(text, start, end, lists):
@@ -1251,6 +1257,7 @@ def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterato
                 parts.add(word)
                 parts.add(word[0].upper() + word[1:])
                 parts.add(word.upper())
+                parts.update(cyrillic_forms(word))  # nineteenth pass: "Богдане" -> "богдан", "Богдан"
     for part in parts:
         for start, end in whole_words(text, part):
             if start in seen:

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from feedbackloop.core.name_gazetteer import COMBINING_MARKS, gazetteer, strip_marks
 from feedbackloop.core.pii_firms import LEGAL_FORMS, TRADE_NOUNS
+from feedbackloop.core.script_names import native_trim
 
 
 def words(text: str) -> frozenset[str]:
@@ -135,6 +136,10 @@ def key(word: str) -> str:
 
 def person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The part of the name finding text[start:end] that can be a person, or None."""
+    native = native_trim(text, start, end)  # issue 18, nineteenth pass: names in their own scripts
+    if native is None:
+        return None
+    start, end = native
     spans = [(m.start(), m.end()) for m in WORD.finditer(text, start, end)]
     if not spans:
         return None

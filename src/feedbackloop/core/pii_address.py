@@ -302,7 +302,8 @@ CJK_ADDRESS = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{0,12}?[都道府県省�
                          r"[0-9０-９]{1,5}(?:(?:(?:[-－‐]|丁目|番地?|の)[0-9０-９]{1,5}){1,3}[号號]?|[ ]?[号號番巷弄]地?"
                          # then the compound, building, floor and room, each a number and its counter, spaced
                          # or not ("6号院3号楼1402室", "290 巷 12 號 4 樓", "11 樓之 2", "科技生态园 5栋 1702")
-                         r"(?:[ ]?(?:[\u4e00-\u9fff]{1,10}?[ ]?)?[0-9０-９]{1,5}[ ]?[号號栋棟楼樓室层層巷弄院座幢]"
+                         r"(?:[ ]?(?:[\u4e00-\u9fff]{1,10}?[ ]?)?(?:[A-Za-z]?[0-9０-９]{1,5}[A-Za-z]?|[A-Za-z](?=室))[ ]?"
+                         r"(?:号楼|號樓|号院|號院|单元|單元|[号號栋棟楼樓室层層巷弄院座幢])"
                          r"(?:之[ ]?[0-9０-９]{1,3})?)*(?:(?<=[栋棟楼樓座幢])[ ]?[0-9０-９]{1,5}(?![\d-]))?)")
 #: An address in Arabic script: two or more parts, each opening with a street, district, building or flat
 #: word (with its house number before it or its number or name after it), then perhaps the town and its
@@ -328,7 +329,9 @@ CYRILLIC_NAME = rf"(?:{CYRILLIC_FIRST}|{CYRILLIC_WORD})"
 CYRILLIC_ABBREVIATED = r"(?:гр|г|с|ул|бул|пл|пр|просп|пер|наб|ж\.к|жк|бл|вх|ет|ап|кв|д|корп|стр|обл|мкр|вул|буд)\.[ ]?"
 CYRILLIC_WRITTEN = (r"(?:[Уу]лица|[Бб]улевар|[Бб]улевард|[Пп]роспект|[Пп]ереулок|[Вв]улиця|[Сс]тан|[Кк]вартира|[Дд]ом|"
                     r"[Бб]лок|[Вв]ход|[Ее]таж|[Сс]прат)[ ]")
-CYRILLIC_PART = (rf"(?:{CYRILLIC_ABBREVIATED}{CYRILLIC_FIRST}|{CYRILLIC_WRITTEN}{CYRILLIC_NAME})"
+CYRILLIC_PART = (rf"(?:{CYRILLIC_ABBREVIATED}{CYRILLIC_FIRST}|{CYRILLIC_WRITTEN}{CYRILLIC_NAME}"
+                 # issue 18, nineteenth pass: the street's type after its name ("Тверская ул.", "Садова вул.")
+                 rf"|{CYRILLIC_UPPER}[\u0400-\u04ff-]+[ ](?:ул|улица|пер|просп|пр-т|бул|наб|ш|шоссе|вул|пров|пр)\.?(?=[ ,]))"
                  rf"(?:[ ]{CYRILLIC_NAME}){{0,4}}")
 CYRILLIC_ADDRESS = re.compile(rf"(?<![\u0400-\u04ff])(?:(?:(?<![^\n])|(?<=: ))(?<!\n\n){CYRILLIC_UPPER}[\u0400-\u04ff-]+,[ ])?"
                               rf"{CYRILLIC_PART}"
@@ -364,6 +367,78 @@ VN_CITIES = (r"(?:Hà Nội|Ha Noi|Hanoi|Hồ Chí Minh|Ho Chi Minh|TP\.? ?HCM|H
 VN_HINT = re.compile(rf"\b(?:P|Q|F|H|X|TP|Tp)\.[ ]?[{VN_UPPER}0-9]|{VN_CITIES}")
 VN_ADDRESS = re.compile(rf"{VN_HOUSE}[ ]{VN_NAME}(?:(?:,?[ ]{VN_PART}){{2,}}(?:,?[ ](?:HN|HCM|SG|ĐN|DN)(?!\w))?|"
                         rf"(?:,[ ]{VN_NAME}){{1,3}},[ ]{VN_CITIES}(?!\w))")
+#: Issue 18, nineteenth pass: addresses in their own scripts as natives write them.
+#: Japanese: a postcode after 〒 and/or a prefecture, the city, ward and district, the block numbers (丁目, 番地, 号 or
+#: dashes), then perhaps the building and its room ("〒154-0024 東京都世田谷区三軒茶屋2-14-7 ハイツ三茶302").
+JP_CHARS = "\u4e00-\u9fff\u3005\u3041-\u3096\u30a1-\u30fcヶ"
+JP_PREFECTURE = r"(?:東京都|北海道|京都府|大阪府|[\u4e00-\u9fff]{2,3}県)"
+JP_BLOCKS = (r"[0-9０-９]{1,5}(?:(?:(?:[-－‐−ー]|丁目|番地?|号|の|条[東西南北]?|線)[0-9０-９]{1,5}){1,3}(?:号|番地?)?"
+             r"|番地|号|番)")  # (one number alone is no block: "東京都で3日間")
+JAPANESE_ADDRESS = re.compile(
+    rf"(?:〒[ ]?[0-9０-９]{{3}}[-－]?[0-9０-９]{{4}}[ 　]?(?:{JP_PREFECTURE})?|{JP_PREFECTURE}"
+    rf"|(?<![{JP_CHARS}])[{JP_CHARS}]{{1,5}}市)"
+    rf"[{JP_CHARS}]{{1,24}}?[ 　]?{JP_BLOCKS}"
+    rf"(?:[ 　]?[{JP_CHARS}A-Za-zＡ-Ｚ]{{1,16}}[ 　]?[0-9０-９]{{1,4}}(?:号室|号|室|階|Ｆ|F)?(?![0-9０-９]))?")
+#: Korean: the province or metropolis, the city, county or ward, perhaps the town or district, then the road
+#: (로, 길) and the building's number, or the district and the lot (번지), then perhaps the block (동) and flat (호)
+#: ("서울특별시 마포구 월드컵북로21길 8, 301호", "경기도 성남시 분당구 정자동 178-1").
+KO_REGION = (r"(?:서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|충청북|충청남|전북|전남|전라북|전라남|경북|경남|경상북|"
+             r"경상남|제주)[\uac00-\ud7a3]{0,5}")
+KOREAN_ADDRESS = re.compile(
+    rf"(?:{KO_REGION}[ ])?[\uac00-\ud7a3]{{1,6}}(?:시|군|구)[ ](?:[\uac00-\ud7a3]{{1,6}}구[ ])?"
+    r"(?:[\uac00-\ud7a3]{1,6}(?:읍|면)[ ])?"
+    r"(?:[\uac00-\ud7a30-9]{1,12}(?:로|길)[ ]?[0-9]{1,5}(?:-[0-9]{1,5})?(?:번길[ ]?[0-9]{1,5})?"
+    r"|[\uac00-\ud7a30-9]{1,8}(?:동|리|가)[ ]?[0-9]{1,5}(?:-[0-9]{1,5})?(?:번지)?)"
+    r"(?:,?[ ]?(?:[\uac00-\ud7a3A-Za-z]{1,12}[ ])?(?:[0-9]{1,5}동[ ]?)?(?:[0-9]{1,5}층[ ]?)?[0-9]{1,5}호)?")
+#: Russian and Ukrainian: the town (perhaps after its postcode and "г."/"м."), then one or more marked parts
+#: ("Москва, ул. Ленина 5-12", "620014, Екатеринбург, ул. Малышева, д. 51"), after a colon or at a line's start.
+CYRILLIC_TOWN_FIRST = re.compile(
+    rf"(?:(?<![^\n])|(?<=:[ ]))(?:\d{{5,6}},[ ]?)?(?:(?:г|м)\.[ ]?)?{CYRILLIC_UPPER}[\u0400-\u04ff-]+,[ ]"
+    rf"{CYRILLIC_PART}(?:,[ ]?(?:{CYRILLIC_PART}|\d{{1,5}}(?:[-/]\d{{1,4}})?))*(?:,[ ]?\d{{5,6}}(?!\d))?")
+#: Greek: a street (perhaps after οδός or Λεωφ.), its number, then the postcode (ΤΚ, "546 30") and the town
+#: ("Ερμού 47, 10563 Αθήνα", "Λεωφ. Κηφισίας 120, ΤΚ 115 26 Μαρούσι"), or the street word, name and number.
+GREEK_CAP = "[\u0391-\u03a9\u0386\u0388-\u038f][\u0370-\u03ff]+"
+GREEK_STREET_WORD = r"(?:[Οο]δός|[Οο]δού|[Οο]δ\.|[Λλ]εωφ\.|[Λλ]εωφόρος|[Λλ]εωφόρου|[Ππ]λατεία|[Ππ]λ\.)"
+GREEK_POSTCODE_TOWN = rf",?[ ]?(?:Τ\.?Κ\.?:?[ ]?)?[0-9]{{3}}[ ]?[0-9]{{2}},?[ ]{GREEK_CAP}(?:[ ]{GREEK_CAP})?"
+GREEK_ADDRESS = re.compile(
+    rf"{GREEK_STREET_WORD}[ ]{GREEK_CAP}(?:[ ]{GREEK_CAP}){{0,3}}[ ][0-9]{{1,4}}[Α-Ωα-ωA-Za-z]?(?:{GREEK_POSTCODE_TOWN})?"
+    rf"|{GREEK_CAP}(?:[ ]{GREEK_CAP}){{0,3}}[ ][0-9]{{1,4}}[Α-Ωα-ωA-Za-z]?{GREEK_POSTCODE_TOWN}")
+#: Hebrew: a street word (רחוב, רח', שדרות, דרך), the street's name and number, perhaps the flat, floor or
+#: entrance, then perhaps the town ("רחוב הנרקיסים 9 דירה 4, כפר סבא", "רח' הרצל 15, חולון").
+HEBREW_WORD = "[\u05d0-\u05ea][\u05d0-\u05ea'׳\"״-]*"
+HEBREW_ADDRESS = re.compile(
+    rf"(?:רחוב|רח'|רח׳|שדרות|שד'|שד׳|דרך|סמטת|סמ'|ברחוב)[ ]{HEBREW_WORD}(?:[ ]{HEBREW_WORD}){{0,3}}[ ][0-9]{{1,4}}[א-ת]?"
+    rf"(?:[ ,]+(?:דירה|דירת|ד'|קומה|כניסה|מיקוד)[ ][0-9]{{1,7}})*"
+    rf"(?:,[ ]?{HEBREW_WORD}(?:[ ]{HEBREW_WORD})?(?=[ \t]*(?:[.,;:\n)]|$|[0-9])))?(?:[ ,]+[0-9]{{5,7}}(?![0-9]))?")
+#: Vietnamese written out: a house number (after "số"), perhaps the lane or street word, the street, then two or
+#: more parts of which one opens with a ward, district or city word ("Số 27 ngõ 112 Láng Hạ, Phường Láng Hạ, Quận
+#: Đống Đa, Hà Nội", "25 Nguyen Trai, Phuong 3, Quan 5, TP HCM").
+VN_WORD = rf"[{VN_UPPER}][^\W\d_]*"
+VN_MARKER = (r"(?:Phường|phường|Quận|quận|Huyện|huyện|Xã|xã|Thị trấn|Thị xã|Thành phố|Tỉnh|tỉnh|TP\.?|Tp\.?|Phuong|"
+             r"phuong|Quan|quan|Huyen|huyen|Xa|Tinh|Thanh pho|Khu phố|KP\.?|Ấp|Thôn|Tổ)")
+VN_SPELLED_PART = rf"(?:{VN_MARKER}[ ](?:{VN_WORD}(?:[ ]{VN_WORD}){{0,3}}|[0-9]{{1,2}}(?![0-9]))|{VN_WORD}(?:[ ]{VN_WORD}){{0,3}})"
+VN_SPELLED = re.compile(
+    rf"(?:(?:[Ss]ố|[Ss]o|[Nn]hà)[ ])?(?<![\w/.,-])[0-9]{{1,5}}[A-Za-z]?(?:/[0-9]{{1,4}}[A-Za-z]?)*[ ]"
+    rf"(?:(?:[Đđ]ường|[Dd]uong|[Nn]gõ|[Nn]go|[Nn]gách|[Hh]ẻm|[Hh]em|[Kk]iệt|[Pp]hố)[ ](?:[0-9]{{1,4}}[ ])?)?"
+    rf"{VN_WORD}(?:[ ]{VN_WORD}){{0,4}}(?:,[ ]?{VN_SPELLED_PART}){{0,3}},[ ]?{VN_MARKER}[ ]"
+    rf"(?:{VN_WORD}(?:[ ]{VN_WORD}){{0,3}}|[0-9]{{1,2}}(?![0-9]))(?:,[ ]?{VN_SPELLED_PART}){{0,3}}")
+#: Indic scripts: from a house, lane, sector, village or ward word to a postal code on the same line ("मकान नं.
+#: 112, गली नं. 4, शास्त्री नगर, मेरठ 250004", "বাড়ি ১২, রোড ৫, ধানমন্ডি, ঢাকা ১২০৫").
+INDIC_ADDRESS = re.compile(
+    r"(?:(?<![^\s,:])[0-9০-৯]{1,5}[A-Za-z]?(?:/[0-9]{1,4})?,?[ ])?(?:[^\s,:।0-9]+[ ]){0,2}"
+    r"(?:रोड|मार्ग|नगर|कॉलोनी|अपार्टमेंट|सोसाइटी|तहसील|जिला|ज़िला|पोस्ट|थाना|মকান|উপজেলা|জেলা|থানা|পোস্ট|"
+    r"மாவட்டம்|அஞ்சல்|"
+    r"मकान|फ्लैट|फ़्लैट|हाउस|प्लॉट|प्लाट|गली|सेक्टर|ब्लॉक|वार्ड|ग्राम|गाँव|गांव|मोहल्ला|कॉलोनी|"
+    r"বাড়ি|বাসা|ফ্ল্যাট|রোড|সড়ক|গ্রাম|ব্লক|সেক্টর|"
+    r"கதவு|வீடு|தெரு|சாலை|நகர்|கிராமம்)[^\n]{0,90}?,[^\n]{0,40}?[ ,]"
+    # a PIN of six digits, or Bangladesh's postcode of four written in Bengali digits (not a year: ১৯.., ২০..)
+    r"(?:[0-9০-৯]{6}|(?![১২][৯০])[০-৯]{4})(?![0-9০-৯])")
+SCRIPT_ADDRESSES = (
+    (re.compile("[\u3040-\u30ff〒]"), JAPANESE_ADDRESS), (re.compile("[\uac00-\ud7a3]"), KOREAN_ADDRESS),
+    (re.compile("[\u0370-\u03ff]"), GREEK_ADDRESS), (CYRILLIC_LETTER, CYRILLIC_TOWN_FIRST), (re.compile("[\u05d0-\u05ea]"), HEBREW_ADDRESS),
+    (re.compile("[ỜờƯưĐđẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặỆệỊịỌọỘộỚớỞởỢợỤụỦủỨứỪừỬửỮữỰự]|Phuong|Quan"), VN_SPELLED),
+    (re.compile("[\u0900-\u0bff]"), INDIC_ADDRESS),
+)
 #: Word-led pieces, looked up by `token_evidence`: a word (lower case, without its full stop) and
 #: what must follow it.
 UNIT_MARKERS = words("""
@@ -1552,6 +1627,11 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
     if VN_HINT.search(text):
         for match in VN_ADDRESS.finditer(text):
             yield match.start(), match.end()
+    for script, pattern in SCRIPT_ADDRESSES:  # issue 18, nineteenth pass
+        if script.search(text) is not None:
+            for match in pattern.finditer(text):
+                if NUMBER.search(match.group()):
+                    yield match.start(), match.end()
     tokens = tokens_of(text)
     chunks = chunks_of(text, tokens)
     #: Lower case counts per sentence: an address typed in lower case in a text that has capitals elsewhere.

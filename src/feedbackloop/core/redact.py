@@ -1646,7 +1646,13 @@ def find_names(text: str) -> Iterator[Span]:
 TITLE_BEFORE = re.compile(
     r"(?:(?<![\w.])(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Sr|Sra|Srta|Sig|Sig\.ra|Herr|Frau|Hr|Fr|Mme|Mlle|M(?=\.)|Mevr|mevr|"
     r"[Mm]evrouw|[Dd]hr|[Mm]eneer|Pan|Pani|Panie|Pana|Fru|Mag|Ing|Dott|Dott\.ssa|Dña|Doña|Madame|Monsieur|Señor|"
-    r"Señora|Senhor|Senhora|Signor|Signora)\.?[ \t]+)+$")
+    r"Señora|Senhor|Senhora|Signor|Signora|"
+    # issue 18, nineteenth pass: the titles of other scripts that authors label with the name ("г-н Илиев",
+    # "κ. Λαμπράκη", "أستاذ محمود", "श्रीमती सुनीता देवी"); Thai's and Vietnamese's are labelled apart
+    r"г-н|г-жа|г-ца|Г-н|Г-жа|[Гг]осподин|[Гг]оспожа|[Гг]осподину|[Гг]оспоже|д-р|Д-р|κ|κα|Κα|κος|Κος|κύριε|κυρία|Κύριε|"
+    r"Κυρία|κυρίου|κυρίας|מר|גב'|גב׳|גברת|הגב'|ד\"ר|ד״ר|עו\"ד|السيد|السيدة|الأستاذ|الأستاذة|أستاذ|أستاذة|الاستاذ|استاذ|"
+    r"المهندس|المهندسة|الدكتور|الدكتورة|د|م|الشيخ|الحاج|श्री|श्रीमती|सुश्री|कुमारी|डॉ|জনাব|জনাবা|শ্রী|শ্রীমতী|ডাঃ|"
+    r"திரு|திருமதி|செல்வி)\.?[ \t]+)+$")
 TITLE_REACH = 40
 
 
