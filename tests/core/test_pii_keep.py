@@ -130,6 +130,40 @@ def test_a_firms_premises_and_amounts_are_no_personal_addresses(text: str) -> No
     assert addresses(text) == []
 
 
+@pytest.mark.parametrize("text", [
+    # issue 18, nineteenth pass: a shop, a branch, a pick-up point or a depot named before the address, in any
+    # language, perhaps with its brand, a preposition or its town between
+    "Devolví la silla en la sucursal de Avenida Colón 1420, Córdoba, y no me dieron el ticket.",
+    "Troquei o aparelho na loja da Avenida Sete de Setembro 812, Salvador.",
+    "Am Samstag war ich in der Filiale Schillerstraße 14 in Leipzig.",
+    "Le magasin Fnac de la rue Sainte-Catherine 58 n'avait plus de stock.",
+    "Odebrałem paczkę w punkcie odbioru przy ul. Długiej 12, Gdańsk.",
+    "The Jumia pick-up station at 9 Awolowo Road, Ikoyi was closed on Sunday.",
+    "Ordered from the Ikea store in Kungens Kurva, Modulvägen 1, Huddinge.",
+    "Il pacco è fermo nel magazzino di Via dell'Industria 8, Bologna.",
+])
+def test_a_shop_or_depot_named_before_an_address_is_no_personal_address(text: str) -> None:
+    assert addresses(text) == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("Envíenlo a mi tienda: Calle Sol 18, 41003 Sevilla", "Calle Sol 18, 41003 Sevilla"),  # a trader's own
+    ("Vivo arriba de la tienda, Calle Luna 7, 29001 Málaga.", "Calle Luna 7, 29001 Málaga"),  # prose between
+])
+def test_a_home_near_a_shop_word_stays_an_address(text: str, address: str) -> None:
+    assert any(address in found for found in addresses(text)), addresses(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Kargo takip 7281 9912 3345, henüz gelmedi",  # Turkish "tracking"
+    "Numéro de suivi 6A 1234 5678 9, colis en retard",
+    "Číslo sledování zásilky 4412 8890 1234",
+    "Nyomkövetési szám: 3301 2288 4471",
+])
+def test_tracking_numbers_in_other_languages_are_no_phones(text: str) -> None:
+    assert phones(text) == []
+
+
 @pytest.mark.parametrize(("text", "address"), [
     ("Our office: 14 Adeola Odeku Street, Victoria Island, Lagos", "14 Adeola Odeku Street, Victoria Island, Lagos"),
     ("Collection from Flat 6, 31 Marine Parade, Brighton BN2 1TL please", "Flat 6, 31 Marine Parade, Brighton BN2 1TL"),

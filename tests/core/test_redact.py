@@ -839,6 +839,70 @@ def test_sixteenth_pass_people_s_addresses_stay_addresses(text: str) -> None:
     assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
 
 
+# --- issue 18, nineteenth pass: Latin-script addresses outside the anglosphere, by class (examples invented) ---
+
+@pytest.mark.parametrize(("text", "value"), [
+    # Latin America: an administrative area in lower case ("comuna de", "distrito de", "jud."), Peru's block and
+    # lot ("Mz. B Lt. 12"), Colombia's plate with the cross street's side ("1 Sur-50") and its named avenues,
+    # "s/n" (no number), Mexico's "Alc." and "Edo."
+    ("Mi dirección: Pasaje Los Aromos 1234, Villa San Pedro, comuna de Maipú, Santiago.",
+     "Pasaje Los Aromos 1234, Villa San Pedro, comuna de Maipú, Santiago"),
+    ("Vivo en Población La Victoria, pasaje 3, casa 845, comuna Pedro Aguirre Cerda.",
+     "pasaje 3, casa 845, comuna Pedro Aguirre Cerda"),
+    ("Entregar en Mz. B Lt. 12, Urb. Los Jardines, distrito de San Juan de Lurigancho, Lima",
+     "Mz. B Lt. 12, Urb. Los Jardines, distrito de San Juan de Lurigancho, Lima"),
+    ("mi dirección es Cra 43A No. 1 Sur-50, Medellín", "Cra 43A No. 1 Sur-50, Medellín"),
+    ("Calle 10 # 5 - 51, Cali", "Calle 10 # 5 - 51, Cali"),
+    ("Av. Boyacá # 72-40 Int 5 Apto 301, Bogotá", "Av. Boyacá # 72-40 Int 5 Apto 301, Bogotá"),
+    ("Dirección: Calle Hidalgo s/n, Col. Centro, 45000 Guadalajara, Jal.", "Calle Hidalgo s/n, Col. Centro, 45000 Guadalajara"),
+    ("Av. Juárez No. 45 Int. 3, Alc. Coyoacán, 04000 CDMX", "Av. Juárez No. 45 Int. 3, Alc. Coyoacán, 04000 CDMX"),
+    # Africa: "off" the road a street leaves, Ghana's digital address beside a house number, Egypt's "Shareh",
+    # Morocco's "Imm." and "Hay", Abidjan's "tranche", Kenya's numbered lanes
+    ("Please deliver to No. 14, Adebayo Close, off Allen Avenue, Ikeja, Lagos State.",
+     "No. 14, Adebayo Close, off Allen Avenue, Ikeja, Lagos State"),
+    ("I live at 12 Bode Thomas Street, off Adeniran Ogunsanya, Surulere, Lagos",
+     "12 Bode Thomas Street, off Adeniran Ogunsanya, Surulere, Lagos"),
+    ("My GhanaPost GPS is GA-183-8164, house no. 5, Asylum Down, Accra.", "GA-183-8164, house no. 5, Asylum Down, Accra"),
+    ("My flat: 15 Shareh El Tahrir, Dokki, Giza, apartment 6", "15 Shareh El Tahrir, Dokki, Giza, apartment 6"),
+    ("Mon adresse: Boulevard Zerktouni, Résidence Yasmine, Imm. B, Appt 7, Casablanca",
+     "Résidence Yasmine, Imm. B, Appt 7, Casablanca"),
+    ("Adresse: Cocody Angré 8e tranche, villa 45, Abidjan", "Cocody Angré 8e tranche, villa 45, Abidjan"),
+    ("Address: House 12, Lane 4, Kileleshwa, Nairobi", "House 12, Lane 4, Kileleshwa, Nairobi"),
+    # Europe and Turkey: "120bis", a house number's range with an en dash, Finnish "-väylä", Romanian "jud.",
+    # Bulgarian "zh.k." and "vh.", Serbian "bb", Turkish "Mh.", "Blv." and a numbered "Sokak"
+    ("Bezorgadres: Oude Gracht 120bis, 3511 AX Utrecht", "Oude Gracht 120bis, 3511 AX Utrecht"),
+    ("Meine Adresse: Kärntner Ring 5–7/3/12, 1010 Wien, Österreich", "Kärntner Ring 5–7/3/12, 1010 Wien, Österreich"),
+    ("Osoite on Hervannan valtaväylä 12 C 34, 33720 Tampere", "Hervannan valtaväylä 12 C 34, 33720 Tampere"),
+    ("Livrare la Bd. Unirii nr. 5, Cluj-Napoca, jud. Cluj", "Bd. Unirii nr. 5, Cluj-Napoca, jud. Cluj"),
+    ("Adres: zh.k. Mladost 1, bl. 45, vh. B, et. 3, ap. 12, Sofia 1784",
+     "zh.k. Mladost 1, bl. 45, vh. B, et. 3, ap. 12, Sofia 1784"),
+    ("Adresa: Kneza Miloša bb, 11000 Beograd", "Kneza Miloša bb, 11000 Beograd"),
+    ("Adresa: Bulevar Mihajla Pupina bb, Novi Beograd. Tel 011 222 333", "Bulevar Mihajla Pupina bb, Novi Beograd"),
+    ("Adres: Kızılay Mah. Gazi Mustafa Kemal Blv. No: 24 Daire: 9, 06420 Çankaya/Ankara",
+     "Kızılay Mah. Gazi Mustafa Kemal Blv. No: 24 Daire: 9, 06420 Çankaya/Ankara"),
+    ("Adresim Cumhuriyet Mahallesi 1204. Sokak No:7 Kat:2, Bornova/İzmir 35040",
+     "Cumhuriyet Mahallesi 1204. Sokak No:7 Kat:2, Bornova/İzmir 35040"),
+    ("Esentepe Mh. Büyükdere Cd. No:185 D:12 Şişli İstanbul", "Esentepe Mh. Büyükdere Cd. No:185 D:12 Şişli İstanbul"),
+])
+def test_nineteenth_pass_address_families(text: str, value: str) -> None:
+    assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
+
+
+@pytest.mark.parametrize(("text", "keep"), [
+    ("Hay 3 pedidos pendientes, Hay que revisar el 2 y el 5.", ("Hay 3 pedidos", "2 y el 5")),  # Spanish "hay"
+    ("En el sector 4 del almacén faltan 12 cajas, la comuna nos avisó.", ("sector 4", "12 cajas")),
+    ("Turn off 2 of the lights, then behind 3 doors you find the box.", ("off 2", "behind 3")),
+    ("Lane 3 of the pool is closed until 5 pm.", ("Lane 3",)),
+    ("Code promo GA-123-4567 ne fonctionne pas, commande 4471.", ("GA-123-4567", "4471")),
+    ("Versions 5–7/3/12 of the firmware crash.", ("5–7/3/12",)),
+    ("El distrito 5 ganó el partido 3 a 1.", ("distrito 5", "3 a 1")),
+    ("Device S/N 12345 broke, and ok bb, 12 items", ("S/N 12345", "bb, 12")),
+    ("the Av Club # 12-3 score", ("Av Club # 12-3",)),
+])
+def test_nineteenth_pass_look_alikes_are_no_addresses(text: str, keep: tuple[str, ...]) -> None:
+    assert_no_address_over(text, keep)
+
+
 def _names(text: str) -> list[str]:
     return [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
 

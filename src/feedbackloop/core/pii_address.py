@@ -115,6 +115,7 @@ ploshchad shosse naberezhna naberezhnaya heol stryd ffordd lôn rhodfa cilgant l
 ardán rathad sràid οδός οδος οδ λεωφόρος λεωφ πλατεία leoforos leof plateia rruga trg
 calea aleea splaiul șoseaua soseaua intrarea bulevar булевар булевард boul
 شارع רחוב רח׳ דרך שדרות gali गली
+shareh sharia shari sharie derb zankat zanqa pje psje
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
 #: before the number ("via DHL" is no street), and an abbreviation needs its full stop ("ul.", "Av.").
@@ -128,7 +129,7 @@ NUMBER_ONLY = frozenset({"street", "road"})
 ABBREVIATED = frozenset({"av", "avd", "ul", "al", "os", "pl", "pr", "str", "ch", "imp", "rte", "tv", "cra", "jl",
                          "jln", "lrg", "bd", "bld", "avda", "r", "trav", "estr", "rod", "ул", "вул", "пр", "просп",
                          "пер", "бул", "наб", "jr", "vul", "prosp", "prov", "пров", "пл", "οδ", "λεωφ", "leof",
-                         "boul"})  # Québec's "boul. Saint-Laurent"
+                         "boul", "pje", "psje"})  # Québec's "boul. Saint-Laurent"
 #: German streets named with a preposition and no suffix ("Am Lindenhof 12a"): capitalised only.
 GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter", "Hinter", "Alte", "Neue", "Große",
                                  "Kleine", "Auf der", "An der", "In der"})
@@ -136,7 +137,7 @@ GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter",
 COMPOUND_ENDINGS = word_tuple("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee steig pfad zeile straat laan gracht plein singel
 kade dijk steeg vej gade allé plads vænget gatan vägen gränd torget stigen backen veien vegen gata gate gaten plass
-katu tie kuja polku utca útja körút sokak sokağı caddesi bulvarı -ro -gil -daero -dori -dōri -doori vegur stígur
+katu tie kuja polku väylä kaari aukio raitti utca útja körút sokak sokağı caddesi bulvarı -ro -gil -daero -dori -dōri -doori vegur stígur
 braut way 로 길
 """)
 
@@ -169,7 +170,7 @@ def compound(token: Token) -> bool:
 SEPARATE_TYPES = words("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee straat laan gracht plein singel kade vej gade allé
 plads gatan vägen gata gate veien vegen utca út körút tér sokak sok. sokağı caddesi cad. cd. bulvarı bulvar katu tie
-ulica bulv. cadde u. krt. köz sor fasor sétány rakpart iela gatvė tänav cesta
+ulica bulv. cadde u. krt. köz sor fasor sétány rakpart iela gatvė tänav cesta blv. bulv sk.
 pr. g. mnt pst prospektas prospekts bulvāris maantee puiestee
 """)
 #: Before a separate "gate"/"ring" these are no street ("boarding gate 14", "onion ring").
@@ -293,6 +294,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Lithuania's and Latvia's postcodes carry the country's letters ("LT-03150 Vilnius", "Rīga, LV-1012")
     (re.compile(r"L(?<![\w-].)(?:T-\d{5}|V-\d{4})(?![\w-])"), WEAK_POSTCODE),
     (re.compile(r"[Ss](?<![\w-].)\d{6}\b"), WEAK_POSTCODE),  # Singapore "S310012"
+    # Ghana's digital address (GhanaPost GPS, "GA-183-8164") beside a house number or a district
+    (re.compile(r"[A-Z](?<![\w-].)[A-Z]-\d{3,4}-\d{4}(?![\w-])"), WEAK_POSTCODE),
     (re.compile(rf"\d(?<![\w-]\d)\d{{3,5}}(?![\w-]|[.,]\d){TOWN_AFTER}"), WEAK_POSTCODE),  # 1070 Wien
 )
 #: Japanese and Chinese addresses in their script, unspaced: a prefecture, city or ward word, then block
@@ -374,6 +377,7 @@ dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wej
 uppgång trappe porta bloc tower torre wing hse bajo ático atico entlo entresuelo pral кв квартира корп
 phòng phong tầng căn tòa toà lô оф офіс офис під'їзд подъезд fflat árasán arasan diamerisma διαμέρισμα quadra qd
 blok lantai oficina ofic dto house makan मकान फ्लैट प्लॉट ब्लॉक boîte boite
+imm immeuble h/no h.no hno lane
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
@@ -398,7 +402,21 @@ col colonia brgy barangay fracc fraccionamiento mah mahallesi mh phường phuon
 barrio sector sektor district dist distt nagar layout colony tehsil taluk kelurahan kel kecamatan kec vila jardim
 cbd región region provincia prov county wilaya subdivision subd village vill tambon amphoe khet khwaeng ward
 area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर मोहल्ला mohalla cité quartier lotissement
+comuna distrito alcaldía alcaldia delegación delegacion municipio localidad población poblacion urbanización
+urbanizacion asentamiento jud județul judetul sectorul zh.k zhk ilçe ilce commune arrondissement hay woreda kebele
+alc mpio
 """)
+#: Of DISTRICT_WORDS, the words of an administrative area that stand in lower case inside a capitalised address
+#: ("comuna de Maipú", "distrito de Miraflores", "jud. Cluj", "sector 2", "alcaldía Cuauhtémoc", "quartier
+#: Maârif"): address words, and a district where a name follows them, perhaps after a particle.
+ADMIN_LOWER = words("""
+comuna distrito alcaldía alcaldia delegación delegacion municipio localidad colonia col barrio bairro jud județul
+judetul sector sectorul ilçe ilce quartier commune arrondissement urb urbanización urbanizacion fracc
+fraccionamiento población poblacion zh.k zhk cité
+""")
+#: Of DISTRICT_WORDS, words that are ordinary words of a language in lower case (Spanish "hay", "there is"): a
+#: district only capitalised ("Hay Riad", "Hay Mohammadi", Morocco's quarters).
+DISTRICT_CAPITAL_ONLY = frozenset({"hay"})
 #: District words written after their name in South Asia and elsewhere ("Model Town", "Johar Town",
 #: "Shastri Nagar", "Defence Colony", "Vasant Vihar"), taken with the capitalised word before them. A
 #: town's name ends its part ("Model Town, Lahore") or goes on with the district's extension ("Model
@@ -409,7 +427,7 @@ DISTRICT_PARTS = words("ext extn extension phase block sector")
 
 DISTRICT_SUFFIXES = frozenset({"gu", "ku", "shi", "si", "dong", "cho", "chō", "machi", "gun", "eup", "myeon", "ri",
                                "ward", "ken"})
-STAGES = frozenset({"stage", "phase", "sector", "zone", "block", "cross", "main"})
+STAGES = frozenset({"stage", "phase", "sector", "zone", "block", "cross", "main", "tranche"})  # Abidjan's "8e tranche"
 #: PO boxes: the word before the number, and words that come before "box"/"bag" or after a first word.
 BOX_WORDS = frozenset({"postfach", "apartado", "casilla", "postbus", "postboks", "pmb", "bp", "cp", "postilokero"})
 BOX_PAIRS = frozenset({("caixa", "postal"), ("cx", "postal"), ("skrytka", "pocztowa"), ("boîte", "postale"),
@@ -443,7 +461,7 @@ BOX_NUMBER = re.compile(r"[Xx]?\d{1,6}(?:-\d{3,5})?")  # "Private Bag X9" too
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 #: Units with an abbreviation that needs its full stop or colon ("m. 15", "D:8", Romanian "bl. A, sc. 2,
 #: et. 4, ap. 12").
-DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of"})
+DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of", "lt", "vh"})  # Peru's "Lt. 12", "vh. B"
 #: Units written with a colon before their number ("D: 8", "Daire: 3", "Kat: 2", "Apt: 4B").
 COLON_UNITS = frozenset({"d", "daire", "kat", "apt", "flat", "unit", "blok", "no"})
 #: A Korean building or flat number ("101-dong 1203-ho", "101동 1203호") and a Korean district word.
@@ -478,6 +496,7 @@ dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj
 ote pte ул вул пр просп пер бул наб д кв корп jr of
 sen pres gov capt maj sgt hon rev fr sta sto mgr msgr brig adm vul prosp prov пров пл м г с смт οδ λεωφ leof kl
 fszt u krt dto ofic ext नं boul
+mz jud imm vh edo mpio pje psje mh blv sk alc mun res cond qd
 """)
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
 DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
@@ -530,6 +549,7 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
             return "."  # "8000 Aarhus C. Depositum": a Danish postcode's district letter ends the address
         if token.lower.rstrip(".") in ABBREVIATIONS or token.lower in ABBREVIATED or len(token.word) == 1 or \
                 "." in token.word or (token.word[-1:].isdigit() and len(token.word) <= 3 and ordinal_before(following)) or \
+                (token.word.isdigit() and len(token.word) == 4 and following.lower in SEPARATE_TYPES) or \
                 following.word[:1].isdigit():
             return "," if "\n" in gap else ""
         return "."
@@ -599,7 +619,8 @@ def chunks_of(text: str, tokens: list[Token]) -> list[list[Segment]]:
 
 # --- street evidence from tokens -------------------------------------------------------------------
 
-HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4}|bis|ter)){0,2}",
+HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}(?:[a-z]|bis|ter)?"
+                          r"(?:[/–-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4}|bis|ter)){0,3}",
                           re.IGNORECASE)
 #: Places in a market, a fair or a station ("Stall 42, Ridley Road Market", "Stand 12, Hall 3"): a number
 #: after one is no house number, even before a street's name.
@@ -762,20 +783,51 @@ def grid_plate(text: str, tokens: list[Token], index: int) -> int | None:
     at = index + 1
     if at < len(tokens) and tokens[at].lower.rstrip(".") in GRID_TYPES:
         at += 1  # "Av. Cra. 30"
-    if at >= len(tokens) or not GRID_NUMBER.fullmatch(tokens[at].word):
+    named = 0
+    dotted = token.lower not in GRID_AMBIGUOUS or text[token.end:token.end + 1] == "."
+    while dotted and at < len(tokens) and named < 3 and tokens[at].word[:1].isupper() and tokens[at].word.isalpha() and \
+            tokens[at].lower not in GRID_MARKS:
+        at += 1  # a named avenue: "Av. Boyacá # 72-40", "Av. Ciudad de Cali No. 10-51" (the mark is needed then)
+        named += 1
+        if at < len(tokens) and tokens[at].lower in PARTICLES and tokens[at].lower not in GRID_MARKS:
+            at += 1
+    if at >= len(tokens) or not (named or GRID_NUMBER.fullmatch(tokens[at].word)):
         return None
-    at += 1
+    at += 0 if named else 1
     while at < len(tokens) and (tokens[at].lower in ("bis", "sur", "este") or
                                 (len(tokens[at].word) == 1 and tokens[at].word.isalpha())):
         at += 1  # "Calle 45 Bis A # 23-18"
     if at < len(tokens) and tokens[at].lower in GRID_MARKS and tokens[at].word != "N":
         at += 1
-    if at >= len(tokens) or not GRID_PLATE.fullmatch(tokens[at].word) or (
-            tokens[at].word[:1] != "#" and tokens[at - 1].lower not in GRID_MARKS):
+    if at >= len(tokens) or (tokens[at].word[:1] != "#" and tokens[at - 1].lower not in GRID_MARKS):
         return None
+    if not GRID_PLATE.fullmatch(tokens[at].word):
+        at = split_plate(tokens, at)  # "No. 1 Sur-50", "# 1 Sur - 100": the cross street's side between
+        if at is None:
+            return None
     if any(not same_segment(text, tokens[k - 1], tokens[k]) for k in range(index + 1, at + 1)):
         return None
     return at
+
+
+#: The distance of a Colombian plate after the cross street's number and its side ("Sur-50", "-50").
+PLATE_TAIL = re.compile(r"(?:sur|este|norte|oeste|bis|[a-z])?-\d{1,3}[a-z]?", re.IGNORECASE)
+PLATE_SIDES = frozenset({"sur", "este", "norte", "oeste", "bis"})
+
+
+def split_plate(tokens: list[Token], at: int) -> int | None:
+    """The index of the plate's last token when its cross street's number stands apart from the distance
+    ("1 Sur-50", "1 Sur - 100", "93 - 47"), else None."""
+    if not GRID_NUMBER.fullmatch(tokens[at].word.lstrip("#")):
+        return None
+    rest = [t.word for t in tokens[at + 1:at + 4]]
+    if rest[:1] and PLATE_TAIL.fullmatch(rest[0]) and (rest[0][:1] == "-" or rest[0].split("-")[0].lower() in PLATE_SIDES):
+        return at + 1
+    if rest[:2] and rest[0] == "-" and GRID_NUMBER.fullmatch(rest[1]):
+        return at + 2
+    if len(rest) == 3 and rest[0].lower() in PLATE_SIDES and rest[1] == "-" and GRID_NUMBER.fullmatch(rest[2]):
+        return at + 3
+    return None
 
 
 def numbered_street(text: str, token: Token) -> bool:
@@ -871,13 +923,18 @@ def number_after(text: str, tokens: list[Token], index: int) -> int | None:
     at = index + 1
     if at < len(tokens) and tokens[at].lower in NUMBER_MARK:
         at += 1
-    if at < len(tokens) and is_house_number(tokens[at]) and tokens[at].lower[:1] in "0123456789n":
+    if at < len(tokens) and ((is_house_number(tokens[at]) and tokens[at].lower[:1] in "0123456789n") or
+                             tokens[at].word in NO_NUMBER):
         gap = text[tokens[at - 1].end:tokens[at].start]
         if "\n" not in gap and gap.count(",") <= 1 and plausible_number(text, tokens, at):
             return at
     return None
 
 
+#: "Without a number" in the former Yugoslavia's languages and in Spanish and Portuguese, written where the house
+#: number goes ("Bulevar Mihajla Pupina bb", "Ilica bb, 10000 Zagreb", "Calle Hidalgo s/n", "Rua B, s/n").
+NO_NUMBER = frozenset({"bb", "b.b", "BB", "s/n", "S/N", "s/nº", "S/Nº"})
+BB = re.compile(r"(?<=\w )(?:bb|b\.b\.|BB)(?!\w)|(?<=[\w,] )[sS]/[nN]")
 YEAR = re.compile(r"(?:19|20)\d\d")
 DATE_NAME_LINKS = frozenset({"de", "del", "do", "da", "di"})
 #: The street types after a name that may also stand before the house number ("Herzl St 12").
@@ -1053,8 +1110,12 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 not introduced_as_id(text, token.start):
             yield Evidence(token.start, token.end, UNIT)  # "B-702, Lodha Paradise": a flat and its block's letter
             continue
+        if key in DISTRICT_CAPITAL_ONLY:
+            if capital(token.word) and joined and nxt is not None and nxt.word[:1].isupper() and nxt.word.isalpha():
+                yield Evidence(token.start, token.end, DISTRICT)  # "Hay Riad" (not Spanish "Hay que", "Hay 3")
+            continue
         if key in DISTRICT_WORDS and (capital(token.word) or lower_text or (
-                nxt is not None and joined and nxt.word[:1].isupper())) and (
+                nxt is not None and joined and nxt.word[:1].isupper()) or admin_named(text, tokens, index)) and (
                 key not in ("co", "tp", "kel", "kec", "prov", "dist") or
                                       text[token.end:token.end + 1] == "."):
             yield Evidence(token.start, token.end, DISTRICT)
@@ -1065,6 +1126,18 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             continue
         if ("-" in key and key.rsplit("-", 1)[1] in DISTRICT_SUFFIXES) or key == "chome" or "丁目" in key:
             yield Evidence(token.start, token.end, DISTRICT)
+
+
+def admin_named(text: str, tokens: Sequence[Token], index: int) -> bool:
+    """Whether tokens[index], an ADMIN_LOWER word in lower case, is followed by a name in its segment, perhaps after a
+    particle ("comuna de Maipú", "distrito de San Isidro", "jud. Cluj")."""
+    if tokens[index].lower not in ADMIN_LOWER:
+        return False
+    at = index + 1
+    if at < len(tokens) and tokens[at].lower in PARTICLES and same_segment(text, tokens[at - 1], tokens[at]):
+        at += 1
+    return at < len(tokens) and same_segment(text, tokens[at - 1], tokens[at]) and capital(tokens[at].word) and \
+        tokens[at].word[:1].isalpha()
 
 
 #: Words right before an address's first part ("live at B-702, ...", "ship to A-204, ...").
@@ -1154,6 +1227,8 @@ def is_address_word(token: Token, lower_text: bool) -> bool:
     if token.lower in PROSE or "@" in token.word or (
             token.colon and token.lower not in NUMBER_MARK and token.lower not in COLON_UNITS):
         return False
+    if token.lower in ADMIN_LOWER or (token.word in NO_NUMBER and token.lower != "s/n"):
+        return True  # "comuna de Maipú", "jud. Cluj", "sector 2", "Ilica bb"
     first = token.word[:1]
     if first.isdigit() or first in "#〒" or not first.isalpha():
         return not (token.word.count("-") == 1 and token.word[:2].isalpha())
@@ -1161,7 +1236,7 @@ def is_address_word(token: Token, lower_text: bool) -> bool:
 
 
 #: The postcodes of PATTERNS written as a code with the country's letters, as phone_like sees them.
-LETTERED_POSTCODE = re.compile(r"LT-\d{5}|LV-\d{4}")
+LETTERED_POSTCODE = re.compile(r"LT-\d{5}|LV-\d{4}|[A-Z]{2}-\d{3,4}-\d{4}")  # and Ghana's "GA-183-8164"
 
 
 def phone_like(tokens: Sequence[Token]) -> bool:
@@ -1253,6 +1328,8 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
             tokens[first].lower not in NUMBER_MARK:  # "an", "de" before the address are the sentence's
         first += 1
         taken -= 1
+    if first == 1 and tokens[0].lower in LANDMARK_LINKS and capital(tokens[1].word):
+        first = 0  # "No. 14, Adebayo Close, off Allen Avenue, Ikeja": the road the street leaves
     taken = 0
     while last + 1 < len(tokens) and taken < 6 and is_address_word(tokens[last + 1], lower_text):
         last += 1
@@ -1262,8 +1339,15 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
     return (min(start, tokens[first].start), max(end, tokens[last].end), first == 0, last == len(tokens) - 1)
 
 
+#: Words that open an address's part naming the road or landmark it is reached from, as Nigerian, Ghanaian and
+#: Kenyan addresses give it ("off Allen Avenue", "opp. Total filling station", "behind Shoprite").
+LANDMARK_LINKS = frozenset({"off", "opp", "opposite", "behind", "beside", "adjacent"})
+
+
 def clean(segment: Segment, lower_text: bool) -> bool:
     tokens = segment.tokens
+    if len(tokens) >= 2 and tokens[0].lower in LANDMARK_LINKS and capital(tokens[1].word):
+        tokens = tokens[1:]  # "off Adeniran Ogunsanya"
     if len(tokens) == 2 and len(tokens[0].word) <= 4 and tokens[0].lower not in PROSE and is_house_number(tokens[1]):
         return True  # a unit in an abbreviation we do not list ("cj. 45", "kv. 12")
     return len(tokens) <= 8 and all(is_address_word(t, lower_text) for t in tokens) and not phone_like(tokens)
@@ -1309,6 +1393,7 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
         at += 1  # "instead of Apt 3": the particle is the sentence's
     if at == len(tokens) or not (tokens[at].word[:1].isdigit() or tokens[at].word[:1] == "#" or
                                  (is_house_number(tokens[-1]) and tokens[-1].word[:1].isdigit()) or
+                                 (at < len(tokens) - 1 and tokens[-1].word in NO_NUMBER) or  # "Ilica bb"
                                  (at == len(tokens) - 1 and LETTERED_FLAT.fullmatch(tokens[at].word))):  # "B-204"
         return None  # "101-1203", "12", "21 Choa Chu Kang North 6", "Vinohradská 1511/230"
     if phone_like(tokens[at:]) or any(SLASHED_DATE.fullmatch(t.word) for t in tokens[at:]):
@@ -1568,8 +1653,8 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
             # every address has a number (a house, a unit, a postcode or a box) but for a named street
             # that someone says they live at ("I stay at Kindaruma Road, Kilimani")
             yield from numberless(text, chunk, lower_text, cues)
-        if not NUMBER.search(text, lo, hi):
-            continue
+        if not NUMBER.search(text, lo, hi) and BB.search(text, lo, hi) is None:
+            continue  # (a street "bb", without a number, counts as one)
         inside = overlapping(evidence, first, lo, hi)
         flat = [t for segment in chunk for t in segment.tokens]
         inside.extend(token_evidence(text, flat, lower_text))

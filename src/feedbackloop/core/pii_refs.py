@@ -62,6 +62,16 @@ COMPOUND_STEMS = (
     "отправлен", "посылк", "пратк", "відправлен", "αποστολ", "gönderi", "gonderi", "kargo", "شحن", "משלוח",
     "伝票", "追跡", "运单", "運單", "快递", "单号", "單號", "운송장", "송장", "vận đơn", "van don", "waybill",
     "consignment", "rastreio", "rastreamento", "tracciamento", "seguimiento",
+    # (the must-keep pass, nineteenth: "kargo takip", "numéro de suivi", "číslo sledování", "nyomkövetési szám")
+    "takip", "suivi", "colis", "paquete", "rastreo", "sledován", "sledovan", "sledovac", "śledzeni", "sledzeni",
+    "nyomkövet", "nyomkovet", "urmărire", "urmarire", "spårning", "sparning", "sporing", "seuranta", "volgnummer",
+    "volgcode", "trackingcode", "sändning", "sandning", "forsendelse", "kolli", "colet", "parcel", "shipment",
+    # (the nineteenth pass: more of each concept) an order, a request, a file, a delivery note, a voucher
+    "orden", "comand", "folio", "remito", "protocolo", "chamado", "ocorr", "solicit", "radicado", "expediente",
+    "trámite", "tramite", "suministro", "vorgang", "aktenzeichen", "lieferschein", "beleg", "antrag", "melding",
+    "aanvraag", "pratica", "segnalazion", "utenza", "wnios", "požadav", "pozadav", "bejelent", "ügyszám", "ugyszam",
+    "sesizar", "tichet", "şikayet", "sikayet", "talep", "başvuru", "basvuru", "dosya", "claim", "serial",
+    "voucher", "quotation",
     # case, reference, claim, complaint
     "dossier", "ärende", "arende", "sprawa", "sprawy", "zgłoszeni", "zgloszeni", "případ", "pripad", "reference",
     "referenz", "référence", "referencia", "riferimento", "referentie", "referência", "referens", "referanse",
@@ -72,7 +82,7 @@ COMPOUND_STEMS = (
 )
 #: Short reference words that must open a word ("bon n°", "mã thẻ", "PNR", "nota").
 SHORT_STEMS = ("mã", "pnr", "nota", "sag", "sak", "case", "caso", "cas", "ref", "conta", "conto", "tili",
-               "lid", "üye", "uye", "vé", "resi", "awb", "kesi")
+               "lid", "üye", "uye", "vé", "resi", "awb", "kesi", "guía", "guia", "zaak", "rma")
 #: Stems of the words for a person ("Customer:", "Client:" open chat lines): a reference word only with a number
 #: word ("customer no", "Kundennummer", "numéro client").
 PERSON_STEMS = ("customer", "client", "kunden", "kund", "klant", "asiak", "klient", "ügyfél", "ugyfel", "müşteri",
