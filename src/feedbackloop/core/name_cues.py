@@ -861,7 +861,7 @@ ROLE_LABELS = frozenset({
     "고객", "상담원", "상담사", "ลูกค้า", "พนักงาน",
     # issue 18, nineteenth pass: more of the same roles (Swahili, Vietnamese, Spanish and Portuguese variants)
     "mteja", "wakala", "huduma", "msaidizi", "khách", "khach", "ejecutivo", "ejecutiva", "representante",
-    "consultor", "consultora", "consulente", "vendedora", "atendenta", "técnico", "tecnico", "técnica", "tecnica",
+    "consultor", "consultora", "consulente", "atendenta", "técnico", "tecnico", "técnica", "tecnica",
     "gebruiker", "zákaznice", "zakaznice", "operátorka", "operatorka", "musteri", "temsilcisi", "kundtjänst",
     "kundeservice", "kundeservicen", "ügyfélszolgálat", "servicedesk", "callcenter", "helpdesk", "hotline",
 })

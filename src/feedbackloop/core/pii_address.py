@@ -115,7 +115,7 @@ ploshchad shosse naberezhna naberezhnaya heol stryd ffordd lôn rhodfa cilgant l
 ardán rathad sràid οδός οδος οδ λεωφόρος λεωφ πλατεία leoforos leof plateia rruga trg
 calea aleea splaiul șoseaua soseaua intrarea bulevar булевар булевард boul
 شارع רחוב רח׳ דרך שדרות gali गली
-shareh sharia shari sharie derb zankat zanqa pje psje
+shareh sharia shari sharie derb zankat zanqa pje psje bvar bv șos sos spl bul
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
 #: before the number ("via DHL" is no street), and an abbreviation needs its full stop ("ul.", "Av.").
@@ -129,10 +129,12 @@ NUMBER_ONLY = frozenset({"street", "road"})
 ABBREVIATED = frozenset({"av", "avd", "ul", "al", "os", "pl", "pr", "str", "ch", "imp", "rte", "tv", "cra", "jl",
                          "jln", "lrg", "bd", "bld", "avda", "r", "trav", "estr", "rod", "ул", "вул", "пр", "просп",
                          "пер", "бул", "наб", "jr", "vul", "prosp", "prov", "пров", "пл", "οδ", "λεωφ", "leof",
-                         "boul", "pje", "psje"})  # Québec's "boul. Saint-Laurent"
+                         "boul", "pje", "psje", "bvar", "bv", "șos", "sos", "spl", "bul"})  # Québec's "boul. Saint-Laurent"
 #: German streets named with a preposition and no suffix ("Am Lindenhof 12a"): capitalised only.
 GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter", "Hinter", "Alte", "Neue", "Große",
-                                 "Kleine", "Auf der", "An der", "In der"})
+                                 "Kleine", "Auf der", "An der", "In der",
+                                 # and Czech, Slovak and Polish ones ("Na Příkopě 15", "U Nemocnice 2", "Pod Lipami 5")
+                                 "Na", "Pod", "Nad", "Za", "U", "K", "Ve", "Przy"})
 #: Endings of one-word street names followed by a number ("Hafenstraße 12a", "Nørrebrogade 45").
 COMPOUND_ENDINGS = word_tuple("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee steig pfad zeile straat laan gracht plein singel
@@ -377,7 +379,7 @@ dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wej
 uppgång trappe porta bloc tower torre wing hse bajo ático atico entlo entresuelo pral кв квартира корп
 phòng phong tầng căn tòa toà lô оф офіс офис під'їзд подъезд fflat árasán arasan diamerisma διαμέρισμα quadra qd
 blok lantai oficina ofic dto house makan मकान फ्लैट प्लॉट ब्लॉक boîte boite
-imm immeuble h/no h.no hno lane
+imm immeuble h/no h.no hno lane ilot îlot erf stan ulaz
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
@@ -396,6 +398,7 @@ condominium condo condos villas estate complex chambers lodge enclave gardens pl
 """)
 BUILDING_BEFORE = words("""
 edificio edifício torre résidence residencial conjunto urbanización urb condominio bloco bloque immeuble wohnanlage
+edif habitacional
 """)
 DISTRICT_WORDS = words("""
 col colonia brgy barangay fracc fraccionamiento mah mahallesi mh phường phuong quận quan huyện huyen tp bairro
@@ -461,9 +464,13 @@ BOX_NUMBER = re.compile(r"[Xx]?\d{1,6}(?:-\d{3,5})?")  # "Private Bag X9" too
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 #: Units with an abbreviation that needs its full stop or colon ("m. 15", "D:8", Romanian "bl. A, sc. 2,
 #: et. 4, ap. 12").
-DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of", "lt", "vh"})  # Peru's "Lt. 12", "vh. B"
+DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of", "lt", "vh", "k"})  # Peru's "Lt. 12", "vh. B"
 #: Units written with a colon before their number ("D: 8", "Daire: 3", "Kat: 2", "Apt: 4B").
-COLON_UNITS = frozenset({"d", "daire", "kat", "apt", "flat", "unit", "blok", "no"})
+COLON_UNITS = frozenset({"d", "daire", "kat", "apt", "flat", "unit", "blok", "no", "k", "cep", "cp", "c.p", "cpa"})
+#: A number glued to its mark ("No:45", "Nº12"), after a unit word; a unit glued to its number by a colon, as
+#: Turkish addresses write the flat and the floor ("D:7", "K:3", "Kat:2", "Daire:12").
+MARKED_NUMBER = re.compile(r"(?:no|nr|n[º°])[.:]?\d{1,5}[a-z]?", re.IGNORECASE)
+GLUED_UNIT = re.compile(r"(?:D|K|Kat|Daire|Blok|Dp|Apt|Apto|Ap):\d{1,4}[A-Z]?")
 #: A Korean building or flat number ("101-dong 1203-ho", "101동 1203호") and a Korean district word.
 KOREAN_UNIT = re.compile(r"\d{1,5}-?(?:ho|호|동)", re.IGNORECASE)
 HANGUL_DISTRICT = re.compile(r"[\uac00-\ud7a3]+(?<=[\uac00-\ud7a3]{2})(?:구|동|시|군|읍|면)")
@@ -496,7 +503,7 @@ dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj
 ote pte ул вул пр просп пер бул наб д кв корп jr of
 sen pres gov capt maj sgt hon rev fr sta sto mgr msgr brig adm vul prosp prov пров пл м г с смт οδ λεωφ leof kl
 fszt u krt dto ofic ext नं boul
-mz jud imm vh edo mpio pje psje mh blv sk alc mun res cond qd
+mz jud imm vh edo mpio pje psje mh blv sk alc mun res cond qd jd pq bvar bv sos șos spl bul lot edif ed
 """)
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
 DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
@@ -642,10 +649,15 @@ STREET_KEYS = TYPE_BEFORE | TYPE_AFTER | SEPARATE_TYPES | {t.rstrip(".") for t i
 SLASHED_DATE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d\d")
 
 
+#: Quito's house numbers: the side of the city's axis, the cross street's number and the distance ("N34-120",
+#: "Oe3-45", "E5-23").
+QUITO_NUMBER = re.compile(r"(?:N|S|E|Oe|OE)\d{1,3}[A-Z]?-\d{1,4}[A-Z]?")
+
+
 def is_house_number(token: Token) -> bool:
     first = token.word[:1]
     return ((first.isdigit() or first in "nN") and HOUSE_NUMBER.fullmatch(token.word) is not None
-            and SLASHED_DATE.fullmatch(token.word) is None)
+            and SLASHED_DATE.fullmatch(token.word) is None) or QUITO_NUMBER.fullmatch(token.word) is not None
 
 
 #: A particle glued to a name ("Chaussée d'Ixelles", "Via dell'Orso", "Triq il-Kbira", "Sharia al-Azhar").
@@ -924,7 +936,7 @@ def number_after(text: str, tokens: list[Token], index: int) -> int | None:
     if at < len(tokens) and tokens[at].lower in NUMBER_MARK:
         at += 1
     if at < len(tokens) and ((is_house_number(tokens[at]) and tokens[at].lower[:1] in "0123456789n") or
-                             tokens[at].word in NO_NUMBER):
+                             tokens[at].word in NO_NUMBER or QUITO_NUMBER.fullmatch(tokens[at].word)):
         gap = text[tokens[at - 1].end:tokens[at].start]
         if "\n" not in gap and gap.count(",") <= 1 and plausible_number(text, tokens, at):
             return at
@@ -1017,7 +1029,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
         key = token.lower
         nxt = tokens[index + 1] if index + 1 < count else None
         first_char = token.word[:1]
-        if not (first_char.isdigit() or first_char == "#" or key in WORD_KEYS or "-" in key or
+        if not (first_char.isdigit() or first_char == "#" or key in WORD_KEYS or "-" in key or ":" in key or
                 (nxt is not None and nxt.word[:1].isdigit()) or "丁目" in key or "\uac00" <= key[-1:] <= "\ud7a3" or
                 (first_char in "IVX" and "/" in key)):
             continue  # a word no piece starts with
@@ -1025,6 +1037,9 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
         floor = floor_alone(text, tokens, index)
         if floor is not None:
             yield floor  # "bajo", "st. th.", "EG links"
+            continue
+        if GLUED_UNIT.fullmatch(token.word):
+            yield Evidence(token.start, token.end, UNIT)  # Turkish "D:7", "K:3", "Daire:12"
             continue
         if FLOOR_DOOR.fullmatch(token.word) and index and tokens[index - 1].word[:1].isdigit():
             yield Evidence(token.start, token.end, UNIT)  # "12. II/4."
@@ -1038,10 +1053,17 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             if at < count and tokens[at].lower in NUMBER_MARK and same_segment(text, token, tokens[at]):
                 at += 1
             unit = tokens[at].word if at < count else ""
+            if at < count and same_segment(text, tokens[at - 1], tokens[at]) and MARKED_NUMBER.fullmatch(unit):
+                yield Evidence(token.start, tokens[at].end, UNIT)  # "Safir Apt. No:45"
+                continue
             if at < count and same_segment(text, tokens[at - 1], tokens[at]) and UNIT_ID.fullmatch(unit) \
                     and (unit[:1].isdigit() or unit[:1] == "#" or unit.isupper() or (lower_text and len(unit) == 1)) \
-                    and (key not in ("m", "d") or unit[:1].isdigit()):
+                    and (key not in ("m", "d", "k") or unit[:1].isdigit()):
                 yield Evidence(token.start, tokens[at].end, UNIT)  # "Flat 3", "bl. A", "flat c" in lower case
+                continue
+            if key in NAMED_ESTATES and capital(token.word) and joined and nxt is not None and \
+                    capital(nxt.word) and nxt.word.isalpha():
+                yield Evidence(token.start, nxt.end, DISTRICT)  # "Villa Los Héroes", "Lot. Al Massira"
                 continue
         if first_char.isdigit() and KOREAN_UNIT.fullmatch(token.word):
             yield Evidence(token.start, token.end, UNIT)  # "1203-ho", "1203호", "101동"
@@ -1140,6 +1162,11 @@ def admin_named(text: str, tokens: Sequence[Token], index: int) -> bool:
         tokens[at].word[:1].isalpha()
 
 
+#: Unit words that, before a name rather than a number, name an estate or a housing development: Chile's and
+#: Argentina's "Villa Los Héroes", Morocco's "Lot. Al Massira" (lotissement).
+NAMED_ESTATES = frozenset({"villa", "lot"})
+
+
 #: Words right before an address's first part ("live at B-702, ...", "ship to A-204, ...").
 BEFORE_ADDRESS = frozenset({"at", "to", "is", "in", "en", "em", "à", "a", "bei", "op", "ke", "pe"})
 
@@ -1227,8 +1254,8 @@ def is_address_word(token: Token, lower_text: bool) -> bool:
     if token.lower in PROSE or "@" in token.word or (
             token.colon and token.lower not in NUMBER_MARK and token.lower not in COLON_UNITS):
         return False
-    if token.lower in ADMIN_LOWER or (token.word in NO_NUMBER and token.lower != "s/n"):
-        return True  # "comuna de Maipú", "jud. Cluj", "sector 2", "Ilica bb"
+    if token.lower in ADMIN_LOWER or (token.word in NO_NUMBER and token.lower != "s/n") or token.word == "x":
+        return True  # "comuna de Maipú", "jud. Cluj", "sector 2", "Ilica bb", Mérida's "#491 x 57 y 59"
     first = token.word[:1]
     if first.isdigit() or first in "#〒" or not first.isalpha():
         return not (token.word.count("-") == 1 and token.word[:2].isalpha())
@@ -1243,9 +1270,9 @@ def phone_like(tokens: Sequence[Token]) -> bool:
     """Seven digits or more in a row of number tokens (a phone, an order number), or an identifier."""
     digits = 0
     for token in tokens:
-        if LETTERED_POSTCODE.fullmatch(token.word):
+        if LETTERED_POSTCODE.fullmatch(token.word) or QUITO_NUMBER.fullmatch(token.word):
             digits = 0
-            continue  # "LT-03150": a postcode, not an identifier
+            continue  # "LT-03150": a postcode, "N34-120": a house number, not an identifier
         if token.word[:1].isalpha() and any(c.isdigit() for c in token.word) and "-" in token.word and \
                 token.word.split("-")[0].isupper() and len(token.word.split("-")[0]) >= 2:
             return True  # "NG-1200457", "KR-55021"
@@ -1530,6 +1557,7 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
         found = [e for k in range(first, last + 1) for e in per_segment[k]]
         categories = {e.category for e in found} | ({STREET} if street_line else set())
         country = False
+        bare_code = False  # a bare postcode closing the places ("Erf 1234, Khayelitsha, 7784")
         places = 0
         if end_part[3]:  # grow forwards over place names, region codes, postcodes, countries
             ahead = last + 1
@@ -1547,6 +1575,7 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                     break
                 end = chunk[ahead].tokens[-1].end
                 country = country or is_country(chunk[ahead])
+                bare_code = bare_code or (places > 0 and bare_postcode(chunk[ahead]))
                 places += 1
                 ahead += 1
         # "Flat 12B, Tower 3, Taikoo Shing, Quarry Bay, Hong Kong": where there is no postcode, two units
@@ -1559,9 +1588,17 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                 len(found) >= 3 and places) or (  # "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"
                 len(found) >= 2 and places >= 2) or (  # "Flat B-12, Block 13-D, Gulshan-e-Iqbal, Karachi"
                 numbered_district and places) or (  # "12-B, Model Town, Lahore"
+                bare_code and categories & {UNIT, DISTRICT, STREET_NAME}) or (  # "Erf 1234, Khayelitsha, 7784"
                 building_place(chunk, found, end)):  # "Unit 19F, Avida Towers Makati West"
             yield start, end
         index = last + 1
+
+
+def bare_postcode(segment: Segment) -> bool:
+    """A segment that is one number of four to six digits and no year ("7784", "00100"): a postcode after a place."""
+    tokens = segment.tokens
+    return len(tokens) == 1 and tokens[0].word.isdigit() and 4 <= len(tokens[0].word) <= 6 and \
+        YEAR.fullmatch(tokens[0].word) is None
 
 
 def building_place(chunk: list[Segment], found: Sequence[Evidence], end: int) -> bool:
