@@ -141,6 +141,11 @@ def test_a_firms_premises_and_amounts_are_no_personal_addresses(text: str) -> No
     "The Jumia pick-up station at 9 Awolowo Road, Ikoyi was closed on Sunday.",
     "Ordered from the Ikea store in Kungens Kurva, Modulvägen 1, Huddinge.",
     "Il pacco è fermo nel magazzino di Via dell'Industria 8, Bologna.",
+    "La farmacia de Calle Mayor 5, Madrid me cobró de más.",
+    "Llevé el coche al taller de Av. Central 45, San José.",
+    # the firm's premises named in brackets after the address
+    "Je travaille chez eux, 5 rue de l'Industrie, 44000 Nantes (siège). Merci",
+    "Enviem para Av. Paulista 1000, São Paulo (matriz), aos cuidados do financeiro.",
 ])
 def test_a_shop_or_depot_named_before_an_address_is_no_personal_address(text: str) -> None:
     assert addresses(text) == []
@@ -149,6 +154,8 @@ def test_a_shop_or_depot_named_before_an_address_is_no_personal_address(text: st
 @pytest.mark.parametrize(("text", "address"), [
     ("Envíenlo a mi tienda: Calle Sol 18, 41003 Sevilla", "Calle Sol 18, 41003 Sevilla"),  # a trader's own
     ("Vivo arriba de la tienda, Calle Luna 7, 29001 Málaga.", "Calle Luna 7, 29001 Málaga"),  # prose between
+    ("My garage at 12 Elm Road, Leeds LS6 2AX is full", "12 Elm Road, Leeds LS6 2AX"),  # a possessive
+    ("Send it to 12 Elm Road, Leeds LS6 2AX (office)", "12 Elm Road, Leeds LS6 2AX"),  # someone's workplace
 ])
 def test_a_home_near_a_shop_word_stays_an_address(text: str, address: str) -> None:
     assert any(address in found for found in addresses(text)), addresses(text)

@@ -862,6 +862,7 @@ def test_sixteenth_pass_people_s_addresses_stay_addresses(text: str) -> None:
      "No. 14, Adebayo Close, off Allen Avenue, Ikeja, Lagos State"),
     ("I live at 12 Bode Thomas Street, off Adeniran Ogunsanya, Surulere, Lagos",
      "12 Bode Thomas Street, off Adeniran Ogunsanya, Surulere, Lagos"),
+    ("House 5, Asylum Down, near Kwame Nkrumah Circle, Accra", "House 5, Asylum Down, near Kwame Nkrumah Circle, Accra"),
     ("My GhanaPost GPS is GA-183-8164, house no. 5, Asylum Down, Accra.", "GA-183-8164, house no. 5, Asylum Down, Accra"),
     ("My flat: 15 Shareh El Tahrir, Dokki, Giza, apartment 6", "15 Shareh El Tahrir, Dokki, Giza, apartment 6"),
     ("Mon adresse: Boulevard Zerktouni, Résidence Yasmine, Imm. B, Appt 7, Casablanca",
@@ -919,6 +920,7 @@ def test_nineteenth_pass_address_families(text: str, value: str) -> None:
     ("the Av Club # 12-3 score", ("Av Club # 12-3",)),
     ("Order N34-120 shipped, ref E5-23", ("N34-120", "E5-23")),
     ("Room 5, Lagos, 2024 was a good year", ("Room 5",)),
+    ("Flat 3 is near the station, 5 minutes away", ("Flat 3",)),
     ("We sold 2 x 499 kr worth, see you U 2 later", ("2 x 499 kr",)),
 ])
 def test_nineteenth_pass_look_alikes_are_no_addresses(text: str, keep: tuple[str, ...]) -> None:

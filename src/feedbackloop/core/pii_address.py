@@ -1355,7 +1355,7 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
             tokens[first].lower not in NUMBER_MARK:  # "an", "de" before the address are the sentence's
         first += 1
         taken -= 1
-    if first == 1 and tokens[0].lower in LANDMARK_LINKS and capital(tokens[1].word):
+    if first == 1 and tokens[0].lower in LANDMARK_LINKS and (capital(tokens[1].word) or lower_text):
         first = 0  # "No. 14, Adebayo Close, off Allen Avenue, Ikeja": the road the street leaves
     taken = 0
     while last + 1 < len(tokens) and taken < 6 and is_address_word(tokens[last + 1], lower_text):
@@ -1368,13 +1368,13 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
 
 #: Words that open an address's part naming the road or landmark it is reached from, as Nigerian, Ghanaian and
 #: Kenyan addresses give it ("off Allen Avenue", "opp. Total filling station", "behind Shoprite").
-LANDMARK_LINKS = frozenset({"off", "opp", "opposite", "behind", "beside", "adjacent"})
+LANDMARK_LINKS = frozenset({"off", "opp", "opposite", "behind", "beside", "adjacent", "near"})
 
 
 def clean(segment: Segment, lower_text: bool) -> bool:
     tokens = segment.tokens
-    if len(tokens) >= 2 and tokens[0].lower in LANDMARK_LINKS and capital(tokens[1].word):
-        tokens = tokens[1:]  # "off Adeniran Ogunsanya"
+    if len(tokens) >= 2 and tokens[0].lower in LANDMARK_LINKS and (capital(tokens[1].word) or lower_text):
+        tokens = tokens[1:]  # "off Adeniran Ogunsanya", "near hanuman mandir"
     if len(tokens) == 2 and len(tokens[0].word) <= 4 and tokens[0].lower not in PROSE and is_house_number(tokens[1]):
         return True  # a unit in an abbreviation we do not list ("cj. 45", "kv. 12")
     return len(tokens) <= 8 and all(is_address_word(t, lower_text) for t in tokens) and not phone_like(tokens)

@@ -159,10 +159,18 @@ def shop_address(text: str, start: int) -> bool:
     return found is not None and OWN_SHOP.search(window, 0, found.start()) is None
 
 
+#: A firm's premises named in brackets right after the address ("5 rue de l'Industrie, 44000 Nantes (siège)",
+#: "Av. Paulista 1000 (matriz)", "Königstraße 27 (Filiale)").
+PREMISES_AFTER = re.compile(
+    rf"[ \t]*[(\[][ \t]*(?i:{FIRM_PREMISES}|{SHOPS}|head\s+office|main\s+office|siège\s+social|sede|matriz|"
+    r"zentrale|hauptsitz|hoofdkantoor|siedziba|merkez)[^()\[\]\n]{0,24}[)\]]")
+
+
 def firm_premises(text: str, start: int, end: int) -> bool:
     """Whether the address at start:end is a firm's own (its office, its returns centre, a shop) or an amount read
     as one."""
-    if OUR_PREMISES_BEFORE.search(text, max(0, start - 90), start) is not None or shop_address(text, start):
+    if OUR_PREMISES_BEFORE.search(text, max(0, start - 90), start) is not None or shop_address(text, start) or \
+            PREMISES_AFTER.match(text, end) is not None:
         return True
     amount = AMOUNT.search(text, start, min(len(text), end + 5))
     return amount is not None and amount.start() < end
