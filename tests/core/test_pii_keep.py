@@ -105,6 +105,23 @@ def test_roles_greetings_months_cars_brands_and_firms_are_no_names(text: str) ->
     assert names(text) == []
 
 
+@pytest.mark.parametrize("text", [
+    # issue 18, nineteenth pass: a maker's model after its name, shops and carriers of Latin America, Africa and
+    # Europe, and multi-word brands whose first word is a name or an ordinary word
+    "Samsung Bespoke Jet kom trasig, köpt på Elgiganten.",
+    "Mi Tecno Camon Pro no carga y Rappi no responde.",
+    "Comprei um Motorola Moto G84 na Magazine Luiza e veio quebrado.",
+    "Am comandat de pe eMAG, curier Fan Courier, plata cu Orange Money.",
+])
+def test_makers_models_and_regional_brands_are_no_names(text: str) -> None:
+    assert names(text) == []
+
+
+def test_a_flight_number_is_no_address() -> None:
+    assert addresses("El vuelo de Avianca AV 204 y el de LATAM LA 2405 salieron tarde.") == []
+    assert addresses("Flight BA 117 landed; I live at 5 Elm Rd, Leeds LS6 2AX") == ["5 Elm Rd, Leeds LS6 2AX"]
+
+
 @pytest.mark.parametrize(("text", "name"), [
     ("Agente Mariana: Buenas tardes, ¿en qué le ayudo?", "Mariana"),  # the role goes, the name stays
     ("@Sofia can you take this ticket?", "Sofia"),  # a colleague's handle is her name

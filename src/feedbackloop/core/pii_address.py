@@ -1815,6 +1815,12 @@ def with_digital_codes(text: str, spans: Sequence[tuple[int, int]]) -> list[tupl
     return union(grown)
 
 
+#: A flight's number (an airline's two-character code and up to four digits) and a flight's word in many languages.
+FLIGHT_NUMBER = re.compile(r"\b[A-Z][A-Z0-9][ ]?\d{1,4}\b")
+FLIGHT_WORD = re.compile(r"(?i:\b(?:flights?|flug\w*|vuelos?|voos?|vols?|vol[oi]|vlucht\w*|uçuş\w*|ucus\w*|járat\w*|"
+                         r"jarat\w*|zbor\w*|flyg\w*|lento\w*|airline|aerol[ií]nea|companhia a[eé]rea|boarding)\b)")
+
+
 def not_personal(text: str, start: int, end: int) -> bool:
     """Whether the address text[start:end] is no one's: a product named after a street (a model word or a
     product's noun right before it, or a size glued to its number) or a firm's premises (introduced as
@@ -1827,5 +1833,8 @@ def not_personal(text: str, start: int, end: int) -> bool:
         return True
     if FIRM_BEFORE.search(before) is not None or firm_line(text, start, end):
         return True
+    for flight in FLIGHT_NUMBER.finditer(text, start, end):
+        if FLIGHT_WORD.search(text, max(0, flight.start() - 30), flight.start()):
+            return True  # "el vuelo de Avianca AV 204", "Flug LH 2405": an airline's code and a flight's number
     return firm_premises(text, start, end)  # issue 18, the must-keep pass: "our office at", "45 $"
 
