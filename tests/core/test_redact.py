@@ -903,6 +903,17 @@ def test_sixteenth_pass_people_s_addresses_stay_addresses(text: str) -> None:
     ("My address is Erf 1234, Khayelitsha, 7784", "Erf 1234, Khayelitsha, 7784"),
     ("Dirección: Edif. B Depto 302, Unidad Habitacional Tlatelolco, Cuauhtémoc, CDMX",
      "Edif. B Depto 302, Unidad Habitacional Tlatelolco, Cuauhtémoc, CDMX"),
+    # units and floors in lower case after the number (Hungarian, Finnish, Norwegian), Czech "č. p.", Slovak
+    # "Nám.", Bulgarian "gr." before the town, a Turkish "Mahalle" and a numbered street without its full stop
+    ("Címem: Petőfi Sándor u. 12. hsz. 2. em. 5. ajtó, 1052 Budapest", "Petőfi Sándor u. 12. hsz. 2. em. 5. ajtó, 1052 Budapest"),
+    ("Lakcím: 8200 Veszprém, Kossuth tér 3. fszt. 2.", "8200 Veszprém, Kossuth tér 3. fszt. 2"),
+    ("Osoite: Kotikatu 5 as. 12, 40100 Jyväskylä", "Kotikatu 5 as. 12, 40100 Jyväskylä"),
+    ("Adresse: Bygdøy allé 5, 3. etg., 0257 Oslo", "Bygdøy allé 5, 3. etg., 0257 Oslo"),
+    ("Adresa: Horní Lhota č. p. 123, 739 01 Horní Lhota", "Horní Lhota č. p. 123, 739 01 Horní Lhota"),
+    ("Adresa: Nám. SNP 12, 974 01 Banská Bystrica", "Nám. SNP 12, 974 01 Banská Bystrica"),
+    ("Adres: gr. Plovdiv, ul. Ivan Vazov 31, et. 3, ap. 9", "gr. Plovdiv, ul. Ivan Vazov 31, et. 3, ap. 9"),
+    ("Adresim: Yeni Mahalle, 1453 Sokak No: 12/4, 07100 Muratpaşa/Antalya",
+     "Yeni Mahalle, 1453 Sokak No: 12/4, 07100 Muratpaşa/Antalya"),
 ])
 def test_nineteenth_pass_address_families(text: str, value: str) -> None:
     assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]

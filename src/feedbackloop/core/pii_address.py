@@ -57,6 +57,17 @@ count as capitalised), "नं." and the "।" full stop; Argentine "dto."; Colo
 its abbreviations; a segment that ends one address and starts the next after prose ("..., Auckland 1011 to
 22B Te Atatu Rd") is cut in two; a street whose name is only a particle ("Vía de 3 plazas") is none; and
 `not_personal` drops products named after streets and a firm's warehouse, depot, store or branch.
+
+Nineteenth pass (classes of Latin-script addresses outside the anglosphere, written from general knowledge, not
+from the corpus): administrative areas in lower case inside a capitalised address ("comuna de Maipú", "distrito
+de", "jud. Cluj", "alcaldía"), Peru's "Mz. B Lt. 12", Colombian plates with the cross street's side ("1 Sur-50")
+and named avenues ("Av. Boyacá # 72-40"), Quito's "N34-120", Mérida's "#491 x 57 y 59", "s/n" and the Balkans'
+"bb" where the number goes, Nigeria's "off Allen Avenue" and landmarks, Ghana's GPS code as a weak postcode,
+Egypt's "Shareh", Morocco's "Imm." and "Hay", Abidjan's "tranche" and "Ilot", South Africa's "Erf" with a bare
+postcode, estates before units ("Villa Los Héroes", "Lot. Al Massira"), Turkish "Mh.", "Blv.", "1204. Sokak",
+"Apt. No:45" and glued "D:7 K:3", "120bis", ranges with an en dash, Finnish "-väylä", Czech and Polish street
+prepositions ("Na Příkopě 15"), Uruguayan, Romanian and Bulgarian abbreviations ("Bvar.", "Șos.", "bul.",
+"vh."), Serbian "stan"; and a flight's number after a flight word is none.
 """
 
 from __future__ import annotations
@@ -115,7 +126,8 @@ ploshchad shosse naberezhna naberezhnaya heol stryd ffordd lôn rhodfa cilgant l
 ardán rathad sràid οδός οδος οδ λεωφόρος λεωφ πλατεία leoforos leof plateia rruga trg
 calea aleea splaiul șoseaua soseaua intrarea bulevar булевар булевард boul
 شارع רחוב רח׳ דרך שדרות gali गली
-shareh sharia shari sharie derb zankat zanqa pje psje bvar bv șos sos spl bul
+shareh sharia shari sharie derb zankat zanqa pje psje bvar bv șos sos spl bul nám náměstí namesti nábř
+nábřeží tř třída trieda
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
 #: before the number ("via DHL" is no street), and an abbreviation needs its full stop ("ul.", "Av.").
@@ -129,7 +141,7 @@ NUMBER_ONLY = frozenset({"street", "road"})
 ABBREVIATED = frozenset({"av", "avd", "ul", "al", "os", "pl", "pr", "str", "ch", "imp", "rte", "tv", "cra", "jl",
                          "jln", "lrg", "bd", "bld", "avda", "r", "trav", "estr", "rod", "ул", "вул", "пр", "просп",
                          "пер", "бул", "наб", "jr", "vul", "prosp", "prov", "пров", "пл", "οδ", "λεωφ", "leof",
-                         "boul", "pje", "psje", "bvar", "bv", "șos", "sos", "spl", "bul"})  # Québec's "boul. Saint-Laurent"
+                         "boul", "pje", "psje", "bvar", "bv", "șos", "sos", "spl", "bul", "nám", "nábř", "tř"})  # Québec's "boul. Saint-Laurent"
 #: German streets named with a preposition and no suffix ("Am Lindenhof 12a"): capitalised only.
 GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter", "Hinter", "Alte", "Neue", "Große",
                                  "Kleine", "Auf der", "An der", "In der",
@@ -384,7 +396,7 @@ imm immeuble h/no h.no hno lane ilot îlot erf stan ulaz
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
 esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó tr trappor trappa orofos
-όροφος οροφος поверх пов этаж эт
+όροφος οροφος поверх пов этаж эт etg
 """)
 #: The side of a floor, after it ("2. Stock links", "3e étage gauche", "3. etg. venstre", "2º piso derecha").
 SIDES = words("""
@@ -401,7 +413,7 @@ edificio edifício torre résidence residencial conjunto urbanización urb condo
 edif habitacional
 """)
 DISTRICT_WORDS = words("""
-col colonia brgy barangay fracc fraccionamiento mah mahallesi mh phường phuong quận quan huyện huyen tp bairro
+col colonia brgy barangay fracc fraccionamiento mah mahalle mahallesi mh phường phuong quận quan huyện huyen tp bairro
 barrio sector sektor district dist distt nagar layout colony tehsil taluk kelurahan kel kecamatan kec vila jardim
 cbd región region provincia prov county wilaya subdivision subd village vill tambon amphoe khet khwaeng ward
 area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर मोहल्ला mohalla cité quartier lotissement
@@ -459,12 +471,13 @@ FLOOR_ALONE_UPPER = frozenset({"eg", "ug", "dg", "rdc"})
 #: A Hungarian floor and door after the house number ("Király utca 12. II/4.").
 FLOOR_DOOR = re.compile(r"[IVX]{1,4}/\d{1,3}")
 #: Words before a town in Ukrainian and Russian addresses ("м. Львів", "г. Москва", "смт Ворохта").
-TOWN_MARKS = frozenset({"м", "г", "с", "смт", "пгт", "гор", "пос", "місто", "город", "село", "селище"})
+TOWN_MARKS = frozenset({"м", "г", "с", "смт", "пгт", "гор", "пос", "місто", "город", "село", "селище",
+                        "gr", "grad", "mun", "oraș", "oras"})  # Bulgarian "gr. Plovdiv", Romanian "mun. Cluj"
 BOX_NUMBER = re.compile(r"[Xx]?\d{1,6}(?:-\d{3,5})?")  # "Private Bag X9" too
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 #: Units with an abbreviation that needs its full stop or colon ("m. 15", "D:8", Romanian "bl. A, sc. 2,
 #: et. 4, ap. 12").
-DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of", "lt", "vh", "k"})  # Peru's "Lt. 12", "vh. B"
+DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of", "lt", "vh", "k", "as", "hsz"})  # Peru's "Lt. 12", "vh. B"
 #: Units written with a colon before their number ("D: 8", "Daire: 3", "Kat: 2", "Apt: 4B").
 COLON_UNITS = frozenset({"d", "daire", "kat", "apt", "flat", "unit", "blok", "no", "k", "cep", "cp", "c.p", "cpa"})
 #: A number glued to its mark ("No:45", "Nº12"), after a unit word; a unit glued to its number by a colon, as
@@ -503,7 +516,8 @@ dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj
 ote pte ул вул пр просп пер бул наб д кв корп jr of
 sen pres gov capt maj sgt hon rev fr sta sto mgr msgr brig adm vul prosp prov пров пл м г с смт οδ λεωφ leof kl
 fszt u krt dto ofic ext नं boul
-mz jud imm vh edo mpio pje psje mh blv sk alc mun res cond qd jd pq bvar bv sos șos spl bul lot edif ed
+mz jud imm vh edo mpio pje psje mh blv sk alc mun res cond qd jd pq bvar bv sos șos spl bul lot edif ed hsz etg nám
+nábř tř gr
 """)
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
 DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
@@ -1254,7 +1268,8 @@ def is_address_word(token: Token, lower_text: bool) -> bool:
     if token.lower in PROSE or "@" in token.word or (
             token.colon and token.lower not in NUMBER_MARK and token.lower not in COLON_UNITS):
         return False
-    if token.lower in ADMIN_LOWER or (token.word in NO_NUMBER and token.lower != "s/n") or token.word == "x":
+    if token.lower in ADMIN_LOWER or (token.word in NO_NUMBER and token.lower != "s/n") or token.word == "x" or \
+            token.lower in UNIT_LOWER:
         return True  # "comuna de Maipú", "jud. Cluj", "sector 2", "Ilica bb", Mérida's "#491 x 57 y 59"
     first = token.word[:1]
     if first.isdigit() or first in "#〒" or not first.isalpha():
@@ -1364,6 +1379,14 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
     if phone_like(tokens[first:last + 1]) and not any(e.category in (POSTCODE, POBOX) for e in evidence):
         return None
     return (min(start, tokens[first].start), max(end, tokens[last].end), first == 0, last == len(tokens) - 1)
+
+
+#: Unit, floor and door words written in lower case after the house number, in languages where they are no prose
+#: word ("Kossuth tér 3. fszt. 2.", "12. hsz. 2. em. 5. ajtó", "Storgatan 3 lgh 1102", "Horní Lhota č. p. 123").
+UNIT_LOWER = words("""
+hsz ajtó fszt emelet lgh etg etasje våning vån kerros apto dpto depto lok daire bte boîte stiege tür piso puerta
+pta andar esc escalera izda dcha izq esq č č.p čp č.o čo p
+""")
 
 
 #: Words that open an address's part naming the road or landmark it is reached from, as Nigerian, Ghanaian and
