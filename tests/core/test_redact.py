@@ -914,6 +914,12 @@ def test_sixteenth_pass_people_s_addresses_stay_addresses(text: str) -> None:
     ("Adres: gr. Plovdiv, ul. Ivan Vazov 31, et. 3, ap. 9", "gr. Plovdiv, ul. Ivan Vazov 31, et. 3, ap. 9"),
     ("Adresim: Yeni Mahalle, 1453 Sokak No: 12/4, 07100 Muratpaşa/Antalya",
      "Yeni Mahalle, 1453 Sokak No: 12/4, 07100 Muratpaşa/Antalya"),
+    # a zone's code, Nigeria's LGA, Ghana's digital address before its places, a fourth place that is the country
+    ("Address: Plot 1234, Cadastral Zone A06, Wuse II, Abuja FCT", "Plot 1234, Cadastral Zone A06, Wuse II, Abuja FCT"),
+    ("I stay at No 5, Ajao Estate, Isolo, Oshodi-Isolo LGA, Lagos", "No 5, Ajao Estate, Isolo, Oshodi-Isolo LGA, Lagos"),
+    ("My place: AK-039-5028, Adum, Kumasi", "AK-039-5028, Adum, Kumasi"),
+    ("Unit 203, Sunningdale Gardens, 14 Sunningdale Rd, Sunningdale, Johannesburg, 2192, South Africa",
+     "Unit 203, Sunningdale Gardens, 14 Sunningdale Rd, Sunningdale, Johannesburg, 2192, South Africa"),
 ])
 def test_nineteenth_pass_address_families(text: str, value: str) -> None:
     assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]

@@ -419,13 +419,13 @@ cbd región region provincia prov county wilaya subdivision subd village vill ta
 area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर मोहल्ला mohalla cité quartier lotissement
 comuna distrito alcaldía alcaldia delegación delegacion municipio localidad población poblacion urbanización
 urbanizacion asentamiento jud județul judetul sectorul zh.k zhk ilçe ilce commune arrondissement hay woreda kebele
-alc mpio
+alc mpio lga
 """)
 #: Of DISTRICT_WORDS, the words of an administrative area that stand in lower case inside a capitalised address
 #: ("comuna de Maipú", "distrito de Miraflores", "jud. Cluj", "sector 2", "alcaldía Cuauhtémoc", "quartier
 #: Maârif"): address words, and a district where a name follows them, perhaps after a particle.
 ADMIN_LOWER = words("""
-comuna distrito alcaldía alcaldia delegación delegacion municipio localidad colonia col barrio bairro jud județul
+comuna distrito alcaldía alcaldia delegación delegacion municipio localidad colonia barrio bairro jud județul
 judetul sector sectorul ilçe ilce quartier commune arrondissement urb urbanización urbanizacion fracc
 fraccionamiento población poblacion zh.k zhk cité
 """)
@@ -1096,7 +1096,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 yield Evidence(token.start, side.end if sided and side is not None else nxt.end, UNIT)
                 continue
             if (first_char.isdigit() and ORDINAL.fullmatch(token.word) and nkey in STAGES) or (
-                    key in STAGES and nxt.word.isdigit()):
+                    key in STAGES and (nxt.word.isdigit() or (capital(token.word) and ZONE_CODE.fullmatch(nxt.word)))):
                 yield Evidence(token.start, nxt.end, DISTRICT)
                 continue
             if (key in BOX_WORDS and (key not in ("bp", "cp") or token.word.isupper())) or (
@@ -1259,8 +1259,8 @@ def town_like(word: str, lower_text: bool) -> bool:
 
 def is_address_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in an address next to its evidence."""
-    if token.lower in PARTICLES or elided(token, lower_text):
-        return True
+    if token.lower in PARTICLES or elided(token, lower_text) or token.word in GPS_LABELS:
+        return True  # (and "GPS:" before Ghana's digital address: "Accra (GPS: GA-045-1123)")
     if token.lower.rstrip(".") in COMPASS and (token.word[:1].isupper() or (lower_text and len(token.word) <= 2)):
         return True  # "rue Sherbrooke Est", "Col. Roma Nte.", "Calle 10 Sur" (not the French verb "est")
     if len(token.word) == 2 and token.word.isupper() and token.word.isalpha() and not lower_text:
@@ -1584,7 +1584,8 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
         places = 0
         if end_part[3]:  # grow forwards over place names, region codes, postcodes, countries
             ahead = last + 1
-            while ahead < len(chunk) and ahead - last <= 3 and not per_segment[ahead]:
+            while ahead < len(chunk) and (ahead - last <= 3 or (ahead - last == 4 and is_country(chunk[ahead]))) and \
+                    not per_segment[ahead]:  # (a fourth place only when it is the country)
                 line_end = place_line(chunk, ahead, lower_text) if chunk[ahead].newline_before else None
                 if line_end is not None and not place_like(chunk[ahead], lower_text):
                     end = chunk[line_end].tokens[-1].end  # "...Apto 1202\nMedellín, Antioquia"
@@ -1612,9 +1613,22 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                 len(found) >= 2 and places >= 2) or (  # "Flat B-12, Block 13-D, Gulshan-e-Iqbal, Karachi"
                 numbered_district and places) or (  # "12-B, Model Town, Lahore"
                 bare_code and categories & {UNIT, DISTRICT, STREET_NAME}) or (  # "Erf 1234, Khayelitsha, 7784"
+                places and any(GHANA_DIGITAL.fullmatch(text_of(chunk, e)) for e in found)) or (  # "AK-039-5028, Adum"
                 building_place(chunk, found, end)):  # "Unit 19F, Avida Towers Makati West"
             yield start, end
         index = last + 1
+
+
+GPS_LABELS = frozenset({"GPS", "GhanaPost"})
+#: Ghana's digital address as evidence: with a place after it, an address ("AK-039-5028, Adum, Kumasi").
+GHANA_DIGITAL = re.compile(r"[A-Z]{2}-\d{3,4}-\d{4}")
+#: A zone's or a sector's code after its word ("Cadastral Zone A06", "Zone B2").
+ZONE_CODE = re.compile(r"[A-Z]\d{1,3}[A-Z]?|\d{1,3}[A-Z]")
+
+
+def text_of(chunk: list[Segment], piece: Evidence) -> str:
+    """The words of `chunk` that `piece` spans, joined by a space (evidence of one token is that token)."""
+    return " ".join(t.word for segment in chunk for t in segment.tokens if piece.start <= t.start and t.end <= piece.end)
 
 
 def bare_postcode(segment: Segment) -> bool:
