@@ -183,9 +183,22 @@ def test_a_home_near_a_shop_word_stays_an_address(text: str, address: str) -> No
     "Numéro de suivi 6A 1234 5678 9, colis en retard",
     "Číslo sledování zásilky 4412 8890 1234",
     "Nyomkövetési szám: 3301 2288 4471",
+    "N° 4512 8876 1123 es mi reclamo",  # a number sign alone
+    "El código de retiro es 4512 8876 11",  # a pick-up code
+    "Zaaknummer 0412 3345 667",
+    "Protocolo: 2025 1234 5678",
+    "Radicado No. 2025 0412 3345",
 ])
 def test_tracking_numbers_in_other_languages_are_no_phones(text: str) -> None:
     assert phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("Llámame al N° 0412 345 678", "0412 345 678"),  # "call me" before the sign
+    ("Tel. N° 0612 345 678", "0612 345 678"),
+])
+def test_a_number_sign_after_a_phone_word_stays_a_phone(text: str, phone: str) -> None:
+    assert phones(text) == [phone]
 
 
 @pytest.mark.parametrize(("text", "address"), [
