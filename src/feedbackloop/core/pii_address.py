@@ -78,6 +78,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from feedbackloop.core.pii_firms import firm_premises
+from feedbackloop.core.pii_refs import names_a_reference
 
 STREET, POBOX, POSTCODE, WEAK_POSTCODE, UNIT, DISTRICT, STREET_NAME = (
     "street", "pobox", "postcode", "weak-postcode", "unit", "district", "street-name")
@@ -298,7 +299,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[AC-FHKNPRTV-Y](?<![\w-].)(?:\d{2}|6W) ?[0-9AC-FHKNPRTV-Y]{4}\b"), WEAK_POSTCODE),  # Eircode
     (re.compile(rf"\d(?<![\w-]\d)\d{{3}} ?[A-Z]{{2}}{TOWN_AFTER}"), POSTCODE),  # Dutch 1016 GV Amsterdam
     (re.compile(rf"\d(?<![\w-]\d)\d{{3}}-\d{{3}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # Portuguese
-    (re.compile(r"\d(?<![\w-]\d)\d{4}-\d{3}(?![\w-])"), POSTCODE),  # Brazilian CEP
+    # Brazil's CEP: after its label, or with a town or a state before it ("São Paulo - SP, 01304-001"); alone it is
+    # as likely a receipt's or an account's number ("receipt #33019-884", "acct 88231-004")
+    (re.compile(r"[Cc](?<![\w-].)[Ee][Pp]:?[ ]?\d{5}-\d{3}(?![\w-])"), POSTCODE),
+    (re.compile(r"\d(?<![\w-]\d)\d{4}-\d{3}(?![\w-])"), WEAK_POSTCODE),
     (re.compile(rf"\d(?<![\w-]\d)\d-\d{{3}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # Polish
     (re.compile(r"〒[ ]?\d{3}-?\d{4}"), POSTCODE),  # Japanese
     # without its mark the same shape is a US phone number's local part ("fax it to 555-0199"): alone, no address
@@ -915,7 +919,7 @@ def number_first(text: str, tokens: list[Token], index: int, lower_text: bool) -
         return  # "12, 3rd Cross" is one street; "Unit 4, Brent Cross" is not
     if at < len(tokens) and tokens[at].lower in ("bis", "ter", "a", "b"):
         at += 1
-    if at < len(tokens) and type_before(tokens[at]):
+    if at < len(tokens) and type_before(tokens[at]) and tokens[at].word not in GERMAN_PREPOSITIONS:
         name = at + 2 if at + 2 < len(tokens) and tokens[at + 1].lower in ARTICLES else at + 1  # "3 Bóthar na Trá"
         if name < len(tokens) and (is_name_word(tokens[name], lower_text) or tokens[name].word[:1].isdigit()):
             yield Evidence(start, tokens[name].end, STREET)
@@ -1223,7 +1227,8 @@ def floor_alone(text: str, tokens: Sequence[Token], index: int) -> Evidence | No
 ID_OWNERS = words("""
 employee employee's staff member customer client user student patient account tax national personal passport
 driver vendor supplier company device transaction order booking reference ticket case record badge card login
-session application applicant tenant citizen voter mitarbeiter kunden
+session application applicant tenant citizen voter mitarbeiter kunden captain rider courier merchant seller partner
+agent operator terminal trip ride vehicle job task
 """)
 
 
@@ -1236,9 +1241,10 @@ LAST_WORD = re.compile(r"([^\W\d_]+)[.:#\s]*$")
 
 
 def introduced_as_id(text: str, start: int) -> bool:
-    """Whether the word before `start` makes what follows an identifier ("order 114-2231", "Ref D02 X285")."""
+    """Whether the word before `start` makes what follows an identifier ("order 114-2231", "Ref D02 X285"), or
+    `pii_refs`' reference words of many languages do ("receipt #33019-884", "Sendungsnummer 12345 Berlin")."""
     match = LAST_WORD.search(text, max(0, start - 24), start)
-    return match is not None and match.group(1).lower() in ID_BEFORE
+    return (match is not None and match.group(1).lower() in ID_BEFORE) or names_a_reference(text, start)
 
 
 NOT_TOWNS = PROSE | ID_BEFORE | NOT_AFTER_NUMBER | words("""
@@ -1254,6 +1260,8 @@ def town_like(word: str, lower_text: bool) -> bool:
     word would pass ("للطلب 88127 على", "for the order 88127 on"); ARABIC_ADDRESS finds those addresses by
     their street and building words instead."""
     lower = word.lower().rstrip(".")
+    if not capital(word) and len(lower) > 4 and lower.endswith(("ed", "ly")) and lower.isascii():
+        return False  # "room 1207 failed twice": an English verb or adverb in a sentence typed in lower case
     return lower not in NOT_TOWNS and (lower_text or capital(word)) and not ARABIC_LETTER.match(word)
 
 
@@ -1263,7 +1271,10 @@ def is_address_word(token: Token, lower_text: bool) -> bool:
         return True  # (and "GPS:" before Ghana's digital address: "Accra (GPS: GA-045-1123)")
     if token.lower.rstrip(".") in COMPASS and (token.word[:1].isupper() or (lower_text and len(token.word) <= 2)):
         return True  # "rue Sherbrooke Est", "Col. Roma Nte.", "Calle 10 Sur" (not the French verb "est")
-    if len(token.word) == 2 and token.word.isupper() and token.word.isalpha() and not lower_text:
+    if token.lower in WEEKDAYS or TIME_OR_DATE.fullmatch(token.word) or token.word[:1] in CURRENCY_SIGNS or \
+            token.lower in CURRENCY_WORDS or token.word in FIELD_BARS:
+        return False  # "Berlin am Dienstag, 11.02., 18:00 Uhr", "10:00 | 18 Hazel Grove", "($850/wk", "R$ 67"
+    if len(token.word) == 2 and token.word.isupper() and token.word.isalpha() and not lower_text and not token.colon:
         return True  # a region code in capitals ("Napoli NA", "Portland OR", "Augusta ME"), not the prose word
     if token.lower in PROSE or "@" in token.word or (
             token.colon and token.lower not in NUMBER_MARK and token.lower not in COLON_UNITS):
@@ -1277,8 +1288,30 @@ def is_address_word(token: Token, lower_text: bool) -> bool:
     return lower_text or not first.islower() or token.lower in PARTICLES or token.lower.rstrip(".") in TYPE_BEFORE
 
 
+#: Days of the week in the corpus's languages (not those that are also names or streets: "Domingo", "Quinta"), a
+#: time, a date with full stops or in ISO form, and currencies: what follows an address in a sentence, not part of it.
+WEEKDAYS = words("""
+monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri
+montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche
+lunes martes miércoles miercoles jueves viernes lunedì martedì mercoledì giovedì venerdì domenica
+maandag dinsdag woensdag donderdag vrijdag zaterdag zondag poniedziałek wtorek środa czwartek piątek niedziela
+pondělí úterý středa čtvrtek pátek neděle hétfő kedd szerda csütörtök péntek szombat vasárnap pazartesi salı
+çarşamba perşembe cumartesi måndag tisdag onsdag torsdag fredag lördag söndag mandag tirsdag lørdag søndag
+maanantai tiistai keskiviikko torstai perjantai lauantai sunnuntai luni marți miercuri vineri sâmbătă duminică
+segunda-feira terça-feira quarta-feira quinta-feira sexta-feira
+""")
+TIME_OR_DATE = re.compile(r"\d{1,2}[:h]\d{2}(?::\d{2})?(?:h|am|pm)?|\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\d{1,2}\.\d{1,2}|"
+                          r"(?:19|20)\d\d-\d\d-\d\d", re.IGNORECASE)
+CURRENCY_SIGNS = frozenset("$€£¥₹₦₱₩₫₺₵")
+#: Particles that belong to the house number before them ("5 bis", "12 ter", "44 bus").
+HOUSE_SUFFIXES = frozenset({"bis", "ter", "bte", "bus", "bb"})
+FIELD_BARS = frozenset({"|", "•", "·", "¦"})  # a table's or a signature's field separators
+CURRENCY_WORDS = words("""
+r$ us$ usd eur gbp chf brl mxn ars clp cop pen kes ksh ngn ghs zar egp mad tnd xof fcfa cfa ron pln czk huf try
+sek nok dkk bgn rsd uah kr zł kč ft lei tl dh
+""")
 #: The postcodes of PATTERNS written as a code with the country's letters, as phone_like sees them.
-LETTERED_POSTCODE = re.compile(r"LT-\d{5}|LV-\d{4}|[A-Z]{2}-\d{3,4}-\d{4}")  # and Ghana's "GA-183-8164"
+LETTERED_POSTCODE = re.compile(r"LT-\d{5}|LV-\d{4}|[A-Z]{2}-\d{3,4}-\d{4}|\d{5}-\d{3}")  # Ghana's "GA-183-8164", a CEP
 
 
 def phone_like(tokens: Sequence[Token]) -> bool:
@@ -1376,6 +1409,11 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
     while last + 1 < len(tokens) and taken < 6 and is_address_word(tokens[last + 1], lower_text):
         last += 1
         taken += 1
+    while taken and tokens[last].lower in PARTICLES and tokens[last].word[:1].islower() and \
+            tokens[last].lower not in NUMBER_MARK and tokens[last].lower not in HOUSE_SUFFIXES and \
+            tokens[last].lower not in COMPASS:  # (but "# 15-20 sur")
+        last -= 1  # "10961 Berlin am Dienstag": the particle after the town is the sentence's
+        taken -= 1
     if phone_like(tokens[first:last + 1]) and not any(e.category in (POSTCODE, POBOX) for e in evidence):
         return None
     return (min(start, tokens[first].start), max(end, tokens[last].end), first == 0, last == len(tokens) - 1)
@@ -1855,7 +1893,8 @@ def with_digital_codes(text: str, spans: Sequence[tuple[int, int]]) -> list[tupl
 #: A flight's number (an airline's two-character code and up to four digits) and a flight's word in many languages.
 FLIGHT_NUMBER = re.compile(r"\b[A-Z][A-Z0-9][ ]?\d{1,4}\b")
 FLIGHT_WORD = re.compile(r"(?i:\b(?:flights?|flug\w*|vuelos?|voos?|vols?|vol[oi]|vlucht\w*|uçuş\w*|ucus\w*|járat\w*|"
-                         r"jarat\w*|zbor\w*|flyg\w*|lento\w*|airline|aerol[ií]nea|companhia a[eé]rea|boarding)\b)")
+                         r"jarat\w*|zbor\w*|flyg\w*|lento\w*|airline|aerol[ií]nea|companhia a[eé]rea|boarding|e-ticket|tickets?|billetes?|"
+                         r"bilhetes?|billets?|biglietti|biglietto|pnr|itinerary|itinerario)\b)")
 
 
 def not_personal(text: str, start: int, end: int) -> bool:

@@ -71,8 +71,7 @@ COMPOUND_STEMS = (
     "trámite", "tramite", "suministro", "vorgang", "aktenzeichen", "lieferschein", "beleg", "antrag", "melding",
     "aanvraag", "pratica", "segnalazion", "utenza", "wnios", "požadav", "pozadav", "bejelent", "ügyszám", "ugyszam",
     "sesizar", "tichet", "şikayet", "sikayet", "talep", "başvuru", "basvuru", "dosya", "claim", "serial",
-    "voucher", "quotation", "zaaknummer", "zaaknr", "retiro", "retirada", "recogida", "ritiro", "abholung",
-    "abholcode", "odbior", "átvétel", "atvetel", "vyzvednut", "pickup",
+    "voucher", "quotation", "zaaknummer", "zaaknr",
     # case, reference, claim, complaint
     "dossier", "ärende", "arende", "sprawa", "sprawy", "zgłoszeni", "zgloszeni", "případ", "pripad", "reference",
     "referenz", "référence", "referencia", "riferimento", "referentie", "referência", "referens", "referanse",
