@@ -117,6 +117,27 @@ def test_makers_models_and_regional_brands_are_no_names(text: str) -> None:
     assert names(text) == []
 
 
+@pytest.mark.parametrize(("text", "address"), [
+    # what follows the town in the sentence stays out of the address: a weekday, a date, a time, an amount
+    ("Termin in der Lindenallee 12, 50968 Köln am Mittwoch, 14.05., 17:30 Uhr.", "Lindenallee 12, 50968 Köln"),
+    ("Viewing 11:15 | 7 Ash Grove | Dana Levi | 07958 000 111", "7 Ash Grove"),
+    ("Flat for rent – 4/20 Ocean Street, Bondi NSW 2026 ($900/wk)", "4/20 Ocean Street, Bondi NSW 2026"),
+])
+def test_dates_times_and_amounts_after_an_address_stay_out_of_it(text: str, address: str) -> None:
+    assert addresses(text) == [address]
+
+
+@pytest.mark.parametrize("text", [
+    "I'm sorry that the key card for room 1207 failed twice.",  # a verb after a room number in lower case
+    "Wants points from receipt #33019-884 moved to her card",  # a receipt's number shaped like a CEP
+    "acct w/ old carrier 88231-004, PIN given",
+    "Captain Ahmed (captain ID 88412) found the phone",  # an identifier after its owner, not Idaho
+    "Dear team, my ticket (MH 0721, e-ticket 232-1234567890) has the wrong name",  # a flight after "ticket"
+])
+def test_identifiers_rooms_and_flights_are_no_addresses(text: str) -> None:
+    assert addresses(text) == []
+
+
 def test_a_flight_number_is_no_address() -> None:
     assert addresses("El vuelo de Avianca AV 204 y el de LATAM LA 2405 salieron tarde.") == []
     assert addresses("Flight BA 117 landed; I live at 5 Elm Rd, Leeds LS6 2AX") == ["5 Elm Rd, Leeds LS6 2AX"]
@@ -163,6 +184,10 @@ def test_a_firms_premises_and_amounts_are_no_personal_addresses(text: str) -> No
     # the firm's premises named in brackets after the address
     "Je travaille chez eux, 5 rue de l'Industrie, 44000 Nantes (siège). Merci",
     "Enviem para Av. Paulista 1000, São Paulo (matriz), aos cuidados do financeiro.",
+    # a returns address named as one; a café or a stop named after its street
+    "Your returns address is Unit 9, Harbour Trading Park, Bristol BS2 0XY, right?",
+    "Die Rücksendeadresse: Lagerweg 4, 36251 Bad Hersfeld",
+    "We met at 40 Elm Street Café last week",
 ])
 def test_a_shop_or_depot_named_before_an_address_is_no_personal_address(text: str) -> None:
     assert addresses(text) == []

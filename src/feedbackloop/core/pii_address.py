@@ -1237,7 +1237,7 @@ def id_label(tokens: Sequence[Token], index: int) -> bool:
     return tokens[index].lower == "id" and index > 0 and tokens[index - 1].lower in ID_OWNERS
 
 
-LAST_WORD = re.compile(r"([^\W\d_]+)[.:#\s]*$")
+LAST_WORD = re.compile(r"([^\W\d_]+)[.:#?\s]*$")
 
 
 def introduced_as_id(text: str, start: int) -> bool:

@@ -166,13 +166,13 @@ PREMISES_AFTER = re.compile(
     r"zentrale|hauptsitz|hoofdkantoor|siedziba|merkez)[^()\[\]\n]{0,24}[)\]]")
 
 
-#: An industrial or trading estate, an industrial zone, in many languages: firms' premises ("Unit 4, Brackmills
-#: Industrial Estate", "Polígono Industrial Las Mercedes, nave 12", "Gewerbegebiet Nord", "ZI des Bruyères").
-FIRM_AREA = re.compile(
-    r"(?i:\b(?:industrial\s+(?:estate|park|area|zone)|trading\s+estate|industriegebiet|gewerbegebiet|gewerbepark|"
-    r"industriepark|bedrijventerrein|industrieterrein|industriezone|pol[íi]gono\s+industrial|zona\s+industrial\w*|"
-    r"parque\s+industrial|zone\s+industrielle|zone\s+d['’]activit[ée]s|zone\s+artisanale|strefa\s+przemys\w+|"
-    r"pr[uů]myslov[áa]\s+z[óo]na|ipari\s+park|organize\s+sanayi|sanayi\s+sitesi|industrial\s+layout)\b)")
+#: A firm's returns address named as one, in many languages ("your returns address is", "Rücksendeadresse:",
+#: "dirección de devolución:", "adresse de retour :"): where goods go back to, the firm's.
+RETURNS_ADDRESS = re.compile(
+    r"(?i:\b(?:returns?\s+address|return\s+to\s+address|r[üu]cksendeadresse|retourenadresse|retouradres|"
+    r"direcci[óo]n\s+de\s+devoluci[óo]n|endere[çc]o\s+de\s+devolu[çc][ãa]o|adresse\s+de\s+retour|"
+    r"indirizzo\s+(?:di|per\s+il)\s+reso|adres\s+zwrotu|returadress|returadresse)(?:\s+(?:is|ist|es|est|é|è|jest|är|er))?"
+    r"\s*:?\s*\Z)")
 #: A trade's noun closing the address or right after it: the place is a café, a shop, a stop ("12 Main Street Café",
 #: "15 Place Vendome bus").
 TRADE_END = re.compile(r"[ \t](?:Café|Cafe|Coffee|Restaurant|Bistro|Diner|Pizzeria|Bar|Pub|Bakery|Store|Shop|Market|"
@@ -185,7 +185,7 @@ def firm_premises(text: str, start: int, end: int) -> bool:
     """Whether the address at start:end is a firm's own (its office, its returns centre, a shop, an industrial
     estate, a café named after its street) or an amount read as one."""
     if OUR_PREMISES_BEFORE.search(text, max(0, start - 90), start) is not None or shop_address(text, start) or \
-            PREMISES_AFTER.match(text, end) is not None or FIRM_AREA.search(text, start, end) is not None or \
+            PREMISES_AFTER.match(text, end) is not None or RETURNS_ADDRESS.search(text, max(0, start - 40), start) or \
             TRADE_END.search(text, start, end) is not None or TRADE_AFTER.match(text, end) is not None:
         return True
     amount = AMOUNT.search(text, start, min(len(text), end + 5))
