@@ -161,7 +161,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-22", "ADDRESS"): "24 of 28 addresses (85.7 %; target 90 %), blind on pass 12",
                     ("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind on pass 13",
                     ("holdout-30", "PHONE"): "57 of 66 phones (86.4 %; target 97 %), blind on pass 14",
-                    ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14",
                     ("holdout-31", "PHONE"): "31 of 37 phones (83.8 %; target 97 %), blind on pass 15",
                     ("holdout-35", "CARD"): "5 of 6 cards (target 100 %), blind on pass 16",
                     ("holdout-35", "SSN"): "13 of 27 national ids (48.1 %; target 97 %), blind on pass 16",
@@ -183,10 +182,7 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-46", "PHONE"): "43 of 46 phones (93.5 %; target 97 %), blind on pass 18",
                     ("holdout-46", "NAME"): "75 of 109 names (68.8 %; target 90 %), blind on pass 18"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
-HELD_OUT_KEEP_NOT_MET = {"holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
-                         "holdout-43": "8 of 257 must-keep spans touched (3.1 %; target at most 3 %), blind on pass 18",
-                         "holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
-                         "holdout-45": "8 of 234 must-keep spans touched (3.4 %; target at most 3 %), blind on pass 18"}
+HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18"}
 
 
 @functools.cache
