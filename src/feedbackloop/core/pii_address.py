@@ -832,9 +832,10 @@ def grid_plate(text: str, tokens: list[Token], index: int) -> int | None:
     if at >= len(tokens) or (tokens[at].word[:1] != "#" and tokens[at - 1].lower not in GRID_MARKS):
         return None
     if not GRID_PLATE.fullmatch(tokens[at].word):
-        at = split_plate(tokens, at)  # "No. 1 Sur-50", "# 1 Sur - 100": the cross street's side between
-        if at is None:
+        split = split_plate(tokens, at)  # "No. 1 Sur-50", "# 1 Sur - 100": the cross street's side between
+        if split is None:
             return None
+        at = split
     if any(not same_segment(text, tokens[k - 1], tokens[k]) for k in range(index + 1, at + 1)):
         return None
     return at
