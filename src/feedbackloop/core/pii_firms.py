@@ -167,10 +167,10 @@ PREMISES_AFTER = re.compile(
 
 
 #: A firm's returns address named as one, in many languages ("your returns address is", "Rücksendeadresse:",
-#: "dirección de devolución:", "adresse de retour :"): where goods go back to, the firm's.
+#: "dirección de devolución:"): where goods go back to, the firm's. (Not "return address": a sender's own.)
 RETURNS_ADDRESS = re.compile(
-    r"(?i:\b(?:returns?\s+address|return\s+to\s+address|r[üu]cksendeadresse|retourenadresse|retouradres|"
-    r"direcci[óo]n\s+de\s+devoluci[óo]n|endere[çc]o\s+de\s+devolu[çc][ãa]o|adresse\s+de\s+retour|"
+    r"(?i:\b(?:returns\s+address|r[üu]cksendeadresse|retourenadresse|retouradres|"
+    r"direcci[óo]n\s+de\s+devoluci[óo]n|endere[çc]o\s+de\s+devolu[çc][ãa]o|"
     r"indirizzo\s+(?:di|per\s+il)\s+reso|adres\s+zwrotu|returadress|returadresse)(?:\s+(?:is|ist|es|est|é|è|jest|är|er))?"
     r"\s*:?\s*\Z)")
 #: A trade's noun closing the address or right after it: the place is a café, a shop, a stop ("12 Main Street Café",
