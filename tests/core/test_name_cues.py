@@ -475,6 +475,12 @@ def test_repeated_speakers_are_names(text: str, names: list[str]) -> None:
     "Von: Support\nBetreff: Ihre Bestellung 4471\n\nVon: Support\nBetreff: Versand",  # a forwarded chain's headers
     "Name: Juan\nOrder: 5512\nStatus: late",  # a form's fields stand once each
     "Patient: appt tmrw?\nClinic: yes 10am\nPatient: ok",
+    # issue 18, nineteenth pass: roles in compounds and with endings, and in more languages
+    "Kundenberaterin: Guten Tag\nKundin: hallo\nKundenberaterin: Ihre Nummer?",
+    "Servicemedewerker: goedemiddag\nKlant: hoi\nServicemedewerker: ik kijk",
+    "Ejecutiva: buenas tardes\nCliente: hola\nEjecutiva: ¿su RUT?",
+    "Mteja: habari\nWakala: karibu\nMteja: asante",
+    "Ügyfélszolgálat: jó napot\nÜgyfél: szia\nÜgyfélszolgálat: miben segíthetek?",
 ])
 def test_repeated_labels_that_name_no_one(text: str) -> None:
     found = [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]

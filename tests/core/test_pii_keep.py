@@ -105,6 +105,44 @@ def test_roles_greetings_months_cars_brands_and_firms_are_no_names(text: str) ->
     assert names(text) == []
 
 
+@pytest.mark.parametrize("text", [
+    # issue 18, nineteenth pass: a maker's model after its name, shops and carriers of Latin America, Africa and
+    # Europe, and multi-word brands whose first word is a name or an ordinary word
+    "Samsung Bespoke Jet kom trasig, köpt på Elgiganten.",
+    "Mi Tecno Camon Pro no carga y Rappi no responde.",
+    "Comprei um Motorola Moto G84 na Magazine Luiza e veio quebrado.",
+    "Am comandat de pe eMAG, curier Fan Courier, plata cu Orange Money.",
+])
+def test_makers_models_and_regional_brands_are_no_names(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    # what follows the town in the sentence stays out of the address: a weekday, a date, a time, an amount
+    ("Termin in der Lindenallee 12, 50968 Köln am Mittwoch, 14.05., 17:30 Uhr.", "Lindenallee 12, 50968 Köln"),
+    ("Viewing 11:15 | 7 Ash Grove | Dana Levi | 07958 000 111", "7 Ash Grove"),
+    ("Flat for rent – 4/20 Ocean Street, Bondi NSW 2026 ($900/wk)", "4/20 Ocean Street, Bondi NSW 2026"),
+])
+def test_dates_times_and_amounts_after_an_address_stay_out_of_it(text: str, address: str) -> None:
+    assert addresses(text) == [address]
+
+
+@pytest.mark.parametrize("text", [
+    "I'm sorry that the key card for room 1207 failed twice.",  # a verb after a room number in lower case
+    "Wants points from receipt #33019-884 moved to her card",  # a receipt's number shaped like a CEP
+    "acct w/ old carrier 88231-004, PIN given",
+    "Captain Ahmed (captain ID 88412) found the phone",  # an identifier after its owner, not Idaho
+    "Dear team, my ticket (MH 0721, e-ticket 232-1234567890) has the wrong name",  # a flight after "ticket"
+])
+def test_identifiers_rooms_and_flights_are_no_addresses(text: str) -> None:
+    assert addresses(text) == []
+
+
+def test_a_flight_number_is_no_address() -> None:
+    assert addresses("El vuelo de Avianca AV 204 y el de LATAM LA 2405 salieron tarde.") == []
+    assert addresses("Flight BA 117 landed; I live at 5 Elm Rd, Leeds LS6 2AX") == ["5 Elm Rd, Leeds LS6 2AX"]
+
+
 @pytest.mark.parametrize(("text", "name"), [
     ("Agente Mariana: Buenas tardes, ¿en qué le ayudo?", "Mariana"),  # the role goes, the name stays
     ("@Sofia can you take this ticket?", "Sofia"),  # a colleague's handle is her name
@@ -128,6 +166,63 @@ def addresses(text: str) -> list[str]:
 ])
 def test_a_firms_premises_and_amounts_are_no_personal_addresses(text: str) -> None:
     assert addresses(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # issue 18, nineteenth pass: a shop, a branch, a pick-up point or a depot named before the address, in any
+    # language, perhaps with its brand, a preposition or its town between
+    "Devolví la silla en la sucursal de Avenida Colón 1420, Córdoba, y no me dieron el ticket.",
+    "Troquei o aparelho na loja da Avenida Sete de Setembro 812, Salvador.",
+    "Am Samstag war ich in der Filiale Schillerstraße 14 in Leipzig.",
+    "Le magasin Fnac de la rue Sainte-Catherine 58 n'avait plus de stock.",
+    "Odebrałem paczkę w punkcie odbioru przy ul. Długiej 12, Gdańsk.",
+    "The Jumia pick-up station at 9 Awolowo Road, Ikoyi was closed on Sunday.",
+    "Ordered from the Ikea store in Kungens Kurva, Modulvägen 1, Huddinge.",
+    "Il pacco è fermo nel magazzino di Via dell'Industria 8, Bologna.",
+    "La farmacia de Calle Mayor 5, Madrid me cobró de más.",
+    "Llevé el coche al taller de Av. Central 45, San José.",
+    # the firm's premises named in brackets after the address
+    "Je travaille chez eux, 5 rue de l'Industrie, 44000 Nantes (siège). Merci",
+    "Enviem para Av. Paulista 1000, São Paulo (matriz), aos cuidados do financeiro.",
+    # a returns address named as one; a café or a stop named after its street
+    "Your returns address is Unit 9, Harbour Trading Park, Bristol BS2 0XY, right?",
+    "Die Rücksendeadresse: Lagerweg 4, 36251 Bad Hersfeld",
+    "We met at 40 Elm Street Café last week",
+])
+def test_a_shop_or_depot_named_before_an_address_is_no_personal_address(text: str) -> None:
+    assert addresses(text) == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("Envíenlo a mi tienda: Calle Sol 18, 41003 Sevilla", "Calle Sol 18, 41003 Sevilla"),  # a trader's own
+    ("Vivo arriba de la tienda, Calle Luna 7, 29001 Málaga.", "Calle Luna 7, 29001 Málaga"),  # prose between
+    ("My garage at 12 Elm Road, Leeds LS6 2AX is full", "12 Elm Road, Leeds LS6 2AX"),  # a possessive
+    ("Send it to 12 Elm Road, Leeds LS6 2AX (office)", "12 Elm Road, Leeds LS6 2AX"),  # someone's workplace
+])
+def test_a_home_near_a_shop_word_stays_an_address(text: str, address: str) -> None:
+    assert any(address in found for found in addresses(text)), addresses(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Kargo takip 7281 9912 3345, henüz gelmedi",  # Turkish "tracking"
+    "Numéro de suivi 6A 1234 5678 9, colis en retard",
+    "Číslo sledování zásilky 4412 8890 1234",
+    "Nyomkövetési szám: 3301 2288 4471",
+    "N° 4512 8876 1123 es mi reclamo",  # a number sign alone
+    "Zaaknummer 0412 3345 667",
+    "Protocolo: 2025 1234 5678",
+    "Radicado No. 2025 0412 3345",
+])
+def test_tracking_numbers_in_other_languages_are_no_phones(text: str) -> None:
+    assert phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("Llámame al N° 0412 345 678", "0412 345 678"),  # "call me" before the sign
+    ("Tel. N° 0612 345 678", "0612 345 678"),
+])
+def test_a_number_sign_after_a_phone_word_stays_a_phone(text: str, phone: str) -> None:
+    assert phones(text) == [phone]
 
 
 @pytest.mark.parametrize(("text", "address"), [

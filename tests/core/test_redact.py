@@ -161,7 +161,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-22", "ADDRESS"): "24 of 28 addresses (85.7 %; target 90 %), blind on pass 12",
                     ("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind on pass 13",
                     ("holdout-30", "PHONE"): "57 of 66 phones (86.4 %; target 97 %), blind on pass 14",
-                    ("holdout-30", "ADDRESS"): "22 of 25 addresses (88.0 %; target 90 %), blind on pass 14",
                     ("holdout-31", "PHONE"): "31 of 37 phones (83.8 %; target 97 %), blind on pass 15",
                     ("holdout-35", "CARD"): "5 of 6 cards (target 100 %), blind on pass 16",
                     ("holdout-35", "SSN"): "13 of 27 national ids (48.1 %; target 97 %), blind on pass 16",
@@ -181,10 +180,7 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-46", "SSN"): "26 of 31 national ids (83.9 %; target 97 %), blind on pass 18",
                     ("holdout-46", "PHONE"): "43 of 46 phones (93.5 %; target 97 %), blind on pass 18"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
-HELD_OUT_KEEP_NOT_MET = {"holdout-29": "13 of 233 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 14",
-                         "holdout-43": "8 of 257 must-keep spans touched (3.1 %; target at most 3 %), blind on pass 18",
-                         "holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
-                         "holdout-45": "8 of 234 must-keep spans touched (3.4 %; target at most 3 %), blind on pass 18"}
+HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18"}
 
 
 @functools.cache
@@ -835,6 +831,111 @@ def test_sixteenth_pass_look_alikes_are_no_addresses(text: str, keep: tuple[str,
 def test_sixteenth_pass_people_s_addresses_stay_addresses(text: str) -> None:
     value = text.split(": ")[-1].split(" at ")[-1].rstrip(".")
     assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
+
+
+# --- issue 18, nineteenth pass: Latin-script addresses outside the anglosphere, by class (examples invented) ---
+
+@pytest.mark.parametrize(("text", "value"), [
+    # Latin America: an administrative area in lower case ("comuna de", "distrito de", "jud."), Peru's block and
+    # lot ("Mz. B Lt. 12"), Colombia's plate with the cross street's side ("1 Sur-50") and its named avenues,
+    # "s/n" (no number), Mexico's "Alc." and "Edo."
+    ("Mi dirección: Pasaje Los Aromos 1234, Villa San Pedro, comuna de Maipú, Santiago.",
+     "Pasaje Los Aromos 1234, Villa San Pedro, comuna de Maipú, Santiago"),
+    ("Vivo en Población La Victoria, pasaje 3, casa 845, comuna Pedro Aguirre Cerda.",
+     "pasaje 3, casa 845, comuna Pedro Aguirre Cerda"),
+    ("Entregar en Mz. B Lt. 12, Urb. Los Jardines, distrito de San Juan de Lurigancho, Lima",
+     "Mz. B Lt. 12, Urb. Los Jardines, distrito de San Juan de Lurigancho, Lima"),
+    ("mi dirección es Cra 43A No. 1 Sur-50, Medellín", "Cra 43A No. 1 Sur-50, Medellín"),
+    ("Calle 10 # 5 - 51, Cali", "Calle 10 # 5 - 51, Cali"),
+    ("Av. Boyacá # 72-40 Int 5 Apto 301, Bogotá", "Av. Boyacá # 72-40 Int 5 Apto 301, Bogotá"),
+    ("Dirección: Calle Hidalgo s/n, Col. Centro, 45000 Guadalajara, Jal.", "Calle Hidalgo s/n, Col. Centro, 45000 Guadalajara"),
+    ("Av. Juárez No. 45 Int. 3, Alc. Coyoacán, 04000 CDMX", "Av. Juárez No. 45 Int. 3, Alc. Coyoacán, 04000 CDMX"),
+    # Africa: "off" the road a street leaves, Ghana's digital address beside a house number, Egypt's "Shareh",
+    # Morocco's "Imm." and "Hay", Abidjan's "tranche", Kenya's numbered lanes
+    ("Please deliver to No. 14, Adebayo Close, off Allen Avenue, Ikeja, Lagos State.",
+     "No. 14, Adebayo Close, off Allen Avenue, Ikeja, Lagos State"),
+    ("I live at 12 Bode Thomas Street, off Adeniran Ogunsanya, Surulere, Lagos",
+     "12 Bode Thomas Street, off Adeniran Ogunsanya, Surulere, Lagos"),
+    ("House 5, Asylum Down, near Kwame Nkrumah Circle, Accra", "House 5, Asylum Down, near Kwame Nkrumah Circle, Accra"),
+    ("My GhanaPost GPS is GA-183-8164, house no. 5, Asylum Down, Accra.", "GA-183-8164, house no. 5, Asylum Down, Accra"),
+    ("My flat: 15 Shareh El Tahrir, Dokki, Giza, apartment 6", "15 Shareh El Tahrir, Dokki, Giza, apartment 6"),
+    ("Mon adresse: Boulevard Zerktouni, Résidence Yasmine, Imm. B, Appt 7, Casablanca",
+     "Résidence Yasmine, Imm. B, Appt 7, Casablanca"),
+    ("Adresse: Cocody Angré 8e tranche, villa 45, Abidjan", "Cocody Angré 8e tranche, villa 45, Abidjan"),
+    ("Address: House 12, Lane 4, Kileleshwa, Nairobi", "House 12, Lane 4, Kileleshwa, Nairobi"),
+    # Europe and Turkey: "120bis", a house number's range with an en dash, Finnish "-väylä", Romanian "jud.",
+    # Bulgarian "zh.k." and "vh.", Serbian "bb", Turkish "Mh.", "Blv." and a numbered "Sokak"
+    ("Bezorgadres: Oude Gracht 120bis, 3511 AX Utrecht", "Oude Gracht 120bis, 3511 AX Utrecht"),
+    ("Meine Adresse: Kärntner Ring 5–7/3/12, 1010 Wien, Österreich", "Kärntner Ring 5–7/3/12, 1010 Wien, Österreich"),
+    ("Osoite on Hervannan valtaväylä 12 C 34, 33720 Tampere", "Hervannan valtaväylä 12 C 34, 33720 Tampere"),
+    ("Livrare la Bd. Unirii nr. 5, Cluj-Napoca, jud. Cluj", "Bd. Unirii nr. 5, Cluj-Napoca, jud. Cluj"),
+    ("Adres: zh.k. Mladost 1, bl. 45, vh. B, et. 3, ap. 12, Sofia 1784",
+     "zh.k. Mladost 1, bl. 45, vh. B, et. 3, ap. 12, Sofia 1784"),
+    ("Adresa: Kneza Miloša bb, 11000 Beograd", "Kneza Miloša bb, 11000 Beograd"),
+    ("Adresa: Bulevar Mihajla Pupina bb, Novi Beograd. Tel 011 222 333", "Bulevar Mihajla Pupina bb, Novi Beograd"),
+    ("Adres: Kızılay Mah. Gazi Mustafa Kemal Blv. No: 24 Daire: 9, 06420 Çankaya/Ankara",
+     "Kızılay Mah. Gazi Mustafa Kemal Blv. No: 24 Daire: 9, 06420 Çankaya/Ankara"),
+    ("Adresim Cumhuriyet Mahallesi 1204. Sokak No:7 Kat:2, Bornova/İzmir 35040",
+     "Cumhuriyet Mahallesi 1204. Sokak No:7 Kat:2, Bornova/İzmir 35040"),
+    ("Esentepe Mh. Büyükdere Cd. No:185 D:12 Şişli İstanbul", "Esentepe Mh. Büyükdere Cd. No:185 D:12 Şişli İstanbul"),
+    ("Adres: Halaskargazi Cd. Safir Apt. No:45 K:3 D:7, Şişli, İstanbul",
+     "Halaskargazi Cd. Safir Apt. No:45 K:3 D:7, Şişli, İstanbul"),  # a building's name, glued units
+    # more shapes: Quito's "N34-120", Mérida's cross streets, Uruguay's "Bvar.", Czech "Na", Romanian "Șos.",
+    # Bulgarian "bul.", Serbian "stan", an estate before units ("Villa Los Héroes", "Lot. Al Massira"),
+    # Abidjan's "Ilot", South Africa's "Erf" with a bare postcode, Mexico's "Edif." and "Unidad Habitacional"
+    ("Mi dirección es Av. 6 de Diciembre N34-120 y Av. Portugal, Quito", "Av. 6 de Diciembre N34-120 y Av. Portugal, Quito"),
+    ("Dirección: Calle 60 #491 x 57 y 59, Centro, 97000 Mérida, Yuc.", "Calle 60 #491 x 57 y 59, Centro, 97000 Mérida"),
+    ("Bvar. Artigas 1234 apto 501, 11300 Montevideo", "Bvar. Artigas 1234 apto 501, 11300 Montevideo"),
+    ("Adresa: Na Příkopě 15, 110 00 Praha 1", "Na Příkopě 15, 110 00 Praha 1"),
+    ("Adresa: Șos. Pantelimon nr. 245, bl. 52, sc. A, et. 8, ap. 34, sector 2, București",
+     "Șos. Pantelimon nr. 245, bl. 52, sc. A, et. 8, ap. 34, sector 2, București"),
+    ("Adres: bul. Vitosha 89, vh. A, et. 4, ap. 10, 1463 Sofia", "bul. Vitosha 89, vh. A, et. 4, ap. 10, 1463 Sofia"),
+    ("Adresa: Vojvode Stepe 120, stan 14, 11000 Beograd", "Vojvode Stepe 120, stan 14, 11000 Beograd"),
+    ("Vivo en Villa Los Héroes, Block 5, Depto 302, Maipú", "Villa Los Héroes, Block 5, Depto 302, Maipú"),
+    ("Adresse: Lot. Al Massira, N° 123, Marrakech 40000", "Lot. Al Massira, N° 123, Marrakech 40000"),
+    ("Adresse: Angré Château, Ilot 45, Lot 1234, Cocody, Abidjan", "Ilot 45, Lot 1234, Cocody, Abidjan"),
+    ("My address is Erf 1234, Khayelitsha, 7784", "Erf 1234, Khayelitsha, 7784"),
+    ("Dirección: Edif. B Depto 302, Unidad Habitacional Tlatelolco, Cuauhtémoc, CDMX",
+     "Edif. B Depto 302, Unidad Habitacional Tlatelolco, Cuauhtémoc, CDMX"),
+    # units and floors in lower case after the number (Hungarian, Finnish, Norwegian), Czech "č. p.", Slovak
+    # "Nám.", Bulgarian "gr." before the town, a Turkish "Mahalle" and a numbered street without its full stop
+    ("Címem: Petőfi Sándor u. 12. hsz. 2. em. 5. ajtó, 1052 Budapest", "Petőfi Sándor u. 12. hsz. 2. em. 5. ajtó, 1052 Budapest"),
+    ("Lakcím: 8200 Veszprém, Kossuth tér 3. fszt. 2.", "8200 Veszprém, Kossuth tér 3. fszt. 2"),
+    ("Osoite: Kotikatu 5 as. 12, 40100 Jyväskylä", "Kotikatu 5 as. 12, 40100 Jyväskylä"),
+    ("Adresse: Bygdøy allé 5, 3. etg., 0257 Oslo", "Bygdøy allé 5, 3. etg., 0257 Oslo"),
+    ("Adresa: Horní Lhota č. p. 123, 739 01 Horní Lhota", "Horní Lhota č. p. 123, 739 01 Horní Lhota"),
+    ("Adresa: Nám. SNP 12, 974 01 Banská Bystrica", "Nám. SNP 12, 974 01 Banská Bystrica"),
+    ("Adres: gr. Plovdiv, ul. Ivan Vazov 31, et. 3, ap. 9", "gr. Plovdiv, ul. Ivan Vazov 31, et. 3, ap. 9"),
+    ("Adresim: Yeni Mahalle, 1453 Sokak No: 12/4, 07100 Muratpaşa/Antalya",
+     "Yeni Mahalle, 1453 Sokak No: 12/4, 07100 Muratpaşa/Antalya"),
+    # a zone's code, Nigeria's LGA, Ghana's digital address before its places, a fourth place that is the country
+    ("Address: Plot 1234, Cadastral Zone A06, Wuse II, Abuja FCT", "Plot 1234, Cadastral Zone A06, Wuse II, Abuja FCT"),
+    ("I stay at No 5, Ajao Estate, Isolo, Oshodi-Isolo LGA, Lagos", "No 5, Ajao Estate, Isolo, Oshodi-Isolo LGA, Lagos"),
+    ("My place: AK-039-5028, Adum, Kumasi", "AK-039-5028, Adum, Kumasi"),
+    ("Unit 203, Sunningdale Gardens, 14 Sunningdale Rd, Sunningdale, Johannesburg, 2192, South Africa",
+     "Unit 203, Sunningdale Gardens, 14 Sunningdale Rd, Sunningdale, Johannesburg, 2192, South Africa"),
+])
+def test_nineteenth_pass_address_families(text: str, value: str) -> None:
+    assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
+
+
+@pytest.mark.parametrize(("text", "keep"), [
+    ("Hay 3 pedidos pendientes, Hay que revisar el 2 y el 5.", ("Hay 3 pedidos", "2 y el 5")),  # Spanish "hay"
+    ("En el sector 4 del almacén faltan 12 cajas, la comuna nos avisó.", ("sector 4", "12 cajas")),
+    ("Turn off 2 of the lights, then behind 3 doors you find the box.", ("off 2", "behind 3")),
+    ("Lane 3 of the pool is closed until 5 pm.", ("Lane 3",)),
+    ("Code promo GA-123-4567 ne fonctionne pas, commande 4471.", ("GA-123-4567", "4471")),
+    ("Versions 5–7/3/12 of the firmware crash.", ("5–7/3/12",)),
+    ("El distrito 5 ganó el partido 3 a 1.", ("distrito 5", "3 a 1")),
+    ("Device S/N 12345 broke, and ok bb, 12 items", ("S/N 12345", "bb, 12")),
+    ("the Av Club # 12-3 score", ("Av Club # 12-3",)),
+    ("Order N34-120 shipped, ref E5-23", ("N34-120", "E5-23")),
+    ("Room 5, Lagos, 2024 was a good year", ("Room 5",)),
+    ("Flat 3 is near the station, 5 minutes away", ("Flat 3",)),
+    ("We sold 2 x 499 kr worth, see you U 2 later", ("2 x 499 kr",)),
+])
+def test_nineteenth_pass_look_alikes_are_no_addresses(text: str, keep: tuple[str, ...]) -> None:
+    assert_no_address_over(text, keep)
 
 
 def _names(text: str) -> list[str]:

@@ -859,7 +859,21 @@ ROLE_LABELS = frozenset({
     "العميل", "الزبون", "الموظف", "الوكيل", "المندوب", "الدعم", "النظام", "المريض", "السائق", "الموضوع",
     "לקוח", "נציג", "נציגה", "מערכת", "客户", "客服", "顾客", "用户", "系统", "お客様", "担当者", "オペレーター",
     "고객", "상담원", "상담사", "ลูกค้า", "พนักงาน",
+    # issue 18, nineteenth pass: more of the same roles (Swahili, Vietnamese, Spanish and Portuguese variants)
+    "mteja", "wakala", "huduma", "msaidizi", "khách", "khach", "ejecutivo", "ejecutiva", "representante",
+    "consultor", "consultora", "consulente", "atendenta", "técnico", "tecnico", "técnica", "tecnica",
+    "gebruiker", "zákaznice", "zakaznice", "operátorka", "operatorka", "musteri", "temsilcisi", "kundtjänst",
+    "kundeservice", "kundeservicen", "ügyfélszolgálat", "servicedesk", "callcenter", "helpdesk", "hotline",
 })
+#: Stems of role words, inside a compound or with an ending ("Kundenberater", "Servicemedewerker", "Sachbearbeiterin",
+#: "Kundtjänst", "Ügyfélszolgálat", "Consultora", "Representante"): a speaker label holding one is a role.
+ROLE_STEMS = ("berater", "service", "dienst", "medewerk", "tjänst", "tjanst", "szolgálat", "szolgalat", "operat",
+              "consult", "ejecutiv", "executiv", "representa", "gebruik", "zákazn", "zakazn", "kunden", "asiakas",
+              "klient", "klant", "support", "soporte", "suporte", "helpdesk", "callcenter", "sachbearbeit",
+              "mitarbeit", "medarbet", "ansatt", "hizmet", "destek", "temsilci", "müşteri", "musteri", "pelanggan",
+              "atendent", "atendim", "asesor", "agent", "vendedor", "verkäuf", "vendeu", "conseill", "technik",
+              "technic", "técnic", "tecnic", "specialist", "especialist", "spécialist", "ügyint", "ügyfél", "ugyfel",
+              "kundes", "kundt", "kundserv", "asistent", "assistent", "dispeč", "dispec", "receptio", "recepcion")
 
 
 def repeated_speakers(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
@@ -875,6 +889,7 @@ def repeated_speakers(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
     for label, spans in labels.items():
         plain = strip_marks(label)
         if len(spans) < 2 or len(plain) < 3 or label in ROLE_LABELS or plain in ROLE_LABELS or \
+                any(stem in label for stem in ROLE_STEMS) or \
                 label in NOT_SPEAKERS or label in NOT_NAME_WORDS or plain in NOT_NAME_WORDS or \
                 (plain in common and plain not in first) or label in COMMON_FIRST_NAMES:
             continue

@@ -76,6 +76,15 @@ kia lada lamborghini lancia lexus mahindra maruti maserati mazda mclaren mitsubi
 polestar porsche proton renault rivian saab scania seat skoda škoda ssangyong subaru suzuki tata tesla toyota
 vauxhall volkswagen vw volvo wuling zastava
 """)
+#: Makers of devices, appliances and gear: the capitalised words after one are a model ("Nespresso Vertuo Pop",
+#: "Samsung Bespoke Jet", "Xiaomi Redmi Note", "Tecno Camon"), as after a car's make.
+PRODUCT_MAKERS = words("""
+nespresso samsung philips apple xiaomi redmi huawei sony bosch siemens dyson miele lenovo dell asus acer
+motorola nokia tecno infinix itel oppo realme oneplus google microsoft nintendo playstation xbox garmin fitbit canon
+nikon gopro jbl bose sonos logitech razer tefal rowenta moulinex krups delonghi kenwood smeg electrolux aeg
+beko whirlpool indesit haier hisense tcl panasonic toshiba hitachi midea daikin nike adidas puma reebok asics lego
+thermomix vorwerk kärcher karcher makita dewalt stihl
+""")
 #: Brands and services that customers name (telecoms, airlines, banks, shops, carriers, software, devices, cards).
 BRANDS = words("""
 okta slack zoom microsoft google amazon apple samsung xiaomi huawei oppo lenovo dell asus acer sony philips
@@ -90,13 +99,29 @@ fedex ups dpd gls postnl poslaju evri yodel colissimo chronopost correos inpost 
 phonepe oyster presto octopus admiral aviva axa allianz generali mapfre desjardins hsbc barclays lloyds natwest
 santander bbva rabobank sparkasse unicredit nordea swedbank westpac maybank cimb icici hdfc citibank maya elisa
 opal tim jumbo poslaju
+mercadolibre mercadopago rappi oxxo coppel elektra soriana chedraui telcel claro tigo entel nubank bradesco itaú
+itau bancolombia davivienda banorte banamex magalu americanas dafiti netshoes shein temu aliexpress andreani
+servientrega estafeta correios sedex jadlog loggi pedidosya ifood didi cabify despegar latam avianca aeroméxico
+aeromexico volaris jetsmart ripley sodimac homecenter tottus cencosud konga takealot shoprite makro glo vodacom
+telkom opay palmpay moniepoint flutterwave paystack kuda gtbank gtco zenith uba ecobank kcb absa capitec nedbank
+fnb sendy yango inwi djezzy ooredoo noon zalando mediamarkt coolblue allegro empik alza emag altex sameday cargus
+foxpost packeta zásilkovna zasilkovna trendyol hepsiburada yurtiçi yurtici n11 getir elgiganten elkjøp gigantti
+verkkokauppa postnord budbee instabox vinted fnac darty cdiscount decathlon kiabi sfr bouygues fastweb esselunga
+mediaworld unieuro kaufland rossmann tchibo lieferando thuisbezorgd wolt foodora glovo flixbus blablacar trenitalia
+renfe sncf ouigo öbb sbb pkp dhl-express nespresso thermomix vorwerk kärcher karcher makita dewalt tefal rowenta
+moulinex krups delonghi kenwood smeg aeg indesit haier midea daikin motorola nokia tecno infinix itel realme
+oneplus logitech razer sonos gopro asics lego
 """)
 #: Brands of more than one word whose first word is also a person's name or an ordinary word.
 BRAND_PHRASES = frozenset("""albert heijn|air new zealand|air canada|air france|air india|british airways|american airlines|
 united airlines|singapore airlines|thai airways|royal mail|canada post|australia post|nz post|la poste|deutsche post|
 deutsche bahn|deutsche telekom|home depot|best buy|marks & spencer|john lewis|el corte inglés|mercado libre|
 saga falabella|caisse desjardins|bank of america|wells fargo|capital one|standard chartered|commonwealth bank|
-bouygues telecom|free mobile|virgin media|virgin mobile|wind tre|bell canada|grab vietnam|orange égypte""".replace(
+bouygues telecom|free mobile|virgin media|virgin mobile|wind tre|bell canada|grab vietnam|orange égypte|
+magazine luiza|casas bahia|pick n pay|mr price|bodega aurrera|palacio de hierro|fan courier|media expert|media markt|
+leroy merlin|plaza vea|mercado pago|orange money|airtel money|mtn momo|gig logistics|yurtiçi kargo|aras kargo|
+mng kargo|just eat|uber eats|banco do brasil|caixa econômica|first bank|access bank|standard bank|equity bank|
+fidelity bank|zenith bank|cell c|free money|wave money|ali express|el palacio de hierro""".replace(
     "\n", "").split("|"))
 BRAND_PHRASE_ENDS = frozenset(phrase.split()[-1] for phrase in BRAND_PHRASES)
 #: Brands that are also first names: a brand only before a brand's noun.
@@ -173,6 +198,8 @@ def not_a_person(text: str, start: int, end: int, keys: list[str]) -> bool:
     previous = previous_word(text, start)
     if previous in CAR_MAKES or (keys[0] in CAR_MAKES and len(keys) > 1 and not surname_first(text, start)):
         return True  # "Dacia Logan", "Seat León"; not "FERRARI Chiara"
+    if previous in PRODUCT_MAKERS and text[start - 1:start] == " ":
+        return True  # "Nespresso Vertuo Pop", "Samsung Bespoke Jet": a maker's model
     if start > 0 and text[start - 1] == "@" and len(keys) == 1 and CAMEL.search(text, start, end):
         return True  # a firm's handle: "@HelixTelecom", "@SkyviaHelp" (not a colleague's, "@Sofia")
     if FIRM_AFTER_NAME.match(text, end) or previous in TRADE_BEFORE or keys[0] in TRADE_BEFORE:

@@ -57,6 +57,17 @@ count as capitalised), "नं." and the "।" full stop; Argentine "dto."; Colo
 its abbreviations; a segment that ends one address and starts the next after prose ("..., Auckland 1011 to
 22B Te Atatu Rd") is cut in two; a street whose name is only a particle ("Vía de 3 plazas") is none; and
 `not_personal` drops products named after streets and a firm's warehouse, depot, store or branch.
+
+Nineteenth pass (classes of Latin-script addresses outside the anglosphere, written from general knowledge, not
+from the corpus): administrative areas in lower case inside a capitalised address ("comuna de Maipú", "distrito
+de", "jud. Cluj", "alcaldía"), Peru's "Mz. B Lt. 12", Colombian plates with the cross street's side ("1 Sur-50")
+and named avenues ("Av. Boyacá # 72-40"), Quito's "N34-120", Mérida's "#491 x 57 y 59", "s/n" and the Balkans'
+"bb" where the number goes, Nigeria's "off Allen Avenue" and landmarks, Ghana's GPS code as a weak postcode,
+Egypt's "Shareh", Morocco's "Imm." and "Hay", Abidjan's "tranche" and "Ilot", South Africa's "Erf" with a bare
+postcode, estates before units ("Villa Los Héroes", "Lot. Al Massira"), Turkish "Mh.", "Blv.", "1204. Sokak",
+"Apt. No:45" and glued "D:7 K:3", "120bis", ranges with an en dash, Finnish "-väylä", Czech and Polish street
+prepositions ("Na Příkopě 15"), Uruguayan, Romanian and Bulgarian abbreviations ("Bvar.", "Șos.", "bul.",
+"vh."), Serbian "stan"; and a flight's number after a flight word is none.
 """
 
 from __future__ import annotations
@@ -67,6 +78,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from feedbackloop.core.pii_firms import firm_premises
+from feedbackloop.core.pii_refs import names_a_reference
 
 STREET, POBOX, POSTCODE, WEAK_POSTCODE, UNIT, DISTRICT, STREET_NAME = (
     "street", "pobox", "postcode", "weak-postcode", "unit", "district", "street-name")
@@ -115,6 +127,8 @@ ploshchad shosse naberezhna naberezhnaya heol stryd ffordd lôn rhodfa cilgant l
 ardán rathad sràid οδός οδος οδ λεωφόρος λεωφ πλατεία leoforos leof plateia rruga trg
 calea aleea splaiul șoseaua soseaua intrarea bulevar булевар булевард boul
 شارع רחוב רח׳ דרך שדרות gali गली
+shareh sharia shari sharie derb zankat zanqa pje psje bvar bv șos sos spl bul nám náměstí namesti nábř
+nábřeží tř třída trieda
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
 #: before the number ("via DHL" is no street), and an abbreviation needs its full stop ("ul.", "Av.").
@@ -128,15 +142,17 @@ NUMBER_ONLY = frozenset({"street", "road"})
 ABBREVIATED = frozenset({"av", "avd", "ul", "al", "os", "pl", "pr", "str", "ch", "imp", "rte", "tv", "cra", "jl",
                          "jln", "lrg", "bd", "bld", "avda", "r", "trav", "estr", "rod", "ул", "вул", "пр", "просп",
                          "пер", "бул", "наб", "jr", "vul", "prosp", "prov", "пров", "пл", "οδ", "λεωφ", "leof",
-                         "boul"})  # Québec's "boul. Saint-Laurent"
+                         "boul", "pje", "psje", "bvar", "bv", "șos", "sos", "spl", "bul", "nám", "nábř", "tř"})  # Québec's "boul. Saint-Laurent"
 #: German streets named with a preposition and no suffix ("Am Lindenhof 12a"): capitalised only.
 GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter", "Hinter", "Alte", "Neue", "Große",
-                                 "Kleine", "Auf der", "An der", "In der"})
+                                 "Kleine", "Auf der", "An der", "In der",
+                                 # and Czech, Slovak and Polish ones ("Na Příkopě 15", "U Nemocnice 2", "Pod Lipami 5")
+                                 "Na", "Pod", "Nad", "Za", "U", "K", "Ve", "Przy"})
 #: Endings of one-word street names followed by a number ("Hafenstraße 12a", "Nørrebrogade 45").
 COMPOUND_ENDINGS = word_tuple("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee steig pfad zeile straat laan gracht plein singel
 kade dijk steeg vej gade allé plads vænget gatan vägen gränd torget stigen backen veien vegen gata gate gaten plass
-katu tie kuja polku utca útja körút sokak sokağı caddesi bulvarı -ro -gil -daero -dori -dōri -doori vegur stígur
+katu tie kuja polku väylä kaari aukio raitti utca útja körút sokak sokağı caddesi bulvarı -ro -gil -daero -dori -dōri -doori vegur stígur
 braut way 로 길
 """)
 
@@ -169,7 +185,7 @@ def compound(token: Token) -> bool:
 SEPARATE_TYPES = words("""
 straße strasse str. weg gasse platz allee ring damm ufer chaussee straat laan gracht plein singel kade vej gade allé
 plads gatan vägen gata gate veien vegen utca út körút tér sokak sok. sokağı caddesi cad. cd. bulvarı bulvar katu tie
-ulica bulv. cadde u. krt. köz sor fasor sétány rakpart iela gatvė tänav cesta
+ulica bulv. cadde u. krt. köz sor fasor sétány rakpart iela gatvė tänav cesta blv. bulv sk.
 pr. g. mnt pst prospektas prospekts bulvāris maantee puiestee
 """)
 #: Before a separate "gate"/"ring" these are no street ("boarding gate 14", "onion ring").
@@ -283,7 +299,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[AC-FHKNPRTV-Y](?<![\w-].)(?:\d{2}|6W) ?[0-9AC-FHKNPRTV-Y]{4}\b"), WEAK_POSTCODE),  # Eircode
     (re.compile(rf"\d(?<![\w-]\d)\d{{3}} ?[A-Z]{{2}}{TOWN_AFTER}"), POSTCODE),  # Dutch 1016 GV Amsterdam
     (re.compile(rf"\d(?<![\w-]\d)\d{{3}}-\d{{3}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # Portuguese
-    (re.compile(r"\d(?<![\w-]\d)\d{4}-\d{3}(?![\w-])"), POSTCODE),  # Brazilian CEP
+    # Brazil's CEP: after its label, or with a town or a state before it ("São Paulo - SP, 01304-001"); alone it is
+    # as likely a receipt's or an account's number ("receipt #33019-884", "acct 88231-004")
+    (re.compile(r"[Cc](?<![\w-].)[Ee][Pp]:?[ ]?\d{5}-\d{3}(?![\w-])"), POSTCODE),
+    (re.compile(r"\d(?<![\w-]\d)\d{4}-\d{3}(?![\w-])"), WEAK_POSTCODE),
     (re.compile(rf"\d(?<![\w-]\d)\d-\d{{3}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # Polish
     (re.compile(r"〒[ ]?\d{3}-?\d{4}"), POSTCODE),  # Japanese
     # without its mark the same shape is a US phone number's local part ("fax it to 555-0199"): alone, no address
@@ -293,6 +312,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Lithuania's and Latvia's postcodes carry the country's letters ("LT-03150 Vilnius", "Rīga, LV-1012")
     (re.compile(r"L(?<![\w-].)(?:T-\d{5}|V-\d{4})(?![\w-])"), WEAK_POSTCODE),
     (re.compile(r"[Ss](?<![\w-].)\d{6}\b"), WEAK_POSTCODE),  # Singapore "S310012"
+    # Ghana's digital address (GhanaPost GPS, "GA-183-8164") beside a house number or a district
+    (re.compile(r"[A-Z](?<![\w-].)[A-Z]-\d{3,4}-\d{4}(?![\w-])"), WEAK_POSTCODE),
     (re.compile(rf"\d(?<![\w-]\d)\d{{3,5}}(?![\w-]|[.,]\d){TOWN_AFTER}"), WEAK_POSTCODE),  # 1070 Wien
 )
 #: Japanese and Chinese addresses in their script, unspaced: a prefecture, city or ward word, then block
@@ -449,11 +470,12 @@ dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wej
 uppgång trappe porta bloc tower torre wing hse bajo ático atico entlo entresuelo pral кв квартира корп
 phòng phong tầng căn tòa toà lô оф офіс офис під'їзд подъезд fflat árasán arasan diamerisma διαμέρισμα quadra qd
 blok lantai oficina ofic dto house makan मकान फ्लैट प्लॉट ब्लॉक boîte boite
+imm immeuble h/no h.no hno lane ilot îlot erf stan ulaz
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
 esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó tr trappor trappa orofos
-όροφος οροφος поверх пов этаж эт
+όροφος οροφος поверх пов этаж эт etg
 """)
 #: The side of a floor, after it ("2. Stock links", "3e étage gauche", "3. etg. venstre", "2º piso derecha").
 SIDES = words("""
@@ -467,13 +489,28 @@ condominium condo condos villas estate complex chambers lodge enclave gardens pl
 """)
 BUILDING_BEFORE = words("""
 edificio edifício torre résidence residencial conjunto urbanización urb condominio bloco bloque immeuble wohnanlage
+edif habitacional
 """)
 DISTRICT_WORDS = words("""
-col colonia brgy barangay fracc fraccionamiento mah mahallesi mh phường phuong quận quan huyện huyen tp bairro
+col colonia brgy barangay fracc fraccionamiento mah mahalle mahallesi mh phường phuong quận quan huyện huyen tp bairro
 barrio sector sektor district dist distt nagar layout colony tehsil taluk kelurahan kel kecamatan kec vila jardim
 cbd región region provincia prov county wilaya subdivision subd village vill tambon amphoe khet khwaeng ward
 area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर मोहल्ला mohalla cité quartier lotissement
+comuna distrito alcaldía alcaldia delegación delegacion municipio localidad población poblacion urbanización
+urbanizacion asentamiento jud județul judetul sectorul zh.k zhk ilçe ilce commune arrondissement hay woreda kebele
+alc mpio lga
 """)
+#: Of DISTRICT_WORDS, the words of an administrative area that stand in lower case inside a capitalised address
+#: ("comuna de Maipú", "distrito de Miraflores", "jud. Cluj", "sector 2", "alcaldía Cuauhtémoc", "quartier
+#: Maârif"): address words, and a district where a name follows them, perhaps after a particle.
+ADMIN_LOWER = words("""
+comuna distrito alcaldía alcaldia delegación delegacion municipio localidad colonia barrio bairro jud județul
+judetul sector sectorul ilçe ilce quartier commune arrondissement urb urbanización urbanizacion fracc
+fraccionamiento población poblacion zh.k zhk cité
+""")
+#: Of DISTRICT_WORDS, words that are ordinary words of a language in lower case (Spanish "hay", "there is"): a
+#: district only capitalised ("Hay Riad", "Hay Mohammadi", Morocco's quarters).
+DISTRICT_CAPITAL_ONLY = frozenset({"hay"})
 #: District words written after their name in South Asia and elsewhere ("Model Town", "Johar Town",
 #: "Shastri Nagar", "Defence Colony", "Vasant Vihar"), taken with the capitalised word before them. A
 #: town's name ends its part ("Model Town, Lahore") or goes on with the district's extension ("Model
@@ -484,7 +521,7 @@ DISTRICT_PARTS = words("ext extn extension phase block sector")
 
 DISTRICT_SUFFIXES = frozenset({"gu", "ku", "shi", "si", "dong", "cho", "chō", "machi", "gun", "eup", "myeon", "ri",
                                "ward", "ken"})
-STAGES = frozenset({"stage", "phase", "sector", "zone", "block", "cross", "main"})
+STAGES = frozenset({"stage", "phase", "sector", "zone", "block", "cross", "main", "tranche"})  # Abidjan's "8e tranche"
 #: PO boxes: the word before the number, and words that come before "box"/"bag" or after a first word.
 BOX_WORDS = frozenset({"postfach", "apartado", "casilla", "postbus", "postboks", "pmb", "bp", "cp", "postilokero"})
 BOX_PAIRS = frozenset({("caixa", "postal"), ("cx", "postal"), ("skrytka", "pocztowa"), ("boîte", "postale"),
@@ -513,14 +550,19 @@ FLOOR_ALONE_UPPER = frozenset({"eg", "ug", "dg", "rdc"})
 #: A Hungarian floor and door after the house number ("Király utca 12. II/4.").
 FLOOR_DOOR = re.compile(r"[IVX]{1,4}/\d{1,3}")
 #: Words before a town in Ukrainian and Russian addresses ("м. Львів", "г. Москва", "смт Ворохта").
-TOWN_MARKS = frozenset({"м", "г", "с", "смт", "пгт", "гор", "пос", "місто", "город", "село", "селище"})
+TOWN_MARKS = frozenset({"м", "г", "с", "смт", "пгт", "гор", "пос", "місто", "город", "село", "селище",
+                        "gr", "grad", "mun", "oraș", "oras"})  # Bulgarian "gr. Plovdiv", Romanian "mun. Cluj"
 BOX_NUMBER = re.compile(r"[Xx]?\d{1,6}(?:-\d{3,5})?")  # "Private Bag X9" too
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 #: Units with an abbreviation that needs its full stop or colon ("m. 15", "D:8", Romanian "bl. A, sc. 2,
 #: et. 4, ap. 12").
-DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of"})
+DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of", "lt", "vh", "k", "as", "hsz"})  # Peru's "Lt. 12", "vh. B"
 #: Units written with a colon before their number ("D: 8", "Daire: 3", "Kat: 2", "Apt: 4B").
-COLON_UNITS = frozenset({"d", "daire", "kat", "apt", "flat", "unit", "blok", "no"})
+COLON_UNITS = frozenset({"d", "daire", "kat", "apt", "flat", "unit", "blok", "no", "k", "cep", "cp", "c.p", "cpa"})
+#: A number glued to its mark ("No:45", "Nº12"), after a unit word; a unit glued to its number by a colon, as
+#: Turkish addresses write the flat and the floor ("D:7", "K:3", "Kat:2", "Daire:12").
+MARKED_NUMBER = re.compile(r"(?:no|nr|n[º°])[.:]?\d{1,5}[a-z]?", re.IGNORECASE)
+GLUED_UNIT = re.compile(r"(?:D|K|Kat|Daire|Blok|Dp|Apt|Apto|Ap):\d{1,4}[A-Z]?")
 #: A Korean building or flat number ("101-dong 1203-ho", "101동 1203호") and a Korean district word.
 KOREAN_UNIT = re.compile(r"\d{1,5}-?(?:ho|호|동)", re.IGNORECASE)
 HANGUL_DISTRICT = re.compile(r"[\uac00-\ud7a3]+(?<=[\uac00-\ud7a3]{2})(?:구|동|시|군|읍|면)")
@@ -553,6 +595,8 @@ dist distt urb kel kec prov e w s o tv th mf sal ezk esk gen lt col. em kv kw cj
 ote pte ул вул пр просп пер бул наб д кв корп jr of
 sen pres gov capt maj sgt hon rev fr sta sto mgr msgr brig adm vul prosp prov пров пл м г с смт οδ λεωφ leof kl
 fszt u krt dto ofic ext नं boul
+mz jud imm vh edo mpio pje psje mh blv sk alc mun res cond qd jd pq bvar bv sos șos spl bul lot edif ed hsz etg nám
+nábř tř gr
 """)
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
 DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
@@ -605,6 +649,7 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
             return "."  # "8000 Aarhus C. Depositum": a Danish postcode's district letter ends the address
         if token.lower.rstrip(".") in ABBREVIATIONS or token.lower in ABBREVIATED or len(token.word) == 1 or \
                 "." in token.word or (token.word[-1:].isdigit() and len(token.word) <= 3 and ordinal_before(following)) or \
+                (token.word.isdigit() and len(token.word) == 4 and following.lower in SEPARATE_TYPES) or \
                 following.word[:1].isdigit():
             return "," if "\n" in gap else ""
         return "."
@@ -674,7 +719,8 @@ def chunks_of(text: str, tokens: list[Token]) -> list[list[Segment]]:
 
 # --- street evidence from tokens -------------------------------------------------------------------
 
-HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4}|bis|ter)){0,2}",
+HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}(?:[a-z]|bis|ter)?"
+                          r"(?:[/–-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4}|bis|ter)){0,3}",
                           re.IGNORECASE)
 #: Places in a market, a fair or a station ("Stall 42, Ridley Road Market", "Stand 12, Hall 3"): a number
 #: after one is no house number, even before a street's name.
@@ -696,10 +742,15 @@ STREET_KEYS = TYPE_BEFORE | TYPE_AFTER | SEPARATE_TYPES | {t.rstrip(".") for t i
 SLASHED_DATE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d\d")
 
 
+#: Quito's house numbers: the side of the city's axis, the cross street's number and the distance ("N34-120",
+#: "Oe3-45", "E5-23").
+QUITO_NUMBER = re.compile(r"(?:N|S|E|Oe|OE)\d{1,3}[A-Z]?-\d{1,4}[A-Z]?")
+
+
 def is_house_number(token: Token) -> bool:
     first = token.word[:1]
     return ((first.isdigit() or first in "nN") and HOUSE_NUMBER.fullmatch(token.word) is not None
-            and SLASHED_DATE.fullmatch(token.word) is None)
+            and SLASHED_DATE.fullmatch(token.word) is None) or QUITO_NUMBER.fullmatch(token.word) is not None
 
 
 #: A particle glued to a name ("Chaussée d'Ixelles", "Via dell'Orso", "Triq il-Kbira", "Sharia al-Azhar").
@@ -837,20 +888,52 @@ def grid_plate(text: str, tokens: list[Token], index: int) -> int | None:
     at = index + 1
     if at < len(tokens) and tokens[at].lower.rstrip(".") in GRID_TYPES:
         at += 1  # "Av. Cra. 30"
-    if at >= len(tokens) or not GRID_NUMBER.fullmatch(tokens[at].word):
+    named = 0
+    dotted = token.lower not in GRID_AMBIGUOUS or text[token.end:token.end + 1] == "."
+    while dotted and at < len(tokens) and named < 3 and tokens[at].word[:1].isupper() and tokens[at].word.isalpha() and \
+            tokens[at].lower not in GRID_MARKS:
+        at += 1  # a named avenue: "Av. Boyacá # 72-40", "Av. Ciudad de Cali No. 10-51" (the mark is needed then)
+        named += 1
+        if at < len(tokens) and tokens[at].lower in PARTICLES and tokens[at].lower not in GRID_MARKS:
+            at += 1
+    if at >= len(tokens) or not (named or GRID_NUMBER.fullmatch(tokens[at].word)):
         return None
-    at += 1
+    at += 0 if named else 1
     while at < len(tokens) and (tokens[at].lower in ("bis", "sur", "este") or
                                 (len(tokens[at].word) == 1 and tokens[at].word.isalpha())):
         at += 1  # "Calle 45 Bis A # 23-18"
     if at < len(tokens) and tokens[at].lower in GRID_MARKS and tokens[at].word != "N":
         at += 1
-    if at >= len(tokens) or not GRID_PLATE.fullmatch(tokens[at].word) or (
-            tokens[at].word[:1] != "#" and tokens[at - 1].lower not in GRID_MARKS):
+    if at >= len(tokens) or (tokens[at].word[:1] != "#" and tokens[at - 1].lower not in GRID_MARKS):
         return None
+    if not GRID_PLATE.fullmatch(tokens[at].word):
+        split = split_plate(tokens, at)  # "No. 1 Sur-50", "# 1 Sur - 100": the cross street's side between
+        if split is None:
+            return None
+        at = split
     if any(not same_segment(text, tokens[k - 1], tokens[k]) for k in range(index + 1, at + 1)):
         return None
     return at
+
+
+#: The distance of a Colombian plate after the cross street's number and its side ("Sur-50", "-50").
+PLATE_TAIL = re.compile(r"(?:sur|este|norte|oeste|bis|[a-z])?-\d{1,3}[a-z]?", re.IGNORECASE)
+PLATE_SIDES = frozenset({"sur", "este", "norte", "oeste", "bis"})
+
+
+def split_plate(tokens: list[Token], at: int) -> int | None:
+    """The index of the plate's last token when its cross street's number stands apart from the distance
+    ("1 Sur-50", "1 Sur - 100", "93 - 47"), else None."""
+    if not GRID_NUMBER.fullmatch(tokens[at].word.lstrip("#")):
+        return None
+    rest = [t.word for t in tokens[at + 1:at + 4]]
+    if rest[:1] and PLATE_TAIL.fullmatch(rest[0]) and (rest[0][:1] == "-" or rest[0].split("-")[0].lower() in PLATE_SIDES):
+        return at + 1
+    if rest[:2] and rest[0] == "-" and GRID_NUMBER.fullmatch(rest[1]):
+        return at + 2
+    if len(rest) == 3 and rest[0].lower() in PLATE_SIDES and rest[1] == "-" and GRID_NUMBER.fullmatch(rest[2]):
+        return at + 3
+    return None
 
 
 def numbered_street(text: str, token: Token) -> bool:
@@ -912,7 +995,7 @@ def number_first(text: str, tokens: list[Token], index: int, lower_text: bool) -
         return  # "12, 3rd Cross" is one street; "Unit 4, Brent Cross" is not
     if at < len(tokens) and tokens[at].lower in ("bis", "ter", "a", "b"):
         at += 1
-    if at < len(tokens) and type_before(tokens[at]):
+    if at < len(tokens) and type_before(tokens[at]) and tokens[at].word not in GERMAN_PREPOSITIONS:
         name = at + 2 if at + 2 < len(tokens) and tokens[at + 1].lower in ARTICLES else at + 1  # "3 Bóthar na Trá"
         if name < len(tokens) and (is_name_word(tokens[name], lower_text) or tokens[name].word[:1].isdigit()):
             yield Evidence(start, tokens[name].end, STREET)
@@ -946,13 +1029,18 @@ def number_after(text: str, tokens: list[Token], index: int) -> int | None:
     at = index + 1
     if at < len(tokens) and tokens[at].lower in NUMBER_MARK:
         at += 1
-    if at < len(tokens) and is_house_number(tokens[at]) and tokens[at].lower[:1] in "0123456789n":
+    if at < len(tokens) and ((is_house_number(tokens[at]) and tokens[at].lower[:1] in "0123456789n") or
+                             tokens[at].word in NO_NUMBER or QUITO_NUMBER.fullmatch(tokens[at].word)):
         gap = text[tokens[at - 1].end:tokens[at].start]
         if "\n" not in gap and gap.count(",") <= 1 and plausible_number(text, tokens, at):
             return at
     return None
 
 
+#: "Without a number" in the former Yugoslavia's languages and in Spanish and Portuguese, written where the house
+#: number goes ("Bulevar Mihajla Pupina bb", "Ilica bb, 10000 Zagreb", "Calle Hidalgo s/n", "Rua B, s/n").
+NO_NUMBER = frozenset({"bb", "b.b", "BB", "s/n", "S/N", "s/nº", "S/Nº"})
+BB = re.compile(r"(?<=\w )(?:bb|b\.b\.|BB)(?!\w)|(?<=[\w,] )[sS]/[nN]")
 YEAR = re.compile(r"(?:19|20)\d\d")
 DATE_NAME_LINKS = frozenset({"de", "del", "do", "da", "di"})
 #: The street types after a name that may also stand before the house number ("Herzl St 12").
@@ -1035,7 +1123,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
         key = token.lower
         nxt = tokens[index + 1] if index + 1 < count else None
         first_char = token.word[:1]
-        if not (first_char.isdigit() or first_char == "#" or key in WORD_KEYS or "-" in key or
+        if not (first_char.isdigit() or first_char == "#" or key in WORD_KEYS or "-" in key or ":" in key or
                 (nxt is not None and nxt.word[:1].isdigit()) or "丁目" in key or "\uac00" <= key[-1:] <= "\ud7a3" or
                 (first_char in "IVX" and "/" in key)):
             continue  # a word no piece starts with
@@ -1043,6 +1131,9 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
         floor = floor_alone(text, tokens, index)
         if floor is not None:
             yield floor  # "bajo", "st. th.", "EG links"
+            continue
+        if GLUED_UNIT.fullmatch(token.word):
+            yield Evidence(token.start, token.end, UNIT)  # Turkish "D:7", "K:3", "Daire:12"
             continue
         if FLOOR_DOOR.fullmatch(token.word) and index and tokens[index - 1].word[:1].isdigit():
             yield Evidence(token.start, token.end, UNIT)  # "12. II/4."
@@ -1056,10 +1147,17 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             if at < count and tokens[at].lower in NUMBER_MARK and same_segment(text, token, tokens[at]):
                 at += 1
             unit = tokens[at].word if at < count else ""
+            if at < count and same_segment(text, tokens[at - 1], tokens[at]) and MARKED_NUMBER.fullmatch(unit):
+                yield Evidence(token.start, tokens[at].end, UNIT)  # "Safir Apt. No:45"
+                continue
             if at < count and same_segment(text, tokens[at - 1], tokens[at]) and UNIT_ID.fullmatch(unit) \
                     and (unit[:1].isdigit() or unit[:1] == "#" or unit.isupper() or (lower_text and len(unit) == 1)) \
-                    and (key not in ("m", "d") or unit[:1].isdigit()):
+                    and (key not in ("m", "d", "k") or unit[:1].isdigit()):
                 yield Evidence(token.start, tokens[at].end, UNIT)  # "Flat 3", "bl. A", "flat c" in lower case
+                continue
+            if key in NAMED_ESTATES and capital(token.word) and joined and nxt is not None and \
+                    capital(nxt.word) and nxt.word.isalpha():
+                yield Evidence(token.start, nxt.end, DISTRICT)  # "Villa Los Héroes", "Lot. Al Massira"
                 continue
         if first_char.isdigit() and KOREAN_UNIT.fullmatch(token.word):
             yield Evidence(token.start, token.end, UNIT)  # "1203-ho", "1203호", "101동"
@@ -1078,7 +1176,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 yield Evidence(token.start, side.end if sided and side is not None else nxt.end, UNIT)
                 continue
             if (first_char.isdigit() and ORDINAL.fullmatch(token.word) and nkey in STAGES) or (
-                    key in STAGES and nxt.word.isdigit()):
+                    key in STAGES and (nxt.word.isdigit() or (capital(token.word) and ZONE_CODE.fullmatch(nxt.word)))):
                 yield Evidence(token.start, nxt.end, DISTRICT)
                 continue
             if (key in BOX_WORDS and (key not in ("bp", "cp") or token.word.isupper())) or (
@@ -1128,8 +1226,12 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 not introduced_as_id(text, token.start):
             yield Evidence(token.start, token.end, UNIT)  # "B-702, Lodha Paradise": a flat and its block's letter
             continue
+        if key in DISTRICT_CAPITAL_ONLY:
+            if capital(token.word) and joined and nxt is not None and nxt.word[:1].isupper() and nxt.word.isalpha():
+                yield Evidence(token.start, token.end, DISTRICT)  # "Hay Riad" (not Spanish "Hay que", "Hay 3")
+            continue
         if key in DISTRICT_WORDS and (capital(token.word) or lower_text or (
-                nxt is not None and joined and nxt.word[:1].isupper())) and (
+                nxt is not None and joined and nxt.word[:1].isupper()) or admin_named(text, tokens, index)) and (
                 key not in ("co", "tp", "kel", "kec", "prov", "dist") or
                                       text[token.end:token.end + 1] == "."):
             yield Evidence(token.start, token.end, DISTRICT)
@@ -1140,6 +1242,23 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             continue
         if ("-" in key and key.rsplit("-", 1)[1] in DISTRICT_SUFFIXES) or key == "chome" or "丁目" in key:
             yield Evidence(token.start, token.end, DISTRICT)
+
+
+def admin_named(text: str, tokens: Sequence[Token], index: int) -> bool:
+    """Whether tokens[index], an ADMIN_LOWER word in lower case, is followed by a name in its segment, perhaps after a
+    particle ("comuna de Maipú", "distrito de San Isidro", "jud. Cluj")."""
+    if tokens[index].lower not in ADMIN_LOWER:
+        return False
+    at = index + 1
+    if at < len(tokens) and tokens[at].lower in PARTICLES and same_segment(text, tokens[at - 1], tokens[at]):
+        at += 1
+    return at < len(tokens) and same_segment(text, tokens[at - 1], tokens[at]) and capital(tokens[at].word) and \
+        tokens[at].word[:1].isalpha()
+
+
+#: Unit words that, before a name rather than a number, name an estate or a housing development: Chile's and
+#: Argentina's "Villa Los Héroes", Morocco's "Lot. Al Massira" (lotissement).
+NAMED_ESTATES = frozenset({"villa", "lot"})
 
 
 #: Words right before an address's first part ("live at B-702, ...", "ship to A-204, ...").
@@ -1184,7 +1303,8 @@ def floor_alone(text: str, tokens: Sequence[Token], index: int) -> Evidence | No
 ID_OWNERS = words("""
 employee employee's staff member customer client user student patient account tax national personal passport
 driver vendor supplier company device transaction order booking reference ticket case record badge card login
-session application applicant tenant citizen voter mitarbeiter kunden
+session application applicant tenant citizen voter mitarbeiter kunden captain rider courier merchant seller partner
+agent operator terminal trip ride vehicle job task
 """)
 
 
@@ -1193,13 +1313,14 @@ def id_label(tokens: Sequence[Token], index: int) -> bool:
     return tokens[index].lower == "id" and index > 0 and tokens[index - 1].lower in ID_OWNERS
 
 
-LAST_WORD = re.compile(r"([^\W\d_]+)[.:#\s]*$")
+LAST_WORD = re.compile(r"([^\W\d_]+)[.:#?\s]*$")
 
 
 def introduced_as_id(text: str, start: int) -> bool:
-    """Whether the word before `start` makes what follows an identifier ("order 114-2231", "Ref D02 X285")."""
+    """Whether the word before `start` makes what follows an identifier ("order 114-2231", "Ref D02 X285"), or
+    `pii_refs`' reference words of many languages do ("receipt #33019-884", "Sendungsnummer 12345 Berlin")."""
     match = LAST_WORD.search(text, max(0, start - 24), start)
-    return match is not None and match.group(1).lower() in ID_BEFORE
+    return (match is not None and match.group(1).lower() in ID_BEFORE) or names_a_reference(text, start)
 
 
 NOT_TOWNS = PROSE | ID_BEFORE | NOT_AFTER_NUMBER | words("""
@@ -1215,37 +1336,67 @@ def town_like(word: str, lower_text: bool) -> bool:
     word would pass ("للطلب 88127 على", "for the order 88127 on"); ARABIC_ADDRESS finds those addresses by
     their street and building words instead."""
     lower = word.lower().rstrip(".")
+    if not capital(word) and len(lower) > 4 and lower.endswith(("ed", "ly")) and lower.isascii():
+        return False  # "room 1207 failed twice": an English verb or adverb in a sentence typed in lower case
     return lower not in NOT_TOWNS and (lower_text or capital(word)) and not ARABIC_LETTER.match(word)
 
 
 def is_address_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in an address next to its evidence."""
-    if token.lower in PARTICLES or elided(token, lower_text):
-        return True
+    if token.lower in PARTICLES or elided(token, lower_text) or token.word in GPS_LABELS:
+        return True  # (and "GPS:" before Ghana's digital address: "Accra (GPS: GA-045-1123)")
     if token.lower.rstrip(".") in COMPASS and (token.word[:1].isupper() or (lower_text and len(token.word) <= 2)):
         return True  # "rue Sherbrooke Est", "Col. Roma Nte.", "Calle 10 Sur" (not the French verb "est")
-    if len(token.word) == 2 and token.word.isupper() and token.word.isalpha() and not lower_text:
+    if token.lower in WEEKDAYS or TIME_OR_DATE.fullmatch(token.word) or token.word[:1] in CURRENCY_SIGNS or \
+            token.lower in CURRENCY_WORDS or token.word in FIELD_BARS:
+        return False  # "Berlin am Dienstag, 11.02., 18:00 Uhr", "10:00 | 18 Hazel Grove", "($850/wk", "R$ 67"
+    if len(token.word) == 2 and token.word.isupper() and token.word.isalpha() and not lower_text and not token.colon:
         return True  # a region code in capitals ("Napoli NA", "Portland OR", "Augusta ME"), not the prose word
     if token.lower in PROSE or "@" in token.word or (
             token.colon and token.lower not in NUMBER_MARK and token.lower not in COLON_UNITS):
         return False
+    if token.lower in ADMIN_LOWER or (token.word in NO_NUMBER and token.lower != "s/n") or token.word == "x" or \
+            token.lower in UNIT_LOWER:
+        return True  # "comuna de Maipú", "jud. Cluj", "sector 2", "Ilica bb", Mérida's "#491 x 57 y 59"
     first = token.word[:1]
     if first.isdigit() or first in "#〒" or not first.isalpha():
         return not (token.word.count("-") == 1 and token.word[:2].isalpha())
     return lower_text or not first.islower() or token.lower in PARTICLES or token.lower.rstrip(".") in TYPE_BEFORE
 
 
+#: Days of the week in the corpus's languages (not those that are also names or streets: "Domingo", "Quinta"), a
+#: time, a date with full stops or in ISO form, and currencies: what follows an address in a sentence, not part of it.
+WEEKDAYS = words("""
+monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri
+montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche
+lunes martes miércoles miercoles jueves viernes lunedì martedì mercoledì giovedì venerdì domenica
+maandag dinsdag woensdag donderdag vrijdag zaterdag zondag poniedziałek wtorek środa czwartek piątek niedziela
+pondělí úterý středa čtvrtek pátek neděle hétfő kedd szerda csütörtök péntek szombat vasárnap pazartesi salı
+çarşamba perşembe cumartesi måndag tisdag onsdag torsdag fredag lördag söndag mandag tirsdag lørdag søndag
+maanantai tiistai keskiviikko torstai perjantai lauantai sunnuntai luni marți miercuri vineri sâmbătă duminică
+segunda-feira terça-feira quarta-feira quinta-feira sexta-feira
+""")
+TIME_OR_DATE = re.compile(r"\d{1,2}[:h]\d{2}(?::\d{2})?(?:h|am|pm)?|\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\d{1,2}\.\d{1,2}|"
+                          r"(?:19|20)\d\d-\d\d-\d\d", re.IGNORECASE)
+CURRENCY_SIGNS = frozenset("$€£¥₹₦₱₩₫₺₵")
+#: Particles that belong to the house number before them ("5 bis", "12 ter", "44 bus").
+HOUSE_SUFFIXES = frozenset({"bis", "ter", "bte", "bus", "bb"})
+FIELD_BARS = frozenset({"|", "•", "·", "¦"})  # a table's or a signature's field separators
+CURRENCY_WORDS = words("""
+r$ us$ usd eur gbp chf brl mxn ars clp cop pen kes ksh ngn ghs zar egp mad tnd xof fcfa cfa ron pln czk huf try
+sek nok dkk bgn rsd uah kr zł kč ft lei tl dh
+""")
 #: The postcodes of PATTERNS written as a code with the country's letters, as phone_like sees them.
-LETTERED_POSTCODE = re.compile(r"LT-\d{5}|LV-\d{4}")
+LETTERED_POSTCODE = re.compile(r"LT-\d{5}|LV-\d{4}|[A-Z]{2}-\d{3,4}-\d{4}|\d{5}-\d{3}")  # Ghana's "GA-183-8164", a CEP
 
 
 def phone_like(tokens: Sequence[Token]) -> bool:
     """Seven digits or more in a row of number tokens (a phone, an order number), or an identifier."""
     digits = 0
     for token in tokens:
-        if LETTERED_POSTCODE.fullmatch(token.word):
+        if LETTERED_POSTCODE.fullmatch(token.word) or QUITO_NUMBER.fullmatch(token.word):
             digits = 0
-            continue  # "LT-03150": a postcode, not an identifier
+            continue  # "LT-03150": a postcode, "N34-120": a house number, not an identifier
         if token.word[:1].isalpha() and any(c.isdigit() for c in token.word) and "-" in token.word and \
                 token.word.split("-")[0].isupper() and len(token.word.split("-")[0]) >= 2:
             return True  # "NG-1200457", "KR-55021"
@@ -1328,17 +1479,39 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
             tokens[first].lower not in NUMBER_MARK:  # "an", "de" before the address are the sentence's
         first += 1
         taken -= 1
+    if first == 1 and tokens[0].lower in LANDMARK_LINKS and (capital(tokens[1].word) or lower_text):
+        first = 0  # "No. 14, Adebayo Close, off Allen Avenue, Ikeja": the road the street leaves
     taken = 0
     while last + 1 < len(tokens) and taken < 6 and is_address_word(tokens[last + 1], lower_text):
         last += 1
         taken += 1
+    while taken and tokens[last].lower in PARTICLES and tokens[last].word[:1].islower() and \
+            tokens[last].lower not in NUMBER_MARK and tokens[last].lower not in HOUSE_SUFFIXES and \
+            tokens[last].lower not in COMPASS:  # (but "# 15-20 sur")
+        last -= 1  # "10961 Berlin am Dienstag": the particle after the town is the sentence's
+        taken -= 1
     if phone_like(tokens[first:last + 1]) and not any(e.category in (POSTCODE, POBOX) for e in evidence):
         return None
     return (min(start, tokens[first].start), max(end, tokens[last].end), first == 0, last == len(tokens) - 1)
 
 
+#: Unit, floor and door words written in lower case after the house number, in languages where they are no prose
+#: word ("Kossuth tér 3. fszt. 2.", "12. hsz. 2. em. 5. ajtó", "Storgatan 3 lgh 1102", "Horní Lhota č. p. 123").
+UNIT_LOWER = words("""
+hsz ajtó fszt emelet lgh etg etasje våning vån kerros apto dpto depto lok daire bte boîte stiege tür piso puerta
+pta andar esc escalera izda dcha izq esq č č.p čp č.o čo p
+""")
+
+
+#: Words that open an address's part naming the road or landmark it is reached from, as Nigerian, Ghanaian and
+#: Kenyan addresses give it ("off Allen Avenue", "opp. Total filling station", "behind Shoprite").
+LANDMARK_LINKS = frozenset({"off", "opp", "opposite", "behind", "beside", "adjacent", "near"})
+
+
 def clean(segment: Segment, lower_text: bool) -> bool:
     tokens = segment.tokens
+    if len(tokens) >= 2 and tokens[0].lower in LANDMARK_LINKS and (capital(tokens[1].word) or lower_text):
+        tokens = tokens[1:]  # "off Adeniran Ogunsanya", "near hanuman mandir"
     if len(tokens) == 2 and len(tokens[0].word) <= 4 and tokens[0].lower not in PROSE and is_house_number(tokens[1]):
         return True  # a unit in an abbreviation we do not list ("cj. 45", "kv. 12")
     return len(tokens) <= 8 and all(is_address_word(t, lower_text) for t in tokens) and not phone_like(tokens)
@@ -1384,6 +1557,7 @@ def leading(segment: Segment, lower_text: bool) -> tuple[int, int] | None:
         at += 1  # "instead of Apt 3": the particle is the sentence's
     if at == len(tokens) or not (tokens[at].word[:1].isdigit() or tokens[at].word[:1] == "#" or
                                  (is_house_number(tokens[-1]) and tokens[-1].word[:1].isdigit()) or
+                                 (at < len(tokens) - 1 and tokens[-1].word in NO_NUMBER) or  # "Ilica bb"
                                  (at == len(tokens) - 1 and LETTERED_FLAT.fullmatch(tokens[at].word))):  # "B-204"
         return None  # "101-1203", "12", "21 Choa Chu Kang North 6", "Vinohradská 1511/230"
     if phone_like(tokens[at:]) or any(SLASHED_DATE.fullmatch(t.word) for t in tokens[at:]):
@@ -1520,10 +1694,12 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
         found = [e for k in range(first, last + 1) for e in per_segment[k]]
         categories = {e.category for e in found} | ({STREET} if street_line else set())
         country = False
+        bare_code = False  # a bare postcode closing the places ("Erf 1234, Khayelitsha, 7784")
         places = 0
         if end_part[3]:  # grow forwards over place names, region codes, postcodes, countries
             ahead = last + 1
-            while ahead < len(chunk) and ahead - last <= 3 and not per_segment[ahead]:
+            while ahead < len(chunk) and (ahead - last <= 3 or (ahead - last == 4 and is_country(chunk[ahead]))) and \
+                    not per_segment[ahead]:  # (a fourth place only when it is the country)
                 line_end = place_line(chunk, ahead, lower_text) if chunk[ahead].newline_before else None
                 if line_end is not None and not place_like(chunk[ahead], lower_text):
                     end = chunk[line_end].tokens[-1].end  # "...Apto 1202\nMedellín, Antioquia"
@@ -1537,6 +1713,7 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                     break
                 end = chunk[ahead].tokens[-1].end
                 country = country or is_country(chunk[ahead])
+                bare_code = bare_code or (places > 0 and bare_postcode(chunk[ahead]))
                 places += 1
                 ahead += 1
         # "Flat 12B, Tower 3, Taikoo Shing, Quarry Bay, Hong Kong": where there is no postcode, two units
@@ -1549,9 +1726,30 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                 len(found) >= 3 and places) or (  # "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"
                 len(found) >= 2 and places >= 2) or (  # "Flat B-12, Block 13-D, Gulshan-e-Iqbal, Karachi"
                 numbered_district and places) or (  # "12-B, Model Town, Lahore"
+                bare_code and categories & {UNIT, DISTRICT, STREET_NAME}) or (  # "Erf 1234, Khayelitsha, 7784"
+                places and any(GHANA_DIGITAL.fullmatch(text_of(chunk, e)) for e in found)) or (  # "AK-039-5028, Adum"
                 building_place(chunk, found, end)):  # "Unit 19F, Avida Towers Makati West"
             yield start, end
         index = last + 1
+
+
+GPS_LABELS = frozenset({"GPS", "GhanaPost"})
+#: Ghana's digital address as evidence: with a place after it, an address ("AK-039-5028, Adum, Kumasi").
+GHANA_DIGITAL = re.compile(r"[A-Z]{2}-\d{3,4}-\d{4}")
+#: A zone's or a sector's code after its word ("Cadastral Zone A06", "Zone B2").
+ZONE_CODE = re.compile(r"[A-Z]\d{1,3}[A-Z]?|\d{1,3}[A-Z]")
+
+
+def text_of(chunk: list[Segment], piece: Evidence) -> str:
+    """The words of `chunk` that `piece` spans, joined by a space (evidence of one token is that token)."""
+    return " ".join(t.word for segment in chunk for t in segment.tokens if piece.start <= t.start and t.end <= piece.end)
+
+
+def bare_postcode(segment: Segment) -> bool:
+    """A segment that is one number of four to six digits and no year ("7784", "00100"): a postcode after a place."""
+    tokens = segment.tokens
+    return len(tokens) == 1 and tokens[0].word.isdigit() and 4 <= len(tokens[0].word) <= 6 and \
+        YEAR.fullmatch(tokens[0].word) is None
 
 
 def building_place(chunk: list[Segment], found: Sequence[Evidence], end: int) -> bool:
@@ -1648,8 +1846,8 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
             # every address has a number (a house, a unit, a postcode or a box) but for a named street
             # that someone says they live at ("I stay at Kindaruma Road, Kilimani")
             yield from numberless(text, chunk, lower_text, cues)
-        if not NUMBER.search(text, lo, hi):
-            continue
+        if not NUMBER.search(text, lo, hi) and BB.search(text, lo, hi) is None:
+            continue  # (a street "bb", without a number, counts as one)
         inside = overlapping(evidence, first, lo, hi)
         flat = [t for segment in chunk for t in segment.tokens]
         inside.extend(token_evidence(text, flat, lower_text))
@@ -1773,6 +1971,13 @@ def with_digital_codes(text: str, spans: Sequence[tuple[int, int]]) -> list[tupl
     return union(grown)
 
 
+#: A flight's number (an airline's two-character code and up to four digits) and a flight's word in many languages.
+FLIGHT_NUMBER = re.compile(r"\b[A-Z][A-Z0-9][ ]?\d{1,4}\b")
+FLIGHT_WORD = re.compile(r"(?i:\b(?:flights?|flug\w*|vuelos?|voos?|vols?|vol[oi]|vlucht\w*|uçuş\w*|ucus\w*|járat\w*|"
+                         r"jarat\w*|zbor\w*|flyg\w*|lento\w*|airline|aerol[ií]nea|companhia a[eé]rea|boarding|e-ticket|tickets?|billetes?|"
+                         r"bilhetes?|billets?|biglietti|biglietto|pnr|itinerary|itinerario)\b)")
+
+
 def not_personal(text: str, start: int, end: int) -> bool:
     """Whether the address text[start:end] is no one's: a product named after a street (a model word or a
     product's noun right before it, or a size glued to its number) or a firm's premises (introduced as
@@ -1785,5 +1990,8 @@ def not_personal(text: str, start: int, end: int) -> bool:
         return True
     if FIRM_BEFORE.search(before) is not None or firm_line(text, start, end):
         return True
+    for flight in FLIGHT_NUMBER.finditer(text, start, end):
+        if FLIGHT_WORD.search(text, max(0, flight.start() - 30), flight.start()):
+            return True  # "el vuelo de Avianca AV 204", "Flug LH 2405": an airline's code and a flight's number
     return firm_premises(text, start, end)  # issue 18, the must-keep pass: "our office at", "45 $"
 

@@ -114,9 +114,79 @@ AMOUNT = re.compile(r"(?<![\w.])\d+(?:[ ,.]\d+)*(?:[ \t]?(?:\$|€|£|¥|₹|₦
                     r"Ft|lei|RON|RM|AED|SAR|KES|NGN|SEK|NOK|DKK)(?!\w))")
 
 
+#: A shop, a branch, a service centre, in many languages: an address right after one (perhaps after the brand and a
+#: preposition) is where a firm trades, named as the place something was bought, seen or sent back ("en la sucursal
+#: de Calle Serrano 45", "na loja da Rua Oscar Freire", "in der Filiale Königstraße 27", "la boutique Zara de la rue
+#: de Rivoli", "Nuestro centro de atención: Av. Libertador 5000", "mağazası Bağdat Caddesi"), not a person's home.
+SHOPS = (r"shop|store|branch|outlet|showroom|service\s+(?:cent(?:er|re)|point|desk)|pick-?up\s+point|collection\s+point|"
+         r"pick-?up\s+(?:station|location|desk)|parcel\s+(?:shop|locker)|tienda|sucursal|almac[eé]n|punto\s+de\s+(?:venta|recogida|entrega)|"
+         r"centro\s+de\s+(?:atenci[oó]n|servicio|distribuci[oó]n|reparaci[oó]n|devoluciones)|servicio\s+t[eé]cnico|"
+         r"loja|filial|ag[eê]ncia|agencia|ponto\s+de\s+(?:venda|retirada|coleta)|assist[eê]ncia\s+t[eé]cnica|"
+         r"boutique|magasin|succursale|agence|enseigne|point\s+(?:de\s+vente|relais|retrait)|"
+         r"service\s+apr[eè]s-vente|filiale|gesch[aä]ft|laden|niederlassung|kundencenter|servicecenter|abholstation|"
+         r"packstation|paketshop|negozio|punto\s+vendita|centro\s+assistenza|punto\s+di\s+ritiro|winkel|filiaal|"
+         r"vestiging|afhaalpunt|servicepunt|sklep\w*|salon|oddzia[lł]\w*|punk\w*\s+odbioru|paczkoma\w*|ma[gğ]aza\w*|"
+         r"[sş]ube\w*|butik(?:k|ken|en)?|varehus|myym[aä]l[aä]\w*|toimipiste\w*|prodejn\w*|pobo[cč]k\w*|v[yý]dejn\w*|"
+         r"[uü]zlet|magazin(?:ul)?|sucursal[aă]|trgovin[ai]|poslovnic[ai]|prodavnic[ai]|"
+         # a warehouse or depot, where a parcel is sent from or returned to
+         r"warehouse|depot|d[eé]p[oô]t|magazzino|entrep[oô]t|armaz[eé]m|dep[oó]sito|magazijn|magazyn\w*|"
+         r"distributiecentrum|verteilzentrum|logistikzentrum|centrum\s+dystrybucyjne|"
+         # premises where a customer went for a service: a pharmacy, a supermarket, a post office, a garage
+         r"pharmacy|farm[aá]cia|pharmacie|apotheke|apotheek|apteka|apotek|eczane|gy[oó]gyszert[aá]r|"
+         r"supermarket|supermercado|supermarch[eé]|supermarkt|hipermercado|hypermarch[eé]|"
+         r"post\s+office|oficina\s+de\s+correos|ag[eê]ncia\s+dos\s+correios|bureau\s+de\s+poste|postamt|postfiliale|"
+         r"postkantoor|urz[eę]d\w*\s+pocztow\w*|dealership|concesionario|concession[aá]ria|autohaus|werkstatt|"
+         r"taller|garage|oficina\s+mec[aâ]nica|autoservis|servis")
+#: What may stand between the shop's word and the address: the brand's capitalised words, a preposition.
+SHOP_BEFORE = re.compile(
+    rf"(?<![\w])(?i:{SHOPS})(?:[ ]+(?:[A-Z0-9][\w&'’.-]*|&)){{0,3}}"
+    # the town or mall it is in, then a comma ("the Ikea store in Kungens Kurva, Modulvägen 1")
+    r"(?:[ ]+(?i:in|at|en|em|à|au|a|na|w|i|di|im|in[ ]der)[ ]+[A-Z][^\n\d,:;.]{1,30},)?"
+    r"(?:[ ]+(?i:de(?:[ ]la)?|da|do|del|des|du|en|na|no|em|in(?:[ ]der)?|im|am|an[ ]der|auf[ ]der|at(?:[ ]the)?|"
+    r"on(?:[ ]the)?|op|aan|à|au|w|we|przy|i|på|vid|di|della|in[ ]via|v|ve|u|în|din|pe|ở|:))?[ ]*:?[ ]*\Z")
+SHOP_LEAD = re.compile(rf"(?i:{SHOPS})[ ]+")
+#: A possessive right before the shop's word: a trader's own shop, which authors read as theirs ("my store").
+OWN_SHOP = re.compile(r"(?i:\b(?:my|mi|mis|mon|ma|mes|mein\w*|meu|minha|mijn|mio|mia|mój|moj\w*|min|mitt|benim|moje)"
+                      r"\s+)\Z")
+
+
+def shop_address(text: str, start: int) -> bool:
+    """Whether the address at `start` follows a firm's shop, branch or service centre (SHOPS), or opens with one
+    ("Filiale Königstraße 27")."""
+    lead = SHOP_LEAD.match(text, start, start + 40)
+    window = text[max(0, start - 60):lead.end() if lead is not None else start]
+    found = SHOP_BEFORE.search(window)
+    return found is not None and OWN_SHOP.search(window, 0, found.start()) is None
+
+
+#: A firm's premises named in brackets right after the address ("5 rue de l'Industrie, 44000 Nantes (siège)",
+#: "Av. Paulista 1000 (matriz)", "Königstraße 27 (Filiale)").
+PREMISES_AFTER = re.compile(
+    rf"[ \t]*[(\[][ \t]*(?i:{FIRM_PREMISES}|{SHOPS}|head\s+office|main\s+office|siège\s+social|sede|matriz|"
+    r"zentrale|hauptsitz|hoofdkantoor|siedziba|merkez)[^()\[\]\n]{0,24}[)\]]")
+
+
+#: A firm's returns address named as one, in many languages ("your returns address is", "Rücksendeadresse:",
+#: "dirección de devolución:"): where goods go back to, the firm's. (Not "return address": a sender's own.)
+RETURNS_ADDRESS = re.compile(
+    r"(?i:\b(?:returns\s+address|r[üu]cksendeadresse|retourenadresse|retouradres|"
+    r"direcci[óo]n\s+de\s+devoluci[óo]n|endere[çc]o\s+de\s+devolu[çc][ãa]o|"
+    r"indirizzo\s+(?:di|per\s+il)\s+reso|adres\s+zwrotu|returadress|returadresse)(?:\s+(?:is|ist|es|est|é|è|jest|är|er))?"
+    r"\s*:?\s*\Z)")
+#: A trade's noun closing the address or right after it: the place is a café, a shop, a stop ("12 Main Street Café",
+#: "15 Place Vendome bus").
+TRADE_END = re.compile(r"[ \t](?:Café|Cafe|Coffee|Restaurant|Bistro|Diner|Pizzeria|Bar|Pub|Bakery|Store|Shop|Market|"
+                       r"Mall|Pharmacy|Hotel|Station|Branch|Outlet|Kiosk|Boutique|Salon)\Z")
+TRADE_AFTER = re.compile(r"[ \t]+(?i:café|cafe|coffee|restaurant|bistro|diner|pizzeria|bar|pub|bakery|store|shop|market|"
+                         r"mall|pharmacy|hotel|station|branch|outlet|kiosk|boutique|bus|tram|metro|stop)\b(?![ \t]*\d)")
+
+
 def firm_premises(text: str, start: int, end: int) -> bool:
-    """Whether the address at start:end is a firm's own (its office, its returns centre) or an amount read as one."""
-    if OUR_PREMISES_BEFORE.search(text, max(0, start - 90), start) is not None:
+    """Whether the address at start:end is a firm's own (its office, its returns centre, a shop, an industrial
+    estate, a café named after its street) or an amount read as one."""
+    if OUR_PREMISES_BEFORE.search(text, max(0, start - 90), start) is not None or shop_address(text, start) or \
+            PREMISES_AFTER.match(text, end) is not None or RETURNS_ADDRESS.search(text, max(0, start - 40), start) or \
+            TRADE_END.search(text, start, end) is not None or TRADE_AFTER.match(text, end) is not None:
         return True
     amount = AMOUNT.search(text, start, min(len(text), end + 5))
     return amount is not None and amount.start() < end

@@ -62,6 +62,16 @@ COMPOUND_STEMS = (
     "отправлен", "посылк", "пратк", "відправлен", "αποστολ", "gönderi", "gonderi", "kargo", "شحن", "משלוח",
     "伝票", "追跡", "运单", "運單", "快递", "单号", "單號", "운송장", "송장", "vận đơn", "van don", "waybill",
     "consignment", "rastreio", "rastreamento", "tracciamento", "seguimiento",
+    # (the must-keep pass, nineteenth: "kargo takip", "numéro de suivi", "číslo sledování", "nyomkövetési szám")
+    "takip", "suivi", "colis", "paquete", "rastreo", "sledován", "sledovan", "sledovac", "śledzeni", "sledzeni",
+    "nyomkövet", "nyomkovet", "urmărire", "urmarire", "spårning", "sparning", "sporing", "seuranta", "volgnummer",
+    "volgcode", "trackingcode", "sändning", "sandning", "forsendelse", "kolli", "colet", "parcel", "shipment",
+    # (the nineteenth pass: more of each concept) an order, a request, a file, a delivery note, a voucher
+    "orden", "comand", "folio", "remito", "protocolo", "chamado", "ocorr", "solicit", "radicado", "expediente",
+    "trámite", "tramite", "suministro", "vorgang", "aktenzeichen", "lieferschein", "beleg", "antrag", "melding",
+    "aanvraag", "pratica", "segnalazion", "utenza", "wnios", "požadav", "pozadav", "bejelent", "ügyszám", "ugyszam",
+    "sesizar", "tichet", "şikayet", "sikayet", "talep", "başvuru", "basvuru", "dosya", "claim", "serial",
+    "voucher", "quotation", "zaaknummer", "zaaknr",
     # case, reference, claim, complaint
     "dossier", "ärende", "arende", "sprawa", "sprawy", "zgłoszeni", "zgloszeni", "případ", "pripad", "reference",
     "referenz", "référence", "referencia", "riferimento", "referentie", "referência", "referens", "referanse",
@@ -72,7 +82,7 @@ COMPOUND_STEMS = (
 )
 #: Short reference words that must open a word ("bon n°", "mã thẻ", "PNR", "nota").
 SHORT_STEMS = ("mã", "pnr", "nota", "sag", "sak", "case", "caso", "cas", "ref", "conta", "conto", "tili",
-               "lid", "üye", "uye", "vé", "resi", "awb", "kesi")
+               "lid", "üye", "uye", "vé", "resi", "awb", "kesi", "guía", "guia", "zaak", "rma")
 #: Stems of the words for a person ("Customer:", "Client:" open chat lines): a reference word only with a number
 #: word ("customer no", "Kundennummer", "numéro client").
 PERSON_STEMS = ("customer", "client", "kunden", "kund", "klant", "asiak", "klient", "ügyfél", "ugyfel", "müşteri",
@@ -94,7 +104,10 @@ PHONE_WORDS = ("phone", "tel", "mob", "cell", "call", "fax", "whatsapp", "sms", 
                "celular", "móvil", "movil", "portable", "contact", "kontakt", "contat", "điện thoại", "dien thoai",
                "sđt", "sdt", "тел", "моб", "τηλ", "κινητ", "هاتف", "جوال", "موبايل", "טלפון", "נייד", "電話", "电话",
                "手机", "携帯", "전화", "휴대", "simu", "hp", "line", "ligne", "linea", "línea", "linha", "liittym",
-               "hotline", "callback")
+               "hotline", "callback",
+               # (the nineteenth pass) "call me" in other languages: a number after it is a phone, sign or not
+               "llam", "llám", "ligue", "ligar", "liga-me", "appel", "anruf", "ruf", "chiam", "bel me", "bel ons",
+               "bellen", "zadzwo", "zavolej", "zavolat", "hívj", "hívás", "soita", "arayın", "arayin", "sunați", "sunati", "sună")
 #: The phone words where they open a word ("Telefonnummer", "mobilabonnement"; not the "tel" of "Bestellnummer").
 PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(re.escape(word) for word in PHONE_WORDS)})")
 
@@ -124,6 +137,8 @@ def reference_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 ON_FILE = re.compile(r"(?i:(?<!\w)(?:au|aux|à|on|in|im|en|nel|nella|dans|sur|do|dla|zum|zur|für|for|pour|para|per|"
                      r"voor|för|til)(?:[ \t]+(?:the|le|la|les|dem|der|die|il|el|de|het|my|mon|ma|mein\w*|mi|mio|mia))?"
                      r"[ \t]+)\Z")
+#: A number sign alone right before the number, opening its line or clause ("N° 4512 …", "(nº 0045 …)").
+NUMBER_SIGN = re.compile(r"(?:^|[\s(,;:])(?:N°|Nº|n°|nº|N\.º|n\.º|№)[ \t]*:?[ \t]*\Z")
 #: How far before a number an introduction may start.
 REACH = 48
 
@@ -140,6 +155,8 @@ def names_a_reference(text: str, start: int) -> bool:
     if not before or not closes_an_introduction(before[-1]):
         return False
     low = before.lower()
+    if NUMBER_SIGN.search(before) is not None and PHONE_WORD.search(low) is None:
+        return True  # "N° 4512 8876 1123 es mi reclamo": a number sign alone numbers a thing, not a line
     if not any(stem in low for stem in ALL_STEMS):
         return False  # every match holds a stem: a plain scan is far cheaper than the alternation at each position
     for pattern in reference_patterns():
