@@ -116,7 +116,7 @@ BARE = (
     ("here is mine 9207140181084 thanks", "9207140181084"),  # South Africa
     ("2870915400125 e codul meu", "2870915400125"),  # Romania
     ("šaljem 1503978500019 kako ste tražili", "1503978500019"),  # Slovenia, Yugoslavia's JMBG
-    ("07058912341 για την αίτηση", "07058912341"),  # Greece, AMKA
+    ("mine is 38001085718, the other one expired", "38001085718"),  # Estonia
 )
 
 #: After a bare id word, only a number some country's check digit accepts.
