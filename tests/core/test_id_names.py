@@ -56,6 +56,22 @@ WORLD_NAMED = (
     ("SIN provided for T5 correction: 527-114-390", "527-114-390"),  # a form's name in the gap
     ("Name: Nomvula Dlamini\nID: 9309220124081\n", "9309220124081"),  # a form's label on its own line
     ("ID no.:\n A1234567", "A1234567"),  # the value on the line under its label
+    # issue 18, nineteenth pass: names the eighteenth's lists had not
+    ("ஆதார் எண் 2345 6789 0123 சரியா", "2345 6789 0123"),  # Tamil
+    ("የመታወቂያ ቁጥር 123456789012 ነው", "123456789012"),  # Amharic
+    ("Inombolo kamazisi: 8501015800087", "8501015800087"),  # Zulu
+    ("Lambar shaida 12345678901 ce", "12345678901"),  # Hausa
+    ("número de RUC 10456789124 por favor", "10456789124"),  # Peru, a person's
+    ("my TRN is 123-456-789, thanks", "123-456-789"),  # Jamaica
+    ("BRP number ZU1234567 expired", "ZU1234567"),  # the UK's residence permit
+    ("codul numeric personal 1900312400122", "1900312400122"),  # Romanian, with its article
+    ("港澳通行证号码 C12345678", "C12345678"),
+    ("在留カード番号 AB12345678CD", "AB12345678CD"),
+    ("NRC 123456/78/1 (Zambia)", "123456/78/1"),
+    ("Citizenship no. 12-01-74-01234", "12-01-74-01234"),  # Nepal
+    ("numero ng SSS 34-1234567-8 po", "34-1234567-8"),  # Tagalog
+    ("kimliğimi soruyorlar: 28457193062", "28457193062"),  # Turkish, inflected
+    ("رقمي القومي 29001010123456", "29001010123456"),  # Egyptian, "my national number"
 )
 
 #: python-stdnum's person ids in a shape of their own, valid, no name needed.
@@ -122,6 +138,12 @@ LOOK_ALIKES = (
     "Fatura da Empresa Lda, NIF 501234560",  # a Portuguese firm's NIF
     "Factura a Comercializadora SA de CV, RFC ABC240101XY1",  # a Mexican firm's RFC
     "My national ID number, which I gave you, is on the order. Order 4471992055 is late",
+    # issue 18, nineteenth pass
+    "USCIS receipt number EAC1234567890 for the I-130",  # a case's receipt, not a person's number
+    "PVC pipe, part number 1234567",  # "PVC" is no voter's card here
+    "Empresa Andina SAC, RUC 20512345678",  # a Peruvian firm's RUC
+    "Nuestra empresa, RUC 1790012345001",  # an Ecuadorian firm's (third digit 9)
+    "TRN 100123456700003 on the tax invoice",  # the Gulf's VAT registration
 )
 
 

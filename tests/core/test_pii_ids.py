@@ -26,6 +26,17 @@ SHAPED = (
     ("tengo el X2482300W caducado", "X2482300W"),  # Spain NIE
     ("cartão 00000000 0 ZZ4 perdido", "00000000 0 ZZ4"),  # Portugal Cartão de Cidadão
     ("payroll says AB 12 34 56 D is wrong", "AB 12 34 56 D"),  # UK National Insurance
+    # issue 18, nineteenth pass
+    ("te paso el 27-38291045-7 para la factura", "27-38291045-7"),  # Argentina, CUIL
+    ("the card says C668913(0), is that enough", "C668913(0)"),  # Hong Kong, bracketed check digit
+    ("i gave them 853400937V at the counter", "853400937V"),  # Sri Lanka, old NIC
+    ("номер 156-734-289 94 прикрепил", "156-734-289 94"),  # Russia, СНИЛС
+    ("sent you S8342671C already", "S8342671C"),  # Singapore, NRIC
+    ("앞자리만 드려요 850505-1****** 입니다", "850505-1******"),  # Korea, the back half masked
+    ("isoisän tunnus 051193+114S", "051193+114S"),  # Finland, the 1800s' century sign
+    ("vanhan tunnuksen 230499-412W", "230499-412W"),  # Finland, the 1900s' (also Sweden's shape)
+    ("enviei o documento 3.871.204-1 ontem", "3.871.204-1"),  # Uruguay, cédula
+    ("vi mando il cf: rssmra85m01h501q e il num", "rssmra85m01h501q"),  # Italy, typed in lower case
 )
 
 #: After the name of an identity number, whether or not its check digit holds (and some have none).
@@ -78,6 +89,34 @@ NAMED = (
     ("medicare 5142 08974 2 3 (his)", "5142 08974 2 3"),  # Australia
     ("ITS D6101-40706-60905, ITS RIGHT", "D6101-40706-60905"),  # Ontario's licence: a shape of its own
     ("Ich habe 45 273 189 969 eingegeben", "45 273 189 969"),  # Germany's tax id as printed, checked
+    # issue 18, nineteenth pass: names and shapes the lists had not, answers to requests said otherwise
+    ("RUC 10456789124 a nombre mío", "10456789124"),  # Peru, a person's RUC
+    ("my NHI number is ALU18KZ, thanks", "ALU18KZ"),  # New Zealand, the 2025 format
+    ("paspoort NXR8K41P2, geldig tot 2029", "NXR8K41P2"),  # Netherlands, four digits among letters
+    ("Clave de elector: GMVLMR80070501M100", "GMVLMR80070501M100"),  # Mexico, INE
+    ("Uganda NIN CM90012345ABCD", "CM90012345ABCD"),  # Uganda
+    ("el codi CIP de la targeta sanitària és PEMA 1234567 008.", "PEMA 1234567 008"),  # Catalonia, health card
+    ("w el ra2am el 2awmy 2850612 0104523 ya basha", "2850612 0104523"),  # Egypt, in Arabizi
+    ("Nama: Sari, 3275014708950002 (sesuai KTP), alamat", "3275014708950002"),  # Indonesia, named after
+    ("merhaba 28457193062 kimliğim, hattım", "28457193062"),  # Turkey, "my identity" after
+    ("Mon numéro d'assurance maladie est refusé. Je l'ai tapé LAVM 7552 1408 hier", "LAVM 7552 1408"),  # Quebec
+    ("My passport number was typed as K5521093. The right one is K5521039.", "K5521039"),  # a sentence after
+    ("保険証の記号は4312、番号は87です", "4312"),  # Japan, health-insurance card
+    ("保険証の記号は4312、番号は87です", "87"),
+    ("Agent: And your NI number?\nCustomer: ab 12 34 56 d", "ab 12 34 56 d"),  # in lower case, asked for
+    ("[7:46 a. m.] Bot: escribe tu número de cédula\n[7:47 a. m.] Yo: 1098765432", "1098765432"),  # a.m. times
+    ("Agent: Aadhaar number bata dijiye\nCustomer: 5821 4476 0932", "5821 4476 0932"),  # a request in Hinglish
+    ("Recruiter: I need your passport number.\nSam: sure - 552190347", "552190347"),  # a request as a need
+    ("CPR-nr. 130389-**** (resten sender jeg)", "130389-****"),  # Denmark, masked
+)
+
+#: Issue 18, nineteenth pass: bare runs of eleven or thirteen digits that a module checking a birth date and a check
+#: digit accepts, no name needed.
+BARE = (
+    ("here is mine 9207140181084 thanks", "9207140181084"),  # South Africa
+    ("2870915400125 e codul meu", "2870915400125"),  # Romania
+    ("šaljem 1503978500019 kako ste tražili", "1503978500019"),  # Slovenia, Yugoslavia's JMBG
+    ("mine is 38001085718, the other one expired", "38001085718"),  # Estonia
 )
 
 #: After a bare id word, only a number some country's check digit accepts.
@@ -110,10 +149,18 @@ LOOK_ALIKES = (
     "Our merchant ID is MID 00482711.",  # a merchant's id, not a person's (sixteenth pass)
     "Tax ID for the business is EIN 74-3318205.",  # a firm's tax number
     "PNR 4521367890 for my train",  # a booking, though Sweden's "pnr" is a name
+    # issue 18, nineteenth pass
+    "Order 9207140181084 shipped",  # a valid South African id's digits, but an order's word before
+    "call me on 2870915400125 tonight",  # a phone's word before
+    "Model S8342671C battery",  # a valid NRIC's shape, a product's word before
+    "Version 3.871.204-1 released",  # Uruguay's shape, a version's word before
+    "Ticket 900317-2 was closed",  # a Korean resident number's first half and sex digit, unmasked and unnamed
+    "CUIT 30-71234567-8 de la empresa",  # a firm's CUIT
+    "保険証の件、注文番号 99887766 です",  # a Japanese order's number in a text about an insurance card, no 記号
 )
 
 
-@pytest.mark.parametrize(("text", "number"), SHAPED + NAMED + CHECKED)
+@pytest.mark.parametrize(("text", "number"), SHAPED + NAMED + CHECKED + BARE)
 def test_each_country_format_is_found_in_a_sentence(text: str, number: str) -> None:
     start = text.index(number)
     assert (start, start + len(number)) in list(find_national_ids(text, fold(text)))
@@ -125,7 +172,7 @@ def test_look_alikes_are_left(text: str) -> None:
     assert list(find_national_ids(text, fold(text))) == []
 
 
-@pytest.mark.parametrize(("text", "number"), SHAPED + NAMED + CHECKED)
+@pytest.mark.parametrize(("text", "number"), SHAPED + NAMED + CHECKED + BARE)
 def test_the_gates_lose_nothing(text: str, number: str) -> None:
     for variant in (text, f"x {text} y", text.upper() if number.isdigit() else text):
         assert list(find_national_ids(variant, fold(variant))) == list(
@@ -135,3 +182,15 @@ def test_the_gates_lose_nothing(text: str, number: str) -> None:
 def test_national_insurance_prefixes_follow_hmrc_rules() -> None:
     assert nino_valid("AB123456D")
     assert not any(nino_valid(prefix + "123456A") for prefix in ("QQ", "DA", "AO", "GB", "ZZ", "NT", "FA", "AV"))
+
+
+def test_a_japanese_orders_number_is_not_the_cards() -> None:
+    """Issue 18, nineteenth pass: "番号" glued to another word is that word's number."""
+    text = "保険証の記号は4312です。注文番号 99887766 と電話番号 0312345678"
+    assert [text[start:end] for start, end in find_national_ids(text, fold(text))] == ["4312"]
+
+
+def test_a_philsys_card_number_is_not_a_payment_card() -> None:
+    """Issue 18, nineteenth pass: PhilSys's sixteen digits in fours, Luhn-valid or not, after its name."""
+    text = "PhilSys Card Number (PCN): 5521-8830-1147-2295\nMobile"
+    assert redact(text) == "PhilSys Card Number (PCN): [SSN]\nMobile"

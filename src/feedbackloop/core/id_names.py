@@ -116,6 +116,66 @@ WORDS = (
     "giấy phép lái xe", "nomor induk kependudukan", "nomor ktp", "no ktp", "e-ktp", "ktp", "nomor paspor",
     "nomor npwp", "kad pengenalan", "no kad pengenalan", "nombor ic", "no ic", "nomor bpjs", "kitambulisho",
     "namba ya kitambulisho", "nambari ya kitambulisho", "id yangu", "id yako", "national identification number",
+    # issue 18, nineteenth pass: names the eighteenth's lists left out, country by country: Peru's, Ecuador's and
+    # Paraguay's RUC of a person, Jamaica's TRN, the UK's biometric residence permit, the US alien number, Romania's
+    # CNP with its article, Turkish's inflected "kimlik" (my, your, its identity), Nigeria's and Kenya's own,
+    # Japan's health-insurance card, Korea's resident number in its short forms
+    "registro único de contribuyentes", "registro unico de contribuyentes", "número de ruc", "numero de ruc",
+    "taxpayer registration number", "trn number", "trn no", "my trn", "jamaican trn", "brp number",
+    "biometric residence permit", "uscis number",
+    "uscis #", "a-number", "alien registration", "codul numeric personal", "codului numeric personal",
+    "kimliğim", "kimliğimi", "kimliğiniz", "kimliğinizi", "kimlik numaram", "kimlik numaramı", "kimlik numaranız",
+    "kimlik numarası", "kimlik kartı", "nüfus cüzdanı", "national identity number", "nin number", "nin slip",
+    "bvn number", "voter's card number", "pvc number", "id namba", "namba ya utambulisho", "pin ya kra",
+    "sa id", "rsa id", "id book", "green book", "cédula de identidad y electoral", "nit personal",
+    "tarjeta de identidad personal",
+    "número de seguridad social", "numero de seguridad social", "número del imss", "numero del imss", "nss del imss",
+    "número de dni", "numero de dni", "nº de dni", "n° de dni", "número de nie", "número de cpf", "numero do cpf",
+    "número do cpf", "número do rg", "numero do rg", "registro geral", "cartão sus", "cartao do sus",
+    "cartão nacional de saude",
+    "número de la cédula", "cedula de identidad", "carné de extranjería", "carnet de extranjeria",
+    "nic number", "nic no", "national identity card", "nid card", "aadhaar card", "aadhar card",
+    "aadhaar no", "aadhar no", "aadhar number", "uidai", "voter id card", "epic card",
+    "pan card number", "permanent account number", "ration card number", "hkid card", "hong kong id",
+    "hong kong identity card", "identity card number", "nric no", "nric number", "fin number", "ic number",
+    "mykad number", "kad pengenalan", "philsys card number", "philid card", "psn number", "sss id",
+    "tin id", "gsis bp", "medicare card number", "ird no", "nhi no", "chi no", "sin card",
+    "social insurance number", "ppsn number", "public service number", "national insurance number",
+    "ni number", "nino number", "national health index", "health card number", "ohip number",
+    "qatar id", "qatari id", "civil id number", "emirates id number", "eid number", "iqama no", "muqeem",
+    "tax identification no", "steuer-identifikationsnummer", "steueridentifikationsnr", "ahv-nr.",
+    "sozialversicherungsnr", "amka number", "numer identyfikacji", "rodné číslo", "rodného čísla",
+    "rodné čislo", "osobni broj", "matični broj građana", "jedinstveni matični broj",
+    "henkilötunnukseni", "henkilötunnus on", "personnumret", "personnummeret", "cpr-nummeret", "cpr nummer",
+    "fødselsnummeret", "burgerservicenummer", "rijksregisternummer",
+    "személyazonosító", "személyi igazolvány szám", "taj számom", "adóazonosító jelem",
+    "egn-то", "лична карта №", "личен номер",
+    # health and insurance members' numbers in more of Europe's languages (Catalan, Spanish, German, Dutch, Polish)
+    "targeta sanitària", "targeta sanitaria", "codi cip", "tarjeta sanitaria", "tarjeta sanitaria individual",
+    "código cip", "codigo cip", "número de la seguridad social", "krankenkassenkarte", "versichertenkarte",
+    "gesundheitskarte",
+    "zorgpasnummer", "karta ubezpieczenia",
+    "tessera sanitaria numero", "numero tessera sanitaria", "carte vitale numéro", "numéro de carte vitale",
+    "numéro d'assurance maladie", "carte d'assurance maladie", "health insurance card", "insurance member number",
+    # Arabic written in Latin letters and digits (Egypt's and the Gulf's chats: "el ra2am el 2awmy")
+    "ra2am 2awmy", "ra2am el 2awmy", "el ra2am el 2awmy", "raqam qawmi", "el raqam el qawmy", "rakam kawmy",
+    "el 2awmy", "2awmy", "ra2my el 2awmy", "el bita2a el shakhsia", "bita2a shakhseya", "ra2am el hawiya",
+    "raqam al hawiya", "hawiya", "ra2am el e2ama", "e2ama", "iqamti", "ra2am iqama",
+    # Hindi and Urdu in Latin letters, Swahili, Tagalog, Indonesian, Vietnamese without marks
+    "aadhaar card number", "aadhar card no", "pehchan patra", "shanakhti card", "id card number",
+    "kitambulisho changu", "namba ya id", "numero ng id", "id ko", "nomor ktp saya", "nomor nik", "nik saya",
+    "so cccd", "can cuoc", "can cuoc cong dan", "so can cuoc", "cmnd so", "so cmnd",
+    "citizenship no", "citizenship certificate", "nrc number", "nrc no", "national registration card",
+    "national registration number", "identity card no", "id card no", "id#",
+    # Africa's other languages in Latin script (Afrikaans, Zulu, Xhosa, Hausa, Swahili, Somali), Latin America's
+    # permits and cards, Central Europe's and Asia's in Latin script
+    "identiteitsnommer", "id-nommer", "inombolo kamazisi", "inombolo yesazisi", "inombolo ye-id", "lambar shaida",
+    "lambar katin shaida", "namba ya nida", "nambari ya nida", "kadi ya mpiga kura", "lambarka aqoonsiga",
+    "aqoonsi", "cédula de residencia", "carné de residente", "carnet de residente", "permiso especial de permanencia",
+    "permiso por protección temporal", "número de pep", "carteira de trabalho", "ctps", "rnm", "crnm",
+    "číslo pojištěnce", "cislo pojistence", "serie buletin", "seria buletinului", "davčna številka", "numri personal",
+    "nomor kk", "kartu keluarga", "nomor kartu keluarga", "postal id", "prc id", "prc license", "numero ng sss",
+    "national id no", "national id number", "id no.", "identity no.",
 )
 
 ABBREVIATIONS = (
@@ -128,6 +188,8 @@ ABBREVIATIONS = (
     "BVN", "NIDA", "EGN", "ЕГН", "ИНН", "СНИЛС", "ИИН", "CNP", "OIB", "JMBG", "EMŠO", "AMKA", "ΑΜΚΑ", "ΑΦΜ", "ΑΔΤ",
     "TAJ", "PESEL", "RČ", "TC", "TCKN", "YKN", "IC", "HKID", "CCCD", "CMND", "CMTND", "MST", "BHXH", "QID", "CPR",
     "CRN", "SVNR", "VSNR", "IDNR", "IdNr", "St.-Nr.", "DL", "DLN", "SINs", "My Number",
+    # issue 18, nineteenth pass
+    "RUC", "BRP", "NRC", "NHIF", "NSSF", "SSNIT", "NHIS", "CPR-nr", "HKIC", "IMSS", "RNOKPP", "SNILS", "DNIe",
 )
 
 GLUED = (
@@ -137,6 +199,16 @@ GLUED = (
     "マイナンバー", "個人番号", "住民票コード", "運転免許証番号", "免許証番号", "パスポート番号", "旅券番号",
     "在留カード番号", "基礎年金番号", "被保険者番号",
     "주민등록번호", "주민번호", "외국인등록번호", "여권번호", "운전면허번호",
+    # issue 18, nineteenth pass: Japan's health-insurance card and pension book, Korea's resident number's halves,
+    # the Hong Kong card, Egypt's "my national number" and its final yā' written as alif maqṣūra (ى)
+    "港澳通行证", "往来港澳通行证", "回乡证", "台胞证", "通行证号码", "户口本", "社会保障卡", "医保卡号",
+    "护照", "驾驶证", "社保号", "医保号", "健保卡號", "居留證號", "在留カード", "運転免許証", "免許証",
+    "보험증", "건강보험증", "건강보험 번호",
+    "保険証", "被保険者証", "保険者番号", "記号番号", "年金手帳", "基礎年金", "住基ネット",
+    "주민등록", "주민번호 앞자리", "생년월일 뒷자리", "외국인등록증", "香港身份证", "身分證號碼", "居留證",
+    "رقمي القومي", "رقم قومي", "الرقم القومى", "القومى", "رقم الهوية الوطنية", "رقم هويتي", "هويتي",
+    "رقم البطاقة الشخصية", "البطاقة الشخصية", "رقم الاقامة", "الاقامة", "هوية مقيم", "رقم الجواز",
+    "قومي رقم", "شناختی کارڈ نمبر", "قومی شناختی کارڈ",
     # Thai
     "เลขบัตรประชาชน", "บัตรประชาชน", "เลขประจำตัวประชาชน", "หนังสือเดินทาง", "ใบขับขี่",
     # Arabic, Persian, Urdu
@@ -149,6 +221,11 @@ GLUED = (
     "תעודת זהות", "ת.ז", "ת\"ז", "מספר זהות", "מס' זהות", "מספר דרכון", "דרכון", "רישיון נהיגה",
     # Indic scripts
     "आधार", "आधार संख्या", "आधार नंबर", "पैन कार्ड", "मतदाता पहचान पत्र", "नागरिकता", "জাতীয় পরিচয়পত্র", "এনআইডি",
+    # issue 18, nineteenth pass: India's other scripts (Tamil, Telugu, Kannada, Marathi's Devanagari words), Sri
+    # Lanka's Sinhala, Ethiopia's Amharic, Mongolia's and Belarus's Cyrillic
+    "पैन", "पहचान पत्र", "वोटर आईडी", "नागरिकता नम्बर", "जन्म प्रमाण", "ஆதார்", "ஆதார் எண்", "ఆధార్", "ಆಧಾರ್",
+    "জন্ম নিবন্ধন", "ජාතික හැඳුනුම්පත", "හැඳුනුම්පත් අංකය", "መታወቂያ", "የመታወቂያ ቁጥር",
+    "регистрийн дугаар", "идентификационный номер", "личный номер", "номер удостоверения",
 )
 
 #: The possessives after which an abbreviation counts in any case ("mi cc es", "my ssn is", "meu cpf"). (Not "my
@@ -218,5 +295,11 @@ DEMONYMS = frozenset({
     "serbian", "singaporean", "slovak", "slovenian", "spanish", "swedish", "swiss", "taiwanese", "tanzanian",
     "thai", "tunisian", "turkish", "ugandan", "ukrainian", "uruguayan", "venezuelan", "vietnamese", "zambian",
     "zimbabwean", "emirates", "state", "voter", "voters", "resident", "residence", "civil",
+    # issue 18, nineteenth pass: a country's short name before "ID" ("SA ID", "HK ID")
+    "sa", "rsa", "hk", "sg", "uk", "us", "nz", "qatar", "kenya", "nigeria", "ghana", "egypt", "uganda",
+    "afghan", "sudanese", "somali", "malian", "togolese", "beninese", "cambodian", "burmese", "lao", "mongolian",
+    "sri", "lankan", "nepalese", "kazakh", "uzbek", "georgian", "armenian", "azerbaijani", "belarusian",
+    "moldovan", "albanian", "bosnian", "macedonian", "montenegrin", "kosovar", "cypriot", "maltese",
+    "luxembourgish", "costa", "rican", "salvadoran", "honduran", "nicaraguan", "cuban", "haitian", "trinidadian",
 })
 

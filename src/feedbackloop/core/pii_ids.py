@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 
 from stdnum import luhn
+from stdnum.ar import cuit as ar_cuit
 from stdnum.at import vnr as at_vnr
 from stdnum.au import tfn as au_tfn
 from stdnum.be import bis as be_bis
@@ -39,6 +40,7 @@ from stdnum.cz import rc as cz_rc
 from stdnum.de import idnr as de_idnr
 from stdnum.do import cedula as do_cedula
 from stdnum.ec import ci as ec_ci
+from stdnum.ec import ruc as ec_ruc
 from stdnum.ee import ik as ee_ik
 from stdnum.es import dni as es_dni
 from stdnum.es import nie as es_nie
@@ -62,6 +64,7 @@ from stdnum.my import nric as my_nric
 from stdnum.nl import bsn as nl_bsn
 from stdnum.no import fodselsnummer as no_fodselsnummer
 from stdnum.nz import ird as nz_ird
+from stdnum.pe import ruc as pe_ruc
 from stdnum.pk import cnic as pk_cnic
 from stdnum.pl import pesel as pl_pesel
 from stdnum.pt import cc as pt_cc
@@ -123,6 +126,90 @@ def uk_licence_valid(number: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31 and number[:1] != "9"
 
 
+def hkid_valid(number: str) -> bool:
+    """A Hong Kong identity card number as printed, "A123456(3)" (no stdnum module): one or two letters (A=10 …
+    Z=35, a lone one after a space worth 36), six digits, then in brackets a check digit (A for ten) that makes the
+    sum over the weights 9 … 1 a multiple of 11."""
+    head, check = number[:-3], number[-2]
+    letters, digits = head[:-6], head[-6:]
+    values = [36] * (2 - len(letters)) + [ord(char) - 55 for char in letters] + [int(d) for d in digits]
+    total = sum(value * weight for value, weight in zip(values, range(9, 1, -1)))
+    return (total + (10 if check == "A" else int(check))) % 11 == 0
+
+
+def snils_valid(number: str) -> bool:
+    """Russia's СНИЛС, "112-233-445 95" (no stdnum module): nine digits, then two that are the sum of the nine
+    times 9 … 1, modulo 101 (100 written 00)."""
+    digits = re.sub(r"\D", "", number)
+    total = sum(int(d) * (9 - place) for place, d in enumerate(digits[:9])) % 101
+    return len(digits) == 11 and total % 100 == int(digits[9:])
+
+
+def sri_lanka_nic_valid(number: str) -> bool:
+    """Sri Lanka's old NIC, "853400937V" (no stdnum module): the birth year's two digits, the day of the year (500
+    more for a woman), four digits, V or X. No check digit: the day must be one."""
+    day = int(number[2:5])
+    return 1 <= day % 500 <= 366 and day < 867
+
+
+#: Singapore's NRIC and FIN (no stdnum module): S, T (citizens, born before and from 2000), F, G (foreigners),
+#: seven digits weighted 2 7 6 5 4 3 2 (4 more for T and G), the check letter from the remainder modulo 11.
+NRIC_LETTERS = {"S": "JZIHGFEDCBA", "T": "JZIHGFEDCBA", "F": "XWUTRQPNMLK", "G": "XWUTRQPNMLK"}
+NRIC_SHAPE = re.compile(r"[STFG]\d{7}[A-Z]")
+
+
+def nric_valid(number: str) -> bool:
+    if NRIC_SHAPE.fullmatch(number) is None:
+        return False
+    total = sum(int(d) * w for d, w in zip(number[1:8], (2, 7, 6, 5, 4, 3, 2))) + (4 if number[0] in "TG" else 0)
+    return NRIC_LETTERS[number[0]][total % 11] == number[8]
+
+
+def uruguay_ci_valid(number: str) -> bool:
+    """Uruguay's cédula de identidad, "1.234.567-2" (no stdnum module): seven digits times 2 9 8 7 6 3 4, the check
+    digit what brings the sum to a multiple of ten."""
+    digits = re.sub(r"\D", "", number)
+    total = sum(int(d) * w for d, w in zip(digits[:7], (2, 9, 8, 7, 6, 3, 4)))
+    return len(digits) == 8 and (10 - total % 10) % 10 == int(digits[7])
+
+
+def birth_date_first(number: str) -> bool:
+    """Whether a number starts with a birth date, YYMMDD (a Korean resident number's first half, "900317-2******")."""
+    month, day = int(number[2:4]), int(number[4:6])
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+def person_cuit_valid(number: str) -> bool:
+    """An Argentine CUIL or a person's CUIT ("20-34567890-6"; a firm's start with 30, 33 or 34), its check digit
+    right."""
+    return ar_cuit.is_valid(number)
+
+
+def cccd_valid(number: str) -> bool:
+    """Viet Nam's citizen card (CCCD, no check digit): twelve digits, a province's code (001 to 096), a digit for the
+    century and sex (0 to 3: the 1900s' and 2000s'), the birth year's two digits, six more."""
+    digits = re.sub(r"[ .-]", "", number)
+    return len(digits) == 12 and digits.isdigit() and 1 <= int(digits[:3]) <= 96 and digits[3] in "0123"
+
+
+#: Egypt's governorates' codes in a national number (the eighth and ninth digits; 88: born abroad).
+EGYPT_GOVERNORATES = frozenset({1, 2, 3, 4, 11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31,
+                                32, 33, 34, 35, 88})
+
+
+def egypt_id_valid(number: str) -> bool:
+    """Egypt's national number (no published check digit): fourteen digits, the century (2: the 1900s, 3: the
+    2000s), the birth date as YYMMDD, the governorate, five more."""
+    digits = re.sub(r"[ .-]", "", number)
+    if len(digits) != 14 or not digits.isdecimal():
+        return False
+    digits = "".join(str(int(char)) for char in digits)  # (Arabic-Indic digits as well: "٢٩٠٠١٠١…")
+    if digits[0] not in "23":
+        return False
+    month, day = int(digits[3:5]), int(digits[5:7])
+    return 1 <= month <= 12 and 1 <= day <= 31 and int(digits[7:9]) in EGYPT_GOVERNORATES
+
+
 #: For a shape with no check digit to test that no other number is written in ("GHA-721934085-3", CNIC's 5-7-1).
 SHAPE_ALONE: tuple[Valid, ...] = (lambda number: True,)
 
@@ -140,7 +227,7 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     "rut": (r"\d{1,2}\.\d{3}\.\d{3}-[\dkK]", (cl_rut.is_valid,)),
     "cedula": (r"\d{3}-\d{7}-\d", (do_cedula.is_valid,)),
     "ric": (r"\d{17}X", (cn_ric.is_valid,)),
-    "hetu": (r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]", (fi_hetu.is_valid,)),
+    "hetu": (r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]", (fi_hetu.is_valid,)),  # (the century sign "-" and "+" too: pass 19)
     "cf": (r"[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z]", (it_codicefiscale.is_valid,)),
     "curp": (r"[A-Z]{4}\d{6}[HMX][A-Z]{5}[0-9A-Z]\d", (mx_curp.is_valid,)),
     "dni": (r"\d{8}-?[A-Z]", (es_dni.is_valid,)),
@@ -178,6 +265,17 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     "itin": (r"9\d{2}-\d{2}-\d{4}", (us_itin.is_valid,)),
     "atin": (r"9\d{2}-93-\d{4}", (us_atin.is_valid,)),  # (stdnum's ATIN checks only the area: the shape has the 93)
     "eid": (r"\d{3}-\d{7}-\d{2}", (be_eid.is_valid,)),
+    # issue 18, nineteenth pass: Argentina's CUIL (2-8-1 dashed, a person's prefix, mod 11), Hong Kong's card with
+    # its bracketed check digit, Sri Lanka's old NIC (nine digits and V), Russia's СНИЛС (3-3-3 dashed, then two),
+    # Singapore's NRIC and FIN, Korea's resident number with its back half masked ("900317-2******")
+    "cuil": (r"2[0347]-\d{8}-\d", (person_cuit_valid,)),
+    "hkid": (r"[A-Z]{1,2}\d{6}\([0-9A]\)", (hkid_valid,)),
+    "lk_nic": (r"\d{9}[Vv]", (sri_lanka_nic_valid,)),
+    "snils": (r"\d{3}-\d{3}-\d{3}[ -]\d{2}", (snils_valid,)),
+    "nric": (r"[STFG]\d{7}[A-Z]", (nric_valid,)),
+    "rrn_masked": (r"\d{6}-[1-8](?:\*{6}|•{6}|●{6}|[xX]{6})", (birth_date_first,)),
+    # Uruguay's cédula (1.234.567-2, a check digit over 2 9 8 7 6 3 4)
+    "uy_ci": (r"\d\.\d{3}\.\d{3}-\d", (uruguay_ci_valid,)),
 }
 #: Issue 18, eighteenth pass: a letter or digit of a script that spaces its words: before or after one, a number
 #: is part of a longer word; Han, Kana, Hangul and Thai glue numbers to their words ("身份证号是11010519491231002X").
@@ -216,7 +314,8 @@ ID_NAMES = (
     r"codice fiscale|cod\. fisc\w*|c\.f\.|tessera sanitaria|carta d'identità|carte d'identité|"
     r"cartão de cidadão|bilhete de identidade|nuit|seguridad social|segurança social|número de afiliación|"
     r"numero de afiliacion|documento de identidad|rodné číslo|rodne cislo|r\.?č\.?|e-?ktp|ktp|aadhaa?r|"
-    r"t\.?c\.? kimlik\w*|kimlik no\w*|tckn|egn|егн|инн|рнокпп|іпн|снилс|паспорт\w*|passport|pasaporte|passeport|"
+    r"t\.?c\.? kimlik\w*|kimlik no\w*|kimliğ\w*|tckn|egn|егн|инн|рнокпп|іпн|снилс|паспорт\w*|passport|pasaporte|"
+    r"passeport|"
     r"reisepass|paszport|personalausweis\w*|ausweisnummer|steuer-?id|steueridentifikationsnummer|"
     r"sozialversicherungsnummer|ahv(?:-nummer)?|oib|jmbg|emšo|emso|cnp|amka|αμκα|αδτ|αφμ|cccd|cmnd|"
     r"mykad|nric|ic no\.?|adóazonosító\w*(?: jel\w*)?|taj(?:-szám)?|személyi szám|szemelyi szam|"
@@ -280,11 +379,14 @@ CUED_ID = re.compile(
     rf"(?<![{LATIN_CLASS}.,/+-])(?=[\dA-ZÑ&])(?:"
     r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
     r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|[A-Z]{5}\d{4}[A-Z]|[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}|[A-Z]{3}\d{7}|[A-Z]{3}\d{4}|"
-    r"[A-Z]{4} ?\d{4} ?\d{4}|"
+    r"[A-Z]{4} ?\d{4,8}(?: ?\d{2,6}){1,2}|[A-Z]{4}\d{8,10}|"  # (Quebec's RAMQ, Catalonia's CIP "VICA 0190430 005")
+    r"[A-HJ-NP-Z]{3}\d{2}[A-HJ-NP-Z]{2}|"  # (issue 18, nineteenth pass: New Zealand's NHI of 2025, "ALU18KZ")
+    r"[A-Z]{6}\d{8}[HMX]\d{3}|C[MF]\d{2}[A-Z\d]{10}|"  # (Mexico's clave de elector, Uganda's NIN: 18 and 14 long)
     r"(?:[A-Z]{1,2}[ -]?)?\d(?:(?:[ ./-]|[ ]?№[ ]?)?\d){5,19}(?:[ -]?[A-Z]{1,2}(?: ?\d{1,3})?)?|"
     # issue 18, eighteenth pass: a document's number, letters anywhere among five digits or more (a German
     # Ausweis "L01X00T47", a Spanish passport "AAB123456", a French one "12AB34567")
-    r"(?=(?:[A-Z]*\d){5})(?=\d*[A-Z])[A-Z\d]{7,13})"
+    # (issue 18, nineteenth pass: four digits are enough, a Dutch passport or ID card holds four: "NXR8K41P2")
+    r"(?=(?:[A-Z]*\d){4})(?=\d*[A-Z])[A-Z\d]{7,13})"
     rf"(?!{LATIN})(?![.,/-]\w)")
 #: A date is not an identity number, after an id name or not ("CPR (født 12.03.1989)" is a birth date).
 DATE_ONLY = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
@@ -292,24 +394,148 @@ DATE_ONLY = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,
 NOT_PERSONAL = re.compile(r"(?i:order|ticket|invoice|tracking|booking|case|pedido|commande|bestellung|ordine|"
                           r"factura|facture|rechnung|fattura|reserva|envío|envio|shipment|parcel|awb|"
                           # issue 18, sixteenth pass: a firm's tax number ("Tax ID for the business is EIN …")
-                          r"business|company|employer|merchant|empresa|entreprise|unternehmen|\bEIN\b|\bABN\b|\bVAT\b)")
+                          r"business|company|employer|merchant|empresa|entreprise|unternehmen|\bEIN\b|\bABN\b|\bVAT\b|"
+                          # issue 18, nineteenth pass: Chinese's, Japanese's and Korean's orders, waybills, bookings
+                          r"注文|订单|訂單|单号|單號|快递|快遞|運単|伝票|追跡|予約|预订|預訂|주문|송장|운송장|예약)")
 
 
 def find_national_ids(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:
     """(start, end) of each national identity number in `text`; `folded` is it lower-cased (redact.fold)."""
+    for start, end in all_national_ids(text, folded, gated):
+        masked = MASKED_TAIL.match(text, end)
+        yield start, end if masked is None else masked.end()
+
+
+def all_national_ids(text: str, folded: str, gated: bool) -> Iterator[tuple[int, int]]:
     if not gated or SHAPED_HINT.search(text):
         yield from shaped_ids(text)
     yield from named_ids(text, folded if gated else None)  # the numbers are looked for first: rarer than the names' letters
     if not gated or any(word in folded for word in ID_WORD_HINTS):
         yield from checked_ids(text)
+    if not gated or LONG_RUN.search(text):
+        yield from bare_ids(text)
+    if not gated or LOWER_HINT.search(text):
+        yield from lower_case_ids(text)
+    yield from japanese_insurance_ids(text)
+
+
+#: Issue 18, nineteenth pass: a Japanese health-insurance card's numbers, short and with no check digit: the insurer's
+#: (保険者番号), the card's symbol and number (記号・番号) and branch (枝番), in a text about the card (保険). A
+#: "番号" glued to another word is that word's number (注文番号, 電話番号, 会員番号).
+JAPANESE_INSURANCE = re.compile(r"(?:保険者番号|記号|枝番|(?<![\u3040-\u30ff\u4e00-\u9fff])番号)[はがの：:\s　]{0,3}"
+                                r"(?P<number>\d[\d-]{0,10}\d|\d)(?![\d-])")
+
+
+def japanese_insurance_ids(text: str) -> Iterator[tuple[int, int]]:
+    if "保険" not in text or not ("記号" in text or "保険者番号" in text):
+        return
+    for match in JAPANESE_INSURANCE.finditer(text):
+        yield match.span("number")
+
+
+#: Issue 18, nineteenth pass: the masked rest of a number is part of it ("주민번호 850505-1******", "CPR 130389-****").
+MASKED_TAIL = re.compile(r"[ -]?[*•●]{2,10}(?![\w*•●])")
+
+#: Issue 18, nineteenth pass: a bare digit run that an id's module accepts where that module checks a birth date and a
+#: check digit, or two check digits, or a date and a mod-97: one random number in several hundred passes, against one
+#: in ten for a lone check digit. No name needed ("8504125009087 is the number on my green book"), unless the words
+#: before make it another's (an order's, a phone's).
+#: (Measured on random digits: each module here passes at most one in 300; Lithuania's, Greece's AMKA, Belgium's
+#: BIS and Korea's unseparated RRN pass more and count only after their names.)
+BARE_CHECKED: dict[int, tuple[Valid, ...]] = {
+    11: (no_fodselsnummer.is_valid, be_nn.is_valid, ee_ik.is_valid),
+    13: (za_idnr.is_valid, ro_cnp.is_valid, si_emso.is_valid),
+    14: (egypt_id_valid,),  # (a century, a birth date and a governorate: one random number in five hundred)
+}
+BARE_RUN = re.compile(r"(?<![\w.,/+#:-])(?:\d{11}|\d{13,14})(?![\w-])(?![.,/]\d)")
+LONG_RUN = re.compile(r"\d{11}")
+
+
+def bare_ids(text: str) -> Iterator[tuple[int, int]]:
+    """Bare digit runs that an id's module of BARE_CHECKED accepts, not introduced as another's number."""
+    for match in BARE_RUN.finditer(text):
+        number = match.group()
+        if not any(valid(number) for valid in BARE_CHECKED[len(number)]) or placeholder(number):
+            continue
+        before = text[max(0, match.start() - 40):match.start()]
+        if OTHER_BEFORE.search(before) or RECORD_BEFORE.search(before) or NOT_PERSONAL.search(before) \
+                or BARE_NOT_ID.search(before):
+            continue
+        yield match.span()
+
+
+#: Words after which a bare number is a phone's, an account's or a code's, wherever in the 40 characters before.
+BARE_NOT_ID = re.compile(r"(?i:tel|phone|mobile|cell|fax|whatsapp|call|sms|text me|account|acct|iban|card|order|"
+                         r"ref|transaction|txn|imei|serial|sku|ean|upc|barcode|isbn|gtin|awb|track|parcel|"
+                         r"invoice|receipt|ticket|case|claim|policy|member|loyalty|voucher|coupon|code|otp|pin\b|"
+                         r"pedido|commande|bestell|rechnung|factura|fattura|konto|cuenta|conta|compte|telefon|"
+                         r"téléphone|teléfono|telefone|номер телефона|телефон|手机|電話|電话|전화)")
 
 
 def shaped_ids(text: str) -> Iterator[tuple[int, int]]:
     """Numbers in a shape of their own that their country's module accepts."""
     for match in SHAPED.finditer(text):
         name = match.lastgroup
-        if name is not None and any(valid(match.group()) for valid in SHAPES[name][1]):
+        if name is None:
+            continue
+        if not any(valid(match.group()) for valid in SHAPES[name][1]):
+            name = another_shape_valid(name, match.group())
+        if name is None:
+            continue
+        if name in GUARDED_SHAPES and PRODUCT_BEFORE.search(text, max(0, match.start() - 24), match.start()):
+            continue  # "Model S1234567D": a letter, digits and a letter name products too
+        yield match.span()
+
+
+#: Issue 18, nineteenth pass: the shapes a product's, a part's or a version's code may have, and the words that name one.
+GUARDED_SHAPES = frozenset({"nric", "kra", "tw", "pan", "uk_dl", "uy_ci"})
+PRODUCT_BEFORE = re.compile(r"(?i:model|part|sku|item|article|artikel|art\.|ref|serial|s/n|product|produit|producto|"
+                            r"order|code|mpn|ean|upc|asin|modelo|modèle|modell|version|versión|release|build|firmware|"
+                            r"polic|póliza|poliza|polizza|polis|contrat|contract|vertrag|dossier|sinistre|claim)"
+                            r"\w*[^\w\n]{0,4}(?:(?:no|nr|n[º°o]|#)\.?[^\w\n]{0,3})?\Z")
+
+
+#: Issue 18, nineteenth pass: ids typed in lower case ("cf: spsmtt95c14f839r", "mi curp badd…", "wp 27 58 11 d"): a
+#: codice fiscale's and a CURP's check letters let them count alone; the others count after their name or a request.
+LOWER_SHAPED = re.compile(r"(?<![\w.,/+-])(?:(?P<cf>[a-z]{6}\d{2}[a-z]\d{2}[a-z]\d{3}[a-z])|"
+                          r"(?P<curp>[a-z]{4}\d{6}[hmx][a-z]{5}[0-9a-z]\d)|(?P<pan>[a-z]{3}p[a-z]\d{4}[a-z])|"
+                          r"(?P<nino>[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])|(?P<lettered>[a-z]{1,2}\d{6,8}[a-z]?))"
+                          r"(?!\w)(?![.,/-]\w)")
+LOWER_HINT = re.compile(r"[a-z] ?\d\d")  # (in every LOWER_SHAPED match)
+LOWER_VALID: dict[str, Valid] = {"cf": it_codicefiscale.is_valid, "curp": mx_curp.is_valid}
+
+
+def lower_case_ids(text: str) -> Iterator[tuple[int, int]]:
+    for match in LOWER_SHAPED.finditer(text):
+        if lower_case_valid(match) or named_lower_case(text, match):
             yield match.span()
+
+
+def lower_case_valid(match: re.Match[str]) -> bool:
+    """Whether a lower-case codice fiscale or CURP's check letter holds."""
+    kind = match.lastgroup
+    return kind in LOWER_VALID and LOWER_VALID[kind](match.group().upper())
+
+
+def named_lower_case(text: str, match: re.Match[str]) -> bool:
+    """Whether a lower-case id comes right after its name or answers a request for one."""
+    number = match.group()
+    if (match.lastgroup == "nino" and not nino_valid(number)) or placeholder(number):
+        return False
+    return named_before(text, match.start(), lettered=True) or asked_for_before(text, match.start())
+
+
+#: Issue 18, nineteenth pass: each checked shape on its own, for a number the first shape that matched refused
+#: ("131052-3081" is read as a Swedish personnummer first; Finland's henkilötunnus is written the same).
+CHECKED_SHAPES = tuple((name, re.compile(shape), checks) for name, (shape, checks) in SHAPES.items()
+                       if checks is not SHAPE_ALONE)
+
+
+def another_shape_valid(name: str, number: str) -> str | None:
+    """The name of another checked shape that is written as `number` is and accepts it, if one does."""
+    return next((other for other, pattern, checks in CHECKED_SHAPES
+                 if other != name and pattern.fullmatch(number) is not None and any(check(number) for check in checks)),
+                None)
 
 
 def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]:
@@ -334,6 +560,40 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
             entries = NAME_CHECKS if folded is None else checks_named_in(folded)
         if entries and its_name_in_reach(text, match.start(), grouped_end(text, match.start(), match.end()), entries):
             yield match.start(), grouped_end(text, match.start(), match.end())
+
+
+def ramq_valid(number: str) -> bool:
+    """Quebec's health insurance number (no stdnum module): the surname's three letters and the first name's
+    first, the birth date as YYMMDD (the month plus 50 for a woman), two digits."""
+    compact = number.replace(" ", "")
+    if len(compact) != 12 or not compact[:4].isalpha() or not compact[4:].isdigit():
+        return False
+    month, day = int(compact[6:8]) % 50, int(compact[8:10])
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+#: Indonesia's provinces' codes, the first two digits of a NIK.
+NIK_PROVINCES = frozenset({*range(11, 20), 21, *range(31, 37), *range(51, 54), *range(61, 66), *range(71, 77), 81,
+                           82, *range(91, 97)})
+
+
+def nik_valid(number: str) -> bool:
+    """Indonesia's NIK (no check digit): sixteen digits, a province's code, then the birth date as DDMMYY (the day
+    plus 40 for a woman) in the seventh to twelfth."""
+    digits = re.sub(r"[ .-]", "", number)
+    if len(digits) != 16 or not digits.isdigit() or int(digits[:2]) not in NIK_PROVINCES:
+        return False
+    day, month = int(digits[6:8]) % 40, int(digits[8:10])
+    return 1 <= day <= 31 and 1 <= month <= 12
+
+
+def person_ruc_valid(number: str) -> bool:
+    """A person's RUC: Peru's eleven digits starting 10 (15, 17: a foreigner's), or Ecuador's thirteen, a natural
+    person's cédula (third digit below 6) and 001."""
+    digits = re.sub(r"[ -]", "", number)
+    if len(digits) == 11 and digits[:2] in ("10", "15", "17"):
+        return pe_ruc.is_valid(digits)
+    return len(digits) == 13 and digits[2] < "6" and digits.endswith("001") and ec_ruc.is_valid(digits)
 
 
 def shape(pattern: str) -> Valid:
@@ -377,7 +637,7 @@ NameCheck = tuple[tuple[str, ...], re.Pattern[str], tuple[Valid, ...]]
 #: (Each with the lower-case words one of which a text must hold to name it: a cheap gate.)
 NAME_CHECKS: tuple[NameCheck, ...] = tuple(
     (tuple(keywords.split()), re.compile(names, re.IGNORECASE), checks) for keywords, names, checks in (
-        ("kimlik tckn tc", r"kimlik|tckn|^tc$", (tr_tckimlik.is_valid,)),
+        ("kimli tckn tc", r"kimli[kğ]|tckn|^tc$", (tr_tckimlik.is_valid,)),
         ("rodn rč r.č", r"rodn|^r\.?č", (cz_rc.is_valid, sk_rc.is_valid, shape(r"\d{6}/\d{3,4}"))),
         ("kennital kt", r"kennital|^kt", (is_kennitala.is_valid, shape(r"[0-3]\d[01]\d{3}-\d{4}"))),
         ("adóazonos adoazonos adósz adosz", r"ad[óo]azonos|ad[óo]sz[áa]m", (hungarian_tax_id_valid,)),
@@ -422,6 +682,21 @@ NAME_CHECKS: tuple[NameCheck, ...] = tuple(
         ("thuế thue mst", r"m[ãa] s[ốo] thu[ếe]|^mst$", (vn_mst.is_valid,)),
         ("cédula cedula", r"^cédula$|^cedula$", (do_cedula.is_valid, ec_ci.is_valid)),
         ("run rut", r"^ru[nt]$", (cl_rut.is_valid,)),
+        # issue 18, nineteenth pass: a person's RUC (Peru's 10, Ecuador's a cédula and 001), Argentina's CUIL,
+        # Singapore's NRIC and FIN, Russia's СНИЛС, Sri Lanka's NIC, the Philippines' SSS
+        ("ruc", r"^ruc$|contribuyentes", (person_ruc_valid,)),
+        ("cuil cuit", r"cuil|cuit", (person_cuit_valid,)),
+        ("nric fin", r"nric|^fin", (nric_valid,)),
+        ("снилс snils", r"снилс|snils", (snils_valid, shape(r"\d{3}-\d{3}-\d{3}[ -]\d{2}"))),
+        ("nic", r"^nic", (shape(r"\d{9}[VvXx]|(?:19|20)\d{10}"),)),
+        # a passport's number in its usual shapes, Quebec's RAMQ, Indonesia's NIK (a place, then a birth date)
+        ("pass pasap paspo paszp паспорт", r"pass|pasap|paspo|paszp|паспорт",
+         (shape(r"[A-Z]{1,2}\d{6,8}|[A-Z]{2}[A-Z\d]{6}\d|\d{2}[A-Z]{2}\d{5}"),)),
+        ("ramq maladie soleil", r"ramq|assurance maladie|carte soleil", (ramq_valid,)),
+        ("ktp nik kependudukan", r"ktp|^nik|kependudukan", (nik_valid,)),
+        ("cccd căn cước can cuoc cmnd", r"cccd|c[ăa]n c[ưu][ớo]c|cmnd", (cccd_valid,)),
+        ("nin", r"^nin", (shape(r"[1-9]\d{10}"),)),  # Nigeria's (a phone there starts with 0)
+        ("قومي قومى 2awmy qawmi national", r"قوم[يى]|2awmy|qawm|national", (egypt_id_valid,)),
     ))
 NAME_CHECK_WORDS = tuple((word, index) for index, (words, _, _) in enumerate(NAME_CHECKS) for word in words)
 #: How far before a number its name may stand in the same paragraph, for a number its module accepts.
@@ -466,6 +741,9 @@ FIRM_NUMBERS = (
     (re.compile(r"\bNIT\b"), re.compile(r"[89]\d{2}\.?\d{3}\.?\d{3}(?:-?\d)?")),
     (re.compile(r"(?i:\bnif\b)"), re.compile(r"[ABCDEFGHJNPQRSUVW]-?\d{7}-?[0-9A-J]|[569]\d{8}")),
     (re.compile(r"\bRFC\b"), re.compile(r"[A-ZÑ&]{3}\d{6}[A-Z\d]{3}")),
+    # issue 18, nineteenth pass: Peru's firm RUC (20), Ecuador's (third digit 6 or 9), Paraguay's, the Gulf's VAT TRN
+    (re.compile(r"(?i:\bruc\b)"), re.compile(r"20\d{9}|\d{2}[69]\d{7}001|80\d{6}-?\d")),  # (Paraguay's firms: 80)
+    (re.compile(r"(?i:\btrn\b|tax registration)"), re.compile(r"\d{15}")),
 )
 
 
@@ -495,10 +773,18 @@ def named_before(text: str, at: int, lettered: bool = False) -> bool:
         pos = max(0, at - LOOK_BACK)
         while (cue := names_before.search(text, pos, at)) is not None:
             gap = cue.group("gap")
-            if not (SENTENCE_END.search(gap) or (NOT_PERSONAL.search(gap) and not lettered) or a_records_id(text, cue)):
+            if not (SENTENCE_END.search(gap) or (NOT_PERSONAL.search(gap) and not lettered) or a_records_id(text, cue)
+                    or PHONE_IN_GAP.search(gap)):
                 return True
             pos = cue.start() + 1
     return False
+
+
+#: Issue 18, nineteenth pass: a phone's word between an id's name and a number makes the number the phone's
+#: ("15463098242 kimliğim, hattım 0555 241 93 07", "DNI y teléfono 612 345 678").
+PHONE_IN_GAP = re.compile(r"(?i:\b(?:tel|telephone|téléphone|telefon\w*|teléfono|telefone|telefono|phone|mobile|cell|"
+                          r"cellphone|whatsapp|fax|móvil|movil|celular|handy|portable|hatt?ım|hattim|gsm|mobil|"
+                          r"hp|simu|số điện thoại|sdt)\b)")
 
 
 #: Issue 18, eighteenth pass: generic id names ("ID number", "identification no.", "número de documento")
@@ -537,7 +823,10 @@ def named_far_before(text: str, at: int) -> bool:
 
 
 #: Issue 18, eighteenth pass: the name after its number ("44051401359 (that's my PESEL)", "… is my DNI").
-AFTER_NUMBER = re.compile(r"[ \t]*[(,–-]?[ \t]*(?:(?:that'?s|that is|this is|is|es|est|ist|=)[ \t]+)?"
+AFTER_NUMBER = re.compile(r"[ \t]*[(,–-]?[ \t]*(?:(?:that'?s|that is|this is|is|es|est|ist|=|"
+                          # issue 18, nineteenth pass: "as on my", "según mi", "sesuai KTP", "laut Ausweis"
+                          r"as per|as on|as in|per|from|según|segun|conforme|sesuai|laut|selon|come da|zgodnie z|"
+                          r"numaralı|numarali|nolu|no'lu)[ \t]+)?"
                           r"(?:(?:my|mi|mon|ma|mein|meine|meu|minha|mijn|our|his|her|el|la|le|o|a)[ \t]+)?")
 
 
@@ -546,7 +835,7 @@ def named_after(text: str, start: int, end: int) -> bool:
     other's word comes before the number ("pedido 1234567890, mi DNI lo mando luego")."""
     at = AFTER_NUMBER.match(text, end)
     name = at.end() if at is not None else end
-    if not text[end:name].strip(" \t,()–-") or "\n" in text[end:name]:
+    if "\n" in text[end:name] or not (text[end:name].strip(" \t,()–-") or OWN_NAME_AFTER.match(text, name)):
         return False  # ("12345678 DNI", "300218, IC …", "(Medicare)": a list of words; a verb or "my" introduces a name)
     before = text[max(0, start - 30):start]
     if NOT_PERSONAL.search(before) or OTHER_BEFORE.search(before) or RECORD_BEFORE.search(before):
@@ -556,6 +845,9 @@ def named_after(text: str, start: int, end: int) -> bool:
 
 
 NAME_AFTER = tuple(re.compile(names) for names in NAME_PATTERNS)
+#: Issue 18, nineteenth pass: a name that says "my" itself, in Turkish's suffix ("15463098242 kimliğim", "… TC
+#: kimlik numaram"): it introduces itself.
+OWN_NAME_AFTER = re.compile(r"(?i:(?:t\.?c\.?[ ]?)?kimliğim|(?:t\.?c\.?[ ]?)?kimlik numaram)(?!\w)")
 #: A firm's tax word glued before an id name: "USt-IdNr." is a VAT number, not the personal "IdNr".
 FIRM_BEFORE = re.compile(r"(?i:ust|mwst|vat|tva|iva|btw|umsatzsteuer|firmen|company|business)[ \t]*-?\Z")
 
@@ -570,7 +862,9 @@ def a_records_id(text: str, cue: re.Match[str]) -> bool:
 
 #: Issue 18, seventeenth pass: a chat line that is only an identity number (after its speaker's name),
 #: answering a line that named one ("¿Me pasás tu DNI?\nCliente: 32.581.904", "escribe tu CURP.\nUsuario: …").
-ANSWER_LINE = re.compile(r"[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'’-]{0,30}[:：](?P<said>[^\d\n]{0,40})$")
+#: (Issue 18, nineteenth pass: a chat's time in brackets may carry its half of the day, "[7:46 a. m.]", "[9:05 PM]".)
+CHAT_TIME = r"\[[\d:. ]+(?:(?i:[ap]\.?[ ]?m\.?))?\]"
+ANSWER_LINE = re.compile(rf"[ \t]*(?:{CHAT_TIME}[ \t]*)?[^\W\d][\w .()'’-]{{0,30}}[:：](?P<said>[^\d\n]{{0,40}})$")
 
 
 def asked_for_before(text: str, at: int) -> bool:
@@ -586,7 +880,7 @@ def asked_for_before(text: str, at: int) -> bool:
                          or (LABEL.search(said) and not ID_NAME_ANYWHERE.search(said))):
         return False  # ("Pelanggan: no ahli 300218, IC …": a label other than an id's names another number)
     previous = TIMESTAMP.sub("", line_before(text, line_start), count=1)
-    if any(char.isdigit() for char in previous) or not ASKING.search(previous):
+    if any(char.isdigit() for char in previous) or not (ASKING.search(previous) or ASKING_MORE.search(previous)):
         return False  # a form's lines ("DNI: 32.456.789\nLínea: 11 4567-8910") answer nothing
     return ID_NAME_ANYWHERE.search(previous) is not None
 
@@ -598,7 +892,7 @@ def line_before(text: str, line_start: int) -> str:
 
 #: A number's label in words said before it on an answer line.
 LABEL = re.compile(r"(?i:#|\b(?:no|nr|n[º°o]|num\w*|nomor|nombor|namba|nambari|nummer|numer\w*|n[úu]mero|code|c[óo]digo|ref)\b)")
-TIMESTAMP = re.compile(r"^[ \t]*\[[\d:. ]+\]")
+TIMESTAMP = re.compile(rf"^[ \t]*{CHAT_TIME}")
 #: A line that asks for something: a question, or a request to give, type or send it, in the corpus's languages.
 ASKING = re.compile(r"[?？؟]|请|請|ください|주세요|알려|(?i:\b(?:enter|provide|send|share|give|type|tell|confirm|pasa|pasás|"
                     r"pásame|escribe|ingresa|digite|informe|informa|envie|indiquez|donnez|entrez|geben|nennen|schicken|"
@@ -608,6 +902,15 @@ ASKING = re.compile(r"[?？؟]|请|請|ください|주세요|알려|(?i:\b(?:en
                     r"naomba|tafadhali|tuma|lütfen|paylaşır|iletir|mohon|silakan|tolong|sila|pakibigay|paki|"
                     r"vui lòng|xin|कृपया|बताएं|пожалуйста|укажите|пришлите|назовите|будь ласка|вкажіть|proszę|prosze|"
                     r"podaj|podać|graag|stuur|geef|invia|inviare|fornire|fornisci|indica|me passa|passe|mande)\b)")
+
+
+#: Issue 18, nineteenth pass: a request said as a need or a wish ("I need your passport number.", "May I have your
+#: NI"), and Hinglish's ("Aadhaar number bata dijiye"): for an id's answer only (redact's phones keep ASKING).
+ASKING_MORE = re.compile(r"(?i:\b(?:need|needs|needed|require|required|may i have|can i have|can i get|could i have|"
+                         r"let me have|necesito|necesitamos|preciso|precisamos|brauche|brauchen|benötige|benötigen|"
+                         r"besoin|mi serve|ci serve|abbiamo bisogno|nodig|potrzebuję|нужен|нужна|нужно|потрібен|"
+                         r"bata|bataiye|batayein|batao|dijiye|dijie|bhejiye|bhejo|chahiye|likhiye|ihtiyacımız|gerekiyor|"
+                         r"perlu|diperlukan|kailangan|cần|يرجى|ابعت|ابعتلي|محتاج|نحتاج)\b)")
 
 
 def checked_ids(text: str) -> Iterator[tuple[int, int]]:
@@ -622,6 +925,14 @@ def checked_ids(text: str) -> Iterator[tuple[int, int]]:
         number = text[span[0]:span[1]]
         if sum(map(str.isdigit, number)) >= 9 and any(valid(number) for valid in CHECKED):
             yield span
+        elif number.isdigit() and 7 <= len(number) <= 8 and not placeholder(number) and KENYA.search(text):
+            yield span  # issue 18, nineteenth pass: Kenya's national id is "ID 27716409", seven or eight digits
+
+
+#: Issue 18, nineteenth pass: a Kenyan text (its mobile money, its tax office, its shilling, its towns), where a bare
+#: "ID" and seven or eight digits is the national identity card's number (no check digit).
+KENYA = re.compile(r"(?i:m-?pesa|safaricom|\bkra\b|\bksh|\bkes\b|kenya|nairobi|mombasa|kisumu|nakuru|eldoret|"
+                   r"huduma|fuliza|m-?shwari|kcb\b|equity bank|airtel money|tafadhali|naomba)")
 
 
 def number_after(text: str, at: int) -> tuple[int, int] | None:

@@ -311,12 +311,15 @@ def three_series(digits: str) -> bool:
 
 
 #: A device's IMEI and a parcel's tracking number carry Luhn digits too.
+#: (Issue 18, nineteenth pass: and the Philippines' PhilSys card number, sixteen digits 4-4-4-4.)
 NOT_CARD_BEFORE = re.compile(r"\b(?:imei|serial|s/n|tracking|meid|parcel|paczka|inpost|sendung\w*|colis|consignment|"
-                             r"waybill|awb|shipment)\s*(?:#|no\.?|num(?:ber)?)?\s*[:#]?\s*$", re.IGNORECASE)
+                             r"waybill|awb|shipment|philsys(?: card)?|philid|pcn\)?|psn)"
+                             r"\s*(?:#|no\.?|num(?:ber)?)?\s*[:#]?\s*$",
+                             re.IGNORECASE)
 
 
 NOT_CARD_WORDS = ("imei", "serial", "s/n", "tracking", "meid", "parcel", "paczka", "inpost", "sendung", "colis",
-                  "consignment", "waybill", "awb", "shipment")
+                  "consignment", "waybill", "awb", "shipment", "philsys", "philid", "pcn", "psn")
 
 
 def not_a_card_before(before: str) -> bool:
