@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
+from feedbackloop.core import script_letters
 from feedbackloop.core.name_gazetteer import (
     EXTRA_COMMON,
     MONTHS_AND_DAYS,
@@ -1005,12 +1006,9 @@ def uncased_cue_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[in
 #: Issue 18, seventeenth pass: names written in scripts without capitals, after the words that introduce a
 #: person in those languages ("收货人：王晓明", "我叫李浩", "氏名：高橋 健一", "받는 사람: 김민준", "الاسم: منى
 #: إبراهيم حسن", "שם: יוסי לוי") or before an honorific ("黃志明先生", "中村 恵子様", "정태호 고객님").
-HAN = "\u3400-\u9fff\u3005"  # CJK ideographs and 々
-KANA = re.compile("[\u3040-\u30ff]")
-HANGUL = "\uac00-\ud7a3"
-ARABIC = "\u0621-\u064a\u0671-\u06d3"  # (issue 18, eighteenth pass: with Urdu's and Persian's own letters)
-HEBREW = "\u05d0-\u05ea"
-DEVANAGARI = "\u0900-\u0963\u0971-\u097f"  # letters and signs, not the danda nor digits
+HAN, KANA, HANGUL, ARABIC, HEBREW, DEVANAGARI = (script_letters.HAN, script_letters.KANA, script_letters.HANGUL,
+                                                  script_letters.ARABIC, script_letters.HEBREW,
+                                                  script_letters.DEVANAGARI)
 SCRIPT_NAME = (rf"(?:[{HAN}]{{2,4}}(?:[ ][{HAN}]{{1,3}})?|[{HANGUL}]{{2,7}}|[{ARABIC}]{{2,}}(?:[ ][{ARABIC}]{{2,}}){{0,3}}|"
                rf"[{HEBREW}]{{2,}}(?:[ ][{HEBREW}]{{2,}}){{0,2}}|[{DEVANAGARI}]{{2,}}(?:[ ][{DEVANAGARI}]{{2,}}){{0,3}})")
 SCRIPT_CUE_BEFORE = re.compile(
@@ -1030,21 +1028,10 @@ SCRIPT_CUE_AFTER = (
 )
 SCRIPT_TITLE_AFTER = re.compile(rf"(?P<name>[{HAN}]{{2,3}}(?:[ ][{HAN}]{{1,3}})?|[{HANGUL}]{{3}})[ ]?(?:先生|女士|小姐|様|さん|"
                                 r"고객님|님|씨)")
-#: Titles and endings that follow a name in those scripts, not part of it.
-SCRIPT_SUFFIXES = ("先生", "女士", "小姐", "様", "입니다", "이고", "이에요", "예요", "요", "고객님", "님", "씨")
-#: Words after those cues that are no names: greetings, "full" (الاسم الكامل), "number", kin, "confirm", "order".
-SCRIPT_STOP_WORDS = frozenset({
-    "السلام", "عليكم", "وعليكم", "الكامل", "رقم", "مرحبا", "شكرا", "شكراً", "صباح", "مساء", "أهلا", "اهلا", "تمام", "من",
-    "في", "على", "عن", "هذا", "هذه", "الحساب", "الطلب", "שלום", "תודה", "מספר", "息子", "娘", "奥様", "主人", "担当",
-    "確認", "확인", "부탁", "고객", "안녕", "订单", "訂單", "电话", "電話", "手机", "手機", "地址", "号码", "號碼",
-    # issue 18, eighteenth pass: Hindi's and Urdu's verbs and joins that end a name ("राहुल शर्मा है", "عمران خان ہے")
-    "है", "हैं", "हूँ", "हूं", "था", "थी", "और", "जी", "का", "की", "के", "ہے", "ہیں", "ہوں", "تھا", "اور", "کا", "کی",
-    "کے", "جی", "ہو",
-})
-SCRIPT_STOP_CHARS = frozenset("不的是和与與请請已我你您他她它这這那们們在有没沒")
-#: Korea's common surnames: a Hangul name before a title must start with one ("고객님" is no name).
-KOREAN_SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
-
+SCRIPT_SUFFIXES = script_letters.SCRIPT_SUFFIXES
+SCRIPT_STOP_WORDS = script_letters.SCRIPT_STOP_WORDS
+SCRIPT_STOP_CHARS = script_letters.SCRIPT_STOP_CHARS
+KOREAN_SURNAMES = script_letters.KOREAN_SURNAMES  # (the Hangul set: it replaces the romanised one above, as it did)
 
 def script_cue_names(text: str) -> Iterator[tuple[int, int]]:
     """Names in Han, Hangul, Arabic or Hebrew script after a word that introduces a person, or before a title."""
@@ -1061,47 +1048,8 @@ def script_cue_names(text: str) -> Iterator[tuple[int, int]]:
             yield from script_name(text, match.start("name"), match.end("name"), japanese)
 
 
-def without_script_suffixes(text: str, start: int, end: int) -> int:
-    """Where the name at text[start:end] ends without the titles and endings written after it in Han or Hangul
-    ("中村 恵子様", "정태호님", "윤미경입니다"), keeping at least two characters."""
-    changed = True
-    while changed:
-        changed = False
-        for suffix in SCRIPT_SUFFIXES:
-            if text.endswith(suffix, start, end) and end - len(suffix) - start >= 2:
-                end, changed = end - len(suffix), True
-    return end
-
-
-def script_name(text: str, start: int, end: int, japanese: bool) -> Iterator[tuple[int, int]]:
-    """The name at text[start:end] without a title or ending after it; a Han name has two or three characters
-    (Chinese) unless the text is Japanese (a surname, a space, a given name); Arabic and Hebrew names stop at
-    three words."""
-    name = text[start:end]
-    if name.split(" ")[0] in SCRIPT_STOP_WORDS or name[:1] in SCRIPT_STOP_CHARS:
-        return
-    if ord(name[0]) >= 0x3000 and name[:2] in SCRIPT_STOP_WORDS:  # Han and Hangul words have no spaces
-        return
-    end = without_script_suffixes(text, start, end)
-    name = text[start:end]
-    first = name[0]
-    if "\u3400" <= first <= "\u9fff" or first == "\u3005":
-        if " " in name and not japanese:
-            name = name.split(" ")[0]
-        if not japanese and len(name) > 3:
-            return
-        end = start + len(name)
-    elif "\uac00" <= first <= "\ud7a3":
-        if len(name) > 4:
-            return
-    else:
-        words = name.split(" ")[:3]
-        for index, word in enumerate(words[1:], 1):  # "राहुल शर्मा है", "أحمد محمود من": a verb or a join ends it
-            if word in SCRIPT_STOP_WORDS:
-                words = words[:index]
-                break
-        end = start + len(" ".join(words))
-    yield start, end
+without_script_suffixes = script_letters.without_script_suffixes
+script_name = script_letters.script_name
 
 
 # --- growing and spreading what was found ----------------------------------------------------------

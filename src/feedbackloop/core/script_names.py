@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from feedbackloop.core.name_cues import (
+from feedbackloop.core.script_letters import (
     ARABIC,
     DEVANAGARI,
     HAN,
