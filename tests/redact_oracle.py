@@ -370,7 +370,6 @@ def find_phones(text: str) -> Iterator[Span]:
     if len(live.fold(text)) == len(text):
         yield from live.short_phones(live.fold(text))  # issue 18, ninth pass, ungated
         yield from live.worded_phones(text, live.fold(text))  # issue 18, nineteenth pass, ungated
-        yield from live.phones_before_their_word(text, live.fold(text))  # issue 18, nineteenth pass, ungated
 
 
 def unbalanced_paren_end(candidate: str, end: int) -> int:

@@ -866,7 +866,6 @@ def find_phones(text: str) -> Iterator[Span]:
     yield from answered_phones(text)
     if has_any(folded, WORLD_PHONE_GATE) and len(folded) == len(text):
         yield from worded_phones(text, folded)
-        yield from phones_before_their_word(text, folded)
     if not NINE_DIGITS.search(text):  # every PHONE_KEYWORD and COMPACT_MOBILE match holds nine digits in a row
         return
     yield from compact_phones(text)
@@ -915,10 +914,10 @@ GAP_WORDS = frozenset({
     "the", "and", "or", "o", "ou", "oder", "y", "e", "und", "new", "nuevo", "novo", "nouveau", "neue", "neu", "nieuwe",
     "ny", "nuovo", "private", "privat", "privé", "personal", "personale", "personnel", "direct", "direkt", "directo",
     "contact", "kontakt", "contacto", "contato", "please", "pls", "plz", "bitte", "por", "favor", "s'il", "vous", "plaît",
-    "please call", "call", "ring", "text", "whatsapp", "sms", "viber", "mobile", "cell", "tel", "telefon", "phone",
+    "call", "ring", "text", "sms",
     *WORLD_PHONE_WORDS, "номер", "мой", "мій", "моб", "тел", "телефона", "телефону", "για", "το", "μου", "αριθμός", "αριθμος", "שלי",
     "מספר", "رقم", "الرقم", "هو", "شماره", "من", "hai", "ka", "ki", "ko", "है", "का", "की", "नंबर", "নম্বর", "எண்",
-    "số", "là", "của", "tôi", "em", "anh", "chị", "cá", "nhân", "ng", "nhân:", "numéro de", "kom", "tel.", "cep",
+    "số", "là", "của", "tôi", "em", "anh", "chị", "cá", "nhân", "ng",
 })
 #: Marks a Chinese, Japanese or Korean phone word runs on with ("番号", "号码", "は"), dropped from a gap's words.
 GAP_MARKS = "番号码號碼はがの是为為을를은는이가번호입니다" + "".join(WORLD_PHONE_INSIDE)
@@ -934,31 +933,23 @@ PHONE_THEN_WORD = re.compile(
                                                       key=len, reverse=True)) + r")(?!\w)")
 
 
-def phones_before_their_word(text: str, folded: str) -> Iterator[Span]:
-    """`PHONE_THEN_WORD`'s numbers, judged as `is_phone` judges any."""
-    for match in PHONE_THEN_WORD.finditer(folded):
-        if folded.startswith(("tel aviv", "tel-aviv"), match.start("word")):
-            continue
-        start, end = match.span("number")
-        end = unbalanced_paren_end(text[start:end], end)
-        if is_phone(text, start, end, 7):
-            yield Span(start, end, "PHONE")
-
-
 def worded_phones(text: str, folded: str) -> Iterator[Span]:
     """A number of 7 to 15 digits after a word for a phone in any of forty languages (`WORDED_PHONE`), written in
-    groups or not ("tlf 28 45 61 93", "телефон 8 912 345-67-89", "携帯：090-1234-5678", "ΤΗΛ 6941234567"),
-    unless it is named a reference, a date, a firm's line or a freephone number (`is_phone`)."""
-    for match in WORDED_PHONE.finditer(folded):
-        if folded.startswith(("tel aviv", "tel-aviv"), match.start()):
-            continue  # a city, and its postcode
-        if not all(word.strip(GAP_MARKS) in GAP_WORDS for word in LETTERS.findall(folded, match.end("word"),
-                                                                                    match.start("number"))):
-            continue  # "phone case SKU …", "手机订单号 …", "τηλ. κέντρο εξυπηρέτησης …": another thing's number
-        start, end = match.span("number")
-        end = unbalanced_paren_end(text[start:end], end)
-        if is_phone(text, start, end, 7):
-            yield Span(start, end, "PHONE")
+    groups or not ("tlf 28 45 61 93", "телефон 8 912 345-67-89", "携帯：090-1234-5678", "ΤΗΛ 6941234567"), or right
+    before one (`PHONE_THEN_WORD`), unless it is named a reference, a date, a firm's line or a freephone number
+    (`is_phone`)."""
+    for pattern in (WORDED_PHONE, PHONE_THEN_WORD):
+        for match in pattern.finditer(folded):
+            if folded.startswith(("tel aviv", "tel-aviv"), match.start("word")):
+                continue  # a city, and its postcode
+            if pattern is WORDED_PHONE and not all(
+                    word.strip(GAP_MARKS) in GAP_WORDS
+                    for word in LETTERS.findall(folded, match.end("word"), match.start("number"))):
+                continue  # "phone case SKU …", "手机订单号 …", "τηλ. κέντρο εξυπηρέτησης …": another thing's number
+            start, end = match.span("number")
+            end = unbalanced_paren_end(text[start:end], end)
+            if is_phone(text, start, end, 7):
+                yield Span(start, end, "PHONE")
 
 
 def compact_phones(text: str) -> Iterator[Span]:
