@@ -22,8 +22,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, false, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -33,7 +31,7 @@ from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks.base import HelpdeskClient
 from feedbackloop.jobs import pacing
 from feedbackloop.store import config_problems
-from feedbackloop.store.db import session_scope, utcnow
+from feedbackloop.store.db import insert_on_conflict, session_scope, utcnow
 from feedbackloop.store.models import DEFAULT_TENANT, Job, Throttle, WebhookEvent, fit_key
 
 log = logging.getLogger(__name__)
@@ -148,7 +146,6 @@ def _due_query(now: datetime, limit: int) -> Any:
 
 #: How many stored events one feeder statement gives their jobs.
 FEED_BATCH = 500
-_INSERT_IGNORING: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 def queue_stored_events(session: Session, *, limit: int = FEED_BATCH) -> int:
@@ -175,7 +172,7 @@ def queue_stored_events(session: Session, *, limit: int = FEED_BATCH) -> int:
     ).all()
     if not marked:
         return 0
-    session.execute(_INSERT_IGNORING[dialect](Job.__table__).on_conflict_do_nothing(
+    session.execute(insert_on_conflict(dialect)(Job.__table__).on_conflict_do_nothing(
         index_elements=["tenant_id", "dedupe_key"]), [
         {"tenant_id": tenant_id, "kind": "process_ticket", "dedupe_key": f"process:{event_id}",
          "ticket_id": ticket_id, "args": {"event_id": event_id}, "state": "pending", "run_after": received_at,

@@ -22,8 +22,6 @@ from typing import Any, cast
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection, Engine, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import EnvironHeaders, Headers
 from werkzeug.exceptions import HTTPException
@@ -31,7 +29,7 @@ from werkzeug.exceptions import HTTPException
 from feedbackloop.core import counters, logs
 from feedbackloop.core.errors import BadRequest, ConfigError, SignatureInvalid, UnsupportedEvent
 from feedbackloop.helpdesks.base import TicketEvent
-from feedbackloop.store.db import database_unavailable, utcnow
+from feedbackloop.store.db import database_unavailable, insert_on_conflict, utcnow
 from feedbackloop.store.models import DEFAULT_TENANT, WebhookEvent, fit_key
 from feedbackloop.store.tenants import TENANT_ID
 from feedbackloop.wiring.ratelimit import count_failed_signature
@@ -669,16 +667,13 @@ def _pg_ingest_many(size: int) -> str:
     return _PG_INGEST_MANY.replace("{rows}", ",\n           ".join(rows))
 
 
-#: INSERT … ON CONFLICT DO NOTHING per backend: a repeated delivery is a no-op instead of an error,
-#: so storing one needs no SAVEPOINTs and no ORM unit of work (bench/RESULTS.md, webhook ingest).
-_INSERT_IGNORING: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
-
-
 @functools.cache
 def _insert_event_statement(dialect: str) -> Any:
-    """The event insert, returning its id (no row for a repeat), built once per backend."""
+    """The event insert, returning its id (no row for a repeat), built once per backend. INSERT … ON CONFLICT DO
+    NOTHING: a repeated delivery is a no-op instead of an error, so storing one needs no SAVEPOINTs and no ORM
+    unit of work (bench/RESULTS.md, webhook ingest)."""
     events = WebhookEvent.__table__
-    return _INSERT_IGNORING[dialect](events).on_conflict_do_nothing(
+    return insert_on_conflict(dialect)(events).on_conflict_do_nothing(
         index_elements=["tenant_id", "helpdesk", "dedupe_key"]).returning(events.c.id)
 
 

@@ -80,6 +80,14 @@ def database_unavailable(exc: BaseException) -> bool:
         klass.__name__ in _UNAVAILABLE_DBAPI for klass in type(exc).__mro__)
 
 
+def insert_on_conflict(dialect: str) -> Any:
+    """The backend's own INSERT, the one with ON CONFLICT … DO NOTHING / DO UPDATE: PostgreSQL's, else SQLite's.
+    Imported when first asked for: a process that only reads (the report) skips their ~50 ms."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
 def make_engine(url: str) -> Engine:
     """An engine tuned for the URL's backend.
 

@@ -43,6 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, object_session
 
+from feedbackloop.store.db import insert_on_conflict
 from feedbackloop.store.models import DailyRollup, Rating, Signal, Survey
 
 #: The segment columns of the key, each with its bit in `nulls` (set: the value is missing).
@@ -161,10 +162,7 @@ def add_signal(session: Session, signal: Signal) -> None:
 
 def _upsert(session: Session, tenant_id: str, day: date, segment: Mapping[str, Any], deltas: Mapping[str, int]) -> None:
     """Add `deltas` to one rollup row, creating it if needed, atomically (INSERT … ON CONFLICT)."""
-    from sqlalchemy.dialects import postgresql, sqlite  # here: the report, which only reads, skips their ~50 ms
-
-    dialect = session.get_bind().dialect.name
-    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    upsert = insert_on_conflict(session.get_bind().dialect.name)
     values = {**{name: 0 for name in MEASURES}, **deltas, **segment, "tenant_id": tenant_id, "day": day}
     statement = upsert(DailyRollup).values(values)
     table = DailyRollup.__table__
