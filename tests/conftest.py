@@ -18,15 +18,17 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.orm import Session
 
 from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.helpdesks.zendesk.signature import format_timestamp, sign
+from feedbackloop.jobs.queue import queue_stored_events
 from feedbackloop.runner.scheduler import Runner
 from feedbackloop.store.db import make_engine
 from feedbackloop.store.migrate import upgrade
-from feedbackloop.store.models import Base
+from feedbackloop.store.models import Base, Job
 from feedbackloop.wiring.services import Services, build_services
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -87,6 +89,24 @@ def empty(engine: Engine) -> None:
         else:
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
+
+
+def count_rows(engine: Engine, model: type) -> int:
+    with Session(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def feed_stored_events(engine: Engine) -> None:
+    """Give the stored events their processing jobs, as the job runner does before every claim."""
+    with Session(engine) as session:
+        queue_stored_events(session)
+        session.commit()
+
+
+def count_jobs(engine: Engine) -> int:
+    """The jobs the runner works from: the stored events' processing jobs added first."""
+    feed_stored_events(engine)
+    return count_rows(engine, Job)
 
 
 @pytest.fixture

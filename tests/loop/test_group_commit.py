@@ -12,27 +12,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from conftest import signed_headers, signed_post
+from conftest import count_jobs, count_rows, signed_headers, signed_post
 from factories import body, envelope
-from feedbackloop.jobs.queue import queue_stored_events
 from feedbackloop.loop import receive
-from feedbackloop.store.models import DEFAULT_TENANT, Job, WebhookEvent
-
-
-def _count(engine: Engine, model: type) -> int:
-    with Session(engine) as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-
-def _jobs(engine: Engine) -> int:
-    """The jobs the runner works from: it gives stored events their processing jobs before it claims."""
-    with Session(engine) as session:
-        queue_stored_events(session)
-        session.commit()
-    return _count(engine, Job)
+from feedbackloop.store.models import DEFAULT_TENANT, WebhookEvent
 
 
 def _row(ticket: int, event_id: str) -> dict[str, Any]:
@@ -102,7 +88,7 @@ def test_deliveries_arriving_during_a_commit_share_the_next_transaction(engine: 
     outcomes = _submit_all(group, rows, held)
     assert held.sizes == [1, 11]  # one transaction for the eleven that waited
     assert all(isinstance(event_id, int) for event_id in outcomes) and len(set(outcomes)) == 12
-    assert _count(engine, WebhookEvent) == 12 and _jobs(engine) == 12
+    assert count_rows(engine, WebhookEvent) == 12 and count_jobs(engine) == 12
     with Session(engine) as session:
         stored = dict(session.execute(select(WebhookEvent.dedupe_key, WebhookEvent.id)).all())
     for row, event_id in zip(rows, outcomes):  # each caller got the id of its own row
@@ -118,7 +104,7 @@ def test_duplicates_inside_one_batch_have_one_effect(engine: Engine, monkeypatch
     same = outcomes[1:6]
     assert sum(isinstance(o, int) for o in same) == 1 and same.count(None) == 4  # one accepted, four duplicates
     assert isinstance(outcomes[0], int) and isinstance(outcomes[6], int)
-    assert _count(engine, WebhookEvent) == 3 and _jobs(engine) == 3
+    assert count_rows(engine, WebhookEvent) == 3 and count_jobs(engine) == 3
     with Session(engine) as session:
         repeated = session.scalars(select(WebhookEvent).where(WebhookEvent.ticket_id == 601)).one()
     assert repeated.duplicates == 4
@@ -202,12 +188,12 @@ def test_a_batch_whose_commit_fails_fails_every_member_and_stores_nothing(engine
     assert held.sizes == [1, 5]
     assert isinstance(outcomes[0], int)
     assert all(isinstance(o, error) for o in outcomes[1:])  # each member sees the failure: 503 to Zendesk
-    assert _count(engine, WebhookEvent) == 1 and _jobs(engine) == 1  # nothing of the failed batch
+    assert count_rows(engine, WebhookEvent) == 1 and count_jobs(engine) == 1  # nothing of the failed batch
 
     monkeypatch.setattr(engine, "raw_connection", real_raw)
     retried = [group.submit(row) for row in rows]  # Zendesk retries: now stored, the first a duplicate
     assert retried[0] is None and all(isinstance(o, int) for o in retried[1:])
-    assert _count(engine, WebhookEvent) == 6 and _jobs(engine) == 6
+    assert count_rows(engine, WebhookEvent) == 6 and count_jobs(engine) == 6
 
 
 def test_an_unavailable_database_is_a_503_with_retry_after(app: Flask, engine: Engine,
@@ -220,7 +206,7 @@ def test_an_unavailable_database_is_a_503_with_retry_after(app: Flask, engine: E
     monkeypatch.setattr(receive, "store_batch", down)
     answer = signed_post(app.test_client(), body(envelope(800, "open", "solved", datetime.now(timezone.utc))))
     assert answer.status_code == 503 and answer.headers["Retry-After"]
-    assert _count(engine, WebhookEvent) == 0
+    assert count_rows(engine, WebhookEvent) == 0
 
 
 def test_an_answer_lost_after_the_commit_is_a_duplicate_on_retry(app: Flask, engine: Engine,
@@ -241,7 +227,7 @@ def test_an_answer_lost_after_the_commit_is_a_duplicate_on_retry(app: Flask, eng
     receive._GROUP_COMMITS.clear()  # a new worker process: a fresh committer
     retry = signed_post(app.test_client(), raw)
     assert retry.status_code == 200 and retry.get_json()["status"] == "duplicate"
-    assert _count(engine, WebhookEvent) == 1 and _jobs(engine) == 1
+    assert count_rows(engine, WebhookEvent) == 1 and count_jobs(engine) == 1
 
 
 def test_many_threads_through_the_app_are_each_committed_once(app: Flask, engine: Engine) -> None:
@@ -266,7 +252,7 @@ def test_many_threads_through_the_app_are_each_committed_once(app: Flask, engine
         thread.join(60)
     assert sorted(set(results)) == ["200:accepted", "200:duplicate"]
     assert results.count("200:accepted") == 160 and results.count("200:duplicate") == 160
-    assert _count(engine, WebhookEvent) == 160 and _jobs(engine) == 160
+    assert count_rows(engine, WebhookEvent) == 160 and count_jobs(engine) == 160
 
 
 def _deliveries(tag: str, now: datetime) -> list[tuple[str, bytes, dict[str, str]]]:
@@ -316,7 +302,7 @@ def test_the_door_and_the_flask_route_answer_every_delivery_alike(app: Flask, en
     statuses = [status for status, _ in answers["door"]]
     assert statuses == [200, 200, 200, 401, 400, 400, 404, 400], statuses
     assert [payload["status"] for _, payload in answers["door"][:3]] == ["accepted", "duplicate", "ignored"]
-    assert _count(engine, WebhookEvent) == 2 and _jobs(engine) == 2  # one per path's good delivery
+    assert count_rows(engine, WebhookEvent) == 2 and count_jobs(engine) == 2  # one per path's good delivery
 
 
 @pytest.mark.parametrize("leaders", [1, 2])
@@ -347,5 +333,5 @@ def test_concurrent_submitters_with_repeats_get_one_accepted_each(engine: Engine
     for key, results in outcomes.items():
         accepted = [r for r in results if r is not None]
         assert len(accepted) == 1, key
-    assert _count(engine, WebhookEvent) == 8 + 96 and _jobs(engine) == 8 + 96
+    assert count_rows(engine, WebhookEvent) == 8 + 96 and count_jobs(engine) == 8 + 96
     assert group.members == 24 * 12 and group.batches < group.members  # some deliveries shared a commit

@@ -9,27 +9,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from conftest import load_fixture, signed_headers, signed_post
+from conftest import count_jobs, count_rows, load_fixture, signed_headers, signed_post
 from factories import body, envelope
 from feedbackloop.core.settings import Settings
-from feedbackloop.jobs.queue import queue_stored_events
 from feedbackloop.store.models import Job, WebhookEvent
-
-
-def _count(engine: Engine, model: type) -> int:
-    with Session(engine) as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-
-def _jobs(engine: Engine) -> int:
-    """The jobs the runner works from: it gives stored events their processing jobs before it claims."""
-    with Session(engine) as session:
-        queue_stored_events(session)
-        session.commit()
-    return _count(engine, Job)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +32,7 @@ def test_a_real_payload_is_stored_and_gets_its_job(client: FlaskClient, engine: 
     response = signed_post(client, raw, headers={"X-Zendesk-Webhook-Invocation-Id": "01HANA2B5D5W9XSJS3NE5SQA1J"})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["status"] == "accepted"
-    assert _jobs(engine) == 1
+    assert count_jobs(engine) == 1
     with Session(engine) as session:
         (event,) = session.scalars(select(WebhookEvent)).all()
         (job,) = session.scalars(select(Job)).all()
@@ -59,7 +45,7 @@ def test_the_same_delivery_twice_has_one_effect(client: FlaskClient, engine: Eng
     assert signed_post(client, raw).get_json()["status"] == "accepted"
     second = signed_post(client, raw)
     assert second.status_code == 200 and second.get_json()["status"] == "duplicate"
-    assert _count(engine, WebhookEvent) == 1 and _jobs(engine) == 1
+    assert count_rows(engine, WebhookEvent) == 1 and count_jobs(engine) == 1
     with Session(engine) as session:
         assert session.scalars(select(WebhookEvent)).one().duplicates == 1
 
@@ -69,7 +55,7 @@ def test_trigger_bodies_dedupe_on_the_invocation_id(client: FlaskClient, engine:
     headers = {"X-Zendesk-Webhook-Invocation-Id": "01HANA2B5D5W9XSJS3NE5SQA1J"}
     assert signed_post(client, raw, headers=headers).get_json()["status"] == "accepted"
     assert signed_post(client, raw, headers=headers).get_json()["status"] == "duplicate"
-    assert _count(engine, WebhookEvent) == 1
+    assert count_rows(engine, WebhookEvent) == 1
 
 
 def test_concurrent_duplicates_make_one_event(app: Flask, engine: Engine) -> None:
@@ -89,7 +75,7 @@ def test_concurrent_duplicates_make_one_event(app: Flask, engine: Engine) -> Non
     for t in threads:
         t.join()
     assert sorted(results) == ["200:accepted"] + ["200:duplicate"] * 7
-    assert _count(engine, WebhookEvent) == 1 and _jobs(engine) == 1
+    assert count_rows(engine, WebhookEvent) == 1 and count_jobs(engine) == 1
 
 
 def test_concurrent_distinct_events_are_all_committed(app: Flask, engine: Engine) -> None:
@@ -112,7 +98,7 @@ def test_concurrent_distinct_events_are_all_committed(app: Flask, engine: Engine
     for t in threads:
         t.join()
     assert results == ["200:accepted"] * 40
-    assert _count(engine, WebhookEvent) == 40 and _jobs(engine) == 40
+    assert count_rows(engine, WebhookEvent) == 40 and count_jobs(engine) == 40
 
 
 @pytest.mark.parametrize(
@@ -131,7 +117,7 @@ def test_bad_signatures_are_refused_with_a_reason(client: FlaskClient, engine: E
     response = client.post("/webhooks/zendesk", data=raw, headers=headers)
     assert response.status_code == 401
     assert reason in response.get_json()["message"]
-    assert _count(engine, WebhookEvent) == 0
+    assert count_rows(engine, WebhookEvent) == 0
 
 
 def test_a_signature_by_another_secret_is_refused(client: FlaskClient, engine: Engine) -> None:
@@ -154,14 +140,14 @@ def test_signed_garbage_is_a_400_with_a_reason(client: FlaskClient, engine: Engi
     response = signed_post(client, raw)
     assert response.status_code == 400
     assert response.get_json()["error"] == "bad_request" and response.get_json()["message"]
-    assert _count(engine, WebhookEvent) == 0
+    assert count_rows(engine, WebhookEvent) == 0
 
 
 @pytest.mark.parametrize("fixture", ["unknown__future_event.json", "user.deleted__end_user.json"])
 def test_signed_events_we_do_not_handle_are_acknowledged(client: FlaskClient, engine: Engine, fixture: str) -> None:
     response = signed_post(client, load_fixture(f"zendesk/webhooks/{fixture}"))
     assert response.status_code == 200 and response.get_json()["status"] == "ignored"
-    assert _count(engine, WebhookEvent) == 0
+    assert count_rows(engine, WebhookEvent) == 0
 
 
 def test_oversized_bodies_are_refused(client: FlaskClient, engine: Engine) -> None:
@@ -213,7 +199,7 @@ def test_a_dropped_database_connection_still_commits_before_the_200(
         assert second.status_code == 200 and second.get_json()["status"] == "accepted"
     finally:
         app_engine.dispose()
-    assert _count(engine, WebhookEvent) == 2 and _jobs(engine) == 2
+    assert count_rows(engine, WebhookEvent) == 2 and count_jobs(engine) == 2
     retried = any("retrying once" in record.getMessage() for record in caplog.records)
     assert retried == (ping_after_idle > 0)
 
@@ -247,7 +233,7 @@ def test_the_door_answers_a_delivery_as_the_flask_route_does(app: Flask, engine:
     assert (door_json["status"], flask_json["status"]) == ("accepted", "accepted")
     assert (door_json["ticket_id"], flask_json["ticket_id"]) == (300, 301)
     assert by_door.get_data().endswith(b"}\n") and by_flask.get_data().endswith(b"}\n")
-    assert _count(engine, WebhookEvent) == 2 and _jobs(engine) == 2
+    assert count_rows(engine, WebhookEvent) == 2 and count_jobs(engine) == 2
 
 
 def test_the_door_gives_refusals_to_flask_with_the_body(app: Flask, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
@@ -261,7 +247,7 @@ def test_the_door_gives_refusals_to_flask_with_the_body(app: Flask, engine: Engi
     assert len(outcomes) == 1 and outcomes[0].startswith("webhook refused (HTTP 401"), outcomes
     accepted = _through(app.wsgi_app, raw, signed_headers(raw))
     assert accepted.get_json()["status"] == "accepted"
-    assert _count(engine, WebhookEvent) == 1
+    assert count_rows(engine, WebhookEvent) == 1
     outcomes = [r.getMessage() for r in caplog.records if r.getMessage().startswith("webhook ")]
     assert outcomes[1:] == ["webhook accepted (HTTP 200)"]
 
@@ -280,7 +266,7 @@ def test_a_delivery_without_content_length_goes_through_flask(app: Flask, engine
     statuses: list[str] = []
     answer = b"".join(app.wsgi_app(environ, lambda status, headers, exc=None: statuses.append(status)))
     assert statuses == ["200 OK"] and json.loads(answer)["status"] == "accepted"
-    assert _count(engine, WebhookEvent) == 1 and _jobs(engine) == 1
+    assert count_rows(engine, WebhookEvent) == 1 and count_jobs(engine) == 1
 
 
 def test_a_store_that_fails_in_the_door_is_answered_by_flask_once(app: Flask, engine: Engine,
@@ -300,4 +286,4 @@ def test_a_store_that_fails_in_the_door_is_answered_by_flask_once(app: Flask, en
     raw = body(envelope(330, "open", "solved", datetime.now(timezone.utc), event_id="door-flaky"))
     answer = _through(app.wsgi_app, raw, signed_headers(raw))
     assert answer.status_code == 200 and answer.get_json()["status"] == "accepted"
-    assert len(calls) == 2 and _count(engine, WebhookEvent) == 1 and _jobs(engine) == 1
+    assert len(calls) == 2 and count_rows(engine, WebhookEvent) == 1 and count_jobs(engine) == 1

@@ -28,11 +28,10 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, literal, select, union_all
-from sqlalchemy.orm import Session
 from test_decisions import ADMIN, decision
 from test_overrides import AUDIENCE, app_token, public_pem, rsa_key, session_of  # noqa: F401  (rsa_key: fixture)
 
-from conftest import SECRET_KEY, WEBHOOK_SECRET, signed_headers
+from conftest import SECRET_KEY, WEBHOOK_SECRET, feed_stored_events, signed_headers
 from factories import envelope
 from feedbackloop.cli import cli
 from feedbackloop.core.errors import BadRequest, UnsupportedEvent
@@ -40,7 +39,6 @@ from feedbackloop.core.links import make_form_token, make_token
 from feedbackloop.core.settings import Settings
 from feedbackloop.helpdesks.base import TicketEvent
 from feedbackloop.helpdesks.zendesk import events
-from feedbackloop.jobs.queue import queue_stored_events
 from feedbackloop.store.db import session_scope, utcnow
 from feedbackloop.store.models import Base, Survey
 from feedbackloop.wiring.services import Services
@@ -219,9 +217,7 @@ def check_webhook_answer(response: Any, engine: Engine, before: dict[str, int]) 
         assert_refused(response, engine, before, (400, 401, 413))
         return
     outcome = response.get_json()["status"]
-    with Session(engine) as session:
-        queue_stored_events(session)
-        session.commit()
+    feed_stored_events(engine)
     after = table_counts(engine)
     grown = {name: after[name] - before[name] for name in after if after[name] != before[name]}
     if outcome == "accepted":
