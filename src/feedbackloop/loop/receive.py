@@ -518,7 +518,7 @@ def _count_repeats(cursor: Any, statements: IngestStatements, rows: Sequence[dic
 
 
 def _ingest_autocommit(connection: Any, statements: IngestStatements, row: dict[str, Any]) -> int | None:
-    """PostgreSQL, one row: ONE statement (`_PG_INGEST`) in autocommit mode, so BEGIN and COMMIT cost no
+    """PostgreSQL, one row: ONE statement (the event insert, `statements.event`) in autocommit mode, so BEGIN and COMMIT cost no
     round trips; the statement is its own transaction and returns once it is committed."""
     connection.autocommit = True
     try:
