@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Interleaved A/B of the webhook receiver: the code at git revision BASE against the working tree, on
-# SQLite and PostgreSQL, gunicorn -w 2 --threads 4 (as deployed), wrk -t2 -c32 over distinct pre-signed
+# SQLite and PostgreSQL, gunicorn -w 2 --threads 16 (as deployed), wrk -t2 -c32 over distinct pre-signed
 # deliveries, rows counted after each run. Alternating the two versions round by round is what makes a
 # decision possible on a shared, noisy machine.
 #   bash bench/wrk/ab.sh BASE [rounds] [seconds]     e.g. bash bench/wrk/ab.sh HEAD~1 3 8
-# BENCH_PG_URL as for bench/run.py (unset or unreachable: SQLite only); AB_THREADS=1 for sync workers.
+# BASE is a git revision, or a directory holding a src/ (another worktree's code).
+# BENCH_PG_URL as for bench/run.py (unset or unreachable: SQLite only); AB_THREADS=1 for sync workers;
+# AB_DATABASES=postgresql (or sqlite) for one database only.
 set -euo pipefail
 cd "$(dirname "$0")"
 bash setup.sh
@@ -13,17 +15,19 @@ BIN=$ROOT/.venv/bin
 BASE=${1:?usage: ab.sh BASE [rounds] [seconds]}
 ROUNDS=${2:-3}
 SECONDS_EACH=${3:-8}
-THREADS=${AB_THREADS:-4}
+THREADS=${AB_THREADS:-16}
 PG=${BENCH_PG_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/base"
-git -C "$ROOT" archive "$BASE" src | tar -x -C "$WORK/base"
+if [ -d "$BASE/src" ]; then cp -r "$BASE/src" "$WORK/base/"   # a checkout (another worktree) as the base
+else git -C "$ROOT" archive "$BASE" src | tar -x -C "$WORK/base"; fi
 export FEEDBACKLOOP_SECRET_KEY=abcdefghijklmnopqrstuvwxyz012345 ZENDESK_SUBDOMAIN=acme ZENDESK_EMAIL=a@b.example \
        ZENDESK_API_TOKEN=t ZENDESK_WEBHOOK_SECRET=bench-secret-0123456789 WRK_DELIVERIES="$WORK/deliveries.txt" WRK_THREADS=2
 if [ "$THREADS" -gt 1 ]; then WORKER=(--threads "$THREADS" -k feedbackloop.gunicorn_worker.HeadFirstWorker); else WORKER=(); fi
 databases=(sqlite)
 "$BIN/python" -c "import sqlalchemy as s, sys; s.create_engine(sys.argv[1]).connect().close()" "$PG" 2>/dev/null && databases+=(postgresql)
+[ -n "${AB_DATABASES:-}" ] && read -r -a databases <<< "$AB_DATABASES"
 # CPU seconds (user + system) of a process and its children so far (gunicorn's master and workers)
 cpu() { "$BIN/python" -c "import os, sys
 tck, total = os.sysconf('SC_CLK_TCK'), 0

@@ -42,12 +42,12 @@ class HeldFirstBatch:
         self.sizes: list[int] = []
         monkeypatch.setattr(receive, "store_batch", self)
 
-    def __call__(self, engine: Engine, rows: Any) -> list[int | None]:
+    def __call__(self, engine: Engine, rows: Any, held: Any = None) -> list[int | None]:
         self.sizes.append(len(rows))
         if len(self.sizes) == 1:
             self.entered.set()
             self.gate.wait(10)
-        return self.real(engine, rows)
+        return self.real(engine, rows, held)
 
     def release(self) -> None:
         self.gate.set()
@@ -180,6 +180,16 @@ def test_a_batch_whose_commit_fails_fails_every_member_and_stores_nothing(engine
         return real_raw() if len(calls) == 1 else Raw(real_raw())  # the held first batch commits
 
     monkeypatch.setattr(engine, "raw_connection", raw_connection)
+    if group.held is not None:  # PostgreSQL: the batches after the first fail on the group commit's own connection
+        real_take, real_give_back = group.held.take, group.held.give_back
+
+        def take(engine: Engine) -> Any:
+            calls.append(1)
+            connection = real_take(engine)
+            return connection if len(calls) == 1 else FailingCommit(connection, error)
+
+        monkeypatch.setattr(group.held, "take", take)
+        monkeypatch.setattr(group.held, "give_back", lambda c: real_give_back(getattr(c, "_inner", c)))
     monkeypatch.setattr(receive, "_raw_cursor",
                         lambda connection: connection.raw_cursor() if isinstance(connection, FailingCommit)
                         else REAL_RAW_CURSOR(connection))
@@ -191,6 +201,8 @@ def test_a_batch_whose_commit_fails_fails_every_member_and_stores_nothing(engine
     assert count_rows(engine, WebhookEvent) == 1 and count_jobs(engine) == 1  # nothing of the failed batch
 
     monkeypatch.setattr(engine, "raw_connection", real_raw)
+    if group.held is not None:
+        monkeypatch.setattr(group.held, "take", real_take)
     retried = [group.submit(row) for row in rows]  # Zendesk retries: now stored, the first a duplicate
     assert retried[0] is None and all(isinstance(o, int) for o in retried[1:])
     assert count_rows(engine, WebhookEvent) == 6 and count_jobs(engine) == 6

@@ -162,7 +162,8 @@ def test_upper_case_statuses_are_normalised(client: FlaskClient, engine: Engine)
 
 
 def _terminate_pooled_connection(app_engine: Engine, admin: Engine) -> None:
-    """Kill the server side of the app's one pooled connection, as a PostgreSQL restart would."""
+    """Kill the server side of the app's connections (its pooled one and its group commit's), as a PostgreSQL
+    restart would."""
     raw = app_engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -171,8 +172,13 @@ def _terminate_pooled_connection(app_engine: Engine, admin: Engine) -> None:
         cursor.close()
     finally:
         raw.close()
+    from feedbackloop.loop.receive import group_commit_for
+
+    held = group_commit_for(app_engine).held  # the group commit's own connection, kept between batches
+    pids = [pid, *(held.backend_pids() if held is not None else ())]
     with admin.begin() as conn:
-        conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        for backend in pids:
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(backend)})")
 
 
 @pytest.mark.parametrize("ping_after_idle", [60.0, 0.0], ids=["retried", "pinged"])

@@ -13,6 +13,7 @@ import io
 import logging
 import os
 import threading
+import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection, Engine, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
 from werkzeug.datastructures import EnvironHeaders, Headers
 from werkzeug.exceptions import HTTPException
 
@@ -269,6 +271,9 @@ class GroupCommit:
     def __init__(self, engine: Engine) -> None:
         self._engine = weakref.ref(engine)  # not a strong one: _GROUP_COMMITS is keyed by the engine
         self.writers = WriterLock.for_engine(engine)
+        self.held = HeldConnections() if engine.dialect.name == "postgresql" else None
+        if self.held is not None:  # closed with this committer (its engine gone) or at exit
+            weakref.finalize(self, self.held.close)
         # Batches committing at once. SQLite has one writer anyway. On PostgreSQL two were allowed while a
         # batch was a statement per row (a second batch went while the first waited for its WAL flush);
         # now that a batch is one statement, one at a time makes bigger batches and fewer statements,
@@ -329,7 +334,7 @@ class GroupCommit:
     def _commit(self, batch: list[_Member]) -> None:
         try:
             with self.writers:
-                ids = store_batch(self.engine, [member.row for member in batch])
+                ids = store_batch(self.engine, [member.row for member in batch], self.held)
         except Exception as exc:  # noqa: BLE001 - each member raises it (or its own) to its caller
             if len(batch) == 1 or database_unavailable(exc):
                 for member in batch:
@@ -340,7 +345,7 @@ class GroupCommit:
             for member in batch:
                 try:
                     with self.writers:
-                        member.event_id = store_batch(self.engine, [member.row])[0]
+                        member.event_id = store_batch(self.engine, [member.row], self.held)[0]
                 except Exception as single:  # noqa: BLE001
                     member.error = single
             return
@@ -424,47 +429,138 @@ def group_commit_for(engine: Engine) -> GroupCommit:
     return found
 
 
-def store_batch(engine: Engine, rows: Sequence[dict[str, Any]]) -> list[int | None]:
+class HeldConnections:
+    """PostgreSQL: the connections a group commit keeps open between its batches, in autocommit.
+
+    Checking a connection out of SQLAlchemy's pool and back in for every batch (the checkout event,
+    the reset on return, switching autocommit on and off) was about a tenth of a PostgreSQL
+    worker's CPU under load (bench/README.md, ninth round). These connections are taken out of
+    the pool once (`detach`: the pool opens another in its place when it needs one) and stay in
+    autocommit, where every statement of the ingest is its own transaction. One per batch
+    committing at once: with `GroupCommit.max_leaders` 1, one per process. As the pool does
+    (`db.ping_if_idle`), one idle for longer than `db.PING_AFTER_IDLE_SECONDS` is pinged before it
+    is used, and replaced if the ping fails, so a server restarted in a quiet spell fails no batch; a
+    connection that failed with a disconnect is closed, not given back (`store_batch` retries on a new
+    one). They are closed with their committer.
+    """
+
+    def __init__(self) -> None:
+        self._free: list[tuple[Any, float]] = []  # (connection, idle since)
+        self._lock = threading.Lock()
+
+    def take(self, engine: Engine) -> Any:
+        from feedbackloop.store import db  # read at call time: tests shorten the idle spell
+
+        with self._lock:
+            connection, idle_since = self._free.pop() if self._free else (None, 0.0)
+        if connection is not None and time.monotonic() - idle_since > db.PING_AFTER_IDLE_SECONDS:
+            try:
+                engine.dialect.do_ping(connection)
+            except engine.dialect.loaded_dbapi.Error:
+                connection.close()
+                connection = None
+        return connection if connection is not None else self._open(engine)
+
+    @staticmethod
+    def _open(engine: Engine) -> Any:
+        pooled = engine.raw_connection()
+        try:
+            connection: Any = pooled.driver_connection
+            connection.autocommit = True
+        except BaseException:
+            pooled.close()
+            raise
+        pooled.detach()  # ours from now on: closing it closes it
+        return connection
+
+    def give_back(self, connection: Any) -> None:
+        if connection.closed:
+            return
+        with self._lock:
+            self._free.append((connection, time.monotonic()))
+
+    def backend_pids(self) -> list[int]:
+        """The server processes of the idle held connections (tests end them as a restart would)."""
+        with self._lock:
+            return [connection.info.backend_pid for connection, _ in self._free]
+
+    def close(self) -> None:
+        with self._lock:
+            free, self._free = self._free, []
+        for connection, _ in free:
+            connection.close()
+
+
+def store_batch(engine: Engine, rows: Sequence[dict[str, Any]], held: HeldConnections | None = None
+                ) -> list[int | None]:
     """Store webhook_events rows in ONE transaction; per row its event id, None for a repeat.
 
     The events only: their processing jobs are added by the job runner (`jobs.queue.queue_stored_events`),
     exactly once each, in batches; a job row with its four indexes was close to half the database's work
     per delivery (bench/README.md, eighth round).
 
-    Straight on the pooled DBAPI connection with statements compiled once (`DriverStatement`):
-    no ORM unit of work nor SQLAlchemy's per-execute context, which together were a quarter of a
-    webhook's CPU (bench/README.md). The rows are written in key order (one lock order for every
-    batch: two PostgreSQL batches holding the same keys cannot deadlock). A connection that died under
-    us (a PostgreSQL restart while traffic flows: the pool pings only idle connections,
-    db.ping_if_idle) is retried once on a fresh one. Retrying is safe: a failed attempt either did
-    not commit, or did and the retry finds the events and answers "duplicate"; the 200 follows a
-    commit either way.
+    Straight on a DBAPI connection with statements compiled once (`DriverStatement`): no ORM unit of
+    work nor SQLAlchemy's per-execute context, which together were a quarter of a webhook's CPU
+    (bench/README.md). On PostgreSQL the group commit passes its `held` connections (kept in autocommit
+    between batches); without them (and on SQLite) the batch borrows a pooled one. The rows are written
+    in key order (one lock order for every batch: two PostgreSQL batches holding the same keys cannot
+    deadlock). A connection that died under us (a PostgreSQL restart: a held connection is never
+    pinged, and the pool pings only idle ones, db.ping_if_idle) is retried once on a fresh one. Retrying
+    is safe: a failed attempt either did not commit, or did and the retry finds the events and answers
+    "duplicate"; the 200 follows a commit either way.
     """
     statements = _driver_statements(engine.dialect)
     order = sorted(range(len(rows)), key=lambda i: (rows[i]["tenant_id"], rows[i]["helpdesk"], rows[i]["dedupe_key"]))
     ordered = [rows[i] for i in order]
+    postgres = engine.dialect.name == "postgresql"
     for attempt in (1, 2):
-        raw = engine.raw_connection()
+        pooled: PoolProxiedConnection | None = None
+        if postgres and held is not None:
+            connection = held.take(engine)
+        else:
+            pooled = engine.raw_connection()
+            connection = pooled.driver_connection
         try:
-            if engine.dialect.name != "postgresql":
-                found = _ingest_transaction(raw.driver_connection, statements, ordered)
-            elif len(ordered) == 1:
-                found = [_ingest_autocommit(raw.driver_connection, statements, ordered[0])]
+            if not postgres:
+                found = _ingest_transaction(connection, statements, ordered)
             else:
-                found = _ingest_many(raw.driver_connection, statements, ordered)
+                found = _ingest_postgres(connection, statements, ordered, switch=pooled is not None)
             ids: list[int | None] = [None] * len(rows)
             for position, event_id in zip(order, found):
                 ids[position] = event_id
             return ids
         except engine.dialect.loaded_dbapi.Error as exc:
-            if attempt == 2 or not engine.dialect.is_disconnect(exc, raw.driver_connection, None):
+            if attempt == 2 or not engine.dialect.is_disconnect(exc, connection, None):
                 raise
-            raw.invalidate(exc)
+            if pooled is not None:
+                pooled.invalidate(exc)
+            else:
+                connection.close()  # not given back: the next attempt opens a new one
             engine.pool.dispose()  # its other idle connections died with this one
             log.warning("database connection lost while storing webhooks; retrying once on a new one")
         finally:
-            raw.close()
+            if pooled is not None:
+                pooled.close()
+            elif held is not None:
+                held.give_back(connection)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _ingest_postgres(connection: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]], *,
+                     switch: bool) -> list[int | None]:
+    """PostgreSQL, in autocommit mode (each statement its own transaction: BEGIN and COMMIT cost no round
+    trips): one row alone (`_ingest_autocommit`), several in one statement (`_ingest_many`). A pooled
+    connection is `switch`ed into autocommit for the batch and back after (the pool's other users expect
+    transactions); a held one is in autocommit already."""
+    if switch:
+        connection.autocommit = True
+    try:
+        if len(rows) == 1:
+            return [_ingest_autocommit(connection, statements, rows[0])]
+        return _ingest_many(connection, statements, rows)
+    finally:
+        if switch and not connection.closed:
+            connection.autocommit = False
 
 
 def _ingest_transaction(connection: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]]
@@ -518,24 +614,19 @@ def _count_repeats(cursor: Any, statements: IngestStatements, rows: Sequence[dic
 
 
 def _ingest_autocommit(connection: Any, statements: IngestStatements, row: dict[str, Any]) -> int | None:
-    """PostgreSQL, one row: ONE statement (the event insert, `statements.event`) in autocommit mode, so BEGIN and COMMIT cost no
-    round trips; the statement is its own transaction and returns once it is committed."""
-    connection.autocommit = True
+    """PostgreSQL, one row, on a connection in autocommit: ONE statement (the event insert,
+    `statements.event`), its own transaction, which returns once it is committed."""
+    cursor = connection.cursor()
     try:
-        cursor = connection.cursor()
-        try:
-            return _insert_event(cursor, statements, row)
-        finally:
-            cursor.close()
+        return _insert_event(cursor, statements, row)
     finally:
-        if not connection.closed:  # the pool's other users expect transactions
-            connection.autocommit = False
+        cursor.close()
 
 
 def _ingest_many(connection: Any, statements: IngestStatements, rows: Sequence[dict[str, Any]]
                  ) -> list[int | None]:
-    """PostgreSQL, several rows: ONE statement for the whole batch (`_PG_INGEST_MANY`: one multi-row INSERT
-    of the events), in autocommit mode, so the batch costs one round trip, one
+    """PostgreSQL, several rows, on a connection in autocommit: ONE statement for the whole batch
+    (`_PG_INGEST_MANY`: one multi-row INSERT of the events), so the batch costs one round trip, one
     statement for the server to plan and run, and one WAL flush. (It replaced psycopg's pipeline of one
     statement per row: a third less client CPU per row; rows as unnested arrays cost more than either,
     psycopg adapts arrays slowly.) The statement is written with PostgreSQL's own `$n` placeholders and run
@@ -549,17 +640,12 @@ def _ingest_many(connection: Any, statements: IngestStatements, rows: Sequence[d
     for row in rows:
         values = statements.event.parameters(row)
         parameters.extend(values[name] for name in _MANY_KEYS)
-    connection.autocommit = True
-    try:
-        with _raw_cursor(connection) as cursor:
-            cursor.execute(_pg_ingest_many(len(rows)), parameters)
-            found = _ids_by_key(rows, cursor.fetchall())
-        if None in found:
-            with connection.cursor() as cursor:  # the counter's statement has named placeholders
-                _count_repeats(cursor, statements, rows, found)
-    finally:
-        if not connection.closed:  # the pool's other users expect transactions
-            connection.autocommit = False
+    with _raw_cursor(connection) as cursor:
+        cursor.execute(_pg_ingest_many(len(rows)), parameters)
+        found = _ids_by_key(rows, cursor.fetchall())
+    if None in found:
+        with connection.cursor() as cursor:  # the counter's statement has named placeholders
+            _count_repeats(cursor, statements, rows, found)
     return found
 
 
