@@ -483,14 +483,16 @@ def unqueued_events(session: Session) -> tuple[int, datetime | None]:
     return int(count or 0), oldest
 
 
-def queue_depth(session: Session, now: datetime) -> dict[str, int]:
+def queue_depth(session: Session, now: datetime, unqueued: tuple[int, datetime | None] | None = None
+                ) -> dict[str, int]:
     """Counts by state, and how many pending jobs are already due (stored events waiting for their job
-    count as pending and due: `unqueued` says how many of them there are)."""
+    count as pending and due: `unqueued` says how many of them there are; pass `unqueued_events` when the
+    caller has it already)."""
     from sqlalchemy import func
 
     counts = {state: n for state, n in session.execute(select(Job.state, func.count()).group_by(Job.state))}
     due = session.scalar(select(func.count()).where(Job.state == "pending", Job.run_after <= now)) or 0
-    waiting, _ = unqueued_events(session)
+    waiting, _ = unqueued if unqueued is not None else unqueued_events(session)
     if waiting:
         counts["pending"] = counts.get("pending", 0) + waiting
     counts["due"] = due + waiting

@@ -26,8 +26,9 @@ def healthz() -> ResponseReturnValue:
     try:
         with session_scope(services.factory) as session:
             session.execute(text("SELECT 1"))
-            depth = jobs.queue_depth(session, now)
-            oldest_due = prom.oldest_due_age(session, now)  # operability
+            unqueued = jobs.unqueued_events(session)  # stored events waiting for their job: read once for both
+            depth = jobs.queue_depth(session, now, unqueued)
+            oldest_due = prom.oldest_due_age(session, now, unqueued)  # operability
             beat = heartbeat.last_beat(session)  # operability: a runner in any process (`worker`)
             problems = config_problems.current(session)  # found by a job in any process
             features = {f"{row.tenant_id}/{row.feature}": f"disabled: {row.reason}" for row in access.disabled(session)}

@@ -58,12 +58,13 @@ OPEN_REVIEW_STATES = ("pending", "open")  # pending: not yet created in the help
 # --- gauges from the database ---------------------------------------------------------------
 
 
-def oldest_due_age(session: Session, now: datetime) -> float:
+def oldest_due_age(session: Session, now: datetime, unqueued: tuple[int, datetime | None] | None = None) -> float:
     """Seconds the longest-waiting due job has been due (0 when none is); a stored event still waiting for
-    its job (`jobs.queue_stored_events`) is a job due since it arrived."""
+    its job (`jobs.queue_stored_events`) is a job due since it arrived (`unqueued`: `jobs.unqueued_events`,
+    when the caller has it already)."""
     oldest = session.scalar(select(func.min(Job.run_after)).where(Job.state == "pending", Job.run_after <= now))
-    _, unqueued = jobs.unqueued_events(session)
-    times = [moment for moment in (oldest, unqueued) if moment is not None]
+    _, waiting_since = unqueued if unqueued is not None else jobs.unqueued_events(session)
+    times = [moment for moment in (oldest, waiting_since) if moment is not None]
     return max(0.0, (now - min(times)).total_seconds()) if times else 0.0
 
 
@@ -87,14 +88,15 @@ def _labelled(name: str, documentation: str, label: str, values: dict[str, int])
 def read_gauges(session: Session, now: datetime, runner_tick: datetime | None) -> Iterator[Metric]:
     """Queue, funnel, review and runner gauges as of `now`."""
     depth = _counts(session, Job.state, JOB_STATES)
-    waiting, _ = jobs.unqueued_events(session)
+    unqueued = jobs.unqueued_events(session)
+    waiting = unqueued[0]
     depth["pending"] += waiting  # a stored event waiting for its job is a pending job
     yield _labelled("feedbackloop_job_queue_depth", "Jobs by state.", "state", depth)
     due = session.scalar(select(func.count()).where(Job.state == "pending", Job.run_after <= now)) or 0
     yield _gauge("feedbackloop_job_queue_due", "Pending jobs already due.", due + waiting)
     yield _gauge("feedbackloop_events_unqueued", "Stored events not yet given their processing job.", waiting)
     yield _gauge("feedbackloop_job_oldest_due_age_seconds", "How long the longest-waiting due job has waited.",
-                 oldest_due_age(session, now))
+                 oldest_due_age(session, now, unqueued))
     funnel = _counts(session, Survey.state, SURVEY_STATES)
     funnel["rated"] = int(session.scalar(select(func.count()).select_from(Rating)) or 0)
     yield _labelled("feedbackloop_survey_funnel", "Surveys by state, and ratings (rated).", "state", funnel)
