@@ -171,9 +171,7 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-22", "ADDRESS"): "24 of 28 addresses (85.7 %; target 90 %), blind on pass 12",
                     ("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind on pass 13",
                     ("holdout-30", "PHONE"): "57 of 66 phones (86.4 %; target 97 %), blind on pass 14",
-                    ("holdout-31", "PHONE"): "31 of 37 phones (83.8 %; target 97 %), blind on pass 15",
                     ("holdout-35", "CARD"): "5 of 6 cards (target 100 %), blind on pass 16",
-                    ("holdout-38", "PHONE"): "33 of 36 phones (91.7 %; target 97 %), blind on pass 16",
                     ("holdout-40", "PHONE"): "21 of 23 phones (91.3 %; target 97 %), blind on pass 17",
                     ("holdout-42", "PHONE"): "25 of 27 phones (92.6 %; target 97 %), blind on pass 17",
                     ("holdout-43", "EMAIL"): "14 of 15 emails (target 100 %), blind on pass 18",
@@ -183,9 +181,7 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-44", "IBAN"): "8 of 9 IBANs (target 100 %), blind on pass 18",
                     ("holdout-44", "SSN"): "27 of 33 national ids (81.8 %; target 97 %), blind on pass 18",
                     ("holdout-44", "NAME"): "114 of 131 names (87.0 %; target 90 %), blind on pass 18",
-                    ("holdout-45", "PHONE"): "45 of 51 phones (88.2 %; target 97 %), blind on pass 18",
                     ("holdout-45", "ADDRESS"): "16 of 23 addresses (69.6 %; target 90 %), blind on pass 18",
-                    ("holdout-46", "PHONE"): "43 of 46 phones (93.5 %; target 97 %), blind on pass 18",
                     ("holdout-47", "ADDRESS"): "31 of 37 addresses (83.8 %; target 90 %), blind on pass 19",
                     ("holdout-47", "SSN"): "45 of 49 national ids (91.8 %; target 97 %), blind on pass 19",
                     ("holdout-48", "ADDRESS"): "20 of 26 addresses (76.9 %; target 90 %), blind on pass 19",
@@ -199,7 +195,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-49", "SSN"): "27 of 36 national ids (75.0 %; target 97 %), blind on pass 19",
                     ("holdout-50", "ADDRESS"): "38 of 43 addresses (88.4 %; target 90 %), blind on pass 19",
                     ("holdout-50", "NAME"): "133 of 156 names (85.3 %; target 90 %), blind on pass 19",
-                    ("holdout-50", "PHONE"): "50 of 53 phones (94.3 %; target 97 %), blind on pass 19",
                     ("holdout-50", "SSN"): "48 of 55 national ids (87.3 %; target 97 %), blind on pass 19"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
