@@ -184,7 +184,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-45", "ADDRESS"): "16 of 23 addresses (69.6 %; target 90 %), blind on pass 18",
                     ("holdout-47", "ADDRESS"): "31 of 37 addresses (83.8 %; target 90 %), blind on pass 19",
                     ("holdout-47", "SSN"): "45 of 49 national ids (91.8 %; target 97 %), blind on pass 19",
-                    ("holdout-48", "ADDRESS"): "20 of 26 addresses (76.9 %; target 90 %), blind on pass 19",
                     ("holdout-48", "EMAIL"): "16 of 17 emails (target 100 %), blind on pass 19",
                     ("holdout-48", "NAME"): "105 of 129 names (81.4 %; target 90 %), blind on pass 19",
                     ("holdout-48", "PHONE"): "45 of 49 phones (91.8 %; target 97 %), blind on pass 19",

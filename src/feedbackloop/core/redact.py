@@ -578,6 +578,7 @@ NOT_SECRET_CODES = frozenset({
     # a customer, a credit ("Return code: RTN-88213-Q", "Customer code: 80012277")
     "return", "returns", "rma", "exam", "course", "denial", "diagnosis", "billing", "billed", "procedure", "cpt",
     "icd", "role", "job", "customer", "client", "member", "credit", "refund", "goodwill", "shipping", "delivery",
+    "short",  # issue 18, pass 20: a Saudi national address's "short code" ([ADDRESS])
 })
 #: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").
 NOT_SECRET_WORDS = frozenset({
@@ -732,7 +733,7 @@ OPENING_HOURS_AFTER = re.compile(
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
     r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|(?-i:PO)|serial|model|part|item|"
-    r"confirmation|booking|receipt|transaction|txn|tid|utr|rrn|iban|card|isbn|batch|lot|box|"
+    r"confirmation|booking|receipt|transaction|txn|tid|utr|rrn|makani|iban|card|isbn|batch|lot|box|"
     # issue 18, ninth pass: the order and ticket words of other languages ("Bestellung Nr. 2024-88153")
     r"bestellung|auftrag|rechnung|commande|facture|pedido|factura|ordine|fattura|bestelling|factuur|encomenda|"
     r"zamówienie|zamowienie|faktura|sipariş|siparis|objednávka|objednavka|rendelés|ordre|tilaus|buchung|réservation|"
@@ -759,7 +760,7 @@ ID_BEFORE = re.compile(
 
 #: One of these is in every ID_BEFORE match ("reference" holds "ref").
 ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", "acct", "sku", "po", "serial",
-            "model", "part", "item", "confirmation", "booking", "receipt", "transaction", "txn", "tid", "utr", "rrn",
+            "model", "part", "item", "confirmation", "booking", "receipt", "transaction", "txn", "tid", "utr", "rrn", "makani",
             "iban", "card", "isbn",
             "batch", "lot", "box",  # "box": a PO box's number ("P.O. Box 48213-00100")
             "bestellung", "auftrag", "rechnung", "commande", "facture", "pedido", "factura", "ordine", "fattura",
@@ -1002,7 +1003,9 @@ COMPACT_MOBILE = re.compile(r"(?<![\w.+/-])(?:0(?:[6-9]\d{8,9}|1\d{9}|3[0-4]\d{8
                             r"(?![\w-])(?![.,/]\d)")
 #: The seventeenth pass's shapes, found wherever they stand; pass 20's others not after a code or a number's label.
 FIRST_COMPACT = re.compile(r"0(?:[6-9]\d{8,9}|1\d{9})")
-NUMBER_LABEL_BEFORE = re.compile(r"(?i:(?<![^\W\d_])(?:no|nr|n|č|c|id|#)\.?[ \t]*[:#]?[ \t]*\Z)")
+NUMBER_LABEL_BEFORE = re.compile(r"(?i:(?<![^\W\d_])(?:no|nr|n|č|c|id|#)\.?[ \t]*[:#]?[ \t]*\Z|"
+                                 r"(?:کد[ \u200c]?پستی|کدپستی|postal code|post ?code|pin ?code|zip(?: code)?|"
+                                 r"الرمز البريدي|מיקוד)[ \t]*[:#-]?[ \t]*\Z)")  # "کد پستی ۷۱۳۴۸۵۶۹۱۲": Iran's postcode
 ANSWER_NUMBER = re.compile(r"^[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'’-]{0,30}:[ \t]*(?P<number>\+?\d[\d \-]{7,16}\d)[ \t]*$",
                            re.MULTILINE)
 PHONE_ASKED = ("phone", "mobile", "number", "móvil", "movil", "celular", "telefone", "teléfono", "telefono", "numéro",
@@ -1671,7 +1674,9 @@ TITLE_BEFORE = re.compile(
     r"г-н|г-жа|г-ца|Г-н|Г-жа|[Гг]осподин|[Гг]оспожа|[Гг]осподину|[Гг]оспоже|д-р|Д-р|κ|κα|Κα|κος|Κος|κύριε|κυρία|Κύριε|"
     r"Κυρία|κυρίου|κυρίας|מר|גב'|גב׳|גברת|הגב'|ד\"ר|ד״ר|עו\"ד|السيد|السيدة|الأستاذ|الأستاذة|أستاذ|أستاذة|الاستاذ|استاذ|"
     r"المهندس|المهندسة|الدكتور|الدكتورة|د|م|الشيخ|الحاج|श्री|श्रीमती|सुश्री|कुमारी|डॉ|জনাব|জনাবা|শ্রী|শ্রীমতী|ডাঃ|"
-    r"திரு|திருமதி|செல்வி)\.?[ \t]+)+$")
+    r"திரு|திருமதி|செல்வி|"
+    # issue 18, pass 20: Amharic's ("አቶ ታደሰ ወልዴ", "ወ/ሮ አልማዝ"), Bangladesh's "Mst." (Mosammat)
+    r"አቶ|ወ/ሮ|ወ/ሪት|ዶ/ር|ወይዘሮ|ወይዘሪት|Mst)\.?[ \t]+)+$")
 TITLE_REACH = 40
 
 
