@@ -1015,7 +1015,9 @@ SCRIPT_CUE_BEFORE = re.compile(
     r"(?:收货人|收件人|联系人|姓名|名字|用户|客户|我叫|我是|氏名|名前|お名前|お客様（|받는 사람|성함|이름은|저는(?: 엄마| 아빠)?|"
     r"الاسم|والاسم|سميتي|اسمي|العميلة|العميل|الموظفة|الموظف|שם|שמי|הלקוחה|הלקוח|——|"
     # issue 18, eighteenth pass: Hindi and Urdu "my name (is)", "name:"
-    r"मेरा नाम|नाम|میرا نام|نام)[ \t]*[:：]?[ \t]*"
+    r"मेरा नाम|नाम|میرا نام|"
+    # issue 18, pass 20: Persian's "my name (is)", "first and family name:", "full name:" before its "name"
+    r"اسم من|نام من|اسمم|نامم|نام و نام خانوادگی|نام کامل|نام(?![ \t]*(?:و[ ]نام|خانوادگی)))[ \t]*[:：]?[ \t]*"
     rf"(?P<name>{SCRIPT_NAME})")
 #: Issue 18, eighteenth pass: introductions that follow the name: Japanese "田中太郎と申します", Korean
 #: "안녕하세요 김민수입니다" (after a greeting or at a line's start, a surname first), Hindi and Urdu "मैं प्रिया

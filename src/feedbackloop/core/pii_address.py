@@ -127,7 +127,7 @@ ploshchad shosse naberezhna naberezhnaya heol stryd ffordd lôn rhodfa cilgant l
 ardán rathad sràid οδός οδος οδ λεωφόρος λεωφ πλατεία leoforos leof plateia rruga trg
 calea aleea splaiul șoseaua soseaua intrarea bulevar булевар булевард boul
 شارع רחוב רח׳ דרך שדרות gali गली
-shareh sharia shari sharie derb zankat zanqa pje psje bvar bv șos sos spl bul nám náměstí namesti nábř
+shareh sharia shari sharie shar3 share3 sh3 derb zankat zanqa pje psje bvar bv șos sos spl bul nám náměstí namesti nábř
 nábřeží tř třída trieda
 """)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
@@ -315,6 +315,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Ghana's digital address (GhanaPost GPS, "GA-183-8164") beside a house number or a district
     (re.compile(r"[A-Z](?<![\w-].)[A-Z]-\d{3,4}-\d{4}(?![\w-])"), WEAK_POSTCODE),
     (re.compile(rf"\d(?<![\w-]\d)\d{{3,5}}(?![\w-]|[.,]\d){TOWN_AFTER}"), WEAK_POSTCODE),  # 1070 Wien
+    # issue 18, pass 20: India's PIN glued to its town with a dash ("Delhi-110009", "Pune-411001")
+    (re.compile(r"[A-Z](?<![\w-].)[a-z]{2,}[-–][1-8]\d{5}(?![\w-])"), WEAK_POSTCODE),
 )
 #: Japanese and Chinese addresses in their script, unspaced: a prefecture, city or ward word, then block
 #: numbers ("東京都渋谷区神宮前3-14-2") or a house number with its counter ("建国路93号"). Found whole
@@ -330,11 +332,20 @@ CJK_ADDRESS = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{0,12}?[都道府県省�
 #: word (with its house number before it or its number or name after it), then perhaps the town and its
 #: postcode ("18 زنقة الأطلس، حي الرياض، الرباط", "شقة 7، مبنى 55، شارع 230، منطقة 25، الدوحة"). The script has
 #: no capitals to tell a name by, so the words are the evidence.
+#: (Issue 18, pass 20: Persian's and Urdu's words too, in their letters (ی ک گ چ پ ژ, ٹ ڈ ڑ ں ہ ھ ے) and with the
+#: half-space Persian writes inside words: "تهران، خیابان ولیعصر، کوچه نادری، پلاک ۱۲، واحد ۳، کد پستی
+#: ۱۹۶۷۸۴۵۳۲۱", "مکان نمبر 12، گلی نمبر 4، ماڈل ٹاؤن، لاہور"; a postal code of up to ten digits after its word,
+#: a plate's number with a slash, two trailing places, and the town before the first part at a line's start or
+#: after a colon.)
 ARABIC_KEY = (r"(?:شارع|زنقة|درب|طريق|حي|مبنى|عمارة|بناية|شقة|منطقة|فيلا|منزل|قطعة|طابق|الطابق|مجمع|جادة|بلوك|"
-              r"ص\.ب\.?)")
-ARABIC_WORD = r"[\u0621-\u064a]+"
+              r"ص\.ب\.?|"
+              r"خیابان|کوچه|پلاک|واحد|طبقه|بلوار|میدان|بن‌بست|بن بست|کوی|مجتمع|برج|ساختمان|شهرک|"
+              r"مکان|گلی|سڑک|روڈ|محلہ|بلاک|سیکٹر|فیز|فلیٹ|ہاؤس|مکان نمبر)")
+ARABIC_WORD = r"[\u0621-\u064a\u0671-\u06d3][\u0621-\u064a\u0671-\u06d3\u200c]*"
 ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
-ARABIC_PART = rf"(?:\d{{1,5}}[ ])?{ARABIC_KEY}(?:[ ](?:{ARABIC_WORD}|\d{{1,5}})){{1,5}}"
+ARABIC_POSTCODE = r"(?:کد[ \u200c]?پستی|کدپستی|الرمز البريدي|رمز بريدي|پوسٹ کوڈ)[ ]?:?[ ]?\d{3,10}(?!\d)"
+ARABIC_PART = (rf"(?:(?:\d{{1,5}}[ ])?{ARABIC_KEY}(?:[ ](?:{ARABIC_WORD}|\d{{1,5}}(?:/\d{{1,4}})?(?![\d/]))){{1,5}}"
+               rf"|{ARABIC_POSTCODE})")
 #: An address in Cyrillic script: two or more parts, each opening with an abbreviated or written-out marker of a
 #: town, street, district, block, entrance, floor, flat or house (Bulgarian, Russian, Serbian, Ukrainian), perhaps
 #: after the town alone and before a postcode and town ("гр. Пловдив, ул. „Иван Вазов“ № 31, ет. 3, ап. 9",
@@ -357,8 +368,10 @@ CYRILLIC_PART = (rf"(?:{CYRILLIC_ABBREVIATED}{CYRILLIC_FIRST}|{CYRILLIC_WRITTEN}
 CYRILLIC_ADDRESS = re.compile(rf"(?<![\u0400-\u04ff])(?:(?:(?<![^\n])|(?<=: ))(?<!\n\n){CYRILLIC_UPPER}[\u0400-\u04ff-]+,[ ])?"
                               rf"{CYRILLIC_PART}"
                               rf"(?:,[ ]?{CYRILLIC_PART})+(?:,[ ]?\d{{4,6}}[ ]{CYRILLIC_UPPER}[\u0400-\u04ff-]+)?")
-ARABIC_ADDRESS = re.compile(rf"{ARABIC_PART}(?:[،,][ ]?{ARABIC_PART})+"
-                            rf"(?:[،,][ ]?{ARABIC_WORD}(?:[ ]{ARABIC_WORD})?(?:[ ]\d{{4,6}})?(?![\w]))?")
+ARABIC_ADDRESS = re.compile(rf"(?:(?:(?<![^\n])|(?<=:[ ])|(?<=:)){ARABIC_WORD}[،,][ ]?(?={ARABIC_KEY}))?"
+                            rf"{ARABIC_PART}(?:[،,][ ]?{ARABIC_PART})+"
+                            rf"(?:[،,][ ]?{ARABIC_WORD}(?:[ ]{ARABIC_WORD})?(?:[ ]\d{{1,6}})?(?![\w])){{0,2}}"
+                            rf"(?:[،,][ ]?{ARABIC_POSTCODE})?")
 #: An address in Thai script: a house number ("88/15"), then two or more parts, each opening with a village,
 #: road, lane, subdistrict, district or province word, written out or abbreviated and often glued to its name
 #: ("หมู่ 3", "ถนนบางนา-ตราด", "ซ.9", "แขวงคลองจั่น", "อ.เมือง"), then perhaps Bangkok and the postcode
@@ -451,15 +464,23 @@ INDIC_ADDRESS = re.compile(
     r"மாவட்டம்|அஞ்சல்|"
     r"मकान|फ्लैट|फ़्लैट|हाउस|प्लॉट|प्लाट|गली|सेक्टर|ब्लॉक|वार्ड|ग्राम|गाँव|गांव|मोहल्ला|कॉलोनी|"
     r"বাড়ি|বাসা|ফ্ল্যাট|রোড|সড়ক|গ্রাম|ব্লক|সেক্টর|"
-    r"கதவு|வீடு|தெரு|சாலை|நகர்|கிராமம்)[^\n]{0,90}?,[^\n]{0,40}?[ ,]"
+    r"கதவு|வீடு|தெரு|சாலை|நகர்|கிராமம்|வீதி|ஒழுங்கை|மாவத்தை)[^\n]{0,90}?,[^\n]{0,40}?[ ,]"
     # a PIN of six digits, or Bangladesh's postcode of four (not a year: 19.., 20..). `redact.find_pii` reads every
     # script's digits as ASCII ones (`plain_digits`), so "১২০৫" is "1205" here.
-    r"(?:[0-9০-৯]{6}|(?![1১][9৯]|[2২][0০])[0-9০-৯]{4})(?![0-9০-৯])")
+    # (pass 20: or Colombo's district number, "கொழும்பு 06", Sri Lanka's Tamil "road" வீதி and "lane" ஒழுங்கை)
+    r"(?:[0-9০-৯]{6}|(?![1১][9৯]|[2২][0০])[0-9০-৯]{4}|(?<=கொழும்பு[ ])[0-9]{1,2})(?![0-9০-৯])")
+#: Issue 18, pass 20: Amharic: the kebele, the woreda, the sub-city and the house's number, each a word and its number
+#: or name, then the town ("ቀበሌ 07፣ ወረዳ 03፣ ቦሌ ክፍለ ከተማ፣ የቤት ቁጥር 1234፣ አዲስ አበባ").
+ETHIOPIC_WORD = "[\u1200-\u135a]+"
+ETHIOPIC_KEY = r"(?:ቀበሌ|ወረዳ|ክፍለ[ ]ከተማ|ክ/ከተማ|ክ/ከ|የቤት[ ]ቁጥር|የቤት[ ]ቁ\.|ቤት[ ]ቁጥር|ዞን|ቀጠና|መንደር)"
+ETHIOPIC_PART = (rf"(?:(?:{ETHIOPIC_WORD}[ ])?{ETHIOPIC_KEY}(?:[ ]?:?[ ]?(?:\d{{1,5}}(?:/\d{{1,4}})?|{ETHIOPIC_WORD}))?"
+                 rf"|\d{{1,5}}[ ]{ETHIOPIC_KEY})")
+ETHIOPIC_ADDRESS = re.compile(rf"{ETHIOPIC_PART}(?:[,፣][ ]?{ETHIOPIC_PART})+(?:[,፣][ ]?{ETHIOPIC_WORD}(?:[ ]{ETHIOPIC_WORD})?)?")
 SCRIPT_ADDRESSES = (
     (re.compile("[\u3040-\u30ff〒]"), JAPANESE_ADDRESS), (re.compile("[\uac00-\ud7a3]"), KOREAN_ADDRESS),
     (re.compile("[\u0370-\u03ff]"), GREEK_ADDRESS), (CYRILLIC_LETTER, CYRILLIC_TOWN_FIRST), (re.compile("[\u05d0-\u05ea]"), HEBREW_ADDRESS),
     (re.compile("[ỜờƯưĐđẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặỆệỊịỌọỘộỚớỞởỢợỤụỦủỨứỪừỬửỮữỰự]|Phuong|Quan"), VN_SPELLED),
-    (re.compile("[\u0900-\u0bff]"), INDIC_ADDRESS),
+    (re.compile("[\u0900-\u0bff]"), INDIC_ADDRESS), (re.compile("[\u1200-\u135a]"), ETHIOPIC_ADDRESS),
 )
 #: Word-led pieces, looked up by `token_evidence`: a word (lower case, without its full stop) and
 #: what must follow it.
@@ -535,7 +556,7 @@ AU_STATES = frozenset({"nsw", "vic", "qld", "sa", "wa", "tas", "nt", "act"})
 #: US states and Canadian provinces, which may be written in lower case before the postcode.
 REGION_CODES = US_STATE_CODES | frozenset({"ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "YT", "NT", "NU"})
 #: "3", "4B", "12-08", "13-D", "B-12", "bl. B2".
-UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z]))?|[A-Z]{1,2}[-/]\d{1,5}[A-Z]?|[A-Z]\d{0,3}",
+UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z])){0,3}|[A-Z]{1,2}[-/]\d{1,5}[A-Z]?|[A-Z]\d{0,3}",
                      re.IGNORECASE)
 FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème|os|ος|ο|η|o|a|-й|-а|-ий)?\.?[ºª°]?\.?", re.IGNORECASE)
 #: Floors written as a word alone in their segment, perhaps with a side ("bajo", "st. th.", "EG links",
@@ -598,7 +619,8 @@ sen pres gov capt maj sgt hon rev fr sta sto mgr msgr brig adm vul prosp prov п
 fszt u krt dto ofic ext नं boul
 mz jud imm vh edo mpio pje psje mh blv sk alc mun res cond qd jd pq bvar bv sos șos spl bul lot edif ed hsz etg nám
 nábř tř gr
-""")
+opp h.no hno teh vill dt mkt apts
+""")  # (pass 20: South Asia's "opp.", "H.No.", "Teh.", "Vill.", "Dt.", "Mkt.", "Apts.")
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
 DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
 HARD_DASHES = frozenset({"—", "–", "--", "---"})
@@ -965,7 +987,9 @@ def plausible_number(text: str, tokens: list[Token], index: int) -> bool:
     """A number that is not an amount, an identifier, a time or a quantity."""
     token = tokens[index]
     before = text[max(0, token.start - 2):token.start]
-    if any(c in before for c in "$€£¥₹₦#") or (before[-1:] in ".,:" and before[-2:-1].isdigit()):
+    if any(c in before for c in "$€£¥₹₦#") and not hashed_house(tokens, index):
+        return False
+    if before[-1:] in ".,:" and before[-2:-1].isdigit():
         return False
     after = text[token.end:token.end + 2]
     if (after[:1] and after[:1] in ":%") or (after[:1] in ".," and after[1:2].isdigit()):  # ":" of "" at the end
@@ -973,6 +997,16 @@ def plausible_number(text: str, tokens: list[Token], index: int) -> bool:
     if index and tokens[index - 1].lower.rstrip(".:#") in ID_BEFORE:
         return False
     return not (index + 1 < len(tokens) and (tokens[index + 1].lower in NOT_AFTER_NUMBER or date_after(text, tokens, index)))
+
+
+#: Issue 18, pass 20: the words Pakistan writes "#" after for the house's or the street's number ("House # 23,
+#: Street # 7, F-8/3").
+HASHED_WORDS = frozenset({"street", "st", "road", "rd", "lane", "gali", "house", "h", "plot", "flat", "block", "sector"})
+
+
+def hashed_house(tokens: list[Token], index: int) -> bool:
+    """Whether tokens[index] follows "#" after a street's or a house's word ("Street # 7")."""
+    return index >= 2 and tokens[index - 1].word == "#" and tokens[index - 2].lower.rstrip(".") in HASHED_WORDS
 
 
 def date_after(text: str, tokens: list[Token], index: int) -> bool:
@@ -1129,6 +1163,9 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 (first_char in "IVX" and "/" in key)):
             continue  # a word no piece starts with
         joined = nxt is not None and same_segment(text, token, nxt)
+        if key in HOUSE_MARKS and joined and nxt is not None and UNIT_ID.fullmatch(nxt.word) and nxt.word[:1].isdigit():
+            yield Evidence(token.start, nxt.end, STREET)  # pass 20: India's "H.No. 3-4-56", a house's number
+            continue
         floor = floor_alone(text, tokens, index)
         if floor is not None:
             yield floor  # "bajo", "st. th.", "EG links"
@@ -1222,6 +1259,10 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 key != "town" or nxt is None or not joined or nxt.lower in DISTRICT_PARTS):
             yield Evidence(tokens[index - 1].start, token.end, DISTRICT)  # "Model Town", "Shastri Nagar"
             continue
+        if ISLAMABAD_SECTOR.fullmatch(token.word) and (not index or not same_segment(text, tokens[index - 1], token)
+                                                        or tokens[index - 1].lower == "sector"):
+            yield Evidence(token.start, token.end, DISTRICT)  # pass 20: Islamabad's "F-8/3", "Sector G-9/2"
+            continue
         if token.word[:1].isupper() and LETTERED_FLAT.fullmatch(token.word) and nxt is not None and not joined and \
                 "," in text[token.end:nxt.start] and opens_address(text, tokens, index) and \
                 not introduced_as_id(text, token.start):
@@ -1243,6 +1284,12 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             continue
         if ("-" in key and key.rsplit("-", 1)[1] in DISTRICT_SUFFIXES) or key == "chome" or "丁目" in key:
             yield Evidence(token.start, token.end, DISTRICT)
+
+
+#: Issue 18, pass 20: Islamabad's sectors, a letter and a number and perhaps its subsector ("G-9/2", "F-8/3", "I-10/4"),
+#: standing alone in their part of an address or after "Sector"; India's marks of a house's number ("H.No. 3-4-56").
+ISLAMABAD_SECTOR = re.compile(r"[DEFGHI]-\d{1,2}(?:/\d)?")
+HOUSE_MARKS = frozenset({"h.no.", "h.no", "h.no:", "hno", "hno.", "h#", "h.#"})
 
 
 def admin_named(text: str, tokens: Sequence[Token], index: int) -> bool:
@@ -1511,7 +1558,7 @@ LANDMARK_LINKS = frozenset({"off", "opp", "opposite", "behind", "beside", "adjac
 
 def clean(segment: Segment, lower_text: bool) -> bool:
     tokens = segment.tokens
-    if len(tokens) >= 2 and tokens[0].lower in LANDMARK_LINKS and (capital(tokens[1].word) or lower_text):
+    if len(tokens) >= 2 and tokens[0].lower.rstrip(".") in LANDMARK_LINKS and (capital(tokens[1].word) or lower_text):
         tokens = tokens[1:]  # "off Adeniran Ogunsanya", "near hanuman mandir"
     if len(tokens) == 2 and len(tokens[0].word) <= 4 and tokens[0].lower not in PROSE and is_house_number(tokens[1]):
         return True  # a unit in an abbreviation we do not list ("cj. 45", "kv. 12")
@@ -1572,7 +1619,7 @@ AFTER_POSTCODE = words("""
 and or but so which where please pls thanks thank und oder et ou y e o en og och és и і та
 """)
 #: A flat numbered with its block's letter, alone before a building ("B-204, Shanti Apartments").
-LETTERED_FLAT = re.compile(r"[A-Z]{1,2}[-/]\d{1,4}[A-Z]?", re.IGNORECASE)
+LETTERED_FLAT = re.compile(r"[A-Z]{1,2}[-/]\d{1,4}[A-Z]?(?:/\d{1,4})?", re.IGNORECASE)  # pass 20: Delhi's "D-4/12"
 
 
 def city_before(segment: Segment, lower_text: bool) -> bool:
@@ -1959,9 +2006,34 @@ GHANA_CODE_ANYWHERE = re.compile(GHANA_CODE)
 GHANA_LABELLED = re.compile(rf"(?:GPS|[Dd]igital[ \t]+address)(?:[ \t]+(?:is|code))?[ \t]*:?[ \t]*(?P<code>{GHANA_CODE})")
 
 
+#: Issue 18, pass 20: Saudi Arabia's national address in short (four letters, four digits: "RRRD2929") and Dubai's
+#: Makani number (ten digits: "30542 94621") after their labels, and a short code right before an address.
+GULF_LABELLED = re.compile(r"(?i:short[ \t]+address|national[ \t]+address|short[ \t]+code|makani(?:[ \t]+(?:number|no\.?|code))?|"
+                           r"العنوان المختصر|العنوان الوطني|الرمز المختصر|رقم مكاني|مكاني)"
+                           r"(?:[ \t]+(?:is|code))?[ \t]*[:#-]?[ \t]*(?P<code>(?-i:[A-Z]{4}[ ]?\d{4})|\d{5}[ ]?\d{5})(?![\w-])")
+GULF_HINTS = ("short address", "national address", "short code", "makani", "العنوان", "الرمز المختصر", "مكاني")
+SHORT_CODE_BEFORE = re.compile(r"(?<![\w-])[A-Z]{4}\d{4}[ \t]*[,،][ \t]*\Z")
+
+
+def with_gulf_codes(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The address spans, each grown back over a Saudi short address right before it ("RRRD2929, King Fahd Rd"), and
+    short addresses and Makani numbers after their labels standing alone ("My Makani number is 30542 94621")."""
+    lower = text.lower()
+    if not any(hint in lower for hint in GULF_HINTS):
+        return list(spans)
+    grown = []
+    for start, end in spans:
+        match = SHORT_CODE_BEFORE.search(text, max(0, start - 14), start)
+        grown.append((match.start() if match is not None else start, end))
+    grown.extend((m.start("code"), m.end("code")) for m in GULF_LABELLED.finditer(text))
+    return union(grown)
+
+
 def with_digital_codes(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """The address spans, each grown over a Ghanaian digital address right after it ("..., Accra (GPS:
-    GA-339-2210)"), and such an address after its label standing alone ("GhanaPost GPS: GA-145-2867")."""
+    GA-339-2210)"), and such an address after its label standing alone ("GhanaPost GPS: GA-145-2867");
+    (pass 20) and over Gulf codes (`with_gulf_codes`)."""
+    spans = with_gulf_codes(text, spans)
     if "-" not in text or GHANA_CODE_ANYWHERE.search(text) is None:
         return list(spans)
     grown = []

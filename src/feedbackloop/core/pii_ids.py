@@ -538,6 +538,13 @@ def another_shape_valid(name: str, number: str) -> str | None:
                 None)
 
 
+#: Issue 18, pass 20: the mobile numbers of India ("98765 43210", ten digits from 6 to 9 in two fives), Pakistan
+#: ("0345-7781209") and Bangladesh ("01711-234567") as their owners group them, which no id of theirs shares: asked
+#: for beside an id, or an id named further before, they are the phone; right after an id's name they are that id
+#: (a UK UTR is five and five too). (Written without a space or a dash, ten digits are many countries' ids.)
+MOBILE_SHAPE = re.compile(r"[6-9]\d{4} \d{5}|03[0-4]\d-\d{7}|01[3-9]\d{2}-\d{6}")
+
+
 def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]:
     """A number right after the name of an identity number, checksum or not, or after one further before
     when valid for it (the NAME_CHECKS whose words `folded` holds; all of them without it)."""
@@ -546,8 +553,13 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
         if DATE_ONLY.fullmatch(match.group()) or placeholder(match.group()) or firms_tax_number(text, match):
             continue
         lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
-        if (named_before(text, match.start(), lettered) or asked_for_before(text, match.start())
-                or named_far_before(text, match.start()) or named_after(text, match.start(), match.end())):
+        if named_before(text, match.start(), lettered):
+            yield match.start(), grouped_end(text, match.start(), match.end())
+            continue
+        if MOBILE_SHAPE.fullmatch(match.group()):
+            continue  # issue 18, pass 20: "registered mobile and PAN.\nCustomer: 99301 18274, PAN …": the mobile
+        if (asked_for_before(text, match.start()) or named_far_before(text, match.start())
+                or named_after(text, match.start(), match.end())):
             yield match.start(), grouped_end(text, match.start(), match.end())
             continue
         # issue 18, thirteenth pass: the letters the shape allows before the digits are the id's own name
@@ -784,7 +796,7 @@ def named_before(text: str, at: int, lettered: bool = False) -> bool:
 #: ("15463098242 kimliğim, hattım 0555 241 93 07", "DNI y teléfono 612 345 678").
 PHONE_IN_GAP = re.compile(r"(?i:\b(?:tel|telephone|téléphone|telefon\w*|teléfono|telefone|telefono|phone|mobile|cell|"
                           r"cellphone|whatsapp|fax|móvil|movil|celular|handy|portable|hatt?ım|hattim|gsm|mobil|"
-                          r"hp|simu|số điện thoại|sdt)\b)")
+                          r"hp|simu|sim|số điện thoại|sdt)\b)")  # (pass 20: "Aadhaar-linked SIM …, number is")
 
 
 #: Issue 18, eighteenth pass: generic id names ("ID number", "identification no.", "número de documento")

@@ -141,6 +141,10 @@ ON_FILE = re.compile(r"(?i:(?<!\w)(?:au|aux|à|on|in|im|en|nel|nella|dans|sur|do
 NUMBER_SIGN = re.compile(r"(?:^|[\s(,;:])(?:N°|Nº|n°|nº|N\.º|n\.º|№)[ \t]*:?[ \t]*\Z")
 #: How far before a number an introduction may start.
 REACH = 48
+#: Issue 18, pass 20: a mobile wallet's account is its owner's phone number ("Mera JazzCash account 0301-7788412",
+#: "M-Pesa number", "bKash account"): its name right before the account word makes the number no reference.
+MOBILE_WALLET = re.compile(r"(?i:jazz ?cash|easy ?paisa|sadapay|nayapay|bkash|nagad|m-?pesa|paytm|phonepe|"
+                           r"mobile money|momo|airtel money|vodafone cash|orange money|telebirr|opay|palmpay)[ \t]*\Z")
 
 
 def closes_an_introduction(char: str) -> bool:
@@ -166,7 +170,9 @@ def names_a_reference(text: str, start: int) -> bool:
             while opening > 0 and before[opening - 1].isalpha():
                 opening -= 1  # the whole compound: "mobilabonnement", not "abonnement"
             if ON_FILE.search(before, 0, opening):
-                continue  # "au numéro inscrit au dossier :", "the number on the account:": where a phone is kept
+                continue
+            if MOBILE_WALLET.search(before, 0, opening):
+                return False  # "JazzCash account 0301-…": the wallet's number is its owner's phone  # "au numéro inscrit au dossier :", "the number on the account:": where a phone is kept
             said = before[opening:].lower().rstrip(" \t([")
             if said.startswith(PERSON_STEMS) and NUMBERED.search(said) is None:
                 continue  # "Customer: 054 912 0087", a chat line's speaker

@@ -40,7 +40,7 @@ from feedbackloop.core.name_stops import person_span
 from feedbackloop.core.pii_address import find_address_blocks, not_personal, union, with_digital_codes
 from feedbackloop.core.pii_firms import firm_number
 from feedbackloop.core.pii_ids import ASKING, find_national_ids, line_before
-from feedbackloop.core.pii_refs import names_a_reference
+from feedbackloop.core.pii_refs import MOBILE_WALLET, names_a_reference
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
@@ -578,6 +578,7 @@ NOT_SECRET_CODES = frozenset({
     # a customer, a credit ("Return code: RTN-88213-Q", "Customer code: 80012277")
     "return", "returns", "rma", "exam", "course", "denial", "diagnosis", "billing", "billed", "procedure", "cpt",
     "icd", "role", "job", "customer", "client", "member", "credit", "refund", "goodwill", "shipping", "delivery",
+    "short",  # issue 18, pass 20: a Saudi national address's "short code" ([ADDRESS])
 })
 #: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").
 NOT_SECRET_WORDS = frozenset({
@@ -692,8 +693,9 @@ TOLL_FREE = re.compile(r"(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]\d{3
                        r"1860[ .-]?\d|0810[ .-]?\d|01 ?8000|(?:900|800|803|707|808)[ .-]?\d{3}[ .-]?\d{3}$|"
                        # (after the seventeenth pass: Nigeria's 0700, South Africa's 0860/0861, Germany's 0180,
                        # Japan's 0120 and 0570, China's 400, Vietnam's 1900 and 1800, Malaysia's 1-300 and 1-800,
-                       # France's "0 800"; not the UK's 03 numbers, which Pakistan's mobiles share)
-                       r"0700[ .-]?\d|086[01][ .-]?\d|0180[ .-]?\d|0120-|0570-|"
+                       # France's "0 800"; not the UK's 03 numbers, which Pakistan's mobiles share; pass 20: Nigeria's
+                       # 0700 has eleven digits, Kenya's "0700 334 812" ten, a Safaricom mobile)
+                       r"0700(?:[ .-]?\d){7}$|086[01][ .-]?\d|0180[ .-]?\d|0120-|0570-|"
                        r"400-\d{3}-\d{4}$|1[89]00[ .]?\d{3}[ .]?\d{3}$|1-[38]00-|0 800 |"
                        # issue 18, the must-keep pass: the non-geographic, shared-cost and premium ranges only firms
                        # use: the UK's 03 and 084/087 written 4-3-4 (Pakistan's 03 mobiles are written 4-7), France's
@@ -703,7 +705,9 @@ TOLL_FREE = re.compile(r"(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]\d{3
                        r"(?:\+44 ?3\d\d|03[0-7]\d|08[47]\d) \d{3} \d{4}$|08 \d\d \d\d \d\d \d\d$|09 ?69[ .]|"
                        r"(?:901|902|199|848|760|801)[ .-]?\d{3}[ .-]?\d{3}$|084[0248][ .-]?\d|0900[ .-]?\d|088[ -]\d{3}[ -]?\d{4}$|"
                        r"18[59]0[ .-]?\d|0818[ .-]?\d|0508[ .-]?\d|8[ -]\(?800\)?[ -]\d|8 ?\(800\)|1-?700[ -]\d|06[ -]?[48]0[ -]\d|"
-                       r"600[ .-]\d{3}[ .-]?\d{4}$|0850[ .-]?\d")
+                       r"600[ .-]\d{3}[ .-]?\d{4}$|0850[ .-]?\d|"
+                       # issue 18, pass 20: Pakistan's universal access numbers ("111-300-300"), which only firms have
+                       r"111[ -]\d{3}[ -]\d{3}$")
 #: Issue 18, sixteenth pass: a number introduced as a firm's line ("call your customer care 1800-…",
 #: "Linha de apoio: 707 …", "llame al … (línea corporativa)") or followed by opening hours ("(Mon-Sat,
 #: 9am-6pm)", "(de lunes a viernes, 9:00–18:00)") is a firm's, not a person's.
@@ -729,7 +733,7 @@ OPENING_HOURS_AFTER = re.compile(
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
     r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|(?-i:PO)|serial|model|part|item|"
-    r"confirmation|booking|receipt|transaction|iban|card|isbn|batch|lot|box|"
+    r"confirmation|booking|receipt|transaction|txn|tid|utr|rrn|makani|iban|card|isbn|batch|lot|box|"
     # issue 18, ninth pass: the order and ticket words of other languages ("Bestellung Nr. 2024-88153")
     r"bestellung|auftrag|rechnung|commande|facture|pedido|factura|ordine|fattura|bestelling|factuur|encomenda|"
     r"zamówienie|zamowienie|faktura|sipariş|siparis|objednávka|objednavka|rendelés|ordre|tilaus|buchung|réservation|"
@@ -756,7 +760,8 @@ ID_BEFORE = re.compile(
 
 #: One of these is in every ID_BEFORE match ("reference" holds "ref").
 ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", "acct", "sku", "po", "serial",
-            "model", "part", "item", "confirmation", "booking", "receipt", "transaction", "iban", "card", "isbn",
+            "model", "part", "item", "confirmation", "booking", "receipt", "transaction", "txn", "tid", "utr", "rrn", "makani",
+            "iban", "card", "isbn",
             "batch", "lot", "box",  # "box": a PO box's number ("P.O. Box 48213-00100")
             "bestellung", "auftrag", "rechnung", "commande", "facture", "pedido", "factura", "ordine", "fattura",
             "bestelling", "factuur", "encomenda", "zamówienie", "zamowienie", "faktura", "sipariş", "siparis",
@@ -799,8 +804,8 @@ def introduced_as_id(before: str) -> bool:
     if not has_any(fold(before), ID_WORDS):
         return False
     found = ID_BEFORE.search(before)
-    if found is None:
-        return False
+    if found is None or MOBILE_WALLET.search(before, 0, found.start()) is not None:
+        return False  # issue 18, pass 20: "JazzCash account 0301-…" (pii_refs.MOBILE_WALLET)
     return not (found.group().rstrip().endswith(("is", "was")) and PHONE_WORD_BEFORE.search(before, 0, found.start()))
 
 
@@ -810,7 +815,7 @@ SPEAKER_ONLY = re.compile(r"[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'-]{0,30}:[
 #: An all-capitals code glued before the number's digit groups ("1Z 999 AA1 01 2345 6784", "AWB", "JP 9920 …"),
 #: not a phone word's abbreviation.
 CODE_BEFORE = re.compile(r"(?<![\w-])(?P<code>[A-Z]{1,3}\d*|[A-Z0-9]*\d[A-Z][A-Z0-9]*)[ ]$")
-PHONE_LETTERS = frozenset({"M", "T", "P", "H", "W", "C", "O", "F", "TEL", "MOB", "PH", "WA", "HP", "CEL", "FAX", "GSM",
+PHONE_LETTERS = frozenset({"M", "T", "P", "H", "W", "C", "O", "F", "TEL", "MOB", "PH", "WA", "HP", "CEL", "FAX", "GSM", "SIM",
                            "TLF", "NR", "NO", "TF", "TFN", "CALL", "SMS"})
 
 
@@ -893,6 +898,10 @@ WORLD_PHONE_WORDS = (
     "τηλ", "τηλέφωνο", "κινητό", "κιν",
     "טלפון", "טל", "נייד", "פלאפון",
     "هاتف", "الهاتف", "جوال", "الجوال", "موبايل", "تليفون", "واتساب", "واتس", "تلفن", "موبایل", "شماره تماس",
+    # pass 20: "my phone" said in one word (Arabic "هاتفي", "جوالي", Amharic "ስልኬ"), Urdu's and Persian's words
+    # ("موبائل", "فون", "شماره موبایل"), "my number" in Hindi and Urdu, Amharic's and Swahili's phone
+    "هاتفي", "وهاتفي", "جوالي", "وجوالي", "رقمي", "موبايلي", "موبائل", "فون", "میرا نمبر", "میرا فون", "شماره من",
+    "मेरा नंबर", "मेरा मोबाइल", "ስልክ", "ስልኬ", "simu",
 )
 WORLD_PHONE_INSIDE = ("電話", "电话", "手机", "手機", "携帯", "ケータイ", "連絡先", "联系方式", "聯絡", "전화", "휴대폰",
                       "핸드폰", "연락처", "โทร", "เบอร์", "มือถือ", "फोन", "फ़ोन", "मोबाइल", "ফোন", "মোবাইল",
@@ -917,11 +926,14 @@ GAP_WORDS = frozenset({
     "call", "ring", "text", "sms",
     *WORLD_PHONE_WORDS, "номер", "мой", "мій", "моб", "тел", "телефона", "телефону", "για", "το", "μου", "αριθμός", "αριθμος", "שלי",
     "מספר", "رقم", "الرقم", "هو", "شماره", "من", "hai", "ka", "ki", "ko", "है", "का", "की", "नंबर", "নম্বর", "எண்",
+    "نمبر", "ہے", "میرا", "ቁጥር", "ቁጥሬ", "ya", "yangu", "namba", "nambari", "است", "همراه",
     "số", "là", "của", "tôi", "em", "anh", "chị", "cá", "nhân", "ng",
 })
 #: Marks a Chinese, Japanese or Korean phone word runs on with ("番号", "号码", "は"), dropped from a gap's words.
 GAP_MARKS = "番号码號碼はがの是为為을를은는이가번호입니다" + "".join(WORLD_PHONE_INSIDE)
-LETTERS = re.compile(r"[^\W\d_]+")
+#: (Issue 18, pass 20: with the vowel signs and viramas of the Indic scripts, which are no word characters to sre:
+#: "எண்" and "नंबर" are one word each.)
+LETTERS = re.compile(r"(?:[^\W\d_]|[\u0900-\u0dff])+")
 
 
 #: A number with a phone word right after it: "0244123456 (mobile)", "9123 4567 is my cell", "98765 43210 -
@@ -958,8 +970,13 @@ def compact_phones(text: str) -> Iterator[Span]:
     grouped) wherever they stand ("- Kehinde 08034410977"). Each holds nine digits in a row: `find_phones` calls
     this behind its NINE_DIGITS gate."""
     for match in COMPACT_MOBILE.finditer(text):
-        if not number_is_reference(text, match.start()):
-            yield Span(match.start(), match.end(), "PHONE")
+        if number_is_reference(text, match.start()):
+            continue
+        if not FIRST_COMPACT.fullmatch(match.group()) and (
+                code_before(text, match.start()) or NUMBER_LABEL_BEFORE.search(text, max(0, match.start() - 16),
+                                                                            match.start())):
+            continue  # pass 20's shapes: "PCN 8830012741", "Tesisat no: 8800291733", "broadband ID 0512284417"
+        yield Span(match.start(), match.end(), "PHONE")
 
 
 def answered_phones(text: str) -> Iterator[Span]:
@@ -977,7 +994,18 @@ def answered_phones(text: str) -> Iterator[Span]:
             yield Span(match.start("number"), match.end("number"), "PHONE")
 
 
-COMPACT_MOBILE = re.compile(r"(?<![\w.+/-])0(?:[6-9]\d{8,9}|1\d{9})(?![\w-])(?![.,/]\d)")
+#: (Issue 18, pass 20, classes of South Asia, the Middle East and Africa: Pakistan's "03001234567" (03, then 0-4,
+#: eleven digits), the Gulf's, Israel's and Ghana's "0569014427" (05, ten digits), India's "7738291046" (6-9, ten
+#: digits), and the mobile numbers their systems write with the country code and no plus: Kenya's "254722610093",
+#: Nigeria's "2348031234567", Ghana's, Pakistan's, Bangladesh's, the Emirates', Saudi Arabia's, South Africa's.)
+COMPACT_MOBILE = re.compile(r"(?<![\w.+/-])(?:0(?:[6-9]\d{8,9}|1\d{9}|3[0-4]\d{8}|5\d{8})|254[17]\d{8}|234[789][01]\d{8}|"
+                            r"[6-9]\d{9}|233[25]\d{8}|923[0-4]\d{8}|8801[3-9]\d{8}|9715\d{8}|9665\d{8}|27[6-8]\d{8})"
+                            r"(?![\w-])(?![.,/]\d)")
+#: The seventeenth pass's shapes, found wherever they stand; pass 20's others not after a code or a number's label.
+FIRST_COMPACT = re.compile(r"0(?:[6-9]\d{8,9}|1\d{9})")
+NUMBER_LABEL_BEFORE = re.compile(r"(?i:(?<![^\W\d_])(?:no|nr|n|č|c|id|#)\.?[ \t]*[:#]?[ \t]*\Z|"
+                                 r"(?:کد[ \u200c]?پستی|کدپستی|postal code|post ?code|pin ?code|zip(?: code)?|"
+                                 r"الرمز البريدي|מיקוד)[ \t]*[:#-]?[ \t]*\Z)")  # "کد پستی ۷۱۳۴۸۵۶۹۱۲": Iran's postcode
 ANSWER_NUMBER = re.compile(r"^[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'’-]{0,30}:[ \t]*(?P<number>\+?\d[\d \-]{7,16}\d)[ \t]*$",
                            re.MULTILINE)
 PHONE_ASKED = ("phone", "mobile", "number", "móvil", "movil", "celular", "telefone", "teléfono", "telefono", "numéro",
@@ -1646,7 +1674,9 @@ TITLE_BEFORE = re.compile(
     r"г-н|г-жа|г-ца|Г-н|Г-жа|[Гг]осподин|[Гг]оспожа|[Гг]осподину|[Гг]оспоже|д-р|Д-р|κ|κα|Κα|κος|Κος|κύριε|κυρία|Κύριε|"
     r"Κυρία|κυρίου|κυρίας|מר|גב'|גב׳|גברת|הגב'|ד\"ר|ד״ר|עו\"ד|السيد|السيدة|الأستاذ|الأستاذة|أستاذ|أستاذة|الاستاذ|استاذ|"
     r"المهندس|المهندسة|الدكتور|الدكتورة|د|م|الشيخ|الحاج|श्री|श्रीमती|सुश्री|कुमारी|डॉ|জনাব|জনাবা|শ্রী|শ্রীমতী|ডাঃ|"
-    r"திரு|திருமதி|செல்வி)\.?[ \t]+)+$")
+    r"திரு|திருமதி|செல்வி|"
+    # issue 18, pass 20: Amharic's ("አቶ ታደሰ ወልዴ", "ወ/ሮ አልማዝ"), Bangladesh's "Mst." (Mosammat)
+    r"አቶ|ወ/ሮ|ወ/ሪት|ዶ/ር|ወይዘሮ|ወይዘሪት|Mst)\.?[ \t]+)+$")
 TITLE_REACH = 40
 
 

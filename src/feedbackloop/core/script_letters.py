@@ -25,6 +25,8 @@ SCRIPT_STOP_WORDS = frozenset({
     # issue 18, eighteenth pass: Hindi's and Urdu's verbs and joins that end a name ("राहुल शर्मा है", "عمران خان ہے")
     "है", "हैं", "हूँ", "हूं", "था", "थी", "और", "जी", "का", "की", "के", "ہے", "ہیں", "ہوں", "تھا", "اور", "کا", "کی",
     "کے", "جی", "ہو",
+    # issue 18, pass 20: Persian's ("مریم حسینی است", "هستم"), and its "family name" and "full" of a form's label
+    "است", "هستم", "هستند", "میباشد", "می‌باشد", "خانوادگی", "کامل",
 })
 SCRIPT_STOP_CHARS = frozenset("不的是和与與请請已我你您他她它这這那们們在有没沒")
 #: Korea's common surnames: a Hangul name before a title must start with one ("고객님" is no name).

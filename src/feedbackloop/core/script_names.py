@@ -50,6 +50,7 @@ def words(text: str) -> frozenset[str]:
 
 
 THAI = "\u0e01-\u0e4e"
+ETHIOPIC = "\u1200-\u135a"  # (issue 18, pass 20: Amharic's syllables, not its punctuation "።" "፣")
 BENGALI = "\u0980-\u09fe"
 TAMIL = "\u0b80-\u0bfa"
 KATAKANA = "\u30a1-\u30fa\u30fc"
@@ -75,6 +76,7 @@ ANY_NAME = (
     rf"|[{HAN}]{{1,4}}(?:[ ][{HAN}]{{1,3}})?|[{HANGUL}]{{2,7}}"
     rf"|[{ARABIC}]{{2,}}(?:[ ][{ARABIC}]{{2,}}){{0,3}}|[{HEBREW}][{HEBREW}'׳\"״-]+(?:[ ][{HEBREW}][{HEBREW}'׳-]+){{0,2}}"
     rf"|[{DEVANAGARI}]{{2,}}(?:[ ][{DEVANAGARI}]{{2,}}){{0,3}}"
+    rf"|[{ETHIOPIC}]{{2,}}(?:[ ][{ETHIOPIC}]{{2,}}){{0,2}}"
     rf"|{VN_NAME}(?:[ ]{VN_NAME}){{0,3}})")
 
 #: Introductions and name fields, per language, after which a name follows (a colon, a space or nothing).
@@ -101,6 +103,8 @@ INTRO_CUES = (
     "שמי", "קוראים לי", "שם מלא:", "שם הלקוח:", "שם הלקוחה:", "נמען:",
     # Bengali, Tamil, Hindi
     "আমার নাম", "নাম:", "என் பெயர்", "எனது பெயர்", "பெயர்:", "नाम:", "मेरा नाम",
+    # Amharic (issue 18, pass 20): "my name (is)", "name:", "full name:", "I am called"
+    "ስሜ", "ስም:", "ስም :", "ሙሉ ስም:", "ሙሉ ስም", "የኔ ስም", "የእኔ ስም", "ስሜ፦", "ስም፦",
     # Korean
     "제 이름은", "이름은", "이름:", "성함은", "성함:", "성명:", "고객명:", "고객명", "받는 사람은", "받는 사람:", "받는 분:",
     "보내는 사람:", "수령인:", "수취인:", "예금주:", "예금주", "피보험자:", "계약자:", "신청인:", "보호자:", "담당자:",
@@ -133,6 +137,7 @@ TITLE_CUES = (
     "श्री", "श्रीमती", "सुश्री", "कुमारी", "डॉ.", "डॉ",
     "জনাব", "জনাবা", "শ্রী", "শ্রীমতী", "বেগম", "ডাঃ", "ডা.",
     "திரு.", "திரு", "திருமதி", "செல்வி", "டாக்டர்",
+    "አቶ", "ወ/ሮ", "ወ/ሪት", "ዶ/ር", "ወይዘሮ", "ወይዘሪት",
     "bạn", "Bạn", "em", "cháu", "thầy", "Thầy", "anh", "chị", "Anh", "Chị", "ông", "Ông", "bà", "Bà", "cô", "Cô", "chú", "Chú", "bác", "Bác",
 )
 #: The roles of a chat's speaker labels ("[상담원 김지수]", "Оператор Ірина:", "เจ้าหน้าที่ (ฝน):").
@@ -301,11 +306,12 @@ NOT_KOREAN_NAME_ENDS = ("팀", "센터", "부", "과", "실", "점", "사", "님
 VN_MARKED = frozenset("đĐăĂơƠưƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 INDIC_STOP = words("""
 है हैं हूँ हूं था थी और जी का की के से को ने में है। আমি হয় এবং থেকে আছে এর কে நான் ஆகும் மற்றும் இருந்து
+ነው ነኝ እባላለሁ ይባላል እና ነበር
 """)
 
 
 #: A letter of a script this module reads (not a curly quote or a dash, which English text has too).
-SCRIPT_CHAR = re.compile("[\u0370-\u04ff\u0590-\u06ff\u0900-\u0bff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3"
+SCRIPT_CHAR = re.compile("[\u0370-\u04ff\u0590-\u06ff\u0900-\u0bff\u0e00-\u0e7f\u1200-\u135a\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3"
                          "đĐăĂơƠưƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 
 
@@ -461,8 +467,12 @@ def native_name(text: str, start: int, end: int, japanese: bool, titled: bool = 
         return capitalised_name(text, start, end, SLAVIC_STOP)
     if "\u0370" <= first <= "\u03ff" or "\u1f00" <= first <= "\u1fff":
         return capitalised_name(text, start, end, GREEK_STOP)
-    if "\u0980" <= first <= "\u09ff" or "\u0b80" <= first <= "\u0bff":
-        return indic_name(text, start, end)
+    if "\u0980" <= first <= "\u09ff" or "\u0b80" <= first <= "\u0bff" or "\u1200" <= first <= "\u135a":
+        found_name = indic_name(text, start, end)
+        if found_name is not None and titled and "\u1200" <= first <= "\u135a":
+            words = text[found_name[0]:found_name[1]].split(" ")[:2]  # "አቶ ታደሰ ወልዴ ደውለው": a name and a father's
+            return found_name[0], found_name[0] + len(" ".join(words))
+        return found_name
     if "\u30a0" <= first <= "\u30ff":
         name = text[start:end]
         return None if name.replace("・", "") in KATAKANA_ROLES else (start, end)
