@@ -200,7 +200,8 @@ WORDS = (
     "číslo občianskeho preukazu", "číslo cestovního pasu", "cestovní pas", "szig szám", "szig.szám",
     "személyi igazolvány száma", "személyi igazolványszám", "útlevél", "útlevél száma", "jogosítvány",
     "jogosítvány száma", "vezetői engedély", "številka potnega lista", "potni list", "vozniško dovoljenje",
-    "osebna izkaznica", "številka osebne izkaznice", "pasaport", "pasaport no",
+    "osebna izkaznica", "številka osebne izkaznice", "pasaport", "pasaport no", "burger service nummer",
+    "burgerservice nummer", "b.s.n", "steuer identifikations nr", "steuer identifikationsnummer", "s.v nr",
 )
 
 ABBREVIATIONS = (

@@ -592,7 +592,7 @@ LOWER_SHAPED = re.compile(r"(?<![\w.,/+-])(?:(?P<cf>[a-z]{6}\d{2}[a-z]\d{2}[a-z]
                           r"(?P<nino>[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])|(?P<lettered>[a-z]{1,2}\d{6,8}[a-z]?)|"
                           r"(?P<hetu>\d{6}(?:[-+]\d{3}[a-y]|[a-fu-y]\d{3}[0-9a-y])))"  # (pass 20: Finland's, its check letter typed small)
                           r"(?!\w)(?![.,/-]\w)")
-LOWER_HINT = re.compile(r"[a-z] ?\d\d|\d[a-y](?!\w)|\d[a-fu-y]\d")  # (in every LOWER_SHAPED match)
+LOWER_HINT = re.compile(r"[a-z] ?\d\d|\d{3}[a-y](?!\w)|\d[a-fu-y]\d{3}")  # (in every LOWER_SHAPED match)
 LOWER_VALID: dict[str, Valid] = {"cf": it_codicefiscale.is_valid, "curp": mx_curp.is_valid, "hetu": fi_hetu.is_valid}
 
 

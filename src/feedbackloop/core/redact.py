@@ -480,13 +480,16 @@ def ibans_after_word(text: str) -> Iterator[Span]:
 #: the bank's code (right after the check digits: "GB82 WEST …") all letters.
 IBAN_LOOSE_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ .]?\d{2}(?=[ .-]{0,2}[A-Za-z0-9])")
 IBAN_SEPARATORS = " .-"
+#: What the loose reading adds to `find_ibans`' own: a dot or two separators between groups.
+IBAN_ODD_GAP = re.compile(r"[A-Za-z0-9](?:\.|[ .-]{2})[A-Za-z0-9]")
 
 
 def loose_ibans(text: str) -> Iterator[Span]:
     for match in IBAN_LOOSE_START.finditer(text):
         length = IBAN_LENGTHS.get(match.group(1).upper())
-        if length is None:
-            continue
+        if length is None or (match.end() - match.start() == 4
+                              and IBAN_ODD_GAP.search(text, match.end() - 1, match.end() + 48) is None):
+            continue  # (the country and its check digits together, no odd gap: find_ibans' own reading)
         groups = read_loose_iban(text, match.start(), length)
         if groups is None:
             continue
@@ -1190,15 +1193,17 @@ MONTHS = (r"(?:jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero
           r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|januar|februar|marts|"
           r"juni|august|desember|"
           # issue 18, seventeenth pass: Indonesian and Malay
-          r"maret|agustus|oktober|desember|mac|julai|ogos|disember|"
-          # issue 18, twentieth pass: Swedish and Danish "maj", "augusti", Austrian "Jänner", Finnish (partitive),
-          # Czech, Slovak and Slovenian (genitive), Estonian, Icelandic
-          r"maj|augusti|jänner|feber|(?:tammi|helmi|maalis|huhti|touko|kesä|heinä|elo|syys|loka|marras|joulu)kuuta|"
-          r"ledna|února|března|dubna|května|června|července|srpna|září|října|listopadu|prosince|"
-          r"januára|februára|apríla|mája|júna|júla|augusta|septembra|októbra|novembra|decembra|"
-          r"januarja|februarja|aprila|junija|julija|avgusta|oktobra|marec|"
-          r"jaanuar|veebruar|märts|aprill|juuni|juuli|oktoober|detsember|"
-          r"janúar|febrúar|apríl|maí|júní|júlí|ágúst|október|nóvember)\.?")
+          r"maret|agustus|oktober|desember|mac|julai|ogos|disember)\.?")
+#: Issue 18, twentieth pass: months only written after their day ("12. března 1985"), so tried only after a digit (a
+#: month first is tried at every letter): Swedish and Danish "maj", "augusti", Austrian "Jänner", Finnish (partitive),
+#: Czech, Slovak and Slovenian (genitive), Estonian, Icelandic.
+MONTHS_AFTER_DAY = (r"(?:" + MONTHS + r"|(?:maj|augusti|jänner|feber|"
+                    r"(?:tammi|helmi|maalis|huhti|touko|kesä|heinä|elo|syys|loka|marras|joulu)kuuta|"
+                    r"ledna|února|března|dubna|května|června|července|srpna|září|října|listopadu|prosince|"
+                    r"januára|februára|apríla|mája|júna|júla|augusta|septembra|októbra|novembra|decembra|"
+                    r"januarja|februarja|aprila|junija|julija|avgusta|oktobra|marec|"
+                    r"jaanuar|veebruar|märts|aprill|juuni|juuli|oktoober|detsember|"
+                    r"janúar|febrúar|apríl|maí|júní|júlí|ágúst|október|nóvember)\.?)")
 #: Issue 18, sixteenth pass: Hungarian dates run year, month, day ("1990. március 4.").
 HU_MONTHS = (r"(?:január|február|március|április|május|június|július|augusztus|szeptember|október|november|"
              r"december|jan|febr|márc|ápr|máj|jún|júl|aug|szept|okt|nov|dec)\.?")
@@ -1208,7 +1213,7 @@ NUMERIC_SEP = r"(?:[./-]|\. )"
 DATE = (rf"(?:\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}(?:19|20)\d\d|"
         rf"(?:19|20)\d\d{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}(?!\d)|"
         rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
-        rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?(?:\s+(?:de\s+|of\s+)?|-){MONTHS}(?:\s+(?:de\s+)?|-)(?:19|20)\d\d|"
+        rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?(?:\s+(?:de\s+|of\s+)?|-){MONTHS_AFTER_DAY}(?:\s+(?:de\s+)?|-)(?:19|20)\d\d|"
         rf"(?:19|20)\d\d\.\s+{HU_MONTHS}\s*\d{{1,2}}(?!\d)|"
         rf"(?<![\d./-])\d{{1,2}}(?P<two_digit_sep>[./-])\d{{1,2}}(?P=two_digit_sep)\d\d(?![./-]?\d)|"
         rf"(?:19|20)\d\d\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일])")
