@@ -37,6 +37,18 @@ SHAPED = (
     ("vanhan tunnuksen 230499-412W", "230499-412W"),  # Finland, the 1900s' (also Sweden's shape)
     ("enviei o documento 3.871.204-1 ontem", "3.871.204-1"),  # Uruguay, cédula
     ("vi mando il cf: rssmra85m01h501q e il num", "rssmra85m01h501q"),  # Italy, typed in lower case
+    # issue 18, twentieth pass: Northern and Central Europe
+    ("Lars Jensen, 211062-5629, Vesterbrogade", "211062-5629"),  # Denmark, CPR with its old mod-11 check
+    ("Jón Jónsson 120174-3399 hringdi", "120174-3399"),  # Iceland, kennitala
+    ("Kari Nordmann 120386 20248 ringte", "120386 20248"),  # Norway, fødselsnummer as 6-5
+    ("Jānis Bērziņš 161175-19997", "161175-19997"),  # Latvia, personas kods
+    ("Versicherter 65 170839 J 00 3, Berlin", "65 170839 J 00 3"),  # Germany, Rentenversicherungsnummer
+    ("Antragsteller 65170839J003", "65170839J003"),  # the same, compact
+    ("Rijksregister 85.07.30 033-28 staat", "85.07.30 033-28"),  # Belgium, a space for a dash
+    ("Jan Novák 710319 / 2745, Brno", "710319 / 2745"),  # Czech rodné číslo, a spaced slash
+    ("Korrekt wäre 756.4821.7730.19 (Lea)", "756.4821.7730.19"),  # Switzerland's dotted AHV, its check mistyped
+    ("Mari 1983 0811 123 85 Luxembourg", "1983 0811 123 85"),  # Luxembourg matricule in groups
+    ("hetu on 131052-308t", "131052-308t"),  # Finland, its check letter typed small
 )
 
 #: After the name of an identity number, whether or not its check digit holds (and some have none).
@@ -108,6 +120,22 @@ NAMED = (
     ("Agent: Aadhaar number bata dijiye\nCustomer: 5821 4476 0932", "5821 4476 0932"),  # a request in Hinglish
     ("Recruiter: I need your passport number.\nSam: sure - 552190347", "552190347"),  # a request as a need
     ("CPR-nr. 130389-**** (resten sender jeg)", "130389-****"),  # Denmark, masked
+    # issue 18, twentieth pass: Northern and Central Europe's short and local names
+    ("pers.nr 198504123319, tack", "198504123319"),  # Sweden
+    ("Pnr 850412 3319 tack", "850412 3319"),  # Sweden, a space for the dash
+    ("(pnr 19930427-3318)", "19930427-3318"),  # Sweden, a mistyped check digit
+    ("f.nr. 120386-20248", "120386-20248"),  # Norway
+    ("p.k. 325794-61005", "325794-61005"),  # Latvia, a code of 2017 (no birth date)
+    ("Soz.-Vers.-Nr. 65 170839 J 003", "65 170839 J 003"),  # Germany
+    ("RV-Nr: 65170839J003", "65170839J003"),  # Germany
+    ("KVNR A 123456780", "A 123456780"),  # Germany, Krankenversichertennummer
+    ("Versichertennummer A123456780", "A123456780"),  # the same, its long name
+    ("dowód osobisty: ABA 300000", "ABA 300000"),  # Poland, id card
+    ("mój NIP 123-456-32-18", "123-456-32-18"),  # Poland, a person's NIP
+    ("Passnr. C01X00T47", "C01X00T47"),  # Germany, passport
+    ("førerkort nr. 120386 20248", "120386 20248"),  # Norway, driving licence
+    ("řidičský průkaz EA 123456", "EA 123456"),  # Czech, driving licence
+    ("Matrikel: nee, matricule national 1893 1201 057 32", "1893 1201 057 32"),  # Luxembourg, any digits
 )
 
 #: Issue 18, nineteenth pass: bare runs of eleven or thirteen digits that a module checking a birth date and a check
@@ -117,6 +145,8 @@ BARE = (
     ("2870915400125 e codul meu", "2870915400125"),  # Romania
     ("šaljem 1503978500019 kako ste tražili", "1503978500019"),  # Slovenia, Yugoslavia's JMBG
     ("mine is 38001085718, the other one expired", "38001085718"),  # Estonia
+    ("AHV 7561234567897 bitte", "7561234567897"),  # Switzerland, AHV undotted (756 and an EAN check digit)
+    ("numéro 1983081112385 merci", "1983081112385"),  # Luxembourg, matricule (a date, Luhn, Verhoeff)
 )
 
 #: After a bare id word, only a number some country's check digit accepts.
@@ -157,6 +187,12 @@ LOOK_ALIKES = (
     "Ticket 900317-2 was closed",  # a Korean resident number's first half and sex digit, unmasked and unnamed
     "CUIT 30-71234567-8 de la empresa",  # a firm's CUIT
     "保険証の件、注文番号 99887766 です",  # a Japanese order's number in a text about an insurance card, no 記号
+    # issue 18, twentieth pass
+    "Sprzedawca: Firma XYZ sp. z o.o., NIP 123-456-32-18",  # a firm's NIP
+    "Versichertennummer 80756-219 der Krankenkasse",  # a Swiss health insurer's member number
+    "Complaint ID: PK-99120344",  # not Latvia's "p.k."
+    "Ordernummer 123456782 verzonden",  # a valid BSN's digits, an order's word before
+    "Art.-Nr. 65170839J003",  # a pension number's shape, an article's word before
 )
 
 

@@ -1440,9 +1440,33 @@ def test_ids_after_the_seventeenth_pass(text: str, number: str) -> None:
     ("Tanggal Lahir: 22 Maret 1985\nAlamat", "22 Maret 1985"),
     ("Tarikh lahir 21 Julai 1988.", "21 Julai 1988"),
     ("KH xac nhan ngay sinh 19/06/2000. Da gui", "19/06/2000"),
+    # issue 18, twentieth pass: Northern and Central Europe's months and words, and the star before a birth date
+    ("Jag är född den 12 maj 1985 i Umeå", "12 maj 1985"),
+    ("född 12 augusti 1979", "12 augusti 1979"),
+    ("Olen syntynyt 12. maaliskuuta 1985.", "12. maaliskuuta 1985"),
+    ("datum narození: 12. března 1985", "12. března 1985"),
+    ("rojstni datum: 12. 3. 1985", "12. 3. 1985"),
+    ("geboren am 3. Jänner 1961 in Graz", "3. Jänner 1961"),
+    ("Erika Muster (* 12.03.1985) wohnt", "12.03.1985"),
+    ("Erika Muster, * 12.03.1985, Berlin", "12.03.1985"),
 ])
 def test_birth_dates_in_more_languages(text: str, date: str) -> None:
     assert ("DOB", date) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
+
+
+@pytest.mark.parametrize("text", ["Menge 3 * 12.03.1985 Stück", "Termine:\n* 12.03.2019 Vertrag", "Maj 2019 release"])
+def test_a_star_or_a_month_alone_is_no_birth_date(text: str) -> None:
+    assert [s for s in find_pii(text) if s.kind == "DOB"] == []
+
+
+@pytest.mark.parametrize(("text", "iban"), [
+    ("IBAN: DE 89 3704 0044 0532 0130 00 bitte", "DE 89 3704 0044 0532 0130 00"),  # a space after the country
+    ("IBAN DE89.3704.0044.0532.0130.00.", "DE89.3704.0044.0532.0130.00"),  # dots
+    ("IBAN NL91  ABNA  0417  1643  00 graag", "NL91  ABNA  0417  1643  00"),  # two spaces
+    ("konto de89 370 400 440 532 013 000 danke", "de89 370 400 440 532 013 000"),  # lower case, threes
+])
+def test_ibans_spaced_and_dotted_oddly(text: str, iban: str) -> None:
+    assert ("IBAN", iban) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
 
 
 def test_the_report_names_a_missing_corpus(capsys: pytest.CaptureFixture[str]) -> None:

@@ -176,6 +176,32 @@ WORDS = (
     "číslo pojištěnce", "cislo pojistence", "serie buletin", "seria buletinului", "davčna številka", "numri personal",
     "nomor kk", "kartu keluarga", "nomor kartu keluarga", "postal id", "prc id", "prc license", "numero ng sss",
     "national id no", "national id number", "id no.", "identity no.",
+    # issue 18, twentieth pass: Northern and Central Europe's names as forms and people shorten them, and their
+    # passports and driving licences ("pers.nr", "f.nr.", "Soz.-Vers.-Nr.", "KVNR", "p.k.", "Passnr.", "førerkort")
+    "pers nr", "pers.nr", "persnr", "personnr", "samordningsnr", "id-kortsnummer", "körkort", "körkortsnr",
+    "passnr", "pass nr", "pass nummer", "f nr", "fnr", "fødselsnr", "d-nr", "førerkort", "førerkortnummer",
+    "førerkort nr", "pas nr", "pasnummer", "kørekort", "kørekortnummer", "kørekort nr", "sygesikringsnummer",
+    "cpr nr", "cprnr", "sotu", "sotu-tunnus", "passin numero", "passinumero", "ajokortti", "ajokortin numero",
+    "vegabréf", "vegabréfsnúmer", "ökuskírteini", "passi number", "id-kaardi number", "dokumendi number",
+    "juhiluba", "juhiloa number", "pers. kods", "pers kods", "personas kodu", "pases numurs",
+    "personas apliecība", "personas apliecības numurs", "vadītāja apliecība", "paso numeris",
+    "asmens tapatybės kortelė", "asmens tapatybės kortelės numeris", "vairuotojo pažymėjimas", "soz vers nr",
+    "sozialvers nr", "sozialversicherungs nr", "sv nr", "sv nummer", "rv nr", "rvnr", "rv nummer", "vsnr",
+    "kvnr", "kv nr", "krankenversicherungsnummer",
+    "krankenversicherten nr", "perso nr", "personalausweis nr", "personalausweisnr", "ausweis nr",
+    "ausweisnummer", "reisepass nr", "reisepassnr", "führerschein nr", "führerscheinnr", "steuer id nr",
+    "steuer idnr", "steuer-identnummer", "e-card nummer", "ahv nr", "ahv nummer", "avs nr", "no avs",
+    "numéro avs", "burgerservicenr", "bsn nr", "sofinr", "identiteitsbewijs", "identiteitsbewijsnummer",
+    "id-kaartnummer", "rijbewijs nr", "rijksregisternr", "rijksregister nr", "identificatienummer",
+    "matricule national", "numéro de matricule", "numéro d'identification national", "numéro d'identification",
+    "dowodu osobistego", "nr dowodu osobistego", "numer dowodu osobistego", "seria i numer dowodu",
+    "prawo jazdy", "prawa jazdy", "nr prawa jazdy", "numer prawa jazdy", "řidičský průkaz", "řidičského průkazu",
+    "číslo řidičského průkazu", "ridicsky prukaz", "vodičský preukaz", "vodičského preukazu",
+    "číslo občianskeho preukazu", "číslo cestovního pasu", "cestovní pas", "szig szám", "szig.szám",
+    "személyi igazolvány száma", "személyi igazolványszám", "útlevél", "útlevél száma", "jogosítvány",
+    "jogosítvány száma", "vezetői engedély", "številka potnega lista", "potni list", "vozniško dovoljenje",
+    "osebna izkaznica", "številka osebne izkaznice", "pasaport", "pasaport no", "burger service nummer",
+    "burgerservice nummer", "b.s.n", "steuer identifikations nr", "steuer identifikationsnummer", "s.v nr",
 )
 
 ABBREVIATIONS = (
@@ -187,7 +213,7 @@ ABBREVIATIONS = (
     "NIC", "NID", "NRIC", "FIN", "NIK", "KTP", "NPWP", "SSS", "GSIS", "UMID", "PSN", "TIN", "NIN",
     "BVN", "NIDA", "EGN", "ЕГН", "ИНН", "СНИЛС", "ИИН", "CNP", "OIB", "JMBG", "EMŠO", "AMKA", "ΑΜΚΑ", "ΑΦΜ", "ΑΔΤ",
     "TAJ", "PESEL", "RČ", "TC", "TCKN", "YKN", "IC", "HKID", "CCCD", "CMND", "CMTND", "MST", "BHXH", "QID", "CPR",
-    "CRN", "SVNR", "VSNR", "IDNR", "IdNr", "St.-Nr.", "DL", "DLN", "SINs", "My Number",
+    "CRN", "SVNR", "VSNR", "IDNR", "IdNr", "KVNR", "RVNR", "SOTU", "HETU", "NIP", "St.-Nr.", "DL", "DLN", "SINs", "My Number",
     # issue 18, nineteenth pass
     "RUC", "BRP", "NRC", "NHIF", "NSSF", "SSNIT", "NHIS", "CPR-nr", "HKIC", "IMSS", "RNOKPP", "SNILS", "DNIe",
 )

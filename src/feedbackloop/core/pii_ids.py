@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from stdnum import luhn
+from stdnum import luhn, verhoeff
 from stdnum.ar import cuit as ar_cuit
 from stdnum.at import vnr as at_vnr
 from stdnum.au import tfn as au_tfn
@@ -38,6 +38,7 @@ from stdnum.cl import rut as cl_rut
 from stdnum.cn import ric as cn_ric
 from stdnum.cz import rc as cz_rc
 from stdnum.de import idnr as de_idnr
+from stdnum.dk import cpr as dk_cpr
 from stdnum.do import cedula as do_cedula
 from stdnum.ec import ci as ec_ci
 from stdnum.ec import ruc as ec_ruc
@@ -59,6 +60,7 @@ from stdnum.it import codicefiscale as it_codicefiscale
 from stdnum.jp import in_ as jp_in
 from stdnum.kr import rrn as kr_rrn
 from stdnum.lt import asmens as lt_asmens
+from stdnum.lv import pvn as lv_pvn
 from stdnum.mx import curp as mx_curp
 from stdnum.my import nric as my_nric
 from stdnum.nl import bsn as nl_bsn
@@ -210,6 +212,83 @@ def egypt_id_valid(number: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31 and int(digits[7:9]) in EGYPT_GOVERNORATES
 
 
+# issue 18, twentieth pass: Northern and Central Europe's numbers that python-stdnum has no module for (Germany's
+# pension and health-insurance numbers, Luxembourg's matricule, Poland's id card), or checks less than a bare
+# number needs (Denmark's CPR: its date only; Latvia's code: a firm's too).
+
+def digit_sum(number: int) -> int:
+    return sum(divmod(number, 10))
+
+
+def pension_number_valid(number: str) -> bool:
+    """Germany's Rentenversicherungsnummer (the Sozialversicherungsnummer, no stdnum module), "65 170839 J 00 3":
+    the area, the birth date as DDMMYY, the surname's initial, a serial, a check digit: the initial as its two-digit
+    place in the alphabet, the twelve digits times 2 1 2 5 7 1 2 1 2 1 2 1, the products' digit sums added, modulo 10."""
+    compact = number.replace(" ", "")
+    if len(compact) != 12 or not compact[8].isalpha() or not (compact[:8] + compact[9:]).isdigit():
+        return False
+    day, month = int(compact[2:4]), int(compact[4:6])
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return False
+    digits = compact[:8] + f"{ord(compact[8].upper()) - 64:02d}" + compact[9:11]
+    total = sum(digit_sum(int(d) * w) for d, w in zip(digits, (2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1)))
+    return total % 10 == int(compact[11])
+
+
+def health_insurance_number_valid(number: str) -> bool:
+    """Germany's Krankenversichertennummer (no stdnum module), "A123456780": a letter, eight digits, a check digit:
+    the letter as its two-digit place in the alphabet, the ten digits times 1 and 2 in turn, the products' digit
+    sums added, modulo 10."""
+    compact = number.replace(" ", "")
+    if len(compact) != 10 or not compact[0].isalpha() or not compact[1:].isdigit():
+        return False
+    digits = f"{ord(compact[0].upper()) - 64:02d}" + compact[1:9]
+    return sum(digit_sum(int(d) * (1 + place % 2)) for place, d in enumerate(digits)) % 10 == int(compact[9])
+
+
+
+
+def luxembourg_matricule_valid(number: str) -> bool:
+    """Luxembourg's matricule (numéro d'identification national, no stdnum module), "1983 0811 123 45": the birth
+    date as YYYYMMDD, three digits, a Luhn check digit over the eleven, then a Verhoeff check digit over them."""
+    digits = re.sub(r"[ .-]", "", number)
+    if len(digits) != 13 or not digits.isdigit() or digits[:2] not in ("19", "20"):
+        return False
+    month, day = int(digits[4:6]), int(digits[6:8])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    return luhn.is_valid(digits[:12]) and verhoeff.is_valid(digits[:11] + digits[12])
+
+
+def polish_id_card_valid(number: str) -> bool:
+    """Poland's dowód osobisty number (no stdnum module), "ABA 300000": three letters (A = 10 … Z = 35), six digits,
+    the first a check digit: the others times 7 3 1 7 3 1 7 3, modulo 10."""
+    compact = number.replace(" ", "").upper()
+    if len(compact) != 9 or not compact[:3].isalpha() or not compact[3:].isdigit():
+        return False
+    values = [ord(char) - 55 for char in compact[:3]] + [int(d) for d in compact[4:]]
+    return sum(v * w for v, w in zip(values, (7, 3, 1, 7, 3, 1, 7, 3))) % 10 == int(compact[3])
+
+
+def danish_cpr_checked(number: str) -> bool:
+    """Denmark's CPR with its old modulus-11 check (numbers issued before 2007, all but a few: stdnum checks only the
+    date), for a bare number; after its name any valid date will do."""
+    digits = re.sub(r"[ -]", "", number)
+    return (len(digits) == 10 and dk_cpr.is_valid(digits)
+            and sum(int(d) * w for d, w in zip(digits, (4, 3, 2, 7, 6, 5, 4, 3, 2, 1))) % 11 == 0)
+
+
+def latvian_code_valid(number: str) -> bool:
+    """Latvia's personas kods, a person's: the birth date as DDMMYY, the century (0 to 2), four digits, the last a
+    check digit (stdnum's lv.pvn; a firm's start with 4 or more), or since 2017 "32" and nine digits."""
+    digits = re.sub(r"[ -]", "", number)
+    return len(digits) == 11 and digits[0] <= "3" and (digits[:2] == "32" or digits[6] <= "2") and lv_pvn.is_valid(digits)
+
+
+def latvian_dated_code_valid(number: str) -> bool:
+    """A Latvian personal code with its birth date (not the new "32…" ones: a check digit alone is too weak bare)."""
+    return not number.startswith("32") and latvian_code_valid(number)
+
 #: For a shape with no check digit to test that no other number is written in ("GHA-721934085-3", CNIC's 5-7-1).
 SHAPE_ALONE: tuple[Valid, ...] = (lambda number: True,)
 
@@ -217,13 +296,14 @@ SHAPE_ALONE: tuple[Valid, ...] = (lambda number: True,)
 #: A date ("12.03.1985"), a phone or an order number ("2024-88153") has none of these shapes.
 SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     "cpf": (r"\d{3}\.\d{3}\.\d{3}-\d{2}", (br_cpf.is_valid,)),
-    "be": (r"\d{2}\.\d{2}\.\d{2}[-.]\d{3}[-.]\d{2}", (be_nn.is_valid, be_bis.is_valid)),
-    "rc": (r"\d{6}/\d{4}", (cz_rc.is_valid, sk_rc.is_valid)),
+    "be": (r"\d{2}\.\d{2}\.\d{2}[-. ]\d{3}[-.]\d{2}", (be_nn.is_valid, be_bis.is_valid)),  # ("85.07.30 033-28": pass 20)
+    "rc": (r"\d{6}(?:/| / )\d{4}", (cz_rc.is_valid, sk_rc.is_valid)),
     "rrn": (r"\d{6}-\d{7}", (kr_rrn.is_valid,)),
     "emirates": (r"784-\d{4}-\d{7}-\d", (emirates_id_valid,)),
     "nir": (r"[12] \d{2} \d{2} (?:\d{2}|2[AB]) \d{3} \d{3} \d{2}", (fr_nir.is_valid,)),
     "bsn": (r"\d{4}\.\d{2}\.\d{3}", (nl_bsn.is_valid,)),
-    "ahv": (r"756\.\d{4}\.\d{4}\.\d{2}", (ch_ssn.is_valid,)),
+    # (issue 18, twentieth pass: dotted so, 756 first, a Swiss AHV number is one though its check digit be mistyped)
+    "ahv": (r"756\.\d{4}\.\d{4}\.\d{2}", SHAPE_ALONE),
     "rut": (r"\d{1,2}\.\d{3}\.\d{3}-[\dkK]", (cl_rut.is_valid,)),
     "cedula": (r"\d{3}-\d{7}-\d", (do_cedula.is_valid,)),
     "ric": (r"\d{17}X", (cn_ric.is_valid,)),
@@ -238,7 +318,7 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     # century or its dash, Pakistan's CNIC (5-7-1 dashed: no other number is written so; its first digit
     # is the province, 1 to 7)
     "idnr": (r"\d{2} \d{3} \d{3} \d{3}", (de_idnr.is_valid,)),
-    "pnr": (r"(?:19|20)?\d{6}[-+]\d{4}", (se_personnummer.is_valid,)),
+    "pnr": (r"(?:19|20)?\d{6}[-+]\d{4}", (se_personnummer.is_valid, danish_cpr_checked, is_kennitala.is_valid)),
     "cnic": (r"[1-7]\d{4}-\d{7}-\d", SHAPE_ALONE),
     # the Philippines' PhilHealth number (2-9-1 dashed), Ontario's driver's licence (a letter, 4-5-5 dashed)
     "philhealth": (r"\d{2}-\d{9}-\d", SHAPE_ALONE),
@@ -276,6 +356,11 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     "rrn_masked": (r"\d{6}-[1-8](?:\*{6}|•{6}|●{6}|[xX]{6})", (birth_date_first,)),
     # Uruguay's cédula (1.234.567-2, a check digit over 2 9 8 7 6 3 4)
     "uy_ci": (r"\d\.\d{3}\.\d{3}-\d", (uruguay_ci_valid,)),
+    # issue 18, twentieth pass: Norway's fødselsnummer and Latvia's personas kods as written (6-5, a space or a
+    # dash), Germany's Rentenversicherungsnummer (an initial among its digits), Luxembourg's matricule in groups
+    "dmy_5": (r"[0-7]\d[0-5]\d{3}[- ]\d{5}", (no_fodselsnummer.is_valid, latvian_dated_code_valid)),
+    "rvnr": (r"\d{2} ?[0-7]\d[01]\d{3} ?[A-Z] ?\d{2} ?\d", (pension_number_valid,)),
+    "lu": (r"(?:19|20)\d{2} ?[01]\d ?[0-3]\d ?\d{3} ?\d{2}", (luxembourg_matricule_valid,)),
 }
 #: Issue 18, eighteenth pass: a letter or digit of a script that spaces its words: before or after one, a number
 #: is part of a longer word; Han, Kana, Hangul and Thai glue numbers to their words ("身份证号是11010519491231002X").
@@ -328,7 +413,7 @@ ID_NAMES = (
     r"nric(?: no\.?| number)?|fin (?:no\.?|number)|driver(?:'?s|s')? licen[cs]e(?: number| no\.?| card)?|"
     r"driving licen[cs]e(?: number| no\.?)?|licen[cs]e (?:number|no\.?)|führerschein\w*|permis de conduire|"
     r"medicare|ird|tax identification number|taxpayer id\w*|steuer-?identifikationsnummer|identifikationsnummer|"
-    r"sv-?nr\.?|svnr|vsnr|versicherungsnummer|rentenversicherungsnummer|pnr(?=\s*[:(]?\s*(?:19|20)?\d{6}[-+]?\d{4}\b)|"
+    r"sv-?nr\.?|svnr|vsnr|versicherungsnummer|rentenversicherungsnummer|pnr(?=\s*[:(]?\s*(?:19|20)?\d{6}[-+ ]?\d{4}\b)|"
     # issue 18, seventeenth pass (holdout-35 to -38, blind on pass 16): Africa's, the Middle East's and East
     # Asia's names, in their scripts ("الرقم القومي", "ת.ז.", "身份证号", "주민등록번호", "ЈМБГ")
     r"ghana card|kra pin|national card|carte nationale|carte d'identité nationale|resident id|residence id|"
@@ -380,6 +465,8 @@ CUED_ID = re.compile(
     r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
     r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|[A-Z]{5}\d{4}[A-Z]|[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}|[A-Z]{3}\d{7}|[A-Z]{3}\d{4}|"
     r"[A-Z]{4} ?\d{4,8}(?: ?\d{2,6}){1,2}|[A-Z]{4}\d{8,10}|"  # (Quebec's RAMQ, Catalonia's CIP "VICA 0190430 005")
+    # (issue 18, twentieth pass: Poland's id card "ABA 300000", Germany's pension number "65 170839 J 00 3")
+    r"[A-Z]{3}[ -]\d{6}(?![ ]?\d)|\d{2} ?\d{6} ?[A-Z] ?\d{2} ?\d|"
     r"[A-HJ-NP-Z]{3}\d{2}[A-HJ-NP-Z]{2}|"  # (issue 18, nineteenth pass: New Zealand's NHI of 2025, "ALU18KZ")
     r"[A-Z]{6}\d{8}[HMX]\d{3}|C[MF]\d{2}[A-Z\d]{10}|"  # (Mexico's clave de elector, Uganda's NIN: 18 and 14 long)
     r"(?:[A-Z]{1,2}[ -]?)?\d(?:(?:[ ./-]|[ ]?№[ ]?)?\d){5,19}(?:[ -]?[A-Z]{1,2}(?: ?\d{1,3})?)?|"
@@ -444,7 +531,10 @@ MASKED_TAIL = re.compile(r"[ -]?[*•●]{2,10}(?![\w*•●])")
 #: BIS and Korea's unseparated RRN pass more and count only after their names.)
 BARE_CHECKED: dict[int, tuple[Valid, ...]] = {
     11: (no_fodselsnummer.is_valid, be_nn.is_valid, ee_ik.is_valid),
-    13: (za_idnr.is_valid, ro_cnp.is_valid, si_emso.is_valid),
+    13: (za_idnr.is_valid, ro_cnp.is_valid, si_emso.is_valid,
+         # issue 18, twentieth pass: Switzerland's AHV number (756, no barcode's prefix, and an EAN check digit) and
+         # Luxembourg's matricule (a date, a Luhn and a Verhoeff check digit)
+         ch_ssn.is_valid, luxembourg_matricule_valid),
     14: (egypt_id_valid,),  # (a century, a birth date and a governorate: one random number in five hundred)
 }
 BARE_RUN = re.compile(r"(?<![\w.,/+#:-])(?:\d{11}|\d{13,14})(?![\w-])(?![.,/]\d)")
@@ -488,21 +578,22 @@ def shaped_ids(text: str) -> Iterator[tuple[int, int]]:
 
 
 #: Issue 18, nineteenth pass: the shapes a product's, a part's or a version's code may have, and the words that name one.
-GUARDED_SHAPES = frozenset({"nric", "kra", "tw", "pan", "uk_dl", "uy_ci"})
+GUARDED_SHAPES = frozenset({"nric", "kra", "tw", "pan", "uk_dl", "uy_ci", "rvnr", "dmy_5", "lu"})
 PRODUCT_BEFORE = re.compile(r"(?i:model|part|sku|item|article|artikel|art\.|ref|serial|s/n|product|produit|producto|"
                             r"order|code|mpn|ean|upc|asin|modelo|modèle|modell|version|versión|release|build|firmware|"
                             r"polic|póliza|poliza|polizza|polis|contrat|contract|vertrag|dossier|sinistre|claim)"
-                            r"\w*[^\w\n]{0,4}(?:(?:no|nr|n[º°o]|#)\.?[^\w\n]{0,3})?\Z")
+                            r"\w*[^\w\n]{0,4}(?:(?i:no|nr|n[º°o]|#)\.?[^\w\n]{0,3})?\Z")
 
 
 #: Issue 18, nineteenth pass: ids typed in lower case ("cf: spsmtt95c14f839r", "mi curp badd…", "wp 27 58 11 d"): a
 #: codice fiscale's and a CURP's check letters let them count alone; the others count after their name or a request.
 LOWER_SHAPED = re.compile(r"(?<![\w.,/+-])(?:(?P<cf>[a-z]{6}\d{2}[a-z]\d{2}[a-z]\d{3}[a-z])|"
                           r"(?P<curp>[a-z]{4}\d{6}[hmx][a-z]{5}[0-9a-z]\d)|(?P<pan>[a-z]{3}p[a-z]\d{4}[a-z])|"
-                          r"(?P<nino>[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])|(?P<lettered>[a-z]{1,2}\d{6,8}[a-z]?))"
+                          r"(?P<nino>[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])|(?P<lettered>[a-z]{1,2}\d{6,8}[a-z]?)|"
+                          r"(?P<hetu>\d{6}(?:[-+]\d{3}[a-y]|[a-fu-y]\d{3}[0-9a-y])))"  # (pass 20: Finland's, its check letter typed small)
                           r"(?!\w)(?![.,/-]\w)")
-LOWER_HINT = re.compile(r"[a-z] ?\d\d")  # (in every LOWER_SHAPED match)
-LOWER_VALID: dict[str, Valid] = {"cf": it_codicefiscale.is_valid, "curp": mx_curp.is_valid}
+LOWER_HINT = re.compile(r"[a-z] ?\d\d|\d{3}[a-y](?!\w)|\d[a-fu-y]\d{3}")  # (in every LOWER_SHAPED match)
+LOWER_VALID: dict[str, Valid] = {"cf": it_codicefiscale.is_valid, "curp": mx_curp.is_valid, "hetu": fi_hetu.is_valid}
 
 
 def lower_case_ids(text: str) -> Iterator[tuple[int, int]]:
@@ -553,7 +644,7 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
         if DATE_ONLY.fullmatch(match.group()) or placeholder(match.group()) or firms_tax_number(text, match):
             continue
         lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
-        if named_before(text, match.start(), lettered):
+        if named_before(text, match.start(), lettered) or local_name_before(text, match):
             yield match.start(), grouped_end(text, match.start(), match.end())
             continue
         if MOBILE_SHAPE.fullmatch(match.group()):
@@ -614,6 +705,24 @@ def shape(pattern: str) -> Valid:
     return lambda number: compiled.fullmatch(number) is not None
 
 
+#: Issue 18, twentieth pass: short or shared names that name a country's id only before a number in its form: Sweden's
+#: "pnr" (an airline's booking record in English: "PNR 4521367890"), Latvia's "p.k." (not "PK-99120344"), Germany's
+#: "Versichertennummer" (a Swiss health insurer's member number is its own: "Versichertennummer 80756-219").
+MISTYPED_PNR = re.compile(r"(?:19|20)?\d{2}[01]\d[0-3]\d[-+]\d{4}|(?:19|20)\d{2}[01]\d[0-3]\d ?\d{4}")
+LOCAL_NAMES: tuple[tuple[re.Pattern[str], Valid], ...] = (
+    (re.compile(r"(?i:(?<!\w)p\.?nr)\.?[ \t]*[:(]?[ \t]*\Z"),
+     lambda number: se_personnummer.is_valid(number) or MISTYPED_PNR.fullmatch(number) is not None),
+    (re.compile(r"(?i:(?<!\w)p\.[ ]?k\.)[ \t]*:?[ \t]*\Z"), shape(r"[0-3]\d{5}-?\d{5}")),
+    (re.compile(r"(?i:(?<!\w)versicherten-?(?:nummer|nr\.?))[ \t]*:?[ \t]*\Z"), shape(r"[A-Z] ?\d{9}")),
+)
+
+
+def local_name_before(text: str, match: re.Match[str]) -> bool:
+    before = max(0, match.start() - 24)
+    return any(name.search(text, before, match.start()) is not None and valid(match.group())
+               for name, valid in LOCAL_NAMES)
+
+
 def hungarian_tax_id_valid(number: str) -> bool:
     """Hungary's adóazonosító jel (no stdnum module): ten digits, the first 8, the last the sum of the
     others times their place, modulo 11."""
@@ -658,6 +767,14 @@ NAME_CHECKS: tuple[NameCheck, ...] = tuple(
         ("medicare", r"medicare", (au_medicare_valid, shape(r"[2-6]\d{3} \d{5} \d(?:[ /-]?\d)?"))),
         ("sin nas social insurance assurance sociale", r"^sins?$|^nas$|social insurance|assurance sociale", (ca_sin.is_valid, shape(r"\d{3}([ -])\d{3}\1\d{3}"))),
         ("pesel", r"pesel", (pl_pesel.is_valid,)),
+        # issue 18, twentieth pass: Northern and Central Europe's ids that python-stdnum has no module for, a
+        # sentence after their names
+        ("dowod dowód", r"dow[oó]d", (polish_id_card_valid,)),
+        ("sozialvers rentenvers sv rv soz", r"sozialvers|rentenvers|^sv|^rv|soz", (pension_number_valid, at_vnr.is_valid)),
+        ("kvnr versicherten krankenvers", r"kvnr|^kv|versicherten|krankenvers", (health_insurance_number_valid,)),
+        ("matricule identification", r"matricule|identification national", (luxembourg_matricule_valid,)),
+        ("personas p.k", r"personas|^p\.?k|pers\.? kods", (latvian_code_valid,)),
+        ("cpr", r"cpr", (dk_cpr.is_valid,)),
         ("bsn burgerservice sofi", r"bsn|burgerservice|sofi", (nl_bsn.is_valid,)),
         ("person samordning", r"person ?n|samordning", (se_personnummer.is_valid,)),
         ("fødsels fodsels", r"f[øo]dsels", (no_fodselsnummer.is_valid,)),
@@ -756,6 +873,8 @@ FIRM_NUMBERS = (
     # issue 18, nineteenth pass: Peru's firm RUC (20), Ecuador's (third digit 6 or 9), Paraguay's, the Gulf's VAT TRN
     (re.compile(r"(?i:\bruc\b)"), re.compile(r"20\d{9}|\d{2}[69]\d{7}001|80\d{6}-?\d")),  # (Paraguay's firms: 80)
     (re.compile(r"(?i:\btrn\b|tax registration)"), re.compile(r"\d{15}")),
+    # issue 18, twentieth pass: Poland's NIP, a firm's on every invoice (a person's too: "mój NIP")
+    (re.compile(r"\bNIP\b"), re.compile(r"(?:PL ?)?(?:\d{3}-?\d{3}-?\d{2}-?\d{2}|\d{3}-?\d{2}-?\d{2}-?\d{3})")),
 )
 
 

@@ -440,6 +440,7 @@ def find_ibans(text: str) -> Iterator[Span]:
         compact = IBAN_COMPACT.match(text, match.start())
         if compact and abs(len(compact.group()) - length) <= 2 and iban_valid(compact.group().upper()):
             yield Span(compact.start(), compact.end(), "IBAN")
+    yield from loose_ibans(text)
     folded = fold(text)
     if "iban" in folded:
         yield from ibans_after_word(text)
@@ -472,6 +473,55 @@ def ibans_after_account_word(text: str) -> Iterator[Span]:
 def ibans_after_word(text: str) -> Iterator[Span]:
     for match in IBAN_AFTER_WORD.finditer(text):
         yield Span(match.start("iban"), match.end("iban"), "IBAN")
+
+
+#: Issue 18, twentieth pass: an IBAN written with a space or a dot after its country ("DE 89 3704 …"), dots between its
+#: groups ("DE89.3704.0044…") or two characters between them ("NL91  ABNA  0417…"): the same mod-97 check, no group but
+#: the bank's code (right after the check digits: "GB82 WEST …") all letters.
+IBAN_LOOSE_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ .]?\d{2}(?=[ .-]{0,2}[A-Za-z0-9])")
+IBAN_SEPARATORS = " .-"
+#: What the loose reading adds to `find_ibans`' own: a dot or two separators between groups.
+IBAN_ODD_GAP = re.compile(r"[A-Za-z0-9](?:\.|[ .-]{2})[A-Za-z0-9]")
+
+
+def loose_ibans(text: str) -> Iterator[Span]:
+    for match in IBAN_LOOSE_START.finditer(text):
+        length = IBAN_LENGTHS.get(match.group(1).upper())
+        if length is None or (match.end() - match.start() == 4
+                              and IBAN_ODD_GAP.search(text, match.end() - 1, match.end() + 48) is None):
+            continue  # (the country and its check digits together, no odd gap: find_ibans' own reading)
+        groups = read_loose_iban(text, match.start(), length)
+        if groups is None:
+            continue
+        end, compact, words = groups
+        if not words and iban_valid(compact.upper()):
+            yield Span(match.start(), end, "IBAN")
+
+
+def read_loose_iban(text: str, start: int, length: int) -> tuple[int, str, bool] | None:
+    """(end, the characters, whether a group after the bank's code is all letters) of `length` alphanumerics from
+    `start`, one or two separators between groups, if they end there."""
+    chars: list[str] = []
+    group = ""
+    words = False
+    pos = start
+    while pos < len(text) and len(chars) < length:
+        char = text[pos]
+        if char.isascii() and char.isalnum():
+            chars.append(char)
+            group += char
+            pos += 1
+            continue
+        gap = 1 + (pos + 1 < len(text) and text[pos + 1] in IBAN_SEPARATORS)
+        if char not in IBAN_SEPARATORS or not chars or pos + gap >= len(text) or not text[pos + gap].isalnum():
+            break
+        words = words or (group.isalpha() and len(group) > 2 and len(chars) - len(group) > 4)
+        group = ""
+        pos += gap
+    words = words or (group.isalpha() and len(group) > 2)
+    if len(chars) != length or (pos < len(text) and text[pos].isalnum()):
+        return None
+    return pos, "".join(chars), words
 
 
 def read_iban_chars(text: str, start: int, length: int) -> int | None:
@@ -1172,6 +1222,16 @@ MONTHS = (r"(?:jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero
           r"juni|august|desember|"
           # issue 18, seventeenth pass: Indonesian and Malay
           r"maret|agustus|oktober|desember|mac|julai|ogos|disember)\.?")
+#: Issue 18, twentieth pass: months only written after their day ("12. března 1985"), so tried only after a digit (a
+#: month first is tried at every letter): Swedish and Danish "maj", "augusti", Austrian "Jänner", Finnish (partitive),
+#: Czech, Slovak and Slovenian (genitive), Estonian, Icelandic.
+MONTHS_AFTER_DAY = (r"(?:" + MONTHS + r"|(?:maj|augusti|jänner|feber|"
+                    r"(?:tammi|helmi|maalis|huhti|touko|kesä|heinä|elo|syys|loka|marras|joulu)kuuta|"
+                    r"ledna|února|března|dubna|května|června|července|srpna|září|října|listopadu|prosince|"
+                    r"januára|februára|apríla|mája|júna|júla|augusta|septembra|októbra|novembra|decembra|"
+                    r"januarja|februarja|aprila|junija|julija|avgusta|oktobra|marec|"
+                    r"jaanuar|veebruar|märts|aprill|juuni|juuli|oktoober|detsember|"
+                    r"janúar|febrúar|apríl|maí|júní|júlí|ágúst|október|nóvember)\.?)")
 #: Issue 18, sixteenth pass: Hungarian dates run year, month, day ("1990. március 4.").
 HU_MONTHS = (r"(?:január|február|március|április|május|június|július|augusztus|szeptember|október|november|"
              r"december|jan|febr|márc|ápr|máj|jún|júl|aug|szept|okt|nov|dec)\.?")
@@ -1181,7 +1241,7 @@ NUMERIC_SEP = r"(?:[./-]|\. )"
 DATE = (rf"(?:\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}(?:19|20)\d\d|"
         rf"(?:19|20)\d\d{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}(?!\d)|"
         rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
-        rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?(?:\s+(?:de\s+|of\s+)?|-){MONTHS}(?:\s+(?:de\s+)?|-)(?:19|20)\d\d|"
+        rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?(?:\s+(?:de\s+|of\s+)?|-){MONTHS_AFTER_DAY}(?:\s+(?:de\s+)?|-)(?:19|20)\d\d|"
         rf"(?:19|20)\d\d\.\s+{HU_MONTHS}\s*\d{{1,2}}(?!\d)|"
         rf"(?<![\d./-])\d{{1,2}}(?P<two_digit_sep>[./-])\d{{1,2}}(?P=two_digit_sep)\d\d(?![./-]?\d)|"
         rf"(?:19|20)\d\d\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일])")
@@ -1218,7 +1278,10 @@ BIRTH_MORE = re.compile(
     # Tamil, Swahili, Tagalog, Japanese "誕生日"
     r"nac\.(?<![\w.]nac\.)|ddn(?<!\wddn)\b|gebore(?<!\wgebore)\b|naixement|na[șs]ter(?<!\wna[șs]ter)|sünni|sündi|dzimšan|dzimis|"
     r"fæðing|fædd|роден(?<!\wроден)|раждане|рођен|рођењ|الميلاد|مواليد|تولد(?<!\wتولد)|پیدائش|לידה|נולד|जन्म|জন্ম|பிறந்த|"
-    r"kuzaliwa|kapanganakan|ipinanganak|誕生日)")
+    r"kuzaliwa|kapanganakan|ipinanganak|誕生日|"
+    # issue 18, twentieth pass: Slovenian "rojstni datum", "rojen(a)", and the star a German or Nordic form puts
+    # before a birth date ("Erika Muster (* 12.03.1985)"), not a list's bullet at a line's start
+    r"rojstn|rojstva|rojen(?<!\wrojen)|\*(?<=\(\*)(?=[ ]?\d)|\*(?<=[^\W\d] \*)(?=[ ]?\d{1,2}\.)|\*(?<=[,;] \*)(?=[ ]?\d{1,2}\.))")
 DATE_ANYWHERE = re.compile(DATE, re.IGNORECASE)
 BIRTH_REACH = 70
 #: A birth word's line with no date is answered on the next line when it ends this close after the word
