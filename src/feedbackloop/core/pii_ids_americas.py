@@ -25,6 +25,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterator
 
+from stdnum import luhn
 from stdnum.br import cnpj as br_cnpj
 from stdnum.br import cpf as br_cpf
 from stdnum.ca import sin as ca_sin
@@ -32,6 +33,8 @@ from stdnum.cl import rut as cl_rut
 from stdnum.es import dni as es_dni
 from stdnum.es import nie as es_nie
 from stdnum.gr import vat as gr_vat
+from stdnum.it import codicefiscale as it_codicefiscale
+from stdnum.mx import curp as mx_curp
 from stdnum.mx import rfc as mx_rfc
 from stdnum.nz import ird as nz_ird
 from stdnum.pt import nif as pt_nif
@@ -123,12 +126,22 @@ LABELLED: tuple[tuple[str, str, Valid], ...] = (
     (r"cpf", r"\d{3}[ .]\d{3}[ .]\d{3}[ .-]\d{2}|\d{9}[ .-]\d{2}", checked(br_cpf.is_valid)),
     (r"ird|inland revenue", r"\d{2,3}[- ]\d{3}[- ]\d{3}|\d{8,9}", checked(nz_ird.is_valid)),
     (r"nhi|national health index", r"[A-Za-z]{3}[ -]?\d{2}(?:\d\d|[A-Za-z]{2})", nz_nhi_valid),
+    # Ontario's health card with its version code in any case or spacing (ten digits, Luhn)
+    (r"ohip|health card|health number|carte santé|carte sante", r"\d{4}[ -]?\d{3}[ -]?\d{3}(?:[ -]?[A-Za-z]{2})?",
+     lambda number: luhn.is_valid(re.sub(r"\D", "", number))),
+    # Argentina's DNI with dots (Spain's has a letter after it)
+    (r"dni|d\.n\.i\.?", r"\d{1,2}\.\d{3}\.\d{3}(?![.-]?[A-Za-z\d])", any_number),
+    # Italy's codice fiscale and Mexico's CURP in groups or in lower case
+    (r"codice fiscale|c\.f\.?|cf|cod\. fisc\.?",
+     r"[A-Za-z]{3} ?[A-Za-z]{3} ?\d{2}[A-Za-z]\d{2} ?[A-Za-z]\d{3}[A-Za-z]", checked(it_codicefiscale.is_valid)),
+    (r"curp", r"[A-Za-z]{4}[- ]?\d{6}[- ]?[HMXhmx][A-Za-z]{5}[- ]?[0-9A-Za-z]\d", checked(mx_curp.is_valid)),
 )
 #: The lower-case words one of which a text must hold for LABELLED to be looked for.
 LABEL_HINTS = ("cpf", "ssn", "ss#", "social", "sin", "nas", "dni", "d.n.i", "nie", "n.i.e", "nif", "n.i.f", "rut",
                "run", "rol ", "cuil", "curp", "tfn", "ird", "amka", "afm", "αφμ", "α.φ.μ", "cédula", "cedula", "rfc",
                "tie", "documento", "contribuinte", "fiscal", "utente", "sns", "niss", "seguran", "trn", "taxpayer",
-               "ahcip", "alberta", "phin", "health", "nhi", "inland")
+               "ahcip", "alberta", "phin", "health", "nhi", "inland",
+               "ohip", "santé", "sante", "codice", "c.f", "cf", "cod.")
 LABELLED_RE = tuple((re.compile(rf"(?<![^\W\d_])(?i:{names})(?![^\W\d_]){NAME_GAP}(?P<number>{shape})"
                                 r"(?![\w*•●])(?![.,/-]\w)"), valid)
                     for names, shape, valid in LABELLED)
@@ -185,12 +198,12 @@ DATE_MORE = re.compile(
 BIRTH_CUE = re.compile(
     r"(?<![^\W\d_])(?:date of birth|birth ?date|birthday|born|dob|d\.o\.b\.?|b-?day|b'day|bdate|"
     r"f(?:echa|ec|\.)?[ .]?(?:de )?nac(?:imiento|\.)?|nacid[oa]|naci|fecha de nacimiento|"
-    r"data de nascimento|dt\.? nasc\.?|nascid[oa]|nasc\.?|nat[oa]|data di nascita|nascita|"
+    r"data de nascimento|dt\.? nasc\.?|nascid[oa]|nasc\.?|(?-i:[Nn]at[oa])|data di nascita|nascita|"
     r"née?|nee|date de naissance|naissance|ddn|va néixer|nascut|nascuda|néixer|"
     r"ημερομηνία γ[εέ]νν[ηή]σ[ηή]ς|ημ\.? γ[εέ]νν[ηή]σ[ηή]ς|γ[εέ]νν[ηή]θ[ηή]κε|γ[εέ]νν[ηή]σ[ηή]ς|"
-    r"b\.(?=\s?\d|\s[a-z]{3})|f\.?n\.?(?=:\s?\d))(?![^\W\d_])"
-    r"[ \t]*(?:[:=#-]|el|le|em|a|il|on|the|is|es|é|è|en|el día|le jour)?[ \t]*(?:[:=-][ \t]*)?",
-    re.IGNORECASE)
+    r"(?<![.\w])(?-i:b)\.(?=\s?\d|\s[a-z]{3})|f\.?n\.?(?=:\s?\d))(?![^\W\d_])", re.IGNORECASE)
+#: At most this many characters, none a digit, between a birth word and its date on its line ("nata a Napoli il").
+BIRTH_GAP = 30
 BIRTH_HINTS = ("birth", "born", "dob", "d.o.b", "day", "bdate", "nac", "nasc", "nat", "né", "ne", "naiss", "ddn",
                "γενν", "γέννη", "b.", "fn", "f.n")
 RECENT_YEARS = 1  # (a date of this year or last is an order's, not a birth: as redact's `recent`)
@@ -214,8 +227,11 @@ def find_regional_dobs(text: str, folded: str, gated: bool = True) -> Iterator[t
         return
     recent = datetime.date.today().year - RECENT_YEARS
     for cue in BIRTH_CUE.finditer(text):
-        date = DATE_MORE.match(text, cue.end())
-        if date is None:
+        gap_end = cue.end()
+        while gap_end < len(text) and gap_end - cue.end() < BIRTH_GAP and text[gap_end] not in "\n0123456789;!?":
+            gap_end += 1
+        date = DATE_MORE.search(text, cue.end(), min(len(text), gap_end + 1 + 40))
+        if date is None or date.start() > gap_end:
             continue
         year = date_year(date.group())
         if year is not None and year < recent:
