@@ -19,6 +19,7 @@ import feedbackloop.core.name_gazetteer as gaz
 import feedbackloop.core.name_model as name_model
 import feedbackloop.core.pii_address as pii_address
 import feedbackloop.core.pii_ids as pii_ids
+import feedbackloop.core.pii_ids_americas as pii_ids_americas
 import feedbackloop.core.pii_rules as rules
 import feedbackloop.core.redact as live
 
@@ -129,6 +130,9 @@ def find_ssns(text: str) -> Iterator[Span]:
                 yield Span(match.start(), match.end(), "SSN")
     if "my number" in live.fold(text) or "マイナンバー" in text or "個人番号" in text:  # seventeenth pass: Japan's
         yield from live.my_numbers(text)
+    # issue 18, twentieth pass: the Americas', Southern Europe's and Oceania's numbers as typed, run ungated
+    for start, end in pii_ids_americas.find_regional_ids(text, live.fold(text), gated=False):
+        yield Span(start, end, "SSN")
     # issue 18, twelfth pass: other countries' national identity numbers, run ungated
     for start, end in pii_ids.find_national_ids(text, live.fold(text), gated=False):
         yield Span(start, end, "SSN")
@@ -138,6 +142,8 @@ def find_dobs(text: str) -> Iterator[Span]:
     for match in live.DOB.finditer(text):
         yield Span(match.start("date"), match.end("date"), "DOB")
     yield from live.dates_after_birth_words(text, live.fold(text))  # issue 18, eighth pass, ungated
+    for start, end in pii_ids_americas.find_regional_dobs(text, live.fold(text), gated=False):  # twentieth pass
+        yield Span(start, end, "DOB")
 
 
 # --- payment cards ---------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from feedbackloop.core.name_stops import person_span
 from feedbackloop.core.pii_address import find_address_blocks, not_personal, union, with_digital_codes
 from feedbackloop.core.pii_firms import firm_number
 from feedbackloop.core.pii_ids import ASKING, find_national_ids, line_before
+from feedbackloop.core.pii_ids_americas import find_regional_dobs, find_regional_ids, firms_number_shape
 from feedbackloop.core.pii_refs import MOBILE_WALLET, names_a_reference
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
@@ -1101,6 +1102,8 @@ def not_a_phone_shape(text: str, candidate: str, end: int) -> bool:
     digits = "".join(filter(str.isdigit, candidate))
     if len(set(digits)) == 1:
         return True
+    if "/" in candidate and firms_number_shape(candidate):  # issue 18, twentieth pass: a Brazilian firm's CNPJ
+        return True
     last = IMEI_LAST_DIGIT.match(text, end)
     return last is not None and len(digits) == 14 and luhn_valid(digits + last.group(1))
 
@@ -1206,6 +1209,9 @@ def find_ssns(text: str) -> Iterator[Span]:
                 yield Span(match.start(), match.end(), "SSN")
     if has_any(folded, ("my number", "マイナンバー", "個人番号")):
         yield from my_numbers(text)
+    # issue 18, twentieth pass: the Americas', Southern Europe's and Oceania's numbers as people type them
+    for start, end in find_regional_ids(text, folded):
+        yield Span(start, end, "SSN")
     for start, end in find_national_ids(text, folded):  # other countries' (core/pii_ids.py)
         yield Span(start, end, "SSN")
 
@@ -1303,6 +1309,8 @@ def find_dobs(text: str) -> Iterator[Span]:
             yield Span(match.start("date"), match.end("date"), "DOB")
     if len(folded) == len(text):  # (BIRTH_MORE, all literal-first, is cheaper than a gate of its ~50 words)
         yield from dates_after_birth_words(text, folded)
+    # issue 18, twentieth pass: more birth words and date forms (Romance languages', Greek's, forms' abbreviations)
+    yield from (Span(start, end, "DOB") for start, end in find_regional_dobs(text, folded))
 
 
 def dates_after_birth_words(text: str, folded: str) -> Iterator[Span]:
