@@ -374,6 +374,9 @@ def find_phones(text: str) -> Iterator[Span]:
     yield from live.more_keyword_phones(text, live.fold(text))  # issue 18, eighth pass, ungated
     yield from live.compact_phones(text)  # issue 18, seventeenth pass
     yield from live.answered_phones(text)
+    for match in live.GLUED_PHONE.finditer(text):  # issue 18, twentieth pass: a particle glued after it, ungated
+        if is_phone(text, match.start(), match.end(), 9):
+            yield Span(match.start(), match.end(), "PHONE")
     if len(live.fold(text)) == len(text):
         yield from live.short_phones(live.fold(text))  # issue 18, ninth pass, ungated
         yield from live.worded_phones(text, live.fold(text))  # issue 18, nineteenth pass, ungated

@@ -1654,3 +1654,88 @@ def test_nineteenth_pass_words_in_those_scripts_are_no_names(text: str) -> None:
 ])
 def test_nineteenth_pass_addresses_in_their_scripts(text: str, address: str) -> None:
     assert any(address in value for value in _addresses(text)), _addresses(text)
+
+
+# --- issue 18, twentieth pass: East and South-East Asian names, phones and dates of birth ----------------------
+
+def _found(text: str, kind: str) -> list[str]:
+    return [text[s.start:s.end] for s in find_pii(text) if s.kind == kind]
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("生年月日：昭和60年3月12日", "昭和60年3月12日"),
+    ("生年月日 平成2年5月3日", "平成2年5月3日"),
+    ("出生日期：民國68年5月20日", "民國68年5月20日"),
+    ("民國79年5月3日生", "民國79年5月3日"),
+    ("1988年4月3號出世", "1988年4月3號"),
+    ("출생: 88년 4월 12일", "88년 4월 12일"),
+    ("생년월일 900503", "900503"),
+    ("วันเกิด: 12 มีนาคม 2533", "12 มีนาคม 2533"),
+    ("เกิดเมื่อ 5 ม.ค. 2530", "5 ม.ค. 2530"),
+    ("วัน/เดือน/ปีเกิด 03/05/2533", "03/05/2533"),
+    ("sinh ngày 14 tháng 2 năm 1985", "14 tháng 2 năm 1985"),
+    ("TTL: Bandung, 12 Mei 1990", "12 Mei 1990"),
+    ("Kaarawan: Marso 3, 1992", "Marso 3, 1992"),
+])
+def test_twentieth_pass_asian_dates_of_birth(text: str, date: str) -> None:
+    assert date in _found(text, "DOB")
+
+
+@pytest.mark.parametrize("text", [
+    "令和6年5月3日に発送しました", "วันที่สั่งซื้อ 12 มีนาคม 2567", "民國79/05/03", "주민번호 900503-1234567",
+    "Ngày sinh: 03/05/1990. Ngày giao hàng: 12/05/2024",
+])
+def test_twentieth_pass_other_dates_are_no_dates_of_birth(text: str) -> None:
+    assert not [value for value in _found(text, "DOB") if "2024" in value or "令和" in value or "2567" in value
+                or "79/05" in value or "900503" in value]
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("010.1234.5678로 연락주세요", "010.1234.5678"),
+    ("090-1234-5678まで", "090-1234-5678"),
+    ("電話番号は０８０ー１２３４ー５６７８です", "０８０ー１２３４ー５６７８"),
+    ("TEL 06(6123)4567", "06(6123)4567"),
+    ("No. HP 081234567890", "081234567890"),
+    ("nomor saya 081234567890 ya kak", "081234567890"),
+    ("联系人：周杰 13800138000", "13800138000"),
+])
+def test_twentieth_pass_asian_phones(text: str, phone: str) -> None:
+    plain = [text[s.start:s.end] for s in find_pii(text) if s.kind == "PHONE"]
+    assert phone in plain, plain
+
+
+@pytest.mark.parametrize("text", ["Policy HP-0021948", "Číslo smlouvy CZ-CP-2290114"])
+def test_twentieth_pass_code_letters_are_no_phone_words(text: str) -> None:
+    assert _found(text, "PHONE") == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Terima kasih, Bu Sri.", "Sri"),
+    ("Dengan Bapak Sutrisno, ada yang bisa dibantu?", "Sutrisno"),
+    ("Halo kak, saya Rina. Pesanan saya belum sampai.", "Rina"),
+    ("Encik Razak sudah hubungi kami semalam.", "Razak"),
+    ("Khun Somsri called about the invoice.", "Somsri"),
+    ("Gng. Santos, salamat po.", "Santos"),
+    ("Sir Rommel, follow up lang po.", "Rommel"),
+    ("Cảm ơn anh Nam nhiều.", "Nam"),
+    ("Em chào chị Hà, em muốn đổi hàng.", "Hà"),
+    ("尊敬的张伟先生：", "张伟"),
+    ("联系人：周杰 13800138000", "周杰"),
+    ("参会人员：刘洋、陈静、赵磊", "赵磊"),
+    ("谢谢，\n李明", "李明"),
+    ("此致\n敬礼\n王建国", "王建国"),
+    ("鈴木一郎様", "鈴木一郎"),
+    ("送り主：佐藤健", "佐藤健"),
+    ("陈先生您好", "陈先生"),
+    ("김 과장님께", "김 과장"),
+])
+def test_twentieth_pass_asian_names(text: str, name: str) -> None:
+    assert any(name in value for value in _found(text, "NAME")), _found(text, "NAME")
+
+
+@pytest.mark.parametrize("text", [
+    "我喜欢苹果、香蕉、西瓜", "周一、周二、周三都可以", "尊敬的客户：您好", "Tôi sống ở Việt Nam.", "saya Google dulu ya",
+    "I ate Pizza and updated the Ate ticket", "Dear Sir or Madam, please help.", "等待用户回电 177 2281 9045",
+])
+def test_twentieth_pass_words_are_no_asian_names(text: str) -> None:
+    assert _found(text, "NAME") == []

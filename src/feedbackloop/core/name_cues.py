@@ -802,6 +802,86 @@ ASK_HINTS = ("ask", "tell", "remind", "thank", "inform", "notify", "ping", "cc",
              "vraag", "zeg tegen")
 
 
+#: Issue 18, twentieth pass: the honorifics that Indonesian, Malay, Thai and Filipino writers put before a name in
+#: Latin letters ("Bapak Sutrisno", "Bu Sri", "Encik Razak", "Puan Rosmah", "Khun Somsri", "Gng. Santos", "Kuya
+#: Mark", "Sir Rommel"), and the Indonesian and Malay "saya" (I am) before a name ("Halo kak, saya Rina.").
+#: A capitalised word after one is a name even when no list holds it (most Indonesian names are in none).
+ASIAN_TITLE = re.compile(
+    r"(?P<title>Bapak|Ibu|Encik|Puan|Khun|Gng\.|Ginang|Ginoo|Bb\.|Binibini|Datuk|Dato['’]?|Datin|Tan Sri|"
+    r"Puan Sri|Hajah|Saudara|Saudari|Sdr\.|Sdri\.|Sir|Ma['’]am|Madam|Kuya|Pak|Bu|Mas|Mbak|Kak|Bang|Cik|Tuan|Haji|"
+    r"Hj\.|Ate|Tita|Tito|Manong|Manang|Ka|[Ss]aya|[Nn]ama saya|[Aa]ku|"
+    # Indonesian and Malay relations: "istri saya Wulan", "saya mamanya, Lilis" (I am his mother, Lilis)
+    r"(?:[Ii]stri|[Ii]steri|[Ss]uami|[Aa]nak|[Ii]bu|[Aa]yah|[Bb]apak|[Mm]ama|[Pp]apa|[Kk]akak|[Aa]dik|[Tt]eman|[Aa]bang)"
+    r" (?:saya|aku|kami)|[Ss]aya (?:mama|papa|ibu|ayah|istri|suami|kakak|adik)nya(?=,))[ ]*,?[ ]+(?=[A-Z])")
+#: The titles that are words of other languages too (Turkish "bu", Portuguese "mas", English "ate", Tagalog's
+#: "ka"): they count only in a text with Indonesian, Malay or Tagalog words (SEA_WORDS).
+SEA_ONLY_TITLES = frozenset({"Pak", "Bu", "Mas", "Kak", "Bang", "Cik", "Tuan", "Haji", "Hj.", "Ate", "Tita", "Tito",
+                             "Manong", "Manang", "Ka", "Saya", "saya", "Nama saya", "nama saya", "Aku", "aku"})
+SAYA_WORDS = ("saya", "aku")
+SEA_WORDS = (" saya", "terima kasih", "makasih", "mohon", " yang ", "sudah", "tidak", "belum", " sila", "boleh",
+             "untuk", " po ", " po,", " po.", " po!", "salamat", " lang ", " naman", " yung ", " ang ", " ng ", "dengan",
+             " ini", " itu", "bisa", "tolong", " ada ", " dari ", " kak", " ya ", "halo", "selamat", " ko ", " mo ", "pesanan",
+             "paket", "barang", "encik", "puan", "bapak", "ibu ")
+#: Capitalised words after those titles that are offices, places or things, not names ("Ibu Kota", "Pak RT",
+#: "Madam President", "Sir Or Madam").
+NOT_AFTER_TITLE = frozenset({
+    "kota", "negara", "presiden", "menteri", "guru", "dokter", "polisi", "lurah", "camat", "ketua", "direktur",
+    "admin", "kurir", "sopir", "driver", "manager", "bos", "boss", "or", "and", "madam", "sir", "president", "chair",
+    "chairman", "speaker", "secretary", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "isnin",
+    "khamis", "ahad", "januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
+    "oktober", "november", "desember", "shopee", "tokopedia", "lazada", "gojek", "grab", "google", "whatsapp",
+    "indonesia", "malaysia", "jakarta", "surabaya", "bandung", "medan", "kuala", "manila", "bangkok", "thailand",
+    "philippines", "cebu", "davao", "singapore", "dear", "hi", "hello", "salamat", "terima", "mohon", "selamat",
+})
+#: What may follow a name after "saya" (the name ends its clause, or "from" follows).
+SAYA_END = re.compile(r"[ \t]*(?:$|[.,;:!?)\n]|(?:dari|di|yang|dan|from|here|po)\b)")
+ASIAN_TITLE_HINTS = ("bapak", "ibu ", "encik", "puan", "khun", "gng.", "ginang", "ginoo", "bb.", "binibini", "datuk",
+                     "dato", "datin", "hajah", "saudar", "sdr", "sir ", "ma'am", "ma’am", "madam", "kuya", "mbak",
+                     "tuan", "haji", "hj.", "tita", "tito", "manong", "manang", "saya")
+#: The hints of the short titles, as whole words (" ate " is no "update ").
+SHORT_TITLES = ("pak ", "bu ", "mas ", "kak ", "bang ", "cik ", "ate ", "ka ", "aku ")
+SHORT_TITLE_HINTS = tuple(f"{before}{title}" for title in SHORT_TITLES for before in " \n")
+
+
+def asian_title_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
+    """Names after the honorifics and the "saya" of South-East Asian writers (ASIAN_TITLE)."""
+    if len(folded) != len(text):
+        return
+    if not any(hint in folded for hint in ASIAN_TITLE_HINTS) and not any(
+            hint in folded for hint in SHORT_TITLE_HINTS) and not folded.startswith(SHORT_TITLES):
+        return
+    sea = None
+    for match in ASIAN_TITLE.finditer(text):  # (no look-behind in the pattern: its first letters let sre skip ahead)
+        if match.start() > 0 and (text[match.start() - 1].isalnum() or text[match.start() - 1] in "_'’."):
+            continue
+        title = match.group("title")
+        if title in SEA_ONLY_TITLES:
+            if sea is None:
+                sea = any(word in folded for word in SEA_WORDS)
+            if not sea:
+                continue
+        name = NAME_AT.match(text, match.end())
+        if name is None:
+            continue
+        words = name.group().split(" ")
+        kept: list[str] = []
+        for word in words:
+            lower = strip_marks(word.lower())
+            if lower in NOT_AFTER_TITLE or lower in NOT_NAME_WORDS or lower in STOP or lower in MONTHS_AND_DAYS or \
+                    lower in PLACE_AFTER:
+                break
+            kept.append(word)
+        while kept and kept[-1].lower() in PARTICLES:
+            kept.pop()
+        if not kept:
+            continue
+        end = match.end() + len(" ".join(kept))
+        if title.lower() in SAYA_WORDS and (not SAYA_END.match(text, end) or "," in match.group() or (
+                text[:match.start()].rstrip(" ")[-1:] not in ("", ".", ",", "!", "?", "\n", ":"))):
+            continue  # "saya Google dulu": a verb borrowed; "kucing saya, Oyen": "my cat", not "I am"
+        yield match.end(), end
+
+
 def address_and_ask_names(text: str, folded: str, lists: Lists, gated: bool) -> Iterator[tuple[int, int]]:
     """A name on the line above an address; a full name after a verb of asking or telling."""
     if not gated or "\n" in text:
@@ -965,6 +1045,7 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from caps_line_names(text, lists)
     yield from transcript_names(text, lists)
     yield from address_and_ask_names(text, folded, lists, gated)
+    yield from asian_title_names(text, folded)
     if not gated or any(w in folded for w in ("me, ", "moi, ", "moi-même, ", "mí, ", "mir, ", "mich, ")):
         for match in ME_NAMED.finditer(text):
             words = match.group("name").split()
@@ -1018,6 +1099,7 @@ SCRIPT_CUE_BEFORE = re.compile(
     r"मेरा नाम|नाम|میرا نام|"
     # issue 18, pass 20: Persian's "my name (is)", "first and family name:", "full name:" before its "name"
     r"اسم من|نام من|اسمم|نامم|نام و نام خانوادگی|نام کامل|نام(?![ \t]*(?:و[ ]نام|خانوادگی)))[ \t]*[:：]?[ \t]*"
+    r"(?:客户|客戶|用户|用戶|会员|會員|顾客|顧客)?"  # ("我是客户陈志远": issue 18, twentieth pass)
     rf"(?P<name>{SCRIPT_NAME})")
 #: Issue 18, eighteenth pass: introductions that follow the name: Japanese "田中太郎と申します", Korean
 #: "안녕하세요 김민수입니다" (after a greeting or at a line's start, a surname first), Hindi and Urdu "मैं प्रिया
@@ -1045,6 +1127,12 @@ def script_cue_names(text: str) -> Iterator[tuple[int, int]]:
     for pattern in (SCRIPT_TITLE_AFTER, *SCRIPT_CUE_AFTER):  # the name before a title or an introduction
         for match in pattern.finditer(text):
             name = match.group("name")
+            cut = max(name.rfind(char) for char in "的们們是和与與")
+            if cut >= 0 and not japanese and "\u3400" <= name[0] <= "\u9fff":
+                # "尊敬的张伟先生": the name after a particle, if two characters are left (issue 18, twentieth pass)
+                if len(name) - cut - 1 >= 2 and name[cut + 1] in script_letters.HAN_SURNAME_CHARS:
+                    yield from script_name(text, match.start("name") + cut + 1, match.end("name"), japanese)
+                continue
             if "\uac00" <= name[0] <= "\ud7a3" and name[0] not in KOREAN_SURNAMES:
                 continue
             yield from script_name(text, match.start("name"), match.end("name"), japanese)
@@ -1145,7 +1233,10 @@ def placed(text: str, start: int, end: int, lists: Lists) -> bool:
         return True  # issue 18, tenth pass: "bij de Albert Heijn", "at the John Lewis": a shop, a brand
     if firm_after(text, end):
         return True
-    return len(words) == 1 and NUMBER_AFTER.match(text, end) is not None
+    # (a Han or Hangul name led by a surname before a number is no "Room 305": "联系人：周杰 13800138000", issue 18,
+    # twentieth pass; "用户回电 177…" is a verb)
+    return len(words) == 1 and NUMBER_AFTER.match(text, end) is not None and not (
+        text[start] in script_letters.HAN_SURNAME_CHARS or text[start] in script_letters.KOREAN_SURNAMES)
 
 
 #: Issue 18, sixteenth pass: a name that begins a firm's ("Tudor & Bevan LLP", "Bose & Co Accounting", "Bach &

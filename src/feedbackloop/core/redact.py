@@ -101,9 +101,17 @@ LOOKALIKES: dict[int, str] = {
 }
 
 
+#: Issue 18, twentieth pass: Japanese input methods type a dash between digits as the katakana long-vowel mark
+#: ("０８０ー１２３４ー５６７８"); only there is it a dash (in "サーバー" it lengthens a vowel).
+LONG_VOWEL_DASH = re.compile(r"(?<=\d)\u30fc(?=\d)")
+
+
 def plain_digits(text: str) -> str:
     """`text` with LOOKALIKES replaced: of the same length, each character where it was."""
-    return text if text.isascii() else text.translate(LOOKALIKES)
+    if text.isascii():
+        return text
+    text = text.translate(LOOKALIKES)
+    return LONG_VOWEL_DASH.sub("-", text) if "\u30fc" in text else text
 
 
 def has_any(folded: str, words: Sequence[str]) -> bool:
@@ -920,6 +928,7 @@ def find_phones(text: str) -> Iterator[Span]:
     if has_any(folded, SHORT_PHONE_WORDS) and len(folded) == len(text):
         yield from short_phones(folded)
     yield from answered_phones(text)
+    yield from glued_phones(text)
     if has_any(folded, WORLD_PHONE_GATE) and len(folded) == len(text):
         yield from worded_phones(text, folded)
     if not NINE_DIGITS.search(text):  # every PHONE_KEYWORD and COMPACT_MOBILE match holds nine digits in a row
@@ -945,6 +954,9 @@ WORLD_PHONE_WORDS = (
     "contato", "contacto", "numéro de téléphone", "portable", "gsm", "puh", "puhelin", "matkapuhelin", "tlf", "tfn",
     "kom", "komórka", "komorka", "mobilní", "mobilný", "telefonszám", "mobilszám", "cep", "sđt", "sdt", "đt",
     "điện thoại", "di động", "no hp", "nombor telefon", "viber",
+    # issue 18, twentieth pass: Indonesian, Malay and Filipino phone words ("No. HP", "Telp", "nomor saya", "CP no.")
+    "hp", "no. hp", "nomor hp", "nombor hp", "handphone", "ponsel", "telepon", "telpon", "telp", "nomor telepon",
+    "nomor saya", "nombor saya", "no saya", "nomor wa", "no wa", "cp", "cp no", "numero ko", "number ko", "zalo",
     "телефон", "тел", "моб", "мобильный", "мобільний", "сотовый", "вайбер",
     "τηλ", "τηλέφωνο", "κινητό", "κιν",
     "טלפון", "טל", "נייד", "פלאפון",
@@ -966,6 +978,8 @@ WORDED_PHONE = re.compile(
     r"(?![\d])(?![.,/-]\d)")
 
 
+#: Phone words that are also the letters of codes ("HP-0021948"): not glued to the number by a hyphen.
+CODE_LIKE_WORDS = frozenset({"hp", "cp"})
 #: The words that may stand between a phone word and its number ("phone number is", "mi número es", "番号は").
 GAP_WORDS = frozenset({
     "", "no", "nr", "num", "number", "numbers", "numero", "número", "numéro", "nummer", "numer", "numara", "numarası",
@@ -979,6 +993,8 @@ GAP_WORDS = frozenset({
     "מספר", "رقم", "الرقم", "هو", "شماره", "من", "hai", "ka", "ki", "ko", "है", "का", "की", "नंबर", "নম্বর", "எண்",
     "نمبر", "ہے", "میرا", "ቁጥር", "ቁጥሬ", "ya", "yangu", "namba", "nambari", "است", "همراه",
     "số", "là", "của", "tôi", "em", "anh", "chị", "cá", "nhân", "ng",
+    # (twentieth pass: Indonesian, Malay and Tagalog "my", "is", "at", "yes", "please")
+    "saya", "aku", "adalah", "ialah", "po", "ang", "aking", "nomor", "nombor", "tolong", "mohon",
 })
 #: Marks a Chinese, Japanese or Korean phone word runs on with ("番号", "号码", "は"), dropped from a gap's words.
 GAP_MARKS = "番号码號碼はがの是为為을를은는이가번호입니다" + "".join(WORLD_PHONE_INSIDE)
@@ -1005,6 +1021,9 @@ def worded_phones(text: str, folded: str) -> Iterator[Span]:
         for match in pattern.finditer(folded):
             if folded.startswith(("tel aviv", "tel-aviv"), match.start("word")):
                 continue  # a city, and its postcode
+            if match.group("word") in CODE_LIKE_WORDS and (folded[match.end("word"):match.start("number")] == "-"
+                                                           or folded[match.start("word") - 1:match.start("word")] == "-"):
+                continue  # "Policy HP-0021948", "CZ-CP-2290114": a code's letters, not "handphone" or "cellphone"
             if pattern is WORDED_PHONE and not all(
                     word.strip(GAP_MARKS) in GAP_WORDS
                     for word in LETTERS.findall(folded, match.end("word"), match.start("number"))):
@@ -1028,6 +1047,19 @@ def compact_phones(text: str) -> Iterator[Span]:
                                                                             match.start())):
             continue  # pass 20's shapes: "PCN 8830012741", "Tesisat no: 8800291733", "broadband ID 0512284417"
         yield Span(match.start(), match.end(), "PHONE")
+    if (not text.isascii() and CHINESE_MOBILE_HINT.search(text)) or "wechat" in fold(text) or "weixin" in fold(text):
+        for match in CHINESE_MOBILE.finditer(text):
+            if not number_is_reference(text, match.start()) and not DATE_INSIDE.search(match.group()):
+                yield Span(match.start(), match.end(), "PHONE")
+
+
+def glued_phones(text: str) -> Iterator[Span]:
+    """Korean and Japanese numbers with a particle glued after them, and Japan's bracketed exchange (GLUED_PHONE)."""
+    if "(" not in text and GLUED_AFTER.search(text) is None:
+        return
+    for match in GLUED_PHONE.finditer(text):
+        if is_phone(text, match.start(), match.end(), 9):
+            yield Span(match.start(), match.end(), "PHONE")
 
 
 def answered_phones(text: str) -> Iterator[Span]:
@@ -1045,18 +1077,29 @@ def answered_phones(text: str) -> Iterator[Span]:
             yield Span(match.start("number"), match.end("number"), "PHONE")
 
 
+#: (Issue 18, twentieth pass: and Indonesia's mobiles of twelve and thirteen digits, "081234567890".)
 #: (Issue 18, pass 20, classes of South Asia, the Middle East and Africa: Pakistan's "03001234567" (03, then 0-4,
 #: eleven digits), the Gulf's, Israel's and Ghana's "0569014427" (05, ten digits), India's "7738291046" (6-9, ten
 #: digits), and the mobile numbers their systems write with the country code and no plus: Kenya's "254722610093",
 #: Nigeria's "2348031234567", Ghana's, Pakistan's, Bangladesh's, the Emirates', Saudi Arabia's, South Africa's.)
-COMPACT_MOBILE = re.compile(r"(?<![\w.+/-])(?:0(?:[6-9]\d{8,9}|1\d{9}|3[0-4]\d{8}|5\d{8})|254[17]\d{8}|234[789][01]\d{8}|"
+COMPACT_MOBILE = re.compile(r"(?<![\w.+/-])(?:0(?:[6-9]\d{8,9}|1\d{9}|3[0-4]\d{8}|5\d{8}|8[1-9]\d{9,10})|254[17]\d{8}|234[789][01]\d{8}|"
                             r"[6-9]\d{9}|233[25]\d{8}|923[0-4]\d{8}|8801[3-9]\d{8}|9715\d{8}|9665\d{8}|27[6-8]\d{8})"
                             r"(?![\w-])(?![.,/]\d)")
 #: The seventeenth pass's shapes, found wherever they stand; pass 20's others not after a code or a number's label.
-FIRST_COMPACT = re.compile(r"0(?:[6-9]\d{8,9}|1\d{9})")
+FIRST_COMPACT = re.compile(r"0(?:[6-9]\d{8,9}|1\d{9}|8[1-9]\d{9,10})")
 NUMBER_LABEL_BEFORE = re.compile(r"(?i:(?<![^\W\d_])(?:no|nr|n|č|c|id|#)\.?[ \t]*[:#]?[ \t]*\Z|"
                                  r"(?:کد[ \u200c]?پستی|کدپستی|postal code|post ?code|pin ?code|zip(?: code)?|"
                                  r"الرمز البريدي|מיקוד)[ \t]*[:#-]?[ \t]*\Z)")  # "کد پستی ۷۱۳۴۸۵۶۹۱۲": Iran's postcode
+#: Issue 18, twentieth pass: mainland China's mobiles written without spaces (eleven digits, 13 to 19 first: "联系人：
+#: 周杰 13800138000"), in a text with Chinese characters or WeChat in it; no phone word needed, as with COMPACT_MOBILE.
+CHINESE_MOBILE = re.compile(r"(?<![\w.+/-])1[3-9]\d{9}(?![\w-])(?![.,/]\d)|(?<=[\u3400-\u9fff])1[3-9]\d{9}(?!\d)")
+CHINESE_MOBILE_HINT = re.compile(r"[\u3400-\u9fff]")
+#: Issue 18, twentieth pass: a Korean or Japanese number (a trunk 0, then 3-4-4 or 2-4-4 digits) with the particle
+#: or the verb glued after it ("010.1234.5678로", "090-1234-5678まで"), where PHONE_NATIONAL stops at a letter; and the
+#: Japanese form with the exchange in brackets ("06(6123)4567").
+GLUED_PHONE = re.compile(r"(?<![\w.+/-])(?:0\d{1,3}([-. ])\d{3,4}\1\d{4}(?=[\u3040-\u309f\uac00-\ud7a3])|"
+                         r"0\d{1,4}\(\d{1,4}\)\d{4}(?!\d))")
+GLUED_AFTER = re.compile(r"\d[\u3040-\u309f\uac00-\ud7a3]")  # (its cheap gate: a digit, then hiragana or Hangul)
 ANSWER_NUMBER = re.compile(r"^[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'’-]{0,30}:[ \t]*(?P<number>\+?\d[\d \-]{7,16}\d)[ \t]*$",
                            re.MULTILINE)
 PHONE_ASKED = ("phone", "mobile", "number", "móvil", "movil", "celular", "telefone", "teléfono", "telefono", "numéro",
@@ -1227,7 +1270,9 @@ MONTHS = (r"(?:jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero
           r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|januar|februar|marts|"
           r"juni|august|desember|"
           # issue 18, seventeenth pass: Indonesian and Malay
-          r"maret|agustus|oktober|desember|mac|julai|ogos|disember)\.?")
+          r"maret|agustus|oktober|desember|mac|julai|ogos|disember|"
+          # issue 18, twentieth pass: Tagalog
+          r"enero|pebrero|marso|hunyo|hulyo|setyembre|oktubre|nobyembre|disyembre)\.?")
 #: Issue 18, twentieth pass: months only written after their day ("12. března 1985"), so tried only after a digit (a
 #: month first is tried at every letter): Swedish and Danish "maj", "augusti", Austrian "Jänner", Finnish (partitive),
 #: Czech, Slovak and Slovenian (genitive), Estonian, Icelandic.
@@ -1244,13 +1289,27 @@ HU_MONTHS = (r"(?:január|február|március|április|május|június|július|augu
 #: Issue 18, sixteenth pass: also a space after a dot ("15. 3. 2015", "1968. 04. 22."), a month's name between
 #: dashes ("22-Feb-1979"), Hungarian dates, and a two-digit year with one separator throughout ("4/19/77").
 NUMERIC_SEP = r"(?:[./-]|\. )"
+#: Issue 18, twentieth pass: the dates of East and South-East Asia as their own forms write a birth date: a
+#: Japanese era's year ("昭和58年4月9日", "平成2年", "S58.4.9") or Taiwan's Republic year ("民國79年5月3日",
+#: "民國79/05/03"); a Korean two-digit year ("88년 4월 12일"); a Thai month, by name or abbreviated, and a
+#: Buddhist-era year ("12 มีนาคม 2530", "12 มี.ค. 2535", "03/05/2533"); Vietnamese "14 tháng 2 năm 1985".
+THAI_MONTHS = (r"(?:มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|"
+               r"ธันวาคม|ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.)")
+ERAS = r"(?:明治|大正|昭和|平成|令和|中華民國|中华民国|民國|民国)"
+ASIAN_DATE = (rf"{ERAS}[ ]?(?:\d{{1,3}}|元)[ ]?年[ ]?\d{{1,2}}[ ]?月[ ]?\d{{1,2}}[ ]?[日號号]?|"
+              rf"{ERAS}[ ]?\d{{1,3}}[./-]\d{{1,2}}[./-]\d{{1,2}}(?!\d)|"
+              rf"(?<![A-Za-z])[MTSHR]\.?[ ]?\d{{1,2}}[./]\d{{1,2}}[./]\d{{1,2}}(?![\d./])|"
+              rf"(?<!\d)\d\d[ ]?[年년][ ]?\d{{1,2}}[ ]?[月월][ ]?\d{{1,2}}[ ]?[日일號号]|"
+              rf"\d{{1,2}}[ ]?{THAI_MONTHS}[ ]?(?:(?:พ\.ศ\.|ค\.ศ\.)[ ]?)?(?:25|19|20)?\d\d(?!\d)|"
+              rf"(?<![\d./-])\d{{1,2}}[./-]\d{{1,2}}[./-]25\d\d(?!\d)|"
+              rf"\d{{1,2}}\s+th[áa]ng\s+\d{{1,2}}(?:\s+n[ăa]m\s+|,?\s+|/)(?:19|20)\d\d")
 DATE = (rf"(?:\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}(?:19|20)\d\d|"
         rf"(?:19|20)\d\d{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}(?!\d)|"
         rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
         rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?(?:\s+(?:de\s+|of\s+)?|-){MONTHS_AFTER_DAY}(?:\s+(?:de\s+)?|-)(?:19|20)\d\d|"
         rf"(?:19|20)\d\d\.\s+{HU_MONTHS}\s*\d{{1,2}}(?!\d)|"
         rf"(?<![\d./-])\d{{1,2}}(?P<two_digit_sep>[./-])\d{{1,2}}(?P=two_digit_sep)\d\d(?![./-]?\d)|"
-        rf"(?:19|20)\d\d\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일])")
+        rf"(?:19|20)\d\d\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일號号]|{ASIAN_DATE})")
 #: A date is a date of birth when a birth word comes shortly before it, in English, German, French, Spanish.
 BIRTH_WORDS = ("birth", "dob", "d.o.b", "born", "birthday", "geburt", "geboren", "naissance", "né", "nee",
                "née", "nacimiento", "nacid", "cumpleaños")
@@ -1287,7 +1346,11 @@ BIRTH_MORE = re.compile(
     r"kuzaliwa|kapanganakan|ipinanganak|誕生日|"
     # issue 18, twentieth pass: Slovenian "rojstni datum", "rojen(a)", and the star a German or Nordic form puts
     # before a birth date ("Erika Muster (* 12.03.1985)"), not a list's bullet at a line's start
-    r"rojstn|rojstva|rojen(?<!\wrojen)|\*(?<=\(\*)(?=[ ]?\d)|\*(?<=[^\W\d] \*)(?=[ ]?\d{1,2}\.)|\*(?<=[,;] \*)(?=[ ]?\d{1,2}\.))")
+    r"rojstn|rojstva|rojen(?<!\wrojen)|\*(?<=\(\*)(?=[ ]?\d)|\*(?<=[^\W\d] \*)(?=[ ]?\d{1,2}\.)|\*(?<=[,;] \*)(?=[ ]?\d{1,2}\.)|"
+    # issue 18, twentieth pass: Japanese "生まれ", "…日生", Cantonese "出世", Chinese "生辰", Korean "출생", Thai "ปีเกิด"
+    # (the year of birth of a form's day/month/year), "เกิดเมื่อ", Indonesian "TTL" (place and date of birth), Tagalog
+    # "kaarawan"
+    r"生まれ|生(?<=[日號号]生)(?![活产產意效])|出世|生辰|출생|ปีเกิด|เกิดเมื่อ|ttl(?<!\wttl)\b|kaarawan)")
 DATE_ANYWHERE = re.compile(DATE, re.IGNORECASE)
 BIRTH_REACH = 70
 #: A birth word's line with no date is answered on the next line when it ends this close after the word
@@ -1300,6 +1363,10 @@ LONGEST_DATE = 32
 #: A date of birth written as eight digits, e.g. as a password ("my birthday 12031941"), right after a birth word.
 COMPACT_DATE = re.compile(r"[^\d\n]{0,12}?(?<!\d)(\d{8})(?!\d)")
 COMPACT_ORDERS = ((4, 2, 0), (4, 0, 2), (0, 4, 6))  # (year, month, day) offsets: ddmmyyyy, mmddyyyy, yyyymmdd
+#: Issue 18, twentieth pass: six digits, as Korean and Japanese forms write a birth date ("생년월일 900503", the
+#: first half of a resident number), right after a birth word; not the resident number's first half before its dash.
+COMPACT_SHORT_DATE = re.compile(r"[^\d\n]{0,12}?(?<!\d)(\d{6})(?![\d-])")
+SHORT_ORDERS = ((0, 2, 4), (4, 2, 0))  # yymmdd, ddmmyy
 
 
 def find_dobs(text: str) -> Iterator[Span]:
@@ -1328,8 +1395,11 @@ def dates_after_birth_words(text: str, folded: str) -> Iterator[Span]:
         dates = list(dates_in_reach(text, word.end(), line_end, recent))
         yield from (Span(start, end, "DOB") for start, end, of_birth in dates if of_birth)
         compact = COMPACT_DATE.match(text, word.end(), line_end)
+        short = None if compact is not None else COMPACT_SHORT_DATE.match(text, word.end(), line_end)
         if compact is not None and compact_date_year(compact.group(1), recent):
             yield Span(compact.start(1), compact.end(1), "DOB")
+        elif short is not None and six_digit_date(short.group(1)):
+            yield Span(short.start(1), short.end(1), "DOB")
         elif not dates and line_end - word.end() <= ASKED_REST and word.group() not in NO_QUESTION:
             # asked for on this line, answered on the next
             start = next_line_start(text, line_end)
@@ -1356,16 +1426,24 @@ def dates_in_reach(text: str, start: int, line_end: int, recent: int) -> Iterato
     characters of `start` or of the last date of birth found."""
     reach = min(line_end, start + BIRTH_REACH)
     first = True
+    born_end = -1  # where the last date of birth found ends
     date = DATE_ANYWHERE.search(text, start, min(line_end, reach + LONGEST_DATE))
     while date is not None and date.start() < reach:
+        if born_end >= 0 and SENTENCE_END.search(text, born_end, date.start()):
+            break  # issue 18, twentieth pass: "sinh ngày 21/6/1994. … giao ngày 12/05/2024": another sentence's date
         if date.group("two_digit_sep") is None or (first and short_date(date.group(), date.start() - start)):
             year = date_year(date.group())
             of_birth = year is None or year < recent
             yield date.start(), date.end(), of_birth
             if of_birth:
                 reach = min(line_end, max(reach, date.end() + BIRTH_REACH))
+                born_end = date.end()
         first = False
         date = DATE_ANYWHERE.search(text, date.end(), min(line_end, reach + LONGEST_DATE))
+
+
+#: The end of a sentence: after a date of birth, the dates of the next sentence are other things' (an order's).
+SENTENCE_END = re.compile(r"[。！？]|[.!?;](?:\s|$)")
 
 
 #: A date with a two-digit year ("4/19/77") is taken only as the first date after a birth word and this close to it
@@ -1401,8 +1479,26 @@ YEAR = re.compile(r"(?:19|20)\d\d")
 TWO_DIGIT_YEAR = re.compile(r"\d\d$")
 
 
+#: The year before the first of each era (`ASIAN_DATE`), and a Buddhist-era year (Thailand's: 543 years ahead).
+ERA_BEFORE = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018, "民國": 1911, "民国": 1911,
+              "M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}
+ERA_YEAR = re.compile(r"(明治|大正|昭和|平成|令和|民國|民国|^[MTSHR])\.?[ ]?(\d{1,3}|元)")
+BUDDHIST_YEAR = re.compile(r"(?<!\d)25\d\d(?!\d)")
+TWO_DIGIT_YEAR_FIRST = re.compile(r"^(\d\d)[ ]?[年년]")
+
+
 def date_year(date: str) -> int | None:
-    """The year of a date DATE matched: its four digits, or its last two read as the latest year not to come."""
+    """The year of a date DATE matched: its four digits, or its last two read as the latest year not to come;
+    an era's year or a Buddhist-era year as the common era's."""
+    era = ERA_YEAR.search(date)
+    if era is not None:
+        return ERA_BEFORE[era.group(1)] + (1 if era.group(2) == "元" else int(era.group(2)))
+    buddhist = BUDDHIST_YEAR.search(date)
+    if buddhist is not None:
+        return int(buddhist.group()) - 543
+    first = TWO_DIGIT_YEAR_FIRST.match(date)
+    if first is not None:  # "88년 4월 12일"
+        date = first.group(1)
     year = YEAR.search(date)
     if year is not None:
         return int(year.group())
@@ -1425,6 +1521,18 @@ def compact_date_year(digits: str, recent: int) -> bool:
             except ValueError:
                 continue
             return True
+    return False
+
+
+def six_digit_date(digits: str) -> bool:
+    """Whether six digits are a real date, read year-month-day or day-month-year."""
+    for year_at, month_at, day_at in SHORT_ORDERS:
+        try:
+            datetime.date(2000 + int(digits[year_at:year_at + 2]), int(digits[month_at:month_at + 2]),
+                          int(digits[day_at:day_at + 2]))
+        except ValueError:
+            continue
+        return True
     return False
 
 
@@ -1747,7 +1855,9 @@ TITLE_BEFORE = re.compile(
     r"المهندس|المهندسة|الدكتور|الدكتورة|د|م|الشيخ|الحاج|श्री|श्रीमती|सुश्री|कुमारी|डॉ|জনাব|জনাবা|শ্রী|শ্রীমতী|ডাঃ|"
     r"திரு|திருமதி|செல்வி|"
     # issue 18, pass 20: Amharic's ("አቶ ታደሰ ወልዴ", "ወ/ሮ አልማዝ"), Bangladesh's "Mst." (Mosammat)
-    r"አቶ|ወ/ሮ|ወ/ሪት|ዶ/ር|ወይዘሮ|ወይዘሪት|Mst)\.?[ \t]+)+$")
+    r"አቶ|ወ/ሮ|ወ/ሪት|ዶ/ር|ወይዘሮ|ወይዘሪት|Mst|"
+    # issue 18, twentieth pass: the honorifics of Indonesia, Malaysia, Thailand and the Philippines in Latin letters
+    r"Bapak|Ibu|Pak|Bu|Encik|Puan|Cik|Tuan|Datuk|Dato['’]?|Datin|Khun|Gng|Bb|Kuya|Ate|Sir|Ma['’]am)\.?[ \t]+)+$")
 TITLE_REACH = 40
 
 

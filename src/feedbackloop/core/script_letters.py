@@ -29,6 +29,12 @@ SCRIPT_STOP_WORDS = frozenset({
     "است", "هستم", "هستند", "میباشد", "می‌باشد", "خانوادگی", "کامل",
 })
 SCRIPT_STOP_CHARS = frozenset("不的是和与與请請已我你您他她它这這那们們在有没沒")
+#: The commonest family names of China (simplified and traditional): `script_names` reads names by them, and
+#: `name_cues` a name after a particle ("尊敬的张伟先生").
+HAN_SURNAME_CHARS = frozenset(
+    "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何林罗羅郑鄭梁谢謝宋唐韩韓冯馮邓鄧曹彭曾萧蕭田董潘袁蔡蒋蔣余"
+    "杜叶葉程魏苏蘇吕呂丁沈姚卢盧钟鍾崔谭譚陆陸汪范金石廖贾賈夏韦韋付方邹鄒熊孟秦邱侯江尹薛闫閆段雷黎史龙龍陶贺賀顾顧"
+    "毛郝龚龔邵万萬覃武戴孔汤湯庞龐樊兰蘭殷施欧歐")
 #: Korea's common surnames: a Hangul name before a title must start with one ("고객님" is no name).
 KOREAN_SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
 

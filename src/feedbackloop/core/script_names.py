@@ -36,6 +36,7 @@ from feedbackloop.core.script_letters import (
     ARABIC,
     DEVANAGARI,
     HAN,
+    HAN_SURNAME_CHARS,
     HANGUL,
     HEBREW,
     KANA,
@@ -115,6 +116,15 @@ INTRO_CUES = (
     # Chinese
     "收货人是", "我係", "我叫做", "本人係", "我個名係", "旧姓：", "旧姓:", "旧姓", "收件人是", "联系人是", "我的名字是", "我名叫", "寄件人：", "寄件人:", "收件人：", "收件人:",
     "收貨人：", "聯絡人：", "姓名：", "姓名:",
+    # (issue 18, twentieth pass: the people of Chinese, Japanese and Korean forms: passenger, cardholder, account
+    # name, payee, applicant, person in charge, patient, owner, signer, sender; a colon after each)
+    "乘客：", "旅客：", "持卡人：", "户名：", "戶名：", "收款人：", "付款人：", "申请人：", "申請人：", "负责人：", "負責人：",
+    "经办人：", "經辦人：", "患者：", "业主：", "業主：", "签收人：", "簽收人：", "聯繫人：", "联络人：", "发件人：", "發件人：",
+    "订购人：", "訂購人：", "會員：", "会员：", "乘客:", "持卡人:", "户名:", "收款人:", "申请人:", "联系人：", "联系人:",
+    "送り主：", "送り主:", "差出人：", "差出人:", "ご依頼主：", "依頼主：", "お届け先：", "宛名：", "名義：", "口座名義：",
+    "会員名：", "代表者：", "利用者：", "ご契約者：", "患者名：", "お客様名：", "受取人名：", "ご担当者：",
+    "주문자:", "주문자명:", "구매자:", "예약자:", "신청자:", "가입자:", "명의자:", "수신인:", "발신인:", "대표자:",
+    "받는분:", "보내는분:", "수령자:", "고객 성함:", "주문자 :", "예약자명:", "참석자:",
     # Vietnamese
     "Tôi là", "tôi là", "Em là", "em là", "Mình là", "mình là", "Tôi tên là", "tôi tên là", "Em tên là", "em tên là",
     "tên em là", "Tên em là", "Tên tôi là", "tên tôi là", "Người nhận:", "Người gửi:", "Họ tên:", "Họ và tên:",
@@ -168,7 +178,7 @@ NOT_LABELS = words("""
 #: Closing words under which a name signs.
 CLOSINGS = (
     "敬具", "以上", "よろしくお願いします", "よろしくお願いいたします", "宜しくお願いします", "감사합니다", "고맙습니다",
-    "谢谢", "謝謝", "此致敬礼", "此致", "敬上", "ขอบคุณค่ะ", "ขอบคุณครับ", "ขอบคุณ", "С уважением", "с уважением",
+    "谢谢", "謝謝", "此致敬礼", "此致\n敬礼", "此致\n敬禮", "此致", "敬礼", "敬禮", "敬上", "ขอบคุณค่ะ", "ขอบคุณครับ", "ขอบคุณ", "С уважением", "с уважением",
     "З повагою", "з повагою", "С уважение", "Спасибо", "Дякую", "Благодаря", "Με εκτίμηση", "Ευχαριστώ", "Φιλικά",
     "בברכה", "תודה", "مع التحية", "مع خالص التحية", "وشكرا", "شكرا", "شكراً", "धन्यवाद", "ধন্যবাদ", "நன்றி",
     "Поздрави", "Поздрав", "Срдачно", "Срдачан поздрав", "Хвала", "Trân trọng", "Cảm ơn", "Em cảm ơn", "Thân ái", "Tran trong",
@@ -194,7 +204,7 @@ JAPANESE_INTRO = re.compile(rf"(?:私は|わたしは|僕は|担当の|担当は
 SPEAKER = re.compile(
     rf"(?m)^[ \t]*(?:\[[^\]\n]{{0,12}}\][ \t]*)?(?P<open>\[)?(?:[^\W\d_]+[ ])?(?:{alternation(SPEAKER_ROLES)})"
     rf"(?:[ \t]*[-–—(（][ \t]*|[ \t]*)(?P<name>{ANY_NAME})[ \t]*(?:[)）][ \t]*)?(?(open)\]|[:：])")
-SIGNED = re.compile(rf"(?:{alternation(CLOSINGS)})[ \t]*[.,!。！、،]*[ \t]*(?:\n[ \t]*|[,،][ \t]*)"
+SIGNED = re.compile(rf"(?:{alternation(CLOSINGS)})[ \t]*[.,!。！、،，]*[ \t]*(?:\n[ \t]*|[,،][ \t]*)"
                     rf"(?P<name>{ANY_NAME})[ \t]*[.。]?[ \t]*(?=\n|$)")
 KOREAN_SIGNED = re.compile(rf"(?<![{HANGUL}])(?P<name>[{HANGUL}]{{2,4}})[ ]?(?:드림|올림|배상)(?![{HANGUL}])")
 #: A Korean answer that is a name: at a line's start or after a speaker label, a surname and a given name, then
@@ -221,10 +231,7 @@ CHINESE_RELATION = re.compile(
     rf"(?:我爸爸|我妈妈|我爸|我妈|我老公|我老婆|我丈夫|我太太|我妻子|我儿子|我女儿|我朋友|我同事|我哥哥|我姐姐|我哥|我姐|我弟弟|我妹妹|我弟|我妹)"
     rf"[ ]?(?P<name>[{HAN}]{{2,3}})")
 #: The commonest family names of China (simplified and traditional) and of Japan.
-CHINESE_SURNAME_CHARS = frozenset(
-    "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何林罗羅郑鄭梁谢謝宋唐韩韓冯馮邓鄧曹彭曾萧蕭田董潘袁蔡蒋蔣余"
-    "杜叶葉程魏苏蘇吕呂丁沈姚卢盧钟鍾崔谭譚陆陸汪范金石廖贾賈夏韦韋付方邹鄒熊孟秦邱侯江尹薛闫閆段雷黎史龙龍陶贺賀顾顧"
-    "毛郝龚龔邵万萬覃武戴孔汤湯庞龐樊兰蘭殷施欧歐")
+CHINESE_SURNAME_CHARS = HAN_SURNAME_CHARS
 JAPANESE_SURNAMES = words("""
 佐藤 鈴木 高橋 田中 伊藤 渡辺 渡邊 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 斉藤 清水 山崎 森 池田
 橋本 阿部 石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田 後藤 近藤 村上 遠藤 青木 坂本 斉藤 福田 太田 西村 藤井 金子 岡本
@@ -242,6 +249,12 @@ NOT_HAN_NAMES = words("""
 HAN_ALONE = re.compile(rf"(?<![{HAN}\u3040-\u30ff\w])(?P<name>[{HAN}]{{2,3}})(?![{HAN}\u3040-\u30ff\w])")
 #: A Japanese name before an honorific ("山田太郎様", "鈴木さん"), opening with a listed surname.
 JAPANESE_TITLED = re.compile(rf"(?<![{HAN}])(?P<name>[{HAN}]{{2,5}})(?:様|さん|さま|殿|氏|先生)")
+#: Issue 18, twentieth pass: an enumeration of Han names of two or three characters set off by "、" ("参会人员：刘洋、
+#: 陈静、赵磊"), not inside a run of Han text.
+HAN_LIST = re.compile(rf"(?<![{HAN}])[{HAN}]{{2,3}}(?:、[{HAN}]{{2,3}})+(?![{HAN}])")
+#: Issue 18, twentieth pass: a Korean surname and a job title or "기사" ("김 과장님", "박 기사님"): found with the title.
+KOREAN_SURNAME_TITLE = re.compile(rf"(?<![{HANGUL}])(?P<name>[{HANGUL}])[ ]?(?:과장|부장|대리|차장|팀장|실장|사장|"
+                                  rf"선생|교수|기사|원장|주임|매니저|상무|전무|이사|간호사|변호사)(?=님|[^{HANGUL}]|$)")
 #: "我姓刘", "免贵姓王": the surname said alone.
 SURNAME_SAID = re.compile(rf"(?:我姓|免贵姓|免貴姓|本人姓)[ ]?(?P<name>[{HAN}])(?![{HAN}])|(?:我姓|免贵姓|免貴姓|本人姓)[ ]?"
                           rf"(?P<then>[{HAN}])(?=[，,。.！!、]|[ ]|$)")
@@ -292,9 +305,13 @@ SLAVIC_STOP = words("""
 """)
 GREEK_STOP = words("Καλημέρα Καλησπέρα Γεια Ευχαριστώ Αθήνα Θεσσαλονίκη Παρακαλώ Είμαι Το Τη Την Ο Η Στο Στη")
 VN_STOP = words("""
-Em Anh Chị Tôi Mình Cảm Chào Xin Dạ Vâng Shop Hà Nội Hồ Chí Minh Đà Nẵng Sài Gòn Grab Shopee Tiki Lazada Zalo
-Facebook Instagram TikTok Google Apple Samsung iPhone Messenger Gmail Momo Vietcombank Techcombank Viettel Mobifone Vinaphone TP Quận Phường Đường Số Việt Nam Bên Khi Nhưng
+Em Anh Chị Tôi Mình Cảm Chào Xin Dạ Vâng Shop Nội Nẵng Gòn Grab Shopee Tiki Lazada Zalo
+Facebook Instagram TikTok Google Apple Samsung iPhone Messenger Gmail Momo Vietcombank Techcombank Viettel Mobifone Vinaphone TP Quận Phường Đường Số Bên Khi Nhưng
 """)
+#: Places whose words are given names too ("Hà", "Minh", "Nam", "Chí"): a name ends before the place, not at
+#: each of its words (issue 18, twentieth pass: "chị Hà", "anh Nam" were cut as places).
+VN_PLACES = ("Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Sài Gòn", "Việt Nam", "Ha Noi", "Ho Chi Minh", "Da Nang", "Sai Gon",
+             "Viet Nam")
 #: Words that open a team's or a firm's signature or a field, not a person's name.
 NOT_SIGNERS = words("""
 Отдел Відділ Команда Служба Компания Компанія Администрация Адміністрація Поддержка Підтримка ООО ТОВ АО ПАО Ваш Ваша
@@ -364,6 +381,9 @@ def script_names(text: str) -> Iterator[tuple[int, int]]:
     for match in KOREAN_GIVEN_TITLED.finditer(text):
         if match.group("name") not in NOT_KOREAN_GIVEN:
             yield match.span("name")
+    for match in KOREAN_SURNAME_TITLE.finditer(text):
+        if match.group("name") in KOREAN_SURNAMES and match.group("name") != "이":  # ("이 과장": "this" too)
+            yield match.span()
     for match in KOREAN_ROLE_NAME.finditer(text):
         if match.group("name")[0] in KOREAN_SURNAMES:
             yield match.span("name")
@@ -424,13 +444,21 @@ def han_names(text: str, japanese: bool) -> Iterator[tuple[int, int]]:
             if name[0] in CHINESE_SURNAME_CHARS:
                 size = 2 if len(name) == 3 and name[2] in AFTER_NICKNAME else len(name)
                 yield match.start("name"), match.start("name") + size
+        # (issue 18, twentieth pass: a surname alone is found with its title, "陳生", "王经理", as authors label it)
         for match in CANTONESE_TITLE.finditer(text):
             if match.start() == 0 or not "\u3400" <= text[match.start() - 1] <= "\u9fff":
-                yield match.span("name")
+                yield match.span()
         for match in CHINESE_TITLE_AFTER.finditer(text):
             start = match.start("name")
             if start == 0 or not "\u3400" <= text[start - 1] <= "\u9fff" or text[start] not in WORDLIKE_SURNAMES:
-                yield match.span("name")
+                yield match.span()
+        for match in HAN_LIST.finditer(text):  # "客户：王小明、李华、张伟": every item led by a surname
+            items = match.group().split("、")
+            if all(item[0] in CHINESE_SURNAME_CHARS and item not in NOT_HAN_NAMES for item in items):
+                at = match.start()
+                for item in items:
+                    yield at, at + len(item)
+                    at += len(item) + 1
         for match in CHINESE_NICKNAME.finditer(text):
             name, following = match.group("name"), match.group("next")
             if name in NOT_A_NICKNAME or (match.start() > 0 and "\u3400" <= text[match.start() - 1] <= "\u9fff"
@@ -443,7 +471,7 @@ def han_names(text: str, japanese: bool) -> Iterator[tuple[int, int]]:
                 yield match.span("name")
     for match in JAPANESE_TITLED.finditer(text):
         name = match.group("name")
-        if japanese and japanese_surname(name):
+        if (japanese or match.group()[-1] in "様殿") and japanese_surname(name):  # (様 is Japanese's own character)
             yield match.span("name")
     for match in SURNAME_SAID.finditer(text):
         group = "name" if match.group("name") else "then"
@@ -560,11 +588,13 @@ def vietnamese_name(text: str, start: int, end: int, titled: bool) -> tuple[int,
         if word in VN_STOP or (not word[:1].isupper()):
             break
         kept.append(word)
+    at = start
+    for index, word in enumerate(kept):
+        if text.startswith(VN_PLACES, at):  # "Trần Thị Hà, ở Hà Nội", "Lan Hà Nội": the place is no part of it
+            kept = kept[:index]
+            break
+        at += len(word) + 1
     if not kept or (titled and len(kept) > 3):
-        return None
-    if len(kept) >= 2 and " ".join(kept[-2:]) in VN_STOP:
-        kept = kept[:-2]
-    if not kept:
         return None
     return start, start + len(" ".join(kept))
 
