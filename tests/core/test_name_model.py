@@ -28,7 +28,8 @@ def names(text: str) -> list[str]:
 
 def test_the_model_ships_in_the_package() -> None:
     assert name_model.MODEL_PATH.is_file()
-    assert name_model.MODEL_PATH.stat().st_size < 1_000_000
+    # a guard on the package's size: the model grows with the corpus (1.02 MB at 4,327 texts, pass 20)
+    assert name_model.MODEL_PATH.stat().st_size < 1_500_000
     assert name_model.model_available()
 
 

@@ -152,13 +152,24 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: the xfails below ("blind on pass 19"). The same parts on the tree before the pass (d512e2b): names 434 of 527,
 #: addresses 117 of 146, phones 183 of 197, national ids 147 of 188, DOB 63 of 71, must-keep 61 of 1,173 (5.2 %).
 #: The tagger was then retrained with them: holdout-49's names meet the target since (not blind).
+#: "holdout-51" to "holdout-54" (74, 73, 72, 72 cases, four more authors: East and South-East Asian text, half in its
+#: own scripts; Northern and Central European, weighted to national ids; South Asian, Middle Eastern and African;
+#: American, Southern European and Oceanian, in messy styles) were written at the start of the twentieth pass, kept out
+#: of the repository until it was committed (2d7a67f), then measured once, blind: names 56 of 73, 97 of 105, 66 of 73,
+#: 76 of 78 (76.7, 92.4, 90.4, 97.4 %; 295 of 329, 89.7 %, together), addresses 23/25, 26/30, 18/22, 19/20 (86 of
+#: 97, 88.7 %), phones 30/33, 45/49, 31/31, 28/28 (134 of 141, 95.0 %), national ids 27/30, 42/49, 24/25, 27/30
+#: (120 of 134, 89.6 %), DOB 12/13, 9/9, 7/8, 9/10, IBANs 6/6, 14/15, 7/7, 6/6, must-keep spans touched 4/193,
+#: 4/174, 6/216, 4/160 (18 of 743, 2.4 %): the xfails below ("blind on pass 20"). The same parts on the tree before
+#: the pass (3020faa): names 293 of 329, addresses 85 of 97, phones 131 of 141, national ids 118 of 134, DOB 34 of
+#: 40, must-keep 20 of 743 (2.7 %). The tagger was then retrained with them (holdout-51's names: 61 of 73, not blind).
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
             "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27",
             "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32", "holdout-33", "holdout-34", "holdout-35", "holdout-36",
             "holdout-37", "holdout-38", "holdout-39", "holdout-40", "holdout-41", "holdout-42", "holdout-43", "holdout-44",
-            "holdout-45", "holdout-46", "holdout-47", "holdout-48", "holdout-49", "holdout-50")
+            "holdout-45", "holdout-46", "holdout-47", "holdout-48", "holdout-49", "holdout-50", "holdout-51",
+            "holdout-52", "holdout-53", "holdout-54")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -194,7 +205,17 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-49", "SSN"): "27 of 36 national ids (75.0 %; target 97 %), blind on pass 19",
                     ("holdout-50", "ADDRESS"): "38 of 43 addresses (88.4 %; target 90 %), blind on pass 19",
                     ("holdout-50", "NAME"): "133 of 156 names (85.3 %; target 90 %), blind on pass 19",
-                    ("holdout-50", "SSN"): "48 of 55 national ids (87.3 %; target 97 %), blind on pass 19"}
+                    ("holdout-50", "SSN"): "48 of 55 national ids (87.3 %; target 97 %), blind on pass 19",
+                    ("holdout-51", "NAME"): "56 of 73 names (76.7 %; target 90 %), blind on pass 20",
+                    ("holdout-51", "PHONE"): "30 of 33 phones (90.9 %; target 97 %), blind on pass 20",
+                    ("holdout-51", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 20",
+                    ("holdout-52", "ADDRESS"): "26 of 30 addresses (86.7 %; target 90 %), blind on pass 20",
+                    ("holdout-52", "IBAN"): "14 of 15 IBANs (target 100 %), blind on pass 20",
+                    ("holdout-52", "PHONE"): "45 of 49 phones (91.8 %; target 97 %), blind on pass 20",
+                    ("holdout-52", "SSN"): "42 of 49 national ids (85.7 %; target 97 %), blind on pass 20",
+                    ("holdout-53", "ADDRESS"): "18 of 22 addresses (81.8 %; target 90 %), blind on pass 20",
+                    ("holdout-53", "SSN"): "24 of 25 national ids (96.0 %; target 97 %), blind on pass 20",
+                    ("holdout-54", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 20"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
                          "holdout-47": "18 of 319 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 19",
