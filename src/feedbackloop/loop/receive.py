@@ -31,7 +31,7 @@ from werkzeug.exceptions import HTTPException
 from feedbackloop.core import counters, logs
 from feedbackloop.core.errors import BadRequest, ConfigError, SignatureInvalid, UnsupportedEvent
 from feedbackloop.helpdesks.base import TicketEvent
-from feedbackloop.store.db import database_unavailable, insert_on_conflict, utcnow
+from feedbackloop.store.db import database_unavailable, insert_on_conflict, ping_failure, utcnow
 from feedbackloop.store.models import DEFAULT_TENANT, WebhookEvent, fit_key
 from feedbackloop.store.tenants import TENANT_ID
 from feedbackloop.wiring.ratelimit import count_failed_signature
@@ -433,12 +433,13 @@ class HeldConnections:
     """PostgreSQL: the connections a group commit keeps open between its batches, in autocommit.
 
     Checking a connection out of SQLAlchemy's pool and back in for every batch (the checkout event,
-    the reset on return, switching autocommit on and off) was about a tenth of a PostgreSQL
-    worker's CPU under load (bench/README.md, ninth round). These connections are taken out of
+    the reset on return, besides switching autocommit on and off) held the GIL in about a twentieth
+    of a PostgreSQL worker's samples under load (bench/README.md, ninth round: the gain measured was
+    within the noise; kept for the shorter path). These connections are taken out of
     the pool once (`detach`: the pool opens another in its place when it needs one) and stay in
     autocommit, where every statement of the ingest is its own transaction. One per batch
     committing at once: with `GroupCommit.max_leaders` 1, one per process. As the pool does
-    (`db.ping_if_idle`), one idle for longer than `db.PING_AFTER_IDLE_SECONDS` is pinged before it
+    (`db.ping_failure`), one idle for longer than `db.PING_AFTER_IDLE_SECONDS` is pinged before it
     is used, and replaced if the ping fails, so a server restarted in a quiet spell fails no batch; a
     connection that failed with a disconnect is closed, not given back (`store_batch` retries on a new
     one). They are closed with their committer.
@@ -449,16 +450,11 @@ class HeldConnections:
         self._lock = threading.Lock()
 
     def take(self, engine: Engine) -> Any:
-        from feedbackloop.store import db  # read at call time: tests shorten the idle spell
-
         with self._lock:
             connection, idle_since = self._free.pop() if self._free else (None, 0.0)
-        if connection is not None and time.monotonic() - idle_since > db.PING_AFTER_IDLE_SECONDS:
-            try:
-                engine.dialect.do_ping(connection)
-            except engine.dialect.loaded_dbapi.Error:
-                connection.close()
-                connection = None
+        if connection is not None and ping_failure(engine.dialect, connection, idle_since) is not None:
+            connection.close()
+            connection = None
         return connection if connection is not None else self._open(engine)
 
     @staticmethod
@@ -504,8 +500,8 @@ def store_batch(engine: Engine, rows: Sequence[dict[str, Any]], held: HeldConnec
     (bench/README.md). On PostgreSQL the group commit passes its `held` connections (kept in autocommit
     between batches); without them (and on SQLite) the batch borrows a pooled one. The rows are written
     in key order (one lock order for every batch: two PostgreSQL batches holding the same keys cannot
-    deadlock). A connection that died under us (a PostgreSQL restart: a held connection is never
-    pinged, and the pool pings only idle ones, db.ping_if_idle) is retried once on a fresh one. Retrying
+    deadlock). A connection that died under us (a PostgreSQL restart while traffic flows: held and pooled
+    connections alike are pinged only after an idle spell, db.ping_failure) is retried once on a fresh one. Retrying
     is safe: a failed attempt either did not commit, or did and the retry finds the events and answers
     "duplicate"; the 200 follows a commit either way.
     """

@@ -122,15 +122,26 @@ def ping_if_idle(dialect: Any) -> Callable[[Any, Any, Any], None]:
     """
 
     def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        idle_since = record.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since <= PING_AFTER_IDLE_SECONDS:
-            return
-        try:
-            dialect.do_ping(dbapi_connection)
-        except dialect.loaded_dbapi.Error as exc:
-            raise DisconnectionError(f"idle connection failed its ping: {exc}") from exc
+        failure = ping_failure(dialect, dbapi_connection, record.info.get("idle_since"))
+        if failure is not None:
+            raise DisconnectionError(f"idle connection failed its ping: {failure}") from failure
 
     return _ping_if_idle
+
+
+def ping_failure(dialect: Any, dbapi_connection: Any, idle_since: float | None) -> Exception | None:
+    """The driver's error if a connection idle since `idle_since` (time.monotonic) for longer than
+    PING_AFTER_IDLE_SECONDS fails its ping; None when it answered or was not idle that long. The pool's
+    checkout (`ping_if_idle`) and the webhook group commit's own connections (receive.HeldConnections)
+    both ask this."""
+    if idle_since is None or time.monotonic() - idle_since <= PING_AFTER_IDLE_SECONDS:
+        return None
+    try:
+        dialect.do_ping(dbapi_connection)
+    except dialect.loaded_dbapi.Error as exc:
+        failure: Exception = exc
+        return failure
+    return None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
