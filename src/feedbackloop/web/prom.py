@@ -87,13 +87,14 @@ def _labelled(name: str, documentation: str, label: str, values: dict[str, int])
 
 def read_gauges(session: Session, now: datetime, runner_tick: datetime | None) -> Iterator[Metric]:
     """Queue, funnel, review and runner gauges as of `now`."""
-    depth = _counts(session, Job.state, JOB_STATES)
     unqueued = jobs.unqueued_events(session)
-    waiting = unqueued[0]
-    depth["pending"] += waiting  # a stored event waiting for its job is a pending job
+    # the same counts as /healthz and `feedbackloop status`: a stored event waiting for its job is a
+    # pending job, and a due one
+    counted = jobs.queue_depth(session, now, unqueued)
+    due, waiting = counted.pop("due"), counted.pop("unqueued")
+    depth = {**dict.fromkeys(JOB_STATES, 0), **counted}
     yield _labelled("feedbackloop_job_queue_depth", "Jobs by state.", "state", depth)
-    due = session.scalar(select(func.count()).where(Job.state == "pending", Job.run_after <= now)) or 0
-    yield _gauge("feedbackloop_job_queue_due", "Pending jobs already due.", due + waiting)
+    yield _gauge("feedbackloop_job_queue_due", "Pending jobs already due.", due)
     yield _gauge("feedbackloop_events_unqueued", "Stored events not yet given their processing job.", waiting)
     yield _gauge("feedbackloop_job_oldest_due_age_seconds", "How long the longest-waiting due job has waited.",
                  oldest_due_age(session, now, unqueued))
