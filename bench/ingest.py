@@ -26,7 +26,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,6 +65,7 @@ TOOLS = WRK_DIR / "build"
 
 sys.path.insert(0, str(WRK_DIR))
 import deliveries as make_deliveries  # noqa: E402  (bench/wrk/deliveries.py)
+from settle import settle  # noqa: E402  (bench/wrk/settle.py)
 
 
 @dataclass
@@ -130,17 +130,12 @@ def served(target: Target) -> Iterator[tuple[int, int]]:
     proc = subprocess.Popen(argv, env=target.env, cwd=target.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{target.name} did not start: {proc.stderr.read() if proc.stderr else ''}")
-            time.sleep(0.2)
+        # /healthz answers, and (gunicorn) both workers have booted and sit idle: a worker still importing
+        # the app would take CPU from the measured seconds (bench/wrk/settle.py)
+        if not settle(proc.pid, port, workers=0 if target.app is None else 2, timeout=60,
+                      alive=lambda: proc.poll() is None):
+            proc.kill()
+            raise RuntimeError(f"{target.name} did not start: {proc.communicate()[1] or ''}")
         yield port, proc.pid
     finally:
         proc.send_signal(signal.SIGTERM)

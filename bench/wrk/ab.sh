@@ -58,7 +58,7 @@ with e.connect() as c: c.execute(s.text(f'DROP DATABASE IF EXISTS {sys.argv[2]} 
       PYTHONPATH=$path "$BIN/feedbackloop" db upgrade >/dev/null 2>&1
       "$BIN/python" deliveries.py "$ZENDESK_WEBHOOK_SECRET" 60000 "$WRK_DELIVERIES"
       (cd "$WORK" && PYTHONPATH=$path exec "$BIN/gunicorn" -w 2 "${WORKER[@]}" -b 127.0.0.1:18556 --log-level warning 'feedbackloop.app:create_app()') &
-      server=$!; sleep 4
+      server=$!; "$BIN/python" settle.py "$server" 18556 || echo "the server did not settle within 60 s" >&2
       before=$(cpu "$server")
       out=$(wrk -t2 -c32 -d"${SECONDS_EACH}s" -s ingest.lua http://127.0.0.1:18556)
       after=$(cpu "$server")

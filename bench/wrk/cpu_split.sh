@@ -21,7 +21,7 @@ export FEEDBACKLOOP_DATABASE_URL="$url"
 PYTHONPATH=$SRC $BIN/feedbackloop db upgrade >/dev/null 2>&1
 $BIN/python deliveries.py "$ZENDESK_WEBHOOK_SECRET" 60000 "$WRK_DELIVERIES"
 (cd "$WORK" && PYTHONPATH=$SRC:$ROOT/bench exec $BIN/gunicorn -w 2 "${WORKER[@]}" -b 127.0.0.1:18557 --log-level warning "$APP") &
-server=$!; sleep 4
+server=$!; "$BIN/python" settle.py "$server" 18557 || echo "the server did not settle within 60 s" >&2
 snap() { $BIN/python - "$server" <<'PY'
 import os, sys
 tck=os.sysconf('SC_CLK_TCK'); g=p=w=o=0
