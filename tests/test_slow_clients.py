@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from conftest import SECRET_KEY, WEBHOOK_SECRET, signed_headers
 from factories import envelope
@@ -132,3 +132,53 @@ def test_kept_alive_connections_still_get_answers(engine: Engine, tmp_path: Path
                 body = delivery(700 + number)
                 answer = session.post(f"{base}/webhooks/zendesk", data=body, headers=signed_headers(body), timeout=5)
                 assert answer.status_code == 200 and answer.json()["status"] == "accepted"
+
+
+def raw_request(body: bytes) -> tuple[bytes, bytes]:
+    """A signed delivery as raw HTTP/1.1: the head and the body."""
+    head = "".join(f"{name}: {value}\r\n" for name, value in signed_headers(body).items())
+    return (f"POST /webhooks/zendesk HTTP/1.1\r\nHost: localhost\r\n{head}Content-Length: {len(body)}\r\n\r\n"
+            .encode()), body
+
+
+def read_answer(sock: socket.socket) -> bytes:
+    """One whole HTTP answer (head and Content-Length body) from a kept-alive socket."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, rest = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":", 1)[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    while len(rest) < length:
+        rest += sock.recv(65536)
+    return head + b"\r\n\r\n" + rest
+
+
+def test_a_kept_alive_connection_whose_next_head_comes_in_pieces(engine: Engine, tmp_path: Path) -> None:
+    """The next head on a kept-alive socket is read as soon as the socket is readable: a head that arrived
+    whole is handed on at once, one that arrived in part waits in the loop for the rest, and a client that
+    closes between requests is closed; every delivery is answered and stored once."""
+    with served(engine, tmp_path, WEB_CONCURRENCY="1", FEEDBACKLOOP_WEB_THREADS="2") as (_base, port):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            head, body = raw_request(delivery(801))
+            sock.sendall(head + body)
+            assert read_answer(sock).startswith(b"HTTP/1.1 200")
+            head, body = raw_request(delivery(802))  # the next head in three pieces, a pause between each
+            for piece in (head[:7], head[7:40], head[40:] + body):
+                sock.sendall(piece)
+                time.sleep(0.3)
+            answer = read_answer(sock)
+            assert answer.startswith(b"HTTP/1.1 200") and b'"accepted"' in answer
+            head, body = raw_request(delivery(803))
+            sock.sendall(head + body)
+            assert b'"accepted"' in read_answer(sock)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:  # answered, then closed by the client
+            head, body = raw_request(delivery(804))
+            sock.sendall(head + body)
+            assert read_answer(sock).startswith(b"HTTP/1.1 200")
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:  # the server still answers
+            head, body = raw_request(delivery(805))
+            sock.sendall(head + body)
+            assert b'"accepted"' in read_answer(sock)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT ticket_id FROM webhook_events ORDER BY ticket_id")).scalars().all()
+    assert stored == [801, 802, 803, 804, 805]

@@ -78,42 +78,54 @@ class HeadFirstWorker(ThreadWorker):  # type: ignore[misc]
             return
         self.poller.unregister(client)
         self.keepalived_conns.remove(conn)
-        self._await_head(conn)
+        self._await_head(conn, readable=True)
 
-    def _await_head(self, conn: Any) -> None:
+    def _await_head(self, conn: Any, *, readable: bool = False) -> None:
+        """Collect `conn`'s next request head in the loop. A kept-alive socket the poller has just found
+        `readable` is read at once: the next head is usually all there, and reading it now saves
+        registering the socket again and a turn of the loop for every request."""
         conn.head = bytearray()
         conn.timeout = time.monotonic() + self.head_timeout
         self.heads.append(conn)
+        if readable and self._read_head(conn, conn.sock, registered=False):
+            return
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_head_readable, conn))
 
     def on_head_readable(self, conn: Any, client: Any) -> None:
         """More of a request head arrived: keep it, or hand the complete head to a thread."""
+        self._read_head(conn, client, registered=True)
+
+    def _read_head(self, conn: Any, client: Any, *, registered: bool) -> bool:
+        """Read what `client` has sent; False while the head is not complete, True once the connection
+        has left this stage (its head handed to a thread, or the connection closed)."""
         try:
             chunk = client.recv(MAX_HEAD)
         except (BlockingIOError, InterruptedError):
-            return
+            return False
         except OSError:
             chunk = b""
         if chunk:
             conn.head += chunk
             if END_OF_HEAD not in conn.head and len(conn.head) < MAX_HEAD:
-                return
-        self._forget_head(conn)
+                return False
+        self._forget_head(conn, registered=registered)
         if not chunk:  # the client went away before finishing its head
             self.nr_conns -= 1
             conn.close()
-            return
+            return True
         conn.data_ready = True
         conn.sock.setblocking(True)
         conn.init()  # a new connection's parser is made here (a kept-alive one has its own)
         conn.parser.unreader.unread(bytes(conn.head))  # the head goes back in front of the parser
         self.enqueue_req(conn)
+        return True
 
-    def _forget_head(self, conn: Any) -> None:
-        try:
-            self.poller.unregister(conn.sock)
-        except (OSError, KeyError, ValueError):
-            pass
+    def _forget_head(self, conn: Any, *, registered: bool = True) -> None:
+        if registered:
+            try:
+                self.poller.unregister(conn.sock)
+            except (OSError, KeyError, ValueError):
+                pass
         try:
             self.heads.remove(conn)
         except ValueError:
