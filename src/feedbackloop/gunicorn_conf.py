@@ -9,6 +9,8 @@ Environment (gunicorn's own conventions where it has them):
 * ``WEB_CONCURRENCY``: worker processes (default 2); ``FEEDBACKLOOP_WEB_THREADS``: threads per
   worker (default 16: gthread as `gunicorn_worker.HeadFirstWorker`; 1: the sync worker)
 * ``FEEDBACKLOOP_HEADER_TIMEOUT``: seconds a client has to send its request head (default 10)
+* ``FEEDBACKLOOP_WEBHOOK_LANE``: 0 turns off the threaded worker's webhook lane (deliveries answered from
+  its event loop and one committer thread; `gunicorn_worker.WebhookLane`)
 * ``FEEDBACKLOOP_LOG_FORMAT`` / ``FEEDBACKLOOP_LOG_LEVEL``, as for the CLI (logs.py formatters, the
   access log included: one JSON object per request with method, path, status, duration_ms,
   request_id and the tenant and ticket the request named)

@@ -11,23 +11,44 @@ to a thread (the bytes put back in front of gunicorn's parser); a head not compl
 `FEEDBACKLOOP_HEADER_TIMEOUT` seconds (default 10) is closed. The same goes for each next request on
 a kept-alive connection. Bodies are small here (webhooks, forms) and are read by the thread as before.
 
-It leans on gthread's internals (`TConn`, `enqueue_req`, `murder_pending`, the poller), so the
-`postgres` extra pins gunicorn to the 27 series, and `tests/test_serve_process.py` runs it. TLS and
-HTTP/2 prior knowledge need the raw socket first; with either configured it behaves as gthread.
+**The webhook lane** (`WebhookLane`). A signed delivery whose head and whole body arrived together is
+not handed to a thread at all: the event loop parses it with gunicorn's own parser, and the app's
+webhook door verifies and parses it there (`receive.WebhookDoor.lane_prepare`); one committer thread
+per worker stores what has queued meanwhile in one group-commit batch, writes each answer (the status
+line, headers and access line gunicorn would have written) and gives the connection back to the loop. A thread per request cost more than verifying, parsing and storing the delivery
+did: the pool hand-off, the future and its callback, and the wake after the commit (bench/README.md,
+tenth round). Anything else takes the usual way, whole: other routes, a body still on its way,
+chunked, `Expect`, a refusal, an ignored event type, a store that failed (the route repeats it, and a
+first attempt that did commit makes the repeat a "duplicate"). `FEEDBACKLOOP_WEBHOOK_LANE=0` turns it off.
+
+It leans on gthread's internals (`TConn`, `enqueue_req`, `finish_request`, `method_queue`,
+`murder_pending`, the poller), so the `postgres` extra pins gunicorn to the 27 series, and
+`tests/test_slow_clients.py` runs it. TLS, the PROXY protocol and HTTP/2 prior knowledge need the raw
+socket first; with any of them configured it behaves as gthread.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import queue
+import re
 import selectors
+import threading
 import time
 from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any
 
+from gunicorn import SERVER
+from gunicorn.config import PostRequest, PreRequest
 from gunicorn.http2 import negotiation
+from gunicorn.util import http_date
 from gunicorn.workers.gthread import TConn, ThreadWorker
+
+from feedbackloop.loop.receive import LanePending, WebhookDoor, group_commit_for
 
 #: The end of a request head, and the most a head may hold before it goes to gunicorn's parser
 #: (which answers an oversized head with its own 431/400).
@@ -50,7 +71,19 @@ class HeadFirstWorker(ThreadWorker):  # type: ignore[misc]
     def init_process(self) -> None:
         self.heads: deque[Any] = deque()
         self.head_timeout = header_timeout()
+        self.lane: WebhookLane | None = None
         super().init_process()
+
+    def load_wsgi(self) -> None:
+        super().load_wsgi()
+        self.lane = WebhookLane.for_worker(self)
+
+    def run(self) -> None:
+        try:
+            super().run()
+        finally:
+            if self.lane is not None:
+                self.lane.stop(self.cfg.graceful_timeout)
 
     def accept(self, listener: Any) -> None:
         if self.cfg.is_ssl:
@@ -113,6 +146,8 @@ class HeadFirstWorker(ThreadWorker):  # type: ignore[misc]
             self.nr_conns -= 1
             conn.close()
             return True
+        if self.lane is not None and self.alive and self.lane.take(conn):
+            return True
         conn.data_ready = True
         conn.sock.setblocking(True)
         conn.init()  # a new connection's parser is made here (a kept-alive one has its own)
@@ -143,3 +178,248 @@ class HeadFirstWorker(ThreadWorker):  # type: ignore[misc]
                 pass
             self.nr_conns -= 1
             conn.close()
+
+
+def lane_enabled() -> bool:
+    """FEEDBACKLOOP_WEBHOOK_LANE: on unless set to 0 (or false, no, off)."""
+    return os.environ.get("FEEDBACKLOOP_WEBHOOK_LANE", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+#: The request lines the lane takes: a POST to a webhook route, HTTP/1.1, no query, nothing percent-encoded
+#: (the door then checks the tenant, as for any delivery).
+LANE_REQUEST_LINE = re.compile(rb"POST (/webhooks/zendesk(?:/[A-Za-z0-9._~-]+)?) HTTP/1\.1")
+#: A header line the lane takes: a token name without underscores, a value of visible ASCII (and inner
+#: spaces and tabs). Anything else (obs-fold, control characters, other bytes) goes to gunicorn's parser.
+LANE_HEADER = re.compile(rb"([!#$%&'*+.^`|~0-9A-Za-z-]+):[ \t]*((?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?)[ \t]*")
+#: Headers that change how a request is framed or answered: a request carrying any goes the usual way.
+LANE_REFUSED_HEADERS = frozenset({"TRANSFER-ENCODING", "EXPECT", "UPGRADE", "TE", "TRAILER", "HTTP2-SETTINGS"})
+
+
+@dataclass(frozen=True)
+class LaneHead:
+    """A request head the lane takes: its path, its headers (upper-case names, as gunicorn gives them to its
+    access line and hooks) and its Content-Length."""
+
+    path: str
+    headers: list[tuple[str, str]]
+    length: int
+
+
+def parse_lane_head(head: bytes, cfg: Any) -> LaneHead | None:
+    """The head of a delivery the lane may take, else None (the request then goes to gunicorn's parser, which
+    answers it as it answers any). Stricter than gunicorn's parser on every point, so that whatever this
+    takes, gunicorn would have taken too: one request line of the form above, within `limit_request_line`;
+    at most `limit_request_fields` header lines, each within `limit_request_field_size` and of the form
+    above; no name twice; a Host; exactly one Content-Length, in digits; none of the framing headers; a
+    Connection header, if any, that asks for keep-alive."""
+    lines = head.split(b"\r\n")
+    request_line = LANE_REQUEST_LINE.fullmatch(lines[0])
+    if request_line is None or (cfg.limit_request_line and len(lines[0]) > cfg.limit_request_line):
+        return None
+    if cfg.limit_request_fields and len(lines) - 1 > cfg.limit_request_fields:
+        return None
+    headers: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for line in lines[1:]:
+        found = LANE_HEADER.fullmatch(line)
+        if found is None or (cfg.limit_request_field_size and len(line) > cfg.limit_request_field_size):
+            return None
+        name = found.group(1).decode("ascii").upper()
+        if name in seen or name in LANE_REFUSED_HEADERS:
+            return None
+        seen.add(name)
+        headers.append((name, found.group(2).decode("ascii")))
+    fields = dict(headers)
+    length = fields.get("CONTENT-LENGTH", "")
+    if "HOST" not in fields or not length.isdigit() or len(length) > 9:
+        return None
+    if fields.get("CONNECTION", "keep-alive").lower() != "keep-alive":
+        return None
+    return LaneHead(request_line.group(1).decode("ascii"), headers, int(length))
+
+
+def lane_environ(head: LaneHead, client: Any) -> dict[str, Any]:
+    """The WSGI environ gunicorn would build for `head`, as far as the door and the access line read it."""
+    path = head.path
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": "POST", "SCRIPT_NAME": "", "PATH_INFO": path, "QUERY_STRING": "", "RAW_URI": path,
+        "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.multithread": True,
+        "REMOTE_ADDR": client[0] if isinstance(client, tuple) else str(client),
+    }
+    for name, value in head.headers:
+        key = name.replace("-", "_")
+        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
+    return environ
+
+
+@dataclass
+class LaneRequest:
+    """A delivery in the lane: its connection and bytes, its head and environ, the door's part."""
+
+    conn: Any
+    raw: bytes
+    head: LaneHead
+    environ: dict[str, Any]
+    pending: LanePending
+    started: datetime
+
+
+class _AccessRecord:
+    """What gunicorn's access line reads of a request and its answer (`glogging.Logger.atoms`)."""
+
+    __slots__ = ("headers", "sent", "status")
+
+    def __init__(self, status: str, headers: list[tuple[str, str]], sent: int | None) -> None:
+        self.status = status
+        self.headers = headers
+        self.sent = sent
+
+
+class _Done:
+    """What gthread's `finish_request` reads of a finished request's future: whether to keep the connection."""
+
+    __slots__ = ("keepalive",)
+
+    def __init__(self, keepalive: bool) -> None:
+        self.keepalive = keepalive
+
+    def cancelled(self) -> bool:
+        return False
+
+    def result(self) -> bool:
+        return self.keepalive
+
+
+class WebhookLane:
+    """Webhook deliveries answered from the event loop and one committer thread (see the module docstring).
+
+    `take` runs in the event loop: a complete request whose head `parse_lane_head` takes (stricter than
+    gunicorn's parser, so nothing gunicorn would refuse gets in) and that the door has verified and parsed
+    is queued; anything else is left to the usual path, whole. The committer thread stores everything
+    queued in one group-commit batch (`GroupCommit.submit_many`, the batches the other doors' deliveries
+    share), then answers each delivery as gthread's `handle_request` would (request count and
+    max_requests, keep-alive, gunicorn's status line and default headers, the access line) and hands its
+    connection to `finish_request` on the loop. A delivery whose store failed goes to a thread with its
+    bytes put back: the route answers it. Workers with pre_request or post_request hooks, or mounted
+    under a SCRIPT_NAME, have no lane (hooks get gunicorn's own request objects).
+    """
+
+    def __init__(self, worker: Any, door: WebhookDoor) -> None:
+        self.worker = worker
+        self.door = door
+        self.queue: queue.SimpleQueue[LaneRequest | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._commit_loop, name="webhook-lane", daemon=True)
+        self.thread.start()
+
+    @classmethod
+    def for_worker(cls, worker: Any) -> WebhookLane | None:
+        """The lane of a worker serving feedbackloop (its app has the webhook door), unless turned off or
+        the sockets need their raw bytes first (TLS, the PROXY protocol, HTTP/2 prior knowledge)."""
+        cfg = worker.cfg
+        door = getattr(worker.wsgi, "wsgi_app", None)
+        if not isinstance(door, WebhookDoor) or not lane_enabled() or cfg.is_ssl:
+            return None
+        if cfg.proxy_protocol != "off":  # (HTTP/2 prior knowledge: `accept` gives those sockets to a thread)
+            return None
+        # hooks and a mount prefix see gunicorn's own request objects and paths: with either, the usual way
+        if cfg.pre_request is not PreRequest.default or cfg.post_request is not PostRequest.default:
+            return None
+        if os.environ.get("SCRIPT_NAME"):
+            return None
+        return cls(worker, door)
+
+    def take(self, conn: Any) -> bool:
+        """In the event loop, with a complete head in `conn.head`: True if the lane took the request."""
+        raw = bytes(conn.head)
+        if not raw.startswith(b"POST /webhooks/zendesk"):
+            return False
+        end = raw.find(END_OF_HEAD)
+        if end < 0:  # a head cut off at MAX_HEAD
+            return False
+        body_at = end + len(END_OF_HEAD)
+        head = parse_lane_head(raw[:end], self.worker.cfg)
+        if head is None or len(raw) - body_at != head.length:  # a body still coming, or a next request behind it
+            return False
+        started = datetime.now()
+        environ = lane_environ(head, conn.client)
+        pending = self.door.lane_prepare(environ, raw[body_at:])
+        if pending is None:
+            return False
+        conn.init()  # the connection's own parser, for its next request
+        self.queue.put(LaneRequest(conn, raw, head, environ, pending, started))
+        return True
+
+    def stop(self, timeout: float) -> None:
+        """Let the committer finish what is queued, then end it."""
+        self.queue.put(None)
+        self.thread.join(timeout)
+
+    def _commit_loop(self) -> None:
+        while True:
+            first = self.queue.get()
+            if first is None:
+                return
+            batch, stop = [first], False
+            while True:
+                try:
+                    more = self.queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                batch.append(more)
+            self._store(batch)
+            if stop:
+                return
+
+    def _store(self, batch: list[LaneRequest]) -> None:
+        by_engine: dict[Any, list[LaneRequest]] = {}
+        for item in batch:
+            by_engine.setdefault(item.pending.engine, []).append(item)
+        for engine, items in by_engine.items():
+            outcomes: list[Any]
+            try:
+                outcomes = group_commit_for(engine).submit_many([item.pending.prepared.row for item in items])
+            except Exception as exc:  # noqa: BLE001 - each goes to the route, which answers it
+                outcomes = [exc] * len(items)
+            for item, outcome in zip(items, outcomes):
+                if isinstance(outcome, BaseException):
+                    self.worker.method_queue.defer(self._to_thread, item)
+                else:
+                    self._answer(item, outcome)
+
+    def _answer(self, item: LaneRequest, stored: int | None) -> None:
+        """Write a stored delivery's 200 as gthread's `handle_request` would (the request count and
+        max_requests, keep-alive, gunicorn's status line and default headers, the access line); then the
+        loop keeps or closes the connection (`finish_request`)."""
+        worker, close, sent = self.worker, False, None
+        headers, payload = self.door.lane_answer(item.pending, item.environ, stored)
+        worker.nr += 1
+        if worker.nr >= worker.max_requests:
+            if worker.alive:
+                worker.log.info("Autorestarting worker after current request.")
+                worker.alive = False
+            close = True
+        if not worker.alive or not worker.cfg.keepalive or len(worker.keepalived_conns) >= worker.max_keepalived:
+            close = True
+        head = "".join([f"HTTP/1.1 200 OK\r\nServer: {SERVER}\r\nDate: {http_date()}\r\n",
+                        f"Connection: {'close' if close else 'keep-alive'}\r\n",
+                        *(f"{name}: {value}\r\n" for name, value in headers), "\r\n"])
+        try:
+            item.conn.sock.setblocking(True)
+            item.conn.sock.sendall(head.encode("latin-1") + payload)
+            sent = len(payload)
+        except OSError:  # the client went away: the event is stored, and a retry of it is answered "duplicate"
+            close = True
+        if worker.log.access_log_enabled:
+            worker.log.access(_AccessRecord("200 OK", headers, sent), _AccessRecord("", item.head.headers, None),
+                              item.environ, datetime.now() - item.started)
+        worker.method_queue.defer(worker.finish_request, item.conn, _Done(not close))
+
+    def _to_thread(self, item: LaneRequest) -> None:
+        """On the loop: a delivery the lane could not store goes to a thread with its bytes put back, where the
+        route answers it (a 503 with Retry-After while the database is away)."""
+        item.conn.parser.unreader.unread(item.raw)
+        item.conn.data_ready = True
+        self.worker.enqueue_req(item.conn)

@@ -76,6 +76,12 @@ def current_field(name: str) -> Any:
     return _context.get().get(name)
 
 
+def current_fields() -> Mapping[str, Any]:
+    """The current context's fields (read-only: scopes replace the mapping, never change it), to open the
+    same scope in another thread."""
+    return _context.get()
+
+
 @contextmanager
 def bind(**fields: Any) -> Iterator[None]:
     """Add fields for the duration of a block; whatever `annotate` adds inside ends with it too."""

@@ -125,6 +125,35 @@ def accept_delivery(services: Services, tenant_id: str, headers: Headers, body: 
     Raises ConfigError (no such account), SignatureInvalid or BadRequest (refusals, for the caller
     to answer); the event is committed before this returns "accepted".
     """
+    prepared = prepare_delivery(services, tenant_id, headers, body)
+    if isinstance(prepared, Delivery):
+        return prepared
+    return prepared.delivered(ingest_event(services.engine, prepared.row))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A verified, parsed delivery whose event is still to be stored: its webhook_events row."""
+
+    row: dict[str, Any]
+    ticket_id: int
+
+    def delivered(self, stored: int | None) -> Delivery:
+        """The answer once the row is committed (`stored`: its event id, None for a repeat)."""
+        logs.annotate(event_id=stored)  # operability
+        if stored is None:
+            return Delivery("duplicate", {"status": "duplicate", "ticket_id": self.ticket_id})
+        return Delivery("accepted", {"status": "accepted", "event_id": stored, "ticket_id": self.ticket_id})
+
+
+def prepare_delivery(services: Services, tenant_id: str, headers: Headers, body: bytes
+                     ) -> Prepared | Delivery:
+    """Verify and parse one delivery: the row to store, or the answer of one that stores nothing (ignored).
+
+    Every door runs this, then stores the row through the process's group commit: the Flask route and
+    the WSGI door through `accept_delivery`, the worker's webhook lane (`gunicorn_worker.WebhookLane`)
+    from its committer thread. Raises as `accept_delivery` does.
+    """
     account = services.account_for(tenant_id)
     logs.annotate(tenant_id=tenant_id)  # operability: a known tenant from here on
     now = utcnow()
@@ -145,11 +174,7 @@ def accept_delivery(services: Services, tenant_id: str, headers: Headers, body: 
         raise BadRequest(f"event time {event.occurred_at.isoformat()} is in the future "
                          f"(more than {FUTURE_TOLERANCE} ahead of this server's clock)")
     logs.annotate(ticket_id=event.ticket_id)  # operability
-    stored = ingest_event(services.engine, tenant_id, services.helpdesk.name, event, now=now)
-    logs.annotate(event_id=stored)  # operability
-    if stored is None:
-        return Delivery("duplicate", {"status": "duplicate", "ticket_id": event.ticket_id})
-    return Delivery("accepted", {"status": "accepted", "event_id": stored, "ticket_id": event.ticket_id})
+    return Prepared(_event_row(tenant_id, services.helpdesk.name, event, "webhook", now), event.ticket_id)
 
 
 class WebhookDoor:
@@ -191,10 +216,59 @@ class WebhookDoor:
         if delivery is None:
             environ["wsgi.input"] = io.BytesIO(body)
             return self.inner(environ, start_response)
-        payload = f"{self.app.json.dumps(delivery.answer)}\n".encode()
-        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
-                                  *self.headers, ("X-Request-Id", request_id or "")])
+        headers, payload = self._answer(delivery, request_id)
+        start_response("200 OK", headers)
         return [payload]
+
+    def _answer(self, delivery: Delivery, request_id: str | None) -> tuple[list[tuple[str, str]], bytes]:
+        """The headers and body of a delivery's 200, as the Flask route would answer it."""
+        payload = f"{self.app.json.dumps(delivery.answer)}\n".encode()
+        return [("Content-Type", "application/json"), ("Content-Length", str(len(payload))), *self.headers,
+                ("X-Request-Id", request_id or "")], payload
+
+    # The worker's webhook lane (gunicorn_worker.WebhookLane) answers in two halves what `__call__`
+    # answers in one: verified and parsed in the worker's event loop, stored and answered by its committer
+    # thread. Anything the door would not answer goes to a thread the usual way, whole.
+
+    def lane_prepare(self, environ: dict[str, Any], body: bytes) -> LanePending | None:
+        """Verify and parse a delivery the door would answer, in its own log scope; None for anything
+        else (another route, a refusal, an ignored event type): the caller sends it the usual way."""
+        tenant_id = _door_tenant(environ)
+        if tenant_id is None:
+            return None
+        token = logs.open_request_scope(environ.get("HTTP_X_REQUEST_ID", ""), "POST", environ["PATH_INFO"])
+        try:
+            try:
+                prepared = prepare_delivery(services_of(self.app), tenant_id, EnvironHeaders(environ), body)
+            except Exception:  # noqa: BLE001 - the usual way answers every refusal and error, from the start
+                return None
+            if isinstance(prepared, Delivery):
+                return None
+            return LanePending(prepared, services_of(self.app).engine, logs.current_fields())
+        finally:
+            logs.close_scope(token)
+
+    def lane_answer(self, pending: LanePending, environ: dict[str, Any], stored: int | None
+                    ) -> tuple[list[tuple[str, str]], bytes]:
+        """The 200 of a lane delivery whose row is committed (`stored`: its event id, None for a repeat), with
+        the outcome line, the metric and the access fields, in the scope `lane_prepare` opened."""
+        token = logs.open_scope(**pending.fields)
+        try:
+            delivery = pending.prepared.delivered(stored)
+            _record_outcome(delivery.outcome, "HTTP 200")
+            request_id = logs.leave_access_fields(environ)
+        finally:
+            logs.close_scope(token)
+        return self._answer(delivery, request_id)
+
+
+@dataclass(frozen=True)
+class LanePending:
+    """A delivery the webhook lane has verified and parsed: its row, its engine, its log scope's fields."""
+
+    prepared: Prepared
+    engine: Engine
+    fields: Mapping[str, Any]
 
 
 def _door_tenant(environ: dict[str, Any]) -> str | None:
@@ -217,15 +291,14 @@ def _door_tenant(environ: dict[str, Any]) -> str | None:
     return tenant_id
 
 
-def ingest_event(engine: Engine, tenant_id: str, helpdesk: str, event: TicketEvent, *, now: Any) -> int | None:
-    """Store a webhook's event, committed when this returns; None for a repeat.
+def ingest_event(engine: Engine, row: dict[str, Any]) -> int | None:
+    """Store a webhook's event (its `prepare_delivery` row), committed when this returns; None for a repeat.
 
     Through the process's group commit (`GroupCommit`): the deliveries that arrive while another
     batch is being committed share the next transaction, and each caller returns only once the
     transaction holding its row is committed. Alone (a sync worker, a quiet spell) a delivery is a
     batch of one and pays no wait.
     """
-    row = _event_row(tenant_id, helpdesk, event, "webhook", now)
     return group_commit_for(engine).submit(row)
 
 
@@ -301,6 +374,27 @@ class GroupCommit:
                 return member.outcome()
         self._lead(member)
         return member.outcome()
+
+    def submit_many(self, rows: Sequence[dict[str, Any]]) -> list[int | BaseException | None]:
+        """Store several rows from one thread (the webhook lane's committer): per row its event id, None for
+        a repeat, or the error that failed it. They join the batches as separate members would (the same
+        transactions, the same one-at-a-time retry of a failed batch); the thread leads a batch whenever
+        one of its rows is first in line, and returns once every row's batch is done."""
+        members = [_Member(row) for row in rows]
+        if not members:
+            return []
+        with self._lock:
+            lead = self._leaders < self.max_leaders
+            if lead:
+                self._leaders += 1
+            self._queue.extend(members[1:] if lead else members)
+        if lead:
+            self._lead(members[0])  # takes the rest of them too, as they are queued
+        for member in members[1:] if lead else members:
+            member.done.acquire()  # woken with its outcome, or to lead the next batch
+            if member.lead:
+                self._lead(member)
+        return [member.error if member.error is not None else member.event_id for member in members]
 
     def _lead(self, leader: _Member) -> None:
         """Commit `leader` and everything queued as one batch, wake its members, hand over to the next
