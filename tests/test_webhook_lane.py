@@ -300,3 +300,14 @@ def test_the_lane_takes_a_delivery_stores_it_and_writes_its_answer(app: Any, eng
     assert status == b"HTTP/1.1 200 OK" and fields["connection"] == "keep-alive" and fields["server"] == "gunicorn"
     assert json.loads(answer)["status"] == "accepted" and json.loads(answer)["ticket_id"] == 951
     assert stored_tickets(engine) == [951]
+
+
+def test_the_lane_head_parser_is_linear_on_hostile_headers() -> None:
+    """No backtracking blow-up: 60 kB header lines built to make a regex backtrack are read in milliseconds."""
+    cfg = Config()
+    cfg.set("limit_request_field_size", 0)  # no per-line limit: the parser itself must stay linear
+    for value in (b" \t" * 30000 + b"\x01", b"a" + b" " * 60000 + b"\x01", b"a " * 30000, b"-" * 60000 + b":"):
+        head = b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nX-A:" + value + b"\r\nContent-Length: 2"
+        started = time.perf_counter()
+        parse_lane_head(head, cfg)
+        assert time.perf_counter() - started < 0.2
