@@ -380,6 +380,7 @@ def find_phones(text: str) -> Iterator[Span]:
     if len(live.fold(text)) == len(text):
         yield from live.short_phones(live.fold(text))  # issue 18, ninth pass, ungated
         yield from live.worded_phones(text, live.fold(text))  # issue 18, nineteenth pass, ungated
+        yield from live.eight_digit_phones(text, live.fold(text))  # issue 18, pass 21: Hong Kong's, Singapore's
 
 
 def unbalanced_paren_end(candidate: str, end: int) -> int:

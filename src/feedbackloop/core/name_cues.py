@@ -60,7 +60,7 @@ FULL = rf"{CAP_WORD}(?:(?:[ ]{PARTICLE}){{0,2}}[ ]{CAP_WORD}){{0,5}}"
 NOT_NAME_WORDS = frozenset({
     "hi", "hello", "hey", "dear", "thanks", "thank", "regards", "best", "cheers", "team", "support", "service",
     "customer", "customers", "billing", "sales", "accounts", "account", "claims", "admin", "help", "helpdesk", "sir",
-    "madam", "everyone", "all", "there", "the", "a", "an", "and", "or", "yes", "no", "ok", "okay", "please", "sorry",
+    "madam", "mdm", "makani", "heroku", "heroku-style", "everyone", "all", "there", "the", "a", "an", "and", "or", "yes", "no", "ok", "okay", "please", "sorry",
     "hotel", "hospital", "clinic", "street", "road", "avenue", "station", "airport", "mall", "store", "shop",
     "bank", "university", "school", "company", "ltd", "inc", "gmbh", "llc", "bv", "sa", "srl", "plc", "group",
     "office", "department", "logistics", "supply", "services", "solutions", "caddesi", "sokak", "mahallesi",
@@ -643,6 +643,24 @@ CHINESE_SURNAMES = frozenset(
     ["li", "wang", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu", "hu", "guo", "he", "lin", "gao", "luo", "zheng", "liang", "xie", "song", "tang", "han", "feng", "deng", "cao", "peng", "zeng", "xiao", "tian", "dong", "pan", "yuan", "cai", "jiang", "yu", "du", "ye", "cheng", "wei", "su", "lu", "ding", "ren", "shen", "yao", "jin", "fu", "zhong", "cui", "tan", "qiu", "qin", "fan", "shi", "jia", "xia", "wan"])
 VIETNAMESE_SURNAMES = frozenset(
     ["nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong", "ly", "dinh", "trinh", "truong", "lam", "mai", "cao", "ha"])
+#: Issue 18, pass 21: the surnames of Hong Kong, Macau, Taiwan, Malaysia and Singapore as their owners spell them
+#: (Cantonese, Hokkien, Teochew, Hakka, Wade-Giles): "Leung Ka Wai", "Ong Boon Kiat", "Hsu Chia-Hao".
+SOUTHERN_SURNAMES = frozenset(
+    ["chan", "wong", "leung", "cheung", "lau", "tsang", "kwok", "yip", "tse", "chow", "fung", "mak", "lai", "siu",
+     "cheng", "hui", "tam", "poon", "kwan", "kong", "ng", "tan", "lim", "ong", "goh", "teo", "koh", "chua", "yeo",
+     "sim", "toh", "yap", "ang", "seah", "chia", "heng", "kwek", "foo", "khoo", "quek", "soh", "tay", "neo", "pang",
+     "leong", "loh", "low", "lee", "ho", "chin", "chong", "choo", "liew", "lew", "wee", "teh", "chee", "tey", "ooi",
+     "chai", "tong", "hsu", "hsieh", "chiang", "tsai", "kuo", "huang", "chou", "liao", "hung", "yeh", "tseng", "kao",
+     "lo", "so", "yuen", "shum", "szeto", "au", "yau", "chiu", "mok", "sze", "woo", "choy", "choi", "lum", "yong"])
+SOUTHERN_SYLLABLE = r"(?:[bcdfghjklmnpqrstwxyz]{0,3}[aeiou]{1,3}(?:ng|n|m|k|p|t|h|w|y)?)"
+SOUTHERN_GIVEN = re.compile(rf"(?i:{SOUTHERN_SYLLABLE}(?:-{SOUTHERN_SYLLABLE})?)")
+#: Places of Hong Kong, Singapore and Malaysia that read like such a surname and a given name.
+SOUTHERN_PLACES = frozenset({"lai chi kok", "ho man tin", "ma on shan", "wong tai sin", "cheung sha wan",
+                             "lau fau shan", "wong chuk hang", "wu kai sha", "ang mo kio", "lim chu kang",
+                             "choa chu kang", "chua chu kang", "tan tock seng", "lee garden", "tan sri", "so kon po",
+                             "so uk", "shum shui po", "sham shui po", "tai koo", "chai wan kok", "lo wu", "lok ma chau",
+                             "yau ma tei", "yau tong", "tsang tai uk", "lam tin", "hung hom", "kwan tong", "ho chi minh",
+                             "siu sai wan", "chin swee", "kong ha", "wong nai chung", "tong fuk", "lee kong chian"})
 #: A Korean given name is two syllables, hyphenated ("Ji-hoon", "Soo-yeon") or one word ("Jihoon").
 KOREAN_GIVEN = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
 #: A pinyin syllable; a Chinese given name is one or two of them ("Wei", "Xiaoming").
@@ -677,9 +695,31 @@ def surname_first_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
         elif (sur in CHINESE_SURNAMES and len(rest) == 1 and PINYIN_GIVEN.fullmatch(given) and given not in common) or (sur in last and sur not in common and sur not in first and given in first and given not in common \
                 and len(rest) == 1):
             yield match.span()
+        elif sur in SOUTHERN_SURNAMES and southern_given(text, match, rest, lists):
+            yield match.start(), match.start("rest") + len(" ".join(rest[:2]))
     for match in KOREAN_FIRST.finditer(text):  # "Ji-woo Park", "Hyun-soo Lee"
         if strip_marks(match.group("sur").lower()) in KOREAN_SURNAMES:
             yield match.span()
+
+
+def southern_given(text: str, match: re.Match[str], rest: Sequence[str], lists: Lists) -> bool:
+    """Whether a SOUTHERN_SURNAMES surname's `rest` opens with a given name of two syllables ("Ka Wai", "Chia-Hao"),
+    no ordinary word, and the words are no place ("Wong Tai Sin", "Ang Mo Kio") nor the start of a longer name."""
+    common = lists[2]
+    given = list(rest[:2]) if "-" not in rest[0] else [rest[0]]
+    if (len(given) == 2 and "-" in given[1]) or (len(given) == 1 and "-" not in given[0]):
+        return False
+    if not all(SOUTHERN_GIVEN.fullmatch(word) for word in given):
+        return False
+    parts = [part for word in given for part in strip_marks(word.lower()).split("-")]
+    if all(part in common for part in parts) or any(part in NOT_NAME_WORDS or part in STOP for part in parts):
+        return False  # "Sim Card Tray"; one syllable may be a word ("Ong Boon Kiat", "Chan Tai Man")
+    said = " ".join([match.group("sur"), *given]).lower()
+    if any(said.startswith(place) for place in SOUTHERN_PLACES):
+        return False
+    end = match.start("rest") + len(" ".join(given))
+    after = text[end:end + 20]
+    return not re.match(r"[ ](?:[A-Z][a-z]|MTR|Road|Street|St\b|Rd\b)", after) or len(rest) > len(given)
 
 
 def overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -808,7 +848,7 @@ ASK_HINTS = ("ask", "tell", "remind", "thank", "inform", "notify", "ping", "cc",
 #: A capitalised word after one is a name even when no list holds it (most Indonesian names are in none).
 ASIAN_TITLE = re.compile(
     r"(?P<title>Bapak|Ibu|Encik|Puan|Khun|Gng\.|Ginang|Ginoo|Bb\.|Binibini|Datuk|Dato['’]?|Datin|Tan Sri|"
-    r"Puan Sri|Hajah|Saudara|Saudari|Sdr\.|Sdri\.|Sir|Ma['’]am|Madam|Kuya|Pak|Bu|Mas|Mbak|Kak|Bang|Cik|Tuan|Haji|"
+    r"Puan Sri|Hajah|Saudara|Saudari|Sdr\.|Sdri\.|Sir|Ma['’]am|Madam|Mdm\.?|Kuya|Pak|Bu|Mas|Mbak|Kak|Bang|Cik|Tuan|Haji|"
     r"Hj\.|Ate|Tita|Tito|Manong|Manang|Ka|[Ss]aya|[Nn]ama saya|[Aa]ku|"
     # Indonesian and Malay relations: "istri saya Wulan", "saya mamanya, Lilis" (I am his mother, Lilis)
     r"(?:[Ii]stri|[Ii]steri|[Ss]uami|[Aa]nak|[Ii]bu|[Aa]yah|[Bb]apak|[Mm]ama|[Pp]apa|[Kk]akak|[Aa]dik|[Tt]eman|[Aa]bang)"
@@ -836,7 +876,7 @@ NOT_AFTER_TITLE = frozenset({
 #: What may follow a name after "saya" (the name ends its clause, or "from" follows).
 SAYA_END = re.compile(r"[ \t]*(?:$|[.,;:!?)\n]|(?:dari|di|yang|dan|from|here|po)\b)")
 ASIAN_TITLE_HINTS = ("bapak", "ibu ", "encik", "puan", "khun", "gng.", "ginang", "ginoo", "bb.", "binibini", "datuk",
-                     "dato", "datin", "hajah", "saudar", "sdr", "sir ", "ma'am", "ma’am", "madam", "kuya", "mbak",
+                     "dato", "datin", "hajah", "saudar", "sdr", "sir ", "ma'am", "ma’am", "madam", "mdm", "kuya", "mbak",
                      "tuan", "haji", "hj.", "tita", "tito", "manong", "manang", "saya")
 #: The hints of the short titles, as whole words (" ate " is no "update ").
 SHORT_TITLES = ("pak ", "bu ", "mas ", "kak ", "bang ", "cik ", "ate ", "ka ", "aku ")
@@ -1046,6 +1086,7 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from transcript_names(text, lists)
     yield from address_and_ask_names(text, folded, lists, gated)
     yield from asian_title_names(text, folded)
+    yield from asian_forms(text, folded)
     if not gated or any(w in folded for w in ("me, ", "moi, ", "moi-même, ", "mí, ", "mir, ", "mich, ")):
         for match in ME_NAMED.finditer(text):
             words = match.group("name").split()
@@ -1057,6 +1098,44 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     if not gated or "(" in text:
         for match in NATIVE_SCRIPT.finditer(text):
             yield match.span("name")
+
+
+#: Issue 18, pass 21: Malaysia's and Singapore's Indian names with "son of" or "daughter of" between the given
+#: name and the father's ("Rajesh a/l Muniandy", "Kavitha a/p Subramaniam", "Muthu s/o Krishnan"): no cue needed.
+CHILD_OF = re.compile(rf"(?<![\w'’-])(?P<name>{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}}[ ](?i:a/l|a/p|s/o|d/o|anak)[ ]"
+                      rf"{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}})(?![\w'’])")
+CHILD_OF_MARK = re.compile(r"(?i:(?<![\w/])(?:a/l|a/p|s/o|d/o)(?![\w/]))")
+#: A Japanese or Korean honorific after a romanised name ("Sato-san", "Tanaka-sama", "Minji-ssi"): the name and
+#: the honorific are found together.
+HONORIFIC_AFTER = re.compile(rf"(?<![\w'’-])(?P<name>{CAP_WORD}-(?:san|sama|kun|chan|sensei|senpai|shi|dono|ssi|nim))"
+                             r"(?![\w-])")
+#: A title before a family name in capitals ("Dear Ms WATANABE", "Mr TAN will call", "Mdm LIM"), as forms and
+#: airlines write it; short capitals count when they are a listed East Asian surname ("Mr NG", "Ms HO").
+TITLE_CAPS = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mdm|Madam|Dr|Prof|Mx)\.?[ ](?P<name>[A-Z]{2,}(?:[-'’][A-Z]{2,})?)"
+                        r"(?![\w'’-])")
+
+
+def asian_forms(text: str, folded: str) -> Iterator[tuple[int, int]]:
+    """Names in the forms of CHILD_OF, HONORIFIC_AFTER and TITLE_CAPS."""
+    if "/" in text or "anak" in folded:
+        for match in CHILD_OF.finditer(text):
+            yield match.span("name")
+    if "-" in text:
+        for match in HONORIFIC_AFTER.finditer(text):
+            yield match.span("name")
+    if "m" in folded or "dr" in folded or "prof" in folded:
+        for match in TITLE_CAPS.finditer(text):
+            word = match.group("name")
+            low = word.lower()
+            if (len(word) > 2 and word not in CAPITAL_NOT_NAMES) or low in CHINESE_SURNAMES or \
+                    low in KOREAN_SURNAMES or low in VIETNAMESE_SURNAMES or low in SOUTHERN_SURNAMES:
+                yield match.span("name")
+
+
+#: Capitals after a title that are no family name ("Dr. NO", "Mr ABC Ltd").
+CAPITAL_NOT_NAMES = frozenset({"AND", "THE", "FOR", "YOU", "ALL", "NOT", "OFF", "ASAP", "PLS", "TBC", "TBD", "NA",
+                               "N/A", "UNKNOWN", "NIL", "NONE", "SIR", "MADAM", "OK", "YES", "NO", "ABC", "XYZ", "DIY",
+                               "BEAN", "PRICE", "BIG", "COOL", "FIX", "FIXIT", "TOY", "CLEAN", "FOOD", "POTATO"})
 
 
 #: Issue 18, sixteenth pass: a first name typed all in lower case or all in capitals right after a
@@ -1149,6 +1228,11 @@ HYPHEN_PARTICLE_END = re.compile(rf"-{PARTICLE}\Z")
 #: Issue 18, ninth pass: a listed first name right before a name found ("Andrés Felipe Cárdenas", "Martín
 #: Ezequiel Gómez": the lists hold "Andrés", "Martín", "Rafael" as places too).
 FIRST_BEFORE = re.compile(rf"(?<![\w'’.-])(?P<word>{CAP_WORD})[ ]\Z")
+#: A listed first name and a Spanish particle of the Philippines' surnames before a surname ("Juan dela Cruz").
+PARTICLE_FIRST_BEFORE = re.compile(rf"(?<![\w'’.-])(?P<word>{CAP_WORD})(?:[ ]{CAP_WORD})?[ ](?:dela|de la|delos|de los|"
+                                   r"del|De La|Dela|Delos|De Los)[ ]\Z")
+PARTICLE_TITLE_BEFORE = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mdm|Sir|Ma['’]am|Dr|Atty|Engr|Sr|Sra)\.?[ ]"
+                                   r"(?P<particle>dela|de la|delos|de los|del|De La|Dela|Delos|De Los)[ ]\Z")
 #: Initials and name abbreviations before a name: "K. ", "J.-B. ", "Ma. ", "Mª ", "Md. ", "S. van der ".
 GROW_LEFT = re.compile(rf"(?<![\w.])(?:(?:[{UP}]\.-?[ ]?){{1,3}}|(?:Ma|Mª|Md|Mohd|Muhd)\.?[ ])(?:{PARTICLE}[ ]){{0,2}}\Z")
 SPELLED = re.compile(r"(?<![\w-])[A-Z](?:-[A-Z]){3,}(?![\w-])")
@@ -1190,6 +1274,16 @@ def grow(text: str, start: int, end: int, lists: Lists) -> tuple[int, int]:
             break
         end = match.end()
         words += 1
+    particled = PARTICLE_FIRST_BEFORE.search(text, max(0, start - 32), start)
+    if particled is not None:  # issue 18, pass 21: "Juan dela Cruz", "Maria Luisa delos Santos" found as "Cruz"
+        lower = strip_marks(particled.group("word").lower())
+        if lower in first and lower not in NOT_NAME_WORDS and lower not in STOP and lower not in MONTHS_AND_DAYS:
+            start = particled.start()
+            words += len(particled.group().split())
+    else:
+        titled = PARTICLE_TITLE_BEFORE.search(text, max(0, start - 16), start)
+        if titled is not None:  # "Ms. dela Cruz", "Atty. delos Reyes": the particle is the surname's
+            start = titled.start("particle")
     if words >= 2:
         for _ in range(2):
             before = FIRST_BEFORE.search(text, max(0, start - 24), start)
@@ -1214,7 +1308,7 @@ def placed(text: str, start: int, end: int, lists: Lists) -> bool:
     last = lists[1]
     if strip_marks(text[start:end].lower()) in ASIAN_PLACES:
         return True
-    words = NAME_PIECE.findall(text[start:end])
+    words = NAME_PIECE.findall(CHILD_OF_MARK.sub(" ", text[start:end]))  # ("a/l" is no word of the name)
     asian = len(words) > 1 and east_asian([strip_marks(w.lower()) for w in words])  # "Nguyen Van An"
     for word in words:
         lower = word.lower()

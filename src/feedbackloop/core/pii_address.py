@@ -325,9 +325,10 @@ CJK_ADDRESS = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{0,12}?[都道府県省�
                          r"[0-9０-９]{1,5}(?:(?:(?:[-－‐]|丁目|番地?|の)[0-9０-９]{1,5}){1,3}[号號]?|[ ]?[号號番巷弄]地?"
                          # then the compound, building, floor and room, each a number and its counter, spaced
                          # or not ("6号院3号楼1402室", "290 巷 12 號 4 樓", "11 樓之 2", "科技生态园 5栋 1702")
-                         r"(?:[ ]?(?:[\u4e00-\u9fff]{1,10}?[ ]?)?(?:[A-Za-z]?[0-9０-９]{1,5}[A-Za-z]?|[A-Za-z](?=室))[ ]?"
+                         # (pass 21: a compound's name with Latin letters, "SOHO现代城2号楼", a block's letter, "A座")
+                         r"(?:[ ]?(?:[\u4e00-\u9fffA-Za-z]{1,10}?[ ]?)?(?:[A-Za-z]?[0-9０-９]{1,5}[A-Za-z]?|[A-Za-z](?=[室座栋棟幢]))[ ]?"
                          r"(?:号楼|號樓|号院|號院|单元|單元|[号號栋棟楼樓室层層巷弄院座幢])"
-                         r"(?:之[ ]?[0-9０-９]{1,3})?)*(?:(?<=[栋棟楼樓座幢])[ ]?[0-9０-９]{1,5}(?![\d-]))?)")
+                         r"(?:之[ ]?[0-9０-９]{1,3})?)*(?:(?<=[栋棟楼樓座幢元])[ ]?[0-9０-９]{1,5}(?![\d-]))?)")
 #: An address in Arabic script: two or more parts, each opening with a street, district, building or flat
 #: word (with its house number before it or its number or name after it), then perhaps the town and its
 #: postcode ("18 زنقة الأطلس، حي الرياض، الرباط", "شقة 7، مبنى 55، شارع 230، منطقة 25، الدوحة"). The script has
@@ -382,7 +383,8 @@ THAI_WORD = r"[\u0e00-\u0e7f]+(?:-[\u0e00-\u0e7f]+)?"
 THAI_KEY = (r"(?:หมู่บ้าน|หมู่(?:ที่)?|ม\.|ถนน|ถ\.|ซอย|ซ\.|ตำบล|ต\.|อำเภอ|อ\.|จังหวัด|จ\.|แขวง|เขต|อาคาร|ชั้น|"
             r"ห้อง)")
 THAI_PART = rf"{THAI_KEY}[ ]?(?:{THAI_WORD}(?:[ ]\d{{1,4}}(?![\d/-]))?|\d{{1,4}}(?![\d/-]))"
-THAI_ADDRESS = re.compile(rf"(?<![\d/])\d{{1,5}}(?:/\d{{1,4}})?(?:[ ]{THAI_PART}){{2,}}"
+#: (Pass 21: with the house-number word before it, "บ้านเลขที่ 45", "เลขที่ 99/1".)
+THAI_ADDRESS = re.compile(rf"(?:(?:บ้าน)?เลขที่[ ]?)?(?<![\d/])\d{{1,5}}(?:/\d{{1,4}})?(?:[ ]{THAI_PART}){{2,}}"
                           r"(?:[ ]กรุงเทพ[\u0e00-\u0e7f]*)?(?:[ ]\d{5}(?!\d))?")
 #: Vietnamese addresses: a house number ("18", "25/3B") and its street's name, then the ward, district and city.
 #: Written in short, each part opens with its marker glued to its name or number: "P." (phường, the ward; "F."
@@ -412,7 +414,10 @@ JAPANESE_ADDRESS = re.compile(
     rf"(?:〒[ ]?[0-9０-９]{{3}}[-－]?[0-9０-９]{{4}}[ 　]?(?:{JP_PREFECTURE})?|{JP_PREFECTURE}"
     rf"|(?<![{JP_CHARS}])[{JP_CHARS}]{{1,5}}市)"
     rf"[{JP_CHARS}]{{1,24}}?[ 　]?{JP_BLOCKS}"
-    rf"(?:[ 　]?[{JP_CHARS}A-Za-zＡ-Ｚ]{{1,16}}[ 　]?[0-9０-９]{{1,4}}(?:号室|号|室|階|Ｆ|F)?(?![0-9０-９]))?")
+    rf"(?:[ 　]?[{JP_CHARS}A-Za-zＡ-Ｚ]{{1,16}}[ 　]?[0-9０-９]{{1,4}}(?:号室|号|室|階|Ｆ|F)?(?![0-9０-９])){{0,2}}"
+    # (issue 18, pass 21: a building with a number in its name, "楓第2ビル 4F", or with none, "六本木ヒルズ森タワー")
+    rf"(?:[ 　]?(?![\u3041-\u3096])[{JP_CHARS}A-Za-zＡ-Ｚ]{{0,14}}(?:ビル|タワー|マンション|ハイツ|コーポ|レジデンス|アパート|ヒルズ|荘|館)"
+    rf"(?:[ 　]?[0-9０-９]{{1,4}}(?:号室|号|室|階|Ｆ|F))?)?")
 #: Korean: the province or metropolis, the city, county or ward, perhaps the town or district, then the road
 #: (로, 길) and the building's number, or the district and the lot (번지), then perhaps the block (동) and flat (호)
 #: ("서울특별시 마포구 월드컵북로21길 8, 301호", "경기도 성남시 분당구 정자동 178-1").
@@ -450,7 +455,8 @@ HEBREW_ADDRESS = re.compile(
 VN_WORD = rf"[{VN_UPPER}][^\W\d_]*"
 VN_MARKER = (r"(?:Phường|phường|Quận|quận|Huyện|huyện|Xã|xã|Thị trấn|Thị xã|Thành phố|Tỉnh|tỉnh|TP\.?|Tp\.?|Phuong|"
              r"phuong|Quan|quan|Huyen|huyen|Xa|Tinh|Thanh pho|Khu phố|KP\.?|Ấp|Thôn|Tổ)")
-VN_SPELLED_PART = rf"(?:{VN_MARKER}[ ](?:{VN_WORD}(?:[ ]{VN_WORD}){{0,3}}|[0-9]{{1,2}}(?![0-9]))|{VN_WORD}(?:[ ]{VN_WORD}){{0,3}})"
+#: (Pass 21: or a short marker glued to its name, "TP.HCM", "Q.1", "P.Bến Nghé".)
+VN_SPELLED_PART = rf"(?:(?:TP|Tp|Q|P)\.(?:{VN_WORD}(?:[ ]{VN_WORD}){{0,3}}|[0-9]{{1,2}}(?![0-9]))|{VN_MARKER}[ ](?:{VN_WORD}(?:[ ]{VN_WORD}){{0,3}}|[0-9]{{1,2}}(?![0-9]))|{VN_WORD}(?:[ ]{VN_WORD}){{0,3}})"
 VN_SPELLED = re.compile(
     rf"(?:(?:[Ss]ố|[Ss]o|[Nn]hà)[ ])?(?<![\w/.,-])[0-9]{{1,5}}[A-Za-z]?(?:/[0-9]{{1,4}}[A-Za-z]?)*[ ]"
     rf"(?:(?:[Đđ]ường|[Dd]uong|[Nn]gõ|[Nn]go|[Nn]gách|[Hh]ẻm|[Hh]em|[Kk]iệt|[Pp]hố)[ ](?:[0-9]{{1,4}}[ ])?)?"
@@ -477,7 +483,7 @@ ETHIOPIC_PART = (rf"(?:(?:{ETHIOPIC_WORD}[ ])?{ETHIOPIC_KEY}(?:[ ]?:?[ ]?(?:\d{{
                  rf"|\d{{1,5}}[ ]{ETHIOPIC_KEY})")
 ETHIOPIC_ADDRESS = re.compile(rf"{ETHIOPIC_PART}(?:[,፣][ ]?{ETHIOPIC_PART})+(?:[,፣][ ]?{ETHIOPIC_WORD}(?:[ ]{ETHIOPIC_WORD})?)?")
 SCRIPT_ADDRESSES = (
-    (re.compile("[\u3040-\u30ff〒]"), JAPANESE_ADDRESS), (re.compile("[\uac00-\ud7a3]"), KOREAN_ADDRESS),
+    (re.compile("[\u3040-\u30ff〒]|東京都|北海道|京都府|大阪府|[\u4e00-\u9fff]県"), JAPANESE_ADDRESS), (re.compile("[\uac00-\ud7a3]"), KOREAN_ADDRESS),
     (re.compile("[\u0370-\u03ff]"), GREEK_ADDRESS), (CYRILLIC_LETTER, CYRILLIC_TOWN_FIRST), (re.compile("[\u05d0-\u05ea]"), HEBREW_ADDRESS),
     (re.compile("[ỜờƯưĐđẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặỆệỊịỌọỘộỚớỞởỢợỤụỦủỨứỪừỬửỮữỰự]|Phuong|Quan"), VN_SPELLED),
     (re.compile("[\u0900-\u0bff]"), INDIC_ADDRESS), (re.compile("[\u1200-\u135a]"), ETHIOPIC_ADDRESS),
@@ -619,6 +625,7 @@ sen pres gov capt maj sgt hon rev fr sta sto mgr msgr brig adm vul prosp prov п
 fszt u krt dto ofic ext नं boul
 mz jud imm vh edo mpio pje psje mh blv sk alc mun res cond qd jd pq bvar bv sos șos spl bul lot edif ed hsz etg nám
 nábř tř gr
+jend letjen mayjen brigjen laksda marsda kol kh hj
 opp h.no hno teh vill dt mkt apts
 """)  # (pass 20: South Asia's "opp.", "H.No.", "Teh.", "Vill.", "Dt.", "Mkt.", "Apts.")
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").

@@ -72,6 +72,9 @@ COMPOUND_STEMS = (
     "aanvraag", "pratica", "segnalazion", "utenza", "wnios", "požadav", "pozadav", "bejelent", "ügyszám", "ugyszam",
     "sesizar", "tichet", "şikayet", "sikayet", "talep", "başvuru", "basvuru", "dosya", "claim", "serial",
     "voucher", "quotation", "zaaknummer", "zaaknr",
+    # (issue 18, pass 21: receipts, models and parcels in Japanese, Chinese, Korean and Thai: "レシート No. 0042-1187")
+    "レシート", "整理番号", "管理番号", "品番", "型番", "型号", "型號", "序列号", "序號", "取件码", "取件碼", "提货码",
+    "모델", "일련번호", "ใบเสร็จ", "คำสั่งซื้อ", "พัสดุ",
     # case, reference, claim, complaint
     "dossier", "ärende", "arende", "sprawa", "sprawy", "zgłoszeni", "zgloszeni", "případ", "pripad", "reference",
     "referenz", "référence", "referencia", "riferimento", "referentie", "referência", "referens", "referanse",

@@ -700,12 +700,16 @@ def is_secret_token(keyword: str, token: str) -> bool:
 
 #: "+44 20 7946 0958", "+1 (415) 555-2671", "0049 30 1234567", "+4915112345678".
 #: (Not right after another digit group: "MPRN 10 006 123 456" is one number, no "00 6…" phone inside it.)
-PHONE_INTL = re.compile(r"(?<![\w+])(?<![A-Za-z]-)(?<!\d[ .-])(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,8}\)?){1,6}(?!\w)")
+#: (Issue 18, pass 21: the scripts written without spaces (Chinese, Japanese, Korean, Thai) may stand right before
+#: a number, "她的号码是＋86 186-2107-3358", "來電（02）2712-3456": those letters count as a space there.)
+GLUED_SCRIPTS = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3"
+PHONE_INTL = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<!\+)(?<![A-Za-z]-)(?<!\d[ .-])(?:\+|00)[1-9]\d{0,3}(?:[ .\-/]?\(?\d{1,8}\)?){1,6}(?![^\W" + GLUED_SCRIPTS + r"])")
 #: "(415) 555-2671", "1-212-555-0198", "020 7946 0958", "06 12 34 56 78", "030/1234 5678".
 #: Groups of up to 8 digits: German numbers are written "030 12345678", "0171 23456789".
 #: A trunk prefix of one digit before the area code: "1-212-…" (North America), "8 912 …" (Russia, Lithuania,
 #: Belarus, Kazakhstan), "0 (216) …" (Turkey) (issue 18, thirteenth pass).
-PHONE_NATIONAL = re.compile(r"(?<![\w.+/-])(?:[018][ .-])?(?:\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,8}){1,5}(?!\w)(?![.\-/:]\d)")
+PHONE_NATIONAL = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/-])(?:[018][ .-])?(?:\(0\d{1,4}\)\d{2,8}|\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,8}){1,5}(?![^\W" + GLUED_SCRIPTS + r"])(?![.\-/:]\d)")
+#: (Pass 21: Taiwan's and China's area code in brackets glued to the number, "(02)2712-3456", "（010）6552-9988".)
 #: Compact digits count as a phone only right after a phone word ("call me on 07700900123").
 PHONE_KEYWORD = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me|"
@@ -929,6 +933,8 @@ def find_phones(text: str) -> Iterator[Span]:
         yield from short_phones(folded)
     yield from answered_phones(text)
     yield from glued_phones(text)
+    if len(folded) == len(text):
+        yield from eight_digit_phones(text, folded)
     if has_any(folded, WORLD_PHONE_GATE) and len(folded) == len(text):
         yield from worded_phones(text, folded)
     if not NINE_DIGITS.search(text):  # every PHONE_KEYWORD and COMPACT_MOBILE match holds nine digits in a row
@@ -939,6 +945,24 @@ def find_phones(text: str) -> Iterator[Span]:
             yield Span(match.start(1), match.end(1), "PHONE")
     if has_any(folded, PHONE_MORE_WORDS) and len(folded) == len(text):
         yield from more_keyword_phones(text, folded)
+
+
+#: Issue 18, pass 21: Hong Kong's, Macau's and Singapore's numbers of eight digits in two groups of four ("聯絡人：
+#: 陳美玲 6234 8890", "HP 9123 4567 (Ms Goh)"), in a text that names one of those places, with no phone word needed.
+EIGHT_DIGIT_PHONE = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/#-])[235689]\d{3}[ -]\d{4}(?![\w-])(?![.,/:]\d)")
+EIGHT_DIGIT_PLACES = ("hong kong", "hongkong", "kowloon", "香港", "九龍", "九龙", "新界", "港島", "港岛", "澳門", "澳门", "macau",
+                      "macao", "singapore", "新加坡", "hk$", "s$", "hkd", "sgd", "+852", "+853", "+65", "blk ", "mtr",
+                      "tsim sha tsui", "mong kok", "causeway bay", "wan chai", "sha tin", "tuen mun", "ang mo kio",
+                      "tampines", "jurong", "woodlands", "bedok", "旺角", "銅鑼灣", "铜锣湾", "尖沙咀", "沙田", "屯門",
+                      "灣仔", "觀塘", "荃灣", "八達通", "八达通", "octopus", "hkid", "nric", "singpass", "paynow", "fps")
+
+
+def eight_digit_phones(text: str, folded: str) -> Iterator[Span]:
+    """EIGHT_DIGIT_PHONE's numbers in a text that names one of EIGHT_DIGIT_PLACES (`folded`: the `fold`ed text)."""
+    if has_any(folded, EIGHT_DIGIT_PLACES):
+        for match in EIGHT_DIGIT_PHONE.finditer(text):
+            if is_phone(text, match.start(), match.end(), 8):
+                yield Span(match.start(), match.end(), "PHONE")
 
 
 #: Issue 18, nineteenth pass: the words for a phone of about forty languages and their scripts, on the `fold`ed
@@ -1857,7 +1881,7 @@ TITLE_BEFORE = re.compile(
     # issue 18, pass 20: Amharic's ("አቶ ታደሰ ወልዴ", "ወ/ሮ አልማዝ"), Bangladesh's "Mst." (Mosammat)
     r"አቶ|ወ/ሮ|ወ/ሪት|ዶ/ር|ወይዘሮ|ወይዘሪት|Mst|"
     # issue 18, twentieth pass: the honorifics of Indonesia, Malaysia, Thailand and the Philippines in Latin letters
-    r"Bapak|Ibu|Pak|Bu|Encik|Puan|Cik|Tuan|Datuk|Dato['’]?|Datin|Khun|Gng|Bb|Kuya|Ate|Sir|Ma['’]am)\.?[ \t]+)+$")
+    r"Bapak|Ibu|Pak|Bu|Encik|Puan|Cik|Tuan|Datuk|Dato['’]?|Datin|Khun|Gng|Bb|Kuya|Ate|Sir|Ma['’]am|Mdm)\.?[ \t]+)+$")
 TITLE_REACH = 40
 
 

@@ -125,6 +125,10 @@ INTRO_CUES = (
     "会員名：", "代表者：", "利用者：", "ご契約者：", "患者名：", "お客様名：", "受取人名：", "ご担当者：",
     "주문자:", "주문자명:", "구매자:", "예약자:", "신청자:", "가입자:", "명의자:", "수신인:", "발신인:", "대표자:",
     "받는분:", "보내는분:", "수령자:", "고객 성함:", "주문자 :", "예약자명:", "참석자:",
+    # (issue 18, pass 21: the sender and the addressee of a forwarded mail's header, as Outlook, Gmail and Naver
+    # write them in Korean, Japanese and traditional Chinese: "보낸 사람: 이서연 <…>", "寄件者: 林志明", "送信者: 佐藤 花子")
+    "보낸 사람:", "보낸사람:", "받는사람:", "참조:", "寄件者：", "寄件者:", "收件者：", "收件者:", "副本：", "副本:",
+    "送信者：", "送信者:", "宛先：", "宛先:", "发件人:", "發件人:", "抄送：", "抄送:", "转发人：", "轉寄者：",
     # Vietnamese
     "Tôi là", "tôi là", "Em là", "em là", "Mình là", "mình là", "Tôi tên là", "tôi tên là", "Em tên là", "em tên là",
     "tên em là", "Tên em là", "Tên tôi là", "tên tôi là", "Người nhận:", "Người gửi:", "Họ tên:", "Họ và tên:",
@@ -242,7 +246,7 @@ JAPANESE_SURNAMES = words("""
 #: Han words of two or three characters that open with a surname's character but are places, firms or words.
 NOT_HAN_NAMES = words("""
 谢谢 謝謝 成都 高铁 高鐵 高速 金额 金額 方便 方法 周末 周一 周二 周三 周四 周五 周六 周日 万元 江苏 江蘇 江西 黄山 马上 馬上
-林口 石家庄 武汉 武漢 孔子 王府井 李宁 何时 何處 汤圆 史上 程序 钟点 田园 陆地 龙虎 杜绝 付款 付费 付費 方案 余额 餘額
+林口 陆续 陸續 石家庄 武汉 武漢 孔子 王府井 李宁 何时 何處 汤圆 史上 程序 钟点 田园 陆地 龙虎 杜绝 付款 付费 付費 方案 余额 餘額
 金色 黄色 黃色 曾经 曾經 方式 方面 程度 周期 周年 高温 高溫 马桶 馬桶 毛衣 林业 雷电 黄金 黃金 高清 高级 高級 高端 金属 金屬 江湖 金融 石油 段落 雷达 万达 萬達 高德 华为 蘇州 苏州 杭州 孙悟空 江南 叶子 夏天 夏季 张家界 贺卡 毛巾 孟买 秦始皇 熊猫 熊貓
 """)
 #: A Han name alone between Latin letters, spaces and ASCII punctuation, in text written mostly in Latin letters.
@@ -251,7 +255,8 @@ HAN_ALONE = re.compile(rf"(?<![{HAN}\u3040-\u30ff\w])(?P<name>[{HAN}]{{2,3}})(?!
 JAPANESE_TITLED = re.compile(rf"(?<![{HAN}])(?P<name>[{HAN}]{{2,5}})(?:様|さん|さま|殿|氏|先生)")
 #: Issue 18, twentieth pass: an enumeration of Han names of two or three characters set off by "、" ("参会人员：刘洋、
 #: 陈静、赵磊"), not inside a run of Han text.
-HAN_LIST = re.compile(rf"(?<![{HAN}])[{HAN}]{{2,3}}(?:、[{HAN}]{{2,3}})+(?![{HAN}])")
+#: (Pass 21: or by one other mark throughout, "抄送：王伟；李娜", "王伟, 李娜, 陈刚", "王伟/李娜".)
+HAN_LIST = re.compile(rf"(?<![{HAN}])[{HAN}]{{2,3}}(?P<sep>、|[ ]?[；;，,／/][ ]?)[{HAN}]{{2,3}}(?:(?P=sep)[{HAN}]{{2,3}})*(?![{HAN}])")
 #: Issue 18, twentieth pass: a Korean surname and a job title or "기사" ("김 과장님", "박 기사님"): found with the title.
 KOREAN_SURNAME_TITLE = re.compile(rf"(?<![{HANGUL}])(?P<name>[{HANGUL}])[ ]?(?:과장|부장|대리|차장|팀장|실장|사장|"
                                   rf"선생|교수|기사|원장|주임|매니저|상무|전무|이사|간호사|변호사)(?=님|[^{HANGUL}]|$)")
@@ -262,6 +267,16 @@ HAN_SPACED = re.compile(rf"(?<=[ \t])(?P<name>[{HAN}]{{2,3}})(?=[ \t])")
 #: A Japanese surname, a space and a given name ("山口 恵美", "中村 真由美").
 JAPANESE_SPACED = re.compile(rf"(?<![{HAN}])(?P<sur>[{HAN}]{{1,3}})[ 　](?P<given>[{HAN}]{{1,3}})(?![{HAN}])")
 HONORIFIC_WORDS = words("様 殿 氏 君 先生 さま 宛 宛て 御中")
+#: Issue 18, pass 21: a Chinese name with no cue before it, in a sentence that says what the person did ("昨天赵丽华
+#:打电话来说", "客户吳淑芬來電", "王伟已签收"): two or three characters, the first a surname's, right before a verb
+#: of contact or of a customer's doing, after the start of a clause or a word of time or of role.
+CHINESE_DOING = re.compile(r"打电话|打電話|来电|來電|致电|致電|反映|投诉|投訴|表示|说(?!明)|說(?!明)|联系|聯繫|聯絡|发来|發來|"
+                           r"来信|來信|申请|申請|留言|反馈|反饋|回复|回覆|询问|詢問|咨询|諮詢|下单|下單|签收|簽收|报修|報修|"
+                           r"退货|退貨|付款了|已经|已經|刚刚|剛剛")
+CHINESE_DOER_BEFORE = ("昨天", "今天", "前天", "刚才", "剛才", "今早", "上午", "下午", "晚上", "早上", "客户", "客戶", "用户",
+                       "用戶", "顾客", "顧客", "会员", "會員", "买家", "買家", "乘客", "住户", "住戶", "同事", "员工", "員工",
+                       "之前", "后来", "後來", "然后", "然後", "另外", "还有", "還有", "因为", "因為", "但是", "所以", "和",
+                       "跟", "与", "與", "及", "由", "请", "請", "让", "讓", "叫", "帮", "幫", "是")
 #: A Chinese surname before a title or a kin term for it ("王经理", "李老师", "刘姐").
 CHINESE_TITLE_AFTER = re.compile(
     r"(?P<name>[王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何林罗羅郑鄭梁谢謝宋唐韩韓冯馮邓鄧曹彭曾萧蕭田董潘袁蔡蒋蔣"
@@ -399,6 +414,56 @@ def script_names(text: str) -> Iterator[tuple[int, int]]:
             if japanese_surname(match.group("name")):
                 yield match.span("name")
     yield from han_names(text, japanese)
+    if "\n" in text:
+        yield from alone_names(text, japanese)
+
+
+#: Issue 18, pass 21: a name alone on a signature's line with no closing word before it ("…。\n\n王建国\n139 1024
+#: 6688", "--\n陈刚\n产品经理", "김민준\n010-…"), or a Chinese one before "敬上" ("林志明 敬上"), or after a
+#: department on its line ("市场部 李娜").
+ALONE_LINE = re.compile(rf"(?m)^[ \t]*(?P<name>[{HAN}]{{2,4}}|[{HAN}]{{1,3}}[ 　][{HAN}]{{1,3}}|[{HANGUL}]{{3}})"
+                        rf"(?P<after>[ ]?(?:敬上|謹上|拜上|敬啟|谨上))?[ \t]*$")
+DEPARTMENT_NAME = re.compile(rf"(?m)^[ \t]*[{HAN}]{{1,6}}(?:部|课|課|组|組|科|中心|团队|團隊)[ ](?P<name>[{HAN}]{{2,3}})[ \t]*$")
+TITLE_LINE = re.compile(rf"[ \t]*(?:[{HAN}{HANGUL}A-Za-z ]{{0,12}}(?:经理|經理|主管|专员|專員|客服|主任|总监|總監|部長|課長|係長|"
+                        rf"担当|擔當|팀장|대리|과장|부장|사원|매니저|Manager|Director|Support|Sales|Engineer)|[^\n]*[0-9@])")
+
+
+NOT_KOREAN_ALONE_ENDS = ("시", "구", "군", "로", "길", "읍", "면", "도", "점", "층", "호")
+
+
+def alone_names(text: str, japanese: bool) -> Iterator[tuple[int, int]]:
+    """ALONE_LINE's and DEPARTMENT_NAME's names."""
+    for match in ALONE_LINE.finditer(text):
+        name = match.group("name")
+        if not alone_name(name, japanese):
+            continue
+        before = text[:match.start()].rstrip(" \t")
+        previous = before.split("\n")[-1].strip() if before.endswith("\n") else None
+        following = text[match.end():].lstrip(" \t")
+        signed = match.group("after") is not None
+        opens = match.start() == 0 or previous == "" or (previous is not None and (
+            previous in ("--", "-- ", "—", "__") or previous.endswith(("。", "！", "!", ".", "?", "？", ",", "，"))))
+        closes = not following.strip() or TITLE_LINE.match(following.lstrip("\n").split("\n")[0]) is not None
+        if signed or (opens and closes and following.startswith(("\n", "")) and match.start() > 0):
+            yield match.span("name")
+    for match in DEPARTMENT_NAME.finditer(text):
+        if alone_name(match.group("name"), japanese):
+            yield match.span("name")
+
+
+def alone_name(name: str, japanese: bool) -> bool:
+    """Whether a word alone on its line reads as a name: a Chinese surname's character first (not a listed word), a
+    Japanese surname, or a Korean surname and two syllables."""
+    if "\uac00" <= name[0] <= "\ud7a3":
+        return name[0] in KOREAN_SURNAMES and not name.endswith(NOT_KOREAN_NAME_ENDS + NOT_KOREAN_ALONE_ENDS)
+    if name[-1] in "都道府県省市区區町村郡县縣駅站店部課课局館馆院園园社路街巷号號楼樓厅廳面":
+        return False  # "東京都", "成都市": a place, a shop, a department
+    if japanese_surname(name.replace("　", " ").split(" ")[0]) or japanese_surname(name):
+        return name not in NOT_HAN_NAMES
+    if " " in name or "　" in name or len(name) > 3:
+        return False
+    return not japanese and name[0] in CHINESE_SURNAME_CHARS and name not in NOT_HAN_NAMES and \
+        name[:2] not in NOT_HAN_NAMES
 
 
 def signature_end(text: str, end: int) -> bool:
@@ -445,6 +510,8 @@ def han_names(text: str, japanese: bool) -> Iterator[tuple[int, int]]:
                 size = 2 if len(name) == 3 and name[2] in AFTER_NICKNAME else len(name)
                 yield match.start("name"), match.start("name") + size
         # (issue 18, twentieth pass: a surname alone is found with its title, "陳生", "王经理", as authors label it)
+        for match in CHINESE_DOING.finditer(text):
+            yield from found(chinese_doer(text, match.start()))
         for match in CANTONESE_TITLE.finditer(text):
             if match.start() == 0 or not "\u3400" <= text[match.start() - 1] <= "\u9fff":
                 yield match.span()
@@ -453,12 +520,12 @@ def han_names(text: str, japanese: bool) -> Iterator[tuple[int, int]]:
             if start == 0 or not "\u3400" <= text[start - 1] <= "\u9fff" or text[start] not in WORDLIKE_SURNAMES:
                 yield match.span()
         for match in HAN_LIST.finditer(text):  # "客户：王小明、李华、张伟": every item led by a surname
-            items = match.group().split("、")
+            items = match.group().split(match.group("sep"))
             if all(item[0] in CHINESE_SURNAME_CHARS and item not in NOT_HAN_NAMES for item in items):
                 at = match.start()
                 for item in items:
                     yield at, at + len(item)
-                    at += len(item) + 1
+                    at += len(item) + len(match.group("sep"))
         for match in CHINESE_NICKNAME.finditer(text):
             name, following = match.group("name"), match.group("next")
             if name in NOT_A_NICKNAME or (match.start() > 0 and "\u3400" <= text[match.start() - 1] <= "\u9fff"
@@ -480,6 +547,24 @@ def han_names(text: str, japanese: bool) -> Iterator[tuple[int, int]]:
     for match in KATAKANA_TITLED.finditer(text):
         if match.group("name") not in KATAKANA_ROLES:
             yield match.span("name")
+
+
+def chinese_doer(text: str, verb: int) -> tuple[int, int] | None:
+    """The name of two or three Han characters right before a CHINESE_DOING verb at `verb`, if one opens a clause."""
+    for size in (3, 2):
+        start = verb - size
+        if start < 0:
+            continue
+        name = text[start:verb]
+        if not all("\u3400" <= char <= "\u9fff" for char in name) or name[0] not in CHINESE_SURNAME_CHARS:
+            continue
+        if size == 3 and name[2] in AFTER_NICKNAME:
+            name = name[:2]  # "张伟已签收", "王伟又说": the name, then an adverb
+        if name in NOT_HAN_NAMES or name[:2] in NOT_HAN_NAMES:
+            return None
+        if start == 0 or not "\u3400" <= text[start - 1] <= "\u9fff" or text.endswith(CHINESE_DOER_BEFORE, 0, start):
+            return start, start + len(name)
+    return None
 
 
 def native_name(text: str, start: int, end: int, japanese: bool, titled: bool = False,
