@@ -549,6 +549,9 @@ def find_names(text: str) -> Iterator[Span]:
             start, end = match.span("name")
             if index in live.SIGN_OFFS and not live.signed_name(match.group("name")):
                 continue
+            if index == live.SELF_NAMED and live.SPEAKER_CUSTOMER.search(text, max(0, start - 16), start) and \
+                    not live.signed_name(match.group("name")) and not live.LINE_CLOSED.match(text, end):
+                continue  # pass 21: a chat's "Customer: bhai mera parcel abhi …" is the customer's message
             found.extend((s.start, s.end) for s in name_spans(text, start, end))
     found.extend((s.start, s.end) for s in find_listed_names(text))
     # Issue 18, seventh pass: introductions in any case, initials before a surname, run ungated

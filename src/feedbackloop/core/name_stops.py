@@ -38,7 +38,8 @@ comite board council conseil direction dirección direccion gerente gérant gera
 sahab sahib saab destek ekibi ekip hizmetleri asiakaspalvelu klantenservice atendimento atención atencion
 assistência assistencia acadêmica académica academica customer cliente client kunde klant asiakas klient caller
 """)
-#: Greetings, thanks and address words of many languages that open a message or a chat line.
+#: Greetings, thanks and address words of many languages that open a message or a chat line (pass 21: South Asia's
+#: and Nigeria's: "assalam o alaikum", "AoA", "bhai", "abeg").
 GREETINGS = words("""
 tere niaje asante sasa howzit chale howya hallo bună buna merhaba salam salaam salamu sayın sayin beste habari
 jambo mambo karibu sawubona dumela molo aloha namaste namaskar shalom hej hei moi moikka terve ahoj cześć czesc
@@ -46,6 +47,7 @@ szia servus grüezi gruezi ciao salut olá oi hola bok zdravo pozdrav здрав
 chào sawasdee halo kumusta mabuhay vanakkam marhaba ahlan yassou shwmae bonjour bonsoir buongiorno buonasera buenas
 buenos goedemorgen goedemiddag moin tach hiya g'day gday kia ora asalaam assalamu alaikum habari sannu ndewo kedu
 boss chief bro sis mate madam sir po
+assalam asalam assalaam walaikum wassalam aoa adaab nomoskar nomoshkar namaskaram bhai bhaiya bhaijaan yaar abeg oga
 """)
 #: Months of many languages (a month next to a day, "12-14 Jun", "May 4", or with its word, "Kasım ayında").
 MONTHS = words("""
@@ -85,7 +87,8 @@ nikon gopro jbl bose sonos logitech razer tefal rowenta moulinex krups delonghi 
 beko whirlpool indesit haier hisense tcl panasonic toshiba hitachi midea daikin nike adidas puma reebok asics lego
 thermomix vorwerk kärcher karcher makita dewalt stihl
 """)
-#: Brands and services that customers name (telecoms, airlines, banks, shops, carriers, software, devices, cards).
+#: Brands and services that customers name (telecoms, airlines, banks, shops, carriers, software, devices, cards;
+#: pass 21: South Asia's, the Gulf's, Egypt's, Turkey's, Israel's and Africa's apps, telecoms, banks and carriers).
 BRANDS = words("""
 okta slack zoom microsoft google amazon apple samsung xiaomi huawei oppo lenovo dell asus acer sony philips
 panasonic dyson miele bose jbl canon nikon garmin fitbit nintendo xbox playstation netgear linksys tp-link d-link
@@ -111,6 +114,12 @@ mediaworld unieuro kaufland rossmann tchibo lieferando thuisbezorgd wolt foodora
 renfe sncf ouigo öbb sbb pkp dhl-express nespresso thermomix vorwerk kärcher karcher makita dewalt tefal rowenta
 moulinex krups delonghi kenwood smeg aeg indesit haier midea daikin motorola nokia tecno infinix itel realme
 oneplus logitech razer sonos gopro asics lego
+careem talabat zomato swiggy blinkit zepto myntra meesho nykaa ajio bigbasket rapido dunzo daraz foodpanda bykea
+jazzcash easypaisa sadapay ufone jazz bkash nagad pathao grameenphone banglalink chaldal foodi pickme dialog mobitel
+ncell esewa khalti mobily stc zain tamara tabby aramex smsa namshi jarir noon dubizzle bayut flydubai etihad saudia
+flynas flyadeal turkcell getir yemeksepeti migros türkcell pegasus ajet bezeq isracard cellcom egyptair fawry
+instapay remitly worldremit sendwave moneygram chipper afrihost checkers naivas quickmart zuku telebirr hubtel melcom
+globe bdo indrive airtel lulu ola robi
 """)
 #: Brands of more than one word whose first word is also a person's name or an ordinary word.
 BRAND_PHRASES = frozenset("""albert heijn|air new zealand|air canada|air france|air india|british airways|american airlines|
@@ -121,11 +130,13 @@ bouygues telecom|free mobile|virgin media|virgin mobile|wind tre|bell canada|gra
 magazine luiza|casas bahia|pick n pay|mr price|bodega aurrera|palacio de hierro|fan courier|media expert|media markt|
 leroy merlin|plaza vea|mercado pago|orange money|airtel money|mtn momo|gig logistics|yurtiçi kargo|aras kargo|
 mng kargo|just eat|uber eats|banco do brasil|caixa econômica|first bank|access bank|standard bank|equity bank|
-fidelity bank|zenith bank|cell c|free money|wave money|ali express|el palacio de hierro""".replace(
+fidelity bank|zenith bank|cell c|free money|wave money|ali express|el palacio de hierro|air peace|ibom air|
+western union|türk telekom|vodafone cash|emirates nbd|al rajhi|meezan bank|ethio telecom|ethiopian airlines|
+pakistan post|india post|reliance jio|tata cliq|k-electric|dewa|careem pay|noon minutes""".replace(
     "\n", "").split("|"))
 BRAND_PHRASE_ENDS = frozenset(phrase.split()[-1] for phrase in BRAND_PHRASES)
 #: Brands that are also first names: a brand only before a brand's noun.
-NAMELIKE_BRANDS = words("maya elisa opal tim wise grace luna alma ava nova zara jumbo")
+NAMELIKE_BRANDS = words("maya elisa opal tim wise grace luna alma ava nova zara jumbo zain tamara lulu ola robi dialog")
 #: Words after a brand that say it is one ("Okta SSO", "Maya app", "Elisa arve", "Opal card").
 BRAND_NOUNS = words("""
 app apps card cards account sso wallet plan bill bills invoice arve lasku rechnung facture factura fattura store

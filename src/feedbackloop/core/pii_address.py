@@ -339,7 +339,7 @@ CJK_ADDRESS = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{0,12}?[都道府県省�
 #: a plate's number with a slash, two trailing places, and the town before the first part at a line's start or
 #: after a colon.)
 ARABIC_KEY = (r"(?:شارع|زنقة|درب|طريق|حي|مبنى|عمارة|بناية|شقة|منطقة|فيلا|منزل|قطعة|طابق|الطابق|مجمع|جادة|بلوك|"
-              r"ص\.ب\.?|"
+              r"ص\.ب\.?|الدور|دور|ميدان|حارة|زقاق|كمبوند|مربع|شقه|عماره|"
               r"خیابان|کوچه|پلاک|واحد|طبقه|بلوار|میدان|بن‌بست|بن بست|کوی|مجتمع|برج|ساختمان|شهرک|"
               r"مکان|گلی|سڑک|روڈ|محلہ|بلاک|سیکٹر|فیز|فلیٹ|ہاؤس|مکان نمبر)")
 ARABIC_WORD = r"[\u0621-\u064a\u0671-\u06d3][\u0621-\u064a\u0671-\u06d3\u200c]*"
@@ -371,7 +371,7 @@ CYRILLIC_ADDRESS = re.compile(rf"(?<![\u0400-\u04ff])(?:(?:(?<![^\n])|(?<=: ))(?
                               rf"(?:,[ ]?{CYRILLIC_PART})+(?:,[ ]?\d{{4,6}}[ ]{CYRILLIC_UPPER}[\u0400-\u04ff-]+)?")
 ARABIC_ADDRESS = re.compile(rf"(?:(?:(?<![^\n])|(?<=:[ ])|(?<=:)){ARABIC_WORD}[،,][ ]?(?={ARABIC_KEY}))?"
                             rf"{ARABIC_PART}(?:[،,][ ]?{ARABIC_PART})+"
-                            rf"(?:[،,][ ]?{ARABIC_WORD}(?:[ ]{ARABIC_WORD})?(?:[ ]\d{{1,6}})?(?![\w])){{0,2}}"
+                            rf"(?:[،,][ ]?{ARABIC_WORD}(?:[ ]{ARABIC_WORD})?(?:[ ]\d{{1,6}})?(?![\w])){{0,3}}"
                             rf"(?:[،,][ ]?{ARABIC_POSTCODE})?")
 #: An address in Thai script: a house number ("88/15"), then two or more parts, each opening with a village,
 #: road, lane, subdistrict, district or province word, written out or abbreviated and often glued to its name
@@ -482,11 +482,16 @@ ETHIOPIC_KEY = r"(?:ቀበሌ|ወረዳ|ክፍለ[ ]ከተማ|ክ/ከተማ|ክ/
 ETHIOPIC_PART = (rf"(?:(?:{ETHIOPIC_WORD}[ ])?{ETHIOPIC_KEY}(?:[ ]?:?[ ]?(?:\d{{1,5}}(?:/\d{{1,4}})?|{ETHIOPIC_WORD}))?"
                  rf"|\d{{1,5}}[ ]{ETHIOPIC_KEY})")
 ETHIOPIC_ADDRESS = re.compile(rf"{ETHIOPIC_PART}(?:[,፣][ ]?{ETHIOPIC_PART})+(?:[,፣][ ]?{ETHIOPIC_WORD}(?:[ ]{ETHIOPIC_WORD})?)?")
+#: Pass 21: a post office box in Arabic script, alone, then perhaps its town and postcode ("ص.ب ١٢٣٤٥ الرياض ١١٤٤٣",
+#: "صندوق بريد 4521، دبي").
+ARABIC_BOX = re.compile(rf"(?:ص\.[ ]?ب\.?|صندوق[ ]بريد|صندوق[ ]البريد)[ ]?:?[ ]?\d{{1,6}}(?!\d)"
+                        rf"(?:[،,]?[ ]?{ARABIC_WORD}(?:[ ]{ARABIC_WORD})?(?:[ ]\d{{4,6}}(?!\d))?)?")
 SCRIPT_ADDRESSES = (
     (re.compile("[\u3040-\u30ff〒]|東京都|北海道|京都府|大阪府|[\u4e00-\u9fff]県"), JAPANESE_ADDRESS), (re.compile("[\uac00-\ud7a3]"), KOREAN_ADDRESS),
     (re.compile("[\u0370-\u03ff]"), GREEK_ADDRESS), (CYRILLIC_LETTER, CYRILLIC_TOWN_FIRST), (re.compile("[\u05d0-\u05ea]"), HEBREW_ADDRESS),
     (re.compile("[ỜờƯưĐđẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặỆệỊịỌọỘộỚớỞởỢợỤụỦủỨứỪừỬửỮữỰự]|Phuong|Quan"), VN_SPELLED),
     (re.compile("[\u0900-\u0bff]"), INDIC_ADDRESS), (re.compile("[\u1200-\u135a]"), ETHIOPIC_ADDRESS),
+    (ARABIC_LETTER, ARABIC_BOX),
 )
 #: Word-led pieces, looked up by `token_evidence`: a word (lower case, without its full stop) and
 #: what must follow it.
@@ -498,13 +503,15 @@ dept kv kw cj conj korp entrance entr escalier eingang portal portail klatka wej
 uppgång trappe porta bloc tower torre wing hse bajo ático atico entlo entresuelo pral кв квартира корп
 phòng phong tầng căn tòa toà lô оф офіс офис під'їзд подъезд fflat árasán arasan diamerisma διαμέρισμα quadra qd
 blok lantai oficina ofic dto house makan मकान फ्लैट प्लॉट ब्लॉक boîte boite
-imm immeuble h/no h.no hno lane ilot îlot erf stan ulaz
+imm immeuble h/no h.no hno lane ilot îlot erf stan ulaz qtr qtrs
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
 esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó tr trappor trappa orofos
 όροφος οροφος поверх пов этаж эт etg
 """)
+#: Pass 21: a floor named by a word before "floor" ("ground floor", "first floor", "top floor").
+FLOOR_ORDINALS = words("ground first second third fourth fifth sixth top upper lower mezzanine basement")
 #: The side of a floor, after it ("2. Stock links", "3e étage gauche", "3. etg. venstre", "2º piso derecha").
 SIDES = words("""
 links rechts li re mitte gauche droite g d izquierda derecha izq izda dcha centro sinistra destra sx dx esquerdo
@@ -514,6 +521,7 @@ direito esq dto venstre høyre hoyre høire tv th mf left right
 BUILDING_AFTER = words("""
 apartments apartment apts residency residence residences heights homes tower towers mansion mansions court
 condominium condo condos villas estate complex chambers lodge enclave gardens plaza अपार्टमेंट टावर
+villa bhawan bhavan niwas nivas sadan manzil kunj kutir nilayam
 """)
 BUILDING_BEFORE = words("""
 edificio edifício torre résidence residencial conjunto urbanización urb condominio bloco bloque immeuble wohnanlage
@@ -526,7 +534,7 @@ cbd región region provincia prov county wilaya subdivision subd village vill ta
 area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर मोहल्ला mohalla cité quartier lotissement
 comuna distrito alcaldía alcaldia delegación delegacion municipio localidad población poblacion urbanización
 urbanizacion asentamiento jud județul judetul sectorul zh.k zhk ilçe ilce commune arrondissement hay woreda kebele
-alc mpio lga
+alc mpio lga sub-city subcity
 """)
 #: Of DISTRICT_WORDS, the words of an administrative area that stand in lower case inside a capitalised address
 #: ("comuna de Maipú", "distrito de Miraflores", "jud. Cluj", "sector 2", "alcaldía Cuauhtémoc", "quartier
@@ -596,7 +604,8 @@ KOREAN_UNIT = re.compile(r"\d{1,5}-?(?:ho|호|동)", re.IGNORECASE)
 HANGUL_DISTRICT = re.compile(r"[\uac00-\ud7a3]+(?<=[\uac00-\ud7a3]{2})(?:구|동|시|군|읍|면)")
 #: Every word `token_evidence` looks up: any other word without a digit after it is skipped at once.
 WORD_KEYS = (UNIT_MARKERS | FLOOR_WORDS | BUILDING_AFTER | BUILDING_BEFORE | DISTRICT_WORDS | STAGES | BOX_WORDS |
-             AU_STATES | DOTTED_UNITS | NAMED_DISTRICTS | {"box", "chome"} | {pair[0] for pair in BOX_PAIRS} | FLOOR_ALONE | TOWN_MARKS)
+             AU_STATES | DOTTED_UNITS | NAMED_DISTRICTS | {"box", "chome"} | {pair[0] for pair in BOX_PAIRS} | FLOOR_ALONE | TOWN_MARKS |
+             FLOOR_ORDINALS)
 UNIT_HASH = re.compile(r"#\d{1,4}(?:-\d{1,4})?")
 DIGITS_4_7 = re.compile(r"\d{4,7}")
 #: A cheap look for at least one of the pieces above or a street word; the rest of the text skips.
@@ -1167,7 +1176,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
         first_char = token.word[:1]
         if not (first_char.isdigit() or first_char == "#" or key in WORD_KEYS or "-" in key or ":" in key or
                 (nxt is not None and nxt.word[:1].isdigit()) or "丁目" in key or "\uac00" <= key[-1:] <= "\ud7a3" or
-                (first_char in "IVX" and "/" in key)):
+                (first_char in "IVX" and "/" in key) or key == "sub"):
             continue  # a word no piece starts with
         joined = nxt is not None and same_segment(text, token, nxt)
         if key in HOUSE_MARKS and joined and nxt is not None and UNIT_ID.fullmatch(nxt.word) and nxt.word[:1].isdigit():
@@ -1209,6 +1218,9 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             continue
         if HANGUL_DISTRICT.fullmatch(token.word):
             yield Evidence(token.start, token.end, DISTRICT)  # "강남구", "역삼동", "서울특별시"
+            continue
+        if key in FLOOR_ORDINALS and joined and nxt is not None and nxt.lower.rstrip(".") in ("floor", "flr", "fl"):
+            yield Evidence(token.start, nxt.end, UNIT)  # pass 21: "ground floor", "first floor" in lower case
             continue
         if joined and nxt is not None:
             nkey = nxt.lower
@@ -1274,6 +1286,9 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 "," in text[token.end:nxt.start] and opens_address(text, tokens, index) and \
                 not introduced_as_id(text, token.start):
             yield Evidence(token.start, token.end, UNIT)  # "B-702, Lodha Paradise": a flat and its block's letter
+            continue
+        if key == "sub" and capital(token.word) and nxt is not None and joined and nxt.lower == "city":
+            yield Evidence(token.start, nxt.end, DISTRICT)  # pass 21: Addis Ababa's "Bole Sub City"
             continue
         if key in DISTRICT_CAPITAL_ONLY:
             if capital(token.word) and joined and nxt is not None and nxt.word[:1].isupper() and nxt.word.isalpha():
@@ -1560,11 +1575,44 @@ pta andar esc escalera izda dcha izq esq č č.p čp č.o čo p
 
 #: Words that open an address's part naming the road or landmark it is reached from, as Nigerian, Ghanaian and
 #: Kenyan addresses give it ("off Allen Avenue", "opp. Total filling station", "behind Shoprite").
-LANDMARK_LINKS = frozenset({"off", "opp", "opposite", "behind", "beside", "adjacent", "near"})
+LANDMARK_LINKS = frozenset({"off", "opp", "opposite", "behind", "beside", "besides", "adjacent", "near", "nr",
+                            "facing"})
+#: Pass 21: the common nouns a landmark is named with in lower case within a capitalised text, as South Asian,
+#: Gulf and African addresses give it ("near Karachi Company bus stop", "behind Total filling station",
+#: "opposite SBI bank", "near Chinese Embassy gate").
+LANDMARK_NOUNS = words("""
+bus stop stand station stn depot school college university hospital clinic church mosque masjid mandir temple
+gurudwara bank atm mall market bazaar bazar plaza chowk chowrangi circle roundabout junction signal crossing bridge
+flyover gate tower park ground stadium petrol pump filling office post police thana embassy hotel restaurant
+pharmacy chemist shop store showroom supermarket hall cinema theatre tank well main the old new
+""")
+
+
+def landmark(segment: Segment, lower_text: bool) -> bool:
+    """Pass 21: a segment that names a landmark ("near Karachi Company bus stop", "opp. Jamia Masjid"): a landmark
+    word, then up to six words of a name or a landmark's noun, no digit, no prose."""
+    tokens = segment.tokens
+    if not 2 <= len(tokens) <= 7 or tokens[0].lower.rstrip(".") not in LANDMARK_LINKS or \
+            not (capital(tokens[1].word) or lower_text):
+        return False
+    return all(not NUMBER.search(t.word) and t.lower not in PROSE and not t.colon and "@" not in t.word and
+               (is_address_word(t, lower_text) or t.lower in LANDMARK_NOUNS) for t in tokens[1:])
+
+
+def trailing_landmark(segment: Segment, lower_text: bool) -> int | None:
+    """Pass 21: where a landmark that ends a segment of prose starts ("my house is behind Moi Stadium", then
+    "Plot 44, Kisumu"): the address opens with the landmark it is found by."""
+    tokens = segment.tokens
+    for at in range(max(0, len(tokens) - 7), len(tokens) - 1):
+        if landmark(Segment(tokens[at:], False), lower_text):
+            return tokens[at].start
+    return None
 
 
 def clean(segment: Segment, lower_text: bool) -> bool:
     tokens = segment.tokens
+    if landmark(segment, lower_text):
+        return True
     if len(tokens) >= 2 and tokens[0].lower.rstrip(".") in LANDMARK_LINKS and (capital(tokens[1].word) or lower_text):
         tokens = tokens[1:]  # "off Adeniran Ogunsanya", "near hanuman mandir"
     if len(tokens) == 2 and len(tokens[0].word) <= 4 and tokens[0].lower not in PROSE and is_house_number(tokens[1]):
@@ -1575,7 +1623,7 @@ def clean(segment: Segment, lower_text: bool) -> bool:
 def place_like(segment: Segment, lower_text: bool) -> bool:
     """A town, region, region code, bare postcode or country after an address."""
     tokens = segment.tokens
-    if not clean(segment, lower_text) or len(tokens) > 4:
+    if not clean(segment, lower_text) or (len(tokens) > 4 and not landmark(segment, lower_text)):
         return False
     if segment.newline_before:
         return " ".join(t.lower for t in tokens).strip(".") in COUNTRIES or \
@@ -1746,14 +1794,24 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                 (per_segment[first][0].category == DISTRICT or address_cue_before(chunk[first - 1])) and \
                 city_before(chunk[first - 1], lower_text):
             start = chunk[first - 1].tokens[-1].start  # "Seoul, Mapo-gu, Yanghwa-ro 45": the city first
+        opened = None
+        if start == start_part[0] and start_part[2] and first and not chunk[first].newline_before:
+            opened = trailing_landmark(chunk[first - 1], lower_text)
+            if opened is not None:
+                start = opened  # pass 21: "behind Moi Stadium, Plot 44, Kisumu"
         found = [e for k in range(first, last + 1) for e in per_segment[k]]
         categories = {e.category for e in found} | ({STREET} if street_line else set())
         country = False
+        marks = sum(landmark(chunk[k], lower_text) for k in range(first, last + 1) if not per_segment[k]) + \
+            (opened is not None)
+        inner = sum(not per_segment[k] for k in range(first, last + 1)) + (opened is not None)
         bare_code = False  # a bare postcode closing the places ("Erf 1234, Khayelitsha, 7784")
         places = 0
         if end_part[3]:  # grow forwards over place names, region codes, postcodes, countries
             ahead = last + 1
-            while ahead < len(chunk) and (ahead - last <= 3 or (ahead - last == 4 and is_country(chunk[ahead]))) and \
+            passed = 0  # pass 21: a landmark among the places ("..., Mabushi, behind Total filling station, Abuja, FCT")
+            while ahead < len(chunk) and (ahead - last - passed <= 3 or
+                                          (ahead - last - passed == 4 and is_country(chunk[ahead]))) and \
                     not per_segment[ahead]:  # (a fourth place only when it is the country)
                 line_end = place_line(chunk, ahead, lower_text) if chunk[ahead].newline_before else None
                 if line_end is not None and not place_like(chunk[ahead], lower_text):
@@ -1767,6 +1825,11 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                         country = country or is_country(chunk[ahead], run)
                     break
                 end = chunk[ahead].tokens[-1].end
+                if landmark(chunk[ahead], lower_text):
+                    marks += 1
+                    passed += 1
+                    ahead += 1
+                    continue
                 country = country or is_country(chunk[ahead])
                 bare_code = bare_code or (places > 0 and bare_postcode(chunk[ahead]))
                 places += 1
@@ -1779,7 +1842,8 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                 len(found) >= 2 and country and places) or ({UNIT, STREET_NAME} <= categories and places) or (
                 {UNIT, DISTRICT} <= categories and places) or (  # "Plot 15, Kolapo Ishola GRA, Ibadan"
                 len(found) >= 3 and places) or (  # "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"
-                len(found) >= 2 and places >= 2) or (  # "Flat B-12, Block 13-D, Gulshan-e-Iqbal, Karachi"
+                len(found) >= 2 and places >= 2) or (
+                found and marks and len(found) + inner + places >= 3) or (  # pass 21: "Ward No. 4, Baluwatar, Kathmandu, near Bir Hospital"  # "Flat B-12, Block 13-D, Gulshan-e-Iqbal, Karachi"
                 numbered_district and places) or (  # "12-B, Model Town, Lahore"
                 bare_code and categories & {UNIT, DISTRICT, STREET_NAME}) or (  # "Erf 1234, Khayelitsha, 7784"
                 places and any(GHANA_DIGITAL.fullmatch(text_of(chunk, e)) for e in found)) or (  # "AK-039-5028, Adum"

@@ -300,6 +300,8 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     "rc": (r"\d{6}(?:/| / )\d{4}", (cz_rc.is_valid, sk_rc.is_valid)),
     "rrn": (r"\d{6}-\d{7}", (kr_rrn.is_valid,)),
     "emirates": (r"784-\d{4}-\d{7}-\d", (emirates_id_valid,)),
+    # pass 21: the Emirates id written without its dashes or with spaces (784, the birth year, seven, a Luhn digit)
+    "emirates_run": (r"784[ ]?(?:19|20)\d{2}[ ]?\d{7}[ ]?\d", (emirates_id_valid,)),
     "nir": (r"[12] \d{2} \d{2} (?:\d{2}|2[AB]) \d{3} \d{3} \d{2}", (fr_nir.is_valid,)),
     "bsn": (r"\d{4}\.\d{2}\.\d{3}", (nl_bsn.is_valid,)),
     # (issue 18, twentieth pass: dotted so, 756 first, a Swiss AHV number is one though its check digit be mistyped)
@@ -327,7 +329,7 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     # Ghana's card, Kenya's KRA PIN
     "ric18": (r"\d{18}", (cn_ric.is_valid,)),
     "tw": (r"[A-Z][12]\d{8}", (taiwan_id_valid,)),
-    "ghana": (r"GHA-\d{9}-\d", SHAPE_ALONE),
+    "ghana": (r"GHA[- ]?\d{9}[- ]?\d", SHAPE_ALONE),  # (pass 21: with spaces or none too)
     "kra": (r"[AP]\d{9}[A-Z]", SHAPE_ALONE),
     # issue 18, after the seventeenth pass: the US Medicare Beneficiary Identifier (letters and digits in fixed
     # places, dashed as the card prints it), Thailand's 13 digits as printed (1-4-5-2-1, checked), Indonesia's
@@ -422,12 +424,15 @@ ID_NAMES = (
     r"بالرقم القومي|رقم الهوية|الهوية الوطنية|رقم الإقامة|الإقامة|身份证号(?:码)?|身份證號(?:碼)?|身分證字號|身分證|居民身份证|"
     r"マイナンバー(?:カード)?|個人番号|주민등록번호|주민번호|јмбг|ідентифікаційний код|ідентифікаційний номер|"
     r"cni|pièce d'identité|piece d'identite|numéro de sécurité sociale|n° de sécurité sociale|philsys(?: number| no\.?)?|"
-    r"npwp|เลขบัตรประชาชน|บัตรประชาชน|thai id|hicn"
+    r"npwp|เลขบัตรประชาชน|บัตรประชาชน|thai id|hicn|"
+    # pass 21 (South Asia, the Middle East): Iran's national code in English, Bangladesh's "nid" in lower case
+    r"national code|code[ -]?e[ -]?melli|kart[ -]?e[ -]?melli|melli code|nid|kimlik|الهوية|هويتي|رقم هويتي|كود ملي|"
+    r"کد ملي|كد ملی"
 )
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
 #: capitals only.
 ID_NAMES_UPPER = (r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ|TC|TI|IC|IRD|CHI|SINs?|NAS|"
-                  r"NID|TIN|FIN|RFC|NRIC|EPIC|BVN|NIN|CNIC|SSS|SVNR|TFN|My Number|CIN|JMBG|OIB|EGN|CRN|NHI|HICN|RAMQ|ITIN|PSN")
+                  r"NID|TIN|FIN|RFC|NRIC|EPIC|BVN|NIN|CNIC|SSS|SVNR|TFN|My Number|CIN|JMBG|OIB|EGN|CRN|NHI|HICN|RAMQ|ITIN|PSN|EID|T\.C\.?")
 #: What may stand between an id name and its number: no line break, no digit but one glued to a letter (a
 #: form's name: "SIN provided for T5 correction: …", "SSN on my W-2: …"), at most this many characters.
 MAX_GAP = 48
@@ -643,6 +648,8 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
     for match in CUED_ID.finditer(text):
         if DATE_ONLY.fullmatch(match.group()) or placeholder(match.group()) or firms_tax_number(text, match):
             continue
+        if "/" in match.group() and sum(char.isdigit() for char in match.group()) < 8:
+            continue  # pass 21: a house's number with its slash ("TC 25/1442, Kowdiar Gardens"), no id's
         lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
         if named_before(text, match.start(), lettered) or local_name_before(text, match):
             yield match.start(), grouped_end(text, match.start(), match.end())

@@ -638,6 +638,7 @@ NOT_SECRET_CODES = frozenset({
     "return", "returns", "rma", "exam", "course", "denial", "diagnosis", "billing", "billed", "procedure", "cpt",
     "icd", "role", "job", "customer", "client", "member", "credit", "refund", "goodwill", "shipping", "delivery",
     "short",  # issue 18, pass 20: a Saudi national address's "short code" ([ADDRESS])
+    "national", "melli",  # pass 21: Iran's "national code: 0012345678" is an identity number ([SSN])
 })
 #: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").
 NOT_SECRET_WORDS = frozenset({
@@ -1852,6 +1853,9 @@ def find_names(text: str) -> Iterator[Span]:
             start, end = match.span("name")
             if index in SIGN_OFFS and not signed_name(match.group("name")):
                 continue
+            if index == SELF_NAMED and SPEAKER_CUSTOMER.search(text, max(0, start - 16), start) and \
+                    not signed_name(match.group("name")) and not LINE_CLOSED.match(text, end):
+                continue  # pass 21: a chat's "Customer: bhai mera parcel abhi …" is the customer's message
             found.extend((s.start, s.end) for s in name_spans(text, start, end))
     found.extend(find_listed_names(text, folded))
     found.extend(find_more_names(text, folded))
@@ -1905,6 +1909,13 @@ def language_named(name: str) -> bool:
 #: The sign-off patterns of NAME_CONTEXTS: a name after them in lower case must be a listed first name
 #: ("Thanks, bye", "Yours faithfully", "Cheers mate" are none).
 SIGN_OFFS = frozenset({5, 15})
+#: Pass 21: the pattern of NAME_CONTEXTS whose "customer:" cue is also a chat's speaker label, and that label: what
+#: follows it in lower case is a name only as a sign-off's is ("Customer: zeeshan ahmed", not "Customer: abeg
+#: my data never enter", "Customer: assalam o alaikum").
+SELF_NAMED = 4
+SPEAKER_CUSTOMER = re.compile(r"(?i:customer)[ \t]*:[ \t]*\Z")
+#: What closes a chat line that is a name alone ("Customer: jun-ho park", "Customer: paddy o'shea, 4 Meadow Vale").
+LINE_CLOSED = re.compile(r"[ \t]*(?:\n|\Z|,[ \t]*\d)")
 
 
 def signed_name(name: str) -> bool:
