@@ -574,7 +574,9 @@ BARE_NOT_ID = re.compile(r"(?i:tel|phone|mobile|cell|fax|whatsapp|call|sms|text 
                          r"zamówieni|zamowieni|faktur|przesyłk|paczk|objednáv|rendelés|számla|comand|"
                          r"поръчк|tilaus|lasku|beställning|bestilling|ordre|tellimus|arve|užsakym|sąskait|"
                          r"pasūtījum|rēķin|narudžb|račun|naročil|παραγγελ|τιμολόγ|замовлен|рахун|bestelling|"
-                         r"factuur|zending|tlf|puh|mobil|τηλ|тел)")
+                         r"factuur|zending|tlf|puh|mobil|τηλ|тел|"
+                         # (a customer's, a client's, a user's, an applicant's or an employee's id is a record's)
+                         r"(?:customer|client|kunden?|klient|user|applicant|employee)[ -]?(?:id|no|nr|number|nummer)\b)")
 
 
 def shaped_ids(text: str) -> Iterator[tuple[int, int]]:
