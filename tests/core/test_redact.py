@@ -202,7 +202,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-49", "IBAN"): "16 of 17 IBANs (target 100 %), blind on pass 19",
                     ("holdout-49", "PHONE"): "36 of 41 phones (87.8 %; target 97 %), blind on pass 19",
                     ("holdout-49", "SSN"): "27 of 36 national ids (75.0 %; target 97 %), blind on pass 19",
-                    ("holdout-50", "ADDRESS"): "38 of 43 addresses (88.4 %; target 90 %), blind on pass 19",
                     ("holdout-50", "NAME"): "133 of 156 names (85.3 %; target 90 %), blind on pass 19",
                     ("holdout-50", "SSN"): "48 of 55 national ids (87.3 %; target 97 %), blind on pass 19",
                     ("holdout-51", "NAME"): "56 of 73 names (76.7 %; target 90 %), blind on pass 20",
