@@ -71,7 +71,8 @@ def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
     found = [span for detect in detectors for span in detect(text)]
     if identity is not None:
         found.extend(find_identity(text, identity))
-    return live.with_titles(text, resolve_overlaps(found))  # issue 18, sixteenth pass: titles join names
+    # (pass 21: an address block's head or tail that is another kind's number is trimmed off: the live function)
+    return live.with_titles(text, resolve_overlaps(live.trimmed_addresses(text, found)))  # sixteenth pass: titles
 
 
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
@@ -446,6 +447,7 @@ def find_addresses(text: str) -> Iterator[Span]:
     found = [(s.start, s.end) for s in pattern_addresses(text)]
     found.extend(pii_address.find_address_blocks(text))
     for start, end in pii_address.with_digital_codes(text, pii_address.union(found)):  # Ghana's "GA-339-2210"
+        end = pii_address.before_phone_label(text, start, end)  # pass 21: "…, 1140 Wien; Tel. 0664/…"
         if not pii_address.not_personal(text, start, end):  # sixteenth pass: products, a firm's warehouse
             yield Span(start, end, "ADDRESS")
 

@@ -100,7 +100,7 @@ WORDS = (
     "osobna iskaznica", "lična karta", "licna karta", "broj lične karte", "cod numeric personal",
     "carte de identitate", "carte de identitate", "buletin", "személyi igazolvány", "személyi szám",
     "szemelyi szam", "adóazonosító", "adóazonosító jel", "adóazonosító jele", "adóazonosítóm", "adószám",
-    "taj szám", "taj-szám", "útlevélszám",
+    "taj szám", "taj-szám", "útlevélszám", "személyi azonosító", "személyi azonosítóm", "személyi azonosító szám",
     # Greek, Cyrillic
     "αμκα", "αφμ", "αδτ", "αριθμός ταυτότητας", "δελτίο ταυτότητας", "αριθμός διαβατηρίου", "διαβατήριο",
     "егн", "лнч", "лична карта", "инн", "снилс", "паспорт", "номер паспорта", "серия и номер паспорта",

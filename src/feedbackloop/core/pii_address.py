@@ -187,6 +187,7 @@ straße strasse str. weg gasse platz allee ring damm ufer chaussee straat laan g
 plads gatan vägen gata gate veien vegen utca út körút tér sokak sok. sokağı caddesi cad. cd. bulvarı bulvar katu tie
 ulica bulv. cadde u. krt. köz sor fasor sétány rakpart iela gatvė tänav cesta blv. bulv sk.
 pr. g. mnt pst prospektas prospekts bulvāris maantee puiestee
+al. alėja aleja skg. skersgatvis gatve tn tn. tänav
 """)
 #: Before a separate "gate"/"ring" these are no street ("boarding gate 14", "onion ring").
 NOT_STREET_NAMES = frozenset({"boarding", "departure", "departures", "arrival", "arrivals", "the", "my", "a", "gold",
@@ -288,6 +289,11 @@ US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|
 #: A town's name: a word of letters, perhaps a second and third one ("Long Beach", "Ciudad de México").
 TOWN = r"[^\W\d_][\w'’.-]*(?:[ ](?:(?:de|do|da|del|di|la|le|sur|am|an|der|upon|on)[ ])?[^\W\d_][\w'’.-]*){0,2}"
 TOWN_AFTER = r"[ \t]+(?P<town>[^\W\d_][\w'’.-]*)"
+#: Pass 21: the two-letter country codes written before a European postcode ("SE-111 51", "SI-1000"), as the
+#: second letter with a look behind at the first (the pattern starts at a capital, which sre skips to).
+COUNTRY_SECOND = "|".join(f"(?<={code[0]}){code[1]}" for code in (
+    "DK", "FI", "EE", "PL", "CZ", "SK", "HU", "RO", "BG", "GR", "HR", "SI", "AT", "CH", "DE", "NL", "BE", "LU", "SE",
+    "NO", "UA", "FR", "IT", "ES", "PT", "IS", "IE"))
 #: (pattern, category): postcodes of a known shape. Each starts with a digit or a capital, so sre
 #: skips from candidate to candidate; the word-led pieces are looked up token by token instead
 #: (`token_evidence`), which costs far less than an alternation of words tried at every position.
@@ -312,6 +318,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Lithuania's and Latvia's postcodes carry the country's letters ("LT-03150 Vilnius", "Rīga, LV-1012")
     (re.compile(r"L(?<![\w-].)(?:T-\d{5}|V-\d{4})(?![\w-])"), WEAK_POSTCODE),
     (re.compile(r"[Ss](?<![\w-].)\d{6}\b"), WEAK_POSTCODE),  # Singapore "S310012"
+    # pass 21: a European country's letters before the postcode, then a capitalised town ("SE-111 51 Stockholm",
+    # "SI-1000 Ljubljana", "D-10115 Berlin", "CZ-110 00 Praha 1", "PL-00-514 Warszawa")
+    (re.compile(rf"[A-Z](?<![\w-].)(?:(?<=[ABDFILNS])|{COUNTRY_SECOND})-\d{{2,3}}(?:[ -]?\d{{2,3}})(?![\w-])"
+                r"[ \t]+(?P<town>[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω][\w'’.-]*)"), POSTCODE),
     # Ghana's digital address (GhanaPost GPS, "GA-183-8164") beside a house number or a district
     (re.compile(r"[A-Z](?<![\w-].)[A-Z]-\d{3,4}-\d{4}(?![\w-])"), WEAK_POSTCODE),
     (re.compile(rf"\d(?<![\w-]\d)\d{{3,5}}(?![\w-]|[.,]\d){TOWN_AFTER}"), WEAK_POSTCODE),  # 1070 Wien
@@ -577,7 +587,7 @@ FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème|os|ος|ο|η|o|a|-�
 #: "r/c esq", "fszt."): the ground floor, a basement, a mezzanine, an attic.
 FLOOR_ALONE = words("""
 bajo bj ático atico entlo entresuelo pral sótano sotano r/c rdc rez-de-chaussée rez-de-chaussee eg ug dg
-hochparterre souterrain parterre st kl fszt földszint isogeio ισόγειο térreo terreo sobreloja cobertura
+hochparterre souterrain parterre st kl fszt fsz földszint isogeio ισόγειο térreo terreo sobreloja cobertura
 """)
 #: Of FLOOR_ALONE, abbreviations that are English words or street types too: Danish "st." and "kl." in lower
 #: case with their full stop ("st. th.", not "St"), German and French ones in capitals ("EG", not "eg").
@@ -592,7 +602,7 @@ BOX_NUMBER = re.compile(r"[Xx]?\d{1,6}(?:-\d{3,5})?")  # "Private Bag X9" too
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 #: Units with an abbreviation that needs its full stop or colon ("m. 15", "D:8", Romanian "bl. A, sc. 2,
 #: et. 4, ap. 12").
-DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of", "lt", "vh", "k", "as", "hsz"})  # Peru's "Lt. 12", "vh. B"
+DOTTED_UNITS = frozenset({"m", "d", "bl", "sc", "et", "ap", "д", "of", "lt", "vh", "k", "as", "hsz", "fsz", "fszt"})  # Peru's "Lt. 12", "vh. B"
 #: Units written with a colon before their number ("D: 8", "Daire: 3", "Kat: 2", "Apt: 4B").
 COLON_UNITS = frozenset({"d", "daire", "kat", "apt", "flat", "unit", "blok", "no", "k", "cep", "cp", "c.p", "cpa"})
 #: A number glued to its mark ("No:45", "Nº12"), after a unit word; a unit glued to its number by a colon, as
@@ -866,6 +876,8 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
             number = number_after(text, tokens, index)
             if number is not None:
                 start = tokens[index - 1].start if not compound(token) and index else token.start
+                if index >= 2 and not compound(token) and INITIAL.fullmatch(text, tokens[index - 2].start, start):
+                    start = tokens[index - 2].start  # pass 21: a person's initial before the name, "Kr. Valdemāra iela 33"
                 yield Evidence(start, tokens[number].end, STREET)
                 continue
         if lower in TYPE_AFTER and index and (lower_text or capital(token.word)):
@@ -886,6 +898,11 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                     yield Evidence(tokens[at + 1].start, tokens[number].end, STREET)
                 else:
                     yield Evidence(tokens[at + 1].start, token.end, STREET_NAME)
+
+
+#: Pass 21: the abbreviated first name of the person a Baltic or Central European street is named after, and the
+#: space before the name ("K. Barona iela", "Kr. Valdemāra iela", "J. Basanavičiaus g.").
+INITIAL = re.compile(r"[A-ZĀ-Ž][a-zā-ž]?\.[ ]")
 
 
 #: Irish, Scottish Gaelic and Welsh street types, written before the name: their streets often have no number
@@ -2139,3 +2156,23 @@ def not_personal(text: str, start: int, end: int) -> bool:
             return True  # "el vuelo de Avianca AV 204", "Flug LH 2405": an airline's code and a flight's number
     return firm_premises(text, start, end)  # issue 18, the must-keep pass: "our office at", "45 $"
 
+
+
+#: Pass 21: a phone's label after a segment break inside an address ("Linzer Str. 12/2/5, 1140 Wien; Tel. 0664/…",
+#: "…, 00100 Helsinki, puh. 040 …"): the address ends before it (else the whole block overlaps the phone and is lost).
+PHONE_LABEL_CUT = re.compile(r"\s*[,;/|]?\s*(?<![^\W\d_])(?:tel|tél|tlf|telefon|telephone|phone|puh|puhelin|mob|mobil|"
+                             r"mobile|handy|natel|gsm|тел|τηλ|telefonszám|mobiltelefon)\b\.?[ \t]*(?:no\.?|nr\.?|number)?[ \t]*:?"
+                             r"[ \t]*(?=[+(\d])", re.IGNORECASE)  # (the number right after: "Tel Aviv" is a town)
+PHONE_LABEL_HINT = re.compile(r"[,;/|\n]\s*(?:t[eé]l|tlf|telef|phone|puh|mob|handy|natel|gsm|тел|τηλ)", re.IGNORECASE)
+
+
+def before_phone_label(text: str, start: int, end: int) -> int:
+    """Where the address text[start:end] ends: before a phone's label that follows a comma, a semicolon or a line
+    break in it."""
+    hint = PHONE_LABEL_HINT.search(text, start, end)
+    if hint is None:
+        return end
+    cut = PHONE_LABEL_CUT.match(text, hint.start(), end)
+    if cut is None or not any(char.isdigit() for char in text[start:hint.start()]):
+        return end
+    return hint.start()

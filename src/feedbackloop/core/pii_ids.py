@@ -459,7 +459,7 @@ PERSON_BEFORE_ID = frozenset({"my", "your", "his", "her", "their", "our", "the",
                               "government", "citizen", "photo", "mein", "meine", "mon", "ma", "mi", "mio", "mia",
                               "minha", "meu", "mijn", "min", "mitt", "moje", "mój"}) | DEMONYMS
 #: What may stand between a bare id word and its number ("ID number: ", "ID no. ", "ID #").
-WEAK_GAP = re.compile(r"[ \t]*(?:(?:number|no\.?|nr\.?|num|is|was|[:#=-])[ \t]*){0,3}", re.IGNORECASE)
+WEAK_GAP = re.compile(r"[ \t]*(?:(?:number|no\.?|nr\.?|num|code|is|was|[:#=-])[ \t]*){0,3}", re.IGNORECASE)  # (code: pass 21)
 #: A sentence ends between an id name and the number after it: the number is not the id's.
 SENTENCE_END = re.compile(r"[!?;。！？；؟۔।]|\.\s+[A-Z]")  # (and the full stops of Han, Arabic, Urdu, Devanagari)
 #: A number of an identity number's length after an id name: 6 to 20 digits in groups (single
@@ -528,6 +528,16 @@ def japanese_insurance_ids(text: str) -> Iterator[tuple[int, int]]:
 #: Issue 18, nineteenth pass: the masked rest of a number is part of it ("주민번호 850505-1******", "CPR 130389-****").
 MASKED_TAIL = re.compile(r"[ -]?[*•●]{2,10}(?![\w*•●])")
 
+def pesel_born_valid(number: str) -> bool:
+    """Pass 21: a bare PESEL counts when valid and of a birth from 1920 to 2012 (PESEL's check alone passes one
+    random number in 55; its month codes for other centuries and the years no customer is born in leave about one
+    in 300)."""
+    if not pl_pesel.is_valid(number):
+        return False
+    year, month = int(number[:2]), int(number[2:4])
+    return (month <= 12 and year >= 20) or (21 <= month <= 32 and year <= 12)
+
+
 #: Issue 18, nineteenth pass: a bare digit run that an id's module accepts where that module checks a birth date and a
 #: check digit, or two check digits, or a date and a mod-97: one random number in several hundred passes, against one
 #: in ten for a lone check digit. No name needed ("8504125009087 is the number on my green book"), unless the words
@@ -535,7 +545,7 @@ MASKED_TAIL = re.compile(r"[ -]?[*•●]{2,10}(?![\w*•●])")
 #: (Measured on random digits: each module here passes at most one in 300; Lithuania's, Greece's AMKA, Belgium's
 #: BIS and Korea's unseparated RRN pass more and count only after their names.)
 BARE_CHECKED: dict[int, tuple[Valid, ...]] = {
-    11: (no_fodselsnummer.is_valid, be_nn.is_valid, ee_ik.is_valid),
+    11: (no_fodselsnummer.is_valid, be_nn.is_valid, ee_ik.is_valid, pesel_born_valid),
     13: (za_idnr.is_valid, ro_cnp.is_valid, si_emso.is_valid,
          # issue 18, twentieth pass: Switzerland's AHV number (756, no barcode's prefix, and an EAN check digit) and
          # Luxembourg's matricule (a date, a Luhn and a Verhoeff check digit)
@@ -564,7 +574,14 @@ BARE_NOT_ID = re.compile(r"(?i:tel|phone|mobile|cell|fax|whatsapp|call|sms|text 
                          r"ref|transaction|txn|imei|serial|sku|ean|upc|barcode|isbn|gtin|awb|track|parcel|"
                          r"invoice|receipt|ticket|case|claim|policy|member|loyalty|voucher|coupon|code|otp|pin\b|"
                          r"pedido|commande|bestell|rechnung|factura|fattura|konto|cuenta|conta|compte|telefon|"
-                         r"téléphone|teléfono|telefone|номер телефона|телефон|手机|電話|電话|전화)")
+                         r"téléphone|teléfono|telefone|номер телефона|телефон|手机|電話|電话|전화|"
+                         # pass 21: Northern, Central and Eastern Europe's orders, invoices, parcels and phones
+                         r"zamówieni|zamowieni|faktur|przesyłk|paczk|objednáv|rendelés|számla|comand|"
+                         r"поръчк|tilaus|lasku|beställning|bestilling|ordre|tellimus|arve|užsakym|sąskait|"
+                         r"pasūtījum|rēķin|narudžb|račun|naročil|παραγγελ|τιμολόγ|замовлен|рахун|bestelling|"
+                         r"factuur|zending|tlf|puh|mobil|τηλ|тел|"
+                         # (a customer's, a client's, a user's, an applicant's or an employee's id is a record's)
+                         r"(?:customer|client|kunden?|klient|user|applicant|employee)[ -]?(?:id|no|nr|number|nummer)\b)")
 
 
 def shaped_ids(text: str) -> Iterator[tuple[int, int]]:

@@ -37,7 +37,13 @@ from feedbackloop.core.name_cues import east_asian, find_cued_names, spread, wit
 from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.name_model import find_model_names, languages
 from feedbackloop.core.name_stops import person_span
-from feedbackloop.core.pii_address import find_address_blocks, not_personal, union, with_digital_codes
+from feedbackloop.core.pii_address import (
+    before_phone_label,
+    find_address_blocks,
+    not_personal,
+    union,
+    with_digital_codes,
+)
 from feedbackloop.core.pii_firms import firm_number
 from feedbackloop.core.pii_ids import ASKING, find_national_ids, line_before
 from feedbackloop.core.pii_ids_americas import find_regional_dobs, find_regional_ids, firms_number_shape
@@ -146,7 +152,39 @@ def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
     found = [span for detect in detectors for span in detect(text)]
     if identity is not None:
         found.extend(find_identity(text, identity))
-    return with_titles(text, resolve_overlaps(found))
+    return with_titles(text, resolve_overlaps(trimmed_addresses(text, found)))
+
+
+#: What parts a number of another kind from an address block that took it in ("170589-518N, Hämeenkatu 10 …").
+ADDRESS_PARTING = re.compile(r"[ \t]*[,;][ \t]*")
+#: The kinds an address block may swallow at its head or tail and lose to (the number is kept, the address trimmed).
+TRIMMED_BY = frozenset({"EMAIL", "IBAN", "CARD", "SSN", "DOB", "PHONE"})
+
+
+def trimmed_addresses(text: str, found: list[Span]) -> list[Span]:
+    """Pass 21: an address whose block begins or ends with another kind's number, parted from the rest by a comma
+    or semicolon, without that number: else the address overlaps the higher-priority number and is lost whole."""
+    others = [span for span in found if span.kind in TRIMMED_BY]
+    if not others or not any(span.kind == "ADDRESS" for span in found):
+        return found
+    result = []
+    for span in found:
+        if span.kind == "ADDRESS":
+            start, end = span.start, span.end
+            for other in sorted(others, key=lambda o: o.start):
+                if other.start <= start < other.end < end:
+                    parting = ADDRESS_PARTING.match(text, other.end)
+                    if parting is not None:
+                        start = parting.end()
+                elif start < other.start < end <= other.end:
+                    before = text.rfind(",", start, other.start), text.rfind(";", start, other.start)
+                    cut = max(before)
+                    if cut > start and not text[cut + 1:other.start].strip():
+                        end = cut
+            if (start, end) != (span.start, span.end) and start < end and any(c.isdigit() for c in text[start:end]):
+                span = Span(start, end, "ADDRESS")
+        result.append(span)
+    return result
 
 
 def with_titles(text: str, spans: list[Span]) -> list[Span]:
@@ -638,7 +676,8 @@ NOT_SECRET_CODES = frozenset({
     "return", "returns", "rma", "exam", "course", "denial", "diagnosis", "billing", "billed", "procedure", "cpt",
     "icd", "role", "job", "customer", "client", "member", "credit", "refund", "goodwill", "shipping", "delivery",
     "short",  # issue 18, pass 20: a Saudi national address's "short code" ([ADDRESS])
-    "national", "melli",  # pass 21: Iran's "national code: 0012345678" is an identity number ([SSN])
+    "melli",  # pass 21: Iran's "national code: 0012345678" is an identity number ([SSN])
+    "id", "identity", "identification", "national",  # pass 21: "my Finnish ID code is 170589-518N" ([SSN])
 })
 #: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").
 NOT_SECRET_WORDS = frozenset({
@@ -990,6 +1029,14 @@ WORLD_PHONE_WORDS = (
     # ("موبائل", "فون", "شماره موبایل"), "my number" in Hindi and Urdu, Amharic's and Swahili's phone
     "هاتفي", "وهاتفي", "جوالي", "وجوالي", "رقمي", "موبايلي", "موبائل", "فون", "میرا نمبر", "میرا فون", "شماره من",
     "मेरा नंबर", "मेरा मोबाइल", "ስልክ", "ስልኬ", "simu",
+    # pass 21: Northern, Central and Eastern Europe's phone words and "call me" ("ring mig på", "helistage",
+    # "tālr.", "zadzwoń", "volejte", "hívjon", "sunați", "обадете се", "bel me", "pokličite", "зателефонуйте")
+    "ring mig på", "ring meg på", "ring mig", "ring meg", "helista", "helistage", "helistada", "mobiil",
+    "telefoni", "tālr", "tālrunis", "tālruņa", "mob. tālr", "zvaniet", "zvanīt", "skambinkite", "skambinti",
+    "zadzwoń", "zadzwon", "telefonu", "volejte", "zavolejte", "zavolajte", "telefonní", "telefónne", "hívjon",
+    "hívj", "sunați", "sunati", "obadete", "обадете", "телефонен", "anrufen", "rufen sie", "bel me", "bel mij",
+    "bellen", "nazovite", "nazvati", "mobitel", "pokličite", "pokliči", "зателефонуйте", "телефонуйте",
+    "τηλεφωνήστε", "mobilszám",
 )
 WORLD_PHONE_INSIDE = ("電話", "电话", "手机", "手機", "携帯", "ケータイ", "連絡先", "联系方式", "聯絡", "전화", "휴대폰",
                       "핸드폰", "연락처", "โทร", "เบอร์", "มือถือ", "फोन", "फ़ोन", "मोबाइल", "ফোন", "মোবাইল",
@@ -999,7 +1046,7 @@ WORLD_PHONE_GATE = (*WORLD_PHONE_WORDS, *WORLD_PHONE_INSIDE)
 WORDED_PHONE = re.compile(
     "(?P<word>(?<!\\w)(?:" + "|".join(sorted(map(re.escape, WORLD_PHONE_WORDS), key=len, reverse=True)) + ")(?!\\w)|"
     + "|".join(map(re.escape, WORLD_PHONE_INSIDE)) + ")"
-    r"[^\d\n]{0,16}?(?<![a-zß-ÿ])(?P<number>\+?\d{7,15}|\+?\(?\d{1,5}\)?(?:[ .\-/]{1,2}\(?\d{1,8}\)?){1,6})"
+    r"[^\d\n]{0,16}?(?<![a-zß-ÿ])(?P<number>\+?\d{7,15}|\+?\(?\d{1,5}\)?(?:(?:[ .\-/]{1,2}| [/-] )\(?\d{1,8}\)?){1,6})"
     r"(?![\d])(?![.,/-]\d)")
 
 
@@ -1307,7 +1354,28 @@ MONTHS_AFTER_DAY = (r"(?:" + MONTHS + r"|(?:maj|augusti|jänner|feber|"
                     r"januára|februára|apríla|mája|júna|júla|augusta|septembra|októbra|novembra|decembra|"
                     r"januarja|februarja|aprila|junija|julija|avgusta|oktobra|marec|"
                     r"jaanuar|veebruar|märts|aprill|juuni|juuli|oktoober|detsember|"
-                    r"janúar|febrúar|apríl|maí|júní|júlí|ágúst|október|nóvember)\.?)")
+                    r"janúar|febrúar|apríl|maí|júní|júlí|ágúst|október|nóvember|"
+                    # pass 21 (Central and Eastern Europe): Romanian, Croatian (genitive), Lithuanian (genitive),
+                    # Latvian (nominative and locative), Bulgarian, Ukrainian and Russian (genitive), Greek (genitive)
+                    r"jaanuaril|veebruaril|märtsil|aprillil|mail|juunil|juulil|augustil|septembril|oktoobril|novembril|"
+                    r"detsembril|"  # (Estonian "sündinud 3. märtsil 1985")
+                    r"ianuarie|februarie|martie|aprilie|iunie|iulie|septembrie|octombrie|noiembrie|decembrie|"
+                    r"siječnja|veljače|ožujka|travnja|svibnja|lipnja|srpnja|kolovoza|rujna|listopada|studenoga?|prosinca|"
+                    r"sausio|vasario|kovo|balandžio|gegužės|birželio|liepos|rugpjūčio|rugsėjo|spalio|lapkričio|gruodžio|"
+                    r"janvār(?:is|ī)|februār(?:is|ī)|mart(?:s|ā)|aprīl(?:is|ī)|maij(?:s|ā)|jūnij(?:s|ā)|jūlij(?:s|ā)|"
+                    r"august(?:s|ā)|septembr(?:is|ī)|oktobr(?:is|ī)|novembr(?:is|ī)|decembr(?:is|ī)|"
+                    r"януари|февруари|март|април|май|юни|юли|август|септември|октомври|ноември|декември|"
+                    r"січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня|"
+                    r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|"
+                    r"ιανουαρίου|φεβρουαρίου|μαρτίου|απριλίου|μαΐου|ιουνίου|ιουλίου|αυγούστου|σεπτεμβρίου|"
+                    r"οκτωβρίου|νοεμβρίου|δεκεμβρίου)\.?)")
+#: Pass 21: Lithuanian and Latvian dates run year, month, day ("1956 m. balandžio 4 d.", "1981. gada 6. maijā"),
+#: the Cyrillic ones may end in a year's abbreviation ("24 ноември 1995 г.", "5 березня 1990 р.").
+BALTIC_DATE = (r"(?:19|20)\d\d\s?m\.\s+(?:sausio|vasario|kovo|balandžio|gegužės|birželio|liepos|rugpjūčio|rugsėjo|"
+               r"spalio|lapkričio|gruodžio)\s+\d{1,2}\s?d\.?|"
+               r"(?:19|20)\d\d\.\s?(?:gada|g\.)\s+\d{1,2}\.\s?(?:janvār|februār|mart|aprīl|maij|jūnij|jūlij|august|"
+               r"septembr|oktobr|novembr|decembr)[a-zāīēū]{0,2}(?![^\W\d_])")
+CYRILLIC_YEAR_END = r"(?:\s?(?:г|р|рік|року|год|года|година)\.?(?![^\W\d_]))?"
 #: Issue 18, sixteenth pass: Hungarian dates run year, month, day ("1990. március 4.").
 HU_MONTHS = (r"(?:január|február|március|április|május|június|július|augusztus|szeptember|október|november|"
              r"december|jan|febr|márc|ápr|máj|jún|júl|aug|szept|okt|nov|dec)\.?")
@@ -1331,8 +1399,8 @@ ASIAN_DATE = (rf"{ERAS}[ ]?(?:\d{{1,3}}|元)[ ]?年[ ]?\d{{1,2}}[ ]?月[ ]?\d{{1
 DATE = (rf"(?:\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}(?:19|20)\d\d|"
         rf"(?:19|20)\d\d{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}(?!\d)|"
         rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
-        rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?(?:\s+(?:de\s+|of\s+)?|-){MONTHS_AFTER_DAY}(?:\s+(?:de\s+)?|-)(?:19|20)\d\d|"
-        rf"(?:19|20)\d\d\.\s+{HU_MONTHS}\s*\d{{1,2}}(?!\d)|"
+        rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?(?:\s+(?:de\s+|of\s+)?|-){MONTHS_AFTER_DAY}(?:\s+(?:de\s+)?|-)(?:19|20)\d\d{CYRILLIC_YEAR_END}|{BALTIC_DATE}|"
+        rf"(?:19|20)\d\d\.\s+{HU_MONTHS}\s*\d{{1,2}}(?!\d)(?:-(?:án|én|ján|jén|a|e|i)(?![^\W\d_]))?|"
         rf"(?<![\d./-])\d{{1,2}}(?P<two_digit_sep>[./-])\d{{1,2}}(?P=two_digit_sep)\d\d(?![./-]?\d)|"
         rf"(?:19|20)\d\d\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일號号]|{ASIAN_DATE})")
 #: A date is a date of birth when a birth word comes shortly before it, in English, German, French, Spanish.
@@ -1375,7 +1443,9 @@ BIRTH_MORE = re.compile(
     # issue 18, twentieth pass: Japanese "生まれ", "…日生", Cantonese "出世", Chinese "生辰", Korean "출생", Thai "ปีเกิด"
     # (the year of birth of a form's day/month/year), "เกิดเมื่อ", Indonesian "TTL" (place and date of birth), Tagalog
     # "kaarawan"
-    r"生まれ|生(?<=[日號号]生)(?![活产產意效])|出世|生辰|출생|ปีเกิด|เกิดเมื่อ|ttl(?<!\wttl)\b|kaarawan)")
+    r"生まれ|生(?<=[日號号]生)(?![活产產意效])|出世|生辰|출생|ปีเกิด|เกิดเมื่อ|ttl(?<!\wttl)\b|kaarawan|"
+    # pass 21: Romanian "născut(ă)", Greek "γεννήθηκα", Ukrainian "народилася"
+    r"n[ăa]scut(?<!\wn[ăa]scut)|γεννήθηκ|γεννηθ|народил|synt\.(?<![\w.]synt\.)(?=:?\s?\d)|sünd\.(?<![\w.]sünd\.)(?=:?\s?\d))")
 DATE_ANYWHERE = re.compile(DATE, re.IGNORECASE)
 BIRTH_REACH = 70
 #: A birth word's line with no date is answered on the next line when it ends this close after the word
@@ -1572,6 +1642,9 @@ US_TAIL = r"(?:,\s*[A-Z][A-Za-z .'-]{1,30}?,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
 UK_POSTCODE = r"(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})"
 #: A European postcode and town: "10115 Berlin", "F-75002 Paris", Portugal's "1100-053 Lisboa".
 EU_TAIL = r"(?:,?\s+(?:[A-Z]{1,2}-|C\.?P\.?\s?)?(?:\d{4}-\d{3}|\d{4}\s?[A-Z]{2}(?=\s)|\d{4,5})\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+(?:[ -][A-ZÀ-Ý][\wÀ-ÿ'-]+)?)?"
+#: Pass 21: the Czech and Slovak months (genitive) that name streets after a date ("4. listopadu", "29. augusta").
+CZECH_SLOVAK_MONTHS = (r"(?:ledna|února|března|dubna|května|června|července|srpna|září|října|listopadu|prosince|"
+                       r"januára|februára|marca|apríla|mája|júna|júla|augusta|septembra|októbra|novembra|decembra)")
 ADDRESSES = (
     # 221B Baker Street, London NW1 6XE / 1600 Pennsylvania Avenue NW, Washington, DC 20500 /
     # Flat 3, 27 Clarence Road / 350 5th Avenue (a unit before the number, an ordinal street name)
@@ -1599,6 +1672,11 @@ ADDRESSES = (
     # German streets named with a preposition and no suffix: Am Markt 3, An der Alster 12, Im Winkel 4
     re.compile(rf"\b(?:Am|An der|An den|Auf dem|Auf der|Im|In der|In den|Zum|Zur|Unter den|Hinter dem|Alte|Neue|Große|"
                rf"Kleine)\s+[A-ZÄÖÜ][\wäöüß-]+\s+\d{{1,4}}[a-z]?\b{EU_TAIL}"),
+    # pass 21: Czech and Slovak streets named after a date, then the house number ("4. listopadu 12",
+    # "Nám. 28. října 1234/5", "29. augusta 5"), not a year after the month
+    # (with a comma, a postcode or an orientation number after it: "4. listopadu 12 kusů" counts pieces)
+    re.compile(rf"(?<![\d.])(?:[1-9]|[12]\d|3[01])\.\s?{CZECH_SLOVAK_MONTHS}\s+(?!(?:19|20)\d\d\b)"
+               rf"(?:\d{{1,4}}/\d{{1,4}}[a-z]?\b|\d{{1,4}}[a-z]?(?=,\s|\s\d{{3}}\s?\d{{2}}\b))(?![.,]\d){EU_TAIL}"),
 )
 
 
@@ -1616,6 +1694,7 @@ ADDRESS_HINTS = (
     None,  # "P.O. Box": looked for in the `fold`ed text, see find_addresses
     None,
     re.compile(r"(?:Am|An|Auf|Im|In|Zum|Zur|Unter|Hinter|Alte|Neue|Große|Kleine)\s"),
+    re.compile(rf"{CZECH_SLOVAK_MONTHS}\s+\d"),
 )
 FRENCH = 2  # its hint is looked for in the folded text
 PO_BOX = 4
@@ -1627,6 +1706,7 @@ def find_addresses(text: str) -> Iterator[Span]:
     found = [(s.start, s.end) for s in pattern_addresses(text)]
     found.extend(find_address_blocks(text))
     for start, end in with_digital_codes(text, union(found)):
+        end = before_phone_label(text, start, end)  # pass 21: "…, 1140 Wien; Tel. 0664/…"
         if not not_personal(text, start, end):  # a sofa named after a street, a firm's warehouse
             yield Span(start, end, "ADDRESS")
 
