@@ -109,6 +109,15 @@ def find_emails(text: str) -> Iterator[Span]:
 
 
 def find_ssns(text: str) -> Iterator[Span]:
+    found = list(ssns_in(text))
+    yield from found
+    for span in live.across_wraps(text, ssns_in):  # issue 18, pass 21: a number a line break cuts in two, ungated
+        if live.WRAP_AFTER_SEPARATOR.search(text, span.start, span.end) or not any(
+                span.start < other.end and other.start < span.end for other in found):
+            yield span
+
+
+def ssns_in(text: str) -> Iterator[Span]:
     for match in live.SSN_DASHED.finditer(text):
         if live.ssn_valid("".join(match.groups())) and not live.introduced_as_id(
                 text[max(0, match.start() - 30):match.start()]):
@@ -186,6 +195,10 @@ def find_cards(text: str) -> Iterator[Span]:
         best = longest_card_run(text, groups) or live.cued_card(text, groups)
         if best is not None:
             yield Span(best[0], best[1], "CARD")
+    yield from live.loose_cards(text)  # issue 18, pass 21: line breaks, slashes, odd dashes between groups, ungated
+    for match in live.GLUED_CARD.finditer(text):
+        if is_card_number(match.group(1)):
+            yield Span(match.start(1), match.end(1), "CARD")
 
 
 def longest_card_run(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
@@ -375,6 +388,7 @@ def find_phones(text: str) -> Iterator[Span]:
     yield from live.more_keyword_phones(text, live.fold(text))  # issue 18, eighth pass, ungated
     yield from live.compact_phones(text)  # issue 18, seventeenth pass
     yield from live.answered_phones(text)
+    yield from live.wrapped_phones(text)  # issue 18, pass 21: a number a line break cuts in two, ungated
     for match in live.GLUED_PHONE.finditer(text):  # issue 18, twentieth pass: a particle glued after it, ungated
         if is_phone(text, match.start(), match.end(), 9):
             yield Span(match.start(), match.end(), "PHONE")

@@ -186,7 +186,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-42", "PHONE"): "25 of 27 phones (92.6 %; target 97 %), blind on pass 17",
                     ("holdout-43", "EMAIL"): "14 of 15 emails (target 100 %), blind on pass 18",
                     ("holdout-43", "SSN"): "25 of 30 national ids (83.3 %; target 97 %), blind on pass 18",
-                    ("holdout-43", "PHONE"): "27 of 30 phones (90.0 %; target 97 %), blind on pass 18",
                     ("holdout-43", "NAME"): "142 of 160 names (88.8 %; target 90 %), blind on pass 18",
                     ("holdout-44", "IBAN"): "8 of 9 IBANs (target 100 %), blind on pass 18",
                     ("holdout-44", "SSN"): "27 of 33 national ids (81.8 %; target 97 %), blind on pass 18",
@@ -1755,3 +1754,62 @@ def test_twentieth_pass_asian_names(text: str, name: str) -> None:
 ])
 def test_twentieth_pass_words_are_no_asian_names(text: str) -> None:
     assert _found(text, "NAME") == []
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    # pass 21 (messy text): a card's digits spoken in a call, with "oh" for zero
+    ("Caller: the card is four five nine six, one two three three, oh six six nine, seven oh five five.", "CARD",
+     "four five nine six, one two three three, oh six six nine, seven oh five five"),
+    # a social security number spoken after "social"
+    ("Agent: your social?\nCaller: sure, it's five two one, eight eight, three oh four seven", "SSN",
+     "five two one, eight eight, three oh four seven"),
+    # phones spoken in English with "double", in Spanish, typed a digit at a time, half digits and half words
+    ("her mobile is oh four one two, double four seven, eight eight one", "PHONE",
+     "oh four one two, double four seven, eight eight one"),
+    ("mi numero es seis uno dos, cinco cinco, cero uno, cuatro tres", "PHONE",
+     "seis uno dos, cinco cinco, cero uno, cuatro tres"),
+    ("tel: 0 4 1 2  5 5 5  3 8 1 (sorry)", "PHONE", "0 4 1 2  5 5 5  3 8 1"),
+    ("my number is 0412 five five five 381", "PHONE", "0412 five five five 381"),
+])
+def test_pass21_spoken_numbers(text: str, kind: str, value: str) -> None:
+    assert value in _found(text, kind), find_pii(text)
+
+
+@pytest.mark.parametrize("text", [
+    "order number is four four seven one two nine zero, can u check",
+    "I've called 1300 880 905 six times",
+    "Am Mo., 11. März 2024 um 09:12 schrieb Svenja",
+])
+def test_pass21_spoken_non_phones(text: str) -> None:
+    assert _found(text, "PHONE") == []
+
+
+@pytest.mark.parametrize(("text", "card"), [
+    ("my card number is 5223 0972\n1513 4053 and it keeps getting declined", "5223 0972\n1513 4053"),
+    ("> > Card: 4198-9059-\n> > 5426-4820\n> > Amount: $212.40", "4198-9059-\n> > 5426-4820"),
+    ("CHARGED TWICE ON MY VISA 4442/6058/0648/4865 FIX THIS", "4442/6058/0648/4865"),
+    ("card: 4539 - 1488 - 0343 - 6467", "4539 - 1488 - 0343 - 6467"),
+    ("Caller: card is 4539, 1488, 0343, 6467 ok", "4539, 1488, 0343, 6467"),
+    ("VISA4539148803436467", "4539148803436467"),
+])
+def test_pass21_cards_across_odd_gaps(text: str, card: str) -> None:
+    assert card in _found(text, "CARD"), find_pii(text)
+
+
+def test_pass21_a_card_shaped_payment_reference_without_luhn_is_no_card() -> None:
+    assert _found("paid ref 7788 1290\n4411 2231 yesterday", "CARD") == []
+
+
+@pytest.mark.parametrize(("text", "value", "kind"), [
+    ("pls ring me on 07700 900\n461 after 5pm", "07700 900\n461", "PHONE"),
+    ("my cell (415)555-0147 or text", "(415)555-0147", "PHONE"),
+    ("CPF 868.611.751-\n10 (quebrou a linha)", "868.611.751-\n10", "SSN"),
+    ("rut: 17 320 865-0", "17 320 865-0", "SSN"),
+])
+def test_pass21_wrapped_and_odd_numbers(text: str, value: str, kind: str) -> None:
+    assert value in _found(text, kind), find_pii(text)
+
+
+def test_pass21_a_whole_number_above_an_address_is_not_wrapped_into_it() -> None:
+    text = "NHS No. 485 777 3456\n12 Primrose Hill Road, Stockport SK2 7LP"
+    assert "12 Primrose Hill Road, Stockport SK2 7LP" in _found(text, "ADDRESS")

@@ -104,7 +104,7 @@ LABELLED: tuple[tuple[str, str, Valid], ...] = (
     # Mexico's RFC of a person with dashes or spaces, or in lower case
     (r"rfc", r"[A-Za-zÑñ&]{4}[- ]?\d{6}[- ]?[A-Za-z\d]{3}", person_rfc),
     # Chile's RUT/RUN without dots, dash or none before the check digit or K, in any case
-    (r"rut|run|rol único tributario|rol unico tributario", r"\d{7,8}-?[\dkK]|\d{1,2}\.\d{3}\.\d{3}-?[\dkK]",
+    (r"rut|run|rol único tributario|rol unico tributario", r"\d{7,8}-?[\dkK]|\d{1,2}[. ]\d{3}[. ]\d{3}-?[\dkK]",
      checked(cl_rut.is_valid)),
     # Spain's DNI and NIE in lower case, with a dash or a space before the letter
     (r"dni|d\.n\.i\.?|nif|n\.i\.f\.?|documento nacional de identidad",

@@ -383,6 +383,41 @@ def find_cards(text: str) -> Iterator[Span]:
         best = longest_card_run(text, groups) or cued_card(text, groups)
         if best is not None:
             yield Span(best[0], best[1], "CARD")
+    if CARD_ODD_GAP.search(text):
+        yield from loose_cards(text)
+    for match in GLUED_CARD.finditer(text):
+        if is_card_number(match.group(1)):
+            yield Span(match.start(1), match.end(1), "CARD")
+
+
+#: Issue 18, pass 21: a card's digits glued to a card word in capitals ("VISA4539…", "CC#4539…"), which
+#: CARD_CANDIDATE leaves (an all-capitals code glued to digits is usually a reference).
+GLUED_CARD = re.compile(r"(?<![^\W\d_])(?:VISA|CARD|CC|AMEX|MC|MASTERCARD|DEBIT|CREDIT)[#:]?(\d{13,19})(?!\d)")
+
+
+#: Issue 18, pass 21: a card's groups apart by what CARD_CANDIDATE does not take: a line break (and a quoted reply's
+#: "> " after it), a slash, an underscore, a comma (a transcript's "4539, 1488, …"), a dash with spaces, an en or em
+#: dash, a bullet.
+LOOSE_CARD_GAP = r"(?:[ \t]*[-/_–—•·|.,]?[ \t]*\n[ \t>]*|[ \t]*[/_–—•·|,][ \t]*|[ \t]+[-.][ \t]*|[ \t]*[-.][ \t]+)"
+LOOSE_CARD = re.compile(rf"(?<![\w.,/+-])\d{{4}}(?:{LOOSE_CARD_GAP}|[ .-])\d{{4,6}}(?:(?:{LOOSE_CARD_GAP}|[ .-])\d{{3,5}}){{1,2}}"
+                        r"(?![\w])(?![.,/-]?\d)")
+#: Its cheap gate: one of those gaps between two digits.
+CARD_ODD_GAP = re.compile(r"\d(?:[ \t]*[-/_–—•·|.,]?[ \t]*\n[ \t>]*|[ \t]*[/_–—•·|,][ \t]*|[ \t]+[-.][ \t]*|[ \t]*[-.][ \t]+)\d")
+
+
+def loose_cards(text: str) -> Iterator[Span]:
+    """Numbers grouped as cards are (4-4-4-4, 4-6-5, 4-6-4) across LOOSE_CARD_GAP's gaps: cards when their Luhn digit
+    is right, or after a card word (`cued_card`)."""
+    for match in LOOSE_CARD.finditer(text):
+        if not_a_card_before(text[max(0, match.start() - 20):match.start()]):
+            continue
+        groups = [(g.start() + match.start(), g.end() + match.start()) for g in re.finditer(r"\d+", match.group())]
+        sizes = tuple(end - start for start, end in groups)
+        digits = "".join(text[start:end] for start, end in groups)
+        if sizes in CARD_SHAPES[:3] and is_card_number(digits):
+            yield Span(match.start(), match.end(), "CARD")
+        elif (best := cued_card(text, groups)) is not None:
+            yield Span(best[0], best[1], "CARD")
 
 
 #: Words for a payment card in the corpus's languages ("Kortet som ble belastet:", "nomor kartunya").
@@ -748,8 +783,10 @@ PHONE_INTL = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<!\+)(?<![A-Za-z]-)(
 #: Groups of up to 8 digits: German numbers are written "030 12345678", "0171 23456789".
 #: A trunk prefix of one digit before the area code: "1-212-…" (North America), "8 912 …" (Russia, Lithuania,
 #: Belarus, Kazakhstan), "0 (216) …" (Turkey) (issue 18, thirteenth pass).
-PHONE_NATIONAL = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/-])(?:[018][ .-])?(?:\(0\d{1,4}\)\d{2,8}|\(\d{2,5}\)|\d{2,5})(?:[ .\-/]\d{2,8}){1,5}(?![^\W" + GLUED_SCRIPTS + r"])(?![.\-/:]\d)")
-#: (Pass 21: Taiwan's and China's area code in brackets glued to the number, "(02)2712-3456", "（010）6552-9988".)
+PHONE_NATIONAL = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/-])(?:[018][ .-])?(?:\(\d{2,5}\)[ .\-/]?|\d{2,5}[ .\-/])\d{2,8}"
+                            r"(?:[ .\-/]\d{2,8}){0,4}(?![^\W" + GLUED_SCRIPTS + r"])(?![.\-/:]\d)")
+#: (Pass 21: a bracketed area code glued to the number, "(415)555-0147", Taiwan's and China's "(02)2712-3456",
+#: "（010）6552-9988"; CJK and Thai letters may touch the number on either side.)
 #: Compact digits count as a phone only right after a phone word ("call me on 07700900123").
 PHONE_KEYWORD = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|cellphone|call|text|whatsapp|sms|fax|my number|reach me|"
@@ -775,9 +812,6 @@ SHORT_PHONE = re.compile(
     r"[ \t]*[:.]?[ \t]*(\+?\d{2,4}(?:[ .-]?\d{2,4}){1,3})(?![\d.,/-]?\d)")
 SHORT_PHONE_WORDS = ("tlf", "tel", "phone", "ph", "mob", "cel", "handy", "hp", "whatsapp", "wa", "puh", "sms", "sími",
                      "simi", "gsm", "callback", "call back", "reach me", "contact")
-#: A number spoken digit by digit: "zero eight seven, two two one, four four five six" (voicemail transcripts).
-DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double (?:zero|oh|one|two|three|four|five|six|seven|eight|nine))"
-SPOKEN_PHONE = re.compile(rf"(?<!\w){DIGIT_WORD}(?:[ ,.-]+{DIGIT_WORD}){{6,14}}(?!\w)")
 #: A P.O. box number and its postcode ("P.O. Box 45678-00100") is no phone.
 AFTER_BOX = re.compile(r"\bbox\s*(?:no\.?|#)?\s*$", re.IGNORECASE)
 #: (Issue 18, thirteenth pass: a day and a month, each at most 31: "+52 1 33 1987 2045" and "+44 29 2018
@@ -975,6 +1009,8 @@ def find_phones(text: str) -> Iterator[Span]:
     yield from glued_phones(text)
     if len(folded) == len(text):
         yield from eight_digit_phones(text, folded)
+    if "\n" in text and WRAPPED_PHONE_GATE.search(text):
+        yield from wrapped_phones(text)
     if has_any(folded, WORLD_PHONE_GATE) and len(folded) == len(text):
         yield from worded_phones(text, folded)
     if not NINE_DIGITS.search(text):  # every PHONE_KEYWORD and COMPACT_MOBILE match holds nine digits in a row
@@ -1178,6 +1214,24 @@ PHONE_ASKED = ("phone", "mobile", "number", "móvil", "movil", "celular", "telef
                "número", "numero", "nummer", "contact")
 
 
+#: Issue 18, pass 21: a number that a line break (a mail's or a form's wrapping, a quoted reply's "> ") cuts in two,
+#: right after a phone word: "pls ring me on 07700 900\n461".
+WRAPPED_PHONE = re.compile(r"(?<![\w.+/-])\+?\d{2,5}(?:[ .-]\d{2,8}){0,3}[ \t]*\n[ \t>]*\d{2,8}(?:[ .-]\d{2,8}){0,3}"
+                           r"(?!\w)(?![.\-/:]\d)")
+WRAPPED_PHONE_GATE = re.compile(r"\d[ \t]*\n[ \t>]*\d")
+WRAPPED_PHONE_CUE = re.compile(r"(?i:phone|mobile|\bmob|cell|\bcel|\btel|ring me|call me|\bcall|text me|\btxt|reach me|"
+                               r"whats ?app|number|celular|m[óo]vil|telefone|tel[ée]fono|telefono|num[ée]ro|portable|"
+                               r"contact)[^\n\d]{0,25}\Z")
+
+
+def wrapped_phones(text: str) -> Iterator[Span]:
+    for match in WRAPPED_PHONE.finditer(text):
+        start, end = match.span()
+        if (WRAPPED_PHONE_CUE.search(text, max(0, start - 40), start) is not None
+                and 9 <= sum(map(str.isdigit, match.group())) <= 13 and is_phone(text, start, end, 9)):
+            yield Span(start, end, "PHONE")
+
+
 def short_phones(folded: str) -> Iterator[Span]:
     """Seven- and eight-digit numbers right after a phone word (`folded`: the text lower-cased letter for
     letter): Iceland and Estonia have seven digits (issue 18, thirteenth pass), Denmark and Norway eight."""
@@ -1193,11 +1247,93 @@ def more_keyword_phones(text: str, folded: str) -> Iterator[Span]:
 
 
 def find_spoken_phones(text: str) -> Iterator[Span]:
-    """Phones spoken digit by digit; also in a text without a digit."""
+    """Numbers spoken or typed digit by digit; also in a text without a digit (pass 21: a card's digits spoken
+    in a call, a social security number spoken, a number typed a digit at a time, are no longer taken for a
+    phone: `spoken_numbers` says what each run is)."""
     folded = fold(text)
-    if ("zero" in folded or "eight" in folded or "five" in folded or "double" in folded) and len(folded) == len(text):
-        for match in SPOKEN_PHONE.finditer(folded):
-            yield Span(match.start(), match.end(), "PHONE")
+    if len(folded) != len(text):
+        return
+    if has_any(folded, SPOKEN_GATE) or SPACED_DIGITS_GATE.search(text):
+        yield from spoken_numbers(text, folded)
+
+
+#: Issue 18, pass 21: the digit words of the transcripts' languages: English ("oh" for zero), Spanish, Portuguese,
+#: Italian, French. A run needs seven digits or more, so an ordinary word among them ("un", "sei", "due") is
+#: no number alone.
+SPOKEN_DIGITS = {
+    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9",
+    "cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6", "siete": "7",
+    "ocho": "8", "nueve": "9",
+    "dois": "2", "três": "3", "quatro": "4", "sete": "7", "oito": "8", "nove": "9",
+    "due": "2", "tre": "3", "quattro": "4", "cinque": "5", "sei": "6", "sette": "7", "otto": "8",
+    "zéro": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "sept": "7", "huit": "8",
+    "neuf": "9",
+}
+SPOKEN_WORD = "|".join(sorted(SPOKEN_DIGITS, key=len, reverse=True))
+#: A token of a spoken number: a digit word, "double four", "triple seven", or a typed group of up to four digits.
+SPOKEN_TOKEN = re.compile(rf"(?<![^\W\d_])(?:(?P<times>double|triple|doble|triplo)[ -])?(?P<word>{SPOKEN_WORD})(?![^\W\d_])|"
+                          r"(?<![\w.,/+-])(?P<digits>\d{1,4})(?![\w])(?![.,/]\d)")
+#: What stands between two tokens of one number: spaces, a comma, a dash, a dot, an ellipsis.
+SPOKEN_GAP = re.compile(r"[ \t]*(?:[,.;–-]|\.\.\.)?[ \t]*")
+SPOKEN_GATE = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "cero", "uno",
+               "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "dois", "três", "quatro",
+               "sete", "oito", "nove", "due", "tre", "sei", "otto", "zéro", "deux", "trois", "huit", "neuf")
+#: A number typed a digit at a time ("0 4 1 2  5 5 5  3 8 1"): seven single digits apart.
+SPACED_DIGITS_GATE = re.compile(r"(?<![\w.,/-])\d(?:[ \t]{1,2}\d){6}(?!\w)")
+#: Words before a spoken run that make nine to twelve digits an identity number (the social security number, the
+#: SIN, a CPF, a DNI read out in a call).
+SPOKEN_ID_BEFORE = re.compile(r"(?i:\b(?:ssn|social|social security|sin|social insurance|insurance number|tax file|tfn|"
+                              r"cpf|dni|nie|rut|curp|nino|ppsn|pps|ird|codice fiscale|n[úu]mero de documento|"
+                              r"documento|c[ée]dula|identity|id number)\b)")
+#: Words before a spoken run that make it a card's digits even with a wrong check digit.
+SPOKEN_CARD_BEFORE = re.compile(r"(?i:card|visa|master ?card|amex|tarjeta|cart[aã]o|carta|carte|long number)")
+
+
+def spoken_runs(text: str, folded: str) -> Iterator[tuple[int, int, str, bool]]:
+    """Runs of spoken or spaced digits: (start, end, the digits, whether a word is among them). A run with typed
+    groups of two digits or more needs three words besides ("0412 five five five 381"): "1300 880 905 six times",
+    "2024 um 09" are a number and a word."""
+    start = end = -1
+    digits = ""
+    words = 0
+    single = True
+    for token in SPOKEN_TOKEN.finditer(folded):
+        if end >= 0 and SPOKEN_GAP.fullmatch(folded, end, token.start()) is None:
+            if words >= 3 or single:
+                yield start, end, digits, words > 0
+            start = -1
+        if start < 0:
+            start, digits, words, single = token.start(), "", 0, True
+        if token.group("digits") is not None:
+            digits += token.group("digits")
+            single = single and len(token.group("digits")) == 1
+        else:
+            digit = SPOKEN_DIGITS[token.group("word")]
+            times = token.group("times")
+            digits += digit * (3 if times in ("triple", "triplo") else 2 if times else 1)
+            words += 1
+        end = token.end()
+    if start >= 0 and (words >= 3 or single):
+        yield start, end, digits, words > 0
+
+
+def spoken_numbers(text: str, folded: str) -> Iterator[Span]:
+    """A spoken run of 13 to 19 digits that is a card number (or a card's grouping after a card word) is a card;
+    nine to twelve after an identity number's name are that number; seven or more otherwise a phone, unless
+    introduced as an order's or a ticket's number."""
+    for start, end, digits, worded in spoken_runs(text, folded):
+        if len(digits) < 7 or (not worded and len(digits) < 9 and not PHONE_WORD_BEFORE.search(text, max(0, start - 40), start)):
+            continue
+        before = text[max(0, start - 80):start]
+        line = before[before.rfind("\n", 0, len(before) - 1) + 1:] if "\n" in before else before
+        if 13 <= len(digits) <= 19 and (is_card_number(digits)
+                                         or (len(digits) >= 15 and SPOKEN_CARD_BEFORE.search(before))):
+            yield Span(start, end, "CARD")
+        elif 8 <= len(digits) <= 12 and SPOKEN_ID_BEFORE.search(before[-60:]):
+            yield Span(start, end, "SSN")
+        elif not introduced_as_id(line[-30:]):
+            yield Span(start, end, "PHONE")
 
 
 def firm_line(text: str, start: int, end: int) -> bool:
@@ -1299,6 +1435,45 @@ def ssns_in_an_ssn_text(text: str) -> Iterator[Span]:
 
 
 def find_ssns(text: str) -> Iterator[Span]:
+    """`ssns_in` the text, and (issue 18, pass 21) in the text with the line breaks that cut a number in two taken out
+    ("CPF 868.611.751-\n10", a form's or a mail's wrapping, a quoted reply's "> " after it)."""
+    found = list(ssns_in(text))
+    yield from found
+    if "\n" in text and ID_WRAP.search(text):
+        # (not over a number found whole unless a separator ends its line: "NHS No. 485 777 3456\n12 Primrose Hill
+        # Road" holds no wrapped number)
+        for span in across_wraps(text, ssns_in):
+            if WRAP_AFTER_SEPARATOR.search(text, span.start, span.end) or not any(
+                    span.start < other.end and other.start < span.end for other in found):
+                yield span
+
+
+#: A line break after a number's separator ("751-\n10"): the number goes on after it, whatever was found before it.
+WRAP_AFTER_SEPARATOR = re.compile(r"\d[.\-/][ \t]*\n")
+#: A line break inside a number: after a digit or a separator after one, before a digit.
+ID_WRAP = re.compile(r"(?<=\d)[.\-/]?[ \t]*\n[ \t>]*(?=\d)")
+
+
+def across_wraps(text: str, detect: Callable[[str], Iterable[Span]]) -> Iterator[Span]:
+    """What `detect` finds in `text` with ID_WRAP's line breaks (and the quote marks and spaces around them) taken
+    out, where a finding spans one of them, in `text`'s positions."""
+    pieces: list[str] = []
+    positions: list[int] = []
+    cursor = 0
+    for match in ID_WRAP.finditer(text):
+        cut = match.start() + (1 if text[match.start()] in ".-/" else 0)  # the separator stays
+        pieces.append(text[cursor:cut])
+        positions.extend(range(cursor, cut))
+        cursor = match.end()
+    pieces.append(text[cursor:])
+    positions.extend(range(cursor, len(text)))
+    for span in detect("".join(pieces)):
+        start, end = positions[span.start], positions[span.end - 1] + 1
+        if end - start != span.end - span.start:
+            yield Span(start, end, span.kind)
+
+
+def ssns_in(text: str) -> Iterator[Span]:
     """123-45-6789 anywhere (that shape is an SSN's); 123 45 6789 or 123456789 after an SSN keyword; other
     countries' national identity numbers (core/pii_ids.py)."""
     for match in SSN_DASHED.finditer(text):
