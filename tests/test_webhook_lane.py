@@ -311,3 +311,35 @@ def test_the_lane_head_parser_is_linear_on_hostile_headers() -> None:
         started = time.perf_counter()
         parse_lane_head(head, cfg)
         assert time.perf_counter() - started < 0.2
+
+
+def test_an_answer_that_cannot_be_made_goes_to_a_thread_and_the_committer_lives_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The door failing to make a stored delivery's answer: nothing was written, so the delivery goes to a thread
+    (the route answers "duplicate"); the next delivery of the batch is still answered."""
+    deferred: list[Any] = []
+    worker = SimpleNamespace(method_queue=SimpleNamespace(defer=lambda fn, *args: deferred.append((fn, args))),
+                             log=SimpleNamespace(exception=lambda *a: None))
+    lane = WebhookLane.__new__(WebhookLane)
+    lane.worker = worker
+
+    class Door:
+        def lane_answer(self, pending: Any, environ: Any, stored: Any) -> Any:
+            if stored == 1:
+                raise RuntimeError("boom")
+            return [("Content-Length", "2")], b"{}"
+
+    class Stored:
+        def submit_many(self, rows: list[Any]) -> list[Any]:
+            return [1, 2]
+
+    answered: list[Any] = []
+    lane.door = Door()  # type: ignore[assignment]
+    monkeypatch.setattr(gunicorn_worker, "group_commit_for", lambda engine: Stored())
+    monkeypatch.setattr(WebhookLane, "_answer", lambda self, item, headers, payload: answered.append(item))
+    pending = SimpleNamespace(engine="engine", prepared=SimpleNamespace(row={}))
+    first, second = (LaneRequest(SimpleNamespace(), b"", None, {}, pending, datetime.now())  # type: ignore[arg-type]
+                     for _ in range(2))
+    lane._store([first, second])
+    assert [fn.__name__ for fn, _ in deferred] == ["_to_thread"] and deferred[0][1] == (first,)
+    assert answered == [second]

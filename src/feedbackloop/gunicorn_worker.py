@@ -381,7 +381,10 @@ class WebhookLane:
                     stop = True
                     break
                 batch.append(more)
-            self._store(batch)
+            try:
+                self._store(batch)
+            except Exception:  # noqa: BLE001 - the committer must outlive any one batch
+                self.worker.log.exception("Error in the webhook lane's committer")
             if stop:
                 return
 
@@ -398,15 +401,20 @@ class WebhookLane:
             for item, outcome in zip(items, outcomes):
                 if isinstance(outcome, BaseException):
                     self.worker.method_queue.defer(self._to_thread, item)
-                else:
-                    self._answer(item, outcome)
+                    continue
+                try:
+                    answer = self.door.lane_answer(item.pending, item.environ, outcome)
+                except Exception:  # noqa: BLE001 - nothing written yet: the route answers it ("duplicate": stored)
+                    self.worker.log.exception("Error answering a webhook delivery")
+                    self.worker.method_queue.defer(self._to_thread, item)
+                    continue
+                self._answer(item, *answer)
 
-    def _answer(self, item: LaneRequest, stored: int | None) -> None:
+    def _answer(self, item: LaneRequest, headers: list[tuple[str, str]], payload: bytes) -> None:
         """Write a stored delivery's 200 as gthread's `handle_request` would (the request count and
         max_requests, keep-alive, gunicorn's status line and default headers, the access line); then the
         loop keeps or closes the connection (`finish_request`)."""
         worker, close, sent = self.worker, False, None
-        headers, payload = self.door.lane_answer(item.pending, item.environ, stored)
         worker.nr += 1
         if worker.nr >= worker.max_requests:
             if worker.alive:
@@ -418,16 +426,20 @@ class WebhookLane:
         head = "".join([f"HTTP/1.1 200 OK\r\nServer: {SERVER}\r\nDate: {http_date()}\r\n",
                         f"Connection: {'close' if close else 'keep-alive'}\r\n",
                         *(f"{name}: {value}\r\n" for name, value in headers), "\r\n"])
+        message = head.encode("latin-1") + payload
         try:
             item.conn.sock.setblocking(True)
-            item.conn.sock.sendall(head.encode("latin-1") + payload)
+            item.conn.sock.sendall(message)
             sent = len(payload)
         except OSError:  # the client went away: the event is stored, and a retry of it is answered "duplicate"
             close = True
-        if worker.log.access_log_enabled:
-            worker.log.access(_AccessRecord("200 OK", headers, sent), _AccessRecord("", item.head.headers, None),
-                              item.environ, datetime.now() - item.started)
-        worker.method_queue.defer(worker.finish_request, item.conn, _Done(not close))
+        finally:  # written, or the connection lost: never handed to the route after this
+            try:
+                if worker.log.access_log_enabled:
+                    worker.log.access(_AccessRecord("200 OK", headers, sent), _AccessRecord("", item.head.headers, None),
+                                      item.environ, datetime.now() - item.started)
+            finally:
+                worker.method_queue.defer(worker.finish_request, item.conn, _Done(not close))
 
     def _to_thread(self, item: LaneRequest) -> None:
         """On the loop: a delivery the lane could not store goes to a thread with its bytes put back, where the
