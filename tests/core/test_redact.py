@@ -162,6 +162,17 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: 4/174, 6/216, 4/160 (18 of 743, 2.4 %): the xfails below ("blind on pass 20"). The same parts on the tree before
 #: the pass (3020faa): names 293 of 329, addresses 85 of 97, phones 131 of 141, national ids 118 of 134, DOB 34 of
 #: 40, must-keep 20 of 743 (2.7 %). The tagger was then retrained with them (holdout-51's names: 61 of 73, not blind).
+#: "holdout-55" to "holdout-58" (70, 71, 72, 71 cases, four more authors: East and South-East Asian, half in its own
+#: scripts, names often without a cue; South Asian, Middle Eastern and African, weighted to addresses; Northern,
+#: Central and Eastern European, weighted to national ids and IBANs; English-speaking, Latin American and Southern
+#: European in messy styles: transcripts, chat, forms, wrapped numbers) were written at the start of the
+#: twenty-first pass, kept out of the repository until it was merged, then measured once, blind: names 51/58,
+#: 56/61, 42/43, 45/56 (194 of 218, 89.0 %), addresses 19/21, 28/40, 19/21, 13/14 (79 of 96, 82.3 %), phones 32/34,
+#: 50/51, 22/22, 26/30 (130 of 137, 94.9 %), national ids 23/23, 33/35, 27/30, 24/26 (107 of 114, 93.9 %), DOB 45
+#: of 46, cards 20 of 21, IBANs 40 of 40, emails 38 of 38, IPs 12 of 12, must-keep spans touched 1/121, 4/169,
+#: 0/96, 1/144 (6 of 530, 1.1 %): the xfails below ("blind on pass 21"). The same parts on the tree before the pass
+#: (36712ca): names 191 of 218, addresses 76 of 96, phones 125 of 137, national ids 104 of 114, cards 19 of 21, DOB
+#: 44 of 46, must-keep 6 of 530. The tagger was then retrained with them.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
@@ -169,7 +180,7 @@ HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "ho
             "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32", "holdout-33", "holdout-34", "holdout-35", "holdout-36",
             "holdout-37", "holdout-38", "holdout-39", "holdout-40", "holdout-41", "holdout-42", "holdout-43", "holdout-44",
             "holdout-45", "holdout-46", "holdout-47", "holdout-48", "holdout-49", "holdout-50", "holdout-51",
-            "holdout-52", "holdout-53", "holdout-54")
+            "holdout-52", "holdout-53", "holdout-54", "holdout-55", "holdout-56", "holdout-57", "holdout-58")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -209,7 +220,16 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-52", "SSN"): "42 of 49 national ids (85.7 %; target 97 %), blind on pass 20",
                     ("holdout-53", "ADDRESS"): "18 of 22 addresses (81.8 %; target 90 %), blind on pass 20",
                     ("holdout-53", "SSN"): "24 of 25 national ids (96.0 %; target 97 %), blind on pass 20",
-                    ("holdout-54", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 20"}
+                    ("holdout-54", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 20",
+                    ("holdout-55", "NAME"): "51 of 58 names (87.9 %; target 90 %), blind on pass 21",
+                    ("holdout-55", "PHONE"): "32 of 34 phones (94.1 %; target 97 %), blind on pass 21",
+                    ("holdout-56", "ADDRESS"): "28 of 40 addresses (70.0 %; target 90 %), blind on pass 21",
+                    ("holdout-56", "SSN"): "33 of 35 national ids (94.3 %; target 97 %), blind on pass 21",
+                    ("holdout-57", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 21",
+                    ("holdout-58", "CARD"): "7 of 8 cards (target 100 %), blind on pass 21",
+                    ("holdout-58", "NAME"): "45 of 56 names (80.4 %; target 90 %), blind on pass 21",
+                    ("holdout-58", "PHONE"): "26 of 30 phones (86.7 %; target 97 %), blind on pass 21",
+                    ("holdout-58", "SSN"): "24 of 26 national ids (92.3 %; target 97 %), blind on pass 21"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
                          "holdout-47": "18 of 319 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 19",
