@@ -208,6 +208,7 @@ HEADS = [
     b"POST /webhooks/zendesk/acme-1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2",
     b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nContent-Length:  2 ",
     b"POST /webhooks/zendesk HTTP/1.1\r\nhost: x\r\nx-zendesk-webhook-signature: a+b/c==\r\ncontent-length: 2",
+    b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\nX-Forwarded-For: 10.0.0.1\r\nContent-Length: 2",
 ]
 REFUSED = [
     b"GET /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nContent-Length: 2",
@@ -221,6 +222,7 @@ REFUSED = [
     b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2",
     b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2",
     b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nX_Forwarded: y\r\nContent-Length: 2",
+    b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Ssl: off\r\nContent-Length: 2",
     b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nX-A: y\r\n z\r\nContent-Length: 2",  # obs-fold
     b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nX-A : y\r\nContent-Length: 2",
     b"POST /webhooks/zendesk HTTP/1.1\r\nHost: x\r\nX-A: \x01\r\nContent-Length: 2",

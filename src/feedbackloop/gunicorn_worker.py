@@ -217,8 +217,9 @@ def parse_lane_head(head: bytes, cfg: Any) -> LaneHead | None:
     answers it as it answers any). Stricter than gunicorn's parser on every point, so that whatever this
     takes, gunicorn would have taken too: one request line of the form above, within `limit_request_line`;
     at most `limit_request_fields` header lines, each within `limit_request_field_size` and of the form
-    above; no name twice; a Host; exactly one Content-Length, in digits; none of the framing headers; a
-    Connection header, if any, that asks for keep-alive."""
+    above; no name twice; a Host; exactly one Content-Length, in digits; none of the framing headers; at most
+    one of `secure_scheme_headers` (two that disagree are gunicorn's 400); a Connection header, if any, that
+    asks for keep-alive."""
     lines = head.split(b"\r\n")
     request_line = LANE_REQUEST_LINE.fullmatch(lines[0])
     if request_line is None or (cfg.limit_request_line and len(lines[0]) > cfg.limit_request_line):
@@ -239,6 +240,8 @@ def parse_lane_head(head: bytes, cfg: Any) -> LaneHead | None:
             return None
         seen.add(name)
         headers.append((name, value.decode("ascii")))
+    if len(seen.intersection(cfg.secure_scheme_headers)) > 1:  # gunicorn refuses two that disagree: leave it the pair
+        return None
     fields = dict(headers)
     length = fields.get("CONTENT-LENGTH", "")
     if "HOST" not in fields or not length.isdigit() or len(length) > 9:
