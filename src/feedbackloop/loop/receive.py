@@ -239,12 +239,13 @@ class WebhookDoor:
         token = logs.open_request_scope(environ.get("HTTP_X_REQUEST_ID", ""), "POST", environ["PATH_INFO"])
         try:
             try:
-                prepared = prepare_delivery(services_of(self.app), tenant_id, EnvironHeaders(environ), body)
+                services = services_of(self.app)
+                prepared = prepare_delivery(services, tenant_id, EnvironHeaders(environ), body)
             except Exception:  # noqa: BLE001 - the usual way answers every refusal and error, from the start
                 return None
             if isinstance(prepared, Delivery):
                 return None
-            return LanePending(prepared, services_of(self.app).engine, logs.current_fields())
+            return LanePending(prepared, services.engine, logs.current_fields())
         finally:
             logs.close_scope(token)
 
@@ -362,39 +363,34 @@ class GroupCommit:
     def submit(self, row: dict[str, Any]) -> int | None:
         """Store `row` in the next batch; its event id once committed, None for a repeat."""
         member = _Member(row)
-        with self._lock:
-            lead = self._leaders < self.max_leaders
-            if lead:
-                self._leaders += 1
-            else:
-                self._queue.append(member)
-        if not lead:
-            member.done.acquire()  # woken with its outcome, or to lead the next batch
-            if not member.lead:
-                return member.outcome()
-        self._lead(member)
+        self._join([member])
         return member.outcome()
 
     def submit_many(self, rows: Sequence[dict[str, Any]]) -> list[int | BaseException | None]:
         """Store several rows from one thread (the webhook lane's committer): per row its event id, None for
         a repeat, or the error that failed it. They join the batches as separate members would (the same
-        transactions, the same one-at-a-time retry of a failed batch); the thread leads a batch whenever
-        one of its rows is first in line, and returns once every row's batch is done."""
+        transactions, the same one-at-a-time retry of a failed batch)."""
         members = [_Member(row) for row in rows]
+        self._join(members)
+        return [member.error if member.error is not None else member.event_id for member in members]
+
+    def _join(self, members: list[_Member]) -> None:
+        """Queue `members` (one thread's rows) and return once every one's batch is done. With no batch being
+        committed, the first leads one at once (taking the rest as they are queued); the thread also leads
+        whenever one of its members is woken to lead the next batch."""
         if not members:
-            return []
+            return
         with self._lock:
             lead = self._leaders < self.max_leaders
             if lead:
                 self._leaders += 1
             self._queue.extend(members[1:] if lead else members)
         if lead:
-            self._lead(members[0])  # takes the rest of them too, as they are queued
+            self._lead(members[0])
         for member in members[1:] if lead else members:
             member.done.acquire()  # woken with its outcome, or to lead the next batch
             if member.lead:
                 self._lead(member)
-        return [member.error if member.error is not None else member.event_id for member in members]
 
     def _lead(self, leader: _Member) -> None:
         """Commit `leader` and everything queued as one batch, wake its members, hand over to the next
