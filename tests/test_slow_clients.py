@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import requests
 from sqlalchemy import Engine, text
@@ -58,8 +59,52 @@ def served(engine: Engine, tmp_path: Path, **settings: str) -> Iterator[tuple[st
         server.wait(timeout=30)
 
 
-def delivery(ticket_id: int) -> bytes:
-    return json.dumps(envelope(ticket_id, "open", "solved", datetime.now(timezone.utc))).encode()
+def delivery(ticket_id: int, **kwargs: Any) -> bytes:
+    return json.dumps(envelope(ticket_id, "open", "solved", datetime.now(timezone.utc), **kwargs)).encode()
+
+
+def raw(body: bytes, *, path: str = "/webhooks/zendesk", version: str = "HTTP/1.1", extra: str = "",
+        headers: dict[str, str] | None = None) -> bytes:
+    fields = signed_headers(body) if headers is None else headers
+    head = "".join(f"{name}: {value}\r\n" for name, value in fields.items())
+    return (f"POST {path} {version}\r\nHost: localhost\r\n{head}{extra}Content-Length: {len(body)}\r\n\r\n"
+            .encode() + body)
+
+
+_LEFT: dict[int, bytes] = {}  # bytes read past an answer, per socket (the next answer's, when pipelined)
+
+
+def read_answer(sock: socket.socket) -> tuple[bytes, dict[str, str], bytes]:
+    """One HTTP answer: its status line, headers (lower-case names) and Content-Length body."""
+    data = _LEFT.pop(sock.fileno(), b"")
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise AssertionError(f"connection closed before an answer: {data!r}")
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    status, *lines = head.split(b"\r\n")
+    fields = {k.decode().lower(): v.decode().strip() for k, _, v in (line.partition(b":") for line in lines)}
+    length = int(fields.get("content-length", 0))
+    while len(rest) < length:
+        rest += sock.recv(65536)
+    if rest[length:]:
+        _LEFT[sock.fileno()] = rest[length:]
+    return status, fields, rest[:length]
+
+
+@contextmanager
+def connected(port: int) -> Iterator[socket.socket]:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        try:
+            yield sock
+        finally:
+            _LEFT.pop(sock.fileno(), None)
+
+
+def stored_tickets(engine: Engine) -> list[int]:
+    with engine.connect() as connection:
+        return list(connection.execute(text("SELECT ticket_id FROM webhook_events ORDER BY ticket_id")).scalars())
 
 
 def test_sockets_that_never_finish_their_headers_do_not_delay_deliveries(engine: Engine, tmp_path: Path) -> None:
@@ -134,51 +179,26 @@ def test_kept_alive_connections_still_get_answers(engine: Engine, tmp_path: Path
                 assert answer.status_code == 200 and answer.json()["status"] == "accepted"
 
 
-def raw_request(body: bytes) -> tuple[bytes, bytes]:
-    """A signed delivery as raw HTTP/1.1: the head and the body."""
-    head = "".join(f"{name}: {value}\r\n" for name, value in signed_headers(body).items())
-    return (f"POST /webhooks/zendesk HTTP/1.1\r\nHost: localhost\r\n{head}Content-Length: {len(body)}\r\n\r\n"
-            .encode()), body
-
-
-def read_answer(sock: socket.socket) -> bytes:
-    """One whole HTTP answer (head and Content-Length body) from a kept-alive socket."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += sock.recv(65536)
-    head, _, rest = data.partition(b"\r\n\r\n")
-    length = int(next(line.split(b":", 1)[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
-    while len(rest) < length:
-        rest += sock.recv(65536)
-    return head + b"\r\n\r\n" + rest
-
-
 def test_a_kept_alive_connection_whose_next_head_comes_in_pieces(engine: Engine, tmp_path: Path) -> None:
     """The next head on a kept-alive socket is read as soon as the socket is readable: a head that arrived
     whole is handed on at once, one that arrived in part waits in the loop for the rest, and a client that
     closes between requests is closed; every delivery is answered and stored once."""
     with served(engine, tmp_path, WEB_CONCURRENCY="1", FEEDBACKLOOP_WEB_THREADS="2") as (_base, port):
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-            head, body = raw_request(delivery(801))
-            sock.sendall(head + body)
-            assert read_answer(sock).startswith(b"HTTP/1.1 200")
-            head, body = raw_request(delivery(802))  # the next head in three pieces, a pause between each
-            for piece in (head[:7], head[7:40], head[40:] + body):
+        with connected(port) as sock:
+            sock.sendall(raw(delivery(801)))
+            assert read_answer(sock)[0].startswith(b"HTTP/1.1 200")
+            message = raw(delivery(802))  # the next head in three pieces, a pause between each
+            for piece in (message[:7], message[7:40], message[40:]):
                 sock.sendall(piece)
                 time.sleep(0.3)
-            answer = read_answer(sock)
-            assert answer.startswith(b"HTTP/1.1 200") and b'"accepted"' in answer
-            head, body = raw_request(delivery(803))
-            sock.sendall(head + body)
-            assert b'"accepted"' in read_answer(sock)
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:  # answered, then closed by the client
-            head, body = raw_request(delivery(804))
-            sock.sendall(head + body)
-            assert read_answer(sock).startswith(b"HTTP/1.1 200")
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:  # the server still answers
-            head, body = raw_request(delivery(805))
-            sock.sendall(head + body)
-            assert b'"accepted"' in read_answer(sock)
-    with engine.connect() as connection:
-        stored = connection.execute(text("SELECT ticket_id FROM webhook_events ORDER BY ticket_id")).scalars().all()
-    assert stored == [801, 802, 803, 804, 805]
+            status, _fields, answer = read_answer(sock)
+            assert status.startswith(b"HTTP/1.1 200") and b'"accepted"' in answer
+            sock.sendall(raw(delivery(803)))
+            assert b'"accepted"' in read_answer(sock)[2]
+        with connected(port) as sock:  # answered, then closed by the client
+            sock.sendall(raw(delivery(804)))
+            assert read_answer(sock)[0].startswith(b"HTTP/1.1 200")
+        with connected(port) as sock:  # the server still answers
+            sock.sendall(raw(delivery(805)))
+            assert b'"accepted"' in read_answer(sock)[2]
+    assert stored_tickets(engine) == [801, 802, 803, 804, 805]

@@ -12,9 +12,7 @@ import json
 import queue
 import socket
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -23,47 +21,12 @@ import pytest
 import requests
 from gunicorn.config import Config
 from gunicorn.http.parser import RequestParser
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from conftest import signed_headers
-from factories import envelope
 from feedbackloop import gunicorn_worker
 from feedbackloop.gunicorn_worker import LaneRequest, WebhookLane, lane_environ, parse_lane_head
-from test_slow_clients import served
-
-
-def delivery(ticket_id: int, **kwargs: Any) -> bytes:
-    return json.dumps(envelope(ticket_id, "open", "solved", datetime.now(timezone.utc), **kwargs)).encode()
-
-
-def raw(body: bytes, *, path: str = "/webhooks/zendesk", version: str = "HTTP/1.1", extra: str = "",
-        headers: dict[str, str] | None = None) -> bytes:
-    fields = signed_headers(body) if headers is None else headers
-    head = "".join(f"{name}: {value}\r\n" for name, value in fields.items())
-    return (f"POST {path} {version}\r\nHost: localhost\r\n{head}{extra}Content-Length: {len(body)}\r\n\r\n"
-            .encode() + body)
-
-
-_LEFT: dict[int, bytes] = {}  # bytes read past an answer, per socket (the next answer's, when pipelined)
-
-
-def read_answer(sock: socket.socket) -> tuple[bytes, dict[str, str], bytes]:
-    """One HTTP answer: its status line, headers (lower-case names) and Content-Length body."""
-    data = _LEFT.pop(sock.fileno(), b"")
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise AssertionError(f"connection closed before an answer: {data!r}")
-        data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    status, *lines = head.split(b"\r\n")
-    fields = {k.decode().lower(): v.decode().strip() for k, _, v in (line.partition(b":") for line in lines)}
-    length = int(fields.get("content-length", 0))
-    while len(rest) < length:
-        rest += sock.recv(65536)
-    if rest[length:]:
-        _LEFT[sock.fileno()] = rest[length:]
-    return status, fields, rest[:length]
+from test_slow_clients import connected, delivery, raw, read_answer, served, stored_tickets
 
 
 def closed(sock: socket.socket) -> bool:
@@ -72,20 +35,6 @@ def closed(sock: socket.socket) -> bool:
         return sock.recv(1) == b""
     except ConnectionResetError:
         return True
-
-
-@contextmanager
-def connected(port: int) -> Iterator[socket.socket]:
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-        try:
-            yield sock
-        finally:
-            _LEFT.pop(sock.fileno(), None)
-
-
-def stored_tickets(engine: Engine) -> list[int]:
-    with engine.connect() as connection:
-        return list(connection.execute(text("SELECT ticket_id FROM webhook_events ORDER BY ticket_id")).scalars())
 
 
 def test_the_lane_answers_as_a_thread_does(engine: Engine, tmp_path: Path) -> None:
