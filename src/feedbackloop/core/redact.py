@@ -402,7 +402,7 @@ LOOSE_CARD_GAP = r"(?:[ \t]*[-/_–—•·|.,]?[ \t]*\n[ \t>]*|[ \t]*[/_–—�
 LOOSE_CARD = re.compile(rf"(?<![\w.,/+-])\d{{4}}(?:{LOOSE_CARD_GAP}|[ .-])\d{{4,6}}(?:(?:{LOOSE_CARD_GAP}|[ .-])\d{{3,5}}){{1,2}}"
                         r"(?![\w])(?![.,/-]?\d)")
 #: Its cheap gate: one of those gaps between two digits.
-CARD_ODD_GAP = re.compile(r"\d(?:[ \t]*[-/_–—•·|.,]?[ \t]*\n[ \t>]*|[ \t]*[/_–—•·|,][ \t]*|[ \t]+[-.][ \t]*|[ \t]*[-.][ \t]+)\d")
+CARD_ODD_GAP = re.compile(rf"\d{LOOSE_CARD_GAP}\d")
 
 
 def loose_cards(text: str) -> Iterator[Span]:
