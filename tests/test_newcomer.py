@@ -82,6 +82,30 @@ def test_config_check_reports_every_problem_in_one_run(tmp_path: Path, monkeypat
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("FEEDBACKLOOP_WEBHOOK_LANE", "of", "FEEDBACKLOOP_WEBHOOK_LANE must be 1 or 0 (on or off), got 'of'"),
+    ("FEEDBACKLOOP_HEADER_TIMEOUT", "ten", "FEEDBACKLOOP_HEADER_TIMEOUT must be a number of seconds above 0 (e.g. 10), "
+                                           "got 'ten'"),
+    ("FEEDBACKLOOP_HEADER_TIMEOUT", "0", "FEEDBACKLOOP_HEADER_TIMEOUT must be a number of seconds above 0"),
+])
+def test_the_web_workers_settings_are_checked_and_gunicorn_stops_on_them(
+        name: str, value: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """They used to fall back to their defaults in silence (a typo'd "of" left the webhook lane on)."""
+    result = invoke(["config", "check"], {**GOOD, name: value}, tmp_path, monkeypatch)
+    assert result.exit_code == 1 and expected in result.output, result.output
+    listed = invoke(["config", "check", "--format", "json"], GOOD, tmp_path, monkeypatch)
+    rows = {row["name"]: row["value"] for row in json.loads(listed.output)["settings"]}
+    assert rows["FEEDBACKLOOP_WEBHOOK_LANE"] == "1 (default)" and rows["FEEDBACKLOOP_HEADER_TIMEOUT"] == "10 (default)"
+    # gunicorn, as deployed: stops before any worker boots, with the same message and no traceback
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FEEDBACKLOOP_", "ZENDESK_"))}
+    env.update(GOOD, **{name: value, "FEEDBACKLOOP_BIND": "127.0.0.1:0", "FEEDBACKLOOP_LOG_FORMAT": "text",
+                        "FEEDBACKLOOP_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    served = subprocess.run([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert served.returncode != 0
+    assert expected in served.stderr and "Traceback" not in served.stderr, served.stderr
+
+
 @pytest.mark.parametrize("command", [["serve", "--port", "0"], ["worker"], ["install", "--dry-run"], ["doctor"]])
 def test_long_running_and_install_commands_stop_on_the_same_check(
         command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

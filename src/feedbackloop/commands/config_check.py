@@ -21,13 +21,15 @@ from feedbackloop.core.settings import (
     build_settings,
     is_sqlite_file,
     log_settings_from_env,
+    positive_seconds,
     read_env,
     redact_url,
+    switch,
 )
 
 #: Read by gunicorn.conf.py / feedbackloop.gunicorn_conf (from the environment only), not by the CLI.
 GUNICORN_SETTINGS = ("FEEDBACKLOOP_BIND", "PORT", "WEB_CONCURRENCY", "FEEDBACKLOOP_WEB_THREADS",
-                     "PROMETHEUS_MULTIPROC_DIR")
+                     "FEEDBACKLOOP_HEADER_TIMEOUT", "FEEDBACKLOOP_WEBHOOK_LANE", "PROMETHEUS_MULTIPROC_DIR")
 #: Settings read outside `settings_from_env` (logging, alerts): listed even when unset.
 OTHER_SETTINGS = ("FEEDBACKLOOP_LOG_FORMAT", "FEEDBACKLOOP_LOG_LEVEL", "FEEDBACKLOOP_ALERT_INTERVAL",
                   "FEEDBACKLOOP_ALERT_PERIOD", "FEEDBACKLOOP_ALERT_BASELINE_PERIODS", "FEEDBACKLOOP_ALERT_MIN_N",
@@ -94,7 +96,8 @@ def _default_shown(env: Env, name: str) -> str:
 ALERT_AND_LOG_DEFAULTS = {"FEEDBACKLOOP_LOG_LEVEL": "INFO", "FEEDBACKLOOP_ALERT_INTERVAL": "3600",
                           "FEEDBACKLOOP_ALERT_PERIOD": "week", "FEEDBACKLOOP_ALERT_BASELINE_PERIODS": "4",
                           "FEEDBACKLOOP_ALERT_MIN_N": "30", "FEEDBACKLOOP_ALERT_FDR": "0.05",
-                          "WEB_CONCURRENCY": "2", "FEEDBACKLOOP_WEB_THREADS": "16"}
+                          "WEB_CONCURRENCY": "2", "FEEDBACKLOOP_WEB_THREADS": "16",
+                          "FEEDBACKLOOP_HEADER_TIMEOUT": "10", "FEEDBACKLOOP_WEBHOOK_LANE": "1"}
 #: Shown first: what every install must set.
 REQUIRED = ("FEEDBACKLOOP_SECRET_KEY", "ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN")
 
@@ -148,6 +151,13 @@ def _check_gunicorn(env: Env) -> None:
         raw = env.get(name, "").strip()
         if raw and not (raw.isascii() and raw.isdigit() and int(raw) >= minimum):
             env.problem(name, f"{name} must be a whole number of at least {minimum} (e.g. 4), got {raw!r}")
+    # the threaded worker's own settings (gunicorn_worker.py), parsed by the functions it uses
+    for name, parse in (("FEEDBACKLOOP_HEADER_TIMEOUT", lambda: positive_seconds(env, "FEEDBACKLOOP_HEADER_TIMEOUT", 10)),
+                        ("FEEDBACKLOOP_WEBHOOK_LANE", lambda: switch(env, "FEEDBACKLOOP_WEBHOOK_LANE", True))):
+        try:
+            parse()
+        except ConfigError as exc:
+            env.problem(name, str(exc))
     for name in GUNICORN_SETTINGS:
         if env.source(name) not in ("environment", "default"):
             env.problem(name, f"{name} is set in {env.source(name)}, but gunicorn reads only the environment: "

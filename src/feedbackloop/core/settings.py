@@ -647,6 +647,40 @@ def _pem(env: Mapping[str, str], name: str) -> str | None:
     return raw
 
 
+# --- settings read outside `settings_from_env` (alerts, the web server's worker): one parser each -----
+
+SWITCH_ON = ("1", "true", "yes", "on")
+SWITCH_OFF = ("0", "false", "no", "off")
+
+
+def switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """An on/off setting: 1, true, yes, on or 0, false, no, off (any case); unset or empty: `default`.
+    Anything else is a ConfigError naming the setting, not a silent default (a typo'd "of" must not leave
+    a feature on)."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in SWITCH_ON:
+        return True
+    if raw in SWITCH_OFF:
+        return False
+    raise ConfigError(f"{name} must be 1 or 0 (on or off), got {raw!r}")
+
+
+def positive_seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number of seconds above zero (e.g. 10 or 2.5); unset or empty: `default`; anything else a ConfigError."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"{name} must be a number of seconds above 0 (e.g. 10), got {raw!r}")
+    return value
+
+
 # --- logging (operability): read before, and apart from, the rest, so a bad setting is logged --
 
 LOG_FORMATS = ("json", "text")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from feedbackloop.core.errors import ConfigError, Permanent, Retryable
 from feedbackloop.core.redact import redact
-from feedbackloop.core.settings import ConfigProblems, Problem, Settings
+from feedbackloop.core.settings import ConfigProblems, Problem, Settings, switch
 from feedbackloop.helpdesks.base import NewTicket
 from feedbackloop.insight import sentiment
 from feedbackloop.insight.metrics import (
@@ -141,22 +141,11 @@ def alert_config(settings: Settings) -> AlertConfig:
         dimensions=dimensions or DEFAULT_DIMENSIONS,
         interval=checked("FEEDBACKLOOP_ALERT_INTERVAL",
                          lambda: _number(env, "FEEDBACKLOOP_ALERT_INTERVAL", 3600, 60, 31 * 86400), 3600.0),
-        redact=checked("FEEDBACKLOOP_ALERT_REDACT", lambda: _switch(env, "FEEDBACKLOOP_ALERT_REDACT", True), True),
+        redact=checked("FEEDBACKLOOP_ALERT_REDACT", lambda: switch(env, "FEEDBACKLOOP_ALERT_REDACT", True), True),
     )
     if problems:
         raise ConfigProblems(problems)
     return config
-
-
-def _switch(env: Any, name: str, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name} must be 1 or 0 (on or off), got {raw!r}")
 
 
 def _number(env: Any, name: str, default: float, low: float, high: float) -> float:
