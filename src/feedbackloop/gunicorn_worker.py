@@ -153,12 +153,16 @@ class HeadFirstWorker(ThreadWorker):  # type: ignore[misc]
         self.enqueue_req(conn)
         return True
 
+    def _unregister(self, conn: Any) -> None:
+        """Stop watching a connection's socket (already gone or closed: nothing to do)."""
+        try:
+            self.poller.unregister(conn.sock)
+        except (OSError, KeyError, ValueError):
+            pass
+
     def _forget_head(self, conn: Any, *, registered: bool = True) -> None:
         if registered:
-            try:
-                self.poller.unregister(conn.sock)
-            except (OSError, KeyError, ValueError):
-                pass
+            self._unregister(conn)
         try:
             self.heads.remove(conn)
         except ValueError:
@@ -170,10 +174,7 @@ class HeadFirstWorker(ThreadWorker):  # type: ignore[misc]
         now = time.monotonic()
         while self.heads and self.heads[0].timeout <= now:
             conn = self.heads.popleft()
-            try:
-                self.poller.unregister(conn.sock)
-            except (OSError, KeyError, ValueError):
-                pass
+            self._unregister(conn)
             self.nr_conns -= 1
             conn.close()
 
