@@ -162,7 +162,8 @@ def find_model_names(text: str) -> Iterator[tuple[int, int]]:
 
 
 #: Inside a span the tagger marks, these end one name and start the next ('"Le Van Thanh", "J. de Jong"').
-SEPARATORS = re.compile(r"[,;:\"“”„«»()\[\]!?\n\t]+|\s[-–—]\s")
+#: (Issue 18, pass 22: and a mail header's angle brackets: "From: kowalski, jan <jan.kowalski@firma.pl>".)
+SEPARATORS = re.compile(r"[,;:\"“”„«»()\[\]<>!?\n\t]+|\s[-–—]\s")
 #: The tagger's least marginal probability over a name's words for a name it alone finds: a lone word
 #: the lists do not hold as a first name or surname (or hold as an ordinary word) needs more.
 CONFIDENT = 0.5
