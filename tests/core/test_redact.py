@@ -1848,6 +1848,7 @@ def test_pass21_a_whole_number_above_an_address_is_not_wrapped_into_it() -> None
     ("Hi, this is Oleksandr Bondarenko from Kyiv.", "Oleksandr Bondarenko"),
     ("Customer: hey its dave\nAgent: hi", "dave"),
     ("where is my refund\n\nthx - kels", "kels"),
+    ("Cześć, tu Wojtek Zieliński z pokoju 207.", "Wojtek Zieliński"),
 ])
 def test_pass22_names_of_central_and_eastern_europe_and_chat(text: str, name: str) -> None:
     assert name in _found(text, "NAME"), _found(text, "NAME")
