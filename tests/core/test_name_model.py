@@ -37,7 +37,8 @@ def test_the_model_ships_in_the_package() -> None:
     # names no rule of the tenth pass found (cues in other languages, a name with no cue at all)
     ("Ciao, qui Francesca Bianchi. Il tecnico è venuto ma non ha finito.", "Francesca Bianchi"),
     ("Mijn huisgenoot Daan de Vries en ik hebben al drie weken geen warm water.", "Daan de Vries"),
-    ("Cześć, tu Wojtek Zieliński z pokoju 207.", "Wojtek Zieliński"),
+    # ("Cześć, tu Wojtek Zieliński z pokoju 207." left for the rules on pass 22, which list "Wojtek" and
+    # "Zieliński": tests/core/test_redact.py, test_pass22_names_of_central_and_eastern_europe_and_chat)
     ("Compagna di stanza preferita: Chiara Bianchi", "Chiara Bianchi"),
 ])
 def test_the_tagger_finds_names_the_rules_miss(text: str, name: str) -> None:

@@ -1841,3 +1841,41 @@ def test_pass21_wrapped_and_odd_numbers(text: str, value: str, kind: str) -> Non
 def test_pass21_a_whole_number_above_an_address_is_not_wrapped_into_it() -> None:
     text = "NHS No. 485 777 3456\n12 Primrose Hill Road, Stockport SK2 7LP"
     assert "12 Primrose Hill Road, Stockport SK2 7LP" in _found(text, "ADDRESS")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # pass 22: Central and Eastern Europe's titles in their cases, their sign-offs, nicknames in chat
+    ("Rozmawiałam wczoraj z panem Kowalskim w sprawie zwrotu.", "Kowalskim"),
+    ("Dobrý den, paní Nováková mi slíbila vrácení peněz.", "Nováková"),
+    ("Vážený pane Nováku, děkujeme.", "Nováku"),
+    ("Razgovarao sam s gospodinom Horvatom, ali ništa.", "Horvatom"),
+    ("Vorbiți cu domnul Ionescu, vă rog.", "Ionescu"),
+    ("Poštovani, kartica je blokirana.\nLp, Ana", "Ana"),
+    ("Objednávka nedorazila.\nDíky, Honza", "Honza"),
+    ("Paczka nie dotarła.\npozdrawiam, tomek", "tomek"),
+    ("Hi, this is Oleksandr Bondarenko from Kyiv.", "Oleksandr Bondarenko"),
+    ("Customer: hey its dave\nAgent: hi", "dave"),
+    ("where is my refund\n\nthx - kels", "kels"),
+    ("Cześć, tu Wojtek Zieliński z pokoju 207.", "Wojtek Zieliński"),
+])
+def test_pass22_names_of_central_and_eastern_europe_and_chat(text: str, name: str) -> None:
+    assert name in _found(text, "NAME"), _found(text, "NAME")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Dobrý den, pan Novotný říkal, že to vyřídí.", "Novotný"),
+    ("Bună ziua, sunt Ioana Dumitrescu și aș dori un retur.", "Ioana Dumitrescu"),
+])
+def test_pass22_a_name_ends_before_a_small_letter_of_latin_extended(text: str, name: str) -> None:
+    assert _found(text, "NAME") == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "The frying pan Tefal Ingenio was returned, order 55102.",
+    "Kupujúca tvrdí, že šaty Zara nemali byť použité.",
+    "Mluvil jsem s podporou, router TP-Link Archer C6 nefunguje.",
+    "We shipped via InPost to Wrocław; pickup at Żabka.",
+    "Bokning 77812: gäster anländer med buss och tåg.",
+])
+def test_pass22_look_alikes_are_no_names(text: str) -> None:
+    assert _found(text, "NAME") == []

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from feedbackloop.core import script_letters
 from feedbackloop.core.name_gazetteer import (
     EXTRA_COMMON,
+    LATIN_CAPITALS,
     MONTHS_AND_DAYS,
     ORDINARY_FIRST_NAMES,
     gazetteer,
@@ -43,7 +44,7 @@ from feedbackloop.core.name_gazetteer import NOT_SIGNATURES as RULE_STOP
 
 Lists = tuple[frozenset[str], frozenset[str], frozenset[str]]
 
-UP = "A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff"
+UP = f"A-ZÀ-ÖØ-Þ{LATIN_CAPITALS}"  # (pass 22: only the capitals of Latin Extended: not "říkal", "și")
 LOW = "a-zß-öø-ÿ\u0100-\u024f\u1e00-\u1eff"
 #: A capitalised name word: "Ana", "O'Connor", "N'Diaye", "NicLeòid", "Ní", "Adeyemi-Bakare", "MacLeod".
 CAP_WORD = rf"(?:(?:Ma?c|Fitz|Nic|Mhic)[{UP}][{LOW}]+|[{UP}][{LOW}]+|[{UP}]['’][{UP}][{LOW}]+)(?:['’-][{UP}{LOW}][{LOW}]+)*"
@@ -179,8 +180,19 @@ ROLE_WORDS = (
 TITLE_WORDS = (
     "pani|panią|pana|pan|señora|señor|senhora|senhor|signora|signor|mevrouw|meneer|sayin|madame|monsieur|"
     "mme\\.?|sr\\.|sra\\.|srta\\.|dña\\.?|doña|kyria|kyrios|ms\\.?|mr\\.?|mrs\\.?|dr\\.?|"
-    "fam\\.|familie|famille"  # (issue 18, ninth pass: "bei Fam. Nguyen", "la famille Dubois")
+    "fam\\.|familie|famille|"  # (issue 18, ninth pass: "bei Fam. Nguyen", "la famille Dubois")
+    # issue 18, pass 22: the titles of Central and Eastern Europe in the cases a sentence puts them in, before
+    # a surname declined with them: Polish and Czech "z panem Kowalskim", "panu Nowakowi", "paní Nováková",
+    # "pane Nováku", Slovak "pán Horváth", "s pánom Kováčom", Croatian, Serbian and Slovene "gospodinom
+    # Horvatom", "gospođa Marić", "gospa Novak", Romanian "domnul Ionescu", "doamnei Popa", Lithuanian "ponia Rūta"
+    "panem|panu|panie|pane|paní|pán|pána|pánom|pánovi|"
+    "gospodin|gospodina|gospodinu|gospodinom|gospodine|gospođa|gospođe|gospođi|gospođu|gospođom|gospođo|gđa\\.?|"
+    "gđe\\.?|gđi\\.?|gospod|gospa|gospe|gospodu|"
+    "domnul|domnului|doamna|doamnei|dl\\.|dna\\.|d-l|d-na|d-nei|"
+    "ponas|ponia|ponui|poniai|pone|ponią|poną"
 )
+#: Words before an English "pan" or "pane" that make it a pan or a pane, not the Polish or Czech title.
+KITCHEN_PAN = re.compile(r"(?:the|a|my|frying|baking|sauce|non-stick|grill|cake|roasting|window|glass|solar)[ ]+\Z")
 #: A relation or role word in the `fold`ed text (lower case: a case-insensitive alternation would cost
 #: every text ten times more); the name after it is read from the text itself.
 RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TITLE_WORDS})|(?P<role>{ROLE_WORDS}))"
@@ -215,6 +227,8 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
                         yield start, end
             continue
         words = re.split(r"[ ]+", name.group())
+        if match.group("title") in ("pan", "pane") and KITCHEN_PAN.search(source, max(0, match.start() - 12), match.start()):
+            continue  # issue 18, pass 22: "the frying pan Tefal Ingenio", "a window pane Pilkington": English
         if FIRM_AMPERSAND.match(text, name.end()):
             continue  # issue 18, tenth pass: "Partner, Gilchrist & Rowe LLP" is a firm
         if match.group("title") is not None or (match.group("rel") is not None and personal(source, match.start())):
@@ -746,7 +760,9 @@ CLOSING = re.compile(
     r"teşekkürler|salamat(?: po)?|eskerrik asko|go raibh maith agat|ngā mihi|shukran|asante|arigato|"
     r"hilsen|venlig hilsen|med venlig hilsen|vennlig hilsen|lg|vg|abraço|abrazo|besos|baci|saluti|atte\.?|"
     r"merci vilmal|thanks|thank you|thx|ty|cheers|danke|merci|gracias|grazie|obrigad[oa]|mfg|mvg|groetjes|groeten|"
-    r"grüße|gruß|saludos|cumprimentos|pozdrawiam|regards|best)[,!.]*[ \t]+)?"
+    r"grüße|gruß|saludos|cumprimentos|pozdrawiam|regards|best|"
+    # issue 18, pass 22: the thanks and greetings of Central and Eastern Europe ("Díky, Honza", "Lp, Ana")
+    r"lp|pozdrav|díky|děkuji|ďakujem|dėkoju|ačiū|paldies|aitäh|hvala|mulțumesc|multumesc|dzięki|üdv|köszi)[,!.]*[ \t]+)?"
     rf"(?P<name>{CAP_WORD}(?:[ ]{CAP_WORD})?)[ \t]*[.!]?\s*\Z")
 
 

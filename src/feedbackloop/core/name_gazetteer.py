@@ -37,7 +37,12 @@ from types import ModuleType
 #: Faker's person-provider attributes that hold first names and surnames.
 FIRST_ATTRS = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary",
                "first_romanized_names")
-LAST_ATTRS = ("last_names", "last_romanized_names")
+LAST_ATTRS = ("last_names", "last_romanized_names",
+              # issue 18, pass 22: the surnames Polish, Czech, Slovak, Lithuanian and Ukrainian keep by gender
+              # ("Kowalski", "Wiśniewski", "Kazlauskaitė" were in none of the two above)
+              # (not pl_PL's 3 690 "unisex_last_names": their long tail holds "Och", "Blank")
+              "male_last_names", "last_names_male", "last_names_female",
+              "last_names_male_only", "last_names_female_only", "last_names_common")
 #: A name word in Latin script (with its accents), apostrophes and hyphens inside.
 LATIN_WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
 #: (Latin Extended Additional, U+1E00 to U+1EFF, is Latin: Vietnamese and Yoruba names are written in it.)
@@ -106,6 +111,45 @@ nasution lubis harahap ngata tupou fifita taufa vaipulu tuilagi ganbold erdeneba
 enkhbayar
 """
 MORE_LAST = frozenset(MORE_LAST_WORDS.split())
+#: Issue 18, pass 22: the nicknames and short forms customers sign chat with ("hey its dave", "thx - kels",
+#: "ta, gaz", "Díky, Honza", "pozdrawiam, tomek", "Lp, Ana"): English, Polish, Czech, Slovak, Croatian,
+#: Serbian, Hungarian, Romanian, Ukrainian and Greek. Some are a word or a place in one of Faker's lists
+#: ("Dave" a Belgian town, "jen" Czech for "only", "gaz" Polish for "gas"): as first names they are taken
+#: out of the ordinary words (`gazetteer`), and only these ("Kuba" is Cuba too, "Del" and "Palo" Spanish words:
+#: they stay ordinary, and a closing still signs them).
+NICKNAMES_WORDS = """
+dave davey jen jenn kels kelsey tash tasha gaz gazza bex becks shaz shazza kez jay dazza baz bazza caz
+maz steph soph liv izzy lizzie beth becca abbie gemma kirsty stevie robbie jonno jonny tommo sam
+nic nicky vicky ricky mikey mick micky tez terri ollie alfie archie freddie harry charlie georgie
+ana marco honza pepa jirka péťa pavla bartek tomek kasia basia gosia ania zosia jacek
+franek staszek witek władek wojtek maciek marcin krzysiek przemek grzesiek janek zuza zuzka janka katka
+lenka evka miro juro ivo ivica ivana luka marko zoki goran zoran milica jovana dragana
+miki zsófi zsuzsi kati erzsi pisti laci feri gabi andi sanyi dani
+ionuț ionut andreea ioana oana bianca mihai vlad radu sorin cristi
+olya olena oksana taras andriy andrii mykola mykhailo dmytro vasyl yurii yuriy bohdan serhiy serhii
+volodymyr oleksandr oleksii oleksiy yevhen halyna nataliya natalia iryna svitlana tetiana tetyana
+yiannis giannis giorgos kostas nikos dimitris panos thanos vasilis christos eleni katerina despina
+"""
+NICKNAMES = frozenset(NICKNAMES_WORDS.split())
+#: Issue 18, pass 22: surnames of Central and Eastern Europe, Greece and the Baltics in Latin letters that
+#: Faker's Latin lists lack or spell otherwise (Ukrainian's are in Cyrillic there: `romanise_cyrillic`).
+MORE_EAST_LAST_WORDS = """
+kowalski kowalska wiśniewski wiśniewska wójcik kowalczyk kamiński kamińska lewandowski lewandowska
+zieliński zielińska szymański szymańska woźniak dąbrowski dąbrowska kozłowski kozłowska jankowski
+mazur krawczyk piotrowski grabowski nowakowski pawłowski michalski wróbel jabłoński zając
+novák nováková svoboda svobodová novotný novotná dvořák dvořáková černý černá procházka procházková
+kučera kučerová veselý veselá horák horáková němec marek pokorný pokorná
+horváth horváthová kováč kováčová varga tóth nagy szabó kovács kiss molnár németh farkas balogh papp
+takács juhász lakatos mészáros oláh simon rácz fekete
+popescu ionescu popa dumitru stan stoica gheorghe rusu munteanu matei constantin dumitrescu
+horvat kovačević babić marić jurić novak kovačić knežević vuković marković petrović jovanović nikolić
+đorđević stojanović ilić pavlović milošević tomić
+kazlauskas jankauskas petrauskas stankevičius vasiliauskas kazlauskienė petrauskienė kazlauskaitė
+bērziņš kalniņš ozoliņš jansons ozols liepiņš tamm saar sepp mägi kask
+shevchenko kovalenko bondarenko tkachenko kravchenko melnyk boyko koval oliynyk shevchuk polishchuk
+papadopoulos papadopoulou georgiou dimitriou nikolaou konstantinou papadakis ioannou vlachos
+"""
+MORE_EAST_LAST = frozenset(MORE_EAST_LAST_WORDS.split())
 #: Words before a lower-case first name that make it one ("my sister fatima").
 RELATIONS = ("husband", "wife", "partner", "son", "daughter", "mother", "mom", "mum", "father", "dad",
              "brother", "sister", "colleague", "friend", "boss", "manager", "neighbour", "neighbor")
@@ -135,6 +179,10 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
                     for word in words if package == "person" else words if len(words) == 1 else ():
                         if package == "person" and GREEK.search(word):
                             word = romanise_greek(word)  # Faker's el_GR names are in Greek letters
+                        elif package == "person" and module.name in CYRILLIC_LOCALES and CYRILLIC.search(word):
+                            word = romanise_cyrillic(word, module.name == "ru_RU")  # pass 22: in Cyrillic there
+                            if len(word) < 4 or word in ROMANISED_WORDS:
+                                continue  # "Лев", "Тит", "Спас": English words in Latin letters
                         if NON_LATIN.search(word) is None and LATIN_WORD.match(word):
                             target.add(word.lower())
                             # as customers type it: "Adébáyọ̀" is written "Adebayo", "Nguyễn" "Nguyen"
@@ -142,9 +190,10 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
                             if bare != word.lower() and target is not common:
                                 target.add(bare)
     # a one-letter or two-letter "name" is noise, and a place or an ordinary word is no first name
-    first |= {strip_marks(w) for w in MORE_FIRST} | MORE_FIRST
-    last |= {strip_marks(w) for w in MORE_LAST} | MORE_LAST
+    first |= {strip_marks(w) for w in MORE_FIRST | NICKNAMES} | MORE_FIRST | NICKNAMES
+    last |= {strip_marks(w) for w in MORE_LAST | MORE_EAST_LAST} | MORE_LAST | MORE_EAST_LAST
     first = {w for w in first if len(w) >= 2}
+    common -= NICKNAMES | {strip_marks(w) for w in NICKNAMES}
     return frozenset(first), frozenset(last - common), frozenset(common)
 
 
@@ -161,6 +210,33 @@ def romanise_greek(word: str) -> str:
     for greek, latin in GREEK_PAIRS:
         lower = lower.replace(greek, latin)
     return lower.translate(GREEK_LETTERS)
+
+
+#: Issue 18, pass 22: Cyrillic to Latin letters as Ukrainian, Russian and Bulgarian names are written in
+#: English mail ("Олександр Бондаренко" is "Oleksandr Bondarenko", "Тарас Шевченко" "Taras Shevchenko"):
+#: the passport spelling, simplified ("г" is "h" as Ukrainian has it, "ий" "iy").
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: (Only these: Bulgarian's "ъ" is a vowel, and bg_BG lists "Боне", "Нано", "Пане", which are English words romanised.)
+CYRILLIC_LOCALES = frozenset({"uk_UA", "ru_RU"})
+ROMANISED_WORDS = frozenset({"spas", "prov", "karp", "foma", "nina"})
+CYRILLIC_PAIRS = (("зг", "zgh"), ("кс", "ks"), ("ий", "iy"), ("ій", "iy"), ("ія", "iya"), ("ьо", "io"), ("йо", "yo"))
+CYRILLIC_LETTERS = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ж": "zh", "з": "z", "и": "y",
+    "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ъ": "",
+    "ю": "yu", "я": "ya", "ы": "y", "э": "e", "ё": "yo", "'": "", "’": ""})
+
+
+#: Russian's "и" is "i" and its "г" "g" ("Игорь" is "Igor", Ukrainian "Ігор" "Ihor").
+RUSSIAN_LETTERS = str.maketrans({"и": "i", "г": "g"})
+
+
+def romanise_cyrillic(word: str, russian: bool = False) -> str:
+    """`word` (Cyrillic letters) in Latin letters, lower case."""
+    lower = word.lower().translate(RUSSIAN_LETTERS) if russian else word.lower()
+    for cyrillic, latin in CYRILLIC_PAIRS:
+        lower = lower.replace(cyrillic, latin)
+    return lower.translate(CYRILLIC_LETTERS)
 
 
 #: Combining marks (vowel signs, viramas, harakat, points, accents) that Python's `\w` does not count as part of a
@@ -185,10 +261,13 @@ def load_unregistered(name: str) -> ModuleType | None:
     return module
 
 
+#: Issue 18, pass 22: the capitals of Latin Extended-A and B and of Latin Extended Additional, one by one.
+#: Those blocks interleave capitals and small letters, so a range of them ("\u0100-\u024f") took "říkal",
+#: "și", "że", "ő" for capitalised words and grew "pan Novotný říkal", "Ioana Dumitrescu și" into names.
+LATIN_CAPITALS = "".join(chr(c) for c in (*range(0x100, 0x250), *range(0x1e00, 0x1f00)) if chr(c).isupper())
 #: A capitalised word (Title case, or capitals of two letters or more), apostrophes and hyphens inside;
-#: Latin Extended-A and B count as letters ("Zieliński", "Şahin"); a lower-case first letter from
-#: those blocks is dropped in `names_in_run`.
-UP = "A-ZÀ-ÖØ-Þ\u0100-\u024f"
+#: Latin Extended-A and B count as letters ("Zieliński", "Şahin"); their capitals open a word.
+UP = f"A-ZÀ-ÖØ-Þ{LATIN_CAPITALS}"  # (pass 22: only capitals; "Ioana Dumitrescu și" ends before "și")
 LOW = "a-zß-öø-ÿ\u0100-\u024f"  # (ß: "Weißenböck")
 CAP = rf"(?:(?:Ma?c|Fitz)[{UP}][{LOW}]+|[{UP}][{LOW}]+|[{UP}]['’][{UP}][{LOW}]+|[{UP}]{{2,}})(?:['’-][{UP}{LOW}]+)*"
 #: A run of capitalised words, an initial ("T.") or a particle ("de", "van", "Le") between them. The

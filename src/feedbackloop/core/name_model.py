@@ -162,7 +162,8 @@ def find_model_names(text: str) -> Iterator[tuple[int, int]]:
 
 
 #: Inside a span the tagger marks, these end one name and start the next ('"Le Van Thanh", "J. de Jong"').
-SEPARATORS = re.compile(r"[,;:\"“”„«»()\[\]!?\n\t]+|\s[-–—]\s")
+#: (Issue 18, pass 22: and a mail header's angle brackets: "From: kowalski, jan <jan.kowalski@firma.pl>".)
+SEPARATORS = re.compile(r"[,;:\"“”„«»()\[\]<>!?\n\t]+|\s[-–—]\s")
 #: The tagger's least marginal probability over a name's words for a name it alone finds: a lone word
 #: the lists do not hold as a first name or surname (or hold as an ordinary word) needs more.
 CONFIDENT = 0.5
@@ -200,6 +201,10 @@ PLACE_FIRST = frozenset({"san", "santa", "santo", "são", "sao", "saint", "saint
                          "lower", "great", "little", "old", "cape", "puerto", "porto", "villa", "ciudad"})
 
 
+#: Continents and world regions, which Faker's lists of countries do not hold.
+CONTINENTS = frozenset({"america", "americas", "asia", "africa", "europe", "oceania", "antarctica", "eurasia"})
+
+
 def plausible(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The tagger's name at text[start:end] with non-words trimmed from its edges, or None where its
     words cannot make a name: code or a path beside it; a word with capitals inside ("PostgreSQL");
@@ -228,6 +233,8 @@ def plausible(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # the tagger took "Clara" of "Santa Clara"
     if len(names) == 1 and bare[0] in languages_and_countries():
         return None  # "in Catalan", "the Slovak forms", "to Jordan"
+    if bare[-1] in CONTINENTS:
+        return None  # issue 18, pass 22: "Latin America", "Asia" (the retrained tagger took them)
     if bare[0] in CAR_MAKES:
         return None  # "Škoda Octavia", "Kia Picanto": a car
     if len(names) == 1 and (PET_BEFORE.search(text, max(0, start - 24), start) or (

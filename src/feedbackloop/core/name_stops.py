@@ -85,10 +85,11 @@ nespresso samsung philips apple xiaomi redmi huawei sony bosch siemens dyson mie
 motorola nokia tecno infinix itel oppo realme oneplus google microsoft nintendo playstation xbox garmin fitbit canon
 nikon gopro jbl bose sonos logitech razer tefal rowenta moulinex krups delonghi kenwood smeg electrolux aeg
 beko whirlpool indesit haier hisense tcl panasonic toshiba hitachi midea daikin nike adidas puma reebok asics lego
-thermomix vorwerk kärcher karcher makita dewalt stihl
+thermomix vorwerk kärcher karcher makita dewalt stihl tp-link
 """)
 #: Brands and services that customers name (telecoms, airlines, banks, shops, carriers, software, devices, cards;
-#: pass 21: South Asia's, the Gulf's, Egypt's, Turkey's, Israel's and Africa's apps, telecoms, banks and carriers).
+#: pass 21: South Asia's, the Gulf's, Egypt's, Turkey's, Israel's and Africa's apps, telecoms, banks and carriers;
+#: pass 22: Central and Eastern Europe's shops, banks and telecoms, "Żabka" a surname too).
 BRANDS = words("""
 okta slack zoom microsoft google amazon apple samsung xiaomi huawei oppo lenovo dell asus acer sony philips
 panasonic dyson miele bose jbl canon nikon garmin fitbit nintendo xbox playstation netgear linksys tp-link d-link
@@ -120,6 +121,8 @@ ncell esewa khalti mobily stc zain tamara tabby aramex smsa namshi jarir noon du
 flynas flyadeal turkcell getir yemeksepeti migros türkcell pegasus ajet bezeq isracard cellcom egyptair fawry
 instapay remitly worldremit sendwave moneygram chipper afrihost checkers naivas quickmart zuku telebirr hubtel melcom
 globe bdo indrive airtel lulu ola robi
+żabka zabka biedronka orlen mbank olx ceneo x-kom rohlík rohlik košík kosik konzum dedeman rimi rozetka ukrposhta
+monobank privatbank kyivstar skroutz cosmote plaisio
 """)
 #: Brands of more than one word whose first word is also a person's name or an ordinary word.
 BRAND_PHRASES = frozenset("""albert heijn|air new zealand|air canada|air france|air india|british airways|american airlines|
@@ -137,6 +140,11 @@ pakistan post|india post|reliance jio|tata cliq|k-electric|dewa|careem pay|noon 
 BRAND_PHRASE_ENDS = frozenset(phrase.split()[-1] for phrase in BRAND_PHRASES)
 #: Brands that are also first names: a brand only before a brand's noun.
 NAMELIKE_BRANDS = words("maya elisa opal tim wise grace luna alma ava nova zara jumbo zain tamara lulu ola robi dialog")
+#: Issue 18, pass 22: goods named before a brand that is also a first name ("šaty Zara", "the jacket Zara sent").
+GOODS_BEFORE = words("""
+dress jacket shirt shoes coat jeans trousers skirt top šaty bunda boty topánky sukňa sukienka kurtka buty spodnie
+koszula bluzka haljina jakna cipele suknja rochie pantofi geacă ruha cipő kabát suknelė striukė
+""")
 #: Words after a brand that say it is one ("Okta SSO", "Maya app", "Elisa arve", "Opal card").
 BRAND_NOUNS = words("""
 app apps card cards account sso wallet plan bill bills invoice arve lasku rechnung facture factura fattura store
@@ -211,6 +219,8 @@ def not_a_person(text: str, start: int, end: int, keys: list[str]) -> bool:
         return True  # "Dacia Logan", "Seat León"; not "FERRARI Chiara"
     if previous in PRODUCT_MAKERS and text[start - 1:start] == " ":
         return True  # "Nespresso Vertuo Pop", "Samsung Bespoke Jet": a maker's model
+    if keys[0] in PRODUCT_MAKERS and len(keys) > 1 and keys[0] in BRANDS and not surname_first(text, start):
+        return True  # issue 18, pass 22: the maker found with its model ("TP-Link Archer C6", "Dyson Airwrap")
     if start > 0 and text[start - 1] == "@" and len(keys) == 1 and CAMEL.search(text, start, end):
         return True  # a firm's handle: "@HelixTelecom", "@SkyviaHelp" (not a colleague's, "@Sofia")
     if FIRM_AFTER_NAME.match(text, end) or previous in TRADE_BEFORE or keys[0] in TRADE_BEFORE:
@@ -225,7 +235,8 @@ def brand(text: str, start: int, end: int, keys: list[str]) -> bool:
         return True
     if not all(k in BRANDS for k in keys):
         return False
-    return not any(k in NAMELIKE_BRANDS for k in keys) or next_word(text, end) in BRAND_NOUNS
+    return not any(k in NAMELIKE_BRANDS for k in keys) or next_word(text, end) in BRAND_NOUNS or (
+        previous_word(text, start) in GOODS_BEFORE)
 
 
 def in_brand_phrase(text: str, start: int, keys: list[str]) -> bool:

@@ -34,7 +34,7 @@ from typing import Literal
 import pyap  # pyap2: US, Canadian, UK street addresses (docs/exports.md)
 
 from feedbackloop.core.name_cues import east_asian, find_cued_names, spread, without_script_suffixes
-from feedbackloop.core.name_gazetteer import find_listed_names, gazetteer, strip_marks
+from feedbackloop.core.name_gazetteer import LATIN_CAPITALS, find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.name_model import find_model_names, languages
 from feedbackloop.core.name_stops import person_span
 from feedbackloop.core.pii_address import (
@@ -1947,7 +1947,7 @@ def find_postal_addresses(text: str, streets: Sequence[Span] = ()) -> Iterator[S
 #: "Ana", "O'Connor", "D’Angelo", "Jean-Luc", "Ní": a capital, then letters, apostrophe or hyphen parts.
 #: (Issue 18, eighth pass: Latin Extended letters count, "Wiśniewski", "Şahin", "Weißenböck", "Trần",
 #: and Gaelic "NicLeòid", "Ní Bhriain".)
-NAME_UP = "A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff"
+NAME_UP = f"A-ZÀ-ÖØ-Þ{LATIN_CAPITALS}"  # (pass 22: the capitals only; "říkal", "și" are no name)
 NAME_LOW = "a-zß-öø-ÿ\u0100-\u024f\u1e00-\u1eff"
 NAME_WORD = (rf"(?:Ma?c|Fitz|Nic)?[{NAME_UP}](?:[{NAME_LOW}]+|(?=['’]))"
              rf"(?:['’-][{NAME_UP}{NAME_LOW}][{NAME_LOW}]+)*")
@@ -2032,7 +2032,11 @@ NAME_CONTEXTS = (
     # its own, so the long one above does not grow: each word of an alternation costs every text)
     re.compile(rf"\b(?i:mfg|rgds|thx|tks|take care|talk soon|bises|bisous|à bientôt|a bientot|abrazos|un abrazo|besos|"
                rf"abraços|beijos|ciao|tschüss|tschüs|hälsningar|mvh|pozdrawiam|pozdrowienia|s pozdravem|"
-               rf"üdvözlettel|saygılarımla)\b[,!.]?[ \t]*(?:\n[ \t]*){{0,2}}(?:-{{1,2}}\s*)?"
+               rf"üdvözlettel|saygılarımla|"
+               # issue 18, pass 22: Central and Eastern Europe's ("Lp, Ana", "Cu stimă, Andrei Popescu", "Ar cieņu,")
+               rf"s pozdravom|pozdrav|lep pozdrav|lijep pozdrav|srdačan pozdrav|srdačno|s poštovanjem|z poważaniem|"
+               rf"srdečně|cu stimă|cu stima|cu respect|ar cieņu|pagarbiai|lugupidamisega|tervitades|üdv|tisztelettel|"
+               rf"köszi|dzięki|díky|děkuji|ďakujem|dėkoju|ačiū|paldies|aitäh|hvala|mulțumesc|multumesc|lp)\b[,!.]?[ \t]*(?:\n[ \t]*){{0,2}}(?:-{{1,2}}\s*)?"
                rf"(?P<name>{NAME}|{ANY_NAME})[ \t]*[.!]?[ \t]*(?=\n|$)"),
 )
 #: First names that are also ordinary words: as the requester's name they count only capitalised
@@ -2084,7 +2088,9 @@ NAME_HINTS: tuple[tuple[bool, tuple[str, ...]], ...] = (
     (True, ("name",)),
     (True, ("mfg", "rgds", "thx", "tks", "take care", "talk soon", "bises", "bisous", "bientôt", "bientot", "abrazo",
             "besos", "abraços", "beijos", "ciao", "tschüs", "hälsningar", "mvh", "pozdr", "s pozdravem", "üdvözlettel",
-            "saygilarimla")),  # (as `fold` spells it: "ı" is "i")
+            "saygilarimla", "stim", "cieņu", "pagarbiai", "lugupidamisega", "tervitades", "üdv", "tisztelettel",
+            "köszi", "dzięki", "díky", "děkuji", "ďakujem", "dėkoju", "ačiū", "paldies", "aitäh", "hvala", "mulțumesc",
+            "multumesc", "poważaniem", "poštovanjem", "srdečně", "srdačno", "lp")),  # (as `fold` spells it: "ı" is "i")
 )
 
 
@@ -2129,7 +2135,10 @@ def find_names(text: str) -> Iterator[Span]:
 #: "Frau Aebischer", "mevr. Anouk Smits"): a title says the person's gender, and authors label it with the name.
 TITLE_BEFORE = re.compile(
     r"(?:(?<![\w.])(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Sr|Sra|Srta|Sig|Sig\.ra|Herr|Frau|Hr|Fr|Mme|Mlle|M(?=\.)|Mevr|mevr|"
-    r"[Mm]evrouw|[Dd]hr|[Mm]eneer|Pan|Pani|Panie|Pana|Fru|Mag|Ing|Dott|Dott\.ssa|Dña|Doña|Madame|Monsieur|Señor|"
+    r"[Mm]evrouw|[Dd]hr|[Mm]eneer|Pan|Pani|Panie|Pana|Panem|Panu|Panią|Paní|Pane|Pán|Pána|Pánom|Pánovi|"
+    # issue 18, pass 22: Central and Eastern Europe's titles with the name, as name_cues.TITLE_WORDS reads them
+    r"Gospodin|Gospodina|Gospodinu|Gospodinom|Gospodine|Gospođa|Gospođe|Gospođi|Gospođu|Gospođom|Gospođo|Gđa|Gospa|"
+    r"Domnul|Domnului|Doamna|Doamnei|Dl|Dna|Ponas|Ponia|Fru|Mag|Ing|Dott|Dott\.ssa|Dña|Doña|Madame|Monsieur|Señor|"
     r"Señora|Senhor|Senhora|Signor|Signora|"
     # issue 18, nineteenth pass: the titles of other scripts that authors label with the name ("г-н Илиев",
     # "κ. Λαμπράκη", "أستاذ محمود", "श्रीमती सुनीता देवी"); Thai's and Vietnamese's are labelled apart
