@@ -188,7 +188,6 @@ HELD_OUT_KEEP_REDACTED = 0.03
 HELD_OUT_NAME_PRECISION = 0.85
 HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97 %), blind on pass 10",
                     ("holdout-17", "PHONE"): "41 of 46 phones (89.1 %; target 97 %), blind on pass 11",
-                    ("holdout-20", "ADDRESS"): "29 of 35 addresses (82.9 %; target 90 %), blind on pass 12",
                     ("holdout-21", "PHONE"): "35 of 42 phones (83.3 %; target 97 %), blind on pass 12",
                     ("holdout-22", "ADDRESS"): "24 of 28 addresses (85.7 %; target 90 %), blind on pass 12",
                     ("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind on pass 13",

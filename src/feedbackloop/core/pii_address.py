@@ -68,6 +68,15 @@ postcode, estates before units ("Villa Los Héroes", "Lot. Al Massira"), Turkish
 "Apt. No:45" and glued "D:7 K:3", "120bis", ranges with an en dash, Finnish "-väylä", Czech and Polish street
 prepositions ("Na Příkopě 15"), Uruguayan, Romanian and Bulgarian abbreviations ("Bvar.", "Șos.", "bul.",
 "vh."), Serbian "stan"; and a flight's number after a flight word is none.
+
+Twenty-second pass (the class of South Asian, Gulf and African addresses written in English, from general knowledge):
+the area or town written first ("Kahawa Sukari, Baringo Road, House No. 112, Nairobi", "Jabal Amman, 3rd Circle,
+Building 7") after a cue, a person's name or at the line's start (`places_before`, a gazetteer's name or a title is
+no place); an address's cue ("deliver to", "ship it to", "send to my home at", "my home is", "location:") lowers the
+evidence an address needs, and its parts alone make one when each is an area, a town, a landmark or a lone house
+number (`cued_places`: "my address is Westlands, Nairobi"); a residence's unit and two places ("Erf 4567, Mfuleni,
+Cape Town"); landmarks with "along", "next to", "behind the mosque", and one closing an address is no trade's name
+("..., Lagos, opp. Eko Hotel"); "Bungalow", "Holding", "Al Zahra Building", Ghana's "C45/12", Afrikaans "Straat".
 """
 
 from __future__ import annotations
@@ -77,6 +86,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from feedbackloop.core.name_gazetteer import gazetteer
 from feedbackloop.core.pii_firms import firm_premises
 from feedbackloop.core.pii_refs import names_a_reference
 
@@ -111,6 +121,7 @@ trail trl loop parkway pkwy esplanade esp promenade quay cross marg salai nagar 
 expy freeway fwy turnpike tpke pike plaza plz point pt ridge rise vale view green heights hts strand causeway cswy
 circuit cct bypass chase glade glen hollow mall meadow meadows wood woods lawn lawns downs manor heath fields dale
 crest mount orchard brae croft grange wharf
+straat laan rylaan singel
 मार्ग रोड
 """)
 #: Street-type words written before the name (Romance, Slavic, Greek, Hebrew, Vietnamese, Malay...).
@@ -514,6 +525,7 @@ uppgång trappe porta bloc tower torre wing hse bajo ático atico entlo entresue
 phòng phong tầng căn tòa toà lô оф офіс офис під'їзд подъезд fflat árasán arasan diamerisma διαμέρισμα quadra qd
 blok lantai oficina ofic dto house makan मकान फ्लैट प्लॉट ब्लॉक boîte boite
 imm immeuble h/no h.no hno lane ilot îlot erf stan ulaz qtr qtrs
+bungalow holding duplex kothi
 """)
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
@@ -532,6 +544,7 @@ BUILDING_AFTER = words("""
 apartments apartment apts residency residence residences heights homes tower towers mansion mansions court
 condominium condo condos villas estate complex chambers lodge enclave gardens plaza अपार्टमेंट टावर
 villa bhawan bhavan niwas nivas sadan manzil kunj kutir nilayam
+building bldg chs society
 """)
 BUILDING_BEFORE = words("""
 edificio edifício torre résidence residencial conjunto urbanización urb condominio bloco bloque immeuble wohnanlage
@@ -553,7 +566,8 @@ ADMIN_LOWER = words("""
 comuna distrito alcaldía alcaldia delegación delegacion municipio localidad colonia barrio bairro jud județul
 judetul sector sectorul ilçe ilce quartier commune arrondissement urb urbanización urbanizacion fracc
 fraccionamiento población poblacion zh.k zhk cité
-""")
+district
+""")  # pass 22: "Al Rawdah district", "Olaya district"
 #: Of DISTRICT_WORDS, words that are ordinary words of a language in lower case (Spanish "hay", "there is"): a
 #: district only capitalised ("Hay Riad", "Hay Mohammadi", Morocco's quarters).
 DISTRICT_CAPITAL_ONLY = frozenset({"hay"})
@@ -580,7 +594,8 @@ AU_STATES = frozenset({"nsw", "vic", "qld", "sa", "wa", "tas", "nt", "act"})
 #: US states and Canadian provinces, which may be written in lower case before the postcode.
 REGION_CODES = US_STATE_CODES | frozenset({"ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "YT", "NT", "NU"})
 #: "3", "4B", "12-08", "13-D", "B-12", "bl. B2".
-UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z])){0,3}|[A-Z]{1,2}[-/]\d{1,5}[A-Z]?|[A-Z]\d{0,3}",
+UNIT_ID = re.compile(r"#?\d{1,5}[a-z]?(?:[/-](?:\d{1,5}[a-z]?|[a-z])){0,3}|[A-Z]{1,2}[-/]\d{1,5}[A-Z]?|[A-Z]\d{0,3}|"
+                     r"[A-Z]{1,2}\d{1,4}[A-Z]?/\d{1,4}",  # pass 22: Ghana's "H/No. C45/12"
                      re.IGNORECASE)
 FLOOR_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|ème|os|ος|ο|η|o|a|-й|-а|-ий)?\.?[ºª°]?\.?", re.IGNORECASE)
 #: Floors written as a word alone in their segment, perhaps with a side ("bajo", "st. th.", "EG links",
@@ -646,6 +661,7 @@ mz jud imm vh edo mpio pje psje mh blv sk alc mun res cond qd jd pq bvar bv sos 
 nábř tř gr
 jend letjen mayjen brigjen laksda marsda kol kh hj
 opp h.no hno teh vill dt mkt apts
+govt hosp stn sch
 """)  # (pass 20: South Asia's "opp.", "H.No.", "Teh.", "Vill.", "Dt.", "Mkt.", "Apts.")
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
 DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
@@ -1566,7 +1582,8 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
             tokens[first].lower not in NUMBER_MARK:  # "an", "de" before the address are the sentence's
         first += 1
         taken -= 1
-    if first == 1 and tokens[0].lower in LANDMARK_LINKS and (capital(tokens[1].word) or lower_text):
+    if first and tokens[0].lower.rstrip(".") in LANDMARK_LINKS and (capital(tokens[first].word) or lower_text) and \
+            all(t.lower in LINK_FILLERS for t in tokens[1:first]):
         first = 0  # "No. 14, Adebayo Close, off Allen Avenue, Ikeja": the road the street leaves
     taken = 0
     while last + 1 < len(tokens) and taken < 6 and is_address_word(tokens[last + 1], lower_text):
@@ -1593,7 +1610,10 @@ pta andar esc escalera izda dcha izq esq č č.p čp č.o čo p
 #: Words that open an address's part naming the road or landmark it is reached from, as Nigerian, Ghanaian and
 #: Kenyan addresses give it ("off Allen Avenue", "opp. Total filling station", "behind Shoprite").
 LANDMARK_LINKS = frozenset({"off", "opp", "opposite", "behind", "beside", "besides", "adjacent", "near", "nr",
-                            "facing"})
+                            "facing", "along", "ganb", "next", "close"})  # pass 22: "along Kamiti Road", Egypt's "ganb"
+#: Pass 22: words between a landmark's link and its name ("next to Total", "opposite the mosque", "behind the Taj
+#: Mall", "close to City Hospital").
+LINK_FILLERS = frozenset({"to", "the", "of"})
 #: Pass 21: the common nouns a landmark is named with in lower case within a capitalised text, as South Asian,
 #: Gulf and African addresses give it ("near Karachi Company bus stop", "behind Total filling station",
 #: "opposite SBI bank", "near Chinese Embassy gate").
@@ -1609,11 +1629,15 @@ def landmark(segment: Segment, lower_text: bool) -> bool:
     """Pass 21: a segment that names a landmark ("near Karachi Company bus stop", "opp. Jamia Masjid"): a landmark
     word, then up to six words of a name or a landmark's noun, no digit, no prose."""
     tokens = segment.tokens
-    if not 2 <= len(tokens) <= 7 or tokens[0].lower.rstrip(".") not in LANDMARK_LINKS or \
-            not (capital(tokens[1].word) or lower_text):
+    if not 2 <= len(tokens) <= 7 or tokens[0].lower.rstrip(".") not in LANDMARK_LINKS:
+        return False
+    name = 1
+    while name < len(tokens) - 1 and name < 3 and tokens[name].lower in LINK_FILLERS:
+        name += 1  # "next to the mosque"
+    if not (capital(tokens[name].word) or lower_text or tokens[name].lower in LANDMARK_NOUNS):
         return False
     return all(not NUMBER.search(t.word) and t.lower not in PROSE and not t.colon and "@" not in t.word and
-               (is_address_word(t, lower_text) or t.lower in LANDMARK_NOUNS) for t in tokens[1:])
+               (is_address_word(t, lower_text) or t.lower in LANDMARK_NOUNS) for t in tokens[name:])
 
 
 def trailing_landmark(segment: Segment, lower_text: bool) -> int | None:
@@ -1704,6 +1728,85 @@ def city_before(segment: Segment, lower_text: bool) -> bool:
         town_like(last.word, lower_text) and is_address_word(last, lower_text)
 
 
+#: Pass 22: words that open a letter or a chat line and are no place ("Sir, plot no 88, ...", "Team, Flat 4, ...").
+SALUTATIONS = words("sir sirs madam madame maam ma'am team all everyone guys boss bro sis dear hi hello hey admin")
+#: Words that open a place's name and are also listed first names ("Al Khobar", "El Obour", "New Cairo").
+PLACE_OPENERS = words("""
+al el ar as ash at ad an az ul abu ibn bin new old north south east west upper lower jabal jebel ras wadi umm ain bir
+dar tel khor
+""")
+#: Pass 22: nouns that end a place's name ("Sheikh Zayed City", "Victoria Island", "Festac Town", "Dubai Marina").
+PLACE_NOUNS = words("""
+city town island marina village heights estate phase sector block colony nagar park hills hill gardens extension
+ext layout market bazaar road street avenue
+""")
+
+
+def person_like(tokens: Sequence[Token]) -> bool:
+    """Pass 22: whether a segment before an address may be a person's name rather than a place: it opens with a
+    first name of the gazetteer ("Khaled Haddad, Jabal Amman, ...", "Ravi Kumar, 12/3 Nehru Nagar"), or with a
+    salutation or a title."""
+    key = tokens[0].lower.rstrip(".")
+    if key in SALUTATIONS or key in TITLES:
+        return True
+    if tokens[-1].lower in PLACE_NOUNS:
+        return False  # "Sheikh Zayed City"
+    first, last, common = gazetteer()
+    if len(tokens) == 1:  # "Nowak", "Anand-Williams" (and so "Karama", also a first name)
+        return any(part in first or part in last for part in tokens[0].lower.split("-") if part not in common)
+    return any(t.lower in first and t.lower not in common and t.lower not in PLACE_OPENERS for t in tokens) or \
+        tokens[-1].lower in last  # "Gustav Lindqvist", "Khaled Haddad", "Frau Dr. Birgit Kühn"
+
+
+#: Titles before a person's name ("Dr. Meenakshi Sundaram", "Mr Okafor").
+TITLES = words("""
+mr mrs ms miss dr prof eng engr chief alhaji alhaja hajia mallam shri sri smt kumari frau herr hr fr sr sra señor señora
+mme mlle signor sig sig.ra
+""")
+
+
+def place_run(tokens: Sequence[Token], lower_text: bool) -> bool:
+    """Pass 22: whether a segment's words name an area, a town or a landmark (one to four words, the first a name,
+    no prose, perhaps the area's number: "Kahawa Sukari", "Dubai Marina", "Al Nahda 2", "near City Hospital")."""
+    if landmark(Segment(list(tokens), False), lower_text):
+        return True
+    return 1 <= len(tokens) <= 4 and tokens[0].word[:1].isalpha() and (capital(tokens[0].word) or lower_text) and \
+        all(is_address_word(t, lower_text) and (AREA_WORD.fullmatch(t.word) is not None or (t is not tokens[0] and
+                                                 AREA_NUMBER.fullmatch(t.word) is not None)) for t in tokens) and \
+        " ".join(t.lower for t in tokens) not in COUNTRIES
+
+
+#: Pass 22: the words of an area's name ("Kahawa Sukari", "Jabal Amman", "V&A", "Gulshan-e-Iqbal") and its number
+#: ("Al Nahda 2", "Mirpur 10", "Phase 1"): not an identifier's letters and digits ("C.F. RSSGLI85M52F205B").
+AREA_WORD = re.compile(r"[^\W\d_]+(?:[-'’&.][^\W\d_]+)*\.?")
+AREA_NUMBER = re.compile(r"\d{1,2}[A-Za-z]?")
+
+
+def places_before(chunk: list[Segment], head: int, lower_text: bool, cues: Sequence[int]) -> tuple[int, int] | None:
+    """Pass 22: (where the address starts, how many places it gained) when up to two segments of areas, towns or
+    landmarks stand before chunk[head] on its line, after an address's cue, a person's name, or at the sentence's or
+    the line's start ("Delivery address: Kahawa Sukari, Baringo Road, House No. 112, Nairobi", "Khaled Haddad, Jabal
+    Amman, 3rd Circle, Building 7"): South Asian, Gulf and African addresses often give the area first. None when
+    prose stands before them."""
+    start, count = None, 0
+    at = head - 1
+    while at >= 0 and not chunk[at + 1].newline_before:
+        tokens = chunk[at].tokens
+        cue = max((c for c in cues if tokens[0].start < c <= tokens[-1].start), default=None)
+        if cue is not None:
+            tail = [t for t in tokens if t.start >= cue]
+            if tail and place_run(tail, lower_text) and not person_like(tail):
+                return tail[0].start, count + 1
+            return (start, count) if start is not None and (not tail or person_like(tail)) else None
+        if person_like(tokens):
+            return (start, count) if start is not None else None
+        if count == 2 or lower_text or not place_run(tokens, lower_text) or not all(t.word.isascii() for t in tokens):
+            return None
+        start, count = tokens[0].start, count + 1
+        at -= 1
+    return (start, count) if start is not None else None
+
+
 def address_cue_before(segment: Segment) -> bool:
     """A segment that says an address follows and ends in a place ("My address is Kilimani", then "Argwings
     Kodhek Road, ..."): where the district comes first, before the street, as in Kenya and Nigeria."""
@@ -1734,8 +1837,9 @@ def text_starts_with_digit(segment: Segment, start: int) -> bool:
     return token.word[:1].isdigit() or token.word[:1] == "#"
 
 
-def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) -> Iterator[tuple[int, int]]:
-    """The address blocks of one chunk."""
+def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool,
+              cues: Sequence[int] = ()) -> Iterator[tuple[int, int]]:
+    """The address blocks of one chunk (`cues`: where LIVE_AT's cues end in the text)."""
     per_segment: list[list[Evidence]] = []
     ordered = sorted(evidence, key=lambda e: e.start)
     first = 0
@@ -1816,12 +1920,20 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
             opened = trailing_landmark(chunk[first - 1], lower_text)
             if opened is not None:
                 start = opened  # pass 21: "behind Moi Stadium, Plot 44, Kisumu"
+        led = 0  # pass 22: the area, town or landmark the address opens with ("Kahawa Sukari, Baringo Road, ...")
+        head = next((k for k in range(first, -1, -1) if chunk[k].tokens[0].start == start), None)
+        if head is not None and opened is None:
+            before = places_before(chunk, head, lower_text, cues)
+            if before is not None:
+                start, led = before
         found = [e for k in range(first, last + 1) for e in per_segment[k]]
         categories = {e.category for e in found} | ({STREET} if street_line else set())
         country = False
         marks = sum(landmark(chunk[k], lower_text) for k in range(first, last + 1) if not per_segment[k]) + \
             (opened is not None)
         inner = sum(not per_segment[k] for k in range(first, last + 1)) + (opened is not None)
+        ran = 0
+        named = False  # pass 22: a person's name among the places ("Room 214 Block C, Siddharth Rao Kulkarni, ...")
         bare_code = False  # a bare postcode closing the places ("Erf 1234, Khayelitsha, 7784")
         places = 0
         if end_part[3]:  # grow forwards over place names, region codes, postcodes, countries
@@ -1839,6 +1951,7 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                     run = opening_run(chunk[ahead], lower_text)  # "Dubai, UAE is our postal address"
                     if run is not None:
                         end = run
+                        ran = 1  # pass 22: a place all the same after a cue ("deliver to Flat 21, Sharjah please")
                         country = country or is_country(chunk[ahead], run)
                     break
                 end = chunk[ahead].tokens[-1].end
@@ -1848,6 +1961,7 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
                     ahead += 1
                     continue
                 country = country or is_country(chunk[ahead])
+                named = named or person_like(chunk[ahead].tokens)
                 bare_code = bare_code or (places > 0 and bare_postcode(chunk[ahead]))
                 places += 1
                 ahead += 1
@@ -1855,7 +1969,12 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool) 
         # and the places down to a country make the block (a place of its own, not "Room 5, Building 2,
         # Uganda office is done"); "Plot 45, Kololo Hill Drive, Kampala": a unit,
         # a street's name and a place
+        cued = start in cues  # pass 22: "deliver to Flat 21, Al Zahra Building, ...", "Address: Lekki Phase 1, Lagos"
+        settled = places + led + inner  # the places and landmarks around the evidence and between its parts
         if categories & STRONG or (len(categories) >= 2 and (WEAK_POSTCODE in categories or len(found) >= 3)) or (
+                cued and len(found) + settled + ran >= 2) or (  # pass 22: an address's cue and two parts
+                settled and len(found) + settled >= 3 and not named and numbered(chunk, found) and (
+                    len(found) >= 2 or text_of(chunk, found[0]).split()[0].lower().rstrip(".") in RESIDENCES)) or (  # pass 22: "Erf 4567, Mfuleni, Cape Town"
                 len(found) >= 2 and country and places) or ({UNIT, STREET_NAME} <= categories and places) or (
                 {UNIT, DISTRICT} <= categories and places) or (  # "Plot 15, Kolapo Ishola GRA, Ibadan"
                 len(found) >= 3 and places) or (  # "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"
@@ -1874,6 +1993,19 @@ GPS_LABELS = frozenset({"GPS", "GhanaPost"})
 GHANA_DIGITAL = re.compile(r"[A-Z]{2}-\d{3,4}-\d{4}")
 #: A zone's or a sector's code after its word ("Cadastral Zone A06", "Zone B2").
 ZONE_CODE = re.compile(r"[A-Z]\d{1,3}[A-Z]?|\d{1,3}[A-Z]")
+
+
+#: Pass 22: the units where people live, which with two places make an address alone ("Erf 4567, Mfuleni, Cape Town",
+#: "House 112, Kahawa Sukari, Nairobi"; not a workshop's "Lot 5, Jalan Kemajuan, PJ").
+RESIDENCES = words("house hse h/no h.no hno villa flat apartment apt bungalow plot erf holding kothi duplex makan")
+#: Pass 22: the pieces whose number makes a house's, a flat's or an area's ("Erf 4567", "Phase 6", "Villa 12").
+NUMBERED_PIECES = frozenset({UNIT, DISTRICT, STREET})
+
+
+def numbered(chunk: list[Segment], found: Sequence[Evidence]) -> bool:
+    """Pass 22: whether a unit, a district or a street of `found` has a number ("Erf 4567", not "Villa Tramonto" or a
+    booking's "Reserva 99120")."""
+    return any(piece.category in NUMBERED_PIECES and NUMBER.search(text_of(chunk, piece)) for piece in found)
 
 
 def text_of(chunk: list[Segment], piece: Evidence) -> str:
@@ -1982,6 +2114,7 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
             # every address has a number (a house, a unit, a postcode or a box) but for a named street
             # that someone says they live at ("I stay at Kindaruma Road, Kilimani")
             yield from numberless(text, chunk, lower_text, cues)
+            yield from cued_places(text, chunk, lower_text, cues)
         if not NUMBER.search(text, lo, hi) and BB.search(text, lo, hi) is None:
             continue  # (a street "bb", without a number, counts as one)
         inside = overlapping(evidence, first, lo, hi)
@@ -1989,14 +2122,20 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
         inside.extend(token_evidence(text, flat, lower_text))
         inside.extend(streets(text, flat, lower_text))
         if inside:
-            yield from blocks_in(chunk, inside, lower_text)
+            yield from blocks_in(chunk, inside, lower_text, cues)
 
 
 #: What someone writes right before where they live when the street has no number: "I stay at",
 #: "we live on", "located at", "ship it to", "my address is", "address:".
-LIVE_AT = re.compile(r"\b(?:live|lives|living|stay|stays|staying|located|reside|resides|residing)[ \t]+(?:at|on|in)[ \t]+"
-                     r"|\b(?:ship|deliver|send|post|mail)(?:[ \t]+it)?[ \t]+to[ \t]+"
-                     r"|\baddress(?:[ \t]+is)?[ \t]*:?[ \t]+", re.IGNORECASE)
+LIVE_AT = re.compile(r"\b(?:live|lives|living|stay|stays|staying|located|reside|resides|residing)[ \t]+(?:at|on|in|near)[ \t]+"
+                     r"|\b(?:ship|deliver|send|post|mail|courier|dispatch|bring)(?:[ \t]+(?:it|them|this|that|everything|"
+                     r"(?:the|my)[ \t]+[a-z]+))?[ \t]+to[ \t]+(?:my[ \t]+(?:home|house|place|flat|apartment|residence)"
+                     r"(?:[ \t]+address)?(?:[ \t]+(?:at|in|on))?[ \t]*:?[ \t]*)?"
+                     r"|\b(?:my|our)[ \t]+(?:home|house|place|flat|apartment|residence)[ \t]+is[ \t]+(?:(?:at|on|in|near)[ \t]+)?"
+                     r"|\b(?:address|adress|addr|location)(?:[ \t]+is)?[ \t]*[:–-]?[ \t]+", re.IGNORECASE)
+#: Pass 22: of LIVE_AT's cues, those that say where someone lives only down to a town ("I live in Nairobi"): no run of
+#: places alone after them is an address.
+TOWN_CUE = re.compile(r"[ \t]in[ \t]+\Z", re.IGNORECASE)
 
 
 def numberless(text: str, chunk: list[Segment], lower_text: bool, cues: Sequence[int]) -> Iterator[tuple[int, int]]:
@@ -2018,6 +2157,35 @@ def numberless(text: str, chunk: list[Segment], lower_text: bool, cues: Sequence
             ahead += 1
         if ahead > at + 1:
             yield piece.start, end
+
+
+#: Pass 22: a firm or a group speaking before a cue ("we deliver to Lagos, Abuja, Kano", "our shop is at ..."): what
+#: follows is where it trades, no one's address.
+FIRM_VOICE = re.compile(r"\b(?i:we|we're|we've|our|us)\b[^.!?\n]{0,30}\Z")
+
+
+def cued_places(text: str, chunk: list[Segment], lower_text: bool, cues: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Pass 22: the parts right after an address's cue (LIVE_AT) down to the sentence's end, when there are two or more
+    and each is an area, a town, a landmark or a house's number alone ("my address is Westlands, Nairobi", "my home is
+    45-C, Gulberg III, Lahore", "deliver to Thika Road, opposite Garden City Mall, Roysambu"): addresses of places
+    without street numbers. Not after "live in" (a town's name alone), nor a person's name first, nor countries."""
+    for cue in cues:
+        at = next((k for k, segment in enumerate(chunk) if segment.tokens[0].start <= cue <= segment.tokens[-1].start),
+                  None)
+        if at is None or TOWN_CUE.search(text, max(0, cue - 4), cue) or FIRM_VOICE.search(text, max(0, cue - 50), cue):
+            continue
+        head = [t for t in chunk[at].tokens if t.start >= cue]
+        rest = chunk[at + 1:]
+        if not head or not rest or person_like(head) or any(segment.newline_before for segment in rest):
+            continue
+        lone = len(head) == 1 and is_house_number(head[0]) and head[0].word[:1].isdigit()
+        if not (lone or place_run(head, lower_text)) or not all(
+                place_run(segment.tokens, lower_text) or landmark(segment, lower_text) or
+                (bare_postcode(segment) and segment is chunk[-1]) for segment in rest):
+            continue
+        if sum(not is_country(segment) for segment in rest) + (not lone) < 2 and not lone:
+            continue  # "ship to Nairobi, Kenya": a town and its country
+        yield head[0].start, chunk[-1].tokens[-1].end
 
 
 def union(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -2062,7 +2230,7 @@ FIRM_BEFORE = re.compile(r"(?<!\bmy )\b(?:warehouse|depot|(?:distribution|fulfil
 FIRM_LINE = re.compile(r"(?<![\w.])(?:GmbH|SAS|SARL|S\.A\.S?\.|Ltd|Limited|LLP|LLC|Inc|Kft|Zrt|Nyrt|SRL|S\.R\.L\.|"
                        r"Sp\.[ ]z[ ]o\.o|B\.V\.|N\.V\.|ApS|A/S|S\.p\.A\.|SpA|Pty|PLC|plc|s\.r\.o|d\.o\.o|OÜ|UAB|"
                        r"TVA|VAT|USt-IdNr|UID-Nr|P\.[ ]?IVA|SIRET|SIREN|KvK|BTW|ABN|REGON|IČO|"
-                       r"Company[ ]No|Reg\.[ ]No)(?![\w])")
+                       r"Company[ ]No|Reg\.[ ]No|Plc)(?![\w])")  # (pass 22: Nigeria's and Kenya's "Plc")
 
 
 #: What may stand between a letterhead's firm or tax word and its address: separators on one line, no words
@@ -2151,11 +2319,24 @@ def not_personal(text: str, start: int, end: int) -> bool:
         return True
     if FIRM_BEFORE.search(before) is not None or firm_line(text, start, end):
         return True
+    end = before_landmark(text, start, end)  # pass 22: "..., Lagos, opp. Eko Hotel": the hotel is the landmark
     for flight in FLIGHT_NUMBER.finditer(text, start, end):
         if FLIGHT_WORD.search(text, max(0, flight.start() - 30), flight.start()):
             return True  # "el vuelo de Avianca AV 204", "Flug LH 2405": an airline's code and a flight's number
     return firm_premises(text, start, end)  # issue 18, the must-keep pass: "our office at", "45 $"
 
+
+
+#: Pass 22: a landmark closing an address after a comma ("…, Victoria Island, Lagos, opp. Eko Hotel", "…, behind the
+#: Taj Mall"): the place it is found by, whose trade noun says nothing of whose the address is.
+LANDMARK_TAIL = re.compile(r",[ \t]*(?i:off|opp\.?|opposite|behind|beside|besides|adjacent|near|nr\.?|facing|along|ganb|"
+                           r"next|close)[ \t][^,\n]*\Z")
+
+
+def before_landmark(text: str, start: int, end: int) -> int:
+    """Where the address text[start:end] ends before a landmark that closes it (LANDMARK_TAIL), else `end`."""
+    tail = LANDMARK_TAIL.search(text, start, end)
+    return tail.start() if tail is not None else end
 
 
 #: Pass 21: a phone's label after a segment break inside an address ("Linzer Str. 12/2/5, 1140 Wien; Tel. 0664/…",
