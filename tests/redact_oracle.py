@@ -389,6 +389,7 @@ def find_phones(text: str) -> Iterator[Span]:
     yield from live.compact_phones(text)  # issue 18, seventeenth pass
     yield from live.answered_phones(text)
     yield from live.wrapped_phones(text)  # issue 18, pass 21: a number a line break cuts in two, ungated
+    yield from live.nine_mobiles(text)  # issue 18, pass 22: Brazil's and Chile's mobiles with their 9 apart, ungated
     for match in live.GLUED_PHONE.finditer(text):  # issue 18, twentieth pass: a particle glued after it, ungated
         if is_phone(text, match.start(), match.end(), 9):
             yield Span(match.start(), match.end(), "PHONE")

@@ -427,7 +427,12 @@ ID_NAMES = (
     r"npwp|เลขบัตรประชาชน|บัตรประชาชน|thai id|hicn|"
     # pass 21 (South Asia, the Middle East): Iran's national code in English, Bangladesh's "nid" in lower case
     r"national code|code[ -]?e[ -]?melli|kart[ -]?e[ -]?melli|melli code|nid|kimlik|الهوية|هويتي|رقم هويتي|كود ملي|"
-    r"کد ملي|كد ملی"
+    r"کد ملي|كد ملی|"
+    # pass 22: Ukraine's tax number said in words, the Czech and Slovak "rodné č.", and a US social security number
+    # called "your social" in a call ("Can I get your social?"; not "social media", "social worker")
+    r"податковий номер|податкового номера|rodné č\.?|tax file no\.?|n[°º] ?ss|n[°º] de ss|n[°º] sécu|"
+    r"(?:your|my|his|her|their) social(?![ \t-]*(?:media|work\w*|life|club|event|account|handle|profile|network|"
+    r"post|skills|circle|security benefit))"
 )
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
 #: capitals only.
@@ -449,8 +454,8 @@ ID_NAME_ANYWHERE = re.compile("|".join(f"(?:{names})" for names in NAME_PATTERNS
 LOOK_BACK = MAX_GAP + 48
 #: Words that name some identifier, not a person's: after one, a bare number needs a valid check
 #: digit. Not after a hyphen ("Anläggnings-ID 735999100012345678" is an electricity meter's).
-ID_WORDS = re.compile(r"(?<![\w-])(?:id|identity|identification|personal (?:id|number|code))(?!\w)", re.IGNORECASE)
-ID_WORD_HINTS = ("id", "identi", "personal")
+ID_WORDS = re.compile(r"(?<![\w-])(?:id|identity|identification|personal (?:id|number|code)|uid)(?!\w)", re.IGNORECASE)
+ID_WORD_HINTS = ("id", "identi", "personal")  # ("uid": pass 22, India's Aadhaar, its authority's letters)
 
 #: The word right before a bare id word, on the same line.
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*[-:]?[ \t]*\Z")  # \Z: "$" would end a line before its newline
@@ -509,6 +514,27 @@ def all_national_ids(text: str, folded: str, gated: bool) -> Iterator[tuple[int,
     if not gated or LOWER_HINT.search(text):
         yield from lower_case_ids(text)
     yield from japanese_insurance_ids(text)
+    if not gated or GLUED_HINT.search(text):
+        yield from glued_ids(text)
+
+
+#: Issue 18, pass 22: an id's name glued to its number, as quick chats and exported forms write them
+#: ("PESEL85120312343", "CNP:1850310123451" with no space, "ЕГН7503101232", "isikukood38503121236"). The names that
+#: are also words or other codes' letters ("sin", "nie", "rut", "dni": Spanish, German, Polish words) in capitals only.
+GLUED_ID = re.compile(
+    r"(?<![^\W\d_])(?:(?i:pesel|isikukood|jmbg|јмбг|emšo|emso|amka|αμκα|rnokpp|рнокпп|іпн|егн|aadhaa?r|cnic|curp|"
+    r"cpf|ssn|oib|egn|cnp|tckn|ppsn|nino|bsn|hetu)|SIN|NIE|DNI|RUT|NIN|NIR|PPS|TFN|NIF|CUIT|CUIL|RČ)"
+    r"[.:#=]?(?P<number>\d(?:[ ./-]?\d){5,19}(?:-?[A-Za-z]{1,2})?)(?![\w-])(?![.,/]\d)")
+#: (Not across a dash: "SIN-2025-004417" is a claim's code, its letters a prefix.)
+#: A letter glued to six digits or across one sign: every GLUED_ID match holds one (its cheap gate).
+GLUED_HINT = re.compile(r"[^\W\d_][.:#=]?\d(?:[ ./-]?\d){5}")
+
+
+def glued_ids(text: str) -> Iterator[tuple[int, int]]:
+    for match in GLUED_ID.finditer(text):
+        number = match.group("number")
+        if not placeholder(number) and sum(char.isdigit() for char in number) >= 7:
+            yield match.start("number"), grouped_end(text, match.start("number"), match.end("number"))
 
 
 #: Issue 18, nineteenth pass: a Japanese health-insurance card's numbers, short and with no check digit: the insurer's
@@ -681,7 +707,11 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
         # ("CC 43.567.890", "IC 900514-10-5523", "TI 1.001.234.567")
         digits = match.start() + next(i for i, char in enumerate(match.group()) if char.isdigit())
         if digits > match.start() and named_before(text, digits):
-            yield digits, grouped_end(text, digits, match.end())
+            # (pass 22: the number read again from its digits, where a name's letters cut it short: "CNIC 35202
+            # 1234567 1" was read as Quebec's "CNIC 35202 1234567", "PPSN 8765432 SA" as "PPSN 8765432")
+            again = CUED_ID.match(text, digits)
+            end = max(match.end(), again.end()) if again is not None else match.end()
+            yield digits, grouped_end(text, digits, end)
             continue
         if entries is None:
             entries = NAME_CHECKS if folded is None else checks_named_in(folded)

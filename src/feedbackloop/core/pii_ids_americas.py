@@ -98,7 +98,10 @@ MASK = r"[*xX•●]"
 #: case with no letter before or after; numbers as written.
 LABELLED: tuple[tuple[str, str, Valid], ...] = (
     # masked ids after their names ("CPF 384.719.***-**", "ssn: xxx-xx-6789", "DNI ****736Q")
-    (r"cpf|ssn|ss#|social security|(?-i:SIN|NAS)|dni|nie|nif|rut|run|cuil|curp|tfn|ird|amka|afm|cédula|cedula",
+    # (pass 22: and India's Aadhaar as its masked copies print it, "XXXX XXXX 5679", Pakistan's CNIC, Poland's PESEL,
+    # Ireland's PPS, a UK NI number)
+    (r"cpf|ssn|ss#|social security|(?-i:SIN|NAS)|dni|nie|nif|rut|run|cuil|curp|tfn|ird|amka|afm|cédula|cedula|"
+     r"aadhaa?r|(?-i:UID)|cnic|pesel|ppsn?|nino",
      rf"(?=[\d*xX•●.\- ]*\d)(?=(?:[^{MASK[1:-1]}]*{MASK}){{3}})[\d*xX•●]{{1,4}}(?:[.\- ]?[\d*xX•●]{{1,4}}){{1,4}}"
      rf"(?:[.\- ]?[A-Za-z])?", any_number),
     # Mexico's RFC of a person with dashes or spaces, or in lower case
@@ -141,7 +144,7 @@ LABEL_HINTS = ("cpf", "ssn", "ss#", "social", "sin", "nas", "dni", "d.n.i", "nie
                "run", "rol ", "cuil", "curp", "tfn", "ird", "amka", "afm", "αφμ", "α.φ.μ", "cédula", "cedula", "rfc",
                "tie", "documento", "contribuinte", "fiscal", "utente", "sns", "niss", "seguran", "trn", "taxpayer",
                "ahcip", "alberta", "phin", "health", "nhi", "inland",
-               "ohip", "santé", "sante", "codice", "c.f", "cf", "cod.")
+               "ohip", "santé", "sante", "codice", "c.f", "cf", "cod.", "aadha", "uid", "cnic", "pesel", "pps", "nino")
 LABELLED_RE = tuple((re.compile(rf"(?<![^\W\d_])(?i:{names})(?![^\W\d_]){NAME_GAP}(?P<number>{shape})"
                                 r"(?![\w*•●])(?![.,/-]\w)"), valid)
                     for names, shape, valid in LABELLED)

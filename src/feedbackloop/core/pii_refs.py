@@ -127,11 +127,13 @@ def reference_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     number = rf"(?:(?<!\w)(?:{NUMBER_WORDS})(?!\w)\.?|[#№])"
     tail = rf"[ \t]*[:#]?[ \t]*(?:(?:{CONNECTORS})[ \t]+(?:(?:le|la|el|the|o|a)[ \t]+)?)?[(\[]?\Z"
     # "Bestellnummer ", "order #", "facture Senelec n° ", "numéro de compte client c'est ", "Contrat n° "
-    free = r"(?:[ \t]+[^\s\d:#]{1,20}){0,2}?"
+    # (issue 18, pass 22: no question or exclamation mark among the free words: "what's a good number? Customer: …",
+    # a call's next speaker, is no "number … customer")
+    free = r"(?:[ \t]+[^\s\d:#?!]{1,20}){0,2}?"
     stem_first = re.compile(rf"(?i:{stem}(?:{free}[ \t]*\(?{number}|{free}(?=[ \t]+(?:{CONNECTORS})[ \t]))?{tail})")
     # "N° boleta: ", "Numéro client : ", "Broj članske kartice: "
     number_first = re.compile(rf"(?i:{number}[ \t]*(?:(?:de|du|des|del|do|da|di|d['’])[ \t]*)?"
-                              rf"(?:[^\s\d:#]{{1,20}}[ \t]+)?{stem}{tail})")
+                              rf"(?:[^\s\d:#?!]{{1,20}}[ \t]+)?{stem}{tail})")
     return stem_first, number_first
 
 

@@ -45,7 +45,7 @@ from feedbackloop.core.pii_address import (
     with_digital_codes,
 )
 from feedbackloop.core.pii_firms import firm_number
-from feedbackloop.core.pii_ids import ASKING, find_national_ids, line_before
+from feedbackloop.core.pii_ids import ASKING, PHONE_IN_GAP, find_national_ids, line_before
 from feedbackloop.core.pii_ids_americas import find_regional_dobs, find_regional_ids, firms_number_shape
 from feedbackloop.core.pii_refs import MOBILE_WALLET, names_a_reference
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
@@ -1007,6 +1007,8 @@ def find_phones(text: str) -> Iterator[Span]:
         yield from short_phones(folded)
     yield from answered_phones(text)
     yield from glued_phones(text)
+    if "9 " in text:
+        yield from nine_mobiles(text)
     if len(folded) == len(text):
         yield from eight_digit_phones(text, folded)
     if "\n" in text and WRAPPED_PHONE_GATE.search(text):
@@ -1073,6 +1075,14 @@ WORLD_PHONE_WORDS = (
     "hívj", "sunați", "sunati", "obadete", "обадете", "телефонен", "anrufen", "rufen sie", "bel me", "bel mij",
     "bellen", "nazovite", "nazvati", "mobitel", "pokličite", "pokliči", "зателефонуйте", "телефонуйте",
     "τηλεφωνήστε", "mobilszám",
+    # pass 22: "call me" in Italian, Spanish, Portuguese and French, before a number written without groups
+    # ("chiamami al 3471234567", "me liga no 11 987654321", "appelez-moi au 0612345678")
+    "chiamami", "chiamatemi", "chiamarmi", "richiamami", "llámame", "llamame", "llámenme", "llamenme", "llamarme",
+    "márcame", "marcame", "me liga", "me ligue", "me ligar", "liga pra", "liga para", "ligue pra", "ligue para",
+    "appelez-moi", "appelle-moi", "rappelez-moi", "rappelle-moi", "appelez moi", "rappelez moi",
+    # ("my number" in Central and Eastern Europe's languages, where "number" alone names orders as often)
+    "мой номер", "мій номер", "moje číslo", "moje cislo", "mé číslo", "moje telefonní číslo", "mój numer",
+    "moj broj", "moja številka", "mano numeris", "mans numurs", "minu number", "numărul meu", "numarul meu",
 )
 WORLD_PHONE_INSIDE = ("電話", "电话", "手机", "手機", "携帯", "ケータイ", "連絡先", "联系方式", "聯絡", "전화", "휴대폰",
                       "핸드폰", "연락처", "โทร", "เบอร์", "มือถือ", "फोन", "फ़ोन", "मोबाइल", "ফোন", "মোবাইল",
@@ -1082,7 +1092,7 @@ WORLD_PHONE_GATE = (*WORLD_PHONE_WORDS, *WORLD_PHONE_INSIDE)
 WORDED_PHONE = re.compile(
     "(?P<word>(?<!\\w)(?:" + "|".join(sorted(map(re.escape, WORLD_PHONE_WORDS), key=len, reverse=True)) + ")(?!\\w)|"
     + "|".join(map(re.escape, WORLD_PHONE_INSIDE)) + ")"
-    r"[^\d\n]{0,16}?(?<![a-zß-ÿ])(?P<number>\+?\d{7,15}|\+?\(?\d{1,5}\)?(?:(?:[ .\-/]{1,2}| [/-] )\(?\d{1,8}\)?){1,6})"
+    r"[^\d\n]{0,16}?(?<![a-zß-ÿ])(?P<number>\+?\d{7,15}|\+?\(?\d{1,5}\)?(?:(?:[ .\-/]{1,2}| [/-] )\(?\d{1,9}\)?){1,6})"
     r"(?![\d])(?![.,/-]\d)")
 
 
@@ -1103,6 +1113,11 @@ GAP_WORDS = frozenset({
     "số", "là", "của", "tôi", "em", "anh", "chị", "cá", "nhân", "ng",
     # (twentieth pass: Indonesian, Malay and Tagalog "my", "is", "at", "yes", "please")
     "saya", "aku", "adalah", "ialah", "po", "ang", "aking", "nomor", "nombor", "tolong", "mohon",
+    # (pass 22: "to me" and "at" after a call-me word, and "number" in Central and Eastern Europe: "helistage mulle",
+    # "zvaniet man", "chiamami al", "me liga no", "appelez-moi au", "sunați-mă la numărul", "hívjon a … számon")
+    "mulle", "man", "mums", "mnie", "mne", "мне", "мені", "nekem", "al", "au", "a", "na", "pe", "para",
+    "pra", "sur", "numărul", "numarul", "szám", "számon", "číslo", "cislo", "broj", "numurs", "numuru", "numeris",
+    "numerį", "numbril", "numbrile", "je", "jest", "to", "este", "є", "ir", "yra",
 })
 #: Marks a Chinese, Japanese or Korean phone word runs on with ("番号", "号码", "は"), dropped from a gap's words.
 GAP_MARKS = "番号码號碼はがの是为為을를은는이가번호입니다" + "".join(WORLD_PHONE_INSIDE)
@@ -1159,6 +1174,18 @@ def compact_phones(text: str) -> Iterator[Span]:
         for match in CHINESE_MOBILE.finditer(text):
             if not number_is_reference(text, match.start()) and not DATE_INSIDE.search(match.group()):
                 yield Span(match.start(), match.end(), "PHONE")
+
+
+#: Issue 18, pass 22: the mobiles of Brazil and Chile, whose nine digits start with a 9 people write apart: "11 9 8765
+#: 4321", "(21) 9 9876-5432" (an area code first), Chile's "9 8765 4321" (no area code), a shape PHONE_NATIONAL's groups of two
+#: digits or more leave out.
+NINE_MOBILE = re.compile(r"(?<![\w.+/(-])(?:\(?[1-9]{2}\)?[ ])?9[ .]\d{4}[ .-]\d{4}(?![\w-])(?![.,/]\d)")
+
+
+def nine_mobiles(text: str) -> Iterator[Span]:
+    for match in NINE_MOBILE.finditer(text):
+        if is_phone(text, match.start(), match.end(), 9):
+            yield Span(match.start(), match.end(), "PHONE")
 
 
 def glued_phones(text: str) -> Iterator[Span]:
@@ -1269,18 +1296,94 @@ SPOKEN_DIGITS = {
     "due": "2", "tre": "3", "quattro": "4", "cinque": "5", "sei": "6", "sette": "7", "otto": "8",
     "zéro": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "sept": "7", "huit": "8",
     "neuf": "9",
+    # issue 18, pass 22: Portuguese "um" (one; an English "um" is a pause, and among digits costs nothing)
+    "um": "1", "uma": "1",
 }
-SPOKEN_WORD = "|".join(sorted(SPOKEN_DIGITS, key=len, reverse=True))
-#: A token of a spoken number: a digit word, "double four", "triple seven", or a typed group of up to four digits.
-SPOKEN_TOKEN = re.compile(rf"(?<![^\W\d_])(?:(?P<times>double|triple|doble|triplo)[ -])?(?P<word>{SPOKEN_WORD})(?![^\W\d_])|"
-                          r"(?<![\w.,/+-])(?P<digits>\d{1,4})(?![\w])(?![.,/]\d)")
-#: What stands between two tokens of one number: spaces, a comma, a dash, a dot, an ellipsis.
-SPOKEN_GAP = re.compile(r"[ \t]*(?:[,.;–-]|\.\.\.)?[ \t]*")
+
+
+def spoken_pairs() -> dict[str, str]:
+    """Issue 18, pass 22: numbers from ten to ninety-nine as a phone is read in pairs (French always: "zéro six,
+    douze, trente-quatre"; Spanish, Italian, Portuguese and English often: "treinta y cuatro", "forty-four"), each
+    word or phrase with its two digits."""
+    units = {
+        "en": ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+        "es": ("", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"),
+        "pt": ("", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove"),
+        "it": ("", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"),
+        "fr": ("", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),
+    }
+    teens = {
+        "en": "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen",
+        "es": "diez once doce trece catorce quince dieciséis diecisiete dieciocho diecinueve",
+        "pt": "dez onze doze treze catorze quinze dezesseis dezessete dezoito dezenove",
+        "it": "dieci undici dodici tredici quattordici quindici sedici diciassette diciotto diciannove",
+        "fr": "dix onze douze treize quatorze quinze seize dix-sept dix-huit dix-neuf",
+    }
+    tens = {
+        "en": "twenty thirty forty fifty sixty seventy eighty ninety",
+        "es": "veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa",
+        "pt": "vinte trinta quarenta cinquenta sessenta setenta oitenta noventa",
+        "it": "venti trenta quaranta cinquanta sessanta settanta ottanta novanta",
+        "fr": "vingt trente quarante cinquante soixante",
+    }
+    joins = {"en": ("-", " "), "es": (" y ",), "pt": (" e ",), "it": ("",), "fr": ("-",)}
+    pairs: dict[str, str] = {}
+    for lang, words in teens.items():
+        pairs.update({word: str(10 + place) for place, word in enumerate(words.split())})
+        for place, ten in enumerate(tens[lang].split(), start=2):
+            pairs[ten] = f"{place}0"
+            for unit, word in enumerate(units[lang][1:], start=1):
+                for join in joins[lang]:
+                    pairs[f"{ten}{join}{word}"] = f"{place}{unit}"
+    pairs.update({"dieciseis": "16", "dezasseis": "16", "dezassete": "17", "dezanove": "19", "quatorze": "14",
+                  "veintiuno": "21", "veintidós": "22", "veintidos": "22", "veintitrés": "23", "veintitres": "23",
+                  "veinticuatro": "24", "veinticinco": "25", "veintiséis": "26", "veintiseis": "26",
+                  "veintisiete": "27", "veintiocho": "28", "veintinueve": "29", "vinte e um": "21"})
+    for ten, word in (("vent", "venti"), ("trent", "trenta"), ("quarant", "quaranta"), ("cinquant", "cinquanta"),
+                      ("sessant", "sessanta"), ("settant", "settanta"), ("ottant", "ottanta"), ("novant", "novanta")):
+        pairs[f"{ten}uno"] = pairs[word][0] + "1"  # Italian drops the vowel before uno and otto: "ventuno", "trentotto"
+        pairs[f"{ten}otto"] = pairs[word][0] + "8"
+    for ten, digit in (("vingt", "2"), ("trente", "3"), ("quarante", "4"), ("cinquante", "5"), ("soixante", "6")):
+        pairs[f"{ten} et un"] = digit + "1"
+    for unit, word in enumerate(("dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix-sept",
+                                 "dix-huit", "dix-neuf")):  # French 70 to 79, 90 to 99
+        pairs[f"soixante-{word}"] = str(70 + unit)
+        pairs[f"quatre-vingt-{word}"] = str(90 + unit)
+    pairs["soixante et onze"] = "71"
+    pairs["quatre-vingt"] = pairs["quatre-vingts"] = "80"
+    for unit, word in enumerate(units["fr"][1:], start=1):
+        pairs[f"quatre-vingt-{word}"] = f"8{unit}"
+    return pairs
+
+
+SPOKEN_PAIRS = spoken_pairs()
+#: Issue 18, pass 22: "nine hundred", "four thousand" (a digit word, then two or three zeros).
+SPOKEN_HUNDREDS = {"hundred": "00", "thousand": "000", "cien": "00", "mil": "000", "cent": "00", "cento": "00"}
+SPOKEN_WORD = "|".join(sorted({*SPOKEN_DIGITS, *SPOKEN_PAIRS}, key=len, reverse=True))
+#: A token of a spoken number: a digit word, "double four", "triple seven", a pair's word ("forty-four"), "nine
+#: hundred", or a typed group of up to four digits; "plus" before the first ("plus four four, seven seven …"), "double"
+#: before typed digits too ("0 7 7 double 0"), and single digits joined by dashes ("2-1-2-5-5-5", pass 22).
+SPOKEN_TOKEN = re.compile(rf"(?<![^\W\d_])(?:plus[ \t]+)?(?:(?P<times>double|triple|doble|triplo)[ -])?(?:(?P<word>{SPOKEN_WORD})"
+                          rf"(?:[ -](?P<hundred>{'|'.join(SPOKEN_HUNDREDS)}))?(?![^\W\d_])|"
+                          r"(?<![\w.,/+-])(?P<digits>\d(?:-\d){2,}|\d{1,4})(?![\w])(?![.,/]\d))")
+#: What stands between two tokens of one number: spaces, a comma, a dash, a dot, an ellipsis; in a call, a pause
+#: ("uh", "um", "er") or a joining word ("then", "and", "y", "e", "et") as well (pass 22).
+SPOKEN_GAP = re.compile(r"[ \t]*(?:[,.;–-]|\.\.\.)?[ \t]*"
+                        r"(?:(?:uh|uhh|um|umm|er|erm|ah|eh|hmm|mm|then|and|y|e|et|sorry)[ \t]*(?:[,.;–-]|\.\.\.)?[ \t]*){0,2}")
 SPOKEN_GATE = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "cero", "uno",
                "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "dois", "três", "quatro",
-               "sete", "oito", "nove", "due", "tre", "sei", "otto", "zéro", "deux", "trois", "huit", "neuf")
-#: A number typed a digit at a time ("0 4 1 2  5 5 5  3 8 1"): seven single digits apart.
-SPACED_DIGITS_GATE = re.compile(r"(?<![\w.,/-])\d(?:[ \t]{1,2}\d){6}(?!\w)")
+               "sete", "oito", "nove", "due", "tre", "sei", "otto", "zéro", "deux", "trois", "huit", "neuf",
+               # (pass 22: the pairs' words that hold none of those: "twelve", "douze", "trente", "veinte")
+               "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+               "diez", "once", "doce", "trece", "catorce", "quince", "diec", "veint", "treinta", "cuarenta",
+               "cincuenta", "sesenta", "setenta", "ochenta", "noventa", "dez", "onze", "doze", "treze", "catorze",
+               "quinze", "vinte", "trinta", "quarenta", "cinquenta", "sessenta", "oitenta", "noventa", "dieci",
+               "undici", "dodici", "tredici", "quattordici", "quindici", "sedici", "dician", "venti", "vent", "trent",
+               "quarant", "cinquant", "sessant", "settant", "ottant", "novant", "dix", "douze", "treize", "quatorze",
+               "seize", "vingt", "trente", "quarante", "cinquante", "soixante", "um", "double", "triple", "doble")
+#: A number typed a digit at a time ("0 4 1 2  5 5 5  3 8 1"): seven single digits apart (pass 22: or joined by
+#: dashes, "2 1 2 - 5 5 5 - 0 1 9 8", "5-5-5-8-6-7-5").
+SPACED_DIGITS_GATE = re.compile(r"(?<![\w.,/-])\d(?:(?:[ \t]{1,2}(?:-[ \t]{1,2})?|-)\d){6}(?![\w-])")
 #: Words before a spoken run that make nine to twelve digits an identity number (the social security number, the
 #: SIN, a CPF, a DNI read out in a call).
 SPOKEN_ID_BEFORE = re.compile(r"(?i:\b(?:ssn|social|social security|sin|social insurance|insurance number|tax file|tfn|"
@@ -1296,26 +1399,48 @@ def spoken_runs(text: str, folded: str) -> Iterator[tuple[int, int, str, bool]]:
     "2024 um 09" are a number and a word."""
     start = end = -1
     digits = ""
-    words = 0
+    words = groups = 0
     single = True
     for token in SPOKEN_TOKEN.finditer(folded):
         if end >= 0 and SPOKEN_GAP.fullmatch(folded, end, token.start()) is None:
-            if words >= 3 or single:
+            if words >= 3 or single or (groups >= 3 and grouped_in_a_call(folded, start, end)):
                 yield start, end, digits, words > 0
             start = -1
         if start < 0:
-            start, digits, words, single = token.start(), "", 0, True
-        if token.group("digits") is not None:
-            digits += token.group("digits")
-            single = single and len(token.group("digits")) == 1
+            start, digits, words, groups, single = token.start(), "", 0, 0, True
+        groups += 1
+        typed = token.group("digits")
+        times = token.group("times")
+        if typed is not None:
+            single = single and (len(typed) == 1 or "-" in typed)  # (a dashed run is digits one at a time)
+            digits += typed.replace("-", "") * (3 if times in ("triple", "triplo") else 2 if times else 1)
+            words += times is not None
         else:
-            digit = SPOKEN_DIGITS[token.group("word")]
-            times = token.group("times")
+            word = token.group("word")
+            digit = SPOKEN_DIGITS.get(word) or SPOKEN_PAIRS[word]
             digits += digit * (3 if times in ("triple", "triplo") else 2 if times else 1)
+            digits += SPOKEN_HUNDREDS.get(token.group("hundred") or "", "")
             words += 1
         end = token.end()
-    if start >= 0 and (words >= 3 or single):
+    if start >= 0 and (words >= 3 or single or (groups >= 3 and grouped_in_a_call(folded, start, end))):
         yield start, end, digits, words > 0
+
+
+#: Issue 18, pass 22: a call's or a chat's line, its speaker and a few words before the number ("Caller: it's ").
+#: A pause between a call's groups: a comma, an ellipsis, a filler word.
+PAUSE = re.compile(r",|\.\.\.|…|(?<![^\W\d_])(?:uh|uhh|um|umm|er|erm|ah|eh|hmm|then|and)(?![^\W\d_])")
+SPEAKER_SAYS = re.compile(r"[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'’-]{0,30}:[^\d\n]{0,40}")
+
+
+def grouped_in_a_call(folded: str, start: int, end: int) -> bool:
+    """Issue 18, pass 22: whether groups typed apart by pauses ("555, 231, 8890", "212... 555... 0198") stand on a
+    call's or a chat's line where a phone word comes before them, or that answers a line asking for a phone."""
+    line_start = folded.rfind("\n", 0, start) + 1
+    if SPEAKER_SAYS.fullmatch(folded, line_start, start) is None or PAUSE.search(folded, start, end) is None:
+        return False  # (groups apart by spaces alone are PHONE_NATIONAL's: "Cell: 082 456 7812" is a form's line)
+    if PHONE_WORD_BEFORE.search(folded, line_start, start):
+        return True
+    return line_start > 0 and has_any(line_before(folded, line_start), PHONE_ASKED)
 
 
 def spoken_numbers(text: str, folded: str) -> Iterator[Span]:
@@ -1330,10 +1455,17 @@ def spoken_numbers(text: str, folded: str) -> Iterator[Span]:
         if 13 <= len(digits) <= 19 and (is_card_number(digits)
                                          or (len(digits) >= 15 and SPOKEN_CARD_BEFORE.search(before))):
             yield Span(start, end, "CARD")
-        elif 8 <= len(digits) <= 12 and SPOKEN_ID_BEFORE.search(before[-60:]):
+        elif 8 <= len(digits) <= 12 and spoken_id_named(before[-60:]):
             yield Span(start, end, "SSN")
         elif not introduced_as_id(line[-30:]):
             yield Span(start, end, "PHONE")
+
+
+def spoken_id_named(before: str) -> bool:
+    """Whether an identity number's name comes before a spoken run with no phone word after it (pass 22: "mi NIE es
+    X4726318W y el movil 6 5 5 - 1 2 3 - 4 4 7" is a phone)."""
+    names = list(SPOKEN_ID_BEFORE.finditer(before))
+    return bool(names) and PHONE_IN_GAP.search(before, names[-1].end()) is None
 
 
 def firm_line(text: str, start: int, end: int) -> bool:
