@@ -106,6 +106,9 @@ def find_emails(text: str) -> Iterator[Span]:
         yield Span(match.start(), match.end(), "EMAIL")
     for match in live.EMAIL_SPELLED_WORDS.finditer(live.fold(text)):  # issue 18, eighth pass, ungated
         yield Span(match.start(), match.end(), "EMAIL")
+    # pass 22: a spelled "at" before a dotted domain, spaces around "@" and dots: the live functions, ungated
+    yield from (Span(s.start, s.end, "EMAIL") for s in live.spelled_at_domains(text, live.fold(text)))
+    yield from (Span(s.start, s.end, "EMAIL") for s in live.spaced_emails(text))
 
 
 def find_ssns(text: str) -> Iterator[Span]:
@@ -149,8 +152,7 @@ def ssns_in(text: str) -> Iterator[Span]:
 
 
 def find_dobs(text: str) -> Iterator[Span]:
-    for match in live.DOB.finditer(text):
-        yield Span(match.start("date"), match.end("date"), "DOB")
+    yield from live.dates_after_dob_words(text)  # pass 22: not this year's date after "birthday", ungated
     yield from live.dates_after_birth_words(text, live.fold(text))  # issue 18, eighth pass, ungated
     for start, end in pii_ids_americas.find_regional_dobs(text, live.fold(text), gated=False):  # twentieth pass
         yield Span(start, end, "DOB")
@@ -680,4 +682,5 @@ DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
 #: time for the many comments with no number in them (bench/RESULTS.md, exports).
 ANY_DIGIT = re.compile(r"\d")
 WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find_secrets, find_names,
-                                                                live.find_spoken_phones)
+                                                                live.find_spoken_phones,
+                                                                find_dobs)  # pass 22: dates said in words, ungated

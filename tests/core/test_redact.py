@@ -194,7 +194,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-35", "CARD"): "5 of 6 cards (target 100 %), blind on pass 16",
                     ("holdout-40", "PHONE"): "21 of 23 phones (91.3 %; target 97 %), blind on pass 17",
                     ("holdout-42", "PHONE"): "25 of 27 phones (92.6 %; target 97 %), blind on pass 17",
-                    ("holdout-43", "EMAIL"): "14 of 15 emails (target 100 %), blind on pass 18",
                     ("holdout-43", "SSN"): "25 of 30 national ids (83.3 %; target 97 %), blind on pass 18",
                     ("holdout-43", "NAME"): "142 of 160 names (88.8 %; target 90 %), blind on pass 18",
                     ("holdout-44", "IBAN"): "8 of 9 IBANs (target 100 %), blind on pass 18",

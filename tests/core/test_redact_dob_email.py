@@ -157,3 +157,83 @@ def test_eighteenth_pass_birth_words(text: str, value: str) -> None:
 ])
 def test_birth_words_inside_other_words_find_nothing(text: str) -> None:
     assert found(text, "DOB") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # Pass 22: dates of birth said in words (chat and call transcripts), with an apostrophe's or a comma's year
+    ("I was born on the fourth of july 1990 lol", "fourth of july 1990"),
+    ("my date of birth is march third nineteen eighty-five", "march third nineteen eighty-five"),
+    ("Agent: the date of birth on the account?\nCaller: um, November twenty-second, nineteen seventy-nine",
+     "November twenty-second, nineteen seventy-nine"),
+    ("dob 14 march two thousand and one", "14 march two thousand and one"),
+    ("DoB 14th of March, 1988", "14th of March, 1988"),
+    ("DOB: Mar 14 '88", "Mar 14 '88"),
+    ("Agent: can I get your date of birth\nCaller: yeah it's March 3rd, 85", "March 3rd, 85"),
+    # run together, glued to the birth word, Roman months, Serbian months, forms' abbreviations
+    ("DOB: 14MAR1988, verified", "14MAR1988"),
+    ("hey, dob-3/14/88 if you need it", "3/14/88"),
+    ("Name: Sam Carter, b.1990-07-04", "1990-07-04"),
+    ("Wnioskodawca ur. 12 III 1985, Kraków", "12 III 1985"),
+    ("data urodzenia: 14.VII.1988", "14.VII.1988"),
+    ("rođena 3. marta 1990. u Beogradu", "3. marta 1990"),
+    ("date naiss. 04/07/1990", "04/07/1990"),
+    ("д.р. 12.03.1985, прошу проверить", "12.03.1985"),
+    ("Иванов Иван, 12.03.1985 г.р.", "12.03.1985"),
+])
+def test_pass_22_dates_of_birth(text: str, value: str) -> None:
+    assert value in found(text, "DOB"), find_pii(text)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    # a shop's birthday is an offer; this year's date after "birthday" is a party's
+    ("since the birthday sale on 11/29/2024 the price was $59.99", "11/29/2024"),
+    ("the birthday promo ran 2019-06-01 to 2019-06-30", "2019-06-01"),
+    ("happy birthday! party on 12/05/2026 at the office", "12/05/2026"),
+    # another event's date after a date of birth; a date that ends the sentence before the birth word
+    ("i was born on the fourth of july 1990, account opened 03/02/2021", "03/02/2021"),
+    ("Passport issued 03/15/2021. DOB: September 9, 1991.", "03/15/2021"),
+    ("kontrakt 55-01931 datert 02.01.2024. Jeg er født 27.11.1999", "02.01.2024"),
+    # a said date with no birth word is a holiday or a shipping date
+    ("the fourth of july 2025 sale ended", "fourth of july 2025"),
+])
+def test_pass_22_other_dates_are_kept(text: str, kept: str) -> None:
+    assert all(kept not in value and value not in kept for value in found(text, "DOB")), find_pii(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # Pass 22: Central and Eastern European words for "at" and "dot", typed without accents; a spelled "at" before a
+    # dotted domain; spaces around "@" and the dots
+    ("email: jan.novak zavinac seznam tecka cz", "jan.novak zavinac seznam tecka cz"),
+    ("napíšte mi: marek.hudak zavinac azet bodka sk", "marek.hudak zavinac azet bodka sk"),
+    ("пишите: ivan.petrov собака mail точка ru", "ivan.petrov собака mail точка ru"),
+    ("moj mail je ana.kovac afna gmail pika com", "ana.kovac afna gmail pika com"),
+    ("kontakt: petra.svobodova zavináč email.cz", "petra.svobodova zavináč email.cz"),
+    ("mail: petra.horvat at gmail.com", "petra.horvat at gmail.com"),
+    ("reach me at jan . novak @ gmail . com", "jan . novak @ gmail . com"),
+    ("email is tomas.blaha @ seznam.cz, thanks", "tomas.blaha @ seznam.cz"),
+])
+def test_pass_22_spelled_and_spaced_emails(text: str, value: str) -> None:
+    assert value in found(text, "EMAIL"), find_pii(text)
+
+
+@pytest.mark.parametrize("text", [
+    "docs at docs.python.org say so, e.g. at amazon.com too",
+    "v2.0 at github.com has the fix",
+    "meet at noon, price @ 3.99 each",
+    "ping me @ slack.com",
+])
+def test_pass_22_no_email_in_look_alikes(text: str) -> None:
+    assert found(text, "EMAIL") == []
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    # Pass 22: firms named like people; an order's or an invoice's number that passes Luhn
+    ("talked to Morgan Stanley support, they said wait", "Morgan Stanley"),
+    ("Johnson & Johnson recalled the batch", "Johnson"),
+    ("my Charles Schwab account got locked", "Charles Schwab"),
+    ("order 4532015112830366 is stuck in processing", "4532015112830366"),
+    ("Complaint no. 3302-99184 already logged, nobody came", "3302-99184"),
+])
+def test_pass_22_must_keep(text: str, kept: str) -> None:
+    assert all(kept not in text[s.start:s.end] and text[s.start:s.end] not in kept for s in find_pii(text)), \
+        find_pii(text)

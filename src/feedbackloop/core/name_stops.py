@@ -135,9 +135,23 @@ leroy merlin|plaza vea|mercado pago|orange money|airtel money|mtn momo|gig logis
 mng kargo|just eat|uber eats|banco do brasil|caixa econômica|first bank|access bank|standard bank|equity bank|
 fidelity bank|zenith bank|cell c|free money|wave money|ali express|el palacio de hierro|air peace|ibom air|
 western union|türk telekom|vodafone cash|emirates nbd|al rajhi|meezan bank|ethio telecom|ethiopian airlines|
-pakistan post|india post|reliance jio|tata cliq|k-electric|dewa|careem pay|noon minutes""".replace(
+pakistan post|india post|reliance jio|tata cliq|k-electric|dewa|careem pay|noon minutes|
+morgan stanley|goldman sachs|merrill lynch|charles schwab|edward jones|raymond james|jp morgan|j.p. morgan|
+johnson & johnson|procter & gamble|ernst & young|ben & jerry's|dave & buster's|h&r block|jackson hewitt|
+john deere|lockheed martin|sherwin williams|sherwin-williams|pitney bowes|liberty mutual|kaiser permanente|
+trader joe's|papa john's|ralph lauren|calvin klein|tommy hilfiger|hugo boss|michael kors|kate spade|tory burch|
+tom ford|louis vuitton|christian dior|estée lauder|estee lauder|ted baker|paul smith|charles tyrwhitt|
+hobby lobby|dollar general|harley-davidson|harley davidson|dr. martens|allen edmonds|jenny craig|
+robert bosch|carl zeiss|victoria's secret|helen of troy|arthur andersen|ally bank|marcus by goldman sachs""".replace(
     "\n", "").split("|"))
 BRAND_PHRASE_ENDS = frozenset(phrase.split()[-1] for phrase in BRAND_PHRASES)
+#: Pass 22: the listed phrases that join two words with "&" ("Johnson & Johnson", "Ernst & Young"), by their words:
+#: the name finder takes each word for a name of its own.
+AMPERSAND_PHRASES: dict[str, tuple[str, ...]] = {}
+for _phrase in BRAND_PHRASES:
+    if " & " in _phrase:
+        for _word in _phrase.replace(" & ", " ").split():
+            AMPERSAND_PHRASES[_word] = (*AMPERSAND_PHRASES.get(_word, ()), _phrase)
 #: Brands that are also first names: a brand only before a brand's noun.
 NAMELIKE_BRANDS = words("maya elisa opal tim wise grace luna alma ava nova zara jumbo zain tamara lulu ola robi dialog")
 #: Issue 18, pass 22: goods named before a brand that is also a first name ("šaty Zara", "the jacket Zara sent").
@@ -240,7 +254,13 @@ def brand(text: str, start: int, end: int, keys: list[str]) -> bool:
 
 
 def in_brand_phrase(text: str, start: int, keys: list[str]) -> bool:
-    """Whether the finding ends a listed brand phrase whose first words stand before it ("Albert | Heijn")."""
+    """Whether the finding ends a listed brand phrase whose first words stand before it ("Albert | Heijn"), or
+    (pass 22) is a word of a listed phrase with "&" written around it ("Johnson | & Johnson")."""
+    for phrase in AMPERSAND_PHRASES.get(keys[0], ()):
+        window = max(0, start - len(phrase))
+        if any(found.start() + window <= start < found.end() + window
+               for found in re.finditer(re.escape(phrase), text[window:start + len(phrase)].lower())):
+            return True
     if keys[-1] not in BRAND_PHRASE_ENDS:
         return False
     before = [key(word) for word in WORD.findall(text, max(0, start - 30), start)][-3:]

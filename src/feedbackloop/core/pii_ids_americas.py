@@ -190,16 +190,25 @@ MONTH_NAMES = (r"(?:jan(?:uary|eiro|vier)?|ene(?:ro)?|gen(?:naio|er)?|feb(?:rero
                r"σεπτεμβρίου|οκτωβρίου|νοεμβρίου|δεκεμβρίου)\.?")
 YEAR = r"(?:19|20)?\d\d"
 DAY = r"(?:0?[1-9]|[12]\d|3[01])"
-DATE_MORE = re.compile(
-    rf"(?<![\w/.-])(?:{DAY}[-/. ]{MONTH_NAMES}[-/. ]{YEAR}"  # 12-mar-85, 12.mar.1985, 12 mar 85
+DATE_MORE_FORMS = (
+    rf"(?:{DAY}[-/. ]{MONTH_NAMES}[-/. ]{YEAR}"  # 12-mar-85, 12.mar.1985, 12 mar 85
     rf"|{DAY}(?:º|o|er)?\s+(?:de\s+|d['’]\s?){MONTH_NAMES}\s+(?:de\s+|del\s+){YEAR}"  # 3 de marzo del 1985
     rf"|{DAY}\s+{MONTH_NAMES}\s+(?:19|20)\d\d"  # 12 Μαρτίου 1985, 3 marzo 1985
     rf"|{MONTH_NAMES}\s+{DAY}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"  # March 3rd, 1985
     rf"|{DAY}[./-]{DAY}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]{DAY}[./-]{DAY}"  # 03.12.1985, 1985-03-12
-    rf"|{DAY}/{DAY}/\d\d)(?![\w/])(?![.-]\d)", re.IGNORECASE)
+    rf"|{DAY}/{DAY}/\d\d|{DAY}-{DAY}-\d\d)(?![\w/])(?![.-]\d)")  # 3/14/88, (pass 22) 3-14-88
+DATE_MORE = re.compile(rf"(?<![\w/.-])(?P<date>{DATE_MORE_FORMS})", re.IGNORECASE)
+#: Pass 22: a date glued to its birth word by one dot or dash ("b.1990-07-04", "dob-3/14/88"), looked for right there.
+DATE_GLUED = re.compile(rf"[.:-]?(?P<date>{DATE_MORE_FORMS})", re.IGNORECASE)
+#: Pass 22: what a shop's "birthday" is ("birthday sale on 11/29", "birthday promo ran 2019-06-01 to 2019-06-30",
+#: "birthday voucher valid until"): its dates are an offer's, not anybody's birth. Looked for right after "birthday".
+OFFER_AFTER_BIRTHDAY = (r"[ -]?(?:sale|promo|promotion|offer|discount|coupon|voucher|gift|present|card|party|"
+                        r"reward|bonus|deal|special|club|points|credit|treat|campaign|event|week|weekend)s?(?![^\W\d_])")
+BIRTHDAY_OFFER = rf"(?!{OFFER_AFTER_BIRTHDAY})"
 #: Birth words `redact` has (its BIRTH_MORE, in short) and those it lacks; each must be followed by a date.
 BIRTH_CUE = re.compile(
-    r"(?<![^\W\d_])(?:date of birth|birth ?date|birthday|born|dob|d\.o\.b\.?|b-?day|b'day|bdate|"
+    rf"(?<![^\W\d_])(?:date of birth|birth ?date|birthday{BIRTHDAY_OFFER}|born|dob|d\.o\.b\.?|b-?day{BIRTHDAY_OFFER}|"
+    r"b'day|bdate|"
     r"f(?:echa|ec|\.)?[ .]?(?:de )?nac(?:imiento|\.)?|nacid[oa]|naci|fecha de nacimiento|"
     r"data de nascimento|dt\.? nasc\.?|nascid[oa]|nasc\.?|(?-i:[Nn]at[oa])|data di nascita|nascita|"
     r"née?|nee|date de naissance|naissance|ddn|va néixer|nascut|nascuda|néixer|"
@@ -235,7 +244,9 @@ def find_regional_dobs(text: str, folded: str, gated: bool = True) -> Iterator[t
             gap_end += 1
         date = DATE_MORE.search(text, cue.end(), min(len(text), gap_end + 1 + 40))
         if date is None or date.start() > gap_end:
-            continue
-        year = date_year(date.group())
+            date = DATE_GLUED.match(text, cue.end(), min(len(text), cue.end() + 1 + 40))
+            if date is None:
+                continue
+        year = date_year(date.group("date"))
         if year is not None and year < recent:
-            yield date.span()
+            yield date.span("date")

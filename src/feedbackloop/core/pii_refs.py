@@ -82,6 +82,8 @@ COMPOUND_STEMS = (
     "問い合わせ", "受付番号", "工单", "工單", "접수", "reclamaci", "réclamation", "reclamation", "reklamac",
     "reclamo", "schaden", "sinistro", "siniestro", "sinistre", "vahinko", "szkod", "hasar", "incidencia",
     "incident", "aduan", "malalamiko",
+    # pass 22: English "complaint" ("Complaint no. 3302-99184 already logged"), Catalan "pòlissa" (policy)
+    "complaint", "pòlissa", "polissa",
 )
 #: Short reference words that must open a word ("bon n°", "mã thẻ", "PNR", "nota").
 SHORT_STEMS = ("mã", "pnr", "nota", "sag", "sak", "case", "caso", "cas", "ref", "conta", "conto", "tili",

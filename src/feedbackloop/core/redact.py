@@ -46,7 +46,13 @@ from feedbackloop.core.pii_address import (
 )
 from feedbackloop.core.pii_firms import firm_number
 from feedbackloop.core.pii_ids import ASKING, PHONE_IN_GAP, find_national_ids, line_before
-from feedbackloop.core.pii_ids_americas import find_regional_dobs, find_regional_ids, firms_number_shape
+from feedbackloop.core.pii_ids_americas import (
+    BIRTHDAY_OFFER,
+    OFFER_AFTER_BIRTHDAY,
+    find_regional_dobs,
+    find_regional_ids,
+    firms_number_shape,
+)
 from feedbackloop.core.pii_refs import MOBILE_WALLET, names_a_reference
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
@@ -225,21 +231,59 @@ EMAIL_SPELLED_PLAIN = re.compile(
 #: Issue 18, eighth pass: the same in other languages' words, bracketed or not: "fede(arroba)hotmail(punto)com",
 #: "youssef.benali (at) orange (point) fr", "jan małpa wp kropka pl". Looked for in the `fold`ed text.
 SPELLED_AT = (r"(?:at|arroba|arobase|chez|bei|presso|chiocciola|małpa|malpa|kukac|snabel-a|ät|apenstaartje|"
-              r"klammeraffe|zavináč|arond)")
+              r"klammeraffe|zavináč|arond|"
+              # pass 22: Czech and Slovak typed without accents, Slovenian "afna", Russian and Ukrainian "собака"
+              r"zavinac|afna|sobaka|собака)")
 #: (seventeenth pass: Indonesian and Malay "titik", Romanian "punct", Vietnamese "chấm"; Romanian "arond")
-SPELLED_DOT = r"(?:dot|punto|point|punkt|ponto|kropka|pont|nokta|piste|prikk|tečka|punt|titik|punct|chấm|cham)"
+#: (pass 22: Czech without accents, Slovak "bodka", Slovenian "pika", Russian and Ukrainian "точка")
+SPELLED_DOT = (r"(?:dot|punto|point|punkt|ponto|kropka|pont|nokta|piste|prikk|tečka|punt|titik|punct|chấm|cham|"
+               r"tecka|bodka|pika|tochka|точка|крапка)")
+#: The top-level domains a spelled-out address ends with (pass 22: and Central and Eastern Europe's).
+SPELLED_TLD = (r"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|ca|au|ch|at|be|ie|pt|se|dk|no|fi|pl|ar|"
+               r"br|mx|cl|co|pe|tr|gr|hu|cz|ro|jp|kr|cn|in|za|ng|ke|ae|sk|si|hr|rs|ba|bg|ru|ua|by|lt|lv|ee|eu|md|mk|"
+               r"al|kz)")
 #: Issue 18, sixteenth pass: the joins a local part is spelled with ("f punkt schubert minus 77 at posteo punkt de").
 SPELLED_JOIN = (r"(?:minus|bindestrich|unterstrich|strich|underscore|dash|hyphen|gui[oó]n(?: bajo)?|"
                 r"trattino(?: basso)?|tiret(?: bas)?)")
 EMAIL_SPELLED_WORDS = re.compile(
     rf"(?<![\w.])[\w.+-]+(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+[\w+-]+){{0,4}}(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+{SPELLED_AT}\s+)[\w-]+"
-    rf"(?:\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*[\w-]+|\s+{SPELLED_DOT}\s+"
-    rf"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|ca|au|ch|at|be|ie|pt|se|dk|no|fi|pl|ar|br|mx|"
-    rf"cl|co|pe|tr|gr|hu|cz|ro|jp|kr|cn|in|za|ng|ke|ae)\b)+")
+    rf"(?:\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*[\w-]+|\s+{SPELLED_DOT}\s+{SPELLED_TLD}\b)+")
 SPELLED_AT_WORDS = ("at", "arroba", "arobase", "chez", "bei", "presso", "chiocciola", "małpa", "malpa", "kukac",
-                    "snabel", "ät", "apenstaartje", "klammeraffe", "zavináč", "arond")
+                    "snabel", "ät", "apenstaartje", "klammeraffe", "zavináč", "arond", "zavinac", "afna", "sobaka",
+                    "собака")
 SPELLED_DOT_WORDS = ("dot", "punto", "point", "punkt", "ponto", "kropka", "pont", "nokta", "piste", "prikk", "tečka",
-                     "punt", "titik", "punct", "chấm", "cham")
+                     "punt", "titik", "punct", "chấm", "cham", "tecka", "bodka", "pika", "tochka", "точка", "крапка")
+#: Pass 22: a spelled-out "at" before a domain typed with its dots ("jan.novak zavináč seznam.cz", "petra.horvat at
+#: gmail.com"), looked for from the word in the `fold`ed text, the local part then read backwards from it. After a
+#: bare "at" only a local part of two words joined by a dot or underscore, or of letters and digits ("jsmith88"),
+#: counts: "docs at docs.python.org", "v2.0 at github.com" are no address.
+AT_DOMAIN = re.compile(rf"(?:\s*[\[(]\s*(?P<bracketed>{SPELLED_AT})\s*[\])]\s*|\s+(?P<word>{SPELLED_AT})\s+)"
+                       rf"[\w-]+(?:\.[\w-]+)*\.{SPELLED_TLD}(?![\w-])(?!\.\w)")
+SPELLED_LOCAL = re.compile(r"(?<![\w.@+-])[\w.+-]{1,64}\Z")
+PLAIN_AT_LOCAL = re.compile(r"[^\W\d_][\w+-]*[._][^\W\d_][\w+-]+(?:[._][\w+-]+)*|[^\W\d_]{2,}\d+")
+#: Pass 22: an address typed with spaces around its "@" or dots ("jan . novak @ gmail . com", "jan.novak @ seznam.cz"),
+#: to dodge scrapers or by a phone's keyboard; only with a top-level domain at the end.
+EMAIL_SPACED = re.compile(rf"(?<![\w.@+-])[\w+-]+(?:[ ]?\.[ ]?[\w+-]+)*[ ]?@[ ]?[\w-]+(?:[ ]?\.[ ]?[\w-]+)*"
+                          rf"[ ]?\.[ ]?{SPELLED_TLD}(?![\w@-])(?![ ]?\.[ ]?\w)", re.IGNORECASE)
+
+
+def spelled_at_domains(text: str, folded: str) -> Iterator[Span]:
+    """Addresses with a spelled-out "at" before a dotted domain (AT_DOMAIN); `folded` is `text` `fold`ed."""
+    if len(folded) != len(text):
+        return
+    for match in AT_DOMAIN.finditer(folded):
+        local = SPELLED_LOCAL.search(folded, max(0, match.start() - 64), match.start())
+        if local is None or (match.group("word") == "at" and not PLAIN_AT_LOCAL.fullmatch(local.group())):
+            continue
+        yield Span(local.start(), match.end(), "EMAIL")
+
+
+def spaced_emails(text: str) -> Iterator[Span]:
+    """Addresses with a space beside their "@" (EMAIL_SPACED); those without are EMAIL's."""
+    for match in EMAIL_SPACED.finditer(text):
+        local, _, domain = match.group().partition("@")
+        if (local.endswith(" ") or domain.startswith(" ")) and len(local.strip()) >= 3:
+            yield Span(match.start(), match.end(), "EMAIL")
 #: "logo@2x.png" is a retina image, not a mailbox.
 FILE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico"})
 #: Issue 18, sixteenth pass: an Indian UPI id (a virtual payment address, "pooja.verma94@okaxis", "9958127403@paytm")
@@ -305,6 +349,8 @@ def find_emails(text: str) -> Iterator[Span]:
             if match.group(1).lower() not in FILE_SUFFIXES and not role_address(match.group()):
                 yield Span(match.start(), match.end(), "EMAIL")
         yield from find_upi_ids(text)
+        if " @" in text or "@ " in text:  # pass 22: every EMAIL_SPACED match with a space holds one of these
+            yield from spaced_emails(text)
     if "[" in text or "(" in text:  # every EMAIL_SPELLED match holds "[at]" or "(at)"
         for match in EMAIL_SPELLED.finditer(text):
             yield Span(match.start(), match.end(), "EMAIL")
@@ -315,6 +361,8 @@ def find_emails(text: str) -> Iterator[Span]:
     if has_any(folded, SPELLED_DOT_WORDS) and has_any(folded, SPELLED_AT_WORDS) and len(folded) == len(text):
         for match in EMAIL_SPELLED_WORDS.finditer(folded):  # (the words in any case)
             yield Span(match.start(), match.end(), "EMAIL")
+    if "." in text and has_any(folded, SPELLED_AT_WORDS):  # pass 22: every AT_DOMAIN match holds both
+        yield from spelled_at_domains(text, folded)
 
 
 # --- payment cards ---------------------------------------------------------------------------------
@@ -360,13 +408,16 @@ def three_series(digits: str) -> bool:
 #: A device's IMEI and a parcel's tracking number carry Luhn digits too.
 #: (Issue 18, nineteenth pass: and the Philippines' PhilSys card number, sixteen digits 4-4-4-4.)
 NOT_CARD_BEFORE = re.compile(r"\b(?:imei|serial|s/n|tracking|meid|parcel|paczka|inpost|sendung\w*|colis|consignment|"
-                             r"waybill|awb|shipment|philsys(?: card)?|philid|pcn\)?|psn)"
+                             r"waybill|awb|shipment|philsys(?: card)?|philid|pcn\)?|psn|"
+                             # pass 22: an order's, an invoice's, a ticket's or a case's number that passes Luhn
+                             r"order|invoice|ticket|case|rma)"
                              r"\s*(?:#|no\.?|num(?:ber)?)?\s*[:#]?\s*$",
                              re.IGNORECASE)
 
 
 NOT_CARD_WORDS = ("imei", "serial", "s/n", "tracking", "meid", "parcel", "paczka", "inpost", "sendung", "colis",
-                  "consignment", "waybill", "awb", "shipment", "philsys", "philid", "pcn", "psn")
+                  "consignment", "waybill", "awb", "shipment", "philsys", "philid", "pcn", "psn", "order", "invoice",
+                  "ticket", "case", "rma")
 
 
 def not_a_card_before(before: str) -> bool:
@@ -1675,7 +1726,9 @@ MONTHS_AFTER_DAY = (r"(?:" + MONTHS + r"|(?:maj|augusti|jänner|feber|"
                     r"січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня|"
                     r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|"
                     r"ιανουαρίου|φεβρουαρίου|μαρτίου|απριλίου|μαΐου|ιουνίου|ιουλίου|αυγούστου|σεπτεμβρίου|"
-                    r"οκτωβρίου|νοεμβρίου|δεκεμβρίου)\.?)")
+                    r"οκτωβρίου|νοεμβρίου|δεκεμβρίου|"
+                    # pass 22: Serbian, Bosnian and Montenegrin (Latin, genitive: "rođena 3. marta 1990.")
+                    r"januara|februara|marta|juna|jula|septembra|oktobra|novembra|decembra)\.?)")
 #: Pass 21: Lithuanian and Latvian dates run year, month, day ("1956 m. balandžio 4 d.", "1981. gada 6. maijā"),
 #: the Cyrillic ones may end in a year's abbreviation ("24 ноември 1995 г.", "5 березня 1990 р.").
 BALTIC_DATE = (r"(?:19|20)\d\d\s?m\.\s+(?:sausio|vasario|kovo|balandžio|gegužės|birželio|liepos|rugpjūčio|rugsėjo|"
@@ -1703,18 +1756,44 @@ ASIAN_DATE = (rf"{ERAS}[ ]?(?:\d{{1,3}}|元)[ ]?年[ ]?\d{{1,2}}[ ]?月[ ]?\d{{1
               rf"\d{{1,2}}[ ]?{THAI_MONTHS}[ ]?(?:(?:พ\.ศ\.|ค\.ศ\.)[ ]?)?(?:25|19|20)?\d\d(?!\d)|"
               rf"(?<![\d./-])\d{{1,2}}[./-]\d{{1,2}}[./-]25\d\d(?!\d)|"
               rf"\d{{1,2}}\s+th[áa]ng\s+\d{{1,2}}(?:\s+n[ăa]m\s+|,?\s+|/)(?:19|20)\d\d")
+#: Pass 22: the month in Roman numerals, as Polish, Czech, Slovak, Hungarian and Balkan forms write it ("12 III
+#: 1985", "14.III.1988", "1988. III. 12."), in capitals only ("I" and "V" are also words elsewhere).
+ROMAN_MONTH = r"(?-i:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
+ROMAN_DATE = (rf"\d{{1,2}}\.?[ ]?{ROMAN_MONTH}\.?[ ]?(?:19|20)\d\d(?!\d)|"
+              rf"(?:19|20)\d\d\.?[ ]?{ROMAN_MONTH}\.?[ ]?\d{{1,2}}(?!\d)")
+#: Pass 22: dates said rather than typed, as chat and call transcripts write them in English: "the fourth of July
+#: 1990", "March third nineteen eighty-five", "March 14th, '88", "14 March nineteen eighty eight". Only
+#: after a birth word (BIRTH_MORE, DOB): elsewhere "the fourth of July" is a holiday.
+UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+TEENS = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+SPOKEN_ORDINAL = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+                  r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
+                  r"(?:twenty|thirty)[ -]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth))")
+SPOKEN_DAY = rf"(?:{SPOKEN_ORDINAL}|\d{{1,2}}(?:st|nd|rd|th))"
+SPOKEN_YEAR = (rf"(?:(?:19|20)\d\d(?!\d)|['’]\d\d(?!\d)|nineteen[ -](?:oh[ -]{UNITS}|{TEENS}|"
+               rf"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[ -]?{UNITS}(?![^\W\d_]))?)|"
+               rf"two thousand(?:(?: and)? (?:{UNITS}|{TEENS}|twenty(?:[ -]?{UNITS})?)(?![^\W\d_]))?|"
+               rf"twenty[ -](?:oh[ -]{UNITS}|{TEENS}|twenty(?:[ -]?{UNITS})?)(?![^\W\d_]))")
+SPOKEN_DATE = (rf"{SPOKEN_DAY}\s+of\s+{MONTHS},?\s+{SPOKEN_YEAR}|"
+               rf"{MONTHS}\s+(?:the\s+)?(?:{SPOKEN_ORDINAL}|\d{{1,2}}(?:st|nd|rd|th)?),?\s+{SPOKEN_YEAR}|"
+               rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS},?\s+{SPOKEN_YEAR}|"
+               rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th),\s+\d\d(?![\d.,:/-])")  # "March 3rd, 85"
+#: Pass 22: a form's or an airline's date run together, day, month's abbreviation, year ("14MAR1988", "14MAR88").
+COMPACT_MONTH_DATE = (r"(?<![\w])\d{2}(?-i:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|Jan|Feb|Mar|Apr|May|Jun|"
+                      r"Jul|Aug|Sep|Oct|Nov|Dec)(?:19|20)?\d\d(?![\w])")
 DATE = (rf"(?:\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}(?:19|20)\d\d|"
         rf"(?:19|20)\d\d{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}(?!\d)|"
         rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
         rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?(?:\s+(?:de\s+|of\s+)?|-){MONTHS_AFTER_DAY}(?:\s+(?:de\s+)?|-)(?:19|20)\d\d{CYRILLIC_YEAR_END}|{BALTIC_DATE}|"
         rf"(?:19|20)\d\d\.\s+{HU_MONTHS}\s*\d{{1,2}}(?!\d)(?:-(?:án|én|ján|jén|a|e|i)(?![^\W\d_]))?|"
         rf"(?<![\d./-])\d{{1,2}}(?P<two_digit_sep>[./-])\d{{1,2}}(?P=two_digit_sep)\d\d(?![./-]?\d)|"
-        rf"(?:19|20)\d\d\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일號号]|{ASIAN_DATE})")
+        rf"(?:19|20)\d\d\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일號号]|{ASIAN_DATE}|"
+        rf"{ROMAN_DATE}|{SPOKEN_DATE}|{COMPACT_MONTH_DATE})")
 #: A date is a date of birth when a birth word comes shortly before it, in English, German, French, Spanish.
 BIRTH_WORDS = ("birth", "dob", "d.o.b", "born", "birthday", "geburt", "geboren", "naissance", "né", "nee",
                "née", "nacimiento", "nacid", "cumpleaños")
 DOB = re.compile(
-    rf"\b(?:date of birth|birth ?date|d\.?o\.?b\.?|born(?: on)?|birthday|geburtsdatum|geboren(?: am)?|"
+    rf"\b(?:date of birth|birth ?date|d\.?o\.?b\.?|born(?: on)?|birthday{BIRTHDAY_OFFER}|geburtsdatum|geboren(?: am)?|"
     rf"date de naissance|n[ée]e? le|fecha de nacimiento|nacid[oa] el|cumpleaños)\b[^\d\n]{{0,12}}?(?P<date>{DATE})",
     re.IGNORECASE)
 #: Issue 18, eighth pass: the birth words of more languages, and every date up to BIRTH_REACH characters
@@ -1729,7 +1808,7 @@ DOB = re.compile(
 #: Every alternative starts with a letter, its word boundary checked behind it ("nasc(?<!\wnasc)"), so that sre
 #: skips the positions no alternative can start at: a third of the time of leading "\b"s.
 BIRTH_MORE = re.compile(
-    r"(?:birth|dob\b|d\.o\.b|born(?<!stubborn)|geburt|geboren|geb\.|naissance|né(?<!\wné)e?\b|nee(?<!\wnee)\b|nacimiento|"
+    rf"(?:birth(?!day{OFFER_AFTER_BIRTHDAY})|dob\b|d\.o\.b|born(?<!stubborn)|geburt|geboren|geb\.|naissance|né(?<!\wné)e?\b|nee(?<!\wnee)\b|nacimiento|"
     r"naci(?:d[oa]|ó)|cumpleaños|nasc(?<!\wnasc)|nat(?<!\wnat)[oa] (?:a|ad|il|in|nel|nella)\b|aniversário|compleanno|"
     r"verjaardag|urodz|doğum|geboorte|född|födelse|fødsel|født|synty|születés|született|szül\.|narozen|"
     r"narod(?:il|en|zen)|rođen|gim(?<!\wgim)(?:ęs|usi|imo)|ur\.(?<![\w.]ur\.)(?=:?\s?\d)|"
@@ -1752,7 +1831,10 @@ BIRTH_MORE = re.compile(
     # "kaarawan"
     r"生まれ|生(?<=[日號号]生)(?![活产產意效])|出世|生辰|출생|ปีเกิด|เกิดเมื่อ|ttl(?<!\wttl)\b|kaarawan|"
     # pass 21: Romanian "născut(ă)", Greek "γεννήθηκα", Ukrainian "народилася"
-    r"n[ăa]scut(?<!\wn[ăa]scut)|γεννήθηκ|γεννηθ|народил|synt\.(?<![\w.]synt\.)(?=:?\s?\d)|sünd\.(?<![\w.]sünd\.)(?=:?\s?\d))")
+    r"n[ăa]scut(?<!\wn[ăa]scut)|γεννήθηκ|γεννηθ|народил|synt\.(?<![\w.]synt\.)(?=:?\s?\d)|sünd\.(?<![\w.]sünd\.)(?=:?\s?\d)|"
+    # pass 22: French forms' "date naiss.", Russian and Ukrainian forms' "д.р." (дата рождения), "д.н." (дата
+    # народження) before a date and "г.р." (год рождения) after one ("12.03.1985 г.р.")
+    r"naiss\.(?<![\w.]naiss\.)|д\.[рн]\.(?<![\w.]д\.[рн]\.)(?=:?\s?\d)|г\.р\.(?<![\w.]г\.р\.))")
 DATE_ANYWHERE = re.compile(DATE, re.IGNORECASE)
 BIRTH_REACH = 70
 #: A birth word's line with no date is answered on the next line when it ends this close after the word
@@ -1760,8 +1842,9 @@ BIRTH_REACH = 70
 ASKED_REST = 40
 #: Birth words that ask for nothing: "née Brown" gives a maiden name, Dutch "Nee" is "no".
 NO_QUESTION = frozenset({"né", "née", "nee"})
-#: No DATE match is longer ("27 de septiembre de 1988"): a date that starts within reach ends within this after it.
-LONGEST_DATE = 32
+#: No DATE match is longer ("27 de septiembre de 1988"; pass 22: "the twenty-fourth of September, nineteen
+#: eighty-eight"): a date that starts within reach ends within this after it.
+LONGEST_DATE = 56
 #: A date of birth written as eight digits, e.g. as a password ("my birthday 12031941"), right after a birth word.
 COMPACT_DATE = re.compile(r"[^\d\n]{0,12}?(?<!\d)(\d{8})(?!\d)")
 COMPACT_ORDERS = ((4, 2, 0), (4, 0, 2), (0, 4, 6))  # (year, month, day) offsets: ddmmyyyy, mmddyyyy, yyyymmdd
@@ -1771,15 +1854,32 @@ COMPACT_SHORT_DATE = re.compile(r"[^\d\n]{0,12}?(?<!\d)(\d{6})(?![\d-])")
 SHORT_ORDERS = ((0, 2, 4), (4, 2, 0))  # yymmdd, ddmmyy
 
 
+#: Pass 22: a text without a digit holds a date of birth only said in words ("born on the fourth of July nineteen
+#: ninety"): every SPOKEN_YEAR without a digit holds one of these. (find_dobs is one of WITHOUT_DIGITS for them.)
+SPOKEN_YEAR_WORDS = ("nineteen", "two thousand", "twenty")
+
+
 def find_dobs(text: str) -> Iterator[Span]:
     folded = fold(text)
+    if not has_any(folded, SPOKEN_YEAR_WORDS) and ANY_DIGIT.search(text) is None:
+        return  # (no date of birth without a digit or a year said in words)
     if has_any(folded, BIRTH_WORDS):
-        for match in DOB.finditer(text):
-            yield Span(match.start("date"), match.end("date"), "DOB")
+        yield from dates_after_dob_words(text)
     if len(folded) == len(text):  # (BIRTH_MORE, all literal-first, is cheaper than a gate of its ~50 words)
         yield from dates_after_birth_words(text, folded)
     # issue 18, twentieth pass: more birth words and date forms (Romance languages', Greek's, forms' abbreviations)
     yield from (Span(start, end, "DOB") for start, end in find_regional_dobs(text, folded))
+
+
+def dates_after_dob_words(text: str) -> Iterator[Span]:
+    """DOB's dates; (pass 22) not a date of this year after "birthday" ("happy birthday! party on 12/05/2026"): a
+    birthday comes every year, and this year's is a party's or an order's date."""
+    this_year = datetime.date.today().year
+    for match in DOB.finditer(text):
+        year = date_year(match.group("date"))
+        if year is not None and year >= this_year and match.group().lower().startswith("birthday"):
+            continue
+        yield Span(match.start("date"), match.end("date"), "DOB")
 
 
 def dates_after_birth_words(text: str, folded: str) -> Iterator[Span]:
@@ -1833,6 +1933,8 @@ def dates_in_reach(text: str, start: int, line_end: int, recent: int) -> Iterato
     while date is not None and date.start() < reach:
         if born_end >= 0 and SENTENCE_END.search(text, born_end, date.start()):
             break  # issue 18, twentieth pass: "sinh ngày 21/6/1994. … giao ngày 12/05/2024": another sentence's date
+        if born_end >= 0 and OTHER_EVENT.search(text, born_end, date.start()):
+            break  # pass 22: "born on the fourth of July 1990, account opened 03/02/2021": another event's date
         if date.group("two_digit_sep") is None or (first and short_date(date.group(), date.start() - start)):
             year = date_year(date.group())
             of_birth = year is None or year < recent
@@ -1844,6 +1946,12 @@ def dates_in_reach(text: str, start: int, line_end: int, recent: int) -> Iterato
         date = DATE_ANYWHERE.search(text, date.end(), min(line_end, reach + LONGEST_DATE))
 
 
+#: Pass 22: the verbs of other events a date may follow after a date of birth on its line ("account opened
+#: 03/02/2021", "ordered on", "member since"): that date is the event's, not a birth's. English, the issue's
+#: messiest text.
+OTHER_EVENT = re.compile(r"\b(?:opened|ordered|placed|purchased|bought|shipped|delivered|joined|registered|"
+                         r"issued|paid|renewed|signed up|activated|installed|booked|expire[sd]|created|since|"
+                         r"cancel(?:l)?ed|returned|refunded|charged)\b", re.IGNORECASE)
 #: The end of a sentence: after a date of birth, the dates of the next sentence are other things' (an order's).
 SENTENCE_END = re.compile(r"[。！？]|[.!?;](?:\s|$)")
 
@@ -1866,10 +1974,20 @@ def date_right_before(text: str, start: int, recent: int) -> Iterator[Span]:
     if not any(char.isdigit() for char in text[max(0, start - BEFORE_GAP - 1):start]):  # no date ends there
         return
     for date in DATE_ANYWHERE.finditer(text, max(0, start - BEFORE_GAP - LONGEST_DATE), start):
-        if CLAUSE_GAP.fullmatch(text, date.end(), start):
+        if CLAUSE_GAP.fullmatch(text, date.end(), start) and not sentence_ends_after(text, date.end(), start):
             year = date_year(date.group())
             if year is None or year < recent:
                 yield Span(date.start(), date.end(), "DOB")
+
+
+def sentence_ends_after(text: str, date_end: int, start: int) -> bool:
+    """Pass 22: whether the dot after a date ends its sentence, the next one opening in a capital ("issued
+    03/15/2021. DOB: …", "datert 02.01.2024. Jeg er født …"); a Hungarian or Czech date's own dot does not
+    ("1988.03.12. született")."""
+    if text[date_end:date_end + 1] != ".":
+        return False
+    rest = text[date_end + 1:start + 1].lstrip(" \t")
+    return rest[:1].isupper()
 
 
 #: What may stand between a date and the birth word after it: a few words of the same clause, no number.
@@ -2401,4 +2519,4 @@ DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
 #: time for the many comments with no number in them (bench/RESULTS.md, exports).
 ANY_DIGIT = re.compile(r"\d")
 WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (
-    find_emails, find_secrets, find_names, find_spoken_phones)
+    find_emails, find_secrets, find_names, find_spoken_phones, find_dobs)  # (pass 22: dates said in words)
