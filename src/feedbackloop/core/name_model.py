@@ -28,7 +28,7 @@ from pathlib import Path
 import pycrfsuite
 from babel import Locale
 
-from feedbackloop.core.name_gazetteer import MONTHS_AND_DAYS, ORDINARY_FIRST_NAMES, gazetteer, strip_marks
+from feedbackloop.core.name_gazetteer import CONTINENTS, MONTHS_AND_DAYS, ORDINARY_FIRST_NAMES, gazetteer, strip_marks
 
 MODEL_PATH = Path(__file__).with_name("name_model.crfsuite")
 #: A word (letters, apostrophes and hyphens inside), a run of digits, or any other single character.
@@ -201,8 +201,6 @@ PLACE_FIRST = frozenset({"san", "santa", "santo", "são", "sao", "saint", "saint
                          "lower", "great", "little", "old", "cape", "puerto", "porto", "villa", "ciudad"})
 
 
-#: Continents and world regions, which Faker's lists of countries do not hold.
-CONTINENTS = frozenset({"america", "americas", "asia", "africa", "europe", "oceania", "antarctica", "eurasia"})
 
 
 def plausible(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from feedbackloop.core.name_gazetteer import COMBINING_MARKS, gazetteer, strip_marks
+from feedbackloop.core.name_gazetteer import COMBINING_MARKS, CONTINENTS, gazetteer, strip_marks
 from feedbackloop.core.pii_firms import LEGAL_FORMS, TRADE_NOUNS
 from feedbackloop.core.script_names import native_trim
 
@@ -37,6 +37,7 @@ consultant specialist especialista administrator administrador administratrice a
 comite board council conseil direction dirección direccion gerente gérant gerant gestor gestora responsable
 sahab sahib saab destek ekibi ekip hizmetleri asiakaspalvelu klantenservice atendimento atención atencion
 assistência assistencia acadêmica académica academica customer cliente client kunde klant asiakas klient caller
+ejecutiva ejecutivo executiva executivo
 """)
 #: Greetings, thanks and address words of many languages that open a message or a chat line (pass 21: South Asia's
 #: and Nigeria's: "assalam o alaikum", "AoA", "bhai", "abeg").
@@ -216,6 +217,8 @@ def person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     keys = [key(text[s:e]) for s, e in spans]
     if any(k in ROLES for k in keys) or (not titled and not_a_person(text, start, end, keys)):
         return None
+    if not titled and strip_marks(keys[-1]) in CONTINENTS:
+        return None  # "the Middle East and Africa", "Latin America": a continent
     return start, end
 
 
