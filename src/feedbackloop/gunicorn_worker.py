@@ -48,7 +48,7 @@ from gunicorn.http2 import negotiation
 from gunicorn.util import http_date
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
-from feedbackloop.core.settings import positive_seconds, switch
+from feedbackloop.core import settings
 from feedbackloop.loop.receive import LanePending, WebhookDoor, group_commit_for
 
 #: The end of a request head, and the most a head may hold before it goes to gunicorn's parser
@@ -60,7 +60,7 @@ MAX_HEAD = 64 * 1024
 def header_timeout() -> float:
     """Seconds a client has to send its whole request head (FEEDBACKLOOP_HEADER_TIMEOUT, default 10). A bad
     value stops gunicorn before any worker boots (`gunicorn_conf.on_starting` runs `feedbackloop config check`)."""
-    return positive_seconds(os.environ, "FEEDBACKLOOP_HEADER_TIMEOUT", 10.0)
+    return settings.header_timeout(os.environ)
 
 
 class HeadFirstWorker(ThreadWorker):  # type: ignore[misc]
@@ -181,7 +181,7 @@ class HeadFirstWorker(ThreadWorker):  # type: ignore[misc]
 
 def lane_enabled() -> bool:
     """FEEDBACKLOOP_WEBHOOK_LANE: on unless set to 0 (or false, no, off); checked before boot as header_timeout is."""
-    return switch(os.environ, "FEEDBACKLOOP_WEBHOOK_LANE", True)
+    return settings.webhook_lane(os.environ)
 
 
 #: The request lines the lane takes: a POST to a webhook route, HTTP/1.1, no query, nothing percent-encoded

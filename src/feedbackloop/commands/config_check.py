@@ -19,12 +19,12 @@ from feedbackloop.core.settings import (
     Problem,
     Settings,
     build_settings,
+    header_timeout,
     is_sqlite_file,
     log_settings_from_env,
-    positive_seconds,
     read_env,
     redact_url,
-    switch,
+    webhook_lane,
 )
 
 #: Read by gunicorn.conf.py / feedbackloop.gunicorn_conf (from the environment only), not by the CLI.
@@ -152,10 +152,9 @@ def _check_gunicorn(env: Env) -> None:
         if raw and not (raw.isascii() and raw.isdigit() and int(raw) >= minimum):
             env.problem(name, f"{name} must be a whole number of at least {minimum} (e.g. 4), got {raw!r}")
     # the threaded worker's own settings (gunicorn_worker.py), parsed by the functions it uses
-    for name, parse in (("FEEDBACKLOOP_HEADER_TIMEOUT", lambda: positive_seconds(env, "FEEDBACKLOOP_HEADER_TIMEOUT", 10)),
-                        ("FEEDBACKLOOP_WEBHOOK_LANE", lambda: switch(env, "FEEDBACKLOOP_WEBHOOK_LANE", True))):
+    for name, parse in (("FEEDBACKLOOP_HEADER_TIMEOUT", header_timeout), ("FEEDBACKLOOP_WEBHOOK_LANE", webhook_lane)):
         try:
-            parse()
+            parse(env)
         except ConfigError as exc:
             env.problem(name, str(exc))
     for name in GUNICORN_SETTINGS:

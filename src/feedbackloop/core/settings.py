@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import ipaddress
+import math
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -675,10 +676,20 @@ def positive_seconds(env: Mapping[str, str], name: str, default: float) -> float
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-    if not value > 0 or value == float("inf"):
+        value = math.nan
+    if not 0 < value < math.inf:
         raise ConfigError(f"{name} must be a number of seconds above 0 (e.g. 10), got {raw!r}")
     return value
+
+
+def header_timeout(env: Mapping[str, str]) -> float:
+    """FEEDBACKLOOP_HEADER_TIMEOUT: seconds a client has to send its request head to the threaded worker (10)."""
+    return positive_seconds(env, "FEEDBACKLOOP_HEADER_TIMEOUT", 10.0)
+
+
+def webhook_lane(env: Mapping[str, str]) -> bool:
+    """FEEDBACKLOOP_WEBHOOK_LANE: the threaded worker's webhook lane, on unless set to 0 (or false, no, off)."""
+    return switch(env, "FEEDBACKLOOP_WEBHOOK_LANE", True)
 
 
 # --- logging (operability): read before, and apart from, the rest, so a bad setting is logged --
