@@ -45,7 +45,8 @@ then
   # tests/core is the layer below the database (redaction, settings, logs): it runs once. Most of it goes
   # with SQLite's run; the files in PG_LANE_CORE (no database either) go with PostgreSQL's, which is
   # otherwise the shorter of the two (on CI's two cores the longer run is the wall time: SQLite 1,160 s
-  # against PostgreSQL's 786 s before, the name tagger's retraining alone about two minutes).
+  # against PostgreSQL's 786 s before; the name tagger's tests now check a fingerprint of its training
+  # inputs instead of retraining, about ten seconds).
   pg_skip=()
   for file in tests/core/test_*.py; do
     if [[ " ${PG_LANE_CORE[*]} " == *" $file "* ]]; then sqlite_skip+=(--ignore="$file"); else pg_skip+=(--ignore="$file"); fi

@@ -16,6 +16,7 @@ stands and what it looks like, not the corpus's own names.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -31,6 +32,8 @@ from feedbackloop.core import name_model
 from feedbackloop.core.name_gazetteer import PARTICLE_WORDS, gazetteer
 
 CORPUS = Path("tests/fixtures/pii_corpus.jsonl")
+#: The settings the shipped model is trained with (the command line's defaults).
+SHIPPED: dict[str, Any] = {"copies": 4, "seed": 18, "c1": 0.05, "c2": 0.01}
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -133,12 +136,11 @@ def part(row: dict[str, Any]) -> str:
     return str(row.get("split", "development"))
 
 
-def train(rows: Sequence[dict[str, Any]], out: Path, *, copies: int, seed: int, c1: float, c2: float) -> None:
+def sequences(rows: Sequence[dict[str, Any]], *, copies: int, seed: int) -> Iterator[tuple[Any, list[str]]]:
+    """What the trainer learns from: each text (and its copies with names swapped) as features and labels."""
     rng = random.Random(seed)
     first, last, _common = gazetteer()
     lists = (sorted(w for w in first if w.isalpha() and len(w) > 2), sorted(w for w in last if len(w) > 2))
-    trainer = pycrfsuite.Trainer(verbose=False)
-    sequences = 0
     for row in rows:
         text = row["text"]
         values = [item["value"] for item in row.get("pii", []) if item["type"] == "NAME"]
@@ -148,12 +150,59 @@ def train(rows: Sequence[dict[str, Any]], out: Path, *, copies: int, seed: int, 
         for variant, names in variants:
             spans, labels = bio(variant, names)
             if spans:
-                trainer.append(name_model.features(variant, spans), labels)
-                sequences += 1
-    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": 150, "feature.possible_transitions": True})
+                yield name_model.features(variant, spans), labels
+
+
+def params(c1: float, c2: float) -> dict[str, Any]:
+    return {"c1": c1, "c2": c2, "max_iterations": 150, "feature.possible_transitions": True}
+
+
+class Fingerprint:
+    """A SHA-256 of everything the trainer is given: the parameters, then every sequence in order.
+
+    CRFsuite's training is deterministic, so equal inputs make an equal model: the corpus, the features
+    code, the gazetteer (and the Faker release it reads) all reach the model through this stream, and a
+    change to any of them that changes what the model learns changes the fingerprint. The CRFsuite
+    release is not in it (a new release may train differently; the slow retrain test checks that).
+    """
+
+    def __init__(self, training: dict[str, Any]) -> None:
+        self.sha = hashlib.sha256(json.dumps(training, sort_keys=True).encode())
+        self.count = 0
+
+    def add(self, features: Any, labels: list[str]) -> None:
+        self.sha.update(json.dumps([features, labels], ensure_ascii=False, sort_keys=True).encode())
+        self.count += 1
+
+
+def fingerprint(rows: Sequence[dict[str, Any]], *, copies: int, seed: int, c1: float, c2: float) -> str:
+    """The fingerprint `train` records for these rows and settings, without training."""
+    seen = Fingerprint({"copies": copies, "seed": seed, **params(c1, c2)})
+    for features, labels in sequences(rows, copies=copies, seed=seed):
+        seen.add(features, labels)
+    return seen.sha.hexdigest()
+
+
+def inputs_path(model: Path) -> Path:
+    """Where `train` records what a model was made from: name_model.crfsuite -> name_model.inputs.json."""
+    return model.with_name(model.name.removesuffix(".crfsuite") + ".inputs.json")
+
+
+def train(rows: Sequence[dict[str, Any]], out: Path, *, copies: int, seed: int, c1: float, c2: float) -> None:
+    """Train on `rows` into `out`, and record the inputs' fingerprint and the model's SHA-256 beside it."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    seen = Fingerprint({"copies": copies, "seed": seed, **params(c1, c2)})
+    for features, labels in sequences(rows, copies=copies, seed=seed):
+        trainer.append(features, labels)
+        seen.add(features, labels)
+    trainer.set_params(params(c1, c2))
     started = time.monotonic()
     trainer.train(str(out))
-    print(f"trained on {sequences} sequences ({len(rows)} texts) in {time.monotonic() - started:.0f} s -> {out}",
+    inputs_path(out).write_text(json.dumps({
+        "texts": len(rows), "sequences": seen.count, "inputs_sha256": seen.sha.hexdigest(),
+        "model_sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
+    }, indent=2) + "\n", encoding="utf-8")
+    print(f"trained on {seen.count} sequences ({len(rows)} texts) in {time.monotonic() - started:.0f} s -> {out}",
           file=sys.stderr)
 
 
@@ -207,10 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--leave-out", default="", help="comma-separated parts (splits) to train without")
     parser.add_argument("--out", type=Path, default=name_model.MODEL_PATH)
-    parser.add_argument("--copies", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=18)
-    parser.add_argument("--c1", type=float, default=0.05)
-    parser.add_argument("--c2", type=float, default=0.01)
+    parser.add_argument("--copies", type=int, default=SHIPPED["copies"])
+    parser.add_argument("--seed", type=int, default=SHIPPED["seed"])
+    parser.add_argument("--c1", type=float, default=SHIPPED["c1"])
+    parser.add_argument("--c2", type=float, default=SHIPPED["c2"])
     parser.add_argument("--score", action="store_true", help="score the parts left out with the new model")
     parser.add_argument("--folds", default="", help="comma-separated parts: score each, trained on all others")
     args = parser.parse_args(argv)

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from conftest import SANDBOX_EMAIL, SANDBOX_TOKEN, SECRET_KEY, WEBHOOK_SECRET
 from feedbackloop.store.db import utcnow
-from feedbackloop.store.models import Job, Rating, Survey, SurveyAnswer
+from feedbackloop.store.models import Job, Rating, Survey, SurveyAnswer, WebhookEvent
 from test_crash import wait_for, wait_healthy
 from test_flow import LINK
 
@@ -243,7 +243,13 @@ def test_many_processes_duplicates_shuffling_and_sigkill_keep_every_effect_exact
         def drained() -> bool:
             checked.append(utcnow())  # no job created before this moment is pending if this says so
             with Session(engine) as session:
-                return not session.scalar(select(func.count()).select_from(Job).where(Job.state == "pending"))
+                # A stored delivery the feeder has not queued yet is work too: its job, when the feeder adds
+                # it, is dated at the delivery's arrival, before this moment (CI once saw one such job
+                # pending after a drain that had counted jobs only).
+                unqueued = session.scalar(select(func.count()).select_from(WebhookEvent)
+                                          .where(WebhookEvent.queued.is_(False)))
+                return not unqueued and not session.scalar(
+                    select(func.count()).select_from(Job).where(Job.state == "pending"))
 
         wait_for(drained, timeout=120, what="the queue to drain")
         # The scheduler keeps enqueuing its periodic jobs (reconcile, reminders) as each time bucket
@@ -268,6 +274,18 @@ def test_many_processes_duplicates_shuffling_and_sigkill_keep_every_effect_exact
                                   .where(SurveyAnswer.verdict == "bot")) or 0
         assert rated_tickets == set(raters) and not rated_tickets & set(scanned)
         assert bots == 5 * len(scanned)
+        def left_over() -> Counter[str]:
+            with Session(engine) as session:
+                return Counter(session.scalars(select(Job.kind).where(Job.created_at <= drained_at,
+                                                                      Job.state == "pending")))
+
+        # A job is dated before its transaction commits: one the scheduler dated just before the drain's
+        # check and committed just after is not a job left behind, and finishes within a poll or two.
+        # A job stuck behind a lost lease or a lost wake-up stays pending, and this still fails on it.
+        try:
+            wait_for(lambda: not left_over(), timeout=30, what="the jobs dated before the drain")
+        except AssertionError:
+            raise AssertionError(f"jobs left pending after the drain: {dict(left_over())}") from None
         with Session(engine) as session:
             states = Counter(session.scalars(select(Job.state).where(Job.created_at <= drained_at)))
             late = Counter(session.scalars(select(Job.kind).where(Job.created_at > drained_at)))

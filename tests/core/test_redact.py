@@ -338,8 +338,18 @@ def test_precision_and_recall_stay_above_the_floor(kind: str) -> None:
     assert score.precision is not None and score.precision >= FLOORS["precision"], score.false_alarms
 
 
-def test_the_report_prints_a_markdown_table(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([str(CORPUS)]) == 0
+def test_the_report_prints_a_markdown_table(capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:
+    from pathlib import Path
+
+    # a slice of the corpus (the whole of it is scored by the tests above; here only the table's shape counts):
+    # forty texts of the development part, some with a card, and forty of held-out parts
+    lines = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    development = [line for line in lines if json.loads(line).get("split", "development") == "development"]
+    cards = [line for line in development if '"CARD"' in line][:10]
+    held = [line for line in lines if json.loads(line).get("split", "").startswith("holdout")][:40]
+    path = Path(str(tmp_path)) / "slice.jsonl"
+    path.write_text("\n".join(cards + development[:30] + held) + "\n", encoding="utf-8")
+    assert main([str(path)]) == 0
     out = capsys.readouterr().out
     assert "| type | labels | found | false positives | precision | recall |" in out
     assert "| CARD |" in out and "holdout only" in out

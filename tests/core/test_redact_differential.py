@@ -141,9 +141,12 @@ VARIANTS = {
 
 
 def test_the_corpus_is_read_the_same() -> None:
-    for text, identity in corpus():
-        assert_same(text, identity)
-        assert_same(text, IDENTITIES[1])
+    """Each text with its own identity; a text with none alternately with none and with another's.
+
+    Both ways on every text took 192 s of CI on two cores; the identity only adds the names and
+    emails it lists, so each way still meets every kind of text and every gate."""
+    for number, (text, identity) in enumerate(corpus()):
+        assert_same(text, identity if identity is not None or number % 2 else IDENTITIES[1])
 
 
 @pytest.mark.parametrize("name", list(VARIANTS))
