@@ -1210,7 +1210,6 @@ SCRIPT_TITLE_AFTER = re.compile(rf"(?P<name>[{HAN}]{{2,3}}(?:[ ][{HAN}]{{1,3}})?
 SCRIPT_SUFFIXES = script_letters.SCRIPT_SUFFIXES
 SCRIPT_STOP_WORDS = script_letters.SCRIPT_STOP_WORDS
 SCRIPT_STOP_CHARS = script_letters.SCRIPT_STOP_CHARS
-KOREAN_SURNAMES = script_letters.KOREAN_SURNAMES  # (the Hangul set: it replaces the romanised one above, as it did)
 
 def script_cue_names(text: str) -> Iterator[tuple[int, int]]:
     """Names in Han, Hangul, Arabic or Hebrew script after a word that introduces a person, or before a title."""
@@ -1228,7 +1227,7 @@ def script_cue_names(text: str) -> Iterator[tuple[int, int]]:
                 if len(name) - cut - 1 >= 2 and name[cut + 1] in script_letters.HAN_SURNAME_CHARS:
                     yield from script_name(text, match.start("name") + cut + 1, match.end("name"), japanese)
                 continue
-            if "\uac00" <= name[0] <= "\ud7a3" and name[0] not in KOREAN_SURNAMES:
+            if "\uac00" <= name[0] <= "\ud7a3" and name[0] not in script_letters.KOREAN_SURNAMES:
                 continue
             yield from script_name(text, match.start("name"), match.end("name"), japanese)
 
