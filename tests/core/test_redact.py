@@ -215,7 +215,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-45", "ADDRESS"): "16 of 23 addresses (69.6 %; target 90 %), blind on pass 18",
                     ("holdout-47", "ADDRESS"): "31 of 37 addresses (83.8 %; target 90 %), blind on pass 19",
                     ("holdout-47", "SSN"): "45 of 49 national ids (91.8 %; target 97 %), blind on pass 19",
-                    ("holdout-48", "EMAIL"): "16 of 17 emails (target 100 %), blind on pass 19",
                     ("holdout-48", "NAME"): "105 of 129 names (81.4 %; target 90 %), blind on pass 19",
                     ("holdout-48", "SSN"): "40 of 48 national ids (83.3 %; target 97 %), blind on pass 19",
                     ("holdout-49", "IBAN"): "16 of 17 IBANs (target 100 %), blind on pass 19",
@@ -247,7 +246,6 @@ HELD_OUT_NOT_MET = {("holdout-13", "PHONE"): "12 of 13 phones (92.3 %; target 97
                     ("holdout-60", "PHONE"): "33 of 37 phones (89.2 %; target 97 %), blind on pass 22",
                     ("holdout-60", "SSN"): "12 of 14 national ids (85.7 %; target 97 %), blind on pass 22",
                     ("holdout-61", "ADDRESS"): "18 of 21 addresses (85.7 %; target 90 %), blind on pass 22",
-                    ("holdout-61", "EMAIL"): "12 of 13 emails (target 100 %), blind on pass 22",
                     ("holdout-61", "PHONE"): "29 of 31 phones (93.5 %; target 97 %), blind on pass 22",
                     ("holdout-61", "SSN"): "37 of 42 national ids (88.1 %; target 97 %), blind on pass 22",
                     ("holdout-62", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 22"}

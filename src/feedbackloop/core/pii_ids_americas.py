@@ -205,6 +205,25 @@ DATE_GLUED = re.compile(rf"[.:-]?(?P<date>{DATE_MORE_FORMS})", re.IGNORECASE)
 OFFER_AFTER_BIRTHDAY = (r"[ -]?(?:sale|promo|promotion|offer|discount|coupon|voucher|gift|present|card|party|"
                         r"reward|bonus|deal|special|club|points|credit|treat|campaign|event|week|weekend)s?(?![^\W\d_])")
 BIRTHDAY_OFFER = rf"(?!{OFFER_AFTER_BIRTHDAY})"
+#: Pass 22: the verbs of other events a date may follow after a date of birth on its line ("account opened
+#: 03/02/2021", "ordered on", "member since"): that date is the event's, not a birth's. English, the issue's
+#: messiest text.
+#: Pass 23: and the nouns of those events ("order date", "delivery", "appointment", "invoice date", "contract start"),
+#: in the corpus's languages, as stems ("Bestellung vom", "commande du", "pedido del", "дата заказа", "주문일",
+#: "订单日期").
+OTHER_EVENT = re.compile(r"(?<![^\W\d_])(?:opened|order|placed|purchas|bought|ship|deliver|dispatch|arriv|receiv|"
+                         r"joined|registered|issued|paid|payment|renew|signed up|activat|install|book|expir|"
+                         r"created|since|cancel|return|refund|charged|appointment|visit|invoice|contract|start|"
+                         r"bestell|liefer|geliefert|rechnung|termin|gekauft|kauf|vertrag|seit|versand|zustell|"
+                         r"command|livr|factur|rendez|rdv|achat|contrat|depuis|exp[ée]di|pedido|compra|entrega|"
+                         r"cita|contrato|desde|env[ií]|ordin|acquist|consegn|fattur|appuntament|contratt|"
+                         r"bestelling|besteld|lever|afspraak|sinds|zam[óo]wi|dostaw|faktur|wizyt|umow|"
+                         r"заказ|доставк|сч[её]т|визит|договор|покупк|замовлен|sipari[şs]|teslim|randevu|"
+                         r"đơn hàng|giao hàng)|订单|訂單|下单|下單|配送|发货|發貨|到货|购买|購買|预约|預約|注文|配達|発送|"
+                         r"予約|購入|주문|배송|예약|구매|طلب|توصيل|فاتورة|موعد", re.IGNORECASE)
+#: Pass 23: a date of the last ten years after a birth word with such an event's word between ("my birthday order
+#: #5512 from 03/02/2024") is the event's; an older one stays a birth date ("DOB as on the order form: 03/02/1964").
+EVENT_YEARS = 10
 #: Birth words `redact` has (its BIRTH_MORE, in short) and those it lacks; each must be followed by a date.
 BIRTH_CUE = re.compile(
     rf"(?<![^\W\d_])(?:date of birth|birth ?date|birthday{BIRTHDAY_OFFER}|born|dob|d\.o\.b\.?|b-?day{BIRTHDAY_OFFER}|"
@@ -248,5 +267,6 @@ def find_regional_dobs(text: str, folded: str, gated: bool = True) -> Iterator[t
             if date is None:
                 continue
         year = date_year(date.group("date"))
-        if year is not None and year < recent:
+        if year is not None and year < recent and not (
+                year > recent - EVENT_YEARS and OTHER_EVENT.search(text, cue.end(), date.start())):
             yield date.span("date")

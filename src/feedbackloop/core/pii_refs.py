@@ -84,24 +84,45 @@ COMPOUND_STEMS = (
     "incident", "aduan", "malalamiko",
     # pass 22: English "complaint" ("Complaint no. 3302-99184 already logged"), Catalan "pòlissa" (policy)
     "complaint", "pòlissa", "polissa",
+    # pass 23: Arabic "طلب" (an order; "رقم الطلب", "طلب رقم"), with its article, Persian "سفارش"
+    "الطلب", "طلب", "سفارش",
+    # pass 23: a service's, a product's, an article's number ("Service ID", "Servicenummer", "Product code"), only
+    # with a number word (PERSON_STEMS)
+    "service", "product", "produkt", "produit", "producto", "prodotto", "artikel", "article", "artículo", "articolo",
+    # pass 23: German compounds of a reservation, a meter and its metering point, a voucher, a request, a contribution,
+    # an insurance certificate, a supplier, a device, a serial number, a vehicle's chassis ("Reservierungsnummer",
+    # "Zählernummer", "Gutschein-Code", "Geräte-Nr.", "Fahrgestellnummer"). (Not French "abonné": "abonné au numéro
+    # +243 …" is a line's subscriber and its phone.)
+    "reservier", "zähler", "zaehler", "zählpunkt", "zaehlpunkt", "marktlokation", "gutschein", "anfrage", "beitrag",
+    "versicherungsschein", "lieferant", "gerät", "geraet", "serien", "fahrgestell",
 )
 #: Short reference words that must open a word ("bon n°", "mã thẻ", "PNR", "nota").
 SHORT_STEMS = ("mã", "pnr", "nota", "sag", "sak", "case", "caso", "cas", "ref", "conta", "conto", "tili",
-               "lid", "üye", "uye", "vé", "resi", "awb", "kesi", "guía", "guia", "zaak", "rma")
+               "lid", "üye", "uye", "vé", "resi", "awb", "kesi", "guía", "guia", "zaak", "rma",
+               # pass 23: an article's and a customer's number abbreviated ("Art.-Nr.", "Kd.-Nr."), named only with a
+               # number word (PERSON_STEMS)
+               "art", "kd", "abo")
 #: Stems of the words for a person ("Customer:", "Client:" open chat lines): a reference word only with a number
-#: word ("customer no", "Kundennummer", "numéro client").
+#: word ("customer no", "Kundennummer", "numéro client"). (Pass 23: and a service's, a product's, an article's
+#: words, which name a number only with a number word: "Service ID", "Servicenummer", "Product code", "Art.-Nr.",
+#: "Kd.-Nr." (Kundennummer); "our service 0412 …" is no reference.)
 PERSON_STEMS = ("customer", "client", "kunden", "kund", "klant", "asiak", "klient", "ügyfél", "ugyfel", "müşteri",
                 "musteri", "клиент", "клієнт", "πελάτ", "πελατ", "عميل", "לקוח", "お客様", "顧客", "客户",
                 "客戶", "고객", "khách", "khach", "pelanggan", "mteja", "abonn", "abone", "member", "mitglied",
-                "membre", "socio", "miembro", "medlem", "jäsen", "jasen", "член", "会員", "会员", "회원", "anggota")
+                "membre", "socio", "miembro", "medlem", "jäsen", "jasen", "член", "会員", "会员", "회원", "anggota",
+                "service", "product", "produkt", "produit", "producto", "prodotto", "artikel", "article", "artículo",
+                "articolo", "art", "kd")
 NUMBERED = re.compile(r"numm?er|number|numer|numéro|número|nro|nr\b|no\b|n[°º]|№|#|id\b|番号|号|번호|номер|broj|бр|"
-                      r"αριθμ|αρ\.|szám|číslo|cislo|numara|số|nomor|code|kod|código|codice")
+                      r"αριθμ|αρ\.|szám|číslo|cislo|numara|số|nomor|code|kod|código|codice|رقم|شماره|מספר")
 ALL_STEMS = COMPOUND_STEMS + SHORT_STEMS
 #: Words for "number" and number signs, after the reference word ("Contrat n°", "Замовлення №", "рачун бр.") or
 #: before it ("N° boleta", "Numéro client", "Broj članske kartice").
 NUMBER_WORDS = (r"number|no|nr|nro|núm|num|numer[oa]?|número|numéro|nummer|nommer|numara\w*|szám|száma|"
                 r"číslo|cislo|broj|бр|број|номер|ном|αριθμός|αριθμος|αρ|番号|编号|編號|号码|號碼|号|번호|số|nomor|"
-                r"namba|#|№|n[°º]|id")
+                r"namba|#|№|n[°º]|id|"
+                # pass 23: Arabic "رقم", Persian "شماره", Hebrew "מספר" ("رقم الطلب", "شماره سفارش", "מספר הזמנה"),
+                # and "code" ("Product code 0412-555-019")
+                r"رقم|شماره|מספר|code|código|codice")
 #: "is", "c'est", "ist": what may stand between the number word and the number.
 CONNECTORS = r"is|was|es|est|c['’]est|ist|é|è|är|er|je|jest|là|adalah|ni"
 #: Phone words of the same languages: one opening a word of the introduction makes the number a phone after all.
@@ -127,18 +148,22 @@ def reference_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(stem first, number word first), each anchored at the end of the text before a number."""
     stem = rf"(?:(?:{alternation(COMPOUND_STEMS)})|(?<!\w)(?:{alternation(SHORT_STEMS)})(?=\W|\d|$))\w*"
     number = rf"(?:(?<!\w)(?:{NUMBER_WORDS})(?!\w)\.?|[#№])"
-    tail = rf"[ \t]*[:#]?[ \t]*(?:(?:{CONNECTORS})[ \t]+(?:(?:le|la|el|the|o|a)[ \t]+)?)?[(\[]?\Z"
+    # (pass 23: a full-width colon, "订单编号：", and the full stop of "Nr." glued to its word, "BestellNr.")
+    tail = rf"(?:(?<=nr)\.)?[ \t]*[:#：]?[ \t]*(?:(?:{CONNECTORS})[ \t]+(?:(?:le|la|el|the|o|a)[ \t]+)?)?[(\[]?\Z"
     # "Bestellnummer ", "order #", "facture Senelec n° ", "numéro de compte client c'est ", "Contrat n° "
     # (issue 18, pass 22: no question or exclamation mark among the free words: "what's a good number? Customer: …",
     # a call's next speaker, is no "number … customer")
     free = r"(?:[ \t]+[^\s\d:#?!]{1,20}){0,2}?"
-    stem_first = re.compile(rf"(?i:{stem}(?:{free}[ \t]*\(?{number}|{free}(?=[ \t]+(?:{CONNECTORS})[ \t]))?{tail})")
+    # (pass 23: a German compound's hyphen before "Nr.", as DIN 5008 abbreviates them: "Bestell-Nr.", "Kd.-Nr.")
+    stem_first = re.compile(rf"(?i:{stem}(?:{free}(?:[ \t]*|\.?-)\(?{number}|{free}(?=[ \t]+(?:{CONNECTORS})[ \t]))?{tail})")
     # "N° boleta: ", "Numéro client : ", "Broj članske kartice: "
     number_first = re.compile(rf"(?i:{number}[ \t]*(?:(?:de|du|des|del|do|da|di|d['’])[ \t]*)?"
                               rf"(?:[^\s\d:#?!]{{1,20}}[ \t]+)?{stem}{tail})")
     return stem_first, number_first
 
 
+#: Pass 23: what a telco calls the line itself ("Telstra service number 0412 …", "service no."), unlike a "Service ID".
+SERVICE_NUMBER = re.compile(r"service[ \t.-]*(?:number|no\b|nr\b|#)")
 #: A preposition before the reference word: the number is kept on it or given for it, not its own ("inscrit au
 #: dossier", "Telefon do zamówienia").
 ON_FILE = re.compile(r"(?i:(?<!\w)(?:au|aux|à|on|in|im|en|nel|nella|dans|sur|do|dla|zum|zur|für|for|pour|para|per|"
@@ -156,7 +181,7 @@ MOBILE_WALLET = re.compile(r"(?i:jazz ?cash|easy ?paisa|sadapay|nayapay|bkash|na
 
 def closes_an_introduction(char: str) -> bool:
     """Whether `char` can end the words before a number: a space, a sign, or a CJK or Hangul character."""
-    return char in " \t:#.№°º(-" or "\u3000" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af"
+    return char in " \t:#.№°º(-：" or "\u3000" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af"
 
 
 def names_a_reference(text: str, start: int) -> bool:
@@ -183,6 +208,8 @@ def names_a_reference(text: str, start: int) -> bool:
             said = before[opening:].lower().rstrip(" \t([")
             if said.startswith(PERSON_STEMS) and NUMBERED.search(said) is None:
                 continue  # "Customer: 054 912 0087", a chat line's speaker
+            if SERVICE_NUMBER.match(said):
+                continue  # pass 23: a telco's "service number" is the line's own number (not its "Service ID")
             if said.endswith((" is", " was", " es", " est", " ist", "c'est", "c’est")):
                 said = before.lower()  # "my phone for the order is": the phone word before it counts too
             return PHONE_WORD.search(said) is None

@@ -48,7 +48,9 @@ from feedbackloop.core.pii_firms import firm_number
 from feedbackloop.core.pii_ids import ASKING, PHONE_IN_GAP, find_national_ids, line_before
 from feedbackloop.core.pii_ids_americas import (
     BIRTHDAY_OFFER,
+    EVENT_YEARS,
     OFFER_AFTER_BIRTHDAY,
+    OTHER_EVENT,
     find_regional_dobs,
     find_regional_ids,
     firms_number_shape,
@@ -109,7 +111,7 @@ LOOKALIKES: dict[int, str] = {
        if (value := unicodedata.decimal(chr(code), None)) is not None},
     **dict.fromkeys(map(ord, "\u00a0\u2007\u2009\u202f"), " "),
     **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2212\ufe63\uff0d"), "-"),
-    **{ord(wide): plain for wide, plain in zip("＋（）．／", "+()./")},
+    **{ord(wide): plain for wide, plain in zip("＋（）．／＠", "+()./@")},  # (pass 23: "＠", a Japanese or Korean email's)
 }
 
 
@@ -233,26 +235,34 @@ EMAIL_SPELLED_PLAIN = re.compile(
 SPELLED_AT = (r"(?:at|arroba|arobase|chez|bei|presso|chiocciola|małpa|malpa|kukac|snabel-a|ät|apenstaartje|"
               r"klammeraffe|zavináč|arond|"
               # pass 22: Czech and Slovak typed without accents, Slovenian "afna", Russian and Ukrainian "собака"
-              r"zavinac|afna|sobaka|собака)")
+              r"zavinac|afna|sobaka|собака|"
+              # pass 23: Lithuanian "eta", Greek "παπάκι", Hebrew "שטרודל", Japanese "アットマーク", Korean "골뱅이"
+              r"eta|παπάκι|παπακι|שטרודל|アットマーク|골뱅이)")
 #: (seventeenth pass: Indonesian and Malay "titik", Romanian "punct", Vietnamese "chấm"; Romanian "arond")
 #: (pass 22: Czech without accents, Slovak "bodka", Slovenian "pika", Russian and Ukrainian "точка")
 SPELLED_DOT = (r"(?:dot|punto|point|punkt|ponto|kropka|pont|nokta|piste|prikk|tečka|punt|titik|punct|chấm|cham|"
-               r"tecka|bodka|pika|tochka|точка|крапка)")
+               r"tecka|bodka|pika|tochka|точка|крапка|"
+               # pass 23: Lithuanian, Greek, Hebrew, Arabic, Japanese, Korean
+               r"taškas|taskas|τελεία|τελεια|נקודה|نقطة|ドット|닷)")
 #: The top-level domains a spelled-out address ends with (pass 22: and Central and Eastern Europe's).
 SPELLED_TLD = (r"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|ca|au|ch|at|be|ie|pt|se|dk|no|fi|pl|ar|"
                r"br|mx|cl|co|pe|tr|gr|hu|cz|ro|jp|kr|cn|in|za|ng|ke|ae|sk|si|hr|rs|ba|bg|ru|ua|by|lt|lv|ee|eu|md|mk|"
-               r"al|kz)")
+               r"al|kz|"
+               # pass 23: more of Asia's, the Middle East's and the Pacific's (not "my", "is", "id": a sentence's
+               # next word after "gmail.com. My …")
+               r"tw|hk|sg|ph|vn|th|il|eg|ir|pk|nz|lu|cy|np|bd|lk|qa|kw|cat)")
 #: Issue 18, sixteenth pass: the joins a local part is spelled with ("f punkt schubert minus 77 at posteo punkt de").
 SPELLED_JOIN = (r"(?:minus|bindestrich|unterstrich|strich|underscore|dash|hyphen|gui[oó]n(?: bajo)?|"
                 r"trattino(?: basso)?|tiret(?: bas)?)")
 EMAIL_SPELLED_WORDS = re.compile(
-    rf"(?<![\w.])[\w.+-]+(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+[\w+-]+){{0,4}}(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+{SPELLED_AT}\s+)[\w-]+"
+    rf"(?<![\w.])[\w.+-]+(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+[\w+-]+){{0,4}}(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+(?:{SPELLED_AT}|(?P<et>et))\s+)[\w-]+"
     rf"(?:\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*[\w-]+|\s+{SPELLED_DOT}\s+{SPELLED_TLD}\b)+")
 SPELLED_AT_WORDS = ("at", "arroba", "arobase", "chez", "bei", "presso", "chiocciola", "małpa", "malpa", "kukac",
                     "snabel", "ät", "apenstaartje", "klammeraffe", "zavináč", "arond", "zavinac", "afna", "sobaka",
-                    "собака")
+                    "собака", "eta", "et", "παπάκι", "παπακι", "שטרודל", "アットマーク", "골뱅이")
 SPELLED_DOT_WORDS = ("dot", "punto", "point", "punkt", "ponto", "kropka", "pont", "nokta", "piste", "prikk", "tečka",
-                     "punt", "titik", "punct", "chấm", "cham", "tecka", "bodka", "pika", "tochka", "точка", "крапка")
+                     "punt", "titik", "punct", "chấm", "cham", "tecka", "bodka", "pika", "tochka", "точка", "крапка",
+                     "taškas", "taskas", "τελεία", "τελεια", "נקודה", "نقطة", "ドット", "닷")
 #: Pass 22: a spelled-out "at" before a domain typed with its dots ("jan.novak zavináč seznam.cz", "petra.horvat at
 #: gmail.com"), looked for from the word in the `fold`ed text, the local part then read backwards from it. After a
 #: bare "at" only a local part of two words joined by a dot or underscore, or of letters and digits ("jsmith88"),
@@ -273,17 +283,50 @@ def spelled_at_domains(text: str, folded: str) -> Iterator[Span]:
         return
     for match in AT_DOMAIN.finditer(folded):
         local = SPELLED_LOCAL.search(folded, max(0, match.start() - 64), match.start())
-        if local is None or (match.group("word") == "at" and not PLAIN_AT_LOCAL.fullmatch(local.group())):
+        if local is None or (match.group("word") in ("at", "eta") and not PLAIN_AT_LOCAL.fullmatch(local.group())):
             continue
         yield Span(local.start(), match.end(), "EMAIL")
 
 
 def spaced_emails(text: str) -> Iterator[Span]:
-    """Addresses with a space beside their "@" (EMAIL_SPACED); those without are EMAIL's."""
+    """Addresses with a space beside their "@" (EMAIL_SPACED), or (pass 23) before a dot of their domain
+    ("john.doe@gmail .com"; not after one: "…@qq.com. MY REAL ONE" ends a sentence); those without are EMAIL's."""
     for match in EMAIL_SPACED.finditer(text):
         local, _, domain = match.group().partition("@")
-        if (local.endswith(" ") or domain.startswith(" ")) and len(local.strip()) >= 3:
+        if (local.endswith(" ") or domain.startswith(" ") or " ." in domain) and len(local.strip()) >= 3 and \
+                not NO_LETTER.fullmatch(local):
             yield Span(match.start(), match.end(), "EMAIL")
+
+
+#: Pass 23: "€1.299 @ MediaMarkt . de" is a price at a shop: a local part has a letter.
+NO_LETTER = re.compile(r"[\W\d_]*")
+#: Pass 23: an address "defanged" as security notices and wary people write links, its "@" and dots in brackets of any
+#: kind ("john[at]example[.]com", "jane.doe[@]gmail[.]com", "jane{at}gmail{dot}com", "jane <at> gmail <dot> com"),
+#: and Finnish and Estonian "(a)" ("matti.virtanen(a)yritys.fi"), with a top-level domain at its end.
+DEFANGED_AT = r"[\[({<]\s*(?:at|@|(?P<a>a)|eta|ät)\s*[\])}>]"
+DEFANGED_DOT = r"(?:\s*[\[({<]\s*(?:dot|\.|punkt|point|punto)\s*[\])}>]\s*|\.)"
+EMAIL_DEFANGED = re.compile(rf"(?<![\w.])[^\W\d_][\w.+-]*\s*{DEFANGED_AT}\s*[\w-]+(?:{DEFANGED_DOT}[\w-]+)*"
+                            rf"{DEFANGED_DOT}{SPELLED_TLD}(?![\w-])", re.IGNORECASE)
+#: Pass 23: a comma typed for the dot before the top-level domain ("ahmet.yilmaz@gmail,com").
+EMAIL_COMMA = re.compile(rf"(?<![\w.+%-])[\w+%-][\w.+'%-]*@(?:[\w-]+\.)*[\w-]+,[ ]?(?:com|net|org)(?:[.,](?:{SPELLED_TLD}))?"
+                         rf"(?![\w-])", re.IGNORECASE)
+#: Pass 23: Chinese text writes "#" for the "@" of a webmail address, to dodge scrapers ("zhangwei#163.com（#换成@）").
+EMAIL_HASH = re.compile(r"(?<![\w.+-])[\w.+-]{2,64}#(?:163|126|yeah|qq|foxmail|sina|sohu|139|189|aliyun|gmail|"
+                        r"hotmail|outlook|yahoo)\.(?:com|cn|net)(?:\.cn)?(?![\w-])", re.IGNORECASE)
+
+
+def disguised_emails(text: str) -> Iterator[Span]:
+    """Addresses defanged in brackets, with a comma for a dot, or with "#" for "@" (EMAIL_DEFANGED, EMAIL_COMMA,
+    EMAIL_HASH)."""
+    if any(bracket in text for bracket in "[({<"):
+        for match in EMAIL_DEFANGED.finditer(text):
+            local = text[match.start():match.start("a")].rstrip(" \t[({<") if match.group("a") else ""
+            if not local or PLAIN_AT_LOCAL.fullmatch(local):  # "item (a) section.com" is a list's item
+                yield Span(match.start(), match.end(), "EMAIL")
+    if "@" in text and "," in text:
+        yield from (Span(match.start(), match.end(), "EMAIL") for match in EMAIL_COMMA.finditer(text))
+    if "#" in text and CHINESE_MOBILE_HINT.search(text):  # (the Chinese convention, in Chinese text)
+        yield from (Span(match.start(), match.end(), "EMAIL") for match in EMAIL_HASH.finditer(text))
 #: "logo@2x.png" is a retina image, not a mailbox.
 FILE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico"})
 #: Issue 18, sixteenth pass: an Indian UPI id (a virtual payment address, "pooja.verma94@okaxis", "9958127403@paytm")
@@ -349,7 +392,7 @@ def find_emails(text: str) -> Iterator[Span]:
             if match.group(1).lower() not in FILE_SUFFIXES and not role_address(match.group()):
                 yield Span(match.start(), match.end(), "EMAIL")
         yield from find_upi_ids(text)
-        if " @" in text or "@ " in text:  # pass 22: every EMAIL_SPACED match with a space holds one of these
+        if " @" in text or "@ " in text or " ." in text:  # every spaced_emails finding holds one of these
             yield from spaced_emails(text)
     if "[" in text or "(" in text:  # every EMAIL_SPELLED match holds "[at]" or "(at)"
         for match in EMAIL_SPELLED.finditer(text):
@@ -360,9 +403,11 @@ def find_emails(text: str) -> Iterator[Span]:
             yield Span(match.start(), match.end(), "EMAIL")
     if has_any(folded, SPELLED_DOT_WORDS) and has_any(folded, SPELLED_AT_WORDS) and len(folded) == len(text):
         for match in EMAIL_SPELLED_WORDS.finditer(folded):  # (the words in any case)
-            yield Span(match.start(), match.end(), "EMAIL")
+            if match.group("et") is None or PLAIN_AT_LOCAL.fullmatch(folded, match.start(), match.start("et") - 1):
+                yield Span(match.start(), match.end(), "EMAIL")  # (pass 23: Turkish "et", French "and": an address's local part)
     if "." in text and has_any(folded, SPELLED_AT_WORDS):  # pass 22: every AT_DOMAIN match holds both
         yield from spelled_at_domains(text, folded)
+    yield from disguised_emails(text)
 
 
 # --- payment cards ---------------------------------------------------------------------------------
@@ -895,7 +940,10 @@ TOLL_FREE = re.compile(r"(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]\d{3
                        r"18[59]0[ .-]?\d|0818[ .-]?\d|0508[ .-]?\d|8[ -]\(?800\)?[ -]\d|8 ?\(800\)|1-?700[ -]\d|06[ -]?[48]0[ -]\d|"
                        r"600[ .-]\d{3}[ .-]?\d{4}$|0850[ .-]?\d|"
                        # issue 18, pass 20: Pakistan's universal access numbers ("111-300-300"), which only firms have
-                       r"111[ -]\d{3}[ -]\d{3}$")
+                       r"111[ -]\d{3}[ -]\d{3}$|"
+                       # pass 23: Spain's freephone and shared-cost numbers in pairs, as Spain writes them ("900 12 00
+                       # 12", "902 10 10 10"; Italy's "800 12 34 56" too)
+                       r"(?:900|800|901|902)[ .-]?\d\d[ .-]\d\d[ .-]\d\d$")
 #: Issue 18, sixteenth pass: a number introduced as a firm's line ("call your customer care 1800-…",
 #: "Linha de apoio: 707 …", "llame al … (línea corporativa)") or followed by opening hours ("(Mon-Sat,
 #: 9am-6pm)", "(de lunes a viernes, 9:00–18:00)") is a firm's, not a person's.
@@ -904,14 +952,14 @@ HOTLINE_BEFORE = re.compile(
     r"call cent(?:er|re)|contact cent(?:er|re)|switchboard|atención al cliente|servicio (?:de )?(?:atención|cliente)|"
     r"línea (?:nacional|corporativa|gratuita|de atención)|linha de (?:apoio|atendimento)|numero verde|"
     r"assistenza (?:tecnica|clienti)|servizio clienti|service client(?:s|èle)?|kundenservice|kundendienst|"
-    r"klantenservice|kundtjänst|kundeservice|asiakaspalvelu|infolinia|zákaznick\w+ link\w*|"
+    r"klantenservice|kundtjänst|kundeservice|asiakaspalvelu|infolini[aęąi]|zákaznick\w+ link\w*|"
     # (after the seventeenth pass) Ukrainian, Russian, Vietnamese, Greek, Chinese, Hebrew, Japanese and English
     r"гаряча лінія|горячая линия|tổng đài|tong dai|πληροφορίες|服务热线|客服热线|שירות לקוחות|カスタマーサポート|"
     r"customer line|shop number|växelnummer|switchboard number)"
     r"[^\n\d]{0,24}$")
 HOTLINE_WORDS = ("hotline", "helpline", "desk", "customer", "support", "call cent", "contact cent", "switchboard",
                  "atención", "servicio", "línea", "linha", "verde", "assistenza", "clienti", "service client",
-                 "kunden", "klanten", "kundtj", "kundeservice", "asiakaspalvelu", "infolinia", "zákaznick",
+                 "kunden", "klanten", "kundtj", "kundeservice", "asiakaspalvelu", "infolini", "zákaznick",
                  "гаряча", "горячая", "tổng đài", "tong dai", "πληροφορίες", "热线", "שירות", "カスタマー", "line",
                  "shop number", "växelnummer")
 OPENING_HOURS_AFTER = re.compile(
@@ -1781,12 +1829,18 @@ SPOKEN_DATE = (rf"{SPOKEN_DAY}\s+of\s+{MONTHS},?\s+{SPOKEN_YEAR}|"
 #: Pass 22: a form's or an airline's date run together, day, month's abbreviation, year ("14MAR1988", "14MAR88").
 COMPACT_MONTH_DATE = (r"(?<![\w])\d{2}(?-i:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|Jan|Feb|Mar|Apr|May|Jun|"
                       r"Jul|Aug|Sep|Oct|Nov|Dec)(?:19|20)?\d\d(?![\w])")
-DATE = (rf"(?:\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}(?:19|20)\d\d|"
+#: Pass 23: a Nepali date in Bikram Sambat, its year 56-57 ahead of the common era's ("2052/05/12 B.S."), and a date
+#: of the Iranian (Solar Hijri) or Islamic (Hijri) calendar, year first ("۱۳۷۲/۰۵/۱۸", "1402/05/11"); a form's date
+#: with spaces for its separators ("DOB: 03 02 1964").
+BIKRAM_SAMBAT = r"(?:19|20)\d\d(?P<bs_sep>[./-])\d{1,2}(?P=bs_sep)\d{1,2}\s?(?:(?-i:B\.?\s?S\.?)|वि\.?\s?सं\.?)(?![^\W\d_])"
+HIJRI_DATE = r"(?<![\d./-])1[34]\d\d(?P<hijri_sep>[./-])\d{1,2}(?P=hijri_sep)\d{1,2}(?![\d/-])(?!\.\d)"
+SPACED_DATE = r"(?<![\d.,/-])\d{1,2} \d{1,2} (?:19|20)\d\d(?![ .,/-]?\d)"
+DATE = (rf"(?:\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}(?:19|20)\d\d|{BIKRAM_SAMBAT}|{HIJRI_DATE}|{SPACED_DATE}|"
         rf"(?:19|20)\d\d{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}(?!\d)|"
         rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
         rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?(?:\s+(?:de\s+|of\s+)?|-){MONTHS_AFTER_DAY}(?:\s+(?:de\s+)?|-)(?:19|20)\d\d{CYRILLIC_YEAR_END}|{BALTIC_DATE}|"
         rf"(?:19|20)\d\d\.\s+{HU_MONTHS}\s*\d{{1,2}}(?!\d)(?:-(?:án|én|ján|jén|a|e|i)(?![^\W\d_]))?|"
-        rf"(?<![\d./-])\d{{1,2}}(?P<two_digit_sep>[./-])\d{{1,2}}(?P=two_digit_sep)\d\d(?![./-]?\d)|"
+        rf"(?<![\d./-])\d{{1,2}}(?P<two_digit_sep>[./-])\d{{1,2}}(?P=two_digit_sep)['’]?\d\d(?![./-]?\d)|"
         rf"(?:19|20)\d\d\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일號号]|{ASIAN_DATE}|"
         rf"{ROMAN_DATE}|{SPOKEN_DATE}|{COMPACT_MONTH_DATE})")
 #: A date is a date of birth when a birth word comes shortly before it, in English, German, French, Spanish.
@@ -1834,7 +1888,10 @@ BIRTH_MORE = re.compile(
     r"n[ăa]scut(?<!\wn[ăa]scut)|γεννήθηκ|γεννηθ|народил|synt\.(?<![\w.]synt\.)(?=:?\s?\d)|sünd\.(?<![\w.]sünd\.)(?=:?\s?\d)|"
     # pass 22: French forms' "date naiss.", Russian and Ukrainian forms' "д.р." (дата рождения), "д.н." (дата
     # народження) before a date and "г.р." (год рождения) after one ("12.03.1985 г.р.")
-    r"naiss\.(?<![\w.]naiss\.)|д\.[рн]\.(?<![\w.]д\.[рн]\.)(?=:?\s?\d)|г\.р\.(?<![\w.]г\.р\.))")
+    r"naiss\.(?<![\w.]naiss\.)|д\.[рн]\.(?<![\w.]д\.[рн]\.)(?=:?\s?\d)|г\.р\.(?<![\w.]г\.р\.)|"
+    # pass 23: Moroccan and Algerian forms' "تاريخ الازدياد", Turkish forms' "d.t." (doğum tarihi), Korean "…일생"
+    # after a date ("1992년 6월 8일생"), Hebrew "יליד", "ילידת" (born)
+    r"ازدياد|d\.t\.(?<![\w.]d\.t\.)(?=:?\s?\d)|생(?<=\d일생)|יליד)")
 DATE_ANYWHERE = re.compile(DATE, re.IGNORECASE)
 BIRTH_REACH = 70
 #: A birth word's line with no date is answered on the next line when it ends this close after the word
@@ -1894,7 +1951,10 @@ def dates_after_birth_words(text: str, folded: str) -> Iterator[Span]:
     for word in BIRTH_MORE.finditer(folded):
         yield from date_right_before(text, word.start(), recent)
         line_end = end_of_line(text, word.end())
-        dates = list(dates_in_reach(text, word.end(), line_end, recent))
+        # pass 23: a form's label of a date of birth right before its date takes one of any year gone by ("Geboortedatum:
+        # 14-02-2025", a newborn's)
+        latest = recent + 2 if labels_a_date(text, folded, word) else recent
+        dates = list(dates_in_reach(text, word.end(), line_end, latest))
         yield from (Span(start, end, "DOB") for start, end, of_birth in dates if of_birth)
         compact = COMPACT_DATE.match(text, word.end(), line_end)
         short = None if compact is not None else COMPACT_SHORT_DATE.match(text, word.end(), line_end)
@@ -1902,12 +1962,39 @@ def dates_after_birth_words(text: str, folded: str) -> Iterator[Span]:
             yield Span(compact.start(1), compact.end(1), "DOB")
         elif short is not None and six_digit_date(short.group(1)):
             yield Span(short.start(1), short.end(1), "DOB")
-        elif not dates and line_end - word.end() <= ASKED_REST and word.group() not in NO_QUESTION:
+        elif not dates and asked(text, word.end(), line_end) and word.group() not in NO_QUESTION:
             # asked for on this line, answered on the next
             start = next_line_start(text, line_end)
             if start is not None:
                 yield from (Span(begin, end, "DOB") for begin, end, of_birth
                             in dates_in_reach(text, start, end_of_line(text, start), recent) if of_birth)
+
+
+def asked(text: str, word_end: int, line_end: int) -> bool:
+    """Whether a birth word's line asks for the date: it ends soon after the word, or (pass 23) a question mark comes
+    soon after it ("Wat is haar geboortedatum? Voor kinderen onder 12 is dat nodig." / "Klant: 22-07-2015")."""
+    return line_end - word_end <= ASKED_REST or "?" in text[word_end:min(line_end, word_end + ASKED_REST)]
+
+
+#: Pass 23: the birth words that label a date of birth in a form (not a birthday's: "birthday", "Geburtstag", "doğum
+#: günü", "生日" are a party's as well), and what may stand between one and its date: the rest of its word or one more
+#: ("Geburts|datum:", "doğum| tarihi:", "date of birth:"), then a colon or a dash.
+DATE_LABELS = ("birth", "dob", "d.o.b", "geburt", "geb.", "naissance", "naiss.", "nacimiento", "nac.", "geboorte",
+               "födelse", "fødsel", "生年月日", "생년월일", "出生", "рождени", "народжен", "doğum", "urodz", "narozen",
+               "narod", "ngày sinh", "lahir", "الميلاد", "تولد", "ازدياد", "nasc", "ddn", "szül", "születés", "rojstn",
+               "sünni", "dzimšan", "fæðing", "γέννησ", "d.t.", "д.р.", "д.н.")
+BIRTHDAY_TAILS = ("day", "tag", "stag", "gün")
+LABEL_GAP = re.compile(r"([^\W\d_]{0,8})(?:[ ][^\W\d_]{1,8})?[ \t]*[:：=\-–]?[ \t]*")
+
+
+def labels_a_date(text: str, folded: str, word: re.Match[str]) -> bool:
+    """Whether `word`, a BIRTH_MORE match in `folded`, labels the date right after it (DATE_LABELS, LABEL_GAP)."""
+    if not word.group().startswith(DATE_LABELS):
+        return False
+    gap = LABEL_GAP.match(folded, word.end())
+    if gap is None or gap.group(1).startswith(BIRTHDAY_TAILS) or folded.startswith(BIRTHDAY_TAILS, gap.end(1) + 1):
+        return False
+    return DATE_ANYWHERE.match(text, gap.end()) is not None
 
 
 def end_of_line(text: str, start: int) -> int:
@@ -1938,6 +2025,9 @@ def dates_in_reach(text: str, start: int, line_end: int, recent: int) -> Iterato
         if date.group("two_digit_sep") is None or (first and short_date(date.group(), date.start() - start)):
             year = date_year(date.group())
             of_birth = year is None or year < recent
+            if of_birth and born_end < 0 and year is not None and year > recent - EVENT_YEARS and \
+                    OTHER_EVENT.search(text, start, date.start()):
+                of_birth = False  # pass 23: "the birthday cake I ordered for 14 March 2024": the order's date
             yield date.start(), date.end(), of_birth
             if of_birth:
                 reach = min(line_end, max(reach, date.end() + BIRTH_REACH))
@@ -1946,12 +2036,7 @@ def dates_in_reach(text: str, start: int, line_end: int, recent: int) -> Iterato
         date = DATE_ANYWHERE.search(text, date.end(), min(line_end, reach + LONGEST_DATE))
 
 
-#: Pass 22: the verbs of other events a date may follow after a date of birth on its line ("account opened
-#: 03/02/2021", "ordered on", "member since"): that date is the event's, not a birth's. English, the issue's
-#: messiest text.
-OTHER_EVENT = re.compile(r"\b(?:opened|ordered|placed|purchased|bought|shipped|delivered|joined|registered|"
-                         r"issued|paid|renewed|signed up|activated|installed|booked|expire[sd]|created|since|"
-                         r"cancel(?:l)?ed|returned|refunded|charged)\b", re.IGNORECASE)
+#: (OTHER_EVENT, the words of events other than a birth: pii_ids_americas, shared with its finder.)
 #: The end of a sentence: after a date of birth, the dates of the next sentence are other things' (an order's).
 SENTENCE_END = re.compile(r"[。！？]|[.!?;](?:\s|$)")
 
@@ -1964,8 +2049,11 @@ SHORT_DATE_REACH = 20
 
 def short_date(date: str, distance: int) -> bool:
     """Whether a date with a two-digit year, `distance` characters after a birth word, is one: its day and month
-    each up to 31, one of them up to 12."""
-    first, second = (int(part) for part in re.split(r"[./-]", date)[:2])
+    each up to 31, one of them up to 12; (pass 23) or, its first part over 31, a year first, as Korean, Japanese and
+    Chinese forms write it ("생년월일: 85.04.03"), then a month and a day."""
+    first, second, third = (int(part.lstrip("'’")) for part in re.split(r"[./-]", date)[:3])
+    if first > 31:
+        return distance <= SHORT_DATE_REACH and 0 < second <= 12 and 0 < third <= 31
     return distance <= SHORT_DATE_REACH and 0 < min(first, second) <= 12 and max(first, second) <= 31
 
 
@@ -2005,17 +2093,37 @@ ERA_BEFORE = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "�
 ERA_YEAR = re.compile(r"(明治|大正|昭和|平成|令和|民國|民国|^[MTSHR])\.?[ ]?(\d{1,3}|元)")
 BUDDHIST_YEAR = re.compile(r"(?<!\d)25\d\d(?!\d)")
 TWO_DIGIT_YEAR_FIRST = re.compile(r"^(\d\d)[ ]?[年년]")
+#: Pass 23: a Hijri year opening a date (HIJRI_DATE), a Bikram Sambat date, a two-digit year opening one ("85.04.03").
+HIJRI_YEAR = re.compile(r"1[34]\d\d(?=[./-])")
+BIKRAM_SAMBAT_DATE = re.compile(BIKRAM_SAMBAT)
+YEAR_FIRST_TWO = re.compile(r"(\d\d)[./-]\d{1,2}[./-]['’]?\d\d$")
+#: The last year of the Solar Hijri calendar Iran uses that has begun (1405 began in March 2026); a later Hijri year is
+#: of the Islamic (lunar) calendar, whose year is about 0.97 of a solar one.
+LAST_SOLAR_HIJRI = 1405
+
+
+def hijri_year(year: int) -> int:
+    """The common era's year of a Solar Hijri year or, past LAST_SOLAR_HIJRI, of an Islamic one."""
+    return year + 621 if year <= LAST_SOLAR_HIJRI else round(year * 0.970229 + 621.5643)
 
 
 def date_year(date: str) -> int | None:
     """The year of a date DATE matched: its four digits, or its last two read as the latest year not to come;
-    an era's year or a Buddhist-era year as the common era's."""
+    an era's year, a Buddhist-era, Bikram Sambat or Hijri year as the common era's."""
     era = ERA_YEAR.search(date)
     if era is not None:
         return ERA_BEFORE[era.group(1)] + (1 if era.group(2) == "元" else int(era.group(2)))
     buddhist = BUDDHIST_YEAR.search(date)
     if buddhist is not None:
         return int(buddhist.group()) - 543
+    hijri = HIJRI_YEAR.match(date)
+    if hijri is not None:
+        return hijri_year(int(hijri.group()))
+    if BIKRAM_SAMBAT_DATE.fullmatch(date):
+        return int(date[:4]) - 57
+    first_two = YEAR_FIRST_TWO.match(date)
+    if first_two is not None and int(first_two.group(1)) > 31:  # "85.04.03": a year first
+        date = first_two.group(1)
     first = TWO_DIGIT_YEAR_FIRST.match(date)
     if first is not None:  # "88년 4월 12일"
         date = first.group(1)
