@@ -467,6 +467,7 @@ def find_addresses(text: str) -> Iterator[Span]:
     found.extend(pii_address.find_address_blocks(text))
     for start, end in pii_address.with_digital_codes(text, pii_address.union(found)):  # Ghana's "GA-339-2210"
         end = pii_address.before_phone_label(text, start, end)  # pass 21: "…, 1140 Wien; Tel. 0664/…"
+        end = pii_address.with_trailing_landmark(text, start, end)  # pass 23: "…, Dubai (near Al Barsha Mall)"
         if not pii_address.not_personal(text, start, end):  # sixteenth pass: products, a firm's warehouse
             yield Span(start, end, "ADDRESS")
 
@@ -685,4 +686,5 @@ DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
 ANY_DIGIT = re.compile(r"\d")
 WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find_secrets, find_names,
                                                                 live.find_spoken_phones,
-                                                                find_dobs)  # pass 22: dates said in words, ungated
+                                                                find_dobs,  # pass 22: dates said in words, ungated
+                                                                find_addresses)  # pass 23: cued, digit-free addresses

@@ -140,7 +140,8 @@ calea aleea splaiul șoseaua soseaua intrarea bulevar булевар булев�
 شارع רחוב רח׳ דרך שדרות gali गली
 shareh sharia shari sharie shar3 share3 sh3 derb zankat zanqa pje psje bvar bv șos sos spl bul nám náměstí namesti nábř
 nábřeží tř třída trieda
-""")
+gg
+""")  # (pass 23: Indonesia's "Gg." for gang, an alley, with its full stop: ABBREVIATED)
 #: Of TYPE_BEFORE, the words that are also ordinary words or abbreviations: they need a name word
 #: before the number ("via DHL" is no street), and an abbreviation needs its full stop ("ul.", "Av.").
 #: Of TYPE_BEFORE, the words of countries that number their streets ("Calle 10", "Carrera 43A", "Street 14",
@@ -153,7 +154,7 @@ NUMBER_ONLY = frozenset({"street", "road"})
 ABBREVIATED = frozenset({"av", "avd", "ul", "al", "os", "pl", "pr", "str", "ch", "imp", "rte", "tv", "cra", "jl",
                          "jln", "lrg", "bd", "bld", "avda", "r", "trav", "estr", "rod", "ул", "вул", "пр", "просп",
                          "пер", "бул", "наб", "jr", "vul", "prosp", "prov", "пров", "пл", "οδ", "λεωφ", "leof",
-                         "boul", "pje", "psje", "bvar", "bv", "șos", "sos", "spl", "bul", "nám", "nábř", "tř"})  # Québec's "boul. Saint-Laurent"
+                         "boul", "pje", "psje", "bvar", "bv", "șos", "sos", "spl", "bul", "nám", "nábř", "tř", "gg"})  # Québec's "boul. Saint-Laurent"
 #: German streets named with a preposition and no suffix ("Am Lindenhof 12a"): capitalised only.
 GERMAN_PREPOSITIONS = frozenset({"Am", "An", "Auf", "Im", "Zum", "Zur", "Unter", "Hinter", "Alte", "Neue", "Große",
                                  "Kleine", "Auf der", "An der", "In der",
@@ -338,6 +339,13 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\d(?<![\w-]\d)\d{{3,5}}(?![\w-]|[.,]\d){TOWN_AFTER}"), WEAK_POSTCODE),  # 1070 Wien
     # issue 18, pass 20: India's PIN glued to its town with a dash ("Delhi-110009", "Pune-411001")
     (re.compile(r"[A-Z](?<![\w-].)[a-z]{2,}[-–][1-8]\d{5}(?![\w-])"), WEAK_POSTCODE),
+    # pass 23: Romania's six-digit postcode after its label ("cod poștal 020071", "cod 400114")
+    (re.compile(r"[Cc](?<![\w-].)od(?:ul)?[ ]po[sș]tal:?[ ]?\d{6}(?![\w-])"), POSTCODE),
+    (re.compile(r"[Cc](?<![\w-].)od:?[ ]\d{6}(?![\w-])"), WEAK_POSTCODE),
+    # pass 23: Indonesia's neighbourhood (rukun tetangga) and its ward (rukun warga), numbered, in capitals ("RT 03/RW
+    # 05", "RT.002/RW.011", "RT 004 RW 011", "RT/RW 02/07")
+    (re.compile(r"R(?<![\w-].)(?:T[ .]?0?\d{1,2}(?:[ ]?[/,]?[ ]?RW[ .]?0?\d{1,2})?|T/RW[ .]?0?\d{1,2}/0?\d{1,2})(?![\w/-])"),
+     DISTRICT),
 )
 #: Japanese and Chinese addresses in their script, unspaced: a prefecture, city or ward word, then block
 #: numbers ("東京都渋谷区神宮前3-14-2") or a house number with its counter ("建国路93号"). Found whole
@@ -392,7 +400,8 @@ CYRILLIC_ADDRESS = re.compile(rf"(?<![\u0400-\u04ff])(?:(?:(?<![^\n])|(?<=: ))(?
                               rf"(?:,[ ]?{CYRILLIC_PART})+(?:,[ ]?\d{{4,6}}[ ]{CYRILLIC_UPPER}[\u0400-\u04ff-]+)?")
 ARABIC_ADDRESS = re.compile(rf"(?:(?:(?<![^\n])|(?<=:[ ])|(?<=:)){ARABIC_WORD}[،,][ ]?(?={ARABIC_KEY}))?"
                             rf"{ARABIC_PART}(?:[،,][ ]?{ARABIC_PART})+"
-                            rf"(?:[،,][ ]?{ARABIC_WORD}(?:[ ]{ARABIC_WORD})?(?:[ ]\d{{1,6}})?(?![\w])){{0,3}}"
+                            # (pass 23: no trailing part that holds "رقم", a number's word: "والطلب رقم 88120")
+                            rf"(?:[،,][ ]?(?!(?:{ARABIC_WORD}[ ])?رقم){ARABIC_WORD}(?:[ ]{ARABIC_WORD})?(?:[ ]\d{{1,6}})?(?![\w])){{0,3}}"
                             rf"(?:[،,][ ]?{ARABIC_POSTCODE})?")
 #: An address in Thai script: a house number ("88/15"), then two or more parts, each opening with a village,
 #: road, lane, subdistrict, district or province word, written out or abbreviated and often glued to its name
@@ -429,8 +438,15 @@ VN_ADDRESS = re.compile(rf"{VN_HOUSE}[ ]{VN_NAME}(?:(?:,?[ ]{VN_PART}){{2,}}(?:,
 #: dashes), then perhaps the building and its room ("〒154-0024 東京都世田谷区三軒茶屋2-14-7 ハイツ三茶302").
 JP_CHARS = "\u4e00-\u9fff\u3005\u3041-\u3096\u30a1-\u30fcヶ"
 JP_PREFECTURE = r"(?:東京都|北海道|京都府|大阪府|[\u4e00-\u9fff]{2,3}県)"
-JP_BLOCKS = (r"[0-9０-９]{1,5}(?:(?:(?:[-－‐−ー]|丁目|番地?|号|の|条[東西南北]?|線)[0-9０-９]{1,5}){1,3}(?:号|番地?)?"
+JP_BLOCKS = (r"[0-9０-９]{1,5}(?:(?:(?:[-－‐−ー]|丁目|番地?|号|の|条[東西南北]?|線)[0-9０-９]{1,5}){1,3}(?:号|番地?|丁目)?"
              r"|番地|号|番)")  # (one number alone is no block: "東京都で3日間")
+#: Pass 23: the chōme, ban and gō written in kanji numerals, as addresses are in vertical or formal writing
+#: ("梅田三丁目一番一号", "三軒茶屋二丁目十一番三号"): the chōme is what makes the numbers a block.
+KANJI_NUMBER = "[一二三四五六七八九十百〇]{1,4}"
+CHOME = re.compile(f"{KANJI_NUMBER}丁目")
+JAPANESE_KANJI_ADDRESS = re.compile(
+    rf"(?:{JP_PREFECTURE}|(?<![{JP_CHARS}])[{JP_CHARS}]{{1,5}}[市区])[{JP_CHARS}]{{0,24}}?{KANJI_NUMBER}丁目"
+    rf"(?:{KANJI_NUMBER}番地?(?:{KANJI_NUMBER}号)?)?")
 JAPANESE_ADDRESS = re.compile(
     rf"(?:〒[ ]?[0-9０-９]{{3}}[-－]?[0-9０-９]{{4}}[ 　]?(?:{JP_PREFECTURE})?|{JP_PREFECTURE}"
     rf"|(?<![{JP_CHARS}])[{JP_CHARS}]{{1,5}}市)"
@@ -479,10 +495,17 @@ VN_MARKER = (r"(?:Phường|phường|Quận|quận|Huyện|huyện|Xã|xã|Th�
 #: (Pass 21: or a short marker glued to its name, "TP.HCM", "Q.1", "P.Bến Nghé".)
 VN_SPELLED_PART = rf"(?:(?:TP|Tp|Q|P)\.(?:{VN_WORD}(?:[ ]{VN_WORD}){{0,3}}|[0-9]{{1,2}}(?![0-9]))|{VN_MARKER}[ ](?:{VN_WORD}(?:[ ]{VN_WORD}){{0,3}}|[0-9]{{1,2}}(?![0-9]))|{VN_WORD}(?:[ ]{VN_WORD}){{0,3}})"
 VN_SPELLED = re.compile(
-    rf"(?:(?:[Ss]ố|[Ss]o|[Nn]hà)[ ])?(?<![\w/.,-])[0-9]{{1,5}}[A-Za-z]?(?:/[0-9]{{1,4}}[A-Za-z]?)*[ ]"
+    rf"(?:(?:[Ss]ố(?:[ ]nhà)?|[Ss]o(?:[ ]nha)?|[Nn]hà)[ ])?(?<![\w/.,-])[0-9]{{1,5}}[A-Za-z]?(?:/[0-9]{{1,4}}[A-Za-z]?)*,?[ ]"  # (pass 23: "Số nhà 8, hẻm 120")
     rf"(?:(?:[Đđ]ường|[Dd]uong|[Nn]gõ|[Nn]go|[Nn]gách|[Hh]ẻm|[Hh]em|[Kk]iệt|[Pp]hố)[ ](?:[0-9]{{1,4}}[ ])?)?"
     rf"{VN_WORD}(?:[ ]{VN_WORD}){{0,4}}(?:,[ ]?{VN_SPELLED_PART}){{0,3}},[ ]?{VN_MARKER}[ ]"
     rf"(?:{VN_WORD}(?:[ ]{VN_WORD}){{0,3}}|[0-9]{{1,2}}(?![0-9]))(?:,[ ]?{VN_SPELLED_PART}){{0,3}}")
+#: Pass 23: a ward or commune, then its district and its city or province, with no house ("Phường Bến Nghé, Quận 1,
+#: Thành phố Hồ Chí Minh", "Phường Dịch Vọng Hậu, Quận Cầu Giấy, Hà Nội"): where someone lives, down to the ward.
+VN_WARD = r"(?:Phường|phường|Phuong|phuong|Xã|xã|Thị trấn|thị trấn)"
+VN_NAMED = rf"(?:{VN_WORD}(?:[ ]{VN_WORD}){{0,3}}|[0-9]{{1,2}}(?![0-9]))"
+VN_WARD_FIRST = re.compile(
+    rf"(?<!\w){VN_WARD}[ ]?{VN_NAMED}(?:,[ ]?{VN_MARKER}[ ]?{VN_NAMED}(?:(?:,[ ]?{VN_MARKER}[ ]?{VN_NAMED}){{1,2}}"
+    rf"|,[ ]?{VN_CITIES}))")
 #: Indic scripts: from a house, lane, sector, village or ward word to a postal code on the same line ("मकान नं.
 #: 112, गली नं. 4, शास्त्री नगर, मेरठ 250004", "বাড়ি ১২, রোড ৫, ধানমন্ডি, ঢাকা ১২০৫").
 INDIC_ADDRESS = re.compile(
@@ -526,7 +549,8 @@ phòng phong tầng căn tòa toà lô оф офіс офис під'їзд по
 blok lantai oficina ofic dto house makan मकान फ्लैट प्लॉट ब्लॉक boîte boite
 imm immeuble h/no h.no hno lane ilot îlot erf stan ulaz qtr qtrs
 bungalow holding duplex kothi
-""")
+bloco
+""")  # (pass 23: Brazil's "bloco 2 apto 104")
 FLOOR_WORDS = words("""
 floor fl étage etage piso andar kat stock og sal tv th mf izda izq izqda izquierda dcha dch der derecha esq dto ezk
 esk eskuin ezkerra sx dx verdieping vån våning etasje krs kerros em emelet ajtó tr trappor trappa orofos
@@ -549,7 +573,8 @@ building bldg chs society
 BUILDING_BEFORE = words("""
 edificio edifício torre résidence residencial conjunto urbanización urb condominio bloco bloque immeuble wohnanlage
 edif habitacional
-""")
+perum perumahan komplek kompleks condomínio
+""")  # (pass 23: Indonesia's housing estates, "Perum Griya Asri Blok C5 No. 9")
 DISTRICT_WORDS = words("""
 col colonia brgy barangay fracc fraccionamiento mah mahalle mahallesi mh phường phuong quận quan huyện huyen tp bairro
 barrio sector sektor district dist distt nagar layout colony tehsil taluk kelurahan kel kecamatan kec vila jardim
@@ -586,7 +611,9 @@ STAGES = frozenset({"stage", "phase", "sector", "zone", "block", "cross", "main"
 BOX_WORDS = frozenset({"postfach", "apartado", "casilla", "postbus", "postboks", "pmb", "bp", "cp", "postilokero"})
 BOX_PAIRS = frozenset({("caixa", "postal"), ("cx", "postal"), ("skrytka", "pocztowa"), ("boîte", "postale"),
                        ("casella", "postale"), ("apartado", "postal"), ("post", "box"), ("p.o", "box"), ("po", "box"),
-                       ("gpo", "box"), ("locked", "bag"), ("private", "bag"), ("postal", "box"), ("office", "box")})
+                       ("gpo", "box"), ("locked", "bag"), ("private", "bag"), ("postal", "box"), ("office", "box"),
+                       # pass 23: Greek's Ταχυδρομική Θυρίδα ("Ταχ. Θυρίδα 1234") and Turkish's posta kutusu
+                       ("ταχ", "θυρίδα"), ("ταχυδρομική", "θυρίδα"), ("posta", "kutusu")})
 BOX_BEFORE = frozenset({"o", "po", "p.o", "p.o.", "post", "postal", "gpo", "office"})  # "P. O. Box", "Post Office Box"
 BOX_FILLERS = frozenset({"de", "correos", "correo", "postal", "postale", "no", "#", "nr"})
 US_STATE_CODES = frozenset(US_STATES.split("|"))
@@ -610,6 +637,14 @@ FLOOR_ALONE_DOTTED = frozenset({"st", "kl"})
 FLOOR_ALONE_UPPER = frozenset({"eg", "ug", "dg", "rdc"})
 #: A Hungarian floor and door after the house number ("Király utca 12. II/4.").
 FLOOR_DOOR = re.compile(r"[IVX]{1,4}/\d{1,3}")
+
+
+def roman_floor(token: Token, following: Token | None) -> bool:
+    """Pass 23: a floor in Roman numerals before its word, as Hungarian addresses write it ("Pozsonyi út 38. III. em.
+    4.", "II. emelet")."""
+    return following is not None and following.lower in FLOOR_WORDS and ROMAN.fullmatch(token.word) is not None
+
+
 #: Words before a town in Ukrainian and Russian addresses ("м. Львів", "г. Москва", "смт Ворохта").
 TOWN_MARKS = frozenset({"м", "г", "с", "смт", "пгт", "гор", "пос", "місто", "город", "село", "селище",
                         "gr", "grad", "mun", "oraș", "oras"})  # Bulgarian "gr. Plovdiv", Romanian "mun. Cluj"
@@ -629,8 +664,8 @@ KOREAN_UNIT = re.compile(r"\d{1,5}-?(?:ho|호|동)", re.IGNORECASE)
 HANGUL_DISTRICT = re.compile(r"[\uac00-\ud7a3]+(?<=[\uac00-\ud7a3]{2})(?:구|동|시|군|읍|면)")
 #: Every word `token_evidence` looks up: any other word without a digit after it is skipped at once.
 WORD_KEYS = (UNIT_MARKERS | FLOOR_WORDS | BUILDING_AFTER | BUILDING_BEFORE | DISTRICT_WORDS | STAGES | BOX_WORDS |
-             AU_STATES | DOTTED_UNITS | NAMED_DISTRICTS | {"box", "chome"} | {pair[0] for pair in BOX_PAIRS} | FLOOR_ALONE | TOWN_MARKS |
-             FLOOR_ORDINALS)
+             AU_STATES | DOTTED_UNITS | NAMED_DISTRICTS | {"box", "chome"} | FLOOR_ALONE | TOWN_MARKS |
+             FLOOR_ORDINALS | {pair[0] + dot for pair in BOX_PAIRS for dot in ("", ".")})  # (pass 23: "Ταχ. Θυρίδα")
 UNIT_HASH = re.compile(r"#\d{1,4}(?:-\d{1,4})?")
 DIGITS_4_7 = re.compile(r"\d{4,7}")
 #: A cheap look for at least one of the pieces above or a street word; the rest of the text skips.
@@ -662,7 +697,8 @@ nábř tř gr
 jend letjen mayjen brigjen laksda marsda kol kh hj
 opp h.no hno teh vill dt mkt apts
 govt hosp stn sch
-""")  # (pass 20: South Asia's "opp.", "H.No.", "Teh.", "Vill.", "Dt.", "Mkt.", "Apts.")
+gg ταχ fraz loc
+""")  # (pass 20: South Asia's "opp.", "H.No.", "Teh.", "Vill.", "Dt.", "Mkt.", "Apts."; pass 23: "Gg.", "Ταχ. Θυρίδα")
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
 DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
 HARD_DASHES = frozenset({"—", "–", "--", "---"})
@@ -712,17 +748,24 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
             return ","  # "Col. Roma Nte., Cuauhtémoc": a comma after the full stop, which ends an abbreviation
         if len(token.word) == 1 and DISTRICT_LETTER.search(text, max(0, token.start - 40), token.end):
             return "."  # "8000 Aarhus C. Depositum": a Danish postcode's district letter ends the address
-        if token.lower.rstrip(".") in ABBREVIATIONS or token.lower in ABBREVIATED or len(token.word) == 1 or \
+        if token.lower.rstrip(".") in ABBREVIATIONS or token.lower in ABBREVIATED or \
+                (len(token.word) == 1 and not token.word.isdigit()) or \
+                (ROMAN.fullmatch(token.word) and following.lower in FLOOR_WORDS) or \
                 "." in token.word or (token.word[-1:].isdigit() and len(token.word) <= 3 and ordinal_before(following)) or \
                 (token.word.isdigit() and len(token.word) == 4 and following.lower in SEPARATE_TYPES) or \
                 following.word[:1].isdigit():
             return "," if "\n" in gap else ""
         return "."
-    if "," in gap or ";" in gap or "\n" in gap or "،" in gap:
-        return ","
+    if "," in gap or ";" in gap or "\n" in gap or "،" in gap or ("(" in gap and aside_landmark(following)):
+        return ","  # (pass 23: "Dubai (near Al Barsha Mall, back gate)": the landmark in brackets is a part)
     if following.word in SOFT_DASHES and "\n" not in gap:
         return ","
     return ""
+
+
+def aside_landmark(following: Token) -> bool:
+    """Pass 23: whether a bracket's first word opens a landmark ("(near …", "(opp. …", "(landmark: …")."""
+    return following.lower in LANDMARK_LINKS or following.lower == "landmark"
 
 
 def ordinal_before(following: Token) -> bool:
@@ -730,7 +773,8 @@ def ordinal_before(following: Token) -> bool:
     "6. März") and not a sentence's last word ("mi tlf 612 44 87 20. Calle de Alcalá", "Praha 10. Objednávka")."""
     key = following.lower.rstrip(".")
     return not following.word[:1].isupper() or key in ORDINAL_NOUNS or key in SEPARATE_TYPES or \
-        key + "." in SEPARATE_TYPES or FLOOR_DOOR.fullmatch(following.word) is not None
+        key + "." in SEPARATE_TYPES or FLOOR_DOOR.fullmatch(following.word) is not None or \
+        ROMAN.fullmatch(following.word) is not None  # (pass 23: "38. III. em. 4.", a Hungarian floor)
     # "123. Sokak", "12. II/4." (but "… 87 20. Calle de Alcalá" ends a sentence)
 
 
@@ -841,6 +885,13 @@ def is_name_word(token: Token, lower_text: bool) -> bool:
     if not first.isalpha():
         return False
     return lower_text or not first.islower() or token.lower in PARTICLES
+
+
+def brazilian_flat(tokens: Sequence[Token], index: int) -> bool:
+    """Pass 23: Brazil's "ap" for apartamento, in lower case without its full stop, between the house's number and the
+    flat's ("Rua Oscar Freire 1020 ap 81", "1840 ap 52 - Vila Mariana")."""
+    return tokens[index].word == "ap" and 0 < index < len(tokens) - 1 and tokens[index - 1].word.isdigit() and \
+        tokens[index + 1].word.isdigit() and len(tokens[index + 1].word) <= 4
 
 
 def type_before(token: Token) -> bool:
@@ -1079,7 +1130,8 @@ def number_first(text: str, tokens: list[Token], index: int, lower_text: bool) -
         return  # "12, 3rd Cross" is one street; "Unit 4, Brent Cross" is not
     if at < len(tokens) and tokens[at].lower in ("bis", "ter", "a", "b"):
         at += 1
-    if at < len(tokens) and type_before(tokens[at]) and tokens[at].word not in GERMAN_PREPOSITIONS:
+    if at < len(tokens) and (type_before(tokens[at]) or abbreviated_type(text, tokens[at])) and \
+            tokens[at].word not in GERMAN_PREPOSITIONS:  # (pass 23: and Québec's "4520, boul. Saint-Laurent")
         name = at + 2 if at + 2 < len(tokens) and tokens[at + 1].lower in ARTICLES else at + 1  # "3 Bóthar na Trá"
         if name < len(tokens) and (is_name_word(tokens[name], lower_text) or tokens[name].word[:1].isdigit()):
             yield Evidence(start, tokens[name].end, STREET)
@@ -1209,7 +1261,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
         first_char = token.word[:1]
         if not (first_char.isdigit() or first_char == "#" or key in WORD_KEYS or "-" in key or ":" in key or
                 (nxt is not None and nxt.word[:1].isdigit()) or "丁目" in key or "\uac00" <= key[-1:] <= "\ud7a3" or
-                (first_char in "IVX" and "/" in key) or key == "sub"):
+                (first_char in "IVX" and ("/" in key or roman_floor(token, nxt))) or key == "sub"):
             continue  # a word no piece starts with
         joined = nxt is not None and same_segment(text, token, nxt)
         if key in HOUSE_MARKS and joined and nxt is not None and UNIT_ID.fullmatch(nxt.word) and nxt.word[:1].isdigit():
@@ -1229,7 +1281,8 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                 len(key) > 2 or text[token.end:token.end + 1] == "."):
             yield Evidence(token.start, nxt.end, DISTRICT)  # "м. Львів", "смт Ворохта"
             continue
-        if key in UNIT_MARKERS or (key in DOTTED_UNITS and text[token.end:token.end + 1] in ".:"):
+        if key in UNIT_MARKERS or (key in DOTTED_UNITS and text[token.end:token.end + 1] in ".:") or \
+                brazilian_flat(tokens, index):
             at = index + 1
             if at < count and tokens[at].lower in NUMBER_MARK and same_segment(text, token, tokens[at]):
                 at += 1
@@ -1258,7 +1311,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
         if joined and nxt is not None:
             nkey = nxt.lower
             first = key.rstrip(".")
-            if token.word[:1].isdigit() and FLOOR_NUMBER.fullmatch(token.word) and (
+            if ((token.word[:1].isdigit() and FLOOR_NUMBER.fullmatch(token.word)) or roman_floor(token, nxt)) and (
                     nkey in FLOOR_WORDS or nkey.rstrip(".") in FLOOR_WORDS or
                     (token.word[-1:] in "ºª°" and len(nxt.word) == 1 and nxt.word.isalpha())):  # "5º A"
                 side = tokens[index + 2] if index + 2 < count else None  # "2. Stock links", "3e étage gauche"
@@ -1738,8 +1791,8 @@ dar tel khor
 #: Pass 22: nouns that end a place's name ("Sheikh Zayed City", "Victoria Island", "Festac Town", "Dubai Marina").
 PLACE_NOUNS = words("""
 city town island marina village heights estate phase sector block colony nagar park hills hill gardens extension
-ext layout market bazaar road street avenue
-""")
+ext layout market bazaar road street avenue area
+""")  # (pass 23: and in lower case after the name, as chats write it: "Joyland estate", "Kilimani area")
 
 
 def person_like(tokens: Sequence[Token]) -> bool:
@@ -1771,7 +1824,8 @@ def place_run(tokens: Sequence[Token], lower_text: bool) -> bool:
     if landmark(Segment(list(tokens), False), lower_text):
         return True
     return 1 <= len(tokens) <= 4 and tokens[0].word[:1].isalpha() and (capital(tokens[0].word) or lower_text) and \
-        all(is_address_word(t, lower_text) and (AREA_WORD.fullmatch(t.word) is not None or (t is not tokens[0] and
+        all((is_address_word(t, lower_text) or (t is not tokens[0] and t.lower in PLACE_NOUNS)) and  # "Joyland estate"
+            (AREA_WORD.fullmatch(t.word) is not None or (t is not tokens[0] and
                                                  AREA_NUMBER.fullmatch(t.word) is not None)) for t in tokens) and \
         " ".join(t.lower for t in tokens) not in COUNTRIES
 
@@ -2080,6 +2134,7 @@ def overlapping(ordered: Sequence[Evidence], first: int, lo: int, hi: int) -> li
 def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each address block in `text`."""
     if not NUMBER.search(text):
+        yield from digit_free_blocks(text)
         return
     for match in CJK_ADDRESS.finditer(text):
         yield match.start(), match.end()
@@ -2088,11 +2143,14 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
         if script.search(text) is None:
             continue  # (a scan for one letter of the script costs far less than the pattern's)
         for match in pattern.finditer(text):
-            if NUMBER.search(match.group()):
+            if NUMBER.search(match.group()) or (pattern is ARABIC_ADDRESS and street_district_town(match.group())):
                 yield match.start(), match.end()
     if VN_HINT.search(text):
         for match in VN_ADDRESS.finditer(text):
             yield match.start(), match.end()
+    yield from vietnamese_wards(text)
+    yield from rural_labelled(text)
+    yield from labelled_fields(text)
     for script, pattern in SCRIPT_ADDRESSES:  # issue 18, nineteenth pass
         if script.search(text) is not None:
             for match in pattern.finditer(text):
@@ -2125,6 +2183,119 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
             yield from blocks_in(chunk, inside, lower_text, cues)
 
 
+#: Pass 23: a rural address of India, Bangladesh or Nepal as its labelled parts ("Vill: Char Kukri Mukri, PO: Char
+#: Fasson, PS: Char Fasson, Dist: Bhola", "At/Po: Baripada, Near Jagannath Temple, Dist: Mayurbhanj, Odisha - 757001",
+#: "Vill- Rampur, PO- Sonpur, PS- Bihpur, Dist- Bhagalpur"): the village, its post office, police station (thana) and
+#: district each after its label, then perhaps the state and PIN. Three labels, one of them the village's or the
+#: district's, make it an address ("PO: 4471, PS: thanks" is none).
+RURAL_LABEL = (r"(?i:vill(?:age)?|at(?:[ ]?/[ ]?p\.?o)?|p\.?[ ]?o|post|p\.?[ ]?s|thana|teh(?:sil)?|taluka?|mandal|upazila|"
+               r"dist(?:rict)?|distt|dt)\.?[ ]?[:\-–][ ]?")
+RURAL_NAME = r"[A-Z][\w'.-]*(?:[ ][A-Z][\w'.-]*){0,3}"
+RURAL_ADDRESS = re.compile(
+    rf"(?<![\w/]){RURAL_LABEL}{RURAL_NAME}(?:,[ ]?(?:{RURAL_LABEL}{RURAL_NAME}|(?i:near|opp\.?|opposite|behind)[ ]"
+    rf"{RURAL_NAME}|{RURAL_NAME}(?:[ ]?[-–]?[ ]?[1-8]\d{{2}}[ ]?\d{{3}}(?!\d))?)){{1,6}}")
+RURAL_KEY = re.compile(r"(?i:\b(?:vill|village|at|dist|district|distt|dt)\.?[ ]?[:\-–/])")
+RURAL_EACH = re.compile(rf"(?<![\w/]){RURAL_LABEL}")
+AT_PO = re.compile(r"(?i:\bat[ ]?/[ ]?p\.?o)")  # "At/Po": the village and its post office, two labels in one
+RURAL_HINT = re.compile(r"(?i:\b(?:vill|village|at[ ]?/[ ]?po|dist|distt|dt)\b)")
+
+
+def rural_labelled(text: str) -> Iterator[tuple[int, int]]:
+    """RURAL_ADDRESS's addresses with three labels, one of them the village's or the district's."""
+    if RURAL_HINT.search(text) is None:
+        return
+    for match in RURAL_ADDRESS.finditer(text):
+        labels = len(RURAL_EACH.findall(match.group())) + len(AT_PO.findall(match.group()))
+        if labels >= 3 and RURAL_KEY.search(match.group()) is not None:
+            yield match.start(), match.end()
+
+
+#: Pass 23: an address in a form's field, after its label and a colon, down to the line's end or a field separator
+#: (" - ", " | "): "STRASSE: AM ALTEN MARKT 3" and "PLZ/ORT: 50667 KÖLN" on the next line, "DOMICILIO: SAN MARTIN
+#: 1452, ROSARIO, SANTA FE (S2000) - IMPORTE …", "Street: 4821 N Lincoln Ave Apt 2F" then "City/State/ZIP: Chicago, IL
+#: 60625". Forms typed in capitals give no other clue; the value must hold a digit and a letter.
+FIELD_LABEL = (r"(?:(?:HOME[ ]|MAILING[ ]|POSTAL[ ]|DELIVERY[ ]|SHIPPING[ ])?ADDRESS|STREET|STRASSE|STRAẞE|ANSCHRIFT|ADRESSE|"
+               r"WOHNORT|ADRES|ADRESA|DOMICILIO|DIRECCI[OÓ]N|ENDERE[CÇ]O|INDIRIZZO|RESIDENZA|PLZ[ ]?/[ ]?ORT|CP[ ]?/[ ]?VILLE|"
+               r"CITY[ ]?/[ ]?STATE[ ]?/[ ]?ZIP|CITY,[ ]STATE,[ ]ZIP|(?:Home[ ]|Mailing[ ]|Postal[ ])?Address|Street|Stra(?:ss|ß)e|"
+               r"Anschrift|Domicilio|Direcci[oó]n|Endere[cç]o|Indirizzo|PLZ[ ]?/[ ]?Ort|City[ ]?/[ ]?State[ ]?/[ ]?ZIP)")
+FIELD = re.compile(rf"(?<![\w/])(?:{FIELD_LABEL})[ \t]*:[ \t]*(?P<value>[^\n:]{{3,90}}?)(?=[ \t]+[-–|][ \t]+|[ \t]*(?:\n|$))")
+FIELD_HINT = re.compile(r"(?i:address|stra(?:ss|ß)e|anschrift|adres|domicilio|direcci|endere|indirizzo|plz|city)")
+
+
+def labelled_fields(text: str) -> Iterator[tuple[int, int]]:
+    """FIELD's values that hold a digit and a letter; fields on consecutive lines joined into one address."""
+    if FIELD_HINT.search(text) is None:
+        return
+    last: tuple[int, int] | None = None
+    joined = False  # whether `last` is two fields or more
+    for match in FIELD.finditer(text):
+        value = match.group("value")
+        if not (NUMBER.search(value) and any(c.isalpha() for c in value)) or "@" in value or \
+                any(word in ID_BEFORE for word in value.lower().replace(",", " ").split()):
+            continue  # ("ADDRESS: SAME AS BILLING, ORDER 55123": an order's number, no address)
+        if last is not None and text[last[1]:match.start()].strip(" \t") == "\n":
+            last, joined = (last[0], match.end("value")), True  # "STRASSE: AM ALTEN MARKT 3\nPLZ/ORT: 50667 KÖLN"
+            continue
+        if last is not None and (joined or text[last[0]:last[1]].isupper()):
+            yield last
+        last, joined = (match.start("value"), match.end("value")), False
+    if last is not None and (joined or text[last[0]:last[1]].isupper()):
+        yield last  # (a field alone only in capitals: "Address: …" in prose is LIVE_AT's and the blocks')
+
+
+#: Pass 23: of ARABIC_KEY, the street's and the district's words.
+ARABIC_STREET = re.compile(r"(?:^|[،,][ ]?)(?:شارع|زنقة|درب|طريق|جادة|خیابان|کوچه|بلوار|گلی|سڑک|روڈ)[ ]")
+ARABIC_DISTRICT = re.compile(r"(?:^|[،,][ ]?)(?:حي|منطقة|حارة|محلہ|کوی|شهرک|سیکٹر)[ ]")
+ARABIC_PARTS = re.compile("[،,]")
+
+
+def street_district_town(address: str) -> bool:
+    """Pass 23: an address in Arabic script without a number is a street, a district and a town, each its own part
+    ("شارع الملك فهد، حي العليا، الرياض"): how Gulf and Levantine addresses are given where houses have no number."""
+    return len(ARABIC_PARTS.findall(address)) >= 2 and ARABIC_STREET.search(address) is not None and \
+        ARABIC_DISTRICT.search(address) is not None
+
+
+def arabic_digit_free(text: str) -> Iterator[tuple[int, int]]:
+    """Pass 23: ARABIC_ADDRESS's street, district and town in a text with no digit."""
+    if ARABIC_LETTER.search(text) is not None:
+        for match in ARABIC_ADDRESS.finditer(text):
+            if street_district_town(match.group()):
+                yield match.start(), match.end()
+
+
+VN_WARD_HINT = re.compile("[Pp]hường|[Pp]huong|[Xx]ã|[Tt]hị trấn")
+
+
+def vietnamese_wards(text: str) -> Iterator[tuple[int, int]]:
+    """Pass 23: VN_WARD_FIRST's addresses, with or without a digit."""
+    if VN_WARD_HINT.search(text) is not None:
+        for match in VN_WARD_FIRST.finditer(text):
+            yield match.start(), match.end()
+
+
+def digit_free_blocks(text: str) -> Iterator[tuple[int, int]]:
+    """Pass 23: the addresses a text with no digit at all can hold: a street or run of places right after LIVE_AT's
+    cue ("I live on Rua das Flores, Bairro Centro, Curitiba"), a Japanese block in kanji numerals
+    ("大阪市北区梅田三丁目一番一号"), a Vietnamese ward, district and city, a rural address by its labels, and an
+    Arabic-script street, district and town. Every other address has a digit."""
+    if CHOME.search(text) is not None:
+        for match in JAPANESE_KANJI_ADDRESS.finditer(text):
+            yield match.start(), match.end()
+    yield from vietnamese_wards(text)
+    yield from rural_labelled(text)
+    yield from arabic_digit_free(text)
+    cues = [match.end() for match in LIVE_AT.finditer(text)]
+    if not cues:
+        return
+    for chunk in chunks_of(text, tokens_of(text)):
+        lo, hi = chunk[0].tokens[0].start, chunk[-1].tokens[-1].end
+        if any(lo < cue < hi for cue in cues):
+            lower_text = lower_case(chunk)
+            yield from numberless(text, chunk, lower_text, cues)
+            yield from cued_places(text, chunk, lower_text, cues)
+
+
 #: What someone writes right before where they live when the street has no number: "I stay at",
 #: "we live on", "located at", "ship it to", "my address is", "address:".
 LIVE_AT = re.compile(r"\b(?:live|lives|living|stay|stays|staying|located|reside|resides|residing)[ \t]+(?:at|on|in|near)[ \t]+"
@@ -2132,10 +2303,22 @@ LIVE_AT = re.compile(r"\b(?:live|lives|living|stay|stays|staying|located|reside|
                      r"(?:the|my)[ \t]+[a-z]+))?[ \t]+to[ \t]+(?:my[ \t]+(?:home|house|place|flat|apartment|residence)"
                      r"(?:[ \t]+address)?(?:[ \t]+(?:at|in|on))?[ \t]*:?[ \t]*)?"
                      r"|\b(?:my|our)[ \t]+(?:home|house|place|flat|apartment|residence)[ \t]+is[ \t]+(?:(?:at|on|in|near)[ \t]+)?"
-                     r"|\b(?:address|adress|addr|location)(?:[ \t]+is)?[ \t]*[:–-]?[ \t]+", re.IGNORECASE)
+                     r"|\b(?:address|adress|addr|location)(?:[ \t]+is)?[ \t]*[:–-]?[ \t]+"
+                     # pass 23: the same in other languages, an article perhaps before the street ("vivo en la Calle
+                     # Mayor", "moro na Rua Augusta", "j'habite rue des Lilas", "ich wohne in der Lindenstraße",
+                     # "tinggal di Jalan Melati", "nakatira sa Purok 3"), and the word for address with a colon or "is"
+                     r"|(?:\b(?:vivo|moro|habito|abito|wohne|woon|woont|bor|tinggal|nakatira(?:[ \t]+(?:ako|kami))?)"
+                     r"[ \t]+(?:en|em|na|no|nas|nos|in|a|am|an|auf|im|aan|op|på|i|di|sa)|\bj['’]habite(?:[ \t]+(?:à|au|aux))?)"
+                     r"[ \t]+(?:(?:la|el|los|las|o|a|der|die|dem|de|het)[ \t]+)?"
+                     # and "send to" ("kirim ke", Malay "hantar ke", Tagalog "ipadala sa", "envíalo a", "liefern an")
+                     r"|\b(?:kirim(?:kan)?|antar|hantar|ipadala|env[ií]a(?:lo|la|r)?|m[aá]nda(?:lo|la|r)?|envoyer|livrer|"
+                     r"liefern|schicken|senden|sturen|opsturen)[ \t]+(?:ke|sa|a|para|pra|à|an|naar)[ \t]+"
+                     r"|\b(?:dirección|direccion|endereço|endereco|adresse|adres|adresa|indirizzo|anschrift|alamat|adresi)"
+                     r"(?:[ \t]+(?:es|é|ist|est|è|is|saya|rumah))?[ \t]*(?::[ \t]*|(?<=[sétè])[ \t]+)", re.IGNORECASE)
 #: Pass 22: of LIVE_AT's cues, those that say where someone lives only down to a town ("I live in Nairobi"): no run of
 #: places alone after them is an address.
-TOWN_CUE = re.compile(r"[ \t]in[ \t]+\Z", re.IGNORECASE)
+TOWN_CUE = re.compile(r"[ \t](?:in|en|em|no|na|nos|nas|à|a|i|di|sa|op|aan|på|am|im|auf)[ \t]+\Z",
+                      re.IGNORECASE)  # (pass 23: "vivo en", "moro no", "bor i", "tinggal di")
 
 
 def numberless(text: str, chunk: list[Segment], lower_text: bool, cues: Sequence[int]) -> Iterator[tuple[int, int]]:
@@ -2172,20 +2355,80 @@ def cued_places(text: str, chunk: list[Segment], lower_text: bool, cues: Sequenc
     for cue in cues:
         at = next((k for k, segment in enumerate(chunk) if segment.tokens[0].start <= cue <= segment.tokens[-1].start),
                   None)
-        if at is None or TOWN_CUE.search(text, max(0, cue - 4), cue) or FIRM_VOICE.search(text, max(0, cue - 50), cue):
+        if at is None or FIRM_VOICE.search(text, max(0, cue - 50), cue):
             continue
         head = [t for t in chunk[at].tokens if t.start >= cue]
-        rest = chunk[at + 1:]
-        if not head or not rest or person_like(head) or any(segment.newline_before for segment in rest):
+        if not head or at + 1 == len(chunk) or any(segment.newline_before for segment in chunk[at + 1:]):
             continue
+        typed = typed_street(head, lower_text)  # (pass 23: "abito in Via Garibaldi": a street, not a town, after "in")
+        if not typed and (TOWN_CUE.search(text, max(0, cue - 4), cue) or (person_like(head) and not district_led(head))):
+            continue  # (pass 23: "Barangay San Roque" is no person)
         lone = len(head) == 1 and is_house_number(head[0]) and head[0].word[:1].isdigit()
-        if not (lone or place_run(head, lower_text)) or not all(
-                place_run(segment.tokens, lower_text) or landmark(segment, lower_text) or
-                (bare_postcode(segment) and segment is chunk[-1]) for segment in rest):
+        rest = places_after(chunk[at + 1:], chunk[-1], lower_text)
+        if rest is None or not (lone or typed or area_part(Segment(head, False), lower_text)):
             continue
-        if sum(not is_country(segment) for segment in rest) + (not lone) < 2 and not lone:
+        if sum(not is_country(Segment(segment, False)) for segment in rest) + (not lone) < 2 and not lone:
             continue  # "ship to Nairobi, Kenya": a town and its country
-        yield head[0].start, chunk[-1].tokens[-1].end
+        yield head[0].start, rest[-1][-1].end
+
+
+def places_after(segments: list[Segment], final: Segment, lower_text: bool) -> list[list[Token]] | None:
+    """Pass 23: the tokens of each place of `segments` (areas, towns, landmarks, the sentence's postcode), down to the
+    sentence's end or to prose after them ("…, São Paulo, pode entregar lá", "…, Lagos pls"); None when a segment is
+    neither, or none is a place."""
+    places: list[list[Token]] = []
+    for segment in segments:
+        if area_part(segment, lower_text) or (bare_postcode(segment) and segment is final):
+            places.append(segment.tokens)
+            continue
+        count = places_then_prose(segment, lower_text)
+        if count:
+            places.append(segment.tokens[:count])
+        elif lower_text or not segment.tokens[0].word[:1].islower():
+            return None
+        break
+    return places or None
+
+
+def area_part(segment: Segment, lower_text: bool) -> bool:
+    """Pass 23: an area, a town or a landmark (`place_run`, `landmark`), or an area after its lower-case word
+    ("barrio de Salamanca", "quartier Saint-Michel", "frazione San Martino", "purok Malinis")."""
+    tokens = segment.tokens
+    if place_run(tokens, lower_text) or landmark(segment, lower_text):
+        return True
+    rest = tokens[2:] if len(tokens) > 2 and tokens[1].lower in PARTICLES else tokens[1:]
+    return district_led(tokens) and bool(rest) and place_run(rest, lower_text)
+
+
+def district_led(tokens: Sequence[Token]) -> bool:
+    """Pass 23: whether a segment opens with the word for a district ("Barangay San Roque", "Bairro Centro")."""
+    key = tokens[0].lower.rstrip(".")
+    return len(tokens) > 1 and (key in DISTRICT_WORDS or key in AREA_KEYS)
+
+
+#: Pass 23: words for a town's part that DISTRICT_WORDS lacks: Italy's frazione, Germany's Ortsteil, the Philippines'
+#: purok and sitio, Bali's banjar, Malaysia's and Indonesia's kampung.
+AREA_KEYS = words("frazione fraz località loc ortsteil ot purok sitio banjar kampung kampong")
+
+
+def places_then_prose(segment: Segment, lower_text: bool) -> int:
+    """Pass 23: how many of a sentence's last segment's first words name a place when prose follows them ("Lagos pls",
+    "Madrid y el pedido no llega"): none unless the word after them is in lower case in a capitalised text."""
+    tokens = segment.tokens
+    for count in range(min(4, len(tokens) - 1), 0, -1):
+        if not lower_text and tokens[count].word[:1].islower() and place_run(tokens[:count], lower_text):
+            return count
+    return 0
+
+
+def typed_street(tokens: Sequence[Token], lower_text: bool) -> bool:
+    """Pass 23: whether a segment is a street named without its number, its type word first ("Calle Mayor", "rue des
+    Lilas", "Via Garibaldi", "Rua Augusta"): after an address's cue, an address of a street without numbers."""
+    if len(tokens) < 2 or tokens[0].lower.rstrip(".") not in TYPE_BEFORE:
+        return False
+    names = [t for t in tokens[1:] if t.lower not in PARTICLES]
+    return 1 <= len(names) <= 4 and len(tokens) <= 6 and all(
+        AREA_WORD.fullmatch(t.word) is not None and (capital(t.word) or lower_text) for t in names)
 
 
 def union(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -2331,6 +2574,55 @@ def not_personal(text: str, start: int, end: int) -> bool:
 #: Taj Mall"): the place it is found by, whose trade noun says nothing of whose the address is.
 LANDMARK_TAIL = re.compile(r",[ \t]*(?i:off|opp\.?|opposite|behind|beside|besides|adjacent|near|nr\.?|facing|along|ganb|"
                            r"next|close)[ \t][^,\n]*\Z")
+
+
+#: Pass 23: a landmark in brackets right after an address, or one the address ends inside ("…, Dubai (near Al Barsha
+#: Mall, back side gate)", "…, Chennai - 600 020 (landmark: behind Adyar Ananda Bhavan)"), on its line.
+LANDMARK_ASIDE = re.compile(r"\((?i:landmark[ \t]*:?[ \t]*)?(?i:near|nr\.?|opp\.?|opposite|behind|beside|next[ \t]+to|"
+                            r"close[ \t]+to|adjacent[ \t]+to|facing|off|along)[ \t]+[^()\n\d]{2,60}\)")
+LANDMARK_ASIDE_AFTER = re.compile(rf"[ \t]*(?={LANDMARK_ASIDE.pattern})")
+
+
+#: Pass 23: a landmark after an address on its line, with no bracket ("…, Enugu, close to Presidential Road junction",
+#: "…, Lagos, yellow gate opposite Mama Cass", "flat 905 near Sahara Centre"): its link, then up to six words that are
+#: capitalised or a landmark's nouns; no digit, so no number is taken in.
+LANDMARK_WORD = rf"(?:[A-Z][\w'’&-]*|(?:{'|'.join(sorted(LANDMARK_NOUNS))})(?![\w-]))"
+LANDMARK_LINK = (r"(?:near(?:by)?|nr\.?|opp\.?|opposite|behind|beside|next[ \t]+to|close[ \t]+to|adjacent[ \t]+to|facing|"
+                 r"off|along)")
+LANDMARK_AFTER = re.compile(
+    rf"(?:[ \t]*,)?[ \t]+(?:(?:yellow|blue|green|red|white|black|brown|grey|gray|big|small|back|front|side|main)[ \t]+"
+    rf"(?:gate|house|building|door|side|compound|fence)[ \t]+)?(?i:{LANDMARK_LINK})(?:[ \t]+(?:the|to|of))?"
+    rf"(?:[ \t]+{LANDMARK_WORD}){{1,6}}")
+LANDMARK_RUN_ON = re.compile(rf"(?:[ \t]+(?:{'|'.join(sorted(LANDMARK_NOUNS))})(?![\w-]))+")
+LINK_INSIDE = re.compile(rf"(?i:\b{LANDMARK_LINK}[ \t])")
+
+
+def with_landmark_tail(text: str, start: int, end: int) -> int:
+    """Where an address ends with LANDMARK_AFTER's landmark taken in, or with the landmark it ends inside finished."""
+    after = LANDMARK_AFTER.match(text, end)
+    if after is not None:
+        return after.end()
+    if LINK_INSIDE.search(text, max(start, end - 40), end) is not None:
+        run_on = LANDMARK_RUN_ON.match(text, end)
+        if run_on is not None:
+            return run_on.end()
+    return end
+
+
+def with_trailing_landmark(text: str, start: int, end: int) -> int:
+    """Where an address ends with the landmark after it taken in (LANDMARK_AFTER), and LANDMARK_ASIDE's landmark in
+    brackets whole (up to its closing bracket)."""
+    end = with_landmark_tail(text, start, end)
+    opened = text.rfind("(", start, end)
+    if opened != -1 and ")" not in text[opened:end]:
+        match = LANDMARK_ASIDE.match(text, opened)
+        return match.end() - 1 if match is not None and match.end() > end else end
+    after = LANDMARK_ASIDE_AFTER.match(text, end)
+    if after is not None:
+        match = LANDMARK_ASIDE.match(text, after.end())
+        if match is not None:
+            return match.end() - 1
+    return end
 
 
 def before_landmark(text: str, start: int, end: int) -> int:

@@ -43,6 +43,7 @@ from feedbackloop.core.pii_address import (
     not_personal,
     union,
     with_digital_codes,
+    with_trailing_landmark,
 )
 from feedbackloop.core.pii_firms import firm_number
 from feedbackloop.core.pii_ids import ASKING, PHONE_IN_GAP, find_national_ids, line_before
@@ -2236,10 +2237,25 @@ BARE_POSTCODE = 5
 
 def find_addresses(text: str) -> Iterator[Span]:
     """Addresses of the patterns below and of `pii_address`'s blocks; overlapping ones merged."""
+    if ANY_DIGIT.search(text) is None:
+        yield from find_digit_free_addresses(text)  # (pass 23: the fast path's, every pattern needing a digit)
+        return
     found = [(s.start, s.end) for s in pattern_addresses(text)]
     found.extend(find_address_blocks(text))
-    for start, end in with_digital_codes(text, union(found)):
+    yield from addresses_of(text, with_digital_codes(text, union(found)))
+
+
+def find_digit_free_addresses(text: str) -> Iterator[Span]:
+    """Pass 23: in a text with no digit, only `pii_address`'s digit-free blocks (a street or places right after "I live
+    on", "my address is"; a Japanese block in kanji numerals) can be an address: every pattern needs a digit."""
+    yield from addresses_of(text, union(list(find_address_blocks(text))))
+
+
+def addresses_of(text: str, spans: Iterable[tuple[int, int]]) -> Iterator[Span]:
+    """The spans, trimmed or grown at their ends, that are someone's address."""
+    for start, end in spans:
         end = before_phone_label(text, start, end)  # pass 21: "…, 1140 Wien; Tel. 0664/…"
+        end = with_trailing_landmark(text, start, end)  # pass 23: "…, Dubai (near Al Barsha Mall)"
         if not not_personal(text, start, end):  # a sofa named after a street, a firm's warehouse
             yield Span(start, end, "ADDRESS")
 
@@ -2622,9 +2638,11 @@ DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
     find_emails, find_ibans, find_cards, find_ips, find_secrets, find_ssns, find_dobs, find_phones, find_addresses,
     find_names, find_spoken_phones,
 )
-#: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, address) cannot find
+#: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, most addresses) cannot find
 #: anything in a text without one, so such a text skips them: the same findings in about 40 % less
-#: time for the many comments with no number in them (bench/RESULTS.md, exports).
+#: time for the many comments with no number in them (bench/RESULTS.md, exports). (Pass 23: an address
+#: without a digit is looked for only after its cue, in kanji numerals and by its words in a few scripts.)
 ANY_DIGIT = re.compile(r"\d")
 WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (
-    find_emails, find_secrets, find_names, find_spoken_phones, find_dobs)  # (pass 22: dates said in words)
+    find_emails, find_secrets, find_names, find_spoken_phones, find_dobs,  # (pass 22: dates said in words)
+    find_addresses)  # (pass 23: an address after its cue, in kanji numerals, by its words in a few scripts)
