@@ -381,6 +381,25 @@ ID_BEFORE = live.ID_BEFORE
 
 
 def find_phones(text: str) -> Iterator[Span]:
+    """Issue 18, pass 23: phones as typed with an extension taken in, then the other shapes, all ungated."""
+    for span in typed_phones(text):
+        yield live.with_extension(text, span)
+    tokens = [(match.start(), match.end()) for match in live.MIXED_TOKEN.finditer(text)]
+    read = list(text)
+    for start, end in tokens:  # letters typed for digits ("O7700 9OO 461")
+        read[start:end] = text[start:end].translate(live.LETTERS_AS_DIGITS)
+    yield from (span for span in typed_phones("".join(read))
+                if any(span.start < end and start < span.end for start, end in tokens))
+    yield from live.fiction_phones(text)
+    yield from live.glued_cue_phones(text)
+    yield from live.odd_separator_phones(text)
+    yield from live.vanity_phones(text)
+    yield from live.url_encoded_phones(text)
+    yield from live.nordic_pair_phones(text)
+    yield from live.indian_trunk_phones(text)
+
+
+def typed_phones(text: str) -> Iterator[Span]:
     for pattern, least in ((PHONE_INTL, 8), (PHONE_NATIONAL, 9)):
         for match in pattern.finditer(text):
             start, end = match.start(), unbalanced_paren_end(match.group(), match.end())

@@ -1061,11 +1061,16 @@ def answers_an_id_question(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     if line_start == 0 or not SPEAKER_ONLY.fullmatch(text, line_start, start):
         return False
-    if has_any(fold(text[line_start:start]), LABEL_PHONE_WORDS):
-        return False  # "Callback no:", "Contacto:", "Tel:": the label says what the number is
+    if has_any(fold(text[line_start:start]).replace("caller", ""), LABEL_PHONE_WORDS):
+        return False  # "Callback no:", "Contacto:", "Tel:": the label says what the number is ("Caller:" is a speaker)
     previous = line_before(text, line_start)
+    if ASKED_FOR_A_PHONE.search(previous) is not None:
+        return False  # pass 23: "Can I get a mobile in case they can't access?" asks for a phone ("in case" is no case)
     return (has_any(fold(previous), ID_WORDS) and ID_QUESTION.search(previous) is not None
             and ASKING.search(previous) is not None)
+
+
+ASKED_FOR_A_PHONE = re.compile(r"(?i:\b(?:phone|mobile|cell|cellphone|telephone|whatsapp|callback|contact number)\b)")
 
 
 LABEL_PHONE_WORDS = ("call", "contact", "tel", "phone", "mob", "cell", "cel", "fon", "númer", "numer", "whatsapp", "sms",
@@ -1096,6 +1101,34 @@ CAPITAL_WORDS = frozenset({"AT", "ON", "IS", "TO", "IN", "OR", "ME", "MY", "OF",
 
 
 def find_phones(text: str) -> Iterator[Span]:
+    """Phones as typed (with an extension after them taken in), then the shapes pass 23 added (`other_typed_phones`).
+    (Numbers in CJK numerals or Hangul digit syllables, which may hold no digit, are `find_spoken_phones`'.)"""
+    for span in typed_phones(text):
+        yield with_extension(text, span)
+    yield from other_typed_phones(text)
+
+
+def other_typed_phones(text: str) -> Iterator[Span]:
+    """Issue 18, pass 23: the shapes `typed_phones` does not read, each behind its own cheap gate."""
+    if MIXED_TOKEN.search(text):
+        yield from letter_digit_phones(text)
+    if "555" in text:
+        yield from fiction_phones(text)
+    if NINE_DIGITS.search(text):
+        yield from glued_cue_phones(text)
+    if ODD_SEPARATOR_GATE.search(text):
+        yield from odd_separator_phones(text)
+    if VANITY_GATE.search(text):
+        yield from vanity_phones(text)
+    if "%2" in text:
+        yield from url_encoded_phones(text)
+    if not text.isascii():
+        yield from nordic_pair_phones(text)
+    if "0" in text:
+        yield from indian_trunk_phones(text)
+
+
+def typed_phones(text: str) -> Iterator[Span]:
     intl = "+" in text or "00" in text  # every PHONE_INTL match starts with one
     for pattern, least in ((PHONE_INTL, 8), (PHONE_NATIONAL, 9)) if intl else ((PHONE_NATIONAL, 9),):
         for match in pattern.finditer(text):
@@ -1125,14 +1158,173 @@ def find_phones(text: str) -> Iterator[Span]:
         yield from more_keyword_phones(text, folded)
 
 
+#: Issue 18, pass 23: an extension after a number ("617-555-0142 x204", "ext. 12", "Durchwahl 35", "poste 214",
+#: "anexo 12", "ramal 30", "доб. 123", "内線 45", "(ext 204)"): part of the line's number, as the person gave it.
+EXTENSION_WORD = (r"(?<![^\W\d_])(?:x|ext|extn|extension|poste|anexo|ramal|interno|int|durchwahl|dw|доб|вн|内線|分機|"
+                  r"分机|转)\.?[ \t]*[:.]?[ \t]*\d{1,5}(?![\d/-])(?![.,]\d)")
+EXTENSION_AFTER = re.compile(rf"[ \t]*\([ \t]*{EXTENSION_WORD}[ \t]*\)|[ \t]*,?[ \t]*{EXTENSION_WORD}", re.IGNORECASE)
+
+
+def with_extension(text: str, span: Span) -> Span:
+    """`span` with the extension after it (EXTENSION_AFTER) taken in."""
+    found = EXTENSION_AFTER.match(text, span.end)
+    return span if found is None else Span(span.start, found.end(), span.kind)
+
+
+#: Issue 18, pass 23: a number typed with the letter O for zero and l or I for one ("O7700 9OO 461", "(4l5) 555-0l87",
+#: as people type on a keyboard's letter row or copy from a font where they look alike): a token of digits and
+#: those letters, a letter beside a digit; the number is read with the letters as digits.
+MIXED_TOKEN = re.compile(r"(?<!\w)[0-9OoIl]*(?:\d[OoIl]|[OoIl]\d)[0-9OoIl]*(?!\w)")
+LETTERS_AS_DIGITS = str.maketrans("OoIl", "0011")
+
+
+def letter_digit_phones(text: str) -> Iterator[Span]:
+    """The phones `typed_phones` finds in `text` with every MIXED_TOKEN read as digits, that hold such a token."""
+    tokens = [(match.start(), match.end()) for match in MIXED_TOKEN.finditer(text)]
+    read = list(text)
+    for start, end in tokens:
+        read[start:end] = text[start:end].translate(LETTERS_AS_DIGITS)
+    for span in typed_phones("".join(read)):
+        if any(span.start < end and start < span.end for start, end in tokens):
+            yield span
+
+
+#: Issue 18, pass 23: numbers written in Chinese and Japanese numerals ("一三八 一二三四 五六七八", "〇九〇－一二三四－…",
+#: "幺" read for one, "〇三・一二三四・五六七八" with Japanese middle dots) or in Korean Sino-Korean digit syllables
+#: ("공일공 일이삼사 오육칠팔"), one numeral a digit.
+#: China's, Japan's, Korea's and Taiwan's numbers open with a trunk 0 or (China's mobiles) a 1, so a run must too.
+NUMERALS = {**dict.fromkeys("〇零공영", "0"), **dict.fromkeys("一幺일", "1"), **dict.fromkeys("二两이", "2"),
+            "三": "3", "삼": "3", "四": "4", "사": "4", "五": "5", "오": "5", "六": "6", "육": "6", "七": "7", "칠": "7",
+            "八": "8", "팔": "8", "九": "9", "구": "9"}
+NUMERAL_CHARS = "".join(NUMERALS)
+NUMERAL_RUN = re.compile(rf"(?<![{NUMERAL_CHARS}])[〇零一幺공영][ \-・.]?[{NUMERAL_CHARS}](?:[ \-・.]?[{NUMERAL_CHARS}]){{5,13}}"
+                         rf"(?![{NUMERAL_CHARS}])")
+NUMERALS_AS_DIGITS = str.maketrans(NUMERALS)
+
+
+def numeral_phones(text: str) -> Iterator[Span]:
+    """NUMERAL_RUN's runs of seven to fifteen numerals that `is_phone` takes, read as digits."""
+    read = text.translate(NUMERALS_AS_DIGITS)
+    for match in NUMERAL_RUN.finditer(text):
+        if is_phone(read, match.start(), match.end(), 7):
+            yield Span(match.start(), match.end(), "PHONE")
+
+
+#: Issue 18, pass 23: North America's 555-0100 to 555-0199, the range reserved for fiction and examples, and the
+#: 555 exchange that films and books use for the rest ("555-2368"), written without an area code ("| Bake sale |
+#: 555-0148 |"): seven digits that are a phone wherever they stand (not the local part of "(800) 555-0142", which
+#: the whole number's judgment covers).
+FICTION_PHONE = re.compile(r"(?<![\w.+/()-])(?<![\d)][ .-])555(?:[ .-]?01\d\d|[ .-]\d{4})(?![\w-])(?![.,/]\d)")
+
+
+def fiction_phones(text: str) -> Iterator[Span]:
+    for match in FICTION_PHONE.finditer(text):
+        if is_phone(text, match.start(), match.end(), 7):
+            yield Span(match.start(), match.end(), "PHONE")
+
+
+#: Issue 18, pass 23: SMS English runs the number into the words before it ("call me07700900461", "txt me on07700…",
+#: "tel0412555381"; "ph:0412555381" is already a label's): a phone word, "me", "on" or "at", and nine to fourteen
+#: digits glued on.
+GLUED_CUE_PHONE = re.compile(r"(?i)(?<![^\W\d_])(?:call|text|txt|ring|phone|whatsapp|wa|mob|cell|tel|ph)(?:[ ]?me)?(?:[ ]?(?:on|at))?"
+                             r"(?<=[^\W\d_])(?P<number>\+?\d{9,14})(?!\d)")
+
+
+def glued_cue_phones(text: str) -> Iterator[Span]:
+    for match in GLUED_CUE_PHONE.finditer(text):
+        if is_phone(text, match.start("number"), match.end("number"), 9):
+            yield Span(match.start("number"), match.end("number"), "PHONE")
+
+
+#: Issue 18, pass 23: a number whose groups are parted by one odd separator, the same each time ("0412_555_381",
+#: "07700~900~461", "0412*555*381", "0412•555•381", "0412–555–381" with en dashes), opening with a trunk 0 or a "+"
+#: as national and international numbers do (a code or a product's number seldom does).
+ODD_SEPARATED = re.compile(r"(?<![\w.+/~*•·–—-])(?:\+\d{1,3}|0\d{1,4})([_~*•·–—])\d{2,5}(?:\1\d{2,5}){1,3}(?![\w~*•·–—-])")
+ODD_SEPARATOR_GATE = re.compile(r"\d[_~*•·–—]\d")
+
+
+def odd_separator_phones(text: str) -> Iterator[Span]:
+    for match in ODD_SEPARATED.finditer(text):
+        if is_phone(text, match.start(), match.end(), 9):
+            yield Span(match.start(), match.end(), "PHONE")
+
+
+#: Issue 18, pass 23: a North American number with its last seven digits spelled on the keypad's letters
+#: ("212-55-LUCKY", "(917) GO-PAULA"), at least three capitals among them, after a phone or calling word (a part's
+#: code has the same shape); read as digits for `is_phone`, so a firm's freephone vanity number ("1-800-FLOWERS")
+#: stays a firm's.
+VANITY_PHONE = re.compile(r"(?<![\w-])(?:1[ .-])?(?:\([2-9]\d\d\)[ ]?|[2-9]\d\d[ .-])(?=(?:[A-Z0-9]-?){7}(?![\w-]))"
+                          r"(?=[A-Z0-9-]*[A-Z][A-Z0-9-]*[A-Z][A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)?(?![\w-])")
+VANITY_GATE = re.compile(r"\d\)?[ .-][A-Z0-9-]*[A-Z]{2}")
+KEYPAD = str.maketrans({letter: str(digit) for digit, letters in enumerate(
+    ("", "", "ABC", "DEF", "GHI", "JKL", "MNO", "PQRS", "TUV", "WXYZ")) for letter in letters})
+VANITY_CUE = re.compile(r"(?i:phone|mobile|cell|tel|number|call|text|txt|ring|reach|dial)[^\n]{0,30}\Z")
+
+
+def vanity_phones(text: str) -> Iterator[Span]:
+    for match in VANITY_PHONE.finditer(text):
+        if VANITY_CUE.search(text, max(0, match.start() - 40), match.start()) is None:
+            continue
+        read = text[:match.start()] + match.group().translate(KEYPAD)
+        if is_phone(read, match.start(), match.end(), 10):
+            yield Span(match.start(), match.end(), "PHONE")
+
+
+#: Issue 18, pass 23: a number in a link's query with its "+" URL-encoded ("?phone=%2B13462891174").
+URL_ENCODED_PHONE = re.compile(r"%2[Bb](?P<number>[1-9]\d{7,14})(?!\d)")
+
+
+def url_encoded_phones(text: str) -> Iterator[Span]:
+    for match in URL_ENCODED_PHONE.finditer(text):
+        if is_phone(text, match.start("number"), match.end("number"), 8):
+            yield Span(match.start(), match.end(), "PHONE")
+
+
+#: Issue 18, pass 23: Denmark's and Norway's eight-digit numbers as those countries write them, in four pairs
+#: ("Søren Holm, 40 12 77 93") or Norway's 3-2-3 ("412 34 567"), in a Danish or Norwegian text (one with æ, ø or
+#: å); Iceland's seven-digit numbers, 3-4 with a mobile's or a line's first digit 4 to 8 ("s. 698 2210"), in an
+#: Icelandic text (one with þ or ð); no phone word needed.
+NORDIC_PAIRS = re.compile(r"(?<![\w.,/+-])(?<!\d )(?:[2-9]\d(?: \d\d){3}|[2-9]\d\d \d\d \d{3})(?![\w-])(?! \d)(?![.,/]\d)")
+NORDIC_LETTERS = ("æ", "ø", "å", "Æ", "Ø", "Å")
+ICELANDIC_NUMBER = re.compile(r"(?<![\w.,/+-])(?<!\d )[4-8]\d\d[ -]\d{4}(?![\w-])(?! \d)(?![.,/]\d)")
+ICELANDIC_LETTERS = ("þ", "ð", "Þ", "Ð")
+
+
+def nordic_pair_phones(text: str) -> Iterator[Span]:
+    for pattern, letters, least in ((NORDIC_PAIRS, NORDIC_LETTERS, 8), (ICELANDIC_NUMBER, ICELANDIC_LETTERS, 7)):
+        if has_any(text, letters):
+            for match in pattern.finditer(text):
+                if is_phone(text, match.start(), match.end(), least):
+                    yield Span(match.start(), match.end(), "PHONE")
+
+
+#: Issue 18, pass 23: India's ten-digit mobiles (6 to 9 first) dialled with the trunk 0 and grouped five and five
+#: after it ("098450-61724", "094140 55281"), a first group PHONE_NATIONAL's five digits at most leaves out.
+INDIAN_TRUNK_MOBILE = re.compile(r"(?<![\w.+/-])0[6-9]\d{4}[ -]\d{5}(?![\w-])(?![.,/]\d)")
+
+
+def indian_trunk_phones(text: str) -> Iterator[Span]:
+    for match in INDIAN_TRUNK_MOBILE.finditer(text):
+        if is_phone(text, match.start(), match.end(), 11):
+            yield Span(match.start(), match.end(), "PHONE")
+
+
 #: Issue 18, pass 21: Hong Kong's, Macau's and Singapore's numbers of eight digits in two groups of four ("聯絡人：
 #: 陳美玲 6234 8890", "HP 9123 4567 (Ms Goh)"), in a text that names one of those places, with no phone word needed.
-EIGHT_DIGIT_PHONE = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/#-])[235689]\d{3}[ -]\d{4}(?![\w-])(?![.,/:]\d)")
+#: (Pass 23: and the other closed plans of eight digits written 4+4: Oman's, Qatar's and Bahrain's, Costa Rica's,
+#: Panama's, El Salvador's, Honduras's and Nicaragua's, whose first digits include 7; a text in written Cantonese,
+#: with its own characters "嘅", "咗", "唔", "佢", "喺", is from Hong Kong or Macau.)
+EIGHT_DIGIT_PHONE = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/#-])[2356789]\d{3}[ -]\d{4}(?![\w-])(?![.,/:]\d)")
 EIGHT_DIGIT_PLACES = ("hong kong", "hongkong", "kowloon", "香港", "九龍", "九龙", "新界", "港島", "港岛", "澳門", "澳门", "macau",
                       "macao", "singapore", "新加坡", "hk$", "s$", "hkd", "sgd", "+852", "+853", "+65", "blk ", "mtr",
                       "tsim sha tsui", "mong kok", "causeway bay", "wan chai", "sha tin", "tuen mun", "ang mo kio",
                       "tampines", "jurong", "woodlands", "bedok", "旺角", "銅鑼灣", "铜锣湾", "尖沙咀", "沙田", "屯門",
-                      "灣仔", "觀塘", "荃灣", "八達通", "八达通", "octopus", "hkid", "nric", "singpass", "paynow", "fps")
+                      "灣仔", "觀塘", "荃灣", "八達通", "八达通", "octopus", "hkid", "nric", "singpass", "paynow", "fps",
+                      "嘅", "咗", "唔", "佢", "喺", "嗰", "啲", "嚟", "冇", "hdb", "mop$",
+                      "oman", "muscat", "qatar", "doha", "bahrain", "manama", "+968", "+974", "+973", "omr", "qar",
+                      "bhd", "عُمان", "سلطنة عمان", "مسقط", "قطر", "الدوحة", "البحرين", "المنامة",
+                      "costa rica", "panamá", "panama", "el salvador", "honduras", "tegucigalpa", "nicaragua",
+                      "managua", "+506", "+507", "+503", "+504", "+505", "₡", "colones", "lempiras", "córdobas")
 
 
 def eight_digit_phones(text: str, folded: str) -> Iterator[Span]:
@@ -1183,10 +1375,15 @@ WORLD_PHONE_WORDS = (
     # ("my number" in Central and Eastern Europe's languages, where "number" alone names orders as often)
     "мой номер", "мій номер", "moje číslo", "moje cislo", "mé číslo", "moje telefonní číslo", "mój numer",
     "moj broj", "moja številka", "mano numeris", "mans numurs", "minu number", "numărul meu", "numarul meu",
+    # pass 23: the Nordic "call me at" and "my number", Iceland's "phone" (whose numbers have seven digits)
+    "ring på", "ringe på", "ringe mig på", "ringe meg på", "ring mig på", "ring meg på", "mit nr", "mitt nr",
+    "mit nummer", "mitt nummer", "sími", "síminn", "símanúmer", "símanúmerið", "gsm-númer",
 )
 WORLD_PHONE_INSIDE = ("電話", "电话", "手机", "手機", "携帯", "ケータイ", "連絡先", "联系方式", "聯絡", "전화", "휴대폰",
                       "핸드폰", "연락처", "โทร", "เบอร์", "มือถือ", "फोन", "फ़ोन", "मोबाइल", "ফোন", "মোবাইল",
-                      "தொலைபேசி", "கைபேசி", "அலைபேசி")
+                      "தொலைபேசி", "கைபேசி", "அலைபேசி",
+                      # pass 23: the telephone signs chat and signatures put before a number ("📞 9123 4567", "☎ 28 45 61 93")
+                      "📞", "☎", "📱", "📲", "✆", "☏")
 #: Every WORDED_PHONE match holds one of these (its cheap gate).
 WORLD_PHONE_GATE = (*WORLD_PHONE_WORDS, *WORLD_PHONE_INSIDE)
 WORDED_PHONE = re.compile(
@@ -1217,7 +1414,10 @@ GAP_WORDS = frozenset({
     # "zvaniet man", "chiamami al", "me liga no", "appelez-moi au", "sunați-mă la numărul", "hívjon a … számon")
     "mulle", "man", "mums", "mnie", "mne", "мне", "мені", "nekem", "al", "au", "a", "na", "pe", "para",
     "pra", "sur", "numărul", "numarul", "szám", "számon", "číslo", "cislo", "broj", "numurs", "numuru", "numeris",
-    "numerį", "numbril", "numbrile", "je", "jest", "to", "este", "є", "ir", "yra",
+    "numerį", "numbril", "numbrile", "je", "jest", "to", "este", "є", "ir", "yra", "minn", "mín",
+    # (pass 23: "please" in more languages: "helistage mulle palun 5566 7788", "ring venligst på")
+    "palun", "prosím", "prosim", "proszę", "prosze", "per", "favore", "alstublieft", "aub", "kérem", "kerem", "vă",
+    "rog", "lütfen", "lutfen", "παρακαλώ", "пожалуйста", "будь", "ласка", "venligst", "vennligst", "gärna",
 })
 #: Marks a Chinese, Japanese or Korean phone word runs on with ("番号", "号码", "は"), dropped from a gap's words.
 GAP_MARKS = "番号码號碼はがの是为為을를은는이가번호입니다" + "".join(WORLD_PHONE_INSIDE)
@@ -1317,7 +1517,8 @@ def answered_phones(text: str) -> Iterator[Span]:
 #: eleven digits), the Gulf's, Israel's and Ghana's "0569014427" (05, ten digits), India's "7738291046" (6-9, ten
 #: digits), and the mobile numbers their systems write with the country code and no plus: Kenya's "254722610093",
 #: Nigeria's "2348031234567", Ghana's, Pakistan's, Bangladesh's, the Emirates', Saudi Arabia's, South Africa's.)
-COMPACT_MOBILE = re.compile(r"(?<![\w.+/-])(?:0(?:[6-9]\d{8,9}|1\d{9}|3[0-4]\d{8}|5\d{8}|8[1-9]\d{9,10})|254[17]\d{8}|234[789][01]\d{8}|"
+#: (Pass 23: Australia's mobiles, "0412555381" (04, ten digits), and Turkey's, "05321234567" (05, eleven digits).)
+COMPACT_MOBILE = re.compile(r"(?<![\w.+/-])(?:0(?:[6-9]\d{8,9}|1\d{9}|3[0-4]\d{8}|4\d{8}|5\d{8,9}|8[1-9]\d{9,10})|254[17]\d{8}|234[789][01]\d{8}|"
                             r"[6-9]\d{9}|233[25]\d{8}|923[0-4]\d{8}|8801[3-9]\d{8}|9715\d{8}|9665\d{8}|27[6-8]\d{8})"
                             r"(?![\w-])(?![.,/]\d)")
 #: The seventeenth pass's shapes, found wherever they stand; pass 20's others not after a code or a number's label.
@@ -1377,11 +1578,18 @@ def find_spoken_phones(text: str) -> Iterator[Span]:
     """Numbers spoken or typed digit by digit; also in a text without a digit (pass 21: a card's digits spoken
     in a call, a social security number spoken, a number typed a digit at a time, are no longer taken for a
     phone: `spoken_numbers` says what each run is)."""
+    if not text.isascii() and NUMERAL_RUN.search(text):
+        yield from numeral_phones(text)  # pass 23: (a text of numerals may hold no digit)
     folded = fold(text)
     if len(folded) != len(text):
         return
     if has_any(folded, SPOKEN_GATE) or SPACED_DIGITS_GATE.search(text):
         yield from spoken_numbers(text, folded)
+
+
+def words_for_digits(words: str, **more: str) -> dict[str, str]:
+    """Ten digit words from zero to nine, and other words for some of them."""
+    return {**{word: str(digit) for digit, word in enumerate(words.split())}, **more}
 
 
 #: Issue 18, pass 21: the digit words of the transcripts' languages: English ("oh" for zero), Spanish, Portuguese,
@@ -1398,6 +1606,20 @@ SPOKEN_DIGITS = {
     "neuf": "9",
     # issue 18, pass 22: Portuguese "um" (one; an English "um" is a pause, and among digits costs nothing)
     "um": "1", "uma": "1",
+    # issue 18, pass 23: German, Dutch, Polish, Russian, Ukrainian, Greek, Turkish (as `fold` has it: "sıfır" is
+    # "sifir"; typed without its marks too), Indonesian and Malay, Vietnamese and Arabic digit words
+    **words_for_digits("null eins zwei drei vier fünf sechs sieben acht neun", zwo="2", fuenf="5"),
+    **words_for_digits("nul een twee drie vier vijf zes zeven acht negen", één="1"),
+    **words_for_digits("zero jeden dwa trzy cztery pięć sześć siedem osiem dziewięć", piec="5", szesc="6",
+                       dziewiec="9"),
+    **words_for_digits("ноль один два три четыре пять шесть семь восемь девять", нуль="0", одна="1", две="2"),
+    **words_for_digits("нуль один два три чотири п'ять шість сім вісім дев'ять", дві="2", **{"п’ять": "5", "дев’ять": "9"}),
+    **words_for_digits("μηδέν ένα δύο τρία τέσσερα πέντε έξι επτά οκτώ εννέα", μηδεν="0", ενα="1", δυο="2", τρια="3",
+                       εξι="6", εφτά="7", επτα="7", οχτώ="8", οκτω="8", εννιά="9", εννεα="9"),
+    **words_for_digits("sifir bir iki üç dört beş alti yedi sekiz dokuz", uc="3", dort="4", bes="5"),
+    **words_for_digits("nol satu dua tiga empat lima enam tujuh delapan sembilan", kosong="0", lapan="8"),
+    **words_for_digits("không một hai ba bốn năm sáu bảy tám chín", linh="0"),
+    **words_for_digits("صفر واحد اثنين ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة", اثنان="2", اربعة="4"),
 }
 
 
@@ -1456,16 +1678,54 @@ def spoken_pairs() -> dict[str, str]:
     return pairs
 
 
-SPOKEN_PAIRS = spoken_pairs()
+def slavic_and_german_numbers() -> dict[str, str]:
+    """Issue 18, pass 23: the numbers a Russian or Ukrainian reads a phone in (three digits, then pairs: "восемь
+    девятьсот шестнадцать, сто двадцать три, сорок пять, шестьдесят семь") and German's pairs ("null sieben elf,
+    zweiundzwanzig"): ten to ninety-nine with their two digits, and each hundred with its first digit (the pair
+    or unit said after it gives the rest)."""
+    numbers: dict[str, str] = {}
+    for units, teens, tens, hundreds in (
+            ("один два три четыре пять шесть семь восемь девять",
+             "десять одиннадцать двенадцать тринадцать четырнадцать пятнадцать шестнадцать семнадцать восемнадцать "
+             "девятнадцать", "двадцать тридцать сорок пятьдесят шестьдесят семьдесят восемьдесят девяносто",
+             "сто двести триста четыреста пятьсот шестьсот семьсот восемьсот девятьсот"),
+            ("один два три чотири п'ять шість сім вісім дев'ять",
+             "десять одинадцять дванадцять тринадцять чотирнадцять п'ятнадцять шістнадцять сімнадцять вісімнадцять "
+             "дев'ятнадцять", "двадцять тридцять сорок п'ятдесят шістдесят сімдесят вісімдесят дев'яносто",
+             "сто двісті триста чотириста п'ятсот шістсот сімсот вісімсот дев'ятсот")):
+        for place, word in enumerate(teens.split()):
+            numbers[word] = str(10 + place)
+        for place, ten in enumerate(tens.split(), start=2):
+            numbers[ten] = f"{place}0"
+            for unit, word in enumerate(units.split(), start=1):
+                numbers[f"{ten} {word}"] = f"{place}{unit}"
+        for place, hundred in enumerate(hundreds.split(), start=1):
+            numbers[hundred] = str(place)
+    german_units = ("ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun")
+    german_teens = ("zehn", "elf", "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn",
+                    "neunzehn")
+    german_tens = ("zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig")
+    for place, word in enumerate(german_teens):
+        numbers[word] = str(10 + place)
+    for place, ten in enumerate(german_tens, start=2):
+        numbers[ten] = f"{place}0"
+        for unit, word in enumerate(german_units, start=1):
+            numbers[f"{word}und{ten}"] = f"{place}{unit}"
+    numbers.update({word.replace("'", "’"): digits for word, digits in numbers.items() if "'" in word})
+    numbers.update({word.replace("ß", "ss"): digits for word, digits in numbers.items() if "ß" in word})
+    return numbers
+
+
+SPOKEN_PAIRS = {**spoken_pairs(), **slavic_and_german_numbers()}
 #: Issue 18, pass 22: "nine hundred", "four thousand" (a digit word, then two or three zeros).
 SPOKEN_HUNDREDS = {"hundred": "00", "thousand": "000", "cien": "00", "mil": "000", "cent": "00", "cento": "00"}
 SPOKEN_WORD = "|".join(sorted({*SPOKEN_DIGITS, *SPOKEN_PAIRS}, key=len, reverse=True))
 #: A token of a spoken number: a digit word, "double four", "triple seven", a pair's word ("forty-four"), "nine
-#: hundred", or a typed group of up to four digits; "plus" before the first ("plus four four, seven seven …"), "double"
+#: hundred", or a typed group of up to five digits (pass 23: "07700 nine double oh …"); "plus" before the first ("plus four four, seven seven …"), "double"
 #: before typed digits too ("0 7 7 double 0"), and single digits joined by dashes ("2-1-2-5-5-5", pass 22).
 SPOKEN_TOKEN = re.compile(rf"(?<![^\W\d_])(?:plus[ \t]+)?(?:(?P<times>double|triple|doble|triplo)[ -])?(?:(?P<word>{SPOKEN_WORD})"
                           rf"(?:[ -](?P<hundred>{'|'.join(SPOKEN_HUNDREDS)}))?(?![^\W\d_])|"
-                          r"(?<![\w.,/+-])(?P<digits>\d(?:-\d){2,}|\d{1,4})(?![\w])(?![.,/]\d))")
+                          r"(?<![\w.,/+-])(?P<digits>\d(?:-\d){2,}|\d{1,5})(?![\w])(?![.,/]\d))")
 #: What stands between two tokens of one number: spaces, a comma, a dash, a dot, an ellipsis; in a call, a pause
 #: ("uh", "um", "er") or a joining word ("then", "and", "y", "e", "et") as well (pass 22).
 SPOKEN_GAP = re.compile(r"[ \t]*(?:[,.;–-]|\.\.\.)?[ \t]*"
@@ -1480,7 +1740,11 @@ SPOKEN_GATE = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seve
                "quinze", "vinte", "trinta", "quarenta", "cinquenta", "sessenta", "oitenta", "noventa", "dieci",
                "undici", "dodici", "tredici", "quattordici", "quindici", "sedici", "dician", "venti", "vent", "trent",
                "quarant", "cinquant", "sessant", "settant", "ottant", "novant", "dix", "douze", "treize", "quatorze",
-               "seize", "vingt", "trente", "quarante", "cinquante", "soixante", "um", "double", "triple", "doble")
+               "seize", "vingt", "trente", "quarante", "cinquante", "soixante", "um", "double", "triple", "doble",
+               # (pass 23: a zero's or a two's word in each of the added languages; a number read out holds one)
+               "null", "zwei", "zwo", "nul", "twee", "dwa", "ноль", "нуль", "два", "дв", "μηδ", "δύο", "δυο", "sifir",
+               "iki", "nol", "kosong", "dua", "không", "hai", "صفر", "اثن",
+               "дцат", "дцят", "сорок", "сот", "сто", "двіст", "девян", "дев'ян", "дев’ян", "zehn", "zwölf", "zig", "ßig")
 #: A number typed a digit at a time ("0 4 1 2  5 5 5  3 8 1"): seven single digits apart (pass 22: or joined by
 #: dashes, "2 1 2 - 5 5 5 - 0 1 9 8", "5-5-5-8-6-7-5").
 SPACED_DIGITS_GATE = re.compile(r"(?<![\w.,/-])\d(?:(?:[ \t]{1,2}(?:-[ \t]{1,2})?|-)\d){6}(?![\w-])")
@@ -1557,7 +1821,7 @@ def spoken_numbers(text: str, folded: str) -> Iterator[Span]:
             yield Span(start, end, "CARD")
         elif 8 <= len(digits) <= 12 and spoken_id_named(before[-60:]):
             yield Span(start, end, "SSN")
-        elif not introduced_as_id(line[-30:]):
+        elif not introduced_as_id(line[-30:]) and not answers_an_id_question(text, start):  # (pass 23: "ticket?")
             yield Span(start, end, "PHONE")
 
 
