@@ -694,10 +694,15 @@ def capitalised_mid_sentence(text: str, word: str) -> Iterator[Span]:
             yield Span(match.start(), match.end(), "NAME")
 
 
+def find_spelled_ids(text: str) -> Iterator[Span]:
+    """Issue 18, pass 23: ids read out a character at a time, ungated."""
+    return live.find_spelled_ids(text, gated=False)
+
+
 #: Detectors that need no identity, in no particular order (priority is KINDS').
 DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
     find_emails, find_ibans, find_cards, find_ips, find_secrets, find_ssns, find_dobs, find_phones, find_addresses,
-    find_names, live.find_spoken_phones,
+    find_names, live.find_spoken_phones, find_spelled_ids,
 )
 #: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, address) cannot find
 #: anything in a text without one, so such a text skips them: the same findings in about 40 % less
@@ -707,3 +712,4 @@ WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find
                                                                 live.find_spoken_phones,
                                                                 find_dobs,  # pass 22: dates said in words, ungated
                                                                 find_addresses)  # pass 23: cued, digit-free addresses
+                                                                find_spelled_ids)  # pass 23, ungated

@@ -230,3 +230,45 @@ def test_a_philsys_card_number_is_not_a_payment_card() -> None:
     """Issue 18, nineteenth pass: PhilSys's sixteen digits in fours, Luhn-valid or not, after its name."""
     text = "PhilSys Card Number (PCN): 5521-8830-1147-2295\nMobile"
     assert redact(text) == "PhilSys Card Number (PCN): [SSN]\nMobile"
+
+
+#: Issue 18, pass 23: (text, the id in it) for the classes the pass added: names dotted, shortened or typed in lower
+#: case, ids read out a character at a time, an export's id column, a passport's series and number named apart, a
+#: sole trader's tax number, Cyrillic and Greek series letters, a form's field names with underscores.
+PASS_23 = (
+    ("S.I.N. 130-692-544 pls update payroll", "130-692-544"),
+    ("Dados: C.P.F. 12345678909, pedido 40021-B", "12345678909"),
+    ("Caller: sin is 130 692 544 and my postal code changed", "130 692 544"),
+    ("ni num jg 10 37 59 a thx", "jg 10 37 59 a"),
+    ("pps 1234567tw, sorry typing on my phone", "1234567tw"),
+    ("Agent: And your PPS number please?\nCaller: it's eight seven six, five four, three two, E A.", "eight seven six, five four, three two, E A"),
+    ("Cliente: il codice fiscale è R S S M R A 8 5 T 1 0 A 5 6 2 S", "R S S M R A 8 5 T 1 0 A 5 6 2 S"),
+    ("user_id;full_name;iqama_no;plan\nU-0091;<name>;2384519068;Gold", "2384519068"),
+    ("паспорт серия 4506 номер 123456 выдан ОВД", "123456"),
+    ("паспорт: серія АА 123456, замовлення 5512", "АА 123456"),
+    ("My ID card is ΑΚ 583102, phone +30 697 224 1180.", "ΑΚ 583102"),
+    ("Идентификационный номер: 3120585A001PB3", "3120585A001PB3"),
+    ("Anna Nowak, NIP 725-383-28-81 (jednoosobowa działalność gospodarcza)", "725-383-28-81"),
+    ("Export row: national_id=34567890170; order_id=4412", "34567890170"),
+    ("Mi identidad es 0801-1990-12345, el pedido no llegó", "0801-1990-12345"),
+    ("r.č.840721/2869, bydliště Husova 1123/8", "840721/2869"),
+    ("slm tc 50314631902 tel 05057778812", "50314631902"),
+    ("HKID Y509361 (7), please update the delivery", "Y509361 (7)"),
+)
+PASS_23_LOOK_ALIKES = (
+    "Faktura dla: Budmax Sp. z o.o., NIP 725-383-28-81, zamówienie 2024/11/0332",
+    "order_no,sku,qty,price\n4412087,AB-2231,2,19.99",
+    "Verifiqué mi identidad con el código 482913 y el pedido 0801-2024-12345 sigue pendiente",
+    "I got a Parking Charge Notice (PCN 8830012741) at Westfield",
+    "Your Apple ID code is: 482913",
+)
+
+
+@pytest.mark.parametrize(("text", "number"), PASS_23)
+def test_pass_23_classes_are_found(text: str, number: str) -> None:
+    assert number not in redact(text) and "[SSN]" in redact(text)
+
+
+@pytest.mark.parametrize("text", PASS_23_LOOK_ALIKES)
+def test_pass_23_look_alikes_are_left(text: str) -> None:
+    assert "[SSN]" not in redact(text)

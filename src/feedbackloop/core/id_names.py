@@ -202,6 +202,26 @@ WORDS = (
     "jogosítvány száma", "vezetői engedély", "številka potnega lista", "potni list", "vozniško dovoljenje",
     "osebna izkaznica", "številka osebne izkaznice", "pasaport", "pasaport no", "burger service nummer",
     "burgerservice nummer", "b.s.n", "steuer identifikations nr", "steuer identifikationsnummer", "s.v nr",
+    # issue 18, pass 23: names as people shorten them in English-speaking chat ("soc. ins. no.", "soc sec #", "ni
+    # num"), Central and Eastern Europe's id cards and passports in their cases ("osobní číslo", "č. OP", "broj
+    # osobne iskaznice", "szem. ig. szám", "број на пасош"), Ukraine's ID card, Kazakhstan's IIN in Latin letters
+    "soc ins no", "soc ins number", "soc ins #", "social ins no", "soc sec", "soc sec no", "soc sec number",
+    "soc sec #", "ni num", "ni #", "nat ins", "nat ins no", "natl insurance", "nat'l insurance",
+    "osobní číslo", "osobni cislo", "osobné číslo", "osobne cislo", "č op", "č. op", "c. op", "op č", "op číslo",
+    "číslo občanky", "občanka č", "číslo občianky", "osobne iskaznice", "broj osobne iskaznice", "broj osobne",
+    "broj lične", "broj licne karte", "broj pasoša", "broj pasosa", "pasoš", "putovnica", "broj putovnice",
+    "szem ig", "szem ig szám", "szem ig szama", "személyi ig", "пасош", "број на пасош", "број пасоша",
+    "број на лична карта", "id-картка", "id-карта", "id картка", "номер id-картки", "id-картки",
+    "паспорт громадянина", "numărul de identificare", "numar de identificare",
+    # (and a form's or an export's field names, their underscores read as spaces: "passport_no", "document_number")
+    "document number", "document no", "doc number", "doc no", "personal public service number",
+    "personal public service no", "personal no", "personal nr", "driver's lic", "drivers lic", "driver lic", "driving lic",
+    # the names a translation or an agent's note gives ("birth no." for the rodné číslo, "national no." for Jordan's),
+    # Finland's Swedish name, health and benefit schemes' member numbers (Alberta's AHCIP, Australia's NDIS,
+    # Indonesia's BPJS), Spain's social-security affiliation number
+    "birth number", "birth no", "national no", "national id code", "personbeteckning",
+    "ahcip", "ahcip number", "ahcip no", "ndis number", "ndis no", "bpjs", "kartu bpjs", "no bpjs", "bpjs kesehatan",
+    "nº afiliación", "n° afiliación", "nº de afiliación", "no afiliación", "afiliación ss", "nº afiliación ss",
 )
 
 ABBREVIATIONS = (
@@ -215,7 +235,8 @@ ABBREVIATIONS = (
     "TAJ", "PESEL", "RČ", "TC", "TCKN", "YKN", "IC", "HKID", "CCCD", "CMND", "CMTND", "MST", "BHXH", "QID", "CPR",
     "CRN", "SVNR", "VSNR", "IDNR", "IdNr", "KVNR", "RVNR", "SOTU", "HETU", "NIP", "St.-Nr.", "DL", "DLN", "SINs", "My Number",
     # issue 18, nineteenth pass
-    "RUC", "BRP", "NRC", "NHIF", "NSSF", "SSNIT", "NHIS", "CPR-nr", "HKIC", "IMSS", "RNOKPP", "SNILS", "DNIe",
+    "RUC", "BRP", "NRC", "NHIF", "NSSF", "SSNIT", "NHIS", "CPR-nr", "HKIC", "IMSS", "RNOKPP", "SNILS", "DNIe",    # issue 18, pass 23: Kazakhstan's, Moldova's, Uzbekistan's and North Macedonia's numbers, Ukraine's record number
+    "IIN", "ЖСН", "IDNP", "ПИНФЛ", "JSHSHIR", "ЕМБГ", "EMBG", "ЛНЧ", "УНЗР", "JMB", "AFM", "ДРФО",
 )
 
 GLUED = (
@@ -235,6 +256,12 @@ GLUED = (
     "رقمي القومي", "رقم قومي", "الرقم القومى", "القومى", "رقم الهوية الوطنية", "رقم هويتي", "هويتي",
     "رقم البطاقة الشخصية", "البطاقة الشخصية", "رقم الاقامة", "الاقامة", "هوية مقيم", "رقم الجواز",
     "قومي رقم", "شناختی کارڈ نمبر", "قومی شناختی کارڈ",
+    # issue 18, pass 23: "identity" without its article ("هوية وطنية 1012345672", "رقم هوية", "بطاقة هوية")
+    "هوية وطنية", "رقم هوية", "بطاقة هوية", "هوية رقم",
+    # (and Hebrew's abbreviation with its own gershayim, "ת״ז"; the passport and the national identity card in Thai,
+    # Bengali and Tamil words)
+    "ת״ז", "พาสปอร์ต", "เลขพาสปอร์ต", "পাসপোর্ট", "পাসপোর্ট নম্বর", "জাতীয় পরিচয়পত্র নম্বর", "அடையாள அட்டை",
+    "தேசிய அடையாள அட்டை", "கடவுச்சீட்டு",
     # Thai
     "เลขบัตรประชาชน", "บัตรประชาชน", "เลขประจำตัวประชาชน", "หนังสือเดินทาง", "ใบขับขี่",
     # Arabic, Persian, Urdu
@@ -298,6 +325,15 @@ def branches(node: Trie) -> str:
     return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
+#: Issue 18, pass 23: the abbreviations of three letters or more that people also write with dots ("C.P.F.").
+DOTTABLE = re.compile(r"[^\W\d_]{3,6}")
+
+
+def dotted(name: str) -> str:
+    """An abbreviation with a dot after each letter, a space allowed after a dot, the last dot optional."""
+    return r"\.[ ]?".join(re.escape(char) for char in name) + r"\.?"
+
+
 #: The three lists as patterns, boundaries as each needs, for pii_ids' name cue: apart, since the engine skips
 #: the positions where a pattern cannot start (a capital, a Han character) only for a pattern on its own.
 WORLD_ID_NAMES = (
@@ -305,6 +341,8 @@ WORLD_ID_NAMES = (
     rf"(?<![\w.])(?:{alternation(ABBREVIATIONS)})(?!\w)",
     rf"(?<!\w)(?i:{alternation(POSSESSIVES)})[ \t]+(?i:{alternation(ABBREVIATIONS)})(?!\w)",
     alternation(GLUED),
+    # issue 18, pass 23: an abbreviation written with a dot after each letter ("C.P.F.", "O.I.B.", "S.I.N.", "E.G.N.")
+    rf"(?<![\w.])(?:{'|'.join(sorted({dotted(name) for name in ABBREVIATIONS if DOTTABLE.fullmatch(name)}, key=len, reverse=True))})(?!\w)",
 )
 
 #: Issue 18, eighteenth pass: a nationality before "ID" leaves it a person's ("South African ID 800101 5009 087",

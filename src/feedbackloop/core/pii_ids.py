@@ -132,7 +132,7 @@ def hkid_valid(number: str) -> bool:
     """A Hong Kong identity card number as printed, "A123456(3)" (no stdnum module): one or two letters (A=10 …
     Z=35, a lone one after a space worth 36), six digits, then in brackets a check digit (A for ten) that makes the
     sum over the weights 9 … 1 a multiple of 11."""
-    head, check = number[:-3], number[-2]
+    head, check = number[:-3].rstrip(), number[-2]
     letters, digits = head[:-6], head[-6:]
     values = [36] * (2 - len(letters)) + [ord(char) - 55 for char in letters] + [int(d) for d in digits]
     total = sum(value * weight for value, weight in zip(values, range(9, 1, -1)))
@@ -351,7 +351,7 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     # its bracketed check digit, Sri Lanka's old NIC (nine digits and V), Russia's СНИЛС (3-3-3 dashed, then two),
     # Singapore's NRIC and FIN, Korea's resident number with its back half masked ("900317-2******")
     "cuil": (r"2[0347]-\d{8}-\d", (person_cuit_valid,)),
-    "hkid": (r"[A-Z]{1,2}\d{6}\([0-9A]\)", (hkid_valid,)),
+    "hkid": (r"[A-Z]{1,2}\d{6} ?\([0-9A]\)", (hkid_valid,)),  # (pass 23: a space before the bracket)
     "lk_nic": (r"\d{9}[Vv]", (sri_lanka_nic_valid,)),
     "snils": (r"\d{3}-\d{3}-\d{3}[ -]\d{2}", (snils_valid,)),
     "nric": (r"[STFG]\d{7}[A-Z]", (nric_valid,)),
@@ -363,6 +363,10 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     "dmy_5": (r"[0-7]\d[0-5]\d{3}[- ]\d{5}", (no_fodselsnummer.is_valid, latvian_dated_code_valid)),
     "rvnr": (r"\d{2} ?[0-7]\d[01]\d{3} ?[A-Z] ?\d{2} ?\d", (pension_number_valid,)),
     "lu": (r"(?:19|20)\d{2} ?[01]\d ?[0-3]\d ?\d{3} ?\d{2}", (luxembourg_matricule_valid,)),
+    # issue 18, pass 23: Belarus's identification number (идентификационный номер, in the passport): the sex and
+    # century (1 to 6), the birth date as DDMMYY, the region's letter (A, B, C, H, K, E, M), three digits, the
+    # issuer's two letters (PB, BA, BI, GB), a check digit
+    "by": (r"[1-6][0-3]\d[01]\d{3}[ABCHKEM]\d{3}(?:PB|BA|BI|GB)\d", SHAPE_ALONE),
 }
 #: Issue 18, eighteenth pass: a letter or digit of a script that spaces its words: before or after one, a number
 #: is part of a longer word; Han, Kana, Hangul and Thai glue numbers to their words ("身份证号是11010519491231002X").
@@ -467,11 +471,15 @@ PERSON_BEFORE_ID = frozenset({"my", "your", "his", "her", "their", "our", "the",
 WEAK_GAP = re.compile(r"[ \t]*(?:(?:number|no\.?|nr\.?|num|code|is|was|[:#=-])[ \t]*){0,3}", re.IGNORECASE)  # (code: pass 21)
 #: A sentence ends between an id name and the number after it: the number is not the id's.
 SENTENCE_END = re.compile(r"[!?;。！？；؟۔।]|\.\s+[A-Z]")  # (and the full stops of Han, Arabic, Urdu, Devanagari)
+#: Issue 18, pass 23: the Cyrillic and Greek capitals of a passport's or an id card's series ("АА 123456", "ΑΚ 583102").
+SERIES_CAPITALS = "А-ЯЁІЇЄҐΑ-Ω"
 #: A number of an identity number's length after an id name: 6 to 20 digits in groups (single
 #: separators), a letter or two before or after ("QQ 12 34 56 C", "12345678Z", "150390-123X",
 #: "12345678 9 ZZ4"), or a codice fiscale, a CURP, a NIE, a Finnish id with a letter for its century.
 CUED_ID = re.compile(
-    rf"(?<![{LATIN_CLASS}.,/+-])(?=[\dA-ZÑ&])(?:"
+    rf"(?<![{LATIN_CLASS}.,/+-])(?=[\dA-ZÑ&{SERIES_CAPITALS}])(?:"
+    # (issue 18, pass 23: a passport book's Cyrillic series and number, Ukraine's "АА 123456", Russia's old "II-МЮ")
+    rf"[{SERIES_CAPITALS}]{{2}}[ ]?(?:№[ ]?)?\d{{6}}(?!\d)|"
     r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
     r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|[A-Z]{5}\d{4}[A-Z]|[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}|[A-Z]{3}\d{7}|[A-Z]{3}\d{4}|"
     r"[A-Z]{4} ?\d{4,8}(?: ?\d{2,6}){1,2}|[A-Z]{4}\d{8,10}|"  # (Quebec's RAMQ, Catalonia's CIP "VICA 0190430 005")
@@ -506,7 +514,9 @@ def find_national_ids(text: str, folded: str, gated: bool = True) -> Iterator[tu
 def all_national_ids(text: str, folded: str, gated: bool) -> Iterator[tuple[int, int]]:
     if not gated or SHAPED_HINT.search(text):
         yield from shaped_ids(text)
-    yield from named_ids(text, folded if gated else None)  # the numbers are looked for first: rarer than the names' letters
+    # (issue 18, pass 23: a form's or an export's field names read with their underscores as spaces, "passport_no: …")
+    keyed = text.replace("_", " ") if "_" in text else text
+    yield from named_ids(keyed, folded if gated else None)  # the numbers are looked for first: rarer than the names' letters
     if not gated or any(word in folded for word in ID_WORD_HINTS):
         yield from checked_ids(text)
     if not gated or LONG_RUN.search(text):
@@ -516,6 +526,132 @@ def all_national_ids(text: str, folded: str, gated: bool) -> Iterator[tuple[int,
     yield from japanese_insurance_ids(text)
     if not gated or GLUED_HINT.search(text):
         yield from glued_ids(text)
+    if not gated or SPACED_NINO_HINT.search(text):
+        yield from spaced_ninos(text)
+    if not gated or "сери" in folded or "seri" in folded:
+        yield from passport_series_ids(text)
+    if not gated or TABLE_HINT.search(text):
+        yield from tabled_ids(text)
+
+
+#: Issue 18, pass 23: an export's or a spreadsheet's rows under a header line ("customer_id,full_name,iqama_no,email",
+#: "id;nome;rg;nascimento"): the cells of the column an id's name heads are that id, six digits or more.
+TABLE_HINT = re.compile(r"([,;\t|])[^\n]*\1[^\n]*\n")
+TABLE_CELL = re.compile(r"[ \t\"']*(?P<value>[^,;\t|\n\"']*?)[ \t\"']*\Z")
+
+
+def tabled_ids(text: str) -> Iterator[tuple[int, int]]:
+    offset, column, delimiter, width = 0, -1, "", 0
+    for line in text.split("\n"):
+        if column >= 0 and line.count(delimiter) + 1 == width:
+            yield from table_cell(line, offset, delimiter, column)
+        else:
+            column, delimiter, width = id_column(line)
+        offset += len(line) + 1
+
+
+def id_column(line: str) -> tuple[int, str, int]:
+    """(the index of the column an id's name heads, the delimiter, the number of columns), or (-1, "", 0)."""
+    for delimiter in ",;\t|":
+        cells = line.split(delimiter)
+        if len(cells) < 3:
+            continue
+        for index, cell in enumerate(cells):
+            name = cell.strip(" \t\"'").replace("_", " ")
+            if name and any(ID_NAME_ANYWHERE.fullmatch(form) for form in (name, name.upper())):
+                return index, delimiter, len(cells)
+    return -1, "", 0
+
+
+def table_cell(line: str, offset: int, delimiter: str, column: int) -> Iterator[tuple[int, int]]:
+    start = offset + sum(len(cell) + 1 for cell in line.split(delimiter)[:column])
+    cell = line.split(delimiter)[column]
+    value = TABLE_CELL.match(cell)
+    if value is None or sum(char.isdigit() for char in value.group("value")) < 6:
+        return
+    number = value.group("value")
+    if not DATE_ONLY.fullmatch(number) and not placeholder(number):
+        yield start + value.start("value"), start + value.end("value")
+
+
+#: Issue 18, pass 23: an id read out a character at a time in a call, its letters as letters and its digits as digits
+#: or English words ("J R, seven two, four one, oh nine, C", "six four seven oh three one nine V A", "B N C L C U 8 5 T
+#: 1 0 L 2 1 9 C", "2 9 0 1 9 1 dash 3 6 3 6"): seven characters or more, after the id's name on its line or on the
+#: line before (the agent's question), and valid as the id whose letters and digits it reads.
+SPELLED_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                 "seven": "7", "eight": "8", "nine": "9", "dash": ""}
+SPELLED_TOKEN = rf"(?:(?:double|triple)[ ]+)?(?:{'|'.join(SPELLED_WORDS)}|[a-z]|\d{{1,2}})"
+SPELLED_SEPARATOR = r"(?:[ \t]*(?:,|\.\.\.|…|-|/)[ \t]*|[ \t]+)"
+SPELLED_RUN = re.compile(rf"(?<![\w'’])(?i:{SPELLED_TOKEN}(?:{SPELLED_SEPARATOR}{SPELLED_TOKEN}){{6,}})(?!\w)")
+SPELLED_TOKENS = re.compile(rf"(?i:(?P<times>double|triple)[ ]+)?(?P<token>(?i:{'|'.join(SPELLED_WORDS)})(?!\w)|\w)")
+#: Every spelled id holds a digit word or a single letter (its cheap gate, redact.find_spelled_ids).
+DIGIT_WORDS = tuple(word for word in SPELLED_WORDS if word != "dash")
+SINGLE_LETTER = re.compile(r"(?<![\w'’])[A-Za-z](?!\w)")
+
+
+def spelled_ids(text: str) -> Iterator[tuple[int, int]]:
+    for run in SPELLED_RUN.finditer(text):
+        compact = spelled_compact(run.group())
+        if compact is None or not spelled_valid(compact):
+            continue
+        line_start = text.rfind("\n", 0, run.start()) + 1
+        if ID_NAME_ANYWHERE.search(text, max(line_start, run.start() - 80), run.start()) or (
+                line_start and ID_NAME_ANYWHERE.search(line_before(text, line_start))):
+            yield run.span()
+
+
+def spelled_compact(run: str) -> str | None:
+    """The letters and digits a spelled run reads, in capitals; None for a run with no letter or digit word (plain
+    digits apart are other rules')."""
+    read, spelled = [], False
+    for token in SPELLED_TOKENS.finditer(run):
+        word = token.group("token").lower()
+        times = {"double": 2, "triple": 3}.get((token.group("times") or "").lower(), 1)
+        spelled = spelled or word in SPELLED_WORDS or word.isalpha()
+        read.append(SPELLED_WORDS.get(word, word.upper()) * times)
+    return "".join(read) if spelled else None
+
+
+def spelled_valid(compact: str) -> bool:
+    """Whether a spelled run reads a UK National Insurance number, an Irish PPSN, an Italian codice fiscale, or nine to
+    thirteen digits some country's module accepts."""
+    if re.fullmatch(r"[A-Z]{2}\d{6}[A-D]", compact):
+        return nino_valid(compact)
+    if re.fullmatch(r"\d{7}[A-W][A-IW]?", compact):
+        return ie_pps.is_valid(compact)
+    if len(compact) == 16 and compact[:6].isalpha():
+        return it_codicefiscale.is_valid(compact)
+    return compact.isdigit() and 9 <= len(compact) <= 13 and (
+        any(valid(compact) for valid in CHECKED) or dk_cpr.is_valid(compact) or us_ssn.is_valid(compact))
+
+
+#: Issue 18, pass 23: a National Insurance number read out or typed a character or a pair at a time ("J G 1 0 3 7 5 9
+#: A", "jg 10 37 59 a"), after its name or answering a request for it: HMRC's prefix rules as for one written whole.
+SPACED_NINO = re.compile(r"(?<![\w-])(?=\w+[ -])(?i:[a-z][ -]?[a-z](?:[ -]?\d){6}[ -]?[a-d])(?![\w-])")
+SPACED_NINO_HINT = re.compile(r"\d[ -]?[A-Da-d](?![\w-])")  # (the end of every SPACED_NINO match: its cheap gate)
+
+
+def spaced_ninos(text: str) -> Iterator[tuple[int, int]]:
+    for match in SPACED_NINO.finditer(text):
+        compact = re.sub(r"[ -]", "", match.group())
+        if nino_valid(compact) and (named_before(text, match.start(), lettered=True)
+                                    or asked_for_before(text, match.start())):
+            yield match.span()
+
+
+#: Issue 18, pass 23: a passport's series and number named apart, as Russia's, Ukraine's and Central Asia's forms ask
+#: for them ("паспорт серия 4506 номер 123456", "passport series AA, number 123456"): each is part of the id.
+PASSPORT_SERIES = re.compile(
+    rf"(?i:сери[яиюі]|seri[ae]s?)[ \t:]*(?P<series>\d{{2}}[ ]?\d{{2}}|[{SERIES_CAPITALS}A-Z]{{2}})(?!\w)[ \t,]*"
+    r"(?i:(?:номер|№|nr\.?|no\.?|number|numărul|numarul)[ \t:]*)?(?P<number>\d{6,7})(?!\d)")
+PASSPORT_WORD = re.compile(r"(?i:паспорт|passport|pasport|pașaport|pasaport|buletin|carte de identitate|посвідчення)")
+
+
+def passport_series_ids(text: str) -> Iterator[tuple[int, int]]:
+    for match in PASSPORT_SERIES.finditer(text):
+        if PASSPORT_WORD.search(text, max(0, match.start() - 40), match.start()):
+            yield match.span("series")
+            yield match.span("number")
 
 
 #: Issue 18, pass 22: an id's name glued to its number, as quick chats and exported forms write them
@@ -523,7 +659,7 @@ def all_national_ids(text: str, folded: str, gated: bool) -> Iterator[tuple[int,
 #: are also words or other codes' letters ("sin", "nie", "rut", "dni": Spanish, German, Polish words) in capitals only.
 GLUED_ID = re.compile(
     r"(?<![^\W\d_])(?:(?i:pesel|isikukood|jmbg|јмбг|emšo|emso|amka|αμκα|rnokpp|рнокпп|іпн|егн|aadhaa?r|cnic|curp|"
-    r"cpf|ssn|oib|egn|cnp|tckn|ppsn|nino|bsn|hetu)|SIN|NIE|DNI|RUT|NIN|NIR|PPS|TFN|NIF|CUIT|CUIL|RČ)"
+    r"cpf|ssn|oib|egn|cnp|tckn|ppsn|nino|bsn|hetu|r\.?č|a\.k)|SIN|NIE|DNI|RUT|NIN|NIR|PPS|TFN|NIF|CUIT|CUIL)"  # ("r.č.84…": pass 23)
     r"[.:#=]?(?P<number>\d(?:[ ./-]?\d){5,19}(?:-?[A-Za-z]{1,2})?)(?![\w-])(?![.,/]\d)")
 #: (Not across a dash: "SIN-2025-004417" is a claim's code, its letters a prefix.)
 #: A letter glued to six digits or across one sign: every GLUED_ID match holds one (its cheap gate).
@@ -626,7 +762,7 @@ def shaped_ids(text: str) -> Iterator[tuple[int, int]]:
 
 
 #: Issue 18, nineteenth pass: the shapes a product's, a part's or a version's code may have, and the words that name one.
-GUARDED_SHAPES = frozenset({"nric", "kra", "tw", "pan", "uk_dl", "uy_ci", "rvnr", "dmy_5", "lu"})
+GUARDED_SHAPES = frozenset({"nric", "kra", "tw", "pan", "uk_dl", "uy_ci", "rvnr", "dmy_5", "lu", "by"})
 PRODUCT_BEFORE = re.compile(r"(?i:model|part|sku|item|article|artikel|art\.|ref|serial|s/n|product|produit|producto|"
                             r"order|code|mpn|ean|upc|asin|modelo|modèle|modell|version|versión|release|build|firmware|"
                             r"polic|póliza|poliza|polizza|polis|contrat|contract|vertrag|dossier|sinistre|claim)"
@@ -638,9 +774,10 @@ PRODUCT_BEFORE = re.compile(r"(?i:model|part|sku|item|article|artikel|art\.|ref|
 LOWER_SHAPED = re.compile(r"(?<![\w.,/+-])(?:(?P<cf>[a-z]{6}\d{2}[a-z]\d{2}[a-z]\d{3}[a-z])|"
                           r"(?P<curp>[a-z]{4}\d{6}[hmx][a-z]{5}[0-9a-z]\d)|(?P<pan>[a-z]{3}p[a-z]\d{4}[a-z])|"
                           r"(?P<nino>[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])|(?P<lettered>[a-z]{1,2}\d{6,8}[a-z]?)|"
+                          r"(?P<pps>\d{7}[a-w][a-iw]?)|"  # (pass 23: Ireland's PPSN, its check letter typed small)
                           r"(?P<hetu>\d{6}(?:[-+]\d{3}[a-y]|[a-fu-y]\d{3}[0-9a-y])))"  # (pass 20: Finland's, its check letter typed small)
                           r"(?!\w)(?![.,/-]\w)")
-LOWER_HINT = re.compile(r"[a-z] ?\d\d|\d{3}[a-y](?!\w)|\d[a-fu-y]\d{3}")  # (in every LOWER_SHAPED match)
+LOWER_HINT = re.compile(r"[a-z] ?\d\d|\d{3}[a-y](?!\w)|\d[a-fu-y]\d{3}|\d{7}[a-w]")  # (in every LOWER_SHAPED match)
 LOWER_VALID: dict[str, Valid] = {"cf": it_codicefiscale.is_valid, "curp": mx_curp.is_valid, "hetu": fi_hetu.is_valid}
 
 
@@ -659,7 +796,8 @@ def lower_case_valid(match: re.Match[str]) -> bool:
 def named_lower_case(text: str, match: re.Match[str]) -> bool:
     """Whether a lower-case id comes right after its name or answers a request for one."""
     number = match.group()
-    if (match.lastgroup == "nino" and not nino_valid(number)) or placeholder(number):
+    if (match.lastgroup == "nino" and not nino_valid(number)) or placeholder(number) \
+            or (match.lastgroup == "pps" and not ie_pps.is_valid(number.upper())):
         return False
     return named_before(text, match.start(), lettered=True) or asked_for_before(text, match.start())
 
@@ -694,7 +832,7 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
         if "/" in match.group() and sum(char.isdigit() for char in match.group()) < 8:
             continue  # pass 21: a house's number with its slash ("TC 25/1442, Kowdiar Gardens"), no id's
         lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
-        if named_before(text, match.start(), lettered) or local_name_before(text, match):
+        if named_before(text, match.start(), lettered) or local_name_before(text, match.start(), match.group()):
             yield match.start(), grouped_end(text, match.start(), match.end())
             continue
         if MOBILE_SHAPE.fullmatch(match.group()):
@@ -706,7 +844,7 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
         # issue 18, thirteenth pass: the letters the shape allows before the digits are the id's own name
         # ("CC 43.567.890", "IC 900514-10-5523", "TI 1.001.234.567")
         digits = match.start() + next(i for i, char in enumerate(match.group()) if char.isdigit())
-        if digits > match.start() and named_before(text, digits):
+        if digits > match.start() and (named_before(text, digits) or local_name_before(text, digits, text[digits:match.end()])):
             # (pass 22: the number read again from its digits, where a name's letters cut it short: "CNIC 35202
             # 1234567 1" was read as Quebec's "CNIC 35202 1234567", "PPSN 8765432 SA" as "PPSN 8765432")
             again = CUED_ID.match(text, digits)
@@ -759,22 +897,48 @@ def shape(pattern: str) -> Valid:
     return lambda number: compiled.fullmatch(number) is not None
 
 
+#: Issue 18, pass 23: what may stand between a local name and its number ("sin is", "PIN: ", "identidad es", "dni nº").
+LOCAL_GAP = r"[ \t]*(?:(?:is|was|es|:|=|#|-|–|n[º°o]\.?|nro\.?)[ \t]*){0,2}\Z"
 #: Issue 18, twentieth pass: short or shared names that name a country's id only before a number in its form: Sweden's
 #: "pnr" (an airline's booking record in English: "PNR 4521367890"), Latvia's "p.k." (not "PK-99120344"), Germany's
 #: "Versichertennummer" (a Swiss health insurer's member number is its own: "Versichertennummer 80756-219").
 MISTYPED_PNR = re.compile(r"(?:19|20)?\d{2}[01]\d[0-3]\d[-+]\d{4}|(?:19|20)\d{2}[01]\d[0-3]\d ?\d{4}")
 LOCAL_NAMES: tuple[tuple[re.Pattern[str], Valid], ...] = (
-    (re.compile(r"(?i:(?<!\w)p\.?nr)\.?[ \t]*[:(]?[ \t]*\Z"),
+    (re.compile(r"(?i:(?<!\w)p\.?nr)\.?[ \t]*[:(]?[ \t]*(?:(?i:är|er|is)[ \t]*)?\Z"),  # ("mitt pnr är …": pass 23)
      lambda number: se_personnummer.is_valid(number) or MISTYPED_PNR.fullmatch(number) is not None),
     (re.compile(r"(?i:(?<!\w)p\.[ ]?k\.)[ \t]*:?[ \t]*\Z"), shape(r"[0-3]\d{5}-?\d{5}")),
     (re.compile(r"(?i:(?<!\w)versicherten-?(?:nummer|nr\.?))[ \t]*:?[ \t]*\Z"), shape(r"[A-Z] ?\d{9}")),
+    # issue 18, pass 23: "sin" (Spanish for "without", English's sin) in any case before a Luhn-valid SIN ("Caller: sin
+    # is 130 692 544"); Bulgaria's ЕГН called "PIN" in English (a date and a mod-11 check digit: no card's PIN is ten
+    # digits); Honduras's "identidad" before its number (the municipality, the birth year, five digits: 0801-1990-12345);
+    # a bare "documento" before an Argentine or Peruvian DNI's seven or eight digits
+    (re.compile(rf"(?i:(?<!\w)sin){LOCAL_GAP}"), ca_sin.is_valid),
+    (re.compile(rf"(?i:(?<![\w-])pin){LOCAL_GAP}"), bg_egn.is_valid),
+    (re.compile(rf"(?i:(?<!\w)identidad){LOCAL_GAP}"), shape(r"(?:0[1-9]|1[0-8])\d{2}-?(?:19|20)\d{2}-?\d{5}")),
+    (re.compile(rf"(?i:(?<!\w)documento){LOCAL_GAP}"), shape(r"\d{1,2}\.?\d{3}\.?\d{3}")),
+    # Poland's "dowód" alone (also a receipt's "dowód zakupu") before an id card's number with its check digit; the
+    # Western Balkans' "LK" (lična karta) before its nine digits
+    (re.compile(rf"(?i:(?<!\w)dow[oó]d(?:u|em)?){LOCAL_GAP}"), polish_id_card_valid),
+    (re.compile(rf"(?<!\w)(?:LK|(?i:l\.?k\.?[ ]?br\.?))(?:[ \t]*(?i:br\.?))?{LOCAL_GAP}"), shape(r"\d{9}")),
+    # the short names chat types in lower case, each before a number its own check accepts: the Czech and Slovak
+    # "rc" (a birth date and mod 11), Turkey's "tc" (two check digits), Ukraine's "ipn" (RNOKPP), Belgium's "NN"
+    # (a birth date and mod 97), a Spanish or Peruvian "dni" (Polish "dni" is days, before small numbers)
+    (re.compile(rf"(?i:(?<![\w.])rc){LOCAL_GAP}"), lambda number: cz_rc.is_valid(number) or sk_rc.is_valid(number)),
+    (re.compile(rf"(?i:(?<![\w.])tc){LOCAL_GAP}"), tr_tckimlik.is_valid),
+    (re.compile(rf"(?i:(?<!\w)ipn){LOCAL_GAP}"), ua_rntrc.is_valid),
+    (re.compile(rf"(?<!\w)NN{LOCAL_GAP}"), lambda number: be_nn.is_valid(number) or be_bis.is_valid(number)),
+    (re.compile(rf"(?i:(?<!\w)dni){LOCAL_GAP}"), lambda number: es_dni.is_valid(number) or shape(r"\d{8}|\d{2}\.\d{3}\.\d{3}")(number)),
+    # "ID code", the Baltic personal codes' English name (an app's "ID code" is a one-time code: a birth date and a
+    # check digit make it Estonia's or Lithuania's)
+    (re.compile(rf"(?i:(?<!\w)id[ -]?code){LOCAL_GAP}"), lambda number: ee_ik.is_valid(number) or lt_asmens.is_valid(number)),
+    # the PhilSys card's number (PCN, sixteen digits in fours; a UK parking charge notice is a PCN too, of its own shape)
+    (re.compile(rf"(?<!\w)PCN{LOCAL_GAP}"), shape(r"\d{4}-\d{4}-\d{4}-\d{4}|\d{4} \d{4} \d{4} \d{4}")),
 )
 
 
-def local_name_before(text: str, match: re.Match[str]) -> bool:
-    before = max(0, match.start() - 24)
-    return any(name.search(text, before, match.start()) is not None and valid(match.group())
-               for name, valid in LOCAL_NAMES)
+def local_name_before(text: str, start: int, number: str) -> bool:
+    before = max(0, start - 24)
+    return any(name.search(text, before, start) is not None and valid(number) for name, valid in LOCAL_NAMES)
 
 
 def hungarian_tax_id_valid(number: str) -> bool:
@@ -932,11 +1096,21 @@ FIRM_NUMBERS = (
 )
 
 
+#: Issue 18, pass 23: words that say a business is one person trading under their own name and number (Poland's
+#: sole proprietorship, a "natural person", Spain's autónomo, France's auto-entrepreneur, Czechia's OSVČ).
+SOLE_TRADER = re.compile(r"(?i:jednoosobow|osob[aęy] fizyczn|osobę fizyczną|działalnoś[cć] gospodarcz|sole trader|"
+                         r"sole proprietor|self-employed|autónomo|autonomo|persona f[ií]sica|persona natural|"
+                         r"auto-?entrepreneur|micro-?entrepreneur|einzelunternehm|fyzická osoba|fyzicka osoba|osvč|"
+                         r"živnostník|zivnostnik|empresário individual|empresario individual)")
+
+
 def firms_tax_number(text: str, match: re.Match[str]) -> bool:
     """Whether the number is a firm's tax number in its own form, after the name persons and firms share."""
     before = text[max(0, match.start() - 24):match.start()]
     if POSSESSIVE_WORD.search(before):
         return False  # "My NIF is 507162943": the writer says it is theirs
+    if SOLE_TRADER.search(text, max(0, match.start() - 160), match.end() + 80):
+        return False  # issue 18, pass 23: a sole trader's tax number is a person's ("NIP …, jednoosobowa działalność")
     return any(number.fullmatch(match.group()) is not None and name.search(before) is not None
                for name, number in FIRM_NUMBERS)
 
@@ -1095,7 +1269,9 @@ ASKING_MORE = re.compile(r"(?i:\b(?:need|needs|needed|require|required|may i hav
                          r"let me have|necesito|necesitamos|preciso|precisamos|brauche|brauchen|benötige|benötigen|"
                          r"besoin|mi serve|ci serve|abbiamo bisogno|nodig|potrzebuję|нужен|нужна|нужно|потрібен|"
                          r"bata|bataiye|batayein|batao|dijiye|dijie|bhejiye|bhejo|chahiye|likhiye|ihtiyacımız|gerekiyor|"
-                         r"perlu|diperlukan|kailangan|cần|يرجى|ابعت|ابعتلي|محتاج|نحتاج)\b)")
+                         r"perlu|diperlukan|kailangan|cần|يرجى|ابعت|ابعتلي|محتاج|نحتاج|"
+                         # issue 18, pass 23: a call's request without its question mark ("can you read me your NI")
+                         r"can you|could you|read me|read out|read back)\b)")
 
 
 def checked_ids(text: str) -> Iterator[tuple[int, int]]:

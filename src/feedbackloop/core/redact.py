@@ -46,7 +46,15 @@ from feedbackloop.core.pii_address import (
     with_trailing_landmark,
 )
 from feedbackloop.core.pii_firms import firm_number
-from feedbackloop.core.pii_ids import ASKING, PHONE_IN_GAP, find_national_ids, line_before
+from feedbackloop.core.pii_ids import (
+    ASKING,
+    DIGIT_WORDS,
+    PHONE_IN_GAP,
+    SINGLE_LETTER,
+    find_national_ids,
+    line_before,
+    spelled_ids,
+)
 from feedbackloop.core.pii_ids_americas import (
     BIRTHDAY_OFFER,
     EVENT_YEARS,
@@ -170,6 +178,11 @@ ADDRESS_PARTING = re.compile(r"[ \t]*[,;][ \t]*")
 TRIMMED_BY = frozenset({"EMAIL", "IBAN", "CARD", "SSN", "DOB", "PHONE"})
 
 
+#: Issue 18, pass 23: what may stand between an address block's last comma and the number that ends it: nothing, or
+#: that number's short label ("…, 80-827 Gdańsk, NIP 584-123-45-67", "…, Tel: 0722 …").
+NUMBER_LABEL = re.compile(r"[ \t]*(?:[^\W\d_]{1,10}\.?[ \t]*[:#]?[ \t]*)?")
+
+
 def trimmed_addresses(text: str, found: list[Span]) -> list[Span]:
     """Pass 21: an address whose block begins or ends with another kind's number, parted from the rest by a comma
     or semicolon, without that number: else the address overlaps the higher-priority number and is lost whole."""
@@ -188,7 +201,7 @@ def trimmed_addresses(text: str, found: list[Span]) -> list[Span]:
                 elif start < other.start < end <= other.end:
                     before = text.rfind(",", start, other.start), text.rfind(";", start, other.start)
                     cut = max(before)
-                    if cut > start and not text[cut + 1:other.start].strip():
+                    if cut > start and NUMBER_LABEL.fullmatch(text, cut + 1, other.start):
                         end = cut
             if (start, end) != (span.start, span.end) and start < end and any(c.isdigit() for c in text[start:end]):
                 span = Span(start, end, "ADDRESS")
@@ -1889,8 +1902,9 @@ INTL_HEAD_BEFORE = re.compile(r"(?:\+|(?<![\d-])00)\d{1,3}[ .-]?\(?\Z")
 
 SSN_DASHED = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
 SSN_KEYWORD = re.compile(
-    r"\b(?:ssn|ss#|ss no\.?|social security(?: number| no\.?| #)?|social)\s*(?:number|no\.?|#)?\s*(?:is|was|:|=)?\s*"
-    r"(\d{3}([ .-]?)\d{2}\2\d{4})(?!\d)", re.IGNORECASE)
+    r"\b(?:ssn|ss#|ss no\.?|social security(?: number| no\.?| #)?|social)\s*(?:number|no\.?|#)?\s*(?:is|was|:|=|-|–)?\s*"
+    # (issue 18, pass 23: the groups apart by a spaced dash, a slash or two spaces, "521 - 88 - 3047", "521  88  3047")
+    r"(\d{3}((?:[ ]?[./-][ ]?|[ ]{1,2})?)\d{2}\2\d{4})(?!\d)", re.IGNORECASE)
 
 
 def ssn_valid(digits: str) -> bool:
@@ -1967,6 +1981,14 @@ def across_wraps(text: str, detect: Callable[[str], Iterable[Span]]) -> Iterator
         start, end = positions[span.start], positions[span.end - 1] + 1
         if end - start != span.end - span.start:
             yield Span(start, end, span.kind)
+
+
+def find_spelled_ids(text: str, gated: bool = True) -> Iterator[Span]:
+    """Issue 18, pass 23: ids read out a character at a time (pii_ids.spelled_ids), also in a text with no digit."""
+    if gated and not has_any(fold(text), DIGIT_WORDS) and SINGLE_LETTER.search(text) is None:
+        return
+    for start, end in spelled_ids(text):
+        yield Span(start, end, "SSN")
 
 
 def ssns_in(text: str) -> Iterator[Span]:
@@ -2900,7 +2922,7 @@ def capitalised_mid_sentence(text: str, word: str) -> Iterator[Span]:
 #: Detectors that need no identity, in no particular order (priority is KINDS').
 DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
     find_emails, find_ibans, find_cards, find_ips, find_secrets, find_ssns, find_dobs, find_phones, find_addresses,
-    find_names, find_spoken_phones,
+    find_names, find_spoken_phones, find_spelled_ids,
 )
 #: The detectors whose every pattern needs a digit (IBAN, card, IP, phone, most addresses) cannot find
 #: anything in a text without one, so such a text skips them: the same findings in about 40 % less
@@ -2910,3 +2932,4 @@ ANY_DIGIT = re.compile(r"\d")
 WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (
     find_emails, find_secrets, find_names, find_spoken_phones, find_dobs,  # (pass 22: dates said in words)
     find_addresses)  # (pass 23: an address after its cue, in kanji numerals, by its words in a few scripts)
+    find_spelled_ids)  # (pass 23: an id read a character at a time, "J G one oh three seven five nine A")
