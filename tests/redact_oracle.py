@@ -711,5 +711,5 @@ ANY_DIGIT = re.compile(r"\d")
 WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (find_emails, find_secrets, find_names,
                                                                 live.find_spoken_phones,
                                                                 find_dobs,  # pass 22: dates said in words, ungated
-                                                                find_addresses)  # pass 23: cued, digit-free addresses
+                                                                find_addresses,  # pass 23: cued, digit-free addresses
                                                                 find_spelled_ids)  # pass 23, ungated

@@ -2931,5 +2931,5 @@ DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
 ANY_DIGIT = re.compile(r"\d")
 WITHOUT_DIGITS: tuple[Callable[[str], Iterable[Span]], ...] = (
     find_emails, find_secrets, find_names, find_spoken_phones, find_dobs,  # (pass 22: dates said in words)
-    find_addresses)  # (pass 23: an address after its cue, in kanji numerals, by its words in a few scripts)
+    find_addresses,  # (pass 23: an address after its cue, in kanji numerals, by its words in a few scripts)
     find_spelled_ids)  # (pass 23: an id read a character at a time, "J G one oh three seven five nine A")
