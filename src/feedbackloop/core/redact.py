@@ -1230,10 +1230,16 @@ def numeral_phones(text: str) -> Iterator[Span]:
 FICTION_PHONE = re.compile(r"(?<![\w.+/()-])(?<![\d)][ .-])555(?:[ .-]?01\d\d|[ .-]\d{4})(?![\w-])(?![.,/]\d)")
 
 
-def fiction_phones(text: str) -> Iterator[Span]:
-    for match in FICTION_PHONE.finditer(text):
-        if is_phone(text, match.start(), match.end(), 7):
+def judged_phones(pattern: re.Pattern[str], text: str, least: int) -> Iterator[Span]:
+    """`pattern`'s matches that `is_phone` takes for a phone of at least `least` digits: the judgment every shape
+    of a number family shares (an order's, a date's, a firm's number is none)."""
+    for match in pattern.finditer(text):
+        if is_phone(text, match.start(), match.end(), least):
             yield Span(match.start(), match.end(), "PHONE")
+
+
+def fiction_phones(text: str) -> Iterator[Span]:
+    yield from judged_phones(FICTION_PHONE, text, 7)
 
 
 #: Issue 18, pass 23: SMS English runs the number into the words before it ("call me07700900461", "txt me on07700…",
@@ -1257,9 +1263,7 @@ ODD_SEPARATOR_GATE = re.compile(r"\d[_~*•·–—]\d")
 
 
 def odd_separator_phones(text: str) -> Iterator[Span]:
-    for match in ODD_SEPARATED.finditer(text):
-        if is_phone(text, match.start(), match.end(), 9):
-            yield Span(match.start(), match.end(), "PHONE")
+    yield from judged_phones(ODD_SEPARATED, text, 9)
 
 
 #: Issue 18, pass 23: a North American number with its last seven digits spelled on the keypad's letters
@@ -1306,9 +1310,7 @@ ICELANDIC_LETTERS = ("þ", "ð", "Þ", "Ð")
 def nordic_pair_phones(text: str) -> Iterator[Span]:
     for pattern, letters, least in ((NORDIC_PAIRS, NORDIC_LETTERS, 8), (ICELANDIC_NUMBER, ICELANDIC_LETTERS, 7)):
         if has_any(text, letters):
-            for match in pattern.finditer(text):
-                if is_phone(text, match.start(), match.end(), least):
-                    yield Span(match.start(), match.end(), "PHONE")
+            yield from judged_phones(pattern, text, least)
 
 
 #: Issue 18, pass 23: India's ten-digit mobiles (6 to 9 first) dialled with the trunk 0 and grouped five and five
@@ -1317,9 +1319,7 @@ INDIAN_TRUNK_MOBILE = re.compile(r"(?<![\w.+/-])0[6-9]\d{4}[ -]\d{5}(?![\w-])(?!
 
 
 def indian_trunk_phones(text: str) -> Iterator[Span]:
-    for match in INDIAN_TRUNK_MOBILE.finditer(text):
-        if is_phone(text, match.start(), match.end(), 11):
-            yield Span(match.start(), match.end(), "PHONE")
+    yield from judged_phones(INDIAN_TRUNK_MOBILE, text, 11)
 
 
 #: Issue 18, pass 21: Hong Kong's, Macau's and Singapore's numbers of eight digits in two groups of four ("聯絡人：
@@ -1343,9 +1343,7 @@ EIGHT_DIGIT_PLACES = ("hong kong", "hongkong", "kowloon", "香港", "九龍", "�
 def eight_digit_phones(text: str, folded: str) -> Iterator[Span]:
     """EIGHT_DIGIT_PHONE's numbers in a text that names one of EIGHT_DIGIT_PLACES (`folded`: the `fold`ed text)."""
     if has_any(folded, EIGHT_DIGIT_PLACES):
-        for match in EIGHT_DIGIT_PHONE.finditer(text):
-            if is_phone(text, match.start(), match.end(), 8):
-                yield Span(match.start(), match.end(), "PHONE")
+        yield from judged_phones(EIGHT_DIGIT_PHONE, text, 8)
 
 
 #: Issue 18, nineteenth pass: the words for a phone of about forty languages and their scripts, on the `fold`ed
@@ -1496,18 +1494,14 @@ NINE_MOBILE = re.compile(r"(?<![\w.+/(-])(?:\(?[1-9]{2}\)?[ ])?9[ .]\d{4}[ .-]\d
 
 
 def nine_mobiles(text: str) -> Iterator[Span]:
-    for match in NINE_MOBILE.finditer(text):
-        if is_phone(text, match.start(), match.end(), 9):
-            yield Span(match.start(), match.end(), "PHONE")
+    yield from judged_phones(NINE_MOBILE, text, 9)
 
 
 def glued_phones(text: str) -> Iterator[Span]:
     """Korean and Japanese numbers with a particle glued after them, and Japan's bracketed exchange (GLUED_PHONE)."""
     if "(" not in text and GLUED_AFTER.search(text) is None:
         return
-    for match in GLUED_PHONE.finditer(text):
-        if is_phone(text, match.start(), match.end(), 9):
-            yield Span(match.start(), match.end(), "PHONE")
+    yield from judged_phones(GLUED_PHONE, text, 9)
 
 
 def answered_phones(text: str) -> Iterator[Span]:
