@@ -1630,6 +1630,19 @@ SPOKEN_DIGITS = {
 }
 
 
+def two_digit_words(units: Sequence[str], teens: Sequence[str], tens: Sequence[str], forms: Sequence[str]
+                    ) -> dict[str, str]:
+    """One language's words for ten to ninety-nine with their two digits: its teens, its tens, and each ten joined
+    with each unit (one to nine) in each of the language's `forms` ("{ten}-{unit}": "forty-four"; "{unit}und{ten}":
+    "vierundvierzig")."""
+    numbers = {word: str(10 + place) for place, word in enumerate(teens)}
+    for place, ten in enumerate(tens, start=2):
+        numbers[ten] = f"{place}0"
+        for unit, word in enumerate(units, start=1):
+            numbers.update(dict.fromkeys((form.format(ten=ten, unit=word) for form in forms), f"{place}{unit}"))
+    return numbers
+
+
 def spoken_pairs() -> dict[str, str]:
     """Issue 18, pass 22: numbers from ten to ninety-nine as a phone is read in pairs (French always: "zéro six,
     douze, trente-quatre"; Spanish, Italian, Portuguese and English often: "treinta y cuatro", "forty-four"), each
@@ -1655,15 +1668,11 @@ def spoken_pairs() -> dict[str, str]:
         "it": "venti trenta quaranta cinquanta sessanta settanta ottanta novanta",
         "fr": "vingt trente quarante cinquante soixante",
     }
-    joins = {"en": ("-", " "), "es": (" y ",), "pt": (" e ",), "it": ("",), "fr": ("-",)}
+    forms = {"en": ("{ten}-{unit}", "{ten} {unit}"), "es": ("{ten} y {unit}",), "pt": ("{ten} e {unit}",),
+             "it": ("{ten}{unit}",), "fr": ("{ten}-{unit}",)}
     pairs: dict[str, str] = {}
     for lang, words in teens.items():
-        pairs.update({word: str(10 + place) for place, word in enumerate(words.split())})
-        for place, ten in enumerate(tens[lang].split(), start=2):
-            pairs[ten] = f"{place}0"
-            for unit, word in enumerate(units[lang][1:], start=1):
-                for join in joins[lang]:
-                    pairs[f"{ten}{join}{word}"] = f"{place}{unit}"
+        pairs.update(two_digit_words(units[lang][1:], words.split(), tens[lang].split(), forms[lang]))
     pairs.update({"dieciseis": "16", "dezasseis": "16", "dezassete": "17", "dezanove": "19", "quatorze": "14",
                   "veintiuno": "21", "veintidós": "22", "veintidos": "22", "veintitrés": "23", "veintitres": "23",
                   "veinticuatro": "24", "veinticinco": "25", "veintiséis": "26", "veintiseis": "26",
@@ -1700,24 +1709,14 @@ def slavic_and_german_numbers() -> dict[str, str]:
              "десять одинадцять дванадцять тринадцять чотирнадцять п'ятнадцять шістнадцять сімнадцять вісімнадцять "
              "дев'ятнадцять", "двадцять тридцять сорок п'ятдесят шістдесят сімдесят вісімдесят дев'яносто",
              "сто двісті триста чотириста п'ятсот шістсот сімсот вісімсот дев'ятсот")):
-        for place, word in enumerate(teens.split()):
-            numbers[word] = str(10 + place)
-        for place, ten in enumerate(tens.split(), start=2):
-            numbers[ten] = f"{place}0"
-            for unit, word in enumerate(units.split(), start=1):
-                numbers[f"{ten} {word}"] = f"{place}{unit}"
+        numbers.update(two_digit_words(units.split(), teens.split(), tens.split(), ("{ten} {unit}",)))
         for place, hundred in enumerate(hundreds.split(), start=1):
             numbers[hundred] = str(place)
     german_units = ("ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun")
     german_teens = ("zehn", "elf", "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn",
                     "neunzehn")
     german_tens = ("zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig")
-    for place, word in enumerate(german_teens):
-        numbers[word] = str(10 + place)
-    for place, ten in enumerate(german_tens, start=2):
-        numbers[ten] = f"{place}0"
-        for unit, word in enumerate(german_units, start=1):
-            numbers[f"{word}und{ten}"] = f"{place}{unit}"
+    numbers.update(two_digit_words(german_units, german_teens, german_tens, ("{unit}und{ten}",)))
     numbers.update({word.replace("'", "’"): digits for word, digits in numbers.items() if "'" in word})
     numbers.update({word.replace("ß", "ss"): digits for word, digits in numbers.items() if "ß" in word})
     return numbers
@@ -1726,7 +1725,7 @@ def slavic_and_german_numbers() -> dict[str, str]:
 SPOKEN_PAIRS = {**spoken_pairs(), **slavic_and_german_numbers()}
 #: Issue 18, pass 22: "nine hundred", "four thousand" (a digit word, then two or three zeros).
 SPOKEN_HUNDREDS = {"hundred": "00", "thousand": "000", "cien": "00", "mil": "000", "cent": "00", "cento": "00"}
-SPOKEN_WORD = "|".join(sorted({*SPOKEN_DIGITS, *SPOKEN_PAIRS}, key=len, reverse=True))
+SPOKEN_WORD = "|".join(sorted({*SPOKEN_DIGITS, *SPOKEN_PAIRS}, key=lambda word: (-len(word), word)))  # (longest first)
 #: A token of a spoken number: a digit word, "double four", "triple seven", a pair's word ("forty-four"), "nine
 #: hundred", or a typed group of up to five digits (pass 23: "07700 nine double oh …"); "plus" before the first ("plus four four, seven seven …"), "double"
 #: before typed digits too ("0 7 7 double 0"), and single digits joined by dashes ("2-1-2-5-5-5", pass 22).
