@@ -166,7 +166,8 @@ class Fingerprint:
     release is not in it (a new release may train differently; the slow retrain test checks that).
     """
 
-    def __init__(self, training: dict[str, Any]) -> None:
+    def __init__(self, *, copies: int, seed: int, c1: float, c2: float) -> None:
+        training = {"copies": copies, "seed": seed, **params(c1, c2)}
         self.sha = hashlib.sha256(json.dumps(training, sort_keys=True).encode())
         self.count = 0
 
@@ -177,7 +178,7 @@ class Fingerprint:
 
 def fingerprint(rows: Sequence[dict[str, Any]], *, copies: int, seed: int, c1: float, c2: float) -> str:
     """The fingerprint `train` records for these rows and settings, without training."""
-    seen = Fingerprint({"copies": copies, "seed": seed, **params(c1, c2)})
+    seen = Fingerprint(copies=copies, seed=seed, c1=c1, c2=c2)
     for features, labels in sequences(rows, copies=copies, seed=seed):
         seen.add(features, labels)
     return seen.sha.hexdigest()
@@ -191,7 +192,7 @@ def inputs_path(model: Path) -> Path:
 def train(rows: Sequence[dict[str, Any]], out: Path, *, copies: int, seed: int, c1: float, c2: float) -> None:
     """Train on `rows` into `out`, and record the inputs' fingerprint and the model's SHA-256 beside it."""
     trainer = pycrfsuite.Trainer(verbose=False)
-    seen = Fingerprint({"copies": copies, "seed": seed, **params(c1, c2)})
+    seen = Fingerprint(copies=copies, seed=seed, c1=c1, c2=c2)
     for features, labels in sequences(rows, copies=copies, seed=seed):
         trainer.append(features, labels)
         seen.add(features, labels)
