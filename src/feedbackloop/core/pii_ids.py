@@ -564,8 +564,9 @@ def id_column(line: str) -> tuple[int, str, int]:
 
 
 def table_cell(line: str, offset: int, delimiter: str, column: int) -> Iterator[tuple[int, int]]:
-    start = offset + sum(len(cell) + 1 for cell in line.split(delimiter)[:column])
-    cell = line.split(delimiter)[column]
+    cells = line.split(delimiter)
+    start = offset + sum(len(cell) + 1 for cell in cells[:column])
+    cell = cells[column]
     value = TABLE_CELL.match(cell)
     if value is None or sum(char.isdigit() for char in value.group("value")) < 6:
         return
