@@ -98,8 +98,8 @@ MASK = r"[*xX•●]"
 #: case with no letter before or after; numbers as written.
 LABELLED: tuple[tuple[str, str, Valid], ...] = (
     # masked ids after their names ("CPF 384.719.***-**", "ssn: xxx-xx-6789", "DNI ****736Q")
-    # (pass 22: and India's Aadhaar as its masked copies print it, "XXXX XXXX 5679", Pakistan's CNIC, Poland's PESEL,
-    # Ireland's PPS, a UK NI number)
+    # (pass 22: and India's Aadhaar as its masked copies print it (eight digits as X, the last four shown),
+    # Pakistan's CNIC, Poland's PESEL, Ireland's PPS, a UK NI number)
     (r"cpf|ssn|ss#|social security|(?-i:SIN|NAS)|dni|nie|nif|rut|run|cuil|curp|tfn|ird|amka|afm|cédula|cedula|"
      r"aadhaa?r|(?-i:UID)|cnic|pesel|ppsn?|nino",
      rf"(?=[\d*xX•●.\- ]*\d)(?=(?:[^{MASK[1:-1]}]*{MASK}){{3}})[\d*xX•●]{{1,4}}(?:[.\- ]?[\d*xX•●]{{1,4}}){{1,4}}"
