@@ -38,6 +38,12 @@ low by about that factor. Before measuring, the run byte-compiles the feedbacklo
 """
 
 
+def _commit_bound(row: dict[str, Any]) -> str:
+    """The sync rows' second ceiling: what their two workers could commit with nothing but the store."""
+    bound = row.get("commit_ceiling")
+    return f"; commit ceiling {fmt(bound['throughput'], 0)} req/s" if bound else ""
+
+
 def summary(results: dict[str, Any]) -> list[str]:
     lines = ["## Targets", "", "| part | target | measured | verdict |", "|---|---|---|---|"]
     ingest_rows = (results.get("ingest") or {}).get("rows", [])
@@ -45,7 +51,8 @@ def summary(results: dict[str, Any]) -> list[str]:
         ratio_verdict = row["ratio_met"] if isinstance(row["ratio_met"], str) else verdict(row["ratio_met"])
         lines.append(f"| ingest, {row['target']} | ≥ 0.5 × bare Flask throughput (same workers) | "
                      f"{fmt(row['ratio'], 2)} × ({fmt(row['throughput'], 0)} vs {fmt(row.get('ceiling'), 0)} req/s; "
-                     f"generator ceiling {fmt(row.get('generator_ceiling'), 0)} req/s) | {ratio_verdict} |")
+                     f"generator ceiling {fmt(row.get('generator_ceiling'), 0)} req/s{_commit_bound(row)}) | "
+                     f"{ratio_verdict} |")
         lines.append(f"| ingest, {row['target']} | p99 < 25 ms at 500 req/s | p99 {fmt(row['open_p99'])} ms, "
                      f"{fmt(row['open_achieved'], 0)} req/s achieved | {verdict(row['p99_met'])} |")
         lines.append(f"| ingest, {row['target']} | every accepted event committed | "

@@ -86,3 +86,50 @@ def test_generated_conversations_export_for_learning_with_no_planted_pii() -> No
     assert all(r["written"] > 0 and r["leaks"] == 0 for r in results.values())
     dpo = " ".join(results["dpo"]["summary"])
     assert "correction without a final reply text" in dpo and "answers another customer message" in dpo
+
+
+def test_the_commit_ceiling_commits_one_delivery_at_a_time_per_client() -> None:
+    import ingest
+    from sqlalchemy import text
+
+    with scratch_database("sqlite", "ceiling") as url:
+        bound = ingest.commit_ceiling(url, 0.3)
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT count(*) FROM webhook_events")).scalar()
+        engine.dispose()
+    assert bound["clients"] == ingest.GUNICORN_WORKERS and bound["commit_ms"] > 0
+    assert rows == bound["stored"] + 20  # and the 20 of the warm-up
+
+
+def _target(name: str, throughput: float, database_url: str | None, bound: float | None = None) -> object:
+    import ingest
+
+    target = ingest.Target(name, "app", {}, ".", database_url=database_url)
+    empty = {"accepted": 0, "errors": 0, "sent": 0, "ok": 0, "rate": 500, "p50_ms": 1, "p90_ms": 1, "p99_ms": 1,
+             "max_ms": 1}
+    target.runs = {"warmup": empty, "open": empty,
+                   "closed": {"throughput": throughput, "ok": 10, "repeated": 0, "socket_errors": 0, "non_2xx": 0,
+                              "requests": 10, "p50_ms": 1, "p99_ms": 2}}
+    target.server_cpu = {"closed": 0.01}
+    target.rows = {"events": 10, "jobs": 10} if database_url else {}
+    target.commit_ceiling = {"clients": 2, "stored": 1, "throughput": bound, "commit_ms": 4.0} if bound else None
+    return target
+
+
+@pytest.mark.parametrize(("bound", "verdict"), [(None, False), (900.0, "**missed**: commit-bound"), (2_000.0, False),
+                                                (5_000.0, False)])
+def test_a_sync_miss_under_the_commit_ceiling_says_commit_bound_and_stays_missed(bound: float | None,
+                                                                                 verdict: object) -> None:
+    import ingest
+
+    targets = [_target("bare", 2_400.0, None), _target("app", 1_000.0, "sqlite:///x", bound)]
+    rows = ingest.summarise(targets, {"wrk": {"throughput": 60_000.0}})["rows"]  # type: ignore[arg-type]
+    assert rows[1]["ratio_met"] == verdict
+
+
+def test_a_ratio_met_stays_met_whatever_the_commit_ceiling() -> None:
+    import ingest
+
+    targets = [_target("bare", 2_400.0, None), _target("app", 1_300.0, "sqlite:///x", 900.0)]
+    assert ingest.summarise(targets, {"wrk": {"throughput": 60_000.0}})["rows"][1]["ratio_met"] is True  # type: ignore[arg-type]
