@@ -249,6 +249,7 @@ def find_ibans(text: str) -> Iterator[Span]:
         if compact and abs(len(compact.group()) - length) <= 2 and iban_valid(compact.group().upper()):
             yield Span(compact.start(), compact.end(), "IBAN")
     yield from live.loose_ibans(text)  # issue 18, twentieth pass: odd spacing and dots
+    yield from live.polish_account_numbers(text)  # pass 24: the NRB, an IBAN without its "PL"
     yield from live.ibans_after_word(text)  # issue 18, eighth pass, ungated
     yield from live.ibans_after_account_word(text)  # issue 18, sixteenth pass, ungated
 

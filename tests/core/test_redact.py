@@ -228,7 +228,6 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-50", "SSN"): "48 of 55 national ids (87.3 %; target 97 %), blind on pass 19",
                     ("holdout-51", "NAME"): "56 of 73 names (76.7 %; target 90 %), blind on pass 20",
                     ("holdout-51", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 20",
-                    ("holdout-52", "IBAN"): "14 of 15 IBANs (target 100 %), blind on pass 20",
                     ("holdout-53", "ADDRESS"): "18 of 22 addresses (81.8 %; target 90 %), blind on pass 20",
                     ("holdout-54", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 20",
                     ("holdout-55", "NAME"): "51 of 58 names (87.9 %; target 90 %), blind on pass 21",
@@ -1543,9 +1542,25 @@ def test_a_star_or_a_month_alone_is_no_birth_date(text: str) -> None:
     ("IBAN DE89.3704.0044.0532.0130.00.", "DE89.3704.0044.0532.0130.00"),  # dots
     ("IBAN NL91  ABNA  0417  1643  00 graag", "NL91  ABNA  0417  1643  00"),  # two spaces
     ("konto de89 370 400 440 532 013 000 danke", "de89 370 400 440 532 013 000"),  # lower case, threes
+    ("IBAN\tDE89\t3704\t0044\t0532\t0130\t00\tBIC", "DE89\t3704\t0044\t0532\t0130\t00"),  # tabs (pass 24)
+    ("Meine IBAN lautet DE89 3704 0044\n0532 0130 00, danke", "DE89 3704 0044\n0532 0130 00"),  # wrapped
+    ("IBAN FR76 3000 6000 0112\r\n3456 7890 189", "FR76 3000 6000 0112\r\n3456 7890 189"),
+    ("IBAN : FR76/3000/6000/0112/3456/7890/189", "FR76/3000/6000/0112/3456/7890/189"),  # slashes
+    ("Proszę o zwrot na nr konta 61 1090 1014 0000 0712 1981 2874.", "61 1090 1014 0000 0712 1981 2874"),  # NRB
+    ("numer rachunku: 61109010140000071219812874", "61109010140000071219812874"),
 ])
 def test_ibans_spaced_and_dotted_oddly(text: str, iban: str) -> None:
     assert ("IBAN", iban) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "nr konta 62 1090 1014 0000 0712 1981 2874",  # a typo: the NRB's check digits fail
+    "tracking 61109010140000071219812875 shipped",
+    "Rechnung 2024/0311/0044\n0532 Artikel",
+    "DE89 ist die Filiale, Termin 12/03/2024",
+])
+def test_what_only_looks_like_a_wrapped_or_domestic_iban_is_kept(text: str) -> None:
+    assert [s for s in find_pii(text) if s.kind == "IBAN"] == []
 
 
 def test_the_report_names_a_missing_corpus(capsys: pytest.CaptureFixture[str]) -> None:

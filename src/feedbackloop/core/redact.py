@@ -633,6 +633,7 @@ def find_ibans(text: str) -> Iterator[Span]:
         if compact and abs(len(compact.group()) - length) <= 2 and iban_valid(compact.group().upper()):
             yield Span(compact.start(), compact.end(), "IBAN")
     yield from loose_ibans(text)
+    yield from polish_account_numbers(text)
     folded = fold(text)
     if "iban" in folded:
         yield from ibans_after_word(text)
@@ -670,10 +671,12 @@ def ibans_after_word(text: str) -> Iterator[Span]:
 #: Issue 18, twentieth pass: an IBAN written with a space or a dot after its country ("DE 89 3704 …"), dots between its
 #: groups ("DE89.3704.0044…") or two characters between them ("NL91  ABNA  0417…"): the same mod-97 check, no group but
 #: the bank's code (right after the check digits: "GB82 WEST …") all letters.
-IBAN_LOOSE_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ .]?\d{2}(?=[ .-]{0,2}[A-Za-z0-9])")
-IBAN_SEPARATORS = " .-"
-#: What the loose reading adds to `find_ibans`' own: a dot or two separators between groups.
-IBAN_ODD_GAP = re.compile(r"[A-Za-z0-9](?:\.|[ .-]{2})[A-Za-z0-9]")
+#: Pass 24: and a tab, a slash or a line break between groups ("DE89\t3704\t…" pasted from a spreadsheet,
+#: "FR76/3000/…", an IBAN wrapped at the end of a line): still the country's exact length and the mod-97 check.
+IBAN_LOOSE_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ .]?\d{2}(?=[ .\t/\r\n-]{0,2}[A-Za-z0-9])")
+IBAN_SEPARATORS = " .-\t/\r\n"
+#: What the loose reading adds to `find_ibans`' own: a dot, a tab, a slash, a line break, or two separators.
+IBAN_ODD_GAP = re.compile(r"[A-Za-z0-9](?:[.\t/\n]|[ .\t/\r\n-]{2})[A-Za-z0-9]")
 
 
 def loose_ibans(text: str) -> Iterator[Span]:
@@ -688,6 +691,18 @@ def loose_ibans(text: str) -> Iterator[Span]:
         end, compact, words = groups
         if not words and iban_valid(compact.upper()):
             yield Span(match.start(), end, "IBAN")
+
+
+#: Pass 24: a Polish account number as Poles write it, without its country (the NRB: "61 1090 1014 0000 0712 1981
+#: 2874", 26 digits, grouped 2 + 6 × 4 or compact): the IBAN's check digits are its first two, so "PL" before it
+#: passes the same mod-97 check (one random number in 97 would).
+POLISH_ACCOUNT = re.compile(r"(?<![\w.,/-])\d{2}(?:(?: \d{4}){6}|\d{24})(?![\w]|[.,/-]\d)")
+
+
+def polish_account_numbers(text: str) -> Iterator[Span]:
+    for match in POLISH_ACCOUNT.finditer(text):
+        if iban_valid("PL" + match.group().replace(" ", "")):
+            yield Span(match.start(), match.end(), "IBAN")
 
 
 def read_loose_iban(text: str, start: int, length: int) -> tuple[int, str, bool] | None:
