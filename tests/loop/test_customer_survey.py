@@ -229,6 +229,7 @@ def test_the_page_sets_a_csp_that_allows_the_logo_and_no_script(live: Any, sandb
     ("accent_color", "blue"), ("logo_url", "http://example.com/logo.png"), ("logo_url", "javascript:alert(1)"),
     ("survey_style", "hearts"), ("survey_order", "random"), ("survey_labels", "6=Too good"),
     ("survey_labels", "5="), ("brand_name", "x" * 81), ("survey_question", "a\nb"),
+    ("survey_delay", "1e300"), ("survey_delay", "nan"), ("survey_cooldown", -1), ("survey_cooldown", "soon"),
 ])
 def test_a_bad_look_setting_is_refused_with_its_name(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):

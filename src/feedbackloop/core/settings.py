@@ -223,7 +223,15 @@ def _text(env: Mapping[str, str], name: str, default: str | None = None) -> str 
     return env.get(name, "").strip() or default
 
 
+#: The longest duration a seconds setting takes: ten years. Beyond it a date plus the setting would leave
+#: the calendar Python can hold (year 9999) or mean nothing a helpdesk needs ("1e300" was taken once).
+MAX_SECONDS = 10 * 365 * 86400
+
+
 def _number(env: Mapping[str, str], name: str, default: float | None, minimum: float = 0) -> float | None:
+    """A number of seconds from `minimum` to MAX_SECONDS; unset or empty: `default`. "nan", "inf" and anything
+    out of range are problems named with the expected form (they were taken as given once: a survey delay of
+    "nan" never came due)."""
     _default(env, name, default)
     raw = env.get(name, "").strip()
     if not raw:
@@ -231,10 +239,12 @@ def _number(env: Mapping[str, str], name: str, default: float | None, minimum: f
     try:
         value = float(raw)
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
         _env(env).problem(name, f"{name} must be a number of seconds (e.g. 86400 for a day), got {raw!r}")
         return default
-    if value < minimum:
-        _env(env).problem(name, f"{name} must be at least {minimum:g} (seconds), got {raw!r}")
+    if not minimum <= value <= MAX_SECONDS:
+        _env(env).problem(name, f"{name} must be from {minimum:g} to {MAX_SECONDS} seconds (ten years), got {raw!r}")
         return default
     return value
 
@@ -265,11 +275,15 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:
-    """A whole number of at least 1 (a rate limit that cannot be turned off)."""
-    value = _count(env, name, default)
-    if value < 1:
-        raise ConfigError(f"{name} must be a whole number of at least 1, got {env.get(name)!r}")
-    return value
+    """A whole number of at least 1 (a rate limit that cannot be turned off, a number of attempts)."""
+    _default(env, name, default)
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        _env(env).problem(name, f"{name} must be a whole number of at least 1 (e.g. {default}), got {raw!r}")
+        return default
+    return int(raw)
 
 
 def _integer(env: Mapping[str, str], name: str) -> int | None:
@@ -561,7 +575,7 @@ def build_settings(env: Env, *, demo: bool = False, port: int = DEFAULT_PORT) ->
         bulk_job_limit=_count(env, "FEEDBACKLOOP_BULK_JOB_LIMIT", 10),
         helpdesk_timeout=_number(env, "FEEDBACKLOOP_HELPDESK_TIMEOUT", 10.0, minimum=1) or 10.0,
         job_lease=_number(env, "FEEDBACKLOOP_JOB_LEASE", 120, minimum=1) or 120,
-        job_max_attempts=int(_number(env, "FEEDBACKLOOP_JOB_MAX_ATTEMPTS", 8, minimum=1) or 8),
+        job_max_attempts=_positive(env, "FEEDBACKLOOP_JOB_MAX_ATTEMPTS", 8),
         poll_interval=_number(env, "FEEDBACKLOOP_POLL_INTERVAL", 1.0, minimum=0.05) or 1.0,
         rate_limit_survey=_count(env, "FEEDBACKLOOP_RATE_LIMIT_SURVEY", 60),
         rate_limit_sidebar=_count(env, "FEEDBACKLOOP_RATE_LIMIT_SIDEBAR", 120),

@@ -10,7 +10,6 @@ as its SHA-256 (a random 32-byte token needs no slow hash).
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import secrets
 from collections.abc import Mapping
@@ -24,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from feedbackloop.core.branding import LOOK_KEYS, check_look
 from feedbackloop.core.errors import ConfigError
-from feedbackloop.core.settings import SCALES, SURVEY_KINDS, SURVEY_SOURCES, Settings
+from feedbackloop.core.settings import MAX_SECONDS, SCALES, SURVEY_KINDS, SURVEY_SOURCES, Settings
 from feedbackloop.helpdesks.base import Account
 from feedbackloop.store.models import DEFAULT_TENANT, Tenant
 
@@ -109,8 +108,9 @@ def parse_overrides(values: Mapping[str, Any]) -> dict[str, Any]:
                 number = float(value)
             except (TypeError, ValueError):
                 raise ConfigError(f"{name} must be a number of seconds, got {value!r}") from None
-            if not math.isfinite(number) or number < 0:  # NaN is not valid JSON, inf never comes
-                raise ConfigError(f"{name} must be a finite number of seconds of at least 0, got {value!r}")
+            if not 0 <= number <= MAX_SECONDS:  # (NaN fails it too)
+                raise ConfigError(f"{name} must be a number of seconds from 0 to {MAX_SECONDS} (ten years), "
+                                  f"got {value!r}")
             result[name] = number
         elif name == "survey_scale":
             if value not in SCALES:

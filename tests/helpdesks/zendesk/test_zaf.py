@@ -233,3 +233,12 @@ def test_the_agent_is_read_from_sub_in_the_form_zendesk_writes_it(sub: object, a
     from feedbackloop.helpdesks.zendesk.zaf import agent_id_from_sub
 
     assert agent_id_from_sub(sub, "acme.zendesk.com") == agent
+
+
+@pytest.mark.parametrize("claim", ["exp", "iat"])
+def test_a_time_claim_that_is_not_a_finite_number_is_refused(private_key: rsa.RSAPrivateKey, public_pem: str,
+                                                             claim: str) -> None:
+    # json writes NaN and Infinity; compared as times they would pass every check ("never expires")
+    for value in (float("nan"), float("inf")):
+        token = sign_rs256(private_key, claims(**{claim: value}))
+        assert refused(token, public_pem)

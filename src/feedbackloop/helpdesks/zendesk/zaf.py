@@ -17,6 +17,7 @@ from a URL on the token's own issuer host.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from datetime import datetime
@@ -133,7 +134,7 @@ def check_times(claims: dict[str, Any], now: float) -> None:
 
 def _numeric_claim(claims: dict[str, Any], name: str) -> float:
     value = claims.get(name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise SignatureInvalid(f"app token claim {name!r} must be a number of seconds since the epoch")
     return float(value)
 
