@@ -639,7 +639,8 @@ def find_listed_names(text: str) -> Iterator[Span]:
     if found and gaz.signs_off(found.group("name"), lists, text[:found.start()]):
         yield Span(*found.span("name"), "NAME")
     for found in gaz.RELATION_LOWER.finditer(text):
-        if found.group("name").lower() in first and found.group("name").lower() not in common:
+        parts = found.group("name").lower().split("-")  # pass 24: hyphenated, and no verb after "my son"
+        if all(part in first and part not in common and part not in gaz.RELATION_VERBS for part in parts):
             yield Span(*found.span("name"), "NAME")
 
 

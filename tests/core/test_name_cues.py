@@ -515,3 +515,37 @@ def test_a_korean_greeting_from_a_service_desk_names_no_one() -> None:
 ])
 def test_romanised_korean_surnames_without_a_cue(text: str, name: str) -> None:
     assert name in names(text), find_pii(text)
+
+
+# --- pass 24: English chat's lower-case titles, "Surname, Given" display names, the rest of a family -------------
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("AGENT: thanks mr hennessy, refund issued", ["hennessy"]),
+    ("mrs d'souza from 14b has the parcel", ["d'souza"]),
+    ("Caller: yeah mr. mcgrath's the name", ["mcgrath"]),
+    ("MR FITZGERALD CALLED ABOUT INVOICE 4471", ["FITZGERALD"]),
+    ('From: "Nakamura, Kenji" <k.nakamura@example.co.jp>', ["Nakamura", "Kenji"]),
+    ("my wife mary-kate placed the order", ["mary-kate"]),
+    ("can u move me & my cousin hamza onto the same flight", ["hamza"]),
+    ("my nephew jayden set it up", ["jayden"]),
+])
+def test_english_chat_names_in_lower_case_and_display_names(text: str, names: list[str]) -> None:
+    assert [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"] == names
+
+
+@pytest.mark.parametrize("text", [
+    "mr and mrs tickets are sold out",
+    "ms office wont open after the update",
+    "MS Teams crashes on launch",
+    "pax HANSEN/ERIK MR rebooked onto SK1459",
+    '"Acme, Inc" <billing@acme.example> sent invoice 2024-118',
+    "my son said the app shows an error",
+    "my wife will call you back",
+    "mr. drs. H.A. ter Horst",
+    "p99 under 25 ms everywhere",
+])
+def test_what_follows_a_title_or_a_relative_without_being_a_name(text: str) -> None:
+    found = [text[s.start:s.end] for s in find_pii(text) if s.kind == "NAME"]
+    assert not any(word in found for word in ("tickets", "office", "Teams", "rebooked", "Acme", "said", "will", "drs",
+                                              "everywhere"))

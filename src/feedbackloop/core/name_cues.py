@@ -37,6 +37,7 @@ from feedbackloop.core.name_gazetteer import (
     LATIN_CAPITALS,
     MONTHS_AND_DAYS,
     ORDINARY_FIRST_NAMES,
+    RELATION_VERBS,
     gazetteer,
     strip_marks,
 )
@@ -1173,7 +1174,8 @@ def uncased_cue_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[in
     for match in UNCASED_CUE.finditer(folded):
         word = text[match.start("word"):match.end("word")]
         lower = match.group("word")
-        if (word.islower() or word.isupper()) and lower in first and not ordinary(lower, common) and lower not in STOP:
+        if (word.islower() or word.isupper()) and lower in first and not ordinary(lower, common) and lower not in STOP \
+                and lower not in RELATION_VERBS:  # pass 24: "my son said it", not a son named Said
             if match.group().startswith(("i", "it")) and not INTRO_END.match(folded, match.end()):
                 continue  # "I am grant funded": after "I am" or "it's" the name ends its clause
             yield match.span("word")

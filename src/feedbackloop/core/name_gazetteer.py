@@ -156,7 +156,10 @@ papadopoulos papadopoulou georgiou dimitriou nikolaou konstantinou papadakis ioa
 MORE_EAST_LAST = frozenset(MORE_EAST_LAST_WORDS.split())
 #: Words before a lower-case first name that make it one ("my sister fatima").
 RELATIONS = ("husband", "wife", "partner", "son", "daughter", "mother", "mom", "mum", "father", "dad",
-             "brother", "sister", "colleague", "friend", "boss", "manager", "neighbour", "neighbor")
+             "brother", "sister", "colleague", "friend", "boss", "manager", "neighbour", "neighbor",
+             # pass 24: the rest of a family ("my cousin hamza", "my nephew jayden")
+             "cousin", "nephew", "niece", "uncle", "aunt", "grandson", "granddaughter", "grandma", "grandpa",
+             "boyfriend", "girlfriend", "fiance", "fiancé", "fiancée", "stepson", "stepdaughter")
 
 
 @lru_cache(maxsize=1)
@@ -291,6 +294,9 @@ DASH_SIGNATURE = re.compile(
     r"(?:[ ][^\W\d_]{2,20}(?:['’-][^\W\d_]{1,20})?)?)[ \t]{0,3}[.!]?\s*\Z")
 DASH_REACH = 60
 RELATION_LOWER = re.compile(rf"\b(?i:my|our)\s+(?i:{'|'.join(RELATIONS)})\s*,?\s+(?P<name>[a-zà-ÿ][\w'’-]+)")
+#: Listed first names that are the verb after "my son" or "my wife" more often than a name ("my son said it").
+RELATION_VERBS = frozenset({"said", "asked", "told", "called", "wanted", "says", "wants", "needs", "uses", "got",
+                            "bought", "ordered", "paid", "tried", "thinks", "thought", "loves", "hates", "likes"})
 SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[\"“(])\s*$")
 
 
@@ -323,8 +329,9 @@ def find_listed_names(text: str, folded: str) -> Iterator[tuple[int, int]]:
         for word in RELATIONS:
             if word in folded:
                 for found in RELATION_LOWER.finditer(text):
-                    name = found.group("name").lower()
-                    if name in first and name not in common:
+                    # pass 24: each part of a hyphenated one ("my wife mary-kate"); not the verb after ("my son said")
+                    parts = found.group("name").lower().split("-")
+                    if all(part in first and part not in common and part not in RELATION_VERBS for part in parts):
                         yield found.span("name")
                 break
 

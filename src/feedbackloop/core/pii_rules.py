@@ -69,8 +69,66 @@ INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.[ ]?){1,2}[ ]?(?P<particle>(?:(?:de|
 CAPITAL_DOT = re.compile(r"[A-Z]\.")
 
 
+#: Pass 24: English chat writes the title and the surname after it in lower case ("thanks mr hennessy", "Mrs
+#: d'souza here"); `redact.NAME_CONTEXTS` reads only a capitalised name there. Not "miss" (a verb) nor "MS" (a
+#: product: "MS Teams"); the word after is no name when it is a stop word or an ordinary word of the lists.
+LOWER_TITLE = re.compile(r"(?<![\w.'’])(?P<title>[Mm]rs?|[Mm]s|[Mm]x|MRS?|[Mm]ister|[Mm]issus)\.?[ ]"
+                         r"(?P<name>(?:[dl]['’])?[^\W\d_]+(?:['’-][^\W\d_]+)*)")
+#: (" ms", not "ms": "items", "terms" hold it; a text opening with "ms" is looked at too)
+AFTER_NUMBER = re.compile(r"\d[ ]?\Z")
+LOWER_TITLE_HINTS = ("mr", "mx", "mister", "missus", " ms", "\nms", "\tms", "(ms")
+#: Pass 24: a mail client's display name quoted as "Surname, Given" before its address ('From: "Connor, Sean"
+#: <sc@…>'): both words, when the second is a listed first name; NAME_CONTEXTS' header pattern stops at the comma.
+DISPLAY_SURNAME_FIRST = re.compile(r"[\"“](?P<last>[A-ZÀ-Þ][^\W\d_]+(?:['’-][^\W\d_]+)*),[ ]?"
+                                   r"(?P<first>[A-ZÀ-Þ][^\W\d_]+(?:['’-][^\W\d_]+)*(?:[ ][A-Z]\.?)?)[\"”][ \t]*<")
+
+
+def find_titled_names(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:
+    """The English classes of pass 24: a lower-case surname after a title, a "Surname, Given" display name."""
+    first, _last, common = gazetteer()
+    if not gated or has_word(folded, LOWER_TITLE_HINTS) or folded.startswith("ms"):
+        for match in LOWER_TITLE.finditer(text):
+            start, end = match.span("name")
+            if text[end - 2:end] in ("'s", "’s"):
+                end -= 2  # "mr. mcgrath's the name"
+            word = text[start:end].lower()
+            bare = strip_marks(word.split("'")[-1].split("’")[-1])
+            if match.group("title").isupper() and not text[start:end].isupper():
+                continue  # a booking's "ALVAREZ/TOMAS MR rebooked": the title closes a name
+            if match.group("title") == "ms" and AFTER_NUMBER.search(text, max(0, match.start() - 3), match.start()):
+                continue  # "25 ms everywhere": milliseconds
+            if len(bare) >= 2 and word not in STOP and word not in TITLE_NOT_NAME and (
+                    text[start].isupper() or bare in first or not english_word(bare, common)):
+                yield start, end
+    if not gated or (('"' in text or "“" in text) and "<" in text):
+        for match in DISPLAY_SURNAME_FIRST.finditer(text):
+            given = strip_marks(match.group("first").split()[0].lower())
+            if given in first and match.group("last").lower() not in common:  # not '"Acme, Inc"', '"Support, Team"'
+                yield match.span("last")
+                yield match.span("first")
+
+
+#: What follows a lower-case title without being a surname ("mr and mrs", "ms office", "mr right").
+TITLE_NOT_NAME = frozenset({"and", "or", "right", "wrong", "office", "word", "excel", "teams", "nobody", "president",
+                            "speaker", "chairman", "universe", "clean", "fix", "fixit", "bean", "men", "mrs", "ms",
+                            "mr", "mx", "you", "x", "y", "z",
+                            # the Dutch degrees a lawyer's "mr." stands before ("mr. drs. H.A. ter Horst")
+                            "drs", "dr", "ir", "ing", "prof", "ds", "bc", "mgr", "ba", "ma", "msc", "llm"})
+
+
+def english_word(word: str, common: frozenset[str]) -> bool:
+    """Whether a lower-case word is an ordinary word of the lists or one's plural or past ("tickets", "booked"): the
+    lists hold the words' plain forms."""
+    return word in common or any(word.endswith(end) and word[:-len(end)] in common for end in ("s", "es", "ed", "d"))
+
+
+def has_word(folded: str, words: Sequence[str]) -> bool:
+    return any(word in folded for word in words)
+
+
 def find_more_names(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:
     """(start, end) of the names the seventh pass's rules find; `folded` is `text` lower-cased."""
+    yield from find_titled_names(text, folded, gated)
     if not gated:
         yield from introduced_names(text, INTRO.finditer(text))
     elif any(word in folded for word in INTRODUCTIONS):
