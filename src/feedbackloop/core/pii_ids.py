@@ -834,6 +834,7 @@ def another_shape_valid(name: str, number: str) -> str | None:
 MOBILE_SHAPE = re.compile(r"[6-9]\d{4} \d{5}|03[0-4]\d-\d{7}|01[3-9]\d{2}-\d{6}")
 
 
+#: A slash between two digits: a house's number ("25/1442"), not an id's check letter after its slash ("1234567/T").
 DIGITS_SLASH = re.compile(r"\d/\d")
 
 
@@ -844,9 +845,8 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
     for match in CUED_ID.finditer(text):
         if DATE_ONLY.fullmatch(match.group()) or placeholder(match.group()) or firms_tax_number(text, match):
             continue
-        if "/" in match.group() and sum(char.isdigit() for char in match.group()) < 8 and DIGITS_SLASH.search(match.group()):
-            continue  # pass 21: a house's number with its slash ("TC 25/1442, Kowdiar Gardens"), no id's (pass 24: but
-            # a check letter after a slash is, "PPS 1234567/T")
+        if DIGITS_SLASH.search(match.group()) and sum(char.isdigit() for char in match.group()) < 8:
+            continue  # pass 21: a house's number with its slash ("TC 25/1442, Kowdiar Gardens"), no id's
         lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
         if named_before(text, match.start(), lettered) or local_name_before(text, match.start(), match.group()):
             yield match.start(), grouped_end(text, match.start(), match.end())
