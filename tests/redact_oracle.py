@@ -384,7 +384,7 @@ ID_BEFORE = live.ID_BEFORE
 def find_phones(text: str) -> Iterator[Span]:
     """Issue 18, pass 23: phones as typed with an extension taken in, then the other shapes, all ungated."""
     for span in typed_phones(text):
-        yield live.with_extension(text, span)
+        yield live.as_written(text, span)  # (pass 24: a trunk prefix "(0)" before it too)
     tokens = [(match.start(), match.end()) for match in live.MIXED_TOKEN.finditer(text)]
     read = list(text)
     for start, end in tokens:  # letters typed for digits ("O7700 9OO 461")
@@ -398,6 +398,7 @@ def find_phones(text: str) -> Iterator[Span]:
     yield from live.url_encoded_phones(text)
     yield from live.nordic_pair_phones(text)
     yield from live.indian_trunk_phones(text)
+    yield from live.glued_word_phones(text)  # pass 24: a chat's word glued after the number
 
 
 def typed_phones(text: str) -> Iterator[Span]:

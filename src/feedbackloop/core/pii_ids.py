@@ -296,6 +296,9 @@ SHAPE_ALONE: tuple[Valid, ...] = (lambda number: True,)
 #: A date ("12.03.1985"), a phone or an order number ("2024-88153") has none of these shapes.
 SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     "cpf": (r"\d{3}\.\d{3}\.\d{3}-\d{2}", (br_cpf.is_valid,)),
+    # pass 24: a CPF typed with spaces for its dots ("390 533 447 05") or with its dash alone ("390533447-05"): two
+    # check digits pass one random number in a hundred, and a phone's groups are seldom three threes and a two
+    "cpf_typed": (r"\d{3} \d{3} \d{3}[ -]\d{2}|\d{9}-\d{2}", (br_cpf.is_valid,)),
     "be": (r"\d{2}\.\d{2}\.\d{2}[-. ]\d{3}[-.]\d{2}", (be_nn.is_valid, be_bis.is_valid)),  # ("85.07.30 033-28": pass 20)
     "rc": (r"\d{6}(?:/| / )\d{4}", (cz_rc.is_valid, sk_rc.is_valid)),
     "rrn": (r"\d{6}-\d{7}", (kr_rrn.is_valid,)),
@@ -435,7 +438,7 @@ ID_NAMES = (
     # pass 22: Ukraine's tax number said in words, the Czech and Slovak "rodné č.", and a US social security number
     # called "your social" in a call ("Can I get your social?"; not "social media", "social worker")
     r"податковий номер|податкового номера|rodné č\.?|tax file no\.?|n[°º] ?ss|n[°º] de ss|n[°º] sécu|"
-    r"(?:your|my|his|her|their) social(?![ \t-]*(?:media|work\w*|life|club|event|account|handle|profile|network|"
+    r"(?:your|my|his|her|their|the) social(?![ \t-]*(?:media|work\w*|life|club|event|account|handle|profile|network|"
     r"post|skills|circle|security benefit))"
 )
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
@@ -475,9 +478,13 @@ SENTENCE_END = re.compile(r"[!?;。！？；؟۔।]|\.\s+[A-Z]")  # (and the fu
 SERIES_CAPITALS = "А-ЯЁІЇЄҐΑ-Ω"
 #: A number of an identity number's length after an id name: 6 to 20 digits in groups (single
 #: separators), a letter or two before or after ("QQ 12 34 56 C", "12345678Z", "150390-123X",
-#: "12345678 9 ZZ4"), or a codice fiscale, a CURP, a NIE, a Finnish id with a letter for its century.
+#: "12345678 9 ZZ4"; pass 24: after a slash, "1234567/T"), or a codice fiscale, a CURP, a NIE, a Finnish id with a
+#: letter for its century. (Pass 24: glued to a label's full stop, "aadhar no.234567890124", "C.F.RSSMRA85T10A562S",
+#: or to the dash after the name of an id that opens with letters, "PAN-ABCPE1234F", "NIE-X1234567L"; after
+#: another's letters, "AUTO-KR-3310874", "DU-CC-8830412", a dash parts a code's pieces.)
 CUED_ID = re.compile(
-    rf"(?<![{LATIN_CLASS}.,/+-])(?=[\dA-ZÑ&{SERIES_CAPITALS}])(?:"
+    rf"(?=[\dA-ZÑ&{SERIES_CAPITALS}])(?:(?<![{LATIN_CLASS}.,/+-])|(?<=[^\W\d_]\.)|(?<=(?i:pan|nie|nin|nif|rfc)-)|"
+    r"(?<=(?i:curp|nino)-))(?:"
     # (issue 18, pass 23: a passport book's Cyrillic series and number, Ukraine's "АА 123456", Russia's old "II-МЮ")
     rf"[{SERIES_CAPITALS}]{{2}}[ ]?(?:№[ ]?)?\d{{6}}(?!\d)|"
     r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
@@ -487,7 +494,7 @@ CUED_ID = re.compile(
     r"[A-Z]{3}[ -]\d{6}(?![ ]?\d)|\d{2} ?\d{6} ?[A-Z] ?\d{2} ?\d|"
     r"[A-HJ-NP-Z]{3}\d{2}[A-HJ-NP-Z]{2}|"  # (issue 18, nineteenth pass: New Zealand's NHI of 2025, "ALU18KZ")
     r"[A-Z]{6}\d{8}[HMX]\d{3}|C[MF]\d{2}[A-Z\d]{10}|"  # (Mexico's clave de elector, Uganda's NIN: 18 and 14 long)
-    r"(?:[A-Z]{1,2}[ -]?)?\d(?:(?:[ ./-]|[ ]?№[ ]?)?\d){5,19}(?:[ -]?[A-Z]{1,2}(?: ?\d{1,3})?)?|"
+    r"(?:[A-Z]{1,2}[ -]?)?\d(?:(?:[ ./-]|[ ]?№[ ]?)?\d){5,19}(?:[ /-]?[A-Z]{1,2}(?: ?\d{1,3})?)?|"
     # issue 18, eighteenth pass: a document's number, letters anywhere among five digits or more (a German
     # Ausweis "L01X00T47", a Spanish passport "AAB123456", a French one "12AB34567")
     # (issue 18, nineteenth pass: four digits are enough, a Dutch passport or ID card holds four: "NXR8K41P2")
@@ -661,17 +668,21 @@ def passport_series_ids(text: str) -> Iterator[tuple[int, int]]:
 GLUED_ID = re.compile(
     r"(?<![^\W\d_])(?:(?i:pesel|isikukood|jmbg|јмбг|emšo|emso|amka|αμκα|rnokpp|рнокпп|іпн|егн|aadhaa?r|cnic|curp|"
     r"cpf|ssn|oib|egn|cnp|tckn|ppsn|nino|bsn|hetu|r\.?č|a\.k)|SIN|NIE|DNI|RUT|NIN|NIR|PPS|TFN|NIF|CUIT|CUIL)"  # ("r.č.84…": pass 23)
-    r"[.:#=]?(?P<number>\d(?:[ ./-]?\d){5,19}(?:-?[A-Za-z]{1,2})?)(?![\w-])(?![.,/]\d)")
-#: (Not across a dash: "SIN-2025-004417" is a claim's code, its letters a prefix.)
+    r"(?:[.:#=]|(?P<dash>-))?(?P<number>\d(?:[ ./-]?\d){5,19}(?:-?[A-Za-z]{1,2})?)(?![\w-])(?![.,/]\d)")
+#: (Across a dash only a number of one piece that a country's module accepts (pass 24: "TCKN-10000000146"):
+#: "SIN-2025-004417" is a claim's code, its letters a prefix.)
 #: A letter glued to six digits or across one sign: every GLUED_ID match holds one (its cheap gate).
-GLUED_HINT = re.compile(r"[^\W\d_][.:#=]?\d(?:[ ./-]?\d){5}")
+GLUED_HINT = re.compile(r"[^\W\d_][.:#=-]?\d(?:[ ./-]?\d){5}")
 
 
 def glued_ids(text: str) -> Iterator[tuple[int, int]]:
     for match in GLUED_ID.finditer(text):
         number = match.group("number")
-        if not placeholder(number) and sum(char.isdigit() for char in number) >= 7:
-            yield match.start("number"), grouped_end(text, match.start("number"), match.end("number"))
+        if placeholder(number) or sum(char.isdigit() for char in number) < 7:
+            continue
+        if match.group("dash") and not (number.isdigit() and any(valid(number) for valid in CHECKED)):
+            continue
+        yield match.start("number"), grouped_end(text, match.start("number"), match.end("number"))
 
 
 #: Issue 18, nineteenth pass: a Japanese health-insurance card's numbers, short and with no check digit: the insurer's
@@ -823,6 +834,10 @@ def another_shape_valid(name: str, number: str) -> str | None:
 MOBILE_SHAPE = re.compile(r"[6-9]\d{4} \d{5}|03[0-4]\d-\d{7}|01[3-9]\d{2}-\d{6}")
 
 
+#: A slash between two digits: a house's number ("25/1442"), not an id's check letter after its slash ("1234567/T").
+DIGITS_SLASH = re.compile(r"\d/\d")
+
+
 def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]:
     """A number right after the name of an identity number, checksum or not, or after one further before
     when valid for it (the NAME_CHECKS whose words `folded` holds; all of them without it)."""
@@ -830,7 +845,7 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
     for match in CUED_ID.finditer(text):
         if DATE_ONLY.fullmatch(match.group()) or placeholder(match.group()) or firms_tax_number(text, match):
             continue
-        if "/" in match.group() and sum(char.isdigit() for char in match.group()) < 8:
+        if DIGITS_SLASH.search(match.group()) and sum(char.isdigit() for char in match.group()) < 8:
             continue  # pass 21: a house's number with its slash ("TC 25/1442, Kowdiar Gardens"), no id's
         lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
         if named_before(text, match.start(), lettered) or local_name_before(text, match.start(), match.group()):
@@ -1228,15 +1243,23 @@ CHAT_TIME = r"\[[\d:. ]+(?:(?i:[ap]\.?[ ]?m\.?))?\]"
 ANSWER_LINE = re.compile(rf"[ \t]*(?:{CHAT_TIME}[ \t]*)?[^\W\d][\w .()'’-]{{0,30}}[:：](?P<said>[^\d\n]{{0,40}})$")
 
 
+#: Pass 24: a line that opens with the number, with no speaker (a mail's or a chat's reply: "what's your social?\n521 88
+#: 3047"), a quoted reply's marks at most before it.
+LINE_OPENING = re.compile(r"[ \t>]*")
+
+
 def asked_for_before(text: str, at: int) -> bool:
-    """Whether the number at `at` is alone after a speaker on its line, and the line before names an id."""
+    """Whether the number at `at` is alone after a speaker on its line, or opens it, and the line before asks for an
+    id by its name."""
     line_start = text.rfind("\n", 0, at) + 1
-    answer = ANSWER_LINE.fullmatch(text, line_start, at) if line_start else None
-    if answer is None:
+    if not line_start:
+        return False
+    answer = ANSWER_LINE.fullmatch(text, line_start, at)
+    if answer is None and LINE_OPENING.fullmatch(text, line_start, at) is None:
         return False
     # issue 18, eighteenth pass: words may come first ("Müşteri: zeynep nur kılıç, 52930184476", "Kunde: ok …"),
     # but not a phone's or an order's ("Customer: my order is …")
-    said = answer.group("said")
+    said = answer.group("said") if answer is not None else ""
     if said.strip() and (NOT_PERSONAL.search(said) or OTHER_BEFORE.search(said)
                          or (LABEL.search(said) and not ID_NAME_ANYWHERE.search(said))):
         return False  # ("Pelanggan: no ahli 300218, IC …": a label other than an id's names another number)

@@ -125,16 +125,19 @@ LOOKALIKES: dict[int, str] = {
 
 
 #: Issue 18, twentieth pass: Japanese input methods type a dash between digits as the katakana long-vowel mark
-#: ("０８０ー１２３４ー５６７８"); only there is it a dash (in "サーバー" it lengthens a vowel).
-LONG_VOWEL_DASH = re.compile(r"(?<=\d)\u30fc(?=\d)")
+#: ("０８０ー１２３４ー５６７８"); only there is it a dash (in "サーバー" it lengthens a vowel). Pass 24: word processors
+#: and phones' keyboards turn a typed hyphen into an en or em dash, a horizontal bar or a small em dash ("0412–345 678",
+#: "521—88—3047"); between two digits each is the hyphen of a number (a range "10–12" reads as "10-12" does). Each
+#: mark first, then its digits around it: sre scans for the marks' set, not at every position.
+DIGITS_DASH = re.compile(r"[\u30fc\u2013\u2014\u2015\ufe58](?<=\d.)(?=\d)")
 
 
 def plain_digits(text: str) -> str:
-    """`text` with LOOKALIKES replaced: of the same length, each character where it was."""
+    """`text` with LOOKALIKES replaced and a dash between two digits as "-": of the same length, each character
+    where it was."""
     if text.isascii():
         return text
-    text = text.translate(LOOKALIKES)
-    return LONG_VOWEL_DASH.sub("-", text) if "\u30fc" in text else text
+    return DIGITS_DASH.sub("-", text.translate(LOOKALIKES))
 
 
 def has_any(folded: str, words: Sequence[str]) -> bool:
@@ -1132,7 +1135,7 @@ def find_phones(text: str) -> Iterator[Span]:
     """Phones as typed (with an extension after them taken in), then the shapes pass 23 added (`other_typed_phones`).
     (Numbers in CJK numerals or Hangul digit syllables, which may hold no digit, are `find_spoken_phones`'.)"""
     for span in typed_phones(text):
-        yield with_extension(text, span)
+        yield as_written(text, span)
     yield from other_typed_phones(text)
 
 
@@ -1154,6 +1157,7 @@ def other_typed_phones(text: str) -> Iterator[Span]:
         yield from nordic_pair_phones(text)
     if "0" in text:
         yield from indian_trunk_phones(text)
+    yield from glued_word_phones(text)  # (its pattern is its own gate: a digit with a chat's word glued after it)
 
 
 def typed_phones(text: str) -> Iterator[Span]:
@@ -1188,15 +1192,26 @@ def typed_phones(text: str) -> Iterator[Span]:
 
 #: Issue 18, pass 23: an extension after a number ("617-555-0142 x204", "ext. 12", "Durchwahl 35", "poste 214",
 #: "anexo 12", "ramal 30", "доб. 123", "内線 45", "(ext 204)"): part of the line's number, as the person gave it.
-EXTENSION_WORD = (r"(?<![^\W\d_])(?:x|ext|extn|extension|poste|anexo|ramal|interno|int|durchwahl|dw|доб|вн|内線|分機|"
+#: (Pass 24: German's "App." and "Nebenstelle", Dutch's "toestel", Polish's "wew.", Czech's "klapka", Swedish's
+#: "anknytning", Spanish's "extensión".)
+EXTENSION_WORD = (r"(?<![^\W\d_])(?:x|ext|extn|extension|extensión|poste|anexo|ramal|interno|int|durchwahl|dw|app|apparat|"
+                  r"nebenstelle|nst|toestel|tst|wew|klapka|anknytning|ankn|доб|вн|内線|分機|"
                   r"分机|转)\.?[ \t]*[:.]?[ \t]*\d{1,5}(?![\d/-])(?![.,]\d)")
 EXTENSION_AFTER = re.compile(rf"[ \t]*\([ \t]*{EXTENSION_WORD}[ \t]*\)|[ \t]*,?[ \t]*{EXTENSION_WORD}", re.IGNORECASE)
+#: Pass 24: the trunk prefix in parentheses that a national number is written with when a country code may come
+#: before it, here without one ("(0)20 7946 0958", "(0) 171 234 5678"): the caller dials it.
+TRUNK_BEFORE = re.compile(r"(?<![\w+])\(0\)[ ]?\Z")
 
 
-def with_extension(text: str, span: Span) -> Span:
-    """`span` with the extension after it (EXTENSION_AFTER) taken in."""
+def as_written(text: str, span: Span) -> Span:
+    """`span` with a trunk prefix in parentheses before it (TRUNK_BEFORE) and the extension after it
+    (EXTENSION_AFTER) taken in."""
+    start = span.start
+    if text[start - 1:start] in (")", " "):
+        trunk = TRUNK_BEFORE.search(text, max(0, start - 4), start)
+        start = start if trunk is None else trunk.start()
     found = EXTENSION_AFTER.match(text, span.end)
-    return span if found is None else Span(span.start, found.end(), span.kind)
+    return Span(start, span.end if found is None else found.end(), span.kind)
 
 
 #: Issue 18, pass 23: a number typed with the letter O for zero and l or I for one ("O7700 9OO 461", "(4l5) 555-0l87",
@@ -1271,14 +1286,30 @@ def glued_cue_phones(text: str) -> Iterator[Span]:
 
 
 #: Issue 18, pass 23: a number whose groups are parted by one odd separator, the same each time ("0412_555_381",
-#: "07700~900~461", "0412*555*381", "0412•555•381", "0412–555–381" with en dashes), opening with a trunk 0 or a "+"
-#: as national and international numbers do (a code or a product's number seldom does).
-ODD_SEPARATED = re.compile(r"(?<![\w.+/~*•·–—-])(?:\+\d{1,3}|0\d{1,4})([_~*•·–—])\d{2,5}(?:\1\d{2,5}){1,3}(?![\w~*•·–—-])")
-ODD_SEPARATOR_GATE = re.compile(r"\d[_~*•·–—]\d")
+#: "07700~900~461", "0412*555*381", "0412•555•381"), opening with a trunk 0 or a "+" as national and international
+#: numbers do (a code or a product's number seldom does). (An en or em dash between digits is `plain_digits`' hyphen.)
+ODD_SEPARATED = re.compile(r"(?<![\w.+/~*•·–—-])(?:\+\d{1,3}|0\d{1,4})([_~*•·])\d{2,5}(?:\1\d{2,5}){1,3}(?![\w~*•·–—-])")
+ODD_SEPARATOR_GATE = re.compile(r"\d[_~*•·]\d")
 
 
 def odd_separator_phones(text: str) -> Iterator[Span]:
     yield from judged_phones(ODD_SEPARATED, text, 9)
+
+
+#: Issue 18, pass 24: a grouped number with a chat's word glued after it, typed without its space ("98410-12345pls",
+#: "0712 345 678asap", "415.555.0199thanks", "9841234567pe call karo"): the digit the word touches, then the number
+#: that ends there, read as a phone by `is_phone` (so an order's or a ticket's stays one).
+GLUED_WORD = re.compile(r"\d(?=(?i:pls|plz|please|asap|thx|thnx|thanks|thank|tnx|tq|ty|ok|okay|bhai|ji|sir|pe|par|call|"
+                        r"whatsapp|sms|text|only|urgent|urgently|anytime|merci|gracias|danke|grazie|obrigad[oa]|porfa|"
+                        r"bitte|svp|pfa|xfa)(?![^\W\d_]))")
+NUMBER_ENDING = re.compile(r"(?<![\w.+/-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)[ .-]?)?\d{2,5}(?:[ .-]?\d{2,8}){1,4}\Z")
+
+
+def glued_word_phones(text: str) -> Iterator[Span]:
+    for glued in GLUED_WORD.finditer(text):
+        number = NUMBER_ENDING.search(text, max(0, glued.end() - 24), glued.end())
+        if number is not None and is_phone(text, number.start(), number.end(), 9):
+            yield Span(number.start(), number.end(), "PHONE")
 
 
 #: Issue 18, pass 23: a North American number with its last seven digits spelled on the keypad's letters
@@ -1566,9 +1597,10 @@ PHONE_ASKED = ("phone", "mobile", "number", "móvil", "movil", "celular", "telef
 
 #: Issue 18, pass 21: a number that a line break (a mail's or a form's wrapping, a quoted reply's "> ") cuts in two,
 #: right after a phone word: "pls ring me on 07700 900\n461".
-WRAPPED_PHONE = re.compile(r"(?<![\w.+/-])\+?\d{2,5}(?:[ .-]\d{2,8}){0,3}[ \t]*\n[ \t>]*\d{2,8}(?:[ .-]\d{2,8}){0,3}"
-                           r"(?!\w)(?![.\-/:]\d)")
-WRAPPED_PHONE_GATE = re.compile(r"\d[ \t]*\n[ \t>]*\d")
+#: (Pass 24: also with its separator before the break, "415-555-\n0199", or its area code in parentheses, "+1 (415)\n555-0199".)
+WRAPPED_PHONE = re.compile(r"(?<![\w.+/(-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)|\d{2,5})(?:[ .-]\d{2,8}){0,3}[.-]?[ \t]*\n[ \t>]*"
+                           r"\d{2,8}(?:[ .-]\d{2,8}){0,3}(?!\w)(?![.\-/:]\d)")
+WRAPPED_PHONE_GATE = re.compile(r"[\d)][.-]?[ \t]*\n[ \t>]*\d")
 WRAPPED_PHONE_CUE = re.compile(r"(?i:phone|mobile|\bmob|cell|\bcel|\btel|ring me|call me|\bcall|text me|\btxt|reach me|"
                                r"whats ?app|number|celular|m[óo]vil|telefone|tel[ée]fono|telefono|num[ée]ro|portable|"
                                r"contact)[^\n\d]{0,25}\Z")
@@ -1642,6 +1674,25 @@ SPOKEN_DIGITS = {
     **words_for_digits("nol satu dua tiga empat lima enam tujuh delapan sembilan", kosong="0", lapan="8"),
     **words_for_digits("không một hai ba bốn năm sáu bảy tám chín", linh="0"),
     **words_for_digits("صفر واحد اثنين ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة", اثنان="2", اربعة="4"),
+    # issue 18, pass 24: Hindi in Devanagari and as chats type it in Latin letters ("nau aath chaar ek …"), Urdu and
+    # Persian, Bengali; Swedish, Romanian, Czech, Hungarian, Finnish, Tagalog and Swahili (without their marks too)
+    **words_for_digits("शून्य एक दो तीन चार पांच छह सात आठ नौ", पाँच="5", छः="6", छे="6"),
+    **words_for_digits("shunya ek do teen chaar paanch chhah saat aath nau", shoonya="0", sunya="0", char="4",
+                       panch="5", paach="5", chhe="6", che="6", chah="6", chha="6", chhai="6", sat="7", ath="8",
+                       aat="8", nao="9", nou="9"),
+    **words_for_digits("صفر ایک دو تین چار پانچ چھ سات آٹھ نو", چھے="6"),
+    **words_for_digits("صفر یک دو سه چهار پنج شش هفت هشت نه"),
+    **words_for_digits("শূন্য এক দুই তিন চার পাঁচ ছয় সাত আট নয়", **{"ছ\u09df": "6", "ন\u09df": "9"}),  # (ya with its dot as one character)
+    **words_for_digits("noll ett två tre fyra fem sex sju åtta nio", tva="2", atta="8"),
+    **words_for_digits("zero unu doi trei patru cinci șase șapte opt nouă", şase="6", sase="6", şapte="7", sapte="7",
+                       noua="9"),
+    **words_for_digits("nula jedna dva tři čtyři pět šest sedm osm devět", tri="3", ctyri="4", pet="5", sest="6",
+                       devet="9"),
+    **words_for_digits("nulla egy kettő három négy öt hat hét nyolc kilenc", ketto="2", harom="3", negy="4", het="7"),
+    **words_for_digits("nolla yksi kaksi kolme neljä viisi kuusi seitsemän kahdeksan yhdeksän", nelja="4",
+                       seitseman="7", yhdeksan="9"),
+    **words_for_digits("sero isa dalawa tatlo apat lima anim pito walo siyam"),
+    **words_for_digits("sifuri moja mbili tatu nne tano sita saba nane tisa"),
 }
 
 
@@ -1740,17 +1791,33 @@ def slavic_and_german_numbers() -> dict[str, str]:
 SPOKEN_PAIRS = {**spoken_pairs(), **slavic_and_german_numbers()}
 #: Issue 18, pass 22: "nine hundred", "four thousand" (a digit word, then two or three zeros).
 SPOKEN_HUNDREDS = {"hundred": "00", "thousand": "000", "cien": "00", "mil": "000", "cent": "00", "cento": "00"}
-SPOKEN_WORD = "|".join(sorted({*SPOKEN_DIGITS, *SPOKEN_PAIRS}, key=lambda word: (-len(word), word)))  # (longest first)
+
+
+def first_letter_groups(words: Iterable[str]) -> str:
+    """An alternation of `words` grouped by their first letter, longest first within a group ("z(?:ero|wei)|…"):
+    sre tries the alternatives of a branch one by one at every position, and after pass 24's languages a thousand
+    of them cost more than the rest of the detector; one group's are tried now. (At one position only one group can
+    match, so the order the words are tried in is that of one flat alternation, longest first.)"""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=lambda word: (-len(word), word)):
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in sorted(groups.items()))
+
+
+SPOKEN_WORD = first_letter_groups({*SPOKEN_DIGITS, *SPOKEN_PAIRS})
+#: Pass 24: the blocks of the Indic scripts, whose vowel signs are no word characters to sre: a digit word is no
+#: number before or after one ("चार" in "चारों").
+INDIC_MARKS = "\u0900-\u0dff"
 #: A token of a spoken number: a digit word, "double four", "triple seven", a pair's word ("forty-four"), "nine
 #: hundred", or a typed group of up to five digits (pass 23: "07700 nine double oh …"); "plus" before the first ("plus four four, seven seven …"), "double"
 #: before typed digits too ("0 7 7 double 0"), and single digits joined by dashes ("2-1-2-5-5-5", pass 22).
-SPOKEN_TOKEN = re.compile(rf"(?<![^\W\d_])(?:plus[ \t]+)?(?:(?P<times>double|triple|doble|triplo)[ -])?(?:(?P<word>{SPOKEN_WORD})"
-                          rf"(?:[ -](?P<hundred>{'|'.join(SPOKEN_HUNDREDS)}))?(?![^\W\d_])|"
+SPOKEN_TOKEN = re.compile(rf"(?<![^\W\d_])(?<![{INDIC_MARKS}])(?:plus[ \t]+)?(?:(?P<times>double|triple|doble|triplo)[ -])?"
+                          rf"(?:(?P<word>{SPOKEN_WORD})(?:[ -](?P<hundred>{'|'.join(SPOKEN_HUNDREDS)}))?(?![^\W\d_]|[{INDIC_MARKS}])|"
                           r"(?<![\w.,/+-])(?P<digits>\d(?:-\d){2,}|\d{1,5})(?![\w])(?![.,/]\d))")
 #: What stands between two tokens of one number: spaces, a comma, a dash, a dot, an ellipsis; in a call, a pause
 #: ("uh", "um", "er") or a joining word ("then", "and", "y", "e", "et") as well (pass 22).
-SPOKEN_GAP = re.compile(r"[ \t]*(?:[,.;–-]|\.\.\.)?[ \t]*"
-                        r"(?:(?:uh|uhh|um|umm|er|erm|ah|eh|hmm|mm|then|and|y|e|et|sorry)[ \t]*(?:[,.;–-]|\.\.\.)?[ \t]*){0,2}")
+SPOKEN_GAP = re.compile(r"[ \t]*(?:[,.;،–-]|\.\.\.)?[ \t]*"
+                        r"(?:(?:uh|uhh|um|umm|er|erm|ah|eh|hmm|mm|then|and|y|e|et|sorry)[ \t]*(?:[,.;،–-]|\.\.\.)?[ \t]*){0,2}")
 SPOKEN_GATE = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "cero", "uno",
                "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "dois", "três", "quatro",
                "sete", "oito", "nove", "due", "tre", "sei", "otto", "zéro", "deux", "trois", "huit", "neuf",
@@ -1765,7 +1832,17 @@ SPOKEN_GATE = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seve
                # (pass 23: a zero's or a two's word in each of the added languages; a number read out holds one)
                "null", "zwei", "zwo", "nul", "twee", "dwa", "ноль", "нуль", "два", "дв", "μηδ", "δύο", "δυο", "sifir",
                "iki", "nol", "kosong", "dua", "không", "hai", "صفر", "اثن",
-               "дцат", "дцят", "сорок", "сот", "сто", "двіст", "девян", "дев'ян", "дев’ян", "zehn", "zwölf", "zig", "ßig")
+               "дцат", "дцят", "сорок", "сот", "сто", "двіст", "девян", "дев'ян", "дев’ян", "zehn", "zwölf", "zig", "ßig",
+               # (pass 24: the words of the languages added then, but those that are pieces of common words)
+               "शून्य", "एक", "दो", "तीन", "चार", "पां", "पाँ", "छह", "सात", "आठ", "नौ", "shunya", "shoonya", "sunya",
+               "teen", "chaar", "paanch", "panch", "chhe", "saat", "aath", "nau", "ایک", "تین", "چار", "پانچ", "چھ",
+               "سات", "آٹھ", "یک", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "শূন্য", "এক", "দুই", "তিন", "চার",
+               "পাঁচ", "ছয", "সাত", "আট", "নয", "noll", "två", "tva", "fyra", "sju", "åtta", "nio", "trei", "patru",
+               "cinci", "șase", "şase", "șapte", "şapte", "nouă", "nula", "jedna", "dva", "tři", "čtyři", "ctyri",
+               "pět", "šest", "sedm", "devět", "nulla", "egy", "kettő", "ketto", "három", "harom", "négy", "nyolc",
+               "kilenc", "nolla", "yksi", "kaksi", "kolme", "neljä", "viisi", "kuusi", "kahdeksan", "yhdeksän",
+               "dalawa", "tatlo", "walo", "siyam", "pito", "sifuri", "moja", "mbili", "tatu", "tano", "sita", "saba",
+               "nane", "tisa")
 #: A number typed a digit at a time ("0 4 1 2  5 5 5  3 8 1"): seven single digits apart (pass 22: or joined by
 #: dashes, "2 1 2 - 5 5 5 - 0 1 9 8", "5-5-5-8-6-7-5").
 SPACED_DIGITS_GATE = re.compile(r"(?<![\w.,/-])\d(?:(?:[ \t]{1,2}(?:-[ \t]{1,2})?|-)\d){6}(?![\w-])")
@@ -1909,10 +1986,17 @@ INTL_HEAD_BEFORE = re.compile(r"(?:\+|(?<![\d-])00)\d{1,3}[ .-]?\(?\Z")
 # --- US social security numbers, dates of birth ------------------------------------------------------
 
 SSN_DASHED = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
+#: (Pass 24: "soc sec", "social sec." and "ss" before the digits as well: "social sec # 521 88 3047", "ss 521883047".)
 SSN_KEYWORD = re.compile(
-    r"\b(?:ssn|ss#|ss no\.?|social security(?: number| no\.?| #)?|social)\s*(?:number|no\.?|#)?\s*(?:is|was|:|=|-|–)?\s*"
+    r"\b(?:ssn|ss#|ss no\.?|ss(?=[ :]{1,3}\d)|soc(?:ial|\.)?[ ]?sec(?:urity|\.)?(?: number| no\.?| #)?|social)\s*"
+    r"(?:number|no\.?|#)?\s*"
+    r"(?:is|was|:|=|-|–)?\s*"
     # (issue 18, pass 23: the groups apart by a spaced dash, a slash or two spaces, "521 - 88 - 3047", "521  88  3047")
     r"(\d{3}((?:[ ]?[./-][ ]?|[ ]{1,2})?)\d{2}\2\d{4})(?!\d)", re.IGNORECASE)
+
+#: Pass 24: "ss" alone for a social security number, right before its digits ("ss 521883047", "SS: 521-88-3047"): the
+#: cheap gate of SSN_KEYWORD's "ss" (its "ssn", "ss#", "ss no" and "soc" are plain words).
+SS_BEFORE_DIGITS = re.compile(r"ss[ :]{1,3}\d")
 
 
 def ssn_valid(digits: str) -> bool:
@@ -2006,7 +2090,7 @@ def ssns_in(text: str) -> Iterator[Span]:
         if ssn_valid("".join(match.groups())) and not introduced_as_id(text[max(0, match.start() - 30):match.start()]):
             yield Span(match.start(), match.end(), "SSN")
     folded = fold(text)
-    if has_any(folded, ("ssn", "ss#", "ss no", "social")):
+    if has_any(folded, ("ssn", "ss#", "ss no", "soc")) or SS_BEFORE_DIGITS.search(folded):
         for match in SSN_KEYWORD.finditer(text):
             if ssn_valid(re.sub(r"\D", "", match.group(1))):
                 yield Span(match.start(1), match.end(1), "SSN")
