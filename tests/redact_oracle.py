@@ -89,8 +89,10 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
 EMAIL = re.compile(
     r"(?<![\w.+%-])[\w+%-][\w.+'%-]*(?:@|%40)(?:[\w-]+\.)+([^\W\d_]{2,24})(?![\w-])", re.IGNORECASE)
 #: "ann [at] example [dot] com", "ann(at)example(dot)com": people write these to dodge scrapers.
+#: (pass 24: and its local part's dots bracketed too, "priya (dot) nair (at) yahoo (dot) co (dot) in")
 EMAIL_SPELLED = re.compile(
-    r"(?<![\w.])[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[\w-]+)+", re.IGNORECASE)
+    r"(?<![\w.])[\w.+-]+(?:\s*[\[(]\s*dot\s*[\])]\s*[\w.+-]+)*\s*[\[(]\s*at\s*[\])]\s*[\w-]+"
+    r"(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[\w-]+)+", re.IGNORECASE)
 #: "logo@2x.png" is a retina image, not a mailbox.
 FILE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico"})
 
@@ -111,6 +113,10 @@ def find_emails(text: str) -> Iterator[Span]:
     yield from (Span(s.start, s.end, "EMAIL") for s in live.spaced_emails(text))
     # pass 23: defanged, a comma for a dot, "#" for "@": the live function (its gates are its patterns' own characters)
     yield from (Span(s.start, s.end, "EMAIL") for s in live.disguised_emails(text))
+    # pass 24: spelled letter by letter, broken across lines: the live functions, ungated
+    yield from (Span(s.start, s.end, "EMAIL") for s in live.letter_spelled_emails(text, live.fold(text), gated=False))
+    yield from (Span(s.start, s.end, "EMAIL") for s in live.wrapped_emails(text))
+    yield from (Span(s.start, s.end, "EMAIL") for s in live.webmail_shorthands(text, live.fold(text)))
 
 
 def find_ssns(text: str) -> Iterator[Span]:
@@ -197,7 +203,7 @@ def find_cards(text: str) -> Iterator[Span]:
         groups = [(g.start() + match.start(), g.end() + match.start()) for g in re.finditer(r"\d+", match.group())]
         # Issue 18, twelfth pass: a card-shaped number after a word for a card (ungated: no gate of its own)
         best = longest_card_run(text, groups) or live.cued_card(text, groups)
-        if best is not None:
+        if best is not None and not live.barcode_length(text, *best):  # pass 24: an EAN-13 barcode's length
             yield Span(best[0], best[1], "CARD")
     yield from live.loose_cards(text)  # issue 18, pass 21: line breaks, slashes, odd dashes between groups, ungated
     for match in live.GLUED_CARD.finditer(text):

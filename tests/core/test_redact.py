@@ -258,7 +258,6 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %
                          "holdout-49": "12 of 255 must-keep spans touched (4.7 %; target at most 3 %), blind on pass 19",
                          "holdout-60": "7 of 175 must-keep spans touched (4.0 %; target at most 3 %), blind on pass 22",
                          "holdout-61": "5 of 134 must-keep spans touched (3.7 %; target at most 3 %), blind on pass 22",
-                         "holdout-63": "7 of 113 must-keep spans touched (6.2 %; target at most 3 %), blind on pass 23",
                          "holdout-64": "3 of 89 must-keep spans touched (3.4 %; target at most 3 %), blind on pass 23"}
 
 

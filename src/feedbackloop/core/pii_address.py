@@ -322,7 +322,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[Cc](?<![\w-].)[Ee][Pp]:?[ ]?\d{5}-\d{3}(?![\w-])"), POSTCODE),
     (re.compile(r"\d(?<![\w-]\d)\d{4}-\d{3}(?![\w-])"), WEAK_POSTCODE),
     (re.compile(rf"\d(?<![\w-]\d)\d-\d{{3}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # Polish
-    (re.compile(r"〒[ ]?\d{3}-?\d{4}"), POSTCODE),  # Japanese
+    # (pass 24: weak alone, "〒150-0002" is a postcode kept by itself; JAPANESE_ADDRESS reads it with the prefecture)
+    (re.compile(r"〒[ ]?\d{3}-?\d{4}"), WEAK_POSTCODE),  # Japanese
     # without its mark the same shape is a US phone number's local part ("fax it to 555-0199"): alone, no address
     (re.compile(r"\d(?<=[^\W\d_][ ]\d)\d{2}-\d{4}(?![\w-])"), WEAK_POSTCODE),
     (re.compile(rf"\d(?<![\w-]\d)\d{{2}} \d{{2}}(?![\w-]){TOWN_AFTER}"), POSTCODE),  # SE, CZ, SK, GR

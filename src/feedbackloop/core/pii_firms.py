@@ -77,9 +77,88 @@ def firm_number(text: str, start: int, end: int) -> bool:
         return True
     if OWN_LABEL.search(before[-12:]) or OWN_WORDS.search(before):
         return False
+    if asian_shop_line(text, start, end, line_start, line_end):
+        return True
+    if ASIAN_HOURS_AFTER.match(text, end, min(line_end, end + 40)) and ASIAN_OWN.search(text, line_start, start) is None:
+        return True  # (a callback's hours, "折返し先：03-… (平日18時〜20時)", are when the person is in)
     if LEGAL_FORM.search(text, line_start, start) and len(SEGMENT.findall(text, line_start, start)) >= 2:
         return True  # a firm's letterhead line: "Nordlicht Möbel GmbH · Hafenstraße 8 · … · Tel. 040 6094 7700"
     return paired_with_a_mobile(text, end, line_start, line_end)
+
+
+#: Pass 24: a shop, a branch, a store, a customer centre or a company named before a number on its line, in Japanese,
+#: Chinese, Korean, Thai, Vietnamese, Malay and Indonesian ("ビックカメラ有楽町店 TEL", "门店：…，电话", "강남본점", "สาขา…
+#: โทร", "Cửa hàng … ĐT:", "Toko … telp.", "Kedai … tel:"): shops print their own line, not a person's. (A shop's
+#: clerk or manager, "店员", "店長", is a person: the characters after 店 that make one are left out. Korean names a
+#: branch by its place and "점": "잠실점", "강남본점".)
+SHOP_WORDS = (r"店(?![员員长長主])|店舗|門市|门市|商店|매장|가게|(?<=[가-힣])점(?![가-힣])|점포|ร้าน|สาขา|(?i:\b(?:cửa hàng|chi nhánh|siêu thị|"
+              r"nhà thuốc|showroom|toko|kedai|gerai|cabang|cawangan|apotek|farmasi|klinik)\b)")
+ASIAN_SHOP = re.compile(
+    SHOP_WORDS + r"|"
+    # customer centres and companies (a centre only as a service's: "旺角中心", "Mongkok Centre", is a building)
+    r"(?:カスタマー|お客様|サポート|コール|サービス|予約|受付|修理|問い?合わせ|インフォメーション)センター|お客様相談|窓口|"
+    r"本社|弊社|会社|代表番号|客服|售后|售後|(?:服务|服務|客服|维修|維修|售后|售後|呼叫)中心|公司|总部|總部|"
+    r"(?:고객|콜|서비스|상담|예약)센터|대표번호|본사|회사|ศูนย์บริการ|คอลเซ็นเตอร์|"
+    r"บริษัท|สำนักงาน|(?i:\b(?:trung tâm|công ty|văn phòng|layanan pelanggan|pusat layanan|khidmat pelanggan|pusat servis|"
+    r"kantor|pejabat|syarikat|perusahaan|chăm sóc khách hàng|cskh)\b)|"
+    # customer service named with the customer's word, which alone (ASIAN_OWN) makes the number the customer's
+    r"客户服务|客戶服務|顧客サポート|お客様窓口|บริการลูกค้า")
+#: A person's own number on such a line: a possessive ("我的", "내", "saya", "của tôi", "ของฉัน"), an honorific
+#: after a name ("田中さん", "王先生", "김 대리님", "คุณ", "Pak", "anh"), the customer, a mobile, a callback, or a
+#: call log's words ("客服紀錄：吳淑芬來電", "客服：手机号？ 客户：…", "折返し先：").
+ASIAN_OWN = re.compile(r"我|私の|僕の|俺の|自分の|(?<![^\W\d_])(?:내|제|저의|나의)(?![^\W\d_])|さん|様|先生|小姐|女士|씨|님|"
+                       r"お客様|客户|客戶|顧客|고객님|ลูกค้า|(?i:khách hàng|pelanggan)|手机|手機|携帯|ケータイ|휴대폰|핸드폰|"
+                       r"มือถือ|折返し|折り返し|連絡先|回电|回電|来电|來電|記録|纪录|紀錄|记录|기록|บันทึก|"
+                       r"ของฉัน|ของผม|ของดิฉัน|ของหนู|คุณ|(?i:\b(?:saya|aku|gue|của tôi|của mình|của em|anh|chị|em|pak|bu|"
+                       r"ibu|bapak|encik|puan|cik)\b)")
+#: Opening hours after the number in those languages ("（平日10時〜18時）", "(영업시간 10:00~21:00)", "(เปิด 10.00-22.00 น.)").
+ASIAN_HOURS_AFTER = re.compile(
+    r"[ \t]*[(（【\[][^()（）\n]{0,12}?(?:営業時間|受付時間|年中無休|营业时间|營業時間|工作时间|工作時間|"
+    r"영업시간|운영시간|เวลาทำการ|(?i:giờ mở cửa|giờ làm việc|jam buka|jam operasional|waktu operasi)|"
+    r"\d{1,2}[ \t]*(?:時|点|點|시|[:.]\d\d)[ \t]*[~〜～\-–][ \t]*\d)"
+    # a call centre named in brackets, a line open around the clock ("(Call Center) ตลอด 24 ชม.", "24時間受付")
+    r"|[ \t]*[(（][ \t]*(?i:call ?cent(?:er|re)|contact cent(?:er|re)|hotline|customer service)[ \t]*[)）]"
+    r"|[ \t]*(?:ตลอด[ \t]*)?24[ \t]*(?:ชม|ชั่วโมง|時間|小时|小時|시간|jam|giờ)")
+
+
+def last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The last match of `pattern` in text[start:end], or None."""
+    found = None
+    for found in pattern.finditer(text, start, end):  # noqa: B007 (the loop keeps the last)
+        pass
+    return found
+
+
+#: A line that holds only a phone's label before the number ("TEL ", "電話：", "☎ ", "โทร. ").
+PHONE_LABEL_ONLY = re.compile(r"[ \t]*(?i:tel|phone|電話|电话|電話番号|☎|℡|전화|โทร|đt|telp|no\. tel)?\.?[ \t]*[:：]?[ \t]*")
+
+
+def asian_shop_line(text: str, start: int, end: int, line_start: int, line_end: int) -> bool:
+    """Whether a shop's or a customer centre's word (ASIAN_SHOP) stands on the number's line within 40 characters
+    before it (or 12 after it: "โทร 02-123-4567 สาขาสยามพารากอน"), with no person's possessive or honorific
+    (ASIAN_OWN) in between."""
+    window = max(line_start, start - 40)
+    if line_start > 0 and PHONE_LABEL_ONLY.fullmatch(text, line_start, start):
+        window = text.rfind("\n", 0, line_start - 1) + 1  # "あおぞらレンタカー 予約センター\nTEL 098-…": the line above
+    last = last_match(ASIAN_SHOP, text, window, start)
+    if last is not None:
+        return ASIAN_OWN.search(text, last.end(), start) is None
+    after = ASIAN_SHOP.search(text, end, min(line_end, end + 12))
+    return after is not None and ASIAN_OWN.search(text, end, after.start()) is None
+
+
+#: The shops and branches of ASIAN_SHOP: a company's word before an address may be a person's workplace ("会社の大阪府…
+#: じゃなくて、自宅の…"), which they give as their own.
+ASIAN_SHOP_PREMISES = re.compile(SHOP_WORDS)
+
+
+def asian_shop_before(text: str, start: int) -> bool:
+    """Pass 24: whether a shop's or a branch's word (ASIAN_SHOP_PREMISES) stands within 30 characters before the
+    address at `start` on its line, no person's words after it ("受取店舗は那覇空港店（沖縄県…）", "前往门店：广州市…",
+    "Cửa hàng: 123 Nguyễn Huệ"): where a firm trades."""
+    line_start = text.rfind("\n", 0, start) + 1
+    last = last_match(ASIAN_SHOP_PREMISES, text, max(line_start, start - 30), start)
+    return last is not None and ASIAN_OWN.search(text, last.end(), start) is None
 
 
 def paired_with_a_mobile(text: str, end: int, line_start: int, line_end: int) -> bool:
@@ -187,6 +266,8 @@ def firm_premises(text: str, start: int, end: int) -> bool:
     if OUR_PREMISES_BEFORE.search(text, max(0, start - 90), start) is not None or shop_address(text, start) or \
             PREMISES_AFTER.match(text, end) is not None or RETURNS_ADDRESS.search(text, max(0, start - 40), start) or \
             TRADE_END.search(text, start, end) is not None or TRADE_AFTER.match(text, end) is not None:
+        return True
+    if asian_shop_before(text, start):
         return True
     amount = AMOUNT.search(text, start, min(len(text), end + 5))
     return amount is not None and amount.start() < end

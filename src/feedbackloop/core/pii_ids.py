@@ -85,6 +85,7 @@ from stdnum.vn import mst as vn_mst
 from stdnum.za import idnr as za_idnr
 
 from feedbackloop.core.id_names import DEMONYMS, POSSESSIVES, WORLD_ID_NAMES
+from feedbackloop.core.pii_refs import names_a_reference
 
 Valid = Callable[[str], bool]
 
@@ -838,6 +839,20 @@ MOBILE_SHAPE = re.compile(r"[6-9]\d{4} \d{5}|03[0-4]\d-\d{7}|01[3-9]\d{2}-\d{6}"
 DIGITS_SLASH = re.compile(r"\d/\d")
 
 
+#: A card's word, or an acronym right before the number: an identity number may follow them ("New card: 2953 71046 1",
+#: "mã số BHXH 7921045563").
+ID_CARD_WORD = re.compile(r"(?i:card|karte|carte|tarjeta|cart[aã]o|kart|thẻ)|卡|カード|카드|บัตร|"
+                          r"(?<![\w-])[A-ZĐ]{2,}[ \t]*[:：#]?[ \t]*\Z")
+
+
+def reference_right_before(text: str, start: int, digits: int) -> bool:
+    """Pass 24: whether a reference's word (`pii_refs`: an order's, a request's, a contract's number) stands in the
+    twelve characters before the number at `start`, and no card's word nor an acronym (ID_CARD_WORD) before its
+    first digit at `digits` ("BHXH 7921045563" is read from the acronym)."""
+    near = max(0, start - 12)
+    return names_a_reference(text[near:start], start - near) and ID_CARD_WORD.search(text, near, digits) is None
+
+
 def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]:
     """A number right after the name of an identity number, checksum or not, or after one further before
     when valid for it (the NAME_CHECKS whose words `folded` holds; all of them without it)."""
@@ -853,6 +868,9 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
             continue
         if MOBILE_SHAPE.fullmatch(match.group()):
             continue  # issue 18, pass 20: "registered mobile and PAN.\nCustomer: 99301 18274, PAN …": the mobile
+        first_digit = match.start() + next(i for i, char in enumerate(match.group()) if char.isdigit())
+        if reference_right_before(text, match.start(), first_digit):
+            continue  # pass 24: "Tenancy contract TC-2023-0419": a reference's word right before wins over an id's far off
         if (asked_for_before(text, match.start()) or named_far_before(text, match.start())
                 or named_after(text, match.start(), match.end())):
             yield match.start(), grouped_end(text, match.start(), match.end())

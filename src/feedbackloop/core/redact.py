@@ -239,8 +239,10 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
 EMAIL = re.compile(
     r"(?<![\w.+%-])[\w+%-][\w.+'%-]*(?:@|%40)(?:[\w-]+\.)+([^\W\d_]{2,24})(?![\w-])", re.IGNORECASE)
 #: "ann [at] example [dot] com", "ann(at)example(dot)com": people write these to dodge scrapers.
+#: (Pass 24: and its local part's dots bracketed too, "priya (dot) nair (at) yahoo (dot) co (dot) in".)
 EMAIL_SPELLED = re.compile(
-    r"(?<![\w.])[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[\w-]+)+", re.IGNORECASE)
+    r"(?<![\w.])[\w.+-]+(?:\s*[\[(]\s*dot\s*[\])]\s*[\w.+-]+)*\s*[\[(]\s*at\s*[\])]\s*[\w-]+"
+    r"(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[\w-]+)+", re.IGNORECASE)
 #: "john at example dot com", "maria dot lopez at gmail dot com": spelled out with no brackets; only
 #: with a usual top-level domain at the end, so "meet at noon dot" is not taken for one.
 EMAIL_SPELLED_PLAIN = re.compile(
@@ -271,9 +273,13 @@ SPELLED_TLD = (r"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|c
 #: Issue 18, sixteenth pass: the joins a local part is spelled with ("f punkt schubert minus 77 at posteo punkt de").
 SPELLED_JOIN = (r"(?:minus|bindestrich|unterstrich|strich|underscore|dash|hyphen|gui[oó]n(?: bajo)?|"
                 r"trattino(?: basso)?|tiret(?: bas)?)")
+#: Pass 24: a second-level domain spelled out before a country's ("dot co dot id", "dot com dot my"), whose codes
+#: SPELLED_TLD leaves out alone ("id", "my", "is" are words).
+SPELLED_SECOND_LEVEL = (rf"\s+{SPELLED_DOT}\s+(?:co|com|ac|or|net|gov|edu|go|ne|org)\s+{SPELLED_DOT}\s+"
+                        r"(?:id|my|is|in|jp|kr|th|vn|uk|nz|za|au|sg|ph|tw|hk|br|ar|mx|tr|il|pk|bd|np|lk)\b")
 EMAIL_SPELLED_WORDS = re.compile(
     rf"(?<![\w.])[\w.+-]+(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+[\w+-]+){{0,4}}(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+(?:{SPELLED_AT}|(?P<et>et))\s+)[\w-]+"
-    rf"(?:\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*[\w-]+|\s+{SPELLED_DOT}\s+{SPELLED_TLD}\b)+")
+    rf"(?:{SPELLED_SECOND_LEVEL}|\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*[\w-]+|\s+{SPELLED_DOT}\s+{SPELLED_TLD}\b)+")
 SPELLED_AT_WORDS = ("at", "arroba", "arobase", "chez", "bei", "presso", "chiocciola", "małpa", "malpa", "kukac",
                     "snabel", "ät", "apenstaartje", "klammeraffe", "zavináč", "arond", "zavinac", "afna", "sobaka",
                     "собака", "eta", "et", "παπάκι", "παπακι", "שטרודל", "アットマーク", "골뱅이")
@@ -300,9 +306,27 @@ def spelled_at_domains(text: str, folded: str) -> Iterator[Span]:
         return
     for match in AT_DOMAIN.finditer(folded):
         local = SPELLED_LOCAL.search(folded, max(0, match.start() - 64), match.start())
-        if local is None or (match.group("word") in ("at", "eta") and not PLAIN_AT_LOCAL.fullmatch(local.group())):
+        if local is None or (match.group("word") in ("at", "eta") and not PLAIN_AT_LOCAL.fullmatch(local.group())
+                             and not mailbox_named(folded, local.start(), match.end())):
             continue
         yield Span(local.start(), match.end(), "EMAIL")
+
+
+#: Pass 24: a word for an e-mail address, in many languages and scripts, or a webmail's domain: a bare "at" between a
+#: plain word and a dotted domain then spells an address ("my email is john at example.com", "john at gmail.com").
+MAILBOX_WORD = re.compile(r"e-?mail|mail|correo|courriel|adresse|posta|eposta|poczt|почт|メール|邮箱|郵箱|邮件|이메일|"
+                          r"อีเมล|surel|emel")
+WEBMAIL_AFTER_AT = re.compile(r"\s+\S+\s+(?P<domain>[\w-]+)\.")
+
+
+def mailbox_named(folded: str, start: int, end: int) -> bool:
+    """Whether the spelled address at start:end is at a webmail's domain or comes after a word for an e-mail
+    address within 40 characters on its line."""
+    domain = WEBMAIL_AFTER_AT.match(folded, folded.find(" ", start, end))
+    if domain is not None and domain.group("domain") in WEBMAIL:
+        return True
+    line_start = folded.rfind("\n", 0, start) + 1
+    return MAILBOX_WORD.search(folded, max(line_start, start - 40), start) is not None
 
 
 def spaced_emails(text: str) -> Iterator[Span]:
@@ -344,6 +368,80 @@ def disguised_emails(text: str) -> Iterator[Span]:
         yield from (Span(match.start(), match.end(), "EMAIL") for match in EMAIL_COMMA.finditer(text))
     if "#" in text and CHINESE_MOBILE_HINT.search(text):  # (the Chinese convention, in Chinese text)
         yield from (Span(match.start(), match.end(), "EMAIL") for match in EMAIL_HASH.finditer(text))
+#: Pass 24: an address read out letter by letter, as callers spell it and transcripts write it ("j-o-h-n at g mail
+#: dot com", "p e t e r at g m x dot d e", "a.n.n.a @ web dot de"), or typed with "@" and a spelled dot
+#: ("john@example dot com"). A run of three or more single letters or digits apart by a space, a hyphen or a dot
+#: spells one label; the webmail names split in two ("g mail", "hot mail") and spelled top-level domains ("c o m")
+#: are read joined. Looked for in the `fold`ed text.
+SPELLED_LETTERS = r"[^\W_](?:[ .-][^\W_]){2,}(?![\w])"
+SPELLED_LABEL = rf"(?:{SPELLED_LETTERS}|[\w+-]+)"
+LETTER_EMAIL = re.compile(
+    rf"(?<![\w.@+-]){SPELLED_LABEL}(?:(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+|[._])(?:{SPELLED_LETTERS}|[\w+-]+))*"
+    rf"(?P<at>\s+{SPELLED_AT}\s+|\s*@\s*|\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*)"
+    rf"(?P<domain>{SPELLED_LETTERS}|[\w-]+(?:[ ][\w-]+)?)"
+    rf"(?P<rest>(?:(?:\s+{SPELLED_DOT}\s+|\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*|[ ]?\.[ ]?)"
+    rf"(?:[^\W_](?:[ -][^\W_]){{1,2}}|[\w-]+)(?![\w-])){{1,3}})")
+#: Its cheap gate: three single letters or digits apart by a space or hyphen, or "@" beside a spelled dot.
+LETTER_RUN = re.compile(r"(?<!\w)[^\W_][ .-][^\W_][ .-][^\W_](?!\w)")
+SPELLED_SEPARATORS = re.compile(r"[ .-]")
+TOP_LEVEL_DOMAIN = re.compile(rf"{SPELLED_TLD}")
+LABEL_AFTER_DOT = re.compile(rf"(?:\s+{SPELLED_DOT}\s+|\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*|[ ]?\.[ ]?)")
+
+
+def letter_spelled_emails(text: str, folded: str, gated: bool = True) -> Iterator[Span]:
+    """Addresses read out letter by letter (LETTER_EMAIL) or typed with "@" and a spelled dot; `folded` is `text`
+    `fold`ed. A domain of two words counts only when joined it is a webmail's ("g mail"), and the last label must
+    be a top-level domain, joined ("d e") or not."""
+    if len(folded) != len(text) or (gated and LETTER_RUN.search(folded) is None and not (
+            "@" in folded and has_any(folded, SPELLED_DOT_WORDS))):
+        return
+    for match in LETTER_EMAIL.finditer(folded):
+        domain = match.group("domain")
+        spelled = LETTER_RUN.search(folded, match.start(), match.end()) is not None
+        if not spelled and ("@" not in match.group("at") or "." in match.group("rest").split()[0]):
+            continue  # (plain and spelled-word addresses are the other patterns')
+        if " " in domain and not LETTER_RUN.fullmatch(domain) and domain.replace(" ", "") not in WEBMAIL:
+            continue
+        last = LABEL_AFTER_DOT.split(match.group("rest"))[-1]
+        if TOP_LEVEL_DOMAIN.fullmatch(SPELLED_SEPARATORS.sub("", last)):
+            yield Span(match.start(), match.end(), "EMAIL")
+
+
+#: Pass 24: an address broken across a line by a mail client's or a form's wrapping, at its "@" or a dot of its domain,
+#: or hyphenated inside a label ("alex.smith@exam-\nple.com", "alex.smith@\nexample.com", "…@example.\ncom"), a
+#: quoted reply's "> " after the break.
+WRAP = r"[ \t]*\n[ \t>]*"
+EMAIL_WRAPPED = re.compile(rf"(?<![\w.+%-])[\w+%-][\w.+'%-]*(?:{WRAP}@|@(?:[\w-]+\.)*(?:[\w-]+-?|[\w-]+\.)?{WRAP})"
+                           r"[\w-]+(?:\.[\w-]+)*(?![\w-])")
+WRAP_GAP = re.compile(WRAP)
+
+
+def wrapped_emails(text: str) -> Iterator[Span]:
+    """Addresses broken across lines (EMAIL_WRAPPED) that are whole addresses once joined."""
+    for match in EMAIL_WRAPPED.finditer(text):
+        joined = WRAP_GAP.sub("", match.group())
+        domain = joined.partition("@")[2]
+        if "." in domain and TOP_LEVEL_DOMAIN.fullmatch(domain.rpartition(".")[2].lower()) and \
+                EMAIL.fullmatch(joined.replace("-@", "@")):
+            yield Span(match.start(), match.end(), "EMAIL")
+
+
+#: Pass 24: an address shortened to its webmail's name, the top-level domain left out ("john.smith [at] gmail",
+#: "lee_88 at hotmail"): after a bare "at" only a local part PLAIN_AT_LOCAL allows ("I'm at gmail" is none).
+WEBMAIL_NAMES = ("gmail", "googlemail", "hotmail", "yahoo", "outlook", "icloud", "protonmail", "yandex", "naver")
+WEBMAIL_SHORT = re.compile(rf"(?<![\w.@+-])(?P<local>[\w.+-]+)(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+(?P<word>{SPELLED_AT})\s+)"
+                           rf"(?:{'|'.join(WEBMAIL_NAMES)})(?![\w@-])(?!\s*(?:[\[(]\s*)?(?:\.|{SPELLED_DOT}\b))")
+
+
+def webmail_shorthands(text: str, folded: str) -> Iterator[Span]:
+    """Addresses written as a local part and a webmail's name (WEBMAIL_SHORT); `folded` is `text` `fold`ed."""
+    if len(folded) != len(text) or not has_any(folded, WEBMAIL_NAMES):
+        return
+    for match in WEBMAIL_SHORT.finditer(folded):
+        if match.group("word") is None or PLAIN_AT_LOCAL.fullmatch(match.group("local")):
+            yield Span(match.start(), match.end(), "EMAIL")
+
+
 #: "logo@2x.png" is a retina image, not a mailbox.
 FILE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico"})
 #: Issue 18, sixteenth pass: an Indian UPI id (a virtual payment address, "pooja.verma94@okaxis", "9958127403@paytm")
@@ -409,6 +507,8 @@ def find_emails(text: str) -> Iterator[Span]:
             if match.group(1).lower() not in FILE_SUFFIXES and not role_address(match.group()):
                 yield Span(match.start(), match.end(), "EMAIL")
         yield from find_upi_ids(text)
+        if "\n" in text:
+            yield from wrapped_emails(text)
         if " @" in text or "@ " in text or " ." in text:  # every spaced_emails finding holds one of these
             yield from spaced_emails(text)
     if "[" in text or "(" in text:  # every EMAIL_SPELLED match holds "[at]" or "(at)"
@@ -425,6 +525,8 @@ def find_emails(text: str) -> Iterator[Span]:
     if "." in text and has_any(folded, SPELLED_AT_WORDS):  # pass 22: every AT_DOMAIN match holds both
         yield from spelled_at_domains(text, folded)
     yield from disguised_emails(text)
+    yield from letter_spelled_emails(text, folded)
+    yield from webmail_shorthands(text, folded)
 
 
 # --- payment cards ---------------------------------------------------------------------------------
@@ -469,17 +571,24 @@ def three_series(digits: str) -> bool:
 
 #: A device's IMEI and a parcel's tracking number carry Luhn digits too.
 #: (Issue 18, nineteenth pass: and the Philippines' PhilSys card number, sixteen digits 4-4-4-4.)
-NOT_CARD_BEFORE = re.compile(r"\b(?:imei|serial|s/n|tracking|meid|parcel|paczka|inpost|sendung\w*|colis|consignment|"
+NOT_CARD_BEFORE = re.compile(r"(?:\b(?:imei|serial|s/n|tracking|meid|parcel|paczka|inpost|sendung\w*|colis|consignment|"
                              r"waybill|awb|shipment|philsys(?: card)?|philid|pcn\)?|psn|"
                              # pass 22: an order's, an invoice's, a ticket's or a case's number that passes Luhn
-                             r"order|invoice|ticket|case|rma)"
-                             r"\s*(?:#|no\.?|num(?:ber)?)?\s*[:#]?\s*$",
+                             r"order|invoice|ticket|case|rma|"
+                             # pass 24: a product's barcode (EAN-13 and JAN, UPC, GTIN-14), which a Luhn digit
+                             # may happen to fit, in the languages of East and South-East Asia too (their words
+                             # glued to the text before them)
+                             r"jan(?=[ -]?code|\s*[:：])|ean|upc|gtin|isbn|sku|barcode|bar code|mã vạch|ma vach|"
+                             r"kode batang|kod bar)(?:[ -]?code)?|"
+                             r"バーコード|JANコード|商品コード|条形码|条码|條碼|바코드|บาร์โค้ด)"
+                             r"(?:[ -]?13|[ -]?14)?\s*(?:#|no\.?|num(?:ber)?)?\s*[:#：]?\s*$",
                              re.IGNORECASE)
 
 
 NOT_CARD_WORDS = ("imei", "serial", "s/n", "tracking", "meid", "parcel", "paczka", "inpost", "sendung", "colis",
                   "consignment", "waybill", "awb", "shipment", "philsys", "philid", "pcn", "psn", "order", "invoice",
-                  "ticket", "case", "rma")
+                  "ticket", "case", "rma", "jan", "ean", "upc", "gtin", "isbn", "sku", "barcode", "bar code", "コード",
+                  "条形码", "条码", "條碼", "바코드", "บาร์โค้ด", "mã vạch", "ma vach", "kode batang", "kod bar")
 
 
 def not_a_card_before(before: str) -> bool:
@@ -494,13 +603,21 @@ def find_cards(text: str) -> Iterator[Span]:
             continue
         groups = [(g.start() + match.start(), g.end() + match.start()) for g in re.finditer(r"\d+", match.group())]
         best = longest_card_run(text, groups) or cued_card(text, groups)
-        if best is not None:
+        if best is not None and not barcode_length(text, *best):
             yield Span(best[0], best[1], "CARD")
     if CARD_ODD_GAP.search(text):
         yield from loose_cards(text)
     for match in GLUED_CARD.finditer(text):
         if is_card_number(match.group(1)):
             yield Span(match.start(1), match.end(1), "CARD")
+
+
+def barcode_length(text: str, start: int, end: int) -> bool:
+    """Pass 24: whether text[start:end] has thirteen digits and no card word before it. Thirteen digits are an
+    EAN-13 or JAN barcode's length, and 4 opens those of Germany and Japan (40-49): a thirteen-digit Visa, long out
+    of issue, is one only after a word for a card."""
+    return sum(char.isdigit() for char in text[start:end]) == 13 and \
+        CARD_CUE.search(text, max(0, start - 80), start) is None
 
 
 #: Issue 18, pass 21: a card's digits glued to a card word in capitals ("VISA4539…", "CC#4539…"), which
@@ -536,10 +653,17 @@ def loose_cards(text: str) -> Iterator[Span]:
 #: Words for a payment card in the corpus's languages ("Kortet som ble belastet:", "nomor kartunya").
 CARD_CUE = re.compile(r"(?:card|visa|master ?card|amex|american express|\bcc\b|karte|tarjeta|carte|carta|cart[aã]o|"
                       r"s[ốo] th[ẻe]\b|th[ẻe] t[íi]n d[ụu]ng|บัตร|"
-                      r"kartu|kart[ıi]|kaart|\bkort|karta|kartou|kártya|картк|карт|卡)", re.IGNORECASE)
+                      r"kartu|kart[ıi]|kaart|\bkort|karta|kartou|kártya|картк|карт|卡|"
+                      # pass 24: Japanese, Korean, Malay ("カード番号", "카드번호", "nombor kad")
+                      r"カード|카드|\bkad\b)", re.IGNORECASE)
 #: How a card number is grouped when it is written out: 4-4-4-4, Amex 4-6-5, Diners 4-6-4; and 4-4-4-3, a
 #: 4-4-4-4 card typed with a digit left out, after a card word (issue 18, sixteenth pass).
 CARD_SHAPES = ((4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 3))  # 4-4-4-3: a digit left out (sixteenth pass)
+
+
+#: How near a card's label must stand before sixteen digits typed as one run, for them to be a card with a wrong
+#: Luhn digit: the label and its number word or sign ("Kartennummer:", "card no: ", "卡号").
+GLUED_CUE_REACH = 16
 
 
 def cued_card(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
@@ -555,6 +679,9 @@ def cued_card(text: str, groups: Sequence[tuple[int, int]]) -> tuple[int, int] |
                 # pass: "the full number shows on my statement 4929 …"); the other shapes after a card word
                 if CARD_CUE.search(text, max(0, start - 80), start) or (shape == (4, 4, 4, 4) and CARD_CUE.search(text)):
                     return start, end
+    if sizes == (16,) and text[groups[0][0]] in CARD_FIRST_DIGITS and \
+            CARD_CUE.search(text, max(0, groups[0][0] - GLUED_CUE_REACH), groups[0][0]):
+        return groups[0]  # pass 24: sixteen digits in one run right after a card's label ("Kartennr.4929…", "卡号6222…")
     return None
 
 
@@ -2580,7 +2707,8 @@ ADDRESSES = (
                rf"Corso|Largo|Vicolo|Rua|Travessa)\s+(?:[\w'’]+\s+){{0,3}}?"
                rf"[A-ZÁÉÍÓÚ][\wáéíóúñàèìòù'’]+,?\s+(?:(?:n[º°.]|nº|núm\.?|no\.|Nr\.)\s?)?(?!(?:19|20)\d\d\b)\d{{1,4}}(?:[/-]?[A-Za-z])?\b{EU_TAIL}"),
     re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+\b", re.IGNORECASE),
-    re.compile(rf"\b{UK_POSTCODE}\b"),
+    # (pass 24: not after a hyphen, where it ends a model's code: "Panasonic NA-LX129BL")
+    re.compile(rf"(?<![\w-]){UK_POSTCODE}\b"),
     # German streets named with a preposition and no suffix: Am Markt 3, An der Alster 12, Im Winkel 4
     re.compile(rf"\b(?:Am|An der|An den|Auf dem|Auf der|Im|In der|In den|Zum|Zur|Unter den|Hinter dem|Alte|Neue|Große|"
                rf"Kleine)\s+[A-ZÄÖÜ][\wäöüß-]+\s+\d{{1,4}}[a-z]?\b{EU_TAIL}"),
