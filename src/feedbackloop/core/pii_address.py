@@ -2670,10 +2670,12 @@ ADDRESS_LABEL = re.compile(
     r"عنواني|عنوانی|پتہ|پتا|पता|ঠিকানা|địa[ ]chỉ|ที่อยู่|주소|հասցե))"
     r"(?P<sep>(?P<purpose>(?:[ \t]+[^\W\d_][\w'-]*){0,3}?)[ \t]*[:：՝][ \t]*|[ \t]+(?i:is|es|é|est|è|ist)[ \t]*:?[ \t]+|"
     r"[ \t]+[-–][ \t]+|(?P<bare>[ \t]+))(?=[^\W_])")
-#: A cheap look for ADDRESS_LABEL's words, before the pattern itself runs.
-ADDRESS_LABEL_HINT = re.compile(
-    r"(?i:addr|adres|adress|osoit|osote|cím|direcci|domicil|endere|morada|indirizzo|anschrift|naslov|heimilis|alamat|"
-    r"tirahan|anwani|адрес|мекенжай|διεύθυνση|διευθυνση|địa chỉ|հասցե)|כתובת|عنوان|پت|पता|ঠিকানা|ที่อยู่|주소")
+#: Where ADDRESS_LABEL may match: its words' stems, looked for in the lower-cased text (a case-insensitive
+#: alternation over the whole text costs several times more).
+LABEL_START = re.compile(
+    r"(?<![\w@./-])(?:addr|adres|aadress|osoit|osote|cím|lakcím|direcci|domicil|endere|morada|indirizzo|anschrift|naslov|"
+    r"heimilis|alamat|tirahan|anwani|адрес|мекенжай|διεύθυνση|διευθυνση|địa chỉ|հասցե|כתובת|العنوان|عنوان|پت|पता|ঠিকানা|"
+    r"ที่อยู่|주소)")
 #: Words before or inside an address's label that make it no one's home: an email's, a network's or a wallet's
 #: address, and a firm's own ("our address", "company address", "return address", "Firmenanschrift").
 NOT_HOME_LABEL = re.compile(
@@ -2780,14 +2782,24 @@ def value_sentence(value: str, chunks: list[list[Segment]]) -> list[Segment]:
     return sentence
 
 
+def address_labels(text: str) -> Iterator[re.Match[str]]:
+    """ADDRESS_LABEL's matches, tried only where LABEL_START finds a label's stem."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # ("İ" lower-cases to two characters: the offsets would drift)
+        yield from ADDRESS_LABEL.finditer(text)
+        return
+    for hit in LABEL_START.finditer(lowered):
+        match = ADDRESS_LABEL.match(text, hit.start())
+        if match is not None:
+            yield match
+
+
 def labelled_values(text: str) -> Iterator[tuple[int, int]]:
     """Pass 24: the address after an address's label (ADDRESS_LABEL), down to its sentence's or line's end or to prose
     or the next field: "Address: Aqaba, 8th area, building 41, near Safeway", "Morada: Rua Comandante Gika, Bairro
     Alvalade, Luanda", "Domicile : secteur 15, rue 15.32, porte 112, Ouagadougou", "adresa Vinohradská 1511/230, Praha
     10". Addresses given where houses have no number, or written in a form, that carry no other cue."""
-    if ADDRESS_LABEL_HINT.search(text) is None:
-        return
-    for match in ADDRESS_LABEL.finditer(text):
+    for match in address_labels(text):
         purpose = match.group("purpose") or ""
         if NOT_HOME_LABEL.search(text, max(0, match.start() - 30), match.start()) or \
                 NOT_HOME_LABEL.search(purpose + " "):
