@@ -1077,6 +1077,19 @@ def test_pass_24_a_forms_postcode_under_its_street(text: str, value: str) -> Non
     assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("vivo en Calle 10 entre 21 y 23, Vedado, La Habana, pedido 4412", "Calle 10 entre 21 y 23, Vedado, La Habana"),
+    ("Av. Colón 1250 entre Belgrano y Rivadavia, Mar del Plata. Pedido 5512",
+     "Av. Colón 1250 entre Belgrano y Rivadavia, Mar del Plata"),
+])
+def test_pass_24_cross_streets(text: str, value: str) -> None:
+    assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
+
+
+def test_pass_24_between_two_numbers_in_prose_is_no_address() -> None:
+    assert_no_address_over("Llega entre 3 y 5 días hábiles, pedido 4471, precio entre 300 y 500 pesos", ("3 y 5", "4471"))
+
+
 def test_pass_24_a_postcode_field_without_a_street_is_no_address() -> None:
     assert_no_address_over("Card ending 4471\nZIP: 60611\nAmount: $312.00", ("60611",))
 

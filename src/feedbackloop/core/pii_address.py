@@ -1659,7 +1659,8 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
 UNIT_LOWER = words("""
 hsz ajtó fszt emelet lgh etg etasje våning vån kerros apto dpto depto lok daire bte boîte stiege tür piso puerta
 pta andar esc escalera izda dcha izq esq č č.p čp č.o čo p
-""")
+entre esquina
+""")  # (pass 24: the cross streets of Latin America, "Calle 8 entre 15 y 17", "Bolívar 320 esquina Sucre")
 
 
 #: Words that open an address's part naming the road or landmark it is reached from, as Nigerian, Ghanaian and
