@@ -1086,6 +1086,24 @@ def test_pass_24_cross_streets(text: str, value: str) -> None:
     assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("I'm at Westlands, Mpaka Road, opposite Sarit Centre. Order 5512", "Westlands, Mpaka Road, opposite Sarit Centre"),
+    ("im at Al Qusais, Dubai, Al Reem Building flat 304 near Lulu Hypermarket. order 99120",
+     "Al Qusais, Dubai, Al Reem Building flat 304 near Lulu Hypermarket"),
+])
+def test_pass_24_where_someone_is_for_a_delivery(text: str, value: str) -> None:
+    assert address_covers(text, value), [text[s.start:s.end] for s in find_pii(text) if s.kind == "ADDRESS"]
+
+
+@pytest.mark.parametrize("text", [
+    "I'm at work, 5 minutes away from the store, order 4471",
+    "I am at Terminal 2, gate 14, see you soon",
+    "We are at version 4.2 and the bug persists, ticket 5512",
+])
+def test_pass_24_being_somewhere_in_prose_is_no_address(text: str) -> None:
+    assert [s for s in find_pii(text) if s.kind == "ADDRESS"] == []
+
+
 def test_pass_24_between_two_numbers_in_prose_is_no_address() -> None:
     assert_no_address_over("Llega entre 3 y 5 días hábiles, pedido 4471, precio entre 300 y 500 pesos", ("3 y 5", "4471"))
 

@@ -2307,6 +2307,8 @@ def digit_free_blocks(text: str) -> Iterator[tuple[int, int]]:
 #: What someone writes right before where they live when the street has no number: "I stay at",
 #: "we live on", "located at", "ship it to", "my address is", "address:".
 LIVE_AT = re.compile(r"\b(?:live|lives|living|stay|stays|staying|located|reside|resides|residing)[ \t]+(?:at|on|in|near)[ \t]+"
+                     # pass 24: where someone is for a delivery ("im at Al Nahda, Sharjah, …", Swahili "niko Mikocheni B, …")
+                     r"|\b(?:i['’]?m|i[ \t]+am|we['’]?re|we[ \t]+are)[ \t]+at[ \t]+|\b(?:niko|tuko)[ \t]+"
                      r"|\b(?:ship|deliver|send|post|mail|courier|dispatch|bring)(?:[ \t]+(?:it|them|this|that|everything|"
                      r"(?:the|my)[ \t]+[a-z]+))?[ \t]+to[ \t]+(?:my[ \t]+(?:home|house|place|flat|apartment|residence)"
                      r"(?:[ \t]+address)?(?:[ \t]+(?:at|in|on))?[ \t]*:?[ \t]*)?"
