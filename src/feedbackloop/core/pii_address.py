@@ -272,7 +272,8 @@ seats seater seaters plazas posti places lugares sitzer sitze zits zitter person
 ID_BEFORE = words("""
 order orders ticket tickets invoice ref reference policy claim booking case account version v ver build serial model
 error item sku number no. pedido commande bestellung ordine ordre pratica rma
-""")
+encomenda objednávka objednavka zamówienie tilaus rendelés comanda sipariş поръчка заказ замовлення тапсырыс
+""")  # (pass 24: the order's word in more languages: "Luanda\nEncomenda 88213" is no town and postcode)
 #: Countries of more than one word.
 COUNTRY_PHRASES = frozenset({"united kingdom", "united states", "united states of america", "new zealand",
                              "south africa",
@@ -607,7 +608,8 @@ DISTRICT_PARTS = words("ext extn extension phase block sector")
 
 DISTRICT_SUFFIXES = frozenset({"gu", "ku", "shi", "si", "dong", "cho", "chō", "machi", "gun", "eup", "myeon", "ri",
                                "ward", "ken"})
-STAGES = frozenset({"stage", "phase", "sector", "zone", "block", "cross", "main", "tranche"})  # Abidjan's "8e tranche"
+STAGES = frozenset({"stage", "phase", "sector", "zone", "block", "cross", "main", "tranche",  # Abidjan's "8e tranche"
+                    "area", "district", "circle", "settlement", "community"})  # pass 24: "8th area", "Community 11"
 #: PO boxes: the word before the number, and words that come before "box"/"bag" or after a first word.
 BOX_WORDS = frozenset({"postfach", "apartado", "casilla", "postbus", "postboks", "pmb", "bp", "cp", "postilokero"})
 BOX_PAIRS = frozenset({("caixa", "postal"), ("cx", "postal"), ("skrytka", "pocztowa"), ("boîte", "postale"),
@@ -724,7 +726,7 @@ def tokens_of(text: str) -> list[Token]:
         if raw == ":" and found:
             found[-1].colon = True  # French "Adresse : ...": the label's colon after a space
             continue
-        word = raw.rstrip(".:!?'’।") or raw  # "—", "-": punctuation only; "।": the Devanagari full stop
+        word = raw.rstrip(".:!?'’।։۔") or raw  # "—", "-": punctuation only; "।": the Devanagari full stop
         found.append(Token(start, start + len(word), word, word.lower(), ":" in raw[len(word):]))
     return found
 
@@ -742,7 +744,7 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
     if gap.count("\n") >= 2 or QUOTE_IN.search(gap):
         return "."
     stop = gap.lstrip(":'’)]")  # "(nr 41 ipv 14). ik woon op": a bracket closed before the full stop
-    if stop[:1] in "!?।":
+    if stop[:1] in "!?।։۔":
         return "."
     if stop[:1] == ".":
         if stop[1:2] in (",", ";"):
@@ -1658,7 +1660,8 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
 UNIT_LOWER = words("""
 hsz ajtó fszt emelet lgh etg etasje våning vån kerros apto dpto depto lok daire bte boîte stiege tür piso puerta
 pta andar esc escalera izda dcha izq esq č č.p čp č.o čo p
-""")
+entre esquina
+""")  # (pass 24: the cross streets of Latin America, "Calle 8 entre 15 y 17", "Bolívar 320 esquina Sucre")
 
 
 #: Words that open an address's part naming the road or landmark it is reached from, as Nigerian, Ghanaian and
@@ -1676,7 +1679,8 @@ bus stop stand station stn depot school college university hospital clinic churc
 gurudwara bank atm mall market bazaar bazar plaza chowk chowrangi circle roundabout junction signal crossing bridge
 flyover gate tower park ground stadium petrol pump filling office post police thana embassy hotel restaurant
 pharmacy chemist shop store showroom supermarket hall cinema theatre tank well main the old new
-""")
+entrance corner compound
+""")  # (pass 24: "opposite Fewa Lake entrance")
 
 
 def landmark(segment: Segment, lower_text: bool) -> bool:
@@ -2031,7 +2035,8 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool,
                 settled and len(found) + settled >= 3 and not named and numbered(chunk, found) and (
                     len(found) >= 2 or text_of(chunk, found[0]).split()[0].lower().rstrip(".") in RESIDENCES)) or (  # pass 22: "Erf 4567, Mfuleni, Cape Town"
                 len(found) >= 2 and country and places) or ({UNIT, STREET_NAME} <= categories and places) or (
-                {UNIT, DISTRICT} <= categories and places) or (  # "Plot 15, Kolapo Ishola GRA, Ibadan"
+                {UNIT, DISTRICT} <= categories and (places or marks)) or (  # "Plot 15, Kolapo Ishola GRA, Ibadan"
+                # (pass 24: or a landmark: "2nd district, building 9, near the Grand Mosque")
                 len(found) >= 3 and places) or (  # "Casa 12, Manzana 4, Urbanización Los Pinos, Guayaquil"
                 len(found) >= 2 and places >= 2) or (
                 found and marks and len(found) + inner + places >= 3) or (  # pass 21: "Ward No. 4, Baluwatar, Kathmandu, near Bir Hospital"  # "Flat B-12, Block 13-D, Gulshan-e-Iqbal, Karachi"
@@ -2152,6 +2157,8 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
     yield from vietnamese_wards(text)
     yield from rural_labelled(text)
     yield from labelled_fields(text)
+    yield from labelled_values(text)
+    yield from postcode_fields(text)
     for script, pattern in SCRIPT_ADDRESSES:  # issue 18, nineteenth pass
         if script.search(text) is not None:
             for match in pattern.finditer(text):
@@ -2286,6 +2293,7 @@ def digit_free_blocks(text: str) -> Iterator[tuple[int, int]]:
     yield from vietnamese_wards(text)
     yield from rural_labelled(text)
     yield from arabic_digit_free(text)
+    yield from labelled_values(text)
     cues = [match.end() for match in LIVE_AT.finditer(text)]
     if not cues:
         return
@@ -2300,6 +2308,8 @@ def digit_free_blocks(text: str) -> Iterator[tuple[int, int]]:
 #: What someone writes right before where they live when the street has no number: "I stay at",
 #: "we live on", "located at", "ship it to", "my address is", "address:".
 LIVE_AT = re.compile(r"\b(?:live|lives|living|stay|stays|staying|located|reside|resides|residing)[ \t]+(?:at|on|in|near)[ \t]+"
+                     # pass 24: where someone is for a delivery ("im at Al Nahda, Sharjah, …", Swahili "niko Mikocheni B, …")
+                     r"|\b(?:i['’]?m|i[ \t]+am|we['’]?re|we[ \t]+are)[ \t]+at[ \t]+|\b(?:niko|tuko)[ \t]+"
                      r"|\b(?:ship|deliver|send|post|mail|courier|dispatch|bring)(?:[ \t]+(?:it|them|this|that|everything|"
                      r"(?:the|my)[ \t]+[a-z]+))?[ \t]+to[ \t]+(?:my[ \t]+(?:home|house|place|flat|apartment|residence)"
                      r"(?:[ \t]+address)?(?:[ \t]+(?:at|in|on))?[ \t]*:?[ \t]*)?"
@@ -2409,7 +2419,7 @@ def district_led(tokens: Sequence[Token]) -> bool:
 
 #: Pass 23: words for a town's part that DISTRICT_WORDS lacks: Italy's frazione, Germany's Ortsteil, the Philippines'
 #: purok and sitio, Bali's banjar, Malaysia's and Indonesia's kampung.
-AREA_KEYS = words("frazione fraz località loc ortsteil ot purok sitio banjar kampung kampong")
+AREA_KEYS = words("frazione fraz località loc ortsteil ot purok sitio banjar kampung kampong sídliště sídlisko cartier")
 
 
 def places_then_prose(segment: Segment, lower_text: bool) -> int:
@@ -2464,7 +2474,7 @@ SIZE_AFTER = re.compile(r"-?[ ]?(?:zits|zitter|zitsbank|sitzer|seater|seaters|se
 #: office: ..." are a person's, as the corpus's authors read them; nor "my store", a trader's own.)
 FIRM_BEFORE = re.compile(r"(?<!\bmy )\b(?:warehouse|depot|(?:distribution|fulfil?ment|returns?|service|repair)[ ]"
                          r"cent(?:er|re)|factory|showroom|store|branch|outlet|headquarters|hq|head[ ]office)s?"
-                         r"(?:[ ]+(?:is|are))?(?:[ ]+(?:located|based))?(?:[ ]+(?:at|on|in))?[ ]*:?[ ]*$", re.IGNORECASE)
+                         r"(?:[ ]+address)?(?:[ ]+(?:is|are))?(?:[ ]+(?:located|based))?(?:[ ]+(?:at|on|in))?[ ]*:?[ ]*$", re.IGNORECASE)
 
 
 #: A firm's legal form or its tax or registration number's word on the address's line: a company's letterhead or
@@ -2650,3 +2660,188 @@ def before_phone_label(text: str, start: int, end: int) -> int:
     if cut is None or not any(char.isdigit() for char in text[start:hint.start()]):
         return end
     return hint.start()
+
+
+#: Pass 24: the word for an address as a form's or a message's label, in the languages and scripts of the corpus and
+#: its neighbours ("Address:", "Adresse :", "Dirección:", "Endereço:", "Morada:", "Indirizzo:", "Adres:", "Adresa:",
+#: "Osoite:", "Cím:", "Domicile :", "Teslimat adresi:", "Адрес за доставка:", "Мекенжайым:", "العنوان:", "पता:",
+#: "հասցե՝"), then what it is written with: a colon after up to three words of purpose ("Adresse de livraison :"),
+#: "is" ("my address is"), a dash, or in chats nothing ("adresa Vinohradská 1511/230, Praha 10").
+ADDRESS_LABEL = re.compile(
+    r"(?<![\w@./-])(?P<label>(?i:address|adress|addr|adresse|adres|adresi|adresim|adresa|adresă|adrese|adresas|aadress|"
+    r"osoite|osote|cím|lakcím|dirección|direccion|domicilio|domicile|endereço|endereco|morada|indirizzo|anschrift|"
+    r"naslov|heimilisfang|alamat|tirahan|anwani|адрес|адреса|адресу|мекенжай\w*|διεύθυνση|διευθυνση|כתובת|العنوان|"
+    r"عنواني|عنوانی|پتہ|پتا|पता|ঠিকানা|địa[ ]chỉ|ที่อยู่|주소|հասցե))"
+    r"(?P<sep>(?P<purpose>(?:[ \t]+[^\W\d_][\w'-]*){0,3}?)[ \t]*[:：՝][ \t]*|[ \t]+(?i:is|es|é|est|è|ist)[ \t]*:?[ \t]+|"
+    r"[ \t]+[-–][ \t]+|(?P<bare>[ \t]+))(?=[^\W_])")
+#: Where ADDRESS_LABEL may match: its words' stems, looked for in the lower-cased text (a case-insensitive
+#: alternation over the whole text costs several times more).
+LABEL_START = re.compile(
+    r"(?<![\w@./-])(?:addr|adres|aadress|osoit|osote|cím|lakcím|direcci|domicil|endere|morada|indirizzo|anschrift|naslov|"
+    r"heimilis|alamat|tirahan|anwani|адрес|мекенжай|διεύθυνση|διευθυνση|địa chỉ|հասցե|כתובת|العنوان|عنوان|پت|पता|ঠিকানা|"
+    r"ที่อยู่|주소)")
+#: Words before or inside an address's label that make it no one's home: an email's, a network's or a wallet's
+#: address, and a firm's own ("our address", "company address", "return address", "Firmenanschrift").
+NOT_HOME_LABEL = re.compile(
+    r"(?i:\b(?:e-?mail|mail|ip|ipv4|ipv6|mac|web|website|url|wallet|bitcoin|btc|eth|server|host|ip-adresse|courriel|"
+    r"électronique|electronique|electrónico|electronico|electrónica|eletrônico|eletronico|elettronica|elettronico|"
+    r"correo|posta|e-post|sähköposti|our|company|office|business|registered|head|return|returns|warehouse|store|shop|"
+    r"branch|firm|unsere|unser|notre|nuestra|nossa|nostro|nostra|onze|vårt|vår|nasz)\b[\W]*\Z)")
+#: Words of a value's part that is the next field or the sentence going on, not the address ("…, Tel: 0664 …", "…,
+#: email …", "…, الرياض، والطلب رقم 88120": "and the order number"): a contact's, an order's or a ticket's words.
+FIELD_WORDS = words("tel tél phone mobile mob cell email e-mail fax name") | (ID_BEFORE - {"number", "no."}) | words(
+    "طلب الطلب والطلب الطلبية فاتورة الفاتورة")
+
+
+def value_parts(chunk: list[Segment], lower_text: bool) -> list[list[Token]]:
+    """The tokens of each part of a labelled value that may be an address's (a place, a street, a unit, a landmark),
+    down to the first part of prose or of the next field; of that part, the place words before its prose. A person's
+    name first is the addressee's ("Delivery address: Smt. Sabita Mohanty, …"), not the address's."""
+    parts: list[list[Token]] = []
+    for at, segment in enumerate(chunk):
+        if not parts and at < 2 and at + 1 < len(chunk) and person_like(segment.tokens) and \
+                not district_led(segment.tokens):
+            continue  # (and a second: "Anschrift: Familie Schäfer / Nowak, Goethestraße 7a")
+        if address_part(segment, lower_text):
+            parts.append(segment.tokens)
+            continue
+        count = places_then_prose(segment, lower_text) if parts else 0
+        if count:
+            parts.append(segment.tokens[:count])
+        break
+    return parts
+
+
+def address_part(segment: Segment, lower_text: bool) -> bool:
+    """Pass 24: whether a part of a labelled value may be an address's: a landmark ("near Safeway"), or a part with no
+    prose, no field's label or word and no phone's or order's digits, that holds a digit or a capitalised word, and
+    in lower case only an address's words and, beside a digit, one word more ("8th area", "building 41", "porte
+    112", "3. poschodie", "Co. Galway H91 TX7P"); not "Unknown, customer refused"."""
+    tokens = segment.tokens
+    if landmark(segment, lower_text):
+        return True
+    numbered = any(c.isdigit() for t in tokens for c in t.word)
+    if len(tokens) > 8 or phone_like(tokens) or any(
+            t.colon or "@" in t.word or not_place(t) or (numbered and t.lower in CURRENCY_WORDS) or
+            prose_word(tokens, at) or field_word(tokens, at) for at, t in enumerate(tokens)):
+        return False
+    unknown = sum(t.word[:1].islower() and len(t.word) > 1 and t.lower.rstrip(".") not in LABELLED_WORDS for t in tokens)
+    named = any(capital(t.word) and t.word[:1].isalpha() for t in tokens)
+    return (numbered and unknown <= 1) or (named and unknown == 0)
+
+
+def prose_word(tokens: Sequence[Token], at: int) -> bool:
+    """Pass 24: whether tokens[at] is a word of prose (PROSE, not an address's particle), opening the part or in lower
+    case: a capitalised one inside a part is a name's ("località Case Sparse 14")."""
+    token = tokens[at]
+    return token.lower in PROSE and token.lower not in LABELLED_WORDS and (at == 0 or not token.word[:1].isupper())
+
+
+def field_word(tokens: Sequence[Token], at: int) -> bool:
+    """Pass 24: whether tokens[at] is FIELD_WORDS' word of another field, opening the part or before a number ("Order
+    4471", "Tel 0664 …", "والطلب رقم 88120"), not a name's word ("località Case Sparse 14")."""
+    return tokens[at].lower in FIELD_WORDS and (at == 0 or tokens[at].word[:1].islower() or (
+        at + 1 < len(tokens) and tokens[at + 1].word[:1] in "0123456789#"))
+
+
+def not_place(token: Token) -> bool:
+    """Pass 24: a date's, a time's or an amount's sign, which no address holds ("ab 1. März 2025", "с 9:00 до 18:00",
+    "$45.300,00"); a currency's word only beside a number (`address_part`: "Kr. Valdemāra iela" is a street)."""
+    return token.lower.rstrip(".") in MONTHS or token.lower in WEEKDAYS or TIME_OF_DAY.fullmatch(token.word) is not None \
+        or token.word[:1] in CURRENCY_SIGNS
+
+
+#: A time of day ("9:00", "18h30"), not Ouagadougou's street number "15.32".
+TIME_OF_DAY = re.compile(r"\d{1,2}[:h]\d{2}(?:h|am|pm)?", re.IGNORECASE)
+
+
+#: Lower-case words a labelled address's part may hold in a capitalised text: units, floors, districts, landmarks.
+LABELLED_WORDS = (UNIT_MARKERS | FLOOR_WORDS | DISTRICT_WORDS | LANDMARK_NOUNS | PLACE_NOUNS | STAGES | UNIT_LOWER |
+                  PARTICLES | ARTICLES | LANDMARK_LINKS | LINK_FILLERS | TYPE_BEFORE | AREA_KEYS | COMPASS | words("""
+iglesia parque cuadra cuadras varas esquina frente cerca detrás atrás junto mercado escuela colegio gasolinera rotonda
+igreja perto próximo proximo escola posto praça église eglise mosquée mosquee marché marche école ecole carrefour près
+ауданы ы/а район р-н мкр микрорайон дом үй пәтер кв квартира корпус көшесі даңғылы улица проспект обл область село
+"""))  # (landmarks, directions and a house's parts in Spanish, Portuguese, French, Kazakh and Russian)
+
+
+def labelled_address(parts: list[list[Token]], bare: bool) -> bool:
+    """Pass 24: whether a labelled value's parts make an address: two or more that are not a country, one word of a
+    name among them; after a bare label (no colon, no "is", no dash) or in lower case, a digit too."""
+    places = [part for part in parts if " ".join(t.lower for t in part).strip(".") not in COUNTRIES]
+    if len(places) < 2 or not any(len(t.word) >= 3 and t.word[:1].isalpha() for part in parts for t in part):
+        return False
+    return not bare or any(c.isdigit() for part in parts for t in part for c in t.word)
+
+
+def value_sentence(value: str, chunks: list[list[Segment]]) -> list[Segment]:
+    """Pass 24: a labelled value's first sentence, over the full stops of short capitalised words that abbreviate an
+    address's parts we do not list ("Rés. Al Fath", "H/No. C45/12", "Co. Galway"): what follows decides (prose or a
+    field ends the address at its part). Not a word of a script without case ("…، فاس. شكرا")."""
+    sentence = list(chunks[0])
+    for chunk in chunks[1:]:
+        last = sentence[-1].tokens[-1]
+        if len(last.word.replace("/", "")) > 3 or not last.word[:1].isupper() or value[last.end:last.end + 1] != ".":
+            break
+        sentence.extend(chunk)
+    return sentence
+
+
+def address_labels(text: str) -> Iterator[re.Match[str]]:
+    """ADDRESS_LABEL's matches, tried only where LABEL_START finds a label's stem."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # ("İ" lower-cases to two characters: the offsets would drift)
+        yield from ADDRESS_LABEL.finditer(text)
+        return
+    for hit in LABEL_START.finditer(lowered):
+        match = ADDRESS_LABEL.match(text, hit.start())
+        if match is not None:
+            yield match
+
+
+def labelled_values(text: str) -> Iterator[tuple[int, int]]:
+    """Pass 24: the address after an address's label (ADDRESS_LABEL), down to its sentence's or line's end or to prose
+    or the next field: "Address: Aqaba, 8th area, building 41, near Safeway", "Morada: Rua Comandante Gika, Bairro
+    Alvalade, Luanda", "Domicile : secteur 15, rue 15.32, porte 112, Ouagadougou", "adresa Vinohradská 1511/230, Praha
+    10". Addresses given where houses have no number, or written in a form, that carry no other cue."""
+    for match in address_labels(text):
+        purpose = match.group("purpose") or ""
+        if NOT_HOME_LABEL.search(text, max(0, match.start() - 30), match.start()) or \
+                NOT_HOME_LABEL.search(purpose + " "):
+            continue
+        end = text.find("\n", match.end())
+        value = text[match.end():end if end != -1 else len(text)]
+        tokens = tokens_of(value)
+        if not tokens:
+            continue
+        chunk = value_sentence(value, chunks_of(value, tokens))
+        lower_text = not any(c.isupper() for c in value[:chunk[-1].tokens[-1].end])
+        bare = match.group("bare") is not None
+        if bare and not (lower_text or tokens[0].word[:1].isupper() or tokens[0].word[:1].isdigit()):
+            continue  # "dirección fiscal Calle …": a bare label's qualifier, not its value
+        parts = value_parts(chunk, lower_text)
+        if parts and labelled_address(parts, bare or lower_text):
+            yield match.end() + parts[0][0].start, match.end() + parts[-1][-1].end
+
+
+#: Pass 24: a form's postcode field, on its own line ("PLZ / Ort: 28217 Bremen", "Postcode: 3581 KL", "CEP:
+#: 01332-000", "CAP: 80121 Napoli", "ZIP: 60640", "Pincode: 560034"), and a form's street field a few lines above it
+#: ("Straße / Hausnr.: Hafenstraße 12", "Straat + huisnummer: Lindenlaan 4", "Address: 4410 N Sheridan Rd"). The
+#: postcode is the address's only where the form asks for the street too (a billing ZIP alone is a card's check).
+POSTCODE_FIELD = re.compile(
+    r"(?im)^[ \t]*(?:PLZ(?:[ ]?/[ ]?Ort)?|Post(?:al[ ]?)?code(?:[ ]?/[ ]?(?:woon)?plaats)?|Postleitzahl|Code[ ]postal|CEP|"
+    r"CAP|C\.?P\.?|C[óo]digo[ ]postal|ZIP(?:[ ]?code)?|PIN(?:[ ]?code)?|Pincode|Postnummer|Kod[ ]pocztowy|Irányítószám|"
+    r"Postinumero|Индекс)[ \t]*:[ \t]*(?P<value>(?:\d{3,5}(?:[- ]?\d{3}|[ ]?[A-Z]{2})?|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|"
+    r"[A-Z]\d[A-Z][ ]?\d[A-Z]\d)(?:[ \t]+[^\W\d_][\w'’.-]*(?:[ ][^\W\d_][\w'’.-]*){0,2})?)[ \t]*$")
+STREET_FIELD = re.compile(
+    r"(?im)^[ \t]*[^\n:]{0,20}?(?:stra(?:ss|ß)e|straat|street|address|adres|adresse|anschrift|endere[çc]o|rua|calle|"
+    r"via|indirizzo|huisnummer|hausnr|direcci[óo]n|logradouro)[^\n:]{0,20}:[^\n]*\d")
+
+
+def postcode_fields(text: str) -> Iterator[tuple[int, int]]:
+    """POSTCODE_FIELD's values in a form with STREET_FIELD's line up to three lines above."""
+    if ":" not in text:
+        return
+    for match in POSTCODE_FIELD.finditer(text):
+        above = text[:match.start()].rstrip("\n").split("\n")[-3:]
+        if any(STREET_FIELD.match(line) for line in above):
+            yield match.start("value"), match.end("value")
