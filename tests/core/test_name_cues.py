@@ -532,6 +532,7 @@ def test_romanised_korean_surnames_without_a_cue(text: str, name: str) -> None:
     ("Καλησπέρα Νίκο, το δέμα έφτασε.", "Νίκο"),
     ("Привіт, Богдане! Рахунок оплачено.", "Богдане"),
     ("ΠΑΡΑΛΗΠΤΗΣ: ΣΟΦΙΑ ΜΑΥΡΙΔΟΥ", "ΣΟΦΙΑ ΜΑΥΡΙΔΟΥ"),
+    ("اتصلت أم سالم بخصوص الطلب رقم 2231", "أم سالم"),  # "mother of" before a listed name, in Arabic letters
 ])
 def test_names_of_the_caucasus_the_levant_and_eastern_europe(text: str, name: str) -> None:
     assert any(name in found for found in names(text)), find_pii(text)
@@ -544,6 +545,8 @@ def test_names_of_the_caucasus_the_levant_and_eastern_europe(text: str, name: st
     "Our Armenian and Ukrainian customers see the new plan.",  # a people's name
     "The Abu Dhabi office is closed on Friday.",
     "Please ask Plan B. the rest is fine",
+    "هل تريد الدفع نقدا أم بالبطاقة؟",  # "أم" is also "or"
+    "فرع أم القيوين مغلق اليوم",  # a city named "Umm …"
 ])
 def test_greeted_firms_places_and_peoples_are_no_names(text: str) -> None:
     assert names(text) == [], find_pii(text)

@@ -18,7 +18,7 @@ uses, written from how the languages work, not from the corpus:
 - a chat's speaker label in those scripts: a role, then the name ("[상담원 김지수]", "เจ้าหน้าที่ (ฝน):",
   "Оператор Ірина:", "خدمة العملاء - منى:", "נציגה מיכל:", "Nhân viên Thảo:");
 - (pass 24) a greeting, then a name listed in its script, or a vocative of one, before a comma ("שלום דני,",
-  "مرحبا أحمد،", "Καλημέρα Γιώργο,", "Вітаю, Олено!");
+  "مرحبا أحمد،", "Καλημέρα Γιώργο,", "Вітаю, Олено!"), and an Arabic "father of" or "mother of" before one ("أبو علي");
 - a signature under a closing word (敬具, 감사합니다, 谢谢, ขอบคุณค่ะ, С уважением, Με εκτίμηση, בברכה, مع
   التحية, धन्यवाद) or a Korean name before "드림"/"올림";
 - the commonest family names of China, Japan and Korea as a gazetteer: a Han name standing alone in text
@@ -224,6 +224,12 @@ TITLED = re.compile(rf"{NOT_AFTER_WORD}(?P<cue>{alternation(THAI_TITLES)})(?P<na
 #: A greeting of SCRIPT_GREETINGS, then one or two name words before a comma, "!" or the line's end.
 GREETED = re.compile(rf"(?<![\w])(?:{alternation(SCRIPT_GREETINGS)})[ \t]*[,،]?[ \t]+(?P<name>{GREETED_WORD}"
                      rf"(?:[ ]{GREETED_WORD})?)(?=[ \t]*[,،!]|[ \t]*\n)")
+#: Issue 18, pass 24: the Arabic "father of" and "mother of" before a child's listed name ("أبو علي", "أم خالد"): the
+#: parent's name.
+ARABIC_KUNYA = re.compile(rf"(?<![{ARABIC}])(?:أبو|ابو|أم|ام)[ ](?P<child>[{ARABIC}]{{2,}})(?![{ARABIC}])")
+#: Places named "Abu …" and "Umm …" whose second word Faker's Arabic lists hold as a name (Abu Dhabi, Abu Qir,
+#: Abu Kabir, Abu Simbel, Abu Tij, Abu Hummus, Umm Al Quwain's "القيوين", Umm Salal, Umm Qasr).
+KUNYA_PLACES = words("ظبي ظبى قير كبير سمبل تيج حمص القيوين صلال قصر")
 #: Japanese "私は田中です", "担当の佐藤と申します": the name must open with a listed surname.
 JAPANESE_INTRO = re.compile(rf"(?:私は|わたしは|僕は|担当の|担当は)[ ]?(?P<name>[{HAN}]{{1,4}}(?:[ ][{HAN}]{{1,3}})?)"
                             r"(?:です|と申します|と申し|でございます|が担当)")
@@ -389,6 +395,9 @@ def script_names(text: str) -> Iterator[tuple[int, int]]:
     for match in GREETED.finditer(text):
         if listed_given_name(match.group("name").split(" ")[0]):
             yield from found(native_name(text, match.start("name"), match.end("name"), japanese))
+    for match in ARABIC_KUNYA.finditer(text):
+        if match.group("child") not in KUNYA_PLACES and listed_given_name(match.group("child")):
+            yield match.span()
     for match in SPEAKER.finditer(text):
         name = match.group("name")
         if "\u3400" <= name[0] <= "\u9fff" and not (name[0] in CHINESE_SURNAME_CHARS or name[0] in "小老阿" or
