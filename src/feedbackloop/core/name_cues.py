@@ -767,6 +767,36 @@ CLOSING = re.compile(
     rf"(?P<name>{CAP_WORD}(?:[ ]{CAP_WORD})?)[ \t]*[.!]?\s*\Z")
 
 
+#: Issue 18, pass 24: Georgian and Armenian family names by their endings ("Kapanadze", "Gelashvili", "Hakobyan",
+#: "Manukian"), romanised, which the lists hold few of. "-shvili", "-dze" and "-yan" make a name alone; "-ian" also
+#: ends ordinary words ("Italian", "technician"), so it counts only after a listed first name ("Vardan Manukian").
+CAUCASIAN_NAME = re.compile(rf"(?<![\w'’.-])(?:(?P<first>{CAP_WORD})[ ])?(?P<surname>[{UP}][{LOW}]{{2,}}"
+                            rf"(?P<ending>shvili|dze|yan|iani|ian))(?![\w'’-])")
+CAUCASIAN_HINTS = ("shvili", "dze", "yan", "ian")
+#: Words with those endings that are no family name.
+NOT_CAUCASIAN = frozenset({"kenyan", "libyan", "banyan", "bunyan"})
+
+
+def caucasian_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """Georgian and Armenian family names by their endings, with the given name before them (CAUCASIAN_NAME)."""
+    from feedbackloop.core.name_model import languages_and_countries  # ("Ukrainian", "Armenian": a people's)
+
+    first, _last, common = lists
+    for match in CAUCASIAN_NAME.finditer(text):
+        surname = match.group("surname").lower()
+        if ordinary(surname, common) or surname in NOT_CAUCASIAN or surname in languages_and_countries():
+            continue
+        given = strip_marks((match.group("first") or "").lower())
+        plain = given not in NOT_NAME_WORDS and given not in STOP and given not in MONTHS_AND_DAYS
+        if match.group("ending").startswith("ian"):
+            if given in first and plain and not ordinary(given, common):
+                yield match.start(), match.end()
+        elif given and plain and (given in first or not ordinary(given, common)):
+            yield match.start(), match.end()
+        else:
+            yield match.span("surname")
+
+
 def closing_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
     """The one or two capitalised words that close a text after a sentence or a closing word: a name
     when the first is a listed first name ("anymore. Marco", "Tak! Frederik", "– Ben"), or, right
@@ -1099,6 +1129,8 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from script_names(text)
     yield from surname_first_names(text, lists)
     yield from closing_names(text, lists)
+    if not gated or any(w in folded for w in CAUCASIAN_HINTS):
+        yield from caucasian_names(text, lists)
     yield from caps_line_names(text, lists)
     yield from transcript_names(text, lists)
     yield from address_and_ask_names(text, folded, lists, gated)
@@ -1250,8 +1282,20 @@ PARTICLE_FIRST_BEFORE = re.compile(rf"(?<![\w'’.-])(?P<word>{CAP_WORD})(?:[ ]{
                                    r"del|De La|Dela|Delos|De Los)[ ]\Z")
 PARTICLE_TITLE_BEFORE = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mdm|Sir|Ma['’]am|Dr|Atty|Engr|Sr|Sra)\.?[ ]"
                                    r"(?P<particle>dela|de la|delos|de los|del|De La|Dela|Delos|De Los)[ ]\Z")
-#: Initials and name abbreviations before a name: "K. ", "J.-B. ", "Ma. ", "Mª ", "Md. ", "S. van der ".
-GROW_LEFT = re.compile(rf"(?<![\w.])(?:(?:[{UP}]\.-?[ ]?){{1,3}}|(?:Ma|Mª|Md|Mohd|Muhd)\.?[ ])(?:{PARTICLE}[ ]){{0,2}}\Z")
+#: Issue 18, pass 24: the Arabic "father of" and "mother of" that make a name of the child's ("Abu Ali", "Umm
+#: Khalid"): the name found is the child's, and the whole is the parent's.
+KUNYA = r"(?:Abu|Abou|Umm|Oum)"
+#: Initials and name abbreviations before a name: "K. ", "J.-B. ", "Ma. ", "Mª ", "Md. ", "S. van der ", "Abu ".
+GROW_LEFT = re.compile(rf"(?<![\w.])(?:(?:[{UP}]\.-?[ ]?){{1,3}}|(?:Ma|Mª|Md|Mohd|Muhd)\.?[ ]|{KUNYA}[ ])(?:{PARTICLE}[ ]){{0,2}}\Z")
+#: Issue 18, pass 24: the particles of Arabic names, after which any capitalised word is the name's ("Tarek El
+#: Sayed", "Noura Al Suwaidi", "Saeed bin Khalfan"): the lists hold few of the family names they join.
+ARABIC_PARTICLE = re.compile(r"[ -](?i:al|el|bin|bint|ibn|abu|abou)")
+#: An initial in a name found ("A. Yılmaz", "Ivanova A.V."), which `placed` must not read as the article "a".
+INITIAL = re.compile(rf"(?<![^\W\d_])[{UP}]\.(?![{LOW}])")
+#: The initials of the given names after a surname, as Russian, Ukrainian and Georgian writers sign and list
+#: people ("Ivanova A.V.", "Petrova E. N.", "Beridze N. signed"): two initials, or one before a lower-case word
+#: or that closes the phrase.
+INITIALS_AFTER = re.compile(rf"(?P<initials>[ ][{UP}]\.[ ]?[{UP}]\.|[ ][{UP}]\.(?=[ \t]*(?:[,;)\n]|\Z)|[ ][a-z]))")
 SPELLED = re.compile(r"(?<![\w-])[A-Z](?:-[A-Z]){3,}(?![\w-])")
 NAME_PIECE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 NEXT_WORD = re.compile(rf"[ ]+(?P<word>[{UP}][{LOW}]+)")
@@ -1285,7 +1329,8 @@ def grow(text: str, start: int, end: int, lists: Lists) -> tuple[int, int]:
         closes_line = words >= 2 and (match.end() == len(text) or text[match.end()] in "\r\n")
         hyphened = (match.group("particles") or "").startswith("-") or (  # "Meulen-de Boer": one surname
             text[end - 5:end].rfind("-") > 0 and HYPHEN_PARTICLE_END.search(text, max(start, end - 6), end) is not None)
-        if (match.group("particles") and not listed and not hyphened) or (
+        arabic = ARABIC_PARTICLE.fullmatch(match.group("particles") or "") is not None and bare not in common
+        if (match.group("particles") and not listed and not hyphened and not arabic) or (
                 ordinary(lower, common) and bare not in last and not hyphened
                 and not (closes_line and not match.group("particles"))):
             break
@@ -1314,6 +1359,10 @@ def grow(text: str, start: int, end: int, lists: Lists) -> tuple[int, int]:
     left = GROW_LEFT.search(text, max(0, start - 16), start)
     if left is not None:
         start = left.start()
+    if words == 1:
+        initials = INITIALS_AFTER.match(text, end)
+        if initials is not None:  # "Ivanova A.V.", "Beridze N.": a surname, then the initials of the given names
+            end = initials.end("initials")
     return start, end
 
 
@@ -1325,7 +1374,8 @@ def placed(text: str, start: int, end: int, lists: Lists) -> bool:
     last = lists[1]
     if strip_marks(text[start:end].lower()) in ASIAN_PLACES:
         return True
-    words = NAME_PIECE.findall(CHILD_OF_MARK.sub(" ", text[start:end]))  # ("a/l" is no word of the name)
+    name = INITIAL.sub(" ", text[start:end])
+    words = NAME_PIECE.findall(CHILD_OF_MARK.sub(" ", name))  # ("a/l" is no word of the name)
     asian = len(words) > 1 and east_asian([strip_marks(w.lower()) for w in words])  # "Nguyen Van An"
     for word in words:
         lower = word.lower()

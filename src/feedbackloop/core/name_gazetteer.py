@@ -100,7 +100,15 @@ bambang hendra yudi rina siti nurul hafiz aiman syafiq azlan intan fitri dimas b
 anahera hemi wiremu mere rangi manaia tane sione mele losana viliami semisi tevita lupe salote
 bat-erdene batbayar ganbaatar enkhjargal oyunchimeg bolormaa tsetseg munkh-erdene bayarmaa
 sukhbaatar otgonbayar
-"""
+""" + (
+    # issue 18, pass 24: Georgian and Armenian given names, romanised (Faker writes Georgia's in its own script and
+    # holds few of Armenia's), and women's names of the Gulf, which Faker's Arabic locales write in Arabic letters
+    """
+giorgi levan zurab irakli lasha tornike vakhtang tengiz mamuka zviad revaz shota gela ketevan natia khatia
+tamari mariami sopho lela nato ketino davit tigran hayk narek arsen ashot vahe gevorg vardan armen aram
+anush lusine gayane hasmik anahit lilit siranush hovhannes mkrtich noura hessa mouza shaikha lulwa jawaher
+alanoud abeer rawan ghada manal hanan
+""")
 MORE_FIRST = frozenset(MORE_FIRST_WORDS.split())
 MORE_LAST_WORDS = """
 moyo ncube dube sibanda ndlovu mpofu mutasa chikwanha bankole okafor okonkwo nwosu okeke nnadi

@@ -17,6 +17,8 @@ uses, written from how the languages work, not from the corpus:
   katakana name before "さん" or "様" ("タカシさん");
 - a chat's speaker label in those scripts: a role, then the name ("[상담원 김지수]", "เจ้าหน้าที่ (ฝน):",
   "Оператор Ірина:", "خدمة العملاء - منى:", "נציגה מיכל:", "Nhân viên Thảo:");
+- (pass 24) a greeting, then a name listed in its script, or a vocative of one, before a comma ("שלום דני,",
+  "مرحبا أحمد،", "Καλημέρα Γιώργο,", "Вітаю, Олено!"), and an Arabic "father of" or "mother of" before one ("أبو علي");
 - a signature under a closing word (敬具, 감사합니다, 谢谢, ขอบคุณค่ะ, С уважением, Με εκτίμηση, בברכה, مع
   التحية, धन्यवाद) or a Korean name before "드림"/"올림";
 - the commonest family names of China, Japan and Korea as a gazetteer: a Han name standing alone in text
@@ -135,6 +137,12 @@ INTRO_CUES = (
     "Chủ tài khoản:", "Toi la", "toi la", "toi ten la", "Toi ten la", "em ten la", "Em ten la", "ten em la",
     "Ho ten:", "Nguoi nhan:", "tên", "Tên:", "tên:", "KH:", "Khách hàng", "khách hàng", "khách",
 )
+#: Issue 18, pass 24: Greek and Cyrillic field words in capitals, as forms print them ("ΟΝΟΜΑΤΕΠΩΝΥΜΟ:", "ПІБ:"):
+#: Greek capitals drop the accents.
+GREEK_CAPITAL_ACCENTS = str.maketrans("ΆΈΉΊΌΎΏΪΫ", "ΑΕΗΙΟΥΩΙΥ")
+CAPITAL_FIELD_CUES = tuple(
+    cue.upper().translate(GREEK_CAPITAL_ACCENTS) for cue in INTRO_CUES
+    if cue.endswith(":") and ("\u0370" <= cue[0] <= "\u03ff" or "\u0400" <= cue[0] <= "\u04ff") and cue.upper() != cue)
 #: Thai introductions the name follows unspaced ("ผมชื่อสมชาย").
 THAI_GLUED_CUES = frozenset({"ผมชื่อ", "ดิฉันชื่อ", "ฉันชื่อ", "หนูชื่อ", "เราชื่อ"})
 #: Titles and honorifics before a name (`redact.TITLE_BEFORE` joins those of the scripts whose authors label
@@ -179,6 +187,17 @@ NOT_LABELS = words("""
 Замовлення Примітка Коментар Місто Ερώτηση Απάντηση Σημείωση Κατάσταση Ποσό Παραγγελία Όνομα Τηλέφωνο Διεύθυνση
 سؤال جواب ملاحظة رقم שאלה תשובה הערה סטטוס סכום הזמנה טלפון כתובת שם ชื่อ ที่อยู่ เบอร์ โทร อีเมล หมายเหตุ
 """)
+#: Issue 18, pass 24: greetings in Hebrew, Arabic, Greek, Russian and Ukrainian, after which a name or two stands
+#: before a comma or a line's end ("שלום דני,", "مرحبا أحمد،", "Καλημέρα Γιώργο,", "Вітаю, Олено!").
+SCRIPT_GREETINGS = (
+    "שלום", "היי", "הי", "בוקר טוב", "ערב טוב", "צהריים טובים", "אהלן",
+    "مرحبا", "مرحباً", "أهلا", "أهلاً", "اهلا", "عزيزي", "عزيزتي", "صباح الخير", "مساء الخير", "هلا",
+    "Γεια σας", "Γεια σου", "Γειά σας", "Γειά σου", "Καλημέρα", "Καλησπέρα", "Αγαπητέ", "Αγαπητή", "Χαίρετε",
+    "Привет", "Здравствуйте", "Добрый день", "Добрый вечер", "Доброе утро", "Дорогой", "Дорогая",
+    "Вітаю", "Привіт", "Добрий день", "Доброго дня", "Добрий вечір", "Дорогий", "Дорога",
+)
+#: A name there must be listed in its script (`listed_given_name`).
+GREETED_WORD = rf"(?:{CYR_NAME}|{GREEK_NAME}|[{ARABIC}]{{2,}}|[{HEBREW}][{HEBREW}'׳]+)"
 #: Closing words under which a name signs.
 CLOSINGS = (
     "敬具", "以上", "よろしくお願いします", "よろしくお願いいたします", "宜しくお願いします", "감사합니다", "고맙습니다",
@@ -195,13 +214,22 @@ def alternation(words: tuple[str, ...]) -> str:
 
 #: (Thai writes no spaces between words: its cues may follow a word; the other scripts' may not.)
 NOT_AFTER_WORD = r"(?<![^\W\u0e00-\u0e7f])"
-INTRO = re.compile(rf"{NOT_AFTER_WORD}(?P<cue>{alternation(INTRO_CUES)})[ \t]*[:：]?[ \t]*(?:(?:ο|η|τον|την|هو|هي)[ ])?"
+INTRO = re.compile(rf"{NOT_AFTER_WORD}(?P<cue>{alternation(INTRO_CUES + CAPITAL_FIELD_CUES)})[ \t]*[:：]?[ \t]*(?:(?:ο|η|τον|την|هو|هي)[ ])?"
                    rf"(?P<name>{ANY_NAME})")
 THAI_TITLES = tuple(title for title in TITLE_CUES if "\u0e00" <= title[0] <= "\u0e7f")
 SPACED_TITLES = tuple(title.strip() for title in TITLE_CUES if title not in THAI_TITLES)
 #: A title glued to the name (Thai), or followed by a space (or a full stop) in the other scripts.
 TITLED = re.compile(rf"{NOT_AFTER_WORD}(?P<cue>{alternation(THAI_TITLES)})(?P<name>{ANY_NAME})|(?<![\w])"
                     rf"(?P<spaced>{alternation(SPACED_TITLES)})(?:[ ]|(?<=\.))(?P<name2>{ANY_NAME})")
+#: A greeting of SCRIPT_GREETINGS, then one or two name words before a comma, "!" or the line's end.
+GREETED = re.compile(rf"(?<![\w])(?:{alternation(SCRIPT_GREETINGS)})[ \t]*[,،]?[ \t]+(?P<name>{GREETED_WORD}"
+                     rf"(?:[ ]{GREETED_WORD})?)(?=[ \t]*[,،!]|[ \t]*\n)")
+#: Issue 18, pass 24: the Arabic "father of" and "mother of" before a child's listed name ("أبو علي", "أم خالد"): the
+#: parent's name.
+ARABIC_KUNYA = re.compile(rf"(?<![{ARABIC}])(?:أبو|ابو|أم|ام)[ ](?P<child>[{ARABIC}]{{2,}})(?![{ARABIC}])")
+#: Places named "Abu …" and "Umm …" whose second word Faker's Arabic lists hold as a name (Abu Dhabi, Abu Qir,
+#: Abu Kabir, Abu Simbel, Abu Tij, Abu Hummus, Umm Al Quwain's "القيوين", Umm Salal, Umm Qasr).
+KUNYA_PLACES = words("ظبي ظبى قير كبير سمبل تيج حمص القيوين صلال قصر")
 #: Japanese "私は田中です", "担当の佐藤と申します": the name must open with a listed surname.
 JAPANESE_INTRO = re.compile(rf"(?:私は|わたしは|僕は|担当の|担当は)[ ]?(?P<name>[{HAN}]{{1,4}}(?:[ ][{HAN}]{{1,3}})?)"
                             r"(?:です|と申します|と申し|でございます|が担当)")
@@ -318,7 +346,8 @@ SLAVIC_STOP = words("""
 Здравствуйте Добрый Добрий Доброго Вітаю Привет Спасибо Дякую Уважаемые Шановні Прошу Пишу Заказ Замовлення
 Номер Телефон Адрес Адреса Москва Київ Киев София Україна Россия Для Это Это Я Мы Ми Вы Ви Он Она Вона
 """)
-GREEK_STOP = words("Καλημέρα Καλησπέρα Γεια Ευχαριστώ Αθήνα Θεσσαλονίκη Παρακαλώ Είμαι Το Τη Την Ο Η Στο Στη")
+GREEK_STOP = words("Καλημέρα Καλησπέρα Γεια Ευχαριστώ Αθήνα Θεσσαλονίκη Παρακαλώ Είμαι Το Τη Την Ο Η Στο Στη Άγνωστο Άγνωστος "
+                   "ΑΓΝΩΣΤΟ ΑΓΝΩΣΤΟΣ")
 VN_STOP = words("""
 Em Anh Chị Tôi Mình Cảm Chào Xin Dạ Vâng Shop Nội Nẵng Gòn Grab Shopee Tiki Lazada Zalo
 Facebook Instagram TikTok Google Apple Samsung iPhone Messenger Gmail Momo Vietcombank Techcombank Viettel Mobifone Vinaphone TP Quận Phường Đường Số Bên Khi Nhưng
@@ -363,6 +392,12 @@ def script_names(text: str) -> Iterator[tuple[int, int]]:
                                 match.group("name").startswith(THAI_TITLED_WORDS)):
             continue  # a Thai title opens a word ("ลูกค้า คุณวิชัย"); "ขอบคุณมาก", "นางแบบ", "นายจ้าง" are words
         yield from found(native_name(text, match.start(group), match.end(group), japanese, titled=True))
+    for match in GREETED.finditer(text):
+        if listed_given_name(match.group("name").split(" ")[0]):
+            yield from found(native_name(text, match.start("name"), match.end("name"), japanese))
+    for match in ARABIC_KUNYA.finditer(text):
+        if match.group("child") not in KUNYA_PLACES and listed_given_name(match.group("child")):
+            yield match.span()
     for match in SPEAKER.finditer(text):
         name = match.group("name")
         if "\u3400" <= name[0] <= "\u9fff" and not (name[0] in CHINESE_SURNAME_CHARS or name[0] in "小老阿" or
@@ -609,6 +644,21 @@ def native_name(text: str, start: int, end: int, japanese: bool, titled: bool = 
     if signed and "\uac00" <= first <= "\ud7a3" and first not in KOREAN_SURNAMES:
         return None
     return start, end
+
+
+def listed_given_name(word: str) -> bool:
+    """Whether a word after a greeting is a listed name in its script, or a Cyrillic or Greek vocative of one
+    ("Олено", "Андрію", "Γιώργο", "Αλέξανδρε"): a firm, a place or a weekday greeted ("שלום אמזון", "Вітаю, Нова
+    Пошта", "مرحبا دبي") is none."""
+    from feedbackloop.core.name_model import script_names as listed  # (it loads the tagger's module: only here)
+
+    first, last = listed()
+    forms = {word.lower(), *cyrillic_forms(word)}
+    if word.endswith("ε"):
+        forms.add(word[:-1].lower() + "ος")  # "Αλέξανδρε" -> "αλέξανδρος"
+    elif "\u0370" <= word[:1] <= "\u03ff":
+        forms.add(word.lower() + "ς")  # "Γιώργο" -> "γιώργος"
+    return any(form.lower() in first or form.lower() in last for form in forms)
 
 
 def thai_name(text: str, start: int, end: int, titled: bool) -> tuple[int, int] | None:
