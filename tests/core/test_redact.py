@@ -196,6 +196,18 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: touched 7/113, 3/89, 0/80, 0/104 (10 of 386, 2.6 %): the xfails below ("blind on pass 23"). The same parts on the
 #: tree before the pass (93ee3d7): names 205 of 226, addresses 88 of 99, phones 143 of 152, national ids 93 of 103,
 #: DOB 35 of 37, cards 24 of 25, emails 41 of 42, must-keep 9 of 386. The tagger was then retrained with them.
+#: "holdout-67" to "holdout-70" (75, 77, 74, 74 cases, four more authors: Latin American, Spanish and Portuguese,
+#: weighted to national ids and addresses; English-speaking in messy channels: transcripts with numbers read out,
+#: SMS, all caps, spelled-out emails, badly pasted forms; African, Middle Eastern and South Asian, weighted to
+#: addresses as given there and to phones; French, Italian, German-speaking, Central European, Baltic and Nordic,
+#: weighted to national ids, IBANs and addresses) were written at the start of the twenty-fourth pass, kept out of
+#: the repository until it was merged, then measured once, blind: names 56/62, 59/68, 56/57, 71/75 (242 of 262,
+#: 92.4 %), addresses 17/20, 18/19, 26/31, 28/29 (89 of 99, 89.9 %), phones 27/28, 27/28, 40/41, 26/26 (120 of
+#: 123, 97.6 %), national ids 41/44, 16/17, 22/25, 37/39 (116 of 125, 92.8 %), DOB 40 of 44, cards 31 of 31, IBANs
+#: 34 of 34, emails 53 of 54, IPs 14 of 14, must-keep spans touched 2/126, 0/102, 1/122, 0/100 (3 of 450, 0.7 %):
+#: the xfails below ("blind on pass 24"). The same parts on the tree before the pass (41fb1b9): names 239 of 262,
+#: addresses 87 of 99, phones 120 of 123, national ids 116 of 125, DOB 40 of 44, IBANs 33 of 34, emails 53 of 54,
+#: must-keep 3 of 450. The tagger was then retrained with them (holdout-68's names meet 90 % since, not blind).
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
@@ -205,7 +217,7 @@ HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "ho
             "holdout-45", "holdout-46", "holdout-47", "holdout-48", "holdout-49", "holdout-50", "holdout-51",
             "holdout-52", "holdout-53", "holdout-54", "holdout-55", "holdout-56", "holdout-57", "holdout-58",
             "holdout-59", "holdout-60", "holdout-61", "holdout-62", "holdout-63", "holdout-64", "holdout-65",
-            "holdout-66")
+            "holdout-66", "holdout-67", "holdout-68", "holdout-69", "holdout-70")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -241,7 +253,16 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-65", "SSN"): "18 of 19 national ids (94.7 %; target 97 %), blind on pass 23",
                     ("holdout-66", "CARD"): "5 of 6 cards (target 100 %), blind on pass 23",
                     ("holdout-66", "PHONE"): "41 of 44 phones (93.2 %; target 97 %), blind on pass 23",
-                    ("holdout-66", "SSN"): "28 of 31 national ids (90.3 %; target 97 %), blind on pass 23"}
+                    ("holdout-66", "SSN"): "28 of 31 national ids (90.3 %; target 97 %), blind on pass 23",
+                    ("holdout-67", "ADDRESS"): "17 of 20 addresses (85.0 %; target 90 %), blind on pass 24",
+                    ("holdout-67", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 24",
+                    ("holdout-67", "SSN"): "41 of 44 national ids (93.2 %; target 97 %), blind on pass 24",
+                    ("holdout-68", "EMAIL"): "10 of 11 emails (target 100 %), blind on pass 24",
+                    ("holdout-68", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 24",
+                    ("holdout-68", "SSN"): "16 of 17 national ids (94.1 %; target 97 %), blind on pass 24",
+                    ("holdout-69", "ADDRESS"): "26 of 31 addresses (83.9 %; target 90 %), blind on pass 24",
+                    ("holdout-69", "SSN"): "22 of 25 national ids (88.0 %; target 97 %), blind on pass 24",
+                    ("holdout-70", "SSN"): "37 of 39 national ids (94.9 %; target 97 %), blind on pass 24"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
                          "holdout-47": "18 of 319 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 19",
