@@ -345,7 +345,8 @@ class GroupCommit:
     def __init__(self, engine: Engine) -> None:
         self._engine = weakref.ref(engine)  # not a strong one: _GROUP_COMMITS is keyed by the engine
         self.writers = WriterLock.for_engine(engine)
-        self.held = HeldConnections() if engine.dialect.name == "postgresql" else None
+        # (SQLite too, on a file: an in-memory database lives in its one pooled connection, not to be taken out)
+        self.held = HeldConnections() if engine.dialect.name == "postgresql" or self.writers.path else None
         if self.held is not None:  # closed with this committer (its engine gone) or at exit
             weakref.finalize(self, self.held.close)
         # Batches committing at once. SQLite has one writer anyway. On PostgreSQL two were allowed while a
@@ -520,12 +521,14 @@ def group_commit_for(engine: Engine) -> GroupCommit:
 
 
 class HeldConnections:
-    """PostgreSQL: the connections a group commit keeps open between its batches, in autocommit.
+    """The connections a group commit keeps open between its batches: PostgreSQL's in autocommit, SQLite's
+    (a file) as the pool made them (no implicit transactions: `db._sqlite_pragmas`).
 
     Checking a connection out of SQLAlchemy's pool and back in for every batch (the checkout event,
     the reset on return, besides switching autocommit on and off) held the GIL in about a twentieth
     of a PostgreSQL worker's samples under load (bench/README.md, ninth round: the gain measured was
-    within the noise; kept for the shorter path). These connections are taken out of
+    within the noise; kept for the shorter path), and took 6 % of a SQLite sync worker's, where every
+    request is a batch of one (eleventh round). These connections are taken out of
     the pool once (`detach`: the pool opens another in its place when it needs one) and stay in
     autocommit, where every statement of the ingest is its own transaction. One per batch
     committing at once: with `GroupCommit.max_leaders` 1, one per process. As the pool does
@@ -552,7 +555,8 @@ class HeldConnections:
         pooled = engine.raw_connection()
         try:
             connection: Any = pooled.driver_connection
-            connection.autocommit = True
+            if engine.dialect.name == "postgresql":
+                connection.autocommit = True
         except BaseException:
             pooled.close()
             raise
@@ -560,7 +564,7 @@ class HeldConnections:
         return connection
 
     def give_back(self, connection: Any) -> None:
-        if connection.closed:
+        if _closed(connection):
             return
         with self._lock:
             self._free.append((connection, time.monotonic()))
@@ -577,6 +581,18 @@ class HeldConnections:
             connection.close()
 
 
+def _closed(connection: Any) -> bool:
+    """Whether a DBAPI connection was closed (psycopg says so; sqlite3 refuses to be used)."""
+    closed = getattr(connection, "closed", None)
+    if closed is not None:
+        return bool(closed)
+    try:
+        connection.in_transaction  # noqa: B018 - sqlite3 raises ProgrammingError once closed
+    except Exception:  # noqa: BLE001
+        return True
+    return False
+
+
 def store_batch(engine: Engine, rows: Sequence[dict[str, Any]], held: HeldConnections | None = None
                 ) -> list[int | None]:
     """Store webhook_events rows in ONE transaction; per row its event id, None for a repeat.
@@ -587,8 +603,8 @@ def store_batch(engine: Engine, rows: Sequence[dict[str, Any]], held: HeldConnec
 
     Straight on a DBAPI connection with statements compiled once (`DriverStatement`): no ORM unit of
     work nor SQLAlchemy's per-execute context, which together were a quarter of a webhook's CPU
-    (bench/README.md). On PostgreSQL the group commit passes its `held` connections (kept in autocommit
-    between batches); without them (and on SQLite) the batch borrows a pooled one. The rows are written
+    (bench/README.md). The group commit passes its `held` connections (kept open between batches; on
+    PostgreSQL in autocommit); without them (an in-memory SQLite database) the batch borrows a pooled one. The rows are written
     in key order (one lock order for every batch: two PostgreSQL batches holding the same keys cannot
     deadlock). A connection that died under us (a PostgreSQL restart while traffic flows: held and pooled
     connections alike are pinged only after an idle spell, db.ping_failure) is retried once on a fresh one. Retrying
@@ -601,7 +617,7 @@ def store_batch(engine: Engine, rows: Sequence[dict[str, Any]], held: HeldConnec
     postgres = engine.dialect.name == "postgresql"
     for attempt in (1, 2):
         pooled: PoolProxiedConnection | None = None
-        if postgres and held is not None:
+        if held is not None:
             connection = held.take(engine)
         else:
             pooled = engine.raw_connection()
