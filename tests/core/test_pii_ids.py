@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from feedbackloop.core.pii_ids import find_national_ids, nino_valid
-from feedbackloop.core.redact import fold, redact
+from feedbackloop.core.redact import find_pii, fold, redact
 
 #: (sentence, the identity number in it): a shape of its own with a valid check digit, no word needed.
 SHAPED = (
@@ -272,3 +272,29 @@ def test_pass_23_classes_are_found(text: str, number: str) -> None:
 @pytest.mark.parametrize("text", PASS_23_LOOK_ALIKES)
 def test_pass_23_look_alikes_are_left(text: str) -> None:
     assert "[SSN]" not in redact(text)
+
+
+# --- pass 24, after its blind parts were measured: ids whose owner is named between, typed wrong, read out -------
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("wena, el rut de mi mamá es 8412357-9 y ella es la q compró", "8412357-9"),
+    ("o cpf do meu pai é 390.533.447-05 ok", "390.533.447-05"),
+    ("rut de mi mamá: 8412357-9", "8412357-9"),
+    ("sul contratto avete scritto FRRLCU78C14L219X, potete correggere?", "FRRLCU78C14L219X"),  # a mistyped check letter
+    ("Cliente: Sí, mi DNI es siete dos, ocho cuatro uno, tres cero seis, letra efe.",
+     "siete dos, ocho cuatro uno, tres cero seis, letra efe"),
+    ("Aadhaar is four seven one two, eight eight three zero, one nine five six",
+     "four seven one two, eight eight three zero, one nine five six"),
+])
+def test_ids_with_their_owner_between_mistyped_or_read_out(text: str, number: str) -> None:
+    assert ("SSN", number) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "el rut de mi mamá es largo, 12 caracteres",
+    "codice ABCDEF12A99Z123Q prodotto",  # day 99: no codice fiscale
+    "call me on four seven one two, eight eight three zero, one nine five six",
+])
+def test_what_only_looks_like_those_ids_is_no_id(text: str) -> None:
+    assert [s for s in find_pii(text) if s.kind == "SSN"] == []

@@ -293,6 +293,14 @@ def latvian_dated_code_valid(number: str) -> bool:
 #: For a shape with no check digit to test that no other number is written in ("GHA-721934085-3", CNIC's 5-7-1).
 SHAPE_ALONE: tuple[Valid, ...] = (lambda number: True,)
 
+def codice_fiscale_typed(number: str) -> bool:
+    """Pass 24: a codice fiscale whose check letter was mistyped ("…L219X" for "…L219W"): its shape (six letters, the
+    year, a month's letter, the day, 01–31 or 41–71 for a woman, the town's letter and three digits, a letter) is
+    no product's or order's, and it is still the person's; the day must be one."""
+    day = int(number[9:11])
+    return 1 <= day <= 31 or 41 <= day <= 71
+
+
 #: The shapes that only an identity number is written in, each with the modules that must accept it.
 #: A date ("12.03.1985"), a phone or an order number ("2024-88153") has none of these shapes.
 SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
@@ -314,7 +322,7 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     "cedula": (r"\d{3}-\d{7}-\d", (do_cedula.is_valid,)),
     "ric": (r"\d{17}X", (cn_ric.is_valid,)),
     "hetu": (r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]", (fi_hetu.is_valid,)),  # (the century sign "-" and "+" too: pass 19)
-    "cf": (r"[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z]", (it_codicefiscale.is_valid,)),
+    "cf": (r"[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z]", (it_codicefiscale.is_valid, codice_fiscale_typed)),
     "curp": (r"[A-Z]{4}\d{6}[HMX][A-Z]{5}[0-9A-Z]\d", (mx_curp.is_valid,)),
     "dni": (r"\d{8}-?[A-Z]", (es_dni.is_valid,)),
     "nie": (r"[XYZ]-?\d{7}-?[A-Z]", (es_nie.is_valid,)),

@@ -88,8 +88,11 @@ def nz_nhi_valid(number: str) -> bool:
 
 
 #: The separators people put between an id's name and its number: "CPF:", "NIF n.º", "ird no. ", "RUT #",
-#: "utente SNS nº", "AFM=", one "de"/"do"/"is"/"es"/"é" ("mi rut es", "meu cpf é").
-NAME_GAP = (r"[ \t]*(?:(?:n[.º°o]*|no\.?|nr\.?|num\.?|number|número|numero|#|is|es|é|è|est|de|do|da|del|:|=|-)"
+#: "utente SNS nº", "AFM=", one "de"/"do"/"is"/"es"/"é" ("mi rut es", "meu cpf é"); pass 24: whose it is, in between
+#: ("el rut de mi mamá es", "o cpf do meu pai é", "the SSN of my wife is").
+WHOSE = (r"(?:(?:de|do|da|of|del|della|di|du)[ \t]+(?:mi|my|meu|minha|mia|mio|ma|mon|su|his|her|la|el|o|a|il)"
+         r"[ \t]+[^\W\d_]+[ \t]*(?=(?:is|es|é|è|est|era|was|:)[ \t:]))?")
+NAME_GAP = (rf"[ \t]*{WHOSE}(?:(?:n[.º°o]*|no\.?|nr\.?|num\.?|number|número|numero|#|is|es|é|è|est|de|do|da|del|:|=|-)"
             r"[ \t]*){0,3}")
 #: A masked part: stars, dots of a bullet, x's (three or more of them in all, one digit group at least shown).
 MASK = r"[*xX•●]"

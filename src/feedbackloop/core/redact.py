@@ -1977,7 +1977,14 @@ SPACED_DIGITS_GATE = re.compile(r"(?<![\w.,/-])\d(?:(?:[ \t]{1,2}(?:-[ \t]{1,2})
 #: SIN, a CPF, a DNI read out in a call).
 SPOKEN_ID_BEFORE = re.compile(r"(?i:\b(?:ssn|social|social security|sin|social insurance|insurance number|tax file|tfn|"
                               r"cpf|dni|nie|rut|curp|nino|ppsn|pps|ird|codice fiscale|n[úu]mero de documento|"
-                              r"documento|c[ée]dula|identity|id number)\b)")
+                              r"documento|c[ée]dula|identity|id number|"
+                              # pass 24: more ids read out ("dictated Aadhaar as 'four seven one two, …'")
+                              r"aadhaa?r|pesel|cnp|cnic|nin|bsn|personnummer|kimlik|amka|afm|nif|national id|"
+                              r"id card|emirates id)\b)")
+#: Pass 24: the check letter read out after a spoken id ("tres cero seis, letra efe", "…, letter F").
+SPOKEN_ID_LETTER = re.compile(r",?[ \t]*(?i:(?:la |the )?(?:letra|letter|lettre|lettera|buchstabe))[ \t]+"
+                              r"(?i:[a-z]|efe|ele|eme|ene|eñe|erre|ese|equis|zeta|jota|hache|uve|be|ce|de|ge|ka|pe|cu|te)"
+                              r"(?![^\W\d_])")
 #: Words before a spoken run that make it a card's digits even with a wrong check digit.
 SPOKEN_CARD_BEFORE = re.compile(r"(?i:card|visa|master ?card|amex|tarjeta|cart[aã]o|carta|carte|long number)")
 
@@ -2045,7 +2052,8 @@ def spoken_numbers(text: str, folded: str) -> Iterator[Span]:
                                          or (len(digits) >= 15 and SPOKEN_CARD_BEFORE.search(before))):
             yield Span(start, end, "CARD")
         elif 8 <= len(digits) <= 12 and spoken_id_named(before[-60:]):
-            yield Span(start, end, "SSN")
+            letter = SPOKEN_ID_LETTER.match(text, end)
+            yield Span(start, letter.end() if letter else end, "SSN")
         elif not introduced_as_id(line[-30:]) and not answers_an_id_question(text, start):  # (pass 23: "ticket?")
             yield Span(start, end, "PHONE")
 
