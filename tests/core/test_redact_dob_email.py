@@ -237,3 +237,12 @@ def test_pass_22_no_email_in_look_alikes(text: str) -> None:
 def test_pass_22_must_keep(text: str, kept: str) -> None:
     assert all(kept not in text[s.start:s.end] and text[s.start:s.end] not in kept for s in find_pii(text)), \
         find_pii(text)
+
+
+@pytest.mark.parametrize(("text", "email"), [
+    ("email is d underscore okafor 77 at yahoo dot co dot uk thanks", "d underscore okafor 77 at yahoo dot co dot uk"),
+    ("email is jsmith 77 at gmail dot com", "jsmith 77 at gmail dot com"),
+])
+def test_a_spelled_address_with_a_number_said_apart_before_at(text: str, email: str) -> None:
+    """Pass 24, after its measurement: the number said apart at the end of the local part, and the name before it."""
+    assert ("EMAIL", email) in [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
