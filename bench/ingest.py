@@ -256,7 +256,7 @@ def commit_ceiling(url: str, seconds: float) -> dict[str, Any]:
     import threading
     from datetime import datetime, timezone
 
-    from loadgen import FIXTURE
+    from loadgen import FIXTURE, stored_row
 
     from feedbackloop.loop import receive
     from feedbackloop.store.db import make_engine
@@ -265,10 +265,7 @@ def commit_ceiling(url: str, seconds: float) -> dict[str, Any]:
     payload, now, serial = json.loads(FIXTURE.read_text()), datetime.now(timezone.utc), itertools.count()
 
     def row() -> dict[str, Any]:
-        return {"tenant_id": "default", "helpdesk": "zendesk", "dedupe_key": f"commit-ceiling-{next(serial)}",
-                "source": "webhook", "event_type": "zen:event-type:ticket.status_changed", "kind": "status_changed",
-                "ticket_id": 5158, "status": "solved", "previous_status": "open", "occurred_at": now,
-                "received_at": now, "payload": payload, "duplicates": 0}
+        return stored_row(f"commit-ceiling-{next(serial)}", payload, now)
 
     for _ in range(20):  # warm: the pool's connections, prepared statements
         receive.store_batch(engine, [row()])

@@ -30,9 +30,19 @@ import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests/fixtures/zendesk/webhooks/ticket.status_changed__solved.json"
 TIMEOUT = 10.0  # Zendesk gives up on a webhook after about 10 s
+
+
+def stored_row(dedupe_key: str, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The webhook_events row the receiver stores for FIXTURE's delivery (`payload`), under `dedupe_key`: what the
+    store benches (`bench/wrk/store_cpu.py`, `ingest.commit_ceiling`) hand to `receive.store_batch`."""
+    return {"tenant_id": "default", "helpdesk": "zendesk", "dedupe_key": dedupe_key, "source": "webhook",
+            "event_type": "zen:event-type:ticket.status_changed", "kind": "status_changed", "ticket_id": 5158,
+            "status": "solved", "previous_status": "open", "occurred_at": now, "received_at": now, "payload": payload,
+            "duplicates": 0}
 
 
 def build_requests(host: str, port: int, path: str, secret: str, count: int, first_ticket: int) -> list[bytes]:

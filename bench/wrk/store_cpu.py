@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from loadgen import FIXTURE  # noqa: E402  (the delivery the ingest bench sends)
+from loadgen import FIXTURE, stored_row  # noqa: E402  (the delivery the ingest bench sends)
 from proc_cpu import postgres_cpu  # noqa: E402  (bench/wrk/, beside this script)
 
 from feedbackloop.loop import receive  # noqa: E402
@@ -34,10 +34,7 @@ def main(url: str, size: int, batches: int) -> None:
     run = time.time_ns()
 
     def row() -> dict[str, Any]:
-        return {"tenant_id": "default", "helpdesk": "zendesk", "dedupe_key": f"cpu-{run}-{next(serial)}",
-                "source": "webhook", "event_type": "zen:event-type:ticket.status_changed", "kind": "status_changed",
-                "ticket_id": 5158, "status": "solved", "previous_status": "open", "occurred_at": now,
-                "received_at": now, "payload": payload, "duplicates": 0}
+        return stored_row(f"cpu-{run}-{next(serial)}", payload, now)
 
     for _ in range(30):  # warm: connection, prepared statements
         receive.store_batch(engine, [row() for _ in range(size)])

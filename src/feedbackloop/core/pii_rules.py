@@ -86,7 +86,7 @@ DISPLAY_SURNAME_FIRST = re.compile(r"[\"“](?P<last>[A-ZÀ-Þ][^\W\d_]+(?:['’
 def find_titled_names(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:
     """The English classes of pass 24: a lower-case surname after a title, a "Surname, Given" display name."""
     first, _last, common = gazetteer()
-    if not gated or has_word(folded, LOWER_TITLE_HINTS) or folded.startswith("ms"):
+    if not gated or any(hint in folded for hint in LOWER_TITLE_HINTS) or folded.startswith("ms"):
         for match in LOWER_TITLE.finditer(text):
             start, end = match.span("name")
             if text[end - 2:end] in ("'s", "’s"):
@@ -120,10 +120,6 @@ def english_word(word: str, common: frozenset[str]) -> bool:
     """Whether a lower-case word is an ordinary word of the lists or one's plural or past ("tickets", "booked"): the
     lists hold the words' plain forms."""
     return word in common or any(word.endswith(end) and word[:-len(end)] in common for end in ("s", "es", "ed", "d"))
-
-
-def has_word(folded: str, words: Sequence[str]) -> bool:
-    return any(word in folded for word in words)
 
 
 def find_more_names(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:
