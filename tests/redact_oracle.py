@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import feedbackloop.core.name_cues as cues
 import feedbackloop.core.name_gazetteer as gaz
 import feedbackloop.core.name_model as name_model
+import feedbackloop.core.pii_accounts as pii_accounts
 import feedbackloop.core.pii_address as pii_address
 import feedbackloop.core.pii_ids as pii_ids
 import feedbackloop.core.pii_ids_americas as pii_ids_americas
@@ -258,6 +259,8 @@ def find_ibans(text: str) -> Iterator[Span]:
     yield from live.polish_account_numbers(text)  # pass 24: the NRB, an IBAN without its "PL"
     yield from live.ibans_after_word(text)  # issue 18, eighth pass, ungated
     yield from live.ibans_after_account_word(text)  # issue 18, sixteenth pass, ungated
+    for start, end in pii_accounts.find_bank_accounts(text, live.fold(text)):  # pass 25: CLABE, CBU, sort code …
+        yield Span(start, end, "IBAN")
 
 
 def read_iban_chars(text: str, start: int, length: int) -> int | None:

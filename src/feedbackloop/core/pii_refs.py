@@ -95,13 +95,17 @@ COMPOUND_STEMS = (
     # +243 …" is a line's subscriber and its phone.)
     "reservier", "zähler", "zaehler", "zählpunkt", "zaehlpunkt", "marktlokation", "gutschein", "anfrage", "beitrag",
     "versicherungsschein", "lieferant", "gerät", "geraet", "serien", "fahrgestell",
+    # pass 25: a bank's routing number ("Routing number 122000247 is on the slip", "sort code 20-20-15"): the bank's
+    # address, not a phone (with an account number after it, pii_accounts takes both)
+    "routing", "sort code", "sortcode",
 )
 #: Short reference words that must open a word ("bon n°", "mã thẻ", "PNR", "nota").
 SHORT_STEMS = ("mã", "pnr", "nota", "sag", "sak", "case", "caso", "cas", "ref", "conta", "conto", "tili",
                "lid", "üye", "uye", "vé", "resi", "awb", "kesi", "guía", "guia", "zaak", "rma",
                # pass 23: an article's and a customer's number abbreviated ("Art.-Nr.", "Kd.-Nr."), named only with a
                # number word (PERSON_STEMS)
-               "art", "kd", "abo")
+               "art", "kd", "abo",
+               "bsb")  # (pass 25: an Australian bank's branch, as "routing" above)
 #: Stems of the words for a person ("Customer:", "Client:" open chat lines): a reference word only with a number
 #: word ("customer no", "Kundennummer", "numéro client"). (Pass 23: and a service's, a product's, an article's
 #: words, which name a number only with a number word: "Service ID", "Servicenummer", "Product code", "Art.-Nr.",

@@ -37,6 +37,7 @@ from feedbackloop.core.name_cues import east_asian, find_cued_names, spread, wit
 from feedbackloop.core.name_gazetteer import LATIN_CAPITALS, find_listed_names, gazetteer, strip_marks
 from feedbackloop.core.name_model import find_model_names, languages
 from feedbackloop.core.name_stops import person_span
+from feedbackloop.core.pii_accounts import find_bank_accounts
 from feedbackloop.core.pii_address import (
     before_phone_label,
     find_address_blocks,
@@ -771,6 +772,8 @@ def find_ibans(text: str) -> Iterator[Span]:
         yield from ibans_after_word(text)
     if has_any(folded, ACCOUNT_WORDS):
         yield from ibans_after_account_word(text)
+    for start, end in find_bank_accounts(text, folded):  # pass 25: CLABE, CBU, sort code and account, …
+        yield Span(start, end, "IBAN")
 
 
 #: Issue 18, eighth pass: an IBAN-shaped string right after the word "IBAN" is one even when its check
