@@ -251,7 +251,10 @@ EMAIL_SPELLED_PLAIN = re.compile(
     re.IGNORECASE)
 #: Issue 18, eighth pass: the same in other languages' words, bracketed or not: "fede(arroba)hotmail(punto)com",
 #: "youssef.benali (at) orange (point) fr", "jan małpa wp kropka pl". Looked for in the `fold`ed text.
-SPELLED_AT = (r"(?:at|arroba|arobase|chez|bei|presso|chiocciola|małpa|malpa|kukac|snabel-a|ät|apenstaartje|"
+SPELLED_AT = (r"(?:"
+              # pass 25: the sign named ("marta dot kowalska at sign onet dot pl", India's "at the rate")
+              r"at[ -]sign|at[ -]symbol|at the rate(?: of)?|"
+              r"at|arroba|arobase|chez|bei|presso|chiocciola|małpa|malpa|kukac|snabel-a|ät|apenstaartje|"
               r"klammeraffe|zavináč|arond|"
               # pass 22: Czech and Slovak typed without accents, Slovenian "afna", Russian and Ukrainian "собака"
               r"zavinac|afna|sobaka|собака|"
@@ -379,10 +382,11 @@ SPELLED_LETTERS = r"[^\W_](?:[ .-][^\W_]){2,}(?![\w])"
 SPELLED_LABEL = rf"(?:{SPELLED_LETTERS}|[\w+-]+)"
 LETTER_EMAIL = re.compile(
     rf"(?<![\w.@+-]){SPELLED_LABEL}(?:(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+|[._])(?:{SPELLED_LETTERS}|[\w+-]+))*"
-    rf"(?P<at>\s+{SPELLED_AT}\s+|\s*@\s*|\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*)"
+    rf"(?P<at>,?\s+{SPELLED_AT}\s+|\s*@\s*|\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*)"
     rf"(?P<domain>{SPELLED_LETTERS}|[\w-]+(?:[ ][\w-]+)?)"
     rf"(?P<rest>(?:(?:\s+{SPELLED_DOT}\s+|\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*|[ ]?\.[ ]?)"
     rf"(?:[^\W_](?:[ -][^\W_]){{1,2}}|[\w-]+)(?![\w-])){{1,3}})")
+#: (Pass 25: a comma before its "at", where a caller pauses: "R O S A M, at outlook dot com".)
 #: Its cheap gate: three single letters or digits apart by a space or hyphen, or "@" beside a spelled dot.
 LETTER_RUN = re.compile(r"(?<!\w)[^\W_][ .-][^\W_][ .-][^\W_](?!\w)")
 SPELLED_SEPARATORS = re.compile(r"[ .-]")
@@ -577,19 +581,25 @@ NOT_CARD_BEFORE = re.compile(r"(?:\b(?:imei|serial|s/n|tracking|meid|parcel|pacz
                              r"waybill|awb|shipment|philsys(?: card)?|philid|pcn\)?|psn|"
                              # pass 22: an order's, an invoice's, a ticket's or a case's number that passes Luhn
                              r"order|invoice|ticket|case|rma|"
+                             # pass 25: and in other languages, after a number sign ("Pedido nº 4111 …", "Bestellung
+                             # Nr.", "facture n°", "nota fiscal")
+                             r"pedido|commande|bestellung|bestelling|ordine|encomenda|zam[óo]wienie|sipari[şs]|заказ|"
+                             r"factura|facture|rechnung|fattura|factuur|fatura|faktura|nota fiscal|"
                              # pass 24: a product's barcode (EAN-13 and JAN, UPC, GTIN-14), which a Luhn digit
                              # may happen to fit, in the languages of East and South-East Asia too (their words
                              # glued to the text before them)
                              r"jan(?=[ -]?code|\s*[:：])|ean|upc|gtin|isbn|sku|barcode|bar code|mã vạch|ma vach|"
                              r"kode batang|kod bar)(?:[ -]?code)?|"
                              r"バーコード|JANコード|商品コード|条形码|条码|條碼|바코드|บาร์โค้ด)"
-                             r"(?:[ -]?13|[ -]?14)?\s*(?:#|no\.?|num(?:ber)?)?\s*[:#：]?\s*$",
+                             r"(?:[ -]?13|[ -]?14)?\s*(?:#|no\.?|num(?:ber)?|n[º°]\.?|nr\.?|№|número|numéro|nummer)?\s*[:#：]?\s*$",
                              re.IGNORECASE)
 
 
 NOT_CARD_WORDS = ("imei", "serial", "s/n", "tracking", "meid", "parcel", "paczka", "inpost", "sendung", "colis",
                   "consignment", "waybill", "awb", "shipment", "philsys", "philid", "pcn", "psn", "order", "invoice",
-                  "ticket", "case", "rma", "jan", "ean", "upc", "gtin", "isbn", "sku", "barcode", "bar code", "コード",
+                  "ticket", "case", "rma", "pedido", "commande", "bestellung", "bestelling", "ordine", "encomenda",
+                  "zamówienie", "zamowienie", "sipariş", "siparis", "заказ", "factura", "facture", "rechnung",
+                  "fattura", "factuur", "fatura", "faktura", "nota fiscal", "jan", "ean", "upc", "gtin", "isbn", "sku", "barcode", "bar code", "コード",
                   "条形码", "条码", "條碼", "바코드", "บาร์โค้ด", "mã vạch", "ma vach", "kode batang", "kod bar")
 
 
@@ -629,8 +639,8 @@ GLUED_CARD = re.compile(r"(?<![^\W\d_])(?:VISA|CARD|CC|AMEX|MC|MASTERCARD|DEBIT|
 
 #: Issue 18, pass 21: a card's groups apart by what CARD_CANDIDATE does not take: a line break (and a quoted reply's
 #: "> " after it), a slash, an underscore, a comma (a transcript's "4539, 1488, …"), a dash with spaces, an en or em
-#: dash, a bullet.
-LOOSE_CARD_GAP = r"(?:[ \t]*[-/_–—•·|.,]?[ \t]*\n[ \t>]*|[ \t]*[/_–—•·|,][ \t]*|[ \t]+[-.][ \t]*|[ \t]*[-.][ \t]+)"
+#: dash, a bullet; (pass 25) a star ("4539*1488*0343*7512").
+LOOSE_CARD_GAP = r"(?:[ \t]*[-/_–—•·|.,*]?[ \t]*\n[ \t>]*|[ \t]*[/_–—•·|,*][ \t]*|[ \t]+[-.][ \t]*|[ \t]*[-.][ \t]+)"
 LOOSE_CARD = re.compile(rf"(?<![\w.,/+-])\d{{4}}(?:{LOOSE_CARD_GAP}|[ .-])\d{{4,6}}(?:(?:{LOOSE_CARD_GAP}|[ .-])\d{{3,5}}){{1,2}}"
                         r"(?![\w])(?![.,/-]?\d)")
 #: Its cheap gate: one of those gaps between two digits.
@@ -891,8 +901,18 @@ VERSION_BEFORE = re.compile(
     r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§|update|"
     r"\bupgrade|\bpatch|\bversie|\bversão|\bversao|\bversión|\bversione|\bwersj[ai]|\bverze|\bverzió|\bversio|"
     r"\bsürüm|\bsurum|phiên bản|バージョン|版本|버전|верси[яи]|версі[яї]|έκδοση|\baktualizacj\w*|\bmise à jour|"
-    r"\bactualización|\batualização|\baggiornamento)\s*[:#]?\s*$",
+    r"\bactualización|\batualização|\baggiornamento|"
+    # pass 25: the verb's forms and "to" ("updated to 10.4.3.2", "downgraded to", "rolled back to"), a version word with
+    # "is" ("the firmware version is 1.168.0.12"), a room's number ("room 10.1.2.3")
+    r"(?:\bup|\bdown)grad(?:e|ed|ing)\s+to|\bupdat(?:e|ed|es|ing)\s+to|\brolled\s+back\s+to|\bversion\s+(?:is|was)|"
+    r"\broom|\braum|\bsalle)\s*[:#]?\s*$",
     re.IGNORECASE)
+#: Pass 25: a second version after one ("v2.0.0.1 and 3.10.2.255", "3.12.4 → 3.13.0.1"): a version, then "and", "or", a
+#: comma, an arrow or "to" right before the number.
+VERSION_LISTED = re.compile(r"(?:\bv\d+|(?<![\d.])\d+\.\d+\.\d+)(?:\.\d+)*\s*(?:,|and|or|to|->|→|=>|/)\s*$", re.IGNORECASE)
+#: Pass 25: a network written with its prefix length, its host part zero ("10.20.30.0/24", "192.0.2.0/24"): a range of
+#: hosts, nobody's address.
+NETWORK_AFTER = re.compile(r"/\d{1,2}(?!\d)")
 #: A digit, a dot, a digit: inside every IPV4 match, and far cheaper to look for.
 IPV4_HINT = re.compile(r"\d\.\d")
 
@@ -908,8 +928,26 @@ def find_ipv4s(text: str) -> Iterator[Span]:
     for match in IPV4.finditer(text):
         if VERSION_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
             continue
+        if version_listed(text, match.start()) or network_range(text, match):
+            continue
         if ipv4_valid(match.group()):
             yield Span(match.start(), match.end(), "IP")
+
+
+def version_listed(text: str, start: int) -> bool:
+    """Whether the number at `start` follows a version in a list (VERSION_LISTED) that is one: "v"-prefixed, of three
+    parts, or itself after a version word."""
+    listed = VERSION_LISTED.search(text, max(0, start - 40), start)
+    if listed is None:
+        return False
+    first = listed.group()
+    return first[:1] in "vV" or first.count(".") == 2 or \
+        VERSION_BEFORE.search(text, max(0, listed.start() - 20), listed.start()) is not None
+
+
+def network_range(text: str, match: re.Match[str]) -> bool:
+    """Whether an IPv4 match is a network's range: its last part 0 and a prefix length after it (NETWORK_AFTER)."""
+    return match.group().endswith(".0") and NETWORK_AFTER.match(text, match.end()) is not None
 
 
 def find_ipv6s(text: str) -> Iterator[Span]:
@@ -2446,11 +2484,15 @@ def find_dobs(text: str) -> Iterator[Span]:
 
 def dates_after_dob_words(text: str) -> Iterator[Span]:
     """DOB's dates; (pass 22) not a date of this year after "birthday" ("happy birthday! party on 12/05/2026"): a
-    birthday comes every year, and this year's is a party's or an order's date."""
+    birthday comes every year, and this year's is a party's or an order's date. (Pass 25: nor a date of the last
+    EVENT_YEARS with another event's word between, "my mother's birthday, ordered 2025-04-11", as dates_in_reach.)"""
     this_year = datetime.date.today().year
     for match in DOB.finditer(text):
         year = date_year(match.group("date"))
         if year is not None and year >= this_year and match.group().lower().startswith("birthday"):
+            continue
+        if year is not None and year > this_year - 1 - EVENT_YEARS and \
+                OTHER_EVENT.search(text, match.start(), match.start("date")):
             continue
         yield Span(match.start("date"), match.end("date"), "DOB")
 
