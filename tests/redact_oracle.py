@@ -248,8 +248,8 @@ def find_ibans(text: str) -> Iterator[Span]:
         length = IBAN_LENGTHS.get(match.group(1).upper())
         if length is None:
             continue
-        end = read_iban_chars(text, match.start(), length)
-        if end is not None and iban_valid(re.sub(r"[ -]", "", text[match.start():end]).upper()):
+        end = live.grouped_iban_end(text, match.start(), length)  # pass 25: and a length off by one, the live rule
+        if end is not None:
             yield Span(match.start(), end, "IBAN")
             continue
         compact = live.IBAN_COMPACT.match(text, match.start())  # issue 18, sixteenth pass: a length off by a typo
@@ -286,19 +286,17 @@ IPV6 = re.compile(
     r"(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{1,4})?(?:%[\w.]+)?(?![\w:]|\.\d)",
     re.IGNORECASE)
 #: "v1.2.3.4", "version 10.0.0.1", "build 4.2.1.0", "section 2.1.3.4": numbers, not hosts. (Issue 18, the must-keep
-#: pass: an update, and the word for a version in other languages: "Softwareupdate 5.12.0.48", "versão", "バージョン".)
-VERSION_BEFORE = re.compile(
-    r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§|update|"
-    r"\bupgrade|\bpatch|\bversie|\bversão|\bversao|\bversión|\bversione|\bwersj[ai]|\bverze|\bverzió|\bversio|"
-    r"\bsürüm|\bsurum|phiên bản|バージョン|版本|버전|верси[яи]|версі[яї]|έκδοση|\baktualizacj\w*|\bmise à jour|"
-    r"\bactualización|\batualização|\baggiornamento)\s*[:#]?\s*$",
-    re.IGNORECASE)
+#: pass: an update, and the word for a version in other languages; pass 25: "updated to", "version is", a room's number:
+#: the live pattern.)
+VERSION_BEFORE = live.VERSION_BEFORE
 
 
 def find_ips(text: str) -> Iterator[Span]:
     for match in IPV4.finditer(text):
         if VERSION_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
             continue
+        if live.version_listed(text, match.start()) or live.network_range(text, match):
+            continue  # pass 25: a second version in a list, a network's range (the live functions, no gate)
         if _parses(match.group(), ipaddress.IPv4Address):
             yield Span(match.start(), match.end(), "IP")
     for match in IPV6.finditer(text):

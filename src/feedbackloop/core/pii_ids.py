@@ -779,7 +779,14 @@ def shaped_ids(text: str) -> Iterator[tuple[int, int]]:
             continue
         if name in GUARDED_SHAPES and PRODUCT_BEFORE.search(text, max(0, match.start() - 24), match.start()):
             continue  # "Model S1234567D": a letter, digits and a letter name products too
+        if name in REFERENCE_SHAPES and reference_right_before(text, match.start(), match.start()):
+            continue  # pass 25: "注文番号 250611-0042871", an order's number in a resident number's shape
         yield match.span()
+
+
+#: Pass 25: digit-only shapes that orders' and requests' numbers share (six digits of a day, a dash, seven more: a
+#: Korean resident number's, and a Japanese or Korean shop's order number dated the day it was placed).
+REFERENCE_SHAPES = frozenset({"rrn"})
 
 
 #: Issue 18, nineteenth pass: the shapes a product's, a part's or a version's code may have, and the words that name one.

@@ -101,6 +101,8 @@ COMPOUND_STEMS = (
 )
 #: Short reference words that must open a word ("bon n°", "mã thẻ", "PNR", "nota").
 SHORT_STEMS = ("mã", "pnr", "nota", "sag", "sak", "case", "caso", "cas", "ref", "conta", "conto", "tili",
+               # pass 25: Brazil's invoice, the "nota fiscal" ("NF-e 000.482.113", "A nota fiscal 000.045.781")
+               "nota fiscal", "nf-e", "nfe",
                "lid", "üye", "uye", "vé", "resi", "awb", "kesi", "guía", "guia", "zaak", "rma",
                # pass 23: an article's and a customer's number abbreviated ("Art.-Nr.", "Kd.-Nr."), named only with a
                # number word (PERSON_STEMS)
@@ -123,7 +125,7 @@ ALL_STEMS = COMPOUND_STEMS + SHORT_STEMS
 #: before it ("N° boleta", "Numéro client", "Broj članske kartice").
 NUMBER_WORDS = (r"number|no|nr|nro|núm|num|numer[oa]?|número|numéro|nummer|nommer|numara\w*|szám|száma|"
                 r"číslo|cislo|broj|бр|број|номер|ном|αριθμός|αριθμος|αρ|番号|编号|編號|号码|號碼|号|번호|số|nomor|"
-                r"namba|#|№|n[°º]|id|"
+                r"namba|#|№|n[°º]|id|n(?=\.)|"  # pass 25: Italian's and Portuguese's "n." ("ordine n. 402-1187733")
                 # pass 23: Arabic "رقم", Persian "شماره", Hebrew "מספר" ("رقم الطلب", "شماره سفارش", "מספר הזמנה"),
                 # and "code" ("Product code 0412-555-019")
                 r"رقم|شماره|מספר|code|código|codice")

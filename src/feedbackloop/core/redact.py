@@ -252,7 +252,10 @@ EMAIL_SPELLED_PLAIN = re.compile(
     re.IGNORECASE)
 #: Issue 18, eighth pass: the same in other languages' words, bracketed or not: "fede(arroba)hotmail(punto)com",
 #: "youssef.benali (at) orange (point) fr", "jan małpa wp kropka pl". Looked for in the `fold`ed text.
-SPELLED_AT = (r"(?:at|arroba|arobase|chez|bei|presso|chiocciola|małpa|malpa|kukac|snabel-a|ät|apenstaartje|"
+SPELLED_AT = (r"(?:"
+              # pass 25: the sign named ("marta dot kowalska at sign onet dot pl", India's "at the rate")
+              r"at[ -]sign|at[ -]symbol|at the rate(?: of)?|"
+              r"at|arroba|arobase|chez|bei|presso|chiocciola|małpa|malpa|kukac|snabel-a|ät|apenstaartje|"
               r"klammeraffe|zavináč|arond|"
               # pass 22: Czech and Slovak typed without accents, Slovenian "afna", Russian and Ukrainian "собака"
               r"zavinac|afna|sobaka|собака|"
@@ -260,7 +263,8 @@ SPELLED_AT = (r"(?:at|arroba|arobase|chez|bei|presso|chiocciola|małpa|malpa|kuk
               r"eta|παπάκι|παπακι|שטרודל|アットマーク|골뱅이)")
 #: (seventeenth pass: Indonesian and Malay "titik", Romanian "punct", Vietnamese "chấm"; Romanian "arond")
 #: (pass 22: Czech without accents, Slovak "bodka", Slovenian "pika", Russian and Ukrainian "точка")
-SPELLED_DOT = (r"(?:dot|punto|point|punkt|ponto|kropka|pont|nokta|piste|prikk|tečka|punt|titik|punct|chấm|cham|"
+#: (pass 25: Danish and Norwegian "punktum")
+SPELLED_DOT = (r"(?:dot|punto|point|punktum|punkt|ponto|kropka|pont|nokta|piste|prikk|tečka|punt|titik|punct|chấm|cham|"
                r"tecka|bodka|pika|tochka|точка|крапка|"
                # pass 23: Lithuanian, Greek, Hebrew, Arabic, Japanese, Korean
                r"taškas|taskas|τελεία|τελεια|נקודה|نقطة|ドット|닷)")
@@ -272,7 +276,8 @@ SPELLED_TLD = (r"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|info|biz|me|us|c
                # next word after "gmail.com. My …")
                r"tw|hk|sg|ph|vn|th|il|eg|ir|pk|nz|lu|cy|np|bd|lk|qa|kw|cat)")
 #: Issue 18, sixteenth pass: the joins a local part is spelled with ("f punkt schubert minus 77 at posteo punkt de").
-SPELLED_JOIN = (r"(?:minus|bindestrich|unterstrich|strich|underscore|dash|hyphen|gui[oó]n(?: bajo)?|"
+#: (Pass 25: and a "+tag" said out, "tomas dot nowak plus allegro at o2 dot pl".)
+SPELLED_JOIN = (r"(?:plus|minus|bindestrich|unterstrich|strich|underscore|dash|hyphen|gui[oó]n(?: bajo)?|"
                 r"trattino(?: basso)?|tiret(?: bas)?)")
 #: Pass 24: a second-level domain spelled out before a country's ("dot co dot id", "dot com dot my"), whose codes
 #: SPELLED_TLD leaves out alone ("id", "my", "is" are words).
@@ -286,7 +291,7 @@ EMAIL_SPELLED_WORDS = re.compile(
 SPELLED_AT_WORDS = ("at", "arroba", "arobase", "chez", "bei", "presso", "chiocciola", "małpa", "malpa", "kukac",
                     "snabel", "ät", "apenstaartje", "klammeraffe", "zavináč", "arond", "zavinac", "afna", "sobaka",
                     "собака", "eta", "et", "παπάκι", "παπακι", "שטרודל", "アットマーク", "골뱅이")
-SPELLED_DOT_WORDS = ("dot", "punto", "point", "punkt", "ponto", "kropka", "pont", "nokta", "piste", "prikk", "tečka",
+SPELLED_DOT_WORDS = ("dot", "punto", "point", "punkt", "punktum", "ponto", "kropka", "pont", "nokta", "piste", "prikk", "tečka",
                      "punt", "titik", "punct", "chấm", "cham", "tecka", "bodka", "pika", "tochka", "точка", "крапка",
                      "taškas", "taskas", "τελεία", "τελεια", "נקודה", "نقطة", "ドット", "닷")
 #: Pass 22: a spelled-out "at" before a domain typed with its dots ("jan.novak zavináč seznam.cz", "petra.horvat at
@@ -299,7 +304,7 @@ SPELLED_LOCAL = re.compile(r"(?<![\w.@+-])[\w.+-]{1,64}\Z")
 PLAIN_AT_LOCAL = re.compile(r"[^\W\d_][\w+-]*[._][^\W\d_][\w+-]+(?:[._][\w+-]+)*|[^\W\d_]{2,}\d+")
 #: Pass 22: an address typed with spaces around its "@" or dots ("jan . novak @ gmail . com", "jan.novak @ seznam.cz"),
 #: to dodge scrapers or by a phone's keyboard; only with a top-level domain at the end.
-EMAIL_SPACED = re.compile(rf"(?<![\w.@+-])[\w+-]+(?:[ ]?\.[ ]?[\w+-]+)*[ ]?@[ ]?[\w-]+(?:[ ]?\.[ ]?[\w-]+)*"
+EMAIL_SPACED = re.compile(rf"(?<![\w.@+-])[\w+-]+(?:[ ]?\.[ ]?[\w+-]+)*[ ]{{0,2}}@[ ]{{0,2}}[\w-]+(?:[ ]?\.[ ]?[\w-]+)*"
                           rf"[ ]?\.[ ]?{SPELLED_TLD}(?![\w@-])(?![ ]?\.[ ]?\w)", re.IGNORECASE)
 
 
@@ -380,10 +385,11 @@ SPELLED_LETTERS = r"[^\W_](?:[ .-][^\W_]){2,}(?![\w])"
 SPELLED_LABEL = rf"(?:{SPELLED_LETTERS}|[\w+-]+)"
 LETTER_EMAIL = re.compile(
     rf"(?<![\w.@+-]){SPELLED_LABEL}(?:(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+|[._])(?:{SPELLED_LETTERS}|[\w+-]+))*"
-    rf"(?P<at>\s+{SPELLED_AT}\s+|\s*@\s*|\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*)"
+    rf"(?P<at>,?\s+{SPELLED_AT}\s+|\s*@\s*|\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*)"
     rf"(?P<domain>{SPELLED_LETTERS}|[\w-]+(?:[ ][\w-]+)?)"
     rf"(?P<rest>(?:(?:\s+{SPELLED_DOT}\s+|\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*|[ ]?\.[ ]?)"
     rf"(?:[^\W_](?:[ -][^\W_]){{1,2}}|[\w-]+)(?![\w-])){{1,3}})")
+#: (Pass 25: a comma before its "at", where a caller pauses: "R O S A M, at outlook dot com".)
 #: Its cheap gate: three single letters or digits apart by a space or hyphen, or "@" beside a spelled dot.
 LETTER_RUN = re.compile(r"(?<!\w)[^\W_][ .-][^\W_][ .-][^\W_](?!\w)")
 SPELLED_SEPARATORS = re.compile(r"[ .-]")
@@ -415,7 +421,7 @@ def letter_spelled_emails(text: str, folded: str, gated: bool = True) -> Iterato
 #: quoted reply's "> " after the break.
 WRAP = r"[ \t]*\n[ \t>]*"
 EMAIL_WRAPPED = re.compile(rf"(?<![\w.+%-])[\w+%-][\w.+'%-]*(?:{WRAP}@|@(?:[\w-]+\.)*(?:[\w-]+-?|[\w-]+\.)?{WRAP})"
-                           r"[\w-]+(?:\.[\w-]+)*(?![\w-])")
+                           r"\.?[\w-]+(?:\.[\w-]+)*(?![\w-])")  # (pass 25: and before a dot, "…@web\n.de")
 WRAP_GAP = re.compile(WRAP)
 
 
@@ -538,6 +544,8 @@ def find_emails(text: str) -> Iterator[Span]:
 #: Also dots or two spaces between groups, and right after "no." (issue 18: such cards leaked).
 CARD_CANDIDATE = re.compile(r"(?<![\d,/+-])(?<![A-Z])(?<!\d\.)\d(?:(?:[ .-]| {2})?\d){12,30}(?!\d)(?![.,]\d)")
 CARD_FIRST_DIGITS = frozenset("23456")  # Mastercard 2-series, Amex/Diners/JCB, Visa, MC, Discover/Maestro
+#: Pass 25: Turkey's domestic scheme, Troy, whose cards open with 9792 ("kartımdan (9792 6842 3169 5051)").
+TROY = "9792"
 
 
 #: A Luhn digit doubled, its two digits added (2 × 7 = 14 → 5).
@@ -554,7 +562,8 @@ def luhn_valid(digits: str) -> bool:
 def is_card_number(digits: str) -> bool:
     """13–19 digits with a card-issuer first digit and a valid Luhn checksum. (Issue 18, sixteenth pass: a
     2 starts only Mastercard's 2221–2720, and only Visa has 13 digits: "2025031899201" is a year and a serial.)"""
-    if not (13 <= len(digits) <= 19 and digits[0] in CARD_FIRST_DIGITS and luhn_valid(digits)):
+    if not (13 <= len(digits) <= 19 and (digits[0] in CARD_FIRST_DIGITS or digits.startswith(TROY)) and
+            luhn_valid(digits)):
         return False
     if digits[0] == "2" and not 2221 <= int(digits[:4]) <= 2720:
         return False
@@ -583,14 +592,31 @@ NOT_CARD_BEFORE = re.compile(r"(?:\b(?:imei|serial|s/n|tracking|meid|parcel|pacz
                              # glued to the text before them)
                              r"jan(?=[ -]?code|\s*[:：])|ean|upc|gtin|isbn|sku|barcode|bar code|mã vạch|ma vach|"
                              r"kode batang|kod bar)(?:[ -]?code)?|"
+                             # pass 25: an order's or an invoice's word in other languages, and their compounds, before
+                             # a number sign or none ("Pedido nº 4111 …", "Bestellnummer:", "Rendelésszám", "注文番号")
+                             r"\b(?:pedido|commande|bestell|auftrag|bestelling|ordine|encomenda|zam[óo]wieni|objedn[áa]v|"
+                             r"rendel[ée]s|tilaus|beställning|sipari[şs]|заказ|замовлен|factura|facture|rechnung|fattura|"
+                             r"factuur|fatura|faktur|nota fiscal|order)\w*|(?:注文|订单|訂單|주문)\w*|"
+                             # pass 25: a shop's gift card, a loyalty or transit card: numbered like a payment card,
+                             # paying with nobody's account ("gift card 6035 7743 …", "ov-chipkaart 3528 …")
+                             r"\b(?:gift ?card|loyalty card|rewards? card|member(?:ship)? card|club ?card|advantage card|"
+                             r"\w*chipkaart|cadeaukaart|geschenkkarte|gutscheinkarte|kundenkarte|bonuskarte|"
+                             r"carte cadeau|carte de fidélité|tarjeta regalo|tarjeta de fidelidad|cartão presente)"
+                             r"(?:\s+(?:number|no\.?|nr\.?|nummer)?\s*(?:is|was|ist|est|es|:))?|"
                              r"バーコード|JANコード|商品コード|条形码|条码|條碼|바코드|บาร์โค้ด)"
-                             r"(?:[ -]?13|[ -]?14)?\s*(?:#|no\.?|num(?:ber)?)?\s*[:#：]?\s*$",
+                             r"(?:[ -]?13|[ -]?14)?\s*(?:#|no\.?|num(?:ber)?|n[º°]\.?|nr\.?|№|número|numéro|nummer)?\s*[:#：]?\s*$",
                              re.IGNORECASE)
 
 
 NOT_CARD_WORDS = ("imei", "serial", "s/n", "tracking", "meid", "parcel", "paczka", "inpost", "sendung", "colis",
                   "consignment", "waybill", "awb", "shipment", "philsys", "philid", "pcn", "psn", "order", "invoice",
-                  "ticket", "case", "rma", "jan", "ean", "upc", "gtin", "isbn", "sku", "barcode", "bar code", "コード",
+                  "ticket", "case", "rma", "pedido", "commande", "bestell", "auftrag", "bestelling", "ordine",
+                  "encomenda", "zamówieni", "zamowieni", "objednáv", "objednav", "rendelés", "rendeles", "tilaus",
+                  "beställning", "sipariş", "siparis", "заказ", "замовлен", "factura", "facture", "rechnung", "fattura",
+                  "factuur", "fatura", "faktur", "nota fiscal", "注文", "订单", "訂單", "주문", "gift", "loyalty",
+                  "reward", "member", "club", "advantage", "chipkaart", "cadeaukaart", "geschenkkarte",
+                  "gutscheinkarte", "kundenkarte", "bonuskarte", "cadeau", "fidélité", "regalo", "fidelidad",
+                  "presente", "jan", "ean", "upc", "gtin", "isbn", "sku", "barcode", "bar code", "コード",
                   "条形码", "条码", "條碼", "바코드", "บาร์โค้ด", "mã vạch", "ma vach", "kode batang", "kod bar")
 
 
@@ -630,9 +656,10 @@ GLUED_CARD = re.compile(r"(?<![^\W\d_])(?:VISA|CARD|CC|AMEX|MC|MASTERCARD|DEBIT|
 
 #: Issue 18, pass 21: a card's groups apart by what CARD_CANDIDATE does not take: a line break (and a quoted reply's
 #: "> " after it), a slash, an underscore, a comma (a transcript's "4539, 1488, …"), a dash with spaces, an en or em
-#: dash, a bullet.
-LOOSE_CARD_GAP = r"(?:[ \t]*[-/_–—•·|.,]?[ \t]*\n[ \t>]*|[ \t]*[/_–—•·|,][ \t]*|[ \t]+[-.][ \t]*|[ \t]*[-.][ \t]+)"
-LOOSE_CARD = re.compile(rf"(?<![\w.,/+-])\d{{4}}(?:{LOOSE_CARD_GAP}|[ .-])\d{{4,6}}(?:(?:{LOOSE_CARD_GAP}|[ .-])\d{{3,5}}){{1,2}}"
+#: dash, a bullet; (pass 25) a star ("4539*1488*0343*7512"), a bullet operator.
+LOOSE_CARD_GAP = r"(?:[ \t]*[-/_–—•·∙|.,*]?[ \t]*\n[ \t>]*|[ \t]*[/_–—•·∙|,*][ \t]*|[ \t]+[-.][ \t]*|[ \t]*[-.][ \t]+)"
+LOOSE_CARD = re.compile(rf"(?<![\w.,/+-])(?:\d{{4}}(?:{LOOSE_CARD_GAP}|[ .-])\d{{4,6}}(?:(?:{LOOSE_CARD_GAP}|[ .-])\d{{3,5}}){{1,2}}|"
+                        rf"\d{{8}}(?:{LOOSE_CARD_GAP}|[ .-])\d{{8}})"  # pass 25: two halves, "47617390\n01010044"
                         r"(?![\w])(?![.,/-]?\d)")
 #: Its cheap gate: one of those gaps between two digits.
 CARD_ODD_GAP = re.compile(rf"\d{LOOSE_CARD_GAP}\d")
@@ -661,7 +688,8 @@ CARD_CUE = re.compile(r"(?:card|visa|master ?card|amex|american express|\bcc\b|k
                       r"カード|카드|\bkad\b)", re.IGNORECASE)
 #: How a card number is grouped when it is written out: 4-4-4-4, Amex 4-6-5, Diners 4-6-4; and 4-4-4-3, a
 #: 4-4-4-4 card typed with a digit left out, after a card word (issue 18, sixteenth pass).
-CARD_SHAPES = ((4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 3))  # 4-4-4-3: a digit left out (sixteenth pass)
+CARD_SHAPES = ((4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 3),  # 4-4-4-3: a digit left out (sixteenth pass)
+               (8, 8))  # pass 25: sixteen digits in two halves, as a form's two boxes or two lines hold them
 
 
 #: How near a card's label must stand before sixteen digits typed as one run, for them to be a card with a wrong
@@ -756,8 +784,8 @@ def find_ibans(text: str) -> Iterator[Span]:
         length = IBAN_LENGTHS.get(match.group(1).upper())
         if length is None:
             continue
-        end = read_iban_chars(text, match.start(), length)
-        if end is not None and iban_valid(re.sub(r"[ -]", "", text[match.start():end]).upper()):
+        end = grouped_iban_end(text, match.start(), length)
+        if end is not None:
             yield Span(match.start(), end, "IBAN")
             continue
         # issue 18, sixteenth pass: written compact with a character too few or too many for its country
@@ -774,6 +802,16 @@ def find_ibans(text: str) -> Iterator[Span]:
         yield from ibans_after_account_word(text)
     for start, end in find_bank_accounts(text, folded):  # pass 25: CLABE, CBU, sort code and account, …
         yield Span(start, end, "IBAN")
+
+
+def grouped_iban_end(text: str, start: int, length: int) -> int | None:
+    """Where an IBAN of its country's `length` starting at `start` ends, its check digits right; (pass 25) or of one
+    character more or less, a typo in its groups that its check digits still hold ("CH57 0023 5123 A456 7890 B1")."""
+    for size in (length, length + 1, length - 1):
+        end = read_iban_chars(text, start, size)
+        if end is not None and iban_valid(re.sub(r"[ -]", "", text[start:end]).upper()):
+            return end
+    return None
 
 
 #: Issue 18, eighth pass: an IBAN-shaped string right after the word "IBAN" is one even when its check
@@ -894,8 +932,18 @@ VERSION_BEFORE = re.compile(
     r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bfw|\bsdk|\bsection|\bclause|\bchapter|§|update|"
     r"\bupgrade|\bpatch|\bversie|\bversão|\bversao|\bversión|\bversione|\bwersj[ai]|\bverze|\bverzió|\bversio|"
     r"\bsürüm|\bsurum|phiên bản|バージョン|版本|버전|верси[яи]|версі[яї]|έκδοση|\baktualizacj\w*|\bmise à jour|"
-    r"\bactualización|\batualização|\baggiornamento)\s*[:#]?\s*$",
+    r"\bactualización|\batualização|\baggiornamento|"
+    # pass 25: the verb's forms and "to" ("updated to 10.4.3.2", "downgraded to", "rolled back to"), a version word with
+    # "is" ("the firmware version is 1.168.0.12"), a room's number ("room 10.1.2.3")
+    r"(?:\bup|\bdown)grad(?:e|ed|ing)\s+to|\bupdat(?:e|ed|es|ing)\s+to|\brolled\s+back\s+to|\bversion\s+(?:is|was)|"
+    r"\broom|\braum|\bsalle)\s*[:#]?\s*$",
     re.IGNORECASE)
+#: Pass 25: a second version after one ("v2.0.0.1 and 3.10.2.255", "3.12.4 → 3.13.0.1"): a version, then "and", "or", a
+#: comma, an arrow or "to" right before the number.
+VERSION_LISTED = re.compile(r"(?:\bv\d+|(?<![\d.])\d+\.\d+\.\d+)(?:\.\d+)*\s*(?:,|and|or|to|->|→|=>|/)\s*$", re.IGNORECASE)
+#: Pass 25: a network written with its prefix length, its host part zero ("10.20.30.0/24", "192.0.2.0/24"): a range of
+#: hosts, nobody's address.
+NETWORK_AFTER = re.compile(r"/\d{1,2}(?!\d)")
 #: A digit, a dot, a digit: inside every IPV4 match, and far cheaper to look for.
 IPV4_HINT = re.compile(r"\d\.\d")
 
@@ -911,8 +959,26 @@ def find_ipv4s(text: str) -> Iterator[Span]:
     for match in IPV4.finditer(text):
         if VERSION_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
             continue
+        if version_listed(text, match.start()) or network_range(text, match):
+            continue
         if ipv4_valid(match.group()):
             yield Span(match.start(), match.end(), "IP")
+
+
+def version_listed(text: str, start: int) -> bool:
+    """Whether the number at `start` follows a version in a list (VERSION_LISTED) that is one: "v"-prefixed, of three
+    parts, or itself after a version word."""
+    listed = VERSION_LISTED.search(text, max(0, start - 40), start)
+    if listed is None:
+        return False
+    first = listed.group()
+    return first[:1] in "vV" or first.count(".") == 2 or \
+        VERSION_BEFORE.search(text, max(0, listed.start() - 20), listed.start()) is not None
+
+
+def network_range(text: str, match: re.Match[str]) -> bool:
+    """Whether an IPv4 match is a network's range: its last part 0 and a prefix length after it (NETWORK_AFTER)."""
+    return match.group().endswith(".0") and NETWORK_AFTER.match(text, match.end()) is not None
 
 
 def find_ipv6s(text: str) -> Iterator[Span]:
@@ -1078,8 +1144,9 @@ AFTER_BOX = re.compile(r"\bbox\s*(?:no\.?|#)?\s*$", re.IGNORECASE)
 #: 4471" hold no date.)
 DAY_OR_MONTH = r"(?:0?[1-9]|[12]\d|3[01])"
 DATE_INSIDE = re.compile(rf"(?:19|20)\d\d[-./ ]{DAY_OR_MONTH}[-./ ]{DAY_OR_MONTH}(?!\d)|(?<!\d){DAY_OR_MONTH}[-./ ]{DAY_OR_MONTH}[-./ ](?:19|20)\d\d")
-#: "2024-118734", "2025/441892": a year and a serial number, as case and file numbers are written.
-YEAR_SERIAL = re.compile(r"(?:19|20)\d\d[-/]\d{2,7}(?:[-/]\d{2,7})?")
+#: "2024-118734", "2025/441892": a year and a serial number, as case and file numbers are written. (Pass 25: and the
+#: year last, after slashes, "1189/11/2024", as Polish and Spanish shops number orders.)
+YEAR_SERIAL = re.compile(r"(?:19|20)\d\d[-/]\d{2,7}(?:[-/]\d{2,7})?|\d{1,7}/\d{1,7}/(?:19|20)\d\d")
 #: Freephone numbers, which only firms have: North America's 800, 888, 877, 866, 855, 844 and 833, Europe's
 #: 0800 and 0808, Australia's 1800 and 1300 (issue 18, fourteenth pass: authors keep them as the firm's).
 TOLL_FREE = re.compile(r"(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]\d{3}[ .-]?\d{4}$|"
@@ -1133,6 +1200,8 @@ OPENING_HOURS_AFTER = re.compile(
 #: "Order #555-123-4567" and "ticket 2024 0501 77" are identifiers, not phones.
 ID_BEFORE = re.compile(
     r"\b(?:order|invoice|ticket|case|ref|reference|tracking|account|acct|sku|(?-i:PO)|serial|model|part|item|"
+    # pass 25: a build's or a version's number ("build 22621.3007")
+    r"build|version|release|firmware|"
     r"confirmation|booking|receipt|transaction|txn|tid|utr|rrn|makani|iban|card|isbn|batch|lot|box|"
     # issue 18, ninth pass: the order and ticket words of other languages ("Bestellung Nr. 2024-88153")
     r"bestellung|auftrag|rechnung|commande|facture|pedido|factura|ordine|fattura|bestelling|factuur|encomenda|"
@@ -1160,6 +1229,7 @@ ID_BEFORE = re.compile(
 
 #: One of these is in every ID_BEFORE match ("reference" holds "ref").
 ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", "acct", "sku", "po", "serial",
+            "build", "version", "release", "firmware",
             "model", "part", "item", "confirmation", "booking", "receipt", "transaction", "txn", "tid", "utr", "rrn", "makani",
             "iban", "card", "isbn",
             "batch", "lot", "box",  # "box": a PO box's number ("P.O. Box 48213-00100")
@@ -2449,11 +2519,15 @@ def find_dobs(text: str) -> Iterator[Span]:
 
 def dates_after_dob_words(text: str) -> Iterator[Span]:
     """DOB's dates; (pass 22) not a date of this year after "birthday" ("happy birthday! party on 12/05/2026"): a
-    birthday comes every year, and this year's is a party's or an order's date."""
+    birthday comes every year, and this year's is a party's or an order's date. (Pass 25: nor a date of the last
+    EVENT_YEARS with another event's word between, "my mother's birthday, ordered 2025-04-11", as dates_in_reach.)"""
     this_year = datetime.date.today().year
     for match in DOB.finditer(text):
         year = date_year(match.group("date"))
         if year is not None and year >= this_year and match.group().lower().startswith("birthday"):
+            continue
+        if year is not None and year > this_year - 1 - EVENT_YEARS and \
+                OTHER_EVENT.search(text, match.start(), match.start("date")):
             continue
         yield Span(match.start("date"), match.end("date"), "DOB")
 
@@ -2537,6 +2611,9 @@ def dates_in_reach(text: str, start: int, line_end: int, recent: int) -> Iterato
     born_end = -1  # where the last date of birth found ends
     date = DATE_ANYWHERE.search(text, start, min(line_end, reach + LONGEST_DATE))
     while date is not None and date.start() < reach:
+        if date.start() > 0 and text[date.start() - 1].isdigit():
+            date = DATE_ANYWHERE.search(text, date.end(), min(line_end, reach + LONGEST_DATE))
+            continue  # pass 25: the end of a longer number ("nr 1189/11/2024"), no date
         if born_end >= 0 and SENTENCE_END.search(text, born_end, date.start()):
             break  # issue 18, twentieth pass: "sinh ngày 21/6/1994. … giao ngày 12/05/2024": another sentence's date
         if born_end >= 0 and OTHER_EVENT.search(text, born_end, date.start()):
@@ -2583,6 +2660,9 @@ def date_right_before(text: str, start: int, recent: int) -> Iterator[Span]:
     for date in DATE_ANYWHERE.finditer(text, max(0, start - BEFORE_GAP - LONGEST_DATE), start):
         if CLAUSE_GAP.fullmatch(text, date.end(), start) and not sentence_ends_after(text, date.end(), start):
             year = date_year(date.group())
+            if year is not None and year > recent - EVENT_YEARS and \
+                    OTHER_EVENT.search(text, max(0, date.start() - EVENT_REACH), date.start()):
+                continue  # pass 25: "Zamówienie z dnia 11.11.2024 (prezent urodzinowy)": the order's date
             if year is None or year < recent:
                 yield Span(date.start(), date.end(), "DOB")
 
@@ -2599,6 +2679,9 @@ def sentence_ends_after(text: str, date_end: int, start: int) -> bool:
 
 #: What may stand between a date and the birth word after it: a few words of the same clause, no number.
 BEFORE_GAP = 25
+#: Pass 25: how far before such a date an event's word (OTHER_EVENT) makes it the event's ("ordered on", "Zamówienie z
+#: dnia", "Commande du").
+EVENT_REACH = 24
 CLAUSE_GAP = re.compile(rf"\.?[^\d\n,.;:!?]{{0,{BEFORE_GAP}}}")
 
 
