@@ -124,8 +124,7 @@ def find_ssns(text: str) -> Iterator[Span]:
     found = list(ssns_in(text))
     yield from found
     for span in live.across_wraps(text, ssns_in):  # issue 18, pass 21: a number a line break cuts in two, ungated
-        if live.WRAP_AFTER_SEPARATOR.search(text, span.start, span.end) or not any(
-                span.start < other.end and other.start < span.end for other in found):
+        if live.wrapped_id_kept(text, span, found):  # (pass 25: or its digits joined pass an id's check)
             yield span
 
 

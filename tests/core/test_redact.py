@@ -235,7 +235,6 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-47", "SSN"): "45 of 49 national ids (91.8 %; target 97 %), blind on pass 19",
                     ("holdout-48", "NAME"): "105 of 129 names (81.4 %; target 90 %), blind on pass 19",
                     ("holdout-49", "IBAN"): "16 of 17 IBANs (target 100 %), blind on pass 19",
-                    ("holdout-49", "PHONE"): "36 of 41 phones (87.8 %; target 97 %), blind on pass 19",
                     ("holdout-50", "NAME"): "133 of 156 names (85.3 %; target 90 %), blind on pass 19",
                     ("holdout-50", "SSN"): "48 of 55 national ids (87.3 %; target 97 %), blind on pass 19",
                     ("holdout-51", "NAME"): "56 of 73 names (76.7 %; target 90 %), blind on pass 20",
@@ -258,8 +257,7 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-67", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 24",
                     ("holdout-68", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 24",
                     ("holdout-68", "SSN"): "16 of 17 national ids (94.1 %; target 97 %), blind on pass 24",
-                    ("holdout-69", "ADDRESS"): "26 of 31 addresses (83.9 %; target 90 %), blind on pass 24",
-                    ("holdout-69", "SSN"): "22 of 25 national ids (88.0 %; target 97 %), blind on pass 24"}
+                    ("holdout-69", "ADDRESS"): "26 of 31 addresses (83.9 %; target 90 %), blind on pass 24"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
                          "holdout-47": "18 of 319 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 19",

@@ -222,6 +222,28 @@ WORDS = (
     "birth number", "birth no", "national no", "national id code", "personbeteckning",
     "ahcip", "ahcip number", "ahcip no", "ndis number", "ndis no", "bpjs", "kartu bpjs", "no bpjs", "bpjs kesehatan",
     "nº afiliación", "n° afiliación", "nº de afiliación", "no afiliación", "afiliación ss", "nº afiliación ss",
+    # issue 18, pass 25: the Caucasus's and Central Asia's own scripts and Latin spellings (Georgia's personal number,
+    # Armenia's social card and public service number, Azerbaijan's FIN, Uzbekistan's JShShIR, Kazakhstan's IIN),
+    # Europe's smaller languages (Maltese, Welsh, Irish, Basque, Catalan, Galician, Albanian, Luxembourgish), and
+    # West Africa's, Madagascar's and the Horn's (Yoruba, Igbo, Malagasy, Tigrinya, Kurdish)
+    "პირადი ნომერი", "პირადი №", "პ/ნ", "პირადობის მოწმობა", "პასპორტი", "პასპორტის ნომერი",
+    "სოციალური ბარათი", "საიდენტიფიკაციო ნომერი", "სადაზღვევო ნომერი",
+    "սոցքարտ", "սոց քարտ", "սոցիալական քարտ", "հծհ", "հանրային ծառայությունների համարանիշ", "անձնագիր",
+    "անձնագրի համար", "նույնականացման քարտ", "id քարտ",
+    "şəxsiyyət vəsiqəsi", "fin kod", "fin kodu", "fərdi identifikasiya nömrəsi", "pasport nömrəsi",
+    "şəxsiyyət vəsiqəsinin nömrəsi", "jshshir", "jshshir raqami", "pasport raqami", "shaxsiy raqam",
+    "identifikatsiya raqami", "jeke sáıkestendirý nómiri", "iin nomiri", "жеке сәйкестендіру нөмірі",
+    "жеке куәлік", "паспорт нөмірі", "регистрийн дугаар", "иргэний үнэмлэх",
+    "karta tal-identità", "numru tal-karta tal-identità", "numru tal-identità", "numru tas-sigurtà soċjali",
+    "rhif yswiriant gwladol", "rhif adnabod", "rhif pasbort", "trwydded yrru", "uimhir pps", "cárta aitheantais",
+    "uimhir phearsanta", "nan zenbakia", "nortasun agiria", "nortasun agiri nazionala", "pasaporte zenbakia",
+    "gizarte segurantzako zenbakia", "document nacional d'identitat", "número d'identitat", "targeta d'identitat",
+    "número de la seguretat social", "passaport", "documento nacional de identidade", "número de identidade galego",
+    "numri i identitetit", "numri i letërnjoftimit", "letërnjoftim", "letërnjoftimi", "numri i pasaportës",
+    "pasaporta", "sozialversécherungsnummer", "identifikatiounsnummer", "matrikelnummer vun der sécu",
+    "nọ́mbà ìdánimọ̀", "nomba idanimo", "nọmba idanimọ", "nọmba njirimara", "nomba njirimara",
+    "laharana karapanondro", "karapanondro", "laharan'ny karapanondro", "ናይ መንነት ቁጽሪ", "መንነት",
+    "jimareya nasnameyê", "nasname", "hejmara nasnameyê", "ژمارەی ناسنامە",
 )
 
 ABBREVIATIONS = (
@@ -279,6 +301,9 @@ GLUED = (
     "पैन", "पहचान पत्र", "वोटर आईडी", "नागरिकता नम्बर", "जन्म प्रमाण", "ஆதார்", "ஆதார் எண்", "ఆధార్", "ಆಧಾರ್",
     "জন্ম নিবন্ধন", "ජාතික හැඳුනුම්පත", "හැඳුනුම්පත් අංකය", "መታወቂያ", "የመታወቂያ ቁጥር",
     "регистрийн дугаар", "идентификационный номер", "личный номер", "номер удостоверения",
+    # issue 18, pass 25: Khmer's, Burmese's and Lao's identity cards and passports, Afghanistan's tazkira (Pashto, Dari)
+    "អត្តសញ្ញាណប័ណ្ណ", "លេខអត្តសញ្ញាណប័ណ្ណ", "លិខិតឆ្លងដែន", "မှတ်ပုံတင်", "မှတ်ပုံတင်အမှတ်", "နိုင်ငံကူးလက်မှတ်",
+    "ບັດປະຈຳຕົວ", "ເລກບັດປະຈຳຕົວ", "ໜັງສືຜ່ານແດນ", "تذکره", "د تذکرې شمېره", "شماره تذکره", "نمبر تذکره",
 )
 
 #: The possessives after which an abbreviation counts in any case ("mi cc es", "my ssn is", "meu cpf"). (Not "my

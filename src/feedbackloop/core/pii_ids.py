@@ -96,6 +96,18 @@ def emirates_id_valid(number: str) -> bool:
     return len(digits) == 15 and digits.startswith("784") and luhn.is_valid(digits)
 
 
+def saudi_id_valid(number: str) -> bool:
+    """Issue 18, pass 25: Saudi Arabia's national id (1 first) or iqama (2 first): ten digits, a Luhn check digit
+    (no stdnum module). Counted after a person's id word, as CHECKED's others."""
+    digits = re.sub(r"[ -]", "", number)
+    return len(digits) == 10 and digits[0] in "12" and digits.isdigit() and luhn.is_valid(digits)
+
+
+def aadhaar_valid(number: str) -> bool:
+    """Issue 18, pass 25: India's Aadhaar as its card prints it ("2345 6789 0124"): its Verhoeff digit, read apart."""
+    return in_aadhaar.is_valid(re.sub(r"[ -]", "", number))
+
+
 #: Taiwan's national id (no stdnum module): a letter for the place of registration (A=10 … Z=33, out of
 #: order), 1 or 2 for the sex, eight digits, the last a check digit over the weights 1 9 8 7 6 5 4 3 2 1 1.
 TAIWAN_LETTERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36)))
@@ -379,6 +391,13 @@ SHAPES: dict[str, tuple[str, tuple[Valid, ...]]] = {
     # century (1 to 6), the birth date as DDMMYY, the region's letter (A, B, C, H, K, E, M), three digits, the
     # issuer's two letters (PB, BA, BI, GB), a check digit
     "by": (r"[1-6][0-3]\d[01]\d{3}[ABCHKEM]\d{3}(?:PB|BA|BI|GB)\d", SHAPE_ALONE),
+    # issue 18, pass 25: India's Aadhaar as printed, three groups of four (no 0 or 1 first), its Verhoeff digit passing:
+    # one random number in ten passes, but no phone, card or order number is written 4-4-4 and no more (the groups
+    # of a card or a tracking number go on, and are not taken)
+    # Myanmar's national registration card, as its owners write it in Latin letters: the state's number, the
+    # township's letters, the citizen's class in brackets (N, E, P, T), six digits ("12/MAYANA(N)123456")
+    "mm_nrc": (r"1?\d/[A-Za-z]{3,9}\((?:N|NAING|E|P|T)\)\d{6}", SHAPE_ALONE),
+    "aadhaar": (r"(?<!\d[ -])[2-9]\d{3}(?: \d{4} \d{4}(?! ?\d)|-\d{4}-\d{4}(?!-?\d))", (aadhaar_valid,)),
 }
 #: Issue 18, eighteenth pass: a letter or digit of a script that spaces its words: before or after one, a number
 #: is part of a longer word; Han, Kana, Hangul and Thai glue numbers to their words ("身份证号是11010519491231002X").
@@ -402,6 +421,7 @@ CHECKED: tuple[Valid, ...] = (
     si_emso.is_valid, jp_in.is_valid, ca_sin.is_valid, es_dni.is_valid, es_nie.is_valid, ie_pps.is_valid,
     it_codicefiscale.is_valid, mx_curp.is_valid, pt_cc.is_valid, emirates_id_valid,
     my_nric.is_valid, pk_cnic.is_valid, ru_inn.is_valid,  # issue 18, eighteenth pass: stdnum's, with dates or two checks
+    saudi_id_valid,  # (issue 18, pass 25)
 )
 
 #: The names of identity numbers, in the languages of the corpus and beyond, each a word or the start
@@ -735,6 +755,11 @@ BARE_CHECKED: dict[int, tuple[Valid, ...]] = {
          ch_ssn.is_valid, luxembourg_matricule_valid),
     14: (egypt_id_valid,),  # (a century, a birth date and a governorate: one random number in five hundred)
 }
+#: Issue 18, pass 25: in a Turkish text (its dotless i, its soft g, its s-cedilla, its lira), eleven digits that pass
+#: the T.C. Kimlik No's two check digits (no 0 first: a mobile is 05…) are one, named after it or not ("69797114734
+#: numaralı kimlikle kayıtlıyım"): one random number in a hundred passes, so only where Turkish is written.
+TURKISH = re.compile(r"[ğışĞİŞ₺]|\bTL\b")
+TURKISH_CHECKED: tuple[Valid, ...] = (tr_tckimlik.is_valid,)
 BARE_RUN = re.compile(r"(?<![\w.,/+#:-])(?:\d{11}|\d{13,14})(?![\w-])(?![.,/]\d)")
 LONG_RUN = re.compile(r"\d{11}")
 
@@ -743,7 +768,8 @@ def bare_ids(text: str) -> Iterator[tuple[int, int]]:
     """Bare digit runs that an id's module of BARE_CHECKED accepts, not introduced as another's number."""
     for match in BARE_RUN.finditer(text):
         number = match.group()
-        if not any(valid(number) for valid in BARE_CHECKED[len(number)]) or placeholder(number):
+        checks = BARE_CHECKED[len(number)] + (TURKISH_CHECKED if len(number) == 11 and TURKISH.search(text) else ())
+        if not any(valid(number) for valid in checks) or placeholder(number):
             continue
         before = text[max(0, match.start() - 40):match.start()]
         if OTHER_BEFORE.search(before) or RECORD_BEFORE.search(before) or NOT_PERSONAL.search(before) \
@@ -781,12 +807,31 @@ def shaped_ids(text: str) -> Iterator[tuple[int, int]]:
             continue  # "Model S1234567D": a letter, digits and a letter name products too
         if name in REFERENCE_SHAPES and reference_right_before(text, match.start(), match.start()):
             continue  # pass 25: "注文番号 250611-0042871", an order's number in a resident number's shape
+        if name == "aadhaar" and not printed_aadhaar(text, match.start()):
+            continue
         yield match.span()
 
 
 #: Pass 25: digit-only shapes that orders' and requests' numbers share (six digits of a day, a dash, seven more: a
 #: Korean resident number's, and a Japanese or Korean shop's order number dated the day it was placed).
 REFERENCE_SHAPES = frozenset({"rrn"})
+
+
+def printed_aadhaar(text: str, start: int) -> bool:
+    """Issue 18, pass 25: an Aadhaar in its printed 4-4-4 groups counts unnamed only in an Indian text (its rupee, its
+    dialling code, its cities, its payment apps) and not after an order's, a waybill's or a phone's word: a tracking
+    or an order number is also written 4-4-4, and one in ten passes the Verhoeff check."""
+    before = text[max(0, start - 40):start]
+    return INDIA.search(text) is not None and not (BARE_NOT_ID.search(before) or NOT_PERSONAL.search(before)
+                                                   or RECORD_BEFORE.search(before) or WAYBILL.search(before))
+
+
+#: Issue 18, pass 25: an Indian text, where four-four-four digits with a Verhoeff check are an Aadhaar.
+INDIA = re.compile(r"(?i:₹|\brs\.? ?\d|\binr\b|india|\+91|aadha?ar|uidai|mumbai|delhi|bengaluru|bangalore|chennai|"
+                   r"kolkata|hyderabad|pune\b|ahmedabad|jaipur|lucknow|paytm|phonepe|\bupi\b|flipkart|namaste|kripya|"
+                   r"\bji\b|आधार|भारत)")
+#: A waybill's, a consignment's or a shipment's word (and its Japanese and Chinese forms).
+WAYBILL = re.compile(r"(?i:waybill|consignment|\bawb|docket|伝票|运单|運單)")
 
 
 #: Issue 18, nineteenth pass: the shapes a product's, a part's or a version's code may have, and the words that name one.
@@ -1235,7 +1280,10 @@ def named_far_before(text: str, at: int) -> bool:
 AFTER_NUMBER = re.compile(r"[ \t]*[(,–-]?[ \t]*(?:(?:that'?s|that is|this is|is|es|est|ist|=|"
                           # issue 18, nineteenth pass: "as on my", "según mi", "sesuai KTP", "laut Ausweis"
                           r"as per|as on|as in|per|from|según|segun|conforme|sesuai|laut|selon|come da|zgodnie z|"
-                          r"numaralı|numarali|nolu|no'lu)[ \t]+)?"
+                          r"numaralı|numarali|nolu|no'lu|"
+                          # issue 18, pass 25: a number given as an id ("25869407213 als Identifikationsnummer", "como
+                          # DNI", "comme numéro fiscal", "jako PESEL", "olarak TC kimlik")
+                          r"als|como|comme|come|jako|olarak|som)[ \t]+)?"
                           r"(?:(?:my|mi|mon|ma|mein|meine|meu|minha|mijn|our|his|her|el|la|le|o|a)[ \t]+)?")
 
 
@@ -1333,25 +1381,56 @@ ASKING_MORE = re.compile(r"(?i:\b(?:need|needs|needed|require|required|may i hav
 
 
 def checked_ids(text: str) -> Iterator[tuple[int, int]]:
-    """A number right after an id word that some country's module accepts."""
+    """A number right after an id word that some country's module accepts; and, in a text of a country whose id has
+    no check digit (`REGIONAL_IDS`), a number of that id's shape after a bare "ID" no record's word names."""
+    regional = tuple(shape for context, shape in REGIONAL_IDS if context.search(text))
     for cue in ID_WORDS.finditer(text):
         word = WORD_BEFORE.search(text, max(0, cue.start() - 24), cue.start())
-        if word is not None and word.group(1).lower() not in PERSON_BEFORE_ID:
+        personal = word is None or word.group(1).lower() in PERSON_BEFORE_ID
+        if not personal and not regional:
             continue  # "Order ID", "customer ID", "device ID": some record's
         span = number_after(text, cue.end())
         if span is None or not WEAK_GAP.fullmatch(text[cue.end():span[0]]):
             continue
         number = text[span[0]:span[1]]
-        if sum(map(str.isdigit, number)) >= 9 and any(valid(number) for valid in CHECKED):
+        if personal and sum(map(str.isdigit, number)) >= 9 and any(valid(number) for valid in CHECKED):
             yield span
-        elif number.isdigit() and 7 <= len(number) <= 8 and not placeholder(number) and KENYA.search(text):
-            yield span  # issue 18, nineteenth pass: Kenya's national id is "ID 27716409", seven or eight digits
+        elif any(shape.fullmatch(number) for shape in regional) and not placeholder(number) \
+                and (personal or not record_named_before(text, cue.start())):
+            yield span  # "ni mimi Wanjiku Mwangi ID 29384716", "Khalid Al-Otaibi, ID 1093384520"
+
+
+def record_named_before(text: str, at: int) -> bool:
+    """Issue 18, pass 25: whether the word right before `at` names a record, a phone or an order ("Student ID",
+    "acct ID", "Motorista ID"), so that the number after is that record's."""
+    before = text[max(0, at - 24):at]
+    return bool(RECORD_BEFORE.search(before) or OTHER_BEFORE.search(before) or NOT_PERSONAL.search(before)
+                or DRIVER_BEFORE.search(before))
 
 
 #: Issue 18, nineteenth pass: a Kenyan text (its mobile money, its tax office, its shilling, its towns), where a bare
-#: "ID" and seven or eight digits is the national identity card's number (no check digit).
+#: "ID" and seven or eight digits is the national identity card's number (no check digit). (Pass 25: its health and
+#: pension funds, its mobile numbers' shape and country code, and Swahili's everyday words: "ni mimi", "jina", "simu".)
 KENYA = re.compile(r"(?i:m-?pesa|safaricom|\bkra\b|\bksh|\bkes\b|kenya|nairobi|mombasa|kisumu|nakuru|eldoret|"
-                   r"huduma|fuliza|m-?shwari|kcb\b|equity bank|airtel money|tafadhali|naomba)")
+                   r"huduma|fuliza|m-?shwari|kcb\b|equity bank|airtel money|tafadhali|naomba|\bsha\b|\bnhif\b|"
+                   r"\bnssf\b|\bmimi\b|\bjina\b|\bsimu\b|\bnamba\b|asante|habari|shilingi|\+254|"
+                   r"(?<![\d+])0(?:7\d\d|1[01]\d)[ ]?\d{3}[ ]?\d{3}(?![ ]?\d))")
+#: Issue 18, pass 25: a Saudi text (its riyal, its cities, its country code, its government portal and residence
+#: permit), where a bare "ID" and ten digits, 1 or 2 first, is the national id or the iqama (a check digit that
+#: people's ids in the corpus do not always pass: they are typed from memory).
+SAUDI = re.compile(r"(?i:\bsar\b|riyals?\b|ريال|riyadh|jeddah|jiddah|dammam|makkah|mecca|madinah|medina|khobar|"
+                   r"\bsaudi|\bksa\b|\+966|absher|iqama|\bmada\b|الرياض|جدة|السعودية)")
+#: The countries whose id after a bare "ID" has no check digit to pass, each with the words that place a text there
+#: and its id's shape.
+REGIONAL_IDS = ((KENYA, re.compile(r"\d{7,8}")), (SAUDI, re.compile(r"[12]\d{9}")))
+#: A driver's or a rider's id, a ride app's or a courier's (not the customer's own).
+DRIVER_BEFORE = re.compile(r"(?i:driver|rider|motorista|courier|agent|staff|dereva)\w*[ \t]*[-:#]?[ \t]*\Z")
+
+
+def bare_id_valid(number: str) -> bool:
+    """Issue 18, pass 25: whether a run of nine digits or more passes the check of some country's id (CHECKED): a
+    number joined across a line break counts whole only so."""
+    return len(number) >= 9 and any(valid(number) for valid in CHECKED)
 
 
 def number_after(text: str, at: int) -> tuple[int, int] | None:

@@ -52,6 +52,7 @@ from feedbackloop.core.pii_ids import (
     DIGIT_WORDS,
     PHONE_IN_GAP,
     SINGLE_LETTER,
+    bare_id_valid,
     find_national_ids,
     line_before,
     spelled_ids,
@@ -129,8 +130,9 @@ LOOKALIKES: dict[int, str] = {
 #: ("０８０ー１２３４ー５６７８"); only there is it a dash (in "サーバー" it lengthens a vowel). Pass 24: word processors
 #: and phones' keyboards turn a typed hyphen into an en or em dash, a horizontal bar or a small em dash ("0412–345 678",
 #: "521—88—3047"); between two digits each is the hyphen of a number (a range "10–12" reads as "10-12" does). Each
-#: mark first, then its digits around it: sre scans for the marks' set, not at every position.
-DIGITS_DASH = re.compile(r"[\u30fc\u2013\u2014\u2015\ufe58](?<=\d.)(?=\d)")
+#: mark first, then its digits around it: sre scans for the marks' set, not at every position. (Pass 25: one with a
+#: space each side between two digits too, "073 – 991 22 40", as a spaced hyphen is.)
+DIGITS_DASH = re.compile(r"[\u30fc\u2013\u2014\u2015\ufe58](?:(?<=\d.)(?=\d)|(?<=\d .)(?= \d))")
 
 
 def plain_digits(text: str) -> str:
@@ -1637,6 +1639,8 @@ WORLD_PHONE_WORDS = (
     # pass 23: the Nordic "call me at" and "my number", Iceland's "phone" (whose numbers have seven digits)
     "ring på", "ringe på", "ringe mig på", "ringe meg på", "ring mig på", "ring meg på", "mit nr", "mitt nr",
     "mit nummer", "mitt nummer", "sími", "síminn", "símanúmer", "símanúmerið", "gsm-númer",
+    # pass 25: a text message's number ("via sms på 073 – 991 22 40", "SMS an 0171 …", "sms na 601 …", "sms au 06 …")
+    "sms på", "sms til", "sms till", "sms to", "sms an", "sms na", "sms au", "sms al", "sms no", "sms para",
 )
 WORLD_PHONE_INSIDE = ("電話", "电话", "手机", "手機", "携帯", "ケータイ", "連絡先", "联系方式", "聯絡", "전화", "휴대폰",
                       "핸드폰", "연락처", "โทร", "เบอร์", "มือถือ", "फोन", "फ़ोन", "मोबाइल", "ফোন", "মোবাইল",
@@ -1800,12 +1804,14 @@ PHONE_ASKED = ("phone", "mobile", "number", "móvil", "movil", "celular", "telef
 #: Issue 18, pass 21: a number that a line break (a mail's or a form's wrapping, a quoted reply's "> ") cuts in two,
 #: right after a phone word: "pls ring me on 07700 900\n461".
 #: (Pass 24: also with its separator before the break, "415-555-\n0199", or its area code in parentheses, "+1 (415)\n555-0199".)
-WRAPPED_PHONE = re.compile(r"(?<![\w.+/(-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)|\d{2,5})(?:[ .-]\d{2,8}){0,3}[.-]?[ \t]*\n[ \t>]*"
-                           r"\d{2,8}(?:[ .-]\d{2,8}){0,3}(?!\w)(?![.\-/:]\d)")
+#: (Pass 25: its groups each on a line of their own, "07700\n900\n582", as a form's narrow field or a chat's lines
+#: leave them; its phone word may end the line before, "Numer telefonu:\n601\n234\n567".)
+WRAPPED_PHONE = re.compile(r"(?<![\w.+/(-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)|\d{2,5})(?:[ .-]\d{2,8}){0,3}"
+                           r"(?:[.-]?[ \t]*\n[ \t>]*\d{2,8}(?:[ .-]\d{2,8}){0,3}){1,3}(?!\w)(?![.\-/:]\d)")
 WRAPPED_PHONE_GATE = re.compile(r"[\d)][.-]?[ \t]*\n[ \t>]*\d")
 WRAPPED_PHONE_CUE = re.compile(r"(?i:phone|mobile|\bmob|cell|\bcel|\btel|ring me|call me|\bcall|text me|\btxt|reach me|"
                                r"whats ?app|number|celular|m[óo]vil|telefone|tel[ée]fono|telefono|num[ée]ro|portable|"
-                               r"contact)[^\n\d]{0,25}\Z")
+                               r"contact)[^\n\d]{0,25}(?:\n[ \t>]*)?\Z")
 
 
 def wrapped_phones(text: str) -> Iterator[Span]:
@@ -2159,11 +2165,16 @@ def not_a_phone_shape(text: str, candidate: str, end: int) -> bool:
         return True
     if "/" in candidate and firms_number_shape(candidate):  # issue 18, twentieth pass: a Brazilian firm's CNPJ
         return True
+    if POSTCODE_SHAPE.fullmatch(candidate):  # issue 18, pass 25: a Brazilian CEP, part of an address
+        return True
     last = IMEI_LAST_DIGIT.match(text, end)
     return last is not None and len(digits) == 14 and luhn_valid(digits + last.group(1))
 
 
 IMEI_LAST_DIGIT = re.compile(r" (\d)(?!\w)")
+#: Issue 18, pass 25: Brazil's CEP ("01304-001": five digits, a dash, three), which a phone word's neighbour (Turkish's
+#: "cep", a mobile) or a pattern of groups may take for a phone: no phone is written five and three.
+POSTCODE_SHAPE = re.compile(r"\d{5}-\d{3}")
 
 
 def unbalanced_paren_end(candidate: str, end: int) -> int:
@@ -2255,9 +2266,20 @@ def find_ssns(text: str) -> Iterator[Span]:
         # (not over a number found whole unless a separator ends its line: "NHS No. 485 777 3456\n12 Primrose Hill
         # Road" holds no wrapped number)
         for span in across_wraps(text, ssns_in):
-            if WRAP_AFTER_SEPARATOR.search(text, span.start, span.end) or not any(
-                    span.start < other.end and other.start < span.end for other in found):
+            if wrapped_id_kept(text, span, found):
                 yield span
+
+
+def wrapped_id_kept(text: str, span: Span, found: Sequence[Span]) -> bool:
+    """Whether a number found across a line break is one: a separator ends its line, or nothing was found over it
+    whole, or (issue 18, pass 25) the digits joined pass an id's check where its first line's part was found alone
+    ("PESEL: 022418\n05622": the label's six digits, then the rest wrapped; an address's house number after a wrapped
+    NHS number passes no check)."""
+    if WRAP_AFTER_SEPARATOR.search(text, span.start, span.end):
+        return True
+    if not any(span.start < other.end and other.start < span.end for other in found):
+        return True
+    return bare_id_valid("".join(filter(str.isalnum, text[span.start:span.end])))
 
 
 #: A line break after a number's separator ("751-\n10"): the number goes on after it, whatever was found before it.
