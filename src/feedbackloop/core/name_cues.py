@@ -1190,12 +1190,19 @@ CAPITAL_NOT_NAMES = frozenset({"AND", "THE", "FOR", "YOU", "ALL", "NOT", "OFF", 
 #: Issue 18, sixteenth pass: a first name typed all in lower case or all in capitals right after a
 #: self-introduction or a relation ("its jess again lol", "some guy named brett", "I AM EILEEN", "MY WIFE
 #: GLORIA"): there only a listed first name that is no ordinary word counts ("its will", "named june" do not).
+#: Pass 25: and in chat, after a greeting or a thanks ("hi sandeep, my card", "thanks kev,", "regards, abhishek"),
+#: a verb that passes something to a person ("ask priya about", "fwd to aoife", "check with fiona", "cc ngozi") or
+#: more relations ("my mate jonno", "my boss funmi"). The `closed` cues need the clause closed after the name.
 UNCASED_CUE = re.compile(
-    r"(?<![\w'’])(?:it['’]?s|i am|i['’]?m|named|called|my (?:wife|husband|son|daughter|mom|mum|mother|dad|father|"
-    r"sister|brother|partner|gran|grandma|grandmother|grandson|granddaughter|aunt|uncle|friend|neighbou?r))"
-    r"[ \t]+(?P<word>[^\W\d_]{3,})(?![\w'’-])")
+    r"(?<![\w'’])(?:(?P<closed>it['’]?s|i am|i['’]?m|hi|hey|hiya|hello|morning|thanks|thank you|thx|ta|cheers|regards|"
+    r"bye)|named|called|ask|tell|ping|remind|cc|bcc|fwd to|forward(?:ed)? (?:it |this )?to|(?:check|checked|"
+    r"talk|talked|speak|spoke|chat|chatted) (?:to|with)|my (?:wife|husband|son|daughter|mom|mum|mother|dad|father|"
+    r"sister|brother|partner|gran|grandma|grandmother|grandson|granddaughter|aunt|uncle|friend|neighbou?r|mate|"
+    r"boss|colleague|manager|cousin|flatmate|roommate|housemate|girlfriend|boyfriend|fianc[eé]e?|nephew|niece))"
+    r"[ \t]*[,:]?[ \t]+(?P<rest>(?P<word>[^\W\d_]{3,}))(?![\w'’-])")  # (`overlapping` goes on at `rest`)
 #: What may follow a name after "I am" or "it's": the end of a clause, or a word that closes an introduction.
-INTRO_END = re.compile(r"[ \t]*(?:$|[.,;:!?)\n-]|(?:again|here|btw|lol|from|speaking|calling|writing|and)\b)")
+INTRO_END = re.compile(r"[ \t]*(?:$|[.,;:!?)\n-]|(?:again|here|btw|lol|from|speaking|calling|writing|and|its|it['’]s|"
+                       r"im|i['’]m)\b)")
 
 
 def uncased_cue_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
@@ -1203,13 +1210,13 @@ def uncased_cue_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[in
     if len(folded) != len(text):
         return
     first, _, common = lists
-    for match in UNCASED_CUE.finditer(folded):
+    for match in overlapping(UNCASED_CUE, folded):
         word = text[match.start("word"):match.end("word")]
         lower = match.group("word")
         if (word.islower() or word.isupper()) and lower in first and not ordinary(lower, common) and lower not in STOP \
                 and lower not in RELATION_VERBS:  # pass 24: "my son said it", not a son named Said
-            if match.group().startswith(("i", "it")) and not INTRO_END.match(folded, match.end()):
-                continue  # "I am grant funded": after "I am" or "it's" the name ends its clause
+            if match.group("closed") and not INTRO_END.match(folded, match.end()):
+                continue  # "I am grant funded", "thanks heaps": after "I am", "it's" or "hi" the name ends its clause
             yield match.span("word")
 
 
@@ -1455,6 +1462,7 @@ def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterato
     from feedbackloop.core.script_names import cyrillic_forms, native_trim  # (they read this module's scripts)
     first, last, common = lists
     parts: set[str] = set()
+    lowered: set[str] = set()
     seen: set[int] = set()
     grown: list[tuple[int, int]] = []
     # issue 18, nineteenth pass: a finding in Thai, Arabic, Hebrew, an Indic script or Japanese loses the verbs and
@@ -1474,10 +1482,12 @@ def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterato
                 parts.add(word)
                 parts.add(word[0].upper() + word[1:])
                 parts.add(word.upper())
+                if word != lower and (lower in first or lower in last) and not ordinary(lower, common):
+                    lowered.add(lower)  # pass 25: the agent's "Farhan" greeted back as "hi farhan"
                 parts.update(cyrillic_forms(word))  # nineteenth pass: "Богдане" -> "богдан", "Богдан"
-    for part in parts:
+    for part in parts | lowered:
         for start, end in whole_words(text, part):
-            if start in seen:
+            if start in seen or (part not in parts and not echo_position(text, start, end)):
                 continue
             seen.add(start)
             start, end = grow(text, start, end, lists)
@@ -1488,6 +1498,26 @@ def spread(text: str, spans: Iterable[tuple[int, int]], lists: Lists) -> Iterato
         for match in SPELLED.finditer(text):
             if match.group().replace("-", "") in parts:
                 yield match.span()
+
+
+#: Pass 25: the words a chat puts right before a name it answers or thanks ("hi farhan,", "thx sam", "merci
+#: núria!!", "gracias jorge", "obg ines").
+ECHO_BEFORE = re.compile(r"(?<![\w'’])(?i:hi|hey|hiya|hello|morning|evening|thanks|thank you|thx|ty|ta|cheers|bye|"
+                         r"sorry|ok|okay|merci|gracias|grazie|mille|gràcies|obg|obrigad[oa]|danke|dank je|bedankt|"
+                         r"tak|takk|tack|dzięki|asante)[ \t]*[,!]?[ \t]+\Z")
+#: What follows a name that closes its clause ("under tanaka.", "hi niamh, my card", "(kenji?)").
+ECHO_AFTER = re.compile(r"[ \t]*(?:[,.!?;)\n]|\Z)")
+#: What precedes a name that opens a line or a sentence ("[14:03] Guest: kenji.", "ref GH-78812. haruka lost").
+ECHO_OPENS = re.compile(r"(?:^|\n|[.!?:][ \t]+)[ \t]*\Z")
+ECHO_REACH = 24
+
+
+def echo_position(text: str, start: int, end: int) -> bool:
+    """Whether a found name's word, met again in lower case ("Farhan" ... "hi farhan, my card"), stands where
+    chat puts a name: after a greeting or a thanks, before the end of a clause, or opening a line or sentence.
+    Elsewhere the lower-case word is more likely the language's own ("lagt till dig", "anh ấy")."""
+    before = text[max(0, start - ECHO_REACH):start]
+    return bool(ECHO_BEFORE.search(before) or ECHO_AFTER.match(text, end) or ECHO_OPENS.search(before))
 
 
 #: Issue 18, tenth pass: the next item of a list a found name stands in ("Noa (7), Itai (4)", "Faisal, Reem

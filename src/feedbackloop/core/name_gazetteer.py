@@ -108,7 +108,25 @@ giorgi levan zurab irakli lasha tornike vakhtang tengiz mamuka zviad revaz shota
 tamari mariami sopho lela nato ketino davit tigran hayk narek arsen ashot vahe gevorg vardan armen aram
 anush lusine gayane hasmik anahit lilit siranush hovhannes mkrtich noura hessa mouza shaikha lulwa jawaher
 alanoud abeer rawan ghada manal hanan
-""")
+""" + (
+    # issue 18, pass 25: English-speaking India's, Nigeria's and South Africa's given names, and Wales' and
+    # Scotland's, in Latin letters: Faker writes India's in Devanagari and holds few of the others, so "ask
+    # sandeep", "thanks funmi", "regards, abhishek" went unread
+    """
+abhishek sanjay ananya venkat akash anil ankit ankita anushka arvind ashok deepak dinesh hemant jayesh kiran
+mahesh manish mohan mukesh neeraj pankaj pradeep prakash preeti rajesh rakesh ramesh rohit sachin sandeep
+sanjana santosh saurabh shalini shruti sudha sunil sunita suresh swati tarun varun vijay vikram vinay vinod
+vishal yogesh aditi kavitha karthik senthil murugan balaji ganesh jagadish kannan lakshman ramya saravanan
+sridhar sundar vasanth venkatesh vignesh anirban arijit debashis indrani joydeep prosenjit sourav subhash
+tanmoy gurpreet harpreet jaspreet manpreet navdeep simran harjit kuldeep baljit jaswinder parminder
+sukhwinder amandeep rupinder sreekumar anoop biju shaji sreeja rajeev sajan deepika priyanka payal sonal rashmi
+smita madhuri keerthana aishwarya bhavana archana chitra geeta komal mamta meena poonam rekha ritu sapna seema
+shweta sushma usha vandana vidya harsha chetan kunal lokesh mayank nitin piyush raju sameer sumit tushar umesh vivek
+femi yemi bola funmi tope tolu seun dayo bisi wale toyin bimpe lanre kunle gbenga jide niyi dapo yinka
+biodun kayode kehinde taiwo chioma chinwe chika somto kamsi chisom adaobi ezinne binta temi bayo deji
+lwazi mpho tumelo kgomotso refilwe nomsa zodwa sizwe buhle
+fionn eabha struan morag eilidh mhairi ailsa dafydd gethin ffion cerys carys seren lowri eleri
+"""))
 MORE_FIRST = frozenset(MORE_FIRST_WORDS.split())
 MORE_LAST_WORDS = """
 moyo ncube dube sibanda ndlovu mpofu mutasa chikwanha bankole okafor okonkwo nwosu okeke nnadi
@@ -121,7 +139,14 @@ sadeghi kazemi abenova karimova karimov rakhimov yusupov akhmetov abdullayev do�
 rattanakorn suwannarat pratama saputra wijaya hidayat santoso kusuma nugroho setiawan siregar
 nasution lubis harahap ngata tupou fifita taufa vaipulu tuilagi ganbold erdenebat munkhbat
 enkhbayar
-"""
+""" + (
+    # issue 18, pass 25: the surnames of English-speaking India, Nigeria, South Africa and Scotland that Faker lacks
+    """
+mehta jadhav pawar shinde gowda kamath bhattacharya rathore rajput mathew chandrasekhar gopalan adebayo
+olaniyan adewale oyebanji akinola ogunbanjo olatunji oladipo okonjo okoye nwankwo obiora ezeh onyeka igwe
+onuoha adesina fashola oyelowo akande adeniyi yakubu aliyu usman naidoo govender moodley botha pretorius
+venter coetzee fourie steyn mcallister macleod mackinnon
+""")
 MORE_LAST = frozenset(MORE_LAST_WORDS.split())
 #: Issue 18, pass 22: the nicknames and short forms customers sign chat with ("hey its dave", "thx - kels",
 #: "ta, gaz", "Díky, Honza", "pozdrawiam, tomek", "Lp, Ana"): English, Polish, Czech, Slovak, Croatian,
@@ -141,6 +166,7 @@ ionuț ionut andreea ioana oana bianca mihai vlad radu sorin cristi
 olya olena oksana taras andriy andrii mykola mykhailo dmytro vasyl yurii yuriy bohdan serhiy serhii
 volodymyr oleksandr oleksii oleksiy yevhen halyna nataliya natalia iryna svitlana tetiana tetyana
 yiannis giannis giorgos kostas nikos dimitris panos thanos vasilis christos eleni katerina despina
+kev daz
 """
 NICKNAMES = frozenset(NICKNAMES_WORDS.split())
 #: Issue 18, pass 22: surnames of Central and Eastern Europe, Greece and the Baltics in Latin letters that

@@ -175,6 +175,21 @@ clínica clinica clinique cabinet agence agencia agenzia autoescuela transportes
 distribuciones construcciones inmobiliaria immobiliare immobilier restaurante ristorante pizzeria trattoria
 hotel hôtel hostal pensión pension peluquería peluqueria salon salão studio estudio despacho bufete
 """)
+#: Pass 25: a support bot's or a voice assistant's name is a product's, not a person's: said so after it ("Ada, our
+#: virtual assistant", "I'm Zoe, the Acme assistant", "Max, the NetÉire virtual assistant 🤖"), before it ("our
+#: chatbot Ava", "the voice assistant Alexa"), or introduced by a line a bot speaks ("Bot: Hi! I'm Zoe").
+BOT_STRICT = (r"(?:(?:virtual|digital|ai|automated|voice|smart|chat|shopping)[ \t-]*(?:assistant|assistent)|chat-?bot|bot|"
+              r"asistente virtual|assistente virtual|assistant virtuel|virtuelle[rn]? assistent(?:in)?)")
+BOT_WORDS = rf"(?:{BOT_STRICT}|assistant|asistente|assistente)"
+#: (Bare "assistant" counts after a determiner only, and not as a person's post: "Farah, assistant to Lim Jun Hao";
+#: before a name only a bot's word does: "Assistente Inês:" is an agent's label.)
+BOT_AFTER = re.compile(rf"[ \t]*[,(–—-][ \t]*(?i:(?:the|your|our|a|an|tu|su|nuestr[oa]|votre|notre|ton|ta|seu|sua|nosso|"
+                       rf"nossa|la|le|il|o|ihr|ihre|unser|unsere|[\w'’-]+['’]s)[ \t]+)(?:[^\s,.!?]+[ \t]+){{0,3}}"
+                       rf"(?i:{BOT_WORDS})(?![\w-])(?![ \t]+(?i:to|of|for|at)\b)")
+BOT_BEFORE = re.compile(rf"(?i:{BOT_STRICT})[ \t]+\Z")
+BOT_LINE = re.compile(rf"(?im)^[ \t]*(?:\[[^\]\n]*\][ \t]*)?[\w-]*(?:{BOT_WORDS})[ \t]*:[^\n]*"
+                      r"(?i:i['’]?m|i am|my name is|this is|me llamo|soy|je suis|ich bin|sono|sou(?: a| o)?)[ \t]+\Z")
+BOT_REACH = 80
 PREVIOUS_WORD = re.compile(r"([^\W\d_][\w'’-]*)[ \t]+\Z")
 NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
 CAMEL = re.compile(r"[a-z][A-Z]")
@@ -242,7 +257,13 @@ def not_a_person(text: str, start: int, end: int, keys: list[str]) -> bool:
         return True  # a firm's handle: "@HelixTelecom", "@SkyviaHelp" (not a colleague's, "@Sofia")
     if FIRM_AFTER_NAME.match(text, end) or previous in TRADE_BEFORE or keys[0] in TRADE_BEFORE:
         return True  # "GlobeHop Tours", "Bose & Co", "Plomería Ramos"
-    return brand(text, start, end, keys)
+    return brand(text, start, end, keys) or bot_named(text, start, end)
+
+
+def bot_named(text: str, start: int, end: int) -> bool:
+    """Whether the finding names a support bot or a voice assistant (BOT_AFTER, BOT_BEFORE, BOT_LINE)."""
+    before = text[max(0, start - BOT_REACH):start]
+    return bool(BOT_AFTER.match(text, end) or BOT_BEFORE.search(before) or BOT_LINE.search(before))
 
 
 def brand(text: str, start: int, end: int, keys: list[str]) -> bool:
