@@ -2033,6 +2033,12 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool,
                                           (ahead - last - passed == 4 and is_country(chunk[ahead]))) and \
                     not per_segment[ahead]:  # (a fourth place only when it is the country)
                 line_end = place_line(chunk, ahead, lower_text) if chunk[ahead].newline_before else None
+                if line_end is None and town_line(chunk, ahead, lower_text):
+                    end = chunk[ahead].tokens[-1].end  # pass 25: "Plot 5, Block C\nLekki Phase 1\nLagos"
+                    places += not landmark(chunk[ahead], lower_text)
+                    ahead += 1
+                    passed += 1
+                    continue
                 if line_end is not None and not place_like(chunk[ahead], lower_text):
                     end = chunk[line_end].tokens[-1].end  # "...Apto 1202\nMedellín, Antioquia"
                     ahead = line_end + 1
@@ -2138,6 +2144,29 @@ def place_line(chunk: list[Segment], at: int, lower_text: bool) -> int | None:
     return last
 
 
+#: Pass 25: words that close a letter on a line of their own under an address ("Cordialement,\nNathalie").
+SIGN_OFFS = words("""
+thanks thank regards cheers best sincerely faithfully yours cordialement salutations saludos atentamente saluti
+groet groeten cumprimentos atenciosamente hilsen pozdrawiam mvh mfg lg grüße gruß merci gracias danke grazie
+obrigado obrigada asante shukran
+""")
+
+
+def town_line(chunk: list[Segment], at: int, lower_text: bool) -> bool:
+    """Pass 25: whether chunk[at] is a line of its own naming a town or an area, or a landmark, as an address written
+    over several lines ends ("Plot 5, Block C\nLekki Phase 1\nLagos", "Flat 1203, Tower B\nnear Mall of the
+    Emirates\nDubai"); not a person's name under it (a signature's), nor a line of prose."""
+    segment = chunk[at]
+    if not segment.newline_before or (at + 1 < len(chunk) and not chunk[at + 1].newline_before):
+        return False
+    tokens = segment.tokens
+    if landmark(segment, lower_text) and tokens[0].lower.rstrip(".") in LANDMARK_LINKS:
+        return True
+    return len(tokens) <= 3 and tokens[0].lower not in SALUTATIONS | SIGN_OFFS and not person_like(tokens) and all(
+        t.word[:1].isupper() and t.word.replace("-", "").isalpha() and t.lower not in PROSE and
+        town_like(t.word, lower_text) for t in tokens)
+
+
 def is_country(segment: Segment, end: int | None = None) -> bool:
     """Whether the segment (up to `end`) is a country's name."""
     return " ".join(t.lower for t in segment.tokens if end is None or t.end <= end).strip(".") in COUNTRIES
@@ -2190,6 +2219,7 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
     yield from labelled_fields(text)
     yield from labelled_values(text)
     yield from postcode_fields(text)
+    yield from area_fields(text)
     for script, pattern in SCRIPT_ADDRESSES:  # issue 18, nineteenth pass
         if script.search(text) is not None:
             for match in pattern.finditer(text):
@@ -2873,6 +2903,30 @@ def postcode_fields(text: str) -> Iterator[tuple[int, int]]:
     if ":" not in text:
         return
     for match in POSTCODE_FIELD.finditer(text):
+        above = text[:match.start()].rstrip("\n").split("\n")[-3:]
+        if any(STREET_FIELD.match(line) for line in above):
+            yield match.start("value"), match.end("value")
+
+
+#: Pass 25: a form's second address line or neighbourhood, on its own line under the street's ("Address line 2:
+#: Hillside Avenue", "Bairro: Boa Viagem", "Colonia: Roma Norte", "Estate: Kileleshwa"): one to four words and no digit.
+#: (Not the town's field: a town alone names no one's home, and the corpus keeps "Woonplaats: Utrecht".)
+AREA_FIELD = re.compile(
+    r"(?im)^[ \t]*(?:Bairro|Barrio|Colonia|Col|Estate|Urbanizaci[óo]n|Address[ ]line[ ]2|Address[ ]2|Line[ ]2|"
+    r"Adresszusatz|Complemento)[ \t]*:[ \t]*"
+    r"(?P<value>[^\W\d_][\w'’.-]*(?:(?:[ ]|,[ ]|[ ]-[ ])[^\W\d_][\w'’.-]*){0,3})[ \t]*$")
+
+
+def area_fields(text: str) -> Iterator[tuple[int, int]]:
+    """AREA_FIELD's values in a form with STREET_FIELD's line up to three lines above: the address's lines that a
+    form asks for one by one."""
+    if ":" not in text:
+        return
+    for match in AREA_FIELD.finditer(text):
+        value = match.group("value")
+        if not value[:1].isupper() or not all(town_like(word, False) for word in value.replace(",", " ").split()
+                                              if word != "-"):
+            continue
         above = text[:match.start()].rstrip("\n").split("\n")[-3:]
         if any(STREET_FIELD.match(line) for line in above):
             yield match.start("value"), match.end("value")
