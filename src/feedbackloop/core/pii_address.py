@@ -86,6 +86,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from feedbackloop.core.name_cues import ROLE_LABELS
 from feedbackloop.core.name_gazetteer import gazetteer
 from feedbackloop.core.pii_firms import firm_premises
 from feedbackloop.core.pii_refs import names_a_reference
@@ -1803,7 +1804,7 @@ def town_before_street(before: Segment, street: Segment, lower_text: bool) -> in
     tokens = before.tokens
     for size in (2, 1):
         town, rest = tokens[-size:], tokens[:-size]
-        if len(town) < size or not all(t.word[:1].isupper() and t.word.replace("-", "").isalpha() and
+        if len(town) < size or not all(t.word[:1].isupper() and t.word.replace("-", "").isalpha() and not t.colon and
                                        town_like(t.word, lower_text) and t.lower not in PROSE for t in town):
             continue
         if rest and not (rest[-1].colon or rest[-1].lower in TOWN_PREPOSITIONS):
@@ -2162,6 +2163,8 @@ def town_line(chunk: list[Segment], at: int, lower_text: bool) -> bool:
     tokens = segment.tokens
     if landmark(segment, lower_text) and tokens[0].lower.rstrip(".") in LANDMARK_LINKS:
         return True
+    if len(tokens) == 1 and (len(tokens[0].word) < 4 or tokens[0].lower in ROLE_LABELS):
+        return False  # a chat's next speaker, a label's abbreviation ("…, București\nAgent", "…\nТел.")
     return len(tokens) <= 3 and tokens[0].lower not in SALUTATIONS | SIGN_OFFS and not person_like(tokens) and all(
         t.word[:1].isupper() and t.word.replace("-", "").isalpha() and t.lower not in PROSE and
         town_like(t.word, lower_text) for t in tokens)
