@@ -490,8 +490,11 @@ ADDRESSES = live.ADDRESSES
 
 def find_addresses(text: str) -> Iterator[Span]:
     """Issue 18, eighth pass: the patterns' addresses and `pii_address`'s blocks, overlapping ones merged."""
-    found = [(s.start, s.end) for s in pattern_addresses(text)]
-    found.extend(pii_address.find_address_blocks(text))
+    spoken = live.spoken_address_numbers(text)  # pass 25: "twelve Oak Lane" read as "12 Oak Lane", the live function
+    scan = live.written_as_digits(text, spoken)
+    found = [(s.start, s.end) for s in pattern_addresses(scan)]
+    found.extend(pii_address.find_address_blocks(scan))
+    found = [(start, live.read_out_end(end, spoken)) for start, end in found]
     for start, end in pii_address.with_digital_codes(text, pii_address.union(found)):  # Ghana's "GA-339-2210"
         end = pii_address.before_phone_label(text, start, end)  # pass 21: "…, 1140 Wien; Tel. 0664/…"
         end = pii_address.with_trailing_landmark(text, start, end)  # pass 23: "…, Dubai (near Al Barsha Mall)"

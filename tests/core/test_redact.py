@@ -251,7 +251,6 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-65", "SSN"): "18 of 19 national ids (94.7 %; target 97 %), blind on pass 23",
                     ("holdout-66", "PHONE"): "41 of 44 phones (93.2 %; target 97 %), blind on pass 23",
                     ("holdout-66", "SSN"): "28 of 31 national ids (90.3 %; target 97 %), blind on pass 23",
-                    ("holdout-67", "ADDRESS"): "17 of 20 addresses (85.0 %; target 90 %), blind on pass 24",
                     ("holdout-67", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 24",
                     ("holdout-68", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 24",
                     ("holdout-68", "SSN"): "16 of 17 national ids (94.1 %; target 97 %), blind on pass 24",

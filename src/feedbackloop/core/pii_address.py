@@ -86,6 +86,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from feedbackloop.core.name_cues import ROLE_LABELS
 from feedbackloop.core.name_gazetteer import gazetteer
 from feedbackloop.core.pii_firms import firm_premises
 from feedbackloop.core.pii_refs import names_a_reference
@@ -236,7 +237,7 @@ teşekkürler tôi của पता फोन
 #: Fuencarral", "Isle of Lewis", "18 bis avenue", "Heol y Deri", "Via dei Mille").
 PARTICLES = words("""
 de del della delle dei degli di da do dos das du des la le les los las el y e of van von der den ter ten bis
-bte bus no nº n° nr sur sous upon en al ul st am an im số din lui
+bte bus no nº n° nr nro sur sous upon en al ul st am an im số din lui
 """)
 #: Articles of Irish, Scottish Gaelic and Welsh street names, after the street word ("Bóthar na Trá",
 #: "Heol yr Eglwys", "Sràid nan Gàidheal"): the street's name follows them.
@@ -841,6 +842,7 @@ UNIT_WORDS = frozenset({"flat", "apt", "apartment", "unit", "suite", "ste", "roo
                         "lot", "blk", "block", "bldg", "building", "piso", "apto", "app", "appt", "int", "interno",
                         "bus", "bte", "lgh", "daire", "kat", "tower", "door", "office"}) | MARKET_PLACES
 NUMBER_MARK = frozenset({"no", "no.", "no:", "nr", "nr.", "nº", "n°", "n.º", "#", "núm", "núm.", "num", "д", "дом",
+                         "nro", "número", "numero",  # pass 25: Argentina's "calle 7 nro 1234", Brazil's "número 40"
                          "буд", "số", "so", "नं", "नंबर"})  # "ул. Тверская, д. 7"
 ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)", re.IGNORECASE)
 ROMAN = re.compile(r"[IVX]{1,4}")
@@ -1659,9 +1661,10 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
 #: word ("Kossuth tér 3. fszt. 2.", "12. hsz. 2. em. 5. ajtó", "Storgatan 3 lgh 1102", "Horní Lhota č. p. 123").
 UNIT_LOWER = words("""
 hsz ajtó fszt emelet lgh etg etasje våning vån kerros apto dpto depto lok daire bte boîte stiege tür piso puerta
-pta andar esc escalera izda dcha izq esq č č.p čp č.o čo p
-entre esquina
-""")  # (pass 24: the cross streets of Latin America, "Calle 8 entre 15 y 17", "Bolívar 320 esquina Sucre")
+pta andar esc escalera izda dcha izq esq č č.p čp č.o čo p ap
+entre esquina e/
+""")  # (pass 24: the cross streets of Latin America, "Calle 8 entre 15 y 17", "Bolívar 320 esquina Sucre"; pass 25:
+#    Argentina's "e/ 57 y 58" for entre, Brazil's "bloco B ap 701")
 
 
 #: Words that open an address's part naming the road or landmark it is reached from, as Nigerian, Ghanaian and
@@ -1784,6 +1787,32 @@ def city_before(segment: Segment, lower_text: bool) -> bool:
     last = tokens[-1]
     return (len(tokens) == 1 or tokens[-2].lower in PROSE) and len(last.word) >= 3 and last.word.isalpha() and \
         town_like(last.word, lower_text) and is_address_word(last, lower_text)
+
+
+#: Pass 25: the words a town is named after when someone says where they live ("în București", "w Krakowie").
+TOWN_PREPOSITIONS = words("în la in w we v ve u à a en em na no i di sa op aan på am im auf из в у")
+
+
+def town_before_street(before: Segment, street: Segment, lower_text: bool) -> int | None:
+    """Pass 25: where the town starts when an address opens with it, then a street named with its type first, as
+    Romanian, Polish, Bulgarian and other Central European addresses are written on one line ("Cluj-Napoca, str.
+    Memorandumului nr. 12", "locuiesc în Miercurea Ciuc, str. Revoluției nr. 9", "Kraków, ul. Długa 15"): one or
+    two capitalised words alone at the segment's start, or after a preposition or a label's colon. None when they
+    may be a person's name ("Ion Popescu, str. ...")."""
+    if street.tokens[0].lower not in TYPE_BEFORE - NUMBER_ONLY or not street.tokens[0].word[:1].isalpha():
+        return None
+    tokens = before.tokens
+    for size in (2, 1):
+        town, rest = tokens[-size:], tokens[:-size]
+        if len(town) < size or not all(t.word[:1].isupper() and t.word.replace("-", "").isalpha() and not t.colon and
+                                       town_like(t.word, lower_text) and t.lower not in PROSE for t in town):
+            continue
+        if rest and not (rest[-1].colon or rest[-1].lower in TOWN_PREPOSITIONS):
+            continue
+        if person_like(town):
+            continue
+        return town[0].start
+    return None
 
 
 #: Pass 22: words that open a letter or a chat line and are no place ("Sir, plot no 88, ...", "Team, Flat 4, ...").
@@ -1974,6 +2003,9 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool,
                 (per_segment[first][0].category == DISTRICT or address_cue_before(chunk[first - 1])) and \
                 city_before(chunk[first - 1], lower_text):
             start = chunk[first - 1].tokens[-1].start  # "Seoul, Mapo-gu, Yanghwa-ro 45": the city first
+        elif start == start_part[0] and start_part[2] and first and not chunk[first].newline_before:
+            town = town_before_street(chunk[first - 1], chunk[first], lower_text)
+            start = start if town is None else town
         opened = None
         if start == start_part[0] and start_part[2] and first and not chunk[first].newline_before:
             opened = trailing_landmark(chunk[first - 1], lower_text)
@@ -2002,6 +2034,12 @@ def blocks_in(chunk: list[Segment], evidence: list[Evidence], lower_text: bool,
                                           (ahead - last - passed == 4 and is_country(chunk[ahead]))) and \
                     not per_segment[ahead]:  # (a fourth place only when it is the country)
                 line_end = place_line(chunk, ahead, lower_text) if chunk[ahead].newline_before else None
+                if line_end is None and town_line(chunk, ahead, lower_text):
+                    end = chunk[ahead].tokens[-1].end  # pass 25: "Plot 5, Block C\nLekki Phase 1\nLagos"
+                    places += not landmark(chunk[ahead], lower_text)
+                    ahead += 1
+                    passed += 1
+                    continue
                 if line_end is not None and not place_like(chunk[ahead], lower_text):
                     end = chunk[line_end].tokens[-1].end  # "...Apto 1202\nMedellín, Antioquia"
                     ahead = line_end + 1
@@ -2107,6 +2145,31 @@ def place_line(chunk: list[Segment], at: int, lower_text: bool) -> int | None:
     return last
 
 
+#: Pass 25: words that close a letter on a line of their own under an address ("Cordialement,\nNathalie").
+SIGN_OFFS = words("""
+thanks thank regards cheers best sincerely faithfully yours cordialement salutations saludos atentamente saluti
+groet groeten cumprimentos atenciosamente hilsen pozdrawiam mvh mfg lg grüße gruß merci gracias danke grazie
+obrigado obrigada asante shukran
+""")
+
+
+def town_line(chunk: list[Segment], at: int, lower_text: bool) -> bool:
+    """Pass 25: whether chunk[at] is a line of its own naming a town or an area, or a landmark, as an address written
+    over several lines ends ("Plot 5, Block C\nLekki Phase 1\nLagos", "Flat 1203, Tower B\nnear Mall of the
+    Emirates\nDubai"); not a person's name under it (a signature's), nor a line of prose."""
+    segment = chunk[at]
+    if not segment.newline_before or (at + 1 < len(chunk) and not chunk[at + 1].newline_before):
+        return False
+    tokens = segment.tokens
+    if landmark(segment, lower_text) and tokens[0].lower.rstrip(".") in LANDMARK_LINKS:
+        return True
+    if len(tokens) == 1 and (len(tokens[0].word) < 4 or tokens[0].lower in ROLE_LABELS):
+        return False  # a chat's next speaker, a label's abbreviation ("…, București\nAgent", "…\nТел.")
+    return len(tokens) <= 3 and tokens[0].lower not in SALUTATIONS | SIGN_OFFS and not person_like(tokens) and all(
+        t.word[:1].isupper() and t.word.replace("-", "").isalpha() and t.lower not in PROSE and
+        town_like(t.word, lower_text) for t in tokens)
+
+
 def is_country(segment: Segment, end: int | None = None) -> bool:
     """Whether the segment (up to `end`) is a country's name."""
     return " ".join(t.lower for t in segment.tokens if end is None or t.end <= end).strip(".") in COUNTRIES
@@ -2159,6 +2222,7 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
     yield from labelled_fields(text)
     yield from labelled_values(text)
     yield from postcode_fields(text)
+    yield from area_fields(text)
     for script, pattern in SCRIPT_ADDRESSES:  # issue 18, nineteenth pass
         if script.search(text) is not None:
             for match in pattern.finditer(text):
@@ -2845,3 +2909,95 @@ def postcode_fields(text: str) -> Iterator[tuple[int, int]]:
         above = text[:match.start()].rstrip("\n").split("\n")[-3:]
         if any(STREET_FIELD.match(line) for line in above):
             yield match.start("value"), match.end("value")
+
+
+#: Pass 25: a form's second address line or neighbourhood, on its own line under the street's ("Address line 2:
+#: Hillside Avenue", "Bairro: Boa Viagem", "Colonia: Roma Norte", "Estate: Kileleshwa"): one to four words and no digit.
+#: (Not the town's field: a town alone names no one's home, and the corpus keeps "Woonplaats: Utrecht".)
+AREA_FIELD = re.compile(
+    r"(?im)^[ \t]*(?:Bairro|Barrio|Colonia|Col|Estate|Urbanizaci[óo]n|Address[ ]line[ ]2|Address[ ]2|Line[ ]2|"
+    r"Adresszusatz|Complemento)[ \t]*:[ \t]*"
+    r"(?P<value>[^\W\d_][\w'’.-]*(?:(?:[ ]|,[ ]|[ ]-[ ])[^\W\d_][\w'’.-]*){0,3})[ \t]*$")
+
+
+def area_fields(text: str) -> Iterator[tuple[int, int]]:
+    """AREA_FIELD's values in a form with STREET_FIELD's line up to three lines above: the address's lines that a
+    form asks for one by one."""
+    if ":" not in text:
+        return
+    for match in AREA_FIELD.finditer(text):
+        value = match.group("value")
+        if not value[:1].isupper() or not all(town_like(word, False) for word in value.replace(",", " ").split()
+                                              if word != "-"):
+            continue
+        above = text[:match.start()].rstrip("\n").split("\n")[-3:]
+        if any(STREET_FIELD.match(line) for line in above):
+            yield match.start("value"), match.end("value")
+
+
+# --- pass 25: numbers read out in a call ------------------------------------------------------------
+
+#: Words after which a number read out in a call is a flat's, a floor's or a house's ("apartment four", "número
+#: doce", "piso tres").
+SPOKEN_UNITS = words("""
+apartment apt flat unit suite floor piso depto departamento apartamento apto appartement app étage etage wohnung
+número numero nummer nr no andar
+""")
+#: Words a number read out before a street's name would be something else after ("we have two Oak Lane shops").
+SPOKEN_NOT_AFTER = words("the our my your their his her these those of we have has had sold bought")
+
+
+def line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the line holding text[start:end] begins and ends."""
+    newline = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if newline < 0 else newline
+
+
+def street_after_spoken(text: str, end: int) -> bool:
+    """Pass 25: whether a street's name follows a house number read out at `end`, which English and French say
+    before it ("twelve Oak Lane", "thirty-one Lough Road", "douze rue des Lilas"): one to three capitalised words and
+    a street type after them, or a type written before its name and then a word of the name."""
+    ahead = tokens_of(text[end:line_around(text, end, end)[1]])[:4]
+    if len(ahead) >= 2 and ahead[0].lower in TYPE_BEFORE - NUMBER_ONLY - NUMBERED and \
+            text[end:end + 1] == " " and not ahead[0].word[:1].isupper():
+        return True  # (a type before its name is written in lower case in French: "douze rue des Lilas")
+    for at, token in enumerate(ahead):
+        if at and token.lower in TYPE_AFTER and token.word[:1].isupper():
+            return True
+        if not token.word[:1].isupper() or not token.word.isalpha():
+            return False
+    return False
+
+
+def street_before_spoken(text: str, start: int) -> bool:
+    """Pass 25: whether a house number read out at `start` follows its street's name, as Spanish, Portuguese,
+    Italian, German and the Nordic languages say it ("Calle Mayor doce", "Rua Augusta, número quarenta",
+    "Lindenstraße zwölf"): a one-word street name, or a street type and one to three capitalised words."""
+    behind = tokens_of(text[line_around(text, start, start)[0]:start])[-5:]
+    if behind and behind[-1].lower in NUMBER_MARK | {"número", "numero", "nummer"}:
+        behind = behind[:-1]
+    if not behind or not behind[-1].word[:1].isupper():
+        return False
+    if compound(behind[-1]):
+        return True
+    for names, token in enumerate(reversed(behind[:-1]), start=1):
+        if token.lower in TYPE_BEFORE - NUMBER_ONLY:
+            return names <= 3
+        if not (token.word[:1].isupper() or token.lower in PARTICLES):
+            return False
+    return False
+
+
+def spoken_unit_before(text: str, start: int) -> bool:
+    """Pass 25: whether a number read out at `start` follows a flat's or a floor's word ("apartment four")."""
+    behind = tokens_of(text[max(0, start - 30):start])
+    return bool(behind) and behind[-1].lower in SPOKEN_UNITS
+
+
+def spoken_house_place(text: str, start: int, end: int) -> bool:
+    """Pass 25: whether a number read out at text[start:end] stands where a house number does, before or after its
+    street's name, and not after a word that makes it a count ("we have two Oak Lane shops")."""
+    behind = tokens_of(text[max(0, start - 20):start])
+    if behind and behind[-1].lower in SPOKEN_NOT_AFTER:
+        return False
+    return street_after_spoken(text, end) or street_before_spoken(text, start)

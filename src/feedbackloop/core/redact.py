@@ -42,6 +42,8 @@ from feedbackloop.core.pii_address import (
     before_phone_label,
     find_address_blocks,
     not_personal,
+    spoken_house_place,
+    spoken_unit_before,
     union,
     with_digital_codes,
     with_trailing_landmark,
@@ -2861,12 +2863,71 @@ BARE_POSTCODE = 5
 
 def find_addresses(text: str) -> Iterator[Span]:
     """Addresses of the patterns below and of `pii_address`'s blocks; overlapping ones merged."""
-    if ANY_DIGIT.search(text) is None:
+    spoken = spoken_address_numbers(text)
+    scan = written_as_digits(text, spoken) if spoken else text  # (pass 25: "twelve Oak Lane" read as "12 Oak Lane")
+    if ANY_DIGIT.search(scan) is None:
         yield from find_digit_free_addresses(text)  # (pass 23: the fast path's, every pattern needing a digit)
         return
-    found = [(s.start, s.end) for s in pattern_addresses(text)]
-    found.extend(find_address_blocks(text))
+    found = [(s.start, s.end) for s in pattern_addresses(scan)]
+    found.extend(find_address_blocks(scan))
+    found = [(start, read_out_end(end, spoken)) for start, end in found]
     yield from addresses_of(text, with_digital_codes(text, union(found)))
+
+
+#: Pass 25: one number read out word by word, its words joined by a space or a hyphen ("one-twenty-two", "forty
+#: two", "two eight eight oh four").
+SPOKEN_NUMBER = re.compile(rf"(?<![^\W\d_])(?:{SPOKEN_WORD})(?:[ -](?:{SPOKEN_WORD}))*(?![^\W\d_])")
+SPOKEN_NUMBER_WORD = re.compile(rf"(?:{SPOKEN_WORD})(?![^\W\d_])")
+#: Digit words of other languages that are short English or Romance words ("do", "sat", "che", "hai", "uma").
+SPOKEN_AMBIGUOUS = frozenset({"un", "um", "uma", "do", "ba", "hai", "sat", "che", "ek", "isa", "nau", "ett", "tre",
+                              "sei", "due", "nul", "dua", "moja", "sita", "saba", "tano", "nne", "bir", "iki", "nol",
+                              "lima", "enam", "null", "one", "e", "y", "et"})
+#: The gate: a street type the house number read out goes with, or a flat's word.
+SPOKEN_ADDRESS_GATE = re.compile(r"(?i:\b(?:lane|road|street|avenue|drive|close|court|way|crescent|place|terrace|"
+                                 r"boulevard|rue|calle|rua|via|avenida)\b|(?:straße|strasse|gatan|vägen|vej|veien|weg|gasse|allee)\b)")
+
+
+def spoken_digits(words: str) -> str:
+    """The digits of a number read out word by word (SPOKEN_NUMBER's)."""
+    return "".join(SPOKEN_DIGITS.get(word) or SPOKEN_PAIRS[word] for word in SPOKEN_NUMBER_WORD.findall(words))
+
+
+def spoken_address_numbers(text: str) -> list[tuple[int, int, str]]:
+    """Pass 25: the numbers of an address read out in a call, each (start, end, its digits): the house number before
+    or after its street's name ("twelve Oak Lane", "Calle Mayor doce"), then a flat's or a floor's number after its
+    word ("apartment four") and a postcode read a digit at a time ("two eight eight oh four"). Up to five digits a
+    house; seven or more are a phone's."""
+    if ("\n" not in text and ":" not in text) or SPOKEN_ADDRESS_GATE.search(text) is None:
+        return []  # (a call's transcript or a chat has lines or speakers' colons)
+    folded = fold(text)
+    runs = [(match.start(), match.end(), spoken_digits(match.group())) for match in SPOKEN_NUMBER.finditer(folded)
+            if match.group() not in SPOKEN_AMBIGUOUS]
+    houses = [run for run in runs if len(run[2]) <= 5 and spoken_house_place(text, run[0], run[1])]
+    if not houses:
+        return []
+    first = houses[0][0]
+    line_end = text.find("\n", first)
+    more = [run for run in runs if run[0] > first and run not in houses and (
+        (len(run[2]) <= 3 and spoken_unit_before(text, run[0])) or
+        (4 <= len(run[2]) <= 6 and len(SPOKEN_NUMBER_WORD.findall(folded, run[0], run[1])) >= 4 and
+         (line_end < 0 or run[0] < line_end)))]  # (a postcode on the house's line)
+    return sorted(houses + more)
+
+
+def written_as_digits(text: str, numbers: Sequence[tuple[int, int, str]]) -> str:
+    """`text` with each number read out written as its digits, padded with spaces to the words' length (a span
+    found in the result fits `text`)."""
+    parts: list[str] = []
+    last = 0
+    for start, end, digits in numbers:
+        parts.extend((text[last:start], digits.ljust(end - start)))
+        last = end
+    return "".join(parts) + text[last:]
+
+
+def read_out_end(end: int, numbers: Sequence[tuple[int, int, str]]) -> int:
+    """An address's end grown over the rest of a number read out that it ends in (its digits are shorter)."""
+    return next((stop for start, stop, _ in numbers if start < end < stop), end)
 
 
 def find_digit_free_addresses(text: str) -> Iterator[Span]:
