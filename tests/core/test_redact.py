@@ -211,6 +211,18 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: after the measurement four classes their ids showed were taken on (holdout-67's and -70's ids meet 97 % since, not
 #: blind: an owner named between the id's name and the number, a mistyped check letter, an id read out), and
 #: holdout-68's one email (a number said apart at the end of its local part) is found since, not blind.
+#: holdout-71 to -74 (four more authors who had never seen the redactor: English-speaking text from nine countries,
+#: weighted to addresses, national ids and oddly written emails; Latin American, Spanish and Portuguese text, weighted to
+#: national ids, local address styles and account numbers; German-speaking, Benelux, Central European, Baltic and
+#: Nordic text, weighted to national ids, addresses and IBANs; African, Middle Eastern, South and South-East Asian text,
+#: weighted to addresses, ids and phones; their brief labelled a bank account number in its country's own form as an
+#: IBAN) were written at the start of the twenty-fifth pass, kept out of the repository until it was merged, then
+#: measured once, blind: names 58/64, 50/55, 55/59, 49/54 (212 of 232, 91.4 %), addresses 25/29, 20/26, 36/36, 29/30
+#: (110 of 121, 90.9 %), phones 18/18, 27/28, 26/27, 44/44 (115 of 117, 98.3 %), national ids 31/32, 33/38, 33/36, 29/31
+#: (126 of 137, 92.0 %), DOB 24 of 27, cards 15 of 15, IBANs and other bank accounts 3/3, 6/7, 18/18, 6/7 (33 of 35),
+#: emails 13/14, 8/8, 7/7, 5/5 (33 of 34), IPs 8 of 8, must-keep spans touched 3/133, 5/161, 8/138, 6/184 (22 of 616,
+#: 3.6 %): the xfails below ("blind on pass 25"). The same parts on the tree before the pass (fcf6f94): names 212,
+#: addresses 109, phones 115, national ids 126, DOB 24, IBANs 27, emails 32, must-keep 22 touched.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
@@ -220,7 +232,8 @@ HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "ho
             "holdout-45", "holdout-46", "holdout-47", "holdout-48", "holdout-49", "holdout-50", "holdout-51",
             "holdout-52", "holdout-53", "holdout-54", "holdout-55", "holdout-56", "holdout-57", "holdout-58",
             "holdout-59", "holdout-60", "holdout-61", "holdout-62", "holdout-63", "holdout-64", "holdout-65",
-            "holdout-66", "holdout-67", "holdout-68", "holdout-69", "holdout-70")
+            "holdout-66", "holdout-67", "holdout-68", "holdout-69", "holdout-70", "holdout-71", "holdout-72",
+            "holdout-73", "holdout-74")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -254,7 +267,16 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-67", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 24",
                     ("holdout-68", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 24",
                     ("holdout-68", "SSN"): "16 of 17 national ids (94.1 %; target 97 %), blind on pass 24",
-                    ("holdout-69", "ADDRESS"): "26 of 31 addresses (83.9 %; target 90 %), blind on pass 24"}
+                    ("holdout-69", "ADDRESS"): "26 of 31 addresses (83.9 %; target 90 %), blind on pass 24",
+                    ("holdout-71", "ADDRESS"): "25 of 29 addresses (86.2 %; target 90 %), blind on pass 25",
+                    ("holdout-71", "EMAIL"): "13 of 14 emails (target 100 %), blind on pass 25",
+                    ("holdout-71", "SSN"): "31 of 32 national ids (96.9 %; target 97 %), blind on pass 25",
+                    ("holdout-72", "ADDRESS"): "20 of 26 addresses (76.9 %; target 90 %), blind on pass 25",
+                    ("holdout-72", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 25",
+                    ("holdout-72", "SSN"): "33 of 38 national ids (86.8 %; target 97 %), blind on pass 25",
+                    ("holdout-73", "PHONE"): "26 of 27 phones (96.3 %; target 97 %), blind on pass 25",
+                    ("holdout-73", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 25",
+                    ("holdout-74", "SSN"): "29 of 31 national ids (93.5 %; target 97 %), blind on pass 25"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
                          "holdout-47": "18 of 319 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 19",
@@ -262,7 +284,8 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %
                          "holdout-49": "12 of 255 must-keep spans touched (4.7 %; target at most 3 %), blind on pass 19",
                          "holdout-60": "7 of 175 must-keep spans touched (4.0 %; target at most 3 %), blind on pass 22",
                          "holdout-61": "5 of 134 must-keep spans touched (3.7 %; target at most 3 %), blind on pass 22",
-                         "holdout-64": "3 of 89 must-keep spans touched (3.4 %; target at most 3 %), blind on pass 23"}
+                         "holdout-64": "3 of 89 must-keep spans touched (3.4 %; target at most 3 %), blind on pass 23",
+                         "holdout-73": "8 of 138 must-keep spans touched (5.8 %; target at most 3 %), blind on pass 25"}
 
 
 @functools.cache

@@ -61,7 +61,7 @@ ACCOUNT_NAMES = (
     # German, Dutch, Nordic
     r"konto[\s-]?(?:nummer|nr\.?)", r"kto\.?[\s-]?nr\.?", r"bankleitzahl", r"blz", r"bankverbindung",
     r"(?:bank)?rekening(?:nummer|nr\.?)?", r"kontonr\.?", r"clearing(?:nummer|nr\.?)?", r"reg\.?\s?nr\.?",
-    r"registreringsnummer", r"tilinumero", r"bankgiro", r"plusgiro",
+    r"registreringsnummer", r"tilinumero",
     # Central and Eastern Europe, Turkey
     r"(?:numer|nr\.?)\s+(?:konta|rachunku)", r"číslo\s+účtu", r"cislo\s+uctu", r"č\.\s?ú\.", r"bankszámla(?:szám)?",
     r"hesap\s+(?:no|numarası|numarasi)",
@@ -81,6 +81,11 @@ BANK_CONTEXT = re.compile(
     r"wema|fidelity|sterling|fcmb|stanbic|ecobank|polaris|equity|kcb|absa|fnb|capitec|nedbank|hdfc|icici|sbi|axis|"
     r"kotak|chase|barclays|hsbc|lloyds|natwest|monzo|santander|revolut|nubank|ita[uú]|bradesco|caixa|bbva|banorte|"
     r"bancolombia|interbank|maybank|cimb|bdo|bpi|vietcombank|techcombank|bca|mandiri|bri|bni|kasikorn|rajhi)\b)")
+
+#: A text addressed to a bank ("Hi GTBank,", "Dear FNB", "Good day Standard Bank"): its account numbers are the bank's
+#: accounts, wherever in the text (after pass 25's measurement).
+BANK_ADDRESSED = re.compile(r"(?i:\s*(?:hi|hello|hey|dear|good\s+(?:day|morning|afternoon|evening)|attn:?|to)[ \t,]+"
+                            r"(?:the\s+)?(?:[^\W\d_]+\s+){0,2}?)" + BANK_CONTEXT.pattern + r"(?=[\s,.:!])")
 
 _NAMES = "|".join(ACCOUNT_NAMES)
 _GENERIC = "|".join(GENERIC_NAMES)
@@ -105,6 +110,8 @@ CLABE = re.compile(r"(?<![\w.,/-])\d{3}[ -]?\d{3}[ -]?\d{11}[ -]?\d(?![\w]|[.,/-
 CZECH = re.compile(r"(?<![\w.,/-])(?:\d{1,6}-)?\d{6,10}/\d{4}(?![\w]|[.,/-]\d)")
 NEW_ZEALAND = re.compile(r"(?<![\w.,/-])\d{2}[ -]\d{4}[ -]\d{7}[ -]\d{2,3}(?![\w]|[.,/-]\d)")
 DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
+#: Pass 25 (after its measurement): a CBU or a CLABE wrapped at the end of a line ("CBU: 0070123100\n003045192833").
+WRAPPED = re.compile(r"(?<![\w.,/-])\d{4,18}[ \t]*\r?\n[ \t]*\d{4,18}(?![\w]|[.,/-]\d)")
 HUNGARIAN = re.compile(r"(?<![\w.,/-])\d{8}-\d{8}(?:-?\d{8})?(?![\w]|[.,/-]\d)")
 
 
@@ -143,6 +150,7 @@ CHECKED = (
     (CZECH, lambda n: bool(cz_bankaccount.is_valid(n))),
     (NEW_ZEALAND, lambda n: bool(nz_bankaccount.is_valid(n.replace(" ", "-")))),
     (HUNGARIAN, hungarian_valid),
+    (WRAPPED, lambda n: clabe_valid(n) or (len(digits(n)) == 22 and bool(ar_cbu.is_valid(digits(n))))),
 )
 
 
@@ -154,7 +162,7 @@ def find_bank_accounts(text: str, folded: str) -> Iterator[tuple[int, int]]:
     accounts = [(start, end, False) for start, end in checked_accounts(text)]
     accounts.extend(named_accounts(text, NAMED, near_bank=False))
     if BANK_CONTEXT.search(text):
-        accounts.extend(named_accounts(text, GENERIC, near_bank=True))
+        accounts.extend(named_accounts(text, GENERIC, near_bank=BANK_ADDRESSED.match(text) is None))
     yield from joined(text, sorted(set(accounts)))
 
 

@@ -831,7 +831,7 @@ INDIA = re.compile(r"(?i:₹|\brs\.? ?\d|\binr\b|india|\+91|aadha?ar|uidai|mumba
                    r"kolkata|hyderabad|pune\b|ahmedabad|jaipur|lucknow|paytm|phonepe|\bupi\b|flipkart|namaste|kripya|"
                    r"\bji\b|आधार|भारत)")
 #: A waybill's, a consignment's or a shipment's word (and its Japanese and Chinese forms).
-WAYBILL = re.compile(r"(?i:waybill|consignment|\bawb|docket|伝票|运单|運單)")
+WAYBILL = re.compile(r"(?i:waybill|consignment|\bawb|docket|伝票|运单|運單|\butr\b|\brrn\b|txn)")  # (after pass 25: a UPI payment's UTR)
 
 
 #: Issue 18, nineteenth pass: the shapes a product's, a part's or a version's code may have, and the words that name one.

@@ -98,6 +98,11 @@ COMPOUND_STEMS = (
     # pass 25: a bank's routing number ("Routing number 122000247 is on the slip", "sort code 20-20-15"): the bank's
     # address, not a phone (with an account number after it, pii_accounts takes both)
     "routing", "sort code", "sortcode",
+    # after pass 25's measurement: Dutch "polis" (a policy), Estonian "tellimus" (an order) and "viitenumber" (a
+    # payment's reference), Norway's "KID-nummer" (the same), an activation's, a top-up's and a payment's code
+    # ("código de activación 4827-1936-5501", "Código de recarga …", "Fawry payment code 9281736450")
+    "polis", "tellimus", "viitenumb", "viitenr", "kid-nummer", "kidnummer", "activaci", "activaç", "ativaç", "recarga",
+    "payment code", "código de pago", "codigo de pago",
 )
 #: Short reference words that must open a word ("bon n°", "mã thẻ", "PNR", "nota").
 SHORT_STEMS = ("mã", "pnr", "nota", "sag", "sak", "case", "caso", "cas", "ref", "conta", "conto", "tili",
