@@ -32,6 +32,11 @@ from feedbackloop.store.models import Base, Job
 from feedbackloop.wiring.services import Services, build_services
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+#: The demo keeps its own SQLite file whatever database the suite runs on (`feedbackloop demo` is the README's first
+#: command): its tests run once, in SQLite's run, not again beside PostgreSQL's (scripts/test.sh).
+DEMO_ONCE = pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
+                               reason="the demo keeps its own SQLite file: it runs in the SQLite run only")
 WEBHOOK_SECRET = "test-webhook-secret-0123456789"
 SECRET_KEY = "test-secret-key-0123456789abcdef"
 SANDBOX_EMAIL = "bot@example.com"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from conftest import SECRET_KEY
+from conftest import DEMO_ONCE, SECRET_KEY
 from feedbackloop.cli import cli
 from feedbackloop.jobs import queue as jobs
 from feedbackloop.store.db import make_session_factory, session_scope, utcnow
@@ -86,6 +86,7 @@ def test_db_upgrade_is_repeatable(env: dict[str, str], tmp_path: Path) -> None:
         assert code == 0, out
 
 
+@DEMO_ONCE
 def test_demo_runs_the_whole_loop_and_prints_the_summary(tmp_path: Path) -> None:
     """README command 1, small: a sandbox, the service, customers, a summary; exits with --once."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FEEDBACKLOOP_", "ZENDESK_"))}

@@ -10,7 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import DEMO_ONCE
 
+
+@DEMO_ONCE
 def test_the_demo_ends_with_links_and_commands_that_work_as_printed(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FEEDBACKLOOP_", "ZENDESK_"))}
     result = subprocess.run([sys.executable, "-m", "feedbackloop", "demo", "--once", "--tickets", "30", "--port", "0"],

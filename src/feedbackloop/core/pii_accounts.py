@@ -91,9 +91,13 @@ _NAMES = "|".join(ACCOUNT_NAMES)
 _GENERIC = "|".join(GENERIC_NAMES)
 #: What stands between a name and its number: "is", "es", "é", "ist", a colon, a number sign, "number", a bank's name.
 GAP = r"[ \t]*(?:(?:is|es|é|est|ist|da|de|do|del|:|#|=|n[º°o]\.?|no\.?|nr\.?|number)[ \t]*){0,3}"
-#: An account number: digit groups with single spaces, dashes, dots or a slash between, eight to thirty digits in all
-#: (a trailing check letter or digit after a dash included: "12345-6", "0012345-X").
-NUMBER = r"(?P<number>\d(?:[ ./-]?\d){3,29}(?:-[0-9Xx])?)(?![\w]|[.,/-]\d)"
+#: Where an account number may begin and end: not inside a word, a decimal, a date or another number.
+OPEN = r"(?<![\w.,/-])"
+CLOSE = r"(?![\w]|[.,/-]\d)"
+#: An account number: digit groups with single spaces, dashes, dots or a slash between, four to thirty digits in all
+#: (`named_accounts` wants six for an account, four for a routing number; a trailing check letter or digit after a
+#: dash included: "12345-6", "0012345-X").
+NUMBER = rf"(?P<number>\d(?:[ ./-]?\d){{3,29}}(?:-[0-9Xx])?){CLOSE}"
 NAMED = re.compile(rf"(?i:(?<![^\W\d_])(?:{_NAMES})(?![^\W\d_])){GAP}{NUMBER}")
 GENERIC = re.compile(rf"(?i:(?<![^\W\d_])(?:{_GENERIC})(?![^\W\d_])){GAP}{NUMBER}")
 #: A name of the account's routing that comes before its number: the two are one finding when close.
@@ -103,16 +107,15 @@ ROUTING_FIRST = re.compile(r"(?i:sort[\s-]?code|bsb|routing|aba|transit|ag[êe]n
 PAIR_GAP = re.compile(r"[^\n\d]{0,40}")
 
 #: Checked shapes: (pattern, check). The digits may be grouped by spaces or dashes.
-CBU = re.compile(r"(?<![\w.,/-])\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{2}(?![\w]|[.,/-]\d)"
-                 r"|(?<![\w.,/-])\d{8}[ -]\d{14}(?![\w]|[.,/-]\d)")
-CLABE = re.compile(r"(?<![\w.,/-])\d{3}[ -]?\d{3}[ -]?\d{11}[ -]?\d(?![\w]|[.,/-]\d)"
-                   r"|(?<![\w.,/-])\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{2}(?![\w]|[.,/-]\d)")
-CZECH = re.compile(r"(?<![\w.,/-])(?:\d{1,6}-)?\d{6,10}/\d{4}(?![\w]|[.,/-]\d)")
-NEW_ZEALAND = re.compile(r"(?<![\w.,/-])\d{2}[ -]\d{4}[ -]\d{7}[ -]\d{2,3}(?![\w]|[.,/-]\d)")
+CBU = re.compile(rf"{OPEN}\d{{4}}[ -]?\d{{4}}[ -]?\d{{4}}[ -]?\d{{4}}[ -]?\d{{4}}[ -]?\d{{2}}{CLOSE}|{OPEN}\d{{8}}[ -]\d{{14}}{CLOSE}")
+CLABE = re.compile(rf"{OPEN}\d{{3}}[ -]?\d{{3}}[ -]?\d{{11}}[ -]?\d{CLOSE}"
+                   rf"|{OPEN}\d{{4}}[ -]?\d{{4}}[ -]?\d{{4}}[ -]?\d{{4}}[ -]?\d{{2}}{CLOSE}")
+CZECH = re.compile(rf"{OPEN}(?:\d{{1,6}}-)?\d{{6,10}}/\d{{4}}{CLOSE}")
+NEW_ZEALAND = re.compile(rf"{OPEN}\d{{2}}[ -]\d{{4}}[ -]\d{{7}}[ -]\d{{2,3}}{CLOSE}")
 DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
 #: Pass 25 (after its measurement): a CBU or a CLABE wrapped at the end of a line ("CBU: 0070123100\n003045192833").
-WRAPPED = re.compile(r"(?<![\w.,/-])\d{4,18}[ \t]*\r?\n[ \t]*\d{4,18}(?![\w]|[.,/-]\d)")
-HUNGARIAN = re.compile(r"(?<![\w.,/-])\d{8}-\d{8}(?:-?\d{8})?(?![\w]|[.,/-]\d)")
+WRAPPED = re.compile(rf"{OPEN}\d{{4,18}}[ \t]*\r?\n[ \t]*\d{{4,18}}{CLOSE}")
+HUNGARIAN = re.compile(rf"{OPEN}\d{{8}}-\d{{8}}(?:-?\d{{8}})?{CLOSE}")
 
 
 #: The words of an order, an invoice, a parcel or a ticket, in our languages: a checked shape after one is its number.

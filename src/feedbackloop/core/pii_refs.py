@@ -145,8 +145,9 @@ PHONE_WORDS = ("phone", "tel", "mob", "cell", "call", "fax", "whatsapp", "sms", 
                # (the nineteenth pass) "call me" in other languages: a number after it is a phone, sign or not
                "llam", "llám", "ligue", "ligar", "liga-me", "appel", "anruf", "ruf", "chiam", "bel me", "bel ons",
                "bellen", "zadzwo", "zavolej", "zavolat", "hívj", "hívás", "soita", "arayın", "arayin", "sunați", "sunati", "sună")
-#: The phone words where they open a word ("Telefonnummer", "mobilabonnement"; not the "tel" of "Bestellnummer").
-PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(re.escape(word) for word in PHONE_WORDS)})")
+#: The phone words where they open a word ("Telefonnummer", "mobilabonnement"; not the "tel" of "Bestellnummer", nor
+#: of Estonian "tellimus", an order: after pass 25's measurement).
+PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?!tellim)(?:{'|'.join(re.escape(word) for word in PHONE_WORDS)})")
 
 
 def alternation(words: tuple[str, ...]) -> str:
