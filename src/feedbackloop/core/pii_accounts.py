@@ -36,7 +36,7 @@ from stdnum.nz import bankaccount as nz_bankaccount
 #: Words of money or banking in any of our languages: a checked number counts only in a text that has one.
 MONEY_WORDS = (
     "bank", "banco", "banque", "banca", "konto", "cuenta", "conta", "compte", "account", "acct", "a/c", "refund",
-    "reembols", "rembours", "erstatt", "transfer", "deposit", "depósit", "deposit", "virement", "überweis", "uberweis",
+    "reembols", "rembours", "erstatt", "transfer", "deposit", "depósit", "virement", "überweis", "uberweis",
     "clabe", "cbu", "cvu", "cci", "spei", "pix", "payment", "pago", "pagamento", "paiement", "zahlung", "platba",
     "účt", "uct", "számla", "szamla", "utal", "wire", "payout", "salary", "salario", "sueldo", "reintegro", "devoluc",
     "devolu", "rekening", "rachun", "przelew", "tili", "hesap", "akaun", "tài khoản", "tai khoan", "บัญชี", "حساب",
