@@ -44,6 +44,32 @@ SANDBOX_TOKEN = "sandbox-token"
 TEST_TICKET_UPDATE_LIMIT = 100_000
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--database-tests-only", action="store_true",
+                     help="run only the tests that reach the database under test (the db_url fixture, or the "
+                          "`database` mark on a test that reads TEST_DATABASE_URL itself); scripts/test.sh gives it "
+                          "to PostgreSQL's run, whose other tests SQLite's run has already run")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "database: reads TEST_DATABASE_URL itself (no db_url fixture): runs on both "
+                                       "databases")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --database-tests-only, leave out the tests no database reaches: a second database tells them nothing."""
+    if not config.getoption("--database-tests-only"):
+        return
+    kept: list[pytest.Item] = []
+    left: list[pytest.Item] = []
+    for item in items:
+        reaches = "db_url" in getattr(item, "fixturenames", ()) or item.get_closest_marker("database") is not None
+        (kept if reaches else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     return f"database: {'PostgreSQL at ' + url if url else 'SQLite (set TEST_DATABASE_URL for PostgreSQL)'}"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -55,6 +56,7 @@ def _scratch_engine(tmp_path: Path) -> Iterator[Engine]:
         admin.dispose()
 
 
+@pytest.mark.database
 def test_0019_keeps_the_rollup_rows_and_marks_model_and_prompt_version_missing(tmp_path: Path) -> None:
     for engine in _scratch_engine(tmp_path):
         upgrade(engine, "0017")
@@ -80,6 +82,7 @@ def test_0019_keeps_the_rollup_rows_and_marks_model_and_prompt_version_missing(t
         assert differences == []
 
 
+@pytest.mark.database
 def test_0021_takes_thumbs_out_of_the_mean_and_ces_surveys_out_of_sent_and_back(tmp_path: Path) -> None:
     """Rows rolled up as 0020 counted them (thumbs scores in score_sum, CES-only surveys in sent): the
     upgrade gives what a rebuild from the raw tables gives today; the downgrade gives 0020's figures back."""
@@ -116,6 +119,7 @@ def test_0021_takes_thumbs_out_of_the_mean_and_ces_surveys_out_of_sent_and_back(
         assert differences == []
 
 
+@pytest.mark.database
 def test_0022_counts_no_lost_lease_for_existing_jobs_and_drops_the_count_on_the_way_back(tmp_path: Path) -> None:
     """A job row written before 0022 (or by an INSERT that names no lost_leases) has 0; the downgrade keeps the row."""
     job = ("INSERT INTO jobs (tenant_id, kind, dedupe_key, args, state, run_after, attempts, rate_limited, "
@@ -136,6 +140,7 @@ def test_0022_counts_no_lost_lease_for_existing_jobs_and_drops_the_count_on_the_
         _upgrade_to_the_models(engine)
 
 
+@pytest.mark.database
 def test_0023_marks_stored_events_queued_and_gives_waiting_ones_their_jobs_on_the_way_back(tmp_path: Path) -> None:
     """An event stored before 0023 has its job already: it is queued. After 0023 a new event waits for the
     feeder; downgraded, it gets its job at once (the code before 0023 never looks at `queued`)."""
