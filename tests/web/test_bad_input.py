@@ -701,9 +701,6 @@ def test_report_options_take_anything(cli_env: dict[str, str], engine: Engine, o
     assert table_counts(engine) == before
 
 
-ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
-
-
 @pytest.mark.parametrize("args", [
     ["report", "--out", "x" * 300],
     ["report", "--tenant", "a\x00"],
