@@ -223,7 +223,9 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: (126 of 137, 92.0 %), DOB 24 of 27, cards 15 of 15, IBANs and other bank accounts 3/3, 6/7, 18/18, 6/7 (33 of 35),
 #: emails 13/14, 8/8, 7/7, 5/5 (33 of 34), IPs 8 of 8, must-keep spans touched 3/133, 5/161, 8/138, 6/184 (22 of 616,
 #: 3.6 %): the xfails below ("blind on pass 25"; holdout-73's must-keep is within 3 % since, 4 of 138, not blind). The same parts on the tree before the pass (fcf6f94): names 212,
-#: addresses 109, phones 115, national ids 126, DOB 24, IBANs 27, emails 32, must-keep 22 touched.
+#: addresses 109, phones 115, national ids 126, DOB 24, IBANs 27, emails 32, must-keep 22 touched. Pass 26 (ids, after
+#: the measurement, not blind): ids read out as millions, with their dots and dashes said, after more names, meet the
+#: target on holdout-62, -72 and -74.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
@@ -256,7 +258,6 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-57", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 21",
                     ("holdout-58", "NAME"): "45 of 56 names (80.4 %; target 90 %), blind on pass 21",
                     ("holdout-58", "PHONE"): "26 of 30 phones (86.7 %; target 97 %), blind on pass 21",
-                    ("holdout-62", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 22",
                     ("holdout-63", "ADDRESS"): "27 of 31 addresses (87.1 %; target 90 %), blind on pass 23",
                     ("holdout-63", "PHONE"): "50 of 53 phones (94.3 %; target 97 %), blind on pass 23",
                     ("holdout-63", "SSN"): "23 of 24 national ids (95.8 %; target 97 %), blind on pass 23",
@@ -274,10 +275,8 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-71", "SSN"): "31 of 32 national ids (96.9 %; target 97 %), blind on pass 25",
                     ("holdout-72", "ADDRESS"): "20 of 26 addresses (76.9 %; target 90 %), blind on pass 25",
                     ("holdout-72", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 25",
-                    ("holdout-72", "SSN"): "33 of 38 national ids (86.8 %; target 97 %), blind on pass 25",
                     ("holdout-73", "PHONE"): "26 of 27 phones (96.3 %; target 97 %), blind on pass 25",
-                    ("holdout-73", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 25",
-                    ("holdout-74", "SSN"): "29 of 31 national ids (93.5 %; target 97 %), blind on pass 25"}
+                    ("holdout-73", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 25"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows.
 HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
                          "holdout-47": "18 of 319 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 19",

@@ -439,7 +439,7 @@ ID_NAMES = (
     r"numero de afiliacion|documento de identidad|rodné číslo|rodne cislo|r\.?č\.?|e-?ktp|ktp|aadhaa?r|"
     r"t\.?c\.? kimlik\w*|kimlik no\w*|kimliğ\w*|tckn|egn|егн|инн|рнокпп|іпн|снилс|паспорт\w*|passport|pasaporte|"
     r"passeport|"
-    r"reisepass|paszport|personalausweis\w*|ausweisnummer|steuer-?id|steueridentifikationsnummer|"
+    r"reisepass|paszport\w*|personalausweis\w*|ausweisnummer|steuer-?id|steueridentifikationsnummer|"
     r"sozialversicherungsnummer|ahv(?:-nummer)?|oib|jmbg|emšo|emso|cnp|amka|αμκα|αδτ|αφμ|cccd|cmnd|"
     r"mykad|nric|ic no\.?|adóazonosító\w*(?: jel\w*)?|taj(?:-szám)?|személyi szám|szemelyi szam|"
     r"tax id|tax file number|tfn|ird number|chi (?:number|no\.?)|medicare (?:number|no\.?|card)|"
@@ -468,7 +468,13 @@ ID_NAMES = (
     # called "your social" in a call ("Can I get your social?"; not "social media", "social worker")
     r"податковий номер|податкового номера|rodné č\.?|tax file no\.?|n[°º] ?ss|n[°º] de ss|n[°º] sécu|"
     r"(?:your|my|his|her|their|the) social(?![ \t-]*(?:media|work\w*|life|club|event|account|handle|profile|network|"
-    r"post|skills|circle|security benefit))"
+    r"post|skills|circle|security benefit))|"
+    # pass 26: a passport's and a driving licence's names as Polish, Turkish and Greek inflect them ("nr paszportu",
+    # "pasaportumun numarası", "Αρ. Διαβατηρίου") and Latin America's names of a licence ("licencia de manejo",
+    # "carteira de habilitação")
+    r"pasaport\w*|διαβατ[ηή]ρ\w*|prawo jazdy|prawa jazdy|ehliyet\w*|sürücü belge\w*|δίπλωμα οδήγησης|"
+    r"licencia de (?:manejo|conducir|conducción|conduccion)|carteira (?:nacional )?de habilita[çc][ãa]o|brevete|"
+    r"(?:carteira de |c[ée]dula de )?identidade"
 )
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
 #: capitals only.
@@ -516,6 +522,7 @@ CUED_ID = re.compile(
     r"(?<=(?i:curp|nino)-))(?:"
     # (issue 18, pass 23: a passport book's Cyrillic series and number, Ukraine's "АА 123456", Russia's old "II-МЮ")
     rf"[{SERIES_CAPITALS}]{{2}}[ ]?(?:№[ ]?)?\d{{6}}(?!\d)|"
+    r"PEN\d{12}(?!\d)|"  # (pass 26: Nigeria's pension PIN, "PEN100482917365")
     r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
     r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|[A-Z]{5}\d{4}[A-Z]|[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}|[A-Z]{3}\d{7}|[A-Z]{3}\d{4}|"
     r"[A-Z]{4} ?\d{4,8}(?: ?\d{2,6}){1,2}|[A-Z]{4}\d{8,10}|"  # (Quebec's RAMQ, Catalonia's CIP "VICA 0190430 005")
@@ -629,12 +636,23 @@ SINGLE_LETTER = re.compile(r"(?<![\w'’])[A-Za-z](?!\w)")
 def spelled_ids(text: str) -> Iterator[tuple[int, int]]:
     for run in SPELLED_RUN.finditer(text):
         compact = spelled_compact(run.group())
-        if compact is None or not spelled_valid(compact):
+        if compact is None:
+            continue
+        if not spelled_valid(compact):
+            if SPELLED_DOCUMENT.fullmatch(compact) and DOCUMENT_NAME.search(text, max(0, run.start() - 60), run.start()):
+                yield run.span()
             continue
         line_start = text.rfind("\n", 0, run.start()) + 1
         if ID_NAME_ANYWHERE.search(text, max(line_start, run.start() - 80), run.start()) or (
                 line_start and ID_NAME_ANYWHERE.search(line_before(text, line_start))):
             yield run.span()
+
+
+#: Pass 26: a passport's or a driving licence's number read out after its name ("passport number is X D A one two
+#: three …"): letters, then six to nine digits; no check digit, so only after the document's name.
+SPELLED_DOCUMENT = re.compile(r"[A-Z]{1,3}\d{6,9}")
+DOCUMENT_NAME = re.compile(r"(?i:passport|pasaporte|passaporte|passeport|reisepass|paszport\w*|pasaport\w*|"
+                           r"licen[cs]e|licencia|führerschein|permis de conduire|carteira de motorista)")
 
 
 def spelled_compact(run: str) -> str | None:
@@ -1009,7 +1027,7 @@ LOCAL_NAMES: tuple[tuple[re.Pattern[str], Valid], ...] = (
     (re.compile(rf"(?i:(?<!\w)sin){LOCAL_GAP}"), ca_sin.is_valid),
     (re.compile(rf"(?i:(?<![\w-])pin){LOCAL_GAP}"), bg_egn.is_valid),
     (re.compile(rf"(?i:(?<!\w)identidad){LOCAL_GAP}"), shape(r"(?:0[1-9]|1[0-8])\d{2}-?(?:19|20)\d{2}-?\d{5}")),
-    (re.compile(rf"(?i:(?<!\w)documento){LOCAL_GAP}"), shape(r"\d{1,2}\.?\d{3}\.?\d{3}")),
+    (re.compile(rf"(?i:(?<!\w)documento){LOCAL_GAP}"), shape(r"\d{1,2}([. ]?)\d{3}\1\d{3}")),  # (pass 26: "30 123 456")
     # Poland's "dowód" alone (also a receipt's "dowód zakupu") before an id card's number with its check digit; the
     # Western Balkans' "LK" (lična karta) before its nine digits
     (re.compile(rf"(?i:(?<!\w)dow[oó]d(?:u|em)?){LOCAL_GAP}"), polish_id_card_valid),
@@ -1021,12 +1039,18 @@ LOCAL_NAMES: tuple[tuple[re.Pattern[str], Valid], ...] = (
     (re.compile(rf"(?i:(?<![\w.])tc){LOCAL_GAP}"), tr_tckimlik.is_valid),
     (re.compile(rf"(?i:(?<!\w)ipn){LOCAL_GAP}"), ua_rntrc.is_valid),
     (re.compile(rf"(?<!\w)NN{LOCAL_GAP}"), lambda number: be_nn.is_valid(number) or be_bis.is_valid(number)),
-    (re.compile(rf"(?i:(?<!\w)dni){LOCAL_GAP}"), lambda number: es_dni.is_valid(number) or shape(r"\d{8}|\d{2}\.\d{3}\.\d{3}")(number)),
+    (re.compile(rf"(?i:(?<!\w)dni){LOCAL_GAP}"), lambda number: es_dni.is_valid(number) or shape(r"\d{8}|\d{2}([. ])\d{3}\1\d{3}")(number)),
     # "ID code", the Baltic personal codes' English name (an app's "ID code" is a one-time code: a birth date and a
     # check digit make it Estonia's or Lithuania's)
     (re.compile(rf"(?i:(?<!\w)id[ -]?code){LOCAL_GAP}"), lambda number: ee_ik.is_valid(number) or lt_asmens.is_valid(number)),
     # the PhilSys card's number (PCN, sixteen digits in fours; a UK parking charge notice is a PCN too, of its own shape)
     (re.compile(rf"(?<!\w)PCN{LOCAL_GAP}"), shape(r"\d{4}-\d{4}-\d{4}-\d{4}|\d{4} \d{4} \d{4} \d{4}")),
+    # pass 26: Nigeria's Retirement Savings Account PIN (PEN and twelve digits; a pension fund's customer's
+    # id with the BVN and the NIN: "Her PFA PIN is PEN100482917365")
+    (re.compile(rf"(?i:(?<!\w)(?:rsa|pfa|pension)[ ]?pin){LOCAL_GAP}"), shape(r"PEN\d{12}")),
+    # pass 26: Venezuela's RIF of a person (V for a citizen, E for a foreigner: the cédula and a check digit,
+    # "V-18765432-1"); a firm's (J, G) is the firm's
+    (re.compile(rf"(?i:(?<!\w)rif){LOCAL_GAP}"), shape(r"[VEve]-?\d{6,9}-?\d")),
 )
 
 

@@ -1849,6 +1849,37 @@ def find_spoken_phones(text: str) -> Iterator[Span]:
         return
     if has_any(folded, SPOKEN_GATE) or SPACED_DIGITS_GATE.search(text):
         yield from spoken_numbers(text, folded)
+    if has_any(folded, MILLIONS_GATE):
+        yield from spoken_id_amounts(text, folded)
+
+
+#: Issue 18, pass 26: the words Spanish and Portuguese say a whole number in ("treinta y dos millones cuatrocientos
+#: cincuenta y seis mil setecientos ochenta y uno"): an Argentine DNI, a Chilean RUT or a cédula is read so in a call.
+CARDINAL_WORD = (r"(?:un|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|"
+                 r"dieci\w+|veinti\w+|veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|ciento|"
+                 r"\w+ientos|\w+ientas|quinientos|quinientas|mil|mill[oó]n|millones|"
+                 r"um|dois|duas|três|quatro|sete|oito|nove|dez|onze|doze|treze|quatorze|dezesseis|dezasseis|"
+                 r"dezessete|dezassete|dezoito|dezenove|dezanove|vinte|trinta|quarenta|cinquenta|sessenta|oitenta|"
+                 r"cem|cento|duzent[oa]s|trezent[oa]s|\w+centos|\w+centas|quinhent[oa]s|milh[ãa]o|milh[õo]es)")
+#: A run of them, "y" or "e" between two; it names millions, or it is an amount of no id.
+CARDINAL_RUN = re.compile(rf"(?<![^\W\d_]){CARDINAL_WORD}(?:[ \t]+(?:[ye][ \t]+)?{CARDINAL_WORD})+(?![^\W\d_])")
+MILLIONS_GATE = ("millon", "millón", "milhão", "milhao", "milhões", "milhoes")
+#: The check digit said after the number ("…, guion cuatro", "…, traço k").
+SPOKEN_CHECK_DIGIT = re.compile(r",?[ \t]*(?:gui[oó]n|raya|tra[cç]o|h[ií]fen|d[ií]gito(?: verificador)?)[ \t]+"
+                                r"(?:cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|zero|um|dois|três|quatro|"
+                                r"sete|oito|nove|k|ka|\d)(?![^\W\d_])")
+
+
+def spoken_id_amounts(text: str, folded: str) -> Iterator[Span]:
+    """An id said as a number of millions after its name ("el dni es veintinueve millones ciento cuatro mil
+    trescientos doce"), with its check digit if said; millions with no id's name before them are money."""
+    for match in CARDINAL_RUN.finditer(folded):
+        run = match.group()
+        if not has_any(run, MILLIONS_GATE) or " mil" not in run.replace("millon", "").replace("milh", ""):
+            continue  # (an id has thousands after its millions: "dos millones" alone is an amount)
+        if spoken_id_named(text[max(0, match.start() - 60):match.start()]):
+            check = SPOKEN_CHECK_DIGIT.match(folded, match.end()) or SPOKEN_ID_LETTER.match(text, match.end())
+            yield Span(match.start(), check.end() if check else match.end(), "SSN")
 
 
 def words_for_digits(words: str, **more: str) -> dict[str, str]:
@@ -1868,6 +1899,8 @@ SPOKEN_DIGITS = {
     "due": "2", "tre": "3", "quattro": "4", "cinque": "5", "sei": "6", "sette": "7", "otto": "8",
     "zéro": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "sept": "7", "huit": "8",
     "neuf": "9",
+    # pass 26: French "cent" alone before a pair ("cent onze" is 111; "six cent deux" stays SPOKEN_HUNDREDS')
+    "cent": "1",
     # issue 18, pass 22: Portuguese "um" (one; an English "um" is a pause, and among digits costs nothing)
     "um": "1", "uma": "1",
     # issue 18, pass 23: German, Dutch, Polish, Russian, Ukrainian, Greek, Turkish (as `fold` has it: "sıfır" is
@@ -2026,8 +2059,12 @@ SPOKEN_TOKEN = re.compile(rf"(?<![^\W\d_])(?<![{INDIC_MARKS}])(?:plus[ \t]+)?(?:
                           r"(?<![\w.,/+-])(?P<digits>\d(?:-\d){2,}|\d{1,5})(?![\w])(?![.,/]\d))")
 #: What stands between two tokens of one number: spaces, a comma, a dash, a dot, an ellipsis; in a call, a pause
 #: ("uh", "um", "er") or a joining word ("then", "and", "y", "e", "et") as well (pass 22).
-SPOKEN_GAP = re.compile(r"[ \t]*(?:[,.;،–-]|\.\.\.)?[ \t]*"
-                        r"(?:(?:uh|uhh|um|umm|er|erm|ah|eh|hmm|mm|then|and|y|e|et|sorry)[ \t]*(?:[,.;،–-]|\.\.\.)?[ \t]*){0,2}")
+#: Pass 26: an id's dots and dashes said as words ("zero quatro sete, ponto, oito nove dois, ponto, três um,
+#: traço, cinco zero", "acht zwo, Strich, …") and the pauses of Portuguese, German and French ("é…", "äh", "euh").
+SPOKEN_GAP = re.compile(r"[ \t]*(?:[,.;،–-]|\.\.\.|…)?[ \t]*"
+                        r"(?:(?:uh|uhh|um|umm|er|erm|ah|eh|hmm|mm|then|and|y|e|et|sorry|é|äh|ähm|euh|clé|cle|ponto|punto|punkt|"
+                        r"traço|traco|tracinho|gui[oó]n|raya|h[ií]fen|tiret|strich|bindestrich|dash|hyphen)"
+                        r"[ \t]*(?:[,.;،–-]|\.\.\.|…)?[ \t]*){0,3}")
 SPOKEN_GATE = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "cero", "uno",
                "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "dois", "três", "quatro",
                "sete", "oito", "nove", "due", "tre", "sei", "otto", "zéro", "deux", "trois", "huit", "neuf",
@@ -2055,7 +2092,7 @@ SPOKEN_GATE = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seve
                "nane", "tisa")
 #: A number typed a digit at a time ("0 4 1 2  5 5 5  3 8 1"): seven single digits apart (pass 22: or joined by
 #: dashes, "2 1 2 - 5 5 5 - 0 1 9 8", "5-5-5-8-6-7-5").
-SPACED_DIGITS_GATE = re.compile(r"(?<![\w.,/-])\d(?:(?:[ \t]{1,2}(?:-[ \t]{1,2})?|-)\d){6}(?![\w-])")
+SPACED_DIGITS_GATE = re.compile(r"(?<![\w.,/-])\d(?:(?:[ \t]{1,2}(?:[.-][ \t]{1,2})?|-)\d){6}(?![\w-])")  # (pass 26: " . ")
 #: Words before a spoken run that make nine to twelve digits an identity number (the social security number, the
 #: SIN, a CPF, a DNI read out in a call).
 SPOKEN_ID_BEFORE = re.compile(r"(?i:\b(?:ssn|social|social security|sin|social insurance|insurance number|tax file|tfn|"
@@ -2063,11 +2100,25 @@ SPOKEN_ID_BEFORE = re.compile(r"(?i:\b(?:ssn|social|social security|sin|social i
                               r"documento|c[ée]dula|identity|id number|"
                               # pass 24: more ids read out ("dictated Aadhaar as 'four seven one two, …'")
                               r"aadhaa?r|pesel|cnp|cnic|nin|bsn|personnummer|kimlik|amka|afm|nif|national id|"
-                              r"id card|emirates id)\b)")
+                              r"id card|emirates id|"
+                              # pass 26: the ids of the brief's five languages read out in a call ("die Steuer-ID ist
+                              # acht zwo fünf …", "mon numéro de sécu c'est …", "o meu número de contribuinte é …",
+                              # "her ID is two eight, four seven …")
+                              r"steuer-? ?id|steuernummer|identifikationsnummer|sozialversicherungsnummer|"
+                              r"versichertennummer|ausweisnummer|personalausweis|s[ée]cu|s[ée]curit[ée] sociale|"
+                              r"num[ée]ro fiscal|carte vitale|carte d'identit[ée]|contribuinte|identidade|rg|cnh|"
+                              r"nis|pis|cuit|cuil|rif|ruc|nss|seguridad social|seguro social|pasaporte|passaporte|"
+                              r"passport|passeport|reisepass|licen[cs]e number|tax id|national insurance|"
+                              r"(?:my|his|her|your|their|the) id|id (?:is|was|no))\b)")
 #: Pass 24: the check letter read out after a spoken id ("tres cero seis, letra efe", "…, letter F").
-SPOKEN_ID_LETTER = re.compile(r",?[ \t]*(?i:(?:la |the )?(?:letra|letter|lettre|lettera|buchstabe))[ \t]+"
+SPOKEN_ID_LETTER = re.compile(r",?[ \t]*(?:(?i:(?:la |the )?(?:letra|letter|lettre|lettera|buchstabe))[ \t]+"
                               r"(?i:[a-z]|efe|ele|eme|ene|eñe|erre|ese|equis|zeta|jota|hache|uve|be|ce|de|ge|ka|pe|cu|te)"
-                              r"(?![^\W\d_])")
+                              r"(?![^\W\d_])|"
+                              # pass 26: a letter spelled by a word for it ("A de Andalucía", "Z wie Zeppelin",
+                              # "K as in kilo"), and a Chilean RUT's K after its dash ("guion ka")
+                              r"(?:(?i:(?:la |the )?(?:letra|letter|lettre|buchstabe)[ \t]+)?[A-Za-z][ \t]+"
+                              r"(?i:de|wie|as in|comme|como)[ \t]+[^\W\d_]{3,}(?![^\W\d_]))|"
+                              r"(?i:gui[oó]n|raya|tra[cç]o|dash)[ \t]+(?i:k|ka)(?![^\W\d_]))")
 #: Words before a spoken run that make it a card's digits even with a wrong check digit.
 SPOKEN_CARD_BEFORE = re.compile(r"(?i:card|visa|master ?card|amex|tarjeta|cart[aã]o|carta|carte|long number)")
 
@@ -2127,14 +2178,16 @@ def spoken_numbers(text: str, folded: str) -> Iterator[Span]:
     nine to twelve after an identity number's name are that number; seven or more otherwise a phone, unless
     introduced as an order's or a ticket's number."""
     for start, end, digits, worded in spoken_runs(text, folded):
-        if len(digits) < 7 or (not worded and len(digits) < 9 and not PHONE_WORD_BEFORE.search(text, max(0, start - 40), start)):
-            continue
         before = text[max(0, start - 80):start]
+        if len(digits) < 7 or (not worded and len(digits) < 9 and not PHONE_WORD_BEFORE.search(text, max(0, start - 40), start)
+                               and not (len(digits) == 8 and spoken_id_named(before[-60:]))):
+            continue  # (pass 26: eight digits typed apart after an id's name are that id, "DNI: 4 5 . 6 7 8 . 9 1 2")
         line = before[before.rfind("\n", 0, len(before) - 1) + 1:] if "\n" in before else before
         if 13 <= len(digits) <= 19 and (is_card_number(digits)
                                          or (len(digits) >= 15 and SPOKEN_CARD_BEFORE.search(before))):
             yield Span(start, end, "CARD")
-        elif 8 <= len(digits) <= 12 and spoken_id_named(before[-60:]):
+        elif 8 <= len(digits) <= 18 and spoken_id_named(before[-60:]):  # (pass 26: a French NIR's 13 to 15, its
+            # hundreds read as 3 or 4: "six cent deux" is "6002" to spoken_runs)
             letter = SPOKEN_ID_LETTER.match(text, end)
             yield Span(start, letter.end() if letter else end, "SSN")
         elif not introduced_as_id(line[-30:]) and not answers_an_id_question(text, start):  # (pass 23: "ticket?")
@@ -2145,7 +2198,16 @@ def spoken_id_named(before: str) -> bool:
     """Whether an identity number's name comes before a spoken run with no phone word after it (pass 22: "mi NIE es
     X4726318W y el movil 6 5 5 - 1 2 3 - 4 4 7" is a phone)."""
     names = list(SPOKEN_ID_BEFORE.finditer(before))
-    return bool(names) and PHONE_IN_GAP.search(before, names[-1].end()) is None
+    if not names:
+        return False
+    phone = PHONE_IN_GAP.search(before, names[-1].end())
+    if phone is not None and SIM_AS_YES.match(before, phone.start()):  # pass 26: "o CPF? — Sim, é zero quatro …"
+        phone = PHONE_IN_GAP.search(before, phone.end())
+    return phone is None
+
+
+#: Portuguese "sim" (yes) answering a question, no SIM card: "Sim, é …".
+SIM_AS_YES = re.compile(r"(?i:sim)[,.!]")
 
 
 def firm_line(text: str, start: int, end: int) -> bool:
