@@ -349,13 +349,16 @@ NOT_SECRET_WORDS = frozenset({
 
 
 def find_secrets(text: str) -> Iterator[Span]:
+    spent = live.codes_spent(text)  # pass 26: a payment's or a parcel's one-time code is no secret (asked ungated)
     for match in SECRET.finditer(text):
         keyword, token = match.group(1).lower(), match.group(2).rstrip(".!?)]}>")
-        if token and is_secret_token(keyword, token):
+        if (token and is_secret_token(keyword, token) and not (keyword == "token" and live.METER_TOKEN.fullmatch(token))
+                and not (spent and live.one_time_code(keyword))):
             yield Span(match.start(2), match.start(2) + len(token), "SECRET")
     for match in PLAIN_CODE.finditer(text):
         before, token = (match.group(1) or "").lower(), match.group(2)
-        if before not in NOT_SECRET_CODES and any(c.isdigit() for c in token) and token.lower() not in NOT_SECRET_WORDS:
+        if (before not in NOT_SECRET_CODES and any(c.isdigit() for c in token) and token.lower() not in NOT_SECRET_WORDS
+                and not spent):
             yield Span(match.start(2), match.end(2), "SECRET")
 
 

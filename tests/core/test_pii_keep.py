@@ -264,3 +264,50 @@ def test_a_code_given_as_one_stays_a_secret(text: str, secret: str) -> None:
 ])
 def test_version_numbers_after_an_update_word_are_no_ips(text: str) -> None:
     assert [s.kind for s in find_pii(text)] == []
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(s.kind, text[s.start:s.end]) for s in find_pii(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Reklamace: číslo objednávky č. 731 555 210 za 899 Kč",  # Czech's "č."
+    "Уговор бр. 3301-118/25",  # Serbian's contract in Cyrillic
+    "Užsakymo nr. 7712-30018",  # Lithuanian's order
+    "Ref. 655 210 447 on the delivery note",  # an abbreviated reference with its full stop
+    "Vertragsnummer des Kunden: 0151 2284 6637",  # a form's label after the number word
+    "NIP sprzedawcy: 527-110-42-19",  # a seller's tax number
+])
+def test_reference_words_of_pass_26_name_no_phones(text: str) -> None:
+    assert phones(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "I sent my PPS number for claim QX-448120 already",  # a claim's code after an id's name
+    "NIF na fatura FT 2024/0931, por favor",  # an invoice's series after an id's name
+    "UPI failed, ₹899 debited, UTR 6120 4471 9035",  # a UPI payment's UTR is no Aadhaar
+    "Furnizor: Beta SRL, CUI RO31188204",  # a firm's CUI
+    "Поставщик ООО «Север», ИНН 7812014560",  # a firm's INN, ten digits
+])
+def test_references_after_an_ids_name_are_no_ids(text: str) -> None:
+    assert [kind for kind, _ in kinds(text) if kind == "SSN"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Your OTP is 551203 for the payment of ₹1,299 at FLIPKART.",  # a payment's one-time code
+    "Parcel ready at the locker, PIN: 448812, collect within 3 days.",  # a locker's PIN
+    "Token 1234-5678-9012-3456-7890, 41.2 kWh",  # a prepaid meter's token
+])
+def test_spent_codes_are_no_secrets(text: str) -> None:
+    assert [kind for kind, _ in kinds(text) if kind == "SECRET"] == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("My PIN is 4471, please don't share it.", ("SECRET", "4471")),
+    ("OTP 5521 expired, could not log in", ("SECRET", "5521")),
+    ("Pnr 850412-3319, Sweden", ("SSN", "850412-3319")),  # a personnummer, no airline's PNR
+    ("Order 4471-2209: call me on 0712 448 903", ("PHONE", "0712 448 903")),
+    ("Aadhaar card 2345 6789 0124 for the order", ("SSN", "2345 6789 0124")),
+])
+def test_secrets_ids_and_phones_beside_references_are_found(text: str, found: tuple[str, str]) -> None:
+    assert found in kinds(text)

@@ -85,7 +85,7 @@ from stdnum.vn import mst as vn_mst
 from stdnum.za import idnr as za_idnr
 
 from feedbackloop.core.id_names import DEMONYMS, POSSESSIVES, WORLD_ID_NAMES
-from feedbackloop.core.pii_refs import names_a_reference
+from feedbackloop.core.pii_refs import ALL_STEMS, SHORT_STEMS, names_a_reference
 
 Valid = Callable[[str], bool]
 
@@ -931,6 +931,39 @@ def reference_right_before(text: str, start: int, digits: int) -> bool:
     return names_a_reference(text[near:start], start - near) and ID_CARD_WORD.search(text, near, digits) is None
 
 
+#: The last two words before a number, with what closes them.
+LAST_WORDS = re.compile(r"(?:\S+[ \t]+){1,2}\Z")
+#: A reference's word that is also an id's short name (Sweden's "pnr", a personnummer).
+SHARED_NAME = re.compile(r"(?i:(?<!\w)pnr(?!\w))")
+#: Pass 26: a verb between a reference's word and a number ("PAN for the invoice is ARVPK6612M"): the number may be
+#: the id named before the reference after all.
+REFERENCE_VERB = re.compile(r"(?i:(?<!\w)(?:is|was|es|est|ist|é|è|era)[ \t]*\Z)")
+
+
+def reference_glued_before(text: str, start: int, digits: int) -> bool:
+    """Pass 26: whether a reference's word stands right before the number at `start`, no verb between ("IC number
+    for my warranty claim WR-778120", "NIF na fatura FT 2025/1184", "Quote Q-2025-0417", "UTR 4123 8765 0912"):
+    the number is the reference's, whatever id was named before it. A card's word is no reference here ("Aadhaar
+    card 2345 …"), as in `reference_right_before`."""
+    near = max(0, start - 24)
+    words = LAST_WORDS.search(text, near, start)
+    if words is None or REFERENCE_VERB.search(words.group()) is not None:
+        return False
+    if SHARED_NAME.search(words.group()) is not None:
+        return False  # Sweden's "Pnr 850412 3319" is a personnummer: an airline's PNR is six letters and digits
+    name = ID_NAME_ANYWHERE.search(text, words.start(), digits)  # (the number's own letters too: "mã số BHXH 79…")
+    if name is not None and not (name.group().lower() == "utr" and INDIA.search(text) is not None):
+        return False  # an id's name is the id's (a UTR in an Indian text is a UPI payment's, as in `WAYBILL`)
+    last = words.group()[words.group().find(" ") + 1:] if words.group().count(" ") > 1 else words.group()
+    card = ID_CARD_WORD.search(text, near, start)  # (the number's own letters are no acronym before it: "FT 2025/…")
+    if card is not None and card.group().strip(" \t:：#").lower() not in SHORT_STEMS:
+        return False  # (an acronym that is a reference's own, "UTR 4123 …", "AWB 176-…", names the reference)
+    if not any(stem in words.group().lower() for stem in ALL_STEMS):
+        return False  # a number sign alone ("Ma pièce d'identité porte le n° C 0045 …") names no reference here
+    # (only the two words before: "for claim DSP-201884" is the claim's, where a phone "for the order" is no order's)
+    return names_a_reference(words.group(), len(words.group())) or names_a_reference(last, len(last))
+
+
 def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]:
     """A number right after the name of an identity number, checksum or not, or after one further before
     when valid for it (the NAME_CHECKS whose words `folded` holds; all of them without it)."""
@@ -941,12 +974,14 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
         if DIGITS_SLASH.search(match.group()) and sum(char.isdigit() for char in match.group()) < 8:
             continue  # pass 21: a house's number with its slash ("TC 25/1442, Kowdiar Gardens"), no id's
         lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
+        first_digit = match.start() + next(i for i, char in enumerate(match.group()) if char.isdigit())
+        if reference_glued_before(text, match.start(), first_digit):
+            continue
         if named_before(text, match.start(), lettered) or local_name_before(text, match.start(), match.group()):
             yield match.start(), grouped_end(text, match.start(), match.end())
             continue
         if MOBILE_SHAPE.fullmatch(match.group()):
             continue  # issue 18, pass 20: "registered mobile and PAN.\nCustomer: 99301 18274, PAN …": the mobile
-        first_digit = match.start() + next(i for i, char in enumerate(match.group()) if char.isdigit())
         if reference_right_before(text, match.start(), first_digit):
             continue  # pass 24: "Tenancy contract TC-2023-0419": a reference's word right before wins over an id's far off
         if (asked_for_before(text, match.start()) or named_far_before(text, match.start())
@@ -1211,6 +1246,10 @@ FIRM_NUMBERS = (
     (re.compile(r"(?i:\btrn\b|tax registration)"), re.compile(r"\d{15}")),
     # issue 18, twentieth pass: Poland's NIP, a firm's on every invoice (a person's too: "mój NIP")
     (re.compile(r"\bNIP\b"), re.compile(r"(?:PL ?)?(?:\d{3}-?\d{3}-?\d{2}-?\d{2}|\d{3}-?\d{2}-?\d{2}-?\d{3})")),
+    # pass 26: Russia's ИНН, ten digits for a firm (twelve for a person); Romania's CUI, only ever a firm's (a person's
+    # is the CNP), with its VAT prefix or not ("ИНН 7707083893", "CUI furnizor RO18547290")
+    (re.compile(r"ИНН|\bINN\b"), re.compile(r"\d{10}")),
+    (re.compile(r"\bCUI\b"), re.compile(r"(?:RO ?)?\d{2,10}")),
 )
 
 

@@ -103,16 +103,25 @@ COMPOUND_STEMS = (
     # ("código de activación 4827-1936-5501", "Código de recarga …", "Fawry payment code 9281736450")
     "polis", "tellimus", "viitenumb", "viitenr", "kid-nummer", "kidnummer", "activaci", "activaç", "ativaç", "recarga",
     "payment code", "código de pago", "codigo de pago",
+    # pass 26 (must-keep): Serbian's Cyrillic contract ("Уговор бр. 2201-558/24"), Lithuanian's and Latvian's order
+    # ("Užsakymo nr. 5001-77420"), Italian's bill ("bolletta Enel n. 004512339871"), a bank's operation or
+    # transaction ("N° operación 009812774"), a login ("identifiant 0912457836"), a pay-TV decoder's smartcard
+    # ("decoder IUC number 7023319854")
+    "уговор", "užsakym", "uzsakym", "pasūtījum", "pasutijum", "bollett", "operaci", "operaç", "transac", "transakc",
+    "identifiant", "decoder", "smartcard",
 )
 #: Short reference words that must open a word ("bon n°", "mã thẻ", "PNR", "nota").
-SHORT_STEMS = ("mã", "pnr", "nota", "sag", "sak", "case", "caso", "cas", "ref", "conta", "conto", "tili",
+SHORT_STEMS = ("mã", "pnr", "nota", "sag", "sak", "case", "caso", "cas", "ref", "réf", "conta", "conto", "tili",
                # pass 25: Brazil's invoice, the "nota fiscal" ("NF-e 000.482.113", "A nota fiscal 000.045.781")
                "nota fiscal", "nf-e", "nfe",
                "lid", "üye", "uye", "vé", "resi", "awb", "kesi", "guía", "guia", "zaak", "rma",
                # pass 23: an article's and a customer's number abbreviated ("Art.-Nr.", "Kd.-Nr."), named only with a
                # number word (PERSON_STEMS)
                "art", "kd", "abo",
-               "bsb")  # (pass 25: an Australian bank's branch, as "routing" above)
+               "bsb",  # (pass 25: an Australian bank's branch, as "routing" above)
+               # pass 26: a quote's, a UPI payment's (UTR, RRN), a transaction's, a decoder's, a phone's and a SIM's
+               # own numbers ("Quote Q-2025-0417", "UTR 4123 8765 0912", "IMEI 3569…", "ICCID 8944 …")
+               "quote", "utr", "rrn", "txn", "iuc", "imei", "iccid", "sku")
 #: Stems of the words for a person ("Customer:", "Client:" open chat lines): a reference word only with a number
 #: word ("customer no", "Kundennummer", "numéro client"). (Pass 23: and a service's, a product's, an article's
 #: words, which name a number only with a number word: "Service ID", "Servicenummer", "Product code", "Art.-Nr.",
@@ -130,7 +139,7 @@ ALL_STEMS = COMPOUND_STEMS + SHORT_STEMS
 #: before it ("N° boleta", "Numéro client", "Broj članske kartice").
 NUMBER_WORDS = (r"number|no|nr|nro|núm|num|numer[oa]?|número|numéro|nummer|nommer|numara\w*|szám|száma|"
                 r"číslo|cislo|broj|бр|број|номер|ном|αριθμός|αριθμος|αρ|番号|编号|編號|号码|號碼|号|번호|số|nomor|"
-                r"namba|#|№|n[°º]|id|n(?=\.)|"  # pass 25: Italian's and Portuguese's "n." ("ordine n. 402-1187733")
+                r"namba|#|№|n[°º]|id|n(?=\.)|č(?=\.)|čís|rakam|raqam|"  # (pass 26: Czech's "č.", Arabic written in Latin)  # pass 25: Italian's and Portuguese's "n." ("ordine n. 402-1187733")
                 # pass 23: Arabic "رقم", Persian "شماره", Hebrew "מספר" ("رقم الطلب", "شماره سفارش", "מספר הזמנה"),
                 # and "code" ("Product code 0412-555-019")
                 r"رقم|شماره|מספר|code|código|codice")
@@ -156,12 +165,12 @@ def alternation(words: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=1)
-def reference_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(stem first, number word first), each anchored at the end of the text before a number."""
+def reference_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(stem first, number word first, labelled), each anchored at the end of the text before a number."""
     stem = rf"(?:(?:{alternation(COMPOUND_STEMS)})|(?<!\w)(?:{alternation(SHORT_STEMS)})(?=\W|\d|$))\w*"
     number = rf"(?:(?<!\w)(?:{NUMBER_WORDS})(?!\w)\.?|[#№])"
     # (pass 23: a full-width colon, "订单编号：", and the full stop of "Nr." glued to its word, "BestellNr.")
-    tail = rf"(?:(?<=nr)\.)?[ \t]*[:#：]?[ \t]*(?:(?:{CONNECTORS})[ \t]+(?:(?:le|la|el|the|o|a)[ \t]+)?)?[(\[]?\Z"
+    tail = rf"(?:(?:(?<=nr)|(?<=ref|réf))\.)?[ \t]*[:#：]?[ \t]*(?:(?:{CONNECTORS})[ \t]+(?:(?:le|la|el|the|o|a)[ \t]+)?)?[(\[]?\Z"
     # "Bestellnummer ", "order #", "facture Senelec n° ", "numéro de compte client c'est ", "Contrat n° "
     # (issue 18, pass 22: no question or exclamation mark among the free words: "what's a good number? Customer: …",
     # a call's next speaker, is no "number … customer")
@@ -171,7 +180,12 @@ def reference_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # "N° boleta: ", "Numéro client : ", "Broj članske kartice: "
     number_first = re.compile(rf"(?i:{number}[ \t]*(?:(?:de|du|des|del|do|da|di|d['’])[ \t]*)?"
                               rf"(?:[^\s\d:#?!]{{1,20}}[ \t]+)?{stem}{tail})")
-    return stem_first, number_first
+    # pass 26: a form's label, words after the reference's number word and a colon ("Polisnummer ouder: ", "Serial
+    # number on the label: ", "Vorgangsnummer vor: "); names_a_reference asks for the number word (NUMBERED) in its
+    # head, the reference's own words, and the label's words hold no full stop ("Klantrekening geblokkeerd.
+    # Terugbelnummer klant: " is a callback number's label)
+    labelled = re.compile(rf"(?i:(?P<head>{stem}(?:{free}[ \t]*{number})?)(?:[ \t]+[^\s\d:#?!.]{{1,20}}){{1,3}}[ \t]*[:：][ \t]*\Z)")
+    return stem_first, number_first, labelled
 
 
 #: Pass 23: what a telco calls the line itself ("Telstra service number 0412 …", "service no."), unlike a "Service ID".
@@ -207,6 +221,7 @@ def names_a_reference(text: str, start: int) -> bool:
         return True  # "N° 4512 8876 1123 es mi reclamo": a number sign alone numbers a thing, not a line
     if not any(stem in low for stem in ALL_STEMS):
         return False  # every match holds a stem: a plain scan is far cheaper than the alternation at each position
+    labelled = reference_patterns()[2]
     for pattern in reference_patterns():
         found = pattern.search(before)
         if found is not None:
@@ -218,6 +233,8 @@ def names_a_reference(text: str, start: int) -> bool:
             if MOBILE_WALLET.search(before, 0, opening):
                 return False  # "JazzCash account 0301-…": the wallet's number is its owner's phone  # "au numéro inscrit au dossier :", "the number on the account:": where a phone is kept
             said = before[opening:].lower().rstrip(" \t([")
+            if pattern is labelled and NUMBERED.search(found.group("head").lower()) is None:
+                continue  # "Order shipped to: 0412 …" is no number's label
             if said.startswith(PERSON_STEMS) and NUMBERED.search(said) is None:
                 continue  # "Customer: 054 912 0087", a chat line's speaker
             if SERVICE_NUMBER.match(said):

@@ -1043,6 +1043,7 @@ NOT_SECRET_CODES = frozenset({
     "short",  # issue 18, pass 20: a Saudi national address's "short code" ([ADDRESS])
     "melli",  # pass 21: Iran's "national code: 0012345678" is an identity number ([SSN])
     "id", "identity", "identification", "national",  # pass 21: "my Finnish ID code is 170589-518N" ([SSN])
+    "locker", "pickup", "collection", "parcel",  # pass 26: a parcel locker's code opens a locker, once
 })
 #: Words that follow a keyword in ordinary sentences ("my password reset link", "PIN is wrong").
 NOT_SECRET_WORDS = frozenset({
@@ -1066,6 +1067,19 @@ NOT_SECRET_WORDS = frozenset({
 })
 
 
+#: Pass 26 (must-keep): a text about a payment ("Txn of INR 2,350.00", "amount debited", "paid … auth code 08812Z"),
+#: or a service's own message quoted whole ("Do not share this code"): a one-time or authorisation code in it is
+#: the payment's or the message's, spent by the time it is read, not a secret still to keep.
+PAYMENT_TALK = re.compile(r"(?i:payment|paid|debit|charged|\btxn\b|transaction|refund|receipt|purchase|"
+                          r"do not share|never ask|pago|pagamento|paiement|zahlung|płatno|ödeme)")
+#: Pass 26: a parcel's collection: the PIN or code that opens a locker is the parcel's ("ready for collection at
+#: POPStation … PIN: 884201"), the person's own PIN is not in such a text.
+COLLECTION_TALK = re.compile(r"(?i:locker|parcel|collect|pick[ -]?up|paczkomat|popstation|packstation|abhol|retrait)")
+#: Pass 26: a prepaid meter's token, twenty digits in fours ("Token 5719-2283-6640-1938-2217"): a purchase's
+#: receipt, entered once into the meter.
+METER_TOKEN = re.compile(r"\d{4}(?:[ -]?\d{4}){4}")
+
+
 def find_secrets(text: str) -> Iterator[Span]:
     folded = fold(text)
     if has_any(folded, SECRET_HINTS):
@@ -1075,17 +1089,41 @@ def find_secrets(text: str) -> Iterator[Span]:
 
 
 def find_keyword_secrets(text: str) -> Iterator[Span]:
+    spent: bool | None = None  # PAYMENT_TALK or COLLECTION_TALK, asked once and only after a keyword's match
     for match in SECRET.finditer(text):
         keyword, token = match.group(1).lower(), match.group(2).rstrip(".!?)]}>")
-        if token and is_secret_token(keyword, token):
-            yield Span(match.start(2), match.start(2) + len(token), "SECRET")
+        if not token or not is_secret_token(keyword, token):
+            continue
+        if keyword == "token" and METER_TOKEN.fullmatch(token):
+            continue
+        if one_time_code(keyword):
+            if spent is None:
+                spent = codes_spent(text)
+            if spent:
+                continue
+        yield Span(match.start(2), match.start(2) + len(token), "SECRET")
+
+
+def one_time_code(keyword: str) -> bool:
+    """Whether the keyword names a code sent for one use (an OTP, a verification or authorisation code, a pickup
+    PIN), not a password, a card's CVV nor a security code on a card's back."""
+    return keyword == "otp" or keyword.startswith("pin") or ("code" in keyword and not keyword.startswith("security"))
 
 
 def find_plain_codes(text: str) -> Iterator[Span]:
+    spent: bool | None = None
     for match in PLAIN_CODE.finditer(text):
         before, token = (match.group(1) or "").lower(), match.group(2)
         if before not in NOT_SECRET_CODES and any(c.isdigit() for c in token) and token.lower() not in NOT_SECRET_WORDS:
-            yield Span(match.start(2), match.end(2), "SECRET")
+            if spent is None:
+                spent = codes_spent(text)
+            if not spent:
+                yield Span(match.start(2), match.end(2), "SECRET")
+
+
+def codes_spent(text: str) -> bool:
+    """Whether the text is about a payment or a parcel's collection (PAYMENT_TALK, COLLECTION_TALK)."""
+    return PAYMENT_TALK.search(text) is not None or COLLECTION_TALK.search(text) is not None
 
 
 def is_secret_token(keyword: str, token: str) -> bool:
@@ -1258,7 +1296,11 @@ ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", 
 #: org.nr, Finland's Y-tunnus, Germany's HRB and HRA, Switzerland's CHE, Venezuela's RIF, Bulgaria's EIK.)
 FIRM_NUMBER_BEFORE = re.compile(r"\b(?:ABN|ACN|EIN|VAT|GST|BN|KvK|SIRET|SIREN|NZBN|NINEA|RCCM|UEN|CRN|GSTIN|KRS|REGON|"
                                 r"IČO|ICO|DIČ|DIC|CVR|[Oo]rg\.? ?nr|[Oo]rganisa(?:tions|sjons)nummer|Y-tunnus|HRB|HRA|CHE|"
-                                r"RIF|EIK|ЕИК)\b[^\d\n]{0,12}$")
+                                r"RIF|EIK|ЕИК|"
+                                # pass 26: Poland's NIP (a person's too: the id detectors judge it), Brazil's CNPJ,
+                                # Russia's ИНН and ОГРН, Romania's CUI, Germany's Handelsregister, the UK's Companies
+                                # House ("NIP sprzedawcy: 525-000-12-34", "Companies House number 09446231")
+                                r"NIP|CNPJ|ИНН|ОГРН|CUI|Handelsregister|Companies House)\b[^\d\n]{0,16}$")
 
 
 #: "Phone number on the account is (312) …": a phone word before the id word makes the number a phone.
@@ -2190,7 +2232,8 @@ def spoken_numbers(text: str, folded: str) -> Iterator[Span]:
             # hundreds read as 3 or 4: "six cent deux" is "6002" to spoken_runs)
             letter = SPOKEN_ID_LETTER.match(text, end)
             yield Span(start, letter.end() if letter else end, "SSN")
-        elif not introduced_as_id(line[-30:]) and not answers_an_id_question(text, start):  # (pass 23: "ticket?")
+        elif (not introduced_as_id(line[-30:]) and not answers_an_id_question(text, start)  # (pass 23: "ticket?")
+              and not names_a_reference(text, start)):  # pass 26: "die Vorgangsnummer vor: sieben drei neun, …"
             yield Span(start, end, "PHONE")
 
 
