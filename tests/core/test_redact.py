@@ -258,7 +258,6 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-57", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 21",
                     ("holdout-58", "NAME"): "45 of 56 names (80.4 %; target 90 %), blind on pass 21",
                     ("holdout-58", "PHONE"): "26 of 30 phones (86.7 %; target 97 %), blind on pass 21",
-                    ("holdout-63", "ADDRESS"): "27 of 31 addresses (87.1 %; target 90 %), blind on pass 23",
                     ("holdout-63", "PHONE"): "50 of 53 phones (94.3 %; target 97 %), blind on pass 23",
                     ("holdout-63", "SSN"): "23 of 24 national ids (95.8 %; target 97 %), blind on pass 23",
                     ("holdout-64", "SSN"): "28 of 29 national ids (96.6 %; target 97 %), blind on pass 23",
@@ -273,7 +272,6 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-71", "ADDRESS"): "25 of 29 addresses (86.2 %; target 90 %), blind on pass 25",
                     ("holdout-71", "EMAIL"): "13 of 14 emails (target 100 %), blind on pass 25",
                     ("holdout-71", "SSN"): "31 of 32 national ids (96.9 %; target 97 %), blind on pass 25",
-                    ("holdout-72", "ADDRESS"): "20 of 26 addresses (76.9 %; target 90 %), blind on pass 25",
                     ("holdout-72", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 25",
                     ("holdout-73", "PHONE"): "26 of 27 phones (96.3 %; target 97 %), blind on pass 25",
                     ("holdout-73", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 25"}

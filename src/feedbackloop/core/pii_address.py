@@ -77,6 +77,17 @@ evidence an address needs, and its parts alone make one when each is an area, a 
 number (`cued_places`: "my address is Westlands, Nairobi"); a residence's unit and two places ("Erf 4567, Mfuleni,
 Cape Town"); landmarks with "along", "next to", "behind the mosque", and one closing an address is no trade's name
 ("..., Lagos, opp. Eko Hotel"); "Bungalow", "Holding", "Al Zahra Building", Ghana's "C45/12", Afrikaans "Straat".
+
+Twenty-sixth pass (the classes of Spanish, Portuguese, Latin American, Central and Eastern European, Turkish, Greek and
+Asian and African English addresses, from general knowledge and pass 25's blind misses): Spanish floors and doors after
+the number ("nº 7 bajo izq.", "pral. 1ª", "esc. izda.", "escalera izquierda"), a Bulgarian town or postcode closing a
+Cyrillic address, a Greek postcode after its town ("Ermou 25, Athina 105 63"), "C.P." and an unhyphenated CEP, Turkish
+"1784 sok no 9" and "mah" in lower case, Romanian units typed without full stops, Ecuador's "Cdla.", a numbered
+"Purok", a district with a particle on its own line ("Cercado de Lima"), "Address line 2:" and a street's name and
+number alone under a label ("Adresa: Vinohradská 1234/56"), a web form's "morada=…&email=…", a Latin-script address
+inside Chinese text ("地址 Calle de Cáceres 29, 1º D, 28045 Madrid。"), a year-like house number before " - ap. 32", a
+street named after a person under a label ("Rua Damasceno Monteiro"); an order's six digits before a street are no
+house number, and "PChome-…" no Japanese chome.
 """
 
 from __future__ import annotations
@@ -232,7 +243,10 @@ mis tu tus su sus es soy vivo para con estoy está esta gracias saludos atte ate
 é sou obrigado obrigada abraço io sono mio mia abito grazie ik mijn woon het een op bedankt groetjes jag min mitt
 bor på och tack hälsningar mvh jeg mit hos til og tak hilsen venlig jestem mój moj moja mieszkam w dziękuję benim ve
 teşekkürler tôi của पता फोन
-""")
+mea meu sunt locuiesc stau comanda comandă comenzii bună buna mulțumesc multumesc rog
+entregar entreguen enviar envíen envien mandar manden
+""")  # (pass 26: Romanian's "my", "is", "I live", "order", typed in lower case before and after an address; Spanish's
+#    "deliver", "send" opening a sentence before one)
 #: Words that may stand in an address's name in lower case within a capitalised text ("Calle de
 #: Fuencarral", "Isle of Lewis", "18 bis avenue", "Heol y Deri", "Via dei Mille").
 PARTICLES = words("""
@@ -339,6 +353,16 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"[ \t]+(?P<town>[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω][\w'’.-]*)"), POSTCODE),
     # Ghana's digital address (GhanaPost GPS, "GA-183-8164") beside a house number or a district
     (re.compile(r"[A-Z](?<![\w-].)[A-Z]-\d{3,4}-\d{4}(?![\w-])"), WEAK_POSTCODE),
+    # issue 18, pass 26: Mexico's and Spain's "C.P." and Brazil's CEP without its hyphen, before five or eight digits
+    # ("col centro cp 76000 queretaro", "C.P. 64060", "CEP 01327001"); Turkey's numbered street typed in lower case,
+    # with its house number ("1784 sok no 9", "12 cd. no: 4")
+    (re.compile(r"[Cc](?<![\w-].)\.?[Pp]\.?:?[ ]?\d{5}(?![\w-])"), WEAK_POSTCODE),  # (alone, one's town: "CP 69003")
+    (re.compile(r"[Cc](?<![\w-].)[Ee][Pp]:?[ ]?\d{8}(?![\w-])"), POSTCODE),
+    (re.compile(r"\d(?<![\w-]\d)\d{0,4}\.?[ ](?:sok|sk|sokak|cad|cd|cadde)\.?[ ]no[:.]?[ ]?\d{1,4}(?:/\d{1,3})?(?![\w-])",
+                re.IGNORECASE), STREET),
+    # issue 18, pass 26: a Greek, Swedish or Czech postcode after its town, after a house number's part, where the
+    # address ends ("Ermou 25, Athina 105 63", "Ερμού 25, Αθήνα 105 63")
+    (re.compile(r"[A-ZΑ-Ω](?<=\d,[ ].)[a-zà-ÿα-ωά-ώ]{3,}[ ]\d{3}[ ]\d{2}(?=[ \t]*(?:$|[.,;)\n]))"), POSTCODE),
     (re.compile(rf"\d(?<![\w-]\d)\d{{3,5}}(?![\w-]|[.,]\d){TOWN_AFTER}"), WEAK_POSTCODE),  # 1070 Wien
     # issue 18, pass 20: India's PIN glued to its town with a dash ("Delhi-110009", "Pune-411001")
     (re.compile(r"[A-Z](?<![\w-].)[a-z]{2,}[-–][1-8]\d{5}(?![\w-])"), WEAK_POSTCODE),
@@ -398,9 +422,13 @@ CYRILLIC_PART = (rf"(?:{CYRILLIC_ABBREVIATED}{CYRILLIC_FIRST}|{CYRILLIC_WRITTEN}
                  # issue 18, nineteenth pass: the street's type after its name ("Тверская ул.", "Садова вул.")
                  rf"|{CYRILLIC_UPPER}[\u0400-\u04ff-]+[ ](?:ул|улица|пер|просп|пр-т|бул|наб|ш|шоссе|вул|пров|пр)\.?(?=[ ,]))"
                  rf"(?:[ ]{CYRILLIC_NAME}){{0,4}}")
+#: The end of an address in Cyrillic: a postcode and a town, a town alone where the sentence ends ("…, ап. 12,
+#: София.", issue 18, pass 26) or a bare postcode ("…, ап. 7, 4000").
+CYRILLIC_TOWN_LAST = (rf",[ ]?(?:\d{{4,6}}[ ]{CYRILLIC_UPPER}[\u0400-\u04ff-]+|{CYRILLIC_UPPER}[\u0400-\u04ff-]+"
+                      rf"(?:,?[ ]\d{{4,6}})?(?=[ \t]*(?:$|[.;)\n]))|\d{{4,6}}(?![\d\w]))")
 CYRILLIC_ADDRESS = re.compile(rf"(?<![\u0400-\u04ff])(?:(?:(?<![^\n])|(?<=: ))(?<!\n\n){CYRILLIC_UPPER}[\u0400-\u04ff-]+,[ ])?"
                               rf"{CYRILLIC_PART}"
-                              rf"(?:,[ ]?{CYRILLIC_PART})+(?:,[ ]?\d{{4,6}}[ ]{CYRILLIC_UPPER}[\u0400-\u04ff-]+)?")
+                              rf"(?:,[ ]?{CYRILLIC_PART})+(?:{CYRILLIC_TOWN_LAST})?")
 ARABIC_ADDRESS = re.compile(rf"(?:(?:(?<![^\n])|(?<=:[ ])|(?<=:)){ARABIC_WORD}[،,][ ]?(?={ARABIC_KEY}))?"
                             rf"{ARABIC_PART}(?:[،,][ ]?{ARABIC_PART})+"
                             # (pass 23: no trailing part that holds "رقم", a number's word: "والطلب رقم 88120")
@@ -479,9 +507,11 @@ CYRILLIC_TOWN_FIRST = re.compile(
 GREEK_CAP = "[\u0391-\u03a9\u0386\u0388-\u038f][\u0370-\u03ff]+"
 GREEK_STREET_WORD = r"(?:[Οο]δός|[Οο]δού|[Οο]δ\.|[Λλ]εωφ\.|[Λλ]εωφόρος|[Λλ]εωφόρου|[Ππ]λατεία|[Ππ]λ\.)"
 GREEK_POSTCODE_TOWN = rf",?[ ]?(?:Τ\.?Κ\.?:?[ ]?)?[0-9]{{3}}[ ]?[0-9]{{2}},?[ ]{GREEK_CAP}(?:[ ]{GREEK_CAP})?"
+#: Issue 18, pass 26: the town before its postcode ("Ερμού 25, Αθήνα 105 63").
+GREEK_TOWN_POSTCODE = rf",[ ]?{GREEK_CAP}(?:[ ]{GREEK_CAP})?,?[ ](?:Τ\.?Κ\.?:?[ ]?)?[0-9]{{3}}[ ]?[0-9]{{2}}(?![0-9])"
 GREEK_ADDRESS = re.compile(
     rf"{GREEK_STREET_WORD}[ ]{GREEK_CAP}(?:[ ]{GREEK_CAP}){{0,3}}[ ][0-9]{{1,4}}[Α-Ωα-ωA-Za-z]?(?:{GREEK_POSTCODE_TOWN})?"
-    rf"|{GREEK_CAP}(?:[ ]{GREEK_CAP}){{0,3}}[ ][0-9]{{1,4}}[Α-Ωα-ωA-Za-z]?{GREEK_POSTCODE_TOWN}")
+    rf"|{GREEK_CAP}(?:[ ]{GREEK_CAP}){{0,3}}[ ][0-9]{{1,4}}[Α-Ωα-ωA-Za-z]?(?:{GREEK_POSTCODE_TOWN}|{GREEK_TOWN_POSTCODE})")
 #: Hebrew: a street word (רחוב, רח', שדרות, דרך), the street's name and number, perhaps the flat, floor or
 #: entrance, then perhaps the town ("רחוב הנרקיסים 9 דירה 4, כפר סבא", "רח' הרצל 15, חולון").
 HEBREW_WORD = "[\u05d0-\u05ea][\u05d0-\u05ea'׳\"״-]*"
@@ -586,6 +616,7 @@ area xã thôn ấp tỉnh नगर कॉलोनी सेक्टर म�
 comuna distrito alcaldía alcaldia delegación delegacion municipio localidad población poblacion urbanización
 urbanizacion asentamiento jud județul judetul sectorul zh.k zhk ilçe ilce commune arrondissement hay woreda kebele
 alc mpio lga sub-city subcity
+purok sitio cdla ciudadela
 """)
 #: Of DISTRICT_WORDS, the words of an administrative area that stand in lower case inside a capitalised address
 #: ("comuna de Maipú", "distrito de Miraflores", "jud. Cluj", "sector 2", "alcaldía Cuauhtémoc", "quartier
@@ -595,6 +626,7 @@ comuna distrito alcaldía alcaldia delegación delegacion municipio localidad co
 judetul sector sectorul ilçe ilce quartier commune arrondissement urb urbanización urbanizacion fracc
 fraccionamiento población poblacion zh.k zhk cité
 district
+mah mahalle mahallesi
 """)  # pass 22: "Al Rawdah district", "Olaya district"
 #: Of DISTRICT_WORDS, words that are ordinary words of a language in lower case (Spanish "hay", "there is"): a
 #: district only capitalised ("Hay Riad", "Hay Mohammadi", Morocco's quarters).
@@ -685,7 +717,18 @@ class Evidence:
 
 # --- tokens, segments, chunks ----------------------------------------------------------------------
 
-TOKEN = re.compile(r"[^\s,;()\[\]«»“”\"`،]+")  # "،": the Arabic comma
+TOKEN = re.compile(r"[^\s,;()\[\]«»“”\"`،，。；、！？（）]+")  # "،": the Arabic comma; pass 26: Chinese and Japanese marks
+#: Issue 18, pass 26: a web form's query string ("…&morada=Rua X, 14, 1170-112 Lisboa&email=…"): its "&" before the
+#: next field's name parts tokens as a comma does (the address ends there), looked for only where one is written.
+FORM_FIELD = re.compile(r"&[A-Za-z_][\w.-]{0,30}=")
+FORM_TOKEN = re.compile(r"(?:[^\s,;()\[\]«»“”\"`،，。；、！？（）&]|&(?![A-Za-z_][\w.-]{0,30}=))+")
+#: Issue 18, pass 26: the full-width marks of Chinese and Japanese text, which end a Latin-script address written
+#: inside it as a full stop or a comma does ("地址 Calle de Cáceres 29, 1º D, 28045 Madrid。订单号 …"); the words of
+#: those scripts around it are the sentence's, not the address's (their addresses are CJK_ADDRESS's and
+#: JAPANESE_ADDRESS's).
+HAN_OR_KANA = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+CJK_STOPS = frozenset("。！？")
+CJK_COMMAS = frozenset("，；、")
 #: Quotes end an address: none is written inside one, and prose quotes several in a row.
 QUOTE_IN = re.compile("[\"“”«»`]")
 #: Abbreviations whose full stop ends no sentence ("Av. Insurgentes", "Col. Roma", "ul. Marszałkowska").
@@ -702,6 +745,7 @@ jend letjen mayjen brigjen laksda marsda kol kh hj
 opp h.no hno teh vill dt mkt apts
 govt hosp stn sch
 gg ταχ fraz loc
+esc pral entlo bj izqda dch cdla
 """)  # (pass 20: South Asia's "opp.", "H.No.", "Teh.", "Vill.", "Dt.", "Mkt.", "Apts."; pass 23: "Gg.", "Ταχ. Θυρίδα")
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
 DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
@@ -721,7 +765,8 @@ class Token:
 
 def tokens_of(text: str) -> list[Token]:
     found: list[Token] = []
-    for match in TOKEN.finditer(text):
+    pattern = FORM_TOKEN if "=" in text and FORM_FIELD.search(text) is not None else TOKEN
+    for match in pattern.finditer(text):
         start = match.start()
         raw = match.group()
         if raw == ":" and found:
@@ -742,7 +787,7 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
     gap = text[token.end:following.start]
     if following.word in HARD_DASHES or token.word in HARD_DASHES:
         return "."
-    if gap.count("\n") >= 2 or QUOTE_IN.search(gap):
+    if gap.count("\n") >= 2 or QUOTE_IN.search(gap) or not CJK_STOPS.isdisjoint(gap):
         return "."
     stop = gap.lstrip(":'’)]")  # "(nr 41 ipv 14). ik woon op": a bracket closed before the full stop
     if stop[:1] in "!?।։۔":
@@ -760,7 +805,8 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
                 following.word[:1].isdigit():
             return "," if "\n" in gap else ""
         return "."
-    if "," in gap or ";" in gap or "\n" in gap or "،" in gap or ("(" in gap and aside_landmark(following)):
+    if "," in gap or ";" in gap or "\n" in gap or "،" in gap or "&" in gap or not CJK_COMMAS.isdisjoint(gap) or \
+            ("(" in gap and aside_landmark(following)):
         return ","  # (pass 23: "Dubai (near Al Barsha Mall, back gate)": the landmark in brackets is a part)
     if following.word in SOFT_DASHES and "\n" not in gap:
         return ","
@@ -832,6 +878,8 @@ def chunks_of(text: str, tokens: list[Token]) -> list[list[Segment]]:
 
 # --- street evidence from tokens -------------------------------------------------------------------
 
+#: The marks of a house number written as a word before it ("nr 12", "no. 5", "nº 7").
+NUMBER_WORDS = frozenset({"nr", "no", "nº", "n°", "núm", "num"})
 HOUSE_NUMBER = re.compile(r"(?:(?:no|nr|n[º°o])[.:]?)?\d{1,5}(?:[a-z]|bis|ter)?"
                           r"(?:[/–-](?:\d{1,5}[a-z]?|[a-z]{1,2}|[ivx]{3,4}|bis|ter)){0,3}",
                           re.IGNORECASE)
@@ -878,6 +926,8 @@ def elided(token: Token, lower_text: bool) -> bool:
 
 def is_name_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in a street's name."""
+    if HAN_OR_KANA.search(token.word) is not None:
+        return False  # pass 26: a Chinese or Japanese word beside a Latin-script address is the sentence's
     if token.lower in PARTICLES or elided(token, lower_text):
         return True  # "Rue du Marché" ("du" is also German prose)
     if (token.lower in PROSE or token.lower in ID_BEFORE) and not ROMAN.fullmatch(token.word):
@@ -890,6 +940,20 @@ def is_name_word(token: Token, lower_text: bool) -> bool:
     if not first.isalpha():
         return False
     return lower_text or not first.islower() or token.lower in PARTICLES
+
+
+#: Issue 18, pass 26: Spanish and Portuguese parts of a building named by their side, not a number ("escalera
+#: izquierda", "esc. dcha.", "puerta izda.").
+SIDED_UNITS = frozenset({"escalera", "esc", "puerta", "pta", "portal", "bloque", "escada", "entrada"})
+#: Issue 18, pass 26: Romanian block, staircase, floor and flat, typed in a chat without their full stops.
+UNDOTTED_UNITS = frozenset({"bl", "sc", "et", "ap"})
+
+
+def undotted_unit(tokens: Sequence[Token], index: int, lower_text: bool) -> bool:
+    """A DOTTED_UNITS word without its full stop in lower-case text, right after another part's number ("str florilor
+    nr 12 bl a3 sc 2 et 4 ap 15"): the number before it says the run is an address's."""
+    return lower_text and index > 0 and tokens[index].lower in UNDOTTED_UNITS and \
+        any(c.isdigit() for c in tokens[index - 1].word)
 
 
 def brazilian_flat(tokens: Sequence[Token], index: int) -> bool:
@@ -906,6 +970,15 @@ def type_before(token: Token) -> bool:
     if word in ABBREVIATED:
         return token.word.endswith(".") or token.lower + "." == token.lower  # "Av." (its full stop kept below)
     return True
+
+
+def undotted_type(tokens: list[Token], index: int) -> bool:
+    """Issue 18, pass 26: an abbreviated street type typed without its full stop, as chats write it, where one or two
+    name words and a number's mark follow ("str florilor nr 12", "ul dluga nr 10"): the mark says it is a street."""
+    if tokens[index].lower not in ABBREVIATED or tokens[index].lower not in TYPE_BEFORE or \
+            not tokens[index].word.islower():
+        return False  # (in lower case only: "Al Boraq n° 7" is a train)
+    return any(t.lower.rstrip(".:") in NUMBER_WORDS for t in tokens[index + 2:index + 4])
 
 
 def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Evidence]:
@@ -929,7 +1002,7 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
                     is_name_word(tokens[index + 1], lower_text) and same_segment(text, token, tokens[index + 1]):
                 yield Evidence(token.start, tokens[index + 1].end, STREET)
             continue
-        if type_before(token) or abbreviated_type(text, token):
+        if type_before(token) or abbreviated_type(text, token) or undotted_type(tokens, index):
             found = type_then_number(text, tokens, index, lower_text)
             if found is not None:
                 yield found
@@ -1196,7 +1269,18 @@ def year_then_words(text: str, tokens: list[Token], index: int) -> bool:
     if index + 1 >= len(tokens):
         return True
     gap = text[tokens[index].end:tokens[index + 1].start]
+    following = tokens[index + 1]
+    if following.word in DASHES and index + 2 < len(tokens):
+        gap, following = text[following.end:tokens[index + 2].start], tokens[index + 2]
+    if gap.strip() in DASHES and is_unit_word(following):
+        return False  # pass 26: "R. Treze de Maio, 1947 - ap. 32": a Brazilian address's parts after " - "
     return same_segment(text, tokens[index], tokens[index + 1]) or QUOTE_IN.search(gap) is not None
+
+
+def is_unit_word(token: Token) -> bool:
+    """A flat's, a floor's or a building's word ("ap.", "apto", "bloco", "casa")."""
+    key = token.lower.rstrip(".")
+    return key in UNIT_MARKERS or key in DOTTED_UNITS
 
 
 #: Street types of languages that name a street with a noun in the genitive, in lower case, right after the
@@ -1287,13 +1371,17 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             yield Evidence(token.start, nxt.end, DISTRICT)  # "м. Львів", "смт Ворохта"
             continue
         if key in UNIT_MARKERS or (key in DOTTED_UNITS and text[token.end:token.end + 1] in ".:") or \
-                brazilian_flat(tokens, index):
+                brazilian_flat(tokens, index) or undotted_unit(tokens, index, lower_text):
             at = index + 1
             if at < count and tokens[at].lower in NUMBER_MARK and same_segment(text, token, tokens[at]):
                 at += 1
             unit = tokens[at].word if at < count else ""
             if at < count and same_segment(text, tokens[at - 1], tokens[at]) and MARKED_NUMBER.fullmatch(unit):
                 yield Evidence(token.start, tokens[at].end, UNIT)  # "Safir Apt. No:45"
+                continue
+            if at < count and key in SIDED_UNITS and same_segment(text, token, tokens[at]) and \
+                    tokens[at].lower.rstrip(".") in SIDES:
+                yield Evidence(token.start, tokens[at].end, UNIT)  # pass 26: "escalera izquierda", "pta. dcha."
                 continue
             if at < count and same_segment(text, tokens[at - 1], tokens[at]) and UNIT_ID.fullmatch(unit) \
                     and (unit[:1].isdigit() or unit[:1] == "#" or unit.isupper() or (lower_text and len(unit) == 1)) \
@@ -1391,7 +1479,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
                                       text[token.end:token.end + 1] == "."):
             yield Evidence(token.start, token.end, DISTRICT)
             continue
-        if "chome-" in key and first_char.isalpha() and index + 1 < count:  # "2 Chome-8-1 Nishishinjuku"
+        if key.startswith("chome-") and index + 1 < count:  # "2 Chome-8-1 Nishishinjuku" (not "PChome-240612-0098")
             yield Evidence(tokens[index - 1].start if index and tokens[index - 1].word.isdigit() else token.start,
                            tokens[index + 1].end, STREET)
             continue
@@ -1442,21 +1530,29 @@ def joined_before(text: str, tokens: Sequence[Token], index: int) -> bool:
     return index > 0 and same_segment(text, tokens[index - 1], tokens[index])
 
 
+def side_of_floor(token: Token) -> bool:
+    """A floor's side or door after it: a side's word, or the door's ordinal ("pral. 1ª", "entlo. 2º")."""
+    return token.lower in SIDES or (ORDINAL.fullmatch(token.word) is not None and token.word[-1:] in "ºª°")
+
+
 def floor_alone(text: str, tokens: Sequence[Token], index: int) -> Evidence | None:
     """A FLOOR_ALONE word that fills its segment, or with a side after it ("bajo", "st. th.")."""
     token = tokens[index]
     key = token.lower
-    if key not in FLOOR_ALONE or (index and same_segment(text, tokens[index - 1], token)):
+    if key not in FLOOR_ALONE:
+        return None
+    after_number = index > 0 and same_segment(text, tokens[index - 1], token)
+    if after_number and not is_house_number(tokens[index - 1]):
         return None
     if key in FLOOR_ALONE_DOTTED and (not token.word.islower() or text[token.end:token.end + 1] != "."):
         return None
     if key in FLOOR_ALONE_UPPER and not token.word.isupper():
         return None
     end = index
-    if end + 1 < len(tokens) and same_segment(text, token, tokens[end + 1]) and tokens[end + 1].lower in SIDES:
+    if end + 1 < len(tokens) and same_segment(text, token, tokens[end + 1]) and side_of_floor(tokens[end + 1]):
         end += 1
-    if end + 1 < len(tokens) and same_segment(text, tokens[end], tokens[end + 1]):
-        return None  # "bajo el puente": prose
+    if end + 1 < len(tokens) and same_segment(text, tokens[end], tokens[end + 1]) and not (after_number and end > index):
+        return None  # "bajo el puente": prose (but "Mayor nº 7 bajo izq. y …": a floor and its side after the number)
     return Evidence(token.start, tokens[end].end, UNIT)
 
 
@@ -1504,6 +1600,8 @@ def town_like(word: str, lower_text: bool) -> bool:
 
 def is_address_word(token: Token, lower_text: bool) -> bool:
     """A word that may stand in an address next to its evidence."""
+    if HAN_OR_KANA.search(token.word) is not None:
+        return False  # pass 26: (CJK_ADDRESS and JAPANESE_ADDRESS read addresses in those scripts)
     if token.lower in PARTICLES or elided(token, lower_text) or token.word in GPS_LABELS:
         return True  # (and "GPS:" before Ghana's digital address: "Accra (GPS: GA-045-1123)")
     if token.lower.rstrip(".") in COMPASS and (token.word[:1].isupper() or (lower_text and len(token.word) <= 2)):
@@ -1621,6 +1719,13 @@ def split_segment(segment: Segment, evidence: Sequence[Evidence],
     return head, groups[0], tail, main_cluster(tail, rest, lower_text)
 
 
+def order_like(token: Token) -> bool:
+    """Issue 18, pass 26: six digits or more right before a street are an order's or a parcel's number, not its house
+    number ("siparişim 7731204 Gül Sokak No:7/3": a house number has at most five); Chinese or Japanese words before
+    a Latin-script address are the sentence's ("地址不变 No 8, Jalan …": "the address is unchanged")."""
+    return (token.word.isdigit() and len(token.word) >= 6) or HAN_OR_KANA.search(token.word) is not None
+
+
 def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) -> tuple[int, int, bool, bool] | None:
     """The address part of a segment with evidence: (start, end, reaches its start, reaches its end)."""
     tokens = segment.tokens
@@ -1633,7 +1738,7 @@ def part_of(segment: Segment, evidence: Sequence[Evidence], lower_text: bool) ->
             any(e.category in POSTCODES and e.start == tokens[first].start for e in evidence):
         first -= 1  # "toronto on m5v 2a1", "portland or 97201": a region code that is also a word
         taken += 1
-    while first > 0 and taken < 4 and is_address_word(tokens[first - 1], lower_text):
+    while first > 0 and taken < 4 and is_address_word(tokens[first - 1], lower_text) and not order_like(tokens[first - 1]):
         first -= 1
         taken += 1
     while taken and tokens[first].lower in PARTICLES and tokens[first].word[:1].islower() and \
@@ -1836,8 +1941,8 @@ def person_like(tokens: Sequence[Token]) -> bool:
     key = tokens[0].lower.rstrip(".")
     if key in SALUTATIONS or key in TITLES:
         return True
-    if tokens[-1].lower in PLACE_NOUNS:
-        return False  # "Sheikh Zayed City"
+    if tokens[-1].lower in PLACE_NOUNS or (key in STREET_FIRST and len(tokens) > 1):
+        return False  # "Sheikh Zayed City"; pass 26: "Rua Damasceno Monteiro", a street named after a person
     first, last, common = gazetteer()
     if len(tokens) == 1:  # "Nowak", "Anand-Williams" (and so "Karama", also a first name)
         return any(part in first or part in last for part in tokens[0].lower.split("-") if part not in common)
@@ -1845,6 +1950,11 @@ def person_like(tokens: Sequence[Token]) -> bool:
         tokens[-1].lower in last  # "Gustav Lindqvist", "Khaled Haddad", "Frau Dr. Birgit Kühn"
 
 
+#: Issue 18, pass 26: street types written before the name that open no person's name, unlike "Ronda" or "Al".
+STREET_FIRST = words("""
+rua calle avenida avda jalan travessa largo rue via strada carrer ulica praça praca alameda estrada rodovia paseo
+pasaje jirón jiron callejón callejon calzada boulevard chemin route impasse allée allee corso viale piazza vicolo
+""")
 #: Titles before a person's name ("Dr. Meenakshi Sundaram", "Mr Okafor").
 TITLES = words("""
 mr mrs ms miss dr prof eng engr chief alhaji alhaja hajia mallam shri sri smt kumari frau herr hr fr sr sra señor señora
@@ -2153,6 +2263,10 @@ obrigado obrigada asante shukran
 """)
 
 
+#: Issue 18, pass 26: particles inside a town's or an area's name on its own line ("Cercado de Lima", "Vila do Conde").
+TOWN_PARTICLES = frozenset({"de", "del", "do", "da", "dos", "das", "di", "la", "el"})
+
+
 def town_line(chunk: list[Segment], at: int, lower_text: bool) -> bool:
     """Pass 25: whether chunk[at] is a line of its own naming a town or an area, or a landmark, as an address written
     over several lines ends ("Plot 5, Block C\nLekki Phase 1\nLagos", "Flat 1203, Tower B\nnear Mall of the
@@ -2166,8 +2280,9 @@ def town_line(chunk: list[Segment], at: int, lower_text: bool) -> bool:
     if len(tokens) == 1 and (len(tokens[0].word) < 4 or tokens[0].lower in ROLE_LABELS):
         return False  # a chat's next speaker, a label's abbreviation ("…, București\nAgent", "…\nТел.")
     return len(tokens) <= 3 and tokens[0].lower not in SALUTATIONS | SIGN_OFFS and not person_like(tokens) and all(
-        t.word[:1].isupper() and t.word.replace("-", "").isalpha() and t.lower not in PROSE and
-        town_like(t.word, lower_text) for t in tokens)
+        (t.word[:1].isupper() and t.word.replace("-", "").isalpha() and t.lower not in PROSE and
+         town_like(t.word, lower_text)) or (0 < i < len(tokens) - 1 and t.lower in TOWN_PARTICLES)
+        for i, t in enumerate(tokens))  # (pass 26: "Cercado de Lima", "San Juan de Lurigancho" inside the name)
 
 
 def is_country(segment: Segment, end: int | None = None) -> bool:
@@ -2736,8 +2851,8 @@ ADDRESS_LABEL = re.compile(
     r"osoite|osote|cím|lakcím|dirección|direccion|domicilio|domicile|endereço|endereco|morada|indirizzo|anschrift|"
     r"naslov|heimilisfang|alamat|tirahan|anwani|адрес|адреса|адресу|мекенжай\w*|διεύθυνση|διευθυνση|כתובת|العنوان|"
     r"عنواني|عنوانی|پتہ|پتا|पता|ঠিকানা|địa[ ]chỉ|ที่อยู่|주소|հասցե))"
-    r"(?P<sep>(?P<purpose>(?:[ \t]+[^\W\d_][\w'-]*){0,3}?)[ \t]*[:：՝][ \t]*|[ \t]+(?i:is|es|é|est|è|ist)[ \t]*:?[ \t]+|"
-    r"[ \t]+[-–][ \t]+|(?P<bare>[ \t]+))(?=[^\W_])")
+    r"(?P<sep>(?P<purpose>(?:[ \t]+(?:[^\W\d_][\w'-]*|[1-3](?=[ \t]*:))){0,3}?)[ \t]*[:：՝][ \t]*|[ \t]+(?i:is|es|é|est|è|ist)[ \t]*:?[ \t]+|"
+    r"[ \t]+[-–][ \t]+|(?P<field>=)|(?P<bare>[ \t]+))(?=[^\W_])")  # pass 26: a web form's "morada=Rua …&email=…"
 #: Where ADDRESS_LABEL may match: its words' stems, looked for in the lower-cased text (a case-insensitive
 #: alternation over the whole text costs several times more).
 LABEL_START = re.compile(
@@ -2828,10 +2943,20 @@ igreja perto próximo proximo escola posto praça église eglise mosquée mosque
 """))  # (landmarks, directions and a house's parts in Spanish, Portuguese, French, Kazakh and Russian)
 
 
+def named_house(part: list[Token]) -> bool:
+    """Issue 18, pass 26: a street's name and its house number alone after an address's label, the street type left
+    out as Central European streets are written ("Adresa: Vinohradská 1234/56", "Adres: Kwiatowa 8")."""
+    *name, number = part
+    return 1 <= len(name) <= 3 and all(t.word[:1].isupper() and t.word.isalpha() for t in name) and \
+        number.word[:1].isdigit() and is_house_number(number)
+
+
 def labelled_address(parts: list[list[Token]], bare: bool) -> bool:
     """Pass 24: whether a labelled value's parts make an address: two or more that are not a country, one word of a
     name among them; after a bare label (no colon, no "is", no dash) or in lower case, a digit too."""
     places = [part for part in parts if " ".join(t.lower for t in part).strip(".") not in COUNTRIES]
+    if len(places) == 1 and not bare and named_house(places[0]):
+        return True
     if len(places) < 2 or not any(len(t.word) >= 3 and t.word[:1].isalpha() for part in parts for t in part):
         return False
     return not bare or any(c.isdigit() for part in parts for t in part for c in t.word)
@@ -2873,7 +2998,11 @@ def labelled_values(text: str) -> Iterator[tuple[int, int]]:
                 NOT_HOME_LABEL.search(purpose + " "):
             continue
         end = text.find("\n", match.end())
-        value = text[match.end():end if end != -1 else len(text)]
+        end = end if end != -1 else len(text)
+        if match.group("field") is not None:
+            amp = text.find("&", match.end(), end)
+            end = amp if amp != -1 else end  # the next field of the form's query string
+        value = text[match.end():end]
         tokens = tokens_of(value)
         if not tokens:
             continue

@@ -184,9 +184,14 @@ PREMISES = (r"office|offices|premises|store|shop|branch|bureaux?|agence|magasin|
             r"tienda|ufficio|negozio|escritório|escritorio|loja|kantoor|vestiging|winkel|kontor|butik|toimisto|biuro|"
             r"sklep")
 ADDRESS_WORD = r"address|adresse|dirección|direccion|indirizzo|endereço|adres|adress|osoite"
+#: Issue 18, pass 26: a verb of being somewhere between the premises and where ("our office is at", "nuestra tienda
+#: está en", "nossa loja fica na", "unser Büro befindet sich in").
+PREMISES_VERB = (r"\s+(?:is|are|is\s+located|are\s+located|located|está|están|estamos|se\s+encuentra|se\s+encuentran|"
+                 r"queda|fica|ficam|está\s+localizada|se\s+trouve|est|befindet\s+sich|ist|si\s+trova|è|ligt|zit|"
+                 r"znajduje\s+się|ligger)")
 OUR_PREMISES_BEFORE = re.compile(
     rf"{OUR}(?:(?:{FIRM_PREMISES})(?:\s+(?:{ADDRESS_WORD}))?(?:\s+(?:is|are|at|on|in|à|au|en|a|em|op|på))?|"
-    rf"(?:{PREMISES})(?:\s+(?:{ADDRESS_WORD})(?:\s+for\s+\w+)?(?:\s+(?:is|are))?|\s+(?:at|à|au|en|em|op|på|in)))"
+    rf"(?:{PREMISES})(?:\s+(?:{ADDRESS_WORD})(?:\s+for\s+\w+)?(?:\s+(?:is|are))?|(?:{PREMISES_VERB})?\s+(?:at|à|au|en|em|op|på|in|na|no)))"
     r"\s*:?\s*(?:[^\n\d,:]{1,40},\s*)?)\Z")
 #: A number followed by a currency: an amount, not a house number ("rue Saint-Hubert, 45 $", "13 800 DH").
 AMOUNT = re.compile(r"(?<![\w.])\d+(?:[ ,.]\d+)*(?:[ \t]?(?:\$|€|£|¥|₹|₦|₱|₩|₫|₺)|[ \t]+(?:DH|MAD|EUR|USD|GBP|CHF|PLN|zł|Kč|"
