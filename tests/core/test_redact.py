@@ -249,7 +249,6 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-45", "ADDRESS"): "16 of 23 addresses (69.6 %; target 90 %), blind on pass 18",
                     ("holdout-47", "SSN"): "45 of 49 national ids (91.8 %; target 97 %), blind on pass 19",
                     ("holdout-48", "NAME"): "105 of 129 names (81.4 %; target 90 %), blind on pass 19",
-                    ("holdout-49", "IBAN"): "16 of 17 IBANs (target 100 %), blind on pass 19",
                     ("holdout-50", "SSN"): "48 of 55 national ids (87.3 %; target 97 %), blind on pass 19",
                     ("holdout-51", "NAME"): "56 of 73 names (76.7 %; target 90 %), blind on pass 20",
                     ("holdout-51", "SSN"): "27 of 30 national ids (90.0 %; target 97 %), blind on pass 20",

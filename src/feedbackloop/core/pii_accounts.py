@@ -20,8 +20,15 @@ Two ways in, each written per class, not per text:
 
 A routing number, a sort code, a BSB, an agência or a BLZ right before its account number (within a few words, on the
 same line) is one finding with it: they are the account's address at its bank, and a writer labels them together.
-What is left: an account number with neither its name nor a check (a bare "0123456789" in a chat), and a routing
-number alone; both look like any reference number.
+Pass 26 added three more, each in a text that names a bank: an account number of ten digits and more right beside
+a bank's name ("Access Bank 0691234567", "0123456789 GTBank"), or in a form's line next to one naming its bank
+("Account Number: 0123456789" over "Bank: GTBank"); a routing number followed by its account with no account word
+("Sort code 20-00-00 12345678", "ag 0123 cc 45678-9", "transit 12345 inst 004 acct 1234567"); and an IBAN in its
+groups of four whose check digits a typo broke, known by its country's length and layout, in any text.
+
+What is left: an account number with neither its name nor a check nor a bank beside it (a bare "0123456789" in a
+chat), and a routing number alone; both look like any reference number. A payment's or an order's reference word
+before a number keeps it out (`reference_before`).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from stdnum import numdb
 from stdnum.ar import cbu as ar_cbu
 from stdnum.cz import bankaccount as cz_bankaccount
 from stdnum.nz import bankaccount as nz_bankaccount
@@ -41,6 +49,14 @@ MONEY_WORDS = (
     "účt", "uct", "számla", "szamla", "utal", "wire", "payout", "salary", "salario", "sueldo", "reintegro", "devoluc",
     "devolu", "rekening", "rachun", "przelew", "tili", "hesap", "akaun", "tài khoản", "tai khoan", "บัญชี", "حساب",
     "חשבון", "खाता",
+    # pass 26: the codes that route to a bank, the short "acc" ("BSB: 062000, Acc: 1234 5678" has no other), a
+    # cheque, and the banks whose names have no "bank" in them ("Itaú ag 0123 cc 45678-9"); none a piece of a
+    # common word ("access", "unable", "cities")
+    "acc ", "acc:", "acc.", "acc#", "credit", "sort:", "sort code", "sort-code", "sortcode", "s/c", "bsb", "routing",
+    "ifsc", "transit", "agência", "agencia", "iban", "cheque", "itaú", "itau", "bradesco", "caixa", "santander",
+    "bbva", "banorte", "chase", "barclays", "hsbc", "lloyds", "natwest", "monzo", "revolut", "rbc", "cibc", "bmo",
+    "desjardins", "westpac", "wells fargo", "absa", "fnb", "capitec", "nedbank", "kcb", "hdfc", "icici", "sbi",
+    "kotak", "opay", "kuda", "moniepoint", "palmpay", "zenith", "gtb", "fcmb", "stanbic", "ecobank",
 )
 
 #: Names of an account at a bank, and of the numbers that go with it, in our languages: a number right after one is
@@ -50,12 +66,16 @@ ACCOUNT_NAMES = (
     # English
     r"bank\s+(?:account|acct|a/c)(?:\s+(?:number|no\.?|num\.?|nr\.?|#))?", r"(?:checking|chequing|savings?|current)"
     r"\s+(?:account|acct|a/c)(?:\s+(?:number|no\.?|#))?", r"(?:routing|aba|transit)(?:\s+(?:number|no\.?|#))?",
-    r"sort[\s-]?code", r"bsb(?:\s+(?:number|no\.?))?", r"nuban(?:\s+(?:number|no\.?))?", r"clabe(?:\s+interbancaria)?",
+    r"sort[\s-]?code", r"s/c", r"sort(?=[ \t:]+\d)", r"bsb(?:\s+(?:number|no\.?))?", r"nuban(?:\s+(?:number|no\.?))?",
+    r"clabe(?:\s+interbancaria)?",
     r"cbu", r"cvu", r"cci",
+    # pass 26: Canada's institution number, between a transit number and the account ("transit 12345 inst 004")
+    r"(?:institution|inst\.?)(?:\s+(?:number|no\.?|#))?",
     # Spanish, Portuguese
     r"cuenta\s+(?:bancaria|de\s+ahorros?|corriente|vista|de\s+cheques|sueldo)", r"cta\.?\s*(?:cte|ah)\.?",
     r"(?:número|numero|nro\.?|n[º°o]\.?)\s+de\s+(?:la\s+)?cuenta\s+bancaria",
     r"conta\s+(?:corrente|poupança|poupanca|bancária|bancaria|salário|salario)", r"c/c", r"ag[êe]ncia", r"ag(?=[.:])\.?",
+    r"ag(?=[ \t]+\d)",  # (pass 26: "Itaú ag 0123 cc 45678-9")
     # French, Italian
     r"compte\s+(?:bancaire|courant)", r"conto\s+corrente",
     # German, Dutch, Nordic
@@ -76,11 +96,14 @@ GENERIC_NAMES = (
 )
 #: A bank in the text: its word, the codes that route to it, or one of the banks customers name most.
 BANK_CONTEXT = re.compile(
-    r"(?i:\b(?:bank|banks|banking|banco|banque|banca|ifsc|swift|bic|sort[\s-]?code|routing|bsb|aba|transit|"
+    r"(?i:\b(?:bank|banks|banking|banco|banque|banca|ifsc|swift|bic|sort[\s-]?code|s/c|sort(?=[ \t:]+\d)|routing|bsb|"
+    r"aba|transit|"
     r"direct\s+deposit|wire|ach|spei|pix|ted|neft|imps|rtgs|nuban|gtbank|gtb|zenith|uba|opay|kuda|moniepoint|palmpay|"
     r"wema|fidelity|sterling|fcmb|stanbic|ecobank|polaris|equity|kcb|absa|fnb|capitec|nedbank|hdfc|icici|sbi|axis|"
     r"kotak|chase|barclays|hsbc|lloyds|natwest|monzo|santander|revolut|nubank|ita[uú]|bradesco|caixa|bbva|banorte|"
-    r"bancolombia|interbank|maybank|cimb|bdo|bpi|vietcombank|techcombank|bca|mandiri|bri|bni|kasikorn|rajhi)\b)")
+    r"bancolombia|interbank|maybank|cimb|bdo|bpi|vietcombank|techcombank|bca|mandiri|bri|bni|kasikorn|rajhi|"
+    # pass 26: Canada's, Australia's and the US's banks without "bank" in their names, and a cheque
+    r"rbc|cibc|bmo|desjardins|tangerine|westpac|anz|nab|commbank|wells\s+fargo|citi|pnc|cheque)\b)")
 
 #: A text addressed to a bank ("Hi GTBank,", "Dear FNB", "Good day Standard Bank"): its account numbers are the bank's
 #: accounts, wherever in the text (after pass 25's measurement).
@@ -89,20 +112,33 @@ BANK_ADDRESSED = re.compile(r"(?i:\s*(?:hi|hello|hey|dear|good\s+(?:day|morning|
 
 _NAMES = "|".join(ACCOUNT_NAMES)
 _GENERIC = "|".join(GENERIC_NAMES)
-#: What stands between a name and its number: "is", "es", "é", "ist", a colon, a number sign, "number", a bank's name.
-GAP = r"[ \t]*(?:(?:is|es|é|est|ist|da|de|do|del|:|#|=|n[º°o]\.?|no\.?|nr\.?|number)[ \t]*){0,3}"
+#: What stands between a name and its number: "is", "es", "é", "ist", a colon, a number sign, "number", a bank's name;
+#: (pass 26) a dash with spaces round it ("Account no - 0612345678901"; "ACC-0098812" is a firm's reference).
+GAP = (r"[ \t]*(?:(?:is|es|é|est|ist|da|de|do|del|:|#|=|(?<=[ \t])[-–](?=[ \t])|n[º°o]\.?|no\.?|nr\.?|number)"
+       r"[ \t]*){0,3}")
 #: Where an account number may begin and end: not inside a word, a decimal, a date or another number.
 OPEN = r"(?<![\w.,/-])"
 CLOSE = r"(?![\w]|[.,/-]\d)"
-#: An account number: digit groups with single spaces, dashes, dots or a slash between, four to thirty digits in all
-#: (`named_accounts` wants six for an account, four for a routing number; a trailing check letter or digit after a
-#: dash included: "12345-6", "0012345-X").
-NUMBER = rf"(?P<number>\d(?:[ ./-]?\d){{3,29}}(?:-[0-9Xx])?){CLOSE}"
+#: An account number: digit groups with single spaces, dashes, dots or a slash between, three to thirty digits in all
+#: (`named_accounts` wants six for an account, four for a routing number, three for Canada's institution; a trailing
+#: check letter or digit after a dash included: "12345-6", "0012345-X").
+NUMBER = rf"(?P<number>\d(?:[ ./-]?\d){{2,29}}(?:-[0-9Xx])?){CLOSE}"
 NAMED = re.compile(rf"(?i:(?<![^\W\d_])(?:{_NAMES})(?![^\W\d_])){GAP}{NUMBER}")
 GENERIC = re.compile(rf"(?i:(?<![^\W\d_])(?:{_GENERIC})(?![^\W\d_])){GAP}{NUMBER}")
 #: A name of the account's routing that comes before its number: the two are one finding when close.
-ROUTING_FIRST = re.compile(r"(?i:sort[\s-]?code|bsb|routing|aba|transit|ag[êe]ncia|ag[.:]|blz|clearing|reg\.?\s?nr\.?|"
-                           r"ifsc)")
+ROUTING_FIRST = re.compile(r"(?i:sort[\s-]?code|s/c|sort(?=[ \t:]*\Z|[ \t:]+\d)|bsb|routing|aba|transit|ag[êe]ncia|"
+                           r"ag[.:]|ag(?=[ \t]*\Z|[ \t]+\d)|blz|clearing|reg\.?\s?nr\.?|"
+                           r"ifsc|institution|inst\b)")
+#: Pass 26: a routing number's name that takes three digits (Canada's institution number, "inst 004").
+SHORT_ROUTING = re.compile(r"(?i:institution|inst\b)")
+#: Pass 26: more digits than any routing number has (a sort code's 6, an ABA's 9, a BLZ's 8): the account number
+#: written on after it with a space ("Sort code 20-00-00 12345678", "BSB 062-000 123456") is read as one number.
+ROUTING_DIGITS = 10
+#: Pass 26: an account number after a routing number with at most two short words between ("ag 0123 cc 45678-9",
+#: "transit 12345, 1234567"), none of them a reference's.
+SHORT_WORD = r"[^\W\d_]{1,8}(?:/[^\W\d_]{1,3})?\.?[ \t]*[:#]?[ \t]*"
+BARE_AFTER_ROUTING = re.compile(rf"[ \t]*[,;/|]?[ \t]*(?:{SHORT_WORD}){{0,2}}"
+                                rf"{OPEN}(?P<number>\d(?:[ -]?\d){{4,17}}(?:-[0-9Xx])?){CLOSE}")
 #: At most this much (on one line) between a routing number and the account number it opens.
 PAIR_GAP = re.compile(r"[^\n\d]{0,40}")
 
@@ -160,12 +196,17 @@ CHECKED = (
 def find_bank_accounts(text: str, folded: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each bank account number in `text` (`folded`: it lower-cased, redact.fold), a routing number
     next to it included."""
+    mistyped = list(mistyped_ibans(text))  # (its shape is rare enough to need no word of money)
     if not any(word in folded for word in MONEY_WORDS):
+        yield from mistyped
         return
     accounts = [(start, end, False) for start, end in checked_accounts(text)]
     accounts.extend(named_accounts(text, NAMED, near_bank=False))
     if BANK_CONTEXT.search(text):
         accounts.extend(named_accounts(text, GENERIC, near_bank=BANK_ADDRESSED.match(text) is None))
+        accounts.extend((start, end, False) for start, end in shaped_accounts(text))
+        accounts.extend((start, end, False) for start, end in accounts_beside_bank(text))
+    accounts.extend((start, end, False) for start, end in mistyped)
     yield from joined(text, sorted(set(accounts)))
 
 
@@ -187,14 +228,28 @@ def named_accounts(text: str, pattern: re.Pattern[str], *, near_bank: bool) -> I
     just after its number ("GTBank account 0123…", "account 0211847730 (GTB)"), on the same line."""
     for match in pattern.finditer(text):
         number = match.group("number")
-        routing = ROUTING_FIRST.search(match.group(), 0, match.start("number") - match.start()) is not None
-        if len(digits(number)) < (4 if routing else 6) or ("/" in number and CZECH.fullmatch(number) is None):
+        name = match.group()[:match.start("number") - match.start()]
+        routing = ROUTING_FIRST.search(name) is not None
+        least = (3 if SHORT_ROUTING.search(name) else 4) if routing else 6
+        if len(digits(number)) < least or ("/" in number and CZECH.fullmatch(number) is None):
             continue
         if not routing and DATE.fullmatch(number):
             continue
         if near_bank and not bank_nearby(text, match.start(), match.end()):
             continue
-        yield match.start("number"), match.end("number"), routing
+        yield match.start("number"), match.end("number"), routing and len(digits(number)) <= ROUTING_DIGITS
+        if routing:
+            yield from account_after_routing(text, match.end("number"))
+
+
+def account_after_routing(text: str, end: int) -> Iterator[tuple[int, int, bool]]:
+    """The account number right after a routing number that ends at `end` (`BARE_AFTER_ROUTING`), unless the words
+    between are a reference's ("routing 021000021, order 55120")."""
+    after = BARE_AFTER_ROUTING.match(text, end)
+    if after is not None and not REFERENCE_BEFORE.search(text, end, after.start("number")) and \
+            not PAYMENT_REFERENCE.search(text, end, after.start("number")) and \
+            not DATE.fullmatch(after.group("number")) and len(digits(after.group("number"))) >= 6:
+        yield after.start("number"), after.end("number"), False
 
 
 def bank_nearby(text: str, start: int, end: int) -> bool:
@@ -202,7 +257,116 @@ def bank_nearby(text: str, start: int, end: int) -> bool:
     before = text.rfind("\n", max(0, start - 40), start) + 1 or max(0, start - 40)
     after = text.find("\n", end, end + 15)
     return (BANK_CONTEXT.search(text, before, start) is not None
-            or BANK_CONTEXT.search(text, end, after if after >= 0 else end + 15) is not None)
+            or BANK_CONTEXT.search(text, end, after if after >= 0 else end + 15) is not None
+            or bank_on_next_line(text, start, end))
+
+
+#: Pass 26: a line of a form that names the bank ("Bank: GTBank", "IFSC: SBIN0004567", "Bank Name: Equity Bank").
+BANK_FIELD = re.compile(r"[ \t]*(?i:bank(?:[ \t]+name)?|banco|banque|ifsc(?:[ \t]+code)?|swift(?:[ \t]+code)?|bic|"
+                        r"sort[ \t-]?code|bsb|branch(?:[ \t]+code)?|routing(?:[ \t]+number)?)[ \t]*[:=-]")
+
+
+def bank_on_next_line(text: str, start: int, end: int) -> bool:
+    """Whether the line before or after the account's, in a form's field lines, names its bank (`BANK_FIELD`)."""
+    line_start = text.rfind("\n", 0, start)
+    line_end = text.find("\n", end)
+    if line_end >= 0 and BANK_FIELD.match(text, line_end + 1):
+        return True
+    if line_start <= 0:
+        return False
+    return BANK_FIELD.match(text, text.rfind("\n", 0, line_start) + 1) is not None
+
+
+#: Pass 26: a UK sort code with its account number, and a Canadian cheque's transit-institution with its account
+#: ("20-00-00 12345678", "12345-003 1234567"), in a text that names a bank: shapes no phone number has.
+SHAPED = re.compile(rf"{OPEN}(?:\d{{2}}-\d{{2}}-\d{{2}}|\d{{5}}-\d{{3}})[ \t]*[,;/]?[ \t]*\d{{7,12}}{CLOSE}")
+
+
+def shaped_accounts(text: str) -> Iterator[tuple[int, int]]:
+    for match in SHAPED.finditer(text):
+        if not reference_before(text, match.start()) and not phone_before(text, match.start()):
+            yield match.span()
+
+
+#: Pass 26: the name of a bank alone, not a code that routes to one (a PIX key or an ACH trace is no account).
+BANK_NAME = re.compile(
+    r"(?i:\b(?:[\w&]*bank|banco|banque|gtb|zenith|uba|opay|kuda|moniepoint|palmpay|wema|fidelity|sterling|fcmb|stanbic|"
+    r"ecobank|polaris|equity|kcb|absa|fnb|capitec|nedbank|hdfc|icici|sbi|axis|kotak|chase|barclays|hsbc|lloyds|natwest|"
+    r"monzo|santander|revolut|nubank|ita[uú]|bradesco|caixa|bbva|banorte|bancolombia|interbank|maybank|cimb|bdo|bpi|"
+    r"vietcombank|techcombank|bca|mandiri|bri|bni|kasikorn|rajhi|rbc|cibc|bmo|desjardins|westpac|anz|nab|commbank|"
+    r"wells\s+fargo|citi|pnc)\b)")
+#: An account number of ten to eighteen digits written together, not a mobile number's "0" and ten digits.
+BESIDE_NUMBER = rf"{OPEN}(?P<number>(?!0[789]\d{{9}}(?!\d))\d{{10,18}}){CLOSE}"
+#: Pass 26: an account number right after or before its bank's name, as a payer writes it in a chat ("Access Bank
+#: 0691234567", "send to 0123456789 GTBank", "Opay 8123456789", "acc no 30123456789 SBI").
+BANK_THEN_NUMBER = re.compile(rf"{BANK_NAME.pattern}[ \t]*[:,(-]?[ \t]*(?i:(?:acc(?:ount)?|acct|a/c)\.?[ \t]*"
+                              rf"(?:no\.?|number|num|#)?[ \t]*:?[ \t]*)?{BESIDE_NUMBER}")
+NUMBER_THEN_BANK = re.compile(rf"{BESIDE_NUMBER}[ \t]*[,(-]?[ \t]*(?:\bat[ \t]+|\bin[ \t]+)?{BANK_NAME.pattern}")
+#: A phone's word or a country's calling code just before the number: "GTBank customer care 0700…", "SBI
+#: registered mobile 9876543210", "+91 9876543210 (SBI)".
+PHONE_BEFORE = re.compile(r"(?i:mobile|phone|cell|tel|whatsapp|call|sms|ussd|otp|hotline|care|helpline|\+\d)")
+
+
+def phone_before(text: str, start: int) -> bool:
+    return PHONE_BEFORE.search(text, max(0, start - 25), start) is not None
+
+
+#: Every `BESIDE_NUMBER` holds ten digits in a row: a cheap gate before the bank's name is looked for everywhere.
+TEN_DIGITS = re.compile(r"\d{10}")
+
+
+def accounts_beside_bank(text: str) -> Iterator[tuple[int, int]]:
+    if TEN_DIGITS.search(text) is None:
+        return
+    for pattern in (BANK_THEN_NUMBER, NUMBER_THEN_BANK):
+        for match in pattern.finditer(text):
+            start = match.start("number")
+            if not reference_before(text, start) and not phone_before(text, start):
+                yield start, match.end("number")
+
+
+#: Pass 26: and a payment's own reference, which a bank's name follows as often as an account's ("Transaction ID
+#: 50100123456789 at HDFC bank", "UTR 412345678901 SBI").
+PAYMENT_REFERENCE = re.compile(r"(?i:transac|txn|trx|\bref|utr|rrn|\bid\b|receipt|recibo|comprovante|operaci|session)")
+
+
+def reference_before(text: str, start: int) -> bool:
+    """Whether an order's, an invoice's, a ticket's or a payment's word stands within 30 characters before `start`,
+    on its line."""
+    line = max(text.rfind("\n", 0, start) + 1, start - 30)
+    return REFERENCE_BEFORE.search(text, line, start) is not None or \
+        PAYMENT_REFERENCE.search(text, line, start) is not None
+
+
+#: Pass 26: an IBAN in its groups of four whose check digits a typo broke, away from the word "IBAN" ("…cislo uctu
+#: … 44018: CZ42 0100 0000 1949 6537 0257"): its country's exact length and its BBAN's letters and digits where the
+#: IBAN registry puts them (python-stdnum's copy) say it is one, in a text that speaks of money.
+GROUPED_IBAN = re.compile(r"(?<![\w.-])[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?(?![\w-])", re.IGNORECASE)
+IBAN_REGISTRY = numdb.get("iban")
+BBAN_FIELD = re.compile(r"(\d+)!([nac])")
+BBAN_CLASSES = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Z0-9]"}
+
+
+def bban_shaped(iban: str) -> bool:
+    """Whether the compact, upper-case `iban` has its country's BBAN layout (the registry's "4!n16!n")."""
+    layout = IBAN_REGISTRY.info(iban)[0][1].get("bban")
+    if not layout:
+        return False
+    pattern = BBAN_FIELD.sub(lambda field: f"{BBAN_CLASSES[field.group(2)]}{{{field.group(1)}}}", layout)
+    return re.fullmatch(pattern, iban[4:]) is not None
+
+
+#: A reference's word right before the number, naming it ("order no. DE12 …"); one further back names another
+#: number ("… za objednavku 44018: CZ42 0100 …" is an order's number, then the account).
+REFERENCE_LABEL = re.compile(rf"(?:{REFERENCE_BEFORE.pattern}|{PAYMENT_REFERENCE.pattern})[^\W\d_]*[ \t]*"
+                             r"(?i:n[º°o]\.?|nr\.?|no\.?|number|id)?[ \t]*[:#-]?[ \t]*\Z")
+
+
+def mistyped_ibans(text: str) -> Iterator[tuple[int, int]]:
+    for match in GROUPED_IBAN.finditer(text):
+        label = REFERENCE_LABEL.search(text, max(0, match.start() - 30), match.start())
+        if bban_shaped(match.group().replace(" ", "").upper()) and label is None:
+            yield match.span()
 
 
 def joined(text: str, accounts: list[tuple[int, int, bool]]) -> Iterator[tuple[int, int]]:
@@ -211,15 +375,17 @@ def joined(text: str, accounts: list[tuple[int, int, bool]]) -> Iterator[tuple[i
     index = 0
     while index < len(accounts):
         start, end, routing = accounts[index]
-        while index + 1 < len(accounts) and accounts[index + 1][0] <= end:
-            end = max(end, accounts[index + 1][1])  # overlapping readings of one number
-            routing = routing and accounts[index + 1][2]
+        index += 1
+        while index < len(accounts):
+            following = accounts[index]
+            if following[0] <= end:  # overlapping readings of one number
+                routing = routing and following[2]
+            elif PAIR_GAP.fullmatch(text, end, following[0]) is not None and (
+                    routing != following[2] or ROUTING_FIRST.search(text, end, following[0])):
+                routing = routing and following[2]  # (pass 26: a transit, an institution, then the account)
+            else:
+                break
+            end = max(end, following[1])
             index += 1
-        if index + 1 < len(accounts) and PAIR_GAP.fullmatch(text, end, accounts[index + 1][0]) is not None:
-            following = accounts[index + 1]
-            if routing != following[2] or ROUTING_FIRST.search(text, end, following[0]):
-                end, routing = following[1], False
-                index += 1
         if not routing:
             yield start, end
-        index += 1

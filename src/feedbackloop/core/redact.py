@@ -289,9 +289,11 @@ SPELLED_SECOND_LEVEL = (rf"\s+{SPELLED_DOT}\s+(?:co|com|ac|or|net|gov|edu|go|ne|
                         r"(?:id|my|is|in|jp|kr|th|vn|uk|nz|za|au|sg|ph|tw|hk|br|ar|mx|tr|il|pk|bd|np|lk)\b")
 #: (Pass 24, after its measurement: and a number said apart at the end of the local part, "d underscore okafor 77 at
 #: yahoo dot co dot uk": the number alone before "at" was taken, not the name before it.)
+#: (Pass 26: and in braces or angle brackets, "luis.mora{arroba}gmail{punto}com".)
 EMAIL_SPELLED_WORDS = re.compile(
-    rf"(?<![\w.])[\w.+-]+(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+[\w+-]+){{0,4}}(?:\s+\d{{1,4}})?(?:\s*[\[(]\s*{SPELLED_AT}\s*[\])]\s*|\s+(?:{SPELLED_AT}|(?P<et>et))\s+)[\w-]+"
-    rf"(?:{SPELLED_SECOND_LEVEL}|\s*[\[(]\s*{SPELLED_DOT}\s*[\])]\s*[\w-]+|\s+{SPELLED_DOT}\s+{SPELLED_TLD}\b)+")
+    rf"(?<![\w.])[\w.+-]+(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+[\w+-]+){{0,4}}(?:\s+\d{{1,4}})?"
+    rf"(?:\s*[\[({{<]\s*{SPELLED_AT}\s*[\])}}>]\s*|\s+(?:{SPELLED_AT}|(?P<et>et))\s+)[\w-]+"
+    rf"(?:{SPELLED_SECOND_LEVEL}|\s*[\[({{<]\s*{SPELLED_DOT}\s*[\])}}>]\s*[\w-]+|\s+{SPELLED_DOT}\s+{SPELLED_TLD}\b)+")
 SPELLED_AT_WORDS = ("at", "arroba", "arobase", "chez", "bei", "presso", "chiocciola", "małpa", "malpa", "kukac",
                     "snabel", "ät", "apenstaartje", "klammeraffe", "zavináč", "arond", "zavinac", "afna", "sobaka",
                     "собака", "eta", "et", "παπάκι", "παπακι", "שטרודל", "アットマーク", "골뱅이")
@@ -354,11 +356,12 @@ def spaced_emails(text: str) -> Iterator[Span]:
 #: Pass 23: "€1.299 @ MediaMarkt . de" is a price at a shop: a local part has a letter.
 NO_LETTER = re.compile(r"[\W\d_]*")
 #: Pass 23: an address "defanged" as security notices and wary people write links, its "@" and dots in brackets of any
-#: kind ("john[at]example[.]com", "jane.doe[@]gmail[.]com", "jane{at}gmail{dot}com", "jane <at> gmail <dot> com"),
+#: kind ("john[at]example[.]com", "jane.doe[@]gmail[.]com", "jane.doe@gmail[.]com" (pass 26), "jane{at}gmail{dot}com",
+#: "jane <at> gmail <dot> com"),
 #: and Finnish and Estonian "(a)" ("matti.virtanen(a)yritys.fi"), with a top-level domain at its end.
 DEFANGED_AT = r"[\[({<]\s*(?:at|@|(?P<a>a)|eta|ät)\s*[\])}>]"
 DEFANGED_DOT = r"(?:\s*[\[({<]\s*(?:dot|\.|punkt|point|punto)\s*[\])}>]\s*|\.)"
-EMAIL_DEFANGED = re.compile(rf"(?<![\w.])[^\W\d_][\w.+-]*\s*{DEFANGED_AT}\s*[\w-]+(?:{DEFANGED_DOT}[\w-]+)*"
+EMAIL_DEFANGED = re.compile(rf"(?<![\w.])[^\W\d_][\w.+-]*\s*(?:{DEFANGED_AT}|@)\s*[\w-]+(?:{DEFANGED_DOT}[\w-]+)*"
                             rf"{DEFANGED_DOT}{SPELLED_TLD}(?![\w-])", re.IGNORECASE)
 #: Pass 23: a comma typed for the dot before the top-level domain ("ahmet.yilmaz@gmail,com").
 EMAIL_COMMA = re.compile(rf"(?<![\w.+%-])[\w+%-][\w.+'%-]*@(?:[\w-]+\.)*[\w-]+,[ ]?(?:com|net|org)(?:[.,](?:{SPELLED_TLD}))?"
@@ -374,6 +377,8 @@ def disguised_emails(text: str) -> Iterator[Span]:
     if any(bracket in text for bracket in "[({<"):
         for match in EMAIL_DEFANGED.finditer(text):
             local = text[match.start():match.start("a")].rstrip(" \t[({<") if match.group("a") else ""
+            if not any(bracket in match.group() for bracket in "[({<"):
+                continue  # (pass 26: a plain "@" with a bracketed dot, "kemal.oz@gmail[.]com"; one without is EMAIL's)
             if not local or PLAIN_AT_LOCAL.fullmatch(local):  # "item (a) section.com" is a list's item
                 yield Span(match.start(), match.end(), "EMAIL")
     if "@" in text and "," in text:
@@ -842,7 +847,11 @@ def ibans_after_account_word(text: str) -> Iterator[Span]:
 
 def ibans_after_word(text: str) -> Iterator[Span]:
     for match in IBAN_AFTER_WORD.finditer(text):
-        yield Span(match.start("iban"), match.end("iban"), "IBAN")
+        # pass 26: a lower-case IBAN's groups run on into the next word ("iban sa03…7519 please"): where its
+        # country's length ends a valid IBAN, it ends
+        length = IBAN_LENGTHS.get(match.group("iban")[:2].upper())
+        valid_end = grouped_iban_end(text, match.start("iban"), length) if length else None
+        yield Span(match.start("iban"), min(match.end("iban"), valid_end or match.end("iban")), "IBAN")
 
 
 #: Issue 18, twentieth pass: an IBAN written with a space or a dot after its country ("DE 89 3704 …"), dots between its
