@@ -556,6 +556,11 @@ NOT_NAMES = frozenset({
     "sent", "ihr", "ihre", "euer", "votre", "vostro", "vostra", "su", "uw", "jouw", "seu", "sua", "kundenservice",
     "kundendienst", "équipe", "equipe", "equipo", "servizio", "klantenservice", "grazie", "merci", "danke",
     "gracias", "obrigado", "obrigada", "thx", "ciao", "bises", "bisous",
+    # issue 18, pass 26: the teams that sign a macro in Central and Eastern Europe, Turkey, Greece, Spain and
+    # Portugal ("Pozdrawiam,\nDział Obsługi Klienta", "S pozdravem\nZákaznická podpora", "Departamento Comercial")
+    "dział", "obsługi", "obsługa", "zespół", "oddělení", "oddelenie", "podpora", "zákaznická", "zákaznícka",
+    "tým", "tím", "ekibi", "destek", "hizmetleri", "departamento", "departamentul", "comercial", "ventas", "vendas",
+    "atención", "atendimento", "soporte", "suporte", "central", "τμήμα", "εξυπηρέτησης", "ügyfélszolgálat",
 })
 NAME_CONTEXTS = (
     # greetings: "Hi Ana,", "Dear Maria Lopez:", "Hello Bob!"
@@ -607,6 +612,8 @@ def find_names(text: str) -> Iterator[Span]:
             if index == live.SELF_NAMED and live.SPEAKER_CUSTOMER.search(text, max(0, start - 16), start) and \
                     not live.signed_name(match.group("name")) and not live.LINE_CLOSED.match(text, end):
                 continue  # pass 21: a chat's "Customer: bhai mera parcel abhi …" is the customer's message
+            if index == live.SELF_NAMED and live.INTRO_LEAD.match(match.group("name")):
+                continue  # pass 26: "Customer: tôi là trần thị hương" (name_cues.intro_names reads the name)
             found.extend((s.start, s.end) for s in name_spans(text, start, end))
     found.extend((s.start, s.end) for s in find_listed_names(text))
     # Issue 18, seventh pass: introductions in any case, initials before a surname, run ungated

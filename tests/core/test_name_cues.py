@@ -584,3 +584,34 @@ def test_names_of_the_caucasus_the_levant_and_eastern_europe(text: str, name: st
 ])
 def test_greeted_firms_places_and_peoples_are_no_names(text: str) -> None:
     assert names(text) == [], find_pii(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Pavardė: Jonaitis\nVardas: Rūta\nUžsakymas 5512", "Jonaitis"),
+    ("Nom : BLANC\nPrénom : Inès", "BLANC"),
+    ("Prénom : Théo", "Théo"),
+    ("Apellidos y nombre: Rosa, Julián", "Rosa, Julián"),
+    ("Sukunimi: Mäkinen\nEtunimi: Aino", "Mäkinen"),
+    ("temsilci: teşekkürler, kart hakan arslan adına kayıtlı", "hakan arslan"),
+    ("tamam zeynep hanım, iade başlatıldı", "zeynep"),
+    ("Agent Rosa: Buenas tardes, ¿me confirma el pedido?", "Rosa"),
+    ("Hola, le atiende Marta, ¿en qué puedo ayudarle?", "Marta"),
+    ("oi, aqui é o joão, o pedido 5512 não chegou", "joão"),
+    ("mình là lê thị thu, đơn 7781 chưa tới", "lê thị thu"),
+])
+def test_the_fields_honorifics_and_introductions_of_pass_26(text: str, value: str) -> None:
+    assert value in names(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Nom : voir ci-dessus\nCommande 5512",
+    "şirket adına fatura kesildi",
+    "yeni bey takımı aldım",
+    "Hola, le atiende la Central de Reservas.",
+    "sou o titular da conta, pedido 7781",
+    "Tôi là phụ huynh của học sinh lớp 5A3.",
+    "Cumprimentos,\nDepartamento Comercial",
+    "O pedido chega na sexta em Belo Horizonte.",
+])
+def test_pass_26_cues_without_a_name(text: str) -> None:
+    assert names(text) == []

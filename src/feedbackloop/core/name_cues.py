@@ -39,6 +39,7 @@ from feedbackloop.core.name_gazetteer import (
     ORDINARY_FIRST_NAMES,
     RELATION_VERBS,
     gazetteer,
+    romanise_greek,
     strip_marks,
 )
 from feedbackloop.core.name_gazetteer import NOT_SIGNATURES as RULE_STOP
@@ -76,6 +77,9 @@ NOT_NAME_WORDS = frozenset({
     # issue 18, ninth pass: the "Dear Sir or Madam" of other languages ("Sayın Yetkili", "Damen und Herren")
     "yetkili", "ilgili", "damen", "herren", "señores", "senhores", "signori", "dames", "heren", "messieurs",
     "mesdames", "państwo", "szanowni", "müşterimiz", "müşteri",
+    # issue 18, pass 26: departments and teams that sign a macro ("Departamento Comercial", "Dział Obsługi")
+    "departamento", "departamentul", "comercial", "ventas", "vendas", "central", "dział", "obsługi", "oddělení",
+    "podpora", "zákaznická", "hizmetleri", "destek", "soporte", "suporte", "atendimento", "atencion", "atención",
 })
 #: Words that make the capitalised words beside them a place or an organisation, not a person: "Aga Khan
 #: Hospital", "Cleveland Clinic", "Sai Krupa Apartments", "Bağdat Caddesi", "Calle X", "Đường Lê Lợi",
@@ -202,6 +206,11 @@ RELATION_AT = re.compile(rf"(?<![\w-])(?:(?P<rel>{RELATION_WORDS})|(?P<title>{TI
 HOLDER = re.compile(r"titular|intestat[oa] a|intestatari[oa]|titolare|au nom de|a nombre de|em nome de|t\.n\.v\.|ten name van|"
                     r"kontoinhaber(?:in)?|account holder|card holder|klingel(?:schild)?(?: steht)?|doorbell|buzzer|"
                     r"citofono|campanello|sonnette|interphone|timbre")
+#: What a holder holds in Spanish, Portuguese and Italian ("titular de la cuenta", "titular do cartão"), which reads
+#: like a name led by a particle.
+HOLDER_OF = re.compile(r"(?:da|de la|del|do|de|della|dello|dell['’])[ ]?(?:conta|cuenta|contrato|cartão|cartao|tarjeta|"
+                       r"linha|línea|linea|servicio|serviço|servico|póliza|poliza|apólice|apolice|factura|fatura|"
+                       r"suministro|fornecimento|plan|plano|contratto|conto|carta|utenza|polizza)(?![\w'’-])")
 #: "X & Y": a firm's name, not a person's.
 FIRM_AMPERSAND = re.compile(rf"[ ]*&[ ]*[{UP}]")
 #: (A surname led by particles after a title: "Mr. van der Meer", "Ms Ní Bhraonáin".)
@@ -217,6 +226,8 @@ def relation_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, 
     for match in RELATION_AT.finditer(source):
         name = NAME_AT.match(text, match.end())
         if name is None:
+            if HOLDER_OF.match(source, match.end()):
+                continue  # pass 26: "el titular del contrato", "titular da conta": the holder of a thing
             if text[match.end():match.end() + 1].islower() and HOLDER.fullmatch(match.group().rstrip(" \t,(")):
                 yield from named_at(text, match.end(), lists, loose=True)  # "em nome de joão pedro silva santos"
             elif match.group("rel") is None and text[match.end():match.end() + 2].isupper():
@@ -279,6 +290,27 @@ STOP = frozenset({
 NAME_WORDS = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:[ ][^\W\d_]+(?:['’-][^\W\d_]+)*){0,5}")
 
 
+#: Surname fields: a value in capitals there is a surname even when it is a word too ("Nom : MARTIN", "Nazwisko:
+#: WILK", "Soyadı: YILMAZ"); forms write surnames in capitals.
+SURNAME_FIELDS = (r"nom|nom de famille|surname|last name|family name|apellidos?|nachname|familienname|nazwisko|"
+                  r"příjmení|priezvisko|priimek|prezime|soyadi|soyad|cognome|sobrenome|achternaam|efternamn|etternavn|"
+                  r"efternavn|vezetéknév|családi név|családnév|pavardė|uzvārds|perekonnanimi|sukunimi|nume|numele|"
+                  r"επώνυμο|επωνυμο|прізвище|фамилия|презиме|"
+                  # (and the labels that put the surname first: "Apellido y nombre:", "Nom, prénom :")
+                  r"apellidos? y nombres?|prezime i ime|nazwisko i imię|příjmení a jméno|priezvisko a meno|"
+                  r"cognome e nome|soyadi adi|soyad ad|nom,? prénom|nom et prénom|(?:surname|last name),? "
+                  r"(?:first|given) names?")
+SURNAME_FIELD = re.compile(rf"[ \t>*-]*(?:{SURNAME_FIELDS})[ \t]*[:：]")
+PASS26_FIELDS = (r"adi|soyadi|ad soyadi|adi soyadi|nume|prenume|nume și prenume|nume si prenume|numele|nume complet|"
+                 r"numele complet|meno|priezvisko|meno a priezvisko|jméno a příjmení|příjmení a jméno|nazwisko i imię|"
+                 r"imiona|ime|prezime|ime i prezime|prezime i ime|ime in priimek|priimek|celé jméno|celé meno|"
+                 r"családi név|családnév|utónév|teljes név|vardas|pavardė|vardas ir pavardė|vārds|uzvārds|"
+                 r"vārds, uzvārds|eesnimi|perekonnanimi|ees- ja perekonnanimi|etunimi|sukunimi|nimi|"
+                 r"[όο]νομα|επ[ώω]νυμο|ονοματεπ[ώω]νυμο|nombre y apellidos?|apellidos? y nombres?|nome e cognome|"
+                 r"cognome e nome|nombres?|nome do titular|nombre del titular|soyadi adi|soyad ad|nom,? prénom|nom et prénom|"
+                 r"(?:surname|last name),? (?:first|given) names?|priezvisko a meno")
+
+
 #: Form fields of many languages, a label at the start of a line, a colon, the name up to the line's end:
 #: "Name:", "Nombre:", "Apellidos:", "Nom :", "Prénom :", "Vorname:", "Nachname:", "Imię:", "Nazwisko:",
 #: "Ad Soyad:", "Nome:", "Cognome:", "Voornaam:", "Achternaam:", "Navn:", "Jméno:", "Név:", "Họ tên:".
@@ -298,7 +330,11 @@ FIELD = re.compile(
     r"remitente|mittente|afzender|nadawca|"
     # issue 18, seventeenth pass: Cyrillic forms ("Име и презиме:", "Ім'я:", "ПІБ:"; not a chat's "Клієнт:",
     # which a greeting follows more often than a name)
-    r"име и презиме|име|презиме|ім['’]я|имя|фио|піб|прізвище|фамилия|отримувач|получатель)"
+    r"име и презиме|име|презиме|ім['’]я|имя|фио|піб|прізвище|фамилия|отримувач|получатель|"
+    # issue 18, pass 26: the name fields of Central and Eastern Europe, Turkey, Greece and the Baltics, surname
+    # first as often as not ("Soyadı:", "Nume și prenume:", "Priezvisko:", "Επώνυμο:", "Pavardė:", "Sukunimi:");
+    # Turkish "ı" is `fold`ed to "i"; Greek capitals lose their accents when lowered ("ΕΠΩΝΥΜΟ")
+    f"{PASS26_FIELDS})"
     r"(?:[ ]?#?\d{1,2})?[ \t]*[:：][ \t]*(?=\S)")
 FIELD_HINTS = ("name", "nom", "apellido", "prénom", "vorname", "nachname", "imię", "nazwisko", "ad", "soyad", "isim",
                "nome", "voornaam", "achternaam", "naam", "navn", "namn", "jméno", "příjmení", "név", "họ", "titular",
@@ -308,7 +344,8 @@ FIELD_HINTS = ("name", "nom", "apellido", "prénom", "vorname", "nachname", "imi
                "alıcı", "alici", "ansprechpartner", "kontaktperson", "contactpersoon", "personne", "referente", "van:",
                "von:", "od:", "från:", "fra:", "kimden", "lähettäjä", "feladó", "from", "sender", "absender",
                "expéditeur", "remitente", "mittente", "afzender", "nadawca", "име", "ім", "имя", "фио", "піб",
-               "прізвище", "фамилия", "отримувач", "получатель")
+               "прізвище", "фамилия", "отримувач", "получатель", "adi", "nume", "meno", "priezvisko", "ime",
+               "priimek", "utónév", "vard", "vārds", "nimi", "νομα", "νυμο")
 #: A name in Chinese, Japanese or Korean script after a field label ("姓名: 张伟").
 NATIVE_VALUE = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff\u3040-\u30ff]{2,6}(?=[ \t]*(?:\n|$))")
 
@@ -327,7 +364,8 @@ def name_is_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, i
             if native is not None:
                 yield native.span()
             else:
-                yield from named_at(text, match.end(), lists, loose=True)
+                surname = SURNAME_FIELD.match(source, match.start()) is not None
+                yield from named_at(text, match.end(), lists, loose=True, field=1 + surname)
 
 
 def field_labels(folded: str) -> Iterator[re.Match[str]]:
@@ -343,9 +381,10 @@ def field_labels(folded: str) -> Iterator[re.Match[str]]:
         start = end + 1
 
 
-def named_at(text: str, at: int, lists: Lists, loose: bool = False) -> Iterator[tuple[int, int]]:
+def named_at(text: str, at: int, lists: Lists, loose: bool = False, field: int = 0) -> Iterator[tuple[int, int]]:
     """The name that starts at `at` after a cue, in any case: capitalised words (not ordinary ones), or
-    lower-case words led by a listed first name or surname; up to a word that ends a name."""
+    lower-case words led by a listed first name or surname; up to a word that ends a name. `field`: 1 after
+    a form's name field, 2 after its surname field (`field_value`)."""
     first, last, common = lists
     found = NAME_WORDS.match(text, at)
     if found is None:
@@ -370,8 +409,13 @@ def named_at(text: str, at: int, lists: Lists, loose: bool = False) -> Iterator[
     if not taken:
         return
     values = [w.group() for w in taken]
+    end = offset + taken[-1].end()
+    given = GIVEN_AFTER.match(text, end)
+    given_ok = given is not None and (field or all(w.isupper() for w in values)) and \
+        given_listed(given.group("given"), lists, strict=not (field == 2 or all(w.isupper() for w in values)))
     if capitalised:
-        if not words_ok(values, lists, strict=False):
+        if not words_ok(values, lists, strict=False) and not (field and field_value(values, lists, field == 2)) \
+                and not (field == 2 and given_ok):  # ("Nazwisko i imię: Wilk, Marta": a surname that is a word)
             return
     else:
         lowered = [strip_marks(v.lower()) for v in values]
@@ -384,11 +428,37 @@ def named_at(text: str, at: int, lists: Lists, loose: bool = False) -> Iterator[
         if not (shaped or second_listed or (loose and lower_full_name(values, lists))) and (not head_ok or (
                 lowered[0] in common and lowered[0] not in PARTICLES)):
             return
-    end = offset + taken[-1].end()
-    given = GIVEN_AFTER.match(text, end)
-    if given is not None and all(w.isupper() for w in values) and strip_marks(given.group("given").split()[0].lower()) in first:
-        end = given.end()  # "GONZÁLEZ PÉREZ, María José": the surnames in capitals, then the given names
+    if given is not None and given_ok:
+        end = given.end()  # "GONZÁLEZ PÉREZ, María José": the surnames in capitals, then the given names; (pass 26)
+        # after a form's field in any case: "Apellido y nombre: Sosa, Martín", "Nom : Gagnon, Marie-Ève"
     yield offset + taken[0].start(), end
+
+
+def given_listed(given: str, lists: Lists, strict: bool) -> bool:
+    """Whether the words after a surname's comma open with a listed first name ("Marie-Ève": its first part);
+    `strict`, none that is an ordinary word too ("Smith, London" is a surname and a city)."""
+    first, _last, common = lists
+    word = strip_marks(given.split()[0].lower())
+    head = word.split("-")[0]
+    return (word in first or head in first) and not (strict and (word in common or head in common))
+
+
+#: What a form's name field holds when it holds no name.
+FIELD_FILLERS = frozenset({"n/a", "na", "none", "unknown", "same", "idem", "test", "brak", "inconnu", "desconocido",
+                           "nenhum", "yok", "žádné", "nincs", "see", "above", "below", "voir", "ver", "siehe"})
+
+
+def field_value(words: Sequence[str], lists: Lists, surname: bool) -> bool:
+    """Whether capitalised words after a form's name field are a name though `words_ok` finds an ordinary word
+    among them (issue 18, pass 26): each a listed first name or surname ("Nom : MARTIN", "Prénom : Théo",
+    "Imię: Marta"), or, after a surname field, up to three words in capitals ("Nazwisko: WILK")."""
+    first, last, _common = lists
+    lowered = [strip_marks(w.lower()) for w in words if w.lower() not in PARTICLES]
+    if not lowered or any(w in NOT_NAME_WORDS or w in FIELD_FILLERS for w in lowered):
+        return False
+    if all(w in first or w in last for w in lowered):
+        return True
+    return surname and len(words) <= 3 and all(w.isupper() and len(w) >= 2 for w in words)
 
 
 GIVEN_AFTER = re.compile(rf",[ ]+(?P<given>{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}})(?=[ \t]*(?:\n|$|[,;.]))")
@@ -1072,6 +1142,8 @@ def transcript_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
     if ":" in text and "\n" in text:
         yield from repeated_speakers(text, lists)
     if ":" in text:
+        yield from role_speakers(text, lists)
+    if ":" in text:
         speakers = [m for m in SPEAKER.finditer(text)
                     if not any(w.lower() in NOT_SPEAKERS or w.lower() in NOT_NAME_WORDS for w in m.group("name").split())]
         transcript = len({m.group("name") for m in speakers}) >= 2 or len(speakers) >= 3
@@ -1110,6 +1182,100 @@ def transcript_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
             yield match.span()
 
 
+#: Issue 18, pass 26: a chat's speaker named after the role ("Agent Marta:", "Agente Rocío:", "Temsilci Gizem:",
+#: "Konsultantka Ola:"): the role is no part of the name, and a listed first name counts though it is a word too.
+ROLE_SPEAKER = re.compile(
+    rf"(?m)^[ \t]*(?:\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[ ]?[AP]M)?\]?[ \t]*)?(?i:agent|agente|atendente|operator|"
+    rf"operátor|operátorka|operatore|operatrice|operador|operadora|konsultant|konsultantka|temsilci|asesor|asesora|"
+    rf"support|rep|advisor|adviser|doradca|poradce|σύμβουλος|εκπρόσωπος|оператор|консультант)[ \t]+"
+    rf"(?P<name>{CAP_WORD}(?:[ ]{CAP_WORD})?)[ \t]*:")
+
+
+def role_speakers(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """The names in ROLE_SPEAKER's labels: a listed first name or words that pass `words_ok`."""
+    first = lists[0]
+    for match in ROLE_SPEAKER.finditer(text):
+        words = match.group("name").split()
+        if (strip_marks(words[0].lower()) in first and words[0].lower() not in NOT_NAME_WORDS) or \
+                words_ok(words, lists, strict=False):
+            yield match.span("name")
+
+
+#: Issue 18, pass 26: an agent's or a customer's introduction in the languages of Southern, Central and Eastern
+#: Europe, Turkey, Greece and Arabic written in Latin letters ("le atiende Marta", "aqui é a fernanda", "z tej
+#: strony Kasia", "είμαι η κατερίνα", "ana esmi Mona"); a listed first name counts there even when it is a word too
+#: ("Marta", a marten), so long as its clause ends after it.
+INTRO_CUE = re.compile(
+    r"(?<![\w'’])(?:(?:le|te|les) (?:atiende|habla|saluda)|(?:está|esta) (?:falando|a falar) com (?:a|o)|"
+    r"(?:fala|aqui é|aqui e|sou) (?:a|o)|z tej strony|u telefonu|s vámi mluví|είμαι (?:η|ο)|με λένε|(?:ana|w) esmi|"
+    r"esmi|ismim|benim adım|benim adim|tôi là|tôi tên là|mình là|em là)[ ,]+")
+INTRO_HINTS = ("atiende", "habla", "saluda", "falando", "a falar", "fala ", "aqui ", "sou ", "strony", "telefonu",
+               "mluví", "είμαι", "λένε", "esmi", "ismim", "adım", "adim", " là")
+INTRO_CLAUSE_END = re.compile(r"[ \t]*(?:$|[.,;:!?)\n]|(?:y|e|i|da|del|de|do|z|ze|από|και|w)\b)")
+
+
+RELATION_AFTER = re.compile(rf"(?:{RELATION_WORDS}|{ROLE_WORDS}|mãe|mae|pai|avó|avô|tia|tio|esposa|marido)(?![\w'’-])")
+
+
+def vietnamese_name_at(text: str, at: int) -> bool:
+    """Whether the words at `at` open with a Vietnamese surname, or with a capital."""
+    word = NAME_PIECE.match(text, at)
+    return word is not None and (word.group()[0].isupper() or strip_marks(word.group().lower()) in VIETNAMESE_SURNAMES)
+
+
+def romanised(word: str) -> str:
+    """`word` in Latin letters when it is Greek ("κατερίνα": "katerina"), as the lists hold it."""
+    return romanise_greek(word) if GREEK_WORD.match(word) else word
+
+
+GREEK_WORD = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+
+
+def intro_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """The names after INTRO_CUE: as `named_at` reads them, else a listed first name ending its clause."""
+    if len(folded) != len(text) or not any(w in folded for w in INTRO_HINTS):
+        return
+    first = lists[0]
+    for match in INTRO_CUE.finditer(folded):
+        if RELATION_AFTER.match(folded, match.end()):
+            continue  # "Sou a mãe, Cláudia": a relation, then the name (relation_names reads it)
+        if match.group().rstrip(" ,").endswith("là") and not vietnamese_name_at(text, match.end()):
+            continue  # "tôi là phụ huynh của cháu …": "I am the parent of", no name
+        found = list(named_at(text, match.end(), lists))
+        if found:
+            yield from found
+            continue
+        word = NAME_PIECE.match(text, match.end())
+        if word is not None and strip_marks(romanised(word.group()).lower()) in first and \
+                INTRO_CLAUSE_END.match(text, word.end()) and word.group().lower() not in STOP:
+            yield word.span()
+
+
+#: Issue 18, pass 26: Turkish puts its honorific and "in the name of" after the name, and chats write it in lower
+#: case ("merhaba mehmet bey", "ayşe hanım", "kart burak demir adına"): one or two words before the cue, led by a
+#: listed first name (`fold`ed: "hanım" reads "hanim").
+TURKISH_AFTER = re.compile(r"(?<![\w'’-])(?P<name>[^\W\d_]{2,}(?:[ ][^\W\d_]{2,})?)[ ]+(?:(?P<title>bey|hanim|beyefendi|"
+                           r"hanimefendi)|adina|adına)(?![\w'’-])")
+TURKISH_HINTS = (" bey", " hanim", " adina", " adına")
+
+
+def turkish_after_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[int, int]]:
+    """Names before Turkish "bey", "hanım" (the first name alone) or "adına" (a first name and a surname)."""
+    if len(folded) != len(text) or not any(w in folded for w in TURKISH_HINTS):
+        return
+    first, _last, common = lists
+    for match in TURKISH_AFTER.finditer(folded):
+        words = match.group("name").split()
+        start = match.start("name")
+        if match.group("title") is not None or len(words) == 1:
+            words, start = words[-1:], match.end("name") - len(words[-1])
+            if strip_marks(words[0]) in first and not ordinary(words[0], common) and words[0] not in STOP:
+                yield start, match.end("name")
+        elif strip_marks(words[0]) in first and listed_surname(strip_marks(words[1]), lists) and \
+                not ordinary(words[0], common):
+            yield start, match.end("name")
+
+
 # --- the whole pass --------------------------------------------------------------------------------
 
 def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:
@@ -1135,6 +1301,8 @@ def find_cued_names(text: str, folded: str, gated: bool = True) -> Iterator[tupl
     yield from transcript_names(text, lists)
     yield from address_and_ask_names(text, folded, lists, gated)
     yield from asian_title_names(text, folded)
+    yield from turkish_after_names(text, folded, lists)
+    yield from intro_names(text, folded, lists)
     yield from asian_forms(text, folded)
     if not gated or any(w in folded for w in ("me, ", "moi, ", "moi-même, ", "mí, ", "mir, ", "mich, ")):
         for match in ME_NAMED.finditer(text):

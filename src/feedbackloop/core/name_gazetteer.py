@@ -75,6 +75,17 @@ EXTRA_COMMON = frozenset({
     "swedish", "danish", "norwegian", "finnish", "greek", "irish", "scottish", "welsh", "british", "american",
     "canadian", "mexican", "brazilian", "indian", "chinese", "japanese", "korean", "russian", "arabic",
     "european", "african", "asian", "latin", "catholic", "muslim", "jewish",
+    # issue 18, pass 26: the words of cities in Central and Eastern Europe, Turkey, Greece, Ukraine and Latin
+    # America that the lists hold as names ("em Belo Horizonte", "do Krakowa", "İzmir şubesi"; not those that are
+    # names too: Lima, Rosario, Larissa, Salvador)
+    "horizonte", "alegre", "janeiro", "iguaçu", "iguacu", "cluj", "napoca", "kraków", "krakow", "krakowa",
+    "wrocław", "wroclaw", "gdańsk", "gdansk", "poznań", "poznan", "łódź", "lodz", "katowice", "szczecin", "lublin",
+    "białystok", "bialystok", "brno", "ostrava", "plzeň", "plzen", "olomouc", "liberec", "bratislava", "košice",
+    "kosice", "timișoara", "timisoara", "iași", "iasi", "constanța", "constanta", "brașov", "brasov", "craiova",
+    "istanbul", "izmir", "ankara", "bursa", "antalya", "adana", "konya", "gaziantep", "kayseri", "eskişehir",
+    "eskisehir", "trabzon", "thessaloniki", "heraklion", "kyiv", "kharkiv", "lviv", "odesa", "dnipro",
+    "guadalajara", "monterrey", "puebla", "tijuana", "medellín", "medellin", "bogotá", "bogota", "barranquilla",
+    "cartagena", "valparaíso", "valparaiso", "quito", "guayaquil", "montevideo", "asunción", "asuncion",
 })
 #: Issue 18, ninth pass: first names and surnames of cultures Faker's Latin lists lack or hold few of
 #: (Shona, Yoruba, Igbo, Hausa, Akan, Amharic, Kikuyu, Luo, Kalenjin, Zulu, Xhosa, Sotho, Tswana, Fula,

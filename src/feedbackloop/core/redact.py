@@ -3149,6 +3149,11 @@ NOT_NAMES = frozenset({
     "sent", "ihr", "ihre", "euer", "votre", "vostro", "vostra", "su", "uw", "jouw", "seu", "sua", "kundenservice",
     "kundendienst", "équipe", "equipe", "equipo", "servizio", "klantenservice", "grazie", "merci", "danke",
     "gracias", "obrigado", "obrigada", "thx", "ciao", "bises", "bisous",
+    # issue 18, pass 26: the teams that sign a macro in Central and Eastern Europe, Turkey, Greece, Spain and
+    # Portugal ("Pozdrawiam,\nDział Obsługi Klienta", "S pozdravem\nZákaznická podpora", "Departamento Comercial")
+    "dział", "obsługi", "obsługa", "zespół", "oddělení", "oddelenie", "podpora", "zákaznická", "zákaznícka",
+    "tým", "tím", "ekibi", "destek", "hizmetleri", "departamento", "departamentul", "comercial", "ventas", "vendas",
+    "atención", "atendimento", "soporte", "suporte", "central", "τμήμα", "εξυπηρέτησης", "ügyfélszolgálat",
 })
 NAME_CONTEXTS = (
     # greetings: "Hi Ana,", "Dear Maria Lopez:", "Hello Bob!"
@@ -3290,6 +3295,8 @@ def find_names(text: str) -> Iterator[Span]:
             if index == SELF_NAMED and SPEAKER_CUSTOMER.search(text, max(0, start - 16), start) and \
                     not signed_name(match.group("name")) and not LINE_CLOSED.match(text, end):
                 continue  # pass 21: a chat's "Customer: bhai mera parcel abhi …" is the customer's message
+            if index == SELF_NAMED and INTRO_LEAD.match(match.group("name")):
+                continue  # pass 26: "Customer: tôi là trần thị hương": name_cues.intro_names reads what follows
             found.extend((s.start, s.end) for s in name_spans(text, start, end))
     found.extend(find_listed_names(text, folded))
     found.extend(find_more_names(text, folded))
@@ -3352,6 +3359,9 @@ SIGN_OFFS = frozenset({5, 15})
 SELF_NAMED = 4
 SPEAKER_CUSTOMER = re.compile(r"(?i:customer)[ \t]*:[ \t]*\Z")
 #: What closes a chat line that is a name alone ("Customer: jun-ho park", "Customer: paddy o'shea, 4 Meadow Vale").
+#: Pass 26: the introductions of other languages that open a chat's "Customer:" line ("tôi là", "ana esmi"): the
+#: name after them is name_cues.intro_names', not a name that starts with them.
+INTRO_LEAD = re.compile(r"(?i:tôi là|tôi tên là|mình là|em là|ana esmi|w esmi|esmi|ismim|benim ad[ıi]m)\s")
 LINE_CLOSED = re.compile(r"[ \t]*(?:\n|\Z|,[ \t]*\d)")
 
 
