@@ -226,6 +226,20 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: addresses 109, phones 115, national ids 126, DOB 24, IBANs 27, emails 32, must-keep 22 touched. Pass 26 (ids, after
 #: the measurement, not blind): ids read out as millions, with their dots and dashes said, after more names, meet the
 #: target on holdout-62, -72 and -74.
+#: holdout-75 to -78 (four more authors who had never seen the redactor: Latin American, Spanish and Portuguese text
+#: weighted to national ids, local address styles and account numbers; Central and Eastern European, Turkish and Greek
+#: text; Asian, African and Middle Eastern English; Western and Northern European and English-speaking text weighted to
+#: must-keep look-alikes) were written at the start of the twenty-sixth pass, kept out of the repository until it was
+#: merged, then measured once, blind: names 50/50, 80/82, 61/63, 69/70 (260 of 265, 98.1 %), addresses 17/20, 21/23,
+#: 17/18, 19/19 (74 of 80, 92.5 %), phones 27/27, 37/37, 30/31, 25/25 (119 of 120, 99.2 %), national ids 33/36, 35/37,
+#: 27/28, 25/28 (120 of 129, 93.0 %), DOB 36 of 36, cards 31 of 31, IBANs and other bank accounts 16/18, 19/21, 13/15,
+#: 16/16 (64 of 70), emails 10/11, 15/15, 10/10, 12/12 (47 of 48), IPs 22 of 22, must-keep spans touched 1/176, 6/173,
+#: 1/155, 7/327 (15 of 831, 1.8 %): the xfails below ("blind on pass 26"). The same parts on the tree before the pass
+#: (bcb407b): names 257, addresses 74, phones 119, national ids 121, IBANs 62, emails 47, must-keep 18 touched. After
+#: the measurement (not blind): bank accounts after a label's own words up to its colon, with the bank's short name
+#: between, "N°" in capitals, Chile's CuentaRUT, a Polish account grouped in fours from its first digit (holdout-75's
+#: and -76's accounts are all found since), Korea's "resident (registration) number" and Croatia's "putovnice" (holdout-
+#: 76's ids meet 97 % since).
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
@@ -236,7 +250,7 @@ HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "ho
             "holdout-52", "holdout-53", "holdout-54", "holdout-55", "holdout-56", "holdout-57", "holdout-58",
             "holdout-59", "holdout-60", "holdout-61", "holdout-62", "holdout-63", "holdout-64", "holdout-65",
             "holdout-66", "holdout-67", "holdout-68", "holdout-69", "holdout-70", "holdout-71", "holdout-72",
-            "holdout-73", "holdout-74")
+            "holdout-73", "holdout-74", "holdout-75", "holdout-76", "holdout-77", "holdout-78")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -273,14 +287,22 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-71", "SSN"): "31 of 32 national ids (96.9 %; target 97 %), blind on pass 25",
                     ("holdout-72", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 25",
                     ("holdout-73", "PHONE"): "26 of 27 phones (96.3 %; target 97 %), blind on pass 25",
-                    ("holdout-73", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 25"}
+                    ("holdout-73", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 25",
+                    ("holdout-75", "ADDRESS"): "17 of 20 addresses (85.0 %; target 90 %), blind on pass 26",
+                    ("holdout-75", "EMAIL"): "10 of 11 emails (target 100 %), blind on pass 26",
+                    ("holdout-75", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 26",
+                    ("holdout-77", "IBAN"): "13 of 15 IBANs (target 100 %), blind on pass 26",
+                    ("holdout-77", "PHONE"): "30 of 31 phones (96.8 %; target 97 %), blind on pass 26",
+                    ("holdout-77", "SSN"): "27 of 28 national ids (96.4 %; target 97 %), blind on pass 26",
+                    ("holdout-78", "SSN"): "25 of 28 national ids (89.3 %; target 97 %), blind on pass 26"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows. (Within it
 #: since pass 26, not blind: holdout-60, 5 of 175, and holdout-61, 3 of 134: reference words and firms' numbers.)
 HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
                          "holdout-47": "18 of 319 must-keep spans touched (5.6 %; target at most 3 %), blind on pass 19",
                          "holdout-48": "19 of 292 must-keep spans touched (6.5 %; target at most 3 %), blind on pass 19",
                          "holdout-49": "12 of 255 must-keep spans touched (4.7 %; target at most 3 %), blind on pass 19",
-                         "holdout-64": "3 of 89 must-keep spans touched (3.4 %; target at most 3 %), blind on pass 23"}
+                         "holdout-64": "3 of 89 must-keep spans touched (3.4 %; target at most 3 %), blind on pass 23",
+                         "holdout-76": "6 of 173 must-keep spans touched (3.5 %; target at most 3 %), blind on pass 26"}
 
 
 @functools.cache

@@ -268,6 +268,8 @@ GLUED = (
     "マイナンバー", "個人番号", "住民票コード", "運転免許証番号", "免許証番号", "パスポート番号", "旅券番号",
     "在留カード番号", "基礎年金番号", "被保険者番号",
     "주민등록번호", "주민번호", "외국인등록번호", "여권번호", "운전면허번호",
+    # (after pass 26's measurement, not blind: Korea's resident number in English, Croatia's passport in the genitive)
+    "resident registration number", "resident registration no", "resident number", "putovnice",
     # issue 18, nineteenth pass: Japan's health-insurance card and pension book, Korea's resident number's halves,
     # the Hong Kong card, Egypt's "my national number" and its final yā' written as alif maqṣūra (ى)
     "港澳通行证", "往来港澳通行证", "回乡证", "台胞证", "通行证号码", "户口本", "社会保障卡", "医保卡号",

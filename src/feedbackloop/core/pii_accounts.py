@@ -72,7 +72,7 @@ ACCOUNT_NAMES = (
     # pass 26: Canada's institution number, between a transit number and the account ("transit 12345 inst 004")
     r"(?:institution|inst\.?)(?:\s+(?:number|no\.?|#))?",
     # Spanish, Portuguese
-    r"cuenta\s+(?:bancaria|de\s+ahorros?|corriente|vista|de\s+cheques|sueldo)", r"cta\.?\s*(?:cte|ah)\.?",
+    r"cuenta\s+(?:bancaria|de\s+ahorros?|corriente|vista|de\s+cheques|sueldo)", r"cuenta[\s-]?rut", r"cta\.?\s*(?:cte|ah)\.?",
     r"(?:número|numero|nro\.?|n[º°o]\.?)\s+de\s+(?:la\s+)?cuenta\s+bancaria",
     r"conta\s+(?:corrente|poupança|poupanca|bancária|bancaria|salário|salario)", r"c/c", r"ag[êe]ncia", r"ag(?=[.:])\.?",
     r"ag(?=[ \t]+\d)",  # (pass 26: "Itaú ag 0123 cc 45678-9")
@@ -101,7 +101,7 @@ BANK_CONTEXT = re.compile(
     r"direct\s+deposit|wire|ach|spei|pix|ted|neft|imps|rtgs|nuban|gtbank|gtb|zenith|uba|opay|kuda|moniepoint|palmpay|"
     r"wema|fidelity|sterling|fcmb|stanbic|ecobank|polaris|equity|kcb|absa|fnb|capitec|nedbank|hdfc|icici|sbi|axis|"
     r"kotak|chase|barclays|hsbc|lloyds|natwest|monzo|santander|revolut|nubank|ita[uú]|bradesco|caixa|bbva|banorte|"
-    r"bancolombia|interbank|maybank|cimb|bdo|bpi|vietcombank|techcombank|bca|mandiri|bri|bni|kasikorn|rajhi|"
+    r"bancolombia|interbank|bcp|maybank|cimb|bdo|bpi|vietcombank|techcombank|bca|mandiri|bri|bni|kasikorn|rajhi|"
     # pass 26: Canada's, Australia's and the US's banks without "bank" in their names, and a cheque
     r"rbc|cibc|bmo|desjardins|tangerine|westpac|anz|nab|commbank|wells\s+fargo|citi|pnc|cheque)\b)")
 
@@ -113,9 +113,14 @@ BANK_ADDRESSED = re.compile(r"(?i:\s*(?:hi|hello|hey|dear|good\s+(?:day|morning|
 _NAMES = "|".join(ACCOUNT_NAMES)
 _GENERIC = "|".join(GENERIC_NAMES)
 #: What stands between a name and its number: "is", "es", "é", "ist", a colon, a number sign, "number", a bank's name;
-#: (pass 26) a dash with spaces round it ("Account no - 0612345678901"; "ACC-0098812" is a firm's reference).
+#: (pass 26) a dash with spaces round it ("Account no - 0612345678901"; "ACC-0098812" is a firm's reference); in any
+#: case since pass 26's measurement ("CuentaRUT N° 10155626", "Konto Nr. …").
 GAP = (r"[ \t]*(?:(?:is|es|é|est|ist|da|de|do|del|:|#|=|(?<=[ \t])[-–](?=[ \t])|n[º°o]\.?|no\.?|nr\.?|number)"
        r"[ \t]*){0,3}")
+#: After pass 26's measurement (not blind): the bank's short name between ("mi cuenta BCP 191-33872015-0-48"), or a
+#: label's own words up to its colon ("Číslo účtu pro vrácení zálohy: …", "numer konta do zwrotu: …"); letters only,
+#: so an order's or an invoice's number between keeps the number out.
+NAMED_GAP = r"(?:[ \t]+(?:bcp|bbva|bci|bna|bpi|cgd|hsbc|ing|pko|mbank|kb|čsob|csob|fio)(?![^\W\d_])|(?:[ \t]+[^\W\d_]{1,14}){1,3}[ \t]*:)?"
 #: Where an account number may begin and end: not inside a word, a decimal, a date or another number.
 OPEN = r"(?<![\w.,/-])"
 CLOSE = r"(?![\w]|[.,/-]\d)"
@@ -123,8 +128,8 @@ CLOSE = r"(?![\w]|[.,/-]\d)"
 #: (`named_accounts` wants six for an account, four for a routing number, three for Canada's institution; a trailing
 #: check letter or digit after a dash included: "12345-6", "0012345-X").
 NUMBER = rf"(?P<number>\d(?:[ ./-]?\d){{2,29}}(?:-[0-9Xx])?){CLOSE}"
-NAMED = re.compile(rf"(?i:(?<![^\W\d_])(?:{_NAMES})(?![^\W\d_])){GAP}{NUMBER}")
-GENERIC = re.compile(rf"(?i:(?<![^\W\d_])(?:{_GENERIC})(?![^\W\d_])){GAP}{NUMBER}")
+NAMED = re.compile(rf"(?i:(?<![^\W\d_])(?:{_NAMES})(?![^\W\d_]){NAMED_GAP}{GAP}){NUMBER}")
+GENERIC = re.compile(rf"(?i:(?<![^\W\d_])(?:{_GENERIC})(?![^\W\d_]){NAMED_GAP}{GAP}){NUMBER}")
 #: A name of the account's routing that comes before its number: the two are one finding when close.
 ROUTING_FIRST = re.compile(r"(?i:sort[\s-]?code|s/c|sort(?=[ \t:]*\Z|[ \t:]+\d)|bsb|routing|aba|transit|ag[êe]ncia|"
                            r"ag[.:]|ag(?=[ \t]*\Z|[ \t]+\d)|blz|clearing|reg\.?\s?nr\.?|"
@@ -235,7 +240,7 @@ def named_accounts(text: str, pattern: re.Pattern[str], *, near_bank: bool) -> I
             continue
         if not routing and DATE.fullmatch(number):
             continue
-        if near_bank and not bank_nearby(text, match.start(), match.end()):
+        if near_bank and BANK_NAME.search(name) is None and not bank_nearby(text, match.start(), match.end()):
             continue
         yield match.start("number"), match.end("number"), routing and len(digits(number)) <= ROUTING_DIGITS
         if routing:
@@ -292,7 +297,7 @@ def shaped_accounts(text: str) -> Iterator[tuple[int, int]]:
 BANK_NAME = re.compile(
     r"(?i:\b(?:[\w&]*bank|banco|banque|gtb|zenith|uba|opay|kuda|moniepoint|palmpay|wema|fidelity|sterling|fcmb|stanbic|"
     r"ecobank|polaris|equity|kcb|absa|fnb|capitec|nedbank|hdfc|icici|sbi|axis|kotak|chase|barclays|hsbc|lloyds|natwest|"
-    r"monzo|santander|revolut|nubank|ita[uú]|bradesco|caixa|bbva|banorte|bancolombia|interbank|maybank|cimb|bdo|bpi|"
+    r"monzo|santander|revolut|nubank|ita[uú]|bradesco|caixa|bbva|banorte|bancolombia|interbank|bcp|maybank|cimb|bdo|bpi|"
     r"vietcombank|techcombank|bca|mandiri|bri|bni|kasikorn|rajhi|rbc|cibc|bmo|desjardins|westpac|anz|nab|commbank|"
     r"wells\s+fargo|citi|pnc)\b)")
 #: An account number of ten to eighteen digits written together, not a mobile number's "0" and ten digits.
