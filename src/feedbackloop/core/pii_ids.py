@@ -940,6 +940,19 @@ SHARED_NAME = re.compile(r"(?i:(?<!\w)pnr(?!\w))")
 REFERENCE_VERB = re.compile(r"(?i:(?<!\w)(?:is|was|es|est|ist|é|è|era)[ \t]*\Z)")
 
 
+#: Only signs and spaces between an id's name and its number ("Лична карта №: ", "ID-Nr.: ").
+SIGNS_ONLY = re.compile(r"[\s:#№.°º()\-–]*")
+
+
+def id_name_right_before(text: str, start: int) -> bool:
+    """Whether an id's name ends right before `start`, only signs and spaces between (a UTR in an Indian text is a
+    UPI payment's, as in `reference_glued_before`)."""
+    for name in ID_NAME_ANYWHERE.finditer(text, max(0, start - LOOK_BACK), start):
+        if name.end() > name.start() and SIGNS_ONLY.fullmatch(text, name.end(), start) is not None:
+            return not (name.group().lower() == "utr" and INDIA.search(text) is not None)
+    return False
+
+
 def reference_glued_before(text: str, start: int, digits: int) -> bool:
     """Pass 26: whether a reference's word stands right before the number at `start`, no verb between ("IC number
     for my warranty claim WR-778120", "NIF na fatura FT 2025/1184", "Quote Q-2025-0417", "UTR 4123 8765 0912"):
@@ -949,6 +962,8 @@ def reference_glued_before(text: str, start: int, digits: int) -> bool:
     words = LAST_WORDS.search(text, near, start)
     if words is None or REFERENCE_VERB.search(words.group()) is not None:
         return False
+    if id_name_right_before(text, start):
+        return False  # (after pass 26's measurement) the reference's word is the id's own name: "Лична карта №: …"
     if SHARED_NAME.search(words.group()) is not None:
         return False  # Sweden's "Pnr 850412 3319" is a personnummer: an airline's PNR is six letters and digits
     name = ID_NAME_ANYWHERE.search(text, words.start(), digits)  # (the number's own letters too: "mã số BHXH 79…")
