@@ -596,6 +596,8 @@ NOT_CARD_BEFORE = re.compile(r"(?:\b(?:imei|serial|s/n|tracking|meid|parcel|pacz
                              r"waybill|awb|shipment|philsys(?: card)?|philid|pcn\)?|psn|"
                              # pass 22: an order's, an invoice's, a ticket's or a case's number that passes Luhn
                              r"order|invoice|ticket|case|rma|"
+                             # (after pass 26's measurement) a payment's own reference ("Transaction ID 5010…")
+                             r"transaction(?:[ -]?id)?|txn(?:[ -]?id)?|trx(?:[ -]?id)?|utr|rrn|"
                              # pass 24: a product's barcode (EAN-13 and JAN, UPC, GTIN-14), which a Luhn digit
                              # may happen to fit, in the languages of East and South-East Asia too (their words
                              # glued to the text before them)
@@ -619,7 +621,7 @@ NOT_CARD_BEFORE = re.compile(r"(?:\b(?:imei|serial|s/n|tracking|meid|parcel|pacz
 
 NOT_CARD_WORDS = ("imei", "serial", "s/n", "tracking", "meid", "parcel", "paczka", "inpost", "sendung", "colis",
                   "consignment", "waybill", "awb", "shipment", "philsys", "philid", "pcn", "psn", "order", "invoice",
-                  "ticket", "case", "rma", "pedido", "commande", "bestell", "auftrag", "bestelling", "ordine",
+                  "ticket", "case", "rma", "transaction", "txn", "trx", "utr", "rrn", "pedido", "commande", "bestell", "auftrag", "bestelling", "ordine",
                   "encomenda", "zamówieni", "zamowieni", "objednáv", "objednav", "rendelés", "rendeles", "tilaus",
                   "beställning", "sipariş", "siparis", "заказ", "замовлен", "factura", "facture", "rechnung", "fattura",
                   "factuur", "fatura", "faktur", "nota fiscal", "注文", "订单", "訂單", "주문", "gift", "loyalty",
