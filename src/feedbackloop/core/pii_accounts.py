@@ -94,16 +94,18 @@ GENERIC_NAMES = (
     r"(?:account|acct|acc|a/c)(?:\s+(?:number|no\.?|num\.?|nr\.?|#))?", r"(?:número|numero|nro\.?)\s+de\s+cuenta",
     r"cuenta", r"conta", r"(?:numéro|numero)\s+de\s+compte", r"compte",
 )
-#: A bank in the text: its word, the codes that route to it, or one of the banks customers name most.
+#: The banks customers name most, whose names need not hold "bank" (pass 26: Canada's, Australia's and the US's too):
+#: `BANK_CONTEXT` and `BANK_NAME` share them.
+BANKS = (r"zenith|uba|opay|kuda|moniepoint|palmpay|wema|fidelity|sterling|fcmb|stanbic|ecobank|polaris|equity|kcb|absa|"
+         r"fnb|capitec|nedbank|hdfc|icici|sbi|axis|kotak|chase|barclays|hsbc|lloyds|natwest|monzo|santander|revolut|"
+         r"nubank|ita[uú]|bradesco|caixa|bbva|banorte|bancolombia|interbank|bcp|maybank|cimb|bdo|bpi|vietcombank|"
+         r"techcombank|bca|mandiri|bri|bni|kasikorn|rajhi|rbc|cibc|bmo|desjardins|westpac|anz|nab|commbank|wells\s+fargo|"
+         r"citi|pnc")
+#: A bank in the text: its word, the codes that route to it, one of `BANKS`, or a cheque.
 BANK_CONTEXT = re.compile(
     r"(?i:\b(?:bank|banks|banking|banco|banque|banca|ifsc|swift|bic|sort[\s-]?code|s/c|sort(?=[ \t:]+\d)|routing|bsb|"
-    r"aba|transit|"
-    r"direct\s+deposit|wire|ach|spei|pix|ted|neft|imps|rtgs|nuban|gtbank|gtb|zenith|uba|opay|kuda|moniepoint|palmpay|"
-    r"wema|fidelity|sterling|fcmb|stanbic|ecobank|polaris|equity|kcb|absa|fnb|capitec|nedbank|hdfc|icici|sbi|axis|"
-    r"kotak|chase|barclays|hsbc|lloyds|natwest|monzo|santander|revolut|nubank|ita[uú]|bradesco|caixa|bbva|banorte|"
-    r"bancolombia|interbank|bcp|maybank|cimb|bdo|bpi|vietcombank|techcombank|bca|mandiri|bri|bni|kasikorn|rajhi|"
-    # pass 26: Canada's, Australia's and the US's banks without "bank" in their names, and a cheque
-    r"rbc|cibc|bmo|desjardins|tangerine|westpac|anz|nab|commbank|wells\s+fargo|citi|pnc|cheque)\b)")
+    r"aba|transit|direct\s+deposit|wire|ach|spei|pix|ted|neft|imps|rtgs|nuban|gtbank|gtb|" + BANKS +
+    r"|tangerine|cheque)\b)")
 
 #: A text addressed to a bank ("Hi GTBank,", "Dear FNB", "Good day Standard Bank"): its account numbers are the bank's
 #: accounts, wherever in the text (after pass 25's measurement).
@@ -294,12 +296,7 @@ def shaped_accounts(text: str) -> Iterator[tuple[int, int]]:
 
 
 #: Pass 26: the name of a bank alone, not a code that routes to one (a PIX key or an ACH trace is no account).
-BANK_NAME = re.compile(
-    r"(?i:\b(?:[\w&]*bank|banco|banque|gtb|zenith|uba|opay|kuda|moniepoint|palmpay|wema|fidelity|sterling|fcmb|stanbic|"
-    r"ecobank|polaris|equity|kcb|absa|fnb|capitec|nedbank|hdfc|icici|sbi|axis|kotak|chase|barclays|hsbc|lloyds|natwest|"
-    r"monzo|santander|revolut|nubank|ita[uú]|bradesco|caixa|bbva|banorte|bancolombia|interbank|bcp|maybank|cimb|bdo|bpi|"
-    r"vietcombank|techcombank|bca|mandiri|bri|bni|kasikorn|rajhi|rbc|cibc|bmo|desjardins|westpac|anz|nab|commbank|"
-    r"wells\s+fargo|citi|pnc)\b)")
+BANK_NAME = re.compile(r"(?i:\b(?:[\w&]*bank|banco|banque|gtb|" + BANKS + r")\b)")
 #: An account number of ten to eighteen digits written together, not a mobile number's "0" and ten digits.
 BESIDE_NUMBER = rf"{OPEN}(?P<number>(?!0[789]\d{{9}}(?!\d))\d{{10,18}}){CLOSE}"
 #: Pass 26: an account number right after or before its bank's name, as a payer writes it in a chat ("Access Bank

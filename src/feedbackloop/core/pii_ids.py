@@ -944,12 +944,17 @@ REFERENCE_VERB = re.compile(r"(?i:(?<!\w)(?:is|was|es|est|ist|é|è|era)[ \t]*\Z
 SIGNS_ONLY = re.compile(r"[\s:#№.°º()\-–]*")
 
 
+def upi_reference(text: str, name: str) -> bool:
+    """Whether the id name `name` is a UTR ("UTR", "UTR number") in an Indian text: a UPI payment's, no taxpayer's."""
+    return name.lower().startswith("utr") and INDIA.search(text) is not None
+
+
 def id_name_right_before(text: str, start: int) -> bool:
     """Whether an id's name ends right before `start`, only signs and spaces between (a UTR in an Indian text is a
     UPI payment's, as in `reference_glued_before`)."""
     for name in ID_NAME_ANYWHERE.finditer(text, max(0, start - LOOK_BACK), start):
         if name.end() > name.start() and SIGNS_ONLY.fullmatch(text, name.end(), start) is not None:
-            return not (name.group().lower().startswith("utr") and INDIA.search(text) is not None)
+            return not upi_reference(text, name.group())
     return False
 
 
@@ -967,7 +972,7 @@ def reference_glued_before(text: str, start: int, digits: int) -> bool:
     if SHARED_NAME.search(words.group()) is not None:
         return False  # Sweden's "Pnr 850412 3319" is a personnummer: an airline's PNR is six letters and digits
     name = ID_NAME_ANYWHERE.search(text, words.start(), digits)  # (the number's own letters too: "mã số BHXH 79…")
-    if name is not None and not (name.group().lower().startswith("utr") and INDIA.search(text) is not None):
+    if name is not None and not upi_reference(text, name.group()):
         return False  # an id's name is the id's (a UTR in an Indian text is a UPI payment's, as in `WAYBILL`)
     last = words.group()[words.group().find(" ") + 1:] if words.group().count(" ") > 1 else words.group()
     card = ID_CARD_WORD.search(text, near, start)  # (the number's own letters are no acronym before it: "FT 2025/…")
