@@ -19,6 +19,7 @@ import feedbackloop.core.name_gazetteer as gaz
 import feedbackloop.core.name_model as name_model
 import feedbackloop.core.pii_accounts as pii_accounts
 import feedbackloop.core.pii_address as pii_address
+import feedbackloop.core.pii_firms as pii_firms
 import feedbackloop.core.pii_ids as pii_ids
 import feedbackloop.core.pii_ids_americas as pii_ids_americas
 import feedbackloop.core.pii_rules as rules
@@ -70,6 +71,9 @@ def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
     text = live.plain_digits(text)  # issue 18, nineteenth pass: every script's digits as ASCII ones
     detectors = DETECTORS if ANY_DIGIT.search(text) else WITHOUT_DIGITS
     found = [span for detect in detectors for span in detect(text)]
+    # (pass 27: a firm's own bank account, and whatever lies inside it, is kept: the live rule, ungated)
+    firms = [span for span in found if span.kind == "IBAN" and pii_firms.firm_account(text, span.start)]
+    found = [span for span in found if not any(firm.start <= span.start and span.end <= firm.end for firm in firms)]
     if identity is not None:
         found.extend(find_identity(text, identity))
     # (pass 21: an address block's head or tail that is another kind's number is trimmed off: the live function)

@@ -26,6 +26,14 @@ a bank's name ("Access Bank 0691234567", "0123456789 GTBank"), or in a form's li
 ("Sort code 20-00-00 12345678", "ag 0123 cc 45678-9", "transit 12345 inst 004 acct 1234567"); and an IBAN in its
 groups of four whose check digits a typo broke, known by its country's length and layout, in any text.
 
+Pass 27 took on the forms of English-speaking, European and Gulf countries: more labels in their languages ("Kto.",
+"Bankkonto", "rek.nr.", "tilinro", "reikningur", "számlaszám", "n° de compte", "conto corrente n.", Russian "счёт" and
+Ukrainian "рахунок" with an account's twenty or fourteen digits, Arabic "رقم حساب" / "حساب رقم"); a Norwegian
+kontonummer by its mod-11 check and grouping; an Icelandic bank-ledger-account; a Canadian transit-institution-account
+in dashes or spaces and an Australian BSB with its account; an account number written before its sort code or BSB;
+an account line under a routing number's line with no colon ("Sort Code 309634" over "Account No 12345678"); more
+banks' names. A firm's own account on its invoice is kept (`pii_firms.firm_account`).
+
 What is left: an account number with neither its name nor a check nor a bank beside it (a bare "0123456789" in a
 chat), and a routing number alone; both look like any reference number. A payment's or an order's reference word
 before a number keeps it out (`reference_before`).
@@ -39,6 +47,7 @@ from collections.abc import Iterator
 from stdnum import numdb
 from stdnum.ar import cbu as ar_cbu
 from stdnum.cz import bankaccount as cz_bankaccount
+from stdnum.no import kontonr as no_kontonr
 from stdnum.nz import bankaccount as nz_bankaccount
 
 #: Words of money or banking in any of our languages: a checked number counts only in a text that has one.
@@ -57,6 +66,12 @@ MONEY_WORDS = (
     "bbva", "banorte", "chase", "barclays", "hsbc", "lloyds", "natwest", "monzo", "revolut", "rbc", "cibc", "bmo",
     "desjardins", "westpac", "wells fargo", "absa", "fnb", "capitec", "nedbank", "kcb", "hdfc", "icici", "sbi",
     "kotak", "opay", "kuda", "moniepoint", "palmpay", "zenith", "gtb", "fcmb", "stanbic", "ecobank",
+    # pass 27: the account's word in forms that name no bank ("c/c 000012345678 presso …", "Kto. 0532013000",
+    # Iceland's "reikningur", Russian and Ukrainian "счёт", "рахунок")
+    "c/c", "conto", "kto.", "kto-nr", "kto nr", "rek.", "reknr", "reikn", "счет", "счёт", "рахун", "р/с", "р/р",
+    # and money and its refund in the Nordic languages, Russian, Ukrainian and Arabic
+    "penge", "pengar", "refusjon", "tilbakebetal", "återbetal", "palaut", "endurgreið", "возврат", "оплат",
+    "повернен", "استرداد", "تحويل",
 )
 
 #: Names of an account at a bank, and of the numbers that go with it, in our languages: a number right after one is
@@ -71,6 +86,8 @@ ACCOUNT_NAMES = (
     r"cbu", r"cvu", r"cci",
     # pass 26: Canada's institution number, between a transit number and the account ("transit 12345 inst 004")
     r"(?:institution|inst\.?)(?:\s+(?:number|no\.?|#))?",
+    # pass 27: the short "acc" and "acct" after the kind of account ("savings acc 123…"), a deposit account
+    r"(?:checking|chequing|savings?|current|deposit)\s+(?:acc|acct)\.?(?:\s*(?:number|no\.?|#))?",
     # Spanish, Portuguese
     r"cuenta\s+(?:bancaria|de\s+ahorros?|corriente|vista|de\s+cheques|sueldo)", r"cuenta[\s-]?rut", r"cta\.?\s*(?:cte|ah)\.?",
     r"(?:número|numero|nro\.?|n[º°o]\.?)\s+de\s+(?:la\s+)?cuenta\s+bancaria",
@@ -78,21 +95,37 @@ ACCOUNT_NAMES = (
     r"ag(?=[ \t]+\d)",  # (pass 26: "Itaú ag 0123 cc 45678-9")
     # French, Italian
     r"compte\s+(?:bancaire|courant)", r"conto\s+corrente",
+    # pass 27: the number of a bank account named as one ("numéro de compte bancaire", "n° de compte courant"),
+    # Italian "numero di conto bancario"
+    r"(?:numéro|numero|n[º°o]\.?)\s+(?:de\s+|du\s+)?compte\s+(?:bancaire|courant|de\s+dépôt)",
+    r"(?:numero\s+(?:di\s+)?)?conto\s+(?:bancario|corrente\s+bancario)",
     # German, Dutch, Nordic
     r"konto[\s-]?(?:nummer|nr\.?)", r"kto\.?[\s-]?nr\.?", r"bankleitzahl", r"blz", r"bankverbindung",
     r"(?:bank)?rekening(?:nummer|nr\.?)?", r"kontonr\.?", r"clearing(?:nummer|nr\.?)?", r"reg\.?\s?nr\.?",
     r"registreringsnummer", r"tilinumero",
+    # pass 27: German "Kto." and "Bankkonto", Dutch "rek.nr.", Finnish "tilinro", Iceland's bank account
+    r"kto\.?(?:[\s-]?nr\.?)?(?=[\s:])", r"bank[\s-]?konto(?:nummer|nr\.?)?", r"rek\.?[\s-]?nr\.?", r"tilinro\.?",
+    r"banka?reikning(?:ur|snúmer|snumer|snr\.?)?", r"reikningsnúmer", r"reikningsnumer", r"reikn\.?[\s-]?nr\.?",
     # Central and Eastern Europe, Turkey
     r"(?:numer|nr\.?)\s+(?:konta|rachunku)", r"číslo\s+účtu", r"cislo\s+uctu", r"č\.\s?ú\.", r"bankszámla(?:szám)?",
     r"hesap\s+(?:no|numarası|numarasi)",
+    # pass 27: Russian "счёт", Ukrainian "рахунок" (both an invoice's word too: `LONG_NAME`)
+    r"(?:номер\s+)?(?:банковского\s+|расч[её]тного\s+|лицевого\s+)?сч[её]та?(?:\s+получателя)?", r"р/с", r"р/р",
+    r"(?:номер\s+)?(?:банківського\s+|поточного\s+)?рахун(?:ок|ку)(?:\s+отримувача)?",
+    # pass 27: Hungarian "számlaszám" (its 8-8 shape has its own check, too)
+    r"számlaszám(?:a|om)?", r"szamlaszam",
     # Asia, the Middle East, Africa
     r"(?:nomor|no\.?)\s+rek(?:ening)?\.?", r"(?:no\.?\s+)?akaun(?:\s+bank)?", r"số\s+tài\s+khoản", r"so\s+tai\s+khoan",
     r"stk", r"เลขที่บัญชี", r"رقم\s+الحساب", r"מספר\s+חשבון", r"namba\s+ya\s+akaunti",
+    # pass 27: Arabic "account number" in its other orders ("رقم حساب", "رقم حسابي", "حساب رقم", "حسابي البنكي")
+    r"رقم\s+(?:ال)?حساب(?:ي|ك)?(?:\s+(?:ال)?بنكي)?", r"حساب(?:ي)?\s+(?:(?:ال)?بنكي\s+)?رقم", r"حسابي\s+البنكي",
 )
 #: The plain name of an account number: a bank's only in a text that speaks of a bank (`BANK_CONTEXT`).
 GENERIC_NAMES = (
     r"(?:account|acct|acc|a/c)(?:\s+(?:number|no\.?|num\.?|nr\.?|#))?", r"(?:número|numero|nro\.?)\s+de\s+cuenta",
-    r"cuenta", r"conta", r"(?:numéro|numero)\s+de\s+compte", r"compte",
+    r"cuenta", r"conta", r"(?:numéro|numero|n[º°o]\.?)\s+de\s+compte", r"compte",
+    # pass 27: German, Nordic and Polish "konto" alone (a shop's customer account too)
+    r"konto",
 )
 #: The banks customers name most, whose names need not hold "bank" (pass 26: Canada's, Australia's and the US's too):
 #: `BANK_CONTEXT` and `BANK_NAME` share them.
@@ -100,10 +133,19 @@ BANKS = (r"zenith|uba|opay|kuda|moniepoint|palmpay|wema|fidelity|sterling|fcmb|s
          r"fnb|capitec|nedbank|hdfc|icici|sbi|axis|kotak|chase|barclays|hsbc|lloyds|natwest|monzo|santander|revolut|"
          r"nubank|ita[uú]|bradesco|caixa|bbva|banorte|bancolombia|interbank|bcp|maybank|cimb|bdo|bpi|vietcombank|"
          r"techcombank|bca|mandiri|bri|bni|kasikorn|rajhi|rbc|cibc|bmo|desjardins|westpac|anz|nab|commbank|wells\s+fargo|"
-         r"citi|pnc")
-#: A bank in the text: its word, the codes that route to it, one of `BANKS`, or a cheque.
+         r"citi|pnc|"
+         # pass 27: Canada's, Australia's, Ireland's and Britain's others, Europe's, the Nordic countries', the Gulf's,
+         # Russia's and Ukraine's
+         r"td|scotiabank|scotia|simplii|cba|bankwest|bendigo|suncorp|macquarie|aib|ptsb|halifax|nationwide|starling|"
+         r"sparkasse|volksbank|raiffeisen|commerzbank|postbank|dkb|n26|rabobank|abn\s+amro|bunq|knab|triodos|"
+         r"cr[ée]dit\s+agricole|cr[ée]dit\s+mutuel|soci[ée]t[ée]\s+g[ée]n[ée]rale|bnp(?:\s+paribas)?|lcl|boursorama|"
+         r"intesa(?:\s+sanpaolo)?|unicredit|fineco|bper|bancoposta|ubs|postfinance|nordea|danske|dnb|swedbank|"
+         r"handelsbanken|sparebank\w*|jyske|landsbankinn|arion|[íi]slandsbanki|emirates\s+nbd|enbd|adcb|adib|mashreq|"
+         r"qnb|nbk|kfh|alinma|riyad|al\s*ahli|сбербанк\w*|сбер|тинькофф|втб|приватбанк\w*|монобанк\w*")
+#: A bank in the text: its word, the codes that route to it, one of `BANKS`, or a cheque (pass 27: or an IBAN, a
+#: French RIB, a bank's details in German).
 BANK_CONTEXT = re.compile(
-    r"(?i:\b(?:bank|banks|banking|banco|banque|banca|ifsc|swift|bic|sort[\s-]?code|s/c|sort(?=[ \t:]+\d)|routing|bsb|"
+    r"(?i:\b(?:bank|banks|banking|banco|banque|banca|ifsc|swift|bic|iban|rib|bankverbindung|sort[\s-]?code|s/c|sort(?=[ \t:]+\d)|routing|bsb|"
     r"aba|transit|direct\s+deposit|wire|ach|spei|pix|ted|neft|imps|rtgs|nuban|gtbank|gtb|" + BANKS +
     r"|tangerine|cheque)\b)")
 
@@ -116,8 +158,9 @@ _NAMES = "|".join(ACCOUNT_NAMES)
 _GENERIC = "|".join(GENERIC_NAMES)
 #: What stands between a name and its number: "is", "es", "é", "ist", a colon, a number sign, "number", a bank's name;
 #: (pass 26) a dash with spaces round it ("Account no - 0612345678901"; "ACC-0098812" is a firm's reference); in any
-#: case since pass 26's measurement ("CuentaRUT N° 10155626", "Konto Nr. …").
-GAP = (r"[ \t]*(?:(?:is|es|é|est|ist|da|de|do|del|:|#|=|(?<=[ \t])[-–](?=[ \t])|n[º°o]\.?|no\.?|nr\.?|number)"
+#: case since pass 26's measurement ("CuentaRUT N° 10155626", "Konto Nr. …"); (pass 27) Italian "n." ("conto corrente
+#: n. 000012345678").
+GAP = (r"[ \t]*(?:(?:is|es|é|est|ist|da|de|do|del|:|#|=|(?<=[ \t])[-–](?=[ \t])|n[º°o]\.?|n\.|no\.?|nr\.?|number)"
        r"[ \t]*){0,3}")
 #: After pass 26's measurement (not blind): the bank's short name between ("mi cuenta BCP 191-33872015-0-48"), or a
 #: label's own words up to its colon ("Číslo účtu pro vrácení zálohy: …", "numer konta do zwrotu: …"); letters only,
@@ -138,6 +181,14 @@ ROUTING_FIRST = re.compile(r"(?i:sort[\s-]?code|s/c|sort(?=[ \t:]*\Z|[ \t:]+\d)|
                            r"ifsc|institution|inst\b)")
 #: Pass 26: a routing number's name that takes three digits (Canada's institution number, "inst 004").
 SHORT_ROUTING = re.compile(r"(?i:institution|inst\b)")
+#: Pass 27: an account's name that is an invoice's too (Russian "счёт № 118", Ukrainian "рахунок 2026/118"): a bank
+#: account after it has `LONG_DIGITS` digits and more (Russia's 20, Ukraine's 14 before its IBAN).
+LONG_NAME = re.compile(r"(?i:сч[её]т|рахун|р/с|р/р)")
+LONG_DIGITS = 14
+#: Pass 27: an account number written right before its routing number's name, no account word ("70872490 sort code
+#: 40-47-84", "12345678, BSB 062-000"): six to twelve digits, then at most a comma or "and" on the same line.
+ACCOUNT_BEFORE_ROUTING = re.compile(rf"{OPEN}(?P<number>\d(?:[ -]?\d){{5,11}})[ \t]*[,;/]?[ \t]*(?i:and[ \t]+|&[ \t]*)?"
+                                    r"(?i:(?:my|the|its|with)[ \t]+)?\Z")
 #: Pass 26: more digits than any routing number has (a sort code's 6, an ABA's 9, a BLZ's 8): the account number
 #: written on after it with a space ("Sort code 20-00-00 12345678", "BSB 062-000 123456") is read as one number.
 ROUTING_DIGITS = 10
@@ -159,13 +210,19 @@ DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./
 #: Pass 25 (after its measurement): a CBU or a CLABE wrapped at the end of a line ("CBU: 0070123100\n003045192833").
 WRAPPED = re.compile(rf"{OPEN}\d{{4,18}}[ \t]*\r?\n[ \t]*\d{{4,18}}{CLOSE}")
 HUNGARIAN = re.compile(rf"{OPEN}\d{{8}}-\d{{8}}(?:-?\d{{8}})?{CLOSE}")
+#: Pass 27: a Norwegian kontonummer as Norwegians group it (bank, ledger, account and its mod-11 digit: "1234.56.78903",
+#: "8601 11 17947"), the same separator twice.
+NORWEGIAN = re.compile(rf"{OPEN}\d{{4}}([ .])\d{{2}}\1\d{{5}}{CLOSE}")
 
 
 #: The words of an order, an invoice, a parcel or a ticket, in our languages: a checked shape after one is its number.
 REFERENCE_BEFORE = re.compile(
     r"(?i:order|pedido|orden|commande|bestell|auftrag|ordine|encomend|zam[óo]wieni|objedn[áa]v|rendel[ée]s|tilau|"
     r"sipari[şs]|заказ|订单|訂單|注文|주문|đơn hàng|pesanan|invoice|factur|rechnung|fattura|faktur|tracking|rastre|"
-    r"seguimiento|suivi|sendung|gu[íi]a|单号|單號|运单|運單|awb|waybill|ticket|folio|protocolo|chamado|radicado)")
+    r"seguimiento|suivi|sendung|gu[íi]a|单号|單號|运单|運單|awb|waybill|ticket|folio|protocolo|chamado|radicado|"
+    # pass 27: the Nordic order ("ordre", Icelandic "pöntun") and Norway's payment reference (KID), before the shapes
+    # of their accounts
+    r"ordre|p[öo]ntun|\bkid\b)")
 
 
 def digits(number: str) -> str:
@@ -196,6 +253,7 @@ CHECKED = (
     (CZECH, lambda n: bool(cz_bankaccount.is_valid(n))),
     (NEW_ZEALAND, lambda n: bool(nz_bankaccount.is_valid(n.replace(" ", "-")))),
     (HUNGARIAN, hungarian_valid),
+    (NORWEGIAN, lambda n: bool(no_kontonr.is_valid(n))),
     (WRAPPED, lambda n: clabe_valid(n) or (len(digits(n)) == 22 and bool(ar_cbu.is_valid(digits(n))))),
 )
 
@@ -208,10 +266,11 @@ def find_bank_accounts(text: str, folded: str) -> Iterator[tuple[int, int]]:
         yield from mistyped
         return
     accounts = [(start, end, False) for start, end in checked_accounts(text)]
+    accounts.extend((start, end, False) for start, end in shaped_accounts(text, ICELANDIC))
     accounts.extend(named_accounts(text, NAMED, near_bank=False))
     if BANK_CONTEXT.search(text):
         accounts.extend(named_accounts(text, GENERIC, near_bank=BANK_ADDRESSED.match(text) is None))
-        accounts.extend((start, end, False) for start, end in shaped_accounts(text))
+        accounts.extend((start, end, False) for start, end in shaped_accounts(text, SHAPED))
         accounts.extend((start, end, False) for start, end in accounts_beside_bank(text))
     accounts.extend((start, end, False) for start, end in mistyped)
     yield from joined(text, sorted(set(accounts)))
@@ -237,7 +296,7 @@ def named_accounts(text: str, pattern: re.Pattern[str], *, near_bank: bool) -> I
         number = match.group("number")
         name = match.group()[:match.start("number") - match.start()]
         routing = ROUTING_FIRST.search(name) is not None
-        least = (3 if SHORT_ROUTING.search(name) else 4) if routing else 6
+        least = (3 if SHORT_ROUTING.search(name) else 4) if routing else LONG_DIGITS if LONG_NAME.search(name) else 6
         if len(digits(number)) < least or ("/" in number and CZECH.fullmatch(number) is None):
             continue
         if not routing and DATE.fullmatch(number):
@@ -247,6 +306,7 @@ def named_accounts(text: str, pattern: re.Pattern[str], *, near_bank: bool) -> I
         yield match.start("number"), match.end("number"), routing and len(digits(number)) <= ROUTING_DIGITS
         if routing:
             yield from account_after_routing(text, match.end("number"))
+            yield from account_before_routing(text, match.start())
 
 
 def account_after_routing(text: str, end: int) -> Iterator[tuple[int, int, bool]]:
@@ -257,6 +317,16 @@ def account_after_routing(text: str, end: int) -> Iterator[tuple[int, int, bool]
             not PAYMENT_REFERENCE.search(text, end, after.start("number")) and \
             not DATE.fullmatch(after.group("number")) and len(digits(after.group("number"))) >= 6:
         yield after.start("number"), after.end("number"), False
+
+
+def account_before_routing(text: str, start: int) -> Iterator[tuple[int, int, bool]]:
+    """The account number right before a routing number's name that begins at `start`, on its line
+    (`ACCOUNT_BEFORE_ROUTING`), unless a reference's or a phone's word stands before it."""
+    line = text.rfind("\n", 0, start) + 1
+    before = ACCOUNT_BEFORE_ROUTING.search(text, max(line, start - 30), start)
+    if before is not None and not reference_before(text, before.start("number")) and \
+            not phone_before(text, before.start("number")) and not DATE.fullmatch(before.group("number")):
+        yield before.start("number"), before.end("number"), False
 
 
 def bank_nearby(text: str, start: int, end: int) -> bool:
@@ -270,7 +340,9 @@ def bank_nearby(text: str, start: int, end: int) -> bool:
 
 #: Pass 26: a line of a form that names the bank ("Bank: GTBank", "IFSC: SBIN0004567", "Bank Name: Equity Bank").
 BANK_FIELD = re.compile(r"[ \t]*(?i:bank(?:[ \t]+name)?|banco|banque|ifsc(?:[ \t]+code)?|swift(?:[ \t]+code)?|bic|"
-                        r"sort[ \t-]?code|bsb|branch(?:[ \t]+code)?|routing(?:[ \t]+number)?)[ \t]*[:=-]")
+                        r"sort[ \t-]?code|bsb|branch(?:[ \t]+code)?|routing(?:[ \t]+number)?)[ \t]*[:=-]"
+                        # pass 27: or a routing number's name and its number, no colon ("Sort Code 309634")
+                        r"|[ \t]*(?i:sort[ \t-]?code|bsb|routing(?:[ \t]+(?:number|no\.?))?|aba|transit|ifsc)[ \t]+\d")
 
 
 def bank_on_next_line(text: str, start: int, end: int) -> bool:
@@ -286,11 +358,17 @@ def bank_on_next_line(text: str, start: int, end: int) -> bool:
 
 #: Pass 26: a UK sort code with its account number, and a Canadian cheque's transit-institution with its account
 #: ("20-00-00 12345678", "12345-003 1234567"), in a text that names a bank: shapes no phone number has.
-SHAPED = re.compile(rf"{OPEN}(?:\d{{2}}-\d{{2}}-\d{{2}}|\d{{5}}-\d{{3}})[ \t]*[,;/]?[ \t]*\d{{7,12}}{CLOSE}")
+#: (Pass 27: the Canadian one all in dashes or spaces, "12345-003-1234567", and an Australian BSB with its account,
+#: "062-000 12345678", "062-000 1234 5678".)
+SHAPED = re.compile(rf"{OPEN}(?:(?:\d{{2}}-\d{{2}}-\d{{2}}|\d{{5}}[ -]\d{{3}})(?:[ \t]*[,;/]?[ \t]*|-)\d{{7,12}}|"
+                    rf"\d{{3}}-\d{{3}}[ \t]*[,;/]?[ \t]*(?:\d{{4}}[ -]\d{{4}}|\d{{6,10}})){CLOSE}")
+#: Pass 27: an Icelandic account (bank, ledger, account: "0133-26-012345"), in a text that speaks of money; no phone,
+#: date or order number has its 4-2-6 shape with a bank's number first.
+ICELANDIC = re.compile(rf"{OPEN}[01]\d{{3}}([ -])\d{{2}}\1\d{{6}}{CLOSE}")
 
 
-def shaped_accounts(text: str) -> Iterator[tuple[int, int]]:
-    for match in SHAPED.finditer(text):
+def shaped_accounts(text: str, shape: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    for match in shape.finditer(text):
         if not reference_before(text, match.start()) and not phone_before(text, match.start()):
             yield match.span()
 
@@ -328,8 +406,10 @@ def accounts_beside_bank(text: str) -> Iterator[tuple[int, int]]:
 
 
 #: Pass 26: and a payment's own reference, which a bank's name follows as often as an account's ("Transaction ID
-#: 50100123456789 at HDFC bank", "UTR 412345678901 SBI").
-PAYMENT_REFERENCE = re.compile(r"(?i:transac|txn|trx|\bref|utr|rrn|\bid\b|receipt|recibo|comprovante|operaci|session)")
+#: 50100123456789 at HDFC bank", "UTR 412345678901 SBI"). (Pass 27: "ref" as a word or a reference's stem, not the
+#: "ref" of a refund: "deposit the refund to 12345-003-1234567".)
+PAYMENT_REFERENCE = re.compile(r"(?i:transac|txn|trx|\bref(?![a-z])|\bref(?:eren|éren)|utr|rrn|\bid\b|receipt|recibo|"
+                               r"comprovante|operaci|session)")
 
 
 def reference_before(text: str, start: int) -> bool:

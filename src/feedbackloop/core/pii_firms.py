@@ -276,3 +276,33 @@ def firm_premises(text: str, start: int, end: int) -> bool:
         return True
     amount = AMOUNT.search(text, start, min(len(text), end + 5))
     return amount is not None and amount.start() < end
+
+
+#: Pass 27: the words before a firm's own bank account in its invoice or letter: "our account", "unser Konto", "notre
+#: compte", "nuestra cuenta bancaria", "ons rekeningnummer", "vårt kontonummer" …, "pay to", "payable to", a payee's or
+#: an account holder's label. A firm's legal form after them (`firm_account`) says whose the account is.
+ACCOUNT_WORDS = (r"(?:bank\s+|bancaire\s+|bancari[ao]\s+)?(?:account|details|bank\s+details|banking\s+details|konto\w*|"
+                 r"bankverbindung|compte|coordonnées\s+bancaires|rib|cuenta|datos\s+bancarios|conto|coordinate\s+"
+                 r"bancarie|conta|dados\s+bancários|rekening\w*|bankgegevens|tili\w*|rachun\w*|iban)")
+FIRM_ACCOUNT_BEFORE = re.compile(
+    rf"(?i:\b(?:our|unser\w*|notre|nos|nuestr[oa]s?|nostr[oa]|noss[oa]s?|onze|ons|vår\w*|vores|meidän|nasz\w*)\s+"
+    rf"{ACCOUNT_WORDS}\b|\bpay(?:able|ment)?\s+(?:in)?to\b(?!\s+(?:my|me)\b)|\bremit\s+to\b|\bzahlbar\s+an\b|\bzahlungsempfänger|"
+    r"\bempfänger\s*:|\bkontoinhaber\s*:|\bbeneficiary\s*:|\bpayee\s*:|\baccount\s+(?:name|holder)\s*:|"
+    r"\bbénéficiaire\s*:|\btitulaire\s*:|\bbeneficiario\s*:|\btitular\s*:|\bbegunstigde\s*:|\bmottaker\s*:)")
+#: How far before the account its firm's words may stand, and how far after it the firm's legal form.
+FIRM_ACCOUNT_REACH = 160
+FIRM_NAME_AFTER = 80
+
+
+def firm_account(text: str, start: int) -> bool:
+    """Whether the bank account at `start` is a firm's: a firm's words for its account (`FIRM_ACCOUNT_BEFORE`) before
+    it in its paragraph, and a legal form between them and just after the account ("Please pay to our account: Acme
+    Ltd, sort code …", "Bitte zahlen Sie auf unser Konto: Muster GmbH, IBAN …")."""
+    paragraph = text.rfind("\n\n", 0, start)
+    begin = max(paragraph + 2 if paragraph >= 0 else 0, start - FIRM_ACCOUNT_REACH)
+    cue = last_match(FIRM_ACCOUNT_BEFORE, text, begin, start)
+    if cue is None:
+        return False
+    paragraph_end = text.find("\n\n", start)
+    end = min(start + FIRM_NAME_AFTER, paragraph_end if paragraph_end >= 0 else len(text))
+    return LEGAL_FORM.search(text, cue.start(), end) is not None

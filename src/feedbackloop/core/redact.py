@@ -48,7 +48,7 @@ from feedbackloop.core.pii_address import (
     with_digital_codes,
     with_trailing_landmark,
 )
-from feedbackloop.core.pii_firms import firm_number
+from feedbackloop.core.pii_firms import FIRM_ACCOUNT_BEFORE, firm_account, firm_number
 from feedbackloop.core.pii_ids import (
     ASKING,
     DIGIT_WORDS,
@@ -174,10 +174,19 @@ def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
     digits as ASCII digits and the odd spaces and hyphens of numbers as plain ones; the spans fit both."""
     text = plain_digits(text)
     detectors = DETECTORS if ANY_DIGIT.search(text) else WITHOUT_DIGITS
-    found = [span for detect in detectors for span in detect(text)]
+    found = without_firm_accounts(text, [span for detect in detectors for span in detect(text)])
     if identity is not None:
         found.extend(find_identity(text, identity))
     return with_titles(text, resolve_overlaps(trimmed_addresses(text, found)))
+
+
+def without_firm_accounts(text: str, found: list[Span]) -> list[Span]:
+    """Pass 27: `found` without a firm's own bank account (`pii_firms.firm_account`: "please pay to our account: Acme
+    Ltd, sort code …"), which authors keep, nor any other kind's finding inside it (its digits as a card's)."""
+    if FIRM_ACCOUNT_BEFORE.search(text) is None:
+        return found
+    firms = [span for span in found if span.kind == "IBAN" and firm_account(text, span.start)]
+    return [span for span in found if not any(firm.start <= span.start and span.end <= firm.end for firm in firms)]
 
 
 #: What parts a number of another kind from an address block that took it in ("170589-518N, Hämeenkatu 10 …").
@@ -847,7 +856,17 @@ def ibans_after_account_word(text: str) -> Iterator[Span]:
             yield Span(match.start("iban"), match.end("iban"), "IBAN")
 
 
+#: Pass 27: an IBAN glued to the word ("IBANCH9300762011623852957", "ibanAE07…"): where its country's length ends a
+#: valid IBAN.
+IBAN_GLUED = re.compile(r"(?i:iban)(?P<country>[A-Za-z]{2})\d{2}")
+
+
 def ibans_after_word(text: str) -> Iterator[Span]:
+    for glued in IBAN_GLUED.finditer(text):
+        length = IBAN_LENGTHS.get(glued.group("country").upper())
+        end = grouped_iban_end(text, glued.start("country"), length) if length else None
+        if end is not None:
+            yield Span(glued.start("country"), end, "IBAN")
     for match in IBAN_AFTER_WORD.finditer(text):
         # pass 26: a lower-case IBAN's groups run on into the next word ("iban sa03…7519 please"): where its
         # country's length ends a valid IBAN, it ends
