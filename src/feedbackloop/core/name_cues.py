@@ -1187,7 +1187,12 @@ def transcript_names(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
 ROLE_SPEAKER = re.compile(
     rf"(?m)^[ \t]*(?:\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[ ]?[AP]M)?\]?[ \t]*)?(?i:agent|agente|atendente|operator|"
     rf"operátor|operátorka|operatore|operatrice|operador|operadora|konsultant|konsultantka|temsilci|asesor|asesora|"
-    rf"support|rep|advisor|adviser|doradca|poradce|σύμβουλος|εκπρόσωπος|оператор|консультант)[ \t]+"
+    rf"support|rep|advisor|adviser|doradca|poradce|σύμβουλος|εκπρόσωπος|оператор|консультант|"
+    # pass 27: the customer's and the employee's roles in more languages ("Kunde Karl-Heinz:", "Mitarbeiter Tom:"),
+    # where only a listed first name counts ("Cliente Portal:" is a product's)
+    rf"(?P<party>kunde|kundin|mitarbeiter|mitarbeiterin|berater|beraterin|conseiller|conseillère|"
+    rf"cliente|clienta|klant|medewerker|medewerkster|kund|medarbejder|asiakas|klient|klientka|müşteri|pelanggan|"
+    rf"petugas))[ \t]+"
     rf"(?P<name>{CAP_WORD}(?:[ ]{CAP_WORD})?)[ \t]*:")
 
 
@@ -1196,8 +1201,9 @@ def role_speakers(text: str, lists: Lists) -> Iterator[tuple[int, int]]:
     first = lists[0]
     for match in ROLE_SPEAKER.finditer(text):
         words = match.group("name").split()
-        if (strip_marks(words[0].lower()) in first and words[0].lower() not in NOT_NAME_WORDS) or \
-                words_ok(words, lists, strict=False):
+        listed = all(part in first for part in strip_marks(words[0].lower()).split("-"))
+        if (listed and words[0].lower() not in NOT_NAME_WORDS) or \
+                (not match.group("party") and words_ok(words, lists, strict=False)):
             yield match.span("name")
 
 
@@ -1361,13 +1367,16 @@ CAPITAL_NOT_NAMES = frozenset({"AND", "THE", "FOR", "YOU", "ALL", "NOT", "OFF", 
 #: Pass 25: and in chat, after a greeting or a thanks ("hi sandeep, my card", "thanks kev,", "regards, abhishek"),
 #: a verb that passes something to a person ("ask priya about", "fwd to aoife", "check with fiona", "cc ngozi") or
 #: more relations ("my mate jonno", "my boss funmi"). The `closed` cues need the clause closed after the name.
+#: Pass 27: the greetings and thanks of the other languages of the corpus ("bonjour marie-claire,", "hallo karl-heinz",
+#: "gracias maría"), and hyphenated given names ("hi jean-baptiste,": every part a listed first name).
 UNCASED_CUE = re.compile(
     r"(?<![\w'’])(?:(?P<closed>it['’]?s|i am|i['’]?m|hi|hey|hiya|hello|morning|thanks|thank you|thx|ta|cheers|regards|"
-    r"bye)|named|called|ask|tell|ping|remind|cc|bcc|fwd to|forward(?:ed)? (?:it |this )?to|(?:check|checked|"
+    r"bye|bonjour|salut|coucou|merci|hallo|servus|moin|danke|hola|buenas|gracias|grazie|olá|ola|oi|obrigad[oa]|"
+    r"hej|hei|tack|takk|dank je|bedankt|cześć|dzięki|merhaba)|named|called|ask|tell|ping|remind|cc|bcc|fwd to|forward(?:ed)? (?:it |this )?to|(?:check|checked|"
     r"talk|talked|speak|spoke|chat|chatted) (?:to|with)|my (?:wife|husband|son|daughter|mom|mum|mother|dad|father|"
     r"sister|brother|partner|gran|grandma|grandmother|grandson|granddaughter|aunt|uncle|friend|neighbou?r|mate|"
     r"boss|colleague|manager|cousin|flatmate|roommate|housemate|girlfriend|boyfriend|fianc[eé]e?|nephew|niece))"
-    r"[ \t]*[,:]?[ \t]+(?P<rest>(?P<word>[^\W\d_]{3,}))(?![\w'’-])")  # (`overlapping` goes on at `rest`)
+    r"[ \t]*[,:]?[ \t]+(?P<rest>(?P<word>[^\W\d_]{3,}(?:-[^\W\d_]{2,})?))(?![\w'’-])")  # (`overlapping` goes on at `rest`)
 #: What may follow a name after "I am" or "it's": the end of a clause, or a word that closes an introduction.
 INTRO_END = re.compile(r"[ \t]*(?:$|[.,;:!?)\n-]|(?:again|here|btw|lol|from|speaking|calling|writing|and|its|it['’]s|"
                        r"im|i['’]m)\b)")
@@ -1381,11 +1390,19 @@ def uncased_cue_names(text: str, folded: str, lists: Lists) -> Iterator[tuple[in
     for match in overlapping(UNCASED_CUE, folded):
         word = text[match.start("word"):match.end("word")]
         lower = match.group("word")
-        if (word.islower() or word.isupper()) and lower in first and not ordinary(lower, common) and lower not in STOP \
+        if (word.islower() or word.isupper()) and listed_given(lower, first, common) and lower not in STOP \
                 and lower not in RELATION_VERBS:  # pass 24: "my son said it", not a son named Said
             if match.group("closed") and not INTRO_END.match(folded, match.end()):
                 continue  # "I am grant funded", "thanks heaps": after "I am", "it's" or "hi" the name ends its clause
             yield match.span("word")
+
+
+def listed_given(lower: str, first: frozenset[str], common: frozenset[str]) -> bool:
+    """Whether a lower-case word is a listed first name and no ordinary word, or a hyphenated given name whose every
+    part is a listed first name, one of them no ordinary word ("marie-claire", "jean-baptiste", "karl-heinz"; pass
+    27)."""
+    parts = strip_marks(lower).split("-")
+    return all(part in first for part in parts) and not all(ordinary(part, common) for part in parts)
 
 
 #: Issue 18, seventeenth pass: names written in scripts without capitals, after the words that introduce a

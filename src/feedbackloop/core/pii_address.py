@@ -88,6 +88,15 @@ number alone under a label ("Adresa: Vinohradská 1234/56"), a web form's "morad
 inside Chinese text ("地址 Calle de Cáceres 29, 1º D, 28045 Madrid。"), a year-like house number before " - ap. 32", a
 street named after a person under a label ("Rua Damasceno Monteiro"); an order's six digits before a street are no
 house number, and "PChome-…" no Japanese chome.
+
+Twenty-seventh pass (local forms of Latin America, Romania, Poland, the Nordic countries, from general knowledge and pass
+26's blind misses): a corner of two streets where Venezuelan and Colombian addresses put it ("Av. Libertador con calle
+Negrín", "Carrera 7 con calle 32", "Av. Urdaneta esquina Pelota", "esquina com"), a street's name that needs a building
+or a unit beside it; a flat's letter in quotation marks ('depto "C"', '5° “D”'); a village's house number with no street
+("Sat Cornu de Jos, nr. 214", "satul …", "com. Snagov", "Aldeia da Luz, nº 5"); Polish "m" for a flat without its full
+stop ("ul. Długa 5 m 7"); a street with no type word right after a cue, a town after it ("bor på Kirkehøj 8,
+Ballerup"), and "adresse er", "adress är", "osoitteeni on" as labels; a reference's word right before the house number
+("Ticket #4412 Oak Street lamp") and a weight after it ("Jalan Besar 5 kg") make it none.
 """
 
 from __future__ import annotations
@@ -617,7 +626,8 @@ comuna distrito alcaldía alcaldia delegación delegacion municipio localidad po
 urbanizacion asentamiento jud județul judetul sectorul zh.k zhk ilçe ilce commune arrondissement hay woreda kebele
 alc mpio lga sub-city subcity
 purok sitio cdla ciudadela
-""")
+sat satul com
+""")  # (pass 27: a Romanian village and its commune, "Sat Moara Vlăsiei, nr. 112, com. Snagov")
 #: Of DISTRICT_WORDS, the words of an administrative area that stand in lower case inside a capitalised address
 #: ("comuna de Maipú", "distrito de Miraflores", "jud. Cluj", "sector 2", "alcaldía Cuauhtémoc", "quartier
 #: Maârif"): address words, and a district where a name follows them, perhaps after a particle.
@@ -627,6 +637,7 @@ judetul sector sectorul ilçe ilce quartier commune arrondissement urb urbanizac
 fraccionamiento población poblacion zh.k zhk cité
 district
 mah mahalle mahallesi
+sat satul com
 """)  # pass 22: "Al Rawdah district", "Olaya district"
 #: Of DISTRICT_WORDS, words that are ordinary words of a language in lower case (Spanish "hay", "there is"): a
 #: district only capitalised ("Hay Riad", "Hay Mohammadi", Morocco's quarters).
@@ -746,6 +757,7 @@ opp h.no hno teh vill dt mkt apts
 govt hosp stn sch
 gg ταχ fraz loc
 esc pral entlo bj izqda dch cdla
+com
 """)  # (pass 20: South Asia's "opp.", "H.No.", "Teh.", "Vill.", "Dt.", "Mkt.", "Apts."; pass 23: "Gg.", "Ταχ. Θυρίδα")
 #: A postcode, a town and its district letter ("2100 København Ø", "8000 Aarhus C").
 DISTRICT_LETTER = re.compile(r"\b\d{4} [^\W\d_]+ [A-ZÆØÅ]$")
@@ -787,7 +799,8 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
     gap = text[token.end:following.start]
     if following.word in HARD_DASHES or token.word in HARD_DASHES:
         return "."
-    if gap.count("\n") >= 2 or QUOTE_IN.search(gap) or not CJK_STOPS.isdisjoint(gap):
+    if gap.count("\n") >= 2 or (QUOTE_IN.search(gap) and not quoted_unit(text, token) and
+                                not quoted_unit(text, following)) or not CJK_STOPS.isdisjoint(gap):
         return "."
     stop = gap.lstrip(":'’)]")  # "(nr 41 ipv 14). ik woon op": a bracket closed before the full stop
     if stop[:1] in "!?।։۔":
@@ -811,6 +824,16 @@ def break_after(text: str, token: Token, following: Token | None) -> str:
     if following.word in SOFT_DASHES and "\n" not in gap:
         return ","
     return ""
+
+
+#: Issue 18, pass 27: a flat's or a floor's letter or number in quotation marks after its word, as Argentine and other
+#: addresses write it ('depto "C"', '5° “D”', 'dpto. «A»', 'Flat "2B"'): part of the address, not a quotation.
+QUOTED_UNIT = re.compile(r"(?<=[\w.°ºª][ ])[\"“”«»]([A-Za-z]|\d{1,3}[A-Za-z]?)[\"“”«»]")
+
+
+def quoted_unit(text: str, token: Token) -> bool:
+    """Whether `token` is a flat's or a floor's id in quotation marks right after a word (QUOTED_UNIT)."""
+    return token.start > 0 and QUOTED_UNIT.fullmatch(text, token.start - 1, token.end + 1) is not None
 
 
 def aside_landmark(following: Token) -> bool:
@@ -956,6 +979,20 @@ def undotted_unit(tokens: Sequence[Token], index: int, lower_text: bool) -> bool
         any(c.isdigit() for c in tokens[index - 1].word)
 
 
+#: Issue 18, pass 27: Polish street types, whose addresses write the flat as "m" (mieszkanie) after the house number.
+POLISH_TYPES = frozenset({"ul", "al", "os", "pl", "ulica", "aleja", "osiedle", "plac"})
+
+
+def polish_flat(tokens: Sequence[Token], index: int) -> bool:
+    """Polish "m" for mieszkanie without its full stop, between the house's number and the flat's, a few words after
+    a street type ("ul. Długa 5 m 7", "os. Tysiąclecia 12 m 45"; not "5 m 7 cm")."""
+    if tokens[index].word != "m" or not 1 < index < len(tokens) - 1:
+        return False
+    house, flat = tokens[index - 1], tokens[index + 1]
+    return house.word[:1].isdigit() and is_house_number(house) and flat.word.isdigit() and len(flat.word) <= 4 and \
+        any(t.lower.rstrip(".") in POLISH_TYPES for t in tokens[max(0, index - 5):index - 1])
+
+
 def brazilian_flat(tokens: Sequence[Token], index: int) -> bool:
     """Pass 23: Brazil's "ap" for apartamento, in lower case without its full stop, between the house's number and the
     flat's ("Rua Oscar Freire 1020 ap 81", "1840 ap 52 - Vila Mariana")."""
@@ -1004,8 +1041,14 @@ def streets(text: str, tokens: list[Token], lower_text: bool) -> Iterator[Eviden
             continue
         if type_before(token) or abbreviated_type(text, token) or undotted_type(tokens, index):
             found = type_then_number(text, tokens, index, lower_text)
+            crossing = corner(text, tokens, index, lower_text)
+            if crossing is not None:
+                # "Av. Libertador con calle Negrín", "Carrera 7 con calle 32": a street's name (a corner is also where
+                # an accident was)
+                yield Evidence(token.start, tokens[crossing].end, STREET_NAME)
             if found is not None:
                 yield found
+            if found is not None or crossing is not None:
                 continue
             if lower in CELTIC_TYPES and capital(token.word):
                 name_end = celtic_name(text, tokens, index, lower_text)
@@ -1326,6 +1369,59 @@ def type_then_number(text: str, tokens: list[Token], index: int, lower_text: boo
     return None
 
 
+#: Issue 18, pass 27: the words that join two streets at the corner an address is at, where Venezuelan, Colombian and
+#: other Latin American addresses give it instead of (or before) a house number ("Av. Libertador con calle Negrín",
+#: "Carrera 7 con calle 32", "Av. Urdaneta esquina Pelota", "Rua Augusta esquina com Alameda Santos", "Av. Sucre cruce
+#: con calle 8"); "y", "e" only before a second street's type word ("calle Bolívar y calle Sucre").
+CORNER_LINKS = frozenset({"con", "esq", "esquina", "cruce", "com", "y", "e"})
+#: Of CORNER_LINKS, the words that name the second street themselves: a corner of Caracas is "esquina Pelota".
+CORNER_NAMES = frozenset({"esq", "esquina"})
+#: A street's number in a corner ("Carrera 7", "calle 32", "avenida 5 de Julio").
+CORNER_NUMBER = re.compile(r"\d{1,3}[A-Za-z]?")
+
+
+def street_name_end(text: str, tokens: Sequence[Token], at: int, lower_text: bool) -> int | None:
+    """The last token of a street's name or number that starts at tokens[at] (up to five words in its segment, one of
+    them no particle), or None."""
+    start = at
+    last = None
+    while at < len(tokens) and at - start < 5 and (last is None or same_segment(text, tokens[last], tokens[at])):
+        word = tokens[at]
+        if (word.lower.rstrip(".") in CORNER_LINKS and word.lower not in PARTICLES) or not (
+                is_name_word(word, lower_text) or CORNER_NUMBER.fullmatch(word.word)):
+            break
+        last = at
+        at += 1
+    while last is not None and last >= start and tokens[last].lower in PARTICLES:
+        last -= 1  # "Calle Bolívar y": the particle links the next street
+    return last if last is not None and last >= start else None
+
+
+def corner(text: str, tokens: Sequence[Token], index: int, lower_text: bool) -> int | None:
+    """The last token of a corner that opens at the street type tokens[index]: the street's name, one or two of
+    CORNER_LINKS, and a second street by its type word (or "esquina") and its name or number; None if there is none."""
+    first = street_name_end(text, tokens, index + 1, lower_text) if index + 1 < len(tokens) and \
+        same_segment(text, tokens[index], tokens[index + 1]) else None
+    if first is None:
+        return None
+    at = first + 1
+    links: list[str] = []
+    while at < len(tokens) and len(links) < 2 and tokens[at].lower.rstrip(".") in CORNER_LINKS and \
+            same_segment(text, tokens[at - 1], tokens[at]):
+        links.append(tokens[at].lower.rstrip("."))
+        at += 1
+    if not links or at >= len(tokens) or not same_segment(text, tokens[at - 1], tokens[at]):
+        return None
+    second = tokens[at]
+    if second.lower.rstrip(".") in TYPE_BEFORE or second.lower.rstrip(".") in GRID_TYPES:
+        at += 1  # "con calle Negrín", "esquina com Alameda Santos"
+    elif links[-1] not in CORNER_NAMES:
+        return None  # "Calle Mayor con vistas al mar", "Av. Brasil y Uruguay"
+    if at >= len(tokens) or not same_segment(text, tokens[at - 1], tokens[at]):
+        return None
+    return street_name_end(text, tokens, at, lower_text)
+
+
 # --- blocks ----------------------------------------------------------------------------------------
 
 def pattern_evidence(text: str, starts: Sequence[int], lowers: Sequence[bool]) -> Iterator[Evidence]:
@@ -1356,6 +1452,9 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
         if key in HOUSE_MARKS and joined and nxt is not None and UNIT_ID.fullmatch(nxt.word) and nxt.word[:1].isdigit():
             yield Evidence(token.start, nxt.end, STREET)  # pass 20: India's "H.No. 3-4-56", a house's number
             continue
+        if key.rstrip(".:") in NUMBER_WORDS and nxt is not None and joined and village_house(text, token, nxt):
+            yield Evidence(token.start, nxt.end, STREET)  # pass 27: "Sat Cornu de Jos, nr. 214"
+            continue
         floor = floor_alone(text, tokens, index)
         if floor is not None:
             yield floor  # "bajo", "st. th.", "EG links"
@@ -1371,7 +1470,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             yield Evidence(token.start, nxt.end, DISTRICT)  # "м. Львів", "смт Ворохта"
             continue
         if key in UNIT_MARKERS or (key in DOTTED_UNITS and text[token.end:token.end + 1] in ".:") or \
-                brazilian_flat(tokens, index) or undotted_unit(tokens, index, lower_text):
+                brazilian_flat(tokens, index) or undotted_unit(tokens, index, lower_text) or polish_flat(tokens, index):
             at = index + 1
             if at < count and tokens[at].lower in NUMBER_MARK and same_segment(text, token, tokens[at]):
                 at += 1
@@ -1475,7 +1574,7 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             continue
         if key in DISTRICT_WORDS and (capital(token.word) or lower_text or (
                 nxt is not None and joined and nxt.word[:1].isupper()) or admin_named(text, tokens, index)) and (
-                key not in ("co", "tp", "kel", "kec", "prov", "dist") or
+                key not in ("co", "com", "tp", "kel", "kec", "prov", "dist") or
                                       text[token.end:token.end + 1] == "."):
             yield Evidence(token.start, token.end, DISTRICT)
             continue
@@ -1485,6 +1584,19 @@ def token_evidence(text: str, tokens: Sequence[Token], lower_text: bool) -> Iter
             continue
         if ("-" in key and key.rsplit("-", 1)[1] in DISTRICT_SUFFIXES) or key == "chome" or "丁目" in key:
             yield Evidence(token.start, token.end, DISTRICT)
+
+
+#: Issue 18, pass 27: a village's name in the part before a house number that has no street ("Sat Moara Vlăsiei, nr.
+#: 112", "satul Valea Mare, nr. 34", "Aldeia da Luz, nº 5", "Lugar de Abaixo, nº 3", "Village Kotla, No. 45").
+VILLAGE_BEFORE = re.compile(r"(?i:(?<![^\W\d_])(?:sat|satul|village|vill\.?|aldeia|lugar|köyü|wieś|obec))"
+                            r"[ ][^\W\d_][^,;\n]{1,40},[ ]?\Z")
+
+
+def village_house(text: str, mark: Token, number: Token) -> bool:
+    """Whether a number's mark and a house number alone in their part follow a village's name (VILLAGE_BEFORE)."""
+    after = text[number.end:number.end + 1]
+    return is_house_number(number) and number.word[:1].isdigit() and after in ("", ",", ";", "\n", ".") and \
+        VILLAGE_BEFORE.search(text, max(0, mark.start - 60), mark.start) is not None
 
 
 #: Issue 18, pass 20: Islamabad's sectors, a letter and a number and perhaps its subsector ("G-9/2", "F-8/3", "I-10/4"),
@@ -1576,8 +1688,13 @@ LAST_WORD = re.compile(r"([^\W\d_]+)[.:#?\s]*$")
 def introduced_as_id(text: str, start: int) -> bool:
     """Whether the word before `start` makes what follows an identifier ("order 114-2231", "Ref D02 X285"), or
     `pii_refs`' reference words of many languages do ("receipt #33019-884", "Sendungsnummer 12345 Berlin")."""
+    return id_word_before(text, start) or names_a_reference(text, start)
+
+
+def id_word_before(text: str, start: int) -> bool:
+    """Whether the word right before `start`, perhaps with a number sign or a colon, is one of ID_BEFORE."""
     match = LAST_WORD.search(text, max(0, start - 24), start)
-    return (match is not None and match.group(1).lower() in ID_BEFORE) or names_a_reference(text, start)
+    return match is not None and match.group(1).lower() in ID_BEFORE
 
 
 NOT_TOWNS = PROSE | ID_BEFORE | NOT_AFTER_NUMBER | words("""
@@ -2366,8 +2483,27 @@ def find_address_blocks(text: str) -> Iterator[tuple[int, int]]:
         flat = [t for segment in chunk for t in segment.tokens]
         inside.extend(token_evidence(text, flat, lower_text))
         inside.extend(streets(text, flat, lower_text))
+        inside.extend(cued_streets(text, cues, lo, hi))
         if inside:
             yield from blocks_in(chunk, inside, lower_text, cues)
+
+
+#: Issue 18, pass 27: a street named without a type word ("Rosenlund", "Kirkehøj", "Sonnenhöhe", "Mäkelänrinne"), one
+#: to three capitalised words and a house number (perhaps a stair's letter and a flat's number), ending its part, right
+#: after LIVE_AT's cue ("Jeg bor på Kirkehøj 8, Ballerup", "ich wohne Sonnenhöhe 3, Graz").
+CUED_STREET = re.compile(r"(?:[^\W\d_](?<![^\W\d_].)(?<=[A-ZÀ-ÞĀ-Ž])[^\W\d_'’-]+(?:-[^\W\d_]+)?[ ]){1,3}\d{1,4}[a-z]?"
+                         r"(?:[ ][A-Z](?:[ ]\d{1,3})?)?(?=,[ ]?(?:\d{4,5}[ ])?[A-ZÀ-ÞĀ-Ž][^\W\d_]+)")
+#: Words that open a venue's or a building's part, not a street's ("I'm at Terminal 2, Heathrow", "Level 3, …").
+NOT_CUED_STREETS = WORD_KEYS | MARKET_PLACES | words("terminal group section row seat hall room lounge wing pier dock")
+
+
+def cued_streets(text: str, cues: Sequence[int], lo: int, hi: int) -> Iterator[Evidence]:
+    """STREET evidence for CUED_STREET right after a cue that falls in text[lo:hi]."""
+    for cue in cues:
+        if lo <= cue < hi:
+            match = CUED_STREET.match(text, cue)
+            if match is not None and match.group().split()[0].lower() not in NOT_CUED_STREETS:
+                yield Evidence(match.start(), match.end(), STREET)
 
 
 #: Pass 23: a rural address of India, Bangladesh or Nepal as its labelled parts ("Vill: Char Kukri Mukri, PO: Char
@@ -2647,7 +2783,10 @@ alfombra tappeto vloerkleed teppich tapete
 PRODUCT_BEFORE = re.compile(r"([^\W\d_]+)[ \t'\"‘’“”«]*$")
 #: A number glued to a size, which no house number is ("3-zits", "2-Sitzer", "de 3 plazas", "3 posti").
 SIZE_AFTER = re.compile(r"-?[ ]?(?:zits|zitter|zitsbank|sitzer|seater|seaters|seats?|plazas|posti|places|lugares|"
-                        r"personas|persone|personnes)\b", re.IGNORECASE)
+                        r"personas|persone|personnes|"
+                        # pass 27: a weight, a volume, a length or a capacity ("Jalan Besar 5 kg rice")
+                        r"kg|kgs|kilos?|lbs?|oz|ml|cl|cm|mm|km|kwh|mah|gb|tb|inch(?:es)?|litres?|liters?|litros?|"
+                        r"gramm?s?|gramos?)\b", re.IGNORECASE)
 #: A firm's premises right before an address ("the warehouse at 400 Industrial Pkwy", "our store: 12 Main
 #: Street"): a place of work nobody lives at. (Not "office": "Our office: 14 Adeola Odeku Street" and "to my
 #: office: ..." are a person's, as the corpus's authors read them; nor "my store", a trader's own.)
@@ -2750,6 +2889,9 @@ def not_personal(text: str, start: int, end: int) -> bool:
         return True
     if text[end - 1:end].isdigit() and SIZE_AFTER.match(text, end) is not None:
         return True
+    if text[start:start + 1].isdigit() and id_word_before(text, start) and \
+            ADDRESS_WORDS.isdisjoint(before[-24:].lower().split()):  # (not "address for invoice 45 mg road")
+        return True  # pass 27: "Ticket #4412 Oak Street lamp", "Pedido 4471 Calle Mayor": the number is the reference's
     if FIRM_BEFORE.search(before) is not None or firm_line(text, start, end):
         return True
     end = before_landmark(text, start, end)  # pass 22: "..., Lagos, opp. Eko Hotel": the hotel is the landmark
@@ -2847,11 +2989,11 @@ def before_phone_label(text: str, start: int, end: int) -> int:
 #: "հասցե՝"), then what it is written with: a colon after up to three words of purpose ("Adresse de livraison :"),
 #: "is" ("my address is"), a dash, or in chats nothing ("adresa Vinohradská 1511/230, Praha 10").
 ADDRESS_LABEL = re.compile(
-    r"(?<![\w@./-])(?P<label>(?i:address|adress|addr|adresse|adres|adresi|adresim|adresa|adresă|adrese|adresas|aadress|"
-    r"osoite|osote|cím|lakcím|dirección|direccion|domicilio|domicile|endereço|endereco|morada|indirizzo|anschrift|"
+    r"(?<![\w@./-])(?P<label>(?i:address|adressen|adressa|adress|addr|adresse|adres|adresi|adresim|adresa|adresă|adrese|"
+    r"adresas|aadress|osoitteeni|osoite|osote|cím|lakcím|dirección|direccion|domicilio|domicile|endereço|endereco|morada|indirizzo|anschrift|"
     r"naslov|heimilisfang|alamat|tirahan|anwani|адрес|адреса|адресу|мекенжай\w*|διεύθυνση|διευθυνση|כתובת|العنوان|"
     r"عنواني|عنوانی|پتہ|پتا|पता|ঠিকানা|địa[ ]chỉ|ที่อยู่|주소|հասցե))"
-    r"(?P<sep>(?P<purpose>(?:[ \t]+(?:[^\W\d_][\w'-]*|[1-3](?=[ \t]*:))){0,3}?)[ \t]*[:：՝][ \t]*|[ \t]+(?i:is|es|é|est|è|ist)[ \t]*:?[ \t]+|"
+    r"(?P<sep>(?P<purpose>(?:[ \t]+(?:[^\W\d_][\w'-]*|[1-3](?=[ \t]*:))){0,3}?)[ \t]*[:：՝][ \t]*|[ \t]+(?i:is|es|é|est|è|ist|er|är|on|este|je|jest)[ \t]*:?[ \t]+|"
     r"[ \t]+[-–][ \t]+|(?P<field>=)|(?P<bare>[ \t]+))(?=[^\W_])")  # pass 26: a web form's "morada=Rua …&email=…"
 #: Where ADDRESS_LABEL may match: its words' stems, looked for in the lower-cased text (a case-insensitive
 #: alternation over the whole text costs several times more).

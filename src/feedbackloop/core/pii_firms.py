@@ -265,6 +265,29 @@ TRADE_AFTER = re.compile(r"[ \t]+(?i:café|cafe|coffee|restaurant|bistro|diner|p
                          r"mall|pharmacy|hotel|station|branch|outlet|kiosk|boutique|bus|tram|metro|stop)\b(?![ \t]*\d)")
 
 
+#: Issue 18, pass 27: a firm's registered seat named as such before the address, in many languages ("Sediul firmei:
+#: Str. …", "Sídlo společnosti:", "domicilio social:", "sede legale:", "siège social :", "Geschäftssitz:"). (Not "company
+#: address" or "registered address": the corpus's authors read a sole trader's "my company address" as a person's.)
+FIRM_SEAT = re.compile(
+    r"(?i:\b(?:sediul(?:[ ]+(?:social|firmei|societ[aă][tț]ii|central))?|s[ií]dlo(?:[ ]+(?:firmy|spole[cč]nosti))?|"
+    r"domicilio[ ]+social|sede[ ]+(?:social|legale|operativa)|si[eè]ge[ ]+social|gesch[aä]ftssitz|firmensitz|"
+    r"siedziba(?:[ ]+(?:firmy|sp[oó][lł]ki))?)(?:[ ]+(?:is|este|je|es|est|ist|è|é|jest))?[ \t]*:?[ \t]*\Z)")
+#: Issue 18, pass 27: a firm's premises named with the definite article (or a definite ending) and a verb of being
+#: somewhere, before the address: "Butikken ligger på …", "The shop is at …", "La tienda está en …", "Das Geschäft
+#: befindet sich in …", "Kontoret ligger på …", "Magazinul este pe …".
+THE_PREMISES_BEFORE = re.compile(
+    rf"(?i:\b(?:butikken|butiken|kontoret|lageret|lagret|filialen|forretningen|firmaet|företaget|myymälä|toimisto|"
+    rf"the[ ]+(?:shop|store|office|branch|showroom|warehouse)|la[ ]+(?:tienda|sucursal|oficina|boutique|agence|loja)|"
+    rf"le[ ]+(?:magasin|bureau|si[eè]ge)|der[ ]+laden|die[ ]+filiale|das[ ]+(?:gesch[aä]ft|b[üu]ro)|"
+    rf"o[ ]+escrit[oó]rio|il[ ]+negozio|l['’]ufficio|de[ ]+winkel|het[ ]+kantoor|magazinul|sediul|biuro|sklep)"
+    rf"{PREMISES_VERB}(?:[ ]+(?:at|på|i|en|in|na|no|à|au|a|op|w|în|pe|la))?[ \t]*:?[ \t]*\Z)")
+#: Issue 18, pass 27: the address said after it to be a firm's premises ("Av. Corrientes 1234 es la dirección de
+#: nuestra sucursal", "… is our shop's address", "… è la sede del nostro negozio").
+PREMISES_SAID_AFTER = re.compile(
+    rf"[^\n.!?]{{0,12}}?\b(?i:is|are|es|est|ist|è|é|jest|är|er|e|este)\b[^\n.!?\d]{{0,30}}?{OUR}"
+    rf"(?:{PREMISES}|{FIRM_PREMISES}|{SHOPS})\b)")  # (OUR's case-blind group closed)
+
+
 def firm_premises(text: str, start: int, end: int) -> bool:
     """Whether the address at start:end is a firm's own (its office, its returns centre, a shop, an industrial
     estate, a café named after its street) or an amount read as one."""
@@ -272,6 +295,10 @@ def firm_premises(text: str, start: int, end: int) -> bool:
             PREMISES_AFTER.match(text, end) is not None or RETURNS_ADDRESS.search(text, max(0, start - 40), start) or \
             TRADE_END.search(text, start, end) is not None or TRADE_AFTER.match(text, end) is not None:
         return True
+    if FIRM_SEAT.search(text, max(0, start - 40), start) is not None or \
+            THE_PREMISES_BEFORE.search(text, max(0, start - 60), start) is not None or \
+            PREMISES_SAID_AFTER.match(text, end, min(len(text), end + 80)) is not None:
+        return True  # pass 27: "Sediul firmei: …", "Butikken ligger på …", "… es la dirección de nuestra sucursal"
     if asian_shop_before(text, start):
         return True
     amount = AMOUNT.search(text, start, min(len(text), end + 5))
