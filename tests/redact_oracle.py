@@ -357,7 +357,9 @@ def find_secrets(text: str) -> Iterator[Span]:
     for match in SECRET.finditer(text):
         keyword, token = match.group(1).lower(), match.group(2).rstrip(".!?)]}>")
         if (token and is_secret_token(keyword, token) and not (keyword == "token" and live.METER_TOKEN.fullmatch(token))
-                and not (spent and live.one_time_code(keyword))):
+                and not (spent and live.one_time_code(keyword))
+                and not (live.one_time_code(keyword)  # pass 27: "OTP: 0971 602 358", the phone the code goes to
+                         and live.runs_on_as_a_number(text, match.start(2), match.start(2) + len(token)))):
             yield Span(match.start(2), match.start(2) + len(token), "SECRET")
     for match in PLAIN_CODE.finditer(text):
         before, token = (match.group(1) or "").lower(), match.group(2)
@@ -395,7 +397,14 @@ ID_BEFORE = live.ID_BEFORE
 
 
 def find_phones(text: str) -> Iterator[Span]:
-    """Issue 18, pass 23: phones as typed with an extension taken in, then the other shapes, all ungated."""
+    """Issue 18, pass 23: phones as typed with an extension taken in, then the other shapes, all ungated; (pass 27)
+    then the numbers that correct one of them."""
+    found = list(phones_as_typed(text))
+    yield from found
+    yield from live.corrected_phones(text, found)
+
+
+def phones_as_typed(text: str) -> Iterator[Span]:
     for span in typed_phones(text):
         yield live.as_written(text, span)  # (pass 24: a trunk prefix "(0)" before it too)
     tokens = [(match.start(), match.end()) for match in live.MIXED_TOKEN.finditer(text)]

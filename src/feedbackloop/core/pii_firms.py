@@ -48,7 +48,9 @@ OUR_LINE_BEFORE = re.compile(
     r"nasz\w*|naš\w*)\s+(?:main\s+|own\s+)?(?:office|offices|store|shop|branch|clinic|practice|reception|"
     r"front desk|main line|main number|switchboard|bureau|agence|magasin|boutique|büro|filiale|geschäft|"
     r"oficina|tienda|sucursal|ufficio|negozio|filiale|loja|kantoor|winkel|kontor|butik|butikk|toimisto|biuro|"
-    r"sklep)\b|\b(?:call|ring|phone|contact|reach)\s+us\b|appelez-nous|contactez-nous|joignez-nous|"
+    r"sklep)\b|\b(?:call|ring|phone|contact|reach|text|whatsapp|message)\s+us\b|appelez-nous|contactez-nous|joignez-nous|"
+    # pass 27: "vous pouvez nous joindre au", "Sie erreichen uns unter", "wir sind … erreichbar unter"
+    r"nous (?:joindre|contacter|appeler)\b|erreichen (?:sie )?uns|uns erreichen|\bwir sind\b|"
     r"rufen sie uns|kontaktieren sie uns|ll[áa]m[ea]nos|cont[áa]ct[ea]nos|ligue-nos|contacte-nos|chiamaci|"
     r"contattaci|bel ons|ring oss|ring til os|soita meille|zadzwoń do nas|zadzwon do nas|"
     r"\bmain\s*:|\bmain (?:line|number|office)\b)[^\n\d]{0,24}\Z")

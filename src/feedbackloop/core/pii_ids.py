@@ -910,7 +910,10 @@ def another_shape_valid(name: str, number: str) -> str | None:
 #: ("0345-7781209") and Bangladesh ("01711-234567") as their owners group them, which no id of theirs shares: asked
 #: for beside an id, or an id named further before, they are the phone; right after an id's name they are that id
 #: (a UK UTR is five and five too). (Written without a space or a dash, ten digits are many countries' ids.)
-MOBILE_SHAPE = re.compile(r"[6-9]\d{4} \d{5}|03[0-4]\d-\d{7}|01[3-9]\d{2}-\d{6}")
+#: (Pass 27: and the trunk 0 and three digits, then three and three or four, as Kenya, Nigeria, Australia, the
+#: Philippines and Indonesia group a mobile: "Sent to 0722 555 914, my ID is …" answers "the number you sent to and
+#: your ID number".)
+MOBILE_SHAPE = re.compile(r"[6-9]\d{4} \d{5}|03[0-4]\d-\d{7}|01[3-9]\d{2}-\d{6}|0[1-9]\d{2} \d{3} \d{3,4}")
 
 
 #: A slash between two digits: a house's number ("25/1442"), not an id's check letter after its slash ("1234567/T").

@@ -222,7 +222,14 @@ OTHER_EVENT = re.compile(r"(?<![^\W\d_])(?:opened|order|placed|purchas|bought|sh
                          r"cita|contrato|desde|env[ií]|ordin|acquist|consegn|fattur|appuntament|contratt|"
                          r"bestelling|besteld|lever|afspraak|sinds|zam[óo]wi|dostaw|faktur|wizyt|umow|"
                          r"заказ|доставк|сч[её]т|визит|договор|покупк|замовлен|sipari[şs]|teslim|randevu|"
-                         r"đơn hàng|giao hàng)|订单|訂單|下单|下單|配送|发货|發貨|到货|购买|購買|预约|預約|注文|配達|発送|"
+                         r"đơn hàng|giao hàng|"
+                         # pass 27: an identity document's issue and validity ("Date of issue", "ausgestellt am",
+                         # "délivré le", "fecha de emisión", "data di scadenza", "data wydania", "utstedt")
+                         r"issu|valid|ausgestellt|ausstellung|gültig|d[ée]livr|emisi[óo]n|emiss|emitid|scadenz|"
+                         r"vencim|rilasci|wydan|vydán|utstedt|udstedt|utfärd|"
+                         # pass 27: Finnish and Indonesian orders, deliveries and invoices ("tilaus", "toimitus",
+                         # "lasku", "tgl pesan", "pengiriman", "pembelian")
+                         r"tilau|tilat|toimit|lasku|pesan|kirim|pengirim|pembelian)|订单|訂單|下单|下單|配送|发货|發貨|到货|购买|購買|预约|預約|注文|配達|発送|"
                          r"予約|購入|주문|배송|예약|구매|طلب|توصيل|فاتورة|موعد", re.IGNORECASE)
 #: Pass 23: a date of the last ten years after a birth word with such an event's word between ("my birthday order
 #: #5512 from 03/02/2024") is the event's; an older one stays a birth date ("DOB as on the order form: 03/02/1964").

@@ -159,6 +159,13 @@ PHONE_WORDS = ("phone", "tel", "mob", "cell", "call", "fax", "whatsapp", "sms", 
 PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?!tellim)(?:{'|'.join(re.escape(word) for word in PHONE_WORDS)})")
 
 
+#: Pass 27: a phone word joined to the reference's word after it by a slash, "&" or "or": one label for both, the
+#: number a phone's shape ("Phone/account no.: 0803 …", "Telefon/Kundennummer:", "Celular/No. de cuenta:").
+PHONE_JOINED = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(re.escape(word) for word in PHONE_WORDS)})[^\W\d_]*\.?[ \t]*"
+                          r"(?:/|&|\+|(?<![^\W\d_])(?:or|oder|ou|o|of|eller|tai|lub|nebo|vagy)(?![^\W\d_]))[ \t]*"
+                          r"(?:(?:no|nr|n[°º]|núm|num)\.?[ \t]*(?:(?:de|del|do|da|du|di)[ \t]+)?)?\Z")
+
+
 def alternation(words: tuple[str, ...]) -> str:
     """A regex alternation of `words`, longest first."""
     return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
@@ -230,6 +237,8 @@ def names_a_reference(text: str, start: int) -> bool:
                 opening -= 1  # the whole compound: "mobilabonnement", not "abonnement"
             if ON_FILE.search(before, 0, opening):
                 continue
+            if PHONE_JOINED.search(low, 0, opening):
+                return False
             if MOBILE_WALLET.search(before, 0, opening):
                 return False  # "JazzCash account 0301-…": the wallet's number is its owner's phone  # "au numéro inscrit au dossier :", "the number on the account:": where a phone is kept
             said = before[opening:].lower().rstrip(" \t([")

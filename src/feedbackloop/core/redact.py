@@ -68,7 +68,7 @@ from feedbackloop.core.pii_ids_americas import (
     find_regional_ids,
     firms_number_shape,
 )
-from feedbackloop.core.pii_refs import MOBILE_WALLET, names_a_reference
+from feedbackloop.core.pii_refs import MOBILE_WALLET, PHONE_JOINED, names_a_reference
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
@@ -1127,12 +1127,28 @@ def find_keyword_secrets(text: str) -> Iterator[Span]:
             continue
         if keyword == "token" and METER_TOKEN.fullmatch(token):
             continue
+        if one_time_code(keyword) and runs_on_as_a_number(text, match.start(2), match.start(2) + len(token)):
+            continue
         if one_time_code(keyword):
             if spent is None:
                 spent = codes_spent(text)
             if spent:
                 continue
         yield Span(match.start(2), match.start(2) + len(token), "SECRET")
+
+
+#: Pass 27: the most digits a one-time code or a PIN has; digit groups after the first that make more are a number the
+#: code goes to ("SĐT nhận OTP: 0971 602 358", "OTP mobile: 0412 558 903"), not the code.
+MOST_CODE_DIGITS = 8
+DIGIT_GROUPS_AFTER = re.compile(r"(?:[ .-]\d+)+")
+
+
+def runs_on_as_a_number(text: str, start: int, end: int) -> bool:
+    """Whether the digits at start:end run on in more groups to more digits than a code has (MOST_CODE_DIGITS)."""
+    groups = DIGIT_GROUPS_AFTER.match(text, end)
+    if groups is None or not text[start:end].isdigit():
+        return False
+    return end - start + sum(map(str.isdigit, groups.group())) > MOST_CODE_DIGITS
 
 
 def one_time_code(keyword: str) -> bool:
@@ -1181,8 +1197,9 @@ PHONE_INTL = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<!\+)(?<![A-Za-z]-)(
 #: "(415) 555-2671", "1-212-555-0198", "020 7946 0958", "06 12 34 56 78", "030/1234 5678".
 #: Groups of up to 8 digits: German numbers are written "030 12345678", "0171 23456789".
 #: A trunk prefix of one digit before the area code: "1-212-…" (North America), "8 912 …" (Russia, Lithuania,
-#: Belarus, Kazakhstan), "0 (216) …" (Turkey) (issue 18, thirteenth pass).
-PHONE_NATIONAL = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/-])(?:[018][ .-])?(?:\(\d{2,5}\)[ .\-/]?|\d{2,5}[ .\-/])\d{2,8}"
+#: Belarus, Kazakhstan), "0 (216) …" (Turkey) (issue 18, thirteenth pass); (pass 27) Mexico's long-distance "01"
+#: before an area code in parentheses ("01 (33) 3615 8840").
+PHONE_NATIONAL = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/-])(?:[018][ .-]|01[ ](?=\())?(?:\(\d{2,5}\)[ .\-/]?|\d{2,5}[ .\-/])\d{2,8}"
                             r"(?:[ .\-/]\d{2,8}){0,4}(?![^\W" + GLUED_SCRIPTS + r"])(?![.\-/:]\d)")
 #: (Pass 21: a bracketed area code glued to the number, "(415)555-0147", Taiwan's and China's "(02)2712-3456",
 #: "（010）6552-9988"; CJK and Thai letters may touch the number on either side.)
@@ -1353,6 +1370,8 @@ def introduced_as_id(before: str) -> bool:
     found = ID_BEFORE.search(before)
     if found is None or MOBILE_WALLET.search(before, 0, found.start()) is not None:
         return False  # issue 18, pass 20: "JazzCash account 0301-…" (pii_refs.MOBILE_WALLET)
+    if PHONE_JOINED.search(before.lower(), 0, found.start()) is not None:
+        return False  # pass 27: "Phone/account no.: 0803 …", one label for both (pii_refs.PHONE_JOINED)
     return not (found.group().rstrip().endswith(("is", "was")) and PHONE_WORD_BEFORE.search(before, 0, found.start()))
 
 
@@ -1411,11 +1430,43 @@ CAPITAL_WORDS = frozenset({"AT", "ON", "IS", "TO", "IN", "OR", "ME", "MY", "OF",
 
 
 def find_phones(text: str) -> Iterator[Span]:
-    """Phones as typed (with an extension after them taken in), then the shapes pass 23 added (`other_typed_phones`).
+    """Phones as typed (with an extension after them taken in), then the shapes pass 23 added (`other_typed_phones`),
+    then (pass 27) the numbers that correct one of them (`corrected_phones`).
     (Numbers in CJK numerals or Hangul digit syllables, which may hold no digit, are `find_spoken_phones`'.)"""
-    for span in typed_phones(text):
-        yield as_written(text, span)
-    yield from other_typed_phones(text)
+    found = [as_written(text, span) for span in typed_phones(text)]
+    found.extend(other_typed_phones(text))
+    yield from found
+    yield from corrected_phones(text, found)
+
+
+#: Pass 27: the words that take back a number just given and give it again ("mobile 8-1234-770? sorry 8123 4770",
+#: "tel 9123 4567, I mean 9123 4576", "Handy …, Korrektur: …", "pardon", "perdón", "maaf", "じゃなくて"), in the
+#: corpus's languages.
+CORRECTION_WORDS = (r"sorry|sry|soz|oops|typo|i mean|i meant|no wait|correction|should be|actually|"
+                    r"pardon|désolé|desole|je veux dire|plutôt|plutot|perdón|perdon|disculpa|quise decir|mejor dicho|"
+                    r"corrijo|desculpa|desculpe|quer dizer|aliás|scusa|scusate|cioè|volevo dire|"
+                    r"entschuldigung|korrektur|ich meine|richtig ist|ik bedoel|correctie|förlåt|jeg mener|"
+                    r"unnskyld|undskyld|anteeksi|tarkoitan|przepraszam|maaf|salah|maksud saya|samahani|"
+                    r"pasensya|آسف|عفوا|قصدي")
+CORRECTION_MARKS = r"じゃなくて|ではなく|でなく|訂正|不是|更正|아니고|아니라"
+#: A correction word shortly after a phone, on its line, then the number it gives again (seven to fifteen digits).
+CORRECTION = re.compile(rf"(?i:[^\d\n]{{0,30}}?(?:(?<![^\W\d_])(?:{CORRECTION_WORDS})(?![^\W\d_])|{CORRECTION_MARKS})"
+                        r"[^\d\n]{0,24}?(?<![\w+.,/-])(?P<number>\+?\(?\d(?:[ .\-/()]{0,2}\d){6,14})(?![\w-])(?![.,/]\d))")
+#: The most a corrected number's digits may differ in count from the number it corrects (one left out or doubled).
+CORRECTED_DIGITS_OFF = 1
+
+
+def corrected_phones(text: str, phones: Sequence[Span]) -> Iterator[Span]:
+    """The number a correction word gives again right after one of `phones`, of about its length (CORRECTION)."""
+    for phone in phones:
+        found = CORRECTION.match(text, phone.end)
+        if found is None:
+            continue
+        start, end = found.span("number")
+        given = sum(map(str.isdigit, text[phone.start:phone.end]))
+        digits = sum(map(str.isdigit, found.group("number")))
+        if abs(digits - given) <= CORRECTED_DIGITS_OFF and is_phone(text, start, end, 7):
+            yield Span(start, end, "PHONE")
 
 
 def other_typed_phones(text: str) -> Iterator[Span]:
@@ -1716,6 +1767,17 @@ WORLD_PHONE_WORDS = (
     "mit nummer", "mitt nummer", "sími", "síminn", "símanúmer", "símanúmerið", "gsm-númer",
     # pass 25: a text message's number ("via sms på 073 – 991 22 40", "SMS an 0171 …", "sms na 601 …", "sms au 06 …")
     "sms på", "sms til", "sms till", "sms to", "sms an", "sms na", "sms au", "sms al", "sms no", "sms para",
+    # pass 27: Icelandic "sími" as its cases have it ("í síma 661 2345", "farsímanúmer"), and "call me" ("hringdu í
+    # mig", "hringið í")
+    "síma", "símann", "símanum", "farsími", "farsíma", "farsímanúmer", "hringdu", "hringið", "hringja",
+    # pass 27: "reach me" and "call me back" before a short number ("me joindre au 03 482 917", "contact me on 9123
+    # 4567", "erreichbar unter …", "text me 9123 4567")
+    "text me", "contact me", "call me back", "call back on", "call back", "me joindre", "joignable", "me contacter",
+    "contactez-moi", "erreichbar", "ruf mich an", "rufen sie mich an",
+    # pass 27: "my number" in Romance languages and Dutch and German, as "my number" in English ("mon numéro : 22 45 67
+    # 89"; "mi número de pedido" stays an order's: "pedido" is no GAP_WORDS word)
+    "mon numéro", "mon numero", "mi número", "mi numero", "meu número", "meu numero", "il mio numero",
+    "mijn nummer", "meine nummer",
 )
 WORLD_PHONE_INSIDE = ("電話", "电话", "手机", "手機", "携帯", "ケータイ", "連絡先", "联系方式", "聯絡", "전화", "휴대폰",
                       "핸드폰", "연락처", "โทร", "เบอร์", "มือถือ", "फोन", "फ़ोन", "मोबाइल", "ফোন", "মোবাইল",
@@ -1756,6 +1818,8 @@ GAP_WORDS = frozenset({
     # (pass 23: "please" in more languages: "helistage mulle palun 5566 7788", "ring venligst på")
     "palun", "prosím", "prosim", "proszę", "prosze", "per", "favore", "alstublieft", "aub", "kérem", "kerem", "vă",
     "rog", "lütfen", "lutfen", "παρακαλώ", "пожалуйста", "будь", "ласка", "venligst", "vennligst", "gärna",
+    "í", "mig",  # (pass 27: Icelandic "hringdu í mig í síma …", "liga pra mim", "bel me op", "erreichbar unter")
+    "mim", "op", "unter", "back",
 })
 #: Marks a Chinese, Japanese or Korean phone word runs on with ("番号", "号码", "は"), dropped from a gap's words.
 GAP_MARKS = "番号码號碼はがの是为為을를은는이가번호입니다" + "".join(WORLD_PHONE_INSIDE)
@@ -1852,9 +1916,11 @@ def answered_phones(text: str) -> Iterator[Span]:
 #: digits), and the mobile numbers their systems write with the country code and no plus: Kenya's "254722610093",
 #: Nigeria's "2348031234567", Ghana's, Pakistan's, Bangladesh's, the Emirates', Saudi Arabia's, South Africa's.)
 #: (Pass 23: Australia's mobiles, "0412555381" (04, ten digits), and Turkey's, "05321234567" (05, eleven digits).)
-COMPACT_MOBILE = re.compile(r"(?<![\w.+/-])(?:0(?:[6-9]\d{8,9}|1\d{9}|3[0-4]\d{8}|4\d{8}|5\d{8,9}|8[1-9]\d{9,10})|254[17]\d{8}|234[789][01]\d{8}|"
+#: (Pass 27: the scripts written without spaces may stand right before or after one, as before any phone
+#: (GLUED_SCRIPTS): "番号09012345678じゃなくて…", "เบอร์0812345678ค่ะ".)
+COMPACT_MOBILE = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/-])(?:0(?:[6-9]\d{8,9}|1\d{9}|3[0-4]\d{8}|4\d{8}|5\d{8,9}|8[1-9]\d{9,10})|254[17]\d{8}|234[789][01]\d{8}|"
                             r"[6-9]\d{9}|233[25]\d{8}|923[0-4]\d{8}|8801[3-9]\d{8}|9715\d{8}|9665\d{8}|27[6-8]\d{8})"
-                            r"(?![\w-])(?![.,/]\d)")
+                            r"(?![^\W" + GLUED_SCRIPTS + r"])(?!-)(?![.,/]\d)")
 #: The seventeenth pass's shapes, found wherever they stand; pass 20's others not after a code or a number's label.
 FIRST_COMPACT = re.compile(r"0(?:[6-9]\d{8,9}|1\d{9}|8[1-9]\d{9,10})")
 NUMBER_LABEL_BEFORE = re.compile(r"(?i:(?<![^\W\d_])(?:no|nr|n|č|c|id|#)\.?[ \t]*[:#]?[ \t]*\Z|"
@@ -1881,12 +1947,14 @@ PHONE_ASKED = ("phone", "mobile", "number", "móvil", "movil", "celular", "telef
 #: (Pass 24: also with its separator before the break, "415-555-\n0199", or its area code in parentheses, "+1 (415)\n555-0199".)
 #: (Pass 25: its groups each on a line of their own, "07700\n900\n582", as a form's narrow field or a chat's lines
 #: leave them; its phone word may end the line before, "Numer telefonu:\n601\n234\n567".)
-WRAPPED_PHONE = re.compile(r"(?<![\w.+/(-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)|\d{2,5})(?:[ .-]\d{2,8}){0,3}"
-                           r"(?:[.-]?[ \t]*\n[ \t>]*\d{2,8}(?:[ .-]\d{2,8}){0,3}){1,3}(?!\w)(?![.\-/:]\d)")
+#: (Pass 27: or the break inside its area code's parentheses, "(04\n12) 558 903"; "new num" as its phone word.)
+WRAPPED_PHONE = re.compile(r"(?<![\w.+/(-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}[ \t]*\n[ \t>]*\d{1,4}\)(?:[ .-]?\d{2,8}){1,3}(?!\w)(?![.\-/:]\d)|"
+                           r"(?:\(\d{2,5}\)|\d{2,5})(?:[ .-]\d{2,8}){0,3}"
+                           r"(?:[.-]?[ \t]*\n[ \t>]*\d{2,8}(?:[ .-]\d{2,8}){0,3}){1,3}(?!\w)(?![.\-/:]\d))")
 WRAPPED_PHONE_GATE = re.compile(r"[\d)][.-]?[ \t]*\n[ \t>]*\d")
 WRAPPED_PHONE_CUE = re.compile(r"(?i:phone|mobile|\bmob|cell|\bcel|\btel|ring me|call me|\bcall|text me|\btxt|reach me|"
                                r"whats ?app|number|celular|m[óo]vil|telefone|tel[ée]fono|telefono|num[ée]ro|portable|"
-                               r"contact)[^\n\d]{0,25}(?:\n[ \t>]*)?\Z")
+                               r"contact|\bnum\b|\bnmr\b|nomor|nummer|handy|\bhp\b|\bsms\b)[^\n\d]{0,25}(?:\n[ \t>]*)?\Z")
 
 
 def wrapped_phones(text: str) -> Iterator[Span]:
@@ -2099,8 +2167,33 @@ def slavic_and_german_numbers() -> dict[str, str]:
                     "neunzehn")
     german_tens = ("zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig")
     numbers.update(two_digit_words(german_units, german_teens, german_tens, ("{unit}und{ten}",)))
+    numbers.update(dutch_and_nordic_numbers())
     numbers.update({word.replace("'", "’"): digits for word, digits in numbers.items() if "'" in word})
     numbers.update({word.replace("ß", "ss"): digits for word, digits in numbers.items() if "ß" in word})
+    return numbers
+
+
+#: Pass 27: Dutch's, Danish's, Norwegian's and Swedish's units, teens, tens, and how a ten and a unit are joined.
+DUTCH_AND_NORDIC = (
+    ("een twee drie vier vijf zes zeven acht negen",
+     "tien elf twaalf dertien veertien vijftien zestien zeventien achttien negentien",
+     "twintig dertig veertig vijftig zestig zeventig tachtig negentig", ("{unit}en{ten}", "{unit}ën{ten}")),
+    ("en to tre fire fem seks syv otte ni", "ti elleve tolv tretten fjorten femten seksten sytten atten nitten",
+     "tyve tredive fyrre halvtreds tres halvfjerds firs halvfems", ("{unit}og{ten}",)),
+    ("en to tre fire fem seks sju åtte ni", "ti elleve tolv tretten fjorten femten seksten sytten atten nitten",
+     "tjue tretti førti femti seksti sytti åtti nitti", ("{ten}{unit}",)),
+    ("ett två tre fyra fem sex sju åtta nio", "tio elva tolv tretton fjorton femton sexton sjutton arton nitton",
+     "tjugo trettio fyrtio femtio sextio sjuttio åttio nittio", ("{ten}{unit}",)),
+)
+
+
+def dutch_and_nordic_numbers() -> dict[str, str]:
+    """Pass 27: ten to ninety-nine as Dutch, Danish, Norwegian and Swedish read a phone in pairs ("nul zes,
+    eenenveertig, zevenentachtig", "otteogtyve", "førtien", "fyrtioett"), each with its two digits. (Danish "tres",
+    sixty, is Spanish's three among SPOKEN_DIGITS, which are looked up first.)"""
+    numbers: dict[str, str] = {}
+    for units, teens, tens, forms in DUTCH_AND_NORDIC:
+        numbers.update(two_digit_words(units.split(), teens.split(), tens.split(), forms))
     return numbers
 
 
@@ -2162,7 +2255,9 @@ SPOKEN_GATE = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seve
                "pět", "šest", "sedm", "devět", "nulla", "egy", "kettő", "ketto", "három", "harom", "négy", "nyolc",
                "kilenc", "nolla", "yksi", "kaksi", "kolme", "neljä", "viisi", "kuusi", "kahdeksan", "yhdeksän",
                "dalawa", "tatlo", "walo", "siyam", "pito", "sifuri", "moja", "mbili", "tatu", "tano", "sita", "saba",
-               "nane", "tisa")
+               "nane", "tisa",
+               # (pass 27: Dutch, Danish, Norwegian and Swedish pairs: "eenenveertig", "otteogtyve", "førtien", "tjugosju")
+               "tig", "tien", "tyve", "fyrre", "halv", "firs", "tjue", "tti", "tio", "tjugo")
 #: A number typed a digit at a time ("0 4 1 2  5 5 5  3 8 1"): seven single digits apart (pass 22: or joined by
 #: dashes, "2 1 2 - 5 5 5 - 0 1 9 8", "5-5-5-8-6-7-5").
 SPACED_DIGITS_GATE = re.compile(r"(?<![\w.,/-])\d(?:(?:[ \t]{1,2}(?:[.-][ \t]{1,2})?|-)\d){6}(?![\w-])")  # (pass 26: " . ")
@@ -2574,7 +2669,9 @@ SPOKEN_YEAR = (rf"(?:(?:19|20)\d\d(?!\d)|['’]\d\d(?!\d)|nineteen[ -](?:oh[ -]{
 SPOKEN_DATE = (rf"{SPOKEN_DAY}\s+of\s+{MONTHS},?\s+{SPOKEN_YEAR}|"
                rf"{MONTHS}\s+(?:the\s+)?(?:{SPOKEN_ORDINAL}|\d{{1,2}}(?:st|nd|rd|th)?),?\s+{SPOKEN_YEAR}|"
                rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS},?\s+{SPOKEN_YEAR}|"
-               rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th),\s+\d\d(?![\d.,:/-])")  # "March 3rd, 85"
+               rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th),\s+\d\d(?![\d.,:/-])|"  # "March 3rd, 85"
+               # pass 27: the day's ordinal first, a two-digit year ("sure its 12th march 85", "5th of June 79")
+               rf"\d{{1,2}}(?:st|nd|rd|th)\s+(?:of\s+)?{MONTHS},?\s+\d\d(?![\d.,:/-])")
 #: Pass 22: a form's or an airline's date run together, day, month's abbreviation, year ("14MAR1988", "14MAR88").
 COMPACT_MONTH_DATE = (r"(?<![\w])\d{2}(?-i:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|Jan|Feb|Mar|Apr|May|Jun|"
                       r"Jul|Aug|Sep|Oct|Nov|Dec)(?:19|20)?\d\d(?![\w])")
@@ -2624,7 +2721,7 @@ BIRTH_MORE = re.compile(
     # Latvian, Icelandic, Bulgarian, Serbian, Arabic, Persian and Urdu, Hebrew, Hindi and Marathi, Bengali,
     # Tamil, Swahili, Tagalog, Japanese "誕生日"
     r"nac\.(?<![\w.]nac\.)|ddn(?<!\wddn)\b|gebore(?<!\wgebore)\b|naixement|na[șs]ter(?<!\wna[șs]ter)|sünni|sündi|dzimšan|dzimis|"
-    r"fæðing|fædd|роден(?<!\wроден)|раждане|рођен|рођењ|الميلاد|مواليد|تولد(?<!\wتولد)|پیدائش|לידה|נולד|जन्म|জন্ম|பிறந்த|"
+    r"fæðing|fædd|fødd|роден(?<!\wроден)|раждане|рођен|рођењ|الميلاد|مواليد|تولد(?<!\wتولد)|پیدائش|לידה|נולד|जन्म|জন্ম|பிறந்த|"
     r"kuzaliwa|kapanganakan|ipinanganak|誕生日|"
     # issue 18, twentieth pass: Slovenian "rojstni datum", "rojen(a)", and the star a German or Nordic form puts
     # before a birth date ("Erika Muster (* 12.03.1985)"), not a list's bullet at a line's start
@@ -2640,7 +2737,10 @@ BIRTH_MORE = re.compile(
     r"naiss\.(?<![\w.]naiss\.)|д\.[рн]\.(?<![\w.]д\.[рн]\.)(?=:?\s?\d)|г\.р\.(?<![\w.]г\.р\.)|"
     # pass 23: Moroccan and Algerian forms' "تاريخ الازدياد", Turkish forms' "d.t." (doğum tarihi), Korean "…일생"
     # after a date ("1992년 6월 8일생"), Hebrew "יליד", "ילידת" (born)
-    r"ازدياد|d\.t\.(?<![\w.]d\.t\.)(?=:?\s?\d)|생(?<=\d일생)|יליד)")
+    r"ازدياد|d\.t\.(?<![\w.]d\.t\.)(?=:?\s?\d)|생(?<=\d일생)|יליד|"
+    # pass 27: Nynorsk "fødd", Thai "เกิด" (born) alone right before a date ("เกิด 12/03/2533"; "เกิดปัญหา" is "a
+    # problem arose")
+    r"เกิด(?=[ ]?:?[ ]?\d))")
 DATE_ANYWHERE = re.compile(DATE, re.IGNORECASE)
 BIRTH_REACH = 70
 #: A birth word's line with no date is answered on the next line when it ends this close after the word
