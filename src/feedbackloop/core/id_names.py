@@ -14,7 +14,7 @@ Three lists, because the three kinds of name meet ordinary text differently:
 - GLUED: names in scripts that glue particles or prefixes to a word (Han, Kana, Hangul, Thai, Arabic,
   Hebrew: "我的身份证号是", "주민등록번호는", "وبالرقم القومي"), matched without word boundaries.
 
-A space in a name stands for any of space, dot or hyphen, once or twice ("TC kimlik", "T.C. Kimlik",
+A space in a name stands for any of space, dot, hyphen or opening bracket, once or twice ("TC kimlik", "T.C. Kimlik",
 "ID-Nummer"); an apostrophe for a straight or a curly one or none.
 """
 
@@ -244,6 +244,9 @@ WORDS = (
     "nọ́mbà ìdánimọ̀", "nomba idanimo", "nọmba idanimọ", "nọmba njirimara", "nomba njirimara",
     "laharana karapanondro", "karapanondro", "laharan'ny karapanondro", "ናይ መንነት ቁጽሪ", "መንነት",
     "jimareya nasnameyê", "nasname", "hejmara nasnameyê", "ژمارەی ناسنامە",
+    # (after pass 26's measurement: Korea's resident number in English; pass 27: in any case, "Resident Registration
+    # Number:", and so a phone's "Resident number: 555-0142" is left by pii_ids.phone_line_named)
+    "resident registration number", "resident registration no", "resident number",
 )
 
 ABBREVIATIONS = (
@@ -268,8 +271,8 @@ GLUED = (
     "マイナンバー", "個人番号", "住民票コード", "運転免許証番号", "免許証番号", "パスポート番号", "旅券番号",
     "在留カード番号", "基礎年金番号", "被保険者番号",
     "주민등록번호", "주민번호", "외국인등록번호", "여권번호", "운전면허번호",
-    # (after pass 26's measurement, not blind: Korea's resident number in English, Croatia's passport in the genitive)
-    "resident registration number", "resident registration no", "resident number", "putovnice",
+    # (after pass 26's measurement, not blind: Croatia's passport in the genitive)
+    "putovnice",
     # issue 18, nineteenth pass: Japan's health-insurance card and pension book, Korea's resident number's halves,
     # the Hong Kong card, Egypt's "my national number" and its final yā' written as alif maqṣūra (ى)
     "港澳通行证", "往来港澳通行证", "回乡证", "台胞证", "通行证号码", "户口本", "社会保障卡", "医保卡号",
@@ -284,7 +287,7 @@ GLUED = (
     "هوية وطنية", "رقم هوية", "بطاقة هوية", "هوية رقم",
     # (and Hebrew's abbreviation with its own gershayim, "ת״ז"; the passport and the national identity card in Thai,
     # Bengali and Tamil words)
-    "ת״ז", "พาสปอร์ต", "เลขพาสปอร์ต", "পাসপোর্ট", "পাসপোর্ট নম্বর", "জাতীয় পরিচয়পত্র নম্বর", "அடையாள அட்டை",
+    "ת״ז", "מספר הזהות", "תעודת הזהות", "พาสปอร์ต", "เลขพาสปอร์ต", "পাসপোর্ট", "পাসপোর্ট নম্বর", "জাতীয় পরিচয়পত্র নম্বর", "அடையாள அட்டை",
     "தேசிய அடையாள அட்டை", "கடவுச்சீட்டு",
     # Thai
     "เลขบัตรประชาชน", "บัตรประชาชน", "เลขประจำตัวประชาชน", "หนังสือเดินทาง", "ใบขับขี่",
@@ -316,10 +319,10 @@ POSSESSIVES = ("my", "your", "his", "her", "our", "their", "mi", "mis", "tu", "s
 
 
 def piece(char: str) -> str:
-    """One character of a name as a regular expression: a space stands for a space, a dot or a hyphen (once or
-    twice), an apostrophe for either apostrophe or none, a dot may be left out."""
+    """One character of a name as a regular expression: a space stands for a space, a dot, a hyphen or an opening
+    bracket (once or twice: pass 27, Swedish "pass (nr …)"), an apostrophe for either apostrophe or none, a dot may be left out."""
     if char == " ":
-        return r"[ .\-]{1,2}"
+        return r"[ .\-(]{1,2}"
     if char in "'’":
         return "['’]?"
     if char == ".":

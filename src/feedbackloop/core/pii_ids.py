@@ -70,6 +70,7 @@ from stdnum.pe import ruc as pe_ruc
 from stdnum.pk import cnic as pk_cnic
 from stdnum.pl import pesel as pl_pesel
 from stdnum.pt import cc as pt_cc
+from stdnum.pt import nif as pt_nif
 from stdnum.ro import cnp as ro_cnp
 from stdnum.ru import inn as ru_inn
 from stdnum.se import personnummer as se_personnummer
@@ -85,7 +86,7 @@ from stdnum.vn import mst as vn_mst
 from stdnum.za import idnr as za_idnr
 
 from feedbackloop.core.id_names import DEMONYMS, POSSESSIVES, WORLD_ID_NAMES
-from feedbackloop.core.pii_refs import ALL_STEMS, SHORT_STEMS, names_a_reference
+from feedbackloop.core.pii_refs import ALL_STEMS, COMPOUND_STEMS, NUMBERED, PHONE_WORD, SHORT_STEMS, names_a_reference
 
 Valid = Callable[[str], bool]
 
@@ -474,7 +475,14 @@ ID_NAMES = (
     # "carteira de habilitação")
     r"pasaport\w*|διαβατ[ηή]ρ\w*|prawo jazdy|prawa jazdy|ehliyet\w*|sürücü belge\w*|δίπλωμα οδήγησης|"
     r"licencia de (?:manejo|conducir|conducción|conduccion)|carteira (?:nacional )?de habilita[çc][ãa]o|brevete|"
-    r"(?:carteira de |c[ée]dula de )?identidade"
+    r"(?:carteira de |c[ée]dula de )?identidade|"
+    # pass 27: id cards and passports as Central and Eastern Europe's languages inflect them, with a possessive's
+    # ending or an article between ("személyi igazolványom száma", "útlevelem", "личната ми карта", "личне карте",
+    # "ličnu kartu", "osobnu iskaznicu", "osebno izkaznico", "ταυτότητά μου", "henkilökorttini", "пашпарт"), Denmark's
+    # health card (its number the CPR). (Not German "Ausweis" alone: "Geburtsdatum 19820311 laut Ausweis" is a date.)
+    r"személyi igazolvány\w*|szem[ée]lyim\w*|útlev[eé]l\w*|jogosítvány\w*|ταυτ[όο]τητ\w*|henkilökort\w*|"
+    r"(?:лична|личната|личне|личну|личном)(?:[ ]ми)? карт\w*|li[čc]n[aeu] kart\w*|osobn[aeu] iskaznic\w*|"
+    r"osebn[aeo] izkaznic\w*|пашпарт\w*|sundhedskort\w*|sygesikringsbevis\w*"
 )
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
 #: capitals only.
@@ -520,8 +528,9 @@ SERIES_CAPITALS = "А-ЯЁІЇЄҐΑ-Ω"
 CUED_ID = re.compile(
     rf"(?=[\dA-ZÑ&{SERIES_CAPITALS}])(?:(?<![{LATIN_CLASS}.,/+-])|(?<=[^\W\d_]\.)|(?<=(?i:pan|nie|nin|nif|rfc)-)|"
     r"(?<=(?i:curp|nino)-))(?:"
-    # (issue 18, pass 23: a passport book's Cyrillic series and number, Ukraine's "АА 123456", Russia's old "II-МЮ")
-    rf"[{SERIES_CAPITALS}]{{2}}[ ]?(?:№[ ]?)?\d{{6}}(?!\d)|"
+    # (issue 18, pass 23: a passport book's Cyrillic series and number, Ukraine's "АА 123456", Russia's old "II-МЮ";
+    # pass 27: seven digits, Belarus's "МР 1234567")
+    rf"[{SERIES_CAPITALS}]{{2}}[ ]?(?:№[ ]?)?\d{{6,7}}(?!\d)|"
     r"PEN\d{12}(?!\d)|"  # (pass 26: Nigeria's pension PIN, "PEN100482917365")
     r"[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|[A-Z]{4}\d{6}[A-Z]{6}[0-9A-Z]\d|[XYZ]-?\d{7}-?[A-Z]|"
     r"\d{6}[A-FU-Y]\d{3}[0-9A-Y]|[A-Z]{5}\d{4}[A-Z]|[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}|[A-Z]{3}\d{7}|[A-Z]{3}\d{4}|"
@@ -961,6 +970,10 @@ def id_name_right_before(text: str, start: int) -> bool:
     return False
 
 
+#: Pass 27: how far before the last two words a name that ends among them may start (the longest names' first words).
+NAME_OVERLAP = 32
+
+
 def reference_glued_before(text: str, start: int, digits: int) -> bool:
     """Pass 26: whether a reference's word stands right before the number at `start`, no verb between ("IC number
     for my warranty claim WR-778120", "NIF na fatura FT 2025/1184", "Quote Q-2025-0417", "UTR 4123 8765 0912"):
@@ -974,8 +987,10 @@ def reference_glued_before(text: str, start: int, digits: int) -> bool:
         return False  # (after pass 26's measurement) the reference's word is the id's own name: "Лична карта №: …"
     if SHARED_NAME.search(words.group()) is not None:
         return False  # Sweden's "Pnr 850412 3319" is a personnummer: an airline's PNR is six letters and digits
-    name = ID_NAME_ANYWHERE.search(text, words.start(), digits)  # (the number's own letters too: "mã số BHXH 79…")
-    if name is not None and not upi_reference(text, name.group()):
+    # (the number's own letters too: "mã số BHXH 79…"; pass 27: and a name that ends among the two words, "лична карта
+    # номер …", whose "карта" is a card's word)
+    names = ID_NAME_ANYWHERE.finditer(text, max(0, words.start() - NAME_OVERLAP), digits)
+    if any(name.end() > words.start() and not upi_reference(text, name.group()) for name in names):
         return False  # an id's name is the id's (a UTR in an Indian text is a UPI payment's, as in `WAYBILL`)
     last = words.group()[words.group().find(" ") + 1:] if words.group().count(" ") > 1 else words.group()
     card = ID_CARD_WORD.search(text, near, start)  # (the number's own letters are no acronym before it: "FT 2025/…")
@@ -989,13 +1004,28 @@ def reference_glued_before(text: str, start: int, digits: int) -> bool:
 
 def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]:
     """A number right after the name of an identity number, checksum or not, or after one further before
-    when valid for it (the NAME_CHECKS whose words `folded` holds; all of them without it)."""
+    when valid for it (the NAME_CHECKS whose words `folded` holds; all of them without it); not a phone's line
+    called by a name an id shares (`phone_line_named`)."""
+    for start, end in named_spans(text, folded):
+        if not phone_line_named(text, start, end):
+            yield start, end
+
+
+def named_spans(text: str, folded: str | None) -> Iterator[tuple[int, int]]:
+    """What `named_ids` finds before it leaves a phone's line."""
     entries: Sequence[NameCheck] | None = None
+    in_sentence: list[NameCheck] = []
     for match in CUED_ID.finditer(text):
         if DATE_ONLY.fullmatch(match.group()) or placeholder(match.group()) or firms_tax_number(text, match):
             continue
         if DIGITS_SLASH.search(match.group()) and sum(char.isdigit() for char in match.group()) < 8:
             continue  # pass 21: a house's number with its slash ("TC 25/1442, Kowdiar Gardens"), no id's
+        if entries is None:
+            entries = NAME_CHECKS if folded is None else checks_named_in(folded)
+            in_sentence = [*entries, *SENTENCE_NAME_CHECKS]
+        if named_in_its_sentence(text, match.start(), grouped_end(text, match.start(), match.end()), in_sentence):
+            yield match.start(), grouped_end(text, match.start(), match.end())
+            continue  # pass 27: its name earlier in the sentence, its check passed: a reference's word between is no label
         lettered = match.group()[:3].isalpha()  # PAN, RFC, EPIC: letters first, an id's own pattern
         first_digit = match.start() + next(i for i, char in enumerate(match.group()) if char.isdigit())
         if reference_glued_before(text, match.start(), first_digit):
@@ -1021,10 +1051,39 @@ def named_ids(text: str, folded: str | None = None) -> Iterator[tuple[int, int]]
             end = max(match.end(), again.end()) if again is not None else match.end()
             yield digits, grouped_end(text, digits, end)
             continue
-        if entries is None:
-            entries = NAME_CHECKS if folded is None else checks_named_in(folded)
         if entries and its_name_in_reach(text, match.start(), grouped_end(text, match.start(), match.end()), entries):
             yield match.start(), grouped_end(text, match.start(), match.end())
+
+
+#: Pass 27: the names an id shares with a phone's line ("call the resident number 555-0142", "ring my personal number
+#: 07700 900123", "dial the national number"): the id's only where no phone's word is in the sentence and the number
+#: is not in a phone's shape, unless some country's check accepts it.
+PHONE_SHARED_NAME = re.compile(r"(?i:(?:personal|resident|residence|national|citizen|civil|private|home)[ \t.-]*"
+                               r"(?:number|no\.?|nr\.?|#))\Z")
+#: A phone's own shape: a country code or a bracketed area code first, a trunk zero then groups, a local 3-4
+#: or a North American 3-3-4 (no identity number is written so).
+PHONE_SHAPE = re.compile(r"[+(]\d.*|0[1-9]\d*[ ][\d ]+|\d{3}-\d{4}|\d{3}[-. ]\d{3}[-. ]\d{4}")
+#: A phone's verbs, beside pii_refs' phone words: "dial", "text me", "reach me".
+PHONE_VERB = re.compile(r"(?i:(?<!\w)(?:dial|text|reach|ring)(?!\w))")
+
+
+def phone_line_named(text: str, start: int, end: int) -> bool:
+    """Pass 27: whether the id name nearest before the number at `start` is one a phone's line shares
+    (`PHONE_SHARED_NAME`) and the number is a phone's: in a phone's shape, or with a phone's word in its sentence and
+    no country's check accepting it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    names = list(ID_NAME_ANYWHERE.finditer(text, max(line_start, start - LOOK_BACK), start))
+    if not names or PHONE_SHARED_NAME.search(names[-1].group()) is None:
+        return False
+    number = text[start:end]
+    if PHONE_SHAPE.fullmatch(number) is not None:
+        return True
+    stops = [text.find(mark, end) for mark in (".", "!", "?", ";", "\n")]
+    sentence_end = min((stop for stop in stops if stop != -1), default=len(text))
+    sentence = text[line_start:names[-1].start()] + " " + text[end:sentence_end]
+    if PHONE_WORD.search(sentence.lower()) is None and PHONE_VERB.search(sentence) is None:
+        return False
+    return not (sum(char.isdigit() for char in number) >= 9 and any(valid(number) for valid in CHECKED))
 
 
 def ramq_valid(number: str) -> bool:
@@ -1061,14 +1120,24 @@ def person_ruc_valid(number: str) -> bool:
     return len(digits) == 13 and digits[2] < "6" and digits.endswith("001") and ec_ruc.is_valid(digits)
 
 
-def shape(pattern: str) -> Valid:
-    """A check that a number is written in an id's own shape (for a mistyped one: "905812/4417")."""
-    compiled = re.compile(pattern)
-    return lambda number: compiled.fullmatch(number) is not None
+class Shape:
+    """A check that a number is written in an id's own shape (for a mistyped one: "905812/4417"): no check digit, so
+    it never outweighs a reference's word (`named_in_its_sentence`)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    def __call__(self, number: str) -> bool:
+        return self.pattern.fullmatch(number) is not None
+
+
+def shape(pattern: str) -> Shape:
+    """The check that a number is written as `pattern`."""
+    return Shape(pattern)
 
 
 #: Issue 18, pass 23: what may stand between a local name and its number ("sin is", "PIN: ", "identidad es", "dni nº").
-LOCAL_GAP = r"[ \t]*(?:(?:is|was|es|:|=|#|-|–|n[º°o]\.?|nro\.?)[ \t]*){0,2}\Z"
+LOCAL_GAP = r"[ \t]*(?:(?:is|was|es|:|=|#|№|-|–|n[º°o]\.?|n\.|nro\.?)[ \t]*){0,2}\Z"  # (№, "n.": pass 27)
 #: Issue 18, twentieth pass: short or shared names that name a country's id only before a number in its form: Sweden's
 #: "pnr" (an airline's booking record in English: "PNR 4521367890"), Latvia's "p.k." (not "PK-99120344"), Germany's
 #: "Versichertennummer" (a Swiss health insurer's member number is its own: "Versichertennummer 80756-219").
@@ -1089,7 +1158,11 @@ LOCAL_NAMES: tuple[tuple[re.Pattern[str], Valid], ...] = (
     # Poland's "dowód" alone (also a receipt's "dowód zakupu") before an id card's number with its check digit; the
     # Western Balkans' "LK" (lična karta) before its nine digits
     (re.compile(rf"(?i:(?<!\w)dow[oó]d(?:u|em)?){LOCAL_GAP}"), polish_id_card_valid),
-    (re.compile(rf"(?<!\w)(?:LK|(?i:l\.?k\.?[ ]?br\.?))(?:[ \t]*(?i:br\.?))?{LOCAL_GAP}"), shape(r"\d{9}")),
+    (re.compile(rf"(?<!\w)(?:LK|ЛК|(?i:[lл]\.?[kк]\.?[ ]?(?:br|бр)\.?|л\.[ ]?к\.))(?:[ \t]*(?i:br|бр)\.?)?{LOCAL_GAP}"),
+     shape(r"\d{9}")),  # (pass 27: and in Cyrillic, Bulgaria's and Serbia's "л.к. №", "ЛК бр.")
+    # pass 27: Italy's "patente" (its driving licence) before a licence's ten characters: two letters, seven digits and
+    # a letter, or the card's "U1" and eight (Spanish and Portuguese "patente", a patent or a car's plate, is shorter)
+    (re.compile(rf"(?i:(?<!\w)patente(?:[ ]di[ ]guida)?){LOCAL_GAP}"), shape(r"[A-Z]{2}\d{7}[A-Z]|U1[A-Z\d]{8}")),
     # the short names chat types in lower case, each before a number its own check accepts: the Czech and Slovak
     # "rc" (a birth date and mod 11), Turkey's "tc" (two check digits), Ukraine's "ipn" (RNOKPP), Belgium's "NN"
     # (a birth date and mod 97), a Spanish or Peruvian "dni" (Polish "dni" is days, before small numbers)
@@ -1193,7 +1266,9 @@ NAME_CHECKS: tuple[NameCheck, ...] = tuple(
         ("utr unique taxpayer", r"^utr|unique taxpayer", (gb_utr.is_valid,)),
         ("pps", r"^pps", (ie_pps.is_valid,)),
         ("身份 身分", r"身份|身分", (cn_ric.is_valid,)),
-        ("주민", r"주민", (kr_rrn.is_valid,)),
+        # (pass 27: Korea's resident number in English, and in the shape of those issued since October 2020, whose
+        # last six digits are random: no check digit, a birth date and a digit for the century and sex)
+        ("주민 resident", r"주민|resident", (kr_rrn.is_valid, shape(r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])-[1-8]\d{6}"))),
         ("マイナンバー 個人番号 my number", r"マイナンバー|個人番号|my number", (jp_in.is_valid,)),
         ("ת זהות teudat", r"ת\.?ז|ת\"ז|זהות|teudat", (il_idnr.is_valid,)),
         ("codice fiscale c.f cf cod", r"codice fiscale|^c\.f|cod\. fisc", (it_codicefiscale.is_valid,)),
@@ -1219,9 +1294,19 @@ NAME_CHECKS: tuple[NameCheck, ...] = tuple(
         ("ktp nik kependudukan", r"ktp|^nik|kependudukan", (nik_valid,)),
         ("cccd căn cước can cuoc cmnd", r"cccd|c[ăa]n c[ưu][ớo]c|cmnd", (cccd_valid,)),
         ("nin", r"^nin", (shape(r"[1-9]\d{10}"),)),  # Nigeria's (a phone there starts with 0)
+        # pass 27: Spain's DNI and NIE (their check letter), Portugal's NIF (mod 11), a sentence or a clause after
+        # their names
+        ("dni nie documento nacional", r"^dni|^nie$|documento nacional", (es_dni.is_valid, es_nie.is_valid)),
+        ("nif contribuinte", r"^nif|contribuinte", (pt_nif.is_valid, es_dni.is_valid)),
         ("قومي قومى 2awmy qawmi national", r"قوم[يى]|2awmy|qawm|national", (egypt_id_valid,)),
     ))
 NAME_CHECK_WORDS = tuple((word, index) for index, (words, _, _) in enumerate(NAME_CHECKS) for word in words)
+#: Pass 27: generic names that count for a number only in their own sentence (`named_in_its_sentence`), not a
+#: paragraph away: South Africa's id number (a birth date and a Luhn digit) after "ID number".
+SENTENCE_NAME_CHECKS: tuple[NameCheck, ...] = (
+    (("id", "identity"), re.compile(r"^(?:r?sa )?id(?: number| no)|^identity number|^id book", re.IGNORECASE),
+     (za_idnr.is_valid,)),
+)
 #: How far before a number its name may stand in the same paragraph, for a number its module accepts.
 REACH = 160
 #: A phone's, an order's or a record's word right before a number: the number is that, whatever stood before.
@@ -1244,14 +1329,75 @@ def its_name_in_reach(text: str, start: int, end: int, entries: Sequence[NameChe
     the number is valid for that id or written in its shape (`entries`: the NAME_CHECKS the text may hold)."""
     number = text[start:end]
     passed = [names for _, names, checks in entries if any(check(number) for check in checks)]
-    if not passed or OTHER_BEFORE.search(text, max(0, start - 24), start):
-        return False  # (the checks first: a few of them cost less than looking for the names)
+    if not passed or OTHER_BEFORE.search(text, max(0, start - 24), start) or labelled_reference(text, start):
+        return False  # (the checks first: a few of them cost less than looking for the names; pass 27: "numer
+        # zamówienia to …", a reference's label in any language, as OTHER_BEFORE's English words)
     paragraph = text.rfind("\n\n", max(0, start - REACH), start)
     window_start = max(0, start - REACH) if paragraph == -1 else paragraph + 2
     for cue in ID_NAME_ANYWHERE.finditer(text, window_start, start):
         name = POSSESSIVE_FIRST.sub("", cue.group())  # "our SINs": the name is "SINs"
         if any(names.search(name) for names in passed):
             return True
+    return False
+
+
+#: Pass 27: what ends a sentence between an id's name and a number, for `named_in_its_sentence`: a full stop, an
+#: exclamation mark or a semicolon before a space (a question mark does not: "can I give resident number? 900521-…",
+#: the writer answers their own question).
+STATEMENT_END = re.compile(r"[.!;。！；]\s")
+
+
+def named_in_its_sentence(text: str, start: int, end: int, entries: Sequence[NameCheck]) -> bool:
+    """Pass 27: whether the number at `start` passes the check digit of an id whose name stands earlier in its
+    sentence or on the line before, no other number, no phone's word and no sentence's end between: then a
+    reference's word in a clause right before it does not make it the reference's ("the fødselsnummer you asked for,
+    as written in the agreement, is …", "CPR, som står i aftalen: …"). A shape alone (`Shape`) is not enough, and a
+    reference's own label is the reference's (`labelled_reference`: "Ordre 12345678903")."""
+    number = text[start:end]
+    passed = [names for _, names, checks in entries
+              if any(not isinstance(check, Shape) and check(number) for check in checks)]
+    if not passed or labelled_reference(text, start):
+        return False
+    line_start = text.rfind("\n", 0, start)
+    window = max(0, start - REACH, text.rfind("\n", 0, line_start) + 1 if line_start > 0 else 0)
+    for cue in ID_NAME_ANYWHERE.finditer(text, window, start):
+        between = text[cue.end():start]
+        if any(char.isdigit() for char in between) or STATEMENT_END.search(between) or PHONE_WORD.search(between.lower()):
+            continue
+        if any(names.search(POSSESSIVE_FIRST.sub("", cue.group())) for names in passed):
+            return True
+    return False
+
+
+#: The words after which a reference's word opens its clause and labels the number: a possessive ("my order …") or
+#: a conjunction ("… maar bestelling …", "but order …", "men ordre …").
+#: (Not the conjunctions that are also prepositions or articles elsewhere: Danish "i", Spanish "en", Portuguese "o".)
+LABEL_OPENERS = frozenset(POSSESSIVES) | {"and", "but", "or", "und", "aber", "oder", "et", "mais", "ou", "y", "e", "pero",
+                                          "mas", "maar", "och", "men", "eller", "og", "mutta", "ale", "lub", "și",
+                                          "dar", "ama", "ma", "και", "и", "но"}
+
+
+def labelled_reference(text: str, start: int) -> bool:
+    """Pass 27: whether the word of a reference right before `start` labels the number: with a number word
+    ("order no. ", "Vertragsnummer ", "numer zamówienia to "), or opening its line or clause, a possessive or a
+    conjunction at most before it ("Ordre: ", "my order ", "but order "); not a reference named in a clause ("…
+    i aftalen: ", "as written in the agreement, is ", "for the contract: ")."""
+    words = LAST_WORDS.search(text, max(0, start - 24), start)
+    if words is None:
+        return False
+    offset = words.start()
+    for word in words.group().split():
+        at = text.index(word, offset)
+        offset = at + len(word)
+        low = word.lower().strip(",;:.!?()")
+        if not (any(stem in low for stem in COMPOUND_STEMS) or low in SHORT_STEMS):
+            continue  # (a short stem is a whole word, as in pii_refs: "resi", a receipt, is no "resident")
+        if NUMBERED.search(text[at:start].lower()):
+            return True
+        before = text[max(0, at - 24):at].rstrip(" \t")
+        opener = WORD_BEFORE.search(before + " ")
+        return not before or before[-1] in ",;:.!?()\n" or opener is None \
+            or opener.group(1).lower() in LABEL_OPENERS or NUMBERED.fullmatch(opener.group(1).lower()) is not None
     return False
 
 
@@ -1395,10 +1541,19 @@ OWN_NAME_AFTER = re.compile(r"(?i:(?:t\.?c\.?[ ]?)?kimliğim|(?:t\.?c\.?[ ]?)?ki
 FIRM_BEFORE = re.compile(r"(?i:ust|mwst|vat|tva|iva|btw|umsatzsteuer|firmen|company|business)[ \t]*-?\Z")
 
 
+#: Pass 27: a pass that is a ticket, not a passport ("boarding pass (nr 20481736)", "bus pass nr"): Swedish, Norwegian
+#: and German "pass" is the passport.
+TICKET_PASS_BEFORE = re.compile(r"(?i:boarding|bus|rail|train|travel|season|day|ski|gate|access|guest|visitor|parking|"
+                                r"hall|museum|festival|event|weekly|monthly|annual)[ \t-]*\Z")
+
+
 def a_records_id(text: str, cue: re.Match[str]) -> bool:
-    """Whether a generic id name is the id of the record a word before it names, or a name is a firm's."""
+    """Whether a generic id name is the id of the record a word before it names, a name is a firm's, or a "pass"
+    a ticket's."""
     before = max(0, cue.start() - 24)
     if FIRM_BEFORE.search(text, before, cue.start()):
+        return True
+    if cue.group().lower().startswith("pass") and TICKET_PASS_BEFORE.search(text, before, cue.start()):
         return True
     return GENERIC_NAME.match(cue.group()) is not None and RECORD_BEFORE.search(text, before, cue.start()) is not None
 
@@ -1479,7 +1634,8 @@ def checked_ids(text: str) -> Iterator[tuple[int, int]]:
         if span is None or not WEAK_GAP.fullmatch(text[cue.end():span[0]]):
             continue
         number = text[span[0]:span[1]]
-        if personal and sum(map(str.isdigit, number)) >= 9 and any(valid(number) for valid in CHECKED):
+        if personal and sum(map(str.isdigit, number)) >= 9 and any(valid(number) for valid in CHECKED) \
+                and not phone_line_named(text, *span):  # (pass 27: "ring my personal number 07700 900461")
             yield span
         elif any(shape.fullmatch(number) for shape in regional) and not placeholder(number) \
                 and (personal or not record_named_before(text, cue.start())):
