@@ -289,9 +289,7 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-73", "PHONE"): "26 of 27 phones (96.3 %; target 97 %), blind on pass 25",
                     ("holdout-73", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 25",
                     ("holdout-75", "ADDRESS"): "17 of 20 addresses (85.0 %; target 90 %), blind on pass 26",
-                    ("holdout-75", "EMAIL"): "10 of 11 emails (target 100 %), blind on pass 26",
                     ("holdout-75", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 26",
-                    ("holdout-77", "IBAN"): "13 of 15 IBANs (target 100 %), blind on pass 26",
                     ("holdout-77", "PHONE"): "30 of 31 phones (96.8 %; target 97 %), blind on pass 26",
                     ("holdout-77", "SSN"): "27 of 28 national ids (96.4 %; target 97 %), blind on pass 26",
                     ("holdout-78", "SSN"): "25 of 28 national ids (89.3 %; target 97 %), blind on pass 26"}
