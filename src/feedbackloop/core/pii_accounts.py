@@ -26,9 +26,14 @@ a bank's name ("Access Bank 0691234567", "0123456789 GTBank"), or in a form's li
 ("Sort code 20-00-00 12345678", "ag 0123 cc 45678-9", "transit 12345 inst 004 acct 1234567"); and an IBAN in its
 groups of four whose check digits a typo broke, known by its country's length and layout, in any text.
 
-What is left: an account number with neither its name nor a check nor a bank beside it (a bare "0123456789" in a
-chat), and a routing number alone; both look like any reference number. A payment's or an order's reference word
-before a number keeps it out (`reference_before`).
+Pass 27 added a number a chat's turn gives after the account was asked for a turn or two before, a correction of
+one, or a number with the bank's name between it and its account's name on its line (`accounts_in_reach`): the
+nearest number's word before it decides, and a plain "account" needs a bank or a payout in reach.
+
+What is left: an account number with neither its name nor a check nor a bank in reach (a bare "0123456789" in a
+text that names no account), a plain "account" with no bank or payout near it (a utility's has one too), and a
+routing number alone; all look like any reference number. A payment's or an order's reference word before a number
+keeps it out (`reference_before`).
 """
 
 from __future__ import annotations
