@@ -32,11 +32,15 @@ Ukrainian "рахунок" with an account's twenty or fourteen digits, Arabic "
 kontonummer by its mod-11 check and grouping; an Icelandic bank-ledger-account; a Canadian transit-institution-account
 in dashes or spaces and an Australian BSB with its account; an account number written before its sort code or BSB;
 an account line under a routing number's line with no colon ("Sort Code 309634" over "Account No 12345678"); more
-banks' names. A firm's own account on its invoice is kept (`pii_firms.firm_account`).
+banks' names. A firm's own account on its invoice is kept (`pii_firms.firm_account`). It also added a number a chat's
+turn gives after the account was asked for a turn or two before, a correction of one, or a number with the bank's
+name between it and its account's name on its line (`accounts_in_reach`): the nearest number's word before it
+decides, and a plain "account" needs a bank or a payout in reach.
 
-What is left: an account number with neither its name nor a check nor a bank beside it (a bare "0123456789" in a
-chat), and a routing number alone; both look like any reference number. A payment's or an order's reference word
-before a number keeps it out (`reference_before`).
+What is left: an account number with neither its name nor a check nor a bank in reach (a bare "0123456789" in a
+text that names no account), a plain "account" with no bank or payout near it (a utility's has one too), and a
+routing number alone; all look like any reference number. A payment's or an order's reference word before a number
+keeps it out (`reference_before`).
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ from stdnum.ar import cbu as ar_cbu
 from stdnum.cz import bankaccount as cz_bankaccount
 from stdnum.no import kontonr as no_kontonr
 from stdnum.nz import bankaccount as nz_bankaccount
+
+from feedbackloop.core.pii_ids import ASKING, ASKING_MORE
+from feedbackloop.core.pii_refs import PHONE_WORD
 
 #: Words of money or banking in any of our languages: a checked number counts only in a text that has one.
 MONEY_WORDS = (
@@ -122,7 +129,7 @@ ACCOUNT_NAMES = (
 )
 #: The plain name of an account number: a bank's only in a text that speaks of a bank (`BANK_CONTEXT`).
 GENERIC_NAMES = (
-    r"(?:account|acct|acc|a/c)(?:\s+(?:number|no\.?|num\.?|nr\.?|#))?", r"(?:número|numero|nro\.?)\s+de\s+cuenta",
+    r"(?:account|acct\.?|acc\.?|a/c)(?:\s+(?:number|no\.?|num\.?|nr\.?|#))?", r"(?:número|numero|nro\.?)\s+de\s+cuenta",
     r"cuenta", r"conta", r"(?:numéro|numero|n[º°o]\.?)\s+de\s+compte", r"compte",
     # pass 27: German, Nordic and Polish "konto" alone (a shop's customer account too)
     r"konto",
@@ -273,6 +280,7 @@ def find_bank_accounts(text: str, folded: str) -> Iterator[tuple[int, int]]:
         accounts.extend((start, end, False) for start, end in shaped_accounts(text, SHAPED))
         accounts.extend((start, end, False) for start, end in accounts_beside_bank(text))
     accounts.extend((start, end, False) for start, end in mistyped)
+    accounts.extend((start, end, False) for start, end in accounts_in_reach(text))
     yield from joined(text, sorted(set(accounts)))
 
 
@@ -301,6 +309,8 @@ def named_accounts(text: str, pattern: re.Pattern[str], *, near_bank: bool) -> I
             continue
         if not routing and DATE.fullmatch(number):
             continue
+        if AMOUNT_WORD.search(name):
+            continue  # pass 27: "Account balance: 1 250 000" is an amount
         if near_bank and BANK_NAME.search(name) is None and not bank_nearby(text, match.start(), match.end()):
             continue
         yield match.start("number"), match.end("number"), routing and len(digits(number)) <= ROUTING_DIGITS
@@ -471,3 +481,189 @@ def joined(text: str, accounts: list[tuple[int, int, bool]]) -> Iterator[tuple[i
             index += 1
         if not routing:
             yield start, end
+
+
+# --- pass 27: an account number in reach of its name -------------------------------------------------------------
+
+#: Pass 27: an account number of eight digits and more, in groups or not ("2034 5567 8812", Thailand's
+#: "123-4-56789-0"), not after a country code's "+".
+REACH_NUMBER = re.compile(rf"(?<![\w.,/+-])(?P<number>\d(?:[ .-]?\d){{7,21}}(?:-[0-9Xx])?){CLOSE}")
+#: A date among a number's groups, its own digits whole ("2024-05-12 12:30"; not the "23-4-56" of "123-4-56789-0"),
+#: and an IP address's dotted quad.
+DATE_WITHIN = re.compile(rf"(?<!\d)(?:{DATE.pattern})(?!\d)")
+DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+#: A Nigerian mobile's shape (as `BESIDE_NUMBER`): "0" and ten digits, the second a 7, 8 or 9.
+NIGERIAN_MOBILE = re.compile(r"0[789]\d{9}")
+#: The names of an account that stand inside a run of letters in scripts that write no spaces ("โอนเข้าบัญชี",
+#: "振込先口座", "收款账户", "계좌번호"): Thai's, Japanese's, Chinese's and Korean's word for an account.
+ACCOUNT_INSIDE = ("บัญชี", "口座", "账户", "帳戶", "账号", "帳號", "계좌")
+#: A name of a bank account, or (group "generic") the plain name of an account, anywhere in a line.
+ACCOUNT_WORD = re.compile(rf"(?i:(?<![^\W\d_])(?:{_NAMES})(?![^\W\d_])|{'|'.join(ACCOUNT_INSIDE)}|"
+                          rf"(?P<generic>(?<![^\W\d_])(?:{_GENERIC}|rek|akaun|akun)(?![^\W\d_])))")
+#: Pass 27: words of an amount of money, in our languages: a number after one is no account's ("Account balance: 1 250
+#: 000", "Saldo da conta: 1.250,00").
+AMOUNT_WORD = re.compile(r"(?i:(?<![^\W\d_])(?:balance|saldo|amount|monto|montant|betrag|valor|importe|total|fee|"
+                         r"jumlah|số tiền|so tien|summe|kwota|bedrag)(?![^\W\d_]))")
+#: The words of other numbers a chat asks for: a phone's (`pii_refs.PHONE_WORD` too), an order's or a payment's
+#: reference (not the "ref" of a refund), a card's, an IP's, a person's id, an amount. The nearest of these or an
+#: account's name before a number says what the number is.
+OTHER_NUMBER_WORD = re.compile(r"(?i:(?<![^\W\d_])(?:mobile|phone|cell|telephone|whatsapp|sms|otp|hotline|helpline|"
+                               r"contact|celular|móvil|movil|hp|telp|sđt|sdt|card|tarjeta|cart[ãa]o|carte|karte|kaart|"
+                               r"ip|bvn|nin|nik|ktp|aadhaa?r|pan|passport|ssn|dni|cpf|cuil|cuit|rut|curp|c[ée]dula|nric|"
+                               r"mykad|tin|ic|cif|nif|nie)(?![^\W\d_])|" + AMOUNT_WORD.pattern + "|" +
+                               REFERENCE_BEFORE.pattern + "|" +
+                               PAYMENT_REFERENCE.pattern.replace(r"\bref", r"\bref(?!und)") + "|" + PHONE_WORD.pattern + ")")
+#: Words of money paid out to an account, in our languages: the plain "account" of the line they are on is a bank's
+#: ("which account should we refund to?", "¿a qué cuenta le transferimos?").
+PAYOUT_WORDS = re.compile(r"(?i:refund|reimburs|reembols|rembours|erstatt|devolu|devolv|reintegr|estorn|payout|"
+                          r"pay (?:it )?(?:in|out)|transfer|deposit|depósit|virement|überweis|uberweis|hoàn tiền|"
+                          r"hoan tien|chuyển|chuyen|kirim|masukkan|salary|salario|sueldo|salário|cashback|"
+                          r"withdraw|retir|saque|sacar)")
+#: Pass 27: banks' words in scripts `BANK_CONTEXT`'s word boundaries do not fit (Thai "ธนาคาร", Chinese and Japanese
+#: "银行", "銀行", Korean "은행"), Thailand's banks by the names customers give them (Kasikorn, SCB, Krungthai,
+#: Krungsri, GSB, ttb), and Vietnamese "ngân hàng".
+BANK_INSIDE = re.compile(r"ธนาคาร|กสิกร|ไทยพาณิชย์|กรุงไทย|กรุงศรี|ออมสิน|ทีทีบี|银行|銀行|은행|(?i:ng[âa]n h[àa]ng)")
+#: The plain account that holds another number: "the number on the account", "the phone linked to your account".
+ACCOUNT_HOLDS = re.compile(r"(?i:\b(?:on|linked\s+to|registered\s+(?:to|on|with)|associated\s+with|attached\s+to|"
+                           r"tied\s+to)\s+(?:the|your|my|this|that)\s+\Z)")
+#: A chat line's speaker ("Customer:", "[10:32] Ana:", "Agent (Priya):"): a role, or a name after a time or with a
+#: role in brackets.
+SPEAKER = re.compile(r"[ \t]*(?:(?P<time>\[[\d:. ]+\])[ \t]*)?(?P<label>[^\W\d][\w .()'’-]{0,30}):[ \t]*")
+SPEAKER_ROLES = re.compile(r"(?i:customer|client|cliente|user|usuario|usuário|me|you|caller|buyer|member|kunde|klant|"
+                           r"mteja|pelanggan|khách|nasabah|agent|agente|support|soporte|suporte|bot|assistant|cs|rep)\b")
+#: What a customer says before the number, a turn after the account was asked for: at most five words, only the first
+#: capitalised ("sorry wrong one before, it's ", "ok ", "Correction: "), no digit.
+ANSWER_WORDS = re.compile(r"(?:[^\W\d_][^\s\d]*[ \t]+)?(?:[^\W\d_A-Z][^\s\d]*[ \t]+){0,4}\Z|\Z")
+#: And at most five words after it, a bank's name in brackets or the name the account is in ("(GTBank)", "a.n. Budi",
+#: "- BDO savings"), then the line's end.
+ANSWER_TAIL = re.compile(r"[ \t]*[.,;!]?[ \t]*(?:[(\[–-]?[ \t]*(?:[^\W\d_][\w.&']*[ \t]*){1,5}[)\]]?[ \t]*[.!]?)?"
+                         r"[ \t]*(?:\n|\Z)")
+#: A line that corrects a number given before ("sorry wrong one", "the correct one is", "perdón, es", "maaf salah").
+CORRECTION = re.compile(r"(?i:sorry|wrong|correct|typo|i mean|actually|perd[oó]n|disculp|errad|equivoc|desculp|"
+                        r"pardon|falsch|korrekt|maaf|salah|xin lỗi|nhầm|nham)")
+#: A correction's words right before the number it gives ("sorry wrong one, it's ", "The correct one na ", "la
+#: correcta es ", "o certo é ", "die richtige ist ", "yang benar "): a few letters, no digit, after them.
+CORRECTED_BEFORE = re.compile(r"(?i:(?<![^\W\d_])(?:(?:the |la |el |o |a |die |der |le |la )?(?:correct|correcta|correcto|"
+                              r"correta|correto|certa|certo|right|richtige|richtig|korrekt\w*|bonne|bon|buena|bueno)"
+                              r"(?: one| number| account| uno| una| número| numero| nummer| numéro)?|wrong one|i mean|"
+                              r"i meant|sorry|typo|perd[oó]n|disculpa|desculpa|yang benar|maaf)"
+                              r"(?![^\W\d_])[^\d\n]{0,16}\Z)")
+#: How far back a turn or two may name the account: this many lines before the number's, within this many characters.
+REACH_LINES = 2
+REACH_CHARS = 240
+#: On the number's own line, how far after its account's name with a bank's name between ("account at Equity Bank
+#: Kenya, 0123…", "akaun Maybank saya 1122 3344 5566").
+SAME_LINE_CHARS = 40
+#: A name of the account right before its number: a colon, a number sign, "no.", "is" between.
+NAME_GAP = re.compile(rf"{GAP}\Z")
+#: A sentence's end between the account's name and the number: the number is another sentence's.
+SENTENCE_END = re.compile(r"[.?!](?:\s|\Z)")
+
+
+def accounts_in_reach(text: str) -> Iterator[tuple[int, int]]:
+    """Pass 27: a number given after its account was named a turn or two before in a chat ("Agent: which account
+    should we refund to?\nCustomer: 0123456789 (GTBank)", "Customer: sorry wrong one, it's 2034 5567 8812"), or on
+    its line with the bank's name between ("akaun Maybank saya 1122 3344 5566"), when the nearest number's word before
+    it is an account's and a plain "account" has a bank or a payout in reach."""
+    for match in REACH_NUMBER.finditer(text):
+        number = match.group("number")
+        if DATE_WITHIN.search(number) or NIGERIAN_MOBILE.fullmatch(number) or DOTTED_QUAD.fullmatch(number):
+            continue
+        if account_named_before(text, match.start("number"), match.end("number")):
+            yield match.span("number")
+
+
+def account_named_before(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    word = last_number_word(text, reach_start(text, line_start), start)
+    if word is None or word.re is not ACCOUNT_WORD or ROUTING_FIRST.search(word.group()):
+        return False  # (a routing number alone is the bank's: `named_accounts` judges it)
+    if ACCOUNT_HOLDS.search(text, max(0, word.start() - 30), word.start()):
+        return False
+    word_line = text.rfind("\n", 0, word.start()) + 1
+    if corrected(text, line_start, start, end):
+        pass  # "The correct one is 2091847356": the account named before, given again
+    elif word.start() >= line_start:
+        return named_on_its_line(text, word, start)
+    elif not answer_line(text, line_start, start, end) or not (
+            asks(text, word_line, word.end()) or BANK_NAME.search(line_of(text, word.start()))
+            or CORRECTION.search(text, line_start, start)):
+        return False
+    return word.group("generic") is None or bank_or_payout_in_reach(text, word_line, end)
+
+
+def corrected(text: str, line_start: int, start: int, end: int) -> bool:
+    """Whether the number at start:end corrects one given before ("sorry wrong one, it's …", "The correct one na
+    …", "perdón, la correcta es …"), no other number's word after it in its sentence."""
+    if CORRECTED_BEFORE.search(text, max(line_start, start - 40), start) is None:
+        return False
+    sentence_end = SENTENCE_END.search(text, end)
+    return OTHER_NUMBER_WORD.search(text, end, sentence_end.start() if sentence_end else len(text)) is None
+
+
+def named_on_its_line(text: str, word: re.Match[str], start: int) -> bool:
+    """Whether the account named by `word` on the number's line is the number's: a bank's name between them, close
+    and in one sentence; or (a plain account's name right before the number) a bank or payout named on the line
+    before ("Refund to my bank account please.\nacc: 0234567891")."""
+    gap = text[word.end():start]
+    if NAME_GAP.match(gap) is not None:
+        line_start = text.rfind("\n", 0, start) + 1
+        return word.group("generic") is not None and line_start > 0 and bank_or_payout_in_reach(
+            text, line_start, line_start - 1)
+    return (len(gap) <= SAME_LINE_CHARS and not any(char.isdigit() for char in gap) and not SENTENCE_END.search(gap)
+            and (BANK_NAME.search(gap) is not None or BANK_INSIDE.search(gap) is not None))
+
+
+def line_of(text: str, position: int) -> str:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def asks(text: str, line_start: int, word_end: int) -> bool:
+    """Whether the line that names the account asks for it (`pii_ids.ASKING`'s question or request words)."""
+    line = line_of(text, line_start)
+    return ASKING.search(line) is not None or ASKING_MORE.search(line) is not None or PAYOUT_WORDS.search(line) is not None
+
+
+def reach_start(text: str, line_start: int) -> int:
+    """Where the `REACH_LINES` lines before the one at `line_start` begin, at most `REACH_CHARS` back."""
+    start = line_start
+    for _ in range(REACH_LINES):
+        if start <= 0:
+            break
+        start = text.rfind("\n", 0, start - 1) + 1
+    return max(start, line_start - REACH_CHARS)
+
+
+def last_number_word(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The last account's name or other number's word (`OTHER_NUMBER_WORD`) in text[start:end]."""
+    last = None
+    for pattern in (ACCOUNT_WORD, OTHER_NUMBER_WORD):
+        for found in pattern.finditer(text, start, end):
+            if last is None or found.start() > last.start():
+                last = found
+    return last
+
+
+def answer_line(text: str, line_start: int, start: int, end: int) -> bool:
+    """Whether the number at start:end is the answer its line gives: a chat's speaker (`SPEAKER`) and a few words
+    before it (`ANSWER_WORDS`), a bank's name or the account's holder after it, and no other number's word."""
+    speaker = SPEAKER.match(text, line_start, start)
+    head = line_start
+    if speaker is not None:
+        if not (speaker.group("time") or "(" in speaker.group("label") or SPEAKER_ROLES.match(speaker.group("label"))):
+            return False  # a form's field ("CUIL: …") is no chat's turn
+        head = speaker.end()
+    tail = ANSWER_TAIL.match(text, end)
+    return (ANSWER_WORDS.match(text, head, start) is not None and tail is not None
+            and OTHER_NUMBER_WORD.search(text, end, tail.end()) is None)
+
+
+def bank_or_payout_in_reach(text: str, word_line: int, end: int) -> bool:
+    """Whether a bank is named, or money paid out, from the line before the account's name to the number's line's
+    end."""
+    line_end = text.find("\n", end)
+    stop = line_end if line_end >= 0 else len(text)
+    begin = text.rfind("\n", 0, max(0, word_line - 1)) + 1 if word_line > 0 else 0
+    return any(pattern.search(text, begin, stop) is not None for pattern in (BANK_CONTEXT, BANK_INSIDE, PAYOUT_WORDS))

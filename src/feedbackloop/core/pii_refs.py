@@ -171,13 +171,21 @@ def alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
 
 
+#: Pass 27: stems of the words that name a number by themselves, a reference's, a payment's, a parcel's ("Referência",
+#: "Ref.", "tracking", "waybill"): one or two words may qualify them before the number, no number word between
+#: ("Referência MB: 123 456 789", "Ref. Multibanco …", "Referencia de pago 0012 …", "référence de paiement …").
+NAMING_STEMS = ("reference", "referenz", "référence", "referencia", "referência", "riferimento", "referentie",
+                "referens", "referanse", "referencj", "referans", "ref", "réf", "tracking", "rastreio", "rastreamento",
+                "seguimiento", "suivi", "waybill", "awb", "consignment", "sendung")
+
+
 @lru_cache(maxsize=1)
-def reference_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """(stem first, number word first, labelled), each anchored at the end of the text before a number."""
+def reference_patterns() -> tuple[re.Pattern[str], ...]:
+    """(stem first, number word first, labelled, named), each anchored at the end of the text before a number."""
     stem = rf"(?:(?:{alternation(COMPOUND_STEMS)})|(?<!\w)(?:{alternation(SHORT_STEMS)})(?=\W|\d|$))\w*"
     number = rf"(?:(?<!\w)(?:{NUMBER_WORDS})(?!\w)\.?|[#№])"
     # (pass 23: a full-width colon, "订单编号：", and the full stop of "Nr." glued to its word, "BestellNr.")
-    tail = rf"(?:(?:(?<=nr)|(?<=ref|réf))\.)?[ \t]*[:#：]?[ \t]*(?:(?:{CONNECTORS})[ \t]+(?:(?:le|la|el|the|o|a)[ \t]+)?)?[(\[]?\Z"
+    tail = rf"(?:(?:(?<=nr)|(?<=ref|réf))\.[ªº]?)?[ \t]*[:#：]?[ \t]*(?:(?:{CONNECTORS})[ \t]+(?:(?:le|la|el|the|o|a)[ \t]+)?)?[(\[]?\Z"
     # "Bestellnummer ", "order #", "facture Senelec n° ", "numéro de compte client c'est ", "Contrat n° "
     # (issue 18, pass 22: no question or exclamation mark among the free words: "what's a good number? Customer: …",
     # a call's next speaker, is no "number … customer")
@@ -192,7 +200,11 @@ def reference_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[s
     # head, the reference's own words, and the label's words hold no full stop ("Klantrekening geblokkeerd.
     # Terugbelnummer klant: " is a callback number's label)
     labelled = re.compile(rf"(?i:(?P<head>{stem}(?:{free}[ \t]*{number})?)(?:[ \t]+[^\s\d:#?!.]{{1,20}}){{1,3}}[ \t]*[:：][ \t]*\Z)")
-    return stem_first, number_first, labelled
+    # pass 27: a word that names a number by itself, qualified by one or two words ("Referência MB: ", "Referencia de
+    # pago ", "Ref. Multibanco ")
+    named = re.compile(rf"(?i:(?<!\w)(?:{alternation(NAMING_STEMS)})(?:\.[ªº]?|\w*)(?:[ \t]+[^\s\d:#?!.]{{1,20}}){{1,2}}"
+                       rf"[ \t]*[:#：]?[ \t]*\Z)")
+    return stem_first, number_first, labelled, named
 
 
 #: Pass 23: what a telco calls the line itself ("Telstra service number 0412 …", "service no."), unlike a "Service ID".

@@ -299,8 +299,35 @@ SPELLED_SECOND_LEVEL = (rf"\s+{SPELLED_DOT}\s+(?:co|com|ac|or|net|gov|edu|go|ne|
 #: (Pass 24, after its measurement: and a number said apart at the end of the local part, "d underscore okafor 77 at
 #: yahoo dot co dot uk": the number alone before "at" was taken, not the name before it.)
 #: (Pass 26: and in braces or angle brackets, "luis.mora{arroba}gmail{punto}com".)
+#: Pass 27: a number said in words at the end of the local part, in the languages whose words spell the "at" and the
+#: dots ("joao ponto silva dois mil arroba gmail ponto com", "carlos tres cuatro arroba …", "lisa punkt mueller drei
+#: at gmx punkt de", "noventa e dois", "deux mille"): the digit words, the teens and tens, hundreds and thousands.
+EMAIL_NUMBER_WORD = (
+    r"(?:zero|zéro|cero|null|nul|um|uma|un|uno|una|one|eins|ein|dois|duas|dos|deux|two|due|zwei|zwo|twee|tres|três|"
+    r"trois|three|tre|drei|drie|quatro|cuatro|quatre|four|quattro|vier|cinco|cinq|five|cinque|fünf|fuenf|vijf|seis|"
+    r"six|sei|sechs|zes|sete|siete|sept|seven|sette|sieben|zeven|oito|ocho|huit|eight|otto|acht|nove|nueve|neuf|nine|"
+    r"neun|negen|dez|diez|dix|ten|dieci|zehn|tien|onze|once|eleven|elf|doze|doce|douze|twelve|zwölf|treze|trece|"
+    r"treize|catorze|catorce|quatorze|quinze|quince|seize|dezesseis|dezasseis|dezessete|dezassete|dezoito|dezenove|"
+    r"dezanove|dieci\w+|dix-\w+|(?:venti|trenta|quaranta|cinquanta|sessanta|settanta|ottanta|novanta)"
+    r"(?:due|tre|tré|quattro|cinque|sei|sette|nove)|[a-z]+teen|[a-zä]+zehn|vinte|veinte|veinti\w+|vingt|twenty|"
+    r"venti|trinta|treinta|"
+    r"trente|thirty|trenta|quarenta|cuarenta|quarante|forty|quaranta|cinquenta|cincuenta|cinquante|fifty|cinquanta|"
+    r"sessenta|sesenta|soixante|sixty|sessanta|setenta|seventy|settanta|oitenta|ochenta|eighty|ottanta|noventa|"
+    r"ninety|novanta|(?:vent|trent|quarant|cinquant|sessant|settant|ottant|novant)(?:uno|otto)|[a-zäöü]+zig|"
+    r"[a-zäöü]+ßig|[a-zë]+tig|cem|cien|ciento|cento|cent|hundred|hundert|mil|mille|thousand|tausend|"
+    # Polish, whose "małpa" and "kropka" spell the rest
+    r"jeden|dwa|trzy|cztery|pięć|piec|sześć|szesc|siedem|osiem|dziewięć|dziewiec)")
+#: A run of them, "e", "y", "et", "und", "and" between two, or a hyphen ("twenty-one", "ventitré" is one word).
+EMAIL_NUMBER_RUN = (rf"(?:\s+{EMAIL_NUMBER_WORD}(?:-{EMAIL_NUMBER_WORD})?(?:\s+(?:(?:e|y|et|und|and)\s+)?"
+                    rf"{EMAIL_NUMBER_WORD}(?:-{EMAIL_NUMBER_WORD})?){{0,5}}(?![\w-]))")
+#: Pass 27: a surname's particle after a spelled dot, one word with the surname ("jan punkt de vries at web dot de").
+EMAIL_PARTICLE = r"(?:de|da|do|dos|das|del|della|di|du|des|van|von|der|den|ter|ten|le|la|al|el)"
+#: (Pass 27: a local part that opens with a number's, an "at"'s or a dot's word is a time or an amount: "at ten thirty
+#: at web dot de offices", "twenty dot ninety nine at shop dot com".)
 EMAIL_SPELLED_WORDS = re.compile(
-    rf"(?<![\w.])[\w.+-]+(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+[\w+-]+){{0,4}}(?:\s+\d{{1,4}})?"
+    rf"(?<![\w.])(?!(?:{SPELLED_AT}|{SPELLED_DOT}|{EMAIL_NUMBER_WORD})(?:-[\w]+)?\s)"
+    rf"[\w.+-]+(?:\s+(?:{SPELLED_DOT}|{SPELLED_JOIN})\s+(?:{EMAIL_PARTICLE}\s+)?[\w+-]+){{0,4}}"
+    rf"(?:\s+\d{{1,4}}|{EMAIL_NUMBER_RUN})?"
     rf"(?:\s*[\[({{<]\s*{SPELLED_AT}\s*[\])}}>]\s*|\s+(?:{SPELLED_AT}|(?P<et>et))\s+)[\w-]+"
     rf"(?:{SPELLED_SECOND_LEVEL}|\s*[\[({{<]\s*{SPELLED_DOT}\s*[\])}}>]\s*[\w-]+|\s+{SPELLED_DOT}\s+{SPELLED_TLD}\b)+")
 SPELLED_AT_WORDS = ("at", "arroba", "arobase", "chez", "bei", "presso", "chiocciola", "małpa", "malpa", "kukac",
@@ -443,14 +470,30 @@ EMAIL_WRAPPED = re.compile(rf"(?<![\w.+%-])[\w+%-][\w.+'%-]*(?:{WRAP}@|@(?:[\w-]
 WRAP_GAP = re.compile(WRAP)
 
 
+#: Pass 27: an address broken inside its local part, after a dot, an underscore or a hyphen ("peter.\nnovak@gmail.com");
+#: after a dot only where a word for an e-mail address comes before it on its line (else "… to me.\njohn@x.com" is a
+#: sentence's end).
+EMAIL_WRAPPED_LOCAL = re.compile(rf"(?<![\w.+%-])[\w+%-][\w.+'%-]*(?P<break>[._-]){WRAP}[\w+%-][\w.+'%-]*@"
+                                 r"(?:[\w-]+\.)+[\w-]+(?![\w-])")
+
+
 def wrapped_emails(text: str) -> Iterator[Span]:
-    """Addresses broken across lines (EMAIL_WRAPPED) that are whole addresses once joined."""
+    """Addresses broken across lines (EMAIL_WRAPPED, EMAIL_WRAPPED_LOCAL) that are whole addresses once joined."""
+    for match in EMAIL_WRAPPED_LOCAL.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if match.group("break") != "." or MAILBOX_WORD.search(text.lower(), line_start, match.start()):
+            yield from whole_when_joined(match)
     for match in EMAIL_WRAPPED.finditer(text):
-        joined = WRAP_GAP.sub("", match.group())
-        domain = joined.partition("@")[2]
-        if "." in domain and TOP_LEVEL_DOMAIN.fullmatch(domain.rpartition(".")[2].lower()) and \
-                EMAIL.fullmatch(joined.replace("-@", "@")):
-            yield Span(match.start(), match.end(), "EMAIL")
+        yield from whole_when_joined(match)
+
+
+def whole_when_joined(match: re.Match[str]) -> Iterator[Span]:
+    """The wrapped address `match` found, if it is a whole address with a top-level domain once joined."""
+    joined = WRAP_GAP.sub("", match.group())
+    domain = joined.partition("@")[2]
+    if "." in domain and TOP_LEVEL_DOMAIN.fullmatch(domain.rpartition(".")[2].lower()) and \
+            EMAIL.fullmatch(joined.replace("-@", "@")):
+        yield Span(match.start(), match.end(), "EMAIL")
 
 
 #: Pass 24: an address shortened to its webmail's name, the top-level domain left out ("john.smith [at] gmail",
@@ -1348,7 +1391,15 @@ FIRM_NUMBER_BEFORE = re.compile(r"\b(?:ABN|ACN|EIN|VAT|GST|BN|KvK|SIRET|SIREN|NZ
                                 # pass 26: Poland's NIP (a person's too: the id detectors judge it), Brazil's CNPJ,
                                 # Russia's ИНН and ОГРН, Romania's CUI, Germany's Handelsregister, the UK's Companies
                                 # House ("NIP sprzedawcy: 525-000-12-34", "Companies House number 09446231")
-                                r"NIP|CNPJ|ИНН|ОГРН|CUI|Handelsregister|Companies House)\b[^\d\n]{0,16}$")
+                                r"NIP|CNPJ|ИНН|ОГРН|CUI|Handelsregister|Companies House|"
+                                # pass 27: a company's number said in words ("company number 00617987", "Company Reg.
+                                # No."; not a "registered number", a person's phone on file), Belgium's enterprise
+                                # number ("N° d'entreprise", "ondernemingsnummer", BCE, KBO), Austria's Firmenbuch,
+                                # Portugal's NIPC, Italy's partita IVA, Spain's CIF, France's RCS
+                                r"[Cc]ompany(?: [Rr]eg(?:istration|istered)?\.?)? (?:[Nn]umber|[Nn]o|[Nn]r|#)|"
+                                r"[Cc]o\. [Rr]eg|[Ee]ntreprise|"
+                                r"[Oo]ndernemingsnummer|[Uu]nternehmensnummer|Firmenbuch(?:nummer)?|FN|BCE|KBO|NIPC|"
+                                r"P\. ?IVA|[Pp]artita IVA|CIF|RCS)\b[^\d\n]{0,16}$")
 
 
 #: "Phone number on the account is (312) …": a phone word before the id word makes the number a phone.
@@ -1411,9 +1462,19 @@ ID_QUESTION = re.compile(r"(?i:\b(?:order|booking|ticket|case|tracking|reference
                          r"bestellung|ordine|reserva|claim|policy)\b[^\n]{0,40}(?:number|no\b|nr|#|n[º°o]|id\b|code)?)")
 
 
+#: Pass 27: the groups of a reference written before the digits a phone's pattern took ("Tracking: NL12 ABCD 0123 4567
+#: 89", "Sendungsnummer 00340434 1610 9400 0016"): capitals with a digit, capitals alone, or digits, up to eight a
+#: group, one to four groups, a space or a dash after each.
+GROUPS_BEFORE = re.compile(r"(?<![\w-])(?:(?=[A-Z0-9]{1,8}[ -])(?:[A-Z0-9]*\d[A-Z0-9]*|[A-Z]{2,8})[ -]){1,4}\Z")
+
+
 def code_before(text: str, start: int) -> bool:
     """Whether an all-capitals code, not a phone word, is glued right before the number at `start` (a word
-    of a text written in capitals, "CALL ME AT 416 …", is no code)."""
+    of a text written in capitals, "CALL ME AT 416 …", is no code), or (pass 27) the number is the tail of groups
+    that a reference's word introduces."""
+    groups = GROUPS_BEFORE.search(text, max(0, start - 40), start)
+    if groups is not None and number_is_reference(text, groups.start()):
+        return True
     found = CODE_BEFORE.search(text, max(0, start - 12), start)
     if found is None or found.group("code") in PHONE_LETTERS or found.group("code") in CAPITAL_WORDS:
         return False
