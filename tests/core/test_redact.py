@@ -240,6 +240,19 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: between, "N°" in capitals, Chile's CuentaRUT, a Polish account grouped in fours from its first digit (holdout-75's
 #: and -76's accounts are all found since), Korea's "resident (registration) number" and Croatia's "putovnice" (holdout-
 #: 76's ids meet 97 % since).
+#: holdout-79 to -82 (four more authors: English-speaking countries' chats, forms and call notes weighted to their ids
+#: and bank details; Western and Northern Europe in its own languages; Africa, the Middle East, South and South-East
+#: Asia in English, local languages and mixed; Latin America, Iberia, Eastern Europe and East Asia) were written at
+#: the start of the twenty-seventh pass, kept out of the repository until it was merged, then measured once, blind:
+#: names 74/79, 75/75, 85/85, 72/72 (306 of 311, 98.4 %), addresses 75 of 75, phones 22/23, 22/23, 33/35, 29/29 (106 of
+#: 110, 96.4 %), national ids 30/34, 32/34, 42/47, 45/49 (149 of 164, 90.9 %), DOB 34 of 36, cards 20 of 20, IBANs and
+#: other bank accounts 10/12, 18/19, 20/22, 10/16 (58 of 69), emails 45 of 45, IPs 13 of 13, must-keep spans touched
+#: 7/331, 10/262, 5/246, 11/295 (33 of 1,134, 2.9 %): the xfails below ("blind on pass 27"). The same parts on the tree
+#: before the pass (180df0c): names 303, addresses 75, phones 106, national ids 152, DOB 34, IBANs 53, emails 45,
+#: must-keep 35 touched. After the measurement (not blind): a chat's speaker ("Customer: its …", "Klient: …") is no
+#: reference's label (pass 27's `labelled_reference` had taken three ids so), a WhatsApp export's time with its date,
+#: a country code is no day of a date inside a phone ("+31 6 1937 4482"), Russia's INN transliterated (holdout-80's
+#: phones meet 97 % since).
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
@@ -250,7 +263,8 @@ HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "ho
             "holdout-52", "holdout-53", "holdout-54", "holdout-55", "holdout-56", "holdout-57", "holdout-58",
             "holdout-59", "holdout-60", "holdout-61", "holdout-62", "holdout-63", "holdout-64", "holdout-65",
             "holdout-66", "holdout-67", "holdout-68", "holdout-69", "holdout-70", "holdout-71", "holdout-72",
-            "holdout-73", "holdout-74", "holdout-75", "holdout-76", "holdout-77", "holdout-78")
+            "holdout-73", "holdout-74", "holdout-75", "holdout-76", "holdout-77", "holdout-78", "holdout-79",
+            "holdout-80", "holdout-81", "holdout-82")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -283,7 +297,17 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-71", "SSN"): "31 of 32 national ids (96.9 %; target 97 %), blind on pass 25",
                     ("holdout-73", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 25",
                     ("holdout-75", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 26",
-                    ("holdout-78", "SSN"): "25 of 28 national ids (89.3 %; target 97 %), blind on pass 26"}
+                    ("holdout-78", "SSN"): "25 of 28 national ids (89.3 %; target 97 %), blind on pass 26",
+                    ("holdout-79", "IBAN"): "10 of 12 IBANs (target 100 %), blind on pass 27",
+                    ("holdout-79", "PHONE"): "22 of 23 phones (95.7 %; target 97 %), blind on pass 27",
+                    ("holdout-79", "SSN"): "30 of 34 national ids (88.2 %; target 97 %), blind on pass 27",
+                    ("holdout-80", "IBAN"): "18 of 19 IBANs (target 100 %), blind on pass 27",
+                    ("holdout-80", "SSN"): "32 of 34 national ids (94.1 %; target 97 %), blind on pass 27",
+                    ("holdout-81", "IBAN"): "20 of 22 IBANs (target 100 %), blind on pass 27",
+                    ("holdout-81", "PHONE"): "33 of 35 phones (94.3 %; target 97 %), blind on pass 27",
+                    ("holdout-81", "SSN"): "42 of 47 national ids (89.4 %; target 97 %), blind on pass 27",
+                    ("holdout-82", "IBAN"): "10 of 16 IBANs (target 100 %), blind on pass 27",
+                    ("holdout-82", "SSN"): "45 of 49 national ids (91.8 %; target 97 %), blind on pass 27"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows. (Within it
 #: since pass 26, not blind: holdout-60, 5 of 175, and holdout-61, 3 of 134: reference words and firms' numbers.)
 HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %; target at most 3 %), blind on pass 18",
@@ -291,7 +315,9 @@ HELD_OUT_KEEP_NOT_MET = {"holdout-44": "13 of 258 must-keep spans touched (5.0 %
                          "holdout-48": "19 of 292 must-keep spans touched (6.5 %; target at most 3 %), blind on pass 19",
                          "holdout-49": "12 of 255 must-keep spans touched (4.7 %; target at most 3 %), blind on pass 19",
                          "holdout-64": "3 of 89 must-keep spans touched (3.4 %; target at most 3 %), blind on pass 23",
-                         "holdout-76": "6 of 173 must-keep spans touched (3.5 %; target at most 3 %), blind on pass 26"}
+                         "holdout-76": "6 of 173 must-keep spans touched (3.5 %; target at most 3 %), blind on pass 26",
+                         "holdout-80": "10 of 262 must-keep spans touched (3.8 %; target at most 3 %), blind on pass 27",
+                         "holdout-82": "11 of 295 must-keep spans touched (3.7 %; target at most 3 %), blind on pass 27"}
 
 
 @functools.cache

@@ -86,7 +86,15 @@ from stdnum.vn import mst as vn_mst
 from stdnum.za import idnr as za_idnr
 
 from feedbackloop.core.id_names import DEMONYMS, POSSESSIVES, WORLD_ID_NAMES
-from feedbackloop.core.pii_refs import ALL_STEMS, COMPOUND_STEMS, NUMBERED, PHONE_WORD, SHORT_STEMS, names_a_reference
+from feedbackloop.core.pii_refs import (
+    ALL_STEMS,
+    COMPOUND_STEMS,
+    NUMBERED,
+    PERSON_STEMS,
+    PHONE_WORD,
+    SHORT_STEMS,
+    names_a_reference,
+)
 
 Valid = Callable[[str], bool]
 
@@ -487,7 +495,8 @@ ID_NAMES = (
 #: Names that are also words of some language ("run", "tie", "nie", "egn", "pan", "bi", Polish "dni"): in
 #: capitals only.
 ID_NAMES_UPPER = (r"DNI|NIR|NIE|TIE|RG|INE|RUT|RUN|DUI|DPI|CUI|BI|NIK|EGN|CIN|PAN|NIC|CI|CC|RČ|TC|TI|IC|IRD|CHI|SINs?|NAS|"
-                  r"NID|TIN|FIN|RFC|NRIC|EPIC|BVN|NIN|CNIC|SSS|SVNR|TFN|My Number|CIN|JMBG|OIB|EGN|CRN|NHI|HICN|RAMQ|ITIN|PSN|EID|T\.C\.?")
+                  r"NID|TIN|FIN|RFC|NRIC|EPIC|BVN|NIN|CNIC|SSS|SVNR|TFN|My Number|CIN|JMBG|OIB|EGN|CRN|NHI|HICN|RAMQ|ITIN|PSN|EID|T\.C\.?|"
+                  r"INN")  # (after pass 27's measurement: Russia's ИНН transliterated, "INN 781201456003")
 #: What may stand between an id name and its number: no line break, no digit but one glued to a letter (a
 #: form's name: "SIN provided for T5 correction: …", "SSN on my W-2: …"), at most this many characters.
 MAX_GAP = 48
@@ -1086,6 +1095,11 @@ def phone_line_named(text: str, start: int, end: int) -> bool:
     return not (sum(char.isdigit() for char in number) >= 9 and any(valid(number) for valid in CHECKED))
 
 
+def person_inn_valid(number: str) -> bool:
+    """A person's Russian taxpayer number (ИНН): twelve digits and their two check digits (a firm's has ten)."""
+    return len(number) == 12 and ru_inn.is_valid(number)
+
+
 def ramq_valid(number: str) -> bool:
     """Quebec's health insurance number (no stdnum module): the surname's three letters and the first name's
     first, the birth date as YYMMDD (the month plus 50 for a woman), two digits."""
@@ -1256,6 +1270,8 @@ NAME_CHECKS: tuple[NameCheck, ...] = tuple(
         ("oib osobni", r"^oib$|osobni identifikacijski", (hr_oib.is_valid,)),
         ("jmbg јмбг emšo emso matičn maticn", r"jmbg|јмбг|em[šs]o|mati[čc]ni", (si_emso.is_valid,)),
         ("инн", r"инн", (ru_inn.is_valid,)),
+        # (after pass 27's measurement) transliterated, a person's twelve digits only (a firm's has ten)
+        ("inn", r"^inn$", (person_inn_valid,)),
         ("рнокпп іпн ідентифікаційн", r"рнокпп|іпн|ідентифікаційн", (ua_rntrc.is_valid,)),
         ("aadh adhaar आधार", r"aadh|adhaar|आधार", (in_aadhaar.is_valid,)),
         ("ssn social security", r"^ssn|social security", (us_ssn.is_valid,)),
@@ -1394,6 +1410,8 @@ def labelled_reference(text: str, start: int) -> bool:
             continue  # (a short stem is a whole word, as in pii_refs: "resi", a receipt, is no "resident")
         if NUMBERED.search(text[at:start].lower()):
             return True
+        if low.startswith(PERSON_STEMS):
+            continue  # (after pass 27's measurement) "Customer: its N6504022", "Klient: CDK…": a chat's speaker
         before = text[max(0, at - 24):at].rstrip(" \t")
         opener = WORD_BEFORE.search(before + " ")
         return not before or before[-1] in ",;:.!?()\n" or opener is None \
@@ -1560,8 +1578,9 @@ def a_records_id(text: str, cue: re.Match[str]) -> bool:
 
 #: Issue 18, seventeenth pass: a chat line that is only an identity number (after its speaker's name),
 #: answering a line that named one ("¿Me pasás tu DNI?\nCliente: 32.581.904", "escribe tu CURP.\nUsuario: …").
-#: (Issue 18, nineteenth pass: a chat's time in brackets may carry its half of the day, "[7:46 a. m.]", "[9:05 PM]".)
-CHAT_TIME = r"\[[\d:. ]+(?:(?i:[ap]\.?[ ]?m\.?))?\]"
+#: (Issue 18, nineteenth pass: a chat's time in brackets may carry its half of the day, "[7:46 a. m.]", "[9:05 PM]";
+#: after pass 27's measurement, its date too, as WhatsApp exports it: "[10:50, 03/04/2024]".)
+CHAT_TIME = r"\[[\d:. ]+(?:,[ ]?\d{1,4}[./-]\d{1,2}[./-]\d{2,4})?(?:(?i:[ ]?[ap]\.?[ ]?m\.?))?\]"
 ANSWER_LINE = re.compile(rf"[ \t]*(?:{CHAT_TIME}[ \t]*)?[^\W\d][\w .()'’-]{{0,30}}[:：](?P<said>[^\d\n]{{0,40}})$")
 
 

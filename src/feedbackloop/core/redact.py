@@ -1274,9 +1274,9 @@ SHORT_PHONE_WORDS = ("tlf", "tel", "phone", "ph", "mob", "cel", "handy", "hp", "
 #: A P.O. box number and its postcode ("P.O. Box 45678-00100") is no phone.
 AFTER_BOX = re.compile(r"\bbox\s*(?:no\.?|#)?\s*$", re.IGNORECASE)
 #: (Issue 18, thirteenth pass: a day and a month, each at most 31: "+52 1 33 1987 2045" and "+44 29 2018
-#: 4471" hold no date.)
+#: 4471" hold no date; after pass 27's measurement: nor does a country code, "+31 6 1937 4482".)
 DAY_OR_MONTH = r"(?:0?[1-9]|[12]\d|3[01])"
-DATE_INSIDE = re.compile(rf"(?:19|20)\d\d[-./ ]{DAY_OR_MONTH}[-./ ]{DAY_OR_MONTH}(?!\d)|(?<!\d){DAY_OR_MONTH}[-./ ]{DAY_OR_MONTH}[-./ ](?:19|20)\d\d")
+DATE_INSIDE = re.compile(rf"(?:19|20)\d\d[-./ ]{DAY_OR_MONTH}[-./ ]{DAY_OR_MONTH}(?!\d)|(?<![\d+]){DAY_OR_MONTH}[-./ ]{DAY_OR_MONTH}[-./ ](?:19|20)\d\d")
 #: "2024-118734", "2025/441892": a year and a serial number, as case and file numbers are written. (Pass 25: and the
 #: year last, after slashes, "1189/11/2024", as Polish and Spanish shops number orders.)
 YEAR_SERIAL = re.compile(r"(?:19|20)\d\d[-/]\d{2,7}(?:[-/]\d{2,7})?|\d{1,7}/\d{1,7}/(?:19|20)\d\d")
