@@ -62,7 +62,7 @@ MONEY_WORDS = (
     "bank", "banco", "banque", "banca", "konto", "cuenta", "conta", "compte", "account", "acct", "a/c", "refund",
     "reembols", "rembours", "erstatt", "transfer", "deposit", "depósit", "virement", "überweis", "uberweis",
     "clabe", "cbu", "cvu", "cci", "spei", "pix", "payment", "pago", "pagamento", "paiement", "zahlung", "platba",
-    "účt", "uct", "számla", "szamla", "utal", "wire", "payout", "salary", "salario", "sueldo", "reintegro", "devoluc",
+    "účt", "účet", "ucet", "számla", "szamla", "utal", "wire", "payout", "salary", "salario", "sueldo", "reintegro", "devoluc",
     "devolu", "rekening", "rachun", "przelew", "tili", "hesap", "akaun", "tài khoản", "tai khoan", "บัญชี", "حساب",
     "חשבון", "खाता",
     # pass 26: the codes that route to a bank, the short "acc" ("BSB: 062000, Acc: 1234 5678" has no other), a
@@ -79,6 +79,9 @@ MONEY_WORDS = (
     # and money and its refund in the Nordic languages, Russian, Ukrainian and Arabic
     "penge", "pengar", "refusjon", "tilbakebetal", "återbetal", "palaut", "endurgreið", "возврат", "оплат",
     "повернен", "استرداد", "تحويل",
+    # (after pass 27's measurement) the account's and the bank's words of Chinese, Japanese and Korean, which
+    # `ACCOUNT_INSIDE` and `BANK_INSIDE` read
+    "口座", "账户", "帳戶", "账号", "帳號", "계좌", "은행", "银行", "銀行",
 )
 
 #: Names of an account at a bank, and of the numbers that go with it, in our languages: a number right after one is
@@ -386,11 +389,14 @@ def shaped_accounts(text: str, shape: re.Pattern[str]) -> Iterator[tuple[int, in
 #: Pass 26: the name of a bank alone, not a code that routes to one (a PIX key or an ACH trace is no account).
 BANK_NAME = re.compile(r"(?i:\b(?:[\w&]*bank|banco|banque|gtb|" + BANKS + r")\b)")
 #: An account number of ten to eighteen digits written together, not a mobile number's "0" and ten digits.
+#: (After pass 27's measurement) "is" between a bank and its number, in English, Pidgin ("my opay na 30114…"),
+#: Spanish, Portuguese and German.
+COPULA = r"(?i:(?:is|na|es|é|ist)[ \t]+)?"
 BESIDE_NUMBER = rf"{OPEN}(?P<number>(?!0[789]\d{{9}}(?!\d))\d{{10,18}}){CLOSE}"
 #: Pass 26: an account number right after or before its bank's name, as a payer writes it in a chat ("Access Bank
 #: 0691234567", "send to 0123456789 GTBank", "Opay 8123456789", "acc no 30123456789 SBI").
 BANK_THEN_NUMBER = re.compile(rf"{BANK_NAME.pattern}[ \t]*[:,(-]?[ \t]*(?i:(?:acc(?:ount)?|acct|a/c)\.?[ \t]*"
-                              rf"(?:no\.?|number|num|#)?[ \t]*:?[ \t]*)?{BESIDE_NUMBER}")
+                              rf"(?:no\.?|number|num|#)?[ \t]*:?[ \t]*)?{COPULA}{BESIDE_NUMBER}")
 NUMBER_THEN_BANK = re.compile(rf"{BESIDE_NUMBER}[ \t]*[,(-]?[ \t]*(?:\bat[ \t]+|\bin[ \t]+)?{BANK_NAME.pattern}")
 #: A phone's word or a country's calling code just before the number: "GTBank customer care 0700…", "SBI
 #: registered mobile 9876543210", "+91 9876543210 (SBI)".
@@ -601,15 +607,22 @@ def corrected(text: str, line_start: int, start: int, end: int) -> bool:
     return OTHER_NUMBER_WORD.search(text, end, sentence_end.start() if sentence_end else len(text)) is None
 
 
+#: (After pass 27's measurement) how close before a plain account's name a payout's word makes it a bank's ("Refund
+#: to account: …"; not "I want to transfer my postpaid line to my new flat. … Account no 1.2847719").
+PAYOUT_BEFORE_NAME = 24
+
+
 def named_on_its_line(text: str, word: re.Match[str], start: int) -> bool:
     """Whether the account named by `word` on the number's line is the number's: a bank's name between them, close
     and in one sentence; or (a plain account's name right before the number) a bank or payout named on the line
-    before ("Refund to my bank account please.\nacc: 0234567891")."""
+    before ("Refund to my bank account please.\nacc: 0234567891") or before the name on its own line ("Refund to
+    account: 06-0229-…", after pass 27's measurement)."""
     gap = text[word.end():start]
     if NAME_GAP.match(gap) is not None:
         line_start = text.rfind("\n", 0, start) + 1
-        return word.group("generic") is not None and line_start > 0 and bank_or_payout_in_reach(
-            text, line_start, line_start - 1)
+        return word.group("generic") is not None and (
+            (line_start > 0 and bank_or_payout_in_reach(text, line_start, line_start - 1))
+            or PAYOUT_WORDS.search(text, max(line_start, word.start() - PAYOUT_BEFORE_NAME), word.start()) is not None)
     return (len(gap) <= SAME_LINE_CHARS and not any(char.isdigit() for char in gap) and not SENTENCE_END.search(gap)
             and (BANK_NAME.search(gap) is not None or BANK_INSIDE.search(gap) is not None))
 
