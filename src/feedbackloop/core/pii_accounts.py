@@ -54,8 +54,8 @@ from stdnum.cz import bankaccount as cz_bankaccount
 from stdnum.no import kontonr as no_kontonr
 from stdnum.nz import bankaccount as nz_bankaccount
 
-from feedbackloop.core.pii_ids import ASKING, ASKING_MORE
-from feedbackloop.core.pii_refs import PHONE_WORD
+from feedbackloop.core.pii_ids import ASKING, ASKING_MORE, CHAT_TIME
+from feedbackloop.core.pii_refs import CORRECTION_MARKS, CORRECTION_WORDS, PHONE_WORD
 
 #: Words of money or banking in any of our languages: a checked number counts only in a text that has one.
 MONEY_WORDS = (
@@ -534,7 +534,7 @@ ACCOUNT_HOLDS = re.compile(r"(?i:\b(?:on|linked\s+to|registered\s+(?:to|on|with)
                            r"tied\s+to)\s+(?:the|your|my|this|that)\s+\Z)")
 #: A chat line's speaker ("Customer:", "[10:32] Ana:", "Agent (Priya):"): a role, or a name after a time or with a
 #: role in brackets.
-SPEAKER = re.compile(r"[ \t]*(?:(?P<time>\[[\d:. ]+\])[ \t]*)?(?P<label>[^\W\d][\w .()'’-]{0,30}):[ \t]*")
+SPEAKER = re.compile(rf"[ \t]*(?:(?P<time>{CHAT_TIME})[ \t]*)?(?P<label>[^\W\d][\w .()'’-]{{0,30}}):[ \t]*")
 SPEAKER_ROLES = re.compile(r"(?i:customer|client|cliente|user|usuario|usuário|me|you|caller|buyer|member|kunde|klant|"
                            r"mteja|pelanggan|khách|nasabah|agent|agente|support|soporte|suporte|bot|assistant|cs|rep)\b")
 #: What a customer says before the number, a turn after the account was asked for: at most five words, only the first
@@ -544,9 +544,10 @@ ANSWER_WORDS = re.compile(r"(?:[^\W\d_][^\s\d]*[ \t]+)?(?:[^\W\d_A-Z][^\s\d]*[ \
 #: "- BDO savings"), then the line's end.
 ANSWER_TAIL = re.compile(r"[ \t]*[.,;!]?[ \t]*(?:[(\[–-]?[ \t]*(?:[^\W\d_][\w.&']*[ \t]*){1,5}[)\]]?[ \t]*[.!]?)?"
                          r"[ \t]*(?:\n|\Z)")
-#: A line that corrects a number given before ("sorry wrong one", "the correct one is", "perdón, es", "maaf salah").
-CORRECTION = re.compile(r"(?i:sorry|wrong|correct|typo|i mean|actually|perd[oó]n|disculp|errad|equivoc|desculp|"
-                        r"pardon|falsch|korrekt|maaf|salah|xin lỗi|nhầm|nham)")
+#: A line that corrects a number given before ("sorry wrong one", "the correct one is", "perdón, es", "maaf salah"):
+#: the correction words phones use (`pii_refs.CORRECTION_WORDS`, a word's start here) and an account's own.
+CORRECTION = re.compile(rf"(?i:(?<![^\W\d_])(?:{CORRECTION_WORDS})|wrong|correct|disculp|errad|equivoc|desculp|falsch|"
+                        rf"korrekt|xin lỗi|nhầm|nham)|{CORRECTION_MARKS}")
 #: A correction's words right before the number it gives ("sorry wrong one, it's ", "The correct one na ", "la
 #: correcta es ", "o certo é ", "die richtige ist ", "yang benar "): a few letters, no digit, after them.
 CORRECTED_BEFORE = re.compile(r"(?i:(?<![^\W\d_])(?:(?:the |la |el |o |a |die |der |le |la )?(?:correct|correcta|correcto|"

@@ -157,6 +157,16 @@ PHONE_WORDS = ("phone", "tel", "mob", "cell", "call", "fax", "whatsapp", "sms", 
 #: The phone words where they open a word ("Telefonnummer", "mobilabonnement"; not the "tel" of "Bestellnummer", nor
 #: of Estonian "tellimus", an order: after pass 25's measurement).
 PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?!tellim)(?:{'|'.join(re.escape(word) for word in PHONE_WORDS)})")
+#: Pass 27: the words that take back a number just given and give it again ("mobile 8-1234-770? sorry 8123 4770",
+#: "tel 9123 4567, I mean 9123 4576", "Handy …, Korrektur: …", "pardon", "perdón", "maaf", "じゃなくて"), in the
+#: corpus's languages (redact's corrected phones and pii_accounts' corrected accounts).
+CORRECTION_WORDS = (r"sorry|sry|soz|oops|typo|i mean|i meant|no wait|correction|should be|actually|"
+                    r"pardon|désolé|desole|je veux dire|plutôt|plutot|perdón|perdon|disculpa|quise decir|mejor dicho|"
+                    r"corrijo|desculpa|desculpe|quer dizer|aliás|scusa|scusate|cioè|volevo dire|"
+                    r"entschuldigung|korrektur|ich meine|richtig ist|ik bedoel|correctie|förlåt|jeg mener|"
+                    r"unnskyld|undskyld|anteeksi|tarkoitan|przepraszam|maaf|salah|maksud saya|samahani|"
+                    r"pasensya|آسف|عفوا|قصدي")
+CORRECTION_MARKS = r"じゃなくて|ではなく|でなく|訂正|不是|更正|아니고|아니라"
 
 
 #: Pass 27: a phone word joined to the reference's word after it by a slash, "&" or "or": one label for both, the

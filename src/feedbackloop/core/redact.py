@@ -68,7 +68,13 @@ from feedbackloop.core.pii_ids_americas import (
     find_regional_ids,
     firms_number_shape,
 )
-from feedbackloop.core.pii_refs import MOBILE_WALLET, PHONE_JOINED, names_a_reference
+from feedbackloop.core.pii_refs import (
+    CORRECTION_MARKS,
+    CORRECTION_WORDS,
+    MOBILE_WALLET,
+    PHONE_JOINED,
+    names_a_reference,
+)
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
@@ -1500,16 +1506,6 @@ def find_phones(text: str) -> Iterator[Span]:
     yield from corrected_phones(text, found)
 
 
-#: Pass 27: the words that take back a number just given and give it again ("mobile 8-1234-770? sorry 8123 4770",
-#: "tel 9123 4567, I mean 9123 4576", "Handy …, Korrektur: …", "pardon", "perdón", "maaf", "じゃなくて"), in the
-#: corpus's languages.
-CORRECTION_WORDS = (r"sorry|sry|soz|oops|typo|i mean|i meant|no wait|correction|should be|actually|"
-                    r"pardon|désolé|desole|je veux dire|plutôt|plutot|perdón|perdon|disculpa|quise decir|mejor dicho|"
-                    r"corrijo|desculpa|desculpe|quer dizer|aliás|scusa|scusate|cioè|volevo dire|"
-                    r"entschuldigung|korrektur|ich meine|richtig ist|ik bedoel|correctie|förlåt|jeg mener|"
-                    r"unnskyld|undskyld|anteeksi|tarkoitan|przepraszam|maaf|salah|maksud saya|samahani|"
-                    r"pasensya|آسف|عفوا|قصدي")
-CORRECTION_MARKS = r"じゃなくて|ではなく|でなく|訂正|不是|更正|아니고|아니라"
 #: A correction word shortly after a phone, on its line, then the number it gives again (seven to fifteen digits).
 CORRECTION = re.compile(rf"(?i:[^\d\n]{{0,30}}?(?:(?<![^\W\d_])(?:{CORRECTION_WORDS})(?![^\W\d_])|{CORRECTION_MARKS})"
                         r"[^\d\n]{0,24}?(?<![\w+.,/-])(?P<number>\+?\(?\d(?:[ .\-/()]{0,2}\d){6,14})(?![\w-])(?![.,/]\d))")
