@@ -908,7 +908,14 @@ def named_lower_case(text: str, match: re.Match[str]) -> bool:
     if (match.lastgroup == "nino" and not nino_valid(number)) or placeholder(number) \
             or (match.lastgroup == "pps" and not ie_pps.is_valid(number.upper())):
         return False
+    if match.lastgroup == "pan" and LOWER_PAN_NAME.search(text, max(0, match.start() - 24), match.start()):
+        return True
     return named_before(text, match.start(), lettered=True) or asked_for_before(text, match.start())
+
+
+#: (After pass 27's measurement) "pan" in lower case right before a PAN in lower case ("mera pan akdpm6856q hai"):
+#: the name alone is an English word, the two together are India's tax id (its fourth letter "p": a person's).
+LOWER_PAN_NAME = re.compile(r"(?i:(?<!\w)pan(?:[ ]?(?:card|no|number|num))?\.?)[ \t]*[:#=-]?[ \t]*(?:(?i:is|hai|h)[ \t]+)?\Z")
 
 
 #: Issue 18, nineteenth pass: each checked shape on its own, for a number the first shape that matched refused
@@ -1589,6 +1596,12 @@ ANSWER_LINE = re.compile(rf"[ \t]*(?:{CHAT_TIME}[ \t]*)?[^\W\d][\w .()'’-]{{0,
 LINE_OPENING = re.compile(r"[ \t>]*")
 
 
+#: A number given on a line, as a form's line gives one (five digits and more, or three groups: "32.456.789"); a year
+#: or a time is none (after pass 27's measurement: "for the annual statement for 2023 we need your tax ID. Could you
+#: send it?").
+NUMBER_GIVEN = re.compile(r"\d{5,}|\d+(?:[ .-]\d+){2,}")
+
+
 def asked_for_before(text: str, at: int) -> bool:
     """Whether the number at `at` is alone after a speaker on its line, or opens it, and the line before asks for an
     id by its name."""
@@ -1605,7 +1618,7 @@ def asked_for_before(text: str, at: int) -> bool:
                          or (LABEL.search(said) and not ID_NAME_ANYWHERE.search(said))):
         return False  # ("Pelanggan: no ahli 300218, IC …": a label other than an id's names another number)
     previous = TIMESTAMP.sub("", line_before(text, line_start), count=1)
-    if any(char.isdigit() for char in previous) or not (ASKING.search(previous) or ASKING_MORE.search(previous)):
+    if NUMBER_GIVEN.search(previous) or not (ASKING.search(previous) or ASKING_MORE.search(previous)):
         return False  # a form's lines ("DNI: 32.456.789\nLínea: 11 4567-8910") answer nothing
     return ID_NAME_ANYWHERE.search(previous) is not None
 
