@@ -54,6 +54,7 @@ from stdnum.cz import bankaccount as cz_bankaccount
 from stdnum.no import kontonr as no_kontonr
 from stdnum.nz import bankaccount as nz_bankaccount
 
+from feedbackloop.core.pii_address import line_around
 from feedbackloop.core.pii_ids import ASKING, ASKING_MORE, CHAT_TIME
 from feedbackloop.core.pii_refs import CORRECTION_MARKS, CORRECTION_WORDS, PHONE_WORD
 
@@ -388,11 +389,13 @@ def shaped_accounts(text: str, shape: re.Pattern[str]) -> Iterator[tuple[int, in
 
 #: Pass 26: the name of a bank alone, not a code that routes to one (a PIX key or an ACH trace is no account).
 BANK_NAME = re.compile(r"(?i:\b(?:[\w&]*bank|banco|banque|gtb|" + BANKS + r")\b)")
-#: An account number of ten to eighteen digits written together, not a mobile number's "0" and ten digits.
 #: (After pass 27's measurement) "is" between a bank and its number, in English, Pidgin ("my opay na 30114…"),
 #: Spanish, Portuguese and German.
 COPULA = r"(?i:(?:is|na|es|é|ist)[ \t]+)?"
-BESIDE_NUMBER = rf"{OPEN}(?P<number>(?!0[789]\d{{9}}(?!\d))\d{{10,18}}){CLOSE}"
+#: A Nigerian mobile's shape: "0" and ten digits, the second a 7, 8 or 9.
+NIGERIAN_MOBILE = re.compile(r"0[789]\d{9}")
+#: An account number of ten to eighteen digits written together, not a mobile number's "0" and ten digits.
+BESIDE_NUMBER = rf"{OPEN}(?P<number>(?!{NIGERIAN_MOBILE.pattern}(?!\d))\d{{10,18}}){CLOSE}"
 #: Pass 26: an account number right after or before its bank's name, as a payer writes it in a chat ("Access Bank
 #: 0691234567", "send to 0123456789 GTBank", "Opay 8123456789", "acc no 30123456789 SBI").
 BANK_THEN_NUMBER = re.compile(rf"{BANK_NAME.pattern}[ \t]*[:,(-]?[ \t]*(?i:(?:acc(?:ount)?|acct|a/c)\.?[ \t]*"
@@ -498,8 +501,6 @@ REACH_NUMBER = re.compile(rf"(?<![\w.,/+-])(?P<number>\d(?:[ .-]?\d){{7,21}}(?:-
 #: and an IP address's dotted quad.
 DATE_WITHIN = re.compile(rf"(?<!\d)(?:{DATE.pattern})(?!\d)")
 DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
-#: A Nigerian mobile's shape (as `BESIDE_NUMBER`): "0" and ten digits, the second a 7, 8 or 9.
-NIGERIAN_MOBILE = re.compile(r"0[789]\d{9}")
 #: The names of an account that stand inside a run of letters in scripts that write no spaces ("โอนเข้าบัญชี",
 #: "振込先口座", "收款账户", "계좌번호"): Thai's, Japanese's, Chinese's and Korean's word for an account.
 ACCOUNT_INSIDE = ("บัญชี", "口座", "账户", "帳戶", "账号", "帳號", "계좌")
@@ -518,7 +519,7 @@ OTHER_NUMBER_WORD = re.compile(r"(?i:(?<![^\W\d_])(?:mobile|phone|cell|telephone
                                r"ip|bvn|nin|nik|ktp|aadhaa?r|pan|passport|ssn|dni|cpf|cuil|cuit|rut|curp|c[ée]dula|nric|"
                                r"mykad|tin|ic|cif|nif|nie)(?![^\W\d_])|" + AMOUNT_WORD.pattern + "|" +
                                REFERENCE_BEFORE.pattern + "|" +
-                               PAYMENT_REFERENCE.pattern.replace(r"\bref", r"\bref(?!und)") + "|" + PHONE_WORD.pattern + ")")
+                               PAYMENT_REFERENCE.pattern + "|" + PHONE_WORD.pattern + ")")
 #: Words of money paid out to an account, in our languages: the plain "account" of the line they are on is a bank's
 #: ("which account should we refund to?", "¿a qué cuenta le transferimos?").
 PAYOUT_WORDS = re.compile(r"(?i:refund|reimburs|reembols|rembours|erstatt|devolu|devolv|reintegr|estorn|payout|"
@@ -591,9 +592,9 @@ def account_named_before(text: str, start: int, end: int) -> bool:
     if corrected(text, line_start, start, end):
         pass  # "The correct one is 2091847356": the account named before, given again
     elif word.start() >= line_start:
-        return named_on_its_line(text, word, start)
+        return named_on_its_line(text, word, line_start, start)
     elif not answer_line(text, line_start, start, end) or not (
-            asks(text, word_line, word.end()) or BANK_NAME.search(line_of(text, word.start()))
+            asks(text, word_line) or BANK_NAME.search(line_of(text, word.start()))
             or CORRECTION.search(text, line_start, start)):
         return False
     return word.group("generic") is None or bank_or_payout_in_reach(text, word_line, end)
@@ -613,14 +614,13 @@ def corrected(text: str, line_start: int, start: int, end: int) -> bool:
 PAYOUT_BEFORE_NAME = 24
 
 
-def named_on_its_line(text: str, word: re.Match[str], start: int) -> bool:
+def named_on_its_line(text: str, word: re.Match[str], line_start: int, start: int) -> bool:
     """Whether the account named by `word` on the number's line is the number's: a bank's name between them, close
     and in one sentence; or (a plain account's name right before the number) a bank or payout named on the line
     before ("Refund to my bank account please.\nacc: 0234567891") or before the name on its own line ("Refund to
     account: 06-0229-…", after pass 27's measurement)."""
     gap = text[word.end():start]
     if NAME_GAP.match(gap) is not None:
-        line_start = text.rfind("\n", 0, start) + 1
         return word.group("generic") is not None and (
             (line_start > 0 and bank_or_payout_in_reach(text, line_start, line_start - 1))
             or PAYOUT_WORDS.search(text, max(line_start, word.start() - PAYOUT_BEFORE_NAME), word.start()) is not None)
@@ -629,12 +629,12 @@ def named_on_its_line(text: str, word: re.Match[str], start: int) -> bool:
 
 
 def line_of(text: str, position: int) -> str:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return text[start:end if end >= 0 else len(text)]
+    """The line that holds `position` (`pii_address.line_around`), without its newline."""
+    start, end = line_around(text, position, position)
+    return text[start:end]
 
 
-def asks(text: str, line_start: int, word_end: int) -> bool:
+def asks(text: str, line_start: int) -> bool:
     """Whether the line that names the account asks for it (`pii_ids.ASKING`'s question or request words)."""
     line = line_of(text, line_start)
     return ASKING.search(line) is not None or ASKING_MORE.search(line) is not None or PAYOUT_WORDS.search(line) is not None

@@ -1381,8 +1381,8 @@ def named_in_its_sentence(text: str, start: int, end: int, entries: Sequence[Nam
               if any(not isinstance(check, Shape) and check(number) for check in checks)]
     if not passed or labelled_reference(text, start):
         return False
-    line_start = text.rfind("\n", 0, start)
-    window = max(0, start - REACH, text.rfind("\n", 0, line_start) + 1 if line_start > 0 else 0)
+    newline = text.rfind("\n", 0, start)  # (the one that opens the number's line; the window opens the line before)
+    window = max(0, start - REACH, text.rfind("\n", 0, newline) + 1 if newline > 0 else 0)
     for cue in ID_NAME_ANYWHERE.finditer(text, window, start):
         between = text[cue.end():start]
         if any(char.isdigit() for char in between) or STATEMENT_END.search(between) or PHONE_WORD.search(between.lower()):

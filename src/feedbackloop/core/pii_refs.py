@@ -154,9 +154,11 @@ PHONE_WORDS = ("phone", "tel", "mob", "cell", "call", "fax", "whatsapp", "sms", 
                # (the nineteenth pass) "call me" in other languages: a number after it is a phone, sign or not
                "llam", "llám", "ligue", "ligar", "liga-me", "appel", "anruf", "ruf", "chiam", "bel me", "bel ons",
                "bellen", "zadzwo", "zavolej", "zavolat", "hívj", "hívás", "soita", "arayın", "arayin", "sunați", "sunati", "sună")
+#: The phone words as one alternation, for `PHONE_WORD` and `PHONE_JOINED`.
+PHONE_ALTERNATION = "|".join(re.escape(word) for word in PHONE_WORDS)
 #: The phone words where they open a word ("Telefonnummer", "mobilabonnement"; not the "tel" of "Bestellnummer", nor
 #: of Estonian "tellimus", an order: after pass 25's measurement).
-PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?!tellim)(?:{'|'.join(re.escape(word) for word in PHONE_WORDS)})")
+PHONE_WORD = re.compile(rf"(?<![^\W\d_])(?!tellim)(?:{PHONE_ALTERNATION})")
 #: Pass 27: the words that take back a number just given and give it again ("mobile 8-1234-770? sorry 8123 4770",
 #: "tel 9123 4567, I mean 9123 4576", "Handy …, Korrektur: …", "pardon", "perdón", "maaf", "じゃなくて"), in the
 #: corpus's languages (redact's corrected phones and pii_accounts' corrected accounts).
@@ -171,7 +173,7 @@ CORRECTION_MARKS = r"じゃなくて|ではなく|でなく|訂正|不是|更正
 
 #: Pass 27: a phone word joined to the reference's word after it by a slash, "&" or "or": one label for both, the
 #: number a phone's shape ("Phone/account no.: 0803 …", "Telefon/Kundennummer:", "Celular/No. de cuenta:").
-PHONE_JOINED = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(re.escape(word) for word in PHONE_WORDS)})[^\W\d_]*\.?[ \t]*"
+PHONE_JOINED = re.compile(rf"(?<![^\W\d_])(?:{PHONE_ALTERNATION})[^\W\d_]*\.?[ \t]*"
                           r"(?:/|&|\+|(?<![^\W\d_])(?:or|oder|ou|o|of|eller|tai|lub|nebo|vagy)(?![^\W\d_]))[ \t]*"
                           r"(?:(?:no|nr|n[°º]|núm|num)\.?[ \t]*(?:(?:de|del|do|da|du|di)[ \t]+)?)?\Z")
 
