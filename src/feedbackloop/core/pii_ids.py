@@ -89,6 +89,8 @@ from feedbackloop.core.id_names import DEMONYMS, POSSESSIVES, WORLD_ID_NAMES
 from feedbackloop.core.pii_refs import (
     ALL_STEMS,
     COMPOUND_STEMS,
+    CORRECTION_MARKS,
+    CORRECTION_WORDS,
     NUMBERED,
     PERSON_STEMS,
     PHONE_WORD,
@@ -535,8 +537,9 @@ SERIES_CAPITALS = "А-ЯЁІЇЄҐΑ-Ω"
 #: or to the dash after the name of an id that opens with letters, "PAN-ABCPE1234F", "NIE-X1234567L"; after
 #: another's letters, "AUTO-KR-3310874", "DU-CC-8830412", a dash parts a code's pieces.)
 CUED_ID = re.compile(
-    rf"(?=[\dA-ZÑ&{SERIES_CAPITALS}])(?:(?<![{LATIN_CLASS}.,/+-])|(?<=[^\W\d_]\.)|(?<=(?i:pan|nie|nin|nif|rfc)-)|"
-    r"(?<=(?i:curp|nino)-))(?:"
+    rf"(?=[\dA-ZÑ&{SERIES_CAPITALS}])(?:(?<![{LATIN_CLASS}.,/+-])|(?<=[^\W\d_]\.)|"
+    # (pass 28: not a code's piece, "MTN-NIN-2024-993812" is an order's)
+    r"(?<=(?<![\w-])(?i:pan|nie|nin|nif|rfc)-)|(?<=(?<![\w-])(?i:curp|nino)-))(?:"
     # (issue 18, pass 23: a passport book's Cyrillic series and number, Ukraine's "АА 123456", Russia's old "II-МЮ";
     # pass 27: seven digits, Belarus's "МР 1234567")
     rf"[{SERIES_CAPITALS}]{{2}}[ ]?(?:№[ ]?)?\d{{6,7}}(?!\d)|"
@@ -566,8 +569,11 @@ NOT_PERSONAL = re.compile(r"(?i:order|ticket|invoice|tracking|booking|case|pedid
 
 
 def find_national_ids(text: str, folded: str, gated: bool = True) -> Iterator[tuple[int, int]]:
-    """(start, end) of each national identity number in `text`; `folded` is it lower-cased (redact.fold)."""
-    for start, end in all_national_ids(text, folded, gated):
+    """(start, end) of each national identity number in `text`; `folded` is it lower-cased (redact.fold); then
+    (pass 28) the numbers that correct one of them or come second after it (`following_ids`)."""
+    found = list(all_national_ids(text, folded, gated))
+    found_again = list(following_ids(text, found)) if found else []
+    for start, end in (*found, *found_again):
         masked = MASKED_TAIL.match(text, end)
         yield start, end if masked is None else masked.end()
 
@@ -593,6 +599,8 @@ def all_national_ids(text: str, folded: str, gated: bool) -> Iterator[tuple[int,
         yield from passport_series_ids(text)
     if not gated or TABLE_HINT.search(text):
         yield from tabled_ids(text)
+    yield from corrected_ids(text)
+    yield from lower_labelled_ids(text)
 
 
 #: Issue 18, pass 23: an export's or a spreadsheet's rows under a header line ("customer_id,full_name,iqama_no,email",
@@ -910,7 +918,7 @@ def named_lower_case(text: str, match: re.Match[str]) -> bool:
         return False
     if match.lastgroup == "pan" and LOWER_PAN_NAME.search(text, max(0, match.start() - 24), match.start()):
         return True
-    return named_before(text, match.start(), lettered=True) or asked_for_before(text, match.start())
+    return named_before(text, match.start(), lettered=True) or asked_for_before(text, match.start(), listed=True)
 
 
 #: (After pass 27's measurement) "pan" in lower case right before a PAN in lower case ("mera pan akdpm6856q hai"):
@@ -1602,25 +1610,175 @@ LINE_OPENING = re.compile(r"[ \t>]*")
 NUMBER_GIVEN = re.compile(r"\d{5,}|\d+(?:[ .-]\d+){2,}")
 
 
-def asked_for_before(text: str, at: int) -> bool:
-    """Whether the number at `at` is alone after a speaker on its line, or opens it, and the line before asks for an
-    id by its name."""
+def asked_for_before(text: str, at: int, listed: bool = False) -> bool:
+    """Whether the number at `at` is alone after a speaker on its line, or opens it (or, `listed`, ends a list of
+    answers: pass 28), and the line before asks for an id by its name."""
     line_start = text.rfind("\n", 0, at) + 1
     if not line_start:
         return False
     answer = ANSWER_LINE.fullmatch(text, line_start, at)
     if answer is None and LINE_OPENING.fullmatch(text, line_start, at) is None:
-        return False
+        if not (listed and ANSWER_LIST.fullmatch(text, line_start, at)):
+            return False
+        return asks_for_an_id(TIMESTAMP.sub("", line_before(text, line_start), count=1))
     # issue 18, eighteenth pass: words may come first ("Müşteri: zeynep nur kılıç, 52930184476", "Kunde: ok …"),
     # but not a phone's or an order's ("Customer: my order is …")
     said = answer.group("said") if answer is not None else ""
     if said.strip() and (NOT_PERSONAL.search(said) or OTHER_BEFORE.search(said)
                          or (LABEL.search(said) and not ID_NAME_ANYWHERE.search(said))):
         return False  # ("Pelanggan: no ahli 300218, IC …": a label other than an id's names another number)
-    previous = TIMESTAMP.sub("", line_before(text, line_start), count=1)
+    return asks_for_an_id(TIMESTAMP.sub("", line_before(text, line_start), count=1))
+
+
+def asks_for_an_id(previous: str) -> bool:
+    """Whether a line asks for an id by its name (pass 28: a short name in lower case too, ASKED_SHORT_NAME)."""
     if NUMBER_GIVEN.search(previous) or not (ASKING.search(previous) or ASKING_MORE.search(previous)):
         return False  # a form's lines ("DNI: 32.456.789\nLínea: 11 4567-8910") answer nothing
-    return ID_NAME_ANYWHERE.search(previous) is not None
+    return ID_NAME_ANYWHERE.search(previous) is not None or ASKED_SHORT_NAME.search(previous) is not None
+
+
+#: Pass 28: the words that give a person's id again: a correction's (pii_refs.CORRECTION_WORDS and an id's own: "Richtig
+#: ist:", "Correct one:", "ama doğrusu", "la correcta es"), an id's old and new numbers ("Luma: … Bago: …", "previous
+#: … new", "antiguo … nuevo", "旧 … 新", "→"), and (group "card") a document's second number ("licence 18339407 card
+#: number 2104 889 317"); then the words that may stand before the number ("one", "is", "mine is", a colon).
+AGAIN_CUE = re.compile(
+    rf"(?:(?<![^\W\d_])(?i:(?P<fix>{CORRECTION_WORDS}|correct one|correct number|right one|right number|the correct|"
+    r"corrected|richtig|korrigiert|doğrusu|dogrusu|doğru|correct[oa]|corret[oa]|corrett[oa]|le bon|la bonne|juiste|"
+    r"oikea|riktig|rätt|korrekt|prawidłow\w*|poprawn\w*|właściw\w*|правильн\w*|yang benar|tamang|mine is|mine's)|"
+    r"new|old|previous|former|luma|bago|antigu[oa]|nuev[oa]|anterior|actual|alte?|neue?|ancien(?:ne)?|nouve(?:au|lle)|"
+    r"vecchi[oa]|nuov[oa]|antig[oa]|nov[oa]|eski|yeni|lama|baru|oude?|nieuwe?|star[yae]|now[yae]|"
+    r"старый|новый|старий|новий|(?P<card>card (?:number|no\.?|#)|kartennummer|número de tarjeta|numéro de carte))"
+    rf"(?![^\W\d_])|→|->|=>|⇒|旧|新|이전|신규|기존|{CORRECTION_MARKS})"
+    r"[ \t,]*(?:(?i:one|number|no\.?|nr\.?|n[º°o]\.?|is|es|ist|est|era|was|é|è|it'?s|it is|mine is|c'est|"
+    r"passport|ID|[:：=–-])[ \t,]*){0,4}")
+#: How far before the number given again its id's name, or the id it replaces, may stand.
+AGAIN_REACH = 200
+#: The most the number given again may differ in digits from the id it follows (a licence's card has two more).
+AGAIN_DIGITS_OFF = 2
+#: A paragraph's end: the id before it is another text's.
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def corrected_ids(text: str) -> Iterator[tuple[int, int]]:
+    """Pass 28: a number given again after its id's name, before any found id (`following_ids` with none found):
+    "die Ausweisnummer falsch eingegeben. Richtig ist: NN3XW07087", "passport number … is wrong. Correct one: …"."""
+    yield from following_ids(text, ())
+
+
+def following_ids(text: str, found: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Pass 28: the number an AGAIN_CUE gives right after an id's name or an id already `found`, nothing another
+    record's between: a correction of the id, its new or old number, its card's number. Each one found counts as
+    found for the next ("Luma: P1234567A (expired na). Bago: P5372124B")."""
+    spans = sorted(found)
+    for cue in AGAIN_CUE.finditer(text):
+        span = number_given_again(text, cue)
+        if span is None or DATE_ONLY.fullmatch(text[span[0]:span[1]]) or placeholder(text[span[0]:span[1]]):
+            continue
+        if any(start < span[1] and span[0] < end for start, end in spans):
+            continue
+        if again_of_an_id(text, cue, text[span[0]:span[1]], spans):
+            spans.append(span)
+            yield span
+
+
+def number_given_again(text: str, cue: re.Match[str]) -> tuple[int, int] | None:
+    """The number right after `cue`; after a correction's word, the first one a few words on in its sentence, none of
+    them another record's ("sorry wrong one, X7654321T is mine")."""
+    number = CUED_ID.match(text, cue.end())
+    if number is not None:
+        return number.start(), grouped_end(text, number.start(), number.end())
+    if cue.group("fix") is None:
+        return None
+    span = number_after(text, cue.end())
+    if span is None or SENTENCE_END.search(text, cue.end(), span[0] + 1):
+        return None  # ("… sorry). naam Vikram Mehta. AY 2024-25": the next sentence's number is another thing)
+    return span if again_between(text[cue.end():span[0]]) else None
+
+
+def again_of_an_id(text: str, cue: re.Match[str], number: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether the last thing before `cue` is an id in `spans` (of about the number's length, but after a correction's
+    word), or (not for a card's number) an id's name, within AGAIN_REACH, no other number nor record's word between."""
+    at = cue.start()
+    previous = max((span for span in spans if span[1] <= at), default=None)
+    if previous is not None and at - previous[1] <= AGAIN_REACH and not re.search(r"\d", text[previous[1]:at]):
+        # (a correction may give another document's number: "that one is my wife's DNI, mine is 23927563594")
+        return again_between(text[previous[1]:at]) and (cue.group("fix") is not None
+                                                        or same_kind(text[previous[0]:previous[1]], number))
+    if cue.group("card") is not None:
+        return False
+    names = list(ID_NAME_ANYWHERE.finditer(text, max(0, at - AGAIN_REACH), at))
+    if not names or re.search(r"\d", text[names[-1].end():at]):
+        return False
+    return again_between(text[names[-1].end():at])
+
+
+def again_between(between: str) -> bool:
+    """Whether nothing between an id and the number given again makes that number another record's or a phone's."""
+    return not (BLANK_LINE.search(between) or NOT_PERSONAL.search(between) or PHONE_IN_GAP.search(between)
+                or RECORD_WORD.search(between))
+
+
+#: Records' words that, between an id and a number given again, make the number theirs ("passport … new account: …").
+RECORD_WORD = re.compile(r"(?i:\b(?:account|acct|iban|konto|cuenta|conta|compte|member|membership|policy|"
+                         r"contract|vertrag\w*|customer|kunden\w*|client|login|user|serial|model|sku)\b)")
+
+
+def same_kind(first: str, second: str) -> bool:
+    """Whether two numbers look like one id's two values: about as many digits, letters in both or in neither."""
+    digits = sum(map(str.isdigit, first)), sum(map(str.isdigit, second))
+    lettered = any(map(str.isalpha, first)), any(map(str.isalpha, second))
+    return abs(digits[0] - digits[1]) <= AGAIN_DIGITS_OFF and lettered[0] == lettered[1]
+
+
+#: Pass 28: ids' short names typed in lower case or capitalised in a chat ("cc 52.874.193", "rut 9876543-3", "dni
+#: 32.581.904", "nie x1234567l", "tc 12345678901"): each is a word or a mark elsewhere ("cc:" a mail's copy, Polish
+#: "nie", English "run"), so the number after it must have its own country's shape and pass its check where it has one.
+LOWER_LABELLED = re.compile(r"(?<![\w.@/-])(?P<name>(?i:c\.?c\.?|c\.?i\.?|rut|run|dni|nie|rg|tc|tckn|nik))[ \t]*"
+                            r"(?:(?i:n[º°o]\.?|nro\.?|#|:|-|es|is|é)[ \t]*){0,2}"
+                            r"(?P<number>[\dXYZxyz][\d.]*\d(?:-?[\dkKA-Za-z])?)(?![\w@])(?![.,/-]\w)")
+#: The ones that count with no check: each name's own shape (Colombia's and Latin America's cédula, Argentina's and
+#: Peru's DNI, Brazil's RG).
+LOWER_LABEL_SHAPES = {
+    "cc": re.compile(r"\d{1,3}(?:\.\d{3}){2,3}|\d{6,10}"),
+    "ci": re.compile(r"\d{1,2}\.?\d{3}\.?\d{3}(?:-?\d)?"),
+    "dni": re.compile(r"\d{1,2}\.?\d{3}\.?\d{3}"),
+    "rg": re.compile(r"\d{1,2}\.?\d{3}\.?\d{3}-?[\dxX]"),
+}
+#: The ones a check decides (a Spanish DNI with its letter, a NIE; a Chilean RUT a person's, under 50 million: a
+#: firm's are above; Turkey's T.C. and Indonesia's NIK).
+#: (A Chilean RUT of 50 million and more is a firm's.)
+FIRST_FIRM_RUT = 50_000_000
+
+
+def person_rut_valid(number: str) -> bool:
+    """Whether a Chilean RUT's check digit holds and its number is below a firm's (a firm's RUT is kept)."""
+    return cl_rut.is_valid(number) and int(cl_rut.compact(number)[:-1]) < FIRST_FIRM_RUT
+
+
+LOWER_LABEL_CHECKS: dict[str, Valid] = {
+    "dni": es_dni.is_valid, "nie": es_nie.is_valid, "tc": tr_tckimlik.is_valid, "tckn": tr_tckimlik.is_valid,
+    "rut": person_rut_valid, "run": person_rut_valid, "nik": nik_valid,
+}
+
+
+def lower_labelled_ids(text: str) -> Iterator[tuple[int, int]]:
+    """Pass 28: a number of its country's shape right after an id's short name in any case (LOWER_LABELLED)."""
+    for match in LOWER_LABELLED.finditer(text):
+        name = match.group("name").lower().replace(".", "")
+        number = match.group("number")
+        shaped = name in LOWER_LABEL_SHAPES and LOWER_LABEL_SHAPES[name].fullmatch(number) is not None
+        checked = name in LOWER_LABEL_CHECKS and LOWER_LABEL_CHECKS[name](number.upper())
+        if (shaped or checked) and not placeholder(number):
+            yield match.span("number")
+
+
+#: Pass 28: ids' short names a request may use in lower case ("me confirma el rut del titular?", "cual es su cc?",
+#: "ur nin pls?"), for the line before an answer only (not "nie", "run", "ci": words of Polish, English, Italian).
+ASKED_SHORT_NAME = re.compile(r"(?i:(?<![^\W\d_])(?:rut|dni|cc|rg|nin|bvn|nik|tckn|cuil|ssn|nric|cnic|ktp|curp|"
+                              r"cpf|nino|ppsn?)(?![^\W\d_]))")
+#: Pass 28: an answer line that lists what a request asked for ("You: callum reid, 17.06.1996, oy636853d"): its speaker,
+#: then items parted by commas or semicolons, the id among them.
+ANSWER_LIST = re.compile(rf"[ \t]*(?:{CHAT_TIME}[ \t]*)?[^\W\d][\w .()'’-]{{0,30}}[:：][^:\n]{{0,80}}[,;][ \t]*$")
 
 
 def line_before(text: str, line_start: int) -> str:
@@ -1634,7 +1792,7 @@ TIMESTAMP = re.compile(rf"^[ \t]*{CHAT_TIME}")
 #: A line that asks for something: a question, or a request to give, type or send it, in the corpus's languages.
 ASKING = re.compile(r"[?？؟]|请|請|ください|주세요|알려|(?i:\b(?:enter|provide|send|share|give|type|tell|confirm|pasa|pasás|"
                     r"pásame|escribe|ingresa|digite|informe|informa|envie|indiquez|donnez|entrez|geben|nennen|schicken|"
-                    r"please|kindly|por favor|svp|bitte|per favore|من فضلك|عطيني|أرسل|"
+                    r"please|pls|plz|plis|porfa|porfis|kindly|por favor|svp|bitte|per favore|من فضلك|عطيني|أرسل|"
                     # issue 18, eighteenth pass: requests in more languages (Swahili, Turkish, Indonesian and Malay,
                     # Tagalog, Vietnamese, Hindi, Russian and Ukrainian, Polish, Dutch, Italian, Portuguese)
                     r"naomba|tafadhali|tuma|lütfen|paylaşır|iletir|mohon|silakan|tolong|sila|pakibigay|paki|"
