@@ -37,6 +37,14 @@ turn gives after the account was asked for a turn or two before, a correction of
 name between it and its account's name on its line (`accounts_in_reach`): the nearest number's word before it
 decides, and a plain "account" needs a bank or a payout in reach.
 
+Pass 28 took on the national forms given without "IBAN" and the accounts named by their kind or their bank: a
+Danish "reg. 2191 – 4418 620 173" (a dash between), a Polish NRB (its IBAN check with "PL"; one missing a digit after
+"konto" and a refund's word, "zwrot"), the names of an account in Japanese, Chinese and Korean ("普通 1234567", "口座番号",
+"账号", "계좌", a bank's "卡号"; `cjk_accounts`), a Brazilian "agência … conta …" pair from its first word, the kind of an
+account alone or after its number ("chequing 1234567", "acct #88120394 (that's the savings acct)", "0123456789, my
+savings account"; `typed_accounts`), and a bank's name before the account's word with a few words or a particle
+before the number ("BDO account ko for payout, 3717…", "cuenta rut del bancoestado nro 9876543").
+
 What is left: an account number with neither its name nor a check nor a bank in reach (a bare "0123456789" in a
 text that names no account), a plain "account" with no bank or payout near it (a utility's has one too), and a
 routing number alone; all look like any reference number. A payment's or an order's reference word before a number
@@ -48,6 +56,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from stdnum import iban as stdnum_iban
 from stdnum import numdb
 from stdnum.ar import cbu as ar_cbu
 from stdnum.cz import bankaccount as cz_bankaccount
@@ -83,6 +92,8 @@ MONEY_WORDS = (
     # (after pass 27's measurement) the account's and the bank's words of Chinese, Japanese and Korean, which
     # `ACCOUNT_INSIDE` and `BANK_INSIDE` read
     "口座", "账户", "帳戶", "账号", "帳號", "계좌", "은행", "银行", "銀行",
+    # pass 28: a Japanese account's kind ("普通 1234567"), Korean "통장", Polish "zwrot" (a refund)
+    "普通", "当座", "통장", "zwrot",
 )
 
 #: Names of an account at a bank, and of the numbers that go with it, in our languages: a number right after one is
@@ -99,6 +110,8 @@ ACCOUNT_NAMES = (
     r"(?:institution|inst\.?)(?:\s+(?:number|no\.?|#))?",
     # pass 27: the short "acc" and "acct" after the kind of account ("savings acc 123…"), a deposit account
     r"(?:checking|chequing|savings?|current|deposit)\s+(?:acc|acct)\.?(?:\s*(?:number|no\.?|#))?",
+    # pass 28: the kind of account alone right before its number ("chequing 1234567", "savings #0012…")
+    r"(?:checking|chequing|savings)(?=[ \t]*(?:#|no\.?|:|is)?[ \t]*\d)",
     # Spanish, Portuguese
     r"cuenta\s+(?:bancaria|de\s+ahorros?|corriente|vista|de\s+cheques|sueldo)", r"cuenta[\s-]?rut", r"cta\.?\s*(?:cte|ah)\.?",
     r"(?:número|numero|nro\.?|n[º°o]\.?)\s+de\s+(?:la\s+)?cuenta\s+bancaria",
@@ -113,6 +126,7 @@ ACCOUNT_NAMES = (
     # German, Dutch, Nordic
     r"konto[\s-]?(?:nummer|nr\.?)", r"kto\.?[\s-]?nr\.?", r"bankleitzahl", r"blz", r"bankverbindung",
     r"(?:bank)?rekening(?:nummer|nr\.?)?", r"kontonr\.?", r"clearing(?:nummer|nr\.?)?", r"reg\.?\s?nr\.?",
+    r"reg\.(?=[ \t]*\d{4}(?!\d))",  # pass 28: Danish "reg. 2191 – 4418 620 173"
     r"registreringsnummer", r"tilinumero",
     # pass 27: German "Kto." and "Bankkonto", Dutch "rek.nr.", Finnish "tilinro", Iceland's bank account
     r"kto\.?(?:[\s-]?nr\.?)?(?=[\s:])", r"bank[\s-]?konto(?:nummer|nr\.?)?", r"rek\.?[\s-]?nr\.?", r"tilinro\.?",
@@ -171,12 +185,15 @@ _GENERIC = "|".join(GENERIC_NAMES)
 #: (pass 26) a dash with spaces round it ("Account no - 0612345678901"; "ACC-0098812" is a firm's reference); in any
 #: case since pass 26's measurement ("CuentaRUT N° 10155626", "Konto Nr. …"); (pass 27) Italian "n." ("conto corrente
 #: n. 000012345678").
-GAP = (r"[ \t]*(?:(?:is|es|é|est|ist|da|de|do|del|:|#|=|(?<=[ \t])[-–](?=[ \t])|n[º°o]\.?|n\.|no\.?|nr\.?|number)"
+GAP = (r"[ \t]*(?:(?:is|es|é|est|ist|da|de|do|del|:|#|=|(?<=[ \t])[-–](?=[ \t])|n[º°o]\.?|n\.|no\.?|nro\.?|nr\.?|number)"
        r"[ \t]*){0,3}")
 #: After pass 26's measurement (not blind): the bank's short name between ("mi cuenta BCP 191-33872015-0-48"), or a
 #: label's own words up to its colon ("Číslo účtu pro vrácení zálohy: …", "numer konta do zwrotu: …"); letters only,
 #: so an order's or an invoice's number between keeps the number out.
-NAMED_GAP = r"(?:[ \t]+(?:bcp|bbva|bci|bna|bpi|cgd|hsbc|ing|pko|mbank|kb|čsob|csob|fio)(?![^\W\d_])|(?:[ \t]+[^\W\d_]{1,14}){1,3}[ \t]*:)?"
+#: (Pass 28: or any bank's name, after a particle: "cuenta rut del bancoestado nro 9876543", "account sa BDO 0045…".)
+NAMED_GAP = (r"(?:[ \t]+(?:bcp|bbva|bci|bna|bpi|cgd|hsbc|ing|pko|mbank|kb|čsob|csob|fio)(?![^\W\d_])|"
+             r"(?i:(?:[ \t]+(?:del|de|do|da|at|with|in|en|no|na|sa|ng|ko|mo|ya))?[ \t]+(?:[\w&]*bank|banco\w*|gtb|"
+             + BANKS + r")(?![^\W\d_]))|(?:[ \t]+[^\W\d_]{1,14}){1,3}[ \t]*:)?")
 #: Where an account number may begin and end: not inside a word, a decimal, a date or another number.
 OPEN = r"(?<![\w.,/-])"
 CLOSE = r"(?![\w]|[.,/-]\d)"
@@ -186,10 +203,32 @@ CLOSE = r"(?![\w]|[.,/-]\d)"
 NUMBER = rf"(?P<number>\d(?:[ ./-]?\d){{2,29}}(?:-[0-9Xx])?){CLOSE}"
 NAMED = re.compile(rf"(?i:(?<![^\W\d_])(?:{_NAMES})(?![^\W\d_]){NAMED_GAP}{GAP}){NUMBER}")
 GENERIC = re.compile(rf"(?i:(?<![^\W\d_])(?:{_GENERIC})(?![^\W\d_]){NAMED_GAP}{GAP}){NUMBER}")
+#: Pass 28: the names of an account in Japanese, Chinese and Korean, which stand inside a run of letters (no word
+#: boundary round them): a Japanese account's kind ("三井住友銀行 普通 1234567", "当座"), "口座番号", Chinese "账号",
+#: "帐号", "賬號", "账户", Korean "계좌(번호)", "통장"; then a colon, "No.", "号码" or a Korean particle.
+CJK_NAMES = (r"(?:普通|当座|貯蓄)(?:預金)?(?:口座)?|口座(?:番号|No\.?)?|[账帐賬帳](?:号|號|户|戶)(?:号码|號碼)?|"
+             r"계좌(?:번호)?|통장(?:번호)?")
+#: And a bank card's number in Chinese ("卡号"), an account's only after a bank's name ("招商银行卡号 6225 …"), not a
+#: credit card's ("信用卡卡号").
+CJK_CARD = r"(?<!信用卡)(?<=银行|銀行|은행)[ \t]*(?:卡号|卡號|储蓄卡号|儲蓄卡號)"
+#: Where a number after a CJK name ends: not inside another number (a letter after it may be a particle: "로", "に").
+CJK_CLOSE = r"(?![0-9A-Za-z]|[.,/-]\d)"
+#: A bank's name right before the number ("신한은행 110-123-456789 로 환불"): an account's only on a line that pays
+#: money into it (`CJK_PAYOUT`); a bank's hotline follows its name too.
+CJK_BANK = r"(?<=은행|银行|銀行)(?=[ \t]*\d)"
+CJK_PAYOUT = re.compile(r"退款|退还|退回|打款|返金|振込|振り込|환불|입금|송금")
+#: The phone numbers of China, Japan and Korea that follow a bank's name ("中国银行 400-820-5555", "고객센터 1588-5000",
+#: "03-1234-5678", a Chinese mobile's eleven digits): no account's.
+CJK_PHONE = re.compile(r"(?:400|800)[ -]?\d{3}[ -]?\d{4}|95\d{3,4}|1[3-9]\d{9}|0\d{1,2}-\d{3,4}-\d{4}|1[5-8]\d{2}-\d{4}")
+NAMED_CJK = re.compile(rf"(?:{CJK_NAMES}|{CJK_CARD}|(?P<bank>{CJK_BANK}))[ \t]*(?:[:：#＃=]|(?i:no\.?)|は|는|은|是|为|為)?[ \t]*(?:[:：][ \t]*)?"
+                       rf"(?P<number>\d(?:[ -]?\d){{6,22}}){CJK_CLOSE}")
 #: A name of the account's routing that comes before its number: the two are one finding when close.
 ROUTING_FIRST = re.compile(r"(?i:sort[\s-]?code|s/c|sort(?=[ \t:]*\Z|[ \t:]+\d)|bsb|routing|aba|transit|ag[êe]ncia|"
                            r"ag[.:]|ag(?=[ \t]*\Z|[ \t]+\d)|blz|clearing|reg\.?\s?nr\.?|"
-                           r"ifsc|institution|inst\b)")
+                           r"reg\.(?=[ \t]*\Z|[ \t]*\d{4}(?!\d))|ifsc|institution|inst\b)")
+#: Pass 28: Brazil's "agência", which a writer gives with its "conta" as one pair of bank details ("agência 1234-5,
+#: conta corrente 98765-4"): the finding begins at the word, as the pair's label does.
+AGENCIA = re.compile(r"(?i:ag[êe]ncia)")
 #: Pass 26: a routing number's name that takes three digits (Canada's institution number, "inst 004").
 SHORT_ROUTING = re.compile(r"(?i:institution|inst\b)")
 #: Pass 27: an account's name that is an invoice's too (Russian "счёт № 118", Ukrainian "рахунок 2026/118"): a bank
@@ -204,9 +243,9 @@ ACCOUNT_BEFORE_ROUTING = re.compile(rf"{OPEN}(?P<number>\d(?:[ -]?\d){{5,11}})[ 
 #: written on after it with a space ("Sort code 20-00-00 12345678", "BSB 062-000 123456") is read as one number.
 ROUTING_DIGITS = 10
 #: Pass 26: an account number after a routing number with at most two short words between ("ag 0123 cc 45678-9",
-#: "transit 12345, 1234567"), none of them a reference's.
+#: "transit 12345, 1234567"), none of them a reference's (pass 28: or a spaced dash, Danish "reg. 2191 – 4418 620 173").
 SHORT_WORD = r"[^\W\d_]{1,8}(?:/[^\W\d_]{1,3})?\.?[ \t]*[:#]?[ \t]*"
-BARE_AFTER_ROUTING = re.compile(rf"[ \t]*[,;/|]?[ \t]*(?:{SHORT_WORD}){{0,2}}"
+BARE_AFTER_ROUTING = re.compile(rf"[ \t]*(?:[,;/|]|(?<=[ \t])[–-](?=[ \t]))?[ \t]*(?:{SHORT_WORD}){{0,2}}"
                                 rf"{OPEN}(?P<number>\d(?:[ -]?\d){{4,17}}(?:-[0-9Xx])?){CLOSE}")
 #: At most this much (on one line) between a routing number and the account number it opens.
 PAIR_GAP = re.compile(r"[^\n\d]{0,40}")
@@ -224,6 +263,9 @@ HUNGARIAN = re.compile(rf"{OPEN}\d{{8}}-\d{{8}}(?:-?\d{{8}})?{CLOSE}")
 #: Pass 27: a Norwegian kontonummer as Norwegians group it (bank, ledger, account and its mod-11 digit: "1234.56.78903",
 #: "8601 11 17947"), the same separator twice.
 NORWEGIAN = re.compile(rf"{OPEN}\d{{4}}([ .])\d{{2}}\1\d{{5}}{CLOSE}")
+#: Pass 28: a Polish NRB, an IBAN's 26 digits without its "PL" (two check digits, the bank's eight, the account's
+#: sixteen), grouped as Poles do ("61 1090 1014 0000 0712 1981 2874") or not at all; the IBAN's check decides.
+POLISH = re.compile(rf"{OPEN}\d\d(?:[ ]?\d){{24}}{CLOSE}")
 
 
 #: The words of an order, an invoice, a parcel or a ticket, in our languages: a checked shape after one is its number.
@@ -249,6 +291,12 @@ def clabe_valid(number: str) -> bool:
     return (10 - total % 10) % 10 == int(value[17])
 
 
+def nrb_valid(number: str) -> bool:
+    """Poland's NRB: its 26 digits with "PL" are an IBAN whose mod-97 check holds."""
+    value = digits(number)
+    return len(value) == 26 and bool(stdnum_iban.is_valid("PL" + value))
+
+
 def hungarian_valid(number: str) -> bool:
     """Hungary's giro account number: each block of eight digits checked with weights 9, 7, 3, 1 (sum ≡ 0 mod 10);
     the second and third blocks as one sixteen-digit number."""
@@ -265,6 +313,7 @@ CHECKED = (
     (NEW_ZEALAND, lambda n: bool(nz_bankaccount.is_valid(n.replace(" ", "-")))),
     (HUNGARIAN, hungarian_valid),
     (NORWEGIAN, lambda n: bool(no_kontonr.is_valid(n))),
+    (POLISH, nrb_valid),
     (WRAPPED, lambda n: clabe_valid(n) or (len(digits(n)) == 22 and bool(ar_cbu.is_valid(digits(n))))),
 )
 
@@ -279,6 +328,8 @@ def find_bank_accounts(text: str, folded: str) -> Iterator[tuple[int, int]]:
     accounts = [(start, end, False) for start, end in checked_accounts(text)]
     accounts.extend((start, end, False) for start, end in shaped_accounts(text, ICELANDIC))
     accounts.extend(named_accounts(text, NAMED, near_bank=False))
+    accounts.extend((start, end, False) for start, end in cjk_accounts(text))
+    accounts.extend((start, end, False) for start, end in typed_accounts(text))
     if BANK_CONTEXT.search(text):
         accounts.extend(named_accounts(text, GENERIC, near_bank=BANK_ADDRESSED.match(text) is None))
         accounts.extend((start, end, False) for start, end in shaped_accounts(text, SHAPED))
@@ -317,10 +368,58 @@ def named_accounts(text: str, pattern: re.Pattern[str], *, near_bank: bool) -> I
             continue  # pass 27: "Account balance: 1 250 000" is an amount
         if near_bank and BANK_NAME.search(name) is None and not bank_nearby(text, match.start(), match.end()):
             continue
-        yield match.start("number"), match.end("number"), routing and len(digits(number)) <= ROUTING_DIGITS
+        start = match.start() if AGENCIA.match(name) else match.start("number")
+        yield start, match.end("number"), routing and len(digits(number)) <= ROUTING_DIGITS
         if routing:
             yield from account_after_routing(text, match.end("number"))
             yield from account_before_routing(text, match.start())
+
+
+#: Pass 28: a bank's, an account's or a refund's word of Japanese, Chinese and Korean on the line: a number after
+#: "账号" or "普通" is a bank's only with one ("我的游戏账号 12345678" is a game's login).
+CJK_BANK_LINE = re.compile(r"口座|계좌|銀行|银行|은행|信金|信用金庫|ゆうちょ|農協|退款|退还|退回|打款|返金|振込|振り込|"
+                           r"환불|입금|송금")
+
+
+def cjk_accounts(text: str) -> Iterator[tuple[int, int]]:
+    """Pass 28: the numbers of seven digits and more after an account's name in Japanese, Chinese or Korean
+    (`NAMED_CJK`), on a line that names a bank, an account or a refund (`CJK_BANK_LINE`), not an order's."""
+    for match in NAMED_CJK.finditer(text):
+        line = line_of(text, match.start())
+        if CJK_BANK_LINE.search(line) is None and BANK_NAME.search(line) is None:
+            continue
+        if match.group("bank") is not None and CJK_PAYOUT.search(line) is None:
+            continue
+        number = match.group("number")
+        if not reference_before(text, match.start()) and not DATE.fullmatch(number) and not CJK_PHONE.fullmatch(number):
+            yield match.span("number")
+
+
+#: Pass 28: the kind of a bank account named after its number ("acct #88120394 (that's the savings acct number)",
+#: "0123456789, my savings account at Wells Fargo", "12345678 (checking)").
+ACCOUNT_KIND = r"(?i:(?<![^\W\d_])(?:checking|chequing|savings|current|deposit)[ \t]+(?:account|acct|acc|a/c)(?![^\W\d_]))"
+KIND_AFTER = re.compile(r"[^\n.?!]{0,40}?" + ACCOUNT_KIND)
+#: A number right before its account's kind, a possessive or "that's" between at most.
+NUMBER_THEN_KIND = re.compile(rf"{OPEN}(?P<number>\d(?:[ -]?\d){{5,19}}){CLOSE}[ \t]*[,(\[–-]?[ \t]*"
+                              r"(?i:(?:(?:which|that)[ \t]+is|it[’']s|that[’']s|is)[ \t]+)?(?i:(?:my|the|our|a)[ \t]+)?"
+                              + ACCOUNT_KIND)
+
+
+def typed_accounts(text: str) -> Iterator[tuple[int, int]]:
+    """Pass 28: an account number whose kind of bank account follows it: in its sentence after a plain "acct #"
+    (`GENERIC`, no bank named: a form's "acct #88120394 (that's the savings acct number with you)"), or right after a
+    bare number (`NUMBER_THEN_KIND`); not a reference's, a phone's or a routing number."""
+    for match in GENERIC.finditer(text):
+        if len(digits(match.group("number"))) >= 6 and KIND_AFTER.match(text, match.end("number")) is not None \
+                and not AMOUNT_WORD.search(match.group()) and not DATE.fullmatch(match.group("number")):
+            yield match.span("number")
+    for match in NUMBER_THEN_KIND.finditer(text):
+        start = match.start("number")
+        line = max(text.rfind("\n", 0, start) + 1, start - 30)
+        if ROUTING_FIRST.search(text, line, start) is not None:
+            continue  # "routing number 021000021, checking account 4400…": `named_accounts` pairs them
+        if not reference_before(text, start) and not phone_before(text, start):
+            yield start, match.end("number")
 
 
 def account_after_routing(text: str, end: int) -> Iterator[tuple[int, int, bool]]:
@@ -495,8 +594,8 @@ def joined(text: str, accounts: list[tuple[int, int, bool]]) -> Iterator[tuple[i
 # --- pass 27: an account number in reach of its name -------------------------------------------------------------
 
 #: Pass 27: an account number of eight digits and more, in groups or not ("2034 5567 8812", Thailand's
-#: "123-4-56789-0"), not after a country code's "+".
-REACH_NUMBER = re.compile(rf"(?<![\w.,/+-])(?P<number>\d(?:[ .-]?\d){{7,21}}(?:-[0-9Xx])?){CLOSE}")
+#: "123-4-56789-0"), not after a country code's "+". (Pass 28: up to 28 digits, a Polish NRB's 26 and a typo's more.)
+REACH_NUMBER = re.compile(rf"(?<![\w.,/+-])(?P<number>\d(?:[ .-]?\d){{7,27}}(?:-[0-9Xx])?){CLOSE}")
 #: A date among a number's groups, its own digits whole ("2024-05-12 12:30"; not the "23-4-56" of "123-4-56789-0"),
 #: and an IP address's dotted quad.
 DATE_WITHIN = re.compile(rf"(?<!\d)(?:{DATE.pattern})(?!\d)")
@@ -505,8 +604,9 @@ DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 #: "振込先口座", "收款账户", "계좌번호"): Thai's, Japanese's, Chinese's and Korean's word for an account.
 ACCOUNT_INSIDE = ("บัญชี", "口座", "账户", "帳戶", "账号", "帳號", "계좌")
 #: A name of a bank account, or (group "generic") the plain name of an account, anywhere in a line.
+#: (Pass 28: an account's kind alone is a plain name: "my GTB savings, 0123456789".)
 ACCOUNT_WORD = re.compile(rf"(?i:(?<![^\W\d_])(?:{_NAMES})(?![^\W\d_])|{'|'.join(ACCOUNT_INSIDE)}|"
-                          rf"(?P<generic>(?<![^\W\d_])(?:{_GENERIC}|rek|akaun|akun)(?![^\W\d_])))")
+                          rf"(?P<generic>(?<![^\W\d_])(?:{_GENERIC}|rek|akaun|akun|savings|checking|chequing)(?![^\W\d_])))")
 #: Pass 27: words of an amount of money, in our languages: a number after one is no account's ("Account balance: 1 250
 #: 000", "Saldo da conta: 1.250,00").
 AMOUNT_WORD = re.compile(r"(?i:(?<![^\W\d_])(?:balance|saldo|amount|monto|montant|betrag|valor|importe|total|fee|"
@@ -525,7 +625,9 @@ OTHER_NUMBER_WORD = re.compile(r"(?i:(?<![^\W\d_])(?:mobile|phone|cell|telephone
 PAYOUT_WORDS = re.compile(r"(?i:refund|reimburs|reembols|rembours|erstatt|devolu|devolv|reintegr|estorn|payout|"
                           r"pay (?:it )?(?:in|out)|transfer|deposit|depósit|virement|überweis|uberweis|hoàn tiền|"
                           r"hoan tien|chuyển|chuyen|kirim|masukkan|salary|salario|sueldo|salário|cashback|"
-                          r"withdraw|retir|saque|sacar)")
+                          r"withdraw|retir|saque|sacar|"
+                          # pass 28: Polish and Czech refunds and transfers
+                          r"zwrot|zwróć|zwroc|przelew|przelać|vrácen|vracen|vrátit|vratit|vraťte|převod|prevod)")
 #: Pass 27: banks' words in scripts `BANK_CONTEXT`'s word boundaries do not fit (Thai "ธนาคาร", Chinese and Japanese
 #: "银行", "銀行", Korean "은행"), Thailand's banks by the names customers give them (Kasikorn, SCB, Krungthai,
 #: Krungsri, GSB, ttb), and Vietnamese "ngân hàng".
@@ -625,7 +727,26 @@ def named_on_its_line(text: str, word: re.Match[str], line_start: int, start: in
             (line_start > 0 and bank_or_payout_in_reach(text, line_start, line_start - 1))
             or PAYOUT_WORDS.search(text, max(line_start, word.start() - PAYOUT_BEFORE_NAME), word.start()) is not None)
     return (len(gap) <= SAME_LINE_CHARS and not any(char.isdigit() for char in gap) and not SENTENCE_END.search(gap)
-            and (BANK_NAME.search(gap) is not None or BANK_INSIDE.search(gap) is not None))
+            and (BANK_NAME.search(gap) is not None or BANK_INSIDE.search(gap) is not None
+                 or bank_before_word(text, word.start(), line_start, gap)))
+
+
+def bank_before_word(text: str, word_start: int, line_start: int, gap: str) -> bool:
+    """Pass 28: whether a bank's name stands right before the account's word (`BANK_BEFORE_WORD`) and the words
+    between it and the number give the number as the account's: they end in a comma, a colon or "is" ("BDO account ko
+    for payout, 3717…", "my UBA acct for the refund is 2087…") or speak of a payout; no amount's word ("GTB savings
+    rate changed on 20240518" is a date)."""
+    if BANK_BEFORE_WORD.search(text, max(line_start, word_start - 30), word_start) is None or AMOUNT_WORD.search(gap):
+        return False
+    return GIVEN_END.search(gap) is not None or PAYOUT_WORDS.search(gap) is not None
+
+
+#: The end of the words that give a number as what was named before: a comma, a colon, "is" (Pidgin and Tagalog
+#: "na", "ay", Spanish "es", Portuguese "é", German "ist"), Tagalog's polite "po".
+GIVEN_END = re.compile(r"(?:[,:]|(?<![^\W\d_])(?i:is|na|ay|es|é|ist|po))[ \t]*\Z")
+#: Pass 28: a bank's name right before an account's word, a possessive between at most ("BDO account ko for payout,
+#: 3717…", "my GTB savings, 0123…", "Chase checking is …"): the account's number may follow a few words on.
+BANK_BEFORE_WORD = re.compile(rf"{BANK_NAME.pattern}[ \t]*(?:[’']s[ \t]*)?(?i:(?:savings|checking|chequing|current)[ \t]+)?\Z")
 
 
 def line_of(text: str, position: int) -> str:
