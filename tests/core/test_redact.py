@@ -299,7 +299,6 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-75", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 26",
                     ("holdout-78", "SSN"): "25 of 28 national ids (89.3 %; target 97 %), blind on pass 26",
                     ("holdout-79", "IBAN"): "10 of 12 IBANs (target 100 %), blind on pass 27",
-                    ("holdout-79", "PHONE"): "22 of 23 phones (95.7 %; target 97 %), blind on pass 27",
                     ("holdout-79", "SSN"): "30 of 34 national ids (88.2 %; target 97 %), blind on pass 27",
                     ("holdout-80", "IBAN"): "18 of 19 IBANs (target 100 %), blind on pass 27",
                     ("holdout-81", "IBAN"): "20 of 22 IBANs (target 100 %), blind on pass 27",
