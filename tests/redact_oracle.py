@@ -421,6 +421,7 @@ def phones_as_typed(text: str) -> Iterator[Span]:
     yield from live.nordic_pair_phones(text)
     yield from live.indian_trunk_phones(text)
     yield from live.glued_word_phones(text)  # pass 24: a chat's word glued after the number
+    yield from live.spaced_hyphen_phones(text)  # pass 28: groups parted by a spaced hyphen, ungated
 
 
 def typed_phones(text: str) -> Iterator[Span]:

@@ -65,7 +65,7 @@ from stdnum.nz import bankaccount as nz_bankaccount
 
 from feedbackloop.core.pii_address import line_around
 from feedbackloop.core.pii_ids import ASKING, ASKING_MORE, CHAT_TIME
-from feedbackloop.core.pii_refs import CORRECTION_MARKS, CORRECTION_WORDS, PHONE_WORD
+from feedbackloop.core.pii_refs import CORRECTION_MARKS, CORRECTION_WORDS, MOBILE_WALLET, PHONE_WORD
 
 #: Words of money or banking in any of our languages: a checked number counts only in a text that has one.
 MONEY_WORDS = (
@@ -366,6 +366,8 @@ def named_accounts(text: str, pattern: re.Pattern[str], *, near_bank: bool) -> I
             continue
         if AMOUNT_WORD.search(name):
             continue  # pass 27: "Account balance: 1 250 000" is an amount
+        if MOBILE_WALLET.search(text, max(0, match.start() - 30), match.start()):
+            continue  # pass 28: "refund to my EcoCash account 0772 …": a mobile wallet's number is its owner's phone
         if near_bank and BANK_NAME.search(name) is None and not bank_nearby(text, match.start(), match.end()):
             continue
         start = match.start() if AGENCIA.match(name) else match.start("number")
@@ -690,6 +692,8 @@ def account_named_before(text: str, start: int, end: int) -> bool:
         return False  # (a routing number alone is the bank's: `named_accounts` judges it)
     if ACCOUNT_HOLDS.search(text, max(0, word.start() - 30), word.start()):
         return False
+    if MOBILE_WALLET.search(text, max(0, word.start() - 30), word.start()):
+        return False  # pass 28: "my EcoCash account 0772 …", a mobile wallet's: its owner's phone
     word_line = text.rfind("\n", 0, word.start()) + 1
     if corrected(text, line_start, start, end):
         pass  # "The correct one is 2091847356": the account named before, given again

@@ -232,8 +232,17 @@ NUMBER_SIGN = re.compile(r"(?:^|[\s(,;:])(?:N°|Nº|n°|nº|N\.º|n\.º|№)[ \t
 REACH = 48
 #: Issue 18, pass 20: a mobile wallet's account is its owner's phone number ("Mera JazzCash account 0301-7788412",
 #: "M-Pesa number", "bKash account"): its name right before the account word makes the number no reference.
-MOBILE_WALLET = re.compile(r"(?i:jazz ?cash|easy ?paisa|sadapay|nayapay|bkash|nagad|m-?pesa|paytm|phonepe|"
-                           r"mobile money|momo|airtel money|vodafone cash|orange money|telebirr|opay|palmpay)[ \t]*\Z")
+#: (Pass 28: the wallets of the Philippines, Zimbabwe, Tanzania, Malawi, West Africa, Somalia, Bangladesh, Indonesia,
+#: Thailand, Vietnam and Kazakhstan too, "GCash acct 0917…", "EcoCash account 0772…", "Rocket number", "e-wallet".)
+WALLET_NAMES = (r"jazz ?cash|easy ?paisa|sadapay|nayapay|bkash|nagad|m-?pesa|paytm|phonepe|"
+                r"mobile money|momo|airtel money|vodafone cash|orange money|telebirr|opay|palmpay|"
+                r"g-?cash|pay ?maya|eco ?cash|one ?money|tigo ?pesa|t-?pesa|halo ?pesa|ezy ?pesa|mpamba|"
+                r"moov money|flooz|zaad|evc ?plus|e-?dahab|upaisa|rocket|upay|true ?money|go ?pay|shopee ?pay|"
+                r"ovo|zalo ?pay|viettel ?pay|kaspi|qiwi|mobile wallet|e-?wallet")
+MOBILE_WALLET = re.compile(rf"(?i:{WALLET_NAMES})[ \t]*\Z")
+#: (Pass 28: a wallet named earlier on the line of an account's label, "My Nagad account is locked … Account: 01819-…":
+#: redact.wallet_account.)
+WALLET_NAMED = re.compile(rf"(?i:(?<![^\W\d_])(?:{WALLET_NAMES})(?![^\W\d_]))")
 
 
 def closes_an_introduction(char: str) -> bool:

@@ -73,6 +73,7 @@ from feedbackloop.core.pii_refs import (
     CORRECTION_WORDS,
     MOBILE_WALLET,
     PHONE_JOINED,
+    WALLET_NAMED,
     names_a_reference,
 )
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
@@ -1247,8 +1248,10 @@ PHONE_INTL = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<!\+)(?<![A-Za-z]-)(
 #: Groups of up to 8 digits: German numbers are written "030 12345678", "0171 23456789".
 #: A trunk prefix of one digit before the area code: "1-212-…" (North America), "8 912 …" (Russia, Lithuania,
 #: Belarus, Kazakhstan), "0 (216) …" (Turkey) (issue 18, thirteenth pass); (pass 27) Mexico's long-distance "01"
-#: before an area code in parentheses ("01 (33) 3615 8840").
-PHONE_NATIONAL = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/-])(?:[018][ .-]|01[ ](?=\())?(?:\(\d{2,5}\)[ .\-/]?|\d{2,5}[ .\-/])\d{2,8}"
+#: before an area code in parentheses ("01 (33) 3615 8840"); (pass 28) the exchange's first digit apart after a trunk
+#: 0's area code, as Germany and Argentina write it ("0351 4 12 34 56").
+PHONE_NATIONAL = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/-])(?:[018][ .-]|01[ ](?=\())?(?:\(\d{2,5}\)[ .\-/]?|\d{2,5}[ .\-/])"
+                            r"(?:(?:(?<=\b0\d\d[ ])|(?<=\b0\d{3}[ ])|(?<=\b0\d{4}[ ]))\d[ ](?=\d\d[ ]\d))?\d{2,8}"
                             r"(?:[ .\-/]\d{2,8}){0,4}(?![^\W" + GLUED_SCRIPTS + r"])(?![.\-/:]\d)")
 #: (Pass 21: a bracketed area code glued to the number, "(415)555-0147", Taiwan's and China's "(02)2712-3456",
 #: "（010）6552-9988"; CJK and Thai letters may touch the number on either side.)
@@ -1408,14 +1411,35 @@ FIRM_NUMBER_BEFORE = re.compile(r"\b(?:ABN|ACN|EIN|VAT|GST|BN|KvK|SIRET|SIREN|NZ
                                 r"P\. ?IVA|[Pp]artita IVA|CIF|RCS)\b[^\d\n]{0,16}$")
 
 
+#: Pass 28: a payment's reference after a wallet's name ("via GCash ref 7012 334 991", "bKash TrxID"): no phone.
+WALLET_PAYMENT_WORD = re.compile(r"(?i:ref|trans|txn|trx|receipt)")
 #: "Phone number on the account is (312) …": a phone word before the id word makes the number a phone.
 PHONE_WORD_BEFORE = re.compile(r"(?i:phone|mobile|cell|tel|number|call me|reach me)[^\n]{0,30}$")
 
 
 def number_is_reference(text: str, start: int) -> bool:
     """Whether the number at `start` is introduced as an identifier: ID_BEFORE's words, or (issue 18, the
-    must-keep pass) `pii_refs`' reference words of thirty languages, compounds and number signs."""
+    must-keep pass) `pii_refs`' reference words of thirty languages, compounds and number signs; (pass 28) not a
+    wallet's account named so a sentence after the wallet (`wallet_account`)."""
+    if wallet_account(text, start):
+        return False
     return introduced_as_id(text[max(0, start - 30):start]) or names_a_reference(text, start)
+
+
+#: Pass 28: an account's or a wallet's label alone right before a number ("Account: 01819-556 204", "wallet no.").
+WALLET_LABEL = re.compile(r"(?i:(?<![^\W\d_])(?:account|acct|a/c|wallet)\.?(?:[ \t]*(?:no|nr|number|#)\.?)?[ \t]*[:#-]?[ \t]*\Z)")
+#: How far before its label a wallet's name may stand, on the label's line.
+WALLET_REACH = 120
+
+
+def wallet_account(text: str, start: int) -> bool:
+    """Whether the number at `start` follows an account's label on a line that names a mobile wallet before it ("My
+    Nagad account is locked after wrong PIN 3 times. Account: 01819-556 204"): a wallet's account is its owner's phone."""
+    label = WALLET_LABEL.search(text, max(0, start - 20), start)
+    if label is None:
+        return False
+    line_start = text.rfind("\n", 0, label.start()) + 1
+    return WALLET_NAMED.search(text, max(line_start, label.start() - WALLET_REACH), label.start()) is not None
 
 
 def introduced_as_id(before: str) -> bool:
@@ -1425,8 +1449,9 @@ def introduced_as_id(before: str) -> bool:
     if not has_any(fold(before), ID_WORDS):
         return False
     found = ID_BEFORE.search(before)
-    if found is None or MOBILE_WALLET.search(before, 0, found.start()) is not None:
-        return False  # issue 18, pass 20: "JazzCash account 0301-…" (pii_refs.MOBILE_WALLET)
+    if found is None or (MOBILE_WALLET.search(before, 0, found.start()) is not None
+                         and WALLET_PAYMENT_WORD.search(before, found.start()) is None):
+        return False  # issue 18, pass 20: "JazzCash account 0301-…" (pii_refs.MOBILE_WALLET); not "GCash ref 7012 …"
     if PHONE_JOINED.search(before.lower(), 0, found.start()) is not None:
         return False  # pass 27: "Phone/account no.: 0803 …", one label for both (pii_refs.PHONE_JOINED)
     return not (found.group().rstrip().endswith(("is", "was")) and PHONE_WORD_BEFORE.search(before, 0, found.start()))
@@ -1544,6 +1569,8 @@ def other_typed_phones(text: str) -> Iterator[Span]:
         yield from nordic_pair_phones(text)
     if "0" in text:
         yield from indian_trunk_phones(text)
+    if SPACED_HYPHEN_GATE.search(text):
+        yield from spaced_hyphen_phones(text)
     yield from glued_word_phones(text)  # (its pattern is its own gate: a digit with a chat's word glued after it)
 
 
@@ -1755,6 +1782,37 @@ def indian_trunk_phones(text: str) -> Iterator[Span]:
     yield from judged_phones(INDIAN_TRUNK_MOBILE, text, 11)
 
 
+#: Issue 18, pass 28: a number whose groups are parted by hyphens with a space beside them ("512 -908- 331", "020 - 7946
+#: - 0958", "0161- 496 -0732", "+34 963 - 51 - 22 - 80"), as people type around a dash: PHONE_NATIONAL's separators are
+#: one character. Two groups only with a trunk 0 or a country code first ("0161 - 4960732"): "10115 - 14199" is a
+#: range of postcodes. (Not from inside a group of digits: "45 000 - 55 000" is a range of amounts.)
+SPACED_HYPHEN_PHONE = re.compile(r"(?<![\w.,+/-])(?<!\d[ ])(?:\+\d{1,3}[ ]?|(?=0))?(?:\(\d{2,5}\)|\d{2,5})"
+                                 r"(?:[ ]?-[ ]?\d{2,8}){1,4}(?![\w-])(?![ ]?-[ ]?\d)(?![.,/:]\d)")
+SPACED_HYPHEN_GATE = re.compile(r"\d[ ]-[ ]?\d|\d-[ ]\d")
+#: Years, which a range of them is made of ("2019 - 2021 - 2023"), and a number's groups of digits.
+YEAR_GROUP = re.compile(r"(?:19|20)\d\d")
+DIGIT_GROUP = re.compile(r"\d+")
+#: A hyphen with its spaces, read as a plain one for TOLL_FREE.
+SPACED_HYPHEN = re.compile(r"[ ]?-[ ]?")
+
+
+def spaced_hyphen_phones(text: str) -> Iterator[Span]:
+    """SPACED_HYPHEN_PHONE's numbers with a spaced hyphen that `is_phone` takes, of three groups or more unless a
+    trunk 0 or a country code opens them, and not years alone."""
+    for match in SPACED_HYPHEN_PHONE.finditer(text):
+        groups = DIGIT_GROUP.findall(match.group())
+        if not SPACED_HYPHEN_GATE.search(match.group()):
+            continue  # "0161-496-0732": PHONE_NATIONAL's
+        if len(groups) < 3 and not match.group().startswith(("0", "+", "(0")):
+            continue
+        if all(YEAR_GROUP.fullmatch(group) for group in groups):
+            continue
+        if TOLL_FREE.match(SPACED_HYPHEN.sub("-", match.group())):
+            continue  # "0800 - 123 - 4567", a firm's freephone number
+        if is_phone(text, match.start(), match.end(), 9):
+            yield Span(match.start(), match.end(), "PHONE")
+
+
 #: Issue 18, pass 21: Hong Kong's, Macau's and Singapore's numbers of eight digits in two groups of four ("聯絡人：
 #: 陳美玲 6234 8890", "HP 9123 4567 (Ms Goh)"), in a text that names one of those places, with no phone word needed.
 #: (Pass 23: and the other closed plans of eight digits written 4+4: Oman's, Qatar's and Bahrain's, Costa Rica's,
@@ -1773,10 +1831,34 @@ EIGHT_DIGIT_PLACES = ("hong kong", "hongkong", "kowloon", "香港", "九龍", "�
                       "managua", "+506", "+507", "+503", "+504", "+505", "₡", "colones", "lempiras", "córdobas")
 
 
+#: Issue 18, pass 28: Lebanon's and Tunisia's numbers of eight digits written two, three, three ("71 338 204", "03 123
+#: 456", "98 123 456"), in a text that names one of those countries or their towns, with no phone word needed (not
+#: thousands: "25 500 000 LBP" is an amount).
+TWO_THREE_THREE_PHONE = re.compile(r"(?<![^\W" + GLUED_SCRIPTS + r"])(?<![.+/#-])(?<!\d[ .-])(?:0[1-9]|[2-9]\d)([ .-])\d{3}\1(?!000)\d{3}"
+                                   r"(?![\w-])(?![ .-]?\d)(?![.,/:]\d)")
+TWO_THREE_THREE_PLACES = ("lebanon", "liban", "beirut", "beyrouth", "لبنان", "بيروت", "+961", "lbp", "jounieh", "byblos",
+                          "jbeil", "achrafieh", "hamra", "zahle", "saida", "baabda", "metn", "kesrouan",
+                          "tunisia", "tunisie", "tunis", "تونس", "+216", "tnd", "sfax", "sousse", "bizerte", "nabeul",
+                          "monastir", "ariana", "la marsa", "hammamet", "gabès", "gabes", "kairouan")
+
+
+#: Pass 28: the eight-digit numbers of Togo, Burkina Faso, Niger, Mali and Mauritania, written in four pairs ("97 45 12
+#: 33 (Lomé)"), in a text that names one of those countries, their capitals or their calling codes.
+EIGHT_PAIRS_PHONE = re.compile(r"(?<![\w.,/+-])(?<!\d )[2-9]\d(?: \d\d){3}(?![\w-])(?! \d)(?![.,/]\d)")
+EIGHT_PAIRS_PLACES = ("togo", "lomé", "lome", "burkina", "ouagadougou", "ouaga", "bobo-dioulasso", "niger ", "niamey",
+                      "mali ", "bamako", "mauritanie", "mauritania", "nouakchott", "+228", "+226", "+227", "+223",
+                      "+222")
+
+
 def eight_digit_phones(text: str, folded: str) -> Iterator[Span]:
-    """EIGHT_DIGIT_PHONE's numbers in a text that names one of EIGHT_DIGIT_PLACES (`folded`: the `fold`ed text)."""
+    """EIGHT_DIGIT_PHONE's numbers in a text that names one of EIGHT_DIGIT_PLACES (`folded`: the `fold`ed text), and
+    TWO_THREE_THREE_PHONE's and EIGHT_PAIRS_PHONE's in one that names one of their places."""
     if has_any(folded, EIGHT_DIGIT_PLACES):
         yield from judged_phones(EIGHT_DIGIT_PHONE, text, 8)
+    if has_any(folded, TWO_THREE_THREE_PLACES):
+        yield from judged_phones(TWO_THREE_THREE_PHONE, text, 8)
+    if has_any(folded, EIGHT_PAIRS_PLACES):
+        yield from judged_phones(EIGHT_PAIRS_PHONE, text, 8)
 
 
 #: Issue 18, nineteenth pass: the words for a phone of about forty languages and their scripts, on the `fold`ed
@@ -1835,6 +1917,12 @@ WORLD_PHONE_WORDS = (
     # 89"; "mi número de pedido" stays an order's: "pedido" is no GAP_WORDS word)
     "mon numéro", "mon numero", "mi número", "mi numero", "meu número", "meu numero", "il mio numero",
     "mijn nummer", "meine nummer",
+    # pass 28: "call me" and "text me" with no "on" or "at", as chat writes them ("txt me 9904-1276", "whatsapp me
+    # 71 338 204"), and Nigeria's and Kenya's "my line" (a person's SIM: "my line 0803 …")
+    "call me", "ring me", "txt me", "txt me on", "txt me at", "whatsapp me", "whatsapp me on", "msg me", "message me",
+    "message me on", "my line",
+    # (and Lebanese Arabizi's "call me" and "my number" right before the number: "3ayyetle 71 338 204", "ra2me")
+    "3ayyatle", "3ayyetle", "3ayetle", "3ayetli", "3ayyetli", "2ayyetle", "ra2me", "ra2mi",
 )
 WORLD_PHONE_INSIDE = ("電話", "电话", "手机", "手機", "携帯", "ケータイ", "連絡先", "联系方式", "聯絡", "전화", "휴대폰",
                       "핸드폰", "연락처", "โทร", "เบอร์", "มือถือ", "फोन", "फ़ोन", "मोबाइल", "ফোন", "মোবাইল",
@@ -1925,14 +2013,20 @@ def compact_phones(text: str) -> Iterator[Span]:
         if number_is_reference(text, match.start()):
             continue
         if not FIRST_COMPACT.fullmatch(match.group()) and (
-                code_before(text, match.start()) or NUMBER_LABEL_BEFORE.search(text, max(0, match.start() - 16),
-                                                                            match.start())):
+                code_before(text, match.start()) or labelled_a_number(text, match.start())):
             continue  # pass 20's shapes: "PCN 8830012741", "Tesisat no: 8800291733", "broadband ID 0512284417"
         yield Span(match.start(), match.end(), "PHONE")
     if (not text.isascii() and CHINESE_MOBILE_HINT.search(text)) or "wechat" in fold(text) or "weixin" in fold(text):
         for match in CHINESE_MOBILE.finditer(text):
             if not number_is_reference(text, match.start()) and not DATE_INSIDE.search(match.group()):
                 yield Span(match.start(), match.end(), "PHONE")
+
+
+def labelled_a_number(text: str, start: int) -> bool:
+    """NUMBER_LABEL_BEFORE right before `start`, unless (pass 28) a mobile wallet's name comes before the label
+    ("Paytm no 9876543210", "GCash # 9171234567"): a wallet's number is its owner's phone (pii_refs.MOBILE_WALLET)."""
+    label = NUMBER_LABEL_BEFORE.search(text, max(0, start - 16), start)
+    return label is not None and MOBILE_WALLET.search(text, max(0, label.start() - 24), label.start()) is None
 
 
 #: Issue 18, pass 22: the mobiles of Brazil and Chile, whose nine digits start with a 9 people write apart: "11 9 8765
@@ -2005,21 +2099,58 @@ PHONE_ASKED = ("phone", "mobile", "number", "móvil", "movil", "celular", "telef
 #: (Pass 25: its groups each on a line of their own, "07700\n900\n582", as a form's narrow field or a chat's lines
 #: leave them; its phone word may end the line before, "Numer telefonu:\n601\n234\n567".)
 #: (Pass 27: or the break inside its area code's parentheses, "(04\n12) 558 903"; "new num" as its phone word.)
+#: (Pass 28: or sent as two chat messages, the second line opening with its speaker, "Customer: my number is 0161 496
+#: \nCustomer: 0732", "[10:02] Ana: … 612 34\n[10:02] Ana: 56 78"; `wrapped_phones` wants the same speaker on both.)
+CHAT_TURN = r"(?:\[[\d:]+\][ \t]*)?(?P<speaker>[^\W\d][\w .'’-]{0,30}):[ \t]*"
+CHAT_TURN_OPENS = re.compile(r"[ \t>]*" + CHAT_TURN)
 WRAPPED_PHONE = re.compile(r"(?<![\w.+/(-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}[ \t]*\n[ \t>]*\d{1,4}\)(?:[ .-]?\d{2,8}){1,3}(?!\w)(?![.\-/:]\d)|"
                            r"(?:\(\d{2,5}\)|\d{2,5})(?:[ .-]\d{2,8}){0,3}"
-                           r"(?:[.-]?[ \t]*\n[ \t>]*\d{2,8}(?:[ .-]\d{2,8}){0,3}){1,3}(?!\w)(?![.\-/:]\d))")
-WRAPPED_PHONE_GATE = re.compile(r"[\d)][.-]?[ \t]*\n[ \t>]*\d")
+                           r"(?:[.-]?[ \t]*\n[ \t>]*(?:" + CHAT_TURN.replace("?P<speaker>", "") + r")?\d{2,8}(?:[ .-]\d{2,8}){0,3}){1,3}"
+                           r"(?!\w)(?![.\-/:]\d))")
+WRAPPED_PHONE_GATE = re.compile(r"[\d)][.-]?[ \t]*\n[ \t>]*(?:" + CHAT_TURN.replace("?P<speaker>", "") + r")?\d")
 WRAPPED_PHONE_CUE = re.compile(r"(?i:phone|mobile|\bmob|cell|\bcel|\btel|ring me|call me|\bcall|text me|\btxt|reach me|"
-                               r"whats ?app|number|celular|m[óo]vil|telefone|tel[ée]fono|telefono|num[ée]ro|portable|"
-                               r"contact|\bnum\b|\bnmr\b|nomor|nummer|handy|\bhp\b|\bsms\b)[^\n\d]{0,25}(?:\n[ \t>]*)?\Z")
+                               r"whats ?app|number|celular|m[óo]vil|telefone|tel[ée]fono|telefono|num[ée]ro|n[úu]mero|portable|"
+                               r"contact|\bnum\b|\bnmr\b|nomor|nummer|handy|\bhp\b|\bsms\b)[^\n\d]{0,25}"
+                               r"(?:\n[ \t>]*(?:" + CHAT_TURN.replace("?P<speaker>", "") + r")?)?\Z")
 
 
 def wrapped_phones(text: str) -> Iterator[Span]:
     for match in WRAPPED_PHONE.finditer(text):
         start, end = match.span()
         if (WRAPPED_PHONE_CUE.search(text, max(0, start - 40), start) is not None
-                and 9 <= sum(map(str.isdigit, match.group())) <= 13 and is_phone(text, start, end, 9)):
-            yield Span(start, end, "PHONE")
+                and 9 <= sum(map(str.isdigit, match.group())) <= 13 and one_speaker(text, start, end)
+                and is_phone(text, start, end, 9)):
+            yield from wrapped_pieces(text, start, end)
+
+
+def wrapped_pieces(text: str, start: int, end: int) -> Iterator[Span]:
+    """A wrapped number's span, or (pass 28) one span for each chat message it was sent in: the speaker that opens
+    a line it runs on to is no part of it."""
+    piece, newline = start, text.find("\n", start, end)
+    while newline != -1:
+        turn = CHAT_TURN_OPENS.match(text, newline + 1, end)
+        if turn is not None:
+            yield Span(piece, len(text[:newline].rstrip(" \t")), "PHONE")
+            piece = turn.end()
+        newline = text.find("\n", newline + 1, end)
+    yield Span(piece, end, "PHONE")
+
+
+def speaker_of(line: str) -> str | None:
+    """The speaker a chat line opens with (CHAT_TURN_OPENS), lower-cased, or None."""
+    turn = CHAT_TURN_OPENS.match(line)
+    return None if turn is None else turn.group("speaker").strip().lower()
+
+
+def one_speaker(text: str, start: int, end: int) -> bool:
+    """Whether a number wrapped over lines from `start` to `end` was sent by one person: a line it runs on to that
+    opens with a speaker (pass 28, a number sent as two chat messages) opens the number's first line too."""
+    lines = text[text.rfind("\n", 0, start) + 1:end].split("\n")
+    first = speaker_of(lines[0])
+    for line in lines[1:]:
+        if CHAT_TURN_OPENS.match(line) and speaker_of(line) != first:
+            return False
+    return True
 
 
 def short_phones(folded: str) -> Iterator[Span]:
