@@ -24,7 +24,8 @@ def words(text: str) -> frozenset[str]:
 
 
 #: Roles and functions, in many languages: before a name they are trimmed ("Agente Daniela"), after its first
-#: word they make the finding a role ("Property Manager", "Analista de Compras").
+#: word they make the finding a role ("Property Manager", "Analista de Compras"). (Pass 28: a service desk's staff
+#: as chats name them before a first name, "Conseillère Salma", "Atendente Juliana", "Temsilci Elif", "Agentin Sabine".)
 ROLES = words("""
 manager managers registrar director directors directeur directrice directora direttore direttrice direktor dyrektor
 ředitel reditel igazgató housing admissions assistant assistente asistente assistant·e bot chatbot agent agente
@@ -38,6 +39,11 @@ comite board council conseil direction dirección direccion gerente gérant gera
 sahab sahib saab destek ekibi ekip hizmetleri asiakaspalvelu klantenservice atendimento atención atencion
 assistência assistencia acadêmica académica academica customer cliente client kunde klant asiakas klient caller
 ejecutiva ejecutivo executiva executivo
+agentin conseiller conseillère conseillere conselheiro conselheira atendente asesor asesora consultor consultora
+operator operador operadora opérateur opératrice operateur operatrice operatore operátor operátorka konsultant
+konsultantka doradca poradce berater beraterin mitarbeiter mitarbeiterin sachbearbeiter sachbearbeiterin medewerker
+medewerkster medarbejder handläggare rådgiver rådgivare ügyintéző temsilci temsilcisi petugas technician técnico
+técnica tecnico tecnica technicien technicienne techniker technikerin vendedor vendedora verkäufer verkäuferin
 """)
 #: Greetings, thanks and address words of many languages that open a message or a chat line (pass 21: South Asia's
 #: and Nigeria's: "assalam o alaikum", "AoA", "bhai", "abeg").

@@ -222,14 +222,19 @@ SHOPS = (r"shop|store|branch|outlet|showroom|service\s+(?:cent(?:er|re)|point|de
          r"supermarket|supermercado|supermarch[eé]|supermarkt|hipermercado|hypermarch[eé]|"
          r"post\s+office|oficina\s+de\s+correos|ag[eê]ncia\s+dos\s+correios|bureau\s+de\s+poste|postamt|postfiliale|"
          r"postkantoor|urz[eę]d\w*\s+pocztow\w*|dealership|concesionario|concession[aá]ria|autohaus|werkstatt|"
-         r"taller|garage|oficina\s+mec[aâ]nica|autoservis|servis")
+         r"taller|garage|oficina\s+mec[aâ]nica|autoservis|servis|"
+         # pass 28: a pickup point, a branch, an office, a shop in Russian and Ukrainian ("пункт выдачи СДЭК на ул. …",
+         # "Відділення №52, м. Львів"), Hebrew's and Arabic's branch ("בסניף ברחוב …", "فرعنا في …"), Tamil's shop
+         r"пункт\w*\s+(?:выдачи|видачі)|отделени\w*|відділенн\w*|филиал\w*|філі[яїюі]\w*|магазин\w*|склад\w*|"
+         r"постамат\w*|поштомат\w*|בסניף|סניף|הסניף|فرع\w*|கடை")
 #: What may stand between the shop's word and the address: the brand's capitalised words, a preposition.
 SHOP_BEFORE = re.compile(
     rf"(?<![\w])(?i:{SHOPS})(?:[ ]+(?:[A-Z0-9][\w&'’.-]*|&)){{0,3}}"
     # the town or mall it is in, then a comma ("the Ikea store in Kungens Kurva, Modulvägen 1")
     r"(?:[ ]+(?i:in|at|en|em|à|au|a|na|w|i|di|im|in[ ]der)[ ]+[A-Z][^\n\d,:;.]{1,30},)?"
     r"(?:[ ]+(?i:de(?:[ ]la)?|da|do|del|des|du|en|na|no|em|in(?:[ ]der)?|im|am|an[ ]der|auf[ ]der|at(?:[ ]the)?|"
-    r"on(?:[ ]the)?|op|aan|à|au|w|we|przy|i|på|vid|di|della|in[ ]via|v|ve|u|în|din|pe|ở|:))?[ ]*:?[ ]*\Z")
+    r"on(?:[ ]the)?|op|aan|à|au|w|we|przy|i|på|vid|di|della|in[ ]via|v|ve|u|în|din|pe|ở|на|в|у|по[ ]адресу|"
+    r"ברחוב|في|:))?[ ]*:?[ ]*\Z")
 SHOP_LEAD = re.compile(rf"(?i:{SHOPS})[ ]+")
 #: A possessive right before the shop's word: a trader's own shop, which authors read as theirs ("my store").
 OWN_SHOP = re.compile(r"(?i:\b(?:my|mi|mis|mon|ma|mes|mein\w*|meu|minha|mijn|mio|mia|mój|moj\w*|min|mitt|benim|moje)"
@@ -290,6 +295,29 @@ PREMISES_SAID_AFTER = re.compile(
     rf"(?:{PREMISES}|{FIRM_PREMISES}|{SHOPS})\b)")  # (OUR's case-blind group closed)
 
 
+#: Pass 28: the words of a firm's register or tax number, in the languages of a letterhead or an invoice's foot ("org.nr",
+#: "CVR-nr.", "UID", "CIF", "KvK", "SIRET", "Y-tunnus", "USt-IdNr.", "BTW", "NIP", "IČO", "ABN", "Company No.").
+FIRM_REGISTRY = re.compile(
+    r"(?<![\w-])(?:[Oo]rg\.?[ ]?nr|CVR|UID|CIF|KvK|SIRE[NT]|RCS|Y-tunnus|USt-?Id\w*|BTW|TVA|VAT|MwSt|MVA|NIP|REGON|KRS|"
+    r"IČO|DIČ|ABN|ACN|CRN|GSTIN|CNPJ|NIPC|P\.[ ]?IVA|ИНН|ОГРН|ЄДРПОУ|[Cc]ompany (?:[Nn]o|[Nn]umber|[Rr]eg\w*))(?![\w])")
+#: How far before the address a letterhead's firm and register may stand on its line.
+LETTERHEAD_REACH = 120
+#: The register's number and the separator right before the address ("556677-8890, ", "ATU63519929 | ").
+REGISTRY_TAIL = re.compile(r"[^\n,|·•]{1,30}[,|·•][ \t]*\Z")
+
+
+def letterhead_address(text: str, start: int) -> bool:
+    """Pass 28: whether the address at `start` follows, on its line, a firm's legal form and its register or tax number
+    right before it, no person's words among them ("Nordkläder AB, org.nr 556677-8899, Drottninggatan 5 …", "Stadtwerke Südost GmbH | UID ATU… | Kärntner Ring 5",
+    "TelefoníaPlus S.A., CIF A28015865, Gran Vía 30"): a letterhead's or an invoice's foot, the firm's seat."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - LETTERHEAD_REACH)
+    form = LEGAL_FORM.search(text, line_start, start)
+    if form is None or OWN_WORDS.search(text, form.start(), start) is not None:
+        return False  # (not "my employer is Brightwell Ltd (company no. …), send it to my home: …")
+    registry = last_match(FIRM_REGISTRY, text, form.end(), start)
+    return registry is not None and REGISTRY_TAIL.match(text, registry.end(), start) is not None
+
+
 def firm_premises(text: str, start: int, end: int) -> bool:
     """Whether the address at start:end is a firm's own (its office, its returns centre, a shop, an industrial
     estate, a café named after its street) or an amount read as one."""
@@ -301,7 +329,7 @@ def firm_premises(text: str, start: int, end: int) -> bool:
             THE_PREMISES_BEFORE.search(text, max(0, start - 60), start) is not None or \
             PREMISES_SAID_AFTER.match(text, end, min(len(text), end + 80)) is not None:
         return True  # pass 27: "Sediul firmei: …", "Butikken ligger på …", "… es la dirección de nuestra sucursal"
-    if asian_shop_before(text, start):
+    if asian_shop_before(text, start) or letterhead_address(text, start):
         return True
     amount = AMOUNT.search(text, start, min(len(text), end + 5))
     return amount is not None and amount.start() < end

@@ -109,6 +109,13 @@ COMPOUND_STEMS = (
     # ("decoder IUC number 7023319854")
     "уговор", "užsakym", "uzsakym", "pasūtījum", "pasutijum", "bollett", "operaci", "operaç", "transac", "transakc",
     "identifiant", "decoder", "smartcard",
+    # pass 28 (must-keep): an order in Hindi, Bengali, Urdu, Tamil and Telugu script ("ऑर्डर 402-8819023 रद्द करें"),
+    # a shipment ("expedición 0123 4567 8901", "expédition", "expedição"), Finnish's reference ("Viitenumero 13 8843
+    # 2201"), Hungarian's tracking ("GLS követőszáma 6543219870"), a loan or a credit's account ("crédito 77-4410982",
+    # "Loan LN-…", "Darlehen", "préstamo")
+    "ऑर्डर", "आर्डर", "অর্ডার", "آرڈر", "ஆர்டர்", "ఆర్డర్", "expedici", "expédition", "expedição", "expedicao",
+    "viite", "követő", "követési", "kovetesi", "loan", "préstamo", "prestamo", "empréstimo", "emprestimo", "darlehen",
+    "crédito", "credito", "crédit", "kredyt", "kredit", "lening", "prestito", "finanziamento",
 )
 #: Short reference words that must open a word ("bon n°", "mã thẻ", "PNR", "nota").
 SHORT_STEMS = ("mã", "pnr", "nota", "sag", "sak", "case", "caso", "cas", "ref", "réf", "conta", "conto", "tili",
@@ -144,7 +151,10 @@ NUMBER_WORDS = (r"number|no|nr|nro|núm|num|numer[oa]?|número|numéro|nummer|no
                 # and "code" ("Product code 0412-555-019")
                 r"رقم|شماره|מספר|code|código|codice")
 #: "is", "c'est", "ist": what may stand between the number word and the number.
-CONNECTORS = r"is|was|es|est|c['’]est|ist|é|è|är|er|je|jest|là|adalah|ni"
+CONNECTORS = r"is|was|es|est|c['’]est|ist|é|è|är|er|je|jest|là|adalah|ni|era|fue|foi|était|etait|war|var|oli"
+#: Pass 28: a free word between the reference's word and its number: no digit, but one inside letters, as Arabic written
+#: in Latin letters has ("el order bta3y rakam 402-…", "3" for ʿayn); up to twenty characters.
+FREE_WORD = r"[^\s\d:#?!](?:[^\s\d:#?!]|(?<=[^\W\d_])\d(?=[^\W\d_])){0,19}"
 #: Phone words of the same languages: one opening a word of the introduction makes the number a phone after all.
 PHONE_WORDS = ("phone", "tel", "mob", "cell", "call", "fax", "whatsapp", "sms", "handy", "fon", "puh", "gsm", "ring",
                "celular", "móvil", "movil", "portable", "contact", "kontakt", "contat", "điện thoại", "dien thoai",
@@ -201,7 +211,7 @@ def reference_patterns() -> tuple[re.Pattern[str], ...]:
     # "Bestellnummer ", "order #", "facture Senelec n° ", "numéro de compte client c'est ", "Contrat n° "
     # (issue 18, pass 22: no question or exclamation mark among the free words: "what's a good number? Customer: …",
     # a call's next speaker, is no "number … customer")
-    free = r"(?:[ \t]+[^\s\d:#?!]{1,20}){0,2}?"
+    free = rf"(?:[ \t]+{FREE_WORD}){{0,2}}?"
     # (pass 23: a German compound's hyphen before "Nr.", as DIN 5008 abbreviates them: "Bestell-Nr.", "Kd.-Nr.")
     stem_first = re.compile(rf"(?i:{stem}(?:{free}(?:[ \t]*|\.?-)\(?{number}|{free}(?=[ \t]+(?:{CONNECTORS})[ \t]))?{tail})")
     # "N° boleta: ", "Numéro client : ", "Broj članske kartice: "

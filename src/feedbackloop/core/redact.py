@@ -48,7 +48,7 @@ from feedbackloop.core.pii_address import (
     with_digital_codes,
     with_trailing_landmark,
 )
-from feedbackloop.core.pii_firms import FIRM_ACCOUNT_BEFORE, firm_account, firm_number
+from feedbackloop.core.pii_firms import FIRM_ACCOUNT_BEFORE, OWN_WORDS, firm_account, firm_number
 from feedbackloop.core.pii_ids import (
     ASKING,
     DIGIT_WORDS,
@@ -557,7 +557,28 @@ ROLE_LOCAL_PARTS = frozenset(("support", "help", "helpdesk", "servicedesk", "inf
     "bestellung", "bestellungen", "rechnung", "buchhaltung", "verwaltung", "anfragen", "reklamation", "buchung",
     "empfang", "vertrieb", "klantenservice", "klantendienst", "bestellingen", "facturen", "administratie",
     "kundservice", "kundeservice", "kundesenter", "kundtjänst", "asiakaspalvelu", "tilaukset", "laskutus", "obsluga",
-    "obslugaklienta", "biuro", "pomoc", "zamowienia", "faktury", "reklamacje", "podpora", "objednavky", "fakturace"))
+    "obslugaklienta", "biuro", "pomoc", "zamowienia", "faktury", "reklamacje", "podpora", "objednavky", "fakturace",
+    # pass 28 (must-keep): a firm's payroll, payables, operations, members', leasing, fraud, warehouse, notification,
+    # claims and reservation desks in more languages ("payroll@", "destek@" (Turkish support), "beheer@" (Dutch
+    # administration), "indemnisation@", "rezervari@", "reklamace@", "biznes@", "almacen@", "notificaciones@"; not
+    # two letters, "hr@", "ap@", which are a person's initials as often)
+    "payroll", "ops", "members", "leasing", "lettings", "rentals", "post", "mailroom", "fraud",
+    "fraude", "kyc", "desk", "preauth", "preauthorisation", "preauthorization", "contactcentre", "contactcenter",
+    "callcentre", "callcenter", "business", "corporate", "collections", "treasury", "notificaciones", "notificacoes",
+    "avisos", "nominas", "nomina", "rrhh", "recursoshumanos", "cobranza", "cobranzas", "pagos",
+    "almacen", "bodega", "sinistre", "indemnisation", "indemnisations", "reclamations", "paie", "lohn",
+    "personalabteilung", "mitgliederservice", "beheer", "verhuur", "fraudeteam", "destek", "musterihizmetleri",
+    "rezervasyon", "rezervari", "rezervace", "reklamace", "reklamacia", "reklamacio", "biznes", "faktura", "fakturor",
+    "ugyfelszolgalat", "asiakastuki", "kundsupport", "zakaznickapodpora", "postmottak", "firmapost", "regnskap",
+    "lonn"))
+#: Pass 28: the parts of a desk's compound address that qualify the desk ("cards.support@", "kyc.desk@", "members-
+#: services@"), with the role words above; an address all of whose dotted, dashed or underscored parts are among them
+#: is a desk's too, when one part is such a qualifier (not "info.maria@", whose second part is a person's; the corpus
+#: labels a desk of two role words, "support-help@", an address).
+ROLE_QUALIFIERS = frozenset(("cards", "card", "kyc", "customer", "customers", "client", "clients", "member", "accounts",
+    "account", "tech", "it", "web", "online", "retail", "corporate", "business", "claims", "group", "global", "uk", "us",
+    "eu", "de", "fr", "es", "nl", "pl", "main", "central", "head", "general", "no", "do", "not", "reply",
+    "auto", "mail", "email", "e"))
 WEBMAIL = frozenset(("gmail", "googlemail", "yahoo", "ymail", "rocketmail", "hotmail", "outlook", "live", "msn",
     "icloud", "me", "mac", "aol", "gmx", "web", "mail", "yandex", "proton", "protonmail", "pm", "zoho", "fastmail",
     "posteo", "libero", "virgilio", "orange", "free", "wanadoo", "laposte", "sfr", "t-online", "freenet",
@@ -567,8 +588,18 @@ WEBMAIL = frozenset(("gmail", "googlemail", "yahoo", "ymail", "rocketmail", "hot
 def role_address(address: str) -> bool:
     """Whether `address` is a firm's desk ("support@acme.io"), not a person's mailbox."""
     local, _, domain = address.lower().replace("%40", "@").partition("@")
-    return local.replace("-", "").replace("_", "").replace(".", "") in ROLE_LOCAL_PARTS and \
-        domain.split(".")[0] not in WEBMAIL
+    if domain.split(".")[0] in WEBMAIL:
+        return False
+    if local.replace("-", "").replace("_", "").replace(".", "") in ROLE_LOCAL_PARTS:
+        return True
+    parts = LOCAL_PARTING.split(local)  # pass 28: "cards.support@", "kyc.desk@", "members-services@"
+    return len(parts) > 1 and any(part in ROLE_LOCAL_PARTS for part in parts) and \
+        any(part in ROLE_QUALIFIERS for part in parts) and \
+        all(part in ROLE_LOCAL_PARTS or part in ROLE_QUALIFIERS for part in parts)
+
+
+#: What joins the parts of an address's local part.
+LOCAL_PARTING = re.compile(r"[._-]")
 
 
 def find_upi_ids(text: str) -> Iterator[Span]:
@@ -1316,7 +1347,9 @@ TOLL_FREE = re.compile(r"(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]\d{3
                        r"111[ -]\d{3}[ -]\d{3}$|"
                        # pass 23: Spain's freephone and shared-cost numbers in pairs, as Spain writes them ("900 12 00
                        # 12", "902 10 10 10"; Italy's "800 12 34 56" too)
-                       r"(?:900|800|901|902)[ .-]?\d\d[ .-]\d\d[ .-]\d\d$")
+                       r"(?:900|800|901|902)[ .-]?\d\d[ .-]\d\d[ .-]\d\d$|"
+                       # pass 28: Portugal's shared-cost 707, 708, 760 and 808 in pairs ("707 26 26 26")
+                       r"(?:707|708|760|808)[ .-]?\d\d[ .-]\d\d[ .-]\d\d$")
 #: Issue 18, sixteenth pass: a number introduced as a firm's line ("call your customer care 1800-…",
 #: "Linha de apoio: 707 …", "llame al … (línea corporativa)") or followed by opening hours ("(Mon-Sat,
 #: 9am-6pm)", "(de lunes a viernes, 9:00–18:00)") is a firm's, not a person's.
@@ -1328,13 +1361,35 @@ HOTLINE_BEFORE = re.compile(
     r"klantenservice|kundtjänst|kundeservice|asiakaspalvelu|infolini[aęąi]|zákaznick\w+ link\w*|"
     # (after the seventeenth pass) Ukrainian, Russian, Vietnamese, Greek, Chinese, Hebrew, Japanese and English
     r"гаряча лінія|горячая линия|tổng đài|tong dai|πληροφορίες|服务热线|客服热线|שירות לקוחות|カスタマーサポート|"
-    r"customer line|shop number|växelnummer|switchboard number)"
+    r"customer line|shop number|växelnummer|switchboard number|"
+    # pass 28 (must-keep): a firm's service desk in more languages ("Mesa de ayuda:", "Εξυπηρέτηση πελατών:",
+    # "Ügyfélszolgálat", "Справки по телефону", "Obsługa klienta", "Müşteri hizmetleri", "Zákaznická linka"), a shop's
+    # line ("Store line", "sales line"; not an "office line", a person's own direct line as often), the number for
+    # callers from abroad ("From abroad please call", "aus dem Ausland", "desde el extranjero", "depuis l'étranger"),
+    # a firm's premises a caller is sent to ("call the property at", "ring the hotel on")
+    r"mesa de ayuda|centro de atención|central de atendimento|atendimento ao cliente|apoio ao cliente|"
+    r"εξυπηρέτηση πελατών|ügyfélszolgálat|справки|справочн\w*|служба (?:поддержки|підтримки)|obsługa klienta|"
+    r"biuro obsługi|müşteri hizmetleri|çağrı merkezi|zákaznick\w+ (?:linka|podpora|servis)|relații clienți|"
+    r"serviciul clienți|korisnička (?:podrška|služba)|(?:store|shop|branch|booking|reservations?|sales) line|"
+    r"from abroad|aus dem ausland|vom ausland|desde el extranjero|desde el exterior|depuis l['’]étranger|"
+    r"dall['’]estero|vanuit het buitenland|från utlandet|fra utlandet|ulkomailta|z zagranicy|"
+    r"(?:call|ring|phone|contact) the (?:property|hotel|shop|store|office|clinic|practice|restaurant|branch|"
+    r"front desk|reception|pharmacy|garage|dealership)|"
+    # a firm's number in the plural "your" a customer writes to it with ("Jullie nummer …", "eure Hotline", "vuestro
+    # teléfono"; not the singular, which an agent says of the customer's own)
+    r"(?:jullie|eure?|vuestr[oa]s?|vostr[oa]|vostri) (?:\w*nummer|número|numero|teléfono|telefono|telefoon\w*|"
+    r"hotline|lijn|línea|linea))"
     r"[^\n\d]{0,24}$")
 HOTLINE_WORDS = ("hotline", "helpline", "desk", "customer", "support", "call cent", "contact cent", "switchboard",
                  "atención", "servicio", "línea", "linha", "verde", "assistenza", "clienti", "service client",
                  "kunden", "klanten", "kundtj", "kundeservice", "asiakaspalvelu", "infolini", "zákaznick",
                  "гаряча", "горячая", "tổng đài", "tong dai", "πληροφορίες", "热线", "שירות", "カスタマー", "line",
-                 "shop number", "växelnummer")
+                 "shop number", "växelnummer", "mesa de ayuda", "centro de atenci", "atendimento", "apoio ao",
+                 "εξυπηρέτηση", "ügyfélszolgálat", "справ", "служба", "obsługa", "biuro obsługi", "müşteri hizmet",
+                 "çağr", "zákaznick", "clienți", "korisničk", "abroad", "ausland", "extranjero", "exterior",
+                 "étranger", "estero", "buitenland", "utlandet", "ulkomailta", "zagranicy", "call the", "ring the",
+                 "phone the", "contact the", "jullie", "eure", "euer",
+                 "vuestr", "vostr")
 OPENING_HOURS_AFTER = re.compile(
     r"[ \t]*\((?:[^()\n]{0,40}?(?:\d{1,2}(?:[:.h]\d{2})? ?(?:am|pm|h)?[ \t]*(?:-|–|to|a|à|bis|tot)[ \t]*\d{1,2}(?:[:.h]\d{2})? ?(?:am|pm|h)?|"
     r"24/7|24 ?h)|(?:shop|office|main|store|sales|línea corporativa|linea corporativa|oficina|loja|negozio)(?: line)?)[^()\n]{0,30}\)",
@@ -1387,7 +1442,8 @@ ID_WORDS = ("order", "invoice", "ticket", "case", "ref", "tracking", "account", 
             "pacco", "pakket", "zending", "paket", "retourenschein", "bestelnr", "bestelnummer", "ordernr", "auftragsnr",
             "claim", "mrn", "rx", "member", "membre", "mitglied", "socio", "matric", "developer", "asset", "employee",
             "student", "patient", "police ref", "crime ref", "numéro de", "numero de", "número de",
-            "vertragskonto", "kundenkonto", "customer code", "group", "sopimu", "reservation")
+            "vertragskonto", "kundenkonto", "customer code", "group", "sopimu", "reservation",
+            "订单", "訂單", "注文", "주문", "asiakas", "kund", "konto", "rekening", "cuenta", "compte", "conta")
 
 
 #: Issue 18, sixteenth pass: a firm's registration or tax number ("Our ABN is 22 604 118 937").
@@ -1408,7 +1464,12 @@ FIRM_NUMBER_BEFORE = re.compile(r"\b(?:ABN|ACN|EIN|VAT|GST|BN|KvK|SIRET|SIREN|NZ
                                 r"[Cc]ompany(?: [Rr]eg(?:istration|istered)?\.?)? (?:[Nn]umber|[Nn]o|[Nn]r|#)|"
                                 r"[Cc]o\. [Rr]eg|[Ee]ntreprise|"
                                 r"[Oo]ndernemingsnummer|[Uu]nternehmensnummer|Firmenbuch(?:nummer)?|FN|BCE|KBO|NIPC|"
-                                r"P\. ?IVA|[Pp]artita IVA|CIF|RCS)\b[^\d\n]{0,16}$")
+                                r"P\. ?IVA|[Pp]artita IVA|CIF|RCS|"
+                                # pass 28: a firm's VAT number in the languages of its invoice ("BTW BE 0403.170.701",
+                                # "TVA fournisseur BE 0456.…", "USt-IdNr.", "UID", "MwSt", Norway's "MVA", Denmark's and
+                                # Sweden's "moms"), Canada's "Business number"
+                                r"BTW|[Bb]tw-?nr|TVA|USt-?Id(?:Nr)?|UID|MwSt|MVA|[Mm]omsnr|[Bb]usiness [Nn](?:umber|o))"
+                                r"\b[^\d\n]{0,16}$")
 
 
 #: Pass 28: a payment's reference after a wallet's name ("via GCash ref 7012 334 991", "bKash TrxID"): no phone.
@@ -1459,7 +1520,8 @@ def introduced_as_id(before: str) -> bool:
 
 #: Issue 18, sixteenth pass: a chat line that is only a number, answering a line that asked for an order's,
 #: a booking's or a case's number ("Bot: Please enter your order number.\nUser: 4471-9920-55").
-SPEAKER_ONLY = re.compile(r"[ \t]*(?:\[[\d:]+\][ \t]*)?[^\W\d][\w .()'-]{0,30}:[ \t]*$")
+SPEAKER_ONLY = re.compile(r"[ \t]*(?:\[[\d:]+\][ \t]*)?(?:\[[^\]\n\d]{1,20}\][ \t]*)?[^\W\d][\w .()'-]{0,30}:[ \t]*$")
+#: (Pass 28: and a channel's tag in brackets before the speaker, "[微信客服] 用户: ", "[WhatsApp] Cliente: ".)
 #: An all-capitals code glued before the number's digit groups ("1Z 999 AA1 01 2345 6784", "AWB", "JP 9920 …"),
 #: not a phone word's abbreviation.
 CODE_BEFORE = re.compile(r"(?<![\w-])(?P<code>[A-Z]{1,3}\d*|[A-Z0-9]*\d[A-Z][A-Z0-9]*)[ ]$")
@@ -1475,8 +1537,9 @@ def answers_an_id_question(text: str, start: int) -> bool:
     if has_any(fold(text[line_start:start]).replace("caller", ""), LABEL_PHONE_WORDS):
         return False  # "Callback no:", "Contacto:", "Tel:": the label says what the number is ("Caller:" is a speaker)
     previous = line_before(text, line_start)
-    if ASKED_FOR_A_PHONE.search(previous) is not None:
+    if ASKED_FOR_A_PHONE.search(previous) is not None or WALLET_NAMED.search(previous) is not None:
         return False  # pass 23: "Can I get a mobile in case they can't access?" asks for a phone ("in case" is no case)
+        # (pass 28: and "Apnar bKash account number ta bolben?" does too: a mobile wallet's account is its phone)
     return (has_any(fold(previous), ID_WORDS) and ID_QUESTION.search(previous) is not None
             and ASKING.search(previous) is not None)
 
@@ -1490,13 +1553,20 @@ LABEL_PHONE_WORDS = ("call", "contact", "tel", "phone", "mob", "cell", "cel", "f
 
 
 ID_QUESTION = re.compile(r"(?i:\b(?:order|booking|ticket|case|tracking|reference|ref|invoice|pedido|commande|bestelling|"
-                         r"bestellung|ordine|reserva|claim|policy)\b[^\n]{0,40}(?:number|no\b|nr|#|n[º°o]|id\b|code)?)")
+                         r"bestellung|ordine|reserva|claim|policy)\b[^\n]{0,40}(?:number|no\b|nr|#|n[º°o]|id\b|code)?|"
+                         # pass 28: a customer's or an account's number asked for ("Klantnummer aub?", "Whats the acct
+                         # number", "numéro client ?", "Kundennummer bitte"), an order's in Chinese, Japanese, Korean
+                         r"\b(?:acct|account|customer|client)[ -]?(?:number|no\b|nr\b|#)|\b(?:klant|kunden|kunde|kund|"
+                         r"asiakas|cliente?|konto|rekening|cuenta|compte)-?(?:nummer|numero|nr\b|nro\b)|"
+                         r"\bnum[ée]ro (?:de )?(?:client|compte)\b|\bn[úu]mero de (?:cliente|cuenta|conta)\b|"
+                         r"订单号|訂單號|订单编号|注文番号|주문번호)")
 
 
 #: Pass 27: the groups of a reference written before the digits a phone's pattern took ("Tracking: NL12 ABCD 0123 4567
 #: 89", "Sendungsnummer 00340434 1610 9400 0016"): capitals with a digit, capitals alone, or digits, up to eight a
 #: group, one to four groups, a space or a dash after each.
-GROUPS_BEFORE = re.compile(r"(?<![\w-])(?:(?=[A-Z0-9]{1,8}[ -])(?:[A-Z0-9]*\d[A-Z0-9]*|[A-Z]{2,8})[ -]){1,4}\Z")
+GROUPS_BEFORE = re.compile(r"(?<![\w-])(?:(?=[A-Z0-9]{1,8}(?:[ -]|[ ]?/[ ]?))(?:[A-Z0-9]*\d[A-Z0-9]*|[A-Z]{2,8})"
+                           r"(?:[ -]|[ ]?/[ ]?)){1,4}\Z")
 
 
 def code_before(text: str, start: int) -> bool:
@@ -2010,8 +2080,8 @@ def compact_phones(text: str) -> Iterator[Span]:
     grouped) wherever they stand ("- Kehinde 08034410977"). Each holds nine digits in a row: `find_phones` calls
     this behind its NINE_DIGITS gate."""
     for match in COMPACT_MOBILE.finditer(text):
-        if number_is_reference(text, match.start()):
-            continue
+        if number_is_reference(text, match.start()) or answers_an_id_question(text, match.start()):
+            continue  # (pass 28: "客服: 请提供订单号\n用户: 7720034411", an order's number asked for, as typed phones)
         if not FIRST_COMPACT.fullmatch(match.group()) and (
                 code_before(text, match.start()) or labelled_a_number(text, match.start())):
             continue  # pass 20's shapes: "PCN 8830012741", "Tesisat no: 8800291733", "broadband ID 0512284417"
@@ -2571,8 +2641,9 @@ def firm_line(text: str, start: int, end: int) -> bool:
     """Whether the number at start:end is introduced as a firm's line or followed by its opening hours, or
     `pii_firms` reads it as a firm's by the words around it."""
     before = text[max(0, start - 60):start]
-    if has_any(fold(before), HOTLINE_WORDS) and HOTLINE_BEFORE.search(before):
-        return True
+    hotline = HOTLINE_BEFORE.search(before) if has_any(fold(before), HOTLINE_WORDS) else None
+    if hotline is not None and OWN_WORDS.search(before, hotline.start()) is None:
+        return True  # (pass 28: not "calling from abroad, my number is …", "customer service said to call me on")
     if OPENING_HOURS_AFTER.match(text, end, min(len(text), end + 80)) is not None:
         return True
     return firm_number(text, start, end)  # issue 18, the must-keep pass: legal forms, "our office", "call us"
@@ -3617,8 +3688,19 @@ def find_names(text: str) -> Iterator[Span]:
         if language_named(text[start:end]):
             continue  # "in German, French, Spanish", "Québec French": a language, not a person (Babel's names)
         person = person_span(text, start, end)  # issue 18, the must-keep pass: no role, greeting, car, brand
-        if person is not None:
+        if person is not None and not code_letters(text, person[1]):
             yield Span(person[0], without_script_suffixes(text, *person), "NAME")
+
+
+#: Pass 28: capitals glued to the digits after them ("PNR ZK9L2P", "Loan LN-4410928", "Code ni RBL3KX9T2A", "Mã khách
+#: hàng: PD0100234871"): the letters open a code, not a name, which no digit follows without a space.
+CODE_LETTERS = re.compile(r"(?<![^\W\d_])[A-Z]{1,4}\Z")
+GLUED_DIGIT = re.compile(r"-?\d")
+
+
+def code_letters(text: str, end: int) -> bool:
+    """Whether the name finding ending at `end` ends in capitals that a code's digits follow (CODE_LETTERS)."""
+    return GLUED_DIGIT.match(text, end) is not None and CODE_LETTERS.search(text, max(0, end - 5), end) is not None
 
 
 #: Issue 18, sixteenth pass: the titles right before a name are redacted with it ("Mrs. Edith Pruitt",
