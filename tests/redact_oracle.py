@@ -168,6 +168,7 @@ def find_dobs(text: str) -> Iterator[Span]:
     yield from live.dates_after_birth_words(text, live.fold(text))  # issue 18, eighth pass, ungated
     for start, end in pii_ids_americas.find_regional_dobs(text, live.fold(text), gated=False):  # twentieth pass
         yield Span(start, end, "DOB")
+    yield from live.spoken_dates_of_birth(text, live.fold(text))  # pass 28: dates said in words, ungated
 
 
 # --- payment cards ---------------------------------------------------------------------------------

@@ -290,7 +290,6 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-66", "PHONE"): "41 of 44 phones (93.2 %; target 97 %), blind on pass 23",
                     ("holdout-66", "SSN"): "28 of 31 national ids (90.3 %; target 97 %), blind on pass 23",
                     ("holdout-67", "PHONE"): "27 of 28 phones (96.4 %; target 97 %), blind on pass 24",
-                    ("holdout-68", "SSN"): "16 of 17 national ids (94.1 %; target 97 %), blind on pass 24",
                     ("holdout-69", "ADDRESS"): "26 of 31 addresses (83.9 %; target 90 %), blind on pass 24",
                     ("holdout-71", "ADDRESS"): "25 of 29 addresses (86.2 %; target 90 %), blind on pass 25",
                     ("holdout-71", "EMAIL"): "13 of 14 emails (target 100 %), blind on pass 25",

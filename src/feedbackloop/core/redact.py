@@ -77,6 +77,7 @@ from feedbackloop.core.pii_refs import (
     names_a_reference,
 )
 from feedbackloop.core.pii_rules import find_more_names, grown_addresses
+from feedbackloop.core.pii_spoken_dates import full_year, spoken_dates, spoken_year
 
 #: Every kind of personal data we replace, in priority order: where two findings overlap, the
 #: earlier kind wins (a card's digits are not also a phone number).
@@ -2544,7 +2545,10 @@ SPOKEN_ID_LETTER = re.compile(r",?[ \t]*(?:(?i:(?:la |the )?(?:letra|letter|lett
                               # "K as in kilo"), and a Chilean RUT's K after its dash ("guion ka")
                               r"(?:(?i:(?:la |the )?(?:letra|letter|lettre|buchstabe)[ \t]+)?[A-Za-z][ \t]+"
                               r"(?i:de|wie|as in|comme|como)[ \t]+[^\W\d_]{3,}(?![^\W\d_]))|"
-                              r"(?i:gui[oó]n|raya|tra[cç]o|dash)[ \t]+(?i:k|ka)(?![^\W\d_]))")
+                              r"(?i:gui[oó]n|raya|tra[cç]o|dash)[ \t]+(?i:k|ka)(?![^\W\d_])|"
+                              # pass 28: a Spanish letter's name alone after the digits ("… cero seis jota"), those
+                              # of two syllables (one-syllable "de", "te", "ce" are words of their own)
+                              r"[ \t]+(?i:jota|equis|zeta|hache|efe|ele|eme|ene|eñe|erre|ese|uve|ka)(?![^\W\d_]))")
 #: Words before a spoken run that make it a card's digits even with a wrong check digit.
 SPOKEN_CARD_BEFORE = re.compile(r"(?i:card|visa|master ?card|amex|tarjeta|cart[aã]o|carta|carte|long number)")
 
@@ -2602,23 +2606,54 @@ def grouped_in_a_call(folded: str, start: int, end: int) -> bool:
 def spoken_numbers(text: str, folded: str) -> Iterator[Span]:
     """A spoken run of 13 to 19 digits that is a card number (or a card's grouping after a card word) is a card;
     nine to twelve after an identity number's name are that number; seven or more otherwise a phone, unless
-    introduced as an order's or a ticket's number."""
+    introduced as an order's or a ticket's number. (Pass 28: eight or more with an id's name right after them are
+    that id, "siete ocho … seis jota. Es el DNI de mi madre"; a read-back of a number's last digits in words is
+    what that number was, "…, eight zero one nine" / "Just the last four is fine. Eight zero one nine.")"""
+    said: list[tuple[str, str]] = []  # (digits, kind) of each number found so far
     for start, end, digits, worded in spoken_runs(text, folded):
         before = text[max(0, start - 80):start]
+        if worded and 4 <= len(digits) < 7:
+            kind = next((kind for whole, kind in said if whole.endswith(digits)), None)
+            if kind is not None:
+                yield Span(start, end, kind)
+            continue
         if len(digits) < 7 or (not worded and len(digits) < 9 and not PHONE_WORD_BEFORE.search(text, max(0, start - 40), start)
                                and not (len(digits) == 8 and spoken_id_named(before[-60:]))):
             continue  # (pass 26: eight digits typed apart after an id's name are that id, "DNI: 4 5 . 6 7 8 . 9 1 2")
-        line = before[before.rfind("\n", 0, len(before) - 1) + 1:] if "\n" in before else before
-        if 13 <= len(digits) <= 19 and (is_card_number(digits)
-                                         or (len(digits) >= 15 and SPOKEN_CARD_BEFORE.search(before))):
-            yield Span(start, end, "CARD")
-        elif 8 <= len(digits) <= 18 and spoken_id_named(before[-60:]):  # (pass 26: a French NIR's 13 to 15, its
-            # hundreds read as 3 or 4: "six cent deux" is "6002" to spoken_runs)
-            letter = SPOKEN_ID_LETTER.match(text, end)
-            yield Span(start, letter.end() if letter else end, "SSN")
-        elif (not introduced_as_id(line[-30:]) and not answers_an_id_question(text, start)  # (pass 23: "ticket?")
-              and not names_a_reference(text, start)):  # pass 26: "die Vorgangsnummer vor: sieben drei neun, …"
-            yield Span(start, end, "PHONE")
+        span = spoken_number(text, start, end, digits, before)
+        if span is not None:
+            said.append((digits, span.kind))
+            yield span
+
+
+def spoken_number(text: str, start: int, end: int, digits: str, before: str) -> Span | None:
+    """What the spoken run of seven digits or more at start:end is (`before`: the 80 characters before it), if any."""
+    line = before[before.rfind("\n", 0, len(before) - 1) + 1:] if "\n" in before else before
+    if 13 <= len(digits) <= 19 and (is_card_number(digits)
+                                     or (len(digits) >= 15 and SPOKEN_CARD_BEFORE.search(before))):
+        return Span(start, end, "CARD")
+    if 8 <= len(digits) <= 18 and (spoken_id_named(before[-60:]) or spoken_id_named_after(text, end)):
+        # (pass 26: a French NIR's 13 to 15, its hundreds read as 3 or 4: "six cent deux" is "6002" to spoken_runs)
+        letter = SPOKEN_ID_LETTER.match(text, end)
+        return Span(start, letter.end() if letter else end, "SSN")
+    if (not introduced_as_id(line[-30:]) and not answers_an_id_question(text, start)  # (pass 23: "ticket?")
+            and not names_a_reference(text, start)):  # pass 26: "die Vorgangsnummer vor: sieben drei neun, …"
+        return Span(start, end, "PHONE")
+    return None
+
+
+#: Pass 28: how far after a spoken run an id's name may follow ("…, seis jota. Es el DNI de mi madre", "…, that's
+#: my social"), with no phone word between.
+ID_NAMED_AFTER = 30
+
+
+def spoken_id_named_after(text: str, end: int) -> bool:
+    """Whether an identity number's name follows a spoken run closely, its check letter aside, on its line."""
+    letter = SPOKEN_ID_LETTER.match(text, end)
+    after = text[letter.end() if letter else end:min(end_of_line(text, end), end + ID_NAMED_AFTER)]
+    name = SPOKEN_ID_BEFORE.search(after)
+    return name is not None and PHONE_WORD_BEFORE.search(after, 0, name.start()) is None and \
+        PHONE_IN_GAP.search(after, 0, name.start()) is None
 
 
 def spoken_id_named(before: str) -> bool:
@@ -2892,7 +2927,9 @@ HU_MONTHS = (r"(?:január|február|március|április|május|június|július|augu
              r"december|jan|febr|márc|ápr|máj|jún|júl|aug|szept|okt|nov|dec)\.?")
 #: Issue 18, sixteenth pass: also a space after a dot ("15. 3. 2015", "1968. 04. 22."), a month's name between
 #: dashes ("22-Feb-1979"), Hungarian dates, and a two-digit year with one separator throughout ("4/19/77").
-NUMERIC_SEP = r"(?:[./-]|\. )"
+#: Pass 28: a slash URL-encoded, as a web form's query string sends it ("dob=04%2F19%2F1985"); and a two-digit year
+#: with spaces throughout, said or typed after a birth word ("dob 4 19 82"; not part of a longer run of pairs).
+NUMERIC_SEP = r"(?:[./-]|\. |%2[Ff])"
 #: Issue 18, twentieth pass: the dates of East and South-East Asia as their own forms write a birth date: a
 #: Japanese era's year ("昭和58年4月9日", "平成2年", "S58.4.9") or Taiwan's Republic year ("民國79年5月3日",
 #: "民國79/05/03"); a Korean two-digit year ("88년 4월 12일"); a Thai month, by name or abbreviated, and a
@@ -2945,7 +2982,7 @@ DATE = (rf"(?:\d{{1,2}}{NUMERIC_SEP}\d{{1,2}}{NUMERIC_SEP}(?:19|20)\d\d|{BIKRAM_
         rf"{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
         rf"\d{{1,2}}(?:st|nd|rd|th|er|º|o)?\.?(?:\s+(?:de\s+|of\s+)?|-){MONTHS_AFTER_DAY}(?:\s+(?:de\s+)?|-)(?:19|20)\d\d{CYRILLIC_YEAR_END}|{BALTIC_DATE}|"
         rf"(?:19|20)\d\d\.\s+{HU_MONTHS}\s*\d{{1,2}}(?!\d)(?:-(?:án|én|ján|jén|a|e|i)(?![^\W\d_]))?|"
-        rf"(?<![\d./-])\d{{1,2}}(?P<two_digit_sep>[./-])\d{{1,2}}(?P=two_digit_sep)['’]?\d\d(?![./-]?\d)|"
+        rf"(?<![\d./-])(?<!\d )\d{{1,2}}(?P<two_digit_sep>[./ -])\d{{1,2}}(?P=two_digit_sep)['’]?\d\d(?![./ -]?\d)|"
         rf"(?:19|20)\d\d\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일號号]|{ASIAN_DATE}|"
         rf"{ROMAN_DATE}|{SPOKEN_DATE}|{COMPACT_MONTH_DATE})")
 #: A date is a date of birth when a birth word comes shortly before it, in English, German, French, Spanish.
@@ -3027,11 +3064,13 @@ SPOKEN_YEAR_WORDS = ("nineteen", "two thousand", "twenty")
 def find_dobs(text: str) -> Iterator[Span]:
     folded = fold(text)
     if not has_any(folded, SPOKEN_YEAR_WORDS) and ANY_DIGIT.search(text) is None:
-        return  # (no date of birth without a digit or a year said in words)
+        yield from spoken_dates_of_birth(text, folded)  # pass 28: "nueve de marzo del noventa y dos"
+        return  # (no other date of birth without a digit or a year said in words)
     if has_any(folded, BIRTH_WORDS):
         yield from dates_after_dob_words(text)
     if len(folded) == len(text):  # (BIRTH_MORE, all literal-first, is cheaper than a gate of its ~50 words)
         yield from dates_after_birth_words(text, folded)
+    yield from spoken_dates_of_birth(text, folded)
     # issue 18, twentieth pass: more birth words and date forms (Romance languages', Greek's, forms' abbreviations)
     yield from (Span(start, end, "DOB") for start, end in find_regional_dobs(text, folded))
 
@@ -3080,6 +3119,38 @@ def dates_after_birth_words(text: str, folded: str) -> Iterator[Span]:
             if start is not None:
                 yield from (Span(begin, end, "DOB") for begin, end, of_birth
                             in dates_in_reach(text, start, end_of_line(text, start), recent) if of_birth)
+
+
+#: Pass 28: how far before a birth word a date said in words may start on its line ("am fünften Mai neunzehnhundert-
+#: vierzig geboren", "Dwunasty marca siedemdziesiąt dziewięć, urodzony w Krakowie"), and how far after it.
+SPOKEN_BEFORE = 70
+SPOKEN_AFTER = BIRTH_REACH + LONGEST_DATE
+
+
+def spoken_dates_of_birth(text: str, folded: str) -> Iterator[Span]:
+    """Pass 28: dates said in words (pii_spoken_dates: "the fifth of May, 1958", "Der fünfte Mai neunzehnhundert-
+    vierzig", "doze de janeiro de mil novecentos e oitenta e três", "Δύο Νοεμβρίου του ενενήντα δύο") on a birth
+    word's line, or on the next line when the word's line asks for it ("And your date of birth?" / "Caller: twelfth
+    of August, eighty-four"); not a date after another event's word ("birthday present, delivered the fifth of May
+    two thousand twenty-five"), nor one of this year or last ("the party on the twelfth of July twenty twenty-six")."""
+    if len(folded) != len(text):
+        return
+    recent = datetime.date.today().year - 1
+    for word in BIRTH_MORE.finditer(folded):
+        line_start = folded.rfind("\n", 0, word.start()) + 1
+        line_end = end_of_line(text, word.end())
+        windows = [(max(line_start, word.start() - SPOKEN_BEFORE), min(line_end, word.end() + SPOKEN_AFTER))]
+        if asked(text, word.end(), line_end) and word.group() not in NO_QUESTION:
+            start = next_line_start(text, line_end)
+            if start is not None:
+                windows.append((start, min(end_of_line(text, start), start + SPOKEN_AFTER)))
+        for window_start, window_end in windows:
+            since = max(window_start, word.end())  # (the question's own words are no event: "para validar?")
+            for start, end, year in spoken_dates(text, window_start, window_end):
+                if start > since and OTHER_EVENT.search(text, since, start):
+                    continue
+                if full_year(year) < recent:
+                    yield Span(start, end, "DOB")
 
 
 def asked(text: str, word_end: int, line_end: int) -> bool:
@@ -3166,7 +3237,7 @@ def short_date(date: str, distance: int) -> bool:
     """Whether a date with a two-digit year, `distance` characters after a birth word, is one: its day and month
     each up to 31, one of them up to 12; (pass 23) or, its first part over 31, a year first, as Korean, Japanese and
     Chinese forms write it ("생년월일: 85.04.03"), then a month and a day."""
-    first, second, third = (int(part.lstrip("'’")) for part in re.split(r"[./-]", date)[:3])
+    first, second, third = (int(part.lstrip("'’")) for part in re.split(r"[./ -]", date)[:3])
     if first > 31:
         return distance <= SHORT_DATE_REACH and 0 < second <= 12 and 0 < third <= 31
     return distance <= SHORT_DATE_REACH and 0 < min(first, second) <= 12 and max(first, second) <= 31
@@ -3252,8 +3323,8 @@ def date_year(date: str) -> int | None:
     if year is not None:
         return int(year.group())
     two = TWO_DIGIT_YEAR.search(date)
-    if two is None:
-        return None
+    if two is None:  # pass 28: a year said in words ("the twelfth of July twenty twenty-six": this year's)
+        return None if ANY_DIGIT.search(date) else spoken_year(date)
     this_year = datetime.date.today().year
     full = 2000 + int(two.group())
     return full if full <= this_year else full - 100
