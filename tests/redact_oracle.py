@@ -643,7 +643,7 @@ def find_names(text: str) -> Iterator[Span]:
         if live.language_named(text[start:end]):
             continue  # issue 18, fourteenth pass: a language's name
         person = live.person_span(text, start, end)  # issue 18, the must-keep pass: no role, greeting, car, brand
-        if person is not None:
+        if person is not None and not live.code_letters(text, person[1]):  # pass 28: "PNR ZK9L2P"
             yield Span(person[0], cues.without_script_suffixes(text, *person), "NAME")  # seventeenth pass: no "様" after it
 
 
