@@ -72,8 +72,12 @@ def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
     detectors = DETECTORS if ANY_DIGIT.search(text) else WITHOUT_DIGITS
     found = [span for detect in detectors for span in detect(text)]
     # (pass 27: a firm's own bank account, and whatever lies inside it, is kept: the live rule, ungated)
-    firms = [span for span in found if span.kind == "IBAN" and pii_firms.firm_account(text, span.start)]
-    found = [span for span in found if not any(firm.start <= span.start and span.end <= firm.end for firm in firms)]
+    # (pass 28: and a number on a firm's invoice foot or letterhead line, and whatever lies inside its account)
+    feet = [span for span in found if span.kind in live.FOOTER_KINDS and pii_firms.firm_footer(text, span.start, span.kind)]
+    firms = [span for span in found if span.kind == "IBAN" and (pii_firms.firm_account(text, span.start) or span in feet
+                                                                 or pii_firms.firm_named_account(text, span.start, span.end))]
+    found = [span for span in found if span not in feet
+             and not any(firm.start <= span.start and span.end <= firm.end for firm in firms)]
     if identity is not None:
         found.extend(find_identity(text, identity))
     # (pass 21: an address block's head or tail that is another kind's number is trimmed off: the live function)

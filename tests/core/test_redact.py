@@ -254,6 +254,21 @@ FLOORS = {"precision": 0.9, "recall": 0.95}
 #: a country code is no day of a date inside a phone ("+31 6 1937 4482"), Russia's INN transliterated, a lower-case
 #: PAN after "pan", a year on the line that asks for an id (holdout-80's phones and ids, and holdout-50's ids, meet 97 %
 #: since).
+#: holdout-83 to -86 (four more authors: the US, Canada, the UK, Ireland, Australia and New Zealand, weighted to ids,
+#: bank details and phones; continental Europe in its own languages, weighted to national ids and national account
+#: forms; Asia, the Middle East and Africa in English, local languages and mixed; Latin America and mixed channels,
+#: WhatsApp, SMS and voice transcripts; every brief asked for must-keep look-alikes, the firm's own data among them,
+#: next to the personal data) were written at the start of the twenty-eighth pass, kept out of the repository until it
+#: was merged, then measured once, blind (on 501d039): names 169/190, 109/114, 92/102, 119/120 (489 of 526, 93.0 %),
+#: addresses 30/32, 36/37, 13/13, 11/14 (90 of 96, 93.8 %), phones 72/75, 39/40, 55/55, 40/46 (206 of 216, 95.4 %),
+#: national ids 52/63, 53/58, 48/50, 45/53 (198 of 224, 88.4 %), DOB 50 of 50, cards 11 of 13, IBANs and other bank
+#: accounts 12/18, 37/45, 23/28, 13/20 (85 of 111, 76.6 %), emails 41 of 41, IPs 9 of 9, must-keep spans touched
+#: 26/409, 38/392, 6/260, 18/307 (88 of 1,368, 6.4 %): the xfails below ("blind on pass 28"). The same parts on the
+#: tree before the pass (78c0c33): names 490, addresses 90, phones 206, national ids 196, IBANs 79, cards 11, must-keep
+#: 97 touched (7.1 %). After the measurement (not blind): a firm's invoice foot or letterhead line (a legal form and a
+#: register's word on it) keeps its numbers, a desk's label ("Klantendienst:", "Cabina 24h:", "clinic line", a fax)
+#: keeps a firm's line, an account named a firm's by the words around it or one a customer is told to pay into is
+#: the firm's, a New Zealand account by its shape and bank code.
 HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8",
             "stranger-a", "stranger-b", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13",
             "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20",
@@ -265,7 +280,7 @@ HELD_OUT = ("holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "ho
             "holdout-59", "holdout-60", "holdout-61", "holdout-62", "holdout-63", "holdout-64", "holdout-65",
             "holdout-66", "holdout-67", "holdout-68", "holdout-69", "holdout-70", "holdout-71", "holdout-72",
             "holdout-73", "holdout-74", "holdout-75", "holdout-76", "holdout-77", "holdout-78", "holdout-79",
-            "holdout-80", "holdout-81", "holdout-82")
+            "holdout-80", "holdout-81", "holdout-82", "holdout-83", "holdout-84", "holdout-85", "holdout-86")
 HELD_OUT_RECALL = {"CARD": 1.0, "EMAIL": 1.0, "IBAN": 1.0, "IP": 1.0, "PHONE": 0.97, "SSN": 0.97,
                    "NAME": 0.9, "ADDRESS": 0.9}
 HELD_OUT_KEEP_REDACTED = 0.03
@@ -297,13 +312,27 @@ HELD_OUT_NOT_MET = {("holdout-26", "CARD"): "2 of 3 cards (target 100 %), blind 
                     ("holdout-73", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 25",
                     ("holdout-75", "SSN"): "33 of 36 national ids (91.7 %; target 97 %), blind on pass 26",
                     ("holdout-78", "SSN"): "25 of 28 national ids (89.3 %; target 97 %), blind on pass 26",
-                    ("holdout-81", "PHONE"): "33 of 35 phones (94.3 %; target 97 %), blind on pass 27",
-                    ("holdout-82", "IBAN"): "10 of 16 IBANs (target 100 %), blind on pass 27"}
+                    ("holdout-82", "IBAN"): "10 of 16 IBANs (target 100 %), blind on pass 27",
+                    ("holdout-83", "IBAN"): "12 of 18 IBANs (target 100 %), blind on pass 28",
+                    ("holdout-83", "NAME"): "169 of 190 names (88.9 %; target 90 %), blind on pass 28",
+                    ("holdout-83", "PHONE"): "72 of 75 phones (96.0 %; target 97 %), blind on pass 28",
+                    ("holdout-83", "SSN"): "52 of 63 national ids (82.5 %; target 97 %), blind on pass 28",
+                    ("holdout-84", "IBAN"): "37 of 45 IBANs (target 100 %), blind on pass 28",
+                    ("holdout-84", "SSN"): "53 of 58 national ids (91.4 %; target 97 %), blind on pass 28",
+                    ("holdout-85", "IBAN"): "23 of 28 IBANs (target 100 %), blind on pass 28",
+                    ("holdout-85", "SSN"): "48 of 50 national ids (96.0 %; target 97 %), blind on pass 28",
+                    ("holdout-86", "ADDRESS"): "11 of 14 addresses (78.6 %; target 90 %), blind on pass 28",
+                    ("holdout-86", "CARD"): "3 of 5 cards (target 100 %), blind on pass 28",
+                    ("holdout-86", "IBAN"): "13 of 20 IBANs (target 100 %), blind on pass 28",
+                    ("holdout-86", "PHONE"): "40 of 46 phones (87.0 %; target 97 %), blind on pass 28",
+                    ("holdout-86", "SSN"): "45 of 53 national ids (84.9 %; target 97 %), blind on pass 28"}
 #: Held-out parts whose must-keep spans the redactor touched more than HELD_OUT_KEEP_REDACTED allows. (Within it
 #: since pass 26, not blind: holdout-60, 5 of 175, and holdout-61, 3 of 134: reference words and firms' numbers; since
 #: pass 28, not blind: holdout-44, -47, -48, -49, -64, -76, -80 and -82, 2-6 each: firms' desks and lines, references,
 #: chat roles, letterheads.)
-HELD_OUT_KEEP_NOT_MET: dict[str, str] = {}
+HELD_OUT_KEEP_NOT_MET = {"holdout-83": "26 of 409 must-keep spans touched (6.4 %; target at most 3 %), blind on pass 28",
+                         "holdout-84": "38 of 392 must-keep spans touched (9.7 %; target at most 3 %), blind on pass 28",
+                         "holdout-86": "18 of 307 must-keep spans touched (5.9 %; target at most 3 %), blind on pass 28"}
 
 
 @functools.cache

@@ -181,7 +181,9 @@ def test_birth_words_inside_other_words_find_nothing(text: str) -> None:
     ("Иванов Иван, 12.03.1985 г.р.", "12.03.1985"),
 ])
 def test_pass_22_dates_of_birth(text: str, value: str) -> None:
-    assert value in found(text, "DOB"), find_pii(text)
+    # (pass 28: a date said in words may take its article, "the fourth of july 1990", as the corpus labels it)
+    dates = found(text, "DOB")
+    assert value in dates or f"the {value}" in dates, find_pii(text)
 
 
 @pytest.mark.parametrize(("text", "kept"), [

@@ -4,6 +4,10 @@ A firm's switchboard in a signature, a shop's number, "call our office at ..." a
 authors keep them. The words that say so are written here per concept for many languages: legal forms
 ("GmbH", "Kft.", "SAS", "Sp. z o.o.", "株式会社"), trade nouns ("Plumbing", "Dental"), "our office", "call us",
 and what follows a firm's number ("is the shop number", "vårt eget växelnummer", "(appel non surtaxé)").
+
+Pass 28 (after its measurement) reads a firm's invoice and letterhead: a line with a legal form and a register's or tax
+number's word is a firm's foot, its numbers the firm's (`firm_footer`); an account named a firm's by the words right
+around it, or one a customer is told to pay into, is the firm's (`firm_named_account`).
 """
 
 from __future__ import annotations
@@ -277,7 +281,7 @@ TRADE_AFTER = re.compile(r"[ \t]+(?i:café|cafe|coffee|restaurant|bistro|diner|p
 #: address" or "registered address": the corpus's authors read a sole trader's "my company address" as a person's.)
 FIRM_SEAT = re.compile(
     r"(?i:\b(?:sediul(?:[ ]+(?:social|firmei|societ[aă][tț]ii|central))?|s[ií]dlo(?:[ ]+(?:firmy|spole[cč]nosti))?|"
-    r"domicilio[ ]+social|sede[ ]+(?:social|legale|operativa)|si[eè]ge[ ]+social|gesch[aä]ftssitz|firmensitz|"
+    r"registered[ ]+office|domicilio[ ]+social|sede[ ]+(?:social|legale|operativa)|si[eè]ge[ ]+social|gesch[aä]ftssitz|firmensitz|"
     r"siedziba(?:[ ]+(?:firmy|sp[oó][lł]ki))?)(?:[ ]+(?:is|este|je|es|est|ist|è|é|jest))?[ \t]*:?[ \t]*\Z)")
 #: Issue 18, pass 27: a firm's premises named with the definite article (or a definite ending) and a verb of being
 #: somewhere, before the address: "Butikken ligger på …", "The shop is at …", "La tienda está en …", "Das Geschäft
@@ -300,6 +304,41 @@ PREMISES_SAID_AFTER = re.compile(
 FIRM_REGISTRY = re.compile(
     r"(?<![\w-])(?:[Oo]rg\.?[ ]?nr|CVR|UID|CIF|KvK|SIRE[NT]|RCS|Y-tunnus|USt-?Id\w*|BTW|TVA|VAT|MwSt|MVA|NIP|REGON|KRS|"
     r"IČO|DIČ|ABN|ACN|CRN|GSTIN|CNPJ|NIPC|P\.[ ]?IVA|ИНН|ОГРН|ЄДРПОУ|[Cc]ompany (?:[Nn]o|[Nn]umber|[Rr]eg\w*))(?![\w])")
+#: Pass 28, after the measurement: the same registers' words and a few more that, beside a firm's legal form, name a
+#: firm's own number (Greek ΑΦΜ, Hungarian adószám, Chile's and Peru's RUT and RUC, Argentina's CUIT, Mexico's RFC, Romania's
+#: CUI, India's and New Zealand's GST, Belgium's ondernemingsnummer): a person's id alone never stands by a legal form.
+FOOTER_REGISTRY = re.compile(FIRM_REGISTRY.pattern + r"|(?<![\w-])(?:ΑΦΜ|[Aa]dószám|RUT|RUC|CUIT|RFC|CUI|GST(?:IN)?(?: [Nn]o\.?)?|"
+                             r"[Oo]ndernemingsnummer)(?![\w])")
+#: Legal forms the list above lacks, written on Greek and Peruvian invoices ("TechHellas Α.Ε.", "Compras Inca SAC").
+FOOTER_FORMS = re.compile(LEGAL_FORM.pattern + r"|(?<![\w-])(?:Α\.Ε\.|Ε\.Π\.Ε\.|Ι\.Κ\.Ε\.|SAC|S\.A\.C\.|EIRL|S\.r\.l\.|Srl|S\.a\.s\.|S\.n\.c\.)(?![\w-])")
+#: How close a register's word stands before its own number ("SIRET 41852203300012", "ΑΦΜ 800413527", "RUT 76.543.210-3").
+REGISTRY_NUMBER_REACH = 16
+
+
+def firm_footer(text: str, start: int, kind: str) -> bool:
+    """Pass 28, after the measurement: whether the number at `start` stands on a firm's invoice foot or letterhead
+    line: the line names a legal form and a register's or tax number's word ("ElettroCasa S.r.l. – P.IVA … – Assistenza
+    02 8945 3310", "Zahlbar auf: Velo Huber AG, IBAN CH84 …, UID CHE-…", "(Kertész Webáruház Kft., adószám: …,
+    ügyfélszolgálat: +36 1 445 …"), and nobody's own words or labels ("my", "M:", "Mobile") are on it. An id (SSN) or a
+    card's digits count only right after the register's word: the firm's own register number."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    if FOOTER_FORMS.search(text, line_start, line_end) is None:
+        return False
+    if kind in ("SSN", "CARD"):
+        registry = last_match(FOOTER_REGISTRY, text, max(line_start, start - REGISTRY_NUMBER_REACH), start)
+        return registry is not None and REGISTRY_TAIL_TO_NUMBER.fullmatch(text, registry.end(), start) is not None
+    if FOOTER_REGISTRY.search(text, line_start, line_end) is None:
+        return False
+    return OWN_LABEL.search(text, max(line_start, start - 12), start) is None and \
+        OWN_WORDS.search(text, line_start, line_end) is None
+
+
+#: What stands between a register's word and its number: a dot, a colon, "No.", "nr.", "n°" and spaces.
+REGISTRY_TAIL_TO_NUMBER = re.compile(r"(?i:\.?[ \t]*(?:no\.?|nr\.?|n°|number|nummer)?[ \t]*[:.]?[ \t]*)")
+
+
 #: How far before the address a letterhead's firm and register may stand on its line.
 LETTERHEAD_REACH = 120
 #: The register's number and the separator right before the address ("556677-8890, ", "ATU63519929 | ").
@@ -363,3 +402,44 @@ def firm_account(text: str, start: int) -> bool:
     paragraph_end = text.find("\n\n", start)
     end = min(start + FIRM_NAME_AFTER, paragraph_end if paragraph_end >= 0 else len(text))
     return LEGAL_FORM.search(text, cue.start(), end) is not None
+
+
+#: Pass 28, after the measurement: a firm named with its legal form in brackets right after an account ("reg.nr. 5301
+#: kontonr. 0244581190 (Nordlys Møbler ApS)", "CBU 0070… (Casa Mora SRL)", "ES36 0049 … (Muebles Levante S.A., CIF …)").
+FIRM_AFTER_ACCOUNT = re.compile(rf"[ \t]*\([^()\n]{{0,40}}?(?:{FOOTER_FORMS.pattern})")
+#: Pass 28, after the measurement: a firm's legal form, then an account's word or a colon, right before the account
+#: ("Velo Huber AG, IBAN CH84 …", "Rekeningnummer Bouwmarkt Kempen BV: BE60 …", "Stadtwerke Donau GmbH, IBAN AT10 …"), or
+#: a firm's own account's name ("Geschäftskonto", "Firmenkonto", "client account", "cont furnizor", "konto firmowe").
+FIRM_BEFORE_ACCOUNT = re.compile(
+    rf"(?:(?:{FOOTER_FORMS.pattern})[,:;]?[ \t]*(?:\(?[^()\n]{{0,20}}\)?[ \t]*)?(?i:iban|konto|kontonr\.?|account|a/c|"
+    rf"rekening\w*|cuenta|conto|compte|rachunek|číslo účtu|účet|tili|cont)?[ \t]*(?:n(?:o|r|°)\.?)?[ \t]*:?[ \t]*|"
+    rf"(?i:gesch[aä]ftskonto|firmenkonto|unternehmenskonto|client account|trust account|cont(?:ul)? furnizor\w*|"
+    rf"konto firmowe|rachunek firmowy|firemní účet|compte professionnel|cuenta empresarial)[^\n\d]{{0,24}})\Z")
+
+
+#: Pass 28, after the measurement: an instruction to pay into the account, as an invoice or a shop writes it ("Règlement
+#: par virement sur : IBAN …", "przelew na rachunek …", "Átutalás esetén: …", "Se preferir transferência: IBAN …", "I
+#: paid by transfer to your IBAN …"): money going to the firm, so the account is the firm's. (Not a refund's
+#: transfer, "zwrot przelewem na rachunek …": REFUND_ON_LINE; nor "Bitte überweisen Sie auf …", which a customer
+#: writes as often, asking for their money back.)
+PAY_INTO_BEFORE = re.compile(
+    r"(?i:virement[ \t]+(?:sur|à|au|vers)|przelew\w*[ \t]+na|átutalás\w*|zahlbar[ \t]+(?:auf|an)|"
+    r"transferência(?:[ \t]+bancária)?[ \t]*:|pagar[ \t]+por[ \t]+transferencia|"
+    r"(?:pay|paid|payment)[ \t]+(?:by|via)[ \t]+(?:bank[ \t]+)?transfer[ \t]+to|betal[ \t]+til|indbetaling[ \t]+til|"
+    r"betala[ \t]+till|bonifico[ \t]+(?:su|sul|a)|per[ \t]+il[ \t]+bonifico)[^\n\d]{0,40}\Z")
+#: A refund's or a payout's word on the line: the transfer goes to the customer.
+REFUND_ON_LINE = re.compile(r"(?i:refund|zwrot|rembours|erstatt|rückzahl|devoluc|devolv|reembols|rimbors|terugbetal|"
+                            r"tilbagebetal|återbetal|visszatérít|payout|pay[ \t]+(?:me|out))")
+
+
+def firm_named_account(text: str, start: int, end: int) -> bool:
+    """Pass 28, after the measurement: whether the account at start:end is named a firm's by the words right around
+    it (`FIRM_BEFORE_ACCOUNT`, `FIRM_AFTER_ACCOUNT`), with no person's own words before it on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if OWN_WORDS.search(text, max(line_start, start - 60), start) is not None:
+        return False
+    if FIRM_BEFORE_ACCOUNT.search(text, max(line_start, start - 60), start) is not None or \
+            FIRM_AFTER_ACCOUNT.match(text, end) is not None:
+        return True
+    return PAY_INTO_BEFORE.search(text, max(line_start, start - 80), start) is not None and \
+        REFUND_ON_LINE.search(text, line_start, start) is None

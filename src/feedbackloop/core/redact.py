@@ -48,7 +48,15 @@ from feedbackloop.core.pii_address import (
     with_digital_codes,
     with_trailing_landmark,
 )
-from feedbackloop.core.pii_firms import FIRM_ACCOUNT_BEFORE, OWN_WORDS, firm_account, firm_number
+from feedbackloop.core.pii_firms import (
+    FIRM_ACCOUNT_BEFORE,
+    FOOTER_REGISTRY,
+    OWN_WORDS,
+    firm_account,
+    firm_footer,
+    firm_named_account,
+    firm_number,
+)
 from feedbackloop.core.pii_ids import (
     ASKING,
     DIGIT_WORDS,
@@ -190,11 +198,20 @@ def find_pii(text: str, identity: Identity | None = None) -> list[Span]:
 
 def without_firm_accounts(text: str, found: list[Span]) -> list[Span]:
     """Pass 27: `found` without a firm's own bank account (`pii_firms.firm_account`: "please pay to our account: Acme
-    Ltd, sort code …"), which authors keep, nor any other kind's finding inside it (its digits as a card's)."""
-    if FIRM_ACCOUNT_BEFORE.search(text) is None:
-        return found
-    firms = [span for span in found if span.kind == "IBAN" and firm_account(text, span.start)]
-    return [span for span in found if not any(firm.start <= span.start and span.end <= firm.end for firm in firms)]
+    Ltd, sort code …"), which authors keep, nor any other kind's finding inside it (its digits as a card's); pass 28:
+    nor a number on a firm's invoice foot or letterhead line (`pii_firms.firm_footer`), nor an account named a
+    firm's by the words right around it or paid into (`pii_firms.firm_named_account`)."""
+    accounts, footers = FIRM_ACCOUNT_BEFORE.search(text) is not None, FOOTER_REGISTRY.search(text) is not None
+    feet = [span for span in found if footers and span.kind in FOOTER_KINDS and firm_footer(text, span.start, span.kind)]
+    firms = [span for span in found if span.kind == "IBAN" and ((accounts and firm_account(text, span.start))
+                                                                 or span in feet or firm_named_account(text, span.start, span.end))]
+    return [span for span in found if span not in feet
+            and not any(firm.start <= span.start and span.end <= firm.end for firm in firms)]
+
+
+#: Pass 28, after the measurement: the kinds a firm's invoice foot or letterhead line holds as its own (`firm_footer`:
+#: its phones, its bank account, its register number read as an id or a card's digits).
+FOOTER_KINDS = frozenset({"PHONE", "IBAN", "SSN", "CARD"})
 
 
 #: What parts a number of another kind from an address block that took it in ("170589-518N, Hämeenkatu 10 …").
@@ -1379,7 +1396,13 @@ HOTLINE_BEFORE = re.compile(
     # a firm's number in the plural "your" a customer writes to it with ("Jullie nummer …", "eure Hotline", "vuestro
     # teléfono"; not the singular, which an agent says of the customer's own)
     r"(?:jullie|eure?|vuestr[oa]s?|vostr[oa]|vostri) (?:\w*nummer|número|numero|teléfono|telefono|telefoon\w*|"
-    r"hotline|lijn|línea|linea))"
+    r"hotline|lijn|línea|linea)|"
+    # pass 28, after the measurement: a firm's desk as a line's label on its letters and receipts ("Klantendienst:",
+    # "Servicecenter:", "Telefon Filiale:", "Central:", "Cabina 24h:", "Consultas:", "Dudas:", "Dúvidas? Ligue",
+    # "WhatsApp empresarial"), a named desk's line ("HR verification line", "clinic line", "intake line"), a fax
+    r"klantendienst|servicecent(?:er|re)|kundencenter|filiale|zentrale|\bcentral\b|cabina|consultas|dudas|d[úu]vidas|"
+    r"whatsapp (?:empresarial|business|corporativo)|(?:verification|intake|clinic|hospital|pharmacy|practice|school|"
+    r"hr) line|\bfax\b)"
     r"[^\n\d]{0,24}$")
 HOTLINE_WORDS = ("hotline", "helpline", "desk", "customer", "support", "call cent", "contact cent", "switchboard",
                  "atención", "servicio", "línea", "linha", "verde", "assistenza", "clienti", "service client",
@@ -1390,7 +1413,8 @@ HOTLINE_WORDS = ("hotline", "helpline", "desk", "customer", "support", "call cen
                  "çağr", "zákaznick", "clienți", "korisničk", "abroad", "ausland", "extranjero", "exterior",
                  "étranger", "estero", "buitenland", "utlandet", "ulkomailta", "zagranicy", "call the", "ring the",
                  "phone the", "contact the", "jullie", "eure", "euer",
-                 "vuestr", "vostr")
+                 "vuestr", "vostr", "klantendienst", "servicecent", "kundencenter", "filiale", "zentrale", "central",
+                 "cabina", "consultas", "dudas", "duvidas", "dúvidas", "empresarial", "whatsapp business", "fax")
 OPENING_HOURS_AFTER = re.compile(
     r"[ \t]*\((?:[^()\n]{0,40}?(?:\d{1,2}(?:[:.h]\d{2})? ?(?:am|pm|h)?[ \t]*(?:-|–|to|a|à|bis|tot)[ \t]*\d{1,2}(?:[:.h]\d{2})? ?(?:am|pm|h)?|"
     r"24/7|24 ?h)|(?:shop|office|main|store|sales|línea corporativa|linea corporativa|oficina|loja|negozio)(?: line)?)[^()\n]{0,30}\)",
